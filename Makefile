@@ -1,0 +1,91 @@
+# Nordic debate pipeline. `make help` lists every target.
+# Stage targets are real files: make reruns a stage only when its inputs, its code, the
+# config or a model it uses changed.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip -q --disable-pip-version-check
+SETUP := $(VENV)/.installed
+PIPE := $(PY) -m pipeline -q
+
+# Real Danish reply-stance data beside the project (never committed); targets that use it
+# skip with a message when it is absent.
+DAST ?= ../shared/data/dast/dast_train.jsonl
+
+SEEDS := seeds/manifest.toml $(wildcard seeds/*.txt)
+COMMON := pipeline/schema.py pipeline/artifacts.py pipeline/config.py pipeline/config.toml pipeline/errors.py $(SETUP)
+
+CORPUS := data/interim/corpus/posts.jsonl
+SEGMENTS := data/interim/segments/units.jsonl
+PREDICTIONS := data/processed/predictions/posts.jsonl
+GRAPHS := data/processed/graphs/corpus.graphml
+
+INGEST_SRC := pipeline/ingest.py pipeline/pages.py pipeline/replies.py pipeline/dates.py pipeline/langid.py \
+	pipeline/manifest.py pipeline/threads.py pipeline/furniture.toml
+MODEL_SRC := pipeline/models.py pipeline/examples.py pipeline/estimators.py pipeline/labeling.py pipeline/cues.py \
+	pipeline/cues.toml
+SEGMENT_SRC := pipeline/segment.py pipeline/sentences.py pipeline/abbreviations.toml $(MODEL_SRC)
+CLASSIFY_SRC := pipeline/classify.py $(MODEL_SRC)
+GRAPH_SRC := pipeline/graph.py pipeline/export.py pipeline/classify.py
+
+UNIT_MODEL := models/unit_type
+TARGET_MODEL := models/target_stance
+REPLY_MODEL := models/reply_stance
+ROLE_MODEL := models/role
+model_files = $(wildcard $(1)/metrics.json $(1)/model.joblib $(1)/model.safetensors)
+
+.PHONY: help setup run test test-all lint clean clean-data
+
+help: ## List every target with what it does
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+setup: $(SETUP) ## Create .venv with every dependency (CPU torch from the local wheel)
+
+$(SETUP): pyproject.toml constraints.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -c constraints.txt torch==2.13.0
+	$(PIP) install -c constraints.txt -e '.[transformers,dev]'
+	touch $@
+
+run: $(GRAPHS) ## Set up and run the whole pipeline on seeds/ (outputs in data/)
+	@echo "done: corpus, segments, predictions and graphs are in data/ (open data/processed/graphs/corpus.gexf in Gephi)"
+
+ingest: $(CORPUS) ## Stage 1: seeds/ -> data/interim/corpus/
+$(CORPUS): $(SEEDS) $(INGEST_SRC) $(COMMON)
+	$(PIPE) ingest --manifest seeds/manifest.toml --out data/interim/corpus
+
+segment: $(SEGMENTS) ## Stage 2: corpus -> data/interim/segments/ (sentences, typed units)
+$(SEGMENTS): $(CORPUS) $(SEGMENT_SRC) $(COMMON) $(call model_files,$(UNIT_MODEL))
+	$(PIPE) segment --corpus data/interim/corpus --model $(UNIT_MODEL) --out data/interim/segments
+
+classify: $(PREDICTIONS) ## Stage 3: stances, roles, unit relations -> data/processed/predictions/
+$(PREDICTIONS): $(CORPUS) $(SEGMENTS) $(CLASSIFY_SRC) $(COMMON) $(call model_files,$(TARGET_MODEL)) \
+		$(call model_files,$(REPLY_MODEL)) $(call model_files,$(ROLE_MODEL))
+	$(PIPE) classify --corpus data/interim/corpus --segments data/interim/segments \
+		--target-model $(TARGET_MODEL) --reply-model $(REPLY_MODEL) --role-model $(ROLE_MODEL) \
+		--unit-model $(UNIT_MODEL) --out data/processed/predictions
+
+graph: $(GRAPHS) ## Stage 4: GraphML, GEXF and CSV -> data/processed/graphs/
+$(GRAPHS): $(CORPUS) $(SEGMENTS) $(PREDICTIONS) $(GRAPH_SRC) $(COMMON)
+	$(PIPE) graph --corpus data/interim/corpus --segments data/interim/segments \
+		--predictions data/processed/predictions --out data/processed/graphs
+
+test: $(SETUP) ## Set up and run the test suite (without tests marked slow)
+	$(PY) -m pytest -q -m "not slow"
+
+test-all: $(SETUP) ## Run every test, slow transformer tests included
+	$(PY) -m pytest -q
+
+lint: $(SETUP) ## Check style with ruff
+	$(VENV)/bin/ruff check pipeline tests
+
+clean-data: ## Remove generated outputs in data/ (keeps data/annotations/)
+	rm -rf data/interim data/processed data/reports data/review
+
+clean: clean-data ## Remove generated outputs and the virtual environment
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,279 @@
+"""Stage 3, classify: target stance, reply stance, respondent role, unit relations.
+
+Input:  data/interim/corpus/, data/interim/segments/units.jsonl, models/{target_stance,
+        reply_stance,role}/ (each optional: without a model, cue rules and defaults decide
+        and every record says so)
+Output: data/processed/predictions/ with
+        posts.jsonl         `PostLabels`: target and reply stance of every post
+        units.jsonl         `UnitLabels`: target stance of every claim and premise
+        participants.jsonl  `ParticipantLabels`: respondent role with the deciding cue
+        relations.jsonl     `Relation`: support/attack edges between units
+        provenance.json     which model or rule produced how many labels, with model scores
+
+The thread's root states the target by definition (target_source says where the target
+came from), so its target stance is `favor`. A reply's target stance may follow from its
+reply stance: supporting a post that favours the target favours it too, denying it is
+against it (rule "reply-composition", recorded beside the model's answer).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.artifacts import atomic_dir, read_jsonl, write_json, write_jsonl
+from pipeline.config import Config
+from pipeline.cues import RuleHit, reply_rule, role_rule
+from pipeline.examples import Example, reply_examples, role_examples, role_text, target_examples
+from pipeline.ingest import Corpus
+from pipeline.labeling import combine
+from pipeline.models import LoadedModel
+from pipeline.schema import ParticipantLabels, Post, PostLabels, Prediction, Relation, Unit, UnitLabels
+
+log = logging.getLogger(__name__)
+
+OPPOSITE = {"favor": "against", "against": "favor"}
+
+
+@dataclass
+class Models:
+    target_stance: LoadedModel | None = None
+    reply_stance: LoadedModel | None = None
+    role: LoadedModel | None = None
+
+
+@dataclass
+class Predictions:
+    posts: list[PostLabels]
+    units: list[UnitLabels]
+    participants: list[ParticipantLabels]
+    relations: list[Relation]
+    provenance: dict
+
+
+def _predict(model: LoadedModel | None, examples: list[Example]) -> list:
+    return model.predict(examples) if model else [None] * len(examples)
+
+
+def _name(model: LoadedModel | None) -> str | None:
+    return model.name if model else None
+
+
+def classify_posts(corpus: Corpus, models: Models, cfg: Config) -> list[PostLabels]:
+    posts = corpus.posts_by_id()
+    threads = {t.id: t for t in corpus.threads}
+    comments = [p for p in corpus.posts if p.parent_id is not None]
+    reply_out = dict(
+        zip((c.id for c in comments), _predict(models.reply_stance, reply_examples(comments, posts)), strict=True)
+    )
+    target_out = dict(
+        zip(
+            (c.id for c in comments),
+            _predict(models.target_stance, target_examples(comments, posts, threads)),
+            strict=True,
+        )
+    )
+    labels: dict[str, PostLabels] = {}
+    # Parents before children: a reply's composed target stance needs its parent's.
+    for post in sorted(corpus.posts, key=lambda p: (p.thread_id, p.position)):
+        if post.parent_id is None:
+            target = Prediction(
+                label="favor",
+                confidence=1.0,
+                source="rule",
+                rule="target:root-states-target",
+                rule_label="favor",
+                cue=threads[post.thread_id].target,
+            )
+            labels[post.id] = PostLabels(
+                post_id=post.id, thread_id=post.thread_id, target_stance=target, reply_stance=None
+            )
+            continue
+        reply = combine(
+            "reply_stance",
+            reply_out[post.id],
+            _name(models.reply_stance),
+            reply_rule(post.full_text),
+            cfg,
+            default_label="comment",
+        )
+        hit = _composition(post, reply, labels)
+        target = combine(
+            "target_stance", target_out[post.id], _name(models.target_stance), hit, cfg, default_label="neutral"
+        )
+        labels[post.id] = PostLabels(
+            post_id=post.id, thread_id=post.thread_id, target_stance=target, reply_stance=reply
+        )
+    return [labels[p.id] for p in corpus.posts]
+
+
+def _composition(post: Post, reply: Prediction, labels: dict[str, PostLabels]) -> RuleHit | None:
+    parent = labels.get(post.parent_id or "")
+    if parent is None or reply.label not in ("support", "deny"):
+        return None
+    parent_stance = parent.target_stance.label
+    if parent_stance not in OPPOSITE:
+        return None
+    label = parent_stance if reply.label == "support" else OPPOSITE[parent_stance]
+    return RuleHit(label, "target:reply-composition", f"{reply.label} of {post.parent_id} ({parent_stance})")
+
+
+def classify_participants(corpus: Corpus, models: Models, cfg: Config) -> list[ParticipantLabels]:
+    posts = corpus.posts_by_id()
+    examples = role_examples(corpus.participants, posts)
+    out = []
+    for part, pred in zip(corpus.participants, _predict(models.role, examples), strict=True):
+        descriptions, texts = role_text(part, posts)
+        hit = role_rule(None if part.deleted else part.name, descriptions, texts)
+        out.append(
+            ParticipantLabels(
+                participant_id=part.id,
+                role=combine("role", pred, _name(models.role), hit, cfg, default_label="unknown"),
+            )
+        )
+    return out
+
+
+def classify_units(units: list[Unit], corpus: Corpus, models: Models, cfg: Config) -> list[UnitLabels]:
+    threads = {t.id: t for t in corpus.threads}
+    argumentative = [u for u in units if u.unit_type.label in ("claim", "premise")]
+    examples = [
+        Example(id=u.id, group=u.thread_id, text=u.text, pair=threads[u.thread_id].target) for u in argumentative
+    ]
+    preds = _predict(models.target_stance, examples)
+    return [
+        UnitLabels(
+            unit_id=u.id,
+            post_id=u.post_id,
+            target_stance=combine("target_stance", p, _name(models.target_stance), None, cfg, default_label="neutral"),
+        )
+        for u, p in zip(argumentative, preds, strict=True)
+    ]
+
+
+def main_claims(units: list[Unit]) -> dict[str, Unit]:
+    """Each post's main claim: its most confident claim unit (the earliest on ties)."""
+    best: dict[str, Unit] = {}
+    for u in units:
+        if u.unit_type.label != "claim":
+            continue
+        cur = best.get(u.post_id)
+        if cur is None or u.unit_type.confidence > cur.unit_type.confidence:
+            best[u.post_id] = u
+    return best
+
+
+def relations(units: list[Unit], corpus: Corpus, models: Models) -> list[Relation]:
+    """Premise -> claim support inside a post; claim -> parent's main claim across a reply."""
+    by_post: dict[str, list[Unit]] = {}
+    for u in units:
+        by_post.setdefault(u.post_id, []).append(u)
+    out: list[Relation] = []
+    for _post_id, pu in sorted(by_post.items()):
+        claims = [u for u in pu if u.unit_type.label == "claim"]
+        for u in pu:
+            if u.unit_type.label != "premise" or not claims:
+                continue
+            # A premise argues for the claim just before it, else the next one after it.
+            before = [c for c in claims if (c.field, c.start) < (u.field, u.start)]
+            target = before[-1] if before else claims[0]
+            conf = round(min(u.unit_type.confidence, target.unit_type.confidence), 4)
+            out.append(
+                Relation(
+                    id=f"{u.id}->{target.id}",
+                    source_id=u.id,
+                    target_id=target.id,
+                    kind="support",
+                    confidence=conf,
+                    origin="rule:premise-attachment",
+                    evidence="premise attached to the nearest preceding claim of the same post",
+                )
+            )
+    mains = main_claims(units)
+    posts = corpus.posts_by_id()
+    pairs: list[tuple[Unit, Unit]] = []
+    for u in units:
+        post = posts[u.post_id]
+        if u.unit_type.label == "claim" and post.parent_id and post.parent_id in mains:
+            pairs.append((u, mains[post.parent_id]))
+    if models.reply_stance and pairs:
+        examples = [Example(id=u.id, group=u.thread_id, text=u.text, pair=t.text) for u, t in pairs]
+        for (u, t), (label, conf, _) in zip(pairs, models.reply_stance.predict(examples), strict=True):
+            if label in ("support", "deny"):
+                out.append(
+                    Relation(
+                        id=f"{u.id}->{t.id}",
+                        source_id=u.id,
+                        target_id=t.id,
+                        kind="support" if label == "support" else "attack",
+                        confidence=conf,
+                        origin=f"model:{models.reply_stance.name}",
+                        evidence=f"reply-stance model on (claim, parent's main claim): {label}",
+                    )
+                )
+    return sorted(out, key=lambda r: r.id)
+
+
+def _card_summary(model: LoadedModel | None) -> dict | None:
+    if model is None:
+        return None
+    cv = model.card.get("cv") or {}
+    res = (cv.get("results") or {}).get("model", {})
+    return {
+        "name": model.name,
+        "path": str(model.path),
+        "backend": model.backend,
+        "trained_at": model.card.get("trained_at"),
+        "training_items": model.card.get("n_items"),
+        "training_data": [d["path"] for d in model.card.get("data", [])],
+        "cv_grouping": cv.get("grouping"),
+        "cv_folds": cv.get("folds"),
+        "cv_macro_f1_mean": res.get("macro_f1_mean"),
+        "cv_macro_f1_std": res.get("macro_f1_std"),
+        "notes": model.card.get("notes", []),
+    }
+
+
+def classify(
+    corpus: Corpus, units: list[Unit], models: Models, cfg: Config, unit_model: LoadedModel | None = None
+) -> Predictions:
+    post_labels = classify_posts(corpus, models, cfg)
+    part_labels = classify_participants(corpus, models, cfg)
+    unit_labels = classify_units(units, corpus, models, cfg)
+    rels = relations(units, corpus, models)
+
+    def sources(preds: list[Prediction]) -> dict[str, int]:
+        return dict(sorted(Counter(f"{p.source}:{p.rule or p.model or ''}" for p in preds).items()))
+
+    provenance = {
+        "models": {
+            "unit_type": _card_summary(unit_model),
+            "target_stance": _card_summary(models.target_stance),
+            "reply_stance": _card_summary(models.reply_stance),
+            "role": _card_summary(models.role),
+        },
+        "rule_precision": dict(cfg.classify.rule_precision),
+        "decided_by": {
+            "unit_type": sources([u.unit_type for u in units]),
+            "target_stance": sources([p.target_stance for p in post_labels]),
+            "reply_stance": sources([p.reply_stance for p in post_labels if p.reply_stance]),
+            "role": sources([p.role for p in part_labels]),
+        },
+        "relations_by_origin": dict(sorted(Counter(r.origin for r in rels).items())),
+    }
+    return Predictions(post_labels, unit_labels, part_labels, rels, provenance)
+
+
+def write_predictions(pred: Predictions, out_dir: Path) -> None:
+    with atomic_dir(Path(out_dir)) as tmp:
+        write_jsonl(tmp / "posts.jsonl", pred.posts)
+        write_jsonl(tmp / "units.jsonl", pred.units)
+        write_jsonl(tmp / "participants.jsonl", pred.participants)
+        write_jsonl(tmp / "relations.jsonl", pred.relations)
+        write_json(tmp / "provenance.json", pred.provenance)
+
+
+def read_units(segments_dir: Path) -> list[Unit]:
+    return read_jsonl(Path(segments_dir) / "units.jsonl", Unit)

@@ -1,0 +1,221 @@
+"""`python -m pipeline <command>`: thin wrappers that read, call a stage, and write.
+
+Errors in the input (a bad file, a bad row, a missing model) print one message naming
+the file and line and exit with status 2; nothing is half-written because every stage
+writes through `artifacts.atomic_*`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from pipeline.config import (
+    ANNOTATIONS_DIR,
+    INTERIM_DIR,
+    MODELS_DIR,
+    PROCESSED_DIR,
+    REPORTS_DIR,
+    SEEDS_DIR,
+    TASKS,
+    load_config,
+)
+from pipeline.errors import ModelError, PipelineError
+
+log = logging.getLogger("pipeline")
+
+CORPUS = INTERIM_DIR / "corpus"
+SEGMENTS = INTERIM_DIR / "segments"
+PREDICTIONS = PROCESSED_DIR / "predictions"
+GRAPHS = PROCESSED_DIR / "graphs"
+
+
+def _optional_model(path: Path | None, what: str):
+    """Load a model folder, or None (with a warning) when it is absent."""
+    from pipeline.models import load_model
+
+    if path is None:
+        return None
+    if not (Path(path) / "metrics.json").exists():
+        log.warning("no %s model at %s: cue rules and defaults decide, and every label says so", what, path)
+        return None
+    model = load_model(path)
+    if model.task != what:
+        raise ModelError(f"{path}: is a {model.task} model, not {what}")
+    return model
+
+
+# --- stages ----------------------------------------------------------------------------
+
+
+def cmd_ingest(args, cfg) -> None:
+    from pipeline.ingest import ingest_seeds, ingest_thread_files, merge, write_corpus
+
+    corpora = []
+    if args.manifest:
+        corpora.append(ingest_seeds(args.manifest, cfg))
+    if args.threads:
+        corpora.append(ingest_thread_files(args.threads, cfg, args.repair_missing_parents))
+    if not corpora:
+        raise PipelineError("nothing to ingest: give --manifest and/or --threads")
+    corpus = merge(corpora) if len(corpora) > 1 else corpora[0]
+    write_corpus(corpus, args.out)
+    kinds = {}
+    for n in corpus.notes:
+        kinds[n.kind] = kinds.get(n.kind, 0) + 1
+    log.info(
+        "ingest: %d threads, %d posts (%d comments), %d participants -> %s; notes: %s",
+        len(corpus.threads),
+        len(corpus.posts),
+        sum(p.kind == "comment" for p in corpus.posts),
+        len(corpus.participants),
+        args.out,
+        kinds or "none",
+    )
+
+
+def cmd_segment(args, cfg) -> None:
+    from pipeline import segment
+
+    model = None if args.no_model else _optional_model(args.model, "unit_type")
+    n_sent, n_units = segment.run(args.corpus, args.out, model, cfg)
+    log.info("segment: %d sentences, %d units -> %s", n_sent, n_units, args.out)
+
+
+def cmd_classify(args, cfg) -> None:
+    from pipeline.classify import Models, classify, read_units, write_predictions
+    from pipeline.ingest import read_corpus
+
+    corpus = read_corpus(args.corpus)
+    units = read_units(args.segments)
+    models = Models(
+        target_stance=None if args.no_model else _optional_model(args.target_model, "target_stance"),
+        reply_stance=None if args.no_model else _optional_model(args.reply_model, "reply_stance"),
+        role=None if args.no_model else _optional_model(args.role_model, "role"),
+    )
+    unit_model = None if args.no_model else _optional_model(args.unit_model, "unit_type")
+    pred = classify(corpus, units, models, cfg, unit_model)
+    write_predictions(pred, args.out)
+    log.info(
+        "classify: %d posts, %d units, %d participants, %d relations -> %s; decided by %s",
+        len(pred.posts),
+        len(pred.units),
+        len(pred.participants),
+        len(pred.relations),
+        args.out,
+        pred.provenance["decided_by"],
+    )
+
+
+def cmd_graph(args, cfg) -> None:
+    from pipeline.artifacts import read_jsonl
+    from pipeline.classify import Predictions, read_units
+    from pipeline.export import write_graphs
+    from pipeline.graph import GraphInputs, build_graph, build_participant_graph, thread_subgraph
+    from pipeline.ingest import read_corpus
+    from pipeline.schema import ParticipantLabels, PostLabels, Relation, UnitLabels
+
+    corpus = read_corpus(args.corpus)
+    p = Path(args.predictions)
+    pred = Predictions(
+        posts=read_jsonl(p / "posts.jsonl", PostLabels),
+        units=read_jsonl(p / "units.jsonl", UnitLabels),
+        participants=read_jsonl(p / "participants.jsonl", ParticipantLabels),
+        relations=read_jsonl(p / "relations.jsonl", Relation),
+        provenance={},
+    )
+    inputs = GraphInputs(corpus, read_units(args.segments), pred)
+    g = build_graph(inputs)
+    threads = {t.id: thread_subgraph(g, t.id) for t in corpus.threads}
+    pg = build_participant_graph(inputs)
+    dates = [x.created[:10] for x in corpus.posts if x.created]
+    write_graphs(args.out, g, threads, pg, cfg.graph.colors, max(dates) if dates else "1970-01-01")
+    log.info(
+        "graph: %d nodes, %d edges; participant graph %d nodes, %d edges -> %s",
+        g.number_of_nodes(),
+        g.number_of_edges(),
+        pg.number_of_nodes(),
+        pg.number_of_edges(),
+        args.out,
+    )
+
+
+# --- parser ----------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m pipeline", description="Argument and stance mining for Danish and Swedish debate threads."
+    )
+    p.add_argument("--config", type=Path, default=None, help="config TOML (default: pipeline/config.toml)")
+    p.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("ingest", help="raw pages and thread files -> clean corpus")
+    s.add_argument("--manifest", type=Path, help=f"seed manifest (e.g. {SEEDS_DIR.name}/manifest.toml)")
+    s.add_argument("--threads", type=Path, nargs="+", help="generic thread files (.jsonl/.csv)")
+    s.add_argument(
+        "--repair-missing-parents",
+        action="store_true",
+        help="attach replies whose parent is absent to their thread root (and report it)",
+    )
+    s.add_argument("--out", type=Path, default=CORPUS)
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("segment", help="corpus -> sentences and typed argumentative units")
+    s.add_argument("--corpus", type=Path, default=CORPUS)
+    s.add_argument("--model", type=Path, default=MODELS_DIR / "unit_type")
+    s.add_argument("--no-model", action="store_true", help="cue rules only")
+    s.add_argument("--out", type=Path, default=SEGMENTS)
+    s.set_defaults(func=cmd_segment)
+
+    s = sub.add_parser("classify", help="target stance, reply stance, role, unit relations")
+    s.add_argument("--corpus", type=Path, default=CORPUS)
+    s.add_argument("--segments", type=Path, default=SEGMENTS)
+    s.add_argument("--target-model", type=Path, default=MODELS_DIR / "target_stance")
+    s.add_argument("--reply-model", type=Path, default=MODELS_DIR / "reply_stance")
+    s.add_argument("--role-model", type=Path, default=MODELS_DIR / "role")
+    s.add_argument("--unit-model", type=Path, default=MODELS_DIR / "unit_type", help="only for provenance")
+    s.add_argument("--no-model", action="store_true", help="cue rules only")
+    s.add_argument("--out", type=Path, default=PREDICTIONS)
+    s.set_defaults(func=cmd_classify)
+
+    s = sub.add_parser("graph", help="reply/argument and participant graphs -> GraphML, GEXF, CSV")
+    s.add_argument("--corpus", type=Path, default=CORPUS)
+    s.add_argument("--segments", type=Path, default=SEGMENTS)
+    s.add_argument("--predictions", type=Path, default=PREDICTIONS)
+    s.add_argument("--out", type=Path, default=GRAPHS)
+    s.set_defaults(func=cmd_graph)
+
+    from pipeline import cli_more
+
+    cli_more.add_commands(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    start = time.monotonic()
+    try:
+        cfg = load_config(args.config)
+        args.func(args, cfg)
+    except PipelineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; outputs of the unfinished step were not written", file=sys.stderr)
+        return 130
+    log.debug("%s took %.1fs", args.command, time.monotonic() - start)
+    return 0
+
+
+__all__ = ["main", "TASKS", "ANNOTATIONS_DIR", "REPORTS_DIR"]

@@ -1,0 +1,150 @@
+"""Cue rules from `cues.toml`: what fired, with the exact cue text.
+
+A cue rule never decides alone: callers record its answer beside the model's (see
+`labeling.combine`). Functions here are pure and cheap; the TOML is read once.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+CUES_FILE = Path(__file__).resolve().parent / "cues.toml"
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    label: str
+    rule: str
+    cue: str
+
+
+@dataclass(frozen=True)
+class _Rule:
+    label: str
+    name: str
+    pattern: re.Pattern[str]
+    zones: tuple[str, ...] = ()
+    max_words: int | None = None
+    fields: tuple[str, ...] = ("title", "text")
+
+
+@dataclass(frozen=True)
+class Cues:
+    unit_split: re.Pattern[str]
+    unit_min_words: int
+    unit_rules: tuple[_Rule, ...]
+    reply_rules: tuple[_Rule, ...]
+    reply_contrast: re.Pattern[str]
+    role_rules: tuple[_Rule, ...]
+
+
+def _compile(d: dict, default_name: str) -> _Rule:
+    flags = 0 if d.get("case_sensitive") else re.IGNORECASE
+    return _Rule(
+        label=d["label"],
+        name=d.get("name", default_name),
+        pattern=re.compile(d["pattern"], flags),
+        zones=tuple(d.get("zone", ())),
+        max_words=d.get("max_words"),
+        fields=tuple(d.get("fields", ("title", "text"))),
+    )
+
+
+@lru_cache(maxsize=2)
+def load_cues(path: Path = CUES_FILE) -> Cues:
+    raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    units, reply, role = raw["units"], raw["reply"], raw["role"]
+    return Cues(
+        unit_split=re.compile(units["split_before"], re.IGNORECASE),
+        unit_min_words=int(units["min_words"]),
+        unit_rules=tuple(_compile(d, d["label"]) for d in units["rule"]),
+        reply_rules=tuple(_compile(d, d["label"]) for d in reply["rule"]),
+        reply_contrast=re.compile(reply["contrast"], re.IGNORECASE),
+        role_rules=tuple(_role_rules(role)),
+    )
+
+
+def _role_rules(role: dict) -> list[_Rule]:
+    rules = []
+    for d in role["rule"]:
+        rule = _compile(d, d["label"])
+        rules.append(_Rule(rule.label, rule.name, rule.pattern, tuple(z for z in rule.zones if z != "first_person")))
+        if "first_person" in rule.zones:
+            if d.get("raw"):
+                fp = rule.pattern
+            else:
+                body = "|".join(f"(?:{t.replace('{cue}', '(?:' + d['pattern'] + ')')})" for t in role["templates"])
+                fp = re.compile(body, re.IGNORECASE)
+            rules.append(_Rule(rule.label, rule.name, fp, ("first_person",)))
+    return rules
+
+
+def unit_split_points(sentence: str) -> list[int]:
+    """Offsets inside `sentence` where a new unit starts (before a reason/result clause)."""
+    cues = load_cues()
+    points: list[int] = []
+    last = 0
+    for m in cues.unit_split.finditer(sentence):
+        left, right = sentence[last : m.start()], sentence[m.end() :]
+        if len(left.split()) >= cues.unit_min_words and len(right.split()) >= cues.unit_min_words:
+            points.append(m.end())
+            last = m.end()
+    return points
+
+
+def unit_rule(text: str, field: str = "text") -> RuleHit | None:
+    for rule in load_cues().unit_rules:
+        if field not in rule.fields:
+            continue
+        m = rule.pattern.search(text.strip())
+        if m:
+            return RuleHit(rule.label, f"unit:{rule.name}", m.group(0).strip() or text.strip())
+    return None
+
+
+def reply_rule(text: str) -> RuleHit | None:
+    """The reply-stance cue in a comment (headline and body), if one is clear."""
+    cues = load_cues()
+    n_words = len(text.split())
+    for rule in cues.reply_rules:
+        if rule.max_words is not None and n_words > rule.max_words:
+            continue
+        m = rule.pattern.search(text)
+        if not m:
+            continue
+        if rule.label == "support" and cues.reply_contrast.search(text[m.end() :]):
+            return None
+        return RuleHit(rule.label, f"reply:{rule.name}", m.group(0).strip())
+    return None
+
+
+def role_rule(name: str | None, descriptions: list[str], first_person_texts: list[str]) -> RuleHit | None:
+    """The respondent role a name, self-description or first-person statement shows."""
+    cues = load_cues()
+    zones = (
+        ("name", [name] if name else []),
+        ("description", [d for d in descriptions if d]),
+        ("first_person", [t for t in first_person_texts if t]),
+    )
+    for zone, texts in zones:
+        for rule in cues.role_rules:
+            if zone not in rule.zones:
+                continue
+            for text in texts:
+                m = rule.pattern.search(text)
+                if m:
+                    return RuleHit(rule.label, f"role:{zone}:{rule.name}", _context(text, m.start(), m.end()))
+    return None
+
+
+def _context(text: str, start: int, end: int, width: int = 40) -> str:
+    left = text.rfind("\n", 0, start) + 1
+    right = text.find("\n", end)
+    right = len(text) if right < 0 else right
+    s = max(left, start - width)
+    e = min(right, end + width)
+    return " ".join(text[s:e].split())

@@ -1,0 +1,163 @@
+"""Stage 4b, export: graphs to GraphML, GEXF and CSV that Gephi opens cleanly.
+
+Gephi (and the GraphML spec) want one type per attribute key, no empty values and no
+lists or dicts as attributes, and unique edge ids. `gephi_safe` enforces that from one
+declared type per attribute name (strings unless declared), so a key is never written
+twice with two types. GEXF carries `viz` colours by target stance and sizes by degree.
+The GEXF header date is pinned to the corpus's newest date: writers stamp today's date
+otherwise, and outputs must be byte-identical between runs.
+
+Output (data/processed/graphs/):
+  corpus.graphml, corpus.gexf                 reply/argument graph of the whole corpus
+  threads/<thread_id>.graphml                 one per thread
+  participants.graphml, participants.gexf     participant interaction graph
+  nodes.csv, edges.csv                        the corpus graph as Gephi spreadsheet tables
+  participant_nodes.csv, participant_edges.csv
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import networkx as nx
+from networkx.readwrite.gexf import GEXFWriter
+
+from pipeline.artifacts import atomic_dir, write_text
+
+FLOAT_KEYS = {
+    "confidence",
+    "lang_confidence",
+    "parent_confidence",
+    "weight",
+    "target_stance_confidence",
+    "reply_stance_confidence",
+    "role_confidence",
+    "unit_type_confidence",
+}
+INT_KEYS = {
+    "start",
+    "end",
+    "n_posts",
+    "position",
+    "favor",
+    "against",
+    "neutral",
+    "n_support",
+    "n_deny",
+    "n_query",
+    "n_comment",
+}
+
+
+def _cast(key: str, value):
+    if value is None:
+        return None
+    if key in FLOAT_KEYS:
+        return float(value)
+    if key in INT_KEYS:
+        return int(value)
+    if isinstance(value, (list, tuple, set, dict)):
+        raise TypeError(f"attribute {key!r} is a {type(value).__name__}; flatten it before export")
+    return str(value)
+
+
+def gephi_safe(g: nx.Graph) -> nx.Graph:
+    """A copy with every attribute of its declared type, and None values dropped."""
+    h = g.__class__()
+    h.graph.update({k: str(v) for k, v in g.graph.items() if v is not None})
+    for n, data in g.nodes(data=True):
+        h.add_node(n, **{k: _cast(k, v) for k, v in data.items() if v is not None})
+    if g.is_multigraph():
+        for u, v, key, data in g.edges(keys=True, data=True):
+            h.add_edge(u, v, key=key, **{k: _cast(k, x) for k, x in data.items() if x is not None})
+    else:
+        for u, v, data in g.edges(data=True):
+            h.add_edge(u, v, **{k: _cast(k, x) for k, x in data.items() if x is not None})
+    return h
+
+
+def graphml_bytes(g: nx.Graph) -> bytes:
+    buf = io.BytesIO()
+    nx.write_graphml(gephi_safe(g), buf, encoding="utf-8", prettyprint=True)
+    return buf.getvalue()
+
+
+def _with_viz(g: nx.Graph, colors: dict[str, tuple[int, int, int]]) -> nx.Graph:
+    h = gephi_safe(g)
+    degree = dict(h.degree())
+    for n, data in h.nodes(data=True):
+        stance = data.get("target_stance") or data.get("main_target_stance") or "none"
+        r, gr, b = colors.get(stance, colors["none"])
+        data["viz"] = {"color": {"r": r, "g": gr, "b": b, "a": 1.0}, "size": round(4.0 + 2.0 * degree[n], 2)}
+    return h
+
+
+def gexf_bytes(g: nx.Graph, colors: dict[str, tuple[int, int, int]], date: str) -> bytes:
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+    writer.add_graph(_with_viz(g, colors))
+    meta = writer.xml.find("meta")
+    if meta is not None:
+        meta.set("lastmodifieddate", date)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def csv_tables(g: nx.Graph) -> tuple[str, str]:
+    """(nodes, edges) as CSV with Gephi's column names (Id, Label, Source, Target, ...)."""
+    g = gephi_safe(g)
+    node_keys = sorted({k for _, d in g.nodes(data=True) for k in d} - {"label"})
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["Id", "Label", *node_keys])
+    for n, d in g.nodes(data=True):
+        w.writerow([n, d.get("label", n), *[d.get(k, "") for k in node_keys]])
+    nodes = out.getvalue()
+    edge_rows = (
+        [(u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True)]
+        if g.is_multigraph()
+        else [(u, v, f"{u}->{v}", d) for u, v, d in g.edges(data=True)]
+    )
+    edge_keys = sorted({k for *_, d in edge_rows for k in d} - {"label", "weight"})
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["Source", "Target", "Type", "Id", "Label", "Weight", *edge_keys])
+    for u, v, key, d in edge_rows:
+        w.writerow(
+            [
+                u,
+                v,
+                "Directed",
+                key,
+                d.get("label", d.get("kind", "")),
+                d.get("weight", 1.0),
+                *[d.get(k, "") for k in edge_keys],
+            ]
+        )
+    return nodes, out.getvalue()
+
+
+def write_graphs(
+    out_dir: Path,
+    corpus_graph: nx.MultiDiGraph,
+    thread_graphs: dict[str, nx.MultiDiGraph],
+    participant_graph: nx.DiGraph,
+    colors: dict[str, tuple[int, int, int]],
+    date: str,
+) -> None:
+    with atomic_dir(Path(out_dir)) as tmp:
+        (tmp / "corpus.graphml").write_bytes(graphml_bytes(corpus_graph))
+        (tmp / "corpus.gexf").write_bytes(gexf_bytes(corpus_graph, colors, date))
+        (tmp / "threads").mkdir()
+        for thread_id, tg in sorted(thread_graphs.items()):
+            (tmp / "threads" / f"{thread_id}.graphml").write_bytes(graphml_bytes(tg))
+        (tmp / "participants.graphml").write_bytes(graphml_bytes(participant_graph))
+        (tmp / "participants.gexf").write_bytes(gexf_bytes(participant_graph, colors, date))
+        nodes, edges = csv_tables(corpus_graph)
+        write_text(tmp / "nodes.csv", nodes)
+        write_text(tmp / "edges.csv", edges)
+        nodes, edges = csv_tables(participant_graph)
+        write_text(tmp / "participant_nodes.csv", nodes)
+        write_text(tmp / "participant_edges.csv", edges)

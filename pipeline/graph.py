@@ -1,0 +1,224 @@
+"""Stage 4a, graph: the reply/argument graph and the participant interaction graph.
+
+Pure functions from the data model to NetworkX graphs; writing them is `export.py`'s job.
+Nodes and edges are added in sorted order so exports are byte-identical between runs.
+
+Reply/argument graph (MultiDiGraph), node `kind`:
+  document, comment   posts, with author, created, text, lang and their stance labels
+  unit                argumentative units, with unit_type, start/end offsets, target stance
+  participant         authors, with their respondent role
+and edge `kind`:
+  reply               comment -> the post it answers (reply_stance, confidence, evidence)
+  contains            post -> unit
+  authored            participant -> post
+  support / attack    unit -> unit
+Participant graph (DiGraph): an edge A -> B when A replied to B, weighted by the number
+of replies, with counts per reply stance.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import networkx as nx
+
+from pipeline.classify import Predictions
+from pipeline.ingest import Corpus, author_ids
+from pipeline.schema import Post, Prediction, Unit
+
+REPLY_STANCES = ("support", "deny", "query", "comment")
+
+
+@dataclass(frozen=True)
+class GraphInputs:
+    corpus: Corpus
+    units: list[Unit]
+    predictions: Predictions
+
+
+def _short(text: str, n: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= n else flat[: n - 1] + "…"
+
+
+def _pred_attrs(prefix: str, pred: Prediction | None) -> dict:
+    if pred is None:
+        return {}
+    attrs = {prefix: pred.label, f"{prefix}_confidence": pred.confidence, f"{prefix}_source": pred.source}
+    if pred.rule:
+        attrs[f"{prefix}_rule"] = pred.rule
+    if pred.cue:
+        attrs[f"{prefix}_cue"] = pred.cue
+    return attrs
+
+
+def _post_label(post: Post) -> str:
+    if post.kind == "document":
+        return _short(post.title or post.text, 50)
+    who = post.author or "[deleted]"
+    return f"{who} ({post.created})" if post.created else who
+
+
+def _evidence_text(post: Post) -> str:
+    return " | ".join(f"{'*' if e.decided else ''}{e.rule}: {e.cue}" for e in post.parent_evidence)
+
+
+def build_graph(inputs: GraphInputs) -> nx.MultiDiGraph:
+    """The reply/argument graph of a whole corpus."""
+    corpus, units, pred = inputs.corpus, inputs.units, inputs.predictions
+    g = nx.MultiDiGraph(name="reply and argument graph")
+    post_labels = {p.post_id: p for p in pred.posts}
+    unit_labels = {u.unit_id: u for u in pred.units}
+    roles = {p.participant_id: p.role for p in pred.participants}
+
+    for part in sorted(corpus.participants, key=lambda p: p.id):
+        attrs = {
+            "kind": "participant",
+            "label": part.name,
+            "author": part.name,
+            "description": "; ".join(part.descriptions),
+            "n_posts": len(part.post_ids),
+            "thread_id": ";".join(part.thread_ids),
+        }
+        attrs.update(_pred_attrs("role", roles.get(part.id)))
+        g.add_node(part.id, **attrs)
+
+    posts = sorted(corpus.posts, key=lambda p: p.id)
+    for post in posts:
+        author_pid = next(iter(author_ids(post)), None)
+        attrs = {
+            "kind": post.kind,
+            "label": _post_label(post),
+            "thread_id": post.thread_id,
+            "title": post.title,
+            "text": post.text,
+            "lang": post.lang,
+            "lang_confidence": post.lang_confidence,
+            "author": post.author or "",
+            "created": post.created or "",
+            "position": post.position,
+        }
+        if author_pid in roles:
+            attrs.update(_pred_attrs("role", roles[author_pid]))
+        labels = post_labels.get(post.id)
+        if labels:
+            attrs.update(_pred_attrs("target_stance", labels.target_stance))
+            attrs.update(_pred_attrs("reply_stance", labels.reply_stance))
+        g.add_node(post.id, **attrs)
+
+    for unit in sorted(units, key=lambda u: u.id):
+        attrs = {
+            "kind": "unit",
+            "label": _short(unit.text, 40),
+            "thread_id": unit.thread_id,
+            "post_id": unit.post_id,
+            "field": unit.field,
+            "text": unit.text,
+            "start": unit.start,
+            "end": unit.end,
+        }
+        attrs.update(_pred_attrs("unit_type", unit.unit_type))
+        attrs.update(
+            _pred_attrs("target_stance", unit_labels[unit.id].target_stance if unit.id in unit_labels else None)
+        )
+        g.add_node(unit.id, **attrs)
+
+    for post in posts:
+        for pid in author_ids(post):
+            if pid in g:
+                g.add_edge(
+                    pid, post.id, key=f"authored:{pid}->{post.id}", kind="authored", label="authored", confidence=1.0
+                )
+        if post.parent_id:
+            labels = post_labels.get(post.id)
+            reply = labels.reply_stance if labels else None
+            decided = next((e.rule for e in post.parent_evidence if e.decided), "")
+            g.add_edge(
+                post.id,
+                post.parent_id,
+                key=f"reply:{post.id}->{post.parent_id}",
+                kind="reply",
+                label=reply.label if reply else "reply",
+                reply_stance=reply.label if reply else "",
+                confidence=reply.confidence if reply else 0.0,
+                parent_confidence=post.parent_confidence or 0.0,
+                evidence_rule=decided,
+                evidence=_evidence_text(post),
+            )
+    for unit in sorted(units, key=lambda u: u.id):
+        g.add_edge(unit.post_id, unit.id, key=f"contains:{unit.id}", kind="contains", label="contains", confidence=1.0)
+    for rel in sorted(pred.relations, key=lambda r: r.id):
+        g.add_edge(
+            rel.source_id,
+            rel.target_id,
+            key=f"{rel.kind}:{rel.id}",
+            kind=rel.kind,
+            label=rel.kind,
+            confidence=rel.confidence,
+            origin=rel.origin,
+            evidence=rel.evidence,
+        )
+    return g
+
+
+def thread_subgraph(g: nx.MultiDiGraph, thread_id: str) -> nx.MultiDiGraph:
+    """One thread's posts, units and the participants who wrote in it."""
+    keep = sorted(n for n, d in g.nodes(data=True) if thread_id in str(d.get("thread_id", "")).split(";"))
+    return g.subgraph(keep).copy()
+
+
+def build_participant_graph(inputs: GraphInputs) -> nx.DiGraph:
+    """Who replies to whom, weighted by the number of replies, with stance counts."""
+    corpus, pred = inputs.corpus, inputs.predictions
+    posts = corpus.posts_by_id()
+    post_labels = {p.post_id: p for p in pred.posts}
+    roles = {p.participant_id: p.role for p in pred.participants}
+    g = nx.DiGraph(name="participant interaction graph")
+    stance_counts: dict[str, Counter] = defaultdict(Counter)
+    for post in corpus.posts:
+        labels = post_labels.get(post.id)
+        for pid in author_ids(post):
+            if labels:
+                stance_counts[pid][labels.target_stance.label] += 1
+    for part in sorted(corpus.participants, key=lambda p: p.id):
+        counts = stance_counts[part.id]
+        attrs = {
+            "kind": "participant",
+            "label": part.name,
+            "description": "; ".join(part.descriptions),
+            "n_posts": len(part.post_ids),
+            "thread_id": ";".join(part.thread_ids),
+            "favor": counts["favor"],
+            "against": counts["against"],
+            "neutral": counts["neutral"],
+            "main_target_stance": _main_stance(counts),
+        }
+        attrs.update(_pred_attrs("role", roles.get(part.id)))
+        g.add_node(part.id, **attrs)
+    edges: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for post in sorted(corpus.posts, key=lambda p: p.id):
+        if not post.parent_id:
+            continue
+        parent = posts[post.parent_id]
+        labels = post_labels.get(post.id)
+        stance = labels.reply_stance.label if labels and labels.reply_stance else "comment"
+        for src in author_ids(post):
+            # An article without a known author has no one to reply to.
+            for dst in author_ids(parent):
+                edges[(src, dst)][stance] += 1
+    for (src, dst), counts in sorted(edges.items()):
+        g.add_edge(
+            src,
+            dst,
+            kind="replies_to",
+            weight=float(sum(counts.values())),
+            **{f"n_{s}": counts[s] for s in REPLY_STANCES},
+        )
+    return g
+
+
+def _main_stance(counts: Counter) -> str:
+    if not counts:
+        return "none"
+    return min(counts, key=lambda k: (-counts[k], k))

@@ -1,0 +1,289 @@
+"""The one data model shared by all stages.
+
+Every artifact is JSONL of one of these records, keyed by a stable id (never a uuid or
+`hash()`): documents and comments keep their ids across runs, sentences and units are
+named by their character offsets (`<post id>#u<start>-<end>`), so gold labels keep
+pointing at the same text when segmentation rules change. `docs/schema.md` documents
+every field; `tests/test_schema.py` checks that the two agree.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SCHEMA_VERSION = 1
+
+PostKind = Literal["document", "comment"]
+ThreadKind = Literal["thread", "article"]
+LangSource = Literal["detected", "thread", "given"]
+Field_ = Literal["title", "text"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Record(Frozen):
+    schema_version: int = SCHEMA_VERSION
+
+
+# --- corpus (ingest) -------------------------------------------------------------------
+
+
+class Author(Frozen):
+    """An author as written, and any signature or self-description ("Socialrådgiver og FTR")."""
+
+    name: str | None
+    description: str | None = None
+
+
+class Evidence(Frozen):
+    """One cue for who a comment replies to, and whether it decided the parent."""
+
+    rule: str
+    cue: str
+    target_id: str | None
+    score: float = Field(ge=0.0, le=1.0)
+    decided: bool
+
+
+class Span(Frozen):
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class GoldLabels(Frozen):
+    """Gold labels that arrive with researchers' own thread files (all optional)."""
+
+    target_stance: str | None = None
+    reply_stance: str | None = None
+    role: str | None = None
+
+
+class Post(Record):
+    """A document (article, op-ed, thread root) or a comment, with its reply link."""
+
+    id: str
+    thread_id: str
+    kind: PostKind
+    position: int = Field(ge=0, description="0 for the root; comments oldest first from 1")
+    parent_id: str | None
+    parent_confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    parent_evidence: tuple[Evidence, ...] = ()
+    authors: tuple[Author, ...] = ()
+    author_evidence: str | None = None
+    created: str | None = None
+    title: str = ""
+    text: str = ""
+    lang: str
+    lang_confidence: float = Field(ge=0.0, le=1.0)
+    lang_source: LangSource
+    keywords: tuple[str, ...] = ()
+    signature: Span | None = None
+    source: str
+    gold: GoldLabels | None = None
+
+    @property
+    def author(self) -> str | None:
+        names = [a.name for a in self.authors if a.name]
+        return " & ".join(names) if names else None
+
+    @property
+    def author_description(self) -> str | None:
+        descs = [a.description for a in self.authors if a.description]
+        return "; ".join(descs) if descs else None
+
+    @property
+    def full_text(self) -> str:
+        """Headline and body, as a reader sees them; models read this."""
+        return f"{self.title}\n{self.text}".strip() if self.title else self.text
+
+
+class Thread(Record):
+    id: str
+    kind: ThreadKind
+    title: str
+    target: str = Field(description="the statement target stance is measured against")
+    target_source: str
+    root_id: str | None
+    site: str | None = None
+    publisher: str | None = None
+    topic: str | None = None
+    lang: str
+    created: str | None = None
+    source: str
+    n_comments: int = Field(ge=0)
+
+
+class Participant(Record):
+    id: str
+    name: str
+    descriptions: tuple[str, ...] = ()
+    post_ids: tuple[str, ...]
+    thread_ids: tuple[str, ...]
+    deleted: bool = False
+
+
+class Note(Frozen):
+    """Something the pipeline repaired, removed or could not decide, and where."""
+
+    where: str
+    kind: str
+    message: str
+
+
+# --- segmentation ----------------------------------------------------------------------
+
+
+class Sentence(Record):
+    """A sentence of a post's `field` ("title" or "text"): field_text[start:end] == text."""
+
+    id: str
+    post_id: str
+    thread_id: str
+    field: Field_
+    index: int = Field(ge=0)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+
+class Prediction(Frozen):
+    """A label with its confidence and what produced it.
+
+    `source` is "model" or "rule"; the model's and the rule's own answers are kept beside
+    the decision so a rule never silently overrides a model (or the reverse).
+    """
+
+    label: str
+    confidence: float = Field(ge=0.0, le=1.0)
+    source: Literal["model", "rule", "gold", "default"]
+    model: str | None = None
+    model_label: str | None = None
+    model_confidence: float | None = None
+    scores: dict[str, float] = {}
+    rule: str | None = None
+    rule_label: str | None = None
+    cue: str | None = None
+
+    @property
+    def margin(self) -> float:
+        """Gap between the two most probable labels (1.0 when only one is scored)."""
+        top = sorted(self.scores.values(), reverse=True)
+        if len(top) < 2:
+            return 1.0
+        return top[0] - top[1]
+
+
+class Unit(Record):
+    """An argumentative unit: a span of a post's title or text with its type."""
+
+    id: str
+    post_id: str
+    thread_id: str
+    field: Field_
+    index: int = Field(ge=0)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    sentence_ids: tuple[str, ...]
+    unit_type: Prediction
+
+
+# --- classification --------------------------------------------------------------------
+
+
+class PostLabels(Record):
+    post_id: str
+    thread_id: str
+    target_stance: Prediction
+    reply_stance: Prediction | None = Field(description="None for roots")
+
+
+class UnitLabels(Record):
+    unit_id: str
+    post_id: str
+    target_stance: Prediction
+
+
+class ParticipantLabels(Record):
+    participant_id: str
+    role: Prediction
+
+
+class Relation(Record):
+    """A support/attack edge between two argumentative units."""
+
+    id: str
+    source_id: str
+    target_id: str
+    kind: Literal["support", "attack"]
+    confidence: float = Field(ge=0.0, le=1.0)
+    origin: str = Field(description="what decided it, e.g. 'model:reply_stance'")
+    evidence: str
+
+
+# --- annotations -----------------------------------------------------------------------
+
+AnnotationTask = Literal["unit_type", "target_stance", "reply_stance", "role", "parent"]
+
+
+class Annotation(Record):
+    """One gold label event. Gold is append-only: a later event supersedes, never edits."""
+
+    id: str
+    task: AnnotationTask
+    item_id: str
+    label: str
+    annotator: str
+    timestamp: str
+    batch_id: str
+    origin: Literal["seed-gold", "review", "adjudication", "import"]
+    note: str | None = None
+    text_sha256: str | None = None
+    post_id: str | None = None
+    field: Field_ | None = None
+    start: int | None = None
+    end: int | None = None
+
+    @field_validator("annotator", "label", "item_id")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must not be empty")
+        return v
+
+
+# --- researchers' own thread files -----------------------------------------------------
+
+
+class ThreadRow(BaseModel):
+    """One post in the generic thread format (JSONL or CSV): see docs/input-formats.md."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        title="Thread post",
+        json_schema_extra={
+            "description": "One post (document or comment) of a debate thread, one per JSONL "
+            "line or CSV row. A root has an empty parent_id."
+        },
+    )
+
+    id: str = Field(min_length=1, description="unique id of the post across all input files")
+    thread_id: str = Field(min_length=1, description="id shared by all posts of a thread")
+    parent_id: str | None = Field(
+        default=None, description="id of the post this one replies to; empty or null for a root"
+    )
+    author: str | None = Field(default=None, description="author as written; empty, [deleted] or [slettet] if unknown")
+    created: str | None = Field(default=None, description="ISO 8601 date or date-time")
+    title: str = Field(default="", description="headline; may be the only content of a link post")
+    text: str = Field(default="", description="body text")
+    lang: str | None = Field(default=None, description="ISO 639-1 code; detected when absent")
+    topic: str | None = Field(
+        default=None, description="optional topic of the thread; cross-validation can group folds by it"
+    )
+    target_stance: str | None = Field(default=None, description="optional gold target stance")
+    reply_stance: str | None = Field(default=None, description="optional gold reply stance")
+    role: str | None = Field(default=None, description="optional gold respondent role")

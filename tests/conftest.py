@@ -1,0 +1,76 @@
+"""Shared fixtures: the real seed corpus, and the whole pipeline run into a temp folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import PROJ_ROOT, load_config
+
+SEEDS = PROJ_ROOT / "seeds"
+THREAD_ID = "002_bf87ce656931ef12"
+
+
+@pytest.fixture(scope="session")
+def cfg():
+    return load_config()
+
+
+@pytest.fixture(scope="session")
+def seed_corpus(cfg):
+    from pipeline.ingest import ingest_seeds
+
+    return ingest_seeds(SEEDS / "manifest.toml", cfg)
+
+
+@pytest.fixture(scope="session")
+def thread(seed_corpus):
+    """The 'Socialrådgivernes fallit' thread: (root, comments oldest first)."""
+    posts = seed_corpus.thread_posts(THREAD_ID)
+    return posts[0], posts[1:]
+
+
+def run_cli(*args: str) -> int:
+    from pipeline.cli import main
+
+    return main(["-q", *args])
+
+
+def run_pipeline(out: Path) -> dict[str, Path]:
+    """ingest -> segment -> classify -> graph on the seeds, with the committed models."""
+    paths = {k: out / k for k in ("corpus", "segments", "predictions", "graphs")}
+    assert run_cli("ingest", "--manifest", str(SEEDS / "manifest.toml"), "--out", str(paths["corpus"])) == 0
+    assert run_cli("segment", "--corpus", str(paths["corpus"]), "--out", str(paths["segments"])) == 0
+    assert (
+        run_cli(
+            "classify",
+            "--corpus",
+            str(paths["corpus"]),
+            "--segments",
+            str(paths["segments"]),
+            "--out",
+            str(paths["predictions"]),
+        )
+        == 0
+    )
+    assert (
+        run_cli(
+            "graph",
+            "--corpus",
+            str(paths["corpus"]),
+            "--segments",
+            str(paths["segments"]),
+            "--predictions",
+            str(paths["predictions"]),
+            "--out",
+            str(paths["graphs"]),
+        )
+        == 0
+    )
+    return paths
+
+
+@pytest.fixture(scope="session")
+def pipeline_run(tmp_path_factory):
+    return run_pipeline(tmp_path_factory.mktemp("run"))

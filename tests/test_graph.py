@@ -1,0 +1,111 @@
+"""Graphs: what the pipeline writes opens in Gephi and reads back unchanged."""
+
+from __future__ import annotations
+
+import csv
+import xml.etree.ElementTree as ET
+
+import networkx as nx
+from conftest import THREAD_ID, run_pipeline
+
+GRAPHML_NS = "{http://graphml.graphdrawing.org/xmlns}"
+
+
+def test_graph_graphml_reads_back_with_same_nodes_edges_and_types(pipeline_run):
+    from pipeline.cli import cmd_graph  # noqa: F401  (the CLI wrote it; rebuild to compare)
+    from pipeline.export import gephi_safe
+
+    path = pipeline_run["graphs"] / "corpus.graphml"
+    back = nx.read_graphml(path, force_multigraph=True)
+    # Rebuild the in-memory graph the same way the CLI did.
+    from pipeline.artifacts import read_jsonl
+    from pipeline.classify import Predictions, read_units
+    from pipeline.graph import GraphInputs, build_graph
+    from pipeline.ingest import read_corpus
+    from pipeline.schema import ParticipantLabels, PostLabels, Relation, UnitLabels
+
+    p = pipeline_run["predictions"]
+    pred = Predictions(
+        read_jsonl(p / "posts.jsonl", PostLabels),
+        read_jsonl(p / "units.jsonl", UnitLabels),
+        read_jsonl(p / "participants.jsonl", ParticipantLabels),
+        read_jsonl(p / "relations.jsonl", Relation),
+        {},
+    )
+    g = gephi_safe(
+        build_graph(GraphInputs(read_corpus(pipeline_run["corpus"]), read_units(pipeline_run["segments"]), pred))
+    )
+    assert set(back.nodes) == set(g.nodes)
+    assert sorted((u, v, k) for u, v, k in back.edges(keys=True)) == sorted((u, v, k) for u, v, k in g.edges(keys=True))
+    for n, data in g.nodes(data=True):
+        for key, value in data.items():
+            assert back.nodes[n][key] == value and type(back.nodes[n][key]) is type(value), (n, key)
+    for u, v, k, data in g.edges(keys=True, data=True):
+        for key, value in data.items():
+            assert back.edges[u, v, k][key] == value and type(back.edges[u, v, k][key]) is type(value)
+
+
+def test_graph_graphml_is_gephi_clean(pipeline_run):
+    root = ET.parse(pipeline_run["graphs"] / "corpus.graphml").getroot()
+    keys = root.findall(f"{GRAPHML_NS}key")
+    names = [(k.get("for"), k.get("attr.name")) for k in keys]
+    assert len(names) == len(set(names)), "an attribute key is declared twice (two types)"
+    edge_ids = [e.get("id") for e in root.iter(f"{GRAPHML_NS}edge")]
+    assert len(edge_ids) == len(set(edge_ids)) and None not in edge_ids
+    values = [d.text for d in root.iter(f"{GRAPHML_NS}data")]
+    assert "None" not in values and not any(v and v.startswith(("[", "{")) for v in values if v and len(v) < 3)
+
+
+def test_graph_contains_every_kind_of_node_and_edge(pipeline_run):
+    g = nx.read_graphml(pipeline_run["graphs"] / "corpus.graphml", force_multigraph=True)
+    kinds = {d["kind"] for _, d in g.nodes(data=True)}
+    assert kinds == {"document", "comment", "unit", "participant"}
+    edge_kinds = {d["kind"] for *_, d in g.edges(data=True)}
+    assert {"reply", "contains", "authored", "support"} <= edge_kinds
+    reply = g.edges[f"{THREAD_ID}/c10", f"{THREAD_ID}/c08", f"reply:{THREAD_ID}/c10->{THREAD_ID}/c08"]
+    assert reply["evidence_rule"] == "address" and "Kære Majbrit Berlau" in reply["evidence"]
+    unit = next(d for n, d in g.nodes(data=True) if d["kind"] == "unit" and n.startswith(f"{THREAD_ID}/c13#u.title"))
+    assert unit["text"] == "Nej vi har ikke spillet fallit" and unit["start"] == 0 and unit["end"] == 30
+    assert g.nodes["participant:majbrit-berlau"]["role"] == "union"
+
+
+def test_graph_participant_graph_counts_replies(pipeline_run):
+    pg = nx.read_graphml(pipeline_run["graphs"] / "participants.graphml")
+    # Nick Allentoft wrote the article, so every reply to it lands on him.
+    replies_to_nick = sum(d["weight"] for _, v, d in pg.edges(data=True) if v == "participant:nick-allentoft")
+    assert replies_to_nick == 16
+    assert pg.edges["participant:peter-hansen", "participant:peter-hansen"]["weight"] == 1.0
+    assert pg.edges["participant:nick-allentoft", "participant:majbrit-berlau"]["weight"] == 1.0
+
+
+def test_graph_gexf_has_colours_and_sizes(pipeline_run):
+    g = nx.read_gexf(pipeline_run["graphs"] / "corpus.gexf")
+    viz = g.nodes["participant:nick-allentoft"]["viz"]
+    assert set(viz["color"]) >= {"r", "g", "b"} and viz["size"] > 4.0
+    text = (pipeline_run["graphs"] / "corpus.gexf").read_text(encoding="utf-8")
+    assert 'lastmodifieddate="2023-01-20"' in text  # pinned to the newest post (000, 2023), not today
+
+
+def test_graph_csv_tables_use_gephi_columns(pipeline_run):
+    with open(pipeline_run["graphs"] / "nodes.csv", encoding="utf-8") as fh:
+        header = next(csv.reader(fh))
+    assert header[:2] == ["Id", "Label"]
+    with open(pipeline_run["graphs"] / "edges.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {"Source", "Target", "Type", "Id", "Weight"} <= set(rows[0])
+    assert sum(r["kind"] == "reply" for r in rows) == 20
+
+
+def test_graph_thread_files_exist_per_thread(pipeline_run, seed_corpus):
+    names = sorted(p.stem for p in (pipeline_run["graphs"] / "threads").glob("*.graphml"))
+    assert names == sorted(t.id for t in seed_corpus.threads)
+
+
+def test_graph_pipeline_outputs_are_byte_identical_between_runs(pipeline_run, tmp_path):
+    again = run_pipeline(tmp_path)
+    for stage in ("corpus", "segments", "predictions", "graphs"):
+        first = sorted(p.relative_to(pipeline_run[stage]) for p in pipeline_run[stage].rglob("*") if p.is_file())
+        second = sorted(p.relative_to(again[stage]) for p in again[stage].rglob("*") if p.is_file())
+        assert first == second
+        for rel in first:
+            assert (pipeline_run[stage] / rel).read_bytes() == (again[stage] / rel).read_bytes(), rel

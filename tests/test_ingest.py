@@ -1,0 +1,210 @@
+"""Ingest, specified on the real seeds."""
+
+from __future__ import annotations
+
+from conftest import THREAD_ID
+
+# (author as written, ISO date) of the 20 reader comments, oldest first as the page's
+# newest-first list reversed.
+EXPECTED_COMMENTS = [
+    ("Lars Brandt", "2013-09-16"),
+    ("Christoffer Hansen", "2013-09-16"),
+    ("Thomas Jensen", "2013-09-16"),
+    ("munch", "2013-09-16"),
+    ("Socialjungle", "2013-09-16"),
+    ("Thomas Braun", "2013-09-16"),
+    ("HandicapBarn.dk", "2013-09-16"),
+    ("Majbrit Berlau", "2013-09-16"),
+    ("Mikael R. Lindholm", "2013-09-16"),
+    ("Nick Allentoft", "2013-09-16"),
+    ("P.Sabber", "2013-09-17"),
+    ("Rikke Wezelenburg", "2013-09-17"),
+    ("Helle Nøhr Korsholm", "2013-09-17"),
+    ("Mette", "2013-09-18"),
+    ("Peter Johnsen", "2013-09-28"),
+    ("Hansalbrechtsen", "2013-10-01"),
+    ("Peter Hansen", "2013-10-17"),
+    ("Peter Hansen", "2013-10-19"),
+    ("S", "2015-12-07"),
+    ("Jette Nielsen", "2016-11-05"),
+]
+
+
+def test_ingest_thread_has_exactly_twenty_comments_with_authors_and_dates(thread):
+    root, comments = thread
+    assert [(c.author, c.created) for c in comments] == EXPECTED_COMMENTS
+    assert [c.id for c in comments] == [f"{THREAD_ID}/c{i:02d}" for i in range(1, 21)]
+    assert all(c.kind == "comment" and c.thread_id == THREAD_ID for c in comments)
+
+
+def test_ingest_related_article_bullets_are_not_comments(thread):
+    _, comments = thread
+    assert not any("Nationalbanken" in c.title or c.author in ("Politik", "Kommunalt") for c in comments)
+
+
+def test_ingest_comment_headline_body_and_self_descriptions(thread):
+    _, comments = thread
+    by_author = {c.author: c for c in comments}
+    johnsen = by_author["Peter Johnsen"]
+    assert johnsen.authors[0].description == "Socialrådgiver og FTR"
+    assert johnsen.title == "Socialrådgivernes fallit"
+    assert johnsen.text.startswith("Kære Nick Alentoft\nDu har en pointe")
+    assert by_author["Nick Allentoft"].authors[0].description == "chefredaktør & stifter"
+    berlau = by_author["Majbrit Berlau"]
+    assert berlau.authors[0].description == "Formand for Dansk Socialrådgiverforening"
+    assert berlau.text[berlau.signature.start : berlau.signature.end] == (
+        "Mvh. Majbrit Berlau\nFormand for Dansk Socialrådgiverforening"
+    )
+    assert by_author["Helle Nøhr Korsholm"].authors[0].description == "Socialrådgiver"
+    # Comment bodies are dedented: no line starts with the page's two-space indent.
+    assert all(not line.startswith("  ") for c in comments for line in c.text.split("\n"))
+
+
+def test_ingest_article_is_clean_of_site_furniture(thread):
+    root, _ = thread
+    assert root.title == "Socialrådgivernes fallit"
+    assert root.text.startswith("Det er underligt, at socialrådgiverne accepterer den totale fallit")
+    assert root.text.endswith("socialrådgiverne står uden nogen spændende fremtid.")
+    for furniture in (
+        "Læs om socialkrisen",
+        "Læs vores tema",
+        "nyhedsbrev",
+        "Emneord",
+        "Mest læste",
+        "Læs også",
+        "Aktivitet:",
+        "BLIV EN DEL",
+        "Kommentarer",
+        "Nationalbanken",
+    ):
+        assert furniture not in root.text
+    assert "Kom ind i kampen" in root.text  # a real sub-heading stays
+    assert root.keywords[:3] == ("Socialrådgivere", "Privatraadgiver.com", "Dansk Socialrådgiverforening")
+    assert len(root.keywords) == 10
+
+
+def test_ingest_article_author_is_inferred_from_the_comment_that_claims_it(thread, seed_corpus):
+    root, _ = thread
+    assert root.author == "Nick Allentoft"
+    assert "min leder herover" in root.author_evidence
+    t = next(t for t in seed_corpus.threads if t.id == THREAD_ID)
+    assert t.publisher == "DenOffentlige.dk"
+    assert t.target == "Socialrådgiverne har spillet fallit som faggruppe."
+
+
+def test_ingest_the_four_non_root_reply_links_with_their_evidence(thread):
+    root, comments = thread
+    by_id = {c.id: c for c in comments}
+    non_root = {c.id: c.parent_id for c in comments if c.parent_id != root.id}
+    assert non_root == {
+        f"{THREAD_ID}/c07": f"{THREAD_ID}/c01",  # HandicapBarn.dk: "Til Lars Brandt"
+        f"{THREAD_ID}/c10": f"{THREAD_ID}/c08",  # Nick Allentoft: "Kære Majbrit Berlau"
+        f"{THREAD_ID}/c18": f"{THREAD_ID}/c17",  # Peter Hansen: "mit nedestående indlæg"
+        f"{THREAD_ID}/c20": f"{THREAD_ID}/c17",  # Jette Nielsen echoes "statsautoriserede"
+    }
+
+    def decided(cid):
+        return {(e.rule, e.cue) for e in by_id[cid].parent_evidence if e.decided}
+
+    assert ("address", "Til Lars Brandt") in decided(f"{THREAD_ID}/c07")
+    assert ("address", "Kære Majbrit Berlau") in decided(f"{THREAD_ID}/c10")
+    assert ("own-earlier-post", "mit nedestående indlæg") in decided(f"{THREAD_ID}/c18")
+    assert any(rule == "quotation" for rule, _ in decided(f"{THREAD_ID}/c18"))
+    assert any(rule == "headline-word-echo" and "autoris" in cue for rule, cue in decided(f"{THREAD_ID}/c20"))
+
+
+def test_ingest_every_comment_has_one_earlier_parent_confidence_and_evidence(thread):
+    root, comments = thread
+    position = {root.id: 0, **{c.id: c.position for c in comments}}
+    for c in comments:
+        assert position[c.parent_id] < c.position
+        assert 0.0 < c.parent_confidence <= 1.0
+        assert any(e.decided and e.target_id == c.parent_id for e in c.parent_evidence)
+
+
+def test_ingest_misspelt_address_to_the_article_author_links_to_the_article(thread):
+    root, comments = thread
+    johnsen = next(c for c in comments if c.author == "Peter Johnsen")
+    assert johnsen.parent_id == root.id
+    address = next(e for e in johnsen.parent_evidence if e.rule == "address")
+    assert address.cue == "Kære Nick Alentoft" and address.target_id == root.id and address.score > 0.9
+
+
+def test_ingest_comment_without_cue_defaults_to_the_article_and_says_so(thread):
+    root, comments = thread
+    hans = next(c for c in comments if c.author == "Hansalbrechtsen")
+    assert hans.parent_id == root.id
+    assert [e.rule for e in hans.parent_evidence] == ["default"]
+    assert hans.parent_confidence == 0.5
+
+
+def test_ingest_single_articles_title_date_author_language(seed_corpus):
+    roots = {p.thread_id[:3]: p for p in seed_corpus.posts if p.kind == "document"}
+    assert (roots["000"].title, roots["000"].created, roots["000"].author, roots["000"].lang) == (
+        "Det skal være agtet at være socialarbejder",
+        "2023-01-20",
+        "Mads Roke Clausen",
+        "da",
+    )
+    assert (roots["001"].title, roots["001"].created, roots["001"].lang) == (
+        "Så får vi socialsekreterarna att stanna kvar",
+        "2016-02-16T05:01",
+        "sv",
+    )
+    assert [a.name for a in roots["001"].authors] == ["Åsa Lindhagen", "Clara Lindblom"]
+    assert (roots["003"].title, roots["003"].created, roots["003"].lang) == ("Social", "2020-09-24", "da")
+    assert (roots["004"].created, roots["004"].lang) == (None, "sv")
+    assert roots["004"].title.startswith("Rapport från Vision")
+    for furniture in (
+        "Prenumerera",
+        "Annonsera",
+        "Det här är opinionsmaterial",
+        "Dela artikeln",
+        "Välj nyhetsbrev",
+        "LÄS MER",
+        "Ämnen i artikeln",
+        "tisdag6 juni",
+    ):
+        assert furniture not in roots["001"].text
+    assert "Gå til hovedindhold" not in roots["003"].text and "Indhold" not in roots["003"].text.split("\n")
+    assert "Senast uppdaterad" not in roots["004"].text
+    assert not roots["001"].text.rstrip().endswith("\\")
+
+
+def test_ingest_extraction_agrees_with_the_manifest(seed_corpus):
+    assert [n for n in seed_corpus.notes if n.kind == "manifest-mismatch"] == []
+
+
+def test_ingest_reports_every_removed_block_with_file_and_line(seed_corpus):
+    removed = [n for n in seed_corpus.notes if n.kind == "removed"]
+    assert any(n.where == "seeds/002_bf87ce656931ef12.txt:14" and "promo-box" in n.message for n in removed)
+    assert any(n.where == "seeds/001_78108456c9f77419.txt:78" and n.message.startswith("share") for n in removed)
+
+
+def test_ingest_participants_merge_the_same_author_across_article_and_comments(seed_corpus):
+    nick = next(p for p in seed_corpus.participants if p.name == "Nick Allentoft")
+    assert nick.id == "participant:nick-allentoft"
+    assert set(nick.post_ids) == {THREAD_ID, f"{THREAD_ID}/c10"}
+    hansen = next(p for p in seed_corpus.participants if p.name == "Peter Hansen")
+    assert len(hansen.post_ids) == 2
+    # Articles with no known author have no participant.
+    assert not any(pid.startswith("participant:deleted") for pid in (p.id for p in seed_corpus.participants))
+
+
+def test_ingest_language_of_every_text(seed_corpus):
+    langs = {p.id: p.lang for p in seed_corpus.posts}
+    assert {lang for pid, lang in langs.items() if pid.startswith(("001", "004"))} == {"sv"}
+    assert {lang for pid, lang in langs.items() if pid.startswith(("000", "002", "003"))} == {"da"}
+
+
+def test_ingest_never_writes_to_the_raw_seeds(tmp_path):
+    import hashlib
+
+    from conftest import SEEDS, run_cli
+
+    def snapshot():
+        return {f.name: (hashlib.sha256(f.read_bytes()).hexdigest(), f.stat().st_mtime_ns) for f in SEEDS.iterdir()}
+
+    before = snapshot()
+    assert run_cli("ingest", "--manifest", str(SEEDS / "manifest.toml"), "--out", str(tmp_path / "c")) == 0
+    assert snapshot() == before

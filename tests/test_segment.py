@@ -1,0 +1,116 @@
+"""Segmentation: sentences and units with exact offsets, on the seeds and on hard cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.examples import field_text
+from pipeline.schema import Post
+from pipeline.segment import parse_unit_id, segment_post, segment_posts
+from pipeline.sentences import split_sentences
+
+
+def sentences(text: str, lang: str = "da") -> list[str]:
+    return [text[s:e] for s, e in split_sentences(text, lang)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Der er bl.a. mange, f.eks. i kommunerne. Det er sådan.",
+            ["Der er bl.a. mange, f.eks. i kommunerne.", "Det er sådan."],
+        ),
+        (
+            "Det følger jfr. vores råd- og vejledningsforpligtelse. Men også mere.",
+            ["Det følger jfr. vores råd- og vejledningsforpligtelse.", "Men også mere."],
+        ),
+        (
+            "Der er ca. 1500 socialrådgivere, dvs. flere end før. De bruger 21 pct. af tiden.",
+            ["Der er ca. 1500 socialrådgivere, dvs. flere end før.", "De bruger 21 pct. af tiden."],
+        ),
+        (
+            "Helhedsløsninger, helhedsbetragtninger osv. Det er diffust.",
+            ["Helhedsløsninger, helhedsbetragtninger osv.", "Det er diffust."],
+        ),
+        (
+            "Retssikkerhedslovens §3 stk.2 overtrædes. Se også § 7. Den er klar.",
+            ["Retssikkerhedslovens §3 stk.2 overtrædes.", "Se også § 7.", "Den er klar."],
+        ),
+        (
+            "Kommentaren er fra 16.09.13 og ikke ældre. Næste sætning.",
+            ["Kommentaren er fra 16.09.13 og ikke ældre.", "Næste sætning."],
+        ),
+        ("Mikael R. Lindholm skrev det. Nick svarede.", ["Mikael R. Lindholm skrev det.", "Nick svarede."]),
+        (
+            'Han sagde: "Nej!" Og gik. Hvorfor ? Det ved ingen.',
+            ['Han sagde: "Nej!"', "Og gik.", "Hvorfor ?", "Det ved ingen."],
+        ),
+        (
+            "en 3,5 års professionsbac-udd. + tiden til bachelor. De kræves intet.",
+            ["en 3,5 års professionsbac-udd. + tiden til bachelor.", "De kræves intet."],
+        ),
+        ("Mvh.\nRikke Wezelenburg\nsocialrådgiver", ["Mvh.", "Rikke Wezelenburg", "socialrådgiver"]),
+    ],
+)
+def test_segment_danish_abbreviations_dates_and_initials_do_not_split(text, expected):
+    assert sentences(text) == expected
+
+
+def test_segment_swedish_abbreviations_do_not_split():
+    text = "Det gäller t.ex. biståndshandläggare, bl.a. i Stockholm. Runt 10-12 procent osv. Vi ses kl. 10."
+    assert sentences(text, "sv") == [
+        "Det gäller t.ex. biståndshandläggare, bl.a. i Stockholm.",
+        "Runt 10-12 procent osv.",
+        "Vi ses kl. 10.",
+    ]
+
+
+def test_segment_offsets_round_trip_on_every_seed_unit(seed_corpus, cfg):
+    posts = {p.id: p for p in seed_corpus.posts}
+    sents, units = segment_posts(seed_corpus.posts, None, cfg)
+    assert len(units) > 400
+    for item in [*sents, *units]:
+        assert field_text(posts[item.post_id], item.field)[item.start : item.end] == item.text
+        assert item.text == item.text.strip() and item.text
+    for u in units:
+        assert parse_unit_id(u.id) == (u.post_id, u.field, u.start, u.end)
+
+
+def test_segment_units_do_not_overlap_and_cover_every_sentence(seed_corpus):
+    for post in seed_corpus.posts:
+        sents, spans, sentence_of = segment_post(post)
+        for field in ("title", "text"):
+            fs = sorted((u.start, u.end) for u in spans if u.field == field)
+            assert all(a[1] <= b[0] for a, b in zip(fs, fs[1:], strict=False))
+        assert set(sentence_of.values()) == {s.id for s in sents}
+
+
+def test_segment_splits_a_claim_from_its_reason_clause(cfg):
+    post = Post(
+        id="p",
+        thread_id="p",
+        kind="document",
+        position=0,
+        parent_id=None,
+        title="",
+        lang="da",
+        lang_confidence=1.0,
+        lang_source="given",
+        source="test",
+        text="Det er egentlig super ærgerligt, for socialrådgivere burde spille en nøglerolle i fremtiden.",
+    )
+    _, spans, _ = segment_post(post)
+    assert [post.text[u.start : u.end] for u in spans] == [
+        "Det er egentlig super ærgerligt,",
+        "for socialrådgivere burde spille en nøglerolle i fremtiden.",
+    ]
+    _, units = segment_posts([post], None, cfg)
+    assert units[1].unit_type.label == "premise" and units[1].unit_type.rule == "unit:premise-connective"
+
+
+def test_segment_headlines_are_units_of_their_own(thread, cfg):
+    root, comments = thread
+    _, units = segment_posts([root, comments[12]], None, cfg)
+    titles = [u.text for u in units if u.field == "title"]
+    assert titles == ["Socialrådgivernes fallit", "Nej vi har ikke spillet fallit"]

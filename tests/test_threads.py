@@ -1,0 +1,190 @@
+"""Researchers' own thread files: the generic JSONL/CSV format, good and bad."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+from pipeline.errors import InputError
+from pipeline.ingest import ingest_thread_files
+from pipeline.schema import ThreadRow
+from pipeline.threads import FIELDS, read_thread_files, write_thread_file
+
+ROWS = [
+    {
+        "id": "t1",
+        "thread_id": "t1",
+        "parent_id": "",
+        "author": "Redaktionen",
+        "created": "2024-03-01",
+        "title": "Skal socialrådgivere autoriseres?",
+        "text": "",
+        "target_stance": "favor",
+    },
+    {
+        "id": "t1-a",
+        "thread_id": "t1",
+        "parent_id": "t1",
+        "author": "Anna",
+        "created": "2024-03-02T10:15:00",
+        "title": "",
+        "text": "Ja, helt enig. Det vil styrke retssikkerheden, fordi ansvaret bliver personligt.",
+        "reply_stance": "support",
+        "role": "social_worker",
+    },
+    {
+        "id": "t1-b",
+        "thread_id": "t1",
+        "parent_id": "t1-a",
+        "author": "[slettet]",
+        "created": "2024-03-02",
+        "title": "",
+        "text": "Nej, det tror jeg ikke på.",
+        "reply_stance": "deny",
+    },
+    {
+        "id": "t1-c",
+        "thread_id": "t1",
+        "parent_id": "t1-a",
+        "author": "Bo",
+        "created": "",
+        "title": "",
+        "text": "Hvad mener du med personligt ansvar?",
+        "lang": "da",
+    },
+]
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def write_csv(path: Path, rows: list[dict]) -> Path:
+    write_thread_file(
+        path,
+        [
+            ThreadRow.model_validate({k: (v or None) if k not in ("title", "text") else v for k, v in r.items()})
+            for r in rows
+        ],
+    )
+    return path
+
+
+def test_threads_generic_jsonl_keeps_given_parents_and_gold(tmp_path, cfg):
+    corpus = ingest_thread_files([write_jsonl(tmp_path / "t.jsonl", ROWS)], cfg)
+    posts = corpus.posts_by_id()
+    assert {p.id: p.parent_id for p in corpus.posts} == {"t1": None, "t1-a": "t1", "t1-b": "t1-a", "t1-c": "t1-a"}
+    assert posts["t1-b"].parent_evidence[0].rule == "given" and posts["t1-b"].parent_confidence == 1.0
+    assert posts["t1-a"].gold.reply_stance == "support" and posts["t1-a"].gold.role == "social_worker"
+    assert posts["t1"].kind == "document" and posts["t1"].text == ""  # a link post: title, no body
+    assert posts["t1-c"].lang == "da" and posts["t1-c"].lang_source == "given"
+    assert corpus.threads[0].target == "Skal socialrådgivere autoriseres?"
+
+
+def test_threads_deleted_author_is_its_own_participant_and_reported(tmp_path, cfg):
+    corpus = ingest_thread_files([write_jsonl(tmp_path / "t.jsonl", ROWS)], cfg)
+    deleted = [p for p in corpus.participants if p.deleted]
+    assert [p.id for p in deleted] == ["participant:deleted:t1-b"]
+    assert any("read as deleted" in n.message and n.where.endswith(":3") for n in corpus.notes)
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_threads_generic_format_round_trips(tmp_path, cfg, suffix):
+    src = write_jsonl(tmp_path / "in.jsonl", ROWS)
+    rows, _ = read_thread_files([src], cfg)
+    out = tmp_path / f"out{suffix}"
+    write_thread_file(out, [lr.row for lr in rows])
+    again, _ = read_thread_files([out], cfg)
+    assert [lr.row for lr in again] == [lr.row for lr in rows]
+    if suffix == ".csv":
+        assert out.read_text(encoding="utf-8").split("\n")[0] == ",".join(FIELDS)
+        assert "socialrådgivere" in out.read_text(encoding="utf-8")
+
+
+def test_threads_json_schema_file_matches_the_model():
+    from pipeline.config import PROJ_ROOT
+
+    committed = json.loads((PROJ_ROOT / "pipeline" / "schemas" / "thread_post.schema.json").read_text(encoding="utf-8"))
+    generated = ThreadRow.model_json_schema()
+    assert committed == generated
+    assert set(committed["required"]) == {"id", "thread_id"}
+
+
+def _error(tmp_path, cfg, name: str, content: bytes | str, **kw) -> InputError:
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    with pytest.raises(InputError) as info:
+        read_thread_files([path], cfg, **kw)
+    return info.value
+
+
+def test_threads_bad_input_names_file_and_line(tmp_path, cfg):
+    err = _error(tmp_path, cfg, "empty.jsonl", "")
+    assert err.line == 0 and "empty file" in str(err) and "empty.jsonl" in str(err)
+    err = _error(tmp_path, cfg, "empty.csv", "\n")
+    assert "empty file" in str(err)
+    err = _error(tmp_path, cfg, "latin1.csv", "id,thread_id,text\nx,x,ok\ny,x,s\xf8ster\n".encode("latin-1"))
+    assert err.line == 3 and "not valid UTF-8" in str(err)
+    err = _error(tmp_path, cfg, "header.csv", "id;thread_id;text\nx;x;hej\n")
+    assert err.line == 1 and "header does not parse" in str(err) and "unknown columns" in str(err)
+    err = _error(tmp_path, cfg, "typo.jsonl", '{"id": "a", "thread_id": "a", "parrent_id": "b"}\n')
+    assert err.line == 1 and "parrent_id" in str(err)
+    err = _error(tmp_path, cfg, "dup.jsonl", '{"id": "a", "thread_id": "a"}\n\n{"id": "a", "thread_id": "a"}\n')
+    assert err.line == 3 and "duplicate id 'a'" in str(err) and "dup.jsonl:1" in str(err)
+    err = _error(
+        tmp_path,
+        cfg,
+        "orphan.jsonl",
+        '{"id": "a", "thread_id": "a"}\n{"id": "b", "thread_id": "a", "parent_id": "zz"}\n',
+    )
+    assert err.line == 2 and "'zz'" in str(err) and "--repair-missing-parents" in str(err)
+    err = _error(
+        tmp_path,
+        cfg,
+        "cycle.jsonl",
+        '{"id": "r", "thread_id": "r"}\n'
+        '{"id": "a", "thread_id": "r", "parent_id": "b"}\n{"id": "b", "thread_id": "r", "parent_id": "a"}\n',
+    )
+    assert "reply cycle" in str(err) and "a (line 2)" in str(err) and "b (line 3)" in str(err)
+    err = _error(tmp_path, cfg, "label.jsonl", '{"id": "a", "thread_id": "a", "reply_stance": "agree"}\n')
+    assert err.line == 1 and "unknown label 'agree'" in str(err)
+    err = _error(tmp_path, cfg, "date.jsonl", '{"id": "a", "thread_id": "a", "created": "16.09.13"}\n')
+    assert "not an ISO 8601" in str(err)
+
+
+def test_threads_missing_parent_can_be_repaired_and_is_reported(tmp_path, cfg):
+    path = write_jsonl(
+        tmp_path / "orphan.jsonl",
+        [
+            {"id": "a", "thread_id": "a", "title": "Root"},
+            {"id": "b", "thread_id": "a", "parent_id": "gone", "text": "x"},
+        ],
+    )
+    rows, notes = read_thread_files([path], cfg, repair_missing_parents=True)
+    assert {lr.row.id: lr.row.parent_id for lr in rows} == {"a": None, "b": "a"}
+    assert notes[0].kind == "repaired" and notes[0].where.endswith("orphan.jsonl:2")
+
+
+def test_threads_cli_bad_input_exits_nonzero_and_writes_nothing(tmp_path, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "thread_id": "a"}\n{"id": "a", "thread_id": "a"}\n', encoding="utf-8")
+    out = tmp_path / "corpus"
+    assert run_cli("ingest", "--threads", str(bad), "--out", str(out)) == 2
+    assert f"{bad}:2: duplicate id 'a'" in capsys.readouterr().err
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [bad]
+
+
+def test_threads_cli_failure_leaves_an_earlier_output_untouched(tmp_path):
+    good = write_jsonl(tmp_path / "good.jsonl", ROWS)
+    out = tmp_path / "corpus"
+    assert run_cli("ingest", "--threads", str(good), "--out", str(out)) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"")
+    assert run_cli("ingest", "--threads", str(bad), "--out", str(out)) == 2
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
