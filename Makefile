@@ -35,11 +35,23 @@ GRAPH_SRC := pipeline/graph.py pipeline/export.py pipeline/classify.py
 
 UNIT_MODEL := models/unit_type
 TARGET_MODEL := models/target_stance
-REPLY_MODEL := models/reply_stance
 ROLE_MODEL := models/role
 model_files = $(wildcard $(1)/metrics.json $(1)/model.joblib $(1)/model.safetensors)
+GOLD := $(wildcard data/annotations/*.jsonl)
+TRAIN_SRC := pipeline/train.py pipeline/trainingdata.py pipeline/evaluation.py pipeline/gold.py $(MODEL_SRC)
 
-.PHONY: help setup run test test-all lint clean clean-data
+# Reply stance: trained on DAST plus the seed gold when DAST is beside the project (that
+# model is built here and never committed), else the committed seed-gold model.
+DAST_THREADS := data/interim/dast/threads.jsonl
+ifneq ($(wildcard $(DAST)),)
+REPLY_MODEL := models/reply_stance-dast
+REPLY_DEP := $(REPLY_MODEL)/metrics.json
+else
+REPLY_MODEL := models/reply_stance
+REPLY_DEP := $(call model_files,$(REPLY_MODEL))
+endif
+
+.PHONY: help setup run test test-all lint clean clean-data train evaluate bench bench-dast
 
 help: ## List every target with what it does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -65,7 +77,7 @@ $(SEGMENTS): $(CORPUS) $(SEGMENT_SRC) $(COMMON) $(call model_files,$(UNIT_MODEL)
 
 classify: $(PREDICTIONS) ## Stage 3: stances, roles, unit relations -> data/processed/predictions/
 $(PREDICTIONS): $(CORPUS) $(SEGMENTS) $(CLASSIFY_SRC) $(COMMON) $(call model_files,$(TARGET_MODEL)) \
-		$(call model_files,$(REPLY_MODEL)) $(call model_files,$(ROLE_MODEL))
+		$(REPLY_DEP) $(call model_files,$(ROLE_MODEL))
 	$(PIPE) classify --corpus data/interim/corpus --segments data/interim/segments \
 		--target-model $(TARGET_MODEL) --reply-model $(REPLY_MODEL) --role-model $(ROLE_MODEL) \
 		--unit-model $(UNIT_MODEL) --out data/processed/predictions
@@ -74,6 +86,30 @@ graph: $(GRAPHS) ## Stage 4: GraphML, GEXF and CSV -> data/processed/graphs/
 $(GRAPHS): $(CORPUS) $(SEGMENTS) $(PREDICTIONS) $(GRAPH_SRC) $(COMMON)
 	$(PIPE) graph --corpus data/interim/corpus --segments data/interim/segments \
 		--predictions data/processed/predictions --out data/processed/graphs
+
+$(DAST_THREADS): $(DAST) pipeline/dast.py $(COMMON)
+	$(PIPE) dast-import $(DAST) --out $@
+
+models/reply_stance-dast/metrics.json: $(DAST_THREADS) $(GOLD) $(CORPUS) $(TRAIN_SRC) $(COMMON)
+	$(PY) -m pipeline train --task reply_stance --data data/annotations $(DAST_THREADS) --out models/reply_stance-dast
+
+train: $(CORPUS) ## Retrain the default models in models/ from data/annotations (+ DAST reply model if present)
+	@for task in unit_type target_stance reply_stance role; do \
+		$(PY) -m pipeline train --task $$task --data data/annotations --out models/$$task || exit 1; done
+	@if [ -f "$(DAST)" ]; then $(MAKE) --no-print-directory models/reply_stance-dast/metrics.json; \
+	else echo "DAST not found at $(DAST): reply stance uses the seed-gold model only"; fi
+
+evaluate: $(CORPUS) ## Score each model on the gold, with grouped CV of its recipe -> data/processed/evaluation/
+	@for task in unit_type target_stance reply_stance role; do \
+		$(PY) -m pipeline -q evaluate --task $$task --model models/$$task --data data/annotations \
+			--cross-validate --out data/processed/evaluation/$$task.json || exit 1; done
+
+bench: $(SETUP) $(CORPUS) ## Time every stage (seeds, and DAST as a corpus) -> data/benchmarks/, docs/benchmarks.md
+	$(PY) -m pipeline bench --dast $(DAST)
+
+bench-dast: $(SETUP) ## Reply stance on DAST, leave-one-topic-out, vs baselines -> docs/benchmarks.md
+	@if [ -f "$(DAST)" ]; then $(PY) -m pipeline bench-dast $(DAST); \
+	else echo "DAST not found at $(DAST): bench-dast skipped (set DAST=path/to/dast_train.jsonl)"; fi
 
 test: $(SETUP) ## Set up and run the test suite (without tests marked slow)
 	$(PY) -m pytest -q -m "not slow"

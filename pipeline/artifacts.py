@@ -163,6 +163,16 @@ def validation_message(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
+def display_path(path: Path | str) -> str:
+    """`path` relative to the project root when inside it (stable across checkouts)."""
+    from pipeline.config import PROJ_ROOT
+
+    try:
+        return str(Path(path).resolve().relative_to(PROJ_ROOT))
+    except ValueError:
+        return str(path)
+
+
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:

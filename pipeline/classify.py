@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.artifacts import atomic_dir, read_jsonl, write_json, write_jsonl
+from pipeline.artifacts import atomic_dir, display_path, read_jsonl, write_json, write_jsonl
 from pipeline.config import Config
 from pipeline.cues import RuleHit, reply_rule, role_rule
 from pipeline.examples import Example, reply_examples, role_examples, role_text, target_examples
@@ -223,7 +223,7 @@ def _card_summary(model: LoadedModel | None) -> dict | None:
     res = (cv.get("results") or {}).get("model", {})
     return {
         "name": model.name,
-        "path": str(model.path),
+        "path": display_path(model.path),
         "backend": model.backend,
         "trained_at": model.card.get("trained_at"),
         "training_items": model.card.get("n_items"),
@@ -245,7 +245,9 @@ def classify(
     rels = relations(units, corpus, models)
 
     def sources(preds: list[Prediction]) -> dict[str, int]:
-        return dict(sorted(Counter(f"{p.source}:{p.rule or p.model or ''}" for p in preds).items()))
+        return dict(
+            sorted(Counter(f"{p.source}:{(p.model if p.source == 'model' else p.rule) or ''}" for p in preds).items())
+        )
 
     provenance = {
         "models": {

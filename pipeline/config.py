@@ -61,6 +61,12 @@ class ClassifyConfig(_Frozen):
     default_target_from: str
 
 
+class TrainConfig(_Frozen):
+    folds: int
+    repeats: int
+    sklearn: dict[str, dict[str, float | int | bool | str]]
+
+
 class GraphConfig(_Frozen):
     colors: dict[str, tuple[int, int, int]]
 
@@ -72,6 +78,7 @@ class Config(_Frozen):
     replies: ReplyConfig
     classify: ClassifyConfig
     graph: GraphConfig
+    train: TrainConfig
 
     def labels_for(self, task: str) -> tuple[str, ...]:
         if task not in self.labels:

@@ -143,6 +143,8 @@ class TextPairClassifier(ClassifierMixin, BaseEstimator):
         if self.use_pair and not any(x.pair for x in X):
             # An empty pair vocabulary would make TfidfVectorizer fail; drop the part.
             self.union_.set_params(pair="drop")
+        if self.use_features and not any(x.features for x in X):
+            self.union_.set_params(features="drop")
         Z = self.union_.fit_transform(X)
         self.clf_ = LogisticRegression(
             C=self.C, class_weight=self.class_weight, max_iter=5000, random_state=self.random_state

@@ -78,14 +78,24 @@ def grouped_folds(y: list[str], groups: list[str], n_splits: int, n_repeats: int
         for train, test in LeaveOneGroupOut().split(X, y, groups):
             folds.append(Fold(0, train, test))
         return folds, f"leave-one-group-out over {len(uniq)} groups"
+    seen: set[tuple] = set()
+    distinct = 0
     with warnings.catch_warnings():
         # Rare classes with fewer members than folds: stratification is best effort.
         warnings.simplefilter("ignore", UserWarning)
         for r in range(n_repeats):
             splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed + r)
-            for train, test in splitter.split(X, y, groups):
-                folds.append(Fold(r, train, test))
-    return folds, f"stratified group {n_splits}-fold over {len(uniq)} groups, {n_repeats} repeats"
+            split = [(train, test) for train, test in splitter.split(X, y, groups)]
+            # With few, unequal groups a reshuffle can give the very same partition; a
+            # repeat that adds nothing would only shrink the reported spread.
+            key = tuple(sorted(tuple(sorted(test.tolist())) for _, test in split))
+            if key in seen:
+                continue
+            seen.add(key)
+            folds.extend(Fold(distinct, train, test) for train, test in split)
+            distinct += 1
+    note = "" if distinct == n_repeats else f" (of {n_repeats} reshuffles, the rest gave identical folds)"
+    return folds, f"stratified group {n_splits}-fold over {len(uniq)} groups, {distinct} repeats{note}"
 
 
 def _summary(per_repeat: list[dict], labels: list[str]) -> dict:

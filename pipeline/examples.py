@@ -116,8 +116,50 @@ def _root_of(post: Post, posts: dict[str, Post]) -> Post:
     return post
 
 
-def _reply_features(post: Post, parent: Post | None, posts: dict[str, Post]) -> dict[str, float]:
-    feats = _counts(post.full_text)
+QUOTE_LINE_RE = re.compile(r"^\s*>.*$\n?", re.MULTILINE)
+OPENER_RE = re.compile(r"^\W*(\w+)")
+
+
+def own_words(post: Post) -> str:
+    """Headline and body without lines quoted from others ("> ..."), which repeat the parent."""
+    text = QUOTE_LINE_RE.sub("", post.text).strip()
+    return f"{post.title}\n{text}".strip() if post.title else text
+
+
+def _seconds_between(a: str | None, b: str | None) -> float | None:
+    from datetime import datetime
+
+    if not a or not b or len(a) < 19 or len(b) < 19:
+        return None
+    try:
+        return (datetime.fromisoformat(a[:19]) - datetime.fromisoformat(b[:19])).total_seconds()
+    except ValueError:
+        return None
+
+
+def _children(posts: dict[str, Post]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for p in posts.values():
+        if p.parent_id:
+            counts[p.parent_id] = counts.get(p.parent_id, 0) + 1
+    return counts
+
+
+def _reply_features(
+    post: Post, parent: Post | None, posts: dict[str, Post], children: dict[str, int]
+) -> dict[str, float]:
+    own = own_words(post)
+    feats = _counts(own)
+    lists = _word_lists()
+    first = OPENER_RE.match(own.lower())
+    opener = first.group(1) if first else ""
+    feats["opens_negation"] = float(opener in lists["negation"])
+    feats["opens_agreement"] = float(opener in lists["agreement"])
+    feats["opens_question_word"] = float(opener in lists["question_words"])
+    feats["n_replies_log"] = math.log1p(children.get(post.id, 0))
+    gap = _seconds_between(post.created, parent.created if parent else None)
+    if gap is not None and gap >= 0:
+        feats["log_minutes_after_parent"] = math.log1p(gap / 60) / 10
     root = _root_of(post, posts)
     feats["depth_log"] = math.log1p(_depth(post, posts))
     feats["parent_is_root"] = float(parent is not None and parent.parent_id is None)
@@ -136,7 +178,8 @@ def _reply_features(post: Post, parent: Post | None, posts: dict[str, Post]) -> 
 
 
 def reply_examples(comments: list[Post], posts: dict[str, Post]) -> list[Example]:
-    """Reply stance: the comment, paired with the post it replies to."""
+    """Reply stance: the comment's own words, paired with the post it replies to."""
+    children = _children(posts)
     out = []
     for c in comments:
         parent = posts.get(c.parent_id) if c.parent_id else None
@@ -144,22 +187,28 @@ def reply_examples(comments: list[Post], posts: dict[str, Post]) -> list[Example
             Example(
                 id=c.id,
                 group=c.thread_id,
-                text=c.full_text,
-                pair=parent.full_text[:PAIR_CHARS] if parent else "",
-                features=_reply_features(c, parent, posts),
+                text=own_words(c),
+                pair=own_words(parent)[:PAIR_CHARS] if parent else "",
+                features=_reply_features(c, parent, posts, children),
             )
         )
     return out
 
 
 def target_examples(comments: list[Post], posts: dict[str, Post], threads: dict[str, Thread]) -> list[Example]:
-    """Target stance: the comment, paired with the thread's target statement."""
+    """Target stance: the comment's own words, paired with the thread's target statement."""
+    children = _children(posts)
     out = []
     for c in comments:
         parent = posts.get(c.parent_id) if c.parent_id else None
-        feats = _reply_features(c, parent, posts)
         out.append(
-            Example(id=c.id, group=c.thread_id, text=c.full_text, pair=threads[c.thread_id].target, features=feats)
+            Example(
+                id=c.id,
+                group=c.thread_id,
+                text=own_words(c),
+                pair=threads[c.thread_id].target,
+                features=_reply_features(c, parent, posts, children),
+            )
         )
     return out
 

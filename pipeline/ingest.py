@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import langid
-from pipeline.artifacts import atomic_dir, read_jsonl, read_text_utf8, write_json, write_jsonl
-from pipeline.config import PROJ_ROOT, Config
+from pipeline.artifacts import atomic_dir, display_path, read_jsonl, read_text_utf8, write_json, write_jsonl
+from pipeline.config import Config
 from pipeline.errors import InputError
 from pipeline.manifest import ManifestEntry, read_manifest
 from pipeline.pages import find_comments_header, find_signature, parse_article, parse_comments
@@ -46,19 +46,12 @@ class Corpus:
         return sorted((p for p in self.posts if p.thread_id == thread_id), key=lambda p: p.position)
 
 
-def _display_path(path: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(PROJ_ROOT))
-    except ValueError:
-        return str(path)
-
-
 # --- raw pages -------------------------------------------------------------------------
 
 
 def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, list[Post], list[Note]]:
     """One raw page (article, optionally with its comment list) to a thread."""
-    rel = _display_path(path)
+    rel = display_path(path)
     text = read_text_utf8(path)
     if not text.strip():
         raise InputError(path, 0, "empty page")

@@ -62,42 +62,49 @@ def _starts_sentence(text: str) -> bool:
 
 
 def _line_sentences(line: str, lang: str) -> list[tuple[int, int]]:
-    doc = tokenizer(lang)(line)
+    # Space tokens (NBSP, thin spaces) are dropped; gaps are read from the offsets.
+    toks = [t for t in tokenizer(lang)(line) if not t.is_space]
     _, may_end = _abbreviations()
+    n = len(toks)
+
+    def glued(a: int) -> bool:
+        return toks[a].idx + len(toks[a].text) == toks[a + 1].idx
+
     spans: list[tuple[int, int]] = []
     start_tok = 0
     i = 0
-    n = len(doc)
     while i < n - 1:
-        tok = doc[i]
+        tok = toks[i]
         split_after: int | None = None
         if TERMINAL_RE.match(tok.text):
             j = i
             # "?!" and "!!" arrive as separate tokens; the run ends the sentence together.
-            while j + 1 < n and TERMINAL_RE.match(doc[j + 1].text) and not doc[j].whitespace_:
+            while j + 1 < n and TERMINAL_RE.match(toks[j + 1].text) and glued(j):
                 j += 1
             # Closing quotes and brackets glued to the stop belong to this sentence.
-            while j + 1 < n and doc[j + 1].text[0] in CLOSERS and not doc[j].whitespace_:
+            while j + 1 < n and toks[j + 1].text[0] in CLOSERS and glued(j):
                 j += 1
-            if j + 1 < n and _starts_sentence(doc[j + 1].text):
+            list_number = i == 1 and toks[0].text.isdigit() and tok.text == "."
+            if j + 1 < n and _starts_sentence(toks[j + 1].text) and not list_number:
                 split_after = j
             i = j
-        elif tok.text.endswith(".") and len(tok.text) > 1 and i + 1 < n:
-            nxt = doc[i + 1].text
+        elif tok.text.endswith(".") and len(tok.text) > 1:
+            nxt = toks[i + 1].text
             if ORDINAL_RE.match(tok.text):
                 # "§ 7. Det er nok." ends a sentence; "den 7. januar" does not (months are
                 # lower-case in Nordic languages, so an upper-case word means a new sentence).
-                prev = doc[i - 1].text.lower() if i > 0 else ""
-                if nxt[0].isupper() and prev not in ("den", "d.", "the"):
+                # At the start of a line it is a list number ("1. Mer klienttid ...").
+                prev = toks[i - 1].text.lower() if i > 0 else ""
+                if i > 0 and nxt[0].isupper() and prev not in ("den", "d.", "the"):
                     split_after = i
             elif tok.text in may_end and nxt[0].isupper():
                 split_after = i
         if split_after is not None:
-            spans.append((doc[start_tok].idx, doc[split_after].idx + len(doc[split_after].text)))
+            spans.append((toks[start_tok].idx, toks[split_after].idx + len(toks[split_after].text)))
             start_tok = split_after + 1
         i += 1
     if start_tok < n:
-        spans.append((doc[start_tok].idx, doc[n - 1].idx + len(doc[n - 1].text)))
+        spans.append((toks[start_tok].idx, toks[n - 1].idx + len(toks[n - 1].text)))
     return spans
 
 

@@ -1,0 +1,95 @@
+"""Evaluation of a trained model on labelled data, and of a recipe by cross-validation.
+
+`evaluate_model` scores a model folder on a dataset and says how many of the items were
+in the model's own training data (then the score is not a held-out score, and the report
+says so). `cross_validate_recipe` re-runs the model's recipe with grouped folds on the
+dataset, which is the honest number when all labelled data went into training.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pipeline.config import Config
+from pipeline.errors import InputError
+from pipeline.evaluation import cross_validate, scores
+from pipeline.models import LoadedModel
+from pipeline.train import choose_grouping, group_of, sklearn_factory
+from pipeline.trainingdata import Dataset
+
+
+def _check_labels(model: LoadedModel, dataset: Dataset) -> None:
+    unknown = sorted({e.label for e in dataset.examples} - set(model.labels))
+    if unknown:
+        counts = {lab: sum(e.label == lab for e in dataset.examples) for lab in unknown}
+        raise InputError(
+            dataset.sources[0].path if dataset.sources else "data",
+            0,
+            f"the {model.task} model {model.name!r} does not know the labels {counts} "
+            f"(it knows {model.labels}); map them or retrain with a config that lists them",
+        )
+
+
+def evaluate_model(model: LoadedModel, dataset: Dataset) -> dict:
+    if model.task != dataset.task:
+        raise InputError(str(model.path), 0, f"is a {model.task} model, not {dataset.task}")
+    if not dataset.examples:
+        raise InputError(dataset.sources[0].path if dataset.sources else "data", 0, f"no {dataset.task} gold labels")
+    _check_labels(model, dataset)
+    y = [e.label for e in dataset.examples]
+    pred = [p[0] for p in model.predict(dataset.examples)]
+    report = {
+        "task": dataset.task,
+        "model": model.name,
+        "model_path": str(model.path),
+        "data": [vars(s) for s in dataset.sources],
+        "all_items": scores(y, pred, model.labels),
+    }
+    trained_on = set()
+    items_file = Path(model.path) / "training_items.json"
+    if items_file.exists():
+        trained_on = set(json.loads(items_file.read_text(encoding="utf-8")))
+    seen = [i for i, e in enumerate(dataset.examples) if e.id in trained_on]
+    report["items_in_training_data"] = len(seen)
+    if seen:
+        report["warning"] = (
+            f"{len(seen)} of {len(y)} items were in this model's training data: 'all_items' is "
+            "not a held-out score. See 'held_out' and the model card's cross-validation."
+        )
+        held = [i for i in range(len(y)) if i not in set(seen)]
+        report["held_out"] = scores([y[i] for i in held], [pred[i] for i in held], model.labels) if held else None
+    return report
+
+
+def cross_validate_recipe(dataset: Dataset, cfg: Config, group_by: str = "auto", params: dict | None = None) -> dict:
+    """Grouped CV of the scikit-learn recipe (with the card's parameters) on `dataset`."""
+    how = choose_grouping(dataset, group_by)
+    groups = [group_of(e, how, dataset.topics) for e in dataset.examples]
+    factory, _ = sklearn_factory(dataset.task, cfg, params)
+    return cross_validate(
+        factory,
+        dataset.examples,
+        list(cfg.labels_for(dataset.task)),
+        groups,
+        how,
+        cfg.train.folds,
+        cfg.train.repeats,
+        cfg.seed,
+    )
+
+
+def format_scores(s: dict, title: str) -> str:
+    """A plain-text table: per-class precision/recall/F1/support, then the confusion matrix."""
+    labels = s["confusion_matrix"]["labels"]
+    w = max(12, *(len(lab) for lab in labels))
+    lines = [title, f"{'label':<{w}} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}"]
+    for lab in labels:
+        c = s["per_class"][lab]
+        lines.append(f"{lab:<{w}} {c['precision']:>9.3f} {c['recall']:>7.3f} {c['f1']:>6.3f} {c['support']:>8}")
+    lines.append(f"{'macro-F1':<{w}} {s['macro_f1']:>9.3f}   accuracy {s['accuracy']:.3f}   n={s['n']}")
+    lines.append("confusion matrix (rows gold, columns predicted):")
+    lines.append(" " * (w + 1) + " ".join(f"{lab[:8]:>8}" for lab in labels))
+    for lab, row in zip(labels, s["confusion_matrix"]["rows_gold_cols_predicted"], strict=True):
+        lines.append(f"{lab:<{w}} " + " ".join(f"{v:>8}" for v in row))
+    return "\n".join(lines)

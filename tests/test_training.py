@@ -1,0 +1,290 @@
+"""Training, evaluation, gold and the DAST importer, specified."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from conftest import run_cli
+
+from pipeline.config import ANNOTATIONS_DIR, DAST_DEFAULT, MODELS_DIR, TASKS
+from pipeline.errors import InputError
+from pipeline.estimators import TextPairClassifier
+from pipeline.evaluation import grouped_folds, scores
+from pipeline.examples import Example
+from pipeline.gold import read_events, resolve, write_batch
+from pipeline.models import load_model, save_sklearn
+from pipeline.schema import Annotation
+from pipeline.train import train
+from pipeline.trainingdata import load_dataset
+
+
+@pytest.fixture(scope="session")
+def corpus_dir(tmp_path_factory, cfg):
+    from conftest import SEEDS
+
+    from pipeline.ingest import ingest_seeds, write_corpus
+
+    out = tmp_path_factory.mktemp("corpus") / "corpus"
+    write_corpus(ingest_seeds(SEEDS / "manifest.toml", cfg), out)
+    return out
+
+
+def _toy(n: int = 24) -> list[Example]:
+    words = {"support": "helt enig godt sagt", "deny": "nej forkert vrøvl", "comment": "i øvrigt bemærker jeg"}
+    out = []
+    for i in range(n):
+        label = list(words)[i % 3]
+        out.append(Example(id=f"t{i // 4}/p{i}", group=f"t{i // 4}", text=f"{words[label]} nummer {i}", label=label))
+    return out
+
+
+def test_training_scores_match_hand_computed_values():
+    gold = ["a", "a", "a", "b", "b", "c"]
+    pred = ["a", "a", "b", "b", "c", "c"]
+    s = scores(gold, pred, ["a", "b", "c"])
+    # a: P 2/2, R 2/3, F1 0.8; b: P 1/2, R 1/2, F1 0.5; c: P 1/2, R 1/1, F1 2/3.
+    assert s["per_class"]["a"] == {"precision": 1.0, "recall": 0.6667, "f1": 0.8, "support": 3}
+    assert s["per_class"]["b"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2}
+    assert s["per_class"]["c"] == {"precision": 0.5, "recall": 1.0, "f1": 0.6667, "support": 1}
+    assert s["macro_f1"] == round((0.8 + 0.5 + 2 / 3) / 3, 4)
+    assert s["accuracy"] == round(4 / 6, 4)
+    assert s["confusion_matrix"]["rows_gold_cols_predicted"] == [[2, 1, 0], [0, 1, 1], [0, 0, 1]]
+
+
+def test_training_grouped_folds_never_leak_a_group():
+    y = ["x", "y", "z"] * 20
+    groups = [f"thread{i % 9}" for i in range(60)]
+    folds, desc = grouped_folds(y, groups, n_splits=5, n_repeats=3, seed=0)
+    assert "9 groups" in desc
+    for f in folds:
+        assert not {groups[i] for i in f.train} & {groups[i] for i in f.test}
+    for r in {f.repeat for f in folds}:
+        tested = sorted(i for f in folds if f.repeat == r for i in f.test)
+        assert tested == list(range(60))  # every item is tested exactly once per repeat
+
+
+def test_training_is_deterministic_and_reload_predicts_the_same(tmp_path, cfg):
+    ex = _toy()
+    y = [e.label for e in ex]
+    a = TextPairClassifier(random_state=0).fit(ex, y)
+    b = TextPairClassifier(random_state=0).fit(ex, y)
+    assert np.array_equal(a.predict_proba(ex), b.predict_proba(ex))
+    card = {
+        "name": "toy",
+        "task": "reply_stance",
+        "backend": "sklearn",
+        "labels": list(cfg.labels_for("reply_stance")),
+        "trained_at": "2026-11-23",
+        "n_items": len(ex),
+        "data": [],
+        "label_counts": {},
+        "cv": None,
+        "settings": {"seed": 0},
+        "notes": [],
+    }
+    save_sklearn(tmp_path / "toy", a, card)
+    loaded = load_model(tmp_path / "toy")
+    assert [p[0] for p in loaded.predict(ex)] == list(a.predict(ex))
+    assert np.allclose([p[1] for p in loaded.predict(ex)], a.predict_proba(ex).max(axis=1), atol=1e-4)
+    # It learnt the toy task: the cue words decide.
+    assert (a.predict(ex) == np.array(y)).all()
+
+
+def test_training_writes_a_card_with_data_hashes_counts_and_baselines(tmp_path, cfg, corpus_dir):
+    ds = load_dataset("target_stance", [ANNOTATIONS_DIR], cfg, corpus_dir)
+    card = train(ds, tmp_path / "ts", cfg, repeats=1)
+    assert card["label_counts"] == {"against": 8, "favor": 9, "neutral": 3}
+    assert card["data"][0]["kind"] == "annotations" and len(card["data"][0]["sha256"]) == 64
+    cv = card["cv"]
+    assert cv["grouping"] == "post" and cv["n_groups"] == 20
+    assert set(cv["results"]) == {"model", "baseline_majority", "baseline_stratified"}
+    assert cv["results"]["baseline_majority"]["macro_f1_mean"] == pytest.approx(0.2421, abs=1e-4)
+    readme = (tmp_path / "ts" / "README.md").read_text(encoding="utf-8")
+    assert "Grouping: by post" in readme and "baseline_majority" in readme and "sha256" in readme
+    assert json.loads((tmp_path / "ts" / "training_items.json").read_text())[0].startswith("002_")
+
+
+def test_training_committed_models_are_reproducible_from_the_gold(tmp_path, cfg, corpus_dir):
+    for task in TASKS:
+        committed = load_model(MODELS_DIR / task)
+        ds = load_dataset(task, [ANNOTATIONS_DIR], cfg, corpus_dir)
+        assert committed.card["n_items"] == len(ds.examples), f"{task}: gold changed; run `make train`"
+        assert committed.card["data"][0]["sha256"] == ds.sources[0].sha256, f"{task}: gold changed; run `make train`"
+        train(ds, tmp_path / task, cfg, run_cv=False)
+        fresh = load_model(tmp_path / task)
+        assert fresh.predict(ds.examples) == committed.predict(ds.examples), f"{task}: run `make train`"
+
+
+def test_evaluate_refuses_labels_the_model_does_not_know(tmp_path, capsys):
+    rows = [
+        {"id": "r", "thread_id": "r", "title": "Rod"},
+        {"id": "a", "thread_id": "r", "parent_id": "r", "text": "Helt enig.", "reply_stance": "support"},
+    ]
+    path = tmp_path / "t.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    from pipeline.config import load_config
+
+    cfg2 = tmp_path / "config.toml"
+    text = (MODELS_DIR.parent / "pipeline" / "config.toml").read_text(encoding="utf-8")
+    cfg2.write_text(
+        text.replace(
+            'reply_stance = ["support", "deny", "query", "comment"]',
+            'reply_stance = ["support", "deny", "query", "comment", "irony"]',
+        ),
+        encoding="utf-8",
+    )
+    rows.append({"id": "b", "thread_id": "r", "parent_id": "a", "text": "Ja ja.", "reply_stance": "irony"})
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert load_config(cfg2).labels_for("reply_stance")[-1] == "irony"
+    code = run_cli(
+        "--config",
+        str(cfg2),
+        "evaluate",
+        "--task",
+        "reply_stance",
+        "--model",
+        str(MODELS_DIR / "reply_stance"),
+        "--data",
+        str(path),
+    )
+    assert code == 2
+    assert "does not know the labels {'irony': 1}" in capsys.readouterr().err
+
+
+def test_evaluate_says_when_items_were_in_the_training_data(cfg, corpus_dir):
+    from pipeline.evaluate import evaluate_model
+
+    ds = load_dataset("role", [ANNOTATIONS_DIR], cfg, corpus_dir)
+    report = evaluate_model(load_model(MODELS_DIR / "role"), ds)
+    assert report["items_in_training_data"] == 22
+    assert "not a held-out score" in report["warning"]
+
+
+def test_gold_is_append_only_and_reimport_is_a_noop(tmp_path):
+    ev = Annotation(
+        id="e1",
+        task="role",
+        item_id="participant:x",
+        label="citizen",
+        annotator="ann",
+        timestamp="2026-11-23T10:00:00Z",
+        batch_id="b1",
+        origin="review",
+    )
+    assert write_batch(tmp_path, "b1", [ev]) is True
+    assert write_batch(tmp_path, "b1", [ev]) is False
+    with pytest.raises(InputError, match="append-only"):
+        write_batch(tmp_path, "b1", [ev.model_copy(update={"label": "union"})])
+    assert read_events(tmp_path) == [ev]
+
+
+def test_gold_resolution_prefers_adjudication_then_agreement():
+    def ev(i, item, label, who, origin="review", ts="2026-11-23T10:00:00Z"):
+        return Annotation(
+            id=f"e{i}",
+            task="reply_stance",
+            item_id=item,
+            label=label,
+            annotator=who,
+            timestamp=ts,
+            batch_id="b",
+            origin=origin,
+        )
+
+    events = [
+        ev(1, "x", "deny", "a"),
+        ev(2, "x", "deny", "b"),
+        ev(3, "y", "deny", "a"),
+        ev(4, "y", "support", "b"),
+        ev(5, "z", "deny", "a"),
+        ev(6, "z", "support", "b"),
+        ev(7, "z", "support", "c", "adjudication"),
+        ev(8, "w", "query", "a"),
+        ev(9, "w", "comment", "a", ts="2026-11-24T10:00:00Z"),
+    ]
+    resolved, conflicts = resolve(events, "reply_stance")
+    assert resolved["x"].label == "deny" and resolved["x"].how == "agreed"
+    assert resolved["z"].label == "support" and resolved["z"].how == "adjudicated"
+    assert resolved["w"].label == "comment" and resolved["w"].how == "single"  # the annotator's latest label
+    assert [c.item_id for c in conflicts] == ["y"]
+
+
+DAST_ROWS = [
+    {
+        "thread_id": "t1",
+        "topic": "ulv",
+        "post_id": "t1",
+        "parent_id": None,
+        "is_source": True,
+        "title": "Ulve er farlige",
+        "text": "",
+        "created": "2019-01-01T10:00:00",
+        "user_id": "u1",
+        "sdqc_submission": "Supporting",
+        "sdqc_parent": None,
+    },
+    {
+        "thread_id": "t1",
+        "topic": "ulv",
+        "post_id": "a",
+        "parent_id": "t1",
+        "is_source": False,
+        "title": None,
+        "text": "Nej, det er de ikke.",
+        "created": "2019-01-01T10:05:00",
+        "user_id": "u2",
+        "is_submitter": False,
+        "sdqc_submission": "Denying",
+        "sdqc_parent": "Denying",
+    },
+    {
+        "thread_id": "t1",
+        "topic": "ulv",
+        "post_id": "b",
+        "parent_id": "gone",
+        "is_source": False,
+        "title": None,
+        "text": "Har du en kilde?",
+        "created": "2019-01-01T10:07:00",
+        "user_id": "u3",
+        "is_submitter": False,
+        "sdqc_submission": "Querying",
+        "sdqc_parent": "Querying",
+    },
+]
+
+
+def test_dast_importer_attaches_missing_parents_to_the_source_and_says_so(tmp_path):
+    from pipeline.dast import read_dast
+
+    path = tmp_path / "dast.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in DAST_ROWS), encoding="utf-8")
+    posts, notes = read_dast(path)
+    rows = {p.row.id: p.row for p in posts}
+    assert rows["b"].parent_id == "t1"
+    assert len(notes) == 1 and notes[0].where.endswith("dast.jsonl:3") and "'gone'" in notes[0].message
+    assert (rows["a"].reply_stance, rows["a"].target_stance) == ("deny", "against")
+    assert (rows["b"].reply_stance, rows["b"].target_stance) == ("query", "neutral")
+    assert rows["t1"].reply_stance is None and rows["t1"].topic == "ulv" and rows["t1"].title == "Ulve er farlige"
+
+
+@pytest.mark.dast
+def test_dast_importer_on_the_real_file_repairs_exactly_the_five_missing_parents():
+    from pipeline.dast import read_dast
+
+    if not DAST_DEFAULT.exists():
+        pytest.skip("DAST is not beside the project")
+    posts, notes = read_dast(DAST_DEFAULT)
+    assert len(posts) == 2178 and len(notes) == 5
+    ids = {p.row.id for p in posts}
+    assert all(p.row.parent_id is None or p.row.parent_id in ids for p in posts)
+
+
+def test_dast_commands_skip_cleanly_when_the_file_is_absent(tmp_path, caplog):
+    missing = tmp_path / "nope.jsonl"
+    assert run_cli("bench-dast", str(missing), "--out", str(tmp_path / "b.json"), "--work", str(tmp_path / "w")) == 0
+    assert not (tmp_path / "b.json").exists()
+    assert run_cli("dast-import", str(missing), "--out", str(tmp_path / "t.jsonl")) == 0
+    assert not (tmp_path / "t.jsonl").exists()
