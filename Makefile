@@ -51,7 +51,7 @@ REPLY_MODEL := models/reply_stance
 REPLY_DEP := $(call model_files,$(REPLY_MODEL))
 endif
 
-.PHONY: help setup run test test-all lint clean clean-data train evaluate bench bench-dast
+.PHONY: help setup run test test-all lint clean clean-data train evaluate bench bench-dast review review-status
 
 help: ## List every target with what it does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -86,6 +86,17 @@ graph: $(GRAPHS) ## Stage 4: GraphML, GEXF and CSV -> data/processed/graphs/
 $(GRAPHS): $(CORPUS) $(SEGMENTS) $(PREDICTIONS) $(GRAPH_SRC) $(COMMON)
 	$(PIPE) graph --corpus data/interim/corpus --segments data/interim/segments \
 		--predictions data/processed/predictions --out data/processed/graphs
+
+# Review batches: `make review TASK=reply_stance SIZE=40 STRATEGY=random`.
+TASK ?=
+SIZE ?= 25
+STRATEGY ?= margin
+
+review: $(PREDICTIONS) ## Export review batches (CSV, XLSX, Label Studio) to data/review/, least certain first
+	$(PY) -m pipeline review export $(if $(TASK),--task $(TASK)) --size $(SIZE) --strategy $(STRATEGY)
+
+review-status: $(SETUP) ## Per task: items labelled, by whom, pending adjudication, agreement (kappa, alpha)
+	$(PY) -m pipeline review status
 
 $(DAST_THREADS): $(DAST) pipeline/dast.py $(COMMON)
 	$(PIPE) dast-import $(DAST) --out $@

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from pipeline.config import ANNOTATIONS_DIR, DAST_DEFAULT, DATA_DIR, INTERIM_DIR, TASKS
+from pipeline.config import ANNOTATIONS_DIR, DAST_DEFAULT, DATA_DIR, INTERIM_DIR, PROCESSED_DIR, TASKS
+
+REVIEW_DIR = DATA_DIR / "review"
 
 log = logging.getLogger("pipeline")
 CORPUS = INTERIM_DIR / "corpus"
@@ -90,9 +92,28 @@ def cmd_evaluate(args, cfg) -> None:
                 f"   {name:<20} macro-F1 {r['macro_f1_mean']:.3f} ± {r['macro_f1_std']:.3f}   "
                 f"accuracy {r['accuracy_mean']:.3f} ± {r['accuracy_std']:.3f}"
             )
+        gold_dirs = [d for d in args.data if Path(d).is_dir()]
+        if gold_dirs:
+            from pipeline.evaluate import before_after
+
+            ba = before_after(args.task, gold_dirs[0], cfg, args.corpus, params)
+            if ba is not None:
+                report["before_after_newest_batch"] = ba
+                print(_format_before_after(ba))
     if args.out:
         write_json(args.out, report)
         log.info("evaluation written to %s", args.out)
+
+
+def _format_before_after(ba: dict) -> str:
+    if not ba["changed"]:
+        return f"-- the newest gold batch ({ba['newest_batch']}) changed no label of this task"
+    parts = []
+    for key in ("before", "after"):
+        cv = ba[key].get("cv")
+        m = cv["results"]["model"]["macro_f1_mean"] if cv else None
+        parts.append(f"{key}: {ba[key]['items']} items, CV macro-F1 " + ("–" if m is None else f"{m:.3f}"))
+    return f"-- what the newest gold batch ({ba['newest_batch']}) changed: " + "; ".join(parts)
 
 
 def cmd_dast_import(args, cfg) -> None:
@@ -129,6 +150,109 @@ def cmd_bench(args, cfg) -> None:
     log.info("bench: numbers in %s and docs/benchmarks.md", args.out)
 
 
+def _review_inputs(args):
+    from pipeline.artifacts import read_jsonl
+    from pipeline.classify import read_units
+    from pipeline.ingest import read_corpus
+    from pipeline.schema import ParticipantLabels, PostLabels
+
+    corpus = read_corpus(args.corpus)
+    units = read_units(args.segments)
+    posts = read_jsonl(Path(args.predictions) / "posts.jsonl", PostLabels)
+    parts = read_jsonl(Path(args.predictions) / "participants.jsonl", ParticipantLabels)
+    return corpus, units, posts, parts
+
+
+def cmd_review_export(args, cfg) -> None:
+    from pipeline.review import batch_id_for, candidates, labelled_items, review_items, select, write_batch_folder
+    from pipeline.train import training_date
+
+    corpus, units, posts, parts = _review_inputs(args)
+    date = training_date().replace("-", "")
+    for task in args.task:
+        pool = candidates(task, corpus, units, posts, parts)
+        exclude = set() if args.include_labelled else labelled_items(args.gold, task)
+        chosen = select(pool, args.strategy, args.size, args.seed, args.thread, exclude)
+        if not chosen and exclude:
+            # Everything has gold already: the useful batch now is a second annotator's pass,
+            # which `review agreement` turns into kappa and alpha.
+            chosen = select(pool, args.strategy, args.size, args.seed, args.thread)
+            log.info(
+                "review export %s: every item already has gold; this batch is for a second annotator "
+                "(agreement), items chosen from the labelled ones",
+                task,
+            )
+        if not chosen:
+            log.info("review export %s: no items", task)
+            continue
+        batch = batch_id_for(task, args.strategy, chosen, date)
+        folder = write_batch_folder(args.out, review_items(batch, chosen, cfg, corpus), cfg, corpus, units)
+        log.info(
+            "review export %s: %d items (%s) -> %s/{batch.csv,batch.xlsx,labelstudio_tasks.json}",
+            task,
+            len(chosen),
+            args.strategy,
+            folder,
+        )
+
+
+def cmd_review_import(args, cfg) -> None:
+    from pipeline.ingest import read_corpus
+    from pipeline.review import import_labels
+
+    corpus = read_corpus(args.corpus)
+    batch, n = import_labels(args.file, args.annotator, args.review_dir, args.gold, corpus, cfg, batch_id=args.batch)
+    if batch is None:
+        log.info("review import: these %d labels by %s were imported before; nothing changed", n, args.annotator)
+    else:
+        log.info("review import: %d labels by %s -> %s/%s.jsonl", n, args.annotator, args.gold, batch)
+
+
+def cmd_review_agreement(args, cfg) -> None:
+    from pipeline.agreement import agreement, write_adjudication_sheet
+    from pipeline.artifacts import write_json
+    from pipeline.gold import read_events
+
+    events = read_events(args.gold)
+    for task in args.task:
+        report = agreement(events, task)
+        write_json(Path(args.out) / f"agreement-{task}.json", report)
+        pending = write_adjudication_sheet(Path(args.out) / f"adjudication-{task}.csv", report)
+        alpha = report["krippendorff_alpha"]
+        print(
+            f"{task}: {report['items_shared']} items labelled by 2+ annotators; Krippendorff's alpha "
+            f"{'–' if alpha is None else f'{alpha:.3f}'}; "
+            + "; ".join(
+                f"kappa {' & '.join(p['annotators'])} {'–' if p['cohen_kappa'] is None else p['cohen_kappa']}"
+                f" on {p['items']} items"
+                for p in report["pairs"]
+            )
+            + f"; {pending} disagreement(s) to adjudicate in {Path(args.out) / f'adjudication-{task}.csv'}"
+        )
+
+
+def cmd_review_adjudicate(args, cfg) -> None:
+    from pipeline.agreement import import_adjudication
+
+    batch, n = import_adjudication(args.file, args.annotator, args.gold, cfg)
+    log.info(
+        "adjudication: %d final label(s) by %s%s",
+        n,
+        args.annotator,
+        " were imported before; nothing changed" if batch is None else f" -> {batch}",
+    )
+
+
+def cmd_review_status(args, cfg) -> None:
+    from pipeline.agreement import format_status, status
+    from pipeline.artifacts import write_json
+    from pipeline.gold import read_events
+
+    rows = status(read_events(args.gold), cfg)
+    print(format_status(rows))
+    write_json(Path(args.out) / "status.json", rows)
+
+
 def _data_args(s) -> None:
     s.add_argument("--task", required=True, choices=TASKS)
     s.add_argument(
@@ -143,7 +267,59 @@ def _data_args(s) -> None:
     s.add_argument("--group-by", default="auto", choices=("auto", "topic", "thread", "post", "item"))
 
 
+def _add_review(sub) -> None:
+    from pipeline.review import REVIEW_TASKS, STRATEGIES
+
+    r = sub.add_parser("review", help="review batches: export, import, agreement, adjudicate, status")
+    rsub = r.add_subparsers(dest="review_command", required=True, metavar="ACTION")
+    s = rsub.add_parser("export", help="a batch of predictions to review, least certain first")
+    s.add_argument("--task", nargs="+", default=list(REVIEW_TASKS), choices=REVIEW_TASKS)
+    s.add_argument("--size", type=int, default=25)
+    s.add_argument(
+        "--strategy",
+        default="margin",
+        choices=STRATEGIES,
+        help="margin/least-confident: least certain first; random: a reproducible sample for evaluation",
+    )
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--thread", help="only items of this thread")
+    s.add_argument("--include-labelled", action="store_true", help="also items that already have gold")
+    s.add_argument("--corpus", type=Path, default=CORPUS)
+    s.add_argument("--segments", type=Path, default=INTERIM_DIR / "segments")
+    s.add_argument("--predictions", type=Path, default=PROCESSED_DIR / "predictions")
+    s.add_argument("--gold", type=Path, default=ANNOTATIONS_DIR)
+    s.add_argument("--out", type=Path, default=REVIEW_DIR)
+    s.set_defaults(func=cmd_review_export)
+
+    s = rsub.add_parser("import", help="a filled CSV/XLSX or Label Studio export -> new gold batch (all or nothing)")
+    s.add_argument("file", type=Path)
+    s.add_argument("--annotator", required=True)
+    s.add_argument("--batch", help="batch id, when the file does not carry it")
+    s.add_argument("--corpus", type=Path, default=CORPUS)
+    s.add_argument("--review-dir", type=Path, default=REVIEW_DIR)
+    s.add_argument("--gold", type=Path, default=ANNOTATIONS_DIR)
+    s.set_defaults(func=cmd_review_import)
+
+    s = rsub.add_parser("agreement", help="kappa per pair, Krippendorff's alpha, and an adjudication sheet")
+    s.add_argument("--task", nargs="+", default=["unit_type", "target_stance", "reply_stance", "role", "parent"])
+    s.add_argument("--gold", type=Path, default=ANNOTATIONS_DIR)
+    s.add_argument("--out", type=Path, default=REVIEW_DIR)
+    s.set_defaults(func=cmd_review_agreement)
+
+    s = rsub.add_parser("adjudicate", help="import final labels from a filled adjudication sheet")
+    s.add_argument("file", type=Path)
+    s.add_argument("--annotator", required=True)
+    s.add_argument("--gold", type=Path, default=ANNOTATIONS_DIR)
+    s.set_defaults(func=cmd_review_adjudicate)
+
+    s = rsub.add_parser("status", help="per task: labelled items, by whom, agreement")
+    s.add_argument("--gold", type=Path, default=ANNOTATIONS_DIR)
+    s.add_argument("--out", type=Path, default=REVIEW_DIR)
+    s.set_defaults(func=cmd_review_status)
+
+
 def add_commands(sub) -> None:
+    _add_review(sub)
     s = sub.add_parser("train", help="train a model from gold labels, with grouped cross-validation")
     _data_args(s)
     s.add_argument("--out", type=Path, required=True, help="model folder, e.g. models/reply_stance")

@@ -79,6 +79,56 @@ def cross_validate_recipe(dataset: Dataset, cfg: Config, group_by: str = "auto",
     )
 
 
+def newest_batch(gold_dir: Path) -> Path | None:
+    """The batch file with the newest label (by timestamp), or None with fewer than two batches."""
+    from pipeline.gold import batch_files, read_events
+
+    files = batch_files(gold_dir)
+    if len(files) < 2:
+        return None
+    newest: dict[str, str] = {}
+    for ev in read_events(gold_dir):
+        newest[ev.batch_id] = max(newest.get(ev.batch_id, ""), ev.timestamp)
+    return max(files, key=lambda f: (newest.get(f.stem, ""), f.name))
+
+
+def before_after(task: str, gold_dir: Path, cfg: Config, corpus_dir: Path, params: dict | None) -> dict | None:
+    """Grouped CV of the recipe on all gold, and on the gold without the newest batch."""
+    import shutil
+    import tempfile
+
+    from pipeline.trainingdata import load_dataset
+
+    newest = newest_batch(gold_dir)
+    if newest is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        for f in Path(gold_dir).glob("*.jsonl"):
+            if f != newest:
+                shutil.copy(f, Path(tmp) / f.name)
+        before_ds = load_dataset(task, [Path(tmp)], cfg, corpus_dir)
+    after_ds = load_dataset(task, [Path(gold_dir)], cfg, corpus_dir)
+    if (
+        len(before_ds.examples) == len(after_ds.examples)
+        and {e.label for e in before_ds.examples} == {e.label for e in after_ds.examples}
+        and [e.label for e in before_ds.examples] == [e.label for e in after_ds.examples]
+    ):
+        return {"newest_batch": newest.stem, "changed": False}
+    out = {
+        "newest_batch": newest.stem,
+        "changed": True,
+        "before": {"items": len(before_ds.examples)},
+        "after": {"items": len(after_ds.examples)},
+    }
+    for key, ds in (("before", before_ds), ("after", after_ds)):
+        try:
+            out[key]["cv"] = cross_validate_recipe(ds, cfg, "auto", params)
+        except (InputError, ValueError) as exc:
+            out[key]["cv"] = None
+            out[key]["why_no_cv"] = str(exc)
+    return out
+
+
 def format_scores(s: dict, title: str) -> str:
     """A plain-text table: per-class precision/recall/F1/support, then the confusion matrix."""
     labels = s["confusion_matrix"]["labels"]

@@ -11,8 +11,10 @@ annotator counted once with their latest label.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.artifacts import dumps, read_jsonl, sha256_text, write_text
@@ -23,6 +25,32 @@ from pipeline.schema import Annotation
 def event_id(task: str, item_id: str, label: str, annotator: str, batch_id: str) -> str:
     key = "\x1f".join((task, item_id, label, annotator, batch_id))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def slug(name: str) -> str:
+    """A name as it can appear in a batch file name ("Anna Holm" -> "anna-holm")."""
+    return re.sub(r"[^\w]+", "-", name.strip().lower()).strip("-") or "annotator"
+
+
+def new_event(
+    task: str, item_id: str, label: str, annotator: str, batch_id: str, timestamp: str, origin: str, **fields
+) -> Annotation:
+    """An annotation event with its stable id."""
+    return Annotation(
+        id=event_id(task, item_id, label, annotator, batch_id),
+        task=task,
+        item_id=item_id,
+        label=label,
+        annotator=annotator,
+        timestamp=timestamp,
+        batch_id=batch_id,
+        origin=origin,
+        **fields,
+    )
 
 
 def batch_files(gold_dir: Path) -> list[Path]:

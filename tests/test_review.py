@@ -1,0 +1,318 @@
+"""The review loop: export, fill, import, agreement, adjudication."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+
+import pytest
+from conftest import THREAD_ID, run_cli
+
+from pipeline.agreement import agreement, import_adjudication
+from pipeline.artifacts import read_jsonl
+from pipeline.classify import read_units
+from pipeline.errors import InputError
+from pipeline.gold import read_events, resolve
+from pipeline.ingest import read_corpus
+from pipeline.review import ReviewItem, candidates, import_labels, select
+from pipeline.schema import Annotation, ParticipantLabels, PostLabels
+
+
+@pytest.fixture(scope="module")
+def inputs(pipeline_run):
+    corpus = read_corpus(pipeline_run["corpus"])
+    units = read_units(pipeline_run["segments"])
+    posts = read_jsonl(pipeline_run["predictions"] / "posts.jsonl", PostLabels)
+    parts = read_jsonl(pipeline_run["predictions"] / "participants.jsonl", ParticipantLabels)
+    return corpus, units, posts, parts
+
+
+def export(pipeline_run, tmp_path, task: str, size: int = 6, strategy: str = "margin"):
+    out = tmp_path / "review"
+    gold = tmp_path / "gold"
+    gold.mkdir(exist_ok=True)
+    assert (
+        run_cli(
+            "review",
+            "export",
+            "--task",
+            task,
+            "--size",
+            str(size),
+            "--strategy",
+            strategy,
+            "--corpus",
+            str(pipeline_run["corpus"]),
+            "--segments",
+            str(pipeline_run["segments"]),
+            "--predictions",
+            str(pipeline_run["predictions"]),
+            "--gold",
+            str(gold),
+            "--out",
+            str(out),
+        )
+        == 0
+    )
+    (folder,) = list(out.iterdir())
+    return folder, read_jsonl(folder / "items.jsonl", ReviewItem), gold
+
+
+def fill_csv(folder, labels: dict[str, str], delimiter: str = ",", comment: str = "") -> str:
+    text = (folder / "batch.csv").read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    out = io.StringIO()
+    w = csv.DictWriter(out, fieldnames=list(rows[0]), delimiter=delimiter, lineterminator="\r\n")
+    w.writeheader()
+    for r in rows:
+        r["label"] = labels.get(r["item_id"], "")
+        r["comment"] = comment if r["item_id"] in labels else ""
+        w.writerow(r)
+    path = folder.parent / f"filled{'-semicolon' if delimiter == ';' else ''}.csv"
+    path.write_text(out.getvalue(), encoding="utf-8-sig")
+    return path
+
+
+def gold_labels(gold, task):
+    resolved, _ = resolve(read_events(gold), task)
+    return {k: v.label for k, v in resolved.items()}
+
+
+def test_review_export_orders_least_certain_first(inputs):
+    corpus, units, posts, parts = inputs
+    pool = candidates("reply_stance", corpus, units, posts, parts)
+    chosen = select(pool, "margin", 20, seed=0)
+    margins = [c.prediction.margin if c.prediction.scores else c.prediction.confidence for c in chosen]
+    assert margins == sorted(margins)
+    least = select(pool, "least-confident", 20, seed=0)
+    assert [c.prediction.confidence for c in least] == sorted(c.prediction.confidence for c in least)
+    sample = select(pool, "random", 5, seed=3)
+    assert [c.item_id for c in sample] == [c.item_id for c in select(pool, "random", 5, seed=3)]
+    assert [c.item_id for c in sample] != [c.item_id for c in select(pool, "random", 5, seed=4)]
+
+
+def test_review_export_shows_what_a_human_needs(pipeline_run, tmp_path):
+    folder, items, _ = export(pipeline_run, tmp_path, "reply_stance", size=20)
+    nick = next(i for i in items if i.item_id == f"{THREAD_ID}/c10")
+    assert nick.context.startswith("REPLY TO Majbrit Berlau:")
+    assert nick.self_description == "chefredaktør & stifter"
+    assert nick.allowed_labels == ["support", "deny", "query", "comment"]
+    raw = (folder / "batch.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and "Socialrådgiverne".encode() in raw  # BOM, Danish letters intact
+    config = (folder / "labelstudio_config.xml").read_text(encoding="utf-8")
+    assert '<Choice value="deny"/>' in config and 'toName="text"' in config
+    tasks = json.loads((folder / "labelstudio_tasks.json").read_text(encoding="utf-8"))
+    assert tasks[0]["predictions"][0]["result"][0]["value"]["choices"] == [items[0].predicted_label]
+
+
+def test_review_csv_round_trip_writes_exactly_those_labels(pipeline_run, tmp_path, inputs, cfg):
+    folder, items, gold = export(pipeline_run, tmp_path, "target_stance")
+    wanted = {it.item_id: ("against" if k % 2 else "neutral") for k, it in enumerate(items[:4])}
+    path = fill_csv(folder, wanted, comment="tjekket")
+    batch, n = import_labels(path, "Anna", folder.parent, gold, inputs[0], cfg, now="2026-11-24T09:00:00Z")
+    assert n == 4 and batch == f"{items[0].batch_id}--anna"
+    assert gold_labels(gold, "target_stance") == wanted
+    events = read_events(gold)
+    assert {e.annotator for e in events} == {"Anna"} and {e.note for e in events} == {"tjekket"}
+    assert all(e.origin == "review" and e.batch_id == batch and e.timestamp == "2026-11-24T09:00:00Z" for e in events)
+    # Re-importing the same file changes nothing.
+    assert import_labels(path, "Anna", folder.parent, gold, inputs[0], cfg) == (None, 4)
+    assert len(list(gold.iterdir())) == 1
+
+
+def test_review_semicolon_csv_from_nordic_excel_imports(pipeline_run, tmp_path, inputs, cfg):
+    folder, items, gold = export(pipeline_run, tmp_path, "reply_stance")
+    path = fill_csv(folder, {items[0].item_id: "query"}, delimiter=";")
+    import_labels(path, "Bo", folder.parent, gold, inputs[0], cfg)
+    assert gold_labels(gold, "reply_stance") == {items[0].item_id: "query"}
+
+
+def test_review_changed_labels_become_a_new_revision_and_keep_the_old(pipeline_run, tmp_path, inputs, cfg):
+    folder, items, gold = export(pipeline_run, tmp_path, "reply_stance")
+    first = fill_csv(folder, {items[0].item_id: "query"})
+    import_labels(first, "Bo", folder.parent, gold, inputs[0], cfg, now="2026-11-24T09:00:00Z")
+    second = fill_csv(folder, {items[0].item_id: "deny"})
+    batch, _ = import_labels(second, "Bo", folder.parent, gold, inputs[0], cfg, now="2026-11-24T10:00:00Z")
+    assert batch.endswith("--r2")
+    assert sorted(e.label for e in read_events(gold)) == ["deny", "query"]
+    assert gold_labels(gold, "reply_stance") == {items[0].item_id: "deny"}  # the latest label counts
+
+
+def test_review_xlsx_round_trip(pipeline_run, tmp_path, inputs, cfg):
+    from openpyxl import load_workbook
+
+    folder, items, gold = export(pipeline_run, tmp_path, "role")
+    wb = load_workbook(folder / "batch.xlsx")
+    ws = wb.active
+    header = [c.value for c in ws[1]]
+    col_label, col_item = header.index("label") + 1, header.index("item_id") + 1
+    wanted = {}
+    for row in range(2, 5):
+        wanted[ws.cell(row=row, column=col_item).value] = "citizen"
+        ws.cell(row=row, column=col_label, value="citizen")
+    assert ws.data_validations.dataValidation[0].formula1.startswith('"social_worker,union')
+    wb.save(tmp_path / "filled.xlsx")
+    import_labels(tmp_path / "filled.xlsx", "Cecilie", folder.parent, gold, inputs[0], cfg)
+    assert gold_labels(gold, "role") == wanted
+
+
+def test_review_labelstudio_round_trip_for_choices_and_spans(pipeline_run, tmp_path, inputs, cfg):
+    folder, items, gold = export(pipeline_run, tmp_path, "unit_type", size=3)
+    tasks = json.loads((folder / "labelstudio_tasks.json").read_text(encoding="utf-8"))
+    wanted = {}
+    for t in tasks:
+        result = []
+        for r in t["predictions"][0]["result"]:
+            value = dict(r["value"], labels=["premise"])
+            result.append(dict(r, value=value))
+            wanted[f"{t['data']['post_id']}#u.{t['data']['field']}.{value['start']}-{value['end']}"] = "premise"
+        t["annotations"] = [{"id": 1, "result": result, "was_cancelled": False}]
+    export_path = tmp_path / "ls-export.json"
+    export_path.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    import_labels(export_path, "Dorte", folder.parent, gold, inputs[0], cfg)
+    assert gold_labels(gold, "unit_type") == wanted
+    events = read_events(gold)
+    assert all(e.post_id and e.field and e.end > e.start for e in events)
+
+
+def test_review_corrupt_file_imports_nothing_and_names_every_bad_row(pipeline_run, tmp_path, inputs, cfg):
+    folder, items, gold = export(pipeline_run, tmp_path, "reply_stance")
+    text = (folder / "batch.csv").read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    rows[0]["label"] = "agree"  # unknown label (line 2)
+    rows[1]["label"] = "deny"  # fine (line 3)
+    rows[2]["label"] = "deny"
+    rows[2]["item_id"] = rows[1]["item_id"]  # duplicate id (line 4)
+    rows[3]["label"] = "deny"
+    rows[3]["item_id"] = "no-such-post"  # unknown id (line 5)
+    rows[4]["label"] = "deny"
+    rows[4]["text_sha256"] = "0" * 64  # text changed since export (line 6)
+    out = io.StringIO()
+    w = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(out.getvalue(), encoding="utf-8")
+    # Texts hold line breaks: a row's line is where it starts.
+    reader = csv.DictReader(io.StringIO(out.getvalue(), newline=""))
+    starts, line = [], 2
+    for _ in reader:
+        starts.append(line)
+        line = reader.line_num + 1
+    with pytest.raises(InputError) as info:
+        import_labels(bad, "Eva", folder.parent, gold, inputs[0], cfg)
+    err = info.value
+    assert "4 bad row(s); nothing was imported" in str(err)
+    found = {(int(p.where.rsplit(":", 1)[1]), p.message.split(" (")[0]) for p in err.problems}
+    assert (starts[0], "unknown label 'agree'") in found
+    assert any(w == starts[2] and "is labelled twice" in m for w, m in found)
+    assert (starts[3], "unknown item id 'no-such-post'") in found
+    assert (starts[4], "the text changed since export") in found
+    assert not any(w == starts[1] for w, _ in found)  # the good row is not blamed
+    assert list(gold.iterdir()) == []
+
+
+def test_review_labelstudio_span_out_of_range_is_refused(pipeline_run, tmp_path, inputs, cfg):
+    folder, _, gold = export(pipeline_run, tmp_path, "unit_type", size=1)
+    tasks = json.loads((folder / "labelstudio_tasks.json").read_text(encoding="utf-8"))
+    r = tasks[0]["predictions"][0]["result"][0]
+    tasks[0]["annotations"] = [{"result": [dict(r, value=dict(r["value"], end=99999))]}]
+    path = tmp_path / "ls.json"
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    with pytest.raises(InputError, match="out of range"):
+        import_labels(path, "Eva", folder.parent, gold, inputs[0], cfg)
+    assert list(gold.iterdir()) == []
+
+
+def _ev(item, label, who, task="reply_stance", origin="review"):
+    return Annotation(
+        id=f"{item}-{who}-{label}",
+        task=task,
+        item_id=item,
+        label=label,
+        annotator=who,
+        timestamp="2026-11-24T09:00:00Z",
+        batch_id="b",
+        origin=origin,
+    )
+
+
+def test_review_kappa_and_alpha_match_hand_computed_values():
+    # A: a a b b; B: a b b b. Kappa: p_o = 3/4, p_e = 1/2*1/4 + 1/2*3/4 = 1/2, so kappa = 0.5.
+    # Alpha (nominal): coincidences o_aa = 2, o_ab = o_ba = 1, o_bb = 4; n_a = 3, n_b = 5, n = 8;
+    # D_o = 2/8, D_e = 2*3*5/(8*7) = 30/56, so alpha = 1 - (2/8)/(30/56) = 1 - 7/15 = 8/15.
+    events = [_ev(i, lab, "A") for i, lab in zip("1234", "aabb", strict=True)]
+    events += [_ev(i, lab, "B") for i, lab in zip("1234", "abbb", strict=True)]
+    report = agreement(events, "reply_stance")
+    assert report["pairs"][0]["cohen_kappa"] == 0.5
+    assert report["pairs"][0]["observed_agreement"] == 0.75
+    assert report["krippendorff_alpha"] == round(8 / 15, 4)
+    assert [d["item_id"] for d in report["disagreements"]] == ["2"]
+
+
+def test_review_adjudication_records_the_final_label(tmp_path, cfg):
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    from pipeline.gold import write_batch
+
+    write_batch(gold, "b", [_ev("x", "deny", "A"), _ev("x", "support", "B")])
+    assert resolve(read_events(gold), "reply_stance")[1][0].item_id == "x"
+    sheet = tmp_path / "adj.csv"
+    sheet.write_text(
+        "task,item_id,labels_by_annotator,final_label,comment\n"
+        "reply_stance,x,A: deny; B: support,support,ironi: B har ret\n",
+        encoding="utf-8",
+    )
+    batch, n = import_adjudication(sheet, "Frida", gold, cfg)
+    assert n == 1 and batch.startswith("adjudication-")
+    resolved, conflicts = resolve(read_events(gold), "reply_stance")
+    assert resolved["x"].label == "support" and resolved["x"].how == "adjudicated" and not conflicts
+    assert import_adjudication(sheet, "Frida", gold, cfg)[0] is None
+
+
+def test_review_status_reports_counts_and_agreement(tmp_path, capsys):
+    gold = tmp_path / "gold"
+    shutil.copytree(__import__("pipeline.config", fromlist=["x"]).ANNOTATIONS_DIR, gold)
+    assert run_cli("review", "status", "--gold", str(gold), "--out", str(tmp_path)) == 0
+    out = capsys.readouterr().out
+    assert "target_stance" in out and "founding-team 20" in out
+    rows = json.loads((tmp_path / "status.json").read_text())
+    assert next(r for r in rows if r["task"] == "unit_type")["items_with_gold"] == 469
+
+
+def test_review_evaluate_shows_what_the_newest_batch_changed(tmp_path, cfg, pipeline_run):
+    from pipeline.config import ANNOTATIONS_DIR
+    from pipeline.evaluate import before_after
+    from pipeline.gold import write_batch
+
+    gold = tmp_path / "gold"
+    shutil.copytree(ANNOTATIONS_DIR, gold)
+    flips = {f"{THREAD_ID}/c{n:02d}": "neutral" for n in (1, 2, 3)}
+    write_batch(
+        gold,
+        "later",
+        [
+            Annotation(
+                id=f"x{k}",
+                task="target_stance",
+                item_id=i,
+                label=lab,
+                annotator="Gry",
+                timestamp="2026-12-01T09:00:00Z",
+                batch_id="later",
+                origin="adjudication",
+            )
+            for k, (i, lab) in enumerate(flips.items())
+        ],
+    )
+    ba = before_after("target_stance", gold, cfg, pipeline_run["corpus"], None)
+    assert ba["newest_batch"] == "later" and ba["changed"] is True
+    assert ba["before"]["items"] == ba["after"]["items"] == 20
+    assert (
+        ba["before"]["cv"]["results"]["model"]["macro_f1_mean"]
+        != ba["after"]["cv"]["results"]["model"]["macro_f1_mean"]
+    )
+    unchanged = before_after("role", gold, cfg, pipeline_run["corpus"], None)
+    assert unchanged == {"newest_batch": "later", "changed": False}
