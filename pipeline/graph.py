@@ -219,6 +219,8 @@ def build_participant_graph(inputs: GraphInputs) -> nx.DiGraph:
 
 
 def _main_stance(counts: Counter) -> str:
+    """The participant's most frequent target stance; "mixed" when two tie for first."""
     if not counts:
         return "none"
-    return min(counts, key=lambda k: (-counts[k], k))
+    (top, n), *rest = counts.most_common()
+    return "mixed" if rest and rest[0][1] == n else top

@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from tqdm import tqdm
+
 from pipeline.artifacts import atomic_dir, read_jsonl, write_jsonl
 from pipeline.config import Config
 from pipeline.cues import unit_rule, unit_split_points
@@ -119,7 +121,7 @@ def segment_posts(posts: list[Post], model: LoadedModel | None, cfg: Config) -> 
     sentences: list[Sentence] = []
     spans: list[UnitSpan] = []
     sentence_of: dict[str, str] = {}
-    for post in posts:
+    for post in tqdm(posts, desc="segment", unit="post", disable=None if len(posts) > 500 else True, leave=False):
         s, u, of = segment_post(post)
         sentences.extend(s)
         spans.extend(u)

@@ -1,0 +1,455 @@
+"""Stage 6, report: the picture of the debate, from the pipeline's outputs only.
+
+Input:  data/interim/corpus/, data/interim/segments/, data/processed/predictions/
+Output: data/reports/<name>.html (self-contained: figures embedded), <name>.md, figures/*.png
+
+Every number is computed here from those outputs by the functions below (which the tests
+check against the seed outputs); the templates only lay them out.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+
+from pipeline.artifacts import atomic_dir, write_text
+from pipeline.classify import Predictions, main_claims
+from pipeline.graph import GraphInputs, build_participant_graph
+from pipeline.ingest import Corpus, author_ids
+from pipeline.schema import Post, Unit
+
+log = logging.getLogger(__name__)
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+STANCES = ("favor", "against", "neutral")
+REPLY_STANCES = ("support", "deny", "query", "comment")
+STANCE_COLORS = {"favor": "#2e8b57", "against": "#c83737", "neutral": "#969696", "mixed": "#9b59b6", "none": "#5a78c8"}
+REPLY_COLORS = {"support": "#2e8b57", "deny": "#c83737", "query": "#e6a117", "comment": "#969696"}
+ROLE_MARKERS = {
+    "social_worker": "o",
+    "union": "s",
+    "employer": "P",
+    "politician": "^",
+    "journalist": "D",
+    "researcher": "v",
+    "student": "<",
+    "citizen": "h",
+    "organization": "X",
+    "unknown": "8",
+}
+
+
+@dataclass
+class ReportData:
+    name: str
+    threads: list[dict]
+    stance_by_role: dict[str, dict[str, int]]
+    reply_by_depth: dict[int, dict[str, int]]
+    central: list[dict]
+    claims: dict[str, list[dict]]
+    provenance: list[dict]
+    totals: dict[str, int]
+    in_sample_note: str | None
+
+
+def _roles(pred: Predictions) -> dict[str, str]:
+    return {p.participant_id: p.role.label for p in pred.participants}
+
+
+def _post_role(post: Post, roles: dict[str, str]) -> str:
+    ids = author_ids(post)
+    return roles.get(ids[0], "unknown") if ids else "unknown"
+
+
+def thread_table(corpus: Corpus, units: list[Unit]) -> list[dict]:
+    rows = []
+    for t in corpus.threads:
+        posts = corpus.thread_posts(t.id)
+        tunits = [u for u in units if u.thread_id == t.id]
+        authors = {pid for p in posts for pid in author_ids(p)}
+        rows.append(
+            {
+                "id": t.id,
+                "title": t.title,
+                "kind": t.kind,
+                "lang": t.lang,
+                "site": t.site or "",
+                "date": t.created or "",
+                "comments": t.n_comments,
+                "participants": len(authors),
+                "units": len(tunits),
+                "claims": sum(u.unit_type.label == "claim" for u in tunits),
+                "premises": sum(u.unit_type.label == "premise" for u in tunits),
+                "target": t.target,
+            }
+        )
+    return rows
+
+
+def stance_by_role(corpus: Corpus, pred: Predictions) -> dict[str, dict[str, int]]:
+    """Target stance of comments (roots excluded: they state the target) by the author's role."""
+    roles = _roles(pred)
+    posts = corpus.posts_by_id()
+    table: dict[str, Counter] = defaultdict(Counter)
+    for pl in pred.posts:
+        post = posts[pl.post_id]
+        if post.parent_id is None:
+            continue
+        table[_post_role(post, roles)][pl.target_stance.label] += 1
+    return {
+        role: {s: table[role][s] for s in STANCES} for role in sorted(table, key=lambda r: (-sum(table[r].values()), r))
+    }
+
+
+def depth_of(post: Post, posts: dict[str, Post]) -> int:
+    depth = 0
+    while post.parent_id and post.parent_id in posts:
+        post = posts[post.parent_id]
+        depth += 1
+    return depth
+
+
+def reply_by_depth(corpus: Corpus, pred: Predictions) -> dict[int, dict[str, int]]:
+    """Reply stance by depth in the reply tree (1: replies to the root, 2: replies to those, ...)."""
+    posts = corpus.posts_by_id()
+    table: dict[int, Counter] = defaultdict(Counter)
+    for pl in pred.posts:
+        if pl.reply_stance is not None:
+            table[depth_of(posts[pl.post_id], posts)][pl.reply_stance.label] += 1
+    return {d: {s: table[d][s] for s in REPLY_STANCES} for d in sorted(table)}
+
+
+def central_participants(pg: nx.DiGraph, top: int = 10) -> list[dict]:
+    """Participants ranked by replies received, then PageRank over who-replies-to-whom."""
+    if pg.number_of_edges() == 0:
+        return []
+    rank = nx.pagerank(pg, weight="weight")
+    rows = []
+    for n, d in pg.nodes(data=True):
+        received = sum(e["weight"] for u, _, e in pg.in_edges(n, data=True) if u != n)
+        sent = sum(e["weight"] for _, v, e in pg.out_edges(n, data=True) if v != n)
+        if received == 0 and sent == 0:
+            continue
+        rows.append(
+            {
+                "participant": n,
+                "name": d.get("label", n),
+                "role": d.get("role", "unknown"),
+                "main_stance": d.get("main_target_stance", "none"),
+                "replies_received": int(received),
+                "replies_sent": int(sent),
+                "pagerank": round(rank[n], 4),
+                "posts": d.get("n_posts", 0),
+            }
+        )
+    rows.sort(key=lambda r: (-r["replies_received"], -r["pagerank"], r["participant"]))
+    return rows[:top]
+
+
+def claims_for_and_against(
+    corpus: Corpus, units: list[Unit], pred: Predictions, per_side: int = 8
+) -> dict[str, list[dict]]:
+    """Each comment's main claim, grouped by the comment's target stance, most confident first."""
+    posts = corpus.posts_by_id()
+    roles = _roles(pred)
+    mains = main_claims(units)
+    out: dict[str, list[dict]] = {"favor": [], "against": []}
+    for pl in pred.posts:
+        post = posts[pl.post_id]
+        stance = pl.target_stance.label
+        if post.parent_id is None or stance not in out or post.id not in mains:
+            continue
+        u = mains[post.id]
+        out[stance].append(
+            {
+                "claim": u.text,
+                "unit_id": u.id,
+                "comment_id": post.id,
+                "author": post.author or "[deleted]",
+                "role": _post_role(post, roles),
+                "created": post.created or "",
+                "stance_confidence": pl.target_stance.confidence,
+                "claim_confidence": u.unit_type.confidence,
+            }
+        )
+    for side in out:
+        out[side].sort(key=lambda r: (-r["stance_confidence"], -r["claim_confidence"], r["comment_id"]))
+        out[side] = out[side][:per_side]
+    return out
+
+
+def provenance_table(provenance: dict) -> list[dict]:
+    rows = []
+    for task, card in provenance.get("models", {}).items():
+        decided = provenance.get("decided_by", {}).get(task, {})
+        row = {"task": task, "decided_by": decided, "model": None}
+        if card:
+            row["model"] = {
+                k: card.get(k)
+                for k in (
+                    "name",
+                    "backend",
+                    "training_items",
+                    "training_data",
+                    "cv_grouping",
+                    "cv_folds",
+                    "cv_macro_f1_mean",
+                    "cv_macro_f1_std",
+                    "trained_at",
+                )
+            }
+        rows.append(row)
+    return rows
+
+
+def build_report_data(name: str, corpus: Corpus, units: list[Unit], pred: Predictions) -> ReportData:
+    pg = build_participant_graph(GraphInputs(corpus, units, pred))
+    prov = provenance_table(pred.provenance)
+    gold_trained = [r["task"] for r in prov if r["model"] and "data/annotations" in (r["model"]["training_data"] or [])]
+    note = None
+    if gold_trained:
+        note = (
+            f"The {', '.join(gold_trained)} models were trained on data/annotations/, the gold labels of this very "
+            "corpus: their labels here are in-sample and look better than they would on new threads. The "
+            "cross-validated scores below are the honest estimate."
+        )
+    totals = {
+        "threads": len(corpus.threads),
+        "posts": len(corpus.posts),
+        "comments": sum(p.parent_id is not None for p in corpus.posts),
+        "participants": len(corpus.participants),
+        "units": len(units),
+        "relations": len(pred.relations),
+    }
+    return ReportData(
+        name,
+        thread_table(corpus, units),
+        stance_by_role(corpus, pred),
+        reply_by_depth(corpus, pred),
+        central_participants(pg),
+        claims_for_and_against(corpus, units, pred),
+        prov,
+        totals,
+        note,
+    )
+
+
+# --- figures ---------------------------------------------------------------------------
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.hashsalt": "pipeline"})
+    return plt
+
+
+def _save(fig, path: Path) -> None:
+    # No "Software"/date metadata: the same data gives the same bytes.
+    fig.savefig(path, dpi=110, bbox_inches="tight", metadata={"Software": None})
+    fig.clf()
+
+
+def fig_stance_by_role(data: ReportData, path: Path) -> None:
+    plt = _plt()
+    roles = list(data.stance_by_role)
+    fig, ax = plt.subplots(figsize=(6.5, 0.45 * max(len(roles), 2) + 1))
+    left = [0] * len(roles)
+    for s in STANCES:
+        vals = [data.stance_by_role[r][s] for r in roles]
+        ax.barh(roles, vals, left=left, color=STANCE_COLORS[s], label=s)
+        left = [a + b for a, b in zip(left, vals, strict=True)]
+    ax.invert_yaxis()
+    ax.set_xlabel("comments")
+    ax.set_title("Target stance of comments by respondent role")
+    ax.legend(loc="lower right", frameon=False)
+    _save(fig, path)
+    plt.close(fig)
+
+
+def fig_reply_depth(data: ReportData, path: Path) -> None:
+    plt = _plt()
+    depths = list(data.reply_by_depth)
+    fig, ax = plt.subplots(figsize=(6.5, 2.8))
+    bottom = [0] * len(depths)
+    for s in REPLY_STANCES:
+        vals = [data.reply_by_depth[d][s] for d in depths]
+        ax.bar(range(len(depths)), vals, bottom=bottom, color=REPLY_COLORS[s], label=s)
+        bottom = [a + b for a, b in zip(bottom, vals, strict=True)]
+    ax.set_xticks(range(len(depths)), [str(d) for d in depths])
+    ax.set_xlabel("depth in the reply tree (1 = replies to the article)")
+    ax.set_ylabel("replies")
+    ax.set_title("Reply stance along the reply tree")
+    ax.legend(frameon=False, ncol=4, loc="upper right")
+    _save(fig, path)
+    plt.close(fig)
+
+
+def _tree_layout(posts: list[Post]) -> dict[str, tuple[float, float]]:
+    """Root on the left, each reply one column to the right of its parent, comments in time order."""
+    by_id = {p.id: p for p in posts}
+    children: dict[str, list[str]] = defaultdict(list)
+    for p in posts:
+        if p.parent_id:
+            children[p.parent_id].append(p.id)
+    pos: dict[str, tuple[float, float]] = {}
+    row = [0]
+
+    def place(node: str, depth: int) -> None:
+        pos[node] = (depth, -row[0])
+        row[0] += 1
+        for c in sorted(children[node], key=lambda i: by_id[i].position):
+            place(c, depth + 1)
+
+    for root in [p for p in posts if p.parent_id is None]:
+        place(root.id, 0)
+    return pos
+
+
+def fig_reply_tree(corpus: Corpus, pred: Predictions, thread_id: str, path: Path) -> None:
+    plt = _plt()
+    posts = corpus.thread_posts(thread_id)
+    labels = {p.post_id: p for p in pred.posts}
+    roles = _roles(pred)
+    pos = _tree_layout(posts)
+    fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(posts) + 1))
+    for p in posts:
+        if p.parent_id:
+            (x0, y0), (x1, y1) = pos[p.parent_id], pos[p.id]
+            stance = labels[p.id].reply_stance.label if labels[p.id].reply_stance else "comment"
+            ax.plot([x0, x0, x1], [y0, y1, y1], color=REPLY_COLORS[stance], lw=1.6, zorder=1)
+    for p in posts:
+        x, y = pos[p.id]
+        role = _post_role(p, roles)
+        color = STANCE_COLORS.get(labels[p.id].target_stance.label, STANCE_COLORS["none"])
+        ax.scatter([x], [y], s=90, marker=ROLE_MARKERS.get(role, "o"), color=color, edgecolor="black", lw=0.5, zorder=2)
+        name = (p.title or "article")[:40] if p.parent_id is None else f"{p.author or '[deleted]'} ({p.created or ''})"
+        ax.annotate(name, (x, y), xytext=(8, -3), textcoords="offset points", fontsize=8)
+    ax.set_axis_off()
+    ax.set_title(f"Reply tree: node colour = target stance, edge colour = reply stance, shape = role\n{thread_id}")
+    _legend(ax, plt, {_post_role(p, roles) for p in posts}, with_edges=True)
+    _save(fig, path)
+    plt.close(fig)
+
+
+def _legend(ax, plt, roles: set[str], with_edges: bool) -> None:
+    handles = [plt.Line2D([], [], color=c, lw=2, label=s) for s, c in REPLY_COLORS.items()] if with_edges else []
+    handles += [
+        plt.Line2D([], [], marker="o", ls="", color=c, label=s) for s, c in STANCE_COLORS.items() if s != "none"
+    ]
+    handles += [
+        plt.Line2D([], [], marker=m, ls="", color="black", label=r) for r, m in ROLE_MARKERS.items() if r in roles
+    ]
+    ax.legend(handles=handles, frameon=False, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=6)
+
+
+def fig_participants(corpus: Corpus, units: list[Unit], pred: Predictions, path: Path) -> None:
+    plt = _plt()
+    pg = build_participant_graph(GraphInputs(corpus, units, pred))
+    active = [n for n in pg if pg.degree(n) > 0]
+    g = pg.subgraph(sorted(active)).copy()
+    fig, ax = plt.subplots(figsize=(7.5, 6))
+    if g.number_of_nodes() == 0:
+        ax.text(0.5, 0.5, "no replies between participants", ha="center")
+        ax.set_axis_off()
+        _save(fig, path)
+        plt.close(fig)
+        return
+    pos = nx.spring_layout(g, seed=0, k=1.2, weight="weight")
+    for u, v, d in g.edges(data=True):
+        n_deny, n_support = d.get("n_deny", 0), d.get("n_support", 0)
+        color = REPLY_COLORS["deny"] if n_deny > n_support else (REPLY_COLORS["support"] if n_support else "#969696")
+        if u == v:
+            continue
+        ax.annotate(
+            "",
+            xy=pos[v],
+            xytext=pos[u],
+            arrowprops={"arrowstyle": "-|>", "color": color, "lw": 0.8 + 0.8 * d["weight"], "shrinkA": 8, "shrinkB": 8},
+        )
+    for n, d in g.nodes(data=True):
+        color = STANCE_COLORS.get(d.get("main_target_stance", "none"), STANCE_COLORS["none"])
+        ax.scatter(
+            [pos[n][0]],
+            [pos[n][1]],
+            s=60 + 40 * g.in_degree(n, weight="weight"),
+            marker=ROLE_MARKERS.get(d.get("role", "unknown"), "o"),
+            color=color,
+            edgecolor="black",
+            lw=0.5,
+        )
+        ax.annotate(d.get("label", n), pos[n], xytext=(6, 4), textcoords="offset points", fontsize=8)
+    ax.set_axis_off()
+    ax.set_title(
+        "Who replies to whom: arrow colour = mostly deny / support / other; node colour = target stance; "
+        "size = replies received",
+        fontsize=8,
+    )
+    _legend(ax, plt, {d.get("role", "unknown") for _, d in g.nodes(data=True)}, with_edges=True)
+    _save(fig, path)
+    plt.close(fig)
+
+
+# --- rendering -------------------------------------------------------------------------
+
+
+def _env():
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def write_report(out_dir: Path, name: str, corpus: Corpus, units: list[Unit], pred: Predictions) -> Path:
+    data = build_report_data(name, corpus, units, pred)
+    threads_with_comments = [t["id"] for t in data.threads if t["comments"]]
+    with atomic_dir(Path(out_dir)) as tmp:
+        figs = tmp / "figures"
+        figs.mkdir()
+        figures: dict[str, str] = {}
+        fig_stance_by_role(data, figs / "stance_by_role.png")
+        figures["stance_by_role"] = "figures/stance_by_role.png"
+        fig_reply_depth(data, figs / "reply_stance_by_depth.png")
+        figures["reply_depth"] = "figures/reply_stance_by_depth.png"
+        for tid in threads_with_comments:
+            fig_reply_tree(corpus, pred, tid, figs / f"reply_tree_{tid}.png")
+            figures[f"tree:{tid}"] = f"figures/reply_tree_{tid}.png"
+        fig_participants(corpus, units, pred, figs / "participants.png")
+        figures["participants"] = "figures/participants.png"
+        embedded = {
+            k: "data:image/png;base64," + base64.b64encode((tmp / v).read_bytes()).decode("ascii")
+            for k, v in figures.items()
+        }
+        env = _env()
+        ctx = {
+            "d": data,
+            "img": embedded,
+            "files": figures,
+            "trees": threads_with_comments,
+            "stances": STANCES,
+            "reply_stances": REPLY_STANCES,
+            "colors": STANCE_COLORS,
+        }
+        write_text(tmp / f"{name}.html", env.get_template("report.html.j2").render(**ctx))
+        write_text(tmp / f"{name}.md", env.get_template("report.md.j2").render(**ctx))
+    log.info(
+        "report: %d threads, %d comments, %d participants -> %s",
+        data.totals["threads"],
+        data.totals["comments"],
+        data.totals["participants"],
+        Path(out_dir) / f"{name}.html",
+    )
+    return Path(out_dir) / f"{name}.html"

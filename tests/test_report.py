@@ -1,0 +1,115 @@
+"""The report: its numbers come from the pipeline's outputs on the seeds."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+from conftest import THREAD_ID, run_cli
+
+from pipeline.artifacts import read_json, read_jsonl
+from pipeline.classify import Predictions, read_units
+from pipeline.ingest import read_corpus
+from pipeline.report import build_report_data, write_report
+from pipeline.schema import ParticipantLabels, PostLabels, Relation, UnitLabels
+
+
+@pytest.fixture(scope="module")
+def outputs(pipeline_run):
+    p = pipeline_run["predictions"]
+    pred = Predictions(read_jsonl(p / "posts.jsonl", PostLabels), read_jsonl(p / "units.jsonl", UnitLabels),
+                       read_jsonl(p / "participants.jsonl", ParticipantLabels),
+                       read_jsonl(p / "relations.jsonl", Relation), read_json(p / "provenance.json"))
+    return read_corpus(pipeline_run["corpus"]), read_units(pipeline_run["segments"]), pred
+
+
+@pytest.fixture(scope="module")
+def data(outputs):
+    return build_report_data("seeds", *outputs)
+
+
+def test_report_thread_sizes(data, outputs):
+    _, units, _ = outputs
+    row = next(t for t in data.threads if t["id"] == THREAD_ID)
+    assert (row["comments"], row["participants"], row["kind"]) == (20, 19, "thread")
+    assert row["units"] == sum(u.thread_id == THREAD_ID for u in units)
+    assert row["claims"] == sum(u.thread_id == THREAD_ID and u.unit_type.label == "claim" for u in units)
+    assert [t["comments"] for t in data.threads if t["id"] != THREAD_ID] == [0, 0, 0, 0]
+    assert data.totals == {"threads": 5, "posts": 25, "comments": 20, "participants": 22, "units": len(units),
+                           "relations": len(outputs[2].relations)}
+
+
+def test_report_stance_by_role_counts_every_comment_by_its_authors_role(data, outputs):
+    corpus, _, pred = outputs
+    roles = {p.participant_id: p.role.label for p in pred.participants}
+    posts = corpus.posts_by_id()
+    expected: Counter = Counter()
+    for pl in pred.posts:
+        post = posts[pl.post_id]
+        if post.parent_id:
+            pid = "participant:" + re.sub(r"[^\w]+", "-", post.author.lower()).strip("-")
+            expected[(roles[pid], pl.target_stance.label)] += 1
+    got = Counter({(role, s): n for role, row in data.stance_by_role.items() for s, n in row.items() if n})
+    assert got == expected
+    assert sum(sum(r.values()) for r in data.stance_by_role.values()) == 20
+    # Roles come from self-descriptions: the union representatives are both against.
+    assert data.stance_by_role["union"]["against"] == 2
+
+
+def test_report_reply_stance_by_depth_follows_the_reply_tree(data):
+    # 16 comments answer the article; the four replies to comments are one level deeper.
+    assert {d: sum(row.values()) for d, row in data.reply_by_depth.items()} == {1: 16, 2: 4}
+
+
+def test_report_the_article_author_is_the_most_central_participant(data):
+    top = data.central[0]
+    assert (top["name"], top["role"], top["replies_received"]) == ("Nick Allentoft", "journalist", 16)
+    assert top["pagerank"] == max(r["pagerank"] for r in data.central)
+
+
+def test_report_claims_for_and_against_come_from_comments_with_that_stance(data, outputs):
+    corpus, units, pred = outputs
+    stance = {p.post_id: p.target_stance.label for p in pred.posts}
+    unit_text = {u.id: u.text for u in units}
+    for side in ("favor", "against"):
+        assert data.claims[side], side
+        for c in data.claims[side]:
+            assert stance[c["comment_id"]] == side
+            assert unit_text[c["unit_id"]] == c["claim"] and c["unit_id"].startswith(c["comment_id"] + "#")
+    helle = next(c for c in data.claims["against"] if c["author"] == "Helle Nøhr Korsholm")
+    assert helle["claim"] == "Nej vi har ikke spillet fallit"  # her headline is her main claim
+
+
+def test_report_provenance_names_models_data_and_cross_validated_scores(data):
+    rows = {r["task"]: r for r in data.provenance}
+    assert set(rows) == {"unit_type", "target_stance", "reply_stance", "role"}
+    role = rows["role"]["model"]
+    assert role["training_data"] == ["data/annotations"] and role["cv_grouping"] == "item"
+    assert role["cv_macro_f1_mean"] is not None
+    assert "in-sample" in data.in_sample_note
+
+
+def test_report_html_is_self_contained_and_deterministic(outputs, tmp_path):
+    first = write_report(tmp_path / "a", "seeds", *outputs)
+    html = first.read_text(encoding="utf-8")
+    assert "Socialrådgivernes fallit" in html and "Nick Allentoft" in html
+    sources = re.findall(r'src="([^"]+)"', html)
+    assert sources and all(s.startswith("data:image/png;base64,") for s in sources)
+    assert not re.search(r'<link|<script|href="http', html)
+    md = (tmp_path / "a" / "seeds.md").read_text(encoding="utf-8")
+    assert "| social_worker |" in md and "![stance by role](figures/stance_by_role.png)" in md
+    write_report(tmp_path / "b", "seeds", *outputs)
+    for f in sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file()):
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
+
+
+def test_report_cli_writes_html_markdown_and_figures(pipeline_run, tmp_path):
+    out = tmp_path / "reports"
+    assert run_cli("report", "--corpus", str(pipeline_run["corpus"]), "--segments", str(pipeline_run["segments"]),
+                   "--predictions", str(pipeline_run["predictions"]), "--out", str(out), "--name", "seeds") == 0
+    assert {p.name for p in out.iterdir()} == {"seeds.html", "seeds.md", "figures"}
+    figures = sorted(p.name for p in (out / "figures").iterdir())
+    assert figures == ["participants.png", "reply_stance_by_depth.png", f"reply_tree_{THREAD_ID}.png",
+                       "stance_by_role.png"]
+    assert all((out / "figures" / f).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for f in figures)
