@@ -190,9 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", type=Path, default=GRAPHS)
     s.set_defaults(func=cmd_graph)
 
-    from pipeline import cli_more
+    from pipeline import commands
 
-    cli_more.add_commands(sub)
+    commands.add_commands(sub)
     return p
 
 

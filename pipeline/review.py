@@ -25,15 +25,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pydantic import BaseModel
-
 from pipeline.artifacts import atomic_dir, read_jsonl, read_text_utf8, write_json, write_jsonl, write_text
 from pipeline.config import Config
 from pipeline.errors import InputError, Problem
 from pipeline.examples import field_text, role_text
 from pipeline.gold import batch_files, new_event, read_events, resolve, slug, text_hash, utc_now, write_batch
 from pipeline.ingest import Corpus
-from pipeline.schema import ParticipantLabels, PostLabels, Prediction, Unit
+from pipeline.schema import ParticipantLabels, PostLabels, Prediction, ReviewItem, Unit
 from pipeline.segment import parse_unit_id, unit_id
 
 REVIEW_TASKS = ("unit_type", "target_stance", "reply_stance", "role")
@@ -56,27 +54,6 @@ COLUMNS = [
     "comment",
     "text_sha256",
 ]
-
-
-class ReviewItem(BaseModel):
-    batch_id: str
-    position: int
-    task: str
-    item_id: str
-    text: str
-    context: str
-    author: str
-    self_description: str
-    predicted_label: str
-    confidence: float
-    margin: float
-    decided_by: str
-    allowed_labels: list[str]
-    text_sha256: str
-    post_id: str | None = None
-    field: str | None = None
-    start: int | None = None
-    end: int | None = None
 
 
 @dataclass

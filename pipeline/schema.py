@@ -256,6 +256,32 @@ class Annotation(Record):
         return v
 
 
+# --- review batches ---------------------------------------------------------------------
+
+
+class ReviewItem(Frozen):
+    """One item of a review batch (data/review/<batch>/items.jsonl): what the annotator sees."""
+
+    batch_id: str
+    position: int
+    task: str
+    item_id: str
+    text: str
+    context: str
+    author: str
+    self_description: str
+    predicted_label: str
+    confidence: float
+    margin: float
+    decided_by: str
+    allowed_labels: list[str]
+    text_sha256: str
+    post_id: str | None = None
+    field: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
 # --- researchers' own thread files -----------------------------------------------------
 
 

@@ -18,9 +18,13 @@ from pipeline.schema import ParticipantLabels, PostLabels, Relation, UnitLabels
 @pytest.fixture(scope="module")
 def outputs(pipeline_run):
     p = pipeline_run["predictions"]
-    pred = Predictions(read_jsonl(p / "posts.jsonl", PostLabels), read_jsonl(p / "units.jsonl", UnitLabels),
-                       read_jsonl(p / "participants.jsonl", ParticipantLabels),
-                       read_jsonl(p / "relations.jsonl", Relation), read_json(p / "provenance.json"))
+    pred = Predictions(
+        read_jsonl(p / "posts.jsonl", PostLabels),
+        read_jsonl(p / "units.jsonl", UnitLabels),
+        read_jsonl(p / "participants.jsonl", ParticipantLabels),
+        read_jsonl(p / "relations.jsonl", Relation),
+        read_json(p / "provenance.json"),
+    )
     return read_corpus(pipeline_run["corpus"]), read_units(pipeline_run["segments"]), pred
 
 
@@ -36,8 +40,14 @@ def test_report_thread_sizes(data, outputs):
     assert row["units"] == sum(u.thread_id == THREAD_ID for u in units)
     assert row["claims"] == sum(u.thread_id == THREAD_ID and u.unit_type.label == "claim" for u in units)
     assert [t["comments"] for t in data.threads if t["id"] != THREAD_ID] == [0, 0, 0, 0]
-    assert data.totals == {"threads": 5, "posts": 25, "comments": 20, "participants": 22, "units": len(units),
-                           "relations": len(outputs[2].relations)}
+    assert data.totals == {
+        "threads": 5,
+        "posts": 25,
+        "comments": 20,
+        "participants": 22,
+        "units": len(units),
+        "relations": len(outputs[2].relations),
+    }
 
 
 def test_report_stance_by_role_counts_every_comment_by_its_authors_role(data, outputs):
@@ -106,10 +116,28 @@ def test_report_html_is_self_contained_and_deterministic(outputs, tmp_path):
 
 def test_report_cli_writes_html_markdown_and_figures(pipeline_run, tmp_path):
     out = tmp_path / "reports"
-    assert run_cli("report", "--corpus", str(pipeline_run["corpus"]), "--segments", str(pipeline_run["segments"]),
-                   "--predictions", str(pipeline_run["predictions"]), "--out", str(out), "--name", "seeds") == 0
+    assert (
+        run_cli(
+            "report",
+            "--corpus",
+            str(pipeline_run["corpus"]),
+            "--segments",
+            str(pipeline_run["segments"]),
+            "--predictions",
+            str(pipeline_run["predictions"]),
+            "--out",
+            str(out),
+            "--name",
+            "seeds",
+        )
+        == 0
+    )
     assert {p.name for p in out.iterdir()} == {"seeds.html", "seeds.md", "figures"}
     figures = sorted(p.name for p in (out / "figures").iterdir())
-    assert figures == ["participants.png", "reply_stance_by_depth.png", f"reply_tree_{THREAD_ID}.png",
-                       "stance_by_role.png"]
+    assert figures == [
+        "participants.png",
+        "reply_stance_by_depth.png",
+        f"reply_tree_{THREAD_ID}.png",
+        "stance_by_role.png",
+    ]
     assert all((out / "figures" / f).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for f in figures)

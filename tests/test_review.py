@@ -16,8 +16,8 @@ from pipeline.classify import read_units
 from pipeline.errors import InputError
 from pipeline.gold import read_events, resolve
 from pipeline.ingest import read_corpus
-from pipeline.review import ReviewItem, candidates, import_labels, select
-from pipeline.schema import Annotation, ParticipantLabels, PostLabels
+from pipeline.review import candidates, import_labels, select
+from pipeline.schema import Annotation, ParticipantLabels, PostLabels, ReviewItem
 
 
 @pytest.fixture(scope="module")

