@@ -18,13 +18,18 @@ PIPE := $(PY) -m pipeline -q
 DAST ?= ../shared/data/dast/dast_train.jsonl
 
 SEEDS := seeds/manifest.toml $(wildcard seeds/*.txt)
+# Your own thread files instead of the seeds: make run THREADS="a.csv b.jsonl"
+THREADS ?=
+INGEST_INPUTS := $(if $(THREADS),$(THREADS),$(SEEDS))
+INGEST_ARGS := $(if $(THREADS),--threads $(THREADS),--manifest seeds/manifest.toml)
+REPORT_NAME ?= $(if $(THREADS),threads,seeds)
 COMMON := pipeline/schema.py pipeline/artifacts.py pipeline/config.py pipeline/config.toml pipeline/errors.py $(SETUP)
 
 CORPUS := data/interim/corpus/posts.jsonl
 SEGMENTS := data/interim/segments/units.jsonl
 PREDICTIONS := data/processed/predictions/posts.jsonl
 GRAPHS := data/processed/graphs/corpus.graphml
-REPORT := data/reports/seeds.html
+REPORT := data/reports/$(REPORT_NAME).html
 
 INGEST_SRC := pipeline/ingest.py pipeline/pages.py pipeline/replies.py pipeline/dates.py pipeline/langid.py \
 	pipeline/manifest.py pipeline/threads.py pipeline/furniture.toml
@@ -50,13 +55,16 @@ endif
 REPLY_DEP := $(if $(filter models/reply_stance-dast,$(REPLY_MODEL)),models/reply_stance-dast/metrics.json,\
 	$(call model_files,$(REPLY_MODEL)))
 
-# Any model can be chosen on the command line (make run REPLY_MODEL=models/x). This stamp
-# changes only when the choice does, so switching to an older model folder still reruns.
+# Inputs and models can be chosen on the command line (make run THREADS=x.csv
+# REPLY_MODEL=models/x). This stamp changes only when the choice does, so switching to
+# other inputs or to an older model folder still reruns what depends on them.
+INPUT_CHOICE := data/interim/.input-choice
 MODEL_CHOICE := data/interim/.model-choice
+stamp = @mkdir -p $(@D); echo "$(1)" | cmp -s - $@ || echo "$(1)" > $@
+$(INPUT_CHOICE): FORCE
+	$(call stamp,$(INGEST_ARGS))
 $(MODEL_CHOICE): FORCE
-	@mkdir -p $(@D)
-	@echo "$(UNIT_MODEL) $(TARGET_MODEL) $(REPLY_MODEL) $(ROLE_MODEL)" | cmp -s - $@ || \
-		echo "$(UNIT_MODEL) $(TARGET_MODEL) $(REPLY_MODEL) $(ROLE_MODEL)" > $@
+	$(call stamp,$(UNIT_MODEL) $(TARGET_MODEL) $(REPLY_MODEL) $(ROLE_MODEL))
 FORCE:
 
 .PHONY: FORCE help setup run test test-all lint clean clean-data train evaluate bench bench-dast review review-status report
@@ -72,12 +80,12 @@ $(SETUP): pyproject.toml constraints.txt
 	$(PIP) install -c constraints.txt -e '.[transformers,dev]'
 	touch $@
 
-run: $(GRAPHS) $(REPORT) ## Set up and run the whole pipeline on seeds/ (outputs in data/)
-	@echo "done: see data/reports/seeds.html; open data/processed/graphs/corpus.gexf in Gephi"
+run: $(GRAPHS) $(REPORT) ## Set up and run the whole pipeline on seeds/ (or THREADS="files") -> data/
+	@echo "done: see $(REPORT); open data/processed/graphs/corpus.gexf in Gephi"
 
 ingest: $(CORPUS) ## Stage 1: seeds/ -> data/interim/corpus/
-$(CORPUS): $(SEEDS) $(INGEST_SRC) $(COMMON)
-	$(PIPE) ingest --manifest seeds/manifest.toml --out data/interim/corpus
+$(CORPUS): $(INGEST_INPUTS) $(INGEST_SRC) $(COMMON) $(INPUT_CHOICE)
+	$(PIPE) ingest $(INGEST_ARGS) --out data/interim/corpus
 
 segment: $(SEGMENTS) ## Stage 2: corpus -> data/interim/segments/ (sentences, typed units)
 $(SEGMENTS): $(CORPUS) $(SEGMENT_SRC) $(COMMON) $(call model_files,$(UNIT_MODEL)) $(MODEL_CHOICE)
@@ -137,7 +145,7 @@ report: $(REPORT) ## HTML report and Markdown summary of the debate -> data/repo
 $(REPORT): $(CORPUS) $(SEGMENTS) $(PREDICTIONS) pipeline/report.py pipeline/templates/report.html.j2 \
 		pipeline/templates/report.md.j2 pipeline/graph.py $(COMMON)
 	$(PIPE) report --corpus data/interim/corpus --segments data/interim/segments \
-		--predictions data/processed/predictions --out data/reports --name seeds
+		--predictions data/processed/predictions --out data/reports --name $(REPORT_NAME)
 
 test: $(SETUP) ## Set up and run the test suite (without tests marked slow)
 	$(PY) -m pytest -q -m "not slow"

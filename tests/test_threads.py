@@ -188,3 +188,65 @@ def test_threads_cli_failure_leaves_an_earlier_output_untouched(tmp_path):
     bad.write_bytes(b"")
     assert run_cli("ingest", "--threads", str(bad), "--out", str(out)) == 2
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_threads_a_researchers_file_goes_through_every_stage(tmp_path):
+    import networkx as nx
+
+    src = write_jsonl(tmp_path / "mine.jsonl", ROWS)
+    d = {k: tmp_path / k for k in ("corpus", "segments", "predictions", "graphs", "reports")}
+    assert run_cli("ingest", "--threads", str(src), "--out", str(d["corpus"])) == 0
+    assert run_cli("segment", "--corpus", str(d["corpus"]), "--out", str(d["segments"])) == 0
+    assert (
+        run_cli(
+            "classify", "--corpus", str(d["corpus"]), "--segments", str(d["segments"]), "--out", str(d["predictions"])
+        )
+        == 0
+    )
+    assert (
+        run_cli(
+            "graph",
+            "--corpus",
+            str(d["corpus"]),
+            "--segments",
+            str(d["segments"]),
+            "--predictions",
+            str(d["predictions"]),
+            "--out",
+            str(d["graphs"]),
+        )
+        == 0
+    )
+    assert (
+        run_cli(
+            "report",
+            "--corpus",
+            str(d["corpus"]),
+            "--segments",
+            str(d["segments"]),
+            "--predictions",
+            str(d["predictions"]),
+            "--out",
+            str(d["reports"]),
+            "--name",
+            "mine",
+        )
+        == 0
+    )
+    g = nx.read_graphml(d["graphs"] / "corpus.graphml", force_multigraph=True)
+    assert g.nodes["participant:deleted:t1-b"]["label"] == "[deleted]"
+    assert {(u, v) for u, v, k in g.edges(keys=True) if k.startswith("reply:")} == {
+        ("t1-a", "t1"),
+        ("t1-b", "t1-a"),
+        ("t1-c", "t1-a"),
+    }
+    labels = {
+        json.loads(x)["post_id"]: json.loads(x) for x in (d["predictions"] / "posts.jsonl").read_text().splitlines()
+    }
+    assert labels["t1"]["reply_stance"] is None and labels["t1-c"]["reply_stance"]["label"] in (
+        "support",
+        "deny",
+        "query",
+        "comment",
+    )
+    assert "Skal socialrådgivere autoriseres?" in (d["reports"] / "mine.html").read_text(encoding="utf-8")
