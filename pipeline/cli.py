@@ -14,13 +14,10 @@ import time
 from pathlib import Path
 
 from pipeline.config import (
-    ANNOTATIONS_DIR,
     INTERIM_DIR,
     MODELS_DIR,
     PROCESSED_DIR,
-    REPORTS_DIR,
     SEEDS_DIR,
-    TASKS,
     load_config,
 )
 from pipeline.errors import ModelError, PipelineError
@@ -216,6 +213,3 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     log.debug("%s took %.1fs", args.command, time.monotonic() - start)
     return 0
-
-
-__all__ = ["main", "TASKS", "ANNOTATIONS_DIR", "REPORTS_DIR"]

@@ -13,6 +13,7 @@ import math
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 
 from pipeline.cues import CUES_FILE, reply_rule, role_rule, unit_rule
@@ -127,8 +128,6 @@ def own_words(post: Post) -> str:
 
 
 def _seconds_between(a: str | None, b: str | None) -> float | None:
-    from datetime import datetime
-
     if not a or not b or len(a) < 19 or len(b) < 19:
         return None
     try:

@@ -245,15 +245,10 @@ def parse_article(lines: list[str], lang: str, source: str, first_line: int = 1)
     else:
         parts.notes.append(Note(where=source, kind="missing", message="no headline found"))
 
-    body_blocks = [
-        b for b in kept if b.first_line >= (blocks[first_body].first_line if first_body < len(blocks) else 0)
-    ]
-    lead_blocks = [b for b in kept if b not in body_blocks]
-    candidates = lead_blocks + body_blocks
-    classes = _justext_classes(candidates, lang)
-    good = [b for b, c in zip(candidates, classes, strict=True) if c == "good"]
+    classes = _justext_classes(kept, lang)
+    good = [b for b, c in zip(kept, classes, strict=True) if c == "good"]
     last_good_line = max((b.first_line for b in good), default=0)
-    for b, c in zip(candidates, classes, strict=True):
+    for b, c in zip(kept, classes, strict=True):
         if c != "good":
             if b.first_line > last_good_line:
                 closing = _match_byline(b, furn, kinds=("closing",))
