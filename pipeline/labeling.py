@@ -23,6 +23,9 @@ def combine(
     cfg: Config,
     default_label: str | None = None,
 ) -> Prediction:
+    if hit is not None and hit.label not in cfg.labels_for(task):
+        # A corpus config may drop labels the cue lexicon knows: such a cue cannot decide.
+        hit = None
     precision = cfg.classify.rule_precision.get(task, 0.0)
     model_fields = {}
     if model_out is not None:

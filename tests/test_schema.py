@@ -40,3 +40,19 @@ def test_schema_every_field_is_documented(name):
 def test_schema_records_refuse_unknown_fields():
     with pytest.raises(ValueError):
         schema.Span.model_validate({"start": 0, "end": 1, "length": 1})
+
+
+def test_schema_a_rule_cannot_decide_a_label_the_config_does_not_list(tmp_path):
+    from pipeline.config import load_config
+    from pipeline.cues import RuleHit
+    from pipeline.labeling import combine
+
+    text = (PROJ_ROOT / "pipeline" / "config.toml").read_text(encoding="utf-8")
+    narrow = tmp_path / "config.toml"
+    narrow.write_text(text.replace('"researcher", "student", "citizen", "organization", "unknown"',
+                                   '"researcher", "student", "organization", "unknown"'), encoding="utf-8")
+    cfg = load_config(narrow)
+    assert "citizen" not in cfg.labels_for("role")
+    pred = combine("role", None, None, RuleHit("citizen", "role:first_person:citizen", "som borger"), cfg,
+                   default_label="unknown")
+    assert pred.label == "unknown" and pred.source == "default"
