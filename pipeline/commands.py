@@ -68,17 +68,24 @@ def cmd_evaluate(args, cfg) -> None:
     model = load_model(args.model)
     dataset = load_dataset(args.task, args.data, cfg, args.corpus, args.repair_missing_parents)
     report = evaluate_model(model, dataset)
-    print(
-        format_scores(
-            report["all_items"],
-            f"== {args.task}: {model.name} on {len(dataset.examples)} gold items "
-            f"({', '.join(s['path'] for s in report['data'])})",
+    sources = ", ".join(s["path"] for s in report["data"])
+    title = f"== {args.task}: {model.name} on {len(dataset.examples)} gold items ({sources})"
+    seen, n = report["items_in_training_data"], len(dataset.examples)
+    if seen == 0:
+        print(format_scores(report["all_items"], title))
+    elif seen < n:
+        print(format_scores(report["held_out"], f"{title}: the {n - seen} items the model did not train on"))
+        print(f"({seen} further items were in its training data; their in-sample scores are in the JSON only)")
+    else:
+        # A table of in-sample scores invites misreading; it stays in the JSON, marked as such.
+        print(
+            f"{title}\nall {n} items were in this model's training data: no held-out score exists on this data"
+            + (
+                "; the cross-validated score of its recipe follows"
+                if args.cross_validate
+                else " (add --cross-validate for an honest estimate)"
+            )
         )
-    )
-    if "warning" in report:
-        print(f"WARNING: {report['warning']}")
-        if report.get("held_out"):
-            print(format_scores(report["held_out"], "-- held-out items only"))
     if args.cross_validate:
         params = model.card.get("settings", {}).get("params") if model.backend == "sklearn" else None
         report["cross_validation"] = cross_validate_recipe(dataset, cfg, args.group_by, params)
@@ -92,6 +99,9 @@ def cmd_evaluate(args, cfg) -> None:
                 f"   {name:<20} macro-F1 {r['macro_f1_mean']:.3f} ± {r['macro_f1_std']:.3f}   "
                 f"accuracy {r['accuracy_mean']:.3f} ± {r['accuracy_std']:.3f}"
             )
+        print(
+            format_scores(res["model"]["first_repeat"], "-- the model per class, out-of-fold predictions of repeat 1:")
+        )
         gold_dirs = [d for d in args.data if Path(d).is_dir()]
         if gold_dirs:
             from pipeline.evaluate import before_after

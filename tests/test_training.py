@@ -288,3 +288,21 @@ def test_dast_commands_skip_cleanly_when_the_file_is_absent(tmp_path, caplog):
     assert not (tmp_path / "b.json").exists()
     assert run_cli("dast-import", str(missing), "--out", str(tmp_path / "t.jsonl")) == 0
     assert not (tmp_path / "t.jsonl").exists()
+
+
+def test_evaluate_prints_the_per_class_table_for_held_out_data(tmp_path, capsys):
+    rows = [{"id": "r", "thread_id": "r", "title": "Socialrådgiverne har spillet fallit"}]
+    texts = {"support": "Helt enig, godt skrevet.", "deny": "Nej, det passer ikke. Du tager fejl.",
+             "query": "Hvad bygger du det på?", "comment": "Jeg har også skrevet om kommunerne."}
+    for k, (label, text) in enumerate(texts.items()):
+        rows.append({"id": f"c{k}", "thread_id": "r", "parent_id": "r", "text": text, "reply_stance": label})
+    path = tmp_path / "held_out.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "eval.json"
+    assert run_cli("evaluate", "--task", "reply_stance", "--model", str(MODELS_DIR / "reply_stance"), "--data",
+                   str(path), "--out", str(out)) == 0
+    printed = capsys.readouterr().out
+    assert "precision" in printed and "confusion matrix" in printed and "n=4" in printed
+    report = json.loads(out.read_text())
+    assert report["items_in_training_data"] == 0 and report["all_items"]["n"] == 4
+    assert sum(map(sum, report["all_items"]["confusion_matrix"]["rows_gold_cols_predicted"])) == 4
