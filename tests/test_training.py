@@ -306,3 +306,17 @@ def test_evaluate_prints_the_per_class_table_for_held_out_data(tmp_path, capsys)
     report = json.loads(out.read_text())
     assert report["items_in_training_data"] == 0 and report["all_items"]["n"] == 4
     assert sum(map(sum, report["all_items"]["confusion_matrix"]["rows_gold_cols_predicted"])) == 4
+
+
+def test_rules_report_counts_how_often_each_rule_is_right_on_the_gold(corpus_dir):
+    from pipeline.evaluate import rule_precision
+
+    report = rule_precision(ANNOTATIONS_DIR, corpus_dir)
+    assert set(report) == {"parent", "reply_stance", "role", "unit_type"}
+    for rows in report.values():
+        for r in rows:
+            assert 0 < r["fired"] and 0 <= r["right"] <= r["fired"] and r["precision"] == round(r["right"] / r["fired"], 4)
+    parent = {r["rule"]: r for r in report["parent"]}
+    # The address rule decided three parents (c07, c10, c12): all three agree with the gold.
+    assert (parent["address"]["fired"], parent["address"]["right"]) == (3, 3)
+    assert sum(r["fired"] for r in report["parent"]) == 20
