@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.artifacts import atomic_dir, display_path, read_jsonl, write_json, write_jsonl
+from pipeline.artifacts import atomic_dir, display_path, read_json, read_jsonl, write_json, write_jsonl
 from pipeline.config import Config
 from pipeline.cues import RuleHit, reply_rule, role_rule
 from pipeline.examples import Example, reply_examples, role_examples, role_text, target_examples
@@ -277,6 +277,19 @@ def write_predictions(pred: Predictions, out_dir: Path) -> None:
         write_jsonl(tmp / "participants.jsonl", pred.participants)
         write_jsonl(tmp / "relations.jsonl", pred.relations)
         write_json(tmp / "provenance.json", pred.provenance)
+
+
+def read_predictions(out_dir: Path) -> Predictions:
+    """The files `write_predictions` wrote, back as `Predictions`."""
+    out_dir = Path(out_dir)
+    provenance = out_dir / "provenance.json"
+    return Predictions(
+        posts=read_jsonl(out_dir / "posts.jsonl", PostLabels),
+        units=read_jsonl(out_dir / "units.jsonl", UnitLabels),
+        participants=read_jsonl(out_dir / "participants.jsonl", ParticipantLabels),
+        relations=read_jsonl(out_dir / "relations.jsonl", Relation),
+        provenance=read_json(provenance) if provenance.exists() else {},
+    )
 
 
 def read_units(segments_dir: Path) -> list[Unit]:

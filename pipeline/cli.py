@@ -108,22 +108,13 @@ def cmd_classify(args, cfg) -> None:
 
 
 def cmd_graph(args, cfg) -> None:
-    from pipeline.artifacts import read_jsonl
-    from pipeline.classify import Predictions, read_units
+    from pipeline.classify import read_predictions, read_units
     from pipeline.export import write_graphs
     from pipeline.graph import GraphInputs, build_graph, build_participant_graph, thread_subgraph
     from pipeline.ingest import read_corpus
-    from pipeline.schema import ParticipantLabels, PostLabels, Relation, UnitLabels
 
     corpus = read_corpus(args.corpus)
-    p = Path(args.predictions)
-    pred = Predictions(
-        posts=read_jsonl(p / "posts.jsonl", PostLabels),
-        units=read_jsonl(p / "units.jsonl", UnitLabels),
-        participants=read_jsonl(p / "participants.jsonl", ParticipantLabels),
-        relations=read_jsonl(p / "relations.jsonl", Relation),
-        provenance={},
-    )
+    pred = read_predictions(args.predictions)
     inputs = GraphInputs(corpus, read_units(args.segments), pred)
     g = build_graph(inputs)
     threads = {t.id: thread_subgraph(g, t.id) for t in corpus.threads}

@@ -178,16 +178,11 @@ def cmd_bench(args, cfg) -> None:
 
 
 def _review_inputs(args):
-    from pipeline.artifacts import read_jsonl
-    from pipeline.classify import read_units
+    from pipeline.classify import read_predictions, read_units
     from pipeline.ingest import read_corpus
-    from pipeline.schema import ParticipantLabels, PostLabels
 
-    corpus = read_corpus(args.corpus)
-    units = read_units(args.segments)
-    posts = read_jsonl(Path(args.predictions) / "posts.jsonl", PostLabels)
-    parts = read_jsonl(Path(args.predictions) / "participants.jsonl", ParticipantLabels)
-    return corpus, units, posts, parts
+    pred = read_predictions(args.predictions)
+    return read_corpus(args.corpus), read_units(args.segments), pred.posts, pred.participants
 
 
 def cmd_review_export(args, cfg) -> None:
@@ -281,20 +276,11 @@ def cmd_review_status(args, cfg) -> None:
 
 
 def cmd_report(args, cfg) -> None:
-    from pipeline.artifacts import read_json, read_jsonl
-    from pipeline.classify import Predictions, read_units
+    from pipeline.classify import read_predictions, read_units
     from pipeline.ingest import read_corpus
     from pipeline.report import write_report
-    from pipeline.schema import ParticipantLabels, PostLabels, Relation, UnitLabels
 
-    p = Path(args.predictions)
-    pred = Predictions(
-        read_jsonl(p / "posts.jsonl", PostLabels),
-        read_jsonl(p / "units.jsonl", UnitLabels),
-        read_jsonl(p / "participants.jsonl", ParticipantLabels),
-        read_jsonl(p / "relations.jsonl", Relation),
-        read_json(p / "provenance.json"),
-    )
+    pred = read_predictions(args.predictions)
     write_report(args.out, args.name, read_corpus(args.corpus), read_units(args.segments), pred)
 
 

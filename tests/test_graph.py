@@ -18,20 +18,11 @@ def test_graph_graphml_reads_back_with_same_nodes_edges_and_types(pipeline_run):
     path = pipeline_run["graphs"] / "corpus.graphml"
     back = nx.read_graphml(path, force_multigraph=True)
     # Rebuild the in-memory graph the same way the CLI did.
-    from pipeline.artifacts import read_jsonl
-    from pipeline.classify import Predictions, read_units
+    from pipeline.classify import read_predictions, read_units
     from pipeline.graph import GraphInputs, build_graph
     from pipeline.ingest import read_corpus
-    from pipeline.schema import ParticipantLabels, PostLabels, Relation, UnitLabels
 
-    p = pipeline_run["predictions"]
-    pred = Predictions(
-        read_jsonl(p / "posts.jsonl", PostLabels),
-        read_jsonl(p / "units.jsonl", UnitLabels),
-        read_jsonl(p / "participants.jsonl", ParticipantLabels),
-        read_jsonl(p / "relations.jsonl", Relation),
-        {},
-    )
+    pred = read_predictions(pipeline_run["predictions"])
     g = gephi_safe(
         build_graph(GraphInputs(read_corpus(pipeline_run["corpus"]), read_units(pipeline_run["segments"]), pred))
     )

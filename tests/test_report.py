@@ -8,23 +8,14 @@ from collections import Counter
 import pytest
 from conftest import THREAD_ID, run_cli
 
-from pipeline.artifacts import read_json, read_jsonl
-from pipeline.classify import Predictions, read_units
+from pipeline.classify import read_predictions, read_units
 from pipeline.ingest import read_corpus
 from pipeline.report import build_report_data, write_report
-from pipeline.schema import ParticipantLabels, PostLabels, Relation, UnitLabels
 
 
 @pytest.fixture(scope="module")
 def outputs(pipeline_run):
-    p = pipeline_run["predictions"]
-    pred = Predictions(
-        read_jsonl(p / "posts.jsonl", PostLabels),
-        read_jsonl(p / "units.jsonl", UnitLabels),
-        read_jsonl(p / "participants.jsonl", ParticipantLabels),
-        read_jsonl(p / "relations.jsonl", Relation),
-        read_json(p / "provenance.json"),
-    )
+    pred = read_predictions(pipeline_run["predictions"])
     return read_corpus(pipeline_run["corpus"]), read_units(pipeline_run["segments"]), pred
 
 

@@ -12,21 +12,18 @@ from conftest import THREAD_ID, run_cli
 
 from pipeline.agreement import agreement, import_adjudication
 from pipeline.artifacts import read_jsonl
-from pipeline.classify import read_units
+from pipeline.classify import read_predictions, read_units
 from pipeline.errors import InputError
 from pipeline.gold import read_events, resolve
 from pipeline.ingest import read_corpus
 from pipeline.review import candidates, import_labels, select
-from pipeline.schema import Annotation, ParticipantLabels, PostLabels, ReviewItem
+from pipeline.schema import Annotation, ReviewItem
 
 
 @pytest.fixture(scope="module")
 def inputs(pipeline_run):
-    corpus = read_corpus(pipeline_run["corpus"])
-    units = read_units(pipeline_run["segments"])
-    posts = read_jsonl(pipeline_run["predictions"] / "posts.jsonl", PostLabels)
-    parts = read_jsonl(pipeline_run["predictions"] / "participants.jsonl", ParticipantLabels)
-    return corpus, units, posts, parts
+    pred = read_predictions(pipeline_run["predictions"])
+    return read_corpus(pipeline_run["corpus"]), read_units(pipeline_run["segments"]), pred.posts, pred.participants
 
 
 def export(pipeline_run, tmp_path, task: str, size: int = 6, strategy: str = "margin"):

@@ -49,10 +49,16 @@ def test_schema_a_rule_cannot_decide_a_label_the_config_does_not_list(tmp_path):
 
     text = (PROJ_ROOT / "pipeline" / "config.toml").read_text(encoding="utf-8")
     narrow = tmp_path / "config.toml"
-    narrow.write_text(text.replace('"researcher", "student", "citizen", "organization", "unknown"',
-                                   '"researcher", "student", "organization", "unknown"'), encoding="utf-8")
+    narrow.write_text(
+        text.replace(
+            '"researcher", "student", "citizen", "organization", "unknown"',
+            '"researcher", "student", "organization", "unknown"',
+        ),
+        encoding="utf-8",
+    )
     cfg = load_config(narrow)
     assert "citizen" not in cfg.labels_for("role")
-    pred = combine("role", None, None, RuleHit("citizen", "role:first_person:citizen", "som borger"), cfg,
-                   default_label="unknown")
+    pred = combine(
+        "role", None, None, RuleHit("citizen", "role:first_person:citizen", "som borger"), cfg, default_label="unknown"
+    )
     assert pred.label == "unknown" and pred.source == "default"

@@ -292,15 +292,31 @@ def test_dast_commands_skip_cleanly_when_the_file_is_absent(tmp_path, caplog):
 
 def test_evaluate_prints_the_per_class_table_for_held_out_data(tmp_path, capsys):
     rows = [{"id": "r", "thread_id": "r", "title": "Socialrådgiverne har spillet fallit"}]
-    texts = {"support": "Helt enig, godt skrevet.", "deny": "Nej, det passer ikke. Du tager fejl.",
-             "query": "Hvad bygger du det på?", "comment": "Jeg har også skrevet om kommunerne."}
+    texts = {
+        "support": "Helt enig, godt skrevet.",
+        "deny": "Nej, det passer ikke. Du tager fejl.",
+        "query": "Hvad bygger du det på?",
+        "comment": "Jeg har også skrevet om kommunerne.",
+    }
     for k, (label, text) in enumerate(texts.items()):
         rows.append({"id": f"c{k}", "thread_id": "r", "parent_id": "r", "text": text, "reply_stance": label})
     path = tmp_path / "held_out.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     out = tmp_path / "eval.json"
-    assert run_cli("evaluate", "--task", "reply_stance", "--model", str(MODELS_DIR / "reply_stance"), "--data",
-                   str(path), "--out", str(out)) == 0
+    assert (
+        run_cli(
+            "evaluate",
+            "--task",
+            "reply_stance",
+            "--model",
+            str(MODELS_DIR / "reply_stance"),
+            "--data",
+            str(path),
+            "--out",
+            str(out),
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "precision" in printed and "confusion matrix" in printed and "n=4" in printed
     report = json.loads(out.read_text())
@@ -315,7 +331,9 @@ def test_rules_report_counts_how_often_each_rule_is_right_on_the_gold(corpus_dir
     assert set(report) == {"parent", "reply_stance", "role", "unit_type"}
     for rows in report.values():
         for r in rows:
-            assert 0 < r["fired"] and 0 <= r["right"] <= r["fired"] and r["precision"] == round(r["right"] / r["fired"], 4)
+            assert (
+                0 < r["fired"] and 0 <= r["right"] <= r["fired"] and r["precision"] == round(r["right"] / r["fired"], 4)
+            )
     parent = {r["rule"]: r for r in report["parent"]}
     # The address rule decided three parents (c07, c10, c12): all three agree with the gold.
     assert (parent["address"]["fired"], parent["address"]["right"]) == (3, 3)
