@@ -37,34 +37,18 @@ def run_cli(*args: str) -> int:
     return main(["-q", *args])
 
 
-def run_pipeline(out: Path) -> dict[str, Path]:
-    """ingest -> segment -> classify -> graph on the seeds, with the committed models."""
-    paths = {k: out / k for k in ("corpus", "segments", "predictions", "graphs")}
-    assert run_cli("ingest", "--manifest", str(SEEDS / "manifest.toml"), "--out", str(paths["corpus"])) == 0
-    assert run_cli("segment", "--corpus", str(paths["corpus"]), "--out", str(paths["segments"])) == 0
+def run_pipeline(out: Path, *ingest_args: str, name: str = "seeds") -> dict[str, Path]:
+    """Every stage through the CLI, with the committed models; ingest the seeds by default."""
+    paths = {k: out / k for k in ("corpus", "segments", "predictions", "graphs", "reports")}
+    ingest_args = ingest_args or ("--manifest", str(SEEDS / "manifest.toml"))
+    c, s, p = str(paths["corpus"]), str(paths["segments"]), str(paths["predictions"])
+    assert run_cli("ingest", *ingest_args, "--out", c) == 0
+    assert run_cli("segment", "--corpus", c, "--out", s) == 0
+    assert run_cli("classify", "--corpus", c, "--segments", s, "--out", p) == 0
+    assert run_cli("graph", "--corpus", c, "--segments", s, "--predictions", p, "--out", str(paths["graphs"])) == 0
     assert (
         run_cli(
-            "classify",
-            "--corpus",
-            str(paths["corpus"]),
-            "--segments",
-            str(paths["segments"]),
-            "--out",
-            str(paths["predictions"]),
-        )
-        == 0
-    )
-    assert (
-        run_cli(
-            "graph",
-            "--corpus",
-            str(paths["corpus"]),
-            "--segments",
-            str(paths["segments"]),
-            "--predictions",
-            str(paths["predictions"]),
-            "--out",
-            str(paths["graphs"]),
+            "report", "--corpus", c, "--segments", s, "--predictions", p, "--out", str(paths["reports"]), "--name", name
         )
         == 0
     )

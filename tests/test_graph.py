@@ -94,7 +94,7 @@ def test_graph_thread_files_exist_per_thread(pipeline_run, seed_corpus):
 
 def test_graph_pipeline_outputs_are_byte_identical_between_runs(pipeline_run, tmp_path):
     again = run_pipeline(tmp_path)
-    for stage in ("corpus", "segments", "predictions", "graphs"):
+    for stage in ("corpus", "segments", "predictions", "graphs", "reports"):
         first = sorted(p.relative_to(pipeline_run[stage]) for p in pipeline_run[stage].rglob("*") if p.is_file())
         second = sorted(p.relative_to(again[stage]) for p in again[stage].rglob("*") if p.is_file())
         assert first == second

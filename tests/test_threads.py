@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import run_cli, run_pipeline
 
 from pipeline.errors import InputError
 from pipeline.ingest import ingest_thread_files
@@ -194,45 +194,7 @@ def test_threads_a_researchers_file_goes_through_every_stage(tmp_path):
     import networkx as nx
 
     src = write_jsonl(tmp_path / "mine.jsonl", ROWS)
-    d = {k: tmp_path / k for k in ("corpus", "segments", "predictions", "graphs", "reports")}
-    assert run_cli("ingest", "--threads", str(src), "--out", str(d["corpus"])) == 0
-    assert run_cli("segment", "--corpus", str(d["corpus"]), "--out", str(d["segments"])) == 0
-    assert (
-        run_cli(
-            "classify", "--corpus", str(d["corpus"]), "--segments", str(d["segments"]), "--out", str(d["predictions"])
-        )
-        == 0
-    )
-    assert (
-        run_cli(
-            "graph",
-            "--corpus",
-            str(d["corpus"]),
-            "--segments",
-            str(d["segments"]),
-            "--predictions",
-            str(d["predictions"]),
-            "--out",
-            str(d["graphs"]),
-        )
-        == 0
-    )
-    assert (
-        run_cli(
-            "report",
-            "--corpus",
-            str(d["corpus"]),
-            "--segments",
-            str(d["segments"]),
-            "--predictions",
-            str(d["predictions"]),
-            "--out",
-            str(d["reports"]),
-            "--name",
-            "mine",
-        )
-        == 0
-    )
+    d = run_pipeline(tmp_path, "--threads", str(src), name="mine")
     g = nx.read_graphml(d["graphs"] / "corpus.graphml", force_multigraph=True)
     assert g.nodes["participant:deleted:t1-b"]["label"] == "[deleted]"
     assert {(u, v) for u, v, k in g.edges(keys=True) if k.startswith("reply:")} == {
