@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import THREAD_ID
 
 # (author as written, ISO date) of the 20 reader comments, oldest first as the page's
@@ -208,3 +209,54 @@ def test_ingest_never_writes_to_the_raw_seeds(tmp_path):
     before = snapshot()
     assert run_cli("ingest", "--manifest", str(SEEDS / "manifest.toml"), "--out", str(tmp_path / "c")) == 0
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "entry, message, line",
+    [
+        (
+            '[[document]]\nfile = "nope.txt"\nkind = "article"\nlang = "da"\n',
+            "listed file 'nope.txt' does not exist",
+            1,
+        ),
+        ('[[document]]\nfile = "a.txt"\nkind = "essay"\nlang = "da"\n', "kind", 1),
+        (
+            '[[document]]\nfile = "a.txt"\nkind = "article"\nlang = "da"\n\n'
+            '[[document]]\nfile = "a.txt"\nkind = "article"\nlang = "da"\n',
+            "listed twice",
+            6,
+        ),
+    ],
+)
+def test_ingest_bad_manifest_names_file_and_line(tmp_path, cfg, entry, message, line):
+    from pipeline.errors import InputError
+    from pipeline.ingest import ingest_seeds
+
+    (tmp_path / "a.txt").write_text(
+        "Overskrift\n\nEn lang nok brødtekst om socialrådgivere og deres arbejde i kommunerne, "
+        "som vi her bruger til at prøve indlæsningen.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "manifest.toml").write_text(entry, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        ingest_seeds(tmp_path / "manifest.toml", cfg)
+    assert message in str(info.value) and info.value.line == line
+    assert str(tmp_path / "manifest.toml") in str(info.value)
+
+
+def test_ingest_empty_page_or_thread_without_comments_is_refused(tmp_path, cfg):
+    from pipeline.errors import InputError
+    from pipeline.ingest import ingest_seeds
+
+    (tmp_path / "empty.txt").write_text("\n\n", encoding="utf-8")
+    (tmp_path / "manifest.toml").write_text(
+        '[[document]]\nfile = "empty.txt"\nkind = "article"\nlang = "da"\n', encoding="utf-8"
+    )
+    with pytest.raises(InputError, match="empty page"):
+        ingest_seeds(tmp_path / "manifest.toml", cfg)
+    (tmp_path / "a.txt").write_text("Overskrift\n\nEn tekst uden kommentarer.\n", encoding="utf-8")
+    (tmp_path / "manifest.toml").write_text(
+        '[[document]]\nfile = "a.txt"\nkind = "thread"\nlang = "da"\n', encoding="utf-8"
+    )
+    with pytest.raises(InputError, match="no comment list"):
+        ingest_seeds(tmp_path / "manifest.toml", cfg)
