@@ -212,3 +212,29 @@ def test_threads_a_researchers_file_goes_through_every_stage(tmp_path):
         "comment",
     )
     assert "Skal socialrådgivere autoriseres?" in (d["reports"] / "mine.html").read_text(encoding="utf-8")
+
+
+def test_threads_mixed_languages_are_detected_per_post(tmp_path, cfg):
+    rows = [
+        {
+            "id": "r",
+            "thread_id": "r",
+            "title": "Socialrådgiverne forlader kommunerne",
+            "text": "Flere og flere socialrådgivere forlader de kommunale forvaltninger, "
+            "fordi arbejdspresset er for stort.",
+        },
+        {
+            "id": "sv",
+            "thread_id": "r",
+            "parent_id": "r",
+            "text": "Samma sak i Sverige: socialsekreterarna lämnar socialtjänsten "
+            "eftersom arbetsbelastningen är för hög.",
+        },
+        {"id": "kort", "thread_id": "r", "parent_id": "r", "text": "Enig."},
+    ]
+    corpus = ingest_thread_files([write_jsonl(tmp_path / "mixed.jsonl", rows)], cfg)
+    posts = corpus.posts_by_id()
+    assert (posts["r"].lang, posts["r"].lang_source) == ("da", "detected")
+    assert (posts["sv"].lang, posts["sv"].lang_source) == ("sv", "detected")
+    # Too short to tell Danish from Norwegian: it takes the thread's language, and says so.
+    assert (posts["kort"].lang, posts["kort"].lang_source) == ("da", "thread")
