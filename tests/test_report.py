@@ -105,24 +105,8 @@ def test_report_html_is_self_contained_and_deterministic(outputs, tmp_path):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
 
 
-def test_report_cli_writes_html_markdown_and_figures(pipeline_run, tmp_path):
-    out = tmp_path / "reports"
-    assert (
-        run_cli(
-            "report",
-            "--corpus",
-            str(pipeline_run["corpus"]),
-            "--segments",
-            str(pipeline_run["segments"]),
-            "--predictions",
-            str(pipeline_run["predictions"]),
-            "--out",
-            str(out),
-            "--name",
-            "seeds",
-        )
-        == 0
-    )
+def test_report_cli_writes_html_markdown_and_figures(pipeline_run):
+    out = pipeline_run["reports"]  # written by the report command in run_pipeline
     assert {p.name for p in out.iterdir()} == {"seeds.html", "seeds.md", "figures"}
     figures = sorted(p.name for p in (out / "figures").iterdir())
     assert figures == [
