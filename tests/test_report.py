@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 import pytest
-from conftest import THREAD_ID, run_cli
+from conftest import THREAD_ID
 
 from pipeline.classify import read_predictions, read_units
 from pipeline.ingest import read_corpus
