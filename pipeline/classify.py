@@ -25,8 +25,8 @@ from pathlib import Path
 
 from pipeline.artifacts import atomic_dir, display_path, read_json, read_jsonl, write_json, write_jsonl
 from pipeline.config import Config
-from pipeline.cues import RuleHit, reply_rule, role_rule
-from pipeline.examples import Example, reply_examples, role_examples, role_text, target_examples
+from pipeline.cues import RuleHit, reply_rule
+from pipeline.examples import Example, reply_examples, role_cue, role_examples, target_examples
 from pipeline.ingest import Corpus
 from pipeline.labeling import combine
 from pipeline.models import LoadedModel
@@ -125,8 +125,7 @@ def classify_participants(corpus: Corpus, models: Models, cfg: Config) -> list[P
     examples = role_examples(corpus.participants, posts)
     out = []
     for part, pred in zip(corpus.participants, _predict(models.role, examples), strict=True):
-        descriptions, texts = role_text(part, posts)
-        hit = role_rule(None if part.deleted else part.name, descriptions, texts)
+        hit = role_cue(part, posts)
         out.append(
             ParticipantLabels(
                 participant_id=part.id,

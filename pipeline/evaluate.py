@@ -149,8 +149,8 @@ def rule_precision(gold_dir: Path, corpus_dir: Path) -> dict[str, list[dict]]:
     """
     from collections import defaultdict
 
-    from pipeline.cues import reply_rule, role_rule, unit_rule
-    from pipeline.examples import field_text, role_text
+    from pipeline.cues import reply_rule, unit_rule
+    from pipeline.examples import field_text, role_cue
     from pipeline.gold import read_events, resolve
     from pipeline.ingest import read_corpus
 
@@ -175,11 +175,8 @@ def rule_precision(gold_dir: Path, corpus_dir: Path) -> dict[str, list[dict]]:
         if item_id in posts and (hit := reply_rule(posts[item_id].full_text)):
             count("reply_stance", hit.rule, hit.label == r.label)
     for item_id, r in resolve(events, "role")[0].items():
-        if item_id in parts:
-            descriptions, texts = role_text(parts[item_id], posts)
-            hit = role_rule(None if parts[item_id].deleted else parts[item_id].name, descriptions, texts)
-            if hit:
-                count("role", hit.rule, hit.label == r.label)
+        if item_id in parts and (hit := role_cue(parts[item_id], posts)):
+            count("role", hit.rule, hit.label == r.label)
     for item_id, r in resolve(events, "parent")[0].items():
         post = posts.get(item_id)
         if post is not None and not any(e.rule == "given" for e in post.parent_evidence):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from pipeline.cues import CUES_FILE, reply_rule, role_rule, unit_rule
+from pipeline.cues import CUES_FILE, RuleHit, reply_rule, role_rule, unit_rule
 from pipeline.schema import Participant, Post, Thread
 
 WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -220,6 +220,12 @@ def role_text(participant: Participant, posts: dict[str, Post]) -> tuple[list[st
     return descriptions, texts
 
 
+def role_cue(part: Participant, posts: dict[str, Post]) -> RuleHit | None:
+    """The role cue rule's answer for a participant (a deleted author's name is no cue)."""
+    descriptions, texts = role_text(part, posts)
+    return role_rule(None if part.deleted else part.name, descriptions, texts)
+
+
 def role_examples(participants: list[Participant], posts: dict[str, Post]) -> list[Example]:
     out = []
     for part in participants:
@@ -227,7 +233,7 @@ def role_examples(participants: list[Participant], posts: dict[str, Post]) -> li
         body = "\n".join(texts)[:6000]
         feats = _counts(body)
         feats["n_posts_log"] = math.log1p(len(texts))
-        hit = role_rule(None if part.deleted else part.name, descriptions, texts)
+        hit = role_cue(part, posts)
         if hit:
             feats[f"rule_{hit.label}"] = 1.0
         head = "\n".join([part.name, *descriptions])
