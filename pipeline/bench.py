@@ -342,14 +342,13 @@ def run_pipeline_bench(cfg: Config, out_json: Path, work_dir: Path, dast_path: P
 
 def gold_benchmark(cfg: Config, corpus_dir: Path, gold_dir: Path, encoder: str) -> dict:
     """Both backends on the project's gold, per task, on the same grouped folds."""
-    from pipeline.train import choose_grouping, group_of, sklearn_factory
+    from pipeline.train import fold_groups, sklearn_factory
     from pipeline.trainingdata import load_dataset
 
     out: dict = {"encoder": encoder, "encoder_settings": ENCODER_SETTINGS, "tasks": {}, "machine": _machine()}
     for task in ("unit_type", "target_stance", "reply_stance", "role"):
         ds = load_dataset(task, [gold_dir], cfg, corpus_dir)
-        how = choose_grouping(ds, "auto")
-        groups = [group_of(e, how, ds.topics) for e in ds.examples]
+        how, groups = fold_groups(ds, "auto")
         make_sk, _ = sklearn_factory(task, cfg)
         name, make_hf = _encoder_factory(encoder, task, cfg)
         start = time.perf_counter()

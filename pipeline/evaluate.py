@@ -15,7 +15,7 @@ from pipeline.config import Config
 from pipeline.errors import InputError
 from pipeline.evaluation import cross_validate, scores
 from pipeline.models import LoadedModel
-from pipeline.train import choose_grouping, group_of, sklearn_factory
+from pipeline.train import fold_groups, sklearn_factory
 from pipeline.trainingdata import Dataset
 
 
@@ -64,8 +64,7 @@ def evaluate_model(model: LoadedModel, dataset: Dataset) -> dict:
 
 def cross_validate_recipe(dataset: Dataset, cfg: Config, group_by: str = "auto", params: dict | None = None) -> dict:
     """Grouped CV of the scikit-learn recipe (with the card's parameters) on `dataset`."""
-    how = choose_grouping(dataset, group_by)
-    groups = [group_of(e, how, dataset.topics) for e in dataset.examples]
+    how, groups = fold_groups(dataset, group_by)
     factory, _ = sklearn_factory(dataset.task, cfg, params)
     return cross_validate(
         factory,

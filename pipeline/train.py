@@ -69,6 +69,12 @@ def choose_grouping(dataset: Dataset, group_by: str) -> str:
     return "item" if dataset.task == "role" else "post"
 
 
+def fold_groups(dataset: Dataset, group_by: str) -> tuple[str, list[str]]:
+    """The grouping used, and each example's group under it."""
+    how = choose_grouping(dataset, group_by)
+    return how, [group_of(e, how, dataset.topics) for e in dataset.examples]
+
+
 def sklearn_factory(task: str, cfg: Config, overrides: dict[str, Any] | None = None):
     params = {**cfg.train.sklearn.get(task, {}), **(overrides or {})}
     return lambda: TextPairClassifier(random_state=cfg.seed, **params), params
@@ -99,8 +105,7 @@ def train(
     labels = sorted({e.label for e in dataset.examples})
     if len(labels) < 2:
         raise InputError(dataset.sources[0].path, 0, f"every {task} item has the label {labels[0]!r}: nothing to learn")
-    how = choose_grouping(dataset, group_by)
-    groups = [group_of(e, how, dataset.topics) for e in dataset.examples]
+    how, groups = fold_groups(dataset, group_by)
     folds = folds or cfg.train.folds
     repeats = repeats or cfg.train.repeats
     notes = [RULE_CAVEAT] + [f"skipped {s}" for s in dataset.skipped]
