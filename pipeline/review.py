@@ -187,20 +187,23 @@ def batch_id_for(task: str, strategy: str, items: list[Candidate], date: str) ->
     return f"{task}-{strategy}-{date}-{digest}"
 
 
+def item_text(task: str, item_id: str, corpus: Corpus) -> str | None:
+    """The text a label of a post or participant is given for (hashed at export, checked at
+    import): the post's headline and body, or the participant's name. None if it is gone."""
+    if task == "role":
+        return next((p.name for p in corpus.participants if p.id == item_id), None)
+    post = corpus.posts_by_id().get(item_id)
+    return post.full_text if post is not None else None
+
+
 def review_items(batch_id: str, chosen: list[Candidate], cfg: Config, corpus: Corpus) -> list[ReviewItem]:
-    posts = corpus.posts_by_id()
     items = []
     for pos, c in enumerate(chosen, start=1):
         p = c.prediction
         extra = {}
         if c.unit is not None:
             extra = {"post_id": c.unit.post_id, "field": c.unit.field, "start": c.unit.start, "end": c.unit.end}
-        if c.task == "role":
-            hashed = c.author
-        elif c.unit is not None:
-            hashed = c.text
-        else:
-            hashed = posts[c.item_id].full_text
+        hashed = c.text if c.unit is not None else item_text(c.task, c.item_id, corpus)
         items.append(
             ReviewItem(
                 batch_id=batch_id,
@@ -527,7 +530,6 @@ def validate(filled: list[Filled], items: list[ReviewItem], corpus: Corpus, cfg:
     problems: list[Problem] = []
     known = {it.item_id: it for it in items}
     posts = corpus.posts_by_id()
-    parts = {p.id for p in corpus.participants}
     labels = set(cfg.labels_for(task))
     seen: dict[str, str] = {}
     for f in filled:
@@ -568,15 +570,10 @@ def validate(filled: list[Filled], items: list[ReviewItem], corpus: Corpus, cfg:
             if f.item_id not in known:
                 problems.append(Problem(f.where, f"unknown item id {f.item_id!r} (not in this batch)"))
                 continue
-            current = known[f.item_id].author if task == "role" else None
-            if task == "role":
-                ok = f.item_id in parts
-            else:
-                ok = f.item_id in posts
-                current = posts[f.item_id].full_text if ok else None
-            if not ok:
+            current = item_text(task, f.item_id, corpus)
+            if current is None:
                 problems.append(Problem(f.where, f"item {f.item_id!r} is no longer in the corpus"))
-            elif text_hash(current or "") != known[f.item_id].text_sha256 or (
+            elif text_hash(current) != known[f.item_id].text_sha256 or (
                 f.text_sha256 and f.text_sha256 != known[f.item_id].text_sha256
             ):
                 problems.append(Problem(f.where, "the text changed since export"))
@@ -614,7 +611,6 @@ def import_labels(
     if problems:
         rows = len({p.where for p in problems})
         raise InputError(path, 0, f"{rows} bad row(s); nothing was imported", problems)
-    known = {it.item_id: it for it in items}
     posts = corpus.posts_by_id()
     base = f"{batch}--{slug(annotator)}"
     existing = [p.stem for p in batch_files(gold_dir) if p.stem == base or p.stem.startswith(base + "--r")]
@@ -632,7 +628,7 @@ def import_labels(
             text = field_text(posts[post_id], fld)[start:end]
             extra = {"post_id": post_id, "field": fld, "start": start, "end": end}
         else:
-            text = known[f.item_id].author if task == "role" else posts[f.item_id].full_text
+            text = item_text(task, f.item_id, corpus)
         events.append(
             new_event(
                 task,

@@ -313,3 +313,18 @@ def test_review_evaluate_shows_what_the_newest_batch_changed(tmp_path, cfg, pipe
     )
     unchanged = before_after("role", gold, cfg, pipeline_run["corpus"], None)
     assert unchanged == {"newest_batch": "later", "changed": False}
+
+
+def test_review_role_label_for_a_renamed_participant_is_refused(pipeline_run, tmp_path, inputs, cfg):
+    from dataclasses import replace
+
+    folder, items, gold = export(pipeline_run, tmp_path, "role", size=2)
+    path = fill_csv(folder, {items[0].item_id: "citizen"})
+    corpus = inputs[0]
+    renamed = [
+        p.model_copy(update={"name": p.name + " (omdøbt)"}) if p.id == items[0].item_id else p
+        for p in corpus.participants
+    ]
+    with pytest.raises(InputError, match="text changed since export"):
+        import_labels(path, "Hanne", folder.parent, gold, replace(corpus, participants=renamed), cfg)
+    assert list(gold.iterdir()) == []
