@@ -46,14 +46,13 @@ model_files = $(wildcard $(1)/metrics.json $(1)/model.joblib $(1)/model.safetens
 GOLD := $(wildcard data/annotations/*.jsonl)
 TRAIN_SRC := pipeline/train.py pipeline/trainingdata.py pipeline/evaluation.py pipeline/gold.py $(MODEL_SRC)
 
-# Reply stance: trained on DAST plus the seed gold when DAST is beside the project (that
-# model is built here and never committed), else the committed seed-gold model.
-DAST_THREADS := data/interim/dast/threads.jsonl
-ifeq ($(origin REPLY_MODEL),undefined)
-REPLY_MODEL := $(if $(wildcard $(DAST)),models/reply_stance-dast,models/reply_stance)
-endif
-REPLY_DEP := $(if $(filter models/reply_stance-dast,$(REPLY_MODEL)),models/reply_stance-dast/metrics.json,\
-	$(call model_files,$(REPLY_MODEL)))
+# Reply and target stance: the committed defaults are trained on DAST plus the seed gold
+# (DAST is CC BY 4.0; the models hold hashed features, never its text). Any model folder
+# can be chosen instead: make run REPLY_MODEL=models/mine
+REPLY_MODEL ?= models/reply_stance
+REPLY_DEP := $(call model_files,$(REPLY_MODEL))
+# Train reply/target stance on DAST too when it is beside the project.
+STANCE_DATA := data/annotations $(wildcard $(DAST))
 
 # Inputs and models can be chosen on the command line (make run THREADS=x.csv
 # REPLY_MODEL=models/x). This stamp changes only when the choice does, so switching to
@@ -114,21 +113,19 @@ review: $(PREDICTIONS) ## Export review batches (CSV, XLSX, Label Studio) to dat
 review-status: $(SETUP) ## Per task: items labelled, by whom, pending adjudication, agreement (kappa, alpha)
 	$(PY) -m pipeline review status
 
-$(DAST_THREADS): $(DAST) pipeline/dast.py $(COMMON)
-	$(PIPE) dast-import $(DAST) --out $@
-
-models/reply_stance-dast/metrics.json: $(DAST_THREADS) $(GOLD) $(CORPUS) $(TRAIN_SRC) $(COMMON)
-	$(PY) -m pipeline train --task reply_stance --data data/annotations $(DAST_THREADS) --out models/reply_stance-dast
-
-train: $(CORPUS) ## Retrain the default models in models/ from data/annotations (+ DAST reply model if present)
-	@for task in unit_type target_stance reply_stance role; do \
+train: $(CORPUS) ## Retrain the default models in models/ from data/annotations (reply/target stance: + DAST)
+	@for task in unit_type role; do \
 		$(PY) -m pipeline train --task $$task --data data/annotations --out models/$$task || exit 1; done
-	@if [ -f "$(DAST)" ]; then $(MAKE) --no-print-directory models/reply_stance-dast/metrics.json; \
-	else echo "DAST not found at $(DAST): reply stance uses the seed-gold model only"; fi
+	@if [ -f "$(DAST)" ]; then for task in reply_stance target_stance; do \
+		$(PY) -m pipeline train --task $$task --data $(STANCE_DATA) --out models/$$task || exit 1; done; \
+	else echo "DAST not found at $(DAST): the committed reply_stance and target_stance models (DAST + seed gold) are kept"; fi
 
 evaluate: $(CORPUS) ## Score each model on the gold, with grouped CV of its recipe -> data/processed/evaluation/
-	@for task in unit_type target_stance reply_stance role; do \
+	@for task in unit_type role; do \
 		$(PY) -m pipeline -q evaluate --task $$task --model models/$$task --data data/annotations \
+			--cross-validate --out data/processed/evaluation/$$task.json || exit 1; done
+	@for task in reply_stance target_stance; do \
+		$(PY) -m pipeline -q evaluate --task $$task --model models/$$task --data $(STANCE_DATA) \
 			--cross-validate --out data/processed/evaluation/$$task.json || exit 1; done
 	@$(PY) -m pipeline -q rules --out data/processed/evaluation/rules.json
 

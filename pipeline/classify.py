@@ -26,7 +26,7 @@ from pathlib import Path
 from pipeline.artifacts import atomic_dir, display_path, read_json, read_jsonl, write_json, write_jsonl
 from pipeline.config import Config
 from pipeline.cues import RuleHit, reply_rule
-from pipeline.examples import Example, reply_examples, role_cue, role_examples, target_examples
+from pipeline.examples import Example, example_hash, reply_examples, role_cue, role_examples, role_text, target_examples
 from pipeline.ingest import Corpus
 from pipeline.labeling import combine
 from pipeline.models import LoadedModel
@@ -61,20 +61,43 @@ def _name(model: LoadedModel | None) -> str | None:
     return model.name if model else None
 
 
-def classify_posts(corpus: Corpus, models: Models, cfg: Config) -> list[PostLabels]:
+class InSample:
+    """How many of the items each model labels were in its own training data (by text
+    hash): those labels are in-sample, and the report must say so, and only then.
+
+    Texts under `MIN_CHARS` characters are not counted: "Enig." or "Hvorfor?" recur in any
+    corpus, and finding them in the training data says nothing about having seen the thread.
+    """
+
+    MIN_CHARS = 40
+
+    def __init__(self) -> None:
+        self.counts: dict[str, dict[str, int]] = {}
+        self._hashes: dict[str, frozenset[str]] = {}
+
+    def add(self, task: str, model: LoadedModel | None, examples: list[Example]) -> None:
+        entry = self.counts.setdefault(task, {"items": 0, "in_training_data": 0})
+        entry["items"] += len(examples)
+        if model is None:
+            return
+        if task not in self._hashes:
+            self._hashes[task] = model.training_hashes()
+        known = self._hashes[task]
+        entry["in_training_data"] += sum(
+            example_hash(e) in known for e in examples if len(" ".join(e.text.split())) >= self.MIN_CHARS
+        )
+
+
+def classify_posts(corpus: Corpus, models: Models, cfg: Config, seen: InSample) -> list[PostLabels]:
     posts = corpus.posts_by_id()
     threads = {t.id: t for t in corpus.threads}
     comments = [p for p in corpus.posts if p.parent_id is not None]
-    reply_out = dict(
-        zip((c.id for c in comments), _predict(models.reply_stance, reply_examples(comments, posts)), strict=True)
-    )
-    target_out = dict(
-        zip(
-            (c.id for c in comments),
-            _predict(models.target_stance, target_examples(comments, posts, threads)),
-            strict=True,
-        )
-    )
+    reply_ex = reply_examples(comments, posts)
+    target_ex = target_examples(comments, posts, threads)
+    seen.add("reply_stance", models.reply_stance, reply_ex)
+    seen.add("target_stance", models.target_stance, target_ex)
+    reply_out = dict(zip((c.id for c in comments), _predict(models.reply_stance, reply_ex), strict=True))
+    target_out = dict(zip((c.id for c in comments), _predict(models.target_stance, target_ex), strict=True))
     labels: dict[str, PostLabels] = {}
     # Parents before children: a reply's composed target stance needs its parent's.
     for post in sorted(corpus.posts, key=lambda p: (p.thread_id, p.position)):
@@ -120,19 +143,46 @@ def _composition(post: Post, reply: Prediction, labels: dict[str, PostLabels]) -
     return RuleHit(label, "target:reply-composition", f"{reply.label} of {post.parent_id} ({parent_stance})")
 
 
-def classify_participants(corpus: Corpus, models: Models, cfg: Config) -> list[ParticipantLabels]:
+DELETED_ROLE = Prediction(
+    label="unknown",
+    confidence=1.0,
+    source="rule",
+    rule="role:deleted-author",
+    rule_label="unknown",
+    cue="deleted or removed author: not one person, so no role",
+)
+
+
+def participant_role(
+    model_out: tuple[str, float, dict[str, float]] | None,
+    model_name: str | None,
+    hit: RuleHit | None,
+    n_words: int,
+    cfg: Config,
+) -> Prediction:
+    """A participant's role: the cue (or a more confident model) when there is a cue;
+    without one, the model only when it is sure and has enough text, else `unknown`."""
+    decided = combine("role", model_out, model_name, hit, cfg, default_label="unknown")
+    if hit is not None or decided.source != "model":
+        return decided
+    c = cfg.classify
+    if decided.label == "unknown" or (
+        decided.confidence >= c.role_model_min_confidence and n_words >= c.role_min_words
+    ):
+        return decided
+    return decided.model_copy(update={"label": "unknown", "confidence": 0.0, "source": "abstain"})
+
+
+def classify_participants(corpus: Corpus, models: Models, cfg: Config, seen: InSample) -> list[ParticipantLabels]:
     posts = corpus.posts_by_id()
-    examples = role_examples(corpus.participants, posts)
-    out = []
-    for part, pred in zip(corpus.participants, _predict(models.role, examples), strict=True):
-        hit = role_cue(part, posts)
-        out.append(
-            ParticipantLabels(
-                participant_id=part.id,
-                role=combine("role", pred, _name(models.role), hit, cfg, default_label="unknown"),
-            )
-        )
-    return out
+    people = [p for p in corpus.participants if not p.deleted]
+    examples = role_examples(people, posts)
+    decided = {p.id: DELETED_ROLE for p in corpus.participants if p.deleted}
+    for part, ex, pred in zip(people, examples, _predict(models.role, examples), strict=True):
+        n_words = sum(len(t.split()) for t in role_text(part, posts)[1])
+        seen.add("role", models.role, [ex])
+        decided[part.id] = participant_role(pred, _name(models.role), role_cue(part, posts), n_words, cfg)
+    return [ParticipantLabels(participant_id=p.id, role=decided[p.id]) for p in corpus.participants]
 
 
 def classify_units(units: list[Unit], corpus: Corpus, models: Models, cfg: Config) -> list[UnitLabels]:
@@ -152,12 +202,28 @@ def classify_units(units: list[Unit], corpus: Corpus, models: Models, cfg: Confi
     ]
 
 
+MIN_QUOTABLE_WORDS = 4
+
+
+def quotable(unit: Unit) -> bool:
+    """Whether a claim unit states a position a researcher could quote: not a question,
+    not a one- to three-word verdict ("Enig.", "God artikel"), and not a bare act of
+    agreement ("Jeg er fuldstændig enig med dig.") that says nothing about the matter. A
+    short denial stays: "Nej vi har ikke spillet fallit" is a position."""
+    text = unit.text.strip()
+    if len(text.split()) < MIN_QUOTABLE_WORDS or text.endswith("?"):
+        return False
+    hit = reply_rule(text)
+    return hit is None or hit.label != "support" or len(text.split()) > 12
+
+
 def main_claims(units: list[Unit]) -> dict[str, Unit]:
-    """Each post's main claim: its headline when that is a claim (a headline states the
-    author's position), else its most confident claim unit (the earliest on ties)."""
+    """Each post's main claim: its headline when that is a quotable claim (a headline states
+    the author's position), else its most confident quotable claim unit (the earliest on
+    ties). Posts without a quotable claim have none."""
     best: dict[str, Unit] = {}
     for u in units:
-        if u.unit_type.label != "claim":
+        if u.unit_type.label != "claim" or not quotable(u):
             continue
         cur = best.get(u.post_id)
         key = (u.field == "title", u.unit_type.confidence)
@@ -240,8 +306,10 @@ def _card_summary(model: LoadedModel | None) -> dict | None:
 def classify(
     corpus: Corpus, units: list[Unit], models: Models, cfg: Config, unit_model: LoadedModel | None = None
 ) -> Predictions:
-    post_labels = classify_posts(corpus, models, cfg)
-    part_labels = classify_participants(corpus, models, cfg)
+    seen = InSample()
+    post_labels = classify_posts(corpus, models, cfg, seen)
+    part_labels = classify_participants(corpus, models, cfg, seen)
+    seen.add("unit_type", unit_model, [Example(id=u.id, group=u.thread_id, text=u.text) for u in units])
     unit_labels = classify_units(units, corpus, models, cfg)
     rels = relations(units, corpus, models)
 
@@ -265,6 +333,7 @@ def classify(
             "role": sources([p.role for p in part_labels]),
         },
         "relations_by_origin": dict(sorted(Counter(r.origin for r in rels).items())),
+        "in_sample": dict(sorted(seen.counts.items())),
     }
     return Predictions(post_labels, unit_labels, part_labels, rels, provenance)
 

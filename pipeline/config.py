@@ -59,6 +59,8 @@ class ReplyConfig(_Frozen):
 class ClassifyConfig(_Frozen):
     rule_precision: dict[str, float]
     default_target_from: str
+    role_model_min_confidence: float
+    role_min_words: int
 
 
 class TrainConfig(_Frozen):

@@ -20,6 +20,12 @@ from pipeline.artifacts import read_json_lines
 from pipeline.errors import InputError
 from pipeline.schema import Note, ThreadRow
 
+ATTRIBUTION = (
+    'DAST: Lillie, Middelboe and Derczynski, "Joint Rumour Stance and Veracity Prediction", NoDaLiDa 2019; '
+    "r/Denmark threads, licensed CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/). Used for training "
+    "only; no text from it is stored in this model."
+)
+
 SDQC = {"Supporting": "support", "Denying": "deny", "Querying": "query", "Commenting": "comment"}
 TARGET = {"Supporting": "favor", "Denying": "against", "Querying": "neutral", "Commenting": "neutral"}
 REQUIRED = ("thread_id", "post_id", "parent_id", "text")
@@ -30,6 +36,18 @@ class DastPost:
     row: ThreadRow
     sdqc_submission: str | None
     line: int
+
+
+def looks_like_dast(path: Path) -> bool:
+    """True when the first record of a JSONL file has DAST's stance fields."""
+    path = Path(path)
+    if path.suffix.lower() not in (".jsonl", ".ndjson", ".json"):
+        return False
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
+        for line in fh:
+            if line.strip():
+                return '"sdqc_submission"' in line or '"sdqc_parent"' in line
+    return False
 
 
 def read_dast(path: Path) -> tuple[list[DastPost], list[Note]]:

@@ -1,21 +1,21 @@
 """Evaluation of a trained model on labelled data, and of a recipe by cross-validation.
 
 `evaluate_model` scores a model folder on a dataset and says how many of the items were
-in the model's own training data (then the score is not a held-out score, and the report
+in the model's own training data (by text hash) (then the score is not a held-out score, and the report
 says so). `cross_validate_recipe` re-runs the model's recipe with grouped folds on the
 dataset, which is the honest number when all labelled data went into training.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.errors import InputError
 from pipeline.evaluation import cross_validate, scores
+from pipeline.examples import example_hash
 from pipeline.models import LoadedModel
-from pipeline.train import fold_groups, sklearn_factory
+from pipeline.train import fold_groups, n_folds, sklearn_factory
 from pipeline.trainingdata import Dataset
 
 
@@ -46,11 +46,8 @@ def evaluate_model(model: LoadedModel, dataset: Dataset) -> dict:
         "data": [vars(s) for s in dataset.sources],
         "all_items": scores(y, pred, model.labels),
     }
-    trained_on = set()
-    items_file = Path(model.path) / "training_items.json"
-    if items_file.exists():
-        trained_on = set(json.loads(items_file.read_text(encoding="utf-8")))
-    seen = [i for i, e in enumerate(dataset.examples) if e.id in trained_on]
+    trained_on = model.training_hashes()
+    seen = [i for i, e in enumerate(dataset.examples) if example_hash(e) in trained_on]
     report["items_in_training_data"] = len(seen)
     if seen:
         report["warning"] = (
@@ -72,7 +69,7 @@ def cross_validate_recipe(dataset: Dataset, cfg: Config, group_by: str = "auto",
         list(cfg.labels_for(dataset.task)),
         groups,
         how,
-        cfg.train.folds,
+        n_folds(how, groups, cfg),
         cfg.train.repeats,
         cfg.seed,
     )

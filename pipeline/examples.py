@@ -9,6 +9,7 @@ the group it belongs to for grouped cross-validation, and its gold label if know
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import tomllib
@@ -34,6 +35,13 @@ class Example:
 
     def with_label(self, label: str | None) -> Example:
         return Example(self.id, self.group, self.text, self.pair, self.features, label)
+
+
+def example_hash(example: Example) -> str:
+    """A short hash of what a model reads of an item (its text, whitespace folded): the same
+    comment met again in another corpus hashes the same, and the hash gives no text away."""
+    flat = " ".join(example.text.split())
+    return hashlib.sha256(flat.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

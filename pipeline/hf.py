@@ -259,13 +259,13 @@ def factory(task: str, model_id: str | None, cfg: Config, options: dict[str, Any
     return make, settings
 
 
-def save(out: Path, clf: TransformerClassifier, card: dict) -> None:
+def save(out: Path, clf: TransformerClassifier, card: dict, hashes: list[str] | None = None) -> dict:
     from pipeline.models import write_card
 
     with atomic_dir(Path(out)) as tmp:
-        clf.model_.save_pretrained(tmp)
+        clf.model_.save_pretrained(tmp, safe_serialization=True)
         clf.tokenizer_.save_pretrained(tmp)
-        write_card(tmp, card)
+        return write_card(tmp, card, hashes)
 
 
 def load_transformer(path: Path, card: dict) -> TransformerClassifier:
@@ -281,7 +281,8 @@ def load_transformer(path: Path, card: dict) -> TransformerClassifier:
         seed=settings.get("seed", 0),
     )
     clf.tokenizer_ = AutoTokenizer.from_pretrained(path)
-    clf.model_ = AutoModelForSequenceClassification.from_pretrained(path)
+    # safetensors only: a pytorch_model.bin is a pickle and would run code when loaded.
+    clf.model_ = AutoModelForSequenceClassification.from_pretrained(path, use_safetensors=True)
     clf.model_.eval()
     label2id = {lab: int(i) for lab, i in clf.model_.config.label2id.items()}
     seen = [lab for lab, n in card.get("label_counts", {}).items() if n > 0] or list(label2id)

@@ -116,12 +116,13 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
         ]
 
     notes.extend(_check_manifest(entry, root, rel))
+    target, target_source = (entry.target, "manifest") if entry.target else choose_target(root.title, root.text)
     thread = Thread(
         id=thread_id,
         kind="thread" if comments else "article",
         title=root.title,
-        target=entry.target or root.title,
-        target_source="manifest" if entry.target else "root_title",
+        target=target,
+        target_source=target_source,
         root_id=root.id,
         site=entry.site or None,
         publisher=parts.publisher,
@@ -241,14 +242,14 @@ def ingest_thread_files(paths: list[Path], cfg: Config, repair_missing_parents: 
             tposts.append(_row_post(lr, pos, thread_lang, cfg, notes))
         root = tposts[0]
         posts.extend(tposts)
-        target = root.title or _first_sentence(root.text)
+        target, target_source = choose_target(root.title, root.text)
         threads.append(
             Thread(
                 id=thread_id,
                 kind="thread" if len(tposts) > len(roots) else "article",
                 title=root.title,
                 target=target,
-                target_source="root_title" if root.title else "root_first_sentence",
+                target_source=target_source,
                 root_id=root.id,
                 topic=next((lr.row.topic for lr in located if lr.row.topic), None),
                 lang=thread_lang,
@@ -260,9 +261,34 @@ def ingest_thread_files(paths: list[Path], cfg: Config, repair_missing_parents: 
     return _finish(threads, posts, notes)
 
 
-def _first_sentence(text: str) -> str:
-    m = re.search(r"[.!?](\s|$)", text)
-    return text[: m.end()].strip() if m else text.strip()[:200]
+SENTENCE_END_RE = re.compile(r"[.!?](?:\s|$)|\n")
+MIN_STATEMENT_WORDS = 3
+
+
+def _sentences(text: str) -> list[str]:
+    out, start = [], 0
+    for m in SENTENCE_END_RE.finditer(text):
+        out.append(text[start : m.end()].strip())
+        start = m.end()
+    out.append(text[start:].strip())
+    return [s for s in out if s]
+
+
+def choose_target(title: str, body: str) -> tuple[str, str]:
+    """The statement target stance is measured against, and the rule that chose it.
+
+    A headline that is a statement ("Socialrådgiverne har spillet fallit") is the target.
+    A section label or tag ("Social") is no claim: then the body's lead sentence is, as a
+    reader takes the lead to state what the piece argues. A sentence splitter is not worth
+    loading here; this only needs the first full sentence of a lead paragraph.
+    """
+    title = title.strip()
+    lead = next((s for s in _sentences(body) if len(s.split()) >= MIN_STATEMENT_WORDS), "")
+    if title and (len(title.split()) >= MIN_STATEMENT_WORDS or not lead):
+        return title, "root_title"
+    if lead:
+        return lead[:400], "root_lead_sentence" if title else "root_first_sentence"
+    return title, "root_title"
 
 
 def _thread_language(located, cfg: Config) -> str:

@@ -1,10 +1,12 @@
 """Model folders: saving, loading and describing them, whatever the backend.
 
 A model folder `models/NAME/` holds `metrics.json` (the model card: task, backend,
-labels, training data with hashes, label counts, cross-validated scores with baselines,
-settings, date) and a `README.md` rendered from it, plus the backend's own files:
-`model.joblib` for scikit-learn, `save_pretrained` output for transformers. `load_model`
-reads the card and dispatches on its `backend`.
+labels, training data with hashes and attribution, label counts, cross-validated scores
+with baselines, settings, date, and the sha256 of every model file) and a `README.md`
+rendered from it, plus the backend's own files: `model.joblib` for scikit-learn,
+`save_pretrained` output for transformers, and `training_hashes.json` (short hashes of the
+training texts). `load_model` checks every model file against the card's checksums before
+reading any of it (a pickle runs code when loaded), then dispatches on `backend`.
 """
 
 from __future__ import annotations
@@ -18,13 +20,16 @@ from typing import Any
 import joblib
 import numpy as np
 
-from pipeline.artifacts import atomic_dir, read_json, write_json, write_text
-from pipeline.errors import ModelError
+from pipeline.artifacts import atomic_dir, read_json, sha256_file, write_json, write_text
+from pipeline.errors import InputError, ModelError
 from pipeline.examples import Example
 
 log = logging.getLogger(__name__)
 
 CARD = "metrics.json"
+TRAINING_HASHES = "training_hashes.json"
+# Files that describe a model rather than being it: not checksummed, never executed.
+DESCRIPTIVE = {CARD, "README.md", TRAINING_HASHES}
 
 
 @dataclass
@@ -49,6 +54,11 @@ class LoadedModel:
     def backend(self) -> str:
         return self.card["backend"]
 
+    def training_hashes(self) -> frozenset[str]:
+        """Hashes of the texts this model was trained on (empty when the folder has none)."""
+        path = self.path / TRAINING_HASHES
+        return frozenset(read_json(path)) if path.exists() else frozenset()
+
     def predict(self, examples: list[Example]) -> list[tuple[str, float, dict[str, float]]]:
         """(label, confidence, probabilities by label) for every example."""
         if not examples:
@@ -68,16 +78,56 @@ class LoadedModel:
         return out
 
 
-def save_sklearn(path: Path, estimator: Any, card: dict[str, Any]) -> None:
-    """Write a scikit-learn model folder atomically."""
+def save_sklearn(path: Path, estimator: Any, card: dict[str, Any], hashes: list[str] | None = None) -> dict[str, Any]:
+    """Write a scikit-learn model folder atomically; returns the card as written."""
     with atomic_dir(Path(path)) as tmp:
         joblib.dump(estimator, tmp / "model.joblib", compress=3)
-        write_card(tmp, card)
+        return write_card(tmp, card, hashes)
 
 
-def write_card(folder: Path, card: dict[str, Any]) -> None:
+def model_files(folder: Path) -> dict[str, str]:
+    """sha256 of every file that is part of the model itself (relative path -> hash)."""
+    folder = Path(folder)
+    return {
+        str(f.relative_to(folder)): sha256_file(f)
+        for f in sorted(folder.rglob("*"))
+        if f.is_file() and f.name not in DESCRIPTIVE
+    }
+
+
+def write_card(folder: Path, card: dict[str, Any], hashes: list[str] | None = None) -> dict[str, Any]:
+    """Write the card (with the checksums of the model files already in `folder`), its
+    README and, when given, the hashes of the training texts; returns the card as written."""
+    if hashes is not None:
+        write_json(Path(folder) / TRAINING_HASHES, sorted(set(hashes)))
+    card = {**card, "files": model_files(folder)}
     write_json(Path(folder) / CARD, card)
     write_text(Path(folder) / "README.md", render_card(card))
+    return card
+
+
+def verify_files(path: Path, card: dict[str, Any]) -> None:
+    """Refuse a model folder whose files are not the ones its card was written for."""
+    recorded = card.get("files")
+    if not recorded:
+        raise ModelError(
+            f"{path}: the model card records no checksums of its files, so they cannot be checked before "
+            "loading (a pickled model runs code when loaded); retrain it with this version "
+            "(`python -m pipeline train`), and load only models you trust"
+        )
+    found = model_files(path)
+    missing = sorted(set(recorded) - set(found))
+    if missing:
+        raise ModelError(f"{path}: model files missing: {', '.join(missing)}")
+    changed = sorted(f for f, h in recorded.items() if found[f] != h)
+    if changed:
+        raise ModelError(
+            f"{path}: {', '.join(changed)} changed since the model card was written (sha256 mismatch); "
+            "refusing to load it. Retrain, or restore the folder from where you got it"
+        )
+    extra = sorted(set(found) - set(recorded))
+    if extra:
+        raise ModelError(f"{path}: files not listed in the model card: {', '.join(extra)}; refusing to load")
 
 
 def load_model(path: Path) -> LoadedModel:
@@ -85,19 +135,26 @@ def load_model(path: Path) -> LoadedModel:
     card_path = path / CARD
     if not card_path.exists():
         raise ModelError(f"{path}: not a model folder (no {CARD}); train one with `python -m pipeline train`")
-    card = read_json(card_path)
-    backend = card.get("backend")
-    if backend == "sklearn":
-        try:
+    try:
+        card = read_json(card_path)
+    except InputError as exc:
+        raise ModelError(f"{path}: unreadable model card: {exc}") from None
+    backend = card.get("backend") if isinstance(card, dict) else None
+    if backend not in ("sklearn", "transformers"):
+        raise ModelError(f"{path}: unknown backend {backend!r} in {CARD}")
+    verify_files(path, card)
+    try:
+        if backend == "sklearn":
             estimator = joblib.load(path / "model.joblib")
-        except FileNotFoundError:
-            raise ModelError(f"{path}: model.joblib is missing") from None
-        return LoadedModel(path, card, estimator)
-    if backend == "transformers":
-        from pipeline.hf import load_transformer
+        else:
+            from pipeline.hf import load_transformer
 
-        return LoadedModel(path, card, load_transformer(path, card))
-    raise ModelError(f"{path}: unknown backend {backend!r} in {CARD}")
+            estimator = load_transformer(path, card)
+    except ModelError:
+        raise
+    except Exception as exc:  # a damaged file raises whatever its reader raises
+        raise ModelError(f"{path}: the model files cannot be read ({type(exc).__name__}: {exc})") from None
+    return LoadedModel(path, card, estimator)
 
 
 def _fmt(x: float | None) -> str:
@@ -122,6 +179,8 @@ def render_card(card: dict[str, Any]) -> str:
     for d in card["data"]:
         lines.append(f"| `{d['path']}` | {d['kind']} | {d['items']} | `{d['sha256'][:16]}…` |")
     lines += ["", "Label counts: " + ", ".join(f"`{k}` {v}" for k, v in card["label_counts"].items()), ""]
+    if card.get("attribution"):
+        lines += ["## Data attribution", ""] + [f"- {a}" for a in card["attribution"]] + [""]
     if card.get("notes"):
         lines += ["## Notes", ""] + [f"- {n}" for n in card["notes"]] + [""]
     cv = card.get("cv")
@@ -156,6 +215,9 @@ def render_card(card: dict[str, Any]) -> str:
                 + " |"
             )
         lines.append("")
+    if card.get("files"):
+        lines += ["## Files", "", "Checked against these sha256 sums before the model is loaded:", ""]
+        lines += [f"- `{f}`: `{h}`" for f, h in card["files"].items()] + [""]
     lines += [
         "## Settings",
         "",

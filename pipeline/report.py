@@ -207,17 +207,35 @@ def provenance_table(provenance: dict) -> list[dict]:
     return rows
 
 
+IN_SAMPLE_UNITS = {
+    "unit_type": "units",
+    "target_stance": "comments",
+    "reply_stance": "comments",
+    "role": "participants",
+}
+
+
+def in_sample_note(in_sample: dict[str, dict[str, int]]) -> str | None:
+    """A warning naming how many items each model had already seen in training, or None
+    when no text of this corpus was in any model's training data."""
+    parts = [
+        f"{c['in_training_data']} of {c['items']} {IN_SAMPLE_UNITS.get(task, 'items')} ({task})"
+        for task, c in sorted(in_sample.items())
+        if c.get("in_training_data")
+    ]
+    if not parts:
+        return None
+    return (
+        "Some texts of this corpus were in the training data of the model that labelled them (matched by text "
+        f"hash): {'; '.join(parts)}. Their labels are in-sample and look better than they would on new threads; "
+        "the cross-validated scores below are the honest estimate."
+    )
+
+
 def build_report_data(name: str, corpus: Corpus, units: list[Unit], pred: Predictions) -> ReportData:
     pg = build_participant_graph(GraphInputs(corpus, units, pred))
     prov = provenance_table(pred.provenance)
-    gold_trained = [r["task"] for r in prov if r["model"] and "data/annotations" in (r["model"]["training_data"] or [])]
-    note = None
-    if gold_trained:
-        note = (
-            f"The {', '.join(gold_trained)} models were trained on data/annotations/, the gold labels of this very "
-            "corpus: their labels here are in-sample and look better than they would on new threads. The "
-            "cross-validated scores below are the honest estimate."
-        )
+    note = in_sample_note(pred.provenance.get("in_sample", {}))
     totals = {
         "threads": len(corpus.threads),
         "posts": len(corpus.posts),

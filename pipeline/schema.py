@@ -154,12 +154,14 @@ class Prediction(Frozen):
     """A label with its confidence and what produced it.
 
     `source` is "model" or "rule"; the model's and the rule's own answers are kept beside
-    the decision so a rule never silently overrides a model (or the reverse).
+    the decision so a rule never silently overrides a model (or the reverse). "abstain"
+    means the evidence was too thin to answer: the label is the task's "don't know"
+    (role `unknown`) and the model's guess, if any, is kept beside it.
     """
 
     label: str
     confidence: float = Field(ge=0.0, le=1.0)
-    source: Literal["model", "rule", "gold", "default"]
+    source: Literal["model", "rule", "gold", "default", "abstain"]
     model: str | None = None
     model_label: str | None = None
     model_confidence: float | None = None

@@ -1,14 +1,18 @@
 """Training: gold examples -> a model folder with its card, scored by grouped CV first.
 
-Input:  annotation folders and/or generic thread files with gold columns
-Output: models/NAME/ (model files, metrics.json, README.md, training_items.json)
+Input:  annotation folders, generic thread files with gold columns, and/or the DAST file
+Output: models/NAME/ (model files, metrics.json, README.md, training_hashes.json)
 
 Cross-validation groups folds so that no group is in both train and test. `group_by`
-"auto" uses the topic when every item has one (and there are at least 3), else the
-thread when there are at least 3 threads, else the post (comment) the item belongs to,
-or the participant for roles: with one thread of 20 comments, grouping by thread is
-impossible, and grouping by comment is the next strictest choice. The card records which
-grouping was used. The final model is then fit on all items.
+"auto" uses the topic when at least 3 topics are known (threads without a topic are then
+a group of their own) and holds out one topic per fold, else the thread when there are
+at least 3 threads, else the post (comment) the item belongs to, or the participant for
+roles: with one thread of 20 comments, grouping by thread is impossible, and grouping by
+comment is the next strictest choice. The card records which grouping was used. The
+final model is then fit on all items.
+
+`training_hashes.json` lists a short hash of every training text (never the text or the
+source's ids), so `classify` can tell how much of a new corpus the model has seen.
 """
 
 from __future__ import annotations
@@ -19,12 +23,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.artifacts import write_json
 from pipeline.config import Config
 from pipeline.errors import InputError
 from pipeline.estimators import TextPairClassifier
 from pipeline.evaluation import cross_validate
-from pipeline.examples import Example
+from pipeline.examples import Example, example_hash
 from pipeline.models import save_sklearn
 from pipeline.trainingdata import Dataset
 
@@ -45,7 +48,7 @@ def training_date() -> str:
 
 def group_of(example: Example, how: str, topics: dict[str, str]) -> str:
     if how == "topic":
-        return topics[example.group]
+        return topics.get(example.group, example.group)
     if how == "thread":
         return example.group
     if how == "post":
@@ -54,15 +57,16 @@ def group_of(example: Example, how: str, topics: dict[str, str]) -> str:
 
 
 def choose_grouping(dataset: Dataset, group_by: str) -> str:
+    known = {dataset.topics[e.group] for e in dataset.examples if e.group in dataset.topics}
     if group_by != "auto":
-        if group_by == "topic" and not all(e.group in dataset.topics for e in dataset.examples):
+        if group_by == "topic" and not known:
             raise InputError(
                 dataset.sources[0].path if dataset.sources else "data",
                 0,
-                "--group-by topic needs a topic for every thread",
+                "--group-by topic needs threads with a topic",
             )
         return group_by
-    if all(e.group in dataset.topics for e in dataset.examples) and len(set(dataset.topics.values())) >= 3:
+    if len(known) >= 3:
         return "topic"
     if dataset.task != "role" and len({e.group for e in dataset.examples}) >= 3:
         return "thread"
@@ -73,6 +77,12 @@ def fold_groups(dataset: Dataset, group_by: str) -> tuple[str, list[str]]:
     """The grouping used, and each example's group under it."""
     how = choose_grouping(dataset, group_by)
     return how, [group_of(e, how, dataset.topics) for e in dataset.examples]
+
+
+def n_folds(how: str, groups: list[str], cfg: Config, folds: int | None = None) -> int:
+    """Folds per repeat: as asked, else one per topic under topic grouping (topics are few
+    and each is a different debate, so each is held out once), else the configured number."""
+    return folds or (len(set(groups)) if how == "topic" else cfg.train.folds)
 
 
 def sklearn_factory(task: str, cfg: Config, overrides: dict[str, Any] | None = None):
@@ -106,9 +116,10 @@ def train(
     if len(labels) < 2:
         raise InputError(dataset.sources[0].path, 0, f"every {task} item has the label {labels[0]!r}: nothing to learn")
     how, groups = fold_groups(dataset, group_by)
-    folds = folds or cfg.train.folds
+    folds = n_folds(how, groups, cfg, folds)
     repeats = repeats or cfg.train.repeats
     notes = [RULE_CAVEAT] + [f"skipped {s}" for s in dataset.skipped]
+    attributions = sorted({s.attribution for s in dataset.sources if s.attribution})
 
     if backend == "sklearn":
         factory, params = sklearn_factory(task, cfg, overrides)
@@ -163,12 +174,11 @@ def train(
         "cv": cv,
         "settings": settings,
         "notes": notes,
+        "attribution": attributions,
     }
+    hashes = [example_hash(e) for e in dataset.examples]
     if backend == "sklearn":
-        save_sklearn(out, model, card)
-    else:
-        from pipeline import hf
+        return save_sklearn(out, model, card, hashes)
+    from pipeline import hf
 
-        hf.save(out, model, card)
-    write_json(Path(out) / "training_items.json", sorted(e.id for e in dataset.examples))
-    return card
+    return hf.save(out, model, card, hashes)

@@ -1,21 +1,26 @@
 """Labelled examples for training and evaluation, from any mix of sources.
 
-A source is either a folder of annotation batches (the project's gold, resolved through
-`gold.resolve`, with the corpus the items live in) or a generic thread file whose rows
-carry gold columns. Each source is described (path, kind, sha256, items) so a model card
-can say exactly which data a model saw.
+A source is a folder of annotation batches (the project's gold, resolved through
+`gold.resolve`, with the corpus the items live in), a generic thread file whose rows
+carry gold columns, or the DAST file itself (recognised by its SDQC fields; its
+`sdqc_parent` is reply stance and `sdqc_submission` target stance, see `pipeline.dast`).
+Each source is described (path, kind, sha256, items, attribution) so a model card can say
+exactly which data a model saw and whom to credit.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.artifacts import display_path, sha256_file
 from pipeline.config import Config
+from pipeline.dast import ATTRIBUTION as DAST_ATTRIBUTION
+from pipeline.dast import looks_like_dast, read_dast
 from pipeline.errors import InputError
 from pipeline.examples import (
     Example,
@@ -28,6 +33,7 @@ from pipeline.examples import (
 )
 from pipeline.gold import batch_files, read_events, resolve, text_hash
 from pipeline.ingest import Corpus, ingest_thread_files, participant_id, read_corpus
+from pipeline.threads import write_thread_file
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +44,7 @@ class Source:
     kind: str
     sha256: str
     items: int
+    attribution: str | None = None
 
 
 @dataclass
@@ -135,6 +142,17 @@ def examples_from_threads(task: str, corpus: Corpus) -> list[Example]:
     return [e.with_label(votes[e.id].most_common(1)[0][0]) for e in role_examples(chosen, posts)]
 
 
+def _dast_corpus(path: Path, cfg: Config) -> Corpus:
+    """The DAST file as a corpus (missing parents attached to the source post, as its README says)."""
+    posts, notes = read_dast(path)
+    for n in notes:
+        log.info("%s: %s", n.where, n.message)
+    with tempfile.TemporaryDirectory() as tmp:
+        threads_file = Path(tmp) / "dast_threads.jsonl"
+        write_thread_file(threads_file, [p.row for p in posts])
+        return ingest_thread_files([threads_file], cfg)
+
+
 def load_dataset(
     task: str, data: list[Path], cfg: Config, corpus_dir: Path | None = None, repair_missing_parents: bool = False
 ) -> Dataset:
@@ -159,6 +177,11 @@ def load_dataset(
             corpus = read_corpus(corpus_dir)
             found = examples_from_gold(task, path, corpus, skipped)
             sources.append(Source(display_path(path), "annotations", _dir_hash(files), len(found)))
+        elif path.is_file() and looks_like_dast(path):
+            corpus = _dast_corpus(path, cfg)
+            found = examples_from_threads(task, corpus)
+            topics.update({t.id: t.topic for t in corpus.threads if t.topic})
+            sources.append(Source(display_path(path), "dast", sha256_file(path), len(found), DAST_ATTRIBUTION))
         elif path.is_file():
             corpus = ingest_thread_files([path], cfg, repair_missing_parents)
             found = examples_from_threads(task, corpus)

@@ -260,3 +260,12 @@ def test_ingest_empty_page_or_thread_without_comments_is_refused(tmp_path, cfg):
     )
     with pytest.raises(InputError, match="no comment list"):
         ingest_seeds(tmp_path / "manifest.toml", cfg)
+
+
+def test_ingest_a_section_label_is_no_target_so_the_lead_sentence_is(seed_corpus):
+    threads = {t.id: t for t in seed_corpus.threads}
+    kl = threads["003_2733161b04b5e86f"]
+    assert kl.title == "Social" and kl.target_source == "root_lead_sentence"
+    assert kl.target.startswith("På socialområdet bør nærhedsreformen handle om") and kl.target.endswith(".")
+    assert threads["002_bf87ce656931ef12"].target_source == "manifest"
+    assert threads["001_78108456c9f77419"].target == "Så får vi socialsekreterarna att stanna kvar"

@@ -103,15 +103,26 @@ def test_training_writes_a_card_with_data_hashes_counts_and_baselines(tmp_path, 
     assert cv["results"]["baseline_majority"]["macro_f1_mean"] == pytest.approx(0.2421, abs=1e-4)
     readme = (tmp_path / "ts" / "README.md").read_text(encoding="utf-8")
     assert "Grouping: by post" in readme and "baseline_majority" in readme and "sha256" in readme
-    assert json.loads((tmp_path / "ts" / "training_items.json").read_text())[0].startswith("002_")
+    hashes = json.loads((tmp_path / "ts" / "training_hashes.json").read_text())
+    assert len(hashes) == 20 and all(len(h) == 16 for h in hashes)  # hashes only: no text, no ids
+    assert set(card["files"]) == {"model.joblib"} and len(card["files"]["model.joblib"]) == 64
 
 
-def test_training_committed_models_are_reproducible_from_the_gold(tmp_path, cfg, corpus_dir):
+def test_training_committed_models_are_reproducible_from_their_data(tmp_path, cfg, corpus_dir):
     for task in TASKS:
         committed = load_model(MODELS_DIR / task)
-        ds = load_dataset(task, [ANNOTATIONS_DIR], cfg, corpus_dir)
-        assert committed.card["n_items"] == len(ds.examples), f"{task}: gold changed; run `make train`"
-        assert committed.card["data"][0]["sha256"] == ds.sources[0].sha256, f"{task}: gold changed; run `make train`"
+        recorded = {d["kind"]: d for d in committed.card["data"]}
+        sources = [ANNOTATIONS_DIR]
+        if "dast" in recorded:
+            if not DAST_DEFAULT.exists():
+                # Without DAST beside the project only the gold part can be checked.
+                gold = load_dataset(task, [ANNOTATIONS_DIR], cfg, corpus_dir)
+                assert recorded["annotations"]["sha256"] == gold.sources[0].sha256, f"{task}: run `make train`"
+                continue
+            sources.append(DAST_DEFAULT)
+        ds = load_dataset(task, sources, cfg, corpus_dir)
+        assert committed.card["n_items"] == len(ds.examples), f"{task}: training data changed; run `make train`"
+        assert [d["sha256"] for d in committed.card["data"]] == [s.sha256 for s in ds.sources], task
         train(ds, tmp_path / task, cfg, run_cv=False)
         fresh = load_model(tmp_path / task)
         assert fresh.predict(ds.examples) == committed.predict(ds.examples), f"{task}: run `make train`"
@@ -338,3 +349,28 @@ def test_rules_report_counts_how_often_each_rule_is_right_on_the_gold(corpus_dir
     # The address rule decided three parents (c07, c10, c12): all three agree with the gold.
     assert (parent["address"]["fired"], parent["address"]["right"]) == (3, 3)
     assert sum(r["fired"] for r in report["parent"]) == 20
+
+
+def test_training_reads_the_dast_file_itself_with_its_mapping_and_attribution(tmp_path, cfg):
+    path = tmp_path / "dast.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in DAST_ROWS), encoding="utf-8")
+    ds = load_dataset("target_stance", [path], cfg)
+    assert {e.id: e.label for e in ds.examples} == {"a": "against", "b": "neutral"}
+    assert {e.pair for e in ds.examples} == {"Ulve er farlige"}  # the source post's title is the target
+    assert ds.sources[0].kind == "dast" and "CC BY 4.0" in ds.sources[0].attribution
+    assert ds.topics == {"t1": "ulv"}
+
+
+def test_training_a_target_of_one_short_token_still_trains(tmp_path, cfg):
+    # A topic code as the whole target used to leave an "empty vocabulary" traceback.
+    rows = [{"id": "r", "thread_id": "r", "title": "X1"}]
+    labels = ["favor", "against", "neutral"] * 3
+    for i, lab in enumerate(labels):
+        text = {"favor": "helt enig, godt", "against": "nej, forkert", "neutral": "hvad med kilder"}[lab]
+        rows.append({"id": f"c{i}", "thread_id": "r", "parent_id": "r", "text": f"{text} {i}", "target_stance": lab})
+    path = tmp_path / "t.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    ds = load_dataset("target_stance", [path], cfg)
+    assert {e.pair for e in ds.examples} == {"X1"}
+    card = train(ds, tmp_path / "m", cfg, run_cv=False)
+    assert card["n_items"] == 9 and load_model(tmp_path / "m").predict(ds.examples[:1])[0][0] in labels

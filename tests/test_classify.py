@@ -1,0 +1,131 @@
+"""Classify: what a fresh clone's default models say, and what they refuse to say."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+from conftest import THREAD_ID, run_cli
+
+from pipeline.classify import DELETED_ROLE, participant_role, quotable
+from pipeline.config import DAST_DEFAULT, MODELS_DIR
+from pipeline.cues import RuleHit
+from pipeline.models import load_model
+from pipeline.report import in_sample_note
+
+# Three threads no model here learnt from, written for this test: Reddit-style users with
+# no self-description, a deleted author, short verdicts and a question.
+FRESH = [
+    {"id": "r1", "thread_id": "r1", "author": "u_aa", "title": "Kommunerne bør ansætte flere socialrådgivere"},
+    {"id": "r1a", "thread_id": "r1", "parent_id": "r1", "author": "u_bb", "text": "Enig."},
+    {
+        "id": "r1b",
+        "thread_id": "r1",
+        "parent_id": "r1",
+        "author": "[deleted]",
+        "text": "Det handler om penge og ikke om antallet af hænder i forvaltningen.",
+    },
+    {"id": "r1c", "thread_id": "r1", "parent_id": "r1b", "author": "u_cc", "text": "Hvor har du det tal fra?"},
+    {"id": "r2", "thread_id": "r2", "author": "u_dd", "title": "Sverige borde införa legitimation för socionomer"},
+    {
+        "id": "r2a",
+        "thread_id": "r2",
+        "parent_id": "r2",
+        "author": "u_ee",
+        "text": "Nej, det löser ingenting. Problemet är arbetsbelastningen och inte utbildningen.",
+    },
+    {"id": "r2b", "thread_id": "r2", "parent_id": "r2a", "author": "u_bb", "text": "Ikke enig"},
+]
+
+
+@pytest.fixture(scope="module")
+def fresh_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("fresh")
+    path = out / "fresh.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in FRESH), encoding="utf-8")
+    c, s, p = out / "corpus", out / "segments", out / "predictions"
+    assert run_cli("ingest", "--threads", str(path), "--out", str(c)) == 0
+    assert run_cli("segment", "--corpus", str(c), "--out", str(s)) == 0
+    assert run_cli("classify", "--corpus", str(c), "--segments", str(s), "--out", str(p)) == 0
+    return p
+
+
+def _roles(pred_dir: Path) -> dict:
+    rows = [json.loads(line) for line in (pred_dir / "participants.jsonl").read_text(encoding="utf-8").splitlines()]
+    return {r["participant_id"]: r["role"] for r in rows}
+
+
+def test_classify_stance_models_are_trained_on_dast_and_the_seed_gold():
+    for task in ("reply_stance", "target_stance"):
+        card = load_model(MODELS_DIR / task).card
+        kinds = {d["kind"]: d for d in card["data"]}
+        assert set(kinds) == {"annotations", "dast"}, task
+        assert kinds["dast"]["items"] > 2000 and kinds["annotations"]["items"] == 20
+        assert any("CC BY 4.0" in a for a in card["attribution"])
+        assert card["cv"]["grouping"] == "topic" and "leave-one-group-out" in card["cv"]["folds"]
+        readme = (MODELS_DIR / task / "README.md").read_text(encoding="utf-8")
+        assert "## Data attribution" in readme and "Lillie, Middelboe and Derczynski" in readme
+
+
+@pytest.mark.skipif(not DAST_DEFAULT.exists(), reason="DAST is not beside the project")
+def test_classify_committed_models_hold_no_dast_text():
+    texts = [json.loads(line) for line in DAST_DEFAULT.read_text(encoding="utf-8").splitlines()]
+    probes = [t["text"].strip()[:40] for t in texts if len(t.get("text") or "") > 60][:200]
+    words = {w for t in probes for w in t.split() if len(w) > 9}
+    for task in ("reply_stance", "target_stance"):
+        model = load_model(MODELS_DIR / task)
+        raw = pickle.dumps(model.estimator)
+        assert not any(p.encode("utf-8") in raw for p in probes), task
+        # Not even single long words: the features are hashed, there is no vocabulary.
+        assert not [w for w in words if w.encode("utf-8") in raw], task
+
+
+def test_classify_role_abstains_without_a_cue_and_never_names_a_deleted_author(fresh_run):
+    roles = _roles(fresh_run)
+    deleted = [r for pid, r in roles.items() if pid.startswith("participant:deleted:")]
+    assert deleted and all(r["label"] == "unknown" and r["rule"] == "role:deleted-author" for r in deleted)
+    # Anonymous users who never say who they are: no role is invented for them.
+    anonymous = [roles[f"participant:{u}"] for u in ("u_aa", "u_bb", "u_cc", "u_dd", "u_ee")]
+    assert all(r["label"] == "unknown" for r in anonymous)
+    abstained = [r for r in anonymous if r["source"] == "abstain"]
+    assert abstained and all(r["confidence"] == 0.0 and r["model_label"] for r in abstained)
+    assert all(r["source"] == "model" for r in anonymous if r["source"] != "abstain")  # the model said unknown
+
+
+def test_classify_role_cue_still_decides_and_a_sure_model_may_answer(cfg):
+    hit = RuleHit("social_worker", "role:description:social_worker", "Socialrådgiver")
+    guess = ("student", 0.55, {"student": 0.55, "citizen": 0.45})
+    assert participant_role(guess, "role", hit, 5, cfg).label == "social_worker"
+    assert participant_role(guess, "role", None, 500, cfg).source == "abstain"
+    sure = ("citizen", 0.93, {"citizen": 0.93, "student": 0.07})
+    assert participant_role(sure, "role", None, 500, cfg).label == "citizen"
+    assert participant_role(sure, "role", None, 10, cfg).source == "abstain"  # too little text to go on
+    assert DELETED_ROLE.label == "unknown"
+
+
+def test_classify_in_sample_is_counted_by_text_hash(fresh_run, pipeline_run):
+    fresh = json.loads((fresh_run / "provenance.json").read_text(encoding="utf-8"))["in_sample"]
+    # "Enig." and "Ikke enig" are in DAST too; stock phrases that short are not counted.
+    assert fresh["reply_stance"] == {"items": 5, "in_training_data": 0}
+    assert all(v["in_training_data"] == 0 for v in fresh.values())
+    assert in_sample_note(fresh) is None
+    seeds = json.loads((pipeline_run["predictions"] / "provenance.json").read_text(encoding="utf-8"))["in_sample"]
+    # The 20 comments of the seed thread are in the seed gold the stance models learnt from.
+    assert seeds["reply_stance"] == {"items": 20, "in_training_data": 20}
+    assert seeds["target_stance"]["in_training_data"] == 20
+    note = in_sample_note(seeds)
+    assert "20 of 20 comments (reply_stance)" in note and "in-sample" in note
+
+
+def test_classify_main_claims_are_quotable(pipeline_run):
+    from pipeline.classify import main_claims, read_units
+
+    units = read_units(pipeline_run["segments"])
+    mains = main_claims(units)
+    assert mains and all(quotable(u) for u in mains.values())
+    texts = {u.text for u in mains.values()}
+    for verdict in ("God artikel", "Selvransagelse", "Hvor højt skal vi råbe?"):
+        assert verdict not in texts
+    assert mains[f"{THREAD_ID}/c13"].text == "Nej vi har ikke spillet fallit"
