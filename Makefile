@@ -21,7 +21,9 @@ SEEDS := seeds/manifest.toml $(wildcard seeds/*.txt)
 # Your own thread files instead of the seeds: make run THREADS="a.csv b.jsonl"
 THREADS ?=
 INGEST_INPUTS := $(if $(THREADS),$(THREADS),$(SEEDS))
-INGEST_ARGS := $(if $(THREADS),--threads $(THREADS),--manifest seeds/manifest.toml)
+# ENCODING=cp1252 for CSV files saved by a Danish or Swedish Excel (default: UTF-8).
+ENCODING ?=
+INGEST_ARGS := $(if $(THREADS),--threads $(THREADS) $(if $(ENCODING),--encoding $(ENCODING)),--manifest seeds/manifest.toml)
 REPORT_NAME ?= $(if $(THREADS),threads,seeds)
 COMMON := pipeline/schema.py pipeline/artifacts.py pipeline/config.py pipeline/config.toml pipeline/errors.py $(SETUP)
 

@@ -7,9 +7,7 @@ Krippendorff's alpha (nominal) over all annotators, with missing labels allowed.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import math
 from collections import Counter
 from itertools import combinations
@@ -20,6 +18,7 @@ import numpy as np
 from sklearn.metrics import cohen_kappa_score
 
 from pipeline.artifacts import write_text
+from pipeline.cells import csv_text
 from pipeline.config import Config
 from pipeline.errors import InputError, Problem
 from pipeline.gold import latest_by_annotator, new_event, read_events, resolve, slug, utc_now, write_batch
@@ -120,15 +119,12 @@ ADJ_COLUMNS = ["task", "item_id", "labels_by_annotator", "final_label", "comment
 
 
 def adjudication_sheet(report: dict) -> str:
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\r\n")
-    w.writerow(ADJ_COLUMNS)
-    for d in report["disagreements"]:
-        if d["adjudicated"] is None:
-            w.writerow(
-                [report["task"], d["item_id"], "; ".join(f"{a}: {lab}" for a, lab in d["labels"].items()), "", ""]
-            )
-    return "\ufeff" + out.getvalue()
+    rows = [
+        [report["task"], d["item_id"], "; ".join(f"{a}: {lab}" for a, lab in d["labels"].items()), "", ""]
+        for d in report["disagreements"]
+        if d["adjudicated"] is None
+    ]
+    return "\ufeff" + csv_text([ADJ_COLUMNS, *rows], lineterminator="\r\n")
 
 
 def import_adjudication(

@@ -8,9 +8,12 @@ byte-identical files (sorted keys, UTF-8, '\\n' line ends), so researchers can d
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import hashlib
 import json
+import logging
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -22,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from pipeline.errors import InputError
 
 M = TypeVar("M", bound=BaseModel)
+log = logging.getLogger(__name__)
 
 
 def dumps(obj: Any) -> str:
@@ -37,9 +41,31 @@ def _umask() -> int:
     return mask
 
 
+def fsync_dir(path: Path) -> None:
+    """Make a rename or a new file in `path` durable (a crash after a rename without this
+    can bring the old name back, or neither)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(root: Path) -> None:
+    for p in sorted(Path(root).rglob("*")):
+        if p.is_file():
+            with open(p, "rb") as fh:
+                os.fsync(fh.fileno())
+    for d in sorted({Path(root), *(p for p in Path(root).rglob("*") if p.is_dir())}):
+        fsync_dir(d)
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `path`; it replaces `path` only if the block succeeds."""
+    """Yield a temporary path beside `path`; it replaces `path` only if the block succeeds.
+
+    The data is fsynced before the rename and the folder after it, so after a crash the
+    file is either the old one or the complete new one."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -49,10 +75,73 @@ def atomic_path(path: Path) -> Iterator[Path]:
         yield tmp_path
         # mkstemp creates 0600 files; outputs get the permissions any new file would.
         os.chmod(tmp_path, 0o666 & ~_umask())
+        with open(tmp_path, "rb") as fh:
+            os.fsync(fh.fileno())
         os.replace(tmp_path, path)
+        fsync_dir(path.parent)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def create_exclusive(path: Path, text: str) -> None:
+    """Create `path` with `text`, complete or not at all, failing with FileExistsError when
+    it exists: a hard link of a finished temporary file is both atomic and exclusive,
+    where a rename would silently replace what another process just wrote."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.link(tmp, path)
+        fsync_dir(path.parent)
+    finally:
+        os.unlink(tmp)
+
+
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return rc == 0
+
+
+def recover_dir(path: Path) -> list[str]:
+    """Tidy what a killed run left beside output folder `path`; returns what was done.
+
+    `.NAME.old` is the previous output, parked during a swap: it is put back when the new
+    output never arrived, else removed. `.NAME.*.tmp` folders and files are unfinished
+    outputs and are removed."""
+    path = Path(path)
+    done: list[str] = []
+    old = path.parent / f".{path.name}.old"
+    if old.exists():
+        if not path.exists():
+            os.replace(old, path)
+            done.append(f"restored {path} from {old.name} (a run was killed during the swap)")
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+            done.append(f"removed {old.name} left by a killed run")
+    if path.parent.exists():
+        for tmp in sorted(path.parent.glob(f".{path.name}.*.tmp")):
+            if tmp.is_dir():
+                shutil.rmtree(tmp, ignore_errors=True)
+            else:
+                tmp.unlink(missing_ok=True)
+            done.append(f"removed unfinished {tmp.name} left by a killed run")
+    return done
 
 
 @contextlib.contextmanager
@@ -60,22 +149,31 @@ def atomic_dir(path: Path) -> Iterator[Path]:
     """Yield a fresh temporary directory that replaces directory `path` on success.
 
     Stage outputs are folders of several files; swapping the whole folder means a reader
-    never sees new posts beside old participants.
+    never sees new posts beside old participants. Everything is fsynced first; the swap is
+    one atomic exchange where the kernel offers it, else two renames, and a run killed
+    between them leaves the old output parked as `.NAME.old`, which the next run puts back
+    (`recover_dir`): either the old or the new output, never none.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    for msg in recover_dir(path):
+        log.warning("%s", msg)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
         yield tmp
         os.chmod(tmp, 0o777 & ~_umask())
-        old = path.parent / f".{path.name}.old"
-        if old.exists():
-            shutil.rmtree(old)
-        if path.exists():
-            os.replace(path, old)
-        os.replace(tmp, path)
-        if old.exists():
-            shutil.rmtree(old)
+        _fsync_tree(tmp)
+        if path.exists() and _exchange(tmp, path):
+            # tmp now holds the old output.
+            shutil.rmtree(tmp)
+        else:
+            old = path.parent / f".{path.name}.old"
+            if path.exists():
+                os.replace(path, old)
+            os.replace(tmp, path)
+            if old.exists():
+                shutil.rmtree(old)
+        fsync_dir(path.parent)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
@@ -99,12 +197,31 @@ def write_jsonl(path: Path, records: Iterable[Any]) -> int:
     return len(lines)
 
 
-def read_text_utf8(path: Path) -> str:
-    """Read a UTF-8 file (a BOM is accepted); a wrong encoding names the first bad line."""
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def read_text_utf8(path: Path, encoding: str | None = None) -> str:
+    """Read a UTF-8 file (a BOM is accepted), or one in the `encoding` given; a wrong
+    encoding names the first bad line, and what to do about it."""
     path = Path(path)
     if not path.exists():
         raise InputError(path, 0, "file not found")
     data = path.read_bytes()
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except LookupError:
+            raise InputError(path, 0, f"unknown encoding {encoding!r} (try utf-8, cp1252 or latin-1)") from None
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise InputError(path, line, f"not valid {encoding} (byte 0x{data[exc.start]:02x})") from None
+    if data.startswith(UTF16_BOMS):
+        raise InputError(
+            path,
+            0,
+            "the file is UTF-16 (it starts with a UTF-16 byte-order mark); "
+            "re-save it as UTF-8, or pass --encoding utf-16",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -113,14 +230,14 @@ def read_text_utf8(path: Path) -> str:
             path,
             line,
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "re-save the file as UTF-8 (Windows-1252 and Latin-1 exports are the usual cause)",
+            "a Danish or Swedish Excel saves Windows-1252: pass --encoding cp1252, or re-save the file as UTF-8",
         ) from None
     return text
 
 
-def read_json_lines(path: Path) -> list[tuple[int, dict[str, Any]]]:
+def read_json_lines(path: Path, encoding: str | None = None) -> list[tuple[int, dict[str, Any]]]:
     """Parse a JSONL file into (line number, object) pairs; blank lines are skipped."""
-    text = read_text_utf8(path)
+    text = read_text_utf8(path, encoding)
     rows: list[tuple[int, dict[str, Any]]] = []
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -183,3 +300,25 @@ def sha256_file(path: Path) -> str:
 
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_UNSAFE_RE = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def safe_filename(key: str, max_slug: int = 40) -> str:
+    """A file name for an id that came from input text: an ASCII slug of it plus a short
+    hash of the exact id. No path separators, no dot-only names, no control characters,
+    never longer than ~50 characters, and two ids that slug alike ("A b", "a-b") still get
+    different names. The id itself is kept inside the file."""
+    slug = _UNSAFE_RE.sub("-", key).strip("-_")[:max_slug].strip("-_") or "id"
+    return f"{slug}-{sha256_text(key)[:8]}"
+
+
+SAFE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+
+def check_safe_id(value: str, what: str) -> str:
+    """`value` if it can name a file or folder as it is (batch ids), else ValueError."""
+    if not SAFE_ID_RE.match(value) or ".." in value:
+        raise ValueError(f"{what} {value!r} may only hold letters, digits, '.', '_' and '-' (no path)")
+    return value

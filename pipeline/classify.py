@@ -29,6 +29,7 @@ from pipeline.cues import RuleHit, reply_rule
 from pipeline.examples import Example, example_hash, reply_examples, role_cue, role_examples, role_text, target_examples
 from pipeline.ingest import Corpus
 from pipeline.labeling import combine
+from pipeline.lineage import write_manifest
 from pipeline.models import LoadedModel
 from pipeline.schema import ParticipantLabels, Post, PostLabels, Prediction, Relation, Unit, UnitLabels
 
@@ -338,8 +339,9 @@ def classify(
     return Predictions(post_labels, unit_labels, part_labels, rels, provenance)
 
 
-def write_predictions(pred: Predictions, out_dir: Path) -> None:
+def write_predictions(pred: Predictions, out_dir: Path, made_from: dict | None = None) -> None:
     with atomic_dir(Path(out_dir)) as tmp:
+        write_manifest(tmp, made_from)
         write_jsonl(tmp / "posts.jsonl", pred.posts)
         write_jsonl(tmp / "units.jsonl", pred.units)
         write_jsonl(tmp / "participants.jsonl", pred.participants)

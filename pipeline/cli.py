@@ -45,6 +45,16 @@ def _optional_model(path: Path | None, what: str):
     return model
 
 
+def checked_inputs(stage: str, args) -> dict:
+    """Check that --corpus, --segments and --predictions belong together; the manifest of
+    the stage that reads them."""
+    from pipeline import lineage
+
+    folders = {"corpus": args.corpus, "segments": args.segments, "predictions": args.predictions}
+    lineage.check(**folders)
+    return lineage.manifest(stage, **folders)
+
+
 # --- stages ----------------------------------------------------------------------------
 
 
@@ -55,7 +65,9 @@ def cmd_ingest(args, cfg) -> None:
     if args.manifest:
         corpora.append(ingest_seeds(args.manifest, cfg))
     if args.threads:
-        corpora.append(ingest_thread_files(args.threads, cfg, args.repair_missing_parents))
+        corpora.append(
+            ingest_thread_files(args.threads, cfg, args.repair_missing_parents, args.encoding, args.delimiter)
+        )
     if not corpora:
         raise PipelineError("nothing to ingest: give --manifest and/or --threads")
     corpus = merge(corpora) if len(corpora) > 1 else corpora[0]
@@ -83,9 +95,12 @@ def cmd_segment(args, cfg) -> None:
 
 
 def cmd_classify(args, cfg) -> None:
+    from pipeline import lineage
     from pipeline.classify import Models, classify, read_units, write_predictions
     from pipeline.ingest import read_corpus
 
+    lineage.check(corpus=args.corpus, segments=args.segments)
+    made_from = lineage.manifest("classify", corpus=args.corpus, segments=args.segments)
     corpus = read_corpus(args.corpus)
     units = read_units(args.segments)
     models = Models(
@@ -95,7 +110,7 @@ def cmd_classify(args, cfg) -> None:
     )
     unit_model = None if args.no_model else _optional_model(args.unit_model, "unit_type")
     pred = classify(corpus, units, models, cfg, unit_model)
-    write_predictions(pred, args.out)
+    write_predictions(pred, args.out, made_from)
     log.info(
         "classify: %d posts, %d units, %d participants, %d relations -> %s; decided by %s",
         len(pred.posts),
@@ -113,6 +128,7 @@ def cmd_graph(args, cfg) -> None:
     from pipeline.graph import GraphInputs, build_graph, build_participant_graph, thread_subgraph
     from pipeline.ingest import read_corpus
 
+    made_from = checked_inputs("graph", args)
     corpus = read_corpus(args.corpus)
     pred = read_predictions(args.predictions)
     inputs = GraphInputs(corpus, read_units(args.segments), pred)
@@ -120,7 +136,7 @@ def cmd_graph(args, cfg) -> None:
     threads = {t.id: thread_subgraph(g, t.id) for t in corpus.threads}
     pg = build_participant_graph(inputs)
     dates = [x.created[:10] for x in corpus.posts if x.created]
-    write_graphs(args.out, g, threads, pg, cfg.graph.colors, max(dates) if dates else "1970-01-01")
+    write_graphs(args.out, g, threads, pg, cfg.graph.colors, max(dates) if dates else "1970-01-01", made_from)
     log.info(
         "graph: %d nodes, %d edges; participant graph %d nodes, %d edges -> %s",
         g.number_of_nodes(),
@@ -150,6 +166,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="attach replies whose parent is absent to their thread root (and report it)",
     )
+    s.add_argument(
+        "--encoding", help="encoding of CSV/JSONL thread files (default: UTF-8, with or without BOM); e.g. cp1252"
+    )
+    s.add_argument("--delimiter", choices=(",", ";", "\t"), help="CSV delimiter (default: detected among , ; and tab)")
     s.add_argument("--out", type=Path, default=CORPUS)
     s.set_defaults(func=cmd_ingest)
 

@@ -179,8 +179,10 @@ def cmd_bench(args, cfg) -> None:
 
 def _review_inputs(args):
     from pipeline.classify import read_predictions, read_units
+    from pipeline.cli import checked_inputs
     from pipeline.ingest import read_corpus
 
+    checked_inputs("review", args)
     pred = read_predictions(args.predictions)
     return read_corpus(args.corpus), read_units(args.segments), pred.posts, pred.participants
 
@@ -277,11 +279,13 @@ def cmd_review_status(args, cfg) -> None:
 
 def cmd_report(args, cfg) -> None:
     from pipeline.classify import read_predictions, read_units
+    from pipeline.cli import checked_inputs
     from pipeline.ingest import read_corpus
     from pipeline.report import write_report
 
+    made_from = checked_inputs("report", args)
     pred = read_predictions(args.predictions)
-    write_report(args.out, args.name, read_corpus(args.corpus), read_units(args.segments), pred)
+    write_report(args.out, args.name, read_corpus(args.corpus), read_units(args.segments), pred, made_from)
 
 
 def cmd_rules(args, cfg) -> None:

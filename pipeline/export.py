@@ -9,7 +9,9 @@ otherwise, and outputs must be byte-identical between runs.
 
 Output (data/processed/graphs/):
   corpus.graphml, corpus.gexf                 reply/argument graph of the whole corpus
-  threads/<thread_id>.graphml                 one per thread
+  threads/<name>.graphml, threads/index.csv   one per thread; <name> is `safe_filename(thread id)`
+                                              (a slug and a hash: ids never become paths), and
+                                              index.csv maps every file to its thread id
   participants.graphml, participants.gexf     participant interaction graph
   nodes.csv, edges.csv                        the corpus graph as Gephi spreadsheet tables
   participant_nodes.csv, participant_edges.csv
@@ -17,14 +19,16 @@ Output (data/processed/graphs/):
 
 from __future__ import annotations
 
-import csv
 import io
+import re
 from pathlib import Path
 
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
 
-from pipeline.artifacts import atomic_dir, write_text
+from pipeline.artifacts import atomic_dir, safe_filename, write_text
+from pipeline.cells import csv_text
+from pipeline.lineage import write_manifest
 
 FLOAT_KEYS = {
     "confidence",
@@ -51,6 +55,17 @@ INT_KEYS = {
 }
 
 
+# Characters XML 1.0 cannot hold at all (C0 controls but tab and line breaks, lone
+# surrogates, U+FFFE/U+FFFF): a GraphML or GEXF file with one is unreadable.
+XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """`value` with every character XML cannot hold replaced by U+FFFD (the corpus files
+    keep the exact text; only the graph files need this)."""
+    return XML_INVALID_RE.sub("\ufffd", value)
+
+
 def _cast(key: str, value):
     if value is None:
         return None
@@ -60,21 +75,26 @@ def _cast(key: str, value):
         return int(value)
     if isinstance(value, (list, tuple, set, dict)):
         raise TypeError(f"attribute {key!r} is a {type(value).__name__}; flatten it before export")
-    return str(value)
+    return xml_text(str(value))
 
 
 def gephi_safe(g: nx.Graph) -> nx.Graph:
     """A copy with every attribute of its declared type, and None values dropped."""
     h = g.__class__()
-    h.graph.update({k: str(v) for k, v in g.graph.items() if v is not None})
+    h.graph.update({k: xml_text(str(v)) for k, v in g.graph.items() if v is not None})
     for n, data in g.nodes(data=True):
-        h.add_node(n, **{k: _cast(k, v) for k, v in data.items() if v is not None})
+        h.add_node(xml_text(n), **{k: _cast(k, v) for k, v in data.items() if v is not None})
     if g.is_multigraph():
         for u, v, key, data in g.edges(keys=True, data=True):
-            h.add_edge(u, v, key=key, **{k: _cast(k, x) for k, x in data.items() if x is not None})
+            h.add_edge(
+                xml_text(u),
+                xml_text(v),
+                key=xml_text(key),
+                **{k: _cast(k, x) for k, x in data.items() if x is not None},
+            )
     else:
         for u, v, data in g.edges(data=True):
-            h.add_edge(u, v, **{k: _cast(k, x) for k, x in data.items() if x is not None})
+            h.add_edge(xml_text(u), xml_text(v), **{k: _cast(k, x) for k, x in data.items() if x is not None})
     return h
 
 
@@ -106,37 +126,25 @@ def gexf_bytes(g: nx.Graph, colors: dict[str, tuple[int, int, int]], date: str) 
 
 
 def csv_tables(g: nx.Graph) -> tuple[str, str]:
-    """(nodes, edges) as CSV with Gephi's column names (Id, Label, Source, Target, ...)."""
+    """(nodes, edges) as CSV with Gephi's column names (Id, Label, Source, Target, ...);
+    text cells that a spreadsheet would run as a formula are protected (`cells.protect`)."""
     g = gephi_safe(g)
     node_keys = sorted({k for _, d in g.nodes(data=True) for k in d} - {"label"})
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(["Id", "Label", *node_keys])
-    for n, d in g.nodes(data=True):
-        w.writerow([n, d.get("label", n), *[d.get(k, "") for k in node_keys]])
-    nodes = out.getvalue()
+    nodes = [["Id", "Label", *node_keys]]
+    nodes += [[n, d.get("label", n), *[d.get(k, "") for k in node_keys]] for n, d in g.nodes(data=True)]
     edge_rows = (
         [(u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True)]
         if g.is_multigraph()
         else [(u, v, f"{u}->{v}", d) for u, v, d in g.edges(data=True)]
     )
     edge_keys = sorted({k for *_, d in edge_rows for k in d} - {"label", "weight"})
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(["Source", "Target", "Type", "Id", "Label", "Weight", *edge_keys])
-    for u, v, key, d in edge_rows:
-        w.writerow(
-            [
-                u,
-                v,
-                "Directed",
-                key,
-                d.get("label", d.get("kind", "")),
-                d.get("weight", 1.0),
-                *[d.get(k, "") for k in edge_keys],
-            ]
-        )
-    return nodes, out.getvalue()
+    edges = [["Source", "Target", "Type", "Id", "Label", "Weight", *edge_keys]]
+    edges += [
+        [u, v, "Directed", key, d.get("label", d.get("kind", "")), d.get("weight", 1.0)]
+        + [d.get(k, "") for k in edge_keys]
+        for u, v, key, d in edge_rows
+    ]
+    return csv_text(nodes), csv_text(edges)
 
 
 def write_graphs(
@@ -146,13 +154,20 @@ def write_graphs(
     participant_graph: nx.DiGraph,
     colors: dict[str, tuple[int, int, int]],
     date: str,
+    made_from: dict | None = None,
 ) -> None:
     with atomic_dir(Path(out_dir)) as tmp:
+        write_manifest(tmp, made_from)
         (tmp / "corpus.graphml").write_bytes(graphml_bytes(corpus_graph))
         (tmp / "corpus.gexf").write_bytes(gexf_bytes(corpus_graph, colors, date))
         (tmp / "threads").mkdir()
+        index = [("file", "thread_id")]
         for thread_id, tg in sorted(thread_graphs.items()):
-            (tmp / "threads" / f"{thread_id}.graphml").write_bytes(graphml_bytes(tg))
+            name = f"{safe_filename(thread_id)}.graphml"
+            tg.graph["thread_id"] = thread_id
+            (tmp / "threads" / name).write_bytes(graphml_bytes(tg))
+            index.append((name, thread_id))
+        write_text(tmp / "threads" / "index.csv", csv_text(index))
         (tmp / "participants.graphml").write_bytes(graphml_bytes(participant_graph))
         (tmp / "participants.gexf").write_bytes(gexf_bytes(participant_graph, colors, date))
         nodes, edges = csv_tables(corpus_graph)

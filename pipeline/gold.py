@@ -1,23 +1,29 @@
 """The append-only gold store under `data/annotations/`.
 
 Each import or seed annotation is one batch file `<batch_id>.jsonl` of `Annotation`
-events. Files are never rewritten: writing a batch that already exists with the same
-content is a no-op (so re-importing a file changes nothing), and with different content
-is an error. The current gold label of an item is derived, never stored: the latest
-adjudication if there is one, else the annotators' agreed (majority) label, each
-annotator counted once with their latest label.
+events. Files are never rewritten: a batch file is created exclusively (a second writer
+of the same name fails instead of overwriting), writing a batch that already exists with
+the same content is a no-op, and with different content is an error. Writers hold
+`.lock` in the folder, so two imports at once take turns. The current gold label of an
+item is derived, never stored: the latest adjudication if there is one, else the
+annotators' agreed (majority) label, each annotator (by exact name) counted once with
+their latest label. "Latest" is by time stamp, read as a date-time, so stamps with and
+without fractions of a second order correctly.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from pipeline.artifacts import dumps, read_jsonl, sha256_text, write_text
+from pipeline.artifacts import create_exclusive, dumps, read_jsonl, sha256_text
 from pipeline.errors import InputError
 from pipeline.schema import Annotation
 
@@ -28,7 +34,43 @@ def event_id(task: str, item_id: str, label: str, annotator: str, batch_id: str)
 
 
 def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # Microseconds: two imports within one second must still be ordered.
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def when(timestamp: str) -> datetime:
+    """An event's time stamp as an aware date-time (naive stamps are UTC)."""
+    dt = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def order(ev: Annotation) -> tuple[datetime, str]:
+    """Events in the order they were made (ties, within the same microsecond, by id)."""
+    return when(ev.timestamp), ev.id
+
+
+def later_than(timestamp: str, events: list[Annotation]) -> str:
+    """`timestamp`, or one microsecond after the newest of `events` if it is not later:
+    a new event must supersede what it corrects even when clocks or given stamps tie."""
+    if not events:
+        return timestamp
+    newest = max(when(e.timestamp) for e in events)
+    if when(timestamp) > newest:
+        return timestamp
+    return (newest + timedelta(microseconds=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@contextlib.contextmanager
+def locked(gold_dir: Path) -> Iterator[None]:
+    """Hold the gold folder's lock: concurrent imports wait for each other."""
+    gold_dir = Path(gold_dir)
+    gold_dir.mkdir(parents=True, exist_ok=True)
+    with open(gold_dir / ".lock", "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def slug(name: str) -> str:
@@ -82,7 +124,12 @@ def write_batch(gold_dir: Path, batch_id: str, events: list[Annotation]) -> bool
         if path.read_text(encoding="utf-8") == content:
             return False
         raise InputError(path, 0, "a different batch with this id exists; gold is append-only, use a new batch id")
-    write_text(path, content)
+    try:
+        create_exclusive(path, content)
+    except FileExistsError:
+        raise InputError(
+            path, 0, "another import created this batch file at the same moment; nothing was written, run it again"
+        ) from None
     return True
 
 
@@ -104,9 +151,7 @@ class Conflict:
 def latest_by_annotator(events: list[Annotation], task: str) -> dict[str, dict[str, Annotation]]:
     """item -> annotator -> that annotator's latest non-adjudication event."""
     out: dict[str, dict[str, Annotation]] = {}
-    for ev in sorted(
-        (e for e in events if e.task == task and e.origin != "adjudication"), key=lambda e: (e.timestamp, e.id)
-    ):
+    for ev in sorted((e for e in events if e.task == task and e.origin != "adjudication"), key=order):
         out.setdefault(ev.item_id, {})[ev.annotator] = ev
     return out
 
@@ -114,9 +159,7 @@ def latest_by_annotator(events: list[Annotation], task: str) -> dict[str, dict[s
 def resolve(events: list[Annotation], task: str) -> tuple[dict[str, Resolved], list[Conflict]]:
     """Current gold labels for `task` and the disagreements that still need adjudication."""
     adjudicated: dict[str, Annotation] = {}
-    for ev in sorted(
-        (e for e in events if e.task == task and e.origin == "adjudication"), key=lambda e: (e.timestamp, e.id)
-    ):
+    for ev in sorted((e for e in events if e.task == task and e.origin == "adjudication"), key=order):
         adjudicated[ev.item_id] = ev
     resolved: dict[str, Resolved] = {}
     conflicts: list[Conflict] = []
@@ -135,7 +178,7 @@ def resolve(events: list[Annotation], task: str) -> tuple[dict[str, Resolved], l
         else:
             conflicts.append(Conflict(item_id, {a: e.label for a, e in sorted(by_annot.items())}))
             continue
-        event = max((e for e in by_annot.values() if e.label == top), key=lambda e: (e.timestamp, e.id))
+        event = max((e for e in by_annot.values() if e.label == top), key=order)
         resolved[item_id] = Resolved(item_id, top, how, annotators, event)
     for item_id, ev in adjudicated.items():
         resolved[item_id] = Resolved(item_id, ev.label, "adjudicated", (ev.annotator,), ev)

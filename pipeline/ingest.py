@@ -214,9 +214,15 @@ def ingest_seeds(manifest_path: Path, cfg: Config) -> Corpus:
 # --- generic thread files --------------------------------------------------------------
 
 
-def ingest_thread_files(paths: list[Path], cfg: Config, repair_missing_parents: bool = False) -> Corpus:
+def ingest_thread_files(
+    paths: list[Path],
+    cfg: Config,
+    repair_missing_parents: bool = False,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> Corpus:
     """Generic JSONL/CSV thread files to a corpus; given parents are kept as they are."""
-    rows, notes = read_thread_files(paths, cfg, repair_missing_parents)
+    rows, notes = read_thread_files(paths, cfg, repair_missing_parents, encoding, delimiter)
     by_thread: dict[str, list] = {}
     for lr in rows:
         by_thread.setdefault(lr.row.thread_id, []).append(lr)

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
 
-from pipeline.artifacts import atomic_dir, write_text
+from pipeline.artifacts import atomic_dir, safe_filename, write_text
 from pipeline.classify import Predictions, main_claims
 from pipeline.graph import GraphInputs, build_participant_graph
 from pipeline.ingest import Corpus, author_ids
+from pipeline.lineage import write_manifest
 from pipeline.schema import Post, Unit
 
 log = logging.getLogger(__name__)
@@ -261,12 +263,22 @@ def build_report_data(name: str, corpus: Corpus, units: list[Unit], pred: Predic
 
 
 def _plt():
+    import warnings
+
     import matplotlib
+
+    # Emoji and control characters from input have no glyph in the bundled font: they
+    # are drawn as boxes, which is all a figure label needs.
+    warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.hashsalt": "pipeline"})
+    # text.parse_math off: names and titles come from input, and "$...$" in them must be
+    # drawn as written, not read as TeX (which fails on unbalanced "$").
+    plt.rcParams.update(
+        {"font.family": "DejaVu Sans", "font.size": 9, "svg.hashsalt": "pipeline", "text.parse_math": False}
+    )
     return plt
 
 
@@ -419,22 +431,52 @@ def fig_participants(corpus: Corpus, units: list[Unit], pred: Predictions, path:
 # --- rendering -------------------------------------------------------------------------
 
 
-def _env():
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
+MD_IMAGE_RE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+MD_LINK_RE = re.compile(r"\[([^\]]*)\]\(\s*((?:[^()\s]|\([^()]*\))*)[^)]*\)")
+# "_" stays: inside words (social_worker) it never starts emphasis.
+MD_SPECIAL_RE = re.compile(r"([\\`*\[\]|#!~])")
 
-    return Environment(
+
+def md_text(value: object) -> str:
+    """Input text as inert Markdown on one line: images (remote or not) become their alt
+    text, links their text (an http(s) target is kept as plain text, `javascript:` and any
+    other scheme dropped), raw HTML is escaped, and Markdown punctuation (`|` included, so
+    a table cell stays one cell; `_` only within words, where it is inert) is escaped."""
+    text = " ".join(str(value).split())
+    text = MD_IMAGE_RE.sub(lambda m: f"[image: {m.group(1)}]" if m.group(1) else "[image]", text)
+
+    def link(m: re.Match) -> str:
+        target = m.group(2)
+        return f"{m.group(1)} ({target})" if target.lower().startswith(("http://", "https://")) else m.group(1)
+
+    text = MD_LINK_RE.sub(link, text)
+    # With "[", "]" and "<" escaped below, no link or autolink can form from what is left.
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return MD_SPECIAL_RE.sub(r"\\\1", text)
+
+
+def _env():
+    from jinja2 import Environment, FileSystemLoader
+
+    env = Environment(
         loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html", "j2"]),
+        # HTML is escaped by Jinja; Markdown by the `md` filter on every input-derived value.
+        autoescape=lambda name: bool(name and name.endswith(".html.j2")),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["md"] = md_text
+    return env
 
 
-def write_report(out_dir: Path, name: str, corpus: Corpus, units: list[Unit], pred: Predictions) -> Path:
+def write_report(
+    out_dir: Path, name: str, corpus: Corpus, units: list[Unit], pred: Predictions, made_from: dict | None = None
+) -> Path:
     data = build_report_data(name, corpus, units, pred)
     threads_with_comments = [t["id"] for t in data.threads if t["comments"]]
     with atomic_dir(Path(out_dir)) as tmp:
+        write_manifest(tmp, made_from)
         figs = tmp / "figures"
         figs.mkdir()
         figures: dict[str, str] = {}
@@ -443,8 +485,10 @@ def write_report(out_dir: Path, name: str, corpus: Corpus, units: list[Unit], pr
         fig_reply_depth(data, figs / "reply_stance_by_depth.png")
         figures["reply_depth"] = "figures/reply_stance_by_depth.png"
         for tid in threads_with_comments:
-            fig_reply_tree(corpus, pred, tid, figs / f"reply_tree_{tid}.png")
-            figures[f"tree:{tid}"] = f"figures/reply_tree_{tid}.png"
+            # Thread ids come from input: the file name is a slug plus a hash, never the id.
+            fig_name = f"reply_tree_{safe_filename(tid)}.png"
+            fig_reply_tree(corpus, pred, tid, figs / fig_name)
+            figures[f"tree:{tid}"] = f"figures/{fig_name}"
         fig_participants(corpus, units, pred, figs / "participants.png")
         figures["participants"] = "figures/participants.png"
         embedded = {

@@ -25,13 +25,34 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipeline.artifacts import atomic_dir, read_jsonl, read_text_utf8, write_json, write_jsonl, write_text
+from pipeline import cells
+from pipeline.artifacts import (
+    atomic_dir,
+    check_safe_id,
+    read_jsonl,
+    read_text_utf8,
+    write_json,
+    write_jsonl,
+    write_text,
+)
 from pipeline.config import Config
 from pipeline.errors import InputError, Problem
 from pipeline.examples import field_text, role_text
-from pipeline.gold import batch_files, new_event, read_events, resolve, slug, text_hash, utc_now, write_batch
+from pipeline.gold import (
+    batch_files,
+    later_than,
+    locked,
+    new_event,
+    order,
+    read_events,
+    resolve,
+    slug,
+    text_hash,
+    utc_now,
+    write_batch,
+)
 from pipeline.ingest import Corpus
-from pipeline.schema import ParticipantLabels, PostLabels, Prediction, ReviewItem, Unit
+from pipeline.schema import Annotation, ParticipantLabels, PostLabels, Prediction, ReviewItem, Unit
 from pipeline.segment import parse_unit_id, unit_id
 
 REVIEW_TASKS = ("unit_type", "target_stance", "reply_stance", "role")
@@ -238,13 +259,9 @@ def _row(item: ReviewItem) -> list:
 
 
 def csv_text(items: list[ReviewItem]) -> str:
-    out = io.StringIO()
     # CRLF and a BOM: Excel then opens UTF-8 with æøå intact; LibreOffice reads it either way.
-    w = csv.writer(out, lineterminator="\r\n")
-    w.writerow(COLUMNS)
-    for it in items:
-        w.writerow(_row(it))
-    return "\ufeff" + out.getvalue()
+    # Cells that a spreadsheet would run as formulas get a leading "'" (cells.protect).
+    return "\ufeff" + cells.csv_text([COLUMNS, *(_row(it) for it in items)], lineterminator="\r\n")
 
 
 def write_xlsx(path: Path, items: list[ReviewItem]) -> None:
@@ -260,6 +277,12 @@ def write_xlsx(path: Path, items: list[ReviewItem]) -> None:
         cell.font = Font(bold=True)
     for it in items:
         ws.append(_row(it))
+    # A typed string is never evaluated, whatever it begins with: "=HYPERLINK(...)" in a
+    # comment stays text, and the cell holds exactly the corpus text.
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
     widths = {"text": 70, "context": 60, "label": 16, "comment": 30, "item_id": 34, "allowed_labels": 30}
     for i, col in enumerate(COLUMNS, start=1):
         letter = ws.cell(row=1, column=i).column_letter
@@ -394,6 +417,30 @@ class Filled:
     text_sha256: str | None
     batch_id: str | None
     span: tuple[str, str, int, int] | None = None  # post, field, start, end (units)
+    problem: str | None = None  # what makes the row unusable, found while reading it
+
+
+def utf16_to_index(text: str, offset: int) -> int | None:
+    """The Python string index of a UTF-16 code-unit offset (what a browser counts: an
+    emoji outside the Basic Multilingual Plane is two units there, one character here)."""
+    units = 0
+    for i, ch in enumerate(text):
+        if units == offset:
+            return i
+        units += 2 if ord(ch) > 0xFFFF else 1
+    return len(text) if units == offset else None
+
+
+def span_offsets(text: str, start: int, end: int, shown: str | None) -> tuple[int, int] | None:
+    """(start, end) in Python characters for a Label Studio span, checked against the text
+    the annotator saw (`value.text`): as given, else read as UTF-16 offsets; None if
+    neither reproduces that text."""
+    if shown is None or text[start:end] == shown:
+        return start, end
+    s, e = utf16_to_index(text, start), utf16_to_index(text, end)
+    if s is not None and e is not None and text[s:e] == shown:
+        return s, e
+    return None
 
 
 def read_sheet_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
@@ -412,7 +459,7 @@ def read_sheet_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dic
     start = 2
     for row in reader:
         # Texts span several lines; a row is reported at the line where it starts.
-        rows.append((start, row))
+        rows.append((start, {k: cells.unprotect(v) if isinstance(v, str) else v for k, v in row.items()}))
         start = reader.line_num + 1
     return rows
 
@@ -494,8 +541,17 @@ def _read_labelstudio(path: Path) -> list[Filled]:
                 try:
                     start, end = int(v["start"]), int(v["end"])
                 except (KeyError, TypeError, ValueError):
-                    out.append(Filled(where, "", "", None, None, d.get("batch_id")))
+                    out.append(Filled(where, "", "", None, None, d.get("batch_id"), problem="span without start/end"))
                     continue
+                fixed = span_offsets(str(d.get("text", "")), start, end, v.get("text"))
+                problem = None
+                if fixed is None:
+                    problem = (
+                        f"span {start}-{end}: its text {v.get('text')!r} is not the task text at those offsets "
+                        "(neither as characters nor as UTF-16 code units)"
+                    )
+                else:
+                    start, end = fixed
                 out.append(
                     Filled(
                         where,
@@ -505,6 +561,7 @@ def _read_labelstudio(path: Path) -> list[Filled]:
                         d.get("text_sha256"),
                         d.get("batch_id"),
                         (d.get("post_id", ""), d.get("field", ""), start, end),
+                        problem,
                     )
                 )
         else:
@@ -519,6 +576,11 @@ def _read_labelstudio(path: Path) -> list[Filled]:
 
 
 def load_batch(review_dir: Path, batch_id: str) -> list[ReviewItem]:
+    try:
+        # The batch id comes from the filled file: it must not lead out of review_dir.
+        check_safe_id(batch_id, "batch id")
+    except ValueError as exc:
+        raise InputError(review_dir, 0, str(exc)) from None
     path = Path(review_dir) / batch_id / "items.jsonl"
     if not path.exists():
         raise InputError(path, 0, f"no exported batch {batch_id!r} under {review_dir}")
@@ -533,6 +595,9 @@ def validate(filled: list[Filled], items: list[ReviewItem], corpus: Corpus, cfg:
     labels = set(cfg.labels_for(task))
     seen: dict[str, str] = {}
     for f in filled:
+        if f.problem:
+            problems.append(Problem(f.where, f.problem))
+            continue
         if f.batch_id and items and f.batch_id != items[0].batch_id:
             problems.append(Problem(f.where, f"belongs to batch {f.batch_id!r}, not {items[0].batch_id!r}"))
             continue
@@ -612,15 +677,7 @@ def import_labels(
         rows = len({p.where for p in problems})
         raise InputError(path, 0, f"{rows} bad row(s); nothing was imported", problems)
     posts = corpus.posts_by_id()
-    base = f"{batch}--{slug(annotator)}"
-    existing = [p.stem for p in batch_files(gold_dir) if p.stem == base or p.stem.startswith(base + "--r")]
-    prior = {(e.item_id, e.label, e.note) for e in read_events(gold_dir) if e.batch_id in existing}
-    wanted = {(f.item_id, f.label, f.comment) for f in filled}
-    if wanted <= prior:
-        return None, len(filled)
-    gold_batch = base if not existing else f"{base}--r{len(existing) + 1}"
-    ts = now or utc_now()
-    events = []
+    events: list[Annotation] = []
     for f in filled:
         extra: dict = {}
         if task == "unit_type":
@@ -629,22 +686,44 @@ def import_labels(
             extra = {"post_id": post_id, "field": fld, "start": start, "end": end}
         else:
             text = item_text(task, f.item_id, corpus)
-        events.append(
-            new_event(
-                task,
-                f.item_id,
-                f.label,
-                annotator,
-                gold_batch,
-                ts,
-                origin,
-                note=f.comment,
-                text_sha256=text_hash(text),
-                **extra,
-            )
-        )
-    write_batch(gold_dir, gold_batch, sorted(events, key=lambda e: e.item_id))
-    return gold_batch, len(events)
+        events.append((f.item_id, f.label, f.comment, {"text_sha256": text_hash(text), **extra}))
+    with locked(gold_dir):
+        # Under the lock: a concurrent import has either finished (and is seen here) or
+        # not started, so the revision number and "current state" below are both right.
+        prior = [e for e in read_events(gold_dir) if e.task == task and e.annotator == annotator]
+        current = {e.item_id: (e.label, e.note) for e in sorted(prior, key=order)}
+        if all(current.get(item) == (label, note) for item, label, note, _ in events):
+            # Every label is already this annotator's current answer: a true repeat.
+            return None, len(events)
+        base = gold_batch_base(gold_dir, batch, annotator)
+        revisions = [p.stem for p in batch_files(gold_dir) if p.stem == base or p.stem.startswith(base + "--r")]
+        gold_batch = base if not revisions else f"{base}--r{len(revisions) + 1}"
+        ts = later_than(now or utc_now(), prior)
+        new = [
+            new_event(task, item, label, annotator, gold_batch, ts, origin, note=note, **extra)
+            for item, label, note, extra in events
+        ]
+        write_batch(gold_dir, gold_batch, sorted(new, key=lambda e: e.item_id))
+    return gold_batch, len(new)
+
+
+def gold_batch_base(gold_dir: Path, batch: str, annotator: str) -> str:
+    """The gold file name stem for an annotator's labels of `batch`.
+
+    Annotators are told apart by their exact name; the slug only makes a file name. When
+    another annotator's name slugs alike ("Anna Holm", "anna.holm"), a short hash of the
+    exact name keeps their files apart."""
+    check_safe_id(batch, "batch id")
+    base = f"{batch}--{slug(annotator)}"
+    owners = {
+        e.annotator
+        for p in batch_files(gold_dir)
+        if p.stem == base or p.stem.startswith(base + "--r")
+        for e in read_jsonl(p, Annotation)
+    }
+    if owners - {annotator}:
+        base = f"{base}-{hashlib.sha256(annotator.encode('utf-8')).hexdigest()[:6]}"
+    return base
 
 
 def labelled_items(gold_dir: Path, task: str) -> set[str]:

@@ -9,6 +9,7 @@ every field; `tests/test_schema.py` checks that the two agree.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -19,6 +20,23 @@ PostKind = Literal["document", "comment"]
 ThreadKind = Literal["thread", "article"]
 LangSource = Literal["detected", "thread", "given"]
 Field_ = Literal["title", "text"]
+
+
+MAX_ID_CHARS = 200
+
+
+def check_id(value: str | None) -> str | None:
+    """An id as input gives it, refused when it could not be shown or stored safely:
+    control characters (NUL, line breaks, tabs) or more than MAX_ID_CHARS characters.
+    Ids never become file names as they are (see `artifacts.safe_filename`)."""
+    if value is None:
+        return None
+    bad = sorted({f"U+{ord(c):04X}" for c in value if unicodedata.category(c) == "Cc"})
+    if bad:
+        raise ValueError(f"contains control characters ({', '.join(bad)})")
+    if len(value) > MAX_ID_CHARS:
+        raise ValueError(f"is {len(value)} characters long; ids may have at most {MAX_ID_CHARS}")
+    return value
 
 
 class Frozen(BaseModel):
@@ -306,8 +324,10 @@ class ThreadRow(BaseModel):
     )
     author: str | None = Field(default=None, description="author as written; empty, [deleted] or [slettet] if unknown")
     created: str | None = Field(default=None, description="ISO 8601 date or date-time")
-    title: str = Field(default="", description="headline; may be the only content of a link post")
-    text: str = Field(default="", description="body text")
+    title: str | None = Field(
+        default="", description="headline; may be the only content of a link post; null or absent means none"
+    )
+    text: str | None = Field(default="", description="body text; null or absent means none")
     lang: str | None = Field(default=None, description="ISO 639-1 code; detected when absent")
     topic: str | None = Field(
         default=None, description="optional topic of the thread; cross-validation can group folds by it"
@@ -315,3 +335,14 @@ class ThreadRow(BaseModel):
     target_stance: str | None = Field(default=None, description="optional gold target stance")
     reply_stance: str | None = Field(default=None, description="optional gold reply stance")
     role: str | None = Field(default=None, description="optional gold respondent role")
+
+    @field_validator("id", "thread_id", "parent_id")
+    @classmethod
+    def _plain_id(cls, v: str | None) -> str | None:
+        return check_id(v)
+
+    @field_validator("title", "text")
+    @classmethod
+    def _null_is_empty(cls, v: str | None) -> str:
+        # JSON null for a missing headline or body is common in exports: read it as empty.
+        return "" if v is None else v

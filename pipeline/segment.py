@@ -20,6 +20,7 @@ from pipeline.config import Config
 from pipeline.cues import unit_rule, unit_split_points
 from pipeline.examples import UnitSpan, field_text, unit_examples
 from pipeline.labeling import combine
+from pipeline.lineage import manifest, write_manifest
 from pipeline.models import LoadedModel
 from pipeline.schema import Post, Sentence, Unit
 from pipeline.sentences import split_sentences
@@ -130,9 +131,11 @@ def segment_posts(posts: list[Post], model: LoadedModel | None, cfg: Config) -> 
 
 
 def run(corpus_dir: Path, out_dir: Path, model: LoadedModel | None, cfg: Config) -> tuple[int, int]:
+    made_from = manifest("segment", corpus=corpus_dir)
     posts = read_jsonl(Path(corpus_dir) / "posts.jsonl", Post)
     sentences, units = segment_posts(posts, model, cfg)
     with atomic_dir(Path(out_dir)) as tmp:
         write_jsonl(tmp / "sentences.jsonl", sentences)
         write_jsonl(tmp / "units.jsonl", units)
+        write_manifest(tmp, made_from)
     return len(sentences), len(units)

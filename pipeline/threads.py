@@ -48,11 +48,28 @@ def _format_of(path: Path) -> str:
     raise InputError(path, 0, f"unknown thread file type {suffix!r}: use .jsonl or .csv")
 
 
-def _csv_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    text = read_text_utf8(path)
+DELIMITERS = ",;\t"
+
+
+def sniff_delimiter(text: str, path: Path) -> str:
+    """The delimiter of a CSV text: ",", ";" (Danish and Swedish Excel) or tab, read from
+    its first lines; "," when the sample is ambiguous."""
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        first = text.split("\n", 1)[0]
+        return max(DELIMITERS, key=lambda d: (first.count(d), d == ","))
+
+
+def _csv_rows(
+    path: Path, encoding: str | None = None, delimiter: str | None = None
+) -> list[tuple[int, dict[str, str]]]:
+    text = read_text_utf8(path, encoding)
     if not text.strip():
         raise InputError(path, 0, "empty file: expected a header line and at least one row")
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    if delimiter is None:
+        delimiter = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(text, path)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
@@ -87,10 +104,10 @@ def _csv_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
-def _raw_rows(path: Path) -> list[tuple[int, dict]]:
+def _raw_rows(path: Path, encoding: str | None = None, delimiter: str | None = None) -> list[tuple[int, dict]]:
     if _format_of(path) == "csv":
-        return _csv_rows(path)
-    rows = read_json_lines(path)
+        return _csv_rows(path, encoding, delimiter)
+    rows = read_json_lines(path, encoding)
     if not rows:
         raise InputError(path, 0, "empty file: expected one JSON object per line")
     return rows
@@ -109,7 +126,11 @@ def _clean(raw: dict) -> dict:
 
 
 def read_thread_files(
-    paths: list[Path], cfg: Config, repair_missing_parents: bool = False
+    paths: list[Path],
+    cfg: Config,
+    repair_missing_parents: bool = False,
+    encoding: str | None = None,
+    delimiter: str | None = None,
 ) -> tuple[list[LocatedRow], list[Note]]:
     """Read and validate generic thread files; all or nothing.
 
@@ -121,7 +142,7 @@ def read_thread_files(
     notes: list[Note] = []
     for path in paths:
         path = Path(path)
-        for line, raw in _raw_rows(path):
+        for line, raw in _raw_rows(path, encoding, delimiter):
             data = _clean(raw)
             try:
                 row = ThreadRow.model_validate(data)

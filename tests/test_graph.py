@@ -87,9 +87,15 @@ def test_graph_csv_tables_use_gephi_columns(pipeline_run):
     assert sum(r["kind"] == "reply" for r in rows) == 20
 
 
-def test_graph_thread_files_exist_per_thread(pipeline_run, seed_corpus):
-    names = sorted(p.stem for p in (pipeline_run["graphs"] / "threads").glob("*.graphml"))
-    assert names == sorted(t.id for t in seed_corpus.threads)
+def test_graph_thread_files_exist_per_thread_named_safely_with_an_index(pipeline_run, seed_corpus):
+    folder = pipeline_run["graphs"] / "threads"
+    with open(folder / "index.csv", encoding="utf-8") as fh:
+        index = {r["file"]: r["thread_id"] for r in csv.DictReader(fh)}
+    assert sorted(index.values()) == sorted(t.id for t in seed_corpus.threads)
+    assert sorted(index) == sorted(p.name for p in folder.glob("*.graphml"))
+    for name, thread_id in index.items():
+        assert name.startswith(thread_id + "-") and name.endswith(".graphml")  # a safe id keeps its slug
+        assert nx.read_graphml(folder / name).graph["thread_id"] == thread_id
 
 
 def test_graph_pipeline_outputs_are_byte_identical_between_runs(pipeline_run, tmp_path):

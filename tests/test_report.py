@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 from conftest import THREAD_ID
 
+from pipeline.artifacts import safe_filename
 from pipeline.classify import read_predictions, read_units
 from pipeline.ingest import read_corpus
 from pipeline.report import build_report_data, write_report
@@ -107,12 +108,12 @@ def test_report_html_is_self_contained_and_deterministic(outputs, tmp_path):
 
 def test_report_cli_writes_html_markdown_and_figures(pipeline_run):
     out = pipeline_run["reports"]  # written by the report command in run_pipeline
-    assert {p.name for p in out.iterdir()} == {"seeds.html", "seeds.md", "figures"}
+    assert {p.name for p in out.iterdir()} == {"seeds.html", "seeds.md", "figures", "manifest.json"}
     figures = sorted(p.name for p in (out / "figures").iterdir())
     assert figures == [
         "participants.png",
         "reply_stance_by_depth.png",
-        f"reply_tree_{THREAD_ID}.png",
+        f"reply_tree_{safe_filename(THREAD_ID)}.png",  # named by a slug and a hash, never the raw id
         "stance_by_role.png",
     ]
     assert all((out / "figures" / f).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for f in figures)

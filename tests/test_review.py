@@ -116,7 +116,7 @@ def test_review_csv_round_trip_writes_exactly_those_labels(pipeline_run, tmp_pat
     assert all(e.origin == "review" and e.batch_id == batch and e.timestamp == "2026-11-24T09:00:00Z" for e in events)
     # Re-importing the same file changes nothing.
     assert import_labels(path, "Anna", folder.parent, gold, inputs[0], cfg) == (None, 4)
-    assert len(list(gold.iterdir())) == 1
+    assert len(list(gold.glob("*.jsonl"))) == 1
 
 
 def test_review_semicolon_csv_from_nordic_excel_imports(pipeline_run, tmp_path, inputs, cfg):

@@ -129,8 +129,14 @@ def test_threads_bad_input_names_file_and_line(tmp_path, cfg):
     assert "empty file" in str(err)
     err = _error(tmp_path, cfg, "latin1.csv", "id,thread_id,text\nx,x,ok\ny,x,s\xf8ster\n".encode("latin-1"))
     assert err.line == 3 and "not valid UTF-8" in str(err)
-    err = _error(tmp_path, cfg, "header.csv", "id;thread_id;text\nx;x;hej\n")
-    assert err.line == 1 and "header does not parse" in str(err) and "unknown columns" in str(err)
+    assert "--encoding cp1252" in str(err)  # what a Danish Excel saves, and how to read it
+    err = _error(tmp_path, cfg, "header.csv", "id;thread_id;txet\nx;x;hej\n")
+    assert err.line == 1 and "header does not parse" in str(err) and "unknown columns ['txet']" in str(err)
+    err = _error(tmp_path, cfg, "utf16.csv", "id,thread_id\nx,x\n".encode("utf-16"))
+    assert "UTF-16" in str(err) and "utf16.csv" in str(err)
+    for bad_id, why in (("a\x00b", "U+0000"), ("a\nb", "U+000A"), ("x" * 201, "at most 200")):
+        err = _error(tmp_path, cfg, "ids.jsonl", json.dumps({"id": bad_id, "thread_id": "t"}) + "\n")
+        assert err.line == 1 and why in str(err) and "ids.jsonl" in str(err)
     err = _error(tmp_path, cfg, "typo.jsonl", '{"id": "a", "thread_id": "a", "parrent_id": "b"}\n')
     assert err.line == 1 and "parrent_id" in str(err)
     err = _error(tmp_path, cfg, "dup.jsonl", '{"id": "a", "thread_id": "a"}\n\n{"id": "a", "thread_id": "a"}\n')
@@ -238,3 +244,28 @@ def test_threads_mixed_languages_are_detected_per_post(tmp_path, cfg):
     assert (posts["sv"].lang, posts["sv"].lang_source) == ("sv", "detected")
     # Too short to tell Danish from Norwegian: it takes the thread's language, and says so.
     assert (posts["kort"].lang, posts["kort"].lang_source) == ("da", "thread")
+
+
+def test_threads_excel_csv_with_semicolons_in_windows_1252_is_read(tmp_path, cfg):
+    rows = "id;thread_id;parent_id;author;text\nt;t;;Søren;Kære alle\nt-a;t;t;Åsa;Jeg er uenig, så det så.\n"
+    path = tmp_path / "excel.csv"
+    path.write_bytes(rows.encode("cp1252"))
+    corpus = ingest_thread_files([path], cfg, encoding="cp1252")
+    posts = corpus.posts_by_id()
+    assert posts["t-a"].author == "Åsa" and posts["t-a"].text == "Jeg er uenig, så det så."
+    assert posts["t-a"].parent_id == "t"
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes("\ufeff".encode() + rows.encode("utf-8"))  # UTF-8 with BOM, as Excel's "CSV UTF-8"
+    assert ingest_thread_files([bom], cfg).posts_by_id()["t"].author == "Søren"
+
+
+def test_threads_null_title_and_text_are_empty(tmp_path, cfg):
+    path = write_jsonl(
+        tmp_path / "nulls.jsonl",
+        [
+            {"id": "r", "thread_id": "r", "title": "Link", "text": None},
+            {"id": "a", "thread_id": "r", "parent_id": "r", "title": None, "text": "Ja"},
+        ],
+    )
+    posts = ingest_thread_files([path], cfg).posts_by_id()
+    assert (posts["r"].text, posts["a"].title) == ("", "")

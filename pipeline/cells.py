@@ -1,0 +1,43 @@
+"""Spreadsheet cells that stay text: no formula from input ever runs in an annotator's Excel.
+
+A cell whose text begins with `=`, `+`, `-`, `@`, a tab or a carriage return is read by
+Excel, LibreOffice and Google Sheets as a formula (`=HYPERLINK(...)`, `=cmd|...`). Every
+CSV cell the pipeline writes goes through `protect`, which puts an apostrophe in front of
+such text (the spreadsheet convention for "this is text"); a cell that already begins
+with an apostrophe gets one more, so `unprotect` (applied on every import) gives back
+exactly the original text: the two are inverse for every string. XLSX cells are written
+as typed strings instead (see review.write_xlsx), which no spreadsheet evaluates, so
+their text needs no change at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+QUOTE = "'"
+
+
+def protect(value: object) -> object:
+    """`value` as a CSV cell: strings that a spreadsheet would evaluate get a leading "'"."""
+    if isinstance(value, str) and value.startswith((*TRIGGERS, QUOTE)):
+        return QUOTE + value
+    return value
+
+
+def unprotect(text: str) -> str:
+    """The original text of a cell written through `protect`."""
+    if len(text) > 1 and text[0] == QUOTE and text[1] in (*TRIGGERS, QUOTE):
+        return text[1:]
+    return text
+
+
+def csv_text(rows: Iterable[Sequence[object]], lineterminator: str = "\n") -> str:
+    """Rows as CSV text with every cell protected."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator=lineterminator)
+    for row in rows:
+        w.writerow([protect(v) for v in row])
+    return out.getvalue()

@@ -1,0 +1,346 @@
+"""Hostile and broken input: nothing outside --out, no live formulas, no label lost.
+
+Each test feeds the bad input a hostile but fair user would, and checks the outcome; the
+guarantees are listed in docs/safety.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import random
+import threading
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from conftest import run_cli, run_pipeline
+
+from pipeline.artifacts import atomic_dir, recover_dir, safe_filename
+from pipeline.cells import protect, unprotect
+from pipeline.errors import InputError, ModelError
+from pipeline.gold import read_events, resolve
+from pipeline.review import import_labels, span_offsets, utf16_to_index
+
+HOSTILE = [
+    {"id": "root", "thread_id": "../../escaped", "author": "$x$ Ha$h", "title": "Kommunen skal =HYPERLINK(1) betale"},
+    {
+        "id": "c1",
+        "thread_id": "../../escaped",
+        "parent_id": "root",
+        "author": "=cmd|' /C calc'!A0",
+        "text": '=HYPERLINK("http://evil.example/x","klik") Jeg er uenig, for pengene findes ikke.',
+    },
+    {
+        "id": "c2",
+        "thread_id": "../../escaped",
+        "parent_id": "c1",
+        "author": "@anna | <b>",
+        "text": "+45 er et tal. ![x](http://evil.example/pixel.png) [klik](javascript:alert(1)) $$ $",
+    },
+    {"id": "abs", "thread_id": "/tmp/absolute-escape", "author": "-minus", "title": "Et andet emne, helt for sig"},
+]
+
+
+def _write(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _files(root: Path) -> set[Path]:
+    return {p for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def hostile_run(tmp_path_factory):
+    base = tmp_path_factory.mktemp("hostile")
+    out = base / "deep" / "out"
+    out.mkdir(parents=True)
+    paths = run_pipeline(out, "--threads", str(_write(base / "hostile.jsonl", HOSTILE)), name="hostile")
+    return base, out, paths
+
+
+def test_safety_no_file_is_written_outside_the_output_folder(hostile_run):
+    base, out, paths = hostile_run
+    outside = _files(base) - _files(out) - {base / "hostile.jsonl"}
+    assert outside == set()
+    assert not Path("/tmp/absolute-escape.graphml").exists()
+    threads = paths["graphs"] / "threads"
+    names = sorted(p.name for p in threads.glob("*.graphml"))
+    assert names == sorted(f"{safe_filename(t)}.graphml" for t in ("../../escaped", "/tmp/absolute-escape"))
+    assert all("/" not in n and not n.startswith(".") for n in names)
+    ids = {nx.read_graphml(threads / n).graph["thread_id"] for n in names}
+    assert ids == {"../../escaped", "/tmp/absolute-escape"}  # the real id is kept inside the file
+
+
+def test_safety_safe_filename_is_short_unique_and_plain():
+    for key in ("../../x", "/etc/passwd", "A b", "a-b", "a\x00b", "ø" * 300, ".", ".."):
+        name = safe_filename(key)
+        assert name.isascii() and "/" not in name and len(name) <= 50 and not name.startswith(".")
+    assert safe_filename("A b") != safe_filename("a-b") != safe_filename("a b")
+
+
+def test_safety_graph_csv_cells_never_start_a_formula(hostile_run):
+    _, _, paths = hostile_run
+    for name in ("nodes.csv", "edges.csv", "participant_nodes.csv", "participant_edges.csv"):
+        with open(paths["graphs"] / name, encoding="utf-8", newline="") as fh:
+            for row in csv.reader(fh):
+                assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in row), (name, row)
+    with open(paths["graphs"] / "nodes.csv", encoding="utf-8", newline="") as fh:
+        texts = [unprotect(r["text"]) for r in csv.DictReader(fh) if r.get("text")]
+    assert HOSTILE[1]["text"] in texts  # protected on the way out, exactly the text on the way back
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+45", "-", "@x", "\tx", "\rx", "'=x", "''", "'", "plain", "", "=", "'a"])
+def test_safety_protect_and_unprotect_are_inverse(text):
+    cell = protect(text)
+    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert unprotect(cell) == text
+
+
+def test_safety_report_renders_dollar_names_and_inert_markdown(hostile_run):
+    _, _, paths = hostile_run
+    md = (paths["reports"] / "hostile.md").read_text(encoding="utf-8")
+    assert "](http" not in md and "](javascript" not in md
+    assert "![x]" not in md and "evil.example/pixel" not in md  # a remote image from input is dropped
+    assert "<b>" not in md and "&lt;b&gt;" in md
+    for line in md.splitlines():
+        if line.startswith("|") and "anna" in line:
+            assert "\\|" in line  # a "|" in a name does not split the table row
+    html = (paths["reports"] / "hostile.html").read_text(encoding="utf-8")
+    assert "javascript:" not in html.replace("javascript:alert(1)", "") and "<b>" not in html
+
+
+def _review_export(paths: dict, review: Path, gold: Path, task: str = "reply_stance") -> Path:
+    c, s, p = (str(paths[k]) for k in ("corpus", "segments", "predictions"))
+    assert (
+        run_cli(
+            "review", "export", "--task", task, "--size", "5", "--corpus", c, "--segments", s, "--predictions", p,
+            "--gold", str(gold), "--out", str(review),
+        )
+        == 0
+    )  # fmt: skip
+    (folder,) = list(review.iterdir())
+    return folder
+
+
+def _fill(folder: Path, labels: dict[str, str], name: str) -> Path:
+    text = (folder / "batch.csv").read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    out = io.StringIO()
+    w = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
+    w.writeheader()
+    for r in rows:
+        r["label"] = labels.get(r["item_id"], "")
+        w.writerow(r)
+    path = folder.parent / name
+    path.write_text(out.getvalue(), encoding="utf-8-sig")
+    return path
+
+
+def test_safety_review_sheets_hold_text_not_formulas(hostile_run, tmp_path):
+    from openpyxl import load_workbook
+
+    _, _, paths = hostile_run
+    folder = _review_export(paths, tmp_path / "review", tmp_path / "gold")
+    with open(folder / "batch.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert all(not v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values())
+    c1 = next(r for r in rows if r["item_id"] == "c1")
+    assert unprotect(c1["text"]) == HOSTILE[1]["text"]
+    ws = load_workbook(folder / "batch.xlsx").active
+    cells = [c for row in ws.iter_rows(min_row=2) for c in row if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+    assert cells and all(c.data_type == "s" for c in cells)  # typed text: never evaluated
+    assert any(c.value == HOSTILE[1]["text"] for c in cells)
+
+
+def test_safety_the_latest_label_always_counts(pipeline_run, tmp_path):
+    from pipeline.config import load_config
+    from pipeline.ingest import read_corpus
+
+    cfg, corpus = load_config(), read_corpus(pipeline_run["corpus"])
+    gold = tmp_path / "gold"
+    folder = _review_export(pipeline_run, tmp_path / "review", gold)
+    item = json.loads((folder / "items.jsonl").read_text(encoding="utf-8").splitlines()[0])["item_id"]
+    a, b = _fill(folder, {item: "query"}, "a.csv"), _fill(folder, {item: "deny"}, "b.csv")
+    stamp = "2026-11-24T09:00:00Z"  # the same given stamp each time: order must still hold
+    assert import_labels(a, "Anna", folder.parent, gold, corpus, cfg, now=stamp)[0] is not None
+    assert import_labels(b, "Anna", folder.parent, gold, corpus, cfg, now=stamp)[0] is not None
+    assert resolve(read_events(gold), "reply_stance")[0][item].label == "deny"
+    batch, _ = import_labels(a, "Anna", folder.parent, gold, corpus, cfg, now=stamp)
+    assert batch is not None and batch.endswith("--r3")  # back to A is a change, and is recorded
+    assert resolve(read_events(gold), "reply_stance")[0][item].label == "query"
+    assert import_labels(a, "Anna", folder.parent, gold, corpus, cfg)[0] is None  # a true repeat: no-op
+
+
+def test_safety_annotators_whose_names_slug_alike_stay_apart(pipeline_run, tmp_path):
+    from pipeline.config import load_config
+    from pipeline.ingest import read_corpus
+
+    cfg, corpus = load_config(), read_corpus(pipeline_run["corpus"])
+    gold = tmp_path / "gold"
+    folder = _review_export(pipeline_run, tmp_path / "review", gold)
+    item = json.loads((folder / "items.jsonl").read_text(encoding="utf-8").splitlines()[0])["item_id"]
+    first = import_labels(_fill(folder, {item: "query"}, "a.csv"), "Anna Holm", folder.parent, gold, corpus, cfg)
+    second = import_labels(_fill(folder, {item: "deny"}, "b.csv"), "anna.holm", folder.parent, gold, corpus, cfg)
+    assert first[0] != second[0] and not second[0].endswith("--r2")
+    by_annotator = {e.annotator: e.label for e in read_events(gold)}
+    assert by_annotator == {"Anna Holm": "query", "anna.holm": "deny"}
+    assert resolve(read_events(gold), "reply_stance")[1][0].labels == by_annotator  # a disagreement, not a merge
+
+
+def test_safety_concurrent_imports_never_overwrite_each_other(pipeline_run, tmp_path):
+    from pipeline.config import load_config
+    from pipeline.ingest import read_corpus
+
+    cfg, corpus = load_config(), read_corpus(pipeline_run["corpus"])
+    gold = tmp_path / "gold"
+    folder = _review_export(pipeline_run, tmp_path / "review", gold)
+    items = [json.loads(x)["item_id"] for x in (folder / "items.jsonl").read_text(encoding="utf-8").splitlines()]
+    files = [_fill(folder, {items[0]: lab}, f"{lab}.csv") for lab in ("query", "deny", "support", "comment")]
+    results: list = []
+
+    def work(path: Path) -> None:
+        results.append(import_labels(path, "Bo", folder.parent, gold, corpus, cfg))
+
+    threads = [threading.Thread(target=work, args=(f,)) for f in files]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    batches = sorted(b for b, _ in results)
+    assert len(set(batches)) == 4 and len(list(gold.glob("*.jsonl"))) == 4
+    assert sorted(e.label for e in read_events(gold)) == ["comment", "deny", "query", "support"]
+
+
+def test_safety_labelstudio_spans_counted_in_utf16_are_converted():
+    text = "Hej 👋 æøå: Det er forkert."
+    start = text.index("Det")
+    end = len(text)
+    # The browser counts the emoji as two UTF-16 code units.
+    assert utf16_to_index(text, start + 1) == start
+    assert span_offsets(text, start + 1, end + 1, "Det er forkert.") == (start, end)
+    assert span_offsets(text, start, end, "Det er forkert.") == (start, end)
+    assert span_offsets(text, 0, 3, "Det") is None  # neither reading gives the shown text
+
+
+def test_safety_labelstudio_span_text_mismatch_is_refused_with_its_task(pipeline_run, tmp_path):
+    from pipeline.config import load_config
+    from pipeline.ingest import read_corpus
+
+    cfg, corpus = load_config(), read_corpus(pipeline_run["corpus"])
+    gold = tmp_path / "gold"
+    folder = _review_export(pipeline_run, tmp_path / "review", gold, task="unit_type")
+    tasks = json.loads((folder / "labelstudio_tasks.json").read_text(encoding="utf-8"))
+    task = tasks[0]
+    result = task["predictions"][0]["result"]
+    result[0]["value"]["text"] = "noget helt andet"
+    task["annotations"] = [{"result": result}]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps([task], ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        import_labels(path, "Cecilie", folder.parent, gold, corpus, cfg)
+    assert f"task {task['id']}" in str(info.value) and "noget helt andet" in str(info.value)
+    assert list(gold.glob("*.jsonl")) == []
+
+
+def test_safety_a_changed_or_broken_model_file_is_refused(tmp_path, capsys):
+    import shutil
+
+    from pipeline.config import MODELS_DIR
+    from pipeline.models import load_model
+
+    folder = tmp_path / "reply_stance"
+    shutil.copytree(MODELS_DIR / "reply_stance", folder)
+    with open(folder / "model.joblib", "ab") as fh:
+        fh.write(b"\x00")  # what a tampered or truncated download looks like
+    with pytest.raises(ModelError, match="sha256 mismatch"):
+        load_model(folder)
+    card = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    (folder / "model.joblib").write_bytes(b"not a model")
+    card["files"]["model.joblib"] = __import__("hashlib").sha256(b"not a model").hexdigest()
+    (folder / "metrics.json").write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelError, match="cannot be read"):
+        load_model(folder)
+    code = run_cli("classify", "--reply-model", str(folder), "--out", str(tmp_path / "p"))
+    assert code == 2 and capsys.readouterr().err.startswith("error: ")
+    assert not (tmp_path / "p").exists()
+
+
+def test_safety_stages_of_different_corpora_do_not_mix(pipeline_run, hostile_run, tmp_path, capsys):
+    _, _, hostile = hostile_run
+    out = tmp_path / "graphs"
+    code = run_cli(
+        "graph", "--corpus", str(hostile["corpus"]), "--segments", str(pipeline_run["segments"]),
+        "--predictions", str(pipeline_run["predictions"]), "--out", str(out),
+    )  # fmt: skip
+    assert code == 2 and "do not belong together" in capsys.readouterr().err and not out.exists()
+    code = run_cli(
+        "classify", "--corpus", str(hostile["corpus"]), "--segments", str(pipeline_run["segments"]),
+        "--out", str(tmp_path / "p"),
+    )  # fmt: skip
+    assert code == 2 and "segments" in capsys.readouterr().err
+
+
+def test_safety_a_killed_run_leaves_the_old_or_the_new_output(tmp_path):
+    out = tmp_path / "stage"
+    with atomic_dir(out) as tmp:
+        (tmp / "f.txt").write_text("old")
+    # A run killed between parking the old output and moving the new one in:
+    os.replace(out, tmp_path / ".stage.old")
+    (tmp_path / ".stage.x1.tmp").mkdir()
+    assert not out.exists()
+    done = recover_dir(out)
+    assert (out / "f.txt").read_text() == "old" and len(done) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["stage"]
+    with pytest.raises(RuntimeError):
+        with atomic_dir(out) as tmp:
+            (tmp / "f.txt").write_text("half")
+            raise RuntimeError("killed")
+    assert (out / "f.txt").read_text() == "old" and sorted(p.name for p in tmp_path.iterdir()) == ["stage"]
+
+
+def _random_text(rng: random.Random) -> str:
+    pieces = [
+        "Jeg er uenig.", "Helt enig!", "Hvorfor?", "\u202eRTL\u202c", "👋🏽", "$a$", "=SUM(A1)", "+45", "@x", "|",
+        "æøå ÆØÅ", "\x07bell", "\u200b", "<script>", "[l](javascript:x)", "Socialrådgivere har for travlt.",
+    ]  # fmt: skip
+    if rng.random() < 0.05:
+        return "Lang tekst. " * 9000  # about 100 kB
+    return " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+
+
+def test_safety_fuzz_random_threads_survive_every_stage(tmp_path):
+    """Random ids, texts and tree shapes (seeded): no traceback, every file under --out,
+    GraphML reads back, and every post is in the output."""
+    rng = random.Random(20261123)
+    rows, n_posts = [], 0
+    for t in range(6):
+        tid = rng.choice(["../t", "t/../../x", "$t$", "=t", "t t", "ø", "@t", "-t"]) + f"{t}"
+        ids = [f"{tid}/root"]
+        rows.append({"id": ids[0], "thread_id": tid, "author": _random_text(rng)[:30], "title": _random_text(rng)})
+        for k in range(rng.randint(0, 25)):
+            pid = f"{tid}#{k}{rng.choice(['', '$', '=', ' ', '‮'])}"
+            rows.append(
+                {
+                    "id": pid,
+                    "thread_id": tid,
+                    "parent_id": rng.choice(ids),
+                    "author": rng.choice(["", "[deleted]", "$Ola$", "=Ola", "Åsa", "a|b"]),
+                    "text": _random_text(rng),
+                }
+            )
+            ids.append(pid)
+        n_posts += len(ids)
+    out = tmp_path / "out"
+    out.mkdir()
+    paths = run_pipeline(out, "--threads", str(_write(tmp_path / "fuzz.jsonl", rows)), name="fuzz")
+    assert {p for p in tmp_path.rglob("*") if p.is_file()} - _files(out) == {tmp_path / "fuzz.jsonl"}
+    g = nx.read_graphml(paths["graphs"] / "corpus.graphml", force_multigraph=True)
+    assert {r["id"].strip() for r in rows} <= set(g.nodes)  # ids are read with surrounding blanks trimmed
+    posts = (paths["corpus"] / "posts.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(posts) == n_posts
+    for f in (paths["graphs"] / "threads").glob("*.graphml"):
+        nx.read_graphml(f)
