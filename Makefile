@@ -44,7 +44,7 @@ GRAPH_SRC := pipeline/graph.py pipeline/export.py pipeline/classify.py
 UNIT_MODEL := models/unit_type
 TARGET_MODEL := models/target_stance
 ROLE_MODEL := models/role
-model_files = $(wildcard $(1)/metrics.json $(1)/model.joblib $(1)/model.safetensors)
+model_files = $(wildcard $(1)/metrics.json $(1)/model.skops $(1)/model.safetensors)
 GOLD := $(wildcard data/annotations/*.jsonl)
 TRAIN_SRC := pipeline/train.py pipeline/trainingdata.py pipeline/evaluation.py pipeline/gold.py $(MODEL_SRC)
 

@@ -21,7 +21,18 @@ from pipeline.artifacts import write_text
 from pipeline.cells import csv_text
 from pipeline.config import Config
 from pipeline.errors import InputError, Problem
-from pipeline.gold import latest_by_annotator, new_event, read_events, resolve, slug, utc_now, write_batch
+from pipeline.gold import (
+    later_than,
+    latest_by_annotator,
+    locked,
+    new_event,
+    order,
+    read_events,
+    resolve,
+    slug,
+    utc_now,
+    write_batch,
+)
 from pipeline.review import read_sheet_csv
 from pipeline.schema import Annotation
 
@@ -153,13 +164,19 @@ def import_adjudication(
         raise InputError(path, 0, f"{len(problems)} bad row(s); nothing was imported", problems)
     if not rows:
         raise InputError(path, 0, "no final labels found (the final_label column is empty everywhere)")
-    digest = hashlib.sha256(repr(sorted(rows)).encode()).hexdigest()[:8]
-    batch = f"adjudication-{digest}--{slug(annotator)}"
-    ts = now or utc_now()
-    new = [new_event(t, i, lab, annotator, batch, ts, "adjudication", note=note) for t, i, lab, note in rows]
-    if (Path(gold_dir) / f"{batch}.jsonl").exists():
-        return None, len(new)
-    write_batch(gold_dir, batch, sorted(new, key=lambda e: (e.task, e.item_id)))
+    with locked(gold_dir):
+        adjudications = [e for e in read_events(gold_dir) if e.origin == "adjudication"]
+        current = {(e.task, e.item_id): (e.label, e.note) for e in sorted(adjudications, key=order)}
+        if all(current.get((t, i)) == (lab, note) for t, i, lab, note in rows):
+            # Every final label is already the current one: a true repeat changes nothing.
+            return None, len(rows)
+        digest = hashlib.sha256(repr(sorted(rows)).encode()).hexdigest()[:8]
+        base = f"adjudication-{digest}--{slug(annotator)}-{hashlib.sha256(annotator.encode()).hexdigest()[:6]}"
+        taken = {p.stem for p in Path(gold_dir).glob(f"{base}*.jsonl")}
+        batch = base if base not in taken else f"{base}--r{len(taken) + 1}"
+        ts = later_than(now or utc_now(), adjudications)
+        new = [new_event(t, i, lab, annotator, batch, ts, "adjudication", note=note) for t, i, lab, note in rows]
+        write_batch(gold_dir, batch, sorted(new, key=lambda e: (e.task, e.item_id)))
     return batch, len(new)
 
 

@@ -3,16 +3,19 @@
 A model folder `models/NAME/` holds `metrics.json` (the model card: task, backend,
 labels, training data with hashes and attribution, label counts, cross-validated scores
 with baselines, settings, date, and the sha256 of every model file) and a `README.md`
-rendered from it, plus the backend's own files: `model.joblib` for scikit-learn,
-`save_pretrained` output for transformers, and `training_hashes.json` (short hashes of the
-training texts). `load_model` checks every model file against the card's checksums before
-reading any of it (a pickle runs code when loaded), then dispatches on `backend`.
+rendered from it, plus the backend's own files: `model.skops` for scikit-learn (skops
+stores the estimator as data, not as a pickle, and loads only an explicit list of trusted
+types), `save_pretrained` safetensors for transformers, and `training_hashes.json` (short
+hashes of the training texts). `load_model` checks every model file against the card's
+checksums before reading any of it, then dispatches on `backend`. An older folder's
+`model.joblib` (a pickle, which runs code when loaded) is still read after that check.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,11 +81,39 @@ class LoadedModel:
         return out
 
 
+# skops stores a fitted estimator as data, and loading it builds only the types it is
+# told to trust: scikit-learn's own, plus these from this package (the estimator class
+# and the module-level functions its pipelines call). Nothing else can be instantiated,
+# so a model file cannot run code the way a pickle can.
+SKOPS_TRUSTED = [
+    "pipeline.estimators.TextPairClassifier",
+    "pipeline.estimators.CharNgramBaseline",
+    "pipeline.estimators._features",
+    "pipeline.estimators._pairs",
+    "pipeline.estimators._texts",
+]
+
+
 def save_sklearn(path: Path, estimator: Any, card: dict[str, Any], hashes: list[str] | None = None) -> dict[str, Any]:
-    """Write a scikit-learn model folder atomically; returns the card as written."""
+    """Write a scikit-learn model folder atomically (skops format); returns the card as written."""
+    import skops.io as sio
+
     with atomic_dir(Path(path)) as tmp:
-        joblib.dump(estimator, tmp / "model.joblib", compress=3)
+        sio.dump(estimator, tmp / "model.skops", compression=zipfile.ZIP_DEFLATED, compresslevel=9)
         return write_card(tmp, card, hashes)
+
+
+def _load_sklearn(path: Path) -> Any:
+    if (path / "model.skops").exists():
+        import skops.io as sio
+
+        untrusted = sorted(set(sio.get_untrusted_types(file=path / "model.skops")) - set(SKOPS_TRUSTED))
+        if untrusted:
+            raise ModelError(f"{path}: model.skops holds types this pipeline does not trust: {', '.join(untrusted)}")
+        return sio.load(path / "model.skops", trusted=SKOPS_TRUSTED)
+    # A folder from an older version: a pickle, checked against its card's sha256 above.
+    # Unpickling runs code: load only model folders you trust (docs/safety.md).
+    return joblib.load(path / "model.joblib")
 
 
 def model_files(folder: Path) -> dict[str, str]:
@@ -145,7 +176,7 @@ def load_model(path: Path) -> LoadedModel:
     verify_files(path, card)
     try:
         if backend == "sklearn":
-            estimator = joblib.load(path / "model.joblib")
+            estimator = _load_sklearn(path)
         else:
             from pipeline.hf import load_transformer
 

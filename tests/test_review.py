@@ -267,6 +267,14 @@ def test_review_adjudication_records_the_final_label(tmp_path, cfg):
     resolved, conflicts = resolve(read_events(gold), "reply_stance")
     assert resolved["x"].label == "support" and resolved["x"].how == "adjudicated" and not conflicts
     assert import_adjudication(sheet, "Frida", gold, cfg)[0] is None
+    # Changing one's mind and back: each change is recorded, the latest counts.
+    other = tmp_path / "adj2.csv"
+    other.write_text(sheet.read_text(encoding="utf-8").replace(",support,", ",deny,"), encoding="utf-8")
+    assert import_adjudication(other, "Frida", gold, cfg)[0] is not None
+    assert resolve(read_events(gold), "reply_stance")[0]["x"].label == "deny"
+    again, _ = import_adjudication(sheet, "Frida", gold, cfg)
+    assert again is not None and again != batch
+    assert resolve(read_events(gold), "reply_stance")[0]["x"].label == "support"
 
 
 def test_review_status_reports_counts_and_agreement(tmp_path, capsys):

@@ -254,13 +254,13 @@ def test_safety_a_changed_or_broken_model_file_is_refused(tmp_path, capsys):
 
     folder = tmp_path / "reply_stance"
     shutil.copytree(MODELS_DIR / "reply_stance", folder)
-    with open(folder / "model.joblib", "ab") as fh:
+    with open(folder / "model.skops", "ab") as fh:
         fh.write(b"\x00")  # what a tampered or truncated download looks like
     with pytest.raises(ModelError, match="sha256 mismatch"):
         load_model(folder)
     card = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
-    (folder / "model.joblib").write_bytes(b"not a model")
-    card["files"]["model.joblib"] = __import__("hashlib").sha256(b"not a model").hexdigest()
+    (folder / "model.skops").write_bytes(b"not a model")
+    card["files"]["model.skops"] = __import__("hashlib").sha256(b"not a model").hexdigest()
     (folder / "metrics.json").write_text(json.dumps(card), encoding="utf-8")
     with pytest.raises(ModelError, match="cannot be read"):
         load_model(folder)
@@ -344,3 +344,24 @@ def test_safety_fuzz_random_threads_survive_every_stage(tmp_path):
     assert len(posts) == n_posts
     for f in (paths["graphs"] / "threads").glob("*.graphml"):
         nx.read_graphml(f)
+
+
+def test_safety_a_model_file_naming_untrusted_code_is_refused(tmp_path):
+    import hashlib
+    import shutil
+
+    import skops.io as sio
+    from sklearn.preprocessing import FunctionTransformer
+
+    from pipeline.config import MODELS_DIR
+    from pipeline.models import load_model
+
+    folder = tmp_path / "evil"
+    shutil.copytree(MODELS_DIR / "role", folder)
+    sio.dump(FunctionTransformer(func=os.system), folder / "model.skops")
+    card = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    # Even with a card that matches the file, the type list decides what may load.
+    card["files"]["model.skops"] = hashlib.sha256((folder / "model.skops").read_bytes()).hexdigest()
+    (folder / "metrics.json").write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelError, match="does not trust"):
+        load_model(folder)

@@ -105,7 +105,7 @@ def test_training_writes_a_card_with_data_hashes_counts_and_baselines(tmp_path, 
     assert "Grouping: by post" in readme and "baseline_majority" in readme and "sha256" in readme
     hashes = json.loads((tmp_path / "ts" / "training_hashes.json").read_text())
     assert len(hashes) == 20 and all(len(h) == 16 for h in hashes)  # hashes only: no text, no ids
-    assert set(card["files"]) == {"model.joblib"} and len(card["files"]["model.joblib"]) == 64
+    assert set(card["files"]) == {"model.skops"} and len(card["files"]["model.skops"]) == 64
 
 
 def test_training_committed_models_are_reproducible_from_their_data(tmp_path, cfg, corpus_dir):
