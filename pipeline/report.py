@@ -70,9 +70,13 @@ def _post_role(post: Post, roles: dict[str, str]) -> str:
 
 def thread_table(corpus: Corpus, units: list[Unit]) -> list[dict]:
     rows = []
+    by_thread = corpus.posts_by_thread()
+    units_of: dict[str, list[Unit]] = defaultdict(list)
+    for u in units:
+        units_of[u.thread_id].append(u)
     for t in corpus.threads:
-        posts = corpus.thread_posts(t.id)
-        tunits = [u for u in units if u.thread_id == t.id]
+        posts = by_thread.get(t.id, [])
+        tunits = units_of[t.id]
         authors = {pid for p in posts for pid in author_ids(p)}
         rows.append(
             {
@@ -344,9 +348,11 @@ def _tree_layout(posts: list[Post]) -> dict[str, tuple[float, float]]:
     return pos
 
 
-def fig_reply_tree(corpus: Corpus, pred: Predictions, thread_id: str, path: Path) -> None:
+def fig_reply_tree(
+    corpus: Corpus, pred: Predictions, thread_id: str, path: Path, posts: list[Post] | None = None
+) -> None:
     plt = _plt()
-    posts = corpus.thread_posts(thread_id)
+    posts = posts if posts is not None else corpus.thread_posts(thread_id)
     labels = {p.post_id: p for p in pred.posts}
     roles = _roles(pred)
     pos = _tree_layout(posts)
@@ -484,10 +490,11 @@ def write_report(
         figures["stance_by_role"] = "figures/stance_by_role.png"
         fig_reply_depth(data, figs / "reply_stance_by_depth.png")
         figures["reply_depth"] = "figures/reply_stance_by_depth.png"
+        by_thread = corpus.posts_by_thread()
         for tid in threads_with_comments:
             # Thread ids come from input: the file name is a slug plus a hash, never the id.
             fig_name = f"reply_tree_{safe_filename(tid)}.png"
-            fig_reply_tree(corpus, pred, tid, figs / fig_name)
+            fig_reply_tree(corpus, pred, tid, figs / fig_name, by_thread[tid])
             figures[f"tree:{tid}"] = f"figures/{fig_name}"
         fig_participants(corpus, units, pred, figs / "participants.png")
         figures["participants"] = "figures/participants.png"

@@ -208,23 +208,24 @@ def batch_id_for(task: str, strategy: str, items: list[Candidate], date: str) ->
     return f"{task}-{strategy}-{date}-{digest}"
 
 
-def item_text(task: str, item_id: str, corpus: Corpus) -> str | None:
-    """The text a label of a post or participant is given for (hashed at export, checked at
-    import): the post's headline and body, or the participant's name. None if it is gone."""
+def item_texts(task: str, corpus: Corpus) -> dict[str, str]:
+    """The text a label of each post or participant is given for (hashed at export, checked
+    at import): a post's headline and body, or a participant's name. Built once per call
+    site: looking items up one by one in the corpus would grow with items x corpus."""
     if task == "role":
-        return next((p.name for p in corpus.participants if p.id == item_id), None)
-    post = corpus.posts_by_id().get(item_id)
-    return post.full_text if post is not None else None
+        return {p.id: p.name for p in corpus.participants}
+    return {p.id: p.full_text for p in corpus.posts}
 
 
 def review_items(batch_id: str, chosen: list[Candidate], cfg: Config, corpus: Corpus) -> list[ReviewItem]:
     items = []
+    texts = {task: item_texts(task, corpus) for task in {c.task for c in chosen if c.unit is None}}
     for pos, c in enumerate(chosen, start=1):
         p = c.prediction
         extra = {}
         if c.unit is not None:
             extra = {"post_id": c.unit.post_id, "field": c.unit.field, "start": c.unit.start, "end": c.unit.end}
-        hashed = c.text if c.unit is not None else item_text(c.task, c.item_id, corpus)
+        hashed = c.text if c.unit is not None else texts[c.task][c.item_id]
         items.append(
             ReviewItem(
                 batch_id=batch_id,
@@ -592,6 +593,7 @@ def validate(filled: list[Filled], items: list[ReviewItem], corpus: Corpus, cfg:
     problems: list[Problem] = []
     known = {it.item_id: it for it in items}
     posts = corpus.posts_by_id()
+    texts = item_texts(task, corpus) if task != "unit_type" else {}
     labels = set(cfg.labels_for(task))
     seen: dict[str, str] = {}
     for f in filled:
@@ -635,7 +637,7 @@ def validate(filled: list[Filled], items: list[ReviewItem], corpus: Corpus, cfg:
             if f.item_id not in known:
                 problems.append(Problem(f.where, f"unknown item id {f.item_id!r} (not in this batch)"))
                 continue
-            current = item_text(task, f.item_id, corpus)
+            current = texts.get(f.item_id)
             if current is None:
                 problems.append(Problem(f.where, f"item {f.item_id!r} is no longer in the corpus"))
             elif text_hash(current) != known[f.item_id].text_sha256 or (
@@ -677,6 +679,7 @@ def import_labels(
         rows = len({p.where for p in problems})
         raise InputError(path, 0, f"{rows} bad row(s); nothing was imported", problems)
     posts = corpus.posts_by_id()
+    texts = item_texts(task, corpus) if task != "unit_type" else {}
     events: list[Annotation] = []
     for f in filled:
         extra: dict = {}
@@ -685,7 +688,7 @@ def import_labels(
             text = field_text(posts[post_id], fld)[start:end]
             extra = {"post_id": post_id, "field": fld, "start": start, "end": end}
         else:
-            text = item_text(task, f.item_id, corpus)
+            text = texts[f.item_id]
         events.append((f.item_id, f.label, f.comment, {"text_sha256": text_hash(text), **extra}))
     with locked(gold_dir):
         # Under the lock: a concurrent import has either finished (and is seen here) or
