@@ -38,7 +38,7 @@ INGEST_SRC := pipeline/ingest.py pipeline/pages.py pipeline/replies.py pipeline/
 MODEL_SRC := pipeline/models.py pipeline/examples.py pipeline/estimators.py pipeline/labeling.py pipeline/cues.py \
 	pipeline/cues.toml
 SEGMENT_SRC := pipeline/segment.py pipeline/sentences.py pipeline/abbreviations.toml $(MODEL_SRC)
-CLASSIFY_SRC := pipeline/classify.py $(MODEL_SRC)
+CLASSIFY_SRC := pipeline/classify.py pipeline/keypoints.py pipeline/embed.py $(MODEL_SRC)
 GRAPH_SRC := pipeline/graph.py pipeline/export.py pipeline/classify.py
 
 UNIT_MODEL := models/unit_type
@@ -101,7 +101,7 @@ $(SEGMENTS): $(CORPUS) $(SEGMENT_SRC) $(COMMON) $(call model_files,$(UNIT_MODEL)
 	$(PIPE) segment --corpus data/interim/corpus --model $(UNIT_MODEL) --out data/interim/segments
 
 classify: $(PREDICTIONS) ## Stage 3: stances, roles, unit relations -> data/processed/predictions/
-$(PREDICTIONS): $(CORPUS) $(SEGMENTS) $(CLASSIFY_SRC) $(COMMON) $(call model_files,$(TARGET_MODEL)) \
+$(PREDICTIONS): $(CORPUS) $(SEGMENTS) $(CLASSIFY_SRC) $(COMMON) $(E5) $(call model_files,$(TARGET_MODEL)) \
 		$(REPLY_DEP) $(call model_files,$(ROLE_MODEL)) $(MODEL_CHOICE)
 	$(PIPE) classify --corpus data/interim/corpus --segments data/interim/segments \
 		--target-model $(TARGET_MODEL) --reply-model $(REPLY_MODEL) --role-model $(ROLE_MODEL) \

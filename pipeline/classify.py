@@ -8,6 +8,7 @@ Output: data/processed/predictions/ with
         units.jsonl         `UnitLabels`: target stance of every claim and premise
         participants.jsonl  `ParticipantLabels`: respondent role with the deciding cue
         relations.jsonl     `Relation`: support/attack edges between units
+        key_points.jsonl    `KeyPoint`: claims that say the same thing, grouped per thread
         provenance.json     which model or rule produced how many labels, with model scores
 
 The thread's root states the target by definition (target_source says where the target
@@ -20,8 +21,10 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipeline.artifacts import atomic_dir, display_path, read_json, read_jsonl, write_json, write_jsonl
 from pipeline.config import Config
@@ -31,11 +34,13 @@ from pipeline.ingest import Corpus
 from pipeline.labeling import combine
 from pipeline.lineage import write_manifest
 from pipeline.models import LoadedModel
-from pipeline.schema import ParticipantLabels, Post, PostLabels, Prediction, Relation, Unit, UnitLabels
+from pipeline.schema import KeyPoint, ParticipantLabels, Post, PostLabels, Prediction, Relation, Unit, UnitLabels
 
 log = logging.getLogger(__name__)
 
 OPPOSITE = {"favor": "against", "against": "favor"}
+# texts -> unit-length vectors, one row per text (pipeline.embed.Embedder.encode)
+Embed = Callable[[list[str]], Any]
 
 
 @dataclass
@@ -52,6 +57,7 @@ class Predictions:
     participants: list[ParticipantLabels]
     relations: list[Relation]
     provenance: dict
+    key_points: list[KeyPoint] = field(default_factory=list)
 
 
 def _predict(model: LoadedModel | None, examples: list[Example]) -> list:
@@ -305,8 +311,17 @@ def _card_summary(model: LoadedModel | None) -> dict | None:
 
 
 def classify(
-    corpus: Corpus, units: list[Unit], models: Models, cfg: Config, unit_model: LoadedModel | None = None
+    corpus: Corpus,
+    units: list[Unit],
+    models: Models,
+    cfg: Config,
+    unit_model: LoadedModel | None = None,
+    embed: Embed | None = None,
+    encoder: str | None = None,
 ) -> Predictions:
+    """Every label of the corpus; with `embed` (texts -> unit vectors) also the key points."""
+    from pipeline.keypoints import key_points
+
     seen = InSample()
     post_labels = classify_posts(corpus, models, cfg, seen)
     part_labels = classify_participants(corpus, models, cfg, seen)
@@ -336,7 +351,15 @@ def classify(
         "relations_by_origin": dict(sorted(Counter(r.origin for r in rels).items())),
         "in_sample": dict(sorted(seen.counts.items())),
     }
-    return Predictions(post_labels, unit_labels, part_labels, rels, provenance)
+    points = key_points(corpus, units, post_labels, embed, cfg.key_points.max_distance)
+    provenance["key_points"] = {
+        "encoder": encoder if embed else None,
+        "max_distance": cfg.key_points.max_distance if embed else None,
+        "key_points": len(points),
+        "claims": sum(len(k.unit_ids) for k in points),
+        "note": None if embed else "no encoder: every claim is a key point of its own (not grouped)",
+    }
+    return Predictions(post_labels, unit_labels, part_labels, rels, provenance, points)
 
 
 def write_predictions(pred: Predictions, out_dir: Path, made_from: dict | None = None) -> None:
@@ -346,6 +369,7 @@ def write_predictions(pred: Predictions, out_dir: Path, made_from: dict | None =
         write_jsonl(tmp / "units.jsonl", pred.units)
         write_jsonl(tmp / "participants.jsonl", pred.participants)
         write_jsonl(tmp / "relations.jsonl", pred.relations)
+        write_jsonl(tmp / "key_points.jsonl", pred.key_points)
         write_json(tmp / "provenance.json", pred.provenance)
 
 
@@ -353,12 +377,14 @@ def read_predictions(out_dir: Path) -> Predictions:
     """The files `write_predictions` wrote, back as `Predictions`."""
     out_dir = Path(out_dir)
     provenance = out_dir / "provenance.json"
+    key_points = out_dir / "key_points.jsonl"
     return Predictions(
         posts=read_jsonl(out_dir / "posts.jsonl", PostLabels),
         units=read_jsonl(out_dir / "units.jsonl", UnitLabels),
         participants=read_jsonl(out_dir / "participants.jsonl", ParticipantLabels),
         relations=read_jsonl(out_dir / "relations.jsonl", Relation),
         provenance=read_json(provenance) if provenance.exists() else {},
+        key_points=read_jsonl(key_points, KeyPoint) if key_points.exists() else [],
     )
 
 

@@ -109,7 +109,8 @@ def cmd_classify(args, cfg) -> None:
         role=None if args.no_model else _optional_model(args.role_model, "role"),
     )
     unit_model = None if args.no_model else _optional_model(args.unit_model, "unit_type")
-    pred = classify(corpus, units, models, cfg, unit_model)
+    embed, encoder = _key_point_encoder(args, cfg)
+    pred = classify(corpus, units, models, cfg, unit_model, embed, encoder)
     write_predictions(pred, args.out, made_from)
     log.info(
         "classify: %d posts, %d units, %d participants, %d relations -> %s; decided by %s",
@@ -120,6 +121,22 @@ def cmd_classify(args, cfg) -> None:
         args.out,
         pred.provenance["decided_by"],
     )
+
+
+def _key_point_encoder(args, cfg):
+    """(embed function, encoder path as shown) for key points, or (None, None) without one."""
+    from pipeline.artifacts import display_path
+    from pipeline.config import PROJ_ROOT
+
+    if args.no_encoder:
+        return None, None
+    folder = Path(args.encoder) if args.encoder else PROJ_ROOT / cfg.key_points.encoder
+    if not (folder / "config.json").exists():
+        log.warning("no encoder at %s (run `make setup`): claims are not grouped into key points", folder)
+        return None, None
+    from pipeline.embed import Embedder
+
+    return Embedder(folder).encode, display_path(folder)
 
 
 def cmd_graph(args, cfg) -> None:
@@ -189,6 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--role-model", type=Path, default=MODELS_DIR / "role")
     s.add_argument("--unit-model", type=Path, default=MODELS_DIR / "unit_type", help="only for provenance")
     s.add_argument("--no-model", action="store_true", help="cue rules only")
+    s.add_argument("--encoder", type=Path, help="encoder folder for key points (default: [key_points] in config)")
+    s.add_argument("--no-encoder", action="store_true", help="no embeddings: every claim is its own key point")
     s.add_argument("--out", type=Path, default=PREDICTIONS)
     s.set_defaults(func=cmd_classify)
 

@@ -71,6 +71,11 @@ class TrainConfig(_Frozen):
     sklearn: dict[str, dict[str, float | int | bool | str]]
 
 
+class KeyPointsConfig(_Frozen):
+    max_distance: float
+    encoder: str
+
+
 class GraphConfig(_Frozen):
     colors: dict[str, tuple[int, int, int]]
 
@@ -81,6 +86,7 @@ class Config(_Frozen):
     labels: dict[str, tuple[str, ...]]
     replies: ReplyConfig
     classify: ClassifyConfig
+    key_points: KeyPointsConfig
     graph: GraphConfig
     train: TrainConfig
 

@@ -97,6 +97,8 @@ def unit_examples(units: list[UnitSpan], posts: dict[str, Post]) -> list[Example
         feats = _counts(text)
         feats["is_title"] = float(u.field == "title")
         feats["rel_position"] = u.start / max(len(full), 1)
+        # A comment of one sentence is that sentence: its share of the field says so.
+        feats["field_share"] = len(text) / max(len(full.strip()), 1)
         feats["in_document"] = float(post.kind == "document")
         feats["in_signature"] = float(
             u.field == "text" and post.signature is not None and post.signature.start <= u.start < post.signature.end

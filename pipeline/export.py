@@ -32,6 +32,7 @@ from pipeline.lineage import write_manifest
 
 FLOAT_KEYS = {
     "confidence",
+    "cohesion",
     "lang_confidence",
     "parent_confidence",
     "weight",
@@ -52,6 +53,8 @@ INT_KEYS = {
     "n_deny",
     "n_query",
     "n_comment",
+    "n_comments",
+    "n_participants",
 }
 
 

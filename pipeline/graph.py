@@ -7,11 +7,13 @@ Reply/argument graph (MultiDiGraph), node `kind`:
   document, comment   posts, with author, created, text, lang and their stance labels
   unit                argumentative units, with unit_type, start/end offsets, target stance
   participant         authors, with their respondent role
+  key_point           claims that say the same thing (pipeline.keypoints), with their side
 and edge `kind`:
   reply               comment -> the post it answers (reply_stance, confidence, evidence)
   contains            post -> unit
   authored            participant -> post
   support / attack    unit -> unit
+  states              claim unit -> the key point it belongs to
 Participant graph (DiGraph): an edge A -> B when A replied to B, weighted by the number
 of replies, with counts per reply stance.
 """
@@ -148,6 +150,25 @@ def build_graph(inputs: GraphInputs) -> nx.MultiDiGraph:
             )
     for unit in sorted(units, key=lambda u: u.id):
         g.add_edge(unit.post_id, unit.id, key=f"contains:{unit.id}", kind="contains", label="contains", confidence=1.0)
+    for kp in sorted(pred.key_points, key=lambda k: k.id):
+        g.add_node(
+            kp.id,
+            kind="key_point",
+            label=_short(kp.text, 50),
+            text=kp.text,
+            thread_id=kp.thread_id,
+            n_comments=kp.n_comments,
+            n_participants=kp.n_participants,
+            side=kp.side,
+            favor=kp.stance.get("favor", 0),
+            against=kp.stance.get("against", 0),
+            neutral=kp.stance.get("neutral", 0),
+            cohesion=kp.cohesion,
+            # GEXF colours nodes by target stance: a key point takes its side's colour.
+            target_stance=kp.side if kp.side != "contested" else "mixed",
+        )
+        for uid in kp.unit_ids:
+            g.add_edge(uid, kp.id, key=f"states:{uid}->{kp.id}", kind="states", label="states", confidence=1.0)
     for rel in sorted(pred.relations, key=lambda r: r.id):
         g.add_edge(
             rel.source_id,

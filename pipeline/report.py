@@ -23,7 +23,7 @@ from pipeline.classify import Predictions, main_claims
 from pipeline.graph import GraphInputs, build_participant_graph
 from pipeline.ingest import Corpus, author_ids
 from pipeline.lineage import write_manifest
-from pipeline.schema import Post, Unit
+from pipeline.schema import KeyPoint, Post, Unit
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,8 @@ class ReportData:
     provenance: list[dict]
     totals: dict[str, int]
     in_sample_note: str | None
+    key_points: dict[str, list[KeyPoint]]
+    key_point_note: str
 
 
 def _roles(pred: Predictions) -> dict[str, str]:
@@ -238,6 +240,27 @@ def in_sample_note(in_sample: dict[str, dict[str, int]]) -> str | None:
     )
 
 
+def key_points_by_side(points: list[KeyPoint], per_side: int = 8) -> dict[str, list[KeyPoint]]:
+    """The largest key points of each side (favor, against, contested), most participants first."""
+    out: dict[str, list[KeyPoint]] = {"favor": [], "against": [], "contested": []}
+    for k in sorted(points, key=lambda k: (-k.n_participants, -k.n_comments, k.id)):
+        if k.side in out and len(out[k.side]) < per_side:
+            out[k.side].append(k)
+    return out
+
+
+def key_point_note(provenance: dict) -> str:
+    kp = provenance.get("key_points") or {}
+    if not kp.get("encoder"):
+        return "No encoder was available: each quotable claim is a key point of its own (not grouped)."
+    return (
+        f"{kp['claims']} quotable claims of comments (no questions, no verdicts of under four words, no bare "
+        f"agreement), grouped per thread into {kp['key_points']} key points by meaning (encoder "
+        f"{kp['encoder']}, cosine distance under {kp['max_distance']}); each shown by its most central claim, "
+        "with how many comments and participants make it and their target stance."
+    )
+
+
 def build_report_data(name: str, corpus: Corpus, units: list[Unit], pred: Predictions) -> ReportData:
     pg = build_participant_graph(GraphInputs(corpus, units, pred))
     prov = provenance_table(pred.provenance)
@@ -260,6 +283,8 @@ def build_report_data(name: str, corpus: Corpus, units: list[Unit], pred: Predic
         prov,
         totals,
         note,
+        key_points_by_side(pred.key_points),
+        key_point_note(pred.provenance),
     )
 
 

@@ -245,6 +245,23 @@ class Relation(Record):
     evidence: str
 
 
+class KeyPoint(Record):
+    """Claims of one thread that say the same thing (near-duplicates and paraphrases),
+    grouped by encoder similarity, with who makes them and from which side."""
+
+    id: str
+    thread_id: str
+    text: str = Field(description="the representative claim: the member closest to all others")
+    unit_ids: tuple[str, ...]
+    comment_ids: tuple[str, ...]
+    participant_ids: tuple[str, ...]
+    n_comments: int = Field(ge=1)
+    n_participants: int = Field(ge=0)
+    stance: dict[str, int] = Field(description="comments by target stance (favor, against, neutral)")
+    side: Literal["favor", "against", "contested", "neutral"]
+    cohesion: float = Field(ge=-1.0, le=1.0, description="mean pairwise cosine similarity of the members")
+
+
 # --- annotations -----------------------------------------------------------------------
 
 AnnotationTask = Literal["unit_type", "target_stance", "reply_stance", "role", "parent"]

@@ -50,9 +50,9 @@ def test_graph_graphml_is_gephi_clean(pipeline_run):
 def test_graph_contains_every_kind_of_node_and_edge(pipeline_run):
     g = nx.read_graphml(pipeline_run["graphs"] / "corpus.graphml", force_multigraph=True)
     kinds = {d["kind"] for _, d in g.nodes(data=True)}
-    assert kinds == {"document", "comment", "unit", "participant"}
+    assert kinds == {"document", "comment", "unit", "participant", "key_point"}
     edge_kinds = {d["kind"] for *_, d in g.edges(data=True)}
-    assert {"reply", "contains", "authored", "support"} <= edge_kinds
+    assert {"reply", "contains", "authored", "support", "states"} <= edge_kinds
     reply = g.edges[f"{THREAD_ID}/c10", f"{THREAD_ID}/c08", f"reply:{THREAD_ID}/c10->{THREAD_ID}/c08"]
     assert reply["evidence_rule"] == "address" and "Kære Majbrit Berlau" in reply["evidence"]
     unit = next(d for n, d in g.nodes(data=True) if d["kind"] == "unit" and n.startswith(f"{THREAD_ID}/c13#u.title"))

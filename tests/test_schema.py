@@ -25,6 +25,7 @@ RECORDS = [
     "UnitLabels",
     "ParticipantLabels",
     "Relation",
+    "KeyPoint",
     "Annotation",
 ]
 
