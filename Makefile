@@ -56,6 +56,10 @@ REPLY_DEP := $(call model_files,$(REPLY_MODEL))
 # Train reply/target stance on DAST too when it is beside the project.
 STANCE_DATA := data/annotations $(wildcard $(DAST))
 
+# BACKEND=sklearn: scikit-learn models only, no encoder anywhere (for very large corpora;
+# key points are then not grouped by meaning). The default also uses the e5 encoder.
+BACKEND ?= default
+
 # Inputs and models can be chosen on the command line (make run THREADS=x.csv
 # REPLY_MODEL=models/x). This stamp changes only when the choice does, so switching to
 # other inputs or to an older model folder still reruns what depends on them.
@@ -65,7 +69,7 @@ stamp = @mkdir -p $(@D); echo "$(1)" | cmp -s - $@ || echo "$(1)" > $@
 $(INPUT_CHOICE): FORCE
 	$(call stamp,$(INGEST_ARGS))
 $(MODEL_CHOICE): FORCE
-	$(call stamp,$(UNIT_MODEL) $(TARGET_MODEL) $(REPLY_MODEL) $(ROLE_MODEL))
+	$(call stamp,$(UNIT_MODEL) $(TARGET_MODEL) $(REPLY_MODEL) $(ROLE_MODEL) $(BACKEND))
 FORCE:
 
 .PHONY: FORCE help setup run test test-all lint clean clean-data train evaluate bench bench-dast bench-encoder review review-status report
@@ -105,7 +109,7 @@ $(PREDICTIONS): $(CORPUS) $(SEGMENTS) $(CLASSIFY_SRC) $(COMMON) $(E5) $(call mod
 		$(REPLY_DEP) $(call model_files,$(ROLE_MODEL)) $(MODEL_CHOICE)
 	$(PIPE) classify --corpus data/interim/corpus --segments data/interim/segments \
 		--target-model $(TARGET_MODEL) --reply-model $(REPLY_MODEL) --role-model $(ROLE_MODEL) \
-		--unit-model $(UNIT_MODEL) --out data/processed/predictions
+		--unit-model $(UNIT_MODEL) --out data/processed/predictions $(if $(filter sklearn,$(BACKEND)),--no-encoder)
 
 graph: $(GRAPHS) ## Stage 4: GraphML, GEXF and CSV -> data/processed/graphs/
 $(GRAPHS): $(CORPUS) $(SEGMENTS) $(PREDICTIONS) $(GRAPH_SRC) $(COMMON)

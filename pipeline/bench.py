@@ -171,8 +171,15 @@ def dast_markdown(result: dict) -> str:
         "**Main protocol: leave-one-topic-out** (every fold holds out all threads of one topic, so no topic is in "
         "both train and test). The random 80/20 split (stratified, seed 0) is reported only to compare with the "
         "published figures, which used a random split: majority macro-F1 0.22, linear SVM macro-F1 0.42 / "
-        "accuracy 0.76 on sdqc_submission. Model settings were the project defaults; five variants (C, n-gram ranges, "
-        "min_df, with/without the parent) were tried on these folds and all lay within ±0.01 macro-F1.",
+        "accuracy 0.76 on sdqc_submission. Model settings are the project defaults (hashed word and character "
+        "n-grams, the 20,000 chi-squared-best columns, thread features). Variants tried on the leave-one-topic-out "
+        "folds of `make train` (DAST + the seed gold, reply stance): C 0.3, 20k vs 10k/40k/all columns, character "
+        "3-6-grams, word unigrams, without the parent all lay within 0.012 below the default; C 3 fell to 0.470 and "
+        "dropping the thread features to 0.355. Frozen multilingual-e5-small embeddings (comment, parent, their "
+        "product and cosine) scored 0.455 alone, and 0.514 joined to the default's features plus six reply-context "
+        "features (parent's opener and cue, siblings, length ratio, answering one's own replier), which without them "
+        "scored 0.505; the default alone scores 0.512. No gain worth an encoder in the default: neither is used. "
+        "(These variant runs are exploratory and not rerun by the target.)",
         "",
     ]
     for task, r in result["tasks"].items():

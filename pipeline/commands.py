@@ -332,7 +332,8 @@ def _data_args(s) -> None:
 
 
 def _add_review(sub) -> None:
-    from pipeline.review import REVIEW_TASKS, STRATEGIES
+    from pipeline.config import REVIEW_STRATEGIES as STRATEGIES
+    from pipeline.config import REVIEW_TASKS
 
     r = sub.add_parser("review", help="review batches: export, import, agreement, adjudicate, status")
     rsub = r.add_subparsers(dest="review_command", required=True, metavar="ACTION")

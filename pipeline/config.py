@@ -24,6 +24,10 @@ DAST_DEFAULT = PROJ_ROOT.parent / "shared" / "data" / "dast" / "dast_train.jsonl
 E5_DIR = MODELS_DIR / "local" / "multilingual-e5-small"
 
 TASKS = ("unit_type", "target_stance", "reply_stance", "role")
+# Here rather than in review.py: the command-line parser needs them, and must not import
+# the review stage (and with it spaCy) just to print --help.
+REVIEW_TASKS = TASKS
+REVIEW_STRATEGIES = ("margin", "least-confident", "random")
 
 
 class _Frozen(BaseModel):

@@ -35,7 +35,8 @@ from pipeline.artifacts import (
     write_jsonl,
     write_text,
 )
-from pipeline.config import Config
+from pipeline.config import REVIEW_STRATEGIES as STRATEGIES
+from pipeline.config import REVIEW_TASKS, Config
 from pipeline.errors import InputError, Problem
 from pipeline.examples import field_text, role_text
 from pipeline.gold import (
@@ -55,8 +56,6 @@ from pipeline.ingest import Corpus
 from pipeline.schema import Annotation, ParticipantLabels, PostLabels, Prediction, ReviewItem, Unit
 from pipeline.segment import parse_unit_id, unit_id
 
-REVIEW_TASKS = ("unit_type", "target_stance", "reply_stance", "role")
-STRATEGIES = ("margin", "least-confident", "random")
 CONTEXT_CHARS = 1500
 COLUMNS = [
     "batch_id",

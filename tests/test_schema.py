@@ -63,3 +63,16 @@ def test_schema_a_rule_cannot_decide_a_label_the_config_does_not_list(tmp_path):
         "role", None, None, RuleHit("citizen", "role:first_person:citizen", "som borger"), cfg, default_label="unknown"
     )
     assert pred.label == "unknown" and pred.source == "default"
+
+
+def test_schema_cli_help_imports_no_stage_and_no_model_library():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pipeline.cli import build_parser; build_parser(); "
+        "heavy = {'torch', 'transformers', 'spacy', 'sklearn', 'pipeline.review', 'pipeline.ingest'}; "
+        "print(sorted(m for m in sys.modules if m in heavy or m.split('.')[0] in heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PROJ_ROOT)
+    assert out.stdout.strip() == "[]"  # `python -m pipeline --help` answers at once
