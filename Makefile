@@ -21,9 +21,12 @@ SEEDS := seeds/manifest.toml $(wildcard seeds/*.txt)
 # Your own thread files instead of the seeds: make run THREADS="a.csv b.jsonl"
 THREADS ?=
 INGEST_INPUTS := $(if $(THREADS),$(THREADS),$(SEEDS))
-# ENCODING=cp1252 for CSV files saved by a Danish or Swedish Excel (default: UTF-8).
+# ENCODING=cp1252 for CSV files saved by a Danish or Swedish Excel (default: UTF-8);
+# INGEST_OPTS for anything else ingest takes, e.g. "--subreddit Denmark --since 2023-01-01".
 ENCODING ?=
-INGEST_ARGS := $(if $(THREADS),--threads $(THREADS) $(if $(ENCODING),--encoding $(ENCODING)),--manifest seeds/manifest.toml)
+INGEST_OPTS ?=
+INGEST_ARGS := $(if $(THREADS),--threads $(THREADS) $(if $(ENCODING),--encoding $(ENCODING)) $(INGEST_OPTS),\
+	--manifest seeds/manifest.toml)
 REPORT_NAME ?= $(if $(THREADS),threads,seeds)
 COMMON := pipeline/schema.py pipeline/artifacts.py pipeline/config.py pipeline/config.toml pipeline/errors.py $(SETUP)
 
@@ -34,7 +37,7 @@ GRAPHS := data/processed/graphs/corpus.graphml
 REPORT := data/reports/$(REPORT_NAME).html
 
 INGEST_SRC := pipeline/ingest.py pipeline/pages.py pipeline/replies.py pipeline/dates.py pipeline/langid.py \
-	pipeline/manifest.py pipeline/threads.py pipeline/furniture.toml
+	pipeline/manifest.py pipeline/threads.py pipeline/reddit.py pipeline/furniture.toml
 MODEL_SRC := pipeline/models.py pipeline/examples.py pipeline/estimators.py pipeline/labeling.py pipeline/cues.py \
 	pipeline/cues.toml
 SEGMENT_SRC := pipeline/segment.py pipeline/sentences.py pipeline/abbreviations.toml $(MODEL_SRC)

@@ -65,8 +65,13 @@ def cmd_ingest(args, cfg) -> None:
     if args.manifest:
         corpora.append(ingest_seeds(args.manifest, cfg))
     if args.threads:
+        reddit = {
+            "subreddits": set(args.subreddit) if args.subreddit else None,
+            "since": _day(args.since, "--since"),
+            "until": _day(args.until, "--until"),
+        }
         corpora.append(
-            ingest_thread_files(args.threads, cfg, args.repair_missing_parents, args.encoding, args.delimiter)
+            ingest_thread_files(args.threads, cfg, args.repair_missing_parents, args.encoding, args.delimiter, reddit)
         )
     if not corpora:
         raise PipelineError("nothing to ingest: give --manifest and/or --threads")
@@ -84,6 +89,19 @@ def cmd_ingest(args, cfg) -> None:
         args.out,
         kinds or "none",
     )
+
+
+def _day(value: str | None, option: str):
+    """An ISO date (or date-time) from the command line as an aware UTC date-time."""
+    from datetime import UTC, datetime
+
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise PipelineError(f"{option} {value!r} is not an ISO 8601 date (e.g. 2019-03-01)") from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def cmd_segment(args, cfg) -> None:
@@ -178,7 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("ingest", help="raw pages and thread files -> clean corpus")
     s.add_argument("--manifest", type=Path, help=f"seed manifest (e.g. {SEEDS_DIR.name}/manifest.toml)")
-    s.add_argument("--threads", type=Path, nargs="+", help="generic thread files (.jsonl/.csv)")
+    s.add_argument(
+        "--threads", type=Path, nargs="+", help="thread files (.jsonl/.csv) and Reddit dumps (.zst or NDJSON)"
+    )
     s.add_argument(
         "--repair-missing-parents",
         action="store_true",
@@ -188,6 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--encoding", help="encoding of CSV/JSONL thread files (default: UTF-8, with or without BOM); e.g. cp1252"
     )
     s.add_argument("--delimiter", choices=(",", ";", "\t"), help="CSV delimiter (default: detected among , ; and tab)")
+    s.add_argument("--subreddit", nargs="+", help="Reddit dumps: keep only these subreddits")
+    s.add_argument("--since", help="Reddit dumps: keep posts created on or after this date (UTC)")
+    s.add_argument("--until", help="Reddit dumps: keep posts created before this date (UTC)")
     s.add_argument("--out", type=Path, default=CORPUS)
     s.set_defaults(func=cmd_ingest)
 

@@ -231,9 +231,10 @@ def ingest_thread_files(
     repair_missing_parents: bool = False,
     encoding: str | None = None,
     delimiter: str | None = None,
+    reddit: dict | None = None,
 ) -> Corpus:
-    """Generic JSONL/CSV thread files to a corpus; given parents are kept as they are."""
-    rows, notes = read_thread_files(paths, cfg, repair_missing_parents, encoding, delimiter)
+    """Generic JSONL/CSV thread files and Reddit dumps to a corpus; given parents are kept."""
+    rows, notes = read_thread_files(paths, cfg, repair_missing_parents, encoding, delimiter, reddit)
     by_thread: dict[str, list] = {}
     for lr in rows:
         by_thread.setdefault(lr.row.thread_id, []).append(lr)

@@ -21,6 +21,7 @@ from pipeline.artifacts import atomic_path, dumps, read_json_lines, read_text_ut
 from pipeline.config import Config
 from pipeline.dates import normalize_iso
 from pipeline.errors import InputError
+from pipeline.reddit import is_reddit_dump, read_reddit
 from pipeline.schema import Note, ThreadRow
 
 FIELDS = tuple(ThreadRow.model_fields)
@@ -45,7 +46,7 @@ def _format_of(path: Path) -> str:
         return "jsonl"
     if suffix in (".csv", ".tsv"):
         return "csv"
-    raise InputError(path, 0, f"unknown thread file type {suffix!r}: use .jsonl or .csv")
+    raise InputError(path, 0, f"unknown thread file type {suffix!r}: use .jsonl, .csv or a Reddit dump (.zst)")
 
 
 DELIMITERS = ",;\t"
@@ -131,8 +132,13 @@ def read_thread_files(
     repair_missing_parents: bool = False,
     encoding: str | None = None,
     delimiter: str | None = None,
+    reddit: dict | None = None,
 ) -> tuple[list[LocatedRow], list[Note]]:
-    """Read and validate generic thread files; all or nothing.
+    """Read and validate generic thread files and Reddit dumps; all or nothing.
+
+    Reddit dumps (`.zst`, or JSON lines with Reddit's fields) are converted by
+    `pipeline.reddit` (filters in `reddit`: subreddits, since, until) and then validated
+    like any thread file.
 
     With `repair_missing_parents`, a reply whose parent is absent from the input becomes a
     reply to its thread's root (as DAST's README prescribes) and a note says so; without
@@ -140,30 +146,39 @@ def read_thread_files(
     """
     located: list[LocatedRow] = []
     notes: list[Note] = []
+    sources: list[tuple[Path, int, dict]] = []
+    dumps = [Path(p) for p in paths if is_reddit_dump(Path(p))]
+    if dumps:
+        # Reddit dumps are read together: comments and submissions come in separate files.
+        rows, dump_notes = read_reddit(dumps, **(reddit or {}))
+        sources.extend(rows)
+        notes.extend(dump_notes)
     for path in paths:
         path = Path(path)
-        for line, raw in _raw_rows(path, encoding, delimiter):
-            data = _clean(raw)
-            try:
-                row = ThreadRow.model_validate(data)
-            except ValidationError as exc:
-                raise InputError(path, line, validation_message(exc)) from None
-            if row.created is not None:
-                iso = normalize_iso(row.created)
-                if iso is None:
-                    raise InputError(path, line, f"created: {row.created!r} is not an ISO 8601 date or date-time")
-                row = row.model_copy(update={"created": iso})
-            if row.lang is not None and (len(row.lang) not in (2, 3) or not row.lang.isalpha()):
-                raise InputError(path, line, f"lang: {row.lang!r} is not an ISO 639 code")
-            for task in GOLD_FIELDS:
-                value = getattr(row, task)
-                if value is not None and value not in cfg.labels_for(task):
-                    raise InputError(
-                        path, line, f"{task}: unknown label {value!r} (known: {', '.join(cfg.labels_for(task))})"
-                    )
-            if row.parent_id == row.id:
-                raise InputError(path, line, f"post {row.id!r} replies to itself")
-            located.append(LocatedRow(row, path, line))
+        if path not in dumps:
+            sources.extend((path, line, raw) for line, raw in _raw_rows(path, encoding, delimiter))
+    for path, line, raw in sources:
+        data = _clean(raw)
+        try:
+            row = ThreadRow.model_validate(data)
+        except ValidationError as exc:
+            raise InputError(path, line, validation_message(exc)) from None
+        if row.created is not None:
+            iso = normalize_iso(row.created)
+            if iso is None:
+                raise InputError(path, line, f"created: {row.created!r} is not an ISO 8601 date or date-time")
+            row = row.model_copy(update={"created": iso})
+        if row.lang is not None and (len(row.lang) not in (2, 3) or not row.lang.isalpha()):
+            raise InputError(path, line, f"lang: {row.lang!r} is not an ISO 639 code")
+        for task in GOLD_FIELDS:
+            value = getattr(row, task)
+            if value is not None and value not in cfg.labels_for(task):
+                raise InputError(
+                    path, line, f"{task}: unknown label {value!r} (known: {', '.join(cfg.labels_for(task))})"
+                )
+        if row.parent_id == row.id:
+            raise InputError(path, line, f"post {row.id!r} replies to itself")
+        located.append(LocatedRow(row, path, line))
 
     by_id: dict[str, LocatedRow] = {}
     for lr in located:

@@ -1,0 +1,107 @@
+"""Reddit dumps as researchers get them: NDJSON of submissions and comments, plain or .zst."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+import zstandard
+from conftest import run_pipeline
+
+from pipeline.errors import InputError
+from pipeline.ingest import ingest_thread_files
+from pipeline.reddit import is_reddit_dump, read_reddit
+
+SUBMISSIONS = [
+    {"id": "abc1", "name": "t3_abc1", "subreddit": "Denmark", "author": "ole_k", "created_utc": 1700000000,
+     "title": "Kommunerne mangler socialrådgivere", "selftext": "Hvad gør vi ved det?", "num_comments": 4},
+    {"id": "zzz9", "subreddit": "sweden", "author": "anna_s", "created_utc": "1700003600",
+     "title": "Socialtjänsten behöver fler socionomer", "selftext": "[removed]"},
+]  # fmt: skip
+COMMENTS = [
+    {"id": "c1", "link_id": "t3_abc1", "parent_id": "t3_abc1", "subreddit": "Denmark", "author": "mette",
+     "created_utc": 1700000600, "body": "Jeg er enig, de har alt for travlt."},
+    {"id": "c2", "link_id": "t3_abc1", "parent_id": "t1_c1", "subreddit": "Denmark", "author": "[deleted]",
+     "created_utc": "1700001200", "body": "[deleted]"},
+    {"id": "c3", "link_id": "t3_abc1", "parent_id": "t1_gone", "subreddit": "Denmark", "author": "lars",
+     "created_utc": 1700001800.0, "body": "Nej, det er ikke rigtigt."},
+    {"id": "c4", "link_id": "t3_nosub", "parent_id": "t3_nosub", "subreddit": "Denmark", "author": "mette",
+     "created_utc": 1700002400, "body": "Et svar i en tråd uden indlæg i dumpet."},
+    {"id": "c5", "link_id": "t3_zzz9", "parent_id": "t3_zzz9", "subreddit": "sweden", "author": "per",
+     "created_utc": 1700004000, "body": "Håller med."},
+]  # fmt: skip
+
+
+@pytest.fixture()
+def dump(tmp_path):
+    subs = tmp_path / "RS_2023-11.ndjson"
+    subs.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in SUBMISSIONS), encoding="utf-8")
+    comments = tmp_path / "RC_2023-11.zst"
+    raw = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in COMMENTS).encode("utf-8")
+    comments.write_bytes(zstandard.ZstdCompressor(level=10).compress(raw))
+    return subs, comments
+
+
+def test_reddit_dump_files_are_recognised(dump, tmp_path):
+    subs, comments = dump
+    assert is_reddit_dump(subs) and is_reddit_dump(comments)
+    plain = tmp_path / "mine.jsonl"
+    plain.write_text(json.dumps({"id": "a", "thread_id": "a", "text": "x"}) + "\n", encoding="utf-8")
+    assert not is_reddit_dump(plain)
+
+
+def test_reddit_dump_maps_fields_and_repairs_what_dumps_lack(dump, cfg):
+    subs, comments = dump
+    corpus = ingest_thread_files([subs, comments], cfg)
+    posts = corpus.posts_by_id()
+    root = posts["t3_abc1"]
+    assert (root.title, root.text, root.author, root.created) == (
+        "Kommunerne mangler socialrådgivere", "Hvad gør vi ved det?", "ole_k", "2023-11-14T22:13:20",
+    )  # fmt: skip
+    assert posts["t1_c1"].parent_id == "t3_abc1" and posts["t1_c2"].parent_id == "t1_c1"
+    assert posts["t1_c2"].author is None and posts["t1_c2"].text == ""  # deleted author, deleted body
+    assert posts["t1_c3"].parent_id == "t3_abc1"  # its parent t1_gone is not in the dump
+    assert posts["t3_nosub"].kind == "document" and posts["t1_c4"].parent_id == "t3_nosub"
+    assert posts["t3_zzz9"].text == "" and posts["t3_zzz9"].created == "2023-11-14T23:13:20"  # string epoch
+    threads = {t.id: t for t in corpus.threads}
+    assert threads["t3_abc1"].topic == "Denmark" and threads["t3_abc1"].n_comments == 3
+    _, notes = read_reddit([subs, comments])
+    messages = " | ".join(n.message for n in notes)
+    assert "parent t1_gone of t1_c3 is not in the dump" in messages
+    assert "submission t3_nosub is not in the dump" in messages
+    assert "1 post(s) with body '[removed]'" in messages and "1 post(s) with body '[deleted]'" in messages
+
+
+def test_reddit_dump_filters_by_subreddit_and_date(dump):
+    subs, comments = dump
+    rows, _ = read_reddit([subs, comments], subreddits={"sweden"})
+    assert {r[2]["id"] for r in rows} == {"t3_zzz9", "t1_c5"}
+    since = datetime.fromtimestamp(1700001000, UTC)
+    until = datetime.fromtimestamp(1700003000, UTC)
+    rows, _ = read_reddit([subs, comments], subreddits={"denmark"}, since=since, until=until)
+    kept = {r[2]["id"] for r in rows}
+    # c2..c4 are in the window; their submissions are not, and get empty roots.
+    assert {"t1_c2", "t1_c3", "t1_c4"} <= kept and "t1_c1" not in kept and "t1_c5" not in kept
+
+
+def test_reddit_broken_line_names_file_and_line(tmp_path):
+    path = tmp_path / "RC.ndjson"
+    path.write_text(json.dumps(COMMENTS[0]) + "\n{not json\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_reddit([path])
+    assert info.value.line == 2 and "RC.ndjson" in str(info.value)
+    bad = tmp_path / "RS.ndjson"
+    bad.write_text(json.dumps({**SUBMISSIONS[0], "created_utc": "yesterday"}) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="epoch seconds"):
+        read_reddit([bad])
+
+
+def test_reddit_dump_runs_through_the_whole_pipeline(dump, tmp_path):
+    subs, comments = dump
+    out = tmp_path / "out"
+    out.mkdir()
+    paths = run_pipeline(out, "--threads", str(subs), str(comments), name="reddit")
+    posts = (paths["corpus"] / "posts.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(posts) == len(SUBMISSIONS) + len(COMMENTS) + 1  # plus the empty root of t3_nosub
+    assert (paths["reports"] / "reddit.html").exists()
