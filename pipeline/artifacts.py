@@ -235,21 +235,21 @@ def read_text_utf8(path: Path, encoding: str | None = None) -> str:
     return text
 
 
+def json_object(path: Path, lineno: int, line: str) -> dict[str, Any]:
+    """One JSONL line as an object, or an error naming the file and line."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(path, lineno, f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+    if not isinstance(obj, dict):
+        raise InputError(path, lineno, f"expected a JSON object, found {type(obj).__name__}")
+    return obj
+
+
 def read_json_lines(path: Path, encoding: str | None = None) -> list[tuple[int, dict[str, Any]]]:
     """Parse a JSONL file into (line number, object) pairs; blank lines are skipped."""
     text = read_text_utf8(path, encoding)
-    rows: list[tuple[int, dict[str, Any]]] = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(path, lineno, f"not valid JSON: {exc.msg} (column {exc.colno})") from None
-        if not isinstance(obj, dict):
-            raise InputError(path, lineno, f"expected a JSON object, found {type(obj).__name__}")
-        rows.append((lineno, obj))
-    return rows
+    return [(n, json_object(path, n, line)) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
 
 
 def read_jsonl(path: Path, model: type[M]) -> list[M]:

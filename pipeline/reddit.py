@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipeline.artifacts import json_object
 from pipeline.errors import InputError
 from pipeline.schema import Note
 
@@ -89,11 +90,8 @@ def read_reddit(
             for line, text in enumerate(_lines(path), start=1):
                 if not text.strip():
                     continue
-                try:
-                    rec = json.loads(text)
-                except json.JSONDecodeError as exc:
-                    raise InputError(path, line, f"not valid JSON: {exc.msg} (column {exc.colno})") from None
-                if not isinstance(rec, dict) or "id" not in rec:
+                rec = json_object(path, line, text)
+                if "id" not in rec:
                     raise InputError(path, line, "not a Reddit record (no 'id')")
                 sub = str(rec.get("subreddit") or "")
                 if wanted is not None and sub.lower() not in wanted:
