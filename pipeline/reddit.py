@@ -27,6 +27,7 @@ from pathlib import Path
 
 from pipeline.artifacts import json_object
 from pipeline.errors import InputError
+from pipeline.orphans import attach_orphans
 from pipeline.schema import Note
 
 GONE = {"[removed]", "[deleted]"}
@@ -123,41 +124,12 @@ def read_reddit(
                 rows[row["id"]] = (path, line, row)
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(path, 0, f"cannot read the dump: {exc}") from None
-    notes = _repair(rows)
+    where = {pid: f"{path}:{line}" for pid, (path, line, _) in rows.items()}
+    by_id = {pid: row for pid, (_, _, row) in rows.items()}
+    notes = attach_orphans(by_id, where, "dump")
+    located = {pid: rows[pid] if pid in rows else (Path(where[pid].rsplit(":", 1)[0]), 0, by_id[pid]) for pid in by_id}
     for what, n in sorted(gone.items()):
         notes.append(
             Note(where=str(paths[0]), kind="repaired", message=f"{n} post(s) with body {what!r} read as empty")
         )
-    return sorted(rows.values(), key=lambda r: (str(r[0]), r[1])), notes
-
-
-def _repair(rows: dict[str, tuple[Path, int, dict]]) -> list[Note]:
-    """Attach comments whose parent is missing to their submission; give a thread whose
-    submission is missing an empty root."""
-    notes: list[Note] = []
-    first_seen: dict[str, tuple[Path, int]] = {}
-    for path, line, row in rows.values():
-        first_seen.setdefault(row["thread_id"], (path, line))
-    for thread_id in sorted(set(first_seen) - set(rows)):
-        path, line = first_seen[thread_id]
-        rows[thread_id] = (path, 0, {"id": thread_id, "thread_id": thread_id, "title": "", "text": ""})
-        notes.append(
-            Note(
-                where=f"{path}:{line}",
-                kind="repaired",
-                message=f"submission {thread_id} is not in the dump: empty root",
-            )
-        )
-    for path, line, row in list(rows.values()):
-        parent = row.get("parent_id")
-        if parent and parent not in rows:
-            notes.append(
-                Note(
-                    where=f"{path}:{line}",
-                    kind="repaired",
-                    message=f"parent {parent} of {row['id']} is not in the dump; "
-                    f"attached to submission {row['thread_id']}",
-                )
-            )
-            row["parent_id"] = row["thread_id"]
-    return notes
+    return sorted(located.values(), key=lambda r: (str(r[0]), r[1], r[2]["id"])), notes

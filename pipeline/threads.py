@@ -21,6 +21,7 @@ from pipeline.artifacts import atomic_path, dumps, read_json_lines, read_text_ut
 from pipeline.config import Config
 from pipeline.dates import normalize_iso
 from pipeline.errors import InputError
+from pipeline.fourcat import is_4cat_header, rows_from_4cat
 from pipeline.reddit import is_reddit_dump, read_reddit
 from pipeline.schema import Note, ThreadRow
 
@@ -65,7 +66,7 @@ def sniff_delimiter(text: str, path: Path) -> str:
 
 def _csv_rows(
     path: Path, encoding: str | None = None, delimiter: str | None = None
-) -> list[tuple[int, dict[str, str]]]:
+) -> tuple[list[tuple[int, dict]], list[Note]]:
     text = read_text_utf8(path, encoding)
     if not text.strip():
         raise InputError(path, 0, "empty file: expected a header line and at least one row")
@@ -77,15 +78,16 @@ def _csv_rows(
     except csv.Error as exc:
         raise InputError(path, 1, f"header does not parse as CSV: {exc}") from None
     header = [h.strip() for h in header]
+    fourcat = is_4cat_header(header)
     problems = []
     if len(set(header)) != len(header):
         dup = sorted({h for h in header if header.count(h) > 1})
         problems.append(f"duplicate columns {dup}")
     unknown = [h for h in header if h not in FIELDS]
-    if unknown:
+    if unknown and not fourcat:
         problems.append(f"unknown columns {unknown} (allowed: {', '.join(FIELDS)})")
     missing = [f for f in REQUIRED if f not in header]
-    if missing:
+    if missing and not fourcat:
         problems.append(f"missing required columns {missing}")
     if problems:
         raise InputError(path, 1, "header does not parse: " + "; ".join(problems))
@@ -102,16 +104,21 @@ def _csv_rows(
             start = reader.line_num + 1
     except csv.Error as exc:
         raise InputError(path, reader.line_num, f"row does not parse as CSV: {exc}") from None
-    return rows
+    if fourcat:
+        # A 4CAT export: its own columns, mapped by pipeline.fourcat.
+        return rows_from_4cat(path, rows)
+    return rows, []
 
 
-def _raw_rows(path: Path, encoding: str | None = None, delimiter: str | None = None) -> list[tuple[int, dict]]:
+def _raw_rows(
+    path: Path, encoding: str | None = None, delimiter: str | None = None
+) -> tuple[list[tuple[int, dict]], list[Note]]:
     if _format_of(path) == "csv":
         return _csv_rows(path, encoding, delimiter)
     rows = read_json_lines(path, encoding)
     if not rows:
         raise InputError(path, 0, "empty file: expected one JSON object per line")
-    return rows
+    return rows, []
 
 
 def _clean(raw: dict) -> dict:
@@ -156,7 +163,9 @@ def read_thread_files(
     for path in paths:
         path = Path(path)
         if path not in dumps:
-            sources.extend((path, line, raw) for line, raw in _raw_rows(path, encoding, delimiter))
+            rows, file_notes = _raw_rows(path, encoding, delimiter)
+            sources.extend((path, line, raw) for line, raw in rows)
+            notes.extend(file_notes)
     for path, line, raw in sources:
         data = _clean(raw)
         try:

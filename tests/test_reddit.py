@@ -69,7 +69,7 @@ def test_reddit_dump_maps_fields_and_repairs_what_dumps_lack(dump, cfg):
     _, notes = read_reddit([subs, comments])
     messages = " | ".join(n.message for n in notes)
     assert "parent t1_gone of t1_c3 is not in the dump" in messages
-    assert "submission t3_nosub is not in the dump" in messages
+    assert "thread t3_nosub: its opening post is not in the dump" in messages
     assert "1 post(s) with body '[removed]'" in messages and "1 post(s) with body '[deleted]'" in messages
 
 
@@ -105,3 +105,41 @@ def test_reddit_dump_runs_through_the_whole_pipeline(dump, tmp_path):
     posts = (paths["corpus"] / "posts.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(posts) == len(SUBMISSIONS) + len(COMMENTS) + 1  # plus the empty root of t3_nosub
     assert (paths["reports"] / "reddit.html").exists()
+
+
+FOURCAT = (
+    "id,thread_id,timestamp,unix_timestamp,subject,body,author,author_flair,subreddit,parent,score,url\n"
+    "abc1,abc1,2023-11-14 22:13:20,1700000000,Kommunerne mangler socialrådgivere,Hvad gør vi?,ole_k,,Denmark,,12,\n"
+    'c1,abc1,2023-11-14 22:23:20,1700000600,,"Jeg er enig, de har alt for travlt.",mette,,Denmark,t3_abc1,3,\n'
+    'c2,abc1,2023-11-14 22:33:20,1700001200,,=HYPERLINK("x"),[deleted],,Denmark,t1_c1,1,\n'
+    'c3,abc1,2023-11-14 22:43:20,1700001800,,"Nej, det passer ikke.",lars,,Denmark,t1_gone,1,\n'
+    "d1,zzz9,2023-11-14 23:00:00,1700002800,,Et svar uden tråd i eksporten,per,,Denmark,t3_zzz9,1,\n"
+)
+
+
+def test_fourcat_csv_export_is_read_with_its_own_columns(tmp_path, cfg):
+    path = tmp_path / "4cat-reddit-dataset.csv"
+    path.write_text(FOURCAT, encoding="utf-8")
+    corpus = ingest_thread_files([path], cfg)
+    posts = corpus.posts_by_id()
+    assert posts["abc1"].kind == "document" and posts["abc1"].title == "Kommunerne mangler socialrådgivere"
+    assert posts["abc1"].created == "2023-11-14T22:13:20"
+    assert posts["c1"].parent_id == "abc1" and posts["c2"].parent_id == "c1"  # t1_/t3_ prefixes stripped
+    assert posts["c2"].author is None and posts["c2"].text == '=HYPERLINK("x")'
+    assert posts["c3"].parent_id == "abc1"  # its parent is not in the export
+    assert posts["zzz9"].kind == "document" and posts["d1"].parent_id == "zzz9"  # empty root for the thread
+    assert {t.id: t.topic for t in corpus.threads}["abc1"] == "Denmark"
+    messages = " | ".join(n.message for n in corpus.notes)
+    assert "parent gone of c3 is not in the export" in messages and "thread zzz9" in messages
+
+
+def test_fourcat_export_without_a_reply_column_answers_the_opening_post(tmp_path, cfg):
+    # 4chan-style: no parent column, timestamps as epoch seconds, semicolons from a spreadsheet.
+    text = (
+        "id;thread_id;timestamp;subject;body;author;board\n"
+        "100;100;1700000000;Tråd;Første;Anonymous;int\n101;100;1700000060;;Svar;Anonymous;int\n"
+    )
+    path = tmp_path / "4chan.csv"
+    path.write_text(text, encoding="utf-8")
+    posts = ingest_thread_files([path], cfg).posts_by_id()
+    assert posts["101"].parent_id == "100" and posts["101"].created == "2023-11-14T22:14:20"
