@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from pipeline.artifacts import atomic_path, dumps, read_json_lines, read_text_utf8, validation_message
 from pipeline.config import Config
+from pipeline.convokit_corpus import is_convokit_corpus, read_convokit
 from pipeline.dates import normalize_iso
 from pipeline.errors import InputError
 from pipeline.fourcat import is_4cat_header, rows_from_4cat
@@ -47,7 +48,11 @@ def _format_of(path: Path) -> str:
         return "jsonl"
     if suffix in (".csv", ".tsv"):
         return "csv"
-    raise InputError(path, 0, f"unknown thread file type {suffix!r}: use .jsonl, .csv or a Reddit dump (.zst)")
+    raise InputError(
+        path,
+        0,
+        f"unknown thread file type {suffix!r}: use .jsonl, .csv, a Reddit dump (.zst) or a ConvoKit corpus folder",
+    )
 
 
 DELIMITERS = ",;\t"
@@ -162,7 +167,11 @@ def read_thread_files(
         notes.extend(dump_notes)
     for path in paths:
         path = Path(path)
-        if path not in dumps:
+        if is_convokit_corpus(path):
+            corpus_rows, corpus_notes = read_convokit(path)
+            sources.extend(corpus_rows)
+            notes.extend(corpus_notes)
+        elif path not in dumps:
             rows, file_notes = _raw_rows(path, encoding, delimiter)
             sources.extend((path, line, raw) for line, raw in rows)
             notes.extend(file_notes)

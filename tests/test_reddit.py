@@ -143,3 +143,25 @@ def test_fourcat_export_without_a_reply_column_answers_the_opening_post(tmp_path
     path.write_text(text, encoding="utf-8")
     posts = ingest_thread_files([path], cfg).posts_by_id()
     assert posts["101"].parent_id == "100" and posts["101"].created == "2023-11-14T22:14:20"
+
+
+def test_convokit_corpus_folder_is_read(tmp_path, cfg):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    utterances = [
+        {"id": "u0", "speaker": "ole", "conversation_id": "u0", "reply_to": None, "timestamp": 1700000000,
+         "text": "Socialrådgiverne har for travlt.", "meta": {"title": "Travlhed"}},
+        {"id": "u1", "speaker": "mette", "conversation_id": "u0", "reply_to": "u0", "timestamp": 1700000060.5,
+         "text": "Enig, det er et stort problem.", "meta": {"score": 3}},
+        {"id": "u2", "speaker": "lars", "conversation_id": "u0", "reply_to": "u-gone", "timestamp": None,
+         "text": "Nej.", "meta": {}},
+    ]  # fmt: skip
+    (folder / "utterances.jsonl").write_text("".join(json.dumps(u) + "\n" for u in utterances), encoding="utf-8")
+    for name in ("speakers.json", "conversations.json", "corpus.json", "index.json"):
+        (folder / name).write_text("{}", encoding="utf-8")
+    corpus = ingest_thread_files([folder], cfg)
+    posts = corpus.posts_by_id()
+    assert posts["u0"].kind == "document" and posts["u0"].title == "Travlhed"
+    assert posts["u1"].parent_id == "u0" and posts["u1"].created == "2023-11-14T22:14:20"
+    assert posts["u2"].parent_id == "u0" and posts["u2"].created is None  # its parent is not in the corpus
+    assert any("parent u-gone of u2 is not in the corpus" in n.message for n in corpus.notes)
