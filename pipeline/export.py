@@ -7,6 +7,9 @@ twice with two types. GEXF carries `viz` colours by target stance and sizes by d
 The GEXF header date is pinned to the corpus's newest date: writers stamp today's date
 otherwise, and outputs must be byte-identical between runs.
 
+GEXF is version 1.3, dynamic where the corpus has dates, so Gephi's timeline replays the
+debate (see `_with_viz`).
+
 Output (data/processed/graphs/):
   corpus.graphml, corpus.gexf                 reply/argument graph of the whole corpus
   threads/<name>.graphml, threads/index.csv   one per thread; <name> is `safe_filename(thread id)`
@@ -15,6 +18,7 @@ Output (data/processed/graphs/):
   participants.graphml, participants.gexf     participant interaction graph
   nodes.csv, edges.csv                        the corpus graph as Gephi spreadsheet tables
   participant_nodes.csv, participant_edges.csv
+  *.parquet                                   the same four tables as Parquet (typed columns)
 """
 
 from __future__ import annotations
@@ -107,18 +111,47 @@ def graphml_bytes(g: nx.Graph) -> bytes:
     return buf.getvalue()
 
 
+def _day(value: object) -> str | None:
+    text = str(value or "")
+    return text[:10] if len(text) >= 10 and text[4] == "-" and text[7] == "-" else None
+
+
 def _with_viz(g: nx.Graph, colors: dict[str, tuple[int, int, int]]) -> nx.Graph:
+    """The GEXF view of a graph: colours by target stance, sizes by degree, and a start date
+    for every node and edge whose date is known, so Gephi's timeline replays the debate
+    (a post from its date, a unit and its `contains` edge from its post's, a participant
+    from their first post, a reply edge from the reply's). Without dates it stays static."""
     h = gephi_safe(g)
     degree = dict(h.degree())
+    start: dict[str, str] = {}
+    for n, data in h.nodes(data=True):
+        # GEXF reads `start`/`end` as time: a unit's character offsets are renamed here.
+        for key in ("start", "end"):
+            if key in data:
+                data[f"char_{key}"] = data.pop(key)
+        day = _day(data.get("created") or data.get("first_post"))
+        if day:
+            start[n] = day
+    for n, data in h.nodes(data=True):
+        if n not in start and data.get("post_id") in start:
+            start[n] = start[data["post_id"]]
     for n, data in h.nodes(data=True):
         stance = data.get("target_stance") or data.get("main_target_stance") or "none"
         r, gr, b = colors.get(stance, colors["none"])
         data["viz"] = {"color": {"r": r, "g": gr, "b": b, "a": 1.0}, "size": round(4.0 + 2.0 * degree[n], 2)}
+        if n in start:
+            data["start"] = start[n]
+    edges = h.edges(keys=True, data=True) if h.is_multigraph() else ((u, v, None, d) for u, v, d in h.edges(data=True))
+    for u, v, _, data in edges:
+        # An edge exists from the later of its two ends (a reply from the reply's date).
+        days = [start[x] for x in (u, v) if x in start]
+        if days:
+            data["start"] = max(days)
     return h
 
 
 def gexf_bytes(g: nx.Graph, colors: dict[str, tuple[int, int, int]], date: str) -> bytes:
-    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.3")
     writer.add_graph(_with_viz(g, colors))
     meta = writer.xml.find("meta")
     if meta is not None:
@@ -128,26 +161,49 @@ def gexf_bytes(g: nx.Graph, colors: dict[str, tuple[int, int, int]], date: str) 
     return buf.getvalue()
 
 
-def csv_tables(g: nx.Graph) -> tuple[str, str]:
-    """(nodes, edges) as CSV with Gephi's column names (Id, Label, Source, Target, ...);
-    text cells that a spreadsheet would run as a formula are protected (`cells.protect`)."""
+def tables(g: nx.Graph) -> tuple[list[list], list[list]]:
+    """(nodes, edges) as rows, each list headed by Gephi's column names (Id, Label, Source,
+    Target, ...) and then one column per attribute, sorted."""
     g = gephi_safe(g)
     node_keys = sorted({k for _, d in g.nodes(data=True) for k in d} - {"label"})
-    nodes = [["Id", "Label", *node_keys]]
-    nodes += [[n, d.get("label", n), *[d.get(k, "") for k in node_keys]] for n, d in g.nodes(data=True)]
+    nodes: list[list] = [["Id", "Label", *node_keys]]
+    nodes += [[n, d.get("label", n), *[d.get(k) for k in node_keys]] for n, d in g.nodes(data=True)]
     edge_rows = (
         [(u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True)]
         if g.is_multigraph()
         else [(u, v, f"{u}->{v}", d) for u, v, d in g.edges(data=True)]
     )
     edge_keys = sorted({k for *_, d in edge_rows for k in d} - {"label", "weight"})
-    edges = [["Source", "Target", "Type", "Id", "Label", "Weight", *edge_keys]]
+    edges: list[list] = [["Source", "Target", "Type", "Id", "Label", "Weight", *edge_keys]]
     edges += [
-        [u, v, "Directed", key, d.get("label", d.get("kind", "")), d.get("weight", 1.0)]
-        + [d.get(k, "") for k in edge_keys]
+        [u, v, "Directed", key, d.get("label", d.get("kind", "")), d.get("weight", 1.0)] + [d.get(k) for k in edge_keys]
         for u, v, key, d in edge_rows
     ]
-    return csv_text(nodes), csv_text(edges)
+    return nodes, edges
+
+
+def csv_tables(g: nx.Graph) -> tuple[str, str]:
+    """(nodes, edges) as CSV for Gephi's spreadsheet import; text cells that a spreadsheet
+    would run as a formula are protected (`cells.protect`)."""
+    nodes, edges = tables(g)
+
+    def filled(rows: list[list]) -> list[list]:
+        return [["" if v is None else v for v in row] for row in rows]
+
+    return csv_text(filled(nodes)), csv_text(filled(edges))
+
+
+def parquet_bytes(rows: list[list]) -> bytes:
+    """A table as Parquet with typed columns (numbers stay numbers, absent values are null),
+    for pandas, polars, DuckDB and R's arrow; same columns as the CSV."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    header, body = rows[0], rows[1:]
+    columns = {name: [row[i] for row in body] for i, name in enumerate(header)}
+    buf = io.BytesIO()
+    pq.write_table(pa.table(columns), buf, compression="zstd")
+    return buf.getvalue()
 
 
 def write_graphs(
@@ -173,9 +229,10 @@ def write_graphs(
         write_text(tmp / "threads" / "index.csv", csv_text(index))
         (tmp / "participants.graphml").write_bytes(graphml_bytes(participant_graph))
         (tmp / "participants.gexf").write_bytes(gexf_bytes(participant_graph, colors, date))
-        nodes, edges = csv_tables(corpus_graph)
-        write_text(tmp / "nodes.csv", nodes)
-        write_text(tmp / "edges.csv", edges)
-        nodes, edges = csv_tables(participant_graph)
-        write_text(tmp / "participant_nodes.csv", nodes)
-        write_text(tmp / "participant_edges.csv", edges)
+        for prefix, graph in (("", corpus_graph), ("participant_", participant_graph)):
+            nodes, edges = csv_tables(graph)
+            write_text(tmp / f"{prefix}nodes.csv", nodes)
+            write_text(tmp / f"{prefix}edges.csv", edges)
+            node_rows, edge_rows = tables(graph)
+            (tmp / f"{prefix}nodes.parquet").write_bytes(parquet_bytes(node_rows))
+            (tmp / f"{prefix}edges.parquet").write_bytes(parquet_bytes(edge_rows))

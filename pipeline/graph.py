@@ -73,12 +73,14 @@ def build_graph(inputs: GraphInputs) -> nx.MultiDiGraph:
     post_labels = {p.post_id: p for p in pred.posts}
     unit_labels = {u.unit_id: u for u in pred.units}
     roles = {p.participant_id: p.role for p in pred.participants}
+    first_post = first_posts(corpus)
 
     for part in sorted(corpus.participants, key=lambda p: p.id):
         attrs = {
             "kind": "participant",
             "label": part.name,
             "author": part.name,
+            "first_post": first_post.get(part.id),
             "description": "; ".join(part.descriptions),
             "n_posts": len(part.post_ids),
             "thread_id": ";".join(part.thread_ids),
@@ -211,11 +213,13 @@ def build_participant_graph(inputs: GraphInputs) -> nx.DiGraph:
         for pid in author_ids(post):
             if labels:
                 stance_counts[pid][labels.target_stance.label] += 1
+    first_post = first_posts(corpus)
     for part in sorted(corpus.participants, key=lambda p: p.id):
         counts = stance_counts[part.id]
         attrs = {
             "kind": "participant",
             "label": part.name,
+            "first_post": first_post.get(part.id),
             "description": "; ".join(part.descriptions),
             "n_posts": len(part.post_ids),
             "thread_id": ";".join(part.thread_ids),
@@ -246,6 +250,16 @@ def build_participant_graph(inputs: GraphInputs) -> nx.DiGraph:
             **{f"n_{s}": counts[s] for s in REPLY_STANCES},
         )
     return g
+
+
+def first_posts(corpus: Corpus) -> dict[str, str]:
+    """Each participant's earliest post date (where the corpus has dates)."""
+    first: dict[str, str] = {}
+    for post in corpus.posts:
+        if post.created:
+            for pid in author_ids(post):
+                first[pid] = min(first.get(pid, post.created), post.created)
+    return first
 
 
 def _main_stance(counts: Counter) -> str:

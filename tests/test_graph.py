@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import xml.etree.ElementTree as ET
 
 import networkx as nx
@@ -106,3 +107,49 @@ def test_graph_pipeline_outputs_are_byte_identical_between_runs(pipeline_run, tm
         assert first == second
         for rel in first:
             assert (pipeline_run[stage] / rel).read_bytes() == (again[stage] / rel).read_bytes(), rel
+
+
+def test_graph_parquet_tables_have_the_csv_columns_and_typed_values(pipeline_run):
+    import pyarrow.parquet as pq
+
+    folder = pipeline_run["graphs"]
+    for name in ("nodes", "edges", "participant_nodes", "participant_edges"):
+        table = pq.read_table(folder / f"{name}.parquet")
+        with open(folder / f"{name}.csv", encoding="utf-8", newline="") as fh:
+            header = next(csv.reader(fh))
+            rows = sum(1 for _ in fh)
+        assert table.column_names == header, name
+        assert table.num_rows <= rows  # a CSV row may span lines (texts with line breaks)
+    nodes = pq.read_table(folder / "nodes.parquet").to_pylist()
+    units = [n for n in nodes if n["kind"] == "unit"]
+    assert units and all(isinstance(n["start"], int) and isinstance(n["unit_type_confidence"], float) for n in units)
+    assert all(n["start"] is None for n in nodes if n["kind"] == "participant")  # absent is null, not ""
+
+
+def test_graph_gexf_timeline_replays_the_debate_and_igraph_reads_the_graphml(pipeline_run, tmp_path):
+    import igraph
+
+    g = nx.read_gexf(pipeline_run["graphs"] / "corpus.gexf")
+    assert g.graph["mode"] == "dynamic"
+    c08 = f"{THREAD_ID}/c08"
+    assert g.nodes[c08]["start"] == g.nodes[c08]["created"][:10]
+    unit = next(n for n, d in g.nodes(data=True) if d.get("post_id") == c08)
+    assert g.nodes[unit]["start"] == g.nodes[c08]["start"]  # a unit appears with its post
+    p = nx.read_gexf(pipeline_run["graphs"] / "participants.gexf")
+    berlau = p.nodes["participant:majbrit-berlau"]
+    assert berlau["start"] == berlau["first_post"][:10]
+    for name in ("corpus.graphml", "participants.graphml"):
+        ours = nx.read_graphml(pipeline_run["graphs"] / name, force_multigraph=True)
+        theirs = igraph.Graph.Read_GraphML(str(pipeline_run["graphs"] / name))
+        assert (theirs.vcount(), theirs.ecount()) == (ours.number_of_nodes(), ours.number_of_edges())
+    # Threads without dates stay a static graph.
+    rows = [
+        {"id": "r", "thread_id": "r", "title": "Rod uden dato"},
+        {"id": "a", "thread_id": "r", "parent_id": "r", "text": "Svar"},
+    ]
+    path = tmp_path / "t.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    static = run_pipeline(out, "--threads", str(path), name="static")
+    assert nx.read_gexf(static["graphs"] / "corpus.gexf").graph["mode"] == "static"
