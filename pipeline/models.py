@@ -192,9 +192,50 @@ def _fmt(x: float | None) -> str:
     return "–" if x is None else f"{x:.3f}"
 
 
+def card_metadata(card: dict[str, Any]) -> str:
+    """The Hugging Face model-card front matter (YAML: language, license, datasets,
+    `model-index` with the cross-validated score), written with huggingface_hub so that a
+    model folder can be shared on the Hub as it is."""
+    from huggingface_hub import EvalResult, ModelCardData
+
+    kinds = {d["kind"] for d in card["data"]}
+    cv = card.get("cv") or {}
+    model = (cv.get("results") or {}).get("model")
+    results = []
+    if model:
+        grouping = cv.get("grouping")
+        results.append(
+            EvalResult(
+                task_type="text-classification",
+                task_name=card["task"],
+                dataset_type="dast" if "dast" in kinds else "seed-gold",
+                dataset_name=" + ".join(
+                    {"dast": "DAST", "annotations": "seed gold", "thread-file": "thread files"}.get(k, k)
+                    for k in sorted(kinds)
+                ),
+                metric_type="f1",
+                metric_value=model["macro_f1_mean"],
+                metric_name=f"macro-F1, grouped cross-validation by {grouping} ({cv.get('folds')})",
+            )
+        )
+    data = ModelCardData(
+        language=["da", "sv"],
+        # DAST is CC BY 4.0, and weights learnt from it carry its attribution duty.
+        license="cc-by-4.0" if "dast" in kinds else "other",
+        library_name="sklearn" if card["backend"] == "sklearn" else "transformers",
+        datasets=["dast"] if "dast" in kinds else None,
+        tags=["stance-detection", "argument-mining", "danish", "swedish", card["task"]],
+        pipeline_tag="text-classification",
+        model_name=card["name"] if results else None,
+        eval_results=results or None,
+    )
+    return "---\n" + data.to_yaml() + "\n---\n"
+
+
 def render_card(card: dict[str, Any]) -> str:
-    """The model card as Markdown, every score with the data and split it came from."""
-    lines = [f"# Model card: {card['name']}", ""]
+    """The model card as Markdown (Hugging Face front matter first), every score with the
+    data and split it came from."""
+    lines = [card_metadata(card), f"# Model card: {card['name']}", ""]
     lines += [
         f"- **Task:** `{card['task']}`; labels: {', '.join(f'`{lab}`' for lab in card['labels'])}",
         f"- **Backend:** {card['backend']}"

@@ -374,3 +374,18 @@ def test_training_a_target_of_one_short_token_still_trains(tmp_path, cfg):
     assert {e.pair for e in ds.examples} == {"X1"}
     card = train(ds, tmp_path / "m", cfg, run_cv=False)
     assert card["n_items"] == 9 and load_model(tmp_path / "m").predict(ds.examples[:1])[0][0] in labels
+
+
+def test_training_model_cards_are_hugging_face_model_cards():
+    from huggingface_hub import ModelCard
+
+    for task in TASKS:
+        card = ModelCard.load(MODELS_DIR / task / "README.md")
+        metrics = json.loads((MODELS_DIR / task / "metrics.json").read_text(encoding="utf-8"))
+        assert card.data.language == ["da", "sv"] and card.data.library_name == "sklearn"
+        result = card.data.eval_results[0]
+        assert result.metric_value == metrics["cv"]["results"]["model"]["macro_f1_mean"]
+        assert metrics["cv"]["grouping"] in result.metric_name
+        dast = any(d["kind"] == "dast" for d in metrics["data"])
+        assert (card.data.license, card.data.datasets) == (("cc-by-4.0", ["dast"]) if dast else ("other", None))
+        assert f"# Model card: {task}" in card.text
