@@ -34,6 +34,7 @@ CORPUS := data/interim/corpus/posts.jsonl
 SEGMENTS := data/interim/segments/units.jsonl
 PREDICTIONS := data/processed/predictions/posts.jsonl
 GRAPHS := data/processed/graphs/corpus.graphml
+CONVOKIT := data/processed/convokit/utterances.jsonl
 REPORT := data/reports/$(REPORT_NAME).html
 
 INGEST_SRC := pipeline/ingest.py pipeline/pages.py pipeline/replies.py pipeline/dates.py pipeline/langid.py \
@@ -75,7 +76,7 @@ $(MODEL_CHOICE): FORCE
 	$(call stamp,$(UNIT_MODEL) $(TARGET_MODEL) $(REPLY_MODEL) $(ROLE_MODEL) $(BACKEND))
 FORCE:
 
-.PHONY: FORCE help setup run test test-all lint clean clean-data train evaluate bench bench-dast bench-encoder review review-status report
+.PHONY: FORCE help setup run test test-all lint clean clean-data train evaluate bench bench-dast bench-encoder review review-status report convokit
 
 help: ## List every target with what it does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -96,7 +97,7 @@ $(SETUP): pyproject.toml constraints.txt
 $(E5): $(SETUP) pipeline/e5.py
 	$(PIPE) build-encoder --out $(E5_DIR)
 
-run: $(GRAPHS) $(REPORT) ## Set up and run the whole pipeline on seeds/ (or THREADS="files") -> data/
+run: $(GRAPHS) $(REPORT) $(CONVOKIT) ## Set up and run the whole pipeline on seeds/ (or THREADS="files") -> data/
 	@echo "done: see $(REPORT); open data/processed/graphs/corpus.gexf in Gephi"
 
 ingest: $(CORPUS) ## Stage 1: seeds/ -> data/interim/corpus/
@@ -118,6 +119,11 @@ graph: $(GRAPHS) ## Stage 4: GraphML, GEXF and CSV -> data/processed/graphs/
 $(GRAPHS): $(CORPUS) $(SEGMENTS) $(PREDICTIONS) $(GRAPH_SRC) $(COMMON)
 	$(PIPE) graph --corpus data/interim/corpus --segments data/interim/segments \
 		--predictions data/processed/predictions --out data/processed/graphs
+
+convokit: $(CONVOKIT) ## The result as a ConvoKit corpus -> data/processed/convokit/
+$(CONVOKIT): $(CORPUS) $(SEGMENTS) $(PREDICTIONS) pipeline/convokit_corpus.py $(COMMON)
+	$(PIPE) export-convokit --corpus data/interim/corpus --segments data/interim/segments \
+		--predictions data/processed/predictions --out data/processed/convokit
 
 # Review batches: `make review TASK=reply_stance SIZE=40 STRATEGY=random`.
 TASK ?=

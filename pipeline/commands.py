@@ -288,6 +288,18 @@ def cmd_report(args, cfg) -> None:
     write_report(args.out, args.name, read_corpus(args.corpus), read_units(args.segments), pred, made_from)
 
 
+def cmd_export_convokit(args, cfg) -> None:
+    from pipeline.classify import read_predictions, read_units
+    from pipeline.cli import checked_inputs
+    from pipeline.convokit_corpus import write_convokit
+    from pipeline.ingest import read_corpus
+
+    checked_inputs("export-convokit", args)
+    pred = read_predictions(args.predictions)
+    n = write_convokit(args.out, read_corpus(args.corpus), read_units(args.segments), pred)
+    log.info("export-convokit: %d utterances -> %s (load with convokit.Corpus(filename=...))", n, args.out)
+
+
 def cmd_rules(args, cfg) -> None:
     from pipeline.artifacts import write_json
     from pipeline.evaluate import rule_precision
@@ -392,6 +404,13 @@ def add_commands(sub) -> None:
     s.add_argument("--name", default="seeds", help="report file name (default: seeds)")
     s.add_argument("--out", type=Path, default=DATA_DIR / "reports")
     s.set_defaults(func=cmd_report)
+    s = sub.add_parser("export-convokit", help="the corpus with every label as a ConvoKit corpus folder")
+    s.add_argument("--corpus", type=Path, default=CORPUS)
+    s.add_argument("--segments", type=Path, default=INTERIM_DIR / "segments")
+    s.add_argument("--predictions", type=Path, default=PROCESSED_DIR / "predictions")
+    s.add_argument("--out", type=Path, default=PROCESSED_DIR / "convokit")
+    s.set_defaults(func=cmd_export_convokit)
+
     s = sub.add_parser("train", help="train a model from gold labels, with grouped cross-validation")
     _data_args(s)
     s.add_argument("--out", type=Path, required=True, help="model folder, e.g. models/reply_stance")

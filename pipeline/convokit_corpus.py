@@ -1,4 +1,4 @@
-"""ConvoKit corpora as thread rows.
+"""ConvoKit corpora in (as thread rows) and out (the pipeline's result as a ConvoKit corpus).
 
 A ConvoKit corpus is a directory with `utterances.jsonl` (one utterance per line: `id`,
 `speaker`, `conversation_id`, `reply_to`, `timestamp`, `text`, `meta`), `speakers.json`,
@@ -56,7 +56,8 @@ def read_convokit(folder: Path) -> tuple[list[tuple[Path, int, dict]], list[Note
         if uid in rows:
             raise InputError(path, line, f"duplicate utterance id {uid!r} (first at line {line_of[uid]})")
         meta = utt.get("meta") if isinstance(utt.get("meta"), dict) else {}
-        reply_to = utt.get("reply_to")
+        # ConvoKit's own dump writes "reply-to"; its documentation says "reply_to".
+        reply_to = utt.get("reply-to", utt.get("reply_to"))
         rows[uid] = {
             "id": uid,
             "thread_id": str(utt["conversation_id"]),
@@ -74,3 +75,106 @@ def read_convokit(folder: Path) -> tuple[list[tuple[Path, int, dict]], list[Note
     return sorted(
         ((path, line_of.get(uid, 0), row) for uid, row in rows.items()), key=lambda r: (r[1], r[2]["id"])
     ), notes
+
+
+# --- out -------------------------------------------------------------------------------
+
+
+def _epoch(created: str | None) -> int | None:
+    if not created:
+        return None
+    when = datetime.fromisoformat(created if len(created) > 10 else created + "T00:00:00")
+    return int((when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp())
+
+
+def _index(records: dict) -> dict[str, list[str]]:
+    """ConvoKit's index: every meta key with the Python type name(s) of its values."""
+    types: dict[str, set[str]] = {}
+    for rec in records.values():
+        for key, value in rec["meta"].items():
+            types.setdefault(key, set()).add(f"<class '{type(value).__name__}'>")
+    return {k: sorted(v) for k, v in sorted(types.items())}
+
+
+def _pred(prefix: str, pred) -> dict:
+    if pred is None:
+        return {}
+    return {prefix: pred.label, f"{prefix}_confidence": pred.confidence, f"{prefix}_source": pred.source}
+
+
+def write_convokit(out_dir: Path, corpus, units: list, pred, name: str = "nordic-debate") -> int:
+    """The corpus with every label as a ConvoKit corpus folder; returns the utterance count.
+
+    Utterances carry target and reply stance and their units (type, target stance) in
+    `meta`; speakers their role; conversations the thread's target and key points.
+    `Corpus(filename=out_dir)` loads it (tested with the real convokit package)."""
+    from pipeline.artifacts import atomic_dir, dumps, write_text
+    from pipeline.ingest import author_ids
+
+    threads = {t.id: t for t in corpus.threads}
+    root_of = {t.id: t.root_id or t.id for t in corpus.threads}
+    post_labels = {p.post_id: p for p in pred.posts}
+    unit_labels = {u.unit_id: u.target_stance for u in pred.units}
+    units_of: dict[str, list] = {}
+    for u in sorted(units, key=lambda u: u.id):
+        units_of.setdefault(u.post_id, []).append(
+            {
+                "id": u.id,
+                "field": u.field,
+                "start": u.start,
+                "end": u.end,
+                "text": u.text,
+                "unit_type": u.unit_type.label,
+            }
+            | ({"target_stance": unit_labels[u.id].label} if u.id in unit_labels else {})
+        )
+    key_points_of: dict[str, list[str]] = {}
+    for k in pred.key_points:
+        key_points_of.setdefault(k.thread_id, []).append(k.id)
+    utterances = {}
+    for post in corpus.posts:
+        labels = post_labels.get(post.id)
+        meta = {"thread_id": post.thread_id, "title": post.title, "lang": post.lang, "units": units_of.get(post.id, [])}
+        if labels:
+            meta |= _pred("target_stance", labels.target_stance) | _pred("reply_stance", labels.reply_stance)
+        speakers = author_ids(post)
+        utterances[post.id] = {
+            "id": post.id,
+            "conversation_id": root_of.get(post.thread_id, post.thread_id),
+            "text": post.full_text,
+            "speaker": speakers[0] if speakers else f"participant:unknown:{post.id}",
+            "meta": meta,
+            "reply-to": post.parent_id,
+            "timestamp": _epoch(post.created),
+            "vectors": [],
+        }
+    roles = {p.participant_id: p.role for p in pred.participants}
+    speakers_out = {}
+    for part in corpus.participants:
+        meta = {"name": part.name, "descriptions": list(part.descriptions), "deleted": part.deleted}
+        meta |= _pred("role", roles.get(part.id))
+        speakers_out[part.id] = {"meta": meta, "vectors": []}
+    for utt in utterances.values():
+        speakers_out.setdefault(utt["speaker"], {"meta": {"name": None}, "vectors": []})
+    conversations = {}
+    for tid, t in sorted(threads.items()):
+        conversations[root_of[tid]] = {
+            "meta": {"thread_id": tid, "title": t.title, "target": t.target, "target_source": t.target_source,
+                     "lang": t.lang, "site": t.site, "topic": t.topic, "key_points": key_points_of.get(tid, [])},
+            "vectors": [],
+        }  # fmt: skip
+    corpus_meta = {"name": name, "made_by": "nordic-debate-pipeline"}
+    index = {
+        "utterances-index": _index(utterances),
+        "speakers-index": _index(speakers_out),
+        "conversations-index": _index(conversations),
+        "overall-index": {k: [f"<class '{type(v).__name__}'>"] for k, v in sorted(corpus_meta.items())},
+        "version": 1,
+        "vectors": [],
+    }
+    with atomic_dir(Path(out_dir)) as tmp:
+        write_text(tmp / UTTERANCES, "".join(dumps(u) + "\n" for _, u in sorted(utterances.items())))
+        for fname, obj in (("speakers.json", speakers_out), ("conversations.json", conversations),
+                           ("corpus.json", corpus_meta), ("index.json", index)):  # fmt: skip
+            write_text(tmp / fname, dumps(obj))
+    return len(utterances)
