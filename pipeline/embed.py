@@ -69,6 +69,7 @@ class Embedder:
             from transformers.utils import logging as hf_logging
 
             hf_logging.set_verbosity_error()
+            hf_logging.disable_progress_bar()
             self.device = self.device or ("cuda" if torch.cuda.is_available() else "cpu")
             self._tok = AutoTokenizer.from_pretrained(self.model_dir)
             self._model = AutoModel.from_pretrained(self.model_dir, use_safetensors=True).to(self.device).eval()
