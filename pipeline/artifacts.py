@@ -235,6 +235,31 @@ def read_text_utf8(path: Path, encoding: str | None = None) -> str:
     return text
 
 
+@contextlib.contextmanager
+def open_text(path: Path, encoding: str | None = None) -> Iterator[Any]:
+    """A text file opened for streaming (UTF-8 with or without BOM, or `encoding`). A
+    decoding error met while reading is reported as `read_text_utf8` reports it (file,
+    line, what to do), found by reading the file once more in full."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, 0, "file not found")
+    if not encoding:
+        with open(path, "rb") as fh:
+            if fh.read(2) in UTF16_BOMS:
+                read_text_utf8(path)  # raises the UTF-16 message
+    try:
+        fh = open(path, encoding=encoding or "utf-8-sig", newline="")
+    except LookupError:
+        raise InputError(path, 0, f"unknown encoding {encoding!r} (try utf-8, cp1252 or latin-1)") from None
+    try:
+        yield fh
+    except UnicodeDecodeError:
+        read_text_utf8(path, encoding)
+        raise
+    finally:
+        fh.close()
+
+
 def json_object(path: Path, lineno: int, line: str) -> dict[str, Any]:
     """One JSONL line as an object, or an error naming the file and line."""
     try:

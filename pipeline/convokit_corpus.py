@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipeline.artifacts import json_object, read_text_utf8
+from pipeline.artifacts import json_object, open_text
 from pipeline.errors import InputError
 from pipeline.orphans import attach_orphans
 from pipeline.schema import Note
@@ -45,30 +45,31 @@ def read_convokit(folder: Path) -> tuple[list[tuple[Path, int, dict]], list[Note
     rows: dict[str, dict] = {}
     where: dict[str, str] = {}
     line_of: dict[str, int] = {}
-    for line, text in enumerate(read_text_utf8(path).splitlines(), start=1):
-        if not text.strip():
-            continue
-        utt = json_object(path, line, text)
-        missing = [k for k in ("id", "conversation_id") if utt.get(k) in (None, "")]
-        if missing:
-            raise InputError(path, line, f"not a ConvoKit utterance: no {' or '.join(missing)}")
-        uid = str(utt["id"])
-        if uid in rows:
-            raise InputError(path, line, f"duplicate utterance id {uid!r} (first at line {line_of[uid]})")
-        meta = utt.get("meta") if isinstance(utt.get("meta"), dict) else {}
-        # ConvoKit's own dump writes "reply-to"; its documentation says "reply_to".
-        reply_to = utt.get("reply-to", utt.get("reply_to"))
-        rows[uid] = {
-            "id": uid,
-            "thread_id": str(utt["conversation_id"]),
-            "parent_id": None if reply_to in (None, "") else str(reply_to),
-            "author": str(utt.get("speaker") or ""),
-            "created": _created(utt.get("timestamp"), path, line),
-            "title": str(meta.get("title") or ""),
-            "text": str(utt.get("text") or ""),
-        }
-        where[uid] = f"{path}:{line}"
-        line_of[uid] = line
+    with open_text(path) as fh:
+        for line, text in enumerate(fh, start=1):
+            if not text.strip():
+                continue
+            utt = json_object(path, line, text)
+            missing = [k for k in ("id", "conversation_id") if utt.get(k) in (None, "")]
+            if missing:
+                raise InputError(path, line, f"not a ConvoKit utterance: no {' or '.join(missing)}")
+            uid = str(utt["id"])
+            if uid in rows:
+                raise InputError(path, line, f"duplicate utterance id {uid!r} (first at line {line_of[uid]})")
+            meta = utt.get("meta") if isinstance(utt.get("meta"), dict) else {}
+            # ConvoKit's own dump writes "reply-to"; its documentation says "reply_to".
+            reply_to = utt.get("reply-to", utt.get("reply_to"))
+            rows[uid] = {
+                "id": uid,
+                "thread_id": str(utt["conversation_id"]),
+                "parent_id": None if reply_to in (None, "") else str(reply_to),
+                "author": str(utt.get("speaker") or ""),
+                "created": _created(utt.get("timestamp"), path, line),
+                "title": str(meta.get("title") or ""),
+                "text": str(utt.get("text") or ""),
+            }
+            where[uid] = f"{path}:{line}"
+            line_of[uid] = line
     if not rows:
         raise InputError(path, 0, "no utterances")
     notes = attach_orphans(rows, where, "corpus")

@@ -298,4 +298,7 @@ def render_card(card: dict[str, Any]) -> str:
         "```",
         "",
     ]
-    return "\n".join(lines)
+    from huggingface_hub import ModelCard
+
+    # huggingface_hub parses and re-emits the card, so what is written is what the Hub reads.
+    return str(ModelCard("\n".join(lines)))

@@ -11,13 +11,12 @@ such as "parrent_id" would otherwise silently turn every reply into a root.
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from pipeline.artifacts import atomic_path, dumps, read_json_lines, read_text_utf8, validation_message
+from pipeline.artifacts import atomic_path, dumps, open_text, read_json_lines, validation_message
 from pipeline.config import Config
 from pipeline.convokit_corpus import is_convokit_corpus, read_convokit
 from pipeline.dates import normalize_iso
@@ -72,16 +71,23 @@ def sniff_delimiter(text: str, path: Path) -> str:
 def _csv_rows(
     path: Path, encoding: str | None = None, delimiter: str | None = None
 ) -> tuple[list[tuple[int, dict]], list[Note]]:
-    text = read_text_utf8(path, encoding)
-    if not text.strip():
-        raise InputError(path, 0, "empty file: expected a header line and at least one row")
-    if delimiter is None:
-        delimiter = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(text, path)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        header = next(reader)
-    except csv.Error as exc:
-        raise InputError(path, 1, f"header does not parse as CSV: {exc}") from None
+    # Streamed: the file's text is never held whole, only the rows read from it.
+    with open_text(path, encoding) as fh:
+        sample = "".join(line for _, line in zip(range(20), fh, strict=False))
+        if not sample.strip():
+            raise InputError(path, 0, "empty file: expected a header line and at least one row")
+        fh.seek(0)
+        if delimiter is None:
+            delimiter = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(sample, path)
+        reader = csv.reader(fh, delimiter=delimiter, strict=True)
+        try:
+            header = next(reader)
+        except csv.Error as exc:
+            raise InputError(path, 1, f"header does not parse as CSV: {exc}") from None
+        return _csv_body(path, reader, header)
+
+
+def _csv_body(path: Path, reader, header: list[str]) -> tuple[list[tuple[int, dict]], list[Note]]:
     header = [h.strip() for h in header]
     fourcat = is_4cat_header(header)
     problems = []
