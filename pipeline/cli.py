@@ -65,14 +65,17 @@ def cmd_ingest(args, cfg) -> None:
     if args.manifest:
         corpora.append(ingest_seeds(args.manifest, cfg))
     if args.threads:
-        reddit = {
-            "subreddits": set(args.subreddit) if args.subreddit else None,
-            "since": _day(args.since, "--since"),
-            "until": _day(args.until, "--until"),
-        }
-        corpora.append(
-            ingest_thread_files(args.threads, cfg, args.repair_missing_parents, args.encoding, args.delimiter, reddit)
+        from pipeline.threads import ReadOptions
+
+        options = ReadOptions(
+            repair_missing_parents=args.repair_missing_parents,
+            encoding=args.encoding,
+            delimiter=args.delimiter,
+            subreddits=frozenset(args.subreddit) if args.subreddit else None,
+            since=_day(args.since, "--since"),
+            until=_day(args.until, "--until"),
         )
+        corpora.append(ingest_thread_files(args.threads, cfg, options))
     if not corpora:
         raise PipelineError("nothing to ingest: give --manifest and/or --threads")
     corpus = merge(corpora) if len(corpora) > 1 else corpora[0]

@@ -24,7 +24,7 @@ from pipeline.manifest import ManifestEntry, read_manifest
 from pipeline.pages import find_comments_header, find_signature, parse_article, parse_comments
 from pipeline.replies import claimed_author, infer_parents
 from pipeline.schema import Author, Evidence, GoldLabels, Note, Participant, Post, Span, Thread
-from pipeline.threads import read_thread_files
+from pipeline.threads import ReadOptions, read_thread_files
 
 log = logging.getLogger(__name__)
 
@@ -225,16 +225,10 @@ def ingest_seeds(manifest_path: Path, cfg: Config) -> Corpus:
 # --- generic thread files --------------------------------------------------------------
 
 
-def ingest_thread_files(
-    paths: list[Path],
-    cfg: Config,
-    repair_missing_parents: bool = False,
-    encoding: str | None = None,
-    delimiter: str | None = None,
-    reddit: dict | None = None,
-) -> Corpus:
-    """Generic JSONL/CSV thread files and Reddit dumps to a corpus; given parents are kept."""
-    rows, notes = read_thread_files(paths, cfg, repair_missing_parents, encoding, delimiter, reddit)
+def ingest_thread_files(paths: list[Path], cfg: Config, options: ReadOptions | None = None) -> Corpus:
+    """Thread files, Reddit dumps, 4CAT exports and ConvoKit folders to a corpus; given
+    parents are kept."""
+    rows, notes = read_thread_files(paths, cfg, options)
     by_thread: dict[str, list] = {}
     for lr in rows:
         by_thread.setdefault(lr.row.thread_id, []).append(lr)

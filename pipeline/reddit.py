@@ -77,7 +77,7 @@ def _fullname(prefix: str, value: str) -> str:
 
 def read_reddit(
     paths: list[Path],
-    subreddits: set[str] | None = None,
+    subreddits: set[str] | frozenset[str] | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> tuple[list[tuple[Path, int, dict]], list[Note]]:

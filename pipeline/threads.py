@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -144,31 +145,41 @@ def _clean(raw: dict) -> dict:
     return out
 
 
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read researchers' files: repair missing parents, the text encoding and CSV
+    delimiter (detected when None), and the filters applied to Reddit dumps."""
+
+    repair_missing_parents: bool = False
+    encoding: str | None = None
+    delimiter: str | None = None
+    subreddits: frozenset[str] | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
 def read_thread_files(
-    paths: list[Path],
-    cfg: Config,
-    repair_missing_parents: bool = False,
-    encoding: str | None = None,
-    delimiter: str | None = None,
-    reddit: dict | None = None,
+    paths: list[Path], cfg: Config, options: ReadOptions | None = None
 ) -> tuple[list[LocatedRow], list[Note]]:
     """Read and validate generic thread files and Reddit dumps; all or nothing.
 
     Reddit dumps (`.zst`, or JSON lines with Reddit's fields) are converted by
-    `pipeline.reddit` (filters in `reddit`: subreddits, since, until) and then validated
-    like any thread file.
+    `pipeline.reddit` (with the filters in `options`) and then validated like any thread
+    file; 4CAT exports and ConvoKit folders likewise (pipeline.fourcat, pipeline.convokit_corpus).
 
     With `repair_missing_parents`, a reply whose parent is absent from the input becomes a
     reply to its thread's root (as DAST's README prescribes) and a note says so; without
     it, that is an error.
     """
+    opt = options or ReadOptions()
+    encoding, delimiter = opt.encoding, opt.delimiter
     located: list[LocatedRow] = []
     notes: list[Note] = []
     sources: list[tuple[Path, int, dict]] = []
     dumps = [Path(p) for p in paths if is_reddit_dump(Path(p))]
     if dumps:
         # Reddit dumps are read together: comments and submissions come in separate files.
-        rows, dump_notes = read_reddit(dumps, **(reddit or {}))
+        rows, dump_notes = read_reddit(dumps, opt.subreddits, opt.since, opt.until)
         sources.extend(rows)
         notes.extend(dump_notes)
     for path in paths:
@@ -220,9 +231,11 @@ def read_thread_files(
         pid = lr.row.parent_id
         if pid is not None and pid not in by_id:
             root = roots.get(lr.row.thread_id)
-            if not repair_missing_parents or root is None:
+            if not opt.repair_missing_parents or root is None:
                 hint = (
-                    "" if repair_missing_parents else " (pass --repair-missing-parents to attach it to the thread root)"
+                    ""
+                    if opt.repair_missing_parents
+                    else " (pass --repair-missing-parents to attach it to the thread root)"
                 )
                 raise InputError(lr.path, lr.line, f"parent_id {pid!r} of post {lr.row.id!r} does not exist{hint}")
             notes.append(

@@ -33,7 +33,7 @@ from pipeline.examples import (
 )
 from pipeline.gold import batch_files, read_events, resolve, text_hash
 from pipeline.ingest import Corpus, ingest_thread_files, participant_id, read_corpus
-from pipeline.threads import write_thread_file
+from pipeline.threads import ReadOptions, write_thread_file
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +183,7 @@ def load_dataset(
             topics.update({t.id: t.topic for t in corpus.threads if t.topic})
             sources.append(Source(display_path(path), "dast", sha256_file(path), len(found), DAST_ATTRIBUTION))
         elif path.is_file():
-            corpus = ingest_thread_files([path], cfg, repair_missing_parents)
+            corpus = ingest_thread_files([path], cfg, ReadOptions(repair_missing_parents=repair_missing_parents))
             found = examples_from_threads(task, corpus)
             topics.update({t.id: t.topic for t in corpus.threads if t.topic})
             sources.append(Source(display_path(path), "thread-file", sha256_file(path), len(found)))

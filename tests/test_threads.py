@@ -11,7 +11,7 @@ from conftest import run_cli, run_pipeline
 from pipeline.errors import InputError
 from pipeline.ingest import ingest_thread_files
 from pipeline.schema import ThreadRow
-from pipeline.threads import FIELDS, read_thread_files, write_thread_file
+from pipeline.threads import FIELDS, ReadOptions, read_thread_files, write_thread_file
 
 ROWS = [
     {
@@ -118,7 +118,7 @@ def _error(tmp_path, cfg, name: str, content: bytes | str, **kw) -> InputError:
     path = tmp_path / name
     path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     with pytest.raises(InputError) as info:
-        read_thread_files([path], cfg, **kw)
+        read_thread_files([path], cfg, ReadOptions(**kw))
     return info.value
 
 
@@ -170,7 +170,7 @@ def test_threads_missing_parent_can_be_repaired_and_is_reported(tmp_path, cfg):
             {"id": "b", "thread_id": "a", "parent_id": "gone", "text": "x"},
         ],
     )
-    rows, notes = read_thread_files([path], cfg, repair_missing_parents=True)
+    rows, notes = read_thread_files([path], cfg, ReadOptions(repair_missing_parents=True))
     assert {lr.row.id: lr.row.parent_id for lr in rows} == {"a": None, "b": "a"}
     assert notes[0].kind == "repaired" and notes[0].where.endswith("orphan.jsonl:2")
 
@@ -250,7 +250,7 @@ def test_threads_excel_csv_with_semicolons_in_windows_1252_is_read(tmp_path, cfg
     rows = "id;thread_id;parent_id;author;text\nt;t;;Søren;Kære alle\nt-a;t;t;Åsa;Jeg er uenig, så det så.\n"
     path = tmp_path / "excel.csv"
     path.write_bytes(rows.encode("cp1252"))
-    corpus = ingest_thread_files([path], cfg, encoding="cp1252")
+    corpus = ingest_thread_files([path], cfg, ReadOptions(encoding="cp1252"))
     posts = corpus.posts_by_id()
     assert posts["t-a"].author == "Åsa" and posts["t-a"].text == "Jeg er uenig, så det så."
     assert posts["t-a"].parent_id == "t"
