@@ -52,11 +52,14 @@ def fsync_dir(path: Path) -> None:
 
 
 def _fsync_tree(root: Path) -> None:
+    folders = [Path(root)]
     for p in sorted(Path(root).rglob("*")):
-        if p.is_file():
+        if p.is_dir():
+            folders.append(p)
+        else:
             with open(p, "rb") as fh:
                 os.fsync(fh.fileno())
-    for d in sorted({Path(root), *(p for p in Path(root).rglob("*") if p.is_dir())}):
+    for d in folders:
         fsync_dir(d)
 
 

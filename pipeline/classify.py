@@ -184,10 +184,10 @@ def classify_participants(corpus: Corpus, models: Models, cfg: Config, seen: InS
     posts = corpus.posts_by_id()
     people = [p for p in corpus.participants if not p.deleted]
     examples = role_examples(people, posts)
+    seen.add("role", models.role, examples)
     decided = {p.id: DELETED_ROLE for p in corpus.participants if p.deleted}
-    for part, ex, pred in zip(people, examples, _predict(models.role, examples), strict=True):
+    for part, pred in zip(people, _predict(models.role, examples), strict=True):
         n_words = sum(len(t.split()) for t in role_text(part, posts)[1])
-        seen.add("role", models.role, [ex])
         decided[part.id] = participant_role(pred, _name(models.role), role_cue(part, posts), n_words, cfg)
     return [ParticipantLabels(participant_id=p.id, role=decided[p.id]) for p in corpus.participants]
 

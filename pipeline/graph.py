@@ -185,13 +185,9 @@ def build_graph(inputs: GraphInputs) -> nx.MultiDiGraph:
     return g
 
 
-def thread_subgraph(g: nx.MultiDiGraph, thread_id: str) -> nx.MultiDiGraph:
-    """One thread's posts, units and the participants who wrote in it."""
-    return thread_subgraphs(g)[thread_id]
-
-
 def thread_subgraphs(g: nx.MultiDiGraph) -> dict[str, nx.MultiDiGraph]:
-    """Every thread's subgraph, from one pass over the nodes (not one pass per thread)."""
+    """Every thread's posts, units and the participants who wrote in it, from one pass
+    over the nodes (not one pass per thread)."""
     members: dict[str, list[str]] = defaultdict(list)
     for n, d in g.nodes(data=True):
         for tid in str(d.get("thread_id", "")).split(";"):

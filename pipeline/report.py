@@ -373,11 +373,9 @@ def _tree_layout(posts: list[Post]) -> dict[str, tuple[float, float]]:
     return pos
 
 
-def fig_reply_tree(
-    corpus: Corpus, pred: Predictions, thread_id: str, path: Path, posts: list[Post] | None = None
-) -> None:
+def fig_reply_tree(pred: Predictions, thread_id: str, posts: list[Post], path: Path) -> None:
+    """One thread's reply tree; `posts` are the thread's posts in position order."""
     plt = _plt()
-    posts = posts if posts is not None else corpus.thread_posts(thread_id)
     labels = {p.post_id: p for p in pred.posts}
     roles = _roles(pred)
     pos = _tree_layout(posts)
@@ -519,7 +517,7 @@ def write_report(
         for tid in threads_with_comments:
             # Thread ids come from input: the file name is a slug plus a hash, never the id.
             fig_name = f"reply_tree_{safe_filename(tid)}.png"
-            fig_reply_tree(corpus, pred, tid, figs / fig_name, by_thread[tid])
+            fig_reply_tree(pred, tid, by_thread[tid], figs / fig_name)
             figures[f"tree:{tid}"] = f"figures/{fig_name}"
         fig_participants(corpus, units, pred, figs / "participants.png")
         figures["participants"] = "figures/participants.png"

@@ -40,7 +40,6 @@ from pipeline.config import REVIEW_TASKS, Config
 from pipeline.errors import InputError, Problem
 from pipeline.examples import field_text, role_text
 from pipeline.gold import (
-    batch_files,
     later_than,
     locked,
     new_event,
@@ -679,7 +678,7 @@ def import_labels(
         raise InputError(path, 0, f"{rows} bad row(s); nothing was imported", problems)
     posts = corpus.posts_by_id()
     texts = item_texts(task, corpus) if task != "unit_type" else {}
-    events: list[Annotation] = []
+    labels: list[tuple[str, str, str | None, dict]] = []  # item, label, note, event fields
     for f in filled:
         extra: dict = {}
         if task == "unit_type":
@@ -688,41 +687,38 @@ def import_labels(
             extra = {"post_id": post_id, "field": fld, "start": start, "end": end}
         else:
             text = texts[f.item_id]
-        events.append((f.item_id, f.label, f.comment, {"text_sha256": text_hash(text), **extra}))
+        labels.append((f.item_id, f.label, f.comment, {"text_sha256": text_hash(text), **extra}))
     with locked(gold_dir):
         # Under the lock: a concurrent import has either finished (and is seen here) or
         # not started, so the revision number and "current state" below are both right.
-        prior = [e for e in read_events(gold_dir) if e.task == task and e.annotator == annotator]
+        events = read_events(gold_dir)
+        prior = [e for e in events if e.task == task and e.annotator == annotator]
         current = {e.item_id: (e.label, e.note) for e in sorted(prior, key=order)}
-        if all(current.get(item) == (label, note) for item, label, note, _ in events):
+        if all(current.get(item) == (label, note) for item, label, note, _ in labels):
             # Every label is already this annotator's current answer: a true repeat.
-            return None, len(events)
-        base = gold_batch_base(gold_dir, batch, annotator)
-        revisions = [p.stem for p in batch_files(gold_dir) if p.stem == base or p.stem.startswith(base + "--r")]
+            return None, len(labels)
+        base = gold_batch_base(events, batch, annotator)
+        revisions = {e.batch_id for e in events if e.batch_id == base or e.batch_id.startswith(base + "--r")}
         gold_batch = base if not revisions else f"{base}--r{len(revisions) + 1}"
         ts = later_than(now or utc_now(), prior)
         new = [
             new_event(task, item, label, annotator, gold_batch, ts, origin, note=note, **extra)
-            for item, label, note, extra in events
+            for item, label, note, extra in labels
         ]
         write_batch(gold_dir, gold_batch, sorted(new, key=lambda e: e.item_id))
     return gold_batch, len(new)
 
 
-def gold_batch_base(gold_dir: Path, batch: str, annotator: str) -> str:
-    """The gold file name stem for an annotator's labels of `batch`.
+def gold_batch_base(events: list[Annotation], batch: str, annotator: str) -> str:
+    """The gold file name stem for an annotator's labels of `batch` (a batch file is named
+    by the batch id of its events).
 
     Annotators are told apart by their exact name; the slug only makes a file name. When
     another annotator's name slugs alike ("Anna Holm", "anna.holm"), a short hash of the
     exact name keeps their files apart."""
     check_safe_id(batch, "batch id")
     base = f"{batch}--{slug(annotator)}"
-    owners = {
-        e.annotator
-        for p in batch_files(gold_dir)
-        if p.stem == base or p.stem.startswith(base + "--r")
-        for e in read_jsonl(p, Annotation)
-    }
+    owners = {e.annotator for e in events if e.batch_id == base or e.batch_id.startswith(base + "--r")}
     if owners - {annotator}:
         base = f"{base}-{hashlib.sha256(annotator.encode('utf-8')).hexdigest()[:6]}"
     return base
