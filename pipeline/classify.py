@@ -21,20 +21,35 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from pipeline.artifacts import atomic_dir, display_path, read_json, read_jsonl, write_json, write_jsonl
 from pipeline.config import Config
 from pipeline.cues import RuleHit, reply_rule
-from pipeline.examples import Example, example_hash, reply_examples, role_cue, role_examples, role_text, target_examples
+from pipeline.errors import InputError
+from pipeline.examples import Example, example_hash, reply_examples, role_cue, role_examples, role_text
+from pipeline.executor import map_shards, shard_size, shards_by_key
 from pipeline.ingest import Corpus
 from pipeline.labeling import combine
 from pipeline.lineage import write_manifest
 from pipeline.models import LoadedModel
-from pipeline.schema import KeyPoint, ParticipantLabels, Post, PostLabels, Prediction, Relation, Unit, UnitLabels
+from pipeline.schema import (
+    KeyPoint,
+    Participant,
+    ParticipantLabels,
+    Post,
+    PostLabels,
+    Prediction,
+    Relation,
+    Thread,
+    Unit,
+    UnitLabels,
+)
+from pipeline.stream import JsonlSink, by_thread, iter_jsonl, ordered_map, shards
 
 log = logging.getLogger(__name__)
 
@@ -78,18 +93,31 @@ class InSample:
 
     MIN_CHARS = 40
 
-    def __init__(self) -> None:
+    def __init__(self, hashes: dict[str, frozenset[str]] | None = None) -> None:
         self.counts: dict[str, dict[str, int]] = {}
-        self._hashes: dict[str, frozenset[str]] = {}
+        self._hashes: dict[str, frozenset[str]] = hashes if hashes is not None else {}
+
+    def known(self, task: str, model: LoadedModel) -> frozenset[str]:
+        if task not in self._hashes:
+            self._hashes[task] = model.training_hashes()
+        return self._hashes[task]
+
+    def shard(self) -> InSample:
+        """A counter for one shard that shares the training hashes read so far."""
+        return InSample(self._hashes)
+
+    def merge(self, counts: dict[str, dict[str, int]]) -> None:
+        for task, entry in counts.items():
+            mine = self.counts.setdefault(task, {"items": 0, "in_training_data": 0})
+            for k, v in entry.items():
+                mine[k] += v
 
     def add(self, task: str, model: LoadedModel | None, examples: list[Example]) -> None:
         entry = self.counts.setdefault(task, {"items": 0, "in_training_data": 0})
         entry["items"] += len(examples)
         if model is None:
             return
-        if task not in self._hashes:
-            self._hashes[task] = model.training_hashes()
-        known = self._hashes[task]
+        known = self.known(task, model)
         entry["in_training_data"] += sum(
             example_hash(e) in known for e in examples if len(" ".join(e.text.split())) >= self.MIN_CHARS
         )
@@ -100,7 +128,9 @@ def classify_posts(corpus: Corpus, models: Models, cfg: Config, seen: InSample) 
     threads = {t.id: t for t in corpus.threads}
     comments = [p for p in corpus.posts if p.parent_id is not None]
     reply_ex = reply_examples(comments, posts)
-    target_ex = target_examples(comments, posts, threads)
+    # Target stance reads the same comment features, paired with the thread's target
+    # (what target_examples builds; computing the features once halves this stage's cost).
+    target_ex = [replace(ex, pair=threads[c.thread_id].target) for ex, c in zip(reply_ex, comments, strict=True)]
     seen.add("reply_stance", models.reply_stance, reply_ex)
     seen.add("target_stance", models.target_stance, target_ex)
     reply_out = dict(zip((c.id for c in comments), _predict(models.reply_stance, reply_ex), strict=True))
@@ -180,16 +210,43 @@ def participant_role(
     return decided.model_copy(update={"label": "unknown", "confidence": 0.0, "source": "abstain"})
 
 
-def classify_participants(corpus: Corpus, models: Models, cfg: Config, seen: InSample) -> list[ParticipantLabels]:
-    posts = corpus.posts_by_id()
-    people = [p for p in corpus.participants if not p.deleted]
-    examples = role_examples(people, posts)
-    seen.add("role", models.role, examples)
-    decided = {p.id: DELETED_ROLE for p in corpus.participants if p.deleted}
-    for part, pred in zip(people, _predict(models.role, examples), strict=True):
+def _participant_shard(
+    people: list[Participant], *, posts: dict[str, Post], models: Models, cfg: Config, seen: InSample
+) -> tuple[list[Prediction], dict[str, dict[str, int]]]:
+    cues = [role_cue(p, posts) for p in people]
+    examples = role_examples(people, posts, cues)
+    shard_seen = seen.shard()
+    shard_seen.add("role", models.role, examples)
+    out = []
+    for part, pred, hit in zip(people, _predict(models.role, examples), cues, strict=True):
         n_words = sum(len(t.split()) for t in role_text(part, posts)[1])
-        decided[part.id] = participant_role(pred, _name(models.role), role_cue(part, posts), n_words, cfg)
-    return [ParticipantLabels(participant_id=p.id, role=decided[p.id]) for p in corpus.participants]
+        out.append(participant_role(pred, _name(models.role), hit, n_words, cfg))
+    return out, shard_seen.counts
+
+
+def classify_participants(
+    participants: list[Participant],
+    posts: dict[str, Any],
+    models: Models,
+    cfg: Config,
+    seen: InSample,
+    workers: int = 1,
+) -> list[ParticipantLabels]:
+    """Every participant's role, from all their posts in the corpus (across threads)."""
+    people = [p for p in participants if not p.deleted]
+    if models.role is not None:
+        seen.known("role", models.role)
+    shards_ = shards_by_key(
+        people, lambda p: p.id, shard_size(len(people), workers, max(1, cfg.scale.shard_posts // 5))
+    )
+    fn = partial(_participant_shard, posts=posts, models=models, cfg=cfg, seen=seen)
+    decided = {p.id: DELETED_ROLE for p in participants if p.deleted}
+    if not people:
+        seen.add("role", models.role, [])
+    for shard, (preds, counts) in zip(shards_, map_shards(fn, shards_, workers, "roles"), strict=True):
+        seen.merge(counts)
+        decided.update((part.id, pred) for part, pred in zip(shard, preds, strict=True))
+    return [ParticipantLabels(participant_id=p.id, role=decided[p.id]) for p in participants]
 
 
 def classify_units(units: list[Unit], corpus: Corpus, models: Models, cfg: Config) -> list[UnitLabels]:
@@ -310,6 +367,153 @@ def _card_summary(model: LoadedModel | None) -> dict | None:
     }
 
 
+def _classify_shard(
+    item: tuple[list[Post], list[Unit]], *, threads: dict[str, Thread], models: Models, cfg: Config, seen: InSample
+) -> tuple[list[PostLabels], list[UnitLabels], list[Relation], dict[str, dict[str, int]]]:
+    """Post and unit labels and relations of whole threads (`item`: their posts and units):
+    everything that needs a parent or sibling, and nothing that needs another thread.
+    Relations come thread by thread, by id within a thread."""
+    posts, units = item
+    sub = Corpus(threads=[threads[t] for t in dict.fromkeys(p.thread_id for p in posts)], posts=posts, participants=[])
+    shard_seen = seen.shard()
+    post_labels = classify_posts(sub, models, cfg, shard_seen)
+    rank = {t.id: i for i, t in enumerate(sub.threads)}
+    thread_of = {p.id: p.thread_id for p in posts}
+    unit_thread = {u.id: rank[thread_of[u.post_id]] for u in units}
+    rels = sorted(relations(units, sub, models), key=lambda r: (unit_thread[r.source_id], r.id))
+    return post_labels, classify_units(units, sub, models, cfg), rels, shard_seen.counts
+
+
+def thread_items(
+    posts: Iterable[Post], units: Iterable[Unit], where: Path = Path("units.jsonl")
+) -> Iterator[tuple[list[Post], list[Unit]]]:
+    """(posts, units) of each thread, from posts and units listed thread by thread in the
+    same thread order (as ingest and segment write them)."""
+    unit_threads = by_thread(units, where)
+    pending = next(unit_threads, None)
+    for tposts in by_thread(posts, where):
+        tid = tposts[0].thread_id
+        if pending is not None and pending[0].thread_id == tid:
+            yield tposts, pending
+            pending = next(unit_threads, None)
+        else:
+            yield tposts, []
+    if pending is not None:
+        raise InputError(where, 0, f"units of thread {pending[0].thread_id!r} do not follow the corpus' thread order")
+
+
+class _Lists:
+    """In-memory sinks with the interface of `JsonlSink`."""
+
+    def __init__(self) -> None:
+        self.items: list = []
+
+    def write(self, records: Iterable) -> None:
+        self.items.extend(records)
+
+
+def _sources(counter: Counter, preds: Iterable[Prediction]) -> None:
+    counter.update(f"{p.source}:{(p.model if p.source == 'model' else p.rule) or ''}" for p in preds)
+
+
+@dataclass(frozen=True)
+class ClassifyRun:
+    """The models and settings one classify run uses."""
+
+    models: Models
+    cfg: Config
+    unit_model: LoadedModel | None = None
+    embed: Embed | None = None
+    encoder: str | None = None
+    workers: int = 1
+
+
+def classify_stream(
+    items: Iterable[tuple[list[Post], list[Unit]]],
+    threads: dict[str, Thread],
+    participants: list[Participant],
+    post_texts: dict[str, Any],
+    sinks: dict[str, Any],
+    run: ClassifyRun,
+) -> dict:
+    """Label a corpus given as thread items (posts and units), writing each shard's labels to
+    `sinks` (posts, units, relations, key_points, participants) as they come; the
+    provenance. `post_texts` maps post ids to objects with `id`, `created` and `full_text`
+    (the posts, or lighter stand-ins): roles read every post of a participant."""
+    from pipeline.keypoints import key_points
+
+    models, cfg, unit_model, embed, encoder, workers = (
+        run.models,
+        run.cfg,
+        run.unit_model,
+        run.embed,
+        run.encoder,
+        run.workers,
+    )
+
+    torch_models = [
+        m.name for m in (models.target_stance, models.reply_stance, models.role) if m and m.backend != "sklearn"
+    ]
+    if torch_models and workers > 1:
+        # torch's thread pools do not survive a fork: a forked worker that runs a torch model
+        # can hang. torch uses every core inside one process instead.
+        log.info("classify: %s run on torch; one process (torch uses the cores itself)", ", ".join(torch_models))
+        workers = 1
+    seen = InSample()
+    # Read every model's training hashes before the workers fork, so they share them.
+    for task, model in (("reply_stance", models.reply_stance), ("target_stance", models.target_stance)):
+        if model is not None:
+            seen.known(task, model)
+    shard_fn = partial(_classify_shard, threads=threads, models=models, cfg=cfg, seen=seen)
+
+    def shard_items() -> Iterator[tuple[list[Post], list[Unit]]]:
+        for shard in shards(items, cfg.scale.shard_posts, size_of=lambda item: len(item[0])):
+            yield [p for ps, _ in shard for p in ps], [u for _, us in shard for u in us]
+
+    decided = {task: Counter() for task in ("unit_type", "target_stance", "reply_stance", "role")}
+    origins: Counter = Counter()
+    n_points = n_claims = 0
+    for (posts, units), (p_labels, u_labels, rels, counts) in ordered_map(shard_fn, shard_items(), workers, "classify"):
+        seen.merge(counts)
+        seen.add("unit_type", unit_model, [Example(id=u.id, group=u.thread_id, text=u.text) for u in units])
+        _sources(decided["unit_type"], (u.unit_type for u in units))
+        _sources(decided["target_stance"], (p.target_stance for p in p_labels))
+        _sources(decided["reply_stance"], (p.reply_stance for p in p_labels if p.reply_stance))
+        origins.update(r.origin for r in rels)
+        sub = Corpus(
+            threads=[threads[t] for t in dict.fromkeys(p.thread_id for p in posts)], posts=posts, participants=[]
+        )
+        points = key_points(sub, units, p_labels, embed, cfg.key_points.max_distance)
+        n_points += len(points)
+        n_claims += sum(len(k.unit_ids) for k in points)
+        sinks["posts"].write(p_labels)
+        sinks["units"].write(u_labels)
+        sinks["relations"].write(rels)
+        sinks["key_points"].write(points)
+    part_labels = classify_participants(participants, post_texts, models, cfg, seen, workers)
+    _sources(decided["role"], (p.role for p in part_labels))
+    sinks["participants"].write(part_labels)
+    return {
+        "models": {
+            "unit_type": _card_summary(unit_model),
+            "target_stance": _card_summary(models.target_stance),
+            "reply_stance": _card_summary(models.reply_stance),
+            "role": _card_summary(models.role),
+        },
+        "rule_precision": dict(cfg.classify.rule_precision),
+        "decided_by": {task: dict(sorted(c.items())) for task, c in decided.items()},
+        "relations_by_origin": dict(sorted(origins.items())),
+        "in_sample": dict(sorted(seen.counts.items())),
+        "key_points": {
+            "encoder": encoder if embed else None,
+            "max_distance": cfg.key_points.max_distance if embed else None,
+            "key_points": n_points,
+            "claims": n_claims,
+            "note": None if embed else "no encoder: every claim is a key point of its own (not grouped)",
+        },
+    }
+
+
 def classify(
     corpus: Corpus,
     units: list[Unit],
@@ -318,48 +522,72 @@ def classify(
     unit_model: LoadedModel | None = None,
     embed: Embed | None = None,
     encoder: str | None = None,
+    workers: int = 1,
 ) -> Predictions:
-    """Every label of the corpus; with `embed` (texts -> unit vectors) also the key points."""
-    from pipeline.keypoints import key_points
+    """Every label of an in-memory corpus (`classify_files` streams a corpus folder); with
+    `embed` (texts -> unit vectors) also the key points."""
+    sinks = {k: _Lists() for k in ("posts", "units", "relations", "key_points", "participants")}
+    provenance = classify_stream(
+        thread_items(corpus.posts, units),
+        {t.id: t for t in corpus.threads},
+        corpus.participants,
+        corpus.posts_by_id(),
+        sinks,
+        ClassifyRun(models, cfg, unit_model, embed, encoder, workers),
+    )
+    return Predictions(
+        sinks["posts"].items,
+        sinks["units"].items,
+        sinks["participants"].items,
+        sinks["relations"].items,
+        provenance,
+        sinks["key_points"].items,
+    )
 
-    seen = InSample()
-    post_labels = classify_posts(corpus, models, cfg, seen)
-    part_labels = classify_participants(corpus, models, cfg, seen)
-    seen.add("unit_type", unit_model, [Example(id=u.id, group=u.thread_id, text=u.text) for u in units])
-    unit_labels = classify_units(units, corpus, models, cfg)
-    rels = relations(units, corpus, models)
 
-    def sources(preds: list[Prediction]) -> dict[str, int]:
-        return dict(
-            sorted(Counter(f"{p.source}:{(p.model if p.source == 'model' else p.rule) or ''}" for p in preds).items())
-        )
+@dataclass(frozen=True)
+class PostText:
+    """What a participant's role reads of a post: a light stand-in for `Post`."""
 
-    provenance = {
-        "models": {
-            "unit_type": _card_summary(unit_model),
-            "target_stance": _card_summary(models.target_stance),
-            "reply_stance": _card_summary(models.reply_stance),
-            "role": _card_summary(models.role),
-        },
-        "rule_precision": dict(cfg.classify.rule_precision),
-        "decided_by": {
-            "unit_type": sources([u.unit_type for u in units]),
-            "target_stance": sources([p.target_stance for p in post_labels]),
-            "reply_stance": sources([p.reply_stance for p in post_labels if p.reply_stance]),
-            "role": sources([p.role for p in part_labels]),
-        },
-        "relations_by_origin": dict(sorted(Counter(r.origin for r in rels).items())),
-        "in_sample": dict(sorted(seen.counts.items())),
-    }
-    points = key_points(corpus, units, post_labels, embed, cfg.key_points.max_distance)
-    provenance["key_points"] = {
-        "encoder": encoder if embed else None,
-        "max_distance": cfg.key_points.max_distance if embed else None,
-        "key_points": len(points),
-        "claims": sum(len(k.unit_ids) for k in points),
-        "note": None if embed else "no encoder: every claim is a key point of its own (not grouped)",
-    }
-    return Predictions(post_labels, unit_labels, part_labels, rels, provenance, points)
+    id: str
+    created: str | None
+    full_text: str
+
+
+def classify_files(
+    corpus_dir: Path, segments_dir: Path, out_dir: Path, run: ClassifyRun, made_from: dict | None = None
+) -> dict:
+    """Label a corpus folder into `out_dir` a thread shard at a time (memory grows with the
+    shard size and the number of participants, not with the corpus); the provenance."""
+    corpus_dir, segments_dir = Path(corpus_dir), Path(segments_dir)
+    threads = {t.id: t for t in iter_jsonl(corpus_dir / "threads.jsonl", Thread)}
+    participants = list(iter_jsonl(corpus_dir / "participants.jsonl", Participant))
+    post_texts: dict[str, PostText] = {}
+
+    def posts() -> Iterator[Post]:
+        for post in iter_jsonl(corpus_dir / "posts.jsonl", Post):
+            post_texts[post.id] = PostText(post.id, post.created, post.full_text)
+            yield post
+
+    units = iter_jsonl(segments_dir / "units.jsonl", Unit)
+    names = ("posts", "units", "relations", "key_points", "participants")
+    with atomic_dir(Path(out_dir)) as tmp:
+        sinks = {k: JsonlSink(tmp / f"{k}.jsonl") for k in names}
+        try:
+            provenance = classify_stream(
+                thread_items(posts(), units, segments_dir / "units.jsonl"),
+                threads,
+                participants,
+                post_texts,
+                sinks,
+                run,
+            )
+        finally:
+            for sink in sinks.values():
+                sink.close()
+        write_json(tmp / "provenance.json", provenance)
+        write_manifest(tmp, made_from)
+    return provenance
 
 
 def write_predictions(pred: Predictions, out_dir: Path, made_from: dict | None = None) -> None:

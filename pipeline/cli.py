@@ -21,6 +21,7 @@ from pipeline.config import (
     load_config,
 )
 from pipeline.errors import ModelError, PipelineError
+from pipeline.executor import resolve_workers
 
 log = logging.getLogger("pipeline")
 
@@ -59,6 +60,10 @@ def checked_inputs(stage: str, args) -> dict:
 
 
 def cmd_ingest(args, cfg) -> None:
+    import os
+
+    # Language ID runs on lingua's own thread pool, sized once from this variable.
+    os.environ.setdefault("RAYON_NUM_THREADS", str(resolve_workers(args.workers)))
     from pipeline.ingest import ingest_seeds, ingest_thread_files, merge, write_corpus
 
     corpora = []
@@ -111,19 +116,16 @@ def cmd_segment(args, cfg) -> None:
     from pipeline import segment
 
     model = None if args.no_model else _optional_model(args.model, "unit_type")
-    n_sent, n_units = segment.run(args.corpus, args.out, model, cfg)
+    n_sent, n_units = segment.run(args.corpus, args.out, model, cfg, resolve_workers(args.workers))
     log.info("segment: %d sentences, %d units -> %s", n_sent, n_units, args.out)
 
 
 def cmd_classify(args, cfg) -> None:
     from pipeline import lineage
-    from pipeline.classify import Models, classify, read_units, write_predictions
-    from pipeline.ingest import read_corpus
+    from pipeline.classify import ClassifyRun, Models, classify_files
 
     lineage.check(corpus=args.corpus, segments=args.segments)
     made_from = lineage.manifest("classify", corpus=args.corpus, segments=args.segments)
-    corpus = read_corpus(args.corpus)
-    units = read_units(args.segments)
     models = Models(
         target_stance=None if args.no_model else _optional_model(args.target_model, "target_stance"),
         reply_stance=None if args.no_model else _optional_model(args.reply_model, "reply_stance"),
@@ -131,16 +133,17 @@ def cmd_classify(args, cfg) -> None:
     )
     unit_model = None if args.no_model else _optional_model(args.unit_model, "unit_type")
     embed, encoder = _key_point_encoder(args, cfg)
-    pred = classify(corpus, units, models, cfg, unit_model, embed, encoder)
-    write_predictions(pred, args.out, made_from)
+    run = ClassifyRun(models, cfg, unit_model, embed, encoder, resolve_workers(args.workers))
+    provenance = classify_files(args.corpus, args.segments, args.out, run, made_from)
+    decided = provenance["decided_by"]
     log.info(
         "classify: %d posts, %d units, %d participants, %d relations -> %s; decided by %s",
-        len(pred.posts),
-        len(pred.units),
-        len(pred.participants),
-        len(pred.relations),
+        sum(decided["target_stance"].values()),
+        sum(decided["unit_type"].values()),
+        sum(decided["role"].values()),
+        sum(provenance["relations_by_origin"].values()),
         args.out,
-        pred.provenance["decided_by"],
+        decided,
     )
 
 
@@ -161,32 +164,43 @@ def _key_point_encoder(args, cfg):
 
 
 def cmd_graph(args, cfg) -> None:
-    from pipeline.classify import read_predictions, read_units
-    from pipeline.export import write_graphs
-    from pipeline.graph import GraphInputs, build_graph, build_participant_graph, thread_subgraphs
-    from pipeline.ingest import read_corpus
+    from pipeline.graphfiles import write_graph_files
 
     made_from = checked_inputs("graph", args)
-    corpus = read_corpus(args.corpus)
-    pred = read_predictions(args.predictions)
-    inputs = GraphInputs(corpus, read_units(args.segments), pred)
-    g = build_graph(inputs)
-    subgraphs = thread_subgraphs(g)
-    threads = {t.id: subgraphs[t.id] for t in corpus.threads}
-    pg = build_participant_graph(inputs)
-    dates = [x.created[:10] for x in corpus.posts if x.created]
-    write_graphs(args.out, g, threads, pg, cfg.graph.colors, max(dates) if dates else "1970-01-01", made_from)
-    log.info(
-        "graph: %d nodes, %d edges; participant graph %d nodes, %d edges -> %s",
-        g.number_of_nodes(),
-        g.number_of_edges(),
-        pg.number_of_nodes(),
-        pg.number_of_edges(),
+    limit = cfg.graph.max_corpus_nodes
+    done = write_graph_files(
+        args.corpus,
+        args.segments,
+        args.predictions,
         args.out,
+        cfg.graph.colors,
+        limit,
+        cfg.scale.shard_posts,
+        resolve_workers(args.workers),
+        made_from,
     )
+    if not done["whole"]:
+        log.warning(
+            "graph: the corpus graph has %d nodes, more than Gephi handles well ([graph] max_corpus_nodes = %d): "
+            "no corpus.graphml/.gexf; open threads/*.graphml or participants.gexf, or load nodes/edges.csv",
+            done["nodes"],
+            limit,
+        )
+    log.info("graph: %d nodes -> %s", done["nodes"], args.out)
 
 
 # --- parser ----------------------------------------------------------------------------
+
+
+def _workers_option(s) -> None:
+    s.add_argument(
+        "-j",
+        "--workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="worker processes over thread shards (default 0: one per core); outputs do not depend on N",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -215,6 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--since", help="Reddit dumps: keep posts created on or after this date (UTC)")
     s.add_argument("--until", help="Reddit dumps: keep posts created before this date (UTC)")
     s.add_argument("--out", type=Path, default=CORPUS)
+    _workers_option(s)
     s.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("segment", help="corpus -> sentences and typed argumentative units")
@@ -222,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--model", type=Path, default=MODELS_DIR / "unit_type")
     s.add_argument("--no-model", action="store_true", help="cue rules only")
     s.add_argument("--out", type=Path, default=SEGMENTS)
+    _workers_option(s)
     s.set_defaults(func=cmd_segment)
 
     s = sub.add_parser("classify", help="target stance, reply stance, role, unit relations")
@@ -235,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--encoder", type=Path, help="encoder folder for key points (default: [key_points] in config)")
     s.add_argument("--no-encoder", action="store_true", help="no embeddings: every claim is its own key point")
     s.add_argument("--out", type=Path, default=PREDICTIONS)
+    _workers_option(s)
     s.set_defaults(func=cmd_classify)
 
     s = sub.add_parser("graph", help="reply/argument and participant graphs -> GraphML, GEXF, CSV")
@@ -242,6 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--segments", type=Path, default=SEGMENTS)
     s.add_argument("--predictions", type=Path, default=PREDICTIONS)
     s.add_argument("--out", type=Path, default=GRAPHS)
+    _workers_option(s)
     s.set_defaults(func=cmd_graph)
 
     from pipeline import commands

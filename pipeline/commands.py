@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
 from pathlib import Path
 
@@ -278,14 +279,13 @@ def cmd_review_status(args, cfg) -> None:
 
 
 def cmd_report(args, cfg) -> None:
-    from pipeline.classify import read_predictions, read_units
     from pipeline.cli import checked_inputs
-    from pipeline.ingest import read_corpus
-    from pipeline.report import write_report
+    from pipeline.report import write_report_files
 
     made_from = checked_inputs("report", args)
-    pred = read_predictions(args.predictions)
-    write_report(args.out, args.name, read_corpus(args.corpus), read_units(args.segments), pred, made_from)
+    write_report_files(
+        args.out, args.name, args.corpus, args.segments, args.predictions, cfg.report, cfg.scale.shard_posts, made_from
+    )
 
 
 def cmd_export_convokit(args, cfg) -> None:
@@ -321,6 +321,30 @@ def cmd_bench_encoder(args, cfg) -> None:
 
     result = run_encoder_bench(cfg, args.out)
     log.info("bench-encoder: %s texts/s -> docs/benchmarks.md", result["engines"])
+
+
+def cmd_bench_scale(args, cfg) -> None:
+    from pipeline import benchscale
+
+    if args.render_only:
+        benchscale.render(args.out)
+        return
+    result = benchscale.run_scale(args.posts, args.work, args.workers, args.out)
+    for r in result["runs"]:
+        log.info(
+            "bench-scale %d posts: %.0f posts/s, %.2fx floor, peak %.0f MB",
+            r["posts"],
+            r["posts_per_s"],
+            r["x_floor"],
+            r["peak_mb"],
+        )
+    log.info("bench-scale: numbers in %s and docs/benchmarks.md", args.out)
+
+
+def cmd_scale_floor(args, cfg) -> None:
+    from pipeline.benchscale import floor
+
+    floor(args.threads, args.out)
 
 
 def cmd_build_encoder(args, cfg) -> None:
@@ -447,6 +471,19 @@ def add_commands(sub) -> None:
     s = sub.add_parser("bench-encoder", help="texts/s of the e5 engines (C, torch CPU, torch GPU where present)")
     s.add_argument("--out", type=Path, default=DATA_DIR / "benchmarks" / "encoder.json")
     s.set_defaults(func=cmd_bench_encoder)
+
+    s = sub.add_parser("bench-scale", help="every stage on synthetic corpora of N posts, beside the floor")
+    s.add_argument("--posts", type=int, nargs="+", default=[10000, 100000], help="corpus sizes (posts)")
+    s.add_argument("--workers", "-j", type=int, default=0, help="worker processes per stage (0: one per core)")
+    s.add_argument("--work", type=Path, default=INTERIM_DIR / "scale")
+    s.add_argument("--out", type=Path, default=DATA_DIR / "benchmarks" / "scale.json")
+    s.add_argument("--render-only", action="store_true", help="rewrite docs/benchmarks.md from the saved JSON")
+    s.set_defaults(func=cmd_bench_scale)
+
+    s = sub.add_parser("scale-floor", help=argparse.SUPPRESS)
+    s.add_argument("threads", type=Path)
+    s.add_argument("out", type=Path)
+    s.set_defaults(func=cmd_scale_floor)
 
     s = sub.add_parser("dast-import", help="convert the public DAST file to the generic thread format")
     s.add_argument("dast", type=Path, nargs="?", default=DAST_DEFAULT)

@@ -81,7 +81,18 @@ class KeyPointsConfig(_Frozen):
 
 
 class GraphConfig(_Frozen):
+    max_corpus_nodes: int
     colors: dict[str, tuple[int, int, int]]
+
+
+class ReportConfig(_Frozen):
+    max_trees: int
+    max_participants: int
+    max_thread_rows: int
+
+
+class ScaleConfig(_Frozen):
+    shard_posts: int
 
 
 class Config(_Frozen):
@@ -92,6 +103,8 @@ class Config(_Frozen):
     classify: ClassifyConfig
     key_points: KeyPointsConfig
     graph: GraphConfig
+    report: ReportConfig
+    scale: ScaleConfig
     train: TrainConfig
 
     def labels_for(self, task: str) -> tuple[str, ...]:

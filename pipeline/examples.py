@@ -236,14 +236,17 @@ def role_cue(part: Participant, posts: dict[str, Post]) -> RuleHit | None:
     return role_rule(None if part.deleted else part.name, descriptions, texts)
 
 
-def role_examples(participants: list[Participant], posts: dict[str, Post]) -> list[Example]:
+def role_examples(
+    participants: list[Participant], posts: dict[str, Post], cues: list[RuleHit | None] | None = None
+) -> list[Example]:
+    """One example per participant; `cues`: their `role_cue` answers when already known."""
     out = []
-    for part in participants:
+    for i, part in enumerate(participants):
         descriptions, texts = role_text(part, posts)
         body = "\n".join(texts)[:6000]
         feats = _counts(body)
         feats["n_posts_log"] = math.log1p(len(texts))
-        hit = role_cue(part, posts)
+        hit = cues[i] if cues is not None else role_cue(part, posts)
         if hit:
             feats[f"rule_{hit.label}"] = 1.0
         head = "\n".join([part.name, *descriptions])

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import io
 import re
+from functools import partial
 from pathlib import Path
 
 import networkx as nx
@@ -32,6 +33,7 @@ from networkx.readwrite.gexf import GEXFWriter
 
 from pipeline.artifacts import atomic_dir, safe_filename, write_text
 from pipeline.cells import csv_text
+from pipeline.executor import map_shards
 from pipeline.lineage import write_manifest
 
 FLOAT_KEYS = {
@@ -105,9 +107,10 @@ def gephi_safe(g: nx.Graph) -> nx.Graph:
     return h
 
 
-def graphml_bytes(g: nx.Graph) -> bytes:
+def graphml_bytes(g: nx.Graph, safe: bool = False) -> bytes:
+    """GraphML of `g`; `safe`: `g` is already `gephi_safe`."""
     buf = io.BytesIO()
-    nx.write_graphml(gephi_safe(g), buf, encoding="utf-8", prettyprint=True)
+    nx.write_graphml(g if safe else gephi_safe(g), buf, encoding="utf-8", prettyprint=True)
     return buf.getvalue()
 
 
@@ -116,7 +119,7 @@ def _day(value: object) -> str | None:
     return text[:10] if len(text) >= 10 and text[4] == "-" and text[7] == "-" else None
 
 
-def _with_viz(g: nx.Graph, colors: dict[str, tuple[int, int, int]]) -> nx.Graph:
+def _with_viz(g: nx.Graph, colors: dict[str, tuple[int, int, int]], safe: bool = False) -> nx.Graph:
     """The GEXF view of a graph: colours by target stance, sizes by degree, and a start date
     for every node and edge whose date is known, so Gephi's timeline replays the debate
     (a post from its date, a unit and its `contains` edge from its post's, a participant
@@ -150,9 +153,10 @@ def _with_viz(g: nx.Graph, colors: dict[str, tuple[int, int, int]]) -> nx.Graph:
     return h
 
 
-def gexf_bytes(g: nx.Graph, colors: dict[str, tuple[int, int, int]], date: str) -> bytes:
+def gexf_bytes(g: nx.Graph, colors: dict[str, tuple[int, int, int]], date: str, safe: bool = False) -> bytes:
+    """GEXF 1.3 of `g`; `safe`: `g` is already `gephi_safe` and may be changed in place."""
     writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.3")
-    writer.add_graph(_with_viz(g, colors))
+    writer.add_graph(_with_viz(g, colors, safe))
     meta = writer.xml.find("meta")
     if meta is not None:
         meta.set("lastmodifieddate", date)
@@ -161,10 +165,11 @@ def gexf_bytes(g: nx.Graph, colors: dict[str, tuple[int, int, int]], date: str) 
     return buf.getvalue()
 
 
-def tables(g: nx.Graph) -> tuple[list[list], list[list]]:
+def tables(g: nx.Graph, safe: bool = False) -> tuple[list[list], list[list]]:
     """(nodes, edges) as rows, each list headed by Gephi's column names (Id, Label, Source,
-    Target, ...) and then one column per attribute, sorted."""
-    g = gephi_safe(g)
+    Target, ...) and then one column per attribute, sorted. `safe`: `g` is already
+    `gephi_safe`."""
+    g = g if safe else gephi_safe(g)
     node_keys = sorted({k for _, d in g.nodes(data=True) for k in d} - {"label"})
     nodes: list[list] = [["Id", "Label", *node_keys]]
     nodes += [[n, d.get("label", n), *[d.get(k) for k in node_keys]] for n, d in g.nodes(data=True)]
@@ -185,11 +190,14 @@ def tables(g: nx.Graph) -> tuple[list[list], list[list]]:
 def csv_tables(g: nx.Graph) -> tuple[str, str]:
     """(nodes, edges) as CSV for Gephi's spreadsheet import; text cells that a spreadsheet
     would run as a formula are protected (`cells.protect`)."""
-    nodes, edges = tables(g)
+    return csv_rows(tables(g))
 
+
+def csv_rows(node_edge_rows: tuple[list[list], list[list]]) -> tuple[str, str]:
     def filled(rows: list[list]) -> list[list]:
         return [["" if v is None else v for v in row] for row in rows]
 
+    nodes, edges = node_edge_rows
     return csv_text(filled(nodes)), csv_text(filled(edges))
 
 
@@ -206,33 +214,93 @@ def parquet_bytes(rows: list[list]) -> bytes:
     return buf.getvalue()
 
 
+def ordered_subgraph(g: nx.DiGraph, nodes: list[str]) -> nx.DiGraph:
+    """The subgraph induced by `nodes`, nodes in the order given and edges in `g`'s order.
+    (networkx's `subgraph` iterates a set of the nodes, whose order changes from one Python
+    process to the next, and so would the GraphML files.)"""
+    keep = set(nodes)
+    h = g.__class__()
+    h.graph.update(g.graph)
+    for n in nodes:
+        h.add_node(n, **g.nodes[n])
+    for n in nodes:
+        if g.is_multigraph():
+            for _, v, key, data in g.out_edges(n, keys=True, data=True):
+                if v in keep:
+                    h.add_edge(n, v, key=key, **data)
+        else:
+            for _, v, data in g.out_edges(n, data=True):
+                if v in keep:
+                    h.add_edge(n, v, **data)
+    return h
+
+
+def write_thread_files(
+    chunk: list[tuple[str, list[str]]], *, graph: nx.MultiDiGraph, folder: Path
+) -> list[tuple[str, str]]:
+    """One GraphML file per thread of `chunk` ((thread id, its nodes)); (file, thread id) rows."""
+    rows = []
+    for thread_id, nodes in chunk:
+        tg = ordered_subgraph(graph, nodes)
+        tg.graph["thread_id"] = thread_id
+        name = f"{safe_filename(thread_id)}.graphml"
+        (folder / name).write_bytes(graphml_bytes(tg))
+        rows.append((name, thread_id))
+    return rows
+
+
 def write_graphs(
     out_dir: Path,
     corpus_graph: nx.MultiDiGraph,
-    thread_graphs: dict[str, nx.MultiDiGraph],
+    thread_members: dict[str, list[str]],
     participant_graph: nx.DiGraph,
     colors: dict[str, tuple[int, int, int]],
     date: str,
     made_from: dict | None = None,
-) -> None:
+    max_corpus_nodes: int | None = None,
+    workers: int = 1,
+) -> bool:
+    """Write every graph file; per-thread files on `workers` processes. The corpus graph
+    is written as GraphML/GEXF only up to `max_corpus_nodes` nodes (its tables always);
+    whether it was."""
+    whole = max_corpus_nodes is None or corpus_graph.number_of_nodes() <= max_corpus_nodes
     with atomic_dir(Path(out_dir)) as tmp:
         write_manifest(tmp, made_from)
-        (tmp / "corpus.graphml").write_bytes(graphml_bytes(corpus_graph))
-        (tmp / "corpus.gexf").write_bytes(gexf_bytes(corpus_graph, colors, date))
         (tmp / "threads").mkdir()
+        # Threads in chunks of about 5,000 nodes: the unit a worker writes.
+        chunks = _by_nodes(sorted(thread_members.items()), 5000)
+        fn = partial(write_thread_files, graph=corpus_graph, folder=tmp / "threads")
         index = [("file", "thread_id")]
-        for thread_id, tg in sorted(thread_graphs.items()):
-            name = f"{safe_filename(thread_id)}.graphml"
-            tg.graph["thread_id"] = thread_id
-            (tmp / "threads" / name).write_bytes(graphml_bytes(tg))
-            index.append((name, thread_id))
+        for rows in map_shards(fn, chunks, workers, "thread graphs"):
+            index.extend(rows)
         write_text(tmp / "threads" / "index.csv", csv_text(index))
-        (tmp / "participants.graphml").write_bytes(graphml_bytes(participant_graph))
-        (tmp / "participants.gexf").write_bytes(gexf_bytes(participant_graph, colors, date))
-        for prefix, graph in (("", corpus_graph), ("participant_", participant_graph)):
-            nodes, edges = csv_tables(graph)
-            write_text(tmp / f"{prefix}nodes.csv", nodes)
-            write_text(tmp / f"{prefix}edges.csv", edges)
-            node_rows, edge_rows = tables(graph)
+        for prefix, graph, gexf_too in (("", corpus_graph, whole), ("participant_", participant_graph, True)):
+            name = "corpus" if not prefix else "participants"
+            safe = gephi_safe(graph)
+            node_rows, edge_rows = tables(safe, safe=True)
+            nodes_csv, edges_csv = csv_rows((node_rows, edge_rows))
+            write_text(tmp / f"{prefix}nodes.csv", nodes_csv)
+            write_text(tmp / f"{prefix}edges.csv", edges_csv)
             (tmp / f"{prefix}nodes.parquet").write_bytes(parquet_bytes(node_rows))
             (tmp / f"{prefix}edges.parquet").write_bytes(parquet_bytes(edge_rows))
+            if gexf_too:
+                (tmp / f"{name}.graphml").write_bytes(graphml_bytes(safe, safe=True))
+                # Last: the GEXF view changes the safe copy in place.
+                (tmp / f"{name}.gexf").write_bytes(gexf_bytes(safe, colors, date, safe=True))
+    return whole
+
+
+def _by_nodes(items: list[tuple[str, list[str]]], per_chunk: int) -> list[list[tuple[str, list[str]]]]:
+    """Consecutive threads in chunks of about `per_chunk` nodes."""
+    chunks: list[list[tuple[str, list[str]]]] = []
+    current: list[tuple[str, list[str]]] = []
+    size = 0
+    for item in items:
+        if current and size + len(item[1]) > per_chunk:
+            chunks.append(current)
+            current, size = [], 0
+        current.append(item)
+        size += len(item[1])
+    if current:
+        chunks.append(current)
+    return chunks

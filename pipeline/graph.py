@@ -21,13 +21,14 @@ of replies, with counts per reply stance.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import networkx as nx
 
 from pipeline.classify import Predictions
 from pipeline.ingest import Corpus, author_ids
-from pipeline.schema import Post, Prediction, Unit
+from pipeline.schema import Participant, Post, PostLabels, Prediction, Unit
 
 REPLY_STANCES = ("support", "deny", "query", "comment")
 
@@ -66,14 +67,15 @@ def _evidence_text(post: Post) -> str:
     return " | ".join(f"{'*' if e.decided else ''}{e.rule}: {e.cue}" for e in post.parent_evidence)
 
 
-def build_graph(inputs: GraphInputs) -> nx.MultiDiGraph:
-    """The reply/argument graph of a whole corpus."""
+def build_graph(inputs: GraphInputs, first_post: dict[str, str] | None = None) -> nx.MultiDiGraph:
+    """The reply/argument graph of a corpus (or of some of its threads: `first_post` then
+    gives every participant's first post date in the whole corpus)."""
     corpus, units, pred = inputs.corpus, inputs.units, inputs.predictions
     g = nx.MultiDiGraph(name="reply and argument graph")
     post_labels = {p.post_id: p for p in pred.posts}
     unit_labels = {u.unit_id: u for u in pred.units}
     roles = {p.participant_id: p.role for p in pred.participants}
-    first_post = first_posts(corpus)
+    first_post = first_post if first_post is not None else first_posts(corpus.posts)
 
     for part in sorted(corpus.participants, key=lambda p: p.id):
         attrs = {
@@ -185,33 +187,65 @@ def build_graph(inputs: GraphInputs) -> nx.MultiDiGraph:
     return g
 
 
-def thread_subgraphs(g: nx.MultiDiGraph) -> dict[str, nx.MultiDiGraph]:
-    """Every thread's posts, units and the participants who wrote in it, from one pass
-    over the nodes (not one pass per thread)."""
+def thread_members(g: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """Every thread's nodes (posts, units, key points and the participants who wrote in
+    it), sorted, from one pass over the nodes (not one pass per thread)."""
     members: dict[str, list[str]] = defaultdict(list)
     for n, d in g.nodes(data=True):
         for tid in str(d.get("thread_id", "")).split(";"):
             if tid:
                 members[tid].append(n)
-    return {tid: g.subgraph(sorted(nodes)).copy() for tid, nodes in sorted(members.items())}
+    return {tid: sorted(nodes) for tid, nodes in sorted(members.items())}
 
 
-def build_participant_graph(inputs: GraphInputs) -> nx.DiGraph:
+def thread_subgraphs(g: nx.MultiDiGraph) -> dict[str, nx.MultiDiGraph]:
+    """Every thread's subgraph (see `thread_members`)."""
+    from pipeline.export import ordered_subgraph
+
+    return {tid: ordered_subgraph(g, nodes) for tid, nodes in thread_members(g).items()}
+
+
+@dataclass
+class ParticipantCounts:
+    """What the participant graph counts over posts; summed over thread shards."""
+
+    stances: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    replies: dict[tuple[str, str], Counter] = field(default_factory=lambda: defaultdict(Counter))
+
+    def add(self, posts: list[Post], post_labels: dict[str, PostLabels]) -> ParticipantCounts:
+        """Count `posts` (whole threads: a reply's parent is among them, or missing)."""
+        by_id = {p.id: p for p in posts}
+        for post in posts:
+            labels = post_labels.get(post.id)
+            for pid in author_ids(post):
+                if labels:
+                    self.stances[pid][labels.target_stance.label] += 1
+            if not post.parent_id or post.parent_id not in by_id:
+                continue
+            stance = labels.reply_stance.label if labels and labels.reply_stance else "comment"
+            for src in author_ids(post):
+                # An article without a known author has no one to reply to.
+                for dst in author_ids(by_id[post.parent_id]):
+                    self.replies[(src, dst)][stance] += 1
+        return self
+
+    def merge(self, other: ParticipantCounts) -> None:
+        for pid, c in other.stances.items():
+            self.stances[pid].update(c)
+        for pair, c in other.replies.items():
+            self.replies[pair].update(c)
+
+
+def participant_graph(
+    participants: list[Participant],
+    roles: dict[str, Prediction],
+    first_post: dict[str, str],
+    counts: ParticipantCounts,
+) -> nx.DiGraph:
     """Who replies to whom, weighted by the number of replies, with stance counts."""
-    corpus, pred = inputs.corpus, inputs.predictions
-    posts = corpus.posts_by_id()
-    post_labels = {p.post_id: p for p in pred.posts}
-    roles = {p.participant_id: p.role for p in pred.participants}
     g = nx.DiGraph(name="participant interaction graph")
-    stance_counts: dict[str, Counter] = defaultdict(Counter)
-    for post in corpus.posts:
-        labels = post_labels.get(post.id)
-        for pid in author_ids(post):
-            if labels:
-                stance_counts[pid][labels.target_stance.label] += 1
-    first_post = first_posts(corpus)
-    for part in sorted(corpus.participants, key=lambda p: p.id):
-        counts = stance_counts[part.id]
+    for part in sorted(participants, key=lambda p: p.id):
+        stances = counts.stances.get(part.id, Counter())
         attrs = {
             "kind": "participant",
             "label": part.name,
@@ -219,39 +253,37 @@ def build_participant_graph(inputs: GraphInputs) -> nx.DiGraph:
             "description": "; ".join(part.descriptions),
             "n_posts": len(part.post_ids),
             "thread_id": ";".join(part.thread_ids),
-            "favor": counts["favor"],
-            "against": counts["against"],
-            "neutral": counts["neutral"],
-            "main_target_stance": _main_stance(counts),
+            "favor": stances["favor"],
+            "against": stances["against"],
+            "neutral": stances["neutral"],
+            "main_target_stance": _main_stance(stances),
         }
         attrs.update(_pred_attrs("role", roles.get(part.id)))
         g.add_node(part.id, **attrs)
-    edges: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    for post in sorted(corpus.posts, key=lambda p: p.id):
-        if not post.parent_id:
-            continue
-        parent = posts[post.parent_id]
-        labels = post_labels.get(post.id)
-        stance = labels.reply_stance.label if labels and labels.reply_stance else "comment"
-        for src in author_ids(post):
-            # An article without a known author has no one to reply to.
-            for dst in author_ids(parent):
-                edges[(src, dst)][stance] += 1
-    for (src, dst), counts in sorted(edges.items()):
+    for (src, dst), c in sorted(counts.replies.items()):
         g.add_edge(
             src,
             dst,
             kind="replies_to",
-            weight=float(sum(counts.values())),
-            **{f"n_{s}": counts[s] for s in REPLY_STANCES},
+            weight=float(sum(c.values())),
+            **{f"n_{s}": c[s] for s in REPLY_STANCES},
         )
     return g
 
 
-def first_posts(corpus: Corpus) -> dict[str, str]:
-    """Each participant's earliest post date (where the corpus has dates)."""
-    first: dict[str, str] = {}
-    for post in corpus.posts:
+def build_participant_graph(inputs: GraphInputs) -> nx.DiGraph:
+    """Who replies to whom in an in-memory corpus (see `participant_graph`)."""
+    corpus, pred = inputs.corpus, inputs.predictions
+    counts = ParticipantCounts().add(corpus.posts, {p.post_id: p for p in pred.posts})
+    roles = {p.participant_id: p.role for p in pred.participants}
+    return participant_graph(corpus.participants, roles, first_posts(corpus.posts), counts)
+
+
+def first_posts(posts: Iterable[Post], first: dict[str, str] | None = None) -> dict[str, str]:
+    """Each participant's earliest post date (where the corpus has dates); `first`: the
+    dates found so far, updated in place."""
+    first = {} if first is None else first
+    for post in posts:
         if post.created:
             for pid in author_ids(post):
                 first[pid] = min(first.get(pid, post.created), post.created)

@@ -232,6 +232,10 @@ def ingest_thread_files(paths: list[Path], cfg: Config, options: ReadOptions | N
     by_thread: dict[str, list] = {}
     for lr in rows:
         by_thread.setdefault(lr.row.thread_id, []).append(lr)
+    # Every row's language in one batch over all cores; rows that give one are not detected.
+    unknown = [lr for lr in rows if not lr.row.lang]
+    found = langid.detect_many([_row_text(lr.row) for lr in unknown], cfg.languages)
+    detected = {id(lr): d for lr, d in zip(unknown, found, strict=True)}
     threads: list[Thread] = []
     posts: list[Post] = []
     for thread_id in sorted(by_thread):
@@ -245,13 +249,13 @@ def ingest_thread_files(paths: list[Path], cfg: Config, options: ReadOptions | N
                     message=f"thread {thread_id!r} has {len(roots)} roots; each is a document",
                 )
             )
-        thread_lang = _thread_language(located, cfg)
+        thread_lang = _thread_language(located, detected, cfg)
         order = sorted(
             located, key=lambda lr: (lr.row.parent_id is not None, lr.row.created or "", str(lr.path), lr.line)
         )
         tposts = []
         for pos, lr in enumerate(order):
-            tposts.append(_row_post(lr, pos, thread_lang, cfg, notes))
+            tposts.append(_row_post(lr, pos, thread_lang, detected.get(id(lr)), cfg, notes))
         root = tposts[0]
         posts.extend(tposts)
         target, target_source = choose_target(root.title, root.text)
@@ -303,19 +307,25 @@ def choose_target(title: str, body: str) -> tuple[str, str]:
     return title, "root_title"
 
 
-def _thread_language(located, cfg: Config) -> str:
+def _row_text(row) -> str:
+    return f"{row.title}\n{row.text}".strip()
+
+
+def _thread_language(located, found: dict[int, tuple[str | None, float]], cfg: Config) -> str:
     given = Counter(lr.row.lang for lr in located if lr.row.lang)
     if given:
         return given.most_common(1)[0][0]
     detected = Counter()
     for lr in located:
-        lang, conf = langid.detect(f"{lr.row.title}\n{lr.row.text}", cfg.languages)
+        lang, conf = found[id(lr)]
         if lang and conf >= cfg.languages.min_confidence:
             detected[lang] += 1
     return min(detected, key=lambda k: (-detected[k], k)) if detected else "und"
 
 
-def _row_post(lr, pos: int, thread_lang: str, cfg: Config, notes: list[Note]) -> Post:
+def _row_post(
+    lr, pos: int, thread_lang: str, detected: tuple[str | None, float] | None, cfg: Config, notes: list[Note]
+) -> Post:
     row = lr.row
     name = row.author if row.author and row.author.strip().lower() not in DELETED_NAMES else None
     if row.author and name is None:
@@ -325,7 +335,7 @@ def _row_post(lr, pos: int, thread_lang: str, cfg: Config, notes: list[Note]) ->
     if row.lang:
         lang, conf, source = row.lang, 1.0, "given"
     else:
-        lang, conf, source = langid.resolve(f"{row.title}\n{row.text}".strip(), thread_lang, cfg.languages)
+        lang, conf, source = langid.resolve(_row_text(row), thread_lang, cfg.languages, detected)
     gold = GoldLabels(target_stance=row.target_stance, reply_stance=row.reply_stance, role=row.role)
     given = (
         (Evidence(rule="given", cue="parent_id in the input file", target_id=row.parent_id, score=1.0, decided=True),)

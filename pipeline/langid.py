@@ -33,9 +33,25 @@ def detect(text: str, cfg: LanguageConfig) -> tuple[str | None, float]:
     return best.language.iso_code_639_1.name.lower(), round(float(best.value), 4)
 
 
-def resolve(text: str, thread_lang: str | None, cfg: LanguageConfig) -> tuple[str, float, str]:
-    """(lang, confidence, source): detected if confident enough, else the thread's language."""
-    lang, conf = detect(text, cfg)
+def detect_many(texts: list[str], cfg: LanguageConfig) -> list[tuple[str | None, float]]:
+    """`detect` for many texts at once, on all cores (lingua's own thread pool)."""
+    long_enough = [i for i, t in enumerate(texts) if len(_LETTERS.findall(t)) >= cfg.min_chars]
+    values = _detector(tuple(cfg.candidates)).compute_language_confidence_values_in_parallel(
+        [texts[i] for i in long_enough]
+    )
+    out: list[tuple[str | None, float]] = [(None, 0.0)] * len(texts)
+    for i, v in zip(long_enough, values, strict=True):
+        if v:
+            out[i] = (v[0].language.iso_code_639_1.name.lower(), round(float(v[0].value), 4))
+    return out
+
+
+def resolve(
+    text: str, thread_lang: str | None, cfg: LanguageConfig, detected: tuple[str | None, float] | None = None
+) -> tuple[str, float, str]:
+    """(lang, confidence, source): detected if confident enough, else the thread's language.
+    `detected`: `detect(text)` when already known."""
+    lang, conf = detected if detected is not None else detect(text, cfg)
     if lang is not None and (conf >= cfg.min_confidence or thread_lang is None):
         return lang, conf, "detected"
     return (thread_lang or "und"), conf, "thread"

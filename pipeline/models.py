@@ -105,7 +105,10 @@ def save_sklearn(path: Path, estimator: Any, card: dict[str, Any], hashes: list[
 
 def _load_sklearn(path: Path) -> Any:
     if (path / "model.skops").exists():
-        import skops.io as sio
+        from pipeline.imports import torch_hidden
+
+        with torch_hidden():
+            import skops.io as sio
 
         untrusted = sorted(set(sio.get_untrusted_types(file=path / "model.skops")) - set(SKOPS_TRUSTED))
         if untrusted:

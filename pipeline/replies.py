@@ -82,9 +82,12 @@ def _stemmer(lang: str):
 
 @lru_cache(maxsize=8)
 def _stopwords(lang: str) -> frozenset[str]:
-    from spacy.lang.da.stop_words import STOP_WORDS as DA
-    from spacy.lang.nb.stop_words import STOP_WORDS as NB
-    from spacy.lang.sv.stop_words import STOP_WORDS as SV
+    from pipeline.imports import torch_hidden
+
+    with torch_hidden():
+        from spacy.lang.da.stop_words import STOP_WORDS as DA
+        from spacy.lang.nb.stop_words import STOP_WORDS as NB
+        from spacy.lang.sv.stop_words import STOP_WORDS as SV
 
     return frozenset({"da": DA, "sv": SV, "nb": NB, "nn": NB}.get(lang, DA | SV | NB))
 

@@ -13,17 +13,20 @@ import base64
 import logging
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
 
-from pipeline.artifacts import atomic_dir, safe_filename, write_text
+from pipeline.artifacts import atomic_dir, read_json, safe_filename, write_text
 from pipeline.classify import Predictions, main_claims
-from pipeline.graph import GraphInputs, build_participant_graph
+from pipeline.config import ReportConfig, load_config
+from pipeline.export import ordered_subgraph
+from pipeline.graph import ParticipantCounts, first_posts, participant_graph
 from pipeline.ingest import Corpus, author_ids
 from pipeline.lineage import write_manifest
-from pipeline.schema import KeyPoint, Post, Unit
+from pipeline.schema import KeyPoint, Participant, ParticipantLabels, Post, PostLabels, Prediction, Thread, Unit
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +62,11 @@ class ReportData:
     in_sample_note: str | None
     key_points: dict[str, list[KeyPoint]]
     key_point_note: str
+    # What the bounded report leaves out, said in the report (None: nothing).
+    threads_note: str | None = None
+    trees: list[str] = field(default_factory=list)
+    trees_note: str | None = None
+    participant_graph: nx.DiGraph | None = None
 
 
 def _roles(pred: Predictions) -> dict[str, str]:
@@ -261,31 +269,181 @@ def key_point_note(provenance: dict) -> str:
     )
 
 
-def build_report_data(name: str, corpus: Corpus, units: list[Unit], pred: Predictions) -> ReportData:
-    pg = build_participant_graph(GraphInputs(corpus, units, pred))
-    prov = provenance_table(pred.provenance)
-    note = in_sample_note(pred.provenance.get("in_sample", {}))
-    totals = {
-        "threads": len(corpus.threads),
-        "posts": len(corpus.posts),
-        "comments": sum(p.parent_id is not None for p in corpus.posts),
-        "participants": len(corpus.participants),
-        "units": len(units),
-        "relations": len(pred.relations),
-    }
-    return ReportData(
-        name,
-        thread_table(corpus, units),
-        stance_by_role(corpus, pred),
-        reply_by_depth(corpus, pred),
-        central_participants(pg),
-        claims_for_and_against(corpus, units, pred),
-        prov,
-        totals,
-        note,
-        key_points_by_side(pred.key_points),
-        key_point_note(pred.provenance),
+def _ranked_threads(threads: list[dict], denies: Counter, n: int) -> list[str]:
+    """The `n` threads with comments that have the most replies denying their parent (the
+    most contested), then the largest; in corpus order."""
+    ranked = sorted((t for t in threads if t["comments"]), key=lambda t: (-denies[t["id"]], -t["comments"], t["id"]))
+    chosen = {t["id"] for t in ranked[:n]}
+    return [t["id"] for t in threads if t["id"] in chosen]
+
+
+def contested_threads(corpus: Corpus, pred: Predictions, n: int) -> list[str]:
+    """The `n` most contested threads of an in-memory corpus (see `_ranked_threads`)."""
+    denies: Counter = Counter(
+        pl.thread_id for pl in pred.posts if pl.reply_stance is not None and pl.reply_stance.label == "deny"
     )
+    return _ranked_threads([{"id": t.id, "comments": t.n_comments} for t in corpus.threads], denies, n)
+
+
+@dataclass
+class _Parts:
+    """The report's numbers summed over thread shards (tables grow with threads, not posts;
+    lists of examples keep only their top rows)."""
+
+    threads: list[dict] = field(default_factory=list)
+    by_role: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    by_depth: dict[int, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    claims: dict[str, list[dict]] = field(default_factory=lambda: {"favor": [], "against": []})
+    key_points: list[KeyPoint] = field(default_factory=list)
+    counts: ParticipantCounts = field(default_factory=ParticipantCounts)
+    denies: Counter = field(default_factory=Counter)
+    totals: Counter = field(default_factory=Counter)
+
+    def add(self, corpus: Corpus, units: list[Unit], pred: Predictions) -> None:
+        """Add whole threads (`pred.participants`: the roles of every participant)."""
+        self.threads.extend(thread_table(corpus, units))
+        for role, row in stance_by_role(corpus, pred).items():
+            self.by_role[role].update(row)
+        for depth, row in reply_by_depth(corpus, pred).items():
+            self.by_depth[depth].update(row)
+        for side, rows in claims_for_and_against(corpus, units, pred).items():
+            self.claims[side] = _top_claims(self.claims[side] + rows)
+        top = key_points_by_side(self.key_points + list(pred.key_points))
+        self.key_points = [k for side in top.values() for k in side]
+        self.counts.add(corpus.posts, {p.post_id: p for p in pred.posts})
+        self.denies.update(
+            pl.thread_id for pl in pred.posts if pl.reply_stance is not None and pl.reply_stance.label == "deny"
+        )
+        self.totals.update(
+            posts=len(corpus.posts),
+            comments=sum(p.parent_id is not None for p in corpus.posts),
+            units=len(units),
+            relations=len(pred.relations),
+        )
+
+    def finish(
+        self,
+        name: str,
+        participants: list[Participant],
+        roles: dict[str, Prediction],
+        first_post: dict[str, str],
+        provenance: dict,
+        limits: ReportConfig,
+    ) -> ReportData:
+        pg = participant_graph(participants, roles, first_post, self.counts)
+        threads = self.threads
+        threads_note = None
+        if len(threads) > limits.max_thread_rows:
+            top = sorted(threads, key=lambda t: (-t["comments"], t["id"]))[: limits.max_thread_rows]
+            keep = {t["id"] for t in top}
+            threads = [t for t in threads if t["id"] in keep]
+            threads_note = (
+                f"The {limits.max_thread_rows} threads with the most comments of {len(self.threads)}; every thread "
+                "is in data/processed/graphs/threads/index.csv and the node and edge tables."
+            )
+        with_comments = sum(1 for t in self.threads if t["comments"])
+        trees = _ranked_threads(self.threads, self.denies, limits.max_trees)
+        trees_note = (
+            f"Reply trees of the {len(trees)} most contested threads (most replies that deny their parent) of "
+            f"{with_comments} with comments; each thread's graph is in data/processed/graphs/threads/."
+            if with_comments > len(trees)
+            else None
+        )
+        by_role = {
+            role: {s: self.by_role[role][s] for s in STANCES}
+            for role in sorted(self.by_role, key=lambda r: (-sum(self.by_role[r].values()), r))
+        }
+        totals = {
+            "threads": len(self.threads),
+            "posts": self.totals["posts"],
+            "comments": self.totals["comments"],
+            "participants": len(participants),
+            "units": self.totals["units"],
+            "relations": self.totals["relations"],
+        }
+        return ReportData(
+            name,
+            threads,
+            by_role,
+            {d: {s: self.by_depth[d][s] for s in REPLY_STANCES} for d in sorted(self.by_depth)},
+            central_participants(pg),
+            self.claims,
+            provenance_table(provenance),
+            totals,
+            in_sample_note(provenance.get("in_sample", {})),
+            key_points_by_side(self.key_points),
+            key_point_note(provenance),
+            threads_note,
+            trees,
+            trees_note,
+            pg,
+        )
+
+
+def _top_claims(rows: list[dict], per_side: int = 8) -> list[dict]:
+    return sorted(rows, key=lambda r: (-r["stance_confidence"], -r["claim_confidence"], r["comment_id"]))[:per_side]
+
+
+def build_report_data(
+    name: str, corpus: Corpus, units: list[Unit], pred: Predictions, limits: ReportConfig | None = None
+) -> ReportData:
+    """Everything the report shows about an in-memory corpus; `limits` bound its size
+    (default: the config's [report]). `report_data_from_files` streams stage folders."""
+    parts = _Parts()
+    parts.add(corpus, units, pred)
+    roles = {p.participant_id: p.role for p in pred.participants}
+    return parts.finish(
+        name, corpus.participants, roles, first_posts(corpus.posts), pred.provenance, limits or load_config().report
+    )
+
+
+def report_data_from_files(
+    name: str, corpus_dir: Path, segments_dir: Path, predictions_dir: Path, limits: ReportConfig, shard_posts: int
+) -> tuple[ReportData, dict[str, list[Post]], Predictions]:
+    """The report's data from stage folders, a thread shard at a time; with the posts and
+    labels of the threads whose reply trees it draws."""
+    from pipeline.graphfiles import thread_records
+    from pipeline.stream import iter_jsonl, shards
+
+    corpus_dir, predictions_dir = Path(corpus_dir), Path(predictions_dir)
+    participants = list(iter_jsonl(corpus_dir / "participants.jsonl", Participant))
+    role_labels = list(iter_jsonl(predictions_dir / "participants.jsonl", ParticipantLabels))
+    role_by_id = {p.participant_id: p for p in role_labels}
+    roles = {p.participant_id: p.role for p in role_labels}
+    threads = {t.id: t for t in iter_jsonl(corpus_dir / "threads.jsonl", Thread)}
+    provenance_file = predictions_dir / "provenance.json"
+    provenance = read_json(provenance_file) if provenance_file.exists() else {}
+
+    def shard_inputs() -> Iterator[tuple[Corpus, list[Unit], Predictions]]:
+        items = thread_records(corpus_dir, Path(segments_dir), predictions_dir)
+        for shard in shards(items, shard_posts, lambda t: len(t[0])):
+            posts = [p for t in shard for p in t[0]]
+            corpus = Corpus([threads[t[0][0].thread_id] for t in shard], posts, [])
+            units = [u for t in shard for u in t[1]]
+            labels, unit_labels, rels, points = ([x for t in shard for x in t[k]] for k in range(2, 6))
+            # Only this shard's participants: looking roles up must not cost the whole corpus per shard.
+            people = sorted({pid for p in posts for pid in author_ids(p)} & role_by_id.keys())
+            shard_roles = [role_by_id[pid] for pid in people]
+            yield corpus, units, Predictions(labels, unit_labels, shard_roles, rels, provenance, points)
+
+    parts = _Parts()
+    first: dict[str, str] = {}
+    for corpus, units, pred in shard_inputs():
+        parts.add(corpus, units, pred)
+        first_posts(corpus.posts, first)
+    data = parts.finish(name, participants, roles, first, provenance, limits)
+    # A second pass for the few threads whose trees are drawn.
+    chosen = set(data.trees)
+    tree_posts: dict[str, list[Post]] = {}
+    tree_labels: list[PostLabels] = []
+    for corpus, _, pred in shard_inputs():
+        for post in corpus.posts:
+            if post.thread_id in chosen:
+                tree_posts.setdefault(post.thread_id, []).append(post)
+        tree_labels.extend(pl for pl in pred.posts if pl.thread_id in chosen)
+    for posts in tree_posts.values():
+        posts.sort(key=lambda p: p.position)
+    return data, tree_posts, Predictions(tree_labels, [], role_labels, [], provenance, [])
 
 
 # --- figures ---------------------------------------------------------------------------
@@ -373,9 +531,23 @@ def _tree_layout(posts: list[Post]) -> dict[str, tuple[float, float]]:
     return pos
 
 
+MAX_TREE_POSTS = 60
+
+
 def fig_reply_tree(pred: Predictions, thread_id: str, posts: list[Post], path: Path) -> None:
-    """One thread's reply tree; `posts` are the thread's posts in position order."""
+    """One thread's reply tree; `posts` are the thread's posts in position order. A thread
+    longer than MAX_TREE_POSTS is drawn up to its MAX_TREE_POSTS-th post (a taller figure
+    cannot be read), and the title says so."""
     plt = _plt()
+    n_all = len(posts)
+    if n_all > MAX_TREE_POSTS:
+        kept: set[str] = set()
+        for p in posts:
+            if len(kept) == MAX_TREE_POSTS:
+                break
+            if p.parent_id is None or p.parent_id in kept:
+                kept.add(p.id)
+        posts = [p for p in posts if p.id in kept]
     labels = {p.post_id: p for p in pred.posts}
     roles = _roles(pred)
     pos = _tree_layout(posts)
@@ -393,7 +565,8 @@ def fig_reply_tree(pred: Predictions, thread_id: str, posts: list[Post], path: P
         name = (p.title or "article")[:40] if p.parent_id is None else f"{p.author or '[deleted]'} ({p.created or ''})"
         ax.annotate(name, (x, y), xytext=(8, -3), textcoords="offset points", fontsize=8)
     ax.set_axis_off()
-    ax.set_title(f"Reply tree: node colour = target stance, edge colour = reply stance, shape = role\n{thread_id}")
+    shown = f"{thread_id}" if n_all == len(posts) else f"{thread_id}: first {len(posts)} of {n_all} posts"
+    ax.set_title(f"Reply tree: node colour = target stance, edge colour = reply stance, shape = role\n{shown}")
     _legend(ax, plt, {_post_role(p, roles) for p in posts}, with_edges=True)
     _save(fig, path)
     plt.close(fig)
@@ -410,11 +583,14 @@ def _legend(ax, plt, roles: set[str], with_edges: bool) -> None:
     ax.legend(handles=handles, frameon=False, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=6)
 
 
-def fig_participants(corpus: Corpus, units: list[Unit], pred: Predictions, path: Path) -> None:
+def fig_participants(pg: nx.DiGraph, path: Path, max_participants: int) -> None:
+    """Who replies to whom among the `max_participants` most active participants (by
+    replies given and received): a spring layout of more cannot be read, and costs
+    quadratic time."""
     plt = _plt()
-    pg = build_participant_graph(GraphInputs(corpus, units, pred))
-    active = [n for n in pg if pg.degree(n) > 0]
-    g = pg.subgraph(sorted(active)).copy()
+    degree = dict(pg.degree(weight="weight"))
+    active = sorted((n for n in pg if degree[n] > 0), key=lambda n: (-degree[n], n))[:max_participants]
+    g = ordered_subgraph(pg, sorted(active))
     fig, ax = plt.subplots(figsize=(7.5, 6))
     if g.number_of_nodes() == 0:
         ax.text(0.5, 0.5, "no replies between participants", ha="center")
@@ -500,10 +676,48 @@ def _env():
 
 
 def write_report(
-    out_dir: Path, name: str, corpus: Corpus, units: list[Unit], pred: Predictions, made_from: dict | None = None
+    out_dir: Path,
+    name: str,
+    corpus: Corpus,
+    units: list[Unit],
+    pred: Predictions,
+    made_from: dict | None = None,
+    limits: ReportConfig | None = None,
 ) -> Path:
-    data = build_report_data(name, corpus, units, pred)
-    threads_with_comments = [t["id"] for t in data.threads if t["comments"]]
+    """The report of an in-memory corpus (`write_report_files` streams stage folders)."""
+    limits = limits or load_config().report
+    data = build_report_data(name, corpus, units, pred, limits)
+    by_thread = corpus.posts_by_thread()
+    return _write(out_dir, data, {t: by_thread[t] for t in data.trees}, pred, limits, made_from)
+
+
+def write_report_files(
+    out_dir: Path,
+    name: str,
+    corpus_dir: Path,
+    segments_dir: Path,
+    predictions_dir: Path,
+    limits: ReportConfig,
+    shard_posts: int,
+    made_from: dict | None = None,
+) -> Path:
+    """The report from stage folders, reading them a thread shard at a time."""
+    data, tree_posts, tree_pred = report_data_from_files(
+        name, corpus_dir, segments_dir, predictions_dir, limits, shard_posts
+    )
+    return _write(out_dir, data, tree_posts, tree_pred, limits, made_from)
+
+
+def _write(
+    out_dir: Path,
+    data: ReportData,
+    tree_posts: dict[str, list[Post]],
+    pred: Predictions,
+    limits: ReportConfig,
+    made_from: dict | None,
+) -> Path:
+    name = data.name
+    threads_with_comments = data.trees
     with atomic_dir(Path(out_dir)) as tmp:
         write_manifest(tmp, made_from)
         figs = tmp / "figures"
@@ -513,13 +727,12 @@ def write_report(
         figures["stance_by_role"] = "figures/stance_by_role.png"
         fig_reply_depth(data, figs / "reply_stance_by_depth.png")
         figures["reply_depth"] = "figures/reply_stance_by_depth.png"
-        by_thread = corpus.posts_by_thread()
         for tid in threads_with_comments:
             # Thread ids come from input: the file name is a slug plus a hash, never the id.
             fig_name = f"reply_tree_{safe_filename(tid)}.png"
-            fig_reply_tree(pred, tid, by_thread[tid], figs / fig_name)
+            fig_reply_tree(pred, tid, tree_posts[tid], figs / fig_name)
             figures[f"tree:{tid}"] = f"figures/{fig_name}"
-        fig_participants(corpus, units, pred, figs / "participants.png")
+        fig_participants(data.participant_graph, figs / "participants.png", limits.max_participants)
         figures["participants"] = "figures/participants.png"
         embedded = {
             k: "data:image/png;base64," + base64.b64encode((tmp / v).read_bytes()).decode("ascii")

@@ -11,19 +11,20 @@ sentence become two units. Every span satisfies `field_text[start:end] == text`.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 
-from tqdm import tqdm
-
-from pipeline.artifacts import atomic_dir, read_jsonl, write_jsonl
+from pipeline.artifacts import atomic_dir
 from pipeline.config import Config
 from pipeline.cues import unit_rule, unit_split_points
 from pipeline.examples import UnitSpan, field_text, unit_examples
+from pipeline.executor import map_shards, shard_size, shards_by_key
 from pipeline.labeling import combine
 from pipeline.lineage import manifest, write_manifest
 from pipeline.models import LoadedModel
 from pipeline.schema import Post, Sentence, Unit
 from pipeline.sentences import split_sentences
+from pipeline.stream import JsonlSink, by_thread, iter_jsonl, ordered_map, shards
 
 log = logging.getLogger(__name__)
 
@@ -117,12 +118,12 @@ def type_units(
     return units
 
 
-def segment_posts(posts: list[Post], model: LoadedModel | None, cfg: Config) -> tuple[list[Sentence], list[Unit]]:
+def _segment_shard(posts: list[Post], model: LoadedModel | None, cfg: Config) -> tuple[list[Sentence], list[Unit]]:
     by_id = {p.id: p for p in posts}
     sentences: list[Sentence] = []
     spans: list[UnitSpan] = []
     sentence_of: dict[str, str] = {}
-    for post in tqdm(posts, desc="segment", unit="post", disable=None if len(posts) > 500 else True, leave=False):
+    for post in posts:
         s, u, of = segment_post(post)
         sentences.extend(s)
         spans.extend(u)
@@ -130,12 +131,34 @@ def segment_posts(posts: list[Post], model: LoadedModel | None, cfg: Config) -> 
     return sentences, type_units(spans, by_id, sentence_of, model, cfg)
 
 
-def run(corpus_dir: Path, out_dir: Path, model: LoadedModel | None, cfg: Config) -> tuple[int, int]:
+def segment_posts(
+    posts: list[Post], model: LoadedModel | None, cfg: Config, workers: int = 1
+) -> tuple[list[Sentence], list[Unit]]:
+    """Sentences and typed units of every post, in post order, on `workers` processes
+    (the result does not depend on their number)."""
+    shards = shards_by_key(posts, lambda p: p.thread_id, shard_size(len(posts), workers, cfg.scale.shard_posts))
+    sentences: list[Sentence] = []
+    units: list[Unit] = []
+    for s, u in map_shards(partial(_segment_shard, model=model, cfg=cfg), shards, workers, "segment"):
+        sentences.extend(s)
+        units.extend(u)
+    return sentences, units
+
+
+def run(corpus_dir: Path, out_dir: Path, model: LoadedModel | None, cfg: Config, workers: int = 1) -> tuple[int, int]:
+    """Segment the corpus folder into `out_dir`, streaming thread shards through `workers`
+    processes; (sentences, units) written."""
     made_from = manifest("segment", corpus=corpus_dir)
-    posts = read_jsonl(Path(corpus_dir) / "posts.jsonl", Post)
-    sentences, units = segment_posts(posts, model, cfg)
+    if model is not None and model.backend != "sklearn":
+        workers = 1  # torch's thread pools do not survive a fork; torch uses the cores itself
+    posts_file = Path(corpus_dir) / "posts.jsonl"
+    threads = by_thread(iter_jsonl(posts_file, Post), posts_file)
+    work = ([p for thread in shard for p in thread] for shard in shards(threads, cfg.scale.shard_posts))
+    fn = partial(_segment_shard, model=model, cfg=cfg)
     with atomic_dir(Path(out_dir)) as tmp:
-        write_jsonl(tmp / "sentences.jsonl", sentences)
-        write_jsonl(tmp / "units.jsonl", units)
+        with JsonlSink(tmp / "sentences.jsonl") as sentences, JsonlSink(tmp / "units.jsonl") as units:
+            for _, (s, u) in ordered_map(fn, work, workers, "segment"):
+                sentences.write(s)
+                units.write(u)
         write_manifest(tmp, made_from)
-    return len(sentences), len(units)
+    return sentences.count, units.count

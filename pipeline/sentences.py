@@ -16,8 +16,11 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-import spacy
-from spacy.symbols import ORTH
+from pipeline.imports import torch_hidden
+
+with torch_hidden():
+    import spacy
+from spacy.symbols import ORTH  # noqa: E402
 
 ABBREV_FILE = Path(__file__).resolve().parent / "abbreviations.toml"
 SPACY_LANGS = {

@@ -1,0 +1,219 @@
+"""Scale: thread shards, worker processes, bounded outputs, light start-up.
+
+Outputs must not depend on how the corpus is cut or on the number of workers; the seeds
+are cut into many small shards here (a config with shard_posts = 3) so that several
+worker processes really run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS
+
+from pipeline.config import PROJ_ROOT, load_config
+from pipeline.executor import map_shards, shards_by_key
+
+
+@pytest.fixture(scope="module")
+def small_shards(tmp_path_factory) -> Path:
+    """The default config with shards of three posts and a report limited to two trees."""
+    text = (PROJ_ROOT / "pipeline" / "config.toml").read_text(encoding="utf-8")
+    text = text.replace("shard_posts = 500", "shard_posts = 3").replace("max_trees = 8", "max_trees = 2")
+    assert "shard_posts = 3" in text and "max_trees = 2" in text
+    path = tmp_path_factory.mktemp("cfg") / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _stages(out: Path, config: Path, workers: int, threads: Path, env: dict | None = None) -> Path:
+    """ingest -> graph on the seeds and `threads`, each stage in its own process (as make
+    runs them)."""
+    c, s, p, g = (str(out / k) for k in ("corpus", "segments", "predictions", "graphs"))
+    base = [sys.executable, "-m", "pipeline", "-q", "--config", str(config)]
+    j = ["--workers", str(workers)]
+    for args in (
+        ["ingest", "--manifest", str(SEEDS / "manifest.toml"), "--threads", str(threads), "--out", c, *j],
+        ["segment", "--corpus", c, "--out", s, *j],
+        ["classify", "--corpus", c, "--segments", s, "--out", p, "--no-encoder", *j],
+        ["graph", "--corpus", c, "--segments", s, "--predictions", p, "--out", g, *j],
+    ):
+        subprocess.run(base + args, check=True, cwd=PROJ_ROOT, env={**os.environ, **(env or {})})
+    return out
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> Path:
+    """Four synthetic threads (160 posts) beside the seeds."""
+    from pipeline.synth import write_synthetic
+
+    path = tmp_path_factory.mktemp("synth") / "threads.jsonl"
+    write_synthetic(path, 160, seed=1, thread_sizes=(30, 50))
+    assert len({json.loads(line)["thread_id"] for line in path.open()}) == 4
+    return path
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory, small_shards, synthetic) -> dict[str, Path]:
+    """The same corpus three ways: one process in tiny shards, three workers in tiny shards
+    under another hash seed, and one process with the default (one shard)."""
+    root = tmp_path_factory.mktemp("runs")
+    default = PROJ_ROOT / "pipeline" / "config.toml"
+    return {
+        "one": _stages(root / "one", small_shards, 1, synthetic, env={"PYTHONHASHSEED": "1"}),
+        "three": _stages(root / "three", small_shards, 3, synthetic, env={"PYTHONHASHSEED": "2"}),
+        "whole": _stages(root / "whole", default, 1, synthetic),
+    }
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_shards_never_split_a_thread_and_keep_the_order():
+    posts = [("t1", 1), ("t1", 2), ("t2", 3), ("t3", 4), ("t3", 5), ("t3", 6), ("t1", 7)]
+    shards = shards_by_key(posts, key=lambda p: p[0], target_size=3)
+    assert shards == [[("t1", 1), ("t1", 2), ("t1", 7)], [("t2", 3)], [("t3", 4), ("t3", 5), ("t3", 6)]]
+    assert shards_by_key(posts, key=lambda p: p[0], target_size=4)[0] == [("t1", 1), ("t1", 2), ("t1", 7), ("t2", 3)]
+    assert sorted(x for s in shards for x in s) == sorted(posts)
+
+
+def test_worker_processes_give_the_results_of_one_process():
+    shards = [list(range(i, i + 5)) for i in range(0, 50, 5)]
+    parent = os.getpid()
+    one = map_shards(lambda s: [x * x for x in s], shards, workers=1, desc="t")
+    many = map_shards(lambda s: ([x * x for x in s], os.getpid()), shards, workers=3, desc="t")
+    assert [r for r, _ in many] == one
+    assert {pid for _, pid in many} - {parent}, "no worker process ran"
+
+
+def test_outputs_are_byte_identical_however_the_work_is_cut(runs):
+    one, three, whole = (_files(runs[k]) for k in ("one", "three", "whole"))
+    assert one.keys() == three.keys() == whole.keys()
+    # workers and hash seed (set ordering) change nothing, nor does cutting into shards
+    assert [k for k in one if one[k] != three[k]] == []
+    assert [k for k in one if one[k] != whole[k]] == []
+    assert sum(k.startswith("graphs/threads/") for k in one) == 5 + 4 + 1  # seed and synthetic threads, index
+
+
+def test_corpus_graph_over_the_limit_is_left_to_the_thread_files_and_tables(tmp_path, pipeline_run, cfg):
+    from pipeline.classify import read_predictions, read_units
+    from pipeline.export import write_graphs
+    from pipeline.graph import GraphInputs, build_graph, build_participant_graph, thread_members
+    from pipeline.ingest import read_corpus
+
+    corpus = read_corpus(pipeline_run["corpus"])
+    inputs = GraphInputs(corpus, read_units(pipeline_run["segments"]), read_predictions(pipeline_run["predictions"]))
+    g = build_graph(inputs)
+    whole = write_graphs(
+        tmp_path / "g",
+        g,
+        thread_members(g),
+        build_participant_graph(inputs),
+        cfg.graph.colors,
+        "2024-01-01",
+        max_corpus_nodes=100,
+    )
+    assert not whole and g.number_of_nodes() > 100
+    files = {p.name for p in (tmp_path / "g").iterdir()}
+    assert "corpus.graphml" not in files and "corpus.gexf" not in files
+    assert {"nodes.csv", "edges.parquet", "participants.gexf", "threads"} <= files
+    assert len(list((tmp_path / "g" / "threads").glob("*.graphml"))) == len(corpus.threads)
+    assert write_graphs(tmp_path / "h", g, {}, build_participant_graph(inputs), cfg.graph.colors, "2024-01-01")
+
+
+def test_report_draws_only_the_most_contested_trees_and_says_so(runs, small_shards):
+    from pipeline.classify import read_predictions, read_units
+    from pipeline.ingest import read_corpus
+    from pipeline.report import build_report_data
+
+    run = runs["one"]
+    corpus = read_corpus(run / "corpus")
+    pred = read_predictions(run / "predictions")
+    limits = load_config(small_shards).report
+    data = build_report_data("x", corpus, read_units(run / "segments"), pred, limits)
+    denies = {t.id: 0 for t in corpus.threads if t.n_comments}
+    for p in pred.posts:
+        if p.reply_stance and p.reply_stance.label == "deny":
+            denies[p.thread_id] += 1
+    assert len(denies) == 5 and len(data.trees) == 2
+    assert min(denies[t] for t in data.trees) >= max(denies[t] for t in denies if t not in data.trees)
+    assert data.trees_note.startswith("Reply trees of the 2 most contested threads (most replies that deny")
+    assert "of 5 with comments" in data.trees_note
+    assert data.threads_note is None  # 9 threads fit the table of 100
+
+
+def test_synthetic_corpus_has_the_documented_shape_and_is_deterministic():
+    from pipeline.synth import synthetic_posts
+
+    posts = list(synthetic_posts(3000, seed=3))
+    assert posts == list(synthetic_posts(3000, seed=3))
+    assert len(posts) == 3000
+    by_thread: dict[str, list[dict]] = {}
+    for p in posts:
+        by_thread.setdefault(p["thread_id"], []).append(p)
+    sizes = [len(v) for v in by_thread.values()]
+    assert all(20 <= n <= 500 for n in sizes[:-1])
+    ids = {p["id"] for p in posts}
+    assert all(p["parent_id"] in ids for p in posts if p["parent_id"])
+    assert 200 < sum(len(p["text"]) for p in posts) / len(posts) < 500
+    assert 3.5 < len(posts) / len({p["author"] for p in posts}) < 6.5
+
+
+def test_scikit_learn_path_never_imports_torch(tmp_path):
+    manifest = str(SEEDS / "manifest.toml")
+    code = (
+        "import sys; from pipeline.cli import main; "
+        f"rc = main(['-q', 'ingest', '--manifest', {manifest!r}, '--out', {str(tmp_path / 'c')!r}]); "
+        f"rc += main(['-q', 'segment', '--corpus', {str(tmp_path / 'c')!r}, '--out', {str(tmp_path / 's')!r}]); "
+        f"rc += main(['-q', 'classify', '--corpus', {str(tmp_path / 'c')!r}, '--segments', {str(tmp_path / 's')!r}, "
+        f"'--out', {str(tmp_path / 'p')!r}, '--no-encoder']); "
+        "print(rc, 'torch' in sys.modules, 'transformers' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, cwd=PROJ_ROOT, capture_output=True, text=True)
+    assert out.stdout.split() == ["0", "False", "False"]
+
+
+def test_help_does_not_load_a_stage():
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "pipeline", "--help"], cwd=PROJ_ROOT, capture_output=True, text=True
+    )
+    assert out.returncode == 0
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines() if "|" in line}
+    assert not loaded & {"torch", "sklearn", "spacy", "networkx", "transformers"}
+
+
+def test_scale_benchmark_table_reports_the_floor_and_growth(tmp_path):
+    from pipeline.benchscale import scale_markdown
+
+    run = {
+        "posts": 1000,
+        "stages": {
+            s: {"wall_s": 1.0, "cpu_s": 1.8, "peak_mb": 100.0}
+            for s in ("ingest", "segment", "classify", "graph", "report")
+        },
+        "floor": {"wall_s": 2.5, "cpu_s": 2.5, "peak_mb": 90.0},
+        "total_wall_s": 5.0,
+        "posts_per_s": 200.0,
+        "x_floor": 2.0,
+        "peak_mb": 100.0,
+        "per_post_cpu_over_wall": 1.8,
+        "output_mb": 3.0,
+    }
+    text = scale_markdown(
+        {
+            "workers": 2,
+            "cores": 2,
+            "machine": {"cpu": "x", "python": "3.11"},
+            "profile": "p",
+            "runs": [run],
+            "exponents": {},
+        }
+    )
+    assert "| 1,000 | 1.0 | 1.0 | 1.0 | 1.0 | 1.0 | 5.0 | 200 | 2.5 | 2.00 | 100 | 1.80 | 3 |" in text
+    json.dumps(run)
