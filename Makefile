@@ -28,7 +28,12 @@ INGEST_OPTS ?=
 INGEST_ARGS := $(if $(THREADS),--threads $(THREADS) $(if $(ENCODING),--encoding $(ENCODING)) $(INGEST_OPTS),\
 	--manifest seeds/manifest.toml)
 REPORT_NAME ?= $(if $(THREADS),threads,seeds)
-COMMON := pipeline/schema.py pipeline/artifacts.py pipeline/config.py pipeline/config.toml pipeline/errors.py $(SETUP)
+# Each stage is a folder of pipeline/: a stage reruns when its folder, the shared core or
+# the executors change.
+# (Source files only: a folder's __pycache__ changes whenever Python runs.)
+src = $(foreach d,$(1),$(wildcard pipeline/$(d)/*.py pipeline/$(d)/*.toml pipeline/$(d)/templates/*))
+CORE := $(call src,core executors)
+COMMON := $(CORE) $(SETUP)
 
 CORPUS := data/interim/corpus/posts.jsonl
 SEGMENTS := data/interim/segments/units.jsonl
@@ -37,20 +42,18 @@ GRAPHS := data/processed/graphs/corpus.graphml
 CONVOKIT := data/processed/convokit/utterances.jsonl
 REPORT := data/reports/$(REPORT_NAME).html
 
-INGEST_SRC := pipeline/ingest.py pipeline/pages.py pipeline/replies.py pipeline/dates.py pipeline/langid.py \
-	pipeline/manifest.py pipeline/threads.py pipeline/reddit.py pipeline/furniture.toml
-MODEL_SRC := pipeline/models.py pipeline/examples.py pipeline/estimators.py pipeline/labeling.py pipeline/cues.py \
-	pipeline/cues.toml
-SEGMENT_SRC := pipeline/segment.py pipeline/sentences.py pipeline/abbreviations.toml $(MODEL_SRC)
-CLASSIFY_SRC := pipeline/classify.py pipeline/keypoints.py pipeline/embed.py $(MODEL_SRC)
-GRAPH_SRC := pipeline/graph.py pipeline/export.py pipeline/classify.py
+INGEST_SRC := $(call src,ingest formats)
+MODEL_SRC := $(call src,models) pipeline/estimators.py
+SEGMENT_SRC := $(call src,segment) $(MODEL_SRC)
+CLASSIFY_SRC := $(call src,classify) $(MODEL_SRC)
+GRAPH_SRC := $(call src,graph) pipeline/classify/labels.py pipeline/segment/units.py
 
 UNIT_MODEL := models/unit_type
 TARGET_MODEL := models/target_stance
 ROLE_MODEL := models/role
 model_files = $(wildcard $(1)/metrics.json $(1)/model.skops $(1)/model.safetensors)
 GOLD := $(wildcard data/annotations/*.jsonl)
-TRAIN_SRC := pipeline/train.py pipeline/trainingdata.py pipeline/evaluation.py pipeline/gold.py $(MODEL_SRC)
+TRAIN_SRC := $(call src,training) pipeline/review/gold.py $(MODEL_SRC)
 
 # Reply and target stance: the committed defaults are trained on DAST plus the seed gold
 # (DAST is CC BY 4.0; the models hold hashed features, never its text). Any model folder
@@ -94,7 +97,7 @@ $(SETUP): pyproject.toml constraints.txt
 	$(PIP) install -c constraints.txt -e '.[transformers,dev]'
 	touch $@
 
-$(E5): $(SETUP) pipeline/e5.py
+$(E5): $(SETUP) pipeline/models/e5.py
 	$(PIPE) build-encoder --out $(E5_DIR)
 
 run: $(GRAPHS) $(REPORT) $(CONVOKIT) ## Set up and run the whole pipeline on seeds/ (or THREADS="files") -> data/
@@ -121,7 +124,7 @@ $(GRAPHS): $(CORPUS) $(SEGMENTS) $(PREDICTIONS) $(GRAPH_SRC) $(COMMON)
 		--predictions data/processed/predictions --out data/processed/graphs
 
 convokit: $(CONVOKIT) ## The result as a ConvoKit corpus -> data/processed/convokit/
-$(CONVOKIT): $(CORPUS) $(SEGMENTS) $(PREDICTIONS) pipeline/convokit_corpus.py $(COMMON)
+$(CONVOKIT): $(CORPUS) $(SEGMENTS) $(PREDICTIONS) pipeline/formats/convokit.py $(COMMON)
 	$(PIPE) export-convokit --corpus data/interim/corpus --segments data/interim/segments \
 		--predictions data/processed/predictions --out data/processed/convokit
 
@@ -173,8 +176,8 @@ bench-scale: $(SETUP) ## Every stage on synthetic corpora of N posts (N="10000 1
 	$(PY) -m pipeline bench-scale --posts $(N) --workers $(WORKERS)
 
 report: $(REPORT) ## HTML report and Markdown summary of the debate -> data/reports/
-$(REPORT): $(CORPUS) $(SEGMENTS) $(PREDICTIONS) pipeline/report.py pipeline/templates/report.html.j2 \
-		pipeline/templates/report.md.j2 pipeline/graph.py $(COMMON)
+$(REPORT): $(CORPUS) $(SEGMENTS) $(PREDICTIONS) $(call src,report) \
+		pipeline/graph/build.py pipeline/graph/files.py $(COMMON)
 	$(PIPE) report --corpus data/interim/corpus --segments data/interim/segments \
 		--predictions data/processed/predictions --out data/reports --name $(REPORT_NAME)
 

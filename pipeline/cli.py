@@ -13,15 +13,15 @@ import sys
 import time
 from pathlib import Path
 
-from pipeline.config import (
+from pipeline.core.config import (
     INTERIM_DIR,
     MODELS_DIR,
     PROCESSED_DIR,
     SEEDS_DIR,
     load_config,
 )
-from pipeline.errors import ModelError, PipelineError
-from pipeline.executor import resolve_workers
+from pipeline.core.errors import ModelError, PipelineError
+from pipeline.executors.local import resolve_workers, set_engine
 
 log = logging.getLogger("pipeline")
 
@@ -33,7 +33,7 @@ GRAPHS = PROCESSED_DIR / "graphs"
 
 def _optional_model(path: Path | None, what: str):
     """Load a model folder, or None (with a warning) when it is absent."""
-    from pipeline.models import load_model
+    from pipeline.models.store import load_model
 
     if path is None:
         return None
@@ -49,7 +49,7 @@ def _optional_model(path: Path | None, what: str):
 def checked_inputs(stage: str, args) -> dict:
     """Check that --corpus, --segments and --predictions belong together; the manifest of
     the stage that reads them."""
-    from pipeline import lineage
+    from pipeline.core import lineage
 
     folders = {"corpus": args.corpus, "segments": args.segments, "predictions": args.predictions}
     lineage.check(**folders)
@@ -64,13 +64,14 @@ def cmd_ingest(args, cfg) -> None:
 
     # Language ID runs on lingua's own thread pool, sized once from this variable.
     os.environ.setdefault("RAYON_NUM_THREADS", str(resolve_workers(args.workers)))
-    from pipeline.ingest import ingest_seeds, ingest_thread_files, merge, write_corpus
+    from pipeline.core.corpus import write_corpus
+    from pipeline.ingest.build import ingest_seeds, ingest_thread_files, merge
 
     corpora = []
     if args.manifest:
         corpora.append(ingest_seeds(args.manifest, cfg))
     if args.threads:
-        from pipeline.threads import ReadOptions
+        from pipeline.ingest.threads import ReadOptions
 
         options = ReadOptions(
             repair_missing_parents=args.repair_missing_parents,
@@ -113,7 +114,7 @@ def _day(value: str | None, option: str):
 
 
 def cmd_segment(args, cfg) -> None:
-    from pipeline import segment
+    from pipeline.segment import units as segment
 
     model = None if args.no_model else _optional_model(args.model, "unit_type")
     n_sent, n_units = segment.run(args.corpus, args.out, model, cfg, resolve_workers(args.workers))
@@ -121,8 +122,8 @@ def cmd_segment(args, cfg) -> None:
 
 
 def cmd_classify(args, cfg) -> None:
-    from pipeline import lineage
-    from pipeline.classify import ClassifyRun, Models, classify_files
+    from pipeline.classify.labels import ClassifyRun, Models, classify_files
+    from pipeline.core import lineage
 
     lineage.check(corpus=args.corpus, segments=args.segments)
     made_from = lineage.manifest("classify", corpus=args.corpus, segments=args.segments)
@@ -149,8 +150,8 @@ def cmd_classify(args, cfg) -> None:
 
 def _key_point_encoder(args, cfg):
     """(embed function, encoder path as shown) for key points, or (None, None) without one."""
-    from pipeline.artifacts import display_path
-    from pipeline.config import PROJ_ROOT
+    from pipeline.core.artifacts import display_path
+    from pipeline.core.config import PROJ_ROOT
 
     if args.no_encoder:
         return None, None
@@ -158,13 +159,13 @@ def _key_point_encoder(args, cfg):
     if not (folder / "config.json").exists():
         log.warning("no encoder at %s (run `make setup`): claims are not grouped into key points", folder)
         return None, None
-    from pipeline.embed import Embedder
+    from pipeline.models.embed import Embedder
 
     return Embedder(folder).encode, display_path(folder)
 
 
 def cmd_graph(args, cfg) -> None:
-    from pipeline.graphfiles import write_graph_files
+    from pipeline.graph.files import write_graph_files
 
     made_from = checked_inputs("graph", args)
     limit = cfg.graph.max_corpus_nodes
@@ -207,8 +208,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m pipeline", description="Argument and stance mining for Danish and Swedish debate threads."
     )
-    p.add_argument("--config", type=Path, default=None, help="config TOML (default: pipeline/config.toml)")
+    p.add_argument("--config", type=Path, default=None, help="config TOML (default: pipeline/core/config.toml)")
     p.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    p.add_argument(
+        "--engine",
+        choices=("local", "ray"),
+        default="local",
+        help="where stages run their thread shards: this machine's cores (default) or Ray (docs/scaling.md)",
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("ingest", help="raw pages and thread files -> clean corpus")
@@ -279,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.monotonic()
     try:
         cfg = load_config(args.config)
+        set_engine(args.engine)
         args.func(args, cfg)
     except PipelineError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -6,7 +6,7 @@ import argparse
 import logging
 from pathlib import Path
 
-from pipeline.config import ANNOTATIONS_DIR, DAST_DEFAULT, DATA_DIR, E5_DIR, INTERIM_DIR, PROCESSED_DIR, TASKS
+from pipeline.core.config import ANNOTATIONS_DIR, DAST_DEFAULT, DATA_DIR, E5_DIR, INTERIM_DIR, PROCESSED_DIR, TASKS
 
 REVIEW_DIR = DATA_DIR / "review"
 
@@ -15,8 +15,8 @@ CORPUS = INTERIM_DIR / "corpus"
 
 
 def cmd_train(args, cfg) -> None:
-    from pipeline.train import train
-    from pipeline.trainingdata import load_dataset
+    from pipeline.training.data import load_dataset
+    from pipeline.training.train import train
 
     dataset = load_dataset(args.task, args.data, cfg, args.corpus, args.repair_missing_parents)
     overrides = {"C": args.C} if args.C is not None else None
@@ -61,10 +61,10 @@ def cmd_train(args, cfg) -> None:
 
 
 def cmd_evaluate(args, cfg) -> None:
-    from pipeline.artifacts import write_json
-    from pipeline.evaluate import cross_validate_recipe, evaluate_model, format_scores
-    from pipeline.models import load_model
-    from pipeline.trainingdata import load_dataset
+    from pipeline.core.artifacts import write_json
+    from pipeline.models.store import load_model
+    from pipeline.training.data import load_dataset
+    from pipeline.training.evaluate import cross_validate_recipe, evaluate_model, format_scores
 
     model = load_model(args.model)
     dataset = load_dataset(args.task, args.data, cfg, args.corpus, args.repair_missing_parents)
@@ -105,7 +105,7 @@ def cmd_evaluate(args, cfg) -> None:
         )
         gold_dirs = [d for d in args.data if Path(d).is_dir()]
         if gold_dirs:
-            from pipeline.evaluate import before_after
+            from pipeline.training.evaluate import before_after
 
             ba = before_after(args.task, gold_dirs[0], cfg, args.corpus, params)
             if ba is not None:
@@ -128,8 +128,8 @@ def _format_before_after(ba: dict) -> str:
 
 
 def cmd_dast_import(args, cfg) -> None:
-    from pipeline.dast import read_dast
-    from pipeline.threads import write_thread_file
+    from pipeline.formats.dast import read_dast
+    from pipeline.ingest.threads import write_thread_file
 
     if not Path(args.dast).exists():
         log.warning("DAST file %s is absent: nothing imported", args.dast)
@@ -142,10 +142,10 @@ def cmd_dast_import(args, cfg) -> None:
 
 
 def cmd_bench_dast(args, cfg) -> None:
-    from pipeline.bench import run_dast
+    from pipeline.bench.runs import run_dast
 
     if args.render_only:
-        from pipeline.bench import render_from_json
+        from pipeline.bench.runs import render_from_json
 
         render_from_json("dast", args.out)
         return
@@ -159,10 +159,10 @@ def cmd_bench_dast(args, cfg) -> None:
 
 
 def cmd_bench(args, cfg) -> None:
-    from pipeline.bench import run_pipeline_bench
+    from pipeline.bench.runs import run_pipeline_bench
 
     if args.render_only:
-        from pipeline.bench import render_from_json
+        from pipeline.bench.runs import render_from_json
 
         render_from_json("pipeline", args.out)
         if (Path(args.out).parent / "gold.json").exists():
@@ -172,16 +172,16 @@ def cmd_bench(args, cfg) -> None:
     run_pipeline_bench(cfg, args.out, args.work, args.dast)
     log.info("bench: numbers in %s and docs/benchmarks.md", args.out)
     if args.encoder:
-        from pipeline.bench import run_gold_bench
+        from pipeline.bench.runs import run_gold_bench
 
         run_gold_bench(cfg, Path(args.out).parent / "gold.json", args.corpus, args.gold, args.encoder)
         log.info("bench: both backends on the gold -> docs/benchmarks.md")
 
 
 def _review_inputs(args):
-    from pipeline.classify import read_predictions, read_units
+    from pipeline.classify.labels import read_predictions, read_units
     from pipeline.cli import checked_inputs
-    from pipeline.ingest import read_corpus
+    from pipeline.core.corpus import read_corpus
 
     checked_inputs("review", args)
     pred = read_predictions(args.predictions)
@@ -189,8 +189,15 @@ def _review_inputs(args):
 
 
 def cmd_review_export(args, cfg) -> None:
-    from pipeline.review import batch_id_for, candidates, labelled_items, review_items, select, write_batch_folder
-    from pipeline.train import training_date
+    from pipeline.review.batches import (
+        batch_id_for,
+        candidates,
+        labelled_items,
+        review_items,
+        select,
+        write_batch_folder,
+    )
+    from pipeline.training.train import training_date
 
     corpus, units, posts, parts = _review_inputs(args)
     date = training_date().replace("-", "")
@@ -222,8 +229,8 @@ def cmd_review_export(args, cfg) -> None:
 
 
 def cmd_review_import(args, cfg) -> None:
-    from pipeline.ingest import read_corpus
-    from pipeline.review import import_labels
+    from pipeline.core.corpus import read_corpus
+    from pipeline.review.batches import import_labels
 
     corpus = read_corpus(args.corpus)
     batch, n = import_labels(args.file, args.annotator, args.review_dir, args.gold, corpus, cfg, batch_id=args.batch)
@@ -234,9 +241,9 @@ def cmd_review_import(args, cfg) -> None:
 
 
 def cmd_review_agreement(args, cfg) -> None:
-    from pipeline.agreement import agreement, write_adjudication_sheet
-    from pipeline.artifacts import write_json
-    from pipeline.gold import read_events
+    from pipeline.core.artifacts import write_json
+    from pipeline.review.agreement import agreement, write_adjudication_sheet
+    from pipeline.review.gold import read_events
 
     events = read_events(args.gold)
     for task in args.task:
@@ -257,7 +264,7 @@ def cmd_review_agreement(args, cfg) -> None:
 
 
 def cmd_review_adjudicate(args, cfg) -> None:
-    from pipeline.agreement import import_adjudication
+    from pipeline.review.agreement import import_adjudication
 
     batch, n = import_adjudication(args.file, args.annotator, args.gold, cfg)
     log.info(
@@ -269,9 +276,9 @@ def cmd_review_adjudicate(args, cfg) -> None:
 
 
 def cmd_review_status(args, cfg) -> None:
-    from pipeline.agreement import format_status, status
-    from pipeline.artifacts import write_json
-    from pipeline.gold import read_events
+    from pipeline.core.artifacts import write_json
+    from pipeline.review.agreement import format_status, status
+    from pipeline.review.gold import read_events
 
     rows = status(read_events(args.gold), cfg)
     print(format_status(rows))
@@ -280,7 +287,7 @@ def cmd_review_status(args, cfg) -> None:
 
 def cmd_report(args, cfg) -> None:
     from pipeline.cli import checked_inputs
-    from pipeline.report import write_report_files
+    from pipeline.report.render import write_report_files
 
     made_from = checked_inputs("report", args)
     write_report_files(
@@ -289,10 +296,10 @@ def cmd_report(args, cfg) -> None:
 
 
 def cmd_export_convokit(args, cfg) -> None:
-    from pipeline.classify import read_predictions, read_units
+    from pipeline.classify.labels import read_predictions, read_units
     from pipeline.cli import checked_inputs
-    from pipeline.convokit_corpus import write_convokit
-    from pipeline.ingest import read_corpus
+    from pipeline.core.corpus import read_corpus
+    from pipeline.formats.convokit import write_convokit
 
     checked_inputs("export-convokit", args)
     pred = read_predictions(args.predictions)
@@ -301,8 +308,8 @@ def cmd_export_convokit(args, cfg) -> None:
 
 
 def cmd_rules(args, cfg) -> None:
-    from pipeline.artifacts import write_json
-    from pipeline.evaluate import rule_precision
+    from pipeline.core.artifacts import write_json
+    from pipeline.training.evaluate import rule_precision
 
     report = rule_precision(args.gold, args.corpus)
     configured = dict(cfg.classify.rule_precision)
@@ -317,14 +324,14 @@ def cmd_rules(args, cfg) -> None:
 
 
 def cmd_bench_encoder(args, cfg) -> None:
-    from pipeline.bench import run_encoder_bench
+    from pipeline.bench.runs import run_encoder_bench
 
     result = run_encoder_bench(cfg, args.out)
     log.info("bench-encoder: %s texts/s -> docs/benchmarks.md", result["engines"])
 
 
 def cmd_bench_scale(args, cfg) -> None:
-    from pipeline import benchscale
+    from pipeline.bench import scale as benchscale
 
     if args.render_only:
         benchscale.render(args.out)
@@ -342,13 +349,13 @@ def cmd_bench_scale(args, cfg) -> None:
 
 
 def cmd_scale_floor(args, cfg) -> None:
-    from pipeline.benchscale import floor
+    from pipeline.bench.scale import floor
 
     floor(args.threads, args.out)
 
 
 def cmd_build_encoder(args, cfg) -> None:
-    from pipeline.e5 import build_folder
+    from pipeline.models.e5 import build_folder
 
     build_folder(args.out, force=args.force)
 
@@ -368,8 +375,8 @@ def _data_args(s) -> None:
 
 
 def _add_review(sub) -> None:
-    from pipeline.config import REVIEW_STRATEGIES as STRATEGIES
-    from pipeline.config import REVIEW_TASKS
+    from pipeline.core.config import REVIEW_STRATEGIES as STRATEGIES
+    from pipeline.core.config import REVIEW_TASKS
 
     r = sub.add_parser("review", help="review batches: export, import, agreement, adjudicate, status")
     rsub = r.add_subparsers(dest="review_command", required=True, metavar="ACTION")

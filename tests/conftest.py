@@ -11,7 +11,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from pipeline.config import PROJ_ROOT, load_config
+from pipeline.core.config import PROJ_ROOT, load_config
 
 SEEDS = PROJ_ROOT / "seeds"
 THREAD_ID = "002_bf87ce656931ef12"
@@ -24,7 +24,7 @@ def cfg():
 
 @pytest.fixture(scope="session")
 def seed_corpus(cfg):
-    from pipeline.ingest import ingest_seeds
+    from pipeline.ingest.build import ingest_seeds
 
     return ingest_seeds(SEEDS / "manifest.toml", cfg)
 

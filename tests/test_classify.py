@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from conftest import THREAD_ID, run_cli
 
-from pipeline.classify import DELETED_ROLE, participant_role, quotable
-from pipeline.config import DAST_DEFAULT, MODELS_DIR
-from pipeline.cues import RuleHit
-from pipeline.models import load_model
-from pipeline.report import in_sample_note
+from pipeline.classify.labels import DELETED_ROLE, participant_role, quotable
+from pipeline.core.config import DAST_DEFAULT, MODELS_DIR
+from pipeline.models.cues import RuleHit
+from pipeline.models.store import load_model
+from pipeline.report.render import in_sample_note
 
 # Three threads no model here learnt from, written for this test: Reddit-style users with
 # no self-description, a deleted author, short verdicts and a question.
@@ -120,7 +120,7 @@ def test_classify_in_sample_is_counted_by_text_hash(fresh_run, pipeline_run):
 
 
 def test_classify_main_claims_are_quotable(pipeline_run):
-    from pipeline.classify import main_claims, read_units
+    from pipeline.classify.labels import main_claims, read_units
 
     units = read_units(pipeline_run["segments"])
     mains = main_claims(units)

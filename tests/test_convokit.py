@@ -9,7 +9,7 @@ import sys
 import pytest
 from conftest import THREAD_ID, run_cli
 
-from pipeline.convokit_corpus import read_convokit
+from pipeline.formats.convokit import read_convokit
 
 FILES = {"utterances.jsonl", "speakers.json", "conversations.json", "corpus.json", "index.json"}
 

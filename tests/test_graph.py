@@ -14,14 +14,14 @@ GRAPHML_NS = "{http://graphml.graphdrawing.org/xmlns}"
 
 def test_graph_graphml_reads_back_with_same_nodes_edges_and_types(pipeline_run):
     from pipeline.cli import cmd_graph  # noqa: F401  (the CLI wrote it; rebuild to compare)
-    from pipeline.export import gephi_safe
+    from pipeline.graph.export import gephi_safe
 
     path = pipeline_run["graphs"] / "corpus.graphml"
     back = nx.read_graphml(path, force_multigraph=True)
     # Rebuild the in-memory graph the same way the CLI did.
-    from pipeline.classify import read_predictions, read_units
-    from pipeline.graph import GraphInputs, build_graph
-    from pipeline.ingest import read_corpus
+    from pipeline.classify.labels import read_predictions, read_units
+    from pipeline.core.corpus import read_corpus
+    from pipeline.graph.build import GraphInputs, build_graph
 
     pred = read_predictions(pipeline_run["predictions"])
     g = gephi_safe(

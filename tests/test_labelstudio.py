@@ -86,9 +86,9 @@ def _free_port() -> int:
 
 
 def test_labelstudio_server_round_trip_into_gold(venv, batch, tmp_path, cfg, pipeline_run):
-    from pipeline.gold import read_events, resolve
-    from pipeline.ingest import read_corpus
-    from pipeline.review import import_labels
+    from pipeline.core.corpus import read_corpus
+    from pipeline.review.batches import import_labels
+    from pipeline.review.gold import read_events, resolve
 
     folder, gold = batch
     port, token = _free_port(), "pipeline-test-token"

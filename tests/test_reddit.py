@@ -9,9 +9,9 @@ import pytest
 import zstandard
 from conftest import run_pipeline
 
-from pipeline.errors import InputError
-from pipeline.ingest import ingest_thread_files
-from pipeline.reddit import is_reddit_dump, read_reddit
+from pipeline.core.errors import InputError
+from pipeline.formats.reddit import is_reddit_dump, read_reddit
+from pipeline.ingest.build import ingest_thread_files
 
 SUBMISSIONS = [
     {"id": "abc1", "name": "t3_abc1", "subreddit": "Denmark", "author": "ole_k", "created_utc": 1700000000,

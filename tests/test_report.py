@@ -8,10 +8,10 @@ from collections import Counter
 import pytest
 from conftest import THREAD_ID
 
-from pipeline.artifacts import safe_filename
-from pipeline.classify import read_predictions, read_units
-from pipeline.ingest import read_corpus
-from pipeline.report import build_report_data, write_report
+from pipeline.classify.labels import read_predictions, read_units
+from pipeline.core.artifacts import safe_filename
+from pipeline.core.corpus import read_corpus
+from pipeline.report.render import build_report_data, write_report
 
 
 @pytest.fixture(scope="module")

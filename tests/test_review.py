@@ -10,14 +10,14 @@ import shutil
 import pytest
 from conftest import THREAD_ID, run_cli
 
-from pipeline.agreement import agreement, import_adjudication
-from pipeline.artifacts import read_jsonl
-from pipeline.classify import read_predictions, read_units
-from pipeline.errors import InputError
-from pipeline.gold import read_events, resolve
-from pipeline.ingest import read_corpus
-from pipeline.review import candidates, import_labels, select
-from pipeline.schema import Annotation, ReviewItem
+from pipeline.classify.labels import read_predictions, read_units
+from pipeline.core.artifacts import read_jsonl
+from pipeline.core.corpus import read_corpus
+from pipeline.core.errors import InputError
+from pipeline.core.schema import Annotation, ReviewItem
+from pipeline.review.agreement import agreement, import_adjudication
+from pipeline.review.batches import candidates, import_labels, select
+from pipeline.review.gold import read_events, resolve
 
 
 @pytest.fixture(scope="module")
@@ -252,7 +252,7 @@ def test_review_kappa_and_alpha_match_hand_computed_values():
 def test_review_adjudication_records_the_final_label(tmp_path, cfg):
     gold = tmp_path / "gold"
     gold.mkdir()
-    from pipeline.gold import write_batch
+    from pipeline.review.gold import write_batch
 
     write_batch(gold, "b", [_ev("x", "deny", "A"), _ev("x", "support", "B")])
     assert resolve(read_events(gold), "reply_stance")[1][0].item_id == "x"
@@ -279,7 +279,7 @@ def test_review_adjudication_records_the_final_label(tmp_path, cfg):
 
 def test_review_status_reports_counts_and_agreement(tmp_path, capsys):
     gold = tmp_path / "gold"
-    shutil.copytree(__import__("pipeline.config", fromlist=["x"]).ANNOTATIONS_DIR, gold)
+    shutil.copytree(__import__("pipeline.core.config", fromlist=["x"]).ANNOTATIONS_DIR, gold)
     assert run_cli("review", "status", "--gold", str(gold), "--out", str(tmp_path)) == 0
     out = capsys.readouterr().out
     assert "target_stance" in out and "founding-team 20" in out
@@ -288,9 +288,9 @@ def test_review_status_reports_counts_and_agreement(tmp_path, capsys):
 
 
 def test_review_evaluate_shows_what_the_newest_batch_changed(tmp_path, cfg, pipeline_run):
-    from pipeline.config import ANNOTATIONS_DIR
-    from pipeline.evaluate import before_after
-    from pipeline.gold import write_batch
+    from pipeline.core.config import ANNOTATIONS_DIR
+    from pipeline.review.gold import write_batch
+    from pipeline.training.evaluate import before_after
 
     gold = tmp_path / "gold"
     shutil.copytree(ANNOTATIONS_DIR, gold)

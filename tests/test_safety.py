@@ -18,11 +18,11 @@ import networkx as nx
 import pytest
 from conftest import run_cli, run_pipeline
 
-from pipeline.artifacts import atomic_dir, recover_dir, safe_filename
-from pipeline.cells import protect, unprotect
-from pipeline.errors import InputError, ModelError
-from pipeline.gold import read_events, resolve
-from pipeline.review import import_labels, span_offsets, utf16_to_index
+from pipeline.core.artifacts import atomic_dir, recover_dir, safe_filename
+from pipeline.core.cells import protect, unprotect
+from pipeline.core.errors import InputError, ModelError
+from pipeline.review.batches import import_labels, span_offsets, utf16_to_index
+from pipeline.review.gold import read_events, resolve
 
 HOSTILE = [
     {"id": "root", "thread_id": "../../escaped", "author": "$x$ Ha$h", "title": "Kommunen skal =HYPERLINK(1) betale"},
@@ -157,8 +157,8 @@ def test_safety_review_sheets_hold_text_not_formulas(hostile_run, tmp_path):
 
 
 def test_safety_the_latest_label_always_counts(pipeline_run, tmp_path):
-    from pipeline.config import load_config
-    from pipeline.ingest import read_corpus
+    from pipeline.core.config import load_config
+    from pipeline.core.corpus import read_corpus
 
     cfg, corpus = load_config(), read_corpus(pipeline_run["corpus"])
     gold = tmp_path / "gold"
@@ -176,8 +176,8 @@ def test_safety_the_latest_label_always_counts(pipeline_run, tmp_path):
 
 
 def test_safety_annotators_whose_names_slug_alike_stay_apart(pipeline_run, tmp_path):
-    from pipeline.config import load_config
-    from pipeline.ingest import read_corpus
+    from pipeline.core.config import load_config
+    from pipeline.core.corpus import read_corpus
 
     cfg, corpus = load_config(), read_corpus(pipeline_run["corpus"])
     gold = tmp_path / "gold"
@@ -192,8 +192,8 @@ def test_safety_annotators_whose_names_slug_alike_stay_apart(pipeline_run, tmp_p
 
 
 def test_safety_concurrent_imports_never_overwrite_each_other(pipeline_run, tmp_path):
-    from pipeline.config import load_config
-    from pipeline.ingest import read_corpus
+    from pipeline.core.config import load_config
+    from pipeline.core.corpus import read_corpus
 
     cfg, corpus = load_config(), read_corpus(pipeline_run["corpus"])
     gold = tmp_path / "gold"
@@ -227,8 +227,8 @@ def test_safety_labelstudio_spans_counted_in_utf16_are_converted():
 
 
 def test_safety_labelstudio_span_text_mismatch_is_refused_with_its_task(pipeline_run, tmp_path):
-    from pipeline.config import load_config
-    from pipeline.ingest import read_corpus
+    from pipeline.core.config import load_config
+    from pipeline.core.corpus import read_corpus
 
     cfg, corpus = load_config(), read_corpus(pipeline_run["corpus"])
     gold = tmp_path / "gold"
@@ -249,8 +249,8 @@ def test_safety_labelstudio_span_text_mismatch_is_refused_with_its_task(pipeline
 def test_safety_a_changed_or_broken_model_file_is_refused(tmp_path, capsys):
     import shutil
 
-    from pipeline.config import MODELS_DIR
-    from pipeline.models import load_model
+    from pipeline.core.config import MODELS_DIR
+    from pipeline.models.store import load_model
 
     folder = tmp_path / "reply_stance"
     shutil.copytree(MODELS_DIR / "reply_stance", folder)
@@ -353,8 +353,8 @@ def test_safety_a_model_file_naming_untrusted_code_is_refused(tmp_path):
     import skops.io as sio
     from sklearn.preprocessing import FunctionTransformer
 
-    from pipeline.config import MODELS_DIR
-    from pipeline.models import load_model
+    from pipeline.core.config import MODELS_DIR
+    from pipeline.models.store import load_model
 
     folder = tmp_path / "evil"
     shutil.copytree(MODELS_DIR / "role", folder)

@@ -16,14 +16,14 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS
 
-from pipeline.config import PROJ_ROOT, load_config
-from pipeline.executor import map_shards, shards_by_key
+from pipeline.core.config import DEFAULT_CONFIG, PROJ_ROOT, load_config
+from pipeline.executors.local import map_shards, shards_by_key
 
 
 @pytest.fixture(scope="module")
 def small_shards(tmp_path_factory) -> Path:
     """The default config with shards of three posts and a report limited to two trees."""
-    text = (PROJ_ROOT / "pipeline" / "config.toml").read_text(encoding="utf-8")
+    text = (DEFAULT_CONFIG).read_text(encoding="utf-8")
     text = text.replace("shard_posts = 500", "shard_posts = 3").replace("max_trees = 8", "max_trees = 2")
     assert "shard_posts = 3" in text and "max_trees = 2" in text
     path = tmp_path_factory.mktemp("cfg") / "config.toml"
@@ -50,7 +50,7 @@ def _stages(out: Path, config: Path, workers: int, threads: Path, env: dict | No
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory) -> Path:
     """Four synthetic threads (160 posts) beside the seeds."""
-    from pipeline.synth import write_synthetic
+    from pipeline.bench.synth import write_synthetic
 
     path = tmp_path_factory.mktemp("synth") / "threads.jsonl"
     write_synthetic(path, 160, seed=1, thread_sizes=(30, 50))
@@ -63,7 +63,7 @@ def runs(tmp_path_factory, small_shards, synthetic) -> dict[str, Path]:
     """The same corpus three ways: one process in tiny shards, three workers in tiny shards
     under another hash seed, and one process with the default (one shard)."""
     root = tmp_path_factory.mktemp("runs")
-    default = PROJ_ROOT / "pipeline" / "config.toml"
+    default = DEFAULT_CONFIG
     return {
         "one": _stages(root / "one", small_shards, 1, synthetic, env={"PYTHONHASHSEED": "1"}),
         "three": _stages(root / "three", small_shards, 3, synthetic, env={"PYTHONHASHSEED": "2"}),
@@ -102,10 +102,10 @@ def test_outputs_are_byte_identical_however_the_work_is_cut(runs):
 
 
 def test_corpus_graph_over_the_limit_is_left_to_the_thread_files_and_tables(tmp_path, pipeline_run, cfg):
-    from pipeline.classify import read_predictions, read_units
-    from pipeline.export import write_graphs
-    from pipeline.graph import GraphInputs, build_graph, build_participant_graph, thread_members
-    from pipeline.ingest import read_corpus
+    from pipeline.classify.labels import read_predictions, read_units
+    from pipeline.core.corpus import read_corpus
+    from pipeline.graph.build import GraphInputs, build_graph, build_participant_graph, thread_members
+    from pipeline.graph.export import write_graphs
 
     corpus = read_corpus(pipeline_run["corpus"])
     inputs = GraphInputs(corpus, read_units(pipeline_run["segments"]), read_predictions(pipeline_run["predictions"]))
@@ -128,9 +128,9 @@ def test_corpus_graph_over_the_limit_is_left_to_the_thread_files_and_tables(tmp_
 
 
 def test_report_draws_only_the_most_contested_trees_and_says_so(runs, small_shards):
-    from pipeline.classify import read_predictions, read_units
-    from pipeline.ingest import read_corpus
-    from pipeline.report import build_report_data
+    from pipeline.classify.labels import read_predictions, read_units
+    from pipeline.core.corpus import read_corpus
+    from pipeline.report.render import build_report_data
 
     run = runs["one"]
     corpus = read_corpus(run / "corpus")
@@ -149,7 +149,7 @@ def test_report_draws_only_the_most_contested_trees_and_says_so(runs, small_shar
 
 
 def test_synthetic_corpus_has_the_documented_shape_and_is_deterministic():
-    from pipeline.synth import synthetic_posts
+    from pipeline.bench.synth import synthetic_posts
 
     posts = list(synthetic_posts(3000, seed=3))
     assert posts == list(synthetic_posts(3000, seed=3))
@@ -189,7 +189,7 @@ def test_help_does_not_load_a_stage():
 
 
 def test_scale_benchmark_table_reports_the_floor_and_growth(tmp_path):
-    from pipeline.benchscale import scale_markdown
+    from pipeline.bench.scale import scale_markdown
 
     run = {
         "posts": 1000,

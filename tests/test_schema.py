@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from pipeline import schema
-from pipeline.config import PROJ_ROOT
+from pipeline.core import schema
+from pipeline.core.config import DEFAULT_CONFIG, PROJ_ROOT
 
 RECORDS = [
     "Post",
@@ -44,11 +44,11 @@ def test_schema_records_refuse_unknown_fields():
 
 
 def test_schema_a_rule_cannot_decide_a_label_the_config_does_not_list(tmp_path):
-    from pipeline.config import load_config
-    from pipeline.cues import RuleHit
-    from pipeline.labeling import combine
+    from pipeline.core.config import load_config
+    from pipeline.models.cues import RuleHit
+    from pipeline.models.labeling import combine
 
-    text = (PROJ_ROOT / "pipeline" / "config.toml").read_text(encoding="utf-8")
+    text = (DEFAULT_CONFIG).read_text(encoding="utf-8")
     narrow = tmp_path / "config.toml"
     narrow.write_text(
         text.replace(
@@ -71,7 +71,7 @@ def test_schema_cli_help_imports_no_stage_and_no_model_library():
 
     code = (
         "import sys; from pipeline.cli import build_parser; build_parser(); "
-        "heavy = {'torch', 'transformers', 'spacy', 'sklearn', 'pipeline.review', 'pipeline.ingest'}; "
+        "heavy = {'torch', 'transformers', 'spacy', 'sklearn', 'pipeline.review.batches', 'pipeline.ingest.build'}; "
         "print(sorted(m for m in sys.modules if m in heavy or m.split('.')[0] in heavy))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PROJ_ROOT)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.examples import field_text
-from pipeline.schema import Post
-from pipeline.segment import parse_unit_id, segment_post, segment_posts
-from pipeline.sentences import split_sentences
+from pipeline.core.schema import Post
+from pipeline.models.examples import field_text
+from pipeline.segment.sentences import split_sentences
+from pipeline.segment.units import parse_unit_id, segment_post, segment_posts
 
 
 def sentences(text: str, lang: str = "da") -> list[str]:

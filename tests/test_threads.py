@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from conftest import run_cli, run_pipeline
 
-from pipeline.errors import InputError
-from pipeline.ingest import ingest_thread_files
-from pipeline.schema import ThreadRow
-from pipeline.threads import FIELDS, ReadOptions, read_thread_files, write_thread_file
+from pipeline.core.errors import InputError
+from pipeline.core.schema import ThreadRow
+from pipeline.ingest.build import ingest_thread_files
+from pipeline.ingest.threads import FIELDS, ReadOptions, read_thread_files, write_thread_file
 
 ROWS = [
     {
@@ -106,7 +106,7 @@ def test_threads_generic_format_round_trips(tmp_path, cfg, suffix):
 
 
 def test_threads_json_schema_file_matches_the_model():
-    from pipeline.config import PROJ_ROOT
+    from pipeline.core.config import PROJ_ROOT
 
     committed = json.loads((PROJ_ROOT / "pipeline" / "schemas" / "thread_post.schema.json").read_text(encoding="utf-8"))
     generated = ThreadRow.model_json_schema()

@@ -8,23 +8,24 @@ import numpy as np
 import pytest
 from conftest import run_cli
 
-from pipeline.config import ANNOTATIONS_DIR, DAST_DEFAULT, MODELS_DIR, TASKS
-from pipeline.errors import InputError
+from pipeline.core.config import ANNOTATIONS_DIR, DAST_DEFAULT, DEFAULT_CONFIG, MODELS_DIR, TASKS
+from pipeline.core.errors import InputError
+from pipeline.core.schema import Annotation
 from pipeline.estimators import TextPairClassifier
-from pipeline.evaluation import grouped_folds, scores
-from pipeline.examples import Example
-from pipeline.gold import read_events, resolve, write_batch
-from pipeline.models import load_model, save_sklearn
-from pipeline.schema import Annotation
-from pipeline.train import train
-from pipeline.trainingdata import load_dataset
+from pipeline.models.examples import Example
+from pipeline.models.store import load_model, save_sklearn
+from pipeline.review.gold import read_events, resolve, write_batch
+from pipeline.training.cv import grouped_folds, scores
+from pipeline.training.data import load_dataset
+from pipeline.training.train import train
 
 
 @pytest.fixture(scope="session")
 def corpus_dir(tmp_path_factory, cfg):
     from conftest import SEEDS
 
-    from pipeline.ingest import ingest_seeds, write_corpus
+    from pipeline.core.corpus import write_corpus
+    from pipeline.ingest.build import ingest_seeds
 
     out = tmp_path_factory.mktemp("corpus") / "corpus"
     write_corpus(ingest_seeds(SEEDS / "manifest.toml", cfg), out)
@@ -135,10 +136,10 @@ def test_evaluate_refuses_labels_the_model_does_not_know(tmp_path, capsys):
     ]
     path = tmp_path / "t.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    from pipeline.config import load_config
+    from pipeline.core.config import load_config
 
     cfg2 = tmp_path / "config.toml"
-    text = (MODELS_DIR.parent / "pipeline" / "config.toml").read_text(encoding="utf-8")
+    text = (DEFAULT_CONFIG).read_text(encoding="utf-8")
     cfg2.write_text(
         text.replace(
             'reply_stance = ["support", "deny", "query", "comment"]',
@@ -165,7 +166,7 @@ def test_evaluate_refuses_labels_the_model_does_not_know(tmp_path, capsys):
 
 
 def test_evaluate_says_when_items_were_in_the_training_data(cfg, corpus_dir):
-    from pipeline.evaluate import evaluate_model
+    from pipeline.training.evaluate import evaluate_model
 
     ds = load_dataset("role", [ANNOTATIONS_DIR], cfg, corpus_dir)
     report = evaluate_model(load_model(MODELS_DIR / "role"), ds)
@@ -268,7 +269,7 @@ DAST_ROWS = [
 
 
 def test_dast_importer_attaches_missing_parents_to_the_source_and_says_so(tmp_path):
-    from pipeline.dast import read_dast
+    from pipeline.formats.dast import read_dast
 
     path = tmp_path / "dast.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in DAST_ROWS), encoding="utf-8")
@@ -283,7 +284,7 @@ def test_dast_importer_attaches_missing_parents_to_the_source_and_says_so(tmp_pa
 
 @pytest.mark.dast
 def test_dast_importer_on_the_real_file_repairs_exactly_the_five_missing_parents():
-    from pipeline.dast import read_dast
+    from pipeline.formats.dast import read_dast
 
     if not DAST_DEFAULT.exists():
         pytest.skip("DAST is not beside the project")
@@ -336,7 +337,7 @@ def test_evaluate_prints_the_per_class_table_for_held_out_data(tmp_path, capsys)
 
 
 def test_rules_report_counts_how_often_each_rule_is_right_on_the_gold(corpus_dir):
-    from pipeline.evaluate import rule_precision
+    from pipeline.training.evaluate import rule_precision
 
     report = rule_precision(ANNOTATIONS_DIR, corpus_dir)
     assert set(report) == {"parent", "reply_stance", "role", "unit_type"}

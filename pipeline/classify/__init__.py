@@ -1,0 +1,1 @@
+"""Stage 3, classify: stances, roles, relations and key points."""

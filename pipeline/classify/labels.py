@@ -1,0 +1,620 @@
+"""Stage 3, classify: target stance, reply stance, respondent role, unit relations.
+
+Input:  data/interim/corpus/, data/interim/segments/units.jsonl, models/{target_stance,
+        reply_stance,role}/ (each optional: without a model, cue rules and defaults decide
+        and every record says so)
+Output: data/processed/predictions/ with
+        posts.jsonl         `PostLabels`: target and reply stance of every post
+        units.jsonl         `UnitLabels`: target stance of every claim and premise
+        participants.jsonl  `ParticipantLabels`: respondent role with the deciding cue
+        relations.jsonl     `Relation`: support/attack edges between units
+        key_points.jsonl    `KeyPoint`: claims that say the same thing, grouped per thread
+        provenance.json     which model or rule produced how many labels, with model scores
+
+The thread's root states the target by definition (target_source says where the target
+came from), so its target stance is `favor`. A reply's target stance may follow from its
+reply stance: supporting a post that favours the target favours it too, denying it is
+against it (rule "reply-composition", recorded beside the model's answer).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from pipeline.core.artifacts import atomic_dir, display_path, read_json, read_jsonl, write_json, write_jsonl
+from pipeline.core.config import Config
+from pipeline.core.corpus import Corpus
+from pipeline.core.errors import InputError
+from pipeline.core.lineage import write_manifest
+from pipeline.core.schema import (
+    KeyPoint,
+    Participant,
+    ParticipantLabels,
+    Post,
+    PostLabels,
+    Prediction,
+    Relation,
+    Thread,
+    Unit,
+    UnitLabels,
+)
+from pipeline.core.stream import JsonlSink, by_thread, iter_jsonl, shards
+from pipeline.executors.local import map_shards, ordered_map, shard_size, shards_by_key
+from pipeline.models.cues import RuleHit, reply_rule
+from pipeline.models.examples import Example, example_hash, reply_examples, role_cue, role_examples, role_text
+from pipeline.models.labeling import combine
+from pipeline.models.store import LoadedModel
+
+log = logging.getLogger(__name__)
+
+OPPOSITE = {"favor": "against", "against": "favor"}
+# texts -> unit-length vectors, one row per text (pipeline.models.embed.Embedder.encode)
+Embed = Callable[[list[str]], Any]
+
+
+@dataclass
+class Models:
+    target_stance: LoadedModel | None = None
+    reply_stance: LoadedModel | None = None
+    role: LoadedModel | None = None
+
+
+@dataclass
+class Predictions:
+    posts: list[PostLabels]
+    units: list[UnitLabels]
+    participants: list[ParticipantLabels]
+    relations: list[Relation]
+    provenance: dict
+    key_points: list[KeyPoint] = field(default_factory=list)
+
+
+def _predict(model: LoadedModel | None, examples: list[Example]) -> list:
+    return model.predict(examples) if model else [None] * len(examples)
+
+
+def _name(model: LoadedModel | None) -> str | None:
+    return model.name if model else None
+
+
+class InSample:
+    """How many of the items each model labels were in its own training data (by text
+    hash): those labels are in-sample, and the report must say so, and only then.
+
+    Texts under `MIN_CHARS` characters are not counted: "Enig." or "Hvorfor?" recur in any
+    corpus, and finding them in the training data says nothing about having seen the thread.
+    """
+
+    MIN_CHARS = 40
+
+    def __init__(self, hashes: dict[str, frozenset[str]] | None = None) -> None:
+        self.counts: dict[str, dict[str, int]] = {}
+        self._hashes: dict[str, frozenset[str]] = hashes if hashes is not None else {}
+
+    def known(self, task: str, model: LoadedModel) -> frozenset[str]:
+        if task not in self._hashes:
+            self._hashes[task] = model.training_hashes()
+        return self._hashes[task]
+
+    def shard(self) -> InSample:
+        """A counter for one shard that shares the training hashes read so far."""
+        return InSample(self._hashes)
+
+    def merge(self, counts: dict[str, dict[str, int]]) -> None:
+        for task, entry in counts.items():
+            mine = self.counts.setdefault(task, {"items": 0, "in_training_data": 0})
+            for k, v in entry.items():
+                mine[k] += v
+
+    def add(self, task: str, model: LoadedModel | None, examples: list[Example]) -> None:
+        entry = self.counts.setdefault(task, {"items": 0, "in_training_data": 0})
+        entry["items"] += len(examples)
+        if model is None:
+            return
+        known = self.known(task, model)
+        entry["in_training_data"] += sum(
+            example_hash(e) in known for e in examples if len(" ".join(e.text.split())) >= self.MIN_CHARS
+        )
+
+
+def classify_posts(corpus: Corpus, models: Models, cfg: Config, seen: InSample) -> list[PostLabels]:
+    posts = corpus.posts_by_id()
+    threads = {t.id: t for t in corpus.threads}
+    comments = [p for p in corpus.posts if p.parent_id is not None]
+    reply_ex = reply_examples(comments, posts)
+    # Target stance reads the same comment features, paired with the thread's target
+    # (what target_examples builds; computing the features once halves this stage's cost).
+    target_ex = [replace(ex, pair=threads[c.thread_id].target) for ex, c in zip(reply_ex, comments, strict=True)]
+    seen.add("reply_stance", models.reply_stance, reply_ex)
+    seen.add("target_stance", models.target_stance, target_ex)
+    reply_out = dict(zip((c.id for c in comments), _predict(models.reply_stance, reply_ex), strict=True))
+    target_out = dict(zip((c.id for c in comments), _predict(models.target_stance, target_ex), strict=True))
+    labels: dict[str, PostLabels] = {}
+    # Parents before children: a reply's composed target stance needs its parent's.
+    for post in sorted(corpus.posts, key=lambda p: (p.thread_id, p.position)):
+        if post.parent_id is None:
+            target = Prediction(
+                label="favor",
+                confidence=1.0,
+                source="rule",
+                rule="target:root-states-target",
+                rule_label="favor",
+                cue=threads[post.thread_id].target,
+            )
+            labels[post.id] = PostLabels(
+                post_id=post.id, thread_id=post.thread_id, target_stance=target, reply_stance=None
+            )
+            continue
+        reply = combine(
+            "reply_stance",
+            reply_out[post.id],
+            _name(models.reply_stance),
+            reply_rule(post.full_text),
+            cfg,
+            default_label="comment",
+        )
+        hit = _composition(post, reply, labels)
+        target = combine(
+            "target_stance", target_out[post.id], _name(models.target_stance), hit, cfg, default_label="neutral"
+        )
+        labels[post.id] = PostLabels(
+            post_id=post.id, thread_id=post.thread_id, target_stance=target, reply_stance=reply
+        )
+    return [labels[p.id] for p in corpus.posts]
+
+
+def _composition(post: Post, reply: Prediction, labels: dict[str, PostLabels]) -> RuleHit | None:
+    parent = labels.get(post.parent_id or "")
+    if parent is None or reply.label not in ("support", "deny"):
+        return None
+    parent_stance = parent.target_stance.label
+    if parent_stance not in OPPOSITE:
+        return None
+    label = parent_stance if reply.label == "support" else OPPOSITE[parent_stance]
+    return RuleHit(label, "target:reply-composition", f"{reply.label} of {post.parent_id} ({parent_stance})")
+
+
+DELETED_ROLE = Prediction(
+    label="unknown",
+    confidence=1.0,
+    source="rule",
+    rule="role:deleted-author",
+    rule_label="unknown",
+    cue="deleted or removed author: not one person, so no role",
+)
+
+
+def participant_role(
+    model_out: tuple[str, float, dict[str, float]] | None,
+    model_name: str | None,
+    hit: RuleHit | None,
+    n_words: int,
+    cfg: Config,
+) -> Prediction:
+    """A participant's role: the cue (or a more confident model) when there is a cue;
+    without one, the model only when it is sure and has enough text, else `unknown`."""
+    decided = combine("role", model_out, model_name, hit, cfg, default_label="unknown")
+    if hit is not None or decided.source != "model":
+        return decided
+    c = cfg.classify
+    if decided.label == "unknown" or (
+        decided.confidence >= c.role_model_min_confidence and n_words >= c.role_min_words
+    ):
+        return decided
+    return decided.model_copy(update={"label": "unknown", "confidence": 0.0, "source": "abstain"})
+
+
+def _participant_shard(
+    people: list[Participant], *, posts: dict[str, Post], models: Models, cfg: Config, seen: InSample
+) -> tuple[list[Prediction], dict[str, dict[str, int]]]:
+    cues = [role_cue(p, posts) for p in people]
+    examples = role_examples(people, posts, cues)
+    shard_seen = seen.shard()
+    shard_seen.add("role", models.role, examples)
+    out = []
+    for part, pred, hit in zip(people, _predict(models.role, examples), cues, strict=True):
+        n_words = sum(len(t.split()) for t in role_text(part, posts)[1])
+        out.append(participant_role(pred, _name(models.role), hit, n_words, cfg))
+    return out, shard_seen.counts
+
+
+def classify_participants(
+    participants: list[Participant],
+    posts: dict[str, Any],
+    models: Models,
+    cfg: Config,
+    seen: InSample,
+    workers: int = 1,
+) -> list[ParticipantLabels]:
+    """Every participant's role, from all their posts in the corpus (across threads)."""
+    people = [p for p in participants if not p.deleted]
+    if models.role is not None:
+        seen.known("role", models.role)
+    shards_ = shards_by_key(
+        people, lambda p: p.id, shard_size(len(people), workers, max(1, cfg.scale.shard_posts // 5))
+    )
+    fn = partial(_participant_shard, posts=posts, models=models, cfg=cfg, seen=seen)
+    decided = {p.id: DELETED_ROLE for p in participants if p.deleted}
+    if not people:
+        seen.add("role", models.role, [])
+    for shard, (preds, counts) in zip(shards_, map_shards(fn, shards_, workers, "roles"), strict=True):
+        seen.merge(counts)
+        decided.update((part.id, pred) for part, pred in zip(shard, preds, strict=True))
+    return [ParticipantLabels(participant_id=p.id, role=decided[p.id]) for p in participants]
+
+
+def classify_units(units: list[Unit], corpus: Corpus, models: Models, cfg: Config) -> list[UnitLabels]:
+    threads = {t.id: t for t in corpus.threads}
+    argumentative = [u for u in units if u.unit_type.label in ("claim", "premise")]
+    examples = [
+        Example(id=u.id, group=u.thread_id, text=u.text, pair=threads[u.thread_id].target) for u in argumentative
+    ]
+    preds = _predict(models.target_stance, examples)
+    return [
+        UnitLabels(
+            unit_id=u.id,
+            post_id=u.post_id,
+            target_stance=combine("target_stance", p, _name(models.target_stance), None, cfg, default_label="neutral"),
+        )
+        for u, p in zip(argumentative, preds, strict=True)
+    ]
+
+
+MIN_QUOTABLE_WORDS = 4
+
+
+def quotable(unit: Unit) -> bool:
+    """Whether a claim unit states a position a researcher could quote: not a question,
+    not a one- to three-word verdict ("Enig.", "God artikel"), and not a bare act of
+    agreement ("Jeg er fuldstændig enig med dig.") that says nothing about the matter. A
+    short denial stays: "Nej vi har ikke spillet fallit" is a position."""
+    text = unit.text.strip()
+    if len(text.split()) < MIN_QUOTABLE_WORDS or text.endswith("?"):
+        return False
+    hit = reply_rule(text)
+    return hit is None or hit.label != "support" or len(text.split()) > 12
+
+
+def main_claims(units: list[Unit]) -> dict[str, Unit]:
+    """Each post's main claim: its headline when that is a quotable claim (a headline states
+    the author's position), else its most confident quotable claim unit (the earliest on
+    ties). Posts without a quotable claim have none."""
+    best: dict[str, Unit] = {}
+    for u in units:
+        if u.unit_type.label != "claim" or not quotable(u):
+            continue
+        cur = best.get(u.post_id)
+        key = (u.field == "title", u.unit_type.confidence)
+        if cur is None or key > (cur.field == "title", cur.unit_type.confidence):
+            best[u.post_id] = u
+    return best
+
+
+def relations(units: list[Unit], corpus: Corpus, models: Models) -> list[Relation]:
+    """Premise -> claim support inside a post; claim -> parent's main claim across a reply."""
+    by_post: dict[str, list[Unit]] = {}
+    for u in units:
+        by_post.setdefault(u.post_id, []).append(u)
+    out: list[Relation] = []
+    for _post_id, pu in sorted(by_post.items()):
+        claims = [u for u in pu if u.unit_type.label == "claim"]
+        for u in pu:
+            if u.unit_type.label != "premise" or not claims:
+                continue
+            # A premise argues for the claim just before it, else the next one after it.
+            before = [c for c in claims if (c.field, c.start) < (u.field, u.start)]
+            target = before[-1] if before else claims[0]
+            conf = round(min(u.unit_type.confidence, target.unit_type.confidence), 4)
+            out.append(
+                Relation(
+                    id=f"{u.id}->{target.id}",
+                    source_id=u.id,
+                    target_id=target.id,
+                    kind="support",
+                    confidence=conf,
+                    origin="rule:premise-attachment",
+                    evidence="premise attached to the nearest preceding claim of the same post",
+                )
+            )
+    mains = main_claims(units)
+    posts = corpus.posts_by_id()
+    pairs: list[tuple[Unit, Unit]] = []
+    for u in units:
+        post = posts[u.post_id]
+        if u.unit_type.label == "claim" and post.parent_id and post.parent_id in mains:
+            pairs.append((u, mains[post.parent_id]))
+    if models.reply_stance and pairs:
+        examples = [Example(id=u.id, group=u.thread_id, text=u.text, pair=t.text) for u, t in pairs]
+        for (u, t), (label, conf, _) in zip(pairs, models.reply_stance.predict(examples), strict=True):
+            if label in ("support", "deny"):
+                out.append(
+                    Relation(
+                        id=f"{u.id}->{t.id}",
+                        source_id=u.id,
+                        target_id=t.id,
+                        kind="support" if label == "support" else "attack",
+                        confidence=conf,
+                        origin=f"model:{models.reply_stance.name}",
+                        evidence=f"reply-stance model on (claim, parent's main claim): {label}",
+                    )
+                )
+    return sorted(out, key=lambda r: r.id)
+
+
+def _card_summary(model: LoadedModel | None) -> dict | None:
+    if model is None:
+        return None
+    cv = model.card.get("cv") or {}
+    res = (cv.get("results") or {}).get("model", {})
+    return {
+        "name": model.name,
+        "path": display_path(model.path),
+        "backend": model.backend,
+        "trained_at": model.card.get("trained_at"),
+        "training_items": model.card.get("n_items"),
+        "training_data": [d["path"] for d in model.card.get("data", [])],
+        "cv_grouping": cv.get("grouping"),
+        "cv_folds": cv.get("folds"),
+        "cv_macro_f1_mean": res.get("macro_f1_mean"),
+        "cv_macro_f1_std": res.get("macro_f1_std"),
+        "notes": model.card.get("notes", []),
+    }
+
+
+def _classify_shard(
+    item: tuple[list[Post], list[Unit]], *, threads: dict[str, Thread], models: Models, cfg: Config, seen: InSample
+) -> tuple[list[PostLabels], list[UnitLabels], list[Relation], dict[str, dict[str, int]]]:
+    """Post and unit labels and relations of whole threads (`item`: their posts and units):
+    everything that needs a parent or sibling, and nothing that needs another thread.
+    Relations come thread by thread, by id within a thread."""
+    posts, units = item
+    sub = Corpus(threads=[threads[t] for t in dict.fromkeys(p.thread_id for p in posts)], posts=posts, participants=[])
+    shard_seen = seen.shard()
+    post_labels = classify_posts(sub, models, cfg, shard_seen)
+    rank = {t.id: i for i, t in enumerate(sub.threads)}
+    thread_of = {p.id: p.thread_id for p in posts}
+    unit_thread = {u.id: rank[thread_of[u.post_id]] for u in units}
+    rels = sorted(relations(units, sub, models), key=lambda r: (unit_thread[r.source_id], r.id))
+    return post_labels, classify_units(units, sub, models, cfg), rels, shard_seen.counts
+
+
+def thread_items(
+    posts: Iterable[Post], units: Iterable[Unit], where: Path = Path("units.jsonl")
+) -> Iterator[tuple[list[Post], list[Unit]]]:
+    """(posts, units) of each thread, from posts and units listed thread by thread in the
+    same thread order (as ingest and segment write them)."""
+    unit_threads = by_thread(units, where)
+    pending = next(unit_threads, None)
+    for tposts in by_thread(posts, where):
+        tid = tposts[0].thread_id
+        if pending is not None and pending[0].thread_id == tid:
+            yield tposts, pending
+            pending = next(unit_threads, None)
+        else:
+            yield tposts, []
+    if pending is not None:
+        raise InputError(where, 0, f"units of thread {pending[0].thread_id!r} do not follow the corpus' thread order")
+
+
+class _Lists:
+    """In-memory sinks with the interface of `JsonlSink`."""
+
+    def __init__(self) -> None:
+        self.items: list = []
+
+    def write(self, records: Iterable) -> None:
+        self.items.extend(records)
+
+
+def _sources(counter: Counter, preds: Iterable[Prediction]) -> None:
+    counter.update(f"{p.source}:{(p.model if p.source == 'model' else p.rule) or ''}" for p in preds)
+
+
+@dataclass(frozen=True)
+class ClassifyRun:
+    """The models and settings one classify run uses."""
+
+    models: Models
+    cfg: Config
+    unit_model: LoadedModel | None = None
+    embed: Embed | None = None
+    encoder: str | None = None
+    workers: int = 1
+
+
+def classify_stream(
+    items: Iterable[tuple[list[Post], list[Unit]]],
+    threads: dict[str, Thread],
+    participants: list[Participant],
+    post_texts: dict[str, Any],
+    sinks: dict[str, Any],
+    run: ClassifyRun,
+) -> dict:
+    """Label a corpus given as thread items (posts and units), writing each shard's labels to
+    `sinks` (posts, units, relations, key_points, participants) as they come; the
+    provenance. `post_texts` maps post ids to objects with `id`, `created` and `full_text`
+    (the posts, or lighter stand-ins): roles read every post of a participant."""
+    from pipeline.classify.keypoints import key_points
+
+    models, cfg, unit_model, embed, encoder, workers = (
+        run.models,
+        run.cfg,
+        run.unit_model,
+        run.embed,
+        run.encoder,
+        run.workers,
+    )
+
+    torch_models = [
+        m.name for m in (models.target_stance, models.reply_stance, models.role) if m and m.backend != "sklearn"
+    ]
+    if torch_models and workers > 1:
+        # torch's thread pools do not survive a fork: a forked worker that runs a torch model
+        # can hang. torch uses every core inside one process instead.
+        log.info("classify: %s run on torch; one process (torch uses the cores itself)", ", ".join(torch_models))
+        workers = 1
+    seen = InSample()
+    # Read every model's training hashes before the workers fork, so they share them.
+    for task, model in (("reply_stance", models.reply_stance), ("target_stance", models.target_stance)):
+        if model is not None:
+            seen.known(task, model)
+    shard_fn = partial(_classify_shard, threads=threads, models=models, cfg=cfg, seen=seen)
+
+    def shard_items() -> Iterator[tuple[list[Post], list[Unit]]]:
+        for shard in shards(items, cfg.scale.shard_posts, size_of=lambda item: len(item[0])):
+            yield [p for ps, _ in shard for p in ps], [u for _, us in shard for u in us]
+
+    decided = {task: Counter() for task in ("unit_type", "target_stance", "reply_stance", "role")}
+    origins: Counter = Counter()
+    n_points = n_claims = 0
+    for (posts, units), (p_labels, u_labels, rels, counts) in ordered_map(shard_fn, shard_items(), workers, "classify"):
+        seen.merge(counts)
+        seen.add("unit_type", unit_model, [Example(id=u.id, group=u.thread_id, text=u.text) for u in units])
+        _sources(decided["unit_type"], (u.unit_type for u in units))
+        _sources(decided["target_stance"], (p.target_stance for p in p_labels))
+        _sources(decided["reply_stance"], (p.reply_stance for p in p_labels if p.reply_stance))
+        origins.update(r.origin for r in rels)
+        sub = Corpus(
+            threads=[threads[t] for t in dict.fromkeys(p.thread_id for p in posts)], posts=posts, participants=[]
+        )
+        points = key_points(sub, units, p_labels, embed, cfg.key_points.max_distance)
+        n_points += len(points)
+        n_claims += sum(len(k.unit_ids) for k in points)
+        sinks["posts"].write(p_labels)
+        sinks["units"].write(u_labels)
+        sinks["relations"].write(rels)
+        sinks["key_points"].write(points)
+    part_labels = classify_participants(participants, post_texts, models, cfg, seen, workers)
+    _sources(decided["role"], (p.role for p in part_labels))
+    sinks["participants"].write(part_labels)
+    return {
+        "models": {
+            "unit_type": _card_summary(unit_model),
+            "target_stance": _card_summary(models.target_stance),
+            "reply_stance": _card_summary(models.reply_stance),
+            "role": _card_summary(models.role),
+        },
+        "rule_precision": dict(cfg.classify.rule_precision),
+        "decided_by": {task: dict(sorted(c.items())) for task, c in decided.items()},
+        "relations_by_origin": dict(sorted(origins.items())),
+        "in_sample": dict(sorted(seen.counts.items())),
+        "key_points": {
+            "encoder": encoder if embed else None,
+            "max_distance": cfg.key_points.max_distance if embed else None,
+            "key_points": n_points,
+            "claims": n_claims,
+            "note": None if embed else "no encoder: every claim is a key point of its own (not grouped)",
+        },
+    }
+
+
+def classify(
+    corpus: Corpus,
+    units: list[Unit],
+    models: Models,
+    cfg: Config,
+    unit_model: LoadedModel | None = None,
+    embed: Embed | None = None,
+    encoder: str | None = None,
+    workers: int = 1,
+) -> Predictions:
+    """Every label of an in-memory corpus (`classify_files` streams a corpus folder); with
+    `embed` (texts -> unit vectors) also the key points."""
+    sinks = {k: _Lists() for k in ("posts", "units", "relations", "key_points", "participants")}
+    provenance = classify_stream(
+        thread_items(corpus.posts, units),
+        {t.id: t for t in corpus.threads},
+        corpus.participants,
+        corpus.posts_by_id(),
+        sinks,
+        ClassifyRun(models, cfg, unit_model, embed, encoder, workers),
+    )
+    return Predictions(
+        sinks["posts"].items,
+        sinks["units"].items,
+        sinks["participants"].items,
+        sinks["relations"].items,
+        provenance,
+        sinks["key_points"].items,
+    )
+
+
+@dataclass(frozen=True)
+class PostText:
+    """What a participant's role reads of a post: a light stand-in for `Post`."""
+
+    id: str
+    created: str | None
+    full_text: str
+
+
+def classify_files(
+    corpus_dir: Path, segments_dir: Path, out_dir: Path, run: ClassifyRun, made_from: dict | None = None
+) -> dict:
+    """Label a corpus folder into `out_dir` a thread shard at a time (memory grows with the
+    shard size and the number of participants, not with the corpus); the provenance."""
+    corpus_dir, segments_dir = Path(corpus_dir), Path(segments_dir)
+    threads = {t.id: t for t in iter_jsonl(corpus_dir / "threads.jsonl", Thread)}
+    participants = list(iter_jsonl(corpus_dir / "participants.jsonl", Participant))
+    post_texts: dict[str, PostText] = {}
+
+    def posts() -> Iterator[Post]:
+        for post in iter_jsonl(corpus_dir / "posts.jsonl", Post):
+            post_texts[post.id] = PostText(post.id, post.created, post.full_text)
+            yield post
+
+    units = iter_jsonl(segments_dir / "units.jsonl", Unit)
+    names = ("posts", "units", "relations", "key_points", "participants")
+    with atomic_dir(Path(out_dir)) as tmp:
+        sinks = {k: JsonlSink(tmp / f"{k}.jsonl") for k in names}
+        try:
+            provenance = classify_stream(
+                thread_items(posts(), units, segments_dir / "units.jsonl"),
+                threads,
+                participants,
+                post_texts,
+                sinks,
+                run,
+            )
+        finally:
+            for sink in sinks.values():
+                sink.close()
+        write_json(tmp / "provenance.json", provenance)
+        write_manifest(tmp, made_from)
+    return provenance
+
+
+def write_predictions(pred: Predictions, out_dir: Path, made_from: dict | None = None) -> None:
+    with atomic_dir(Path(out_dir)) as tmp:
+        write_manifest(tmp, made_from)
+        write_jsonl(tmp / "posts.jsonl", pred.posts)
+        write_jsonl(tmp / "units.jsonl", pred.units)
+        write_jsonl(tmp / "participants.jsonl", pred.participants)
+        write_jsonl(tmp / "relations.jsonl", pred.relations)
+        write_jsonl(tmp / "key_points.jsonl", pred.key_points)
+        write_json(tmp / "provenance.json", pred.provenance)
+
+
+def read_predictions(out_dir: Path) -> Predictions:
+    """The files `write_predictions` wrote, back as `Predictions`."""
+    out_dir = Path(out_dir)
+    provenance = out_dir / "provenance.json"
+    key_points = out_dir / "key_points.jsonl"
+    return Predictions(
+        posts=read_jsonl(out_dir / "posts.jsonl", PostLabels),
+        units=read_jsonl(out_dir / "units.jsonl", UnitLabels),
+        participants=read_jsonl(out_dir / "participants.jsonl", ParticipantLabels),
+        relations=read_jsonl(out_dir / "relations.jsonl", Relation),
+        provenance=read_json(provenance) if provenance.exists() else {},
+        key_points=read_jsonl(key_points, KeyPoint) if key_points.exists() else [],
+    )
+
+
+def read_units(segments_dir: Path) -> list[Unit]:
+    return read_jsonl(Path(segments_dir) / "units.jsonl", Unit)

@@ -1,0 +1,1 @@
+"""The data model and its storage: schema, stage files, config, errors, lineage."""

@@ -1,0 +1,342 @@
+"""Reading and writing artifacts: JSONL/JSON, atomically, deterministically.
+
+Every artifact the pipeline writes goes through here so that (a) a crash never leaves a
+half-written file for `make` to mistake for a finished one, and (b) the same records give
+byte-identical files (sorted keys, UTF-8, '\\n' line ends), so researchers can diff runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from pipeline.core.errors import InputError, validation_message
+from pipeline.core.paths import PROJ_ROOT
+
+M = TypeVar("M", bound=BaseModel)
+log = logging.getLogger(__name__)
+
+
+def dumps(obj: Any) -> str:
+    """One canonical JSON text for `obj` (sorted keys, no ASCII escaping)."""
+    if isinstance(obj, BaseModel):
+        obj = obj.model_dump(mode="json")
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename or a new file in `path` durable (a crash after a rename without this
+    can bring the old name back, or neither)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(root: Path) -> None:
+    folders = [Path(root)]
+    for p in sorted(Path(root).rglob("*")):
+        if p.is_dir():
+            folders.append(p)
+        else:
+            with open(p, "rb") as fh:
+                os.fsync(fh.fileno())
+    for d in folders:
+        fsync_dir(d)
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; it replaces `path` only if the block succeeds.
+
+    The data is fsynced before the rename and the folder after it, so after a crash the
+    file is either the old one or the complete new one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        # mkstemp creates 0600 files; outputs get the permissions any new file would.
+        os.chmod(tmp_path, 0o666 & ~_umask())
+        with open(tmp_path, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp_path, path)
+        fsync_dir(path.parent)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def create_exclusive(path: Path, text: str) -> None:
+    """Create `path` with `text`, complete or not at all, failing with FileExistsError when
+    it exists: a hard link of a finished temporary file is both atomic and exclusive,
+    where a rename would silently replace what another process just wrote."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.link(tmp, path)
+        fsync_dir(path.parent)
+    finally:
+        os.unlink(tmp)
+
+
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return rc == 0
+
+
+def recover_dir(path: Path) -> list[str]:
+    """Tidy what a killed run left beside output folder `path`; returns what was done.
+
+    `.NAME.old` is the previous output, parked during a swap: it is put back when the new
+    output never arrived, else removed. `.NAME.*.tmp` folders and files are unfinished
+    outputs and are removed."""
+    path = Path(path)
+    done: list[str] = []
+    old = path.parent / f".{path.name}.old"
+    if old.exists():
+        if not path.exists():
+            os.replace(old, path)
+            done.append(f"restored {path} from {old.name} (a run was killed during the swap)")
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+            done.append(f"removed {old.name} left by a killed run")
+    if path.parent.exists():
+        for tmp in sorted(path.parent.glob(f".{path.name}.*.tmp")):
+            if tmp.is_dir():
+                shutil.rmtree(tmp, ignore_errors=True)
+            else:
+                tmp.unlink(missing_ok=True)
+            done.append(f"removed unfinished {tmp.name} left by a killed run")
+    return done
+
+
+@contextlib.contextmanager
+def atomic_dir(path: Path) -> Iterator[Path]:
+    """Yield a fresh temporary directory that replaces directory `path` on success.
+
+    Stage outputs are folders of several files; swapping the whole folder means a reader
+    never sees new posts beside old participants. Everything is fsynced first; the swap is
+    one atomic exchange where the kernel offers it, else two renames, and a run killed
+    between them leaves the old output parked as `.NAME.old`, which the next run puts back
+    (`recover_dir`): either the old or the new output, never none.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for msg in recover_dir(path):
+        log.warning("%s", msg)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        yield tmp
+        os.chmod(tmp, 0o777 & ~_umask())
+        _fsync_tree(tmp)
+        if path.exists() and _exchange(tmp, path):
+            # tmp now holds the old output.
+            shutil.rmtree(tmp)
+        else:
+            old = path.parent / f".{path.name}.old"
+            if path.exists():
+                os.replace(path, old)
+            os.replace(tmp, path)
+            if old.exists():
+                shutil.rmtree(old)
+        fsync_dir(path.parent)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+
+
+def write_text(path: Path, text: str) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+
+
+def write_json(path: Path, obj: Any) -> None:
+    if isinstance(obj, BaseModel):
+        obj = obj.model_dump(mode="json")
+    write_text(path, json.dumps(obj, sort_keys=True, ensure_ascii=False, indent=2) + "\n")
+
+
+def write_jsonl(path: Path, records: Iterable[Any]) -> int:
+    """Write one JSON object per line; returns the number of records."""
+    lines = [dumps(r) for r in records]
+    write_text(path, "".join(line + "\n" for line in lines))
+    return len(lines)
+
+
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def read_text_utf8(path: Path, encoding: str | None = None) -> str:
+    """Read a UTF-8 file (a BOM is accepted), or one in the `encoding` given; a wrong
+    encoding names the first bad line, and what to do about it."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, 0, "file not found")
+    data = path.read_bytes()
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except LookupError:
+            raise InputError(path, 0, f"unknown encoding {encoding!r} (try utf-8, cp1252 or latin-1)") from None
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise InputError(path, line, f"not valid {encoding} (byte 0x{data[exc.start]:02x})") from None
+    if data.startswith(UTF16_BOMS):
+        raise InputError(
+            path,
+            0,
+            "the file is UTF-16 (it starts with a UTF-16 byte-order mark); "
+            "re-save it as UTF-8, or pass --encoding utf-16",
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            path,
+            line,
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "a Danish or Swedish Excel saves Windows-1252: pass --encoding cp1252, or re-save the file as UTF-8",
+        ) from None
+    return text
+
+
+@contextlib.contextmanager
+def open_text(path: Path, encoding: str | None = None) -> Iterator[Any]:
+    """A text file opened for streaming (UTF-8 with or without BOM, or `encoding`). A
+    decoding error met while reading is reported as `read_text_utf8` reports it (file,
+    line, what to do), found by reading the file once more in full."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, 0, "file not found")
+    if not encoding:
+        with open(path, "rb") as fh:
+            if fh.read(2) in UTF16_BOMS:
+                read_text_utf8(path)  # raises the UTF-16 message
+    try:
+        fh = open(path, encoding=encoding or "utf-8-sig", newline="")
+    except LookupError:
+        raise InputError(path, 0, f"unknown encoding {encoding!r} (try utf-8, cp1252 or latin-1)") from None
+    try:
+        yield fh
+    except UnicodeDecodeError:
+        read_text_utf8(path, encoding)
+        raise
+    finally:
+        fh.close()
+
+
+def json_object(path: Path, lineno: int, line: str) -> dict[str, Any]:
+    """One JSONL line as an object, or an error naming the file and line."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(path, lineno, f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+    if not isinstance(obj, dict):
+        raise InputError(path, lineno, f"expected a JSON object, found {type(obj).__name__}")
+    return obj
+
+
+def read_json_lines(path: Path, encoding: str | None = None) -> list[tuple[int, dict[str, Any]]]:
+    """Parse a JSONL file into (line number, object) pairs; blank lines are skipped."""
+    text = read_text_utf8(path, encoding)
+    return [(n, json_object(path, n, line)) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+
+
+def read_jsonl(path: Path, model: type[M]) -> list[M]:
+    """Read and validate a JSONL artifact into `model` records."""
+    out: list[M] = []
+    for lineno, obj in read_json_lines(path):
+        try:
+            out.append(model.model_validate(obj))
+        except ValidationError as exc:
+            raise InputError(path, lineno, validation_message(exc)) from None
+    return out
+
+
+def read_json(path: Path) -> Any:
+    text = read_text_utf8(path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(path, exc.lineno, f"not valid JSON: {exc.msg}") from None
+
+
+def display_path(path: Path | str) -> str:
+    """`path` relative to the project root when inside it (stable across checkouts)."""
+    try:
+        return str(Path(path).resolve().relative_to(PROJ_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_UNSAFE_RE = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def safe_filename(key: str, max_slug: int = 40) -> str:
+    """A file name for an id that came from input text: an ASCII slug of it plus a short
+    hash of the exact id. No path separators, no dot-only names, no control characters,
+    never longer than ~50 characters, and two ids that slug alike ("A b", "a-b") still get
+    different names. The id itself is kept inside the file."""
+    slug = _UNSAFE_RE.sub("-", key).strip("-_")[:max_slug].strip("-_") or "id"
+    return f"{slug}-{sha256_text(key)[:8]}"
+
+
+SAFE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+
+def check_safe_id(value: str, what: str) -> str:
+    """`value` if it can name a file or folder as it is (batch ids), else ValueError."""
+    if not SAFE_ID_RE.match(value) or ".." in value:
+        raise ValueError(f"{what} {value!r} may only hold letters, digits, '.', '_' and '-' (no path)")
+    return value

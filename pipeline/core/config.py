@@ -1,0 +1,135 @@
+"""The tunables from `pipeline/core/config.toml`, read once into frozen models (and the
+project paths, from `pipeline.core.paths`)."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from pipeline.core.errors import InputError, validation_message
+from pipeline.core.paths import (  # noqa: F401 - re-exported: stages read paths from config
+    ANNOTATIONS_DIR,
+    DAST_DEFAULT,
+    DATA_DIR,
+    E5_DIR,
+    INTERIM_DIR,
+    MODELS_DIR,
+    PROCESSED_DIR,
+    PROJ_ROOT,
+    REPORTS_DIR,
+    SEEDS_DIR,
+)
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent / "config.toml"
+
+TASKS = ("unit_type", "target_stance", "reply_stance", "role")
+# Here rather than in review.py: the command-line parser needs them, and must not import
+# the review stage (and with it spaCy) just to print --help.
+REVIEW_TASKS = TASKS
+REVIEW_STRATEGIES = ("margin", "least-confident", "random")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class LanguageConfig(_Frozen):
+    candidates: tuple[str, ...]
+    min_confidence: float
+    min_chars: int
+
+
+class ReplyConfig(_Frozen):
+    own_earlier_post: float
+    quotation: float
+    address: float
+    title_echo: float
+    headline_word_echo: float
+    author_mention: float
+    article_reference: float
+    default: float
+    quotation_min_words: int
+    quotation_min_score: float
+    address_min_score: float
+    title_echo_min_similarity: float
+    title_echo_min_margin: float
+    echo_word_min_len: int
+    echo_word_max_df: int
+
+    def prior(self, rule: str) -> float:
+        """The configured confidence of a reply rule ('own-earlier-post' -> own_earlier_post)."""
+        return float(getattr(self, rule.replace("-", "_")))
+
+
+class ClassifyConfig(_Frozen):
+    rule_precision: dict[str, float]
+    default_target_from: str
+    role_model_min_confidence: float
+    role_min_words: int
+
+
+class TrainConfig(_Frozen):
+    folds: int
+    repeats: int
+    sklearn: dict[str, dict[str, float | int | bool | str]]
+
+
+class KeyPointsConfig(_Frozen):
+    max_distance: float
+    encoder: str
+
+
+class GraphConfig(_Frozen):
+    max_corpus_nodes: int
+    colors: dict[str, tuple[int, int, int]]
+
+
+class ReportConfig(_Frozen):
+    max_trees: int
+    max_participants: int
+    max_thread_rows: int
+
+
+class ScaleConfig(_Frozen):
+    shard_posts: int
+
+
+class Config(_Frozen):
+    seed: int
+    languages: LanguageConfig
+    labels: dict[str, tuple[str, ...]]
+    replies: ReplyConfig
+    classify: ClassifyConfig
+    key_points: KeyPointsConfig
+    graph: GraphConfig
+    report: ReportConfig
+    scale: ScaleConfig
+    train: TrainConfig
+
+    def labels_for(self, task: str) -> tuple[str, ...]:
+        if task not in self.labels:
+            raise KeyError(f"no label set for task {task!r}; known: {sorted(self.labels)}")
+        return self.labels[task]
+
+
+@lru_cache(maxsize=8)
+def load_config(path: Path | None = None) -> Config:
+    """Read the config TOML (the package default when `path` is None)."""
+    path = Path(path) if path else DEFAULT_CONFIG
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(path, 0, "config file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(path, getattr(exc, "lineno", 0) or 0, f"not valid TOML: {exc}") from None
+    try:
+        cfg = Config.model_validate(raw)
+    except ValidationError as exc:
+        raise InputError(path, 0, validation_message(exc)) from None
+    missing = [t for t in TASKS if t not in cfg.labels]
+    if missing:
+        raise InputError(path, 0, f"[labels] lacks label sets for {missing}")
+    return cfg

@@ -1,0 +1,86 @@
+"""The corpus every stage shares: threads, posts and participants, on disk and in memory.
+
+`data/interim/corpus/` holds posts.jsonl (thread by thread, each thread's posts in
+position order), threads.jsonl, participants.jsonl and ingest_report.json; see
+docs/schema.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.core.artifacts import atomic_dir, read_jsonl, write_json, write_jsonl
+from pipeline.core.schema import Note, Participant, Post, Thread
+
+
+@dataclass
+class Corpus:
+    threads: list[Thread]
+    posts: list[Post]
+    participants: list[Participant]
+    notes: list[Note] = field(default_factory=list)
+
+    def posts_by_id(self) -> dict[str, Post]:
+        return {p.id: p for p in self.posts}
+
+    def posts_by_thread(self) -> dict[str, list[Post]]:
+        """Every thread's posts in position order, from one pass over the corpus (a loop over
+        threads that filtered all posts each time would grow with threads x posts)."""
+        out: dict[str, list[Post]] = {t.id: [] for t in self.threads}
+        for p in self.posts:
+            out.setdefault(p.thread_id, []).append(p)
+        for posts in out.values():
+            posts.sort(key=lambda p: p.position)
+        return out
+
+    def thread_posts(self, thread_id: str) -> list[Post]:
+        """One thread's posts; for many threads use `posts_by_thread` (one pass for all)."""
+        return sorted((p for p in self.posts if p.thread_id == thread_id), key=lambda p: p.position)
+
+
+def participant_id(name: str | None, post_id: str) -> str:
+    if name is None:
+        # Deleted authors are not one person: merging them would invent a hub.
+        return f"participant:deleted:{post_id}"
+    slug = re.sub(r"[^\w]+", "-", name.strip().lower()).strip("-")
+    return f"participant:{slug or 'unnamed'}"
+
+
+def author_ids(post: Post) -> list[str]:
+    """Participant ids of a post's authors (a deleted author is a participant of its own;
+    an article whose author is unknown has none)."""
+    return [participant_id(a.name, post.id) for a in post.authors]
+
+
+def write_corpus(corpus: Corpus, out_dir: Path) -> None:
+    """Write the corpus folder atomically (all files appear together or not at all)."""
+    counts = Counter(n.kind for n in corpus.notes)
+    with atomic_dir(Path(out_dir)) as tmp:
+        write_jsonl(tmp / "posts.jsonl", corpus.posts)
+        write_jsonl(tmp / "threads.jsonl", corpus.threads)
+        write_jsonl(tmp / "participants.jsonl", corpus.participants)
+        write_json(
+            tmp / "ingest_report.json",
+            {
+                "counts": {
+                    "threads": len(corpus.threads),
+                    "posts": len(corpus.posts),
+                    "comments": sum(p.kind == "comment" for p in corpus.posts),
+                    "participants": len(corpus.participants),
+                },
+                "notes_by_kind": dict(sorted(counts.items())),
+                "notes": [n.model_dump() for n in corpus.notes],
+            },
+        )
+
+
+def read_corpus(corpus_dir: Path) -> Corpus:
+    corpus_dir = Path(corpus_dir)
+    return Corpus(
+        threads=read_jsonl(corpus_dir / "threads.jsonl", Thread),
+        posts=read_jsonl(corpus_dir / "posts.jsonl", Post),
+        participants=read_jsonl(corpus_dir / "participants.jsonl", Participant),
+    )

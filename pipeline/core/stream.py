@@ -1,0 +1,94 @@
+"""Stage files read and written as streams of thread shards, so a stage's memory depends on
+the shard size, not on the corpus.
+
+Every JSONL artifact the stages write lists records thread by thread (a thread's records
+are consecutive), in the order of `posts.jsonl`. A stage reads its inputs a thread at a
+time, cuts them into shards of about `[scale] shard_posts` posts, hands the shards to
+worker processes, and writes each shard's results as they come back, in shard order, so
+the files are the same whatever the number of workers (`pipeline.executors.local`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from pipeline.core.artifacts import dumps, json_object, open_text
+from pipeline.core.errors import InputError, validation_message
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def iter_jsonl(path: Path, model: type[M]) -> Iterator[M]:
+    """The records of a JSONL artifact, validated one line at a time (errors name the line)."""
+    with open_text(Path(path)) as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield model.model_validate(json_object(path, lineno, line))
+            except ValidationError as exc:
+                raise InputError(path, lineno, validation_message(exc)) from None
+
+
+def by_thread(records: Iterable[T], path: Path, key: Callable[[T], str] = lambda r: r.thread_id) -> Iterator[list[T]]:
+    """Consecutive records of one thread, thread by thread; a thread met again after another
+    one means the file was not written by this pipeline (or was edited) and is refused."""
+    seen: set[str] = set()
+    current: list[T] = []
+    current_key: str | None = None
+    for record in records:
+        k = key(record)
+        if k != current_key:
+            if current:
+                yield current
+            if k in seen:
+                raise InputError(path, 0, f"the records of thread {k!r} are not consecutive; rerun the stage before")
+            seen.add(k)
+            current, current_key = [], k
+        current.append(record)
+    if current:
+        yield current
+
+
+def shards(threads: Iterable[T], size: int, size_of: Callable[[T], int] = len) -> Iterator[list[T]]:
+    """Whole threads gathered into shards of about `size` records (`size_of` a thread)."""
+    shard: list[T] = []
+    n = 0
+    for thread in threads:
+        k = size_of(thread)
+        if shard and n + k > size:
+            yield shard
+            shard, n = [], 0
+        shard.append(thread)
+        n += k
+    if shard:
+        yield shard
+
+
+class JsonlSink:
+    """Records appended to a JSONL file as they come (one `dumps` line each)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._fh: IO[str] = open(self.path, "w", encoding="utf-8", newline="\n")
+        self.count = 0
+
+    def write(self, records: Iterable[Any]) -> None:
+        for r in records:
+            self._fh.write(dumps(r) + "\n")
+            self.count += 1
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def __enter__(self) -> JsonlSink:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

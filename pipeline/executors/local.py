@@ -1,0 +1,150 @@
+"""Run a stage's pure function over thread shards, in this process or in worker processes.
+
+A shard is a run of whole threads (every step that needs a parent or sibling stays inside
+it), so results do not depend on how the corpus is cut or on the number of workers: the
+caller concatenates shard results in shard order and gets what one process would give.
+
+Workers are forked after the stage has loaded its models and read its inputs, so they
+share them copy-on-write and only shard indices and results cross process boundaries.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing as mp
+import os
+from collections import deque
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+from tqdm import tqdm
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_JOB: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+
+
+ENGINES = ("local", "ray")
+ENGINE = "local"
+
+
+def set_engine(engine: str) -> None:
+    """Where `ordered_map` runs shards from now on: "local" (this machine's cores) or "ray"."""
+    global ENGINE
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
+    ENGINE = engine
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def resolve_workers(workers: int | None) -> int:
+    """--workers N: N processes; 0 or None: one per available core."""
+    if workers is None or workers <= 0:
+        return available_cores()
+    return workers
+
+
+def shards_by_key(items: Sequence[T], key: Callable[[T], Hashable], target_size: int) -> list[list[T]]:
+    """Items cut into shards of about `target_size`, never splitting a key (a thread) across
+    two shards; keys in order of first appearance, items in their order within a key."""
+    groups: dict[Hashable, list[T]] = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    shards: list[list[T]] = []
+    current: list[T] = []
+    for group in groups.values():
+        if current and len(current) + len(group) > target_size:
+            shards.append(current)
+            current = []
+        current.extend(group)
+    if current:
+        shards.append(current)
+    return shards
+
+
+def shard_size(n_items: int, workers: int, max_size: int) -> int:
+    """Items per shard: at most `max_size`, and small enough that every worker gets about
+    four shards (so a small corpus still uses all workers and none waits on a big last one)."""
+    if workers <= 1:
+        return max_size
+    return max(1, min(max_size, -(-n_items // (workers * 4))))
+
+
+def _call(index: int) -> Any:
+    fn, shards = _JOB  # type: ignore[misc]
+    return fn(shards[index])
+
+
+def map_shards(fn: Callable[[T], R], shards: Sequence[T], workers: int, desc: str) -> list[R]:
+    """`[fn(s) for s in shards]`, on up to `workers` forked processes, in shard order."""
+    global _JOB
+    bar = dict(desc=desc, unit="shard", total=len(shards), disable=None if len(shards) > 1 else True, leave=False)
+    if workers <= 1 or len(shards) <= 1 or "fork" not in mp.get_all_start_methods():
+        return [fn(s) for s in tqdm(shards, **bar)]
+    _JOB = (fn, shards)
+    try:
+        with mp.get_context("fork").Pool(min(workers, len(shards))) as pool:
+            return list(tqdm(pool.imap(_call, range(len(shards))), **bar))
+    finally:
+        _JOB = None
+
+
+_FN: Callable[[Any], Any] | None = None
+
+
+def _run(item: Any) -> Any:
+    return _FN(item)  # type: ignore[misc]
+
+
+def ordered_map(
+    fn: Callable[[T], R],
+    items: Iterable[T],
+    workers: int,
+    desc: str,
+    total: int | None = None,
+) -> Iterator[tuple[T, R]]:
+    """(item, fn(item)) in the order of `items`, on `workers` forked processes (or as Ray
+    tasks under `set_engine("ray")`), reading `items` only a few shards ahead of the
+    slowest worker (so memory stays bounded)."""
+    global _FN
+    bar = tqdm(desc=desc, unit="shard", total=total, disable=None, leave=False)
+    items = iter(items)
+    first = list(itertools.islice(items, 2))
+    items = itertools.chain(first, items)
+    try:
+        if ENGINE == "ray":
+            from pipeline.executors.ray import ray_ordered_map
+
+            for done in ray_ordered_map(fn, items, workers):
+                yield done
+                bar.update()
+            return
+        if workers <= 1 or len(first) < 2 or "fork" not in mp.get_all_start_methods():
+            for item in items:
+                yield item, fn(item)
+                bar.update()
+            return
+        # fn (with the models it closes over) reaches the workers through fork, not pickling.
+        _FN = fn
+        with mp.get_context("fork").Pool(workers) as pool:
+            pending: deque = deque()
+            for item in items:
+                pending.append((item, pool.apply_async(_run, (item,))))
+                if len(pending) >= 2 * workers:
+                    done, result = pending.popleft()
+                    yield done, result.get()
+                    bar.update()
+            while pending:
+                done, result = pending.popleft()
+                yield done, result.get()
+                bar.update()
+    finally:
+        _FN = None
+        bar.close()

@@ -1,0 +1,53 @@
+"""The Ray engine: the same shard functions as the local executor, as Ray tasks, so a
+corpus can be spread over the cores of several machines (`--engine ray`).
+
+Ray is an optional extra (`pip install -e '.[ray]'`). With `RAY_ADDRESS` set, the tasks
+go to that cluster; without it, Ray starts a local instance with `workers` CPUs. The stage
+function (with the models it closes over) is put in Ray's object store once; shards go
+out as task arguments and results come back in shard order, at most two tasks per CPU in
+flight, so outputs are the same as with the local executor (tests/test_ray.py).
+
+A stage that writes files from its workers (graph: one GraphML per thread) needs its
+output folder on a file system every node sees; segment and classify return their
+results to the driver, which writes them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _apply(fn: Callable[[Any], Any], item: Any) -> Any:
+    return fn(item)
+
+
+def ray_ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[tuple[T, R]]:
+    """(item, fn(item)) in the order of `items`, as Ray tasks."""
+    try:
+        import ray
+    except ImportError:
+        from pipeline.core.errors import PipelineError
+
+        raise PipelineError("--engine ray needs Ray: pip install -e '.[ray]'") from None
+    if not ray.is_initialized():
+        address = os.environ.get("RAY_ADDRESS")
+        kwargs = {} if address else {"num_cpus": workers}
+        ray.init(address=address, include_dashboard=False, log_to_driver=False, **kwargs)
+    task = ray.remote(_apply)
+    fn_ref = ray.put(fn)
+    in_flight = 2 * max(1, int(ray.cluster_resources().get("CPU", workers)))
+    pending: deque = deque()
+    for item in items:
+        pending.append((item, task.remote(fn_ref, item)))
+        if len(pending) >= in_flight:
+            done, ref = pending.popleft()
+            yield done, ray.get(ref)
+    while pending:
+        done, ref = pending.popleft()
+        yield done, ray.get(ref)

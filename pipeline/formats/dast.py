@@ -1,0 +1,105 @@
+"""Importer for the public DAST format (Danish stance on r/Denmark threads) into thread rows.
+
+DAST labels each reply with SDQC stance toward its parent (`sdqc_parent`, our
+`reply_stance`) and toward the thread's source post (`sdqc_submission`). The source post
+is the thread's target, so `sdqc_submission` also gives a target stance, mapped
+Supporting -> favor, Denying -> against, Querying and Commenting -> neutral (asking for
+evidence is not taking a side); "Underspecified" gives none.
+
+As DAST's README prescribes, a reply whose parent is missing from the data becomes a
+reply to its thread's source post, and the import report lists each such post.
+The DAST file lives beside the project; nothing read from it is ever committed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.core.artifacts import read_json_lines
+from pipeline.core.errors import InputError
+from pipeline.core.schema import Note, ThreadRow
+
+ATTRIBUTION = (
+    'DAST: Lillie, Middelboe and Derczynski, "Joint Rumour Stance and Veracity Prediction", NoDaLiDa 2019; '
+    "r/Denmark threads, licensed CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/). Used for training "
+    "only; no text from it is stored in this model."
+)
+
+SDQC = {"Supporting": "support", "Denying": "deny", "Querying": "query", "Commenting": "comment"}
+TARGET = {"Supporting": "favor", "Denying": "against", "Querying": "neutral", "Commenting": "neutral"}
+REQUIRED = ("thread_id", "post_id", "parent_id", "text")
+
+
+@dataclass
+class DastPost:
+    row: ThreadRow
+    sdqc_submission: str | None
+    line: int
+
+
+def looks_like_dast(path: Path) -> bool:
+    """True when the first record of a JSONL file has DAST's stance fields."""
+    path = Path(path)
+    if path.suffix.lower() not in (".jsonl", ".ndjson", ".json"):
+        return False
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
+        for line in fh:
+            if line.strip():
+                return '"sdqc_submission"' in line or '"sdqc_parent"' in line
+    return False
+
+
+def read_dast(path: Path) -> tuple[list[DastPost], list[Note]]:
+    path = Path(path)
+    raw = read_json_lines(path)
+    if not raw:
+        raise InputError(path, 0, "empty file")
+    ids = {}
+    for line, obj in raw:
+        missing = [k for k in REQUIRED if k not in obj]
+        if missing:
+            raise InputError(path, line, f"not a DAST record: missing {missing}")
+        if obj["post_id"] in ids:
+            raise InputError(path, line, f"duplicate post_id {obj['post_id']!r} (first at line {ids[obj['post_id']]})")
+        ids[obj["post_id"]] = line
+    sources = {obj["thread_id"]: obj["post_id"] for _, obj in raw if obj.get("is_source") or obj["parent_id"] is None}
+    posts: list[DastPost] = []
+    notes: list[Note] = []
+    for line, obj in raw:
+        parent = obj["parent_id"]
+        if parent is not None and parent not in ids:
+            root = sources.get(obj["thread_id"])
+            if root is None:
+                raise InputError(
+                    path, line, f"parent {parent!r} is missing and thread {obj['thread_id']!r} has no source"
+                )
+            notes.append(
+                Note(
+                    where=f"{path}:{line}",
+                    kind="repaired",
+                    message=f"parent {parent!r} of {obj['post_id']!r} is missing; attached to the source post "
+                    f"{root!r} (as DAST's README prescribes)",
+                )
+            )
+            parent = root
+        for key in ("sdqc_parent", "sdqc_submission"):
+            value = obj.get(key)
+            if value is not None and value not in SDQC and value != "Underspecified":
+                raise InputError(path, line, f"{key}: unknown SDQC label {value!r}")
+        row = ThreadRow(
+            id=obj["post_id"],
+            thread_id=obj["thread_id"],
+            parent_id=parent,
+            author=obj.get("user_id"),
+            created=obj.get("created"),
+            title=obj.get("title") or "",
+            text=obj.get("text") or "",
+            lang="da",
+            topic=obj.get("topic"),
+            reply_stance=SDQC.get(obj.get("sdqc_parent") or "") if parent is not None else None,
+            target_stance=TARGET.get(obj.get("sdqc_submission") or "") if parent is not None else None,
+        )
+        sub = obj.get("sdqc_submission")
+        posts.append(DastPost(row, SDQC.get(sub) if sub in SDQC and parent is not None else None, line))
+    return posts, notes

@@ -1,0 +1,135 @@
+"""Reddit dumps (Pushshift / Arctic Shift style) as thread rows, streamed.
+
+A dump is newline-delimited JSON of comments and/or submissions, plain or Zstandard
+compressed (`.zst`, as the dumps are distributed). Each line is read, filtered (by
+subreddit and date) and converted on the fly, so a multi-gigabyte dump never sits in
+memory; only the kept posts do. Mapping (docs/input-formats.md):
+
+  submission  id "t3_<id>", thread "t3_<id>", title, text = selftext
+  comment     id "t1_<id>", thread = link_id, parent = parent_id ("t1_..." or "t3_..."), text = body
+  both        author ("[deleted]" stays deleted), created = created_utc (epoch seconds, an
+              int, float or string) as ISO 8601 UTC, topic = subreddit
+
+A comment whose parent is not in the dump is attached to its submission, and a thread
+whose submission is not in the dump gets an empty root, each with a note: the dumps are
+split by month and by type, so both happen in every real extract. A "[removed]" or
+"[deleted]" body is read as empty text (the post stays in its thread) and counted.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pipeline.core.artifacts import json_object
+from pipeline.core.errors import InputError
+from pipeline.core.schema import Note
+from pipeline.ingest.orphans import attach_orphans
+
+GONE = {"[removed]", "[deleted]"}
+
+
+def is_reddit_dump(path: Path) -> bool:
+    """A `.zst` file, or JSON lines whose first record has Reddit's fields."""
+    path = Path(path)
+    if path.suffix.lower() == ".zst":
+        return True
+    if path.suffix.lower() not in (".jsonl", ".ndjson", ".json"):
+        return False
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
+        for line in fh:
+            if line.strip():
+                try:
+                    first = json.loads(line)
+                except json.JSONDecodeError:
+                    return False
+                return isinstance(first, dict) and "subreddit" in first and ("link_id" in first or "title" in first)
+    return False
+
+
+def _lines(path: Path) -> Iterator[str]:
+    if path.suffix.lower() == ".zst":
+        import zstandard
+
+        with open(path, "rb") as raw:
+            # The dumps are compressed with a long window; the default limit refuses them.
+            reader = zstandard.ZstdDecompressor(max_window_size=2**31).stream_reader(raw)
+            yield from io.TextIOWrapper(reader, encoding="utf-8", errors="strict")
+    else:
+        with open(path, encoding="utf-8-sig") as fh:
+            yield from fh
+
+
+def _epoch(value: object, path: Path, line: int) -> datetime:
+    try:
+        return datetime.fromtimestamp(float(value), UTC)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(path, line, f"created_utc {value!r} is not epoch seconds") from None
+
+
+def _fullname(prefix: str, value: str) -> str:
+    return value if value.startswith(("t1_", "t3_")) else f"{prefix}{value}"
+
+
+def read_reddit(
+    paths: list[Path],
+    subreddits: set[str] | frozenset[str] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> tuple[list[tuple[Path, int, dict]], list[Note]]:
+    """(path, line, thread-row dict) for every kept post, and notes on what was repaired."""
+    wanted = {s.lower() for s in subreddits} if subreddits else None
+    rows: dict[str, tuple[Path, int, dict]] = {}
+    gone = Counter()
+    for path in paths:
+        path = Path(path)
+        try:
+            for line, text in enumerate(_lines(path), start=1):
+                if not text.strip():
+                    continue
+                rec = json_object(path, line, text)
+                if "id" not in rec:
+                    raise InputError(path, line, "not a Reddit record (no 'id')")
+                sub = str(rec.get("subreddit") or "")
+                if wanted is not None and sub.lower() not in wanted:
+                    continue
+                when = _epoch(rec.get("created_utc"), path, line)
+                if (since and when < since) or (until and when >= until):
+                    continue
+                is_comment = "link_id" in rec and "body" in rec
+                body = str(rec.get("body" if is_comment else "selftext") or "")
+                if body.strip() in GONE:
+                    gone[body.strip()] += 1
+                    body = ""
+                if is_comment:
+                    row = {
+                        "id": _fullname("t1_", str(rec["id"])),
+                        "thread_id": _fullname("t3_", str(rec["link_id"])),
+                        "parent_id": _fullname("t3_", str(rec.get("parent_id") or rec["link_id"])),
+                        "text": body,
+                    }
+                else:
+                    rid = _fullname("t3_", str(rec["id"]))
+                    row = {"id": rid, "thread_id": rid, "title": str(rec.get("title") or ""), "text": body}
+                row.update(
+                    author=rec.get("author") or "", created=when.strftime("%Y-%m-%dT%H:%M:%S"), topic=sub or None
+                )
+                if row["id"] in rows:
+                    first = rows[row["id"]]
+                    raise InputError(path, line, f"duplicate id {row['id']!r} (first at {first[0]}:{first[1]})")
+                rows[row["id"]] = (path, line, row)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(path, 0, f"cannot read the dump: {exc}") from None
+    where = {pid: f"{path}:{line}" for pid, (path, line, _) in rows.items()}
+    by_id = {pid: row for pid, (_, _, row) in rows.items()}
+    notes = attach_orphans(by_id, where, "dump")
+    located = {pid: rows[pid] if pid in rows else (Path(where[pid].rsplit(":", 1)[0]), 0, by_id[pid]) for pid in by_id}
+    for what, n in sorted(gone.items()):
+        notes.append(
+            Note(where=str(paths[0]), kind="repaired", message=f"{n} post(s) with body {what!r} read as empty")
+        )
+    return sorted(located.values(), key=lambda r: (str(r[0]), r[1], r[2]["id"])), notes

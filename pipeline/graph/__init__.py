@@ -1,0 +1,1 @@
+"""Stage 4, graph: reply/argument and participant graphs, and their files for Gephi."""

@@ -1,0 +1,306 @@
+"""Stage 4b, export: graphs to GraphML, GEXF and CSV that Gephi opens cleanly.
+
+Gephi (and the GraphML spec) want one type per attribute key, no empty values and no
+lists or dicts as attributes, and unique edge ids. `gephi_safe` enforces that from one
+declared type per attribute name (strings unless declared), so a key is never written
+twice with two types. GEXF carries `viz` colours by target stance and sizes by degree.
+The GEXF header date is pinned to the corpus's newest date: writers stamp today's date
+otherwise, and outputs must be byte-identical between runs.
+
+GEXF is version 1.3, dynamic where the corpus has dates, so Gephi's timeline replays the
+debate (see `_with_viz`).
+
+Output (data/processed/graphs/):
+  corpus.graphml, corpus.gexf                 reply/argument graph of the whole corpus
+  threads/<name>.graphml, threads/index.csv   one per thread; <name> is `safe_filename(thread id)`
+                                              (a slug and a hash: ids never become paths), and
+                                              index.csv maps every file to its thread id
+  participants.graphml, participants.gexf     participant interaction graph
+  nodes.csv, edges.csv                        the corpus graph as Gephi spreadsheet tables
+  participant_nodes.csv, participant_edges.csv
+  *.parquet                                   the same four tables as Parquet (typed columns)
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from functools import partial
+from pathlib import Path
+
+import networkx as nx
+from networkx.readwrite.gexf import GEXFWriter
+
+from pipeline.core.artifacts import atomic_dir, safe_filename, write_text
+from pipeline.core.cells import csv_text
+from pipeline.core.lineage import write_manifest
+from pipeline.executors.local import map_shards
+
+FLOAT_KEYS = {
+    "confidence",
+    "cohesion",
+    "lang_confidence",
+    "parent_confidence",
+    "weight",
+    "target_stance_confidence",
+    "reply_stance_confidence",
+    "role_confidence",
+    "unit_type_confidence",
+}
+INT_KEYS = {
+    "start",
+    "end",
+    "n_posts",
+    "position",
+    "favor",
+    "against",
+    "neutral",
+    "n_support",
+    "n_deny",
+    "n_query",
+    "n_comment",
+    "n_comments",
+    "n_participants",
+}
+
+
+# Characters XML 1.0 cannot hold at all (C0 controls but tab and line breaks, lone
+# surrogates, U+FFFE/U+FFFF): a GraphML or GEXF file with one is unreadable.
+XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """`value` with every character XML cannot hold replaced by U+FFFD (the corpus files
+    keep the exact text; only the graph files need this)."""
+    return XML_INVALID_RE.sub("\ufffd", value)
+
+
+def _cast(key: str, value):
+    if value is None:
+        return None
+    if key in FLOAT_KEYS:
+        return float(value)
+    if key in INT_KEYS:
+        return int(value)
+    if isinstance(value, (list, tuple, set, dict)):
+        raise TypeError(f"attribute {key!r} is a {type(value).__name__}; flatten it before export")
+    return xml_text(str(value))
+
+
+def gephi_safe(g: nx.Graph) -> nx.Graph:
+    """A copy with every attribute of its declared type, and None values dropped."""
+    h = g.__class__()
+    h.graph.update({k: xml_text(str(v)) for k, v in g.graph.items() if v is not None})
+    for n, data in g.nodes(data=True):
+        h.add_node(xml_text(n), **{k: _cast(k, v) for k, v in data.items() if v is not None})
+    if g.is_multigraph():
+        for u, v, key, data in g.edges(keys=True, data=True):
+            h.add_edge(
+                xml_text(u),
+                xml_text(v),
+                key=xml_text(key),
+                **{k: _cast(k, x) for k, x in data.items() if x is not None},
+            )
+    else:
+        for u, v, data in g.edges(data=True):
+            h.add_edge(xml_text(u), xml_text(v), **{k: _cast(k, x) for k, x in data.items() if x is not None})
+    return h
+
+
+def graphml_bytes(g: nx.Graph, safe: bool = False) -> bytes:
+    """GraphML of `g`; `safe`: `g` is already `gephi_safe`."""
+    buf = io.BytesIO()
+    nx.write_graphml(g if safe else gephi_safe(g), buf, encoding="utf-8", prettyprint=True)
+    return buf.getvalue()
+
+
+def _day(value: object) -> str | None:
+    text = str(value or "")
+    return text[:10] if len(text) >= 10 and text[4] == "-" and text[7] == "-" else None
+
+
+def _with_viz(g: nx.Graph, colors: dict[str, tuple[int, int, int]], safe: bool = False) -> nx.Graph:
+    """The GEXF view of a graph: colours by target stance, sizes by degree, and a start date
+    for every node and edge whose date is known, so Gephi's timeline replays the debate
+    (a post from its date, a unit and its `contains` edge from its post's, a participant
+    from their first post, a reply edge from the reply's). Without dates it stays static."""
+    h = gephi_safe(g)
+    degree = dict(h.degree())
+    start: dict[str, str] = {}
+    for n, data in h.nodes(data=True):
+        # GEXF reads `start`/`end` as time: a unit's character offsets are renamed here.
+        for key in ("start", "end"):
+            if key in data:
+                data[f"char_{key}"] = data.pop(key)
+        day = _day(data.get("created") or data.get("first_post"))
+        if day:
+            start[n] = day
+    for n, data in h.nodes(data=True):
+        if n not in start and data.get("post_id") in start:
+            start[n] = start[data["post_id"]]
+    for n, data in h.nodes(data=True):
+        stance = data.get("target_stance") or data.get("main_target_stance") or "none"
+        r, gr, b = colors.get(stance, colors["none"])
+        data["viz"] = {"color": {"r": r, "g": gr, "b": b, "a": 1.0}, "size": round(4.0 + 2.0 * degree[n], 2)}
+        if n in start:
+            data["start"] = start[n]
+    edges = h.edges(keys=True, data=True) if h.is_multigraph() else ((u, v, None, d) for u, v, d in h.edges(data=True))
+    for u, v, _, data in edges:
+        # An edge exists from the later of its two ends (a reply from the reply's date).
+        days = [start[x] for x in (u, v) if x in start]
+        if days:
+            data["start"] = max(days)
+    return h
+
+
+def gexf_bytes(g: nx.Graph, colors: dict[str, tuple[int, int, int]], date: str, safe: bool = False) -> bytes:
+    """GEXF 1.3 of `g`; `safe`: `g` is already `gephi_safe` and may be changed in place."""
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.3")
+    writer.add_graph(_with_viz(g, colors, safe))
+    meta = writer.xml.find("meta")
+    if meta is not None:
+        meta.set("lastmodifieddate", date)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def tables(g: nx.Graph, safe: bool = False) -> tuple[list[list], list[list]]:
+    """(nodes, edges) as rows, each list headed by Gephi's column names (Id, Label, Source,
+    Target, ...) and then one column per attribute, sorted. `safe`: `g` is already
+    `gephi_safe`."""
+    g = g if safe else gephi_safe(g)
+    node_keys = sorted({k for _, d in g.nodes(data=True) for k in d} - {"label"})
+    nodes: list[list] = [["Id", "Label", *node_keys]]
+    nodes += [[n, d.get("label", n), *[d.get(k) for k in node_keys]] for n, d in g.nodes(data=True)]
+    edge_rows = (
+        [(u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True)]
+        if g.is_multigraph()
+        else [(u, v, f"{u}->{v}", d) for u, v, d in g.edges(data=True)]
+    )
+    edge_keys = sorted({k for *_, d in edge_rows for k in d} - {"label", "weight"})
+    edges: list[list] = [["Source", "Target", "Type", "Id", "Label", "Weight", *edge_keys]]
+    edges += [
+        [u, v, "Directed", key, d.get("label", d.get("kind", "")), d.get("weight", 1.0)] + [d.get(k) for k in edge_keys]
+        for u, v, key, d in edge_rows
+    ]
+    return nodes, edges
+
+
+def csv_tables(g: nx.Graph) -> tuple[str, str]:
+    """(nodes, edges) as CSV for Gephi's spreadsheet import; text cells that a spreadsheet
+    would run as a formula are protected (`cells.protect`)."""
+    return csv_rows(tables(g))
+
+
+def csv_rows(node_edge_rows: tuple[list[list], list[list]]) -> tuple[str, str]:
+    def filled(rows: list[list]) -> list[list]:
+        return [["" if v is None else v for v in row] for row in rows]
+
+    nodes, edges = node_edge_rows
+    return csv_text(filled(nodes)), csv_text(filled(edges))
+
+
+def parquet_bytes(rows: list[list]) -> bytes:
+    """A table as Parquet with typed columns (numbers stay numbers, absent values are null),
+    for pandas, polars, DuckDB and R's arrow; same columns as the CSV."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    header, body = rows[0], rows[1:]
+    columns = {name: [row[i] for row in body] for i, name in enumerate(header)}
+    buf = io.BytesIO()
+    pq.write_table(pa.table(columns), buf, compression="zstd")
+    return buf.getvalue()
+
+
+def ordered_subgraph(g: nx.DiGraph, nodes: list[str]) -> nx.DiGraph:
+    """The subgraph induced by `nodes`, nodes in the order given and edges in `g`'s order.
+    (networkx's `subgraph` iterates a set of the nodes, whose order changes from one Python
+    process to the next, and so would the GraphML files.)"""
+    keep = set(nodes)
+    h = g.__class__()
+    h.graph.update(g.graph)
+    for n in nodes:
+        h.add_node(n, **g.nodes[n])
+    for n in nodes:
+        if g.is_multigraph():
+            for _, v, key, data in g.out_edges(n, keys=True, data=True):
+                if v in keep:
+                    h.add_edge(n, v, key=key, **data)
+        else:
+            for _, v, data in g.out_edges(n, data=True):
+                if v in keep:
+                    h.add_edge(n, v, **data)
+    return h
+
+
+def write_thread_files(
+    chunk: list[tuple[str, list[str]]], *, graph: nx.MultiDiGraph, folder: Path
+) -> list[tuple[str, str]]:
+    """One GraphML file per thread of `chunk` ((thread id, its nodes)); (file, thread id) rows."""
+    rows = []
+    for thread_id, nodes in chunk:
+        tg = ordered_subgraph(graph, nodes)
+        tg.graph["thread_id"] = thread_id
+        name = f"{safe_filename(thread_id)}.graphml"
+        (folder / name).write_bytes(graphml_bytes(tg))
+        rows.append((name, thread_id))
+    return rows
+
+
+def write_graphs(
+    out_dir: Path,
+    corpus_graph: nx.MultiDiGraph,
+    thread_members: dict[str, list[str]],
+    participant_graph: nx.DiGraph,
+    colors: dict[str, tuple[int, int, int]],
+    date: str,
+    made_from: dict | None = None,
+    max_corpus_nodes: int | None = None,
+    workers: int = 1,
+) -> bool:
+    """Write every graph file; per-thread files on `workers` processes. The corpus graph
+    is written as GraphML/GEXF only up to `max_corpus_nodes` nodes (its tables always);
+    whether it was."""
+    whole = max_corpus_nodes is None or corpus_graph.number_of_nodes() <= max_corpus_nodes
+    with atomic_dir(Path(out_dir)) as tmp:
+        write_manifest(tmp, made_from)
+        (tmp / "threads").mkdir()
+        # Threads in chunks of about 5,000 nodes: the unit a worker writes.
+        chunks = _by_nodes(sorted(thread_members.items()), 5000)
+        fn = partial(write_thread_files, graph=corpus_graph, folder=tmp / "threads")
+        index = [("file", "thread_id")]
+        for rows in map_shards(fn, chunks, workers, "thread graphs"):
+            index.extend(rows)
+        write_text(tmp / "threads" / "index.csv", csv_text(index))
+        for prefix, graph, gexf_too in (("", corpus_graph, whole), ("participant_", participant_graph, True)):
+            name = "corpus" if not prefix else "participants"
+            safe = gephi_safe(graph)
+            node_rows, edge_rows = tables(safe, safe=True)
+            nodes_csv, edges_csv = csv_rows((node_rows, edge_rows))
+            write_text(tmp / f"{prefix}nodes.csv", nodes_csv)
+            write_text(tmp / f"{prefix}edges.csv", edges_csv)
+            (tmp / f"{prefix}nodes.parquet").write_bytes(parquet_bytes(node_rows))
+            (tmp / f"{prefix}edges.parquet").write_bytes(parquet_bytes(edge_rows))
+            if gexf_too:
+                (tmp / f"{name}.graphml").write_bytes(graphml_bytes(safe, safe=True))
+                # Last: the GEXF view changes the safe copy in place.
+                (tmp / f"{name}.gexf").write_bytes(gexf_bytes(safe, colors, date, safe=True))
+    return whole
+
+
+def _by_nodes(items: list[tuple[str, list[str]]], per_chunk: int) -> list[list[tuple[str, list[str]]]]:
+    """Consecutive threads in chunks of about `per_chunk` nodes."""
+    chunks: list[list[tuple[str, list[str]]]] = []
+    current: list[tuple[str, list[str]]] = []
+    size = 0
+    for item in items:
+        if current and size + len(item[1]) > per_chunk:
+            chunks.append(current)
+            current, size = [], 0
+        current.append(item)
+        size += len(item[1])
+    if current:
+        chunks.append(current)
+    return chunks

@@ -1,0 +1,288 @@
+"""Stage 4b, the graph stage over stage folders, a thread shard at a time.
+
+A corpus graph up to `[graph] max_corpus_nodes` nodes is built whole and written as
+GraphML and GEXF beside its tables (what Gephi opens). Above that no one file would open
+in Gephi, and holding the graph would cost memory in proportion to the corpus: the stage
+then streams thread shards through worker processes, each of which builds its threads'
+graph, writes their GraphML files and its part of the node and edge tables; the parts are
+joined into one table sorted by id (CSV and Parquet), and the participant graph, which
+is small, is built from counts summed over the shards.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from pipeline.classify.labels import Predictions, read_predictions, read_units
+from pipeline.core.artifacts import atomic_dir, write_text
+from pipeline.core.cells import csv_text, protect
+from pipeline.core.corpus import Corpus, author_ids, read_corpus
+from pipeline.core.errors import InputError
+from pipeline.core.lineage import write_manifest
+from pipeline.core.schema import (
+    KeyPoint,
+    Participant,
+    ParticipantLabels,
+    Post,
+    PostLabels,
+    Relation,
+    Thread,
+    Unit,
+    UnitLabels,
+)
+from pipeline.core.stream import by_thread, iter_jsonl, shards
+from pipeline.executors.local import ordered_map
+from pipeline.graph.build import (
+    GraphInputs,
+    ParticipantCounts,
+    build_graph,
+    first_posts,
+    participant_graph,
+    thread_members,
+)
+from pipeline.graph.export import (
+    csv_rows,
+    gephi_safe,
+    gexf_bytes,
+    graphml_bytes,
+    parquet_bytes,
+    tables,
+    write_graphs,
+    write_thread_files,
+)
+from pipeline.segment.units import parse_unit_id
+
+log = logging.getLogger(__name__)
+
+PART_FILES = ("posts", "units", "relations", "key_points")
+
+
+def count_lines(path: Path) -> int:
+    with open(path, "rb") as fh:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+
+
+def corpus_nodes(corpus_dir: Path, segments_dir: Path, predictions_dir: Path) -> int:
+    """Nodes the corpus graph would have (posts, units, participants, key points), counted
+    from the files without reading them."""
+    kp = Path(predictions_dir) / "key_points.jsonl"
+    return (
+        count_lines(Path(corpus_dir) / "posts.jsonl")
+        + count_lines(Path(corpus_dir) / "participants.jsonl")
+        + count_lines(Path(segments_dir) / "units.jsonl")
+        + (count_lines(kp) if kp.exists() else 0)
+    )
+
+
+@dataclass
+class _Cursor:
+    """Records of one stage file listed thread by thread, taken a thread at a time;
+    `thread` gives a record's thread id (None while its post is not read yet)."""
+
+    records: Iterator
+    thread: Callable[[object], str | None]
+    path: Path
+    pending: object = None
+
+    def take(self, thread_id: str) -> list:
+        out = []
+        while True:
+            if self.pending is None:
+                self.pending = next(self.records, None)
+                if self.pending is None:
+                    return out
+            if self.thread(self.pending) != thread_id:
+                return out
+            out.append(self.pending)
+            self.pending = None
+
+    def check_done(self) -> None:
+        if self.pending is not None or next(self.records, None) is not None:
+            raise InputError(self.path, 0, "records do not follow the corpus' thread order; rerun the stages before")
+
+
+def thread_records(corpus_dir: Path, segments_dir: Path, pred_dir: Path) -> Iterator[tuple]:
+    """(posts, units, post labels, unit labels, relations, key points) of every thread."""
+    posts_file = corpus_dir / "posts.jsonl"
+    thread_of: dict[str, str] = {}
+
+    def posts() -> Iterator[Post]:
+        for post in iter_jsonl(posts_file, Post):
+            thread_of[post.id] = post.thread_id
+            yield post
+
+    def stream(name: str, model: type, thread: Callable) -> _Cursor:
+        path = pred_dir / f"{name}.jsonl"
+        return _Cursor(iter_jsonl(path, model), thread, path)
+
+    units = _Cursor(iter_jsonl(segments_dir / "units.jsonl", Unit), lambda u: u.thread_id, segments_dir / "units.jsonl")
+    cursors = [
+        stream("posts", PostLabels, lambda x: x.thread_id),
+        stream("units", UnitLabels, lambda x: thread_of.get(x.post_id)),
+        stream("relations", Relation, lambda r: thread_of.get(parse_unit_id(r.source_id)[0])),
+        stream("key_points", KeyPoint, lambda k: k.thread_id),
+    ]
+    for tposts in by_thread(posts(), posts_file):
+        tid = tposts[0].thread_id
+        yield (tposts, units.take(tid), *(c.take(tid) for c in cursors))
+    for c in (units, *cursors):
+        c.check_done()
+
+
+def _shard(
+    item: tuple[int, list[tuple]],
+    *,
+    threads: dict[str, Thread],
+    participants: dict[str, Participant],
+    roles: dict[str, ParticipantLabels],
+    first_post: dict[str, str],
+    folder: Path,
+) -> tuple[ParticipantCounts, list[tuple[str, str]]]:
+    """Build a shard's graph; write its threads' GraphML files and its table parts."""
+    index, thread_items = item
+    posts = [p for t in thread_items for p in t[0]]
+    units = [u for t in thread_items for u in t[1]]
+    post_labels, unit_labels, rels, points = ([x for t in thread_items for x in t[k]] for k in range(2, 6))
+    people = sorted({pid for p in posts for pid in author_ids(p)} & participants.keys())
+    corpus = Corpus(
+        threads=[threads[t[0][0].thread_id] for t in thread_items],
+        posts=posts,
+        participants=[participants[p] for p in people],
+    )
+    pred = Predictions(post_labels, unit_labels, [roles[p] for p in people if p in roles], rels, {}, points)
+    g = build_graph(GraphInputs(corpus, units, pred), first_post)
+    own = {t.id for t in corpus.threads}
+    members = {tid: nodes for tid, nodes in thread_members(g).items() if tid in own}
+    rows = write_thread_files(sorted(members.items()), graph=g, folder=folder / "threads")
+    node_rows, edge_rows = tables(gephi_safe(g), safe=True)
+    (folder / "parts" / f"nodes-{index:06d}.parquet").write_bytes(parquet_bytes(node_rows))
+    (folder / "parts" / f"edges-{index:06d}.parquet").write_bytes(parquet_bytes(edge_rows))
+    counts = ParticipantCounts().add(posts, {p.post_id: p for p in post_labels})
+    return counts, rows
+
+
+def _joined_table(parts: list[Path], head: list[str]) -> object:
+    """Table parts as one Arrow table: columns united (absent = null), rows unique by `Id`
+    and sorted by it; the `head` columns first (as `export.tables` puts them), the rest sorted."""
+    table = pa.concat_tables([_read_parquet(p) for p in parts], promote_options="default")
+    # A participant who wrote in several shards is a node of each: keep one (they are equal).
+    order = pc.sort_indices(table, sort_keys=[("Id", "ascending")])
+    table = table.take(order)
+    ids = table.column("Id").to_pylist()
+    keep = [i for i, v in enumerate(ids) if i == 0 or v != ids[i - 1]]
+    table = table.take(pa.array(keep, type=pa.int64()))
+    rest = sorted(c for c in table.column_names if c not in head)
+    return table.select(head + rest)
+
+
+def _read_parquet(path: Path):
+    return pq.read_table(path)
+
+
+def _write_csv(table, path: Path) -> None:
+    """An Arrow table as CSV, protected cells, a batch at a time."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(table.column_names)
+        for batch in table.to_batches(max_chunksize=20000):
+            cols = [c.to_pylist() for c in batch.columns]
+            for row in zip(*cols, strict=True):
+                w.writerow([protect("" if v is None else v) for v in row])
+
+
+def write_graph_files(
+    corpus_dir: Path,
+    segments_dir: Path,
+    predictions_dir: Path,
+    out_dir: Path,
+    colors: dict[str, tuple[int, int, int]],
+    max_corpus_nodes: int,
+    shard_posts: int,
+    workers: int = 1,
+    made_from: dict | None = None,
+) -> dict:
+    """The graph stage over stage folders; what was written (node counts, whether the corpus
+    graph was written whole)."""
+    corpus_dir, segments_dir, predictions_dir = Path(corpus_dir), Path(segments_dir), Path(predictions_dir)
+    n_nodes = corpus_nodes(corpus_dir, segments_dir, predictions_dir)
+    if n_nodes <= max_corpus_nodes:
+        corpus = read_corpus(corpus_dir)
+        pred = read_predictions(predictions_dir)
+        inputs = GraphInputs(corpus, read_units(segments_dir), pred)
+        from pipeline.graph.build import build_participant_graph
+
+        g = build_graph(inputs)
+        members = thread_members(g)
+        pg = build_participant_graph(inputs)
+        dates = [x.created[:10] for x in corpus.posts if x.created]
+        write_graphs(
+            out_dir,
+            g,
+            {t.id: members.get(t.id, []) for t in corpus.threads},
+            pg,
+            colors,
+            max(dates) if dates else "1970-01-01",
+            made_from,
+            None,
+            workers,
+        )
+        return {"nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "whole": True}
+
+    threads = {t.id: t for t in iter_jsonl(corpus_dir / "threads.jsonl", Thread)}
+    participants = {p.id: p for p in iter_jsonl(corpus_dir / "participants.jsonl", Participant)}
+    roles = {p.participant_id: p for p in iter_jsonl(predictions_dir / "participants.jsonl", ParticipantLabels)}
+    # One pass for first post dates: a participant's node says when they first wrote.
+    first: dict[str, str] = {}
+    last_day = ""
+    for post in iter_jsonl(corpus_dir / "posts.jsonl", Post):
+        first_posts([post], first)
+        if post.created and post.created[:10] > last_day:
+            last_day = post.created[:10]
+    counts = ParticipantCounts()
+    index = [("file", "thread_id")]
+    with atomic_dir(Path(out_dir)) as tmp:
+        write_manifest(tmp, made_from)
+        (tmp / "threads").mkdir()
+        (tmp / "parts").mkdir()
+        fn = partial(_shard, threads=threads, participants=participants, roles=roles, first_post=first, folder=tmp)
+        items = enumerate(
+            shards(thread_records(corpus_dir, segments_dir, predictions_dir), shard_posts, lambda t: len(t[0]))
+        )
+        for _, (shard_counts, rows) in ordered_map(fn, items, workers, "graph"):
+            counts.merge(shard_counts)
+            index.extend(rows)
+        write_text(tmp / "threads" / "index.csv", csv_text(index))
+        for kind, head in (
+            ("nodes", ["Id", "Label"]),
+            ("edges", ["Source", "Target", "Type", "Id", "Label", "Weight"]),
+        ):
+            parts = sorted((tmp / "parts").glob(f"{kind}-*.parquet"))
+            table = _joined_table(parts, head)
+            _write_csv(table, tmp / f"{kind}.csv")
+            buf = io.BytesIO()
+            pq.write_table(table, buf, compression="zstd")
+            (tmp / f"{kind}.parquet").write_bytes(buf.getvalue())
+            for p in parts:
+                p.unlink()
+        (tmp / "parts").rmdir()
+        pg = participant_graph(list(participants.values()), {k: v.role for k, v in roles.items()}, first, counts)
+        safe = gephi_safe(pg)
+        node_rows, edge_rows = tables(safe, safe=True)
+        nodes_csv, edges_csv = csv_rows((node_rows, edge_rows))
+        write_text(tmp / "participant_nodes.csv", nodes_csv)
+        write_text(tmp / "participant_edges.csv", edges_csv)
+        (tmp / "participant_nodes.parquet").write_bytes(parquet_bytes(node_rows))
+        (tmp / "participant_edges.parquet").write_bytes(parquet_bytes(edge_rows))
+        (tmp / "participants.graphml").write_bytes(graphml_bytes(safe, safe=True))
+        (tmp / "participants.gexf").write_bytes(gexf_bytes(safe, colors, last_day or "1970-01-01", safe=True))
+    return {"nodes": n_nodes, "whole": False, "participants": pg.number_of_nodes()}

@@ -1,0 +1,1 @@
+"""Stage 1, ingest: raw pages and thread files into a clean corpus."""

@@ -1,0 +1,392 @@
+"""Stage 1, ingest: raw seed pages and generic thread files -> a clean corpus.
+
+Input:  seeds/manifest.toml and the raw pages it lists; or generic JSONL/CSV thread files.
+Output: data/interim/corpus/ with
+        posts.jsonl         one `Post` per document and comment, parents with evidence
+        threads.jsonl       one `Thread` per thread (target statement, site, language)
+        participants.jsonl  one `Participant` per author name
+        ingest_report.json  what was removed, repaired or left undecided, and where
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from pathlib import Path
+
+from pipeline.core.artifacts import display_path, read_text_utf8
+from pipeline.core.config import Config
+from pipeline.core.corpus import Corpus, participant_id
+from pipeline.core.errors import InputError
+from pipeline.core.schema import Author, Evidence, GoldLabels, Note, Participant, Post, Span, Thread
+from pipeline.ingest import langid
+from pipeline.ingest.manifest import ManifestEntry, read_manifest
+from pipeline.ingest.pages import find_comments_header, find_signature, parse_article, parse_comments
+from pipeline.ingest.replies import claimed_author, infer_parents
+from pipeline.ingest.threads import ReadOptions, read_thread_files
+
+log = logging.getLogger(__name__)
+
+DELETED_NAMES = {"", "[deleted]", "[removed]", "[slettet]", "[fjernet]", "[borttagen]", "[raderad]", "deleted"}
+CORPUS_FILES = ("posts.jsonl", "threads.jsonl", "participants.jsonl", "ingest_report.json")
+
+
+# --- raw pages -------------------------------------------------------------------------
+
+
+def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, list[Post], list[Note]]:
+    """One raw page (article, optionally with its comment list) to a thread."""
+    rel = display_path(path)
+    text = read_text_utf8(path)
+    if not text.strip():
+        raise InputError(path, 0, "empty page")
+    lines = text.split("\n")
+    thread_id = Path(path).stem
+    header = find_comments_header(lines)
+    if entry.kind == "thread" and header is None:
+        raise InputError(path, 0, "manifest says 'thread' but no comment list ('Kommentarer' + items) was found")
+    article_lines = lines[:header] if header is not None else lines
+    parts = parse_article(article_lines, entry.lang, rel)
+    notes = list(parts.notes)
+
+    body_lang, body_conf, _ = langid.resolve(parts.body or parts.title, entry.lang, cfg.languages)
+    root = Post(
+        id=thread_id,
+        thread_id=thread_id,
+        kind="document",
+        position=0,
+        parent_id=None,
+        authors=tuple(parts.authors),
+        author_evidence=parts.author_source,
+        created=parts.created,
+        title=parts.title,
+        text=parts.body,
+        lang=body_lang,
+        lang_confidence=body_conf,
+        lang_source="detected",
+        keywords=tuple(parts.keywords),
+        source=f"{rel}:1",
+    )
+
+    comments: list[Post] = []
+    if header is not None:
+        raw_comments, cnotes = parse_comments(lines[header + 1 :], header + 2, rel)
+        notes.extend(cnotes)
+        # Pages list comments newest first; positions count from the oldest so that a
+        # re-scrape with new comments on top keeps every existing id.
+        for pos, rc in enumerate(reversed(raw_comments), start=1):
+            comments.append(_comment_post(rc, pos, thread_id, rel, root.lang, cfg, notes))
+    if comments and not root.authors:
+        claim = claimed_author(comments)
+        if claim:
+            author, why = claim
+            root = root.model_copy(update={"authors": (Author(name=author.name),), "author_evidence": why})
+            notes.append(Note(where=f"{rel}:1", kind="inferred", message=f"article author {author.name}: {why}"))
+    if not root.authors:
+        notes.append(Note(where=f"{rel}:1", kind="missing", message="no author found for the article"))
+    if root.created is None:
+        notes.append(Note(where=f"{rel}:1", kind="missing", message="the page prints no publication date"))
+
+    if comments:
+        decisions = infer_parents(root, comments, cfg.replies)
+        comments = [
+            c.model_copy(
+                update={
+                    "parent_id": decisions[c.id].parent_id,
+                    "parent_confidence": decisions[c.id].confidence,
+                    "parent_evidence": decisions[c.id].evidence,
+                }
+            )
+            for c in comments
+        ]
+
+    notes.extend(_check_manifest(entry, root, rel))
+    target, target_source = (entry.target, "manifest") if entry.target else choose_target(root.title, root.text)
+    thread = Thread(
+        id=thread_id,
+        kind="thread" if comments else "article",
+        title=root.title,
+        target=target,
+        target_source=target_source,
+        root_id=root.id,
+        site=entry.site or None,
+        publisher=parts.publisher,
+        lang=root.lang,
+        created=root.created,
+        source=rel,
+        n_comments=len(comments),
+    )
+    return thread, [root, *comments], notes
+
+
+def _comment_post(rc, pos: int, thread_id: str, rel: str, thread_lang: str, cfg: Config, notes: list[Note]) -> Post:
+    name = rc.author if rc.author and rc.author.strip().lower() not in DELETED_NAMES else None
+    descriptions = [rc.description] if rc.description else []
+    signature = None
+    sig = find_signature(rc.body, name)
+    if sig:
+        start, end, sig_descs = sig
+        signature = Span(start=start, end=end)
+        descriptions.extend(d for d in sig_descs if d not in descriptions)
+    full = f"{rc.title}\n{rc.body}".strip()
+    lang, conf, lang_source = langid.resolve(full, thread_lang, cfg.languages)
+    if name is None:
+        notes.append(Note(where=f"{rel}:{rc.line}", kind="repaired", message="deleted or empty author"))
+    return Post(
+        id=f"{thread_id}/c{pos:02d}",
+        thread_id=thread_id,
+        kind="comment",
+        position=pos,
+        parent_id=None,
+        authors=(Author(name=name, description="; ".join(descriptions) or None),),
+        author_evidence="comment header" if name else None,
+        created=rc.date,
+        title=rc.title,
+        text=rc.body,
+        lang=lang,
+        lang_confidence=conf,
+        lang_source=lang_source,
+        signature=signature,
+        source=f"{rel}:{rc.line}",
+    )
+
+
+def _check_manifest(entry: ManifestEntry, root: Post, rel: str) -> list[Note]:
+    notes = []
+    if entry.title and entry.title != root.title:
+        notes.append(
+            Note(
+                where=rel,
+                kind="manifest-mismatch",
+                message=f"title: extracted {root.title!r}, manifest {entry.title!r}",
+            )
+        )
+    if (entry.date or None) != root.created:
+        notes.append(
+            Note(
+                where=rel,
+                kind="manifest-mismatch",
+                message=f"date: extracted {root.created!r}, manifest {entry.date!r}",
+            )
+        )
+    if entry.lang != root.lang:
+        notes.append(
+            Note(
+                where=rel,
+                kind="manifest-mismatch",
+                message=f"language: detected {root.lang!r}, manifest {entry.lang!r}",
+            )
+        )
+    return notes
+
+
+def ingest_seeds(manifest_path: Path, cfg: Config) -> Corpus:
+    """Every page in a seed manifest to one corpus."""
+    manifest_path = Path(manifest_path)
+    threads: list[Thread] = []
+    posts: list[Post] = []
+    notes: list[Note] = []
+    entries = read_manifest(manifest_path)
+    for entry in entries:
+        log.info("ingest %s (%s)", entry.file, entry.kind)
+        thread, tposts, tnotes = ingest_page(manifest_path.parent / entry.file, entry, cfg)
+        threads.append(thread)
+        posts.extend(tposts)
+        notes.extend(tnotes)
+    return _finish(threads, posts, notes)
+
+
+# --- generic thread files --------------------------------------------------------------
+
+
+def ingest_thread_files(paths: list[Path], cfg: Config, options: ReadOptions | None = None) -> Corpus:
+    """Thread files, Reddit dumps, 4CAT exports and ConvoKit folders to a corpus; given
+    parents are kept."""
+    rows, notes = read_thread_files(paths, cfg, options)
+    by_thread: dict[str, list] = {}
+    for lr in rows:
+        by_thread.setdefault(lr.row.thread_id, []).append(lr)
+    # Every row's language in one batch over all cores; rows that give one are not detected.
+    unknown = [lr for lr in rows if not lr.row.lang]
+    found = langid.detect_many([_row_text(lr.row) for lr in unknown], cfg.languages)
+    detected = {id(lr): d for lr, d in zip(unknown, found, strict=True)}
+    threads: list[Thread] = []
+    posts: list[Post] = []
+    for thread_id in sorted(by_thread):
+        located = by_thread[thread_id]
+        roots = [lr for lr in located if lr.row.parent_id is None]
+        if len(roots) > 1:
+            notes.append(
+                Note(
+                    where=roots[1].where,
+                    kind="note",
+                    message=f"thread {thread_id!r} has {len(roots)} roots; each is a document",
+                )
+            )
+        thread_lang = _thread_language(located, detected, cfg)
+        order = sorted(
+            located, key=lambda lr: (lr.row.parent_id is not None, lr.row.created or "", str(lr.path), lr.line)
+        )
+        tposts = []
+        for pos, lr in enumerate(order):
+            tposts.append(_row_post(lr, pos, thread_lang, detected.get(id(lr)), cfg, notes))
+        root = tposts[0]
+        posts.extend(tposts)
+        target, target_source = choose_target(root.title, root.text)
+        threads.append(
+            Thread(
+                id=thread_id,
+                kind="thread" if len(tposts) > len(roots) else "article",
+                title=root.title,
+                target=target,
+                target_source=target_source,
+                root_id=root.id,
+                topic=next((lr.row.topic for lr in located if lr.row.topic), None),
+                lang=thread_lang,
+                created=root.created,
+                source=roots[0].where if roots else located[0].where,
+                n_comments=len(tposts) - len(roots),
+            )
+        )
+    return _finish(threads, posts, notes)
+
+
+SENTENCE_END_RE = re.compile(r"[.!?](?:\s|$)|\n")
+MIN_STATEMENT_WORDS = 3
+
+
+def _sentences(text: str) -> list[str]:
+    out, start = [], 0
+    for m in SENTENCE_END_RE.finditer(text):
+        out.append(text[start : m.end()].strip())
+        start = m.end()
+    out.append(text[start:].strip())
+    return [s for s in out if s]
+
+
+def choose_target(title: str, body: str) -> tuple[str, str]:
+    """The statement target stance is measured against, and the rule that chose it.
+
+    A headline that is a statement ("Socialrådgiverne har spillet fallit") is the target.
+    A section label or tag ("Social") is no claim: then the body's lead sentence is, as a
+    reader takes the lead to state what the piece argues. A sentence splitter is not worth
+    loading here; this only needs the first full sentence of a lead paragraph.
+    """
+    title = title.strip()
+    lead = next((s for s in _sentences(body) if len(s.split()) >= MIN_STATEMENT_WORDS), "")
+    if title and (len(title.split()) >= MIN_STATEMENT_WORDS or not lead):
+        return title, "root_title"
+    if lead:
+        return lead[:400], "root_lead_sentence" if title else "root_first_sentence"
+    return title, "root_title"
+
+
+def _row_text(row) -> str:
+    return f"{row.title}\n{row.text}".strip()
+
+
+def _thread_language(located, found: dict[int, tuple[str | None, float]], cfg: Config) -> str:
+    given = Counter(lr.row.lang for lr in located if lr.row.lang)
+    if given:
+        return given.most_common(1)[0][0]
+    detected = Counter()
+    for lr in located:
+        lang, conf = found[id(lr)]
+        if lang and conf >= cfg.languages.min_confidence:
+            detected[lang] += 1
+    return min(detected, key=lambda k: (-detected[k], k)) if detected else "und"
+
+
+def _row_post(
+    lr, pos: int, thread_lang: str, detected: tuple[str | None, float] | None, cfg: Config, notes: list[Note]
+) -> Post:
+    row = lr.row
+    name = row.author if row.author and row.author.strip().lower() not in DELETED_NAMES else None
+    if row.author and name is None:
+        notes.append(Note(where=lr.where, kind="repaired", message=f"author {row.author!r} read as deleted"))
+    if not row.text.strip() and not row.title.strip():
+        notes.append(Note(where=lr.where, kind="note", message=f"post {row.id!r} has neither title nor text"))
+    if row.lang:
+        lang, conf, source = row.lang, 1.0, "given"
+    else:
+        lang, conf, source = langid.resolve(_row_text(row), thread_lang, cfg.languages, detected)
+    gold = GoldLabels(target_stance=row.target_stance, reply_stance=row.reply_stance, role=row.role)
+    given = (
+        (Evidence(rule="given", cue="parent_id in the input file", target_id=row.parent_id, score=1.0, decided=True),)
+        if row.parent_id
+        else ()
+    )
+    return Post(
+        id=row.id,
+        thread_id=row.thread_id,
+        kind="document" if row.parent_id is None else "comment",
+        position=pos,
+        parent_id=row.parent_id,
+        parent_confidence=1.0 if row.parent_id else None,
+        parent_evidence=given,
+        authors=(Author(name=name),),
+        author_evidence="input file" if name else None,
+        created=row.created,
+        title=row.title,
+        text=row.text,
+        lang=lang,
+        lang_confidence=conf,
+        lang_source=source,
+        source=lr.where,
+        gold=gold if gold != GoldLabels() else None,
+    )
+
+
+# --- shared ----------------------------------------------------------------------------
+
+
+def build_participants(posts: list[Post]) -> list[Participant]:
+    """One participant per author name (case- and punctuation-insensitive)."""
+    acc: dict[str, dict] = {}
+    for p in sorted(posts, key=lambda p: p.id):
+        for a in p.authors:
+            pid = participant_id(a.name, p.id)
+            entry = acc.setdefault(
+                pid,
+                {
+                    "name": a.name or "[deleted]",
+                    "descriptions": [],
+                    "posts": [],
+                    "threads": set(),
+                    "deleted": a.name is None,
+                },
+            )
+            if a.description and a.description not in entry["descriptions"]:
+                entry["descriptions"].append(a.description)
+            entry["posts"].append(p.id)
+            entry["threads"].add(p.thread_id)
+    return [
+        Participant(
+            id=pid,
+            name=e["name"],
+            descriptions=tuple(e["descriptions"]),
+            post_ids=tuple(e["posts"]),
+            thread_ids=tuple(sorted(e["threads"])),
+            deleted=e["deleted"],
+        )
+        for pid, e in sorted(acc.items())
+    ]
+
+
+def _finish(threads: list[Thread], posts: list[Post], notes: list[Note]) -> Corpus:
+    ids = Counter(p.id for p in posts)
+    dup = [i for i, n in ids.items() if n > 1]
+    if dup:
+        raise ValueError(f"duplicate post ids across inputs: {dup[:5]}")
+    posts = sorted(posts, key=lambda p: (p.thread_id, p.position, p.id))
+    return Corpus(sorted(threads, key=lambda t: t.id), posts, build_participants(posts), notes)
+
+
+def merge(corpora: list[Corpus]) -> Corpus:
+    threads = [t for c in corpora for t in c.threads]
+    seen = Counter(t.id for t in threads)
+    clash = [t for t, n in seen.items() if n > 1]
+    if clash:
+        raise ValueError(f"thread ids occur in more than one input: {clash[:5]}")
+    return _finish(threads, [p for c in corpora for p in c.posts], [n for c in corpora for n in c.notes])

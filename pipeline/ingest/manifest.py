@@ -1,0 +1,64 @@
+"""The seed manifest (`seeds/manifest.toml`): which raw files exist and what they are."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import ValidationError
+
+from pipeline.core.errors import InputError, validation_message
+from pipeline.core.schema import Frozen
+
+
+class ManifestEntry(Frozen):
+    file: str
+    kind: Literal["thread", "article"]
+    lang: str
+    site: str = ""
+    title: str = ""
+    date: str = ""
+    target: str = ""
+
+
+def _entry_line(text: str, index: int) -> int:
+    """Line of the index-th `[[document]]` header, so errors point into the file."""
+    seen = -1
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if line.strip() == "[[document]]":
+            seen += 1
+            if seen == index:
+                return lineno
+    return 0
+
+
+def read_manifest(path: Path) -> list[ManifestEntry]:
+    """Read and validate a manifest; every listed file must exist beside it."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, 0, "manifest not found") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(path, getattr(exc, "lineno", 0) or 0, f"not valid TOML: {exc}") from None
+    docs = raw.get("document")
+    if not isinstance(docs, list) or not docs:
+        raise InputError(path, 0, "no [[document]] entries")
+    entries: list[ManifestEntry] = []
+    seen: set[str] = set()
+    for i, doc in enumerate(docs):
+        line = _entry_line(text, i)
+        try:
+            entry = ManifestEntry.model_validate(doc)
+        except ValidationError as exc:
+            raise InputError(path, line, validation_message(exc)) from None
+        if entry.file in seen:
+            raise InputError(path, line, f"file {entry.file!r} is listed twice")
+        seen.add(entry.file)
+        if not (path.parent / entry.file).is_file():
+            raise InputError(path, line, f"listed file {entry.file!r} does not exist")
+        entries.append(entry)
+    return sorted(entries, key=lambda e: e.file)

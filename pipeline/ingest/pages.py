@@ -1,0 +1,460 @@
+"""Raw scraped pages (text, as in `seeds/`) to article parts and reader comments.
+
+Pure functions over strings: no file access. The structure we rely on is what Nordic
+news and debate sites print when a page is saved as text: a headline, bylines and date
+lines, paragraphs separated by blank lines, and a comment list of bullet items
+("• 16.09.13 Name, description" then an indented headline and body). Paragraph-level
+boilerplate is classified by jusText (stopword density and length with context), after
+the named patterns in `furniture.toml` have taken out what is known furniture.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import justext
+
+from pipeline.core.schema import Author, Note
+from pipeline.ingest.dates import find_named_date, is_date_line, parse_numeric_date
+
+FURNITURE_FILE = Path(__file__).resolve().parent / "furniture.toml"
+
+JUSTEXT_STOPLISTS = {
+    "da": "Danish",
+    "sv": "Swedish",
+    "nb": "Norwegian_Bokmal",
+    "nn": "Norwegian_Nynorsk",
+    "is": "Icelandic",
+    "fi": "Finnish",
+    "en": "English",
+    "de": "German",
+}
+
+COMMENTS_HEADER_RE = re.compile(r"(?i)\s*(kommentarer|kommentarer \(\d+\)|comments|kommentera)\s*")
+COMMENT_ITEM_RE = re.compile(r"\s*•\s+(?P<date>\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2}))\s+(?P<who>\S.*?)\s*")
+BULLET_RE = re.compile(r"^\s*[•·▪◦‣-]\s+")
+
+CLOSING_FORMULA_RE = re.compile(
+    r"(?i)\b(mvh\.?|med venlig hilsen|venlig hilsen|venlige hilsner|bedste hilsner|"
+    r"mange hilsner|kærlig hilsen|hilsen|med vänlig hälsning|vänliga hälsningar|"
+    r"hälsningar|med vennlig hilsen|vennlig hilsen)(?=[\s,.:]|$)"
+)
+URL_RE = re.compile(r"https?://\S+|www\.\S+")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of non-blank lines; `first_line` is 1-based in the raw file."""
+
+    lines: tuple[str, ...]
+    first_line: int
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@dataclass
+class ArticleParts:
+    title: str = ""
+    authors: list[Author] = field(default_factory=list)
+    author_source: str | None = None
+    publisher: str | None = None
+    created: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    body: str = ""
+    notes: list[Note] = field(default_factory=list)
+
+
+@dataclass
+class RawComment:
+    line: int
+    date: str | None
+    date_raw: str
+    author: str | None
+    description: str | None
+    title: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Furniture:
+    lines: tuple[tuple[str, re.Pattern[str]], ...]
+    boxes: tuple[tuple[str, re.Pattern[str], re.Pattern[str], int], ...]
+    bylines: tuple[tuple[str, str, re.Pattern[str]], ...]
+    keywords: re.Pattern[str]
+
+
+@lru_cache(maxsize=2)
+def load_furniture(path: Path = FURNITURE_FILE) -> Furniture:
+    raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    return Furniture(
+        lines=tuple((d["name"], re.compile(d["pattern"])) for d in raw.get("line", [])),
+        boxes=tuple(
+            (d["name"], re.compile(d["start"]), re.compile(d["end"]), int(d["max_blocks"])) for d in raw.get("box", [])
+        ),
+        bylines=tuple((d["name"], d["kind"], re.compile(d["pattern"])) for d in raw.get("byline", [])),
+        keywords=re.compile(raw["keywords"]["pattern"]),
+    )
+
+
+def split_blocks(lines: list[str], first_line: int = 1) -> list[Block]:
+    """Group lines into blocks at blank lines (NBSP-only lines count as blank)."""
+    blocks: list[Block] = []
+    current: list[str] = []
+    start = first_line
+    for offset, line in enumerate(lines):
+        if line.strip():
+            if not current:
+                start = first_line + offset
+            current.append(line.strip())
+        elif current:
+            blocks.append(Block(tuple(current), start))
+            current = []
+    if current:
+        blocks.append(Block(tuple(current), start))
+    return blocks
+
+
+def _furniture_name(block: Block, furn: Furniture) -> str | None:
+    for line in block.lines:
+        for name, pat in furn.lines:
+            if pat.fullmatch(line):
+                return name
+    return None
+
+
+def _justext_classes(blocks: list[Block], lang: str) -> list[str]:
+    """jusText's final class ('good', 'bad', ...) for each block, in order."""
+    if not blocks:
+        return []
+    body = "".join(f"<p>{html.escape(' '.join(b.lines))}</p>" for b in blocks)
+    stoplist = justext.get_stoplist(JUSTEXT_STOPLISTS.get(lang, "Danish"))
+    paragraphs = justext.justext(f"<html><body>{body}</body></html>", stoplist)
+    if len(paragraphs) != len(blocks):
+        raise RuntimeError(f"jusText returned {len(paragraphs)} paragraphs for {len(blocks)} blocks")
+    return [p.class_type for p in paragraphs]
+
+
+def _split_keywords(raw: str) -> list[str]:
+    if "," in raw or ";" in raw:
+        items = re.split(r"\s*[,;]\s*", raw)
+    else:
+        # Some sites print topic links glued together ("SocialtjänstenEkonomiskt bistånd"):
+        # a lower-case letter followed by an upper-case one is where two links met.
+        items = re.split(r"(?<=[a-zæøåäöé])(?=[A-ZÆØÅÄÖÉ])", raw)
+    return [i.strip() for i in items if i.strip()]
+
+
+def _is_body_paragraph(block: Block) -> bool:
+    text = " ".join(block.lines)
+    return len(text.split()) >= 12 and text.rstrip()[-1:] in '.!?:"”»)'
+
+
+def parse_article(lines: list[str], lang: str, source: str, first_line: int = 1) -> ArticleParts:
+    """Extract title, bylines, date, keywords and clean body from an article's lines."""
+    furn = load_furniture()
+    parts = ArticleParts()
+    blocks = []
+    for block in split_blocks(lines, first_line):
+        kw = furn.keywords.fullmatch(block.lines[0])
+        if kw and kw.group("list").strip() and len(block.lines) > 1:
+            # A one-line keyword list may run straight into the author box below it.
+            blocks.append(Block(block.lines[:1], block.first_line))
+            blocks.append(Block(block.lines[1:], block.first_line + 1))
+        else:
+            blocks.append(block)
+    kept: list[Block] = []
+    removed: dict[int, str] = {}
+
+    # Promo boxes span several blocks, so they go first.
+    i = 0
+    while i < len(blocks):
+        for name, start, end, max_blocks in furn.boxes:
+            if start.fullmatch(blocks[i].lines[0]):
+                for j in range(i + 1, min(i + max_blocks, len(blocks))):
+                    if end.fullmatch(blocks[j].lines[0]):
+                        for k in range(i, j + 1):
+                            removed[k] = name
+                        break
+        i += 1
+
+    first_body = next((k for k, b in enumerate(blocks) if k not in removed and _is_body_paragraph(b)), len(blocks))
+    pending_keywords = False
+    title_candidates: list[tuple[int, Block]] = []
+    for k, block in enumerate(blocks):
+        where = f"{source}:{block.first_line}"
+        if k in removed:
+            continue
+        if pending_keywords:
+            parts.keywords.extend(_split_keywords(" ".join(block.lines)))
+            removed[k] = "keywords"
+            pending_keywords = False
+            continue
+        kw = furn.keywords.fullmatch(block.lines[0])
+        if kw:
+            if kw.group("list").strip():
+                parts.keywords.extend(_split_keywords(kw.group("list")))
+            else:
+                pending_keywords = True
+            removed[k] = "keywords"
+            continue
+        if is_date_line(block.lines[0]) and len(block.lines) == 1:
+            found = find_named_date(block.lines[0])
+            iso = found[0] if found else parse_numeric_date(block.lines[0])
+            if iso and parts.created is None:
+                parts.created = iso
+            removed[k] = "date-line"
+            continue
+        byline = _match_byline(block, furn, kinds=("author", "publisher"))
+        if byline:
+            kind, name, desc, pattern_name = byline
+            if kind == "author":
+                parts.authors.append(Author(name=name, description=desc))
+                parts.author_source = f"byline ({pattern_name}) at {where}"
+            else:
+                parts.publisher = name
+            removed[k] = f"byline:{pattern_name}"
+            continue
+        furniture = _furniture_name(block, furn)
+        if furniture:
+            if furniture == "publication-stamp":
+                found = find_named_date(" ".join(block.lines))
+                if found and parts.created is None:
+                    parts.created = found[0]
+            removed[k] = furniture
+            continue
+        if k < first_body and len(block.lines) == 1 and block.lines[0][-1:] not in ".!?":
+            title_candidates.append((k, block))
+            continue
+        kept.append(block)
+
+    if title_candidates:
+        # The headline is the longest single-line block above the first paragraph; section
+        # labels ("Faglighed og kvalitet") and navigation words are shorter.
+        k, block = max(title_candidates, key=lambda kb: (len(kb[1].lines[0].split()), -kb[0]))
+        parts.title = block.lines[0]
+        for k2, _ in title_candidates:
+            if k2 != k:
+                removed[k2] = "pre-title-label" if k2 < k else "section-label"
+    else:
+        parts.notes.append(Note(where=source, kind="missing", message="no headline found"))
+
+    classes = _justext_classes(kept, lang)
+    good = [b for b, c in zip(kept, classes, strict=True) if c == "good"]
+    last_good_line = max((b.first_line for b in good), default=0)
+    for b, c in zip(kept, classes, strict=True):
+        if c != "good":
+            if b.first_line > last_good_line:
+                closing = _match_byline(b, furn, kinds=("closing",))
+                if closing:
+                    _, name, desc, pattern_name = closing
+                    parts.authors.append(Author(name=name, description=desc))
+                    parts.author_source = f"closing signature at {source}:{b.first_line}"
+                    parts.notes.append(
+                        Note(
+                            where=f"{source}:{b.first_line}",
+                            kind="metadata",
+                            message=f"author from {pattern_name}: {name}",
+                        )
+                    )
+                    continue
+            parts.notes.append(
+                Note(
+                    where=f"{source}:{b.first_line}",
+                    kind="removed",
+                    message=f"boilerplate (jusText: {c}): {_preview(b.text)}",
+                )
+            )
+    for k, reason in sorted(removed.items()):
+        parts.notes.append(
+            Note(
+                where=f"{source}:{blocks[k].first_line}",
+                kind="removed",
+                message=f"{reason}: {_preview(blocks[k].text)}",
+            )
+        )
+
+    paragraphs = []
+    for b in good:
+        text = "\n".join(BULLET_RE.sub("• ", line) for line in b.lines)
+        if text.endswith("\\"):
+            # A trailing backslash is a hard line break left over from Markdown export.
+            text = text[:-1].rstrip()
+            parts.notes.append(
+                Note(where=f"{source}:{b.first_line}", kind="repaired", message="removed a stray trailing backslash")
+            )
+        paragraphs.append(text)
+    parts.body = "\n\n".join(paragraphs)
+    parts.notes.sort(key=lambda n: (_line_of(n.where), n.kind, n.message))
+    return parts
+
+
+def _line_of(where: str) -> int:
+    tail = where.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+def _preview(text: str, n: int = 70) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= n else flat[: n - 1] + "…"
+
+
+def _match_byline(block: Block, furn: Furniture, kinds: tuple[str, ...]) -> tuple[str, str, str | None, str] | None:
+    for name, kind, pat in furn.bylines:
+        if kind not in kinds:
+            continue
+        m = pat.fullmatch(block.lines[0])
+        if not m:
+            continue
+        desc = m.groupdict().get("description")
+        if kind == "author" and desc is None and len(block.lines) > 1:
+            desc = block.lines[1]
+        if kind == "closing" and len(block.lines) > 1:
+            continue
+        return kind, m.group("name").strip(), (desc.strip() if desc else None), name
+    return None
+
+
+def find_comments_header(lines: list[str]) -> int | None:
+    """Index of the line that opens the comment list, or None if the page has none."""
+    for i, line in enumerate(lines):
+        if COMMENTS_HEADER_RE.fullmatch(line) and any(COMMENT_ITEM_RE.fullmatch(nxt) for nxt in lines[i + 1 : i + 3]):
+            return i
+    return None
+
+
+def parse_comments(lines: list[str], first_line: int, source: str) -> tuple[list[RawComment], list[Note]]:
+    """Parse the bullet list of comments that starts at `lines[0]`.
+
+    The list ends at the first non-blank line that is neither a bullet item nor indented:
+    comment text is always indented under its bullet, site sections after it are not.
+    """
+    comments: list[RawComment] = []
+    notes: list[Note] = []
+    current: tuple[int, re.Match[str]] | None = None
+    content: list[str] = []
+
+    def flush() -> None:
+        if current is None:
+            return
+        lineno, m = current
+        comments.append(_make_comment(lineno, m, content, source, notes))
+
+    end = len(lines)
+    for i, line in enumerate(lines):
+        m = COMMENT_ITEM_RE.fullmatch(line)
+        if m:
+            flush()
+            current, content = (first_line + i, m), []
+            continue
+        if line.strip() and not line[:1].isspace():
+            end = i
+            break
+        content.append(line)
+    flush()
+    if end < len(lines):
+        notes.append(
+            Note(
+                where=f"{source}:{first_line + end}",
+                kind="removed",
+                message=f"end of comment list at: {_preview(lines[end])}",
+            )
+        )
+    return comments, notes
+
+
+def _make_comment(lineno: int, m: re.Match[str], content: list[str], source: str, notes: list[Note]) -> RawComment:
+    who = m.group("who")
+    author, _, description = who.partition(", ")
+    body_lines = [ln.rstrip() for ln in content]
+    while body_lines and not body_lines[0].strip():
+        body_lines.pop(0)
+    title = body_lines.pop(0).strip() if body_lines else ""
+    indents = [len(ln) - len(ln.lstrip()) for ln in body_lines if ln.strip()]
+    cut = min(indents, default=0)
+    text_lines: list[str] = []
+    for ln in body_lines:
+        ln = ln[cut:] if ln.strip() else ""
+        if ln == "" and (not text_lines or text_lines[-1] == ""):
+            continue
+        text_lines.append(ln)
+    while text_lines and text_lines[-1] == "":
+        text_lines.pop()
+    date = parse_numeric_date(m.group("date"))
+    if date is None:
+        notes.append(
+            Note(
+                where=f"{source}:{lineno}", kind="unreadable", message=f"comment date {m.group('date')!r} is not a date"
+            )
+        )
+    return RawComment(
+        line=lineno,
+        date=date,
+        date_raw=m.group("date"),
+        author=author.strip() or None,
+        description=description.strip() or None,
+        title=title,
+        body="\n".join(text_lines),
+    )
+
+
+def find_signature(text: str, author: str | None) -> tuple[int, int, list[str]] | None:
+    """Where a comment's sign-off is (start, end) and the self-descriptions in it.
+
+    A sign-off is a closing formula ("Mvh.", "Med venlig hilsen", "Med vänlig hälsning")
+    in the last lines, or the author's own name on one of the last two lines. The lines
+    right after the name ("Formand for Dansk Socialrådgiverforening", "socialrådgiver")
+    are self-descriptions; URLs and attachments after them are not. A formula inside a
+    line ("... mulighederne. Mange hilsner fra en socialrådgiver, der ...") signs off only
+    to the end of its sentence: what follows is argument again.
+    """
+    lines = text.split("\n")
+    offsets = []
+    pos = 0
+    for ln in lines:
+        offsets.append(pos)
+        pos += len(ln) + 1
+    start_line: int | None = None
+    start_char = end_char = len(text)
+    for i in range(max(0, len(lines) - 20), len(lines)):
+        m = CLOSING_FORMULA_RE.search(lines[i])
+        if m and (m.start() == 0 or lines[i][: m.start()].rstrip().endswith((".", "!", "?"))):
+            start_line, start_char = i, offsets[i] + m.start()
+            if m.start() > 0:
+                stop = re.search(r"[.!?]\s+(?=[A-ZÆØÅÄÖ])", lines[i][m.end() :])
+                end_char = offsets[i] + m.end() + stop.end() if stop else offsets[i] + len(lines[i])
+                end_char = len(text[:end_char].rstrip())
+            break
+    name_norm = (author or "").strip().lower()
+    if len(name_norm) < 3:
+        # A one- or two-letter pseudonym ("S") matches the start of too many lines.
+        name_norm = ""
+    if start_line is None and name_norm:
+        for i in range(max(0, len(lines) - 2), len(lines)):
+            if re.match(rf"{re.escape(name_norm)}\b", lines[i].strip().lower()):
+                start_line, start_char = i, offsets[i]
+                break
+    if start_line is None:
+        return None
+    descriptions: list[str] = []
+    after_name = False
+    for ln in lines[start_line:]:
+        stripped = ln.strip()
+        if not stripped:
+            continue
+        if name_norm and name_norm in stripped.lower():
+            after_name = True
+            continue
+        if URL_RE.search(stripped) or len(stripped.split()) > 8:
+            break
+        if after_name and not CLOSING_FORMULA_RE.match(stripped):
+            descriptions.append(stripped)
+            if len(descriptions) == 2:
+                break
+    return start_char, end_char, descriptions

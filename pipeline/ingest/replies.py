@@ -1,0 +1,336 @@
+"""Who replies to whom in a flat comment list, with the evidence for every link.
+
+Comment sections on Danish and Swedish news sites are flat and newest first; replies show
+only in the text. No library infers reply structure from such cues in Nordic languages, so
+the rules are ours. Each rule yields `Evidence` (the cue text, the post it points to, a
+match score); a comment's parent is the candidate with the strongest combined evidence
+(noisy-OR of `prior x score` per agreeing cue), and the article when nothing points
+elsewhere. Candidates are the root and comments posted before the comment itself.
+
+Rules (priors in config.toml [replies]):
+  own-earlier-post   "mit nedestående indlæg", "mitt tidigare inlägg" -> the author's last comment
+  quotation          a quoted passage found (fuzzily) in the article or an earlier comment
+  address            "Kære Nick Alentoft", "Til Lars Brandt", "@Name" -> that person's post;
+                     the article's author means the article
+  title-echo         the headline or opening sentence nearly repeats an earlier headline
+  headline-word-echo a rare word of one earlier comment's headline, absent from the article
+  author-mention     the article's author named in the text ("Nicks leder rammer plet")
+  article-reference  "artiklen", "din leder", "journalisten" -> the article
+  authorship-claim   "min leder herover": the commenter wrote the article (sets its author)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+from rapidfuzz import fuzz
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics.pairwise import cosine_similarity
+
+from pipeline.core.config import ReplyConfig
+from pipeline.core.schema import Author, Evidence, Post
+
+SALUTATION_RE = re.compile(
+    r"^\s*(?P<word>kære|kæreste|hej|hejsa|til|kjære|hei|bästa|kära|käre|hallå|dear|@)\s*"
+    r"(?P<name>[^\n,.:;!?]{1,60}?)\s*(?=[\n,.:;!?]|$)",
+    re.IGNORECASE,
+)
+OWN_POST_RE = re.compile(
+    r"\b(?:mit|min|mitt|mine|mina)\s+(?:(?:nedestående|nedenstående|tidligere|forrige|første|"
+    r"ovenstående|tidigare|förra|föregående|ovanstående|nedanstående|første)\s+)"
+    r"(?:indlæg|kommentar|inlägg|innlegg|svar|kommentarer)\b"
+    r"|\b(?:mit|min|mitt)\s+(?:indlæg|kommentar|inlägg|innlegg)\s+(?:nedenfor|herunder|længere nede|nedan|tidligere)\b",
+    re.IGNORECASE,
+)
+AUTHORSHIP_RE = re.compile(
+    r"\b(?:min|mit|mitt)\s+(?:leder|ledare|artikel|artikkel|kronik|krönika|klumme|kolumne|"
+    r"debatindlæg|indlæg|inlägg|blogindlæg|tekst|text)\s+(?:herover|her ovenfor|ovenfor|"
+    r"ovenover|ovenstående|ovan|här ovan|härovan)\b",
+    re.IGNORECASE,
+)
+ARTICLE_REF_RE = re.compile(
+    r"\b(?:artiklen|artikeln|artikkelen|lederen|ledaren|din leder|din artikel|dit indlæg|"
+    r"debatindlægget|kronikken|krönikan|journalisten|journallisten|skribenten|forfatteren|"
+    r"artikel som ovenstående|ovenstående artikel)\b",
+    re.IGNORECASE,
+)
+QUOTE_RES = (
+    re.compile(r'"([^"]{10,}?)"', re.DOTALL),
+    re.compile(r"“([^”]{10,}?)”", re.DOTALL),
+    re.compile(r"»([^«]{10,}?)«", re.DOTALL),
+    re.compile(r"„([^“”]{10,}?)[“”]", re.DOTALL),
+    re.compile(r"^\s*>\s?(.+)$", re.MULTILINE),
+)
+WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+STEMMERS = {"da": "danish", "sv": "swedish", "nb": "norwegian", "nn": "norwegian", "en": "english"}
+
+
+@dataclass(frozen=True)
+class ReplyDecision:
+    parent_id: str
+    confidence: float
+    evidence: tuple[Evidence, ...]
+
+
+@lru_cache(maxsize=8)
+def _stemmer(lang: str):
+    return snowballstemmer.stemmer(STEMMERS.get(lang, "danish"))
+
+
+@lru_cache(maxsize=8)
+def _stopwords(lang: str) -> frozenset[str]:
+    from pipeline.core.imports import torch_hidden
+
+    with torch_hidden():
+        from spacy.lang.da.stop_words import STOP_WORDS as DA
+        from spacy.lang.nb.stop_words import STOP_WORDS as NB
+        from spacy.lang.sv.stop_words import STOP_WORDS as SV
+
+    return frozenset({"da": DA, "sv": SV, "nb": NB, "nn": NB}.get(lang, DA | SV | NB))
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _opening(post: Post) -> str:
+    """Headline plus first sentence of the body, without a salutation line."""
+    body = SALUTATION_RE.sub("", post.text.strip(), count=1).strip()
+    first_line = body.split("\n", 1)[0]
+    m = re.search(r"[.!?](\s|$)", first_line)
+    first = first_line[: m.end()] if m else first_line
+    title = SALUTATION_RE.sub("", post.title, count=1).strip()
+    return f"{title} . {first}".strip(" .")
+
+
+def _stems(text: str, lang: str, min_len: int = 5) -> set[str]:
+    stop = _stopwords(lang)
+    stem = _stemmer(lang).stemWord
+    return {stem(w) for w in WORD_RE.findall(text.lower()) if len(w) >= min_len and w not in stop}
+
+
+def _contains_stem(stem: str, stems: set[str]) -> bool:
+    # Danish and Swedish compound freely ("statsautoriserede"), so a stem inside a longer
+    # stem counts as the same word.
+    return any(stem in s or s in stem for s in stems if len(s) >= 5)
+
+
+def claimed_author(comments: list[Post]) -> tuple[Author, str] | None:
+    """The commenter who says they wrote the article ("min leder herover"), if any."""
+    for c in comments:
+        m = AUTHORSHIP_RE.search(c.text)
+        if m and c.authors and c.authors[0].name:
+            return c.authors[0], f"comment {c.id} by {c.authors[0].name} says '{m.group(0)}'"
+    return None
+
+
+def _name_score(addressee: str, name: str) -> float:
+    a, n = _norm(addressee), _norm(name)
+    score = fuzz.ratio(a, n)
+    if " " not in a and " " in n:
+        score = max(score, fuzz.ratio(a, n.split()[0]))
+    return score / 100.0
+
+
+def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[str, ReplyDecision]:
+    """Parent, confidence and evidence for every comment of one flat thread.
+
+    `comments` must be in chronological order (oldest first); each may only reply to the
+    root or to a comment before it.
+    """
+    lang = root.lang
+    root_names = [a.name for a in root.authors if a.name]
+    openings = [_opening(root)] + [_opening(c) for c in comments]
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+    vectorizer.fit([root.full_text] + [c.full_text for c in comments] + openings)
+    sims = cosine_similarity(vectorizer.transform(openings))
+    min_len = cfg.echo_word_min_len
+    root_stems = _stems(root.full_text, lang, min_len)
+    headline_stems = [_stems(c.title, lang, min_len) for c in comments]
+    doc_stems = [_stems(c.full_text, lang, min_len) for c in comments]
+
+    normalized = {p.id: _norm(p.full_text) for p in [root, *comments]}
+    cand_words = {pid: set(WORD_RE.findall(text)) for pid, text in normalized.items()}
+    decisions: dict[str, ReplyDecision] = {}
+    for i, c in enumerate(comments):
+        earlier = comments[:i]
+        evidence: list[Evidence] = []
+
+        m = OWN_POST_RE.search(c.text)
+        if m:
+            own = [e for e in earlier if e.author and e.author == c.author]
+            evidence.append(
+                Evidence(
+                    rule="own-earlier-post",
+                    cue=m.group(0),
+                    target_id=own[-1].id if own else None,
+                    score=1.0,
+                    decided=False,
+                )
+            )
+
+        for quote in _quotes(c.text):
+            if len(quote.split()) < cfg.quotation_min_words:
+                continue
+            q = _norm(quote)
+            q_words = {w for w in WORD_RE.findall(q) if len(w) >= 5}
+            best: tuple[float, str] | None = None
+            for cand in [root, *earlier]:
+                cand_text = normalized[cand.id]
+                if q in cand_text:
+                    score = 100.0
+                elif q_words and len(q_words & cand_words[cand.id]) < len(q_words) / 2:
+                    # Fuzzy alignment is slow on long posts; a quotation shares most words.
+                    continue
+                else:
+                    score = fuzz.partial_ratio(q, cand_text, score_cutoff=cfg.quotation_min_score)
+                if score >= cfg.quotation_min_score and (best is None or score > best[0]):
+                    best = (score, cand.id)
+            if best:
+                evidence.append(
+                    Evidence(
+                        rule="quotation",
+                        cue=_clip(quote),
+                        target_id=best[1],
+                        score=round(best[0] / 100, 4),
+                        decided=False,
+                    )
+                )
+
+        for field_text in (c.title, c.text.strip().split("\n", 1)[0] if c.text.strip() else ""):
+            sal = SALUTATION_RE.match(field_text)
+            if not sal:
+                continue
+            addressee = sal.group("name").strip()
+            target, score = _address_target(addressee, root, root_names, earlier, cfg)
+            evidence.append(
+                Evidence(
+                    rule="address", cue=sal.group(0).strip(), target_id=target, score=round(score, 4), decided=False
+                )
+            )
+            break
+
+        best_echo = max(range(i + 1), key=lambda j: (sims[i + 1, j], -j))
+        echo_sim = float(sims[i + 1, best_echo])
+        if echo_sim >= cfg.title_echo_min_similarity:
+            target = root.id if best_echo == 0 else comments[best_echo - 1].id
+            if best_echo == 0 or echo_sim - float(sims[i + 1, 0]) >= cfg.title_echo_min_margin:
+                evidence.append(
+                    Evidence(
+                        rule="title-echo",
+                        cue=_clip(openings[i + 1]),
+                        target_id=target,
+                        score=round(min(echo_sim, 1.0), 4),
+                        decided=False,
+                    )
+                )
+
+        evidence.extend(_headline_word_echo(c, i, comments, headline_stems, doc_stems, root_stems, lang, cfg))
+
+        for name in root_names:
+            first = name.split()[0]
+            pat = rf"\b({re.escape(name)}s?|{re.escape(first)}s\s+(?:leder|artikel|indlæg|ledare|inlägg))\b"
+            mm = re.search(pat, c.text, re.IGNORECASE)
+            if mm and not (SALUTATION_RE.match(c.text.strip()) and mm.start() < 40):
+                evidence.append(
+                    Evidence(rule="author-mention", cue=mm.group(0), target_id=root.id, score=1.0, decided=False)
+                )
+                break
+        ref = ARTICLE_REF_RE.search(c.full_text)
+        if ref:
+            evidence.append(
+                Evidence(rule="article-reference", cue=ref.group(0), target_id=root.id, score=1.0, decided=False)
+            )
+
+        decisions[c.id] = _decide(evidence, root.id, cfg)
+    return decisions
+
+
+def _quotes(text: str) -> list[str]:
+    found: list[str] = []
+    for pat in QUOTE_RES:
+        found.extend(m.group(1).strip() for m in pat.finditer(text))
+    seen: set[str] = set()
+    return [q for q in found if not (q in seen or seen.add(q))]
+
+
+def _clip(text: str, n: int = 160) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= n else flat[: n - 1] + "…"
+
+
+def _address_target(
+    addressee: str, root: Post, root_names: list[str], earlier: list[Post], cfg: ReplyConfig
+) -> tuple[str | None, float]:
+    threshold = cfg.address_min_score / 100
+    # The article's author first: "Kære Nick Alentoft" answers the editorial even when
+    # its author has also commented.
+    best_root = max((_name_score(addressee, n) for n in root_names), default=0.0)
+    if best_root >= threshold:
+        return root.id, best_root
+    scored = [(_name_score(addressee, e.author or ""), k) for k, e in enumerate(earlier) if e.author]
+    if scored:
+        score, k = max(scored, key=lambda sk: (sk[0], sk[1]))
+        if score >= threshold:
+            # The addressee's most recent comment before this one.
+            name = earlier[k].author
+            last = max(j for j, e in enumerate(earlier) if e.author == name)
+            return earlier[last].id, score
+    return None, 0.0
+
+
+def _headline_word_echo(
+    c: Post,
+    i: int,
+    comments: list[Post],
+    headline_stems: list[set[str]],
+    doc_stems: list[set[str]],
+    root_stems: set[str],
+    lang: str,
+    cfg: ReplyConfig,
+) -> list[Evidence]:
+    out: list[Evidence] = []
+    opening = _stems(_opening(c), lang, cfg.echo_word_min_len)
+    for stem in sorted(opening):
+        if _contains_stem(stem, root_stems):
+            continue
+        holders = [j for j in range(i) if _contains_stem(stem, headline_stems[j])]
+        thread_df = sum(1 for s in doc_stems if _contains_stem(stem, s))
+        # Distinctive: in exactly one earlier headline, and rare in the whole thread.
+        if len(holders) == 1 and thread_df <= cfg.echo_word_max_df:
+            target = comments[holders[0]]
+            out.append(
+                Evidence(
+                    rule="headline-word-echo",
+                    cue=f"{stem}* (headline: {target.title})",
+                    target_id=target.id,
+                    score=1.0,
+                    decided=False,
+                )
+            )
+    return out
+
+
+def _decide(evidence: list[Evidence], root_id: str, cfg: ReplyConfig) -> ReplyDecision:
+    strength: dict[str, float] = {}
+    for ev in evidence:
+        if ev.target_id is None:
+            continue
+        s = cfg.prior(ev.rule) * ev.score
+        strength[ev.target_id] = 1 - (1 - strength.get(ev.target_id, 0.0)) * (1 - s)
+    if not strength:
+        default = Evidence(
+            rule="default",
+            cue="no cue points to another post; flat comments answer the article",
+            target_id=root_id,
+            score=1.0,
+            decided=True,
+        )
+        return ReplyDecision(root_id, cfg.default, tuple(evidence) + (default,))
+    # Ties go to the root: a cue that points equally well elsewhere is not enough.
+    parent = max(strength, key=lambda t: (strength[t], t == root_id))
+    marked = tuple(ev.model_copy(update={"decided": ev.target_id == parent}) for ev in evidence)
+    return ReplyDecision(parent, round(strength[parent], 4), marked)

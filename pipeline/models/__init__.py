@@ -1,0 +1,1 @@
+"""Models and their features: folders on disk, scikit-learn and transformers backends, cue rules."""

@@ -1,0 +1,132 @@
+"""Sentence embeddings from an encoder folder, batched and cached on disk by text hash.
+
+Cross-validation refits a model once per fold, and every rerun of a stage sees the same
+texts again: each text is encoded once per encoder, ever. The cache is one SQLite file per
+encoder (keyed by the sha256 of the encoder's files), mapping sha256(prefix + text) to the
+vector; it is safe to delete and grows linearly with the distinct texts seen.
+Embeddings are mean-pooled over the last hidden layer and L2-normalised (the e5 recipe,
+with its "passage: " prefix), rounded to 6 decimals so that a vector computed in another
+batch (other padding, other float summation order) is stored identically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.core.config import INTERIM_DIR
+
+log = logging.getLogger(__name__)
+
+CACHE_DIR = INTERIM_DIR / "embeddings"
+
+
+def _fingerprint(model_dir: Path) -> str:
+    h = hashlib.sha256()
+    for name in ("config.json", "tokenizer.json", "model.safetensors"):
+        path = Path(model_dir) / name
+        if path.exists():
+            h.update(name.encode())
+            # Size and mtime-free identity: the first and last MiB are enough to tell
+            # folders apart without reading 470 MB on every start.
+            with open(path, "rb") as fh:
+                h.update(fh.read(1 << 20))
+                fh.seek(max(path.stat().st_size - (1 << 20), 0))
+                h.update(fh.read())
+            h.update(str(path.stat().st_size).encode())
+    return h.hexdigest()[:16]
+
+
+class Embedder:
+    """`encode(texts)` -> (n, dim) float32, unit length; cached when `cache_dir` is set."""
+
+    def __init__(
+        self,
+        model_dir: Path,
+        cache_dir: Path | None = CACHE_DIR,
+        device: str | None = None,
+        batch_size: int = 32,
+        max_length: int = 256,
+        prefix: str = "passage: ",
+    ) -> None:
+        self.model_dir = Path(model_dir)
+        self.cache_dir = cache_dir
+        self.device = device
+        self.batch_size = batch_size
+        self.max_length = max_length
+        self.prefix = prefix
+        self._model = None
+        self._db: sqlite3.Connection | None = None
+
+    def _load(self):
+        if self._model is None:
+            import torch
+            from transformers import AutoModel, AutoTokenizer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.set_verbosity_error()
+            hf_logging.disable_progress_bar()
+            self.device = self.device or ("cuda" if torch.cuda.is_available() else "cpu")
+            self._tok = AutoTokenizer.from_pretrained(self.model_dir)
+            self._model = AutoModel.from_pretrained(self.model_dir, use_safetensors=True).to(self.device).eval()
+        return self._model
+
+    def _cache(self) -> sqlite3.Connection | None:
+        if self.cache_dir is None:
+            return None
+        if self._db is None:
+            Path(self.cache_dir).mkdir(parents=True, exist_ok=True)
+            path = Path(self.cache_dir) / f"{_fingerprint(self.model_dir)}.sqlite"
+            self._db = sqlite3.connect(path, timeout=60)
+            self._db.execute("CREATE TABLE IF NOT EXISTS emb (h TEXT PRIMARY KEY, v BLOB NOT NULL)")
+        return self._db
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256((self.prefix + text).encode("utf-8")).hexdigest()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        keys = [self._key(t) for t in texts]
+        found: dict[str, np.ndarray] = {}
+        db = self._cache()
+        if db is not None:
+            unique = sorted(set(keys))
+            for start in range(0, len(unique), 500):
+                chunk = unique[start : start + 500]
+                rows = db.execute(f"SELECT h, v FROM emb WHERE h IN ({','.join('?' * len(chunk))})", chunk)
+                found.update({h: np.frombuffer(v, dtype=np.float32) for h, v in rows})
+        todo = sorted(
+            {k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items(), key=lambda kv: len(kv[1])
+        )
+        if todo:
+            vectors = self._compute([t for _, t in todo])
+            new = {k: v for (k, _), v in zip(todo, vectors, strict=True)}
+            found.update(new)
+            if db is not None:
+                db.executemany("INSERT OR IGNORE INTO emb VALUES (?, ?)", [(k, v.tobytes()) for k, v in new.items()])
+                db.commit()
+        dim = next(iter(found.values())).shape[0] if found else 0
+        return np.stack([found[k] for k in keys]) if keys else np.zeros((0, dim), dtype=np.float32)
+
+    def _compute(self, texts: list[str]) -> list[np.ndarray]:
+        import torch
+        from tqdm import tqdm
+
+        model = self._load()
+        out: list[np.ndarray] = []
+        batches = range(0, len(texts), self.batch_size)
+        with torch.no_grad():
+            for start in tqdm(
+                batches, desc="embed", unit="batch", disable=None if len(texts) > 256 else True, leave=False
+            ):
+                batch = [self.prefix + t for t in texts[start : start + self.batch_size]]
+                enc = self._tok(batch, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt")
+                enc = {k: v.to(self.device) for k, v in enc.items()}
+                hidden = model(**enc).last_hidden_state
+                mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                pooled = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1)
+                out.extend(np.round(pooled.float().cpu().numpy(), 6).astype(np.float32))
+        return out

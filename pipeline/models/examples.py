@@ -1,0 +1,254 @@
+"""Items to classify, turned into `Example`s that every model backend reads.
+
+One featurizer per task, used both when training and when predicting, so the two can
+never drift apart. An Example carries a text, an optional paired text (the parent for
+reply stance, the target statement for target stance), a few numeric features that text
+models miss (depth, question marks, negation, whether the author started the thread),
+the group it belongs to for grouped cross-validation, and its gold label if known.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+
+from pipeline.core.schema import Participant, Post, Thread
+from pipeline.models.cues import CUES_FILE, RuleHit, reply_rule, role_rule, unit_rule
+
+WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+PAIR_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Example:
+    id: str
+    group: str
+    text: str
+    pair: str = ""
+    features: dict[str, float] = field(default_factory=dict)
+    label: str | None = None
+
+    def with_label(self, label: str | None) -> Example:
+        return Example(self.id, self.group, self.text, self.pair, self.features, label)
+
+
+def example_hash(example: Example) -> str:
+    """A short hash of what a model reads of an item (its text, whitespace folded): the same
+    comment met again in another corpus hashes the same, and the hash gives no text away."""
+    flat = " ".join(example.text.split())
+    return hashlib.sha256(flat.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class UnitSpan:
+    """Where a unit is, independent of whether it came from `segment` or from gold."""
+
+    id: str
+    post_id: str
+    field: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def _word_lists() -> dict[str, frozenset[str]]:
+    raw = tomllib.loads(CUES_FILE.read_text(encoding="utf-8"))["features"]
+    return {k: frozenset(v) for k, v in raw.items()}
+
+
+def _counts(text: str) -> dict[str, float]:
+    words = [w.lower() for w in WORD_RE.findall(text)]
+    n = max(len(words), 1)
+    lists = _word_lists()
+    out = {f"rate_{k}": sum(w in v for w in words) / n for k, v in lists.items()}
+    out["n_words_log"] = math.log1p(len(words))
+    out["n_questions"] = min(text.count("?"), 5) / 5
+    out["n_exclaims"] = min(text.count("!"), 5) / 5
+    out["ends_question"] = float(text.rstrip().endswith("?"))
+    out["has_quote"] = float(bool(re.search(r'^\s*>|["“»]', text, re.MULTILINE)))
+    out["has_url"] = float("http" in text or "www." in text)
+    out["upper_ratio"] = sum(ch.isupper() for ch in text) / max(sum(ch.isalpha() for ch in text), 1)
+    return out
+
+
+def _overlap(a: str, b: str) -> float:
+    wa = {w.lower() for w in WORD_RE.findall(a) if len(w) > 3}
+    wb = {w.lower() for w in WORD_RE.findall(b) if len(w) > 3}
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / len(wa | wb)
+
+
+def field_text(post: Post, field_name: str) -> str:
+    return post.title if field_name == "title" else post.text
+
+
+def unit_examples(units: list[UnitSpan], posts: dict[str, Post]) -> list[Example]:
+    out = []
+    for u in units:
+        post = posts[u.post_id]
+        full = field_text(post, u.field)
+        text = full[u.start : u.end]
+        feats = _counts(text)
+        feats["is_title"] = float(u.field == "title")
+        feats["rel_position"] = u.start / max(len(full), 1)
+        # A comment of one sentence is that sentence: its share of the field says so.
+        feats["field_share"] = len(text) / max(len(full.strip()), 1)
+        feats["in_document"] = float(post.kind == "document")
+        feats["in_signature"] = float(
+            u.field == "text" and post.signature is not None and post.signature.start <= u.start < post.signature.end
+        )
+        hit = unit_rule(text, u.field)
+        if hit:
+            feats[f"rule_{hit.label}"] = 1.0
+        out.append(Example(id=u.id, group=post.thread_id, text=text, features=feats))
+    return out
+
+
+def _depth(post: Post, posts: dict[str, Post]) -> int:
+    depth, seen = 0, set()
+    while post.parent_id and post.parent_id in posts and post.id not in seen:
+        seen.add(post.id)
+        post = posts[post.parent_id]
+        depth += 1
+    return depth
+
+
+def _root_of(post: Post, posts: dict[str, Post]) -> Post:
+    seen = set()
+    while post.parent_id and post.parent_id in posts and post.id not in seen:
+        seen.add(post.id)
+        post = posts[post.parent_id]
+    return post
+
+
+QUOTE_LINE_RE = re.compile(r"^\s*>.*$\n?", re.MULTILINE)
+OPENER_RE = re.compile(r"^\W*(\w+)")
+
+
+def own_words(post: Post) -> str:
+    """Headline and body without lines quoted from others ("> ..."), which repeat the parent."""
+    text = QUOTE_LINE_RE.sub("", post.text).strip()
+    return f"{post.title}\n{text}".strip() if post.title else text
+
+
+def _seconds_between(a: str | None, b: str | None) -> float | None:
+    if not a or not b or len(a) < 19 or len(b) < 19:
+        return None
+    try:
+        return (datetime.fromisoformat(a[:19]) - datetime.fromisoformat(b[:19])).total_seconds()
+    except ValueError:
+        return None
+
+
+def _children(posts: dict[str, Post]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for p in posts.values():
+        if p.parent_id:
+            counts[p.parent_id] = counts.get(p.parent_id, 0) + 1
+    return counts
+
+
+def _reply_features(
+    post: Post, parent: Post | None, posts: dict[str, Post], children: dict[str, int]
+) -> dict[str, float]:
+    own = own_words(post)
+    feats = _counts(own)
+    lists = _word_lists()
+    first = OPENER_RE.match(own.lower())
+    opener = first.group(1) if first else ""
+    feats["opens_negation"] = float(opener in lists["negation"])
+    feats["opens_agreement"] = float(opener in lists["agreement"])
+    feats["opens_question_word"] = float(opener in lists["question_words"])
+    feats["n_replies_log"] = math.log1p(children.get(post.id, 0))
+    gap = _seconds_between(post.created, parent.created if parent else None)
+    if gap is not None and gap >= 0:
+        feats["log_minutes_after_parent"] = math.log1p(gap / 60) / 10
+    root = _root_of(post, posts)
+    feats["depth_log"] = math.log1p(_depth(post, posts))
+    feats["parent_is_root"] = float(parent is not None and parent.parent_id is None)
+    feats["same_author_as_parent"] = float(
+        parent is not None and post.author is not None and post.author == parent.author
+    )
+    feats["author_is_submitter"] = float(post.author is not None and post.author == root.author)
+    if parent is not None:
+        feats["parent_ends_question"] = float(parent.full_text.rstrip().endswith("?"))
+        feats["parent_n_questions"] = min(parent.full_text.count("?"), 5) / 5
+        feats["overlap_with_parent"] = _overlap(post.full_text, parent.full_text)
+    hit = reply_rule(post.full_text)
+    if hit:
+        feats[f"rule_{hit.label}"] = 1.0
+    return feats
+
+
+def reply_examples(comments: list[Post], posts: dict[str, Post]) -> list[Example]:
+    """Reply stance: the comment's own words, paired with the post it replies to."""
+    children = _children(posts)
+    out = []
+    for c in comments:
+        parent = posts.get(c.parent_id) if c.parent_id else None
+        out.append(
+            Example(
+                id=c.id,
+                group=c.thread_id,
+                text=own_words(c),
+                pair=own_words(parent)[:PAIR_CHARS] if parent else "",
+                features=_reply_features(c, parent, posts, children),
+            )
+        )
+    return out
+
+
+def target_examples(comments: list[Post], posts: dict[str, Post], threads: dict[str, Thread]) -> list[Example]:
+    """Target stance: the comment's own words, paired with the thread's target statement."""
+    children = _children(posts)
+    out = []
+    for c in comments:
+        parent = posts.get(c.parent_id) if c.parent_id else None
+        out.append(
+            Example(
+                id=c.id,
+                group=c.thread_id,
+                text=own_words(c),
+                pair=threads[c.thread_id].target,
+                features=_reply_features(c, parent, posts, children),
+            )
+        )
+    return out
+
+
+def role_text(participant: Participant, posts: dict[str, Post]) -> tuple[list[str], list[str]]:
+    """(self-descriptions, texts) of a participant, oldest post first."""
+    own = sorted((posts[i] for i in participant.post_ids if i in posts), key=lambda p: (p.created or "", p.id))
+    descriptions = list(participant.descriptions)
+    texts = [p.full_text for p in own]
+    return descriptions, texts
+
+
+def role_cue(part: Participant, posts: dict[str, Post]) -> RuleHit | None:
+    """The role cue rule's answer for a participant (a deleted author's name is no cue)."""
+    descriptions, texts = role_text(part, posts)
+    return role_rule(None if part.deleted else part.name, descriptions, texts)
+
+
+def role_examples(
+    participants: list[Participant], posts: dict[str, Post], cues: list[RuleHit | None] | None = None
+) -> list[Example]:
+    """One example per participant; `cues`: their `role_cue` answers when already known."""
+    out = []
+    for i, part in enumerate(participants):
+        descriptions, texts = role_text(part, posts)
+        body = "\n".join(texts)[:6000]
+        feats = _counts(body)
+        feats["n_posts_log"] = math.log1p(len(texts))
+        hit = cues[i] if cues is not None else role_cue(part, posts)
+        if hit:
+            feats[f"rule_{hit.label}"] = 1.0
+        head = "\n".join([part.name, *descriptions])
+        out.append(Example(id=part.id, group=part.id, text=f"{head}\n{body}", features=feats))
+    return out

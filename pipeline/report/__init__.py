@@ -1,0 +1,1 @@
+"""Stage 5, report: the HTML and Markdown summary of a debate."""

@@ -1,0 +1,1 @@
+"""Review: batches for annotators, their labels as gold, agreement and adjudication."""

@@ -1,0 +1,1 @@
+"""Stage 2, segment: sentences and typed argumentative units with exact offsets."""

@@ -1,0 +1,164 @@
+"""Stage 2, segment: every title and text into sentences and typed argumentative units.
+
+Input:  data/interim/corpus/posts.jsonl, the unit_type model (models/unit_type/)
+Output: data/interim/segments/sentences.jsonl and units.jsonl
+
+Units are sentences, split once more before a reason or result clause ("..., fordi ...",
+"..., derfor ...") when both sides are long enough, so a claim and its premise in one
+sentence become two units. Every span satisfies `field_text[start:end] == text`.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+from pathlib import Path
+
+from pipeline.core.artifacts import atomic_dir
+from pipeline.core.config import Config
+from pipeline.core.lineage import manifest, write_manifest
+from pipeline.core.schema import Post, Sentence, Unit
+from pipeline.core.stream import JsonlSink, by_thread, iter_jsonl, shards
+from pipeline.executors.local import map_shards, ordered_map, shard_size, shards_by_key
+from pipeline.models.cues import unit_rule, unit_split_points
+from pipeline.models.examples import UnitSpan, field_text, unit_examples
+from pipeline.models.labeling import combine
+from pipeline.models.store import LoadedModel
+from pipeline.segment.sentences import split_sentences
+
+log = logging.getLogger(__name__)
+
+FIELDS = ("title", "text")
+
+
+def sentence_id(post_id: str, field: str, start: int, end: int) -> str:
+    return f"{post_id}#s.{field}.{start}-{end}"
+
+
+def unit_id(post_id: str, field: str, start: int, end: int) -> str:
+    return f"{post_id}#u.{field}.{start}-{end}"
+
+
+def parse_unit_id(uid: str) -> tuple[str, str, int, int]:
+    """(post_id, field, start, end) from a unit id; ValueError if it is not one."""
+    post_id, _, rest = uid.rpartition("#u.")
+    field, _, span = rest.partition(".")
+    start, _, end = span.partition("-")
+    if not post_id or field not in FIELDS or not start.isdigit() or not end.isdigit():
+        raise ValueError(f"not a unit id: {uid!r}")
+    return post_id, field, int(start), int(end)
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def segment_post(post: Post) -> tuple[list[Sentence], list[UnitSpan], dict[str, str]]:
+    """Sentences and unit spans of one post (title first, then text), and each unit's sentence."""
+    sentences: list[Sentence] = []
+    units: list[UnitSpan] = []
+    sentence_of: dict[str, str] = {}
+    for field in FIELDS:
+        text = field_text(post, field)
+        for s, e in split_sentences(text, post.lang):
+            sentences.append(
+                Sentence(
+                    id=sentence_id(post.id, field, s, e),
+                    post_id=post.id,
+                    thread_id=post.thread_id,
+                    field=field,
+                    index=len(sentences),
+                    start=s,
+                    end=e,
+                    text=text[s:e],
+                )
+            )
+            bounds = [s] + [s + p for p in unit_split_points(text[s:e])] + [e]
+            for a, b in zip(bounds, bounds[1:], strict=False):
+                a, b = _strip(text, a, b)
+                if a < b:
+                    units.append(UnitSpan(unit_id(post.id, field, a, b), post.id, field, a, b))
+                    sentence_of[units[-1].id] = sentences[-1].id
+    return sentences, units, sentence_of
+
+
+def type_units(
+    spans: list[UnitSpan], posts: dict[str, Post], sentence_of: dict[str, str], model: LoadedModel | None, cfg: Config
+) -> list[Unit]:
+    """Give every unit span its type, from the model and the cue rules."""
+    examples = unit_examples(spans, posts)
+    predictions = model.predict(examples) if model else [None] * len(examples)
+    units: list[Unit] = []
+    index: dict[str, int] = {}
+    for span, ex, pred in zip(spans, examples, predictions, strict=True):
+        post = posts[span.post_id]
+        i = index.get(post.id, 0)
+        index[post.id] = i + 1
+        label = combine(
+            "unit_type", pred, model.name if model else None, unit_rule(ex.text, span.field), cfg, default_label="none"
+        )
+        units.append(
+            Unit(
+                id=span.id,
+                post_id=post.id,
+                thread_id=post.thread_id,
+                field=span.field,
+                index=i,
+                start=span.start,
+                end=span.end,
+                text=ex.text,
+                sentence_ids=(sentence_of[span.id],),
+                unit_type=label,
+            )
+        )
+    return units
+
+
+def _segment_shard(posts: list[Post], model: LoadedModel | None, cfg: Config) -> tuple[list[Sentence], list[Unit]]:
+    by_id = {p.id: p for p in posts}
+    sentences: list[Sentence] = []
+    spans: list[UnitSpan] = []
+    sentence_of: dict[str, str] = {}
+    for post in posts:
+        s, u, of = segment_post(post)
+        sentences.extend(s)
+        spans.extend(u)
+        sentence_of.update(of)
+    return sentences, type_units(spans, by_id, sentence_of, model, cfg)
+
+
+def segment_posts(
+    posts: list[Post], model: LoadedModel | None, cfg: Config, workers: int = 1
+) -> tuple[list[Sentence], list[Unit]]:
+    """Sentences and typed units of every post, in post order, on `workers` processes
+    (the result does not depend on their number)."""
+    shards = shards_by_key(posts, lambda p: p.thread_id, shard_size(len(posts), workers, cfg.scale.shard_posts))
+    sentences: list[Sentence] = []
+    units: list[Unit] = []
+    for s, u in map_shards(partial(_segment_shard, model=model, cfg=cfg), shards, workers, "segment"):
+        sentences.extend(s)
+        units.extend(u)
+    return sentences, units
+
+
+def run(corpus_dir: Path, out_dir: Path, model: LoadedModel | None, cfg: Config, workers: int = 1) -> tuple[int, int]:
+    """Segment the corpus folder into `out_dir`, streaming thread shards through `workers`
+    processes; (sentences, units) written."""
+    made_from = manifest("segment", corpus=corpus_dir)
+    if model is not None and model.backend != "sklearn":
+        workers = 1  # torch's thread pools do not survive a fork; torch uses the cores itself
+    posts_file = Path(corpus_dir) / "posts.jsonl"
+    threads = by_thread(iter_jsonl(posts_file, Post), posts_file)
+    work = ([p for thread in shard for p in thread] for shard in shards(threads, cfg.scale.shard_posts))
+    fn = partial(_segment_shard, model=model, cfg=cfg)
+    with atomic_dir(Path(out_dir)) as tmp:
+        with JsonlSink(tmp / "sentences.jsonl") as sentences, JsonlSink(tmp / "units.jsonl") as units:
+            for _, (s, u) in ordered_map(fn, work, workers, "segment"):
+                sentences.write(s)
+                units.write(u)
+        write_manifest(tmp, made_from)
+    return sentences.count, units.count

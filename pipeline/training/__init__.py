@@ -1,0 +1,1 @@
+"""Training and evaluation of the models on the gold, with grouped cross-validation."""

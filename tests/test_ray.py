@@ -1,0 +1,74 @@
+"""The Ray engine gives the same files as the local executor, on a local Ray instance.
+
+Slow: installs Ray (the optional extra) into a throwaway virtual environment that also
+sees the project's environment, and starts Ray.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS
+
+from pipeline.core.config import DEFAULT_CONFIG, PROJ_ROOT
+
+RAY = "ray==2.60.0"
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def ray_python(tmp_path_factory) -> Path:
+    venv = tmp_path_factory.mktemp("ray") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    site = Path(
+        subprocess.check_output(
+            [str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], text=True
+        ).strip()
+    )
+    # The project's environment (and its editable install) stay visible beside Ray.
+    project_site = sysconfig.get_paths()["purelib"]
+    (site / "project.pth").write_text(f"import site; site.addsitedir({project_site!r})\n{PROJ_ROOT}\n")
+    out = subprocess.run(
+        [str(venv / "bin" / "pip"), "install", "-q", RAY], capture_output=True, text=True, timeout=1500
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    return venv / "bin" / "python"
+
+
+@pytest.mark.slow
+def test_ray_engine_writes_what_the_local_executor_writes(ray_python, tmp_path):
+    from pipeline.bench.synth import write_synthetic
+
+    threads = tmp_path / "threads.jsonl"
+    write_synthetic(threads, 160, seed=1, thread_sizes=(30, 50))
+    config = tmp_path / "config.toml"
+    config.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8").replace("shard_posts = 500", "shard_posts = 40"))
+    # A local Ray instance, whatever cluster this machine may point at.
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"} | {"RAY_USAGE_STATS_ENABLED": "0"}
+
+    def run(out: Path, *engine: str) -> Path:
+        c, s, p, g = (str(out / k) for k in ("corpus", "segments", "predictions", "graphs"))
+        base = [str(ray_python), "-m", "pipeline", "-q", "--config", str(config), *engine]
+        for args in (
+            ["ingest", "--manifest", str(SEEDS / "manifest.toml"), "--threads", str(threads), "--out", c],
+            ["segment", "--corpus", c, "--out", s, "-j", "2"],
+            ["classify", "--corpus", c, "--segments", s, "--out", p, "--no-encoder", "-j", "2"],
+            ["graph", "--corpus", c, "--segments", s, "--predictions", p, "--out", g, "-j", "2"],
+        ):
+            done = subprocess.run(base + args, cwd=PROJ_ROOT, env=env, capture_output=True, text=True, timeout=900)
+            assert done.returncode == 0, done.stderr[-3000:]
+        return out
+
+    local = _files(run(tmp_path / "local"))
+    ray = _files(run(tmp_path / "ray", "--engine", "ray"))
+    assert local.keys() == ray.keys()
+    assert [k for k in local if local[k] != ray[k]] == []
+    assert sum(k.startswith("predictions/") for k in ray) >= 6
