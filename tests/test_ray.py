@@ -50,13 +50,19 @@ def test_ray_engine_writes_what_the_local_executor_writes(ray_python, tmp_path):
     threads = tmp_path / "threads.jsonl"
     write_synthetic(threads, 160, seed=1, thread_sizes=(30, 50))
     config = tmp_path / "config.toml"
-    config.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8").replace("shard_posts = 500", "shard_posts = 40"))
+    # Small shards, and a corpus graph over the node limit: graph streams shards too.
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8")
+    text = text.replace("shard_posts = 500", "shard_posts = 40").replace(
+        "max_corpus_nodes = 100000", "max_corpus_nodes = 500"
+    )
+    assert "shard_posts = 40" in text and "max_corpus_nodes = 500" in text
+    config.write_text(text)
     # A local Ray instance, whatever cluster this machine may point at.
     env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"} | {"RAY_USAGE_STATS_ENABLED": "0"}
 
     def run(out: Path, *engine: str) -> Path:
         c, s, p, g = (str(out / k) for k in ("corpus", "segments", "predictions", "graphs"))
-        base = [str(ray_python), "-m", "pipeline", "-q", "--config", str(config), *engine]
+        base = [str(ray_python), "-m", "pipeline", "--config", str(config), *engine]
         for args in (
             ["ingest", "--manifest", str(SEEDS / "manifest.toml"), "--threads", str(threads), "--out", c],
             ["segment", "--corpus", c, "--out", s, "-j", "2"],
@@ -65,6 +71,8 @@ def test_ray_engine_writes_what_the_local_executor_writes(ray_python, tmp_path):
         ):
             done = subprocess.run(base + args, cwd=PROJ_ROOT, env=env, capture_output=True, text=True, timeout=900)
             assert done.returncode == 0, done.stderr[-3000:]
+            if args[0] in ("segment", "classify", "graph"):
+                assert ("engine ray: shards as Ray tasks" in done.stderr) == bool(engine), done.stderr[-2000:]
         return out
 
     local = _files(run(tmp_path / "local"))

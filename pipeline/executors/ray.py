@@ -14,10 +14,13 @@ results to the driver, which writes them.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -41,7 +44,9 @@ def ray_ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int) -> I
         ray.init(address=address, include_dashboard=False, log_to_driver=False, **kwargs)
     task = ray.remote(_apply)
     fn_ref = ray.put(fn)
-    in_flight = 2 * max(1, int(ray.cluster_resources().get("CPU", workers)))
+    cpus = max(1, int(ray.cluster_resources().get("CPU", workers)))
+    in_flight = 2 * cpus
+    log.info("engine ray: shards as Ray tasks on %d CPUs", cpus)
     pending: deque = deque()
     for item in items:
         pending.append((item, task.remote(fn_ref, item)))
