@@ -120,6 +120,8 @@ def scale_benchmark(sizes: list[int], work_dir: Path, workers: int, config: Path
                     sum(s["cpu_s"] for s in per_post) / max(sum(s["wall_s"] for s in per_post), 1e-9), 2
                 ),
                 "output_mb": round(_tree_bytes(work, skip={threads}) / 1e6, 1),
+                "corpus_graph_whole": (work / "graphs" / "corpus.graphml").exists(),
+                "report_mb": round((work / "reports" / "scale.html").stat().st_size / 1e6, 1),
             }
         )
     exponents = {}
@@ -170,6 +172,17 @@ def scale_markdown(result: dict) -> str:
         )
     lines.append("")
     lines.append(
+        "Corpus graph written whole (GraphML and GEXF, under `[graph] max_corpus_nodes`), else streamed by "
+        "shard (per-thread files and tables): "
+        + "; ".join(
+            f"{r['posts']:,} posts: {'whole' if r.get('corpus_graph_whole') else 'streamed'}" for r in result["runs"]
+        )
+        + ". HTML report: "
+        + "; ".join(f"{r['posts']:,} posts: {r.get('report_mb', 0):.1f} MB" for r in result["runs"])
+        + "."
+    )
+    lines.append("")
+    lines.append(
         "Peak memory per stage (MB): "
         + "; ".join(
             f"{r['posts']:,} posts: " + ", ".join(f"{s} {r['stages'][s]['peak_mb']:.0f}" for s in STAGES)
@@ -182,7 +195,7 @@ def scale_markdown(result: dict) -> str:
         lines.append("")
         lines.append(
             f"Growth exponent of wall time from {a:,} to {b:,} posts (1.0 = linear): "
-            + ", ".join(f"{k} {v}" for k, v in result["exponents"].items())
+            + ", ".join(f"{k} {result['exponents'][k]}" for k in (*STAGES, "total") if k in result["exponents"])
             + "."
         )
     return "\n".join(lines) + "\n"
