@@ -99,6 +99,7 @@ $(SETUP): pyproject.toml constraints.txt
 
 $(E5): $(SETUP) pipeline/models/e5.py
 	$(PIPE) build-encoder --out $(E5_DIR)
+	@touch $@  # current already (same pins): make need not ask again
 
 run: $(GRAPHS) $(REPORT) $(CONVOKIT) ## Set up and run the whole pipeline on seeds/ (or THREADS="files") -> data/
 	@echo "done: see $(REPORT); open data/processed/graphs/corpus.gexf in Gephi"

@@ -17,7 +17,7 @@ from pipeline.models.store import load_model, save_sklearn
 from pipeline.review.gold import read_events, resolve, write_batch
 from pipeline.training.cv import grouped_folds, scores
 from pipeline.training.data import load_dataset
-from pipeline.training.train import train
+from pipeline.training.train import claim_check, train
 
 
 @pytest.fixture(scope="session")
@@ -390,3 +390,22 @@ def test_training_model_cards_are_hugging_face_model_cards():
         dast = any(d["kind"] == "dast" for d in metrics["data"])
         assert (card.data.license, card.data.datasets) == (("cc-by-4.0", ["dast"]) if dast else ("other", None))
         assert f"# Model card: {task}" in card.text
+
+
+def test_unit_card_reports_claim_precision_with_examples_to_check_by_hand():
+    examples = [
+        Example(id=f"u{i}", group="t", text=text, label=gold)
+        for i, (text, gold) in enumerate(
+            [
+                ("Socialrådgivere skal have mere tid til borgerne.", "claim"),
+                ("Tak for en god artikel.", "none"),
+                ("Fordi sagstallet er for højt.", "premise"),
+                ("Kommunerne bør ansætte flere.", "claim"),
+            ]
+        )
+    ]
+    check = claim_check(examples, ["claim", "claim", "premise", "claim"], "thread")
+    assert (check["predicted"], check["correct"], check["precision"]) == (3, 2, 0.667)
+    assert sorted(x["gold"] for x in check["examples"]) == ["claim", "claim", "none"]
+    assert "Tak for en god artikel." in {x["text"] for x in check["examples"]}
+    assert check["how"].endswith("(grouped by thread)")

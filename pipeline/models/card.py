@@ -65,6 +65,11 @@ def verify_files(path: Path, card: dict[str, Any]) -> None:
         raise ModelError(f"{path}: files not listed in the model card: {', '.join(extra)}; refusing to load")
 
 
+def _cell(text: str) -> str:
+    """Text as one Markdown table cell (pipes escaped, one line)."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
 def _fmt(x: float | None) -> str:
     return "–" if x is None else f"{x:.3f}"
 
@@ -164,6 +169,19 @@ def render_card(card: dict[str, Any]) -> str:
                 + " |"
             )
         lines.append("")
+    claims = card.get("claims")
+    if claims and claims.get("predicted"):
+        lines += [
+            "## Claims as the model finds them",
+            "",
+            f"Of {claims['predicted']} units the model called `claim` ({claims['how']}), {claims['correct']} are "
+            f"claims in the gold: precision {_fmt(claims['precision'])}. A fixed sample to check by hand "
+            "(the first by text hash), with the gold label:",
+            "",
+            "| predicted claim | gold |",
+            "|---|---|",
+        ]
+        lines += [f"| {_cell(x['text'])} | `{x['gold']}` |" for x in claims["examples"]] + [""]
     if card.get("files"):
         lines += ["## Files", "", "Checked against these sha256 sums before the model is loaded:", ""]
         lines += [f"- `{f}`: `{h}`" for f, h in card["files"].items()] + [""]

@@ -123,8 +123,11 @@ def cross_validate(
     n_repeats: int = 3,
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
+    keep_oof: bool = False,
 ) -> dict:
-    """Grouped CV of one or more models plus majority and stratified-random baselines."""
+    """Grouped CV of one or more models plus majority and stratified-random baselines.
+    With `keep_oof`, `oof` holds each model's out-of-fold predictions of the first repeat,
+    item by item."""
     y = [e.label for e in examples]
     if any(v is None for v in y):
         raise ValueError("every example needs a gold label for cross-validation")
@@ -135,6 +138,7 @@ def cross_validate(
     factories["baseline_stratified"] = lambda r: DummyClassifier(strategy="stratified", random_state=seed + r)
     repeats = sorted({f.repeat for f in folds})
     results: dict[str, dict] = {}
+    oof: dict[str, list[str]] = {}
     X = np.array(examples, dtype=object)
     y_arr = np.array(y, dtype=object)
     # A bar over every fit (shown only in a terminal): transformer folds take minutes each.
@@ -152,9 +156,10 @@ def cross_validate(
                 model.fit(list(X[fold.train]), list(y_arr[fold.train]))
                 pred[fold.test] = model.predict(list(X[fold.test]))
             per_repeat.append(scores(y, [str(p) for p in pred], labels))
+            oof.setdefault(name, [str(p) for p in pred])
         results[name] = _summary(per_repeat, labels)
     bar.close()
-    return {
+    out = {
         "grouping": grouping,
         "folds": description,
         "n_items": len(examples),
@@ -162,3 +167,6 @@ def cross_validate(
         "seed": seed,
         "results": results,
     }
+    if keep_oof:
+        out["oof"] = oof
+    return out

@@ -90,6 +90,25 @@ def sklearn_factory(task: str, cfg: Config, overrides: dict[str, Any] | None = N
     return lambda: TextPairClassifier(random_state=cfg.seed, **params), params
 
 
+CLAIM_EXAMPLES = 12
+
+
+def claim_check(examples: list[Example], predicted: list[str], grouping: str) -> dict:
+    """How often a unit the model calls a claim is one (out-of-fold), with examples a reader
+    can check by hand: a fixed sample of predicted claims (by text hash), each with its
+    gold label."""
+    picked = [(e, p) for e, p in zip(examples, predicted, strict=True) if p == "claim"]
+    correct = sum(e.label == "claim" for e, _ in picked)
+    sample = sorted(picked, key=lambda ep: example_hash(ep[0]))[:CLAIM_EXAMPLES]
+    return {
+        "how": f"out-of-fold predictions of the first cross-validation repeat (grouped by {grouping})",
+        "predicted": len(picked),
+        "correct": correct,
+        "precision": round(correct / len(picked), 3) if picked else None,
+        "examples": [{"text": " ".join(e.text.split())[:200], "gold": e.label} for e, _ in sample],
+    }
+
+
 def train(
     dataset: Dataset,
     out: Path,
@@ -133,6 +152,7 @@ def train(
     settings.update({"group_by": how, "folds": folds, "repeats": repeats})
 
     cv = None
+    claims = None
     if run_cv:
         log.info("%s: %d items, cross-validating (%s grouping)", task, len(dataset.examples), how)
         cv = cross_validate(
@@ -145,7 +165,16 @@ def train(
             repeats,
             cfg.seed,
             progress=lambda m: log.debug("%s %s", task, m),
+            keep_oof=True,
         )
+        oof = cv.pop("oof")
+        if task == "unit_type":
+            claims = claim_check(dataset.examples, oof["model"], cv["grouping"])
+            log.info(
+                "unit_type: %d of %d predicted claims are gold claims (out of fold)",
+                claims["correct"],
+                claims["predicted"],
+            )
         res = cv["results"]
         log.info(
             "%s: macro-F1 %.3f ± %.3f (majority %.3f, stratified %.3f); %s",
@@ -176,6 +205,8 @@ def train(
         "notes": notes,
         "attribution": attributions,
     }
+    if claims:
+        card["claims"] = claims
     hashes = [example_hash(e) for e in dataset.examples]
     if backend == "sklearn":
         return save_sklearn(out, model, card, hashes)
