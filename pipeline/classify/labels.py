@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -47,7 +47,15 @@ from pipeline.core.schema import (
 from pipeline.core.stream import JsonlSink, by_thread, iter_jsonl, shards
 from pipeline.executors.local import map_shards, ordered_map, shard_size, shards_by_key
 from pipeline.models.cues import RuleHit, reply_rule
-from pipeline.models.examples import Example, example_hash, reply_examples, role_cue, role_examples, role_text
+from pipeline.models.examples import (
+    Example,
+    example_hash,
+    reply_examples,
+    role_cue,
+    role_examples,
+    role_text,
+    target_examples,
+)
 from pipeline.models.labeling import combine
 from pipeline.models.store import LoadedModel
 
@@ -128,9 +136,7 @@ def classify_posts(corpus: Corpus, models: Models, cfg: Config, seen: InSample) 
     threads = {t.id: t for t in corpus.threads}
     comments = [p for p in corpus.posts if p.parent_id is not None]
     reply_ex = reply_examples(comments, posts)
-    # Target stance reads the same comment features, paired with the thread's target
-    # (what target_examples builds; computing the features once halves this stage's cost).
-    target_ex = [replace(ex, pair=threads[c.thread_id].target) for ex, c in zip(reply_ex, comments, strict=True)]
+    target_ex = target_examples(comments, posts, threads, reply_ex)
     seen.add("reply_stance", models.reply_stance, reply_ex)
     seen.add("target_stance", models.target_stance, target_ex)
     reply_out = dict(zip((c.id for c in comments), _predict(models.reply_stance, reply_ex), strict=True))

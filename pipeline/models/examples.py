@@ -13,7 +13,7 @@ import hashlib
 import math
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 
@@ -204,22 +204,14 @@ def reply_examples(comments: list[Post], posts: dict[str, Post]) -> list[Example
     return out
 
 
-def target_examples(comments: list[Post], posts: dict[str, Post], threads: dict[str, Thread]) -> list[Example]:
-    """Target stance: the comment's own words, paired with the thread's target statement."""
-    children = _children(posts)
-    out = []
-    for c in comments:
-        parent = posts.get(c.parent_id) if c.parent_id else None
-        out.append(
-            Example(
-                id=c.id,
-                group=c.thread_id,
-                text=own_words(c),
-                pair=threads[c.thread_id].target,
-                features=_reply_features(c, parent, posts, children),
-            )
-        )
-    return out
+def target_examples(
+    comments: list[Post], posts: dict[str, Post], threads: dict[str, Thread], replies: list[Example] | None = None
+) -> list[Example]:
+    """Target stance: the comment's own words and reply features, paired with the thread's
+    target statement. `replies`: the comments' `reply_examples` when already built (the
+    features are the same, and the costly part)."""
+    replies = reply_examples(comments, posts) if replies is None else replies
+    return [replace(ex, pair=threads[c.thread_id].target) for ex, c in zip(replies, comments, strict=True)]
 
 
 def role_text(participant: Participant, posts: dict[str, Post]) -> tuple[list[str], list[str]]:
