@@ -432,15 +432,14 @@ def report_data_from_files(
         parts.add(corpus, units, pred)
         first_posts(corpus.posts, first)
     data = parts.finish(name, participants, roles, first, provenance, limits)
-    # A second pass for the few threads whose trees are drawn.
+    # A second pass for the few threads whose trees are drawn: their posts and post labels
+    # are all it needs of the stage files.
     chosen = set(data.trees)
     tree_posts: dict[str, list[Post]] = {}
-    tree_labels: list[PostLabels] = []
-    for corpus, _, pred in shard_inputs():
-        for post in corpus.posts:
-            if post.thread_id in chosen:
-                tree_posts.setdefault(post.thread_id, []).append(post)
-        tree_labels.extend(pl for pl in pred.posts if pl.thread_id in chosen)
+    for post in iter_jsonl(corpus_dir / "posts.jsonl", Post):
+        if post.thread_id in chosen:
+            tree_posts.setdefault(post.thread_id, []).append(post)
+    tree_labels = [pl for pl in iter_jsonl(predictions_dir / "posts.jsonl", PostLabels) if pl.thread_id in chosen]
     for posts in tree_posts.values():
         posts.sort(key=lambda p: p.position)
     return data, tree_posts, Predictions(tree_labels, [], role_labels, [], provenance, [])
