@@ -19,6 +19,8 @@ from typing import Any, TypeVar
 
 from tqdm import tqdm
 
+from pipeline.core.stream import shards
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -57,16 +59,7 @@ def shards_by_key(items: Sequence[T], key: Callable[[T], Hashable], target_size:
     groups: dict[Hashable, list[T]] = {}
     for item in items:
         groups.setdefault(key(item), []).append(item)
-    shards: list[list[T]] = []
-    current: list[T] = []
-    for group in groups.values():
-        if current and len(current) + len(group) > target_size:
-            shards.append(current)
-            current = []
-        current.extend(group)
-    if current:
-        shards.append(current)
-    return shards
+    return [[x for group in shard for x in group] for shard in shards(groups.values(), target_size)]
 
 
 def shard_size(n_items: int, workers: int, max_size: int) -> int:

@@ -249,6 +249,26 @@ def write_thread_files(
     return rows
 
 
+def write_graph_set(
+    folder: Path, prefix: str, graph: nx.Graph, colors: dict[str, tuple[int, int, int]], date: str, gephi_files: bool
+) -> None:
+    """A graph's node and edge tables (CSV, Parquet) in `folder` and, with `gephi_files`,
+    its GraphML and GEXF (named corpus.* for the corpus graph, participants.* for the
+    participant graph)."""
+    name = "corpus" if not prefix else "participants"
+    safe = gephi_safe(graph)
+    node_rows, edge_rows = tables(safe, safe=True)
+    nodes_csv, edges_csv = csv_rows((node_rows, edge_rows))
+    write_text(folder / f"{prefix}nodes.csv", nodes_csv)
+    write_text(folder / f"{prefix}edges.csv", edges_csv)
+    (folder / f"{prefix}nodes.parquet").write_bytes(parquet_bytes(node_rows))
+    (folder / f"{prefix}edges.parquet").write_bytes(parquet_bytes(edge_rows))
+    if gephi_files:
+        (folder / f"{name}.graphml").write_bytes(graphml_bytes(safe, safe=True))
+        # Last: the GEXF view changes the safe copy in place.
+        (folder / f"{name}.gexf").write_bytes(gexf_bytes(safe, colors, date, safe=True))
+
+
 def write_graphs(
     out_dir: Path,
     corpus_graph: nx.MultiDiGraph,
@@ -274,19 +294,8 @@ def write_graphs(
         for rows in map_shards(fn, chunks, workers, "thread graphs"):
             index.extend(rows)
         write_text(tmp / "threads" / "index.csv", csv_text(index))
-        for prefix, graph, gexf_too in (("", corpus_graph, whole), ("participant_", participant_graph, True)):
-            name = "corpus" if not prefix else "participants"
-            safe = gephi_safe(graph)
-            node_rows, edge_rows = tables(safe, safe=True)
-            nodes_csv, edges_csv = csv_rows((node_rows, edge_rows))
-            write_text(tmp / f"{prefix}nodes.csv", nodes_csv)
-            write_text(tmp / f"{prefix}edges.csv", edges_csv)
-            (tmp / f"{prefix}nodes.parquet").write_bytes(parquet_bytes(node_rows))
-            (tmp / f"{prefix}edges.parquet").write_bytes(parquet_bytes(edge_rows))
-            if gexf_too:
-                (tmp / f"{name}.graphml").write_bytes(graphml_bytes(safe, safe=True))
-                # Last: the GEXF view changes the safe copy in place.
-                (tmp / f"{name}.gexf").write_bytes(gexf_bytes(safe, colors, date, safe=True))
+        write_graph_set(tmp, "", corpus_graph, colors, date, gephi_files=whole)
+        write_graph_set(tmp, "participant_", participant_graph, colors, date, gephi_files=True)
     return whole
 
 

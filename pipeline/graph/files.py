@@ -51,12 +51,10 @@ from pipeline.graph.build import (
     thread_members,
 )
 from pipeline.graph.export import (
-    csv_rows,
     gephi_safe,
-    gexf_bytes,
-    graphml_bytes,
     parquet_bytes,
     tables,
+    write_graph_set,
     write_graphs,
     write_thread_files,
 )
@@ -276,13 +274,5 @@ def write_graph_files(
                 p.unlink()
         (tmp / "parts").rmdir()
         pg = participant_graph(list(participants.values()), {k: v.role for k, v in roles.items()}, first, counts)
-        safe = gephi_safe(pg)
-        node_rows, edge_rows = tables(safe, safe=True)
-        nodes_csv, edges_csv = csv_rows((node_rows, edge_rows))
-        write_text(tmp / "participant_nodes.csv", nodes_csv)
-        write_text(tmp / "participant_edges.csv", edges_csv)
-        (tmp / "participant_nodes.parquet").write_bytes(parquet_bytes(node_rows))
-        (tmp / "participant_edges.parquet").write_bytes(parquet_bytes(edge_rows))
-        (tmp / "participants.graphml").write_bytes(graphml_bytes(safe, safe=True))
-        (tmp / "participants.gexf").write_bytes(gexf_bytes(safe, colors, last_day or "1970-01-01", safe=True))
+        write_graph_set(tmp, "participant_", pg, colors, last_day or "1970-01-01", gephi_files=True)
     return {"nodes": n_nodes, "whole": False, "participants": pg.number_of_nodes()}
