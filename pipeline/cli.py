@@ -64,12 +64,9 @@ def cmd_ingest(args, cfg) -> None:
 
     # Language ID runs on lingua's own thread pool, sized once from this variable.
     os.environ.setdefault("RAYON_NUM_THREADS", str(resolve_workers(args.workers)))
-    from pipeline.core.corpus import write_corpus
-    from pipeline.ingest.build import ingest_seeds, ingest_thread_files, merge
+    from pipeline.ingest.build import write_ingest
 
-    corpora = []
-    if args.manifest:
-        corpora.append(ingest_seeds(args.manifest, cfg))
+    options = None
     if args.threads:
         from pipeline.ingest.threads import ReadOptions
 
@@ -81,22 +78,18 @@ def cmd_ingest(args, cfg) -> None:
             since=_day(args.since, "--since"),
             until=_day(args.until, "--until"),
         )
-        corpora.append(ingest_thread_files(args.threads, cfg, options))
-    if not corpora:
+    if not args.manifest and not args.threads:
         raise PipelineError("nothing to ingest: give --manifest and/or --threads")
-    corpus = merge(corpora) if len(corpora) > 1 else corpora[0]
-    write_corpus(corpus, args.out)
-    kinds = {}
-    for n in corpus.notes:
-        kinds[n.kind] = kinds.get(n.kind, 0) + 1
+    written = write_ingest(args.out, cfg, args.manifest, args.threads, options, resolve_workers(args.workers))
+    counts = written["counts"]
     log.info(
         "ingest: %d threads, %d posts (%d comments), %d participants -> %s; notes: %s",
-        len(corpus.threads),
-        len(corpus.posts),
-        sum(p.kind == "comment" for p in corpus.posts),
-        len(corpus.participants),
+        counts["threads"],
+        counts["posts"],
+        counts["comments"],
+        counts["participants"],
         args.out,
-        kinds or "none",
+        written["notes_by_kind"] or "none",
     )
 
 

@@ -269,3 +269,62 @@ def test_threads_null_title_and_text_are_empty(tmp_path, cfg):
     )
     posts = ingest_thread_files([path], cfg).posts_by_id()
     assert (posts["r"].text, posts["a"].title) == ("", "")
+
+
+def test_threads_rows_in_any_order_across_files_give_the_same_corpus(tmp_path, cfg):
+    """A dump lists posts by time, not by thread, and a reply may sit in another file than
+    its parent: ingest (which spills rows to disk rather than holding them) must give the
+    corpus that one tidy file gives, streamed to a folder or built in memory."""
+    import random
+
+    from pipeline.bench.synth import write_synthetic
+    from pipeline.core.corpus import write_corpus
+    from pipeline.ingest.build import write_ingest
+
+    tidy = tmp_path / "tidy.jsonl"
+    write_synthetic(tidy, 120, seed=3, thread_sizes=(20, 40))
+    lines = tidy.read_text(encoding="utf-8").splitlines(keepends=True)
+    random.Random(0).shuffle(lines)
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text("".join(lines[::2]), encoding="utf-8")
+    b.write_text("".join(lines[1::2]), encoding="utf-8")
+
+    write_ingest(tmp_path / "tidy", cfg, paths=[tidy])
+    written = write_ingest(tmp_path / "shuffled", cfg, paths=[a, b], workers=2)
+    write_corpus(ingest_thread_files([tidy], cfg), tmp_path / "in_memory")
+    assert written["counts"]["posts"] == 120
+    for name in ("posts.jsonl", "threads.jsonl", "participants.jsonl"):
+        tidy_bytes = (tmp_path / "tidy" / name).read_bytes()
+        assert (tmp_path / "in_memory" / name).read_bytes() == tidy_bytes
+        shuffled = (tmp_path / "shuffled" / name).read_text(encoding="utf-8")
+        # Only `source` (file:line) differs: the same posts, threads and participants.
+        assert _without_source(shuffled) == _without_source(tidy_bytes.decode("utf-8"))
+
+
+def _without_source(jsonl: str) -> list[dict]:
+    return [{k: v for k, v in json.loads(x).items() if k != "source"} for x in jsonl.splitlines()]
+
+
+def test_threads_cross_file_checks_name_the_file_and_line(tmp_path, cfg):
+    a = write_jsonl(tmp_path / "a.jsonl", [{"id": "r", "thread_id": "r"}, {"id": "x", "thread_id": "s"}])
+    b = write_jsonl(
+        tmp_path / "b.jsonl", [{"id": "s", "thread_id": "s"}, {"id": "c", "thread_id": "r", "parent_id": "x"}]
+    )
+    with pytest.raises(InputError) as info:
+        read_thread_files([a, b], cfg)
+    assert str(info.value).startswith(f"{b}:2:") and "parent 'x' is in thread 's', not 'r'" in str(info.value)
+    c = write_jsonl(tmp_path / "c.jsonl", [{"id": "s", "thread_id": "t"}])
+    with pytest.raises(InputError) as info:
+        read_thread_files([b, c], cfg)
+    assert str(info.value).startswith(f"{c}:1:") and f"duplicate id 's' (first at {b}:1)" in str(info.value)
+
+
+def test_threads_line_separators_inside_json_text_do_not_split_a_line(tmp_path, cfg):
+    # U+2028 may stand unescaped in JSON; str.splitlines() would cut the record in two.
+    path = tmp_path / "sep.jsonl"
+    path.write_text(
+        json.dumps({"id": "r", "thread_id": "r", "text": "Første\u2028anden\x85tredje"}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    rows, _ = read_thread_files([path], cfg)
+    assert rows[0].row.text == "Første\u2028anden\x85tredje"

@@ -57,24 +57,31 @@ def author_ids(post: Post) -> list[str]:
 
 def write_corpus(corpus: Corpus, out_dir: Path) -> None:
     """Write the corpus folder atomically (all files appear together or not at all)."""
-    counts = Counter(n.kind for n in corpus.notes)
     with atomic_dir(Path(out_dir)) as tmp:
         write_jsonl(tmp / "posts.jsonl", corpus.posts)
         write_jsonl(tmp / "threads.jsonl", corpus.threads)
         write_jsonl(tmp / "participants.jsonl", corpus.participants)
-        write_json(
-            tmp / "ingest_report.json",
-            {
-                "counts": {
-                    "threads": len(corpus.threads),
-                    "posts": len(corpus.posts),
-                    "comments": sum(p.kind == "comment" for p in corpus.posts),
-                    "participants": len(corpus.participants),
-                },
-                "notes_by_kind": dict(sorted(counts.items())),
-                "notes": [n.model_dump() for n in corpus.notes],
-            },
-        )
+        counts = {
+            "threads": len(corpus.threads),
+            "posts": len(corpus.posts),
+            "comments": sum(p.kind == "comment" for p in corpus.posts),
+            "participants": len(corpus.participants),
+        }
+        write_ingest_report(tmp / "ingest_report.json", counts, corpus.notes)
+
+
+def write_ingest_report(path: Path, counts: dict[str, int], notes: list[Note]) -> None:
+    """ingest_report.json: what the corpus holds, and every note on what was removed,
+    repaired or left undecided, and where."""
+    kinds = Counter(n.kind for n in notes)
+    write_json(
+        path,
+        {
+            "counts": counts,
+            "notes_by_kind": dict(sorted(kinds.items())),
+            "notes": [n.model_dump() for n in notes],
+        },
+    )
 
 
 def read_corpus(corpus_dir: Path) -> Corpus:

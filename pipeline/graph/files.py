@@ -12,7 +12,7 @@ is small, is built from counts summed over the shards.
 from __future__ import annotations
 
 import csv
-import io
+import heapq
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,7 +20,6 @@ from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.classify.labels import Predictions, read_predictions, read_units
@@ -63,6 +62,7 @@ from pipeline.segment.units import parse_unit_id
 log = logging.getLogger(__name__)
 
 PART_FILES = ("posts", "units", "relations", "key_points")
+BATCH_ROWS = 20000
 
 
 def count_lines(path: Path) -> int:
@@ -163,39 +163,66 @@ def _shard(
     members = {tid: nodes for tid, nodes in thread_members(g).items() if tid in own}
     rows = write_thread_files(sorted(members.items()), graph=g, folder=folder / "threads")
     node_rows, edge_rows = tables(gephi_safe(g), safe=True)
-    (folder / "parts" / f"nodes-{index:06d}.parquet").write_bytes(parquet_bytes(node_rows))
-    (folder / "parts" / f"edges-{index:06d}.parquet").write_bytes(parquet_bytes(edge_rows))
+    # Each part sorted by id, so that the parts merge into one sorted table in one pass.
+    (folder / "parts" / f"nodes-{index:06d}.parquet").write_bytes(parquet_bytes(_by_id(node_rows, 0)))
+    (folder / "parts" / f"edges-{index:06d}.parquet").write_bytes(parquet_bytes(_by_id(edge_rows, 3)))
     counts = ParticipantCounts().add(posts, {p.post_id: p for p in post_labels})
     return counts, rows
 
 
-def _joined_table(parts: list[Path], head: list[str]) -> object:
-    """Table parts as one Arrow table: columns united (absent = null), rows unique by `Id`
-    and sorted by it; the `head` columns first (as `export.tables` puts them), the rest sorted."""
-    table = pa.concat_tables([_read_parquet(p) for p in parts], promote_options="default")
-    # A participant who wrote in several shards is a node of each: keep one (they are equal).
-    order = pc.sort_indices(table, sort_keys=[("Id", "ascending")])
-    table = table.take(order)
-    ids = table.column("Id").to_pylist()
-    keep = [i for i, v in enumerate(ids) if i == 0 or v != ids[i - 1]]
-    table = table.take(pa.array(keep, type=pa.int64()))
-    rest = sorted(c for c in table.column_names if c not in head)
-    return table.select(head + rest)
+def _by_id(rows: list[list], key: int) -> list[list]:
+    return rows[:1] + sorted(rows[1:], key=lambda r: r[key])
 
 
-def _read_parquet(path: Path):
-    return pq.read_table(path)
+def _part_rows(path: Path, columns: list[str]) -> Iterator[tuple]:
+    """A table part's rows with `columns` in that order (a column the part lacks is null)."""
+    part = pq.ParquetFile(path)
+    for batch in part.iter_batches(batch_size=BATCH_ROWS):
+        names = batch.schema.names
+        cols = [batch.column(names.index(c)).to_pylist() if c in names else [None] * batch.num_rows for c in columns]
+        yield from zip(*cols, strict=True)
 
 
-def _write_csv(table, path: Path) -> None:
-    """An Arrow table as CSV, protected cells, a batch at a time."""
-    with open(path, "w", encoding="utf-8", newline="") as fh:
+def _merge_parts(parts: list[Path], head: list[str], csv_path: Path, parquet_path: Path) -> int:
+    """Table parts (each sorted by `Id`) merged into one table sorted by `Id`, as CSV
+    (protected cells) and Parquet, a batch at a time: columns united (absent = null), the
+    `head` columns first (as `export.tables` puts them), the rest sorted; a row whose `Id`
+    was already written is left out (a participant who wrote in several shards is a node of
+    each, equal in all). The rows written."""
+    schema = pa.unify_schemas([pq.read_schema(p) for p in parts], promote_options="default")
+    columns = head + sorted(c for c in schema.names if c not in head)
+    schema = pa.schema([schema.field(c) for c in columns])
+    key = columns.index("Id")
+    merged = heapq.merge(*(_part_rows(p, columns) for p in parts), key=lambda r: r[key])
+    n = 0
+    with (
+        open(csv_path, "w", encoding="utf-8", newline="") as fh,
+        pq.ParquetWriter(parquet_path, schema, compression="zstd") as parquet,
+    ):
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(table.column_names)
-        for batch in table.to_batches(max_chunksize=20000):
-            cols = [c.to_pylist() for c in batch.columns]
-            for row in zip(*cols, strict=True):
-                w.writerow([protect("" if v is None else v) for v in row])
+        w.writerow(columns)
+        batch: list[tuple] = []
+        last = None
+        for row in merged:
+            if row[key] == last:
+                continue
+            last = row[key]
+            w.writerow([protect("" if v is None else v) for v in row])
+            batch.append(row)
+            if len(batch) == BATCH_ROWS:
+                parquet.write_table(_arrow(batch, schema))
+                n += len(batch)
+                batch = []
+        if batch:
+            parquet.write_table(_arrow(batch, schema))
+            n += len(batch)
+    return n
+
+
+def _arrow(rows: list[tuple], schema: pa.Schema) -> pa.Table:
+    return pa.Table.from_arrays(
+        [pa.array([r[i] for r in rows], type=f.type) for i, f in enumerate(schema)], schema=schema
+    )
 
 
 def write_graph_files(
@@ -265,11 +292,7 @@ def write_graph_files(
             ("edges", ["Source", "Target", "Type", "Id", "Label", "Weight"]),
         ):
             parts = sorted((tmp / "parts").glob(f"{kind}-*.parquet"))
-            table = _joined_table(parts, head)
-            _write_csv(table, tmp / f"{kind}.csv")
-            buf = io.BytesIO()
-            pq.write_table(table, buf, compression="zstd")
-            (tmp / f"{kind}.parquet").write_bytes(buf.getvalue())
+            _merge_parts(parts, head, tmp / f"{kind}.csv", tmp / f"{kind}.parquet")
             for p in parts:
                 p.unlink()
         (tmp / "parts").rmdir()

@@ -10,21 +10,28 @@ Output: data/interim/corpus/ with
 
 from __future__ import annotations
 
+import heapq
 import logging
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
+from functools import partial
+from itertools import groupby
 from pathlib import Path
 
-from pipeline.core.artifacts import display_path, read_text_utf8
+from pipeline.core.artifacts import atomic_dir, display_path, read_text_utf8
 from pipeline.core.config import Config
-from pipeline.core.corpus import Corpus, participant_id
+from pipeline.core.corpus import Corpus, participant_id, write_ingest_report
 from pipeline.core.errors import InputError
-from pipeline.core.schema import Author, Evidence, GoldLabels, Note, Participant, Post, Span, Thread
+from pipeline.core.schema import Author, Evidence, GoldLabels, Note, Participant, Post, Span, Thread, ThreadRow
+from pipeline.core.stream import JsonlSink, shards
+from pipeline.executors.local import ordered_map
 from pipeline.ingest import langid
 from pipeline.ingest.manifest import ManifestEntry, read_manifest
 from pipeline.ingest.pages import find_comments_header, find_signature, parse_article, parse_comments
 from pipeline.ingest.replies import claimed_author, infer_parents
-from pipeline.ingest.threads import ReadOptions, read_thread_files
+from pipeline.ingest.spill import AuthorRow, AuthorSpill, RowStore
+from pipeline.ingest.threads import LocatedRow, ReadOptions, spill_thread_files
 
 log = logging.getLogger(__name__)
 
@@ -201,55 +208,72 @@ def ingest_seeds(manifest_path: Path, cfg: Config) -> Corpus:
 
 
 def ingest_thread_files(paths: list[Path], cfg: Config, options: ReadOptions | None = None) -> Corpus:
-    """Thread files, Reddit dumps, 4CAT exports and ConvoKit folders to a corpus; given
-    parents are kept."""
-    rows, notes = read_thread_files(paths, cfg, options)
-    by_thread: dict[str, list] = {}
-    for lr in rows:
-        by_thread.setdefault(lr.row.thread_id, []).append(lr)
-    # Every row's language in one batch over all cores; rows that give one are not detected.
-    unknown = [lr for lr in rows if not lr.row.lang]
+    """Thread files, Reddit dumps, 4CAT exports and ConvoKit folders to a corpus in memory;
+    given parents are kept. For corpora of any size, `write_ingest` writes the same corpus
+    without holding it."""
+    with RowStore() as store:
+        notes = spill_thread_files(paths, cfg, store, options)
+        threads: list[Thread] = []
+        posts: list[Post] = []
+        for thread, tposts, tnotes in thread_parts(store, cfg):
+            threads.append(thread)
+            posts.extend(tposts)
+            notes.extend(tnotes)
+    return _finish(threads, posts, notes)
+
+
+ThreadPart = tuple[Thread, list[Post], list[Note]]
+
+
+def thread_parts(store: RowStore, cfg: Config, workers: int = 1) -> Iterator[ThreadPart]:
+    """Every stored thread as (thread, its posts in position order, notes), in thread id
+    order, built in shards on `workers` processes."""
+    work = shards(store.threads(), cfg.scale.shard_posts)
+    for _, parts in ordered_map(partial(_thread_shard, cfg=cfg), work, workers, "ingest"):
+        yield from parts
+
+
+def _thread_shard(threads: list[list[tuple[ThreadRow, Path, int]]], cfg: Config) -> list[ThreadPart]:
+    located = [[LocatedRow(*r) for r in thread] for thread in threads]
+    # The shard's languages in one batch over lingua's thread pool; rows that give one are not detected.
+    unknown = [lr for thread in located for lr in thread if not lr.row.lang]
     found = langid.detect_many([_row_text(lr.row) for lr in unknown], cfg.languages)
     detected = {id(lr): d for lr, d in zip(unknown, found, strict=True)}
-    threads: list[Thread] = []
-    posts: list[Post] = []
-    for thread_id in sorted(by_thread):
-        located = by_thread[thread_id]
-        roots = [lr for lr in located if lr.row.parent_id is None]
-        if len(roots) > 1:
-            notes.append(
-                Note(
-                    where=roots[1].where,
-                    kind="note",
-                    message=f"thread {thread_id!r} has {len(roots)} roots; each is a document",
-                )
-            )
-        thread_lang = _thread_language(located, detected, cfg)
-        order = sorted(
-            located, key=lambda lr: (lr.row.parent_id is not None, lr.row.created or "", str(lr.path), lr.line)
-        )
-        tposts = []
-        for pos, lr in enumerate(order):
-            tposts.append(_row_post(lr, pos, thread_lang, detected.get(id(lr)), cfg, notes))
-        root = tposts[0]
-        posts.extend(tposts)
-        target, target_source = choose_target(root.title, root.text)
-        threads.append(
-            Thread(
-                id=thread_id,
-                kind="thread" if len(tposts) > len(roots) else "article",
-                title=root.title,
-                target=target,
-                target_source=target_source,
-                root_id=root.id,
-                topic=next((lr.row.topic for lr in located if lr.row.topic), None),
-                lang=thread_lang,
-                created=root.created,
-                source=roots[0].where if roots else located[0].where,
-                n_comments=len(tposts) - len(roots),
+    return [build_thread(thread, detected, cfg) for thread in located]
+
+
+def build_thread(located: list[LocatedRow], detected: dict[int, tuple[str | None, float]], cfg: Config) -> ThreadPart:
+    """One thread's rows (validated, parents checked) to its `Thread` and `Post`s."""
+    notes: list[Note] = []
+    thread_id = located[0].row.thread_id
+    roots = [lr for lr in located if lr.row.parent_id is None]
+    if len(roots) > 1:
+        notes.append(
+            Note(
+                where=roots[1].where,
+                kind="note",
+                message=f"thread {thread_id!r} has {len(roots)} roots; each is a document",
             )
         )
-    return _finish(threads, posts, notes)
+    thread_lang = _thread_language(located, detected, cfg)
+    order = sorted(located, key=lambda lr: (lr.row.parent_id is not None, lr.row.created or "", str(lr.path), lr.line))
+    posts = [_row_post(lr, pos, thread_lang, detected.get(id(lr)), cfg, notes) for pos, lr in enumerate(order)]
+    root = posts[0]
+    target, target_source = choose_target(root.title, root.text)
+    thread = Thread(
+        id=thread_id,
+        kind="thread" if len(posts) > len(roots) else "article",
+        title=root.title,
+        target=target,
+        target_source=target_source,
+        root_id=root.id,
+        topic=next((lr.row.topic for lr in located if lr.row.topic), None),
+        lang=thread_lang,
+        created=root.created,
+        source=roots[0].where if roots else located[0].where,
+        n_comments=len(posts) - len(roots),
+    )
+    return thread, posts, notes
 
 
 SENTENCE_END_RE = re.compile(r"[.!?](?:\s|$)|\n")
@@ -341,37 +365,40 @@ def _row_post(
 # --- shared ----------------------------------------------------------------------------
 
 
+def author_rows(posts: Iterable[Post]) -> Iterator[AuthorRow]:
+    for p in posts:
+        for a in p.authors:
+            yield participant_id(a.name, p.id), p.id, p.thread_id, a.name, a.description, a.name is None
+
+
+def participants_from(rows: Iterable[AuthorRow]) -> Iterator[Participant]:
+    """Participants from author rows sorted by participant id, then post id: one per author
+    name (case- and punctuation-insensitive), named as in their first post."""
+    for pid, group in groupby(rows, key=lambda r: r[0]):
+        first = None
+        descriptions: list[str] = []
+        post_ids: list[str] = []
+        threads: set[str] = set()
+        for row in group:
+            first = first or row
+            _, post_id, thread_id, _, description, _ = row
+            if description and description not in descriptions:
+                descriptions.append(description)
+            post_ids.append(post_id)
+            threads.add(thread_id)
+        yield Participant(
+            id=pid,
+            name=first[3] or "[deleted]",
+            descriptions=tuple(descriptions),
+            post_ids=tuple(post_ids),
+            thread_ids=tuple(sorted(threads)),
+            deleted=first[5],
+        )
+
+
 def build_participants(posts: list[Post]) -> list[Participant]:
     """One participant per author name (case- and punctuation-insensitive)."""
-    acc: dict[str, dict] = {}
-    for p in sorted(posts, key=lambda p: p.id):
-        for a in p.authors:
-            pid = participant_id(a.name, p.id)
-            entry = acc.setdefault(
-                pid,
-                {
-                    "name": a.name or "[deleted]",
-                    "descriptions": [],
-                    "posts": [],
-                    "threads": set(),
-                    "deleted": a.name is None,
-                },
-            )
-            if a.description and a.description not in entry["descriptions"]:
-                entry["descriptions"].append(a.description)
-            entry["posts"].append(p.id)
-            entry["threads"].add(p.thread_id)
-    return [
-        Participant(
-            id=pid,
-            name=e["name"],
-            descriptions=tuple(e["descriptions"]),
-            post_ids=tuple(e["posts"]),
-            thread_ids=tuple(sorted(e["threads"])),
-            deleted=e["deleted"],
-        )
-        for pid, e in sorted(acc.items())
-    ]
+    return list(participants_from(sorted(author_rows(posts), key=lambda r: (r[0], r[1]))))
 
 
 def _finish(threads: list[Thread], posts: list[Post], notes: list[Note]) -> Corpus:
@@ -383,10 +410,53 @@ def _finish(threads: list[Thread], posts: list[Post], notes: list[Note]) -> Corp
     return Corpus(sorted(threads, key=lambda t: t.id), posts, build_participants(posts), notes)
 
 
-def merge(corpora: list[Corpus]) -> Corpus:
-    threads = [t for c in corpora for t in c.threads]
-    seen = Counter(t.id for t in threads)
-    clash = [t for t, n in seen.items() if n > 1]
-    if clash:
-        raise ValueError(f"thread ids occur in more than one input: {clash[:5]}")
-    return _finish(threads, [p for c in corpora for p in c.posts], [n for c in corpora for n in c.notes])
+def _seed_parts(corpus: Corpus) -> Iterator[ThreadPart]:
+    by_thread = corpus.posts_by_thread()
+    for t in corpus.threads:
+        yield t, by_thread[t.id], []
+
+
+def write_ingest(
+    out_dir: Path,
+    cfg: Config,
+    manifest: Path | None = None,
+    paths: list[Path] | None = None,
+    options: ReadOptions | None = None,
+    workers: int = 1,
+) -> dict:
+    """Ingest seed pages and/or thread files into the corpus folder `out_dir` (atomically),
+    holding a shard of threads at a time: rows and authors wait on disk (pipeline.ingest.spill).
+    What was written: counts, and notes by kind."""
+    seeds = ingest_seeds(manifest, cfg) if manifest else None
+    notes: list[Note] = list(seeds.notes) if seeds else []
+    with RowStore() as store, AuthorSpill() as authors:
+        parts: Iterable[ThreadPart] = ()
+        if paths:
+            notes.extend(spill_thread_files(paths, cfg, store, options))
+            parts = thread_parts(store, cfg, workers)
+            if seeds:
+                clash = store.existing(p.id for p in seeds.posts)
+                if clash:
+                    raise ValueError(f"duplicate post ids across inputs: {clash[:5]}")
+        if seeds:
+            parts = heapq.merge(parts, _seed_parts(seeds), key=lambda part: part[0].id)
+        with atomic_dir(Path(out_dir)) as tmp:
+            counts = {"threads": 0, "posts": 0, "comments": 0}
+            with JsonlSink(tmp / "posts.jsonl") as posts_out, JsonlSink(tmp / "threads.jsonl") as threads_out:
+                previous = None
+                for thread, tposts, tnotes in parts:
+                    if thread.id == previous:
+                        raise ValueError(f"thread ids occur in more than one input: [{thread.id!r}]")
+                    previous = thread.id
+                    threads_out.write([thread])
+                    posts_out.write(tposts)
+                    authors.add(author_rows(tposts))
+                    notes.extend(tnotes)
+                    counts["threads"] += 1
+                    counts["posts"] += len(tposts)
+                    counts["comments"] += sum(p.kind == "comment" for p in tposts)
+            with JsonlSink(tmp / "participants.jsonl") as people:
+                people.write(participants_from(authors.sorted_rows()))
+            counts["participants"] = people.count
+            write_ingest_report(tmp / "ingest_report.json", counts, notes)
+    return {"counts": counts, "notes_by_kind": dict(sorted(Counter(n.kind for n in notes).items()))}

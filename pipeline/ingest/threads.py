@@ -11,13 +11,14 @@ such as "parrent_id" would otherwise silently turn every reply into a root.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from pipeline.core.artifacts import atomic_path, dumps, open_text, read_json_lines
+from pipeline.core.artifacts import atomic_path, dumps, json_object, open_text
 from pipeline.core.config import Config
 from pipeline.core.errors import InputError, validation_message
 from pipeline.core.schema import Note, ThreadRow
@@ -25,6 +26,7 @@ from pipeline.formats.convokit import is_convokit_corpus, read_convokit
 from pipeline.formats.fourcat import is_4cat_header, rows_from_4cat
 from pipeline.formats.reddit import is_reddit_dump, read_reddit
 from pipeline.ingest.dates import normalize_iso
+from pipeline.ingest.spill import RowStore
 
 FIELDS = tuple(ThreadRow.model_fields)
 REQUIRED = ("id", "thread_id")
@@ -70,9 +72,10 @@ def sniff_delimiter(text: str, path: Path) -> str:
 
 
 def _csv_rows(
-    path: Path, encoding: str | None = None, delimiter: str | None = None
-) -> tuple[list[tuple[int, dict]], list[Note]]:
-    # Streamed: the file's text is never held whole, only the rows read from it.
+    path: Path, notes: list[Note], encoding: str | None = None, delimiter: str | None = None
+) -> Iterator[tuple[int, dict]]:
+    # Streamed: the file's text is never held whole, only the row being read (a 4CAT
+    # export is the exception: its mapping looks at all rows).
     with open_text(path, encoding) as fh:
         sample = "".join(line for _, line in zip(range(20), fh, strict=False))
         if not sample.strip():
@@ -85,11 +88,19 @@ def _csv_rows(
             header = next(reader)
         except csv.Error as exc:
             raise InputError(path, 1, f"header does not parse as CSV: {exc}") from None
-        return _csv_body(path, reader, header)
+        header = [h.strip() for h in header]
+        fourcat = _check_header(path, header)
+        rows = _csv_body(path, reader, header)
+        if fourcat:
+            mapped, fourcat_notes = rows_from_4cat(path, list(rows))
+            notes.extend(fourcat_notes)
+            yield from mapped
+        else:
+            yield from rows
 
 
-def _csv_body(path: Path, reader, header: list[str]) -> tuple[list[tuple[int, dict]], list[Note]]:
-    header = [h.strip() for h in header]
+def _check_header(path: Path, header: list[str]) -> bool:
+    """Whether the header is a 4CAT export's; an error unless it is that or the generic format's."""
     fourcat = is_4cat_header(header)
     problems = []
     if len(set(header)) != len(header):
@@ -103,7 +114,10 @@ def _csv_body(path: Path, reader, header: list[str]) -> tuple[list[tuple[int, di
         problems.append(f"missing required columns {missing}")
     if problems:
         raise InputError(path, 1, "header does not parse: " + "; ".join(problems))
-    rows: list[tuple[int, dict[str, str]]] = []
+    return fourcat
+
+
+def _csv_body(path: Path, reader, header: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
     start = 2
     try:
         for values in reader:
@@ -112,25 +126,42 @@ def _csv_body(path: Path, reader, header: list[str]) -> tuple[list[tuple[int, di
                 continue
             if len(values) != len(header):
                 raise InputError(path, start, f"{len(values)} fields where the header has {len(header)}")
-            rows.append((start, dict(zip(header, values, strict=True))))
+            yield start, dict(zip(header, values, strict=True))
             start = reader.line_num + 1
     except csv.Error as exc:
         raise InputError(path, reader.line_num, f"row does not parse as CSV: {exc}") from None
-    if fourcat:
-        # A 4CAT export: its own columns, mapped by pipeline.formats.fourcat.
-        return rows_from_4cat(path, rows)
-    return rows, []
+
+
+def _jsonl_rows(path: Path, encoding: str | None = None) -> Iterator[tuple[int, dict]]:
+    n = 0
+    with open_text(path, encoding) as fh:
+        # Split on "\n" only: U+2028 and friends may stand unescaped inside a JSON string.
+        for lineno, line in enumerate(_lines(fh), start=1):
+            if line.strip():
+                n += 1
+                yield lineno, json_object(path, lineno, line)
+    if not n:
+        raise InputError(path, 0, "empty file: expected one JSON object per line")
+
+
+def _lines(fh) -> Iterator[str]:
+    """Lines ended by "\n" alone (a text file opened with newline="" also ends lines at a
+    lone "\r", which a JSON string may hold escaped but a stray one should not split)."""
+    rest = ""
+    while chunk := fh.read(1 << 16):
+        parts = (rest + chunk).split("\n")
+        rest = parts.pop()
+        yield from parts
+    if rest:
+        yield rest
 
 
 def _raw_rows(
-    path: Path, encoding: str | None = None, delimiter: str | None = None
-) -> tuple[list[tuple[int, dict]], list[Note]]:
+    path: Path, notes: list[Note], encoding: str | None = None, delimiter: str | None = None
+) -> Iterator[tuple[int, dict]]:
     if _format_of(path) == "csv":
-        return _csv_rows(path, encoding, delimiter)
-    rows = read_json_lines(path, encoding)
-    if not rows:
-        raise InputError(path, 0, "empty file: expected one JSON object per line")
-    return rows, []
+        return _csv_rows(path, notes, encoding, delimiter)
+    return _jsonl_rows(path, encoding)
 
 
 def _clean(raw: dict) -> dict:
@@ -158,10 +189,64 @@ class ReadOptions:
     until: datetime | None = None
 
 
+def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[Path, int, dict]]:
+    """(file, line, raw row) of every input, file by file; notes on what readers repaired."""
+    dumps = [Path(p) for p in paths if is_reddit_dump(Path(p))]
+    if dumps:
+        # Reddit dumps are read together: comments and submissions come in separate files.
+        rows, dump_notes = read_reddit(dumps, opt.subreddits, opt.since, opt.until)
+        notes.extend(dump_notes)
+        yield from rows
+    for path in paths:
+        path = Path(path)
+        if is_convokit_corpus(path):
+            corpus_rows, corpus_notes = read_convokit(path)
+            notes.extend(corpus_notes)
+            yield from corpus_rows
+        elif path not in dumps:
+            yield from ((path, line, raw) for line, raw in _raw_rows(path, notes, opt.encoding, opt.delimiter))
+
+
+def validate_row(path: Path, line: int, raw: dict, cfg: Config) -> ThreadRow:
+    """One raw row as a `ThreadRow` (dates normalised), or an error naming its file and line."""
+    try:
+        row = ThreadRow.model_validate(_clean(raw))
+    except ValidationError as exc:
+        raise InputError(path, line, validation_message(exc)) from None
+    if row.created is not None:
+        iso = normalize_iso(row.created)
+        if iso is None:
+            raise InputError(path, line, f"created: {row.created!r} is not an ISO 8601 date or date-time")
+        row = row.model_copy(update={"created": iso})
+    if row.lang is not None and (len(row.lang) not in (2, 3) or not row.lang.isalpha()):
+        raise InputError(path, line, f"lang: {row.lang!r} is not an ISO 639 code")
+    for task in GOLD_FIELDS:
+        value = getattr(row, task)
+        if value is not None and value not in cfg.labels_for(task):
+            raise InputError(path, line, f"{task}: unknown label {value!r} (known: {', '.join(cfg.labels_for(task))})")
+    if row.parent_id == row.id:
+        raise InputError(path, line, f"post {row.id!r} replies to itself")
+    return row
+
+
+def spill_thread_files(
+    paths: list[Path], cfg: Config, store: RowStore, options: ReadOptions | None = None
+) -> list[Note]:
+    """Read, validate and store every row of the inputs, then check them across files (see
+    `read_thread_files`); the notes on what was repaired. Memory stays flat for JSONL and
+    CSV files: rows go to `store` as they are read."""
+    opt = options or ReadOptions()
+    notes: list[Note] = []
+    store.add((validate_row(path, line, raw, cfg), path, line) for path, line, raw in _sources(paths, opt, notes))
+    notes.extend(store.check(opt.repair_missing_parents))
+    return notes
+
+
 def read_thread_files(
     paths: list[Path], cfg: Config, options: ReadOptions | None = None
 ) -> tuple[list[LocatedRow], list[Note]]:
-    """Read and validate generic thread files and Reddit dumps; all or nothing.
+    """Read and validate generic thread files and Reddit dumps; all or nothing. Rows come
+    thread by thread (threads in id order, a thread's rows in input order).
 
     Reddit dumps (`.zst`, or JSON lines with Reddit's fields) are converted by
     `pipeline.formats.reddit` (with the filters in `options`) and then validated like any thread
@@ -169,114 +254,13 @@ def read_thread_files(
 
     With `repair_missing_parents`, a reply whose parent is absent from the input becomes a
     reply to its thread's root (as DAST's README prescribes) and a note says so; without
-    it, that is an error.
+    it, that is an error. Duplicate ids, parents in another thread, reply cycles and
+    threads without a root are errors naming the file and line.
     """
-    opt = options or ReadOptions()
-    encoding, delimiter = opt.encoding, opt.delimiter
-    located: list[LocatedRow] = []
-    notes: list[Note] = []
-    sources: list[tuple[Path, int, dict]] = []
-    dumps = [Path(p) for p in paths if is_reddit_dump(Path(p))]
-    if dumps:
-        # Reddit dumps are read together: comments and submissions come in separate files.
-        rows, dump_notes = read_reddit(dumps, opt.subreddits, opt.since, opt.until)
-        sources.extend(rows)
-        notes.extend(dump_notes)
-    for path in paths:
-        path = Path(path)
-        if is_convokit_corpus(path):
-            corpus_rows, corpus_notes = read_convokit(path)
-            sources.extend(corpus_rows)
-            notes.extend(corpus_notes)
-        elif path not in dumps:
-            rows, file_notes = _raw_rows(path, encoding, delimiter)
-            sources.extend((path, line, raw) for line, raw in rows)
-            notes.extend(file_notes)
-    for path, line, raw in sources:
-        data = _clean(raw)
-        try:
-            row = ThreadRow.model_validate(data)
-        except ValidationError as exc:
-            raise InputError(path, line, validation_message(exc)) from None
-        if row.created is not None:
-            iso = normalize_iso(row.created)
-            if iso is None:
-                raise InputError(path, line, f"created: {row.created!r} is not an ISO 8601 date or date-time")
-            row = row.model_copy(update={"created": iso})
-        if row.lang is not None and (len(row.lang) not in (2, 3) or not row.lang.isalpha()):
-            raise InputError(path, line, f"lang: {row.lang!r} is not an ISO 639 code")
-        for task in GOLD_FIELDS:
-            value = getattr(row, task)
-            if value is not None and value not in cfg.labels_for(task):
-                raise InputError(
-                    path, line, f"{task}: unknown label {value!r} (known: {', '.join(cfg.labels_for(task))})"
-                )
-        if row.parent_id == row.id:
-            raise InputError(path, line, f"post {row.id!r} replies to itself")
-        located.append(LocatedRow(row, path, line))
-
-    by_id: dict[str, LocatedRow] = {}
-    for lr in located:
-        if lr.row.id in by_id:
-            first = by_id[lr.row.id]
-            raise InputError(lr.path, lr.line, f"duplicate id {lr.row.id!r} (first at {first.where})")
-        by_id[lr.row.id] = lr
-
-    roots: dict[str, str] = {}
-    for lr in located:
-        if lr.row.parent_id is None:
-            roots.setdefault(lr.row.thread_id, lr.row.id)
-    repaired: list[LocatedRow] = []
-    for lr in located:
-        pid = lr.row.parent_id
-        if pid is not None and pid not in by_id:
-            root = roots.get(lr.row.thread_id)
-            if not opt.repair_missing_parents or root is None:
-                hint = (
-                    ""
-                    if opt.repair_missing_parents
-                    else " (pass --repair-missing-parents to attach it to the thread root)"
-                )
-                raise InputError(lr.path, lr.line, f"parent_id {pid!r} of post {lr.row.id!r} does not exist{hint}")
-            notes.append(
-                Note(
-                    where=lr.where,
-                    kind="repaired",
-                    message=f"parent {pid!r} of {lr.row.id!r} is missing; attached to root {root!r}",
-                )
-            )
-            lr = LocatedRow(lr.row.model_copy(update={"parent_id": root}), lr.path, lr.line)
-        elif pid is not None and by_id[pid].row.thread_id != lr.row.thread_id:
-            raise InputError(
-                lr.path, lr.line, f"parent {pid!r} is in thread {by_id[pid].row.thread_id!r}, not {lr.row.thread_id!r}"
-            )
-        repaired.append(lr)
-    located = repaired
-    by_id = {lr.row.id: lr for lr in located}
-    _check_cycles(by_id)
-    for thread_id in sorted({lr.row.thread_id for lr in located}):
-        if thread_id not in roots:
-            first = next(lr for lr in located if lr.row.thread_id == thread_id)
-            raise InputError(first.path, first.line, f"thread {thread_id!r} has no root (a post with empty parent_id)")
-    return located, notes
-
-
-def _check_cycles(by_id: dict[str, LocatedRow]) -> None:
-    state: dict[str, int] = {}
-    for start in sorted(by_id):
-        path: list[str] = []
-        node: str | None = start
-        while node is not None and state.get(node, 0) == 0:
-            state[node] = 1
-            path.append(node)
-            node = by_id[node].row.parent_id
-        if node is not None and state.get(node) == 1:
-            cycle = path[path.index(node) :]
-            lr = by_id[node]
-            lines = ", ".join(f"{by_id[n].row.id} (line {by_id[n].line})" for n in cycle)
-            raise InputError(lr.path, lr.line, f"reply cycle: {lines}")
-        for n in path:
-            state[n] = 2
+    with RowStore() as store:
+        notes = spill_thread_files(paths, cfg, store, options)
+        rows = [LocatedRow(row, path, line) for thread in store.threads() for row, path, line in thread]
+    return rows, notes
 
 
 def write_thread_file(path: Path, rows: list[ThreadRow]) -> None:

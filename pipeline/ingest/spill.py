@@ -1,0 +1,217 @@
+"""Thread rows and author rows spilled to disk while ingest reads, so its memory does not
+grow with the corpus.
+
+Researchers' files list posts in any order (a Reddit dump by time, an export by id), but
+every later stage wants a thread's posts together, and the checks that make an input
+trustworthy (no duplicate ids, parents that exist and sit in the same thread, one root
+per thread) look across files. An indexed SQLite table gives both without holding the
+rows: the checks are joins, and the rows come back thread by thread in one indexed scan.
+SQLite ships with Python and sorts larger-than-memory tables with its own temporary files;
+a DataFrame engine would hold the rows in memory, which is what this module avoids.
+
+The database lives in a private temporary folder (`TMPDIR` chooses the disk) and is gone
+when the store is closed, whatever happened.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from pipeline.core.errors import InputError
+from pipeline.core.schema import Note, ThreadRow
+
+BATCH = 5000
+
+
+class _Database:
+    """A throwaway SQLite database in its own temporary folder."""
+
+    def __init__(self, name: str) -> None:
+        self._dir = tempfile.TemporaryDirectory(prefix=f"pipeline-{name}-")
+        self.db = sqlite3.connect(Path(self._dir.name) / f"{name}.sqlite")
+        # Nothing here must survive a crash, so no journal and no fsync.
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", "temp_store = FILE", "cache_size = -65536"):
+            self.db.execute(f"PRAGMA {pragma}")
+
+    def close(self) -> None:
+        self.db.close()
+        self._dir.cleanup()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class RowStore(_Database):
+    """Validated thread rows, with where each was read; checked across all inputs, then
+    read back a thread at a time."""
+
+    def __init__(self) -> None:
+        super().__init__("rows")
+        self.db.execute(
+            "CREATE TABLE rows (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, thread_id TEXT NOT NULL, "
+            "parent_id TEXT, path TEXT NOT NULL, line INTEGER NOT NULL, row TEXT NOT NULL)"
+        )
+        self.count = 0
+
+    def add(self, rows: Iterable[tuple[ThreadRow, Path, int]]) -> None:
+        """Store rows in input order; a duplicate id is an error at its second occurrence."""
+        insert = "INSERT INTO rows (id, thread_id, parent_id, path, line, row) VALUES (?, ?, ?, ?, ?, ?)"
+        with self.db:
+            for row, path, line in rows:
+                try:
+                    self.db.execute(
+                        insert, (row.id, row.thread_id, row.parent_id, str(path), line, row.model_dump_json())
+                    )
+                except sqlite3.IntegrityError:
+                    first_path, first_line = self.db.execute(
+                        "SELECT path, line FROM rows WHERE id = ?", (row.id,)
+                    ).fetchone()
+                    raise InputError(
+                        path, line, f"duplicate id {row.id!r} (first at {first_path}:{first_line})"
+                    ) from None
+                self.count += 1
+
+    def check(self, repair_missing_parents: bool) -> list[Note]:
+        """The checks that look across rows and files: parents that exist (or are repaired
+        to their thread's root), parents in the same thread, a root in every thread. Reply
+        cycles are checked a thread at a time by `threads`."""
+        self.db.execute("CREATE INDEX rows_thread ON rows (thread_id, seq)")
+        # SQLite takes a bare column from the row that MIN() picks: each thread's first root.
+        roots = {
+            thread_id: root
+            for thread_id, root, _ in self.db.execute(
+                "SELECT thread_id, id, MIN(seq) FROM rows WHERE parent_id IS NULL GROUP BY thread_id"
+            )
+        }
+        notes: list[Note] = []
+        orphans = self.db.execute(
+            "SELECT r.seq, r.id, r.thread_id, r.parent_id, r.path, r.line FROM rows r "
+            "WHERE r.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rows p WHERE p.id = r.parent_id) "
+            "ORDER BY r.seq"
+        ).fetchall()
+        with self.db:
+            for seq, pid_, thread_id, parent, path, line in orphans:
+                root = roots.get(thread_id)
+                if not repair_missing_parents or root is None:
+                    hint = (
+                        ""
+                        if repair_missing_parents
+                        else " (pass --repair-missing-parents to attach it to the thread root)"
+                    )
+                    raise InputError(Path(path), line, f"parent_id {parent!r} of post {pid_!r} does not exist{hint}")
+                notes.append(
+                    Note(
+                        where=f"{path}:{line}",
+                        kind="repaired",
+                        message=f"parent {parent!r} of {pid_!r} is missing; attached to root {root!r}",
+                    )
+                )
+                self.db.execute(
+                    "UPDATE rows SET parent_id = ?1, row = json_set(row, '$.parent_id', ?1) WHERE seq = ?2", (root, seq)
+                )
+        crossing = self.db.execute(
+            "SELECT r.path, r.line, r.parent_id, r.thread_id, p.thread_id FROM rows r "
+            "JOIN rows p ON p.id = r.parent_id WHERE p.thread_id != r.thread_id ORDER BY r.seq LIMIT 1"
+        ).fetchone()
+        if crossing:
+            path, line, parent, thread_id, other = crossing
+            raise InputError(Path(path), line, f"parent {parent!r} is in thread {other!r}, not {thread_id!r}")
+        for (thread_id,) in self.db.execute(
+            "SELECT thread_id FROM rows GROUP BY thread_id HAVING COUNT(parent_id) = COUNT(*) ORDER BY thread_id"
+        ).fetchall():
+            rows = self._thread(thread_id)
+            check_cycles(rows)  # every post has a parent in its thread, so there is a cycle to name
+            raise InputError(rows[0][1], rows[0][2], f"thread {thread_id!r} has no root (a post with empty parent_id)")
+        return notes
+
+    def _thread(self, thread_id: str) -> list[tuple[ThreadRow, Path, int]]:
+        cur = self.db.execute("SELECT row, path, line FROM rows WHERE thread_id = ? ORDER BY seq", (thread_id,))
+        return [(_row(r), Path(p), n) for r, p, n in cur]
+
+    def threads(self) -> Iterator[list[tuple[ThreadRow, Path, int]]]:
+        """Every thread's rows in input order, threads in id order (code point order, as
+        Python sorts strings); a reply cycle is an error naming its rows."""
+        cur = self.db.execute("SELECT thread_id, row, path, line FROM rows ORDER BY thread_id, seq")
+        current: list[tuple[ThreadRow, Path, int]] = []
+        current_id = None
+        while batch := cur.fetchmany(BATCH):
+            for thread_id, row, path, line in batch:
+                if thread_id != current_id:
+                    if current:
+                        check_cycles(current)
+                        yield current
+                    current, current_id = [], thread_id
+                current.append((_row(row), Path(path), line))
+        if current:
+            check_cycles(current)
+            yield current
+
+    def existing(self, ids: Iterable[str]) -> list[str]:
+        """Those of `ids` that some stored row has."""
+        out = []
+        for i in ids:
+            if self.db.execute("SELECT 1 FROM rows WHERE id = ?", (i,)).fetchone():
+                out.append(i)
+        return out
+
+
+def _row(text: str) -> ThreadRow:
+    # Stored rows were validated on the way in.
+    return ThreadRow.model_validate_json(text)
+
+
+def check_cycles(rows: list[tuple[ThreadRow, Path, int]]) -> None:
+    """A reply cycle among one thread's rows is an error naming each of its rows' lines."""
+    by_id = {r.id: (r, path, line) for r, path, line in rows}
+    state: dict[str, int] = {}
+    for start in sorted(by_id):
+        chain: list[str] = []
+        node: str | None = start
+        while node is not None and node in by_id and state.get(node, 0) == 0:
+            state[node] = 1
+            chain.append(node)
+            node = by_id[node][0].parent_id
+        if node is not None and state.get(node) == 1:
+            cycle = chain[chain.index(node) :]
+            _, path, line = by_id[node]
+            lines = ", ".join(f"{n} (line {by_id[n][2]})" for n in cycle)
+            raise InputError(path, line, f"reply cycle: {lines}")
+        for n in chain:
+            state[n] = 2
+
+
+AuthorRow = tuple[str, str, str, str | None, str | None, bool]
+"""(participant id, post id, thread id, name, description, deleted)."""
+
+
+class AuthorSpill(_Database):
+    """Every post's authors, read back grouped by participant (for participants.jsonl)."""
+
+    def __init__(self) -> None:
+        super().__init__("authors")
+        self.db.execute(
+            "CREATE TABLE authors (seq INTEGER PRIMARY KEY, pid TEXT, post_id TEXT, thread_id TEXT, "
+            "name TEXT, description TEXT, deleted INTEGER)"
+        )
+
+    def add(self, rows: Iterable[AuthorRow]) -> None:
+        with self.db:
+            self.db.executemany(
+                "INSERT INTO authors (pid, post_id, thread_id, name, description, deleted) VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def sorted_rows(self) -> Iterator[AuthorRow]:
+        """Rows by participant id, then post id (ties in the order they were added)."""
+        cur = self.db.execute(
+            "SELECT pid, post_id, thread_id, name, description, deleted FROM authors ORDER BY pid, post_id, seq"
+        )
+        while batch := cur.fetchmany(BATCH):
+            for pid, post_id, thread_id, name, description, deleted in batch:
+                yield pid, post_id, thread_id, name, description, bool(deleted)
