@@ -129,3 +129,29 @@ def test_classify_main_claims_are_quotable(pipeline_run):
     for verdict in ("God artikel", "Selvransagelse", "Hvor højt skal vi råbe?"):
         assert verdict not in texts
     assert mains[f"{THREAD_ID}/c13"].text == "Nej vi har ikke spillet fallit"
+
+
+def test_word_memo_hashing_gives_scikit_learns_char_ngram_matrix_exactly(seed_corpus):
+    """The loaded models hash character n-grams a word at a time (pipeline.models.fasthash);
+    the matrix must be scikit-learn's, entry for entry and in the same order, or the labels
+    would drift from the ones the model was evaluated with."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from pipeline.models.fasthash import WordMemoHashingVectorizer
+
+    texts = [p.text for p in seed_corpus.posts] + [p.title for p in seed_corpus.posts]
+    texts += ["", "  ", "Å", "Hej  DU\tær\u00a0x\u2028y", "ÅÄÖ åäö x\x1cy ååå"]
+    for ngrams in ((2, 5), (1, 3)):
+        plain = HashingVectorizer(
+            n_features=2**18, alternate_sign=False, norm=None, analyzer="char_wb", ngram_range=ngrams
+        )
+        memo = WordMemoHashingVectorizer(**plain.get_params())
+        expected = plain.transform(texts)
+        for _ in range(2):  # the second time from the memo
+            got = memo.transform(texts)
+            assert got.shape == expected.shape and got.dtype == expected.dtype
+            assert (got.indptr == expected.indptr).all() and (got.indices == expected.indices).all()
+            assert (got.data == expected.data).all()
+    model = load_model(MODELS_DIR / "reply_stance")
+    hashers = [s for _, part in model.estimator.text_.transformer_list if part != "drop" for _, s in part.steps]
+    assert any(isinstance(h, WordMemoHashingVectorizer) for h in hashers)

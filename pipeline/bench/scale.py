@@ -223,6 +223,7 @@ def floor(threads_file: Path, out_file: Path) -> int:
 
     posts: dict[str, Post] = {}
     threads: dict[str, Thread] = {}
+    by_author: dict[str, list[str]] = defaultdict(list)
     with open(threads_file, encoding="utf-8") as fh:
         for line in fh:
             r = json.loads(line)
@@ -242,6 +243,7 @@ def floor(threads_file: Path, out_file: Path) -> int:
                 keywords=(),
             )
             posts[post.id] = post
+            by_author[r["author"]].append(r["id"])
             if not r["parent_id"]:
                 threads[r["thread_id"]] = Thread.model_construct(id=r["thread_id"], target=r["title"])
     spans = []
@@ -249,11 +251,6 @@ def floor(threads_file: Path, out_file: Path) -> int:
         for field in ("title", "text"):
             for s, e in split_sentences(getattr(p, field), "da"):
                 spans.append(UnitSpan(f"{p.id}#{field}{s}", p.id, field, s, e))
-    by_author: dict[str, list[str]] = defaultdict(list)
-    with open(threads_file, encoding="utf-8") as fh:
-        for line in fh:
-            r = json.loads(line)
-            by_author[r["author"]].append(r["id"])
     people = [
         Participant.model_construct(id=a, name=a, descriptions=(), post_ids=tuple(ids), thread_ids=(), deleted=False)
         for a, ids in by_author.items()

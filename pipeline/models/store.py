@@ -129,7 +129,10 @@ def load_model(path: Path) -> LoadedModel:
     verify_files(path, card)
     try:
         if backend == "sklearn":
+            from pipeline.models.fasthash import speed_up
+
             estimator = _load_sklearn(path)
+            speed_up(estimator)  # same features, each word hashed once (pipeline.models.fasthash)
         else:
             from pipeline.models.hf import load_transformer
 
