@@ -79,7 +79,7 @@ $(MODEL_CHOICE): FORCE
 	$(call stamp,$(UNIT_MODEL) $(TARGET_MODEL) $(REPLY_MODEL) $(ROLE_MODEL) $(BACKEND))
 FORCE:
 
-.PHONY: FORCE help setup run test test-all lint clean clean-data train evaluate bench bench-dast bench-encoder bench-scale review review-status report convokit
+.PHONY: FORCE help setup run test test-all lint clean clean-data train evaluate bench bench-dast bench-encoder bench-scale bench-scale-1m review review-status report convokit
 
 help: ## List every target with what it does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -175,6 +175,10 @@ WORKERS ?= 0
 
 bench-scale: $(SETUP) ## Every stage on synthetic corpora of N posts (N="10000 100000"), beside the floor -> docs/benchmarks.md
 	$(PY) -m pipeline bench-scale --posts $(N) --workers $(WORKERS)
+
+bench-scale-1m: $(SETUP) ## Every stage on one million synthetic posts (about 1.5 h on 2 cores, 20 GB of disk; no floor)
+	$(PY) -m pipeline bench-scale --posts 1000000 --workers $(WORKERS) --section scale-1m --floor-up-to 100000 \
+		--work data/interim/scale-1m --out data/benchmarks/scale-1m.json
 
 report: $(REPORT) ## HTML report and Markdown summary of the debate -> data/reports/
 $(REPORT): $(CORPUS) $(SEGMENTS) $(PREDICTIONS) $(call src,report) \

@@ -334,15 +334,15 @@ def cmd_bench_scale(args, cfg) -> None:
     from pipeline.bench import scale as benchscale
 
     if args.render_only:
-        benchscale.render(args.out)
+        benchscale.render(args.out, args.section)
         return
-    result = benchscale.run_scale(args.posts, args.work, args.workers, args.out)
+    result = benchscale.run_scale(args.posts, args.work, args.workers, args.out, args.section, args.floor_up_to)
     for r in result["runs"]:
         log.info(
-            "bench-scale %d posts: %.0f posts/s, %.2fx floor, peak %.0f MB",
+            "bench-scale %d posts: %.0f posts/s, %s x floor, peak %.0f MB",
             r["posts"],
             r["posts_per_s"],
-            r["x_floor"],
+            r["x_floor"] or "no floor",
             r["peak_mb"],
         )
     log.info("bench-scale: numbers in %s and docs/benchmarks.md", args.out)
@@ -485,6 +485,10 @@ def add_commands(sub) -> None:
     s.add_argument("--work", type=Path, default=INTERIM_DIR / "scale")
     s.add_argument("--out", type=Path, default=DATA_DIR / "benchmarks" / "scale.json")
     s.add_argument("--render-only", action="store_true", help="rewrite docs/benchmarks.md from the saved JSON")
+    s.add_argument("--section", default="scale", help="the section of docs/benchmarks.md to write (scale, scale-1m)")
+    s.add_argument(
+        "--floor-up-to", type=int, default=None, help="measure the floor only at sizes up to this (default: all)"
+    )
     s.set_defaults(func=cmd_bench_scale)
 
     s = sub.add_parser("scale-floor", help=argparse.SUPPRESS)

@@ -217,3 +217,38 @@ def test_scale_benchmark_table_reports_the_floor_and_growth(tmp_path):
     )
     assert "| 1,000 | 1.0 | 1.0 | 1.0 | 1.0 | 1.0 | 5.0 | 200 | 2.5 | 2.00 | 100 | 1.80 | 3 |" in text
     json.dumps(run)
+
+
+def test_table_parts_merge_in_rounds_into_one_sorted_table(tmp_path, monkeypatch):
+    """The streamed graph stage merges its workers' sorted table parts like an external sort:
+    with more parts than may be open at once it merges in rounds, and the result is the same
+    table: rows sorted by Id, one row per Id (the first part's), columns united."""
+    import pyarrow.parquet as pq
+
+    from pipeline.graph import files
+    from pipeline.graph.export import parquet_bytes
+
+    parts = []
+    for i, rows in enumerate(
+        [
+            [["Id", "Label", "kind"], ["p:anna", "Anna", "participant"], ["t1/c1", "=1+1", "post"]],
+            [["Id", "Label", "score"], ["p:anna", "Anna", None], ["t2/c1", "b", 0.5]],
+            [["Id", "Label"], ["p:bo", "Bo"], ["t3/c1", "c"]],
+        ]
+    ):
+        parts.append(tmp_path / f"nodes-{i:06d}.parquet")
+        parts[-1].write_bytes(parquet_bytes(rows))
+    monkeypatch.setattr(files, "FAN_IN", 2)
+    n = files._merge_parts(parts, ["Id", "Label"], tmp_path / "nodes.csv", tmp_path / "nodes.parquet")
+    assert n == 5 and not any(p.exists() for p in parts)
+    assert (tmp_path / "nodes.csv").read_text(encoding="utf-8").splitlines() == [
+        "Id,Label,kind,score",
+        "p:anna,Anna,participant,",
+        "p:bo,Bo,,",
+        "t1/c1,'=1+1,post,",  # a formula from the input stays text
+        "t2/c1,b,,0.5",
+        "t3/c1,c,,",
+    ]
+    table = pq.read_table(tmp_path / "nodes.parquet")
+    assert table.column_names == ["Id", "Label", "kind", "score"]
+    assert table.column("score").to_pylist() == [None, None, None, 0.5, None]

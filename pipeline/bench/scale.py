@@ -89,8 +89,11 @@ def _exponent(small: tuple[int, float], large: tuple[int, float]) -> float | Non
     return round(math.log(t2 / t1) / math.log(n2 / n1), 3)
 
 
-def scale_benchmark(sizes: list[int], work_dir: Path, workers: int, config: Path | None = None) -> dict:
-    """Every stage and the floor at each size in `sizes`."""
+def scale_benchmark(
+    sizes: list[int], work_dir: Path, workers: int, config: Path | None = None, floor_up_to: int | None = None
+) -> dict:
+    """Every stage at each size in `sizes`, and the floor at those up to `floor_up_to`
+    (all when None): the floor holds the whole corpus in memory, so a 1M-post run skips it."""
     base = [sys.executable, "-m", "pipeline", "-q"] + (["--config", str(config)] if config else [])
     runs = []
     for n in sorted(sizes):
@@ -101,10 +104,12 @@ def scale_benchmark(sizes: list[int], work_dir: Path, workers: int, config: Path
         for stage in STAGES:
             stages[stage] = measure(base + _stage_args(stage, work, threads, workers))
             log.info("bench-scale %d posts, %s: %s", n, stage, stages[stage])
-        floor = measure(
-            [sys.executable, "-m", "pipeline", "-q", "scale-floor", str(threads), str(work / "floor.jsonl")]
-        )
-        log.info("bench-scale %d posts, floor: %s", n, floor)
+        floor = None
+        if floor_up_to is None or n <= floor_up_to:
+            floor = measure(
+                [sys.executable, "-m", "pipeline", "-q", "scale-floor", str(threads), str(work / "floor.jsonl")]
+            )
+            log.info("bench-scale %d posts, floor: %s", n, floor)
         total_wall = sum(s["wall_s"] for s in stages.values())
         per_post = [s for name, s in stages.items() if name in ("ingest", "segment", "classify")]
         runs.append(
@@ -114,7 +119,7 @@ def scale_benchmark(sizes: list[int], work_dir: Path, workers: int, config: Path
                 "floor": floor,
                 "total_wall_s": round(total_wall, 2),
                 "posts_per_s": round(n / total_wall, 1),
-                "x_floor": round(total_wall / floor["wall_s"], 2),
+                "x_floor": round(total_wall / floor["wall_s"], 2) if floor else None,
                 "peak_mb": max(s["peak_mb"] for s in stages.values()),
                 "per_post_cpu_over_wall": round(
                     sum(s["cpu_s"] for s in per_post) / max(sum(s["wall_s"] for s in per_post), 1e-9), 2
@@ -147,9 +152,15 @@ def _tree_bytes(root: Path, skip: set[Path]) -> int:
     return sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and p not in skip)
 
 
-def scale_markdown(result: dict) -> str:
+def _floor_cells(run: dict) -> str:
+    if not run.get("floor"):
+        return "not measured | —"
+    return f"{run['floor']['wall_s']:.1f} | {run['x_floor']:.2f}"
+
+
+def scale_markdown(result: dict, title: str = "Scale (synthetic Danish threads)") -> str:
     lines = [
-        "## Scale (synthetic Danish threads)",
+        f"## {title}",
         "",
         f"Produced by `make bench-scale` on {result['cores']} cores ({result['machine']['cpu']}, Python "
         f"{result['machine']['python']}), {result['workers']} workers, the {result['profile']} profile. "
@@ -167,7 +178,7 @@ def scale_markdown(result: dict) -> str:
         cells = [f"{r['stages'][s]['wall_s']:.1f}" for s in STAGES]
         lines.append(
             f"| {r['posts']:,} | " + " | ".join(cells) + f" | {r['total_wall_s']:.1f} | {r['posts_per_s']:.0f} | "
-            f"{r['floor']['wall_s']:.1f} | {r['x_floor']:.2f} | {r['peak_mb']:.0f} | "
+            f"{_floor_cells(r)} | {r['peak_mb']:.0f} | "
             f"{r['per_post_cpu_over_wall']:.2f} | {r['output_mb']:.0f} |"
         )
     lines.append("")
@@ -201,15 +212,26 @@ def scale_markdown(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run_scale(sizes: list[int], work_dir: Path, workers: int, out_json: Path) -> dict:
-    result = scale_benchmark(sizes, work_dir, workers)
+SECTIONS = {"scale": "Scale (synthetic Danish threads)", "scale-1m": "Scale: one million posts"}
+
+
+def run_scale(
+    sizes: list[int],
+    work_dir: Path,
+    workers: int,
+    out_json: Path,
+    section: str = "scale",
+    floor_up_to: int | None = None,
+) -> dict:
+    result = scale_benchmark(sizes, work_dir, workers, floor_up_to=floor_up_to)
     write_json(out_json, result)
-    replace_section(BENCH_DOC, "scale", scale_markdown(result))
+    replace_section(BENCH_DOC, section, scale_markdown(result, SECTIONS.get(section, section)))
     return result
 
 
-def render(out_json: Path) -> None:
-    replace_section(BENCH_DOC, "scale", scale_markdown(json.loads(Path(out_json).read_text(encoding="utf-8"))))
+def render(out_json: Path, section: str = "scale") -> None:
+    result = json.loads(Path(out_json).read_text(encoding="utf-8"))
+    replace_section(BENCH_DOC, section, scale_markdown(result, SECTIONS.get(section, section)))
 
 
 def floor(threads_file: Path, out_file: Path) -> int:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -30,7 +30,6 @@ from typing import Any
 from pipeline.core.artifacts import atomic_dir, display_path, read_json, read_jsonl, write_json, write_jsonl
 from pipeline.core.config import Config
 from pipeline.core.corpus import Corpus
-from pipeline.core.errors import InputError
 from pipeline.core.lineage import write_manifest
 from pipeline.core.schema import (
     KeyPoint,
@@ -44,8 +43,9 @@ from pipeline.core.schema import (
     Unit,
     UnitLabels,
 )
-from pipeline.core.stream import JsonlSink, by_thread, iter_jsonl, shards
-from pipeline.executors.local import map_shards, ordered_map, shard_size, shards_by_key
+from pipeline.core.spill import BATCH, SpillDatabase
+from pipeline.core.stream import JsonlSink, ThreadCursor, by_thread, iter_jsonl, shards
+from pipeline.executors.local import ordered_map, shard_size
 from pipeline.models.cues import RuleHit, reply_rule
 from pipeline.models.examples import (
     Example,
@@ -217,8 +217,9 @@ def participant_role(
 
 
 def _participant_shard(
-    people: list[Participant], *, posts: dict[str, Post], models: Models, cfg: Config, seen: InSample
+    item: tuple[list[Participant], Mapping[str, Any]], *, models: Models, cfg: Config, seen: InSample
 ) -> tuple[list[Prediction], dict[str, dict[str, int]]]:
+    people, posts = item
     cues = [role_cue(p, posts) for p in people]
     examples = role_examples(people, posts, cues)
     shard_seen = seen.shard()
@@ -230,26 +231,74 @@ def _participant_shard(
     return out, shard_seen.counts
 
 
+@dataclass(frozen=True)
+class PostText:
+    """What a participant's role reads of a post: a light stand-in for `Post`."""
+
+    id: str
+    created: str | None
+    full_text: str
+
+
+class PostTexts(SpillDatabase):
+    """What roles read of every post, on disk until the participants' turn: a role reads all
+    of a participant's posts across threads, after the thread shards are done."""
+
+    def __init__(self) -> None:
+        super().__init__("post-texts")
+        self.db.execute("CREATE TABLE texts (id TEXT PRIMARY KEY, created TEXT, text TEXT NOT NULL)")
+        self._pending: list[tuple[str, str | None, str]] = []
+
+    def add(self, post: Post) -> None:
+        self._pending.append((post.id, post.created, post.full_text))
+        if len(self._pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        with self.db:
+            self.db.executemany("INSERT INTO texts (id, created, text) VALUES (?, ?, ?)", self._pending)
+        self._pending = []
+
+    def get_many(self, ids: list[str]) -> dict[str, PostText]:
+        self.flush()
+        out: dict[str, PostText] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for pid, created, text in self.db.execute(
+                f"SELECT id, created, text FROM texts WHERE id IN ({marks})", chunk
+            ):
+                out[pid] = PostText(pid, created, text)
+        return out
+
+
 def classify_participants(
     participants: list[Participant],
-    posts: dict[str, Any],
+    posts: Mapping[str, Any] | PostTexts,
     models: Models,
     cfg: Config,
     seen: InSample,
     workers: int = 1,
 ) -> list[ParticipantLabels]:
-    """Every participant's role, from all their posts in the corpus (across threads)."""
+    """Every participant's role, from all their posts in the corpus (across threads); `posts`
+    maps post ids to posts (or `PostText`s), or is the `PostTexts` spilled while streaming."""
     people = [p for p in participants if not p.deleted]
     if models.role is not None:
         seen.known("role", models.role)
-    shards_ = shards_by_key(
-        people, lambda p: p.id, shard_size(len(people), workers, max(1, cfg.scale.shard_posts // 5))
-    )
-    fn = partial(_participant_shard, posts=posts, models=models, cfg=cfg, seen=seen)
+
+    def texts(ids: list[str]) -> Mapping[str, Any]:
+        if isinstance(posts, PostTexts):
+            return posts.get_many(ids)
+        return {i: posts[i] for i in ids if i in posts}
+
+    size = shard_size(len(people), workers, max(1, cfg.scale.shard_posts // 5))
+    # A shard's participants travel with the texts of their posts, read just before.
+    items = ((shard, texts([i for p in shard for i in p.post_ids])) for shard in shards(people, size, lambda _: 1))
+    fn = partial(_participant_shard, models=models, cfg=cfg, seen=seen)
     decided = {p.id: DELETED_ROLE for p in participants if p.deleted}
     if not people:
         seen.add("role", models.role, [])
-    for shard, (preds, counts) in zip(shards_, map_shards(fn, shards_, workers, "roles"), strict=True):
+    for (shard, _), (preds, counts) in ordered_map(fn, items, workers, "roles"):
         seen.merge(counts)
         decided.update((part.id, pred) for part, pred in zip(shard, preds, strict=True))
     return [ParticipantLabels(participant_id=p.id, role=decided[p.id]) for p in participants]
@@ -395,17 +444,10 @@ def thread_items(
 ) -> Iterator[tuple[list[Post], list[Unit]]]:
     """(posts, units) of each thread, from posts and units listed thread by thread in the
     same thread order (as ingest and segment write them)."""
-    unit_threads = by_thread(units, where)
-    pending = next(unit_threads, None)
+    cursor = ThreadCursor(iter(units), lambda u: u.thread_id, where)
     for tposts in by_thread(posts, where):
-        tid = tposts[0].thread_id
-        if pending is not None and pending[0].thread_id == tid:
-            yield tposts, pending
-            pending = next(unit_threads, None)
-        else:
-            yield tposts, []
-    if pending is not None:
-        raise InputError(where, 0, f"units of thread {pending[0].thread_id!r} do not follow the corpus' thread order")
+        yield tposts, cursor.take(tposts[0].thread_id)
+    cursor.check_done()
 
 
 class _Lists:
@@ -438,14 +480,15 @@ def classify_stream(
     items: Iterable[tuple[list[Post], list[Unit]]],
     threads: dict[str, Thread],
     participants: list[Participant],
-    post_texts: dict[str, Any],
+    post_texts: Mapping[str, Any] | PostTexts,
     sinks: dict[str, Any],
     run: ClassifyRun,
 ) -> dict:
     """Label a corpus given as thread items (posts and units), writing each shard's labels to
     `sinks` (posts, units, relations, key_points, participants) as they come; the
     provenance. `post_texts` maps post ids to objects with `id`, `created` and `full_text`
-    (the posts, or lighter stand-ins): roles read every post of a participant."""
+    (the posts, or the `PostTexts` spilled while streaming): roles read every post of a
+    participant."""
     from pipeline.classify.keypoints import key_points
 
     models, cfg, unit_model, embed, encoder, workers = (
@@ -551,15 +594,6 @@ def classify(
     )
 
 
-@dataclass(frozen=True)
-class PostText:
-    """What a participant's role reads of a post: a light stand-in for `Post`."""
-
-    id: str
-    created: str | None
-    full_text: str
-
-
 def classify_files(
     corpus_dir: Path, segments_dir: Path, out_dir: Path, run: ClassifyRun, made_from: dict | None = None
 ) -> dict:
@@ -568,11 +602,11 @@ def classify_files(
     corpus_dir, segments_dir = Path(corpus_dir), Path(segments_dir)
     threads = {t.id: t for t in iter_jsonl(corpus_dir / "threads.jsonl", Thread)}
     participants = list(iter_jsonl(corpus_dir / "participants.jsonl", Participant))
-    post_texts: dict[str, PostText] = {}
+    post_texts = PostTexts()
 
     def posts() -> Iterator[Post]:
         for post in iter_jsonl(corpus_dir / "posts.jsonl", Post):
-            post_texts[post.id] = PostText(post.id, post.created, post.full_text)
+            post_texts.add(post)
             yield post
 
     units = iter_jsonl(segments_dir / "units.jsonl", Unit)
@@ -589,6 +623,7 @@ def classify_files(
                 run,
             )
         finally:
+            post_texts.close()
             for sink in sinks.values():
                 sink.close()
         write_json(tmp / "provenance.json", provenance)

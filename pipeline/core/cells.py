@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
@@ -41,3 +42,11 @@ def csv_text(rows: Iterable[Sequence[object]], lineterminator: str = "\n") -> st
     for row in rows:
         w.writerow([protect(v) for v in row])
     return out.getvalue()
+
+
+def write_csv(path: Path, rows: Iterable[Sequence[object]], lineterminator: str = "\n") -> None:
+    """`csv_text(rows)` written to `path` a row at a time (the text is never held whole)."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator=lineterminator)
+        for row in rows:
+            w.writerow([protect(v) for v in row])

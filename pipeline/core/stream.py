@@ -11,6 +11,7 @@ the files are the same whatever the number of workers (`pipeline.executors.local
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -69,6 +70,41 @@ def shards(threads: Iterable[T], size: int, size_of: Callable[[T], int] = len) -
         n += k
     if shard:
         yield shard
+
+
+@dataclass
+class ThreadCursor:
+    """The records of a stage file listed thread by thread, taken a thread at a time in the
+    corpus' thread order (a thread with no records gets none). `thread` gives a record's
+    thread id; it may depend on posts read so far (units name their post, not their thread)."""
+
+    records: Iterator[Any]
+    thread: Callable[[Any], str | None]
+    path: Path
+    pending: Any = None
+
+    def take(self, thread_id: str) -> list[Any]:
+        out = []
+        while True:
+            if self.pending is None:
+                self.pending = next(self.records, None)
+                if self.pending is None:
+                    return out
+            if self.thread(self.pending) != thread_id:
+                return out
+            out.append(self.pending)
+            self.pending = None
+
+    def check_done(self) -> None:
+        """Records left over belong to no thread met, or came out of the corpus' order."""
+        left = self.pending if self.pending is not None else next(self.records, None)
+        if left is not None:
+            raise InputError(
+                self.path,
+                0,
+                f"records of thread {self.thread(left)!r} do not follow the corpus' thread order; "
+                "rerun the stages before",
+            )
 
 
 class JsonlSink:

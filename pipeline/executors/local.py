@@ -24,9 +24,6 @@ from pipeline.core.stream import shards
 T = TypeVar("T")
 R = TypeVar("R")
 
-_JOB: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
-
-
 ENGINES = ("local", "ray")
 ENGINE = "local"
 
@@ -70,23 +67,10 @@ def shard_size(n_items: int, workers: int, max_size: int) -> int:
     return max(1, min(max_size, -(-n_items // (workers * 4))))
 
 
-def _call(index: int) -> Any:
-    fn, shards = _JOB  # type: ignore[misc]
-    return fn(shards[index])
-
-
 def map_shards(fn: Callable[[T], R], shards: Sequence[T], workers: int, desc: str) -> list[R]:
-    """`[fn(s) for s in shards]`, on up to `workers` forked processes, in shard order."""
-    global _JOB
-    bar = dict(desc=desc, unit="shard", total=len(shards), disable=None if len(shards) > 1 else True, leave=False)
-    if workers <= 1 or len(shards) <= 1 or "fork" not in mp.get_all_start_methods():
-        return [fn(s) for s in tqdm(shards, **bar)]
-    _JOB = (fn, shards)
-    try:
-        with mp.get_context("fork").Pool(min(workers, len(shards))) as pool:
-            return list(tqdm(pool.imap(_call, range(len(shards))), **bar))
-    finally:
-        _JOB = None
+    """`[fn(s) for s in shards]` in shard order, as `ordered_map` runs them (forked workers,
+    or Ray tasks under `set_engine("ray")`)."""
+    return [result for _, result in ordered_map(fn, shards, workers, desc, total=len(shards))]
 
 
 _FN: Callable[[Any], Any] | None = None

@@ -27,12 +27,13 @@ import io
 import re
 from functools import partial
 from pathlib import Path
+from typing import IO
 
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
 
 from pipeline.core.artifacts import atomic_dir, safe_filename, write_text
-from pipeline.core.cells import csv_text
+from pipeline.core.cells import csv_text, write_csv
 from pipeline.core.lineage import write_manifest
 from pipeline.executors.local import map_shards
 
@@ -153,16 +154,17 @@ def _with_viz(g: nx.Graph, colors: dict[str, tuple[int, int, int]], safe: bool =
     return h
 
 
-def gexf_bytes(g: nx.Graph, colors: dict[str, tuple[int, int, int]], date: str, safe: bool = False) -> bytes:
-    """GEXF 1.3 of `g`; `safe`: `g` is already `gephi_safe` and may be changed in place."""
+def write_gexf(
+    fh: IO[bytes], g: nx.Graph, colors: dict[str, tuple[int, int, int]], date: str, safe: bool = False
+) -> None:
+    """GEXF 1.3 of `g` into an open binary file; `safe`: `g` is already `gephi_safe` and may
+    be changed in place."""
     writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.3")
     writer.add_graph(_with_viz(g, colors, safe))
     meta = writer.xml.find("meta")
     if meta is not None:
         meta.set("lastmodifieddate", date)
-    buf = io.BytesIO()
-    writer.write(buf)
-    return buf.getvalue()
+    writer.write(fh)
 
 
 def tables(g: nx.Graph, safe: bool = False) -> tuple[list[list], list[list]]:
@@ -187,21 +189,7 @@ def tables(g: nx.Graph, safe: bool = False) -> tuple[list[list], list[list]]:
     return nodes, edges
 
 
-def csv_tables(g: nx.Graph) -> tuple[str, str]:
-    """(nodes, edges) as CSV for Gephi's spreadsheet import; text cells that a spreadsheet
-    would run as a formula are protected (`cells.protect`)."""
-    return csv_rows(tables(g))
-
-
-def csv_rows(node_edge_rows: tuple[list[list], list[list]]) -> tuple[str, str]:
-    def filled(rows: list[list]) -> list[list]:
-        return [["" if v is None else v for v in row] for row in rows]
-
-    nodes, edges = node_edge_rows
-    return csv_text(filled(nodes)), csv_text(filled(edges))
-
-
-def parquet_bytes(rows: list[list]) -> bytes:
+def parquet_bytes(rows: list[list], row_group_size: int | None = None) -> bytes:
     """A table as Parquet with typed columns (numbers stay numbers, absent values are null),
     for pandas, polars, DuckDB and R's arrow; same columns as the CSV."""
     import pyarrow as pa
@@ -210,7 +198,7 @@ def parquet_bytes(rows: list[list]) -> bytes:
     header, body = rows[0], rows[1:]
     columns = {name: [row[i] for row in body] for i, name in enumerate(header)}
     buf = io.BytesIO()
-    pq.write_table(pa.table(columns), buf, compression="zstd")
+    pq.write_table(pa.table(columns), buf, compression="zstd", row_group_size=row_group_size)
     return buf.getvalue()
 
 
@@ -257,16 +245,20 @@ def write_graph_set(
     participant graph)."""
     name = "corpus" if not prefix else "participants"
     safe = gephi_safe(graph)
-    node_rows, edge_rows = tables(safe, safe=True)
-    nodes_csv, edges_csv = csv_rows((node_rows, edge_rows))
-    write_text(folder / f"{prefix}nodes.csv", nodes_csv)
-    write_text(folder / f"{prefix}edges.csv", edges_csv)
-    (folder / f"{prefix}nodes.parquet").write_bytes(parquet_bytes(node_rows))
-    (folder / f"{prefix}edges.parquet").write_bytes(parquet_bytes(edge_rows))
+    # Each file is written straight to disk and its rows let go before the next: the corpus
+    # graph can be large (folder is the stage's temporary folder, renamed when complete).
+    both = list(tables(safe, safe=True))
+    for kind in ("nodes", "edges"):
+        rows = both.pop(0)
+        write_csv(folder / f"{prefix}{kind}.csv", rows)
+        (folder / f"{prefix}{kind}.parquet").write_bytes(parquet_bytes(rows))
+        del rows
     if gephi_files:
-        (folder / f"{name}.graphml").write_bytes(graphml_bytes(safe, safe=True))
+        with open(folder / f"{name}.graphml", "wb") as fh:
+            nx.write_graphml(safe, fh, encoding="utf-8", prettyprint=True)
         # Last: the GEXF view changes the safe copy in place.
-        (folder / f"{name}.gexf").write_bytes(gexf_bytes(safe, colors, date, safe=True))
+        with open(folder / f"{name}.gexf", "wb") as fh:
+            write_gexf(fh, safe, colors, date, safe=True)
 
 
 def write_graphs(

@@ -11,11 +11,11 @@ is small, is built from counts summed over the shards.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import heapq
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -26,7 +26,6 @@ from pipeline.classify.labels import Predictions, read_predictions, read_units
 from pipeline.core.artifacts import atomic_dir, write_text
 from pipeline.core.cells import csv_text, protect
 from pipeline.core.corpus import Corpus, author_ids, read_corpus
-from pipeline.core.errors import InputError
 from pipeline.core.lineage import write_manifest
 from pipeline.core.schema import (
     KeyPoint,
@@ -39,7 +38,7 @@ from pipeline.core.schema import (
     Unit,
     UnitLabels,
 )
-from pipeline.core.stream import by_thread, iter_jsonl, shards
+from pipeline.core.stream import ThreadCursor, by_thread, iter_jsonl, shards
 from pipeline.executors.local import ordered_map
 from pipeline.graph.build import (
     GraphInputs,
@@ -62,7 +61,9 @@ from pipeline.segment.units import parse_unit_id
 log = logging.getLogger(__name__)
 
 PART_FILES = ("posts", "units", "relations", "key_points")
-BATCH_ROWS = 20000
+FAN_IN = 128  # parts open at once while merging tables
+MERGE_BATCH = 256  # rows of each open part held as Python objects
+MERGE_ROW_GROUP = 20000
 
 
 def count_lines(path: Path) -> int:
@@ -82,33 +83,6 @@ def corpus_nodes(corpus_dir: Path, segments_dir: Path, predictions_dir: Path) ->
     )
 
 
-@dataclass
-class _Cursor:
-    """Records of one stage file listed thread by thread, taken a thread at a time;
-    `thread` gives a record's thread id (None while its post is not read yet)."""
-
-    records: Iterator
-    thread: Callable[[object], str | None]
-    path: Path
-    pending: object = None
-
-    def take(self, thread_id: str) -> list:
-        out = []
-        while True:
-            if self.pending is None:
-                self.pending = next(self.records, None)
-                if self.pending is None:
-                    return out
-            if self.thread(self.pending) != thread_id:
-                return out
-            out.append(self.pending)
-            self.pending = None
-
-    def check_done(self) -> None:
-        if self.pending is not None or next(self.records, None) is not None:
-            raise InputError(self.path, 0, "records do not follow the corpus' thread order; rerun the stages before")
-
-
 def thread_records(corpus_dir: Path, segments_dir: Path, pred_dir: Path) -> Iterator[tuple]:
     """(posts, units, post labels, unit labels, relations, key points) of every thread."""
     posts_file = corpus_dir / "posts.jsonl"
@@ -119,11 +93,13 @@ def thread_records(corpus_dir: Path, segments_dir: Path, pred_dir: Path) -> Iter
             thread_of[post.id] = post.thread_id
             yield post
 
-    def stream(name: str, model: type, thread: Callable) -> _Cursor:
+    def stream(name: str, model: type, thread: Callable) -> ThreadCursor:
         path = pred_dir / f"{name}.jsonl"
-        return _Cursor(iter_jsonl(path, model), thread, path)
+        return ThreadCursor(iter_jsonl(path, model), thread, path)
 
-    units = _Cursor(iter_jsonl(segments_dir / "units.jsonl", Unit), lambda u: u.thread_id, segments_dir / "units.jsonl")
+    units = ThreadCursor(
+        iter_jsonl(segments_dir / "units.jsonl", Unit), lambda u: u.thread_id, segments_dir / "units.jsonl"
+    )
     cursors = [
         stream("posts", PostLabels, lambda x: x.thread_id),
         stream("units", UnitLabels, lambda x: thread_of.get(x.post_id)),
@@ -164,8 +140,10 @@ def _shard(
     rows = write_thread_files(sorted(members.items()), graph=g, folder=folder / "threads")
     node_rows, edge_rows = tables(gephi_safe(g), safe=True)
     # Each part sorted by id, so that the parts merge into one sorted table in one pass.
-    (folder / "parts" / f"nodes-{index:06d}.parquet").write_bytes(parquet_bytes(_by_id(node_rows, 0)))
-    (folder / "parts" / f"edges-{index:06d}.parquet").write_bytes(parquet_bytes(_by_id(edge_rows, 3)))
+    # Small row groups: a merge decodes one row group of every part at a time.
+    for kind, table, key in (("nodes", node_rows, 0), ("edges", edge_rows, 3)):
+        part = parquet_bytes(_by_id(table, key), row_group_size=MERGE_BATCH * 4)
+        (folder / "parts" / f"{kind}-{index:06d}.parquet").write_bytes(part)
     counts = ParticipantCounts().add(posts, {p.post_id: p for p in post_labels})
     return counts, rows
 
@@ -175,41 +153,70 @@ def _by_id(rows: list[list], key: int) -> list[list]:
 
 
 def _part_rows(path: Path, columns: list[str]) -> Iterator[tuple]:
-    """A table part's rows with `columns` in that order (a column the part lacks is null)."""
+    """A table part's rows with `columns` in that order (a column the part lacks is null),
+    read a few hundred at a time: a merge holds one such batch of every part."""
     part = pq.ParquetFile(path)
-    for batch in part.iter_batches(batch_size=BATCH_ROWS):
+    for batch in part.iter_batches(batch_size=MERGE_BATCH):
         names = batch.schema.names
         cols = [batch.column(names.index(c)).to_pylist() if c in names else [None] * batch.num_rows for c in columns]
         yield from zip(*cols, strict=True)
 
 
+def _unique(rows: Iterator[tuple], key: int) -> Iterator[tuple]:
+    last = None
+    for row in rows:
+        if row[key] != last:
+            last = row[key]
+            yield row
+
+
 def _merge_parts(parts: list[Path], head: list[str], csv_path: Path, parquet_path: Path) -> int:
     """Table parts (each sorted by `Id`) merged into one table sorted by `Id`, as CSV
-    (protected cells) and Parquet, a batch at a time: columns united (absent = null), the
-    `head` columns first (as `export.tables` puts them), the rest sorted; a row whose `Id`
-    was already written is left out (a participant who wrote in several shards is a node of
-    each, equal in all). The rows written."""
+    (protected cells) and Parquet: columns united (absent = null), the `head` columns first
+    (as `export.tables` puts them), the rest sorted; a row whose `Id` was already written is
+    left out (a participant who wrote in several shards is a node of each, equal in all).
+    An external merge sort: at most `FAN_IN` parts are open at once (more are merged in
+    rounds), each read a batch at a time; the parts are removed. The rows written."""
     schema = pa.unify_schemas([pq.read_schema(p) for p in parts], promote_options="default")
     columns = head + sorted(c for c in schema.names if c not in head)
     schema = pa.schema([schema.field(c) for c in columns])
     key = columns.index("Id")
-    merged = heapq.merge(*(_part_rows(p, columns) for p in parts), key=lambda r: r[key])
+
+    def merged(group: list[Path]) -> Iterator[tuple]:
+        return _unique(heapq.merge(*(_part_rows(p, columns) for p in group), key=lambda r: r[key]), key)
+
+    level = 0
+    while len(parts) > FAN_IN:
+        # Groups of consecutive parts, so the first of equal rows stays the first.
+        rounds = []
+        for i in range(0, len(parts), FAN_IN):
+            out = parts[0].parent / f"{parquet_path.stem}-merge{level}-{i // FAN_IN:06d}.parquet"
+            _write_rows(merged(parts[i : i + FAN_IN]), schema, out)
+            for p in parts[i : i + FAN_IN]:
+                p.unlink()
+            rounds.append(out)
+        parts, level = rounds, level + 1
+    n = _write_rows(merged(parts), schema, parquet_path, csv_path)
+    for p in parts:
+        p.unlink()
+    return n
+
+
+def _write_rows(rows: Iterator[tuple], schema: pa.Schema, parquet_path: Path, csv_path: Path | None = None) -> int:
+    """Rows to Parquet (row groups of `MERGE_ROW_GROUP`) and, given a path, to CSV."""
     n = 0
-    with (
-        open(csv_path, "w", encoding="utf-8", newline="") as fh,
-        pq.ParquetWriter(parquet_path, schema, compression="zstd") as parquet,
-    ):
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(columns)
+    with contextlib.ExitStack() as stack:
+        parquet = stack.enter_context(pq.ParquetWriter(parquet_path, schema, compression="zstd"))
+        w = None
+        if csv_path is not None:
+            w = csv.writer(stack.enter_context(open(csv_path, "w", encoding="utf-8", newline="")), lineterminator="\n")
+            w.writerow(schema.names)
         batch: list[tuple] = []
-        last = None
-        for row in merged:
-            if row[key] == last:
-                continue
-            last = row[key]
-            w.writerow([protect("" if v is None else v) for v in row])
+        for row in rows:
+            if w is not None:
+                w.writerow([protect("" if v is None else v) for v in row])
             batch.append(row)
-            if len(batch) == BATCH_ROWS:
+            if len(batch) == MERGE_ROW_GROUP:
                 parquet.write_table(_arrow(batch, schema))
                 n += len(batch)
                 batch = []
@@ -293,8 +300,6 @@ def write_graph_files(
         ):
             parts = sorted((tmp / "parts").glob(f"{kind}-*.parquet"))
             _merge_parts(parts, head, tmp / f"{kind}.csv", tmp / f"{kind}.parquet")
-            for p in parts:
-                p.unlink()
         (tmp / "parts").rmdir()
         pg = participant_graph(list(participants.values()), {k: v.role for k, v in roles.items()}, first, counts)
         write_graph_set(tmp, "participant_", pg, colors, last_day or "1970-01-01", gephi_files=True)

@@ -6,48 +6,21 @@ every later stage wants a thread's posts together, and the checks that make an i
 trustworthy (no duplicate ids, parents that exist and sit in the same thread, one root
 per thread) look across files. An indexed SQLite table gives both without holding the
 rows: the checks are joins, and the rows come back thread by thread in one indexed scan.
-SQLite ships with Python and sorts larger-than-memory tables with its own temporary files;
-a DataFrame engine would hold the rows in memory, which is what this module avoids.
-
-The database lives in a private temporary folder (`TMPDIR` chooses the disk) and is gone
-when the store is closed, whatever happened.
+(`pipeline.core.spill` says why SQLite.)
 """
 
 from __future__ import annotations
 
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pipeline.core.errors import InputError
 from pipeline.core.schema import Note, ThreadRow
-
-BATCH = 5000
-
-
-class _Database:
-    """A throwaway SQLite database in its own temporary folder."""
-
-    def __init__(self, name: str) -> None:
-        self._dir = tempfile.TemporaryDirectory(prefix=f"pipeline-{name}-")
-        self.db = sqlite3.connect(Path(self._dir.name) / f"{name}.sqlite")
-        # Nothing here must survive a crash, so no journal and no fsync.
-        for pragma in ("journal_mode = OFF", "synchronous = OFF", "temp_store = FILE", "cache_size = -65536"):
-            self.db.execute(f"PRAGMA {pragma}")
-
-    def close(self) -> None:
-        self.db.close()
-        self._dir.cleanup()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+from pipeline.core.spill import BATCH, SpillDatabase
 
 
-class RowStore(_Database):
+class RowStore(SpillDatabase):
     """Validated thread rows, with where each was read; checked across all inputs, then
     read back a thread at a time."""
 
@@ -190,7 +163,7 @@ AuthorRow = tuple[str, str, str, str | None, str | None, bool]
 """(participant id, post id, thread id, name, description, deleted)."""
 
 
-class AuthorSpill(_Database):
+class AuthorSpill(SpillDatabase):
     """Every post's authors, read back grouped by participant (for participants.jsonl)."""
 
     def __init__(self) -> None:

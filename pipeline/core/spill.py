@@ -1,0 +1,37 @@
+"""Records spilled to disk while a stage streams, so that the stage's memory does not grow
+with the corpus: a throwaway SQLite database in a private temporary folder.
+
+SQLite ships with Python, indexes and sorts larger-than-memory tables with its own
+temporary files, and answers the joins the checks need; a DataFrame engine would hold the
+rows in memory, which is what spilling avoids. `TMPDIR` chooses the disk; the folder is
+gone when the database is closed, whatever happened. Nothing in it must survive a crash,
+so it runs without a journal and without fsync.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from pathlib import Path
+
+BATCH = 5000
+
+
+class SpillDatabase:
+    """A throwaway SQLite database in its own temporary folder."""
+
+    def __init__(self, name: str) -> None:
+        self._dir = tempfile.TemporaryDirectory(prefix=f"pipeline-{name}-")
+        self.db = sqlite3.connect(Path(self._dir.name) / f"{name}.sqlite")
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", "temp_store = FILE", "cache_size = -65536"):
+            self.db.execute(f"PRAGMA {pragma}")
+
+    def close(self) -> None:
+        self.db.close()
+        self._dir.cleanup()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
