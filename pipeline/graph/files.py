@@ -86,12 +86,9 @@ def corpus_nodes(corpus_dir: Path, segments_dir: Path, predictions_dir: Path) ->
 def thread_records(corpus_dir: Path, segments_dir: Path, pred_dir: Path) -> Iterator[tuple]:
     """(posts, units, post labels, unit labels, relations, key points) of every thread."""
     posts_file = corpus_dir / "posts.jsonl"
+    # Unit labels and relations name a post, not a thread: the current thread's posts are
+    # all that is needed to tell where its records end (a later thread's posts are unknown).
     thread_of: dict[str, str] = {}
-
-    def posts() -> Iterator[Post]:
-        for post in iter_jsonl(posts_file, Post):
-            thread_of[post.id] = post.thread_id
-            yield post
 
     def stream(name: str, model: type, thread: Callable) -> ThreadCursor:
         path = pred_dir / f"{name}.jsonl"
@@ -106,8 +103,10 @@ def thread_records(corpus_dir: Path, segments_dir: Path, pred_dir: Path) -> Iter
         stream("relations", Relation, lambda r: thread_of.get(parse_unit_id(r.source_id)[0])),
         stream("key_points", KeyPoint, lambda k: k.thread_id),
     ]
-    for tposts in by_thread(posts(), posts_file):
+    for tposts in by_thread(iter_jsonl(posts_file, Post), posts_file):
         tid = tposts[0].thread_id
+        thread_of.clear()
+        thread_of.update((p.id, tid) for p in tposts)
         yield (tposts, units.take(tid), *(c.take(tid) for c in cursors))
     for c in (units, *cursors):
         c.check_done()
