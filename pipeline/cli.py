@@ -8,7 +8,9 @@ writes through `artifacts.atomic_*`.
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -268,6 +270,12 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _out_of_space(exc: BaseException) -> bool:
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    return "disk is full" in str(exc)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -287,5 +295,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; outputs of the unfinished step were not written", file=sys.stderr)
         return 130
+    except (OSError, sqlite3.OperationalError) as exc:
+        if not _out_of_space(exc):
+            raise
+        print(
+            f"error: the disk ran out of space ({exc}); outputs of the unfinished step were not written. "
+            "Free space, or point TMPDIR at a disk with room (large corpora spill rows there while a stage runs)",
+            file=sys.stderr,
+        )
+        return 2
     log.debug("%s took %.1fs", args.command, time.monotonic() - start)
     return 0

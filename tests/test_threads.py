@@ -328,3 +328,26 @@ def test_threads_line_separators_inside_json_text_do_not_split_a_line(tmp_path, 
     )
     rows, _ = read_thread_files([path], cfg)
     assert rows[0].row.text == "Første\u2028anden\x85tredje"
+
+
+def test_threads_cli_out_of_disk_space_is_a_clear_error(tmp_path, capsys, monkeypatch):
+    """Large corpora spill rows to TMPDIR: running out of space there (or in the output
+    folder) says so and where to make room, instead of a traceback."""
+    import errno
+    import sqlite3
+
+    from pipeline.ingest import build
+
+    good = write_jsonl(tmp_path / "good.jsonl", ROWS)
+    for exc in (OSError(errno.ENOSPC, "No space left on device"), sqlite3.OperationalError("database or disk is full")):
+
+        def full(*args, _exc=exc, **kwargs):
+            raise _exc
+
+        monkeypatch.setattr(build, "write_ingest", full)
+        assert run_cli("ingest", "--threads", str(good), "--out", str(tmp_path / "corpus")) == 2
+        err = capsys.readouterr().err
+        assert "ran out of space" in err and "TMPDIR" in err
+    monkeypatch.setattr(build, "write_ingest", lambda *a, **k: (_ for _ in ()).throw(OSError(errno.EACCES, "denied")))
+    with pytest.raises(OSError):
+        run_cli("ingest", "--threads", str(good), "--out", str(tmp_path / "corpus"))
