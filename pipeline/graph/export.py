@@ -124,8 +124,9 @@ def _with_viz(g: nx.Graph, colors: dict[str, tuple[int, int, int]], safe: bool =
     """The GEXF view of a graph: colours by target stance, sizes by degree, and a start date
     for every node and edge whose date is known, so Gephi's timeline replays the debate
     (a post from its date, a unit and its `contains` edge from its post's, a participant
-    from their first post, a reply edge from the reply's). Without dates it stays static."""
-    h = gephi_safe(g)
+    from their first post, a reply edge from the reply's). Without dates it stays static.
+    `safe`: `g` is already `gephi_safe`, and is changed in place rather than copied."""
+    h = g if safe else gephi_safe(g)
     degree = dict(h.degree())
     start: dict[str, str] = {}
     for n, data in h.nodes(data=True):

@@ -256,10 +256,13 @@ def write_graph_files(
         members = thread_members(g)
         pg = build_participant_graph(inputs)
         dates = [x.created[:10] for x in corpus.posts if x.created]
+        threads = [t.id for t in corpus.threads]
+        # The graphs hold all they need: the inputs go before the files are written.
+        del corpus, pred, inputs
         write_graphs(
             out_dir,
             g,
-            {t.id: members.get(t.id, []) for t in corpus.threads},
+            {t: members.get(t, []) for t in threads},
             pg,
             colors,
             max(dates) if dates else "1970-01-01",
