@@ -189,7 +189,7 @@ def test_help_does_not_load_a_stage():
 
 
 def test_scale_benchmark_table_reports_the_floor_and_growth(tmp_path):
-    from pipeline.bench.scale import scale_markdown
+    from pipeline.bench.scale import scale_markdown, summary
 
     run = {
         "posts": 1000,
@@ -205,17 +205,33 @@ def test_scale_benchmark_table_reports_the_floor_and_growth(tmp_path):
         "per_post_cpu_over_wall": 1.8,
         "output_mb": 3.0,
     }
+    big = {
+        **run,
+        "posts": 10000,
+        "stages": {**{s: {**run["stages"][s], "wall_s": 10.0} for s in run["stages"]}},
+        "floor": None,
+        "total_wall_s": 60.0,
+        "posts_per_s": 166.7,
+        "x_floor": None,
+    }
+    big["stages"]["report"] = {**big["stages"]["report"], "wall_s": 20.0}
     text = scale_markdown(
         {
             "workers": 2,
             "cores": 2,
             "machine": {"cpu": "x", "python": "3.11"},
             "profile": "p",
-            "runs": [run],
-            "exponents": {},
+            "runs": [run, big],
+            "exponents": summary([run, big], 2)["exponents"],
         }
     )
     assert "| 1,000 | 1.0 | 1.0 | 1.0 | 1.0 | 1.0 | 5.0 | 200 | 2.5 | 2.00 | 100 | 1.80 | 3 |" in text
+    # No floor at the largest size (it would hold the corpus in memory): said, not invented.
+    assert "| 10,000 | 10.0 | 10.0 | 10.0 | 10.0 | 20.0 | 60.0 | 167 | not measured | — | 100 | 1.80 | 3 |" in text
+    assert (
+        "from 1,000 to 10,000 posts (1.0 = linear): ingest 1.0, segment 1.0, classify 1.0, graph 1.0, report 1.301"
+        in text
+    )
     json.dumps(run)
 
 

@@ -20,6 +20,7 @@ import platform
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.bench.runs import BENCH_DOC, replace_section
@@ -90,12 +91,19 @@ def _exponent(small: tuple[int, float], large: tuple[int, float]) -> float | Non
 
 
 def scale_benchmark(
-    sizes: list[int], work_dir: Path, workers: int, config: Path | None = None, floor_up_to: int | None = None
+    sizes: list[int],
+    work_dir: Path,
+    workers: int,
+    config: Path | None = None,
+    floor_up_to: int | None = None,
+    on_size: Callable[[dict], None] | None = None,
 ) -> dict:
     """Every stage at each size in `sizes`, and the floor at those up to `floor_up_to`
-    (all when None): the floor holds the whole corpus in memory, so a 1M-post run skips it."""
+    (all when None): the floor holds the whole corpus in memory, so a 1M-post run skips it.
+    `on_size` gets the result so far after each size (a long run keeps what it measured)."""
     base = [sys.executable, "-m", "pipeline", "-q"] + (["--config", str(config)] if config else [])
-    runs = []
+    runs: list[dict] = []
+    result: dict = {}
     for n in sorted(sizes):
         work = Path(work_dir) / f"n{n}"
         threads = work / "posts.jsonl"
@@ -110,34 +118,47 @@ def scale_benchmark(
                 [sys.executable, "-m", "pipeline", "-q", "scale-floor", str(threads), str(work / "floor.jsonl")]
             )
             log.info("bench-scale %d posts, floor: %s", n, floor)
-        total_wall = sum(s["wall_s"] for s in stages.values())
-        per_post = [s for name, s in stages.items() if name in ("ingest", "segment", "classify")]
-        runs.append(
-            {
-                "posts": n,
-                "stages": stages,
-                "floor": floor,
-                "total_wall_s": round(total_wall, 2),
-                "posts_per_s": round(n / total_wall, 1),
-                "x_floor": round(total_wall / floor["wall_s"], 2) if floor else None,
-                "peak_mb": max(s["peak_mb"] for s in stages.values()),
-                "per_post_cpu_over_wall": round(
-                    sum(s["cpu_s"] for s in per_post) / max(sum(s["wall_s"] for s in per_post), 1e-9), 2
-                ),
-                "output_mb": round(_tree_bytes(work, skip={threads}) / 1e6, 1),
-                "corpus_graph_whole": (work / "graphs" / "corpus.graphml").exists(),
-                "report_mb": round((work / "reports" / "scale.html").stat().st_size / 1e6, 1),
-            }
-        )
+        runs.append(size_run(n, stages, floor, work, threads))
+        result = summary(runs, workers)
+        if on_size is not None:
+            on_size(result)
+    return result
+
+
+def size_run(n: int, stages: dict[str, dict], floor: dict | None, work: Path, threads: Path) -> dict:
+    """One size's figures from its stages' and floor's measurements and its outputs."""
+    total_wall = sum(s["wall_s"] for s in stages.values())
+    per_post = [s for name, s in stages.items() if name in ("ingest", "segment", "classify")]
+    return {
+        "posts": n,
+        "stages": stages,
+        "floor": floor,
+        "total_wall_s": round(total_wall, 2),
+        "posts_per_s": round(n / total_wall, 1),
+        "x_floor": round(total_wall / floor["wall_s"], 2) if floor else None,
+        "peak_mb": max(s["peak_mb"] for s in stages.values()),
+        "per_post_cpu_over_wall": round(
+            sum(s["cpu_s"] for s in per_post) / max(sum(s["wall_s"] for s in per_post), 1e-9), 2
+        ),
+        "output_mb": round(_tree_bytes(work, skip={threads}) / 1e6, 1),
+        "corpus_graph_whole": (work / "graphs" / "corpus.graphml").exists(),
+        "report_mb": round((work / "reports" / "scale.html").stat().st_size / 1e6, 1),
+    }
+
+
+def summary(runs: list[dict], workers: int) -> dict:
+    """The benchmark's result: its runs and the growth exponent of each stage between
+    consecutive sizes."""
+    from pipeline.executors.local import resolve_workers
+
     exponents = {}
-    if len(runs) > 1:
-        a, b = runs[0], runs[-1]
+    for a, b in zip(runs, runs[1:], strict=False):
+        pair = {}
         for stage in (*STAGES, "total"):
             ta = a["total_wall_s"] if stage == "total" else a["stages"][stage]["wall_s"]
             tb = b["total_wall_s"] if stage == "total" else b["stages"][stage]["wall_s"]
-            exponents[stage] = _exponent((a["posts"], ta), (b["posts"], tb))
-    from pipeline.executors.local import resolve_workers
-
+            pair[stage] = _exponent((a["posts"], ta), (b["posts"], tb))
+        exponents[f"{a['posts']}-{b['posts']}"] = pair
     return {
         "workers": resolve_workers(workers),
         "cores": os.cpu_count(),
@@ -201,12 +222,12 @@ def scale_markdown(result: dict, title: str = "Scale (synthetic Danish threads)"
         )
         + "."
     )
-    if result["exponents"]:
-        a, b = result["runs"][0]["posts"], result["runs"][-1]["posts"]
+    for pair, exps in result["exponents"].items():
+        a, b = (int(x) for x in pair.split("-"))
         lines.append("")
         lines.append(
             f"Growth exponent of wall time from {a:,} to {b:,} posts (1.0 = linear): "
-            + ", ".join(f"{k} {result['exponents'][k]}" for k in (*STAGES, "total") if k in result["exponents"])
+            + ", ".join(f"{k} {exps[k]}" for k in (*STAGES, "total") if k in exps)
             + "."
         )
     return "\n".join(lines) + "\n"
@@ -223,10 +244,11 @@ def run_scale(
     section: str = "scale",
     floor_up_to: int | None = None,
 ) -> dict:
-    result = scale_benchmark(sizes, work_dir, workers, floor_up_to=floor_up_to)
-    write_json(out_json, result)
-    replace_section(BENCH_DOC, section, scale_markdown(result, SECTIONS.get(section, section)))
-    return result
+    def save(result: dict) -> None:
+        write_json(out_json, result)
+        replace_section(BENCH_DOC, section, scale_markdown(result, SECTIONS.get(section, section)))
+
+    return scale_benchmark(sizes, work_dir, workers, floor_up_to=floor_up_to, on_size=save)
 
 
 def render(out_json: Path, section: str = "scale") -> None:
