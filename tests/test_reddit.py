@@ -12,6 +12,7 @@ from conftest import run_pipeline
 from pipeline.core.errors import InputError
 from pipeline.formats.reddit import is_reddit_dump, read_reddit
 from pipeline.ingest.build import ingest_thread_files
+from pipeline.ingest.threads import ReadOptions, read_thread_files
 
 SUBMISSIONS = [
     {"id": "abc1", "name": "t3_abc1", "subreddit": "Denmark", "author": "ole_k", "created_utc": 1700000000,
@@ -66,35 +67,39 @@ def test_reddit_dump_maps_fields_and_repairs_what_dumps_lack(dump, cfg):
     assert posts["t3_zzz9"].text == "" and posts["t3_zzz9"].created == "2023-11-14T23:13:20"  # string epoch
     threads = {t.id: t for t in corpus.threads}
     assert threads["t3_abc1"].topic == "Denmark" and threads["t3_abc1"].n_comments == 3
-    _, notes = read_reddit([subs, comments])
-    messages = " | ".join(n.message for n in notes)
+    messages = " | ".join(n.message for n in corpus.notes)
     assert "parent t1_gone of t1_c3 is not in the dump" in messages
     assert "thread t3_nosub: its opening post is not in the dump" in messages
     assert "1 post(s) with body '[removed]'" in messages and "1 post(s) with body '[deleted]'" in messages
 
 
-def test_reddit_dump_filters_by_subreddit_and_date(dump):
+def test_reddit_dump_filters_by_subreddit_and_date(dump, cfg):
     subs, comments = dump
-    rows, _ = read_reddit([subs, comments], subreddits={"sweden"})
-    assert {r[2]["id"] for r in rows} == {"t3_zzz9", "t1_c5"}
+    rows, _ = read_thread_files([subs, comments], cfg, ReadOptions(subreddits=frozenset({"sweden"})))
+    assert {r.row.id for r in rows} == {"t3_zzz9", "t1_c5"}
     since = datetime.fromtimestamp(1700001000, UTC)
     until = datetime.fromtimestamp(1700003000, UTC)
-    rows, _ = read_reddit([subs, comments], subreddits={"denmark"}, since=since, until=until)
-    kept = {r[2]["id"] for r in rows}
+    options = ReadOptions(subreddits=frozenset({"denmark"}), since=since, until=until)
+    rows, notes = read_thread_files([subs, comments], cfg, options)
+    kept = {r.row.id for r in rows}
     # c2..c4 are in the window; their submissions are not, and get empty roots.
     assert {"t1_c2", "t1_c3", "t1_c4"} <= kept and "t1_c1" not in kept and "t1_c5" not in kept
+    roots = {r.row.id: r for r in rows if r.row.parent_id is None}
+    assert set(roots) == {"t3_abc1", "t3_nosub"} and roots["t3_abc1"].line == 0  # placed at its first reply
+    assert {r.row.id: r.row.parent_id for r in rows}["t1_c2"] == "t3_abc1"  # t1_c1 fell outside the window
+    assert any(n.message == "thread t3_abc1: its opening post is not in the dump; it gets an empty root" for n in notes)
 
 
 def test_reddit_broken_line_names_file_and_line(tmp_path):
     path = tmp_path / "RC.ndjson"
     path.write_text(json.dumps(COMMENTS[0]) + "\n{not json\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
-        read_reddit([path])
+        list(read_reddit([path], []))
     assert info.value.line == 2 and "RC.ndjson" in str(info.value)
     bad = tmp_path / "RS.ndjson"
     bad.write_text(json.dumps({**SUBMISSIONS[0], "created_utc": "yesterday"}) + "\n", encoding="utf-8")
     with pytest.raises(InputError, match="epoch seconds"):
-        read_reddit([bad])
+        list(read_reddit([bad], []))
 
 
 def test_reddit_dump_runs_through_the_whole_pipeline(dump, tmp_path):
@@ -165,3 +170,13 @@ def test_convokit_corpus_folder_is_read(tmp_path, cfg):
     assert posts["u1"].parent_id == "u0" and posts["u1"].created == "2023-11-14T22:14:20"
     assert posts["u2"].parent_id == "u0" and posts["u2"].created is None  # its parent is not in the corpus
     assert any("parent u-gone of u2 is not in the corpus" in n.message for n in corpus.notes)
+
+
+def test_fourcat_export_with_a_post_twice_is_an_error_naming_both_lines(tmp_path, cfg):
+    # A 4CAT export concatenated from two overlapping captures repeats posts; keeping either
+    # copy silently would hide that the capture overlapped.
+    path = tmp_path / "4cat-twice.csv"
+    path.write_text(FOURCAT + FOURCAT.splitlines()[2] + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        ingest_thread_files([path], cfg)
+    assert info.value.line == 7 and f"duplicate id 'c1' (first at {path}:3)" in str(info.value)

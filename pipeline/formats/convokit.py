@@ -10,18 +10,17 @@ pipeline needs; mapping (docs/input-formats.md):
   meta["title"] (where a corpus has one, e.g. Reddit-derived ones) -> title; other meta dropped.
 
 Conversations whose first utterance or replies whose parent are missing are repaired as in
-dumps and exports (pipeline.ingest.orphans), with a note.
+dumps and exports (by ingest's row store, `RowStore.attach_orphans`), with a note.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.core.artifacts import json_object, open_text
 from pipeline.core.errors import InputError
-from pipeline.core.schema import Note
-from pipeline.ingest.orphans import attach_orphans
 
 UTTERANCES = "utterances.jsonl"
 
@@ -39,12 +38,12 @@ def _created(value: object, path: Path, line: int) -> str | None:
         raise InputError(path, line, f"timestamp {value!r} is not epoch seconds") from None
 
 
-def read_convokit(folder: Path) -> tuple[list[tuple[Path, int, dict]], list[Note]]:
-    """(path, line, thread-row dict) for every utterance, and notes on what was repaired."""
+def read_convokit(folder: Path) -> Iterator[tuple[Path, int, dict]]:
+    """(path, line, thread-row dict) of every utterance, as utterances.jsonl is read. Rows
+    come unrepaired: ingest's row store attaches replies whose parent is not in the corpus
+    and gives conversations without their opening utterance an empty root."""
     path = Path(folder) / UTTERANCES
-    rows: dict[str, dict] = {}
-    where: dict[str, str] = {}
-    line_of: dict[str, int] = {}
+    n = 0
     with open_text(path) as fh:
         for line, text in enumerate(fh, start=1):
             if not text.strip():
@@ -53,29 +52,25 @@ def read_convokit(folder: Path) -> tuple[list[tuple[Path, int, dict]], list[Note
             missing = [k for k in ("id", "conversation_id") if utt.get(k) in (None, "")]
             if missing:
                 raise InputError(path, line, f"not a ConvoKit utterance: no {' or '.join(missing)}")
-            uid = str(utt["id"])
-            if uid in rows:
-                raise InputError(path, line, f"duplicate utterance id {uid!r} (first at line {line_of[uid]})")
             meta = utt.get("meta") if isinstance(utt.get("meta"), dict) else {}
             # ConvoKit's own dump writes "reply-to"; its documentation says "reply_to".
             reply_to = utt.get("reply-to", utt.get("reply_to"))
-            rows[uid] = {
-                "id": uid,
-                "thread_id": str(utt["conversation_id"]),
-                "parent_id": None if reply_to in (None, "") else str(reply_to),
-                "author": str(utt.get("speaker") or ""),
-                "created": _created(utt.get("timestamp"), path, line),
-                "title": str(meta.get("title") or ""),
-                "text": str(utt.get("text") or ""),
-            }
-            where[uid] = f"{path}:{line}"
-            line_of[uid] = line
-    if not rows:
+            n += 1
+            yield (
+                path,
+                line,
+                {
+                    "id": str(utt["id"]),
+                    "thread_id": str(utt["conversation_id"]),
+                    "parent_id": None if reply_to in (None, "") else str(reply_to),
+                    "author": str(utt.get("speaker") or ""),
+                    "created": _created(utt.get("timestamp"), path, line),
+                    "title": str(meta.get("title") or ""),
+                    "text": str(utt.get("text") or ""),
+                },
+            )
+    if not n:
         raise InputError(path, 0, "no utterances")
-    notes = attach_orphans(rows, where, "corpus")
-    return sorted(
-        ((path, line_of.get(uid, 0), row) for uid, row in rows.items()), key=lambda r: (r[1], r[2]["id"])
-    ), notes
 
 
 # --- out -------------------------------------------------------------------------------

@@ -17,17 +17,18 @@ Reddit, with Reddit's `t1_`/`t3_` prefixes). Mapping (docs/input-formats.md):
   every other column       dropped (scores, flairs, image hashes, URLs, ...)
 
 A reply whose parent is not in the export answers the opening post instead, and a thread
-whose opening post is not in the export gets an empty root; each repair is noted.
+whose opening post is not in the export gets an empty root; each repair is noted (done by
+ingest's row store, `RowStore.attach_orphans`, as for Reddit dumps and ConvoKit corpora).
+A post id that occurs twice is an error naming both lines.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.core.errors import InputError
-from pipeline.core.schema import Note
-from pipeline.ingest.orphans import attach_orphans
 
 PARENT_COLUMNS = ("parent", "parent_id", "reply_to", "in_reply_to")
 TOPIC_COLUMNS = ("subreddit", "board")
@@ -58,11 +59,14 @@ def _bare(value: str) -> str:
     return value[3:] if value[:3] in ("t1_", "t3_") else value
 
 
-def rows_from_4cat(path: Path, rows: list[tuple[int, dict[str, str]]]) -> tuple[list[tuple[int, dict]], list[Note]]:
-    """Thread-row dicts (with their lines) for the rows of a 4CAT export, and repair notes."""
-    parent_col = next((c for c in PARENT_COLUMNS if rows and c in rows[0][1]), None)
-    topic_col = next((c for c in TOPIC_COLUMNS if rows and c in rows[0][1]), None)
-    out: dict[str, tuple[int, dict]] = {}
+def rows_from_4cat(
+    path: Path, header: list[str], rows: Iterable[tuple[int, dict[str, str]]]
+) -> Iterator[tuple[int, dict]]:
+    """Thread-row dicts (with their lines) for the rows of a 4CAT export, as they are read.
+    Rows come unrepaired: ingest's row store attaches replies whose parent is not in the
+    export and gives threads without their opening post an empty root."""
+    parent_col = next((c for c in PARENT_COLUMNS if c in header), None)
+    topic_col = next((c for c in TOPIC_COLUMNS if c in header), None)
     for line, row in rows:
         pid, tid = row["id"].strip(), row["thread_id"].strip()
         parent = _bare(row.get(parent_col, "")) if parent_col else ""
@@ -70,7 +74,7 @@ def rows_from_4cat(path: Path, rows: list[tuple[int, dict[str, str]]]) -> tuple[
             parent = ""
         elif not parent:
             parent = tid
-        out[pid] = (
+        yield (
             line,
             {
                 "id": pid,
@@ -83,8 +87,3 @@ def rows_from_4cat(path: Path, rows: list[tuple[int, dict[str, str]]]) -> tuple[
                 "topic": (row.get(topic_col) or None) if topic_col else None,
             },
         )
-    where = {pid: f"{path}:{line}" for pid, (line, _) in out.items()}
-    rows_by_id = {pid: row for pid, (_, row) in out.items()}
-    notes = attach_orphans(rows_by_id, where, "export")
-    line_of = {pid: int(where[pid].rsplit(":", 1)[1]) for pid in rows_by_id}
-    return sorted(((line_of[pid], row) for pid, row in rows_by_id.items()), key=lambda r: (r[0], r[1]["id"])), notes

@@ -3,7 +3,7 @@
 A dump is newline-delimited JSON of comments and/or submissions, plain or Zstandard
 compressed (`.zst`, as the dumps are distributed). Each line is read, filtered (by
 subreddit and date) and converted on the fly, so a multi-gigabyte dump never sits in
-memory; only the kept posts do. Mapping (docs/input-formats.md):
+memory, nor are the kept posts (ingest spills them to disk). Mapping (docs/input-formats.md):
 
   submission  id "t3_<id>", thread "t3_<id>", title, text = selftext
   comment     id "t1_<id>", thread = link_id, parent = parent_id ("t1_..." or "t3_..."), text = body
@@ -28,7 +28,6 @@ from pathlib import Path
 from pipeline.core.artifacts import json_object
 from pipeline.core.errors import InputError
 from pipeline.core.schema import Note
-from pipeline.ingest.orphans import attach_orphans
 
 GONE = {"[removed]", "[deleted]"}
 
@@ -77,13 +76,16 @@ def _fullname(prefix: str, value: str) -> str:
 
 def read_reddit(
     paths: list[Path],
+    notes: list[Note],
     subreddits: set[str] | frozenset[str] | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
-) -> tuple[list[tuple[Path, int, dict]], list[Note]]:
-    """(path, line, thread-row dict) for every kept post, and notes on what was repaired."""
+) -> Iterator[tuple[Path, int, dict]]:
+    """(path, line, thread-row dict) of every kept post, as the dumps are read; `notes` gets
+    what was read as empty. Rows come unrepaired: ingest's row store gives threads without
+    their submission an empty root and attaches replies without their parent (rows it
+    reads as coming from a "dump"), so that no dump is ever held in memory."""
     wanted = {s.lower() for s in subreddits} if subreddits else None
-    rows: dict[str, tuple[Path, int, dict]] = {}
     gone = Counter()
     for path in paths:
         path = Path(path)
@@ -118,18 +120,10 @@ def read_reddit(
                 row.update(
                     author=rec.get("author") or "", created=when.strftime("%Y-%m-%dT%H:%M:%S"), topic=sub or None
                 )
-                if row["id"] in rows:
-                    first = rows[row["id"]]
-                    raise InputError(path, line, f"duplicate id {row['id']!r} (first at {first[0]}:{first[1]})")
-                rows[row["id"]] = (path, line, row)
+                yield path, line, row
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(path, 0, f"cannot read the dump: {exc}") from None
-    where = {pid: f"{path}:{line}" for pid, (path, line, _) in rows.items()}
-    by_id = {pid: row for pid, (_, _, row) in rows.items()}
-    notes = attach_orphans(by_id, where, "dump")
-    located = {pid: rows[pid] if pid in rows else (Path(where[pid].rsplit(":", 1)[0]), 0, by_id[pid]) for pid in by_id}
     for what, n in sorted(gone.items()):
         notes.append(
             Note(where=str(paths[0]), kind="repaired", message=f"{n} post(s) with body {what!r} read as empty")
         )
-    return sorted(located.values(), key=lambda r: (str(r[0]), r[1], r[2]["id"])), notes

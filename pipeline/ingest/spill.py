@@ -28,18 +28,20 @@ class RowStore(SpillDatabase):
         super().__init__("rows")
         self.db.execute(
             "CREATE TABLE rows (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, thread_id TEXT NOT NULL, "
-            "parent_id TEXT, path TEXT NOT NULL, line INTEGER NOT NULL, row TEXT NOT NULL)"
+            "parent_id TEXT, path TEXT NOT NULL, line INTEGER NOT NULL, row TEXT NOT NULL, source TEXT)"
         )
         self.count = 0
 
-    def add(self, rows: Iterable[tuple[ThreadRow, Path, int]]) -> None:
-        """Store rows in input order; a duplicate id is an error at its second occurrence."""
-        insert = "INSERT INTO rows (id, thread_id, parent_id, path, line, row) VALUES (?, ?, ?, ?, ?, ?)"
+    def add(self, rows: Iterable[tuple[ThreadRow, Path, int, str | None]]) -> None:
+        """Store rows in input order; a duplicate id is an error at its second occurrence.
+        A row's `source` ("dump", "export") marks it as read from a partial extract: see
+        `attach_orphans`. None: a researcher's own file, where a missing parent is an error."""
+        insert = "INSERT INTO rows (id, thread_id, parent_id, path, line, row, source) VALUES (?, ?, ?, ?, ?, ?, ?)"
         with self.db:
-            for row, path, line in rows:
+            for row, path, line, source in rows:
                 try:
                     self.db.execute(
-                        insert, (row.id, row.thread_id, row.parent_id, str(path), line, row.model_dump_json())
+                        insert, (row.id, row.thread_id, row.parent_id, str(path), line, row.model_dump_json(), source)
                     )
                 except sqlite3.IntegrityError:
                     first_path, first_line = self.db.execute(
@@ -55,6 +57,7 @@ class RowStore(SpillDatabase):
         to their thread's root), parents in the same thread, a root in every thread. Reply
         cycles are checked a thread at a time by `threads`."""
         self.db.execute("CREATE INDEX rows_thread ON rows (thread_id, seq)")
+        notes = self.attach_orphans()
         # SQLite takes a bare column from the row that MIN() picks: each thread's first root.
         roots = {
             thread_id: root
@@ -62,7 +65,6 @@ class RowStore(SpillDatabase):
                 "SELECT thread_id, id, MIN(seq) FROM rows WHERE parent_id IS NULL GROUP BY thread_id"
             )
         }
-        notes: list[Note] = []
         orphans = self.db.execute(
             "SELECT r.seq, r.id, r.thread_id, r.parent_id, r.path, r.line FROM rows r "
             "WHERE r.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rows p WHERE p.id = r.parent_id) "
@@ -85,9 +87,7 @@ class RowStore(SpillDatabase):
                         message=f"parent {parent!r} of {pid_!r} is missing; attached to root {root!r}",
                     )
                 )
-                self.db.execute(
-                    "UPDATE rows SET parent_id = ?1, row = json_set(row, '$.parent_id', ?1) WHERE seq = ?2", (root, seq)
-                )
+                self._reparent(seq, root)
         crossing = self.db.execute(
             "SELECT r.path, r.line, r.parent_id, r.thread_id, p.thread_id FROM rows r "
             "JOIN rows p ON p.id = r.parent_id WHERE p.thread_id != r.thread_id ORDER BY r.seq LIMIT 1"
@@ -102,6 +102,54 @@ class RowStore(SpillDatabase):
             check_cycles(rows)  # every post has a parent in its thread, so there is a cycle to name
             raise InputError(rows[0][1], rows[0][2], f"thread {thread_id!r} has no root (a post with empty parent_id)")
         return notes
+
+    def attach_orphans(self) -> list[Note]:
+        """Dumps and exports are cut by date, type and filters, so a reply's parent or a
+        thread's opening post is often not in them. For rows read from such an extract, a
+        thread without its opening post gets an empty root (placed at the thread's first
+        row, line 0), and a reply without its parent answers that root; a note says so."""
+        notes: list[Note] = []
+        rootless = self.db.execute(
+            "SELECT r.thread_id, r.path, r.line, r.source FROM rows r WHERE r.source IS NOT NULL "
+            "AND r.seq = (SELECT MIN(x.seq) FROM rows x WHERE x.thread_id = r.thread_id AND x.source IS NOT NULL) "
+            "AND NOT EXISTS (SELECT 1 FROM rows p WHERE p.id = r.thread_id) ORDER BY r.thread_id"
+        ).fetchall()
+        with self.db:
+            for thread_id, path, line, source in rootless:
+                root = ThreadRow(id=thread_id, thread_id=thread_id)
+                self.db.execute(
+                    "INSERT INTO rows (id, thread_id, parent_id, path, line, row, source) "
+                    "VALUES (?, ?, NULL, ?, 0, ?, ?)",
+                    (thread_id, thread_id, path, root.model_dump_json(), source),
+                )
+                notes.append(
+                    Note(
+                        where=f"{path}:{line}",
+                        kind="repaired",
+                        message=f"thread {thread_id}: its opening post is not in the {source}; it gets an empty root",
+                    )
+                )
+        orphans = self.db.execute(
+            "SELECT r.seq, r.id, r.thread_id, r.parent_id, r.path, r.line, r.source FROM rows r "
+            "WHERE r.source IS NOT NULL AND r.parent_id IS NOT NULL "
+            "AND NOT EXISTS (SELECT 1 FROM rows p WHERE p.id = r.parent_id) ORDER BY r.seq"
+        ).fetchall()
+        with self.db:
+            for seq, row_id, thread_id, parent, path, line, source in orphans:
+                self._reparent(seq, thread_id)
+                notes.append(
+                    Note(
+                        where=f"{path}:{line}",
+                        kind="repaired",
+                        message=f"parent {parent} of {row_id} is not in the {source}; attached to {thread_id}",
+                    )
+                )
+        return notes
+
+    def _reparent(self, seq: int, parent: str) -> None:
+        self.db.execute(
+            "UPDATE rows SET parent_id = ?1, row = json_set(row, '$.parent_id', ?1) WHERE seq = ?2", (parent, seq)
+        )
 
     def _thread(self, thread_id: str) -> list[tuple[ThreadRow, Path, int]]:
         cur = self.db.execute("SELECT row, path, line FROM rows WHERE thread_id = ? ORDER BY seq", (thread_id,))

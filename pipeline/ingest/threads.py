@@ -71,11 +71,9 @@ def sniff_delimiter(text: str, path: Path) -> str:
         return max(DELIMITERS, key=lambda d: (first.count(d), d == ","))
 
 
-def _csv_rows(
-    path: Path, notes: list[Note], encoding: str | None = None, delimiter: str | None = None
-) -> Iterator[tuple[int, dict]]:
-    # Streamed: the file's text is never held whole, only the row being read (a 4CAT
-    # export is the exception: its mapping looks at all rows).
+def _csv_rows(path: Path, encoding: str | None = None, delimiter: str | None = None) -> Iterator[tuple[int, dict]]:
+    # Streamed: the file's text is never held whole, only the row being read. A 4CAT
+    # export's rows are marked as read from an export (its orphans are repaired).
     with open_text(path, encoding) as fh:
         sample = "".join(line for _, line in zip(range(20), fh, strict=False))
         if not sample.strip():
@@ -92,11 +90,9 @@ def _csv_rows(
         fourcat = _check_header(path, header)
         rows = _csv_body(path, reader, header)
         if fourcat:
-            mapped, fourcat_notes = rows_from_4cat(path, list(rows))
-            notes.extend(fourcat_notes)
-            yield from mapped
+            yield from ((line, raw, "export") for line, raw in rows_from_4cat(path, header, rows))
         else:
-            yield from rows
+            yield from ((line, raw, None) for line, raw in rows)
 
 
 def _check_header(path: Path, header: list[str]) -> bool:
@@ -132,14 +128,14 @@ def _csv_body(path: Path, reader, header: list[str]) -> Iterator[tuple[int, dict
         raise InputError(path, reader.line_num, f"row does not parse as CSV: {exc}") from None
 
 
-def _jsonl_rows(path: Path, encoding: str | None = None) -> Iterator[tuple[int, dict]]:
+def _jsonl_rows(path: Path, encoding: str | None = None) -> Iterator[tuple[int, dict, None]]:
     n = 0
     with open_text(path, encoding) as fh:
         # Split on "\n" only: U+2028 and friends may stand unescaped inside a JSON string.
         for lineno, line in enumerate(_lines(fh), start=1):
             if line.strip():
                 n += 1
-                yield lineno, json_object(path, lineno, line)
+                yield lineno, json_object(path, lineno, line), None
     if not n:
         raise InputError(path, 0, "empty file: expected one JSON object per line")
 
@@ -156,11 +152,9 @@ def _lines(fh) -> Iterator[str]:
         yield rest
 
 
-def _raw_rows(
-    path: Path, notes: list[Note], encoding: str | None = None, delimiter: str | None = None
-) -> Iterator[tuple[int, dict]]:
+def _raw_rows(path: Path, encoding: str | None = None, delimiter: str | None = None) -> Iterator[tuple[int, dict]]:
     if _format_of(path) == "csv":
-        return _csv_rows(path, notes, encoding, delimiter)
+        return _csv_rows(path, encoding, delimiter)
     return _jsonl_rows(path, encoding)
 
 
@@ -189,22 +183,23 @@ class ReadOptions:
     until: datetime | None = None
 
 
-def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[Path, int, dict]]:
-    """(file, line, raw row) of every input, file by file; notes on what readers repaired."""
+def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[Path, int, dict, str | None]]:
+    """(file, line, raw row, extract kind) of every input, file by file; notes on what
+    readers repaired. The extract kind ("dump") marks rows whose missing parents and roots
+    the row store repairs (`RowStore.attach_orphans`)."""
     dumps = [Path(p) for p in paths if is_reddit_dump(Path(p))]
     if dumps:
         # Reddit dumps are read together: comments and submissions come in separate files.
-        rows, dump_notes = read_reddit(dumps, opt.subreddits, opt.since, opt.until)
-        notes.extend(dump_notes)
-        yield from rows
+        rows = read_reddit(dumps, notes, opt.subreddits, opt.since, opt.until)
+        yield from ((path, line, raw, "dump") for path, line, raw in rows)
     for path in paths:
         path = Path(path)
         if is_convokit_corpus(path):
-            corpus_rows, corpus_notes = read_convokit(path)
-            notes.extend(corpus_notes)
-            yield from corpus_rows
+            yield from ((p, line, raw, "corpus") for p, line, raw in read_convokit(path))
         elif path not in dumps:
-            yield from ((path, line, raw) for line, raw in _raw_rows(path, notes, opt.encoding, opt.delimiter))
+            yield from (
+                (path, line, raw, extract) for line, raw, extract in _raw_rows(path, opt.encoding, opt.delimiter)
+            )
 
 
 def validate_row(path: Path, line: int, raw: dict, cfg: Config) -> ThreadRow:
@@ -233,11 +228,14 @@ def spill_thread_files(
     paths: list[Path], cfg: Config, store: RowStore, options: ReadOptions | None = None
 ) -> list[Note]:
     """Read, validate and store every row of the inputs, then check them across files (see
-    `read_thread_files`); the notes on what was repaired. Memory stays flat for JSONL and
-    CSV files: rows go to `store` as they are read."""
+    `read_thread_files`); the notes on what was repaired. Memory stays flat: rows go to
+    `store` as they are read."""
     opt = options or ReadOptions()
     notes: list[Note] = []
-    store.add((validate_row(path, line, raw, cfg), path, line) for path, line, raw in _sources(paths, opt, notes))
+    store.add(
+        (validate_row(path, line, raw, cfg), path, line, extract)
+        for path, line, raw, extract in _sources(paths, opt, notes)
+    )
     notes.extend(store.check(opt.repair_missing_parents))
     return notes
 
