@@ -225,27 +225,39 @@ def ordered_subgraph(g: nx.DiGraph, nodes: list[str]) -> nx.DiGraph:
 
 
 def write_thread_files(
-    chunk: list[tuple[str, list[str]]], *, graph: nx.MultiDiGraph, folder: Path
+    chunk: list[tuple[str, list[str]]], *, graph: nx.MultiDiGraph, folder: Path, safe: bool = False
 ) -> list[tuple[str, str]]:
-    """One GraphML file per thread of `chunk` ((thread id, its nodes)); (file, thread id) rows."""
+    """One GraphML file per thread of `chunk` ((thread id, its nodes)); (file, thread id)
+    rows. `safe`: `graph` is already `gephi_safe` (the nodes are still named as before),
+    so that a caller who needs the safe graph anyway converts it once, not twice."""
     rows = []
     for thread_id, nodes in chunk:
-        tg = ordered_subgraph(graph, nodes)
-        tg.graph["thread_id"] = thread_id
+        if safe:
+            tg = ordered_subgraph(graph, [xml_text(n) for n in nodes])
+            tg.graph["thread_id"] = xml_text(thread_id)
+        else:
+            tg = ordered_subgraph(graph, nodes)
+            tg.graph["thread_id"] = thread_id
         name = f"{safe_filename(thread_id)}.graphml"
-        (folder / name).write_bytes(graphml_bytes(tg))
+        (folder / name).write_bytes(graphml_bytes(tg, safe=safe))
         rows.append((name, thread_id))
     return rows
 
 
 def write_graph_set(
-    folder: Path, prefix: str, graph: nx.Graph, colors: dict[str, tuple[int, int, int]], date: str, gephi_files: bool
+    folder: Path,
+    prefix: str,
+    graph: nx.Graph,
+    colors: dict[str, tuple[int, int, int]],
+    date: str,
+    gephi_files: bool,
+    safe: bool = False,
 ) -> None:
     """A graph's node and edge tables (CSV, Parquet) in `folder` and, with `gephi_files`,
     its GraphML and GEXF (named corpus.* for the corpus graph, participants.* for the
-    participant graph)."""
+    participant graph). `safe`: `graph` is already `gephi_safe` (and may be changed)."""
     name = "corpus" if not prefix else "participants"
-    safe = gephi_safe(graph)
+    safe = graph if safe else gephi_safe(graph)
     # Each file is written straight to disk and its rows let go before the next: the corpus
     # graph can be large (folder is the stage's temporary folder, renamed when complete).
     both = list(tables(safe, safe=True))
@@ -282,12 +294,14 @@ def write_graphs(
         (tmp / "threads").mkdir()
         # Threads in chunks of about 5,000 nodes: the unit a worker writes.
         chunks = _by_nodes(sorted(thread_members.items()), 5000)
-        fn = partial(write_thread_files, graph=corpus_graph, folder=tmp / "threads")
+        # One Gephi-safe copy serves the thread files and the corpus files.
+        safe = gephi_safe(corpus_graph)
+        fn = partial(write_thread_files, graph=safe, folder=tmp / "threads", safe=True)
         index = [("file", "thread_id")]
         for rows in map_shards(fn, chunks, workers, "thread graphs"):
             index.extend(rows)
         write_text(tmp / "threads" / "index.csv", csv_text(index))
-        write_graph_set(tmp, "", corpus_graph, colors, date, gephi_files=whole)
+        write_graph_set(tmp, "", safe, colors, date, gephi_files=whole, safe=True)
         write_graph_set(tmp, "participant_", participant_graph, colors, date, gephi_files=True)
     return whole
 

@@ -136,8 +136,10 @@ def _shard(
     g = build_graph(GraphInputs(corpus, units, pred), first_post)
     own = {t.id for t in corpus.threads}
     members = {tid: nodes for tid, nodes in thread_members(g).items() if tid in own}
-    rows = write_thread_files(sorted(members.items()), graph=g, folder=folder / "threads")
-    node_rows, edge_rows = tables(gephi_safe(g), safe=True)
+    safe = gephi_safe(g)
+    del g
+    rows = write_thread_files(sorted(members.items()), graph=safe, folder=folder / "threads", safe=True)
+    node_rows, edge_rows = tables(safe, safe=True)
     # Each part sorted by id, so that the parts merge into one sorted table in one pass.
     # Small row groups: a merge decodes one row group of every part at a time.
     for kind, table, key in (("nodes", node_rows, 0), ("edges", edge_rows, 3)):
