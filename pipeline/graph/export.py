@@ -108,10 +108,10 @@ def gephi_safe(g: nx.Graph) -> nx.Graph:
     return h
 
 
-def graphml_bytes(g: nx.Graph, safe: bool = False) -> bytes:
-    """GraphML of `g`; `safe`: `g` is already `gephi_safe`."""
+def graphml_bytes(safe: nx.Graph) -> bytes:
+    """GraphML of a `gephi_safe` graph."""
     buf = io.BytesIO()
-    nx.write_graphml(g if safe else gephi_safe(g), buf, encoding="utf-8", prettyprint=True)
+    nx.write_graphml(safe, buf, encoding="utf-8", prettyprint=True)
     return buf.getvalue()
 
 
@@ -225,21 +225,17 @@ def ordered_subgraph(g: nx.DiGraph, nodes: list[str]) -> nx.DiGraph:
 
 
 def write_thread_files(
-    chunk: list[tuple[str, list[str]]], *, graph: nx.MultiDiGraph, folder: Path, safe: bool = False
+    chunk: list[tuple[str, list[str]]], *, graph: nx.MultiDiGraph, folder: Path
 ) -> list[tuple[str, str]]:
-    """One GraphML file per thread of `chunk` ((thread id, its nodes)); (file, thread id)
-    rows. `safe`: `graph` is already `gephi_safe` (the nodes are still named as before),
-    so that a caller who needs the safe graph anyway converts it once, not twice."""
+    """One GraphML file per thread of `chunk` ((thread id, its nodes, named as in the graph
+    before `gephi_safe`)); (file, thread id) rows. `graph` is the `gephi_safe` copy its
+    callers need for the tables too, so it is converted once."""
     rows = []
     for thread_id, nodes in chunk:
-        if safe:
-            tg = ordered_subgraph(graph, [xml_text(n) for n in nodes])
-            tg.graph["thread_id"] = xml_text(thread_id)
-        else:
-            tg = ordered_subgraph(graph, nodes)
-            tg.graph["thread_id"] = thread_id
+        tg = ordered_subgraph(graph, [xml_text(n) for n in nodes])
+        tg.graph["thread_id"] = xml_text(thread_id)
         name = f"{safe_filename(thread_id)}.graphml"
-        (folder / name).write_bytes(graphml_bytes(tg, safe=safe))
+        (folder / name).write_bytes(graphml_bytes(tg))
         rows.append((name, thread_id))
     return rows
 
@@ -260,12 +256,13 @@ def write_graph_set(
     safe = graph if safe else gephi_safe(graph)
     # Each file is written straight to disk and its rows let go before the next: the corpus
     # graph can be large (folder is the stage's temporary folder, renamed when complete).
-    both = list(tables(safe, safe=True))
-    for kind in ("nodes", "edges"):
-        rows = both.pop(0)
-        write_csv(folder / f"{prefix}{kind}.csv", rows)
-        (folder / f"{prefix}{kind}.parquet").write_bytes(parquet_bytes(rows))
-        del rows
+    node_rows, edge_rows = tables(safe, safe=True)
+    write_csv(folder / f"{prefix}nodes.csv", node_rows)
+    (folder / f"{prefix}nodes.parquet").write_bytes(parquet_bytes(node_rows))
+    del node_rows
+    write_csv(folder / f"{prefix}edges.csv", edge_rows)
+    (folder / f"{prefix}edges.parquet").write_bytes(parquet_bytes(edge_rows))
+    del edge_rows
     if gephi_files:
         with open(folder / f"{name}.graphml", "wb") as fh:
             nx.write_graphml(safe, fh, encoding="utf-8", prettyprint=True)
@@ -296,7 +293,7 @@ def write_graphs(
         chunks = _by_nodes(sorted(thread_members.items()), 5000)
         # One Gephi-safe copy serves the thread files and the corpus files.
         safe = gephi_safe(corpus_graph)
-        fn = partial(write_thread_files, graph=safe, folder=tmp / "threads", safe=True)
+        fn = partial(write_thread_files, graph=safe, folder=tmp / "threads")
         index = [("file", "thread_id")]
         for rows in map_shards(fn, chunks, workers, "thread graphs"):
             index.extend(rows)

@@ -138,7 +138,7 @@ def _shard(
     members = {tid: nodes for tid, nodes in thread_members(g).items() if tid in own}
     safe = gephi_safe(g)
     del g
-    rows = write_thread_files(sorted(members.items()), graph=safe, folder=folder / "threads", safe=True)
+    rows = write_thread_files(sorted(members.items()), graph=safe, folder=folder / "threads")
     node_rows, edge_rows = tables(safe, safe=True)
     # Each part sorted by id, so that the parts merge into one sorted table in one pass.
     # Small row groups: a merge decodes one row group of every part at a time.
