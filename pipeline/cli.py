@@ -182,6 +182,13 @@ def cmd_graph(args, cfg) -> None:
             done["nodes"],
             limit,
         )
+    if not done.get("participant_gephi", True):
+        log.warning(
+            "graph: %d participants, more than [graph] max_corpus_nodes = %d: no participants.graphml/.gexf; "
+            "load participant_nodes/participant_edges.csv (or .parquet)",
+            done["participants"],
+            limit,
+        )
     log.info("graph: %d nodes -> %s", done["nodes"], args.out)
 
 

@@ -268,3 +268,38 @@ def test_table_parts_merge_in_rounds_into_one_sorted_table(tmp_path, monkeypatch
     table = pq.read_table(tmp_path / "nodes.parquet")
     assert table.column_names == ["Id", "Label", "kind", "score"]
     assert table.column("score").to_pylist() == [None, None, None, 0.5, None]
+
+
+def _rows(path: Path) -> tuple[str, set[str]]:
+    head, *rows = path.read_text(encoding="utf-8").splitlines()
+    return head, set(rows)
+
+
+@pytest.mark.parametrize("limit", [600, 20])
+def test_streamed_graph_stage_writes_what_the_whole_graph_gives(tmp_path, runs, cfg, limit):
+    """Over max_corpus_nodes the graph stage streams thread shards (people looked up per shard
+    in a spill, participant counts summed there): the same per-thread files, the same table
+    rows (sorted by Id instead of graph order), and the participant graph's GraphML/GEXF
+    byte for byte while the participants fit under the limit; above it, tables only."""
+    from pipeline.graph.files import write_graph_files
+
+    run = runs["one"]
+    args = (run / "corpus", run / "segments", run / "predictions")
+    done = write_graph_files(*args, tmp_path / "g", cfg.graph.colors, limit, shard_posts=7, workers=2)
+    whole = run / "graphs"
+    assert not done["whole"] and done["nodes"] > limit
+    streamed = _files(tmp_path / "g")
+    expected = {k for k in _files(whole) if not k.startswith("corpus.")}
+    n_people = done["participants"]
+    assert n_people == len((run / "corpus" / "participants.jsonl").read_text().splitlines()) > 20
+    if n_people > limit:
+        assert not done["participant_gephi"]
+        expected -= {"participants.graphml", "participants.gexf"}
+    assert streamed.keys() - {"manifest.json"} == expected - {"manifest.json"}
+    for name in expected:
+        if name.endswith(".csv") and not name.startswith("threads/"):
+            assert _rows(tmp_path / "g" / name) == _rows(whole / name), name
+        elif not name.endswith((".parquet", "manifest.json")):
+            assert streamed[name] == (whole / name).read_bytes(), name
+    ids = [line.split(",", 1)[0] for line in (tmp_path / "g" / "participant_nodes.csv").read_text().splitlines()[1:]]
+    assert ids == sorted(ids) and len(ids) == n_people

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -44,7 +44,7 @@ from pipeline.core.schema import (
     UnitLabels,
 )
 from pipeline.core.spill import BATCH, SpillDatabase
-from pipeline.core.stream import JsonlSink, ThreadCursor, by_thread, iter_jsonl, shards
+from pipeline.core.stream import JsonlSink, ThreadCursor, by_thread, count_lines, iter_jsonl, shards
 from pipeline.executors.local import ordered_map, shard_size
 from pipeline.models.cues import RuleHit, reply_rule
 from pipeline.models.examples import (
@@ -219,13 +219,15 @@ def participant_role(
 def _participant_shard(
     item: tuple[list[Participant], Mapping[str, Any]], *, models: Models, cfg: Config, seen: InSample
 ) -> tuple[list[Prediction], dict[str, dict[str, int]]]:
-    people, posts = item
+    """Roles of a shard's participants (but the deleted: no one person, no role)."""
+    shard, posts = item
+    people = [p for p in shard if not p.deleted]
     cues = [role_cue(p, posts) for p in people]
     examples = role_examples(people, posts, cues)
     shard_seen = seen.shard()
     shard_seen.add("role", models.role, examples)
     out = []
-    for part, pred, hit in zip(people, _predict(models.role, examples), cues, strict=True):
+    for part, pred, hit in zip(people, _predict(models.role, examples) if people else [], cues, strict=True):
         n_words = sum(len(t.split()) for t in role_text(part, posts)[1])
         out.append(participant_role(pred, _name(models.role), hit, n_words, cfg))
     return out, shard_seen.counts
@@ -273,35 +275,42 @@ class PostTexts(SpillDatabase):
 
 
 def classify_participants(
-    participants: list[Participant],
+    participants: Iterable[Participant],
     posts: Mapping[str, Any] | PostTexts,
     models: Models,
     cfg: Config,
     seen: InSample,
     workers: int = 1,
-) -> list[ParticipantLabels]:
-    """Every participant's role, from all their posts in the corpus (across threads); `posts`
-    maps post ids to posts (or `PostText`s), or is the `PostTexts` spilled while streaming."""
-    people = [p for p in participants if not p.deleted]
+    n_participants: int | None = None,
+) -> Iterator[ParticipantLabels]:
+    """Every participant's role, in the order of `participants`, from all their posts in
+    the corpus (across threads); `posts` maps post ids to posts (or `PostText`s), or is the
+    `PostTexts` spilled while streaming. A shard of participants is read, labelled and
+    let go at a time; `n_participants` (when known) lets small corpora use every worker."""
     if models.role is not None:
         seen.known("role", models.role)
+    seen.add("role", models.role, [])
 
     def texts(ids: list[str]) -> Mapping[str, Any]:
         if isinstance(posts, PostTexts):
             return posts.get_many(ids)
         return {i: posts[i] for i in ids if i in posts}
 
-    size = shard_size(len(people), workers, max(1, cfg.scale.shard_posts // 5))
+    if n_participants is None and isinstance(participants, Sized):
+        n_participants = len(participants)
+    cap = max(1, cfg.scale.shard_posts // 5)
+    size = shard_size(n_participants, workers, cap) if n_participants is not None else cap
     # A shard's participants travel with the texts of their posts, read just before.
-    items = ((shard, texts([i for p in shard for i in p.post_ids])) for shard in shards(people, size, lambda _: 1))
+    items = (
+        (shard, texts([i for p in shard if not p.deleted for i in p.post_ids]))
+        for shard in shards(participants, size, lambda _: 1)
+    )
     fn = partial(_participant_shard, models=models, cfg=cfg, seen=seen)
-    decided = {p.id: DELETED_ROLE for p in participants if p.deleted}
-    if not people:
-        seen.add("role", models.role, [])
     for (shard, _), (preds, counts) in ordered_map(fn, items, workers, "roles"):
         seen.merge(counts)
-        decided.update((part.id, pred) for part, pred in zip(shard, preds, strict=True))
-    return [ParticipantLabels(participant_id=p.id, role=decided[p.id]) for p in participants]
+        decided = iter(preds)
+        for part in shard:
+            yield ParticipantLabels(participant_id=part.id, role=DELETED_ROLE if part.deleted else next(decided))
 
 
 def classify_units(units: list[Unit], corpus: Corpus, models: Models, cfg: Config) -> list[UnitLabels]:
@@ -479,10 +488,11 @@ class ClassifyRun:
 def classify_stream(
     items: Iterable[tuple[list[Post], list[Unit]]],
     threads: dict[str, Thread],
-    participants: list[Participant],
+    participants: Iterable[Participant],
     post_texts: Mapping[str, Any] | PostTexts,
     sinks: dict[str, Any],
     run: ClassifyRun,
+    n_participants: int | None = None,
 ) -> dict:
     """Label a corpus given as thread items (posts and units), writing each shard's labels to
     `sinks` (posts, units, relations, key_points, participants) as they come; the
@@ -539,9 +549,10 @@ def classify_stream(
         sinks["units"].write(u_labels)
         sinks["relations"].write(rels)
         sinks["key_points"].write(points)
-    part_labels = classify_participants(participants, post_texts, models, cfg, seen, workers)
-    _sources(decided["role"], (p.role for p in part_labels))
-    sinks["participants"].write(part_labels)
+    part_labels = classify_participants(participants, post_texts, models, cfg, seen, workers, n_participants)
+    for shard in shards(part_labels, BATCH, lambda _: 1):
+        _sources(decided["role"], (p.role for p in shard))
+        sinks["participants"].write(shard)
     return {
         "models": {
             "unit_type": _card_summary(unit_model),
@@ -597,11 +608,12 @@ def classify(
 def classify_files(
     corpus_dir: Path, segments_dir: Path, out_dir: Path, run: ClassifyRun, made_from: dict | None = None
 ) -> dict:
-    """Label a corpus folder into `out_dir` a thread shard at a time (memory grows with the
-    shard size and the number of participants, not with the corpus); the provenance."""
+    """Label a corpus folder into `out_dir` a thread shard, then a participant shard, at a
+    time (memory grows with the shard size, not with the corpus: post texts wait for the
+    roles in a spill); the provenance."""
     corpus_dir, segments_dir = Path(corpus_dir), Path(segments_dir)
     threads = {t.id: t for t in iter_jsonl(corpus_dir / "threads.jsonl", Thread)}
-    participants = list(iter_jsonl(corpus_dir / "participants.jsonl", Participant))
+    participants_file = corpus_dir / "participants.jsonl"
     post_texts = PostTexts()
 
     def posts() -> Iterator[Post]:
@@ -617,10 +629,11 @@ def classify_files(
             provenance = classify_stream(
                 thread_items(posts(), units, segments_dir / "units.jsonl"),
                 threads,
-                participants,
+                iter_jsonl(participants_file, Participant),
                 post_texts,
                 sinks,
                 run,
+                count_lines(participants_file),
             )
         finally:
             post_texts.close()

@@ -31,6 +31,7 @@ from pipeline.core.corpus import Corpus, author_ids
 from pipeline.core.schema import Participant, Post, PostLabels, Prediction, Unit
 
 REPLY_STANCES = ("support", "deny", "query", "comment")
+PARTICIPANT_GRAPH = "participant interaction graph"
 
 
 @dataclass(frozen=True)
@@ -236,6 +237,33 @@ class ParticipantCounts:
             self.replies[pair].update(c)
 
 
+def participant_node(part: Participant, role: Prediction | None, first_post: str | None, stances: Counter) -> dict:
+    """A participant graph node's attributes: who, since when, how often, with which stances."""
+    attrs = {
+        "kind": "participant",
+        "label": part.name,
+        "first_post": first_post,
+        "description": "; ".join(part.descriptions),
+        "n_posts": len(part.post_ids),
+        "thread_id": ";".join(part.thread_ids),
+        "favor": stances["favor"],
+        "against": stances["against"],
+        "neutral": stances["neutral"],
+        "main_target_stance": _main_stance(stances),
+    }
+    attrs.update(_pred_attrs("role", role))
+    return attrs
+
+
+def reply_edge(stances: Counter) -> dict:
+    """A participant graph edge's attributes from the reply stances of A's replies to B."""
+    return {
+        "kind": "replies_to",
+        "weight": float(sum(stances.values())),
+        **{f"n_{s}": stances[s] for s in REPLY_STANCES},
+    }
+
+
 def participant_graph(
     participants: list[Participant],
     roles: dict[str, Prediction],
@@ -243,31 +271,12 @@ def participant_graph(
     counts: ParticipantCounts,
 ) -> nx.DiGraph:
     """Who replies to whom, weighted by the number of replies, with stance counts."""
-    g = nx.DiGraph(name="participant interaction graph")
+    g = nx.DiGraph(name=PARTICIPANT_GRAPH)
     for part in sorted(participants, key=lambda p: p.id):
         stances = counts.stances.get(part.id, Counter())
-        attrs = {
-            "kind": "participant",
-            "label": part.name,
-            "first_post": first_post.get(part.id),
-            "description": "; ".join(part.descriptions),
-            "n_posts": len(part.post_ids),
-            "thread_id": ";".join(part.thread_ids),
-            "favor": stances["favor"],
-            "against": stances["against"],
-            "neutral": stances["neutral"],
-            "main_target_stance": _main_stance(stances),
-        }
-        attrs.update(_pred_attrs("role", roles.get(part.id)))
-        g.add_node(part.id, **attrs)
+        g.add_node(part.id, **participant_node(part, roles.get(part.id), first_post.get(part.id), stances))
     for (src, dst), c in sorted(counts.replies.items()):
-        g.add_edge(
-            src,
-            dst,
-            kind="replies_to",
-            weight=float(sum(c.values())),
-            **{f"n_{s}": c[s] for s in REPLY_STANCES},
-        )
+        g.add_edge(src, dst, **reply_edge(c))
     return g
 
 

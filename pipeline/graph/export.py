@@ -264,11 +264,18 @@ def write_graph_set(
     (folder / f"{prefix}edges.parquet").write_bytes(parquet_bytes(edge_rows))
     del edge_rows
     if gephi_files:
-        with open(folder / f"{name}.graphml", "wb") as fh:
-            nx.write_graphml(safe, fh, encoding="utf-8", prettyprint=True)
-        # Last: the GEXF view changes the safe copy in place.
-        with open(folder / f"{name}.gexf", "wb") as fh:
-            write_gexf(fh, safe, colors, date, safe=True)
+        write_gephi_files(folder, name, safe, colors, date)
+
+
+def write_gephi_files(
+    folder: Path, name: str, safe: nx.Graph, colors: dict[str, tuple[int, int, int]], date: str
+) -> None:
+    """`name`.graphml and `name`.gexf of a `gephi_safe` graph (which the GEXF view changes)."""
+    with open(folder / f"{name}.graphml", "wb") as fh:
+        nx.write_graphml(safe, fh, encoding="utf-8", prettyprint=True)
+    # Last: the GEXF view changes the safe copy in place.
+    with open(folder / f"{name}.gexf", "wb") as fh:
+        write_gexf(fh, safe, colors, date, safe=True)
 
 
 def write_graphs(

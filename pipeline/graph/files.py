@@ -6,7 +6,8 @@ in Gephi, and holding the graph would cost memory in proportion to the corpus: t
 then streams thread shards through worker processes, each of which builds its threads'
 graph, writes their GraphML files and its part of the node and edge tables; the parts are
 joined into one table sorted by id (CSV and Parquet), and the participant graph, which
-is small, is built from counts summed over the shards.
+is built from counts summed over the shards in a spill (pipeline/graph/people.py): its
+tables always, its GraphML and GEXF up to the same limit.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from __future__ import annotations
 import contextlib
 import csv
 import heapq
+import itertools
 import logging
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 
+import networkx as nx
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -38,37 +41,29 @@ from pipeline.core.schema import (
     Unit,
     UnitLabels,
 )
-from pipeline.core.stream import ThreadCursor, by_thread, iter_jsonl, shards
+from pipeline.core.stream import ThreadCursor, by_thread, count_lines, iter_jsonl, shards
 from pipeline.executors.local import ordered_map
-from pipeline.graph.build import (
-    GraphInputs,
-    ParticipantCounts,
-    build_graph,
-    first_posts,
-    participant_graph,
-    thread_members,
-)
+from pipeline.graph.build import PARTICIPANT_GRAPH, GraphInputs, ParticipantCounts, build_graph, thread_members
 from pipeline.graph.export import (
     gephi_safe,
     parquet_bytes,
     tables,
-    write_graph_set,
+    write_gephi_files,
     write_graphs,
     write_thread_files,
+    xml_text,
 )
+from pipeline.graph.people import People
 from pipeline.segment.units import parse_unit_id
 
 log = logging.getLogger(__name__)
 
 PART_FILES = ("posts", "units", "relations", "key_points")
+TABLE_HEADS = (("nodes", ["Id", "Label"]), ("edges", ["Source", "Target", "Type", "Id", "Label", "Weight"]))
+PARTICIPANT_CHUNK = 5000  # participants per part of the participant tables
 FAN_IN = 128  # parts open at once while merging tables
 MERGE_BATCH = 256  # rows of each open part held as Python objects
 MERGE_ROW_GROUP = 20000
-
-
-def count_lines(path: Path) -> int:
-    with open(path, "rb") as fh:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
 
 
 def corpus_nodes(corpus_dir: Path, segments_dir: Path, predictions_dir: Path) -> int:
@@ -113,40 +108,77 @@ def thread_records(corpus_dir: Path, segments_dir: Path, pred_dir: Path) -> Iter
 
 
 def _shard(
-    item: tuple[int, list[tuple]],
+    item: tuple[int, list[tuple], tuple[list[Participant], list[ParticipantLabels], dict[str, str]]],
     *,
     threads: dict[str, Thread],
-    participants: dict[str, Participant],
-    roles: dict[str, ParticipantLabels],
-    first_post: dict[str, str],
     folder: Path,
 ) -> tuple[ParticipantCounts, list[tuple[str, str]]]:
-    """Build a shard's graph; write its threads' GraphML files and its table parts."""
-    index, thread_items = item
+    """Build a shard's graph (its threads' records, with the people who wrote in them, their
+    roles and first post dates); write its threads' GraphML files and its table parts."""
+    index, thread_items, (people, roles, first_post) = item
     posts = [p for t in thread_items for p in t[0]]
     units = [u for t in thread_items for u in t[1]]
     post_labels, unit_labels, rels, points = ([x for t in thread_items for x in t[k]] for k in range(2, 6))
-    people = sorted({pid for p in posts for pid in author_ids(p)} & participants.keys())
-    corpus = Corpus(
-        threads=[threads[t[0][0].thread_id] for t in thread_items],
-        posts=posts,
-        participants=[participants[p] for p in people],
-    )
-    pred = Predictions(post_labels, unit_labels, [roles[p] for p in people if p in roles], rels, {}, points)
+    corpus = Corpus(threads=[threads[t[0][0].thread_id] for t in thread_items], posts=posts, participants=people)
+    pred = Predictions(post_labels, unit_labels, roles, rels, {}, points)
     g = build_graph(GraphInputs(corpus, units, pred), first_post)
     own = {t.id for t in corpus.threads}
     members = {tid: nodes for tid, nodes in thread_members(g).items() if tid in own}
     safe = gephi_safe(g)
     del g
     rows = write_thread_files(sorted(members.items()), graph=safe, folder=folder / "threads")
-    node_rows, edge_rows = tables(safe, safe=True)
-    # Each part sorted by id, so that the parts merge into one sorted table in one pass.
-    # Small row groups: a merge decodes one row group of every part at a time.
-    for kind, table, key in (("nodes", node_rows, 0), ("edges", edge_rows, 3)):
-        part = parquet_bytes(_by_id(table, key), row_group_size=MERGE_BATCH * 4)
-        (folder / "parts" / f"{kind}-{index:06d}.parquet").write_bytes(part)
+    _write_part(folder, "", index, safe)
     counts = ParticipantCounts().add(posts, {p.post_id: p for p in post_labels})
     return counts, rows
+
+
+def _write_part(folder: Path, prefix: str, index: int, safe: nx.Graph, nodes: set[str] | None = None) -> None:
+    """A `gephi_safe` graph's node and edge tables as parts of the whole tables (only the
+    `nodes` given, where some of its nodes belong to another part), each sorted by id so
+    that the parts merge into one sorted table in one pass. Small row groups: a merge
+    decodes one row group of every part at a time."""
+    node_rows, edge_rows = tables(safe, safe=True)
+    if nodes is not None:
+        node_rows = node_rows[:1] + [r for r in node_rows[1:] if r[0] in nodes]
+    for kind, table, key in (("nodes", node_rows, 0), ("edges", edge_rows, 3)):
+        part = parquet_bytes(_by_id(table, key), row_group_size=MERGE_BATCH * 4)
+        (folder / "parts" / f"{prefix}{kind}-{index:06d}.parquet").write_bytes(part)
+
+
+def _participant_tables(people: People, folder: Path, chunk: int = PARTICIPANT_CHUNK) -> None:
+    """The participant graph's node and edge tables (CSV, Parquet), written from the spill
+    a chunk of participants at a time as parts and merged like the corpus tables: memory
+    grows with the chunk, not with the participants."""
+    records = people.records()
+    index = 0
+    while True:
+        batch = list(itertools.islice(records, chunk))
+        if batch or index == 0:  # an empty graph still gets its (header-only) tables
+            g = nx.DiGraph()
+            for pid, attrs, _ in batch:
+                g.add_node(pid, **attrs)
+            for pid, _, out in batch:
+                for dst, attrs in out:
+                    g.add_edge(pid, dst, **attrs)
+            # An edge to someone in a later chunk adds a bare node here: only the chunk's own are rows.
+            _write_part(folder, "participant_", index, gephi_safe(g), {xml_text(pid) for pid, _, _ in batch})
+            index += 1
+        if len(batch) < chunk:
+            break
+    for kind, head in TABLE_HEADS:
+        parts = sorted((folder / "parts").glob(f"participant_{kind}-*.parquet"))
+        _merge_parts(parts, head, folder / f"participant_{kind}.csv", folder / f"participant_{kind}.parquet")
+
+
+def _participant_graph(people: People) -> nx.DiGraph:
+    """The whole participant graph from the spill, as `build.participant_graph` builds it."""
+    g = nx.DiGraph(name=PARTICIPANT_GRAPH)
+    edges = []
+    for pid, attrs, out in people.records():
+        g.add_node(pid, **attrs)
+        edges.extend((pid, dst, attrs) for dst, attrs in out)
+    g.add_edges_from(edges)
+    return g
 
 
 def _by_id(rows: list[list], key: int) -> list[list]:
@@ -275,36 +307,50 @@ def write_graph_files(
         return {"nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "whole": True}
 
     threads = {t.id: t for t in iter_jsonl(corpus_dir / "threads.jsonl", Thread)}
-    participants = {p.id: p for p in iter_jsonl(corpus_dir / "participants.jsonl", Participant)}
-    roles = {p.participant_id: p for p in iter_jsonl(predictions_dir / "participants.jsonl", ParticipantLabels)}
-    # One pass for first post dates: a participant's node says when they first wrote.
-    first: dict[str, str] = {}
     last_day = ""
-    for post in iter_jsonl(corpus_dir / "posts.jsonl", Post):
-        first_posts([post], first)
-        if post.created and post.created[:10] > last_day:
-            last_day = post.created[:10]
-    counts = ParticipantCounts()
+
+    def dated_posts() -> Iterator[Post]:
+        nonlocal last_day
+        for post in iter_jsonl(corpus_dir / "posts.jsonl", Post):
+            if post.created and post.created[:10] > last_day:
+                last_day = post.created[:10]
+            yield post
+
     index = [("file", "thread_id")]
-    with atomic_dir(Path(out_dir)) as tmp:
+    with People() as people, atomic_dir(Path(out_dir)) as tmp:
+        # One pass for first post dates: a participant's node says when they first wrote.
+        people.load(
+            iter_jsonl(corpus_dir / "participants.jsonl", Participant),
+            iter_jsonl(predictions_dir / "participants.jsonl", ParticipantLabels),
+            dated_posts(),
+        )
         write_manifest(tmp, made_from)
         (tmp / "threads").mkdir()
         (tmp / "parts").mkdir()
-        fn = partial(_shard, threads=threads, participants=participants, roles=roles, first_post=first, folder=tmp)
-        items = enumerate(
-            shards(thread_records(corpus_dir, segments_dir, predictions_dir), shard_posts, lambda t: len(t[0]))
-        )
-        for _, (shard_counts, rows) in ordered_map(fn, items, workers, "graph"):
-            counts.merge(shard_counts)
+
+        def items() -> Iterator[tuple]:
+            records = thread_records(corpus_dir, segments_dir, predictions_dir)
+            for i, shard in enumerate(shards(records, shard_posts, lambda t: len(t[0]))):
+                yield i, shard, people.lookup(pid for t in shard for p in t[0] for pid in author_ids(p))
+
+        for _, (shard_counts, rows) in ordered_map(
+            partial(_shard, threads=threads, folder=tmp), items(), workers, "graph"
+        ):
+            people.add_counts(shard_counts)
             index.extend(rows)
         write_text(tmp / "threads" / "index.csv", csv_text(index))
-        for kind, head in (
-            ("nodes", ["Id", "Label"]),
-            ("edges", ["Source", "Target", "Type", "Id", "Label", "Weight"]),
-        ):
+        for kind, head in TABLE_HEADS:
             parts = sorted((tmp / "parts").glob(f"{kind}-*.parquet"))
             _merge_parts(parts, head, tmp / f"{kind}.csv", tmp / f"{kind}.parquet")
+        _participant_tables(people, tmp)
         (tmp / "parts").rmdir()
-        pg = participant_graph(list(participants.values()), {k: v.role for k, v in roles.items()}, first, counts)
-        write_graph_set(tmp, "participant_", pg, colors, last_day or "1970-01-01", gephi_files=True)
-    return {"nodes": n_nodes, "whole": False, "participants": pg.number_of_nodes()}
+        n_people = len(people)
+        if n_people <= max_corpus_nodes:
+            pg = gephi_safe(_participant_graph(people))
+            write_gephi_files(tmp, "participants", pg, colors, last_day or "1970-01-01")
+    return {
+        "nodes": n_nodes,
+        "whole": False,
+        "participants": n_people,
+        "participant_gephi": n_people <= max_corpus_nodes,
+    }

@@ -1,0 +1,138 @@
+"""The graph stage's participants on disk, so that its memory does not grow with them.
+
+A thread shard's graph needs the participants who wrote in it (with their role and their
+first post date in the whole corpus), and the participant graph needs reply and stance
+counts summed over every shard. At a million posts that is a few hundred thousand people
+and about a million reply pairs: held as Python objects in the parent (and touched by
+every forked worker), they were the stage's largest cost in memory. Here they live in a
+throwaway SQLite database (`SpillDatabase`): each shard is sent with its own people, and
+the participant graph is read back in id order, a chunk of participants at a time.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+
+from pipeline.core.corpus import author_ids
+from pipeline.core.schema import Participant, ParticipantLabels, Post
+from pipeline.core.spill import BATCH, SpillDatabase
+from pipeline.graph.build import ParticipantCounts, participant_node, reply_edge
+
+# One participant graph node: id, attributes, and the reply edges from it (target, attributes).
+ParticipantRecord = tuple[str, dict, list[tuple[str, dict]]]
+
+
+class People(SpillDatabase):
+    """Participants (with role and first post date) and the participant graph's counts."""
+
+    def __init__(self) -> None:
+        super().__init__("people")
+        self.db.executescript(
+            """
+            CREATE TABLE people (id TEXT PRIMARY KEY, participant TEXT NOT NULL, role TEXT, first TEXT);
+            CREATE TABLE stances (id TEXT, label TEXT, n INTEGER NOT NULL, PRIMARY KEY (id, label));
+            CREATE TABLE replies (src TEXT, dst TEXT, stance TEXT, n INTEGER NOT NULL,
+                                  PRIMARY KEY (src, dst, stance));
+            """
+        )
+
+    def _batches(self, sql: str, rows: Iterable[tuple]) -> None:
+        batch: list[tuple] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= BATCH:
+                with self.db:
+                    self.db.executemany(sql, batch)
+                batch = []
+        with self.db:
+            self.db.executemany(sql, batch)
+
+    def load(
+        self, participants: Iterable[Participant], roles: Iterable[ParticipantLabels], posts: Iterable[Post]
+    ) -> None:
+        """Fill the table: every participant, their role, and the date of their first post."""
+        self._batches(
+            "INSERT INTO people (id, participant) VALUES (?, ?)", ((p.id, p.model_dump_json()) for p in participants)
+        )
+        self._batches(
+            "UPDATE people SET role = ? WHERE id = ?", ((r.model_dump_json(), r.participant_id) for r in roles)
+        )
+        # ISO dates compare as strings: the smallest is the first post (as `first_posts`).
+        self._batches(
+            "UPDATE people SET first = ?1 WHERE id = ?2 AND (first IS NULL OR ?1 < first)",
+            ((post.created, pid) for post in posts if post.created for pid in author_ids(post)),
+        )
+
+    def __len__(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM people").fetchone()[0]
+
+    def lookup(self, ids: Iterable[str]) -> tuple[list[Participant], list[ParticipantLabels], dict[str, str]]:
+        """The participants among `ids` (sorted by id), their roles, and their first post dates."""
+        wanted = sorted(set(ids))
+        parts: list[Participant] = []
+        roles: list[ParticipantLabels] = []
+        first: dict[str, str] = {}
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for pid, part, role, day in self.db.execute(
+                f"SELECT id, participant, role, first FROM people WHERE id IN ({marks}) ORDER BY id", chunk
+            ):
+                parts.append(Participant.model_validate_json(part))
+                if role is not None:
+                    roles.append(ParticipantLabels.model_validate_json(role))
+                if day is not None:
+                    first[pid] = day
+        return parts, roles, first
+
+    def add_counts(self, counts: ParticipantCounts) -> None:
+        """Add a shard's counts to the sums."""
+        self._batches(
+            "INSERT INTO stances VALUES (?, ?, ?) ON CONFLICT (id, label) DO UPDATE SET n = n + excluded.n",
+            ((pid, label, n) for pid, c in counts.stances.items() for label, n in c.items()),
+        )
+        self._batches(
+            "INSERT INTO replies VALUES (?, ?, ?, ?) ON CONFLICT (src, dst, stance) DO UPDATE SET n = n + excluded.n",
+            ((src, dst, stance, n) for (src, dst), c in counts.replies.items() for stance, n in c.items()),
+        )
+
+    def records(self) -> Iterator[ParticipantRecord]:
+        """The participant graph's nodes in id order, each with its reply edges in target
+        order (the order `build.participant_graph` adds them): three sorted scans merged."""
+        people = self.db.execute("SELECT id, participant, role, first FROM people ORDER BY id")
+        stances = _grouped(self.db.execute("SELECT id, label, n FROM stances ORDER BY id"), 1)
+        replies = _grouped(self.db.execute("SELECT src, dst, stance, n FROM replies ORDER BY src, dst"), 1)
+        next_stance = next(stances, None)
+        next_reply = next(replies, None)
+        for pid, part, role, day in people:
+            counts: Counter = Counter()
+            while next_stance is not None and next_stance[0] < (pid,):
+                next_stance = next(stances, None)
+            if next_stance is not None and next_stance[0] == (pid,):
+                counts = Counter(dict(next_stance[1]))
+                next_stance = next(stances, None)
+            out: list[tuple[str, dict]] = []
+            while next_reply is not None and next_reply[0] < (pid,):
+                next_reply = next(replies, None)
+            if next_reply is not None and next_reply[0] == (pid,):
+                for (dst,), rows in _grouped(iter(next_reply[1]), 1):
+                    out.append((dst, reply_edge(Counter(dict(rows)))))
+                next_reply = next(replies, None)
+            role_pred = ParticipantLabels.model_validate_json(role).role if role is not None else None
+            yield pid, participant_node(Participant.model_validate_json(part), role_pred, day, counts), out
+
+
+def _grouped(rows: Iterator[tuple], width: int) -> Iterator[tuple[tuple, list[tuple]]]:
+    """Consecutive rows with the same first `width` columns: (those columns, the rest of each row)."""
+    key: tuple | None = None
+    group: list[tuple] = []
+    for row in rows:
+        k = tuple(row[:width])
+        if k != key:
+            if key is not None:
+                yield key, group
+            key, group = k, []
+        group.append(tuple(row[width:]))
+    if key is not None:
+        yield key, group
