@@ -263,15 +263,8 @@ class PostTexts(SpillDatabase):
 
     def get_many(self, ids: list[str]) -> dict[str, PostText]:
         self.flush()
-        out: dict[str, PostText] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for pid, created, text in self.db.execute(
-                f"SELECT id, created, text FROM texts WHERE id IN ({marks})", chunk
-            ):
-                out[pid] = PostText(pid, created, text)
-        return out
+        rows = self.select_in("SELECT id, created, text FROM texts WHERE id IN ({ids})", ids)
+        return {pid: PostText(pid, created, text) for pid, created, text in rows}
 
 
 def classify_participants(

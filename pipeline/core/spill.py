@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 BATCH = 5000
@@ -25,6 +26,13 @@ class SpillDatabase:
         self.db = sqlite3.connect(Path(self._dir.name) / f"{name}.sqlite")
         for pragma in ("journal_mode = OFF", "synchronous = OFF", "temp_store = FILE", "cache_size = -65536"):
             self.db.execute(f"PRAGMA {pragma}")
+
+    def select_in(self, sql: str, ids: list[str]) -> Iterator[tuple]:
+        """The rows of `sql` (a query with `{ids}` where the list goes: `... WHERE id IN
+        ({ids})`) for every id of `ids`, asked 500 at a time (SQLite's limit on variables)."""
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            yield from self.db.execute(sql.format(ids=",".join("?" * len(chunk))), chunk)
 
     def close(self) -> None:
         self.db.close()

@@ -12,12 +12,11 @@ tables always, its GraphML and GEXF up to the same limit.
 
 from __future__ import annotations
 
-import contextlib
-import csv
+import collections
 import heapq
 import itertools
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -27,7 +26,7 @@ import pyarrow.parquet as pq
 
 from pipeline.classify.labels import Predictions, read_predictions, read_units
 from pipeline.core.artifacts import atomic_dir, write_text
-from pipeline.core.cells import csv_text, protect
+from pipeline.core.cells import csv_text, write_csv
 from pipeline.core.corpus import Corpus, author_ids, read_corpus
 from pipeline.core.lineage import write_manifest
 from pipeline.core.schema import (
@@ -236,30 +235,27 @@ def _merge_parts(parts: list[Path], head: list[str], csv_path: Path, parquet_pat
 
 
 def _write_rows(rows: Iterator[tuple], schema: pa.Schema, parquet_path: Path, csv_path: Path | None = None) -> int:
-    """Rows to Parquet (row groups of `MERGE_ROW_GROUP`) and, given a path, to CSV."""
+    """Rows to Parquet (row groups of `MERGE_ROW_GROUP`) and, given a path, to CSV, in one
+    pass (a merge's rows are read once); the rows written."""
     n = 0
-    with contextlib.ExitStack() as stack:
-        parquet = stack.enter_context(pq.ParquetWriter(parquet_path, schema, compression="zstd"))
-        w = None
-        if csv_path is not None:
-            w = csv.writer(stack.enter_context(open(csv_path, "w", encoding="utf-8", newline="")), lineterminator="\n")
-            w.writerow(schema.names)
-        batch: list[tuple] = []
-        for row in rows:
-            if w is not None:
-                w.writerow([protect("" if v is None else v) for v in row])
-            batch.append(row)
-            if len(batch) == MERGE_ROW_GROUP:
+    with pq.ParquetWriter(parquet_path, schema, compression="zstd") as parquet:
+
+        def grouped() -> Iterator[tuple]:
+            nonlocal n
+            it = iter(rows)
+            while batch := list(itertools.islice(it, MERGE_ROW_GROUP)):
                 parquet.write_table(_arrow(batch, schema))
                 n += len(batch)
-                batch = []
-        if batch:
-            parquet.write_table(_arrow(batch, schema))
-            n += len(batch)
+                yield from batch
+
+        if csv_path is not None:
+            write_csv(csv_path, itertools.chain([schema.names], grouped()))
+        else:
+            collections.deque(grouped(), maxlen=0)
     return n
 
 
-def _arrow(rows: list[tuple], schema: pa.Schema) -> pa.Table:
+def _arrow(rows: Sequence[tuple], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(
         [pa.array([r[i] for r in rows], type=f.type) for i, f in enumerate(schema)], schema=schema
     )

@@ -73,17 +73,13 @@ class People(SpillDatabase):
         parts: list[Participant] = []
         roles: list[ParticipantLabels] = []
         first: dict[str, str] = {}
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for pid, part, role, day in self.db.execute(
-                f"SELECT id, participant, role, first FROM people WHERE id IN ({marks}) ORDER BY id", chunk
-            ):
-                parts.append(Participant.model_validate_json(part))
-                if role is not None:
-                    roles.append(ParticipantLabels.model_validate_json(role))
-                if day is not None:
-                    first[pid] = day
+        sql = "SELECT id, participant, role, first FROM people WHERE id IN ({ids}) ORDER BY id"
+        for pid, part, role, day in self.select_in(sql, wanted):
+            parts.append(Participant.model_validate_json(part))
+            if role is not None:
+                roles.append(ParticipantLabels.model_validate_json(role))
+            if day is not None:
+                first[pid] = day
         return parts, roles, first
 
     def add_counts(self, counts: ParticipantCounts) -> None:

@@ -175,11 +175,9 @@ class RowStore(SpillDatabase):
 
     def existing(self, ids: Iterable[str]) -> list[str]:
         """Those of `ids` that some stored row has."""
-        out = []
-        for i in ids:
-            if self.db.execute("SELECT 1 FROM rows WHERE id = ?", (i,)).fetchone():
-                out.append(i)
-        return out
+        ids = list(ids)
+        found = {r[0] for r in self.select_in("SELECT id FROM rows WHERE id IN ({ids})", ids)}
+        return [i for i in ids if i in found]
 
 
 def _row(text: str) -> ThreadRow:
