@@ -43,10 +43,12 @@ CONVOKIT := data/processed/convokit/utterances.jsonl
 REPORT := data/reports/$(REPORT_NAME).html
 
 INGEST_SRC := $(call src,ingest formats)
+# What graph, report and export-convokit use to read classify's outputs back.
+READ_BACK := pipeline/classify/labels.py pipeline/classify/records.py pipeline/segment/units.py
 MODEL_SRC := $(call src,models) pipeline/estimators.py
 SEGMENT_SRC := $(call src,segment) $(MODEL_SRC)
 CLASSIFY_SRC := $(call src,classify) $(MODEL_SRC)
-GRAPH_SRC := $(call src,graph) pipeline/classify/labels.py pipeline/segment/units.py
+GRAPH_SRC := $(call src,graph) $(READ_BACK)
 
 UNIT_MODEL := models/unit_type
 TARGET_MODEL := models/target_stance
@@ -125,7 +127,7 @@ $(GRAPHS): $(CORPUS) $(SEGMENTS) $(PREDICTIONS) $(GRAPH_SRC) $(COMMON)
 		--predictions data/processed/predictions --out data/processed/graphs
 
 convokit: $(CONVOKIT) ## The result as a ConvoKit corpus -> data/processed/convokit/
-$(CONVOKIT): $(CORPUS) $(SEGMENTS) $(PREDICTIONS) pipeline/formats/convokit.py $(COMMON)
+$(CONVOKIT): $(CORPUS) $(SEGMENTS) $(PREDICTIONS) pipeline/formats/convokit.py $(READ_BACK) $(COMMON)
 	$(PIPE) export-convokit --corpus data/interim/corpus --segments data/interim/segments \
 		--predictions data/processed/predictions --out data/processed/convokit
 
@@ -182,7 +184,7 @@ bench-scale-1m: $(SETUP) ## Every stage on one million synthetic posts (about 1.
 
 report: $(REPORT) ## HTML report and Markdown summary of the debate -> data/reports/
 $(REPORT): $(CORPUS) $(SEGMENTS) $(PREDICTIONS) $(call src,report) \
-		pipeline/graph/build.py pipeline/graph/files.py $(COMMON)
+		pipeline/graph/build.py pipeline/graph/files.py $(READ_BACK) $(COMMON)
 	$(PIPE) report --corpus data/interim/corpus --segments data/interim/segments \
 		--predictions data/processed/predictions --out data/reports --name $(REPORT_NAME)
 

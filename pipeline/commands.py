@@ -296,14 +296,11 @@ def cmd_report(args, cfg) -> None:
 
 
 def cmd_export_convokit(args, cfg) -> None:
-    from pipeline.classify.labels import read_predictions, read_units
     from pipeline.cli import checked_inputs
-    from pipeline.core.corpus import read_corpus
     from pipeline.formats.convokit import write_convokit
 
     checked_inputs("export-convokit", args)
-    pred = read_predictions(args.predictions)
-    n = write_convokit(args.out, read_corpus(args.corpus), read_units(args.segments), pred)
+    n = write_convokit(args.corpus, args.segments, args.predictions, args.out)
     log.info("export-convokit: %d utterances -> %s (load with convokit.Corpus(filename=...))", n, args.out)
 
 

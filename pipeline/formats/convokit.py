@@ -15,7 +15,7 @@ dumps and exports (by ingest's row store, `RowStore.attach_orphans`), with a not
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -83,13 +83,20 @@ def _epoch(created: str | None) -> int | None:
     return int((when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp())
 
 
-def _index(records: dict) -> dict[str, list[str]]:
-    """ConvoKit's index: every meta key with the Python type name(s) of its values."""
-    types: dict[str, set[str]] = {}
-    for rec in records.values():
-        for key, value in rec["meta"].items():
-            types.setdefault(key, set()).add(f"<class '{type(value).__name__}'>")
-    return {k: sorted(v) for k, v in sorted(types.items())}
+class _Index:
+    """ConvoKit's index of one kind of record: every meta key with the Python type name(s)
+    of its values, gathered as the records go by."""
+
+    def __init__(self) -> None:
+        self.types: dict[str, set[str]] = {}
+
+    def add(self, record: dict) -> dict:
+        for key, value in record["meta"].items():
+            self.types.setdefault(key, set()).add(f"<class '{type(value).__name__}'>")
+        return record
+
+    def value(self) -> dict[str, list[str]]:
+        return {k: sorted(v) for k, v in sorted(self.types.items())}
 
 
 def _pred(prefix: str, pred) -> dict:
@@ -98,19 +105,9 @@ def _pred(prefix: str, pred) -> dict:
     return {prefix: pred.label, f"{prefix}_confidence": pred.confidence, f"{prefix}_source": pred.source}
 
 
-def write_convokit(out_dir: Path, corpus, units: list, pred, name: str = "nordic-debate") -> int:
-    """The corpus with every label as a ConvoKit corpus folder; returns the utterance count.
-
-    Utterances carry target and reply stance and their units (type, target stance) in
-    `meta`; speakers their role; conversations the thread's target and key points.
-    `Corpus(filename=out_dir)` loads it (tested with the real convokit package)."""
-    from pipeline.core.artifacts import atomic_dir, dumps, write_text
-    from pipeline.core.corpus import author_ids
-
-    threads = {t.id: t for t in corpus.threads}
-    root_of = {t.id: t.root_id or t.id for t in corpus.threads}
-    post_labels = {p.post_id: p for p in pred.posts}
-    unit_labels = {u.unit_id: u.target_stance for u in pred.units}
+def _units(units: list, unit_labels: list) -> dict[str, list[dict]]:
+    """Each post's units (sorted by id) as utterance metadata, with their target stance."""
+    stance = {u.unit_id: u.target_stance for u in unit_labels}
     units_of: dict[str, list] = {}
     for u in sorted(units, key=lambda u: u.id):
         units_of.setdefault(u.post_id, []).append(
@@ -122,55 +119,147 @@ def write_convokit(out_dir: Path, corpus, units: list, pred, name: str = "nordic
                 "text": u.text,
                 "unit_type": u.unit_type.label,
             }
-            | ({"target_stance": unit_labels[u.id].label} if u.id in unit_labels else {})
+            | ({"target_stance": stance[u.id].label} if u.id in stance else {})
         )
-    key_points_of: dict[str, list[str]] = {}
-    for k in pred.key_points:
-        key_points_of.setdefault(k.thread_id, []).append(k.id)
-    utterances = {}
-    for post in corpus.posts:
-        labels = post_labels.get(post.id)
-        meta = {"thread_id": post.thread_id, "title": post.title, "lang": post.lang, "units": units_of.get(post.id, [])}
-        if labels:
-            meta |= _pred("target_stance", labels.target_stance) | _pred("reply_stance", labels.reply_stance)
-        speakers = author_ids(post)
-        utterances[post.id] = {
-            "id": post.id,
-            "conversation_id": root_of.get(post.thread_id, post.thread_id),
-            "text": post.full_text,
-            "speaker": speakers[0] if speakers else f"participant:unknown:{post.id}",
-            "meta": meta,
-            "reply-to": post.parent_id,
-            "timestamp": _epoch(post.created),
-            "vectors": [],
-        }
-    roles = {p.participant_id: p.role for p in pred.participants}
-    speakers_out = {}
-    for part in corpus.participants:
-        meta = {"name": part.name, "descriptions": list(part.descriptions), "deleted": part.deleted}
-        meta |= _pred("role", roles.get(part.id))
-        speakers_out[part.id] = {"meta": meta, "vectors": []}
-    for utt in utterances.values():
-        speakers_out.setdefault(utt["speaker"], {"meta": {"name": None}, "vectors": []})
-    conversations = {}
-    for tid, t in sorted(threads.items()):
-        conversations[root_of[tid]] = {
-            "meta": {"thread_id": tid, "title": t.title, "target": t.target, "target_source": t.target_source,
-                     "lang": t.lang, "site": t.site, "topic": t.topic, "key_points": key_points_of.get(tid, [])},
-            "vectors": [],
-        }  # fmt: skip
-    corpus_meta = {"name": name, "made_by": "nordic-debate-pipeline"}
-    index = {
-        "utterances-index": _index(utterances),
-        "speakers-index": _index(speakers_out),
-        "conversations-index": _index(conversations),
-        "overall-index": {k: [f"<class '{type(v).__name__}'>"] for k, v in sorted(corpus_meta.items())},
-        "version": 1,
+    return units_of
+
+
+def _utterance(post, conversation_id: str, labels, units: list[dict]) -> dict:
+    from pipeline.core.corpus import author_ids
+
+    meta = {"thread_id": post.thread_id, "title": post.title, "lang": post.lang, "units": units}
+    if labels:
+        meta |= _pred("target_stance", labels.target_stance) | _pred("reply_stance", labels.reply_stance)
+    speakers = author_ids(post)
+    return {
+        "id": post.id,
+        "conversation_id": conversation_id,
+        "text": post.full_text,
+        "speaker": speakers[0] if speakers else f"participant:unknown:{post.id}",
+        "meta": meta,
+        "reply-to": post.parent_id,
+        "timestamp": _epoch(post.created),
         "vectors": [],
     }
-    with atomic_dir(Path(out_dir)) as tmp:
-        write_text(tmp / UTTERANCES, "".join(dumps(u) + "\n" for _, u in sorted(utterances.items())))
-        for fname, obj in (("speakers.json", speakers_out), ("conversations.json", conversations),
-                           ("corpus.json", corpus_meta), ("index.json", index)):  # fmt: skip
+
+
+def _conversation(t, key_points: list[str]) -> dict:
+    return {
+        "meta": {"thread_id": t.id, "title": t.title, "target": t.target, "target_source": t.target_source,
+                 "lang": t.lang, "site": t.site, "topic": t.topic, "key_points": key_points},
+        "vectors": [],
+    }  # fmt: skip
+
+
+def _speaker(part_json: str, role_json: str | None) -> dict:
+    from pipeline.core.schema import Participant, Prediction
+
+    part = Participant.model_validate_json(part_json)
+    role = Prediction.model_validate_json(role_json) if role_json else None
+    meta = {"name": part.name, "descriptions": list(part.descriptions), "deleted": part.deleted}
+    return {"meta": meta | _pred("role", role), "vectors": []}
+
+
+UNKNOWN_SPEAKER = {"meta": {"name": None}, "vectors": []}
+
+
+def write_convokit(
+    corpus_dir: Path, segments_dir: Path, predictions_dir: Path, out_dir: Path, name: str = "nordic-debate"
+) -> int:
+    """The stage folders with every label as a ConvoKit corpus folder; the utterance count.
+
+    Utterances carry target and reply stance and their units (type, target stance) in
+    `meta`; speakers their role; conversations the thread's target and key points.
+    `Corpus(filename=out_dir)` loads it (tested with the real convokit package). Read a
+    thread at a time: utterances and speakers wait in a spill until they are written
+    sorted by id, so memory does not grow with the corpus."""
+    from pipeline.classify.records import thread_records
+    from pipeline.core.artifacts import atomic_dir, dumps, write_text
+    from pipeline.core.schema import Participant, ParticipantLabels, Thread
+    from pipeline.core.spill import BATCH, SpillDatabase
+    from pipeline.core.stream import iter_jsonl, shards
+
+    corpus_dir, predictions_dir = Path(corpus_dir), Path(predictions_dir)
+    threads = {t.id: t for t in iter_jsonl(corpus_dir / "threads.jsonl", Thread)}
+    root_of = {tid: t.root_id or tid for tid, t in threads.items()}
+    index = {kind: _Index() for kind in ("utterances", "speakers", "conversations")}
+    key_points_of: dict[str, list[str]] = {}
+    with SpillDatabase("convokit") as spill, atomic_dir(Path(out_dir)) as tmp:
+        db = spill.db
+        db.executescript(
+            """
+            CREATE TABLE utterances (id TEXT PRIMARY KEY, json TEXT NOT NULL);
+            CREATE TABLE participants (id TEXT PRIMARY KEY, json TEXT NOT NULL);
+            CREATE TABLE roles (id TEXT PRIMARY KEY, json TEXT NOT NULL);
+            CREATE TABLE speakers (id TEXT PRIMARY KEY);
+            """
+        )
+        n = 0
+        for posts, units, post_labels, unit_labels, _, points in thread_records(
+            corpus_dir, segments_dir, predictions_dir
+        ):
+            labels = {p.post_id: p for p in post_labels}
+            units_of = _units(units, unit_labels)
+            utts = [
+                _utterance(p, root_of.get(p.thread_id, p.thread_id), labels.get(p.id), units_of.get(p.id, []))
+                for p in posts
+            ]
+            with db:
+                db.executemany(
+                    "INSERT INTO utterances VALUES (?, ?)", ((u["id"], dumps(index["utterances"].add(u))) for u in utts)
+                )
+                db.executemany("INSERT OR IGNORE INTO speakers VALUES (?)", ((u["speaker"],) for u in utts))
+            n += len(utts)
+            for k in points:
+                key_points_of.setdefault(k.thread_id, []).append(k.id)
+        participants = iter_jsonl(corpus_dir / "participants.jsonl", Participant)
+        roles = iter_jsonl(predictions_dir / "participants.jsonl", ParticipantLabels)
+        for table, rows in (
+            ("participants", ((p.id, p.model_dump_json()) for p in participants)),
+            ("roles", ((r.participant_id, r.role.model_dump_json()) for r in roles)),
+        ):
+            for batch in shards(rows, BATCH, lambda _: 1):
+                with db:
+                    db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", batch)
+        speakers = db.execute(
+            """
+            SELECT s.id, p.json, r.json FROM (SELECT id FROM participants UNION SELECT id FROM speakers) AS s
+            LEFT JOIN participants AS p ON p.id = s.id LEFT JOIN roles AS r ON r.id = s.id ORDER BY s.id
+            """
+        )
+        _write_object(
+            tmp / "speakers.json",
+            (
+                (sid, index["speakers"].add(_speaker(part, role) if part else dict(UNKNOWN_SPEAKER)))
+                for sid, part, role in speakers
+            ),
+        )
+        with open(tmp / UTTERANCES, "w", encoding="utf-8", newline="") as fh:
+            fh.writelines(f"{line}\n" for (line,) in db.execute("SELECT json FROM utterances ORDER BY id"))
+        conversations = {
+            root_of[tid]: index["conversations"].add(_conversation(t, key_points_of.get(tid, [])))
+            for tid, t in sorted(threads.items())
+        }
+        corpus_meta = {"name": name, "made_by": "nordic-debate-pipeline"}
+        overall = {k: [f"<class '{type(v).__name__}'>"] for k, v in sorted(corpus_meta.items())}
+        index_json = {f"{kind}-index": i.value() for kind, i in index.items()}
+        index_json |= {"overall-index": overall, "version": 1, "vectors": []}
+        for fname, obj in (
+            ("conversations.json", conversations),
+            ("corpus.json", corpus_meta),
+            ("index.json", index_json),
+        ):
             write_text(tmp / fname, dumps(obj))
-    return len(utterances)
+    return n
+
+
+def _write_object(path: Path, items: Iterable[tuple[str, dict]]) -> None:
+    """A JSON object written a member at a time, as `dumps` would write it whole: `items`
+    come sorted by key."""
+    from pipeline.core.artifacts import dumps
+
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write("{")
+        for i, (key, value) in enumerate(items):
+            fh.write(f"{', ' if i else ''}{dumps(key)}: {dumps(value)}")
+        fh.write("}")

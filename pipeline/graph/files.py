@@ -16,7 +16,7 @@ import collections
 import heapq
 import itertools
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -25,22 +25,18 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.classify.labels import Predictions, read_predictions, read_units
+from pipeline.classify.records import thread_records
 from pipeline.core.artifacts import atomic_dir, write_text
 from pipeline.core.cells import csv_text, write_csv
 from pipeline.core.corpus import Corpus, author_ids, read_corpus
 from pipeline.core.lineage import write_manifest
 from pipeline.core.schema import (
-    KeyPoint,
     Participant,
     ParticipantLabels,
     Post,
-    PostLabels,
-    Relation,
     Thread,
-    Unit,
-    UnitLabels,
 )
-from pipeline.core.stream import ThreadCursor, by_thread, count_lines, iter_jsonl, shards
+from pipeline.core.stream import count_lines, iter_jsonl, shards
 from pipeline.executors.local import ordered_map
 from pipeline.graph.build import PARTICIPANT_GRAPH, GraphInputs, ParticipantCounts, build_graph, thread_members
 from pipeline.graph.export import (
@@ -53,7 +49,6 @@ from pipeline.graph.export import (
     xml_text,
 )
 from pipeline.graph.people import People
-from pipeline.segment.units import parse_unit_id
 
 log = logging.getLogger(__name__)
 
@@ -75,35 +70,6 @@ def corpus_nodes(corpus_dir: Path, segments_dir: Path, predictions_dir: Path) ->
         + count_lines(Path(segments_dir) / "units.jsonl")
         + (count_lines(kp) if kp.exists() else 0)
     )
-
-
-def thread_records(corpus_dir: Path, segments_dir: Path, pred_dir: Path) -> Iterator[tuple]:
-    """(posts, units, post labels, unit labels, relations, key points) of every thread."""
-    posts_file = corpus_dir / "posts.jsonl"
-    # Unit labels and relations name a post, not a thread: the current thread's posts are
-    # all that is needed to tell where its records end (a later thread's posts are unknown).
-    thread_of: dict[str, str] = {}
-
-    def stream(name: str, model: type, thread: Callable) -> ThreadCursor:
-        path = pred_dir / f"{name}.jsonl"
-        return ThreadCursor(iter_jsonl(path, model), thread, path)
-
-    units = ThreadCursor(
-        iter_jsonl(segments_dir / "units.jsonl", Unit), lambda u: u.thread_id, segments_dir / "units.jsonl"
-    )
-    cursors = [
-        stream("posts", PostLabels, lambda x: x.thread_id),
-        stream("units", UnitLabels, lambda x: thread_of.get(x.post_id)),
-        stream("relations", Relation, lambda r: thread_of.get(parse_unit_id(r.source_id)[0])),
-        stream("key_points", KeyPoint, lambda k: k.thread_id),
-    ]
-    for tposts in by_thread(iter_jsonl(posts_file, Post), posts_file):
-        tid = tposts[0].thread_id
-        thread_of.clear()
-        thread_of.update((p.id, tid) for p in tposts)
-        yield (tposts, units.take(tid), *(c.take(tid) for c in cursors))
-    for c in (units, *cursors):
-        c.check_done()
 
 
 def _shard(

@@ -402,8 +402,8 @@ def report_data_from_files(
 ) -> tuple[ReportData, dict[str, list[Post]], Predictions]:
     """The report's data from stage folders, a thread shard at a time; with the posts and
     labels of the threads whose reply trees it draws."""
+    from pipeline.classify.records import thread_records
     from pipeline.core.stream import iter_jsonl, shards
-    from pipeline.graph.files import thread_records
 
     corpus_dir, predictions_dir = Path(corpus_dir), Path(predictions_dir)
     participants = list(iter_jsonl(corpus_dir / "participants.jsonl", Participant))

@@ -1,0 +1,44 @@
+"""The stage folders read back a thread at a time: a corpus's posts with their units and
+every label classify gave them. What the graph stage, the report and the ConvoKit export
+stream over, so that none of them holds a corpus."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from pipeline.core.schema import KeyPoint, Post, PostLabels, Relation, Unit, UnitLabels
+from pipeline.core.stream import ThreadCursor, by_thread, iter_jsonl
+from pipeline.segment.units import parse_unit_id
+
+ThreadRecord = tuple[list[Post], list[Unit], list[PostLabels], list[UnitLabels], list[Relation], list[KeyPoint]]
+
+
+def thread_records(corpus_dir: Path, segments_dir: Path, pred_dir: Path) -> Iterator[ThreadRecord]:
+    """(posts, units, post labels, unit labels, relations, key points) of every thread."""
+    corpus_dir, segments_dir, pred_dir = Path(corpus_dir), Path(segments_dir), Path(pred_dir)
+    posts_file = corpus_dir / "posts.jsonl"
+    # Unit labels and relations name a post, not a thread: the current thread's posts are
+    # all that is needed to tell where its records end (a later thread's posts are unknown).
+    thread_of: dict[str, str] = {}
+
+    def stream(name: str, model: type, thread: Callable) -> ThreadCursor:
+        path = pred_dir / f"{name}.jsonl"
+        return ThreadCursor(iter_jsonl(path, model), thread, path)
+
+    units = ThreadCursor(
+        iter_jsonl(segments_dir / "units.jsonl", Unit), lambda u: u.thread_id, segments_dir / "units.jsonl"
+    )
+    cursors = [
+        stream("posts", PostLabels, lambda x: x.thread_id),
+        stream("units", UnitLabels, lambda x: thread_of.get(x.post_id)),
+        stream("relations", Relation, lambda r: thread_of.get(parse_unit_id(r.source_id)[0])),
+        stream("key_points", KeyPoint, lambda k: k.thread_id),
+    ]
+    for tposts in by_thread(iter_jsonl(posts_file, Post), posts_file):
+        tid = tposts[0].thread_id
+        thread_of.clear()
+        thread_of.update((p.id, tid) for p in tposts)
+        yield (tposts, units.take(tid), *(c.take(tid) for c in cursors))
+    for c in (units, *cursors):
+        c.check_done()
