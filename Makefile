@@ -40,6 +40,7 @@ SEGMENTS := data/interim/segments/units.jsonl
 PREDICTIONS := data/processed/predictions/posts.jsonl
 GRAPHS := data/processed/graphs/corpus.graphml
 CONVOKIT := data/processed/convokit/utterances.jsonl
+PARQUET := data/processed/parquet/posts.parquet
 REPORT := data/reports/$(REPORT_NAME).html
 
 INGEST_SRC := $(call src,ingest formats)
@@ -81,7 +82,7 @@ $(MODEL_CHOICE): FORCE
 	$(call stamp,$(UNIT_MODEL) $(TARGET_MODEL) $(REPLY_MODEL) $(ROLE_MODEL) $(BACKEND))
 FORCE:
 
-.PHONY: FORCE help setup run test test-all lint clean clean-data train evaluate bench bench-dast bench-encoder bench-scale bench-scale-1m review review-status report convokit
+.PHONY: FORCE help setup run test test-all lint clean clean-data train evaluate bench bench-dast bench-encoder bench-scale bench-scale-1m review review-status report convokit parquet
 
 help: ## List every target with what it does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -103,7 +104,7 @@ $(E5): $(SETUP) pipeline/models/e5.py
 	$(PIPE) build-encoder --out $(E5_DIR)
 	@touch $@  # current already (same pins): make need not ask again
 
-run: $(GRAPHS) $(REPORT) $(CONVOKIT) ## Set up and run the whole pipeline on seeds/ (or THREADS="files") -> data/
+run: $(GRAPHS) $(REPORT) $(CONVOKIT) $(PARQUET) ## Set up and run the whole pipeline on seeds/ (or THREADS="files") -> data/
 	@echo "done: see $(REPORT); open data/processed/graphs/corpus.gexf in Gephi"
 
 ingest: $(CORPUS) ## Stage 1: seeds/ -> data/interim/corpus/
@@ -181,6 +182,11 @@ bench-scale: $(SETUP) ## Every stage on synthetic corpora of N posts (N="10000 1
 bench-scale-1m: $(SETUP) ## Every stage on one million synthetic posts (about 1.5 h on 2 cores, 20 GB of disk; no floor)
 	$(PY) -m pipeline bench-scale --posts 1000000 --workers $(WORKERS) --section scale-1m --floor-up-to 100000 \
 		--work data/interim/scale-1m --out data/benchmarks/scale-1m.json
+
+parquet: $(PARQUET) ## Every stage file as a typed Parquet table -> data/processed/parquet/
+$(PARQUET): $(CORPUS) $(SEGMENTS) $(PREDICTIONS) pipeline/formats/parquet.py $(COMMON)
+	$(PIPE) export-parquet --corpus data/interim/corpus --segments data/interim/segments \
+		--predictions data/processed/predictions --out data/processed/parquet
 
 report: $(REPORT) ## HTML report and Markdown summary of the debate -> data/reports/
 $(REPORT): $(CORPUS) $(SEGMENTS) $(PREDICTIONS) $(call src,report) \

@@ -304,6 +304,21 @@ def cmd_export_convokit(args, cfg) -> None:
     log.info("export-convokit: %d utterances -> %s (load with convokit.Corpus(filename=...))", n, args.out)
 
 
+def cmd_export_parquet(args, cfg) -> None:
+    from pipeline.cli import checked_inputs
+    from pipeline.formats.parquet import export_parquet
+
+    made_from = checked_inputs("export-parquet", args)
+    folders = {"corpus": args.corpus, "segments": args.segments, "predictions": args.predictions}
+    rows = export_parquet(folders, args.out, made_from)
+    log.info(
+        "export-parquet: %s -> %s (DuckDB: SELECT * FROM '%s/posts.parquet')",
+        ", ".join(f"{t} {n}" for t, n in rows.items()),
+        args.out,
+        args.out,
+    )
+
+
 def cmd_rules(args, cfg) -> None:
     from pipeline.core.artifacts import write_json
     from pipeline.training.evaluate import rule_precision
@@ -423,21 +438,28 @@ def _add_review(sub) -> None:
     s.set_defaults(func=cmd_review_status)
 
 
-def add_commands(sub) -> None:
-    _add_review(sub)
-    s = sub.add_parser("report", help="HTML report and Markdown summary of the debate -> data/reports/")
+def _stage_folders(s) -> None:
+    """--corpus, --segments, --predictions: the stage folders a reader of results takes."""
     s.add_argument("--corpus", type=Path, default=CORPUS)
     s.add_argument("--segments", type=Path, default=INTERIM_DIR / "segments")
     s.add_argument("--predictions", type=Path, default=PROCESSED_DIR / "predictions")
+
+
+def add_commands(sub) -> None:
+    _add_review(sub)
+    s = sub.add_parser("report", help="HTML report and Markdown summary of the debate -> data/reports/")
+    _stage_folders(s)
     s.add_argument("--name", default="seeds", help="report file name (default: seeds)")
     s.add_argument("--out", type=Path, default=DATA_DIR / "reports")
     s.set_defaults(func=cmd_report)
     s = sub.add_parser("export-convokit", help="the corpus with every label as a ConvoKit corpus folder")
-    s.add_argument("--corpus", type=Path, default=CORPUS)
-    s.add_argument("--segments", type=Path, default=INTERIM_DIR / "segments")
-    s.add_argument("--predictions", type=Path, default=PROCESSED_DIR / "predictions")
+    _stage_folders(s)
     s.add_argument("--out", type=Path, default=PROCESSED_DIR / "convokit")
     s.set_defaults(func=cmd_export_convokit)
+    s = sub.add_parser("export-parquet", help="every stage file as a typed Parquet table (DuckDB, pandas, datasets)")
+    _stage_folders(s)
+    s.add_argument("--out", type=Path, default=PROCESSED_DIR / "parquet")
+    s.set_defaults(func=cmd_export_parquet)
 
     s = sub.add_parser("train", help="train a model from gold labels, with grouped cross-validation")
     _data_args(s)

@@ -42,6 +42,11 @@ def run_cli(*args: str) -> int:
     return main(["-q", *args])
 
 
+def stage_args(run: dict[str, Path]) -> list[str]:
+    """--corpus/--segments/--predictions of a `run_pipeline` run, for the commands that read results."""
+    return [arg for k in ("corpus", "segments", "predictions") for arg in (f"--{k}", str(run[k]))]
+
+
 def run_pipeline(out: Path, *ingest_args: str, name: str = "seeds") -> dict[str, Path]:
     """Every stage through the CLI, with the committed models; ingest the seeds by default."""
     paths = {k: out / k for k in ("corpus", "segments", "predictions", "graphs", "reports")}

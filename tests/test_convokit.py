@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import THREAD_ID, run_cli
+from conftest import THREAD_ID, run_cli, stage_args
 
 from pipeline.formats.convokit import read_convokit
 
@@ -17,8 +17,7 @@ FILES = {"utterances.jsonl", "speakers.json", "conversations.json", "corpus.json
 @pytest.fixture(scope="module")
 def exported(pipeline_run, tmp_path_factory):
     out = tmp_path_factory.mktemp("convokit") / "corpus"
-    c, s, p = (str(pipeline_run[k]) for k in ("corpus", "segments", "predictions"))
-    assert run_cli("export-convokit", "--corpus", c, "--segments", s, "--predictions", p, "--out", str(out)) == 0
+    assert run_cli("export-convokit", *stage_args(pipeline_run), "--out", str(out)) == 0
     return out
 
 
