@@ -303,3 +303,24 @@ def test_streamed_graph_stage_writes_what_the_whole_graph_gives(tmp_path, runs, 
             assert streamed[name] == (whole / name).read_bytes(), name
     ids = [line.split(",", 1)[0] for line in (tmp_path / "g" / "participant_nodes.csv").read_text().splitlines()[1:]]
     assert ids == sorted(ids) and len(ids) == n_people
+
+
+def test_training_reads_only_the_threads_its_gold_is_about(runs):
+    """Gold labels cover a few threads of what may be a huge corpus: training and evaluation
+    read those threads whole (parents, siblings, targets, a participant's posts) and not the
+    rest, and the examples are the ones the whole corpus gives."""
+    from pipeline.core.config import DATA_DIR
+    from pipeline.core.corpus import read_corpus, read_corpus_about
+    from pipeline.review.gold import gold_items, read_events
+    from pipeline.training.data import examples_from_gold
+
+    corpus_dir = runs["one"] / "corpus"
+    whole = read_corpus(corpus_dir)
+    gold = DATA_DIR / "annotations"
+    part = read_corpus_about(corpus_dir, *gold_items(read_events(gold)))
+    seed_threads = {t.id for t in whole.threads if not t.id.startswith("t0")}
+    assert {t.id for t in part.threads} == seed_threads and len(whole.threads) == len(seed_threads) + 4
+    assert len(part.posts) == sum(p.thread_id in seed_threads for p in whole.posts)
+    for task in ("unit_type", "target_stance", "reply_stance", "role"):
+        from_part = examples_from_gold(task, gold, part, [])
+        assert from_part == examples_from_gold(task, gold, whole, []) and from_part, task

@@ -91,3 +91,33 @@ def read_corpus(corpus_dir: Path) -> Corpus:
         posts=read_jsonl(corpus_dir / "posts.jsonl", Post),
         participants=read_jsonl(corpus_dir / "participants.jsonl", Participant),
     )
+
+
+def read_corpus_about(corpus_dir: Path, post_ids: set[str], participant_ids: set[str]) -> Corpus:
+    """The part of a corpus that labels of `post_ids` and `participant_ids` need: the whole
+    threads they appear in (a comment's parent, siblings and target; a participant's
+    posts, in every thread they wrote in) with those threads' participants. Gold labels
+    cover a few threads of what may be a very large corpus: training and evaluation then
+    hold those threads, not the corpus. Posts are read in one pass, a thread at a time."""
+    from pipeline.core.stream import by_thread, iter_jsonl
+
+    corpus_dir = Path(corpus_dir)
+    wanted = set(post_ids)
+    for part in iter_jsonl(corpus_dir / "participants.jsonl", Participant):
+        if part.id in participant_ids:
+            wanted.update(part.post_ids)
+    posts_file = corpus_dir / "posts.jsonl"
+    posts = [
+        p
+        for thread in by_thread(iter_jsonl(posts_file, Post), posts_file)
+        if any(p.id in wanted for p in thread)
+        for p in thread
+    ]
+    kept = {p.thread_id for p in posts}
+    return Corpus(
+        threads=[t for t in iter_jsonl(corpus_dir / "threads.jsonl", Thread) if t.id in kept],
+        posts=posts,
+        participants=[
+            p for p in iter_jsonl(corpus_dir / "participants.jsonl", Participant) if kept.intersection(p.thread_ids)
+        ],
+    )

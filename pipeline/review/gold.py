@@ -116,6 +116,21 @@ def read_events(gold_dir: Path) -> list[Annotation]:
     return events
 
 
+def gold_items(events: list[Annotation]) -> tuple[set[str], set[str]]:
+    """The posts and the participants that `events` label (a unit by its post)."""
+    posts: set[str] = set()
+    participants: set[str] = set()
+    for ev in events:
+        if ev.task == "role":
+            participants.add(ev.item_id)
+        elif ev.task == "unit_type":
+            if ev.post_id:
+                posts.add(ev.post_id)
+        else:
+            posts.add(ev.item_id)
+    return posts, participants
+
+
 def write_batch(gold_dir: Path, batch_id: str, events: list[Annotation]) -> bool:
     """Add a batch file; False (and nothing written) when the identical batch exists."""
     path = Path(gold_dir) / f"{batch_id}.jsonl"

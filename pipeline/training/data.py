@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pipeline.core.artifacts import display_path, sha256_file
 from pipeline.core.config import Config
-from pipeline.core.corpus import Corpus, participant_id, read_corpus
+from pipeline.core.corpus import Corpus, participant_id, read_corpus_about
 from pipeline.core.errors import InputError
 from pipeline.formats.dast import ATTRIBUTION as DAST_ATTRIBUTION
 from pipeline.formats.dast import looks_like_dast, read_dast
@@ -34,7 +34,7 @@ from pipeline.models.examples import (
     target_examples,
     unit_examples,
 )
-from pipeline.review.gold import batch_files, read_events, resolve, text_hash
+from pipeline.review.gold import batch_files, gold_items, read_events, resolve, text_hash
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +175,8 @@ def load_dataset(
                     f"annotations need the corpus they label; none at {corpus_dir} "
                     "(run `make ingest` or pass --corpus)",
                 )
-            corpus = read_corpus(corpus_dir)
+            # Only the threads the gold labels are about: a corpus can be far larger than its gold.
+            corpus = read_corpus_about(corpus_dir, *gold_items(read_events(path)))
             found = examples_from_gold(task, path, corpus, skipped)
             sources.append(Source(display_path(path), "annotations", _dir_hash(files), len(found)))
         elif path.is_file() and looks_like_dast(path):

@@ -145,15 +145,15 @@ def rule_precision(gold_dir: Path, corpus_dir: Path) -> dict[str, list[dict]]:
     """
     from collections import defaultdict
 
-    from pipeline.core.corpus import read_corpus
+    from pipeline.core.corpus import read_corpus_about
     from pipeline.models.cues import reply_rule, unit_rule
     from pipeline.models.examples import field_text, role_cue
-    from pipeline.review.gold import read_events, resolve
+    from pipeline.review.gold import gold_items, read_events, resolve
 
-    corpus = read_corpus(corpus_dir)
+    events = read_events(gold_dir)
+    corpus = read_corpus_about(corpus_dir, *gold_items(events))
     posts = corpus.posts_by_id()
     parts = {p.id: p for p in corpus.participants}
-    events = read_events(gold_dir)
     tally: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
 
     def count(task: str, rule: str, right: bool) -> None:
