@@ -229,11 +229,11 @@ def cmd_review_export(args, cfg) -> None:
 
 
 def cmd_review_import(args, cfg) -> None:
-    from pipeline.core.corpus import read_corpus
     from pipeline.review.batches import import_labels
 
-    corpus = read_corpus(args.corpus)
-    batch, n = import_labels(args.file, args.annotator, args.review_dir, args.gold, corpus, cfg, batch_id=args.batch)
+    batch, n = import_labels(
+        args.file, args.annotator, args.review_dir, args.gold, Path(args.corpus), cfg, batch_id=args.batch
+    )
     if batch is None:
         log.info("review import: these %d labels by %s were imported before; nothing changed", n, args.annotator)
     else:

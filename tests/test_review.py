@@ -12,6 +12,7 @@ from conftest import THREAD_ID, run_cli
 
 from pipeline.classify.labels import read_predictions, read_units
 from pipeline.core.artifacts import read_jsonl
+from pipeline.core.config import load_config
 from pipeline.core.corpus import read_corpus
 from pipeline.core.errors import InputError
 from pipeline.core.schema import Annotation, ReviewItem
@@ -336,3 +337,20 @@ def test_review_role_label_for_a_renamed_participant_is_refused(pipeline_run, tm
     with pytest.raises(InputError, match="text changed since export"):
         import_labels(path, "Hanne", folder.parent, gold, replace(corpus, participants=renamed), cfg)
     assert list(gold.iterdir()) == []
+
+
+@pytest.mark.parametrize("task", ["unit_type", "role"])
+def test_review_import_from_the_command_line_reads_only_the_batch_threads(pipeline_run, tmp_path, task):
+    """`review import` reads the threads of the batch's items (not the whole corpus) and
+    writes the same gold as an import given the whole corpus."""
+    folder, items, gold = export(pipeline_run, tmp_path, task, size=4)
+    wanted = {it.item_id: it.allowed_labels[k % 2] for k, it in enumerate(items[:3])}
+    path = fill_csv(folder, wanted)
+    args = ["--annotator", "Ida", "--corpus", str(pipeline_run["corpus"]), "--review-dir", str(folder.parent)]
+    assert run_cli("review", "import", str(path), *args, "--gold", str(gold)) == 0
+    assert gold_labels(gold, task) == wanted
+    again = tmp_path / "gold-whole"
+    again.mkdir()
+    corpus = read_corpus(pipeline_run["corpus"])
+    import_labels(path, "Ida", folder.parent, again, corpus, load_config(), now=read_events(gold)[0].timestamp)
+    assert read_events(again) == read_events(gold)

@@ -37,7 +37,7 @@ from pipeline.core.artifacts import (
 )
 from pipeline.core.config import REVIEW_STRATEGIES as STRATEGIES
 from pipeline.core.config import REVIEW_TASKS, Config
-from pipeline.core.corpus import Corpus
+from pipeline.core.corpus import Corpus, read_corpus_about
 from pipeline.core.errors import InputError, Problem
 from pipeline.core.schema import Annotation, ParticipantLabels, PostLabels, Prediction, ReviewItem, Unit
 from pipeline.models.examples import field_text, role_text
@@ -650,13 +650,14 @@ def import_labels(
     annotator: str,
     review_dir: Path,
     gold_dir: Path,
-    corpus: Corpus,
+    corpus: Corpus | Path,
     cfg: Config,
     origin: str = "review",
     batch_id: str | None = None,
     now: str | None = None,
 ) -> tuple[str | None, int]:
-    """Validate and add the labels of a filled file as a new gold batch.
+    """Validate and add the labels of a filled file as a new gold batch. `corpus` is the
+    corpus or its folder (then only the threads of the batch's items are read).
 
     Returns (gold batch id, number of labels); (None, n) when the identical labels were
     imported before (a no-op). A file with changed labels becomes a new revision batch:
@@ -672,6 +673,9 @@ def import_labels(
         raise InputError(path, 0, "the file names no batch_id; pass --batch")
     items = load_batch(review_dir, batch)
     task = items[0].task
+    if not isinstance(corpus, Corpus):
+        posts_of = {it.post_id or it.item_id for it in items if it.task != "role"}
+        corpus = read_corpus_about(corpus, posts_of, {it.item_id for it in items if it.task == "role"})
     problems = validate(filled, items, corpus, cfg, task)
     if problems:
         rows = len({p.where for p in problems})
