@@ -178,37 +178,25 @@ def cmd_bench(args, cfg) -> None:
         log.info("bench: both backends on the gold -> docs/benchmarks.md")
 
 
-def _review_inputs(args):
-    from pipeline.classify.labels import read_predictions, read_units
-    from pipeline.cli import checked_inputs
-    from pipeline.core.corpus import read_corpus
-
-    checked_inputs("review", args)
-    pred = read_predictions(args.predictions)
-    return read_corpus(args.corpus), read_units(args.segments), pred.posts, pred.participants
-
-
 def cmd_review_export(args, cfg) -> None:
-    from pipeline.review.batches import (
-        batch_id_for,
-        candidates,
-        labelled_items,
-        review_items,
-        select,
-        write_batch_folder,
-    )
+    from functools import partial
+
+    from pipeline.cli import checked_inputs
+    from pipeline.review.batches import batch_id_for, labelled_items, review_items, write_batch_folder
+    from pipeline.review.pool import export_inputs, select_stream, stream_candidates
     from pipeline.training.train import training_date
 
-    corpus, units, posts, parts = _review_inputs(args)
+    checked_inputs("review", args)
     date = training_date().replace("-", "")
     for task in args.task:
-        pool = candidates(task, corpus, units, posts, parts)
+        # The pool is read as a stream (twice for a random sample): a corpus of any size.
+        pool = partial(stream_candidates, task, args.corpus, args.segments, args.predictions)
         exclude = set() if args.include_labelled else labelled_items(args.gold, task)
-        chosen = select(pool, args.strategy, args.size, args.seed, args.thread, exclude)
+        chosen = select_stream(pool, args.strategy, args.size, args.seed, args.thread, exclude)
         if not chosen and exclude:
             # Everything has gold already: the useful batch now is a second annotator's pass,
             # which `review agreement` turns into kappa and alpha.
-            chosen = select(pool, args.strategy, args.size, args.seed, args.thread)
+            chosen = select_stream(pool, args.strategy, args.size, args.seed, args.thread)
             log.info(
                 "review export %s: every item already has gold; this batch is for a second annotator "
                 "(agreement), items chosen from the labelled ones",
@@ -218,6 +206,7 @@ def cmd_review_export(args, cfg) -> None:
             log.info("review export %s: no items", task)
             continue
         batch = batch_id_for(task, args.strategy, chosen, date)
+        corpus, units = export_inputs(chosen, args.corpus, args.segments)
         folder = write_batch_folder(args.out, review_items(batch, chosen, cfg, corpus), cfg, corpus, units)
         log.info(
             "review export %s: %d items (%s) -> %s/{batch.csv,batch.xlsx,labelstudio_tasks.json}",

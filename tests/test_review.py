@@ -17,8 +17,9 @@ from pipeline.core.corpus import read_corpus
 from pipeline.core.errors import InputError
 from pipeline.core.schema import Annotation, ReviewItem
 from pipeline.review.agreement import agreement, import_adjudication
-from pipeline.review.batches import candidates, import_labels, select
+from pipeline.review.batches import candidates, import_labels
 from pipeline.review.gold import read_events, resolve
+from pipeline.review.pool import select, select_stream, stream_candidates
 
 
 @pytest.fixture(scope="module")
@@ -354,3 +355,18 @@ def test_review_import_from_the_command_line_reads_only_the_batch_threads(pipeli
     corpus = read_corpus(pipeline_run["corpus"])
     import_labels(path, "Ida", folder.parent, again, corpus, load_config(), now=read_events(gold)[0].timestamp)
     assert read_events(again) == read_events(gold)
+
+
+@pytest.mark.parametrize("task", ["unit_type", "reply_stance", "target_stance", "role"])
+def test_review_pool_streamed_from_the_stage_folders_is_the_in_memory_pool(pipeline_run, inputs, task):
+    """`review export` reads its pool a thread (or a shard of participants) at a time and
+    keeps only the items it picks: the same candidates and the same batches as the pool
+    held whole, for every strategy."""
+    folders = (pipeline_run["corpus"], pipeline_run["segments"], pipeline_run["predictions"])
+    whole = candidates(task, *inputs)
+    streamed = list(stream_candidates(task, *folders))
+    assert sorted(streamed, key=lambda c: c.item_id) == sorted(whole, key=lambda c: c.item_id) and whole
+    for strategy, seed in (("margin", 0), ("least-confident", 0), ("random", 1), ("random", 2)):
+        batch = select_stream(lambda: stream_candidates(task, *folders), strategy, 5, seed, exclude={whole[0].item_id})
+        assert batch == select(whole, strategy, 5, seed, exclude={whole[0].item_id})
+        assert len(batch) == 5 and whole[0] not in batch

@@ -20,7 +20,6 @@ import csv
 import hashlib
 import io
 import json
-import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +34,6 @@ from pipeline.core.artifacts import (
     write_jsonl,
     write_text,
 )
-from pipeline.core.config import REVIEW_STRATEGIES as STRATEGIES
 from pipeline.core.config import REVIEW_TASKS, Config
 from pipeline.core.corpus import Corpus, read_corpus_about
 from pipeline.core.errors import InputError, Problem
@@ -175,30 +173,12 @@ def candidates(
     return out
 
 
-def _uncertainty(c: Candidate, strategy: str) -> float:
+def uncertainty(c: Candidate, strategy: str) -> float:
+    """How sure the prediction is (smaller: review first): its margin or its confidence."""
     p = c.prediction
     if strategy == "margin" and p.scores:
         return p.margin
     return p.confidence
-
-
-def select(
-    cands: list[Candidate],
-    strategy: str,
-    size: int,
-    seed: int,
-    thread: str | None = None,
-    exclude: set[str] | None = None,
-) -> list[Candidate]:
-    pool = [
-        c for c in cands if (thread is None or thread in c.thread_id.split(";")) and c.item_id not in (exclude or set())
-    ]
-    if strategy == "random":
-        pool = sorted(pool, key=lambda c: c.item_id)
-        return random.Random(seed).sample(pool, min(size, len(pool)))
-    if strategy not in STRATEGIES:
-        raise InputError("--strategy", 0, f"unknown strategy {strategy!r}; choose from {STRATEGIES}")
-    return sorted(pool, key=lambda c: (_uncertainty(c, strategy), c.item_id))[:size]
 
 
 def batch_id_for(task: str, strategy: str, items: list[Candidate], date: str) -> str:
