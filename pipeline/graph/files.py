@@ -38,7 +38,7 @@ from pipeline.core.schema import (
 )
 from pipeline.core.stream import count_lines, iter_jsonl, shards
 from pipeline.executors.local import ordered_map
-from pipeline.graph.build import PARTICIPANT_GRAPH, GraphInputs, ParticipantCounts, build_graph, thread_members
+from pipeline.graph.build import GraphInputs, ParticipantCounts, build_graph, thread_members
 from pipeline.graph.export import (
     gephi_safe,
     parquet_bytes,
@@ -48,7 +48,7 @@ from pipeline.graph.export import (
     write_thread_files,
     xml_text,
 )
-from pipeline.graph.people import People
+from pipeline.graph.people import People, participant_graph
 
 log = logging.getLogger(__name__)
 
@@ -133,17 +133,6 @@ def _participant_tables(people: People, folder: Path, chunk: int = PARTICIPANT_C
     for kind, head in TABLE_HEADS:
         parts = sorted((folder / "parts").glob(f"participant_{kind}-*.parquet"))
         _merge_parts(parts, head, folder / f"participant_{kind}.csv", folder / f"participant_{kind}.parquet")
-
-
-def _participant_graph(people: People) -> nx.DiGraph:
-    """The whole participant graph from the spill, as `build.participant_graph` builds it."""
-    g = nx.DiGraph(name=PARTICIPANT_GRAPH)
-    edges = []
-    for pid, attrs, out in people.records():
-        g.add_node(pid, **attrs)
-        edges.extend((pid, dst, attrs) for dst, attrs in out)
-    g.add_edges_from(edges)
-    return g
 
 
 def _by_id(rows: list[list], key: int) -> list[list]:
@@ -308,7 +297,7 @@ def write_graph_files(
         (tmp / "parts").rmdir()
         n_people = len(people)
         if n_people <= max_corpus_nodes:
-            pg = gephi_safe(_participant_graph(people))
+            pg = gephi_safe(participant_graph(people))
             write_gephi_files(tmp, "participants", pg, colors, last_day or "1970-01-01")
     return {
         "nodes": n_nodes,

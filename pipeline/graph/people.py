@@ -14,10 +14,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
+import networkx as nx
+
 from pipeline.core.corpus import author_ids
 from pipeline.core.schema import Participant, ParticipantLabels, Post
 from pipeline.core.spill import BATCH, SpillDatabase
-from pipeline.graph.build import ParticipantCounts, participant_node, reply_edge
+from pipeline.graph.build import PARTICIPANT_GRAPH, ParticipantCounts, participant_node, reply_edge
 
 # One participant graph node: id, attributes, and the reply edges from it (target, attributes).
 ParticipantRecord = tuple[str, dict, list[tuple[str, dict]]]
@@ -49,15 +51,20 @@ class People(SpillDatabase):
             self.db.executemany(sql, batch)
 
     def load(
-        self, participants: Iterable[Participant], roles: Iterable[ParticipantLabels], posts: Iterable[Post]
+        self, participants: Iterable[Participant], roles: Iterable[ParticipantLabels], posts: Iterable[Post] = ()
     ) -> None:
-        """Fill the table: every participant, their role, and the date of their first post."""
+        """Fill the table: every participant, their role, and the date of their first post
+        (from `posts`, or later through `add_posts`)."""
         self._batches(
             "INSERT INTO people (id, participant) VALUES (?, ?)", ((p.id, p.model_dump_json()) for p in participants)
         )
         self._batches(
             "UPDATE people SET role = ? WHERE id = ?", ((r.model_dump_json(), r.participant_id) for r in roles)
         )
+        self.add_posts(posts)
+
+    def add_posts(self, posts: Iterable[Post]) -> None:
+        """Take the posts' dates into their authors' first post dates."""
         # ISO dates compare as strings: the smallest is the first post (as `first_posts`).
         self._batches(
             "UPDATE people SET first = ?1 WHERE id = ?2 AND (first IS NULL OR ?1 < first)",
@@ -117,6 +124,17 @@ class People(SpillDatabase):
                 next_reply = next(replies, None)
             role_pred = ParticipantLabels.model_validate_json(role).role if role is not None else None
             yield pid, participant_node(Participant.model_validate_json(part), role_pred, day, counts), out
+
+
+def participant_graph(people: People) -> nx.DiGraph:
+    """The whole participant graph from the spill, as `build.participant_graph` builds it."""
+    g = nx.DiGraph(name=PARTICIPANT_GRAPH)
+    edges = []
+    for pid, attrs, out in people.records():
+        g.add_node(pid, **attrs)
+        edges.extend((pid, dst, attrs) for dst, attrs in out)
+    g.add_edges_from(edges)
+    return g
 
 
 def _grouped(rows: Iterator[tuple], width: int) -> Iterator[tuple[tuple, list[tuple]]]:

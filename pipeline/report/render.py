@@ -24,9 +24,11 @@ from pipeline.core.artifacts import atomic_dir, read_json, safe_filename, write_
 from pipeline.core.config import ReportConfig, load_config
 from pipeline.core.corpus import Corpus, author_ids
 from pipeline.core.lineage import write_manifest
-from pipeline.core.schema import KeyPoint, Participant, ParticipantLabels, Post, PostLabels, Prediction, Thread, Unit
+from pipeline.core.schema import KeyPoint, Participant, ParticipantLabels, Post, PostLabels, Thread, Unit
 from pipeline.graph.build import ParticipantCounts, first_posts, participant_graph
 from pipeline.graph.export import ordered_subgraph
+from pipeline.graph.people import People
+from pipeline.graph.people import participant_graph as spilled_participant_graph
 
 log = logging.getLogger(__name__)
 
@@ -321,16 +323,8 @@ class _Parts:
             relations=len(pred.relations),
         )
 
-    def finish(
-        self,
-        name: str,
-        participants: list[Participant],
-        roles: dict[str, Prediction],
-        first_post: dict[str, str],
-        provenance: dict,
-        limits: ReportConfig,
-    ) -> ReportData:
-        pg = participant_graph(participants, roles, first_post, self.counts)
+    def finish(self, name: str, pg: nx.DiGraph, provenance: dict, limits: ReportConfig) -> ReportData:
+        """The report's data, given the participant graph (one node per participant)."""
         threads = self.threads
         threads_note = None
         if len(threads) > limits.max_thread_rows:
@@ -357,7 +351,7 @@ class _Parts:
             "threads": len(self.threads),
             "posts": self.totals["posts"],
             "comments": self.totals["comments"],
-            "participants": len(participants),
+            "participants": pg.number_of_nodes(),
             "units": self.totals["units"],
             "relations": self.totals["relations"],
         }
@@ -392,9 +386,8 @@ def build_report_data(
     parts = _Parts()
     parts.add(corpus, units, pred)
     roles = {p.participant_id: p.role for p in pred.participants}
-    return parts.finish(
-        name, corpus.participants, roles, first_posts(corpus.posts), pred.provenance, limits or load_config().report
-    )
+    pg = participant_graph(corpus.participants, roles, first_posts(corpus.posts), parts.counts)
+    return parts.finish(name, pg, pred.provenance, limits or load_config().report)
 
 
 def report_data_from_files(
@@ -406,43 +399,47 @@ def report_data_from_files(
     from pipeline.core.stream import iter_jsonl, shards
 
     corpus_dir, predictions_dir = Path(corpus_dir), Path(predictions_dir)
-    participants = list(iter_jsonl(corpus_dir / "participants.jsonl", Participant))
-    role_labels = list(iter_jsonl(predictions_dir / "participants.jsonl", ParticipantLabels))
-    role_by_id = {p.participant_id: p for p in role_labels}
-    roles = {p.participant_id: p.role for p in role_labels}
     threads = {t.id: t for t in iter_jsonl(corpus_dir / "threads.jsonl", Thread)}
     provenance_file = predictions_dir / "provenance.json"
     provenance = read_json(provenance_file) if provenance_file.exists() else {}
 
-    def shard_inputs() -> Iterator[tuple[Corpus, list[Unit], Predictions]]:
+    def shard_inputs(people: People) -> Iterator[tuple[Corpus, list[Unit], Predictions]]:
         items = thread_records(corpus_dir, Path(segments_dir), predictions_dir)
         for shard in shards(items, shard_posts, lambda t: len(t[0])):
             posts = [p for t in shard for p in t[0]]
             corpus = Corpus([threads[t[0][0].thread_id] for t in shard], posts, [])
             units = [u for t in shard for u in t[1]]
             labels, unit_labels, rels, points = ([x for t in shard for x in t[k]] for k in range(2, 6))
-            # Only this shard's participants: looking roles up must not cost the whole corpus per shard.
-            people = sorted({pid for p in posts for pid in author_ids(p)} & role_by_id.keys())
-            shard_roles = [role_by_id[pid] for pid in people]
+            # Only this shard's people, looked up in the spill: the report holds no participant table.
+            _, shard_roles, _ = people.lookup(pid for p in posts for pid in author_ids(p))
             yield corpus, units, Predictions(labels, unit_labels, shard_roles, rels, provenance, points)
 
     parts = _Parts()
-    first: dict[str, str] = {}
-    for corpus, units, pred in shard_inputs():
-        parts.add(corpus, units, pred)
-        first_posts(corpus.posts, first)
-    data = parts.finish(name, participants, roles, first, provenance, limits)
-    # A second pass for the few threads whose trees are drawn: their posts and post labels
-    # are all it needs of the stage files.
-    chosen = set(data.trees)
-    tree_posts: dict[str, list[Post]] = {}
-    for post in iter_jsonl(corpus_dir / "posts.jsonl", Post):
-        if post.thread_id in chosen:
-            tree_posts.setdefault(post.thread_id, []).append(post)
-    tree_labels = [pl for pl in iter_jsonl(predictions_dir / "posts.jsonl", PostLabels) if pl.thread_id in chosen]
+    # Participants, roles, first post dates and the reply counts wait in a spill until the
+    # participant graph is built (pipeline.graph.people, as the graph stage does).
+    with People() as people:
+        people.load(
+            iter_jsonl(corpus_dir / "participants.jsonl", Participant),
+            iter_jsonl(predictions_dir / "participants.jsonl", ParticipantLabels),
+        )
+        for corpus, units, pred in shard_inputs(people):
+            parts.add(corpus, units, pred)
+            people.add_posts(corpus.posts)
+            people.add_counts(parts.counts)
+            parts.counts = ParticipantCounts()
+        data = parts.finish(name, spilled_participant_graph(people), provenance, limits)
+        # A second pass for the few threads whose trees are drawn: their posts and post
+        # labels are all it needs of the stage files, and the roles of their authors.
+        chosen = set(data.trees)
+        tree_posts: dict[str, list[Post]] = {}
+        for post in iter_jsonl(corpus_dir / "posts.jsonl", Post):
+            if post.thread_id in chosen:
+                tree_posts.setdefault(post.thread_id, []).append(post)
+        tree_labels = [pl for pl in iter_jsonl(predictions_dir / "posts.jsonl", PostLabels) if pl.thread_id in chosen]
+        _, tree_roles, _ = people.lookup(pid for ps in tree_posts.values() for p in ps for pid in author_ids(p))
     for posts in tree_posts.values():
         posts.sort(key=lambda p: p.position)
-    return data, tree_posts, Predictions(tree_labels, [], role_labels, [], provenance, [])
+    return data, tree_posts, Predictions(tree_labels, [], tree_roles, [], provenance, [])
 
 
 # --- figures ---------------------------------------------------------------------------
