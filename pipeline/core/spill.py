@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 BATCH = 5000
@@ -26,6 +26,18 @@ class SpillDatabase:
         self.db = sqlite3.connect(Path(self._dir.name) / f"{name}.sqlite")
         for pragma in ("journal_mode = OFF", "synchronous = OFF", "temp_store = FILE", "cache_size = -65536"):
             self.db.execute(f"PRAGMA {pragma}")
+
+    def executemany(self, sql: str, rows: Iterable[tuple]) -> None:
+        """`sql` for every row of `rows` (a stream of any length), `BATCH` rows per transaction."""
+        batch: list[tuple] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= BATCH:
+                with self.db:
+                    self.db.executemany(sql, batch)
+                batch = []
+        with self.db:
+            self.db.executemany(sql, batch)
 
     def select_in(self, sql: str, ids: list[str]) -> Iterator[tuple]:
         """The rows of `sql` (a query with `{ids}` where the list goes: `... WHERE id IN

@@ -176,8 +176,8 @@ def write_convokit(
     from pipeline.classify.records import thread_records
     from pipeline.core.artifacts import atomic_dir, dumps, write_text
     from pipeline.core.schema import Participant, ParticipantLabels, Thread
-    from pipeline.core.spill import BATCH, SpillDatabase
-    from pipeline.core.stream import iter_jsonl, shards
+    from pipeline.core.spill import SpillDatabase
+    from pipeline.core.stream import iter_jsonl
 
     corpus_dir, predictions_dir = Path(corpus_dir), Path(predictions_dir)
     threads = {t.id: t for t in iter_jsonl(corpus_dir / "threads.jsonl", Thread)}
@@ -218,9 +218,7 @@ def write_convokit(
             ("participants", ((p.id, p.model_dump_json()) for p in participants)),
             ("roles", ((r.participant_id, r.role.model_dump_json()) for r in roles)),
         ):
-            for batch in shards(rows, BATCH, lambda _: 1):
-                with db:
-                    db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", batch)
+            spill.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows)
         speakers = db.execute(
             """
             SELECT s.id, p.json, r.json FROM (SELECT id FROM participants UNION SELECT id FROM speakers) AS s

@@ -48,7 +48,7 @@ from pipeline.graph.export import (
     write_thread_files,
     xml_text,
 )
-from pipeline.graph.people import People, participant_graph
+from pipeline.graph.people import People, graph_of, participant_graph
 
 log = logging.getLogger(__name__)
 
@@ -119,14 +119,9 @@ def _participant_tables(people: People, folder: Path, chunk: int = PARTICIPANT_C
     while True:
         batch = list(itertools.islice(records, chunk))
         if batch or index == 0:  # an empty graph still gets its (header-only) tables
-            g = nx.DiGraph()
-            for pid, attrs, _ in batch:
-                g.add_node(pid, **attrs)
-            for pid, _, out in batch:
-                for dst, attrs in out:
-                    g.add_edge(pid, dst, **attrs)
             # An edge to someone in a later chunk adds a bare node here: only the chunk's own are rows.
-            _write_part(folder, "participant_", index, gephi_safe(g), {xml_text(pid) for pid, _, _ in batch})
+            own = {xml_text(pid) for pid, _, _ in batch}
+            _write_part(folder, "participant_", index, gephi_safe(graph_of(batch)), own)
             index += 1
         if len(batch) < chunk:
             break

@@ -12,13 +12,15 @@ the participant graph is read back in id order, a chunk of participants at a tim
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import groupby
+from operator import itemgetter
 
 import networkx as nx
 
 from pipeline.core.corpus import author_ids
 from pipeline.core.schema import Participant, ParticipantLabels, Post
-from pipeline.core.spill import BATCH, SpillDatabase
+from pipeline.core.spill import SpillDatabase
 from pipeline.graph.build import PARTICIPANT_GRAPH, ParticipantCounts, participant_node, reply_edge
 
 # One participant graph node: id, attributes, and the reply edges from it (target, attributes).
@@ -39,26 +41,15 @@ class People(SpillDatabase):
             """
         )
 
-    def _batches(self, sql: str, rows: Iterable[tuple]) -> None:
-        batch: list[tuple] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= BATCH:
-                with self.db:
-                    self.db.executemany(sql, batch)
-                batch = []
-        with self.db:
-            self.db.executemany(sql, batch)
-
     def load(
         self, participants: Iterable[Participant], roles: Iterable[ParticipantLabels], posts: Iterable[Post] = ()
     ) -> None:
         """Fill the table: every participant, their role, and the date of their first post
         (from `posts`, or later through `add_posts`)."""
-        self._batches(
+        self.executemany(
             "INSERT INTO people (id, participant) VALUES (?, ?)", ((p.id, p.model_dump_json()) for p in participants)
         )
-        self._batches(
+        self.executemany(
             "UPDATE people SET role = ? WHERE id = ?", ((r.model_dump_json(), r.participant_id) for r in roles)
         )
         self.add_posts(posts)
@@ -66,7 +57,7 @@ class People(SpillDatabase):
     def add_posts(self, posts: Iterable[Post]) -> None:
         """Take the posts' dates into their authors' first post dates."""
         # ISO dates compare as strings: the smallest is the first post (as `first_posts`).
-        self._batches(
+        self.executemany(
             "UPDATE people SET first = ?1 WHERE id = ?2 AND (first IS NULL OR ?1 < first)",
             ((post.created, pid) for post in posts if post.created for pid in author_ids(post)),
         )
@@ -91,11 +82,11 @@ class People(SpillDatabase):
 
     def add_counts(self, counts: ParticipantCounts) -> None:
         """Add a shard's counts to the sums."""
-        self._batches(
+        self.executemany(
             "INSERT INTO stances VALUES (?, ?, ?) ON CONFLICT (id, label) DO UPDATE SET n = n + excluded.n",
             ((pid, label, n) for pid, c in counts.stances.items() for label, n in c.items()),
         )
-        self._batches(
+        self.executemany(
             "INSERT INTO replies VALUES (?, ?, ?, ?) ON CONFLICT (src, dst, stance) DO UPDATE SET n = n + excluded.n",
             ((src, dst, stance, n) for (src, dst), c in counts.replies.items() for stance, n in c.items()),
         )
@@ -104,49 +95,49 @@ class People(SpillDatabase):
         """The participant graph's nodes in id order, each with its reply edges in target
         order (the order `build.participant_graph` adds them): three sorted scans merged."""
         people = self.db.execute("SELECT id, participant, role, first FROM people ORDER BY id")
-        stances = _grouped(self.db.execute("SELECT id, label, n FROM stances ORDER BY id"), 1)
-        replies = _grouped(self.db.execute("SELECT src, dst, stance, n FROM replies ORDER BY src, dst"), 1)
-        next_stance = next(stances, None)
-        next_reply = next(replies, None)
+        stances_of = _rows_by_id(self.db.execute("SELECT id, label, n FROM stances ORDER BY id"))
+        replies_of = _rows_by_id(self.db.execute("SELECT src, dst, stance, n FROM replies ORDER BY src, dst"))
         for pid, part, role, day in people:
-            counts: Counter = Counter()
-            while next_stance is not None and next_stance[0] < (pid,):
-                next_stance = next(stances, None)
-            if next_stance is not None and next_stance[0] == (pid,):
-                counts = Counter(dict(next_stance[1]))
-                next_stance = next(stances, None)
-            out: list[tuple[str, dict]] = []
-            while next_reply is not None and next_reply[0] < (pid,):
-                next_reply = next(replies, None)
-            if next_reply is not None and next_reply[0] == (pid,):
-                for (dst,), rows in _grouped(iter(next_reply[1]), 1):
-                    out.append((dst, reply_edge(Counter(dict(rows)))))
-                next_reply = next(replies, None)
+            counts = Counter({label: n for _, label, n in stances_of(pid)})
+            out = [
+                (dst, reply_edge(Counter({stance: n for _, _, stance, n in rows})))
+                for dst, rows in groupby(replies_of(pid), key=itemgetter(1))
+            ]
             role_pred = ParticipantLabels.model_validate_json(role).role if role is not None else None
             yield pid, participant_node(Participant.model_validate_json(part), role_pred, day, counts), out
 
 
-def participant_graph(people: People) -> nx.DiGraph:
-    """The whole participant graph from the spill, as `build.participant_graph` builds it."""
+def graph_of(records: Iterable[ParticipantRecord]) -> nx.DiGraph:
+    """A participant graph of `records`, nodes first and then edges, as
+    `build.participant_graph` adds them (an edge to someone outside adds a bare node)."""
     g = nx.DiGraph(name=PARTICIPANT_GRAPH)
     edges = []
-    for pid, attrs, out in people.records():
+    for pid, attrs, out in records:
         g.add_node(pid, **attrs)
         edges.extend((pid, dst, attrs) for dst, attrs in out)
     g.add_edges_from(edges)
     return g
 
 
-def _grouped(rows: Iterator[tuple], width: int) -> Iterator[tuple[tuple, list[tuple]]]:
-    """Consecutive rows with the same first `width` columns: (those columns, the rest of each row)."""
-    key: tuple | None = None
-    group: list[tuple] = []
-    for row in rows:
-        k = tuple(row[:width])
-        if k != key:
-            if key is not None:
-                yield key, group
-            key, group = k, []
-        group.append(tuple(row[width:]))
-    if key is not None:
-        yield key, group
+def participant_graph(people: People) -> nx.DiGraph:
+    """The whole participant graph from the spill."""
+    return graph_of(people.records())
+
+
+def _rows_by_id(rows: Iterator[tuple]) -> Callable[[str], list[tuple]]:
+    """The rows of a scan sorted by its first column, asked for id by id in increasing
+    order (a merge join with the people scan): each id's rows, or none."""
+    groups = groupby(rows, key=itemgetter(0))
+    current = next(groups, None)
+
+    def rows_of(pid: str) -> list[tuple]:
+        nonlocal current
+        while current is not None and current[0] < pid:
+            current = next(groups, None)
+        if current is None or current[0] != pid:
+            return []
+        found = list(current[1])
+        current = next(groups, None)
+        return found
+
+    return rows_of

@@ -40,6 +40,7 @@ from pipeline.core.errors import InputError, Problem
 from pipeline.core.schema import Annotation, ParticipantLabels, PostLabels, Prediction, ReviewItem, Unit
 from pipeline.models.examples import field_text, role_text
 from pipeline.review.gold import (
+    gold_items,
     later_than,
     locked,
     new_event,
@@ -654,8 +655,7 @@ def import_labels(
     items = load_batch(review_dir, batch)
     task = items[0].task
     if not isinstance(corpus, Corpus):
-        posts_of = {it.post_id or it.item_id for it in items if it.task != "role"}
-        corpus = read_corpus_about(corpus, posts_of, {it.item_id for it in items if it.task == "role"})
+        corpus = read_corpus_about(corpus, *gold_items(items))
     problems = validate(filled, items, corpus, cfg, task)
     if problems:
         rows = len({p.where for p in problems})

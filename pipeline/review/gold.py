@@ -18,14 +18,14 @@ import fcntl
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pipeline.core.artifacts import create_exclusive, dumps, read_jsonl, sha256_text
 from pipeline.core.errors import InputError
-from pipeline.core.schema import Annotation
+from pipeline.core.schema import Annotation, ReviewItem
 
 
 def event_id(task: str, item_id: str, label: str, annotator: str, batch_id: str) -> str:
@@ -116,8 +116,9 @@ def read_events(gold_dir: Path) -> list[Annotation]:
     return events
 
 
-def gold_items(events: list[Annotation]) -> tuple[set[str], set[str]]:
-    """The posts and the participants that `events` label (a unit by its post)."""
+def gold_items(events: Iterable[Annotation | ReviewItem]) -> tuple[set[str], set[str]]:
+    """The posts and the participants that annotation events (or the items of a review
+    batch) label: a unit by its post."""
     posts: set[str] = set()
     participants: set[str] = set()
     for ev in events:

@@ -22,7 +22,7 @@ from pipeline.core.config import REVIEW_TASKS
 from pipeline.core.corpus import Corpus, read_corpus_about
 from pipeline.core.errors import InputError
 from pipeline.core.schema import Participant, ParticipantLabels, Post, Thread, Unit
-from pipeline.core.spill import BATCH, SpillDatabase
+from pipeline.core.spill import SpillDatabase
 from pipeline.core.stream import iter_jsonl, shards
 from pipeline.review.batches import Candidate, candidates, uncertainty
 
@@ -77,9 +77,7 @@ def select_stream(
     if strategy == "random":
         with SpillDatabase("review-pool") as spill:
             spill.db.execute("CREATE TABLE ids (id TEXT NOT NULL)")
-            for batch in shards((c.item_id for c in eligible()), BATCH, lambda _: 1):
-                with spill.db:
-                    spill.db.executemany("INSERT INTO ids VALUES (?)", ((i,) for i in batch))
+            spill.executemany("INSERT INTO ids VALUES (?)", ((c.item_id,) for c in eligible()))
             n = spill.db.execute("SELECT COUNT(*) FROM ids").fetchone()[0]
             # The same draw as sampling the sorted list itself: `sample` picks positions.
             ranks = random.Random(seed).sample(range(n), min(size, n))
