@@ -5,12 +5,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import networkx as nx
+import numpy as np
 import pytest
 from conftest import THREAD_ID
 
 from pipeline.classify.labels import read_predictions, read_units
 from pipeline.core.artifacts import safe_filename
 from pipeline.core.corpus import read_corpus
+from pipeline.graph.build import ParticipantCounts, first_posts, participant_graph
+from pipeline.graph.people import People
+from pipeline.report.people import pagerank, participant_summary
 from pipeline.report.render import build_report_data, write_report
 
 
@@ -117,3 +122,50 @@ def test_report_cli_writes_html_markdown_and_figures(pipeline_run):
         "stance_by_role.png",
     ]
     assert all((out / "figures" / f).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for f in figures)
+
+
+def _whole_graph_summary(pg: nx.DiGraph, top: int, figure_nodes: int) -> tuple[list[tuple], list[str], list[tuple]]:
+    """What the report used to compute on the whole networkx participant graph."""
+    rank = nx.pagerank(pg, weight="weight")
+    rows = []
+    for n in pg:
+        received = sum(d["weight"] for u, _, d in pg.in_edges(n, data=True) if u != n)
+        sent = sum(d["weight"] for _, v, d in pg.out_edges(n, data=True) if v != n)
+        if received or sent:
+            rows.append((n, int(received), int(sent), round(rank[n], 4)))
+    rows.sort(key=lambda r: (-r[1], -r[3], r[0]))
+    degree = dict(pg.degree(weight="weight"))
+    active = sorted(sorted((n for n in pg if degree[n] > 0), key=lambda n: (-degree[n], n))[:figure_nodes])
+    edges = [(u, v) for u, v in pg.edges if u in active and v in active]
+    return rows[:top], active, sorted(edges)
+
+
+@pytest.mark.parametrize("top, figure_nodes", [(10, 60), (3, 4)])
+def test_report_participant_summary_equals_networkx_on_the_whole_graph(outputs, top, figure_nodes):
+    """The report reads participants from the spill (PageRank on a sparse matrix, attributes
+    only of those shown): the same numbers as networkx on the whole participant graph."""
+    corpus, _, pred = outputs
+    counts = ParticipantCounts().add(corpus.posts, {p.post_id: p for p in pred.posts})
+    roles = {p.participant_id: p.role for p in pred.participants}
+    pg = participant_graph(corpus.participants, roles, first_posts(corpus.posts), counts)
+    with People() as people:
+        people.load(corpus.participants, pred.participants, corpus.posts)
+        people.add_counts(counts)
+        got = participant_summary(people, top, figure_nodes)
+    rows, active, edges = _whole_graph_summary(pg, top, figure_nodes)
+    assert got.n_participants == pg.number_of_nodes() == 22
+    assert [(r["participant"], r["replies_received"], r["replies_sent"], r["pagerank"]) for r in got.central] == rows
+    assert list(got.figure) == active and sorted(got.figure.edges) == edges
+    assert all(got.figure.nodes[n] == pg.nodes[n] for n in active)
+
+
+def test_report_pagerank_matches_networkx_on_a_random_graph():
+    g = nx.gnp_random_graph(300, 0.02, seed=1, directed=True)
+    rng = np.random.default_rng(0)
+    for u, v in g.edges:
+        g.edges[u, v]["weight"] = float(rng.integers(1, 5))
+    src, dst = (np.array(x) for x in zip(*g.edges, strict=True))
+    w = np.array([g.edges[e]["weight"] for e in g.edges])
+    ours = pagerank(300, src, dst, w)
+    theirs = nx.pagerank(g, weight="weight")
+    assert np.allclose(ours, [theirs[i] for i in range(300)], atol=1e-12)

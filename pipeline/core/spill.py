@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 BATCH = 5000
@@ -39,7 +39,7 @@ class SpillDatabase:
         with self.db:
             self.db.executemany(sql, batch)
 
-    def select_in(self, sql: str, ids: list[str]) -> Iterator[tuple]:
+    def select_in(self, sql: str, ids: Sequence[str | int]) -> Iterator[tuple]:
         """The rows of `sql` (a query with `{ids}` where the list goes: `... WHERE id IN
         ({ids})`) for every id of `ids`, asked 500 at a time (SQLite's limit on variables)."""
         for i in range(0, len(ids), 500):

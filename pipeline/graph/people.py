@@ -17,6 +17,7 @@ from itertools import groupby
 from operator import itemgetter
 
 import networkx as nx
+import numpy as np
 
 from pipeline.core.corpus import author_ids
 from pipeline.core.schema import Participant, ParticipantLabels, Post
@@ -91,12 +92,26 @@ class People(SpillDatabase):
             ((src, dst, stance, n) for (src, dst), c in counts.replies.items() for stance, n in c.items()),
         )
 
-    def records(self) -> Iterator[ParticipantRecord]:
-        """The participant graph's nodes in id order, each with its reply edges in target
-        order (the order `build.participant_graph` adds them): three sorted scans merged."""
-        people = self.db.execute("SELECT id, participant, role, first FROM people ORDER BY id")
-        stances_of = _rows_by_id(self.db.execute("SELECT id, label, n FROM stances ORDER BY id"))
-        replies_of = _rows_by_id(self.db.execute("SELECT src, dst, stance, n FROM replies ORDER BY src, dst"))
+    def records(self, ids: Iterable[str] | None = None) -> Iterator[ParticipantRecord]:
+        """The participant graph's nodes in id order (all, or those among `ids` that are
+        participants), each with its reply edges in target order (the order
+        `build.participant_graph` adds them): three sorted scans merged."""
+        queries = (
+            "SELECT id, participant, role, first FROM people{where} ORDER BY id",
+            "SELECT id, label, n FROM stances{where} ORDER BY id",
+            "SELECT src, dst, stance, n FROM replies{where_src} ORDER BY src, dst",
+        )
+        if ids is None:
+            people, stances, replies = (self.db.execute(q.format(where="", where_src="")) for q in queries)
+        else:
+            # Chunks of sorted ids, each sorted: the concatenation stays in id order.
+            wanted = sorted(set(ids))
+            people, stances, replies = (
+                self.select_in(q.format(where=" WHERE id IN ({ids})", where_src=" WHERE src IN ({ids})"), wanted)
+                for q in queries
+            )
+        stances_of = _rows_by_id(stances)
+        replies_of = _rows_by_id(replies)
         for pid, part, role, day in people:
             counts = Counter({label: n for _, label, n in stances_of(pid)})
             out = [
@@ -105,6 +120,33 @@ class People(SpillDatabase):
             ]
             role_pred = ParticipantLabels.model_validate_json(role).role if role is not None else None
             yield pid, participant_node(Participant.model_validate_json(part), role_pred, day, counts), out
+
+    def reply_matrix(self) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+        """The participant graph as numbers: its node count, and for every edge the source's
+        and target's node number and the number of replies. Node numbers follow id order
+        (`node_ids` turns them back into ids); nodes are the participants and anyone
+        replied to who is not one, as in the participant graph."""
+        self.db.executescript(
+            """
+            DROP TABLE IF EXISTS temp.nodes;
+            CREATE TEMP TABLE nodes (i INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL);
+            INSERT INTO nodes (id) SELECT id FROM people UNION SELECT src FROM replies
+                UNION SELECT dst FROM replies ORDER BY 1;
+            """
+        )
+        n = self.db.execute("SELECT COUNT(*) FROM nodes").fetchone()[0]
+        rows = self.db.execute(
+            "SELECT a.i - 1, b.i - 1, SUM(r.n) FROM replies r JOIN nodes a ON a.id = r.src "
+            "JOIN nodes b ON b.id = r.dst GROUP BY r.src, r.dst ORDER BY r.src, r.dst"
+        )
+        edges = np.fromiter(rows, dtype=np.dtype((np.float64, 3)))
+        return n, edges[:, 0].astype(np.int64), edges[:, 1].astype(np.int64), edges[:, 2]
+
+    def node_ids(self, numbers: Iterable[int]) -> dict[int, str]:
+        """The ids of node numbers from `reply_matrix`."""
+        wanted = [int(i) + 1 for i in numbers]
+        sql = "SELECT i - 1, id FROM nodes WHERE i IN ({ids})"
+        return dict(self.select_in(sql, wanted))
 
 
 def graph_of(records: Iterable[ParticipantRecord]) -> nx.DiGraph:

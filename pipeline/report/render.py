@@ -25,10 +25,9 @@ from pipeline.core.config import ReportConfig, load_config
 from pipeline.core.corpus import Corpus, author_ids
 from pipeline.core.lineage import write_manifest
 from pipeline.core.schema import KeyPoint, Participant, ParticipantLabels, Post, PostLabels, Thread, Unit
-from pipeline.graph.build import ParticipantCounts, first_posts, participant_graph
-from pipeline.graph.export import ordered_subgraph
+from pipeline.graph.build import ParticipantCounts
 from pipeline.graph.people import People
-from pipeline.graph.people import participant_graph as spilled_participant_graph
+from pipeline.report.people import participant_summary
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +67,8 @@ class ReportData:
     threads_note: str | None = None
     trees: list[str] = field(default_factory=list)
     trees_note: str | None = None
-    participant_graph: nx.DiGraph | None = None
+    # The most active participants' reply graph, drawn as the participants figure.
+    participant_figure: nx.DiGraph | None = None
 
 
 def _roles(pred: Predictions) -> dict[str, str]:
@@ -140,33 +140,6 @@ def reply_by_depth(corpus: Corpus, pred: Predictions) -> dict[int, dict[str, int
         if pl.reply_stance is not None:
             table[depth_of(posts[pl.post_id], posts)][pl.reply_stance.label] += 1
     return {d: {s: table[d][s] for s in REPLY_STANCES} for d in sorted(table)}
-
-
-def central_participants(pg: nx.DiGraph, top: int = 10) -> list[dict]:
-    """Participants ranked by replies received, then PageRank over who-replies-to-whom."""
-    if pg.number_of_edges() == 0:
-        return []
-    rank = nx.pagerank(pg, weight="weight")
-    rows = []
-    for n, d in pg.nodes(data=True):
-        received = sum(e["weight"] for u, _, e in pg.in_edges(n, data=True) if u != n)
-        sent = sum(e["weight"] for _, v, e in pg.out_edges(n, data=True) if v != n)
-        if received == 0 and sent == 0:
-            continue
-        rows.append(
-            {
-                "participant": n,
-                "name": d.get("label", n),
-                "role": d.get("role", "unknown"),
-                "main_stance": d.get("main_target_stance", "none"),
-                "replies_received": int(received),
-                "replies_sent": int(sent),
-                "pagerank": round(rank[n], 4),
-                "posts": d.get("n_posts", 0),
-            }
-        )
-    rows.sort(key=lambda r: (-r["replies_received"], -r["pagerank"], r["participant"]))
-    return rows[:top]
 
 
 def claims_for_and_against(
@@ -323,8 +296,9 @@ class _Parts:
             relations=len(pred.relations),
         )
 
-    def finish(self, name: str, pg: nx.DiGraph, provenance: dict, limits: ReportConfig) -> ReportData:
-        """The report's data, given the participant graph (one node per participant)."""
+    def finish(self, name: str, people: People, provenance: dict, limits: ReportConfig) -> ReportData:
+        """The report's data, given every participant and the counts in `people`."""
+        summary = participant_summary(people, figure_nodes=limits.max_participants)
         threads = self.threads
         threads_note = None
         if len(threads) > limits.max_thread_rows:
@@ -351,7 +325,7 @@ class _Parts:
             "threads": len(self.threads),
             "posts": self.totals["posts"],
             "comments": self.totals["comments"],
-            "participants": pg.number_of_nodes(),
+            "participants": summary.n_participants,
             "units": self.totals["units"],
             "relations": self.totals["relations"],
         }
@@ -360,7 +334,7 @@ class _Parts:
             threads,
             by_role,
             {d: {s: self.by_depth[d][s] for s in REPLY_STANCES} for d in sorted(self.by_depth)},
-            central_participants(pg),
+            summary.central,
             self.claims,
             provenance_table(provenance),
             totals,
@@ -370,7 +344,7 @@ class _Parts:
             threads_note,
             trees,
             trees_note,
-            pg,
+            summary.figure,
         )
 
 
@@ -385,9 +359,10 @@ def build_report_data(
     (default: the config's [report]). `report_data_from_files` streams stage folders."""
     parts = _Parts()
     parts.add(corpus, units, pred)
-    roles = {p.participant_id: p.role for p in pred.participants}
-    pg = participant_graph(corpus.participants, roles, first_posts(corpus.posts), parts.counts)
-    return parts.finish(name, pg, pred.provenance, limits or load_config().report)
+    with People() as people:
+        people.load(corpus.participants, pred.participants, corpus.posts)
+        people.add_counts(parts.counts)
+        return parts.finish(name, people, pred.provenance, limits or load_config().report)
 
 
 def report_data_from_files(
@@ -427,7 +402,7 @@ def report_data_from_files(
             people.add_posts(corpus.posts)
             people.add_counts(parts.counts)
             parts.counts = ParticipantCounts()
-        data = parts.finish(name, spilled_participant_graph(people), provenance, limits)
+        data = parts.finish(name, people, provenance, limits)
         # A second pass for the few threads whose trees are drawn: their posts and post
         # labels are all it needs of the stage files, and the roles of their authors.
         chosen = set(data.trees)
@@ -579,14 +554,11 @@ def _legend(ax, plt, roles: set[str], with_edges: bool) -> None:
     ax.legend(handles=handles, frameon=False, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=6)
 
 
-def fig_participants(pg: nx.DiGraph, path: Path, max_participants: int) -> None:
-    """Who replies to whom among the `max_participants` most active participants (by
-    replies given and received): a spring layout of more cannot be read, and costs
-    quadratic time."""
+def fig_participants(g: nx.DiGraph, path: Path) -> None:
+    """Who replies to whom among the most active participants (`participant_summary`
+    chooses them: a spring layout of more than a few dozen cannot be read, and costs
+    quadratic time)."""
     plt = _plt()
-    degree = dict(pg.degree(weight="weight"))
-    active = sorted((n for n in pg if degree[n] > 0), key=lambda n: (-degree[n], n))[:max_participants]
-    g = ordered_subgraph(pg, sorted(active))
     fig, ax = plt.subplots(figsize=(7.5, 6))
     if g.number_of_nodes() == 0:
         ax.text(0.5, 0.5, "no replies between participants", ha="center")
@@ -728,7 +700,7 @@ def _write(
             fig_name = f"reply_tree_{safe_filename(tid)}.png"
             fig_reply_tree(pred, tid, tree_posts[tid], figs / fig_name)
             figures[f"tree:{tid}"] = f"figures/{fig_name}"
-        fig_participants(data.participant_graph, figs / "participants.png", limits.max_participants)
+        fig_participants(data.participant_figure, figs / "participants.png")
         figures["participants"] = "figures/participants.png"
         embedded = {
             k: "data:image/png;base64," + base64.b64encode((tmp / v).read_bytes()).decode("ascii")
