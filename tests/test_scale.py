@@ -101,30 +101,34 @@ def test_outputs_are_byte_identical_however_the_work_is_cut(runs):
     assert sum(k.startswith("graphs/threads/") for k in one) == 5 + 4 + 1  # seed and synthetic threads, index
 
 
-def test_corpus_graph_over_the_limit_is_left_to_the_thread_files_and_tables(tmp_path, pipeline_run, cfg):
+def test_corpus_graph_files_hold_the_graph_built_whole_in_memory(pipeline_run):
+    """Under the node limit, corpus.graphml is composed from the shards' graphs: the same
+    nodes, attributes and edges as the corpus graph built whole from the stage files, in
+    id order."""
+    from collections import Counter
+
+    import networkx as nx
+
     from pipeline.classify.labels import read_predictions, read_units
     from pipeline.core.corpus import read_corpus
-    from pipeline.graph.build import GraphInputs, build_graph, build_participant_graph, thread_members
-    from pipeline.graph.export import write_graphs
+    from pipeline.graph.build import GraphInputs, build_graph
+    from pipeline.graph.export import gephi_safe
 
-    corpus = read_corpus(pipeline_run["corpus"])
-    inputs = GraphInputs(corpus, read_units(pipeline_run["segments"]), read_predictions(pipeline_run["predictions"]))
-    g = build_graph(inputs)
-    whole = write_graphs(
-        tmp_path / "g",
-        g,
-        thread_members(g),
-        build_participant_graph(inputs),
-        cfg.graph.colors,
-        "2024-01-01",
-        max_corpus_nodes=100,
+    inputs = GraphInputs(
+        read_corpus(pipeline_run["corpus"]),
+        read_units(pipeline_run["segments"]),
+        read_predictions(pipeline_run["predictions"]),
     )
-    assert not whole and g.number_of_nodes() > 100
-    files = {p.name for p in (tmp_path / "g").iterdir()}
-    assert "corpus.graphml" not in files and "corpus.gexf" not in files
-    assert {"nodes.csv", "edges.parquet", "participants.gexf", "threads"} <= files
-    assert len(list((tmp_path / "g" / "threads").glob("*.graphml"))) == len(corpus.threads)
-    assert write_graphs(tmp_path / "h", g, {}, build_participant_graph(inputs), cfg.graph.colors, "2024-01-01")
+    expected = gephi_safe(build_graph(inputs))
+    got = nx.read_graphml(pipeline_run["graphs"] / "corpus.graphml", force_multigraph=True)
+    assert list(got) == sorted(expected) and len(got) > 500
+    assert all(got.nodes[n] == expected.nodes[n] for n in expected)
+
+    def edges(g: nx.MultiDiGraph) -> Counter:
+        return Counter((u, v, tuple(sorted(d.items()))) for u, v, d in g.edges(data=True))
+
+    assert edges(got) == edges(expected) and got.number_of_edges() > 500
+    assert got.graph["name"] == "reply and argument graph"
 
 
 def test_report_draws_only_the_most_contested_trees_and_says_so(runs, small_shards):

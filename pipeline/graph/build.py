@@ -31,6 +31,7 @@ from pipeline.core.corpus import Corpus, author_ids
 from pipeline.core.schema import Participant, Post, PostLabels, Prediction, Unit
 
 REPLY_STANCES = ("support", "deny", "query", "comment")
+CORPUS_GRAPH = "reply and argument graph"
 PARTICIPANT_GRAPH = "participant interaction graph"
 
 
@@ -72,7 +73,7 @@ def build_graph(inputs: GraphInputs, first_post: dict[str, str] | None = None) -
     """The reply/argument graph of a corpus (or of some of its threads: `first_post` then
     gives every participant's first post date in the whole corpus)."""
     corpus, units, pred = inputs.corpus, inputs.units, inputs.predictions
-    g = nx.MultiDiGraph(name="reply and argument graph")
+    g = nx.MultiDiGraph(name=CORPUS_GRAPH)
     post_labels = {p.post_id: p for p in pred.posts}
     unit_labels = {u.unit_id: u for u in pred.units}
     roles = {p.participant_id: p.role for p in pred.participants}

@@ -25,17 +25,13 @@ from __future__ import annotations
 
 import io
 import re
-from functools import partial
 from pathlib import Path
 from typing import IO
 
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
 
-from pipeline.core.artifacts import atomic_dir, safe_filename, write_text
-from pipeline.core.cells import csv_text, write_csv
-from pipeline.core.lineage import write_manifest
-from pipeline.executors.local import map_shards
+from pipeline.core.artifacts import safe_filename
 
 FLOAT_KEYS = {
     "confidence",
@@ -240,33 +236,6 @@ def write_thread_files(
     return rows
 
 
-def write_graph_set(
-    folder: Path,
-    prefix: str,
-    graph: nx.Graph,
-    colors: dict[str, tuple[int, int, int]],
-    date: str,
-    gephi_files: bool,
-    safe: bool = False,
-) -> None:
-    """A graph's node and edge tables (CSV, Parquet) in `folder` and, with `gephi_files`,
-    its GraphML and GEXF (named corpus.* for the corpus graph, participants.* for the
-    participant graph). `safe`: `graph` is already `gephi_safe` (and may be changed)."""
-    name = "corpus" if not prefix else "participants"
-    safe = graph if safe else gephi_safe(graph)
-    # Each file is written straight to disk and its rows let go before the next: the corpus
-    # graph can be large (folder is the stage's temporary folder, renamed when complete).
-    node_rows, edge_rows = tables(safe, safe=True)
-    write_csv(folder / f"{prefix}nodes.csv", node_rows)
-    (folder / f"{prefix}nodes.parquet").write_bytes(parquet_bytes(node_rows))
-    del node_rows
-    write_csv(folder / f"{prefix}edges.csv", edge_rows)
-    (folder / f"{prefix}edges.parquet").write_bytes(parquet_bytes(edge_rows))
-    del edge_rows
-    if gephi_files:
-        write_gephi_files(folder, name, safe, colors, date)
-
-
 def write_gephi_files(
     folder: Path, name: str, safe: nx.Graph, colors: dict[str, tuple[int, int, int]], date: str
 ) -> None:
@@ -276,51 +245,3 @@ def write_gephi_files(
     # Last: the GEXF view changes the safe copy in place.
     with open(folder / f"{name}.gexf", "wb") as fh:
         write_gexf(fh, safe, colors, date, safe=True)
-
-
-def write_graphs(
-    out_dir: Path,
-    corpus_graph: nx.MultiDiGraph,
-    thread_members: dict[str, list[str]],
-    participant_graph: nx.DiGraph,
-    colors: dict[str, tuple[int, int, int]],
-    date: str,
-    made_from: dict | None = None,
-    max_corpus_nodes: int | None = None,
-    workers: int = 1,
-) -> bool:
-    """Write every graph file; per-thread files on `workers` processes. The corpus graph
-    is written as GraphML/GEXF only up to `max_corpus_nodes` nodes (its tables always);
-    whether it was."""
-    whole = max_corpus_nodes is None or corpus_graph.number_of_nodes() <= max_corpus_nodes
-    with atomic_dir(Path(out_dir)) as tmp:
-        write_manifest(tmp, made_from)
-        (tmp / "threads").mkdir()
-        # Threads in chunks of about 5,000 nodes: the unit a worker writes.
-        chunks = _by_nodes(sorted(thread_members.items()), 5000)
-        # One Gephi-safe copy serves the thread files and the corpus files.
-        safe = gephi_safe(corpus_graph)
-        fn = partial(write_thread_files, graph=safe, folder=tmp / "threads")
-        index = [("file", "thread_id")]
-        for rows in map_shards(fn, chunks, workers, "thread graphs"):
-            index.extend(rows)
-        write_text(tmp / "threads" / "index.csv", csv_text(index))
-        write_graph_set(tmp, "", safe, colors, date, gephi_files=whole, safe=True)
-        write_graph_set(tmp, "participant_", participant_graph, colors, date, gephi_files=True)
-    return whole
-
-
-def _by_nodes(items: list[tuple[str, list[str]]], per_chunk: int) -> list[list[tuple[str, list[str]]]]:
-    """Consecutive threads in chunks of about `per_chunk` nodes."""
-    chunks: list[list[tuple[str, list[str]]]] = []
-    current: list[tuple[str, list[str]]] = []
-    size = 0
-    for item in items:
-        if current and size + len(item[1]) > per_chunk:
-            chunks.append(current)
-            current, size = [], 0
-        current.append(item)
-        size += len(item[1])
-    if current:
-        chunks.append(current)
-    return chunks

@@ -1,13 +1,13 @@
 """Stage 4b, the graph stage over stage folders, a thread shard at a time.
 
-A corpus graph up to `[graph] max_corpus_nodes` nodes is built whole and written as
-GraphML and GEXF beside its tables (what Gephi opens). Above that no one file would open
-in Gephi, and holding the graph would cost memory in proportion to the corpus: the stage
-then streams thread shards through worker processes, each of which builds its threads'
-graph, writes their GraphML files and its part of the node and edge tables; the parts are
-joined into one table sorted by id (CSV and Parquet), and the participant graph, which
-is built from counts summed over the shards in a spill (pipeline/graph/people.py): its
-tables always, its GraphML and GEXF up to the same limit.
+The stage streams thread shards through worker processes, each of which builds its
+threads' graph, writes their GraphML files and its part of the node and edge tables; the
+parts are joined into one table sorted by id (CSV and Parquet), and the participant
+graph is built from counts summed over the shards in a spill (pipeline/graph/people.py):
+its tables always, its GraphML and GEXF up to `[graph] max_corpus_nodes` participants.
+Up to `max_corpus_nodes` nodes the corpus graph is also written as one GraphML and GEXF
+(what Gephi opens), composed from the shards' graphs in id order; above that no one file
+would open in Gephi, and holding the graph would cost memory in proportion to the corpus.
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ import networkx as nx
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.classify.labels import Predictions, read_predictions, read_units
+from pipeline.classify.labels import Predictions
 from pipeline.classify.records import thread_records
 from pipeline.core.artifacts import atomic_dir, write_text
 from pipeline.core.cells import csv_text, write_csv
-from pipeline.core.corpus import Corpus, author_ids, read_corpus
+from pipeline.core.corpus import Corpus, author_ids
 from pipeline.core.lineage import write_manifest
 from pipeline.core.schema import (
     Participant,
@@ -38,13 +38,12 @@ from pipeline.core.schema import (
 )
 from pipeline.core.stream import count_lines, iter_jsonl, shards
 from pipeline.executors.local import ordered_map
-from pipeline.graph.build import GraphInputs, ParticipantCounts, build_graph, thread_members
+from pipeline.graph.build import CORPUS_GRAPH, GraphInputs, ParticipantCounts, build_graph, thread_members
 from pipeline.graph.export import (
     gephi_safe,
     parquet_bytes,
     tables,
     write_gephi_files,
-    write_graphs,
     write_thread_files,
     xml_text,
 )
@@ -77,9 +76,11 @@ def _shard(
     *,
     threads: dict[str, Thread],
     folder: Path,
-) -> tuple[ParticipantCounts, list[tuple[str, str]]]:
+    keep_graph: bool = False,
+) -> tuple[ParticipantCounts, list[tuple[str, str]], nx.MultiDiGraph | None]:
     """Build a shard's graph (its threads' records, with the people who wrote in them, their
-    roles and first post dates); write its threads' GraphML files and its table parts."""
+    roles and first post dates); write its threads' GraphML files and its table parts.
+    With `keep_graph`, the shard's `gephi_safe` graph comes back for the corpus files."""
     index, thread_items, (people, roles, first_post) = item
     posts = [p for t in thread_items for p in t[0]]
     units = [u for t in thread_items for u in t[1]]
@@ -94,7 +95,17 @@ def _shard(
     rows = write_thread_files(sorted(members.items()), graph=safe, folder=folder / "threads")
     _write_part(folder, "", index, safe)
     counts = ParticipantCounts().add(posts, {p.post_id: p for p in post_labels})
-    return counts, rows
+    return counts, rows, safe if keep_graph else None
+
+
+def _in_id_order(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """`g` with its nodes sorted by id and its edges by (source, target, key): the order of
+    the corpus files, whatever shards the graph came in."""
+    h = nx.MultiDiGraph()
+    h.graph.update(g.graph)
+    h.add_nodes_from(sorted(g.nodes(data=True), key=lambda n: n[0]))
+    h.add_edges_from(sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])))
+    return h
 
 
 def _write_part(folder: Path, prefix: str, index: int, safe: nx.Graph, nodes: set[str] | None = None) -> None:
@@ -226,32 +237,7 @@ def write_graph_files(
     graph was written whole)."""
     corpus_dir, segments_dir, predictions_dir = Path(corpus_dir), Path(segments_dir), Path(predictions_dir)
     n_nodes = corpus_nodes(corpus_dir, segments_dir, predictions_dir)
-    if n_nodes <= max_corpus_nodes:
-        corpus = read_corpus(corpus_dir)
-        pred = read_predictions(predictions_dir)
-        inputs = GraphInputs(corpus, read_units(segments_dir), pred)
-        from pipeline.graph.build import build_participant_graph
-
-        g = build_graph(inputs)
-        members = thread_members(g)
-        pg = build_participant_graph(inputs)
-        dates = [x.created[:10] for x in corpus.posts if x.created]
-        threads = [t.id for t in corpus.threads]
-        # The graphs hold all they need: the inputs go before the files are written.
-        del corpus, pred, inputs
-        write_graphs(
-            out_dir,
-            g,
-            {t: members.get(t, []) for t in threads},
-            pg,
-            colors,
-            max(dates) if dates else "1970-01-01",
-            made_from,
-            None,
-            workers,
-        )
-        return {"nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "whole": True}
-
+    whole = n_nodes <= max_corpus_nodes
     threads = {t.id: t for t in iter_jsonl(corpus_dir / "threads.jsonl", Thread)}
     last_day = ""
 
@@ -279,11 +265,23 @@ def write_graph_files(
             for i, shard in enumerate(shards(records, shard_posts, lambda t: len(t[0]))):
                 yield i, shard, people.lookup(pid for t in shard for p in t[0] for pid in author_ids(p))
 
-        for _, (shard_counts, rows) in ordered_map(
-            partial(_shard, threads=threads, folder=tmp), items(), workers, "graph"
+        # Under the node limit the shards' graphs are kept to write the corpus files: a
+        # graph of that size fits in memory, the stage files read as Python objects would
+        # take twice as much.
+        corpus_graph = nx.MultiDiGraph(name=CORPUS_GRAPH)
+        for _, (shard_counts, rows, shard_graph) in ordered_map(
+            partial(_shard, threads=threads, folder=tmp, keep_graph=whole), items(), workers, "graph"
         ):
             people.add_counts(shard_counts)
             index.extend(rows)
+            if shard_graph is not None:
+                corpus_graph.add_nodes_from(shard_graph.nodes(data=True))
+                corpus_graph.add_edges_from(shard_graph.edges(keys=True, data=True))
+        if whole:
+            corpus_graph = _in_id_order(corpus_graph)
+            write_gephi_files(tmp, "corpus", corpus_graph, colors, last_day or "1970-01-01")
+        n_edges = corpus_graph.number_of_edges() if whole else None
+        del corpus_graph
         write_text(tmp / "threads" / "index.csv", csv_text(index))
         for kind, head in TABLE_HEADS:
             parts = sorted((tmp / "parts").glob(f"{kind}-*.parquet"))
@@ -296,7 +294,8 @@ def write_graph_files(
             write_gephi_files(tmp, "participants", pg, colors, last_day or "1970-01-01")
     return {
         "nodes": n_nodes,
-        "whole": False,
+        "edges": n_edges,
+        "whole": whole,
         "participants": n_people,
         "participant_gephi": n_people <= max_corpus_nodes,
     }
