@@ -19,11 +19,12 @@ from pathlib import Path
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
+_PROTECTED_STARTS = (*TRIGGERS, QUOTE)  # built once: protect runs for every cell written
 
 
 def protect(value: object) -> object:
     """`value` as a CSV cell: strings that a spreadsheet would evaluate get a leading "'"."""
-    if isinstance(value, str) and value.startswith((*TRIGGERS, QUOTE)):
+    if isinstance(value, str) and value.startswith(_PROTECTED_STARTS):
         return QUOTE + value
     return value
 
