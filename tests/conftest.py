@@ -47,21 +47,21 @@ def stage_args(run: dict[str, Path]) -> list[str]:
     return [arg for k in ("corpus", "segments", "predictions") for arg in (f"--{k}", str(run[k]))]
 
 
-def run_pipeline(out: Path, *ingest_args: str, name: str = "seeds", config: Path | None = None) -> dict[str, Path]:
-    """Every stage through the CLI, with the committed models; ingest the seeds by default.
-    `config`: a config TOML for every stage instead of the default."""
+def run_pipeline(out: Path, *ingest_args: str, name: str = "seeds") -> dict[str, Path]:
+    """Every stage through the CLI, with the committed models; ingest the seeds by default."""
     paths = {k: out / k for k in ("corpus", "segments", "predictions", "graphs", "reports")}
     ingest_args = ingest_args or ("--manifest", str(SEEDS / "manifest.toml"))
     c, s, p = str(paths["corpus"]), str(paths["segments"]), str(paths["predictions"])
-    pre = ("--config", str(config)) if config else ()
-    assert run_cli(*pre, "ingest", *ingest_args, "--out", c) == 0
-    assert run_cli(*pre, "segment", "--corpus", c, "--out", s) == 0
-    assert run_cli(*pre, "classify", "--corpus", c, "--segments", s, "--out", p) == 0
+    assert run_cli("ingest", *ingest_args, "--out", c) == 0
+    assert run_cli("segment", "--corpus", c, "--out", s) == 0
+    assert run_cli("classify", "--corpus", c, "--segments", s, "--out", p) == 0
+    assert run_cli("graph", "--corpus", c, "--segments", s, "--predictions", p, "--out", str(paths["graphs"])) == 0
     assert (
-        run_cli(*pre, "graph", "--corpus", c, "--segments", s, "--predictions", p, "--out", str(paths["graphs"])) == 0
+        run_cli(
+            "report", "--corpus", c, "--segments", s, "--predictions", p, "--out", str(paths["reports"]), "--name", name
+        )
+        == 0
     )
-    report = ("report", "--corpus", c, "--segments", s, "--predictions", p, "--out", str(paths["reports"]))
-    assert run_cli(*pre, *report, "--name", name) == 0
     return paths
 
 

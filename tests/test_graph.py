@@ -7,6 +7,7 @@ import json
 import xml.etree.ElementTree as ET
 
 import networkx as nx
+import pytest
 from conftest import THREAD_ID, run_pipeline
 
 GRAPHML_NS = "{http://graphml.graphdrawing.org/xmlns}"
@@ -153,3 +154,45 @@ def test_graph_gexf_timeline_replays_the_debate_and_igraph_reads_the_graphml(pip
     out.mkdir()
     static = run_pipeline(out, "--threads", str(path), name="static")
     assert nx.read_gexf(static["graphs"] / "corpus.gexf").graph["mode"] == "static"
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 5000])
+def test_graph_gexf_written_in_runs_is_networkx_s_document_byte_for_byte(pipeline_run, chunk):
+    """write_gexf hands networkx's GEXFWriter a run of nodes or edges at a time instead of
+    the whole graph (whose element tree took 1 GB at 100k nodes): the file is the one
+    GEXFWriter writes from the whole tree, for the corpus graph (multigraph, dynamic) and
+    the participant graph, and for an empty graph."""
+    import io
+
+    from networkx.readwrite.gexf import GEXFWriter
+
+    from pipeline.classify.labels import read_predictions, read_units
+    from pipeline.core.config import load_config
+    from pipeline.core.corpus import read_corpus
+    from pipeline.graph.build import GraphInputs, build_graph, build_participant_graph
+    from pipeline.graph.export import _with_viz, write_gexf
+
+    colors = load_config().graph.colors
+    inputs = GraphInputs(
+        read_corpus(pipeline_run["corpus"]),
+        read_units(pipeline_run["segments"]),
+        read_predictions(pipeline_run["predictions"]),
+    )
+
+    def whole_tree(g: nx.Graph) -> bytes:
+        writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.3")
+        writer.add_graph(_with_viz(g, colors))
+        writer.xml.find("meta").set("lastmodifieddate", "2024-01-01")
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+    def in_runs(g: nx.Graph) -> bytes:
+        out = io.BytesIO()
+        write_gexf(out, g, colors, "2024-01-01", chunk=chunk)
+        return out.getvalue()
+
+    corpus_graph = build_graph(inputs)
+    for g in (corpus_graph, build_participant_graph(inputs), nx.MultiDiGraph(name="empty")):
+        assert in_runs(g) == whole_tree(g), g.graph.get("name")
+    assert corpus_graph.number_of_nodes() > 500 and b'mode="dynamic"' in in_runs(corpus_graph)

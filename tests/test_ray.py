@@ -53,7 +53,7 @@ def test_ray_engine_writes_what_the_local_executor_writes(ray_python, tmp_path):
     # Small shards, and a corpus graph over the node limit: graph streams shards too.
     text = DEFAULT_CONFIG.read_text(encoding="utf-8")
     text = text.replace("shard_posts = 500", "shard_posts = 40").replace(
-        "max_corpus_nodes = 50000", "max_corpus_nodes = 500"
+        "max_corpus_nodes = 100000", "max_corpus_nodes = 500"
     )
     assert "shard_posts = 40" in text and "max_corpus_nodes = 500" in text
     config.write_text(text)

@@ -20,7 +20,6 @@ from conftest import run_cli, run_pipeline
 
 from pipeline.core.artifacts import atomic_dir, recover_dir, safe_filename
 from pipeline.core.cells import protect, unprotect
-from pipeline.core.config import DEFAULT_CONFIG
 from pipeline.core.errors import InputError, ModelError
 from pipeline.review.batches import import_labels, span_offsets, utf16_to_index
 from pipeline.review.gold import read_events, resolve
@@ -337,13 +336,8 @@ def test_safety_fuzz_random_threads_survive_every_stage(tmp_path):
         n_posts += len(ids)
     out = tmp_path / "out"
     out.mkdir()
-    # The long texts' sentences make over 50k nodes: raise the limit so corpus.graphml is written.
-    config = tmp_path / "config.toml"
-    text = DEFAULT_CONFIG.read_text(encoding="utf-8")
-    config.write_text(text.replace("max_corpus_nodes = 50000", "max_corpus_nodes = 1000000"), encoding="utf-8")
-    assert config.read_text(encoding="utf-8") != text
-    paths = run_pipeline(out, "--threads", str(_write(tmp_path / "fuzz.jsonl", rows)), name="fuzz", config=config)
-    assert {p for p in tmp_path.rglob("*") if p.is_file()} - _files(out) == {tmp_path / "fuzz.jsonl", config}
+    paths = run_pipeline(out, "--threads", str(_write(tmp_path / "fuzz.jsonl", rows)), name="fuzz")
+    assert {p for p in tmp_path.rglob("*") if p.is_file()} - _files(out) == {tmp_path / "fuzz.jsonl"}
     g = nx.read_graphml(paths["graphs"] / "corpus.graphml", force_multigraph=True)
     assert {r["id"].strip() for r in rows} <= set(g.nodes)  # ids are read with surrounding blanks trimmed
     posts = (paths["corpus"] / "posts.jsonl").read_text(encoding="utf-8").splitlines()

@@ -24,14 +24,22 @@ Output (data/processed/graphs/):
 from __future__ import annotations
 
 import io
+import itertools
 import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
+from xml.etree.ElementTree import Element, SubElement, tostring
 
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
 
 from pipeline.core.artifacts import safe_filename
+
+_INDENT_3 = b"\n      "  # between elements of <nodes>/<edges>, as GEXFWriter.indent puts them
+_PLACEHOLDER = "{http://gexf.net/1.3/viz}placeholder"
 
 FLOAT_KEYS = {
     "confidence",
@@ -151,17 +159,105 @@ def _with_viz(g: nx.Graph, colors: dict[str, tuple[int, int, int]], safe: bool =
     return h
 
 
+GEXF_CHUNK = 5000  # nodes or edges turned into XML elements at a time
+
+
+class _Run:
+    """A run of a graph's nodes or edges, shaped like the graph for `GEXFWriter.add_nodes`
+    and `add_edges` (which read `nodes(data=True)`, `nodes[n]`, `edges(...)` and `graph`)."""
+
+    def __init__(self, g: nx.Graph, nodes: list | None = None, edges: list | None = None) -> None:
+        self._g = g
+        self.graph = g.graph
+        self._nodes = nodes or []
+        self._edges = edges or []
+
+    @property
+    def nodes(self) -> _Run:
+        return self
+
+    def __call__(self, data: bool = True) -> list:
+        return self._nodes
+
+    def __getitem__(self, node: object) -> dict:
+        return self._g.nodes[node]
+
+    def edges(self, data: bool = True, keys: bool = False) -> list:
+        return self._edges
+
+    def is_multigraph(self) -> bool:
+        return self._g.is_multigraph()
+
+
+def _runs(items: Iterable, size: int) -> Iterator[list]:
+    it = iter(items)
+    while run := list(itertools.islice(it, size)):
+        yield run
+
+
 def write_gexf(
-    fh: IO[bytes], g: nx.Graph, colors: dict[str, tuple[int, int, int]], date: str, safe: bool = False
+    fh: IO[bytes],
+    g: nx.Graph,
+    colors: dict[str, tuple[int, int, int]],
+    date: str,
+    safe: bool = False,
+    chunk: int = GEXF_CHUNK,
 ) -> None:
     """GEXF 1.3 of `g` into an open binary file; `safe`: `g` is already `gephi_safe` and may
-    be changed in place."""
+    be changed in place.
+
+    networkx's GEXFWriter builds the whole document as one element tree before writing it
+    (1 GB for a corpus graph of 100k nodes). Its own `add_nodes`/`add_edges` are used here
+    on `chunk` nodes or edges at a time, each run written out and let go; the header
+    (attribute declarations, the dynamic mode the dates switch on) is known only at the
+    end, so the runs wait in temporary files. The bytes are those of `GEXFWriter.write`
+    (tests/test_graph.py)."""
+    h = _with_viz(g, colors, safe)
     writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.3")
-    writer.add_graph(_with_viz(g, colors, safe))
-    meta = writer.xml.find("meta")
-    if meta is not None:
-        meta.set("lastmodifieddate", date)
-    writer.write(fh)
+    # As GEXFWriter.add_graph: explicit edge ids are reserved before any is generated.
+    for _, _, d in h.edges(data=True):
+        if d.get("id") is not None:
+            writer.all_edge_ids.add(str(d["id"]))
+    mode = "dynamic" if h.graph.get("mode") == "dynamic" else "static"
+    default = "directed" if h.is_directed() else "undirected"
+    writer.graph_element = Element("graph", defaultedgetype=default, mode=mode, name=h.graph.get("name", ""))
+    edges = h.edges(keys=True, data=True) if h.is_multigraph() else h.edges(data=True)
+    with tempfile.TemporaryFile() as nodes_xml, tempfile.TemporaryFile() as edges_xml:
+        sections = (
+            (nodes_xml, "nodes", writer.add_nodes, (_Run(h, nodes=run) for run in _runs(h.nodes(data=True), chunk))),
+            (edges_xml, "edges", writer.add_edges, (_Run(h, edges=run) for run in _runs(edges, chunk))),
+        )
+        for out, tag, add, runs in sections:
+            section = SubElement(writer.graph_element, tag)
+            for run in runs:
+                holder = Element("holder")
+                add(run, holder)
+                elements = list(holder.find(tag))
+                for e in elements:
+                    writer.indent(e, 3)
+                if out.tell():
+                    out.write(_INDENT_3)
+                wrapper = Element("w")
+                wrapper.extend(elements)
+                elements[-1].tail = ""
+                body = tostring(wrapper, encoding="unicode")
+                out.write(body[body.index(">") + 1 : -len("</w>")].encode("utf-8"))
+            if out.tell():
+                # Where the runs go: a viz element, so that the root declares the viz
+                # namespace as it does when the nodes' viz elements are in the tree.
+                SubElement(section, _PLACEHOLDER)
+        writer.xml.append(writer.graph_element)
+        meta = writer.xml.find("meta")
+        if meta is not None:
+            meta.set("lastmodifieddate", date)
+        buf = io.BytesIO()
+        writer.write(buf)
+        pieces = buf.getvalue().split(b"<viz:placeholder />")
+        fh.write(pieces[0])
+        for out, piece in zip((f for f in (nodes_xml, edges_xml) if f.tell()), pieces[1:], strict=True):
+            out.seek(0)
+            shutil.copyfileobj(out, fh)
+            fh.write(piece)
 
 
 def tables(g: nx.Graph, safe: bool = False) -> tuple[list[list], list[list]]:

@@ -98,14 +98,16 @@ def _shard(
     return counts, rows, safe if keep_graph else None
 
 
-def _in_id_order(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """`g` with its nodes sorted by id and its edges by (source, target, key): the order of
-    the corpus files, whatever shards the graph came in."""
-    h = nx.MultiDiGraph()
-    h.graph.update(g.graph)
-    h.add_nodes_from(sorted(g.nodes(data=True), key=lambda n: n[0]))
-    h.add_edges_from(sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])))
-    return h
+def _in_id_order(nodes: dict[str, dict], edges: list[tuple]) -> nx.MultiDiGraph:
+    """The corpus graph of the shards' nodes and edges, nodes sorted by id and edges by
+    (source, target, key): the order of the corpus files, whatever shards they came in."""
+    g = nx.MultiDiGraph(name=CORPUS_GRAPH)
+    g.add_nodes_from(sorted(nodes.items(), key=lambda n: n[0]))
+    nodes.clear()
+    edges.sort(key=lambda e: (e[0], e[1], e[2]))
+    g.add_edges_from(edges)
+    edges.clear()
+    return g
 
 
 def _write_part(folder: Path, prefix: str, index: int, safe: nx.Graph, nodes: set[str] | None = None) -> None:
@@ -268,20 +270,23 @@ def write_graph_files(
         # Under the node limit the shards' graphs are kept to write the corpus files: a
         # graph of that size fits in memory, the stage files read as Python objects would
         # take twice as much.
-        corpus_graph = nx.MultiDiGraph(name=CORPUS_GRAPH)
+        # (A participant who wrote in several shards is a node of each, equal in all.)
+        nodes: dict[str, dict] = {}
+        edges: list[tuple] = []
         for _, (shard_counts, rows, shard_graph) in ordered_map(
             partial(_shard, threads=threads, folder=tmp, keep_graph=whole), items(), workers, "graph"
         ):
             people.add_counts(shard_counts)
             index.extend(rows)
             if shard_graph is not None:
-                corpus_graph.add_nodes_from(shard_graph.nodes(data=True))
-                corpus_graph.add_edges_from(shard_graph.edges(keys=True, data=True))
+                nodes.update(shard_graph.nodes(data=True))
+                edges.extend(shard_graph.edges(keys=True, data=True))
+        n_edges = None
         if whole:
-            corpus_graph = _in_id_order(corpus_graph)
+            corpus_graph = _in_id_order(nodes, edges)
+            n_edges = corpus_graph.number_of_edges()
             write_gephi_files(tmp, "corpus", corpus_graph, colors, last_day or "1970-01-01")
-        n_edges = corpus_graph.number_of_edges() if whole else None
-        del corpus_graph
+            del corpus_graph
         write_text(tmp / "threads" / "index.csv", csv_text(index))
         for kind, head in TABLE_HEADS:
             parts = sorted((tmp / "parts").glob(f"{kind}-*.parquet"))
