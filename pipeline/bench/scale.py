@@ -204,10 +204,10 @@ def scale_markdown(result: dict, title: str = "Scale (synthetic Danish threads)"
         )
     lines.append("")
     lines.append(
-        "Corpus graph written whole (GraphML and GEXF, under `[graph] max_corpus_nodes`), else streamed by "
-        "shard (per-thread files and tables): "
+        "The graph stage streams thread shards at every size; the corpus graph is also written as one "
+        "GraphML and GEXF under `[graph] max_corpus_nodes` nodes, else left to the per-thread files and tables: "
         + "; ".join(
-            f"{r['posts']:,} posts: {'whole' if r.get('corpus_graph_whole') else 'streamed'}" for r in result["runs"]
+            f"{r['posts']:,} posts: {'written' if r.get('corpus_graph_whole') else 'left out'}" for r in result["runs"]
         )
         + ". HTML report: "
         + "; ".join(f"{r['posts']:,} posts: {r.get('report_mb', 0):.1f} MB" for r in result["runs"])
