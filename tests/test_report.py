@@ -169,3 +169,28 @@ def test_report_pagerank_matches_networkx_on_a_random_graph():
     ours = pagerank(300, src, dst, w)
     theirs = nx.pagerank(g, weight="weight")
     assert np.allclose(ours, [theirs[i] for i in range(300)], atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_report_participant_summary_equals_networkx_on_random_reply_counts(outputs, seed):
+    """Random who-replies-to-whom counts (ties in replies received, people with many replies
+    but little PageRank, people replied to who are not in the participant table): the
+    spill's summary picks the same central and active participants as networkx."""
+    corpus, _, pred = outputs
+    rng = np.random.default_rng(seed)
+    people_ids = [p.id for p in corpus.participants]
+    outsiders = ["participant:zz-gone-1", "participant:zz-gone-2"]
+    counts = ParticipantCounts()
+    for _ in range(120):
+        src = people_ids[rng.integers(len(people_ids))]
+        dst = (people_ids + outsiders)[rng.integers(len(people_ids) + 2)]
+        counts.replies[(src, dst)][str(rng.choice(["support", "deny", "comment"]))] += int(rng.integers(1, 4))
+    roles = {p.participant_id: p.role for p in pred.participants}
+    pg = participant_graph(corpus.participants, roles, first_posts(corpus.posts), counts)
+    with People() as people:
+        people.load(corpus.participants, pred.participants, corpus.posts)
+        people.add_counts(counts)
+        got = participant_summary(people, 5, 8)
+    rows, active, edges = _whole_graph_summary(pg, 5, 8)
+    assert [(r["participant"], r["replies_received"], r["replies_sent"], r["pagerank"]) for r in got.central] == rows
+    assert list(got.figure) == active and sorted(got.figure.edges) == edges

@@ -58,11 +58,12 @@ def _top(people: People, keys: tuple[np.ndarray, ...], candidates: np.ndarray, k
         return []
     order = idx[np.lexsort(tuple(key[idx] for key in reversed(keys)))]
     cut = tuple(key[order[min(k, len(order)) - 1]] for key in keys)
-    # Every node tied with the k-th may still take its place once ids break the tie.
-    within = np.ones(len(order), dtype=bool)
+    # The first k in key order, and every node tied with the k-th on all keys: ids may
+    # still give it the place.
+    tied = np.ones(len(order), dtype=bool)
     for key, value in zip(keys, cut, strict=True):
-        within &= key[order] <= value
-    chosen = order[within]
+        tied &= key[order] == value
+    chosen = order[(np.arange(len(order)) < k) | tied]
     ids = people.node_ids(chosen)
     ranked = sorted(chosen, key=lambda i: (*(key[i] for key in keys), ids[int(i)]))
     return [(ids[int(i)], int(i)) for i in ranked[:k]]
