@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pickle
 from pathlib import Path
@@ -11,7 +12,8 @@ from conftest import THREAD_ID, run_cli
 
 from pipeline.classify.labels import DELETED_ROLE, participant_role, quotable
 from pipeline.core.config import DAST_DEFAULT, MODELS_DIR
-from pipeline.models.cues import RuleHit
+from pipeline.models.cues import RuleHit, load_cues, reply_rule, role_rule
+from pipeline.models.examples import role_text
 from pipeline.models.store import load_model
 from pipeline.report.render import in_sample_note
 
@@ -155,3 +157,60 @@ def test_word_memo_hashing_gives_scikit_learns_char_ngram_matrix_exactly(seed_co
     model = load_model(MODELS_DIR / "reply_stance")
     hashers = [s for _, part in model.estimator.text_.transformer_list if part != "drop" for _, s in part.steps]
     assert any(isinstance(h, WordMemoHashingVectorizer) for h in hashers)
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("Nej, sådan er det slet ikke.", "Nej"),
+        ("Du tager grundigt fejl om tallene.", "tager grundigt fejl"),
+        ("Det passer jo ikke, at de er flere.", "Det passer jo ikke"),
+        (
+            "Socialrådgiverne har spillet fallit, siger du. Det har de ikke.",
+            "spillet fallit, siger du. Det har de ikke",
+        ),
+        ("Det där är felaktigt.", "felaktigt"),
+        ("Rent vrøvl!", "vrøvl"),
+    ],
+)
+def test_reply_denial_cue_reports_the_words_that_deny(text, cue):
+    hit = reply_rule(text)
+    assert hit is not None and hit.label == "deny" and hit.rule == "reply:denial" and hit.cue == cue
+
+
+@pytest.mark.parametrize(
+    "text", ["Fejlfri sagsbehandling er et mål.", "Nejsigere findes overalt.", "Et trams-argument"]
+)
+def test_reply_denial_cue_needs_whole_words(text):
+    hit = reply_rule(text)
+    assert hit is None or hit.rule != "reply:denial" or hit.cue == "trams"
+
+
+def test_role_cue_gates_skip_only_texts_that_cannot_match(seed_corpus, monkeypatch):
+    """A first-person rule first looks for its bare cue, to skip the template searches:
+    the answers (label, rule and cue text) are those of the rules without that shortcut,
+    for every seed participant and for statements made for this test."""
+    posts = seed_corpus.posts_by_id()
+    people = [(p.name, list(p.descriptions), role_text(p, posts)[1]) for p in seed_corpus.participants]
+    people += [
+        (None, [], [t])
+        for t in (
+            "Jeg er uddannet socialrådgiver og har arbejdet i en kommune.",
+            "Jag arbetar som socialsekreterare sedan tio år.",
+            "Som tillidsrepræsentant har jeg set det før.",
+            "Jeg er selv på kontanthjælp og i kontakt med kommunen.",
+            "Hilsen fra en gammel journalist",
+            "Vi socionomer måste säga ifrån.",
+            "Min kollega, som socialrådgiver, siger det samme.",
+        )
+    ]
+    gated = [role_rule(*p) for p in people]
+    assert any(h is not None and h.rule.startswith("role:first_person") for h in gated)
+    plain = load_cues()
+    monkeypatch.setattr(
+        "pipeline.models.cues.load_cues",
+        lambda path=None: dataclasses.replace(
+            plain, role_rules=tuple(dataclasses.replace(r, gate=None) for r in plain.role_rules)
+        ),
+    )
+    assert [role_rule(*p) for p in people] == gated
