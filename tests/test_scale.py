@@ -11,13 +11,14 @@ import json
 import os
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
 from conftest import SEEDS
 
 from pipeline.core.config import DEFAULT_CONFIG, PROJ_ROOT, load_config
-from pipeline.executors.local import map_shards, shards_by_key
+from pipeline.executors.local import alongside, map_shards, shards_by_key
 
 
 @pytest.fixture(scope="module")
@@ -328,3 +329,22 @@ def test_training_reads_only_the_threads_its_gold_is_about(runs):
     for task in ("unit_type", "target_stance", "reply_stance", "role"):
         from_part = examples_from_gold(task, gold, part, [])
         assert from_part == examples_from_gold(task, gold, whole, []) and from_part, task
+
+
+def _write_pid(path: Path) -> None:
+    path.write_text(str(os.getpid()))
+
+
+def _fail() -> None:
+    raise ValueError("job failed")
+
+
+def test_jobs_alongside_run_in_other_processes_and_their_errors_reach_the_caller(tmp_path):
+    with alongside([partial(_write_pid, tmp_path / f"job{i}") for i in range(3)], workers=2):
+        here = os.getpid()
+    pids = {int((tmp_path / f"job{i}").read_text()) for i in range(3)}
+    assert here not in pids and 1 <= len(pids) <= 2
+    with pytest.raises(ValueError, match="job failed"), alongside([_fail], workers=2):
+        pass
+    with alongside([partial(_write_pid, tmp_path / "one")], workers=1):
+        assert int((tmp_path / "one").read_text()) == os.getpid()  # one worker: done here, first

@@ -10,6 +10,8 @@ share them copy-on-write and only shard indices and results cross process bounda
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 import multiprocessing as mp
 import os
@@ -125,3 +127,31 @@ def ordered_map(
     finally:
         _FN = None
         bar.close()
+
+
+@contextlib.contextmanager
+def alongside(jobs: Sequence[Callable[[], Any]], workers: int) -> Iterator[None]:
+    """Run independent `jobs` in up to `workers` forked processes while the with-block runs
+    in this one; leaving the block waits for them and raises the first job's error. With
+    one worker (or no fork) the jobs run in this process, in order, before the block."""
+    if workers <= 1 or len(jobs) == 0 or "fork" not in mp.get_all_start_methods():
+        for job in jobs:
+            job()
+        yield
+        return
+    # Jobs travel pickled: they are small (a function and the paths it works on). What this
+    # process holds stays out of the workers' garbage collections, which would otherwise
+    # write to (and so copy) every page of it.
+    gc.freeze()
+    try:
+        with mp.get_context("fork").Pool(min(workers, len(jobs))) as pool:
+            pending = [pool.apply_async(_call, (job,)) for job in jobs]
+            yield
+            for result in pending:
+                result.get()
+    finally:
+        gc.unfreeze()
+
+
+def _call(job: Callable[[], Any]) -> Any:
+    return job()

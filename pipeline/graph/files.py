@@ -37,7 +37,7 @@ from pipeline.core.schema import (
     Thread,
 )
 from pipeline.core.stream import count_lines, iter_jsonl, shards
-from pipeline.executors.local import ordered_map
+from pipeline.executors.local import alongside, ordered_map
 from pipeline.graph.build import CORPUS_GRAPH, GraphInputs, ParticipantCounts, build_graph, thread_members
 from pipeline.graph.export import (
     gephi_safe,
@@ -281,22 +281,32 @@ def write_graph_files(
             if shard_graph is not None:
                 nodes.update(shard_graph.nodes(data=True))
                 edges.extend(shard_graph.edges(keys=True, data=True))
-        n_edges = None
-        if whole:
-            corpus_graph = _in_id_order(nodes, edges)
-            n_edges = corpus_graph.number_of_edges()
-            write_gephi_files(tmp, "corpus", corpus_graph, colors, last_day or "1970-01-01")
-            del corpus_graph
         write_text(tmp / "threads" / "index.csv", csv_text(index))
-        for kind, head in TABLE_HEADS:
-            parts = sorted((tmp / "parts").glob(f"{kind}-*.parquet"))
-            _merge_parts(parts, head, tmp / f"{kind}.csv", tmp / f"{kind}.parquet")
-        _participant_tables(people, tmp)
-        (tmp / "parts").rmdir()
+        # The corpus tables are merged in other processes while this one writes the corpus
+        # graph and the participants' files (from the spill, whose connection stays here).
+        merges = [
+            partial(
+                _merge_parts,
+                sorted((tmp / "parts").glob(f"{kind}-*.parquet")),
+                head,
+                tmp / f"{kind}.csv",
+                tmp / f"{kind}.parquet",
+            )
+            for kind, head in TABLE_HEADS
+        ]
         n_people = len(people)
-        if n_people <= max_corpus_nodes:
-            pg = gephi_safe(participant_graph(people))
-            write_gephi_files(tmp, "participants", pg, colors, last_day or "1970-01-01")
+        n_edges = None
+        with alongside(merges, workers):
+            if whole:
+                corpus_graph = _in_id_order(nodes, edges)
+                n_edges = corpus_graph.number_of_edges()
+                write_gephi_files(tmp, "corpus", corpus_graph, colors, last_day or "1970-01-01")
+                del corpus_graph
+            _participant_tables(people, tmp)
+            if n_people <= max_corpus_nodes:
+                pg = gephi_safe(participant_graph(people))
+                write_gephi_files(tmp, "participants", pg, colors, last_day or "1970-01-01")
+        (tmp / "parts").rmdir()
     return {
         "nodes": n_nodes,
         "edges": n_edges,
