@@ -83,7 +83,8 @@ def _role_rules(role: dict) -> list[_Rule]:
                 fp = re.compile(body, re.IGNORECASE)
             # The templates wrap the bare cue, so a text without the cue cannot match one
             # of them: searching for the cue first skips seven template searches per text.
-            gate = None if d.get("raw") else rule.pattern
+            # (Compiled as the templates are, whatever the rule's own case setting.)
+            gate = None if d.get("raw") else re.compile(d["pattern"], re.IGNORECASE)
             rules.append(_Rule(rule.label, rule.name, fp, ("first_person",), gate=gate))
     return rules
 
