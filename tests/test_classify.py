@@ -179,11 +179,11 @@ def test_reply_denial_cue_reports_the_words_that_deny(text, cue):
 
 
 @pytest.mark.parametrize(
-    "text", ["Fejlfri sagsbehandling er et mål.", "Nejsigere findes overalt.", "Et trams-argument"]
+    "text", ["Nejsigere findes overalt.", "Han tramsede rundt i sagen.", "Et nonsensagtigt forslag."]
 )
 def test_reply_denial_cue_needs_whole_words(text):
     hit = reply_rule(text)
-    assert hit is None or hit.rule != "reply:denial" or hit.cue == "trams"
+    assert hit is None or hit.rule != "reply:denial"
 
 
 def test_role_cue_gates_skip_only_texts_that_cannot_match(seed_corpus, monkeypatch):
