@@ -195,14 +195,14 @@ def cmd_graph(args, cfg) -> None:
 # --- parser ----------------------------------------------------------------------------
 
 
-def _workers_option(s) -> None:
+def _workers_option(s, what: str = "worker processes over thread shards") -> None:
     s.add_argument(
         "-j",
         "--workers",
         type=int,
         default=0,
         metavar="N",
-        help="worker processes over thread shards (default 0: one per core); outputs do not depend on N",
+        help=f"{what} (default 0: one per core); outputs do not depend on N",
     )
 
 

@@ -276,11 +276,20 @@ def cmd_review_status(args, cfg) -> None:
 
 def cmd_report(args, cfg) -> None:
     from pipeline.cli import checked_inputs
+    from pipeline.executors.local import resolve_workers
     from pipeline.report.render import write_report_files
 
     made_from = checked_inputs("report", args)
     write_report_files(
-        args.out, args.name, args.corpus, args.segments, args.predictions, cfg.report, cfg.scale.shard_posts, made_from
+        args.out,
+        args.name,
+        args.corpus,
+        args.segments,
+        args.predictions,
+        cfg.report,
+        cfg.scale.shard_posts,
+        made_from,
+        resolve_workers(args.workers),
     )
 
 
@@ -435,11 +444,14 @@ def _stage_folders(s) -> None:
 
 
 def add_commands(sub) -> None:
+    from pipeline.cli import _workers_option
+
     _add_review(sub)
     s = sub.add_parser("report", help="HTML report and Markdown summary of the debate -> data/reports/")
     _stage_folders(s)
     s.add_argument("--name", default="seeds", help="report file name (default: seeds)")
     s.add_argument("--out", type=Path, default=DATA_DIR / "reports")
+    _workers_option(s, "processes drawing the reply trees")
     s.set_defaults(func=cmd_report)
     s = sub.add_parser("export-convokit", help="the corpus with every label as a ConvoKit corpus folder")
     _stage_folders(s)

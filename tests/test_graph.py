@@ -196,3 +196,90 @@ def test_graph_gexf_written_in_runs_is_networkx_s_document_byte_for_byte(pipelin
     for g in (corpus_graph, build_participant_graph(inputs), nx.MultiDiGraph(name="empty")):
         assert in_runs(g) == whole_tree(g), g.graph.get("name")
     assert corpus_graph.number_of_nodes() > 500 and b'mode="dynamic"' in in_runs(corpus_graph)
+
+
+def _networkx_graphml(g: nx.Graph) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    nx.write_graphml(g.copy(), buf, encoding="utf-8", prettyprint=True)
+    return buf.getvalue()
+
+
+def test_graph_graphml_writer_writes_networkx_s_document_byte_for_byte(pipeline_run):
+    """write_graphml builds the text itself (networkx's writer makes an lxml element per
+    value, a third of the graph stage) and must write exactly what networkx writes: for
+    the seeds' corpus and participant graphs, every thread's file (a subgraph written
+    without building it) and an empty graph; the graph handed in is left as it was."""
+    import io
+
+    from pipeline.classify.labels import read_predictions, read_units
+    from pipeline.core.corpus import read_corpus
+    from pipeline.graph.build import GraphInputs, build_graph, build_participant_graph, thread_members
+    from pipeline.graph.export import gephi_safe, graphml_bytes, ordered_subgraph, write_graphml
+
+    inputs = GraphInputs(
+        read_corpus(pipeline_run["corpus"]),
+        read_units(pipeline_run["segments"]),
+        read_predictions(pipeline_run["predictions"]),
+    )
+    corpus_graph = gephi_safe(build_graph(inputs))
+    for g in (corpus_graph, gephi_safe(build_participant_graph(inputs)), nx.MultiDiGraph(name="empty")):
+        assert graphml_bytes(g) == _networkx_graphml(g), g.graph.get("name")
+    threads = thread_members(corpus_graph)
+    assert len(threads) >= 5
+    for thread_id, nodes in threads.items():
+        attrs = {**corpus_graph.graph, "thread_id": thread_id}
+        expected = ordered_subgraph(corpus_graph, nodes)
+        expected.graph["thread_id"] = thread_id
+        buf = io.BytesIO()
+        write_graphml(buf, corpus_graph, nodes=nodes, graph=attrs)
+        assert buf.getvalue() == _networkx_graphml(expected), thread_id
+    assert "thread_id" not in corpus_graph.graph
+
+
+def test_graph_graphml_writer_matches_networkx_on_hostile_text_and_odd_graphs():
+    """Markup, quotes, line breaks, tabs, carriage returns, emoji and XML look-alikes in
+    ids, keys, values and edge keys; every kind of networkx graph; a graph id (which
+    networkx takes out of the graph it is given); numbers and booleans; default values
+    and numpy numbers (handed to networkx). Characters XML cannot hold are refused."""
+    import random
+
+    import numpy as np
+
+    from pipeline.graph.export import graphml_bytes
+
+    rnd = random.Random(7)
+    alphabet = "ab<>&\"'\n\r\t æøå\u2028\u0085\u00a0€😀]]>--=&amp;"
+
+    def text() -> str:
+        return "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 10)))
+
+    def values(names: list[str]) -> dict:
+        pool = [text(), rnd.randint(-9, 9), rnd.random(), True, 1e20, np.float64(0.25)]
+        return {rnd.choice(names + [text()]): rnd.choice(pool) for _ in range(rnd.randint(0, 3))}
+
+    checked = 0
+    for _ in range(400):
+        g = rnd.choice([nx.MultiDiGraph, nx.DiGraph, nx.Graph, nx.MultiGraph])()
+        g.graph.update({rnd.choice(["name", "id", "thread_id", text()]): text() for _ in range(rnd.randint(0, 2))})
+        if rnd.random() < 0.05:
+            g.graph["node_default"] = {"kind": "comment"}
+        nodes = [text() for _ in range(rnd.randint(0, 6))]
+        for n in nodes:
+            g.add_node(n, **values(["text", "kind", "n"]))
+        for _ in range(rnd.randint(0, 6) if nodes else 0):
+            u, v = rnd.choice(nodes), rnd.choice(nodes)
+            if g.is_multigraph():
+                g.add_edge(u, v, key=text(), **values(["weight", "label"]))
+            else:
+                g.add_edge(u, v, **values(["weight", "label"]))
+        before = dict(g.graph)
+        assert graphml_bytes(g) == _networkx_graphml(g), (g.graph, list(g.nodes(data=True)))
+        assert g.graph == before
+        checked += 1
+    assert checked == 400
+    bad = nx.DiGraph()
+    bad.add_node("a", text="bell \x07")
+    with pytest.raises(ValueError, match="XML cannot hold"):
+        graphml_bytes(bad)

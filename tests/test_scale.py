@@ -153,6 +153,31 @@ def test_report_draws_only_the_most_contested_trees_and_says_so(runs, small_shar
     assert data.threads_note is None  # 9 threads fit the table of 100
 
 
+def test_report_from_stage_files_is_the_in_memory_report_whatever_the_workers(runs, small_shards, tmp_path):
+    """The report streamed from the stage folders in shards of three posts (reply trees
+    chosen while reading, drawn in one process or in two) is byte for byte the report of
+    the corpus read whole into memory."""
+    from pipeline.classify.labels import read_predictions, read_units
+    from pipeline.core.corpus import read_corpus
+    from pipeline.report.render import write_report, write_report_files
+
+    run = runs["one"]
+    cfg = load_config(small_shards)
+    folders = (run / "corpus", run / "segments", run / "predictions")
+    for workers in (1, 2):
+        write_report_files(
+            tmp_path / f"streamed{workers}", "x", *folders, cfg.report, cfg.scale.shard_posts, None, workers
+        )
+    corpus, units, pred = read_corpus(folders[0]), read_units(folders[1]), read_predictions(folders[2])
+    write_report(tmp_path / "whole", "x", corpus, units, pred, limits=cfg.report)
+    whole = _files(tmp_path / "whole")
+    assert sum(k.startswith("figures/reply_tree_") for k in whole) == 2
+    for workers in (1, 2):
+        streamed = _files(tmp_path / f"streamed{workers}")
+        assert streamed.keys() == whole.keys()
+        assert [k for k in whole if whole[k] != streamed[k]] == [], workers
+
+
 def test_synthetic_corpus_has_the_documented_shape_and_is_deterministic():
     from pipeline.bench.synth import synthetic_posts
 

@@ -59,7 +59,7 @@ def _stage_args(stage: str, work: Path, threads: Path, workers: int) -> list[str
         ],
         "report": [
             *("report", "--corpus", str(c), "--segments", str(s), "--predictions", str(p)),
-            *("--out", str(work / "reports"), "--name", "scale"),
+            *("--out", str(work / "reports"), "--name", "scale", *jobs),
         ],
     }[stage]
 

@@ -15,6 +15,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import networkx as nx
@@ -25,6 +26,7 @@ from pipeline.core.config import ReportConfig, load_config
 from pipeline.core.corpus import Corpus, author_ids
 from pipeline.core.lineage import write_manifest
 from pipeline.core.schema import KeyPoint, Participant, ParticipantLabels, Post, PostLabels, Thread, Unit
+from pipeline.executors.local import alongside
 from pipeline.graph.build import ParticipantCounts
 from pipeline.graph.people import People
 from pipeline.report.people import participant_summary
@@ -244,10 +246,15 @@ def key_point_note(provenance: dict) -> str:
     )
 
 
+def _rank(thread: dict, denies: Counter) -> tuple[int, int, str]:
+    """A thread row's place among threads to draw: most replies denying their parent (the
+    most contested) first, then the largest."""
+    return (-denies[thread["id"]], -thread["comments"], thread["id"])
+
+
 def _ranked_threads(threads: list[dict], denies: Counter, n: int) -> list[str]:
-    """The `n` threads with comments that have the most replies denying their parent (the
-    most contested), then the largest; in corpus order."""
-    ranked = sorted((t for t in threads if t["comments"]), key=lambda t: (-denies[t["id"]], -t["comments"], t["id"]))
+    """The `n` threads with comments that rank first (`_rank`); in corpus order."""
+    ranked = sorted((t for t in threads if t["comments"]), key=lambda t: _rank(t, denies))
     chosen = {t["id"] for t in ranked[:n]}
     return [t["id"] for t in threads if t["id"] in chosen]
 
@@ -390,6 +397,10 @@ def report_data_from_files(
             yield corpus, units, Predictions(labels, unit_labels, shard_roles, rels, provenance, points)
 
     parts = _Parts()
+    # The threads whose reply trees are drawn, as far as the shards read so far tell, with
+    # their posts and post labels: a thread's rank (`_ranked_threads`) depends on that
+    # thread alone, so the final few are among these, and no second pass is needed.
+    candidates: list[tuple[tuple, list[Post], list[PostLabels]]] = []
     # Participants, roles, first post dates and the reply counts wait in a spill until the
     # participant graph is built (pipeline.graph.people, as the graph stage does).
     with People() as people:
@@ -398,22 +409,23 @@ def report_data_from_files(
             iter_jsonl(predictions_dir / "participants.jsonl", ParticipantLabels),
         )
         for corpus, units, pred in shard_inputs(people):
+            known = len(parts.threads)
             parts.add(corpus, units, pred)
             people.add_posts(corpus.posts)
             people.add_counts(parts.counts)
             parts.counts = ParticipantCounts()
+            ranked = [t for t in parts.threads[known:] if t["comments"]]
+            if ranked:
+                posts_of, labels_of = corpus.posts_by_thread(), defaultdict(list)
+                for pl in pred.posts:
+                    labels_of[pl.thread_id].append(pl)
+                candidates += [(_rank(t, parts.denies), posts_of[t["id"]], labels_of[t["id"]]) for t in ranked]
+                candidates = sorted(candidates, key=lambda c: c[0])[: limits.max_trees]
         data = parts.finish(name, people, provenance, limits)
-        # A second pass for the few threads whose trees are drawn: their posts and post
-        # labels are all it needs of the stage files, and the roles of their authors.
-        chosen = set(data.trees)
-        tree_posts: dict[str, list[Post]] = {}
-        for post in iter_jsonl(corpus_dir / "posts.jsonl", Post):
-            if post.thread_id in chosen:
-                tree_posts.setdefault(post.thread_id, []).append(post)
-        tree_labels = [pl for pl in iter_jsonl(predictions_dir / "posts.jsonl", PostLabels) if pl.thread_id in chosen]
+        tree_posts = {c[0][2]: sorted(c[1], key=lambda p: p.position) for c in candidates}
+        assert set(tree_posts) == set(data.trees), "the tree candidates disagree with the thread ranking"
+        tree_labels = [pl for c in candidates for pl in c[2]]
         _, tree_roles, _ = people.lookup(pid for ps in tree_posts.values() for p in ps for pid in author_ids(p))
-    for posts in tree_posts.values():
-        posts.sort(key=lambda p: p.position)
     return data, tree_posts, Predictions(tree_labels, [], tree_roles, [], provenance, [])
 
 
@@ -668,12 +680,14 @@ def write_report_files(
     limits: ReportConfig,
     shard_posts: int,
     made_from: dict | None = None,
+    workers: int = 1,
 ) -> Path:
-    """The report from stage folders, reading them a thread shard at a time."""
+    """The report from stage folders, reading them a thread shard at a time; the reply
+    trees drawn in `workers` processes."""
     data, tree_posts, tree_pred = report_data_from_files(
         name, corpus_dir, segments_dir, predictions_dir, limits, shard_posts
     )
-    return _write(out_dir, data, tree_posts, tree_pred, limits, made_from)
+    return _write(out_dir, data, tree_posts, tree_pred, limits, made_from, workers)
 
 
 def _write(
@@ -683,6 +697,7 @@ def _write(
     pred: Predictions,
     limits: ReportConfig,
     made_from: dict | None,
+    workers: int = 1,
 ) -> Path:
     name = data.name
     threads_with_comments = data.trees
@@ -690,18 +705,25 @@ def _write(
         write_manifest(tmp, made_from)
         figs = tmp / "figures"
         figs.mkdir()
-        figures: dict[str, str] = {}
-        fig_stance_by_role(data, figs / "stance_by_role.png")
-        figures["stance_by_role"] = "figures/stance_by_role.png"
-        fig_reply_depth(data, figs / "reply_stance_by_depth.png")
-        figures["reply_depth"] = "figures/reply_stance_by_depth.png"
+        figures: dict[str, str] = {
+            "stance_by_role": "figures/stance_by_role.png",
+            "reply_depth": "figures/reply_stance_by_depth.png",
+        }
+        trees = []
         for tid in threads_with_comments:
             # Thread ids come from input: the file name is a slug plus a hash, never the id.
             fig_name = f"reply_tree_{safe_filename(tid)}.png"
-            fig_reply_tree(pred, tid, tree_posts[tid], figs / fig_name)
+            one = Predictions([pl for pl in pred.posts if pl.thread_id == tid], [], pred.participants, [], {}, [])
+            trees.append(partial(fig_reply_tree, one, tid, tree_posts[tid], figs / fig_name))
             figures[f"tree:{tid}"] = f"figures/{fig_name}"
-        fig_participants(data.participant_figure, figs / "participants.png")
         figures["participants"] = "figures/participants.png"
+        # The trees (most of the drawing time, and a fixed number of them) are drawn in
+        # other processes while this one draws the rest; matplotlib is imported before they fork.
+        _plt()
+        with alongside(trees, workers):
+            fig_stance_by_role(data, figs / "stance_by_role.png")
+            fig_reply_depth(data, figs / "reply_stance_by_depth.png")
+            fig_participants(data.participant_figure, figs / "participants.png")
         embedded = {
             k: "data:image/png;base64," + base64.b64encode((tmp / v).read_bytes()).decode("ascii")
             for k, v in figures.items()
