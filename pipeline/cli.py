@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import gc
 import logging
 import sqlite3
 import sys
@@ -283,6 +284,14 @@ def _out_of_space(exc: BaseException) -> bool:
     return "disk is full" in str(exc)
 
 
+# The stages stream millions of small objects (records, dicts, labels) that live as long
+# as their shard. With CPython's default thresholds (a collection every 700 allocations,
+# and full ones over everything alive, imported modules included) the collector took half
+# of the report stage's time at 100k posts (45 s -> 24 s with these, same peak memory).
+# Reference cycles are still collected, only less often; worker processes inherit this.
+GC_THRESHOLDS = (50_000, 20, 20)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -292,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
     )
     start = time.monotonic()
+    default_gc = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)
     try:
         cfg = load_config(args.config)
         set_engine(args.engine)
@@ -311,5 +322,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    finally:
+        gc.set_threshold(*default_gc)
     log.debug("%s took %.1fs", args.command, time.monotonic() - start)
     return 0
