@@ -178,6 +178,45 @@ def test_report_from_stage_files_is_the_in_memory_report_whatever_the_workers(ru
         assert [k for k in whole if whole[k] != streamed[k]] == [], workers
 
 
+@pytest.mark.parametrize(
+    ("file", "damage", "expected"),
+    [
+        ("predictions/units.jsonl", lambda r: {**r, "target_stance": "favor"}, "target_stance: Input should be"),
+        (
+            "predictions/units.jsonl",
+            lambda r: {k: v for k, v in r.items() if k != "post_id"},
+            "post_id: Field required",
+        ),
+        ("predictions/posts.jsonl", lambda r: {**r, "thread_id": "zzz"}, "do not follow the corpus' thread order"),
+    ],
+)
+def test_a_broken_stage_file_stops_graph_and_report_naming_its_line(
+    runs, small_shards, tmp_path, file, damage, expected
+):
+    """The graph stage's and the report's workers validate the records: a bad one is still
+    an error naming the file and its line (or the thread out of place), exit status 2, and
+    no output folder."""
+    import shutil
+
+    run = tmp_path / "run"
+    shutil.copytree(runs["one"], run)
+    path = run / file
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    bad = len(lines) // 2
+    lines[bad] = json.dumps(damage(json.loads(lines[bad])), ensure_ascii=False) + "\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    c, s, p = (str(run / k) for k in ("corpus", "segments", "predictions"))
+    base = [sys.executable, "-m", "pipeline", "-q", "--config", str(small_shards)]
+    for command in (["graph", "--out", str(tmp_path / "g")], ["report", "--out", str(tmp_path / "r")]):
+        args = [*base, command[0], "--corpus", c, "--segments", s, "--predictions", p, *command[1:], "-j", "2"]
+        out = subprocess.run(args, cwd=PROJ_ROOT, capture_output=True, text=True)
+        assert out.returncode == 2, out.stderr
+        assert expected in out.stderr and str(path) in out.stderr
+        if "thread order" not in expected:
+            assert f"{path}:{bad + 1}:" in out.stderr
+        assert not Path(command[2]).exists()
+
+
 def test_synthetic_corpus_has_the_documented_shape_and_is_deterministic():
     from pipeline.bench.synth import synthetic_posts
 

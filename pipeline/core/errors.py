@@ -41,6 +41,11 @@ class InputError(PipelineError):
     def __post_init__(self) -> None:
         super().__init__(str(self))
 
+    def __reduce__(self):
+        # Raised in a worker process, it crosses back pickled: rebuilt from its fields
+        # (Exception's default would call __init__ with the message alone).
+        return (type(self), (self.path, self.line, self.message, self.problems))
+
     def __str__(self) -> str:
         head = f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
         if not self.problems:

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.classify.labels import Predictions
-from pipeline.classify.records import thread_records
+from pipeline.classify.records import RawThread, parse_thread, raw_thread_records
 from pipeline.core.artifacts import atomic_dir, write_text
 from pipeline.core.cells import csv_text, write_csv
 from pipeline.core.corpus import Corpus, author_ids
@@ -72,7 +72,7 @@ def corpus_nodes(corpus_dir: Path, segments_dir: Path, predictions_dir: Path) ->
 
 
 def _shard(
-    item: tuple[int, list[tuple], tuple[list[Participant], list[ParticipantLabels], dict[str, str]]],
+    item: tuple[int, list[RawThread], tuple[list[Participant], list[ParticipantLabels], dict[str, str]]],
     *,
     threads: dict[str, Thread],
     folder: Path,
@@ -81,7 +81,8 @@ def _shard(
     """Build a shard's graph (its threads' records, with the people who wrote in them, their
     roles and first post dates); write its threads' GraphML files and its table parts.
     With `keep_graph`, the shard's `gephi_safe` graph comes back for the corpus files."""
-    index, thread_items, (people, roles, first_post) = item
+    index, raws, (people, roles, first_post) = item
+    thread_items = [parse_thread(raw) for raw in raws]
     posts = [p for t in thread_items for p in t[0]]
     units = [u for t in thread_items for u in t[1]]
     post_labels, unit_labels, rels, points = ([x for t in thread_items for x in t[k]] for k in range(2, 6))
@@ -263,9 +264,10 @@ def write_graph_files(
         (tmp / "parts").mkdir()
 
         def items() -> Iterator[tuple]:
-            records = thread_records(corpus_dir, segments_dir, predictions_dir)
-            for i, shard in enumerate(shards(records, shard_posts, lambda t: len(t[0]))):
-                yield i, shard, people.lookup(pid for t in shard for p in t[0] for pid in author_ids(p))
+            # Read as raw lines: the workers validate them (most of the cost of reading).
+            records = raw_thread_records(corpus_dir, segments_dir, predictions_dir)
+            for i, shard in enumerate(shards(records, shard_posts, lambda t: len(t.posts))):
+                yield i, shard, people.lookup(pid for t in shard for p in t.posts for pid in author_ids(p))
 
         # Under the node limit the shards' graphs are kept to write the corpus files: a
         # graph of that size fits in memory, the stage files read as Python objects would
