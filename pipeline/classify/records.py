@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -34,9 +35,9 @@ _FILES: tuple[tuple[str, str, type[BaseModel]], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class RawLine:
-    """One record of a stage file, parsed as JSON but not yet validated."""
+class RawLine(NamedTuple):
+    """One record of a stage file, parsed as JSON but not yet validated (a tuple: there are
+    a dozen per post)."""
 
     path: Path
     line: int
