@@ -61,17 +61,18 @@ def test_ray_engine_writes_what_the_local_executor_writes(ray_python, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"} | {"RAY_USAGE_STATS_ENABLED": "0"}
 
     def run(out: Path, *engine: str) -> Path:
-        c, s, p, g = (str(out / k) for k in ("corpus", "segments", "predictions", "graphs"))
+        c, s, p, g, r = (str(out / k) for k in ("corpus", "segments", "predictions", "graphs", "reports"))
         base = [str(ray_python), "-m", "pipeline", "--config", str(config), *engine]
         for args in (
             ["ingest", "--manifest", str(SEEDS / "manifest.toml"), "--threads", str(threads), "--out", c],
             ["segment", "--corpus", c, "--out", s, "-j", "2"],
             ["classify", "--corpus", c, "--segments", s, "--out", p, "--no-encoder", "-j", "2"],
             ["graph", "--corpus", c, "--segments", s, "--predictions", p, "--out", g, "-j", "2"],
+            ["report", "--corpus", c, "--segments", s, "--predictions", p, "--out", r, "-j", "2"],
         ):
             done = subprocess.run(base + args, cwd=PROJ_ROOT, env=env, capture_output=True, text=True, timeout=900)
             assert done.returncode == 0, done.stderr[-3000:]
-            if args[0] in ("segment", "classify", "graph"):
+            if args[0] in ("segment", "classify", "graph", "report"):
                 assert ("engine ray: shards as Ray tasks" in done.stderr) == bool(engine), done.stderr[-2000:]
         return out
 
