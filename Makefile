@@ -179,7 +179,7 @@ WORKERS ?= 0
 bench-scale: $(SETUP) ## Every stage on synthetic corpora of N posts (N="10000 100000"), beside the floor -> docs/benchmarks.md
 	$(PY) -m pipeline bench-scale --posts $(N) --workers $(WORKERS)
 
-bench-scale-1m: $(SETUP) ## Every stage on one million synthetic posts (about 1.5 h on 2 cores, 20 GB of disk; no floor)
+bench-scale-1m: $(SETUP) ## Every stage on one million synthetic posts (about 50 min on 2 cores, 20 GB of disk; no floor)
 	$(PY) -m pipeline bench-scale --posts 1000000 --workers $(WORKERS) --section scale-1m --floor-up-to 100000 \
 		--work data/interim/scale-1m --out data/benchmarks/scale-1m.json
 

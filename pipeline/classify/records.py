@@ -17,9 +17,21 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
+from pipeline.classify.labels import Predictions
 from pipeline.core.artifacts import json_object, open_text
+from pipeline.core.corpus import Corpus
 from pipeline.core.errors import InputError, validation_message
-from pipeline.core.schema import KeyPoint, Post, PostLabels, Relation, Unit, UnitLabels
+from pipeline.core.schema import (
+    KeyPoint,
+    Participant,
+    ParticipantLabels,
+    Post,
+    PostLabels,
+    Relation,
+    Thread,
+    Unit,
+    UnitLabels,
+)
 from pipeline.core.stream import ThreadCursor, by_thread, iter_jsonl
 from pipeline.segment.units import parse_unit_id
 
@@ -123,6 +135,24 @@ def parse_thread(raw: RawThread) -> ThreadRecord:
         raw.posts,
         *([r.validated(model) for r in rs] for rs, (_, _, model) in zip(raw.lines, _FILES, strict=True)),
     )
+
+
+def shard_data(
+    raws: list[RawThread],
+    threads: dict[str, Thread],
+    participants: list[Participant],
+    roles: list[ParticipantLabels],
+    provenance: dict,
+) -> tuple[Corpus, list[Unit], Predictions]:
+    """A shard of threads validated and put together as the data model every stage shares:
+    the corpus of its threads (with `participants`), their units, and their labels (with
+    the participants' `roles`)."""
+    records = [parse_thread(raw) for raw in raws]
+    posts = [p for t in records for p in t[0]]
+    corpus = Corpus([threads[t[0][0].thread_id] for t in records], posts, participants)
+    units = [u for t in records for u in t[1]]
+    labels, unit_labels, rels, points = ([x for t in records for x in t[k]] for k in range(2, 6))
+    return corpus, units, Predictions(labels, unit_labels, roles, rels, provenance, points)
 
 
 def thread_records(corpus_dir: Path, segments_dir: Path, pred_dir: Path) -> Iterator[ThreadRecord]:

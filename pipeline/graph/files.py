@@ -24,11 +24,10 @@ import networkx as nx
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.classify.labels import Predictions
-from pipeline.classify.records import RawThread, parse_thread, raw_thread_records
+from pipeline.classify.records import RawThread, raw_thread_records, shard_data
 from pipeline.core.artifacts import atomic_dir, write_text
 from pipeline.core.cells import csv_text, write_csv
-from pipeline.core.corpus import Corpus, author_ids
+from pipeline.core.corpus import author_ids
 from pipeline.core.lineage import write_manifest
 from pipeline.core.schema import (
     Participant,
@@ -82,12 +81,7 @@ def _shard(
     roles and first post dates); write its threads' GraphML files and its table parts.
     With `keep_graph`, the shard's `gephi_safe` graph comes back for the corpus files."""
     index, raws, (people, roles, first_post) = item
-    thread_items = [parse_thread(raw) for raw in raws]
-    posts = [p for t in thread_items for p in t[0]]
-    units = [u for t in thread_items for u in t[1]]
-    post_labels, unit_labels, rels, points = ([x for t in thread_items for x in t[k]] for k in range(2, 6))
-    corpus = Corpus(threads=[threads[t[0][0].thread_id] for t in thread_items], posts=posts, participants=people)
-    pred = Predictions(post_labels, unit_labels, roles, rels, {}, points)
+    corpus, units, pred = shard_data(raws, threads, people, roles, {})
     g = build_graph(GraphInputs(corpus, units, pred), first_post)
     own = {t.id for t in corpus.threads}
     members = {tid: nodes for tid, nodes in thread_members(g).items() if tid in own}
@@ -95,7 +89,7 @@ def _shard(
     del g
     rows = write_thread_files(sorted(members.items()), graph=safe, folder=folder / "threads")
     _write_part(folder, "", index, safe)
-    counts = ParticipantCounts().add(posts, {p.post_id: p for p in post_labels})
+    counts = ParticipantCounts().add(corpus.posts, {p.post_id: p for p in pred.posts})
     return counts, rows, safe if keep_graph else None
 
 

@@ -398,18 +398,14 @@ def _report_shard(
 ) -> tuple[_Parts, list[TreeCandidate]]:
     """One thread shard's part of the report's numbers, and its threads that rank first for
     a reply tree (with their posts and post labels). Runs in a worker process."""
-    from pipeline.classify.records import parse_thread
+    from pipeline.classify.records import shard_data
 
     raws, roles = item
-    shard = [parse_thread(raw) for raw in raws]
-    posts = [p for t in shard for p in t[0]]
-    corpus = Corpus([threads[t[0][0].thread_id] for t in shard], posts, [])
-    units = [u for t in shard for u in t[1]]
-    labels, unit_labels, rels, points = ([x for t in shard for x in t[k]] for k in range(2, 6))
+    corpus, units, pred = shard_data(raws, threads, [], roles, provenance)
     parts = _Parts()
-    parts.add(corpus, units, Predictions(labels, unit_labels, roles, rels, provenance, points))
+    parts.add(corpus, units, pred)
     posts_of, labels_of = corpus.posts_by_thread(), defaultdict(list)
-    for pl in labels:
+    for pl in pred.posts:
         labels_of[pl.thread_id].append(pl)
     ranked = [(_rank(t, parts.denies), posts_of[t["id"]], labels_of[t["id"]]) for t in parts.threads if t["comments"]]
     return parts, _top_trees(ranked, max_trees)
