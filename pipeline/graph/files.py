@@ -24,10 +24,11 @@ import networkx as nx
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.classify.records import RawThread, raw_thread_records, shard_data
+from pipeline.classify.labels import Predictions
+from pipeline.classify.records import thread_records
 from pipeline.core.artifacts import atomic_dir, write_text
 from pipeline.core.cells import csv_text, write_csv
-from pipeline.core.corpus import author_ids
+from pipeline.core.corpus import Corpus, author_ids
 from pipeline.core.lineage import write_manifest
 from pipeline.core.schema import (
     Participant,
@@ -71,7 +72,7 @@ def corpus_nodes(corpus_dir: Path, segments_dir: Path, predictions_dir: Path) ->
 
 
 def _shard(
-    item: tuple[int, list[RawThread], tuple[list[Participant], list[ParticipantLabels], dict[str, str]]],
+    item: tuple[int, list[tuple], tuple[list[Participant], list[ParticipantLabels], dict[str, str]]],
     *,
     threads: dict[str, Thread],
     folder: Path,
@@ -80,8 +81,12 @@ def _shard(
     """Build a shard's graph (its threads' records, with the people who wrote in them, their
     roles and first post dates); write its threads' GraphML files and its table parts.
     With `keep_graph`, the shard's `gephi_safe` graph comes back for the corpus files."""
-    index, raws, (people, roles, first_post) = item
-    corpus, units, pred = shard_data(raws, threads, people, roles, {})
+    index, thread_items, (people, roles, first_post) = item
+    posts = [p for t in thread_items for p in t[0]]
+    units = [u for t in thread_items for u in t[1]]
+    post_labels, unit_labels, rels, points = ([x for t in thread_items for x in t[k]] for k in range(2, 6))
+    corpus = Corpus(threads=[threads[t[0][0].thread_id] for t in thread_items], posts=posts, participants=people)
+    pred = Predictions(post_labels, unit_labels, roles, rels, {}, points)
     g = build_graph(GraphInputs(corpus, units, pred), first_post)
     own = {t.id for t in corpus.threads}
     members = {tid: nodes for tid, nodes in thread_members(g).items() if tid in own}
@@ -89,7 +94,7 @@ def _shard(
     del g
     rows = write_thread_files(sorted(members.items()), graph=safe, folder=folder / "threads")
     _write_part(folder, "", index, safe)
-    counts = ParticipantCounts().add(corpus.posts, {p.post_id: p for p in pred.posts})
+    counts = ParticipantCounts().add(posts, {p.post_id: p for p in post_labels})
     return counts, rows, safe if keep_graph else None
 
 
@@ -258,10 +263,9 @@ def write_graph_files(
         (tmp / "parts").mkdir()
 
         def items() -> Iterator[tuple]:
-            # Read as raw lines: the workers validate them (most of the cost of reading).
-            records = raw_thread_records(corpus_dir, segments_dir, predictions_dir)
-            for i, shard in enumerate(shards(records, shard_posts, lambda t: len(t.posts))):
-                yield i, shard, people.lookup(pid for t in shard for p in t.posts for pid in author_ids(p))
+            records = thread_records(corpus_dir, segments_dir, predictions_dir)
+            for i, shard in enumerate(shards(records, shard_posts, lambda t: len(t[0]))):
+                yield i, shard, people.lookup(pid for t in shard for p in t[0] for pid in author_ids(p))
 
         # Under the node limit the shards' graphs are kept to write the corpus files: a
         # graph of that size fits in memory, the stage files read as Python objects would

@@ -26,7 +26,7 @@ from pipeline.core.config import ReportConfig, load_config
 from pipeline.core.corpus import Corpus, author_ids
 from pipeline.core.lineage import write_manifest
 from pipeline.core.schema import KeyPoint, Participant, ParticipantLabels, Post, PostLabels, Thread, Unit
-from pipeline.executors.local import alongside, ordered_map
+from pipeline.executors.local import alongside
 from pipeline.graph.build import ParticipantCounts
 from pipeline.graph.people import People
 from pipeline.report.people import participant_summary
@@ -303,20 +303,6 @@ class _Parts:
             relations=len(pred.relations),
         )
 
-    def merge(self, other: _Parts) -> None:
-        """Add the numbers of later threads summed in another `_Parts` (as if `add` had seen
-        them here; `counts` are left to the caller, who sums them in the people spill)."""
-        self.threads.extend(other.threads)
-        for mine, theirs in ((self.by_role, other.by_role), (self.by_depth, other.by_depth)):
-            for key, row in theirs.items():
-                mine[key].update(row)
-        for side, rows in other.claims.items():
-            self.claims[side] = _top_claims(self.claims[side] + rows)
-        top = key_points_by_side(self.key_points + other.key_points)
-        self.key_points = [k for side in top.values() for k in side]
-        self.denies.update(other.denies)
-        self.totals.update(other.totals)
-
     def finish(self, name: str, people: People, provenance: dict, limits: ReportConfig) -> ReportData:
         """The report's data, given every participant and the counts in `people`."""
         summary = participant_summary(people, figure_nodes=limits.max_participants)
@@ -386,43 +372,12 @@ def build_report_data(
         return parts.finish(name, people, pred.provenance, limits or load_config().report)
 
 
-TreeCandidate = tuple[tuple, list[Post], list[PostLabels]]
-
-
-def _top_trees(candidates: list[TreeCandidate], n: int) -> list[TreeCandidate]:
-    return sorted(candidates, key=lambda c: c[0])[:n]
-
-
-def _report_shard(
-    item: tuple[list, list[ParticipantLabels]], *, threads: dict[str, Thread], provenance: dict, max_trees: int
-) -> tuple[_Parts, list[TreeCandidate]]:
-    """One thread shard's part of the report's numbers, and its threads that rank first for
-    a reply tree (with their posts and post labels). Runs in a worker process."""
-    from pipeline.classify.records import shard_data
-
-    raws, roles = item
-    corpus, units, pred = shard_data(raws, threads, [], roles, provenance)
-    parts = _Parts()
-    parts.add(corpus, units, pred)
-    posts_of, labels_of = corpus.posts_by_thread(), defaultdict(list)
-    for pl in pred.posts:
-        labels_of[pl.thread_id].append(pl)
-    ranked = [(_rank(t, parts.denies), posts_of[t["id"]], labels_of[t["id"]]) for t in parts.threads if t["comments"]]
-    return parts, _top_trees(ranked, max_trees)
-
-
 def report_data_from_files(
-    name: str,
-    corpus_dir: Path,
-    segments_dir: Path,
-    predictions_dir: Path,
-    limits: ReportConfig,
-    shard_posts: int,
-    workers: int = 1,
+    name: str, corpus_dir: Path, segments_dir: Path, predictions_dir: Path, limits: ReportConfig, shard_posts: int
 ) -> tuple[ReportData, dict[str, list[Post]], Predictions]:
-    """The report's data from stage folders, a thread shard at a time in `workers`
-    processes; with the posts and labels of the threads whose reply trees it draws."""
-    from pipeline.classify.records import raw_thread_records
+    """The report's data from stage folders, a thread shard at a time; with the posts and
+    labels of the threads whose reply trees it draws."""
+    from pipeline.classify.records import thread_records
     from pipeline.core.stream import iter_jsonl, shards
 
     corpus_dir, predictions_dir = Path(corpus_dir), Path(predictions_dir)
@@ -430,18 +385,22 @@ def report_data_from_files(
     provenance_file = predictions_dir / "provenance.json"
     provenance = read_json(provenance_file) if provenance_file.exists() else {}
 
-    def items(people: People) -> Iterator[tuple[list, list[ParticipantLabels]]]:
-        raws = raw_thread_records(corpus_dir, Path(segments_dir), predictions_dir)
-        for shard in shards(raws, shard_posts, lambda t: len(t.posts)):
+    def shard_inputs(people: People) -> Iterator[tuple[Corpus, list[Unit], Predictions]]:
+        items = thread_records(corpus_dir, Path(segments_dir), predictions_dir)
+        for shard in shards(items, shard_posts, lambda t: len(t[0])):
+            posts = [p for t in shard for p in t[0]]
+            corpus = Corpus([threads[t[0][0].thread_id] for t in shard], posts, [])
+            units = [u for t in shard for u in t[1]]
+            labels, unit_labels, rels, points = ([x for t in shard for x in t[k]] for k in range(2, 6))
             # Only this shard's people, looked up in the spill: the report holds no participant table.
-            _, roles, _ = people.lookup(pid for t in shard for p in t.posts for pid in author_ids(p))
-            yield shard, roles
+            _, shard_roles, _ = people.lookup(pid for p in posts for pid in author_ids(p))
+            yield corpus, units, Predictions(labels, unit_labels, shard_roles, rels, provenance, points)
 
     parts = _Parts()
     # The threads whose reply trees are drawn, as far as the shards read so far tell, with
-    # their posts and post labels: a thread's rank (`_rank`) depends on that thread alone,
-    # so the final few are among these, and no second pass is needed.
-    candidates: list[TreeCandidate] = []
+    # their posts and post labels: a thread's rank (`_ranked_threads`) depends on that
+    # thread alone, so the final few are among these, and no second pass is needed.
+    candidates: list[tuple[tuple, list[Post], list[PostLabels]]] = []
     # Participants, roles, first post dates and the reply counts wait in a spill until the
     # participant graph is built (pipeline.graph.people, as the graph stage does).
     with People() as people:
@@ -449,12 +408,19 @@ def report_data_from_files(
             iter_jsonl(corpus_dir / "participants.jsonl", Participant),
             iter_jsonl(predictions_dir / "participants.jsonl", ParticipantLabels),
         )
-        job = partial(_report_shard, threads=threads, provenance=provenance, max_trees=limits.max_trees)
-        for (shard, _), (shard_parts, shard_trees) in ordered_map(job, items(people), workers, "report"):
-            parts.merge(shard_parts)
-            people.add_posts(p for t in shard for p in t.posts)
-            people.add_counts(shard_parts.counts)
-            candidates = _top_trees(candidates + shard_trees, limits.max_trees)
+        for corpus, units, pred in shard_inputs(people):
+            known = len(parts.threads)
+            parts.add(corpus, units, pred)
+            people.add_posts(corpus.posts)
+            people.add_counts(parts.counts)
+            parts.counts = ParticipantCounts()
+            ranked = [t for t in parts.threads[known:] if t["comments"]]
+            if ranked:
+                posts_of, labels_of = corpus.posts_by_thread(), defaultdict(list)
+                for pl in pred.posts:
+                    labels_of[pl.thread_id].append(pl)
+                candidates += [(_rank(t, parts.denies), posts_of[t["id"]], labels_of[t["id"]]) for t in ranked]
+                candidates = sorted(candidates, key=lambda c: c[0])[: limits.max_trees]
         data = parts.finish(name, people, provenance, limits)
         tree_posts = {c[0][2]: sorted(c[1], key=lambda p: p.position) for c in candidates}
         assert set(tree_posts) == set(data.trees), "the tree candidates disagree with the thread ranking"
@@ -716,10 +682,10 @@ def write_report_files(
     made_from: dict | None = None,
     workers: int = 1,
 ) -> Path:
-    """The report from stage folders, a thread shard at a time in `workers` processes
-    (which also draw the reply trees)."""
+    """The report from stage folders, reading them a thread shard at a time; the reply
+    trees drawn in `workers` processes."""
     data, tree_posts, tree_pred = report_data_from_files(
-        name, corpus_dir, segments_dir, predictions_dir, limits, shard_posts, workers
+        name, corpus_dir, segments_dir, predictions_dir, limits, shard_posts
     )
     return _write(out_dir, data, tree_posts, tree_pred, limits, made_from, workers)
 
