@@ -283,3 +283,107 @@ def test_graph_graphml_writer_matches_networkx_on_hostile_text_and_odd_graphs():
     bad.add_node("a", text="bell \x07")
     with pytest.raises(ValueError, match="XML cannot hold"):
         graphml_bytes(bad)
+
+
+class _Run:
+    """A run of a graph's nodes or edges, shaped like the graph for GEXFWriter's
+    `add_nodes` and `add_edges` (which read `nodes(data=True)`, `nodes[n]`, `edges(...)`)."""
+
+    def __init__(self, g: nx.Graph, items: list) -> None:
+        self._g, self._items, self.graph = g, items, g.graph
+
+    @property
+    def nodes(self) -> _Run:
+        return self
+
+    def __call__(self, data: bool = True) -> list:
+        return self._items
+
+    def __getitem__(self, node: object) -> dict:
+        return self._g.nodes[node]
+
+    def edges(self, data: bool = True, keys: bool = False) -> list:
+        return self._items
+
+    def is_multigraph(self) -> bool:
+        return self._g.is_multigraph()
+
+
+def test_graph_gexf_elements_are_the_ones_networkx_writes_on_hostile_and_odd_data():
+    """The GEXF node and edge elements are built as text (`_GexfText`): for random graphs
+    with hostile text, numbers (inf, nan), booleans, explicit and generated edge ids,
+    dates, parents, spells and every viz field, the text and the attribute declarations
+    are those of GEXFWriter's elements as ElementTree writes them."""
+    import random
+    from xml.etree.ElementTree import Element, tostring
+
+    from networkx.readwrite.gexf import GEXFWriter
+
+    from pipeline.graph.export import _GexfText
+
+    rnd = random.Random(11)
+    alphabet = "ab<>&\"'\n\r\t æøå\u2028€😀]]>="
+
+    def text() -> str:
+        return "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 8)))
+
+    def values() -> dict:
+        pool = [text(), rnd.randint(-9, 9), rnd.random(), True, False, float("inf"), float("nan"), -float("inf")]
+        data = {rnd.choice(["text", "kind", "n", "key", text()]): rnd.choice(pool) for _ in range(rnd.randint(0, 3))}
+        for extra in ("label", "start", "end", "pid", "weight", "type"):
+            if rnd.random() < 0.2:
+                data[extra] = rnd.choice(["2024-01-0" + str(rnd.randint(1, 9)), text()])
+        if rnd.random() < 0.3:
+            data["viz"] = {
+                "color": {"r": 1, "g": 2, "b": 3, **({"a": 0.5} if rnd.random() < 0.5 else {})},
+                "size": rnd.random(),
+                **({"thickness": 2.0} if rnd.random() < 0.3 else {}),
+                **({"shape": rnd.choice(["disc", "http://x/y.png"])} if rnd.random() < 0.3 else {}),
+                **({"position": {"x": 1.0, "y": -2.0, "z": 0.0}} if rnd.random() < 0.3 else {}),
+            }
+        if rnd.random() < 0.1:
+            data["spells"] = [("2024-01-01", None), (None, "2024-02-01")]
+        return data
+
+    def reference(g: nx.Graph, kind: str, run: list) -> tuple[str, bytes]:
+        writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.3")
+        writer.graph_element = Element("graph", mode="static")
+        holder = Element("holder")
+        (writer.add_nodes if kind == "nodes" else writer.add_edges)(_Run(g, run), holder)
+        elements = list(holder.find(kind))
+        for e in elements:
+            writer.indent(e, 3)
+        wrapper = Element("w")
+        wrapper.extend(elements)
+        elements[-1].tail = ""
+        body = tostring(wrapper, encoding="unicode")
+        return body[body.index(">") + 1 : -len("</w>")], tostring(writer.graph_element)
+
+    checked = 0
+    for _ in range(300):
+        g = rnd.choice([nx.MultiDiGraph, nx.DiGraph, nx.Graph])()
+        nodes = [text() or "n" for _ in range(rnd.randint(1, 5))]
+        for n in nodes:
+            g.add_node(n, **values())
+            if rnd.random() < 0.1:
+                g.nodes[n]["parents"] = [rnd.choice(nodes)]
+        for _ in range(rnd.randint(0, 5)):
+            data = values()
+            if rnd.random() < 0.2:
+                data["id"] = rnd.choice(["0", "1", text()])
+            if g.is_multigraph():
+                g.add_edges_from([(rnd.choice(nodes), rnd.choice(nodes), text(), data)])  # data may hold "key"
+            else:
+                g.add_edge(rnd.choice(nodes), rnd.choice(nodes), **data)
+        edges = list(g.edges(keys=True, data=True) if g.is_multigraph() else g.edges(data=True))
+        for kind, run in (("nodes", list(g.nodes(data=True))), ("edges", edges)):
+            if not run:
+                continue
+            expected, expected_header = reference(g, kind, run)
+            writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.3")
+            writer.graph_element = Element("graph", mode="static")
+            got = (_GexfText(writer, g).nodes if kind == "nodes" else _GexfText(writer, g).edges)(run)
+            assert got == expected, (kind, run)
+            assert tostring(writer.graph_element) == expected_header
+            checked += 1
+    assert checked > 400

@@ -31,14 +31,15 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
-from xml.etree.ElementTree import Element, SubElement, tostring
+from xml.etree.ElementTree import Element, SubElement
 
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
 
 from pipeline.core.artifacts import safe_filename
 
-_INDENT_3 = b"\n      "  # between elements of <nodes>/<edges>, as GEXFWriter.indent puts them
+_INDENT_3_TEXT = "\n      "  # between elements of <nodes>/<edges>, as GEXFWriter.indent puts them
+_INDENT_3 = _INDENT_3_TEXT.encode()
 _PLACEHOLDER = "{http://gexf.net/1.3/viz}placeholder"
 
 FLOAT_KEYS = {
@@ -127,7 +128,7 @@ _GRAPHML_TYPES = {str: "string", int: "long", float: "double", bool: "boolean"}
 # stay); in attribute values also the double quote and the whitespace an attribute value
 # would otherwise have normalised away.
 _TEXT_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
-_ATTRIBUTE_ESCAPES = (*_TEXT_ESCAPES, ('"', "&quot;"), ("\n", "&#10;"), ("\t", "&#9;"))
+_ATTRIBUTE_ESCAPES = (*_TEXT_ESCAPES, ('"', "&quot;"), ("\n", "&#10;"), ("\t", "&#09;"))
 
 
 def _xml_escaped_text(value: str, escapes: tuple[tuple[str, str], ...] = _TEXT_ESCAPES) -> str:
@@ -289,31 +290,147 @@ def _with_viz(g: nx.Graph, colors: dict[str, tuple[int, int, int]], safe: bool =
 GEXF_CHUNK = 5000  # nodes or edges turned into XML elements at a time
 
 
-class _Run:
-    """A run of a graph's nodes or edges, shaped like the graph for `GEXFWriter.add_nodes`
-    and `add_edges` (which read `nodes(data=True)`, `nodes[n]`, `edges(...)` and `graph`)."""
+# As ElementTree escapes attribute values (GEXF writes every value as an attribute).
+_GEXF_ESCAPES = (*_TEXT_ESCAPES[:3], ('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;"))
+_GEXF_FLOATS = {"inf": "INF", "nan": "NaN", "-inf": "-INF"}
 
-    def __init__(self, g: nx.Graph, nodes: list | None = None, edges: list | None = None) -> None:
-        self._g = g
-        self.graph = g.graph
-        self._nodes = nodes or []
-        self._edges = edges or []
 
-    @property
-    def nodes(self) -> _Run:
-        return self
+def _gexf_attribute(value: object) -> str:
+    return _xml_escaped_text(str(value), _GEXF_ESCAPES)
 
-    def __call__(self, data: bool = True) -> list:
-        return self._nodes
 
-    def __getitem__(self, node: object) -> dict:
-        return self._g.nodes[node]
+class _GexfText:
+    """The text of a run of GEXF node or edge elements, as networkx's GEXFWriter makes the
+    elements and ElementTree writes them, indented inside <nodes>/<edges> (GEXFWriter.indent
+    at level 3), the last without its trailing indent.
 
-    def edges(self, data: bool = True, keys: bool = False) -> list:
-        return self._edges
+    Built as strings rather than element trees (a tree per node and per value was half of
+    the graph stage at 10k posts); the attribute declarations still go through the
+    writer's `get_attr_id` and the time format through its `alter_graph_mode_timeformat`,
+    so the header networkx writes is unchanged. tests/test_graph.py compares the whole file
+    with GEXFWriter's byte for byte."""
 
-    def is_multigraph(self) -> bool:
-        return self._g.is_multigraph()
+    def __init__(self, writer: GEXFWriter, g: nx.Graph) -> None:
+        self.writer = writer
+        self.g = g
+        self.multi = g.is_multigraph()
+        self.defaults = {"node": g.graph.get("node_default", {}), "edge": g.graph.get("edge_default", {})}
+
+    def nodes(self, run: list[tuple[object, dict]]) -> str:
+        out = []
+        for node, data in run:
+            data = dict(data)
+            head = {"id": str(data.pop("id", node)), "label": str(data.pop("label", node))}
+            self._times(head, data, ("pid", "start", "end"))
+            out.append(self._element("node", head, data))
+        return _INDENT_3_TEXT.join(out)
+
+    def edges(self, run: list[tuple]) -> str:
+        out = []
+        writer = self.writer
+        for edge in run:
+            if self.multi:
+                u, v, key, data = edge
+                data = {**data, "key": key}
+            else:
+                u, v, data = edge
+                data = dict(data)
+            edge_id = data.pop("id", None)
+            if edge_id is None:
+                # As GEXFWriter: the next number no explicit id took.
+                edge_id = next(writer.edge_id)
+                while str(edge_id) in writer.all_edge_ids:
+                    edge_id = next(writer.edge_id)
+                writer.all_edge_ids.add(str(edge_id))
+            head = {
+                "source": str(self.g.nodes[u].get("id", u)),
+                "target": str(self.g.nodes[v].get("id", v)),
+                "id": str(edge_id),
+            }
+            self._times(head, data, ("label", "weight", "type", "start", "end"))
+            out.append(self._element("edge", head, data))
+        return _INDENT_3_TEXT.join(out)
+
+    def _times(self, head: dict[str, str], data: dict, keys: tuple[str, ...]) -> None:
+        for key in keys:
+            if key in data:
+                value = data.pop(key)
+                head[key] = str(value)
+                if key in ("start", "end"):
+                    self.writer.alter_graph_mode_timeformat(value)
+
+    def _element(self, tag: str, head: dict[str, str], data: dict) -> str:
+        attrs = "".join(f' {k}="{_gexf_attribute(v)}"' for k, v in head.items())
+        children = []
+        parents = data.pop("parents", None) if tag == "node" else None
+        if parents:
+            children.append(self._list("parents", [f'<parent for="{_gexf_attribute(p)}" />' for p in parents]))
+        spells = data.pop("spells", None)
+        if spells:
+            children.append(self._list("spells", [self._spell(start, end) for start, end in spells]))
+        viz = data.pop("viz", None)
+        if viz:
+            children.extend(self._viz(viz))
+        values = self._attvalues(tag, data)
+        if values:
+            children.append(self._list("attvalues", values))
+        if not children:
+            return f"<{tag}{attrs} />"
+        return f"<{tag}{attrs}>\n        " + "\n        ".join(children) + f"\n      </{tag}>"
+
+    @staticmethod
+    def _list(tag: str, items: list[str]) -> str:
+        inner = "\n          ".join(items)
+        return f"<{tag}>\n          {inner}\n        </{tag}>"
+
+    def _spell(self, start: object, end: object) -> str:
+        attrs = ""
+        for key, value in (("start", start), ("end", end)):
+            if value is not None:
+                attrs += f' {key}="{_gexf_attribute(value)}"'
+                self.writer.alter_graph_mode_timeformat(value)
+        return f"<spell{attrs} />"
+
+    @staticmethod
+    def _viz(viz: dict) -> list[str]:
+        out = []
+        color = viz.get("color")
+        if color is not None:
+            rgba = (color.get("r"), color.get("g"), color.get("b"), color.get("a", 1.0))
+            out.append('<viz:color r="{}" g="{}" b="{}" a="{}" />'.format(*(_gexf_attribute(x) for x in rgba)))
+        for key in ("size", "thickness"):
+            if viz.get(key) is not None:
+                out.append(f'<viz:{key} value="{_gexf_attribute(viz[key])}" />')
+        shape = viz.get("shape")
+        if shape is not None:
+            if str(shape).startswith("http"):
+                out.append(f'<viz:shape value="image" uri="{_gexf_attribute(shape)}" />')
+            else:
+                out.append(f'<viz:shape value="{_gexf_attribute(shape)}" />')
+        position = viz.get("position")
+        if position is not None:
+            xyz = (position.get("x"), position.get("y"), position.get("z"))
+            out.append('<viz:position x="{}" y="{}" z="{}" />'.format(*(_gexf_attribute(x) for x in xyz)))
+        return out
+
+    def _attvalues(self, kind: str, data: dict) -> list[str]:
+        writer, default = self.writer, self.defaults[kind]
+        out = []
+        for k, v in data.items():
+            if k == "key":
+                k = "networkx_key"
+            if type(v) not in writer.xml_type or isinstance(v, list):
+                # Lists are networkx's dynamic values: never made here.
+                raise TypeError(f"attribute value type is not allowed: {type(v)}")
+            attr_id = writer.get_attr_id(str(k), writer.xml_type[type(v)], kind, default, "static")
+            if isinstance(v, bool):
+                text = str(v).lower()
+            else:
+                text = str(v)
+                if type(v) is float:
+                    text = _GEXF_FLOATS.get(text, text)
+            out.append(f'<attvalue for="{attr_id}" value="{_gexf_attribute(text)}" />')
+        return out
 
 
 def _runs(items: Iterable, size: int) -> Iterator[list]:
@@ -350,25 +467,17 @@ def write_gexf(
     writer.graph_element = Element("graph", defaultedgetype=default, mode=mode, name=h.graph.get("name", ""))
     edges = h.edges(keys=True, data=True) if h.is_multigraph() else h.edges(data=True)
     with tempfile.TemporaryFile() as nodes_xml, tempfile.TemporaryFile() as edges_xml:
+        gexf = _GexfText(writer, h)
         sections = (
-            (nodes_xml, "nodes", writer.add_nodes, (_Run(h, nodes=run) for run in _runs(h.nodes(data=True), chunk))),
-            (edges_xml, "edges", writer.add_edges, (_Run(h, edges=run) for run in _runs(edges, chunk))),
+            (nodes_xml, "nodes", gexf.nodes, _runs(h.nodes(data=True), chunk)),
+            (edges_xml, "edges", gexf.edges, _runs(edges, chunk)),
         )
-        for out, tag, add, runs in sections:
+        for out, tag, text, runs in sections:
             section = SubElement(writer.graph_element, tag)
             for run in runs:
-                holder = Element("holder")
-                add(run, holder)
-                elements = list(holder.find(tag))
-                for e in elements:
-                    writer.indent(e, 3)
                 if out.tell():
                     out.write(_INDENT_3)
-                wrapper = Element("w")
-                wrapper.extend(elements)
-                elements[-1].tail = ""
-                body = tostring(wrapper, encoding="unicode")
-                out.write(body[body.index(">") + 1 : -len("</w>")].encode("utf-8"))
+                out.write(text(run).encode("utf-8"))
             if out.tell():
                 # Where the runs go: a viz element, so that the root declares the viz
                 # namespace as it does when the nodes' viz elements are in the tree.
