@@ -128,7 +128,7 @@ _GRAPHML_TYPES = {str: "string", int: "long", float: "double", bool: "boolean"}
 # stay); in attribute values also the double quote and the whitespace an attribute value
 # would otherwise have normalised away.
 _TEXT_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
-_ATTRIBUTE_ESCAPES = (*_TEXT_ESCAPES, ('"', "&quot;"), ("\n", "&#10;"), ("\t", "&#09;"))
+_ATTRIBUTE_ESCAPES = (*_TEXT_ESCAPES, ('"', "&quot;"), ("\n", "&#10;"), ("\t", "&#9;"))
 
 
 def _xml_escaped_text(value: str, escapes: tuple[tuple[str, str], ...] = _TEXT_ESCAPES) -> str:
