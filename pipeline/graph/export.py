@@ -451,8 +451,8 @@ def write_gexf(
     be changed in place.
 
     networkx's GEXFWriter builds the whole document as one element tree before writing it
-    (1 GB for a corpus graph of 100k nodes). Its own `add_nodes`/`add_edges` are used here
-    on `chunk` nodes or edges at a time, each run written out and let go; the header
+    (1 GB for a corpus graph of 100k nodes). Here `chunk` nodes or edges at a time are
+    written as the text of the elements it would make (`_GexfText`) and let go; the header
     (attribute declarations, the dynamic mode the dates switch on) is known only at the
     end, so the runs wait in temporary files. The bytes are those of `GEXFWriter.write`
     (tests/test_graph.py)."""
