@@ -180,17 +180,18 @@ def write_graphml(
     def node_items() -> Iterable[tuple[object, dict]]:
         return safe.nodes(data=True) if nodes is None else ((n, safe.nodes[n]) for n in nodes)
 
-    def edges() -> Iterator[tuple[object, object, str, dict]]:
+    def edges() -> Iterator[tuple[object, object, object, dict]]:
+        """(source, target, key or None where the graph has no keys, data)."""
         sources = [None] if nodes is None else nodes  # None: all edges, in the graph's order
         for n in sources:
             if multi:
                 for u, v, k, d in safe.edges(n, keys=True, data=True):
                     if keep is None or v in keep:
-                        yield u, v, f' id="{_xml_escaped_attribute(str(k))}"', d
+                        yield u, v, k, d
             else:
                 for u, v, d in safe.edges(n, data=True):
                     if keep is None or v in keep:
-                        yield u, v, "", d
+                        yield u, v, None, d
 
     # networkx numbers the keys in the order it meets them (graph, nodes, edges), and
     # declares each before the ones met earlier: one pass to number them first.
@@ -240,7 +241,8 @@ def write_graphml(
         write("".join(body))
     for run in _runs(edges(), batch):
         body = []
-        for u, v, edge_id, values in run:
+        for u, v, k, values in run:
+            edge_id = "" if k is None else f' id="{_xml_escaped_attribute(str(k))}"'
             head = f'<edge source="{_xml_escaped_attribute(str(u))}" target="{_xml_escaped_attribute(str(v))}"{edge_id}'
             body.append(f"{head}>\n{data(values, 'edge', '  ')}</edge>\n" if values else f"{head}/>\n")
         write("".join(body))
