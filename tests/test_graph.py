@@ -198,6 +198,17 @@ def test_graph_gexf_written_in_runs_is_networkx_s_document_byte_for_byte(pipelin
     assert corpus_graph.number_of_nodes() > 500 and b'mode="dynamic"' in in_runs(corpus_graph)
 
 
+def graphml_bytes(g: nx.Graph) -> bytes:
+    """What the pipeline's GraphML writer writes for `g`."""
+    import io
+
+    from pipeline.graph.export import write_graphml
+
+    buf = io.BytesIO()
+    write_graphml(buf, g)
+    return buf.getvalue()
+
+
 def _networkx_graphml(g: nx.Graph) -> bytes:
     import io
 
@@ -216,7 +227,7 @@ def test_graph_graphml_writer_writes_networkx_s_document_byte_for_byte(pipeline_
     from pipeline.classify.labels import read_predictions, read_units
     from pipeline.core.corpus import read_corpus
     from pipeline.graph.build import GraphInputs, build_graph, build_participant_graph, thread_members
-    from pipeline.graph.export import gephi_safe, graphml_bytes, ordered_subgraph, write_graphml
+    from pipeline.graph.export import gephi_safe, ordered_subgraph, write_graphml
 
     inputs = GraphInputs(
         read_corpus(pipeline_run["corpus"]),
@@ -246,8 +257,6 @@ def test_graph_graphml_writer_matches_networkx_on_hostile_text_and_odd_graphs():
     import random
 
     import numpy as np
-
-    from pipeline.graph.export import graphml_bytes
 
     rnd = random.Random(7)
     alphabet = "ab<>&\"'\n\r\t æøå\u2028\u0085\u00a0€😀]]>--=&amp;"

@@ -139,7 +139,8 @@ def alongside(jobs: Sequence[Callable[[], Any]], workers: int) -> Iterator[None]
             job()
         yield
         return
-    # Jobs travel pickled: they are small (a function and the paths it works on). What this
+    # Jobs travel pickled: they are small (a function and its arguments: paths, or one
+    # thread's posts for a figure). What this
     # process holds stays out of the workers' garbage collections, which would otherwise
     # write to (and so copy) every page of it.
     gc.freeze()

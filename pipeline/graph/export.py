@@ -38,8 +38,7 @@ from networkx.readwrite.gexf import GEXFWriter
 
 from pipeline.core.artifacts import safe_filename
 
-_INDENT_3_TEXT = "\n      "  # between elements of <nodes>/<edges>, as GEXFWriter.indent puts them
-_INDENT_3 = _INDENT_3_TEXT.encode()
+_INDENT_3 = "\n      "  # between elements of <nodes>/<edges>, as GEXFWriter.indent puts them
 _PLACEHOLDER = "{http://gexf.net/1.3/viz}placeholder"
 
 FLOAT_KEYS = {
@@ -140,13 +139,6 @@ def _xml_escaped_text(value: str, escapes: tuple[tuple[str, str], ...] = _TEXT_E
 
 def _xml_escaped_attribute(value: str) -> str:
     return _xml_escaped_text(value, _ATTRIBUTE_ESCAPES)
-
-
-def graphml_bytes(safe: nx.Graph) -> bytes:
-    """GraphML of a `gephi_safe` graph (see `write_graphml`)."""
-    buf = io.BytesIO()
-    write_graphml(buf, safe)
-    return buf.getvalue()
 
 
 def write_graphml(
@@ -325,7 +317,7 @@ class _GexfText:
             head = {"id": str(data.pop("id", node)), "label": str(data.pop("label", node))}
             self._times(head, data, ("pid", "start", "end"))
             out.append(self._element("node", head, data))
-        return _INDENT_3_TEXT.join(out)
+        return _INDENT_3.join(out)
 
     def edges(self, run: list[tuple]) -> str:
         out = []
@@ -351,7 +343,7 @@ class _GexfText:
             }
             self._times(head, data, ("label", "weight", "type", "start", "end"))
             out.append(self._element("edge", head, data))
-        return _INDENT_3_TEXT.join(out)
+        return _INDENT_3.join(out)
 
     def _times(self, head: dict[str, str], data: dict, keys: tuple[str, ...]) -> None:
         for key in keys:
@@ -478,7 +470,7 @@ def write_gexf(
             section = SubElement(writer.graph_element, tag)
             for run in runs:
                 if out.tell():
-                    out.write(_INDENT_3)
+                    out.write(_INDENT_3.encode())
                 out.write(text(run).encode("utf-8"))
             if out.tell():
                 # Where the runs go: a viz element, so that the root declares the viz
