@@ -193,9 +193,9 @@ def test_report_from_stage_files_is_the_in_memory_report_whatever_the_workers(ru
 def test_a_broken_stage_file_stops_graph_and_report_naming_its_line(
     runs, small_shards, tmp_path, file, damage, expected
 ):
-    """The graph stage's and the report's workers validate the records: a bad one is still
-    an error naming the file and its line (or the thread out of place), exit status 2, and
-    no output folder."""
+    """A bad record in a stage file stops the graph stage and the report (run with two
+    workers) with an error naming the file and its line (or the thread out of place),
+    exit status 2, and no output folder."""
     import shutil
 
     run = tmp_path / "run"
