@@ -27,6 +27,7 @@ def cmd_train(args, cfg) -> None:
             ("batch_size", args.batch_size),
             ("lr", args.lr),
             ("max_length", args.max_length),
+            ("warmup", args.warmup),
         )
         if v is not None
     }
@@ -475,6 +476,7 @@ def add_commands(sub) -> None:
     s.add_argument("--batch-size", type=int)
     s.add_argument("--lr", type=float)
     s.add_argument("--max-length", type=int)
+    s.add_argument("--warmup", type=float, help="transformers: share of the steps that warm the learning rate up")
     s.set_defaults(func=cmd_train)
 
     s = sub.add_parser("evaluate", help="score a model on gold: per-class P/R/F1, macro-F1, confusion matrix")
