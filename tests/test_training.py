@@ -104,6 +104,10 @@ def test_training_writes_a_card_with_data_hashes_counts_and_baselines(tmp_path, 
     assert cv["results"]["baseline_majority"]["macro_f1_mean"] == pytest.approx(0.2421, abs=1e-4)
     readme = (tmp_path / "ts" / "README.md").read_text(encoding="utf-8")
     assert "Grouping: by post" in readme and "baseline_majority" in readme and "sha256" in readme
+    # The card says why this recipe and not the encoder, with the out-of-fold figures.
+    choice = [n for n in card["notes"] if n.startswith("Backend choice: ")]
+    assert len(choice) == 1 and "0.390" in choice[0] and "fine-tuned on a GPU 0.381" in choice[0]
+    assert choice[0] in readme
     hashes = json.loads((tmp_path / "ts" / "training_hashes.json").read_text())
     assert len(hashes) == 20 and all(len(h) == 16 for h in hashes)  # hashes only: no text, no ids
     assert set(card["files"]) == {"model.skops"} and len(card["files"]["model.skops"]) == 64
@@ -377,7 +381,7 @@ def test_training_a_target_of_one_short_token_still_trains(tmp_path, cfg):
     assert card["n_items"] == 9 and load_model(tmp_path / "m").predict(ds.examples[:1])[0][0] in labels
 
 
-def test_training_model_cards_are_hugging_face_model_cards():
+def test_training_model_cards_are_hugging_face_model_cards(cfg):
     from huggingface_hub import ModelCard
 
     for task in TASKS:
@@ -390,6 +394,7 @@ def test_training_model_cards_are_hugging_face_model_cards():
         dast = any(d["kind"] == "dast" for d in metrics["data"])
         assert (card.data.license, card.data.datasets) == (("cc-by-4.0", ["dast"]) if dast else ("other", None))
         assert f"# Model card: {task}" in card.text
+        assert f"- Backend choice: {cfg.train.choice[task]}" in card.text, f"{task}: run `make train`"
 
 
 def test_unit_card_reports_claim_precision_with_examples_to_check_by_hand():

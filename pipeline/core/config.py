@@ -75,6 +75,7 @@ class TrainConfig(_Frozen):
     folds: int
     repeats: int
     sklearn: dict[str, dict[str, float | int | bool | str]]
+    choice: dict[str, str] = {}
 
 
 class KeyPointsConfig(_Frozen):

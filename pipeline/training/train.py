@@ -143,6 +143,8 @@ def train(
     if backend == "sklearn":
         factory, params = sklearn_factory(task, cfg, overrides)
         settings: dict[str, Any] = {"seed": cfg.seed, "estimator": "TextPairClassifier", "params": params}
+        if cfg.train.choice.get(task):
+            notes.append(f"Backend choice: {cfg.train.choice[task]}")
     elif backend == "transformers":
         from pipeline.models import hf
 
