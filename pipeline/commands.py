@@ -19,7 +19,7 @@ def cmd_train(args, cfg) -> None:
     from pipeline.training.train import train
 
     dataset = load_dataset(args.task, args.data, cfg, args.corpus, args.repair_missing_parents)
-    overrides = {"C": args.C} if args.C is not None else None
+    overrides = {k: v for k, v in (("C", args.C), ("encoder", args.encoder_features)) if v is not None} or None
     hf_options = {
         k: v
         for k, v in (
@@ -472,6 +472,12 @@ def add_commands(sub) -> None:
     s.add_argument("--repeats", type=int)
     s.add_argument("--no-cv", action="store_true", help="skip cross-validation (the card then claims no score)")
     s.add_argument("--C", type=float, help="sklearn: inverse regularisation strength")
+    s.add_argument(
+        "--encoder-features",
+        metavar="FOLDER",
+        help="sklearn: add this encoder's embeddings of the text and its pair to the n-grams "
+        "(e.g. models/local/multilingual-e5-small; cached in data/interim/embeddings)",
+    )
     s.add_argument("--epochs", type=float)
     s.add_argument("--batch-size", type=int)
     s.add_argument("--lr", type=float)

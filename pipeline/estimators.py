@@ -8,9 +8,17 @@ Text features are hashed (HashingVectorizer + TF-IDF weights per bucket), not lo
 in a learnt vocabulary: a fitted model then holds weights and no training text at all,
 so a model trained on data that may not be redistributed (DAST) can be committed, and a
 target that is one short token cannot leave an "empty vocabulary".
+
+With `encoder` set to an encoder folder (e.g. the multilingual-e5-small that `make setup`
+builds), the embeddings of the text and of its pair, their element-wise product and their
+cosine join the n-gram columns. The model then stores only the folder's path and
+fingerprint, and the vectors come from the on-disk cache of `pipeline.models.embed`, so
+cross-validation and reruns never encode a text twice.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -21,6 +29,31 @@ from sklearn.feature_selection import SelectKBest, chi2
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer, MaxAbsScaler
+
+from pipeline.core.errors import ModelError
+from pipeline.core.paths import PROJ_ROOT
+
+# One Embedder per encoder folder and process: loading the encoder costs seconds and
+# hundreds of MB, and a fitted model must not hold it (it would be saved with the model).
+_EMBEDDERS: dict[str, object] = {}
+
+
+def encoder_folder(encoder: str) -> Path:
+    """The folder `encoder` names: as given, else relative to the project root."""
+    path = Path(encoder)
+    if not path.is_absolute() and not path.exists():
+        path = PROJ_ROOT / path
+    if not (path / "config.json").exists():
+        raise ModelError(f"encoder folder {encoder} not found (no config.json): run `make setup` or pass a folder")
+    return path
+
+
+def _embedder(encoder: str):
+    if encoder not in _EMBEDDERS:
+        from pipeline.models.embed import Embedder
+
+        _EMBEDDERS[encoder] = Embedder(encoder_folder(encoder))
+    return _EMBEDDERS[encoder]
 
 
 # Module-level so that fitted pipelines pickle by reference.
@@ -70,6 +103,7 @@ class TextPairClassifier(ClassifierMixin, BaseEstimator):
         k_best: int | None = 20000,
         class_weight: str | None = "balanced",
         random_state: int = 0,
+        encoder: str | None = None,
     ):
         self.C = C
         self.word_ngram_range = word_ngram_range
@@ -81,6 +115,27 @@ class TextPairClassifier(ClassifierMixin, BaseEstimator):
         self.k_best = k_best
         self.class_weight = class_weight
         self.random_state = random_state
+        self.encoder = encoder
+
+    def _embeddings(self, X) -> sp.csr_matrix:
+        """Text, pair, their product and cosine: unit-length blocks, like each n-gram part."""
+        emb = _embedder(self.encoder)
+        if emb.fingerprint() != self.encoder_fingerprint_:
+            raise ModelError(
+                f"this model was trained with the encoder features of {self.encoder} (fingerprint "
+                f"{self.encoder_fingerprint_}); that folder now holds another model: retrain it"
+            )
+        E = emb.encode([x.text for x in X])
+        blocks = [E]
+        if self.use_pair:
+            P = np.zeros_like(E)
+            has = np.array([bool(x.pair) for x in X], dtype=bool)
+            if has.any():
+                P[has] = emb.encode([x.pair for x in X if x.pair])
+            prod = E * P
+            norm = np.linalg.norm(prod, axis=1, keepdims=True)
+            blocks += [P, np.divide(prod, norm, out=np.zeros_like(prod), where=norm > 0), (E * P).sum(1, keepdims=True)]
+        return sp.csr_matrix(np.hstack(blocks))
 
     def _text_union(self) -> FeatureUnion:
         parts = [("word", hashed_tfidf(_texts, self.n_features, ngram_range=tuple(self.word_ngram_range)))]
@@ -108,6 +163,9 @@ class TextPairClassifier(ClassifierMixin, BaseEstimator):
         else:
             Zt = self.text_.transform(X).tocsc()
         parts = [Zt[:, self.columns_]]
+        # getattr: model folders saved before the encoder option have no such attribute.
+        if getattr(self, "encoder", None):
+            parts.append(self._embeddings(X))
         if self.numeric_ is not None:
             parts.append(self.numeric_.fit_transform(X) if fit_y is not None else self.numeric_.transform(X))
         return sp.hstack(parts, format="csr")
@@ -118,6 +176,8 @@ class TextPairClassifier(ClassifierMixin, BaseEstimator):
         if self.use_pair and not any(x.pair for x in X):
             # Nothing paired in training: the part would only add zero columns.
             self.text_.set_params(pair="drop")
+        if self.encoder:
+            self.encoder_fingerprint_ = _embedder(self.encoder).fingerprint()
         self.numeric_ = None
         if self.use_features and any(x.features for x in X):
             # Numeric features stay outside the selection: chi-squared ranks counts, and

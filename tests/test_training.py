@@ -414,3 +414,17 @@ def test_unit_card_reports_claim_precision_with_examples_to_check_by_hand():
     assert sorted(x["gold"] for x in check["examples"]) == ["claim", "claim", "none"]
     assert "Tak for en god artikel." in {x["text"] for x in check["examples"]}
     assert check["how"].endswith("(grouped by thread)")
+
+
+def test_train_refuses_a_missing_encoder_folder_and_encoder_features_for_transformers(tmp_path, corpus_dir, capsys):
+    from pipeline.core.config import E5_DIR
+
+    out = tmp_path / "m"
+    common = ["train", "--task", "unit_type", "--data", str(ANNOTATIONS_DIR), "--corpus", str(corpus_dir)]
+    code = run_cli(*common, "--out", str(out), "--no-cv", "--encoder-features", str(tmp_path / "nowhere"))
+    err = capsys.readouterr().err
+    assert code == 2 and not out.exists()
+    assert "encoder folder" in err and "nowhere" in err and "make setup" in err
+    code = run_cli(*common, "--out", str(out), "--backend", "transformers", "--encoder-features", str(E5_DIR))
+    assert code == 2 and not out.exists()
+    assert "--encoder: scikit-learn options" in capsys.readouterr().err

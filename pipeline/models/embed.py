@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 CACHE_DIR = INTERIM_DIR / "embeddings"
 
 
-def _fingerprint(model_dir: Path) -> str:
+def fingerprint(model_dir: Path) -> str:
+    """A short identity of an encoder folder's weights, tokenizer and config."""
     h = hashlib.sha256()
     for name in ("config.json", "tokenizer.json", "model.safetensors"):
         path = Path(model_dir) / name
@@ -61,6 +62,12 @@ class Embedder:
         self.prefix = prefix
         self._model = None
         self._db: sqlite3.Connection | None = None
+        self._fingerprint: str | None = None
+
+    def fingerprint(self) -> str:
+        if self._fingerprint is None:
+            self._fingerprint = fingerprint(self.model_dir)
+        return self._fingerprint
 
     def _load(self):
         if self._model is None:
@@ -80,7 +87,7 @@ class Embedder:
             return None
         if self._db is None:
             Path(self.cache_dir).mkdir(parents=True, exist_ok=True)
-            path = Path(self.cache_dir) / f"{_fingerprint(self.model_dir)}.sqlite"
+            path = Path(self.cache_dir) / f"{self.fingerprint()}.sqlite"
             self._db = sqlite3.connect(path, timeout=60)
             self._db.execute("CREATE TABLE IF NOT EXISTS emb (h TEXT PRIMARY KEY, v BLOB NOT NULL)")
         return self._db

@@ -146,6 +146,12 @@ def train(
         if cfg.train.choice.get(task):
             notes.append(f"Backend choice: {cfg.train.choice[task]}")
     elif backend == "transformers":
+        if overrides:
+            raise InputError(
+                "--" + "/--".join(sorted(overrides)),
+                0,
+                "scikit-learn options: the transformers backend fine-tunes its encoder instead",
+            )
         from pipeline.models import hf
 
         factory, settings = hf.factory(task, model_id, cfg, hf_options or {})
