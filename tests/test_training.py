@@ -91,6 +91,11 @@ def test_training_is_deterministic_and_reload_predicts_the_same(tmp_path, cfg):
     assert np.allclose([p[1] for p in loaded.predict(ex)], a.predict_proba(ex).max(axis=1), atol=1e-4)
     # It learnt the toy task: the cue words decide.
     assert (a.predict(ex) == np.array(y)).all()
+    # Two fits of the same data write the same bytes (skops names its entries by id() and
+    # stamps them with the time; the folder must not change when the model does not).
+    save_sklearn(tmp_path / "again", b, card)
+    for name in ("model.skops", "metrics.json", "README.md"):
+        assert (tmp_path / "toy" / name).read_bytes() == (tmp_path / "again" / name).read_bytes(), name
 
 
 def test_training_writes_a_card_with_data_hashes_counts_and_baselines(tmp_path, cfg, corpus_dir):

@@ -13,6 +13,8 @@ checksums before reading any of it, then dispatches on `backend`. An older folde
 
 from __future__ import annotations
 
+import io
+import json
 import logging
 import zipfile
 from dataclasses import dataclass
@@ -94,8 +96,56 @@ def save_sklearn(path: Path, estimator: Any, card: dict[str, Any], hashes: list[
     import skops.io as sio
 
     with atomic_dir(Path(path)) as tmp:
-        sio.dump(estimator, tmp / "model.skops", compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+        (tmp / "model.skops").write_bytes(_reproducible_skops(sio.dumps(estimator)))
         return write_card(tmp, card, hashes)
+
+
+def _reproducible_skops(data: bytes) -> bytes:
+    """The same skops archive, with the same bytes whenever the model is the same.
+
+    skops names each array file and each shared-object entry (`__id__`) after Python's id()
+    of the object, and stamps the zip entries with the time of writing, so retraining an
+    identical model gave a different file (and checksum) every time. Both kinds of id are
+    renumbered in order of first appearance, which keeps the shared references intact; the
+    vectorizers' remembered id() of their stop-word list is dropped; and every entry gets
+    one fixed timestamp.
+    """
+    src = zipfile.ZipFile(io.BytesIO(data))
+    arrays = set(src.namelist()) - {"schema.json"}
+    ids: dict[int, int] = {}
+    files: dict[str, str] = {}
+
+    def renumber(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "__id__" and isinstance(value, int):
+                    node[key] = ids.setdefault(value, len(ids))
+                elif key == "file" and isinstance(value, str) and value in arrays:
+                    node[key] = files.setdefault(value, f"{len(files)}.npy")
+                else:
+                    if key == "_stop_words_id" and isinstance(value, dict) and "content" in value:
+                        # scikit-learn's vectorizers remember id(stop_words) only to skip
+                        # checking them twice; with None they check again once, after loading.
+                        value["content"] = "null"
+                    renumber(value)
+        elif isinstance(node, list):
+            for value in node:
+                renumber(value)
+
+    schema = json.loads(src.read("schema.json"))
+    renumber(schema)
+    if set(files) != arrays:
+        raise ModelError(f"skops archive has array files its schema does not name: {sorted(arrays - set(files))}")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        entries = [(new, src.read(old)) for old, new in files.items()]
+        entries.append(("schema.json", json.dumps(schema, indent=2).encode("utf-8")))
+        for name, payload in entries:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, payload, compresslevel=9)
+    return out.getvalue()
 
 
 def _load_sklearn(path: Path) -> Any:
