@@ -113,6 +113,9 @@ def test_training_writes_a_card_with_data_hashes_counts_and_baselines(tmp_path, 
     choice = [n for n in card["notes"] if n.startswith("Backend choice: ")]
     assert len(choice) == 1 and "0.390" in choice[0] and "fine-tuned on a GPU 0.381" in choice[0]
     assert choice[0] in readme
+    # A recipe changed by options is not the one that comparison chose.
+    tuned = train(ds, tmp_path / "ts-c", cfg, run_cv=False, overrides={"C": 0.5})
+    assert not [n for n in tuned["notes"] if n.startswith("Backend choice: ")]
     hashes = json.loads((tmp_path / "ts" / "training_hashes.json").read_text())
     assert len(hashes) == 20 and all(len(h) == 16 for h in hashes)  # hashes only: no text, no ids
     assert set(card["files"]) == {"model.skops"} and len(card["files"]["model.skops"]) == 64
@@ -432,4 +435,4 @@ def test_train_refuses_a_missing_encoder_folder_and_encoder_features_for_transfo
     assert "encoder folder" in err and "nowhere" in err and "make setup" in err
     code = run_cli(*common, "--out", str(out), "--backend", "transformers", "--encoder-features", str(E5_DIR))
     assert code == 2 and not out.exists()
-    assert "--encoder: scikit-learn options" in capsys.readouterr().err
+    assert "--encoder-features: scikit-learn options" in capsys.readouterr().err

@@ -143,12 +143,14 @@ def train(
     if backend == "sklearn":
         factory, params = sklearn_factory(task, cfg, overrides)
         settings: dict[str, Any] = {"seed": cfg.seed, "estimator": "TextPairClassifier", "params": params}
-        if cfg.train.choice.get(task):
+        # The recorded comparison is about the default recipe, not one changed by options.
+        if cfg.train.choice.get(task) and not overrides:
             notes.append(f"Backend choice: {cfg.train.choice[task]}")
     elif backend == "transformers":
         if overrides:
+            flags = {"C": "--C", "encoder": "--encoder-features"}
             raise InputError(
-                "--" + "/--".join(sorted(overrides)),
+                "/".join(flags.get(k, k) for k in sorted(overrides)),
                 0,
                 "scikit-learn options: the transformers backend fine-tunes its encoder instead",
             )
