@@ -134,7 +134,8 @@ class TextPairClassifier(ClassifierMixin, BaseEstimator):
                 P[has] = emb.encode([x.pair for x in X if x.pair])
             prod = E * P
             norm = np.linalg.norm(prod, axis=1, keepdims=True)
-            blocks += [P, np.divide(prod, norm, out=np.zeros_like(prod), where=norm > 0), (E * P).sum(1, keepdims=True)]
+            cosine = prod.sum(1, keepdims=True)
+            blocks += [P, np.divide(prod, norm, out=np.zeros_like(prod), where=norm > 0), cosine]
         return sp.csr_matrix(np.hstack(blocks))
 
     def _text_union(self) -> FeatureUnion:
