@@ -17,6 +17,24 @@ SEEDS = PROJ_ROOT / "seeds"
 THREAD_ID = "002_bf87ce656931ef12"
 
 
+def model_card(name: str, backend: str, label_counts: dict[str, int], settings: dict, **extra) -> dict:
+    """The card fields a model folder needs, for a reply_stance model trained in a test."""
+    return {
+        "name": name,
+        "task": "reply_stance",
+        "backend": backend,
+        "labels": ["support", "deny", "query", "comment"],
+        "trained_at": "2026-11-23",
+        "n_items": sum(label_counts.values()),
+        "data": [],
+        "label_counts": label_counts,
+        "cv": None,
+        "settings": settings,
+        "notes": [],
+        **extra,
+    }
+
+
 @pytest.fixture(scope="session")
 def cfg():
     return load_config()

@@ -170,25 +170,16 @@ def test_e5_embeddings_join_the_ngram_features_as_text_pair_product_and_cosine(f
 
 
 def test_e5_feature_model_saves_reloads_from_the_cache_and_refuses_another_encoder(folder, e5_features, tmp_path):
+    from conftest import model_card
+
     from pipeline.estimators import TextPairClassifier
     from pipeline.models.examples import Example
     from pipeline.models.store import load_model, save_sklearn
 
     X = [Example(f"c{i}", "t", text, pair) for i, (text, pair, _) in enumerate(REPLIES)]
     clf = TextPairClassifier(encoder=str(folder)).fit(X, [label for _, _, label in REPLIES])
-    card = {
-        "name": "m",
-        "task": "reply_stance",
-        "backend": "sklearn",
-        "labels": ["support", "deny", "query", "comment"],
-        "trained_at": "2026-11-24",
-        "n_items": len(X),
-        "data": [],
-        "label_counts": {"support": 3, "deny": 3, "query": 1, "comment": 1},
-        "cv": None,
-        "settings": {"seed": 0, "params": {"encoder": str(folder)}},
-        "notes": [],
-    }
+    counts = {"support": 3, "deny": 3, "query": 1, "comment": 1}
+    card = model_card("m", "sklearn", counts, {"seed": 0, "params": {"encoder": str(folder)}}, trained_at="2026-11-24")
     save_sklearn(tmp_path / "m", clf, card)
     loaded = load_model(tmp_path / "m")
     # Every text was encoded during fit: predicting again reads the cache only.

@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import SEEDS, run_cli
+from conftest import SEEDS, model_card, run_cli
 
 from pipeline.core.errors import ModelError
 from pipeline.models.examples import Example
@@ -122,19 +122,9 @@ def test_transformers_model_folder_saves_reloads_and_predicts_identically(tiny_e
 
     train = toy(24)
     clf = clf_for(tiny_encoder, epochs=3).fit(train, [e.label for e in train])
-    card = {
-        "name": "tiny",
-        "task": "reply_stance",
-        "backend": "transformers",
-        "labels": ["support", "deny", "query", "comment"],
-        "trained_at": "2026-11-23",
-        "n_items": 24,
-        "data": [],
-        "label_counts": {"comment": 8, "deny": 8, "support": 8},
-        "cv": None,
-        "settings": {"seed": 0, "use_pair": True, "max_length": 32},
-        "notes": [],
-    }
+    card = model_card(
+        "tiny", "transformers", {"comment": 8, "deny": 8, "support": 8}, {"seed": 0, "use_pair": True, "max_length": 32}
+    )
     hf.save(tmp_path / "tiny", clf, card)
     config = json.loads((tmp_path / "tiny" / "config.json").read_text())
     assert config["id2label"] == {"0": "support", "1": "deny", "2": "query", "3": "comment"}
