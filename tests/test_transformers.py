@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import SEEDS, model_card, run_cli
+from conftest import model_card, run_cli
 
 from pipeline.core.errors import ModelError
 from pipeline.models.examples import Example
@@ -20,44 +20,6 @@ from pipeline.models.examples import Example
 torch = pytest.importorskip("torch")
 
 CUES = {"support": "helt enig godt sagt", "deny": "nej forkert vrøvl", "comment": "i øvrigt bemærker jeg"}
-
-
-@pytest.fixture(scope="session")
-def tiny_encoder(tmp_path_factory):
-    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers
-    from transformers import BertConfig, BertForSequenceClassification, PreTrainedTokenizerFast
-
-    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
-    tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
-    tok.normalizer = normalizers.BertNormalizer(lowercase=True)
-    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    special = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-    tok.train_from_iterator(texts, trainers.WordPieceTrainer(vocab_size=800, special_tokens=special))
-    cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
-    tok.post_processor = processors.TemplateProcessing(
-        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1", special_tokens=[("[CLS]", cls), ("[SEP]", sep)]
-    )
-    fast = PreTrainedTokenizerFast(
-        tokenizer_object=tok,
-        unk_token="[UNK]",
-        pad_token="[PAD]",
-        cls_token="[CLS]",
-        sep_token="[SEP]",
-        mask_token="[MASK]",
-    )
-    torch.manual_seed(0)
-    config = BertConfig(
-        vocab_size=fast.vocab_size,
-        hidden_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=64,
-        max_position_embeddings=128,
-    )
-    folder = tmp_path_factory.mktemp("tiny-encoder")
-    BertForSequenceClassification(config).save_pretrained(folder)
-    fast.save_pretrained(folder)
-    return folder
 
 
 def toy(n: int, offset: int = 0) -> list[Example]:

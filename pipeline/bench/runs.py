@@ -181,7 +181,7 @@ def dast_markdown(result: dict) -> str:
         "product and cosine) scored 0.455 alone, and 0.514 joined to the default's features plus six reply-context "
         "features (parent's opener and cue, siblings, length ratio, answering one's own replier), which without them "
         "scored 0.505; the default alone scores 0.512. The option made of this, `train --encoder-features` "
-        "(unit-length blocks, no reply-context features), scored 0.525 on the same folds (section \"Encoder "
+        '(unit-length blocks, no reply-context features), scored 0.525 on the same folds (section "Encoder '
         "features\" below). Too little to put an encoder in the default's path: neither is used. "
         "(These variant runs are exploratory and not rerun by the target.)",
         "",

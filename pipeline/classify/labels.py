@@ -45,7 +45,7 @@ from pipeline.core.schema import (
 )
 from pipeline.core.spill import BATCH, SpillDatabase
 from pipeline.core.stream import JsonlSink, ThreadCursor, by_thread, count_lines, iter_jsonl, shards
-from pipeline.executors.local import ordered_map, shard_size
+from pipeline.executors.local import engine, ordered_map, shard_size
 from pipeline.models.cues import RuleHit, reply_rule
 from pipeline.models.examples import (
     Example,
@@ -267,6 +267,10 @@ class PostTexts(SpillDatabase):
         return {pid: PostText(pid, created, text) for pid, created, text in rows}
 
 
+def _runs_torch(*models: LoadedModel | None) -> bool:
+    return any(m is not None and m.backend != "sklearn" for m in models)
+
+
 def classify_participants(
     participants: Iterable[Participant],
     posts: Mapping[str, Any] | PostTexts,
@@ -299,7 +303,7 @@ def classify_participants(
         for shard in shards(participants, size, lambda _: 1)
     )
     fn = partial(_participant_shard, models=models, cfg=cfg, seen=seen)
-    for (shard, _), (preds, counts) in ordered_map(fn, items, workers, "roles"):
+    for (shard, _), (preds, counts) in ordered_map(fn, items, workers, "roles", gpu=_runs_torch(models.role)):
         seen.merge(counts)
         decided = iter(preds)
         for part in shard:
@@ -506,9 +510,10 @@ def classify_stream(
     torch_models = [
         m.name for m in (models.target_stance, models.reply_stance, models.role) if m and m.backend != "sklearn"
     ]
-    if torch_models and workers > 1:
+    if torch_models and workers > 1 and engine() == "local":
         # torch's thread pools do not survive a fork: a forked worker that runs a torch model
-        # can hang. torch uses every core inside one process instead.
+        # can hang. torch uses every core inside one process instead. (Ray tasks are
+        # processes of their own, which load the model themselves: they may run it.)
         log.info("classify: %s run on torch; one process (torch uses the cores itself)", ", ".join(torch_models))
         workers = 1
     seen = InSample()
@@ -525,7 +530,9 @@ def classify_stream(
     decided = {task: Counter() for task in ("unit_type", "target_stance", "reply_stance", "role")}
     origins: Counter = Counter()
     n_points = n_claims = 0
-    for (posts, units), (p_labels, u_labels, rels, counts) in ordered_map(shard_fn, shard_items(), workers, "classify"):
+    for (posts, units), (p_labels, u_labels, rels, counts) in ordered_map(
+        shard_fn, shard_items(), workers, "classify", gpu=_runs_torch(models.target_stance, models.reply_stance)
+    ):
         seen.merge(counts)
         seen.add("unit_type", unit_model, [Example(id=u.id, group=u.thread_id, text=u.text) for u in units])
         _sources(decided["unit_type"], (u.unit_type for u in units))

@@ -38,6 +38,11 @@ def set_engine(engine: str) -> None:
     ENGINE = engine
 
 
+def engine() -> str:
+    """The engine `ordered_map` runs shards on now ("local" or "ray")."""
+    return ENGINE
+
+
 def available_cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -88,10 +93,12 @@ def ordered_map(
     workers: int,
     desc: str,
     total: int | None = None,
+    gpu: bool = False,
 ) -> Iterator[tuple[T, R]]:
     """(item, fn(item)) in the order of `items`, on `workers` forked processes (or as Ray
     tasks under `set_engine("ray")`), reading `items` only a few shards ahead of the
-    slowest worker (so memory stays bounded)."""
+    slowest worker (so memory stays bounded). `gpu`: `fn` runs a torch model, and a Ray
+    task takes one of the cluster's GPUs where it has some (the local engine ignores it)."""
     global _FN
     bar = tqdm(desc=desc, unit="shard", total=total, disable=None, leave=False)
     items = iter(items)
@@ -101,7 +108,7 @@ def ordered_map(
         if ENGINE == "ray":
             from pipeline.executors.ray import ray_ordered_map
 
-            for done in ray_ordered_map(fn, items, workers):
+            for done in ray_ordered_map(fn, items, workers, gpu=gpu):
                 yield done
                 bar.update()
             return

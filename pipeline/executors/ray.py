@@ -7,6 +7,11 @@ function (with the models it closes over) is put in Ray's object store once; sha
 out as task arguments and results come back in shard order, at most two tasks per CPU in
 flight, so outputs are the same as with the local executor (tests/test_ray.py).
 
+A shard function that runs a torch model (classify with a transformers-backend model)
+asks for one GPU per task where the cluster has GPUs, so Ray spreads the shards over
+them; without GPUs its tasks run torch on one CPU each. Unlike forked workers, a Ray task
+is a process of its own that unpickles the model, so torch's thread pools are its own.
+
 A stage that writes files from its workers (graph: one GraphML per thread) needs its
 output folder on a file system every node sees; segment and classify return their
 results to the driver, which writes them.
@@ -30,8 +35,9 @@ def _apply(fn: Callable[[Any], Any], item: Any) -> Any:
     return fn(item)
 
 
-def ray_ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[tuple[T, R]]:
-    """(item, fn(item)) in the order of `items`, as Ray tasks."""
+def ray_ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int, gpu: bool = False) -> Iterator[tuple[T, R]]:
+    """(item, fn(item)) in the order of `items`, as Ray tasks (with `gpu`, one GPU each
+    where the cluster has GPUs)."""
     try:
         import ray
     except ImportError:
@@ -42,11 +48,13 @@ def ray_ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int) -> I
         address = os.environ.get("RAY_ADDRESS")
         kwargs = {} if address else {"num_cpus": workers}
         ray.init(address=address, include_dashboard=False, log_to_driver=False, **kwargs)
-    task = ray.remote(_apply)
+    resources = ray.cluster_resources()
+    cpus = max(1, int(resources.get("CPU", workers)))
+    gpus = int(resources.get("GPU", 0)) if gpu else 0
+    task = ray.remote(num_gpus=1)(_apply) if gpus else ray.remote(_apply)
     fn_ref = ray.put(fn)
-    cpus = max(1, int(ray.cluster_resources().get("CPU", workers)))
-    in_flight = 2 * cpus
-    log.info("engine ray: shards as Ray tasks on %d CPUs", cpus)
+    in_flight = 2 * (gpus or cpus)
+    log.info("engine ray: shards as Ray tasks on %d CPUs%s", cpus, f", one of {gpus} GPUs per task" if gpus else "")
     pending: deque = deque()
     for item in items:
         pending.append((item, task.remote(fn_ref, item)))
