@@ -6,8 +6,9 @@ import pytest
 
 from pipeline.core.schema import Post
 from pipeline.models.examples import field_text
+from pipeline.segment.ids import parse_unit_id
 from pipeline.segment.sentences import split_sentences
-from pipeline.segment.units import parse_unit_id, segment_post, segment_posts
+from pipeline.segment.units import segment_post, segment_posts
 
 
 def sentences(text: str, lang: str = "da") -> list[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pipeline.core.schema import KeyPoint, Post, PostLabels, Relation, Unit, UnitLabels
 from pipeline.core.stream import ThreadCursor, by_thread, iter_jsonl
-from pipeline.segment.units import parse_unit_id
+from pipeline.segment.ids import parse_unit_id
 
 ThreadRecord = tuple[list[Post], list[Unit], list[PostLabels], list[UnitLabels], list[Relation], list[KeyPoint]]
 

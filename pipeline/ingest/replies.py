@@ -27,8 +27,6 @@ from functools import lru_cache
 
 import snowballstemmer
 from rapidfuzz import fuzz
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import cosine_similarity
 
 from pipeline.core.config import ReplyConfig
 from pipeline.core.schema import Author, Evidence, Post
@@ -141,6 +139,11 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
     `comments` must be in chronological order (oldest first); each may only reply to the
     root or to a comment before it.
     """
+    # Imported here: scikit-learn takes about 1.5 s to import, and ingest only needs it for
+    # flat pages (thread files name their parents).
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
     lang = root.lang
     root_names = [a.name for a in root.authors if a.name]
     openings = [_opening(root)] + [_opening(c) for c in comments]

@@ -112,6 +112,8 @@ def unit_rule(text: str, field: str = "text") -> RuleHit | None:
     return None
 
 
+# Cached: classify asks twice per comment (for the model's features and for the label).
+@lru_cache(maxsize=4096)
 def reply_rule(text: str) -> RuleHit | None:
     """The reply-stance cue in a comment (headline and body), if one is clear."""
     cues = load_cues()

@@ -52,7 +52,7 @@ from pipeline.review.gold import (
     utc_now,
     write_batch,
 )
-from pipeline.segment.units import parse_unit_id, unit_id
+from pipeline.segment.ids import parse_unit_id, unit_id
 
 CONTEXT_CHARS = 1500
 COLUMNS = [

@@ -24,29 +24,10 @@ from pipeline.models.cues import unit_rule, unit_split_points
 from pipeline.models.examples import UnitSpan, field_text, unit_examples
 from pipeline.models.labeling import combine
 from pipeline.models.store import LoadedModel
+from pipeline.segment.ids import FIELDS, sentence_id, unit_id
 from pipeline.segment.sentences import split_sentences
 
 log = logging.getLogger(__name__)
-
-FIELDS = ("title", "text")
-
-
-def sentence_id(post_id: str, field: str, start: int, end: int) -> str:
-    return f"{post_id}#s.{field}.{start}-{end}"
-
-
-def unit_id(post_id: str, field: str, start: int, end: int) -> str:
-    return f"{post_id}#u.{field}.{start}-{end}"
-
-
-def parse_unit_id(uid: str) -> tuple[str, str, int, int]:
-    """(post_id, field, start, end) from a unit id; ValueError if it is not one."""
-    post_id, _, rest = uid.rpartition("#u.")
-    field, _, span = rest.partition(".")
-    start, _, end = span.partition("-")
-    if not post_id or field not in FIELDS or not start.isdigit() or not end.isdigit():
-        raise ValueError(f"not a unit id: {uid!r}")
-    return post_id, field, int(start), int(end)
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
