@@ -100,6 +100,19 @@ def test_safety_protect_and_unprotect_are_inverse(text):
     assert unprotect(cell) == text
 
 
+def test_safety_protect_arrow_is_protect_over_a_column():
+    """Large tables are protected a column at a time in Arrow: the same cells as `protect`."""
+    import pyarrow as pa
+
+    from pipeline.core.cells import protect_arrow
+
+    texts = ["=1+1", "+45", "-", "@x", "\tx", "\rx", "'=x", "''", "'", "plain", "", "=", "'a", None, "a=b", "\n=x"]
+    assert protect_arrow(pa.array(texts)).to_pylist() == [protect(t) for t in texts]
+    assert protect_arrow(pa.chunked_array([texts[:5], texts[5:]])).to_pylist() == [protect(t) for t in texts]
+    numbers = pa.array([-1.5, None, 2.0])
+    assert protect_arrow(numbers) is numbers
+
+
 def test_safety_report_renders_dollar_names_and_inert_markdown(hostile_run):
     _, _, paths = hostile_run
     md = (paths["reports"] / "hostile.md").read_text(encoding="utf-8")

@@ -13,21 +13,21 @@ would open in Gephi, and holding the graph would cost memory in proportion to th
 from __future__ import annotations
 
 import collections
-import heapq
 import itertools
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from functools import partial
 from pathlib import Path
 
 import networkx as nx
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.classify.labels import Predictions
 from pipeline.classify.records import thread_records
 from pipeline.core.artifacts import atomic_dir, write_text
-from pipeline.core.cells import csv_text, write_csv
+from pipeline.core.cells import csv_text, protect, protect_arrow, write_csv
 from pipeline.core.corpus import Corpus, author_ids
 from pipeline.core.lineage import write_manifest
 from pipeline.core.schema import (
@@ -55,7 +55,7 @@ PART_FILES = ("posts", "units", "relations", "key_points")
 TABLE_HEADS = (("nodes", ["Id", "Label"]), ("edges", ["Source", "Target", "Type", "Id", "Label", "Weight"]))
 PARTICIPANT_CHUNK = 5000  # participants per part of the participant tables
 FAN_IN = 128  # parts open at once while merging tables
-MERGE_BATCH = 256  # rows of each open part held as Python objects
+PART_ROW_GROUP = 1024  # rows of a table part's row group, which a merge holds per open part
 MERGE_ROW_GROUP = 20000
 
 
@@ -119,7 +119,7 @@ def _write_part(folder: Path, prefix: str, index: int, safe: nx.Graph, nodes: se
     if nodes is not None:
         node_rows = node_rows[:1] + [r for r in node_rows[1:] if r[0] in nodes]
     for kind, table, key in (("nodes", node_rows, 0), ("edges", edge_rows, 3)):
-        part = parquet_bytes(_by_id(table, key), row_group_size=MERGE_BATCH * 4)
+        part = parquet_bytes(_by_id(table, key), row_group_size=PART_ROW_GROUP)
         (folder / "parts" / f"{prefix}{kind}-{index:06d}.parquet").write_bytes(part)
 
 
@@ -147,22 +147,63 @@ def _by_id(rows: list[list], key: int) -> list[list]:
     return rows[:1] + sorted(rows[1:], key=lambda r: r[key])
 
 
-def _part_rows(path: Path, columns: list[str]) -> Iterator[tuple]:
-    """A table part's rows with `columns` in that order (a column the part lacks is null),
-    read a few hundred at a time: a merge holds one such batch of every part."""
+def _part_tables(path: Path, schema: pa.Schema) -> Iterator[pa.Table]:
+    """A table part a row group at a time, with `schema`'s columns in its order (a column the
+    part lacks is null): a merge holds one row group of every open part."""
     part = pq.ParquetFile(path)
-    for batch in part.iter_batches(batch_size=MERGE_BATCH):
-        names = batch.schema.names
-        cols = [batch.column(names.index(c)).to_pylist() if c in names else [None] * batch.num_rows for c in columns]
-        yield from zip(*cols, strict=True)
+    for i in range(part.num_row_groups):
+        t = part.read_row_group(i)
+        if t.num_rows:
+            names = set(t.column_names)
+            yield pa.Table.from_arrays(
+                [t.column(f.name).cast(f.type) if f.name in names else pa.nulls(t.num_rows, f.type) for f in schema],
+                schema=schema,
+            )
 
 
-def _unique(rows: Iterator[tuple], key: int) -> Iterator[tuple]:
-    last = None
-    for row in rows:
-        if row[key] != last:
-            last = row[key]
-            yield row
+def _merged(parts: list[Path], schema: pa.Schema) -> Iterator[pa.Table]:
+    """The rows of table parts (each sorted by `Id`) as tables sorted by `Id`, of rows with
+    the same `Id` only the first part's.
+
+    A k-way merge done a slice at a time in Arrow rather than a row at a time in Python: each
+    round takes, from the row group every part has open, the rows up to the smallest of
+    their last Ids (no row still unread can come before those), sorts them by (Id, part) and
+    drops repeated Ids. Shards hold runs of threads, so most rounds take one part's rows."""
+    streams = [_part_tables(p, schema) for p in parts]
+    heads: dict[int, pa.Table] = {}
+    for i, stream in enumerate(streams):
+        if (t := next(stream, None)) is not None:
+            heads[i] = t
+    last: str | None = None
+    while heads:
+        bound = min(_id(t, -1) for t in heads.values())
+        pieces: list[pa.Table] = []
+        owners: list[int] = []
+        for i in sorted(heads):
+            t = heads[i]
+            if _id(t, 0) > bound:
+                continue
+            n = t.num_rows if _id(t, -1) <= bound else pc.sum(pc.less_equal(t.column("Id"), bound)).as_py()
+            pieces.append(t.slice(0, n))
+            owners.extend([i] * n)
+            if n < t.num_rows:
+                heads[i] = t.slice(n)
+            elif (nxt := next(streams[i], None)) is not None:
+                heads[i] = nxt
+            else:
+                del heads[i]
+        chunk = pa.concat_tables(pieces)
+        if len(pieces) > 1:
+            keys = pa.table({"id": chunk.column("Id"), "part": pa.array(owners, pa.int32())})
+            chunk = chunk.take(pc.sort_indices(keys, sort_keys=[("id", "ascending"), ("part", "ascending")]))
+        ids = chunk.column("Id").combine_chunks()
+        before = pa.concat_arrays([pa.array([last], ids.type), ids.slice(0, len(ids) - 1)])
+        last = ids[-1].as_py()
+        yield chunk.filter(pc.fill_null(pc.not_equal(ids, before), True))
+
+
+def _id(table: pa.Table, row: int) -> str:
+    return table.column("Id")[row].as_py()
 
 
 def _merge_parts(parts: list[Path], head: list[str], csv_path: Path, parquet_path: Path) -> int:
@@ -171,57 +212,68 @@ def _merge_parts(parts: list[Path], head: list[str], csv_path: Path, parquet_pat
     (as `export.tables` puts them), the rest sorted; a row whose `Id` was already written is
     left out (a participant who wrote in several shards is a node of each, equal in all).
     An external merge sort: at most `FAN_IN` parts are open at once (more are merged in
-    rounds), each read a batch at a time; the parts are removed. The rows written."""
+    rounds), each read a row group at a time; the parts are removed. The rows written."""
     schema = pa.unify_schemas([pq.read_schema(p) for p in parts], promote_options="default")
     columns = head + sorted(c for c in schema.names if c not in head)
     schema = pa.schema([schema.field(c) for c in columns])
-    key = columns.index("Id")
-
-    def merged(group: list[Path]) -> Iterator[tuple]:
-        return _unique(heapq.merge(*(_part_rows(p, columns) for p in group), key=lambda r: r[key]), key)
-
     level = 0
     while len(parts) > FAN_IN:
         # Groups of consecutive parts, so the first of equal rows stays the first.
         rounds = []
         for i in range(0, len(parts), FAN_IN):
             out = parts[0].parent / f"{parquet_path.stem}-merge{level}-{i // FAN_IN:06d}.parquet"
-            _write_rows(merged(parts[i : i + FAN_IN]), schema, out)
+            _write_tables(_merged(parts[i : i + FAN_IN], schema), schema, out, row_group=PART_ROW_GROUP)
             for p in parts[i : i + FAN_IN]:
                 p.unlink()
             rounds.append(out)
         parts, level = rounds, level + 1
-    n = _write_rows(merged(parts), schema, parquet_path, csv_path)
+    n = _write_tables(_merged(parts, schema), schema, parquet_path, csv_path)
     for p in parts:
         p.unlink()
     return n
 
 
-def _write_rows(rows: Iterator[tuple], schema: pa.Schema, parquet_path: Path, csv_path: Path | None = None) -> int:
-    """Rows to Parquet (row groups of `MERGE_ROW_GROUP`) and, given a path, to CSV, in one
-    pass (a merge's rows are read once); the rows written."""
+def _write_tables(
+    tables: Iterable[pa.Table],
+    schema: pa.Schema,
+    parquet_path: Path,
+    csv_path: Path | None = None,
+    row_group: int = MERGE_ROW_GROUP,
+) -> int:
+    """Tables of `schema` to Parquet in row groups of `row_group` rows (the last shorter,
+    however the tables were cut) and, given a path, to CSV (cells protected), in one pass;
+    the rows written."""
     n = 0
     with pq.ParquetWriter(parquet_path, schema, compression="zstd") as parquet:
 
-        def grouped() -> Iterator[tuple]:
+        def groups() -> Iterator[pa.Table]:
+            pending: list[pa.Table] = []
+            size = 0
+            for t in tables:
+                pending.append(t)
+                size += t.num_rows
+                while size >= row_group:
+                    whole = pa.concat_tables(pending)
+                    yield whole.slice(0, row_group)
+                    pending, size = [whole.slice(row_group)], size - row_group
+            if size:
+                yield pa.concat_tables(pending)
+
+        def written(cells: bool) -> Iterator[tuple]:
             nonlocal n
-            it = iter(rows)
-            while batch := list(itertools.islice(it, MERGE_ROW_GROUP)):
-                parquet.write_table(_arrow(batch, schema))
-                n += len(batch)
-                yield from batch
+            for group in groups():
+                # One chunk per column: the file's pages do not depend on how the rows came.
+                group = group.combine_chunks()
+                parquet.write_table(group)
+                n += group.num_rows
+                if cells:
+                    yield from zip(*(protect_arrow(c).to_pylist() for c in group.columns), strict=True)
 
         if csv_path is not None:
-            write_csv(csv_path, itertools.chain([schema.names], grouped()))
+            write_csv(csv_path, itertools.chain([[protect(c) for c in schema.names]], written(True)), protected=True)
         else:
-            collections.deque(grouped(), maxlen=0)
+            collections.deque(written(False), maxlen=0)
     return n
-
-
-def _arrow(rows: Sequence[tuple], schema: pa.Schema) -> pa.Table:
-    return pa.Table.from_arrays(
-        [pa.array([r[i] for r in rows], type=f.type) for i, f in enumerate(schema)], schema=schema
-    )
 
 
 def write_graph_files(
