@@ -93,6 +93,31 @@ def test_worker_processes_give_the_results_of_one_process():
     assert {pid for _, pid in many} - {parent}, "no worker process ran"
 
 
+def test_a_ray_worker_loads_the_stage_function_once_for_all_its_tasks():
+    """A Ray task gets the stage function boxed, by reference: the worker fetches and
+    unpickles it (with its models) for its first task only, and again for a new one."""
+    from pipeline.executors import ray as engine
+
+    class Ref:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def hex(self) -> str:
+            return self.name
+
+    fetched = []
+
+    def get(ref: Ref):
+        fetched.append(ref.name)
+        return {"double": lambda x: 2 * x, "negate": lambda x: -x}[ref.name]
+
+    double, negate = [Ref("double")], [Ref("negate")]
+    assert [engine._apply(double, i, get) for i in (1, 2, 3)] == [2, 4, 6]
+    assert [engine._apply(negate, i, get) for i in (1, 2)] == [-1, -2]
+    assert fetched == ["double", "negate"]
+    assert list(engine._LOADED) == ["negate"]  # one function held per worker
+
+
 def test_outputs_are_byte_identical_however_the_work_is_cut(runs):
     one, three, whole = (_files(runs[k]) for k in ("one", "three", "whole"))
     assert one.keys() == three.keys() == whole.keys()

@@ -3,9 +3,10 @@ corpus can be spread over the cores of several machines (`--engine ray`).
 
 Ray is an optional extra (`pip install -e '.[ray]'`). With `RAY_ADDRESS` set, the tasks
 go to that cluster; without it, Ray starts a local instance with `workers` CPUs. The stage
-function (with the models it closes over) is put in Ray's object store once; shards go
-out as task arguments and results come back in shard order, at most two tasks per CPU in
-flight, so outputs are the same as with the local executor (tests/test_ray.py).
+function (with the models it closes over) is put in Ray's object store once, and each
+worker process loads it once for all its tasks; shards go out as task arguments and
+results come back in shard order, at most two tasks per CPU in flight, so outputs are the
+same as with the local executor (tests/test_ray.py).
 
 A shard function that runs a torch model (classify with a transformers-backend model)
 asks for one GPU per task where the cluster has GPUs, so Ray spreads the shards over
@@ -31,8 +32,25 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def _apply(fn: Callable[[Any], Any], item: Any) -> Any:
-    return fn(item)
+# The stage function a worker process last loaded, by its object id: Ray keeps a worker
+# process for many tasks, and a classify function carries its models.
+_LOADED: dict[str, Callable[[Any], Any]] = {}
+
+
+def _apply(box: list, item: Any, get: Callable[[Any], Any] | None = None) -> Any:
+    """`fn(item)`, `fn` sent boxed (`[ObjectRef]`) so that Ray does not fetch and unpickle it
+    for every task: a worker loads it once and keeps it for the tasks that follow (four
+    scikit-learn models, or an encoder that stays on the worker's GPU). `get`: `ray.get`."""
+    (ref,) = box
+    key = ref.hex()
+    if key not in _LOADED:
+        if get is None:
+            import ray
+
+            get = ray.get
+        _LOADED.clear()
+        _LOADED[key] = get(ref)
+    return _LOADED[key](item)
 
 
 def ray_ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int, gpu: bool = False) -> Iterator[tuple[T, R]]:
@@ -57,7 +75,7 @@ def ray_ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int, gpu:
     log.info("engine ray: shards as Ray tasks on %d CPUs%s", cpus, f", one of {gpus} GPUs per task" if gpus else "")
     pending: deque = deque()
     for item in items:
-        pending.append((item, task.remote(fn_ref, item)))
+        pending.append((item, task.remote([fn_ref], item)))
         if len(pending) >= in_flight:
             done, ref = pending.popleft()
             yield done, ray.get(ref)
