@@ -100,6 +100,23 @@ def test_safety_protect_and_unprotect_are_inverse(text):
     assert unprotect(cell) == text
 
 
+def test_safety_ids_refuse_exactly_the_control_characters():
+    """An id may hold any character but Unicode's control characters (category Cc), which
+    the fast check finds by one regular expression: the same set, and a clear error."""
+    import unicodedata
+
+    from pipeline.core.schema import _CONTROL, MAX_ID_CHARS, check_id
+
+    every = [chr(c) for c in range(0x110000)]
+    assert [c for c in every if _CONTROL.search(c)] == [c for c in every if unicodedata.category(c) == "Cc"]
+    assert check_id("t1/c1 æøå – ☃ \u2028 \ufeff") == "t1/c1 æøå – ☃ \u2028 \ufeff"
+    for bad in ("t1/\x00c1", "t1\nc1", "t1\x85", "\x7f"):
+        with pytest.raises(ValueError, match="control characters"):
+            check_id(bad)
+    with pytest.raises(ValueError, match="characters long"):
+        check_id("x" * (MAX_ID_CHARS + 1))
+
+
 def test_safety_protect_arrow_is_protect_over_a_column():
     """Large tables are protected a column at a time in Arrow: the same cells as `protect`."""
     import pyarrow as pa
