@@ -267,8 +267,9 @@ class PostTexts(SpillDatabase):
         return {pid: PostText(pid, created, text) for pid, created, text in rows}
 
 
-def _runs_torch(*models: LoadedModel | None) -> bool:
-    return any(m is not None and m.backend != "sklearn" for m in models)
+def _on_torch(*models: LoadedModel | None) -> list[str]:
+    """The names of those of `models` that run on torch (a transformers-backend folder)."""
+    return [m.name for m in models if m is not None and m.backend != "sklearn"]
 
 
 def classify_participants(
@@ -303,7 +304,7 @@ def classify_participants(
         for shard in shards(participants, size, lambda _: 1)
     )
     fn = partial(_participant_shard, models=models, cfg=cfg, seen=seen)
-    for (shard, _), (preds, counts) in ordered_map(fn, items, workers, "roles", gpu=_runs_torch(models.role)):
+    for (shard, _), (preds, counts) in ordered_map(fn, items, workers, "roles", gpu=bool(_on_torch(models.role))):
         seen.merge(counts)
         decided = iter(preds)
         for part in shard:
@@ -507,9 +508,7 @@ def classify_stream(
         run.workers,
     )
 
-    torch_models = [
-        m.name for m in (models.target_stance, models.reply_stance, models.role) if m and m.backend != "sklearn"
-    ]
+    torch_models = _on_torch(models.target_stance, models.reply_stance, models.role)
     if torch_models and workers > 1 and engine() == "local":
         # torch's thread pools do not survive a fork: a forked worker that runs a torch model
         # can hang. torch uses every core inside one process instead. (Ray tasks are
@@ -531,7 +530,7 @@ def classify_stream(
     origins: Counter = Counter()
     n_points = n_claims = 0
     for (posts, units), (p_labels, u_labels, rels, counts) in ordered_map(
-        shard_fn, shard_items(), workers, "classify", gpu=_runs_torch(models.target_stance, models.reply_stance)
+        shard_fn, shard_items(), workers, "classify", gpu=bool(_on_torch(models.target_stance, models.reply_stance))
     ):
         seen.merge(counts)
         seen.add("unit_type", unit_model, [Example(id=u.id, group=u.thread_id, text=u.text) for u in units])
