@@ -20,6 +20,8 @@ from pathlib import Path
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
 _PROTECTED_STARTS = (*TRIGGERS, QUOTE)  # built once: protect runs for every cell written
+# The same starts as one character class for Arrow's (RE2) regular expressions.
+_STARTS_PATTERN = "^[" + "".join("\\" + c if c in "\\]^-" else c for c in _PROTECTED_STARTS) + "]"
 
 
 def protect(value: object) -> object:
@@ -53,7 +55,7 @@ def protect_arrow(column):
 
     if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
         return column
-    starts = pc.match_substring_regex(column, pattern="^[=+\\-@\t\r']")
+    starts = pc.match_substring_regex(column, pattern=_STARTS_PATTERN)
     return pc.if_else(starts, pc.utf8_replace_slice(column, start=0, stop=0, replacement=QUOTE), column)
 
 
