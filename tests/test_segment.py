@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.core.schema import Post
-from pipeline.models.examples import field_text
+from pipeline.models.examples import UnitSpan, field_text, unit_examples
 from pipeline.segment.ids import parse_unit_id
 from pipeline.segment.sentences import split_sentences
 from pipeline.segment.units import segment_post, segment_posts
@@ -76,6 +76,29 @@ def test_segment_offsets_round_trip_on_every_seed_unit(seed_corpus, cfg):
         assert item.text == item.text.strip() and item.text
     for u in units:
         assert parse_unit_id(u.id) == (u.post_id, u.field, u.start, u.end)
+
+
+def test_unit_features_say_which_unit_opens_and_which_closes_its_comment(seed_corpus, cfg):
+    posts = {p.id: p for p in seed_corpus.posts}
+    _, units = segment_posts(seed_corpus.posts, None, cfg)
+    feats = {e.id: e.features for e in unit_examples(units, posts)}
+    by_field: dict[tuple[str, str], list] = {}
+    for u in units:
+        by_field.setdefault((u.post_id, u.field), []).append(u)
+    several = 0
+    for field_units in by_field.values():
+        ordered = sorted(field_units, key=lambda u: u.start)
+        first, last = ordered[0].id, ordered[-1].id
+        for u in ordered:
+            assert feats[u.id]["is_first"] == float(u.id == first)
+            assert feats[u.id]["is_last"] == float(u.id == last)
+        several += len(ordered) > 2
+    # The seeds have comments of many units, so the middle ones are exercised too.
+    assert several > 10
+    # A one-sentence comment is both its first and its last unit.
+    one = next(p for p in seed_corpus.posts if p.parent_id).model_copy(update={"text": "  Helt enig.\n"})
+    (only,) = unit_examples([UnitSpan("u", one.id, "text", 2, 12)], {one.id: one})
+    assert only.features["is_first"] == only.features["is_last"] == 1.0
 
 
 def test_segment_units_do_not_overlap_and_cover_every_sentence(seed_corpus):

@@ -335,7 +335,7 @@ def pipeline_markdown(result: dict) -> str:
         "| corpus | posts | units | ingest s | segment s | classify s | graph s | posts/s (all stages) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for name, r in result["corpora"].items():
+    for name, r in sorted(result["corpora"].items()):  # as re-rendered from the sorted JSON
         s = r["seconds"]
         lines.append(
             f"| {name} | {r['posts']} | {r['units']} | {s['ingest']:.2f} | {s['segment']:.2f} | "
@@ -396,15 +396,17 @@ def gold_markdown(result: dict) -> str:
         "| task | items | folds | model | macro-F1 | accuracy |",
         "|---|---:|---|---|---:|---:|",
     ]
-    for task, cv in result["tasks"].items():
-        for name, r in cv["results"].items():
+    # Sorted, as the JSON it is re-rendered from (`--render-only`) is: a rerun must not
+    # reorder the table.
+    for task, cv in sorted(result["tasks"].items()):
+        for name, r in sorted(cv["results"].items()):
             label = {"baseline_majority": "majority class", "baseline_stratified": "stratified random"}.get(name, name)
             lines.append(
                 f"| {task} | {cv['n_items']} | {cv['folds']} | {label} | {r['macro_f1_mean']:.3f} ± "
                 f"{r['macro_f1_std']:.3f} | {r['accuracy_mean']:.3f} |"
             )
     lines += ["", "Reading the table (computed from it):", ""]
-    for task, cv in result["tasks"].items():
+    for task, cv in sorted(result["tasks"].items()):
         res = cv["results"]
         sk = res["scikit-learn (default)"]["macro_f1_mean"]
         enc = next(v["macro_f1_mean"] for k, v in res.items() if "transformers" in k)
