@@ -523,9 +523,14 @@ def _read_labelstudio(path: Path) -> list[Filled]:
                 except (KeyError, TypeError, ValueError):
                     out.append(Filled(where, "", "", None, None, d.get("batch_id"), problem="span without start/end"))
                     continue
-                fixed = span_offsets(str(d.get("text", "")), start, end, v.get("text"))
+                task_text = str(d.get("text", ""))
+                fixed = span_offsets(task_text, start, end, v.get("text"))
                 problem = None
-                if fixed is None:
+                # UTF-16 offsets (Label Studio's, for text beyond the BMP) run at least as far
+                # as characters: past that length, the span is out of range in either reading.
+                if not 0 <= start < end <= len(task_text.encode("utf-16-le")) // 2:
+                    problem = f"span {start}-{end} out of range (the task text has {len(task_text)} characters)"
+                elif fixed is None:
                     problem = (
                         f"span {start}-{end}: its text {v.get('text')!r} is not the task text at those offsets "
                         "(neither as characters nor as UTF-16 code units)"
