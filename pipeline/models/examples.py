@@ -21,7 +21,6 @@ from pipeline.core.schema import Participant, Post, Thread
 from pipeline.models.cues import CUES_FILE, RuleHit, reply_rule, role_rule, unit_rule
 
 WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
-_WORD_CHAR = re.compile(r"\w")
 PAIR_CHARS = 2000
 
 
@@ -105,9 +104,10 @@ def unit_examples(units: list[UnitSpan], posts: dict[str, Post]) -> list[Example
         # Where the unit sits in its comment: commenters tend to open with their point and
         # close with a verdict, while premises fill the middle. On the seed gold
         # (leave-one-thread-out) these three moved macro-F1 from 0.451 to 0.494
-        # (docs/benchmarks.md). Read off the text, so a gold unit and the segmenter's agree.
-        feats["is_first"] = float(not _WORD_CHAR.search(full, 0, u.start))
-        feats["is_last"] = float(not _WORD_CHAR.search(full, u.end))
+        # (docs/benchmarks.md). Read off the text (no letter before or after the unit), so a gold
+        # unit and the segmenter's agree.
+        feats["is_first"] = float(not WORD_RE.search(full, 0, u.start))
+        feats["is_last"] = float(not WORD_RE.search(full, u.end))
         feats["field_len_log"] = math.log1p(len(full)) / 10
         feats["in_document"] = float(post.kind == "document")
         feats["in_signature"] = float(
