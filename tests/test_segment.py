@@ -85,16 +85,25 @@ def test_unit_features_say_which_unit_opens_and_which_closes_its_comment(seed_co
     by_field: dict[tuple[str, str], list] = {}
     for u in units:
         by_field.setdefault((u.post_id, u.field), []).append(u)
-    several = 0
-    for field_units in by_field.values():
+    several = before_signoff = 0
+    for (post_id, field), field_units in by_field.items():
         ordered = sorted(field_units, key=lambda u: u.start)
-        first, last = ordered[0].id, ordered[-1].id
+        sig = posts[post_id].signature if field == "text" else None
         for u in ordered:
-            assert feats[u.id]["is_first"] == float(u.id == first)
-            assert feats[u.id]["is_last"] == float(u.id == last)
+            assert feats[u.id]["is_first"] == float(u is ordered[0])
+            # A sign-off ("Mvh. Majbrit Berlau ...") is not content: the unit before it
+            # closes the comment, and so does the sign-off's own last unit.
+            content_end = (
+                sig.start if sig is not None and u.end <= sig.start else len(field_text(posts[post_id], field))
+            )
+            closes = not any(v.start >= u.end and v.end <= content_end for v in ordered)
+            assert feats[u.id]["is_last"] == float(closes)
+            before_signoff += closes and u is not ordered[-1]
         several += len(ordered) > 2
-    # The seeds have comments of many units, so the middle ones are exercised too.
+    # The seeds have comments of many units, so the middle ones are exercised too, and
+    # signed comments.
     assert several > 10
+    assert before_signoff >= 5
     # A one-sentence comment is both its first and its last unit.
     one = next(p for p in seed_corpus.posts if p.parent_id).model_copy(update={"text": "  Helt enig.\n"})
     (only,) = unit_examples([UnitSpan("u", one.id, "text", 2, 12)], {one.id: one})
