@@ -104,19 +104,16 @@ def unit_examples(units: list[UnitSpan], posts: dict[str, Post]) -> list[Example
         # Where the unit sits in its comment: commenters tend to open with their point and
         # close with a verdict, while premises fill the middle. On the seed gold
         # (leave-one-thread-out) these three moved macro-F1 from 0.451 to 0.499
-        # (docs/benchmarks.md). Read off the text (no letter before or after the unit), so a gold
-        # unit and the segmenter's agree.
+        # (docs/benchmarks.md). Read off the text (no letter before the unit, or after it up to
+        # a sign-off), so a gold unit and the segmenter's agree.
         feats["is_first"] = float(not WORD_RE.search(full, 0, u.start))
         # A sign-off is not content: the unit just before it closes the comment.
-        content_end = len(full)
-        if u.field == "text" and post.signature is not None and u.end <= post.signature.start:
-            content_end = post.signature.start
+        sig = post.signature if u.field == "text" else None
+        content_end = sig.start if sig is not None and u.end <= sig.start else len(full)
         feats["is_last"] = float(not WORD_RE.search(full, u.end, content_end))
         feats["field_len_log"] = math.log1p(len(full)) / 10
         feats["in_document"] = float(post.kind == "document")
-        feats["in_signature"] = float(
-            u.field == "text" and post.signature is not None and post.signature.start <= u.start < post.signature.end
-        )
+        feats["in_signature"] = float(sig is not None and sig.start <= u.start < sig.end)
         hit = unit_rule(text, u.field)
         if hit:
             feats[f"rule_{hit.label}"] = 1.0
