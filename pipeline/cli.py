@@ -224,7 +224,10 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("ingest", help="raw pages and thread files -> clean corpus")
     s.add_argument("--manifest", type=Path, help=f"seed manifest (e.g. {SEEDS_DIR.name}/manifest.toml)")
     s.add_argument(
-        "--threads", type=Path, nargs="+", help="thread files (.jsonl/.csv) and Reddit dumps (.zst or NDJSON)"
+        "--threads",
+        type=Path,
+        nargs="+",
+        help="thread files (.jsonl/.csv), Reddit dumps (.zst or NDJSON), 4CAT CSV, DAST JSONL, ConvoKit folders",
     )
     s.add_argument(
         "--repair-missing-parents",

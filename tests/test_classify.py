@@ -133,6 +133,46 @@ def test_classify_main_claims_are_quotable(pipeline_run):
     assert mains[f"{THREAD_ID}/c13"].text == "Nej vi har ikke spillet fallit"
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Nej vi har ikke spillet fallit", True),
+        ("Det er da ikke rimeligt.", True),
+        ("Jeg er ikke veganer.", True),
+        ("Det handler om penge og ikke om antallet af hænder.", True),
+        # Retorts of function words alone: they only make sense beside the post they answer.
+        ("Det er det ikke.", False),
+        ("Jo, det er det.", False),
+        ("Øh jo, der er.", False),
+        ("Eller nej, det er det ikke,", False),
+        ("Nej, det är det inte.", False),
+        # A lead-in to what follows, and a question.
+        ("Og så er vi her i argumentationen:", False),
+        ("Hvor har du det tal fra?", False),
+        ("Enig.", False),
+    ],
+)
+def test_classify_a_quotable_claim_says_something_about_the_matter(text, expected):
+    from pipeline.core.schema import Prediction, Unit
+
+    pred = Prediction(label="claim", confidence=0.9, source="model")
+    unit = Unit(id="p#u.text.0-1", post_id="p", thread_id="t", field="text", index=0, start=0, end=len(text),
+                text=text, sentence_ids=(), unit_type=pred)  # fmt: skip
+    assert quotable(unit) is expected
+
+
+def test_classify_reads_stopwords_without_importing_spacy():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pipeline.models.cues import stopwords; "
+        "assert {'det', 'er', 'ikke', 'inte'} <= stopwords() and 'veganer' not in stopwords(); "
+        "assert 'spacy' not in sys.modules"
+    )
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
 def test_word_memo_hashing_gives_scikit_learns_char_ngram_matrix_exactly(seed_corpus):
     """The loaded models hash character n-grams a word at a time (pipeline.models.fasthash);
     the matrix must be scikit-learn's, entry for entry and in the same order, or the labels

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.core.config import MODELS_DIR
 from pipeline.core.schema import Post
 from pipeline.models.examples import UnitSpan, field_text, unit_examples
+from pipeline.models.store import load_model
 from pipeline.segment.ids import parse_unit_id
 from pipeline.segment.sentences import split_sentences
 from pipeline.segment.units import segment_post, segment_posts
@@ -140,6 +142,37 @@ def test_segment_splits_a_claim_from_its_reason_clause(cfg):
     ]
     _, units = segment_posts([post], None, cfg)
     assert units[1].unit_type.label == "premise" and units[1].unit_type.rule == "unit:premise-connective"
+
+
+def test_segment_text_quoted_with_markdown_is_not_the_authors_argument(cfg):
+    text = (
+        "> Ulve er farlige for mennesker. Det viser alle tal.\n"
+        "og de bør skydes\n"
+        "\n"
+        "Det passer ikke, for ulve undgår mennesker.\n"
+        "Du skrev:\n"
+        "   >Ingen har set en ulv.\n"
+        "\n"
+        "Jeg har selv set en ulv i Thy."
+    )
+    post = Post(id="p", thread_id="p", kind="comment", position=1, parent_id="r", title="", lang="da",
+                lang_confidence=1.0, lang_source="given", source="test", text=text)  # fmt: skip
+    _, units = segment_posts([post], load_model(MODELS_DIR / "unit_type"), cfg)
+    quoted = {u.text for u in units if u.unit_type.rule == "unit:markdown-quote"}
+    # The quotation runs on to the blank line (Markdown's lazy continuation), and starts
+    # anywhere a line does.
+    assert quoted == {
+        "> Ulve er farlige for mennesker.",
+        "Det viser alle tal.",
+        "og de bør skydes",
+        ">Ingen har set en ulv.",
+    }
+    for u in units:
+        if u.text in quoted:
+            assert (u.unit_type.label, u.unit_type.source, u.unit_type.confidence) == ("none", "rule", 0.95)
+            assert u.unit_type.model_label is not None  # the model's answer is kept beside the rule's
+    own = {u.text: u.unit_type.label for u in units if u.text not in quoted}
+    assert set(own) == {"Det passer ikke, for ulve undgår mennesker.", "Du skrev:", "Jeg har selv set en ulv i Thy."}
 
 
 def test_segment_headlines_are_units_of_their_own(thread, cfg):

@@ -294,6 +294,53 @@ def test_dast_importer_attaches_missing_parents_to_the_source_and_says_so(tmp_pa
     assert rows["t1"].reply_stance is None and rows["t1"].topic == "ulv" and rows["t1"].title == "Ulve er farlige"
 
 
+def _write_dast(path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_ingest_reads_a_dast_file_like_the_dast_importer_with_or_without_labels(tmp_path, cfg):
+    from pipeline.formats.dast import read_dast
+    from pipeline.ingest.build import ingest_thread_files
+
+    labelled = _write_dast(tmp_path / "dast.jsonl", DAST_ROWS)
+    corpus = ingest_thread_files([labelled], cfg)
+    posts = corpus.posts_by_id()
+    imported, _ = read_dast(labelled)
+    assert {p.id: p.parent_id for p in corpus.posts} == {d.row.id: d.row.parent_id for d in imported}
+    assert {p.id: p.parent_id for p in corpus.posts} == {"t1": None, "a": "t1", "b": "t1"}
+    assert (posts["a"].gold.reply_stance, posts["a"].gold.target_stance) == ("deny", "against")
+    assert (posts["b"].gold.reply_stance, posts["b"].gold.target_stance) == ("query", "neutral")
+    assert posts["a"].author == "u2" and posts["a"].lang == "da" and corpus.threads[0].target == "Ulve er farlige"
+    repaired = [n for n in corpus.notes if n.kind == "repaired"]
+    assert len(repaired) == 1 and repaired[0].where.endswith("dast.jsonl:3")
+    assert "gone" in repaired[0].message and "DAST file" in repaired[0].message
+
+    # A researcher's own threads in DAST's layout carry no labels at all.
+    plain = [{k: v for k, v in r.items() if not k.startswith("sdqc_")} for r in DAST_ROWS]
+    corpus = ingest_thread_files([_write_dast(tmp_path / "plain.jsonl", plain)], cfg)
+    assert {p.id: p.parent_id for p in corpus.posts} == {"t1": None, "a": "t1", "b": "t1"}
+    assert all(p.gold is None or (p.gold.reply_stance, p.gold.target_stance) == (None, None) for p in corpus.posts)
+
+
+def test_ingest_attaches_a_dast_orphan_to_its_threads_source_whatever_the_thread_is_called(tmp_path, cfg):
+    from pipeline.ingest.build import ingest_thread_files
+
+    rows = [dict(r, thread_id="ulve-tråd") for r in DAST_ROWS]
+    corpus = ingest_thread_files([_write_dast(tmp_path / "dast.jsonl", rows)], cfg)
+    # No empty root is invented for the thread: its source post "t1" is there.
+    assert {p.id: p.parent_id for p in corpus.posts} == {"t1": None, "a": "t1", "b": "t1"}
+
+
+def test_a_dast_record_with_an_unknown_sdqc_label_is_refused_with_file_and_line(tmp_path, cfg):
+    from pipeline.ingest.build import ingest_thread_files
+
+    rows = [dict(r) for r in DAST_ROWS]
+    rows[1]["sdqc_parent"] = "Agreeing"
+    with pytest.raises(InputError, match=r"dast.jsonl:2: sdqc_parent: unknown SDQC label 'Agreeing'"):
+        ingest_thread_files([_write_dast(tmp_path / "dast.jsonl", rows)], cfg)
+
+
 @pytest.mark.dast
 def test_dast_importer_on_the_real_file_repairs_exactly_the_five_missing_parents():
     from pipeline.formats.dast import read_dast
@@ -304,6 +351,21 @@ def test_dast_importer_on_the_real_file_repairs_exactly_the_five_missing_parents
     assert len(posts) == 2178 and len(notes) == 5
     ids = {p.row.id for p in posts}
     assert all(p.row.parent_id is None or p.row.parent_id in ids for p in posts)
+
+
+@pytest.mark.dast
+def test_ingest_of_the_real_dast_file_gives_the_importers_threads_and_gold(cfg):
+    from pipeline.formats.dast import read_dast
+    from pipeline.ingest.build import ingest_thread_files
+
+    if not DAST_DEFAULT.exists():
+        pytest.skip("DAST is not beside the project")
+    imported, _ = read_dast(DAST_DEFAULT)
+    corpus = ingest_thread_files([DAST_DEFAULT], cfg)
+    assert len(corpus.threads) == 19 and sum(n.kind == "repaired" for n in corpus.notes) == 5
+    assert {p.id: (p.parent_id, p.gold.reply_stance if p.gold else None) for p in corpus.posts} == {
+        d.row.id: (d.row.parent_id, d.row.reply_stance) for d in imported
+    }
 
 
 def test_dast_commands_skip_cleanly_when_the_file_is_absent(tmp_path, caplog):

@@ -46,7 +46,7 @@ from pipeline.core.schema import (
 from pipeline.core.spill import BATCH, SpillDatabase
 from pipeline.core.stream import JsonlSink, ThreadCursor, by_thread, count_lines, iter_jsonl, shards
 from pipeline.executors.local import engine, ordered_map, shard_size
-from pipeline.models.cues import RuleHit, reply_rule
+from pipeline.models.cues import WORD_RE, RuleHit, reply_rule, stopwords
 from pipeline.models.examples import (
     Example,
     example_hash,
@@ -329,15 +329,27 @@ def classify_units(units: list[Unit], corpus: Corpus, models: Models, cfg: Confi
 
 
 MIN_QUOTABLE_WORDS = 4
+MIN_CONTENT_WORDS = 1
+
+
+def content_words(text: str) -> int:
+    """How many words of `text` carry content: not Danish or Swedish function words, and
+    longer than two letters ("øh", "ja")."""
+    stop = stopwords()
+    return sum(1 for w in WORD_RE.findall(text.lower()) if len(w) > 2 and w not in stop)
 
 
 def quotable(unit: Unit) -> bool:
     """Whether a claim unit states a position a researcher could quote: not a question,
-    not a one- to three-word verdict ("Enig.", "God artikel"), and not a bare act of
-    agreement ("Jeg er fuldstændig enig med dig.") that says nothing about the matter. A
-    short denial stays: "Nej vi har ikke spillet fallit" is a position."""
+    not a one- to three-word verdict ("Enig.", "God artikel"), not a retort made of
+    function words ("Det er det altså ikke.", "Jo, det er det."), not a lead-in to what
+    follows ("Og så er vi her i argumentationen:"), and not a bare act of agreement ("Jeg
+    er fuldstændig enig med dig.") that says nothing about the matter. A short denial
+    stays: "Nej vi har ikke spillet fallit" is a position."""
     text = unit.text.strip()
-    if len(text.split()) < MIN_QUOTABLE_WORDS or text.endswith("?"):
+    if len(text.split()) < MIN_QUOTABLE_WORDS or text.endswith(("?", ":")):
+        return False
+    if content_words(text) < MIN_CONTENT_WORDS:
         return False
     hit = reply_rule(text)
     return hit is None or hit.label != "support" or len(text.split()) > 12

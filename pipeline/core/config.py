@@ -66,6 +66,7 @@ class ReplyConfig(_Frozen):
 
 class ClassifyConfig(_Frozen):
     rule_precision: dict[str, float]
+    quote_precision: float = 0.95
     default_target_from: str
     role_model_min_confidence: float
     role_min_words: int

@@ -13,6 +13,7 @@ The DAST file lives beside the project; nothing read from it is ever committed.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +29,7 @@ ATTRIBUTION = (
 
 SDQC = {"Supporting": "support", "Denying": "deny", "Querying": "query", "Commenting": "comment"}
 TARGET = {"Supporting": "favor", "Denying": "against", "Querying": "neutral", "Commenting": "neutral"}
-REQUIRED = ("thread_id", "post_id", "parent_id", "text")
+REQUIRED = ("post_id", "thread_id", "parent_id")
 
 
 @dataclass
@@ -38,16 +39,54 @@ class DastPost:
     line: int
 
 
+def is_dast_record(obj: object) -> bool:
+    """A DAST post: `post_id`, `thread_id` and `parent_id`, and no `id` (which the generic
+    format requires). Labels are optional, so that a researcher's unlabelled threads in
+    DAST's layout are read like the labelled file."""
+    return isinstance(obj, dict) and "id" not in obj and all(k in obj for k in REQUIRED)
+
+
 def looks_like_dast(path: Path) -> bool:
-    """True when the first record of a JSONL file has DAST's stance fields."""
+    """True when the first record of a JSONL file is a DAST post (`is_dast_record`)."""
     path = Path(path)
     if path.suffix.lower() not in (".jsonl", ".ndjson", ".json"):
         return False
     with open(path, encoding="utf-8-sig", errors="replace") as fh:
         for line in fh:
             if line.strip():
-                return '"sdqc_submission"' in line or '"sdqc_parent"' in line
+                try:
+                    return is_dast_record(json.loads(line))
+                except ValueError:
+                    return False
     return False
+
+
+def thread_fields(path: Path, line: int, obj: dict) -> dict:
+    """One DAST record as the generic thread format's fields (parent as given; a missing
+    parent is repaired by the caller). The SDQC labels become gold reply and target stance
+    of a reply; an unknown label is an error naming the file and line."""
+    if not is_dast_record(obj):
+        missing = [k for k in REQUIRED if k not in obj]
+        raise InputError(path, line, f"not a DAST record: missing {missing}" if missing else "not a DAST record")
+    for key in ("sdqc_parent", "sdqc_submission"):
+        value = obj.get(key)
+        if value is not None and value not in SDQC and value != "Underspecified":
+            raise InputError(path, line, f"{key}: unknown SDQC label {value!r}")
+    reply = obj["parent_id"] is not None
+    return {
+        "id": obj["post_id"],
+        "thread_id": obj["thread_id"],
+        "parent_id": obj["parent_id"],
+        "author": obj.get("user_id"),
+        "created": obj.get("created"),
+        "title": obj.get("title") or "",
+        "text": obj.get("text") or "",
+        # DAST is r/Denmark, annotated as Danish; training reads it so too.
+        "lang": "da",
+        "topic": obj.get("topic"),
+        "reply_stance": SDQC.get(obj.get("sdqc_parent") or "") if reply else None,
+        "target_stance": TARGET.get(obj.get("sdqc_submission") or "") if reply else None,
+    }
 
 
 def read_dast(path: Path) -> tuple[list[DastPost], list[Note]]:
@@ -56,17 +95,15 @@ def read_dast(path: Path) -> tuple[list[DastPost], list[Note]]:
     if not raw:
         raise InputError(path, 0, "empty file")
     ids = {}
+    fields = [thread_fields(path, line, obj) for line, obj in raw]
     for line, obj in raw:
-        missing = [k for k in REQUIRED if k not in obj]
-        if missing:
-            raise InputError(path, line, f"not a DAST record: missing {missing}")
         if obj["post_id"] in ids:
             raise InputError(path, line, f"duplicate post_id {obj['post_id']!r} (first at line {ids[obj['post_id']]})")
         ids[obj["post_id"]] = line
     sources = {obj["thread_id"]: obj["post_id"] for _, obj in raw if obj.get("is_source") or obj["parent_id"] is None}
     posts: list[DastPost] = []
     notes: list[Note] = []
-    for line, obj in raw:
+    for (line, obj), row in zip(raw, fields, strict=True):
         parent = obj["parent_id"]
         if parent is not None and parent not in ids:
             root = sources.get(obj["thread_id"])
@@ -83,23 +120,7 @@ def read_dast(path: Path) -> tuple[list[DastPost], list[Note]]:
                 )
             )
             parent = root
-        for key in ("sdqc_parent", "sdqc_submission"):
-            value = obj.get(key)
-            if value is not None and value not in SDQC and value != "Underspecified":
-                raise InputError(path, line, f"{key}: unknown SDQC label {value!r}")
-        row = ThreadRow(
-            id=obj["post_id"],
-            thread_id=obj["thread_id"],
-            parent_id=parent,
-            author=obj.get("user_id"),
-            created=obj.get("created"),
-            title=obj.get("title") or "",
-            text=obj.get("text") or "",
-            lang="da",
-            topic=obj.get("topic"),
-            reply_stance=SDQC.get(obj.get("sdqc_parent") or "") if parent is not None else None,
-            target_stance=TARGET.get(obj.get("sdqc_submission") or "") if parent is not None else None,
-        )
+        row = ThreadRow(**{**row, "parent_id": parent})
         sub = obj.get("sdqc_submission")
         posts.append(DastPost(row, SDQC.get(sub) if sub in SDQC and parent is not None else None, line))
     return posts, notes

@@ -30,6 +30,7 @@ from rapidfuzz import fuzz
 
 from pipeline.core.config import ReplyConfig
 from pipeline.core.schema import Author, Evidence, Post
+from pipeline.models.cues import WORD_RE, stopwords
 
 SALUTATION_RE = re.compile(
     r"^\s*(?P<word>kære|kæreste|hej|hejsa|til|kjære|hei|bästa|kära|käre|hallå|dear|@)\s*"
@@ -62,7 +63,6 @@ QUOTE_RES = (
     re.compile(r"„([^“”]{10,}?)[“”]", re.DOTALL),
     re.compile(r"^\s*>\s?(.+)$", re.MULTILINE),
 )
-WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 STEMMERS = {"da": "danish", "sv": "swedish", "nb": "norwegian", "nn": "norwegian", "en": "english"}
 
 
@@ -76,18 +76,6 @@ class ReplyDecision:
 @lru_cache(maxsize=8)
 def _stemmer(lang: str):
     return snowballstemmer.stemmer(STEMMERS.get(lang, "danish"))
-
-
-@lru_cache(maxsize=8)
-def _stopwords(lang: str) -> frozenset[str]:
-    from pipeline.core.imports import torch_hidden
-
-    with torch_hidden():
-        from spacy.lang.da.stop_words import STOP_WORDS as DA
-        from spacy.lang.nb.stop_words import STOP_WORDS as NB
-        from spacy.lang.sv.stop_words import STOP_WORDS as SV
-
-    return frozenset({"da": DA, "sv": SV, "nb": NB, "nn": NB}.get(lang, DA | SV | NB))
 
 
 def _norm(text: str) -> str:
@@ -105,7 +93,7 @@ def _opening(post: Post) -> str:
 
 
 def _stems(text: str, lang: str, min_len: int = 5) -> set[str]:
-    stop = _stopwords(lang)
+    stop = stopwords(lang)
     stem = _stemmer(lang).stemWord
     return {stem(w) for w in WORD_RE.findall(text.lower()) if len(w) >= min_len and w not in stop}
 

@@ -113,7 +113,9 @@ class RowStore(SpillDatabase):
         rootless = self.db.execute(
             "SELECT r.thread_id, r.path, r.line, r.source FROM rows r WHERE r.source IS NOT NULL "
             "AND r.seq = (SELECT MIN(x.seq) FROM rows x WHERE x.thread_id = r.thread_id AND x.source IS NOT NULL) "
-            "AND NOT EXISTS (SELECT 1 FROM rows p WHERE p.id = r.thread_id) ORDER BY r.thread_id"
+            "AND NOT EXISTS (SELECT 1 FROM rows p WHERE p.id = r.thread_id) "
+            "AND NOT EXISTS (SELECT 1 FROM rows p WHERE p.thread_id = r.thread_id AND p.parent_id IS NULL) "
+            "ORDER BY r.thread_id"
         ).fetchall()
         with self.db:
             for thread_id, path, line, source in rootless:
@@ -130,19 +132,22 @@ class RowStore(SpillDatabase):
                         message=f"thread {thread_id}: its opening post is not in the {source}; it gets an empty root",
                     )
                 )
+        # A thread's root is usually the post whose id is the thread's (Reddit, DAST), but a
+        # file may name its threads otherwise: orphans go to the thread's first root.
         orphans = self.db.execute(
-            "SELECT r.seq, r.id, r.thread_id, r.parent_id, r.path, r.line, r.source FROM rows r "
-            "WHERE r.source IS NOT NULL AND r.parent_id IS NOT NULL "
+            "SELECT r.seq, r.id, r.parent_id, r.path, r.line, r.source, COALESCE((SELECT p.id FROM rows p "
+            "WHERE p.thread_id = r.thread_id AND p.parent_id IS NULL ORDER BY p.seq LIMIT 1), r.thread_id) "
+            "FROM rows r WHERE r.source IS NOT NULL AND r.parent_id IS NOT NULL "
             "AND NOT EXISTS (SELECT 1 FROM rows p WHERE p.id = r.parent_id) ORDER BY r.seq"
         ).fetchall()
         with self.db:
-            for seq, row_id, thread_id, parent, path, line, source in orphans:
-                self._reparent(seq, thread_id)
+            for seq, row_id, parent, path, line, source, root in orphans:
+                self._reparent(seq, root)
                 notes.append(
                     Note(
                         where=f"{path}:{line}",
                         kind="repaired",
-                        message=f"parent {parent} of {row_id} is not in the {source}; attached to {thread_id}",
+                        message=f"parent {parent} of {row_id} is not in the {source}; attached to {root}",
                     )
                 )
         return notes

@@ -23,6 +23,8 @@ from pipeline.core.config import Config
 from pipeline.core.errors import InputError, validation_message
 from pipeline.core.schema import Note, ThreadRow
 from pipeline.formats.convokit import is_convokit_corpus, read_convokit
+from pipeline.formats.dast import looks_like_dast
+from pipeline.formats.dast import thread_fields as dast_fields
 from pipeline.formats.fourcat import is_4cat_header, rows_from_4cat
 from pipeline.formats.reddit import is_reddit_dump, read_reddit
 from pipeline.ingest.dates import normalize_iso
@@ -196,6 +198,11 @@ def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator
         path = Path(path)
         if is_convokit_corpus(path):
             yield from ((p, line, raw, "corpus") for p, line, raw in read_convokit(path))
+        elif looks_like_dast(path):
+            yield from (
+                (path, line, dast_fields(path, line, raw), "DAST file")
+                for line, raw, _ in _jsonl_rows(path, opt.encoding)
+            )
         elif path not in dumps:
             yield from (
                 (path, line, raw, extract) for line, raw, extract in _raw_rows(path, opt.encoding, opt.delimiter)

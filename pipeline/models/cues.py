@@ -6,6 +6,7 @@ A cue rule never decides alone: callers record its answer beside the model's (se
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import tomllib
 from dataclasses import dataclass
@@ -13,6 +14,33 @@ from functools import lru_cache
 from pathlib import Path
 
 CUES_FILE = Path(__file__).resolve().parent / "cues.toml"
+# A word: letters only (no digits or underscores), in any script.
+WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+STOPWORD_LANGS = {"da": ("da",), "sv": ("sv",), "nb": ("nb",), "nn": ("nb",)}
+
+
+@lru_cache(maxsize=8)
+def _spacy_stopwords(lang: str) -> frozenset[str]:
+    # spaCy's hand-made lists, read from its data modules (plain `STOP_WORDS = set(...)`
+    # files) without importing spaCy: its package set-up costs about 2 s and loads thinc,
+    # which ingest and the report otherwise never need.
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or spec.origin is None:
+        raise ImportError("spaCy is not installed (run `make setup`)")
+    path = Path(spec.origin).parent / "lang" / lang / "stop_words.py"
+    module_spec = importlib.util.spec_from_file_location(f"_stopwords_{lang}", path)
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return frozenset(module.STOP_WORDS)
+
+
+@lru_cache(maxsize=8)
+def stopwords(lang: str | None = None) -> frozenset[str]:
+    """Function words of a Danish, Swedish or Norwegian text (spaCy's lists); of Danish and
+    Swedish when the language is another or unknown (spaCy's Norwegian list is a frequency
+    list with content words in it: "kampen", "kontakt", "store")."""
+    langs = STOPWORD_LANGS.get(lang or "", ("da", "sv"))
+    return frozenset().union(*(_spacy_stopwords(code) for code in langs))
 
 
 @dataclass(frozen=True)
@@ -20,6 +48,9 @@ class RuleHit:
     label: str
     rule: str
     cue: str
+    # A rule that reads the text's structure rather than its words (a Markdown quotation)
+    # carries its own precision and decides whatever the model's confidence.
+    precision: float | None = None
 
 
 @dataclass(frozen=True)

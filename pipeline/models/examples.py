@@ -18,9 +18,8 @@ from datetime import datetime
 from functools import lru_cache
 
 from pipeline.core.schema import Participant, Post, Thread
-from pipeline.models.cues import CUES_FILE, RuleHit, reply_rule, role_rule, unit_rule
+from pipeline.models.cues import CUES_FILE, WORD_RE, RuleHit, reply_rule, role_rule, unit_rule
 
-WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 PAIR_CHARS = 2000
 
 

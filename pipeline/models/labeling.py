@@ -2,6 +2,7 @@
 
 Policy: the rule decides only when its configured precision (config.toml
 [classify].rule_precision) is at least the model's confidence; otherwise the model
+decides. A structural rule (one with its own precision: a Markdown quotation) always
 decides. Either way both answers stay in the record, so a researcher can always see
 when, and by which cue, a rule overrode a model.
 """
@@ -26,13 +27,14 @@ def combine(
     if hit is not None and hit.label not in cfg.labels_for(task):
         # A corpus config may drop labels the cue lexicon knows: such a cue cannot decide.
         hit = None
-    precision = cfg.classify.rule_precision.get(task, 0.0)
+    structural = hit is not None and hit.precision is not None
+    precision = hit.precision if structural else cfg.classify.rule_precision.get(task, 0.0)
     model_fields = {}
     if model_out is not None:
         label, conf, scores = model_out
         model_fields = {"model": model_name, "model_label": label, "model_confidence": conf, "scores": scores}
     rule_fields = {"rule": hit.rule, "rule_label": hit.label, "cue": hit.cue} if hit else {}
-    if hit is not None and (model_out is None or precision >= model_out[1]):
+    if hit is not None and (model_out is None or structural or precision >= model_out[1]):
         return Prediction(label=hit.label, confidence=precision, source="rule", **model_fields, **rule_fields)
     if model_out is not None:
         return Prediction(label=model_out[0], confidence=model_out[1], source="model", **model_fields, **rule_fields)
