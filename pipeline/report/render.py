@@ -20,7 +20,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from pipeline.classify.labels import Predictions, main_claims
+from pipeline.classify.labels import InSample, Predictions, main_claims
 from pipeline.core.artifacts import atomic_dir, read_json, safe_filename, write_text
 from pipeline.core.config import ReportConfig, load_config
 from pipeline.core.corpus import Corpus, author_ids
@@ -220,7 +220,8 @@ def in_sample_note(in_sample: dict[str, dict[str, int]]) -> str | None:
         return None
     return (
         "Some texts of this corpus were in the training data of the model that labelled them (matched by text "
-        f"hash): {'; '.join(parts)}. Their labels are in-sample and look better than they would on new threads; "
+        f'hash, texts of at least {InSample.MIN_CHARS} characters: shorter ones such as "Enig." recur in any '
+        f"corpus): {'; '.join(parts)}. Their labels are in-sample and look better than they would on new threads; "
         "the cross-validated scores below are the honest estimate."
     )
 

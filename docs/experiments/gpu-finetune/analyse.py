@@ -1,21 +1,31 @@
 """Macro-F1 of the GPU runs (leave one group out), per seed and averaged over the seeds that
 cover every fold, beside the scikit-learn default on the same items and their equal-weight
 average (weight fixed in advance, not tuned).  python analyse.py .gpu results/*.jsonl"""
+
 import json, sys, glob
 from collections import defaultdict
 import numpy as np
 from sklearn.metrics import f1_score
+
 rows = {json.loads(l)["id"]: json.loads(l) for l in open(sys.argv[1] + "/rows.jsonl")}
 sk = json.load(open(sys.argv[1] + "/sklearn_oof.json"))
 TASK = {"parent": ("sdqc_parent", "y_parent"), "sub": ("sdqc_submission", "y_sub"), "unit": ("unit_type", "y_unit")}
+
+
 def f1(ids, probs, labels, ykey):
     y = [rows[i][ykey] for i in ids]
     p = [labels[int(np.argmax(probs[i]))] for i in ids]
     return f1_score(y, p, labels=labels, average="macro", zero_division=0)
-def vec(d, labels): return np.array([d.get(l, 0.0) for l in labels])
+
+
+def vec(d, labels):
+    return np.array([d.get(l, 0.0) for l in labels])
+
+
 for path in sys.argv[2:]:
     recs = [json.loads(l) for l in open(path)]
-    if not recs: continue
+    if not recs:
+        continue
     name = recs[0]["config"]
     by_seed = defaultdict(dict)
     for r in recs:

@@ -3,6 +3,7 @@ fine-tuned on DAST reply stance / stance toward the submission (leave-one-topic-
 the seed unit gold (leave-one-thread-out). Weights: the e5 Q4 blocks, word embeddings
 pruned to the token ids these texts use (the same model on these inputs; checked against
 reference embeddings of the full model)."""
+
 import argparse, json, math, os, sys, time
 from pathlib import Path
 import numpy as np
@@ -11,18 +12,29 @@ import torch.nn as nn
 from transformers import BertConfig, BertModel
 
 HERE = Path(__file__).parent
-LABELS = {"parent": ["support", "deny", "query", "comment"], "sub": ["support", "deny", "query", "comment"],
-          "unit": None}
+LABELS = {
+    "parent": ["support", "deny", "query", "comment"],
+    "sub": ["support", "deny", "query", "comment"],
+    "unit": None,
+}
 DEV = "cuda" if torch.cuda.is_available() else "cpu"
 
 
 def load_encoder():
     m = json.loads((HERE / "model.json").read_text())
     z = np.load(HERE / "weights.npz")
-    config = BertConfig(vocab_size=m["vocab"], hidden_size=m["hidden"], num_hidden_layers=m["layers"],
-                        num_attention_heads=m["heads"], intermediate_size=m["ffn"],
-                        max_position_embeddings=m["max_positions"], type_vocab_size=m["type_vocab"],
-                        layer_norm_eps=m["eps"], hidden_act="gelu", pad_token_id=1)
+    config = BertConfig(
+        vocab_size=m["vocab"],
+        hidden_size=m["hidden"],
+        num_hidden_layers=m["layers"],
+        num_attention_heads=m["heads"],
+        intermediate_size=m["ffn"],
+        max_position_embeddings=m["max_positions"],
+        type_vocab_size=m["type_vocab"],
+        layer_norm_eps=m["eps"],
+        hidden_act="gelu",
+        pad_token_id=1,
+    )
     model = BertModel(config, add_pooling_layer=False)
     own = model.state_dict()
     sd = {}
@@ -99,12 +111,14 @@ def collate(seqs):
 def param_groups(net, lr, llrd, wd=0.01):
     L = net.enc.config.num_hidden_layers
     groups = []
+
     def add(params, scale):
         params = [p for p in params if p.requires_grad]
         decay = [p for p in params if p.ndim > 1]
         no = [p for p in params if p.ndim <= 1]
         groups.append({"params": decay, "lr": lr * scale, "weight_decay": wd})
         groups.append({"params": no, "lr": lr * scale, "weight_decay": 0.0})
+
     add(net.enc.embeddings.parameters(), llrd ** (L + 1))
     for i, layer in enumerate(net.enc.encoder.layer):
         add(layer.parameters(), llrd ** (L - i))
@@ -130,8 +144,7 @@ def run_fold(rows, train_idx, test_idx, cfg, seed, q, enc_factory):
         weights[t] = torch.tensor(w, dtype=torch.float, device=DEV)
     steps_per_epoch = math.ceil(len(train_idx) / cfg["bs"])
     total = steps_per_epoch * cfg["epochs"]
-    opt = torch.optim.AdamW(param_groups(net, cfg["lr"], cfg["llrd"]), lr=cfg["lr"],
-                            fused=DEV == "cuda")
+    opt = torch.optim.AdamW(param_groups(net, cfg["lr"], cfg["llrd"]), lr=cfg["lr"], fused=DEV == "cuda")
     base = [g["lr"] for g in opt.param_groups]
     warm = int(cfg["warmup"] * total)
     step = 0
@@ -175,7 +188,9 @@ CONFIGS = {
     "st_p": dict(data="dast", tasks=["parent"], input="P", pool="mean", lr=3e-5, llrd=0.9, epochs=8, warmup=0.1),
     "st_s": dict(data="dast", tasks=["sub"], input="S", pool="mean", lr=3e-5, llrd=0.9, epochs=8, warmup=0.1),
     "mt_c": dict(data="dast", tasks=["parent", "sub"], input="C", pool="mean", lr=3e-5, llrd=0.9, epochs=8, warmup=0.1),
-    "mt_c_long": dict(data="dast", tasks=["parent", "sub"], input="C", pool="mean", lr=5e-5, llrd=0.8, epochs=12, warmup=0.1),
+    "mt_c_long": dict(
+        data="dast", tasks=["parent", "sub"], input="C", pool="mean", lr=5e-5, llrd=0.8, epochs=12, warmup=0.1
+    ),
     "proj_s": dict(data="dast", tasks=["sub"], input="S", pool="cls", lr=5e-5, llrd=1.0, epochs=3, warmup=0.0),
     "cls_llrd_p": dict(data="dast", tasks=["parent"], input="P", pool="cls", lr=3e-5, llrd=0.9, epochs=8, warmup=0.1),
     "cls_llrd_s": dict(data="dast", tasks=["sub"], input="S", pool="cls", lr=3e-5, llrd=0.9, epochs=8, warmup=0.1),
@@ -207,10 +222,12 @@ def main():
         cfg["labels"] = {t: LABELS[t] for t in cfg["tasks"]}
     enc0, q = load_encoder()
     state = {k: v.clone() for k, v in enc0.state_dict().items()}
+
     def enc_factory():
         e = BertModel(enc0.config, add_pooling_layer=False)
         e.load_state_dict(state, strict=False)
         return e
+
     groups = sorted({r["group"] for r in rows})
     if a.folds:
         groups = groups[: a.folds]
@@ -233,12 +250,23 @@ def main():
                 return
             probs = run_fold(rows, tr, te, cfg, seed, q, enc_factory)
             last = time.time() - t0
-            out.write(json.dumps({"config": a.config, "seed": seed, "fold": g, "seconds": round(time.time() - t0, 1),
-                                  "n_train": len(tr), "probs": probs}) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "config": a.config,
+                        "seed": seed,
+                        "fold": g,
+                        "seconds": round(time.time() - t0, 1),
+                        "n_train": len(tr),
+                        "probs": probs,
+                    }
+                )
+                + "\n"
+            )
             out.flush()
-            print(f"{a.config} seed {seed} fold {g}: {len(tr)} train, {len(te)} test, {time.time()-t0:.1f}s", flush=True)
-
-
+            print(
+                f"{a.config} seed {seed} fold {g}: {len(tr)} train, {len(te)} test, {time.time() - t0:.1f}s", flush=True
+            )
 
 
 def check():
@@ -258,8 +286,11 @@ def check():
     assert cos.min() > 0.999
     rows = [json.loads(l) for l in open(HERE / "rows.jsonl")]
     texts = [[0] + q + r["text"][:254] + [2] for r in rows]
-    res = {"min_cosine": float(cos.min()), "device": torch.cuda.get_device_name() if DEV == "cuda" else "cpu",
-           "torch": torch.__version__}
+    res = {
+        "min_cosine": float(cos.min()),
+        "device": torch.cuda.get_device_name() if DEV == "cuda" else "cpu",
+        "torch": torch.__version__,
+    }
     for dtype in ("fp32", "bf16"):
         for bs in (64, 256):
             torch.cuda.synchronize() if DEV == "cuda" else None

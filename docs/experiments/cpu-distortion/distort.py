@@ -1,0 +1,87 @@
+"""Experiment: a topic-blind view of the text (content words masked, Stamatatos-style text
+distortion) added to the default recipe, for reply and target stance on DAST,
+leave-one-topic-out. Run from the repository root: python docs/experiments/cpu-distortion/distort.py"""
+
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import f1_score
+from sklearn.pipeline import FeatureUnion
+
+from pipeline.core.config import load_config
+from pipeline.estimators import TextPairClassifier, hashed_tfidf
+from pipeline.formats.dast import read_dast
+from pipeline.ingest.build import ingest_thread_files
+from pipeline.ingest.threads import write_thread_file
+from pipeline.models.cues import WORD_RE, stopwords
+from pipeline.models.examples import reply_examples, target_examples
+
+STOP = stopwords()
+
+
+def distort(text: str) -> str:
+    # Function words and punctuation stay; every other word becomes "*" (its length class).
+    return WORD_RE.sub(lambda m: m.group(0).lower() if m.group(0).lower() in STOP else "*", text)
+
+
+def _dtexts(X):
+    return [distort(x.text) for x in X]
+
+
+def _dpairs(X):
+    return [distort(x.pair) for x in X]
+
+
+class Distorted(TextPairClassifier):
+    def __init__(self, view="text", ngram=(1, 3), **kw):
+        super().__init__(**kw)
+        self.view = view
+        self.ngram = ngram
+
+    def _text_union(self):
+        union = super()._text_union()
+        parts = list(union.transformer_list)
+        parts.append(("shape", hashed_tfidf(_dtexts, self.n_features, ngram_range=tuple(self.ngram))))
+        if self.view == "both" and self.use_pair:
+            parts.append(("pshape", hashed_tfidf(_dpairs, self.n_features // 4, ngram_range=(1, 2))))
+        return FeatureUnion(parts)
+
+
+cfg = load_config()
+posts_raw, _ = read_dast(Path("/work/shared/data/dast/dast_train.jsonl"))
+tf = Path(tempfile.mkdtemp()) / "t.jsonl"
+write_thread_file(tf, [p.row for p in posts_raw])
+corpus = ingest_thread_files([tf], cfg)
+by_id = corpus.posts_by_id()
+threads = {t.id: t for t in corpus.threads}
+topic = {t.id: t.topic for t in corpus.threads}
+comments = [p for p in corpus.posts if p.parent_id and p.gold and p.gold.reply_stance]
+comments.sort(key=lambda p: (p.thread_id, p.position))
+R_ex = reply_examples(comments, by_id)
+T_ex = target_examples(comments, by_id, threads, R_ex)
+yR = np.array([c.gold.reply_stance for c in comments])
+yT = np.array([c.gold.target_stance for c in comments])
+groups = np.array([topic[c.thread_id] for c in comments])
+
+
+def loto(make, ex, y):
+    pred = np.empty(len(y), dtype=object)
+    for g in sorted(set(groups)):
+        tr, te = np.flatnonzero(groups != g), np.flatnonzero(groups == g)
+        m = make().fit([ex[i] for i in tr], y[tr])
+        pred[te] = m.predict([ex[i] for i in te])
+    return f1_score(y, pred, average="macro")
+
+
+variants = {
+    "default": lambda p: TextPairClassifier(random_state=0, **p),
+    "shape 1-3": lambda p: Distorted(ngram=(1, 3), random_state=0, **p),
+    "shape 1-4 + pair shape": lambda p: Distorted(view="both", ngram=(1, 4), random_state=0, **p),
+}
+which = sys.argv[1:] or list(variants)
+for name in which:
+    r = loto(lambda: variants[name](cfg.train.sklearn["reply_stance"]), R_ex, yR)
+    t = loto(lambda: variants[name](cfg.train.sklearn["target_stance"]), T_ex, yT)
+    print(f"{name}: reply {r:.3f} target {t:.3f}", flush=True)
