@@ -161,6 +161,60 @@ def test_classify_a_quotable_claim_says_something_about_the_matter(text, expecte
     assert quotable(unit) is expected
 
 
+def test_classify_relations_across_a_reply_carry_the_replys_own_stance(pipeline_run):
+    from pipeline.classify.labels import read_predictions, read_units
+
+    pred = read_predictions(pipeline_run["predictions"])
+    units = {u.id: u for u in read_units(pipeline_run["segments"])}
+    stance = {p.post_id: p.reply_stance for p in pred.posts}
+    parent_of = {
+        p["id"]: p["parent_id"]
+        for p in map(json.loads, (pipeline_run["corpus"] / "posts.jsonl").read_text(encoding="utf-8").splitlines())
+    }
+    across = [r for r in pred.relations if units[r.source_id].post_id != units[r.target_id].post_id]
+    assert {r.kind for r in across} == {"support", "attack"}
+    for r in across:
+        reply = stance[units[r.source_id].post_id]
+        assert (r.kind, r.confidence) == ({"support": "support", "deny": "attack"}[reply.label], reply.confidence)
+        assert r.origin == f"reply_stance:{reply.source}" and units[r.source_id].unit_type.label == "claim"
+        assert units[r.target_id].post_id == parent_of[units[r.source_id].post_id]
+    # A reply that only asks or comments makes no support or attack.
+    quiet = {pid for pid, s in stance.items() if s is not None and s.label in ("query", "comment")}
+    assert quiet and not any(units[r.source_id].post_id in quiet for r in across)
+
+
+def test_classify_a_claim_after_a_quotation_answers_the_quoted_unit_of_the_parent():
+    from pipeline.classify.labels import quoted_targets
+    from pipeline.core.schema import Post, Prediction, Unit
+    from pipeline.models.cues import QUOTE_RULE
+
+    def unit(post_id: str, start: int, text: str, label: str, rule: str | None = None) -> Unit:
+        pred = Prediction(label=label, confidence=0.9, source="rule" if rule else "model", rule=rule)
+        return Unit(id=f"{post_id}#u.text.{start}-{start + len(text)}", post_id=post_id, thread_id="t",
+                    field="text", index=0, start=start, end=start + len(text), text=text, sentence_ids=(),
+                    unit_type=pred)  # fmt: skip
+
+    def post(pid: str, parent: str | None) -> Post:
+        return Post(id=pid, thread_id="t", kind="comment" if parent else "document", position=0, parent_id=parent,
+                    lang="da", lang_confidence=1.0, lang_source="given", source="test")  # fmt: skip
+
+    parent = [
+        unit("p", 0, "Ulve er farlige for børn.", "claim"),
+        unit("p", 26, "Derfor bør de skydes, før det går galt.", "claim"),
+    ]
+    reply = [
+        unit("r", 0, "> derfor bør de skydes,", "none", QUOTE_RULE),
+        unit("r", 25, "Det er ulovligt at skyde dem.", "claim"),
+        unit("r", 56, "Loven er klar.", "premise"),
+        unit("r", 72, "> Ulve spiser får.", "none", QUOTE_RULE),  # not in the parent: answers nothing
+        unit("r", 91, "Det gør hunde også.", "claim"),
+    ]
+    posts = {"p": post("p", None), "r": post("r", "p")}
+    answers = quoted_targets({"p": parent, "r": reply}, posts)
+    # Matched despite the quotation's trimming and case; a premise is not a claim that answers.
+    assert {k: v.text for k, v in answers.items()} == {reply[1].id: "Derfor bør de skydes, før det går galt."}
+
+
 def test_classify_reads_stopwords_without_importing_spacy():
     import subprocess
     import sys

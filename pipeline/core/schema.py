@@ -246,7 +246,7 @@ class Relation(Record):
     target_id: str
     kind: Literal["support", "attack"]
     confidence: float = Field(ge=0.0, le=1.0)
-    origin: str = Field(description="what decided it, e.g. 'model:reply_stance'")
+    origin: str = Field(description="what decided it, e.g. 'rule:premise-attachment', 'reply_stance:model'")
     evidence: str
 
 

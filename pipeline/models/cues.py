@@ -17,6 +17,8 @@ CUES_FILE = Path(__file__).resolve().parent / "cues.toml"
 # A word: letters only (no digits or underscores), in any script.
 WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 STOPWORD_LANGS = {"da": ("da",), "sv": ("sv",), "nb": ("nb",), "nn": ("nb",)}
+# The structural unit rule: a unit inside a Markdown quotation (`pipeline.segment.units`).
+QUOTE_RULE = "unit:markdown-quote"
 
 
 @lru_cache(maxsize=8)

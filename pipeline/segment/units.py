@@ -21,7 +21,7 @@ from pipeline.core.lineage import manifest, write_manifest
 from pipeline.core.schema import Post, Sentence, Unit
 from pipeline.core.stream import JsonlSink, by_thread, iter_jsonl, shards
 from pipeline.executors.local import map_shards, ordered_map, shard_size, shards_by_key
-from pipeline.models.cues import RuleHit, unit_rule, unit_split_points
+from pipeline.models.cues import QUOTE_RULE, RuleHit, unit_rule, unit_split_points
 from pipeline.models.examples import UnitSpan, field_text, unit_examples
 from pipeline.models.labeling import combine
 from pipeline.models.store import LoadedModel
@@ -101,7 +101,7 @@ def quote_rule(text: str, start: int, cfg: Config) -> RuleHit | None:
     line_start = text.rfind("\n", 0, start) + 1
     if line_start not in quoted_line_starts(text):
         return None
-    return RuleHit("none", "unit:markdown-quote", ">", precision=cfg.classify.quote_precision)
+    return RuleHit("none", QUOTE_RULE, ">", precision=cfg.classify.quote_precision)
 
 
 def type_units(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +21,9 @@ from pipeline.core.config import Config
 from pipeline.core.corpus import Corpus, participant_id, read_corpus_about
 from pipeline.core.errors import InputError
 from pipeline.formats.dast import ATTRIBUTION as DAST_ATTRIBUTION
-from pipeline.formats.dast import looks_like_dast, read_dast
+from pipeline.formats.dast import looks_like_dast
 from pipeline.ingest.build import ingest_thread_files
-from pipeline.ingest.threads import ReadOptions, write_thread_file
+from pipeline.ingest.threads import ReadOptions
 from pipeline.models.examples import (
     Example,
     UnitSpan,
@@ -144,14 +143,13 @@ def examples_from_threads(task: str, corpus: Corpus) -> list[Example]:
 
 
 def _dast_corpus(path: Path, cfg: Config) -> Corpus:
-    """The DAST file as a corpus (missing parents attached to the source post, as its README says)."""
-    posts, notes = read_dast(path)
-    for n in notes:
-        log.info("%s: %s", n.where, n.message)
-    with tempfile.TemporaryDirectory() as tmp:
-        threads_file = Path(tmp) / "dast_threads.jsonl"
-        write_thread_file(threads_file, [p.row for p in posts])
-        return ingest_thread_files([threads_file], cfg)
+    """The DAST file as a corpus: ingest reads DAST's layout itself (missing parents
+    attached to the source post, as its README says)."""
+    corpus = ingest_thread_files([path], cfg)
+    for n in corpus.notes:
+        if n.kind == "repaired":
+            log.info("%s: %s", n.where, n.message)
+    return corpus
 
 
 def load_dataset(

@@ -3,18 +3,14 @@ distortion) added to the default recipe, for reply and target stance on DAST,
 leave-one-topic-out. Run from the repository root: python docs/experiments/cpu-distortion/distort.py"""
 
 import sys
-import tempfile
-from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import f1_score
 from sklearn.pipeline import FeatureUnion
 
-from pipeline.core.config import load_config
+from pipeline.core.config import DAST_DEFAULT, load_config
 from pipeline.estimators import TextPairClassifier, hashed_tfidf
-from pipeline.formats.dast import read_dast
 from pipeline.ingest.build import ingest_thread_files
-from pipeline.ingest.threads import write_thread_file
 from pipeline.models.cues import WORD_RE, stopwords
 from pipeline.models.examples import reply_examples, target_examples
 
@@ -50,10 +46,7 @@ class Distorted(TextPairClassifier):
 
 
 cfg = load_config()
-posts_raw, _ = read_dast(Path("/work/shared/data/dast/dast_train.jsonl"))
-tf = Path(tempfile.mkdtemp()) / "t.jsonl"
-write_thread_file(tf, [p.row for p in posts_raw])
-corpus = ingest_thread_files([tf], cfg)
+corpus = ingest_thread_files([DAST_DEFAULT], cfg)  # ingest reads DAST's layout
 by_id = corpus.posts_by_id()
 threads = {t.id: t for t in corpus.threads}
 topic = {t.id: t.topic for t in corpus.threads}
@@ -82,6 +75,7 @@ variants = {
 }
 which = sys.argv[1:] or list(variants)
 for name in which:
-    r = loto(lambda: variants[name](cfg.train.sklearn["reply_stance"]), R_ex, yR)
-    t = loto(lambda: variants[name](cfg.train.sklearn["target_stance"]), T_ex, yT)
+    make = variants[name]
+    r = loto(lambda make=make: make(cfg.train.sklearn["reply_stance"]), R_ex, yR)
+    t = loto(lambda make=make: make(cfg.train.sklearn["target_stance"]), T_ex, yT)
     print(f"{name}: reply {r:.3f} target {t:.3f}", flush=True)
