@@ -59,13 +59,7 @@ class RowStore(SpillDatabase):
         cycles are checked a thread at a time by `threads`."""
         self.db.execute("CREATE INDEX rows_thread ON rows (thread_id, seq)")
         notes = self.attach_orphans()
-        # SQLite takes a bare column from the row that MIN() picks: each thread's first root.
-        roots = {
-            thread_id: root
-            for thread_id, root, _ in self.db.execute(
-                "SELECT thread_id, id, MIN(seq) FROM rows WHERE parent_id IS NULL GROUP BY thread_id"
-            )
-        }
+        roots = self._roots()
         orphans = self.db.execute(
             "SELECT r.seq, r.id, r.thread_id, r.parent_id, r.path, r.line FROM rows r "
             "WHERE r.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rows p WHERE p.id = r.parent_id) "
@@ -132,16 +126,18 @@ class RowStore(SpillDatabase):
                         message=f"thread {thread_id}: its opening post is not in the {source}; it gets an empty root",
                     )
                 )
-        # A thread's root is usually the post whose id is the thread's (Reddit, DAST), but a
-        # file may name its threads otherwise: orphans go to the thread's first root.
         orphans = self.db.execute(
-            "SELECT r.seq, r.id, r.parent_id, r.path, r.line, r.source, COALESCE((SELECT p.id FROM rows p "
-            "WHERE p.thread_id = r.thread_id AND p.parent_id IS NULL ORDER BY p.seq LIMIT 1), r.thread_id) "
-            "FROM rows r WHERE r.source IS NOT NULL AND r.parent_id IS NOT NULL "
+            "SELECT r.seq, r.id, r.thread_id, r.parent_id, r.path, r.line, r.source FROM rows r "
+            "WHERE r.source IS NOT NULL AND r.parent_id IS NOT NULL "
             "AND NOT EXISTS (SELECT 1 FROM rows p WHERE p.id = r.parent_id) ORDER BY r.seq"
         ).fetchall()
+        # A thread's root is usually the post whose id is the thread's (Reddit, DAST), but a
+        # file may name its threads otherwise: orphans go to the thread's first root. One
+        # scan finds every thread's root (a query per orphan would rescan its thread).
+        roots = self._roots() if orphans else {}
         with self.db:
-            for seq, row_id, parent, path, line, source, root in orphans:
+            for seq, row_id, thread_id, parent, path, line, source in orphans:
+                root = roots.get(thread_id, thread_id)
                 self._reparent(seq, root)
                 notes.append(
                     Note(
@@ -151,6 +147,11 @@ class RowStore(SpillDatabase):
                     )
                 )
         return notes
+
+    def _roots(self) -> dict[str, str]:
+        # SQLite takes a bare column from the row that MIN() picks: each thread's first root.
+        cur = self.db.execute("SELECT thread_id, id, MIN(seq) FROM rows WHERE parent_id IS NULL GROUP BY thread_id")
+        return {thread_id: root for thread_id, root, _ in cur}
 
     def _reparent(self, seq: int, parent: str) -> None:
         self.db.execute(
