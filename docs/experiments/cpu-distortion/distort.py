@@ -3,6 +3,7 @@ distortion) added to the default recipe, for reply and target stance on DAST,
 leave-one-topic-out. Run from the repository root: python docs/experiments/cpu-distortion/distort.py"""
 
 import sys
+from dataclasses import replace
 
 import numpy as np
 from sklearn.metrics import f1_score
@@ -68,14 +69,35 @@ def loto(make, ex, y):
     return f1_score(y, pred, average="macro")
 
 
+root_words = {}
+for t in corpus.threads:
+    root = by_id[t.root_id]
+    root_words[t.id] = {w.lower() for w in WORD_RE.findall(root.full_text) if w.lower() not in STOP and len(w) > 2}
+topic_words_of = {c.id: root_words[c.thread_id] for c in comments}
+
+
+def mask_topic(text: str, words: set[str]) -> str:
+    # The thread's own topic words (content words of its source post) become one token.
+    return WORD_RE.sub(lambda m: "TOPICWORD" if m.group(0).lower() in words else m.group(0), text)
+
+
+def masked(ex):
+    return [
+        replace(e, text=mask_topic(e.text, topic_words_of[e.id]), pair=mask_topic(e.pair, topic_words_of[e.id]))
+        for e in ex
+    ]
+
+
 variants = {
     "default": lambda p: TextPairClassifier(random_state=0, **p),
     "shape 1-3": lambda p: Distorted(ngram=(1, 3), random_state=0, **p),
     "shape 1-4 + pair shape": lambda p: Distorted(view="both", ngram=(1, 4), random_state=0, **p),
+    "topic words masked": lambda p: TextPairClassifier(random_state=0, **p),
 }
 which = sys.argv[1:] or list(variants)
 for name in which:
     make = variants[name]
-    r = loto(lambda make=make: make(cfg.train.sklearn["reply_stance"]), R_ex, yR)
-    t = loto(lambda make=make: make(cfg.train.sklearn["target_stance"]), T_ex, yT)
+    rx, tx = (masked(R_ex), masked(T_ex)) if name == "topic words masked" else (R_ex, T_ex)
+    r = loto(lambda make=make: make(cfg.train.sklearn["reply_stance"]), rx, yR)
+    t = loto(lambda make=make: make(cfg.train.sklearn["target_stance"]), tx, yT)
     print(f"{name}: reply {r:.3f} target {t:.3f}", flush=True)
