@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 
 import networkx as nx
 import numpy as np
 import pytest
-from conftest import THREAD_ID
+from conftest import THREAD_ID, run_pipeline
 
 from pipeline.classify.labels import read_predictions, read_units
 from pipeline.core.artifacts import safe_filename
@@ -194,3 +195,45 @@ def test_report_participant_summary_equals_networkx_on_random_reply_counts(outpu
     rows, active, edges = _whole_graph_summary(pg, 5, 8)
     assert [(r["participant"], r["replies_received"], r["replies_sent"], r["pagerank"]) for r in got.central] == rows
     assert list(got.figure) == active and sorted(got.figure.edges) == edges
+
+
+def test_report_scores_the_labels_against_gold_the_corpus_carries_held_out_and_in_sample_apart(tmp_path, seed_corpus):
+    from sklearn.metrics import f1_score
+
+    seen = seed_corpus.posts_by_id()[f"{THREAD_ID}/c13"]  # a seed comment: in the models' training data
+
+    rows = [
+        {"id": "r", "thread_id": "r", "author": "a", "title": "Kommunerne bør ansætte flere socialrådgivere"},
+        {"id": "r1", "thread_id": "r", "parent_id": "r", "author": "b", "reply_stance": "support",
+         "target_stance": "favor", "text": "Ja, flere hænder i forvaltningen vil give borgerne bedre sagsbehandling."},
+        {"id": "r2", "thread_id": "r", "parent_id": "r1", "author": "c", "reply_stance": "deny",
+         "target_stance": "against", "text": "Nej, problemet er ikke antallet af ansatte men de mange regler."},
+        {"id": "r3", "thread_id": "r", "parent_id": "r2", "author": "b", "reply_stance": "query",
+         "target_stance": "neutral", "text": "Hvilke regler tænker du konkret på i den her sammenhæng?"},
+        # A text the committed models were trained on: in-sample, scored apart.
+        {"id": "r4", "thread_id": "r", "parent_id": "r", "author": "d", "reply_stance": "deny",
+         "target_stance": "against", "title": seen.title, "text": seen.text},
+    ]  # fmt: skip
+    src = tmp_path / "labelled.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    d = run_pipeline(tmp_path, "--threads", str(src), name="labelled")
+    gold = json.loads((d["predictions"] / "provenance.json").read_text(encoding="utf-8"))["gold_agreement"]
+    labels = {
+        p["post_id"]: p
+        for p in map(json.loads, (d["predictions"] / "posts.jsonl").read_text(encoding="utf-8").splitlines())
+    }
+    for task in ("reply_stance", "target_stance"):
+        held = ["r1", "r2", "r3"]
+        expected = f1_score([r[task] for r in rows[1:4]], [labels[i][task]["label"] for i in held], average="macro")
+        assert gold[task]["n_items"] == 4 and gold[task]["held_out"]["n"] == 3
+        assert gold[task]["held_out"]["macro_f1"] == round(expected, 4)
+        assert gold[task]["in_training_data"]["n"] == 1
+    md = (d["reports"] / "labelled.md").read_text(encoding="utf-8")
+    assert "## Against the corpus's own gold labels" in md and "| reply_stance | 4 | 3 |" in md
+
+
+def test_report_without_gold_in_the_corpus_has_no_gold_section(pipeline_run):
+    md = (pipeline_run["reports"] / "seeds.md").read_text(encoding="utf-8")
+    assert "Against the corpus's own gold labels" not in md
+    provenance = json.loads((pipeline_run["predictions"] / "provenance.json").read_text(encoding="utf-8"))
+    assert provenance["gold_agreement"] == {}

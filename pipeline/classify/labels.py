@@ -116,19 +116,58 @@ class InSample:
 
     def merge(self, counts: dict[str, dict[str, int]]) -> None:
         for task, entry in counts.items():
-            mine = self.counts.setdefault(task, {"items": 0, "in_training_data": 0})
+            mine = self.counts.setdefault(task, {})
             for k, v in entry.items():
-                mine[k] += v
+                mine[k] = mine.get(k, 0) + v
 
-    def add(self, task: str, model: LoadedModel | None, examples: list[Example]) -> None:
+    def add(self, task: str, model: LoadedModel | None, examples: list[Example]) -> list[bool]:
+        """Count the items of `task`; whether each one's text is among the model's training
+        texts, short or not (a gold label on such an item is no held-out test)."""
         entry = self.counts.setdefault(task, {"items": 0, "in_training_data": 0})
         entry["items"] += len(examples)
         if model is None:
-            return
+            return [False] * len(examples)
         known = self.known(task, model)
+        seen = [example_hash(e) in known for e in examples]
         entry["in_training_data"] += sum(
-            example_hash(e) in known for e in examples if len(" ".join(e.text.split())) >= self.MIN_CHARS
+            s for s, e in zip(seen, examples, strict=True) if len(" ".join(e.text.split())) >= self.MIN_CHARS
         )
+        return seen
+
+    def tally_gold(self, task: str, in_training: bool, gold: str, predicted: str) -> None:
+        """One gold label the corpus itself carries, beside the label classify gave."""
+        cell = f"{'in_training_data' if in_training else 'held_out'}|{gold}|{predicted}"
+        entry = self.counts.setdefault(GOLD_PREFIX + task, {})
+        entry[cell] = entry.get(cell, 0) + 1
+
+    def in_sample(self) -> dict[str, dict[str, int]]:
+        return {k: v for k, v in sorted(self.counts.items()) if not k.startswith(GOLD_PREFIX)}
+
+    def gold_agreement(self, labels: Mapping[str, list[str]]) -> dict[str, dict]:
+        """Per task with gold in the corpus: how the final labels (model, rule or
+        composition) agree with it, on items no model saw and, apart, on items it saw."""
+        from pipeline.training.cv import scores
+
+        out: dict[str, dict] = {}
+        for key, cells in sorted(self.counts.items()):
+            if not key.startswith(GOLD_PREFIX):
+                continue
+            task = key.removeprefix(GOLD_PREFIX)
+            report: dict = {"n_items": sum(cells.values())}
+            for part in ("held_out", "in_training_data"):
+                y, pred = [], []
+                for cell, n in sorted(cells.items()):
+                    where, gold, predicted = cell.split("|")
+                    if where == part:
+                        y += [gold] * n
+                        pred += [predicted] * n
+                report[part] = scores(y, pred, labels[task]) if y else None
+            out[task] = report
+        return out
+
+
+# In-sample counters keyed by this and a task hold (gold, predicted) tallies, not counts.
+GOLD_PREFIX = "gold:"
 
 
 def classify_posts(corpus: Corpus, models: Models, cfg: Config, seen: InSample) -> list[PostLabels]:
@@ -137,10 +176,16 @@ def classify_posts(corpus: Corpus, models: Models, cfg: Config, seen: InSample) 
     comments = [p for p in corpus.posts if p.parent_id is not None]
     reply_ex = reply_examples(comments, posts)
     target_ex = target_examples(comments, posts, threads, reply_ex)
-    seen.add("reply_stance", models.reply_stance, reply_ex)
-    seen.add("target_stance", models.target_stance, target_ex)
-    reply_out = dict(zip((c.id for c in comments), _predict(models.reply_stance, reply_ex), strict=True))
-    target_out = dict(zip((c.id for c in comments), _predict(models.target_stance, target_ex), strict=True))
+    ids = [c.id for c in comments]
+    in_training = {
+        task: dict(zip(ids, seen.add(task, model, examples), strict=True))
+        for task, model, examples in (
+            ("reply_stance", models.reply_stance, reply_ex),
+            ("target_stance", models.target_stance, target_ex),
+        )
+    }
+    reply_out = dict(zip(ids, _predict(models.reply_stance, reply_ex), strict=True))
+    target_out = dict(zip(ids, _predict(models.target_stance, target_ex), strict=True))
     labels: dict[str, PostLabels] = {}
     # Parents before children: a reply's composed target stance needs its parent's.
     for post in sorted(corpus.posts, key=lambda p: (p.thread_id, p.position)):
@@ -172,6 +217,10 @@ def classify_posts(corpus: Corpus, models: Models, cfg: Config, seen: InSample) 
         labels[post.id] = PostLabels(
             post_id=post.id, thread_id=post.thread_id, target_stance=target, reply_stance=reply
         )
+        for task, decided in (("reply_stance", reply), ("target_stance", target)):
+            gold = getattr(post.gold, task) if post.gold else None
+            if gold:
+                seen.tally_gold(task, in_training[task][post.id], gold, decided.label)
     return [labels[p.id] for p in corpus.posts]
 
 
@@ -628,7 +677,8 @@ def classify_stream(
         "rule_precision": dict(cfg.classify.rule_precision),
         "decided_by": {task: dict(sorted(c.items())) for task, c in decided.items()},
         "relations_by_origin": dict(sorted(origins.items())),
-        "in_sample": dict(sorted(seen.counts.items())),
+        "in_sample": seen.in_sample(),
+        "gold_agreement": seen.gold_agreement({t: list(cfg.labels_for(t)) for t in ("reply_stance", "target_stance")}),
         "key_points": {
             "encoder": encoder if embed else None,
             "max_distance": cfg.key_points.max_distance if embed else None,

@@ -71,6 +71,8 @@ class ReportData:
     trees_note: str | None = None
     # The most active participants' reply graph, drawn as the participants figure.
     participant_figure: nx.DiGraph | None = None
+    # The pipeline's labels against gold labels the corpus itself carries (`gold_table`).
+    gold: list[dict] = field(default_factory=list)
 
 
 def _roles(pred: Predictions) -> dict[str, str]:
@@ -197,6 +199,24 @@ def provenance_table(provenance: dict) -> list[dict]:
                 )
             }
         rows.append(row)
+    return rows
+
+
+def gold_table(provenance: dict) -> list[dict]:
+    """One row per task whose gold labels the corpus carries (a labelled thread file, a
+    DAST file): the final labels' macro-F1 and accuracy against them, on the items no model
+    saw in training, and apart, on those it saw (in-sample)."""
+    rows = []
+    for task, g in sorted((provenance.get("gold_agreement") or {}).items()):
+        held, seen = g.get("held_out"), g.get("in_training_data")
+        rows.append(
+            {
+                "task": task,
+                "n_items": g["n_items"],
+                "held_out": {k: held[k] for k in ("n", "macro_f1", "accuracy")} if held else None,
+                "in_sample": {k: seen[k] for k in ("n", "macro_f1", "accuracy")} if seen else None,
+            }
+        )
     return rows
 
 
@@ -354,6 +374,7 @@ class _Parts:
             trees,
             trees_note,
             summary.figure,
+            gold_table(provenance),
         )
 
 
