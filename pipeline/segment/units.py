@@ -72,7 +72,8 @@ def segment_post(post: Post) -> tuple[list[Sentence], list[UnitSpan], dict[str, 
 # of a line, and the quotation runs on to the next blank line (Markdown's lazy
 # continuation: in DAST, 4 of the 6 lines that follow a ">" line without one of their own
 # go on quoting). No library marks this in plain text, and a full Markdown parser would
-# lose the character offsets.
+# lose the character offsets. (What the stance models read, `examples.own_words`, drops
+# only the ">" lines themselves: their training texts were built that way.)
 QUOTE_START = re.compile(r" {0,3}>")
 
 
