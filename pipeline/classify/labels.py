@@ -91,6 +91,10 @@ def _name(model: LoadedModel | None) -> str | None:
     return model.name if model else None
 
 
+# What a shard's `InSample` sends back: per task the item counts, and the gold tallies.
+Tallies = tuple[dict[str, dict[str, int]], dict[str, Counter[tuple[str, str, str]]]]
+
+
 class InSample:
     """How many of the items each model labels were in its own training data (by text
     hash): those labels are in-sample, and the report must say so, and only then.
@@ -103,6 +107,9 @@ class InSample:
 
     def __init__(self, hashes: dict[str, frozenset[str]] | None = None) -> None:
         self.counts: dict[str, dict[str, int]] = {}
+        # Per task: (held_out or in_training_data, gold, predicted) -> how often, for the
+        # gold labels the corpus itself carries.
+        self.gold: dict[str, Counter[tuple[str, str, str]]] = {}
         self._hashes: dict[str, frozenset[str]] = hashes if hashes is not None else {}
 
     def known(self, task: str, model: LoadedModel) -> frozenset[str]:
@@ -114,11 +121,18 @@ class InSample:
         """A counter for one shard that shares the training hashes read so far."""
         return InSample(self._hashes)
 
-    def merge(self, counts: dict[str, dict[str, int]]) -> None:
+    def tallies(self) -> Tallies:
+        """What a shard's counter sends back to be merged."""
+        return self.counts, self.gold
+
+    def merge(self, tallies: Tallies) -> None:
+        counts, gold = tallies
         for task, entry in counts.items():
-            mine = self.counts.setdefault(task, {})
+            mine = self.counts.setdefault(task, {"items": 0, "in_training_data": 0})
             for k, v in entry.items():
-                mine[k] = mine.get(k, 0) + v
+                mine[k] += v
+        for task, cells in gold.items():
+            self.gold.setdefault(task, Counter()).update(cells)
 
     def add(self, task: str, model: LoadedModel | None, examples: list[Example]) -> list[bool]:
         """Count the items of `task`; whether each one's text is among the model's training
@@ -136,12 +150,8 @@ class InSample:
 
     def tally_gold(self, task: str, in_training: bool, gold: str, predicted: str) -> None:
         """One gold label the corpus itself carries, beside the label classify gave."""
-        cell = f"{'in_training_data' if in_training else 'held_out'}|{gold}|{predicted}"
-        entry = self.counts.setdefault(GOLD_PREFIX + task, {})
-        entry[cell] = entry.get(cell, 0) + 1
-
-    def in_sample(self) -> dict[str, dict[str, int]]:
-        return {k: v for k, v in sorted(self.counts.items()) if not k.startswith(GOLD_PREFIX)}
+        part = "in_training_data" if in_training else "held_out"
+        self.gold.setdefault(task, Counter())[part, gold, predicted] += 1
 
     def gold_agreement(self, labels: Mapping[str, list[str]]) -> dict[str, dict]:
         """Per task with gold in the corpus: how the final labels (model, rule or
@@ -149,25 +159,17 @@ class InSample:
         from pipeline.training.cv import scores
 
         out: dict[str, dict] = {}
-        for key, cells in sorted(self.counts.items()):
-            if not key.startswith(GOLD_PREFIX):
-                continue
-            task = key.removeprefix(GOLD_PREFIX)
+        for task, cells in sorted(self.gold.items()):
             report: dict = {"n_items": sum(cells.values())}
             for part in ("held_out", "in_training_data"):
                 y, pred = [], []
-                for cell, n in sorted(cells.items()):
-                    where, gold, predicted = cell.split("|")
+                for (where, gold, predicted), n in sorted(cells.items()):
                     if where == part:
                         y += [gold] * n
                         pred += [predicted] * n
                 report[part] = scores(y, pred, labels[task]) if y else None
             out[task] = report
         return out
-
-
-# In-sample counters keyed by this and a task hold (gold, predicted) tallies, not counts.
-GOLD_PREFIX = "gold:"
 
 
 def classify_posts(corpus: Corpus, models: Models, cfg: Config, seen: InSample) -> list[PostLabels]:
@@ -267,7 +269,7 @@ def participant_role(
 
 def _participant_shard(
     item: tuple[list[Participant], Mapping[str, Any]], *, models: Models, cfg: Config, seen: InSample
-) -> tuple[list[Prediction], dict[str, dict[str, int]]]:
+) -> tuple[list[Prediction], Tallies]:
     """Roles of a shard's participants (but the deleted: no one person, no role)."""
     shard, posts = item
     people = [p for p in shard if not p.deleted]
@@ -279,7 +281,7 @@ def _participant_shard(
     for part, pred, hit in zip(people, _predict(models.role, examples) if people else [], cues, strict=True):
         n_words = sum(len(t.split()) for t in role_text(part, posts)[1])
         out.append(participant_role(pred, _name(models.role), hit, n_words, cfg))
-    return out, shard_seen.counts
+    return out, shard_seen.tallies()
 
 
 @dataclass(frozen=True)
@@ -353,8 +355,8 @@ def classify_participants(
         for shard in shards(participants, size, lambda _: 1)
     )
     fn = partial(_participant_shard, models=models, cfg=cfg, seen=seen)
-    for (shard, _), (preds, counts) in ordered_map(fn, items, workers, "roles", gpu=bool(_on_torch(models.role))):
-        seen.merge(counts)
+    for (shard, _), (preds, tallies) in ordered_map(fn, items, workers, "roles", gpu=bool(_on_torch(models.role))):
+        seen.merge(tallies)
         decided = iter(preds)
         for part in shard:
             yield ParticipantLabels(participant_id=part.id, role=DELETED_ROLE if part.deleted else next(decided))
@@ -546,7 +548,7 @@ def _card_summary(model: LoadedModel | None) -> dict | None:
 
 def _classify_shard(
     item: tuple[list[Post], list[Unit]], *, threads: dict[str, Thread], models: Models, cfg: Config, seen: InSample
-) -> tuple[list[PostLabels], list[UnitLabels], list[Relation], dict[str, dict[str, int]]]:
+) -> tuple[list[PostLabels], list[UnitLabels], list[Relation], Tallies]:
     """Post and unit labels and relations of whole threads (`item`: their posts and units):
     everything that needs a parent or sibling, and nothing that needs another thread.
     Relations come thread by thread, by id within a thread."""
@@ -558,7 +560,7 @@ def _classify_shard(
     thread_of = {p.id: p.thread_id for p in posts}
     unit_thread = {u.id: rank[thread_of[u.post_id]] for u in units}
     rels = sorted(relations(units, sub, post_labels), key=lambda r: (unit_thread[r.source_id], r.id))
-    return post_labels, classify_units(units, sub, models, cfg), rels, shard_seen.counts
+    return post_labels, classify_units(units, sub, models, cfg), rels, shard_seen.tallies()
 
 
 def thread_items(
@@ -644,10 +646,10 @@ def classify_stream(
     decided = {task: Counter() for task in ("unit_type", "target_stance", "reply_stance", "role")}
     origins: Counter = Counter()
     n_points = n_claims = 0
-    for (posts, units), (p_labels, u_labels, rels, counts) in ordered_map(
+    for (posts, units), (p_labels, u_labels, rels, tallies) in ordered_map(
         shard_fn, shard_items(), workers, "classify", gpu=bool(_on_torch(models.target_stance, models.reply_stance))
     ):
-        seen.merge(counts)
+        seen.merge(tallies)
         seen.add("unit_type", unit_model, [Example(id=u.id, group=u.thread_id, text=u.text) for u in units])
         _sources(decided["unit_type"], (u.unit_type for u in units))
         _sources(decided["target_stance"], (p.target_stance for p in p_labels))
@@ -677,7 +679,7 @@ def classify_stream(
         "rule_precision": dict(cfg.classify.rule_precision),
         "decided_by": {task: dict(sorted(c.items())) for task, c in decided.items()},
         "relations_by_origin": dict(sorted(origins.items())),
-        "in_sample": seen.in_sample(),
+        "in_sample": dict(sorted(seen.counts.items())),
         "gold_agreement": seen.gold_agreement({t: list(cfg.labels_for(t)) for t in ("reply_stance", "target_stance")}),
         "key_points": {
             "encoder": encoder if embed else None,
