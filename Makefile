@@ -58,17 +58,18 @@ model_files = $(wildcard $(1)/metrics.json $(1)/model.skops $(1)/model.safetenso
 GOLD := $(wildcard data/annotations/*.jsonl)
 TRAIN_SRC := $(call src,training) pipeline/review/gold.py $(MODEL_SRC)
 
+# BACKEND=sklearn: scikit-learn models only, no encoder anywhere (for very large corpora;
+# key points are then not grouped by meaning). The default also uses the e5 encoder: for
+# key points and, in reply stance, the embeddings of each comment and its parent.
+BACKEND ?= default
+
 # Reply and target stance: the committed defaults are trained on DAST plus the seed gold
 # (DAST is CC BY 4.0; the models hold hashed features, never its text). Any model folder
 # can be chosen instead: make run REPLY_MODEL=models/mine
-REPLY_MODEL ?= models/reply_stance
+REPLY_MODEL ?= $(if $(filter sklearn,$(BACKEND)),models/reply_stance,models/reply_stance_e5)
 REPLY_DEP := $(call model_files,$(REPLY_MODEL))
 # Train reply/target stance on DAST too when it is beside the project.
 STANCE_DATA := data/annotations $(wildcard $(DAST))
-
-# BACKEND=sklearn: scikit-learn models only, no encoder anywhere (for very large corpora;
-# key points are then not grouped by meaning). The default also uses the e5 encoder.
-BACKEND ?= default
 
 # Inputs and models can be chosen on the command line (make run THREADS=x.csv
 # REPLY_MODEL=models/x). This stamp changes only when the choice does, so switching to
@@ -143,20 +144,22 @@ review: $(PREDICTIONS) ## Export review batches (CSV, XLSX, Label Studio) to dat
 review-status: $(SETUP) ## Per task: items labelled, by whom, pending adjudication, agreement (kappa, alpha)
 	$(PY) -m pipeline review status
 
-train: $(CORPUS) ## Retrain the default models in models/ from data/annotations (reply/target stance: + DAST)
+train: $(CORPUS) $(E5) ## Retrain the default models in models/ from data/annotations (reply/target stance: + DAST)
 	@for task in unit_type role; do \
 		$(PY) -m pipeline train --task $$task --data data/annotations --out models/$$task || exit 1; done
 	@if [ -f "$(DAST)" ]; then for task in reply_stance target_stance; do \
 		$(PY) -m pipeline train --task $$task --data $(STANCE_DATA) --out models/$$task || exit 1; done; \
-	else echo "DAST not found at $(DAST): the committed reply_stance and target_stance models (DAST + seed gold) are kept"; fi
+		$(PY) -m pipeline train --task reply_stance --data $(STANCE_DATA) --encoder-features $(E5_DIR) \
+			--out models/reply_stance_e5 || exit 1; \
+	else echo "DAST not found at $(DAST): the committed reply_stance, reply_stance_e5 and target_stance models (DAST + seed gold) are kept"; fi
 
-evaluate: $(CORPUS) ## Score each model on the gold, with grouped CV of its recipe -> data/processed/evaluation/
+evaluate: $(CORPUS) $(E5) ## Score each model on the gold, with grouped CV of its recipe -> data/processed/evaluation/
 	@for task in unit_type role; do \
 		$(PY) -m pipeline -q evaluate --task $$task --model models/$$task --data data/annotations \
 			--cross-validate --out data/processed/evaluation/$$task.json || exit 1; done
-	@for task in reply_stance target_stance; do \
-		$(PY) -m pipeline -q evaluate --task $$task --model models/$$task --data $(STANCE_DATA) \
-			--cross-validate --out data/processed/evaluation/$$task.json || exit 1; done
+	@for model in reply_stance reply_stance_e5 target_stance; do \
+		$(PY) -m pipeline -q evaluate --task $${model%_e5} --model models/$$model --data $(STANCE_DATA) \
+			--cross-validate --out data/processed/evaluation/$$model.json || exit 1; done
 	@$(PY) -m pipeline -q rules --out data/processed/evaluation/rules.json
 
 # The transformers encoder the benchmarks compare with scikit-learn (empty: skip it).

@@ -33,10 +33,6 @@ from sklearn.preprocessing import FunctionTransformer, MaxAbsScaler
 from pipeline.core.errors import ModelError
 from pipeline.core.paths import PROJ_ROOT
 
-# One Embedder per encoder folder and process: loading the encoder costs seconds and
-# hundreds of MB, and a fitted model must not hold it (it would be saved with the model).
-_EMBEDDERS: dict[str, object] = {}
-
 
 def encoder_folder(encoder: str) -> Path:
     """The folder `encoder` names: as given, else relative to the project root."""
@@ -49,11 +45,10 @@ def encoder_folder(encoder: str) -> Path:
 
 
 def _embedder(encoder: str):
-    if encoder not in _EMBEDDERS:
-        from pipeline.models.embed import Embedder
+    # Shared per process, never an attribute: a fitted model would be saved with it.
+    from pipeline.models.embed import shared_embedder
 
-        _EMBEDDERS[encoder] = Embedder(encoder_folder(encoder))
-    return _EMBEDDERS[encoder]
+    return shared_embedder(encoder_folder(encoder))
 
 
 # Module-level so that fitted pipelines pickle by reference.

@@ -60,7 +60,7 @@ def _roles(pred_dir: Path) -> dict:
 
 
 def test_classify_stance_models_are_trained_on_dast_and_the_seed_gold():
-    for task in ("reply_stance", "target_stance"):
+    for task in ("reply_stance", "reply_stance_e5", "target_stance"):
         card = load_model(MODELS_DIR / task).card
         kinds = {d["kind"]: d for d in card["data"]}
         assert set(kinds) == {"annotations", "dast"}, task
@@ -76,12 +76,36 @@ def test_classify_committed_models_hold_no_dast_text():
     texts = [json.loads(line) for line in DAST_DEFAULT.read_text(encoding="utf-8").splitlines()]
     probes = [t["text"].strip()[:40] for t in texts if len(t.get("text") or "") > 60][:200]
     words = {w for t in probes for w in t.split() if len(w) > 9}
-    for task in ("reply_stance", "target_stance"):
+    for task in ("reply_stance", "reply_stance_e5", "target_stance"):
         model = load_model(MODELS_DIR / task)
         raw = pickle.dumps(model.estimator)
         assert not any(p.encode("utf-8") in raw for p in probes), task
         # Not even single long words: the features are hashed, there is no vocabulary.
         assert not [w for w in words if w.encode("utf-8") in raw], task
+
+
+def test_classify_default_profile_reads_replies_with_the_encoder_and_sklearn_profile_without(fresh_run, tmp_path):
+    # The default profile: n-grams plus the e5 embeddings of comment and parent (0.525
+    # against 0.512 leave-one-topic-out, each model's card); --no-encoder: n-grams only.
+    used = json.loads((fresh_run / "provenance.json").read_text(encoding="utf-8"))["models"]["reply_stance"]
+    assert used["name"] == "reply_stance_e5"
+    c, s = fresh_run.parent / "corpus", fresh_run.parent / "segments"
+    plain = tmp_path / "plain"
+    assert run_cli("classify", "--corpus", str(c), "--segments", str(s), "--out", str(plain), "--no-encoder") == 0
+    assert json.loads((plain / "provenance.json").read_text(encoding="utf-8"))["models"]["reply_stance"]["name"] == (
+        "reply_stance"
+    )
+    labels = [json.loads(line)["reply_stance"] for line in (fresh_run / "posts.jsonl").read_text().splitlines()]
+    assert {r["label"] for r in labels if r} <= {"support", "deny", "query", "comment"}
+
+
+def test_classify_refuses_a_model_that_needs_the_encoder_when_told_to_use_none(fresh_run, tmp_path, capsys):
+    c, s = fresh_run.parent / "corpus", fresh_run.parent / "segments"
+    args = ("classify", "--corpus", str(c), "--segments", str(s), "--out", str(tmp_path / "p"), "--no-encoder")
+    assert run_cli(*args, "--reply-model", str(MODELS_DIR / "reply_stance_e5")) != 0
+    err = capsys.readouterr().err
+    assert "reply_stance_e5" in err and "--no-encoder" in err and "models/reply_stance" in err
+    assert not (tmp_path / "p").exists()
 
 
 def test_classify_role_abstains_without_a_cue_and_never_names_a_deleted_author(fresh_run):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import shutil
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -140,11 +141,10 @@ REPLIES = [
 @pytest.fixture
 def e5_features(folder, tmp_path, monkeypatch):
     """The estimator's Embedder for the e5 folder, caching into tmp_path instead of data/."""
-    from pipeline import estimators
-    from pipeline.models.embed import Embedder
+    from pipeline.models import embed
 
-    emb = Embedder(folder, cache_dir=tmp_path / "cache")
-    monkeypatch.setitem(estimators._EMBEDDERS, str(folder), emb)
+    emb = embed.Embedder(folder, cache_dir=tmp_path / "cache")
+    monkeypatch.setitem(embed._SHARED, Path(folder).resolve(), emb)
     return emb
 
 

@@ -11,6 +11,7 @@ batch (other padding, other float summation order) is stored identically.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import sqlite3
@@ -68,6 +69,12 @@ class Embedder:
         if self._fingerprint is None:
             self._fingerprint = fingerprint(self.model_dir)
         return self._fingerprint
+
+    def with_cache(self, cache_dir: Path | None) -> Embedder:
+        """The same loaded model over another cache (a benchmark times an empty one)."""
+        other = copy.copy(self)
+        other.cache_dir, other._db = cache_dir, None
+        return other
 
     def _load(self):
         if self._model is None:
@@ -137,3 +144,16 @@ class Embedder:
                 pooled = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1)
                 out.extend(np.round(pooled.float().cpu().numpy(), 6).astype(np.float32))
         return out
+
+
+# One Embedder per encoder folder and process: loading the encoder costs seconds and about
+# 500 MB, and a model's encoder features and the key points read the same folder.
+_SHARED: dict[Path, Embedder] = {}
+
+
+def shared_embedder(model_dir: Path) -> Embedder:
+    """The process's Embedder for `model_dir` (caching in the default cache folder)."""
+    key = Path(model_dir).resolve()
+    if key not in _SHARED:
+        _SHARED[key] = Embedder(key)
+    return _SHARED[key]

@@ -143,9 +143,11 @@ def train(
     if backend == "sklearn":
         factory, params = sklearn_factory(task, cfg, overrides)
         settings: dict[str, Any] = {"seed": cfg.seed, "estimator": "TextPairClassifier", "params": params}
-        # The recorded comparison is about the default recipe, not one changed by options.
-        if cfg.train.choice.get(task) and not overrides:
-            notes.append(f"Backend choice: {cfg.train.choice[task]}")
+        # The recorded comparison is about the default recipe (or, with only encoder
+        # features added, the encoder profile's recipe), not one changed by other options.
+        key = task if not overrides else f"{task}_encoder" if set(overrides) == {"encoder"} else None
+        if key in cfg.train.choice:
+            notes.append(f"Backend choice: {cfg.train.choice[key]}")
     elif backend == "transformers":
         if overrides:
             flags = {"C": "--C", "encoder": "--encoder-features"}

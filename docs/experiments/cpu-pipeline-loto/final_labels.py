@@ -8,7 +8,9 @@ each of DAST's 7 topics: the reply- and target-stance recipes are trained on the
 ingest, segment and classify with those models (the committed unit and role models), and
 the final labels are scored against the topic's gold, pooled over topics. The models
 alone are scored on the same items. Run from the repository root (about 5 minutes):
-PYTHONPATH=. python docs/experiments/cpu-pipeline-loto/final_labels.py"""
+PYTHONPATH=. python docs/experiments/cpu-pipeline-loto/final_labels.py [CONFIG] [--e5]
+With --e5 the reply-stance recipe is the default profile's (train --encoder-features with
+multilingual-e5-small, as models/reply_stance_e5), classify then using the encoder."""
 
 import json
 import subprocess
@@ -26,8 +28,10 @@ topics = sorted({r["topic"] for r in rows})
 work = Path(tempfile.mkdtemp())
 
 
-# A config file as the first argument: classify with its rule precisions instead.
-CONFIG = ["--config", sys.argv[1]] if len(sys.argv) > 1 else []
+# A config file as an argument: classify with its rule precisions instead.
+ARGS = [a for a in sys.argv[1:] if a != "--e5"]
+CONFIG = ["--config", ARGS[0]] if ARGS else []
+E5 = "--e5" in sys.argv[1:]
 
 
 def cli(*args: str) -> None:
@@ -47,11 +51,12 @@ for topic in topics:
     train.write_text("".join(json.dumps(r) + "\n" for r in rows if r["topic"] != topic), encoding="utf-8")
     test.write_text("".join(json.dumps(r) + "\n" for r in rows if r["topic"] == topic), encoding="utf-8")
     for task in ("reply_stance", "target_stance"):
-        cli("train", "--task", task, "--data", str(train), "--no-cv", "--out", str(d / task))
+        features = ["--encoder-features", "models/local/multilingual-e5-small"] if E5 and task == "reply_stance" else []
+        cli("train", "--task", task, "--data", str(train), "--no-cv", *features, "--out", str(d / task))
     c, s, p = d / "corpus", d / "segments", d / "predictions"
     cli("ingest", "--threads", str(test), "--out", str(c))
     cli("segment", "--corpus", str(c), "--out", str(s))
-    cli("classify", "--corpus", str(c), "--segments", str(s), "--out", str(p), "--no-encoder",
+    cli("classify", "--corpus", str(c), "--segments", str(s), "--out", str(p), *([] if E5 else ["--no-encoder"]),
         "--reply-model", str(d / "reply_stance"), "--target-model", str(d / "target_stance"))  # fmt: skip
     posts = {x["id"]: x for x in map(json.loads, (c / "posts.jsonl").read_text(encoding="utf-8").splitlines())}
     for lab in map(json.loads, (p / "posts.jsonl").read_text(encoding="utf-8").splitlines()):

@@ -1,0 +1,28 @@
+"""`make bench`'s throughput table: both profiles, timed on the real seeds."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from pipeline.core.config import E5_DIR, MODELS_DIR
+
+
+@pytest.mark.skipif(not (E5_DIR / "config.json").exists(), reason="the e5 folder is built by `make setup`")
+def test_bench_times_the_default_profile_with_an_empty_embedding_cache_and_on_a_rerun(tmp_path, cfg):
+    from pipeline.bench.runs import pipeline_benchmark, pipeline_markdown
+
+    assert (MODELS_DIR / "reply_stance_e5" / "metrics.json").exists()
+    result = pipeline_benchmark(cfg, tmp_path, None, repeats=1)
+    seeds = result["corpora"]["seeds"]
+    assert seeds["posts"] == 25 and seeds["units"] == 469
+    default = seeds["default_profile"]
+    assert default["classify_cold"] > 0 and default["classify_warm"] > 0
+    # The cold run started from an empty cache of its own and encoded the comments, their
+    # parents and the claims into it: nothing came from an earlier run.
+    (cold,) = (tmp_path / "emb-cold-0").glob("*.sqlite")
+    with sqlite3.connect(cold) as db:
+        assert db.execute("SELECT COUNT(*) FROM emb").fetchone()[0] > 25
+    table = pipeline_markdown(result)
+    assert "| seeds | scikit-learn | 25 | 469 |" in table and "| seeds | default | 25 | 469 |" in table
