@@ -94,8 +94,20 @@ def test_report_provenance_names_models_data_and_cross_validated_scores(data):
     assert set(rows) == {"unit_type", "target_stance", "reply_stance", "role"}
     role = rows["role"]["model"]
     assert role["training_data"] == ["data/annotations"] and role["cv_grouping"] == "item"
-    assert role["cv_macro_f1_mean"] is not None
+    assert role["cv_macro_f1_mean"] is not None and role["encoder_features"] is None
     assert "in-sample" in data.in_sample_note
+
+
+def test_report_says_which_model_reads_the_encoders_embeddings(data, pipeline_run):
+    from pipeline.core.config import E5_DIR
+
+    reply = {r["task"]: r for r in data.provenance}["reply_stance"]["model"]
+    if not (E5_DIR / "config.json").exists():
+        pytest.skip("the e5 folder is built by `make setup`")
+    # The default profile: the reply model joins the e5 embeddings to its n-grams, and says so.
+    assert reply["name"] == "reply_stance_e5" and reply["encoder_features"] == "models/local/multilingual-e5-small"
+    md = (pipeline_run["reports"] / "seeds.md").read_text(encoding="utf-8")
+    assert "`reply_stance_e5` (sklearn with the embeddings of `models/local/multilingual-e5-small`, 2179 items)" in md
 
 
 def test_report_html_is_self_contained_and_deterministic(outputs, tmp_path):

@@ -189,6 +189,7 @@ def provenance_table(provenance: dict) -> list[dict]:
                 for k in (
                     "name",
                     "backend",
+                    "encoder_features",
                     "training_items",
                     "training_data",
                     "cv_grouping",
