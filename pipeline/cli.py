@@ -157,13 +157,15 @@ def cmd_classify(args, cfg) -> None:
 def _default_reply_model(args, cfg) -> Path:
     """The encoder profile's reply model (n-grams plus e5 features, 0.525 against 0.512
     leave-one-topic-out) where its encoder is built and wanted, else the n-gram one."""
+    from pipeline.core.artifacts import read_json
     from pipeline.core.config import PROJ_ROOT
 
     plain, joined = MODELS_DIR / "reply_stance", MODELS_DIR / "reply_stance_e5"
     if args.no_encoder or not (joined / "metrics.json").exists():
         return plain
-    if not (PROJ_ROOT / cfg.key_points.encoder / "config.json").exists():
-        log.warning("no encoder at %s (run `make setup`): reply stance from %s", cfg.key_points.encoder, plain)
+    encoder = read_json(joined / "metrics.json")["settings"]["params"]["encoder"]
+    if not (PROJ_ROOT / encoder / "config.json").exists():
+        log.warning("no encoder at %s (run `make setup`): reply stance from %s", encoder, plain)
         return plain
     return joined
 

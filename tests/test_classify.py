@@ -99,6 +99,21 @@ def test_classify_default_profile_reads_replies_with_the_encoder_and_sklearn_pro
     assert {r["label"] for r in labels if r} <= {"support", "deny", "query", "comment"}
 
 
+def test_classify_without_the_encoder_folder_falls_back_to_the_ngram_reply_model(monkeypatch, caplog, cfg, tmp_path):
+    import argparse
+
+    from pipeline import cli
+    from pipeline.core import config
+
+    args = argparse.Namespace(no_encoder=False)
+    if (config.E5_DIR / "config.json").exists():
+        assert cli._default_reply_model(args, cfg) == MODELS_DIR / "reply_stance_e5"
+    monkeypatch.setattr(config, "PROJ_ROOT", tmp_path)  # a clone where `make setup` built no encoder
+    assert cli._default_reply_model(args, cfg) == MODELS_DIR / "reply_stance"
+    assert "no encoder at models/local/multilingual-e5-small (run `make setup`)" in caplog.text
+    assert cli._default_reply_model(argparse.Namespace(no_encoder=True), cfg) == MODELS_DIR / "reply_stance"
+
+
 def test_classify_refuses_a_model_that_needs_the_encoder_when_told_to_use_none(fresh_run, tmp_path, capsys):
     c, s = fresh_run.parent / "corpus", fresh_run.parent / "segments"
     args = ("classify", "--corpus", str(c), "--segments", str(s), "--out", str(tmp_path / "p"), "--no-encoder")
