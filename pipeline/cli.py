@@ -139,6 +139,16 @@ def cmd_classify(args, cfg) -> None:
                     f"--no-encoder (BACKEND=sklearn) uses no encoder: choose a model without encoder "
                     f"features (the default {model.task} model is {display_path(MODELS_DIR / model.task)})"
                 )
+    if models.reply_stance is not None and getattr(models.reply_stance.estimator, "encoder", None):
+        from pipeline.core.stream import count_lines
+
+        # Said up front: on a CPU this is most of classify's time on a corpus seen first.
+        log.info(
+            "classify: reply stance reads the embeddings of %s; posts not yet in its cache are encoded "
+            "once (about 45 texts/s on 2 CPU cores; %d posts here). BACKEND=sklearn (--no-encoder) uses no encoder",
+            models.reply_stance.estimator.encoder,
+            count_lines(Path(args.corpus) / "posts.jsonl"),
+        )
     embed, encoder = _key_point_encoder(args, cfg)
     run = ClassifyRun(models, cfg, unit_model, embed, encoder, resolve_workers(args.workers))
     provenance = classify_files(args.corpus, args.segments, args.out, run, made_from)
