@@ -165,7 +165,7 @@ def cmd_classify(args, cfg) -> None:
 
 
 def _default_reply_model(args, cfg) -> Path:
-    """The encoder profile's reply model (n-grams plus e5 features, 0.525 against 0.512
+    """The encoder profile's reply model (n-grams plus e5 features, 0.523 against 0.512
     leave-one-topic-out) where its encoder is built and wanted, else the n-gram one."""
     from pipeline.core.artifacts import read_json
     from pipeline.core.config import PROJ_ROOT

@@ -126,6 +126,23 @@ def test_e5_embeddings_are_cached_by_text_and_never_computed_twice(folder, tmp_p
     assert np.array_equal(second.encode(SENTENCES[:3]), a[:3])
 
 
+def test_e5_a_texts_vector_does_not_depend_on_the_texts_encoded_with_it(folder, tmp_path):
+    from pipeline.models.embed import Embedder
+
+    alone = Embedder(folder, cache_dir=None)
+    together = alone.encode(SENTENCES)
+    # Any other grouping, order or company gives bit-identical vectors: labels read off them
+    # cannot change with the shard size, the workers or what a cache already held.
+    assert np.array_equal(alone.encode(SENTENCES[::-1])[::-1], together)
+    assert np.array_equal(np.vstack([alone.encode([t]) for t in SENTENCES]), together)
+    assert np.array_equal(alone.encode(SENTENCES[2:4] + ["Helt enig, godt skrevet."])[:2], together[2:4])
+    # Batched vectors may differ in a last digit, so they live in a cache file of their own.
+    batched = Embedder(folder, cache_dir=tmp_path, batch_size=4)
+    batched.encode(SENTENCES)
+    Embedder(folder, cache_dir=tmp_path).encode(SENTENCES[:1])
+    assert sorted(p.name.split("-")[1] for p in tmp_path.glob("*.sqlite")) == ["batch1.sqlite", "batch4.sqlite"]
+
+
 REPLIES = [
     ("Helt enig, godt skrevet.", "Socialrådgiverne har spillet fallit som faggruppe.", "support"),
     ("Nej, det passer ikke.", "Socialrådgiverne har spillet fallit som faggruppe.", "deny"),

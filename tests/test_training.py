@@ -154,11 +154,11 @@ def test_training_the_default_profiles_reply_model_is_reproducible_from_its_data
     assert [d["sha256"] for d in committed.card["data"]] == [s.sha256 for s in ds.sources], "run `make train`"
     train(ds, tmp_path / "m", cfg, run_cv=False, overrides={"encoder": encoder})
     fresh, old = load_model(tmp_path / "m").predict(ds.examples), committed.predict(ds.examples)
-    # Up to float noise: vectors encoded in other batches (or on another CPU) may differ in
-    # their sixth decimal, and the solver stops at a slightly different point. Measured
-    # with every vector encoded afresh in a new clone: 2 of 2,179 labels (near-ties) moved,
-    # and a probability by at most 0.023 (99% of items by under 0.006); the same recipe
-    # without the embeddings differs from this model on 111 labels.
+    # Up to float noise: on another CPU a vector may differ in its sixth decimal, and the
+    # solver then stops at a slightly different point. Measured with vectors that differed
+    # so (encoded in batches, before they were encoded one text at a time): 2 of 2,179
+    # labels (near-ties) moved, and a probability by at most 0.023 (99% of items by under
+    # 0.006); the same recipe without the embeddings differs from this model on 111 labels.
     same = sum(f[0] == o[0] for f, o in zip(fresh, old, strict=True))
     assert same >= 0.995 * len(old), f"{len(old) - same} labels differ: run `make train`"
     moved = np.abs(np.array([list(f[2].values()) for f in fresh]) - [list(o[2].values()) for o in old]).max(1)
