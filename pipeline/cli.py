@@ -145,7 +145,7 @@ def cmd_classify(args, cfg) -> None:
         # Said up front: on a CPU this is most of classify's time on a corpus seen first.
         log.info(
             "classify: reply stance reads the embeddings of %s; posts not yet in its cache are encoded "
-            "once (about 45 texts/s on 2 CPU cores; %d posts here). BACKEND=sklearn (--no-encoder) uses no encoder",
+            "once (about 30-40 texts/s on 2 CPU cores; %d posts here). BACKEND=sklearn (--no-encoder) uses no encoder",
             models.reply_stance.estimator.encoder,
             count_lines(Path(args.corpus) / "posts.jsonl"),
         )

@@ -12,9 +12,11 @@ its neighbours in the last float bits (other shapes, other summation order), and
 does not hide all of it: of 400 DAST comments encoded in batches of 32 and alone, 328
 differed in a sixth decimal. Then a label could change with the shard size, the number of
 workers or what an earlier run left in the cache. Alone, a text's vector depends on the
-text only (on one machine), at about 10% less throughput on CPU (30.0 against 33.4
-texts/s on those comments). On a GPU, where batching pays, pass `batch_size` and give up
-that guarantee.
+text only (on one machine). The price on CPU: about 10% on long comments (30.0 against
+33.4 texts/s on those), half on short sentences (41 against 78 texts/s on the seeds';
+docs/benchmarks.md). Batches of equal-length texts padded to a fixed size are as
+invariant, but were slower still here: most lengths occur only a few times. On a GPU,
+where batching pays far more, pass `batch_size` and give up the guarantee.
 """
 
 from __future__ import annotations
