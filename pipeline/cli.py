@@ -133,20 +133,20 @@ def cmd_classify(args, cfg) -> None:
     unit_model = None if args.no_model else _optional_model(args.unit_model, "unit_type")
     if args.no_encoder:
         for model in (models.target_stance, models.reply_stance, models.role):
-            if model is not None and getattr(model.estimator, "encoder", None):
+            if model is not None and model.encoder_features:
                 raise ModelError(
-                    f"{display_path(model.path)} reads the embeddings of {model.estimator.encoder}, and "
+                    f"{display_path(model.path)} reads the embeddings of {model.encoder_features}, and "
                     f"--no-encoder (BACKEND=sklearn) uses no encoder: choose a model without encoder "
                     f"features (the default {model.task} model is {display_path(MODELS_DIR / model.task)})"
                 )
-    if models.reply_stance is not None and getattr(models.reply_stance.estimator, "encoder", None):
+    if models.reply_stance is not None and models.reply_stance.encoder_features:
         from pipeline.core.stream import count_lines
 
         # Said up front: on a CPU this is most of classify's time on a corpus seen first.
         log.info(
             "classify: reply stance reads the embeddings of %s; posts not yet in its cache are encoded "
             "once (about 30-40 texts/s on 2 CPU cores; %d posts here). BACKEND=sklearn (--no-encoder) uses no encoder",
-            models.reply_stance.estimator.encoder,
+            models.reply_stance.encoder_features,
             count_lines(Path(args.corpus) / "posts.jsonl"),
         )
     embed, encoder = _key_point_encoder(args, cfg)

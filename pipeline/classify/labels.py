@@ -321,9 +321,7 @@ class PostTexts(SpillDatabase):
 def _on_torch(*models: LoadedModel | None) -> list[str]:
     """The names of those of `models` that run on torch: a transformers-backend folder, or
     scikit-learn over an encoder's embeddings (texts not yet in the cache are encoded)."""
-    return [
-        m.name for m in models if m is not None and (m.backend != "sklearn" or getattr(m.estimator, "encoder", None))
-    ]
+    return [m.name for m in models if m is not None and (m.backend != "sklearn" or m.encoder_features)]
 
 
 def classify_participants(
@@ -538,8 +536,7 @@ def _card_summary(model: LoadedModel | None) -> dict | None:
         "name": model.name,
         "path": display_path(model.path),
         "backend": model.backend,
-        # Which encoder's embeddings a scikit-learn model reads beside its n-grams, if any.
-        "encoder_features": getattr(model.estimator, "encoder", None),
+        "encoder_features": model.encoder_features,
         "trained_at": model.card.get("trained_at"),
         "training_items": model.card.get("n_items"),
         "training_data": [d["path"] for d in model.card.get("data", [])],

@@ -54,6 +54,14 @@ class LoadedModel:
     def backend(self) -> str:
         return self.card["backend"]
 
+    @property
+    def encoder_features(self) -> str | None:
+        """The encoder folder whose embeddings a scikit-learn model reads beside its n-grams."""
+        if self.backend != "sklearn":
+            return None
+        # getattr: folders saved before the option have no such attribute.
+        return getattr(self.estimator, "encoder", None)
+
     def training_hashes(self) -> frozenset[str]:
         """Hashes of the texts this model was trained on (empty when the folder has none)."""
         path = self.path / TRAINING_HASHES
