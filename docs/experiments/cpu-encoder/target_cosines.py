@@ -7,19 +7,13 @@ embedding cache warm. Run from the repository root:
 PYTHONPATH=. python docs/experiments/cpu-encoder/target_cosines.py"""
 
 import dataclasses
-import json
-import tempfile
-from pathlib import Path
 
-from pipeline.core.config import ANNOTATIONS_DIR, DAST_DEFAULT, E5_DIR, load_config
+from common import e5_cv_score, stance_datasets
+
+from pipeline.core.config import E5_DIR
 from pipeline.models.embed import shared_embedder
-from pipeline.training.data import load_dataset
-from pipeline.training.train import train
 
-cfg = load_config()
-corpus = Path("data/interim/corpus")
-reply = load_dataset("reply_stance", [ANNOTATIONS_DIR, DAST_DEFAULT], cfg, corpus)
-target = load_dataset("target_stance", [ANNOTATIONS_DIR, DAST_DEFAULT], cfg, corpus)
+reply, target = stance_datasets()
 tgt = {e.id: e.pair for e in target.examples}
 emb = shared_embedder(E5_DIR)
 ex = reply.examples
@@ -34,7 +28,5 @@ for i, e in enumerate(ex):
     f["parent_is_root"] = float(e.pair == tgt.get(e.id, "")[: len(e.pair)]) if e.pair else 0.0
     new.append(dataclasses.replace(e, features=f))
 ds = dataclasses.replace(reply, examples=new)
-out = Path(tempfile.mkdtemp()) / "reply_stance_target_cosines"
-train(ds, out, cfg, overrides={"encoder": "models/local/multilingual-e5-small"})
-m = json.loads((out / "metrics.json").read_text())["cv"]["results"]["model"]
+m = e5_cv_score(ds, "reply_stance_target_cosines")
 print("with target cosines:", m["macro_f1_mean"], m["f1_per_class_mean"])

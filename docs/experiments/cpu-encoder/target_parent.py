@@ -8,23 +8,15 @@ About 4 minutes with the embedding cache warm. Run from the repository root:
 PYTHONPATH=. python docs/experiments/cpu-encoder/target_parent.py"""
 
 import dataclasses
-import json
-import tempfile
-from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
+from common import e5_cv_score, stance_datasets
 
 from pipeline import estimators
-from pipeline.core.config import ANNOTATIONS_DIR, DAST_DEFAULT, load_config
 from pipeline.training import train as train_module
-from pipeline.training.data import load_dataset
-from pipeline.training.train import train
 
-cfg = load_config()
-corpus = Path("data/interim/corpus")
-target = load_dataset("target_stance", [ANNOTATIONS_DIR, DAST_DEFAULT], cfg, corpus)
-reply = load_dataset("reply_stance", [ANNOTATIONS_DIR, DAST_DEFAULT], cfg, corpus)
+reply, target = stance_datasets()
 parent = {e.id: e.pair for e in reply.examples}
 
 
@@ -37,9 +29,7 @@ class ParentPaired(estimators.TextPairClassifier):
 
 
 train_module.TextPairClassifier = ParentPaired  # the recipe's factory builds this class
-out = Path(tempfile.mkdtemp()) / "target_stance_parent_e5"
-train(target, out, cfg, overrides={"encoder": "models/local/multilingual-e5-small"})
-m = json.loads((out / "metrics.json").read_text())["cv"]["results"]["model"]
+m = e5_cv_score(target, "target_stance_parent_e5")
 print(
     "target stance, e5 over (comment, parent):",
     m["macro_f1_mean"],
