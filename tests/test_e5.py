@@ -140,7 +140,20 @@ def test_e5_a_texts_vector_does_not_depend_on_the_texts_encoded_with_it(folder, 
     batched = Embedder(folder, cache_dir=tmp_path, batch_size=4)
     batched.encode(SENTENCES)
     Embedder(folder, cache_dir=tmp_path).encode(SENTENCES[:1])
-    assert sorted(p.name.split("-")[1] for p in tmp_path.glob("*.sqlite")) == ["batch1.sqlite", "batch4.sqlite"]
+    assert sorted(p.name.split("-")[1] for p in tmp_path.glob("*.sqlite")) == ["batch4.sqlite", "single.sqlite"]
+
+
+def test_e5_a_texts_vector_does_not_depend_on_how_many_texts_are_encoded_at_once(folder):
+    import torch
+
+    from pipeline.models.embed import Embedder
+
+    # On the CPU each text runs on one torch thread, `threads` texts at a time: the vector is
+    # the same whatever the machine's core count, and the caller's torch setting survives.
+    torch.set_num_threads(2)
+    one = Embedder(folder, cache_dir=None, threads=1).encode(SENTENCES)
+    assert np.array_equal(Embedder(folder, cache_dir=None, threads=3).encode(SENTENCES), one)
+    assert torch.get_num_threads() == 2
 
 
 REPLIES = [

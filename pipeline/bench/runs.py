@@ -519,7 +519,13 @@ def encoder_benchmark(cfg: Config, n_texts: int = 400, repeats: int = 2) -> dict
     for device in devices:
         for batch in (1, 32):
             emb = Embedder(E5_DIR, cache_dir=None, device=device, batch_size=batch)
-            how = "one text at a time (the pipeline's default)" if batch == 1 else f"batches of {batch}"
+            how = (
+                f"one text at a time on one torch thread, {emb.threads} at once (the pipeline's default)"
+                if batch == 1 and device == "cpu"
+                else "one text at a time"
+                if batch == 1
+                else f"batches of {batch}"
+            )
             out["engines"][f"transformers + torch, fp32, {device.upper()}, {how}"] = len(texts) / _timed(
                 lambda e=emb: e.encode(texts), repeats
             )
@@ -550,7 +556,9 @@ def encoder_markdown(result: dict) -> str:
         "folder holds the same weights dequantized to fp32 (cosine >= 0.999 with the C engine's embeddings, "
         "tests/test_e5.py), and is the one the transformers backend fine-tunes. The pipeline's cached "
         "embeddings (`pipeline.models.embed`) use torch, so that features and fine-tuning see identical vectors, "
-        "and encode one text at a time, so that a text's vector never depends on the texts beside it.",
+        "and encode one text at a time, so that a text's vector never depends on the texts beside it; on the CPU "
+        "each on one torch thread, as many at once as there are cores, so that it does not depend on the core "
+        "count either.",
     ]
     return "\n".join(lines) + "\n"
 

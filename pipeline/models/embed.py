@@ -11,12 +11,17 @@ Texts are encoded one at a time by default. In a padded batch a text's vector de
 its neighbours in the last float bits (other shapes, other summation order), and rounding
 does not hide all of it: of 400 DAST comments encoded in batches of 32 and alone, 328
 differed in a sixth decimal. Then a label could change with the shard size, the number of
-workers or what an earlier run left in the cache. Alone, a text's vector depends on the
-text only (on one machine). The price on CPU: about 10% on long comments (30.0 against
-33.4 texts/s on those), half on short sentences (41 against 78 texts/s on the seeds';
-docs/benchmarks.md). Batches of equal-length texts padded to a fixed size are as
-invariant, but were slower still here: most lengths occur only a few times. On a GPU,
-where batching pays far more, pass `batch_size` and give up the guarantee.
+workers or what an earlier run left in the cache. Batches of equal-length texts padded to
+a fixed size are as invariant, but were slower here: most lengths occur only a few times.
+
+The number of torch threads moves the last digits too (22 of 200 DAST comments differed
+between one and two threads), so on the CPU each text is encoded with one torch thread,
+and `threads` texts are encoded at once in Python threads (torch releases the GIL in its
+kernels). A text's vector then depends on the text only, not on the machine's core count,
+and the cores are used better than by splitting one small matrix product between them:
+42 against 32 texts/s on DAST comments on 2 cores. Batching is still faster on short
+sentences (docs/benchmarks.md, "Encoder throughput"). On a GPU, where batching pays far
+more, pass `batch_size` and give up the guarantee.
 """
 
 from __future__ import annotations
@@ -24,7 +29,9 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
+import os
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -64,6 +71,7 @@ class Embedder:
         batch_size: int = 1,
         max_length: int = 256,
         prefix: str = "passage: ",
+        threads: int | None = None,
     ) -> None:
         self.model_dir = Path(model_dir)
         self.cache_dir = cache_dir
@@ -71,6 +79,8 @@ class Embedder:
         self.batch_size = batch_size
         self.max_length = max_length
         self.prefix = prefix
+        # Texts encoded at once on the CPU (one at a time each); default: the usable cores.
+        self.threads = threads or len(os.sched_getaffinity(0))
         self._model = None
         self._db: sqlite3.Connection | None = None
         self._fingerprint: str | None = None
@@ -104,8 +114,10 @@ class Embedder:
             return None
         if self._db is None:
             Path(self.cache_dir).mkdir(parents=True, exist_ok=True)
-            # Vectors encoded alone and in batches differ in the last digits: never mixed.
-            path = Path(self.cache_dir) / f"{self.fingerprint()}-batch{self.batch_size}.sqlite"
+            # Vectors encoded alone (one torch thread) and in batches differ in the last
+            # digits: never mixed.
+            scheme = "single" if self.batch_size == 1 else f"batch{self.batch_size}"
+            path = Path(self.cache_dir) / f"{self.fingerprint()}-{scheme}.sqlite"
             self._db = sqlite3.connect(path, timeout=60)
             self._db.execute("CREATE TABLE IF NOT EXISTS emb (h TEXT PRIMARY KEY, v BLOB NOT NULL)")
         return self._db
@@ -140,21 +152,47 @@ class Embedder:
         import torch
         from tqdm import tqdm
 
-        model = self._load()
-        out: list[np.ndarray] = []
-        batches = range(0, len(texts), self.batch_size)
-        with torch.no_grad():
-            for start in tqdm(
-                batches, desc="embed", unit="batch", disable=None if len(texts) > 256 else True, leave=False
-            ):
-                batch = [self.prefix + t for t in texts[start : start + self.batch_size]]
-                enc = self._tok(batch, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt")
-                enc = {k: v.to(self.device) for k, v in enc.items()}
-                hidden = model(**enc).last_hidden_state
-                mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-                pooled = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1)
-                out.extend(np.round(pooled.float().cpu().numpy(), 6).astype(np.float32))
+        self._load()
+        show = None if len(texts) > 256 else True
+        if self.batch_size == 1 and self.device == "cpu":
+            out: list[np.ndarray] = []
+            threads = torch.get_num_threads()
+            torch.set_num_threads(1)
+            try:
+                with (
+                    ThreadPoolExecutor(self.threads) as pool,
+                    tqdm(total=len(texts), desc="embed", unit="text", disable=show, leave=False) as bar,
+                ):
+                    for start in range(0, len(texts), 1024):
+                        # A fast tokenizer must not be called from two threads at once (its
+                        # truncation settings are shared state): tokenize here, run the model there.
+                        encoded = [self._tokenize([t]) for t in texts[start : start + 1024]]
+                        for vector in pool.map(self._forward, encoded):
+                            out.append(vector[0])
+                            bar.update()
+            finally:
+                torch.set_num_threads(threads)
+            return out
+        out = []
+        for start in tqdm(range(0, len(texts), self.batch_size), desc="embed", unit="batch", disable=show, leave=False):
+            out.extend(self._forward(self._tokenize(texts[start : start + self.batch_size])))
         return out
+
+    def _tokenize(self, texts: list[str]) -> dict:
+        batch = [self.prefix + t for t in texts]
+        enc = self._tok(batch, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt")
+        return {k: v.to(self.device) for k, v in enc.items()}
+
+    def _forward(self, enc: dict) -> np.ndarray:
+        """Mean-pooled, normalised vectors, rounded to 6 decimals, of one tokenized batch."""
+        import torch
+
+        # Grad mode is per thread: set here, where the pool's threads run.
+        with torch.no_grad():
+            hidden = self._model(**enc).last_hidden_state
+            mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            pooled = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1)
+        return np.round(pooled.float().cpu().numpy(), 6).astype(np.float32)
 
 
 # One Embedder per encoder folder and process: loading the encoder costs seconds and about
