@@ -6,7 +6,6 @@ pair, product, cosine) only meet in the linear model. Same folds as the committe
 time (roughly half an hour on 2 CPU cores). Run from the repository root:
 PYTHONPATH=. python docs/experiments/cpu-encoder/joint_pair.py"""
 
-import numpy as np
 import scipy.sparse as sp
 from common import e5_cv_score, stance_datasets
 
