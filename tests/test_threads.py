@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, run_pipeline
+from conftest import run_cli, run_pipeline, stage_args
 
 from pipeline.core.errors import InputError
 from pipeline.core.schema import ThreadRow
@@ -269,6 +269,55 @@ def test_threads_null_title_and_text_are_empty(tmp_path, cfg):
     )
     posts = ingest_thread_files([path], cfg).posts_by_id()
     assert (posts["r"].text, posts["a"].title) == ("", "")
+
+
+def test_threads_deletion_marks_and_privacy_overwrites_are_read_as_empty_text_and_reported(tmp_path, cfg):
+    from pipeline.segment.units import segment_post
+
+    shreddit = "deleted  ^^^^^^^^^^^^^^^^0.9027  [^^^What ^^^is ^^^this?](https://pastebin.com/FcrFs94k/89977)"
+    redact = "This post was mass deleted and anonymized with [Redact](https://redact.dev)\n\nsix pear grab tub"
+    kept = (
+        "Han skrev [deleted] i sin kommentar, men det passer ikke. "
+        "Ulvene er ikke farlige for mennesker, og de fleste danskere vil gerne have dem i naturen."
+    )
+    rows = [
+        {"id": "r", "thread_id": "r", "title": "Skal ulve skydes?", "text": "[removed]"},
+        {"id": "a", "thread_id": "r", "parent_id": "r", "text": shreddit},
+        {"id": "b", "thread_id": "r", "parent_id": "a", "text": redact},
+        {"id": "c", "thread_id": "r", "parent_id": "r", "text": "[ Removed by Reddit ]"},
+        {"id": "d", "thread_id": "r", "parent_id": "r", "text": kept},
+    ]
+    corpus = ingest_thread_files([write_jsonl(tmp_path / "t.jsonl", rows)], cfg)
+    posts = corpus.posts_by_id()
+    # The posts stay in the thread (their replies still have a parent), with no text to label.
+    assert [posts[i].text for i in "rabc"] == ["", "", "", ""] and posts["d"].text == kept
+    assert posts["b"].parent_id == "a" and posts["r"].title == "Skal ulve skydes?"
+    # The overwrite's English does not decide a post's language: the thread's does.
+    assert posts["a"].lang == posts["d"].lang == "da"
+    marks = sorted(n.where.rsplit(":", 1)[1] for n in corpus.notes if "deletion mark" in n.message)
+    assert marks == ["1", "2", "3", "4"]
+    assert [len(segment_post(posts[i])[1]) for i in "abc"] == [0, 0, 0] and segment_post(posts["d"])[1]
+
+
+def test_threads_a_comment_with_no_text_gets_the_labels_of_saying_nothing_and_is_not_offered_for_review(tmp_path):
+    rows = [
+        {"id": "r", "thread_id": "r", "title": "Skal ulve skydes?", "text": ""},
+        {"id": "a", "thread_id": "r", "parent_id": "r", "text": "[removed]"},
+        {"id": "b", "thread_id": "r", "parent_id": "a", "text": "Nej, det er helt forkert. Ulve er ikke farlige."},
+    ]
+    d = run_pipeline(tmp_path, "--threads", str(write_jsonl(tmp_path / "t.jsonl", rows)), name="t")
+    labels = {
+        json.loads(x)["post_id"]: json.loads(x) for x in (d["predictions"] / "posts.jsonl").read_text().splitlines()
+    }
+    gone = labels["a"]
+    assert (gone["reply_stance"]["label"], gone["reply_stance"]["source"]) == ("comment", "default")
+    assert (gone["target_stance"]["label"], gone["target_stance"]["source"]) == ("neutral", "default")
+    assert gone["reply_stance"]["confidence"] == 0.0 and gone["reply_stance"].get("model") is None
+    assert labels["b"]["reply_stance"]["source"] in ("model", "rule")
+    out = tmp_path / "review"
+    assert run_cli("review", "export", "--task", "reply_stance", "--out", str(out), *stage_args(d)) == 0
+    (batch,) = out.glob("reply_stance-*/items.jsonl")
+    assert [json.loads(x)["item_id"] for x in batch.read_text().splitlines()] == ["b"]
 
 
 def test_threads_rows_in_any_order_across_files_give_the_same_corpus(tmp_path, cfg):

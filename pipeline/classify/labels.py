@@ -204,17 +204,25 @@ def classify_posts(corpus: Corpus, models: Models, cfg: Config, seen: InSample) 
                 post_id=post.id, thread_id=post.thread_id, target_stance=target, reply_stance=None
             )
             continue
+        # A comment with no text (deleted, or only a deletion mark) says nothing a model
+        # could read: it gets the labels of saying nothing, as the default, at confidence 0.
+        written = bool(post.full_text.strip())
         reply = combine(
             "reply_stance",
-            reply_out[post.id],
+            reply_out[post.id] if written else None,
             _name(models.reply_stance),
-            reply_rule(post.full_text),
+            reply_rule(post.full_text) if written else None,
             cfg,
             default_label="comment",
         )
-        hit = _composition(post, reply, labels)
+        hit = _composition(post, reply, labels) if written else None
         target = combine(
-            "target_stance", target_out[post.id], _name(models.target_stance), hit, cfg, default_label="neutral"
+            "target_stance",
+            target_out[post.id] if written else None,
+            _name(models.target_stance),
+            hit,
+            cfg,
+            default_label="neutral",
         )
         labels[post.id] = PostLabels(
             post_id=post.id, thread_id=post.thread_id, target_stance=target, reply_stance=reply

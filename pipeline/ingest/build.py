@@ -27,6 +27,7 @@ from pipeline.core.schema import Author, Evidence, GoldLabels, Note, Participant
 from pipeline.core.stream import JsonlSink, shards
 from pipeline.executors.local import ordered_map
 from pipeline.ingest import langid
+from pipeline.ingest.deleted import DELETED_NAMES, deleted_text
 from pipeline.ingest.manifest import ManifestEntry, read_manifest
 from pipeline.ingest.pages import find_comments_header, find_signature, parse_article, parse_comments
 from pipeline.ingest.replies import claimed_author, infer_parents
@@ -35,7 +36,6 @@ from pipeline.ingest.threads import LocatedRow, ReadOptions, spill_thread_files
 
 log = logging.getLogger(__name__)
 
-DELETED_NAMES = {"", "[deleted]", "[removed]", "[slettet]", "[fjernet]", "[borttagen]", "[raderad]", "deleted"}
 CORPUS_FILES = ("posts.jsonl", "threads.jsonl", "participants.jsonl", "ingest_report.json")
 
 
@@ -307,7 +307,7 @@ def choose_target(title: str, body: str) -> tuple[str, str]:
 
 
 def _row_text(row) -> str:
-    return f"{row.title}\n{row.text}".strip()
+    return f"{row.title}\n{'' if deleted_text(row.text) else row.text}".strip()
 
 
 def _thread_language(located, found: dict[int, tuple[str | None, float]], cfg: Config) -> str:
@@ -329,7 +329,13 @@ def _row_post(
     name = row.author if row.author and row.author.strip().lower() not in DELETED_NAMES else None
     if row.author and name is None:
         notes.append(Note(where=lr.where, kind="repaired", message=f"author {row.author!r} read as deleted"))
-    if not row.text.strip() and not row.title.strip():
+    text = row.text
+    if deleted_text(text):
+        notes.append(
+            Note(where=lr.where, kind="repaired", message=f"text {_excerpt(text)!r} is a deletion mark; read as empty")
+        )
+        text = ""
+    if not text.strip() and not row.title.strip():
         notes.append(Note(where=lr.where, kind="note", message=f"post {row.id!r} has neither title nor text"))
     if row.lang:
         lang, conf, source = row.lang, 1.0, "given"
@@ -353,13 +359,18 @@ def _row_post(
         author_evidence="input file" if name else None,
         created=row.created,
         title=row.title,
-        text=row.text,
+        text=text,
         lang=lang,
         lang_confidence=conf,
         lang_source=source,
         source=lr.where,
         gold=gold if gold != GoldLabels() else None,
     )
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
 # --- shared ----------------------------------------------------------------------------

@@ -1,0 +1,34 @@
+"""What platforms and privacy tools leave where an author or a text was deleted.
+
+Reddit shows "[deleted]" or "[removed]"; Danish and Swedish sites "[slettet]" or
+"[borttagen]". Privacy scripts overwrite a comment before deleting it, and the dumps keep
+the overwrite: Shreddit's "deleted ^^^^0.9027 [^^^What ^^^is ^^^this?](pastebin link)",
+Power Delete Suite's "This comment has been overwritten by an open source script...",
+Redact's "This post was mass deleted and anonymized with Redact" (the last followed by
+random words). Read as text, such a body would become units, a stance and a key point,
+and pull the language detector towards English. No library lists these marks, so they
+are kept here, by platform and tool; the post stays in its thread with empty text.
+"""
+
+from __future__ import annotations
+
+import re
+
+DELETED_NAMES = {"", "[deleted]", "[removed]", "[slettet]", "[fjernet]", "[borttagen]", "[raderad]", "deleted"}
+
+_DELETED_TEXT = re.compile(
+    r"""\A\s*(?:
+        \[\s*(?:deleted|removed|slettet|fjernet|borttagen|raderad|borttaget)\s*\]
+      | \[\s*removed\ by\ reddit\b[^\]]*\]                       # "[ Removed by Reddit ]" and its reasons
+      | deleted\s+\^+\s*[0-9.]+\s+\[\^+what\s+\^+is\s+\^+this\?\]\([^)]*\)   # Shreddit
+    )\s*\Z
+    | \A\s*this\ (?:comment|post)\ (?:has\ been|was)\ overwritten\ by\ an\ open\ source\ script   # Power Delete Suite
+    | \A\s*this\ (?:comment|post)\ was\ mass\ deleted\ and\ anonymized\ with\ \[?redact\b   # Redact
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def deleted_text(text: str) -> bool:
+    """Whether `text` is a deletion mark or a privacy tool's overwrite, not what was written."""
+    return bool(text) and len(text) < 2000 and _DELETED_TEXT.search(text) is not None
