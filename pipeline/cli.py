@@ -139,18 +139,25 @@ def cmd_classify(args, cfg) -> None:
                     f"--no-encoder (BACKEND=sklearn) uses no encoder: choose a model without encoder "
                     f"features (the default {model.task} model is {display_path(MODELS_DIR / model.task)})"
                 )
+    workers = resolve_workers(args.workers)
     if models.reply_stance is not None and models.reply_stance.encoder_features:
         from pipeline.core.stream import count_lines
 
         # Said up front: on a CPU this is most of classify's time on a corpus seen first.
         log.info(
             "classify: reply stance reads the embeddings of %s; posts not yet in its cache are encoded "
-            "once (about 30-40 texts/s on 2 CPU cores; %d posts here). BACKEND=sklearn (--no-encoder) uses no encoder",
+            "once, %d at a time (about 35-55 texts/s on 2 CPU cores; %d posts here). BACKEND=sklearn "
+            "(--no-encoder) uses no encoder",
             models.reply_stance.encoder_features,
+            workers,
             count_lines(Path(args.corpus) / "posts.jsonl"),
         )
+    from pipeline.models import embed as embedding
+
+    # The encoder keeps to the cores `-j` grants, like the stage's worker processes.
+    embedding.set_threads(workers)
     embed, encoder = _key_point_encoder(args, cfg)
-    run = ClassifyRun(models, cfg, unit_model, embed, encoder, resolve_workers(args.workers))
+    run = ClassifyRun(models, cfg, unit_model, embed, encoder, workers)
     provenance = classify_files(args.corpus, args.segments, args.out, run, made_from)
     decided = provenance["decided_by"]
     log.info(

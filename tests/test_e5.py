@@ -144,8 +144,11 @@ def test_e5_a_texts_vector_does_not_depend_on_the_texts_encoded_with_it(folder, 
 
 
 def test_e5_a_texts_vector_does_not_depend_on_how_many_texts_are_encoded_at_once(folder):
+    import os
+
     import torch
 
+    from pipeline.models import embed
     from pipeline.models.embed import Embedder
 
     # On the CPU each text runs on one torch thread, `threads` texts at a time: the vector is
@@ -154,6 +157,14 @@ def test_e5_a_texts_vector_does_not_depend_on_how_many_texts_are_encoded_at_once
     one = Embedder(folder, cache_dir=None, threads=1).encode(SENTENCES)
     assert np.array_equal(Embedder(folder, cache_dir=None, threads=3).encode(SENTENCES), one)
     assert torch.get_num_threads() == 2
+    # Without a number of its own an Embedder follows the command's -j (default: every core).
+    embed.set_threads(1)
+    try:
+        assert embed.default_threads() == 1
+        assert np.array_equal(Embedder(folder, cache_dir=None).encode(SENTENCES), one)
+    finally:
+        embed.set_threads(None)
+    assert embed.default_threads() == len(os.sched_getaffinity(0))
 
 
 REPLIES = [

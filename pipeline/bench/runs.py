@@ -507,7 +507,7 @@ def encoder_benchmark(cfg: Config, n_texts: int = 400, repeats: int = 2) -> dict
 
     from pipeline.core.config import E5_DIR
     from pipeline.ingest.build import ingest_seeds
-    from pipeline.models.embed import Embedder
+    from pipeline.models.embed import Embedder, default_threads
     from pipeline.segment.sentences import split_sentences
 
     corpus = ingest_seeds(PROJ_ROOT / "seeds" / "manifest.toml", cfg)
@@ -520,7 +520,7 @@ def encoder_benchmark(cfg: Config, n_texts: int = 400, repeats: int = 2) -> dict
         for batch in (1, 32):
             emb = Embedder(E5_DIR, cache_dir=None, device=device, batch_size=batch)
             how = (
-                f"one text at a time on one torch thread, {emb.threads} at once (the pipeline's default)"
+                f"one text at a time on one torch thread, {default_threads()} at once (the pipeline's default)"
                 if batch == 1 and device == "cpu"
                 else "one text at a time"
                 if batch == 1

@@ -42,6 +42,19 @@ log = logging.getLogger(__name__)
 
 CACHE_DIR = INTERIM_DIR / "embeddings"
 
+_THREADS: int | None = None
+
+
+def set_threads(n: int | None) -> None:
+    """How many texts Embedders without their own `threads` encode at once on the CPU (a
+    command's `-j`); None: one per usable core."""
+    global _THREADS
+    _THREADS = n
+
+
+def default_threads() -> int:
+    return _THREADS or len(os.sched_getaffinity(0))
+
 
 def fingerprint(model_dir: Path) -> str:
     """A short identity of an encoder folder's weights, tokenizer and config."""
@@ -79,8 +92,8 @@ class Embedder:
         self.batch_size = batch_size
         self.max_length = max_length
         self.prefix = prefix
-        # Texts encoded at once on the CPU (one at a time each); default: the usable cores.
-        self.threads = threads or len(os.sched_getaffinity(0))
+        # Texts encoded at once on the CPU (one at a time each); None: `default_threads()`.
+        self.threads = threads
         self._model = None
         self._db: sqlite3.Connection | None = None
         self._fingerprint: str | None = None
@@ -160,7 +173,7 @@ class Embedder:
             torch.set_num_threads(1)
             try:
                 with (
-                    ThreadPoolExecutor(self.threads) as pool,
+                    ThreadPoolExecutor(self.threads or default_threads()) as pool,
                     tqdm(total=len(texts), desc="embed", unit="text", disable=show, leave=False) as bar,
                 ):
                     for start in range(0, len(texts), 1024):
