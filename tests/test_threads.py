@@ -286,16 +286,17 @@ def test_threads_deletion_marks_and_privacy_overwrites_are_read_as_empty_text_an
         {"id": "b", "thread_id": "r", "parent_id": "a", "text": redact},
         {"id": "c", "thread_id": "r", "parent_id": "r", "text": "[ Removed by Reddit ]"},
         {"id": "d", "thread_id": "r", "parent_id": "r", "text": kept},
+        {"id": "e", "thread_id": "r", "parent_id": "d", "text": "Kommentaren er fjernet af en moderator."},
     ]
     corpus = ingest_thread_files([write_jsonl(tmp_path / "t.jsonl", rows)], cfg)
     posts = corpus.posts_by_id()
     # The posts stay in the thread (their replies still have a parent), with no text to label.
-    assert [posts[i].text for i in "rabc"] == ["", "", "", ""] and posts["d"].text == kept
+    assert [posts[i].text for i in "rabce"] == ["", "", "", "", ""] and posts["d"].text == kept
     assert posts["b"].parent_id == "a" and posts["r"].title == "Skal ulve skydes?"
     # The overwrite's English does not decide a post's language: the thread's does.
     assert posts["a"].lang == posts["d"].lang == "da"
     marks = sorted(n.where.rsplit(":", 1)[1] for n in corpus.notes if "deletion mark" in n.message)
-    assert marks == ["1", "2", "3", "4"]
+    assert marks == ["1", "2", "3", "4", "6"]
     assert [len(segment_post(posts[i])[1]) for i in "abc"] == [0, 0, 0] and segment_post(posts["d"])[1]
 
 

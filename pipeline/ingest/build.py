@@ -130,13 +130,17 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
 def _comment_post(rc, pos: int, thread_id: str, rel: str, thread_lang: str, cfg: Config, notes: list[Note]) -> Post:
     name = rc.author if rc.author and rc.author.strip().lower() not in DELETED_NAMES else None
     descriptions = [rc.description] if rc.description else []
+    body = rc.body
+    if deleted_text(body):
+        notes.append(Note(where=f"{rel}:{rc.line}", kind="repaired", message=_deletion_note(body)))
+        body = ""
     signature = None
-    sig = find_signature(rc.body, name)
+    sig = find_signature(body, name)
     if sig:
         start, end, sig_descs = sig
         signature = Span(start=start, end=end)
         descriptions.extend(d for d in sig_descs if d not in descriptions)
-    full = f"{rc.title}\n{rc.body}".strip()
+    full = f"{rc.title}\n{body}".strip()
     lang, conf, lang_source = langid.resolve(full, thread_lang, cfg.languages)
     if name is None:
         notes.append(Note(where=f"{rel}:{rc.line}", kind="repaired", message="deleted or empty author"))
@@ -150,7 +154,7 @@ def _comment_post(rc, pos: int, thread_id: str, rel: str, thread_lang: str, cfg:
         author_evidence="comment header" if name else None,
         created=rc.date,
         title=rc.title,
-        text=rc.body,
+        text=body,
         lang=lang,
         lang_confidence=conf,
         lang_source=lang_source,
@@ -331,9 +335,7 @@ def _row_post(
         notes.append(Note(where=lr.where, kind="repaired", message=f"author {row.author!r} read as deleted"))
     text = row.text
     if deleted_text(text):
-        notes.append(
-            Note(where=lr.where, kind="repaired", message=f"text {_excerpt(text)!r} is a deletion mark; read as empty")
-        )
+        notes.append(Note(where=lr.where, kind="repaired", message=_deletion_note(text)))
         text = ""
     if not text.strip() and not row.title.strip():
         notes.append(Note(where=lr.where, kind="note", message=f"post {row.id!r} has neither title nor text"))
@@ -368,9 +370,10 @@ def _row_post(
     )
 
 
-def _excerpt(text: str, limit: int = 60) -> str:
+def _deletion_note(text: str, limit: int = 60) -> str:
     flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+    flat = flat if len(flat) <= limit else flat[: limit - 3] + "..."
+    return f"text {flat!r} is a deletion mark; read as empty"
 
 
 # --- shared ----------------------------------------------------------------------------

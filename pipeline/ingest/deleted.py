@@ -1,7 +1,8 @@
 """What platforms and privacy tools leave where an author or a text was deleted.
 
-Reddit shows "[deleted]" or "[removed]"; Danish and Swedish sites "[slettet]" or
-"[borttagen]". Privacy scripts overwrite a comment before deleting it, and the dumps keep
+Reddit shows "[deleted]" or "[removed]"; Danish and Swedish sites "[slettet]",
+"[borttagen]" or a whole comment saying so ("Kommentaren er fjernet af en moderator.",
+"Kommentaren har tagits bort."). Privacy scripts overwrite a comment before deleting it, and the dumps keep
 the overwrite: Shreddit's "deleted ^^^^0.9027 [^^^What ^^^is ^^^this?](pastebin link)",
 Power Delete Suite's "This comment has been overwritten by an open source script...",
 Redact's "This post was mass deleted and anonymized with Redact" (the last followed by
@@ -21,6 +22,10 @@ _DELETED_TEXT = re.compile(
         \[\s*(?:deleted|removed|slettet|fjernet|borttagen|raderad|borttaget)\s*\]
       | \[\s*removed\ by\ reddit\b[^\]]*\]                       # "[ Removed by Reddit ]" and its reasons
       | deleted\s+\^+\s*[0-9.]+\s+\[\^+what\s+\^+is\s+\^+this\?\]\([^)]*\)   # Shreddit
+      | (?:denne\ )?(?:kommentar|indlæg)(?:en|get)?\ er\ (?:blevet\ )?(?:slettet|fjernet)
+        (?:\ af\ (?:en\ )?(?:moderator|redaktionen|debatredaktionen))?\.?      # Danish sites' moderation
+      | (?:den\ här\ )?(?:kommentar|inlägg)(?:en|et)?\ (?:har\ (?:tagits\ bort|raderats)|är\ borttag(?:en|et))
+        (?:\ av\ (?:en\ )?(?:moderator|redaktionen))?\.?                        # Swedish sites' moderation
     )\s*\Z
     | \A\s*this\ (?:comment|post)\ (?:has\ been|was)\ overwritten\ by\ an\ open\ source\ script   # Power Delete Suite
     | \A\s*this\ (?:comment|post)\ was\ mass\ deleted\ and\ anonymized\ with\ \[?redact\b   # Redact
