@@ -13,7 +13,8 @@ memory, nor are the kept posts (ingest spills them to disk). Mapping (docs/input
 A comment whose parent is not in the dump is attached to its submission, and a thread
 whose submission is not in the dump gets an empty root, each with a note: the dumps are
 split by month and by type, so both happen in every real extract. A "[removed]" or
-"[deleted]" body is read as empty text (the post stays in its thread) and counted.
+"[deleted]" body, or a privacy tool's overwrite (`pipeline.ingest.deleted`), is read as
+empty text (the post stays in its thread) and counted.
 """
 
 from __future__ import annotations
@@ -28,8 +29,7 @@ from pathlib import Path
 from pipeline.core.artifacts import json_object
 from pipeline.core.errors import InputError
 from pipeline.core.schema import Note
-
-GONE = {"[removed]", "[deleted]"}
+from pipeline.ingest.deleted import deleted_text
 
 
 def is_reddit_dump(path: Path) -> bool:
@@ -104,8 +104,10 @@ def read_reddit(
                     continue
                 is_comment = "link_id" in rec and "body" in rec
                 body = str(rec.get("body" if is_comment else "selftext") or "")
-                if body.strip() in GONE:
-                    gone[body.strip()] += 1
+                if deleted_text(body):
+                    # Counted here, a note per kind: a dump holds them by the thousand.
+                    mark = body.strip()
+                    gone[mark if mark.startswith("[") else "(a privacy tool's overwrite)"] += 1
                     body = ""
                 if is_comment:
                     row = {

@@ -2,8 +2,8 @@
 
 Reddit shows "[deleted]" or "[removed]"; Danish and Swedish sites "[slettet]",
 "[borttagen]" or a whole comment saying so ("Kommentaren er fjernet af en moderator.",
-"Kommentaren har tagits bort."). Privacy scripts overwrite a comment before deleting it, and the dumps keep
-the overwrite: Shreddit's "deleted ^^^^0.9027 [^^^What ^^^is ^^^this?](pastebin link)",
+"Kommentaren har tagits bort."). Privacy scripts overwrite a comment before deleting it,
+and the dumps keep the overwrite: Shreddit's "deleted ^^^^0.9027 [^^^What ^^^is ^^^this?](pastebin link)",
 Power Delete Suite's "This comment has been overwritten by an open source script...",
 Redact's "This post was mass deleted and anonymized with Redact" (the last followed by
 random words). Read as text, such a body would become units, a stance and a key point,
