@@ -36,4 +36,4 @@ _DELETED_TEXT = re.compile(
 
 def deleted_text(text: str) -> bool:
     """Whether `text` is a deletion mark or a privacy tool's overwrite, not what was written."""
-    return bool(text) and len(text) < 2000 and _DELETED_TEXT.search(text) is not None
+    return bool(text) and len(text) < 2000 and _DELETED_TEXT.match(text) is not None
