@@ -19,7 +19,7 @@ between one and two threads), so on the CPU each text is encoded with one torch 
 and `threads` texts are encoded at once in Python threads (torch releases the GIL in its
 kernels). A text's vector then depends on the text only, not on the machine's core count,
 and the cores are used better than by splitting one small matrix product between them:
-42 against 32 texts/s on DAST comments on 2 cores. Batching is still faster on short
+36-38 against 31 texts/s on 300 DAST comments on 2 cores. Batching is still faster on short
 sentences (docs/benchmarks.md, "Encoder throughput"). On a GPU, where batching pays far
 more, pass `batch_size` and give up the guarantee.
 """
