@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -143,8 +144,7 @@ def test_e5_a_texts_vector_does_not_depend_on_the_texts_encoded_with_it(folder, 
     assert sorted(p.name.split("-")[1] for p in tmp_path.glob("*.sqlite")) == ["batch4.sqlite", "single.sqlite"]
 
 
-def test_e5_a_texts_vector_does_not_depend_on_how_many_texts_are_encoded_at_once(folder):
-    import os
+def test_e5_a_texts_vector_does_not_depend_on_how_many_texts_are_encoded_at_once(folder, monkeypatch):
 
     import torch
 
@@ -158,6 +158,7 @@ def test_e5_a_texts_vector_does_not_depend_on_how_many_texts_are_encoded_at_once
     assert np.array_equal(Embedder(folder, cache_dir=None, threads=3).encode(SENTENCES), one)
     assert torch.get_num_threads() == 2
     # Without a number of its own an Embedder follows the command's -j (default: every core).
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     embed.set_threads(1)
     try:
         assert embed.default_threads() == 1
@@ -165,6 +166,21 @@ def test_e5_a_texts_vector_does_not_depend_on_how_many_texts_are_encoded_at_once
     finally:
         embed.set_threads(None)
     assert embed.default_threads() == len(os.sched_getaffinity(0))
+
+
+def test_e5_encoding_keeps_to_the_cores_a_scheduler_grants(monkeypatch):
+    from pipeline.models import embed
+
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")  # as Ray sets it for a one-CPU task
+    assert embed.default_threads() == 1
+    monkeypatch.setenv("OMP_NUM_THREADS", "")
+    assert embed.default_threads() == len(os.sched_getaffinity(0))
+    embed.set_threads(3)  # a command's -j still decides
+    try:
+        monkeypatch.setenv("OMP_NUM_THREADS", "1")
+        assert embed.default_threads() == 3
+    finally:
+        embed.set_threads(None)
 
 
 REPLIES = [

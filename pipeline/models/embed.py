@@ -47,13 +47,16 @@ _THREADS: int | None = None
 
 def set_threads(n: int | None) -> None:
     """How many texts Embedders without their own `threads` encode at once on the CPU (a
-    command's `-j`); None: one per usable core."""
+    command's `-j`); None: `OMP_NUM_THREADS` where set, else one per usable core."""
     global _THREADS
     _THREADS = n
 
 
 def default_threads() -> int:
-    return _THREADS or len(os.sched_getaffinity(0))
+    # OMP_NUM_THREADS is how a scheduler says how many cores a process may use: Ray sets it
+    # to a task's CPUs, HPC sites often set it to 1. Without it, every usable core.
+    omp = os.environ.get("OMP_NUM_THREADS", "")
+    return _THREADS or (int(omp) if omp.isdigit() and int(omp) > 0 else len(os.sched_getaffinity(0)))
 
 
 def fingerprint(model_dir: Path) -> str:
