@@ -145,7 +145,6 @@ def test_e5_a_texts_vector_does_not_depend_on_the_texts_encoded_with_it(folder, 
 
 
 def test_e5_a_texts_vector_does_not_depend_on_how_many_texts_are_encoded_at_once(folder, monkeypatch):
-
     import torch
 
     from pipeline.models import embed
