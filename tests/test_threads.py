@@ -315,6 +315,8 @@ def test_threads_a_comment_with_no_text_gets_the_labels_of_saying_nothing_and_is
     assert (gone["target_stance"]["label"], gone["target_stance"]["source"]) == ("neutral", "default")
     assert gone["reply_stance"]["confidence"] == 0.0 and gone["reply_stance"].get("model") is None
     assert labels["b"]["reply_stance"]["source"] in ("model", "rule")
+    summary = (d["reports"] / "t.md").read_text(encoding="utf-8")
+    assert "3 posts (2 comments; 1 of them without text, deleted or a deletion mark" in summary
     out = tmp_path / "review"
     assert run_cli("review", "export", "--task", "reply_stance", "--out", str(out), *stage_args(d)) == 0
     (batch,) = out.glob("reply_stance-*/items.jsonl")

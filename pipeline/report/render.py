@@ -322,6 +322,7 @@ class _Parts:
         self.totals.update(
             posts=len(corpus.posts),
             comments=sum(p.parent_id is not None for p in corpus.posts),
+            silent=sum(p.parent_id is not None and not p.full_text.strip() for p in corpus.posts),
             units=len(units),
             relations=len(pred.relations),
         )
@@ -355,6 +356,7 @@ class _Parts:
             "threads": len(self.threads),
             "posts": self.totals["posts"],
             "comments": self.totals["comments"],
+            "silent": self.totals["silent"],
             "participants": summary.n_participants,
             "units": self.totals["units"],
             "relations": self.totals["relations"],
