@@ -206,7 +206,7 @@ def classify_posts(corpus: Corpus, models: Models, cfg: Config, seen: InSample) 
             continue
         # A comment with no text (deleted, or only a deletion mark) says nothing a model
         # could read: it gets the labels of saying nothing, as the default, at confidence 0.
-        written = bool(post.full_text.strip())
+        written = post.has_text
         reply = combine(
             "reply_stance",
             reply_out[post.id] if written else None,

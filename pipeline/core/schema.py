@@ -123,6 +123,12 @@ class Post(Record):
         """Headline and body, as a reader sees them; models read this."""
         return f"{self.title}\n{self.text}".strip() if self.title else self.text
 
+    @property
+    def has_text(self) -> bool:
+        """Whether the post says anything: not when deleted or only a deletion mark (ingest
+        reads those as empty); such a comment gets default labels and is not reviewed."""
+        return bool(self.full_text.strip())
+
 
 class Thread(Record):
     id: str
