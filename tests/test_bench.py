@@ -14,7 +14,11 @@ def test_bench_times_the_default_profile_with_an_empty_embedding_cache_and_on_a_
     from pipeline.bench.runs import pipeline_benchmark, pipeline_markdown
 
     assert (MODELS_DIR / "reply_stance_e5" / "metrics.json").exists()
+    left = tmp_path / "emb-cold-0"  # what an earlier run in the same work folder left
+    left.mkdir()
+    (left / "earlier.sqlite").write_bytes(b"")
     result = pipeline_benchmark(cfg, tmp_path, None, repeats=1)
+    assert not (left / "earlier.sqlite").exists()
     seeds = result["corpora"]["seeds"]
     assert seeds["posts"] == 25 and seeds["units"] == 469
     default = seeds["default_profile"]

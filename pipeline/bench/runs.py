@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import platform
 import re
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -326,7 +327,13 @@ def pipeline_benchmark(cfg: Config, work_dir: Path, dast_path: Path | None, repe
     def with_encoder(corpus, units, cold: bool):
         # The estimator and the key points both use the process's shared Embedder: this run's
         # own (a cold one over an empty cache folder) stands in for it during the call.
-        use = warm.with_cache(Path(work_dir) / f"emb-cold-{next(caches)}") if cold else warm
+        use = warm
+        if cold:
+            folder = Path(work_dir) / f"emb-cold-{next(caches)}"
+            # Empty even when the work folder is reused: a rerun of the benchmark would
+            # otherwise time the "first" run from the vectors the last one left.
+            shutil.rmtree(folder, ignore_errors=True)
+            use = warm.with_cache(folder)
         before = embed._SHARED.get(key)
         embed._SHARED[key] = use
         try:
