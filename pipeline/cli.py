@@ -189,7 +189,6 @@ def _default_reply_model(args, cfg) -> Path:
 
 def _key_point_encoder(args, cfg):
     """(embed function, encoder path as shown) for key points, or (None, None) without one."""
-    from pipeline.core.artifacts import display_path
     from pipeline.core.config import PROJ_ROOT
 
     if args.no_encoder:
