@@ -269,3 +269,28 @@ def test_ingest_a_section_label_is_no_target_so_the_lead_sentence_is(seed_corpus
     assert kl.target.startswith("På socialområdet bør nærhedsreformen handle om") and kl.target.endswith(".")
     assert threads["002_bf87ce656931ef12"].target_source == "manifest"
     assert threads["001_78108456c9f77419"].target == "Så får vi socialsekreterarna att stanna kvar"
+
+
+def test_reply_depths_are_each_posts_level_and_root_even_on_a_chain_thousands_deep(seed_corpus):
+    from pipeline.core.corpus import reply_depths
+
+    posts = seed_corpus.posts_by_id()
+
+    def walk(post):
+        depth = 0
+        while post.parent_id in posts:
+            post, depth = posts[post.parent_id], depth + 1
+        return depth, post.id
+
+    assert reply_depths(posts) == {pid: walk(p) for pid, p in posts.items()}
+    assert reply_depths(posts)[f"{THREAD_ID}/c01"] == (1, THREAD_ID)
+
+    # One pass, not a walk per post: a 20,000-level chain (a walk per post would take 200M steps).
+    root = posts[THREAD_ID]
+    chain = {"r": root.model_copy(update={"id": "r", "parent_id": None})}
+    for i in range(1, 20001):
+        chain[f"c{i}"] = root.model_copy(update={"id": f"c{i}", "parent_id": "r" if i == 1 else f"c{i - 1}"})
+    # A reply whose parent is not among the posts counts as a root of its own.
+    chain["orphan"] = root.model_copy(update={"id": "orphan", "parent_id": "gone"})
+    depths = reply_depths(chain)
+    assert depths["c20000"] == (20000, "r") and depths["c1"] == (1, "r") and depths["orphan"] == (0, "orphan")

@@ -139,3 +139,44 @@ def test_keypoints_paraphrases_become_one_point_through_every_stage(tmp_path):
     assert {u for u, _, d in g.in_edges(kp, data=True) if d["kind"] == "states"} == set(by_size[0]["unit_ids"])
     md = (paths["reports"] / "kp.md").read_text(encoding="utf-8")
     assert "## Key points" in md and "(2 comment(s), 2 participant(s);" in md
+
+
+def _planted(n_points: int, n_centres: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(n_centres, 16))
+    v = centres[rng.integers(0, n_centres, n_points)] + 0.1 * rng.normal(size=(n_points, 16))
+    return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+
+
+def _as_sets(groups: list[list[int]]) -> set[frozenset[int]]:
+    return {frozenset(g) for g in groups}
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_keypoints_a_thread_too_large_for_one_linkage_gets_the_same_groups_in_components(monkeypatch, seed):
+    # A megathread's claims are cut into components of "closer than the threshold" before
+    # average linkage; no average-linkage cluster spans two components, so the groups are
+    # exactly those of one linkage over the whole thread.
+    from pipeline.classify import keypoints
+
+    vectors = _planted(600, 90, seed)
+    whole = keypoints._average_linkage(vectors, 0.06)
+    monkeypatch.setattr(keypoints, "MAX_LINKAGE", 40)
+    monkeypatch.setattr(keypoints, "ROW_BLOCK", 64)
+    assert max(len(c) for c in keypoints._components(vectors, 0.06)) <= 40
+    assert _as_sets(keypoints._clusters(vectors, 0.06)) == _as_sets(whole)
+    assert 60 < len(whole) < 200
+
+
+def test_keypoints_thousands_of_near_identical_claims_become_one_point_without_an_n_by_n_matrix(monkeypatch):
+    from pipeline.classify import keypoints
+
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=16)
+    v = base + 0.01 * rng.normal(size=(300, 16))
+    vectors = (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+    exact = keypoints._centre(vectors)
+    monkeypatch.setattr(keypoints, "MAX_LINKAGE", 40)  # one component of 300: clustered 40 at a time
+    assert keypoints._clusters(vectors, 0.06) == [list(range(300))]
+    rep, cohesion = keypoints._centre(vectors)  # from sums, not the 300 x 300 similarities
+    assert rep == exact[0] and cohesion == pytest.approx(exact[1], abs=1e-5) and cohesion > 0.99

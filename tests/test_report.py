@@ -68,7 +68,26 @@ def test_report_stance_by_role_counts_every_comment_by_its_authors_role(data, ou
 
 def test_report_reply_stance_by_depth_follows_the_reply_tree(data):
     # 16 comments answer the article; the four replies to comments are one level deeper.
-    assert {d: sum(row.values()) for d, row in data.reply_by_depth.items()} == {1: 16, 2: 4}
+    assert {d: sum(row.values()) for d, row in data.reply_by_depth.items()} == {"1": 16, "2": 4}
+
+
+def test_report_pools_the_replies_of_a_long_chain_below_depth_ten(tmp_path):
+    # A reply chain 30 levels deep (Reddit's "counting" threads run to thousands): the table
+    # and the figure keep one row per level up to 9 and pool the deeper 21 replies as "10+".
+    rows = [{"id": "r", "thread_id": "t", "author": "a", "title": "Skal socialrådgivere autoriseres?"}]
+    for i in range(1, 31):
+        parent = rows[-1]["id"]
+        rows.append({"id": f"c{i}", "thread_id": "t", "parent_id": parent, "author": "bc"[i % 2],
+                     "text": f"Nej, det er jeg ikke enig i, for nummer {i} siger noget andet."})  # fmt: skip
+    src = tmp_path / "chain.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    d = run_pipeline(tmp_path, "--threads", str(src), name="chain")
+    md = (d["reports"] / "chain.md").read_text(encoding="utf-8")
+    table = md.split("## Reply stance by depth", 1)[1].split("\n## ", 1)[0]
+    depth_rows = [line.split("|")[1].strip() for line in table.splitlines() if re.match(r"\| (\d|10\+) ", line)]
+    assert depth_rows == [str(d) for d in range(1, 10)] + ["10+"]
+    pooled = next(line for line in table.splitlines() if line.startswith("| 10+ "))
+    assert sum(int(c) for c in pooled.strip(" |").split("|")[1:]) == 21
 
 
 def test_report_the_article_author_is_the_most_central_participant(data):

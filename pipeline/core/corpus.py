@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +40,31 @@ class Corpus:
     def thread_posts(self, thread_id: str) -> list[Post]:
         """One thread's posts; for many threads use `posts_by_thread` (one pass for all)."""
         return sorted((p for p in self.posts if p.thread_id == thread_id), key=lambda p: p.position)
+
+
+def reply_depths(posts: Mapping[str, Post]) -> dict[str, tuple[int, str]]:
+    """Every post's depth in its reply tree (0: a root, or a post whose parent is not among
+    `posts`) and the id of that root, in one pass. Walking up from each post instead costs
+    the sum of all depths, which a long reply chain (a Reddit "counting" thread runs to
+    thousands of levels) makes quadratic. A cycle, which ingest refuses, ends the walk."""
+    out: dict[str, tuple[int, str]] = {}
+    for start in posts:
+        path: list[str] = []
+        on_path: set[str] = set()
+        node = start
+        while node not in out:
+            parent = posts[node].parent_id
+            if not parent or parent not in posts or parent in on_path:
+                out[node] = (0, node)
+                break
+            path.append(node)
+            on_path.add(node)
+            node = parent
+        depth, root = out[node]
+        for child in reversed(path):
+            depth += 1
+            out[child] = (depth, root)
+    return out
 
 
 def participant_id(name: str | None, post_id: str) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 
+from pipeline.core.corpus import reply_depths
 from pipeline.core.schema import Participant, Post, Thread
 from pipeline.models.cues import CUES_FILE, WORD_RE, RuleHit, reply_rule, role_rule, unit_rule
 
@@ -120,23 +121,6 @@ def unit_examples(units: list[UnitSpan], posts: dict[str, Post]) -> list[Example
     return out
 
 
-def _depth(post: Post, posts: dict[str, Post]) -> int:
-    depth, seen = 0, set()
-    while post.parent_id and post.parent_id in posts and post.id not in seen:
-        seen.add(post.id)
-        post = posts[post.parent_id]
-        depth += 1
-    return depth
-
-
-def _root_of(post: Post, posts: dict[str, Post]) -> Post:
-    seen = set()
-    while post.parent_id and post.parent_id in posts and post.id not in seen:
-        seen.add(post.id)
-        post = posts[post.parent_id]
-    return post
-
-
 QUOTE_LINE_RE = re.compile(r"^\s*>.*$\n?", re.MULTILINE)
 OPENER_RE = re.compile(r"^\W*(\w+)")
 
@@ -165,7 +149,7 @@ def _children(posts: dict[str, Post]) -> dict[str, int]:
 
 
 def _reply_features(
-    post: Post, parent: Post | None, posts: dict[str, Post], children: dict[str, int]
+    post: Post, parent: Post | None, root: Post, depth: int, children: dict[str, int]
 ) -> dict[str, float]:
     own = own_words(post)
     feats = _counts(own)
@@ -179,8 +163,7 @@ def _reply_features(
     gap = _seconds_between(post.created, parent.created if parent else None)
     if gap is not None and gap >= 0:
         feats["log_minutes_after_parent"] = math.log1p(gap / 60) / 10
-    root = _root_of(post, posts)
-    feats["depth_log"] = math.log1p(_depth(post, posts))
+    feats["depth_log"] = math.log1p(depth)
     feats["parent_is_root"] = float(parent is not None and parent.parent_id is None)
     feats["same_author_as_parent"] = float(
         parent is not None and post.author is not None and post.author == parent.author
@@ -199,16 +182,19 @@ def _reply_features(
 def reply_examples(comments: list[Post], posts: dict[str, Post]) -> list[Example]:
     """Reply stance: the comment's own words, paired with the post it replies to."""
     children = _children(posts)
+    missing = [c for c in comments if c.id not in posts]
+    tree = reply_depths({**posts, **{c.id: c for c in missing}} if missing else posts)
     out = []
     for c in comments:
         parent = posts.get(c.parent_id) if c.parent_id else None
+        depth, root_id = tree[c.id]
         out.append(
             Example(
                 id=c.id,
                 group=c.thread_id,
                 text=own_words(c),
                 pair=own_words(parent)[:PAIR_CHARS] if parent else "",
-                features=_reply_features(c, parent, posts, children),
+                features=_reply_features(c, parent, posts[root_id], depth, children),
             )
         )
     return out

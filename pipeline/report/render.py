@@ -23,7 +23,7 @@ import networkx as nx
 from pipeline.classify.labels import InSample, Predictions, main_claims
 from pipeline.core.artifacts import atomic_dir, read_json, safe_filename, write_text
 from pipeline.core.config import ReportConfig, load_config
-from pipeline.core.corpus import Corpus, author_ids
+from pipeline.core.corpus import Corpus, author_ids, reply_depths
 from pipeline.core.lineage import write_manifest
 from pipeline.core.schema import KeyPoint, Participant, ParticipantLabels, Post, PostLabels, Thread, Unit
 from pipeline.executors.local import alongside
@@ -57,7 +57,8 @@ class ReportData:
     name: str
     threads: list[dict]
     stance_by_role: dict[str, dict[str, int]]
-    reply_by_depth: dict[int, dict[str, int]]
+    # Rows "1", "2", ..., with the deeper replies pooled as "10+" (DEPTH_ROWS).
+    reply_by_depth: dict[str, dict[str, int]]
     central: list[dict]
     claims: dict[str, list[dict]]
     provenance: list[dict]
@@ -128,21 +129,22 @@ def stance_by_role(corpus: Corpus, pred: Predictions) -> dict[str, dict[str, int
     }
 
 
-def depth_of(post: Post, posts: dict[str, Post]) -> int:
-    depth = 0
-    while post.parent_id and post.parent_id in posts:
-        post = posts[post.parent_id]
-        depth += 1
-    return depth
+# Deeper replies are pooled in one row: a long reply chain would otherwise give the table and
+# the figure a row and a bar per level (thousands in a Reddit "counting" thread).
+DEPTH_ROWS = 10
+
+
+def depth_label(depth: int) -> str:
+    return str(depth) if depth < DEPTH_ROWS else f"{DEPTH_ROWS}+"
 
 
 def reply_by_depth(corpus: Corpus, pred: Predictions) -> dict[int, dict[str, int]]:
     """Reply stance by depth in the reply tree (1: replies to the root, 2: replies to those, ...)."""
-    posts = corpus.posts_by_id()
+    depths = reply_depths(corpus.posts_by_id())
     table: dict[int, Counter] = defaultdict(Counter)
     for pl in pred.posts:
         if pl.reply_stance is not None:
-            table[depth_of(posts[pl.post_id], posts)][pl.reply_stance.label] += 1
+            table[depths[pl.post_id][0]][pl.reply_stance.label] += 1
     return {d: {s: table[d][s] for s in REPLY_STANCES} for d in sorted(table)}
 
 
@@ -290,6 +292,13 @@ def contested_threads(corpus: Corpus, pred: Predictions, n: int) -> list[str]:
     return _ranked_threads([{"id": t.id, "comments": t.n_comments} for t in corpus.threads], denies, n)
 
 
+def _pooled_depths(by_depth: dict[int, Counter]) -> dict[str, dict[str, int]]:
+    rows: dict[str, Counter] = defaultdict(Counter)
+    for d in sorted(by_depth):
+        rows[depth_label(d)].update(by_depth[d])
+    return {label: {s: row[s] for s in REPLY_STANCES} for label, row in rows.items()}
+
+
 @dataclass
 class _Parts:
     """The report's numbers summed over thread shards (tables grow with threads, not posts;
@@ -365,7 +374,7 @@ class _Parts:
             name,
             threads,
             by_role,
-            {d: {s: self.by_depth[d][s] for s in REPLY_STANCES} for d in sorted(self.by_depth)},
+            _pooled_depths(self.by_depth),
             summary.central,
             self.claims,
             provenance_table(provenance),
@@ -510,7 +519,7 @@ def fig_reply_depth(data: ReportData, path: Path) -> None:
         vals = [data.reply_by_depth[d][s] for d in depths]
         ax.bar(range(len(depths)), vals, bottom=bottom, color=REPLY_COLORS[s], label=s)
         bottom = [a + b for a, b in zip(bottom, vals, strict=True)]
-    ax.set_xticks(range(len(depths)), [str(d) for d in depths])
+    ax.set_xticks(range(len(depths)), depths)
     ax.set_xlabel("depth in the reply tree (1 = replies to the article)")
     ax.set_ylabel("replies")
     ax.set_title("Reply stance along the reply tree")
