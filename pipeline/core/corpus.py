@@ -11,10 +11,13 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline.core.artifacts import atomic_dir, read_jsonl, write_json, write_jsonl
 from pipeline.core.schema import Note, Participant, Post, Thread
+
+NON_WORD_RE = re.compile(r"[^\w]+")
 
 
 @dataclass
@@ -71,7 +74,14 @@ def participant_id(name: str | None, post_id: str) -> str:
     if name is None:
         # Deleted authors are not one person: merging them would invent a hub.
         return f"participant:deleted:{post_id}"
-    slug = re.sub(r"[^\w]+", "-", name.strip().lower()).strip("-")
+    return _named_participant(name)
+
+
+# Cached: the graph stage asks for every post's authors several times, and a corpus has far
+# fewer names than posts.
+@lru_cache(maxsize=1 << 16)
+def _named_participant(name: str) -> str:
+    slug = NON_WORD_RE.sub("-", name.strip().lower()).strip("-")
     return f"participant:{slug or 'unnamed'}"
 
 
