@@ -300,27 +300,56 @@ def test_threads_deletion_marks_and_privacy_overwrites_are_read_as_empty_text_an
     assert [len(segment_post(posts[i])[1]) for i in "abc"] == [0, 0, 0] and segment_post(posts["d"])[1]
 
 
-def test_threads_a_comment_with_no_text_gets_the_labels_of_saying_nothing_and_is_not_offered_for_review(tmp_path):
+def test_threads_a_comment_with_no_text_or_by_a_bot_gets_the_labels_of_saying_nothing_and_no_review(tmp_path):
+    bot_text = (
+        "Husk at holde en god tone i debatten. Jeg er socialrådgiver og en bot, "
+        "og denne handling blev udført automatisk, fordi reglerne siger det."
+    )
     rows = [
         {"id": "r", "thread_id": "r", "title": "Skal ulve skydes?", "text": ""},
         {"id": "a", "thread_id": "r", "parent_id": "r", "text": "[removed]"},
-        {"id": "b", "thread_id": "r", "parent_id": "a", "text": "Nej, det er helt forkert. Ulve er ikke farlige."},
-    ]
+        {"id": "b", "thread_id": "r", "parent_id": "a", "text": "Nej, det er helt forkert. Ulve er ikke farlige.",
+         "author": "Talbot"},
+        # Reddit's moderation bot and a bot by naming convention: posts kept, no voice.
+        {"id": "m", "thread_id": "r", "parent_id": "r", "author": "AutoModerator", "text": bot_text},
+        {"id": "n", "thread_id": "r", "parent_id": "b", "author": "timezone_bot", "text": bot_text},
+    ]  # fmt: skip
     d = run_pipeline(tmp_path, "--threads", str(write_jsonl(tmp_path / "t.jsonl", rows)), name="t")
     labels = {
         json.loads(x)["post_id"]: json.loads(x) for x in (d["predictions"] / "posts.jsonl").read_text().splitlines()
     }
-    gone = labels["a"]
-    assert (gone["reply_stance"]["label"], gone["reply_stance"]["source"]) == ("comment", "default")
-    assert (gone["target_stance"]["label"], gone["target_stance"]["source"]) == ("neutral", "default")
-    assert gone["reply_stance"]["confidence"] == 0.0 and gone["reply_stance"].get("model") is None
+    for silent in ("a", "m", "n"):
+        gone = labels[silent]
+        assert (gone["reply_stance"]["label"], gone["reply_stance"]["source"]) == ("comment", "default")
+        assert (gone["target_stance"]["label"], gone["target_stance"]["source"]) == ("neutral", "default")
+        assert gone["reply_stance"]["confidence"] == 0.0 and gone["reply_stance"].get("model") is None
     assert labels["b"]["reply_stance"]["source"] in ("model", "rule")
+    # The bots' units are typed by who wrote them, not by their wording ("Jeg er socialrådgiver").
+    units = [json.loads(x) for x in (d["segments"] / "units.jsonl").read_text().splitlines()]
+    bot_units = [u for u in units if u["post_id"] in ("m", "n")]
+    assert bot_units and {(u["unit_type"]["label"], u["unit_type"]["rule"]) for u in bot_units} == {
+        ("none", "unit:bot-account")
+    }
+    roles = {
+        json.loads(x)["participant_id"]: json.loads(x)["role"]
+        for x in (d["predictions"] / "participants.jsonl").read_text().splitlines()
+    }
+    assert roles["participant:automoderator"]["rule"] == roles["participant:timezone_bot"]["rule"] == "role:bot-account"
+    assert roles["participant:automoderator"]["label"] == "unknown"
+    assert roles["participant:talbot"]["rule"] != "role:bot-account"  # a name, not a bot
     summary = (d["reports"] / "t.md").read_text(encoding="utf-8")
-    assert "3 posts (2 comments; 1 of them without text, deleted or a deletion mark" in summary
+    assert "5 posts (4 comments; 3 of them without a person's text (deleted, a deletion mark, or a bot's)" in summary
     out = tmp_path / "review"
     assert run_cli("review", "export", "--task", "reply_stance", "--out", str(out), *stage_args(d)) == 0
     (batch,) = out.glob("reply_stance-*/items.jsonl")
     assert [json.loads(x)["item_id"] for x in batch.read_text().splitlines()] == ["b"]
+
+
+def test_bots_are_known_names_or_named_by_convention():
+    from pipeline.core.bots import is_bot
+
+    assert all(map(is_bot, ["AutoModerator", "automoderator", "RemindMeBot", "timezone_bot", "converter-bot"]))
+    assert not any(map(is_bot, ["Talbot", "Abbot", "robot", "Mette", None, "", "[deleted]"]))
 
 
 def test_threads_rows_in_any_order_across_files_give_the_same_corpus(tmp_path, cfg):

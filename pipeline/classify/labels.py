@@ -205,8 +205,9 @@ def classify_posts(corpus: Corpus, models: Models, cfg: Config, seen: InSample) 
             )
             continue
         # A comment with no text (deleted, or only a deletion mark) says nothing a model
-        # could read: it gets the labels of saying nothing, as the default, at confidence 0.
-        written = post.has_text
+        # could read, and a bot's says nothing of a person's: it gets the labels of saying
+        # nothing, as the default, at confidence 0.
+        written = post.has_voice
         reply = combine(
             "reply_stance",
             reply_out[post.id] if written else None,
@@ -245,14 +246,13 @@ def _composition(post: Post, reply: Prediction, labels: dict[str, PostLabels]) -
     return RuleHit(label, "target:reply-composition", f"{reply.label} of {post.parent_id} ({parent_stance})")
 
 
-DELETED_ROLE = Prediction(
-    label="unknown",
-    confidence=1.0,
-    source="rule",
-    rule="role:deleted-author",
-    rule_label="unknown",
-    cue="deleted or removed author: not one person, so no role",
-)
+def _no_role(rule: str, cue: str) -> Prediction:
+    """A participant who is not one respondent: `unknown`, decided by who they are."""
+    return Prediction(label="unknown", confidence=1.0, source="rule", rule=rule, rule_label="unknown", cue=cue)
+
+
+DELETED_ROLE = _no_role("role:deleted-author", "deleted or removed author: not one person, so no role")
+BOT_ROLE = _no_role("role:bot-account", "an automated account (pipeline/core/bots.toml): not a respondent, so no role")
 
 
 def participant_role(
@@ -278,9 +278,9 @@ def participant_role(
 def _participant_shard(
     item: tuple[list[Participant], Mapping[str, Any]], *, models: Models, cfg: Config, seen: InSample
 ) -> tuple[list[Prediction], Tallies]:
-    """Roles of a shard's participants (but the deleted: no one person, no role)."""
+    """Roles of a shard's participants (but the deleted, no one person, and bots: no role)."""
     shard, posts = item
-    people = [p for p in shard if not p.deleted]
+    people = [p for p in shard if not (p.deleted or p.bot)]
     cues = [role_cue(p, posts) for p in people]
     examples = role_examples(people, posts, cues)
     shard_seen = seen.shard()
@@ -360,7 +360,7 @@ def classify_participants(
     size = shard_size(n_participants, workers, cap) if n_participants is not None else cap
     # A shard's participants travel with the texts of their posts, read just before.
     items = (
-        (shard, texts([i for p in shard if not p.deleted for i in p.post_ids]))
+        (shard, texts([i for p in shard if not (p.deleted or p.bot) for i in p.post_ids]))
         for shard in shards(participants, size, lambda _: 1)
     )
     fn = partial(_participant_shard, models=models, cfg=cfg, seen=seen)
@@ -368,7 +368,8 @@ def classify_participants(
         seen.merge(tallies)
         decided = iter(preds)
         for part in shard:
-            yield ParticipantLabels(participant_id=part.id, role=DELETED_ROLE if part.deleted else next(decided))
+            role = DELETED_ROLE if part.deleted else BOT_ROLE if part.bot else next(decided)
+            yield ParticipantLabels(participant_id=part.id, role=role)
 
 
 def classify_units(units: list[Unit], corpus: Corpus, models: Models, cfg: Config) -> list[UnitLabels]:

@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from pipeline.core.bots import is_bot
+
 SCHEMA_VERSION = 1
 
 PostKind = Literal["document", "comment"]
@@ -126,8 +128,19 @@ class Post(Record):
     @property
     def has_text(self) -> bool:
         """Whether the post says anything: not when deleted or only a deletion mark (ingest
-        reads those as empty); such a comment gets default labels and is not reviewed."""
+        reads those as empty)."""
         return bool(self.full_text.strip())
+
+    @property
+    def by_bot(self) -> bool:
+        """Whether an automated account wrote the post (`pipeline/core/bots.toml`)."""
+        return bool(self.authors) and all(is_bot(a.name) for a in self.authors)
+
+    @property
+    def has_voice(self) -> bool:
+        """Whether a person says something in the post: it has text and no bot wrote it.
+        A comment without a voice gets default labels and is not offered for review."""
+        return self.has_text and not self.by_bot
 
 
 class Thread(Record):
@@ -153,6 +166,11 @@ class Participant(Record):
     post_ids: tuple[str, ...]
     thread_ids: tuple[str, ...]
     deleted: bool = False
+
+    @property
+    def bot(self) -> bool:
+        """An automated account (`pipeline/core/bots.toml`): no respondent role."""
+        return not self.deleted and is_bot(self.name)
 
 
 class Note(Frozen):

@@ -331,7 +331,7 @@ class _Parts:
         self.totals.update(
             posts=len(corpus.posts),
             comments=sum(p.parent_id is not None for p in corpus.posts),
-            silent=sum(p.parent_id is not None and not p.has_text for p in corpus.posts),
+            silent=sum(p.parent_id is not None and not p.has_voice for p in corpus.posts),
             units=len(units),
             relations=len(pred.relations),
         )

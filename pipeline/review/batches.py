@@ -133,7 +133,7 @@ def candidates(
     elif task in ("target_stance", "reply_stance"):
         for pl in posts_pred:
             post = posts[pl.post_id]
-            if post.parent_id is None or not post.has_text:
+            if post.parent_id is None or not post.has_voice:
                 continue  # the opening post states the target; a comment with no text has nothing to review
             pred = pl.reply_stance if task == "reply_stance" else pl.target_stance
             if task == "reply_stance":

@@ -94,6 +94,10 @@ def quoted_line_starts(text: str) -> frozenset[int]:
     return frozenset(starts)
 
 
+# A bot's boilerplate argues nothing, whatever its wording.
+BOT_UNIT = RuleHit("none", "unit:bot-account", "written by an automated account", precision=1.0)
+
+
 def quote_rule(text: str, start: int, cfg: Config) -> RuleHit | None:
     """The quotation rule for a unit starting at `start` of its field `text` (units never
     cross a line: sentences end at line breaks)."""
@@ -117,7 +121,11 @@ def type_units(
         post = posts[span.post_id]
         i = index.get(post.id, 0)
         index[post.id] = i + 1
-        hit = quote_rule(field_text(post, span.field), span.start, cfg) or unit_rule(ex.text, span.field)
+        hit = (
+            BOT_UNIT
+            if post.by_bot
+            else quote_rule(field_text(post, span.field), span.start, cfg) or unit_rule(ex.text, span.field)
+        )
         label = combine("unit_type", pred, model.name if model else None, hit, cfg, default_label="none")
         units.append(
             Unit(

@@ -4,16 +4,15 @@ leave-one-topic-out. Run from the repository root: python docs/experiments/cpu-d
 
 import sys
 from dataclasses import replace
+from pathlib import Path
 
-import numpy as np
-from sklearn.metrics import f1_score
 from sklearn.pipeline import FeatureUnion
 
-from pipeline.core.config import DAST_DEFAULT, load_config
 from pipeline.estimators import TextPairClassifier, hashed_tfidf
-from pipeline.ingest.build import ingest_thread_files
 from pipeline.models.cues import WORD_RE, stopwords
-from pipeline.models.examples import reply_examples, target_examples
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from dast_loto import R_ex, T_ex, by_id, cfg, comments, corpus, loto, yR, yT  # noqa: E402
 
 STOP = stopwords()
 
@@ -44,29 +43,6 @@ class Distorted(TextPairClassifier):
         if self.view == "both" and self.use_pair:
             parts.append(("pshape", hashed_tfidf(_dpairs, self.n_features // 4, ngram_range=(1, 2))))
         return FeatureUnion(parts)
-
-
-cfg = load_config()
-corpus = ingest_thread_files([DAST_DEFAULT], cfg)  # ingest reads DAST's layout
-by_id = corpus.posts_by_id()
-threads = {t.id: t for t in corpus.threads}
-topic = {t.id: t.topic for t in corpus.threads}
-comments = [p for p in corpus.posts if p.parent_id and p.gold and p.gold.reply_stance]
-comments.sort(key=lambda p: (p.thread_id, p.position))
-R_ex = reply_examples(comments, by_id)
-T_ex = target_examples(comments, by_id, threads, R_ex)
-yR = np.array([c.gold.reply_stance for c in comments])
-yT = np.array([c.gold.target_stance for c in comments])
-groups = np.array([topic[c.thread_id] for c in comments])
-
-
-def loto(make, ex, y):
-    pred = np.empty(len(y), dtype=object)
-    for g in sorted(set(groups)):
-        tr, te = np.flatnonzero(groups != g), np.flatnonzero(groups == g)
-        m = make().fit([ex[i] for i in tr], y[tr])
-        pred[te] = m.predict([ex[i] for i in te])
-    return f1_score(y, pred, average="macro")
 
 
 root_words = {}
