@@ -339,6 +339,9 @@ def test_threads_a_comment_with_no_text_or_by_a_bot_gets_the_labels_of_saying_no
     assert roles["participant:talbot"]["rule"] != "role:bot-account"  # a name, not a bot
     summary = (d["reports"] / "t.md").read_text(encoding="utf-8")
     assert "5 posts (4 comments; 3 of them without a person's text (deleted, a deletion mark, or a bot's)" in summary
+    central = summary.split("## Most central participants", 1)[1].split("\n## ", 1)[0]
+    assert "2 automated accounts are left out of this table and the figure" in central
+    assert "| Talbot |" in central and "AutoModerator" not in central and "timezone_bot" not in central
     out = tmp_path / "review"
     assert run_cli("review", "export", "--task", "reply_stance", "--out", str(out), *stage_args(d)) == 0
     (batch,) = out.glob("reply_stance-*/items.jsonl")

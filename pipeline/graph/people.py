@@ -19,6 +19,7 @@ from operator import itemgetter
 import networkx as nx
 import numpy as np
 
+from pipeline.core.bots import is_bot
 from pipeline.core.corpus import author_ids
 from pipeline.core.schema import Participant, ParticipantLabels, Post
 from pipeline.core.spill import SpillDatabase
@@ -141,6 +142,15 @@ class People(SpillDatabase):
         )
         edges = np.fromiter(rows, dtype=np.dtype((np.float64, 3)))
         return n, edges[:, 0].astype(np.int64), edges[:, 1].astype(np.int64), edges[:, 2]
+
+    def bot_numbers(self) -> np.ndarray:
+        """The node numbers (from `reply_matrix`) of automated accounts' participants."""
+        self.db.create_function("is_bot", 1, is_bot, deterministic=True)
+        rows = self.db.execute(
+            "SELECT n.i - 1 FROM nodes n JOIN people p ON p.id = n.id "
+            "WHERE NOT json_extract(p.participant, '$.deleted') AND is_bot(json_extract(p.participant, '$.name'))"
+        )
+        return np.fromiter((r[0] for r in rows), dtype=np.int64)
 
     def node_ids(self, numbers: Iterable[int]) -> dict[int, str]:
         """The ids of node numbers from `reply_matrix`."""

@@ -25,6 +25,8 @@ class ParticipantSummary:
     n_participants: int
     central: list[dict]
     figure: nx.DiGraph
+    # Automated accounts, left out of `central` and `figure` (they stay in the graph files).
+    n_bots: int = 0
 
 
 def pagerank(
@@ -79,10 +81,13 @@ def participant_summary(people: People, top: int = 10, figure_nodes: int = 60) -
     others = src != dst
     received = np.bincount(dst[others], weight[others], minlength=n)
     sent = np.bincount(src[others], weight[others], minlength=n)
-    central_top = _top(people, (-received, -rank), (received > 0) | (sent > 0), top)
+    # A bot (AutoModerator answers in every thread) would head both lists without arguing.
+    person = np.ones(n, dtype=bool)
+    person[people.bot_numbers()] = False
+    central_top = _top(people, (-received, -rank), ((received > 0) | (sent > 0)) & person, top)
     # Weighted degree as networkx counts it (a self-reply adds to both directions).
     degree = np.bincount(src, weight, minlength=n) + np.bincount(dst, weight, minlength=n)
-    figure_ids = sorted(pid for pid, _ in _top(people, (-degree,), degree > 0, figure_nodes))
+    figure_ids = sorted(pid for pid, _ in _top(people, (-degree,), (degree > 0) & person, figure_nodes))
     # Participants replied to but absent from the participant table have no attributes.
     records = {pid: (attrs, out) for pid, attrs, out in people.records([*figure_ids, *(p for p, _ in central_top)])}
     central = []
@@ -106,4 +111,4 @@ def participant_summary(people: People, top: int = 10, figure_nodes: int = 60) -
         g.add_node(pid, **records.get(pid, ({}, []))[0])
     for pid in figure_ids:
         g.add_edges_from((pid, dst_id, attrs) for dst_id, attrs in records.get(pid, ({}, []))[1] if dst_id in keep)
-    return ParticipantSummary(n, central, g)
+    return ParticipantSummary(n, central, g, int((~person).sum()))

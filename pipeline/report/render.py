@@ -367,6 +367,7 @@ class _Parts:
             "comments": self.totals["comments"],
             "silent": self.totals["silent"],
             "participants": summary.n_participants,
+            "bots": summary.n_bots,
             "units": self.totals["units"],
             "relations": self.totals["relations"],
         }
