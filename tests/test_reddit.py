@@ -33,6 +33,9 @@ COMMENTS = [
      "created_utc": 1700004000, "body": "Håller med."},
     {"id": "c6", "link_id": "t3_abc1", "parent_id": "t1_c1", "subreddit": "Denmark", "author": "[deleted]",
      "created_utc": 1700000700, "body": "This comment was mass deleted and anonymized with Redact\n\nsix pear grab"},
+    # Reddit's JSON escapes & < > in bodies and titles: a quotation arrives as "&gt; ...".
+    {"id": "c7", "link_id": "t3_abc1", "parent_id": "t1_c3", "subreddit": "Denmark", "author": "ole_k",
+     "created_utc": 1700002000, "body": "&gt; Nej, det er ikke rigtigt.\n\nJo, KL &amp; DS siger 3 &lt; 4 &amp;gt; 2."},
 ]  # fmt: skip
 
 
@@ -68,13 +71,16 @@ def test_reddit_dump_maps_fields_and_repairs_what_dumps_lack(dump, cfg):
     assert posts["t3_nosub"].kind == "document" and posts["t1_c4"].parent_id == "t3_nosub"
     assert posts["t3_zzz9"].text == "" and posts["t3_zzz9"].created == "2023-11-14T23:13:20"  # string epoch
     threads = {t.id: t for t in corpus.threads}
-    assert threads["t3_abc1"].topic == "Denmark" and threads["t3_abc1"].n_comments == 4
+    assert threads["t3_abc1"].topic == "Denmark" and threads["t3_abc1"].n_comments == 5
     assert posts["t1_c6"].text == "" and posts["t1_c6"].parent_id == "t1_c1"  # a privacy tool's overwrite
     messages = " | ".join(n.message for n in corpus.notes)
     assert "parent t1_gone of t1_c3 is not in the dump" in messages
     assert "thread t3_nosub: its opening post is not in the dump" in messages
     assert "1 post(s) with body '[removed]'" in messages and "1 post(s) with body '[deleted]'" in messages
     assert '1 post(s) with body "(a privacy tool\'s overwrite)"' in messages
+    # Reddit's escaping undone: the quotation is Markdown again, and an entity the author
+    # typed ("&gt;", escaped as "&amp;gt;") stays as typed.
+    assert posts["t1_c7"].text == "> Nej, det er ikke rigtigt.\n\nJo, KL & DS siger 3 < 4 &gt; 2."
 
 
 def test_reddit_dump_filters_by_subreddit_and_date(dump, cfg):

@@ -8,7 +8,8 @@ memory, nor are the kept posts (ingest spills them to disk). Mapping (docs/input
   submission  id "t3_<id>", thread "t3_<id>", title, text = selftext
   comment     id "t1_<id>", thread = link_id, parent = parent_id ("t1_..." or "t3_..."), text = body
   both        author ("[deleted]" stays deleted), created = created_utc (epoch seconds, an
-              int, float or string) as ISO 8601 UTC, topic = subreddit
+              int, float or string) as ISO 8601 UTC, topic = subreddit; texts with Reddit's
+              escaping of & < > undone (`reddit_text`)
 
 A comment whose parent is not in the dump is attached to its submission, and a thread
 whose submission is not in the dump gets an empty root, each with a note: the dumps are
@@ -70,6 +71,18 @@ def _epoch(value: object, path: Path, line: int) -> datetime:
         raise InputError(path, line, f"created_utc {value!r} is not epoch seconds") from None
 
 
+def reddit_text(value: object) -> str:
+    """A body, selftext or title as its author wrote it. Reddit's JSON (and so every dump made
+    from it) escapes exactly three characters, `&` `<` `>`, as HTML entities: a quotation
+    "> ..." arrives as "&gt; ...", "A & B" as "A &amp; B". Undone in reverse order, so an
+    entity the author typed ("&amp;gt;" in the dump) comes back as typed ("&gt;"); a full
+    HTML unescape would turn it into ">" too."""
+    text = str(value or "")
+    if "&" not in text:
+        return text
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def _fullname(prefix: str, value: str) -> str:
     return value if value.startswith(("t1_", "t3_")) else f"{prefix}{value}"
 
@@ -103,7 +116,7 @@ def read_reddit(
                 if (since and when < since) or (until and when >= until):
                     continue
                 is_comment = "link_id" in rec and "body" in rec
-                body = str(rec.get("body" if is_comment else "selftext") or "")
+                body = reddit_text(rec.get("body" if is_comment else "selftext"))
                 if deleted_text(body):
                     # Counted here, a note per kind: a dump holds them by the thousand.
                     mark = body.strip()
@@ -118,7 +131,7 @@ def read_reddit(
                     }
                 else:
                     rid = _fullname("t3_", str(rec["id"]))
-                    row = {"id": rid, "thread_id": rid, "title": str(rec.get("title") or ""), "text": body}
+                    row = {"id": rid, "thread_id": rid, "title": reddit_text(rec.get("title")), "text": body}
                 row.update(
                     author=rec.get("author") or "", created=when.strftime("%Y-%m-%dT%H:%M:%S"), topic=sub or None
                 )
