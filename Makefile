@@ -18,7 +18,7 @@ PIPE := $(PY) -m pipeline -q
 DAST ?= ../shared/data/dast/dast_train.jsonl
 
 SEEDS := seeds/manifest.toml $(wildcard seeds/*.txt)
-# Your own thread files instead of the seeds: make run THREADS="a.csv b.jsonl"
+# Your own thread files instead of the seeds: make run THREADS="a.csv b.jsonl c.xlsx"
 THREADS ?=
 INGEST_INPUTS := $(if $(THREADS),$(THREADS),$(SEEDS))
 # ENCODING=cp1252 for CSV files saved by a Danish or Swedish Excel (default: UTF-8);

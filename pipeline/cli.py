@@ -269,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--threads",
         type=Path,
         nargs="+",
-        help="thread files (.jsonl/.csv), Reddit dumps (.zst or NDJSON), 4CAT CSV, DAST JSONL, ConvoKit folders",
+        help="thread files (.jsonl/.csv/.xlsx), Reddit dumps (.zst or NDJSON), 4CAT CSV, DAST JSONL, ConvoKit folders",
     )
     s.add_argument(
         "--repair-missing-parents",

@@ -85,6 +85,60 @@ def test_threads_generic_jsonl_keeps_given_parents_and_gold(tmp_path, cfg):
     assert corpus.threads[0].target == "Skal socialrådgivere autoriseres?"
 
 
+def _workbook(path: Path, header: list, rows: list[list]) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_threads_an_excel_workbook_reads_as_the_same_thread_file(tmp_path, cfg):
+    # What a researcher's own spreadsheet holds: ids typed as numbers, dates as Excel dates,
+    # an empty row, and a formula cell (never evaluated; openpyxl stores no value for it).
+    from datetime import date, datetime
+
+    header = ["id", "thread_id", "parent_id", "author", "created", "title", "text", "target_stance",
+              "reply_stance", "role", "lang"]  # fmt: skip
+    rows = [
+        [1, 1, None, "Redaktionen", date(2024, 3, 1), "Skal socialrådgivere autoriseres?", None, "favor"],
+        [2, 1, 1, "Anna", datetime(2024, 3, 2, 10, 15), None, ROWS[1]["text"], None, "support", "social_worker"],
+        [],
+        [3, 1, 2, "[slettet]", date(2024, 3, 2), None, ROWS[2]["text"], None, "deny"],
+        [4, 1, 2, '=HYPERLINK("http://x")', None, None, ROWS[3]["text"], None, None, None, "da"],
+    ]
+    book = _workbook(tmp_path / "t.xlsx", header, rows)
+    as_jsonl = [dict(r, id=str(i), thread_id="1", parent_id={1: "", 2: "1", 3: "2", 4: "2"}[i]) for i, r in
+                zip((1, 2, 3, 4), ROWS, strict=True)]  # fmt: skip
+    as_jsonl[0]["created"], as_jsonl[3]["author"] = "2024-03-01", ""
+    from_book = ingest_thread_files([book], cfg)
+    from_jsonl = ingest_thread_files([write_jsonl(tmp_path / "t.jsonl", as_jsonl)], cfg)
+    assert [p.model_dump(exclude={"source"}) for p in from_book.posts] == [
+        p.model_dump(exclude={"source"}) for p in from_jsonl.posts
+    ]
+    posts = from_book.posts_by_id()
+    assert posts["2"].created == "2024-03-02T10:15:00" and posts["1"].created == "2024-03-01"
+    assert posts["4"].author is None  # the formula cell holds no stored value: no author
+    assert posts["3"].source.endswith("t.xlsx:5")  # the sheet's row number, the empty row counted
+
+
+def test_threads_excel_workbook_errors_name_the_file_and_row(tmp_path, cfg):
+    book = _workbook(tmp_path / "extra.xlsx", ["id", "thread_id", "text"], [["a", "a", "Hej", "stray"]])
+    with pytest.raises(InputError, match=r"extra\.xlsx:2: a value beyond the header's 3 columns: 'stray'"):
+        ingest_thread_files([book], cfg)
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(InputError, match=r"bad\.xlsx.*not a readable \.xlsx file"):
+        ingest_thread_files([bad], cfg)
+    unknown = _workbook(tmp_path / "cols.xlsx", ["id", "thread_id", "tekst"], [["a", "a", "Hej"]])
+    with pytest.raises(InputError, match=r"cols\.xlsx:1: header does not parse: unknown columns \['tekst'\]"):
+        ingest_thread_files([unknown], cfg)
+
+
 def test_threads_deleted_author_is_its_own_participant_and_reported(tmp_path, cfg):
     corpus = ingest_thread_files([write_jsonl(tmp_path / "t.jsonl", ROWS)], cfg)
     deleted = [p for p in corpus.participants if p.deleted]

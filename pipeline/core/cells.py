@@ -17,6 +17,8 @@ import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from pipeline.core.errors import InputError
+
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
 _PROTECTED_STARTS = (*TRIGGERS, QUOTE)  # built once: protect runs for every cell written
@@ -71,3 +73,53 @@ def write_csv(
             return
         for row in rows:
             w.writerow([protect(v) for v in row])
+
+
+def xlsx_cell_text(value: object) -> str:
+    """A cell's value as the text it shows: dates as ISO 8601 (a date alone when the time is
+    midnight), whole numbers without ".0" (an id typed as 12345), booleans as true/false."""
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def xlsx_rows(path: Path) -> tuple[list[str], Iterable[tuple[int, list[str]]]]:
+    """The first sheet of a workbook: its header row and then (row number, cell texts) for
+    every row with a value, streamed. Formulas are never evaluated: a cell reads the value
+    the file stored for it (empty when none was stored)."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+        rows = wb.worksheets[0].iter_rows(values_only=True)
+        first = next(rows, None)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise InputError(path, 0, f"not a readable .xlsx file: {exc}") from None
+    if first is None or all(v is None for v in first):
+        raise InputError(path, 1, "empty workbook: expected a header row")
+    header = [xlsx_cell_text(v).strip() for v in first]
+    while header and not header[-1]:
+        header.pop()
+
+    def body() -> Iterable[tuple[int, list[str]]]:
+        try:
+            for n, values in enumerate(rows, start=2):
+                texts = [xlsx_cell_text(v) for v in values]
+                if any(t.strip() for t in texts):
+                    yield n, texts
+        except Exception as exc:
+            raise InputError(path, 0, f"not a readable .xlsx file: {exc}") from None
+        finally:
+            wb.close()
+
+    return header, body()

@@ -19,6 +19,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from pipeline.core.artifacts import atomic_path, dumps, json_object, open_text
+from pipeline.core.cells import xlsx_rows
 from pipeline.core.config import Config
 from pipeline.core.errors import InputError, validation_message
 from pipeline.core.schema import Note, ThreadRow
@@ -52,10 +53,13 @@ def _format_of(path: Path) -> str:
         return "jsonl"
     if suffix in (".csv", ".tsv"):
         return "csv"
+    if suffix == ".xlsx":
+        return "xlsx"
     raise InputError(
         path,
         0,
-        f"unknown thread file type {suffix!r}: use .jsonl, .csv, a Reddit dump (.zst) or a ConvoKit corpus folder",
+        f"unknown thread file type {suffix!r}: use .jsonl, .csv, .xlsx, a Reddit dump (.zst) or a ConvoKit "
+        "corpus folder",
     )
 
 
@@ -130,6 +134,24 @@ def _csv_body(path: Path, reader, header: list[str]) -> Iterator[tuple[int, dict
         raise InputError(path, reader.line_num, f"row does not parse as CSV: {exc}") from None
 
 
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict, str | None]]:
+    """The first sheet of an Excel workbook, read like a CSV file (row numbers as lines)."""
+    header, rows = xlsx_rows(path)
+    fourcat = _check_header(path, header)
+
+    def body() -> Iterator[tuple[int, dict[str, str]]]:
+        for line, values in rows:
+            extra = [v for v in values[len(header) :] if v.strip()]
+            if extra:
+                raise InputError(path, line, f"a value beyond the header's {len(header)} columns: {extra[0][:40]!r}")
+            yield line, dict(zip(header, values + [""] * (len(header) - len(values)), strict=False))
+
+    if fourcat:
+        yield from ((line, raw, "export") for line, raw in rows_from_4cat(path, header, body()))
+    else:
+        yield from ((line, raw, None) for line, raw in body())
+
+
 def _jsonl_rows(path: Path, encoding: str | None = None) -> Iterator[tuple[int, dict, None]]:
     n = 0
     with open_text(path, encoding) as fh:
@@ -155,8 +177,11 @@ def _lines(fh) -> Iterator[str]:
 
 
 def _raw_rows(path: Path, encoding: str | None = None, delimiter: str | None = None) -> Iterator[tuple[int, dict]]:
-    if _format_of(path) == "csv":
+    fmt = _format_of(path)
+    if fmt == "csv":
         return _csv_rows(path, encoding, delimiter)
+    if fmt == "xlsx":
+        return _xlsx_rows(path)
     return _jsonl_rows(path, encoding)
 
 

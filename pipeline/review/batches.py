@@ -445,26 +445,11 @@ def read_sheet_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dic
 
 
 def _read_xlsx(path: Path) -> list[tuple[int, dict[str, str]]]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise InputError(path, 0, f"not a readable .xlsx file: {exc}") from None
-    ws = wb.worksheets[0]
-    rows = list(ws.iter_rows(values_only=True))
-    if not rows:
-        raise InputError(path, 0, "empty workbook")
-    header = [str(h) if h is not None else "" for h in rows[0]]
+    header, rows = cells.xlsx_rows(path)
     missing = [c for c in ("item_id", "label") if c not in header]
     if missing:
         raise InputError(path, 1, f"header lacks the columns {missing}; is this a review batch file?")
-    out = []
-    for n, values in enumerate(rows[1:], start=2):
-        if all(v is None for v in values):
-            continue
-        out.append((n, {h: ("" if v is None else str(v)) for h, v in zip(header, values, strict=False)}))
-    return out
+    return [(n, dict(zip(header, values, strict=False))) for n, values in rows]
 
 
 def read_filled(path: Path) -> list[Filled]:
