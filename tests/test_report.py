@@ -156,6 +156,10 @@ def test_report_cli_writes_html_markdown_and_figures(pipeline_run):
         "stance_by_role.png",
     ]
     assert all((out / "figures" / f).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for f in figures)
+    # A key point's side is toward its own thread's target: the Markdown names the thread.
+    points = (out / "seeds.md").read_text(encoding="utf-8").split("## Key points", 1)[1].split("\n## ", 1)[0]
+    listed = [line for line in points.splitlines() if line.startswith("- “")]
+    assert listed and all(line.endswith(f"; thread {THREAD_ID})") for line in listed)
 
 
 def _whole_graph_summary(pg: nx.DiGraph, top: int, figure_nodes: int) -> tuple[list[tuple], list[str], list[tuple]]:

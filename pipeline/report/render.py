@@ -267,7 +267,7 @@ def key_point_note(provenance: dict) -> str:
         "of function words alone, no lead-ins ending in a colon, no bare agreement, no quoted text), grouped per "
         f"thread into {kp['key_points']} key points by meaning (encoder {kp['encoder']}, cosine distance under "
         f"{kp['max_distance']}); each shown by its most central claim, "
-        "with how many comments and participants make it and their target stance."
+        "with how many comments and participants make it and their stance toward their own thread's target."
     )
 
 
