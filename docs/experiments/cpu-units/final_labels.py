@@ -27,7 +27,8 @@ from pipeline.training.data import load_dataset
 cfg = load_config()
 if len(sys.argv) > 1:
     rp = dict(cfg.classify.rule_precision, unit_type=float(sys.argv[1]))
-    cfg = cfg.__class__(**{**cfg.__dict__, "classify": cfg.classify.__class__(**{**cfg.classify.__dict__, "rule_precision": rp})})
+    classify = cfg.classify.__class__(**{**cfg.classify.__dict__, "rule_precision": rp})
+    cfg = cfg.__class__(**{**cfg.__dict__, "classify": classify})
 ds = load_dataset("unit_type", [Path("data/annotations")], cfg, corpus_dir=Path("data/interim/corpus"))
 posts = read_corpus(Path("data/interim/corpus")).posts_by_id()
 ex = ds.examples
@@ -55,7 +56,8 @@ for tr, te in LeaveOneGroupOut().split(ex, y, groups):
 print(f"model alone: {f1_score(y, model_label.astype(str), average='macro'):.4f}")
 print(f"segment's final labels: {f1_score(y, final.astype(str), average='macro'):.4f}")
 labels = ["claim", "premise", "none"]
-print("per class, final:", dict(zip(labels, np.round(f1_score(y, final.astype(str), labels=labels, average=None), 3))))
+per_class = np.round(f1_score(y, final.astype(str), labels=labels, average=None), 3)
+print("per class, final:", dict(zip(labels, per_class, strict=True)))
 for rule, n in sorted(fired.items()):
     print(f"  {rule}: decided {n}, right {right[rule]} (model right on those: {model_right_there[rule]})")
 per = {
