@@ -102,7 +102,8 @@ def test_threads_an_excel_workbook_reads_as_the_same_thread_file(tmp_path, cfg):
     # an empty row, and a formula cell (never evaluated; openpyxl stores no value for it).
     from datetime import date, datetime
 
-    header = ["id", "thread_id", "parent_id", "author", "created", "title", "text", "target_stance",
+    # Column names as people type them in a spreadsheet: capitalised, with stray spaces.
+    header = ["ID", "Thread_ID", "parent_id", "Author ", "created", "Title", "text", "target_stance",
               "reply_stance", "role", "lang"]  # fmt: skip
     rows = [
         [1, 1, None, "Redaktionen", date(2024, 3, 1), "Skal socialrådgivere autoriseres?", None, "favor"],
@@ -137,6 +138,9 @@ def test_threads_excel_workbook_errors_name_the_file_and_row(tmp_path, cfg):
     unknown = _workbook(tmp_path / "cols.xlsx", ["id", "thread_id", "tekst"], [["a", "a", "Hej"]])
     with pytest.raises(InputError, match=r"cols\.xlsx:1: header does not parse: unknown columns \['tekst'\]"):
         ingest_thread_files([unknown], cfg)
+    twice = _workbook(tmp_path / "twice.xlsx", ["id", "thread_id", "Text", "text"], [["a", "a", "Hej", "Hej"]])
+    with pytest.raises(InputError, match=r"twice\.xlsx:1: header does not parse: duplicate columns \['text'\]"):
+        ingest_thread_files([twice], cfg)
 
 
 def test_threads_deleted_author_is_its_own_participant_and_reported(tmp_path, cfg):

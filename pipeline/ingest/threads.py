@@ -92,13 +92,23 @@ def _csv_rows(path: Path, encoding: str | None = None, delimiter: str | None = N
             header = next(reader)
         except csv.Error as exc:
             raise InputError(path, 1, f"header does not parse as CSV: {exc}") from None
-        header = [h.strip() for h in header]
+        header = _header_names(header)
         fourcat = _check_header(path, header)
         rows = _csv_body(path, reader, header)
         if fourcat:
             yield from ((line, raw, "export") for line, raw in rows_from_4cat(path, header, rows))
         else:
             yield from ((line, raw, None) for line, raw in rows)
+
+
+def _header_names(header: list[str]) -> list[str]:
+    """Column names as the format spells them: a spreadsheet's "ID" or " Text " is `id` or
+    `text` (two columns that differ only in case are then duplicates, an error)."""
+    out = []
+    for h in header:
+        name = h.strip()
+        out.append(name.lower() if name.lower() in FIELDS else name)
+    return out
 
 
 def _check_header(path: Path, header: list[str]) -> bool:
@@ -137,6 +147,7 @@ def _csv_body(path: Path, reader, header: list[str]) -> Iterator[tuple[int, dict
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict, str | None]]:
     """The first sheet of an Excel workbook, read like a CSV file (row numbers as lines)."""
     header, rows = xlsx_rows(path)
+    header = _header_names(header)
     fourcat = _check_header(path, header)
 
     def body() -> Iterator[tuple[int, dict[str, str]]]:
