@@ -22,7 +22,8 @@ SUBMISSIONS = [
 ]  # fmt: skip
 COMMENTS = [
     {"id": "c1", "link_id": "t3_abc1", "parent_id": "t3_abc1", "subreddit": "Denmark", "author": "mette",
-     "created_utc": 1700000600, "body": "Jeg er enig, de har alt for travlt."},
+     "author_flair_text": "Socionom &amp; facklig", "created_utc": 1700000600,
+     "body": "Jeg er enig, de har alt for travlt."},
     {"id": "c2", "link_id": "t3_abc1", "parent_id": "t1_c1", "subreddit": "Denmark", "author": "[deleted]",
      "created_utc": "1700001200", "body": "[deleted]"},
     {"id": "c3", "link_id": "t3_abc1", "parent_id": "t1_gone", "subreddit": "Denmark", "author": "lars",
@@ -66,6 +67,7 @@ def test_reddit_dump_maps_fields_and_repairs_what_dumps_lack(dump, cfg):
         "Kommunerne mangler socialrådgivere", "Hvad gør vi ved det?", "ole_k", "2023-11-14T22:13:20",
     )  # fmt: skip
     assert posts["t1_c1"].parent_id == "t3_abc1" and posts["t1_c2"].parent_id == "t1_c1"
+    assert posts["t1_c1"].authors[0].description == "Socionom & facklig"  # the user's flair
     assert posts["t1_c2"].author is None and posts["t1_c2"].text == ""  # deleted author, deleted body
     assert posts["t1_c3"].parent_id == "t3_abc1"  # its parent t1_gone is not in the dump
     assert posts["t3_nosub"].kind == "document" and posts["t1_c4"].parent_id == "t3_nosub"

@@ -143,6 +143,26 @@ def test_threads_excel_workbook_errors_name_the_file_and_row(tmp_path, cfg):
         ingest_thread_files([twice], cfg)
 
 
+def test_threads_an_authors_self_description_is_read_for_their_role(tmp_path, cfg):
+    from pipeline.models.examples import role_cue
+
+    rows = [
+        {"id": "r", "thread_id": "r", "author": "Redaktionen", "title": "Skal socialrådgivere autoriseres?"},
+        {"id": "a", "thread_id": "r", "parent_id": "r", "author": "Mette K",
+         "author_description": " Socialrådgiver og FTR ", "text": "Det vil ikke ændre noget for borgerne."},
+        {"id": "b", "thread_id": "r", "parent_id": "a", "author": "[deleted]", "author_description": "Journalist",
+         "text": "Hvorfor ikke?"},
+    ]  # fmt: skip
+    for path in (write_jsonl(tmp_path / "t.jsonl", rows), write_csv(tmp_path / "t.csv", rows)):
+        corpus = ingest_thread_files([path], cfg)
+        posts = corpus.posts_by_id()
+        assert posts["a"].authors[0].description == "Socialrådgiver og FTR"
+        assert posts["b"].authors[0].description is None  # a deleted author is no one person
+        mette = next(p for p in corpus.participants if p.name == "Mette K")
+        assert mette.descriptions == ("Socialrådgiver og FTR",)
+        assert role_cue(mette, posts).label == "union"  # the shop steward (FTR) cue in the description
+
+
 def test_threads_deleted_author_is_its_own_participant_and_reported(tmp_path, cfg):
     corpus = ingest_thread_files([write_jsonl(tmp_path / "t.jsonl", ROWS)], cfg)
     deleted = [p for p in corpus.participants if p.deleted]

@@ -369,6 +369,11 @@ class ThreadRow(BaseModel):
         default=None, description="id of the post this one replies to; empty or null for a root"
     )
     author: str | None = Field(default=None, description="author as written; empty, [deleted] or [slettet] if unknown")
+    author_description: str | None = Field(
+        default=None,
+        description="the author's self-description, signature or flair (e.g. 'Socialrådgiver og FTR'); "
+        "respondent roles are read from it",
+    )
     created: str | None = Field(default=None, description="ISO 8601 date or date-time")
     title: str | None = Field(
         default="", description="headline; may be the only content of a link post; null or absent means none"

@@ -133,7 +133,11 @@ def read_reddit(
                     rid = _fullname("t3_", str(rec["id"]))
                     row = {"id": rid, "thread_id": rid, "title": reddit_text(rec.get("title")), "text": body}
                 row.update(
-                    author=rec.get("author") or "", created=when.strftime("%Y-%m-%dT%H:%M:%S"), topic=sub or None
+                    author=rec.get("author") or "",
+                    # A user's flair is what the subreddit shows beside their name ("Socionom").
+                    author_description=reddit_text(rec.get("author_flair_text")).strip() or None,
+                    created=when.strftime("%Y-%m-%dT%H:%M:%S"),
+                    topic=sub or None,
                 )
                 yield path, line, row
         except (OSError, UnicodeDecodeError) as exc:

@@ -333,6 +333,8 @@ def _row_post(
     name = row.author if row.author and row.author.strip().lower() not in DELETED_NAMES else None
     if row.author and name is None:
         notes.append(Note(where=lr.where, kind="repaired", message=f"author {row.author!r} read as deleted"))
+    # A deleted author is no one person, so no self-description belongs to them.
+    described = (row.author_description or "").strip() or None if name else None
     text = row.text
     if deleted_text(text):
         notes.append(Note(where=lr.where, kind="repaired", message=_deletion_note(text)))
@@ -357,7 +359,7 @@ def _row_post(
         parent_id=row.parent_id,
         parent_confidence=1.0 if row.parent_id else None,
         parent_evidence=given,
-        authors=(Author(name=name),),
+        authors=(Author(name=name, description=described),),
         author_evidence="input file" if name else None,
         created=row.created,
         title=row.title,
