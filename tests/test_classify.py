@@ -319,6 +319,28 @@ def test_reply_denial_cue_needs_whole_words(text):
     assert hit is None or hit.rule != "reply:denial"
 
 
+@pytest.mark.parametrize(
+    ("description", "role"),
+    [
+        ("Socialordfører for Venstre", "politician"),
+        ("Folketingskandidat (K)", "politician"),
+        ("Formand for børne- og ungeudvalget", "politician"),
+        ("Ordförande i socialnämnden", "politician"),
+        ("Socialpolitisk talesperson (V)", "politician"),
+        ("Formand for DS", "union"),
+        ("Ordförande för Vision", "union"),
+        ("Debattredaktør", "journalist"),
+        ("Krönikör i SvD", "journalist"),
+        ("Seniorforsker, VIVE", "researcher"),
+        ("Socialrådgiver, Aarhus Kommune", "social_worker"),
+        ("Aarhus", None),
+    ],
+)
+def test_role_cues_read_nordic_titles_in_self_descriptions(description, role):
+    hit = role_rule(None, [description], [])
+    assert (hit.label if hit else None) == role
+
+
 def test_role_cue_gates_skip_only_texts_that_cannot_match(seed_corpus, monkeypatch):
     """A first-person rule first looks for its bare cue, to skip the template searches:
     the answers (label, rule and cue text) are those of the rules without that shortcut,
