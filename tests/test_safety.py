@@ -395,3 +395,31 @@ def test_safety_a_model_file_naming_untrusted_code_is_refused(tmp_path):
     (folder / "metrics.json").write_text(json.dumps(card), encoding="utf-8")
     with pytest.raises(ModelError, match="does not trust"):
         load_model(folder)
+
+
+def test_safety_an_xml_entity_bomb_in_a_workbook_is_refused_not_expanded(tmp_path, cfg):
+    # "Billion laughs": a few hundred bytes of DTD that expand to 300 MB. The sheet parser
+    # must refuse it (expat's amplification limit), as a clear error on the file.
+    import zipfile
+
+    from openpyxl import Workbook
+
+    from pipeline.ingest.build import ingest_thread_files
+
+    plain = tmp_path / "plain.xlsx"
+    wb = Workbook()
+    wb.active.append(["id", "thread_id", "text"])
+    wb.active.append(["a", "a", "BOMB"])
+    wb.save(plain)
+    entities = "".join(f'<!ENTITY e{i} "{f"&e{i - 1};" * 10}">' for i in range(1, 8))
+    dtd = f'<?xml version="1.0"?>\n<!DOCTYPE w [<!ENTITY e0 "{"ha" * 15}">{entities}]>\n'
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(bomb, "w") as out:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                sheet = data.decode("utf-8").split("?>", 1)[-1].replace("BOMB", "&e7;")
+                data = (dtd + sheet).encode("utf-8")
+            out.writestr(name, data)
+    with pytest.raises(InputError, match=r"bomb\.xlsx.*not a readable \.xlsx file"):
+        ingest_thread_files([bomb], cfg)
