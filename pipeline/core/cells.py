@@ -13,6 +13,7 @@ their text needs no change at all.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -78,8 +79,6 @@ def write_csv(
 def xlsx_cell_text(value: object) -> str:
     """A cell's value as the text it shows: dates as ISO 8601 (a date alone when the time is
     midnight), whole numbers without ".0" (an id typed as 12345), booleans as true/false."""
-    import datetime as dt
-
     if value is None:
         return ""
     if isinstance(value, bool):

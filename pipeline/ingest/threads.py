@@ -78,8 +78,7 @@ def sniff_delimiter(text: str, path: Path) -> str:
 
 
 def _csv_rows(path: Path, encoding: str | None = None, delimiter: str | None = None) -> Iterator[tuple[int, dict]]:
-    # Streamed: the file's text is never held whole, only the row being read. A 4CAT
-    # export's rows are marked as read from an export (its orphans are repaired).
+    # Streamed: the file's text is never held whole, only the row being read.
     with open_text(path, encoding) as fh:
         sample = "".join(line for _, line in zip(range(20), fh, strict=False))
         if not sample.strip():
@@ -94,11 +93,18 @@ def _csv_rows(path: Path, encoding: str | None = None, delimiter: str | None = N
             raise InputError(path, 1, f"header does not parse as CSV: {exc}") from None
         header = _header_names(header)
         fourcat = _check_header(path, header)
-        rows = _csv_body(path, reader, header)
-        if fourcat:
-            yield from ((line, raw, "export") for line, raw in rows_from_4cat(path, header, rows))
-        else:
-            yield from ((line, raw, None) for line, raw in rows)
+        yield from _tagged(path, header, _csv_body(path, reader, header), fourcat)
+
+
+def _tagged(
+    path: Path, header: list[str], rows: Iterator[tuple[int, dict[str, str]]], fourcat: bool
+) -> Iterator[tuple[int, dict, str | None]]:
+    """A sheet's rows, a 4CAT export's converted and marked as read from an export (its
+    orphans are repaired)."""
+    if fourcat:
+        yield from ((line, raw, "export") for line, raw in rows_from_4cat(path, header, rows))
+    else:
+        yield from ((line, raw, None) for line, raw in rows)
 
 
 def _header_names(header: list[str]) -> list[str]:
@@ -157,10 +163,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict, str | None]]:
                 raise InputError(path, line, f"a value beyond the header's {len(header)} columns: {extra[0][:40]!r}")
             yield line, dict(zip(header, values + [""] * (len(header) - len(values)), strict=False))
 
-    if fourcat:
-        yield from ((line, raw, "export") for line, raw in rows_from_4cat(path, header, body()))
-    else:
-        yield from ((line, raw, None) for line, raw in body())
+    yield from _tagged(path, header, body(), fourcat)
 
 
 def _jsonl_rows(path: Path, encoding: str | None = None) -> Iterator[tuple[int, dict, None]]:
