@@ -369,3 +369,13 @@ def test_role_cue_gates_skip_only_texts_that_cannot_match(seed_corpus, monkeypat
         ),
     )
     assert [role_rule(*p) for p in people] == gated
+
+
+def test_reply_examples_of_a_comment_outside_the_posts_given_treat_it_as_its_own_root():
+    from pipeline.core.schema import Post
+    from pipeline.models.examples import reply_examples
+
+    lone = Post(id="x", thread_id="t", kind="comment", position=1, parent_id="gone", text="Nej, det passer ikke.",
+                lang="da", lang_confidence=1.0, lang_source="given", source="s:1")  # fmt: skip
+    (ex,) = reply_examples([lone], {})
+    assert ex.pair == "" and ex.features["depth_log"] == 0.0 and ex.features["parent_is_root"] == 0.0

@@ -183,7 +183,8 @@ def reply_examples(comments: list[Post], posts: dict[str, Post]) -> list[Example
     """Reply stance: the comment's own words, paired with the post it replies to."""
     children = _children(posts)
     missing = [c for c in comments if c.id not in posts]
-    tree = reply_depths({**posts, **{c.id: c for c in missing}} if missing else posts)
+    known = {**posts, **{c.id: c for c in missing}} if missing else posts
+    tree = reply_depths(known)
     out = []
     for c in comments:
         parent = posts.get(c.parent_id) if c.parent_id else None
@@ -194,7 +195,7 @@ def reply_examples(comments: list[Post], posts: dict[str, Post]) -> list[Example
                 group=c.thread_id,
                 text=own_words(c),
                 pair=own_words(parent)[:PAIR_CHARS] if parent else "",
-                features=_reply_features(c, parent, posts[root_id], depth, children),
+                features=_reply_features(c, parent, known[root_id], depth, children),
             )
         )
     return out
