@@ -180,3 +180,22 @@ def test_segment_headlines_are_units_of_their_own(thread, cfg):
     _, units = segment_posts([root, comments[12]], None, cfg)
     titles = [u.text for u in units if u.field == "title"]
     assert titles == ["Socialrådgivernes fallit", "Nej vi har ikke spillet fallit"]
+
+
+@pytest.mark.parametrize(
+    ("unit", "rule"),
+    [
+        ("Några av de åtgärder som ingår i planen är:", "unit:lead-in"),
+        ("Her er en fin tidslinje og oversigt over sagen:", "unit:lead-in"),
+        ("Se evt. links til indlæg her: http://socialrdg.dk/a, http://politiken.dk/b", "unit:link-only"),
+        ("https://www.dst.dk/da/Statistik", "unit:link-only"),
+        # A smiley is not a lead-in, and a link inside a sentence belongs to the sentence.
+        ("Det ligner en fejl alle mennesker laver, det ser bare dumt ud :)", None),
+        ("Nu er han sigtet for drab (http://www.bt.dk/krimi/sigtet)", None),
+    ],
+)
+def test_segment_links_and_lead_ins_are_none_by_the_guidelines_rules(unit, rule):
+    from pipeline.models.cues import unit_rule
+
+    hit = unit_rule(unit)
+    assert (hit.rule if hit else None) == rule and (hit is None or hit.label == "none")
