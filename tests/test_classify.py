@@ -379,3 +379,20 @@ def test_reply_examples_of_a_comment_outside_the_posts_given_treat_it_as_its_own
                 lang="da", lang_confidence=1.0, lang_source="given", source="s:1")  # fmt: skip
     (ex,) = reply_examples([lone], {})
     assert ex.pair == "" and ex.features["depth_log"] == 0.0 and ex.features["parent_is_root"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Vilket struntprat.", "deny"),
+        ("Det är inte sant att socialtjänsten fungerar.", "deny"),
+        ("Helt fel, det vet du.", "deny"),
+        ("Bra sagt!", "support"),
+        ("Tack för inlägget, klokt skrivet.", "support"),
+        ("Jeg er helt enig.", "support"),
+        ("Socialtjänsten behöver fler socionomer.", None),
+    ],
+)
+def test_reply_cues_read_swedish_agreement_and_denial(text, label):
+    hit = reply_rule(text)
+    assert (hit.label if hit else None) == label
