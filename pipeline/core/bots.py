@@ -30,3 +30,8 @@ def is_bot(name: str | None) -> bool:
     names, pattern = _lists()
     name = name.strip()
     return name.casefold() in names or bool(pattern.search(name))
+
+
+def is_bot_participant(name: str | None, deleted: bool) -> bool:
+    """Whether a participant is an automated account: a deleted author is no one, not a bot."""
+    return not deleted and is_bot(name)

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from pipeline.core.bots import is_bot
+from pipeline.core.bots import is_bot, is_bot_participant
 
 SCHEMA_VERSION = 1
 
@@ -170,7 +170,7 @@ class Participant(Record):
     @property
     def bot(self) -> bool:
         """An automated account (`pipeline/core/bots.toml`): no respondent role."""
-        return not self.deleted and is_bot(self.name)
+        return is_bot_participant(self.name, self.deleted)
 
 
 class Note(Frozen):

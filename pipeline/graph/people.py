@@ -19,7 +19,7 @@ from operator import itemgetter
 import networkx as nx
 import numpy as np
 
-from pipeline.core.bots import is_bot
+from pipeline.core.bots import is_bot_participant
 from pipeline.core.corpus import author_ids
 from pipeline.core.schema import Participant, ParticipantLabels, Post
 from pipeline.core.spill import SpillDatabase
@@ -145,10 +145,11 @@ class People(SpillDatabase):
 
     def bot_numbers(self) -> np.ndarray:
         """The node numbers (from `reply_matrix`) of automated accounts' participants."""
-        self.db.create_function("is_bot", 1, is_bot, deterministic=True)
+        # The same test as `Participant.bot`, on the stored record's fields.
+        self.db.create_function("is_bot_participant", 2, is_bot_participant, deterministic=True)
         rows = self.db.execute(
-            "SELECT n.i - 1 FROM nodes n JOIN people p ON p.id = n.id "
-            "WHERE NOT json_extract(p.participant, '$.deleted') AND is_bot(json_extract(p.participant, '$.name'))"
+            "SELECT n.i - 1 FROM nodes n JOIN people p ON p.id = n.id WHERE "
+            "is_bot_participant(json_extract(p.participant, '$.name'), json_extract(p.participant, '$.deleted'))"
         )
         return np.fromiter((r[0] for r in rows), dtype=np.int64)
 

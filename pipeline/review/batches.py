@@ -133,8 +133,10 @@ def candidates(
     elif task in ("target_stance", "reply_stance"):
         for pl in posts_pred:
             post = posts[pl.post_id]
+            # The opening post states the target; a comment with no text, or a bot's, has
+            # nothing to review.
             if post.parent_id is None or not post.has_voice:
-                continue  # the opening post states the target; a comment with no text has nothing to review
+                continue
             pred = pl.reply_stance if task == "reply_stance" else pl.target_stance
             if task == "reply_stance":
                 parent = posts[post.parent_id]
