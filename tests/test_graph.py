@@ -396,3 +396,37 @@ def test_graph_gexf_elements_are_the_ones_networkx_writes_on_hostile_and_odd_dat
             assert tostring(writer.graph_element) == expected_header
             checked += 1
     assert checked > 400
+
+
+def test_a_graph_made_gephi_safe_in_place_is_the_copy_the_files_were_written_from(pipeline_run):
+    """The graph stage converts a shard's graph in place (a huge thread's graph is then not
+    held twice): the same nodes, edges, attributes and order as the copy, and so the same
+    GraphML bytes. Where an id holds a character XML cannot hold, it copies instead."""
+    from pipeline.classify.labels import read_predictions, read_units
+    from pipeline.core.corpus import read_corpus
+    from pipeline.graph.build import GraphInputs, build_graph
+    from pipeline.graph.export import gephi_safe
+
+    def fresh() -> nx.MultiDiGraph:
+        pred = read_predictions(pipeline_run["predictions"])
+        corpus = read_corpus(pipeline_run["corpus"])
+        return build_graph(GraphInputs(corpus, read_units(pipeline_run["segments"]), pred))
+
+    copy = gephi_safe(fresh())
+    original = fresh()
+    assert gephi_safe(original, in_place=True) is original
+    assert graphml_bytes(original) == graphml_bytes(copy)
+    assert list(original.nodes(data=True)) == list(copy.nodes(data=True))
+    assert list(original.edges(keys=True, data=True)) == list(copy.edges(keys=True, data=True))
+    assert all(None not in d.values() for _, d in original.nodes(data=True))
+
+    odd = nx.MultiDiGraph(name="odd")
+    odd.add_node("a\x07", text="bell", n=None)
+    odd.add_edge("a\x07", "b", key="k\x00", label="x")
+    safe = gephi_safe(odd, in_place=True)
+    assert (
+        safe is not odd
+        and set(safe) == {"a\ufffd", "b"}
+        and list(safe.edges(keys=True)) == [("a\ufffd", "b", "k\ufffd")]
+    )
+    assert graphml_bytes(safe) == graphml_bytes(gephi_safe(odd))

@@ -199,3 +199,21 @@ def test_segment_links_and_lead_ins_are_none_by_the_guidelines_rules(unit, rule)
 
     hit = unit_rule(unit)
     assert (hit.rule if hit else None) == rule and (hit is None or hit.label == "none")
+
+
+def test_a_model_predicts_in_batches_with_the_labels_it_gives_all_at_once(seed_corpus, cfg, monkeypatch):
+    """Predictions go `PREDICT_BATCH` examples at a time, so that one huge thread's units
+    never build their n-gram matrices at once; a unit's label and probabilities do not
+    depend on where the batches are cut."""
+    import pipeline.models.store as store
+
+    posts = {p.id: p for p in seed_corpus.posts}
+    _, units = segment_posts(seed_corpus.posts, None, cfg)
+    spans = [UnitSpan(u.id, u.post_id, u.field, u.start, u.end) for u in units]
+    examples = unit_examples(spans, posts)
+    model = load_model(MODELS_DIR / "unit_type")
+    whole = model.predict(examples)
+    assert len(examples) < store.PREDICT_BATCH
+    monkeypatch.setattr(store, "PREDICT_BATCH", 7)
+    assert model.predict(examples) == whole
+    assert len({label for label, *_ in whole}) == 3

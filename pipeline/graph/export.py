@@ -92,23 +92,50 @@ def _cast(key: str, value):
     return xml_text(str(value))
 
 
-def gephi_safe(g: nx.Graph) -> nx.Graph:
-    """A copy with every attribute of its declared type, and None values dropped."""
+def _safe_attrs(data: dict) -> dict:
+    return {k: _cast(k, v) for k, v in data.items() if v is not None}
+
+
+def _ids_safe(g: nx.Graph) -> bool:
+    """No node id or edge key holds a character XML cannot hold (nearly always)."""
+    if any(XML_INVALID_RE.search(str(n)) for n in g):
+        return False
+    return not g.is_multigraph() or not any(XML_INVALID_RE.search(str(k)) for _, _, k in g.edges(keys=True))
+
+
+def gephi_safe(g: nx.Graph, in_place: bool = False) -> nx.Graph:
+    """A copy with every attribute of its declared type, and None values dropped.
+
+    `in_place`: convert `g` itself where its ids need no change (the same graph, in the
+    same order, as the copy), so that a huge thread's graph is not held twice."""
+    if in_place and _ids_safe(g):
+        g.graph.update({k: xml_text(str(v)) for k, v in g.graph.items() if v is not None})
+        for k in [k for k, v in g.graph.items() if v is None]:
+            del g.graph[k]
+        for _, data in g.nodes(data=True):
+            safe = _safe_attrs(data)
+            data.clear()
+            data.update(safe)
+        for *_, data in g.edges(data=True):
+            safe = _safe_attrs(data)
+            data.clear()
+            data.update(safe)
+        return g
     h = g.__class__()
     h.graph.update({k: xml_text(str(v)) for k, v in g.graph.items() if v is not None})
     for n, data in g.nodes(data=True):
-        h.add_node(xml_text(n), **{k: _cast(k, v) for k, v in data.items() if v is not None})
+        h.add_node(xml_text(n), **_safe_attrs(data))
     if g.is_multigraph():
         for u, v, key, data in g.edges(keys=True, data=True):
             h.add_edge(
                 xml_text(u),
                 xml_text(v),
                 key=xml_text(key),
-                **{k: _cast(k, x) for k, x in data.items() if x is not None},
+                **_safe_attrs(data),
             )
     else:
         for u, v, data in g.edges(data=True):
-            h.add_edge(xml_text(u), xml_text(v), **{k: _cast(k, x) for k, x in data.items() if x is not None})
+            h.add_edge(xml_text(u), xml_text(v), **_safe_attrs(data))
     return h
 
 

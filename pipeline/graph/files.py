@@ -90,7 +90,7 @@ def _shard(
     g = build_graph(GraphInputs(corpus, units, pred), first_post)
     own = {t.id for t in corpus.threads}
     members = {tid: nodes for tid, nodes in thread_members(g).items() if tid in own}
-    safe = gephi_safe(g)
+    safe = gephi_safe(g, in_place=True)
     del g
     rows = write_thread_files(sorted(members.items()), graph=safe, folder=folder / "threads")
     _write_part(folder, "", index, safe)

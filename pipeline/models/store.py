@@ -31,6 +31,8 @@ from pipeline.models.examples import Example
 
 log = logging.getLogger(__name__)
 
+PREDICT_BATCH = 2048  # examples per predict_proba call
+
 
 @dataclass
 class LoadedModel:
@@ -68,13 +70,23 @@ class LoadedModel:
         return frozenset(read_json(path)) if path.exists() else frozenset()
 
     def predict(self, examples: list[Example]) -> list[tuple[str, float, dict[str, float]]]:
-        """(label, confidence, probabilities by label) for every example."""
+        """(label, confidence, probabilities by label) for every example, `PREDICT_BATCH`
+        examples at a time: the n-gram matrices of one huge thread's units would otherwise
+        take gigabytes at once. A scikit-learn model scores each row on its own, and the
+        transformers backend pads batches of 32 in order (a divisor of `PREDICT_BATCH`), so
+        the probabilities do not depend on this cut."""
         if not examples:
             return []
-        proba = np.asarray(self.estimator.predict_proba(examples))
         classes = [str(c) for c in self.estimator.classes_]
         out = []
-        for row in proba:
+        for i in range(0, len(examples), PREDICT_BATCH):
+            out.extend(self._labelled(classes, self.estimator.predict_proba(examples[i : i + PREDICT_BATCH])))
+        return out
+
+    @staticmethod
+    def _labelled(classes: list[str], proba: Any) -> list[tuple[str, float, dict[str, float]]]:
+        out = []
+        for row in np.asarray(proba):
             k = int(np.argmax(row))
             out.append(
                 (

@@ -179,7 +179,10 @@ def run(corpus_dir: Path, out_dir: Path, model: LoadedModel | None, cfg: Config,
         workers = 1  # torch's thread pools do not survive a fork; torch uses the cores itself
     posts_file = Path(corpus_dir) / "posts.jsonl"
     threads = by_thread(iter_jsonl(posts_file, Post), posts_file)
-    work = ([p for thread in shard for p in thread] for shard in shards(threads, cfg.scale.shard_posts))
+    # A post is segmented and typed on its own, so shards may cut a thread: one huge thread
+    # (a megathread of 20,000 comments) then costs no more memory than any other.
+    posts = (p for thread in threads for p in thread)
+    work = shards(posts, cfg.scale.shard_posts, size_of=lambda _: 1)
     fn = partial(_segment_shard, model=model, cfg=cfg)
     with atomic_dir(Path(out_dir)) as tmp:
         with JsonlSink(tmp / "sentences.jsonl") as sentences, JsonlSink(tmp / "units.jsonl") as units:
