@@ -237,7 +237,39 @@ def test_threads_bad_input_names_file_and_line(tmp_path, cfg):
     err = _error(tmp_path, cfg, "label.jsonl", '{"id": "a", "thread_id": "a", "reply_stance": "agree"}\n')
     assert err.line == 1 and "unknown label 'agree'" in str(err)
     err = _error(tmp_path, cfg, "date.jsonl", '{"id": "a", "thread_id": "a", "created": "16.09.13"}\n')
-    assert "not an ISO 8601" in str(err)
+    assert "not a date this pipeline reads" in str(err) and "04-12-2024" in str(err)
+
+
+@pytest.mark.parametrize(
+    "created, iso",
+    [
+        ("2024-12-04T10:15:00+01:00", "2024-12-04T10:15:00+01:00"),
+        ("1733307300", "2024-12-04T10:15:00"),  # epoch seconds, UTC
+        ("1733307300.25", "2024-12-04T10:15:00"),
+        ("1733307300000", "2024-12-04T10:15:00"),  # epoch milliseconds (JavaScript's)
+        ("04-12-2024 10:15", "2024-12-04T10:15"),  # a Danish Excel's CSV
+        ("4.12.2024", "2024-12-04"),  # Norwegian and Finnish
+        ("04.12.2024 kl. 10.15", "2024-12-04T10:15"),
+        ("04-12-2024 10:15:30", "2024-12-04T10:15:30"),
+        ("4. december 2024 kl. 10.15", "2024-12-04T10:15"),
+        ("16 februari 2016, 05:01", "2016-02-16T05:01"),
+    ],
+)
+def test_threads_dates_in_researchers_formats_are_read_as_iso_and_reported(tmp_path, cfg, created, iso):
+    path = tmp_path / "dates.csv"
+    path.write_text(f"id;thread_id;created;text\nr;r;{created};Hej\n", encoding="utf-8")
+    rows, notes = read_thread_files([path], cfg)
+    assert rows[0].row.created == iso
+    said = [n.message for n in notes if n.kind == "repaired" and "date(s) read from" in n.message]
+    assert len(said) == (0 if created == iso else 1) and all(m.startswith("1 date(s)") for m in said)
+
+
+def test_threads_dates_no_one_can_read_for_sure_are_refused_naming_the_line(tmp_path, cfg):
+    """Slashes are month first in American exports and day first in British ones; a date
+    that does not exist is not a date; a date with words around it is not a date field."""
+    for created in ("12/04/2024", "31-02-2024", "4. december 2024 om aftenen", "2024-13-01"):
+        err = _error(tmp_path, cfg, "d.csv", f"id;thread_id;created\nr;r;\na;r;{created}\n")
+        assert err.line == 3 and "not a date this pipeline reads" in str(err) and created in str(err)
 
 
 def test_threads_missing_parent_can_be_repaired_and_is_reported(tmp_path, cfg):

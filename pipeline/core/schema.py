@@ -374,7 +374,11 @@ class ThreadRow(BaseModel):
         description="the author's self-description, signature or flair (e.g. 'Socialrådgiver og FTR'); "
         "respondent roles are read from it",
     )
-    created: str | None = Field(default=None, description="ISO 8601 date or date-time")
+    created: str | None = Field(
+        default=None,
+        description="ISO 8601 date or date-time; also read: Unix epoch seconds or milliseconds (UTC), "
+        "day-first 04-12-2024 or 04.12.2024, or a Danish, Swedish or Norwegian month name",
+    )
     title: str | None = Field(
         default="", description="headline; may be the only content of a link post; null or absent means none"
     )

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pipeline.core.artifacts import json_object, open_text
 from pipeline.core.errors import InputError
+from pipeline.ingest.dates import epoch_iso
 
 UTTERANCES = "utterances.jsonl"
 
@@ -33,7 +34,7 @@ def _created(value: object, path: Path, line: int) -> str | None:
     if value is None or value == "":
         return None
     try:
-        return datetime.fromtimestamp(float(value), UTC).strftime("%Y-%m-%dT%H:%M:%S")  # type: ignore[arg-type]
+        return epoch_iso(value)  # type: ignore[arg-type]
     except (TypeError, ValueError, OverflowError):
         raise InputError(path, line, f"timestamp {value!r} is not epoch seconds") from None
 

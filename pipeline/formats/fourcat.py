@@ -25,10 +25,11 @@ A post id that occurs twice is an error naming both lines.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from pipeline.core.errors import InputError
+from pipeline.ingest.dates import epoch_iso
 
 PARENT_COLUMNS = ("parent", "parent_id", "reply_to", "in_reply_to")
 TOPIC_COLUMNS = ("subreddit", "board")
@@ -44,9 +45,9 @@ def _created(row: dict[str, str], path: Path, line: int) -> str | None:
     stamp = (row.get("timestamp") or "").strip()
     try:
         if unix:
-            return datetime.fromtimestamp(float(unix), UTC).strftime("%Y-%m-%dT%H:%M:%S")
+            return epoch_iso(unix)
         if stamp.replace(".", "", 1).isdigit():
-            return datetime.fromtimestamp(float(stamp), UTC).strftime("%Y-%m-%dT%H:%M:%S")
+            return epoch_iso(stamp)
         if stamp:
             return datetime.fromisoformat(stamp.replace(" UTC", "")).strftime("%Y-%m-%dT%H:%M:%S")
     except (ValueError, OverflowError):

@@ -8,7 +8,7 @@ Babel does not do is *find* a date in scraped text, so the patterns are ours:
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from babel.dates import get_month_names
@@ -92,3 +92,60 @@ def normalize_iso(value: str) -> str | None:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat()
     except ValueError:
         return None
+
+
+def epoch_iso(seconds: float | str) -> str:
+    """Unix epoch seconds as an ISO 8601 date-time in UTC (without an offset, as the
+    Reddit, 4CAT and ConvoKit readers write it)."""
+    return datetime.fromtimestamp(float(seconds), UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+# Seconds since 1970 with 9-10 digits (1973-2286), optionally with a fraction; milliseconds
+# with 12-13 digits (JavaScript's Date.now(), which many scrapers store).
+EPOCH_SECONDS_RE = re.compile(r"\d{9,10}(?:\.\d+)?")
+EPOCH_MILLIS_RE = re.compile(r"\d{12,13}")
+# Day first, as every Nordic locale writes numeric dates: Danish Excel "04-12-2024 10:15",
+# Norwegian and Finnish "04.12.2024". Slashes are refused: "12/04/2024" is month first in
+# American exports and day first in British ones, and no one value can tell.
+DAY_FIRST_RE = re.compile(
+    r"(?P<day>\d{1,2})(?P<sep>[.-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4})"
+    r"(?:(?:\s+|T|,\s*)(?:kl\.?\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+)
+
+DATE_FORMS = {
+    "epoch seconds": "Unix epoch seconds (UTC)",
+    "epoch milliseconds": "Unix epoch milliseconds (UTC)",
+    "day first": "day-first numeric dates (04-12-2024, 04.12.2024)",
+    "month name": "dates with a Danish, Swedish or Norwegian month name (4. december 2024)",
+}
+
+
+def read_date(value: str) -> tuple[str, str | None] | None:
+    """A date or date-time from a researcher's file as ISO 8601, and which of `DATE_FORMS`
+    it was written in (None: ISO 8601 already); None when it is none of them."""
+    value = value.strip()
+    iso = normalize_iso(value)
+    if iso is not None:
+        return iso, None
+    try:
+        if EPOCH_SECONDS_RE.fullmatch(value):
+            return epoch_iso(value), "epoch seconds"
+        if EPOCH_MILLIS_RE.fullmatch(value):
+            return epoch_iso(int(value) / 1000), "epoch milliseconds"
+    except (OverflowError, OSError, ValueError):
+        return None
+    m = DAY_FIRST_RE.fullmatch(value)
+    if m:
+        try:
+            parts = [int(m.group(k)) for k in ("year", "month", "day")]
+            if m.group("hour") is None:
+                return date(*parts).isoformat(), "day first"
+            clock = [int(m.group(k) or 0) for k in ("hour", "minute", "second")]
+            spec = "seconds" if m.group("second") else "minutes"
+            return datetime(*parts, *clock).isoformat(timespec=spec), "day first"
+        except ValueError:
+            return None
+    found = find_named_date(value)
+    if found and found[1].group(0).strip() == value.rstrip(".").strip():
+        return found[0], "month name"
+    return None

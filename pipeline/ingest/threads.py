@@ -11,6 +11,7 @@ such as "parrent_id" would otherwise silently turn every reply into a root.
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,7 +29,7 @@ from pipeline.formats.dast import looks_like_dast
 from pipeline.formats.dast import thread_fields as dast_fields
 from pipeline.formats.fourcat import is_4cat_header, rows_from_4cat
 from pipeline.formats.reddit import is_reddit_dump, read_reddit
-from pipeline.ingest.dates import normalize_iso
+from pipeline.ingest.dates import DATE_FORMS, read_date
 from pipeline.ingest.spill import RowStore
 
 FIELDS = tuple(ThreadRow.model_fields)
@@ -248,16 +249,26 @@ def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator
             )
 
 
-def validate_row(path: Path, line: int, raw: dict, cfg: Config) -> ThreadRow:
-    """One raw row as a `ThreadRow` (dates normalised), or an error naming its file and line."""
+def validate_row(path: Path, line: int, raw: dict, cfg: Config, date_forms: Counter | None = None) -> ThreadRow:
+    """One raw row as a `ThreadRow` (dates normalised), or an error naming its file and line.
+    `date_forms` counts, per (file, form), the dates read from a form other than ISO 8601."""
     try:
         row = ThreadRow.model_validate(_clean(raw))
     except ValidationError as exc:
         raise InputError(path, line, validation_message(exc)) from None
     if row.created is not None:
-        iso = normalize_iso(row.created)
-        if iso is None:
-            raise InputError(path, line, f"created: {row.created!r} is not an ISO 8601 date or date-time")
+        read = read_date(row.created)
+        if read is None:
+            raise InputError(
+                path,
+                line,
+                f"created: {row.created!r} is not a date this pipeline reads (ISO 8601 such as "
+                "2024-12-04T10:15, Unix epoch seconds or milliseconds, day-first 04-12-2024 or "
+                "04.12.2024, or 4. december 2024)",
+            )
+        iso, form = read
+        if form is not None and date_forms is not None:
+            date_forms[str(path), form] += 1
         row = row.model_copy(update={"created": iso})
     if row.lang is not None and (len(row.lang) not in (2, 3) or not row.lang.isalpha()):
         raise InputError(path, line, f"lang: {row.lang!r} is not an ISO 639 code")
@@ -278,9 +289,16 @@ def spill_thread_files(
     `store` as they are read."""
     opt = options or ReadOptions()
     notes: list[Note] = []
+    forms: Counter = Counter()
     store.add(
-        (validate_row(path, line, raw, cfg), path, line, extract)
+        (validate_row(path, line, raw, cfg, forms), path, line, extract)
         for path, line, raw, extract in _sources(paths, opt, notes)
+    )
+    # Not an error: researchers' exports write dates as their tools do. Saying how each was
+    # read lets a researcher check that a day-first reading was the right one.
+    notes.extend(
+        Note(where=where, kind="repaired", message=f"{n} date(s) read from {DATE_FORMS[form]}")
+        for (where, form), n in sorted(forms.items())
     )
     notes.extend(store.check(opt.repair_missing_parents))
     return notes
