@@ -2,7 +2,6 @@
 weights fixed in advance (equal weights; 2:1 for the committed recipe)."""
 
 import itertools
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +18,7 @@ def load(task, head):
 def score(task, heads, weights=None):
     ps = [load(task, h) for h in heads]
     w = weights or [1] * len(heads)
-    p = sum(wi * pi[0] for wi, pi in zip(w, ps)) / sum(w)
+    p = sum(wi * pi[0] for wi, pi in zip(w, ps, strict=True)) / sum(w)
     classes, y = ps[0][1], ps[0][2]
     pred = classes[p.argmax(1)]
     return f1_score(y, pred, average="macro"), f1_score(y, pred, average=None, labels=classes)
