@@ -184,11 +184,22 @@ def test_convokit_corpus_folder_is_read(tmp_path, cfg):
     assert any("parent u-gone of u2 is not in the corpus" in n.message for n in corpus.notes)
 
 
-def test_fourcat_export_with_a_post_twice_is_an_error_naming_both_lines(tmp_path, cfg):
-    # A 4CAT export concatenated from two overlapping captures repeats posts; keeping either
-    # copy silently would hide that the capture overlapped.
+def test_fourcat_export_with_a_post_twice_keeps_one_copy_and_says_so_unless_they_differ(tmp_path, cfg):
+    # A 4CAT export concatenated from two overlapping captures repeats posts. An exact
+    # repeat is the same post: one copy is kept and a note says how many were dropped, so
+    # the overlap is not hidden. A post whose content changed between captures (an edit)
+    # leaves no copy to prefer: an error naming both lines.
     path = tmp_path / "4cat-twice.csv"
     path.write_text(FOURCAT + FOURCAT.splitlines()[2] + "\n", encoding="utf-8")
+    corpus = ingest_thread_files([path], cfg)
+    assert [p.id for p in corpus.posts].count("c1") == 1
+    assert any(
+        n.where == f"{path}:7"
+        and n.message.startswith("1 row(s) repeating an earlier row")
+        and f"{path}:3" in n.message
+        for n in corpus.notes
+    )
+    path.write_text(FOURCAT + FOURCAT.splitlines()[2].replace("enig", "uenig") + "\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
         ingest_thread_files([path], cfg)
-    assert info.value.line == 7 and f"duplicate id 'c1' (first at {path}:3)" in str(info.value)
+    assert info.value.line == 7 and f"duplicate id 'c1' (first at {path}:3), with other content" in str(info.value)

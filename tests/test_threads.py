@@ -217,7 +217,9 @@ def test_threads_bad_input_names_file_and_line(tmp_path, cfg):
         assert err.line == 1 and why in str(err) and "ids.jsonl" in str(err)
     err = _error(tmp_path, cfg, "typo.jsonl", '{"id": "a", "thread_id": "a", "parrent_id": "b"}\n')
     assert err.line == 1 and "parrent_id" in str(err)
-    err = _error(tmp_path, cfg, "dup.jsonl", '{"id": "a", "thread_id": "a"}\n\n{"id": "a", "thread_id": "a"}\n')
+    err = _error(
+        tmp_path, cfg, "dup.jsonl", '{"id": "a", "thread_id": "a"}\n\n{"id": "a", "thread_id": "a", "text": "x"}\n'
+    )
     assert err.line == 3 and "duplicate id 'a'" in str(err) and "dup.jsonl:1" in str(err)
     err = _error(
         tmp_path,
@@ -272,6 +274,26 @@ def test_threads_dates_no_one_can_read_for_sure_are_refused_naming_the_line(tmp_
         assert err.line == 3 and "not a date this pipeline reads" in str(err) and created in str(err)
 
 
+def test_threads_rows_repeated_field_for_field_are_dropped_once_and_reported_per_file(tmp_path, cfg):
+    """A scraper paging through a site saves some rows twice: the same post, kept once. The
+    ingest report says how many were dropped and where the first repeat is."""
+    path = tmp_path / "scraped.csv"
+    path.write_text(
+        "id,thread_id,parent_id,author,text\n"
+        "r,r,,Anna,Socialrådgiverne har for mange sager.\n"
+        "a,r,r,Bo,Enig.\n"
+        "a,r,r,Bo,Enig.\n"
+        "b,r,a,Carl,Nej.\n"
+        "a,r,r,Bo,Enig.\n",
+        encoding="utf-8",
+    )
+    rows, notes = read_thread_files([path], cfg)
+    assert [lr.row.id for lr in rows] == ["r", "a", "b"]
+    repeats = [n for n in notes if "repeating an earlier row" in n.message]
+    assert len(repeats) == 1 and repeats[0].kind == "repaired" and repeats[0].where == f"{path}:4"
+    assert repeats[0].message.startswith("2 row(s)") and f"{path}:3" in repeats[0].message
+
+
 def test_threads_missing_parent_can_be_repaired_and_is_reported(tmp_path, cfg):
     path = write_jsonl(
         tmp_path / "orphan.jsonl",
@@ -287,7 +309,7 @@ def test_threads_missing_parent_can_be_repaired_and_is_reported(tmp_path, cfg):
 
 def test_threads_cli_bad_input_exits_nonzero_and_writes_nothing(tmp_path, capsys):
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"id": "a", "thread_id": "a"}\n{"id": "a", "thread_id": "a"}\n', encoding="utf-8")
+    bad.write_text('{"id": "a", "thread_id": "a"}\n{"id": "a", "thread_id": "a", "text": "x"}\n', encoding="utf-8")
     out = tmp_path / "corpus"
     assert run_cli("ingest", "--threads", str(bad), "--out", str(out)) == 2
     assert f"{bad}:2: duplicate id 'a'" in capsys.readouterr().err

@@ -32,26 +32,49 @@ class RowStore(SpillDatabase):
             "parent_id TEXT, path TEXT NOT NULL, line INTEGER NOT NULL, row TEXT NOT NULL, source TEXT)"
         )
         self.count = 0
+        # Rows dropped as exact repeats, per file: (how many, the first one's line, and the
+        # place of the row it repeats).
+        self.repeats: dict[str, tuple[int, int, str]] = {}
 
     def add(self, rows: Iterable[tuple[ThreadRow, Path, int, str | None]]) -> None:
-        """Store rows in input order; a duplicate id is an error at its second occurrence.
-        A row's `source` ("dump", "export") marks it as read from a partial extract: see
-        `attach_orphans`. None: a researcher's own file, where a missing parent is an error."""
+        """Store rows in input order. A row that repeats an earlier one field for field is
+        dropped (scrapers that page through a site save some rows twice; `repeat_notes`
+        says how many); another row with an id already read is an error at its second
+        occurrence. A row's `source` ("dump", "export") marks it as read from a partial
+        extract: see `attach_orphans`. None: a researcher's own file, where a missing parent
+        is an error."""
         insert = "INSERT INTO rows (id, thread_id, parent_id, path, line, row, source) VALUES (?, ?, ?, ?, ?, ?, ?)"
         with self.db:
             for row, path, line, source in rows:
+                data = row.model_dump_json()
                 try:
-                    self.db.execute(
-                        insert, (row.id, row.thread_id, row.parent_id, str(path), line, row.model_dump_json(), source)
-                    )
+                    self.db.execute(insert, (row.id, row.thread_id, row.parent_id, str(path), line, data, source))
                 except sqlite3.IntegrityError:
-                    first_path, first_line = self.db.execute(
-                        "SELECT path, line FROM rows WHERE id = ?", (row.id,)
+                    first_path, first_line, first_data = self.db.execute(
+                        "SELECT path, line, row FROM rows WHERE id = ?", (row.id,)
                     ).fetchone()
+                    if first_data == data:
+                        n, at, of = self.repeats.get(str(path), (0, line, f"{first_path}:{first_line}"))
+                        self.repeats[str(path)] = (n + 1, at, of)
+                        continue
                     raise InputError(
-                        path, line, f"duplicate id {row.id!r} (first at {first_path}:{first_line})"
+                        path,
+                        line,
+                        f"duplicate id {row.id!r} (first at {first_path}:{first_line}), with other content; "
+                        "an exact repeat of a row would be dropped",
                     ) from None
                 self.count += 1
+
+    def repeat_notes(self) -> list[Note]:
+        """One note per file on the rows `add` dropped as exact repeats."""
+        return [
+            Note(
+                where=f"{path}:{line}",
+                kind="repaired",
+                message=f"{n} row(s) repeating an earlier row field for field dropped (the first repeats {of})",
+            )
+            for path, (n, line, of) in sorted(self.repeats.items())
+        ]
 
     def check(self, repair_missing_parents: bool) -> list[Note]:
         """The checks that look across rows and files: parents that exist (or are repaired

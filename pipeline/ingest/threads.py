@@ -300,6 +300,7 @@ def spill_thread_files(
         Note(where=where, kind="repaired", message=f"{n} date(s) read from {DATE_FORMS[form]}")
         for (where, form), n in sorted(forms.items())
     )
+    notes.extend(store.repeat_notes())
     notes.extend(store.check(opt.repair_missing_parents))
     return notes
 
