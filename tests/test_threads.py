@@ -307,6 +307,29 @@ def test_threads_missing_parent_can_be_repaired_and_is_reported(tmp_path, cfg):
     assert notes[0].kind == "repaired" and notes[0].where.endswith("orphan.jsonl:2")
 
 
+def test_threads_comments_exported_without_their_article_get_an_empty_root_when_repairing(tmp_path, cfg):
+    """A news site's or a Facebook post's comments exported without the article: the
+    top-level comments name it as their parent. Without the option that is an error that
+    says what to pass; with it the thread gets an empty root, as a Reddit dump's does."""
+    path = tmp_path / "comments.csv"
+    path.write_text(
+        "id,thread_id,parent_id,author,text\n"
+        "c1,art9,art9,Anna,Det er helt galt med sagsmængden.\n"
+        "c2,art9,art9,Bo,Enig. Vi mangler folk.\n"
+        "c3,art9,c1,Carl,Nej det passer ikke.\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as info:
+        read_thread_files([path], cfg)
+    assert info.value.line == 2 and "--repair-missing-parents" in str(info.value) and "empty one" in str(info.value)
+    corpus = ingest_thread_files([path], cfg, ReadOptions(repair_missing_parents=True))
+    posts = corpus.posts_by_id()
+    assert posts["art9"].parent_id is None and (posts["art9"].title, posts["art9"].text) == ("", "")
+    assert [posts[c].parent_id for c in ("c1", "c2", "c3")] == ["art9", "art9", "c1"]
+    assert [p.kind for p in corpus.posts].count("comment") == 3
+    assert any("art9: its opening post is not in the input; it gets an empty root" in n.message for n in corpus.notes)
+
+
 def test_threads_cli_bad_input_exits_nonzero_and_writes_nothing(tmp_path, capsys):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a", "thread_id": "a"}\n{"id": "a", "thread_id": "a", "text": "x"}\n', encoding="utf-8")

@@ -81,7 +81,7 @@ class RowStore(SpillDatabase):
         to their thread's root), parents in the same thread, a root in every thread. Reply
         cycles are checked a thread at a time by `threads`."""
         self.db.execute("CREATE INDEX rows_thread ON rows (thread_id, seq)")
-        notes = self.attach_orphans()
+        notes = self.attach_orphans(every_row=repair_missing_parents)
         roots = self._roots()
         orphans = self.db.execute(
             "SELECT r.seq, r.id, r.thread_id, r.parent_id, r.path, r.line FROM rows r "
@@ -95,7 +95,8 @@ class RowStore(SpillDatabase):
                     hint = (
                         ""
                         if repair_missing_parents
-                        else " (pass --repair-missing-parents to attach it to the thread root)"
+                        else " (pass --repair-missing-parents to attach it to the thread root, an empty one where the "
+                        "thread has none)"
                     )
                     raise InputError(Path(path), line, f"parent_id {parent!r} of post {pid_!r} does not exist{hint}")
                 notes.append(
@@ -121,18 +122,23 @@ class RowStore(SpillDatabase):
             raise InputError(rows[0][1], rows[0][2], f"thread {thread_id!r} has no root (a post with empty parent_id)")
         return notes
 
-    def attach_orphans(self) -> list[Note]:
+    def attach_orphans(self, every_row: bool = False) -> list[Note]:
         """Dumps and exports are cut by date, type and filters, so a reply's parent or a
         thread's opening post is often not in them. For rows read from such an extract, a
         thread without its opening post gets an empty root (placed at the thread's first
-        row, line 0), and a reply without its parent answers that root; a note says so."""
+        row, line 0), and a reply without its parent answers that root; a note says so.
+        `every_row` (`--repair-missing-parents`): a researcher's own file too, e.g. the
+        comments of a news article or a Facebook post exported without the article, whose
+        top-level comments name it as their parent."""
         notes: list[Note] = []
         rootless = self.db.execute(
-            "SELECT r.thread_id, r.path, r.line, r.source FROM rows r WHERE r.source IS NOT NULL "
-            "AND r.seq = (SELECT MIN(x.seq) FROM rows x WHERE x.thread_id = r.thread_id AND x.source IS NOT NULL) "
+            "SELECT r.thread_id, r.path, r.line, r.source FROM rows r WHERE (r.source IS NOT NULL OR ?1) "
+            "AND r.seq = (SELECT MIN(x.seq) FROM rows x WHERE x.thread_id = r.thread_id "
+            "AND (x.source IS NOT NULL OR ?1)) "
             "AND NOT EXISTS (SELECT 1 FROM rows p WHERE p.id = r.thread_id) "
             "AND NOT EXISTS (SELECT 1 FROM rows p WHERE p.thread_id = r.thread_id AND p.parent_id IS NULL) "
-            "ORDER BY r.thread_id"
+            "ORDER BY r.thread_id",
+            (every_row,),
         ).fetchall()
         with self.db:
             for thread_id, path, line, source in rootless:
@@ -146,9 +152,12 @@ class RowStore(SpillDatabase):
                     Note(
                         where=f"{path}:{line}",
                         kind="repaired",
-                        message=f"thread {thread_id}: its opening post is not in the {source}; it gets an empty root",
+                        message=f"thread {thread_id}: its opening post is not in the {source or 'input'}; "
+                        "it gets an empty root",
                     )
                 )
+        # A researcher's own rows whose parent is missing are attached by `check`, to these
+        # roots among others.
         orphans = self.db.execute(
             "SELECT r.seq, r.id, r.thread_id, r.parent_id, r.path, r.line, r.source FROM rows r "
             "WHERE r.source IS NOT NULL AND r.parent_id IS NOT NULL "
