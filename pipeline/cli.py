@@ -72,7 +72,7 @@ def cmd_ingest(args, cfg) -> None:
 
     options = None
     if args.threads:
-        from pipeline.ingest.threads import ReadOptions
+        from pipeline.ingest.threads import ReadOptions, parse_columns
 
         options = ReadOptions(
             repair_missing_parents=args.repair_missing_parents,
@@ -81,6 +81,8 @@ def cmd_ingest(args, cfg) -> None:
             subreddits=frozenset(args.subreddit) if args.subreddit else None,
             since=_day(args.since, "--since"),
             until=_day(args.until, "--until"),
+            columns=parse_columns(args.columns),
+            ignore_columns=args.ignore_columns,
         )
     if not args.manifest and not args.threads:
         raise PipelineError("nothing to ingest: give --manifest and/or --threads")
@@ -280,6 +282,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--encoding", help="encoding of CSV/JSONL thread files (default: UTF-8, with or without BOM); e.g. cp1252"
     )
     s.add_argument("--delimiter", choices=(",", ";", "\t"), help="CSV delimiter (default: detected among , ; and tab)")
+    s.add_argument(
+        "--columns",
+        nargs="+",
+        metavar="FIELD=COLUMN",
+        help="thread files: read your column COLUMN as the field FIELD, e.g. id=comment_id text=body author=username",
+    )
+    s.add_argument(
+        "--ignore-columns",
+        action="store_true",
+        help="thread files: leave out columns that are no field (listed in the ingest report) instead of refusing",
+    )
     s.add_argument("--subreddit", nargs="+", help="Reddit dumps: keep only these subreddits")
     s.add_argument("--since", help="Reddit dumps: keep posts created on or after this date (UTC)")
     s.add_argument("--until", help="Reddit dumps: keep posts created before this date (UTC)")

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from conftest import run_cli, run_pipeline, stage_args
 
-from pipeline.core.errors import InputError
+from pipeline.core.errors import InputError, PipelineError
 from pipeline.core.schema import ThreadRow
 from pipeline.ingest.build import ingest_thread_files
-from pipeline.ingest.threads import FIELDS, ReadOptions, read_thread_files, write_thread_file
+from pipeline.ingest.threads import FIELDS, ReadOptions, parse_columns, read_thread_files, write_thread_file
 
 ROWS = [
     {
@@ -590,3 +590,74 @@ def test_threads_cli_out_of_disk_space_is_a_clear_error(tmp_path, capsys, monkey
     monkeypatch.setattr(build, "write_ingest", lambda *a, **k: (_ for _ in ()).throw(OSError(errno.EACCES, "denied")))
     with pytest.raises(OSError):
         run_cli("ingest", "--threads", str(good), "--out", str(tmp_path / "corpus"))
+
+
+EXPORT = (
+    "Comment ID;Post;Reply to;User name;Body;Likes;Published\n"
+    "11;p1;;Anna;Socialrådgiverne drukner i sager.;3;04-12-2024 10:15\n"
+    "12;p1;11;Bo;Helt enig!;1;04-12-2024 10:20\n"
+)
+EXPORT_COLUMNS = ("id=Comment ID", "thread_id=post", "parent_id=Reply to", "author=user name", "text=Body")
+
+
+def test_threads_a_researchers_own_column_names_are_mapped_and_the_rest_left_out_on_request(tmp_path, cfg):
+    """An export with its own column names reads without hand conversion: `--columns`
+    maps them (names matched whatever their case), `--ignore-columns` leaves out what is no
+    field and the ingest report lists it. Without them the error says both options."""
+    path = tmp_path / "export.csv"
+    path.write_text(EXPORT, encoding="utf-8")
+    err = _error(tmp_path, cfg, "export.csv", EXPORT)
+    assert err.line == 1 and "--columns FIELD=COLUMN" in str(err) and "--ignore-columns" in str(err)
+    columns = parse_columns([*EXPORT_COLUMNS, "created=published"])
+    err = _error(tmp_path, cfg, "export.csv", EXPORT, columns=columns)
+    assert "unknown columns ['Likes']" in str(err)
+    rows, notes = read_thread_files([path], cfg, ReadOptions(columns=columns, ignore_columns=True))
+    assert [(r.row.id, r.row.thread_id, r.row.parent_id, r.row.author) for r in rows] == [
+        ("11", "p1", None, "Anna"),
+        ("12", "p1", "11", "Bo"),
+    ]
+    assert rows[1].row.text == "Helt enig!" and rows[1].row.created == "2024-12-04T10:20"
+    assert any(n.message == "columns left out (--ignore-columns): ['Likes']" for n in notes)
+    err = _error(tmp_path, cfg, "export.csv", EXPORT, columns=parse_columns([*EXPORT_COLUMNS, "title=Headline"]))
+    assert err.line == 1 and "no column 'Headline' as --columns names" in str(err)
+
+
+@pytest.mark.parametrize(
+    "specs, why",
+    [
+        (["text"], "write FIELD=COLUMN"),
+        (["body=text"], "unknown field 'body'"),
+        (["text=body", "text=message"], "the field 'text' is named twice"),
+        (["text=body", "title=Body"], "the column 'body' is named twice"),
+    ],
+)
+def test_threads_column_mappings_that_cannot_be_meant_are_refused(specs, why):
+    with pytest.raises(PipelineError, match=why):
+        parse_columns(specs)
+
+
+def test_threads_json_exports_with_numbers_for_ids_and_dates_and_their_own_keys_are_read(tmp_path, cfg):
+    path = tmp_path / "api.jsonl"
+    path.write_text(
+        '{"comment_id": 11, "post_id": 7, "message": "Vi mangler hænder.", "ts": 1733307300, "likes": 3}\n'
+        '{"comment_id": 12, "post_id": 7, "reply_to": 11, "message": "Enig.", "ts": 1733307360.5, "likes": 0}\n',
+        encoding="utf-8",
+    )
+    columns = parse_columns(["id=comment_id", "thread_id=post_id", "parent_id=reply_to", "text=message", "created=ts"])
+    rows, notes = read_thread_files([path], cfg, ReadOptions(columns=columns, ignore_columns=True))
+    assert [(r.row.id, r.row.thread_id, r.row.parent_id, r.row.created) for r in rows] == [
+        ("11", "7", None, "2024-12-04T10:15:00"),
+        ("12", "7", "11", "2024-12-04T10:16:00"),
+    ]
+    assert any(n.message == "columns left out (--ignore-columns): ['likes']" for n in notes)
+
+
+def test_threads_cli_reads_a_mapped_export_through_every_option(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(EXPORT, encoding="utf-8")
+    out = tmp_path / "corpus"
+    args = ["ingest", "--threads", str(path), "--columns", *EXPORT_COLUMNS, "--ignore-columns", "--out", str(out)]
+    assert run_cli(*args) == 0
+    report = json.loads((out / "ingest_report.json").read_text(encoding="utf-8"))
+    assert report["counts"]["posts"] == 2 and report["counts"]["comments"] == 1
+    assert run_cli("ingest", "--threads", str(path), "--columns", "text", "--out", str(tmp_path / "x")) == 2

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from pipeline.core.artifacts import atomic_path, dumps, json_object, open_text
 from pipeline.core.cells import xlsx_rows
 from pipeline.core.config import Config
-from pipeline.core.errors import InputError, validation_message
+from pipeline.core.errors import InputError, PipelineError, validation_message
 from pipeline.core.schema import Note, ThreadRow
 from pipeline.formats.convokit import is_convokit_corpus, read_convokit
 from pipeline.formats.dast import looks_like_dast
@@ -78,8 +78,9 @@ def sniff_delimiter(text: str, path: Path) -> str:
         return max(DELIMITERS, key=lambda d: (first.count(d), d == ","))
 
 
-def _csv_rows(path: Path, encoding: str | None = None, delimiter: str | None = None) -> Iterator[tuple[int, dict]]:
+def _csv_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[int, dict, str | None]]:
     # Streamed: the file's text is never held whole, only the row being read.
+    encoding, delimiter = opt.encoding, opt.delimiter
     with open_text(path, encoding) as fh:
         sample = "".join(line for _, line in zip(range(20), fh, strict=False))
         if not sample.strip():
@@ -92,48 +93,91 @@ def _csv_rows(path: Path, encoding: str | None = None, delimiter: str | None = N
             header = next(reader)
         except csv.Error as exc:
             raise InputError(path, 1, f"header does not parse as CSV: {exc}") from None
-        header = _header_names(header)
-        fourcat = _check_header(path, header)
-        yield from _tagged(path, header, _csv_body(path, reader, header), fourcat)
+        raw_header = header
+        header = _header_names(header, opt.columns)
+        fourcat = _check_header(path, header, opt, raw_header)
+        yield from _tagged(path, header, _csv_body(path, reader, header), fourcat, notes)
 
 
 def _tagged(
-    path: Path, header: list[str], rows: Iterator[tuple[int, dict[str, str]]], fourcat: bool
+    path: Path, header: list[str], rows: Iterator[tuple[int, dict[str, str]]], fourcat: bool, notes: list[Note]
 ) -> Iterator[tuple[int, dict, str | None]]:
     """A sheet's rows, a 4CAT export's converted and marked as read from an export (its
-    orphans are repaired)."""
+    orphans are repaired); columns that are no field left out (only `--ignore-columns`
+    lets a header have them)."""
     if fourcat:
         yield from ((line, raw, "export") for line, raw in rows_from_4cat(path, header, rows))
-    else:
-        yield from ((line, raw, None) for line, raw in rows)
+        return
+    unknown = [h for h in header if h not in FIELDS]
+    if unknown:
+        notes.append(_ignored_note(path, unknown))
+        rows = ((line, {k: v for k, v in raw.items() if k in FIELDS}) for line, raw in rows)
+    yield from ((line, raw, None) for line, raw in rows)
 
 
-def _header_names(header: list[str]) -> list[str]:
+def parse_columns(specs: list[str] | None) -> tuple[tuple[str, str], ...]:
+    """`--columns` as (field, the file's column) pairs: "text=body" reads the column `body`
+    as the field `text`. An unknown field, a field or column named twice, or a spec without
+    "=" is an error."""
+    pairs: list[tuple[str, str]] = []
+    for spec in specs or []:
+        field, sep, column = spec.partition("=")
+        field, column = field.strip(), column.strip()
+        if not sep or not field or not column:
+            raise PipelineError(f"--columns {spec!r}: write FIELD=COLUMN, e.g. text=body")
+        if field not in FIELDS:
+            raise PipelineError(f"--columns {spec!r}: unknown field {field!r} (fields: {', '.join(FIELDS)})")
+        pairs.append((field, column))
+    for k, what in ((0, "field"), (1, "column")):
+        names = [p[k].lower() for p in pairs]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise PipelineError(f"--columns: the {what} {twice[0]!r} is named twice")
+    return tuple(pairs)
+
+
+def _header_names(header: list[str], columns: tuple[tuple[str, str], ...] = ()) -> list[str]:
     """Column names as the format spells them: a spreadsheet's "ID" or " Text " is `id` or
-    `text` (two columns that differ only in case are then duplicates, an error)."""
+    `text` (two columns that differ only in case are then duplicates, an error); a column
+    that `columns` maps takes its field's name."""
+    mapped = {column.lower(): field for field, column in columns}
     out = []
     for h in header:
         name = h.strip()
-        out.append(name.lower() if name.lower() in FIELDS else name)
+        out.append(mapped.get(name.lower()) or (name.lower() if name.lower() in FIELDS else name))
     return out
 
 
-def _check_header(path: Path, header: list[str]) -> bool:
-    """Whether the header is a 4CAT export's; an error unless it is that or the generic format's."""
+def _check_header(path: Path, header: list[str], opt: ReadOptions, raw: list[str]) -> bool:
+    """Whether the header (`raw`, as read; `header`, renamed) is a 4CAT export's; an error
+    unless it is that or the generic format's (unknown columns allowed with
+    `ignore_columns`)."""
     fourcat = is_4cat_header(header)
     problems = []
+    absent = [column for _, column in opt.columns if column.lower() not in {h.strip().lower() for h in raw}]
+    if absent:
+        problems.append(f"no column {absent[0]!r} as --columns names")
     if len(set(header)) != len(header):
         dup = sorted({h for h in header if header.count(h) > 1})
         problems.append(f"duplicate columns {dup}")
     unknown = [h for h in header if h not in FIELDS]
-    if unknown and not fourcat:
-        problems.append(f"unknown columns {unknown} (allowed: {', '.join(FIELDS)})")
+    if unknown and not fourcat and not opt.ignore_columns:
+        problems.append(
+            f"unknown columns {unknown} (allowed: {', '.join(FIELDS)}; map yours with --columns FIELD=COLUMN, "
+            "or leave the others out with --ignore-columns)"
+        )
     missing = [f for f in REQUIRED if f not in header]
     if missing and not fourcat:
         problems.append(f"missing required columns {missing}")
     if problems:
         raise InputError(path, 1, "header does not parse: " + "; ".join(problems))
     return fourcat
+
+
+def _ignored_note(path: Path, unknown: list[str] | set[str]) -> Note:
+    shown = sorted(unknown)
+    more = f" and {len(shown) - 20} more" if len(shown) > 20 else ""
+    return Note(where=f"{path}:1", kind="note", message=f"columns left out (--ignore-columns): {shown[:20]}{more}")
 
 
 def _csv_body(path: Path, reader, header: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -151,11 +195,11 @@ def _csv_body(path: Path, reader, header: list[str]) -> Iterator[tuple[int, dict
         raise InputError(path, reader.line_num, f"row does not parse as CSV: {exc}") from None
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict, str | None]]:
+def _xlsx_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[int, dict, str | None]]:
     """The first sheet of an Excel workbook, read like a CSV file (row numbers as lines)."""
-    header, rows = xlsx_rows(path)
-    header = _header_names(header)
-    fourcat = _check_header(path, header)
+    raw_header, rows = xlsx_rows(path)
+    header = _header_names(raw_header, opt.columns)
+    fourcat = _check_header(path, header, opt, raw_header)
 
     def body() -> Iterator[tuple[int, dict[str, str]]]:
         for line, values in rows:
@@ -164,7 +208,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict, str | None]]:
                 raise InputError(path, line, f"a value beyond the header's {len(header)} columns: {extra[0][:40]!r}")
             yield line, dict(zip(header, values + [""] * (len(header) - len(values)), strict=False))
 
-    yield from _tagged(path, header, body(), fourcat)
+    yield from _tagged(path, header, body(), fourcat, notes)
 
 
 def _jsonl_rows(path: Path, encoding: str | None = None) -> Iterator[tuple[int, dict, None]]:
@@ -191,19 +235,44 @@ def _lines(fh) -> Iterator[str]:
         yield rest
 
 
-def _raw_rows(path: Path, encoding: str | None = None, delimiter: str | None = None) -> Iterator[tuple[int, dict]]:
+def _jsonl_records(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[int, dict, None]]:
+    """A generic JSONL file's records, keys renamed by `--columns` and, with
+    `--ignore-columns`, keys that are no field left out (one note for the file)."""
+    if not opt.columns and not opt.ignore_columns:
+        yield from _jsonl_rows(path, opt.encoding)
+        return
+    mapped = {column.lower(): field for field, column in opt.columns}
+    left_out: set[str] = set()
+    for line, raw, extract in _jsonl_rows(path, opt.encoding):
+        record = {mapped.get(k.strip().lower(), k): v for k, v in raw.items()}
+        if opt.ignore_columns:
+            left_out.update(k for k in record if k not in FIELDS)
+            record = {k: v for k, v in record.items() if k in FIELDS}
+        yield line, record, extract
+    if left_out:
+        notes.append(_ignored_note(path, left_out))
+
+
+def _raw_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[int, dict, str | None]]:
     fmt = _format_of(path)
     if fmt == "csv":
-        return _csv_rows(path, encoding, delimiter)
+        return _csv_rows(path, opt, notes)
     if fmt == "xlsx":
-        return _xlsx_rows(path)
-    return _jsonl_rows(path, encoding)
+        return _xlsx_rows(path, opt, notes)
+    return _jsonl_records(path, opt, notes)
+
+
+# JSON exports from APIs often give ids and timestamps as numbers.
+NUMBER_AS_TEXT = ("id", "thread_id", "parent_id", "created")
 
 
 def _clean(raw: dict) -> dict:
-    """Empty strings in optional fields mean 'absent' (CSV cannot write null)."""
+    """Empty strings in optional fields mean 'absent' (CSV cannot write null); a whole
+    number as an id, or a number as a date (epoch seconds), is read as its digits."""
     out = {}
     for key, value in raw.items():
+        if key in NUMBER_AS_TEXT and isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(int(value) if isinstance(value, float) and value.is_integer() else value)
         if isinstance(value, str) and key not in ("title", "text"):
             value = value.strip()
             if value == "" and key not in REQUIRED:
@@ -223,6 +292,9 @@ class ReadOptions:
     subreddits: frozenset[str] | None = None
     since: datetime | None = None
     until: datetime | None = None
+    # (field, the file's column): `--columns text=body`; see `parse_columns`.
+    columns: tuple[tuple[str, str], ...] = ()
+    ignore_columns: bool = False
 
 
 def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[Path, int, dict, str | None]]:
@@ -244,9 +316,7 @@ def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator
                 for line, raw, _ in _jsonl_rows(path, opt.encoding)
             )
         elif path not in dumps:
-            yield from (
-                (path, line, raw, extract) for line, raw, extract in _raw_rows(path, opt.encoding, opt.delimiter)
-            )
+            yield from ((path, line, raw, extract) for line, raw, extract in _raw_rows(path, opt, notes))
 
 
 def validate_row(path: Path, line: int, raw: dict, cfg: Config, date_forms: Counter | None = None) -> ThreadRow:
