@@ -83,6 +83,7 @@ def cmd_ingest(args, cfg) -> None:
             until=_day(args.until, "--until"),
             columns=parse_columns(args.columns),
             ignore_columns=args.ignore_columns,
+            html=args.html,
         )
     if not args.manifest and not args.threads:
         raise PipelineError("nothing to ingest: give --manifest and/or --threads")
@@ -292,6 +293,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--ignore-columns",
         action="store_true",
         help="thread files: leave out columns that are no field (listed in the ingest report) instead of refusing",
+    )
+    s.add_argument(
+        "--html",
+        action="store_true",
+        help="thread files: titles and texts are HTML (<p>, <br>, &amp;): read them as the text a reader saw",
     )
     s.add_argument("--subreddit", nargs="+", help="Reddit dumps: keep only these subreddits")
     s.add_argument("--since", help="Reddit dumps: keep posts created on or after this date (UTC)")

@@ -661,3 +661,53 @@ def test_threads_cli_reads_a_mapped_export_through_every_option(tmp_path):
     report = json.loads((out / "ingest_report.json").read_text(encoding="utf-8"))
     assert report["counts"]["posts"] == 2 and report["counts"]["comments"] == 1
     assert run_cli("ingest", "--threads", str(path), "--columns", "text", "--out", str(tmp_path / "x")) == 2
+
+
+@pytest.mark.parametrize(
+    "html, text",
+    [
+        ("<p>Hej &amp; tak.</p><p>Anden   linje<br>tredje</p>", "Hej & tak.\n\nAnden linje\ntredje"),
+        ("<blockquote><p>Det er løgn</p></blockquote><p>Nej, det er sandt.</p>", "> Det er løgn\n\nNej, det er sandt."),
+        ("<div><blockquote>a<blockquote>b</blockquote></blockquote>c</div>", "> a\n>\n> > b\n\nc"),
+        ("<script>x=1</script>Synlig <b>fed</b> tekst<!-- skjult --> her", "Synlig fed tekst her"),
+        ("<ul><li>en</li><li>to</li></ul>", "en\n\nto"),
+        ('Se <a href="https://dr.dk/x">artiklen</a>.', "Se artiklen (https://dr.dk/x)."),
+        ('<a href="https://dr.dk/x">https://dr.dk/x</a>', "https://dr.dk/x"),
+        ("3 < 4 og A & B", "3 < 4 og A & B"),
+        ("<p>" * 5000 + "dybt" + "</p>" * 5000, "dybt"),
+    ],
+)
+def test_html_posts_read_as_the_text_a_reader_saw(html, text):
+    from pipeline.ingest.markup import html_text
+
+    assert html_text(html) == text
+
+
+def test_threads_html_texts_are_converted_with_html_and_pointed_out_without(tmp_path, cfg):
+    path = write_jsonl(
+        tmp_path / "disqus.jsonl",
+        [
+            {
+                "id": "r",
+                "thread_id": "r",
+                "title": "Sagstal &amp; travlhed",
+                "text": "<p>Vi drukner.</p><p>Hvad nu?</p>",
+            },
+            {
+                "id": "a",
+                "thread_id": "r",
+                "parent_id": "r",
+                "text": "<blockquote>Vi drukner.</blockquote>Nej.<br>Mvh Bo",
+            },
+            {"id": "b", "thread_id": "r", "parent_id": "r", "text": "Helt enig"},
+        ],
+    )
+    rows, notes = read_thread_files([path], cfg)
+    assert rows[0].row.text.startswith("<p>")
+    assert [n.message.split(" (")[0] for n in notes] == ["2 post(s) look like HTML"]
+    assert "--html" in notes[0].message and notes[0].kind == "note"
+    corpus = ingest_thread_files([path], cfg, ReadOptions(html=True))
+    posts = corpus.posts_by_id()
+    assert (posts["r"].title, posts["r"].text) == ("Sagstal & travlhed", "Vi drukner.\n\nHvad nu?")
+    assert posts["a"].text == "> Vi drukner.\n\nNej.\nMvh Bo" and posts["b"].text == "Helt enig"
+    assert any(n.message == "2 post(s) read from HTML as text (--html)" for n in corpus.notes)

@@ -30,11 +30,13 @@ from pipeline.formats.dast import thread_fields as dast_fields
 from pipeline.formats.fourcat import is_4cat_header, rows_from_4cat
 from pipeline.formats.reddit import is_reddit_dump, read_reddit
 from pipeline.ingest.dates import DATE_FORMS, read_date
+from pipeline.ingest.markup import html_text, looks_like_html
 from pipeline.ingest.spill import RowStore
 
 FIELDS = tuple(ThreadRow.model_fields)
 REQUIRED = ("id", "thread_id")
 GOLD_FIELDS = ("target_stance", "reply_stance", "role")
+HTML_FIELDS = ("title", "text", "author_description")
 
 
 @dataclass(frozen=True)
@@ -295,6 +297,8 @@ class ReadOptions:
     # (field, the file's column): `--columns text=body`; see `parse_columns`.
     columns: tuple[tuple[str, str], ...] = ()
     ignore_columns: bool = False
+    # Titles, texts and self-descriptions are HTML (`pipeline.ingest.markup`).
+    html: bool = False
 
 
 def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[Path, int, dict, str | None]]:
@@ -360,9 +364,29 @@ def spill_thread_files(
     opt = options or ReadOptions()
     notes: list[Note] = []
     forms: Counter = Counter()
-    store.add(
-        (validate_row(path, line, raw, cfg, forms), path, line, extract)
-        for path, line, raw, extract in _sources(paths, opt, notes)
+    markup: Counter = Counter()
+
+    def rows() -> Iterator[tuple[ThreadRow, Path, int, str | None]]:
+        for path, line, raw, extract in _sources(paths, opt, notes):
+            row = validate_row(path, line, raw, cfg, forms)
+            fields = {k: v for k in HTML_FIELDS if (v := getattr(row, k))}
+            if any(looks_like_html(v) for v in fields.values()):
+                markup[str(path)] += 1
+                if opt.html:
+                    row = row.model_copy(update={k: html_text(v) for k, v in fields.items()})
+            yield row, path, line, extract
+
+    store.add(rows())
+    notes.extend(
+        Note(where=where, kind="repaired", message=f"{n} post(s) read from HTML as text (--html)")
+        if opt.html
+        else Note(
+            where=where,
+            kind="note",
+            message=f"{n} post(s) look like HTML (tags such as <p> or <br>, entities such as &amp;); "
+            "pass --html to read them as the text a reader saw",
+        )
+        for where, n in sorted(markup.items())
     )
     # Not an error: researchers' exports write dates as their tools do. Saying how each was
     # read lets a researcher check that a day-first reading was the right one.

@@ -1,0 +1,88 @@
+"""Post texts that arrive as HTML (comment systems' and scrapers' exports: `<p>`, `<br>`,
+`&amp;`), read as the plain text a reader saw.
+
+lxml parses the fragment (entities decoded, broken markup repaired); what a browser shows
+as a line or a paragraph break becomes one, and a `<blockquote>` becomes a Markdown
+quotation ("> ..."), which segment types as someone else's words, as it does Reddit's.
+No library turns an HTML fragment into text with those breaks and quotations: lxml's
+`text_content()` runs paragraphs together, and html2text-style converters write Markdown
+for every tag (links, emphasis) that the units would then carry.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml import html as lxml_html
+
+# Elements a browser shows on lines of their own.
+BLOCKS = frozenset("p div li ul ol dl dt dd h1 h2 h3 h4 h5 h6 tr table pre section article header footer aside".split())
+SKIPPED = frozenset(("script", "style", "template", "head", "title"))
+# A tag or an entity: what tells HTML from text that merely holds a "<" or an "&".
+LOOKS_LIKE_HTML_RE = re.compile(r"<(?:p|br|div|a|span|em|strong|b|i|blockquote|ul|ol|li)\b[^>]*>|&(?:[a-z]+|#\d+);")
+_SPACE_RE = re.compile(r"[ \t\r\n\f\v]+")
+_BREAKS_RE = re.compile(r"\s*\n\s*\n\s*")
+
+
+def looks_like_html(text: str) -> bool:
+    return bool(LOOKS_LIKE_HTML_RE.search(text))
+
+
+def _quoted(text: str) -> str:
+    lines = [line.strip() for line in text.strip().split("\n")]
+    return "\n".join(f"> {line}" if line else ">" for line in lines)
+
+
+def html_text(value: str) -> str:
+    """The text of an HTML fragment: tags removed, entities decoded, whitespace collapsed
+    as a browser does, line breaks for `<br>` and paragraphs, blockquotes as "> " lines."""
+    if "<" not in value and "&" not in value:
+        return value
+    root = lxml_html.fragment_fromstring(value, create_parent="div")
+    # One list of pieces per open blockquote (the outermost is the whole text); walked
+    # with events rather than recursion, so deeply nested markup cannot exhaust the stack.
+    stack: list[list[str]] = [[]]
+    skipping = 0
+    for event, el in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event in ("comment", "pi"):
+            if el.tail and not skipping:
+                stack[-1].append(_SPACE_RE.sub(" ", el.tail))
+            continue
+        if event == "start":
+            if tag in SKIPPED:
+                skipping += 1
+            elif skipping:
+                continue
+            elif tag == "br":
+                stack[-1].append("\n")
+            elif tag == "blockquote":
+                stack.append([])
+            elif tag in BLOCKS:
+                stack[-1].append("\n\n")
+            if not skipping and el.text and tag != "br":
+                stack[-1].append(_SPACE_RE.sub(" ", el.text) if tag != "pre" else el.text)
+            continue
+        if tag in SKIPPED:
+            skipping -= 1
+        elif not skipping:
+            if tag == "blockquote":
+                inner = _collapse("".join(stack.pop()))
+                stack[-1].append(f"\n\n{_quoted(inner)}\n\n" if inner else "")
+            elif tag in BLOCKS:
+                stack[-1].append("\n\n")
+            elif tag == "a":
+                # A link's address is part of what was said (a source, evidence).
+                href = (el.get("href") or "").strip()
+                if href.startswith(("http://", "https://")) and href not in el.text_content():
+                    stack[-1].append(f" ({href})")
+        if el is not root and el.tail and not skipping:
+            stack[-1].append(_SPACE_RE.sub(" ", el.tail))
+    return _collapse("".join(stack[0]))
+
+
+def _collapse(text: str) -> str:
+    """Spaces around line breaks removed, runs of blank lines made one."""
+    lines = "\n".join(line.strip() for line in text.split("\n"))
+    return _BREAKS_RE.sub("\n\n", lines).strip()
