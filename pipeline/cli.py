@@ -84,6 +84,7 @@ def cmd_ingest(args, cfg) -> None:
             columns=parse_columns(args.columns),
             ignore_columns=args.ignore_columns,
             html=args.html,
+            infer_replies=args.infer_replies,
         )
     if not args.manifest and not args.threads:
         raise PipelineError("nothing to ingest: give --manifest and/or --threads")
@@ -298,6 +299,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--html",
         action="store_true",
         help="thread files: titles and texts are HTML (<p>, <br>, &amp;): read them as the text a reader saw",
+    )
+    s.add_argument(
+        "--infer-replies",
+        action="store_true",
+        help="thread files of flat forums or comment lists: a thread's first post opens it, and the parent of every "
+        "other post without one is inferred from quotations and forms of address, with the evidence",
     )
     s.add_argument("--subreddit", nargs="+", help="Reddit dumps: keep only these subreddits")
     s.add_argument("--since", help="Reddit dumps: keep posts created on or after this date (UTC)")

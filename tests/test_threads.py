@@ -711,3 +711,69 @@ def test_threads_html_texts_are_converted_with_html_and_pointed_out_without(tmp_
     assert (posts["r"].title, posts["r"].text) == ("Sagstal & travlhed", "Vi drukner.\n\nHvad nu?")
     assert posts["a"].text == "> Vi drukner.\n\nNej.\nMvh Bo" and posts["b"].text == "Helt enig"
     assert any(n.message == "2 post(s) read from HTML as text (--html)" for n in corpus.notes)
+
+
+FLAT_FORUM = (
+    "id,thread_id,author,created,title,text\n"
+    "p1,fb1,Trådstartaren,2024-03-01T10:00,Socialsekreterarna räcker inte till,"
+    "Kommunerna har för få socialsekreterare och för många ärenden. Vad ska vi göra?\n"
+    "p2,fb1,Kalle,2024-03-01T10:05,,Lönerna måste upp annars flyttar alla till bemanningsföretag.\n"
+    'p3,fb1,Lisa,2024-03-01T10:09,,"@Kalle ""Lönerna måste upp annars flyttar alla till bemanningsföretag"" '
+    '– nej, det handlar om arbetsmiljön."\n'
+    "p4,fb1,Per,2024-03-01T10:12,,Hej Lisa: håller helt med dig om arbetsmiljön.\n"
+)
+
+
+def test_threads_a_flat_forum_thread_gets_inferred_parents_with_their_evidence(tmp_path, cfg):
+    """A flat forum's export names no parents. Read as it is, every post is a root (a
+    document). With --infer-replies the first post opens the thread and each other post
+    answers the post its quotations, forms of address or echoes point to, else the opening
+    post, with the evidence and confidence the raw pages' comments get."""
+    path = tmp_path / "forum.csv"
+    path.write_text(FLAT_FORUM, encoding="utf-8")
+    flat = ingest_thread_files([path], cfg)
+    assert {p.kind for p in flat.posts} == {"document"} and flat.threads[0].n_comments == 0
+    corpus = ingest_thread_files([path], cfg, ReadOptions(infer_replies=True))
+    posts = corpus.posts_by_id()
+    assert [(p.id, p.position, p.kind) for p in corpus.posts] == [
+        ("p1", 0, "document"),
+        ("p2", 1, "comment"),
+        ("p3", 2, "comment"),
+        ("p4", 3, "comment"),
+    ]
+    assert {c: posts[c].parent_id for c in ("p2", "p3", "p4")} == {"p2": "p1", "p3": "p2", "p4": "p3"}
+    decided = {c: {e.rule for e in posts[c].parent_evidence if e.decided} for c in ("p2", "p3", "p4")}
+    assert decided["p2"] == {"default"} and "quotation" in decided["p3"] and decided["p4"] == {"address"}
+    assert posts["p2"].parent_confidence == cfg.replies.default and posts["p4"].parent_confidence == cfg.replies.address
+    assert corpus.threads[0].n_comments == 3 and corpus.threads[0].root_id == "p1"
+    assert any(n.kind == "inferred" and "parents of 3 post(s) inferred" in n.message for n in corpus.notes)
+
+
+def test_threads_inferred_parents_look_back_only_a_window_of_comments(cfg):
+    """A flat thread of thousands of posts would cost its length squared: a comment answers
+    the root or one of `[replies] candidate_window` comments before it."""
+    from pipeline.core.schema import Author, Post
+    from pipeline.ingest.replies import infer_parents
+
+    def post(i: int, text: str) -> Post:
+        return Post(
+            id=f"c{i}",
+            thread_id="t",
+            kind="comment",
+            position=i,
+            authors=(Author(name=f"user{i}"),),
+            text=text,
+            parent_id=None,
+            lang="da",
+            lang_confidence=1.0,
+            lang_source="given",
+            source="x",
+        )
+
+    root = post(0, "Socialrådgiverne har for mange sager.").model_copy(update={"kind": "document"})
+    quoted = "Kommunerne burde ansætte mange flere socialrådgivere i år"
+    comments = [post(1, quoted + ".")] + [post(i, f"Indlæg nummer {i} om noget helt andet.") for i in range(2, 6)]
+    comments.append(post(6, f'"{quoted}" - det er jeg uenig i.'))
+    near = infer_parents(root, comments, cfg.replies)
+    far = infer_parents(root, comments, cfg.replies.model_copy(update={"candidate_window": 3}))
+    assert near["c6"].parent_id == "c1" and far["c6"].parent_id == "c0"

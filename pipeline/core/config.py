@@ -58,6 +58,7 @@ class ReplyConfig(_Frozen):
     title_echo_min_margin: float
     echo_word_min_len: int
     echo_word_max_df: int
+    candidate_window: int
 
     def prior(self, rule: str) -> float:
         """The configured confidence of a reply rule ('own-earlier-post' -> own_earlier_post)."""

@@ -219,7 +219,7 @@ def ingest_thread_files(paths: list[Path], cfg: Config, options: ReadOptions | N
         notes = spill_thread_files(paths, cfg, store, options)
         threads: list[Thread] = []
         posts: list[Post] = []
-        for thread, tposts, tnotes in thread_parts(store, cfg):
+        for thread, tposts, tnotes in thread_parts(store, cfg, infer_replies=bool(options and options.infer_replies)):
             threads.append(thread)
             posts.extend(tposts)
             notes.extend(tnotes)
@@ -229,44 +229,77 @@ def ingest_thread_files(paths: list[Path], cfg: Config, options: ReadOptions | N
 ThreadPart = tuple[Thread, list[Post], list[Note]]
 
 
-def thread_parts(store: RowStore, cfg: Config, workers: int = 1) -> Iterator[ThreadPart]:
+def thread_parts(store: RowStore, cfg: Config, workers: int = 1, infer_replies: bool = False) -> Iterator[ThreadPart]:
     """Every stored thread as (thread, its posts in position order, notes), in thread id
-    order, built in shards on `workers` processes."""
+    order, built in shards on `workers` processes; with `infer_replies`, see `build_thread`."""
     work = shards(store.threads(), cfg.scale.shard_posts)
-    for _, parts in ordered_map(partial(_thread_shard, cfg=cfg), work, workers, "ingest"):
+    fn = partial(_thread_shard, cfg=cfg, infer_replies=infer_replies)
+    for _, parts in ordered_map(fn, work, workers, "ingest"):
         yield from parts
 
 
-def _thread_shard(threads: list[list[tuple[ThreadRow, Path, int]]], cfg: Config) -> list[ThreadPart]:
+def _thread_shard(
+    threads: list[list[tuple[ThreadRow, Path, int]]], cfg: Config, infer_replies: bool = False
+) -> list[ThreadPart]:
     located = [[LocatedRow(*r) for r in thread] for thread in threads]
     # The shard's languages in one batch over lingua's thread pool; rows that give one are not detected.
     unknown = [lr for thread in located for lr in thread if not lr.row.lang]
     found = langid.detect_many([_row_text(lr.row) for lr in unknown], cfg.languages)
     detected = {id(lr): d for lr, d in zip(unknown, found, strict=True)}
-    return [build_thread(thread, detected, cfg) for thread in located]
+    return [build_thread(thread, detected, cfg, infer_replies) for thread in located]
 
 
-def build_thread(located: list[LocatedRow], detected: dict[int, tuple[str | None, float]], cfg: Config) -> ThreadPart:
-    """One thread's rows (validated, parents checked) to its `Thread` and `Post`s."""
+def build_thread(
+    located: list[LocatedRow], detected: dict[int, tuple[str | None, float]], cfg: Config, infer_replies: bool = False
+) -> ThreadPart:
+    """One thread's rows (validated, parents checked) to its `Thread` and `Post`s.
+
+    With `infer_replies` (a flat forum or comment list, which names no parents): the
+    thread's first post is its opening post, and every other post without a parent gets
+    one inferred as on a raw page (`pipeline.ingest.replies`: quotations, forms of
+    address, echoes; else the opening post), with its evidence and confidence."""
     notes: list[Note] = []
     thread_id = located[0].row.thread_id
     roots = [lr for lr in located if lr.row.parent_id is None]
-    if len(roots) > 1:
+    flat: set[str] = set()
+    if infer_replies and len(roots) > 1:
+        # Oldest first, as `infer_parents` wants them: by date where every post has one,
+        # else in the order the file lists them (a forum export's page order).
+        dated = all(lr.row.created for lr in located)
+        order = sorted(located, key=lambda lr: (lr.row.created or "" if dated else "", str(lr.path), lr.line))
+        opening = next(lr for lr in order if lr.row.parent_id is None)
+        order = [opening, *(lr for lr in order if lr is not opening)]
+        flat = {lr.row.id for lr in roots} - {opening.row.id}
         notes.append(
             Note(
-                where=roots[1].where,
-                kind="note",
-                message=f"thread {thread_id!r} has {len(roots)} roots; each is a document",
+                where=opening.where,
+                kind="inferred",
+                message=f"thread {thread_id!r}: parents of {len(flat)} post(s) inferred (--infer-replies); "
+                f"{opening.row.id!r} opens it",
             )
         )
+    else:
+        if len(roots) > 1:
+            notes.append(
+                Note(
+                    where=roots[1].where,
+                    kind="note",
+                    message=f"thread {thread_id!r} has {len(roots)} roots; each is a document",
+                )
+            )
+        order = sorted(
+            located, key=lambda lr: (lr.row.parent_id is not None, lr.row.created or "", str(lr.path), lr.line)
+        )
     thread_lang = _thread_language(located, detected, cfg)
-    order = sorted(located, key=lambda lr: (lr.row.parent_id is not None, lr.row.created or "", str(lr.path), lr.line))
     posts = [_row_post(lr, pos, thread_lang, detected.get(id(lr)), cfg, notes) for pos, lr in enumerate(order)]
+    if flat:
+        posts = [posts[0], *_inferred_parents(posts[0], posts[1:], flat, cfg)]
     root = posts[0]
+    n_roots = len(roots) - len(flat)
     target, target_source = choose_target(root.title, root.text)
     thread = Thread(
         id=thread_id,
-        kind="thread" if len(posts) > len(roots) else "article",
+        kind="thread" if len(posts) > n_roots else "article",
         title=root.title,
         target=target,
         target_source=target_source,
@@ -274,10 +307,29 @@ def build_thread(located: list[LocatedRow], detected: dict[int, tuple[str | None
         topic=next((lr.row.topic for lr in located if lr.row.topic), None),
         lang=thread_lang,
         created=root.created,
-        source=roots[0].where if roots else located[0].where,
-        n_comments=len(posts) - len(roots),
+        source=order[0].where if flat else roots[0].where if roots else located[0].where,
+        n_comments=len(posts) - n_roots,
     )
     return thread, posts, notes
+
+
+def _inferred_parents(root: Post, comments: list[Post], flat: set[str], cfg: Config) -> list[Post]:
+    """`comments` (oldest first), those in `flat` answering the post `infer_parents` finds."""
+    decisions = infer_parents(root, comments, cfg.replies)
+    out = []
+    for c in comments:
+        if c.id in flat:
+            d = decisions[c.id]
+            c = c.model_copy(
+                update={
+                    "kind": "comment",
+                    "parent_id": d.parent_id,
+                    "parent_confidence": d.confidence,
+                    "parent_evidence": d.evidence,
+                }
+            )
+        out.append(c)
+    return out
 
 
 SENTENCE_END_RE = re.compile(r"[.!?](?:\s|$)|\n")
@@ -449,7 +501,7 @@ def write_ingest(
         parts: Iterable[ThreadPart] = ()
         if paths:
             notes.extend(spill_thread_files(paths, cfg, store, options))
-            parts = thread_parts(store, cfg, workers)
+            parts = thread_parts(store, cfg, workers, infer_replies=bool(options and options.infer_replies))
             if seeds:
                 clash = store.existing(p.id for p in seeds.posts)
                 if clash:

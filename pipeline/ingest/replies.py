@@ -125,7 +125,9 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
     """Parent, confidence and evidence for every comment of one flat thread.
 
     `comments` must be in chronological order (oldest first); each may only reply to the
-    root or to a comment before it.
+    root or to a comment before it: the root or one of the `cfg.candidate_window` comments
+    before it (a flat forum thread of thousands of posts would otherwise cost the square
+    of its length; a page's comment section is far shorter than the window).
     """
     # Imported here: scikit-learn takes about 1.5 s to import, and ingest only needs it for
     # flat pages (thread files name their parents).
@@ -137,7 +139,8 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
     openings = [_opening(root)] + [_opening(c) for c in comments]
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
     vectorizer.fit([root.full_text] + [c.full_text for c in comments] + openings)
-    sims = cosine_similarity(vectorizer.transform(openings))
+    vectors = vectorizer.transform(openings)
+    window = cfg.candidate_window
     min_len = cfg.echo_word_min_len
     root_stems = _stems(root.full_text, lang, min_len)
     headline_stems = [_stems(c.title, lang, min_len) for c in comments]
@@ -147,7 +150,8 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
     cand_words = {pid: set(WORD_RE.findall(text)) for pid, text in normalized.items()}
     decisions: dict[str, ReplyDecision] = {}
     for i, c in enumerate(comments):
-        earlier = comments[:i]
+        lo = max(0, i - window)
+        earlier = comments[lo:i]
         evidence: list[Evidence] = []
 
         m = OWN_POST_RE.search(c.text)
@@ -204,11 +208,14 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
             )
             break
 
-        best_echo = max(range(i + 1), key=lambda j: (sims[i + 1, j], -j))
-        echo_sim = float(sims[i + 1, best_echo])
+        # Openings' rows: 0 the root, j + 1 comment j.
+        rows = [0, *range(lo + 1, i + 1)]
+        sims = cosine_similarity(vectors[i + 1], vectors[rows])[0]
+        best = max(range(len(rows)), key=lambda k: (sims[k], -k))
+        best_echo, echo_sim = rows[best], float(sims[best])
         if echo_sim >= cfg.title_echo_min_similarity:
             target = root.id if best_echo == 0 else comments[best_echo - 1].id
-            if best_echo == 0 or echo_sim - float(sims[i + 1, 0]) >= cfg.title_echo_min_margin:
+            if best_echo == 0 or echo_sim - float(sims[0]) >= cfg.title_echo_min_margin:
                 evidence.append(
                     Evidence(
                         rule="title-echo",
@@ -219,7 +226,7 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
                     )
                 )
 
-        evidence.extend(_headline_word_echo(c, i, comments, headline_stems, doc_stems, root_stems, lang, cfg))
+        evidence.extend(_headline_word_echo(c, i, lo, comments, headline_stems, doc_stems, root_stems, lang, cfg))
 
         for name in root_names:
             first = name.split()[0]
@@ -276,6 +283,7 @@ def _address_target(
 def _headline_word_echo(
     c: Post,
     i: int,
+    lo: int,
     comments: list[Post],
     headline_stems: list[set[str]],
     doc_stems: list[set[str]],
@@ -288,8 +296,9 @@ def _headline_word_echo(
     for stem in sorted(opening):
         if _contains_stem(stem, root_stems):
             continue
-        holders = [j for j in range(i) if _contains_stem(stem, headline_stems[j])]
-        thread_df = sum(1 for s in doc_stems if _contains_stem(stem, s))
+        holders = [j for j in range(lo, i) if _contains_stem(stem, headline_stems[j])]
+        # The thread, or the window's reach either side of the comment in a long one.
+        thread_df = sum(1 for s in doc_stems[lo : i + cfg.candidate_window + 1] if _contains_stem(stem, s))
         # Distinctive: in exactly one earlier headline, and rare in the whole thread.
         if len(holders) == 1 and thread_df <= cfg.echo_word_max_df:
             target = comments[holders[0]]

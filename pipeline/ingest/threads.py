@@ -299,6 +299,9 @@ class ReadOptions:
     ignore_columns: bool = False
     # Titles, texts and self-descriptions are HTML (`pipeline.ingest.markup`).
     html: bool = False
+    # Posts without a parent, but a thread's first, answer a post that is inferred
+    # (`pipeline.ingest.build.build_thread`).
+    infer_replies: bool = False
 
 
 def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[Path, int, dict, str | None]]:
