@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import snowballstemmer
 from rapidfuzz import fuzz
 
@@ -132,7 +133,6 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
     # Imported here: scikit-learn takes about 1.5 s to import, and ingest only needs it for
     # flat pages (thread files name their parents).
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.metrics.pairwise import cosine_similarity
 
     lang = root.lang
     root_names = [a.name for a in root.authors if a.name]
@@ -209,8 +209,12 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
             break
 
         # Openings' rows: 0 the root, j + 1 comment j.
+        # TF-IDF rows are unit length, so their dot products are cosines.
         rows = [0, *range(lo + 1, i + 1)]
-        sims = cosine_similarity(vectors[i + 1], vectors[rows])[0]
+        row = vectors[i + 1]
+        sims = np.concatenate(
+            [(row @ vectors[0].T).toarray().ravel(), (row @ vectors[lo + 1 : i + 1].T).toarray().ravel()]
+        )
         best = max(range(len(rows)), key=lambda k: (sims[k], -k))
         best_echo, echo_sim = rows[best], float(sims[best])
         if echo_sim >= cfg.title_echo_min_similarity:
@@ -296,11 +300,13 @@ def _headline_word_echo(
     for stem in sorted(opening):
         if _contains_stem(stem, root_stems):
             continue
-        holders = [j for j in range(lo, i) if _contains_stem(stem, headline_stems[j])]
+        holders = [j for j in range(lo, i) if headline_stems[j] and _contains_stem(stem, headline_stems[j])]
+        if len(holders) != 1:
+            continue
         # The thread, or the window's reach either side of the comment in a long one.
         thread_df = sum(1 for s in doc_stems[lo : i + cfg.candidate_window + 1] if _contains_stem(stem, s))
         # Distinctive: in exactly one earlier headline, and rare in the whole thread.
-        if len(holders) == 1 and thread_df <= cfg.echo_word_max_df:
+        if thread_df <= cfg.echo_word_max_df:
             target = comments[holders[0]]
             out.append(
                 Evidence(
