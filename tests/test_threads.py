@@ -777,3 +777,28 @@ def test_threads_inferred_parents_look_back_only_a_window_of_comments(cfg):
     near = infer_parents(root, comments, cfg.replies)
     far = infer_parents(root, comments, cfg.replies.model_copy(update={"candidate_window": 3}))
     assert near["c6"].parent_id == "c1" and far["c6"].parent_id == "c0"
+
+
+def test_threads_a_given_target_is_the_statement_target_stance_is_measured_against(tmp_path, cfg):
+    """Comments exported without their article have no headline to take the target from: a
+    `target` column (on any row of the thread) says what the thread debates."""
+    path = tmp_path / "comments.csv"
+    path.write_text(
+        "id,thread_id,parent_id,text,target\n"
+        "c1,art9,art9,Det er helt galt.,Socialrådgivere bør have højst 25 sager\n"
+        "c2,art9,c1,Enig.,\n"
+        "d1,art8,art8,Hmm.,Skatten skal ned\n"
+        "d2,art8,d1,Nej.,Skatten skal op\n",
+        encoding="utf-8",
+    )
+    corpus = ingest_thread_files([path], cfg, ReadOptions(repair_missing_parents=True))
+    threads = {t.id: t for t in corpus.threads}
+    assert (threads["art9"].target, threads["art9"].target_source) == (
+        "Socialrådgivere bør have højst 25 sager",
+        "given",
+    )
+    assert threads["art8"].target == "Skatten skal ned"
+    assert any(n.where.endswith(":5") and "2 different targets; the first is used" in n.message for n in corpus.notes)
+    plain = tmp_path / "plain.csv"
+    plain.write_text("id,thread_id,title,text\nr,r,Socialrådgiverne har spillet fallit,Tekst.\n", encoding="utf-8")
+    assert ingest_thread_files([plain], cfg).threads[0].target_source == "root_title"

@@ -387,6 +387,11 @@ class ThreadRow(BaseModel):
     topic: str | None = Field(
         default=None, description="optional topic of the thread; cross-validation can group folds by it"
     )
+    target: str | None = Field(
+        default=None,
+        description="optional: the statement the thread debates, toward which target stance is measured (any row of "
+        "the thread may give it); default: the opening post's headline or lead sentence",
+    )
     target_stance: str | None = Field(default=None, description="optional gold target stance")
     reply_stance: str | None = Field(default=None, description="optional gold reply stance")
     role: str | None = Field(default=None, description="optional gold respondent role")

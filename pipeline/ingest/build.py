@@ -296,7 +296,20 @@ def build_thread(
         posts = [posts[0], *_inferred_parents(posts[0], posts[1:], flat, cfg)]
     root = posts[0]
     n_roots = len(roots) - len(flat)
-    target, target_source = choose_target(root.title, root.text)
+    given = list(dict.fromkeys(t for lr in located if (t := (lr.row.target or "").strip())))
+    if given:
+        target, target_source = given[0], "given"
+        if len(given) > 1:
+            other = next(lr for lr in located if (lr.row.target or "").strip() == given[1])
+            notes.append(
+                Note(
+                    where=other.where,
+                    kind="note",
+                    message=f"thread {thread_id!r} gives {len(given)} different targets; the first is used",
+                )
+            )
+    else:
+        target, target_source = choose_target(root.title, root.text)
     thread = Thread(
         id=thread_id,
         kind="thread" if len(posts) > n_roots else "article",
