@@ -274,3 +274,30 @@ def test_report_without_gold_in_the_corpus_has_no_gold_section(pipeline_run):
     assert "Against the corpus's own gold labels" not in md
     provenance = json.loads((pipeline_run["predictions"] / "provenance.json").read_text(encoding="utf-8"))
     assert provenance["gold_agreement"] == {}
+
+
+def test_report_says_how_the_data_was_read_grouping_ingests_notes(data, pipeline_run):
+    """What ingest removed, repaired or inferred is in the report, grouped by what the
+    notes say with names and numbers left out, most frequent first; every note stays in
+    ingest_report.json."""
+    from pipeline.core.schema import Note
+    from pipeline.report.render import notes_summary
+
+    notes = [
+        Note(where=f"a.csv:{i}", kind="repaired", message=f"author '[deleted{i}]' read as deleted") for i in (4, 9)
+    ]
+    notes += [Note(where="a.csv:1", kind="repaired", message="3 date(s) read from Unix epoch seconds (UTC)")]
+    notes += [Note(where="b.csv:1", kind="repaired", message="5 date(s) read from Unix epoch seconds (UTC)")]
+    notes += [Note(where="b.csv:7", kind="note", message="post 'x' has neither title nor text")]
+    rows = notes_summary(notes)
+    assert [(r["kind"], r["count"], r["what"], r["where"]) for r in rows] == [
+        ("repaired", 2, "author … read as deleted", "a.csv:4"),
+        ("repaired", 2, "… date(s) read from Unix epoch seconds (UTC)", "a.csv:1"),
+        ("note", 1, "post 'x' has neither title nor text", "b.csv:7"),
+    ]
+    assert rows[0]["example"] == "author '[deleted4]' read as deleted" and rows[2]["example"] is None
+    assert len(notes_summary(notes, limit=1)) == 1
+    # On the seeds: the removed site furniture, one row per kind of block, from the corpus folder's notes.
+    assert any(r["kind"] == "removed" and r["what"].startswith("opinion-disclaimer") for r in data.data_notes)
+    md = (pipeline_run["reports"] / "seeds.md").read_text(encoding="utf-8")
+    assert "## How the data was read" in md and "opinion-disclaimer" in md

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.core.artifacts import atomic_dir, read_jsonl, write_json, write_jsonl
+from pipeline.core.artifacts import atomic_dir, read_json, read_jsonl, write_json, write_jsonl
 from pipeline.core.schema import Note, Participant, Post, Thread
 
 NON_WORD_RE = re.compile(r"[^\w]+")
@@ -120,12 +120,21 @@ def write_ingest_report(path: Path, counts: dict[str, int], notes: list[Note]) -
     )
 
 
+def read_notes(corpus_dir: Path) -> list[Note]:
+    """The notes of a corpus folder's ingest_report.json (none where it has no report)."""
+    path = Path(corpus_dir) / "ingest_report.json"
+    if not path.exists():
+        return []
+    return [Note.model_validate(n) for n in read_json(path).get("notes", [])]
+
+
 def read_corpus(corpus_dir: Path) -> Corpus:
     corpus_dir = Path(corpus_dir)
     return Corpus(
         threads=read_jsonl(corpus_dir / "threads.jsonl", Thread),
         posts=read_jsonl(corpus_dir / "posts.jsonl", Post),
         participants=read_jsonl(corpus_dir / "participants.jsonl", Participant),
+        notes=read_notes(corpus_dir),
     )
 
 

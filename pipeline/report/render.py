@@ -23,9 +23,9 @@ import networkx as nx
 from pipeline.classify.labels import InSample, Predictions, main_claims
 from pipeline.core.artifacts import atomic_dir, read_json, safe_filename, write_text
 from pipeline.core.config import ReportConfig, load_config
-from pipeline.core.corpus import Corpus, author_ids, reply_depths
+from pipeline.core.corpus import Corpus, author_ids, read_notes, reply_depths
 from pipeline.core.lineage import write_manifest
-from pipeline.core.schema import KeyPoint, Participant, ParticipantLabels, Post, PostLabels, Thread, Unit
+from pipeline.core.schema import KeyPoint, Note, Participant, ParticipantLabels, Post, PostLabels, Thread, Unit
 from pipeline.executors.local import alongside
 from pipeline.graph.build import ParticipantCounts
 from pipeline.graph.people import People
@@ -74,6 +74,8 @@ class ReportData:
     participant_figure: nx.DiGraph | None = None
     # The pipeline's labels against gold labels the corpus itself carries (`gold_table`).
     gold: list[dict] = field(default_factory=list)
+    # What ingest repaired, inferred or noted, grouped (`notes_summary`).
+    data_notes: list[dict] = field(default_factory=list)
 
 
 def _roles(pred: Predictions) -> dict[str, str]:
@@ -336,8 +338,11 @@ class _Parts:
             relations=len(pred.relations),
         )
 
-    def finish(self, name: str, people: People, provenance: dict, limits: ReportConfig) -> ReportData:
-        """The report's data, given every participant and the counts in `people`."""
+    def finish(
+        self, name: str, people: People, provenance: dict, limits: ReportConfig, notes: list[Note] | None = None
+    ) -> ReportData:
+        """The report's data, given every participant and the counts in `people`, and
+        ingest's `notes`."""
         summary = participant_summary(people, figure_nodes=limits.max_participants)
         threads = self.threads
         threads_note = None
@@ -388,7 +393,35 @@ class _Parts:
             trees_note,
             summary.figure,
             gold_table(provenance),
+            notes_summary(notes or []),
         )
+
+
+NOTE_DETAIL_RE = re.compile(r"'[^']*'|\"[^\"]*\"|\b\d+\b")
+
+
+def notes_summary(notes: list[Note], limit: int = 12) -> list[dict]:
+    """Ingest's notes grouped by kind and by what they say with names and numbers left out
+    ("author '[deleted]' read as deleted" on 500 posts is one row), most frequent first:
+    how many, and the first one of each with where it is."""
+    groups: dict[tuple[str, str], list] = {}
+    for n in notes:
+        key = (n.kind, NOTE_DETAIL_RE.sub("…", n.message))
+        if key in groups:
+            groups[key][0] += 1
+        else:
+            groups[key] = [1, n]
+    rows = sorted(groups.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    return [
+        {
+            "kind": kind,
+            "count": count,
+            "what": what if count > 1 else first.message,
+            "example": first.message if count > 1 and what != first.message else None,
+            "where": first.where,
+        }
+        for (kind, what), (count, first) in rows[:limit]
+    ]
 
 
 def _top_claims(rows: list[dict], per_side: int = 8) -> list[dict]:
@@ -405,7 +438,7 @@ def build_report_data(
     with People() as people:
         people.load(corpus.participants, pred.participants, corpus.posts)
         people.add_counts(parts.counts)
-        return parts.finish(name, people, pred.provenance, limits or load_config().report)
+        return parts.finish(name, people, pred.provenance, limits or load_config().report, corpus.notes)
 
 
 def report_data_from_files(
@@ -457,7 +490,7 @@ def report_data_from_files(
                     labels_of[pl.thread_id].append(pl)
                 candidates += [(_rank(t, parts.denies), posts_of[t["id"]], labels_of[t["id"]]) for t in ranked]
                 candidates = sorted(candidates, key=lambda c: c[0])[: limits.max_trees]
-        data = parts.finish(name, people, provenance, limits)
+        data = parts.finish(name, people, provenance, limits, read_notes(corpus_dir))
         tree_posts = {c[0][2]: sorted(c[1], key=lambda p: p.position) for c in candidates}
         assert set(tree_posts) == set(data.trees), "the tree candidates disagree with the thread ranking"
         tree_labels = [pl for c in candidates for pl in c[2]]
