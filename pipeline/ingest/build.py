@@ -263,19 +263,14 @@ def build_thread(
     roots = [lr for lr in located if lr.row.parent_id is None]
     flat: set[str] = set()
     if infer_replies and len(roots) > 1:
-        # Oldest first, as `infer_parents` wants them: by date where every post has one,
-        # else in the order the file lists them (a forum export's page order).
-        dated = all(lr.row.created for lr in located)
-        order = sorted(located, key=lambda lr: (lr.row.created or "" if dated else "", str(lr.path), lr.line))
-        opening = next(lr for lr in order if lr.row.parent_id is None)
-        order = [opening, *(lr for lr in order if lr is not opening)]
-        flat = {lr.row.id for lr in roots} - {opening.row.id}
+        order = _oldest_first(located)
+        flat = {lr.row.id for lr in roots} - {order[0].row.id}
         notes.append(
             Note(
-                where=opening.where,
+                where=order[0].where,
                 kind="inferred",
                 message=f"thread {thread_id!r}: parents of {len(flat)} post(s) inferred (--infer-replies); "
-                f"{opening.row.id!r} opens it",
+                f"{order[0].row.id!r} opens it",
             )
         )
     else:
@@ -296,20 +291,7 @@ def build_thread(
         posts = [posts[0], *_inferred_parents(posts[0], posts[1:], flat, cfg)]
     root = posts[0]
     n_roots = len(roots) - len(flat)
-    given = list(dict.fromkeys(t for lr in located if (t := (lr.row.target or "").strip())))
-    if given:
-        target, target_source = given[0], "given"
-        if len(given) > 1:
-            other = next(lr for lr in located if (lr.row.target or "").strip() == given[1])
-            notes.append(
-                Note(
-                    where=other.where,
-                    kind="note",
-                    message=f"thread {thread_id!r} gives {len(given)} different targets; the first is used",
-                )
-            )
-    else:
-        target, target_source = choose_target(root.title, root.text)
+    target, target_source = _given_target(located, notes) or choose_target(root.title, root.text)
     thread = Thread(
         id=thread_id,
         kind="thread" if len(posts) > n_roots else "article",
@@ -324,6 +306,33 @@ def build_thread(
         n_comments=len(posts) - n_roots,
     )
     return thread, posts, notes
+
+
+def _oldest_first(located: list[LocatedRow]) -> list[LocatedRow]:
+    """A flat thread's rows oldest first, as `infer_parents` wants them, the first root
+    first: by date where every post has one, else in the order the file lists them (a
+    forum export's page order)."""
+    dated = all(lr.row.created for lr in located)
+    order = sorted(located, key=lambda lr: (lr.row.created or "" if dated else "", str(lr.path), lr.line))
+    opening = next(lr for lr in order if lr.row.parent_id is None)
+    return [opening, *(lr for lr in order if lr is not opening)]
+
+
+def _given_target(located: list[LocatedRow], notes: list[Note]) -> tuple[str, str] | None:
+    """The target a thread file's `target` column gives (the first, where its rows differ)."""
+    given = list(dict.fromkeys(t for lr in located if (t := (lr.row.target or "").strip())))
+    if not given:
+        return None
+    if len(given) > 1:
+        other = next(lr for lr in located if (lr.row.target or "").strip() == given[1])
+        notes.append(
+            Note(
+                where=other.where,
+                kind="note",
+                message=f"thread {other.row.thread_id!r} gives {len(given)} different targets; the first is used",
+            )
+        )
+    return given[0], "given"
 
 
 def _inferred_parents(root: Post, comments: list[Post], flat: set[str], cfg: Config) -> list[Post]:
