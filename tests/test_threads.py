@@ -802,3 +802,27 @@ def test_threads_a_given_target_is_the_statement_target_stance_is_measured_again
     plain = tmp_path / "plain.csv"
     plain.write_text("id,thread_id,title,text\nr,r,Socialrådgiverne har spillet fallit,Tekst.\n", encoding="utf-8")
     assert ingest_thread_files([plain], cfg).threads[0].target_source == "root_title"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Citat: Ursprungligen postat av Kalle\nLönerna är problemet.\n",
+        "Kalle skrev:\n> Lönerna är problemet.\n",
+        "Originally posted by Kalle:\nLönerna är problemet.\n",
+    ],
+)
+def test_threads_a_forums_quotation_header_names_the_post_answered(tmp_path, cfg, header):
+    """Forum exports keep a quotation's header ("Citat: Ursprungligen postat av Kalle",
+    "Kalle skrev:"): with --infer-replies the post answers Kalle's latest post before it."""
+    rows = [
+        {"id": "p1", "thread_id": "f", "author": "Trådstartaren", "title": "Socialtjänsten", "text": "Vad göra?"},
+        {"id": "p2", "thread_id": "f", "author": "Kalle", "text": "Lönerna är problemet."},
+        {"id": "p3", "thread_id": "f", "author": "Lisa", "text": "Jag tror att det är arbetsmiljön."},
+        {"id": "p4", "thread_id": "f", "author": "Per", "text": header + "Nej, det stämmer inte alls."},
+    ]
+    path = write_jsonl(tmp_path / "forum.jsonl", rows)
+    posts = ingest_thread_files([path], cfg, ReadOptions(infer_replies=True)).posts_by_id()
+    assert posts["p4"].parent_id == "p2"
+    decided = [e for e in posts["p4"].parent_evidence if e.decided]
+    assert any(e.rule == "quoted-author" and "Kalle" in e.cue for e in decided)

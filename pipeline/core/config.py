@@ -46,6 +46,7 @@ class ReplyConfig(_Frozen):
     own_earlier_post: float
     quotation: float
     address: float
+    quoted_author: float
     title_echo: float
     headline_word_echo: float
     author_mention: float

@@ -12,6 +12,8 @@ Rules (priors in config.toml [replies]):
   quotation          a quoted passage found (fuzzily) in the article or an earlier comment
   address            "Kære Nick Alentoft", "Til Lars Brandt", "@Name" -> that person's post;
                      the article's author means the article
+  quoted-author      a forum's quotation header, "Citat: Ursprungligen postat av Kalle",
+                     "Kalle skrev:", "Originally posted by Kalle" -> Kalle's latest post
   title-echo         the headline or opening sentence nearly repeats an earlier headline
   headline-word-echo a rare word of one earlier comment's headline, absent from the article
   author-mention     the article's author named in the text ("Nicks leder rammer plet")
@@ -63,6 +65,15 @@ QUOTE_RES = (
     re.compile(r"»([^«]{10,}?)«", re.DOTALL),
     re.compile(r"„([^“”]{10,}?)[“”]", re.DOTALL),
     re.compile(r"^\s*>\s?(.+)$", re.MULTILINE),
+)
+# Forums (Flashback, phpBB, vBulletin and the sites built on them) head a quotation with
+# its author; exports keep the header as text. The name ends at the line's end or a colon.
+QUOTED_AUTHOR_RE = re.compile(
+    r"(?:ursprungligen postat av|ursprungligen skrivet av|oprindeligt skrevet af|oprindelig skrevet af|"
+    r"opprinnelig skrevet av|originally posted by|citat från|sitat fra|citat fra|quote from)\s+"
+    r"(?P<name>[^\n:»«\"]{1,60}?)\s*(?::|\n|$)"
+    r"|^\s*(?P<writer>[^\n:»«\"]{1,40}?)\s+(?:skrev|skriver|skrev følgende|wrote|writes)\s*:",
+    re.IGNORECASE | re.MULTILINE,
 )
 STEMMERS = {"da": "danish", "sv": "swedish", "nb": "norwegian", "nn": "norwegian", "en": "english"}
 
@@ -194,6 +205,20 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
                         decided=False,
                     )
                 )
+
+        qa = QUOTED_AUTHOR_RE.search(c.text)
+        if qa:
+            quoted = (qa.group("name") or qa.group("writer")).strip()
+            target, score = _address_target(quoted, root, root_names, earlier, cfg)
+            evidence.append(
+                Evidence(
+                    rule="quoted-author",
+                    cue=qa.group(0).strip(),
+                    target_id=target,
+                    score=round(score, 4),
+                    decided=False,
+                )
+            )
 
         for field_text in (c.title, c.text.strip().split("\n", 1)[0] if c.text.strip() else ""):
             sal = SALUTATION_RE.match(field_text)
