@@ -88,6 +88,8 @@ def cmd_ingest(args, cfg) -> None:
         )
     if not args.manifest and not args.threads:
         raise PipelineError("nothing to ingest: give --manifest and/or --threads")
+    if args.check:
+        return _check_ingest(args, cfg, options)
     written = write_ingest(args.out, cfg, args.manifest, args.threads, options, resolve_workers(args.workers))
     counts = written["counts"]
     log.info(
@@ -99,6 +101,39 @@ def cmd_ingest(args, cfg) -> None:
         args.out,
         written["notes_by_kind"] or "none",
     )
+
+
+def _check_ingest(args, cfg, options) -> None:
+    """`ingest --check`: read the inputs as ingest would, write the corpus to a temporary
+    folder only, and print what it would hold, how it was read and its first posts, so
+    that options such as --columns can be tried before a run."""
+    import tempfile
+
+    from pipeline.core.corpus import notes_summary, read_notes
+    from pipeline.core.schema import Post
+    from pipeline.core.stream import iter_jsonl
+    from pipeline.ingest.build import write_ingest
+
+    with tempfile.TemporaryDirectory(prefix="ingest-check-") as tmp:
+        out = Path(tmp) / "corpus"
+        written = write_ingest(out, cfg, args.manifest, args.threads, options, resolve_workers(args.workers))
+        notes = read_notes(out)
+        first = [p for _, p in zip(range(5), iter_jsonl(out / "posts.jsonl", Post), strict=False)]
+    counts = written["counts"]
+    lines = [
+        f"would write {counts['threads']} threads, {counts['posts']} posts ({counts['comments']} comments), "
+        f"{counts['participants']} participants (nothing written: --check)",
+        f"notes: {len(notes)}"
+        + "".join(f"\n  {r['kind']:9} {r['count']:>6}  {r['what']}  [{r['where']}]" for r in notes_summary(notes)),
+        "first posts:",
+    ]
+    for p in first:
+        text = " ".join(f"{p.title} {p.text}".split())
+        lines.append(
+            f"  {p.id} thread={p.thread_id} parent={p.parent_id} author={p.author} created={p.created} "
+            f"lang={p.lang}: {text[:70]!r}"
+        )
+    print("\n".join(lines))
 
 
 def _day(value: str | None, option: str):
@@ -310,6 +345,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--since", help="Reddit dumps: keep posts created on or after this date (UTC)")
     s.add_argument("--until", help="Reddit dumps: keep posts created before this date (UTC)")
     s.add_argument("--out", type=Path, default=CORPUS)
+    s.add_argument(
+        "--check",
+        action="store_true",
+        help="read the inputs and print what the corpus would hold, how it was read and its first posts; write nothing",
+    )
     _workers_option(s)
     s.set_defaults(func=cmd_ingest)
 

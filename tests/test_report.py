@@ -280,8 +280,8 @@ def test_report_says_how_the_data_was_read_grouping_ingests_notes(data, pipeline
     """What ingest removed, repaired or inferred is in the report, grouped by what the
     notes say with names and numbers left out, most frequent first; every note stays in
     ingest_report.json."""
+    from pipeline.core.corpus import notes_summary
     from pipeline.core.schema import Note
-    from pipeline.report.render import notes_summary
 
     notes = [
         Note(where=f"a.csv:{i}", kind="repaired", message=f"author '[deleted{i}]' read as deleted") for i in (4, 9)

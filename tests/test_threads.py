@@ -826,3 +826,18 @@ def test_threads_a_forums_quotation_header_names_the_post_answered(tmp_path, cfg
     assert posts["p4"].parent_id == "p2"
     decided = [e for e in posts["p4"].parent_evidence if e.decided]
     assert any(e.rule == "quoted-author" and "Kalle" in e.cue for e in decided)
+
+
+def test_threads_ingest_check_prints_what_would_be_read_and_writes_nothing(tmp_path, capsys):
+    """Trying options on a researcher's export: --check reads it as ingest would and prints
+    the counts, the notes grouped, and the first posts as read, without writing anything."""
+    path = tmp_path / "export.csv"
+    path.write_text(EXPORT, encoding="utf-8")
+    out = tmp_path / "corpus"
+    args = ["ingest", "--threads", str(path), "--columns", *EXPORT_COLUMNS, "created=published", "--ignore-columns"]
+    assert run_cli(*args, "--check", "--out", str(out)) == 0
+    printed = capsys.readouterr().out
+    assert not out.exists() and list(tmp_path.iterdir()) == [path]
+    assert "would write 1 threads, 2 posts (1 comments), 2 participants" in printed
+    assert "columns left out (--ignore-columns): ['Likes']" in printed
+    assert "12 thread=p1 parent=11 author=Bo created=2024-12-04T10:20 lang=da: 'Helt enig!'" in printed

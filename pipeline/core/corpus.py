@@ -128,6 +128,33 @@ def read_notes(corpus_dir: Path) -> list[Note]:
     return [Note.model_validate(n) for n in read_json(path).get("notes", [])]
 
 
+NOTE_DETAIL_RE = re.compile(r"'[^']*'|\"[^\"]*\"|\b\d+\b")
+
+
+def notes_summary(notes: list[Note], limit: int = 12) -> list[dict]:
+    """Ingest's notes grouped by kind and by what they say with names and numbers left out
+    ("author '[deleted]' read as deleted" on 500 posts is one row), most frequent first:
+    how many, and the first one of each with where it is."""
+    groups: dict[tuple[str, str], list] = {}
+    for n in notes:
+        key = (n.kind, NOTE_DETAIL_RE.sub("…", n.message))
+        if key in groups:
+            groups[key][0] += 1
+        else:
+            groups[key] = [1, n]
+    rows = sorted(groups.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    return [
+        {
+            "kind": kind,
+            "count": count,
+            "what": what if count > 1 else first.message,
+            "example": first.message if count > 1 and what != first.message else None,
+            "where": first.where,
+        }
+        for (kind, what), (count, first) in rows[:limit]
+    ]
+
+
 def read_corpus(corpus_dir: Path) -> Corpus:
     corpus_dir = Path(corpus_dir)
     return Corpus(

@@ -23,7 +23,7 @@ import networkx as nx
 from pipeline.classify.labels import InSample, Predictions, main_claims
 from pipeline.core.artifacts import atomic_dir, read_json, safe_filename, write_text
 from pipeline.core.config import ReportConfig, load_config
-from pipeline.core.corpus import Corpus, author_ids, read_notes, reply_depths
+from pipeline.core.corpus import Corpus, author_ids, notes_summary, read_notes, reply_depths
 from pipeline.core.lineage import write_manifest
 from pipeline.core.schema import KeyPoint, Note, Participant, ParticipantLabels, Post, PostLabels, Thread, Unit
 from pipeline.executors.local import alongside
@@ -395,33 +395,6 @@ class _Parts:
             gold_table(provenance),
             notes_summary(notes or []),
         )
-
-
-NOTE_DETAIL_RE = re.compile(r"'[^']*'|\"[^\"]*\"|\b\d+\b")
-
-
-def notes_summary(notes: list[Note], limit: int = 12) -> list[dict]:
-    """Ingest's notes grouped by kind and by what they say with names and numbers left out
-    ("author '[deleted]' read as deleted" on 500 posts is one row), most frequent first:
-    how many, and the first one of each with where it is."""
-    groups: dict[tuple[str, str], list] = {}
-    for n in notes:
-        key = (n.kind, NOTE_DETAIL_RE.sub("…", n.message))
-        if key in groups:
-            groups[key][0] += 1
-        else:
-            groups[key] = [1, n]
-    rows = sorted(groups.items(), key=lambda kv: (-kv[1][0], kv[0]))
-    return [
-        {
-            "kind": kind,
-            "count": count,
-            "what": what if count > 1 else first.message,
-            "example": first.message if count > 1 and what != first.message else None,
-            "where": first.where,
-        }
-        for (kind, what), (count, first) in rows[:limit]
-    ]
 
 
 def _top_claims(rows: list[dict], per_side: int = 8) -> list[dict]:
