@@ -85,6 +85,8 @@ def cmd_ingest(args, cfg) -> None:
             ignore_columns=args.ignore_columns,
             html=args.html,
             infer_replies=args.infer_replies,
+            thread_per_file=args.thread_per_file,
+            comments_only=args.comments_only,
         )
     if not args.manifest and not args.threads:
         raise PipelineError("nothing to ingest: give --manifest and/or --threads")
@@ -340,6 +342,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="thread files of flat forums or comment lists: a thread's first post opens it, and the parent of every "
         "other post without one is inferred from quotations and forms of address, with the evidence",
+    )
+    s.add_argument(
+        "--thread-per-file",
+        action="store_true",
+        help="thread files without thread ids: each file is one thread, named after the file",
+    )
+    s.add_argument(
+        "--comments-only",
+        action="store_true",
+        help="thread files of comments without the post they comment on (a video, a Facebook post, an article): "
+        "each thread gets an empty root, which comments without a parent answer; give its statement in `target`",
     )
     s.add_argument("--subreddit", nargs="+", help="Reddit dumps: keep only these subreddits")
     s.add_argument("--since", help="Reddit dumps: keep posts created on or after this date (UTC)")

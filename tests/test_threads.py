@@ -841,3 +841,36 @@ def test_threads_ingest_check_prints_what_would_be_read_and_writes_nothing(tmp_p
     assert "would write 1 threads, 2 posts (1 comments), 2 participants" in printed
     assert "columns left out (--ignore-columns): ['Likes']" in printed
     assert "12 thread=p1 parent=11 author=Bo created=2024-12-04T10:20 lang=da: 'Helt enig!'" in printed
+
+
+def test_threads_one_files_comments_on_a_post_it_leaves_out_read_as_one_thread(tmp_path, cfg):
+    """A video's or a Facebook post's comments, exported one file each, with no thread id
+    and no row for the post itself: --thread-per-file names the thread after the file, and
+    --comments-only gives it an empty root that the top-level comments answer."""
+    path = tmp_path / "video_ab12.csv"
+    path.write_text(
+        "id,publishedAt,authorName,text,isReplyTo,target\n"
+        "Ugx1,2024-12-01T10:00:00Z,Anna,Socialrådgiverne løber stærkt.,,Socialrådgivere har for mange sager\n"
+        "Ugx2,2024-12-01T10:05:00Z,Bo,Helt enig!,Ugx1,\n"
+        "Ugx3,2024-12-01T11:00:00Z,Carl,Mere løn nu.,,\n",
+        encoding="utf-8",
+    )
+    columns = parse_columns(["author=authorName", "created=publishedAt", "parent_id=isReplyTo"])
+    err = _error(tmp_path, cfg, "video_ab12.csv", path.read_text(encoding="utf-8"), columns=columns)
+    assert "missing required columns ['thread_id']" in str(err)
+    options = ReadOptions(columns=columns, thread_per_file=True, comments_only=True)
+    corpus = ingest_thread_files([path], cfg, options)
+    posts = corpus.posts_by_id()
+    assert {p.thread_id for p in corpus.posts} == {"video_ab12"}
+    assert posts["video_ab12"].parent_id is None and (posts["video_ab12"].title, posts["video_ab12"].text) == ("", "")
+    assert {c: posts[c].parent_id for c in ("Ugx1", "Ugx2", "Ugx3")} == {
+        "Ugx1": "video_ab12",
+        "Ugx2": "Ugx1",
+        "Ugx3": "video_ab12",
+    }
+    thread = corpus.threads[0]
+    assert (thread.n_comments, thread.target, thread.target_source) == (
+        3,
+        "Socialrådgivere har for mange sager",
+        "given",
+    )

@@ -168,7 +168,7 @@ def _check_header(path: Path, header: list[str], opt: ReadOptions, raw: list[str
             f"unknown columns {unknown} (allowed: {', '.join(FIELDS)}; map yours with --columns FIELD=COLUMN, "
             "or leave the others out with --ignore-columns)"
         )
-    missing = [f for f in REQUIRED if f not in header]
+    missing = [f for f in REQUIRED if f not in header and not (f == "thread_id" and opt.thread_per_file)]
     if missing and not fourcat:
         problems.append(f"missing required columns {missing}")
     if problems:
@@ -302,6 +302,12 @@ class ReadOptions:
     # Posts without a parent, but a thread's first, answer a post that is inferred
     # (`pipeline.ingest.build.build_thread`).
     infer_replies: bool = False
+    # A file without thread ids holds one thread, named after the file (a video's or a
+    # post's comments exported one file each).
+    thread_per_file: bool = False
+    # The files hold comments without the post they comment on: each thread gets an empty
+    # root, which the comments without a parent answer (give its statement in `target`).
+    comments_only: bool = False
 
 
 def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[Path, int, dict, str | None]]:
@@ -371,7 +377,13 @@ def spill_thread_files(
 
     def rows() -> Iterator[tuple[ThreadRow, Path, int, str | None]]:
         for path, line, raw, extract in _sources(paths, opt, notes):
+            if opt.thread_per_file and not str(raw.get("thread_id") or "").strip():
+                raw = {**raw, "thread_id": path.stem}
             row = validate_row(path, line, raw, cfg, forms)
+            if opt.comments_only and row.parent_id is None and row.id != row.thread_id:
+                # A comment on the post the export left out: that post is the thread's
+                # (empty) root, made by `RowStore.check`.
+                row = row.model_copy(update={"parent_id": row.thread_id})
             fields = {k: v for k in HTML_FIELDS if (v := getattr(row, k))}
             if any(looks_like_html(v) for v in fields.values()):
                 markup[str(path)] += 1
@@ -398,7 +410,7 @@ def spill_thread_files(
         for (where, form), n in sorted(forms.items())
     )
     notes.extend(store.repeat_notes())
-    notes.extend(store.check(opt.repair_missing_parents))
+    notes.extend(store.check(opt.repair_missing_parents, empty_roots=opt.repair_missing_parents or opt.comments_only))
     return notes
 
 
