@@ -863,6 +863,9 @@ def test_threads_one_files_comments_on_a_post_it_leaves_out_read_as_one_thread(t
     posts = corpus.posts_by_id()
     assert {p.thread_id for p in corpus.posts} == {"video_ab12"}
     assert posts["video_ab12"].parent_id is None and (posts["video_ab12"].title, posts["video_ab12"].text) == ("", "")
+    # The left-out post was never read: it has no author, not a deleted one.
+    assert posts["video_ab12"].authors == () and sorted(p.name for p in corpus.participants) == ["Anna", "Bo", "Carl"]
+    assert not any("neither title nor text" in n.message for n in corpus.notes)
     assert {c: posts[c].parent_id for c in ("Ugx1", "Ugx2", "Ugx3")} == {
         "Ugx1": "video_ab12",
         "Ugx2": "Ugx1",

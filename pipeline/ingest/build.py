@@ -404,6 +404,9 @@ def _row_post(
     lr, pos: int, thread_lang: str, detected: tuple[str | None, float] | None, cfg: Config, notes: list[Note]
 ) -> Post:
     row = lr.row
+    # An empty root the row store made for a post the input left out (line 0) has no
+    # author at all: it was never read, so it is no deleted author's post either.
+    absent = lr.line == 0 and not row.author and not row.title and not row.text
     name = row.author if row.author and row.author.strip().lower() not in DELETED_NAMES else None
     if row.author and name is None:
         notes.append(Note(where=lr.where, kind="repaired", message=f"author {row.author!r} read as deleted"))
@@ -413,7 +416,7 @@ def _row_post(
     if deleted_text(text):
         notes.append(Note(where=lr.where, kind="repaired", message=_deletion_note(text)))
         text = ""
-    if not text.strip() and not row.title.strip():
+    if not text.strip() and not row.title.strip() and not absent:
         notes.append(Note(where=lr.where, kind="note", message=f"post {row.id!r} has neither title nor text"))
     if row.lang:
         lang, conf, source = row.lang, 1.0, "given"
@@ -433,7 +436,7 @@ def _row_post(
         parent_id=row.parent_id,
         parent_confidence=1.0 if row.parent_id else None,
         parent_evidence=given,
-        authors=(Author(name=name, description=described),),
+        authors=() if absent else (Author(name=name, description=described),),
         author_evidence="input file" if name else None,
         created=row.created,
         title=row.title,
