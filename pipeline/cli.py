@@ -361,7 +361,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--check",
         action="store_true",
-        help="read the inputs and print what the corpus would hold, how it was read and its first posts; write nothing",
+        help="read the inputs and print what the corpus would hold, how it was read and its first posts; nothing is "
+        "written to --out (the corpus is built in a temporary folder under TMPDIR, then removed)",
     )
     _workers_option(s)
     s.set_defaults(func=cmd_ingest)
