@@ -189,6 +189,9 @@ def test_segment_headlines_are_units_of_their_own(thread, cfg):
         ("Her er en fin tidslinje og oversigt over sagen:", "unit:lead-in"),
         ("Se evt. links til indlæg her: http://socialrdg.dk/a, http://politiken.dk/b", "unit:link-only"),
         ("https://www.dst.dk/da/Statistik", "unit:link-only"),
+        ("Citat: Ursprungligen postat av Kalle_84", "unit:quotation-header"),
+        ("Originally posted by Anna", "unit:quotation-header"),
+        ("Kalle skrev:", "unit:lead-in"),
         # A smiley is not a lead-in, and a link inside a sentence belongs to the sentence.
         ("Det ligner en fejl alle mennesker laver, det ser bare dumt ud :)", None),
         ("Nu er han sigtet for drab (http://www.bt.dk/krimi/sigtet)", None),
