@@ -877,3 +877,30 @@ def test_threads_one_files_comments_on_a_post_it_leaves_out_read_as_one_thread(t
         "Socialrådgivere har for mange sager",
         "given",
     )
+
+
+def test_threads_nested_json_from_an_api_is_read_through_dotted_columns(tmp_path, cfg):
+    """API exports nest what a post says (YouTube's `snippet.textDisplay`): a dotted
+    --columns path reads it; a key that itself holds the dots is taken as it is."""
+    path = write_jsonl(
+        tmp_path / "youtube.jsonl",
+        [
+            {"id": "c1", "snippet": {"videoId": "v1", "textDisplay": "Vi drukner.", "authorDisplayName": "Anna"}},
+            {"id": "c2", "snippet": {"videoId": "v1", "parentId": "c1", "textDisplay": "Enig!"}, "a.b": "Bo"},
+        ],
+    )
+    columns = parse_columns(
+        [
+            "thread_id=snippet.videoId",
+            "text=snippet.textDisplay",
+            "parent_id=snippet.parentId",
+            "author=snippet.authorDisplayName",
+            "author_description=a.b",
+        ]
+    )
+    rows, notes = read_thread_files([path], cfg, ReadOptions(columns=columns, ignore_columns=True, comments_only=True))
+    by_id = {r.row.id: r.row for r in rows}
+    assert (by_id["c1"].thread_id, by_id["c1"].text, by_id["c1"].author) == ("v1", "Vi drukner.", "Anna")
+    assert (by_id["c2"].parent_id, by_id["c2"].author, by_id["c2"].author_description) == ("c1", None, "Bo")
+    assert by_id["c1"].parent_id == "v1" and by_id["v1"].text == ""
+    assert any(n.message == "columns left out (--ignore-columns): ['snippet']" for n in notes)

@@ -237,16 +237,34 @@ def _lines(fh) -> Iterator[str]:
         yield rest
 
 
+def _dotted(record: dict, path: list[str]) -> object:
+    """The value at a dotted path of nested JSON objects ("snippet.authorDisplayName"), or
+    None where a step is missing or not an object."""
+    value: object = record
+    for step in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(step)
+    return value
+
+
 def _jsonl_records(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[int, dict, None]]:
     """A generic JSONL file's records, keys renamed by `--columns` and, with
-    `--ignore-columns`, keys that are no field left out (one note for the file)."""
+    `--ignore-columns`, keys that are no field left out (one note for the file). A column
+    with dots that is no key of a record is a path into its nested objects: API exports
+    (YouTube's `snippet.textDisplay`, Facebook's `from.name`) nest what a post says."""
     if not opt.columns and not opt.ignore_columns:
         yield from _jsonl_rows(path, opt.encoding)
         return
     mapped = {column.lower(): field for field, column in opt.columns}
+    nested = [(field, column.split(".")) for field, column in opt.columns if "." in column]
     left_out: set[str] = set()
     for line, raw, extract in _jsonl_rows(path, opt.encoding):
+        keys = {k.strip().lower() for k in raw}
         record = {mapped.get(k.strip().lower(), k): v for k, v in raw.items()}
+        for field, steps in nested:
+            if ".".join(steps).lower() not in keys:
+                record[field] = _dotted(raw, steps)
         if opt.ignore_columns:
             left_out.update(k for k in record if k not in FIELDS)
             record = {k: v for k, v in record.items() if k in FIELDS}
