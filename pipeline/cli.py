@@ -125,10 +125,12 @@ def _check_ingest(args, cfg, options) -> None:
     lines = [
         f"would write {counts['threads']} threads, {counts['posts']} posts ({counts['comments']} comments), "
         f"{counts['participants']} participants (nothing written: --check)",
-        f"notes: {len(notes)}"
-        + "".join(f"\n  {r['kind']:9} {r['count']:>6}  {r['what']}  [{r['where']}]" for r in notes_summary(notes)),
-        "first posts:",
+        f"notes: {len(notes)}",
     ]
+    for r in notes_summary(notes):
+        example = f" (e.g. {r['example']})" if r["example"] else ""
+        lines.append(f"  {r['kind']:9} {r['count']:>6}  {r['what']}{example}  [{r['where']}]")
+    lines.append("first posts:")
     for p in first:
         text = " ".join(f"{p.title} {p.text}".split())
         lines.append(

@@ -77,7 +77,7 @@ def test_reddit_dump_maps_fields_and_repairs_what_dumps_lack(dump, cfg):
     assert posts["t1_c6"].text == "" and posts["t1_c6"].parent_id == "t1_c1"  # a privacy tool's overwrite
     messages = " | ".join(n.message for n in corpus.notes)
     assert "parent t1_gone of t1_c3 is not in the dump" in messages
-    assert "thread t3_nosub: its opening post is not in the dump" in messages
+    assert "thread 't3_nosub': its opening post is not in the dump" in messages
     assert "1 post(s) with body '[removed]'" in messages and "1 post(s) with body '[deleted]'" in messages
     assert '1 post(s) with body "(a privacy tool\'s overwrite)"' in messages
     # Reddit's escaping undone: the quotation is Markdown again, and an entity the author
@@ -99,7 +99,9 @@ def test_reddit_dump_filters_by_subreddit_and_date(dump, cfg):
     roots = {r.row.id: r for r in rows if r.row.parent_id is None}
     assert set(roots) == {"t3_abc1", "t3_nosub"} and roots["t3_abc1"].line == 0  # placed at its first reply
     assert {r.row.id: r.row.parent_id for r in rows}["t1_c2"] == "t3_abc1"  # t1_c1 fell outside the window
-    assert any(n.message == "thread t3_abc1: its opening post is not in the dump; it gets an empty root" for n in notes)
+    assert any(
+        n.message == "thread 't3_abc1': its opening post is not in the dump; it gets an empty root" for n in notes
+    )
 
 
 def test_reddit_broken_line_names_file_and_line(tmp_path):
@@ -147,7 +149,7 @@ def test_fourcat_csv_export_is_read_with_its_own_columns(tmp_path, cfg):
     assert posts["zzz9"].kind == "document" and posts["d1"].parent_id == "zzz9"  # empty root for the thread
     assert {t.id: t.topic for t in corpus.threads}["abc1"] == "Denmark"
     messages = " | ".join(n.message for n in corpus.notes)
-    assert "parent gone of c3 is not in the export" in messages and "thread zzz9" in messages
+    assert "parent gone of c3 is not in the export" in messages and "thread 'zzz9'" in messages
 
 
 def test_fourcat_export_without_a_reply_column_answers_the_opening_post(tmp_path, cfg):

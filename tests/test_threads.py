@@ -327,7 +327,7 @@ def test_threads_comments_exported_without_their_article_get_an_empty_root_when_
     assert posts["art9"].parent_id is None and (posts["art9"].title, posts["art9"].text) == ("", "")
     assert [posts[c].parent_id for c in ("c1", "c2", "c3")] == ["art9", "art9", "c1"]
     assert [p.kind for p in corpus.posts].count("comment") == 3
-    assert any("art9: its opening post is not in the input; it gets an empty root" in n.message for n in corpus.notes)
+    assert any("'art9': its opening post is not in the input; it gets an empty root" in n.message for n in corpus.notes)
 
 
 def test_threads_cli_bad_input_exits_nonzero_and_writes_nothing(tmp_path, capsys):
@@ -904,3 +904,23 @@ def test_threads_nested_json_from_an_api_is_read_through_dotted_columns(tmp_path
     assert (by_id["c2"].parent_id, by_id["c2"].author, by_id["c2"].author_description) == ("c1", None, "Bo")
     assert by_id["c1"].parent_id == "v1" and by_id["v1"].text == ""
     assert any(n.message == "columns left out (--ignore-columns): ['snippet']" for n in notes)
+
+
+def test_threads_a_folder_of_exports_is_read_as_its_thread_files(tmp_path, cfg):
+    """A folder (no ConvoKit corpus) stands for the thread files in it, by name; other files
+    and subfolders are not read; a folder without any is an error naming it."""
+    folder = tmp_path / "videos"
+    folder.mkdir()
+    for name in ("b_video", "a_video"):
+        (folder / f"{name}.csv").write_text(f"id,text\n{name}-1,Hej\n{name}-2,Nej\n", encoding="utf-8")
+    (folder / "README.txt").write_text("not a thread file", encoding="utf-8")
+    (folder / "old").mkdir()
+    (folder / "old" / "c_video.csv").write_text("id,text\nc-1,Hej\n", encoding="utf-8")
+    rows, notes = read_thread_files([folder], cfg, ReadOptions(thread_per_file=True, comments_only=True))
+    assert sorted({r.row.thread_id for r in rows}) == ["a_video", "b_video"]
+    assert [str(r.path.name) for r in rows if r.line][:2] == ["a_video.csv", "a_video.csv"]
+    assert any(n.message == "folder read as its 2 thread file(s)" for n in notes)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(InputError, match="a folder with no thread files"):
+        read_thread_files([empty], cfg)

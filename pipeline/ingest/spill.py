@@ -154,7 +154,7 @@ class RowStore(SpillDatabase):
                     Note(
                         where=f"{path}:{line}",
                         kind="repaired",
-                        message=f"thread {thread_id}: its opening post is not in the {source or 'input'}; "
+                        message=f"thread {thread_id!r}: its opening post is not in the {source or 'input'}; "
                         "it gets an empty root",
                     )
                 )

@@ -382,6 +382,27 @@ def validate_row(path: Path, line: int, raw: dict, cfg: Config, date_forms: Coun
     return row
 
 
+THREAD_FILE_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".xlsx", ".zst")
+
+
+def expand_folders(paths: list[Path], notes: list[Note]) -> list[Path]:
+    """`paths` with each folder that is no ConvoKit corpus replaced by the thread files in
+    it (by name; not its subfolders): a folder of exports, one file per video or thread."""
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if not path.is_dir() or is_convokit_corpus(path):
+            out.append(path)
+            continue
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in THREAD_FILE_SUFFIXES)
+        if not files:
+            raise InputError(
+                path, 0, f"a folder with no thread files ({', '.join(THREAD_FILE_SUFFIXES)}) and no ConvoKit corpus"
+            )
+        notes.append(Note(where=str(path), kind="note", message=f"folder read as its {len(files)} thread file(s)"))
+        out.extend(files)
+    return out
+
+
 def spill_thread_files(
     paths: list[Path], cfg: Config, store: RowStore, options: ReadOptions | None = None
 ) -> list[Note]:
@@ -390,6 +411,7 @@ def spill_thread_files(
     `store` as they are read."""
     opt = options or ReadOptions()
     notes: list[Note] = []
+    paths = expand_folders(paths, notes)
     forms: Counter = Counter()
     markup: Counter = Counter()
 
