@@ -20,7 +20,9 @@ DAST ?= ../shared/data/dast/dast_train.jsonl
 SEEDS := seeds/manifest.toml $(wildcard seeds/*.txt)
 # Your own thread files instead of the seeds: make run THREADS="a.csv b.jsonl c.xlsx"
 THREADS ?=
-INGEST_INPUTS := $(if $(THREADS),$(THREADS),$(SEEDS))
+# A folder (of exports, or a ConvoKit corpus) stands for itself and the files in it, so an
+# edited file reruns ingest too.
+INGEST_INPUTS := $(if $(THREADS),$(foreach t,$(THREADS),$(t) $(if $(wildcard $(t)/.),$(wildcard $(t)/*))),$(SEEDS))
 # ENCODING=cp1252 for CSV files saved by a Danish or Swedish Excel (default: UTF-8);
 # INGEST_OPTS for anything else ingest takes, e.g. "--subreddit Denmark --since 2023-01-01".
 ENCODING ?=
