@@ -924,3 +924,22 @@ def test_threads_a_folder_of_exports_is_read_as_its_thread_files(tmp_path, cfg):
     empty.mkdir()
     with pytest.raises(InputError, match="a folder with no thread files"):
         read_thread_files([empty], cfg)
+
+
+def test_threads_replies_to_an_empty_root_are_read_against_what_the_thread_debates(tmp_path, cfg):
+    """Reply stance pairs a comment with its parent's words. The empty root of a post an
+    export left out has none; the thread's target says what it stated, so the top-level
+    comments are paired with the target (and a reply to a comment with that comment)."""
+    from pipeline.models.examples import reply_examples
+
+    path = tmp_path / "video_ab12.csv"
+    path.write_text(
+        "id,parent_id,text,target\nc1,,Nej det passer ikke.,Socialrådgivere har for mange sager\nc2,c1,Jo det gør.,\n",
+        encoding="utf-8",
+    )
+    corpus = ingest_thread_files([path], cfg, ReadOptions(thread_per_file=True, comments_only=True))
+    posts = corpus.posts_by_id()
+    comments = [posts["c1"], posts["c2"]]
+    examples = reply_examples(comments, posts, {t.id: t.target for t in corpus.threads})
+    assert [e.pair for e in examples] == ["Socialrådgivere har for mange sager", "Nej det passer ikke."]
+    assert [e.pair for e in reply_examples(comments, posts)] == ["", "Nej det passer ikke."]

@@ -176,7 +176,7 @@ def classify_posts(corpus: Corpus, models: Models, cfg: Config, seen: InSample) 
     posts = corpus.posts_by_id()
     threads = {t.id: t for t in corpus.threads}
     comments = [p for p in corpus.posts if p.parent_id is not None]
-    reply_ex = reply_examples(comments, posts)
+    reply_ex = reply_examples(comments, posts, {t.id: t.target for t in corpus.threads})
     target_ex = target_examples(comments, posts, threads, reply_ex)
     ids = [c.id for c in comments]
     in_training = {

@@ -13,6 +13,7 @@ import hashlib
 import math
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
@@ -179,8 +180,12 @@ def _reply_features(
     return feats
 
 
-def reply_examples(comments: list[Post], posts: dict[str, Post]) -> list[Example]:
-    """Reply stance: the comment's own words, paired with the post it replies to."""
+def reply_examples(
+    comments: list[Post], posts: dict[str, Post], targets: Mapping[str, str] | None = None
+) -> list[Example]:
+    """Reply stance: the comment's own words, paired with the post it replies to. A root
+    without words (the empty root of a post an export left out) is paired through its
+    thread's target from `targets` (thread id -> target), which says what it stated."""
     children = _children(posts)
     missing = [c for c in comments if c.id not in posts]
     known = {**posts, **{c.id: c for c in missing}} if missing else posts
@@ -189,12 +194,15 @@ def reply_examples(comments: list[Post], posts: dict[str, Post]) -> list[Example
     for c in comments:
         parent = posts.get(c.parent_id) if c.parent_id else None
         depth, root_id = tree[c.id]
+        pair = own_words(parent) if parent else ""
+        if not pair and parent is not None and parent.parent_id is None and targets:
+            pair = targets.get(c.thread_id, "")
         out.append(
             Example(
                 id=c.id,
                 group=c.thread_id,
                 text=own_words(c),
-                pair=own_words(parent)[:PAIR_CHARS] if parent else "",
+                pair=pair[:PAIR_CHARS],
                 features=_reply_features(c, parent, known[root_id], depth, children),
             )
         )
@@ -207,7 +215,8 @@ def target_examples(
     """Target stance: the comment's own words and reply features, paired with the thread's
     target statement. `replies`: the comments' `reply_examples` when already built (the
     features are the same, and the costly part)."""
-    replies = reply_examples(comments, posts) if replies is None else replies
+    if replies is None:
+        replies = reply_examples(comments, posts, {t: thread.target for t, thread in threads.items()})
     return [replace(ex, pair=threads[c.thread_id].target) for ex, c in zip(replies, comments, strict=True)]
 
 

@@ -131,7 +131,11 @@ def examples_from_threads(task: str, corpus: Corpus) -> list[Example]:
         )
     if task in ("target_stance", "reply_stance"):
         comments = [p for p in corpus.posts if p.parent_id and p.gold and getattr(p.gold, task)]
-        build = reply_examples(comments, posts) if task == "reply_stance" else target_examples(comments, posts, threads)
+        build = (
+            reply_examples(comments, posts, {t: thread.target for t, thread in threads.items()})
+            if task == "reply_stance"
+            else target_examples(comments, posts, threads)
+        )
         return [e.with_label(getattr(posts[e.id].gold, task)) for e in build]
     votes: dict[str, Counter] = {}
     for p in corpus.posts:
