@@ -138,11 +138,16 @@ def parse_columns(specs: list[str] | None) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+def _renames(columns: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """`--columns` as {the file's column, lower case: field}."""
+    return {column.lower(): field for field, column in columns}
+
+
 def _header_names(header: list[str], columns: tuple[tuple[str, str], ...] = ()) -> list[str]:
     """Column names as the format spells them: a spreadsheet's "ID" or " Text " is `id` or
     `text` (two columns that differ only in case are then duplicates, an error); a column
     that `columns` maps takes its field's name."""
-    mapped = {column.lower(): field for field, column in columns}
+    mapped = _renames(columns)
     out = []
     for h in header:
         name = h.strip()
@@ -156,7 +161,8 @@ def _check_header(path: Path, header: list[str], opt: ReadOptions, raw: list[str
     `ignore_columns`)."""
     fourcat = is_4cat_header(header)
     problems = []
-    absent = [column for _, column in opt.columns if column.lower() not in {h.strip().lower() for h in raw}]
+    present = {h.strip().lower() for h in raw}
+    absent = [column for _, column in opt.columns if column.lower() not in present]
     if absent:
         problems.append(f"no column {absent[0]!r} as --columns names")
     if len(set(header)) != len(header):
@@ -256,7 +262,7 @@ def _jsonl_records(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[
     if not opt.columns and not opt.ignore_columns:
         yield from _jsonl_rows(path, opt.encoding)
         return
-    mapped = {column.lower(): field for field, column in opt.columns}
+    mapped = _renames(opt.columns)
     nested = [(field, column.split(".")) for field, column in opt.columns if "." in column]
     left_out: set[str] = set()
     for line, raw, extract in _jsonl_rows(path, opt.encoding):
