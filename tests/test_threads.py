@@ -674,6 +674,9 @@ def test_threads_cli_reads_a_mapped_export_through_every_option(tmp_path):
         ('Se <a href="https://dr.dk/x">artiklen</a>.', "Se artiklen (https://dr.dk/x)."),
         ('<a href="https://dr.dk/x">https://dr.dk/x</a>', "https://dr.dk/x"),
         ("3 < 4 og A & B", "3 < 4 og A & B"),
+        # Characters XML cannot hold do not make the text vanish.
+        ("\ud800<p>tekst</p>", "\ufffd\n\ntekst"),
+        ("a\x00b<p>c</p>", "a\ufffdb\n\nc"),
         ("<p>" * 5000 + "dybt" + "</p>" * 5000, "dybt"),
     ],
 )

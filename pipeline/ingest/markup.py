@@ -23,6 +23,7 @@ SKIPPED = frozenset(("script", "style", "template", "head", "title"))
 LOOKS_LIKE_HTML_RE = re.compile(r"<(?:p|br|div|a|span|em|strong|b|i|blockquote|ul|ol|li)\b[^>]*>|&(?:[a-z]+|#\d+);")
 _SPACE_RE = re.compile(r"[ \t\r\n\f\v]+")
 _BREAKS_RE = re.compile(r"\s*\n\s*\n\s*")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 def looks_like_html(text: str) -> bool:
@@ -39,7 +40,8 @@ def html_text(value: str) -> str:
     as a browser does, line breaks for `<br>` and paragraphs, blockquotes as "> " lines."""
     if "<" not in value and "&" not in value:
         return value
-    root = lxml_html.fragment_fromstring(value, create_parent="div")
+    # libxml2 drops a whole fragment with a lone surrogate in it (JSON can carry one).
+    root = lxml_html.fragment_fromstring(_SURROGATE_RE.sub("\ufffd", value), create_parent="div")
     # One list of pieces per open blockquote (the outermost is the whole text); walked
     # with events rather than recursion, so deeply nested markup cannot exhaust the stack.
     stack: list[list[str]] = [[]]
