@@ -946,3 +946,25 @@ def test_threads_replies_to_an_empty_root_are_read_against_what_the_thread_debat
     examples = reply_examples(comments, posts, {t.id: t.target for t in corpus.threads})
     assert [e.pair for e in examples] == ["Socialrådgivere har for mange sager", "Nej det passer ikke."]
     assert [e.pair for e in reply_examples(comments, posts)] == ["", "Nej det passer ikke."]
+
+
+def test_threads_a_flat_comment_section_without_its_article_gets_inferred_parents(tmp_path, cfg):
+    """A news site's flat comment section exported without the article: --comments-only
+    makes the article an empty root, --infer-replies reads each comment's parent off its
+    words (else the article). Without inference, a comment answering the left-out article
+    says so in its evidence, not that the file named its parent."""
+    path = tmp_path / "kommentarer.csv"
+    path.write_text(
+        "id,thread_id,author,created,text\n"
+        "k1,art,Anna,2024-12-01T10:00,Socialrådgiverne har alt for mange sager i dag.\n"
+        "k2,art,Bo,2024-12-01T10:05,Det er kommunernes ansvar at ansætte flere.\n"
+        "k3,art,Carl,2024-12-01T10:09,Hej Anna: det er jeg helt enig i.\n",
+        encoding="utf-8",
+    )
+    plain = ingest_thread_files([path], cfg, ReadOptions(comments_only=True)).posts_by_id()
+    assert {c: plain[c].parent_id for c in ("k1", "k2", "k3")} == {"k1": "art", "k2": "art", "k3": "art"}
+    assert [e.rule for e in plain["k3"].parent_evidence] == ["absent-root"]
+    posts = ingest_thread_files([path], cfg, ReadOptions(comments_only=True, infer_replies=True)).posts_by_id()
+    assert {c: posts[c].parent_id for c in ("k1", "k2", "k3")} == {"k1": "art", "k2": "art", "k3": "k1"}
+    assert [e.rule for e in posts["k3"].parent_evidence if e.decided] == ["address"]
+    assert [e.rule for e in posts["k2"].parent_evidence if e.decided] == ["default"]

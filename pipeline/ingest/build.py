@@ -261,10 +261,15 @@ def build_thread(
     notes: list[Note] = []
     thread_id = located[0].row.thread_id
     roots = [lr for lr in located if lr.row.parent_id is None]
+    # The empty root the row store made for a post the input left out (line 0).
+    absent = next((lr.row.id for lr in roots if _absent(lr)), None)
     flat: set[str] = set()
-    if infer_replies and len(roots) > 1:
+    if infer_replies and (len(roots) > 1 or absent):
         order = _oldest_first(located)
-        flat = {lr.row.id for lr in roots} - {order[0].row.id}
+        # Posts without a parent, and those that answer the left-out post: in a flat
+        # export both are comments whose parent only their words can tell.
+        flat = {lr.row.id for lr in located if lr.row.parent_id is None or lr.row.parent_id == absent}
+        flat.discard(order[0].row.id)
         notes.append(
             Note(
                 where=order[0].where,
@@ -289,6 +294,8 @@ def build_thread(
     posts = [_row_post(lr, pos, thread_lang, detected.get(id(lr)), cfg, notes) for pos, lr in enumerate(order)]
     if flat:
         posts = [posts[0], *_inferred_parents(posts[0], posts[1:], flat, cfg)]
+    if absent:
+        posts = [_answering_absent(p) if p.parent_id == absent and p.id not in flat else p for p in posts]
     root = posts[0]
     n_roots = len(roots) - len(flat)
     target, target_source = _given_target(located, notes) or choose_target(root.title, root.text)
@@ -308,11 +315,36 @@ def build_thread(
     return thread, posts, notes
 
 
+def _absent(lr: LocatedRow) -> bool:
+    """Whether a row is the empty root the row store made for a post the input left out:
+    it stands at line 0 and holds nothing."""
+    row = lr.row
+    return lr.line == 0 and not row.author and not row.title and not row.text
+
+
+ABSENT_EVIDENCE = Evidence(
+    rule="absent-root",
+    cue="the post it answers is not in the input; the thread's empty root stands in for it",
+    target_id=None,
+    score=1.0,
+    decided=True,
+)
+
+
+def _answering_absent(post: Post) -> Post:
+    """A post answering the left-out post: its evidence says so, rather than that the file
+    named the parent."""
+    return post.model_copy(
+        update={"parent_evidence": (ABSENT_EVIDENCE.model_copy(update={"target_id": post.parent_id}),)}
+    )
+
+
 def _oldest_first(located: list[LocatedRow]) -> list[LocatedRow]:
     """A flat thread's rows oldest first, as `infer_parents` wants them, the first root
-    first: by date where every post has one, else in the order the file lists them (a
-    forum export's page order)."""
-    dated = all(lr.row.created for lr in located)
+    first: by date where every post has one (an empty root made for a left-out post has
+    none, and opens the thread), else in the order the file lists them (a forum export's
+    page order)."""
+    dated = all(lr.row.created for lr in located if not _absent(lr))
     order = sorted(located, key=lambda lr: (lr.row.created or "" if dated else "", str(lr.path), lr.line))
     opening = next(lr for lr in order if lr.row.parent_id is None)
     return [opening, *(lr for lr in order if lr is not opening)]
@@ -404,9 +436,9 @@ def _row_post(
     lr, pos: int, thread_lang: str, detected: tuple[str | None, float] | None, cfg: Config, notes: list[Note]
 ) -> Post:
     row = lr.row
-    # An empty root the row store made for a post the input left out (line 0) has no
-    # author at all: it was never read, so it is no deleted author's post either.
-    absent = lr.line == 0 and not row.author and not row.title and not row.text
+    # An empty root the row store made for a post the input left out has no author at
+    # all: it was never read, so it is no deleted author's post either.
+    absent = _absent(lr)
     name = row.author if row.author and row.author.strip().lower() not in DELETED_NAMES else None
     if row.author and name is None:
         notes.append(Note(where=lr.where, kind="repaired", message=f"author {row.author!r} read as deleted"))
