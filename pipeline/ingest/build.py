@@ -322,21 +322,12 @@ def _absent(lr: LocatedRow) -> bool:
     return lr.line == 0 and not row.author and not row.title and not row.text
 
 
-ABSENT_EVIDENCE = Evidence(
-    rule="absent-root",
-    cue="the post it answers is not in the input; the thread's empty root stands in for it",
-    target_id=None,
-    score=1.0,
-    decided=True,
-)
-
-
 def _answering_absent(post: Post) -> Post:
     """A post answering the left-out post: its evidence says so, rather than that the file
     named the parent."""
-    return post.model_copy(
-        update={"parent_evidence": (ABSENT_EVIDENCE.model_copy(update={"target_id": post.parent_id}),)}
-    )
+    cue = "the post it answers is not in the input; the thread's empty root stands in for it"
+    evidence = Evidence(rule="absent-root", cue=cue, target_id=post.parent_id, score=1.0, decided=True)
+    return post.model_copy(update={"parent_evidence": (evidence,)})
 
 
 def _oldest_first(located: list[LocatedRow]) -> list[LocatedRow]:
