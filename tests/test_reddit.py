@@ -205,3 +205,12 @@ def test_fourcat_export_with_a_post_twice_keeps_one_copy_and_says_so_unless_they
     with pytest.raises(InputError) as info:
         ingest_thread_files([path], cfg)
     assert info.value.line == 7 and f"duplicate id 'c1' (first at {path}:3), with other content" in str(info.value)
+
+
+def test_fourcat_author_flair_is_the_authors_self_description(tmp_path, cfg):
+    """4CAT's Reddit datasource exports the flair; it reaches the role cues as a dump's does."""
+    path = tmp_path / "4cat-flair.csv"
+    path.write_text(FOURCAT.replace("mette,,Denmark", "mette,Socialrådgiver i Aarhus,Denmark"), encoding="utf-8")
+    corpus = ingest_thread_files([path], cfg)
+    descriptions = {p.id: [a.description for a in p.authors] for p in corpus.posts}
+    assert descriptions["c1"] == ["Socialrådgiver i Aarhus"] and descriptions["c3"] == [None]

@@ -12,14 +12,16 @@ Reddit, with Reddit's `t1_`/`t3_` prefixes). Mapping (docs/input-formats.md):
                            reply answers its thread's opening post
   subject, body            title, text
   author                   author ("[deleted]" stays deleted)
+  author_flair             author_description (a Reddit flair, as the dump reader maps it)
   unix_timestamp/timestamp created (ISO 8601, UTC)
   subreddit or board       topic
-  every other column       dropped (scores, flairs, image hashes, URLs, ...)
+  every other column       dropped (scores, image hashes, URLs, ...)
 
 A reply whose parent is not in the export answers the opening post instead, and a thread
 whose opening post is not in the export gets an empty root; each repair is noted (done by
 ingest's row store, `RowStore.attach_orphans`, as for Reddit dumps and ConvoKit corpora).
-A post id that occurs twice is an error naming both lines.
+A post that occurs twice (overlapping captures) is kept once and counted; an id that occurs
+twice with other content is an error naming both lines.
 """
 
 from __future__ import annotations
@@ -82,6 +84,7 @@ def rows_from_4cat(
                 "thread_id": tid,
                 "parent_id": parent or None,
                 "author": row.get("author", ""),
+                "author_description": (row.get("author_flair") or "").strip() or None,
                 "created": _created(row, path, line),
                 "title": row.get("subject", "") or "",
                 "text": row.get("body", "") or "",
