@@ -964,7 +964,9 @@ def test_threads_a_flat_comment_section_without_its_article_gets_inferred_parent
     plain = ingest_thread_files([path], cfg, ReadOptions(comments_only=True)).posts_by_id()
     assert {c: plain[c].parent_id for c in ("k1", "k2", "k3")} == {"k1": "art", "k2": "art", "k3": "art"}
     assert [e.rule for e in plain["k3"].parent_evidence] == ["absent-root"]
-    posts = ingest_thread_files([path], cfg, ReadOptions(comments_only=True, infer_replies=True)).posts_by_id()
+    corpus = ingest_thread_files([path], cfg, ReadOptions(comments_only=True, infer_replies=True))
+    posts = corpus.posts_by_id()
     assert {c: posts[c].parent_id for c in ("k1", "k2", "k3")} == {"k1": "art", "k2": "art", "k3": "k1"}
+    assert (corpus.threads[0].n_comments, corpus.threads[0].kind, corpus.threads[0].root_id) == (3, "thread", "art")
     assert [e.rule for e in posts["k3"].parent_evidence if e.decided] == ["address"]
     assert [e.rule for e in posts["k2"].parent_evidence if e.decided] == ["default"]

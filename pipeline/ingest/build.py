@@ -257,7 +257,9 @@ def build_thread(
     With `infer_replies` (a flat forum or comment list, which names no parents): the
     thread's first post is its opening post, and every other post without a parent gets
     one inferred as on a raw page (`pipeline.ingest.replies`: quotations, forms of
-    address, echoes; else the opening post), with its evidence and confidence."""
+    address, echoes; else the opening post), with its evidence and confidence. So does
+    every post answering the empty root made for a post the input left out, which then
+    opens the thread."""
     notes: list[Note] = []
     thread_id = located[0].row.thread_id
     roots = [lr for lr in located if lr.row.parent_id is None]
@@ -297,7 +299,7 @@ def build_thread(
     if absent:
         posts = [_answering_absent(p) if p.parent_id == absent and p.id not in flat else p for p in posts]
     root = posts[0]
-    n_roots = len(roots) - len(flat)
+    n_roots = sum(lr.row.id not in flat for lr in roots)
     target, target_source = _given_target(located, notes) or choose_target(root.title, root.text)
     thread = Thread(
         id=thread_id,
