@@ -961,7 +961,9 @@ def test_threads_a_flat_comment_section_without_its_article_gets_inferred_parent
         "k3,art,Carl,2024-12-01T10:09,Hej Anna: det er jeg helt enig i.\n",
         encoding="utf-8",
     )
-    plain = ingest_thread_files([path], cfg, ReadOptions(comments_only=True)).posts_by_id()
+    untargeted = ingest_thread_files([path], cfg, ReadOptions(comments_only=True))
+    assert any(n.kind == "missing" and "'art' has no target" in n.message for n in untargeted.notes)
+    plain = untargeted.posts_by_id()
     assert {c: plain[c].parent_id for c in ("k1", "k2", "k3")} == {"k1": "art", "k2": "art", "k3": "art"}
     assert [e.rule for e in plain["k3"].parent_evidence] == ["absent-root"]
     corpus = ingest_thread_files([path], cfg, ReadOptions(comments_only=True, infer_replies=True))

@@ -301,6 +301,15 @@ def build_thread(
     root = posts[0]
     n_roots = sum(lr.row.id not in flat for lr in roots)
     target, target_source = _given_target(located, notes) or choose_target(root.title, root.text)
+    if not target.strip():
+        notes.append(
+            Note(
+                where=order[0].where,
+                kind="missing",
+                message=f"thread {thread_id!r} has no target: its opening post has no words (give what the thread "
+                "debates in a `target` column); target stance is read against nothing",
+            )
+        )
     thread = Thread(
         id=thread_id,
         kind="thread" if len(posts) > n_roots else "article",
