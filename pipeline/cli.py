@@ -115,14 +115,17 @@ def _check_ingest(args, cfg, options) -> None:
     from pipeline.core.schema import Post
     from pipeline.core.stream import iter_jsonl
     from pipeline.ingest.build import write_ingest
+    from pipeline.ingest.threads import ReadOptions, describe_input, expand_folders
 
+    inputs = expand_folders(args.threads or [], []) if args.threads else []
     with tempfile.TemporaryDirectory(prefix="ingest-check-") as tmp:
         out = Path(tmp) / "corpus"
         written = write_ingest(out, cfg, args.manifest, args.threads, options, resolve_workers(args.workers))
         notes = read_notes(out)
         first = [p for _, p in zip(range(5), iter_jsonl(out / "posts.jsonl", Post), strict=False)]
     counts = written["counts"]
-    lines = [
+    lines = [f"{path}: read as {describe_input(path, options or ReadOptions())}" for path in inputs]
+    lines += [
         f"would write {counts['threads']} threads, {counts['posts']} posts ({counts['comments']} comments), "
         f"{counts['participants']} participants (nothing written: --check)",
         f"notes: {len(notes)}",

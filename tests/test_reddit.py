@@ -214,3 +214,14 @@ def test_fourcat_author_flair_is_the_authors_self_description(tmp_path, cfg):
     corpus = ingest_thread_files([path], cfg)
     descriptions = {p.id: [a.description for a in p.authors] for p in corpus.posts}
     assert descriptions["c1"] == ["Socialrådgiver i Aarhus"] and descriptions["c3"] == [None]
+
+
+def test_fourcat_export_is_described_as_one_for_ingest_check(tmp_path):
+    from pipeline.ingest.threads import ReadOptions, describe_input
+
+    path = tmp_path / "4cat.csv"
+    path.write_text(FOURCAT, encoding="utf-8")
+    assert describe_input(path, ReadOptions()) == "a 4CAT export (CSV, delimiter ',')"
+    plain = tmp_path / "mine.csv"
+    plain.write_text("id\tthread_id\ttext\na\ta\thej\n", encoding="utf-8")
+    assert describe_input(plain, ReadOptions()) == "a thread file (CSV, delimiter '\\t')"

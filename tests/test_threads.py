@@ -841,6 +841,7 @@ def test_threads_ingest_check_prints_what_would_be_read_and_writes_nothing(tmp_p
     assert run_cli(*args, "--check", "--out", str(out)) == 0
     printed = capsys.readouterr().out
     assert not out.exists() and list(tmp_path.iterdir()) == [path]
+    assert f"{path}: read as a thread file (CSV, delimiter ';')" in printed
     assert "would write 1 threads, 2 posts (1 comments), 2 participants" in printed
     assert "columns left out (--ignore-columns): ['Likes']" in printed
     assert "12 thread=p1 parent=11 author=Bo created=2024-12-04T10:20 lang=da: 'Helt enig!'" in printed

@@ -80,17 +80,21 @@ def sniff_delimiter(text: str, path: Path) -> str:
         return max(DELIMITERS, key=lambda d: (first.count(d), d == ","))
 
 
+def _delimiter(path: Path, sample: str, given: str | None) -> str:
+    """The delimiter given, else a .tsv file's tab, else the one sniffed from `sample`."""
+    if given is not None:
+        return given
+    return "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(sample, path)
+
+
 def _csv_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[int, dict, str | None]]:
     # Streamed: the file's text is never held whole, only the row being read.
-    encoding, delimiter = opt.encoding, opt.delimiter
-    with open_text(path, encoding) as fh:
+    with open_text(path, opt.encoding) as fh:
         sample = "".join(line for _, line in zip(range(20), fh, strict=False))
         if not sample.strip():
             raise InputError(path, 0, "empty file: expected a header line and at least one row")
         fh.seek(0)
-        if delimiter is None:
-            delimiter = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(sample, path)
-        reader = csv.reader(fh, delimiter=delimiter, strict=True)
+        reader = csv.reader(fh, delimiter=_delimiter(path, sample, opt.delimiter), strict=True)
         try:
             header = next(reader)
         except csv.Error as exc:
@@ -354,6 +358,36 @@ def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator
             )
         elif path not in dumps:
             yield from ((path, line, raw, extract) for line, raw, extract in _raw_rows(path, opt, notes))
+
+
+def describe_input(path: Path, opt: ReadOptions) -> str:
+    """How ingest reads `path` (which reader, and for CSV the delimiter), as `_sources`
+    chooses; for `ingest --check`. A file that cannot be read says so when it is read."""
+    path = Path(path)
+    if is_convokit_corpus(path):
+        return "a ConvoKit corpus"
+    if is_reddit_dump(path):
+        return "a Reddit dump"
+    if looks_like_dast(path):
+        return "a DAST file"
+    fmt = _format_of(path)
+    if fmt == "jsonl":
+        return "a thread file (JSONL)"
+    try:
+        if fmt == "xlsx":
+            header, _ = xlsx_rows(path)
+            kind = "Excel"
+        else:
+            with open_text(path, opt.encoding) as fh:
+                sample = "".join(line for _, line in zip(range(20), fh, strict=False))
+            delimiter = _delimiter(path, sample, opt.delimiter)
+            header = next(csv.reader([sample.split("\n", 1)[0]], delimiter=delimiter), [])
+            kind = f"CSV, delimiter {delimiter!r}"
+    except (InputError, OSError, csv.Error, StopIteration):
+        return "a thread file"
+    if is_4cat_header(_header_names(header, opt.columns)):
+        return f"a 4CAT export ({kind})"
+    return f"a thread file ({kind})"
 
 
 def validate_row(path: Path, line: int, raw: dict, cfg: Config, date_forms: Counter | None = None) -> ThreadRow:
