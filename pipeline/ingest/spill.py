@@ -76,14 +76,13 @@ class RowStore(SpillDatabase):
             for path, (n, line, of) in sorted(self.repeats.items())
         ]
 
-    def check(self, repair_missing_parents: bool, empty_roots: bool | None = None) -> list[Note]:
+    def check(self, repair_missing_parents: bool, empty_roots: bool) -> list[Note]:
         """The checks that look across rows and files: parents that exist (or are repaired
         to their thread's root), parents in the same thread, a root in every thread (with
-        `empty_roots`, default `repair_missing_parents`, an empty one where a thread of a
-        researcher's own file has none). Reply cycles are checked a thread at a time by
-        `threads`."""
+        `empty_roots`, an empty one where a thread of a researcher's own file has none).
+        Reply cycles are checked a thread at a time by `threads`."""
         self.db.execute("CREATE INDEX rows_thread ON rows (thread_id, seq)")
-        notes = self.attach_orphans(every_row=repair_missing_parents if empty_roots is None else empty_roots)
+        notes = self.attach_orphans(every_row=empty_roots)
         roots = self._roots()
         orphans = self.db.execute(
             "SELECT r.seq, r.id, r.thread_id, r.parent_id, r.path, r.line FROM rows r "
