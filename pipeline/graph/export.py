@@ -109,14 +109,8 @@ def gephi_safe(g: nx.Graph, in_place: bool = False) -> nx.Graph:
     `in_place`: convert `g` itself where its ids need no change (the same graph, in the
     same order, as the copy), so that a huge thread's graph is not held twice."""
     if in_place and _ids_safe(g):
-        g.graph.update({k: xml_text(str(v)) for k, v in g.graph.items() if v is not None})
-        for k in [k for k, v in g.graph.items() if v is None]:
-            del g.graph[k]
-        for _, data in g.nodes(data=True):
-            safe = _safe_attrs(data)
-            data.clear()
-            data.update(safe)
-        for *_, data in g.edges(data=True):
+        g.graph = {k: xml_text(str(v)) for k, v in g.graph.items() if v is not None}
+        for data in itertools.chain((d for _, d in g.nodes(data=True)), (d for *_, d in g.edges(data=True))):
             safe = _safe_attrs(data)
             data.clear()
             data.update(safe)
