@@ -348,6 +348,29 @@ def test_ingest_reads_a_dast_file_like_the_dast_importer_with_or_without_labels(
     assert all(p.gold is None or (p.gold.reply_stance, p.gold.target_stance) == (None, None) for p in corpus.posts)
 
 
+def test_threads_in_dast_layout_keep_the_authors_language_and_target_they_give(tmp_path, cfg):
+    from pipeline.ingest.build import ingest_thread_files
+
+    # A researcher's Swedish threads exported in DAST's layout, with names instead of
+    # user ids: they are neither anonymous nor Danish.
+    rows = [
+        {k: v for k, v in r.items() if not k.startswith("sdqc_") and k != "user_id"}
+        | {"author": f"Kalle {i}", "scraped_by": "bot"}
+        for i, r in enumerate(DAST_ROWS)
+    ]
+    rows[1]["text"] = "Nej, det är de inte. Vargar undviker människor och attackerar nästan aldrig."
+    rows[0]["lang"] = "sv"
+    rows[0]["target"] = "Vargar är farliga"
+    corpus = ingest_thread_files([_write_dast(tmp_path / "svenska.jsonl", rows)], cfg)
+    posts = corpus.posts_by_id()
+    assert [posts[i].author for i in ("t1", "a", "b")] == ["Kalle 0", "Kalle 1", "Kalle 2"]
+    assert (posts["t1"].lang, posts["t1"].lang_source) == ("sv", "given")
+    assert posts["a"].lang == "sv" and posts["a"].lang_source != "given"
+    assert corpus.threads[0].target == "Vargar är farliga"
+    unread = [n for n in corpus.notes if "columns not read" in n.message]
+    assert len(unread) == 1 and unread[0].where.endswith("svenska.jsonl") and "scraped_by" in unread[0].message
+
+
 def test_ingest_attaches_a_dast_orphan_to_its_threads_source_whatever_the_thread_is_called(tmp_path, cfg):
     from pipeline.ingest.build import ingest_thread_files
 

@@ -30,6 +30,15 @@ ATTRIBUTION = (
 SDQC = {"Supporting": "support", "Denying": "deny", "Querying": "query", "Commenting": "comment"}
 TARGET = {"Supporting": "favor", "Denying": "against", "Querying": "neutral", "Commenting": "neutral"}
 REQUIRED = ("post_id", "thread_id", "parent_id")
+LABELS = ("sdqc_parent", "sdqc_submission")
+# DAST's own columns, and the generic thread format's that a researcher's file in DAST's
+# layout may carry as well (its threads are then read with their authors' names, language
+# and target, not as anonymous Danish ones).
+DAST_COLUMNS = frozenset(
+    {*REQUIRED, *LABELS, "is_source", "title", "text", "created", "user_id", "is_submitter", "topic"}
+    | {"certainty", "evidentiality", "is_rumour", "truth_status"}
+)
+GENERIC_COLUMNS = ("author", "author_description", "lang", "target")
 
 
 @dataclass
@@ -73,6 +82,7 @@ def thread_fields(path: Path, line: int, obj: dict) -> dict:
         if value is not None and value not in SDQC and value != "Underspecified":
             raise InputError(path, line, f"{key}: unknown SDQC label {value!r}")
     reply = obj["parent_id"] is not None
+    given = {k: obj[k] for k in GENERIC_COLUMNS if obj.get(k) not in (None, "")}
     return {
         "id": obj["post_id"],
         "thread_id": obj["thread_id"],
@@ -81,12 +91,19 @@ def thread_fields(path: Path, line: int, obj: dict) -> dict:
         "created": obj.get("created"),
         "title": obj.get("title") or "",
         "text": obj.get("text") or "",
-        # DAST is r/Denmark, annotated as Danish; training reads it so too.
-        "lang": "da",
+        # DAST is r/Denmark, annotated as Danish; training reads it so too. A file in its
+        # layout without its labels may hold any language: detected unless given.
+        "lang": "da" if any(k in obj for k in LABELS) else None,
         "topic": obj.get("topic"),
         "reply_stance": SDQC.get(obj.get("sdqc_parent") or "") if reply else None,
         "target_stance": TARGET.get(obj.get("sdqc_submission") or "") if reply else None,
+        **given,
     }
+
+
+def unread_columns(obj: dict) -> set[str]:
+    """Columns of a record in DAST's layout that neither DAST nor the generic format defines."""
+    return set(obj) - DAST_COLUMNS - set(GENERIC_COLUMNS)
 
 
 def read_dast(path: Path) -> tuple[list[DastPost], list[Note]]:

@@ -27,6 +27,7 @@ from pipeline.core.schema import Note, ThreadRow
 from pipeline.formats.convokit import is_convokit_corpus, read_convokit
 from pipeline.formats.dast import looks_like_dast
 from pipeline.formats.dast import thread_fields as dast_fields
+from pipeline.formats.dast import unread_columns as dast_unread
 from pipeline.formats.fourcat import is_4cat_header, rows_from_4cat
 from pipeline.formats.reddit import is_reddit_dump, read_reddit
 from pipeline.ingest.dates import DATE_FORMS, read_date
@@ -352,12 +353,24 @@ def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator
         if is_convokit_corpus(path):
             yield from ((p, line, raw, "corpus") for p, line, raw in read_convokit(path))
         elif looks_like_dast(path):
-            yield from (
-                (path, line, dast_fields(path, line, raw), "DAST file")
-                for line, raw, _ in _jsonl_rows(path, opt.encoding)
-            )
+            yield from _dast_rows(path, opt, notes)
         elif path not in dumps:
             yield from ((path, line, raw, extract) for line, raw, extract in _raw_rows(path, opt, notes))
+
+
+def _dast_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[Path, int, dict, str]]:
+    unread: set[str] = set()
+    for line, raw, _ in _jsonl_rows(path, opt.encoding):
+        unread |= dast_unread(raw)
+        yield path, line, dast_fields(path, line, raw), "DAST file"
+    if unread:
+        notes.append(
+            Note(
+                where=str(path),
+                kind="note",
+                message=f"read in DAST's layout; columns not read: {', '.join(sorted(unread))}",
+            )
+        )
 
 
 def describe_input(path: Path, opt: ReadOptions) -> str:
