@@ -334,10 +334,56 @@ def test_reply_denial_cue_needs_whole_words(text):
         ("Seniorforsker, VIVE", "researcher"),
         ("Socialrådgiver, Aarhus Kommune", "social_worker"),
         ("Aarhus", None),
+        # Compounds of a title name the same position.
+        ("Socialdirektør i Aarhus Kommune", "employer"),
+        ("Børne- og familiechef, Gentofte Kommune", "employer"),
+        ("Teamleder i Familieafdelingen", "employer"),
+        ("Socialminister (S)", "politician"),
+        ("Kommunalpolitiker for Venstre", "politician"),
+        ("Gæsteprofessor", "researcher"),
+        ("Skolkurator", "social_worker"),
+        # The annotation guidelines' own examples.
+        ("Socionomstudent", "student"),
+        ("Ordförande Akademikerförbundet SSR", "union"),
+        # An office beats a profession; staff and the signature of a union speak for it, a member does not.
+        ("Forhandlingskonsulent, Dansk Socialrådgiverforening", "union"),
+        ("Dansk Socialrådgiverforening", "union"),
+        ("Socialrådgiver, medlem af Dansk Socialrådgiverforening", "social_worker"),
+        ("Facklig ordförande", "union"),
+        # Elected bodies and employers' organisations of the field.
+        ("Medlem af Regionsrådet (V)", "politician"),
+        ("Ledamot i socialnämnden (L)", "politician"),
+        ("MF (S), socialordfører", "politician"),
+        ("Sveriges Kommuner och Regioner", "employer"),
+        ("KL", "employer"),
+        ("kl. 10", None),
+        # A private person's self-description; a profession still decides over it.
+        ("Mor til tre", "citizen"),
+        ("Pensionär i Umeå", "citizen"),
+        ("Socialrådgiver og mor til tre", "social_worker"),
     ],
 )
 def test_role_cues_read_nordic_titles_in_self_descriptions(description, role):
     hit = role_rule(None, [description], [])
+    assert (hit.label if hit else None) == role
+
+
+@pytest.mark.parametrize(
+    ("statement", "role"),
+    [
+        ("Jeg er selv socialrådgiver og kender det.", "social_worker"),
+        ("Jeg har været socialrådgiver i 20 år.", "social_worker"),
+        ("jeg er ikke socialrådgiver, men jeg kender mange.", None),
+        ("Jag är inte socionom själv.", None),
+        ("Jeg var hos en socialrådgiver i går.", None),
+        ("Jeg er for socialrådgiverne.", None),
+        ("Jeg læser til socialrådgiver på Metropol.", "student"),
+        ("Jag pluggar till socionom i Lund.", "student"),
+        ("Jeg er leder af en familieafdeling.", "employer"),
+    ],
+)
+def test_first_person_role_cues_need_the_author_to_hold_the_position(statement, role):
+    hit = role_rule(None, [], [statement])
     assert (hit.label if hit else None) == role
 
 
