@@ -189,6 +189,16 @@ def test_classify_main_claims_are_quotable(pipeline_run):
         ("Og så er vi her i argumentationen:", False),
         ("Hvor har du det tal fra?", False),
         ("Enig.", False),
+        # Bare verdicts: agreement, disagreement or truth, and their intensifiers.
+        ("Jeg er fuldstændigt enig.", False),
+        ("Det er jo ikke rigtigt.", False),
+        ("Men det passer jo ikke.", False),
+        ("Det er ikke tilfældet.", False),
+        ("Så är inte fallet alls.", False),
+        ("Tak for et godt indlæg.", False),
+        # Agreement with a statement states it.
+        ("Jeg er enig i at kommunerne svigter børnene.", True),
+        ("Det er forkert at skære i normeringerne.", True),
     ],
 )
 def test_classify_a_quotable_claim_says_something_about_the_matter(text, expected):

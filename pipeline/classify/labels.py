@@ -46,7 +46,7 @@ from pipeline.core.schema import (
 from pipeline.core.spill import BATCH, SpillDatabase
 from pipeline.core.stream import JsonlSink, ThreadCursor, by_thread, count_lines, iter_jsonl, shards
 from pipeline.executors.local import engine, ordered_map, shard_size
-from pipeline.models.cues import QUOTE_RULE, WORD_RE, RuleHit, reply_rule, stopwords
+from pipeline.models.cues import QUOTE_RULE, WORD_RE, RuleHit, load_cues, reply_rule, stopwords
 from pipeline.models.examples import (
     Example,
     example_hash,
@@ -393,27 +393,31 @@ MIN_QUOTABLE_WORDS = 4
 MIN_CONTENT_WORDS = 1
 
 
-def content_words(text: str) -> int:
-    """How many words of `text` carry content: not Danish or Swedish function words, and
-    longer than two letters ("øh", "ja")."""
+def content_words(text: str, ignore: frozenset[str] = frozenset()) -> int:
+    """How many words of `text` carry content: not Danish or Swedish function words, not in
+    `ignore`, and longer than two letters ("øh", "ja")."""
     stop = stopwords()
-    return sum(1 for w in WORD_RE.findall(text.lower()) if len(w) > 2 and w not in stop)
+    return sum(1 for w in WORD_RE.findall(text.lower()) if len(w) > 2 and w not in stop and w not in ignore)
 
 
 def quotable(unit: Unit) -> bool:
     """Whether a claim unit states a position a researcher could quote: not a question,
     not a one- to three-word verdict ("Enig.", "God artikel"), not a retort made of
     function words ("Det er det altså ikke.", "Jo, det er det."), not a lead-in to what
-    follows ("Og så er vi her i argumentationen:"), and not a bare act of agreement ("Jeg
-    er fuldstændig enig med dig.") that says nothing about the matter. A short denial
-    stays: "Nej vi har ikke spillet fallit" is a position."""
+    follows ("Og så er vi her i argumentationen:"), and not a bare verdict ("Jeg er
+    fuldstændigt enig med dig.", "Det er jo ikke rigtigt.": cues.toml [quotable]) that
+    says nothing about the matter. A short denial of something stays: "Nej vi har ikke
+    spillet fallit" is a position."""
     text = unit.text.strip()
     if len(text.split()) < MIN_QUOTABLE_WORDS or text.endswith(("?", ":")):
         return False
-    if content_words(text) < MIN_CONTENT_WORDS:
+    content = content_words(text, load_cues().verdict_words)
+    if content < MIN_CONTENT_WORDS:
         return False
+    # Agreement with a short word of praise ("Tak for en god artikel") is no position;
+    # agreement with a statement ("Jeg er enig i at kommunerne svigter børnene") is.
     hit = reply_rule(text)
-    return hit is None or hit.label != "support" or len(text.split()) > 12
+    return hit is None or hit.label != "support" or len(text.split()) > 12 or content >= 3
 
 
 def main_claims(units: list[Unit]) -> dict[str, Unit]:

@@ -75,6 +75,7 @@ class Cues:
     reply_rules: tuple[_Rule, ...]
     reply_contrast: re.Pattern[str]
     role_rules: tuple[_Rule, ...]
+    verdict_words: frozenset[str] = frozenset()
 
 
 def _compile(d: dict, default_name: str) -> _Rule:
@@ -100,6 +101,7 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
         reply_rules=tuple(_compile(d, d["label"]) for d in reply["rule"]),
         reply_contrast=re.compile(reply["contrast"], re.IGNORECASE),
         role_rules=tuple(_role_rules(role)),
+        verdict_words=frozenset(w.lower() for w in raw.get("quotable", {}).get("verdict_words", ())),
     )
 
 
