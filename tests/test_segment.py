@@ -54,6 +54,10 @@ def sentences(text: str, lang: str = "da") -> list[str]:
             ["en 3,5 års professionsbac-udd. + tiden til bachelor.", "De kræves intet."],
         ),
         ("Mvh.\nRikke Wezelenburg\nsocialrådgiver", ["Mvh.", "Rikke Wezelenburg", "socialrådgiver"]),
+        # Units and months may end a sentence; a date goes on with a digit.
+        ("Sagen tog 4 mdr. Det er for længe.", ["Sagen tog 4 mdr.", "Det er for længe."]),
+        ("Han blev ansat i jan. Han stoppede i maj.", ["Han blev ansat i jan.", "Han stoppede i maj."]),
+        ("Mødet var d. 5. jan. 2024 kl. 10.", ["Mødet var d. 5. jan. 2024 kl. 10."]),
     ],
 )
 def test_segment_danish_abbreviations_dates_and_initials_do_not_split(text, expected):
