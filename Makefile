@@ -27,8 +27,12 @@ INGEST_INPUTS := $(if $(THREADS),$(foreach t,$(THREADS),$(t) $(if $(wildcard $(t
 # INGEST_OPTS for anything else ingest takes, e.g. "--subreddit Denmark --since 2023-01-01".
 ENCODING ?=
 INGEST_OPTS ?=
+# STORAGE=parquet: the corpus and every later stage keep their tables as Parquet instead
+# of JSONL (typed and compressed, for millions of posts; docs/scaling.md). Changing it
+# reruns every stage.
+STORAGE ?=
 INGEST_ARGS := $(if $(THREADS),--threads $(THREADS) $(if $(ENCODING),--encoding $(ENCODING)) $(INGEST_OPTS),\
-	--manifest seeds/manifest.toml)
+	--manifest seeds/manifest.toml)$(if $(STORAGE), --storage $(STORAGE))
 REPORT_NAME ?= $(if $(THREADS),threads,seeds)
 # Each stage is a folder of pipeline/: a stage reruns when its folder, the shared core or
 # the executors change.
@@ -37,9 +41,10 @@ src = $(foreach d,$(1),$(wildcard pipeline/$(d)/*.py pipeline/$(d)/*.toml pipeli
 CORE := $(call src,core executors)
 COMMON := $(CORE) $(SETUP)
 
-CORPUS := data/interim/corpus/posts.jsonl
-SEGMENTS := data/interim/segments/units.jsonl
-PREDICTIONS := data/processed/predictions/posts.jsonl
+# A stage folder's target is a file it writes whatever its storage (JSONL or Parquet).
+CORPUS := data/interim/corpus/ingest_report.json
+SEGMENTS := data/interim/segments/manifest.json
+PREDICTIONS := data/processed/predictions/manifest.json
 GRAPHS := data/processed/graphs/corpus.graphml
 CONVOKIT := data/processed/convokit/utterances.jsonl
 PARQUET := data/processed/parquet/posts.parquet

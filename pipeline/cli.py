@@ -25,6 +25,7 @@ from pipeline.core.config import (
     load_config,
 )
 from pipeline.core.errors import ModelError, PipelineError
+from pipeline.core.tables import FORMATS, count_records, iter_records, stage_file
 from pipeline.executors.local import resolve_workers, set_engine
 
 log = logging.getLogger("pipeline")
@@ -92,7 +93,10 @@ def cmd_ingest(args, cfg) -> None:
         raise PipelineError("nothing to ingest: give --manifest and/or --threads")
     if args.check:
         return _check_ingest(args, cfg, options)
-    written = write_ingest(args.out, cfg, args.manifest, args.threads, options, resolve_workers(args.workers))
+    storage = args.storage or cfg.scale.storage
+    written = write_ingest(
+        args.out, cfg, args.manifest, args.threads, options, resolve_workers(args.workers), storage=storage
+    )
     counts = written["counts"]
     log.info(
         "ingest: %d threads, %d posts (%d comments), %d participants -> %s; notes: %s",
@@ -113,7 +117,6 @@ def _check_ingest(args, cfg, options) -> None:
 
     from pipeline.core.corpus import notes_summary, read_notes
     from pipeline.core.schema import Post
-    from pipeline.core.stream import iter_jsonl
     from pipeline.ingest.build import write_ingest
     from pipeline.ingest.threads import ReadOptions, describe_input, expand_folders
 
@@ -122,7 +125,7 @@ def _check_ingest(args, cfg, options) -> None:
         out = Path(tmp) / "corpus"
         written = write_ingest(out, cfg, args.manifest, args.threads, options, resolve_workers(args.workers))
         notes = read_notes(out)
-        first = [p for _, p in zip(range(5), iter_jsonl(out / "posts.jsonl", Post), strict=False)]
+        first = [p for _, p in zip(range(5), iter_records(stage_file(out, "posts"), Post), strict=False)]
     counts = written["counts"]
     lines = [f"{path}: read as {describe_input(path, options or ReadOptions())}" for path in inputs]
     lines += [
@@ -187,8 +190,6 @@ def cmd_classify(args, cfg) -> None:
                 )
     workers = resolve_workers(args.workers)
     if models.reply_stance is not None and models.reply_stance.encoder_features:
-        from pipeline.core.stream import count_lines
-
         # Said up front: on a CPU this is most of classify's time on a corpus seen first.
         log.info(
             "classify: reply stance reads the embeddings of %s; posts not yet in its cache are encoded "
@@ -196,7 +197,7 @@ def cmd_classify(args, cfg) -> None:
             "(--no-encoder) uses no encoder",
             models.reply_stance.encoder_features,
             workers,
-            count_lines(Path(args.corpus) / "posts.jsonl"),
+            count_records(stage_file(Path(args.corpus), "posts")),
         )
     from pipeline.models import embed as embedding
 
@@ -363,6 +364,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--since", help="Reddit dumps: keep posts created on or after this date (UTC)")
     s.add_argument("--until", help="Reddit dumps: keep posts created before this date (UTC)")
     s.add_argument("--out", type=Path, default=CORPUS)
+    s.add_argument(
+        "--storage",
+        choices=FORMATS,
+        help="how the corpus, and every later stage after it, keeps its tables: jsonl (one JSON object per line) or "
+        "parquet (typed and compressed, for millions of posts); default: [scale] storage in the config (jsonl)",
+    )
     s.add_argument(
         "--check",
         action="store_true",

@@ -12,7 +12,7 @@ import pytest
 from conftest import THREAD_ID, run_cli, stage_args
 
 from pipeline.core.errors import InputError
-from pipeline.core.stream import iter_jsonl
+from pipeline.core.tables import iter_records, stage_file
 from pipeline.formats.parquet import TABLES, arrow_schema, export_parquet
 
 
@@ -27,7 +27,9 @@ def test_every_stage_file_becomes_a_table_with_the_same_records(exported, pipeli
     assert {f.name for f in exported.iterdir()} == {f"{t}.parquet" for t in TABLES} | {"manifest.json"}
     for table, (stage, name, model) in TABLES.items():
         rows = pq.read_table(exported / f"{table}.parquet").to_pylist(maps_as_pydicts="strict")
-        assert [model.model_validate(r) for r in rows] == list(iter_jsonl(pipeline_run[stage] / name, model)), table
+        assert [model.model_validate(r) for r in rows] == list(
+            iter_records(stage_file(pipeline_run[stage], name), model)
+        ), table
 
 
 def test_columns_are_typed_from_the_schema_so_labels_can_be_queried(exported):

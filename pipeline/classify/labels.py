@@ -27,7 +27,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from pipeline.core.artifacts import atomic_dir, display_path, read_json, read_jsonl, write_json, write_jsonl
+from pipeline.core.artifacts import atomic_dir, display_path, read_json, write_json
 from pipeline.core.config import Config
 from pipeline.core.corpus import Corpus
 from pipeline.core.lineage import write_manifest
@@ -44,7 +44,16 @@ from pipeline.core.schema import (
     UnitLabels,
 )
 from pipeline.core.spill import BATCH, SpillDatabase
-from pipeline.core.stream import JsonlSink, ThreadCursor, by_thread, count_lines, iter_jsonl, shards
+from pipeline.core.stream import ThreadCursor, by_thread, shards
+from pipeline.core.tables import (
+    count_records,
+    iter_records,
+    open_sink,
+    read_records,
+    stage_file,
+    storage_of,
+    write_records,
+)
 from pipeline.executors.local import engine, ordered_map, shard_size
 from pipeline.models.cues import QUOTE_RULE, WORD_RE, RuleHit, load_cues, reply_rule, stopwords
 from pipeline.models.examples import (
@@ -81,6 +90,16 @@ class Predictions:
     relations: list[Relation]
     provenance: dict
     key_points: list[KeyPoint] = field(default_factory=list)
+
+
+# The tables of a predictions folder: each a field of `Predictions`.
+PREDICTION_TABLES = {
+    "posts": PostLabels,
+    "units": UnitLabels,
+    "relations": Relation,
+    "key_points": KeyPoint,
+    "participants": ParticipantLabels,
+}
 
 
 def _predict(model: LoadedModel | None, examples: list[Example]) -> list:
@@ -744,28 +763,29 @@ def classify_files(
     time (memory grows with the shard size, not with the corpus: post texts wait for the
     roles in a spill); the provenance."""
     corpus_dir, segments_dir = Path(corpus_dir), Path(segments_dir)
-    threads = {t.id: t for t in iter_jsonl(corpus_dir / "threads.jsonl", Thread)}
-    participants_file = corpus_dir / "participants.jsonl"
+    threads = {t.id: t for t in iter_records(stage_file(corpus_dir, "threads"), Thread)}
+    participants_file = stage_file(corpus_dir, "participants")
+    storage = storage_of(corpus_dir)
     post_texts = PostTexts()
 
     def posts() -> Iterator[Post]:
-        for post in iter_jsonl(corpus_dir / "posts.jsonl", Post):
+        for post in iter_records(stage_file(corpus_dir, "posts"), Post):
             post_texts.add(post)
             yield post
 
-    units = iter_jsonl(segments_dir / "units.jsonl", Unit)
-    names = ("posts", "units", "relations", "key_points", "participants")
+    units_file = stage_file(segments_dir, "units")
+    units = iter_records(units_file, Unit)
     with atomic_dir(Path(out_dir)) as tmp:
-        sinks = {k: JsonlSink(tmp / f"{k}.jsonl") for k in names}
+        sinks = {name: open_sink(tmp, name, model, storage) for name, model in PREDICTION_TABLES.items()}
         try:
             provenance = classify_stream(
-                thread_items(posts(), units, segments_dir / "units.jsonl"),
+                thread_items(posts(), units, units_file),
                 threads,
-                iter_jsonl(participants_file, Participant),
+                iter_records(participants_file, Participant),
                 post_texts,
                 sinks,
                 run,
-                count_lines(participants_file),
+                count_records(participants_file),
             )
         finally:
             post_texts.close()
@@ -776,14 +796,11 @@ def classify_files(
     return provenance
 
 
-def write_predictions(pred: Predictions, out_dir: Path, made_from: dict | None = None) -> None:
+def write_predictions(pred: Predictions, out_dir: Path, made_from: dict | None = None, storage: str = "jsonl") -> None:
     with atomic_dir(Path(out_dir)) as tmp:
         write_manifest(tmp, made_from)
-        write_jsonl(tmp / "posts.jsonl", pred.posts)
-        write_jsonl(tmp / "units.jsonl", pred.units)
-        write_jsonl(tmp / "participants.jsonl", pred.participants)
-        write_jsonl(tmp / "relations.jsonl", pred.relations)
-        write_jsonl(tmp / "key_points.jsonl", pred.key_points)
+        for name, model in PREDICTION_TABLES.items():
+            write_records(tmp, name, model, getattr(pred, name), storage)
         write_json(tmp / "provenance.json", pred.provenance)
 
 
@@ -791,16 +808,16 @@ def read_predictions(out_dir: Path) -> Predictions:
     """The files `write_predictions` wrote, back as `Predictions`."""
     out_dir = Path(out_dir)
     provenance = out_dir / "provenance.json"
-    key_points = out_dir / "key_points.jsonl"
+    key_points = stage_file(out_dir, "key_points")
     return Predictions(
-        posts=read_jsonl(out_dir / "posts.jsonl", PostLabels),
-        units=read_jsonl(out_dir / "units.jsonl", UnitLabels),
-        participants=read_jsonl(out_dir / "participants.jsonl", ParticipantLabels),
-        relations=read_jsonl(out_dir / "relations.jsonl", Relation),
+        posts=read_records(stage_file(out_dir, "posts"), PostLabels),
+        units=read_records(stage_file(out_dir, "units"), UnitLabels),
+        participants=read_records(stage_file(out_dir, "participants"), ParticipantLabels),
+        relations=read_records(stage_file(out_dir, "relations"), Relation),
         provenance=read_json(provenance) if provenance.exists() else {},
-        key_points=read_jsonl(key_points, KeyPoint) if key_points.exists() else [],
+        key_points=read_records(key_points, KeyPoint) if key_points.exists() else [],
     )
 
 
 def read_units(segments_dir: Path) -> list[Unit]:
-    return read_jsonl(Path(segments_dir) / "units.jsonl", Unit)
+    return read_records(stage_file(Path(segments_dir), "units"), Unit)

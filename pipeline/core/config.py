@@ -6,6 +6,7 @@ from __future__ import annotations
 import tomllib
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -99,6 +100,7 @@ class ReportConfig(_Frozen):
 
 class ScaleConfig(_Frozen):
     shard_posts: int
+    storage: Literal["jsonl", "parquet"] = "jsonl"
 
 
 class Config(_Frozen):

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.core.artifacts import atomic_dir, read_json, read_jsonl, write_json, write_jsonl
+from pipeline.core.artifacts import atomic_dir, read_json, write_json
 from pipeline.core.schema import Note, Participant, Post, Thread
+from pipeline.core.tables import iter_records, read_records, stage_file, write_records
 
 NON_WORD_RE = re.compile(r"[^\w]+")
 
@@ -91,12 +92,12 @@ def author_ids(post: Post) -> list[str]:
     return [participant_id(a.name, post.id) for a in post.authors]
 
 
-def write_corpus(corpus: Corpus, out_dir: Path) -> None:
+def write_corpus(corpus: Corpus, out_dir: Path, storage: str = "jsonl") -> None:
     """Write the corpus folder atomically (all files appear together or not at all)."""
     with atomic_dir(Path(out_dir)) as tmp:
-        write_jsonl(tmp / "posts.jsonl", corpus.posts)
-        write_jsonl(tmp / "threads.jsonl", corpus.threads)
-        write_jsonl(tmp / "participants.jsonl", corpus.participants)
+        write_records(tmp, "posts", Post, corpus.posts, storage)
+        write_records(tmp, "threads", Thread, corpus.threads, storage)
+        write_records(tmp, "participants", Participant, corpus.participants, storage)
         counts = {
             "threads": len(corpus.threads),
             "posts": len(corpus.posts),
@@ -158,9 +159,9 @@ def notes_summary(notes: list[Note], limit: int = 12) -> list[dict]:
 def read_corpus(corpus_dir: Path) -> Corpus:
     corpus_dir = Path(corpus_dir)
     return Corpus(
-        threads=read_jsonl(corpus_dir / "threads.jsonl", Thread),
-        posts=read_jsonl(corpus_dir / "posts.jsonl", Post),
-        participants=read_jsonl(corpus_dir / "participants.jsonl", Participant),
+        threads=read_records(stage_file(corpus_dir, "threads"), Thread),
+        posts=read_records(stage_file(corpus_dir, "posts"), Post),
+        participants=read_records(stage_file(corpus_dir, "participants"), Participant),
         notes=read_notes(corpus_dir),
     )
 
@@ -171,25 +172,27 @@ def read_corpus_about(corpus_dir: Path, post_ids: set[str], participant_ids: set
     posts, in every thread they wrote in) with those threads' participants. Gold labels
     cover a few threads of what may be a very large corpus: training and evaluation then
     hold those threads, not the corpus. Posts are read in one pass, a thread at a time."""
-    from pipeline.core.stream import by_thread, iter_jsonl
+    from pipeline.core.stream import by_thread
 
     corpus_dir = Path(corpus_dir)
     wanted = set(post_ids)
-    for part in iter_jsonl(corpus_dir / "participants.jsonl", Participant):
+    for part in iter_records(stage_file(corpus_dir, "participants"), Participant):
         if part.id in participant_ids:
             wanted.update(part.post_ids)
-    posts_file = corpus_dir / "posts.jsonl"
+    posts_file = stage_file(corpus_dir, "posts")
     posts = [
         p
-        for thread in by_thread(iter_jsonl(posts_file, Post), posts_file)
+        for thread in by_thread(iter_records(posts_file, Post), posts_file)
         if any(p.id in wanted for p in thread)
         for p in thread
     ]
     kept = {p.thread_id for p in posts}
     return Corpus(
-        threads=[t for t in iter_jsonl(corpus_dir / "threads.jsonl", Thread) if t.id in kept],
+        threads=[t for t in iter_records(stage_file(corpus_dir, "threads"), Thread) if t.id in kept],
         posts=posts,
         participants=[
-            p for p in iter_jsonl(corpus_dir / "participants.jsonl", Participant) if kept.intersection(p.thread_ids)
+            p
+            for p in iter_records(stage_file(corpus_dir, "participants"), Participant)
+            if kept.intersection(p.thread_ids)
         ],
     )

@@ -1,10 +1,11 @@
 """Which inputs each stage output was made from, so stages of different runs never mix.
 
 Every stage folder after ingest holds `manifest.json`: the stage that wrote it and the
-sha256 of the inputs it read (the corpus's posts.jsonl, the segments' units.jsonl, the
-predictions' posts.jsonl). A later stage checks that the folders it is given belong
-together before reading them: segments of one corpus with predictions of another would
-otherwise give unlabelled graph nodes or a KeyError four stages later.
+sha256 of the inputs it read (the corpus's posts table, the segments' units, the
+predictions' posts; `.jsonl` or `.parquet`, pipeline.core.tables). A later stage checks
+that the folders it is given belong together before reading them: segments of one
+corpus with predictions of another would otherwise give unlabelled graph nodes or a
+KeyError four stages later.
 """
 
 from __future__ import annotations
@@ -13,18 +14,20 @@ from pathlib import Path
 
 from pipeline.core.artifacts import read_json, sha256_file, write_json
 from pipeline.core.errors import PipelineError
+from pipeline.core.tables import stage_file
 
 MANIFEST = "manifest.json"
 # The file of each stage folder whose bytes identify that folder's content.
-KEY_FILE = {"corpus": "posts.jsonl", "segments": "units.jsonl", "predictions": "posts.jsonl"}
+KEY_TABLE = {"corpus": "posts", "segments": "units", "predictions": "posts"}
 MADE_BY = {"segments": "segment", "predictions": "classify"}
 
 
 def fingerprint(kind: str, folder: Path) -> str:
-    path = Path(folder) / KEY_FILE[kind]
+    path = stage_file(folder, KEY_TABLE[kind])
     if not path.exists():
         raise PipelineError(
-            f"{folder}: no {KEY_FILE[kind]}; is this a {kind} folder? Run `{MADE_BY.get(kind, 'ingest')}`"
+            f"{folder}: no {KEY_TABLE[kind]}.jsonl or .parquet; is this a {kind} folder? "
+            f"Run `{MADE_BY.get(kind, 'ingest')}`"
         )
     return sha256_file(path)
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pipeline.core.artifacts import json_object, open_text
 from pipeline.core.errors import InputError
+from pipeline.core.tables import iter_records, stage_file
 from pipeline.ingest.dates import epoch_iso
 
 UTTERANCES = "utterances.jsonl"
@@ -178,10 +179,9 @@ def write_convokit(
     from pipeline.core.artifacts import atomic_dir, dumps, write_text
     from pipeline.core.schema import Participant, ParticipantLabels, Thread
     from pipeline.core.spill import SpillDatabase
-    from pipeline.core.stream import iter_jsonl
 
     corpus_dir, predictions_dir = Path(corpus_dir), Path(predictions_dir)
-    threads = {t.id: t for t in iter_jsonl(corpus_dir / "threads.jsonl", Thread)}
+    threads = {t.id: t for t in iter_records(stage_file(corpus_dir, "threads"), Thread)}
     root_of = {tid: t.root_id or tid for tid, t in threads.items()}
     index = {kind: _Index() for kind in ("utterances", "speakers", "conversations")}
     key_points_of: dict[str, list[str]] = {}
@@ -213,8 +213,8 @@ def write_convokit(
             n += len(utts)
             for k in points:
                 key_points_of.setdefault(k.thread_id, []).append(k.id)
-        participants = iter_jsonl(corpus_dir / "participants.jsonl", Participant)
-        roles = iter_jsonl(predictions_dir / "participants.jsonl", ParticipantLabels)
+        participants = iter_records(stage_file(corpus_dir, "participants"), Participant)
+        roles = iter_records(stage_file(predictions_dir, "participants"), ParticipantLabels)
         for table, rows in (
             ("participants", ((p.id, p.model_dump_json()) for p in participants)),
             ("roles", ((r.participant_id, r.role.model_dump_json()) for r in roles)),

@@ -19,13 +19,9 @@ made from):
 
 from __future__ import annotations
 
-import types
-import typing
 from collections.abc import Iterable
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 from pydantic import BaseModel
 
 from pipeline.core.artifacts import atomic_dir
@@ -42,69 +38,30 @@ from pipeline.core.schema import (
     Unit,
     UnitLabels,
 )
-from pipeline.core.stream import iter_jsonl
+from pipeline.core.tables import ParquetSink, arrow_schema, iter_records, stage_file
 
-ROW_GROUP = 10000
+__all__ = ["TABLES", "arrow_schema", "export_parquet", "write_table"]
 
-# table -> (stage folder, JSONL file, record model)
+# table -> (stage folder, stage table, record model)
 TABLES: dict[str, tuple[str, str, type[BaseModel]]] = {
-    "threads": ("corpus", "threads.jsonl", Thread),
-    "posts": ("corpus", "posts.jsonl", Post),
-    "participants": ("corpus", "participants.jsonl", Participant),
-    "sentences": ("segments", "sentences.jsonl", Sentence),
-    "units": ("segments", "units.jsonl", Unit),
-    "post_labels": ("predictions", "posts.jsonl", PostLabels),
-    "unit_labels": ("predictions", "units.jsonl", UnitLabels),
-    "participant_labels": ("predictions", "participants.jsonl", ParticipantLabels),
-    "relations": ("predictions", "relations.jsonl", Relation),
-    "key_points": ("predictions", "key_points.jsonl", KeyPoint),
+    "threads": ("corpus", "threads", Thread),
+    "posts": ("corpus", "posts", Post),
+    "participants": ("corpus", "participants", Participant),
+    "sentences": ("segments", "sentences", Sentence),
+    "units": ("segments", "units", Unit),
+    "post_labels": ("predictions", "posts", PostLabels),
+    "unit_labels": ("predictions", "units", UnitLabels),
+    "participant_labels": ("predictions", "participants", ParticipantLabels),
+    "relations": ("predictions", "relations", Relation),
+    "key_points": ("predictions", "key_points", KeyPoint),
 }
 
-_SCALARS: dict[type, pa.DataType] = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_()}
 
-
-def arrow_type(annotation: object) -> pa.DataType:
-    """The Arrow type of a field annotation of the schema's records."""
-    origin = typing.get_origin(annotation)
-    args = typing.get_args(annotation)
-    if origin in (typing.Union, types.UnionType):
-        present = [a for a in args if a is not type(None)]
-        if len(present) != 1:
-            raise TypeError(f"no Arrow type for the union {annotation!r}")
-        return arrow_type(present[0])
-    if origin is typing.Literal:
-        return _SCALARS[type(args[0])]
-    if origin in (tuple, list):
-        return pa.list_(arrow_type(args[0]))
-    if origin is dict:
-        return pa.map_(arrow_type(args[0]), arrow_type(args[1]))
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return pa.struct([pa.field(name, arrow_type(f.annotation)) for name, f in annotation.model_fields.items()])
-    if annotation in _SCALARS:
-        return _SCALARS[annotation]
-    raise TypeError(f"no Arrow type for {annotation!r}")
-
-
-def arrow_schema(model: type[BaseModel]) -> pa.Schema:
-    """One column per field of `model`, in the model's field order."""
-    return pa.schema([pa.field(name, arrow_type(f.annotation)) for name, f in model.model_fields.items()])
-
-
-def write_table(path: Path, records: Iterable[BaseModel], model: type[BaseModel], row_group: int = ROW_GROUP) -> int:
+def write_table(path: Path, records: Iterable[BaseModel], model: type[BaseModel]) -> int:
     """`records` as one Parquet file with `model`'s schema, a row group at a time; the rows."""
-    schema = arrow_schema(model)
-    n = 0
-    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
-        batch: list[dict] = []
-        for record in records:
-            batch.append(record.model_dump())
-            if len(batch) == row_group:
-                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
-                n, batch = n + len(batch), []
-        # Always one write: a table with no rows still has its columns.
-        writer.write_table(pa.Table.from_pylist(batch, schema=schema))
-        n += len(batch)
-    return n
+    with ParquetSink(path, model) as sink:
+        sink.write(records)
+    return sink.count
 
 
 def export_parquet(folders: dict[str, Path], out_dir: Path, made_from: dict | None = None) -> dict[str, int]:
@@ -116,7 +73,7 @@ def export_parquet(folders: dict[str, Path], out_dir: Path, made_from: dict | No
         for table, (stage, name, model) in TABLES.items():
             if stage not in folders:
                 continue
-            source = Path(folders[stage]) / name
+            source = stage_file(folders[stage], name)
             if source.exists():
-                rows[table] = write_table(tmp / f"{table}.parquet", iter_jsonl(source, model), model)
+                rows[table] = write_table(tmp / f"{table}.parquet", iter_records(source, model), model)
     return rows

@@ -36,7 +36,8 @@ from pipeline.core.schema import (
     Post,
     Thread,
 )
-from pipeline.core.stream import count_lines, iter_jsonl, shards
+from pipeline.core.stream import shards
+from pipeline.core.tables import count_records, iter_records, stage_file
 from pipeline.executors.local import alongside, ordered_map
 from pipeline.graph.build import CORPUS_GRAPH, GraphInputs, ParticipantCounts, build_graph, thread_members
 from pipeline.graph.export import (
@@ -62,12 +63,12 @@ MERGE_ROW_GROUP = 20000
 def corpus_nodes(corpus_dir: Path, segments_dir: Path, predictions_dir: Path) -> int:
     """Nodes the corpus graph would have (posts, units, participants, key points), counted
     from the files without reading them."""
-    kp = Path(predictions_dir) / "key_points.jsonl"
+    kp = stage_file(predictions_dir, "key_points")
     return (
-        count_lines(Path(corpus_dir) / "posts.jsonl")
-        + count_lines(Path(corpus_dir) / "participants.jsonl")
-        + count_lines(Path(segments_dir) / "units.jsonl")
-        + (count_lines(kp) if kp.exists() else 0)
+        count_records(stage_file(corpus_dir, "posts"))
+        + count_records(stage_file(corpus_dir, "participants"))
+        + count_records(stage_file(segments_dir, "units"))
+        + (count_records(kp) if kp.exists() else 0)
     )
 
 
@@ -292,12 +293,12 @@ def write_graph_files(
     corpus_dir, segments_dir, predictions_dir = Path(corpus_dir), Path(segments_dir), Path(predictions_dir)
     n_nodes = corpus_nodes(corpus_dir, segments_dir, predictions_dir)
     whole = n_nodes <= max_corpus_nodes
-    threads = {t.id: t for t in iter_jsonl(corpus_dir / "threads.jsonl", Thread)}
+    threads = {t.id: t for t in iter_records(stage_file(corpus_dir, "threads"), Thread)}
     last_day = ""
 
     def dated_posts() -> Iterator[Post]:
         nonlocal last_day
-        for post in iter_jsonl(corpus_dir / "posts.jsonl", Post):
+        for post in iter_records(stage_file(corpus_dir, "posts"), Post):
             if post.created and post.created[:10] > last_day:
                 last_day = post.created[:10]
             yield post
@@ -306,8 +307,8 @@ def write_graph_files(
     with People() as people, atomic_dir(Path(out_dir)) as tmp:
         # One pass for first post dates: a participant's node says when they first wrote.
         people.load(
-            iter_jsonl(corpus_dir / "participants.jsonl", Participant),
-            iter_jsonl(predictions_dir / "participants.jsonl", ParticipantLabels),
+            iter_records(stage_file(corpus_dir, "participants"), Participant),
+            iter_records(stage_file(predictions_dir, "participants"), ParticipantLabels),
             dated_posts(),
         )
         write_manifest(tmp, made_from)

@@ -24,7 +24,8 @@ from pipeline.core.config import Config
 from pipeline.core.corpus import Corpus, participant_id, write_ingest_report
 from pipeline.core.errors import InputError
 from pipeline.core.schema import Author, Evidence, GoldLabels, Note, Participant, Post, Span, Thread, ThreadRow
-from pipeline.core.stream import JsonlSink, shards
+from pipeline.core.stream import shards
+from pipeline.core.tables import open_sink
 from pipeline.executors.local import ordered_map
 from pipeline.ingest import langid
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text
@@ -35,8 +36,6 @@ from pipeline.ingest.spill import AuthorRow, AuthorSpill, RowStore
 from pipeline.ingest.threads import LocatedRow, ReadOptions, spill_thread_files
 
 log = logging.getLogger(__name__)
-
-CORPUS_FILES = ("posts.jsonl", "threads.jsonl", "participants.jsonl", "ingest_report.json")
 
 
 # --- raw pages -------------------------------------------------------------------------
@@ -550,6 +549,7 @@ def write_ingest(
     paths: list[Path] | None = None,
     options: ReadOptions | None = None,
     workers: int = 1,
+    storage: str = "jsonl",
 ) -> dict:
     """Ingest seed pages and/or thread files into the corpus folder `out_dir` (atomically),
     holding a shard of threads at a time: rows and authors wait on disk (pipeline.ingest.spill).
@@ -569,7 +569,10 @@ def write_ingest(
             parts = heapq.merge(parts, _seed_parts(seeds), key=lambda part: part[0].id)
         with atomic_dir(Path(out_dir)) as tmp:
             counts = {"threads": 0, "posts": 0, "comments": 0}
-            with JsonlSink(tmp / "posts.jsonl") as posts_out, JsonlSink(tmp / "threads.jsonl") as threads_out:
+            with (
+                open_sink(tmp, "posts", Post, storage) as posts_out,
+                open_sink(tmp, "threads", Thread, storage) as threads_out,
+            ):
                 previous = None
                 for thread, tposts, tnotes in parts:
                     if thread.id == previous:
@@ -582,7 +585,7 @@ def write_ingest(
                     counts["threads"] += 1
                     counts["posts"] += len(tposts)
                     counts["comments"] += sum(p.kind == "comment" for p in tposts)
-            with JsonlSink(tmp / "participants.jsonl") as people:
+            with open_sink(tmp, "participants", Participant, storage) as people:
                 people.write(participants_from(authors.sorted_rows()))
             counts["participants"] = people.count
             write_ingest_report(tmp / "ingest_report.json", counts, notes)

@@ -26,6 +26,7 @@ from pipeline.core.config import ReportConfig, load_config
 from pipeline.core.corpus import Corpus, author_ids, notes_summary, read_notes, reply_depths
 from pipeline.core.lineage import write_manifest
 from pipeline.core.schema import KeyPoint, Note, Participant, ParticipantLabels, Post, PostLabels, Thread, Unit
+from pipeline.core.tables import iter_records, stage_file
 from pipeline.executors.local import alongside
 from pipeline.graph.build import ParticipantCounts
 from pipeline.graph.people import People
@@ -421,10 +422,10 @@ def report_data_from_files(
     """The report's data from stage folders, a thread shard at a time; with the posts and
     labels of the threads whose reply trees it draws."""
     from pipeline.classify.records import thread_records
-    from pipeline.core.stream import iter_jsonl, shards
+    from pipeline.core.stream import shards
 
     corpus_dir, predictions_dir = Path(corpus_dir), Path(predictions_dir)
-    threads = {t.id: t for t in iter_jsonl(corpus_dir / "threads.jsonl", Thread)}
+    threads = {t.id: t for t in iter_records(stage_file(corpus_dir, "threads"), Thread)}
     provenance_file = predictions_dir / "provenance.json"
     provenance = read_json(provenance_file) if provenance_file.exists() else {}
 
@@ -448,8 +449,8 @@ def report_data_from_files(
     # participant graph is built (pipeline.graph.people, as the graph stage does).
     with People() as people:
         people.load(
-            iter_jsonl(corpus_dir / "participants.jsonl", Participant),
-            iter_jsonl(predictions_dir / "participants.jsonl", ParticipantLabels),
+            iter_records(stage_file(corpus_dir, "participants"), Participant),
+            iter_records(stage_file(predictions_dir, "participants"), ParticipantLabels),
         )
         for corpus, units, pred in shard_inputs(people):
             known = len(parts.threads)

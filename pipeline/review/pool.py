@@ -23,7 +23,8 @@ from pipeline.core.corpus import Corpus, read_corpus_about
 from pipeline.core.errors import InputError
 from pipeline.core.schema import Participant, ParticipantLabels, Post, Thread, Unit
 from pipeline.core.spill import SpillDatabase
-from pipeline.core.stream import iter_jsonl, shards
+from pipeline.core.stream import shards
+from pipeline.core.tables import iter_records, stage_file
 from pipeline.review.batches import Candidate, candidates, uncertainty
 
 ROLE_SHARD = 500
@@ -35,17 +36,17 @@ def stream_candidates(task: str, corpus_dir: Path, segments_dir: Path, predictio
         raise InputError("--task", 0, f"cannot review task {task!r}; choose from {REVIEW_TASKS}")
     corpus_dir, predictions_dir = Path(corpus_dir), Path(predictions_dir)
     if task != "role":
-        threads = {t.id: t for t in iter_jsonl(corpus_dir / "threads.jsonl", Thread)}
+        threads = {t.id: t for t in iter_records(stage_file(corpus_dir, "threads"), Thread)}
         for posts, units, post_labels, *_ in thread_records(corpus_dir, segments_dir, predictions_dir):
             thread = Corpus(threads=[threads[posts[0].thread_id]], posts=posts, participants=[])
             yield from candidates(task, thread, units, post_labels, [])
         return
-    roles_file = predictions_dir / "participants.jsonl"
+    roles_file = stage_file(predictions_dir, "participants")
     with PostTexts() as texts:
-        for post in iter_jsonl(corpus_dir / "posts.jsonl", Post):
+        for post in iter_records(stage_file(corpus_dir, "posts"), Post):
             texts.add(post)
-        roles = iter_jsonl(roles_file, ParticipantLabels)
-        for shard in shards(iter_jsonl(corpus_dir / "participants.jsonl", Participant), ROLE_SHARD, lambda _: 1):
+        roles = iter_records(roles_file, ParticipantLabels)
+        for shard in shards(iter_records(stage_file(corpus_dir, "participants"), Participant), ROLE_SHARD, lambda _: 1):
             labels = [next(roles, None) for _ in shard]
             for part, label in zip(shard, labels, strict=True):
                 # classify writes one label per participant, in the corpus's order.
@@ -109,5 +110,5 @@ def export_inputs(chosen: list[Candidate], corpus_dir: Path, segments_dir: Path)
     posts = {c.unit.post_id if c.unit is not None else c.item_id for c in chosen if c.task != "role"}
     corpus = read_corpus_about(corpus_dir, posts, {c.item_id for c in chosen if c.task == "role"})
     kept = {p.id for p in corpus.posts}
-    units = [u for u in iter_jsonl(Path(segments_dir) / "units.jsonl", Unit) if u.post_id in kept]
+    units = [u for u in iter_records(stage_file(Path(segments_dir), "units"), Unit) if u.post_id in kept]
     return corpus, units

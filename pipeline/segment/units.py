@@ -19,7 +19,8 @@ from pipeline.core.artifacts import atomic_dir
 from pipeline.core.config import Config
 from pipeline.core.lineage import manifest, write_manifest
 from pipeline.core.schema import Post, Sentence, Unit
-from pipeline.core.stream import JsonlSink, by_thread, iter_jsonl, shards
+from pipeline.core.stream import by_thread, shards
+from pipeline.core.tables import iter_records, open_sink, stage_file, storage_of
 from pipeline.executors.local import map_shards, ordered_map, shard_size, shards_by_key
 from pipeline.models.cues import QUOTE_RULE, RuleHit, unit_rule, unit_split_points
 from pipeline.models.examples import UnitSpan, field_text, unit_examples
@@ -177,15 +178,19 @@ def run(corpus_dir: Path, out_dir: Path, model: LoadedModel | None, cfg: Config,
     made_from = manifest("segment", corpus=corpus_dir)
     if model is not None and model.backend != "sklearn":
         workers = 1  # torch's thread pools do not survive a fork; torch uses the cores itself
-    posts_file = Path(corpus_dir) / "posts.jsonl"
-    threads = by_thread(iter_jsonl(posts_file, Post), posts_file)
+    posts_file = stage_file(corpus_dir, "posts")
+    storage = storage_of(corpus_dir)
+    threads = by_thread(iter_records(posts_file, Post), posts_file)
     # A post is segmented and typed on its own, so shards may cut a thread: one huge thread
     # (a megathread of 20,000 comments) then costs no more memory than any other.
     posts = (p for thread in threads for p in thread)
     work = shards(posts, cfg.scale.shard_posts, size_of=lambda _: 1)
     fn = partial(_segment_shard, model=model, cfg=cfg)
     with atomic_dir(Path(out_dir)) as tmp:
-        with JsonlSink(tmp / "sentences.jsonl") as sentences, JsonlSink(tmp / "units.jsonl") as units:
+        with (
+            open_sink(tmp, "sentences", Sentence, storage) as sentences,
+            open_sink(tmp, "units", Unit, storage) as units,
+        ):
             for _, (s, u) in ordered_map(fn, work, workers, "segment"):
                 sentences.write(s)
                 units.write(u)

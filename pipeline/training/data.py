@@ -20,6 +20,7 @@ from pipeline.core.artifacts import display_path, sha256_file
 from pipeline.core.config import Config
 from pipeline.core.corpus import Corpus, participant_id, read_corpus_about
 from pipeline.core.errors import InputError
+from pipeline.core.tables import stage_file
 from pipeline.formats.dast import ATTRIBUTION as DAST_ATTRIBUTION
 from pipeline.formats.dast import looks_like_dast
 from pipeline.ingest.build import ingest_thread_files
@@ -170,7 +171,7 @@ def load_dataset(
             files = batch_files(path)
             if not files:
                 raise InputError(path, 0, "no annotation batches (*.jsonl) in this folder")
-            if corpus_dir is None or not (Path(corpus_dir) / "posts.jsonl").exists():
+            if corpus_dir is None or not stage_file(corpus_dir, "posts").exists():
                 raise InputError(
                     path,
                     0,

@@ -1,0 +1,206 @@
+"""Stage tables on disk: JSONL or Parquet, read and written a batch at a time.
+
+Every stage folder holds its records as tables named after what they hold (`posts`,
+`units`, ...). JSONL (the default) is one canonical JSON object per line: diffable, and
+the files docs/schema.md documents. Parquet (`ingest --storage parquet`, `make run
+STORAGE=parquet`) holds the same records typed and compressed, a row group of
+`ROW_GROUP` records at a time, for corpora of millions of posts: the stage folders are
+then read directly by DuckDB, pandas, polars or Hugging Face `datasets`, with no export
+step. The Arrow schema of a table is derived from its record's pydantic model
+(`core/schema.py`), so a column never changes type between row groups and a nested label
+stays a struct.
+
+A stage reads whichever format its input folder holds (`stage_file`) and writes the
+format of the corpus it was given (`storage_of`): the format is chosen once, at ingest.
+Records read back from Parquet equal the records written (`tests/test_tables.py`), so
+every later output (graphs, report, exports) is byte-identical whichever format the
+stages kept.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from pipeline.core.errors import InputError, validation_message
+from pipeline.core.stream import JsonlSink, count_lines, iter_jsonl
+
+# pyarrow is imported where a Parquet table is read or written: a JSONL run, and
+# `python -m pipeline --help`, never load it.
+
+M = TypeVar("M", bound=BaseModel)
+
+FORMATS = ("jsonl", "parquet")
+# Records per Parquet row group: a reader holds one row group's batch at a time, and
+# the cut depends only on the record count, so files are the same whatever the workers.
+ROW_GROUP = 10000
+READ_BATCH = 2048
+
+
+def arrow_type(annotation: object) -> Any:
+    """The Arrow type of a field annotation of the schema's records."""
+    import pyarrow as pa
+
+    scalars = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_()}
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        present = [a for a in args if a is not type(None)]
+        if len(present) != 1:
+            raise TypeError(f"no Arrow type for the union {annotation!r}")
+        return arrow_type(present[0])
+    if origin is typing.Literal:
+        return scalars[type(args[0])]
+    if origin in (tuple, list):
+        return pa.list_(arrow_type(args[0]))
+    if origin is dict:
+        return pa.map_(arrow_type(args[0]), arrow_type(args[1]))
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return pa.struct([pa.field(name, arrow_type(f.annotation)) for name, f in annotation.model_fields.items()])
+    if annotation in scalars:
+        return scalars[annotation]
+    raise TypeError(f"no Arrow type for {annotation!r}")
+
+
+def arrow_schema(model: type[BaseModel]) -> Any:
+    """One column per field of `model`, in the model's field order (a `pyarrow.Schema`)."""
+    import pyarrow as pa
+
+    return pa.schema([pa.field(name, arrow_type(f.annotation)) for name, f in model.model_fields.items()])
+
+
+def stage_file(folder: Path, name: str) -> Path:
+    """The file of table `name` in a stage folder: `name.parquet` where the stage wrote
+    Parquet, else `name.jsonl` (which need not exist yet)."""
+    folder = Path(folder)
+    parquet = folder / f"{name}.parquet"
+    return parquet if parquet.exists() else folder / f"{name}.jsonl"
+
+
+def storage_of(folder: Path) -> str:
+    """The format a stage folder keeps its tables in (read off its `posts` or `units`)."""
+    folder = Path(folder)
+    return "parquet" if any((folder / f"{n}.parquet").exists() for n in ("posts", "units")) else "jsonl"
+
+
+def _iter_parquet(path: Path, model: type[M]) -> Iterator[M]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        source = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(path, 0, f"not a readable Parquet file ({exc})") from None
+    row = 0
+    for batch in source.iter_batches(batch_size=READ_BATCH):
+        for record in batch.to_pylist(maps_as_pydicts="strict"):
+            row += 1
+            try:
+                yield model.model_validate(record)
+            except ValidationError as exc:
+                raise InputError(path, row, validation_message(exc)) from None
+
+
+def iter_records(path: Path, model: type[M]) -> Iterator[M]:
+    """The records of a stage table, validated one at a time (errors name the JSONL line
+    or the Parquet row)."""
+    path = Path(path)
+    if path.suffix == ".parquet":
+        return _iter_parquet(path, model)
+    return iter_jsonl(path, model)
+
+
+def read_records(path: Path, model: type[M]) -> list[M]:
+    return list(iter_records(path, model))
+
+
+def count_records(path: Path) -> int:
+    """Records of a stage table, without reading them."""
+    path = Path(path)
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+    return count_lines(path)
+
+
+class Sink(Protocol):
+    count: int
+
+    def write(self, records: Iterable[Any]) -> None: ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Sink: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+def _sorted(value: Any) -> Any:
+    """`value` with every mapping's keys in sorted order, as JSONL writes them (`dumps`), so
+    that a score table reads back in the same order from either format."""
+    if isinstance(value, dict):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, list | tuple):
+        return [_sorted(v) for v in value]
+    return value
+
+
+class ParquetSink:
+    """Records appended to a Parquet file as they come, a row group of `ROW_GROUP` at a time."""
+
+    def __init__(self, path: Path, model: type[BaseModel]) -> None:
+        import pyarrow.parquet as pq
+
+        self.path = Path(path)
+        self.schema = arrow_schema(model)
+        self._writer = pq.ParquetWriter(self.path, self.schema, compression="zstd")
+        self._rows: list[dict] = []
+        self._written = False
+        self.count = 0
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        self._writer.write_table(pa.Table.from_pylist(self._rows, schema=self.schema))
+        self._rows, self._written = [], True
+
+    def write(self, records: Iterable[BaseModel]) -> None:
+        for record in records:
+            self._rows.append(_sorted(record.model_dump()))
+            self.count += 1
+            if len(self._rows) == ROW_GROUP:
+                self._flush()
+
+    def close(self) -> None:
+        # A table with no rows is still written once, so that it has its columns.
+        if self._rows or not self._written:
+            self._flush()
+        self._writer.close()
+
+    def __enter__(self) -> ParquetSink:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_sink(folder: Path, name: str, model: type[BaseModel], storage: str) -> Sink:
+    """A sink for table `name` in `folder`, in `storage` ("jsonl" or "parquet")."""
+    if storage not in FORMATS:
+        raise ValueError(f"unknown storage {storage!r}; known: {', '.join(FORMATS)}")
+    if storage == "parquet":
+        return ParquetSink(Path(folder) / f"{name}.parquet", model)
+    return JsonlSink(Path(folder) / f"{name}.jsonl")
+
+
+def write_records(folder: Path, name: str, model: type[BaseModel], records: Iterable[Any], storage: str) -> int:
+    """Table `name` written whole in `folder` (inside an atomic stage folder); its rows."""
+    with open_sink(folder, name, model, storage) as sink:
+        sink.write(records)
+    return sink.count
