@@ -187,7 +187,8 @@ N ?= 10000 100000
 WORKERS ?= 0
 
 bench-scale: $(SETUP) ## Every stage on synthetic corpora of N posts (N="10000 100000"), beside the floor -> docs/benchmarks.md
-	$(PY) -m pipeline bench-scale --posts $(N) --workers $(WORKERS)
+	$(PY) -m pipeline bench-scale --posts $(N) --workers $(WORKERS) $(if $(filter parquet,$(STORAGE)),\
+		--storage parquet --section scale-parquet --work data/interim/scale-parquet --out data/benchmarks/scale-parquet.json)
 
 bench-scale-1m: $(SETUP) ## Every stage on one million synthetic posts (about 50 min on 2 cores, 20 GB of disk; no floor)
 	$(PY) -m pipeline bench-scale --posts 1000000 --workers $(WORKERS) --section scale-1m --floor-up-to 100000 \

@@ -347,7 +347,9 @@ def cmd_bench_scale(args, cfg) -> None:
     if args.render_only:
         benchscale.render(args.out, args.section)
         return
-    result = benchscale.run_scale(args.posts, args.work, args.workers, args.out, args.section, args.floor_up_to)
+    result = benchscale.run_scale(
+        args.posts, args.work, args.workers, args.out, args.section, args.floor_up_to, args.storage
+    )
     for r in result["runs"]:
         log.info(
             "bench-scale %d posts: %.0f posts/s, %s x floor, peak %.0f MB",
@@ -523,10 +525,13 @@ def add_commands(sub) -> None:
     s.add_argument("--work", type=Path, default=INTERIM_DIR / "scale")
     s.add_argument("--out", type=Path, default=DATA_DIR / "benchmarks" / "scale.json")
     s.add_argument("--render-only", action="store_true", help="rewrite docs/benchmarks.md from the saved JSON")
-    s.add_argument("--section", default="scale", help="the section of docs/benchmarks.md to write (scale, scale-1m)")
+    s.add_argument(
+        "--section", default="scale", help="the section of docs/benchmarks.md to write (scale, scale-1m, scale-parquet)"
+    )
     s.add_argument(
         "--floor-up-to", type=int, default=None, help="measure the floor only at sizes up to this (default: all)"
     )
+    s.add_argument("--storage", choices=("jsonl", "parquet"), default="jsonl", help="how the stages keep their tables")
     s.set_defaults(func=cmd_bench_scale)
 
     s = sub.add_parser("scale-floor", help=argparse.SUPPRESS)

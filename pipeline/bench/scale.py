@@ -34,11 +34,11 @@ STAGES = ("ingest", "segment", "classify", "graph", "report")
 MODELS = MODELS_DIR
 
 
-def _stage_args(stage: str, work: Path, threads: Path, workers: int) -> list[str]:
+def _stage_args(stage: str, work: Path, threads: Path, workers: int, storage: str = "jsonl") -> list[str]:
     c, s, p = work / "corpus", work / "segments", work / "predictions"
     jobs = ["--workers", str(workers)]
     return {
-        "ingest": ["ingest", "--threads", str(threads), "--out", str(c), *jobs],
+        "ingest": ["ingest", "--threads", str(threads), "--out", str(c), "--storage", storage, *jobs],
         "segment": ["segment", "--corpus", str(c), "--model", str(MODELS / "unit_type"), "--out", str(s), *jobs],
         "classify": [
             "classify",
@@ -97,6 +97,7 @@ def scale_benchmark(
     config: Path | None = None,
     floor_up_to: int | None = None,
     on_size: Callable[[dict], None] | None = None,
+    storage: str = "jsonl",
 ) -> dict:
     """Every stage at each size in `sizes`, and the floor at those up to `floor_up_to`
     (all when None): the floor holds the whole corpus in memory, so a 1M-post run skips it.
@@ -110,7 +111,7 @@ def scale_benchmark(
         write_synthetic(threads, n)
         stages = {}
         for stage in STAGES:
-            stages[stage] = measure(base + _stage_args(stage, work, threads, workers))
+            stages[stage] = measure(base + _stage_args(stage, work, threads, workers, storage))
             log.info("bench-scale %d posts, %s: %s", n, stage, stages[stage])
         floor = None
         if floor_up_to is None or n <= floor_up_to:
@@ -119,7 +120,7 @@ def scale_benchmark(
             )
             log.info("bench-scale %d posts, floor: %s", n, floor)
         runs.append(size_run(n, stages, floor, work, threads))
-        result = summary(runs, workers)
+        result = summary(runs, workers, storage)
         if on_size is not None:
             on_size(result)
     return result
@@ -146,7 +147,7 @@ def size_run(n: int, stages: dict[str, dict], floor: dict | None, work: Path, th
     }
 
 
-def summary(runs: list[dict], workers: int) -> dict:
+def summary(runs: list[dict], workers: int, storage: str = "jsonl") -> dict:
     """The benchmark's result: its runs and the growth exponent of each stage between
     consecutive sizes."""
     from pipeline.executors.local import resolve_workers
@@ -164,6 +165,7 @@ def summary(runs: list[dict], workers: int) -> dict:
         "cores": os.cpu_count(),
         "machine": {"cpu": platform.machine(), "python": platform.python_version()},
         "profile": "scikit-learn (classify --no-encoder)",
+        "storage": storage,
         "runs": runs,
         "exponents": exponents,
     }
@@ -184,7 +186,8 @@ def scale_markdown(result: dict, title: str = "Scale (synthetic Danish threads)"
         f"## {title}",
         "",
         f"Produced by `make bench-scale` on {result['cores']} cores ({result['machine']['cpu']}, Python "
-        f"{result['machine']['python']}), {result['workers']} workers, the {result['profile']} profile. "
+        f"{result['machine']['python']}), {result['workers']} workers, the {result['profile']} profile, "
+        f"stage tables kept as {result.get('storage', 'jsonl')}. "
         "Corpora from `pipeline.bench.synth`: threads of 20-500 posts, one author per five posts, about 300 "
         "characters a post, sentences drawn from the seeds. Each stage runs as its own process (start-up "
         "included); CPU is user + sys; memory is the stage's peak resident set. **Floor**: in one process, "
@@ -233,7 +236,11 @@ def scale_markdown(result: dict, title: str = "Scale (synthetic Danish threads)"
     return "\n".join(lines) + "\n"
 
 
-SECTIONS = {"scale": "Scale (synthetic Danish threads)", "scale-1m": "Scale: one million posts"}
+SECTIONS = {
+    "scale": "Scale (synthetic Danish threads)",
+    "scale-1m": "Scale: one million posts",
+    "scale-parquet": "Scale with Parquet stage tables",
+}
 
 
 def run_scale(
@@ -243,12 +250,13 @@ def run_scale(
     out_json: Path,
     section: str = "scale",
     floor_up_to: int | None = None,
+    storage: str = "jsonl",
 ) -> dict:
     def save(result: dict) -> None:
         write_json(out_json, result)
         replace_section(BENCH_DOC, section, scale_markdown(result, SECTIONS.get(section, section)))
 
-    return scale_benchmark(sizes, work_dir, workers, floor_up_to=floor_up_to, on_size=save)
+    return scale_benchmark(sizes, work_dir, workers, floor_up_to=floor_up_to, on_size=save, storage=storage)
 
 
 def render(out_json: Path, section: str = "scale") -> None:
