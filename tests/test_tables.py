@@ -83,3 +83,16 @@ def test_an_empty_table_keeps_its_columns(tmp_path):
     table = pq.read_table(tmp_path / "units.parquet")
     assert table.num_rows == 0 and "unit_type" in table.column_names
     assert list(iter_records(tmp_path / "units.parquet", Unit)) == []
+
+
+def test_row_groups_end_where_a_thread_ends(tmp_path, monkeypatch, pipeline_run):
+    monkeypatch.setattr("pipeline.core.tables.ROW_GROUP", 4)
+    posts = list(iter_records(stage_file(pipeline_run["corpus"], "posts"), Post))
+    with ParquetSink(tmp_path / "posts.parquet", Post) as sink:
+        sink.write(posts)
+    source = pq.ParquetFile(tmp_path / "posts.parquet")
+    groups = [source.read_row_group(i).column("thread_id").to_pylist() for i in range(source.num_row_groups)]
+    assert source.num_row_groups > 1 and sum(map(len, groups)) == len(posts)
+    for before, after in zip(groups, groups[1:], strict=False):
+        assert len(before) >= 4 and before[-1] != after[0]
+    assert list(iter_records(tmp_path / "posts.parquet", Post)) == posts
