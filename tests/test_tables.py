@@ -56,12 +56,25 @@ def test_graphs_and_report_do_not_depend_on_the_storage(parquet_run, pipeline_ru
         assert f.read_bytes() == (pipeline_run["graphs"] / "threads" / f.name).read_bytes(), f.name
 
 
-def test_exports_read_a_parquet_run_like_a_jsonl_run(parquet_run, pipeline_run, tmp_path):
+@pytest.mark.parametrize("export", ["export-parquet", "export-convokit"])
+def test_exports_read_a_parquet_run_like_a_jsonl_run(parquet_run, pipeline_run, tmp_path, export):
     for run, out in ((parquet_run, tmp_path / "a"), (pipeline_run, tmp_path / "b")):
-        assert run_cli("export-parquet", *stage_args(run), "--out", str(out)) == 0
-    for f in (tmp_path / "a").iterdir():
-        if f.name != "manifest.json":
-            assert f.read_bytes() == (tmp_path / "b" / f.name).read_bytes(), f.name
+        assert run_cli(export, *stage_args(run), "--out", str(out)) == 0
+    files = sorted(f.name for f in (tmp_path / "a").iterdir())
+    assert files == sorted(f.name for f in (tmp_path / "b").iterdir())
+    for name in files:
+        if name != "manifest.json":
+            assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_review_batches_of_a_parquet_run_are_those_of_a_jsonl_run(parquet_run, pipeline_run, tmp_path):
+    items = []
+    for run, out in ((parquet_run, tmp_path / "a"), (pipeline_run, tmp_path / "b")):
+        args = ("--task", "reply_stance", "--size", "5", "--include-labelled", "--gold", str(tmp_path / "gold"))
+        assert run_cli("review", "export", *args, *stage_args(run), "--out", str(out)) == 0
+        (batch,) = list(out.iterdir())
+        items.append((batch / "items.jsonl").read_text(encoding="utf-8"))
+    assert items[0] == items[1] and items[0].count("\n") == 5
 
 
 def test_a_broken_parquet_table_is_refused_with_its_file_and_nothing_written(parquet_run, tmp_path):

@@ -59,7 +59,9 @@ def arrow_type(annotation: object) -> Any:
     if origin in (tuple, list):
         return pa.list_(arrow_type(args[0]))
     if origin is dict:
-        return pa.map_(arrow_type(args[0]), arrow_type(args[1]))
+        # A list of key/value structs rather than an Arrow map: the same layout, and one
+        # that Hugging Face `datasets` reads (it has no type for maps); keys sorted.
+        return pa.list_(pa.struct([pa.field("key", arrow_type(args[0])), pa.field("value", arrow_type(args[1]))]))
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return pa.struct([pa.field(name, arrow_type(f.annotation)) for name, f in annotation.model_fields.items()])
     if annotation in scalars:
@@ -88,37 +90,41 @@ def storage_of(folder: Path) -> str:
     return "parquet" if any((folder / f"{n}.parquet").exists() for n in ("posts", "units")) else "jsonl"
 
 
-def _map_fixer(arrow_type: Any) -> Callable[[Any], Any] | None:
-    """What turns a column value of `arrow_type` as pyarrow gives it into what the record
-    model reads: maps arrive as lists of (key, value) pairs (pyarrow's own conversion to
-    dicts, `maps_as_pydicts`, took three times as long as all the rest of reading a
-    table); None where nothing needs turning."""
-    import pyarrow as pa
-
-    if pa.types.is_map(arrow_type):
-        inner = _map_fixer(arrow_type.item_type)
-        if inner is None:
-            return lambda v: None if v is None else dict(v)
-        return lambda v: None if v is None else {k: inner(x) for k, x in v}
-    if pa.types.is_struct(arrow_type):
-        fields = [(f.name, _map_fixer(f.type)) for f in arrow_type]
-        fixers = [(name, fix) for name, fix in fields if fix is not None]
-        if not fixers:
-            return None
-
-        def fix_struct(v: Any) -> Any:
-            if v is not None:
-                for name, fix in fixers:
-                    v[name] = fix(v[name])
-            return v
-
-        return fix_struct
-    if pa.types.is_list(arrow_type):
-        inner = _map_fixer(arrow_type.value_type)
-        if inner is None:
-            return None
-        return lambda v: None if v is None else [inner(x) for x in v]
+def _converter(annotation: object, to_arrow: bool) -> Callable[[Any], Any] | None:
+    """What turns a field value of `annotation` between the record (a `model_dump`) and
+    its Arrow form: a mapping is a list of {"key", "value"} structs there, keys sorted as
+    JSONL writes them. None where the value needs no turning."""
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        (present,) = [a for a in args if a is not type(None)]
+        inner = _converter(present, to_arrow)
+        return None if inner is None else (lambda v: None if v is None else inner(v))
+    if origin is dict:
+        value = _converter(args[1], to_arrow) or (lambda v: v)
+        if to_arrow:
+            return lambda v: [{"key": k, "value": value(v[k])} for k in sorted(v)]
+        return lambda v: {item["key"]: value(item["value"]) for item in v}
+    if origin in (tuple, list):
+        inner = _converter(args[0], to_arrow)
+        return None if inner is None else (lambda v: [inner(x) for x in v])
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _record_converter(annotation, to_arrow)
     return None
+
+
+def _record_converter(model: type[BaseModel], to_arrow: bool) -> Callable[[dict], dict] | None:
+    fields = [(name, _converter(f.annotation, to_arrow)) for name, f in model.model_fields.items()]
+    converters = [(name, c) for name, c in fields if c is not None]
+    if not converters:
+        return None
+
+    def convert(record: dict) -> dict:
+        for name, c in converters:
+            record[name] = c(record[name])
+        return record
+
+    return convert
 
 
 def _iter_parquet(path: Path, model: type[M]) -> Iterator[M]:
@@ -127,9 +133,13 @@ def _iter_parquet(path: Path, model: type[M]) -> Iterator[M]:
 
     try:
         source = pq.ParquetFile(path)
-        fixers = {f.name: _map_fixer(f.type) for f in source.schema_arrow}
     except (pa.ArrowException, OSError) as exc:
         raise InputError(path, 0, f"not a readable Parquet file ({exc})") from None
+    fields = model.model_fields
+    converters = {
+        name: _converter(fields[name].annotation, to_arrow=False) if name in fields else None
+        for name in source.schema_arrow.names
+    }
     row = 0
     for batch in source.iter_batches(batch_size=READ_BATCH):
         names = batch.schema.names
@@ -137,8 +147,8 @@ def _iter_parquet(path: Path, model: type[M]) -> Iterator[M]:
         columns = []
         for name in names:
             values = batch.column(name).to_pylist()
-            fix = fixers.get(name)
-            columns.append(values if fix is None else [fix(v) for v in values])
+            convert = converters[name]
+            columns.append(values if convert is None else [convert(v) for v in values])
         for values in zip(*columns, strict=True):
             row += 1
             try:
@@ -182,16 +192,6 @@ class Sink(Protocol):
     def __exit__(self, *exc: object) -> None: ...
 
 
-def _sorted(value: Any) -> Any:
-    """`value` with every mapping's keys in sorted order, as JSONL writes them (`dumps`), so
-    that a score table reads back in the same order from either format."""
-    if isinstance(value, dict):
-        return {k: _sorted(value[k]) for k in sorted(value)}
-    if isinstance(value, list | tuple):
-        return [_sorted(v) for v in value]
-    return value
-
-
 class ParquetSink:
     """Records appended to a Parquet file as they come, in row groups of at least
     `ROW_GROUP` records that end where a thread ends (for records with a `thread_id`), so
@@ -206,6 +206,7 @@ class ParquetSink:
         self._rows: list[dict] = []
         self._written = False
         self._thread_of = (lambda r: r.thread_id) if "thread_id" in model.model_fields else None
+        self._convert = _record_converter(model, to_arrow=True) or (lambda r: r)
         self._last_thread: str | None = None
         self.count = 0
 
@@ -221,7 +222,7 @@ class ParquetSink:
                 thread = self._thread_of(record) if self._thread_of else None
                 if thread is None or thread != self._last_thread:
                     self._flush()
-            self._rows.append(_sorted(record.model_dump()))
+            self._rows.append(self._convert(record.model_dump()))
             self._last_thread = self._thread_of(record) if self._thread_of else None
             self.count += 1
 

@@ -1,11 +1,12 @@
 """The stage outputs as Parquet tables, for DuckDB, pandas, polars, R's arrow and Hugging
-Face `datasets` (which memory-maps them: `Dataset.from_parquet`).
+Face `datasets` (which memory-maps them: `Dataset.from_parquet`; tested).
 
 Each table keeps its JSONL file's records whole, with types: the Arrow schema is derived
 from the record's pydantic model (`core/schema.py`), so a nested label stays a struct
 (`target_stance.label`, `target_stance.confidence`), a tuple a list and a score table a
-map, and a column never changes type between row groups (inferring types a batch at a
-time would make a column that is empty in the first batch untyped). Records are read
+list of key/value structs (`pipeline.core.tables.arrow_type`), and a column never
+changes type between row groups (inferring types a batch at a time would make a column
+that is empty in the first batch untyped). Records are read
 and written a row group at a time: memory does not grow with the corpus.
 
 Output (data/processed/parquet/), one file per stage file, and manifest.json (what it was
