@@ -90,7 +90,7 @@ $(MODEL_CHOICE): FORCE
 	$(call stamp,$(UNIT_MODEL) $(TARGET_MODEL) $(REPLY_MODEL) $(ROLE_MODEL) $(BACKEND))
 FORCE:
 
-.PHONY: FORCE help setup run test test-all lint clean clean-data train evaluate bench bench-dast bench-encoder bench-scale bench-scale-1m review review-status report convokit parquet
+.PHONY: FORCE help setup run test test-all lint clean clean-data train evaluate bench bench-dast bench-encoder bench-scale bench-scale-1m review review-status report convokit parquet jsonl
 
 help: ## List every target with what it does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -198,6 +198,10 @@ parquet: $(PARQUET) ## Every stage file as a typed Parquet table -> data/process
 $(PARQUET): $(CORPUS) $(SEGMENTS) $(PREDICTIONS) pipeline/formats/parquet.py $(COMMON)
 	$(PIPE) export-parquet --corpus data/interim/corpus --segments data/interim/segments \
 		--predictions data/processed/predictions --out data/processed/parquet
+
+jsonl: $(SETUP) $(CORPUS) $(SEGMENTS) $(PREDICTIONS) ## Every stage table as JSONL (e.g. of a STORAGE=parquet run) -> data/processed/jsonl/
+	$(PIPE) export-jsonl --corpus data/interim/corpus --segments data/interim/segments \
+		--predictions data/processed/predictions --out data/processed/jsonl
 
 report: $(REPORT) ## HTML report and Markdown summary of the debate -> data/reports/
 $(REPORT): $(CORPUS) $(SEGMENTS) $(PREDICTIONS) $(call src,report) \

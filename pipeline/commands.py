@@ -303,19 +303,16 @@ def cmd_export_convokit(args, cfg) -> None:
     log.info("export-convokit: %d utterances -> %s (load with convokit.Corpus(filename=...))", n, args.out)
 
 
-def cmd_export_parquet(args, cfg) -> None:
+def cmd_export_tables(args, cfg) -> None:
     from pipeline.cli import checked_inputs
-    from pipeline.formats.parquet import export_parquet
+    from pipeline.formats.parquet import export_tables
 
-    made_from = checked_inputs("export-parquet", args)
+    made_from = checked_inputs(args.command, args)
     folders = {"corpus": args.corpus, "segments": args.segments, "predictions": args.predictions}
-    rows = export_parquet(folders, args.out, made_from)
-    log.info(
-        "export-parquet: %s -> %s (DuckDB: SELECT * FROM '%s/posts.parquet')",
-        ", ".join(f"{t} {n}" for t, n in rows.items()),
-        args.out,
-        args.out,
-    )
+    storage = "parquet" if args.command == "export-parquet" else "jsonl"
+    rows = export_tables(folders, args.out, made_from, storage)
+    hint = f" (DuckDB: SELECT * FROM '{args.out}/posts.parquet')" if storage == "parquet" else ""
+    log.info("%s: %s -> %s%s", args.command, ", ".join(f"{t} {n}" for t, n in rows.items()), args.out, hint)
 
 
 def cmd_rules(args, cfg) -> None:
@@ -473,7 +470,13 @@ def add_commands(sub) -> None:
     s = sub.add_parser("export-parquet", help="every stage file as a typed Parquet table (DuckDB, pandas, datasets)")
     _stage_folders(s)
     s.add_argument("--out", type=Path, default=PROCESSED_DIR / "parquet")
-    s.set_defaults(func=cmd_export_parquet)
+    s.set_defaults(func=cmd_export_tables)
+    s = sub.add_parser(
+        "export-jsonl", help="every stage table as a JSONL file (of a run kept as Parquet: its records line by line)"
+    )
+    _stage_folders(s)
+    s.add_argument("--out", type=Path, default=PROCESSED_DIR / "jsonl")
+    s.set_defaults(func=cmd_export_tables)
 
     s = sub.add_parser("train", help="train a model from gold labels, with grouped cross-validation")
     _data_args(s)

@@ -67,6 +67,15 @@ def test_exports_read_a_parquet_run_like_a_jsonl_run(parquet_run, pipeline_run, 
             assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
 
+def test_a_parquet_run_exported_as_jsonl_gives_the_jsonl_runs_files(parquet_run, pipeline_run, tmp_path):
+    from pipeline.formats.parquet import TABLES as EXPORTED
+
+    assert run_cli("export-jsonl", *stage_args(parquet_run), "--out", str(tmp_path / "jsonl")) == 0
+    for table, (stage, name, _) in EXPORTED.items():
+        exported = (tmp_path / "jsonl" / f"{table}.jsonl").read_bytes()
+        assert exported == (pipeline_run[stage] / f"{name}.jsonl").read_bytes(), table
+
+
 def test_review_batches_of_a_parquet_run_are_those_of_a_jsonl_run(parquet_run, pipeline_run, tmp_path):
     items = []
     for run, out in ((parquet_run, tmp_path / "a"), (pipeline_run, tmp_path / "b")):

@@ -20,7 +20,6 @@ made from):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -39,9 +38,9 @@ from pipeline.core.schema import (
     Unit,
     UnitLabels,
 )
-from pipeline.core.tables import ParquetSink, arrow_schema, iter_records, stage_file
+from pipeline.core.tables import arrow_schema, iter_records, stage_file, write_records
 
-__all__ = ["TABLES", "arrow_schema", "export_parquet", "write_table"]
+__all__ = ["TABLES", "arrow_schema", "export_parquet", "export_tables"]
 
 # table -> (stage folder, stage table, record model)
 TABLES: dict[str, tuple[str, str, type[BaseModel]]] = {
@@ -58,16 +57,12 @@ TABLES: dict[str, tuple[str, str, type[BaseModel]]] = {
 }
 
 
-def write_table(path: Path, records: Iterable[BaseModel], model: type[BaseModel]) -> int:
-    """`records` as one Parquet file with `model`'s schema, a row group at a time; the rows."""
-    with ParquetSink(path, model) as sink:
-        sink.write(records)
-    return sink.count
-
-
-def export_parquet(folders: dict[str, Path], out_dir: Path, made_from: dict | None = None) -> dict[str, int]:
-    """Every stage file of `folders` (corpus, segments, predictions: each may be left out)
-    as a Parquet table in `out_dir`, written whole or not at all; rows per table."""
+def export_tables(
+    folders: dict[str, Path], out_dir: Path, made_from: dict | None = None, storage: str = "parquet"
+) -> dict[str, int]:
+    """Every stage table of `folders` (corpus, segments, predictions: each may be left out),
+    kept as JSONL or Parquet, as one `storage` file per table in `out_dir`, written whole or
+    not at all; rows per table. A Parquet run's tables as JSONL are the JSONL run's files."""
     rows: dict[str, int] = {}
     with atomic_dir(Path(out_dir)) as tmp:
         write_manifest(tmp, made_from)
@@ -76,5 +71,10 @@ def export_parquet(folders: dict[str, Path], out_dir: Path, made_from: dict | No
                 continue
             source = stage_file(folders[stage], name)
             if source.exists():
-                rows[table] = write_table(tmp / f"{table}.parquet", iter_records(source, model), model)
+                rows[table] = write_records(tmp, table, model, iter_records(source, model), storage)
     return rows
+
+
+def export_parquet(folders: dict[str, Path], out_dir: Path, made_from: dict | None = None) -> dict[str, int]:
+    """Every stage table of `folders` as a Parquet table in `out_dir` (`export_tables`)."""
+    return export_tables(folders, out_dir, made_from, "parquet")
