@@ -3,8 +3,8 @@
 Every stage folder holds its records as tables named after what they hold (`posts`,
 `units`, ...). JSONL (the default) is one canonical JSON object per line: diffable, and
 the files docs/schema.md documents. Parquet (`ingest --storage parquet`, `make run
-STORAGE=parquet`) holds the same records typed and compressed, a row group of
-`ROW_GROUP` records at a time, for corpora of millions of posts: the stage folders are
+STORAGE=parquet`) holds the same records typed and compressed, in row groups that end
+with a thread, for corpora of millions of posts: the stage folders are
 then read directly by DuckDB, pandas, polars or Hugging Face `datasets`, with no export
 step. The Arrow schema of a table is derived from its record's pydantic model
 (`core/schema.py`), so a column never changes type between row groups and a nested label
@@ -205,7 +205,7 @@ class ParquetSink:
         self._writer = pq.ParquetWriter(self.path, self.schema, compression="zstd")
         self._rows: list[dict] = []
         self._written = False
-        self._thread_of = (lambda r: r.thread_id) if "thread_id" in model.model_fields else None
+        self._by_thread = "thread_id" in model.model_fields
         self._convert = _record_converter(model, to_arrow=True) or (lambda r: r)
         self._last_thread: str | None = None
         self.count = 0
@@ -218,12 +218,11 @@ class ParquetSink:
 
     def write(self, records: Iterable[BaseModel]) -> None:
         for record in records:
-            if len(self._rows) >= ROW_GROUP:
-                thread = self._thread_of(record) if self._thread_of else None
-                if thread is None or thread != self._last_thread:
-                    self._flush()
+            thread = record.thread_id if self._by_thread else None
+            if len(self._rows) >= ROW_GROUP and (thread is None or thread != self._last_thread):
+                self._flush()
             self._rows.append(self._convert(record.model_dump()))
-            self._last_thread = self._thread_of(record) if self._thread_of else None
+            self._last_thread = thread
             self.count += 1
 
     def close(self) -> None:
