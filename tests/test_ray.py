@@ -78,14 +78,16 @@ def _pipeline(python: Path, config: Path, *engine: str):
 
 
 @pytest.mark.slow
-def test_ray_engine_writes_what_the_local_executor_writes(ray_python, synthetic, tmp_path):
+@pytest.mark.parametrize("storage", ["jsonl", "parquet"])
+def test_ray_engine_writes_what_the_local_executor_writes(ray_python, synthetic, tmp_path, storage):
     threads, config = synthetic
 
     def run(out: Path, *engine: str) -> Path:
         c, s, p, g, r = (str(out / k) for k in ("corpus", "segments", "predictions", "graphs", "reports"))
         stage = _pipeline(ray_python, config, *engine)
         for args in (
-            ["ingest", "--manifest", str(SEEDS / "manifest.toml"), "--threads", str(threads), "--out", c],
+            ["ingest", "--manifest", str(SEEDS / "manifest.toml"), "--threads", str(threads), "--out", c]
+            + ["--storage", storage],
             ["segment", "--corpus", c, "--out", s, "-j", "2"],
             ["classify", "--corpus", c, "--segments", s, "--out", p, "--no-encoder", "-j", "2"],
             ["graph", "--corpus", c, "--segments", s, "--predictions", p, "--out", g, "-j", "2"],
@@ -101,6 +103,7 @@ def test_ray_engine_writes_what_the_local_executor_writes(ray_python, synthetic,
     assert local.keys() == ray.keys()
     assert [k for k in local if local[k] != ray[k]] == []
     assert sum(k.startswith("predictions/") for k in ray) >= 6
+    assert sum(k.endswith(f".{storage}") for k in ray) == 10  # corpus 3, segments 2, predictions 5
 
 
 @pytest.mark.slow
