@@ -29,8 +29,9 @@ ENCODING ?=
 INGEST_OPTS ?=
 # STORAGE=parquet: the corpus and every later stage keep their tables as Parquet instead
 # of JSONL (typed and compressed, for millions of posts; docs/scaling.md). Changing it
-# reruns every stage. Unset, it stays what the corpus already is (STORAGE=jsonl goes back).
-STORAGE ?= $(if $(wildcard data/interim/corpus/posts.parquet),parquet)
+# reruns every stage. Unset, it stays what the corpus already is (STORAGE=jsonl goes back;
+# make always passes it, so `[scale] storage` in the config is for direct CLI use).
+STORAGE ?= $(if $(wildcard data/interim/corpus/posts.parquet),parquet,jsonl)
 INGEST_ARGS := $(if $(THREADS),--threads $(THREADS) $(if $(ENCODING),--encoding $(ENCODING)) $(INGEST_OPTS),\
 	--manifest seeds/manifest.toml)$(if $(STORAGE), --storage $(STORAGE))
 REPORT_NAME ?= $(if $(THREADS),threads,seeds)
