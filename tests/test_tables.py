@@ -99,6 +99,25 @@ def test_a_broken_parquet_table_is_refused_with_its_file_and_nothing_written(par
     assert not out.exists()
 
 
+def test_a_table_in_another_layout_is_refused_with_its_file_and_column(tmp_path, parquet_run):
+    import pyarrow as pa
+
+    # Scores written as an Arrow map (as another tool, or an older export, would) are not
+    # this pipeline's key/value lists: an error naming the file and column, no traceback.
+    units = pq.read_table(parquet_run["segments"] / "units.parquet")
+    as_map = pa.map_(pa.string(), pa.float64())
+    unit_type = pa.struct(
+        [(f.name, as_map if f.name == "scores" else f.type) for f in units.schema.field("unit_type").type]
+    )
+    rows = units.to_pylist()
+    for r in rows:
+        r["unit_type"]["scores"] = [(s["key"], s["value"]) for s in r["unit_type"]["scores"]]
+    schema = pa.schema([pa.field("unit_type", unit_type) if f.name == "unit_type" else f for f in units.schema])
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), tmp_path / "units.parquet")
+    with pytest.raises(InputError, match=r"units\.parquet.*unit_type"):
+        list(iter_records(tmp_path / "units.parquet", Unit))
+
+
 def test_an_empty_table_keeps_its_columns(tmp_path):
     with ParquetSink(tmp_path / "units.parquet", Unit) as sink:
         sink.write([])

@@ -148,7 +148,12 @@ def _iter_parquet(path: Path, model: type[M]) -> Iterator[M]:
         for name in names:
             values = batch.column(name).to_pylist()
             convert = converters[name]
-            columns.append(values if convert is None else [convert(v) for v in values])
+            try:
+                columns.append(values if convert is None else [convert(v) for v in values])
+            except (TypeError, KeyError, AttributeError) as exc:
+                raise InputError(
+                    path, row + 1, f"column {name!r} is not laid out as this pipeline writes it ({exc!r})"
+                ) from None
         for values in zip(*columns, strict=True):
             row += 1
             try:
