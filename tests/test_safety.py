@@ -423,3 +423,25 @@ def test_safety_an_xml_entity_bomb_in_a_workbook_is_refused_not_expanded(tmp_pat
             out.writestr(name, data)
     with pytest.raises(InputError, match=r"bomb\.xlsx.*not a readable \.xlsx file"):
         ingest_thread_files([bomb], cfg)
+
+
+@pytest.mark.parametrize("storage", ["jsonl", "parquet"])
+def test_safety_half_an_escaped_emoji_is_read_as_a_replacement_character(tmp_path, storage):
+    # Scrapers cut emoji written as escaped UTF-16 pairs: "\ud83d" alone is a lone
+    # surrogate, which no UTF-8 file can hold. A whole pair stays the emoji.
+    rows = [
+        '{"id": "a", "thread_id": "t", "text": "Godt sagt \\ud83d\\ude00 og \\ud83d", "author": "Ida"}',
+        '{"id": "b", "thread_id": "t", "parent_id": "a", "text": "Nej \\udfff", "author": "Bo\\ud83d"}',
+    ]
+    src = tmp_path / "threads.jsonl"
+    src.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "corpus"
+    assert run_cli("ingest", "--threads", str(src), "--storage", storage, "--out", str(out)) == 0
+    from pipeline.core.corpus import read_corpus
+
+    corpus = read_corpus(out)
+    posts = corpus.posts_by_id()
+    assert posts["a"].text == "Godt sagt \U0001f600 og \ufffd" and posts["b"].text == "Nej \ufffd"
+    assert posts["b"].author == "Bo\ufffd"
+    (note,) = [n for n in corpus.notes if "surrogate" in n.message]
+    assert note.kind == "repaired" and note.where.endswith("threads.jsonl:1") and note.message.startswith("2 line(s)")

@@ -264,14 +264,40 @@ def open_text(path: Path, encoding: str | None = None) -> Iterator[Any]:
         fh.close()
 
 
-def json_object(path: Path, lineno: int, line: str) -> dict[str, Any]:
-    """One JSONL line as an object, or an error naming the file and line."""
+# A JSON string may escape half of a UTF-16 surrogate pair alone (an emoji cut in two by
+# a scraper, "\ud83d"): Python reads it as a lone surrogate, which no UTF-8 file can
+# hold, so every later write would fail. It is read as U+FFFD, the replacement character.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_lone_surrogates(v) for v in value]
+    return value
+
+
+def json_object(path: Path, lineno: int, line: str, repaired: list[int] | None = None) -> dict[str, Any]:
+    """One JSONL line as an object, or an error naming the file and line. A lone surrogate
+    escape is read as U+FFFD; `repaired` collects the lines where that happened."""
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
         raise InputError(path, lineno, f"not valid JSON: {exc.msg} (column {exc.colno})") from None
     if not isinstance(obj, dict):
         raise InputError(path, lineno, f"expected a JSON object, found {type(obj).__name__}")
+    # Escaped pairs (an emoji written as ASCII) are common and whole: only a line with a
+    # surrogate escape is walked, and only a lone one is replaced.
+    if _SURROGATE_ESCAPE.search(line):
+        fixed = _without_lone_surrogates(obj)
+        if fixed != obj:
+            obj = fixed
+            if repaired is not None:
+                repaired.append(lineno)
     return obj
 
 

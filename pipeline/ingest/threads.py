@@ -224,16 +224,28 @@ def _xlsx_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tupl
     yield from _tagged(path, header, body(), fourcat, notes)
 
 
-def _jsonl_rows(path: Path, encoding: str | None = None) -> Iterator[tuple[int, dict, None]]:
+def _jsonl_rows(
+    path: Path, encoding: str | None = None, notes: list[Note] | None = None
+) -> Iterator[tuple[int, dict, None]]:
     n = 0
+    repaired: list[int] = []
     with open_text(path, encoding) as fh:
         # Split on "\n" only: U+2028 and friends may stand unescaped inside a JSON string.
         for lineno, line in enumerate(_lines(fh), start=1):
             if line.strip():
                 n += 1
-                yield lineno, json_object(path, lineno, line), None
+                yield lineno, json_object(path, lineno, line, repaired), None
     if not n:
         raise InputError(path, 0, "empty file: expected one JSON object per line")
+    if repaired and notes is not None:
+        notes.append(
+            Note(
+                where=f"{path}:{repaired[0]}",
+                kind="repaired",
+                message=f"{len(repaired)} line(s) escape half of a UTF-16 surrogate pair (an emoji cut in two), "
+                "read as U+FFFD",
+            )
+        )
 
 
 def _lines(fh) -> Iterator[str]:
@@ -265,12 +277,12 @@ def _jsonl_records(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[
     with dots that is no key of a record is a path into its nested objects: API exports
     (YouTube's `snippet.textDisplay`, Facebook's `from.name`) nest what a post says."""
     if not opt.columns and not opt.ignore_columns:
-        yield from _jsonl_rows(path, opt.encoding)
+        yield from _jsonl_rows(path, opt.encoding, notes)
         return
     mapped = _renames(opt.columns)
     nested = [(field, column.split(".")) for field, column in opt.columns if "." in column]
     left_out: set[str] = set()
-    for line, raw, extract in _jsonl_rows(path, opt.encoding):
+    for line, raw, extract in _jsonl_rows(path, opt.encoding, notes):
         keys = {k.strip().lower() for k in raw}
         record = {mapped.get(k.strip().lower(), k): v for k, v in raw.items()}
         for field, steps in nested:
@@ -360,7 +372,7 @@ def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator
 
 def _dast_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[Path, int, dict, str]]:
     unread: set[str] = set()
-    for line, raw, _ in _jsonl_rows(path, opt.encoding):
+    for line, raw, _ in _jsonl_rows(path, opt.encoding, notes):
         unread |= dast_unread(raw)
         yield path, line, dast_fields(path, line, raw), "DAST file"
     if unread:
