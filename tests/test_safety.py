@@ -445,3 +445,25 @@ def test_safety_half_an_escaped_emoji_is_read_as_a_replacement_character(tmp_pat
     assert posts["b"].author == "Bo\ufffd"
     (note,) = [n for n in corpus.notes if "surrogate" in n.message]
     assert note.kind == "repaired" and note.where.endswith("threads.jsonl:1") and note.message.startswith("2 line(s)")
+
+
+def test_safety_a_csv_cell_longer_than_pythons_default_limit_is_read_whole(tmp_path):
+    # Python's csv module refuses fields over 128 KiB; a long op-ed in one cell is legitimate.
+    text = "Socialrådgivere har for mange sager. " * 6000  # about 220 kB
+    src = tmp_path / "threads.csv"
+    src.write_text(f'id,thread_id,parent_id,text\na,t,,"{text}"\n', encoding="utf-8")
+    out = tmp_path / "corpus"
+    assert run_cli("ingest", "--threads", str(src), "--out", str(out)) == 0
+    from pipeline.core.corpus import read_corpus
+
+    assert read_corpus(out).posts[0].text == text
+
+
+def test_safety_json_nested_past_pythons_recursion_limit_is_an_error_with_its_line(tmp_path, capsys):
+    src = tmp_path / "threads.jsonl"
+    ok = '{"id": "a", "thread_id": "t", "text": "Hej"}'
+    src.write_text(ok + "\n" + '{"id": "b", "thread_id": "t", "text": ' + "[" * 100000 + "]" * 100000 + "}\n")
+    out = tmp_path / "corpus"
+    assert run_cli("ingest", "--threads", str(src), "--out", str(out)) == 2
+    assert "threads.jsonl:2: JSON nested too deeply" in capsys.readouterr().err
+    assert not out.exists()

@@ -288,6 +288,8 @@ def json_object(path: Path, lineno: int, line: str, repaired: list[int] | None =
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
         raise InputError(path, lineno, f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise InputError(path, lineno, "JSON nested too deeply to read (arrays or objects inside each other)") from None
     if not isinstance(obj, dict):
         raise InputError(path, lineno, f"expected a JSON object, found {type(obj).__name__}")
     # Escaped pairs (an emoji written as ASCII) are common and whole: only a line with a

@@ -65,7 +65,7 @@ def looks_like_dast(path: Path) -> bool:
             if line.strip():
                 try:
                     return is_dast_record(json.loads(line))
-                except ValueError:
+                except (ValueError, RecursionError):
                     return False
     return False
 

@@ -45,8 +45,8 @@ def is_reddit_dump(path: Path) -> bool:
             if line.strip():
                 try:
                     first = json.loads(line)
-                except json.JSONDecodeError:
-                    return False
+                except (json.JSONDecodeError, RecursionError):
+                    return False  # not a dump; the thread-file reader says what is wrong
                 return isinstance(first, dict) and "subreddit" in first and ("link_id" in first or "title" in first)
     return False
 

@@ -88,8 +88,14 @@ def _delimiter(path: Path, sample: str, given: str | None) -> str:
     return "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(sample, path)
 
 
+# Python's csv module refuses a field over 128 KiB, and a long op-ed or a comment thread
+# pasted into one cell is longer: a field may be as long as a CSV row can be.
+CSV_FIELD_LIMIT = 1 << 30
+
+
 def _csv_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[int, dict, str | None]]:
     # Streamed: the file's text is never held whole, only the row being read.
+    csv.field_size_limit(CSV_FIELD_LIMIT)
     with open_text(path, opt.encoding) as fh:
         sample = "".join(line for _, line in zip(range(20), fh, strict=False))
         if not sample.strip():
