@@ -467,3 +467,31 @@ def test_safety_json_nested_past_pythons_recursion_limit_is_an_error_with_its_li
     assert run_cli("ingest", "--threads", str(src), "--out", str(out)) == 2
     assert "threads.jsonl:2: JSON nested too deeply" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_safety_a_sheet_without_rows_is_noted_and_no_post_at_all_is_an_error(tmp_path, capsys):
+    # A video without comments exports a header alone: the other files are read, and the
+    # report says which file gave nothing; when no input holds a post, nothing is written.
+    empty, one = tmp_path / "video1.csv", tmp_path / "video2.csv"
+    empty.write_text("id,thread_id,parent_id,text\n", encoding="utf-8")
+    one.write_text("id,thread_id,parent_id,text\na,t,,Hej med dig\n", encoding="utf-8")
+    out = tmp_path / "corpus"
+    assert run_cli("ingest", "--threads", str(empty), str(one), "--out", str(out)) == 0
+    from pipeline.core.corpus import read_corpus
+
+    corpus = read_corpus(out)
+    assert [p.id for p in corpus.posts] == ["a"]
+    assert any(n.where.endswith("video1.csv:1") and "no rows" in n.message for n in corpus.notes)
+    alone = tmp_path / "alone"
+    assert run_cli("ingest", "--threads", str(empty), "--out", str(alone)) == 2
+    assert "nothing to ingest: the inputs hold no post" in capsys.readouterr().err
+    assert not alone.exists()
+
+
+def test_safety_a_corrupt_zstandard_dump_is_an_error_naming_it(tmp_path, capsys):
+    dump = tmp_path / "RC_2024-01.zst"
+    dump.write_bytes(b"\x28\xb5\x2f\xfd" + b"not zstd data at all" * 10)
+    assert run_cli("ingest", "--threads", str(dump), "--out", str(tmp_path / "corpus")) == 2
+    err = capsys.readouterr().err
+    assert "RC_2024-01.zst" in err and "not a readable Zstandard file" in err
+    assert not (tmp_path / "corpus").exists()

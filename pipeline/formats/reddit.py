@@ -58,7 +58,10 @@ def _lines(path: Path) -> Iterator[str]:
         with open(path, "rb") as raw:
             # The dumps are compressed with a long window; the default limit refuses them.
             reader = zstandard.ZstdDecompressor(max_window_size=2**31).stream_reader(raw)
-            yield from io.TextIOWrapper(reader, encoding="utf-8", errors="strict")
+            try:
+                yield from io.TextIOWrapper(reader, encoding="utf-8", errors="strict")
+            except zstandard.ZstdError as exc:
+                raise OSError(f"not a readable Zstandard file ({exc})") from None
     else:
         with open(path, encoding="utf-8-sig") as fh:
             yield from fh

@@ -22,7 +22,7 @@ from pathlib import Path
 from pipeline.core.artifacts import atomic_dir, display_path, read_text_utf8
 from pipeline.core.config import Config
 from pipeline.core.corpus import Corpus, participant_id, write_ingest_report
-from pipeline.core.errors import InputError
+from pipeline.core.errors import InputError, PipelineError
 from pipeline.core.schema import Author, Evidence, GoldLabels, Note, Participant, Post, Span, Thread, ThreadRow
 from pipeline.core.stream import shards
 from pipeline.core.tables import open_sink
@@ -585,6 +585,10 @@ def write_ingest(
                     counts["threads"] += 1
                     counts["posts"] += len(tposts)
                     counts["comments"] += sum(p.kind == "comment" for p in tposts)
+            if not counts["posts"]:
+                # Inside the output folder's transaction: nothing is written.
+                first = "; ".join(f"{n.where}: {n.message}" for n in notes[:3])
+                raise PipelineError(f"nothing to ingest: the inputs hold no post{f' ({first})' if first else ''}")
             with open_sink(tmp, "participants", Participant, storage) as people:
                 people.write(participants_from(authors.sorted_rows()))
             counts["participants"] = people.count

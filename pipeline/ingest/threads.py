@@ -117,15 +117,25 @@ def _tagged(
 ) -> Iterator[tuple[int, dict, str | None]]:
     """A sheet's rows, a 4CAT export's converted and marked as read from an export (its
     orphans are repaired); columns that are no field left out (only `--ignore-columns`
-    lets a header have them)."""
+    lets a header have them). A sheet with a header and no rows (a video without
+    comments) is noted: a run that read nothing from it would otherwise look complete."""
+    n = 0
     if fourcat:
-        yield from ((line, raw, "export") for line, raw in rows_from_4cat(path, header, rows))
-        return
-    unknown = [h for h in header if h not in FIELDS]
-    if unknown:
-        notes.append(_ignored_note(path, unknown))
-        rows = ((line, {k: v for k, v in raw.items() if k in FIELDS}) for line, raw in rows)
-    yield from ((line, raw, None) for line, raw in rows)
+        for line, raw in rows_from_4cat(path, header, rows):
+            n += 1
+            yield line, raw, "export"
+    else:
+        unknown = [h for h in header if h not in FIELDS]
+        if unknown:
+            notes.append(_ignored_note(path, unknown))
+            rows = ((line, {k: v for k, v in raw.items() if k in FIELDS}) for line, raw in rows)
+        for line, raw in rows:
+            n += 1
+            yield line, raw, None
+    if not n:
+        notes.append(
+            Note(where=f"{path}:1", kind="note", message="a header line and no rows: no post read from this file")
+        )
 
 
 def parse_columns(specs: list[str] | None) -> tuple[tuple[str, str], ...]:
