@@ -459,7 +459,13 @@ def test_safety_a_csv_cell_longer_than_pythons_default_limit_is_read_whole(tmp_p
     assert read_corpus(out).posts[0].text == text
 
 
-def test_safety_json_nested_past_pythons_recursion_limit_is_an_error_with_its_line(tmp_path, capsys):
+def test_safety_json_nested_past_pythons_recursion_limit_is_an_error_with_its_line(tmp_path, capsys, pipeline_run):
+    export = tmp_path / "labelstudio.json"
+    export.write_text("[" * 100000 + "]" * 100000)
+    args = ("--annotator", "Anna", "--gold", str(tmp_path / "gold"), "--review-dir", str(tmp_path / "review"))
+    assert run_cli("review", "import", str(export), "--corpus", str(pipeline_run["corpus"]), *args) == 2
+    assert "labelstudio.json: JSON nested too deeply" in capsys.readouterr().err
+    assert not (tmp_path / "gold").exists() or not list((tmp_path / "gold").iterdir())
     src = tmp_path / "threads.jsonl"
     ok = '{"id": "a", "thread_id": "t", "text": "Hej"}'
     src.write_text(ok + "\n" + '{"id": "b", "thread_id": "t", "text": ' + "[" * 100000 + "]" * 100000 + "}\n")

@@ -326,6 +326,8 @@ def read_json(path: Path) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(path, exc.lineno, f"not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise InputError(path, 0, "JSON nested too deeply to read") from None
 
 
 def display_path(path: Path | str) -> str:

@@ -486,6 +486,8 @@ def _read_labelstudio(path: Path) -> list[Filled]:
         data = json.loads(read_text_utf8(path))
     except json.JSONDecodeError as exc:
         raise InputError(path, exc.lineno, f"not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise InputError(path, 0, "JSON nested too deeply to read: not a Label Studio export") from None
     if not isinstance(data, list):
         raise InputError(path, 0, "a Label Studio export is a JSON list of tasks")
     out: list[Filled] = []
