@@ -923,7 +923,8 @@ def test_threads_a_folder_of_exports_is_read_as_its_thread_files(tmp_path, cfg):
     rows, notes = read_thread_files([folder], cfg, ReadOptions(thread_per_file=True, comments_only=True))
     assert sorted({r.row.thread_id for r in rows}) == ["a_video", "b_video"]
     assert [str(r.path.name) for r in rows if r.line][:2] == ["a_video.csv", "a_video.csv"]
-    assert any(n.message == "folder read as its 2 thread file(s)" for n in notes)
+    # What was not read is said, so a misnamed export (".txt") is not lost silently.
+    assert any(n.message == "folder read as its 2 thread file(s); left out: README.txt, old" for n in notes)
     empty = tmp_path / "empty"
     empty.mkdir()
     with pytest.raises(InputError, match="a folder with no thread files"):

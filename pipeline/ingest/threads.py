@@ -479,7 +479,11 @@ def expand_folders(paths: list[Path], notes: list[Note]) -> list[Path]:
             raise InputError(
                 path, 0, f"a folder with no thread files ({', '.join(THREAD_FILE_SUFFIXES)}) and no ConvoKit corpus"
             )
-        notes.append(Note(where=str(path), kind="note", message=f"folder read as its {len(files)} thread file(s)"))
+        others = sorted(p.name for p in path.iterdir() if not p.name.startswith(".") and p not in files)
+        left = f"; left out: {', '.join(others[:5])}{' ...' if len(others) > 5 else ''}" if others else ""
+        notes.append(
+            Note(where=str(path), kind="note", message=f"folder read as its {len(files)} thread file(s){left}")
+        )
         out.extend(files)
     return out
 
