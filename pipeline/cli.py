@@ -285,11 +285,27 @@ def cmd_graph(args, cfg) -> None:
 # --- parser ----------------------------------------------------------------------------
 
 
+def at_least(minimum: int):
+    """An argparse type: a whole number of at least `minimum` (a clear usage error, exit 2,
+    rather than a negative batch size that silently selects nothing)."""
+
+    def parse(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if n < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {n}")
+        return n
+
+    return parse
+
+
 def _workers_option(s, what: str = "worker processes over thread shards") -> None:
     s.add_argument(
         "-j",
         "--workers",
-        type=int,
+        type=at_least(0),
         default=0,
         metavar="N",
         help=f"{what} (default 0: one per core); outputs do not depend on N",

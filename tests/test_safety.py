@@ -501,3 +501,19 @@ def test_safety_a_corrupt_zstandard_dump_is_an_error_naming_it(tmp_path, capsys)
     err = capsys.readouterr().err
     assert "RC_2024-01.zst" in err and "not a readable Zstandard file" in err
     assert not (tmp_path / "corpus").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["segment", "--workers", "-3"],
+        ["review", "export", "--task", "reply_stance", "--size", "-5"],
+        ["train", "--task", "role", "--folds", "1", "--out", "x"],
+        ["bench-scale", "--posts", "0"],
+    ],
+)
+def test_safety_a_count_below_its_minimum_is_a_usage_error(args, capsys):
+    # A negative batch size once selected nothing and exited 0.
+    with pytest.raises(SystemExit) as exit_:
+        run_cli(*args)
+    assert exit_.value.code == 2 and "must be at least" in capsys.readouterr().err
