@@ -301,6 +301,17 @@ def at_least(minimum: int):
     return parse
 
 
+def file_name(text: str) -> str:
+    """An argparse type: a name that can name a file as it is (the report's `--name`), so
+    that no output is written outside its folder ("../../x" is refused)."""
+    from pipeline.core.artifacts import check_safe_id
+
+    try:
+        return check_safe_id(text, "name")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _workers_option(s, what: str = "worker processes over thread shards") -> None:
     s.add_argument(
         "-j",

@@ -6,7 +6,7 @@ import argparse
 import logging
 from pathlib import Path
 
-from pipeline.cli import at_least
+from pipeline.cli import at_least, file_name
 from pipeline.core.config import ANNOTATIONS_DIR, DAST_DEFAULT, DATA_DIR, E5_DIR, INTERIM_DIR, PROCESSED_DIR, TASKS
 
 REVIEW_DIR = DATA_DIR / "review"
@@ -460,7 +460,12 @@ def add_commands(sub) -> None:
     _add_review(sub)
     s = sub.add_parser("report", help="HTML report and Markdown summary of the debate -> data/reports/")
     _stage_folders(s)
-    s.add_argument("--name", default="seeds", help="report file name (default: seeds)")
+    s.add_argument(
+        "--name",
+        type=file_name,
+        default="seeds",
+        help="report file name: letters, digits, '.', '_', '-' (default: seeds)",
+    )
     s.add_argument("--out", type=Path, default=DATA_DIR / "reports")
     _workers_option(s, "processes drawing the reply trees")
     s.set_defaults(func=cmd_report)

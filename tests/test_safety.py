@@ -517,3 +517,14 @@ def test_safety_a_count_below_its_minimum_is_a_usage_error(args, capsys):
     with pytest.raises(SystemExit) as exit_:
         run_cli(*args)
     assert exit_.value.code == 2 and "must be at least" in capsys.readouterr().err
+
+
+def test_safety_a_report_name_with_a_path_is_refused(pipeline_run, tmp_path, capsys):
+    # "--name ../../x" once wrote x.html two folders above the output folder.
+    out = tmp_path / "a" / "b" / "reports"
+    args = ["report", "--corpus", str(pipeline_run["corpus"]), "--segments", str(pipeline_run["segments"])]
+    args += ["--predictions", str(pipeline_run["predictions"]), "--out", str(out), "--name", "../../x"]
+    with pytest.raises(SystemExit) as exit_:
+        run_cli(*args)
+    assert exit_.value.code == 2 and "no path" in capsys.readouterr().err
+    assert not list(tmp_path.rglob("x.*"))
