@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +27,7 @@ from pipeline.core import cells
 from pipeline.core.artifacts import (
     atomic_dir,
     check_safe_id,
+    read_json,
     read_jsonl,
     read_text_utf8,
     write_json,
@@ -482,12 +482,7 @@ def read_filled(path: Path) -> list[Filled]:
 
 
 def _read_labelstudio(path: Path) -> list[Filled]:
-    try:
-        data = json.loads(read_text_utf8(path))
-    except json.JSONDecodeError as exc:
-        raise InputError(path, exc.lineno, f"not valid JSON: {exc.msg}") from None
-    except RecursionError:
-        raise InputError(path, 0, "JSON nested too deeply to read: not a Label Studio export") from None
+    data = read_json(path)
     if not isinstance(data, list):
         raise InputError(path, 0, "a Label Studio export is a JSON list of tasks")
     out: list[Filled] = []
