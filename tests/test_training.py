@@ -548,3 +548,24 @@ def test_train_refuses_a_missing_encoder_folder_and_encoder_features_for_transfo
     code = run_cli(*common, "--out", str(out), "--backend", "transformers", "--encoder-features", str(E5_DIR))
     assert code == 2 and not out.exists()
     assert "--encoder-features: scikit-learn options" in capsys.readouterr().err
+
+
+def test_training_an_annotators_label_of_a_dast_post_replaces_dasts(tmp_path, cfg):
+    """A researcher who reviews DAST's own threads (`make run THREADS=dast_test.jsonl`, then
+    `make review`) corrects DAST's labels: training uses the gold's label for that post and
+    DAST's for the rest, instead of refusing the two sources."""
+    from pipeline.core.corpus import write_corpus
+    from pipeline.ingest.build import ingest_thread_files
+    from pipeline.review.gold import new_event, text_hash
+
+    path = tmp_path / "dast.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in DAST_ROWS), encoding="utf-8")
+    gold = tmp_path / "gold"
+    corpus = ingest_thread_files([path], cfg)
+    write_corpus(corpus, gold / "corpora" / "b1")
+    post = corpus.posts_by_id()["a"]
+    ev = new_event("target_stance", "a", "favor", "Ida", "b1--ida", "2026-12-04T10:00:00Z", "review")
+    write_batch(gold, "b1--ida", [ev.model_copy(update={"text_sha256": text_hash(post.full_text)})])
+    ds = load_dataset("target_stance", [gold, path], cfg)
+    assert {e.id: e.label for e in ds.examples} == {"a": "favor", "b": "neutral"}
+    assert [(s.kind, s.items) for s in ds.sources] == [("annotations", 1), ("dast", 1)]

@@ -166,6 +166,7 @@ def load_dataset(
     sources: list[Source] = []
     topics: dict[str, str] = {}
     skipped: list[str] = []
+    per_source: list[list[Example]] = []
     for path in data:
         path = Path(path)
         if path.is_dir():
@@ -199,6 +200,22 @@ def load_dataset(
             sources.append(Source(display_path(path), "thread-file", sha256_file(path), len(found)))
         else:
             raise InputError(path, 0, "no such file or folder")
+        per_source.append(found)
+    # An annotator's label of a post that a labelled file (DAST) also labels is a review
+    # of that label: the project's gold wins, and the file's label is left out.
+    reviewed = {
+        e.id for src, found in zip(sources, per_source, strict=True) if src.kind == "annotations" for e in found
+    }
+    for src, found in zip(sources, per_source, strict=True):
+        if src.kind != "annotations" and reviewed.intersection(e.id for e in found):
+            kept = [e for e in found if e.id not in reviewed]
+            log.warning(
+                "%s: %d item(s) are also labelled in the project's gold; the gold's labels are used",
+                src.path,
+                len(found) - len(kept),
+            )
+            found[:] = kept
+            src.items = len(kept)
         examples.extend(found)
     ids = Counter(e.id for e in examples)
     dup = [i for i, n in ids.items() if n > 1]
