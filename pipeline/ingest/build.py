@@ -51,7 +51,12 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
     thread_id = Path(path).stem
     header = find_comments_header(lines)
     if entry.kind == "thread" and header is None:
-        raise InputError(path, 0, "manifest says 'thread' but no comment list ('Kommentarer' + items) was found")
+        raise InputError(
+            path,
+            0,
+            "manifest says 'thread' but no comment list was found (a 'Kommentarer' line followed by "
+            "'• DD.MM.YY Name' items, or by comments that open with a name and a date; docs/input-formats.md)",
+        )
     article_lines = lines[:header] if header is not None else lines
     parts = parse_article(article_lines, entry.lang, rel)
     notes = list(parts.notes)
@@ -79,9 +84,9 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
     if header is not None:
         raw_comments, cnotes = parse_comments(lines[header + 1 :], header + 2, rel)
         notes.extend(cnotes)
-        # Pages list comments newest first; positions count from the oldest so that a
-        # re-scrape with new comments on top keeps every existing id.
-        for pos, rc in enumerate(reversed(raw_comments), start=1):
+        # Positions count from the oldest so that a re-scrape with new comments on top keeps
+        # every existing id.
+        for pos, rc in enumerate(oldest_first(raw_comments), start=1):
             comments.append(_comment_post(rc, pos, thread_id, rel, root.lang, cfg, notes))
     if comments and not root.authors:
         claim = claimed_author(comments)
@@ -124,6 +129,15 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
         n_comments=len(comments),
     )
     return thread, [root, *comments], notes
+
+
+def oldest_first(comments: list) -> list:
+    """Comments from the oldest: most pages list the newest first (DenOffentlige does), so
+    page order is reversed unless the comments' dates rise down the page."""
+    dates = [c.date for c in comments if c.date]
+    if len(dates) >= 2 and dates == sorted(dates) and dates[0] != dates[-1]:
+        return list(comments)
+    return list(reversed(comments))
 
 
 def _comment_post(rc, pos: int, thread_id: str, rel: str, thread_lang: str, cfg: Config, notes: list[Note]) -> Post:

@@ -32,7 +32,7 @@ def _named_date_re() -> re.Pattern[str]:
     alt = "|".join(re.escape(m) for m in months)
     return re.compile(
         rf"\b(?P<day>\d{{1,2}})\.?\s+(?P<month>{alt})\.?\s+(?P<year>\d{{4}})"
-        r"(?:,?\s+(?:kl\.\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2}))?",
+        r"(?:,?\s+(?:kl\.?\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2}))?",
         re.IGNORECASE,
     )
 

@@ -3,7 +3,9 @@
 Pure functions over strings: no file access. The structure we rely on is what Nordic
 news and debate sites print when a page is saved as text: a headline, bylines and date
 lines, paragraphs separated by blank lines, and a comment list of bullet items
-("• 16.09.13 Name, description" then an indented headline and body). Paragraph-level
+("• 16.09.13 Name, description" then an indented headline and body), or comments that
+each open with a name and a date and may close with buttons ("Svara", "Gilla"; patterns
+in `furniture.toml` [comments]). Paragraph-level
 boilerplate is classified by jusText (stopword density and length with context), after
 the named patterns in `furniture.toml` have taken out what is known furniture.
 """
@@ -35,7 +37,6 @@ JUSTEXT_STOPLISTS = {
     "de": "German",
 }
 
-COMMENTS_HEADER_RE = re.compile(r"(?i)\s*(kommentarer|kommentarer \(\d+\)|comments|kommentera)\s*")
 COMMENT_ITEM_RE = re.compile(r"\s*•\s+(?P<date>\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2}))\s+(?P<who>\S.*?)\s*")
 BULLET_RE = re.compile(r"^\s*[•·▪◦‣-]\s+")
 
@@ -87,7 +88,12 @@ class Furniture:
     lines: tuple[tuple[str, re.Pattern[str]], ...]
     boxes: tuple[tuple[str, re.Pattern[str], re.Pattern[str], int], ...]
     bylines: tuple[tuple[str, str, re.Pattern[str]], ...]
+    # Bylines that need a second line of their own and stand above the text.
+    byline_next_line: dict[str, re.Pattern[str]]
     keywords: re.Pattern[str]
+    comments_header: re.Pattern[str]
+    comment_action: re.Pattern[str]
+    relative_date: re.Pattern[str]
 
 
 @lru_cache(maxsize=2)
@@ -99,7 +105,11 @@ def load_furniture(path: Path = FURNITURE_FILE) -> Furniture:
             (d["name"], re.compile(d["start"]), re.compile(d["end"]), int(d["max_blocks"])) for d in raw.get("box", [])
         ),
         bylines=tuple((d["name"], d["kind"], re.compile(d["pattern"])) for d in raw.get("byline", [])),
+        byline_next_line={d["name"]: re.compile(d["next_line"]) for d in raw.get("byline", []) if d.get("before_body")},
         keywords=re.compile(raw["keywords"]["pattern"]),
+        comments_header=re.compile(raw["comments"]["header"]),
+        comment_action=re.compile(raw["comments"]["action"]),
+        relative_date=re.compile(raw["comments"]["relative_date"]),
     )
 
 
@@ -129,13 +139,20 @@ def _furniture_name(block: Block, furn: Furniture) -> str | None:
     return None
 
 
-def _justext_classes(blocks: list[Block], lang: str) -> list[str]:
+# jusText calls a paragraph "good" only above 200 characters, and without one good paragraph
+# its context rules turn every other into boilerplate too. News and debate sites often
+# write one or two sentences a paragraph: a page with no paragraph that long is classified
+# again with this bound instead (jusText's own lower bound for "short").
+SHORT_PARAGRAPHS_LENGTH_HIGH = 70
+
+
+def _justext_classes(blocks: list[Block], lang: str, length_high: int = justext.core.LENGTH_HIGH_DEFAULT) -> list[str]:
     """jusText's final class ('good', 'bad', ...) for each block, in order."""
     if not blocks:
         return []
     body = "".join(f"<p>{html.escape(' '.join(b.lines))}</p>" for b in blocks)
     stoplist = justext.get_stoplist(JUSTEXT_STOPLISTS.get(lang, "Danish"))
-    paragraphs = justext.justext(f"<html><body>{body}</body></html>", stoplist)
+    paragraphs = justext.justext(f"<html><body>{body}</body></html>", stoplist, length_high=length_high)
     if len(paragraphs) != len(blocks):
         raise RuntimeError(f"jusText returned {len(paragraphs)} paragraphs for {len(blocks)} blocks")
     return [p.class_type for p in paragraphs]
@@ -211,7 +228,7 @@ def parse_article(lines: list[str], lang: str, source: str, first_line: int = 1)
                 parts.created = iso
             removed[k] = "date-line"
             continue
-        byline = _match_byline(block, furn, kinds=("author", "publisher"))
+        byline = _match_byline(block, furn, kinds=("author", "publisher"), before_body=k < first_body)
         if byline:
             kind, name, desc, pattern_name = byline
             if kind == "author":
@@ -246,6 +263,17 @@ def parse_article(lines: list[str], lang: str, source: str, first_line: int = 1)
         parts.notes.append(Note(where=source, kind="missing", message="no headline found"))
 
     classes = _justext_classes(kept, lang)
+    if kept and "good" not in classes:
+        classes = _justext_classes(kept, lang, SHORT_PARAGRAPHS_LENGTH_HIGH)
+        if "good" in classes:
+            parts.notes.append(
+                Note(
+                    where=source,
+                    kind="metadata",
+                    message=f"no paragraph of {justext.core.LENGTH_HIGH_DEFAULT}+ characters: paragraphs of "
+                    f"{SHORT_PARAGRAPHS_LENGTH_HIGH}+ characters with enough stopwords taken as text",
+                )
+            )
     good = [b for b, c in zip(kept, classes, strict=True) if c == "good"]
     last_good_line = max((b.first_line for b in good), default=0)
     for b, c in zip(kept, classes, strict=True):
@@ -305,12 +333,23 @@ def _preview(text: str, n: int = 70) -> str:
     return flat if len(flat) <= n else flat[: n - 1] + "…"
 
 
-def _match_byline(block: Block, furn: Furniture, kinds: tuple[str, ...]) -> tuple[str, str, str | None, str] | None:
+def _match_byline(
+    block: Block, furn: Furniture, kinds: tuple[str, ...], before_body: bool = False
+) -> tuple[str, str, str | None, str] | None:
     for name, kind, pat in furn.bylines:
         if kind not in kinds:
             continue
         m = pat.fullmatch(block.lines[0])
         if not m:
+            continue
+        second = furn.byline_next_line.get(name)
+        if second is not None and not (
+            before_body
+            and len(block.lines) == 2
+            and len(block.lines[1].split()) <= 10
+            and second.fullmatch(block.lines[1])
+            and not any(_furniture_line(line, furn) for line in block.lines)
+        ):
             continue
         desc = m.groupdict().get("description")
         if kind == "author" and desc is None and len(block.lines) > 1:
@@ -322,15 +361,32 @@ def _match_byline(block: Block, furn: Furniture, kinds: tuple[str, ...]) -> tupl
 
 
 def find_comments_header(lines: list[str]) -> int | None:
-    """Index of the line that opens the comment list, or None if the page has none."""
+    """Index of the line that opens the comment list, or None if the page has none: a
+    header line followed by a bullet item, or by a comment that opens with a name and a
+    date (blank lines and a few lines of prompts between them allowed)."""
+    furn = load_furniture()
     for i, line in enumerate(lines):
-        if COMMENTS_HEADER_RE.fullmatch(line) and any(COMMENT_ITEM_RE.fullmatch(nxt) for nxt in lines[i + 1 : i + 3]):
+        if not furn.comments_header.fullmatch(line.strip()):
+            continue
+        if any(COMMENT_ITEM_RE.fullmatch(nxt) for nxt in lines[i + 1 : i + 3]):
+            return i
+        after = [j for j in range(i + 1, len(lines)) if lines[j].strip()][:6]
+        if any(_named_start(lines, j, furn) for j in after):
             return i
     return None
 
 
 def parse_comments(lines: list[str], first_line: int, source: str) -> tuple[list[RawComment], list[Note]]:
-    """Parse the bullet list of comments that starts at `lines[0]`.
+    """Parse the comment list that starts at `lines[0]`, in either layout
+    (`find_comments_header`), in page order."""
+    first = next((ln for ln in lines if ln.strip()), "")
+    if COMMENT_ITEM_RE.fullmatch(first):
+        return _parse_bullet_comments(lines, first_line, source)
+    return _parse_named_comments(lines, first_line, source)
+
+
+def _parse_bullet_comments(lines: list[str], first_line: int, source: str) -> tuple[list[RawComment], list[Note]]:
+    """The bullet list of DenOffentlige's pages.
 
     The list ends at the first non-blank line that is neither a bullet item nor indented:
     comment text is always indented under its bullet, site sections after it are not.
@@ -359,13 +415,175 @@ def parse_comments(lines: list[str], first_line: int, source: str) -> tuple[list
         content.append(line)
     flush()
     if end < len(lines):
-        notes.append(
-            Note(
-                where=f"{source}:{first_line + end}",
-                kind="removed",
-                message=f"end of comment list at: {_preview(lines[end])}",
+        notes.append(_end_note(source, first_line + end, lines[end]))
+    return comments, notes
+
+
+def _end_note(source: str, lineno: int, line: str) -> Note:
+    return Note(where=f"{source}:{lineno}", kind="removed", message=f"end of comment list at: {_preview(line)}")
+
+
+@dataclass(frozen=True)
+class _Start:
+    lines: int  # how many lines the name and date take
+    who: str
+    date: str | None
+    date_raw: str
+
+
+def _trailing_date(line: str, furn: Furniture) -> tuple[int, str | None, str] | None:
+    """Where a date that ends `line` starts, the date as ISO 8601 (None when it is
+    relative to when the page was saved: "3 år siden") and the date as printed."""
+    for m in furn.relative_date.finditer(line):
+        if not line[m.end() :].strip():
+            return m.start(), None, m.group(0)
+    found = None
+    for m in re.finditer(r"\d", line):
+        # The first digit from which the rest of the line is one date.
+        rest = line[m.start() :].strip()
+        iso = parse_numeric_date(rest)
+        if iso is None:
+            named = find_named_date(rest)
+            if named and named[1].start() == 0 and not rest[named[1].end() :].strip():
+                iso = named[0]
+        if iso is not None:
+            found = (m.start(), iso, rest)
+            break
+    return found
+
+
+def _plausible_name(text: str, furn: Furniture) -> bool:
+    """A commenter's name, handle or "Name, description": short, no sentence."""
+    head = text.partition(", ")[0].strip()
+    words = head.split()
+    if not 1 <= len(words) <= 5 or len(head) > 50 or not any(ch.isalpha() for ch in head):
+        return False
+    if head[-1] in "!?:;" or (head[-1] == "." and len(words[-1]) > 2):
+        return False
+    return not (
+        furn.comment_action.fullmatch(text) or furn.comments_header.fullmatch(text) or _furniture_line(text, furn)
+    )
+
+
+def _furniture_line(line: str, furn: Furniture) -> str | None:
+    return next((name for name, pat in furn.lines if pat.fullmatch(line)), None)
+
+
+def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
+    """The comment that opens at `lines[i]` with its author and date: "Name · date" on one
+    line, or the name alone with the date on the next non-blank line."""
+    line = lines[i].strip()
+    if not line:
+        return None
+    tail = _trailing_date(line, furn)
+    if tail is not None:
+        at, iso, raw = tail
+        head = line[:at].rstrip()
+        who = head.rstrip(" ·•|–—-,")
+        # A separator between name and date: a sentence that ends with a date is no header.
+        if head[-1:] in ("·", "•", "|", "–", "—", "-", ",") and who and _plausible_name(who, furn):
+            return _Start(1, who, iso, raw)
+        return None
+    if not _plausible_name(line, furn):
+        return None
+    for j in range(i + 1, min(i + 3, len(lines))):
+        nxt = lines[j].strip()
+        if not nxt:
+            continue
+        tail = _trailing_date(nxt, furn)
+        if tail is not None and tail[0] == 0:
+            return _Start(j - i + 1, line, tail[1], tail[2])
+        return None
+    return None
+
+
+def _parse_named_comments(lines: list[str], first_line: int, source: str) -> tuple[list[RawComment], list[Note]]:
+    """Comments that each open with a name and a date (`_named_start`).
+
+    A comment's text runs to the next comment. Button rows are dropped; after them, a line
+    that opens no new comment ends the list, as does a furniture line: what follows a
+    comment section ("Läs också", "Mest læste") is not a comment."""
+    furn = load_furniture()
+    comments: list[RawComment] = []
+    notes: list[Note] = []
+    current: _Start | None = None
+    start_line = 0
+    body: list[str] = []
+    closed = False
+    buttons = 0
+
+    def flush() -> None:
+        if current is None:
+            return
+        while body and not body[-1].strip():
+            body.pop()
+        while body and not body[0].strip():
+            body.pop(0)
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(ln.strip() for ln in body))
+        who, _, description = current.who.partition(", ")
+        if current.date is None:
+            notes.append(
+                Note(
+                    where=f"{source}:{start_line}",
+                    kind="missing",
+                    message=f"comment date {current.date_raw!r} is relative to when the page was saved: left empty",
+                )
+            )
+        comments.append(
+            RawComment(
+                line=start_line,
+                date=current.date,
+                date_raw=current.date_raw,
+                author=who.strip() or None,
+                description=description.strip() or None,
+                title="",
+                body=text,
             )
         )
+
+    end = len(lines)
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        start = _named_start(lines, i, furn)
+        if start is not None:
+            flush()
+            current, start_line, body, closed = start, first_line + i, [], False
+            i += start.lines
+            continue
+        if not line:
+            body.append("")
+        elif furn.comment_action.fullmatch(line) or (
+            (tail := _trailing_date(line, furn)) is not None and furn.comment_action.fullmatch(line[: tail[0]].strip())
+        ):
+            buttons += 1
+            closed = current is not None
+        elif current is None:
+            # Prompts between the header and the first comment ("Skriv en kommentar").
+            notes.append(
+                Note(
+                    where=f"{source}:{first_line + i}",
+                    kind="removed",
+                    message=f"before the first comment: {_preview(line)}",
+                )
+            )
+        elif closed or _furniture_line(line, furn):
+            end = i
+            break
+        else:
+            body.append(line)
+        i += 1
+    flush()
+    if buttons:
+        notes.append(
+            Note(
+                where=f"{source}:{first_line}",
+                kind="removed",
+                message=f"{buttons} row(s) of comment buttons (reply, like)",
+            )
+        )
+    if end < len(lines):
+        notes.append(_end_note(source, first_line + end, lines[end]))
     return comments, notes
 
 

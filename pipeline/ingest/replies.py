@@ -40,6 +40,8 @@ SALUTATION_RE = re.compile(
     r"(?P<name>[^\n,.:;!?]{1,60}?)\s*(?=[\n,.:;!?]|$)",
     re.IGNORECASE,
 )
+# "@Name" or "@handle" at the start of a comment, followed by its text on the same line.
+MENTION_RE = re.compile(r"^\s*@(?P<name>[\w.\-]+(?:\s+[\w.\-]+){0,2})")
 OWN_POST_RE = re.compile(
     r"\b(?:mit|min|mitt|mine|mina)\s+(?:(?:nedestående|nedenstående|tidligere|forrige|første|"
     r"ovenstående|tidigare|förra|föregående|ovanstående|nedanstående|første)\s+)"
@@ -222,15 +224,21 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
 
         for field_text in (c.title, c.text.strip().split("\n", 1)[0] if c.text.strip() else ""):
             sal = SALUTATION_RE.match(field_text)
-            if not sal:
+            mention = None if sal else MENTION_RE.match(field_text)
+            if sal:
+                addressee = sal.group("name").strip()
+                target, score = _address_target(addressee, root, root_names, earlier, cfg)
+                cue = sal.group(0).strip()
+            elif mention:
+                # "@Per Nilsson För att ...": the name runs into the text, so the longest run
+                # of its first words that names someone is the addressee.
+                words = mention.group("name").split()
+                tries = [(*_address_target(" ".join(words[:n]), root, root_names, earlier, cfg), n) for n in (1, 2, 3)]
+                target, score, n = max(tries[: len(words)], key=lambda t: (t[0] is not None, t[1], t[2]))
+                cue = "@" + " ".join(words[:n])
+            else:
                 continue
-            addressee = sal.group("name").strip()
-            target, score = _address_target(addressee, root, root_names, earlier, cfg)
-            evidence.append(
-                Evidence(
-                    rule="address", cue=sal.group(0).strip(), target_id=target, score=round(score, 4), decided=False
-                )
-            )
+            evidence.append(Evidence(rule="address", cue=cue, target_id=target, score=round(score, 4), decided=False))
             break
 
         # Openings' rows: 0 the root, j + 1 comment j.

@@ -1,0 +1,121 @@
+"""Raw pages from other sites than the seeds': comment lists whose comments open with a
+name and a date, articles written in short paragraphs, a name over a title as byline.
+
+The two pages in tests/pages/ are written for these tests in the layouts Swedish debate
+sites and Facebook's comment plugin print when a page is saved as text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.core.errors import InputError
+from pipeline.ingest.build import ingest_seeds, oldest_first
+from pipeline.ingest.pages import RawComment, find_comments_header, parse_comments
+
+PAGES = Path(__file__).parent / "pages"
+
+
+def ingest_page(tmp_path, name: str, cfg, kind: str = "thread", lang: str = "da"):
+    (tmp_path / name).write_text((PAGES / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "manifest.toml").write_text(
+        f'[[document]]\nfile = "{name}"\nkind = "{kind}"\nlang = "{lang}"\n', encoding="utf-8"
+    )
+    return ingest_seeds(tmp_path / "manifest.toml", cfg)
+
+
+def test_pages_swedish_debate_page_with_name_and_date_comments(tmp_path, cfg):
+    corpus = ingest_page(tmp_path, "sv_debatt_kommentarer.txt", cfg, lang="sv")
+    root, *comments = corpus.posts
+    assert root.title == "Socialtjänsten behöver fler erfarna socialsekreterare"
+    assert root.created == "2023-03-12T06:00"
+    # A name over a title above the text is the byline.
+    assert [(a.name, a.description) for a in root.authors] == [("Anna Lindqvist", "Ordförande Vision Stockholm")]
+    # Three short paragraphs (none of 200 characters) are the text, not boilerplate.
+    assert root.text.startswith("Socialtjänsten i Stockholm tappar erfarna medarbetare")
+    assert root.text.endswith("att erfarenhet lönar sig.") and root.text.count("\n\n") == 2
+    assert [(c.authors[0].name, c.created, c.text) for c in comments] == [
+        (
+            "Erik Johansson",
+            "2023-03-12T08:14",
+            "Helt rätt. Jag har själv jobbat som socialsekreterare i tio år och ser samma sak varje vecka.",
+        ),
+        ("Maria Berg", "2023-03-12T09:02", "Det handlar inte bara om pengar. Ledningen måste sluta styra med siffror."),
+        ("Per Nilsson", "2023-03-12T10:47", "Varför ska kommunen betala mer när resultaten inte blir bättre?"),
+        ("Lena Ek", "2023-03-12T11:30", "@Per Nilsson För att barnen får betala priset när ingen stannar kvar."),
+    ]
+    # The page lists the oldest first (the dates rise), so page order is kept.
+    assert [c.position for c in comments] == [1, 2, 3, 4]
+    # "@Per Nilsson" followed by the text on the same line answers Per Nilsson.
+    assert [c.parent_id for c in comments] == [root.id, root.id, root.id, comments[2].id]
+    assert comments[3].parent_evidence[0].rule == "address" and comments[3].parent_evidence[0].cue == "@Per Nilsson"
+    messages = [n.message for n in corpus.notes]
+    assert "8 row(s) of comment buttons (reply, like)" in messages
+    assert "end of comment list at: Läs också" in messages  # not part of Lena Ek's comment
+
+
+def test_pages_facebook_plugin_comments_with_relative_dates_newest_first(tmp_path, cfg):
+    corpus = ingest_page(tmp_path, "da_facebook_kommentarer.txt", cfg)
+    root, *comments = corpus.posts
+    assert [(a.name, a.description) for a in root.authors] == [
+        ("Karen Holm", "Formand for Dansk Socialrådgiverforening")
+    ]
+    # Newest first on the page: positions count from the oldest, whose date is absolute.
+    assert [(c.authors[0].name, c.created, c.text) for c in comments] == [
+        ("Henrik Olsen", "2024-02-14T09:12", "Hvem skal betale for det?"),
+        ("Birgitte Sørensen", None, "Det handler om ledelse, ikke om flere hænder."),
+        ("Jens Madsen", None, "Det er helt rigtigt. Min kone er socialrådgiver og arbejder 50 timer om ugen."),
+    ]
+    notes = {n.message for n in corpus.notes}
+    assert "comment date '3 timer siden' is relative to when the page was saved: left empty" in notes
+    assert "before the first comment: Sorter efter: Nyeste" in notes
+    assert "3 row(s) of comment buttons (reply, like)" in notes
+
+
+def test_pages_a_sentence_that_ends_with_a_date_opens_no_comment():
+    lines = [
+        "Kommentarer (2)",
+        "",
+        "Ole Hansen",
+        "3. marts 2023",
+        "Reformen blev vedtaget 12. marts 2023",
+        "Det skete 12. marts 2023",
+        "",
+        "Kirsten Bo · 4. marts 2023",
+        "Enig.",
+    ]
+    assert find_comments_header(lines) == 0
+    comments, _ = parse_comments(lines[1:], 2, "p.txt")
+    assert [(c.author, c.date, c.body) for c in comments] == [
+        ("Ole Hansen", "2023-03-03", "Reformen blev vedtaget 12. marts 2023\nDet skete 12. marts 2023"),
+        ("Kirsten Bo", "2023-03-04", "Enig."),
+    ]
+
+
+def test_pages_a_comments_header_with_no_comment_after_it_is_no_comment_list(tmp_path, cfg):
+    lines = ["Kommentarer", "", "Der er endnu ingen kommentarer til denne artikel.", "Skriv den første!"]
+    assert find_comments_header(lines) is None
+    (tmp_path / "a.txt").write_text("Overskrift\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "manifest.toml").write_text(
+        '[[document]]\nfile = "a.txt"\nkind = "thread"\nlang = "da"\n', encoding="utf-8"
+    )
+    with pytest.raises(InputError, match="open with a name and a date"):
+        ingest_seeds(tmp_path / "manifest.toml", cfg)
+
+
+@pytest.mark.parametrize(
+    ("dates", "order"),
+    [
+        (["2013-10-17", "2013-09-16", "2013-09-16"], [2, 1, 0]),  # newest first, as the seeds
+        (["2023-03-12T08:14", "2023-03-12T09:02"], [0, 1]),  # oldest first
+        ([None, None], [1, 0]),  # no dates: the common newest-first order
+        (["2024-01-01", "2024-01-01"], [1, 0]),
+    ],
+)
+def test_pages_comments_are_numbered_from_the_oldest(dates, order):
+    raw = [
+        RawComment(line=i, date=d, date_raw=d or "", author="A", description=None, title="", body="")
+        for i, d in enumerate(dates)
+    ]
+    assert [c.line for c in oldest_first(raw)] == order
