@@ -73,6 +73,20 @@ def test_pages_facebook_plugin_comments_with_relative_dates_newest_first(tmp_pat
     assert "3 row(s) of comment buttons (reply, like)" in notes
 
 
+def test_pages_disqus_comments_in_page_order_when_an_answer_follows_what_it_answers(tmp_path, cfg):
+    """No absolute dates ("for 2 år siden" everywhere, sorted by "Bedste"): Anders Bak's
+    "Svar til Mette Kjær:" below Mette Kjær's comment shows the page lists the oldest
+    first, so page order is kept and the answer finds its parent."""
+    corpus = ingest_page(tmp_path, "da_disqus_kommentarer.txt", cfg)
+    root, *comments = corpus.posts
+    assert root.title == "Debat: Skal socialrådgivere autoriseres?"  # a headline may ask
+    assert [c.authors[0].name for c in comments] == ["Mette Kjær", "Anders Bak", "Ulla"]
+    assert [c.parent_id for c in comments] == [root.id, comments[0].id, root.id]
+    assert comments[1].parent_evidence[0].rule == "address"
+    assert all(c.created is None for c in comments)
+    assert "end of comment list at: Vis flere kommentarer" in {n.message for n in corpus.notes}
+
+
 def test_pages_a_sentence_that_ends_with_a_date_opens_no_comment():
     lines = [
         "Kommentarer (2)",
@@ -111,11 +125,29 @@ def test_pages_a_comments_header_with_no_comment_after_it_is_no_comment_list(tmp
         (["2023-03-12T08:14", "2023-03-12T09:02"], [0, 1]),  # oldest first
         ([None, None], [1, 0]),  # no dates: the common newest-first order
         (["2024-01-01", "2024-01-01"], [1, 0]),
+        (["2024-01-01", None, "2023-12-31"], [2, 1, 0]),
     ],
 )
 def test_pages_comments_are_numbered_from_the_oldest(dates, order):
     raw = [
-        RawComment(line=i, date=d, date_raw=d or "", author="A", description=None, title="", body="")
+        RawComment(line=i, date=d, date_raw=d or "", author=f"A{i}", description=None, title="", body="")
         for i, d in enumerate(dates)
     ]
     assert [c.line for c in oldest_first(raw)] == order
+
+
+@pytest.mark.parametrize("oldest_on_top", [True, False])
+def test_pages_without_dates_answers_tell_the_page_order(oldest_on_top):
+    """An answer comes after what it answers: "Kære Mette Kjær" and "@Anders Bak" below
+    their addressees' comments mean the oldest is on top; above them, the newest."""
+    chronological = [
+        ("Mette Kjær", "Første indlæg."),
+        ("Anders Bak", "Kære Mette Kjær, nej."),
+        ("Ulla", "@Anders Bak Jo."),
+    ]
+    page = chronological if oldest_on_top else chronological[::-1]
+    raw = [
+        RawComment(line=i, date=None, date_raw="", author=a, description=None, title="", body=b)
+        for i, (a, b) in enumerate(page)
+    ]
+    assert [c.author for c in oldest_first(raw)] == [a for a, _ in chronological]

@@ -30,8 +30,8 @@ from pipeline.executors.local import ordered_map
 from pipeline.ingest import langid
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text
 from pipeline.ingest.manifest import ManifestEntry, read_manifest
-from pipeline.ingest.pages import find_comments_header, find_signature, parse_article, parse_comments
-from pipeline.ingest.replies import claimed_author, infer_parents
+from pipeline.ingest.pages import RawComment, find_comments_header, find_signature, parse_article, parse_comments
+from pipeline.ingest.replies import claimed_author, infer_parents, page_order_votes
 from pipeline.ingest.spill import AuthorRow, AuthorSpill, RowStore
 from pipeline.ingest.threads import LocatedRow, ReadOptions, spill_thread_files
 
@@ -86,7 +86,7 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
         notes.extend(cnotes)
         # Positions count from the oldest so that a re-scrape with new comments on top keeps
         # every existing id.
-        for pos, rc in enumerate(oldest_first(raw_comments), start=1):
+        for pos, rc in enumerate(oldest_first(raw_comments, cfg.replies.address_min_score), start=1):
             comments.append(_comment_post(rc, pos, thread_id, rel, root.lang, cfg, notes))
     if comments and not root.authors:
         claim = claimed_author(comments)
@@ -131,13 +131,21 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
     return thread, [root, *comments], notes
 
 
-def oldest_first(comments: list) -> list:
-    """Comments from the oldest: most pages list the newest first (DenOffentlige does), so
-    page order is reversed unless the comments' dates rise down the page."""
+def oldest_first(comments: list[RawComment], address_min_score: float = 85) -> list[RawComment]:
+    """Comments from the oldest. Dates decide where they rise or fall down the page; else
+    answers do (a comment that addresses someone comes after that person's comment); else
+    the page is taken to list the newest first, as most comment lists (DenOffentlige's
+    among them) do."""
     dates = [c.date for c in comments if c.date]
-    if len(dates) >= 2 and dates == sorted(dates) and dates[0] != dates[-1]:
-        return list(comments)
-    return list(reversed(comments))
+    if len(dates) >= 2 and dates[0] != dates[-1]:
+        if dates == sorted(dates):
+            return list(comments)
+        if dates == sorted(dates, reverse=True):
+            return list(reversed(comments))
+    votes = page_order_votes(
+        [c.author for c in comments], [f"{c.title}\n{c.body}".strip() for c in comments], address_min_score
+    )
+    return list(comments) if votes > 0 else list(reversed(comments))
 
 
 def _comment_post(rc, pos: int, thread_id: str, rel: str, thread_lang: str, cfg: Config, notes: list[Note]) -> Post:

@@ -246,7 +246,8 @@ def parse_article(lines: list[str], lang: str, source: str, first_line: int = 1)
                     parts.created = found[0]
             removed[k] = furniture
             continue
-        if k < first_body and len(block.lines) == 1 and block.lines[0][-1:] not in ".!?":
+        # A headline may ask ("Skal socialrådgivere autoriseres?"); a sentence ends with a full stop.
+        if k < first_body and len(block.lines) == 1 and block.lines[0][-1:] != ".":
             title_candidates.append((k, block))
             continue
         kept.append(block)

@@ -36,7 +36,8 @@ from pipeline.core.schema import Author, Evidence, Post
 from pipeline.models.cues import WORD_RE, stopwords
 
 SALUTATION_RE = re.compile(
-    r"^\s*(?P<word>kære|kæreste|hej|hejsa|til|kjære|hei|bästa|kära|käre|hallå|dear|@)\s*"
+    r"^\s*(?P<word>(?:svar til|svar till|svar på|svarer på|reply to|replying to|kære|kæreste|hej|hejsa|til|"
+    r"kjære|hei|bästa|kära|käre|hallå|dear)\b|@|re:)\s*"
     r"(?P<name>[^\n,.:;!?]{1,60}?)\s*(?=[\n,.:;!?]|$)",
     re.IGNORECASE,
 )
@@ -116,6 +117,41 @@ def _contains_stem(stem: str, stems: set[str]) -> bool:
     # Danish and Swedish compound freely ("statsautoriserede"), so a stem inside a longer
     # stem counts as the same word.
     return any(stem in s or s in stem for s in stems if len(s) >= 5)
+
+
+def addressees(text: str) -> list[str]:
+    """Who a comment's first line addresses ("Kære Lars", "Svar til Mette Kjær:", "@Per
+    Nilsson ..."): the name, or for a mention its first one, two and three words."""
+    first = text.strip().split("\n", 1)[0]
+    sal = SALUTATION_RE.match(first)
+    if sal:
+        return [sal.group("name").strip()]
+    mention = MENTION_RE.match(first)
+    if mention:
+        words = mention.group("name").split()
+        return [" ".join(words[:n]) for n in range(1, len(words) + 1)]
+    return []
+
+
+def page_order_votes(authors: list[str | None], texts: list[str], min_score: float) -> int:
+    """How many comments address a commenter listed above them, minus those that address
+    one listed below: positive when the page lists the oldest first (an answer comes after
+    what it answers)."""
+    votes = 0
+    for i, text in enumerate(texts):
+        names = addressees(text)
+        if not names:
+            continue
+        hits = [
+            j
+            for j, a in enumerate(authors)
+            if j != i and a and a != authors[i] and max(_name_score(n, a) for n in names) >= min_score / 100
+        ]
+        if hits and all(j < i for j in hits):
+            votes += 1
+        elif hits and all(j > i for j in hits):
+            votes -= 1
+    return votes
 
 
 def claimed_author(comments: list[Post]) -> tuple[Author, str] | None:
