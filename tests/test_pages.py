@@ -87,6 +87,24 @@ def test_pages_disqus_comments_in_page_order_when_an_answer_follows_what_it_answ
     assert "end of comment list at: Vis flere kommentarer" in {n.message for n in corpus.notes}
 
 
+def test_pages_a_page_saved_as_html_reads_as_the_text_a_browser_shows(tmp_path, cfg):
+    """Scripts, styles and the <head> are not text; headline, byline, <time> and paragraphs
+    are; each comment's author runs into its <time> on one line."""
+    corpus = ingest_page(tmp_path, "da_avis.html", cfg)
+    root, *comments = corpus.posts
+    assert root.title == "Socialrådgivere løber stærkere end nogensinde"
+    assert (root.created, [a.name for a in root.authors]) == ("2024-05-02", ["Sofie Dahl"])
+    assert root.text.startswith("Et flertal af landets socialrådgivere") and "<" not in root.text
+    assert root.text.endswith("hvis ikke arbejdsvilkårene bliver bedre.")
+    assert [(c.authors[0].name, c.created) for c in comments] == [
+        ("Hanne Vestergaard", "2024-05-02T10:15"),
+        ("Bo Frandsen", "2024-05-02T11:40"),
+    ]
+    assert comments[1].text == "@Hanne Vestergaard Hvorfor ansætter kommunen så ikke flere?"
+    assert comments[1].parent_id == comments[0].id
+    assert "read as HTML: line numbers count the lines of the page's text" in {n.message for n in corpus.notes}
+
+
 def test_pages_a_sentence_that_ends_with_a_date_opens_no_comment():
     lines = [
         "Kommentarer (2)",

@@ -30,12 +30,15 @@ from pipeline.executors.local import ordered_map
 from pipeline.ingest import langid
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text
 from pipeline.ingest.manifest import ManifestEntry, read_manifest
+from pipeline.ingest.markup import html_text
 from pipeline.ingest.pages import RawComment, find_comments_header, find_signature, parse_article, parse_comments
 from pipeline.ingest.replies import claimed_author, infer_parents, page_order_votes
 from pipeline.ingest.spill import AuthorRow, AuthorSpill, RowStore
 from pipeline.ingest.threads import LocatedRow, ReadOptions, spill_thread_files
 
 log = logging.getLogger(__name__)
+
+HTML_PAGE_RE = re.compile(r"\s*(?:<!doctype html|<html\b)", re.IGNORECASE)
 
 
 # --- raw pages -------------------------------------------------------------------------
@@ -47,6 +50,13 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
     text = read_text_utf8(path)
     if not text.strip():
         raise InputError(path, 0, "empty page")
+    as_html = Path(path).suffix.lower() in (".html", ".htm") or HTML_PAGE_RE.match(text) is not None
+    if as_html:
+        # A page saved as HTML is read as the text a browser shows (blocks on lines of their
+        # own), which the page parser then reads like a page saved as text.
+        text = html_text(text)
+        if not text.strip():
+            raise InputError(path, 0, "empty page (no text in its HTML)")
     lines = text.split("\n")
     thread_id = Path(path).stem
     header = find_comments_header(lines)
@@ -112,6 +122,10 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
             for c in comments
         ]
 
+    if as_html:
+        notes.append(
+            Note(where=rel, kind="metadata", message="read as HTML: line numbers count the lines of the page's text")
+        )
     notes.extend(_check_manifest(entry, root, rel))
     target, target_source = (entry.target, "manifest") if entry.target else choose_target(root.title, root.text)
     thread = Thread(

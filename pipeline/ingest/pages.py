@@ -481,8 +481,12 @@ def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
         at, iso, raw = tail
         head = line[:at].rstrip()
         who = head.rstrip(" ·•|–—-,")
-        # A separator between name and date: a sentence that ends with a date is no header.
-        if head[-1:] in ("·", "•", "|", "–", "—", "-", ",") and who and _plausible_name(who, furn):
+        # A separator between name and date, or a name of capitalised words and a full date
+        # (as a page saved as HTML runs its author and <time> together): a sentence that
+        # ends with a date is no header.
+        separated = head[-1:] in ("·", "•", "|", "–", "—", "-", ",")
+        named = iso is not None and 2 <= len(who.split()) <= 4 and all(w[:1].isupper() for w in who.split())
+        if (separated or named) and who and _plausible_name(who, furn):
             return _Start(1, who, iso, raw)
         return None
     if not _plausible_name(line, furn):

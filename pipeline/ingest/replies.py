@@ -37,11 +37,12 @@ from pipeline.models.cues import WORD_RE, stopwords
 
 SALUTATION_RE = re.compile(
     r"^\s*(?P<word>(?:svar til|svar till|svar på|svarer på|reply to|replying to|kære|kæreste|hej|hejsa|til|"
-    r"kjære|hei|bästa|kära|käre|hallå|dear)\b|@|re:)\s*"
+    r"kjære|hei|bästa|kära|käre|hallå|dear)\b|re:)\s*"
     r"(?P<name>[^\n,.:;!?]{1,60}?)\s*(?=[\n,.:;!?]|$)",
     re.IGNORECASE,
 )
-# "@Name" or "@handle" at the start of a comment, followed by its text on the same line.
+# "@Name" or "@handle" at the start of a comment, often followed by its text on the same
+# line, so the name's end is found by matching its first words (not up to punctuation).
 MENTION_RE = re.compile(r"^\s*@(?P<name>[\w.\-]+(?:\s+[\w.\-]+){0,2})")
 OWN_POST_RE = re.compile(
     r"\b(?:mit|min|mitt|mine|mina)\s+(?:(?:nedestående|nedenstående|tidligere|forrige|første|"
