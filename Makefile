@@ -17,9 +17,13 @@ PIPE := $(PY) -m pipeline -q
 # skip with a message when it is absent.
 DAST ?= ../shared/data/dast/dast_train.jsonl
 
-SEEDS := seeds/manifest.toml $(wildcard seeds/*.txt)
+# Whether the inputs were chosen on this command line (else see LAST_INGEST below).
+INPUTS_GIVEN := $(filter-out undefined,$(origin THREADS) $(origin MANIFEST))
+# Raw pages: the seeds, or your own pages listed in a manifest of the same form
+# (make run MANIFEST=pages/manifest.toml; docs/input-formats.md section 1).
+MANIFEST ?= seeds/manifest.toml
+SEEDS := $(MANIFEST) $(filter-out $(MANIFEST),$(wildcard $(dir $(MANIFEST))*))
 # Your own thread files instead of the seeds: make run THREADS="a.csv b.jsonl c.xlsx"
-THREADS_GIVEN := $(filter-out undefined,$(origin THREADS))
 THREADS ?=
 # A folder (of exports, or a ConvoKit corpus) stands for itself and the files in it, so an
 # edited file reruns ingest too.
@@ -34,20 +38,20 @@ INGEST_OPTS ?=
 # make always passes it, so `[scale] storage` in the config is for direct CLI use).
 STORAGE ?= $(if $(wildcard data/interim/corpus/posts.parquet),parquet,jsonl)
 INGEST_ARGS := $(if $(THREADS),--threads $(THREADS) $(if $(ENCODING),--encoding $(ENCODING)) $(INGEST_OPTS),\
-	--manifest seeds/manifest.toml)$(if $(STORAGE), --storage $(STORAGE))
-# `make run` and `make ingest` read THREADS (unset: the seeds). Every other target works on
+	--manifest $(MANIFEST))$(if $(STORAGE), --storage $(STORAGE))
+# `make run` and `make ingest` read THREADS or MANIFEST (neither: the seeds). Every other target works on
 # the corpus the last ingest made: after `make run THREADS=x.csv`, `make review` or `make
 # report` is about x.csv, not the seeds. (The ingest arguments are kept in a stamp.)
 INPUT_CHOICE := data/interim/.input-choice
 LAST_INGEST := $(if $(wildcard $(INPUT_CHOICE)),$(file <$(INPUT_CHOICE)))
-ifneq ($(and $(LAST_INGEST),$(if $(THREADS_GIVEN),,keep),$(if $(filter run ingest,$(MAKECMDGOALS)),,keep)),)
+ifneq ($(and $(LAST_INGEST),$(if $(INPUTS_GIVEN),,keep),$(if $(filter run ingest,$(MAKECMDGOALS)),,keep)),)
 INGEST_ARGS := $(LAST_INGEST)
 INGEST_INPUTS :=
 THREADS_USED := $(findstring --threads,$(LAST_INGEST))
 else
 THREADS_USED := $(THREADS)
 endif
-REPORT_NAME ?= $(if $(THREADS_USED),threads,seeds)
+REPORT_NAME ?= $(if $(THREADS_USED),threads,$(if $(findstring --manifest seeds/manifest.toml,$(INGEST_ARGS)),seeds,pages))
 # Each stage is a folder of pipeline/: a stage reruns when its folder, the shared core or
 # the executors change.
 # (Source files only: a folder's __pycache__ changes whenever Python runs.)

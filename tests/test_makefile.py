@@ -22,6 +22,8 @@ def project(tmp_path):
     (tmp_path / "data").mkdir()
     for name in ("mine.csv", "other.jsonl"):
         (tmp_path / name).touch()
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "manifest.toml").touch()
     return tmp_path
 
 
@@ -75,6 +77,17 @@ def test_make_report_is_named_after_the_inputs_it_reports_on(project):
     assert name("report") == "threads"
     assert name("run") == "seeds"
     assert name("report") == "seeds"
+    assert name("run", "MANIFEST=pages/manifest.toml") == "pages"
+    assert name("report") == "pages"
+
+
+def test_make_run_on_ones_own_raw_pages(project):
+    pages = "ingest --manifest pages/manifest.toml --storage jsonl --out data/interim/corpus"
+    assert planned_ingest(project, "run", "MANIFEST=pages/manifest.toml") == [pages]
+    assert planned_ingest(project, "review") == [pages]
+    assert planned_ingest(project, "run") == [
+        "ingest --manifest seeds/manifest.toml --storage jsonl --out data/interim/corpus"
+    ]
 
 
 def test_train_and_evaluate_do_not_ingest(project):
