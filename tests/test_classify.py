@@ -390,6 +390,11 @@ def test_role_cues_read_nordic_titles_in_self_descriptions(description, role):
         ("Jeg læser til socialrådgiver på Metropol.", "student"),
         ("Jag pluggar till socionom i Lund.", "student"),
         ("Jeg er leder af en familieafdeling.", "employer"),
+        # Has worked as one (the guidelines' social_worker), in the words people use for it.
+        ("Jag har själv jobbat som socialsekreterare i tio år.", "social_worker"),
+        ("Jeg har tidligere arbejdet som socialrådgiver i Odense.", "social_worker"),
+        ("Jeg jobber som sagsbehandler i en kommune.", "social_worker"),
+        ("Jeg har arbejdet sammen med socialrådgivere.", None),
     ],
 )
 def test_first_person_role_cues_need_the_author_to_hold_the_position(statement, role):
