@@ -17,6 +17,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 import justext
@@ -132,11 +133,7 @@ def split_blocks(lines: list[str], first_line: int = 1) -> list[Block]:
 
 
 def _furniture_name(block: Block, furn: Furniture) -> str | None:
-    for line in block.lines:
-        for name, pat in furn.lines:
-            if pat.fullmatch(line):
-                return name
-    return None
+    return next((name for line in block.lines if (name := _furniture_line(line, furn))), None)
 
 
 # jusText calls a paragraph "good" only above 200 characters, and without one good paragraph
@@ -371,7 +368,7 @@ def find_comments_header(lines: list[str]) -> int | None:
             continue
         if any(COMMENT_ITEM_RE.fullmatch(nxt) for nxt in lines[i + 1 : i + 3]):
             return i
-        after = [j for j in range(i + 1, len(lines)) if lines[j].strip()][:6]
+        after = islice((j for j in range(i + 1, len(lines)) if lines[j].strip()), 6)
         if any(_named_start(lines, j, furn) for j in after):
             return i
     return None
@@ -424,6 +421,9 @@ def _end_note(source: str, lineno: int, line: str) -> Note:
     return Note(where=f"{source}:{lineno}", kind="removed", message=f"end of comment list at: {_preview(line)}")
 
 
+DATE_TAIL_CHARS = 48
+
+
 @dataclass(frozen=True)
 class _Start:
     lines: int  # how many lines the name and date take
@@ -435,11 +435,14 @@ class _Start:
 def _trailing_date(line: str, furn: Furniture) -> tuple[int, str | None, str] | None:
     """Where a date that ends `line` starts, the date as ISO 8601 (None when it is
     relative to when the page was saved: "3 år siden") and the date as printed."""
-    for m in furn.relative_date.finditer(line):
+    # A date is short ("12. september 2023 kl. 10.15"): only a line's end is searched, so a
+    # long line costs no more than a short one.
+    offset = max(0, len(line.rstrip()) - DATE_TAIL_CHARS)
+    for m in furn.relative_date.finditer(line, offset):
         if not line[m.end() :].strip():
             return m.start(), None, m.group(0)
     found = None
-    for m in re.finditer(r"\d", line):
+    for m in re.compile(r"\d").finditer(line, offset):
         # The first digit from which the rest of the line is one date.
         rest = line[m.start() :].strip()
         iso = parse_numeric_date(rest)

@@ -13,7 +13,6 @@ current corpus, as before.
 
 from __future__ import annotations
 
-import logging
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -23,8 +22,6 @@ from pipeline.core.corpus import Corpus, read_corpus, read_corpus_about, write_c
 from pipeline.core.schema import Annotation
 from pipeline.core.tables import stage_file
 from pipeline.review.gold import gold_items
-
-log = logging.getLogger(__name__)
 
 SNAPSHOTS = "corpora"  # under the gold folder
 BATCH_CORPUS = "corpus"  # under an exported batch's folder
@@ -37,7 +34,8 @@ def export_batch(gold_batch: str) -> str:
 
 
 def save_batch_corpus(batch_folder: Path, corpus: Corpus) -> None:
-    """The threads of an exported batch's items, in the batch folder."""
+    """The threads of an exported batch's items, in the batch folder (without the corpus's
+    ingest notes, which are about the whole input)."""
     write_corpus(Corpus(threads=corpus.threads, posts=corpus.posts, participants=corpus.participants), batch_folder)
 
 
@@ -45,19 +43,16 @@ def batch_corpus_dir(review_dir: Path, batch: str) -> Path:
     return Path(review_dir) / batch / BATCH_CORPUS
 
 
-def keep_batch_corpus(review_dir: Path, batch: str, gold_dir: Path) -> bool:
-    """Copy an exported batch's threads under the gold folder (once: the first copy is
-    what its labels were checked against). False when the batch folder has none."""
+def keep_batch_corpus(review_dir: Path, batch: str, gold_dir: Path) -> None:
+    """Copy an exported batch's threads under the gold folder, once (the first copy is what
+    its labels were checked against); nothing when the batch folder has none."""
     source = batch_corpus_dir(review_dir, batch)
-    if not stage_file(source, "posts").exists():
-        return False
     target = Path(gold_dir) / SNAPSHOTS / batch
-    if not stage_file(target, "posts").exists():
+    if stage_file(source, "posts").exists() and not stage_file(target, "posts").exists():
         with atomic_dir(target) as tmp:
             for f in sorted(source.iterdir()):
                 if f.is_file():
                     shutil.copy2(f, tmp / f.name)
-    return True
 
 
 def gold_corpus(gold_dir: Path, events: Iterable[Annotation], corpus_dir: Path | None = None) -> Corpus:
