@@ -80,6 +80,8 @@ def test_pages_disqus_comments_in_page_order_when_an_answer_follows_what_it_answ
     corpus = ingest_page(tmp_path, "da_disqus_kommentarer.txt", cfg)
     root, *comments = corpus.posts
     assert root.title == "Debat: Skal socialrådgivere autoriseres?"  # a headline may ask
+    # The section's name before the colon is no part of the claim stance is measured toward.
+    assert corpus.threads[0].target == "Skal socialrådgivere autoriseres?"
     assert [c.authors[0].name for c in comments] == ["Mette Kjær", "Anders Bak", "Ulla"]
     assert [c.parent_id for c in comments] == [root.id, comments[0].id, root.id]
     assert comments[1].parent_evidence[0].rule == "address"
@@ -169,3 +171,21 @@ def test_pages_without_dates_answers_tell_the_page_order(oldest_on_top):
         for i, (a, b) in enumerate(page)
     ]
     assert [c.author for c in oldest_first(raw)] == [a for a, _ in chronological]
+
+
+@pytest.mark.parametrize(
+    ("line", "who", "date"),
+    [
+        ("Ole Hansen · 12.03.2023 08:14", "Ole Hansen", "2023-03-12T08:14"),
+        ("Ole Hansen, socialrådgiver - 2023-03-12 08:14", "Ole Hansen, socialrådgiver", "2023-03-12T08:14:00"),
+        ("Ole Hansen · 12. marts 2023", "Ole Hansen", "2023-03-12"),
+        ("Ole Hansen · for 3 dage siden", "Ole Hansen", None),
+        ("Ole Hansen · 1700000000", None, None),  # a number, not a date
+        ("Reformen blev vedtaget 12. marts 2023", None, None),  # a sentence that ends with a date
+    ],
+)
+def test_pages_a_comment_opens_with_its_author_and_a_date_in_the_forms_sites_print(line, who, date):
+    from pipeline.ingest.pages import _named_start, load_furniture
+
+    start = _named_start([line], 0, load_furniture())
+    assert (start.who, start.date) == (who, date) if who else start is None

@@ -436,6 +436,13 @@ def _sentences(text: str) -> list[str]:
     return [s for s in out if s]
 
 
+SECTION_PREFIX_RE = re.compile(
+    r"^(?:debat|debatt|kronik|krönika|læserbrev|læserbreve|insändare|ledare|leder|klumme|kolumn|"
+    r"analyse|analys|kommentar|opinion|op-ed)\s*[:|–—]\s*(?=\S)",
+    re.IGNORECASE,
+)
+
+
 def choose_target(title: str, body: str) -> tuple[str, str]:
     """The statement target stance is measured against, and the rule that chose it.
 
@@ -444,7 +451,8 @@ def choose_target(title: str, body: str) -> tuple[str, str]:
     reader takes the lead to state what the piece argues. A sentence splitter is not worth
     loading here; this only needs the first full sentence of a lead paragraph.
     """
-    title = title.strip()
+    # "Debat: Skal socialrådgivere autoriseres?": the section's name is no part of the claim.
+    title = SECTION_PREFIX_RE.sub("", title.strip())
     lead = next((s for s in _sentences(body) if len(s.split()) >= MIN_STATEMENT_WORDS), "")
     if title and (len(title.split()) >= MIN_STATEMENT_WORDS or not lead):
         return title, "root_title"

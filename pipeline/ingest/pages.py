@@ -23,7 +23,7 @@ from pathlib import Path
 import justext
 
 from pipeline.core.schema import Author, Note
-from pipeline.ingest.dates import find_named_date, is_date_line, parse_numeric_date
+from pipeline.ingest.dates import find_named_date, is_date_line, parse_numeric_date, read_date
 
 FURNITURE_FILE = Path(__file__).resolve().parent / "furniture.toml"
 
@@ -446,6 +446,11 @@ def _trailing_date(line: str, furn: Furniture) -> tuple[int, str | None, str] | 
         # The first digit from which the rest of the line is one date.
         rest = line[m.start() :].strip()
         iso = parse_numeric_date(rest)
+        if iso is None:
+            # ISO 8601 and day-first dates with a time ("2023-03-12 08:14", "12-03-2023
+            # 08:14"); a number is no date here, even one that reads as epoch seconds.
+            read = read_date(rest)
+            iso = read[0] if read and read[1] not in ("epoch seconds", "epoch milliseconds") else None
         if iso is None:
             named = find_named_date(rest)
             if named and named[1].start() == 0 and not rest[named[1].end() :].strip():
