@@ -107,6 +107,34 @@ def test_pages_a_page_saved_as_html_reads_as_the_text_a_browser_shows(tmp_path, 
     assert "read as HTML: line numbers count the lines of the page's text" in {n.message for n in corpus.notes}
 
 
+def test_pages_replies_indented_under_what_they_answer(tmp_path, cfg):
+    """A threaded list saved with its layout: a comment indented under another answers it
+    (rule `indentation`, decided), whatever its text says; top-level comments are ordered
+    by their dates (here newest first), each followed by its replies."""
+    corpus = ingest_page(tmp_path, "da_indrykkede_svar.txt", cfg)
+    root, *comments = corpus.posts
+    by_id = {c.id: c for c in comments}
+    assert [(c.authors[0].name, c.created) for c in comments] == [
+        ("Sara Vang", "2024-03-03T20:15"),
+        ("Jonas Berg", "2024-03-04T09:10"),
+        ("Lene Holm", "2024-03-04T10:02"),
+        ("Jonas Berg", "2024-03-04T10:30"),
+        ("Kurt Nørgaard", "2024-03-04T12:45"),
+    ]
+    parents = {c.authors[0].name + c.created[-5:]: by_id.get(c.parent_id, root).authors[0].name for c in comments}
+    assert parents == {
+        "Sara Vang20:15": "Mette Lind",
+        "Jonas Berg09:10": "Mette Lind",
+        "Lene Holm10:02": "Jonas Berg",
+        "Jonas Berg10:30": "Lene Holm",
+        "Kurt Nørgaard12:45": "Jonas Berg",
+    }
+    assert comments[4].parent_id == comments[1].id  # Kurt answers Jonas's first comment, not his second
+    shown = comments[2].parent_evidence[0]
+    assert (shown.rule, shown.decided, comments[2].parent_confidence) == ("indentation", True, 1.0)
+    assert comments[2].text == "Det tror jeg ikke på. Vi mangler tid, ikke papirer."
+
+
 def test_pages_a_sentence_that_ends_with_a_date_opens_no_comment():
     lines = [
         "Kommentarer (2)",

@@ -32,7 +32,7 @@ from pipeline.ingest.deleted import DELETED_NAMES, deleted_text
 from pipeline.ingest.manifest import ManifestEntry, read_manifest
 from pipeline.ingest.markup import html_text
 from pipeline.ingest.pages import RawComment, find_comments_header, find_signature, parse_article, parse_comments
-from pipeline.ingest.replies import claimed_author, infer_parents, page_order_votes
+from pipeline.ingest.replies import ReplyDecision, claimed_author, infer_parents, page_order_votes
 from pipeline.ingest.spill import AuthorRow, AuthorSpill, RowStore
 from pipeline.ingest.threads import LocatedRow, ReadOptions, spill_thread_files
 
@@ -91,13 +91,21 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
     )
 
     comments: list[Post] = []
+    indented: dict[str, Post] = {}  # comment id -> the comment the page indents it under
     if header is not None:
         raw_comments, cnotes = parse_comments(lines[header + 1 :], header + 2, rel)
         notes.extend(cnotes)
         # Positions count from the oldest so that a re-scrape with new comments on top keeps
         # every existing id.
-        for pos, rc in enumerate(oldest_first(raw_comments, cfg.replies.address_min_score), start=1):
+        ordered = oldest_first(raw_comments, cfg.replies.address_min_score)
+        for pos, rc in enumerate(ordered, start=1):
             comments.append(_comment_post(rc, pos, thread_id, rel, root.lang, cfg, notes))
+        post_of = {id(rc): post for rc, post in zip(ordered, comments, strict=True)}
+        indented = {
+            post_of[id(rc)].id: post_of[id(raw_comments[rc.indented_under])]
+            for rc in raw_comments
+            if rc.indented_under is not None
+        }
     if comments and not root.authors:
         claim = claimed_author(comments)
         if claim:
@@ -111,6 +119,22 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
 
     if comments:
         decisions = infer_parents(root, comments, cfg.replies)
+        for cid, parent in indented.items():
+            # The page's layout shows what a reply answers: that decides, and the text's cues
+            # stay as evidence.
+            shown = Evidence(
+                rule="indentation",
+                cue=f"indented under {parent.authors[0].name or 'a deleted author'}'s comment ({parent.source})",
+                target_id=parent.id,
+                score=1.0,
+                decided=True,
+            )
+            cues = tuple(
+                e.model_copy(update={"decided": e.target_id == parent.id})
+                for e in decisions[cid].evidence
+                if e.rule != "default"
+            )
+            decisions[cid] = ReplyDecision(parent.id, 1.0, (shown, *cues))
         comments = [
             c.model_copy(
                 update={
@@ -149,7 +173,18 @@ def oldest_first(comments: list[RawComment], address_min_score: float = 85) -> l
     """Comments from the oldest. Dates decide where they rise or fall down the page; else
     answers do (a comment that addresses someone comes after that person's comment); else
     the page is taken to list the newest first, as most comment lists (DenOffentlige's
-    among them) do."""
+    among them) do. Where replies are indented under what they answer, the top-level
+    comments are ordered so, each followed by its replies as the page shows them."""
+    if any(c.indented_under is not None for c in comments):
+        blocks: list[list[RawComment]] = []
+        for c in comments:
+            if c.indented_under is None or not blocks:
+                blocks.append([c])
+            else:
+                blocks[-1].append(c)
+        heads = oldest_first([b[0] for b in blocks], address_min_score)
+        by_head = {id(b[0]): b for b in blocks}
+        return [c for head in heads for c in by_head[id(head)]]
     dates = [c.date for c in comments if c.date]
     if len(dates) >= 2 and dates[0] != dates[-1]:
         if dates == sorted(dates):

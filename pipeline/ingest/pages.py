@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -82,6 +82,9 @@ class RawComment:
     description: str | None
     title: str
     body: str
+    # Page-order index of the comment this one is indented under, where the page shows
+    # replies by indentation (None: a top-level comment, or no indentation to read).
+    indented_under: int | None = None
 
 
 @dataclass(frozen=True)
@@ -417,6 +420,22 @@ def _parse_bullet_comments(lines: list[str], first_line: int, source: str) -> tu
     return comments, notes
 
 
+def _nest_by_indent(comments: list[RawComment], indents: list[int]) -> list[RawComment]:
+    """Where comment headers are indented by different amounts (a threaded comment list
+    saved with its layout), each comment answers the nearest comment above it that is
+    indented less."""
+    if len(set(indents)) < 2:
+        return comments
+    out = []
+    open_above: list[tuple[int, int]] = []  # (indent, index) of the comments a next one may answer
+    for k, (c, indent) in enumerate(zip(comments, indents, strict=True)):
+        while open_above and open_above[-1][0] >= indent:
+            open_above.pop()
+        out.append(replace(c, indented_under=open_above[-1][1] if open_above else None))
+        open_above.append((indent, k))
+    return out
+
+
 def _end_note(source: str, lineno: int, line: str) -> Note:
     return Note(where=f"{source}:{lineno}", kind="removed", message=f"end of comment list at: {_preview(line)}")
 
@@ -555,6 +574,7 @@ def _parse_named_comments(lines: list[str], first_line: int, source: str) -> tup
         )
 
     end = len(lines)
+    indents: list[int] = []
     i = 0
     while i < len(lines):
         line = lines[i].strip()
@@ -562,6 +582,7 @@ def _parse_named_comments(lines: list[str], first_line: int, source: str) -> tup
         if start is not None:
             flush()
             current, start_line, body, closed = start, first_line + i, [], False
+            indents.append(len(lines[i]) - len(lines[i].lstrip()))
             i += start.lines
             continue
         if not line:
@@ -587,6 +608,7 @@ def _parse_named_comments(lines: list[str], first_line: int, source: str) -> tup
             body.append(line)
         i += 1
     flush()
+    comments = _nest_by_indent(comments, indents)
     if buttons:
         notes.append(
             Note(
