@@ -135,6 +135,19 @@ def test_pages_replies_indented_under_what_they_answer(tmp_path, cfg):
     assert comments[2].text == "Det tror jeg ikke på. Vi mangler tid, ikke papirer."
 
 
+def test_pages_comments_without_dates_open_with_a_name_and_close_with_buttons(tmp_path, cfg):
+    corpus = ingest_page(tmp_path, "da_uden_datoer.txt", cfg)
+    root, *comments = corpus.posts
+    # No dates and no answers: taken as newest first, like most comment lists.
+    assert [(c.authors[0].name, c.created, c.text) for c in comments] == [
+        ("Anne", None, "Hvem skal betale?\nDet koster jo penge."),
+        ("Peter Vind", None, "Enig. Min søster er socialrådgiver og går ned med stress."),
+    ]
+    notes = {n.message for n in corpus.notes}
+    assert "end of comment list at: Relaterede artikler" in notes
+    assert not any("relative to when the page was saved" in m for m in notes)
+
+
 def test_pages_a_sentence_that_ends_with_a_date_opens_no_comment():
     lines = [
         "Kommentarer (2)",

@@ -372,7 +372,7 @@ def find_comments_header(lines: list[str]) -> int | None:
         if any(COMMENT_ITEM_RE.fullmatch(nxt) for nxt in lines[i + 1 : i + 3]):
             return i
         after = islice((j for j in range(i + 1, len(lines)) if lines[j].strip()), 6)
-        if any(_named_start(lines, j, furn) for j in after):
+        if any(_named_start(lines, j, furn) or _dateless_start(lines, j, furn) for j in after):
             return i
     return None
 
@@ -529,6 +529,24 @@ def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
     return None
 
 
+def _dateless_start(lines: list[str], i: int, furn: Furniture) -> bool:
+    """A comment that opens with its author's name alone, on a site that prints no dates:
+    the name, at least one line of text, then a row of the comment's buttons before any
+    other comment opens (the buttons are what tells a name from a short line of text)."""
+    if not _plausible_name(lines[i].strip(), furn):
+        return False
+    following = islice((j for j in range(i + 1, len(lines)) if lines[j].strip()), 12)
+    text_lines = 0
+    for j in following:
+        nxt = lines[j].strip()
+        if furn.comment_action.fullmatch(nxt):
+            return text_lines > 0
+        if _named_start(lines, j, furn) or _furniture_line(nxt, furn):
+            return False
+        text_lines += 1
+    return False
+
+
 def _parse_named_comments(lines: list[str], first_line: int, source: str) -> tuple[list[RawComment], list[Note]]:
     """Comments that each open with a name and a date (`_named_start`).
 
@@ -553,7 +571,7 @@ def _parse_named_comments(lines: list[str], first_line: int, source: str) -> tup
             body.pop(0)
         text = re.sub(r"\n{3,}", "\n\n", "\n".join(ln.strip() for ln in body))
         who, _, description = current.who.partition(", ")
-        if current.date is None:
+        if current.date is None and current.date_raw:
             notes.append(
                 Note(
                     where=f"{source}:{start_line}",
@@ -592,6 +610,11 @@ def _parse_named_comments(lines: list[str], first_line: int, source: str) -> tup
         ):
             buttons += 1
             closed = current is not None
+        elif (current is None or closed) and _dateless_start(lines, i, furn):
+            # A site that prints no dates: a name, text, then the comment's buttons.
+            flush()
+            current, start_line, body, closed = _Start(1, line, None, ""), first_line + i, [], False
+            indents.append(len(lines[i]) - len(lines[i].lstrip()))
         elif current is None:
             # Prompts between the header and the first comment ("Skriv en kommentar").
             notes.append(
