@@ -548,7 +548,8 @@ def _dateless_start(lines: list[str], i: int, furn: Furniture) -> bool:
 
 
 def _parse_named_comments(lines: list[str], first_line: int, source: str) -> tuple[list[RawComment], list[Note]]:
-    """Comments that each open with a name and a date (`_named_start`).
+    """Comments that each open with a name and a date (`_named_start`), or with a name
+    alone where the site prints no dates (`_dateless_start`).
 
     A comment's text runs to the next comment. Button rows are dropped; after them, a line
     that opens no new comment ends the list, as does a furniture line: what follows a
@@ -593,14 +594,19 @@ def _parse_named_comments(lines: list[str], first_line: int, source: str) -> tup
 
     end = len(lines)
     indents: list[int] = []
+
+    def open_comment(start: _Start, i: int) -> None:
+        nonlocal current, start_line, body, closed
+        flush()
+        current, start_line, body, closed = start, first_line + i, [], False
+        indents.append(len(lines[i]) - len(lines[i].lstrip()))
+
     i = 0
     while i < len(lines):
         line = lines[i].strip()
         start = _named_start(lines, i, furn)
         if start is not None:
-            flush()
-            current, start_line, body, closed = start, first_line + i, [], False
-            indents.append(len(lines[i]) - len(lines[i].lstrip()))
+            open_comment(start, i)
             i += start.lines
             continue
         if not line:
@@ -612,9 +618,7 @@ def _parse_named_comments(lines: list[str], first_line: int, source: str) -> tup
             closed = current is not None
         elif (current is None or closed) and _dateless_start(lines, i, furn):
             # A site that prints no dates: a name, text, then the comment's buttons.
-            flush()
-            current, start_line, body, closed = _Start(1, line, None, ""), first_line + i, [], False
-            indents.append(len(lines[i]) - len(lines[i].lstrip()))
+            open_comment(_Start(1, line, None, ""), i)
         elif current is None:
             # Prompts between the header and the first comment ("Skriv en kommentar").
             notes.append(
