@@ -395,6 +395,27 @@ def test_role_cues_read_nordic_titles_in_self_descriptions(description, role):
         ("Jeg har tidligere arbejdet som socialrådgiver i Odense.", "social_worker"),
         ("Jeg jobber som sagsbehandler i en kommune.", "social_worker"),
         ("Jeg har arbejdet sammen med socialrådgivere.", None),
+        # Where and how long, between the verb and the role; a workplace of social workers.
+        ("Jeg arbejder selv i en kommune som sagsbehandler, og det er hårdt.", "social_worker"),
+        ("Jeg er ansat i jobcentret som sagsbehandler.", "social_worker"),
+        ("Som socialrådgiver i 15 år kan jeg sige, at det ikke passer.", "social_worker"),
+        ("Jag jobbar på socialtjänsten i Malmö.", "social_worker"),
+        ("Jag har jobbat inom socialtjänsten i 20 år.", "social_worker"),
+        ("Jeg arbejder med mennesker som socialrådgiverne svigter.", None),
+        ("Som socialrådgiveren sagde, kan jeg ikke få hjælp.", None),
+        # A seat in an elected body, teaching at a college, a union by name, a unit's head.
+        ("Jeg sidder i byrådet for Venstre.", "politician"),
+        ("Jag sitter i kommunfullmäktige för S.", "politician"),
+        ("Jeg sidder i bussen.", None),
+        ("Jeg underviser på socialrådgiveruddannelsen.", "researcher"),
+        ("Jeg forsker i hvorfor folk stemmer.", None),
+        ("Jeg er formand for Socialpædagogerne.", "union"),
+        ("Jeg er leder i en børne- og familieafdeling.", "employer"),
+        # A private person: a parent, one's own case.
+        ("Jeg er mor til et anbragt barn.", "citizen"),
+        ("Som forælder til et barn med handicap oplever jeg det modsatte.", "citizen"),
+        ("Jeg har selv haft en sag i kommunen.", "citizen"),
+        ("Jeg har ikke haft en sag i kommunen.", None),
     ],
 )
 def test_first_person_role_cues_need_the_author_to_hold_the_position(statement, role):
