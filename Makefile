@@ -102,8 +102,11 @@ STANCE_DATA := data/annotations $(wildcard $(DAST))
 MODEL_CHOICE := data/interim/.model-choice
 # Written by make itself, not echoed through the shell, so that quotes in INGEST_OPTS
 # (--columns id="Comment ID") are kept exactly; rewritten only when the text changes.
+# Not on a dry run (make -n expands recipes to print them): previewing other inputs must
+# not change which inputs later targets keep.
 same = $(and $(findstring x$(1)x,x$(2)x),$(findstring x$(2)x,x$(1)x))
-stamp = @:$(shell mkdir -p $(@D))$(if $(call same,$(file <$@),$(1)),,$(file >$@,$(1)))
+DRY_RUN := $(findstring n,$(firstword -$(MAKEFLAGS)))
+stamp = @:$(if $(DRY_RUN),,$(shell mkdir -p $(@D))$(if $(call same,$(file <$@),$(1)),,$(file >$@,$(1))))
 $(INPUT_CHOICE): FORCE
 	$(call stamp,$(INGEST_ARGS))
 $(MODEL_CHOICE): FORCE

@@ -41,6 +41,15 @@ def dry_run(project, *args: str) -> str:
     return done.stdout
 
 
+def remember(project, *args: str) -> None:
+    """What `make run ARGS` does first: write the input-choice stamp (for real)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("THREADS", "MAKEFLAGS", "MAKELEVEL")}
+    done = subprocess.run(
+        ["make", "data/interim/.input-choice", *args], cwd=project, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+
+
 def planned_ingest(project, *args: str) -> list[str]:
     """The ingest commands `make -n ARGS` would run."""
     lines = dry_run(project, *args).splitlines()
@@ -58,14 +67,17 @@ def test_make_run_reads_threads_and_other_targets_keep_the_last_inputs(project):
     mine = 'ingest --threads mine.csv --columns id="Comment ID" --ignore-columns --storage jsonl'
     mine += " --out data/interim/corpus"
     assert planned_ingest(project, "run", "THREADS=mine.csv", opts) == [mine]
+    remember(project, "THREADS=mine.csv", opts)
     stamp = project / "data" / "interim" / ".input-choice"
-    assert stamp.read_text(encoding="utf-8").split() == mine.split()[1:-2]
+    assert stamp.read_text(encoding="utf-8").split() == mine.split()[1:-2]  # quotes kept
     for target in ("review", "report", "segment", "graph"):
         assert planned_ingest(project, target) == [mine], target
     assert planned_ingest(project, "review", "THREADS=other.jsonl") == [
         "ingest --threads other.jsonl --storage jsonl --out data/interim/corpus"
     ]
     assert planned_ingest(project, "run") == [seeds]
+    # A dry run previews other inputs without changing which inputs later targets keep.
+    assert planned_ingest(project, "review") == [mine]
 
 
 def test_make_report_is_named_after_the_inputs_it_reports_on(project):
@@ -74,16 +86,20 @@ def test_make_report_is_named_after_the_inputs_it_reports_on(project):
 
     assert name("run") == "seeds"
     assert name("run", "THREADS=mine.csv") == "threads"
+    remember(project, "THREADS=mine.csv")
     assert name("report") == "threads"
     assert name("run") == "seeds"
+    remember(project, "MANIFEST=seeds/manifest.toml")
     assert name("report") == "seeds"
     assert name("run", "MANIFEST=pages/manifest.toml") == "pages"
+    remember(project, "MANIFEST=pages/manifest.toml")
     assert name("report") == "pages"
 
 
 def test_make_run_on_ones_own_raw_pages(project):
     pages = "ingest --manifest pages/manifest.toml --storage jsonl --out data/interim/corpus"
     assert planned_ingest(project, "run", "MANIFEST=pages/manifest.toml") == [pages]
+    remember(project, "MANIFEST=pages/manifest.toml")
     assert planned_ingest(project, "review") == [pages]
     assert planned_ingest(project, "run") == [
         "ingest --manifest seeds/manifest.toml --storage jsonl --out data/interim/corpus"
