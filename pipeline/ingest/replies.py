@@ -120,17 +120,18 @@ def _contains_stem(stem: str, stems: set[str]) -> bool:
     return any(stem in s or s in stem for s in stems if len(s) >= 5)
 
 
-def addressees(text: str) -> list[str]:
-    """Who a comment's first line addresses ("Kære Lars", "Svar til Mette Kjær:", "@Per
-    Nilsson ..."): the name, or for a mention its first one, two and three words."""
+def addressees(text: str) -> list[tuple[str, str]]:
+    """Whom a comment's first line addresses, as (cue, name) readings: one for a salutation
+    ("Kære Lars", "Svar til Mette Kjær:"); for a mention ("@Per Nilsson För att ..."),
+    whose name runs into the text, one per run of its first one, two and three words."""
     first = text.strip().split("\n", 1)[0]
     sal = SALUTATION_RE.match(first)
     if sal:
-        return [sal.group("name").strip()]
+        return [(sal.group(0).strip(), sal.group("name").strip())]
     mention = MENTION_RE.match(first)
     if mention:
         words = mention.group("name").split()
-        return [" ".join(words[:n]) for n in range(1, len(words) + 1)]
+        return [("@" + " ".join(words[:n]), " ".join(words[:n])) for n in range(1, len(words) + 1)]
     return []
 
 
@@ -138,16 +139,18 @@ def page_order_votes(authors: list[str | None], texts: list[str], min_score: flo
     """How many comments address a commenter listed above them, minus those that address
     one listed below: positive when the page lists the oldest first (an answer comes after
     what it answers)."""
+    where: dict[str, list[int]] = {}
+    for j, a in enumerate(authors):
+        if a:
+            where.setdefault(a, []).append(j)
+    named: dict[str, list[str]] = {}  # addressee -> the authors it names (each name scored once)
     votes = 0
     for i, text in enumerate(texts):
-        names = addressees(text)
-        if not names:
-            continue
-        hits = [
-            j
-            for j, a in enumerate(authors)
-            if j != i and a and a != authors[i] and max(_name_score(n, a) for n in names) >= min_score / 100
-        ]
+        names = [name for _, name in addressees(text)]
+        for n in names:
+            if n not in named:
+                named[n] = [a for a in where if _name_score(n, a) >= min_score / 100]
+        hits = [j for n in names for a in named[n] if a != authors[i] for j in where[a] if j != i]
         if hits and all(j < i for j in hits):
             votes += 1
         elif hits and all(j > i for j in hits):
@@ -260,21 +263,12 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
             )
 
         for field_text in (c.title, c.text.strip().split("\n", 1)[0] if c.text.strip() else ""):
-            sal = SALUTATION_RE.match(field_text)
-            mention = None if sal else MENTION_RE.match(field_text)
-            if sal:
-                addressee = sal.group("name").strip()
-                target, score = _address_target(addressee, root, root_names, earlier, cfg)
-                cue = sal.group(0).strip()
-            elif mention:
-                # "@Per Nilsson För att ...": the name runs into the text, so the longest run
-                # of its first words that names someone is the addressee.
-                words = mention.group("name").split()
-                tries = [(*_address_target(" ".join(words[:n]), root, root_names, earlier, cfg), n) for n in (1, 2, 3)]
-                target, score, n = max(tries[: len(words)], key=lambda t: (t[0] is not None, t[1], t[2]))
-                cue = "@" + " ".join(words[:n])
-            else:
+            readings = addressees(field_text)
+            if not readings:
                 continue
+            # The longest reading that names someone ("@Per Nilsson", not "@Per Nilsson För").
+            tries = [(*_address_target(name, root, root_names, earlier, cfg), len(name), cue) for cue, name in readings]
+            target, score, _, cue = max(tries, key=lambda t: (t[0] is not None, t[1], t[2]))
             evidence.append(Evidence(rule="address", cue=cue, target_id=target, score=round(score, 4), decided=False))
             break
 
