@@ -569,3 +569,32 @@ def test_training_an_annotators_label_of_a_dast_post_replaces_dasts(tmp_path, cf
     ds = load_dataset("target_stance", [gold, path], cfg)
     assert {e.id: e.label for e in ds.examples} == {"a": "favor", "b": "neutral"}
     assert [(s.kind, s.items) for s in ds.sources] == [("annotations", 1), ("dast", 1)]
+
+
+def test_training_two_corpora_that_reuse_post_ids_are_reported_not_mixed(tmp_path, cfg, caplog):
+    """Gold is keyed by item id: labels of two researchers' files that both number their
+    posts 1, 2, ... cannot both be read. The first batch's text is used, the other's labels
+    are skipped as changed, and a warning names the threads."""
+    from pipeline.core.corpus import write_corpus
+    from pipeline.ingest.build import ingest_thread_files
+    from pipeline.review.gold import new_event, text_hash
+
+    gold = tmp_path / "gold"
+    events = []
+    for batch, text in (("b1", "Helt enig i artiklen."), ("b2", "Det passer ikke.")):
+        rows = [
+            {"id": "r", "thread_id": "t", "title": "Emne"},
+            {"id": "c", "thread_id": "t", "parent_id": "r", "text": text},
+        ]
+        path = tmp_path / f"{batch}.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        corpus = ingest_thread_files([path], cfg)
+        write_corpus(corpus, gold / "corpora" / batch)
+        ev = new_event("reply_stance", "c", "support", "Ida", f"{batch}--ida", "2026-12-04T10:00:00Z", "review")
+        events.append((f"{batch}--ida", ev.model_copy(update={"text_sha256": text_hash(text)})))
+    for batch_id, ev in events:
+        write_batch(gold, batch_id, [ev])
+    with caplog.at_level("WARNING"):
+        ds = load_dataset("reply_stance", [gold], cfg)
+    assert [e.text.split("\n")[0] for e in ds.examples] == ["Helt enig i artiklen."]
+    assert "share post ids" in caplog.text

@@ -13,6 +13,7 @@ current corpus, as before.
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,6 +23,8 @@ from pipeline.core.corpus import Corpus, read_corpus, read_corpus_about, write_c
 from pipeline.core.schema import Annotation
 from pipeline.core.tables import stage_file
 from pipeline.review.gold import gold_items
+
+log = logging.getLogger(__name__)
 
 SNAPSHOTS = "corpora"  # under the gold folder
 BATCH_CORPUS = "corpus"  # under an exported batch's folder
@@ -87,7 +90,18 @@ def _merge(parts: list[Corpus]) -> Corpus:
     threads, posts, participants = [], [], []
     seen_threads: set[str] = set()
     seen_parts: set[str] = set()
+    texts: dict[str, str] = {}
     for part in parts:
+        clash = sorted({p.thread_id for p in part.posts if texts.get(p.id, p.full_text) != p.full_text})
+        if clash:
+            # Gold is keyed by item id: two corpora that reuse ids ("1", "2", ...) cannot
+            # both be labelled in one annotations folder.
+            log.warning(
+                "threads %s of different texts share post ids across the threads kept with the gold; "
+                "labels are read against the first batch's text (labels of the others are skipped)",
+                ", ".join(clash[:5]),
+            )
+        texts.update((p.id, p.full_text) for p in part.posts if p.id not in texts)
         new = {t.id for t in part.threads} - seen_threads
         threads += [t for t in part.threads if t.id in new]
         posts += [p for p in part.posts if p.thread_id in new]
