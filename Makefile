@@ -135,10 +135,10 @@ $(E5): $(SETUP) pipeline/models/e5.py
 	$(PIPE) build-encoder --out $(E5_DIR)
 	@touch $@  # current already (same pins): make need not ask again
 
-run: $(GRAPHS) $(REPORT) $(CONVOKIT) $(PARQUET) ## Set up and run the whole pipeline on seeds/ (or THREADS="files") -> data/
+run: $(GRAPHS) $(REPORT) $(CONVOKIT) $(PARQUET) ## Set up and run the whole pipeline on seeds/ (or THREADS="files", MANIFEST=pages/manifest.toml) -> data/
 	@echo "done: see $(REPORT); open data/processed/graphs/corpus.gexf in Gephi"
 
-ingest: $(CORPUS) ## Stage 1: seeds/ -> data/interim/corpus/
+ingest: $(CORPUS) ## Stage 1: seeds/ (or THREADS, MANIFEST) -> data/interim/corpus/
 $(CORPUS): $(INGEST_INPUTS) $(INGEST_SRC) $(COMMON) $(INPUT_CHOICE)
 	$(PIPE) ingest $(INGEST_ARGS) --out data/interim/corpus
 
