@@ -230,3 +230,20 @@ def test_pages_a_comment_opens_with_its_author_and_a_date_in_the_forms_sites_pri
 
     start = _named_start([line], 0, load_furniture())
     assert (start.who, start.date) == (who, date) if who else start is None
+
+
+@pytest.mark.parametrize(
+    ("line", "buttons"),
+    [
+        ("Svara Gilla", True),  # sv
+        ("Svar · Del ›", True),  # da
+        ("Svar | Lik | Rapporter", True),  # nb
+        ("Lik 3 Svar", True),
+        ("Likevel er det feil.", False),
+        ("Del 2 av artikkelen", False),
+    ],
+)
+def test_pages_a_row_of_comment_buttons_in_each_language(line, buttons):
+    from pipeline.ingest.pages import load_furniture
+
+    assert bool(load_furniture().comment_action.fullmatch(line)) is buttons
