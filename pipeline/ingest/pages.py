@@ -441,6 +441,7 @@ def _end_note(source: str, lineno: int, line: str) -> Note:
 
 
 DATE_TAIL_CHARS = 48
+DIGIT_RE = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -461,7 +462,7 @@ def _trailing_date(line: str, furn: Furniture) -> tuple[int, str | None, str] | 
         if not line[m.end() :].strip():
             return m.start(), None, m.group(0)
     found = None
-    for m in re.compile(r"\d").finditer(line, offset):
+    for m in DIGIT_RE.finditer(line, offset):
         # The first digit from which the rest of the line is one date.
         rest = line[m.start() :].strip()
         iso = parse_numeric_date(rest)
