@@ -83,8 +83,11 @@ class Net(nn.Module):
             v = (h * m).sum(1) / m.sum(1).clamp(min=1)
         else:
             v = self.pooler(h[:, 0])
+        z = v
         v = self.drop(v)
-        return {k: head(v) for k, head in self.heads.items()}
+        out = {k: head(v) for k, head in self.heads.items()}
+        out["_z"] = z
+        return out
 
 
 def batches(idx, lengths, bs, rng):
@@ -106,6 +109,25 @@ def collate(seqs):
         ids[i, : len(s)] = torch.tensor(s)
         mask[i, : len(s)] = 1
     return ids.to(DEV, non_blocking=True), mask.to(DEV, non_blocking=True)
+
+
+def supcon(z, y, tau):
+    """Supervised contrastive loss (Khosla et al. 2020; for fine-tuning, Gunel et al. 2021):
+    pulls the pooled vectors of same-label comments in a batch together. Anchors without a
+    positive in the batch contribute nothing."""
+    z = nn.functional.normalize(z, dim=-1)
+    sim = z @ z.T / tau
+    n = len(y)
+    eye = torch.eye(n, dtype=torch.bool, device=z.device)
+    sim = sim.masked_fill(eye, float("-inf"))
+    logp = sim - torch.logsumexp(sim, dim=1, keepdim=True)
+    pos = (y[:, None] == y[None, :]) & ~eye
+    npos = pos.sum(1)
+    keep = npos > 0
+    if not keep.any():
+        return z.sum() * 0.0
+    per = -(logp.masked_fill(~pos, 0.0).sum(1)[keep]) / npos[keep]
+    return per.mean()
 
 
 def param_groups(net, lr, llrd, wd=0.01):
@@ -161,6 +183,8 @@ def run_fold(rows, train_idx, test_idx, cfg, seed, q, enc_factory):
             for t in tasks:
                 target = torch.tensor([y[t][i] for i in b], device=DEV)
                 loss = loss + nn.functional.cross_entropy(out[t].float(), target, weight=weights[t])
+                if cfg.get("scl"):
+                    loss = loss + cfg["scl"] * supcon(out["_z"].float(), target, cfg.get("tau", 0.1))
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
@@ -176,7 +200,7 @@ def run_fold(rows, train_idx, test_idx, cfg, seed, q, enc_factory):
             with torch.autocast(DEV, dtype=torch.bfloat16, enabled=DEV == "cuda"):
                 out = net(ids, mask)
             for t in tasks:
-                p = torch.softmax(out[t].float(), -1).cpu().numpy()
+                p = torch.softmax(out[t].float(), -1).cpu().numpy()  # "_z" is not a task
                 for i, pp in zip(b, p):
                     probs.setdefault(rows[i]["id"], {})[t] = dict(zip(labels[t], map(float, pp)))
     return probs
@@ -197,6 +221,17 @@ CONFIGS = {
     "cls_flat_p": dict(data="dast", tasks=["parent"], input="P", pool="cls", lr=3e-5, llrd=1.0, epochs=8, warmup=0.1),
     "cls_flat_s": dict(data="dast", tasks=["sub"], input="S", pool="cls", lr=3e-5, llrd=1.0, epochs=8, warmup=0.1),
     "unit": dict(data="unit", tasks=["unit"], input="T", pool="mean", lr=3e-5, llrd=0.9, epochs=10, warmup=0.1),
+    # 2026-12-04: the same recipes with a supervised contrastive term (SetFit-like pull of
+    # same-label comments together, trained jointly with the classifier)
+    "scl_p": dict(
+        data="dast", tasks=["parent"], input="P", pool="mean", lr=3e-5, llrd=0.9, epochs=8, warmup=0.1, scl=0.5, tau=0.1
+    ),
+    "scl_s": dict(
+        data="dast", tasks=["sub"], input="S", pool="mean", lr=3e-5, llrd=0.9, epochs=8, warmup=0.1, scl=0.5, tau=0.1
+    ),
+    "scl_unit": dict(
+        data="unit", tasks=["unit"], input="T", pool="mean", lr=3e-5, llrd=0.9, epochs=10, warmup=0.1, scl=0.5, tau=0.1
+    ),
 }
 
 
