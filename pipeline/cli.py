@@ -88,6 +88,7 @@ def cmd_ingest(args, cfg) -> None:
             infer_replies=args.infer_replies,
             thread_per_file=args.thread_per_file,
             comments_only=args.comments_only,
+            slash_dates=args.slash_dates,
         )
     if not args.manifest and not args.threads:
         raise PipelineError("nothing to ingest: give --manifest and/or --threads")
@@ -375,6 +376,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="thread files of flat forums or comment lists: a thread's first post opens it, and the parent of every "
         "other post without one is inferred from quotations and forms of address, with the evidence",
+    )
+    s.add_argument(
+        "--slash-dates",
+        choices=("day-first", "month-first"),  # pipeline.ingest.dates.SLASH_ORDERS, not imported for --help
+        help="read dates with slashes day first (02/01/2024 is 2 January, as British and most European exports "
+        "write them) or month first (American exports); without it they are refused, since one value cannot tell",
     )
     s.add_argument(
         "--thread-per-file",

@@ -10,6 +10,7 @@ from conftest import run_cli, run_pipeline, stage_args
 
 from pipeline.core.errors import InputError, PipelineError
 from pipeline.core.schema import ThreadRow
+from pipeline.ingest.dates import DATE_FORMS
 from pipeline.ingest.build import ingest_thread_files
 from pipeline.ingest.threads import FIELDS, ReadOptions, parse_columns, read_thread_files, write_thread_file
 
@@ -269,9 +270,39 @@ def test_threads_dates_in_researchers_formats_are_read_as_iso_and_reported(tmp_p
 def test_threads_dates_no_one_can_read_for_sure_are_refused_naming_the_line(tmp_path, cfg):
     """Slashes are month first in American exports and day first in British ones; a date
     that does not exist is not a date; a date with words around it is not a date field."""
-    for created in ("12/04/2024", "31-02-2024", "4. december 2024 om aftenen", "2024-13-01"):
+    for created in ("31-02-2024", "4. december 2024 om aftenen", "2024-13-01"):
         err = _error(tmp_path, cfg, "d.csv", f"id;thread_id;created\nr;r;\na;r;{created}\n")
         assert err.line == 3 and "not a date this pipeline reads" in str(err) and created in str(err)
+    err = _error(tmp_path, cfg, "d.csv", "id;thread_id;created\nr;r;\na;r;12/04/2024\n")
+    assert err.line == 3 and "12/04/2024" in str(err)
+    assert "--slash-dates day-first" in str(err) and "--slash-dates month-first" in str(err), "the way out is named"
+
+
+@pytest.mark.parametrize(
+    "order, created, iso",
+    [
+        ("day-first", "02/01/2024", "2024-01-02"),  # a British or European export: 2 January
+        ("day-first", "31/12/2023 23:59", "2023-12-31T23:59"),
+        ("month-first", "02/01/2024", "2024-02-01"),  # an American export: 1 February
+        ("month-first", "12/31/2023 23:59:30", "2023-12-31T23:59:30"),
+        (None, "2024/01/02 08:15", "2024-01-02T08:15"),  # year first cannot be misread
+    ],
+)
+def test_threads_dates_with_slashes_are_read_in_the_order_the_researcher_names(tmp_path, cfg, order, created, iso):
+    path = tmp_path / "dates.csv"
+    path.write_text(f"id;thread_id;created;text\nr;r;{created};Hej\n", encoding="utf-8")
+    rows, notes = read_thread_files([path], cfg, ReadOptions(slash_dates=order))
+    assert rows[0].row.created == iso
+    said = [n.message for n in notes if "date(s) read from" in n.message]
+    assert said == [f"1 date(s) read from {DATE_FORMS['slashes, ' + (order or 'year-first').replace('-', ' ')]}"]
+
+
+def test_threads_dates_with_slashes_that_do_not_exist_in_the_named_order_are_refused(tmp_path, cfg):
+    path = tmp_path / "dates.csv"
+    path.write_text("id;thread_id;created\nr;r;\na;r;31/12/2023\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_thread_files([path], cfg, ReadOptions(slash_dates="month-first"))
+    assert err.value.line == 3 and "'31/12/2023' is not a date read month-first" in str(err.value)
 
 
 def test_threads_rows_repeated_field_for_field_are_dropped_once_and_reported_per_file(tmp_path, cfg):

@@ -112,17 +112,44 @@ DAY_FIRST_RE = re.compile(
     r"(?:(?:\s+|T|,\s*)(?:kl\.?\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
 )
 
+# Slashes, with the order a researcher names (`--slash-dates`): "02/01/2024 10:15". Year
+# first ("2024/01/02") is never ambiguous and is always read.
+SLASH_RE = re.compile(
+    r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4})"
+    r"(?:(?:\s+|T|,\s*)(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+)
+YEAR_FIRST_SLASH_RE = re.compile(
+    r"(?P<year>\d{4})/(?P<month>\d{1,2})/(?P<day>\d{1,2})"
+    r"(?:(?:\s+|T|,\s*)(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+)
+SLASH_ORDERS = ("day-first", "month-first")
+
 DATE_FORMS = {
     "epoch seconds": "Unix epoch seconds (UTC)",
     "epoch milliseconds": "Unix epoch milliseconds (UTC)",
     "day first": "day-first numeric dates (04-12-2024, 04.12.2024)",
     "month name": "dates with a Danish, Swedish or Norwegian month name (4. december 2024)",
+    "slashes, day first": "dates with slashes, day first as --slash-dates said (02/01/2024: 2 January)",
+    "slashes, month first": "dates with slashes, month first as --slash-dates said (01/02/2024: 2 January)",
+    "slashes, year first": "dates with slashes, year first (2024/01/02)",
 }
 
 
-def read_date(value: str) -> tuple[str, str | None] | None:
+def _numeric(m: re.Match, year: int, month: int, day: int) -> str:
+    """A matched numeric date (with its optional clock) as ISO 8601; ValueError when the
+    day or month does not exist."""
+    if m.group("hour") is None:
+        return date(year, month, day).isoformat()
+    clock = [int(m.group(k) or 0) for k in ("hour", "minute", "second")]
+    spec = "seconds" if m.group("second") else "minutes"
+    return datetime(year, month, day, *clock).isoformat(timespec=spec)
+
+
+def read_date(value: str, slash_order: str | None = None) -> tuple[str, str | None] | None:
     """A date or date-time from a researcher's file as ISO 8601, and which of `DATE_FORMS`
-    it was written in (None: ISO 8601 already); None when it is none of them."""
+    it was written in (None: ISO 8601 already); None when it is none of them. Dates with
+    slashes are read only in the `slash_order` given ("day-first" or "month-first"), and
+    year first always."""
     value = value.strip()
     iso = normalize_iso(value)
     if iso is not None:
@@ -134,17 +161,17 @@ def read_date(value: str) -> tuple[str, str | None] | None:
             return epoch_iso(int(value) / 1000), "epoch milliseconds"
     except (OverflowError, OSError, ValueError):
         return None
-    m = DAY_FIRST_RE.fullmatch(value)
-    if m:
-        try:
-            parts = [int(m.group(k)) for k in ("year", "month", "day")]
-            if m.group("hour") is None:
-                return date(*parts).isoformat(), "day first"
-            clock = [int(m.group(k) or 0) for k in ("hour", "minute", "second")]
-            spec = "seconds" if m.group("second") else "minutes"
-            return datetime(*parts, *clock).isoformat(timespec=spec), "day first"
-        except ValueError:
-            return None
+    try:
+        if m := DAY_FIRST_RE.fullmatch(value):
+            return _numeric(m, int(m["year"]), int(m["month"]), int(m["day"])), "day first"
+        if m := YEAR_FIRST_SLASH_RE.fullmatch(value):
+            return _numeric(m, int(m["year"]), int(m["month"]), int(m["day"])), "slashes, year first"
+        if slash_order in SLASH_ORDERS and (m := SLASH_RE.fullmatch(value)):
+            a, b = int(m["a"]), int(m["b"])
+            day, month = (a, b) if slash_order == "day-first" else (b, a)
+            return _numeric(m, int(m["year"]), month, day), f"slashes, {slash_order.replace('-', ' ')}"
+    except ValueError:
+        return None
     found = find_named_date(value)
     if found and found[1].group(0).strip() == value.rstrip(".").strip():
         return found[0], "month name"

@@ -30,7 +30,7 @@ from pipeline.formats.dast import thread_fields as dast_fields
 from pipeline.formats.dast import unread_columns as dast_unread
 from pipeline.formats.fourcat import is_4cat_header, rows_from_4cat
 from pipeline.formats.reddit import is_reddit_dump, read_reddit
-from pipeline.ingest.dates import DATE_FORMS, read_date
+from pipeline.ingest.dates import DATE_FORMS, SLASH_RE, read_date
 from pipeline.ingest.markup import html_text, looks_like_html
 from pipeline.ingest.spill import RowStore
 
@@ -365,6 +365,9 @@ class ReadOptions:
     # The files hold comments without the post they comment on: each thread gets an empty
     # root, which the comments without a parent answer (give its statement in `target`).
     comments_only: bool = False
+    # How dates with slashes are read: "day-first" (02/01/2024 is 2 January, as British and
+    # most European exports write it) or "month-first" (American); None refuses them.
+    slash_dates: str | None = None
 
 
 def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[Path, int, dict, str | None]]:
@@ -431,23 +434,20 @@ def describe_input(path: Path, opt: ReadOptions) -> str:
     return f"a thread file ({kind})"
 
 
-def validate_row(path: Path, line: int, raw: dict, cfg: Config, date_forms: Counter | None = None) -> ThreadRow:
+def validate_row(
+    path: Path, line: int, raw: dict, cfg: Config, date_forms: Counter | None = None, slash_dates: str | None = None
+) -> ThreadRow:
     """One raw row as a `ThreadRow` (dates normalised), or an error naming its file and line.
-    `date_forms` counts, per (file, form), the dates read from a form other than ISO 8601."""
+    `date_forms` counts, per (file, form), the dates read from a form other than ISO 8601;
+    `slash_dates` is the order of dates with slashes (`ReadOptions.slash_dates`)."""
     try:
         row = ThreadRow.model_validate(_clean(raw))
     except ValidationError as exc:
         raise InputError(path, line, validation_message(exc)) from None
     if row.created is not None:
-        read = read_date(row.created)
+        read = read_date(row.created, slash_dates)
         if read is None:
-            raise InputError(
-                path,
-                line,
-                f"created: {row.created!r} is not a date this pipeline reads (ISO 8601 such as "
-                "2024-12-04T10:15, Unix epoch seconds or milliseconds, day-first 04-12-2024 or "
-                "04.12.2024, or 4. december 2024)",
-            )
+            raise InputError(path, line, _date_message(row.created, slash_dates))
         iso, form = read
         if form is not None and date_forms is not None:
             date_forms[str(path), form] += 1
@@ -461,6 +461,21 @@ def validate_row(path: Path, line: int, raw: dict, cfg: Config, date_forms: Coun
     if row.parent_id == row.id:
         raise InputError(path, line, f"post {row.id!r} replies to itself")
     return row
+
+
+def _date_message(value: str, slash_dates: str | None) -> str:
+    if SLASH_RE.fullmatch(value.strip()):
+        if slash_dates is None:
+            return (
+                f"created: {value!r} has slashes, which American exports write month first and British and "
+                "European ones day first: say which with --slash-dates day-first or --slash-dates month-first"
+            )
+        return f"created: {value!r} is not a date read {slash_dates} (--slash-dates)"
+    return (
+        f"created: {value!r} is not a date this pipeline reads (ISO 8601 such as 2024-12-04T10:15, Unix epoch "
+        "seconds or milliseconds, day-first 04-12-2024 or 04.12.2024, 4. december 2024, or with slashes given "
+        "--slash-dates)"
+    )
 
 
 THREAD_FILE_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".xlsx", ".zst")
@@ -504,7 +519,7 @@ def spill_thread_files(
         for path, line, raw, extract in _sources(paths, opt, notes):
             if opt.thread_per_file and not str(raw.get("thread_id") or "").strip():
                 raw = {**raw, "thread_id": path.stem}
-            row = validate_row(path, line, raw, cfg, forms)
+            row = validate_row(path, line, raw, cfg, forms, opt.slash_dates)
             if opt.comments_only and row.parent_id is None and row.id != row.thread_id:
                 # A comment on the post the export left out: that post is the thread's
                 # (empty) root, made by `RowStore.check`.
