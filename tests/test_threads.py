@@ -10,8 +10,8 @@ from conftest import run_cli, run_pipeline, stage_args
 
 from pipeline.core.errors import InputError, PipelineError
 from pipeline.core.schema import ThreadRow
-from pipeline.ingest.dates import DATE_FORMS
 from pipeline.ingest.build import ingest_thread_files
+from pipeline.ingest.dates import DATE_FORMS
 from pipeline.ingest.threads import FIELDS, ReadOptions, parse_columns, read_thread_files, write_thread_file
 
 ROWS = [
@@ -781,6 +781,31 @@ def test_threads_a_flat_forum_thread_gets_inferred_parents_with_their_evidence(t
     assert posts["p2"].parent_confidence == cfg.replies.default and posts["p4"].parent_confidence == cfg.replies.address
     assert corpus.threads[0].n_comments == 3 and corpus.threads[0].root_id == "p1"
     assert any(n.kind == "inferred" and "parents of 3 post(s) inferred" in n.message for n in corpus.notes)
+
+
+def test_threads_a_commenter_named_in_the_text_is_the_one_answered(tmp_path, cfg):
+    """ "Håller med Sofia87" answers Sofia87's latest post, as written (case and word
+    boundaries kept). A lowercase handle reads as an ordinary word too often and names no
+    one; nor does one's own name, and the article author's name is `author-mention`."""
+    path = tmp_path / "forum.csv"
+    path.write_text(
+        "id,thread_id,author,created,title,text\n"
+        "p1,fb2,Kalle_A,2024-03-01T10:00,Socialsekreterare slutar,Tre socialsekreterare har slutat i min kommun.\n"
+        "p2,fb2,Sofia87,2024-03-01T10:05,,Det är ärendemängden och inte lönen som driver bort folk.\n"
+        "p3,fb2,anonym,2024-03-01T10:07,,Lönen spelar också roll för den som funderar på att byta jobb.\n"
+        "p4,fb2,Sofia87,2024-03-01T10:09,,Jag har själv bytt jobb två gånger på fem år.\n"
+        'p5,fb2,Bo,2024-03-01T10:12,,"Håller med Sofia87, politikerna måste prioritera socialtjänsten."\n'
+        "p6,fb2,Eva,2024-03-01T10:15,,Jag vill vara anonym men kan berätta att vi också saknar folk.\n"
+        "p7,fb2,Sofia87,2024-03-01T10:20,,Sofia87 här igen: Kalle_A har rätt i sak.\n",
+        encoding="utf-8",
+    )
+    posts = ingest_thread_files([path], cfg, ReadOptions(infer_replies=True)).posts_by_id()
+    assert posts["p5"].parent_id == "p4", "the latest post of the commenter named"
+    mention = [e for e in posts["p5"].parent_evidence if e.decided]
+    assert [(e.rule, e.cue) for e in mention] == [("commenter-mention", "Sofia87")]
+    assert posts["p5"].parent_confidence == cfg.replies.commenter_mention
+    assert posts["p6"].parent_id == "p1", "'anonym' is a word here, not the handle"
+    assert posts["p7"].parent_id == "p1" and {e.rule for e in posts["p7"].parent_evidence} == {"author-mention"}
 
 
 def test_threads_inferred_parents_look_back_only_a_window_of_comments(cfg):

@@ -51,6 +51,8 @@ class ReplyConfig(_Frozen):
     title_echo: float
     headline_word_echo: float
     author_mention: float
+    # Added 2026-12-04: a config copied before then still loads, with the shipped prior.
+    commenter_mention: float = 0.7
     article_reference: float
     default: float
     quotation_min_words: int

@@ -17,6 +17,8 @@ Rules (priors in config.toml [replies]):
   title-echo         the headline or opening sentence nearly repeats an earlier headline
   headline-word-echo a rare word of one earlier comment's headline, absent from the article
   author-mention     the article's author named in the text ("Nicks leder rammer plet")
+  commenter-mention  an earlier commenter named in the text ("Håller med Sofia87, ...")
+                     -> that commenter's latest post
   article-reference  "artiklen", "din leder", "journalisten" -> the article
   authorship-claim   "min leder herover": the commenter wrote the article (sets its author)
 """
@@ -305,6 +307,13 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
                     Evidence(rule="author-mention", cue=mm.group(0), target_id=root.id, score=1.0, decided=False)
                 )
                 break
+        mention = _commenter_mention(c, earlier, root_names)
+        # A name already read as an address or a quotation's header is the same cue, not a second one.
+        named = {ev.target_id for ev in evidence if ev.rule in ("address", "quoted-author")}
+        if mention and mention[1] not in named:
+            evidence.append(
+                Evidence(rule="commenter-mention", cue=mention[0], target_id=mention[1], score=1.0, decided=False)
+            )
         ref = ARTICLE_REF_RE.search(c.full_text)
         if ref:
             evidence.append(
@@ -313,6 +322,32 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
 
         decisions[c.id] = _decide(evidence, root.id, cfg)
     return decisions
+
+
+def _mentionable(name: str) -> bool:
+    """Whether a commenter's name, found in another comment, names them: four characters or
+    more, with a capital or a digit ("Mette", "Sofia87", "HandicapBarn.dk"). A lowercase
+    handle ("munch", "anonym") reads as an ordinary word too often."""
+    name = name.strip()
+    return len(name) >= 4 and any(ch.isupper() or ch.isdigit() for ch in name)
+
+
+def _commenter_mention(c: Post, earlier: list[Post], root_names: list[str]) -> tuple[str, str] | None:
+    """The first earlier commenter (not the comment's own author, not the article's, whose
+    mention is `author-mention`) that the comment names, as written (case and word
+    boundaries kept), with that commenter's latest post before it."""
+    latest: dict[str, str] = {}
+    for e in earlier:
+        name = e.author
+        if name and name != c.author and name not in root_names and _mentionable(name):
+            latest[name] = e.id
+    found: tuple[int, str, str] | None = None
+    text = c.full_text
+    for name, post_id in latest.items():
+        m = re.search(rf"(?<![\w@.-])@?{re.escape(name)}(?![\w-])", text)
+        if m and (found is None or (m.start(), -len(name)) < (found[0], -len(found[1]))):
+            found = (m.start(), m.group(0), post_id)
+    return (found[1], found[2]) if found else None
 
 
 def _quotes(text: str) -> list[str]:
