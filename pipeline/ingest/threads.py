@@ -30,6 +30,7 @@ from pipeline.formats.dast import thread_fields as dast_fields
 from pipeline.formats.dast import unread_columns as dast_unread
 from pipeline.formats.fourcat import is_4cat_header, rows_from_4cat
 from pipeline.formats.reddit import is_reddit_dump, read_reddit
+from pipeline.formats.twitter import looks_like_twitter, read_twitter
 from pipeline.ingest.dates import DATE_FORMS, SLASH_RE, read_date
 from pipeline.ingest.markup import html_text, looks_like_html
 from pipeline.ingest.spill import RowStore
@@ -385,6 +386,9 @@ def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator
             yield from ((p, line, raw, "corpus") for p, line, raw in read_convokit(path))
         elif looks_like_dast(path):
             yield from _dast_rows(path, opt, notes)
+        elif looks_like_twitter(path):
+            tweets = read_twitter(path, ((line, raw) for line, raw, _ in _jsonl_rows(path, opt.encoding, notes)), notes)
+            yield from ((path, line, raw, "export") for line, raw in tweets)
         elif path not in dumps:
             yield from ((path, line, raw, extract) for line, raw, extract in _raw_rows(path, opt, notes))
 
@@ -414,6 +418,8 @@ def describe_input(path: Path, opt: ReadOptions) -> str:
         return "a Reddit dump"
     if looks_like_dast(path):
         return "a DAST file"
+    if looks_like_twitter(path):
+        return "a Twitter/X API v2 export (twarc2)"
     fmt = _format_of(path)
     if fmt == "jsonl":
         return "a thread file (JSONL)"

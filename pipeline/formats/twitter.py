@@ -1,0 +1,145 @@
+"""Twitter/X API v2 exports (twarc2) as thread rows.
+
+Debate on X is collected with twarc2 (`twarc2 search`, `twarc2 conversation`), which writes
+one API response per line: `{"data": [tweets], "includes": {"users": [...], "tweets":
+[...]}, "meta": ...}`; `twarc2 flatten` writes one tweet per line with its author inlined
+(`"author": {"username", "name", "description"}`). Both are read. Mapping
+(docs/input-formats.md):
+
+  id                      id
+  conversation_id         thread_id: a conversation's first tweet has the conversation's id
+  referenced_tweets       parent_id: the tweet of type `replied_to`
+  author (username)       author, as the handle: display names are not unique
+  author name, bio        author_description ("Display Name: bio"), which the role cues read
+  created_at              created
+  note_tweet.text, text   text: a long tweet's whole text where the API gives it; Twitter
+                          escapes &, < and > in texts, which are unescaped
+  lang                    lang, when it names a language (not `und`, `zxx` or `qme`-style codes)
+
+Retweets repeat another tweet and answer nothing: they are left out and counted. A tweet
+that a response's `includes.tweets` holds because a collected tweet replies to it is read
+too, so that the reply keeps its parent's text. A reply whose parent is still missing
+answers its conversation's first tweet, and a conversation without its first tweet gets an
+empty root; both are noted (ingest's row store, as for Reddit dumps).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from pipeline.core.errors import InputError
+from pipeline.core.schema import Note
+
+SUFFIXES = (".jsonl", ".ndjson", ".json")
+
+
+def is_tweet(obj: object) -> bool:
+    """An API v2 tweet object as twarc2 writes it: `id`, `text` and `conversation_id`, and no
+    `thread_id` (a researcher's own file in the generic format that keeps a conversation id
+    as a column is read as that format)."""
+    return isinstance(obj, dict) and all(k in obj for k in ("id", "text", "conversation_id")) and "thread_id" not in obj
+
+
+def is_twitter_record(obj: object) -> bool:
+    """A flattened tweet, or an API response whose `data` holds tweets."""
+    if is_tweet(obj):
+        return True
+    data = obj.get("data") if isinstance(obj, dict) else None
+    return isinstance(data, list) and bool(data) and is_tweet(data[0])
+
+
+def looks_like_twitter(path: Path) -> bool:
+    """True when the first record of a JSON-lines file is a tweet or an API v2 response."""
+    path = Path(path)
+    if path.suffix.lower() not in SUFFIXES or not path.is_file():
+        return False
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
+        for line in fh:
+            if line.strip():
+                try:
+                    return is_twitter_record(json.loads(line))
+                except (ValueError, RecursionError):
+                    return False
+    return False
+
+
+def _lang(value: object) -> str | None:
+    # X writes `und` (undetermined), `zxx` (no text) and private `q..` codes (qme: media
+    # only, qht: hashtags only): none names a language, so language ID decides instead.
+    if isinstance(value, str) and len(value) == 2 and value.isalpha():
+        return value.lower()
+    return None
+
+
+def _parent(tweet: dict) -> str | None:
+    for ref in tweet.get("referenced_tweets") or ():
+        if isinstance(ref, dict) and ref.get("type") == "replied_to":
+            return str(ref.get("id"))
+    return None
+
+
+def _retweet(tweet: dict) -> bool:
+    return any(isinstance(r, dict) and r.get("type") == "retweeted" for r in tweet.get("referenced_tweets") or ())
+
+
+def tweet_row(tweet: dict, author: dict | None) -> dict:
+    """One tweet (and its author's user object, when known) as generic thread-row fields."""
+    tid = str(tweet["id"])
+    conversation = str(tweet.get("conversation_id") or tid)
+    parent = _parent(tweet)
+    if tid == conversation:
+        parent = None
+    elif parent is None:
+        parent = conversation  # in a conversation, yet answering nothing named: its first tweet
+    note = tweet.get("note_tweet")
+    text = note.get("text") if isinstance(note, dict) and note.get("text") else tweet.get("text") or ""
+    user = author or {}
+    username = user.get("username")
+    name, bio = (user.get("name") or "").strip(), (user.get("description") or "").strip()
+    description = ": ".join(x for x in (name, bio) if x) or None
+    return {
+        "id": tid,
+        "thread_id": conversation,
+        "parent_id": parent,
+        "author": username or (str(tweet["author_id"]) if tweet.get("author_id") else None),
+        "author_description": html.unescape(description) if description else None,
+        "created": tweet.get("created_at"),
+        "text": html.unescape(text),
+        "lang": _lang(tweet.get("lang")),
+    }
+
+
+def read_twitter(path: Path, lines: Iterator[tuple[int, dict]], notes: list[Note]) -> Iterator[tuple[int, dict]]:
+    """Thread-row dicts (with their lines) for a twarc2 file's records, as they are read."""
+    retweets = 0
+    first_retweet = 0
+    for line, record in lines:
+        if not is_twitter_record(record):
+            raise InputError(path, line, "not a tweet (id, text, conversation_id) nor an API v2 response of tweets")
+        if is_tweet(record):
+            tweets, users, parents = [record], {}, []
+        else:
+            includes = record.get("includes") or {}
+            users = {str(u.get("id")): u for u in includes.get("users") or () if isinstance(u, dict)}
+            tweets = [t for t in record["data"] if is_tweet(t)]
+            collected = {str(t["id"]) for t in tweets}
+            wanted = {_parent(t) for t in tweets} - collected - {None}
+            parents = [t for t in includes.get("tweets") or () if is_tweet(t) and str(t["id"]) in wanted]
+        for tweet in [*tweets, *parents]:
+            if _retweet(tweet):
+                retweets += 1
+                first_retweet = first_retweet or line
+                continue
+            author = tweet.get("author") if isinstance(tweet.get("author"), dict) else None
+            yield line, tweet_row(tweet, author or users.get(str(tweet.get("author_id"))))
+    if retweets:
+        notes.append(
+            Note(
+                where=f"{path}:{first_retweet}",
+                kind="note",
+                message=f"{retweets} retweet(s) left out: a retweet repeats a tweet and answers none",
+            )
+        )

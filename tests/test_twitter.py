@@ -1,0 +1,126 @@
+"""Twitter/X API v2 exports as twarc2 writes them: API responses one per line, or one
+tweet per line after `twarc2 flatten`. A conversation is a thread."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import run_cli
+
+from pipeline.core.errors import InputError
+from pipeline.ingest.build import ingest_thread_files
+from pipeline.ingest.threads import ReadOptions, describe_input
+
+USERS = [
+    {"id": "11", "username": "mettesocial", "name": "Mette H.", "description": "Socialrådgiver i Aarhus Kommune"},
+    {"id": "12", "username": "bo_politik", "name": "Bo Larsen", "description": "Byrådsmedlem (V) &amp; far til 3"},
+    {"id": "13", "username": "anna_k", "name": "Anna", "description": ""},
+]
+
+
+def tweet(tid, author, text, conversation="100", replied_to=None, lang="da", minute=0, **extra):
+    t = {
+        "id": tid,
+        "author_id": author,
+        "conversation_id": conversation,
+        "created_at": f"2024-03-01T10:{minute:02d}:00.000Z",
+        "text": text,
+        "lang": lang,
+        "edit_history_tweet_ids": [tid],
+    }
+    if replied_to:
+        t["referenced_tweets"] = [{"type": "replied_to", "id": replied_to}]
+        t["in_reply_to_user_id"] = "11"
+    return {**t, **extra}
+
+
+ROOT = tweet("100", "11", "Vi socialrådgivere drukner i sager &amp; ingen lytter. #dkpol")
+REPLY = tweet("101", "12", "@mettesocial Kommunen har ansat flere &lt;3", replied_to="100", minute=5)
+# Replies to a tweet the search did not return; the response's includes hold it.
+DEEP = tweet("103", "11", "@bo_politik To stillinger dækker ikke fem opsigelser.", replied_to="102", minute=9)
+MIDDLE = tweet("102", "12", "@mettesocial To nye stillinger i år!", replied_to="101", minute=7)
+LONG = tweet(
+    "104",
+    "13",
+    "Det korte uddrag…",
+    replied_to="100",
+    lang="und",
+    minute=11,
+    note_tweet={"text": "Det korte uddrag af en lang tekst om arbejdsmiljøet for socialrådgivere."},
+)
+RETWEET = tweet("105", "13", "RT @mettesocial: Vi socialrådgivere drukner", conversation="105", minute=12)
+RETWEET["referenced_tweets"] = [{"type": "retweeted", "id": "100"}]
+
+
+def response(data, includes_tweets=()):
+    return {
+        "data": data,
+        "includes": {"users": USERS, "tweets": list(includes_tweets)},
+        "meta": {"result_count": len(data)},
+    }
+
+
+def write(path, records):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_twarc2_responses_are_read_as_conversations_with_authors_bios_and_parents(tmp_path, cfg):
+    path = write(tmp_path / "dkpol.jsonl", [response([ROOT, REPLY]), response([DEEP, LONG, RETWEET], [MIDDLE])])
+    assert describe_input(path, ReadOptions()) == "a Twitter/X API v2 export (twarc2)"
+    corpus = ingest_thread_files([path], cfg)
+    posts = corpus.posts_by_id()
+    assert [t.id for t in corpus.threads] == ["100"] and corpus.threads[0].root_id == "100"
+    assert {p: posts[p].parent_id for p in ("101", "102", "103", "104")} == {
+        "101": "100",
+        "102": "101",  # read from the response's includes, so that 103 keeps its parent
+        "103": "102",
+        "104": "100",
+    }
+    assert posts["100"].text == "Vi socialrådgivere drukner i sager & ingen lytter. #dkpol", "entities unescaped"
+    assert posts["101"].author == "bo_politik"
+    assert posts["101"].author_description == "Bo Larsen: Byrådsmedlem (V) & far til 3"
+    assert posts["104"].text.startswith("Det korte uddrag af en lang tekst"), "a long tweet's whole text"
+    assert posts["104"].lang == "da" and posts["104"].lang_source != "given", "'und' names no language"
+    assert posts["101"].created == "2024-03-01T10:05:00+00:00"
+    assert "105" not in posts
+    said = [n for n in corpus.notes if "retweet" in n.message]
+    assert len(said) == 1 and said[0].message.startswith("1 retweet(s) left out") and said[0].where == f"{path}:2"
+
+
+def test_twarc2_flattened_tweets_with_a_conversation_missing_its_first_tweet(tmp_path, cfg):
+    """A search returns replies whose conversation started before it: the conversation gets
+    an empty root, and a reply whose parent was not collected answers it; both are noted."""
+    authors = {u["id"]: u for u in USERS}
+    flat = [{**t, "author": authors[t["author_id"]]} for t in (REPLY, DEEP)]
+    path = write(tmp_path / "flat.jsonl", flat)
+    corpus = ingest_thread_files([path], cfg)
+    posts = corpus.posts_by_id()
+    assert posts["100"].text == "" and posts["101"].parent_id == "100" and posts["103"].parent_id == "100"
+    messages = " | ".join(n.message for n in corpus.notes)
+    assert "opening post is not in the export" in messages and "parent 102 of 103 is not in the export" in messages
+    assert posts["103"].author_description == "Mette H.: Socialrådgiver i Aarhus Kommune"
+
+
+def test_twarc2_file_runs_through_ingest_from_the_command_line(tmp_path):
+    path = write(tmp_path / "svpol.jsonl", [response([ROOT, REPLY])])
+    assert run_cli("ingest", "--threads", str(path), "--out", str(tmp_path / "corpus")) == 0
+    lines = (tmp_path / "corpus" / "posts.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(x)["id"] for x in lines] == ["100", "101"]
+
+
+def test_a_line_that_is_no_tweet_is_refused_naming_file_and_line(tmp_path, cfg):
+    path = write(tmp_path / "mixed.jsonl", [response([ROOT]), {"id": "7", "text": "no conversation"}])
+    with pytest.raises(InputError) as err:
+        ingest_thread_files([path], cfg)
+    assert err.value.line == 2 and "not a tweet" in str(err.value)
+
+
+def test_a_generic_thread_file_that_keeps_a_conversation_id_column_is_read_as_the_generic_format(tmp_path, cfg):
+    row = {"id": "a", "thread_id": "t", "text": "Hej", "conversation_id": "c9"}
+    path = write(tmp_path / "own.jsonl", [row])
+    assert describe_input(path, ReadOptions()) == "a thread file (JSONL)"
+    with pytest.raises(InputError) as err:
+        ingest_thread_files([path], cfg)
+    assert "conversation_id" in str(err.value), "an unknown column, named as in any generic file"
