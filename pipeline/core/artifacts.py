@@ -183,6 +183,25 @@ def atomic_dir(path: Path) -> Iterator[Path]:
             shutil.rmtree(tmp)
 
 
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson", ".json")
+
+
+def first_json_record(path: Path) -> Any | None:
+    """The first record of a JSON-lines file, to tell which tool wrote it; None when the
+    file is no JSON-lines file or its first line is not JSON (the reader then says why)."""
+    path = Path(path)
+    if path.suffix.lower() not in JSON_LINES_SUFFIXES or not path.is_file():
+        return None
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
+        for line in fh:
+            if line.strip():
+                try:
+                    return json.loads(line)
+                except (ValueError, RecursionError):
+                    return None
+    return None
+
+
 def write_text(path: Path, text: str) -> None:
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8", newline="\n")

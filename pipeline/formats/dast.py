@@ -13,11 +13,10 @@ The DAST file lives beside the project; nothing read from it is ever committed.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.core.artifacts import read_json_lines
+from pipeline.core.artifacts import first_json_record, read_json_lines
 from pipeline.core.errors import InputError
 from pipeline.core.schema import Note, ThreadRow
 
@@ -57,17 +56,7 @@ def is_dast_record(obj: object) -> bool:
 
 def looks_like_dast(path: Path) -> bool:
     """True when the first record of a JSONL file is a DAST post (`is_dast_record`)."""
-    path = Path(path)
-    if path.suffix.lower() not in (".jsonl", ".ndjson", ".json"):
-        return False
-    with open(path, encoding="utf-8-sig", errors="replace") as fh:
-        for line in fh:
-            if line.strip():
-                try:
-                    return is_dast_record(json.loads(line))
-                except (ValueError, RecursionError):
-                    return False
-    return False
+    return is_dast_record(first_json_record(path))
 
 
 def thread_fields(path: Path, line: int, obj: dict) -> dict:

@@ -26,14 +26,12 @@ empty root; both are noted (ingest's row store, as for Reddit dumps).
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from pipeline.core.artifacts import first_json_record
 from pipeline.core.errors import InputError
 from pipeline.core.schema import Note
-
-SUFFIXES = (".jsonl", ".ndjson", ".json")
 
 
 def is_tweet(obj: object) -> bool:
@@ -53,17 +51,7 @@ def is_twitter_record(obj: object) -> bool:
 
 def looks_like_twitter(path: Path) -> bool:
     """True when the first record of a JSON-lines file is a tweet or an API v2 response."""
-    path = Path(path)
-    if path.suffix.lower() not in SUFFIXES or not path.is_file():
-        return False
-    with open(path, encoding="utf-8-sig", errors="replace") as fh:
-        for line in fh:
-            if line.strip():
-                try:
-                    return is_twitter_record(json.loads(line))
-                except (ValueError, RecursionError):
-                    return False
-    return False
+    return is_twitter_record(first_json_record(path))
 
 
 def _lang(value: object) -> str | None:
