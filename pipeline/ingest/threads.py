@@ -24,6 +24,7 @@ from pipeline.core.cells import xlsx_rows
 from pipeline.core.config import Config
 from pipeline.core.errors import InputError, PipelineError, validation_message
 from pipeline.core.schema import Note, ThreadRow
+from pipeline.formats.bluesky import looks_like_bluesky, read_bluesky
 from pipeline.formats.convokit import is_convokit_corpus, read_convokit
 from pipeline.formats.dast import looks_like_dast
 from pipeline.formats.dast import thread_fields as dast_fields
@@ -386,11 +387,23 @@ def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator
             yield from ((p, line, raw, "corpus") for p, line, raw in read_convokit(path))
         elif looks_like_dast(path):
             yield from _dast_rows(path, opt, notes)
-        elif looks_like_twitter(path):
-            tweets = read_twitter(path, ((line, raw) for line, raw, _ in _jsonl_rows(path, opt.encoding, notes)), notes)
-            yield from ((path, line, raw, "export") for line, raw in tweets)
+        elif (export := _json_export(path)) is not None:
+            records = ((line, raw) for line, raw, _ in _jsonl_rows(path, opt.encoding, notes))
+            yield from ((path, line, raw, "export") for line, raw in export[1](path, records, notes))
         elif path not in dumps:
             yield from ((path, line, raw, extract) for line, raw, extract in _raw_rows(path, opt, notes))
+
+
+# JSON-lines files that other tools write, told apart by their first record: (detector,
+# reader of (line, record) pairs, what `ingest --check` calls it).
+JSON_EXPORTS = (
+    (looks_like_twitter, read_twitter, "a Twitter/X API v2 export (twarc2)"),
+    (looks_like_bluesky, read_bluesky, "Bluesky posts (AT Protocol)"),
+)
+
+
+def _json_export(path: Path):
+    return next((export for export in JSON_EXPORTS if export[0](path)), None)
 
 
 def _dast_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[Path, int, dict, str]]:
@@ -418,8 +431,8 @@ def describe_input(path: Path, opt: ReadOptions) -> str:
         return "a Reddit dump"
     if looks_like_dast(path):
         return "a DAST file"
-    if looks_like_twitter(path):
-        return "a Twitter/X API v2 export (twarc2)"
+    if (export := _json_export(path)) is not None:
+        return export[2]
     fmt = _format_of(path)
     if fmt == "jsonl":
         return "a thread file (JSONL)"
