@@ -32,6 +32,7 @@ from pipeline.formats.dast import unread_columns as dast_unread
 from pipeline.formats.fourcat import is_4cat_header, rows_from_4cat
 from pipeline.formats.reddit import is_reddit_dump, read_reddit
 from pipeline.formats.twitter import looks_like_twitter, read_twitter
+from pipeline.formats.youtube import looks_like_youtube, read_youtube
 from pipeline.ingest.dates import DATE_FORMS, SLASH_RE, read_date
 from pipeline.ingest.markup import html_text, looks_like_html
 from pipeline.ingest.spill import RowStore
@@ -399,6 +400,7 @@ def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator
 JSON_EXPORTS = (
     (looks_like_twitter, read_twitter, "a Twitter/X API v2 export (twarc2)"),
     (looks_like_bluesky, read_bluesky, "Bluesky posts (AT Protocol)"),
+    (looks_like_youtube, read_youtube, "YouTube comments (youtube-comment-downloader), one video"),
 )
 
 
