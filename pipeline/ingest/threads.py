@@ -31,6 +31,7 @@ from pipeline.formats.dast import thread_fields as dast_fields
 from pipeline.formats.dast import unread_columns as dast_unread
 from pipeline.formats.fourcat import is_4cat_header, rows_from_4cat
 from pipeline.formats.reddit import is_reddit_dump, read_reddit
+from pipeline.formats.telegram import looks_like_telegram, read_telegram
 from pipeline.formats.twitter import looks_like_twitter, read_twitter
 from pipeline.formats.youtube import looks_like_youtube, read_youtube
 from pipeline.ingest.dates import DATE_FORMS, SLASH_RE, read_date
@@ -388,6 +389,8 @@ def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator
             yield from ((p, line, raw, "corpus") for p, line, raw in read_convokit(path))
         elif looks_like_dast(path):
             yield from _dast_rows(path, opt, notes)
+        elif looks_like_telegram(path):
+            yield from ((path, line, raw, "export") for line, raw in read_telegram(path, opt.encoding, notes))
         elif (export := _json_export(path)) is not None:
             records = ((line, raw) for line, raw, _ in _jsonl_rows(path, opt.encoding, notes))
             yield from ((path, line, raw, "export") for line, raw in export[1](path, records, notes))
@@ -433,6 +436,8 @@ def describe_input(path: Path, opt: ReadOptions) -> str:
         return "a Reddit dump"
     if looks_like_dast(path):
         return "a DAST file"
+    if looks_like_telegram(path):
+        return "a Telegram chat export (Telegram Desktop, JSON)"
     if (export := _json_export(path)) is not None:
         return export[2]
     fmt = _format_of(path)

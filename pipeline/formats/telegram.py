@@ -1,0 +1,123 @@
+"""Telegram Desktop's chat export (`result.json`, "Export chat history" as JSON) as thread rows.
+
+One file holds one chat (a group, a channel, a channel's discussion group): `{"name",
+"type", "id", "messages": [...]}`, written as one indented JSON document, so it is read
+whole (its memory is a few times the file's size). A chat is one long stream; the debate
+in it is its reply chains. Mapping (docs/input-formats.md):
+
+  id                     id, as "<chat id>:<message id>" (message ids count per chat)
+  reply_to_message_id    parent_id
+  the chain's first message
+                         thread_id: a message that replies to nothing opens a thread;
+                         a reply belongs to the thread its chain starts
+  from (from_id)         author: the display name, else the id
+  date                   created (the export's local time, as written)
+  text                   text: plain, or the parts of a formatted text joined
+  the chat's name        topic
+
+Service messages (joins, pins, title changes) say nothing: left out and counted. A reply
+whose message is not in the export (deleted, or from before the export's first date) gets
+that message as an empty root of its chain, and a note says so (ingest's row store, as
+for Reddit dumps). Messages with only a photo or file stay, with empty text, since others
+reply to them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from pipeline.core.artifacts import open_text
+from pipeline.core.errors import InputError
+from pipeline.core.schema import Note
+
+CHAT_TYPES = (
+    "personal_chat",
+    "bot_chat",
+    "private_group",
+    "private_supergroup",
+    "public_supergroup",
+    "private_channel",
+    "public_channel",
+    "saved_messages",
+)
+# The export's first lines: its name, type and id come before the messages.
+HEAD_RE = re.compile(r'^\s*\{\s*"name"\s*:.*?"type"\s*:\s*"(?:' + "|".join(CHAT_TYPES) + r')"', re.DOTALL)
+
+
+def looks_like_telegram(path: Path) -> bool:
+    """True for a `.json` file that opens as a Telegram Desktop chat export."""
+    path = Path(path)
+    if path.suffix.lower() != ".json" or not path.is_file():
+        return False
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
+        head = fh.read(4096)
+    return bool(HEAD_RE.match(head)) and '"messages"' in head
+
+
+def _text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "".join(p if isinstance(p, str) else str(p.get("text", "")) for p in value if isinstance(p, str | dict))
+    return ""
+
+
+def read_telegram(path: Path, encoding: str | None, notes: list[Note]) -> Iterator[tuple[int, dict]]:
+    """Thread-row dicts for a chat export's messages, in the export's order; the line is the
+    message's place in the export (1 for the first), as a whole-file JSON has no lines of
+    its own to name."""
+    with open_text(path, encoding) as fh:
+        try:
+            chat = json.load(fh)
+        except json.JSONDecodeError as exc:
+            raise InputError(path, exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+    messages = chat.get("messages") if isinstance(chat, dict) else None
+    if not isinstance(messages, list):
+        raise InputError(path, 1, "a Telegram export without a list of messages")
+    chat_id = str(chat.get("id", Path(path).stem))
+    topic = chat.get("name") or None
+    said = [(i, m) for i, m in enumerate(messages, start=1) if isinstance(m, dict) and m.get("type") == "message"]
+    parent_of = {str(m.get("id")): str(m["reply_to_message_id"]) for _, m in said if m.get("reply_to_message_id")}
+    root_of: dict[str, str] = {}
+
+    def root(mid: str) -> str:
+        # Iterative with path compression: a chain of thousands of replies is no recursion.
+        chain = []
+        while mid in parent_of and mid not in root_of:
+            chain.append(mid)
+            mid = parent_of[mid]
+        top = root_of.get(mid, mid)
+        for m in chain:
+            root_of[m] = top
+        return top
+
+    for place, m in said:
+        if m.get("id") is None:
+            raise InputError(path, place, f"message {place} of the export has no id")
+        mid = str(m["id"])
+        parent = parent_of.get(mid)
+        yield (
+            place,
+            {
+                "id": f"{chat_id}:{mid}",
+                "thread_id": f"{chat_id}:{root(mid)}",
+                "parent_id": f"{chat_id}:{parent}" if parent else None,
+                "author": m.get("from") or m.get("from_id"),
+                "created": m.get("date"),
+                "text": _text(m.get("text")),
+                "topic": topic,
+            },
+        )
+    service = len([m for m in messages if isinstance(m, dict)]) - len(said)
+    if service:
+        notes.append(
+            Note(
+                where=str(path),
+                kind="note",
+                message=f"{service} service message(s) (joins, pins, title changes) left out; "
+                f"{len(said)} message(s) of chat {topic or chat_id!r} read",
+            )
+        )
