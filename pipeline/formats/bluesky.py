@@ -30,7 +30,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.core.artifacts import first_json_record
 from pipeline.core.errors import InputError
 from pipeline.core.schema import Note
 
@@ -51,11 +50,6 @@ def is_post_view(obj: object) -> bool:
 def is_bluesky_record(obj: object) -> bool:
     """A post view, or a getPostThread response."""
     return is_post_view(obj) or (isinstance(obj, dict) and isinstance(obj.get("thread"), dict))
-
-
-def looks_like_bluesky(path: Path) -> bool:
-    """True when the first record of a JSON-lines file is a Bluesky post view or thread."""
-    return is_bluesky_record(first_json_record(path))
 
 
 def _lang(langs: object) -> str | None:

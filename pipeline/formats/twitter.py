@@ -29,7 +29,6 @@ import html
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.core.artifacts import first_json_record
 from pipeline.core.errors import InputError
 from pipeline.core.schema import Note
 
@@ -47,11 +46,6 @@ def is_twitter_record(obj: object) -> bool:
         return True
     data = obj.get("data") if isinstance(obj, dict) else None
     return isinstance(data, list) and bool(data) and is_tweet(data[0])
-
-
-def looks_like_twitter(path: Path) -> bool:
-    """True when the first record of a JSON-lines file is a tweet or an API v2 response."""
-    return is_twitter_record(first_json_record(path))
 
 
 def _lang(value: object) -> str | None:

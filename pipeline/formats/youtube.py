@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.core.artifacts import first_json_record
 from pipeline.core.errors import InputError
 from pipeline.core.schema import Note
 
@@ -34,10 +33,6 @@ def is_comment(obj: object) -> bool:
     """A youtube-comment-downloader comment: `cid`, `text`, `author`, and its `time_parsed`
     or `votes`."""
     return isinstance(obj, dict) and all(k in obj for k in REQUIRED) and ("time_parsed" in obj or "votes" in obj)
-
-
-def looks_like_youtube(path: Path) -> bool:
-    return is_comment(first_json_record(path))
 
 
 def read_youtube(path: Path, lines: Iterator[tuple[int, dict]], notes: list[Note]) -> Iterator[tuple[int, dict]]:

@@ -19,12 +19,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from pipeline.core.artifacts import atomic_path, dumps, json_object, open_text
+from pipeline.core.artifacts import atomic_path, dumps, first_json_record, json_object, open_text
 from pipeline.core.cells import xlsx_rows
 from pipeline.core.config import Config
 from pipeline.core.errors import InputError, PipelineError, validation_message
 from pipeline.core.schema import Note, ThreadRow
-from pipeline.formats.bluesky import looks_like_bluesky, read_bluesky
+from pipeline.formats.bluesky import is_bluesky_record, read_bluesky
 from pipeline.formats.convokit import is_convokit_corpus, read_convokit
 from pipeline.formats.dast import looks_like_dast
 from pipeline.formats.dast import thread_fields as dast_fields
@@ -32,8 +32,9 @@ from pipeline.formats.dast import unread_columns as dast_unread
 from pipeline.formats.fourcat import is_4cat_header, rows_from_4cat
 from pipeline.formats.reddit import is_reddit_dump, read_reddit
 from pipeline.formats.telegram import looks_like_telegram, read_telegram
-from pipeline.formats.twitter import looks_like_twitter, read_twitter
-from pipeline.formats.youtube import looks_like_youtube, read_youtube
+from pipeline.formats.twitter import is_twitter_record, read_twitter
+from pipeline.formats.youtube import is_comment as is_youtube_comment
+from pipeline.formats.youtube import read_youtube
 from pipeline.ingest.dates import DATE_FORMS, SLASH_RE, read_date
 from pipeline.ingest.markup import html_text, looks_like_html
 from pipeline.ingest.spill import RowStore
@@ -398,17 +399,18 @@ def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator
             yield from ((path, line, raw, extract) for line, raw, extract in _raw_rows(path, opt, notes))
 
 
-# JSON-lines files that other tools write, told apart by their first record: (detector,
-# reader of (line, record) pairs, what `ingest --check` calls it).
+# JSON-lines files that other tools write, told apart by their first record: (test of a
+# record, reader of (line, record) pairs, what `ingest --check` calls it).
 JSON_EXPORTS = (
-    (looks_like_twitter, read_twitter, "a Twitter/X API v2 export (twarc2)"),
-    (looks_like_bluesky, read_bluesky, "Bluesky posts (AT Protocol)"),
-    (looks_like_youtube, read_youtube, "YouTube comments (youtube-comment-downloader), one video"),
+    (is_twitter_record, read_twitter, "a Twitter/X API v2 export (twarc2)"),
+    (is_bluesky_record, read_bluesky, "Bluesky posts (AT Protocol)"),
+    (is_youtube_comment, read_youtube, "YouTube comments (youtube-comment-downloader), one video"),
 )
 
 
 def _json_export(path: Path):
-    return next((export for export in JSON_EXPORTS if export[0](path)), None)
+    first = first_json_record(path)  # read once for every test
+    return next((export for export in JSON_EXPORTS if export[0](first)), None) if first is not None else None
 
 
 def _dast_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[Path, int, dict, str]]:
