@@ -179,7 +179,10 @@ def reply_benchmark(cfg: Config, gold_dir: Path, corpus_dir: Path, dast_path: Pa
         result["sets"]["DAST flattened"] = flattened_dast_links(cfg, Path(dast_path), work_dir)
     else:
         log.warning("bench-replies: DAST not found at %s: only the seed gold is scored", dast_path)
-    result["priors"] = {k: v for k, v in sorted(cfg.replies.model_dump().items()) if isinstance(v, float) and v <= 1}
+    # The hand-set confidence of each rule that decided a link (rules such as `indentation`
+    # decide without one).
+    rules = sorted({rule for s in result["sets"].values() for rule in s["rules"]})
+    result["priors"] = {r: p for r in rules if (p := getattr(cfg.replies, r.replace("-", "_"), None)) is not None}
     return result
 
 

@@ -341,12 +341,17 @@ def _commenter_mention(c: Post, earlier: list[Post], root_names: list[str]) -> t
         name = e.author
         if name and name != c.author and name not in root_names and _mentionable(name):
             latest[name] = e.id
-    found: tuple[int, str, str] | None = None
+    found: tuple[tuple[int, int], str, str] | None = None  # ((start, -length), cue, post)
     text = c.full_text
     for name, post_id in latest.items():
+        # A plain substring test first: a long flat forum asks this of up to
+        # `candidate_window` names per comment, and most names are not in the text at all.
+        if name not in text:
+            continue
         m = re.search(rf"(?<![\w@.-])@?{re.escape(name)}(?![\w-])", text)
-        if m and (found is None or (m.start(), -len(name)) < (found[0], -len(found[1]))):
-            found = (m.start(), m.group(0), post_id)
+        # The earliest mention; at one place, the longest name ("Anna Holm" over "Anna").
+        if m and (found is None or (m.start(), -len(name)) < found[0]):
+            found = ((m.start(), -len(name)), m.group(0), post_id)
     return (found[1], found[2]) if found else None
 
 
