@@ -106,3 +106,17 @@ def test_bluesky_file_runs_through_ingest_and_a_foreign_line_is_refused(tmp_path
 
         ingest_thread_files([bad], load_config())
     assert err.value.line == 2 and "not a Bluesky post view" in str(err.value)
+
+
+def test_bluesky_search_and_feed_responses_are_read_also_when_saved_indented(tmp_path, cfg):
+    """A searchPosts response saved as a browser or `jq .` saves it (one indented JSON
+    document), and a feed response as one line: their post views, in order."""
+    search = tmp_path / "search.json"
+    search.write_text(json.dumps({"posts": [ROOT, R1], "cursor": "25"}, ensure_ascii=False, indent=2), encoding="utf-8")
+    assert describe_input(search, ReadOptions()) == "Bluesky posts (AT Protocol)"
+    feed = write(tmp_path / "feed.jsonl", [{"feed": [{"post": R2, "reply": {}}, {"post": R3}], "cursor": "x"}])
+    corpus = ingest_thread_files([search, feed], cfg)
+    posts = corpus.posts_by_id()
+    assert sorted(posts) == sorted(uri(*x) for x in (("anna", "r1"), ("bo", "a1"), ("anna", "a2"), ("sara", "a3")))
+    assert posts[uri("anna", "a2")].parent_id == uri("bo", "a1")
+    assert posts[uri("bo", "a1")].source.startswith(f"{search}:1")

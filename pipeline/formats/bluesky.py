@@ -1,11 +1,14 @@
 """Bluesky (AT Protocol) posts as thread rows.
 
-Two shapes, one JSON document per line (as `curl` or `jq -c` write them):
+The shapes the AT Protocol API returns, one JSON document per line (as `curl` or `jq -c`
+write them), or a `.json` file holding one response, indented or not:
 
-- post views (`app.bsky.feed.defs#postView`), as `app.bsky.feed.searchPosts`, author feeds
-  and most collection tools return them, one post per line;
-- thread responses of `app.bsky.feed.getPostThread` (`{"thread": {"post", "parent",
-  "replies"}}`), whose posts are walked: the thread's ancestors and every reply below.
+- post views (`app.bsky.feed.defs#postView`), as most collection tools write them, one
+  post per line;
+- responses of `app.bsky.feed.searchPosts` (`{"posts": [...]}`) and of feeds
+  (`{"feed": [{"post": ...}]}`), whose post views are read in order;
+- responses of `app.bsky.feed.getPostThread` (`{"thread": {"post", "parent", "replies"}}`),
+  whose posts are walked: the thread's ancestors and every reply below.
 
 Mapping (docs/input-formats.md):
 
@@ -47,9 +50,27 @@ def is_post_view(obj: object) -> bool:
     )
 
 
+def _listed_views(obj: object) -> list[dict] | None:
+    """The post views of a searchPosts response (`{"posts": [...]}`) or of a feed
+    (`{"feed": [{"post": ...}]}`); None for anything else."""
+    if not isinstance(obj, dict):
+        return None
+    if isinstance(obj.get("posts"), list):
+        views = obj["posts"]
+    elif isinstance(obj.get("feed"), list):
+        views = [item.get("post") for item in obj["feed"] if isinstance(item, dict)]
+    else:
+        return None
+    return views if views and all(is_post_view(v) for v in views) else None
+
+
 def is_bluesky_record(obj: object) -> bool:
-    """A post view, or a getPostThread response."""
-    return is_post_view(obj) or (isinstance(obj, dict) and isinstance(obj.get("thread"), dict))
+    """A post view, a getPostThread response, or a searchPosts or feed response."""
+    return (
+        is_post_view(obj)
+        or (isinstance(obj, dict) and isinstance(obj.get("thread"), dict))
+        or _listed_views(obj) is not None
+    )
 
 
 def _lang(langs: object) -> str | None:
@@ -115,6 +136,9 @@ def read_bluesky(path: Path, lines: Iterator[tuple[int, dict]], notes: list[Note
     for line, record in lines:
         if is_post_view(record):
             yield line, post_row(record)
+        elif (views := _listed_views(record)) is not None:
+            for view in views:
+                yield line, post_row(view)
         elif isinstance(record, dict) and isinstance(record.get("thread"), dict):
             before = gone[0]
             for view in _thread_views(record["thread"], gone):
@@ -122,7 +146,9 @@ def read_bluesky(path: Path, lines: Iterator[tuple[int, dict]], notes: list[Note
             if gone[0] > before and not first_gone:
                 first_gone = line
         else:
-            raise InputError(path, line, "not a Bluesky post view (uri, author, record) nor a getPostThread response")
+            raise InputError(
+                path, line, "not a Bluesky post view (uri, author, record), nor a thread, search or feed response"
+            )
     if gone[0]:
         notes.append(
             Note(

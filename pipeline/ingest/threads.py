@@ -11,6 +11,7 @@ such as "parrent_id" would otherwise silently turn every reply into a root.
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -392,8 +393,12 @@ def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator
             yield from _dast_rows(path, opt, notes)
         elif looks_like_telegram(path):
             yield from ((path, line, raw, "export") for line, raw in read_telegram(path, opt.encoding, notes))
-        elif (export := _json_export(path)) is not None:
-            records = ((line, raw) for line, raw, _ in _jsonl_rows(path, opt.encoding, notes))
+        elif (found := _json_export(path)) is not None:
+            export, document = found
+            if document is None:
+                records = ((line, raw) for line, raw, _ in _jsonl_rows(path, opt.encoding, notes))
+            else:
+                records = iter([(1, document)])
             yield from ((path, line, raw, "export") for line, raw in export[1](path, records, notes))
         elif path not in dumps:
             yield from ((path, line, raw, extract) for line, raw, extract in _raw_rows(path, opt, notes))
@@ -408,9 +413,25 @@ JSON_EXPORTS = (
 )
 
 
-def _json_export(path: Path):
-    first = first_json_record(path)  # read once for every test
-    return next((export for export in JSON_EXPORTS if export[0](first)), None) if first is not None else None
+def _json_export(path: Path) -> tuple[tuple, dict | None] | None:
+    """Which of `JSON_EXPORTS` wrote `path`, and the file's one JSON document where it is not
+    JSON lines (an API response saved indented, as a browser or `jq .` saves it)."""
+    record, document = first_json_record(path), None  # read once for every test
+    if record is None and Path(path).suffix.lower() == ".json":
+        record = document = _json_document(path)
+    export = next((e for e in JSON_EXPORTS if e[0](record)), None) if record is not None else None
+    return (export, document) if export is not None else None
+
+
+def _json_document(path: Path) -> dict | None:
+    """A `.json` file as one JSON object; None when it is not one (the thread-file reader
+    then says what is wrong, naming the line)."""
+    try:
+        with open_text(path, None) as fh:
+            document = json.load(fh)
+    except (InputError, ValueError, RecursionError):
+        return None
+    return document if isinstance(document, dict) else None
 
 
 def _dast_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[Path, int, dict, str]]:
@@ -440,8 +461,8 @@ def describe_input(path: Path, opt: ReadOptions) -> str:
         return "a DAST file"
     if looks_like_telegram(path):
         return "a Telegram chat export (Telegram Desktop, JSON)"
-    if (export := _json_export(path)) is not None:
-        return export[2]
+    if (found := _json_export(path)) is not None:
+        return found[0][2]
     fmt = _format_of(path)
     if fmt == "jsonl":
         return "a thread file (JSONL)"
