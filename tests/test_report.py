@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections import Counter
@@ -48,6 +49,20 @@ def test_report_thread_sizes(data, outputs):
         "units": len(units),
         "relations": len(outputs[2].relations),
     }
+
+
+def test_report_names_a_thread_without_headline_by_its_target(outputs):
+    """Tweets, chat messages and comment exports have no headline: the table shows the
+    statement the thread debates instead, shortened; a headline, where there is one, stays."""
+    from pipeline.report.render import thread_table
+
+    corpus, units, _ = outputs
+    long = "Socialrådgiverne drukner i sager, og kommunerne " + "gør intet ved det " * 10
+    untitled = corpus.threads[0].model_copy(update={"id": "x", "title": "", "target": long})
+    rows = thread_table(dataclasses.replace(corpus, threads=[untitled, *corpus.threads[1:]]), units)
+    assert rows[0]["heading"].startswith("Socialrådgiverne drukner i sager") and rows[0]["heading"].endswith(" …")
+    assert len(rows[0]["heading"]) <= 90
+    assert [r["heading"] for r in rows[1:]] == [t.title for t in corpus.threads[1:]]
 
 
 def test_report_stance_by_role_counts_every_comment_by_its_authors_role(data, outputs):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import logging
 import re
+import textwrap
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -102,6 +103,9 @@ def thread_table(corpus: Corpus, units: list[Unit]) -> list[dict]:
             {
                 "id": t.id,
                 "title": t.title,
+                # Tweets, chat messages and comments have no headline: the statement the
+                # thread debates (its target) tells a reader which thread this is.
+                "heading": t.title or textwrap.shorten(t.target, 90, placeholder=" …"),
                 "kind": t.kind,
                 "lang": t.lang,
                 "site": t.site or "",
