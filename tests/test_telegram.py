@@ -77,3 +77,16 @@ def test_a_cut_off_export_is_refused_naming_the_line(tmp_path, cfg):
     with pytest.raises(InputError) as err:
         ingest_thread_files([path], cfg)
     assert err.value.line > 1 and "not valid JSON" in str(err.value)
+
+
+def test_an_export_nested_too_deeply_is_refused_not_a_crash(tmp_path, cfg):
+    import pytest
+
+    from pipeline.core.errors import InputError
+
+    path = tmp_path / "result.json"
+    head = '{"name": "x", "type": "public_channel", "id": 1, "messages": ['
+    path.write_text(head + "[" * 100000 + "]" * 100000 + "]}", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        ingest_thread_files([path], cfg)
+    assert "nested too deeply" in str(err.value)

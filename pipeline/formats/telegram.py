@@ -74,6 +74,8 @@ def read_telegram(path: Path, encoding: str | None, notes: list[Note]) -> Iterat
             chat = json.load(fh)
         except json.JSONDecodeError as exc:
             raise InputError(path, exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+        except RecursionError:
+            raise InputError(path, 1, "JSON nested too deeply to read (arrays or objects inside each other)") from None
     messages = chat.get("messages") if isinstance(chat, dict) else None
     if not isinstance(messages, list):
         raise InputError(path, 1, "a Telegram export without a list of messages")

@@ -58,8 +58,8 @@ def _lang(value: object) -> str | None:
 
 def _parent(tweet: dict) -> str | None:
     for ref in tweet.get("referenced_tweets") or ():
-        if isinstance(ref, dict) and ref.get("type") == "replied_to":
-            return str(ref.get("id"))
+        if isinstance(ref, dict) and ref.get("type") == "replied_to" and ref.get("id") is not None:
+            return str(ref["id"])
     return None
 
 
