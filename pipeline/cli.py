@@ -87,6 +87,7 @@ def cmd_ingest(args, cfg) -> None:
             html=args.html,
             infer_replies=args.infer_replies,
             thread_per_file=args.thread_per_file,
+            threads_from_parents=args.threads_from_parents,
             comments_only=args.comments_only,
             slash_dates=args.slash_dates,
         )
@@ -387,6 +388,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--thread-per-file",
         action="store_true",
         help="thread files without thread ids: each file is one thread, named after the file",
+    )
+    s.add_argument(
+        "--threads-from-parents",
+        action="store_true",
+        help="thread files without thread ids whose posts name their parents (Mastodon statuses, Facepager "
+        "exports): each post joins the thread its reply chain starts",
     )
     s.add_argument(
         "--comments-only",

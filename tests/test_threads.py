@@ -1030,3 +1030,92 @@ def test_threads_a_flat_comment_section_without_its_article_gets_inferred_parent
     assert (corpus.threads[0].n_comments, corpus.threads[0].kind, corpus.threads[0].root_id) == (3, "thread", "art")
     assert [e.rule for e in posts["k3"].parent_evidence if e.decided] == ["address"]
     assert [e.rule for e in posts["k2"].parent_evidence if e.decided] == ["default"]
+
+
+MASTODON = [
+    {
+        "id": "110",
+        "in_reply_to_id": None,
+        "account": {"acct": "anna@mastodon.social"},
+        "content": "<p>Socialrådgiverne drukner i sager.</p>",
+        "created_at": "2024-03-01T10:00:00.000Z",
+    },
+    {
+        "id": "111",
+        "in_reply_to_id": "110",
+        "account": {"acct": "bo@fosstodon.org"},
+        "content": "<p>Enig, det er for mange.</p>",
+        "created_at": "2024-03-01T10:05:00.000Z",
+    },
+    {
+        "id": "112",
+        "in_reply_to_id": "111",
+        "account": {"acct": "anna@mastodon.social"},
+        "content": "<p>Tak, Bo.</p>",
+        "created_at": "2024-03-01T10:07:00.000Z",
+    },
+    {
+        "id": "120",
+        "in_reply_to_id": "999",
+        "account": {"acct": "sara@mastodon.online"},
+        "content": "<p>Nej.</p>",
+        "created_at": "2024-03-01T11:00:00.000Z",
+    },
+    {
+        "id": "130",
+        "in_reply_to_id": None,
+        "account": {"acct": "eva@mastodon.social"},
+        "content": "<p>En anden tråd.</p>",
+        "created_at": "2024-03-01T12:00:00.000Z",
+    },
+]
+MASTODON_OPTS = ["--columns", "parent_id=in_reply_to_id", "author=account.acct", "text=content", "created=created_at"]
+
+
+def test_threads_of_posts_that_name_only_their_parents_are_their_reply_chains(tmp_path, cfg):
+    """Mastodon statuses (and Facepager exports) carry an id and the id they reply to, no
+    thread id: each post joins the thread its reply chain starts; a chain that starts at a
+    post not in the file opens with that post, an empty root where missing parents are
+    repaired."""
+    path = write_jsonl(tmp_path / "statuses.jsonl", MASTODON)
+    opts = ReadOptions(
+        columns=parse_columns(MASTODON_OPTS[1:]),
+        html=True,
+        threads_from_parents=True,
+        repair_missing_parents=True,
+        ignore_columns=True,
+    )
+    corpus = ingest_thread_files([path], cfg, opts)
+    posts = corpus.posts_by_id()
+    assert sorted(t.id for t in corpus.threads) == ["110", "130", "999"]
+    assert {p: posts[p].thread_id for p in ("110", "111", "112", "120", "130")} == {
+        "110": "110",
+        "111": "110",
+        "112": "110",
+        "120": "999",
+        "130": "130",
+    }
+    assert posts["112"].parent_id == "111" and posts["111"].text == "Enig, det er for mange."
+    assert posts["999"].text == "" and posts["120"].parent_id == "999"
+    said = [n.message for n in corpus.notes if "--threads-from-parents" in n.message]
+    assert said == [
+        "5 post(s) without a thread id placed in the thread their reply chain starts (--threads-from-parents); "
+        "3 thread(s)"
+    ]
+
+
+def test_threads_from_parents_on_the_command_line_and_a_reply_cycle_is_named(tmp_path, cfg):
+    path = write_jsonl(tmp_path / "statuses.jsonl", MASTODON[:3])
+    args = ["ingest", "--threads", str(path), "--threads-from-parents", "--html", "--ignore-columns"]
+    assert run_cli(*args, *MASTODON_OPTS, "--out", str(tmp_path / "corpus")) == 0
+    cycle = write_jsonl(
+        tmp_path / "cycle.jsonl",
+        [
+            {"id": "a", "parent_id": None, "text": "x"},
+            {"id": "b", "parent_id": "c", "text": "y"},
+            {"id": "c", "parent_id": "b", "text": "z"},
+        ],
+    )
+    with pytest.raises(InputError) as err:
+        ingest_thread_files([cycle], cfg, ReadOptions(threads_from_parents=True))
+    assert "reply cycle" in str(err.value) and "b (line 2)" in str(err.value) and "c (line 3)" in str(err.value)

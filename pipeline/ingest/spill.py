@@ -20,6 +20,11 @@ from pipeline.core.errors import InputError
 from pipeline.core.schema import Note, ThreadRow
 from pipeline.core.spill import BATCH, SpillDatabase
 
+# The thread id a row gets until `RowStore.derive_threads` finds its thread: a character of
+# Unicode's private use area (ids refuse control characters, and no tool writes this one
+# at the start of an id), then the row's own id.
+PENDING_THREAD = "\ue000"
+
 
 class RowStore(SpillDatabase):
     """Validated thread rows, with where each was read; checked across all inputs, then
@@ -64,6 +69,55 @@ class RowStore(SpillDatabase):
                         "an exact repeat of a row would be dropped",
                     ) from None
                 self.count += 1
+
+    def derive_threads(self) -> list[Note]:
+        """Give every row read without a thread id (`PENDING_THREAD`) the thread of its reply
+        chain: the id of the chain's first post, or the thread of a post that has one, or
+        the id of a missing parent (which then opens the thread, as an empty root where
+        missing parents are repaired). One recursive query walks every chain down from its
+        start; rows in reply cycles are reached by none and share one thread, which the
+        cycle check then names."""
+        self.db.execute("CREATE INDEX IF NOT EXISTS rows_parent ON rows (parent_id)")
+        pending = f"substr(thread_id, 1, 1) = char({ord(PENDING_THREAD)})"
+        with self.db:
+            self.db.execute(
+                "CREATE TEMP TABLE derived AS WITH RECURSIVE up(id, top) AS ("
+                f"SELECT r.id, CASE WHEN NOT {pending.replace('thread_id', 'r.thread_id')} THEN r.thread_id "
+                "WHEN r.parent_id IS NULL THEN r.id ELSE r.parent_id END FROM rows r "
+                f"WHERE NOT {pending.replace('thread_id', 'r.thread_id')} OR r.parent_id IS NULL "
+                "OR NOT EXISTS (SELECT 1 FROM rows p WHERE p.id = r.parent_id) "
+                "UNION ALL SELECT r.id, up.top FROM rows r JOIN up ON r.parent_id = up.id "
+                f"WHERE {pending.replace('thread_id', 'r.thread_id')}) SELECT id, top FROM up"
+            )
+            self.db.execute("CREATE INDEX derived_id ON derived (id)")
+            n = self.db.execute(f"SELECT COUNT(*) FROM rows WHERE {pending}").fetchone()[0]
+            # Rows in reply cycles share one thread, so that the cycle check names a cycle.
+            cyclic = self.db.execute(
+                f"SELECT MIN(id) FROM rows WHERE {pending} AND id NOT IN (SELECT id FROM derived)"
+            ).fetchone()[0]
+            self.db.execute(
+                "UPDATE rows SET thread_id = COALESCE((SELECT top FROM derived d WHERE d.id = rows.id), ?) "
+                f"WHERE {pending}",
+                (cyclic,),
+            )
+            self.db.execute(
+                "UPDATE rows SET row = json_set(row, '$.thread_id', thread_id) "
+                "WHERE json_extract(row, '$.thread_id') != thread_id"
+            )
+            self.db.execute("DROP TABLE derived")
+        threads = self.db.execute("SELECT COUNT(DISTINCT thread_id) FROM rows").fetchone()[0]
+        return (
+            [
+                Note(
+                    where="input",
+                    kind="inferred",
+                    message=f"{n} post(s) without a thread id placed in the thread their reply chain starts "
+                    f"(--threads-from-parents); {threads} thread(s)",
+                )
+            ]
+            if n
+            else []
+        )
 
     def repeat_notes(self) -> list[Note]:
         """One note per file on the rows `add` dropped as exact repeats."""

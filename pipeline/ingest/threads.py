@@ -38,7 +38,7 @@ from pipeline.formats.youtube import is_comment as is_youtube_comment
 from pipeline.formats.youtube import read_youtube
 from pipeline.ingest.dates import DATE_FORMS, SLASH_RE, read_date
 from pipeline.ingest.markup import html_text, looks_like_html
-from pipeline.ingest.spill import RowStore
+from pipeline.ingest.spill import PENDING_THREAD, RowStore
 
 FIELDS = tuple(ThreadRow.model_fields)
 REQUIRED = ("id", "thread_id")
@@ -201,7 +201,8 @@ def _check_header(path: Path, header: list[str], opt: ReadOptions, raw: list[str
             f"unknown columns {unknown} (allowed: {', '.join(FIELDS)}; map yours with --columns FIELD=COLUMN, "
             "or leave the others out with --ignore-columns)"
         )
-    missing = [f for f in REQUIRED if f not in header and not (f == "thread_id" and opt.thread_per_file)]
+    derived = opt.thread_per_file or opt.threads_from_parents
+    missing = [f for f in REQUIRED if f not in header and not (f == "thread_id" and derived)]
     if missing and not fourcat:
         problems.append(f"missing required columns {missing}")
     if problems:
@@ -368,6 +369,9 @@ class ReadOptions:
     # A file without thread ids holds one thread, named after the file (a video's or a
     # post's comments exported one file each).
     thread_per_file: bool = False
+    # Files without thread ids whose posts name their parents (Mastodon statuses, Facepager
+    # exports): a post's thread is its reply chain's first post (`RowStore.derive_threads`).
+    threads_from_parents: bool = False
     # The files hold comments without the post they comment on: each thread gets an empty
     # root, which the comments without a parent answer (give its statement in `target`).
     comments_only: bool = False
@@ -566,8 +570,11 @@ def spill_thread_files(
 
     def rows() -> Iterator[tuple[ThreadRow, Path, int, str | None]]:
         for path, line, raw, extract in _sources(paths, opt, notes):
-            if opt.thread_per_file and not str(raw.get("thread_id") or "").strip():
-                raw = {**raw, "thread_id": path.stem}
+            if not str(raw.get("thread_id") or "").strip():
+                if opt.thread_per_file:
+                    raw = {**raw, "thread_id": path.stem}
+                elif opt.threads_from_parents and str(raw.get("id") or "").strip():
+                    raw = {**raw, "thread_id": PENDING_THREAD + str(raw["id"]).strip()}
             row = validate_row(path, line, raw, cfg, forms, opt.slash_dates)
             if opt.comments_only and row.parent_id is None and row.id != row.thread_id:
                 # A comment on the post the export left out: that post is the thread's
@@ -599,6 +606,8 @@ def spill_thread_files(
         for (where, form), n in sorted(forms.items())
     )
     notes.extend(store.repeat_notes())
+    if opt.threads_from_parents:
+        notes.extend(store.derive_threads())
     notes.extend(store.check(opt.repair_missing_parents, empty_roots=opt.repair_missing_parents or opt.comments_only))
     return notes
 
