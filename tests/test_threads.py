@@ -1032,42 +1032,24 @@ def test_threads_a_flat_comment_section_without_its_article_gets_inferred_parent
     assert [e.rule for e in posts["k2"].parent_evidence if e.decided] == ["default"]
 
 
+def status(sid: str, parent: str | None, acct: str, text: str, minute: int) -> dict:
+    """A Mastodon status as its API returns it (the fields these tests read)."""
+    created = f"2024-03-01T10:{minute:02d}:00.000Z"
+    return {
+        "id": sid,
+        "in_reply_to_id": parent,
+        "account": {"acct": acct},
+        "content": f"<p>{text}</p>",
+        "created_at": created,
+    }
+
+
 MASTODON = [
-    {
-        "id": "110",
-        "in_reply_to_id": None,
-        "account": {"acct": "anna@mastodon.social"},
-        "content": "<p>Socialrådgiverne drukner i sager.</p>",
-        "created_at": "2024-03-01T10:00:00.000Z",
-    },
-    {
-        "id": "111",
-        "in_reply_to_id": "110",
-        "account": {"acct": "bo@fosstodon.org"},
-        "content": "<p>Enig, det er for mange.</p>",
-        "created_at": "2024-03-01T10:05:00.000Z",
-    },
-    {
-        "id": "112",
-        "in_reply_to_id": "111",
-        "account": {"acct": "anna@mastodon.social"},
-        "content": "<p>Tak, Bo.</p>",
-        "created_at": "2024-03-01T10:07:00.000Z",
-    },
-    {
-        "id": "120",
-        "in_reply_to_id": "999",
-        "account": {"acct": "sara@mastodon.online"},
-        "content": "<p>Nej.</p>",
-        "created_at": "2024-03-01T11:00:00.000Z",
-    },
-    {
-        "id": "130",
-        "in_reply_to_id": None,
-        "account": {"acct": "eva@mastodon.social"},
-        "content": "<p>En anden tråd.</p>",
-        "created_at": "2024-03-01T12:00:00.000Z",
-    },
+    status("110", None, "anna@mastodon.social", "Socialrådgiverne drukner i sager.", 0),
+    status("111", "110", "bo@fosstodon.org", "Enig, det er for mange.", 5),
+    status("112", "111", "anna@mastodon.social", "Tak, Bo.", 7),
+    status("120", "999", "sara@mastodon.online", "Nej.", 30),
+    status("130", None, "eva@mastodon.social", "En anden tråd.", 45),
 ]
 MASTODON_OPTS = ["--columns", "parent_id=in_reply_to_id", "author=account.acct", "text=content", "created=created_at"]
 
