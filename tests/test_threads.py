@@ -1055,7 +1055,7 @@ MASTODON_OPTS = ["--columns", "parent_id=in_reply_to_id", "author=account.acct",
 
 
 def test_threads_of_posts_that_name_only_their_parents_are_their_reply_chains(tmp_path, cfg):
-    """Mastodon statuses (and Facepager exports) carry an id and the id they reply to, no
+    """Mastodon statuses (and many scrapers' exports) carry an id and the id they reply to, no
     thread id: each post joins the thread its reply chain starts; a chain that starts at a
     post not in the file opens with that post, an empty root where missing parents are
     repaired."""

@@ -369,8 +369,9 @@ class ReadOptions:
     # A file without thread ids holds one thread, named after the file (a video's or a
     # post's comments exported one file each).
     thread_per_file: bool = False
-    # Files without thread ids whose posts name their parents (Mastodon statuses, Facepager
-    # exports): a post's thread is its reply chain's first post (`RowStore.derive_threads`).
+    # Files without thread ids whose posts name their parents (Mastodon statuses, a scraper's
+    # id and reply-to columns): a post's thread is its reply chain's first post
+    # (`RowStore.derive_threads`).
     threads_from_parents: bool = False
     # The files hold comments without the post they comment on: each thread gets an empty
     # root, which the comments without a parent answer (give its statement in `target`).
