@@ -68,7 +68,7 @@ def write(path, records):
 
 def test_twarc2_responses_are_read_as_conversations_with_authors_bios_and_parents(tmp_path, cfg):
     path = write(tmp_path / "dkpol.jsonl", [response([ROOT, REPLY]), response([DEEP, LONG, RETWEET], [MIDDLE])])
-    assert describe_input(path, ReadOptions()) == "a Twitter/X API v2 export (twarc2)"
+    assert describe_input(path, ReadOptions()) == "tweets (Twitter/X API v2 as twarc2 writes them, or API v1.1)"
     corpus = ingest_thread_files([path], cfg)
     posts = corpus.posts_by_id()
     assert [t.id for t in corpus.threads] == ["100"] and corpus.threads[0].root_id == "100"
@@ -124,3 +124,55 @@ def test_a_generic_thread_file_that_keeps_a_conversation_id_column_is_read_as_th
     with pytest.raises(InputError) as err:
         ingest_thread_files([path], cfg)
     assert "conversation_id" in str(err.value), "an unknown column, named as in any generic file"
+
+
+def v1(tid, screen, text, minute, reply_to=None, **extra):
+    user = {"screen_name": screen, "name": screen.title(), "description": "Socialrådgiver" if screen == "mette" else ""}
+    return {
+        "created_at": f"Fri Mar 01 10:{minute:02d}:00 +0000 2019",
+        "id": int(tid),
+        "id_str": tid,
+        "full_text": text,
+        "in_reply_to_status_id_str": reply_to,
+        "user": user,
+        "lang": "da",
+        **extra,
+    }
+
+
+def test_v1_tweets_of_older_archives_are_threaded_by_their_reply_chains(tmp_path, cfg):
+    """The v1.1 API (twarc 1, the streaming API) names the tweet replied to but no
+    conversation: threads are the reply chains, found as --threads-from-parents finds them;
+    a chain that starts at a tweet not collected opens with an empty root."""
+    rows = [
+        v1("500", "mette", "Vi mangler socialrådgivere i hele landet &amp; ingen gør noget.", 0),
+        v1("501", "bo", "@mette Kommunen har ansat tre nye.", 4, reply_to="500"),
+        v1("502", "mette", "@bo Tre er ikke nok.", 6, reply_to="501"),
+        v1("600", "sara", "@ukendt Enig!", 9, reply_to="599"),
+        v1("700", "eva", "RT @mette: Vi mangler socialrådgivere", 10, retweeted_status={"id_str": "500"}),
+        v1(
+            "800",
+            "eva",
+            "Langt tweet …",
+            12,
+            extended_tweet={"full_text": "Langt tweet om arbejdsmiljøet i kommunerne."},
+        ),
+    ]
+    path = write(tmp_path / "dkpol-2019.jsonl", rows)
+    assert describe_input(path, ReadOptions()) == "tweets (Twitter/X API v2 as twarc2 writes them, or API v1.1)"
+    corpus = ingest_thread_files([path], cfg)
+    posts = corpus.posts_by_id()
+    assert {p: (posts[p].thread_id, posts[p].parent_id) for p in ("500", "501", "502", "600", "800")} == {
+        "500": ("500", None),
+        "501": ("500", "500"),
+        "502": ("500", "501"),
+        "600": ("599", "599"),
+        "800": ("800", None),
+    }
+    assert posts["599"].text == "" and "700" not in posts
+    assert posts["500"].text == "Vi mangler socialrådgivere i hele landet & ingen gør noget."
+    assert posts["800"].text == "Langt tweet om arbejdsmiljøet i kommunerne."
+    assert posts["501"].created == "2019-03-01T10:04:00+00:00" and posts["500"].author == "mette"
+    assert posts["500"].author_description == "Mette: Socialrådgiver"
+    messages = " | ".join(n.message for n in corpus.notes)
+    assert "1 retweet(s) left out" in messages and "5 post(s) without a thread id placed" in messages

@@ -26,6 +26,10 @@ Field_ = Literal["title", "text"]
 
 
 MAX_ID_CHARS = 200
+# The thread id a `ThreadRow` read without one carries until ingest finds its thread (the
+# one its reply chain starts): a character of Unicode's private use area (ids refuse
+# control characters, and no tool writes this one at the start of an id), then its own id.
+PENDING_THREAD = "\ue000"
 # Unicode's control characters (category Cc) are exactly these two ranges.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 

@@ -1,4 +1,4 @@
-"""Twitter/X API v2 exports (twarc2) as thread rows.
+"""Tweets as thread rows: Twitter/X API v2 exports (twarc2), and v1.1 tweets.
 
 Debate on X is collected with twarc2 (`twarc2 search`, `twarc2 conversation`), which writes
 one API response per line: `{"data": [tweets], "includes": {"users": [...], "tweets":
@@ -16,6 +16,11 @@ one API response per line: `{"data": [tweets], "includes": {"users": [...], "twe
                           escapes &, < and > in texts, which are unescaped
   lang                    lang, when it names a language (not `und`, `zxx` or `qme`-style codes)
 
+Tweets of the v1.1 API (twarc 1, the streaming API, the archives collected before 2023:
+`id_str`, `full_text` or `extended_tweet.full_text`, `in_reply_to_status_id_str`, `user`,
+`created_at` as "Wed Oct 10 20:19:24 +0000 2018") name the tweet replied to but no
+conversation: each joins the thread its reply chain starts (`RowStore.derive_threads`).
+
 Retweets repeat another tweet and answer nothing: they are left out and counted. A tweet
 that a response's `includes.tweets` holds because a collected tweet replies to it is read
 too, so that the reply keeps its parent's text. A reply whose parent is still missing
@@ -27,10 +32,11 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 from pipeline.core.errors import InputError
-from pipeline.core.schema import Note
+from pipeline.core.schema import PENDING_THREAD, Note
 
 
 def is_tweet(obj: object) -> bool:
@@ -40,9 +46,22 @@ def is_tweet(obj: object) -> bool:
     return isinstance(obj, dict) and all(k in obj for k in ("id", "text", "conversation_id")) and "thread_id" not in obj
 
 
+def is_v1_tweet(obj: object) -> bool:
+    """A tweet of the v1.1 API (twarc 1, the streaming API, older archives): `id_str`, a
+    text, `created_at` and a `user` with a `screen_name`. It names no conversation."""
+    return (
+        isinstance(obj, dict)
+        and "id_str" in obj
+        and "created_at" in obj
+        and ("full_text" in obj or "text" in obj)
+        and isinstance(obj.get("user"), dict)
+        and "screen_name" in obj["user"]
+    )
+
+
 def is_twitter_record(obj: object) -> bool:
-    """A flattened tweet, or an API response whose `data` holds tweets."""
-    if is_tweet(obj):
+    """A flattened tweet, an API response whose `data` holds tweets, or a v1.1 tweet."""
+    if is_tweet(obj) or is_v1_tweet(obj):
         return True
     data = obj.get("data") if isinstance(obj, dict) else None
     return isinstance(data, list) and bool(data) and is_tweet(data[0])
@@ -94,13 +113,52 @@ def tweet_row(tweet: dict, author: dict | None) -> dict:
     }
 
 
+def v1_tweet_row(tweet: dict) -> dict:
+    """One v1.1 tweet as generic thread-row fields. v1.1 names the tweet replied to but no
+    conversation: the thread is left for ingest to find, the thread its reply chain starts
+    (`RowStore.derive_threads`, as `--threads-from-parents` does)."""
+    tid = str(tweet["id_str"])
+    extended = tweet.get("extended_tweet")
+    text = (
+        extended.get("full_text")
+        if isinstance(extended, dict) and extended.get("full_text")
+        else tweet.get("full_text") or tweet.get("text") or ""
+    )
+    user = tweet["user"]
+    name, bio = (user.get("name") or "").strip(), (user.get("description") or "").strip()
+    description = ": ".join(x for x in (name, bio) if x) or None
+    try:
+        created = datetime.strptime(str(tweet["created_at"]), "%a %b %d %H:%M:%S %z %Y").isoformat()
+    except ValueError:
+        created = tweet.get("created_at")  # left to the date reader, which names it if unreadable
+    return {
+        "id": tid,
+        "thread_id": PENDING_THREAD + tid,
+        "parent_id": tweet.get("in_reply_to_status_id_str") or None,
+        "author": user.get("screen_name"),
+        "author_description": html.unescape(description) if description else None,
+        "created": created,
+        "text": html.unescape(text),
+        "lang": _lang(tweet.get("lang")),
+    }
+
+
 def read_twitter(path: Path, lines: Iterator[tuple[int, dict]], notes: list[Note]) -> Iterator[tuple[int, dict]]:
     """Thread-row dicts (with their lines) for a twarc2 file's records, as they are read."""
     retweets = 0
     first_retweet = 0
     for line, record in lines:
         if not is_twitter_record(record):
-            raise InputError(path, line, "not a tweet (id, text, conversation_id) nor an API v2 response of tweets")
+            raise InputError(
+                path, line, "not a tweet (id, text, conversation_id; or v1.1's id_str, user) nor an API v2 response"
+            )
+        if is_v1_tweet(record) and not is_tweet(record):
+            if "retweeted_status" in record:
+                retweets += 1
+                first_retweet = first_retweet or line
+            else:
+                yield line, v1_tweet_row(record)
+            continue
         if is_tweet(record):
             tweets, users, parents = [record], {}, []
         else:

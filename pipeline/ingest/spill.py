@@ -17,13 +17,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pipeline.core.errors import InputError
-from pipeline.core.schema import Note, ThreadRow
+from pipeline.core.schema import PENDING_THREAD, Note, ThreadRow
 from pipeline.core.spill import BATCH, SpillDatabase
-
-# The thread id a row gets until `RowStore.derive_threads` finds its thread: a character of
-# Unicode's private use area (ids refuse control characters, and no tool writes this one
-# at the start of an id), then the row's own id.
-PENDING_THREAD = "\ue000"
 
 
 class RowStore(SpillDatabase):
@@ -37,6 +32,8 @@ class RowStore(SpillDatabase):
             "parent_id TEXT, path TEXT NOT NULL, line INTEGER NOT NULL, row TEXT NOT NULL, source TEXT)"
         )
         self.count = 0
+        # Rows whose thread `derive_threads` is to find (read without a thread id).
+        self.pending = 0
         # Rows dropped as exact repeats, per file: (how many, the first one's line, and the
         # place of the row it repeats).
         self.repeats: dict[str, tuple[int, int, str]] = {}
@@ -69,6 +66,7 @@ class RowStore(SpillDatabase):
                         "an exact repeat of a row would be dropped",
                     ) from None
                 self.count += 1
+                self.pending += row.thread_id.startswith(PENDING_THREAD)
 
     def derive_threads(self) -> list[Note]:
         """Give every row read without a thread id (`PENDING_THREAD`) the thread of its reply
@@ -111,8 +109,8 @@ class RowStore(SpillDatabase):
                 Note(
                     where="input",
                     kind="inferred",
-                    message=f"{n} post(s) without a thread id placed in the thread their reply chain starts "
-                    f"(--threads-from-parents); {threads} thread(s)",
+                    message=f"{n} post(s) without a thread id placed in the thread their reply chain starts; "
+                    f"{threads} thread(s)",
                 )
             ]
             if n

@@ -24,7 +24,7 @@ from pipeline.core.artifacts import atomic_path, dumps, first_json_record, json_
 from pipeline.core.cells import xlsx_rows
 from pipeline.core.config import Config
 from pipeline.core.errors import InputError, PipelineError, validation_message
-from pipeline.core.schema import Note, ThreadRow
+from pipeline.core.schema import PENDING_THREAD, Note, ThreadRow
 from pipeline.formats.bluesky import is_bluesky_record, read_bluesky
 from pipeline.formats.convokit import is_convokit_corpus, read_convokit
 from pipeline.formats.dast import looks_like_dast
@@ -38,7 +38,7 @@ from pipeline.formats.youtube import is_comment as is_youtube_comment
 from pipeline.formats.youtube import read_youtube
 from pipeline.ingest.dates import DATE_FORMS, SLASH_RE, read_date
 from pipeline.ingest.markup import html_text, looks_like_html
-from pipeline.ingest.spill import PENDING_THREAD, RowStore
+from pipeline.ingest.spill import RowStore
 
 FIELDS = tuple(ThreadRow.model_fields)
 REQUIRED = ("id", "thread_id")
@@ -412,7 +412,7 @@ def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator
 # JSON-lines files that other tools write, told apart by their first record: (test of a
 # record, reader of (line, record) pairs, what `ingest --check` calls it).
 JSON_EXPORTS = (
-    (is_twitter_record, read_twitter, "a Twitter/X API v2 export (twarc2)"),
+    (is_twitter_record, read_twitter, "tweets (Twitter/X API v2 as twarc2 writes them, or API v1.1)"),
     (is_bluesky_record, read_bluesky, "Bluesky posts (AT Protocol)"),
     (is_youtube_comment, read_youtube, "YouTube comments (youtube-comment-downloader), one video"),
 )
@@ -607,7 +607,7 @@ def spill_thread_files(
         for (where, form), n in sorted(forms.items())
     )
     notes.extend(store.repeat_notes())
-    if opt.threads_from_parents:
+    if store.pending:  # `--threads-from-parents`, or a reader of a format without thread ids
         notes.extend(store.derive_threads())
     notes.extend(store.check(opt.repair_missing_parents, empty_roots=opt.repair_missing_parents or opt.comments_only))
     return notes
