@@ -76,33 +76,31 @@ class RowStore(SpillDatabase):
         start; rows in reply cycles are reached by none and share one thread, which the
         cycle check then names."""
         self.db.execute("CREATE INDEX IF NOT EXISTS rows_parent ON rows (parent_id)")
-        pending = f"substr(thread_id, 1, 1) = char({ord(PENDING_THREAD)})"
+        pending = f"substr(r.thread_id, 1, 1) = char({ord(PENDING_THREAD)})"
         with self.db:
             self.db.execute(
                 "CREATE TEMP TABLE derived AS WITH RECURSIVE up(id, top) AS ("
-                f"SELECT r.id, CASE WHEN NOT {pending.replace('thread_id', 'r.thread_id')} THEN r.thread_id "
+                f"SELECT r.id, CASE WHEN NOT {pending} THEN r.thread_id "
                 "WHEN r.parent_id IS NULL THEN r.id ELSE r.parent_id END FROM rows r "
-                f"WHERE NOT {pending.replace('thread_id', 'r.thread_id')} OR r.parent_id IS NULL "
+                f"WHERE NOT {pending} OR r.parent_id IS NULL "
                 "OR NOT EXISTS (SELECT 1 FROM rows p WHERE p.id = r.parent_id) "
-                "UNION ALL SELECT r.id, up.top FROM rows r JOIN up ON r.parent_id = up.id "
-                f"WHERE {pending.replace('thread_id', 'r.thread_id')}) SELECT id, top FROM up"
+                f"UNION ALL SELECT r.id, up.top FROM rows r JOIN up ON r.parent_id = up.id WHERE {pending}) "
+                "SELECT id, top FROM up"
             )
             self.db.execute("CREATE INDEX derived_id ON derived (id)")
-            n = self.db.execute(f"SELECT COUNT(*) FROM rows WHERE {pending}").fetchone()[0]
             # Rows in reply cycles share one thread, so that the cycle check names a cycle.
             cyclic = self.db.execute(
-                f"SELECT MIN(id) FROM rows WHERE {pending} AND id NOT IN (SELECT id FROM derived)"
+                f"SELECT MIN(r.id) FROM rows r WHERE {pending} AND r.id NOT IN (SELECT id FROM derived)"
             ).fetchone()[0]
+            # The row's JSON and its thread column change together, and only for pending rows.
+            thread = "COALESCE((SELECT top FROM derived d WHERE d.id = r.id), ?)"
             self.db.execute(
-                "UPDATE rows SET thread_id = COALESCE((SELECT top FROM derived d WHERE d.id = rows.id), ?) "
+                f"UPDATE rows AS r SET row = json_set(r.row, '$.thread_id', {thread}), thread_id = {thread} "
                 f"WHERE {pending}",
-                (cyclic,),
-            )
-            self.db.execute(
-                "UPDATE rows SET row = json_set(row, '$.thread_id', thread_id) "
-                "WHERE json_extract(row, '$.thread_id') != thread_id"
+                (cyclic, cyclic),
             )
             self.db.execute("DROP TABLE derived")
+        n, self.pending = self.pending, 0
         threads = self.db.execute("SELECT COUNT(DISTINCT thread_id) FROM rows").fetchone()[0]
         return (
             [
