@@ -17,6 +17,25 @@ SEEDS = PROJ_ROOT / "seeds"
 THREAD_ID = "002_bf87ce656931ef12"
 
 
+def make_post(pid: str, position: int, **fields):
+    """A `Post` of thread "t" with what tests do not care about filled in (Danish, the root at
+    position 0 a document); `fields` set the rest."""
+    from pipeline.core.schema import Post
+
+    base = dict(
+        id=pid,
+        thread_id="t",
+        kind="document" if position == 0 else "comment",
+        position=position,
+        parent_id=None,
+        lang="da",
+        lang_confidence=1.0,
+        lang_source="given",
+        source="x",
+    )
+    return Post(**{**base, **fields})
+
+
 def model_card(name: str, backend: str, label_counts: dict[str, int], settings: dict, **extra) -> dict:
     """The card fields a model folder needs, for a reply_stance model trained in a test."""
     return {

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from conftest import make_post
+
 from pipeline.bench.replies import flattened_dast_links, replies_markdown, score_links, seed_gold_links
 from pipeline.core.config import ANNOTATIONS_DIR
 from pipeline.core.schema import Evidence, Post
@@ -12,19 +14,7 @@ from pipeline.core.schema import Evidence, Post
 
 def post(pid: str, position: int, parent: str | None, rule: str | None = None, conf: float | None = None) -> Post:
     evidence = (Evidence(rule=rule, cue="", target_id=parent, score=1.0, decided=True),) if rule else ()
-    return Post(
-        id=pid,
-        thread_id="t",
-        kind="document" if position == 0 else "comment",
-        position=position,
-        parent_id=parent,
-        parent_confidence=conf,
-        parent_evidence=evidence,
-        lang="da",
-        lang_confidence=1.0,
-        lang_source="detected",
-        source="x",
-    )
+    return make_post(pid, position, parent_id=parent, parent_confidence=conf, parent_evidence=evidence)
 
 
 def test_links_are_scored_per_deciding_rule_beside_both_baselines():

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, run_pipeline, stage_args
+from conftest import make_post, run_cli, run_pipeline, stage_args
 
 from pipeline.core.errors import InputError, PipelineError
 from pipeline.core.schema import ThreadRow
@@ -815,21 +815,9 @@ def test_threads_inferred_parents_look_back_only_a_window_of_comments(cfg):
     from pipeline.ingest.replies import infer_parents
 
     def post(i: int, text: str) -> Post:
-        return Post(
-            id=f"c{i}",
-            thread_id="t",
-            kind="comment",
-            position=i,
-            authors=(Author(name=f"user{i}"),),
-            text=text,
-            parent_id=None,
-            lang="da",
-            lang_confidence=1.0,
-            lang_source="given",
-            source="x",
-        )
+        return make_post(f"c{i}", i, authors=(Author(name=f"user{i}"),), text=text)
 
-    root = post(0, "Socialrådgiverne har for mange sager.").model_copy(update={"kind": "document"})
+    root = post(0, "Socialrådgiverne har for mange sager.")
     quoted = "Kommunerne burde ansætte mange flere socialrådgivere i år"
     comments = [post(1, quoted + ".")] + [post(i, f"Indlæg nummer {i} om noget helt andet.") for i in range(2, 6)]
     comments.append(post(6, f'"{quoted}" - det er jeg uenig i.'))

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from pipeline.core.errors import InputError
 from pipeline.core.schema import Note
+from pipeline.formats import profile_description
 
 POST_TYPE = "app.bsky.feed.post"
 
@@ -91,13 +92,12 @@ def post_row(view: dict) -> dict:
     reply = record.get("reply") if isinstance(record.get("reply"), dict) else {}
     uri = str(view["uri"])
     root, parent = _ref(reply, "root"), _ref(reply, "parent")
-    name, bio = (author.get("displayName") or "").strip(), (author.get("description") or "").strip()
     return {
         "id": uri,
         "thread_id": root or uri,
         "parent_id": (parent or root) if root and root != uri else None,
         "author": author.get("handle") or author.get("did"),
-        "author_description": ": ".join(x for x in (name, bio) if x) or None,
+        "author_description": profile_description(author.get("displayName"), author.get("description")),
         "created": record.get("createdAt"),
         "text": record.get("text") or "",
         "lang": _lang(record.get("langs")),

@@ -37,6 +37,7 @@ from pathlib import Path
 
 from pipeline.core.errors import InputError
 from pipeline.core.schema import PENDING_THREAD, Note
+from pipeline.formats import profile_description
 
 
 def is_tweet(obj: object) -> bool:
@@ -99,8 +100,7 @@ def tweet_row(tweet: dict, author: dict | None) -> dict:
     text = note.get("text") if isinstance(note, dict) and note.get("text") else tweet.get("text") or ""
     user = author or {}
     username = user.get("username")
-    name, bio = (user.get("name") or "").strip(), (user.get("description") or "").strip()
-    description = ": ".join(x for x in (name, bio) if x) or None
+    description = profile_description(user.get("name"), user.get("description"))
     return {
         "id": tid,
         "thread_id": conversation,
@@ -125,8 +125,7 @@ def v1_tweet_row(tweet: dict) -> dict:
         else tweet.get("full_text") or tweet.get("text") or ""
     )
     user = tweet["user"]
-    name, bio = (user.get("name") or "").strip(), (user.get("description") or "").strip()
-    description = ": ".join(x for x in (name, bio) if x) or None
+    description = profile_description(user.get("name"), user.get("description"))
     try:
         created = datetime.strptime(str(tweet["created_at"]), "%a %b %d %H:%M:%S %z %Y").isoformat()
     except ValueError:
