@@ -18,6 +18,7 @@ cross-validation and reruns never encode a text twice.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -99,6 +100,7 @@ class TextPairClassifier(ClassifierMixin, BaseEstimator):
         class_weight: str | None = "balanced",
         random_state: int = 0,
         encoder: str | None = None,
+        group_weight: float = 0.0,
     ):
         self.C = C
         self.word_ngram_range = word_ngram_range
@@ -111,6 +113,18 @@ class TextPairClassifier(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.random_state = random_state
         self.encoder = encoder
+        self.group_weight = group_weight
+
+    def _sample_weight(self, X) -> np.ndarray | None:
+        """Each example weighted by its group's size to the power -`group_weight` (mean 1):
+        at 1 every thread counts as much as any other, at 0 every example does. A few long
+        threads otherwise decide what a reply looks like, and a new thread is like none of
+        them (docs/benchmarks.md, "On a news comment thread")."""
+        if not self.group_weight:
+            return None
+        sizes = Counter(x.group for x in X)
+        w = np.array([sizes[x.group] ** -self.group_weight for x in X], dtype=float)
+        return w * (len(w) / w.sum())
 
     def _embeddings(self, X) -> sp.csr_matrix:
         """Text, pair, their product and cosine: unit-length blocks, like each n-gram part."""
@@ -189,7 +203,7 @@ class TextPairClassifier(ClassifierMixin, BaseEstimator):
         self.clf_ = LogisticRegression(
             C=self.C, class_weight=self.class_weight, max_iter=5000, random_state=self.random_state
         )
-        self.clf_.fit(Z, y)
+        self.clf_.fit(Z, y, sample_weight=self._sample_weight(X))
         self.classes_ = self.clf_.classes_
         return self
 

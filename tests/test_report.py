@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 from conftest import THREAD_ID, run_pipeline
 
-from pipeline.classify.labels import read_predictions, read_units
+from pipeline.classify.labels import main_claims, read_predictions, read_units
 from pipeline.core.artifacts import safe_filename
 from pipeline.core.corpus import read_corpus
+from pipeline.core.paths import MODELS_DIR
 from pipeline.graph.build import ParticipantCounts, first_posts, participant_graph
 from pipeline.graph.people import People
 from pipeline.report.people import pagerank, participant_summary
@@ -121,8 +122,10 @@ def test_report_claims_for_and_against_come_from_comments_with_that_stance(data,
         for c in data.claims[side]:
             assert stance[c["comment_id"]] == side
             assert unit_text[c["unit_id"]] == c["claim"] and c["unit_id"].startswith(c["comment_id"] + "#")
-    helle = next(c for c in data.claims["against"] if c["author"] == "Helle Nøhr Korsholm")
-    assert helle["claim"] == "Nej vi har ikke spillet fallit"  # her headline is her main claim
+    # Helle Nøhr Korsholm's headline is her main claim (each side lists only its most
+    # confident eight, so she is looked up among every comment's main claim).
+    assert main_claims(units)[f"{THREAD_ID}/c13"].text == "Nej vi har ikke spillet fallit"
+    assert stance[f"{THREAD_ID}/c13"] == "against"
 
 
 def test_report_provenance_names_models_data_and_cross_validated_scores(data):
@@ -132,6 +135,16 @@ def test_report_provenance_names_models_data_and_cross_validated_scores(data):
     assert role["training_data"] == ["data/annotations"] and role["cv_grouping"] == "item"
     assert role["cv_macro_f1_mean"] is not None and role["encoder_features"] is None
     assert "in-sample" in data.in_sample_note
+    # Held out one topic at a time, the mean hides the spread: the report gives the worst
+    # and best held-out group from the model card (role's folds mix participants: none).
+    assert role["cv_group_range"] is None
+    reply = rows["reply_stance"]["model"]
+    card = json.loads((MODELS_DIR / reply["name"] / "metrics.json").read_text(encoding="utf-8"))
+    scores = {g: r["model"]["macro_f1"] for g, r in card["cv"]["per_group"].items()}
+    low, high = reply["cv_group_range"]["lowest"], reply["cv_group_range"]["highest"]
+    assert (low["group"], low["macro_f1"]) == min(scores.items(), key=lambda kv: kv[1])
+    assert (high["group"], high["macro_f1"]) == max(scores.items(), key=lambda kv: kv[1])
+    assert low["macro_f1"] < reply["cv_macro_f1_mean"] < high["macro_f1"]
 
 
 def test_report_says_which_model_reads_the_encoders_embeddings(data, pipeline_run):

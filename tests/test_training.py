@@ -67,6 +67,65 @@ def test_training_grouped_folds_never_leak_a_group():
         assert tested == list(range(60))  # every item is tested exactly once per repeat
 
 
+def test_leave_one_group_out_scores_each_held_out_group_on_its_own_items(tmp_path, cfg):
+    from pipeline.models.card import render_card
+    from pipeline.training.cv import cross_validate
+
+    examples = _toy(24)  # six threads of four comments
+    groups = [e.group for e in examples]
+    labels = ["support", "deny", "comment"]
+    cv = cross_validate(lambda: TextPairClassifier(), examples, labels, groups, "thread", 6, 1, 0, keep_oof=True)
+    assert cv["folds"] == "leave-one-group-out over 6 groups"
+    assert list(cv["per_group"]) == [f"t{i}" for i in range(6)]
+    oof = cv["oof"]["model"]
+    for g, res in cv["per_group"].items():
+        idx = [i for i, x in enumerate(groups) if x == g]
+        own = scores([examples[i].label for i in idx], [oof[i] for i in idx], labels)
+        assert res["model"] == {"n": 4, "macro_f1": own["macro_f1"], "accuracy": own["accuracy"]}
+        assert set(res) == {"model", "baseline_majority", "baseline_stratified"}
+    card = _toy_card(cv)
+    text = render_card(card)
+    assert "| held-out group | items | model macro-F1 |" in text
+    assert f"| `t0` | 4 | {cv['per_group']['t0']['model']['macro_f1']:.3f} |" in text
+    # With more groups than folds the folds mix groups: no per-group scores are claimed.
+    mixed = cross_validate(lambda: TextPairClassifier(), examples, labels, groups, "thread", 3, 1, 0)
+    assert "per_group" not in mixed
+
+
+def test_group_weight_makes_each_thread_count_by_its_size_to_a_power():
+    examples = [Example(id=f"a{i}", group="long", text="x") for i in range(4)] + [
+        Example(id="b0", group="short", text="y")
+    ]
+    assert TextPairClassifier()._sample_weight(examples) is None  # every example the same
+    # At 1 each thread weighs the same in all (4 x 0.625 = 2.5); weights average 1.
+    assert TextPairClassifier(group_weight=1.0)._sample_weight(examples).tolist() == [0.625] * 4 + [2.5]
+    half = TextPairClassifier(group_weight=0.5)._sample_weight(examples)
+    assert half == pytest.approx([5 / 6] * 4 + [5 / 3])
+    # The weights reach the fit: a thread of one reply outweighs four of another.
+    texts = [Example(id=f"l{i}", group="long", text="helt enig", label="support") for i in range(4)]
+    texts += [Example(id=f"s{i}", group=f"s{i}", text="helt enig", label="deny") for i in range(2)]
+    plain = TextPairClassifier(use_char=False, k_best=None, class_weight=None).fit(texts, [e.label for e in texts])
+    flat = TextPairClassifier(use_char=False, k_best=None, class_weight=None, group_weight=1.0)
+    flat.fit(texts, [e.label for e in texts])
+    probe = [Example(id="p", group="p", text="helt enig")]
+    assert plain.predict(probe)[0] == "support" and flat.predict(probe)[0] == "deny"
+
+
+def _toy_card(cv: dict) -> dict:
+    return {
+        "name": "toy",
+        "task": "reply_stance",
+        "labels": ["support", "deny", "comment"],
+        "backend": "sklearn",
+        "trained_at": "2026-12-04",
+        "settings": {"seed": 0},
+        "n_items": cv["n_items"],
+        "data": [],
+        "label_counts": {},
+        "cv": cv,
+    }
+
+
 def test_training_is_deterministic_and_reload_predicts_the_same(tmp_path, cfg):
     ex = _toy()
     y = [e.label for e in ex]

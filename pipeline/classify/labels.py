@@ -559,6 +559,19 @@ def quoted_targets(by_post: Mapping[str, list[Unit]], posts: Mapping[str, Post])
     return out
 
 
+def _group_range(per_group: Mapping[str, dict]) -> dict | None:
+    """The held-out groups the model did worst and best on (leave-one-group-out): one
+    mean hides that a topic or a kind of thread unlike the training data scores far lower."""
+    scored = sorted((g["model"]["macro_f1"], name, g["model"]["n"]) for name, g in per_group.items() if "model" in g)
+    if len(scored) < 2:
+        return None
+    (lo, lo_name, lo_n), (hi, hi_name, hi_n) = scored[0], scored[-1]
+    return {
+        "lowest": {"group": lo_name, "macro_f1": lo, "n": lo_n},
+        "highest": {"group": hi_name, "macro_f1": hi, "n": hi_n},
+    }
+
+
 def _card_summary(model: LoadedModel | None) -> dict | None:
     if model is None:
         return None
@@ -576,6 +589,7 @@ def _card_summary(model: LoadedModel | None) -> dict | None:
         "cv_folds": cv.get("folds"),
         "cv_macro_f1_mean": res.get("macro_f1_mean"),
         "cv_macro_f1_std": res.get("macro_f1_std"),
+        "cv_group_range": _group_range(cv.get("per_group") or {}),
         "notes": model.card.get("notes", []),
     }
 

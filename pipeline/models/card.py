@@ -169,6 +169,20 @@ def render_card(card: dict[str, Any]) -> str:
                 + " |"
             )
         lines.append("")
+        if cv.get("per_group"):
+            lines += [
+                "Each group held out in turn, scored on its own items (few items make a noisy score):",
+                "",
+                "| held-out group | items | model macro-F1 | model accuracy | majority macro-F1 |",
+                "|---|---:|---:|---:|---:|",
+            ]
+            for group, res in cv["per_group"].items():
+                m, base = res.get("model", {}), res.get("baseline_majority", {})
+                lines.append(
+                    f"| `{_cell(group)}` | {m.get('n', '')} | {_fmt(m.get('macro_f1'))} | "
+                    f"{_fmt(m.get('accuracy'))} | {_fmt(base.get('macro_f1'))} |"
+                )
+            lines.append("")
     claims = card.get("claims")
     if claims and claims.get("predicted"):
         lines += [

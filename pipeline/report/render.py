@@ -205,6 +205,7 @@ def provenance_table(provenance: dict) -> list[dict]:
                     "cv_folds",
                     "cv_macro_f1_mean",
                     "cv_macro_f1_std",
+                    "cv_group_range",
                     "trained_at",
                 )
             }

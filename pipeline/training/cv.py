@@ -127,7 +127,8 @@ def cross_validate(
 ) -> dict:
     """Grouped CV of one or more models plus majority and stratified-random baselines.
     With `keep_oof`, `oof` holds each model's out-of-fold predictions of the first repeat,
-    item by item."""
+    item by item. Under leave-one-group-out, `per_group` holds each held-out group's own
+    score (items, macro-F1, accuracy) per model."""
     y = [e.label for e in examples]
     if any(v is None for v in y):
         raise ValueError("every example needs a gold label for cross-validation")
@@ -137,7 +138,11 @@ def cross_validate(
     factories["baseline_majority"] = lambda r: DummyClassifier(strategy="most_frequent")
     factories["baseline_stratified"] = lambda r: DummyClassifier(strategy="stratified", random_state=seed + r)
     repeats = sorted({f.repeat for f in folds})
+    # Under leave-one-group-out each fold is one group: its score says how the recipe
+    # carries over to that topic or thread (a news comment thread is not a Reddit one).
+    by_group = description.startswith("leave-one-group-out")
     results: dict[str, dict] = {}
+    per_group: dict[str, dict[str, dict]] = {}
     oof: dict[str, list[str]] = {}
     X = np.array(examples, dtype=object)
     y_arr = np.array(y, dtype=object)
@@ -155,6 +160,11 @@ def cross_validate(
                 model = factory(r)
                 model.fit(list(X[fold.train]), list(y_arr[fold.train]))
                 pred[fold.test] = model.predict(list(X[fold.test]))
+                if by_group:
+                    s = scores(list(y_arr[fold.test]), [str(p) for p in pred[fold.test]], labels)
+                    per_group.setdefault(str(groups[fold.test[0]]), {})[name] = {
+                        k: s[k] for k in ("n", "macro_f1", "accuracy")
+                    }
             per_repeat.append(scores(y, [str(p) for p in pred], labels))
             oof.setdefault(name, [str(p) for p in pred])
         results[name] = _summary(per_repeat, labels)
@@ -167,6 +177,8 @@ def cross_validate(
         "seed": seed,
         "results": results,
     }
+    if per_group:
+        out["per_group"] = dict(sorted(per_group.items()))
     if keep_oof:
         out["oof"] = oof
     return out
