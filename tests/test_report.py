@@ -145,6 +145,10 @@ def test_report_provenance_names_models_data_and_cross_validated_scores(data):
     assert (low["group"], low["macro_f1"]) == min(scores.items(), key=lambda kv: kv[1])
     assert (high["group"], high["macro_f1"]) == max(scores.items(), key=lambda kv: kv[1])
     assert low["macro_f1"] < reply["cv_macro_f1_mean"] < high["macro_f1"]
+    assert reply["cv_group_text"].startswith(
+        f"by group from {low['macro_f1']:.3f} on {low['group']} ({low['n']} items)"
+    )
+    assert role["cv_group_text"] == ""
 
 
 def test_report_says_which_model_reads_the_encoders_embeddings(data, pipeline_run):

@@ -187,6 +187,17 @@ def claims_for_and_against(
     return out
 
 
+def group_range_text(spread: dict | None) -> str:
+    """The worst and best held-out group of a model's cross-validation, as the report says it."""
+    if not spread:
+        return ""
+    lo, hi = spread["lowest"], spread["highest"]
+    return (
+        f"by group from {lo['macro_f1']:.3f} on {lo['group']} ({lo['n']} items) "
+        f"to {hi['macro_f1']:.3f} on {hi['group']} ({hi['n']})"
+    )
+
+
 def provenance_table(provenance: dict) -> list[dict]:
     rows = []
     for task, card in provenance.get("models", {}).items():
@@ -209,6 +220,7 @@ def provenance_table(provenance: dict) -> list[dict]:
                     "trained_at",
                 )
             }
+            row["model"]["cv_group_text"] = group_range_text(card.get("cv_group_range"))
         rows.append(row)
     return rows
 
