@@ -69,8 +69,9 @@ PARQUET := data/processed/parquet/posts.parquet
 REPORT := data/reports/$(REPORT_NAME).html
 
 INGEST_SRC := $(call src,ingest formats)
-# What graph, report and export-convokit use to read classify's outputs back.
-READ_BACK := pipeline/classify/labels.py pipeline/classify/records.py pipeline/segment/units.py
+# What graph, report and export-convokit use to read classify's outputs back (the report also
+# picks each comment's main claim and says which labels were in-sample).
+READ_BACK := $(addprefix pipeline/classify/,predictions.py records.py claims.py insample.py) pipeline/segment/units.py
 MODEL_SRC := $(call src,models) pipeline/estimators.py
 SEGMENT_SRC := $(call src,segment) $(MODEL_SRC)
 CLASSIFY_SRC := $(call src,classify) $(MODEL_SRC)

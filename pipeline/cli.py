@@ -170,7 +170,8 @@ def cmd_segment(args, cfg) -> None:
 
 
 def cmd_classify(args, cfg) -> None:
-    from pipeline.classify.labels import ClassifyRun, Models, classify_files
+    from pipeline.classify.modelset import Models
+    from pipeline.classify.stage import ClassifyRun, classify_files
     from pipeline.core import lineage
 
     lineage.check(corpus=args.corpus, segments=args.segments)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import THREAD_ID, run_cli
 
-from pipeline.classify.labels import DELETED_ROLE, participant_role, quotable
+from pipeline.classify.claims import quotable
+from pipeline.classify.roles import DELETED_ROLE, participant_role
 from pipeline.core.config import DAST_DEFAULT, MODELS_DIR
 from pipeline.models.cues import RuleHit, load_cues, reply_rule, role_rule
 from pipeline.models.examples import role_text
@@ -161,7 +162,8 @@ def test_classify_in_sample_is_counted_by_text_hash(fresh_run, pipeline_run):
 
 
 def test_classify_main_claims_are_quotable(pipeline_run):
-    from pipeline.classify.labels import main_claims, read_units
+    from pipeline.classify.claims import main_claims
+    from pipeline.classify.predictions import read_units
 
     units = read_units(pipeline_run["segments"])
     mains = main_claims(units)
@@ -211,7 +213,7 @@ def test_classify_a_quotable_claim_says_something_about_the_matter(text, expecte
 
 
 def test_classify_relations_across_a_reply_carry_the_replys_own_stance(pipeline_run):
-    from pipeline.classify.labels import read_predictions, read_units
+    from pipeline.classify.predictions import read_predictions, read_units
 
     pred = read_predictions(pipeline_run["predictions"])
     units = {u.id: u for u in read_units(pipeline_run["segments"])}
@@ -233,7 +235,7 @@ def test_classify_relations_across_a_reply_carry_the_replys_own_stance(pipeline_
 
 
 def test_classify_a_claim_after_a_quotation_answers_the_quoted_unit_of_the_parent():
-    from pipeline.classify.labels import quoted_targets
+    from pipeline.classify.relations import quoted_targets
     from pipeline.core.schema import Post, Prediction, Unit
     from pipeline.models.cues import QUOTE_RULE
 

@@ -20,7 +20,7 @@ def test_graph_graphml_reads_back_with_same_nodes_edges_and_types(pipeline_run):
     path = pipeline_run["graphs"] / "corpus.graphml"
     back = nx.read_graphml(path, force_multigraph=True)
     # Rebuild the in-memory graph the same way the CLI did.
-    from pipeline.classify.labels import read_predictions, read_units
+    from pipeline.classify.predictions import read_predictions, read_units
     from pipeline.core.corpus import read_corpus
     from pipeline.graph.build import GraphInputs, build_graph
 
@@ -166,7 +166,7 @@ def test_graph_gexf_written_in_runs_is_networkx_s_document_byte_for_byte(pipelin
 
     from networkx.readwrite.gexf import GEXFWriter
 
-    from pipeline.classify.labels import read_predictions, read_units
+    from pipeline.classify.predictions import read_predictions, read_units
     from pipeline.core.config import load_config
     from pipeline.core.corpus import read_corpus
     from pipeline.graph.build import GraphInputs, build_graph, build_participant_graph
@@ -224,7 +224,7 @@ def test_graph_graphml_writer_writes_networkx_s_document_byte_for_byte(pipeline_
     without building it) and an empty graph; the graph handed in is left as it was."""
     import io
 
-    from pipeline.classify.labels import read_predictions, read_units
+    from pipeline.classify.predictions import read_predictions, read_units
     from pipeline.core.corpus import read_corpus
     from pipeline.graph.build import GraphInputs, build_graph, build_participant_graph, thread_members
     from pipeline.graph.export import gephi_safe, ordered_subgraph, write_graphml
@@ -402,7 +402,7 @@ def test_a_graph_made_gephi_safe_in_place_is_the_copy_the_files_were_written_fro
     """The graph stage converts a shard's graph in place (a huge thread's graph is then not
     held twice): the same nodes, edges, attributes and order as the copy, and so the same
     GraphML bytes. Where an id holds a character XML cannot hold, it copies instead."""
-    from pipeline.classify.labels import read_predictions, read_units
+    from pipeline.classify.predictions import read_predictions, read_units
     from pipeline.core.corpus import read_corpus
     from pipeline.graph.build import GraphInputs, build_graph
     from pipeline.graph.export import gephi_safe

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 from conftest import THREAD_ID, run_pipeline
 
-from pipeline.classify.labels import main_claims, read_predictions, read_units
+from pipeline.classify.claims import main_claims
+from pipeline.classify.predictions import read_predictions, read_units
 from pipeline.core.artifacts import safe_filename
 from pipeline.core.corpus import read_corpus
 from pipeline.core.paths import MODELS_DIR

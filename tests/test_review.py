@@ -10,7 +10,7 @@ import shutil
 import pytest
 from conftest import SEEDS, THREAD_ID, run_cli, run_pipeline, stage_args
 
-from pipeline.classify.labels import read_predictions, read_units
+from pipeline.classify.predictions import read_predictions, read_units
 from pipeline.core.artifacts import read_jsonl
 from pipeline.core.config import load_config
 from pipeline.core.corpus import read_corpus

@@ -135,7 +135,7 @@ def test_corpus_graph_files_hold_the_graph_built_whole_in_memory(pipeline_run):
 
     import networkx as nx
 
-    from pipeline.classify.labels import read_predictions, read_units
+    from pipeline.classify.predictions import read_predictions, read_units
     from pipeline.core.corpus import read_corpus
     from pipeline.graph.build import GraphInputs, build_graph
     from pipeline.graph.export import gephi_safe
@@ -158,7 +158,7 @@ def test_corpus_graph_files_hold_the_graph_built_whole_in_memory(pipeline_run):
 
 
 def test_report_draws_only_the_most_contested_trees_and_says_so(runs, small_shards):
-    from pipeline.classify.labels import read_predictions, read_units
+    from pipeline.classify.predictions import read_predictions, read_units
     from pipeline.core.corpus import read_corpus
     from pipeline.report.render import build_report_data
 
@@ -182,7 +182,7 @@ def test_report_from_stage_files_is_the_in_memory_report_whatever_the_workers(ru
     """The report streamed from the stage folders in shards of three posts (reply trees
     chosen while reading, drawn in one process or in two) is byte for byte the report of
     the corpus read whole into memory."""
-    from pipeline.classify.labels import read_predictions, read_units
+    from pipeline.classify.predictions import read_predictions, read_units
     from pipeline.core.corpus import read_corpus
     from pipeline.report.render import write_report, write_report_files
 

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import SEEDS, run_cli, run_pipeline, stage_args
 
-from pipeline.classify.labels import PREDICTION_TABLES
+from pipeline.classify.predictions import PREDICTION_TABLES
 from pipeline.core.errors import InputError
 from pipeline.core.schema import Participant, Post, Sentence, Thread, Unit
 from pipeline.core.tables import ParquetSink, count_records, iter_records, stage_file, storage_of

@@ -302,7 +302,8 @@ def pipeline_benchmark(cfg: Config, work_dir: Path, dast_path: Path | None, repe
     classify in both profiles: scikit-learn only, and the default (the encoder's embeddings
     in reply stance and key points), the latter with an empty embedding cache (a corpus
     seen for the first time) and with a full one (a rerun)."""
-    from pipeline.classify.labels import Models, classify
+    from pipeline.classify.modelset import Models
+    from pipeline.classify.stage import classify
     from pipeline.core.config import E5_DIR
     from pipeline.graph.build import GraphInputs, build_graph, build_participant_graph
     from pipeline.ingest.build import ingest_seeds

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from pipeline.classify.labels import quotable
+from pipeline.classify.claims import quotable
 from pipeline.core.corpus import Corpus, author_ids
 from pipeline.core.schema import KeyPoint, PostLabels, Unit
 

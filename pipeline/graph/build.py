@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from pipeline.classify.labels import Predictions
+from pipeline.classify.predictions import Predictions
 from pipeline.core.corpus import Corpus, author_ids
 from pipeline.core.schema import Participant, Post, PostLabels, Prediction, Unit
 

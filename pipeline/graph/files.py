@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.classify.labels import Predictions
+from pipeline.classify.predictions import Predictions
 from pipeline.classify.records import thread_records
 from pipeline.core.artifacts import atomic_dir, write_text
 from pipeline.core.cells import csv_text, protect, protect_arrow, write_csv

@@ -21,7 +21,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from pipeline.classify.labels import InSample, Predictions, main_claims
+from pipeline.classify.claims import main_claims
+from pipeline.classify.insample import InSample
+from pipeline.classify.predictions import Predictions
 from pipeline.core.artifacts import atomic_dir, read_json, safe_filename, write_text
 from pipeline.core.config import ReportConfig, load_config
 from pipeline.core.corpus import Corpus, author_ids, notes_summary, read_notes, reply_depths

@@ -15,8 +15,8 @@ import random
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from pipeline.classify.labels import PostTexts
 from pipeline.classify.records import thread_records
+from pipeline.classify.roles import PostTexts
 from pipeline.core.config import REVIEW_STRATEGIES as STRATEGIES
 from pipeline.core.config import REVIEW_TASKS
 from pipeline.core.corpus import Corpus, read_corpus_about

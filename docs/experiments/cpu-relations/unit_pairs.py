@@ -13,7 +13,8 @@ from collections import defaultdict
 import numpy as np
 from sklearn.metrics import classification_report, f1_score
 
-from pipeline.classify.labels import main_claims, quoted_targets
+from pipeline.classify.claims import main_claims
+from pipeline.classify.relations import quoted_targets
 from pipeline.core.config import DAST_DEFAULT, MODELS_DIR, load_config
 from pipeline.estimators import TextPairClassifier
 from pipeline.ingest.build import ingest_thread_files

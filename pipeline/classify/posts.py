@@ -1,0 +1,94 @@
+"""Target and reply stance of every post of whole threads.
+
+The thread's root states the target by definition (target_source says where the target
+came from), so its target stance is `favor`. A reply's target stance may follow from its
+reply stance: supporting a post that favours the target favours it too, denying it is
+against it (rule "reply-composition", recorded beside the model's answer).
+"""
+
+from __future__ import annotations
+
+from pipeline.classify.insample import InSample
+from pipeline.classify.modelset import Models, model_name, predict
+from pipeline.core.config import Config
+from pipeline.core.corpus import Corpus
+from pipeline.core.schema import Post, PostLabels, Prediction
+from pipeline.models.cues import RuleHit, reply_rule
+from pipeline.models.examples import reply_examples, target_examples
+from pipeline.models.labeling import combine
+
+OPPOSITE = {"favor": "against", "against": "favor"}
+
+
+def classify_posts(corpus: Corpus, models: Models, cfg: Config, seen: InSample) -> list[PostLabels]:
+    posts = corpus.posts_by_id()
+    threads = {t.id: t for t in corpus.threads}
+    comments = [p for p in corpus.posts if p.parent_id is not None]
+    reply_ex = reply_examples(comments, posts, {t.id: t.target for t in corpus.threads})
+    target_ex = target_examples(comments, posts, threads, reply_ex)
+    ids = [c.id for c in comments]
+    in_training = {
+        task: dict(zip(ids, seen.add(task, model, examples), strict=True))
+        for task, model, examples in (
+            ("reply_stance", models.reply_stance, reply_ex),
+            ("target_stance", models.target_stance, target_ex),
+        )
+    }
+    reply_out = dict(zip(ids, predict(models.reply_stance, reply_ex), strict=True))
+    target_out = dict(zip(ids, predict(models.target_stance, target_ex), strict=True))
+    labels: dict[str, PostLabels] = {}
+    # Parents before children: a reply's composed target stance needs its parent's.
+    for post in sorted(corpus.posts, key=lambda p: (p.thread_id, p.position)):
+        if post.parent_id is None:
+            target = Prediction(
+                label="favor",
+                confidence=1.0,
+                source="rule",
+                rule="target:root-states-target",
+                rule_label="favor",
+                cue=threads[post.thread_id].target,
+            )
+            labels[post.id] = PostLabels(
+                post_id=post.id, thread_id=post.thread_id, target_stance=target, reply_stance=None
+            )
+            continue
+        # A comment with no text (deleted, or only a deletion mark) says nothing a model
+        # could read, and a bot's says nothing of a person's: it gets the labels of saying
+        # nothing, as the default, at confidence 0.
+        written = post.has_voice
+        reply = combine(
+            "reply_stance",
+            reply_out[post.id] if written else None,
+            model_name(models.reply_stance),
+            reply_rule(post.full_text) if written else None,
+            cfg,
+            default_label="comment",
+        )
+        hit = _composition(post, reply, labels) if written else None
+        target = combine(
+            "target_stance",
+            target_out[post.id] if written else None,
+            model_name(models.target_stance),
+            hit,
+            cfg,
+            default_label="neutral",
+        )
+        labels[post.id] = PostLabels(
+            post_id=post.id, thread_id=post.thread_id, target_stance=target, reply_stance=reply
+        )
+        for task, decided in (("reply_stance", reply), ("target_stance", target)):
+            gold = getattr(post.gold, task) if post.gold else None
+            if gold:
+                seen.tally_gold(task, in_training[task][post.id], gold, decided.label)
+    return [labels[p.id] for p in corpus.posts]
+
+
+def _composition(post: Post, reply: Prediction, labels: dict[str, PostLabels]) -> RuleHit | None:
+    parent = labels.get(post.parent_id or "")
+    if parent is None or reply.label not in ("support", "deny"):
+        return None
+    parent_stance = parent.target_stance.label
+    if parent_stance not in OPPOSITE:
+        return None
+    label = parent_stance if reply.label == "support" else OPPOSITE[parent_stance]
+    return RuleHit(label, "target:reply-composition", f"{reply.label} of {post.parent_id} ({parent_stance})")
