@@ -16,7 +16,7 @@ from pipeline.core.config import DAST_DEFAULT, MODELS_DIR
 from pipeline.models.cues import RuleHit, load_cues, reply_rule, role_rule
 from pipeline.models.examples import role_text
 from pipeline.models.store import load_model
-from pipeline.report.render import in_sample_note
+from pipeline.report.data import in_sample_note
 
 # Three threads no model here learnt from, written for this test: Reddit-style users with
 # no self-description, a deleted author, short verdicts and a question.

@@ -19,8 +19,9 @@ from pipeline.core.corpus import read_corpus
 from pipeline.core.paths import MODELS_DIR
 from pipeline.graph.build import ParticipantCounts, first_posts, participant_graph
 from pipeline.graph.people import People
+from pipeline.report.data import build_report_data
 from pipeline.report.people import pagerank, participant_summary
-from pipeline.report.render import build_report_data, write_report
+from pipeline.report.render import write_report
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +57,7 @@ def test_report_thread_sizes(data, outputs):
 def test_report_names_a_thread_without_headline_by_its_target(outputs):
     """Tweets, chat messages and comment exports have no headline: the table shows the
     statement the thread debates instead, shortened; a headline, where there is one, stays."""
-    from pipeline.report.render import thread_table
+    from pipeline.report.data import thread_table
 
     corpus, units, _ = outputs
     long = "Socialrådgiverne drukner i sager, og kommunerne " + "gør intet ved det " * 10

@@ -160,7 +160,7 @@ def test_corpus_graph_files_hold_the_graph_built_whole_in_memory(pipeline_run):
 def test_report_draws_only_the_most_contested_trees_and_says_so(runs, small_shards):
     from pipeline.classify.predictions import read_predictions, read_units
     from pipeline.core.corpus import read_corpus
-    from pipeline.report.render import build_report_data
+    from pipeline.report.data import build_report_data
 
     run = runs["one"]
     corpus = read_corpus(run / "corpus")
