@@ -200,7 +200,7 @@ def cmd_review_export(args, cfg) -> None:
     from functools import partial
 
     from pipeline.cli import checked_inputs
-    from pipeline.review.batches import batch_id_for, labelled_items, review_items, write_batch_folder
+    from pipeline.review.export import batch_id_for, labelled_items, review_items, write_batch_folder
     from pipeline.review.pool import export_inputs, select_stream, stream_candidates
     from pipeline.training.train import training_date
 
@@ -236,7 +236,7 @@ def cmd_review_export(args, cfg) -> None:
 
 
 def cmd_review_import(args, cfg) -> None:
-    from pipeline.review.batches import import_labels
+    from pipeline.review.filled import import_labels
 
     batch, n = import_labels(
         args.file, args.annotator, args.review_dir, args.gold, Path(args.corpus), cfg, batch_id=args.batch

@@ -87,7 +87,7 @@ def _free_port() -> int:
 
 def test_labelstudio_server_round_trip_into_gold(venv, batch, tmp_path, cfg, pipeline_run):
     from pipeline.core.corpus import read_corpus
-    from pipeline.review.batches import import_labels
+    from pipeline.review.filled import import_labels
     from pipeline.review.gold import read_events, resolve
 
     folder, gold = batch

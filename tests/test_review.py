@@ -17,7 +17,8 @@ from pipeline.core.corpus import read_corpus
 from pipeline.core.errors import InputError
 from pipeline.core.schema import Annotation, ReviewItem
 from pipeline.review.agreement import agreement, import_adjudication
-from pipeline.review.batches import candidates, import_labels
+from pipeline.review.export import candidates
+from pipeline.review.filled import import_labels
 from pipeline.review.gold import read_events, resolve
 from pipeline.review.pool import select, select_stream, stream_candidates
 

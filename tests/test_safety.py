@@ -21,7 +21,7 @@ from conftest import run_cli, run_pipeline
 from pipeline.core.artifacts import atomic_dir, recover_dir, safe_filename
 from pipeline.core.cells import protect, unprotect
 from pipeline.core.errors import InputError, ModelError
-from pipeline.review.batches import import_labels, span_offsets, utf16_to_index
+from pipeline.review.filled import import_labels, span_offsets, utf16_to_index
 from pipeline.review.gold import read_events, resolve
 
 HOSTILE = [

@@ -22,7 +22,7 @@ from pipeline.core.cells import csv_text
 from pipeline.core.config import Config
 from pipeline.core.errors import InputError, Problem
 from pipeline.core.schema import Annotation
-from pipeline.review.batches import read_sheet_csv
+from pipeline.review.filled import read_sheet_csv
 from pipeline.review.gold import (
     later_than,
     latest_by_annotator,

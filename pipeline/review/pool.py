@@ -25,7 +25,7 @@ from pipeline.core.schema import Participant, ParticipantLabels, Post, Thread, U
 from pipeline.core.spill import SpillDatabase
 from pipeline.core.stream import shards
 from pipeline.core.tables import iter_records, stage_file
-from pipeline.review.batches import Candidate, candidates, uncertainty
+from pipeline.review.export import Candidate, candidates, uncertainty
 
 ROLE_SHARD = 500
 
