@@ -12,7 +12,8 @@ import pytest
 
 from pipeline.core.errors import InputError
 from pipeline.ingest.build import ingest_seeds, oldest_first
-from pipeline.ingest.pages import RawComment, find_comments_header, parse_comments
+from pipeline.ingest.comments import find_comments_header, parse_comments
+from pipeline.ingest.pages import RawComment
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -226,7 +227,8 @@ def test_pages_without_dates_answers_tell_the_page_order(oldest_on_top):
     ],
 )
 def test_pages_a_comment_opens_with_its_author_and_a_date_in_the_forms_sites_print(line, who, date):
-    from pipeline.ingest.pages import _named_start, load_furniture
+    from pipeline.ingest.comments import _named_start
+    from pipeline.ingest.pages import load_furniture
 
     start = _named_start([line], 0, load_furniture())
     assert (start.who, start.date) == (who, date) if who else start is None

@@ -28,10 +28,11 @@ from pipeline.core.stream import shards
 from pipeline.core.tables import open_sink
 from pipeline.executors.local import ordered_map
 from pipeline.ingest import langid
+from pipeline.ingest.comments import find_comments_header, find_signature, parse_comments
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text
 from pipeline.ingest.manifest import ManifestEntry, read_manifest
 from pipeline.ingest.markup import html_text
-from pipeline.ingest.pages import RawComment, find_comments_header, find_signature, parse_article, parse_comments
+from pipeline.ingest.pages import RawComment, parse_article
 from pipeline.ingest.replies import ReplyDecision, claimed_author, infer_parents, page_order_votes
 from pipeline.ingest.spill import AuthorRow, AuthorSpill, RowStore
 from pipeline.ingest.threads import LocatedRow, ReadOptions, spill_thread_files

@@ -1,4 +1,5 @@
-"""Raw scraped pages (text, as in `seeds/`) to article parts and reader comments.
+"""Raw scraped pages (text, as in `seeds/`) to article parts; the comment list is read by
+`comments`.
 
 Pure functions over strings: no file access. The structure we rely on is what Nordic
 news and debate sites print when a page is saved as text: a headline, bylines and date
@@ -15,15 +16,14 @@ from __future__ import annotations
 import html
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import islice
 from pathlib import Path
 
 import justext
 
 from pipeline.core.schema import Author, Note
-from pipeline.ingest.dates import find_named_date, is_date_line, parse_numeric_date, read_date
+from pipeline.ingest.dates import find_named_date, is_date_line, parse_numeric_date
 
 FURNITURE_FILE = Path(__file__).resolve().parent / "furniture.toml"
 
@@ -38,15 +38,7 @@ JUSTEXT_STOPLISTS = {
     "de": "German",
 }
 
-COMMENT_ITEM_RE = re.compile(r"\s*•\s+(?P<date>\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2}))\s+(?P<who>\S.*?)\s*")
 BULLET_RE = re.compile(r"^\s*[•·▪◦‣-]\s+")
-
-CLOSING_FORMULA_RE = re.compile(
-    r"(?i)\b(mvh\.?|med venlig hilsen|venlig hilsen|venlige hilsner|bedste hilsner|"
-    r"mange hilsner|kærlig hilsen|hilsen|med vänlig hälsning|vänliga hälsningar|"
-    r"hälsningar|med vennlig hilsen|vennlig hilsen)(?=[\s,.:]|$)"
-)
-URL_RE = re.compile(r"https?://\S+|www\.\S+")
 
 
 @dataclass(frozen=True)
@@ -135,8 +127,12 @@ def split_blocks(lines: list[str], first_line: int = 1) -> list[Block]:
     return blocks
 
 
+def furniture_line(line: str, furn: Furniture) -> str | None:
+    return next((name for name, pat in furn.lines if pat.fullmatch(line)), None)
+
+
 def _furniture_name(block: Block, furn: Furniture) -> str | None:
-    return next((name for line in block.lines if (name := _furniture_line(line, furn))), None)
+    return next((name for line in block.lines if (name := furniture_line(line, furn))), None)
 
 
 # jusText calls a paragraph "good" only above 200 characters, and without one good paragraph
@@ -297,7 +293,7 @@ def parse_article(lines: list[str], lang: str, source: str, first_line: int = 1)
                 Note(
                     where=f"{source}:{b.first_line}",
                     kind="removed",
-                    message=f"boilerplate (jusText: {c}): {_preview(b.text)}",
+                    message=f"boilerplate (jusText: {c}): {preview(b.text)}",
                 )
             )
     for k, reason in sorted(removed.items()):
@@ -305,7 +301,7 @@ def parse_article(lines: list[str], lang: str, source: str, first_line: int = 1)
             Note(
                 where=f"{source}:{blocks[k].first_line}",
                 kind="removed",
-                message=f"{reason}: {_preview(blocks[k].text)}",
+                message=f"{reason}: {preview(blocks[k].text)}",
             )
         )
 
@@ -329,7 +325,7 @@ def _line_of(where: str) -> int:
     return int(tail) if tail.isdigit() else 0
 
 
-def _preview(text: str, n: int = 70) -> str:
+def preview(text: str, n: int = 70) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= n else flat[: n - 1] + "…"
 
@@ -349,7 +345,7 @@ def _match_byline(
             and len(block.lines) == 2
             and len(block.lines[1].split()) <= 10
             and second.fullmatch(block.lines[1])
-            and not any(_furniture_line(line, furn) for line in block.lines)
+            and not any(furniture_line(line, furn) for line in block.lines)
         ):
             continue
         desc = m.groupdict().get("description")
@@ -359,383 +355,3 @@ def _match_byline(
             continue
         return kind, m.group("name").strip(), (desc.strip() if desc else None), name
     return None
-
-
-def find_comments_header(lines: list[str]) -> int | None:
-    """Index of the line that opens the comment list, or None if the page has none: a
-    header line followed by a bullet item, or by a comment that opens with a name and a
-    date (blank lines and a few lines of prompts between them allowed)."""
-    furn = load_furniture()
-    for i, line in enumerate(lines):
-        if not furn.comments_header.fullmatch(line.strip()):
-            continue
-        if any(COMMENT_ITEM_RE.fullmatch(nxt) for nxt in lines[i + 1 : i + 3]):
-            return i
-        after = islice((j for j in range(i + 1, len(lines)) if lines[j].strip()), 6)
-        if any(_named_start(lines, j, furn) or _dateless_start(lines, j, furn) for j in after):
-            return i
-    return None
-
-
-def parse_comments(lines: list[str], first_line: int, source: str) -> tuple[list[RawComment], list[Note]]:
-    """Parse the comment list that starts at `lines[0]`, in either layout
-    (`find_comments_header`), in page order."""
-    first = next((ln for ln in lines if ln.strip()), "")
-    if COMMENT_ITEM_RE.fullmatch(first):
-        return _parse_bullet_comments(lines, first_line, source)
-    return _parse_named_comments(lines, first_line, source)
-
-
-def _parse_bullet_comments(lines: list[str], first_line: int, source: str) -> tuple[list[RawComment], list[Note]]:
-    """The bullet list of DenOffentlige's pages.
-
-    The list ends at the first non-blank line that is neither a bullet item nor indented:
-    comment text is always indented under its bullet, site sections after it are not.
-    """
-    comments: list[RawComment] = []
-    notes: list[Note] = []
-    current: tuple[int, re.Match[str]] | None = None
-    content: list[str] = []
-
-    def flush() -> None:
-        if current is None:
-            return
-        lineno, m = current
-        comments.append(_make_comment(lineno, m, content, source, notes))
-
-    end = len(lines)
-    for i, line in enumerate(lines):
-        m = COMMENT_ITEM_RE.fullmatch(line)
-        if m:
-            flush()
-            current, content = (first_line + i, m), []
-            continue
-        if line.strip() and not line[:1].isspace():
-            end = i
-            break
-        content.append(line)
-    flush()
-    if end < len(lines):
-        notes.append(_end_note(source, first_line + end, lines[end]))
-    return comments, notes
-
-
-def _nest_by_indent(comments: list[RawComment], indents: list[int]) -> list[RawComment]:
-    """Where comment headers are indented by different amounts (a threaded comment list
-    saved with its layout), each comment answers the nearest comment above it that is
-    indented less."""
-    if len(set(indents)) < 2:
-        return comments
-    out = []
-    open_above: list[tuple[int, int]] = []  # (indent, index) of the comments a next one may answer
-    for k, (c, indent) in enumerate(zip(comments, indents, strict=True)):
-        while open_above and open_above[-1][0] >= indent:
-            open_above.pop()
-        out.append(replace(c, indented_under=open_above[-1][1] if open_above else None))
-        open_above.append((indent, k))
-    return out
-
-
-def _end_note(source: str, lineno: int, line: str) -> Note:
-    return Note(where=f"{source}:{lineno}", kind="removed", message=f"end of comment list at: {_preview(line)}")
-
-
-DATE_TAIL_CHARS = 48
-DIGIT_RE = re.compile(r"\d")
-
-
-@dataclass(frozen=True)
-class _Start:
-    lines: int  # how many lines the name and date take
-    who: str
-    date: str | None
-    date_raw: str
-
-
-def _trailing_date(line: str, furn: Furniture) -> tuple[int, str | None, str] | None:
-    """Where a date that ends `line` starts, the date as ISO 8601 (None when it is
-    relative to when the page was saved: "3 år siden") and the date as printed."""
-    # A date is short ("12. september 2023 kl. 10.15"): only a line's end is searched, so a
-    # long line costs no more than a short one.
-    offset = max(0, len(line.rstrip()) - DATE_TAIL_CHARS)
-    for m in furn.relative_date.finditer(line, offset):
-        if not line[m.end() :].strip():
-            return m.start(), None, m.group(0)
-    found = None
-    for m in DIGIT_RE.finditer(line, offset):
-        # The first digit from which the rest of the line is one date.
-        rest = line[m.start() :].strip()
-        iso = parse_numeric_date(rest)
-        if iso is None:
-            # ISO 8601 and day-first dates with a time ("2023-03-12 08:14", "12-03-2023
-            # 08:14"); a number is no date here, even one that reads as epoch seconds.
-            read = read_date(rest)
-            iso = read[0] if read and read[1] not in ("epoch seconds", "epoch milliseconds") else None
-        if iso is None:
-            named = find_named_date(rest)
-            if named and named[1].start() == 0 and not rest[named[1].end() :].strip():
-                iso = named[0]
-        if iso is not None:
-            found = (m.start(), iso, rest)
-            break
-    return found
-
-
-def _plausible_name(text: str, furn: Furniture) -> bool:
-    """A commenter's name, handle or "Name, description": short, no sentence."""
-    head = text.partition(", ")[0].strip()
-    words = head.split()
-    if not 1 <= len(words) <= 5 or len(head) > 50 or not any(ch.isalpha() for ch in head):
-        return False
-    if head[-1] in "!?:;" or (head[-1] == "." and len(words[-1]) > 2):
-        return False
-    return not (
-        furn.comment_action.fullmatch(text) or furn.comments_header.fullmatch(text) or _furniture_line(text, furn)
-    )
-
-
-def _furniture_line(line: str, furn: Furniture) -> str | None:
-    return next((name for name, pat in furn.lines if pat.fullmatch(line)), None)
-
-
-def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
-    """The comment that opens at `lines[i]` with its author and date: "Name · date" on one
-    line, or the name alone with the date on the next non-blank line."""
-    line = lines[i].strip()
-    if not line:
-        return None
-    tail = _trailing_date(line, furn)
-    if tail is not None:
-        at, iso, raw = tail
-        head = line[:at].rstrip()
-        who = head.rstrip(" ·•|–—-,")
-        # A separator between name and date, or a name of capitalised words and a full date
-        # (as a page saved as HTML runs its author and <time> together): a sentence that
-        # ends with a date is no header.
-        separated = head[-1:] in ("·", "•", "|", "–", "—", "-", ",")
-        named = iso is not None and 2 <= len(who.split()) <= 4 and all(w[:1].isupper() for w in who.split())
-        if (separated or named) and who and _plausible_name(who, furn):
-            return _Start(1, who, iso, raw)
-        return None
-    if not _plausible_name(line, furn):
-        return None
-    for j in range(i + 1, min(i + 3, len(lines))):
-        nxt = lines[j].strip()
-        if not nxt:
-            continue
-        tail = _trailing_date(nxt, furn)
-        if tail is not None and tail[0] == 0:
-            return _Start(j - i + 1, line, tail[1], tail[2])
-        return None
-    return None
-
-
-def _dateless_start(lines: list[str], i: int, furn: Furniture) -> bool:
-    """A comment that opens with its author's name alone, on a site that prints no dates:
-    the name, at least one line of text, then a row of the comment's buttons before any
-    other comment opens (the buttons are what tells a name from a short line of text)."""
-    if not _plausible_name(lines[i].strip(), furn):
-        return False
-    following = islice((j for j in range(i + 1, len(lines)) if lines[j].strip()), 12)
-    text_lines = 0
-    for j in following:
-        nxt = lines[j].strip()
-        if furn.comment_action.fullmatch(nxt):
-            return text_lines > 0
-        if _named_start(lines, j, furn) or _furniture_line(nxt, furn):
-            return False
-        text_lines += 1
-    return False
-
-
-def _parse_named_comments(lines: list[str], first_line: int, source: str) -> tuple[list[RawComment], list[Note]]:
-    """Comments that each open with a name and a date (`_named_start`), or with a name
-    alone where the site prints no dates (`_dateless_start`).
-
-    A comment's text runs to the next comment. Button rows are dropped; after them, a line
-    that opens no new comment ends the list, as does a furniture line: what follows a
-    comment section ("Läs också", "Mest læste") is not a comment."""
-    furn = load_furniture()
-    comments: list[RawComment] = []
-    notes: list[Note] = []
-    current: _Start | None = None
-    start_line = 0
-    body: list[str] = []
-    closed = False
-    buttons = 0
-
-    def flush() -> None:
-        if current is None:
-            return
-        while body and not body[-1].strip():
-            body.pop()
-        while body and not body[0].strip():
-            body.pop(0)
-        text = re.sub(r"\n{3,}", "\n\n", "\n".join(ln.strip() for ln in body))
-        who, _, description = current.who.partition(", ")
-        if current.date is None and current.date_raw:
-            notes.append(
-                Note(
-                    where=f"{source}:{start_line}",
-                    kind="missing",
-                    message=f"comment date {current.date_raw!r} is relative to when the page was saved: left empty",
-                )
-            )
-        comments.append(
-            RawComment(
-                line=start_line,
-                date=current.date,
-                date_raw=current.date_raw,
-                author=who.strip() or None,
-                description=description.strip() or None,
-                title="",
-                body=text,
-            )
-        )
-
-    end = len(lines)
-    indents: list[int] = []
-
-    def open_comment(start: _Start, i: int) -> None:
-        nonlocal current, start_line, body, closed
-        flush()
-        current, start_line, body, closed = start, first_line + i, [], False
-        indents.append(len(lines[i]) - len(lines[i].lstrip()))
-
-    i = 0
-    while i < len(lines):
-        line = lines[i].strip()
-        start = _named_start(lines, i, furn)
-        if start is not None:
-            open_comment(start, i)
-            i += start.lines
-            continue
-        if not line:
-            body.append("")
-        elif furn.comment_action.fullmatch(line) or (
-            (tail := _trailing_date(line, furn)) is not None and furn.comment_action.fullmatch(line[: tail[0]].strip())
-        ):
-            buttons += 1
-            closed = current is not None
-        elif (current is None or closed) and _dateless_start(lines, i, furn):
-            # A site that prints no dates: a name, text, then the comment's buttons.
-            open_comment(_Start(1, line, None, ""), i)
-        elif current is None:
-            # Prompts between the header and the first comment ("Skriv en kommentar").
-            notes.append(
-                Note(
-                    where=f"{source}:{first_line + i}",
-                    kind="removed",
-                    message=f"before the first comment: {_preview(line)}",
-                )
-            )
-        elif closed or _furniture_line(line, furn):
-            end = i
-            break
-        else:
-            body.append(line)
-        i += 1
-    flush()
-    comments = _nest_by_indent(comments, indents)
-    if buttons:
-        notes.append(
-            Note(
-                where=f"{source}:{first_line}",
-                kind="removed",
-                message=f"{buttons} row(s) of comment buttons (reply, like)",
-            )
-        )
-    if end < len(lines):
-        notes.append(_end_note(source, first_line + end, lines[end]))
-    return comments, notes
-
-
-def _make_comment(lineno: int, m: re.Match[str], content: list[str], source: str, notes: list[Note]) -> RawComment:
-    who = m.group("who")
-    author, _, description = who.partition(", ")
-    body_lines = [ln.rstrip() for ln in content]
-    while body_lines and not body_lines[0].strip():
-        body_lines.pop(0)
-    title = body_lines.pop(0).strip() if body_lines else ""
-    indents = [len(ln) - len(ln.lstrip()) for ln in body_lines if ln.strip()]
-    cut = min(indents, default=0)
-    text_lines: list[str] = []
-    for ln in body_lines:
-        ln = ln[cut:] if ln.strip() else ""
-        if ln == "" and (not text_lines or text_lines[-1] == ""):
-            continue
-        text_lines.append(ln)
-    while text_lines and text_lines[-1] == "":
-        text_lines.pop()
-    date = parse_numeric_date(m.group("date"))
-    if date is None:
-        notes.append(
-            Note(
-                where=f"{source}:{lineno}", kind="unreadable", message=f"comment date {m.group('date')!r} is not a date"
-            )
-        )
-    return RawComment(
-        line=lineno,
-        date=date,
-        date_raw=m.group("date"),
-        author=author.strip() or None,
-        description=description.strip() or None,
-        title=title,
-        body="\n".join(text_lines),
-    )
-
-
-def find_signature(text: str, author: str | None) -> tuple[int, int, list[str]] | None:
-    """Where a comment's sign-off is (start, end) and the self-descriptions in it.
-
-    A sign-off is a closing formula ("Mvh.", "Med venlig hilsen", "Med vänlig hälsning")
-    in the last lines, or the author's own name on one of the last two lines. The lines
-    right after the name ("Formand for Dansk Socialrådgiverforening", "socialrådgiver")
-    are self-descriptions; URLs and attachments after them are not. A formula inside a
-    line ("... mulighederne. Mange hilsner fra en socialrådgiver, der ...") signs off only
-    to the end of its sentence: what follows is argument again.
-    """
-    lines = text.split("\n")
-    offsets = []
-    pos = 0
-    for ln in lines:
-        offsets.append(pos)
-        pos += len(ln) + 1
-    start_line: int | None = None
-    start_char = end_char = len(text)
-    for i in range(max(0, len(lines) - 20), len(lines)):
-        m = CLOSING_FORMULA_RE.search(lines[i])
-        if m and (m.start() == 0 or lines[i][: m.start()].rstrip().endswith((".", "!", "?"))):
-            start_line, start_char = i, offsets[i] + m.start()
-            if m.start() > 0:
-                stop = re.search(r"[.!?]\s+(?=[A-ZÆØÅÄÖ])", lines[i][m.end() :])
-                end_char = offsets[i] + m.end() + stop.end() if stop else offsets[i] + len(lines[i])
-                end_char = len(text[:end_char].rstrip())
-            break
-    name_norm = (author or "").strip().lower()
-    if len(name_norm) < 3:
-        # A one- or two-letter pseudonym ("S") matches the start of too many lines.
-        name_norm = ""
-    if start_line is None and name_norm:
-        for i in range(max(0, len(lines) - 2), len(lines)):
-            if re.match(rf"{re.escape(name_norm)}\b", lines[i].strip().lower()):
-                start_line, start_char = i, offsets[i]
-                break
-    if start_line is None:
-        return None
-    descriptions: list[str] = []
-    after_name = False
-    for ln in lines[start_line:]:
-        stripped = ln.strip()
-        if not stripped:
-            continue
-        if name_norm and name_norm in stripped.lower():
-            after_name = True
-            continue
-        if URL_RE.search(stripped) or len(stripped.split()) > 8:
-            break
-        if after_name and not CLOSING_FORMULA_RE.match(stripped):
-            descriptions.append(stripped)
-            if len(descriptions) == 2:
-                break
-    return start_char, end_char, descriptions
