@@ -230,7 +230,7 @@ def test_ingest_never_writes_to_the_raw_seeds(tmp_path):
 )
 def test_ingest_bad_manifest_names_file_and_line(tmp_path, cfg, entry, message, line):
     from pipeline.core.errors import InputError
-    from pipeline.ingest.build import ingest_seeds
+    from pipeline.ingest.seeds import ingest_seeds
 
     (tmp_path / "a.txt").write_text(
         "Overskrift\n\nEn lang nok brødtekst om socialrådgivere og deres arbejde i kommunerne, "
@@ -246,7 +246,7 @@ def test_ingest_bad_manifest_names_file_and_line(tmp_path, cfg, entry, message, 
 
 def test_ingest_empty_page_or_thread_without_comments_is_refused(tmp_path, cfg):
     from pipeline.core.errors import InputError
-    from pipeline.ingest.build import ingest_seeds
+    from pipeline.ingest.seeds import ingest_seeds
 
     (tmp_path / "empty.txt").write_text("\n\n", encoding="utf-8")
     (tmp_path / "manifest.toml").write_text(

@@ -12,8 +12,8 @@ from conftest import run_pipeline
 from pipeline.classify.keypoints import key_points
 from pipeline.core.config import E5_DIR
 from pipeline.core.corpus import Corpus
-from pipeline.core.schema import Post, PostLabels, Prediction, Thread, Unit
-from pipeline.ingest.build import Author, build_participants
+from pipeline.core.schema import Author, Post, PostLabels, Prediction, Thread, Unit
+from pipeline.ingest.people import build_participants
 
 SAME_A = "Socialrådgiverne har alt for travlt til at hjælpe borgerne ordentligt."
 SAME_B = "Socialrådgivere har simpelthen for travlt til at hjælpe borgerne ordentligt."

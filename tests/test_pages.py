@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.core.errors import InputError
-from pipeline.ingest.build import ingest_seeds, oldest_first
 from pipeline.ingest.comments import find_comments_header, parse_comments
 from pipeline.ingest.pages import RawComment
+from pipeline.ingest.seeds import ingest_seeds, oldest_first
 
 PAGES = Path(__file__).parent / "pages"
 

@@ -26,7 +26,7 @@ def corpus_dir(tmp_path_factory, cfg):
     from conftest import SEEDS
 
     from pipeline.core.corpus import write_corpus
-    from pipeline.ingest.build import ingest_seeds
+    from pipeline.ingest.seeds import ingest_seeds
 
     out = tmp_path_factory.mktemp("corpus") / "corpus"
     write_corpus(ingest_seeds(SEEDS / "manifest.toml", cfg), out)

@@ -306,7 +306,7 @@ def pipeline_benchmark(cfg: Config, work_dir: Path, dast_path: Path | None, repe
     from pipeline.classify.stage import classify
     from pipeline.core.config import E5_DIR
     from pipeline.graph.build import GraphInputs, build_graph, build_participant_graph
-    from pipeline.ingest.build import ingest_seeds
+    from pipeline.ingest.seeds import ingest_seeds
     from pipeline.models import embed
     from pipeline.models.store import load_model
     from pipeline.segment.units import segment_posts
@@ -524,7 +524,7 @@ def encoder_benchmark(cfg: Config, n_texts: int = 400, repeats: int = 2) -> dict
     import torch
 
     from pipeline.core.config import E5_DIR
-    from pipeline.ingest.build import ingest_seeds
+    from pipeline.ingest.seeds import ingest_seeds
     from pipeline.models.embed import Embedder, default_threads
     from pipeline.segment.sentences import split_sentences
 

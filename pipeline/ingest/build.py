@@ -12,274 +12,29 @@ from __future__ import annotations
 
 import heapq
 import logging
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import partial
-from itertools import groupby
 from pathlib import Path
 
-from pipeline.core.artifacts import atomic_dir, display_path, read_text_utf8
+from pipeline.core.artifacts import atomic_dir
 from pipeline.core.config import Config
-from pipeline.core.corpus import Corpus, participant_id, write_ingest_report
-from pipeline.core.errors import InputError, PipelineError
-from pipeline.core.schema import Author, Evidence, GoldLabels, Note, Participant, Post, Span, Thread, ThreadRow
+from pipeline.core.corpus import Corpus, write_ingest_report
+from pipeline.core.errors import PipelineError
+from pipeline.core.schema import Author, Evidence, GoldLabels, Note, Participant, Post, Thread, ThreadRow
 from pipeline.core.stream import shards
 from pipeline.core.tables import open_sink
 from pipeline.executors.local import ordered_map
 from pipeline.ingest import langid
-from pipeline.ingest.comments import find_comments_header, find_signature, parse_comments
-from pipeline.ingest.deleted import DELETED_NAMES, deleted_text
-from pipeline.ingest.manifest import ManifestEntry, read_manifest
-from pipeline.ingest.markup import html_text
-from pipeline.ingest.pages import RawComment, parse_article
-from pipeline.ingest.replies import ReplyDecision, claimed_author, infer_parents, page_order_votes
-from pipeline.ingest.spill import AuthorRow, AuthorSpill, RowStore
+from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
+from pipeline.ingest.people import author_rows, finish_corpus, participants_from
+from pipeline.ingest.replies import infer_parents
+from pipeline.ingest.seeds import ingest_seeds
+from pipeline.ingest.spill import AuthorSpill, RowStore
+from pipeline.ingest.targets import choose_target
 from pipeline.ingest.threads import LocatedRow, ReadOptions, spill_thread_files
 
 log = logging.getLogger(__name__)
-
-HTML_PAGE_RE = re.compile(r"\s*(?:<!doctype html|<html\b)", re.IGNORECASE)
-
-
-# --- raw pages -------------------------------------------------------------------------
-
-
-def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, list[Post], list[Note]]:
-    """One raw page (article, optionally with its comment list) to a thread."""
-    rel = display_path(path)
-    text = read_text_utf8(path)
-    if not text.strip():
-        raise InputError(path, 0, "empty page")
-    as_html = Path(path).suffix.lower() in (".html", ".htm") or HTML_PAGE_RE.match(text) is not None
-    if as_html:
-        # A page saved as HTML is read as the text a browser shows (blocks on lines of their
-        # own), which the page parser then reads like a page saved as text.
-        text = html_text(text)
-        if not text.strip():
-            raise InputError(path, 0, "empty page (no text in its HTML)")
-    lines = text.split("\n")
-    thread_id = Path(path).stem
-    header = find_comments_header(lines)
-    if entry.kind == "thread" and header is None:
-        raise InputError(
-            path,
-            0,
-            "manifest says 'thread' but no comment list was found (a 'Kommentarer' line followed by "
-            "'• DD.MM.YY Name' items, or by comments that open with a name and a date; docs/input-formats.md)",
-        )
-    article_lines = lines[:header] if header is not None else lines
-    parts = parse_article(article_lines, entry.lang, rel)
-    notes = list(parts.notes)
-
-    body_lang, body_conf, _ = langid.resolve(parts.body or parts.title, entry.lang, cfg.languages)
-    root = Post(
-        id=thread_id,
-        thread_id=thread_id,
-        kind="document",
-        position=0,
-        parent_id=None,
-        authors=tuple(parts.authors),
-        author_evidence=parts.author_source,
-        created=parts.created,
-        title=parts.title,
-        text=parts.body,
-        lang=body_lang,
-        lang_confidence=body_conf,
-        lang_source="detected",
-        keywords=tuple(parts.keywords),
-        source=f"{rel}:1",
-    )
-
-    comments: list[Post] = []
-    indented: dict[str, Post] = {}  # comment id -> the comment the page indents it under
-    if header is not None:
-        raw_comments, cnotes = parse_comments(lines[header + 1 :], header + 2, rel)
-        notes.extend(cnotes)
-        # Positions count from the oldest so that a re-scrape with new comments on top keeps
-        # every existing id.
-        ordered = oldest_first(raw_comments, cfg.replies.address_min_score)
-        for pos, rc in enumerate(ordered, start=1):
-            comments.append(_comment_post(rc, pos, thread_id, rel, root.lang, cfg, notes))
-        post_of = {id(rc): post for rc, post in zip(ordered, comments, strict=True)}
-        indented = {
-            post_of[id(rc)].id: post_of[id(raw_comments[rc.indented_under])]
-            for rc in raw_comments
-            if rc.indented_under is not None
-        }
-    if comments and not root.authors:
-        claim = claimed_author(comments)
-        if claim:
-            author, why = claim
-            root = root.model_copy(update={"authors": (Author(name=author.name),), "author_evidence": why})
-            notes.append(Note(where=f"{rel}:1", kind="inferred", message=f"article author {author.name}: {why}"))
-    if not root.authors:
-        notes.append(Note(where=f"{rel}:1", kind="missing", message="no author found for the article"))
-    if root.created is None:
-        notes.append(Note(where=f"{rel}:1", kind="missing", message="the page prints no publication date"))
-
-    if comments:
-        decisions = infer_parents(root, comments, cfg.replies)
-        for cid, parent in indented.items():
-            # The page's layout shows what a reply answers: that decides, and the text's cues
-            # stay as evidence.
-            shown = Evidence(
-                rule="indentation",
-                cue=f"indented under {parent.authors[0].name or 'a deleted author'}'s comment ({parent.source})",
-                target_id=parent.id,
-                score=1.0,
-                decided=True,
-            )
-            cues = tuple(
-                e.model_copy(update={"decided": e.target_id == parent.id})
-                for e in decisions[cid].evidence
-                if e.rule != "default"
-            )
-            decisions[cid] = ReplyDecision(parent.id, 1.0, (shown, *cues))
-        comments = [
-            c.model_copy(
-                update={
-                    "parent_id": decisions[c.id].parent_id,
-                    "parent_confidence": decisions[c.id].confidence,
-                    "parent_evidence": decisions[c.id].evidence,
-                }
-            )
-            for c in comments
-        ]
-
-    if as_html:
-        notes.append(
-            Note(where=rel, kind="metadata", message="read as HTML: line numbers count the lines of the page's text")
-        )
-    notes.extend(_check_manifest(entry, root, rel))
-    target, target_source = (entry.target, "manifest") if entry.target else choose_target(root.title, root.text)
-    thread = Thread(
-        id=thread_id,
-        kind="thread" if comments else "article",
-        title=root.title,
-        target=target,
-        target_source=target_source,
-        root_id=root.id,
-        site=entry.site or None,
-        publisher=parts.publisher,
-        lang=root.lang,
-        created=root.created,
-        source=rel,
-        n_comments=len(comments),
-    )
-    return thread, [root, *comments], notes
-
-
-def oldest_first(comments: list[RawComment], address_min_score: float = 85) -> list[RawComment]:
-    """Comments from the oldest. Dates decide where they rise or fall down the page; else
-    answers do (a comment that addresses someone comes after that person's comment); else
-    the page is taken to list the newest first, as most comment lists (DenOffentlige's
-    among them) do. Where replies are indented under what they answer, the top-level
-    comments are ordered so, each followed by its replies as the page shows them."""
-    if any(c.indented_under is not None for c in comments):
-        blocks: list[list[RawComment]] = []
-        for c in comments:
-            if c.indented_under is None or not blocks:
-                blocks.append([c])
-            else:
-                blocks[-1].append(c)
-        heads = oldest_first([b[0] for b in blocks], address_min_score)
-        by_head = {id(b[0]): b for b in blocks}
-        return [c for head in heads for c in by_head[id(head)]]
-    dates = [c.date for c in comments if c.date]
-    if len(dates) >= 2 and dates[0] != dates[-1]:
-        if dates == sorted(dates):
-            return list(comments)
-        if dates == sorted(dates, reverse=True):
-            return list(reversed(comments))
-    votes = page_order_votes(
-        [c.author for c in comments], [f"{c.title}\n{c.body}".strip() for c in comments], address_min_score
-    )
-    return list(comments) if votes > 0 else list(reversed(comments))
-
-
-def _comment_post(rc, pos: int, thread_id: str, rel: str, thread_lang: str, cfg: Config, notes: list[Note]) -> Post:
-    name = rc.author if rc.author and rc.author.strip().lower() not in DELETED_NAMES else None
-    descriptions = [rc.description] if rc.description else []
-    body = rc.body
-    if deleted_text(body):
-        notes.append(Note(where=f"{rel}:{rc.line}", kind="repaired", message=_deletion_note(body)))
-        body = ""
-    signature = None
-    sig = find_signature(body, name)
-    if sig:
-        start, end, sig_descs = sig
-        signature = Span(start=start, end=end)
-        descriptions.extend(d for d in sig_descs if d not in descriptions)
-    full = f"{rc.title}\n{body}".strip()
-    lang, conf, lang_source = langid.resolve(full, thread_lang, cfg.languages)
-    if name is None:
-        notes.append(Note(where=f"{rel}:{rc.line}", kind="repaired", message="deleted or empty author"))
-    return Post(
-        id=f"{thread_id}/c{pos:02d}",
-        thread_id=thread_id,
-        kind="comment",
-        position=pos,
-        parent_id=None,
-        authors=(Author(name=name, description="; ".join(descriptions) or None),),
-        author_evidence="comment header" if name else None,
-        created=rc.date,
-        title=rc.title,
-        text=body,
-        lang=lang,
-        lang_confidence=conf,
-        lang_source=lang_source,
-        signature=signature,
-        source=f"{rel}:{rc.line}",
-    )
-
-
-def _check_manifest(entry: ManifestEntry, root: Post, rel: str) -> list[Note]:
-    notes = []
-    if entry.title and entry.title != root.title:
-        notes.append(
-            Note(
-                where=rel,
-                kind="manifest-mismatch",
-                message=f"title: extracted {root.title!r}, manifest {entry.title!r}",
-            )
-        )
-    if (entry.date or None) != root.created:
-        notes.append(
-            Note(
-                where=rel,
-                kind="manifest-mismatch",
-                message=f"date: extracted {root.created!r}, manifest {entry.date!r}",
-            )
-        )
-    if entry.lang != root.lang:
-        notes.append(
-            Note(
-                where=rel,
-                kind="manifest-mismatch",
-                message=f"language: detected {root.lang!r}, manifest {entry.lang!r}",
-            )
-        )
-    return notes
-
-
-def ingest_seeds(manifest_path: Path, cfg: Config) -> Corpus:
-    """Every page in a seed manifest to one corpus."""
-    manifest_path = Path(manifest_path)
-    threads: list[Thread] = []
-    posts: list[Post] = []
-    notes: list[Note] = []
-    entries = read_manifest(manifest_path)
-    for entry in entries:
-        log.info("ingest %s (%s)", entry.file, entry.kind)
-        thread, tposts, tnotes = ingest_page(manifest_path.parent / entry.file, entry, cfg)
-        threads.append(thread)
-        posts.extend(tposts)
-        notes.extend(tnotes)
-    return _finish(threads, posts, notes)
-
-
-# --- generic thread files --------------------------------------------------------------
 
 
 def ingest_thread_files(paths: list[Path], cfg: Config, options: ReadOptions | None = None) -> Corpus:
@@ -294,7 +49,7 @@ def ingest_thread_files(paths: list[Path], cfg: Config, options: ReadOptions | N
             threads.append(thread)
             posts.extend(tposts)
             notes.extend(tnotes)
-    return _finish(threads, posts, notes)
+    return finish_corpus(threads, posts, notes)
 
 
 ThreadPart = tuple[Thread, list[Post], list[Note]]
@@ -459,44 +214,6 @@ def _inferred_parents(root: Post, comments: list[Post], flat: set[str], cfg: Con
     return out
 
 
-SENTENCE_END_RE = re.compile(r"[.!?](?:\s|$)|\n")
-MIN_STATEMENT_WORDS = 3
-
-
-def _sentences(text: str) -> list[str]:
-    out, start = [], 0
-    for m in SENTENCE_END_RE.finditer(text):
-        out.append(text[start : m.end()].strip())
-        start = m.end()
-    out.append(text[start:].strip())
-    return [s for s in out if s]
-
-
-SECTION_PREFIX_RE = re.compile(
-    r"^(?:debat|debatt|kronik|krönika|læserbrev|læserbreve|insändare|ledare|leder|klumme|kolumn|"
-    r"analyse|analys|kommentar|opinion|op-ed)\s*[:|–—]\s*(?=\S)",
-    re.IGNORECASE,
-)
-
-
-def choose_target(title: str, body: str) -> tuple[str, str]:
-    """The statement target stance is measured against, and the rule that chose it.
-
-    A headline that is a statement ("Socialrådgiverne har spillet fallit") is the target.
-    A section label or tag ("Social") is no claim: then the body's lead sentence is, as a
-    reader takes the lead to state what the piece argues. A sentence splitter is not worth
-    loading here; this only needs the first full sentence of a lead paragraph.
-    """
-    # "Debat: Skal socialrådgivere autoriseres?": the section's name is no part of the claim.
-    title = SECTION_PREFIX_RE.sub("", title.strip())
-    lead = next((s for s in _sentences(body) if len(s.split()) >= MIN_STATEMENT_WORDS), "")
-    if title and (len(title.split()) >= MIN_STATEMENT_WORDS or not lead):
-        return title, "root_title"
-    if lead:
-        return lead[:400], "root_lead_sentence" if title else "root_first_sentence"
-    return title, "root_title"
-
-
 def _row_text(row) -> str:
     return f"{row.title}\n{'' if deleted_text(row.text) else row.text}".strip()
 
@@ -527,7 +244,7 @@ def _row_post(
     described = (row.author_description or "").strip() or None if name else None
     text = row.text
     if deleted_text(text):
-        notes.append(Note(where=lr.where, kind="repaired", message=_deletion_note(text)))
+        notes.append(Note(where=lr.where, kind="repaired", message=deletion_note(text)))
         text = ""
     if not text.strip() and not row.title.strip() and not absent:
         notes.append(Note(where=lr.where, kind="note", message=f"post {row.id!r} has neither title nor text"))
@@ -560,60 +277,6 @@ def _row_post(
         source=lr.where,
         gold=gold if gold != GoldLabels() else None,
     )
-
-
-def _deletion_note(text: str, limit: int = 60) -> str:
-    flat = " ".join(text.split())
-    flat = flat if len(flat) <= limit else flat[: limit - 3] + "..."
-    return f"text {flat!r} is a deletion mark; read as empty"
-
-
-# --- shared ----------------------------------------------------------------------------
-
-
-def author_rows(posts: Iterable[Post]) -> Iterator[AuthorRow]:
-    for p in posts:
-        for a in p.authors:
-            yield participant_id(a.name, p.id), p.id, p.thread_id, a.name, a.description, a.name is None
-
-
-def participants_from(rows: Iterable[AuthorRow]) -> Iterator[Participant]:
-    """Participants from author rows sorted by participant id, then post id: one per author
-    name (case- and punctuation-insensitive), named as in their first post."""
-    for pid, group in groupby(rows, key=lambda r: r[0]):
-        first = None
-        descriptions: list[str] = []
-        post_ids: list[str] = []
-        threads: set[str] = set()
-        for row in group:
-            first = first or row
-            _, post_id, thread_id, _, description, _ = row
-            if description and description not in descriptions:
-                descriptions.append(description)
-            post_ids.append(post_id)
-            threads.add(thread_id)
-        yield Participant(
-            id=pid,
-            name=first[3] or "[deleted]",
-            descriptions=tuple(descriptions),
-            post_ids=tuple(post_ids),
-            thread_ids=tuple(sorted(threads)),
-            deleted=first[5],
-        )
-
-
-def build_participants(posts: list[Post]) -> list[Participant]:
-    """One participant per author name (case- and punctuation-insensitive)."""
-    return list(participants_from(sorted(author_rows(posts), key=lambda r: (r[0], r[1]))))
-
-
-def _finish(threads: list[Thread], posts: list[Post], notes: list[Note]) -> Corpus:
-    ids = Counter(p.id for p in posts)
-    dup = [i for i, n in ids.items() if n > 1]
-    if dup:
-        raise ValueError(f"duplicate post ids across inputs: {dup[:5]}")
-    posts = sorted(posts, key=lambda p: (p.thread_id, p.position, p.id))
-    return Corpus(sorted(threads, key=lambda t: t.id), posts, build_participants(posts), notes)
 
 
 def _seed_parts(corpus: Corpus) -> Iterator[ThreadPart]:

@@ -37,3 +37,9 @@ _DELETED_TEXT = re.compile(
 def deleted_text(text: str) -> bool:
     """Whether `text` is a deletion mark or a privacy tool's overwrite, not what was written."""
     return bool(text) and len(text) < 2000 and _DELETED_TEXT.match(text) is not None
+
+
+def deletion_note(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    flat = flat if len(flat) <= limit else flat[: limit - 3] + "..."
+    return f"text {flat!r} is a deletion mark; read as empty"

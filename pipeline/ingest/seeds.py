@@ -1,0 +1,265 @@
+"""Stage 1, ingest (raw pages): the pages a seed manifest lists -> threads, posts and notes.
+
+Each page is read as text (or as the text a browser shows of HTML), its site furniture
+removed and noted, the article and the comment list parsed (`pages`, `comments`), the
+comments put oldest first and their parents inferred with the evidence for each link.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from pipeline.core.artifacts import display_path, read_text_utf8
+from pipeline.core.config import Config
+from pipeline.core.corpus import Corpus
+from pipeline.core.errors import InputError
+from pipeline.core.schema import Author, Evidence, Note, Post, Span, Thread
+from pipeline.ingest import langid
+from pipeline.ingest.comments import find_comments_header, find_signature, parse_comments
+from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
+from pipeline.ingest.manifest import ManifestEntry, read_manifest
+from pipeline.ingest.markup import html_text
+from pipeline.ingest.pages import RawComment, parse_article
+from pipeline.ingest.people import finish_corpus
+from pipeline.ingest.replies import ReplyDecision, claimed_author, infer_parents, page_order_votes
+from pipeline.ingest.targets import choose_target
+
+log = logging.getLogger(__name__)
+
+HTML_PAGE_RE = re.compile(r"\s*(?:<!doctype html|<html\b)", re.IGNORECASE)
+
+
+def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, list[Post], list[Note]]:
+    """One raw page (article, optionally with its comment list) to a thread."""
+    rel = display_path(path)
+    text = read_text_utf8(path)
+    if not text.strip():
+        raise InputError(path, 0, "empty page")
+    as_html = Path(path).suffix.lower() in (".html", ".htm") or HTML_PAGE_RE.match(text) is not None
+    if as_html:
+        # A page saved as HTML is read as the text a browser shows (blocks on lines of their
+        # own), which the page parser then reads like a page saved as text.
+        text = html_text(text)
+        if not text.strip():
+            raise InputError(path, 0, "empty page (no text in its HTML)")
+    lines = text.split("\n")
+    thread_id = Path(path).stem
+    header = find_comments_header(lines)
+    if entry.kind == "thread" and header is None:
+        raise InputError(
+            path,
+            0,
+            "manifest says 'thread' but no comment list was found (a 'Kommentarer' line followed by "
+            "'• DD.MM.YY Name' items, or by comments that open with a name and a date; docs/input-formats.md)",
+        )
+    article_lines = lines[:header] if header is not None else lines
+    parts = parse_article(article_lines, entry.lang, rel)
+    notes = list(parts.notes)
+
+    body_lang, body_conf, _ = langid.resolve(parts.body or parts.title, entry.lang, cfg.languages)
+    root = Post(
+        id=thread_id,
+        thread_id=thread_id,
+        kind="document",
+        position=0,
+        parent_id=None,
+        authors=tuple(parts.authors),
+        author_evidence=parts.author_source,
+        created=parts.created,
+        title=parts.title,
+        text=parts.body,
+        lang=body_lang,
+        lang_confidence=body_conf,
+        lang_source="detected",
+        keywords=tuple(parts.keywords),
+        source=f"{rel}:1",
+    )
+
+    comments: list[Post] = []
+    indented: dict[str, Post] = {}  # comment id -> the comment the page indents it under
+    if header is not None:
+        raw_comments, cnotes = parse_comments(lines[header + 1 :], header + 2, rel)
+        notes.extend(cnotes)
+        # Positions count from the oldest so that a re-scrape with new comments on top keeps
+        # every existing id.
+        ordered = oldest_first(raw_comments, cfg.replies.address_min_score)
+        for pos, rc in enumerate(ordered, start=1):
+            comments.append(_comment_post(rc, pos, thread_id, rel, root.lang, cfg, notes))
+        post_of = {id(rc): post for rc, post in zip(ordered, comments, strict=True)}
+        indented = {
+            post_of[id(rc)].id: post_of[id(raw_comments[rc.indented_under])]
+            for rc in raw_comments
+            if rc.indented_under is not None
+        }
+    if comments and not root.authors:
+        claim = claimed_author(comments)
+        if claim:
+            author, why = claim
+            root = root.model_copy(update={"authors": (Author(name=author.name),), "author_evidence": why})
+            notes.append(Note(where=f"{rel}:1", kind="inferred", message=f"article author {author.name}: {why}"))
+    if not root.authors:
+        notes.append(Note(where=f"{rel}:1", kind="missing", message="no author found for the article"))
+    if root.created is None:
+        notes.append(Note(where=f"{rel}:1", kind="missing", message="the page prints no publication date"))
+
+    if comments:
+        decisions = infer_parents(root, comments, cfg.replies)
+        for cid, parent in indented.items():
+            # The page's layout shows what a reply answers: that decides, and the text's cues
+            # stay as evidence.
+            shown = Evidence(
+                rule="indentation",
+                cue=f"indented under {parent.authors[0].name or 'a deleted author'}'s comment ({parent.source})",
+                target_id=parent.id,
+                score=1.0,
+                decided=True,
+            )
+            cues = tuple(
+                e.model_copy(update={"decided": e.target_id == parent.id})
+                for e in decisions[cid].evidence
+                if e.rule != "default"
+            )
+            decisions[cid] = ReplyDecision(parent.id, 1.0, (shown, *cues))
+        comments = [
+            c.model_copy(
+                update={
+                    "parent_id": decisions[c.id].parent_id,
+                    "parent_confidence": decisions[c.id].confidence,
+                    "parent_evidence": decisions[c.id].evidence,
+                }
+            )
+            for c in comments
+        ]
+
+    if as_html:
+        notes.append(
+            Note(where=rel, kind="metadata", message="read as HTML: line numbers count the lines of the page's text")
+        )
+    notes.extend(_check_manifest(entry, root, rel))
+    target, target_source = (entry.target, "manifest") if entry.target else choose_target(root.title, root.text)
+    thread = Thread(
+        id=thread_id,
+        kind="thread" if comments else "article",
+        title=root.title,
+        target=target,
+        target_source=target_source,
+        root_id=root.id,
+        site=entry.site or None,
+        publisher=parts.publisher,
+        lang=root.lang,
+        created=root.created,
+        source=rel,
+        n_comments=len(comments),
+    )
+    return thread, [root, *comments], notes
+
+
+def oldest_first(comments: list[RawComment], address_min_score: float = 85) -> list[RawComment]:
+    """Comments from the oldest. Dates decide where they rise or fall down the page; else
+    answers do (a comment that addresses someone comes after that person's comment); else
+    the page is taken to list the newest first, as most comment lists (DenOffentlige's
+    among them) do. Where replies are indented under what they answer, the top-level
+    comments are ordered so, each followed by its replies as the page shows them."""
+    if any(c.indented_under is not None for c in comments):
+        blocks: list[list[RawComment]] = []
+        for c in comments:
+            if c.indented_under is None or not blocks:
+                blocks.append([c])
+            else:
+                blocks[-1].append(c)
+        heads = oldest_first([b[0] for b in blocks], address_min_score)
+        by_head = {id(b[0]): b for b in blocks}
+        return [c for head in heads for c in by_head[id(head)]]
+    dates = [c.date for c in comments if c.date]
+    if len(dates) >= 2 and dates[0] != dates[-1]:
+        if dates == sorted(dates):
+            return list(comments)
+        if dates == sorted(dates, reverse=True):
+            return list(reversed(comments))
+    votes = page_order_votes(
+        [c.author for c in comments], [f"{c.title}\n{c.body}".strip() for c in comments], address_min_score
+    )
+    return list(comments) if votes > 0 else list(reversed(comments))
+
+
+def _comment_post(rc, pos: int, thread_id: str, rel: str, thread_lang: str, cfg: Config, notes: list[Note]) -> Post:
+    name = rc.author if rc.author and rc.author.strip().lower() not in DELETED_NAMES else None
+    descriptions = [rc.description] if rc.description else []
+    body = rc.body
+    if deleted_text(body):
+        notes.append(Note(where=f"{rel}:{rc.line}", kind="repaired", message=deletion_note(body)))
+        body = ""
+    signature = None
+    sig = find_signature(body, name)
+    if sig:
+        start, end, sig_descs = sig
+        signature = Span(start=start, end=end)
+        descriptions.extend(d for d in sig_descs if d not in descriptions)
+    full = f"{rc.title}\n{body}".strip()
+    lang, conf, lang_source = langid.resolve(full, thread_lang, cfg.languages)
+    if name is None:
+        notes.append(Note(where=f"{rel}:{rc.line}", kind="repaired", message="deleted or empty author"))
+    return Post(
+        id=f"{thread_id}/c{pos:02d}",
+        thread_id=thread_id,
+        kind="comment",
+        position=pos,
+        parent_id=None,
+        authors=(Author(name=name, description="; ".join(descriptions) or None),),
+        author_evidence="comment header" if name else None,
+        created=rc.date,
+        title=rc.title,
+        text=body,
+        lang=lang,
+        lang_confidence=conf,
+        lang_source=lang_source,
+        signature=signature,
+        source=f"{rel}:{rc.line}",
+    )
+
+
+def _check_manifest(entry: ManifestEntry, root: Post, rel: str) -> list[Note]:
+    notes = []
+    if entry.title and entry.title != root.title:
+        notes.append(
+            Note(
+                where=rel,
+                kind="manifest-mismatch",
+                message=f"title: extracted {root.title!r}, manifest {entry.title!r}",
+            )
+        )
+    if (entry.date or None) != root.created:
+        notes.append(
+            Note(
+                where=rel,
+                kind="manifest-mismatch",
+                message=f"date: extracted {root.created!r}, manifest {entry.date!r}",
+            )
+        )
+    if entry.lang != root.lang:
+        notes.append(
+            Note(
+                where=rel,
+                kind="manifest-mismatch",
+                message=f"language: detected {root.lang!r}, manifest {entry.lang!r}",
+            )
+        )
+    return notes
+
+
+def ingest_seeds(manifest_path: Path, cfg: Config) -> Corpus:
+    """Every page in a seed manifest to one corpus."""
+    manifest_path = Path(manifest_path)
+    threads: list[Thread] = []
+    posts: list[Post] = []
+    notes: list[Note] = []
+    entries = read_manifest(manifest_path)
+    for entry in entries:
+        log.info("ingest %s (%s)", entry.file, entry.kind)
+        thread, tposts, tnotes = ingest_page(manifest_path.parent / entry.file, entry, cfg)
+        threads.append(thread)
+        posts.extend(tposts)
+        notes.extend(tnotes)
+    return finish_corpus(threads, posts, notes)
