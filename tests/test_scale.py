@@ -18,7 +18,7 @@ import pytest
 from conftest import SEEDS
 
 from pipeline.core.config import DEFAULT_CONFIG, PROJ_ROOT, load_config
-from pipeline.executors.local import alongside, map_shards, shards_by_key
+from pipeline.executors.local import alongside, map_shards, ordered_map, shards_by_key
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +91,37 @@ def test_worker_processes_give_the_results_of_one_process():
     many = map_shards(lambda s: ([x * x for x in s], os.getpid()), shards, workers=3, desc="t")
     assert [r for r, _ in many] == one
     assert {pid for _, pid in many} - {parent}, "no worker process ran"
+
+
+def _slow_shard(item: tuple[Path, bytes]) -> int:
+    import time
+
+    marker, payload = item
+    time.sleep(0.3)
+    marker.write_text("done")
+    return len(payload)
+
+
+def test_a_bad_record_stops_the_workers_only_after_the_shards_in_flight(tmp_path):
+    """A stage that meets a bad record while shards are with the workers raises it, but lets
+    those shards finish and the workers exit: a worker killed in the middle of a shard (as
+    `Pool.terminate()` does) can leave a shard half-written in a pipe and the stage waiting
+    for it forever. Shards of 2 MB, more than a pipe holds."""
+    import multiprocessing
+
+    def shards():
+        for i in range(5):
+            yield tmp_path / f"shard{i}", b"x" * 2_000_000
+        raise ValueError("bad record at line 6")
+
+    done = []
+    with pytest.raises(ValueError, match="bad record"):
+        for item, size in ordered_map(_slow_shard, shards(), workers=2, desc="t"):
+            done.append((item[0].name, size))
+    handed_out = sorted(p.name for p in tmp_path.glob("shard*"))
+    assert handed_out == [f"shard{i}" for i in range(5)]  # every shard handed out finished
+    assert done and done == [(f"shard{i}", 2_000_000) for i in range(len(done))]  # in order, until the error
+    assert multiprocessing.active_children() == []
 
 
 def test_a_ray_worker_loads_the_stage_function_once_for_all_its_tasks():

@@ -119,8 +119,9 @@ def ordered_map(
             return
         # fn (with the models it closes over) reaches the workers through fork, not pickling.
         _FN = fn
-        with mp.get_context("fork").Pool(workers) as pool:
-            pending: deque = deque()
+        pool = mp.get_context("fork").Pool(workers)
+        pending: deque = deque()
+        with _closing(pool, pending):
             for item in items:
                 pending.append((item, pool.apply_async(_run, (item,))))
                 if len(pending) >= 2 * workers:
@@ -152,14 +153,41 @@ def alongside(jobs: Sequence[Callable[[], Any]], workers: int) -> Iterator[None]
     # write to (and so copy) every page of it.
     gc.freeze()
     try:
-        with mp.get_context("fork").Pool(min(workers, len(jobs))) as pool:
-            pending = [pool.apply_async(_call, (job,)) for job in jobs]
+        pool = mp.get_context("fork").Pool(min(workers, len(jobs)))
+        pending: deque = deque()
+        with _closing(pool, pending):
+            pending.extend((job, pool.apply_async(_call, (job,))) for job in jobs)
             yield
-            for result in pending:
-                result.get()
+            while pending:
+                pending.popleft()[1].get()
     finally:
         gc.unfreeze()
 
 
 def _call(job: Callable[[], Any]) -> Any:
     return job()
+
+
+@contextlib.contextmanager
+def _closing(pool: Any, pending: deque) -> Iterator[None]:
+    """Shut `pool` down when the block ends, however it ends, without killing a worker in
+    the middle of a shard. `Pool.terminate()` (what leaving `with Pool()` calls) can hang
+    for good when it stops workers while shards or results larger than a pipe's buffer are
+    still being written to or from them: a bad record read while shards were in flight
+    left a graph stage waiting forever. So the shards already handed out (`pending`: (item,
+    AsyncResult) pairs, at most two per worker) are let finish, their results and errors
+    dropped, and the pool is closed and joined. Only an interrupt (Ctrl-C, whose signal the
+    workers get too, so their shards never finish) terminates it."""
+    try:
+        yield
+    except (Exception, GeneratorExit):
+        for _, result in pending:
+            result.wait()
+        pool.close()
+        pool.join()
+        raise
+    except BaseException:
+        pool.terminate()
+        raise
+    pool.close()
+    pool.join()
