@@ -233,7 +233,7 @@ jsonl: $(SETUP) $(CORPUS) $(SEGMENTS) $(PREDICTIONS) ## Every stage table as JSO
 
 report: $(REPORT) ## HTML report and Markdown summary of the debate -> data/reports/
 $(REPORT): $(CORPUS) $(SEGMENTS) $(PREDICTIONS) $(call src,report) \
-		pipeline/graph/build.py pipeline/graph/files.py $(READ_BACK) $(COMMON)
+		pipeline/graph/build.py pipeline/graph/people.py $(READ_BACK) $(COMMON)
 	$(PIPE) report --corpus data/interim/corpus --segments data/interim/segments \
 		--predictions data/processed/predictions --out data/reports --name $(REPORT_NAME)
 

@@ -15,7 +15,7 @@ GRAPHML_NS = "{http://graphml.graphdrawing.org/xmlns}"
 
 def test_graph_graphml_reads_back_with_same_nodes_edges_and_types(pipeline_run):
     from pipeline.cli import cmd_graph  # noqa: F401  (the CLI wrote it; rebuild to compare)
-    from pipeline.graph.export import gephi_safe
+    from pipeline.graph.safe import gephi_safe
 
     path = pipeline_run["graphs"] / "corpus.graphml"
     back = nx.read_graphml(path, force_multigraph=True)
@@ -170,7 +170,7 @@ def test_graph_gexf_written_in_runs_is_networkx_s_document_byte_for_byte(pipelin
     from pipeline.core.config import load_config
     from pipeline.core.corpus import read_corpus
     from pipeline.graph.build import GraphInputs, build_graph, build_participant_graph
-    from pipeline.graph.export import _with_viz, write_gexf
+    from pipeline.graph.gexf import _with_viz, write_gexf
 
     colors = load_config().graph.colors
     inputs = GraphInputs(
@@ -202,7 +202,7 @@ def graphml_bytes(g: nx.Graph) -> bytes:
     """What the pipeline's GraphML writer writes for `g`."""
     import io
 
-    from pipeline.graph.export import write_graphml
+    from pipeline.graph.graphml import write_graphml
 
     buf = io.BytesIO()
     write_graphml(buf, g)
@@ -227,7 +227,8 @@ def test_graph_graphml_writer_writes_networkx_s_document_byte_for_byte(pipeline_
     from pipeline.classify.predictions import read_predictions, read_units
     from pipeline.core.corpus import read_corpus
     from pipeline.graph.build import GraphInputs, build_graph, build_participant_graph, thread_members
-    from pipeline.graph.export import gephi_safe, ordered_subgraph, write_graphml
+    from pipeline.graph.graphml import ordered_subgraph, write_graphml
+    from pipeline.graph.safe import gephi_safe
 
     inputs = GraphInputs(
         read_corpus(pipeline_run["corpus"]),
@@ -328,7 +329,7 @@ def test_graph_gexf_elements_are_the_ones_networkx_writes_on_hostile_and_odd_dat
 
     from networkx.readwrite.gexf import GEXFWriter
 
-    from pipeline.graph.export import _GexfText
+    from pipeline.graph.gexf import _GexfText
 
     rnd = random.Random(11)
     alphabet = "ab<>&\"'\n\r\t æøå\u2028€😀]]>="
@@ -405,7 +406,7 @@ def test_a_graph_made_gephi_safe_in_place_is_the_copy_the_files_were_written_fro
     from pipeline.classify.predictions import read_predictions, read_units
     from pipeline.core.corpus import read_corpus
     from pipeline.graph.build import GraphInputs, build_graph
-    from pipeline.graph.export import gephi_safe
+    from pipeline.graph.safe import gephi_safe
 
     def fresh() -> nx.MultiDiGraph:
         pred = read_predictions(pipeline_run["predictions"])

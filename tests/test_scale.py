@@ -169,7 +169,7 @@ def test_corpus_graph_files_hold_the_graph_built_whole_in_memory(pipeline_run):
     from pipeline.classify.predictions import read_predictions, read_units
     from pipeline.core.corpus import read_corpus
     from pipeline.graph.build import GraphInputs, build_graph
-    from pipeline.graph.export import gephi_safe
+    from pipeline.graph.safe import gephi_safe
 
     inputs = GraphInputs(
         read_corpus(pipeline_run["corpus"]),

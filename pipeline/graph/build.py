@@ -202,7 +202,7 @@ def thread_members(g: nx.MultiDiGraph) -> dict[str, list[str]]:
 
 def thread_subgraphs(g: nx.MultiDiGraph) -> dict[str, nx.MultiDiGraph]:
     """Every thread's subgraph (see `thread_members`)."""
-    from pipeline.graph.export import ordered_subgraph
+    from pipeline.graph.graphml import ordered_subgraph
 
     return {tid: ordered_subgraph(g, nodes) for tid, nodes in thread_members(g).items()}
 

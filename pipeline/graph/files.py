@@ -40,15 +40,9 @@ from pipeline.core.stream import shards
 from pipeline.core.tables import count_records, iter_records, stage_file
 from pipeline.executors.local import alongside, ordered_map
 from pipeline.graph.build import CORPUS_GRAPH, GraphInputs, ParticipantCounts, build_graph, thread_members
-from pipeline.graph.export import (
-    gephi_safe,
-    parquet_bytes,
-    tables,
-    write_gephi_files,
-    write_thread_files,
-    xml_text,
-)
+from pipeline.graph.export import parquet_bytes, tables, write_gephi_files, write_thread_files
 from pipeline.graph.people import People, graph_of, participant_graph
+from pipeline.graph.safe import gephi_safe, xml_text
 
 log = logging.getLogger(__name__)
 
