@@ -20,6 +20,7 @@ from pipeline.classify.claims import quotable
 from pipeline.core.corpus import Corpus, author_ids
 from pipeline.core.schema import KeyPoint, PostLabels, Unit
 
+# texts -> unit-length vectors, one row per text (pipeline.models.embed.Embedder.encode)
 Embed = Callable[[list[str]], np.ndarray]
 STANCES = ("favor", "against", "neutral")
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -29,7 +29,7 @@ from typing import Any
 
 from pipeline.classify.claims import classify_units
 from pipeline.classify.insample import InSample, Tallies
-from pipeline.classify.keypoints import key_points
+from pipeline.classify.keypoints import Embed, key_points
 from pipeline.classify.modelset import Models, card_summary, on_torch
 from pipeline.classify.posts import classify_posts
 from pipeline.classify.predictions import PREDICTION_TABLES, Predictions
@@ -48,9 +48,6 @@ from pipeline.models.examples import Example
 from pipeline.models.store import LoadedModel
 
 log = logging.getLogger(__name__)
-
-# texts -> unit-length vectors, one row per text (pipeline.models.embed.Embedder.encode)
-Embed = Callable[[list[str]], Any]
 
 
 def _classify_shard(

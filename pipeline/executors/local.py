@@ -174,10 +174,11 @@ def _closing(pool: Any, pending: deque) -> Iterator[None]:
     the middle of a shard. `Pool.terminate()` (what leaving `with Pool()` calls) can hang
     for good when it stops workers while shards or results larger than a pipe's buffer are
     still being written to or from them: a bad record read while shards were in flight
-    left a graph stage waiting forever. So the shards already handed out (`pending`: (item,
-    AsyncResult) pairs, at most two per worker) are let finish, their results and errors
-    dropped, and the pool is closed and joined. Only an interrupt (Ctrl-C, whose signal the
-    workers get too, so their shards never finish) terminates it."""
+    left a graph stage waiting forever. So the work already handed out (`pending`: (item,
+    AsyncResult) pairs; `ordered_map` keeps at most two shards per worker there) is let
+    finish, its results and errors dropped, and the pool is closed and joined. Only an
+    interrupt (Ctrl-C, whose signal the workers get too, so their shards never finish)
+    terminates it."""
     try:
         yield
     except (Exception, GeneratorExit):
