@@ -124,6 +124,21 @@ def test_a_bad_record_stops_the_workers_only_after_the_shards_in_flight(tmp_path
     assert multiprocessing.active_children() == []
 
 
+def _killed_on_shard_three(item: int) -> int:
+    import signal
+
+    if item == 3:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer does
+    return item
+
+
+def test_a_worker_killed_for_memory_stops_the_stage_with_an_error_instead_of_a_wait():
+    from pipeline.core.errors import PipelineError
+
+    with pytest.raises(PipelineError, match="worker process died"):
+        list(ordered_map(_killed_on_shard_three, range(8), workers=2, desc="t"))
+
+
 def test_a_ray_worker_loads_the_stage_function_once_for_all_its_tasks():
     """A Ray task gets the stage function boxed, by reference: the worker fetches and
     unpickles it (with its models) for its first task only, and again for a new one."""

@@ -17,10 +17,13 @@ import multiprocessing as mp
 import os
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from tqdm import tqdm
 
+from pipeline.core.errors import PipelineError
 from pipeline.core.stream import shards
 
 T = TypeVar("T")
@@ -119,18 +122,18 @@ def ordered_map(
             return
         # fn (with the models it closes over) reaches the workers through fork, not pickling.
         _FN = fn
-        pool = mp.get_context("fork").Pool(workers)
+        pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"))
         pending: deque = deque()
         with _closing(pool, pending):
             for item in items:
-                pending.append((item, pool.apply_async(_run, (item,))))
+                pending.append((item, pool.submit(_run, item)))
                 if len(pending) >= 2 * workers:
                     done, result = pending.popleft()
-                    yield done, result.get()
+                    yield done, _result(result)
                     bar.update()
             while pending:
                 done, result = pending.popleft()
-                yield done, result.get()
+                yield done, _result(result)
                 bar.update()
     finally:
         _FN = None
@@ -153,13 +156,13 @@ def alongside(jobs: Sequence[Callable[[], Any]], workers: int) -> Iterator[None]
     # write to (and so copy) every page of it.
     gc.freeze()
     try:
-        pool = mp.get_context("fork").Pool(min(workers, len(jobs)))
+        pool = ProcessPoolExecutor(min(workers, len(jobs)), mp_context=mp.get_context("fork"))
         pending: deque = deque()
         with _closing(pool, pending):
-            pending.extend((job, pool.apply_async(_call, (job,))) for job in jobs)
+            pending.extend((job, pool.submit(_call, job)) for job in jobs)
             yield
             while pending:
-                pending.popleft()[1].get()
+                _result(pending.popleft()[1])
     finally:
         gc.unfreeze()
 
@@ -168,27 +171,36 @@ def _call(job: Callable[[], Any]) -> Any:
     return job()
 
 
+def _result(future: Future) -> Any:
+    """A worker's result; a clear error where the worker died (killed for lack of memory,
+    for instance) instead of a wait that never ends."""
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise PipelineError(
+            "a worker process died while working on a shard (out of memory? a large thread "
+            "takes several GB; try fewer workers with -j, or a smaller [scale] shard_posts)"
+        ) from exc
+
+
 @contextlib.contextmanager
-def _closing(pool: Any, pending: deque) -> Iterator[None]:
+def _closing(pool: ProcessPoolExecutor, pending: deque) -> Iterator[None]:
     """Shut `pool` down when the block ends, however it ends, without killing a worker in
-    the middle of a shard. `Pool.terminate()` (what leaving `with Pool()` calls) can hang
-    for good when it stops workers while shards or results larger than a pipe's buffer are
-    still being written to or from them: a bad record read while shards were in flight
-    left a graph stage waiting forever. So the work already handed out (`pending`: (item,
-    AsyncResult) pairs; `ordered_map` keeps at most two shards per worker there) is let
-    finish, its results and errors dropped, and the pool is closed and joined. Only an
-    interrupt (Ctrl-C, whose signal the workers get too, so their shards never finish)
-    terminates it."""
+    the middle of a shard: a worker stopped while a shard larger than a pipe's buffer was
+    being written to it can leave the stage waiting forever (multiprocessing.Pool's
+    `terminate()` did so once when a graph stage met a bad record). So the work already
+    handed out (`pending`: (item, Future) pairs; `ordered_map` keeps at most two shards per
+    worker there) is let finish, its results and errors dropped, and the workers exit.
+    Only an interrupt (Ctrl-C, whose signal the workers get too) cancels what has not
+    started and leaves at once. A worker that dies (out of memory) breaks the pool: every
+    pending shard then fails at once instead of waiting (`_result`)."""
     try:
         yield
     except (Exception, GeneratorExit):
-        for _, result in pending:
-            result.wait()
-        pool.close()
-        pool.join()
+        wait([future for _, future in pending])
+        pool.shutdown(wait=True)
         raise
     except BaseException:
-        pool.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
         raise
-    pool.close()
-    pool.join()
+    pool.shutdown(wait=True)
