@@ -17,7 +17,7 @@ import multiprocessing as mp
 import os
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
@@ -124,7 +124,7 @@ def ordered_map(
         _FN = fn
         pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"))
         pending: deque = deque()
-        with _closing(pool, pending):
+        with _closing(pool):
             for item in items:
                 pending.append((item, pool.submit(_run, item)))
                 if len(pending) >= 2 * workers:
@@ -157,12 +157,11 @@ def alongside(jobs: Sequence[Callable[[], Any]], workers: int) -> Iterator[None]
     gc.freeze()
     try:
         pool = ProcessPoolExecutor(min(workers, len(jobs)), mp_context=mp.get_context("fork"))
-        pending: deque = deque()
-        with _closing(pool, pending):
-            pending.extend((job, pool.submit(_call, job)) for job in jobs)
+        with _closing(pool):
+            pending = [pool.submit(_call, job) for job in jobs]
             yield
-            while pending:
-                _result(pending.popleft()[1])
+            for future in pending:
+                _result(future)
     finally:
         gc.unfreeze()
 
@@ -184,20 +183,19 @@ def _result(future: Future) -> Any:
 
 
 @contextlib.contextmanager
-def _closing(pool: ProcessPoolExecutor, pending: deque) -> Iterator[None]:
+def _closing(pool: ProcessPoolExecutor) -> Iterator[None]:
     """Shut `pool` down when the block ends, however it ends, without killing a worker in
     the middle of a shard: a worker stopped while a shard larger than a pipe's buffer was
     being written to it can leave the stage waiting forever (multiprocessing.Pool's
-    `terminate()` did so once when a graph stage met a bad record). So the work already
-    handed out (`pending`: (item, Future) pairs; `ordered_map` keeps at most two shards per
-    worker there) is let finish, its results and errors dropped, and the workers exit.
-    Only an interrupt (Ctrl-C, whose signal the workers get too) cancels what has not
-    started and leaves at once. A worker that dies (out of memory) breaks the pool: every
-    pending shard then fails at once instead of waiting (`_result`)."""
+    `terminate()` did so once when a graph stage met a bad record). `shutdown(wait=True)`
+    lets the work already handed out finish (`ordered_map` keeps at most two shards per
+    worker in flight), its results and errors dropped, and the workers exit. Only an
+    interrupt (Ctrl-C, whose signal the workers get too) cancels what has not started and
+    leaves at once. A worker that dies (out of memory) breaks the pool: every pending
+    shard then fails at once instead of waiting (`_result`)."""
     try:
         yield
     except (Exception, GeneratorExit):
-        wait([future for _, future in pending])
         pool.shutdown(wait=True)
         raise
     except BaseException:
