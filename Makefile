@@ -11,7 +11,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip -q --disable-pip-version-check
 SETUP := $(VENV)/.installed
-PIPE := $(PY) -m pipeline -q
+# CONFIG=my.toml: your settings laid over pipeline/core/config.toml; the file holds only
+# what it changes (docs/input-formats.md, "Your own settings"). Every stage reruns when the
+# file, or the choice of file, changes.
+CONFIG ?=
+CONFIG_CHOICE := data/interim/.config-choice
+PIPE := $(PY) -m pipeline -q$(if $(CONFIG), --config $(CONFIG))
 
 # Real Danish reply-stance data beside the project (never committed); targets that use it
 # skip with a message when it is absent.
@@ -57,7 +62,7 @@ REPORT_NAME ?= $(if $(THREADS_USED),threads,$(if $(findstring --manifest seeds/m
 # (Source files only: a folder's __pycache__ changes whenever Python runs.)
 src = $(foreach d,$(1),$(wildcard pipeline/$(d)/*.py pipeline/$(d)/*.toml pipeline/$(d)/templates/*))
 CORE := $(call src,core executors)
-COMMON := $(CORE) $(SETUP)
+COMMON := $(CORE) $(SETUP) $(CONFIG) $(CONFIG_CHOICE)
 
 # A stage folder's target is a file it writes whatever its storage (JSONL or Parquet).
 CORPUS := data/interim/corpus/ingest_report.json
@@ -112,6 +117,8 @@ $(INPUT_CHOICE): FORCE
 	$(call stamp,$(INGEST_ARGS))
 $(MODEL_CHOICE): FORCE
 	$(call stamp,$(UNIT_MODEL) $(TARGET_MODEL) $(REPLY_MODEL) $(ROLE_MODEL) $(BACKEND))
+$(CONFIG_CHOICE): FORCE
+	$(call stamp,config $(CONFIG))
 FORCE:
 
 .PHONY: FORCE help setup run test test-all lint clean clean-data train evaluate bench bench-replies bench-dast bench-encoder bench-scale bench-scale-1m review review-status report convokit parquet jsonl

@@ -111,3 +111,18 @@ def test_train_and_evaluate_do_not_ingest(project):
     THREADS=x` needs no ingest of the seeds, nor of x."""
     assert planned_ingest(project, "train") == []
     assert planned_ingest(project, "evaluate") == []
+
+
+def test_make_run_config_passes_ones_settings_to_every_stage(project):
+    """`make run CONFIG=my.toml` hands the file to every stage, and the choice is kept in a
+    stamp the stages depend on, so switching settings (or back to none) reruns them."""
+    (project / "my.toml").write_text("[graph]\nmax_corpus_nodes = 10\n")
+    planned = dry_run(project, "run", "CONFIG=my.toml")
+    for stage in ("ingest", "segment", "classify", "graph", "report"):
+        assert re.search(rf"-m pipeline -q --config my\.toml {stage} ", planned), stage
+    assert "--config" not in dry_run(project, "run")
+    env = {k: v for k, v in os.environ.items() if k not in ("THREADS", "MAKEFLAGS", "MAKELEVEL")}
+    stamp = project / "data" / "interim" / ".config-choice"
+    for choice, text in ((["CONFIG=my.toml"], "config my.toml"), ([], "config")):
+        subprocess.run(["make", "data/interim/.config-choice", *choice], cwd=project, env=env, check=True)
+        assert stamp.read_text(encoding="utf-8").split() == text.split()

@@ -65,6 +65,43 @@ def test_schema_a_rule_cannot_decide_a_label_the_config_does_not_list(tmp_path):
     assert pred.label == "unknown" and pred.source == "default"
 
 
+def test_schema_a_researchers_config_holds_only_what_it_changes(tmp_path):
+    from pipeline.core.config import load_config
+
+    mine = tmp_path / "mine.toml"
+    mine.write_text('[graph]\nmax_corpus_nodes = 500000\n\n[labels]\nreply_stance = ["agree", "disagree"]\n')
+    cfg, default = load_config(mine), load_config()
+    assert cfg.graph.max_corpus_nodes == 500000 and default.graph.max_corpus_nodes == 100000
+    # the rest of [graph] and every other table keep the package's values
+    assert cfg.graph.colors == default.graph.colors and cfg.report == default.report
+    # a label set is replaced whole, not merged with the default's labels
+    assert cfg.labels_for("reply_stance") == ("agree", "disagree")
+    assert cfg.labels_for("role") == default.labels_for("role")
+
+
+def test_schema_a_misspelt_or_mistyped_setting_names_its_file_and_line(tmp_path):
+    import subprocess
+    import sys
+
+    mine = tmp_path / "mine.toml"
+    mine.write_text("# my settings\n[report]\nmax_trees = 4\nmax_participant = 10\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "pipeline", "--config", str(mine), "report", "--out", str(tmp_path / "r")],
+        capture_output=True,
+        text=True,
+        cwd=PROJ_ROOT,
+    )
+    assert run.returncode == 2
+    assert f"{mine}:4: report.max_participant: Extra inputs are not permitted" in run.stderr
+    mine.write_text("[report]\nmax_trees = 'eight'\n")
+    from pipeline.core.config import load_config
+    from pipeline.core.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        load_config(mine)
+    assert err.value.line == 2 and "report.max_trees" in err.value.message
+
+
 def test_schema_cli_help_imports_no_stage_and_no_model_library():
     import subprocess
     import sys

@@ -123,21 +123,59 @@ class Config(_Frozen):
         return self.labels[task]
 
 
-@lru_cache(maxsize=8)
-def load_config(path: Path | None = None) -> Config:
-    """Read the config TOML (the package default when `path` is None)."""
-    path = Path(path) if path else DEFAULT_CONFIG
+def _read_toml(path: Path) -> dict:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(path, 0, "config file not found") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(path, getattr(exc, "lineno", 0) or 0, f"not valid TOML: {exc}") from None
+
+
+def _overlay(base: dict, over: dict) -> dict:
+    """`over` on top of `base`: tables merge key by key, anything else is replaced."""
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _overlay(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _line_of(path: Path, loc: tuple) -> int:
+    """The line of a user's config where the first offending key is set, else 0 (why: the
+    error should point at the line to fix, and tomllib keeps no positions)."""
+    keys = [str(part) for part in loc if isinstance(part, str)]
+    if not keys:
+        return 0
+    table, key = ".".join(keys[:-1]), keys[-1]
+    in_table = not table
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            in_table = stripped.strip("[] ") == table
+        elif in_table and stripped.split("=", 1)[0].strip().strip('"') == key:
+            return number
+    return 0
+
+
+@lru_cache(maxsize=8)
+def load_config(path: Path | None = None) -> Config:
+    """The package's config.toml, with the TOML at `path` (if any) laid over it: a
+    researcher's file holds only what it changes (`[graph]` `max_corpus_nodes = 500000`);
+    tables merge key by key, a list (a label set, a lexicon) replaces the default's."""
+    raw = _read_toml(DEFAULT_CONFIG)
+    source = DEFAULT_CONFIG
+    if path is not None:
+        source = Path(path)
+        raw = _overlay(raw, _read_toml(source))
     try:
         cfg = Config.model_validate(raw)
     except ValidationError as exc:
-        raise InputError(path, 0, validation_message(exc)) from None
+        first = exc.errors()[0]["loc"] if exc.errors() else ()
+        raise InputError(source, _line_of(source, first), validation_message(exc)) from None
     missing = [t for t in TASKS if t not in cfg.labels]
     if missing:
-        raise InputError(path, 0, f"[labels] lacks label sets for {missing}")
+        raise InputError(source, 0, f"[labels] lacks label sets for {missing}")
     return cfg
