@@ -418,6 +418,14 @@ def test_role_cues_read_nordic_titles_in_self_descriptions(description, role):
         ("Som forælder til et barn med handicap oplever jeg det modsatte.", "citizen"),
         ("Jeg har selv haft en sag i kommunen.", "citizen"),
         ("Jeg har ikke haft en sag i kommunen.", None),
+        # "we" with the role in apposition, not as the object of a verb.
+        ("Vi socialrådgivere er trætte af det.", "social_worker"),
+        ("For os danske socialrådgivere er det hårdt.", "social_worker"),
+        ("Vi som socionomer vet hur det är.", "social_worker"),
+        ("Vi mangler socialrådgivere overalt.", None),
+        ("Vi behöver fler socionomer.", None),
+        ("Vi har politikere der ikke forstår det.", None),
+        ("Vi manglede journalister til at dække det.", None),
     ],
 )
 def test_first_person_role_cues_need_the_author_to_hold_the_position(statement, role):
