@@ -426,6 +426,14 @@ def test_role_cues_read_nordic_titles_in_self_descriptions(description, role):
         ("Vi behöver fler socionomer.", None),
         ("Vi har politikere der ikke forstår det.", None),
         ("Vi manglede journalister til at dække det.", None),
+        # A preposition between "jeg er" and the role makes the role its object.
+        ("Jeg er træt af socialrådgiverne.", None),
+        ("Jag är så trött på politiker.", None),
+        ("Jag är besviken på min handläggare.", None),
+        ("Jeg er datter af en socialrådgiver.", None),
+        ("Jeg er i dag socialrådgiver i Aarhus.", "social_worker"),
+        ("Jeg er en af de socialrådgivere, der har sagt op.", "social_worker"),
+        ("Jag är en av alla socionomer som slutat.", "social_worker"),
     ],
 )
 def test_first_person_role_cues_need_the_author_to_hold_the_position(statement, role):
