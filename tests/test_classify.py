@@ -434,6 +434,10 @@ def test_role_cues_read_nordic_titles_in_self_descriptions(description, role):
         ("Jeg er i dag socialrådgiver i Aarhus.", "social_worker"),
         ("Jeg er en af de socialrådgivere, der har sagt op.", "social_worker"),
         ("Jag är en av alla socionomer som slutat.", "social_worker"),
+        # ... and so do a conjunction or a possessive; after "arbejdet som", a preposition.
+        ("Jeg var chokeret da min sagsbehandler ringede.", None),
+        ("Jeg har arbejdet som frivillig med socialrådgivere.", None),
+        ("Jeg har arbejdet som ledende socialrådgiver.", "social_worker"),
     ],
 )
 def test_first_person_role_cues_need_the_author_to_hold_the_position(statement, role):
