@@ -84,6 +84,35 @@ def test_shards_never_split_a_thread_and_keep_the_order():
     assert sorted(x for s in shards for x in s) == sorted(posts)
 
 
+def test_a_stage_can_free_a_shard_it_is_done_with_while_the_stream_waits():
+    """One huge thread is one shard of records (a YouTube video's 20,000 comments); the
+    graph stage frees them once its graph holds what it needs. The readers must then not
+    keep them alive in their own frames while the stage works on the shard."""
+    import gc
+    import weakref
+
+    from pipeline.core.stream import by_thread, shards
+
+    class Record:
+        def __init__(self, thread_id: str) -> None:
+            self.thread_id = thread_id
+
+    records = [Record(t) for t in ("a", "a", "b", "c", "c")]
+    alive = [weakref.ref(r) for r in records]
+    stream = shards(by_thread(iter(records), Path("posts.jsonl")), 3)
+    del records
+    first = next(stream)  # threads a and b; thread c, read to see that it does not fit, waits
+    assert [[r.thread_id for r in t] for t in first] == [["a", "a"], ["b"]]
+    first.clear()
+    gc.collect()
+    assert [ref() is None for ref in alive] == [True, True, True, False, False]
+    last = next(stream)
+    last.clear()
+    gc.collect()
+    assert all(ref() is None for ref in alive)
+    assert next(stream, None) is None
+
+
 def test_worker_processes_give_the_results_of_one_process():
     shards = [list(range(i, i + 5)) for i in range(0, 50, 5)]
     parent = os.getpid()

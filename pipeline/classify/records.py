@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pipeline.core.schema import KeyPoint, Post, PostLabels, Relation, Unit, UnitLabels
-from pipeline.core.stream import ThreadCursor, by_thread
+from pipeline.core.stream import ThreadCursor, by_thread, handed_over
 from pipeline.core.tables import iter_records, stage_file
 from pipeline.segment.ids import parse_unit_id
 
@@ -39,6 +39,6 @@ def thread_records(corpus_dir: Path, segments_dir: Path, pred_dir: Path) -> Iter
         tid = tposts[0].thread_id
         thread_of.clear()
         thread_of.update((p.id, tid) for p in tposts)
-        yield (tposts, units.take(tid), *(c.take(tid) for c in cursors))
+        yield (handed_over(tposts), units.take(tid), *(c.take(tid) for c in cursors))
     for c in (units, *cursors):
         c.check_done()

@@ -43,6 +43,16 @@ def count_lines(path: Path) -> int:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
 
 
+def handed_over(items: list[T]) -> list[T]:
+    """`items` as a new list, the old one emptied: a generator that yields this keeps no
+    reference to what it handed over while it waits, so a consumer that is done with a
+    huge thread's records can free them (`yield current` would keep them alive in the
+    generator's frame until it resumes)."""
+    out = items.copy()
+    items.clear()
+    return out
+
+
 def by_thread(records: Iterable[T], path: Path, key: Callable[[T], str] = lambda r: r.thread_id) -> Iterator[list[T]]:
     """Consecutive records of one thread, thread by thread; a thread met again after another
     one means the file was not written by this pipeline (or was edited) and is refused."""
@@ -53,14 +63,14 @@ def by_thread(records: Iterable[T], path: Path, key: Callable[[T], str] = lambda
         k = key(record)
         if k != current_key:
             if current:
-                yield current
+                yield handed_over(current)
             if k in seen:
                 raise InputError(path, 0, f"the records of thread {k!r} are not consecutive; rerun the stage before")
             seen.add(k)
             current, current_key = [], k
         current.append(record)
     if current:
-        yield current
+        yield handed_over(current)
 
 
 def shards(threads: Iterable[T], size: int, size_of: Callable[[T], int] = len) -> Iterator[list[T]]:
@@ -70,12 +80,13 @@ def shards(threads: Iterable[T], size: int, size_of: Callable[[T], int] = len) -
     for thread in threads:
         k = size_of(thread)
         if shard and n + k > size:
-            yield shard
+            yield handed_over(shard)
             shard, n = [], 0
         shard.append(thread)
         n += k
+    thread = None  # nor may the loop variable keep the last thread alive
     if shard:
-        yield shard
+        yield handed_over(shard)
 
 
 @dataclass
