@@ -875,6 +875,27 @@ def test_threads_a_forums_quotation_header_names_the_post_answered(tmp_path, cfg
     assert any(e.rule == "quoted-author" and "Kalle" in e.cue for e in decided)
 
 
+def test_threads_a_comment_opening_with_a_commenters_first_name_answers_them(tmp_path, cfg):
+    """ "Anna, hur många ärenden har du?" answers Anna Lind's latest comment; "Nej, ..." and
+    "Desværre, ..." open with a capitalised word and a comma too, but name nobody, so they
+    answer the opening post and carry no address evidence."""
+    rows = [
+        {"id": "a", "thread_id": "f", "author": "Redaktionen", "title": "Socialtjänsten går på knäna", "text": "."},
+        {"id": "b", "thread_id": "f", "author": "Anna Lind", "text": "Vi har alldeles för många ärenden."},
+        {"id": "c", "thread_id": "f", "author": "Per Berg", "text": "Jag jobbar också i en kommun."},
+        {"id": "d", "thread_id": "f", "author": "Olle", "text": "Anna, hur många ärenden har du?"},
+        {"id": "e", "thread_id": "f", "author": "Lisa", "text": "Nej, det är ledningen som sviker."},
+        {"id": "f", "thread_id": "f", "author": "Bo", "text": "Per Berg: i vilken kommun?"},
+    ]
+    path = write_jsonl(tmp_path / "flat.jsonl", rows)
+    posts = ingest_thread_files([path], cfg, ReadOptions(infer_replies=True)).posts_by_id()
+    assert {i: posts[i].parent_id for i in "bcdef"} == {"b": "a", "c": "a", "d": "b", "e": "a", "f": "c"}
+    assert ("address", "Anna,", "b", True) in [
+        (e.rule, e.cue, e.target_id, e.decided) for e in posts["d"].parent_evidence
+    ]
+    assert all(e.rule != "address" for e in posts["e"].parent_evidence)
+
+
 def test_threads_ingest_check_prints_what_would_be_read_and_writes_nothing(tmp_path, capsys):
     """Trying options on a researcher's export: --check reads it as ingest would and prints
     the counts, the notes grouped, and the first posts as read, without writing anything."""

@@ -10,8 +10,9 @@ elsewhere. Candidates are the root and comments posted before the comment itself
 Rules (priors in config.toml [replies]):
   own-earlier-post   "mit nedestående indlæg", "mitt tidigare inlägg" -> the author's last comment
   quotation          a quoted passage found (fuzzily) in the article or an earlier comment
-  address            "Kære Nick Alentoft", "Til Lars Brandt", "@Name" -> that person's post;
-                     the article's author means the article
+  address            "Kære Nick Alentoft", "Til Lars Brandt", "@Name", "Anna, ..." (a bare
+                     name before a comma or colon, when it names someone) -> that person's
+                     post; the article's author means the article
   quoted-author      a forum's quotation header, "Citat: Ursprungligen postat av Kalle",
                      "Kalle skrev:", "Originally posted by Kalle" -> Kalle's latest post
   title-echo         the headline or opening sentence nearly repeats an earlier headline
@@ -46,6 +47,10 @@ SALUTATION_RE = re.compile(
 # "@Name" or "@handle" at the start of a comment, often followed by its text on the same
 # line, so the name's end is found by matching its first words (not up to punctuation).
 MENTION_RE = re.compile(r"^\s*@(?P<name>[\w.\-]+(?:\s+[\w.\-]+){0,2})")
+# A bare vocative: "Anna, hur många ärenden har du?", "Per Berg: du har fel". Capitalised
+# words before a comma or colon open many sentences ("Nej, ...", "Desværre, ..."), so such
+# a reading counts only where it names a commenter or the article's author.
+VOCATIVE_RE = re.compile(r"^\s*(?P<name>[^\W\d_][\w.\-]*(?:\s+[^\W\d_][\w.\-]*){0,2})\s*[,:](?!//)")
 OWN_POST_RE = re.compile(
     r"\b(?:mit|min|mitt|mine|mina)\s+(?:(?:nedestående|nedenstående|tidligere|forrige|første|"
     r"ovenstående|tidigare|förra|föregående|ovanstående|nedanstående|første)\s+)"
@@ -137,6 +142,15 @@ def addressees(text: str) -> list[tuple[str, str]]:
     return []
 
 
+def vocatives(text: str) -> list[tuple[str, str]]:
+    """A comment's first line opening with a name and a comma or colon ("Anna, ...") as a
+    (cue, name) reading; a name here is one to three capitalised words."""
+    m = VOCATIVE_RE.match(text.strip().split("\n", 1)[0])
+    if not m or not all(w[0].isupper() for w in m.group("name").split()):
+        return []
+    return [(m.group(0).strip(), m.group("name"))]
+
+
 def page_order_votes(authors: list[str | None], texts: list[str], min_score: float) -> int:
     """How many comments address a commenter listed above them, minus those that address
     one listed below: positive when the page lists the oldest first (an answer comes after
@@ -148,7 +162,7 @@ def page_order_votes(authors: list[str | None], texts: list[str], min_score: flo
     named: dict[str, list[str]] = {}  # addressee -> the authors it names (each name scored once)
     votes = 0
     for i, text in enumerate(texts):
-        names = [name for _, name in addressees(text)]
+        names = [name for _, name in addressees(text) or vocatives(text)]
         for n in names:
             if n not in named:
                 named[n] = [a for a in where if _name_score(n, a) >= min_score / 100]
@@ -266,11 +280,15 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
 
         for field_text in (c.title, c.text.strip().split("\n", 1)[0] if c.text.strip() else ""):
             readings = addressees(field_text)
+            vocative = not readings
+            readings = readings or vocatives(field_text)
             if not readings:
                 continue
             # The longest reading that names someone ("@Per Nilsson", not "@Per Nilsson För").
             tries = [(*_address_target(name, root, root_names, earlier, cfg), len(name), cue) for cue, name in readings]
             target, score, _, cue = max(tries, key=lambda t: (t[0] is not None, t[1], t[2]))
+            if vocative and target is None:
+                continue
             evidence.append(Evidence(rule="address", cue=cue, target_id=target, score=round(score, 4), decided=False))
             break
 
