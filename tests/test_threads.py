@@ -201,6 +201,27 @@ def _error(tmp_path, cfg, name: str, content: bytes | str, **kw) -> InputError:
     return info.value
 
 
+def test_threads_an_unknown_header_error_suggests_the_mapping_its_names_mean(tmp_path, cfg):
+    """A scraper's names for the fields are not guessed silently (is "post_id" the comment
+    or its thread?), but the error prints the --columns mapping they suggest."""
+    err = _error(
+        tmp_path, cfg, "scraped.csv", "comment_id,post_id,reply_to,user,timestamp,body,likes\n1,P,,Anna,2024,Hej,3\n"
+    )
+    assert "your columns look like: --columns id=comment_id thread_id=post_id parent_id=reply_to author=user" in str(
+        err
+    )
+    assert str(err).endswith("created=timestamp text=body --ignore-columns")
+    err = _error(tmp_path, cfg, "sheet.csv", "Comment ID;Article;Reply to;Comment\n1;A;;Hej\n")
+    assert str(err).endswith("--columns 'id=Comment ID' thread_id=Article 'parent_id=Reply to' text=Comment")
+    err = _error(tmp_path, cfg, "posts.jsonl", '{"post_id": "1", "thread": "T", "message": "Hej"}\n')
+    assert err.line == 1 and str(err).endswith(
+        "your fields look like: --columns id=post_id thread_id=thread text=message"
+    )
+    # Names that suggest nothing get no suggestion.
+    err = _error(tmp_path, cfg, "header.csv", "id;thread_id;txet\nx;x;hej\n")
+    assert "look like" not in str(err)
+
+
 def test_threads_bad_input_names_file_and_line(tmp_path, cfg):
     err = _error(tmp_path, cfg, "empty.jsonl", "")
     assert err.line == 0 and "empty file" in str(err) and "empty.jsonl" in str(err)

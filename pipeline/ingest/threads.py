@@ -36,6 +36,7 @@ from pipeline.formats.telegram import looks_like_telegram, read_telegram
 from pipeline.formats.twitter import is_twitter_record, read_twitter
 from pipeline.formats.youtube import is_comment as is_youtube_comment
 from pipeline.formats.youtube import read_youtube
+from pipeline.ingest.columns import suggested_columns
 from pipeline.ingest.dates import DATE_FORMS, SLASH_RE, read_date
 from pipeline.ingest.markup import html_text, looks_like_html
 from pipeline.ingest.spill import RowStore
@@ -206,6 +207,10 @@ def _check_header(path: Path, header: list[str], opt: ReadOptions, raw: list[str
     if missing and not fourcat:
         problems.append(f"missing required columns {missing}")
     if problems:
+        specs, rest = suggested_columns(header, FIELDS)
+        if specs and not fourcat:
+            tail = " --ignore-columns" if rest and not opt.ignore_columns else ""
+            problems.append(f"your columns look like: --columns {' '.join(specs)}{tail}")
         raise InputError(path, 1, "header does not parse: " + "; ".join(problems))
     return fourcat
 
@@ -497,7 +502,13 @@ def validate_row(
     try:
         row = ThreadRow.model_validate(_clean(raw))
     except ValidationError as exc:
-        raise InputError(path, line, validation_message(exc)) from None
+        message = validation_message(exc)
+        if any(err["type"] == "extra_forbidden" for err in exc.errors()):
+            specs, rest = suggested_columns(list(raw), FIELDS)
+            if specs:
+                tail = " --ignore-columns" if rest else ""
+                message += f"; your fields look like: --columns {' '.join(specs)}{tail}"
+        raise InputError(path, line, message) from None
     if row.created is not None:
         read = read_date(row.created, slash_dates)
         if read is None:

@@ -1,0 +1,117 @@
+"""What a researcher's own column names probably mean, for the header error's suggestion.
+
+Exports from scrapers, survey tools and hand-made spreadsheets name the thread fields in
+many ways ("comment_id", "post_id", "reply_to", "body"). Ingest never maps them by itself:
+a wrong guess ("post_id" as the comment's id or as its thread's?) would silently give a
+wrong reply tree. The error for an unknown header instead prints the `--columns` mapping
+these names suggest, to check and paste.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+# For each thread field, names that often mean it, most specific first. A name may stand
+# for two fields ("post_id": the comment's id in some exports, its thread's in others):
+# the fields take names in this order, so a file with both "comment_id" and "post_id"
+# reads as id=comment_id thread_id=post_id, and one with "post_id" alone as id=post_id.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "id": ("comment_id", "message_id", "msg_id", "tweet_id", "status_id", "reply_id", "uid", "post_id", "kommentar_id"),
+    "thread_id": (
+        "thread",
+        "conversation_id",
+        "article",
+        "artikel",
+        "discussion",
+        "submission",
+        "link_id",
+        "submission_id",
+        "discussion_id",
+        "article_id",
+        "story_id",
+        "video_id",
+        "topic_id",
+        "post_id",
+        "tråd_id",
+        "artikel_id",
+    ),
+    "parent_id": (
+        "parent",
+        "reply_to",
+        "in_reply_to",
+        "in_reply_to_id",
+        "in_reply_to_status_id",
+        "parent_comment_id",
+        "replied_to",
+        "reply_to_id",
+        "svar_til",
+        "svar_till",
+    ),
+    "author": (
+        "user",
+        "username",
+        "user_name",
+        "screen_name",
+        "author_name",
+        "commenter",
+        "name",
+        "forfatter",
+        "författare",
+        "navn",
+        "namn",
+        "bruger",
+        "användare",
+    ),
+    "created": (
+        "created_at",
+        "created_utc",
+        "timestamp",
+        "date",
+        "datetime",
+        "time",
+        "published",
+        "published_at",
+        "posted",
+        "dato",
+        "datum",
+        "tidspunkt",
+        "tidpunkt",
+    ),
+    "title": ("headline", "subject", "post_title", "overskrift", "rubrik"),
+    "text": (
+        "body",
+        "comment",
+        "comment_text",
+        "message",
+        "content",
+        "text_content",
+        "full_text",
+        "selftext",
+        "kommentar",
+        "tekst",
+        "indhold",
+        "innehåll",
+    ),
+    "author_description": ("user_description", "author_title", "bio", "titel"),
+    "lang": ("language", "sprog", "språk"),
+}
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s\-.]+", "_", name.strip().lower())
+
+
+def suggested_columns(header: list[str], fields: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """(`--columns` specs, shell-quoted, for the fields the header lacks that its names
+    suggest; the columns still unknown after them). `header` as the file spells it."""
+    known = {_key(h) for h in header if _key(h) in fields}
+    free = {_key(h): h for h in header if _key(h) not in fields}
+    specs = []
+    for field, names in SYNONYMS.items():
+        if field in known:
+            continue
+        name = next((n for n in names if n in free), None)
+        if name is not None:
+            specs.append(shlex.quote(f"{field}={free.pop(name)}"))
+    return specs, sorted(free.values())
