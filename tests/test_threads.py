@@ -222,6 +222,28 @@ def test_threads_an_unknown_header_error_suggests_the_mapping_its_names_mean(tmp
     assert "look like" not in str(err)
 
 
+def test_threads_gold_labels_in_another_case_are_read_and_reported(tmp_path, cfg):
+    path = tmp_path / "gold.csv"
+    path.write_text(
+        "id,thread_id,parent_id,text,reply_stance,target_stance\n"
+        "1,T,,Rod,,\n2,T,1,Enig,Support,FAVOR\n3,T,1,Nej, deny ,against\n",
+        encoding="utf-8",
+    )
+    rows, notes = read_thread_files([path], cfg)
+    assert [(r.row.reply_stance, r.row.target_stance) for r in rows] == [
+        (None, None),
+        ("support", "favor"),
+        ("deny", "against"),
+    ]
+    assert [n.message for n in notes if n.kind == "repaired"] == [
+        "2 gold label(s) in another case or with spaces, e.g. 'FAVOR' as favor"
+    ]
+    # A label that is no known label in any case stays an error.
+    path.write_text("id,thread_id,parent_id,text,reply_stance\n1,T,,Rod,\n2,T,1,Enig,agree\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"gold\.csv:3: reply_stance: unknown label 'agree'"):
+        read_thread_files([path], cfg)
+
+
 def test_threads_bad_input_names_file_and_line(tmp_path, cfg):
     err = _error(tmp_path, cfg, "empty.jsonl", "")
     assert err.line == 0 and "empty file" in str(err) and "empty.jsonl" in str(err)

@@ -494,11 +494,19 @@ def describe_input(path: Path, opt: ReadOptions) -> str:
 
 
 def validate_row(
-    path: Path, line: int, raw: dict, cfg: Config, date_forms: Counter | None = None, slash_dates: str | None = None
+    path: Path,
+    line: int,
+    raw: dict,
+    cfg: Config,
+    date_forms: Counter | None = None,
+    slash_dates: str | None = None,
+    relabelled: dict[str, list] | None = None,
 ) -> ThreadRow:
     """One raw row as a `ThreadRow` (dates normalised), or an error naming its file and line.
     `date_forms` counts, per (file, form), the dates read from a form other than ISO 8601;
-    `slash_dates` is the order of dates with slashes (`ReadOptions.slash_dates`)."""
+    `slash_dates` is the order of dates with slashes (`ReadOptions.slash_dates`);
+    `relabelled` keeps, per file, [how many, the first] gold labels written in another case
+    or with spaces around them ("FAVOR", " deny"), read as the label they spell."""
     try:
         row = ThreadRow.model_validate(_clean(raw))
     except ValidationError as exc:
@@ -521,8 +529,16 @@ def validate_row(
         raise InputError(path, line, f"lang: {row.lang!r} is not an ISO 639 code")
     for task in GOLD_FIELDS:
         value = getattr(row, task)
-        if value is not None and value not in cfg.labels_for(task):
-            raise InputError(path, line, f"{task}: unknown label {value!r} (known: {', '.join(cfg.labels_for(task))})")
+        labels = cfg.labels_for(task)
+        if value is None or value in labels:
+            continue
+        spelt = {label.lower(): label for label in labels}.get(value.strip().lower())
+        if spelt is None:
+            raise InputError(path, line, f"{task}: unknown label {value!r} (known: {', '.join(labels)})")
+        row = row.model_copy(update={task: spelt})
+        if relabelled is not None:
+            seen = relabelled.setdefault(str(path), [0, f"{value!r} as {spelt}"])
+            seen[0] += 1
     if row.parent_id == row.id:
         raise InputError(path, line, f"post {row.id!r} replies to itself")
     return row
@@ -579,6 +595,7 @@ def spill_thread_files(
     paths = expand_folders(paths, notes)
     forms: Counter = Counter()
     markup: Counter = Counter()
+    relabelled: dict[str, list] = {}
 
     def rows() -> Iterator[tuple[ThreadRow, Path, int, str | None]]:
         for path, line, raw, extract in _sources(paths, opt, notes):
@@ -587,7 +604,7 @@ def spill_thread_files(
                     raw = {**raw, "thread_id": path.stem}
                 elif opt.threads_from_parents and str(raw.get("id") or "").strip():
                     raw = {**raw, "thread_id": PENDING_THREAD + str(raw["id"]).strip()}
-            row = validate_row(path, line, raw, cfg, forms, opt.slash_dates)
+            row = validate_row(path, line, raw, cfg, forms, opt.slash_dates, relabelled)
             if opt.comments_only and row.parent_id is None and row.id != row.thread_id:
                 # A comment on the post the export left out: that post is the thread's
                 # (empty) root, made by `RowStore.check`.
@@ -616,6 +633,10 @@ def spill_thread_files(
     notes.extend(
         Note(where=where, kind="repaired", message=f"{n} date(s) read from {DATE_FORMS[form]}")
         for (where, form), n in sorted(forms.items())
+    )
+    notes.extend(
+        Note(where=where, kind="repaired", message=f"{n} gold label(s) in another case or with spaces, e.g. {example}")
+        for where, (n, example) in sorted(relabelled.items())
     )
     notes.extend(store.repeat_notes())
     if store.pending:  # `--threads-from-parents`, or a reader of a format without thread ids

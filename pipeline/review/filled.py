@@ -308,6 +308,10 @@ def import_labels(
         corpus = (
             read_corpus(kept) if stage_file(kept, "posts").exists() else read_corpus_about(corpus, *gold_items(items))
         )
+    # "Support" or "DENY" typed into a sheet by hand is the label it spells.
+    spelt = {label.lower(): label for label in cfg.labels_for(task)}
+    for f in filled:
+        f.label = spelt.get(f.label.lower(), f.label)
     problems = validate(filled, items, corpus, cfg, task)
     if problems:
         rows = len({p.where for p in problems})
