@@ -208,6 +208,25 @@ def test_segment_links_and_lead_ins_are_none_by_the_guidelines_rules(unit, rule)
     assert (hit.rule if hit else None) == rule and (hit is None or hit.label == "none")
 
 
+def test_segment_a_bare_verdict_or_thanks_is_no_claim_whatever_the_model_says(cfg):
+    """ "Enig.", "Nej, slet ikke.", "Mange tak!" answer the parent; they put forward no
+    standpoint on the matter, so they are `none` (rule `unit:verdict`), even where the unit
+    model, which learnt from news comments, is sure they are claims. A short sentence with
+    content stays the model's ("Det er dumt.", "Skrot socialrådgiverne.")."""
+    text = "Enig.\n\nNej, slet ikke.\n\nMange tak!\n\nDet er dumt.\n\nSkrot socialrådgiverne."
+    post = Post(id="p", thread_id="p", kind="comment", position=1, parent_id="r", title="God artikel", lang="da",
+                lang_confidence=1.0, lang_source="given", source="test", text=text)  # fmt: skip
+    _, units = segment_posts([post], load_model(MODELS_DIR / "unit_type"), cfg)
+    decided = {u.text: (u.unit_type.label, u.unit_type.rule, u.unit_type.source) for u in units}
+    for verdict in ("Enig.", "Nej, slet ikke.", "Mange tak!"):
+        assert decided[verdict] == ("none", "unit:verdict", "rule"), verdict
+    # The model's answer is kept beside the rule's: here it calls "Enig." a claim.
+    assert [u.unit_type.model_label for u in units if u.text == "Enig."] == ["claim"]
+    # A headline is not read so: "God artikel" over a comment states its position.
+    assert decided["God artikel"][1] != "unit:verdict"
+    assert decided["Det er dumt."][1] != "unit:verdict" and decided["Skrot socialrådgiverne."][1] != "unit:verdict"
+
+
 def test_a_model_predicts_in_batches_with_the_labels_it_gives_all_at_once(seed_corpus, cfg, monkeypatch):
     """Predictions go `PREDICT_BATCH` examples at a time, so that one huge thread's units
     never build their n-gram matrices at once; a unit's label and probabilities do not

@@ -65,6 +65,8 @@ class _Rule:
     fields: tuple[str, ...] = ("title", "text")
     # A cheaper pattern that matches wherever `pattern` does: a text it misses is skipped.
     gate: re.Pattern[str] | None = None
+    # A rule with a precision of its own decides whatever the model's confidence.
+    precision: float | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ def _compile(d: dict, default_name: str) -> _Rule:
         zones=tuple(d.get("zone", ())),
         max_words=d.get("max_words"),
         fields=tuple(d.get("fields", ("title", "text"))),
+        precision=d.get("precision"),
     )
 
 
@@ -143,7 +146,7 @@ def unit_rule(text: str, field: str = "text") -> RuleHit | None:
             continue
         m = rule.pattern.search(text.strip())
         if m:
-            return RuleHit(rule.label, f"unit:{rule.name}", m.group(0).strip() or text.strip())
+            return RuleHit(rule.label, f"unit:{rule.name}", m.group(0).strip() or text.strip(), rule.precision)
     return None
 
 
