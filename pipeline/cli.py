@@ -73,7 +73,8 @@ def cmd_ingest(args, cfg) -> None:
 
     options = None
     if args.threads:
-        from pipeline.ingest.threads import ReadOptions, parse_columns
+        from pipeline.ingest.options import ReadOptions
+        from pipeline.ingest.rows import parse_columns
 
         options = ReadOptions(
             repair_missing_parents=args.repair_missing_parents,
@@ -120,7 +121,8 @@ def _check_ingest(args, cfg, options) -> None:
     from pipeline.core.corpus import notes_summary, read_notes
     from pipeline.core.schema import Post
     from pipeline.ingest.build import write_ingest
-    from pipeline.ingest.threads import ReadOptions, describe_input, expand_folders
+    from pipeline.ingest.options import ReadOptions
+    from pipeline.ingest.threads import describe_input, expand_folders
 
     inputs = expand_folders(args.threads or [], []) if args.threads else []
     with tempfile.TemporaryDirectory(prefix="ingest-check-") as tmp:

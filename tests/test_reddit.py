@@ -12,7 +12,8 @@ from conftest import run_pipeline
 from pipeline.core.errors import InputError
 from pipeline.formats.reddit import is_reddit_dump, read_reddit
 from pipeline.ingest.build import ingest_thread_files
-from pipeline.ingest.threads import ReadOptions, read_thread_files
+from pipeline.ingest.options import ReadOptions
+from pipeline.ingest.threads import read_thread_files
 
 SUBMISSIONS = [
     {"id": "abc1", "name": "t3_abc1", "subreddit": "Denmark", "author": "ole_k", "created_utc": 1700000000,
@@ -217,7 +218,7 @@ def test_fourcat_author_flair_is_the_authors_self_description(tmp_path, cfg):
 
 
 def test_fourcat_export_is_described_as_one_for_ingest_check(tmp_path):
-    from pipeline.ingest.threads import ReadOptions, describe_input
+    from pipeline.ingest.threads import describe_input
 
     path = tmp_path / "4cat.csv"
     path.write_text(FOURCAT, encoding="utf-8")

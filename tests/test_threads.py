@@ -12,7 +12,9 @@ from pipeline.core.errors import InputError, PipelineError
 from pipeline.core.schema import ThreadRow
 from pipeline.ingest.build import ingest_thread_files
 from pipeline.ingest.dates import DATE_FORMS
-from pipeline.ingest.threads import FIELDS, ReadOptions, parse_columns, read_thread_files, write_thread_file
+from pipeline.ingest.options import ReadOptions
+from pipeline.ingest.rows import FIELDS, parse_columns
+from pipeline.ingest.threads import read_thread_files, write_thread_file
 
 ROWS = [
     {

@@ -136,7 +136,7 @@ def flattened_dast_links(cfg: Config, dast_path: Path, work_dir: Path) -> dict:
     """DAST's threads with every parent removed, read back with `--infer-replies`, against
     Reddit's own parents (a missing parent is the source post, as DAST's README says)."""
     from pipeline.ingest.build import ingest_thread_files
-    from pipeline.ingest.threads import ReadOptions
+    from pipeline.ingest.options import ReadOptions
 
     truth_corpus = ingest_thread_files([dast_path], cfg)
     truth = {p.id: p.parent_id for p in truth_corpus.posts if p.parent_id is not None}

@@ -27,12 +27,13 @@ from pipeline.core.tables import open_sink
 from pipeline.executors.local import ordered_map
 from pipeline.ingest import langid
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
+from pipeline.ingest.options import ReadOptions
 from pipeline.ingest.people import author_rows, finish_corpus, participants_from
 from pipeline.ingest.replies import infer_parents
 from pipeline.ingest.seeds import ingest_seeds
 from pipeline.ingest.spill import AuthorSpill, RowStore
 from pipeline.ingest.targets import choose_target
-from pipeline.ingest.threads import LocatedRow, ReadOptions, spill_thread_files
+from pipeline.ingest.threads import LocatedRow, spill_thread_files
 
 log = logging.getLogger(__name__)
 

@@ -1,11 +1,12 @@
 """Researchers' own threads: the generic JSONL/CSV thread format, read and written.
 
 One post per JSONL line or CSV row with the fields of `schema.ThreadRow` (documented in
-docs/input-formats.md and pipeline/schemas/thread_post.schema.json). Reading validates
-the whole input before anything is returned: unknown or duplicate columns, duplicate ids,
-parents that do not exist, parents in another thread and reply cycles are errors that
-name the file and line. Unknown fields are errors rather than ignored, because a typo
-such as "parrent_id" would otherwise silently turn every reply into a root.
+docs/input-formats.md and pipeline/schemas/thread_post.schema.json); other tools' exports
+are recognised and converted by `pipeline.formats`. Reading validates the whole input
+before anything is returned: the header (`pipeline.ingest.rows`), then every row's dates,
+labels and ids, then across rows duplicate ids, parents that do not exist, parents in
+another thread and reply cycles (`pipeline.ingest.spill`); each is an error that names
+the file and line.
 """
 
 from __future__ import annotations
@@ -15,22 +16,21 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from pipeline.core.artifacts import atomic_path, dumps, first_json_record, json_object, open_text
+from pipeline.core.artifacts import atomic_path, dumps, first_json_record, open_text
 from pipeline.core.cells import xlsx_rows
 from pipeline.core.config import Config
-from pipeline.core.errors import InputError, PipelineError, validation_message
+from pipeline.core.errors import InputError, validation_message
 from pipeline.core.schema import PENDING_THREAD, Note, ThreadRow
 from pipeline.formats.bluesky import is_bluesky_record, read_bluesky
 from pipeline.formats.convokit import is_convokit_corpus, read_convokit
 from pipeline.formats.dast import looks_like_dast
 from pipeline.formats.dast import thread_fields as dast_fields
 from pipeline.formats.dast import unread_columns as dast_unread
-from pipeline.formats.fourcat import is_4cat_header, rows_from_4cat
+from pipeline.formats.fourcat import is_4cat_header
 from pipeline.formats.reddit import is_reddit_dump, read_reddit
 from pipeline.formats.telegram import looks_like_telegram, read_telegram
 from pipeline.formats.twitter import is_twitter_record, read_twitter
@@ -39,10 +39,10 @@ from pipeline.formats.youtube import read_youtube
 from pipeline.ingest.columns import suggested_columns
 from pipeline.ingest.dates import DATE_FORMS, SLASH_RE, read_date
 from pipeline.ingest.markup import html_text, looks_like_html
+from pipeline.ingest.options import ReadOptions
+from pipeline.ingest.rows import FIELDS, REQUIRED, delimiter_of, format_of, header_names, jsonl_rows, raw_rows
 from pipeline.ingest.spill import RowStore
 
-FIELDS = tuple(ThreadRow.model_fields)
-REQUIRED = ("id", "thread_id")
 GOLD_FIELDS = ("target_stance", "reply_stance", "role")
 HTML_FIELDS = ("title", "text", "author_description")
 
@@ -56,281 +56,6 @@ class LocatedRow:
     @property
     def where(self) -> str:
         return f"{self.path}:{self.line}"
-
-
-def _format_of(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix in (".jsonl", ".ndjson", ".json"):
-        return "jsonl"
-    if suffix in (".csv", ".tsv"):
-        return "csv"
-    if suffix == ".xlsx":
-        return "xlsx"
-    raise InputError(
-        path,
-        0,
-        f"unknown thread file type {suffix!r}: use .jsonl, .csv, .xlsx, a Reddit dump (.zst) or a ConvoKit "
-        "corpus folder",
-    )
-
-
-DELIMITERS = ",;\t"
-
-
-def sniff_delimiter(text: str, path: Path) -> str:
-    """The delimiter of a CSV text: ",", ";" (Danish and Swedish Excel) or tab, read from
-    its first lines; "," when the sample is ambiguous."""
-    sample = "\n".join(text.splitlines()[:20])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
-    except csv.Error:
-        first = text.split("\n", 1)[0]
-        return max(DELIMITERS, key=lambda d: (first.count(d), d == ","))
-
-
-def _delimiter(path: Path, sample: str, given: str | None) -> str:
-    """The delimiter given, else a .tsv file's tab, else the one sniffed from `sample`."""
-    if given is not None:
-        return given
-    return "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(sample, path)
-
-
-# Python's csv module refuses a field over 128 KiB, and a long op-ed or a comment thread
-# pasted into one cell is longer: a field may be as long as a CSV row can be.
-CSV_FIELD_LIMIT = 1 << 30
-
-
-def _csv_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[int, dict, str | None]]:
-    # Streamed: the file's text is never held whole, only the row being read.
-    csv.field_size_limit(CSV_FIELD_LIMIT)
-    with open_text(path, opt.encoding) as fh:
-        sample = "".join(line for _, line in zip(range(20), fh, strict=False))
-        if not sample.strip():
-            raise InputError(path, 0, "empty file: expected a header line and at least one row")
-        fh.seek(0)
-        reader = csv.reader(fh, delimiter=_delimiter(path, sample, opt.delimiter), strict=True)
-        try:
-            header = next(reader)
-        except csv.Error as exc:
-            raise InputError(path, 1, f"header does not parse as CSV: {exc}") from None
-        raw_header = header
-        header = _header_names(header, opt.columns)
-        fourcat = _check_header(path, header, opt, raw_header)
-        yield from _tagged(path, header, _csv_body(path, reader, header), fourcat, notes)
-
-
-def _tagged(
-    path: Path, header: list[str], rows: Iterator[tuple[int, dict[str, str]]], fourcat: bool, notes: list[Note]
-) -> Iterator[tuple[int, dict, str | None]]:
-    """A sheet's rows, a 4CAT export's converted and marked as read from an export (its
-    orphans are repaired); columns that are no field left out (only `--ignore-columns`
-    lets a header have them). A sheet with a header and no rows (a video without
-    comments) is noted: a run that read nothing from it would otherwise look complete."""
-    n = 0
-    if fourcat:
-        for line, raw in rows_from_4cat(path, header, rows):
-            n += 1
-            yield line, raw, "export"
-    else:
-        unknown = [h for h in header if h not in FIELDS]
-        if unknown:
-            notes.append(_ignored_note(path, unknown))
-            rows = ((line, {k: v for k, v in raw.items() if k in FIELDS}) for line, raw in rows)
-        for line, raw in rows:
-            n += 1
-            yield line, raw, None
-    if not n:
-        notes.append(
-            Note(where=f"{path}:1", kind="note", message="a header line and no rows: no post read from this file")
-        )
-
-
-def parse_columns(specs: list[str] | None) -> tuple[tuple[str, str], ...]:
-    """`--columns` as (field, the file's column) pairs: "text=body" reads the column `body`
-    as the field `text`. An unknown field, a field or column named twice, or a spec without
-    "=" is an error."""
-    pairs: list[tuple[str, str]] = []
-    for spec in specs or []:
-        field, sep, column = spec.partition("=")
-        field, column = field.strip(), column.strip()
-        if not sep or not field or not column:
-            raise PipelineError(f"--columns {spec!r}: write FIELD=COLUMN, e.g. text=body")
-        if field not in FIELDS:
-            raise PipelineError(f"--columns {spec!r}: unknown field {field!r} (fields: {', '.join(FIELDS)})")
-        pairs.append((field, column))
-    for k, what in ((0, "field"), (1, "column")):
-        names = [p[k].lower() for p in pairs]
-        twice = sorted({n for n in names if names.count(n) > 1})
-        if twice:
-            raise PipelineError(f"--columns: the {what} {twice[0]!r} is named twice")
-    return tuple(pairs)
-
-
-def _renames(columns: tuple[tuple[str, str], ...]) -> dict[str, str]:
-    """`--columns` as {the file's column, lower case: field}."""
-    return {column.lower(): field for field, column in columns}
-
-
-def _header_names(header: list[str], columns: tuple[tuple[str, str], ...] = ()) -> list[str]:
-    """Column names as the format spells them: a spreadsheet's "ID" or " Text " is `id` or
-    `text` (two columns that differ only in case are then duplicates, an error); a column
-    that `columns` maps takes its field's name."""
-    mapped = _renames(columns)
-    out = []
-    for h in header:
-        name = h.strip()
-        out.append(mapped.get(name.lower()) or (name.lower() if name.lower() in FIELDS else name))
-    return out
-
-
-def _check_header(path: Path, header: list[str], opt: ReadOptions, raw: list[str]) -> bool:
-    """Whether the header (`raw`, as read; `header`, renamed) is a 4CAT export's; an error
-    unless it is that or the generic format's (unknown columns allowed with
-    `ignore_columns`)."""
-    fourcat = is_4cat_header(header)
-    problems = []
-    present = {h.strip().lower() for h in raw}
-    absent = [column for _, column in opt.columns if column.lower() not in present]
-    if absent:
-        problems.append(f"no column {absent[0]!r} as --columns names")
-    if len(set(header)) != len(header):
-        dup = sorted({h for h in header if header.count(h) > 1})
-        problems.append(f"duplicate columns {dup}")
-    unknown = [h for h in header if h not in FIELDS]
-    if unknown and not fourcat and not opt.ignore_columns:
-        problems.append(
-            f"unknown columns {unknown} (allowed: {', '.join(FIELDS)}; map yours with --columns FIELD=COLUMN, "
-            "or leave the others out with --ignore-columns)"
-        )
-    derived = opt.thread_per_file or opt.threads_from_parents
-    missing = [f for f in REQUIRED if f not in header and not (f == "thread_id" and derived)]
-    if missing and not fourcat:
-        problems.append(f"missing required columns {missing}")
-    if problems:
-        specs, rest = suggested_columns(header, FIELDS)
-        if specs and not fourcat:
-            tail = " --ignore-columns" if rest and not opt.ignore_columns else ""
-            problems.append(f"your columns look like: --columns {' '.join(specs)}{tail}")
-        raise InputError(path, 1, "header does not parse: " + "; ".join(problems))
-    return fourcat
-
-
-def _ignored_note(path: Path, unknown: list[str] | set[str]) -> Note:
-    shown = sorted(unknown)
-    more = f" and {len(shown) - 20} more" if len(shown) > 20 else ""
-    return Note(where=f"{path}:1", kind="note", message=f"columns left out (--ignore-columns): {shown[:20]}{more}")
-
-
-def _csv_body(path: Path, reader, header: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    start = 2
-    try:
-        for values in reader:
-            if not any(v.strip() for v in values):
-                start = reader.line_num + 1
-                continue
-            if len(values) != len(header):
-                raise InputError(path, start, f"{len(values)} fields where the header has {len(header)}")
-            yield start, dict(zip(header, values, strict=True))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise InputError(path, reader.line_num, f"row does not parse as CSV: {exc}") from None
-
-
-def _xlsx_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[int, dict, str | None]]:
-    """The first sheet of an Excel workbook, read like a CSV file (row numbers as lines)."""
-    raw_header, rows = xlsx_rows(path)
-    header = _header_names(raw_header, opt.columns)
-    fourcat = _check_header(path, header, opt, raw_header)
-
-    def body() -> Iterator[tuple[int, dict[str, str]]]:
-        for line, values in rows:
-            extra = [v for v in values[len(header) :] if v.strip()]
-            if extra:
-                raise InputError(path, line, f"a value beyond the header's {len(header)} columns: {extra[0][:40]!r}")
-            yield line, dict(zip(header, values + [""] * (len(header) - len(values)), strict=False))
-
-    yield from _tagged(path, header, body(), fourcat, notes)
-
-
-def _jsonl_rows(
-    path: Path, encoding: str | None = None, notes: list[Note] | None = None
-) -> Iterator[tuple[int, dict, None]]:
-    n = 0
-    repaired: list[int] = []
-    with open_text(path, encoding) as fh:
-        # Split on "\n" only: U+2028 and friends may stand unescaped inside a JSON string.
-        for lineno, line in enumerate(_lines(fh), start=1):
-            if line.strip():
-                n += 1
-                yield lineno, json_object(path, lineno, line, repaired), None
-    if not n:
-        raise InputError(path, 0, "empty file: expected one JSON object per line")
-    if repaired and notes is not None:
-        notes.append(
-            Note(
-                where=f"{path}:{repaired[0]}",
-                kind="repaired",
-                message=f"{len(repaired)} line(s) escape half of a UTF-16 surrogate pair (an emoji cut in two), "
-                "read as U+FFFD",
-            )
-        )
-
-
-def _lines(fh) -> Iterator[str]:
-    """Lines ended by "\n" alone (a text file opened with newline="" also ends lines at a
-    lone "\r", which a JSON string may hold escaped but a stray one should not split)."""
-    rest = ""
-    while chunk := fh.read(1 << 16):
-        parts = (rest + chunk).split("\n")
-        rest = parts.pop()
-        yield from parts
-    if rest:
-        yield rest
-
-
-def _dotted(record: dict, path: list[str]) -> object:
-    """The value at a dotted path of nested JSON objects ("snippet.authorDisplayName"), or
-    None where a step is missing or not an object."""
-    value: object = record
-    for step in path:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(step)
-    return value
-
-
-def _jsonl_records(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[int, dict, None]]:
-    """A generic JSONL file's records, keys renamed by `--columns` and, with
-    `--ignore-columns`, keys that are no field left out (one note for the file). A column
-    with dots that is no key of a record is a path into its nested objects: API exports
-    (YouTube's `snippet.textDisplay`, Facebook's `from.name`) nest what a post says."""
-    if not opt.columns and not opt.ignore_columns:
-        yield from _jsonl_rows(path, opt.encoding, notes)
-        return
-    mapped = _renames(opt.columns)
-    nested = [(field, column.split(".")) for field, column in opt.columns if "." in column]
-    left_out: set[str] = set()
-    for line, raw, extract in _jsonl_rows(path, opt.encoding, notes):
-        keys = {k.strip().lower() for k in raw}
-        record = {mapped.get(k.strip().lower(), k): v for k, v in raw.items()}
-        for field, steps in nested:
-            if ".".join(steps).lower() not in keys:
-                record[field] = _dotted(raw, steps)
-        if opt.ignore_columns:
-            left_out.update(k for k in record if k not in FIELDS)
-            record = {k: v for k, v in record.items() if k in FIELDS}
-        yield line, record, extract
-    if left_out:
-        notes.append(_ignored_note(path, left_out))
-
-
-def _raw_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[int, dict, str | None]]:
-    fmt = _format_of(path)
-    if fmt == "csv":
-        return _csv_rows(path, opt, notes)
-    if fmt == "xlsx":
-        return _xlsx_rows(path, opt, notes)
-    return _jsonl_records(path, opt, notes)
 
 
 # JSON exports from APIs often give ids and timestamps as numbers.
@@ -350,40 +75,6 @@ def _clean(raw: dict) -> dict:
                 value = None
         out[key] = value
     return out
-
-
-@dataclass(frozen=True)
-class ReadOptions:
-    """How to read researchers' files: repair missing parents, the text encoding and CSV
-    delimiter (detected when None), and the filters applied to Reddit dumps."""
-
-    repair_missing_parents: bool = False
-    encoding: str | None = None
-    delimiter: str | None = None
-    subreddits: frozenset[str] | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    # (field, the file's column): `--columns text=body`; see `parse_columns`.
-    columns: tuple[tuple[str, str], ...] = ()
-    ignore_columns: bool = False
-    # Titles, texts and self-descriptions are HTML (`pipeline.ingest.markup`).
-    html: bool = False
-    # Posts without a parent, but a thread's first, answer a post that is inferred
-    # (`pipeline.ingest.build.build_thread`).
-    infer_replies: bool = False
-    # A file without thread ids holds one thread, named after the file (a video's or a
-    # post's comments exported one file each).
-    thread_per_file: bool = False
-    # Files without thread ids whose posts name their parents (Mastodon statuses, a scraper's
-    # id and reply-to columns): a post's thread is its reply chain's first post
-    # (`RowStore.derive_threads`).
-    threads_from_parents: bool = False
-    # The files hold comments without the post they comment on: each thread gets an empty
-    # root, which the comments without a parent answer (give its statement in `target`).
-    comments_only: bool = False
-    # How dates with slashes are read: "day-first" (02/01/2024 is 2 January, as British and
-    # most European exports write it) or "month-first" (American); None refuses them.
-    slash_dates: str | None = None
 
 
 def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[Path, int, dict, str | None]]:
@@ -406,12 +97,12 @@ def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator
         elif (found := _json_export(path)) is not None:
             export, document = found
             if document is None:
-                records = ((line, raw) for line, raw, _ in _jsonl_rows(path, opt.encoding, notes))
+                records = ((line, raw) for line, raw, _ in jsonl_rows(path, opt.encoding, notes))
             else:
                 records = iter([(1, document)])
             yield from ((path, line, raw, "export") for line, raw in export[1](path, records, notes))
         elif path not in dumps:
-            yield from ((path, line, raw, extract) for line, raw, extract in _raw_rows(path, opt, notes))
+            yield from ((path, line, raw, extract) for line, raw, extract in raw_rows(path, opt, notes))
 
 
 # JSON-lines files that other tools write, told apart by their first record: (test of a
@@ -446,7 +137,7 @@ def _json_document(path: Path) -> dict | None:
 
 def _dast_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[Path, int, dict, str]]:
     unread: set[str] = set()
-    for line, raw, _ in _jsonl_rows(path, opt.encoding, notes):
+    for line, raw, _ in jsonl_rows(path, opt.encoding, notes):
         unread |= dast_unread(raw)
         yield path, line, dast_fields(path, line, raw), "DAST file"
     if unread:
@@ -473,7 +164,7 @@ def describe_input(path: Path, opt: ReadOptions) -> str:
         return "a Telegram chat export (Telegram Desktop, JSON)"
     if (found := _json_export(path)) is not None:
         return found[0][2]
-    fmt = _format_of(path)
+    fmt = format_of(path)
     if fmt == "jsonl":
         return "a thread file (JSONL)"
     try:
@@ -483,12 +174,12 @@ def describe_input(path: Path, opt: ReadOptions) -> str:
         else:
             with open_text(path, opt.encoding) as fh:
                 sample = "".join(line for _, line in zip(range(20), fh, strict=False))
-            delimiter = _delimiter(path, sample, opt.delimiter)
+            delimiter = delimiter_of(path, sample, opt.delimiter)
             header = next(csv.reader([sample.split("\n", 1)[0]], delimiter=delimiter), [])
             kind = f"CSV, delimiter {delimiter!r}"
     except (InputError, OSError, csv.Error, StopIteration):
         return "a thread file"
-    if is_4cat_header(_header_names(header, opt.columns)):
+    if is_4cat_header(header_names(header, opt.columns)):
         return f"a 4CAT export ({kind})"
     return f"a thread file ({kind})"
 
@@ -669,7 +360,7 @@ def read_thread_files(
 def write_thread_file(path: Path, rows: list[ThreadRow]) -> None:
     """Write rows in the generic format (by extension), atomically."""
     path = Path(path)
-    fmt = _format_of(path)
+    fmt = format_of(path)
     with atomic_path(path) as tmp:
         if fmt == "jsonl":
             tmp.write_text("".join(dumps(r.model_dump(mode="json")) + "\n" for r in rows), encoding="utf-8")

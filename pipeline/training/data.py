@@ -24,7 +24,7 @@ from pipeline.core.tables import stage_file
 from pipeline.formats.dast import ATTRIBUTION as DAST_ATTRIBUTION
 from pipeline.formats.dast import looks_like_dast
 from pipeline.ingest.build import ingest_thread_files
-from pipeline.ingest.threads import ReadOptions
+from pipeline.ingest.options import ReadOptions
 from pipeline.models.examples import (
     Example,
     UnitSpan,

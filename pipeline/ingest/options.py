@@ -1,0 +1,41 @@
+"""How ingest reads researchers' files: the options of `ingest --threads` as one value
+that the readers, the row store and thread building share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read researchers' files: repair missing parents, the text encoding and CSV
+    delimiter (detected when None), and the filters applied to Reddit dumps."""
+
+    repair_missing_parents: bool = False
+    encoding: str | None = None
+    delimiter: str | None = None
+    subreddits: frozenset[str] | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    # (field, the file's column): `--columns text=body`; see `parse_columns`.
+    columns: tuple[tuple[str, str], ...] = ()
+    ignore_columns: bool = False
+    # Titles, texts and self-descriptions are HTML (`pipeline.ingest.markup`).
+    html: bool = False
+    # Posts without a parent, but a thread's first, answer a post that is inferred
+    # (`pipeline.ingest.build.build_thread`).
+    infer_replies: bool = False
+    # A file without thread ids holds one thread, named after the file (a video's or a
+    # post's comments exported one file each).
+    thread_per_file: bool = False
+    # Files without thread ids whose posts name their parents (Mastodon statuses, a scraper's
+    # id and reply-to columns): a post's thread is its reply chain's first post
+    # (`RowStore.derive_threads`).
+    threads_from_parents: bool = False
+    # The files hold comments without the post they comment on: each thread gets an empty
+    # root, which the comments without a parent answer (give its statement in `target`).
+    comments_only: bool = False
+    # How dates with slashes are read: "day-first" (02/01/2024 is 2 January, as British and
+    # most European exports write it) or "month-first" (American); None refuses them.
+    slash_dates: str | None = None

@@ -1,0 +1,300 @@
+"""A thread file's raw rows: CSV (its delimiter sniffed), Excel and JSONL, with the header
+checked, columns renamed by `--columns` and, with `--ignore-columns`, the others left out.
+What the rows mean (dates, labels, parents) is checked after, in `pipeline.ingest.threads`.
+
+Unknown columns are errors rather than ignored, because a typo such as "parrent_id" would
+otherwise silently turn every reply into a root; the error suggests the mapping common
+names mean (`pipeline.ingest.columns`).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+from pipeline.core.artifacts import json_object, open_text
+from pipeline.core.cells import xlsx_rows
+from pipeline.core.errors import InputError, PipelineError
+from pipeline.core.schema import Note, ThreadRow
+from pipeline.formats.fourcat import is_4cat_header, rows_from_4cat
+from pipeline.ingest.columns import suggested_columns
+from pipeline.ingest.options import ReadOptions
+
+FIELDS = tuple(ThreadRow.model_fields)
+REQUIRED = ("id", "thread_id")
+
+
+def format_of(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    if suffix in (".csv", ".tsv"):
+        return "csv"
+    if suffix == ".xlsx":
+        return "xlsx"
+    raise InputError(
+        path,
+        0,
+        f"unknown thread file type {suffix!r}: use .jsonl, .csv, .xlsx, a Reddit dump (.zst) or a ConvoKit "
+        "corpus folder",
+    )
+
+
+DELIMITERS = ",;\t"
+
+
+def sniff_delimiter(text: str, path: Path) -> str:
+    """The delimiter of a CSV text: ",", ";" (Danish and Swedish Excel) or tab, read from
+    its first lines; "," when the sample is ambiguous."""
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        first = text.split("\n", 1)[0]
+        return max(DELIMITERS, key=lambda d: (first.count(d), d == ","))
+
+
+def delimiter_of(path: Path, sample: str, given: str | None) -> str:
+    """The delimiter given, else a .tsv file's tab, else the one sniffed from `sample`."""
+    if given is not None:
+        return given
+    return "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(sample, path)
+
+
+# Python's csv module refuses a field over 128 KiB, and a long op-ed or a comment thread
+# pasted into one cell is longer: a field may be as long as a CSV row can be.
+CSV_FIELD_LIMIT = 1 << 30
+
+
+def _csv_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[int, dict, str | None]]:
+    # Streamed: the file's text is never held whole, only the row being read.
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+    with open_text(path, opt.encoding) as fh:
+        sample = "".join(line for _, line in zip(range(20), fh, strict=False))
+        if not sample.strip():
+            raise InputError(path, 0, "empty file: expected a header line and at least one row")
+        fh.seek(0)
+        reader = csv.reader(fh, delimiter=delimiter_of(path, sample, opt.delimiter), strict=True)
+        try:
+            header = next(reader)
+        except csv.Error as exc:
+            raise InputError(path, 1, f"header does not parse as CSV: {exc}") from None
+        raw_header = header
+        header = header_names(header, opt.columns)
+        fourcat = _check_header(path, header, opt, raw_header)
+        yield from _tagged(path, header, _csv_body(path, reader, header), fourcat, notes)
+
+
+def _tagged(
+    path: Path, header: list[str], rows: Iterator[tuple[int, dict[str, str]]], fourcat: bool, notes: list[Note]
+) -> Iterator[tuple[int, dict, str | None]]:
+    """A sheet's rows, a 4CAT export's converted and marked as read from an export (its
+    orphans are repaired); columns that are no field left out (only `--ignore-columns`
+    lets a header have them). A sheet with a header and no rows (a video without
+    comments) is noted: a run that read nothing from it would otherwise look complete."""
+    n = 0
+    if fourcat:
+        for line, raw in rows_from_4cat(path, header, rows):
+            n += 1
+            yield line, raw, "export"
+    else:
+        unknown = [h for h in header if h not in FIELDS]
+        if unknown:
+            notes.append(_ignored_note(path, unknown))
+            rows = ((line, {k: v for k, v in raw.items() if k in FIELDS}) for line, raw in rows)
+        for line, raw in rows:
+            n += 1
+            yield line, raw, None
+    if not n:
+        notes.append(
+            Note(where=f"{path}:1", kind="note", message="a header line and no rows: no post read from this file")
+        )
+
+
+def parse_columns(specs: list[str] | None) -> tuple[tuple[str, str], ...]:
+    """`--columns` as (field, the file's column) pairs: "text=body" reads the column `body`
+    as the field `text`. An unknown field, a field or column named twice, or a spec without
+    "=" is an error."""
+    pairs: list[tuple[str, str]] = []
+    for spec in specs or []:
+        field, sep, column = spec.partition("=")
+        field, column = field.strip(), column.strip()
+        if not sep or not field or not column:
+            raise PipelineError(f"--columns {spec!r}: write FIELD=COLUMN, e.g. text=body")
+        if field not in FIELDS:
+            raise PipelineError(f"--columns {spec!r}: unknown field {field!r} (fields: {', '.join(FIELDS)})")
+        pairs.append((field, column))
+    for k, what in ((0, "field"), (1, "column")):
+        names = [p[k].lower() for p in pairs]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise PipelineError(f"--columns: the {what} {twice[0]!r} is named twice")
+    return tuple(pairs)
+
+
+def _renames(columns: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """`--columns` as {the file's column, lower case: field}."""
+    return {column.lower(): field for field, column in columns}
+
+
+def header_names(header: list[str], columns: tuple[tuple[str, str], ...] = ()) -> list[str]:
+    """Column names as the format spells them: a spreadsheet's "ID" or " Text " is `id` or
+    `text` (two columns that differ only in case are then duplicates, an error); a column
+    that `columns` maps takes its field's name."""
+    mapped = _renames(columns)
+    out = []
+    for h in header:
+        name = h.strip()
+        out.append(mapped.get(name.lower()) or (name.lower() if name.lower() in FIELDS else name))
+    return out
+
+
+def _check_header(path: Path, header: list[str], opt: ReadOptions, raw: list[str]) -> bool:
+    """Whether the header (`raw`, as read; `header`, renamed) is a 4CAT export's; an error
+    unless it is that or the generic format's (unknown columns allowed with
+    `ignore_columns`)."""
+    fourcat = is_4cat_header(header)
+    problems = []
+    present = {h.strip().lower() for h in raw}
+    absent = [column for _, column in opt.columns if column.lower() not in present]
+    if absent:
+        problems.append(f"no column {absent[0]!r} as --columns names")
+    if len(set(header)) != len(header):
+        dup = sorted({h for h in header if header.count(h) > 1})
+        problems.append(f"duplicate columns {dup}")
+    unknown = [h for h in header if h not in FIELDS]
+    if unknown and not fourcat and not opt.ignore_columns:
+        problems.append(
+            f"unknown columns {unknown} (allowed: {', '.join(FIELDS)}; map yours with --columns FIELD=COLUMN, "
+            "or leave the others out with --ignore-columns)"
+        )
+    derived = opt.thread_per_file or opt.threads_from_parents
+    missing = [f for f in REQUIRED if f not in header and not (f == "thread_id" and derived)]
+    if missing and not fourcat:
+        problems.append(f"missing required columns {missing}")
+    if problems:
+        specs, rest = suggested_columns(header, FIELDS)
+        if specs and not fourcat:
+            tail = " --ignore-columns" if rest and not opt.ignore_columns else ""
+            problems.append(f"your columns look like: --columns {' '.join(specs)}{tail}")
+        raise InputError(path, 1, "header does not parse: " + "; ".join(problems))
+    return fourcat
+
+
+def _ignored_note(path: Path, unknown: list[str] | set[str]) -> Note:
+    shown = sorted(unknown)
+    more = f" and {len(shown) - 20} more" if len(shown) > 20 else ""
+    return Note(where=f"{path}:1", kind="note", message=f"columns left out (--ignore-columns): {shown[:20]}{more}")
+
+
+def _csv_body(path: Path, reader, header: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    start = 2
+    try:
+        for values in reader:
+            if not any(v.strip() for v in values):
+                start = reader.line_num + 1
+                continue
+            if len(values) != len(header):
+                raise InputError(path, start, f"{len(values)} fields where the header has {len(header)}")
+            yield start, dict(zip(header, values, strict=True))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(path, reader.line_num, f"row does not parse as CSV: {exc}") from None
+
+
+def _xlsx_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[int, dict, str | None]]:
+    """The first sheet of an Excel workbook, read like a CSV file (row numbers as lines)."""
+    raw_header, rows = xlsx_rows(path)
+    header = header_names(raw_header, opt.columns)
+    fourcat = _check_header(path, header, opt, raw_header)
+
+    def body() -> Iterator[tuple[int, dict[str, str]]]:
+        for line, values in rows:
+            extra = [v for v in values[len(header) :] if v.strip()]
+            if extra:
+                raise InputError(path, line, f"a value beyond the header's {len(header)} columns: {extra[0][:40]!r}")
+            yield line, dict(zip(header, values + [""] * (len(header) - len(values)), strict=False))
+
+    yield from _tagged(path, header, body(), fourcat, notes)
+
+
+def jsonl_rows(
+    path: Path, encoding: str | None = None, notes: list[Note] | None = None
+) -> Iterator[tuple[int, dict, None]]:
+    n = 0
+    repaired: list[int] = []
+    with open_text(path, encoding) as fh:
+        # Split on "\n" only: U+2028 and friends may stand unescaped inside a JSON string.
+        for lineno, line in enumerate(_lines(fh), start=1):
+            if line.strip():
+                n += 1
+                yield lineno, json_object(path, lineno, line, repaired), None
+    if not n:
+        raise InputError(path, 0, "empty file: expected one JSON object per line")
+    if repaired and notes is not None:
+        notes.append(
+            Note(
+                where=f"{path}:{repaired[0]}",
+                kind="repaired",
+                message=f"{len(repaired)} line(s) escape half of a UTF-16 surrogate pair (an emoji cut in two), "
+                "read as U+FFFD",
+            )
+        )
+
+
+def _lines(fh) -> Iterator[str]:
+    """Lines ended by "\n" alone (a text file opened with newline="" also ends lines at a
+    lone "\r", which a JSON string may hold escaped but a stray one should not split)."""
+    rest = ""
+    while chunk := fh.read(1 << 16):
+        parts = (rest + chunk).split("\n")
+        rest = parts.pop()
+        yield from parts
+    if rest:
+        yield rest
+
+
+def _dotted(record: dict, path: list[str]) -> object:
+    """The value at a dotted path of nested JSON objects ("snippet.authorDisplayName"), or
+    None where a step is missing or not an object."""
+    value: object = record
+    for step in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(step)
+    return value
+
+
+def _jsonl_records(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[int, dict, None]]:
+    """A generic JSONL file's records, keys renamed by `--columns` and, with
+    `--ignore-columns`, keys that are no field left out (one note for the file). A column
+    with dots that is no key of a record is a path into its nested objects: API exports
+    (YouTube's `snippet.textDisplay`, Facebook's `from.name`) nest what a post says."""
+    if not opt.columns and not opt.ignore_columns:
+        yield from jsonl_rows(path, opt.encoding, notes)
+        return
+    mapped = _renames(opt.columns)
+    nested = [(field, column.split(".")) for field, column in opt.columns if "." in column]
+    left_out: set[str] = set()
+    for line, raw, extract in jsonl_rows(path, opt.encoding, notes):
+        keys = {k.strip().lower() for k in raw}
+        record = {mapped.get(k.strip().lower(), k): v for k, v in raw.items()}
+        for field, steps in nested:
+            if ".".join(steps).lower() not in keys:
+                record[field] = _dotted(raw, steps)
+        if opt.ignore_columns:
+            left_out.update(k for k in record if k not in FIELDS)
+            record = {k: v for k, v in record.items() if k in FIELDS}
+        yield line, record, extract
+    if left_out:
+        notes.append(_ignored_note(path, left_out))
+
+
+def raw_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[int, dict, str | None]]:
+    fmt = format_of(path)
+    if fmt == "csv":
+        return _csv_rows(path, opt, notes)
+    if fmt == "xlsx":
+        return _xlsx_rows(path, opt, notes)
+    return _jsonl_records(path, opt, notes)
