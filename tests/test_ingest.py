@@ -294,3 +294,29 @@ def test_reply_depths_are_each_posts_level_and_root_even_on_a_chain_thousands_de
     chain["orphan"] = root.model_copy(update={"id": "orphan", "parent_id": "gone"})
     depths = reply_depths(chain)
     assert depths["c20000"] == (20000, "r") and depths["c1"] == (1, "r") and depths["orphan"] == (0, "orphan")
+
+
+def test_echo_similarities_a_block_at_a_time_equal_those_row_by_row(monkeypatch):
+    """Title echo reads each comment's cosine to the root's opening and to the openings in
+    its window; computing them a block of comments at a time must give exactly the values a
+    product row by row gives (reply links may not depend on how the work is cut)."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from pipeline.ingest import replies
+
+    monkeypatch.setattr(replies, "ECHO_BLOCK", 7)
+    words = "socialrådgiver kommune sag borger løn ledelse tid barn familie".split()
+    rng = np.random.default_rng(0)
+    texts = [" ".join(rng.choice(words, size=rng.integers(2, 9))) for _ in range(40)]
+    vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).fit_transform(texts)
+    window = 5
+    blocked = list(replies._window_similarities(vectors, window))
+    assert len(blocked) == len(texts) - 1
+    for i, sims in enumerate(blocked):
+        lo = max(0, i - window)
+        row = vectors[i + 1]
+        expected = np.concatenate(
+            [(row @ vectors[0].T).toarray().ravel(), (row @ vectors[lo + 1 : i + 1].T).toarray().ravel()]
+        )
+        assert np.array_equal(sims, expected), i

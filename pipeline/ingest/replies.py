@@ -27,6 +27,7 @@ Rules (priors in config.toml [replies]):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -115,10 +116,16 @@ def _opening(post: Post) -> str:
     return f"{title} . {first}".strip(" .")
 
 
+# Cached: a flat forum thread repeats its words thousands of times, and the Snowball
+# stemmer (pure Python) was a third of reply inference's time.
+@lru_cache(maxsize=1 << 18)
+def _stem(lang: str, word: str) -> str:
+    return _stemmer(lang).stemWord(word)
+
+
 def _stems(text: str, lang: str, min_len: int = 5) -> set[str]:
     stop = stopwords(lang)
-    stem = _stemmer(lang).stemWord
-    return {stem(w) for w in WORD_RE.findall(text.lower()) if len(w) >= min_len and w not in stop}
+    return {_stem(lang, w) for w in WORD_RE.findall(text.lower()) if len(w) >= min_len and w not in stop}
 
 
 def _contains_stem(stem: str, stems: set[str]) -> bool:
@@ -206,9 +213,10 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
     lang = root.lang
     root_names = [a.name for a in root.authors if a.name]
     openings = [_opening(root)] + [_opening(c) for c in comments]
+    texts = [root.full_text] + [c.full_text for c in comments] + openings
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-    vectorizer.fit([root.full_text] + [c.full_text for c in comments] + openings)
-    vectors = vectorizer.transform(openings)
+    vectors = vectorizer.fit_transform(texts)[len(texts) - len(openings) :]
+    echo_sims = _window_similarities(vectors, cfg.candidate_window)
     window = cfg.candidate_window
     min_len = cfg.echo_word_min_len
     root_stems = _stems(root.full_text, lang, min_len)
@@ -216,6 +224,14 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
     doc_stems = [_stems(c.full_text, lang, min_len) for c in comments]
 
     normalized = {p.id: _norm(p.full_text) for p in [root, *comments]}
+    # Who may be named in a later comment, read once per thread (`Post.author` joins the
+    # names anew on every call): (name, post) for a commenter other than the article's
+    # author whose name is distinctive enough.
+    authors = [c.author for c in comments]
+    nameable = [
+        (a, c.id) if a and a not in root_names and _mentionable(a) else None
+        for a, c in zip(authors, comments, strict=True)
+    ]
     cand_words = {pid: set(WORD_RE.findall(text)) for pid, text in normalized.items()}
     decisions: dict[str, ReplyDecision] = {}
     for i, c in enumerate(comments):
@@ -293,12 +309,8 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
             break
 
         # Openings' rows: 0 the root, j + 1 comment j.
-        # TF-IDF rows are unit length, so their dot products are cosines.
         rows = [0, *range(lo + 1, i + 1)]
-        row = vectors[i + 1]
-        sims = np.concatenate(
-            [(row @ vectors[0].T).toarray().ravel(), (row @ vectors[lo + 1 : i + 1].T).toarray().ravel()]
-        )
+        sims = next(echo_sims)
         best = max(range(len(rows)), key=lambda k: (sims[k], -k))
         best_echo, echo_sim = rows[best], float(sims[best])
         if echo_sim >= cfg.title_echo_min_similarity:
@@ -325,7 +337,7 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
                     Evidence(rule="author-mention", cue=mm.group(0), target_id=root.id, score=1.0, decided=False)
                 )
                 break
-        mention = _commenter_mention(c, earlier, root_names)
+        mention = _commenter_mention(c.full_text, authors[i], nameable[lo:i])
         # A name already read as an address or a quotation's header is the same cue, not a second one.
         named = {ev.target_id for ev in evidence if ev.rule in ("address", "quoted-author")}
         if mention and mention[1] not in named:
@@ -342,6 +354,28 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
     return decisions
 
 
+ECHO_BLOCK = 256  # comments whose similarities are computed in one sparse product
+
+
+def _window_similarities(vectors, window: int) -> Iterator[np.ndarray]:
+    """For comment i (row i + 1 of `vectors`, the openings; row 0 the root's): the cosines
+    of its opening to the root's and to the openings of the `window` comments before it, in
+    that order. TF-IDF rows are unit length, so their dot products are cosines. Computed a
+    block of comments at a time (one sparse product per block instead of two per comment:
+    the per-call overhead was a third of inference on long flat threads); each entry sums
+    the same terms in the same order as a product row by row, so the values are the same."""
+    n = vectors.shape[0] - 1
+    for start in range(0, n, ECHO_BLOCK):
+        stop = min(start + ECHO_BLOCK, n)
+        first = max(0, start - window)
+        block = vectors[start + 1 : stop + 1]
+        to_root = (block @ vectors[0].T).toarray().ravel()
+        to_earlier = (block @ vectors[first + 1 : stop + 1].T).toarray()
+        for i in range(start, stop):
+            lo = max(0, i - window)
+            yield np.concatenate([to_root[i - start : i - start + 1], to_earlier[i - start, lo - first : i - first]])
+
+
 def _mentionable(name: str) -> bool:
     """Whether a commenter's name, found in another comment, names them: four characters or
     more, with a capital or a digit ("Mette", "Sofia87", "HandicapBarn.dk"). A lowercase
@@ -350,17 +384,16 @@ def _mentionable(name: str) -> bool:
     return len(name) >= 4 and any(ch.isupper() or ch.isdigit() for ch in name)
 
 
-def _commenter_mention(c: Post, earlier: list[Post], root_names: list[str]) -> tuple[str, str] | None:
-    """The first earlier commenter (not the comment's own author, not the article's, whose
-    mention is `author-mention`) that the comment names, as written (case and word
-    boundaries kept), with that commenter's latest post before it."""
+def _commenter_mention(text: str, own: str | None, earlier: list[tuple[str, str] | None]) -> tuple[str, str] | None:
+    """The first earlier commenter (not the comment's own author `own`; `earlier` holds the
+    nameable ones, not the article's author, whose mention is `author-mention`) that the
+    comment's `text` names, as written (case and word boundaries kept), with that
+    commenter's latest post before it."""
     latest: dict[str, str] = {}
-    for e in earlier:
-        name = e.author
-        if name and name != c.author and name not in root_names and _mentionable(name):
-            latest[name] = e.id
+    for entry in earlier:
+        if entry is not None and entry[0] != own:
+            latest[entry[0]] = entry[1]
     found: tuple[tuple[int, int], str, str] | None = None  # ((start, -length), cue, post)
-    text = c.full_text
     for name, post_id in latest.items():
         # A plain substring test first: a long flat forum asks this of up to
         # `candidate_window` names per comment, and most names are not in the text at all.
