@@ -100,6 +100,10 @@ def test_schema_a_misspelt_or_mistyped_setting_names_its_file_and_line(tmp_path)
     with pytest.raises(InputError) as err:
         load_config(mine)
     assert err.value.line == 2 and "report.max_trees" in err.value.message
+    mine.write_text("[graph]\nmax_corpus_nodes = 5\n\n[grpah]\nmax_corpus_nodes = 6\n")
+    with pytest.raises(InputError) as err:
+        load_config(mine)
+    assert err.value.line == 4 and err.value.message == "grpah: Extra inputs are not permitted"
 
 
 def test_schema_cli_help_imports_no_stage_and_no_model_library():

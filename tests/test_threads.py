@@ -931,10 +931,14 @@ def test_threads_a_comment_opening_with_a_commenters_first_name_answers_them(tmp
         {"id": "d", "thread_id": "f", "author": "Olle", "text": "Anna, hur många ärenden har du?"},
         {"id": "e", "thread_id": "f", "author": "Lisa", "text": "Nej, det är ledningen som sviker."},
         {"id": "f", "thread_id": "f", "author": "Bo", "text": "Per Berg: i vilken kommun?"},
+        {"id": "g", "thread_id": "f", "author": "Mena", "text": "Det är ett nationellt problem."},
+        # "Men," is no misspelt "Mena": a vocative must spell the name as it is.
+        {"id": "h", "thread_id": "f", "author": "Sara", "text": "Men, vem ska betala för det?"},
     ]
     path = write_jsonl(tmp_path / "flat.jsonl", rows)
     posts = ingest_thread_files([path], cfg, ReadOptions(infer_replies=True)).posts_by_id()
-    assert {i: posts[i].parent_id for i in "bcdef"} == {"b": "a", "c": "a", "d": "b", "e": "a", "f": "c"}
+    parents = {i: posts[i].parent_id for i in "bcdefgh"}
+    assert parents == {"b": "a", "c": "a", "d": "b", "e": "a", "f": "c", "g": "a", "h": "a"}
     assert ("address", "Anna,", "b", True) in [
         (e.rule, e.cue, e.target_id, e.decided) for e in posts["d"].parent_evidence
     ]

@@ -154,7 +154,10 @@ def _line_of(path: Path, loc: tuple) -> int:
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         stripped = line.strip()
         if stripped.startswith("["):
-            in_table = stripped.strip("[] ") == table
+            name = stripped.strip("[] ")
+            if name == ".".join(keys):  # a misspelt table: "[grpah]"
+                return number
+            in_table = name == table
         elif in_table and stripped.split("=", 1)[0].strip().strip('"') == key:
             return number
     return 0

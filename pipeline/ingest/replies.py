@@ -158,6 +158,22 @@ def vocatives(text: str) -> list[tuple[str, str]]:
     return [(m.group(0).strip(), m.group("name"))]
 
 
+def _says_name(name: str, authors: list[str]) -> bool:
+    """Whether a vocative names one of `authors` as written: the whole name or its first
+    word, case aside. Not fuzzily, as a salutation may be ("Kære Nick Alentoft"): a
+    sentence opener such as "Men," would otherwise name a commenter called Mena."""
+    said = _norm(name)
+    return any(said in (_norm(a), _norm(a).split()[0]) for a in authors if a.strip())
+
+
+def _authors_of(post_id: str | None, root: Post, root_names: list[str], earlier: list[Post]) -> list[str]:
+    if post_id is None:
+        return []
+    if post_id == root.id:
+        return root_names
+    return [e.author for e in earlier if e.id == post_id and e.author]
+
+
 def page_order_votes(authors: list[str | None], texts: list[str], min_score: float) -> int:
     """How many comments address a commenter listed above them, minus those that address
     one listed below: positive when the page lists the oldest first (an answer comes after
@@ -303,7 +319,7 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
             # The longest reading that names someone ("@Per Nilsson", not "@Per Nilsson För").
             tries = [(*_address_target(name, root, root_names, earlier, cfg), len(name), cue) for cue, name in readings]
             target, score, _, cue = max(tries, key=lambda t: (t[0] is not None, t[1], t[2]))
-            if vocative and target is None:
+            if vocative and not _says_name(readings[0][1], _authors_of(target, root, root_names, earlier)):
                 continue
             evidence.append(Evidence(rule="address", cue=cue, target_id=target, score=round(score, 4), decided=False))
             break
