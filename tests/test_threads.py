@@ -301,6 +301,13 @@ def test_threads_bad_input_names_file_and_line(tmp_path, cfg):
         ("04-12-2024 10:15:30", "2024-12-04T10:15:30"),
         ("4. december 2024 kl. 10.15", "2024-12-04T10:15"),
         ("16 februari 2016, 05:01", "2016-02-16T05:01"),
+        # Database exports, feeds and English-language tools.
+        ("2024-12-04 10:15:00 UTC", "2024-12-04T10:15:00+00:00"),
+        ("Wed, 04 Dec 2024 10:15:00 GMT", "2024-12-04T10:15:00+00:00"),
+        ("04 Dec 2024 10:15:00 +0100", "2024-12-04T10:15:00+01:00"),
+        ("December 4, 2024", "2024-12-04"),
+        ("Dec 4, 2024 10:15", "2024-12-04T10:15"),
+        ("4 December 2024", "2024-12-04"),
     ],
 )
 def test_threads_dates_in_researchers_formats_are_read_as_iso_and_reported(tmp_path, cfg, created, iso):
@@ -315,7 +322,7 @@ def test_threads_dates_in_researchers_formats_are_read_as_iso_and_reported(tmp_p
 def test_threads_dates_no_one_can_read_for_sure_are_refused_naming_the_line(tmp_path, cfg):
     """Slashes are month first in American exports and day first in British ones; a date
     that does not exist is not a date; a date with words around it is not a date field."""
-    for created in ("31-02-2024", "4. december 2024 om aftenen", "2024-13-01"):
+    for created in ("31-02-2024", "4. december 2024 om aftenen", "2024-13-01", "February 30, 2024", "Dec 2024"):
         err = _error(tmp_path, cfg, "d.csv", f"id;thread_id;created\nr;r;\na;r;{created}\n")
         assert err.line == 3 and "not a date this pipeline reads" in str(err) and created in str(err)
     err = _error(tmp_path, cfg, "d.csv", "id;thread_id;created\nr;r;\na;r;12/04/2024\n")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
 from babel.dates import get_month_names
@@ -123,6 +124,14 @@ YEAR_FIRST_SLASH_RE = re.compile(
     r"(?:(?:\s+|T|,\s*)(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
 )
 SLASH_ORDERS = ("day-first", "month-first")
+# Database and spreadsheet exports spell the zone out: "2024-03-01 10:00:00 UTC".
+ZONE_NAMED_RE = re.compile(r"(?P<iso>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:UTC|GMT|Z)")
+# RFC 2822, as e-mail, RSS feeds and many APIs write dates: "Fri, 01 Mar 2024 10:00:00 GMT".
+# The shape is checked here; `email.utils` reads it (its parser guesses at anything else).
+RFC2822_RE = re.compile(
+    r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?"
+    r"(?:\s*(?:[+-]\d{4}|GMT|UTC|UT|Z))?"
+)
 
 DATE_FORMS = {
     "epoch seconds": "Unix epoch seconds (UTC)",
@@ -132,7 +141,28 @@ DATE_FORMS = {
     "slashes, day first": "dates with slashes, day first as --slash-dates said (02/01/2024: 2 January)",
     "slashes, month first": "dates with slashes, month first as --slash-dates said (01/02/2024: 2 January)",
     "slashes, year first": "dates with slashes, year first (2024/01/02)",
+    "zone named": "date-times with the zone written out (2024-03-01 10:00:00 UTC)",
+    "rfc 2822": "RFC 2822 date-times (Fri, 01 Mar 2024 10:00:00 GMT)",
+    "english month name": "dates with an English month name (March 1, 2024; 1 March 2024)",
 }
+
+
+@lru_cache(maxsize=1)
+def _english_months() -> dict[str, int]:
+    return {n.lower(): k for w in ("wide", "abbreviated") for k, n in get_month_names(w, locale="en").items()}
+
+
+@lru_cache(maxsize=1)
+def _english_date_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Month first ("March 1, 2024", "Mar 1, 2024 10:15") and day first ("1 March 2024"),
+    English month names from CLDR; only ever matched against a whole value (a page's text
+    is searched for Nordic names alone)."""
+    alt = "|".join(re.escape(m) for m in sorted(_english_months(), key=len, reverse=True))
+    clock = r"(?:,?\s+(?:at\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+    return (
+        re.compile(rf"(?P<month>{alt})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}}){clock}", re.IGNORECASE),
+        re.compile(rf"(?P<day>\d{{1,2}})\.?\s+(?P<month>{alt})\.?,?\s+(?P<year>\d{{4}}){clock}", re.IGNORECASE),
+    )
 
 
 def _numeric(m: re.Match, year: int, month: int, day: int) -> str:
@@ -175,4 +205,19 @@ def read_date(value: str, slash_order: str | None = None) -> tuple[str, str | No
     found = find_named_date(value)
     if found and found[1].group(0).strip() == value.rstrip(".").strip():
         return found[0], "month name"
+    if (m := ZONE_NAMED_RE.fullmatch(value)) and (iso := normalize_iso(m["iso"].replace(" ", "T"))):
+        return datetime.fromisoformat(iso).replace(tzinfo=UTC).isoformat(), "zone named"
+    if RFC2822_RE.fullmatch(value):
+        try:
+            return parsedate_to_datetime(value).isoformat(), "rfc 2822"
+        except (TypeError, ValueError):
+            return None
+    for pattern in _english_date_res():
+        if m := pattern.fullmatch(value):
+            try:
+                return _numeric(
+                    m, int(m["year"]), _english_months()[m["month"].lower()], int(m["day"])
+                ), "english month name"
+            except ValueError:
+                return None
     return None
