@@ -33,6 +33,12 @@ THREADS ?=
 # A folder (of exports, or a ConvoKit corpus) stands for itself and the files in it, so an
 # edited file reruns ingest too.
 INGEST_INPUTS := $(if $(THREADS),$(foreach t,$(THREADS),$(t) $(if $(wildcard $(t)/.),$(wildcard $(t)/*))),$(SEEDS))
+# A misspelt file name is said as such before anything runs (make's own message names a
+# missing rule, not a missing file).
+MISSING_INPUTS := $(strip $(foreach f,$(THREADS) $(CONFIG) $(if $(filter command line,$(origin MANIFEST)),$(MANIFEST)),$(if $(wildcard $(f)),,$(f))))
+ifneq ($(MISSING_INPUTS),)
+$(error no such file or folder: $(MISSING_INPUTS) (THREADS, MANIFEST and CONFIG name files to read))
+endif
 # ENCODING=cp1252 for CSV files saved by a Danish or Swedish Excel (default: UTF-8);
 # INGEST_OPTS for anything else ingest takes, e.g. "--subreddit Denmark --since 2023-01-01".
 ENCODING ?=

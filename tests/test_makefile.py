@@ -126,3 +126,11 @@ def test_make_run_config_passes_ones_settings_to_every_stage(project):
     for choice, text in ((["CONFIG=my.toml"], "config my.toml"), ([], "config")):
         subprocess.run(["make", "data/interim/.config-choice", *choice], cwd=project, env=env, check=True)
         assert stamp.read_text(encoding="utf-8").split() == text.split()
+
+
+def test_make_run_says_which_named_file_does_not_exist(project):
+    env = {k: v for k, v in os.environ.items() if k not in ("THREADS", "MAKEFLAGS", "MAKELEVEL")}
+    for choice in ("THREADS=mine.csv nope.csv", "CONFIG=my.toml", "MANIFEST=nope/manifest.toml"):
+        done = subprocess.run(["make", "-n", "run", choice], cwd=project, env=env, capture_output=True, text=True)
+        missing = choice.split("=")[1].split()[-1]
+        assert done.returncode != 0 and f"no such file or folder: {missing} (THREADS" in done.stderr, choice
