@@ -158,6 +158,11 @@ def classify_stream(
         _sources(decided["target_stance"], (p.target_stance for p in p_labels))
         _sources(decided["reply_stance"], (p.reply_stance for p in p_labels if p.reply_stance))
         origins.update(r.origin for r in rels)
+        # Written before the key points, which do not read them: one huge thread's unit
+        # labels and relations need not sit beside its claims' clustering.
+        sinks["units"].write(u_labels)
+        sinks["relations"].write(rels)
+        del u_labels, rels
         sub = Corpus(
             threads=[threads[t] for t in dict.fromkeys(p.thread_id for p in posts)], posts=posts, participants=[]
         )
@@ -165,8 +170,6 @@ def classify_stream(
         n_points += len(points)
         n_claims += sum(len(k.unit_ids) for k in points)
         sinks["posts"].write(p_labels)
-        sinks["units"].write(u_labels)
-        sinks["relations"].write(rels)
         sinks["key_points"].write(points)
     part_labels = classify_participants(participants, post_texts, models, cfg, seen, workers, n_participants)
     for shard in shards(part_labels, BATCH, lambda _: 1):
