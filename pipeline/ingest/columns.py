@@ -102,6 +102,16 @@ def _key(name: str) -> str:
     return re.sub(r"[\s\-.]+", "_", name.strip().lower())
 
 
+def suggested_options(header: list[str], fields: tuple[str, ...], ignoring: bool = False) -> str | None:
+    """The ingest options the header's names suggest ("--columns id=comment_id ...", with
+    "--ignore-columns" where other unknown columns remain and `ignoring` is not already
+    so), or None when they suggest nothing."""
+    specs, rest = suggested_columns(header, fields)
+    if not specs:
+        return None
+    return f"--columns {' '.join(specs)}" + (" --ignore-columns" if rest and not ignoring else "")
+
+
 def suggested_columns(header: list[str], fields: tuple[str, ...]) -> tuple[list[str], list[str]]:
     """(`--columns` specs, shell-quoted, for the fields the header lacks that its names
     suggest; the columns still unknown after them). `header` as the file spells it."""

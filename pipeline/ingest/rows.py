@@ -18,7 +18,7 @@ from pipeline.core.cells import xlsx_rows
 from pipeline.core.errors import InputError, PipelineError
 from pipeline.core.schema import Note, ThreadRow
 from pipeline.formats.fourcat import is_4cat_header, rows_from_4cat
-from pipeline.ingest.columns import suggested_columns
+from pipeline.ingest.columns import suggested_options
 from pipeline.ingest.options import ReadOptions
 
 FIELDS = tuple(ThreadRow.model_fields)
@@ -174,10 +174,9 @@ def _check_header(path: Path, header: list[str], opt: ReadOptions, raw: list[str
     if missing and not fourcat:
         problems.append(f"missing required columns {missing}")
     if problems:
-        specs, rest = suggested_columns(header, FIELDS)
-        if specs and not fourcat:
-            tail = " --ignore-columns" if rest and not opt.ignore_columns else ""
-            problems.append(f"your columns look like: --columns {' '.join(specs)}{tail}")
+        suggested = None if fourcat else suggested_options(header, FIELDS, opt.ignore_columns)
+        if suggested:
+            problems.append(f"your columns look like: {suggested}")
         raise InputError(path, 1, "header does not parse: " + "; ".join(problems))
     return fourcat
 

@@ -36,7 +36,7 @@ from pipeline.formats.telegram import looks_like_telegram, read_telegram
 from pipeline.formats.twitter import is_twitter_record, read_twitter
 from pipeline.formats.youtube import is_comment as is_youtube_comment
 from pipeline.formats.youtube import read_youtube
-from pipeline.ingest.columns import suggested_columns
+from pipeline.ingest.columns import suggested_options
 from pipeline.ingest.dates import DATE_FORMS, SLASH_RE, read_date
 from pipeline.ingest.markup import html_text, looks_like_html
 from pipeline.ingest.options import ReadOptions
@@ -202,11 +202,9 @@ def validate_row(
         row = ThreadRow.model_validate(_clean(raw))
     except ValidationError as exc:
         message = validation_message(exc)
-        if any(err["type"] == "extra_forbidden" for err in exc.errors()):
-            specs, rest = suggested_columns(list(raw), FIELDS)
-            if specs:
-                tail = " --ignore-columns" if rest else ""
-                message += f"; your fields look like: --columns {' '.join(specs)}{tail}"
+        suggested = suggested_options(list(raw), FIELDS)
+        if suggested and any(err["type"] == "extra_forbidden" for err in exc.errors()):
+            message += f"; your fields look like: {suggested}"
         raise InputError(path, line, message) from None
     if row.created is not None:
         read = read_date(row.created, slash_dates)
