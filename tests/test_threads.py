@@ -246,6 +246,41 @@ def test_threads_gold_labels_in_another_case_are_read_and_reported(tmp_path, cfg
         read_thread_files([path], cfg)
 
 
+def test_threads_a_title_above_the_header_is_left_out_and_said(tmp_path, cfg):
+    """Exports made for people put a title, the post's address or the export date above
+    the header row (a semicolon CSV from a Danish Excel here, and a workbook): the header
+    is the first of the first ten rows that names an id and a thread, the rows above it
+    are left out with a note, and lines keep their numbers."""
+    from openpyxl import Workbook
+
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Kommentarer eksporteret 4. december 2024\nOpslag: https://example.com/p/1\n\n"
+        "id;thread_id;parent_id;author;text\n1;T;;Anna;Vi mangler hænder\n2;T;1;Bo;Enig\n",
+        encoding="utf-8",
+    )
+    rows, notes = read_thread_files([path], cfg)
+    assert [(r.row.id, r.row.parent_id, r.line) for r in rows] == [("1", None, 5), ("2", "1", 6)]
+    assert [(n.where, n.message) for n in notes if n.message.startswith("header found")] == [
+        (
+            f"{path}:4",
+            "header found on line 4; the 3 line(s) above it left out: "
+            "'Kommentarer eksporteret 4. december 2024 | Opslag: https://example.com/p/1'",
+        )
+    ]
+    wb = Workbook()
+    for row in (["Comments of one post"], [], ["Comment ID", "Article", "Comment"], ["c1", "A", "Hej"]):
+        wb.active.append(row)
+    wb.save(tmp_path / "export.xlsx")
+    columns = parse_columns(["id=Comment ID", "thread_id=Article", "text=Comment"])
+    rows, _ = read_thread_files([tmp_path / "export.xlsx"], cfg, ReadOptions(columns=columns))
+    assert [(r.row.id, r.row.text, r.line) for r in rows] == [("c1", "Hej", 4)]
+    # No header in the first ten rows: the first row's error stands.
+    path.write_text("Kommentarer\nid;thread;txt\n1;T;Hej\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"export\.csv:1: header does not parse"):
+        read_thread_files([path], cfg)
+
+
 def test_threads_bad_input_names_file_and_line(tmp_path, cfg):
     err = _error(tmp_path, cfg, "empty.jsonl", "")
     assert err.line == 0 and "empty file" in str(err) and "empty.jsonl" in str(err)

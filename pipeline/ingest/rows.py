@@ -10,6 +10,7 @@ names mean (`pipeline.ingest.columns`).
 from __future__ import annotations
 
 import csv
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,7 +52,9 @@ def sniff_delimiter(text: str, path: Path) -> str:
     try:
         return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
     except csv.Error:
-        first = text.split("\n", 1)[0]
+        # The first line with a delimiter in it: a title above the header has none.
+        lines = text.splitlines()[:20]
+        first = next((line for line in lines if any(d in line for d in DELIMITERS)), lines[0] if lines else "")
         return max(DELIMITERS, key=lambda d: (first.count(d), d == ","))
 
 
@@ -77,13 +80,53 @@ def _csv_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple
         fh.seek(0)
         reader = csv.reader(fh, delimiter=delimiter_of(path, sample, opt.delimiter), strict=True)
         try:
-            header = next(reader)
+            first = next(reader)
+            found = _header_below(path, ((reader.line_num, row) for row in reader), first, opt, notes)
         except csv.Error as exc:
-            raise InputError(path, 1, f"header does not parse as CSV: {exc}") from None
-        raw_header = header
-        header = header_names(header, opt.columns)
+            raise InputError(path, reader.line_num, f"header does not parse as CSV: {exc}") from None
+        raw_header = found or first
+        header = header_names(raw_header, opt.columns)
         fourcat = _check_header(path, header, opt, raw_header)
-        yield from _tagged(path, header, _csv_body(path, reader, header), fourcat, notes)
+        body = _csv_body(path, reader, header, start=reader.line_num + 1 if found else 2)
+        yield from _tagged(path, header, body, fourcat, notes)
+
+
+# Exports made for people (a comment tool's spreadsheet, a saved report) put a title, the
+# post's address or the date of export above the header row.
+HEADER_SEARCH_ROWS = 10
+
+
+def _names_a_thread(row: list[str], opt: ReadOptions) -> bool:
+    names = header_names([c.strip() for c in row], opt.columns)
+    derived = opt.thread_per_file or opt.threads_from_parents
+    return is_4cat_header(names) or all(f in names for f in REQUIRED if not (f == "thread_id" and derived))
+
+
+def _header_below(
+    path: Path, rows: Iterator[tuple[int, list[str]]], first: list[str], opt: ReadOptions, notes: list[Note]
+) -> list[str] | None:
+    """Where the first row is no header (it names neither an id nor a thread), the first of
+    the next rows, up to `HEADER_SEARCH_ROWS` in all, that is one; the rows above it are
+    left out, with a note. None when the first row is the header or none is found (then the
+    first row's header error stands). Reads only the rows it looks at from `rows`."""
+    if _names_a_thread(first, opt):
+        return None
+    above = [first]
+    for line, row in itertools.islice(rows, HEADER_SEARCH_ROWS - 1):
+        if _names_a_thread(row, opt):
+            shown = " | ".join(" ".join(c.split()) for r in above for c in r if c.strip())[:80]
+            notes.append(
+                Note(
+                    where=f"{path}:{line}",
+                    kind="note",
+                    message=f"header found on line {line}; the {len(above)} line(s) above it left out: {shown!r}",
+                )
+            )
+            while row and not row[-1].strip():
+                row = row[:-1]
+            return [c.strip() for c in row]
+        above.append(row)
+    return None
 
 
 def _tagged(
@@ -187,8 +230,7 @@ def _ignored_note(path: Path, unknown: list[str] | set[str]) -> Note:
     return Note(where=f"{path}:1", kind="note", message=f"columns left out (--ignore-columns): {shown[:20]}{more}")
 
 
-def _csv_body(path: Path, reader, header: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    start = 2
+def _csv_body(path: Path, reader, header: list[str], start: int = 2) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         for values in reader:
             if not any(v.strip() for v in values):
@@ -205,6 +247,7 @@ def _csv_body(path: Path, reader, header: list[str]) -> Iterator[tuple[int, dict
 def _xlsx_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[int, dict, str | None]]:
     """The first sheet of an Excel workbook, read like a CSV file (row numbers as lines)."""
     raw_header, rows = xlsx_rows(path)
+    raw_header = _header_below(path, iter(rows), raw_header, opt, notes) or raw_header
     header = header_names(raw_header, opt.columns)
     fourcat = _check_header(path, header, opt, raw_header)
 
