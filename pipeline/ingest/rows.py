@@ -96,16 +96,21 @@ def _csv_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple
 HEADER_SEARCH_ROWS = 10
 
 
+def _required(opt: ReadOptions) -> tuple[str, ...]:
+    """The columns a header must have: the id, and the thread id unless the options derive it."""
+    derived = opt.thread_per_file or opt.threads_from_parents
+    return tuple(f for f in REQUIRED if not (f == "thread_id" and derived))
+
+
 def _names_a_thread(row: list[str], opt: ReadOptions) -> bool:
     names = header_names([c.strip() for c in row], opt.columns)
-    derived = opt.thread_per_file or opt.threads_from_parents
-    return is_4cat_header(names) or all(f in names for f in REQUIRED if not (f == "thread_id" and derived))
+    return is_4cat_header(names) or all(f in names for f in _required(opt))
 
 
 def _header_below(
     path: Path, rows: Iterator[tuple[int, list[str]]], first: list[str], opt: ReadOptions, notes: list[Note]
 ) -> list[str] | None:
-    """Where the first row is no header (it names neither an id nor a thread), the first of
+    """Where the first row is no header (it lacks the id or the thread column), the first of
     the next rows, up to `HEADER_SEARCH_ROWS` in all, that is one; the rows above it are
     left out, with a note. None when the first row is the header or none is found (then the
     first row's header error stands). Reads only the rows it looks at from `rows`."""
@@ -212,8 +217,7 @@ def _check_header(path: Path, header: list[str], opt: ReadOptions, raw: list[str
             f"unknown columns {unknown} (allowed: {', '.join(FIELDS)}; map yours with --columns FIELD=COLUMN, "
             "or leave the others out with --ignore-columns)"
         )
-    derived = opt.thread_per_file or opt.threads_from_parents
-    missing = [f for f in REQUIRED if f not in header and not (f == "thread_id" and derived)]
+    missing = [f for f in _required(opt) if f not in header]
     if missing and not fourcat:
         problems.append(f"missing required columns {missing}")
     if problems:
