@@ -12,7 +12,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip -q --disable-pip-version-check
 SETUP := $(VENV)/.installed
 # CONFIG=my.toml: your settings laid over pipeline/core/config.toml; the file holds only
-# what it changes (docs/input-formats.md, "Your own settings"). Every stage reruns when the
+# what it changes (README.md, "Large corpora"). Every stage reruns when the
 # file, or the choice of file, changes.
 CONFIG ?=
 CONFIG_CHOICE := data/interim/.config-choice

@@ -122,6 +122,12 @@ class Config(_Frozen):
             raise KeyError(f"no label set for task {task!r}; known: {sorted(self.labels)}")
         return self.labels[task]
 
+    def label_spelt(self, task: str, value: str) -> str | None:
+        """The label of `task` that `value` spells, case and surrounding spaces aside
+        ("Support", " DENY"), as people type labels into sheets by hand; None if none."""
+        wanted = value.strip().lower()
+        return next((label for label in self.labels_for(task) if label.lower() == wanted), None)
+
 
 def _read_toml(path: Path) -> dict:
     try:

@@ -221,7 +221,7 @@ def validate_row(
         labels = cfg.labels_for(task)
         if value is None or value in labels:
             continue
-        spelt = {label.lower(): label for label in labels}.get(value.strip().lower())
+        spelt = cfg.label_spelt(task, value)
         if spelt is None:
             raise InputError(path, line, f"{task}: unknown label {value!r} (known: {', '.join(labels)})")
         row = row.model_copy(update={task: spelt})

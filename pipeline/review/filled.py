@@ -309,9 +309,8 @@ def import_labels(
             read_corpus(kept) if stage_file(kept, "posts").exists() else read_corpus_about(corpus, *gold_items(items))
         )
     # "Support" or "DENY" typed into a sheet by hand is the label it spells.
-    spelt = {label.lower(): label for label in cfg.labels_for(task)}
     for f in filled:
-        f.label = spelt.get(f.label.lower(), f.label)
+        f.label = cfg.label_spelt(task, f.label) or f.label
     problems = validate(filled, items, corpus, cfg, task)
     if problems:
         rows = len({p.where for p in problems})
