@@ -438,6 +438,20 @@ def test_role_cues_read_nordic_titles_in_self_descriptions(description, role):
         ("Jeg var chokeret da min sagsbehandler ringede.", None),
         ("Jeg har arbejdet som frivillig med socialrådgivere.", None),
         ("Jeg har arbejdet som ledende socialrådgiver.", "social_worker"),
+        # Forum writing drops the "I" at a sentence's start; a question or another person does not.
+        ("Jobbar själv som socialsekreterare på barn och unga sedan sex år.", "social_worker"),
+        ("Arbejder selv som socialrådgiver i Aarhus.", "social_worker"),
+        ("Er selv socialrådgiver, så jeg ved det.", "social_worker"),
+        ("Arbejder du som socialrådgiver?", None),
+        ("Er socialrådgivere dovne?", None),
+        ("Han arbejder som socialrådgiver.", None),
+        ("Er selv træt af socialrådgivere.", None),
+        # Elected by a named union; studying at a programme or in a term of it.
+        ("Som förtroendevald i Akademikerförbundet SSR kan jag säga att inget händer.", "union"),
+        ("Jeg er tillidsvalgt i DS.", "union"),
+        ("Jag läser sista terminen på socionomprogrammet.", "student"),
+        ("Jeg er på 5. semester på socialrådgiveruddannelsen.", "student"),
+        ("Jag läser om det i socionomutbildningen.", None),
     ],
 )
 def test_first_person_role_cues_need_the_author_to_hold_the_position(statement, role):

@@ -219,6 +219,12 @@ def test_threads_an_unknown_header_error_suggests_the_mapping_its_names_mean(tmp
     assert err.line == 1 and str(err).endswith(
         "your fields look like: --columns id=post_id thread_id=thread text=message"
     )
+    # A Swedish forum's export: the post number, its thread, the message.
+    err = _error(tmp_path, cfg, "fb.csv", "Inlägg;Tråd;Användare;Datum;Meddelande\n1;T;Kalle;2024-11-02;Hej\n")
+    assert str(err).endswith("--columns 'id=Inlägg' 'thread_id=Tråd' 'author=Användare' created=Datum text=Meddelande")
+    # ... and where an id is given, "Indlæg" is the post's words.
+    err = _error(tmp_path, cfg, "dk.csv", "id;tråd;indlæg\n1;T;Hej\n")
+    assert str(err).endswith("--columns 'thread_id=tråd' 'text=indlæg'")
     # Names that suggest nothing get no suggestion.
     err = _error(tmp_path, cfg, "header.csv", "id;thread_id;txet\nx;x;hej\n")
     assert "look like" not in str(err)
@@ -985,6 +991,27 @@ def test_threads_a_comment_opening_with_a_commenters_first_name_answers_them(tmp
         (e.rule, e.cue, e.target_id, e.decided) for e in posts["d"].parent_evidence
     ]
     assert all(e.rule != "address" for e in posts["e"].parent_evidence)
+
+
+def test_threads_the_answer_to_a_question_put_to_a_commenter_replies_to_the_question(tmp_path, cfg):
+    """ "Anna, hur många ärenden har du?" is answered by Anna's next comment, which names
+    no one ("Femtio."); a comment that only quotes a question, or one that addresses Anna
+    without asking, leaves her next comment to the other rules."""
+    rows = [
+        {"id": "a", "thread_id": "f", "author": "Redaktionen", "title": "Socialtjänsten går på knäna", "text": "."},
+        {"id": "b", "thread_id": "f", "author": "Anna Lind", "text": "Vi har alldeles för många ärenden."},
+        {"id": "c", "thread_id": "f", "author": "Olle", "text": "Anna, hur många ärenden har du?"},
+        {"id": "d", "thread_id": "f", "author": "Lisa", "text": "Det är ledningen som sviker."},
+        {"id": "e", "thread_id": "f", "author": "Anna Lind", "text": "Femtio, och fler kommer varje vecka."},
+        {"id": "f", "thread_id": "f", "author": "Per", "text": "Anna, du har helt rätt."},
+        {"id": "g", "thread_id": "f", "author": "Anna Lind", "text": "Lönerna måste också upp."},
+    ]
+    path = write_jsonl(tmp_path / "flat.jsonl", rows)
+    posts = ingest_thread_files([path], cfg, ReadOptions(infer_replies=True)).posts_by_id()
+    assert {i: posts[i].parent_id for i in "cdefg"} == {"c": "b", "d": "a", "e": "c", "f": "e", "g": "a"}
+    decided = [(e.rule, e.target_id) for e in posts["e"].parent_evidence if e.decided]
+    assert decided == [("answered-question", "c")]
+    assert posts["e"].parent_confidence == cfg.replies.answered_question
 
 
 def test_threads_ingest_check_prints_what_would_be_read_and_writes_nothing(tmp_path, capsys):

@@ -53,6 +53,8 @@ class ReplyConfig(_Frozen):
     author_mention: float
     # Added 2026-12-04: a config copied before then still loads, with the shipped prior.
     commenter_mention: float = 0.7
+    # Added 2026-12-05, likewise.
+    answered_question: float = 0.6
     article_reference: float
     default: float
     quotation_min_words: int

@@ -17,7 +17,23 @@ import shlex
 # the fields take names in this order, so a file with both "comment_id" and "post_id"
 # reads as id=comment_id thread_id=post_id, and one with "post_id" alone as id=post_id.
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "id": ("comment_id", "message_id", "msg_id", "tweet_id", "status_id", "reply_id", "uid", "post_id", "kommentar_id"),
+    "id": (
+        "comment_id",
+        "message_id",
+        "msg_id",
+        "tweet_id",
+        "status_id",
+        "reply_id",
+        "uid",
+        "post_id",
+        "kommentar_id",
+        "indlæg_id",
+        "inlägg_id",
+        "inläggs_id",
+        "nr",
+        "inlägg",
+        "indlæg",
+    ),
     "thread_id": (
         "thread",
         "conversation_id",
@@ -35,6 +51,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "post_id",
         "tråd_id",
         "artikel_id",
+        "tråd",
+        "traad",
     ),
     "parent_id": (
         "parent",
@@ -47,6 +65,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "reply_to_id",
         "svar_til",
         "svar_till",
+        "svar_på",
+        "svarer_på",
+        "svarar_på",
+        "forælder",
+        "förälder",
     ),
     "author": (
         "user",
@@ -92,6 +115,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "tekst",
         "indhold",
         "innehåll",
+        "meddelande",
+        "besked",
+        "meddelelse",
+        "indlæg",
+        "inlägg",
     ),
     "author_description": ("user_description", "author_title", "bio", "titel"),
     "lang": ("language", "sprog", "språk"),

@@ -21,6 +21,8 @@ Rules (priors in config.toml [replies]):
   commenter-mention  an earlier commenter named in the text ("Håller med Sofia87, ...")
                      -> that commenter's latest post
   article-reference  "artiklen", "din leder", "journalisten" -> the article
+  answered-question  the first comment of someone a question was addressed to ("Anna, hur
+                     många ärenden har du?") -> that question: people answer when asked
   authorship-claim   "min leder herover": the commenter wrote the article (sets its author)
 """
 
@@ -87,6 +89,7 @@ QUOTED_AUTHOR_RE = re.compile(
     r"|^\s*(?P<writer>[^\n:»«\"]{1,40}?)\s+(?:skrev|skriver|skrev følgende|wrote|writes)\s*:",
     re.IGNORECASE | re.MULTILINE,
 )
+QUOTED_LINE_RE = re.compile(r"^\s*>.*$", re.MULTILINE)
 STEMMERS = {"da": "danish", "sv": "swedish", "nb": "norwegian", "nn": "norwegian", "en": "english"}
 
 
@@ -249,11 +252,27 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
         for a, c in zip(authors, comments, strict=True)
     ]
     cand_words = {pid: set(WORD_RE.findall(text)) for pid, text in normalized.items()}
+    posts_by_id = {c.id: c for c in comments}
     decisions: dict[str, ReplyDecision] = {}
+    # Commenter -> (position, id) of the latest question addressed to them that they have
+    # not posted since.
+    asked: dict[str, tuple[int, str]] = {}
     for i, c in enumerate(comments):
         lo = max(0, i - window)
         earlier = comments[lo:i]
         evidence: list[Evidence] = []
+
+        question = asked.pop(authors[i], None) if authors[i] else None
+        if question is not None and question[0] >= lo:
+            evidence.append(
+                Evidence(
+                    rule="answered-question",
+                    cue=_clip(comments[question[0]].full_text),
+                    target_id=question[1],
+                    score=1.0,
+                    decided=False,
+                )
+            )
 
         m = OWN_POST_RE.search(c.text)
         if m:
@@ -366,8 +385,22 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
                 Evidence(rule="article-reference", cue=ref.group(0), target_id=root.id, score=1.0, decided=False)
             )
 
-        decisions[c.id] = _decide(evidence, root.id, cfg)
+        decisions[c.id] = decision = _decide(evidence, root.id, cfg)
+        asked_whom = _asked(c, decision, posts_by_id, authors[i])
+        if asked_whom:
+            asked[asked_whom] = (i, c.id)
     return decisions
+
+
+def _asked(comment: Post, decision: ReplyDecision, posts_by_id: dict[str, Post], own: str | None) -> str | None:
+    """The commenter a comment puts a question to: it addresses them by name (the link its
+    address decided) and asks in its own words (a "?" outside quoted lines)."""
+    if not any(ev.decided and ev.rule == "address" for ev in decision.evidence):
+        return None
+    if "?" not in QUOTED_LINE_RE.sub("", comment.full_text):
+        return None
+    whom = posts_by_id[decision.parent_id].author if decision.parent_id in posts_by_id else None
+    return whom if whom and whom != own else None
 
 
 ECHO_BLOCK = 256  # comments whose similarities are computed in one sparse product
