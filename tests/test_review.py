@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from conftest import SEEDS, THREAD_ID, run_cli, run_pipeline, stage_args
@@ -60,7 +61,9 @@ def export(pipeline_run, tmp_path, task: str, size: int = 6, strategy: str = "ma
     return folder, read_jsonl(folder / "items.jsonl", ReviewItem), gold
 
 
-def fill_csv(folder, labels: dict[str, str], delimiter: str = ",", comment: str = "") -> str:
+def fill_csv(
+    folder, labels: dict[str, str], delimiter: str = ",", comment: str = "", encoding: str = "utf-8-sig"
+) -> str:
     text = (folder / "batch.csv").read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     out = io.StringIO()
@@ -71,7 +74,7 @@ def fill_csv(folder, labels: dict[str, str], delimiter: str = ",", comment: str 
         r["comment"] = comment if r["item_id"] in labels else ""
         w.writerow(r)
     path = folder.parent / f"filled{'-semicolon' if delimiter == ';' else ''}.csv"
-    path.write_text(out.getvalue(), encoding="utf-8-sig")
+    path.write_text(out.getvalue(), encoding=encoding)
     return path
 
 
@@ -123,10 +126,15 @@ def test_review_csv_round_trip_writes_exactly_those_labels(pipeline_run, tmp_pat
 
 
 def test_review_semicolon_csv_from_nordic_excel_imports(pipeline_run, tmp_path, inputs, cfg):
+    """Excel in a Danish or Swedish locale saves plain "CSV" with semicolons, in
+    Windows-1252: the sheet imports as it is, æøå in the annotator's comment intact."""
     folder, items, gold = export(pipeline_run, tmp_path, "reply_stance")
-    path = fill_csv(folder, {items[0].item_id: "query"}, delimiter=";")
+    path = fill_csv(folder, {items[0].item_id: "query"}, delimiter=";", comment="spørgsmål", encoding="cp1252")
+    with pytest.raises(UnicodeDecodeError):
+        Path(path).read_text(encoding="utf-8")
     import_labels(path, "Bo", folder.parent, gold, inputs[0], cfg)
     assert gold_labels(gold, "reply_stance") == {items[0].item_id: "query"}
+    assert [e.note for e in read_events(gold)] == ["spørgsmål"]
 
 
 def test_review_changed_labels_become_a_new_revision_and_keep_the_old(pipeline_run, tmp_path, inputs, cfg):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,8 @@ from pipeline.review.gold import (
 )
 from pipeline.review.snapshots import batch_corpus_dir, keep_batch_corpus
 from pipeline.segment.ids import parse_unit_id, unit_id
+
+log = logging.getLogger("pipeline")
 
 
 @dataclass
@@ -83,7 +86,18 @@ def span_offsets(text: str, start: int, end: int, shown: str | None) -> tuple[in
 
 def read_sheet_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """Rows of a CSV sheet with the line each starts on; "," or ";" as Excel saved it."""
-    text = read_text_utf8(path)
+    try:
+        text = read_text_utf8(path)
+    except InputError as exc:
+        # The sheet went out as UTF-8; one that comes back otherwise was re-saved as plain
+        # "CSV" by an Excel in a Danish or Swedish locale, which writes Windows-1252. A
+        # wrong guess cannot slip through: every row's item id and text hash are checked
+        # against the batch.
+        try:
+            text = path.read_bytes().decode("cp1252")
+        except UnicodeDecodeError:
+            raise exc from None
+        log.warning("%s: not UTF-8; read as Windows-1252, as Excel saves plain CSV in Nordic locales", path)
     if not text.strip():
         raise InputError(path, 0, "empty file")
     first = text.split("\n", 1)[0]
