@@ -58,6 +58,8 @@ def sentences(text: str, lang: str = "da") -> list[str]:
         ("Sagen tog 4 mdr. Det er for længe.", ["Sagen tog 4 mdr.", "Det er for længe."]),
         ("Han blev ansat i jan. Han stoppede i maj.", ["Han blev ansat i jan.", "Han stoppede i maj."]),
         ("Mødet var d. 5. jan. 2024 kl. 10.", ["Mødet var d. 5. jan. 2024 kl. 10."]),
+        # An abbreviation that opens a sentence keeps its capital and its sentence.
+        ("Iflg. DS er det slemt. Evt. kunne man spørge.", ["Iflg. DS er det slemt.", "Evt. kunne man spørge."]),
     ],
 )
 def test_segment_danish_abbreviations_dates_and_initials_do_not_split(text, expected):
@@ -65,11 +67,15 @@ def test_segment_danish_abbreviations_dates_and_initials_do_not_split(text, expe
 
 
 def test_segment_swedish_abbreviations_do_not_split():
-    text = "Det gäller t.ex. biståndshandläggare, bl.a. i Stockholm. Runt 10-12 procent osv. Vi ses kl. 10."
+    text = (
+        "Det gäller t.ex. biståndshandläggare, bl.a. i Stockholm. Runt 10-12 procent osv. Vi ses kl. 10. "
+        "Enl. SKR är det så."
+    )
     assert sentences(text, "sv") == [
         "Det gäller t.ex. biståndshandläggare, bl.a. i Stockholm.",
         "Runt 10-12 procent osv.",
         "Vi ses kl. 10.",
+        "Enl. SKR är det så.",
     ]
 
 

@@ -54,7 +54,9 @@ def tokenizer(lang: str):
     nlp = spacy.blank(code)
     if code in NORDIC:
         extra, _ = _abbreviations()
-        for word in sorted(extra):
+        # An abbreviation opens sentences too ("Enl. SKR är det så.", "Iflg. DS ..."), and
+        # spaCy's special cases match case-sensitively.
+        for word in sorted(extra | {w[0].upper() + w[1:] for w in extra}):
             nlp.tokenizer.add_special_case(word, [{ORTH: word}])
     return nlp.tokenizer
 
