@@ -149,6 +149,48 @@ def test_pages_comments_without_dates_open_with_a_name_and_close_with_buttons(tm
     assert not any("relative to when the page was saved" in m for m in notes)
 
 
+def test_pages_dates_under_the_comments_and_a_header_run_together(tmp_path, cfg):
+    """A newspaper that prints each comment's date in its buttons' row ("Svara · Gilla · 14
+    mars 2024"), and its section label, headline and dateline without blank lines."""
+    corpus = ingest_page(tmp_path, "sv_datum_under_kommentaren.txt", cfg, lang="sv")
+    root, *comments = corpus.posts
+    assert root.title == "Socialsekreterarna flyr – politikerna måste agera nu"
+    assert root.created == "2024-03-14T06:00"
+    assert corpus.threads[0].target == root.title
+    assert [(c.authors[0].name, c.created) for c in comments] == [
+        ("Johan Ek", "2024-03-14"),
+        ("Lisa Berg", "2024-03-14"),
+        ("Per Holm", "2024-03-14"),
+        ("Anonym", "2024-03-15"),
+        ("Karin Ström", "2024-03-15"),
+        ("Ahmed Y", "2024-03-15"),
+    ]
+    assert comments[0].text.endswith("känner igen varenda rad.")
+    # "Lisa, ..." answers Lisa; "håller jag inte med Anonym" names the commenter it answers.
+    assert [c.parent_id for c in comments] == [root.id, root.id, comments[1].id, root.id, comments[3].id, root.id]
+    messages = {n.message for n in corpus.notes}
+    assert {"pre-title-label: DEBATT", "date-line: Publicerad 14 mars 2024 kl 06.00"} <= messages
+    assert "6 row(s) of comment buttons (reply, like)" in messages
+
+
+def test_pages_the_manifest_gives_what_the_page_does_not_show(tmp_path, cfg):
+    """A page whose headline and date the parser does not find takes the manifest's, with
+    a note; a manifest date that is no date is refused, naming the manifest's line."""
+    page = "Kommunen sparer igen på socialrådgiverne, og det mærker borgerne hver eneste dag i " * 4
+    (tmp_path / "p.txt").write_text(page.strip() + ".\n", encoding="utf-8")
+    manifest = tmp_path / "manifest.toml"
+    entry = '[[document]]\nfile = "p.txt"\nkind = "article"\nlang = "da"\ntitle = "Spar ikke på de svage"\n'
+    manifest.write_text(entry + 'date = "2024-03-01"\n', encoding="utf-8")
+    corpus = ingest_seeds(manifest, cfg)
+    assert (corpus.posts[0].title, corpus.posts[0].created) == ("Spar ikke på de svage", "2024-03-01")
+    messages = {n.message for n in corpus.notes}
+    assert {"title taken from the manifest", "publication date taken from the manifest"} <= messages
+    manifest.write_text(entry + 'date = "1. marts"\n', encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        ingest_seeds(manifest, cfg)
+    assert err.value.line == 1 and "no ISO 8601 date" in str(err.value)
+
+
 def test_pages_a_sentence_that_ends_with_a_date_opens_no_comment():
     lines = [
         "Kommentarer (2)",

@@ -145,6 +145,18 @@ def _trailing_date(line: str, furn: Furniture) -> tuple[int, str | None, str] | 
     return found
 
 
+def _button_row(line: str, furn: Furniture) -> tuple[str | None, str] | None:
+    """A row of a comment's buttons ("Svara · Gilla"), perhaps ending with the comment's
+    date ("Svara · Gilla · 14 mars 2024", as sites that print the date below the text
+    do): (the date as ISO 8601 or None, the date as printed or ""); None for other lines."""
+    if furn.comment_action.fullmatch(line):
+        return None, ""
+    tail = _trailing_date(line, furn)
+    if tail is not None and tail[0] > 0 and furn.comment_action.fullmatch(line[: tail[0]].strip()):
+        return tail[1], tail[2]
+    return None
+
+
 def _plausible_name(text: str, furn: Furniture) -> bool:
     """A commenter's name, handle or "Name, description": short, no sentence."""
     head = text.partition(", ")[0].strip()
@@ -200,7 +212,7 @@ def _dateless_start(lines: list[str], i: int, furn: Furniture) -> bool:
     text_lines = 0
     for j in following:
         nxt = lines[j].strip()
-        if furn.comment_action.fullmatch(nxt):
+        if _button_row(nxt, furn) is not None:
             return text_lines > 0
         if _named_start(lines, j, furn) or furniture_line(nxt, furn):
             return False
@@ -272,11 +284,12 @@ def _parse_named_comments(lines: list[str], first_line: int, source: str) -> tup
             continue
         if not line:
             body.append("")
-        elif furn.comment_action.fullmatch(line) or (
-            (tail := _trailing_date(line, furn)) is not None and furn.comment_action.fullmatch(line[: tail[0]].strip())
-        ):
+        elif (row := _button_row(line, furn)) is not None:
             buttons += 1
             closed = current is not None
+            if current is not None and not current.date_raw and row[1]:
+                # The site prints the date under the text, in the buttons' row.
+                current = replace(current, date=row[0], date_raw=row[1])
         elif (current is None or closed) and _dateless_start(lines, i, furn):
             # A site that prints no dates: a name, text, then the comment's buttons.
             open_comment(_Start(1, line, None, ""), i)

@@ -72,14 +72,29 @@ def find_named_date(text: str) -> tuple[str, re.Match[str]] | None:
     return None
 
 
+STAMP_LABEL = r"(?i:publicer\w*|opdateret|uppdaterad|senast uppdaterad)"
+
+
 def is_date_line(line: str) -> bool:
     """True when a line is nothing but a date (optionally labelled 'Publiceret:' etc.)."""
+    return line_date(line) is not None
+
+
+def line_date(line: str) -> str | None:
+    """The date of a line that is nothing but a date, perhaps labelled ("Publiceret 4.
+    december 2024 kl. 10.15", "16.09.13", "Publicerad 2024-03-14 06:00"), as ISO 8601;
+    None for any other line."""
     found = find_named_date(line)
-    if not found:
-        return bool(NUMERIC_DATE_RE.fullmatch(line.strip()))
-    _, m = found
-    rest = (line[: m.start()] + line[m.end() :]).strip(" ,:")
-    return rest == "" or bool(re.fullmatch(r"(?i)(publicer\w*|opdateret|uppdaterad|senast uppdaterad)", rest))
+    if found:
+        iso, m = found
+        rest = (line[: m.start()] + line[m.end() :]).strip(" ,:")
+        return iso if rest == "" or re.fullmatch(STAMP_LABEL, rest) else None
+    value = re.sub(rf"^\s*{STAMP_LABEL}\s*:?\s*", "", line).strip()
+    if NUMERIC_DATE_RE.fullmatch(value):
+        return parse_numeric_date(value)
+    # ISO 8601 and what databases print ("2024-03-14 06:00"); a bare number is no date here.
+    read = read_date(value) if value[:4].isdigit() and "-" in value else None
+    return read[0] if read and read[1] not in ("epoch seconds", "epoch milliseconds") else None
 
 
 def normalize_iso(value: str) -> str | None:

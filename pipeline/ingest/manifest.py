@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from pipeline.core.errors import InputError, validation_message
 from pipeline.core.schema import Frozen
+from pipeline.ingest.dates import normalize_iso
 
 
 class ManifestEntry(Frozen):
@@ -57,6 +58,8 @@ def read_manifest(path: Path) -> list[ManifestEntry]:
             raise InputError(path, line, validation_message(exc)) from None
         if entry.file in seen:
             raise InputError(path, line, f"file {entry.file!r} is listed twice")
+        if entry.date and normalize_iso(entry.date) is None:
+            raise InputError(path, line, f"date {entry.date!r} is no ISO 8601 date (2024-03-14 or 2024-03-14T06:00)")
         seen.add(entry.file)
         if not (path.parent / entry.file).is_file():
             raise InputError(path, line, f"listed file {entry.file!r} does not exist")

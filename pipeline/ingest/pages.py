@@ -23,7 +23,7 @@ from pathlib import Path
 import justext
 
 from pipeline.core.schema import Author, Note
-from pipeline.ingest.dates import find_named_date, is_date_line, parse_numeric_date
+from pipeline.ingest.dates import find_named_date, line_date
 
 FURNITURE_FILE = Path(__file__).resolve().parent / "furniture.toml"
 
@@ -164,6 +164,18 @@ def _split_keywords(raw: str) -> list[str]:
     return [i.strip() for i in items if i.strip()]
 
 
+def _is_header_block(block: Block) -> bool:
+    """Short lines, none a sentence, one of them the publication date: a section label,
+    headline and dateline run together (a byline with its date is left to the bylines)."""
+    lines = block.lines
+    return (
+        2 <= len(lines) <= 4
+        and any(line_date(line) for line in lines)
+        and all(len(line.split()) <= 20 and line.rstrip()[-1:] != "." for line in lines)
+        and not re.match(r"(?:Af|Av|By)\s", lines[0])
+    )
+
+
 def _is_body_paragraph(block: Block) -> bool:
     text = " ".join(block.lines)
     return len(text.split()) >= 12 and text.rstrip()[-1:] in '.!?:"”»)'
@@ -180,6 +192,10 @@ def parse_article(lines: list[str], lang: str, source: str, first_line: int = 1)
             # A one-line keyword list may run straight into the author box below it.
             blocks.append(Block(block.lines[:1], block.first_line))
             blocks.append(Block(block.lines[1:], block.first_line + 1))
+        elif _is_header_block(block):
+            # A page's header printed without blank lines ("DEBATT" / the headline /
+            # "Publicerad 14 mars 2024"): each line is read as a block of its own.
+            blocks.extend(Block([line], block.first_line + n) for n, line in enumerate(block.lines))
         else:
             blocks.append(block)
     kept: list[Block] = []
@@ -217,10 +233,8 @@ def parse_article(lines: list[str], lang: str, source: str, first_line: int = 1)
                 pending_keywords = True
             removed[k] = "keywords"
             continue
-        if is_date_line(block.lines[0]) and len(block.lines) == 1:
-            found = find_named_date(block.lines[0])
-            iso = found[0] if found else parse_numeric_date(block.lines[0])
-            if iso and parts.created is None:
+        if len(block.lines) == 1 and (iso := line_date(block.lines[0])) is not None:
+            if parts.created is None:
                 parts.created = iso
             removed[k] = "date-line"
             continue

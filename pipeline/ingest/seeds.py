@@ -18,6 +18,7 @@ from pipeline.core.errors import InputError
 from pipeline.core.schema import Author, Evidence, Note, Post, Span, Thread
 from pipeline.ingest import langid
 from pipeline.ingest.comments import find_comments_header, find_signature, parse_comments
+from pipeline.ingest.dates import normalize_iso
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
 from pipeline.ingest.manifest import ManifestEntry, read_manifest
 from pipeline.ingest.markup import html_text
@@ -58,6 +59,14 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
     parts = parse_article(article_lines, entry.lang, rel)
     notes = list(parts.notes)
 
+    # Where the page shows no headline or date that the parser finds, the researcher's
+    # reading in the manifest stands in for it (where it finds one, the two are compared).
+    if not parts.title and entry.title:
+        parts.title = entry.title
+        notes.append(Note(where=rel, kind="metadata", message="title taken from the manifest"))
+    if parts.created is None and entry.date:
+        parts.created = normalize_iso(entry.date)
+        notes.append(Note(where=rel, kind="metadata", message="publication date taken from the manifest"))
     body_lang, body_conf, _ = langid.resolve(parts.body or parts.title, entry.lang, cfg.languages)
     root = Post(
         id=thread_id,
@@ -230,7 +239,8 @@ def _check_manifest(entry: ManifestEntry, root: Post, rel: str) -> list[Note]:
                 message=f"title: extracted {root.title!r}, manifest {entry.title!r}",
             )
         )
-    if (entry.date or None) != root.created:
+    # A manifest may give the day of a page that prints the time as well.
+    if (entry.date or None) != root.created and not (entry.date and (root.created or "").startswith(entry.date + "T")):
         notes.append(
             Note(
                 where=rel,
