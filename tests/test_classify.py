@@ -452,6 +452,9 @@ def test_role_cues_read_nordic_titles_in_self_descriptions(description, role):
         ("Jag läser sista terminen på socionomprogrammet.", "student"),
         ("Jeg er på 5. semester på socialrådgiveruddannelsen.", "student"),
         ("Jag läser om det i socionomutbildningen.", None),
+        # "Som <role>, <verb> jeg": the verbs people open an opinion with.
+        ("Som enhetschef i en mellanstor kommun håller jag inte med.", "employer"),
+        ("Som socialrådgiver tror jeg ikke på det.", "social_worker"),
     ],
 )
 def test_first_person_role_cues_need_the_author_to_hold_the_position(statement, role):
