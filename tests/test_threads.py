@@ -203,6 +203,36 @@ def _error(tmp_path, cfg, name: str, content: bytes | str, **kw) -> InputError:
     return info.value
 
 
+def test_threads_a_json_file_may_hold_one_array_of_posts(tmp_path, cfg):
+    """Scrapers and pandas save a JSON array (indented or not), or an object whose only
+    member is one (`{"data": [...]}`): each object is a post, read with the line it starts
+    on; a broken element is an error naming its line."""
+    rows = [
+        {"id": "1", "thread_id": "t", "author": "Anna", "text": "Socialrådgiverne har for mange sager."},
+        {"id": "2", "thread_id": "t", "parent_id": "1", "author": "Bo", "text": "Helt enig."},
+    ]
+    indented = tmp_path / "posts.json"
+    indented.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+    wrapped = tmp_path / "export.json"
+    wrapped.write_text(json.dumps({"data": rows}, ensure_ascii=False), encoding="utf-8")
+    for path in (indented, wrapped):
+        posts = ingest_thread_files([path], cfg, ReadOptions()).posts
+        assert [(p.id, p.parent_id, p.author, p.text) for p in posts] == [
+            ("1", None, "Anna", rows[0]["text"]),
+            ("2", "1", "Bo", "Helt enig."),
+        ]
+    assert [p.source for p in ingest_thread_files([indented], cfg, ReadOptions()).posts] == [
+        f"{indented}:2",
+        f"{indented}:8",
+    ]
+    broken = tmp_path / "broken.json"
+    broken.write_text('[\n  {"id": "1", "thread_id": "t"},\n  {"id": "2" "thread_id": "t"}\n]', encoding="utf-8")
+    err = _error(tmp_path, cfg, "broken.json", broken.read_text(encoding="utf-8"))
+    assert err.line == 3 and "not valid JSON" in str(err)
+    err = _error(tmp_path, cfg, "strings.json", '["1", "2"]')
+    assert err.line == 1 and "expected a JSON object in the array, found str" in str(err)
+
+
 def test_threads_an_unknown_header_error_suggests_the_mapping_its_names_mean(tmp_path, cfg):
     """A scraper's names for the fields are not guessed silently (is "post_id" the comment
     or its thread?), but the error prints the --columns mapping they suggest."""
