@@ -15,8 +15,10 @@ from pipeline.report.data import REPLY_STANCES, STANCES, ReportData, post_role, 
 
 STANCE_COLORS = {"favor": "#2e8b57", "against": "#c83737", "neutral": "#969696", "mixed": "#9b59b6", "none": "#5a78c8"}
 REPLY_COLORS = {"support": "#2e8b57", "deny": "#c83737", "query": "#e6a117", "comment": "#969696"}
+# `unknown`, the most common role (roles abstain without evidence), is the plain circle;
+# every known role has a shape that small markers still tell apart from it.
 ROLE_MARKERS = {
-    "social_worker": "o",
+    "social_worker": "*",
     "union": "s",
     "employer": "P",
     "politician": "^",
@@ -25,7 +27,7 @@ ROLE_MARKERS = {
     "student": "<",
     "citizen": "h",
     "organization": "X",
-    "unknown": "8",
+    "unknown": "o",
 }
 
 
