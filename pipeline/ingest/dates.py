@@ -147,6 +147,10 @@ RFC2822_RE = re.compile(
     r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?"
     r"(?:\s*(?:[+-]\d{4}|GMT|UTC|UT|Z))?"
 )
+# Twitter's API v1.1 and the tools built on it (and C's ctime without the zone):
+# "Fri Mar 01 10:15:00 +0000 2024". English day and month abbreviations, as strptime's
+# C locale reads them.
+CTIME_RE = re.compile(r"[A-Za-z]{3}\s+[A-Za-z]{3}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:\s+[+-]\d{4})?\s+\d{4}")
 
 DATE_FORMS = {
     "epoch seconds": "Unix epoch seconds (UTC)",
@@ -159,6 +163,7 @@ DATE_FORMS = {
     "zone named": "date-times with the zone written out (2024-03-01 10:00:00 UTC)",
     "rfc 2822": "RFC 2822 date-times (Fri, 01 Mar 2024 10:00:00 GMT)",
     "english month name": "dates with an English month name (March 1, 2024; 1 March 2024)",
+    "twitter": "date-times as Twitter's API v1.1 writes them (Fri Mar 01 10:15:00 +0000 2024)",
 }
 
 
@@ -227,6 +232,15 @@ def read_date(value: str, slash_order: str | None = None) -> tuple[str, str | No
             return parsedate_to_datetime(value).isoformat(), "rfc 2822"
         except (TypeError, ValueError):
             return None
+    if CTIME_RE.fullmatch(value):
+        zoned = re.search(r"[+-]\d{4}", value) is not None
+        try:
+            parsed = datetime.strptime(
+                " ".join(value.split()), "%a %b %d %H:%M:%S %z %Y" if zoned else "%a %b %d %H:%M:%S %Y"
+            )
+        except ValueError:
+            return None
+        return parsed.isoformat(), "twitter"
     for pattern in _english_date_res():
         if m := pattern.fullmatch(value):
             try:
