@@ -203,7 +203,7 @@ def _error(tmp_path, cfg, name: str, content: bytes | str, **kw) -> InputError:
     return info.value
 
 
-def test_threads_a_json_file_may_hold_one_array_of_posts(tmp_path, cfg):
+def test_threads_a_json_file_may_hold_one_array_of_posts(tmp_path, cfg, capsys):
     """Scrapers and pandas save a JSON array (indented or not), or an object whose only
     member is one (`{"data": [...]}`): each object is a post, read with the line it starts
     on; a broken element is an error naming its line."""
@@ -229,6 +229,8 @@ def test_threads_a_json_file_may_hold_one_array_of_posts(tmp_path, cfg):
     broken.write_text('[\n  {"id": "1", "thread_id": "t"},\n  {"id": "2" "thread_id": "t"}\n]', encoding="utf-8")
     err = _error(tmp_path, cfg, "broken.json", broken.read_text(encoding="utf-8"))
     assert err.line == 3 and "not valid JSON" in str(err)
+    assert run_cli("ingest", "--threads", str(wrapped), "--check") == 0
+    assert f"{wrapped}: read as a thread file (one JSON array of posts)" in capsys.readouterr().out
     err = _error(tmp_path, cfg, "strings.json", '["1", "2"]')
     assert err.line == 1 and "expected a JSON object in the array, found str" in str(err)
 

@@ -274,7 +274,7 @@ def jsonl_rows(
     as scrapers and `pandas.to_json(orient="records")` save them."""
     if Path(path).suffix.lower() == ".json":
         text = read_text_utf8(path, encoding)
-        start = _array_start(text)
+        start = array_start(text)
         if start is not None:
             yield from _array_records(path, text, start)
             return
@@ -299,7 +299,7 @@ def jsonl_rows(
         )
 
 
-def _array_start(text: str) -> int | None:
+def array_start(text: str) -> int | None:
     """Where the array of records opens in a JSON document that is one array, or one
     object with an array as its only member; None for anything else (JSON lines)."""
     body = text.lstrip()

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from pipeline.core.artifacts import atomic_path, dumps, first_json_record, open_text
+from pipeline.core.artifacts import atomic_path, dumps, first_json_record, open_text, read_text_utf8
 from pipeline.core.cells import xlsx_rows
 from pipeline.core.config import Config
 from pipeline.core.errors import InputError, validation_message
@@ -40,7 +40,16 @@ from pipeline.ingest.columns import suggested_options
 from pipeline.ingest.dates import DATE_FORMS, SLASH_RE, read_date
 from pipeline.ingest.markup import html_text, looks_like_html
 from pipeline.ingest.options import ReadOptions
-from pipeline.ingest.rows import FIELDS, REQUIRED, delimiter_of, format_of, header_names, jsonl_rows, raw_rows
+from pipeline.ingest.rows import (
+    FIELDS,
+    REQUIRED,
+    array_start,
+    delimiter_of,
+    format_of,
+    header_names,
+    jsonl_rows,
+    raw_rows,
+)
 from pipeline.ingest.spill import RowStore
 
 GOLD_FIELDS = ("target_stance", "reply_stance", "role")
@@ -166,6 +175,8 @@ def describe_input(path: Path, opt: ReadOptions) -> str:
         return found[0][2]
     fmt = format_of(path)
     if fmt == "jsonl":
+        if path.suffix.lower() == ".json" and array_start(read_text_utf8(path, opt.encoding)) is not None:
+            return "a thread file (one JSON array of posts)"
         return "a thread file (JSONL)"
     try:
         if fmt == "xlsx":
