@@ -373,6 +373,10 @@ def test_reply_denial_cue_needs_whole_words(text):
         ("Mor til tre", "citizen"),
         ("Pensionär i Umeå", "citizen"),
         ("Socialrådgiver og mor til tre", "social_worker"),
+        # A council committee's member or a candidate is a politician; parents are citizens.
+        ("Medlem af Børne- og Ungeudvalget (V)", "politician"),
+        ("Kandidat til byrådet for SF", "politician"),
+        ("Forældre til et anbragt barn", "citizen"),
     ],
 )
 def test_role_cues_read_nordic_titles_in_self_descriptions(description, role):
