@@ -1,5 +1,5 @@
 """Other tools' formats read (and written): Reddit dumps, 4CAT, ConvoKit, DAST, tweets, Bluesky,
-YouTube comments, Telegram chats."""
+YouTube comments, Telegram chats, Disqus exports."""
 
 from __future__ import annotations
 

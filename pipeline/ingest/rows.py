@@ -38,8 +38,8 @@ def format_of(path: Path) -> str:
     raise InputError(
         path,
         0,
-        f"unknown thread file type {suffix!r}: use .jsonl, .csv, .xlsx, a Reddit dump (.zst) or a ConvoKit "
-        "corpus folder",
+        f"unknown thread file type {suffix!r}: use .jsonl, .csv, .xlsx, a Reddit dump (.zst), a Disqus export "
+        "(.xml) or a ConvoKit corpus folder",
     )
 
 

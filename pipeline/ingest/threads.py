@@ -30,6 +30,7 @@ from pipeline.formats.convokit import is_convokit_corpus, read_convokit
 from pipeline.formats.dast import looks_like_dast
 from pipeline.formats.dast import thread_fields as dast_fields
 from pipeline.formats.dast import unread_columns as dast_unread
+from pipeline.formats.disqus import looks_like_disqus, read_disqus
 from pipeline.formats.fourcat import is_4cat_header
 from pipeline.formats.reddit import is_reddit_dump, read_reddit
 from pipeline.formats.telegram import looks_like_telegram, read_telegram
@@ -103,6 +104,8 @@ def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator
             yield from _dast_rows(path, opt, notes)
         elif looks_like_telegram(path):
             yield from ((path, line, raw, "export") for line, raw in read_telegram(path, opt.encoding, notes))
+        elif looks_like_disqus(path):
+            yield from ((path, line, raw, "export") for line, raw in read_disqus(path, notes))
         elif (found := _json_export(path)) is not None:
             export, document = found
             if document is None:
@@ -171,6 +174,8 @@ def describe_input(path: Path, opt: ReadOptions) -> str:
         return "a DAST file"
     if looks_like_telegram(path):
         return "a Telegram chat export (Telegram Desktop, JSON)"
+    if looks_like_disqus(path):
+        return "a Disqus comment export (XML)"
     if (found := _json_export(path)) is not None:
         return found[0][2]
     fmt = format_of(path)
@@ -259,7 +264,7 @@ def _date_message(value: str, slash_dates: str | None) -> str:
     )
 
 
-THREAD_FILE_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".xlsx", ".zst")
+THREAD_FILE_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".xlsx", ".zst", ".xml")
 
 
 def expand_folders(paths: list[Path], notes: list[Note]) -> list[Path]:
