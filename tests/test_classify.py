@@ -198,6 +198,10 @@ def test_classify_main_claims_are_quotable(pipeline_run):
         ("Det er ikke tilfældet.", False),
         ("Så är inte fallet alls.", False),
         ("Tak for et godt indlæg.", False),
+        # Praise of the piece alone; an opinion on the matter in the same words stays.
+        ("Det er en super fin og tankevækkende artikel.", False),
+        ("Tack för en mycket intressant och välskriven krönika!", False),
+        ("Det er en god idé at autorisere socialrådgivere.", True),
         # Agreement with a statement states it.
         ("Jeg er enig i at kommunerne svigter børnene.", True),
         ("Det er forkert at skære i normeringerne.", True),

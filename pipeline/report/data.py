@@ -263,7 +263,8 @@ def key_point_note(provenance: dict) -> str:
     return (
         f"{kp['claims']} quotable claims of comments (no questions, no verdicts of under four words, no retorts "
         "of function words alone, no lead-ins ending in a colon, no bare verdicts such as 'Jeg er helt enig' "
-        "or 'Det passer ikke', no quoted text), grouped per "
+        "or 'Det passer ikke', no praise of the piece alone such as 'Fin og tankevækkende artikel', no quoted "
+        "text), grouped per "
         f"thread into {kp['key_points']} key points by meaning (encoder {kp['encoder']}, cosine distance under "
         f"{kp['max_distance']}); each shown by its most central claim, "
         "with how many comments and participants make it and their stance toward their own thread's target."
