@@ -463,6 +463,12 @@ def test_role_cues_read_nordic_titles_in_self_descriptions(description, role):
         # "Som <role>, <verb> jeg": the verbs people open an opinion with.
         ("Som enhetschef i en mellanstor kommun håller jag inte med.", "employer"),
         ("Som socialrådgiver tror jeg ikke på det.", "social_worker"),
+        # Norwegian: its words for the profession, its workplaces, its union and councils.
+        ("Jeg er selv sosionom og kjenner meg igjen.", "social_worker"),
+        ("Jeg arbeider i barnevernet i Bergen.", "social_worker"),
+        ("Jeg er tillitsvalgt i FO.", "union"),
+        ("Jeg er bystyremedlem for Høyre.", "politician"),
+        ("Jeg har ventet på NAV i månedsvis.", None),
     ],
 )
 def test_first_person_role_cues_need_the_author_to_hold_the_position(statement, role):
