@@ -31,10 +31,12 @@ EXPORT = """<?xml version="1.0" encoding="utf-8"?>
   </thread>
   <post dsq:id="9001">
     <id/>
-    <message><![CDATA[<p>Socialrådgiverne har alt for mange sager &amp; for lidt tid.</p><p>Det er politikernes ansvar.</p>]]></message>
+    <message><![CDATA[<p>Socialrådgiverne har alt for mange sager &amp; for lidt tid.</p>
+<p>Det er politikernes ansvar.</p>]]></message>
     <createdAt>2024-03-01T09:15:00Z</createdAt>
     <isDeleted>false</isDeleted><isSpam>false</isSpam>
-    <author><email>anna@example.dk</email><name>Anna Holm</name><isAnonymous>false</isAnonymous><username>annaholm</username></author>
+    <author><email>anna@example.dk</email><name>Anna Holm</name><isAnonymous>false</isAnonymous>
+      <username>annaholm</username></author>
     <ipAddress>10.0.0.1</ipAddress>
     <thread dsq:id="7001"/>
   </post>
@@ -116,7 +118,7 @@ def test_a_broken_disqus_export_is_refused_naming_the_line(tmp_path, cfg):
     with pytest.raises(InputError) as err:
         ingest_thread_files([path], cfg)
     # expat stops at the next line, where the unclosed tag runs into "<author>".
-    assert err.value.line == 43 and "not valid XML" in str(err.value)
+    assert err.value.line == 45 and "not valid XML" in str(err.value)
     # An external entity is never fetched: the page's title keeps only its own words.
     body = EXPORT.split("?>", 1)[1].replace("<title>Debat: ", "<title>&x;Debat: ")
     outside = '<?xml version="1.0"?><!DOCTYPE disqus [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + body

@@ -109,6 +109,48 @@ def test_report_pools_the_replies_of_a_long_chain_below_depth_ten(tmp_path):
     assert sum(int(c) for c in pooled.strip(" |").split("|")[1:]) == 21
 
 
+def test_report_says_who_argues_against_whom_by_role_and_by_participant(data, outputs):
+    """Reply stance between roles counts every comment by its author's role and the role of
+    the author it answers (Nick Allentoft, the editorial's author, for 16 of them); the pair
+    tables list who denies and who supports whom, most first."""
+    corpus, _, pred = outputs
+    roles = {p.participant_id: p.role.label for p in pred.participants}
+    posts = corpus.posts_by_id()
+
+    def role(post):
+        return roles["participant:" + re.sub(r"[^\w]+", "-", post.author.lower()).strip("-")]
+
+    expected: Counter = Counter()
+    for pl in pred.posts:
+        post = posts[pl.post_id]
+        if post.parent_id:
+            expected[(role(post), role(posts[post.parent_id]), pl.reply_stance.label)] += 1
+    got = Counter(
+        {
+            (r["from"], r["to"], s): r[s]
+            for r in data.role_replies
+            for s in ("support", "deny", "query", "comment")
+            if r[s]
+        }
+    )
+    assert got == expected and sum(r["total"] for r in data.role_replies) == 20
+    assert sum(r["total"] for r in data.role_replies if r["to"] == "journalist") == 16
+    assert [r["total"] for r in data.role_replies] == sorted((r["total"] for r in data.role_replies), reverse=True)
+    denying = Counter(
+        (posts[pl.post_id].author, posts[posts[pl.post_id].parent_id].author)
+        for pl in pred.posts
+        if pl.reply_stance and pl.reply_stance.label == "deny"
+    )
+    assert denying and len(data.opposed) == min(10, len(denying))
+    assert sorted(r["n"] for r in data.opposed) == sorted(denying.values(), reverse=True)[:10][::-1]
+    assert all(r["source"] != r["target"] for r in data.opposed + data.allied)
+    nick = [r for r in data.opposed if r["target_name"] == "Nick Allentoft"]
+    assert nick and all(r["target_role"] == "journalist" for r in nick)
+    # Each pair's replies in all are at least its denials or supports, and rows come most first.
+    assert all(r["total"] >= r["n"] for r in data.opposed + data.allied)
+    assert [r["n"] for r in data.opposed] == sorted((r["n"] for r in data.opposed), reverse=True)
+
+
 def test_report_the_article_author_is_the_most_central_participant(data):
     top = data.central[0]
     assert (top["name"], top["role"], top["replies_received"]) == ("Nick Allentoft", "journalist", 16)

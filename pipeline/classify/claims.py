@@ -48,8 +48,8 @@ def quotable(unit: Unit) -> bool:
     function words ("Det er det altså ikke.", "Jo, det er det."), not a lead-in to what
     follows ("Og så er vi her i argumentationen:"), and not a bare verdict ("Jeg er
     fuldstændigt enig med dig.", "Det er jo ikke rigtigt.", "Det er en super fin og
-    tankevækkende artikel.": cues.toml [quotable]) that says nothing about the matter. A short denial of something stays: "Nej vi har ikke
-    spillet fallit" is a position."""
+    tankevækkende artikel.": cues.toml [quotable]) that says nothing about the matter. A
+    short denial of something stays: "Nej vi har ikke spillet fallit" is a position."""
     text = unit.text.strip()
     if len(text.split()) < MIN_QUOTABLE_WORDS or text.endswith(("?", ":")):
         return False

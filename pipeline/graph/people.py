@@ -153,6 +153,23 @@ class People(SpillDatabase):
         )
         return np.fromiter((r[0] for r in rows), dtype=np.int64)
 
+    def top_pairs(self, stance: str, k: int) -> list[tuple[str, str, int, int]]:
+        """(replier, replied to, replies of `stance`, replies in all) for the `k` pairs with
+        the most replies of `stance`, then the most in all, then by ids; replies to oneself
+        and pairs with an automated account left out."""
+        self.db.create_function("is_bot_participant", 2, is_bot_participant, deterministic=True)
+        bot = (
+            "EXISTS (SELECT 1 FROM people p WHERE p.id = {side} AND is_bot_participant("
+            "json_extract(p.participant, '$.name'), json_extract(p.participant, '$.deleted')))"
+        )
+        rows = self.db.execute(
+            "SELECT r.src, r.dst, r.n, (SELECT SUM(t.n) FROM replies t WHERE t.src = r.src AND t.dst = r.dst) AS total "
+            f"FROM replies r WHERE r.stance = ? AND r.src != r.dst AND NOT {bot.format(side='r.src')} "
+            f"AND NOT {bot.format(side='r.dst')} ORDER BY r.n DESC, total DESC, r.src, r.dst LIMIT ?",
+            (stance, k),
+        )
+        return [(src, dst, int(n), int(total)) for src, dst, n, total in rows]
+
     def node_ids(self, numbers: Iterable[int]) -> dict[int, str]:
         """The ids of node numbers from `reply_matrix`."""
         wanted = [int(i) + 1 for i in numbers]

@@ -23,13 +23,16 @@ from pipeline.core.schema import KeyPoint, Note, Participant, ParticipantLabels,
 from pipeline.core.tables import iter_records, stage_file
 from pipeline.graph.build import ParticipantCounts
 from pipeline.graph.people import People
-from pipeline.report.people import participant_summary
+from pipeline.report.people import pair_rows, participant_summary
 
 log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STANCES = ("favor", "against", "neutral")
 REPLY_STANCES = ("support", "deny", "query", "comment")
+# Rows of the "who argues against whom" tables: role pairs, and participant pairs per side.
+ROLE_PAIR_ROWS = 15
+PARTICIPANT_PAIR_ROWS = 10
 
 
 @dataclass
@@ -56,6 +59,11 @@ class ReportData:
     gold: list[dict] = field(default_factory=list)
     # What ingest repaired, inferred or noted, grouped (`notes_summary`).
     data_notes: list[dict] = field(default_factory=list)
+    # Who argues against whom: reply stance between roles, and the participant pairs with
+    # the most denying and the most supporting replies (`People.top_pairs`).
+    role_replies: list[dict] = field(default_factory=list)
+    opposed: list[dict] = field(default_factory=list)
+    allied: list[dict] = field(default_factory=list)
 
 
 def roles_by_participant(pred: Predictions) -> dict[str, str]:
@@ -112,6 +120,31 @@ def stance_by_role(corpus: Corpus, pred: Predictions) -> dict[str, dict[str, int
     return {
         role: {s: table[role][s] for s in STANCES} for role in sorted(table, key=lambda r: (-sum(table[r].values()), r))
     }
+
+
+def replies_between_roles(corpus: Corpus, pred: Predictions) -> dict[tuple[str, str], Counter]:
+    """Reply stance of comments by the replier's role and the role of the author replied to
+    (the article's author too). Comments without a person's text (deleted, bots) are left
+    out: their stance is a default, not something said."""
+    roles = roles_by_participant(pred)
+    posts = corpus.posts_by_id()
+    table: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for pl in pred.posts:
+        post = posts[pl.post_id]
+        parent = posts.get(post.parent_id) if post.parent_id else None
+        if pl.reply_stance is None or parent is None or not post.has_voice:
+            continue
+        table[(post_role(post, roles), post_role(parent, roles))][pl.reply_stance.label] += 1
+    return table
+
+
+def role_reply_rows(table: dict[tuple[str, str], Counter], n: int = ROLE_PAIR_ROWS) -> list[dict]:
+    """The `n` role pairs with the most replies (then the most denials, then by name)."""
+    rows = [
+        {"from": a, "to": b, **{s: c[s] for s in REPLY_STANCES}, "total": sum(c[s] for s in REPLY_STANCES)}
+        for (a, b), c in table.items()
+    ]
+    return sorted(rows, key=lambda r: (-r["total"], -r["deny"], r["from"], r["to"]))[:n]
 
 
 # Deeper replies are pooled in one row: a long reply chain would otherwise give the table and
@@ -312,6 +345,7 @@ class _Parts:
     counts: ParticipantCounts = field(default_factory=ParticipantCounts)
     denies: Counter = field(default_factory=Counter)
     totals: Counter = field(default_factory=Counter)
+    role_replies: dict[tuple[str, str], Counter] = field(default_factory=lambda: defaultdict(Counter))
 
     def add(self, corpus: Corpus, units: list[Unit], pred: Predictions) -> None:
         """Add whole threads (`pred.participants`: the roles of every participant)."""
@@ -320,6 +354,8 @@ class _Parts:
             self.by_role[role].update(row)
         for depth, row in reply_by_depth(corpus, pred).items():
             self.by_depth[depth].update(row)
+        for pair, row in replies_between_roles(corpus, pred).items():
+            self.role_replies[pair].update(row)
         for side, rows in claims_for_and_against(corpus, units, pred).items():
             self.claims[side] = _top_claims(self.claims[side] + rows)
         top = key_points_by_side(self.key_points + list(pred.key_points))
@@ -392,6 +428,9 @@ class _Parts:
             summary.figure,
             gold_table(provenance),
             notes_summary(notes or []),
+            role_reply_rows(self.role_replies),
+            pair_rows(people, "deny", PARTICIPANT_PAIR_ROWS),
+            pair_rows(people, "support", PARTICIPANT_PAIR_ROWS),
         )
 
 

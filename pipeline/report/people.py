@@ -112,3 +112,21 @@ def participant_summary(people: People, top: int = 10, figure_nodes: int = 60) -
     for pid in figure_ids:
         g.add_edges_from((pid, dst_id, attrs) for dst_id, attrs in records.get(pid, ({}, []))[1] if dst_id in keep)
     return ParticipantSummary(n, central, g, int((~person).sum()))
+
+
+def pair_rows(people: People, stance: str, k: int) -> list[dict]:
+    """The `k` participant pairs (replier, replied to) with the most replies of `stance`,
+    then the most replies in all, then by id; with their names, roles and counts. Replies
+    to oneself and automated accounts are left out."""
+    rows = []
+    for src, dst, n, total in people.top_pairs(stance, k):
+        rows.append({"source": src, "target": dst, "n": n, "total": total})
+    records = {
+        pid: attrs for pid, attrs, _ in people.records({r["source"] for r in rows} | {r["target"] for r in rows})
+    }
+    for r in rows:
+        for side in ("source", "target"):
+            attrs = records.get(r[side], {})
+            r[f"{side}_name"] = attrs.get("label", r[side])
+            r[f"{side}_role"] = attrs.get("role", "unknown")
+    return rows
