@@ -130,6 +130,30 @@ def test_threads_an_excel_workbook_reads_as_the_same_thread_file(tmp_path, cfg):
     assert posts["3"].source.endswith("t.xlsx:5")  # the sheet's row number, the empty row counted
 
 
+def test_threads_an_excel_sheet_may_start_below_empty_rows(tmp_path, cfg):
+    """A sheet made by hand often leaves the first rows empty: the header is the first row
+    with a value, rows keep the sheet's numbers, and a header error names its row."""
+    from openpyxl import Workbook
+
+    def book(name: str, header: list[str]) -> Path:
+        wb = Workbook()
+        ws = wb.active
+        ws.append([])
+        ws.append([None, None])
+        ws.append(header)
+        ws.append(["a", "t", "Socialrådgiverne har for mange sager."])
+        wb.save(tmp_path / name)
+        return tmp_path / name
+
+    posts = ingest_thread_files([book("low.xlsx", ["id", "thread_id", "text"])], cfg).posts
+    assert [(p.id, p.text, p.source) for p in posts] == [
+        ("a", "Socialrådgiverne har for mange sager.", f"{tmp_path / 'low.xlsx'}:4")
+    ]
+    with pytest.raises(InputError) as err:
+        ingest_thread_files([book("bad.xlsx", ["id", "thread_id", "tekst"])], cfg)
+    assert err.value.line == 3 and "unknown columns ['tekst']" in str(err.value)
+
+
 def test_threads_excel_workbook_errors_name_the_file_and_row(tmp_path, cfg):
     book = _workbook(tmp_path / "extra.xlsx", ["id", "thread_id", "text"], [["a", "a", "Hej", "stray"]])
     with pytest.raises(InputError, match=r"extra\.xlsx:2: a value beyond the header's 3 columns: 'stray'"):

@@ -92,19 +92,31 @@ def xlsx_cell_text(value: object) -> str:
     return str(value)
 
 
-def xlsx_rows(path: Path) -> tuple[list[str], Iterable[tuple[int, list[str]]]]:
-    """The first sheet of a workbook: its header row and then (row number, cell texts) for
-    every row with a value, streamed. Formulas are never evaluated: a cell reads the value
-    the file stored for it (empty when none was stored)."""
+EMPTY_ROWS_ABOVE_HEADER = 10
+
+
+def xlsx_rows(path: Path) -> tuple[list[str], Iterable[tuple[int, list[str]]], int]:
+    """The first sheet of a workbook: its header row (the first with a value), then (row
+    number, cell texts) for every row with a value, streamed, and the header's row number.
+    Formulas are never evaluated: a cell reads the value the file stored for it (empty
+    when none was stored)."""
     from openpyxl import load_workbook
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
         rows = wb.worksheets[0].iter_rows(values_only=True)
-        first = next(rows, None)
+        # Sheets made by hand often start below an empty row or two: the header is the
+        # first row with a value, and rows keep the sheet's numbers.
+        start, first = 1, next(rows, None)
+        while (
+            first is not None
+            and start < EMPTY_ROWS_ABOVE_HEADER
+            and all(xlsx_cell_text(v).strip() == "" for v in first)
+        ):
+            start, first = start + 1, next(rows, None)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise InputError(path, 0, f"not a readable .xlsx file: {exc}") from None
-    if first is None or all(v is None for v in first):
+    if first is None or all(xlsx_cell_text(v).strip() == "" for v in first):
         raise InputError(path, 1, "empty workbook: expected a header row")
     header = [xlsx_cell_text(v).strip() for v in first]
     while header and not header[-1]:
@@ -112,7 +124,7 @@ def xlsx_rows(path: Path) -> tuple[list[str], Iterable[tuple[int, list[str]]]]:
 
     def body() -> Iterable[tuple[int, list[str]]]:
         try:
-            for n, values in enumerate(rows, start=2):
+            for n, values in enumerate(rows, start=start + 1):
                 texts = [xlsx_cell_text(v) for v in values]
                 if any(t.strip() for t in texts):
                     yield n, texts
@@ -121,4 +133,4 @@ def xlsx_rows(path: Path) -> tuple[list[str], Iterable[tuple[int, list[str]]]]:
         finally:
             wb.close()
 
-    return header, body()
+    return header, body(), start

@@ -199,7 +199,7 @@ def header_names(header: list[str], columns: tuple[tuple[str, str], ...] = ()) -
     return out
 
 
-def _check_header(path: Path, header: list[str], opt: ReadOptions, raw: list[str]) -> bool:
+def _check_header(path: Path, header: list[str], opt: ReadOptions, raw: list[str], line: int = 1) -> bool:
     """Whether the header (`raw`, as read; `header`, renamed) is a 4CAT export's; an error
     unless it is that or the generic format's (unknown columns allowed with
     `ignore_columns`)."""
@@ -225,7 +225,7 @@ def _check_header(path: Path, header: list[str], opt: ReadOptions, raw: list[str
         suggested = None if fourcat else suggested_options(header, FIELDS, opt.ignore_columns)
         if suggested:
             problems.append(f"your columns look like: {suggested}")
-        raise InputError(path, 1, "header does not parse: " + "; ".join(problems))
+        raise InputError(path, line, "header does not parse: " + "; ".join(problems))
     return fourcat
 
 
@@ -251,10 +251,10 @@ def _csv_body(path: Path, reader, header: list[str], start: int = 2) -> Iterator
 
 def _xlsx_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[int, dict, str | None]]:
     """The first sheet of an Excel workbook, read like a CSV file (row numbers as lines)."""
-    raw_header, rows = xlsx_rows(path)
+    raw_header, rows, line = xlsx_rows(path)
     raw_header = _header_below(path, iter(rows), raw_header, opt, notes) or raw_header
     header = header_names(raw_header, opt.columns)
-    fourcat = _check_header(path, header, opt, raw_header)
+    fourcat = _check_header(path, header, opt, raw_header, line)
 
     def body() -> Iterator[tuple[int, dict[str, str]]]:
         for line, values in rows:

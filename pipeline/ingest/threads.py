@@ -185,7 +185,7 @@ def describe_input(path: Path, opt: ReadOptions) -> str:
         return "a thread file (JSONL)"
     try:
         if fmt == "xlsx":
-            header, _ = xlsx_rows(path)
+            header, _, _ = xlsx_rows(path)
             kind = "Excel"
         else:
             with open_text(path, opt.encoding) as fh:

@@ -117,7 +117,7 @@ def read_sheet_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dic
 
 
 def _read_xlsx(path: Path) -> list[tuple[int, dict[str, str]]]:
-    header, rows = cells.xlsx_rows(path)
+    header, rows, _ = cells.xlsx_rows(path)
     missing = [c for c in ("item_id", "label") if c not in header]
     if missing:
         raise InputError(path, 1, f"header lacks the columns {missing}; is this a review batch file?")
