@@ -71,7 +71,7 @@ EXPORT = """<?xml version="1.0" encoding="utf-8"?>
     <message><![CDATA[<p>Hvorfor blev din kommentar slettet, Carl?</p>]]></message>
     <createdAt>2024-03-01T11:00:00Z</createdAt>
     <isDeleted>false</isDeleted><isSpam>false</isSpam>
-    <author><name>Dorte</name></author>
+    <author><name></name><username>dorte_k</username></author>
     <thread dsq:id="7001"/>
     <parent dsq:id="9004"/>
   </post>
@@ -105,7 +105,7 @@ def test_a_disqus_export_is_read_as_its_pages_and_their_comments(tmp_path, cfg):
     assert (posts["9002"].parent_id, posts["9002"].author, posts["9002"].text) == ("9001", "Bo", "Helt enig, Anna.")
     # Spam and deleted posts stay in the tree without their words or author: Dorte's reply keeps its parent.
     assert [(posts[i].text, posts[i].author) for i in ("9003", "9004")] == [("", None), ("", None)]
-    assert posts["9005"].parent_id == "9004"
+    assert (posts["9005"].parent_id, posts["9005"].author) == ("9004", "dorte_k")  # no name: the username
     said = [n.message for n in corpus.notes if n.message.startswith("Disqus export")]
     assert said == [
         "Disqus export: 1 page(s) with comments read; 1 page(s) without comments left out; "

@@ -12,7 +12,7 @@ as a `<post>` naming its thread and, for a reply, its parent. Mapping
   thread <createdAt>, <author>  the root's created and author
   <post dsq:id>                 id
   <parent dsq:id>               parent_id; a post without one answers its thread's root
-  <author><name>                author (the display name; a guest's too)
+  <author><name>                author (the display name, a guest's too; else <username>)
   <createdAt>                   created (UTC)
   <message>                     text: its HTML read as the text a reader saw
 
@@ -103,6 +103,11 @@ def _records(path: Path) -> Iterator[tuple[str, dict[str, str]]]:
                 return
 
 
+def _author(record: dict[str, str]) -> str | None:
+    """The display name, else the username (an export may leave either out)."""
+    return record.get("author/name", "").strip() or record.get("author/username", "").strip() or None
+
+
 def _flag(record: dict[str, str], key: str) -> bool:
     return record.get(key, "").strip().lower() == "true"
 
@@ -132,7 +137,7 @@ def read_disqus(path: Path, notes: list[Note]) -> Iterator[tuple[int, dict]]:
                     "id": thread_row_id(thread),
                     "thread_id": thread_row_id(thread),
                     "parent_id": None,
-                    "author": page.get("author/name", "").strip() or None,
+                    "author": _author(page),
                     "created": page.get("createdAt", "").strip() or None,
                     "title": html_text(page.get("title", "")).strip() or None,
                     "text": html_text(page.get("message", "")),
@@ -147,7 +152,7 @@ def read_disqus(path: Path, notes: list[Note]) -> Iterator[tuple[int, dict]]:
                 "id": rec["dsq_id"],
                 "thread_id": thread_row_id(thread),
                 "parent_id": rec.get("parent_id") or thread_row_id(thread),
-                "author": None if gone else (rec.get("author/name", "").strip() or None),
+                "author": None if gone else _author(rec),
                 "created": rec.get("createdAt", "").strip() or None,
                 "text": "" if gone else html_text(rec.get("message", "")),
             },
