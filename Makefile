@@ -24,9 +24,12 @@ DAST ?= ../shared/data/dast/dast_train.jsonl
 
 # Whether the inputs were chosen on this command line (else see LAST_INGEST below).
 INPUTS_GIVEN := $(filter-out undefined,$(origin THREADS) $(origin MANIFEST))
+MANIFEST_GIVEN := $(filter command line,$(origin MANIFEST))
 # Raw pages: the seeds, or your own pages listed in a manifest of the same form
 # (make run MANIFEST=pages/manifest.toml; docs/input-formats.md section 1).
 MANIFEST ?= seeds/manifest.toml
+# A folder of pages stands for its manifest.toml (MANIFEST=pages/ reads pages/manifest.toml).
+override MANIFEST := $(if $(wildcard $(MANIFEST:%/=%)/manifest.toml),$(MANIFEST:%/=%)/manifest.toml,$(MANIFEST))
 SEEDS := $(MANIFEST) $(filter-out $(MANIFEST),$(wildcard $(dir $(MANIFEST))*))
 # Your own thread files instead of the seeds: make run THREADS="a.csv b.jsonl c.xlsx"
 THREADS ?=
@@ -35,7 +38,7 @@ THREADS ?=
 INGEST_INPUTS := $(if $(THREADS),$(foreach t,$(THREADS),$(t) $(if $(wildcard $(t)/.),$(wildcard $(t)/*))),$(SEEDS))
 # A misspelt file name is said as such before anything runs (make's own message names a
 # missing rule, not a missing file).
-MISSING_INPUTS := $(strip $(foreach f,$(THREADS) $(CONFIG) $(if $(filter command line,$(origin MANIFEST)),$(MANIFEST)),$(if $(wildcard $(f)),,$(f))))
+MISSING_INPUTS := $(strip $(foreach f,$(THREADS) $(CONFIG) $(if $(MANIFEST_GIVEN),$(MANIFEST)),$(if $(wildcard $(f)),,$(f))))
 ifneq ($(MISSING_INPUTS),)
 $(error no such file or folder: $(MISSING_INPUTS) (THREADS, MANIFEST and CONFIG name files to read))
 endif

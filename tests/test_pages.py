@@ -191,6 +191,29 @@ def test_pages_the_manifest_gives_what_the_page_does_not_show(tmp_path, cfg):
     assert err.value.line == 1 and "no ISO 8601 date" in str(err.value)
 
 
+def test_pages_given_to_the_wrong_option_say_how_to_read_them(tmp_path, cfg):
+    """A saved page or a manifest given as a thread file, and a folder of pages, say what
+    to do; a folder given as the manifest stands for its manifest.toml."""
+    from pipeline.ingest.options import ReadOptions
+    from pipeline.ingest.threads import read_thread_files
+
+    ingest_page(tmp_path, "sv_datum_under_kommentaren.txt", cfg, lang="sv")
+    for name, says in (
+        ("sv_datum_under_kommentaren.txt", "a saved page is read through a manifest"),
+        ("manifest.toml", "a manifest of raw pages is read with --manifest"),
+    ):
+        with pytest.raises(InputError) as err:
+            read_thread_files([tmp_path / name], cfg, ReadOptions())
+        assert says in str(err.value)
+    with pytest.raises(InputError) as err:
+        read_thread_files([tmp_path], cfg, ReadOptions())
+    assert f"it holds a manifest of raw pages; read it with --manifest {tmp_path / 'manifest.toml'}" in str(err.value)
+    assert [p.id for p in ingest_seeds(tmp_path, cfg).posts][:2] == [
+        "sv_datum_under_kommentaren",
+        "sv_datum_under_kommentaren/c01",
+    ]
+
+
 def test_pages_a_sentence_that_ends_with_a_date_opens_no_comment():
     lines = [
         "Kommentarer (2)",

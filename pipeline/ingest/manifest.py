@@ -34,17 +34,37 @@ def _entry_line(text: str, index: int) -> int:
     return 0
 
 
+def manifest_file(path: Path) -> Path:
+    """The manifest `path` names: the file itself, or a folder of pages' manifest.toml."""
+    path = Path(path)
+    if not path.is_dir():
+        return path
+    if not (path / "manifest.toml").is_file():
+        raise InputError(path, 0, "a folder without a manifest.toml: give the manifest file that lists the pages")
+    return path / "manifest.toml"
+
+
 def read_manifest(path: Path) -> list[ManifestEntry]:
     """Read and validate a manifest; every listed file must exist beside it."""
-    path = Path(path)
+    path = manifest_file(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(path, 0, "manifest not found") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            path, 0, f"not a text file in UTF-8 (byte 0x{exc.object[exc.start]:02x}): is it a manifest?"
+        ) from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(path, getattr(exc, "lineno", 0) or 0, f"not valid TOML: {exc}") from None
+        hint = (
+            "; a manifest is a TOML file that lists the pages ([[document]] file = ..., kind, lang), and a page "
+            "itself is named in it"
+            if path.suffix.lower() != ".toml"
+            else ""
+        )
+        raise InputError(path, getattr(exc, "lineno", 0) or 0, f"not valid TOML: {exc}{hint}") from None
     docs = raw.get("document")
     if not isinstance(docs, list) or not docs:
         raise InputError(path, 0, "no [[document]] entries")

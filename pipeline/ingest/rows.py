@@ -35,12 +35,26 @@ def format_of(path: Path) -> str:
         return "csv"
     if suffix == ".xlsx":
         return "xlsx"
-    raise InputError(
-        path,
-        0,
-        f"unknown thread file type {suffix!r}: use .jsonl, .csv, .xlsx, a Reddit dump (.zst), a Disqus export "
-        "(.xml) or a ConvoKit corpus folder",
-    )
+    raise InputError(path, 0, f"unknown thread file type {suffix!r}: {what_to_do(path)}")
+
+
+# Raw pages and manifests are read through --manifest, not --threads: what a file given to
+# the wrong option probably is, and how to read it.
+PAGE_SUFFIXES = (".txt", ".html", ".htm")
+THREAD_FILE_HINT = "use .jsonl, .csv, .xlsx, a Reddit dump (.zst), a Disqus export (.xml) or a ConvoKit corpus folder"
+
+
+def what_to_do(path: Path) -> str:
+    """How to read a file that is no thread file (a saved page, a manifest), or which files are."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".toml":
+        return "a manifest of raw pages is read with --manifest (make run MANIFEST=...), not --threads"
+    if suffix in PAGE_SUFFIXES:
+        return (
+            "a saved page is read through a manifest that lists it ([[document]] file = ..., kind, lang; "
+            "docs/input-formats.md, section 1), given as --manifest (make run MANIFEST=...)"
+        )
+    return THREAD_FILE_HINT
 
 
 DELIMITERS = ",;\t"

@@ -20,7 +20,7 @@ from pipeline.ingest import langid
 from pipeline.ingest.comments import find_comments_header, find_signature, parse_comments
 from pipeline.ingest.dates import normalize_iso
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
-from pipeline.ingest.manifest import ManifestEntry, read_manifest
+from pipeline.ingest.manifest import ManifestEntry, manifest_file, read_manifest
 from pipeline.ingest.markup import html_text
 from pipeline.ingest.pages import RawComment, parse_article
 from pipeline.ingest.people import finish_corpus
@@ -261,7 +261,7 @@ def _check_manifest(entry: ManifestEntry, root: Post, rel: str) -> list[Note]:
 
 def ingest_seeds(manifest_path: Path, cfg: Config) -> Corpus:
     """Every page in a seed manifest to one corpus."""
-    manifest_path = Path(manifest_path)
+    manifest_path = manifest_file(manifest_path)
     threads: list[Thread] = []
     posts: list[Post] = []
     notes: list[Note] = []

@@ -277,8 +277,16 @@ def expand_folders(paths: list[Path], notes: list[Note]) -> list[Path]:
             continue
         files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in THREAD_FILE_SUFFIXES)
         if not files:
+            manifest = path / "manifest.toml"
+            hint = (
+                f": it holds a manifest of raw pages; read it with --manifest {manifest} (make run MANIFEST={manifest})"
+                if manifest.is_file()
+                else ""
+            )
             raise InputError(
-                path, 0, f"a folder with no thread files ({', '.join(THREAD_FILE_SUFFIXES)}) and no ConvoKit corpus"
+                path,
+                0,
+                f"a folder with no thread files ({', '.join(THREAD_FILE_SUFFIXES)}) and no ConvoKit corpus{hint}",
             )
         others = sorted(p.name for p in path.iterdir() if not p.name.startswith(".") and p not in files)
         left = f"; left out: {', '.join(others[:5])}{' ...' if len(others) > 5 else ''}" if others else ""
