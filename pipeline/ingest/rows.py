@@ -41,7 +41,9 @@ def format_of(path: Path) -> str:
 # Raw pages and manifests are read through --manifest, not --threads: what a file given to
 # the wrong option probably is, and how to read it.
 PAGE_SUFFIXES = (".txt", ".html", ".htm")
-THREAD_FILE_HINT = "use .jsonl, .csv, .xlsx, a Reddit dump (.zst), a Disqus export (.xml) or a ConvoKit corpus folder"
+THREAD_FILE_HINT = (
+    "use .jsonl, .csv, .xlsx, a Reddit dump (.zst), a Disqus or WordPress export (.xml) or a ConvoKit corpus folder"
+)
 
 
 def what_to_do(path: Path) -> str:

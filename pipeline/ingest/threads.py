@@ -35,6 +35,7 @@ from pipeline.formats.fourcat import is_4cat_header
 from pipeline.formats.reddit import is_reddit_dump, read_reddit
 from pipeline.formats.telegram import looks_like_telegram, read_telegram
 from pipeline.formats.twitter import is_twitter_record, read_twitter
+from pipeline.formats.wordpress import looks_like_wordpress, read_wordpress
 from pipeline.formats.youtube import is_comment as is_youtube_comment
 from pipeline.formats.youtube import read_youtube
 from pipeline.ingest.columns import suggested_options
@@ -106,6 +107,8 @@ def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator
             yield from ((path, line, raw, "export") for line, raw in read_telegram(path, opt.encoding, notes))
         elif looks_like_disqus(path):
             yield from ((path, line, raw, "export") for line, raw in read_disqus(path, notes))
+        elif looks_like_wordpress(path):
+            yield from ((path, line, raw, "export") for line, raw in read_wordpress(path, notes))
         elif (found := _json_export(path)) is not None:
             export, document = found
             if document is None:
@@ -176,6 +179,8 @@ def describe_input(path: Path, opt: ReadOptions) -> str:
         return "a Telegram chat export (Telegram Desktop, JSON)"
     if looks_like_disqus(path):
         return "a Disqus comment export (XML)"
+    if looks_like_wordpress(path):
+        return "a WordPress export (WXR)"
     if (found := _json_export(path)) is not None:
         return found[0][2]
     fmt = format_of(path)
