@@ -1069,6 +1069,14 @@ def test_threads_the_answer_to_a_question_put_to_a_commenter_replies_to_the_ques
     decided = [(e.rule, e.target_id) for e in posts["e"].parent_evidence if e.decided]
     assert decided == [("answered-question", "c")]
     assert posts["e"].parent_confidence == cfg.replies.answered_question
+    # A question put to the article's author by name is answered by their next comment.
+    rows[1:] = [
+        {"id": "b", "thread_id": "f", "author": "Olle", "text": "Redaktionen, hvor har I tallene fra?"},
+        {"id": "c", "thread_id": "f", "author": "Redaktionen", "text": "Fra KL's opgørelse i år."},
+    ]
+    path = write_jsonl(tmp_path / "flat2.jsonl", rows)
+    posts = ingest_thread_files([path], cfg, ReadOptions(infer_replies=True)).posts_by_id()
+    assert (posts["b"].parent_id, posts["c"].parent_id) == ("a", "b")
 
 
 def test_threads_ingest_check_prints_what_would_be_read_and_writes_nothing(tmp_path, capsys):

@@ -22,7 +22,8 @@ Rules (priors in config.toml [replies]):
                      -> that commenter's latest post
   article-reference  "artiklen", "din leder", "journalisten" -> the article
   answered-question  the first comment of someone a question was addressed to ("Anna, hur
-                     många ärenden har du?") -> that question: people answer when asked
+                     många ärenden har du?"; the article's author too) -> that question:
+                     people answer when asked
   authorship-claim   "min leder herover": the commenter wrote the article (sets its author)
 """
 
@@ -386,20 +387,31 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
             )
 
         decisions[c.id] = decision = _decide(evidence, root.id, cfg)
-        asked_whom = _asked(c, decision, posts_by_id, authors[i])
+        asked_whom = _asked(c, decision, posts_by_id, authors[i], root, root_names)
         if asked_whom:
             asked[asked_whom] = (i, c.id)
     return decisions
 
 
-def _asked(comment: Post, decision: ReplyDecision, posts_by_id: dict[str, Post], own: str | None) -> str | None:
-    """The commenter a comment puts a question to: it addresses them by name (the link its
-    address decided) and asks in its own words (a "?" outside quoted lines)."""
+def _asked(
+    comment: Post,
+    decision: ReplyDecision,
+    posts_by_id: dict[str, Post],
+    own: str | None,
+    root: Post,
+    root_names: list[str],
+) -> str | None:
+    """Whom a comment puts a question to: a commenter, or the article's author, that it
+    addresses by name (the link its address decided), asking in its own words (a "?"
+    outside quoted lines)."""
     if not any(ev.decided and ev.rule == "address" for ev in decision.evidence):
         return None
     if "?" not in QUOTED_LINE_RE.sub("", comment.full_text):
         return None
-    whom = posts_by_id[decision.parent_id].author if decision.parent_id in posts_by_id else None
+    if decision.parent_id == root.id:
+        whom = root_names[0] if root_names else None
+    else:
+        whom = posts_by_id[decision.parent_id].author if decision.parent_id in posts_by_id else None
     return whom if whom and whom != own else None
 
 
