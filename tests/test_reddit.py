@@ -137,6 +137,52 @@ FOURCAT = (
 )
 
 
+def _comment(cid: str, parent: str, author: str, body: str, minute: int, replies=None) -> dict:
+    data = {"id": cid, "name": f"t1_{cid}", "link_id": "t3_abc", "parent_id": parent, "author": author,
+            "body": body, "created_utc": 1709283600 + 60 * minute, "subreddit": "Denmark",
+            "author_flair_text": None, "replies": ""}  # fmt: skip
+    if replies:
+        data["replies"] = {"kind": "Listing", "data": {"children": replies}}
+    return {"kind": "t1", "data": data}
+
+
+def test_a_saved_reddit_thread_page_is_read_as_its_comment_tree(tmp_path, cfg):
+    """A thread saved as Reddit serves it (its address with ".json"): the submission, then
+    the comments with their replies nested; "load more comments" stubs are counted."""
+    from pipeline.ingest.threads import describe_input
+
+    submission = {"kind": "t3", "data": {"id": "abc", "name": "t3_abc", "title": "Socialrådgivere løber skrigende bort",
+                  "selftext": "", "author": "journo", "created_utc": 1709283600, "subreddit": "Denmark",
+                  "author_flair_text": "Journalist"}}  # fmt: skip
+    tree = [
+        _comment("c1", "t3_abc", "anna", "Jeg er selv socialrådgiver, og det passer &gt; godt.", 1, replies=[
+            _comment("c2", "t1_c1", "bo", "Nej, det er overdrevet.", 2),
+            {"kind": "more", "data": {"count": 3, "children": ["x1", "x2", "x3"]}},
+        ]),
+        _comment("c3", "t3_abc", "[deleted]", "[removed]", 3),
+    ]  # fmt: skip
+    page = [
+        {"kind": "Listing", "data": {"children": [submission]}},
+        {"kind": "Listing", "data": {"children": tree}},
+    ]
+    path = tmp_path / "socialraadgivere.json"
+    path.write_text(json.dumps(page, ensure_ascii=False, indent=1), encoding="utf-8")
+    assert describe_input(path, ReadOptions()) == "a Reddit thread page's JSON"
+    corpus = ingest_thread_files([path], cfg)
+    posts = corpus.posts_by_id()
+    assert [(p.id, p.parent_id, p.author, p.text) for p in corpus.posts] == [
+        ("t3_abc", None, "journo", ""),
+        ("t1_c1", "t3_abc", "anna", "Jeg er selv socialrådgiver, og det passer > godt."),
+        ("t1_c2", "t1_c1", "bo", "Nej, det er overdrevet."),
+        ("t1_c3", "t3_abc", None, ""),
+    ]
+    assert posts["t3_abc"].title == "Socialrådgivere løber skrigende bort"
+    assert posts["t1_c2"].created == "2024-03-01T09:02:00" and posts["t1_c2"].source == f"{path}:3"
+    messages = [n.message for n in corpus.notes]
+    assert "3 comment(s) the saved page had not loaded ('load more comments') are not in the file" in messages
+    assert "1 post(s) with body '[removed]' read as empty" in messages
+
+
 def test_fourcat_csv_export_is_read_with_its_own_columns(tmp_path, cfg):
     path = tmp_path / "4cat-reddit-dataset.csv"
     path.write_text(FOURCAT, encoding="utf-8")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -118,34 +119,113 @@ def read_reddit(
                 when = _epoch(rec.get("created_utc"), path, line)
                 if (since and when < since) or (until and when >= until):
                     continue
-                is_comment = "link_id" in rec and "body" in rec
-                body = reddit_text(rec.get("body" if is_comment else "selftext"))
-                if deleted_text(body):
-                    # Counted here, a note per kind: a dump holds them by the thousand.
-                    mark = body.strip()
-                    gone[mark if mark.startswith("[") else "(a privacy tool's overwrite)"] += 1
-                    body = ""
-                if is_comment:
-                    row = {
-                        "id": _fullname("t1_", str(rec["id"])),
-                        "thread_id": _fullname("t3_", str(rec["link_id"])),
-                        "parent_id": _fullname("t3_", str(rec.get("parent_id") or rec["link_id"])),
-                        "text": body,
-                    }
-                else:
-                    rid = _fullname("t3_", str(rec["id"]))
-                    row = {"id": rid, "thread_id": rid, "title": reddit_text(rec.get("title")), "text": body}
-                row.update(
-                    author=rec.get("author") or "",
-                    # A user's flair is what the subreddit shows beside their name ("Socionom").
-                    author_description=reddit_text(rec.get("author_flair_text")).strip() or None,
-                    created=when.strftime("%Y-%m-%dT%H:%M:%S"),
-                    topic=sub or None,
-                )
-                yield path, line, row
+                yield path, line, _row(rec, when, gone)
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(path, 0, f"cannot read the dump: {exc}") from None
+    _gone_notes(gone, paths[0], notes)
+
+
+def _row(rec: dict, when: datetime, gone: Counter) -> dict:
+    """A submission's or comment's thread row; `gone` counts the bodies read as empty."""
+    is_comment = "link_id" in rec and "body" in rec
+    body = reddit_text(rec.get("body" if is_comment else "selftext"))
+    if deleted_text(body):
+        # Counted here, a note per kind: a dump holds them by the thousand.
+        mark = body.strip()
+        gone[mark if mark.startswith("[") else "(a privacy tool's overwrite)"] += 1
+        body = ""
+    if is_comment:
+        row = {
+            "id": _fullname("t1_", str(rec["id"])),
+            "thread_id": _fullname("t3_", str(rec["link_id"])),
+            "parent_id": _fullname("t3_", str(rec.get("parent_id") or rec["link_id"])),
+            "text": body,
+        }
+    else:
+        rid = _fullname("t3_", str(rec["id"]))
+        row = {"id": rid, "thread_id": rid, "title": reddit_text(rec.get("title")), "text": body}
+    row.update(
+        author=rec.get("author") or "",
+        # A user's flair is what the subreddit shows beside their name ("Socionom").
+        author_description=reddit_text(rec.get("author_flair_text")).strip() or None,
+        created=when.strftime("%Y-%m-%dT%H:%M:%S"),
+        topic=str(rec.get("subreddit") or "") or None,
+    )
+    return row
+
+
+def _gone_notes(gone: Counter, where: Path, notes: list[Note]) -> None:
     for what, n in sorted(gone.items()):
+        notes.append(Note(where=str(where), kind="repaired", message=f"{n} post(s) with body {what!r} read as empty"))
+
+
+# A thread as Reddit serves it (the page's address with ".json" appended, as researchers
+# save single threads): a JSON array of two Listings, the submission, then its comment
+# tree with each comment's replies nested inside it.
+THREAD_HEAD_RE = re.compile(rb'^\s*\[\s*\{\s*"kind"\s*:\s*"Listing"')
+
+
+def is_reddit_thread(path: Path) -> bool:
+    """A `.json` file that opens as a Reddit thread page's JSON."""
+    path = Path(path)
+    if path.suffix.lower() != ".json" or not path.is_file():
+        return False
+    with open(path, "rb") as fh:
+        return bool(THREAD_HEAD_RE.match(fh.read(256).removeprefix(b"\xef\xbb\xbf")))
+
+
+def read_reddit_thread(path: Path, notes: list[Note]) -> Iterator[tuple[int, dict]]:
+    """Thread rows of a saved thread page: the submission, then its comments depth first
+    in the page's order; the line is the post's place in the file (1 for the submission),
+    as one JSON document has no lines of its own to name. Comments the page did not load
+    ("load more comments") are not in the file: counted in a note."""
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            listings = json.load(fh)
+    except json.JSONDecodeError as exc:
+        raise InputError(path, exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise InputError(path, 1, "JSON nested too deeply to read") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, 0, f"cannot read the thread: {exc}") from None
+    if not (isinstance(listings, list) and listings and all(isinstance(x, dict) for x in listings)):
+        raise InputError(path, 1, "a Reddit thread's JSON is an array of Listings")
+    gone: Counter = Counter()
+    unloaded = 0
+    # Depth first without recursion: a reply chain can be hundreds deep.
+    stack = [c for listing in reversed(listings) for c in reversed(_children(listing))]
+    place = 0
+    while stack:
+        item = stack.pop()
+        kind, data = item.get("kind"), item.get("data")
+        if not isinstance(data, dict):
+            continue
+        if kind == "more":
+            unloaded += int(data.get("count") or 0)
+            continue
+        if kind not in ("t1", "t3") or "id" not in data:
+            continue
+        place += 1
+        when = _epoch(data.get("created_utc"), path, place)
+        yield place, _row(data, when, gone)
+        replies = data.get("replies")
+        if isinstance(replies, dict):
+            stack.extend(reversed(_children(replies)))
+    if not place:
+        raise InputError(path, 1, "a Reddit thread's JSON without a submission or comments")
+    _gone_notes(gone, path, notes)
+    if unloaded:
         notes.append(
-            Note(where=str(paths[0]), kind="repaired", message=f"{n} post(s) with body {what!r} read as empty")
+            Note(
+                where=str(path),
+                kind="missing",
+                message=f"{unloaded} comment(s) the saved page had not loaded ('load more comments') are not in the "
+                "file",
+            )
         )
+
+
+def _children(listing: object) -> list[dict]:
+    data = listing.get("data") if isinstance(listing, dict) else None
+    children = data.get("children") if isinstance(data, dict) else None
+    return [c for c in children if isinstance(c, dict)] if isinstance(children, list) else []

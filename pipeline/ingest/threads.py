@@ -32,7 +32,7 @@ from pipeline.formats.dast import thread_fields as dast_fields
 from pipeline.formats.dast import unread_columns as dast_unread
 from pipeline.formats.disqus import looks_like_disqus, read_disqus
 from pipeline.formats.fourcat import is_4cat_header
-from pipeline.formats.reddit import is_reddit_dump, read_reddit
+from pipeline.formats.reddit import is_reddit_dump, is_reddit_thread, read_reddit, read_reddit_thread
 from pipeline.formats.telegram import looks_like_telegram, read_telegram
 from pipeline.formats.twitter import is_twitter_record, read_twitter
 from pipeline.formats.wordpress import looks_like_wordpress, read_wordpress
@@ -105,6 +105,8 @@ def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator
             yield from _dast_rows(path, opt, notes)
         elif looks_like_telegram(path):
             yield from ((path, line, raw, "export") for line, raw in read_telegram(path, opt.encoding, notes))
+        elif is_reddit_thread(path):
+            yield from ((path, line, raw, "export") for line, raw in read_reddit_thread(path, notes))
         elif looks_like_disqus(path):
             yield from ((path, line, raw, "export") for line, raw in read_disqus(path, notes))
         elif looks_like_wordpress(path):
@@ -177,6 +179,8 @@ def describe_input(path: Path, opt: ReadOptions) -> str:
         return "a DAST file"
     if looks_like_telegram(path):
         return "a Telegram chat export (Telegram Desktop, JSON)"
+    if is_reddit_thread(path):
+        return "a Reddit thread page's JSON"
     if looks_like_disqus(path):
         return "a Disqus comment export (XML)"
     if looks_like_wordpress(path):
