@@ -154,6 +154,27 @@ def test_threads_an_excel_sheet_may_start_below_empty_rows(tmp_path, cfg):
     assert err.value.line == 3 and "unknown columns ['tekst']" in str(err.value)
 
 
+def test_threads_an_excel_workbook_is_read_from_the_sheet_that_holds_the_posts(tmp_path, cfg):
+    """A workbook made by hand may open with a sheet of explanations (a codebook): the posts
+    are read from the first sheet whose first rows name an id and a thread column."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    info = wb.active
+    info.title = "Kodebog"
+    info.append(["Kolonne", "Betydning"])
+    info.append(["id", "kommentarens id"])
+    data = wb.create_sheet("Data")
+    data.append(["id", "thread_id", "text"])
+    data.append(["a", "t", "Socialrådgiverne har for mange sager."])
+    wb.save(tmp_path / "book.xlsx")
+    corpus = ingest_thread_files([tmp_path / "book.xlsx"], cfg)
+    assert [(p.id, p.source) for p in corpus.posts] == [("a", f"{tmp_path / 'book.xlsx'}:2")]
+    assert [n.message for n in corpus.notes if n.message.startswith("read sheet")] == [
+        "read sheet 'Data': sheet(s) 'Kodebog' before it name no id and thread columns; row numbers are that sheet's"
+    ]
+
+
 def test_threads_excel_workbook_errors_name_the_file_and_row(tmp_path, cfg):
     book = _workbook(tmp_path / "extra.xlsx", ["id", "thread_id", "text"], [["a", "a", "Hej", "stray"]])
     with pytest.raises(InputError, match=r"extra\.xlsx:2: a value beyond the header's 3 columns: 'stray'"):

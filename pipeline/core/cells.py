@@ -95,16 +95,34 @@ def xlsx_cell_text(value: object) -> str:
 EMPTY_ROWS_ABOVE_HEADER = 10
 
 
-def xlsx_rows(path: Path) -> tuple[list[str], Iterable[tuple[int, list[str]]], int]:
-    """The first sheet of a workbook: its header row (the first with a value), then (row
-    number, cell texts) for every row with a value, streamed, and the header's row number.
-    Formulas are never evaluated: a cell reads the value the file stored for it (empty
-    when none was stored)."""
+def xlsx_sheets(path: Path, peek: int = EMPTY_ROWS_ABOVE_HEADER) -> list[tuple[str, list[list[str]]]]:
+    """Each sheet of a workbook by name, with the cell texts of its first `peek` rows: to
+    tell which sheet holds the data."""
     from openpyxl import load_workbook
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-        rows = wb.worksheets[0].iter_rows(values_only=True)
+        try:
+            return [
+                (ws.title, [[xlsx_cell_text(v) for v in row] for row in ws.iter_rows(max_row=peek, values_only=True)])
+                for ws in wb.worksheets
+            ]
+        finally:
+            wb.close()
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise InputError(path, 0, f"not a readable .xlsx file: {exc}") from None
+
+
+def xlsx_rows(path: Path, sheet: int = 0) -> tuple[list[str], Iterable[tuple[int, list[str]]], int]:
+    """A sheet of a workbook (the first unless `sheet` says): its header row (the first
+    with a value), then (row number, cell texts) for every row with a value, streamed, and
+    the header's row number. Formulas are never evaluated: a cell reads the value the file
+    stored for it (empty when none was stored)."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+        rows = wb.worksheets[sheet].iter_rows(values_only=True)
         # Sheets made by hand often start below an empty row or two: the header is the
         # first row with a value, and rows keep the sheet's numbers.
         start, first = 1, next(rows, None)

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.core.artifacts import json_object, open_text, read_text_utf8
-from pipeline.core.cells import xlsx_rows
+from pipeline.core.cells import xlsx_rows, xlsx_sheets
 from pipeline.core.errors import InputError, PipelineError
 from pipeline.core.schema import Note, ThreadRow
 from pipeline.formats.fourcat import is_4cat_header, rows_from_4cat
@@ -265,9 +265,31 @@ def _csv_body(path: Path, reader, header: list[str], start: int = 2) -> Iterator
         raise InputError(path, reader.line_num, f"row does not parse as CSV: {exc}") from None
 
 
+def _data_sheet(path: Path, opt: ReadOptions, notes: list[Note]) -> int:
+    """The sheet that holds the posts: the first whose first rows name an id and a thread
+    column (a workbook made by hand may open with a sheet of explanations); the first
+    sheet when none does (its header error then says what is missing)."""
+    sheets = xlsx_sheets(path, HEADER_SEARCH_ROWS)
+    for index, (name, rows) in enumerate(sheets):
+        if any(_names_a_thread(row, opt) for row in rows):
+            if index:
+                skipped = ", ".join(repr(n) for n, _ in sheets[:index])
+                notes.append(
+                    Note(
+                        where=str(path),
+                        kind="note",
+                        message=f"read sheet {name!r}: sheet(s) {skipped} before it name no id and thread columns; "
+                        "row numbers are that sheet's",
+                    )
+                )
+            return index
+    return 0
+
+
 def _xlsx_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[int, dict, str | None]]:
-    """The first sheet of an Excel workbook, read like a CSV file (row numbers as lines)."""
-    raw_header, rows, line = xlsx_rows(path)
+    """The sheet of an Excel workbook that holds the posts (`_data_sheet`), read like a CSV
+    file (row numbers as lines)."""
+    raw_header, rows, line = xlsx_rows(path, _data_sheet(path, opt, notes))
     raw_header = _header_below(path, iter(rows), raw_header, opt, notes) or raw_header
     header = header_names(raw_header, opt.columns)
     fourcat = _check_header(path, header, opt, raw_header, line)
