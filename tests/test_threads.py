@@ -173,6 +173,9 @@ def test_threads_an_excel_workbook_is_read_from_the_sheet_that_holds_the_posts(t
     assert [n.message for n in corpus.notes if n.message.startswith("read sheet")] == [
         "read sheet 'Data': sheet(s) 'Kodebog' before it name no id and thread columns; row numbers are that sheet's"
     ]
+    from pipeline.ingest.threads import describe_input
+
+    assert describe_input(tmp_path / "book.xlsx", ReadOptions()) == "a thread file (Excel, sheet 2)"
 
 
 def test_threads_excel_workbook_errors_name_the_file_and_row(tmp_path, cfg):

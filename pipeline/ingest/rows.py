@@ -265,7 +265,7 @@ def _csv_body(path: Path, reader, header: list[str], start: int = 2) -> Iterator
         raise InputError(path, reader.line_num, f"row does not parse as CSV: {exc}") from None
 
 
-def _data_sheet(path: Path, opt: ReadOptions, notes: list[Note]) -> int:
+def data_sheet(path: Path, opt: ReadOptions, notes: list[Note]) -> int:
     """The sheet that holds the posts: the first whose first rows name an id and a thread
     column (a workbook made by hand may open with a sheet of explanations); the first
     sheet when none does (its header error then says what is missing)."""
@@ -287,9 +287,9 @@ def _data_sheet(path: Path, opt: ReadOptions, notes: list[Note]) -> int:
 
 
 def _xlsx_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[int, dict, str | None]]:
-    """The sheet of an Excel workbook that holds the posts (`_data_sheet`), read like a CSV
+    """The sheet of an Excel workbook that holds the posts (`data_sheet`), read like a CSV
     file (row numbers as lines)."""
-    raw_header, rows, line = xlsx_rows(path, _data_sheet(path, opt, notes))
+    raw_header, rows, line = xlsx_rows(path, data_sheet(path, opt, notes))
     raw_header = _header_below(path, iter(rows), raw_header, opt, notes) or raw_header
     header = header_names(raw_header, opt.columns)
     fourcat = _check_header(path, header, opt, raw_header, line)

@@ -46,6 +46,7 @@ from pipeline.ingest.rows import (
     FIELDS,
     REQUIRED,
     array_start,
+    data_sheet,
     delimiter_of,
     format_of,
     header_names,
@@ -194,8 +195,9 @@ def describe_input(path: Path, opt: ReadOptions) -> str:
         return "a thread file (JSONL)"
     try:
         if fmt == "xlsx":
-            header, _, _ = xlsx_rows(path)
-            kind = "Excel"
+            sheet = data_sheet(path, opt, [])
+            header, _, _ = xlsx_rows(path, sheet)
+            kind = "Excel" if not sheet else f"Excel, sheet {sheet + 1}"
         else:
             with open_text(path, opt.encoding) as fh:
                 sample = "".join(line for _, line in zip(range(20), fh, strict=False))
