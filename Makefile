@@ -161,7 +161,11 @@ $(E5): $(SETUP) pipeline/models/e5.py
 	@touch $@  # current already (same pins): make need not ask again
 
 run: $(GRAPHS) $(REPORT) $(CONVOKIT) $(PARQUET) ## Set up and run the whole pipeline on seeds/ (or THREADS="files", MANIFEST=pages/manifest.toml) -> data/
-	@echo "done: see $(REPORT); open data/processed/graphs/corpus.gexf in Gephi"
+	@if [ -f data/processed/graphs/corpus.gexf ]; then \
+		echo "done: see $(REPORT); open data/processed/graphs/corpus.gexf in Gephi"; \
+	else \
+		echo "done: see $(REPORT); the corpus is above [graph] max_corpus_nodes: open data/processed/graphs/participants.gexf or a thread's file in data/processed/graphs/threads/ in Gephi"; \
+	fi
 
 ingest: $(CORPUS) ## Stage 1: seeds/ (or THREADS, MANIFEST) -> data/interim/corpus/
 $(CORPUS): $(INGEST_INPUTS) $(INGEST_SRC) $(COMMON) $(INPUT_CHOICE)
