@@ -310,8 +310,7 @@ def jsonl_rows(
     """A JSON-lines file's records with their lines; a `.json` file may instead hold one
     JSON array of them, or one object whose only member is that array (`{"data": [...]}`),
     as scrapers and `pandas.to_json(orient="records")` save them."""
-    if Path(path).suffix.lower() == ".json":
-        text = read_text_utf8(path, encoding)
+    if Path(path).suffix.lower() == ".json" and (text := json_document(path, encoding)) is not None:
         start = array_start(text)
         if start is not None:
             yield from _array_records(path, text, start)
@@ -337,6 +336,25 @@ def jsonl_rows(
         )
 
 
+def json_document(path: Path, encoding: str | None) -> str | None:
+    """The whole text of a `.json` file that may hold one JSON document (its first line is
+    no JSON object on its own, or is an array or an object whose only member is a list);
+    None for JSON lines, which are streamed, never read whole."""
+    with open_text(path, encoding) as fh:
+        first = next((line for line in _lines(fh) if line.strip()), "")
+    try:
+        value = json.loads(first)
+    except (ValueError, RecursionError):
+        value = None
+    if isinstance(value, dict) and not _only_a_list(value):
+        return None
+    return read_text_utf8(path, encoding)
+
+
+def _only_a_list(value: dict) -> bool:
+    return len(value) == 1 and isinstance(next(iter(value.values())), list)
+
+
 def array_start(text: str) -> int | None:
     """Where the array of records opens in a JSON document that is one array, or one
     object with an array as its only member; None for anything else (JSON lines)."""
@@ -349,7 +367,7 @@ def array_start(text: str) -> int | None:
         document = json.loads(text)
     except (ValueError, RecursionError):
         return None
-    if not (isinstance(document, dict) and len(document) == 1 and isinstance(next(iter(document.values())), list)):
+    if not (isinstance(document, dict) and _only_a_list(document)):
         return None
     return text.index("[", text.index(json.dumps(next(iter(document)), ensure_ascii=False)[1:-1]))
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from pipeline.core.artifacts import atomic_path, dumps, first_json_record, open_text, read_text_utf8
+from pipeline.core.artifacts import atomic_path, dumps, first_json_record, open_text
 from pipeline.core.cells import xlsx_rows
 from pipeline.core.config import Config
 from pipeline.core.errors import InputError, validation_message
@@ -50,6 +50,7 @@ from pipeline.ingest.rows import (
     delimiter_of,
     format_of,
     header_names,
+    json_document,
     jsonl_rows,
     raw_rows,
 )
@@ -104,14 +105,8 @@ def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator
             yield from ((p, line, raw, "corpus") for p, line, raw in read_convokit(path))
         elif looks_like_dast(path):
             yield from _dast_rows(path, opt, notes)
-        elif looks_like_telegram(path):
-            yield from ((path, line, raw, "export") for line, raw in read_telegram(path, opt.encoding, notes))
-        elif is_reddit_thread(path):
-            yield from ((path, line, raw, "export") for line, raw in read_reddit_thread(path, notes))
-        elif looks_like_disqus(path):
-            yield from ((path, line, raw, "export") for line, raw in read_disqus(path, notes))
-        elif looks_like_wordpress(path):
-            yield from ((path, line, raw, "export") for line, raw in read_wordpress(path, notes))
+        elif (whole := _file_export(path)) is not None:
+            yield from ((path, line, raw, "export") for line, raw in whole[1](path, opt, notes))
         elif (found := _json_export(path)) is not None:
             export, document = found
             if document is None:
@@ -121,6 +116,25 @@ def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator
             yield from ((path, line, raw, "export") for line, raw in export[1](path, records, notes))
         elif path not in dumps:
             yield from ((path, line, raw, extract) for line, raw, extract in raw_rows(path, opt, notes))
+
+
+# Exports that are one document (a chat, a saved thread page, a site's comments), told
+# apart by how the file opens: (test of a path, reader of (line, row) pairs, what `ingest
+# --check` calls it).
+FILE_EXPORTS = (
+    (
+        looks_like_telegram,
+        lambda path, opt, notes: read_telegram(path, opt.encoding, notes),
+        "a Telegram chat export (Telegram Desktop, JSON)",
+    ),
+    (is_reddit_thread, lambda path, opt, notes: read_reddit_thread(path, notes), "a Reddit thread page's JSON"),
+    (looks_like_disqus, lambda path, opt, notes: read_disqus(path, notes), "a Disqus comment export (XML)"),
+    (looks_like_wordpress, lambda path, opt, notes: read_wordpress(path, notes), "a WordPress export (WXR)"),
+)
+
+
+def _file_export(path: Path) -> tuple | None:
+    return next((e for e in FILE_EXPORTS if e[0](path)), None)
 
 
 # JSON-lines files that other tools write, told apart by their first record: (test of a
@@ -178,19 +192,17 @@ def describe_input(path: Path, opt: ReadOptions) -> str:
         return "a Reddit dump"
     if looks_like_dast(path):
         return "a DAST file"
-    if looks_like_telegram(path):
-        return "a Telegram chat export (Telegram Desktop, JSON)"
-    if is_reddit_thread(path):
-        return "a Reddit thread page's JSON"
-    if looks_like_disqus(path):
-        return "a Disqus comment export (XML)"
-    if looks_like_wordpress(path):
-        return "a WordPress export (WXR)"
+    if (whole := _file_export(path)) is not None:
+        return whole[2]
     if (found := _json_export(path)) is not None:
         return found[0][2]
     fmt = format_of(path)
     if fmt == "jsonl":
-        if path.suffix.lower() == ".json" and array_start(read_text_utf8(path, opt.encoding)) is not None:
+        if (
+            path.suffix.lower() == ".json"
+            and (text := json_document(path, opt.encoding))
+            and array_start(text) is not None
+        ):
             return "a thread file (one JSON array of posts)"
         return "a thread file (JSONL)"
     try:
