@@ -227,6 +227,7 @@ def test_report_cli_writes_html_markdown_and_figures(pipeline_run):
     figures = sorted(p.name for p in (out / "figures").iterdir())
     assert figures == [
         "participants.png",
+        "reply_stance_between_roles.png",
         "reply_stance_by_depth.png",
         f"reply_tree_{safe_filename(THREAD_ID)}.png",  # named by a slug and a hash, never the raw id
         "stance_by_role.png",

@@ -74,6 +74,27 @@ def fig_stance_by_role(data: ReportData, path: Path) -> None:
     plt.close(fig)
 
 
+def fig_role_replies(data: ReportData, path: Path) -> None:
+    """Reply stance between roles: one bar per role pair (replier -> replied to), most
+    replies on top, stacked by reply stance."""
+    plt = pyplot()
+    rows = data.role_replies
+    labels = [f"{r['from']} \u2192 {r['to']}" for r in rows]
+    fig, ax = plt.subplots(figsize=(6.5, 0.4 * max(len(rows), 2) + 1))
+    left = [0] * len(rows)
+    for s in REPLY_STANCES:
+        vals = [r[s] for r in rows]
+        ax.barh(range(len(rows)), vals, left=left, color=REPLY_COLORS[s], label=s)
+        left = [a + b for a, b in zip(left, vals, strict=True)]
+    ax.set_yticks(range(len(rows)), labels)
+    ax.invert_yaxis()
+    ax.set_xlabel("replies")
+    ax.set_title("Reply stance between roles (replier \u2192 author replied to)")
+    ax.legend(loc="lower right", frameon=False)
+    _save(fig, path)
+    plt.close(fig)
+
+
 def fig_reply_depth(data: ReportData, path: Path) -> None:
     plt = pyplot()
     depths = list(data.reply_by_depth)

@@ -29,6 +29,7 @@ from pipeline.report.figures import (
     fig_participants,
     fig_reply_depth,
     fig_reply_tree,
+    fig_role_replies,
     fig_stance_by_role,
     pyplot,
 )
@@ -130,6 +131,7 @@ def _write(
         figures: dict[str, str] = {
             "stance_by_role": "figures/stance_by_role.png",
             "reply_depth": "figures/reply_stance_by_depth.png",
+            "role_replies": "figures/reply_stance_between_roles.png",
         }
         trees = []
         for tid in threads_with_comments:
@@ -145,6 +147,7 @@ def _write(
         with alongside(trees, workers):
             fig_stance_by_role(data, figs / "stance_by_role.png")
             fig_reply_depth(data, figs / "reply_stance_by_depth.png")
+            fig_role_replies(data, figs / "reply_stance_between_roles.png")
             fig_participants(data.participant_figure, figs / "participants.png")
         embedded = {
             k: "data:image/png;base64," + base64.b64encode((tmp / v).read_bytes()).decode("ascii")
