@@ -381,6 +381,9 @@ def test_reply_denial_cue_needs_whole_words(text):
         ("Medlem af Børne- og Ungeudvalget (V)", "politician"),
         ("Kandidat til byrådet for SF", "politician"),
         ("Forældre til et anbragt barn", "citizen"),
+        # The head of a department by "chef för/for", and a council's leader.
+        ("Chef för individ- och familjeomsorgen", "employer"),
+        ("Kommunstyrelsens ordförande (S)", "politician"),
     ],
 )
 def test_role_cues_read_nordic_titles_in_self_descriptions(description, role):
