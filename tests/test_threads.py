@@ -1060,23 +1060,36 @@ def test_threads_a_forums_quotation_header_names_the_post_answered(tmp_path, cfg
     assert any(e.rule == "quoted-author" and "Kalle" in e.cue for e in decided)
 
 
+def _flat_thread(tmp_path, cfg, comments: list[tuple[str, str]], name: str = "flat.jsonl") -> dict:
+    """A flat thread (no parent column) under Redaktionen's article "a": the comments
+    (author, text) get ids "b", "c", ... in order; its posts after --infer-replies."""
+    rows = [{"id": "a", "thread_id": "f", "author": "Redaktionen", "title": "Socialtjänsten går på knäna", "text": "."}]
+    rows += [
+        {"id": chr(ord("b") + k), "thread_id": "f", "author": author, "text": text}
+        for k, (author, text) in enumerate(comments)
+    ]
+    path = write_jsonl(tmp_path / name, rows)
+    return ingest_thread_files([path], cfg, ReadOptions(infer_replies=True)).posts_by_id()
+
+
 def test_threads_a_comment_opening_with_a_commenters_first_name_answers_them(tmp_path, cfg):
     """ "Anna, hur många ärenden har du?" answers Anna Lind's latest comment; "Nej, ..." and
     "Desværre, ..." open with a capitalised word and a comma too, but name nobody, so they
     answer the opening post and carry no address evidence."""
-    rows = [
-        {"id": "a", "thread_id": "f", "author": "Redaktionen", "title": "Socialtjänsten går på knäna", "text": "."},
-        {"id": "b", "thread_id": "f", "author": "Anna Lind", "text": "Vi har alldeles för många ärenden."},
-        {"id": "c", "thread_id": "f", "author": "Per Berg", "text": "Jag jobbar också i en kommun."},
-        {"id": "d", "thread_id": "f", "author": "Olle", "text": "Anna, hur många ärenden har du?"},
-        {"id": "e", "thread_id": "f", "author": "Lisa", "text": "Nej, det är ledningen som sviker."},
-        {"id": "f", "thread_id": "f", "author": "Bo", "text": "Per Berg: i vilken kommun?"},
-        {"id": "g", "thread_id": "f", "author": "Mena", "text": "Det är ett nationellt problem."},
-        # "Men," is no misspelt "Mena": a vocative must spell the name as it is.
-        {"id": "h", "thread_id": "f", "author": "Sara", "text": "Men, vem ska betala för det?"},
-    ]
-    path = write_jsonl(tmp_path / "flat.jsonl", rows)
-    posts = ingest_thread_files([path], cfg, ReadOptions(infer_replies=True)).posts_by_id()
+    posts = _flat_thread(
+        tmp_path,
+        cfg,
+        [
+            ("Anna Lind", "Vi har alldeles för många ärenden."),
+            ("Per Berg", "Jag jobbar också i en kommun."),
+            ("Olle", "Anna, hur många ärenden har du?"),
+            ("Lisa", "Nej, det är ledningen som sviker."),
+            ("Bo", "Per Berg: i vilken kommun?"),
+            ("Mena", "Det är ett nationellt problem."),
+            # "Men," is no misspelt "Mena": a vocative must spell the name as it is.
+            ("Sara", "Men, vem ska betala för det?"),
+        ],
+    )
     parents = {i: posts[i].parent_id for i in "bcdefgh"}
     assert parents == {"b": "a", "c": "a", "d": "b", "e": "a", "f": "c", "g": "a", "h": "a"}
     assert ("address", "Anna,", "b", True) in [
@@ -1089,28 +1102,29 @@ def test_threads_the_answer_to_a_question_put_to_a_commenter_replies_to_the_ques
     """ "Anna, hur många ärenden har du?" is answered by Anna's next comment, which names
     no one ("Femtio."); a comment that only quotes a question, or one that addresses Anna
     without asking, leaves her next comment to the other rules."""
-    rows = [
-        {"id": "a", "thread_id": "f", "author": "Redaktionen", "title": "Socialtjänsten går på knäna", "text": "."},
-        {"id": "b", "thread_id": "f", "author": "Anna Lind", "text": "Vi har alldeles för många ärenden."},
-        {"id": "c", "thread_id": "f", "author": "Olle", "text": "Anna, hur många ärenden har du?"},
-        {"id": "d", "thread_id": "f", "author": "Lisa", "text": "Det är ledningen som sviker."},
-        {"id": "e", "thread_id": "f", "author": "Anna Lind", "text": "Femtio, och fler kommer varje vecka."},
-        {"id": "f", "thread_id": "f", "author": "Per", "text": "Anna, du har helt rätt."},
-        {"id": "g", "thread_id": "f", "author": "Anna Lind", "text": "Lönerna måste också upp."},
-    ]
-    path = write_jsonl(tmp_path / "flat.jsonl", rows)
-    posts = ingest_thread_files([path], cfg, ReadOptions(infer_replies=True)).posts_by_id()
+    posts = _flat_thread(
+        tmp_path,
+        cfg,
+        [
+            ("Anna Lind", "Vi har alldeles för många ärenden."),
+            ("Olle", "Anna, hur många ärenden har du?"),
+            ("Lisa", "Det är ledningen som sviker."),
+            ("Anna Lind", "Femtio, och fler kommer varje vecka."),
+            ("Per", "Anna, du har helt rätt."),
+            ("Anna Lind", "Lönerna måste också upp."),
+        ],
+    )
     assert {i: posts[i].parent_id for i in "cdefg"} == {"c": "b", "d": "a", "e": "c", "f": "e", "g": "a"}
     decided = [(e.rule, e.target_id) for e in posts["e"].parent_evidence if e.decided]
     assert decided == [("answered-question", "c")]
     assert posts["e"].parent_confidence == cfg.replies.answered_question
     # A question put to the article's author by name is answered by their next comment.
-    rows[1:] = [
-        {"id": "b", "thread_id": "f", "author": "Olle", "text": "Redaktionen, hvor har I tallene fra?"},
-        {"id": "c", "thread_id": "f", "author": "Redaktionen", "text": "Fra KL's opgørelse i år."},
-    ]
-    path = write_jsonl(tmp_path / "flat2.jsonl", rows)
-    posts = ingest_thread_files([path], cfg, ReadOptions(infer_replies=True)).posts_by_id()
+    posts = _flat_thread(
+        tmp_path,
+        cfg,
+        [("Olle", "Redaktionen, hvor har I tallene fra?"), ("Redaktionen", "Fra KL's opgørelse i år.")],
+        name="flat2.jsonl",
+    )
     assert (posts["b"].parent_id, posts["c"].parent_id) == ("a", "b")
 
 
