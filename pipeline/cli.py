@@ -14,6 +14,7 @@ import logging
 import sqlite3
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from pipeline.core.artifacts import display_path
@@ -129,7 +130,14 @@ def _check_ingest(args, cfg, options) -> None:
         out = Path(tmp) / "corpus"
         written = write_ingest(out, cfg, args.manifest, args.threads, options, resolve_workers(args.workers))
         notes = read_notes(out)
-        first = [p for _, p in zip(range(5), iter_records(stage_file(out, "posts"), Post), strict=False)]
+        first: list[Post] = []
+        # What decided each inferred parent (the rules' precision: docs/benchmarks.md).
+        decided_by: Counter = Counter()
+        for p in iter_records(stage_file(out, "posts"), Post):
+            if len(first) < 5:
+                first.append(p)
+            if (rule := _deciding_rule(p)) is not None:
+                decided_by[rule] += 1
     counts = written["counts"]
     lines = [f"{path}: read as {describe_input(path, options or ReadOptions())}" for path in inputs]
     lines += [
@@ -140,14 +148,26 @@ def _check_ingest(args, cfg, options) -> None:
     for r in notes_summary(notes):
         example = f" (e.g. {r['example']})" if r["example"] else ""
         lines.append(f"  {r['kind']:9} {r['count']:>6}  {r['what']}{example}  [{r['where']}]")
+    if decided_by:
+        said = ", ".join(f"{rule} {n}" for rule, n in sorted(decided_by.items(), key=lambda kv: (-kv[1], kv[0])))
+        lines.append(f"inferred parents, by the rule that decided: {said}")
     lines.append("first posts:")
     for p in first:
         text = " ".join(f"{p.title} {p.text}".split())
+        how = f" ({rule})" if (rule := _deciding_rule(p)) else ""
         lines.append(
-            f"  {p.id} thread={p.thread_id} parent={p.parent_id} author={p.author} created={p.created} "
+            f"  {p.id} thread={p.thread_id} parent={p.parent_id}{how} author={p.author} created={p.created} "
             f"lang={p.lang}: {text[:70]!r}"
         )
     print("\n".join(lines))
+
+
+def _deciding_rule(post) -> str | None:
+    """The rule that chose an inferred parent; None where the input gave the parent."""
+    if not post.parent_evidence:
+        return None
+    rule = next((e.rule for e in post.parent_evidence if e.decided), "default")
+    return None if rule == "given" else rule
 
 
 def _day(value: str | None, option: str):

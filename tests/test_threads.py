@@ -1128,6 +1128,20 @@ def test_threads_the_answer_to_a_question_put_to_a_commenter_replies_to_the_ques
     assert (posts["b"].parent_id, posts["c"].parent_id) == ("a", "b")
 
 
+def test_threads_ingest_check_says_which_rules_decided_the_inferred_parents(tmp_path, capsys):
+    rows = [
+        {"id": "a", "thread_id": "f", "author": "Redaktionen", "title": "Socialtjänsten går på knäna", "text": "."},
+        {"id": "b", "thread_id": "f", "author": "Anna Lind", "text": "Vi har alldeles för många ärenden."},
+        {"id": "c", "thread_id": "f", "author": "Olle", "text": "Anna, hur många ärenden har du?"},
+        {"id": "d", "thread_id": "f", "author": "Anna Lind", "text": "Femtio."},
+    ]
+    path = write_jsonl(tmp_path / "flat.jsonl", rows)
+    assert run_cli("ingest", "--threads", str(path), "--infer-replies", "--check") == 0
+    printed = capsys.readouterr().out
+    assert "inferred parents, by the rule that decided: address 1, answered-question 1, default 1" in printed
+    assert "  c thread=f parent=b (address) author=Olle" in printed
+
+
 def test_threads_ingest_check_prints_what_would_be_read_and_writes_nothing(tmp_path, capsys):
     """Trying options on a researcher's export: --check reads it as ingest would and prints
     the counts, the notes grouped, and the first posts as read, without writing anything."""
