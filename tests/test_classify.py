@@ -384,6 +384,17 @@ def test_reply_denial_cue_needs_whole_words(text):
         # The head of a department by "chef för/for", and a council's leader.
         ("Chef för individ- och familjeomsorgen", "employer"),
         ("Kommunstyrelsens ordförande (S)", "politician"),
+        # English bios, as profiles on Twitter/X and Bluesky often are.
+        ("Social worker in Copenhagen. Views my own.", "social_worker"),
+        ("Member of Parliament (S). Social policy spokesperson.", "politician"),
+        ("City councillor (SF)", "politician"),
+        ("Editor at Altinget", "journalist"),
+        ("Researcher at VIVE", "researcher"),
+        ("Head of Children and Family Services, Aarhus Municipality", "employer"),
+        ("Chair of the Nordic Social Workers union", "union"),
+        ("Film lover, dad of two", "citizen"),
+        ("Video editor and gamer", None),
+        ("Tweets about football", None),
     ],
 )
 def test_role_cues_read_nordic_titles_in_self_descriptions(description, role):
