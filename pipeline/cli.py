@@ -166,7 +166,7 @@ def _deciding_rule(post) -> str | None:
     """The rule that chose an inferred parent; None where the input gave the parent."""
     if not post.parent_evidence:
         return None
-    rule = next((e.rule for e in post.parent_evidence if e.decided), "default")
+    rule = post.parent_rule or "default"
     return None if rule == "given" else rule
 
 

@@ -38,7 +38,7 @@ BINS = ((0.0, 0.55), (0.55, 0.75), (0.75, 0.95), (0.95, 1.01))
 
 def decided_rule(post: Post) -> str:
     """The rule that decided a post's parent ("none" when no evidence decided it)."""
-    return next((e.rule for e in post.parent_evidence if e.decided), "none")
+    return post.parent_rule or "none"
 
 
 def score_links(posts: list[Post], truth: dict[str, str], roots: dict[str, str]) -> dict:

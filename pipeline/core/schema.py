@@ -141,6 +141,12 @@ class Post(Record):
         return bool(self.authors) and all(is_bot(a.name) for a in self.authors)
 
     @property
+    def parent_rule(self) -> str | None:
+        """The rule whose evidence decided the parent ("given", "address", "default", ...);
+        None where no evidence decided it (a root)."""
+        return next((e.rule for e in self.parent_evidence if e.decided), None)
+
+    @property
     def has_voice(self) -> bool:
         """Whether a person says something in the post: it has text and no bot wrote it.
         A comment without a voice gets default labels and is not offered for review."""

@@ -84,9 +84,10 @@ def read_disqus(path: Path, notes: list[Note]) -> Iterator[tuple[int, dict]]:
                     "text": html_text(page.text("message")),
                 },
             )
-        gone = _flag(rec, "isDeleted") or _flag(rec, "isSpam")
-        deleted += _flag(rec, "isDeleted")
-        spam += _flag(rec, "isSpam") and not _flag(rec, "isDeleted")
+        is_deleted, is_spam = _flag(rec, "isDeleted"), _flag(rec, "isSpam")
+        gone = is_deleted or is_spam
+        deleted += is_deleted
+        spam += is_spam and not is_deleted
         yield (
             rec.line,
             {

@@ -141,7 +141,7 @@ def build_graph(inputs: GraphInputs, first_post: dict[str, str] | None = None) -
         if post.parent_id:
             labels = post_labels.get(post.id)
             reply = labels.reply_stance if labels else None
-            decided = next((e.rule for e in post.parent_evidence if e.decided), "")
+            decided = post.parent_rule or ""
             g.add_edge(
                 post.id,
                 post.parent_id,

@@ -179,7 +179,7 @@ def rule_precision(gold_dir: Path, corpus_dir: Path) -> dict[str, list[dict]]:
     for item_id, r in resolve(events, "parent")[0].items():
         post = posts.get(item_id)
         if post is not None and not any(e.rule == "given" for e in post.parent_evidence):
-            rule = next((e.rule for e in post.parent_evidence if e.decided), "none")
+            rule = post.parent_rule or "none"
             count("parent", rule, post.parent_id == r.label)
     return {
         task: [
