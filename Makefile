@@ -39,8 +39,14 @@ INGEST_INPUTS := $(if $(THREADS),$(foreach t,$(THREADS),$(t) $(if $(wildcard $(t
 # A misspelt file name is said as such before anything runs (make's own message names a
 # missing rule, not a missing file).
 MISSING_INPUTS := $(strip $(foreach f,$(THREADS) $(CONFIG) $(if $(MANIFEST_GIVEN),$(MANIFEST)),$(if $(wildcard $(f)),,$(f))))
+# make splits its variables at spaces, so a name with a space cannot be a file make tracks:
+# say so, rather than name the pieces as missing files.
+SPACED_INPUT := $(if $(word 2,$(THREADS)),$(shell test -e '$(subst ','\'',$(THREADS))' && echo yes))
+ifneq ($(SPACED_INPUT),)
+$(error THREADS="$(THREADS)" is one name with a space in it, which make cannot track as a file: link it under a name without spaces (ln -s "$(THREADS)" mythreads$(suffix $(lastword $(THREADS)))) and run make run THREADS=mythreads$(suffix $(lastword $(THREADS))))
+endif
 ifneq ($(MISSING_INPUTS),)
-$(error no such file or folder: $(MISSING_INPUTS) (THREADS, MANIFEST and CONFIG name files to read))
+$(error no such file or folder: $(MISSING_INPUTS) (THREADS, MANIFEST and CONFIG name files to read$(if $(word 2,$(THREADS)),; make splits THREADS at spaces: link a name with a space in it under one without)))
 endif
 # ENCODING=cp1252 for CSV files saved by a Danish or Swedish Excel (default: UTF-8);
 # INGEST_OPTS for anything else ingest takes, e.g. "--subreddit Denmark --since 2023-01-01".

@@ -134,3 +134,20 @@ def test_make_run_says_which_named_file_does_not_exist(project):
         done = subprocess.run(["make", "-n", "run", choice], cwd=project, env=env, capture_output=True, text=True)
         missing = choice.split("=")[1].split()[-1]
         assert done.returncode != 0 and f"no such file or folder: {missing} (THREADS" in done.stderr, choice
+
+
+def test_make_run_says_a_file_name_with_a_space_must_be_linked(project):
+    """make splits THREADS at spaces, so "my data/t.csv" would be named as two missing
+    files: the error says what is wrong and how to run it instead."""
+    env = {k: v for k, v in os.environ.items() if k not in ("THREADS", "MAKEFLAGS", "MAKELEVEL")}
+    (project / "my data").mkdir()
+    (project / "my data" / "t.csv").write_text("id,thread_id,text\n1,1,Hej\n", encoding="utf-8")
+    done = subprocess.run(
+        ["make", "-n", "run", "THREADS=my data/t.csv"], cwd=project, env=env, capture_output=True, text=True
+    )
+    assert done.returncode != 0 and 'THREADS="my data/t.csv" is one name with a space in it' in done.stderr
+    assert 'ln -s "my data/t.csv" mythreads.csv' in done.stderr and "make run THREADS=mythreads.csv" in done.stderr
+    done = subprocess.run(
+        ["make", "-n", "run", "THREADS=my data/t.csv x.csv"], cwd=project, env=env, capture_output=True, text=True
+    )
+    assert done.returncode != 0 and "make splits THREADS at spaces" in done.stderr

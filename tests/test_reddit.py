@@ -70,7 +70,11 @@ def test_reddit_dump_maps_fields_and_repairs_what_dumps_lack(dump, cfg):
     assert posts["t1_c1"].parent_id == "t3_abc1" and posts["t1_c2"].parent_id == "t1_c1"
     assert posts["t1_c1"].authors[0].description == "Socionom & facklig"  # the user's flair
     assert posts["t1_c2"].author is None and posts["t1_c2"].text == ""  # deleted author, deleted body
-    assert posts["t1_c3"].parent_id == "t3_abc1"  # its parent t1_gone is not in the dump
+    assert posts["t1_c3"].parent_id == "t3_abc1"  # its parent t1_gone is not in the dump, and says so
+    assert [(e.rule, e.target_id, e.decided) for e in posts["t1_c3"].parent_evidence] == [
+        ("missing-parent", "t3_abc1", True)
+    ]
+    assert "'t1_gone' that the dump names" in posts["t1_c3"].parent_evidence[0].cue
     assert posts["t3_nosub"].kind == "document" and posts["t1_c4"].parent_id == "t3_nosub"
     assert posts["t3_zzz9"].text == "" and posts["t3_zzz9"].created == "2023-11-14T23:13:20"  # string epoch
     threads = {t.id: t for t in corpus.threads}

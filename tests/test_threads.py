@@ -523,6 +523,33 @@ def test_threads_missing_parent_can_be_repaired_and_is_reported(tmp_path, cfg):
     assert notes[0].kind == "repaired" and notes[0].where.endswith("orphan.jsonl:2")
 
 
+def test_threads_a_repaired_reply_answers_whom_its_words_address_and_says_its_parent_is_missing(tmp_path, cfg):
+    """A reply whose named parent is not in the file is not simply the article's: its words
+    decide where they can ("Svar til Ole" answers Ole's comment), else the root; either way
+    its evidence says the parent the file named is missing (never 'given')."""
+    path = tmp_path / "orphans.csv"
+    path.write_text(
+        "id,thread_id,parent_id,author,text\n"
+        "1,t1,,Redaktionen,Kommunerne skal ansætte flere socialrådgivere nu.\n"
+        "2,t1,1,Mette K,Helt enig. Vi drukner i sager.\n"
+        "3,t1,2,Ole,Nej det passer ikke. Problemet er ledelsen.\n"
+        "6,t1,7,Per,Svar til Ole: du tager fejl.\n"
+        "8,t1,9,Per,Det handler om penge.\n",
+        encoding="utf-8",
+    )
+    corpus = ingest_thread_files([path], cfg, ReadOptions(repair_missing_parents=True))
+    posts = corpus.posts_by_id()
+    assert (posts["6"].parent_id, posts["6"].parent_rule) == ("3", "address")
+    assert (posts["8"].parent_id, posts["8"].parent_rule) == ("1", "default")
+    for pid, named in (("6", "'7'"), ("8", "'9'")):
+        first = posts[pid].parent_evidence[0]
+        assert (first.rule, first.decided) == ("missing-parent", False) and named in first.cue
+    assert (posts["3"].parent_id, posts["3"].parent_rule) == ("2", "given")
+    notes = [n for n in corpus.notes if "is missing" in n.message]
+    assert [n.where.rsplit(":", 1)[1] for n in notes] == ["5", "6"]
+    assert "inferred from its words (else the root '1')" in notes[0].message
+
+
 def test_threads_comments_exported_without_their_article_get_an_empty_root_when_repairing(tmp_path, cfg):
     """A news site's or a Facebook post's comments exported without the article: the
     top-level comments name it as their parent. Without the option that is an error that

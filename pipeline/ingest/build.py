@@ -59,25 +59,37 @@ ThreadPart = tuple[Thread, list[Post], list[Note]]
 def thread_parts(store: RowStore, cfg: Config, workers: int = 1, infer_replies: bool = False) -> Iterator[ThreadPart]:
     """Every stored thread as (thread, its posts in position order, notes), in thread id
     order, built in shards on `workers` processes; with `infer_replies`, see `build_thread`."""
-    work = shards(store.threads(), cfg.scale.shard_posts)
+    missing = store.missing_parents
+    # Each shard carries the repairs of its own rows only, not the corpus's.
+    work = (
+        (shard, {r.id: missing[r.id] for thread in shard for r, _, _ in thread if r.id in missing} if missing else {})
+        for shard in shards(store.threads(), cfg.scale.shard_posts)
+    )
     fn = partial(_thread_shard, cfg=cfg, infer_replies=infer_replies)
     for _, parts in ordered_map(fn, work, workers, "ingest"):
         yield from parts
 
 
 def _thread_shard(
-    threads: list[list[tuple[ThreadRow, Path, int]]], cfg: Config, infer_replies: bool = False
+    work: tuple[list[list[tuple[ThreadRow, Path, int]]], dict[str, tuple[str, str]]],
+    cfg: Config,
+    infer_replies: bool = False,
 ) -> list[ThreadPart]:
+    threads, missing = work
     located = [[LocatedRow(*r) for r in thread] for thread in threads]
     # The shard's languages in one batch over lingua's thread pool; rows that give one are not detected.
     unknown = [lr for thread in located for lr in thread if not lr.row.lang]
     found = langid.detect_many([_row_text(lr.row) for lr in unknown], cfg.languages)
     detected = {id(lr): d for lr, d in zip(unknown, found, strict=True)}
-    return [build_thread(thread, detected, cfg, infer_replies) for thread in located]
+    return [build_thread(thread, detected, cfg, infer_replies, missing) for thread in located]
 
 
 def build_thread(
-    located: list[LocatedRow], detected: dict[int, tuple[str | None, float]], cfg: Config, infer_replies: bool = False
+    located: list[LocatedRow],
+    detected: dict[int, tuple[str | None, float]],
+    cfg: Config,
+    infer_replies: bool = False,
+    missing: dict[str, tuple[str, str]] | None = None,
 ) -> ThreadPart:
     """One thread's rows (validated, parents checked) to its `Thread` and `Post`s.
 
@@ -86,7 +98,13 @@ def build_thread(
     one inferred as on a raw page (`pipeline.ingest.replies`: quotations, forms of
     address, echoes; else the opening post), with its evidence and confidence. So does
     every post answering the empty root made for a post the input left out, which then
-    opens the thread."""
+    opens the thread.
+
+    `missing`: post id -> (the parent its row named, where that parent is missing) for
+    the rows whose parent `RowStore.check` or `attach_orphans` repaired. A researcher's own
+    row ("input") gets the parent its words point to, as a flat forum's posts do (a reply
+    that says "Svar til Ole" answers Ole, not the article); a dump's row keeps the root
+    it was attached to. Either way its evidence says that the named parent is missing."""
     notes: list[Note] = []
     thread_id = located[0].row.thread_id
     roots = [lr for lr in located if lr.row.parent_id is None]
@@ -121,10 +139,20 @@ def build_thread(
         )
     thread_lang = _thread_language(located, detected, cfg)
     posts = [_row_post(lr, pos, thread_lang, detected.get(id(lr)), cfg, notes) for pos, lr in enumerate(order)]
-    if flat:
-        posts = [posts[0], *_inferred_parents(posts[0], posts[1:], flat, cfg)]
+    missing = missing or {}
+    inferred = flat | {i for i, (_, where) in missing.items() if where == "input" and i != posts[0].id}
+    if inferred:
+        posts = [posts[0], *_inferred_parents(posts[0], posts[1:], inferred, cfg)]
+    if missing:
+        posts = [
+            _missing_parent(p, missing[p.id][0], missing[p.id][1], p.id in inferred) if p.id in missing else p
+            for p in posts
+        ]
     if absent:
-        posts = [_answering_absent(p) if p.parent_id == absent and p.id not in flat else p for p in posts]
+        posts = [
+            _answering_absent(p) if p.parent_id == absent and p.id not in inferred and p.id not in missing else p
+            for p in posts
+        ]
     root = posts[0]
     n_roots = sum(lr.row.id not in flat for lr in roots)
     target, target_source = _given_target(located, notes) or choose_target(root.title, root.text)
@@ -158,6 +186,20 @@ def _absent(lr: LocatedRow) -> bool:
     it stands at line 0 and holds nothing."""
     row = lr.row
     return lr.line == 0 and not row.author and not row.title and not row.text
+
+
+def _missing_parent(post: Post, named: str, where: str, inferred: bool) -> Post:
+    """A repaired post's evidence starts with the parent its row named, which is missing
+    from `where`: an `inferred` parent keeps the evidence that chose it; otherwise the post
+    answers the root it was attached to, and this evidence decides."""
+    cue = f"the parent {named!r} that the {where} names is not in it" + (
+        "" if inferred else "; the thread's root stands in for it"
+    )
+    if inferred:
+        evidence = (Evidence(rule="missing-parent", cue=cue, target_id=None, score=1.0, decided=False),)
+        return post.model_copy(update={"parent_evidence": evidence + post.parent_evidence})
+    evidence = Evidence(rule="missing-parent", cue=cue, target_id=post.parent_id, score=1.0, decided=True)
+    return post.model_copy(update={"parent_evidence": (evidence,)})
 
 
 def _answering_absent(post: Post) -> Post:

@@ -37,6 +37,10 @@ class RowStore(SpillDatabase):
         # Rows dropped as exact repeats, per file: (how many, the first one's line, and the
         # place of the row it repeats).
         self.repeats: dict[str, tuple[int, int, str]] = {}
+        # Rows whose parent the input named but does not hold, repaired: row id -> (the
+        # parent named, where it is missing: "input" for a researcher's own file, whose
+        # rows then get a parent inferred from their words; else the extract's kind).
+        self.missing_parents: dict[str, tuple[str, str]] = {}
 
     def add(self, rows: Iterable[tuple[ThreadRow, Path, int, str | None]]) -> None:
         """Store rows in input order. A row that repeats an earlier one field for field is
@@ -154,10 +158,12 @@ class RowStore(SpillDatabase):
                     Note(
                         where=f"{path}:{line}",
                         kind="repaired",
-                        message=f"parent {parent!r} of {pid_!r} is missing; attached to root {root!r}",
+                        message=f"parent {parent!r} of {pid_!r} is missing; its parent is inferred from its words "
+                        f"(else the root {root!r})",
                     )
                 )
                 self._reparent(seq, root)
+                self.missing_parents[pid_] = (parent, "input")
         crossing = self.db.execute(
             "SELECT r.path, r.line, r.parent_id, r.thread_id, p.thread_id FROM rows r "
             "JOIN rows p ON p.id = r.parent_id WHERE p.thread_id != r.thread_id ORDER BY r.seq LIMIT 1"
@@ -222,6 +228,7 @@ class RowStore(SpillDatabase):
             for seq, row_id, thread_id, parent, path, line, source in orphans:
                 root = roots.get(thread_id, thread_id)
                 self._reparent(seq, root)
+                self.missing_parents[row_id] = (parent, source)
                 notes.append(
                     Note(
                         where=f"{path}:{line}",
