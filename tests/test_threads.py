@@ -441,6 +441,9 @@ def test_threads_bad_input_names_file_and_line(tmp_path, cfg):
         ("Dec 4, 2024 10:15", "2024-12-04T10:15"),
         ("4 December 2024", "2024-12-04"),
         ("Wed Dec 04 10:15:00 +0000 2024", "2024-12-04T10:15:00+00:00"),  # Twitter's API v1.1
+        # A spreadsheet's date cell that lost its format shows Excel's serial day number.
+        ("45630.4270833", "2024-12-04T10:15:00"),
+        ("45630", "2024-12-04"),
     ],
 )
 def test_threads_dates_in_researchers_formats_are_read_as_iso_and_reported(tmp_path, cfg, created, iso):

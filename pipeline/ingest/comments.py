@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from itertools import islice
 
 from pipeline.core.schema import Note
-from pipeline.ingest.dates import find_named_date, parse_numeric_date, read_date
+from pipeline.ingest.dates import NUMBER_FORMS, find_named_date, parse_numeric_date, read_date
 from pipeline.ingest.pages import Furniture, RawComment, furniture_line, load_furniture, preview
 
 COMMENT_ITEM_RE = re.compile(r"\s*•\s+(?P<date>\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2}))\s+(?P<who>\S.*?)\s*")
@@ -134,7 +134,7 @@ def _trailing_date(line: str, furn: Furniture) -> tuple[int, str | None, str] | 
             # ISO 8601 and day-first dates with a time ("2023-03-12 08:14", "12-03-2023
             # 08:14"); a number is no date here, even one that reads as epoch seconds.
             read = read_date(rest)
-            iso = read[0] if read and read[1] not in ("epoch seconds", "epoch milliseconds") else None
+            iso = read[0] if read and read[1] not in NUMBER_FORMS else None
         if iso is None:
             named = find_named_date(rest)
             if named and named[1].start() == 0 and not rest[named[1].end() :].strip():

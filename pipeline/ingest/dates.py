@@ -8,7 +8,7 @@ Babel does not do is *find* a date in scraped text, so the patterns are ours:
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
@@ -94,7 +94,7 @@ def line_date(line: str) -> str | None:
         return parse_numeric_date(value)
     # ISO 8601 and what databases print ("2024-03-14 06:00"); a bare number is no date here.
     read = read_date(value) if value[:4].isdigit() and "-" in value else None
-    return read[0] if read and read[1] not in ("epoch seconds", "epoch milliseconds") else None
+    return read[0] if read and read[1] not in NUMBER_FORMS else None
 
 
 def normalize_iso(value: str) -> str | None:
@@ -120,6 +120,14 @@ def epoch_iso(seconds: float | str) -> str:
 # with 12-13 digits (JavaScript's Date.now(), which many scrapers store).
 EPOCH_SECONDS_RE = re.compile(r"\d{9,10}(?:\.\d+)?")
 EPOCH_MILLIS_RE = re.compile(r"\d{12,13}")
+# A spreadsheet's date cell that lost its date format (a CSV saved from it, or a column
+# formatted as a number) shows Excel's serial day number: days since 1899-12-30, the
+# fraction the time of day. Five digits from 20000 (1954) to 79999 (2119); no epoch and
+# no other date form is five digits.
+EXCEL_SERIAL_RE = re.compile(r"[2-7]\d{4}(?:\.\d+)?")
+EXCEL_EPOCH = datetime(1899, 12, 30)
+# The forms that are bare numbers: a date in a file's date column, never on a page.
+NUMBER_FORMS = ("epoch seconds", "epoch milliseconds", "excel serial")
 # Day first, as every Nordic locale writes numeric dates: Danish Excel "04-12-2024 10:15",
 # Norwegian and Finnish "04.12.2024". Slashes are refused: "12/04/2024" is month first in
 # American exports and day first in British ones, and no one value can tell.
@@ -164,6 +172,7 @@ DATE_FORMS = {
     "rfc 2822": "RFC 2822 date-times (Fri, 01 Mar 2024 10:00:00 GMT)",
     "english month name": "dates with an English month name (March 1, 2024; 1 March 2024)",
     "twitter": "date-times as Twitter's API v1.1 writes them (Fri Mar 01 10:15:00 +0000 2024)",
+    "excel serial": "Excel serial day numbers, a date cell without its date format (45291.4375: 2023-12-31 10:30)",
 }
 
 
@@ -209,6 +218,10 @@ def read_date(value: str, slash_order: str | None = None) -> tuple[str, str | No
             return epoch_iso(value), "epoch seconds"
         if EPOCH_MILLIS_RE.fullmatch(value):
             return epoch_iso(int(value) / 1000), "epoch milliseconds"
+        if EXCEL_SERIAL_RE.fullmatch(value):
+            # Whole seconds, so that 0.4375 of a day is 10:30:00 and not 10:29:59.99.
+            moment = EXCEL_EPOCH + timedelta(seconds=round(float(value) * 86400))
+            return moment.strftime("%Y-%m-%dT%H:%M:%S" if "." in value else "%Y-%m-%d"), "excel serial"
     except (OverflowError, OSError, ValueError):
         return None
     try:
