@@ -479,8 +479,9 @@ def add_commands(sub) -> None:
     s.add_argument(
         "--name",
         type=file_name,
-        default="seeds",
-        help="report file name: letters, digits, '.', '_', '-' (default: seeds)",
+        default="report",
+        help="report file name, also the report's title: letters, digits, '.', '_', '-' (default: report, "
+        "titled plainly 'Debate report'; make names it seeds, pages or threads after its inputs)",
     )
     s.add_argument("--out", type=Path, default=DATA_DIR / "reports")
     _workers_option(s, "processes drawing the reply trees")

@@ -221,6 +221,19 @@ def test_report_html_is_self_contained_and_deterministic(outputs, tmp_path):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
 
 
+def test_report_cli_without_a_name_writes_a_plainly_titled_report(pipeline_run, tmp_path):
+    """Run by hand on one's own corpus, the report is not called "seeds" (make names it
+    after its inputs)."""
+    from conftest import run_cli
+
+    stage = {k: str(pipeline_run[k]) for k in ("corpus", "segments", "predictions")}
+    out = tmp_path / "r"
+    run_cli("-q", "report", *(x for k, v in stage.items() for x in (f"--{k}", v)), "--out", str(out), "-j", "1")
+    assert {p.name for p in out.iterdir()} == {"report.html", "report.md", "figures", "manifest.json"}
+    assert (out / "report.md").read_text(encoding="utf-8").startswith("# Debate report\n")
+    assert "<h1>Debate report</h1>" in (out / "report.html").read_text(encoding="utf-8")
+
+
 def test_report_cli_writes_html_markdown_and_figures(pipeline_run):
     out = pipeline_run["reports"]  # written by the report command in run_pipeline
     assert {p.name for p in out.iterdir()} == {"seeds.html", "seeds.md", "figures", "manifest.json"}
