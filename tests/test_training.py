@@ -560,6 +560,27 @@ def test_training_a_target_of_one_short_token_still_trains(tmp_path, cfg):
     assert card["n_items"] == 9 and load_model(tmp_path / "m").predict(ds.examples[:1])[0][0] in labels
 
 
+def test_training_on_a_few_labels_warns_in_the_log_and_the_card(tmp_path, cfg, caplog):
+    """A researcher's first handful of labels trains a model, but the card and the log
+    say that it has too little to learn from and does not beat guessing."""
+    rows = [{"id": "r", "thread_id": "r", "title": "Kommunerne skal ansætte flere socialrådgivere"}]
+    texts = {"support": "Helt enig, godt sagt", "deny": "Nej, det passer ikke", "query": "Hvor har du det fra?"}
+    for i, (lab, text) in enumerate(texts.items()):
+        rows.append({"id": f"c{i}", "thread_id": "r", "parent_id": "r", "text": text, "reply_stance": lab})
+    rows.append({"id": "c9", "thread_id": "r", "parent_id": "r", "text": "Jeg bor i Aarhus", "reply_stance": "comment"})
+    path = tmp_path / "few.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        card = train(load_dataset("reply_stance", [path], cfg), tmp_path / "m", cfg, repeats=1)
+    warnings = [n for n in card["notes"] if n.startswith("Warning: ")]
+    assert len(warnings) == 2 and "fewer than 5 items of 'comment' 1, 'deny' 1" in warnings[0]
+    assert "does not beat the baselines" in warnings[1]
+    assert "does not beat the baselines" in caplog.text
+    assert "does not beat the baselines" in (tmp_path / "m" / "README.md").read_text(encoding="utf-8")
+    committed = load_model(MODELS_DIR / "reply_stance").card["notes"]
+    assert not any(n.startswith("Warning: ") for n in committed), "DAST and the seed gold are enough to learn from"
+
+
 def test_training_model_cards_are_hugging_face_model_cards(cfg):
     from huggingface_hub import ModelCard
 

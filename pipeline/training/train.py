@@ -109,6 +109,31 @@ def claim_check(examples: list[Example], predicted: list[str], grouping: str) ->
     }
 
 
+# Fewer gold items of a label than this, and a model hardly sees what the label looks like.
+MIN_PER_LABEL = 5
+# A cross-validated macro-F1 within this of the better baseline is no evidence of learning.
+MIN_GAIN = 0.02
+
+
+def _weak_data_warnings(dataset: Dataset, results: dict) -> list[str]:
+    """What a researcher training on their own few labels should know before using the
+    model: labels with too few items, and a model that does not beat guessing."""
+    out = []
+    rare = {k: v for k, v in sorted(dataset.label_counts().items()) if v < MIN_PER_LABEL}
+    if rare:
+        listed = ", ".join(f"{k!r} {v}" for k, v in rare.items())
+        out.append(f"fewer than {MIN_PER_LABEL} items of {listed}: too few to learn those labels from")
+    model = results["model"]["macro_f1_mean"]
+    floor = max(results["baseline_majority"]["macro_f1_mean"], results["baseline_stratified"]["macro_f1_mean"])
+    if model < floor + MIN_GAIN:
+        out.append(
+            f"cross-validated macro-F1 {model:.3f} does not beat the baselines ({floor:.3f}): this model is no better "
+            "than guessing on items it did not see; label more (make review), or train on more data (for reply "
+            "and target stance, DAST with --data data/annotations path/to/dast_train.jsonl)"
+        )
+    return out
+
+
 def train(
     dataset: Dataset,
     out: Path,
@@ -197,6 +222,9 @@ def train(
             res["baseline_stratified"]["macro_f1_mean"],
             cv["folds"],
         )
+        for warning in _weak_data_warnings(dataset, res):
+            log.warning("%s: %s", task, warning)
+            notes.append(f"Warning: {warning}")
     else:
         notes.append("trained without cross-validation (--no-cv): no score is claimed")
 
