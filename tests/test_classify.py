@@ -491,9 +491,10 @@ def test_first_person_role_cues_need_the_author_to_hold_the_position(statement, 
 
 
 def test_role_cue_gates_skip_only_texts_that_cannot_match(seed_corpus, monkeypatch):
-    """A first-person rule first looks for its bare cue, to skip the template searches:
-    the answers (label, rule and cue text) are those of the rules without that shortcut,
-    for every seed participant and for statements made for this test."""
+    """A first-person rule first looks for the literals its bare cue needs, then for the
+    cue itself, to skip the template searches: the answers (label, rule and cue text) are
+    those of the rules without either shortcut, for every seed participant and for
+    statements made for this test."""
     posts = seed_corpus.posts_by_id()
     people = [(p.name, list(p.descriptions), role_text(p, posts)[1]) for p in seed_corpus.participants]
     people += [
@@ -514,10 +515,48 @@ def test_role_cue_gates_skip_only_texts_that_cannot_match(seed_corpus, monkeypat
     monkeypatch.setattr(
         "pipeline.models.cues.load_cues",
         lambda path=None: dataclasses.replace(
-            plain, role_rules=tuple(dataclasses.replace(r, gate=None) for r in plain.role_rules)
+            plain, role_rules=tuple(dataclasses.replace(r, gate=None, needles=None) for r in plain.role_rules)
         ),
     )
     assert [role_rule(*p) for p in people] == gated
+
+
+@pytest.mark.parametrize(
+    ("pattern", "needles"),
+    [
+        (r"\bsocialr[åa]dgiver\w*", ("socialr",)),
+        (r"\b(?:formand|Ordförande) for (?:\w+\s+){0,2}\w*(?:forening|forbund)", ("formand", "ordförande")),
+        (r"\w*(?:direktør|(?<=\w)chef)", ("direktør", "chef")),
+        (r"jeg er (?:ikke )?\w+", ("jeg er ",)),
+        (r"(?:a|b)?c", ("c",)),
+        (r"(?:foo)?\w+", None),  # nothing is required: no text may be skipped
+        (r"(?:foo|\w+)", None),
+    ],
+)
+def test_required_literals_are_what_every_match_contains(pattern, needles):
+    from pipeline.models.needles import required_literals
+
+    assert required_literals(pattern) == needles
+
+
+def test_role_cue_literals_are_in_every_text_their_cue_matches(seed_corpus):
+    """Screening a text by its literals never skips one the rule's cue would match: every
+    seed sentence and comment that a first-person cue matches holds one of its literals."""
+    import re
+
+    from pipeline.models.needles import contains_any
+
+    texts = [p.full_text for p in seed_corpus.posts]
+    texts += [s for t in texts for s in re.split(r"(?<=[.!?])\s+", t)]
+    rules = [r for r in load_cues().role_rules if r.gate is not None]
+    assert rules and all(r.needles for r in rules)
+    matched = 0
+    for rule in rules:
+        for text in texts:
+            if rule.gate.search(text):
+                matched += 1
+                assert contains_any(text.lower(), rule.needles), (rule.name, text[:80])
+    assert matched > 50
 
 
 def test_reply_examples_of_a_comment_outside_the_posts_given_treat_it_as_its_own_root():

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.models.needles import contains_any, required_literals
+
 CUES_FILE = Path(__file__).resolve().parent / "cues.toml"
 # A word: letters only (no digits or underscores), in any script.
 WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -65,6 +67,9 @@ class _Rule:
     fields: tuple[str, ...] = ("title", "text")
     # A cheaper pattern that matches wherever `pattern` does: a text it misses is skipped.
     gate: re.Pattern[str] | None = None
+    # Lower-cased literals one of which every match of `gate` contains (`pipeline.models.needles`):
+    # a text holding none of them is skipped before any regular expression runs.
+    needles: tuple[str, ...] | None = None
     # A rule with a precision of its own decides whatever the model's confidence.
     precision: float | None = None
 
@@ -123,7 +128,8 @@ def _role_rules(role: dict) -> list[_Rule]:
             # of them: searching for the cue first skips seven template searches per text.
             # (Compiled as the templates are, whatever the rule's own case setting.)
             gate = None if d.get("raw") else re.compile(d["pattern"], re.IGNORECASE)
-            rules.append(_Rule(rule.label, rule.name, fp, ("first_person",), gate=gate))
+            needles = required_literals(d["pattern"]) if gate is not None else None
+            rules.append(_Rule(rule.label, rule.name, fp, ("first_person",), gate=gate, needles=needles))
     return rules
 
 
@@ -176,11 +182,14 @@ def role_rule(name: str | None, descriptions: list[str], first_person_texts: lis
         ("description", [d for d in descriptions if d]),
         ("first_person", [t for t in first_person_texts if t]),
     )
+    lowered = {zone: [t.lower() for t in texts] for zone, texts in zones if zone == "first_person"}
     for zone, texts in zones:
         for rule in cues.role_rules:
             if zone not in rule.zones:
                 continue
-            for text in texts:
+            for i, text in enumerate(texts):
+                if rule.needles is not None and not contains_any(lowered[zone][i], rule.needles):
+                    continue
                 if rule.gate is not None and not rule.gate.search(text):
                     continue
                 m = rule.pattern.search(text)

@@ -1,0 +1,84 @@
+"""Literal words that every match of a regular expression must contain.
+
+The role cues are long alternations of Danish, Swedish and Norwegian job titles, many
+behind a leading `\\w*` ("\\w*konsulent", "\\w*handläggare"), which makes Python's engine try
+every word start of every post. Python's `re` does no literal prefiltering of its own (the
+`regex` package neither), so the rules are screened here: a text that contains none of a
+rule's required literals (a plain, C-speed substring test on the lower-cased text) cannot
+match it, and its regular expressions are not run. The literals are read from the pattern's
+parse tree, so the screen cannot drift from the rule: it only ever skips texts that the
+pattern would not match.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+try:  # Python 3.11+ keeps the parser private; its tree is stable within a minor version.
+    from re import _constants as sre_c
+    from re import _parser as sre_parse
+except ImportError:  # pragma: no cover - older Pythons
+    import sre_constants as sre_c  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef]
+
+Needles = tuple[str, ...] | None
+"""Lower-cased literals, one of which every match contains; None: no such set is known."""
+
+
+def required_literals(pattern: str, flags: int = re.IGNORECASE) -> Needles:
+    """Literals (lower-cased) of which every match of `pattern` contains at least one, or
+    None where the pattern allows a match without any (an optional part, a character class
+    alone). Only for case-insensitive patterns: the test is made on lower-cased text."""
+    if not flags & re.IGNORECASE:
+        raise ValueError("required_literals reads case-insensitive patterns only")
+    return _sequence(sre_parse.parse(pattern, flags))
+
+
+def contains_any(lowered: str, needles: Needles) -> bool:
+    """Whether a lower-cased text holds one of `needles` (None: cannot tell, so True)."""
+    return needles is None or any(n in lowered for n in needles)
+
+
+def _better(a: Needles, b: Needles) -> Needles:
+    """The more selective of two requirements: longer shortest literal, then fewer literals."""
+    if a is None or b is None:
+        return a if b is None else b
+    return max((a, b), key=lambda n: (min(map(len, n)), -len(n)))
+
+
+def _sequence(items: Any) -> Needles:
+    # A sequence must match item by item, so any one item's requirement holds for all of
+    # it; adjacent literal characters make one longer literal.
+    best: Needles = None
+    run: list[str] = []
+    for op, av in list(items) + [(None, None)]:
+        if op is sre_c.LITERAL:
+            run.append(chr(av).lower())
+            continue
+        if run:
+            best = _better(best, ("".join(run),))
+            run = []
+        if op is None:
+            break
+        best = _better(best, _item(op, av))
+    return best
+
+
+def _item(op: Any, av: Any) -> Needles:
+    if op is sre_c.SUBPATTERN:
+        return _sequence(av[-1])
+    if op is sre_c.BRANCH:
+        out: list[str] = []
+        for branch in av[1]:
+            need = _sequence(branch)
+            if need is None:
+                return None
+            out.extend(need)
+        return tuple(dict.fromkeys(out))
+    if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT) and av[0] >= 1:
+        return _sequence(av[2])
+    if op is sre_c.IN and len(av) == 1 and av[0][0] is sre_c.LITERAL:
+        return (chr(av[0][1]).lower(),)
+    # Anchors, lookarounds, character classes, optional parts: no requirement.
+    return None
