@@ -70,7 +70,9 @@ _GEXF_FLOATS = {"inf": "INF", "nan": "NaN", "-inf": "-INF"}
 
 
 def _gexf_attribute(value: object) -> str:
-    return xml_escaped_text(str(value), _GEXF_ESCAPES)
+    # Numbers and booleans print without a character XML escapes: most values of a graph,
+    # and a function call each saved.
+    return xml_escaped_text(value, _GEXF_ESCAPES) if type(value) is str else str(value)
 
 
 class _GexfText:

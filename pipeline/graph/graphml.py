@@ -89,7 +89,8 @@ def write_graphml(
     def data(values: dict, scope: str, indent: str) -> str:
         seen = ids[scope]
         return "".join(
-            f'{indent}<data key="{seen[k, type(v)]}">{xml_escaped_text(str(v))}</data>\n' for k, v in values.items()
+            f'{indent}<data key="{seen[k, type(v)]}">{xml_escaped_text(v) if type(v) is str else v}</data>\n'
+            for k, v in values.items()
         )
 
     def write(text: str) -> None:
