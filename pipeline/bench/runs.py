@@ -189,7 +189,8 @@ def dast_markdown(result: dict) -> str:
         "accuracy 0.76 on sdqc_submission. Model settings are the project defaults (hashed word and character "
         "n-grams, the 20,000 chi-squared-best columns, thread features): reply stance's for sdqc_parent, where "
         "each thread weighs its size^-0.5 (`group_weight`), target stance's for sdqc_submission, where every "
-        "reply weighs the same. Variants tried on the leave-one-topic-out "
+        'reply weighs the same (and C is 0.3 since 2026-12-05; section "Target stance: stronger regularisation"). '
+        "Variants tried on the leave-one-topic-out "
         "folds of `make train` (DAST + the seed gold, reply stance): C 0.3, 20k vs 10k/40k/all columns, character "
         "3-6-grams, word unigrams, without the parent all lay within 0.012 below the default; C 3 fell to 0.470 and "
         "dropping the thread features to 0.355. Frozen multilingual-e5-small embeddings (comment, parent, their "
