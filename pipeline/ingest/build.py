@@ -144,10 +144,7 @@ def build_thread(
     if inferred:
         posts = [posts[0], *_inferred_parents(posts[0], posts[1:], inferred, cfg)]
     if missing:
-        posts = [
-            _missing_parent(p, missing[p.id][0], missing[p.id][1], p.id in inferred) if p.id in missing else p
-            for p in posts
-        ]
+        posts = [_missing_parent(p, *missing[p.id], inferred=p.id in inferred) if p.id in missing else p for p in posts]
     if absent:
         posts = [
             _answering_absent(p) if p.parent_id == absent and p.id not in inferred and p.id not in missing else p

@@ -13,14 +13,12 @@ pattern would not match.
 from __future__ import annotations
 
 import re
-from typing import Any
 
-try:  # Python 3.11+ keeps the parser private; its tree is stable within a minor version.
-    from re import _constants as sre_c
-    from re import _parser as sre_parse
-except ImportError:  # pragma: no cover - older Pythons
-    import sre_constants as sre_c  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
+# The parser is private since Python 3.11 (the project pins 3.11, so the tree's shape is
+# fixed); the public `sre_parse` alias only warns that it is deprecated.
+from re import _constants as sre_c
+from re import _parser as sre_parse
+from typing import Any
 
 Needles = tuple[str, ...] | None
 """Lower-cased literals, one of which every match contains; None: no such set is known."""
