@@ -19,6 +19,7 @@ from pipeline.core.corpus import read_corpus
 from pipeline.core.paths import MODELS_DIR
 from pipeline.graph.build import ParticipantCounts, first_posts, participant_graph
 from pipeline.graph.people import People
+from pipeline.models.store import load_model
 from pipeline.report.data import build_report_data
 from pipeline.report.people import pagerank, participant_summary
 from pipeline.report.render import write_report
@@ -219,6 +220,19 @@ def test_report_html_is_self_contained_and_deterministic(outputs, tmp_path):
     write_report(tmp_path / "b", "seeds", *outputs)
     for f in sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file()):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
+
+
+def test_report_repeats_what_training_warned_of_beside_the_labels(pipeline_run):
+    """A model trained on too few items of a label says so in its card; the report says so
+    beside the labels that model gave (the committed role model: 22 participants)."""
+    card_notes = load_model(MODELS_DIR / "role").card["notes"]
+    warned = [n.removeprefix("Warning: ") for n in card_notes if n.startswith("Warning: ")]
+    assert warned and "too few to learn those labels from" in warned[0]
+    md = (pipeline_run["reports"] / "seeds.md").read_text(encoding="utf-8")
+    section = md.split("Warnings from the model cards:", 1)[1].split("\n## ", 1)[0]
+    assert [line for line in section.splitlines() if line.startswith("- ")] == [f"- role (`role`): {warned[0]}"]
+    html = (pipeline_run["reports"] / "seeds.html").read_text(encoding="utf-8")
+    assert "<li>role (<code>role</code>): fewer than 5 items of" in html
 
 
 def test_report_cli_without_a_name_writes_a_plainly_titled_report(pipeline_run, tmp_path):

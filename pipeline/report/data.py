@@ -232,6 +232,11 @@ def provenance_table(provenance: dict) -> list[dict]:
                 )
             }
             row["model"]["cv_group_text"] = group_range_text(card.get("cv_group_range"))
+            # What `train` warned of (too few items of a label, no better than the baselines)
+            # belongs beside the labels, not only in the model card.
+            row["model"]["warnings"] = [
+                n.removeprefix("Warning: ") for n in card.get("notes", []) if n.startswith("Warning: ")
+            ]
         rows.append(row)
     return rows
 
