@@ -215,13 +215,17 @@ def cmd_review_export(args, cfg) -> None:
             # Everything has gold already: the useful batch now is a second annotator's pass,
             # which `review agreement` turns into kappa and alpha.
             chosen = select_stream(pool, args.strategy, args.size, args.seed, args.thread)
-            log.info(
-                "review export %s: every item already has gold; this batch is for a second annotator "
-                "(agreement), items chosen from the labelled ones",
-                task,
-            )
+            if chosen:
+                log.info(
+                    "review export %s: every item already has gold; this batch is for a second annotator "
+                    "(agreement), items chosen from the labelled ones",
+                    task,
+                )
         if not chosen:
-            log.info("review export %s: no items", task)
+            # Not "every item has gold": with nothing to review at all, say what is missing.
+            what = "comments with a person's text" if task in ("reply_stance", "target_stance") else "items"
+            where = f" in thread {args.thread!r}" if args.thread else ""
+            log.info("review export %s: no items: the corpus has no %s%s", task, what, where)
             continue
         batch = batch_id_for(task, args.strategy, chosen, date)
         corpus, units = export_inputs(chosen, args.corpus, args.segments)

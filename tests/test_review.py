@@ -96,6 +96,23 @@ def test_review_export_orders_least_certain_first(inputs):
     assert [c.item_id for c in sample] != [c.item_id for c in select(pool, "random", 5, seed=4)]
 
 
+def test_review_export_with_nothing_to_review_says_what_is_missing(pipeline_run, tmp_path, caplog):
+    """An article without comments has no reply stance to review: the export says so,
+    rather than that every item already has gold, and writes no batch."""
+    stages = ["--corpus", str(pipeline_run["corpus"]), "--segments", str(pipeline_run["segments"])]
+    stages += ["--predictions", str(pipeline_run["predictions"])]
+    from pipeline.core.paths import ANNOTATIONS_DIR
+
+    # With the seed gold, whose reply stance labels exist: before, that read as "every item
+    # already has gold; this batch is for a second annotator", then "no items".
+    args = ["--task", "reply_stance", "--thread", "000_a2146541c2e9de0f", "--gold", str(ANNOTATIONS_DIR)]
+    with caplog.at_level("INFO"):
+        assert run_cli("review", "export", *args, *stages, "--out", str(tmp_path / "review")) == 0
+    assert "no items: the corpus has no comments with a person's text in thread '000_a2146541c2e9de0f'" in caplog.text
+    assert "already has gold" not in caplog.text
+    assert not (tmp_path / "review").exists() or not list((tmp_path / "review").iterdir())
+
+
 def test_review_export_shows_what_a_human_needs(pipeline_run, tmp_path):
     folder, items, _ = export(pipeline_run, tmp_path, "reply_stance", size=20)
     nick = next(i for i in items if i.item_id == f"{THREAD_ID}/c10")
