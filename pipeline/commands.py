@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pipeline.cli import at_least, file_name
 from pipeline.core.config import ANNOTATIONS_DIR, DAST_DEFAULT, DATA_DIR, E5_DIR, INTERIM_DIR, PROCESSED_DIR, TASKS
+from pipeline.report import DEFAULT_NAME as REPORT_NAME
 
 REVIEW_DIR = DATA_DIR / "review"
 
@@ -483,9 +484,9 @@ def add_commands(sub) -> None:
     s.add_argument(
         "--name",
         type=file_name,
-        default="report",
-        help="report file name, also the report's title: letters, digits, '.', '_', '-' (default: report, "
-        "titled plainly 'Debate report'; make names it seeds, pages or threads after its inputs)",
+        default=REPORT_NAME,
+        help="report file name, also the report's title: letters, digits, '.', '_', '-' (default: "
+        f"{REPORT_NAME}, titled plainly 'Debate report'; make names it seeds, pages or threads after its inputs)",
     )
     s.add_argument("--out", type=Path, default=DATA_DIR / "reports")
     _workers_option(s, "processes drawing the reply trees")

@@ -244,7 +244,7 @@ def test_report_cli_without_a_name_writes_a_plainly_titled_report(pipeline_run, 
     out = tmp_path / "r"
     run_cli("-q", "report", *(x for k, v in stage.items() for x in (f"--{k}", v)), "--out", str(out), "-j", "1")
     assert {p.name for p in out.iterdir()} == {"report.html", "report.md", "figures", "manifest.json"}
-    assert (out / "report.md").read_text(encoding="utf-8").startswith("# Debate report\n")
+    assert (out / "report.md").read_text(encoding="utf-8").startswith("# Debate report\n\n")  # a paragraph follows
     assert "<h1>Debate report</h1>" in (out / "report.html").read_text(encoding="utf-8")
 
 

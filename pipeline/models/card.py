@@ -14,6 +14,21 @@ from typing import Any
 from pipeline.core.artifacts import sha256_file, write_json, write_text
 from pipeline.core.errors import ModelError
 
+# Notes of a card that start with this are what `train` warned of (too few items of a
+# label, no better than the baselines); the report repeats them beside the labels.
+WARNING_PREFIX = "Warning: "
+
+
+def warning_note(text: str) -> str:
+    """A card note that says `text` as a warning."""
+    return WARNING_PREFIX + text
+
+
+def card_warnings(notes: list[str]) -> list[str]:
+    """The warnings among a card's notes, without their prefix."""
+    return [n.removeprefix(WARNING_PREFIX) for n in notes if n.startswith(WARNING_PREFIX)]
+
+
 CARD = "metrics.json"
 TRAINING_HASHES = "training_hashes.json"
 # Files that describe a model rather than being it: not checksummed, never executed.

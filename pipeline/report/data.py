@@ -23,6 +23,8 @@ from pipeline.core.schema import KeyPoint, Note, Participant, ParticipantLabels,
 from pipeline.core.tables import iter_records, stage_file
 from pipeline.graph.build import ParticipantCounts
 from pipeline.graph.people import People
+from pipeline.models.card import card_warnings
+from pipeline.report import DEFAULT_NAME
 from pipeline.report.people import pair_rows, participant_summary
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,12 @@ class ReportData:
     role_replies: list[dict] = field(default_factory=list)
     opposed: list[dict] = field(default_factory=list)
     allied: list[dict] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        """ "Debate report: seeds" after the report's name; plainly "Debate report" under the
+        default name."""
+        return "Debate report" if self.name == DEFAULT_NAME else f"Debate report: {self.name}"
 
 
 def roles_by_participant(pred: Predictions) -> dict[str, str]:
@@ -234,9 +242,7 @@ def provenance_table(provenance: dict) -> list[dict]:
             row["model"]["cv_group_text"] = group_range_text(card.get("cv_group_range"))
             # What `train` warned of (too few items of a label, no better than the baselines)
             # belongs beside the labels, not only in the model card.
-            row["model"]["warnings"] = [
-                n.removeprefix("Warning: ") for n in card.get("notes", []) if n.startswith("Warning: ")
-            ]
+            row["model"]["warnings"] = card_warnings(card.get("notes", []))
         rows.append(row)
     return rows
 

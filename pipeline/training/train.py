@@ -26,6 +26,7 @@ from typing import Any
 from pipeline.core.config import Config
 from pipeline.core.errors import InputError
 from pipeline.estimators import TextPairClassifier
+from pipeline.models.card import warning_note
 from pipeline.models.examples import Example, example_hash
 from pipeline.models.store import save_sklearn
 from pipeline.training.cv import cross_validate
@@ -224,7 +225,7 @@ def train(
         )
         for warning in _weak_data_warnings(dataset, res):
             log.warning("%s: %s", task, warning)
-            notes.append(f"Warning: {warning}")
+            notes.append(warning_note(warning))
     else:
         notes.append("trained without cross-validation (--no-cv): no score is claimed")
 
