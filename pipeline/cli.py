@@ -92,6 +92,7 @@ def cmd_ingest(args, cfg) -> None:
             threads_from_parents=args.threads_from_parents,
             comments_only=args.comments_only,
             slash_dates=args.slash_dates,
+            ids_per_thread=args.ids_per_thread,
         )
     if not args.manifest and not args.threads:
         raise PipelineError("nothing to ingest: give --manifest and/or --threads")
@@ -348,6 +349,15 @@ def _workers_option(s, what: str = "worker processes over thread shards") -> Non
     )
 
 
+def ids_per_thread_option(s) -> None:
+    s.add_argument(
+        "--ids-per-thread",
+        action="store_true",
+        help="thread files whose post ids are unique only within a thread (comments numbered 1, 2, 3 under each "
+        "article): each id and parent id is read as THREAD/ID (a thread's own id stays as it is)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m pipeline", description="Argument and stance mining for Danish and Swedish debate threads."
@@ -424,6 +434,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="thread files of comments without the post they comment on (a video, a Facebook post, an article): "
         "each thread gets an empty root, which comments without a parent answer; give its statement in `target`",
     )
+    ids_per_thread_option(s)
     s.add_argument("--subreddit", nargs="+", help="Reddit dumps: keep only these subreddits")
     s.add_argument("--since", help="Reddit dumps: keep posts created on or after this date (UTC)")
     s.add_argument("--until", help="Reddit dumps: keep posts created before this date (UTC)")

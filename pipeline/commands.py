@@ -6,7 +6,7 @@ import argparse
 import logging
 from pathlib import Path
 
-from pipeline.cli import at_least, file_name
+from pipeline.cli import at_least, file_name, ids_per_thread_option
 from pipeline.core.config import ANNOTATIONS_DIR, DAST_DEFAULT, DATA_DIR, E5_DIR, INTERIM_DIR, PROCESSED_DIR, TASKS
 from pipeline.report import DEFAULT_NAME as REPORT_NAME
 
@@ -20,7 +20,7 @@ def cmd_train(args, cfg) -> None:
     from pipeline.training.data import load_dataset
     from pipeline.training.train import train
 
-    dataset = load_dataset(args.task, args.data, cfg, args.corpus, args.repair_missing_parents)
+    dataset = load_dataset(args.task, args.data, cfg, args.corpus, _read_options(args))
     overrides = {k: v for k, v in (("C", args.C), ("encoder", args.encoder_features)) if v is not None} or None
     hf_options = {
         k: v
@@ -70,7 +70,7 @@ def cmd_evaluate(args, cfg) -> None:
     from pipeline.training.evaluate import cross_validate_recipe, evaluate_model, format_scores
 
     model = load_model(args.model)
-    dataset = load_dataset(args.task, args.data, cfg, args.corpus, args.repair_missing_parents)
+    dataset = load_dataset(args.task, args.data, cfg, args.corpus, _read_options(args))
     report = evaluate_model(model, dataset)
     sources = ", ".join(s["path"] for s in report["data"])
     title = f"== {args.task}: {model.name} on {len(dataset.examples)} gold items ({sources})"
@@ -392,6 +392,12 @@ def cmd_build_encoder(args, cfg) -> None:
     build_folder(args.out, force=args.force)
 
 
+def _read_options(args):
+    from pipeline.ingest.options import ReadOptions
+
+    return ReadOptions(repair_missing_parents=args.repair_missing_parents, ids_per_thread=args.ids_per_thread)
+
+
 def _data_args(s) -> None:
     s.add_argument("--task", required=True, choices=TASKS, help="which labels to learn or score")
     s.add_argument(
@@ -407,6 +413,7 @@ def _data_args(s) -> None:
         action="store_true",
         help="thread files: attach replies whose parent is absent to their thread root",
     )
+    ids_per_thread_option(s)
     s.add_argument(
         "--group-by",
         default="auto",

@@ -1383,3 +1383,79 @@ def test_threads_from_parents_on_the_command_line_and_a_reply_cycle_is_named(tmp
     with pytest.raises(InputError) as err:
         ingest_thread_files([cycle], cfg, ReadOptions(threads_from_parents=True))
     assert "reply cycle" in str(err.value) and "b (line 2)" in str(err.value) and "c (line 3)" in str(err.value)
+
+
+def test_threads_ids_numbered_within_each_thread_are_refused_with_the_option_that_reads_them(tmp_path, cfg):
+    """A news site's archive numbers comments 1, 2, 3 under each article: the same id in two
+    threads. Read as it is, that is a duplicate id, and the error says which option reads
+    it; with --ids-per-thread every id and parent id is read as THREAD/ID, and a reply to
+    the article that names the article's id keeps pointing at it."""
+    path = write_jsonl(
+        tmp_path / "archive.jsonl",
+        [
+            {"id": "art1", "thread_id": "art1", "title": "Flere socialrådgivere nu"},
+            {"id": 1, "thread_id": "art1", "parent_id": "art1", "text": "Helt enig."},
+            {"id": 2, "thread_id": "art1", "parent_id": 1, "text": "Nej, det er for dyrt."},
+            {"id": "art2", "thread_id": "art2", "title": "Socialrådgivere skal autoriseres"},
+            {"id": 1, "thread_id": "art2", "parent_id": "art2", "text": "Det tror jeg ikke på."},
+            {"id": 2, "thread_id": "art2", "parent_id": 1, "text": "Hvorfor ikke?"},
+        ],
+    )
+    with pytest.raises(InputError) as info:
+        read_thread_files([path], cfg)
+    assert info.value.line == 5 and "duplicate id '1' (first at" in str(info.value)
+    assert "the first is in thread 'art1', this one in 'art2'" in str(info.value)
+    assert str(info.value).endswith("pass --ids-per-thread")
+
+    rows, _ = read_thread_files([path], cfg, ReadOptions(ids_per_thread=True))
+    assert [(lr.row.id, lr.row.parent_id) for lr in rows] == [
+        ("art1", None),
+        ("art1/1", "art1"),
+        ("art1/2", "art1/1"),
+        ("art2", None),
+        ("art2/1", "art2"),
+        ("art2/2", "art2/1"),
+    ]
+    # Training reads a labelled file of such ids the same way.
+    from pipeline.training.data import load_dataset
+
+    labelled = write_jsonl(
+        tmp_path / "labelled.jsonl",
+        [{**json.loads(line), "reply_stance": "deny"} for line in path.read_text(encoding="utf-8").splitlines()[1:3]]
+        + [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()[:1]],
+    )
+    with pytest.raises(InputError, match="--ids-per-thread"):
+        load_dataset("reply_stance", [path, labelled], cfg)
+    ds = load_dataset("reply_stance", [labelled], cfg, options=ReadOptions(ids_per_thread=True))
+    assert sorted(ex.id for ex in ds.examples) == ["art1/1", "art1/2"]
+
+
+def test_threads_ids_per_thread_need_thread_ids_and_a_duplicate_within_a_thread_stays_an_error(tmp_path, cfg):
+    same_thread = write_jsonl(
+        tmp_path / "dup.jsonl",
+        [
+            {"id": "t", "thread_id": "t", "title": "Root"},
+            {"id": "1", "thread_id": "t", "parent_id": "t", "text": "En."},
+            {"id": "1", "thread_id": "t", "parent_id": "t", "text": "To."},
+        ],
+    )
+    with pytest.raises(InputError) as info:
+        read_thread_files([same_thread], cfg, ReadOptions(ids_per_thread=True))
+    assert info.value.line == 3 and "duplicate id 't/1'" in str(info.value) and "in thread" not in str(info.value)
+    no_threads = write_jsonl(tmp_path / "flat.jsonl", [{"id": "1", "text": "En."}, {"id": "2", "parent_id": "1"}])
+    with pytest.raises(InputError, match="--ids-per-thread needs each post's thread id"):
+        read_thread_files([no_threads], cfg, ReadOptions(ids_per_thread=True, threads_from_parents=True))
+
+
+def test_threads_a_number_where_text_belongs_is_read_as_its_digits(tmp_path, cfg):
+    """Exports type columns as their writer did: a user id as the author, a comment that is
+    only a number."""
+    path = write_jsonl(
+        tmp_path / "typed.jsonl",
+        [
+            {"id": "t", "thread_id": "t", "author": 1001, "title": "Hvor mange sager har du?"},
+            {"id": "c", "thread_id": "t", "parent_id": "t", "author": 1002, "text": 42, "topic": 7},
+        ],
+    )
+    rows, _ = read_thread_files([path], cfg)
+    assert [(lr.row.author, lr.row.text, lr.row.topic) for lr in rows] == [("1001", "", None), ("1002", "42", "7")]

@@ -373,7 +373,10 @@ class ThreadRow(BaseModel):
         },
     )
 
-    id: str = Field(min_length=1, description="unique id of the post across all input files")
+    id: str = Field(
+        min_length=1,
+        description="unique id of the post across all input files (or within its thread, read with --ids-per-thread)",
+    )
     thread_id: str = Field(min_length=1, description="id shared by all posts of a thread")
     parent_id: str | None = Field(
         default=None, description="id of the post this one replies to; empty or null for a root"

@@ -39,3 +39,16 @@ class ReadOptions:
     # How dates with slashes are read: "day-first" (02/01/2024 is 2 January, as British and
     # most European exports write it) or "month-first" (American); None refuses them.
     slash_dates: str | None = None
+    # Post ids are unique only within their thread (comments numbered 1, 2, 3 under each
+    # article, as news sites' archives and per-article scrapes number them): each id and
+    # parent id is read as `<thread id>/<id>` (`scoped_id`).
+    ids_per_thread: bool = False
+
+
+def scoped_id(thread_id: str, post_id: str | None) -> str | None:
+    """A post id made unique across threads (`ReadOptions.ids_per_thread`). The thread's own
+    id stays as it is: a row that is the thread's opening post often carries it, and replies
+    to that post name it."""
+    if post_id is None or post_id == thread_id:
+        return post_id
+    return f"{thread_id}/{post_id}"

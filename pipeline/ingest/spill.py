@@ -56,18 +56,24 @@ class RowStore(SpillDatabase):
                 try:
                     self.db.execute(insert, (row.id, row.thread_id, row.parent_id, str(path), line, data, source))
                 except sqlite3.IntegrityError:
-                    first_path, first_line, first_data = self.db.execute(
-                        "SELECT path, line, row FROM rows WHERE id = ?", (row.id,)
+                    first_path, first_line, first_data, first_thread = self.db.execute(
+                        "SELECT path, line, row, thread_id FROM rows WHERE id = ?", (row.id,)
                     ).fetchone()
                     if first_data == data:
                         n, at, of = self.repeats.get(str(path), (0, line, f"{first_path}:{first_line}"))
                         self.repeats[str(path)] = (n + 1, at, of)
                         continue
+                    other_thread = (
+                        f"; the first is in thread {first_thread!r}, this one in {row.thread_id!r}: if ids are unique "
+                        "only within a thread (comments numbered 1, 2, 3 under each article), pass --ids-per-thread"
+                        if first_thread != row.thread_id and PENDING_THREAD not in first_thread + row.thread_id
+                        else ""
+                    )
                     raise InputError(
                         path,
                         line,
                         f"duplicate id {row.id!r} (first at {first_path}:{first_line}), with other content; "
-                        "an exact repeat of a row would be dropped",
+                        f"an exact repeat of a row would be dropped{other_thread}",
                     ) from None
                 self.count += 1
                 self.pending += row.thread_id.startswith(PENDING_THREAD)

@@ -24,7 +24,7 @@ from pipeline.core.artifacts import atomic_path, dumps, first_json_record, open_
 from pipeline.core.cells import xlsx_rows
 from pipeline.core.config import Config
 from pipeline.core.errors import InputError, validation_message
-from pipeline.core.schema import PENDING_THREAD, Note, ThreadRow
+from pipeline.core.schema import PENDING_THREAD, Note, ThreadRow, check_id
 from pipeline.formats.bluesky import is_bluesky_record, read_bluesky
 from pipeline.formats.convokit import is_convokit_corpus, read_convokit
 from pipeline.formats.dast import looks_like_dast
@@ -41,7 +41,7 @@ from pipeline.formats.youtube import read_youtube
 from pipeline.ingest.columns import suggested_options
 from pipeline.ingest.dates import DATE_FORMS, SLASH_RE, read_date
 from pipeline.ingest.markup import html_text, looks_like_html
-from pipeline.ingest.options import ReadOptions
+from pipeline.ingest.options import ReadOptions, scoped_id
 from pipeline.ingest.rows import (
     FIELDS,
     REQUIRED,
@@ -72,7 +72,10 @@ class LocatedRow:
 
 
 # JSON exports from APIs often give ids and timestamps as numbers.
-NUMBER_AS_TEXT = ("id", "thread_id", "parent_id", "created")
+# A JSON number where text belongs: ids, a user id as the author, an epoch date, a comment
+# that is only a number ("42"). Read as its digits; refusing would reject an export for
+# how its writer typed a column.
+NUMBER_AS_TEXT = ("id", "thread_id", "parent_id", "created", "author", "title", "text", "topic")
 
 
 def _clean(raw: dict) -> dict:
@@ -272,6 +275,17 @@ def validate_row(
     return row
 
 
+def _scope_ids(path: Path, line: int, row: ThreadRow) -> ThreadRow:
+    """`row` with its id and parent id made unique across threads (`--ids-per-thread`)."""
+    if row.thread_id.startswith(PENDING_THREAD):
+        raise InputError(path, line, "--ids-per-thread needs each post's thread id, and this post has none")
+    try:
+        ids = {k: check_id(scoped_id(row.thread_id, getattr(row, k))) for k in ("id", "parent_id")}
+    except ValueError as exc:
+        raise InputError(path, line, f"id with its thread (--ids-per-thread) {exc}") from None
+    return row.model_copy(update=ids)
+
+
 def _date_message(value: str, slash_dates: str | None) -> str:
     if SLASH_RE.fullmatch(value.strip()):
         if slash_dates is None:
@@ -341,6 +355,8 @@ def spill_thread_files(
                 elif opt.threads_from_parents and str(raw.get("id") or "").strip():
                     raw = {**raw, "thread_id": PENDING_THREAD + str(raw["id"]).strip()}
             row = validate_row(path, line, raw, cfg, forms, opt.slash_dates, relabelled)
+            if opt.ids_per_thread:
+                row = _scope_ids(path, line, row)
             if opt.comments_only and row.parent_id is None and row.id != row.thread_id:
                 # A comment on the post the export left out: that post is the thread's
                 # (empty) root, made by `RowStore.check`.

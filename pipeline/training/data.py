@@ -159,9 +159,10 @@ def _dast_corpus(path: Path, cfg: Config) -> Corpus:
 
 
 def load_dataset(
-    task: str, data: list[Path], cfg: Config, corpus_dir: Path | None = None, repair_missing_parents: bool = False
+    task: str, data: list[Path], cfg: Config, corpus_dir: Path | None = None, options: ReadOptions | None = None
 ) -> Dataset:
-    """All labelled examples of `task` from the given annotation folders and thread files."""
+    """All labelled examples of `task` from the given annotation folders and thread files
+    (thread files read with `options`: repair missing parents, ids unique within a thread)."""
     examples: list[Example] = []
     sources: list[Source] = []
     topics: dict[str, str] = {}
@@ -194,7 +195,7 @@ def load_dataset(
             topics.update({t.id: t.topic for t in corpus.threads if t.topic})
             sources.append(Source(display_path(path), "dast", sha256_file(path), len(found), DAST_ATTRIBUTION))
         elif path.is_file():
-            corpus = ingest_thread_files([path], cfg, ReadOptions(repair_missing_parents=repair_missing_parents))
+            corpus = ingest_thread_files([path], cfg, options)
             found = examples_from_threads(task, corpus)
             topics.update({t.id: t.topic for t in corpus.threads if t.topic})
             sources.append(Source(display_path(path), "thread-file", sha256_file(path), len(found)))
