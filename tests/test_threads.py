@@ -647,6 +647,27 @@ def test_threads_mixed_languages_are_detected_per_post(tmp_path, cfg):
     assert (posts["kort"].lang, posts["kort"].lang_source) == ("da", "thread")
 
 
+def test_threads_of_short_posts_take_the_language_their_words_say_together(tmp_path, cfg):
+    """No post of these threads is long enough to tell Danish from Norwegian or Swedish
+    alone; together their words are."""
+    rows = [
+        {"id": "d1", "thread_id": "d", "text": "Jeg er uenig med dig, Per."},
+        {"id": "d2", "thread_id": "d", "parent_id": "d1", "text": "Nej, du tager fejl."},
+        {"id": "d3", "thread_id": "d", "parent_id": "d2", "text": "Hvad mener I?"},
+        {"id": "s1", "thread_id": "s", "text": "Jag håller inte med dig."},
+        {"id": "s2", "thread_id": "s", "parent_id": "s1", "text": "Det är fel, tycker jag."},
+        {"id": "s3", "thread_id": "s", "parent_id": "s2", "text": "Varför då?"},
+        {"id": "u1", "thread_id": "u", "text": "Ok."},
+    ]
+    corpus = ingest_thread_files([write_jsonl(tmp_path / "short.jsonl", rows)], cfg)
+    assert {t.id: t.lang for t in corpus.threads} == {"d": "da", "s": "sv", "u": "und"}
+    assert {(p.thread_id, p.lang, p.lang_source) for p in corpus.posts} == {
+        ("d", "da", "thread"),
+        ("s", "sv", "thread"),
+        ("u", "und", "thread"),
+    }
+
+
 def test_threads_excel_csv_with_semicolons_in_windows_1252_is_read(tmp_path, cfg):
     rows = "id;thread_id;parent_id;author;text\nt;t;;Søren;Kære alle\nt-a;t;t;Åsa;Jeg er uenig, så det så.\n"
     path = tmp_path / "excel.csv"

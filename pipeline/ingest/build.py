@@ -258,6 +258,10 @@ def _row_text(row) -> str:
     return f"{row.title}\n{'' if deleted_text(row.text) else row.text}".strip()
 
 
+# Enough text for lingua to be sure, and a bound on what one thread costs.
+THREAD_LANG_CHARS = 2000
+
+
 def _thread_language(located, found: dict[int, tuple[str | None, float]], cfg: Config) -> str:
     given = Counter(lr.row.lang for lr in located if lr.row.lang)
     if given:
@@ -267,7 +271,13 @@ def _thread_language(located, found: dict[int, tuple[str | None, float]], cfg: C
         lang, conf = found[id(lr)]
         if lang and conf >= cfg.languages.min_confidence:
             detected[lang] += 1
-    return min(detected, key=lambda k: (-detected[k], k)) if detected else "und"
+    if detected:
+        return min(detected, key=lambda k: (-detected[k], k))
+    # A thread of short posts ("Enig.", "Nej, du tager fejl.") has no post long enough to
+    # tell Danish from Norwegian or Swedish, but their words together often do.
+    joined = " ".join(t for lr in located if (t := _row_text(lr.row).strip()))[:THREAD_LANG_CHARS]
+    lang, conf = langid.detect(joined, cfg.languages)
+    return lang if lang and conf >= cfg.languages.min_confidence else "und"
 
 
 def _row_post(
