@@ -264,6 +264,10 @@ def test_report_cli_writes_html_markdown_and_figures(pipeline_run):
     points = (out / "seeds.md").read_text(encoding="utf-8").split("## Key points", 1)[1].split("\n## ", 1)[0]
     listed = [line for line in points.splitlines() if line.startswith("- “")]
     assert listed and all(line.endswith(f"; thread {THREAD_ID})") for line in listed)
+    # At most 8 a side, and it says what it leaves out, so a side of "none" is not read as
+    # a thread without key points.
+    assert all(len(side.split("\n- “")) - 1 <= 8 for side in points.split("\n### ")[1:])
+    assert "neutral toward the target are left out (data/processed/predictions/key_points.jsonl lists" in points
 
 
 def _whole_graph_summary(pg: nx.DiGraph, top: int, figure_nodes: int) -> tuple[list[tuple], list[str], list[tuple]]:

@@ -291,7 +291,16 @@ def in_sample_note(in_sample: dict[str, dict[str, int]]) -> str | None:
     )
 
 
-def key_points_by_side(points: list[KeyPoint], per_side: int = 8) -> dict[str, list[KeyPoint]]:
+# What the report leaves out of the key points, so that a side shown as "none" is not read
+# as "no key points at all".
+KEY_POINTS_PER_SIDE = 8
+KEY_POINTS_SHOWN = (
+    f" Up to {KEY_POINTS_PER_SIDE} per side, most participants first; key points whose comments are all neutral "
+    "toward the target are left out (data/processed/predictions/key_points.jsonl lists every key point)."
+)
+
+
+def key_points_by_side(points: list[KeyPoint], per_side: int = KEY_POINTS_PER_SIDE) -> dict[str, list[KeyPoint]]:
     """The largest key points of each side (favor, against, contested), most participants first."""
     out: dict[str, list[KeyPoint]] = {"favor": [], "against": [], "contested": []}
     for k in sorted(points, key=lambda k: (-k.n_participants, -k.n_comments, k.id)):
@@ -303,7 +312,9 @@ def key_points_by_side(points: list[KeyPoint], per_side: int = 8) -> dict[str, l
 def key_point_note(provenance: dict) -> str:
     kp = provenance.get("key_points") or {}
     if not kp.get("encoder"):
-        return "No encoder was available: each quotable claim is a key point of its own (not grouped)."
+        return "No encoder was available: each quotable claim is a key point of its own (not grouped)." + (
+            KEY_POINTS_SHOWN
+        )
     return (
         f"{kp['claims']} quotable claims of comments (no questions, no verdicts of under four words, no retorts "
         "of function words alone, no lead-ins ending in a colon, no bare verdicts such as 'Jeg er helt enig' "
@@ -312,6 +323,7 @@ def key_point_note(provenance: dict) -> str:
         f"thread into {kp['key_points']} key points by meaning (encoder {kp['encoder']}, cosine distance under "
         f"{kp['max_distance']}); each shown by its most central claim, "
         "with how many comments and participants make it and their stance toward their own thread's target."
+        + KEY_POINTS_SHOWN
     )
 
 
