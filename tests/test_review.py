@@ -473,3 +473,21 @@ def test_review_labels_of_a_researchers_threads_train_after_the_corpus_is_replac
         assert {i: got.get(i) for i in labels} == labels
         seed_only = load_dataset(task, [ANNOTATIONS_DIR], cfg, None)
         assert len(got) == len(seed_only.examples) + len(labels)
+
+
+def test_review_a_workbook_shows_what_xlsx_cannot_hold_as_a_replacement_character(tmp_path):
+    """A control character from a corpus made elsewhere must not stop the export: the cell
+    shows U+FFFD (import checks texts by the corpus's hashes, not by the cell)."""
+    from openpyxl import load_workbook
+
+    from pipeline.core.schema import ReviewItem
+    from pipeline.review.export import write_xlsx
+
+    item = ReviewItem(
+        batch_id="b", position=1, task="reply_stance", item_id="c1", text="Nej\x00 tak\x1b", context="",
+        author="Bo", self_description="", predicted_label="deny", confidence=0.6, margin=0.2,
+        decided_by="model", allowed_labels=["support", "deny", "query", "comment"], text_sha256="0" * 64,
+    )  # fmt: skip
+    write_xlsx(tmp_path / "batch.xlsx", [item])
+    cells = [c.value for row in load_workbook(tmp_path / "batch.xlsx").active.iter_rows(min_row=2) for c in row]
+    assert "Nej\ufffd tak\ufffd" in cells and "c1" in cells

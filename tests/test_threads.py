@@ -1480,3 +1480,23 @@ def test_threads_a_number_where_text_belongs_is_read_as_its_digits(tmp_path, cfg
     )
     rows, _ = read_thread_files([path], cfg)
     assert [(lr.row.author, lr.row.text, lr.row.topic) for lr in rows] == [("1001", "", None), ("1002", "42", "7")]
+
+
+def test_threads_control_characters_are_removed_from_what_posts_say_and_reported(tmp_path, cfg):
+    """A NUL byte or an escape in a comment is a binary export's debris, no one's words, and
+    a review workbook cannot hold it; a form feed stood for a line break."""
+    path = write_jsonl(
+        tmp_path / "debris.jsonl",
+        [
+            {"id": "t", "thread_id": "t", "title": "Flere hænder\x00", "author": "Re\x1bdaktionen"},
+            {"id": "c", "thread_id": "t", "parent_id": "t", "text": "Første afsnit.\x0cAndet afsnit.\ttab"},
+            {"id": "d", "thread_id": "t", "parent_id": "t", "text": "Ren tekst.\nNy linje."},
+        ],
+    )
+    rows, notes = read_thread_files([path], cfg)
+    row = {lr.row.id: lr.row for lr in rows}
+    assert (row["t"].title, row["t"].author) == ("Flere hænder", "Redaktionen")
+    assert row["c"].text == "Første afsnit.\nAndet afsnit.\ttab"
+    assert row["d"].text == "Ren tekst.\nNy linje."
+    (note,) = [n for n in notes if "control characters" in n.message]
+    assert note.kind == "repaired" and note.where.endswith("debris.jsonl:1") and note.message.startswith("2 post(s)")

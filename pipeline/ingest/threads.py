@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -58,6 +59,16 @@ from pipeline.ingest.spill import RowStore
 
 GOLD_FIELDS = ("target_stance", "reply_stance", "role")
 HTML_FIELDS = ("title", "text", "author_description")
+# Fields that are shown as text. Control characters in them (NUL, escape, bell: a binary
+# export's debris or an encoding mishap) are no one's words, and spreadsheets refuse them
+# (an annotator's review workbook could not be written); a vertical tab or form feed stood
+# for a line break.
+SHOWN_FIELDS = ("title", "text", "author", "author_description", "target", "topic")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _without_controls(value: str) -> str:
+    return _CONTROL_RE.sub(lambda m: "\n" if m.group() in "\x0b\x0c" else "", value)
 
 
 @dataclass(frozen=True)
@@ -345,6 +356,7 @@ def spill_thread_files(
     paths = expand_folders(paths, notes)
     forms: Counter = Counter()
     markup: Counter = Counter()
+    controls: dict[str, tuple[int, int]] = {}  # file -> (posts repaired, the first one's line)
     relabelled: dict[str, list] = {}
 
     def rows() -> Iterator[tuple[ThreadRow, Path, int, str | None]]:
@@ -361,6 +373,13 @@ def spill_thread_files(
                 # A comment on the post the export left out: that post is the thread's
                 # (empty) root, made by `RowStore.check`.
                 row = row.model_copy(update={"parent_id": row.thread_id})
+            controlled = {
+                k: _without_controls(v) for k in SHOWN_FIELDS if (v := getattr(row, k)) and _CONTROL_RE.search(v)
+            }
+            if controlled:
+                n, first = controls.get(str(path), (0, line))
+                controls[str(path)] = (n + 1, first)
+                row = row.model_copy(update=controlled)
             fields = {k: v for k in HTML_FIELDS if (v := getattr(row, k))}
             if any(looks_like_html(v) for v in fields.values()):
                 markup[str(path)] += 1
@@ -389,6 +408,15 @@ def spill_thread_files(
     notes.extend(
         Note(where=where, kind="repaired", message=f"{n} gold label(s) in another case or with spaces, e.g. {example}")
         for where, (n, example) in sorted(relabelled.items())
+    )
+    notes.extend(
+        Note(
+            where=f"{where}:{first}",
+            kind="repaired",
+            message=f"{n} post(s) with control characters (NUL, escape and the like) in their text or names: "
+            "removed (a vertical tab or form feed read as a line break)",
+        )
+        for where, (n, first) in sorted(controls.items())
     )
     notes.extend(store.repeat_notes())
     if store.pending:  # `--threads-from-parents`, or a reader of a format without thread ids

@@ -230,6 +230,7 @@ def csv_text(items: list[ReviewItem]) -> str:
 
 def write_xlsx(path: Path, items: list[ReviewItem]) -> None:
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -240,7 +241,10 @@ def write_xlsx(path: Path, items: list[ReviewItem]) -> None:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for it in items:
-        ws.append(_row(it))
+        # Ingest removes control characters from what posts say; anything else that XLSX
+        # cannot hold (a corpus from elsewhere) shows as U+FFFD rather than stopping the
+        # export. Only the shown cell changes: import checks texts by the corpus's hashes.
+        ws.append([ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v for v in _row(it)])
     # A typed string is never evaluated, whatever it begins with: "=HYPERLINK(...)" in a
     # comment stays text, and the cell holds exactly the corpus text.
     for row in ws.iter_rows(min_row=2):
