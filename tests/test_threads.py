@@ -768,6 +768,10 @@ def test_threads_a_comment_with_no_text_or_by_a_bot_gets_the_labels_of_saying_no
     assert run_cli("review", "export", "--task", "reply_stance", "--out", str(out), *stage_args(d)) == 0
     (batch,) = out.glob("reply_stance-*/items.jsonl")
     assert [json.loads(x)["item_id"] for x in batch.read_text().splitlines()] == ["b"]
+    # Nor is an author with no role to give (the deleted, bots) an item of role review.
+    assert run_cli("review", "export", "--task", "role", "--out", str(out), *stage_args(d)) == 0
+    (batch,) = out.glob("role-*/items.jsonl")
+    assert [json.loads(x)["item_id"] for x in batch.read_text().splitlines()] == ["participant:talbot"]
 
 
 def test_bots_are_known_names_or_named_by_convention():

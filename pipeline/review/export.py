@@ -140,6 +140,10 @@ def candidates(
     elif task == "role":
         preds = {p.participant_id: p.role for p in parts_pred}
         for part in corpus.participants:
+            # A deleted author is no one person, and a bot no respondent: neither has a
+            # role to give (classify gives them none), so neither is an annotator's item.
+            if part.deleted or part.bot:
+                continue
             descriptions, texts = role_text(part, posts)
             out.append(
                 Candidate(
