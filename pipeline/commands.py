@@ -405,7 +405,8 @@ def _data_args(s) -> None:
         type=Path,
         nargs="+",
         default=[ANNOTATIONS_DIR],
-        help="annotation folders and/or thread files with gold columns (default: data/annotations)",
+        help="annotation folders, thread files with gold columns, and/or corpus folders that ingest wrote from such "
+        "files with whatever options they needed (e.g. data/interim/corpus) (default: data/annotations)",
     )
     s.add_argument("--corpus", type=Path, default=CORPUS, help="the corpus that annotation folders label")
     s.add_argument(

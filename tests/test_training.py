@@ -678,3 +678,31 @@ def test_training_two_corpora_that_reuse_post_ids_are_reported_not_mixed(tmp_pat
         ds = load_dataset("reply_stance", [gold], cfg)
     assert [e.text.split("\n")[0] for e in ds.examples] == ["Helt enig i artiklen."]
     assert "share post ids" in caplog.text
+
+
+def test_training_reads_the_gold_of_a_corpus_ingest_wrote_with_a_researchers_reading_options(tmp_path, cfg):
+    """A labelled export in the researcher's own column names, saved by a Danish Excel:
+    train cannot be given --columns or --encoding, but it reads the corpus ingest made of
+    it, with the same examples as the file in the generic format gives."""
+    from pipeline.ingest.build import write_ingest
+    from pipeline.ingest.options import ReadOptions
+    from pipeline.ingest.rows import parse_columns
+
+    rows = [("r", "r", "", "Kommunerne skal ansætte flere socialrådgivere", "")]
+    texts = {"favor": "Helt enig, det er på tide", "against": "Nej, det er spild af penge", "neutral": "Hvem betaler?"}
+    rows += [(f"c{i}", "r", "r", f"{texts[lab]} ({i})", lab) for i, lab in enumerate(list(texts) * 2)]
+    export = tmp_path / "export.csv"
+    export.write_bytes(
+        ("kommentar_id;artikel;svar_til;indlæg;holdning\n" + "".join(";".join(r) + "\n" for r in rows)).encode("cp1252")
+    )
+    options = ReadOptions(
+        encoding="cp1252",
+        columns=parse_columns(["id=kommentar_id", "thread_id=artikel", "parent_id=svar_til", "text=indlæg"])
+        + parse_columns(["target_stance=holdning"]),
+    )
+    write_ingest(tmp_path / "corpus", cfg, paths=[export], options=options)
+    with pytest.raises(InputError):
+        load_dataset("target_stance", [export], cfg)  # not readable as it is
+    ds = load_dataset("target_stance", [tmp_path / "corpus"], cfg)
+    assert sorted((e.id, e.label) for e in ds.examples) == sorted((r[0], r[4]) for r in rows[1:])
+    assert [(s.kind, s.items) for s in ds.sources] == [("corpus", 6)]

@@ -107,7 +107,12 @@ def card_metadata(card: dict[str, Any]) -> str:
                 task_name=card["task"],
                 dataset_type="dast" if "dast" in kinds else "seed-gold",
                 dataset_name=" + ".join(
-                    {"dast": "DAST", "annotations": "seed gold", "thread-file": "thread files"}.get(k, k)
+                    {
+                        "dast": "DAST",
+                        "annotations": "seed gold",
+                        "thread-file": "thread files",
+                        "corpus": "ingested corpora",
+                    }.get(k, k)
                     for k in sorted(kinds)
                 ),
                 metric_type="f1",

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pipeline.core.artifacts import display_path, sha256_file
 from pipeline.core.config import Config
-from pipeline.core.corpus import Corpus, participant_id
+from pipeline.core.corpus import Corpus, participant_id, read_corpus
 from pipeline.core.errors import InputError
 from pipeline.core.tables import stage_file
 from pipeline.formats.dast import ATTRIBUTION as DAST_ATTRIBUTION
@@ -170,7 +170,16 @@ def load_dataset(
     per_source: list[list[Example]] = []
     for path in data:
         path = Path(path)
-        if path.is_dir():
+        if path.is_dir() and stage_file(path, "posts").exists() and stage_file(path, "threads").exists():
+            # A corpus folder `ingest` wrote, with the gold columns of the files it read: a
+            # researcher's labelled export that needed --columns, --encoding or another
+            # reading option is trained on as ingest read it.
+            corpus = read_corpus(path)
+            found = examples_from_threads(task, corpus)
+            topics.update({t.id: t.topic for t in corpus.threads if t.topic})
+            posts_file = stage_file(path, "posts")
+            sources.append(Source(display_path(path), "corpus", sha256_file(posts_file), len(found)))
+        elif path.is_dir():
             files = batch_files(path)
             if not files:
                 raise InputError(path, 0, "no annotation batches (*.jsonl) in this folder")
