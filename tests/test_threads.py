@@ -444,6 +444,12 @@ def test_threads_bad_input_names_file_and_line(tmp_path, cfg):
         # A spreadsheet's date cell that lost its format shows Excel's serial day number.
         ("45630.4270833", "2024-12-04T10:15:00"),
         ("45630", "2024-12-04"),
+        # A weekday and "den" in front, as Danish and Norwegian sites print dates.
+        ("onsdag den 4. december 2024 kl. 10.15", "2024-12-04T10:15"),
+        ("den 4. december 2024", "2024-12-04"),
+        ("Ons. 4. dec. 2024", "2024-12-04"),
+        ("onsdag 4 december 2024 kl. 10:15", "2024-12-04T10:15"),  # Swedish
+        ("04.12.24", "2024-12-04"),  # a comment's date on a Danish site, two-digit year
     ],
 )
 def test_threads_dates_in_researchers_formats_are_read_as_iso_and_reported(tmp_path, cfg, created, iso):
@@ -458,7 +464,11 @@ def test_threads_dates_in_researchers_formats_are_read_as_iso_and_reported(tmp_p
 def test_threads_dates_no_one_can_read_for_sure_are_refused_naming_the_line(tmp_path, cfg):
     """Slashes are month first in American exports and day first in British ones; a date
     that does not exist is not a date; a date with words around it is not a date field."""
-    for created in ("31-02-2024", "4. december 2024 om aftenen", "2024-13-01", "February 30, 2024", "Dec 2024"):
+    # Two-digit years with dashes: Danish "04-12-24" is day first, Swedish "24-12-04" year first.
+    for created in (
+        "31-02-2024", "4. december 2024 om aftenen", "2024-13-01", "February 30, 2024", "Dec 2024", "31.02.24",
+        "04-12-24", "onsdag", "den 12",
+    ):  # fmt: skip
         err = _error(tmp_path, cfg, "d.csv", f"id;thread_id;created\nr;r;\na;r;{created}\n")
         assert err.line == 3 and "not a date this pipeline reads" in str(err) and created in str(err)
     err = _error(tmp_path, cfg, "d.csv", "id;thread_id;created\nr;r;\na;r;12/04/2024\n")

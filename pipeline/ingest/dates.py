@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
-from babel.dates import get_month_names
+from babel.dates import get_day_names, get_month_names
 
 LOCALES = ("da", "sv", "nb")
 
@@ -36,6 +36,21 @@ def _named_date_re() -> re.Pattern[str]:
         r"(?:,?\s+(?:kl\.?\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2}))?",
         re.IGNORECASE,
     )
+
+
+@lru_cache(maxsize=1)
+def _weekday_re() -> re.Pattern[str]:
+    """A weekday and "den" before a date, as Danish and Norwegian sites and exports print it
+    ("onsdag den 4. december 2024", "ons. 4. dec. 2024", "Wednesday, 4 December 2024"):
+    day names from CLDR, like the months."""
+    days = {
+        n.lower().rstrip(".")
+        for loc in (*LOCALES, "en")
+        for width in ("wide", "abbreviated")
+        for n in get_day_names(width, locale=loc).values()
+    }
+    alt = "|".join(re.escape(d) for d in sorted(days, key=len, reverse=True))
+    return re.compile(rf"^\s*(?:(?:{alt})\.?,?\s+)?(?:den\s+)?(?=\d)", re.IGNORECASE)
 
 
 NUMERIC_DATE_RE = re.compile(r"\b(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{2}|\d{4})\b")
@@ -136,6 +151,11 @@ DAY_FIRST_RE = re.compile(
     r"(?:(?:\s+|T|,\s*)(?:kl\.?\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
 )
 
+# Day first with a two-digit year and dots, as Danish and Norwegian sites print a comment's
+# date ("04.12.24", the seeds' "16.09.13"): this century's. Not with dashes: Swedish writes
+# "24-12-04" year first.
+TWO_DIGIT_YEAR_RE = re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{2})")
+
 # Slashes, with the order a researcher names (`--slash-dates`): "02/01/2024 10:15". Year
 # first ("2024/01/02") is never ambiguous and is always read.
 SLASH_RE = re.compile(
@@ -163,8 +183,8 @@ CTIME_RE = re.compile(r"[A-Za-z]{3}\s+[A-Za-z]{3}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(
 DATE_FORMS = {
     "epoch seconds": "Unix epoch seconds (UTC)",
     "epoch milliseconds": "Unix epoch milliseconds (UTC)",
-    "day first": "day-first numeric dates (04-12-2024, 04.12.2024)",
-    "month name": "dates with a Danish, Swedish or Norwegian month name (4. december 2024)",
+    "day first": "day-first numeric dates (04-12-2024, 04.12.2024, 04.12.24)",
+    "month name": "dates with a Danish, Swedish or Norwegian month name (4. december 2024, onsdag den 4. dec. 2024)",
     "slashes, day first": "dates with slashes, day first as --slash-dates said (02/01/2024: 2 January)",
     "slashes, month first": "dates with slashes, month first as --slash-dates said (01/02/2024: 2 January)",
     "slashes, year first": "dates with slashes, year first (2024/01/02)",
@@ -235,9 +255,13 @@ def read_date(value: str, slash_order: str | None = None) -> tuple[str, str | No
             return _numeric(m, int(m["year"]), month, day), f"slashes, {slash_order.replace('-', ' ')}"
     except ValueError:
         return None
-    found = find_named_date(value)
-    if found and found[1].group(0).strip() == value.rstrip(".").strip():
+    # A weekday or "den" in front says nothing the date does not ("onsdag den 4. december 2024").
+    dated = _weekday_re().sub("", value, count=1)
+    found = find_named_date(dated)
+    if found and found[1].group(0).strip() == dated.rstrip(".").strip():
         return found[0], "month name"
+    if (m := TWO_DIGIT_YEAR_RE.fullmatch(dated)) and (iso := _iso(m["year"], int(m["month"]), int(m["day"]))):
+        return iso, "day first"
     if (m := ZONE_NAMED_RE.fullmatch(value)) and (iso := normalize_iso(m["iso"].replace(" ", "T"))):
         return datetime.fromisoformat(iso).replace(tzinfo=UTC).isoformat(), "zone named"
     if RFC2822_RE.fullmatch(value):

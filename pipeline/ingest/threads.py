@@ -307,7 +307,8 @@ def _date_message(value: str, slash_dates: str | None) -> str:
         return f"created: {value!r} is not a date read {slash_dates} (--slash-dates)"
     return (
         f"created: {value!r} is not a date this pipeline reads (ISO 8601 such as 2024-12-04T10:15, Unix epoch "
-        "seconds or milliseconds, day-first 04-12-2024 or 04.12.2024, 4. december 2024, December 4, 2024, "
+        "seconds or milliseconds, day-first 04-12-2024, 04.12.2024 or 04.12.24, (onsdag den) 4. december 2024, "
+        "December 4, 2024, "
         "Wed, 04 Dec 2024 10:15:00 GMT, 2024-12-04 10:15:00 UTC, or with slashes given --slash-dates)"
     )
 
