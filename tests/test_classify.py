@@ -490,6 +490,38 @@ def test_first_person_role_cues_need_the_author_to_hold_the_position(statement, 
     assert (hit.label if hit else None) == role
 
 
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        # Reddit quotes the comment it answers with ">": those are the other person's words.
+        ("> Jeg er selv socialrådgiver og kender det.\n\nDet tror jeg ikke på.", None),
+        ("> Jeg tager fejl?\n\nJeg er selv socialrådgiver og kender det.", "social_worker"),
+        # A forum's quoted post, with or without the line break the export kept.
+        ("Citat: Ursprungligen postat av Mia83 Jag jobbar själv som socialsekreterare. Fel.", None),
+        ("Citat:\nUrsprungligen postat av Mia83\nJag jobbar själv som socialsekreterare.\n\nDet stämmer inte.", None),
+        (
+            "Mia83 skrev:\nJag jobbar själv som socialsekreterare.\n\nJag är själv socionom och håller med.",
+            "social_worker",
+        ),
+        # A passage in quotation marks quotes someone; a word in them is emphasis.
+        ('Hun skrev: "Jeg er socialrådgiver i Aarhus", men det passer ikke.', None),
+        ('Jeg er selv socialrådgiver, og det "system" virker ikke.', "social_worker"),
+    ],
+)
+def test_role_cues_read_a_participants_own_words_not_what_they_quote(text, role):
+    from conftest import make_post
+
+    from pipeline.core.schema import Participant
+    from pipeline.models.examples import role_cue
+
+    posts = {
+        "r": make_post("r", 0, title="Mangel på socialrådgivere"),
+        "c": make_post("c", 1, parent_id="r", text=text),
+    }
+    hit = role_cue(Participant(id="participant:bo", name="Bo", post_ids=["c"], thread_ids=["t"]), posts)
+    assert (hit.label if hit else None) == role
+
+
 def test_role_cue_gates_skip_only_texts_that_cannot_match(seed_corpus, monkeypatch):
     """A first-person rule first looks for the literals its bare cue needs, then for the
     cue itself, to skip the template searches: the answers (label, rule and cue text) are

@@ -39,6 +39,7 @@ import snowballstemmer
 from rapidfuzz import fuzz
 
 from pipeline.core.config import ReplyConfig
+from pipeline.core.quotes import QUOTE_LINE_RE, QUOTE_MARK_RES, QUOTED_AUTHOR_RE
 from pipeline.core.schema import Author, Evidence, Post
 from pipeline.models.cues import WORD_RE, stopwords
 
@@ -74,23 +75,7 @@ ARTICLE_REF_RE = re.compile(
     r"artikel som ovenstående|ovenstående artikel)\b",
     re.IGNORECASE,
 )
-QUOTE_RES = (
-    re.compile(r'"([^"]{10,}?)"', re.DOTALL),
-    re.compile(r"“([^”]{10,}?)”", re.DOTALL),
-    re.compile(r"»([^«]{10,}?)«", re.DOTALL),
-    re.compile(r"„([^“”]{10,}?)[“”]", re.DOTALL),
-    re.compile(r"^\s*>\s?(.+)$", re.MULTILINE),
-)
-# Forums (Flashback, phpBB, vBulletin and the sites built on them) head a quotation with
-# its author; exports keep the header as text. The name ends at the line's end or a colon.
-QUOTED_AUTHOR_RE = re.compile(
-    r"(?:ursprungligen postat av|ursprungligen skrivet av|oprindeligt skrevet af|oprindelig skrevet af|"
-    r"opprinnelig skrevet av|originally posted by|citat från|sitat fra|citat fra|quote from)\s+"
-    r"(?P<name>[^\n:»«\"]{1,60}?)\s*(?::|\n|$)"
-    r"|^\s*(?P<writer>[^\n:»«\"]{1,40}?)\s+(?:skrev|skriver|skrev følgende|wrote|writes)\s*:",
-    re.IGNORECASE | re.MULTILINE,
-)
-QUOTED_LINE_RE = re.compile(r"^\s*>.*$", re.MULTILINE)
+QUOTE_RES = (*QUOTE_MARK_RES, re.compile(r"^\s*>\s?(.+)$", re.MULTILINE))
 STEMMERS = {"da": "danish", "sv": "swedish", "nb": "norwegian", "nn": "norwegian", "en": "english"}
 
 
@@ -406,7 +391,7 @@ def _asked(
     outside quoted lines)."""
     if not any(ev.decided and ev.rule == "address" for ev in decision.evidence):
         return None
-    if "?" not in QUOTED_LINE_RE.sub("", comment.full_text):
+    if "?" not in QUOTE_LINE_RE.sub("", comment.full_text):
         return None
     if decision.parent_id == root.id:
         whom = root_names[0] if root_names else None

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from pipeline.core.corpus import reply_depths
+from pipeline.core.quotes import QUOTE_LINE_RE, unquoted
 from pipeline.core.schema import Participant, Post, Thread
 from pipeline.models.cues import CUES_FILE, WORD_RE, RuleHit, reply_rule, role_rule, unit_rule
 
@@ -121,7 +122,6 @@ def unit_examples(units: list[UnitSpan], posts: dict[str, Post]) -> list[Example
     return out
 
 
-QUOTE_LINE_RE = re.compile(r"^\s*>.*$\n?", re.MULTILINE)
 OPENER_RE = re.compile(r"^\W*(\w+)")
 
 
@@ -221,9 +221,11 @@ def role_text(participant: Participant, posts: dict[str, Post]) -> tuple[list[st
 
 
 def role_cue(part: Participant, posts: dict[str, Post]) -> RuleHit | None:
-    """The role cue rule's answer for a participant (a deleted author's name is no cue)."""
+    """The role cue rule's answer for a participant (a deleted author's name is no cue), read
+    from their own words: what they quote from others ("> Jeg er socialrådgiver", a forum's
+    quoted post) is someone else's self-description."""
     descriptions, texts = role_text(part, posts)
-    return role_rule(None if part.deleted else part.name, descriptions, texts)
+    return role_rule(None if part.deleted else part.name, descriptions, [unquoted(t) for t in texts])
 
 
 def role_examples(
