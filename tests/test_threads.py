@@ -1107,17 +1107,22 @@ def test_threads_a_given_target_is_the_statement_target_stance_is_measured_again
         "Citat: Ursprungligen postat av Kalle\nLönerna är problemet.\n",
         "Kalle skrev:\n> Lönerna är problemet.\n",
         "Originally posted by Kalle:\nLönerna är problemet.\n",
+        # An export that lost the line break after the name: the name is found among the
+        # first words, the longest reading that names someone.
+        "Citat: Ursprungligen postat av Kalle Lönerna är problemet. ",
+        "Citat: Ursprungligen postat av Kalle Berg Lönerna är problemet. ",
     ],
 )
 def test_threads_a_forums_quotation_header_names_the_post_answered(tmp_path, cfg, header):
     """Forum exports keep a quotation's header ("Citat: Ursprungligen postat av Kalle",
     "Kalle skrev:"): with --infer-replies the post answers Kalle's latest post before it."""
+    kalle = "Kalle Berg" if "Berg" in header else "Kalle"
     rows = [
         {"id": "p1", "thread_id": "f", "author": "Trådstartaren", "title": "Socialtjänsten", "text": "Vad göra?"},
-        {"id": "p2", "thread_id": "f", "author": "Kalle", "text": "Lönerna är problemet."},
+        {"id": "p2", "thread_id": "f", "author": kalle, "text": "Lönerna är problemet."},
         {"id": "p3", "thread_id": "f", "author": "Lisa", "text": "Jag tror att det är arbetsmiljön."},
         {"id": "p4", "thread_id": "f", "author": "Per", "text": header + "Nej, det stämmer inte alls."},
-    ]
+    ]  # fmt: skip
     path = write_jsonl(tmp_path / "forum.jsonl", rows)
     posts = ingest_thread_files([path], cfg, ReadOptions(infer_replies=True)).posts_by_id()
     assert posts["p4"].parent_id == "p2"

@@ -23,18 +23,22 @@ QUOTE_MARK_RES = (
 )
 # Forums (Flashback, phpBB, vBulletin and the sites built on them) head a quotation with
 # its author; exports keep the header as text. The name ends at the line's end or a colon.
-QUOTED_AUTHOR_RE = re.compile(
+_HEADER = (
     r"(?:ursprungligen postat av|ursprungligen skrivet av|oprindeligt skrevet af|oprindelig skrevet af|"
-    r"opprinnelig skrevet av|originally posted by|citat från|sitat fra|citat fra|quote from)\s+"
-    r"(?P<name>[^\n:»«\"]{1,60}?)\s*(?::|\n|$)"
+    r"opprinnelig skrevet av|originally posted by|citat från|sitat fra|citat fra|quote from)"
+)
+QUOTED_AUTHOR_RE = re.compile(
+    _HEADER + r"\s+(?P<name>[^\n:»«\"]{1,60}?)\s*(?::|\n|$)"
     r"|^\s*(?P<writer>[^\n:»«\"]{1,40}?)\s+(?:skrev|skriver|skrev følgende|wrote|writes)\s*:",
     re.IGNORECASE | re.MULTILINE,
 )
+# A header whose export lost the line break after the name ("Ursprungligen postat av Mia83
+# Jag jobbar ..."): the name is one of the first words, found as a mention's is.
+QUOTED_AUTHOR_RUN_ON_RE = re.compile(_HEADER + r"\s+(?P<words>[^\s:»«\"]+(?:\s+[^\s:»«\"]+){0,2})", re.IGNORECASE)
 # Where a forum quotation starts, whether or not the export kept the line break after the
 # quoted author's name ("Citat: Ursprungligen postat av Mia83 Jag jobbar ...").
 _QUOTE_START_RE = re.compile(
-    r"(?:(?:citat|sitat|quote)\s*:\s*)?(?:ursprungligen postat av|ursprungligen skrivet av|oprindeligt skrevet af|"
-    r"oprindelig skrevet af|opprinnelig skrevet av|originally posted by|citat från|sitat fra|citat fra|quote from)\b"
+    r"(?:(?:citat|sitat|quote)\s*:\s*)?" + _HEADER + r"\b"
     r"|^\s*[^\n:»«\"]{1,40}?\s+(?:skrev|skriver|skrev følgende|wrote|writes)\s*:",
     re.IGNORECASE | re.MULTILINE,
 )

@@ -39,7 +39,7 @@ import snowballstemmer
 from rapidfuzz import fuzz
 
 from pipeline.core.config import ReplyConfig
-from pipeline.core.quotes import QUOTE_LINE_RE, QUOTE_MARK_RES, QUOTED_AUTHOR_RE
+from pipeline.core.quotes import QUOTE_LINE_RE, QUOTE_MARK_RES, QUOTED_AUTHOR_RE, QUOTED_AUTHOR_RUN_ON_RE
 from pipeline.core.schema import Author, Evidence, Post
 from pipeline.models.cues import WORD_RE, stopwords
 
@@ -136,6 +136,19 @@ def addressees(text: str) -> list[tuple[str, str]]:
         words = mention.group("name").split()
         return [("@" + " ".join(words[:n]), " ".join(words[:n])) for n in range(1, len(words) + 1)]
     return []
+
+
+def quoted_authors(text: str) -> list[tuple[str, str]]:
+    """Whom a forum quotation header names, as (cue, name) readings: the name up to the end
+    of its line or a colon; and, as the export may have run the quotation on after the
+    name, one reading per run of the first one, two and three words."""
+    qa = QUOTED_AUTHOR_RE.search(text)
+    readings = [(qa.group(0).strip(), (qa.group("name") or qa.group("writer")).strip())] if qa else []
+    run_on = QUOTED_AUTHOR_RUN_ON_RE.search(text)
+    if run_on:
+        head, words = text[run_on.start() : run_on.start("words")], run_on.group("words").split()
+        readings += [(head + " ".join(words[:n]), " ".join(words[:n])) for n in range(1, len(words) + 1)]
+    return readings
 
 
 def vocatives(text: str) -> list[tuple[str, str]]:
@@ -301,14 +314,17 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
                     )
                 )
 
-        qa = QUOTED_AUTHOR_RE.search(c.text)
-        if qa:
-            quoted = (qa.group("name") or qa.group("writer")).strip()
-            target, score = _address_target(quoted, root, root_names, earlier, cfg)
+        quoted_by = quoted_authors(c.text)
+        if quoted_by:
+            # The longest reading that names someone, as for a mention.
+            tries = [
+                (*_address_target(name, root, root_names, earlier, cfg), len(name), cue) for cue, name in quoted_by
+            ]
+            target, score, _, cue = max(tries, key=lambda t: (t[0] is not None, t[1], t[2]))
             evidence.append(
                 Evidence(
                     rule="quoted-author",
-                    cue=qa.group(0).strip(),
+                    cue=cue,
                     target_id=target,
                     score=round(score, 4),
                     decided=False,
