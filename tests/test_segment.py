@@ -185,6 +185,27 @@ def test_segment_text_quoted_with_markdown_is_not_the_authors_argument(cfg):
     assert set(own) == {"Det passer ikke, for ulve undgår mennesker.", "Du skrev:", "Jeg har selv set en ulv i Thy."}
 
 
+def test_segment_a_forums_quotation_block_is_not_the_authors_argument(cfg):
+    """A forum export's quotation runs from the line after its header ("Citat:", "Ursprungligen
+    postat av Kalle") to the next blank line; the header keeps its own rule."""
+    text = (
+        "Citat:\n"
+        "Ursprungligen postat av Kalle\n"
+        "Lönerna är det enda problemet i socialtjänsten.\n"
+        "Höj dem nu.\n"
+        "\n"
+        "Det håller jag inte med om, arbetsmiljön är värre."
+    )
+    post = Post(id="p", thread_id="p", kind="comment", position=1, parent_id="r", title="", lang="sv",
+                lang_confidence=1.0, lang_source="given", source="test", text=text)  # fmt: skip
+    _, units = segment_posts([post], load_model(MODELS_DIR / "unit_type"), cfg)
+    rules = {u.text: (u.unit_type.rule, u.unit_type.cue) for u in units}
+    assert rules["Lönerna är det enda problemet i socialtjänsten."] == ("unit:markdown-quote", "quotation block")
+    assert rules["Höj dem nu."] == ("unit:markdown-quote", "quotation block")
+    assert rules["Ursprungligen postat av Kalle"][0] == "unit:quotation-header"
+    assert rules["Det håller jag inte med om, arbetsmiljön är värre."][0] != "unit:markdown-quote"
+
+
 def test_segment_headlines_are_units_of_their_own(thread, cfg):
     root, comments = thread
     _, units = segment_posts([root, comments[12]], None, cfg)

@@ -42,6 +42,12 @@ _QUOTE_START_RE = re.compile(
     r"|^\s*[^\n:»«\"]{1,40}?\s+(?:skrev|skriver|skrev følgende|wrote|writes)\s*:",
     re.IGNORECASE | re.MULTILINE,
 )
+# A line that opens a forum quotation block: a bare "Citat:" line, a header, "Kalle skrev:".
+QUOTE_HEADER_LINE_RE = re.compile(
+    r"\s*(?:(?:citat|sitat|quote)\s*:\s*$|(?:(?:citat|sitat|quote)\s*:\s*)?" + _HEADER + r"\b"
+    r"|[^\n:»«\"]{1,40}?\s+(?:skrev|skriver|skrev følgende|wrote|writes)\s*:)",
+    re.IGNORECASE,
+)
 # Where a forum quotation ends: an export keeps the quoted block apart from the reply by a
 # blank line, if by anything. Without one, where it ends cannot be told, and the rest of
 # the post counts as quoted: better to miss the quoter's own words than to take another

@@ -18,6 +18,7 @@ from pathlib import Path
 from pipeline.core.artifacts import atomic_dir
 from pipeline.core.config import Config
 from pipeline.core.lineage import manifest, write_manifest
+from pipeline.core.quotes import QUOTE_HEADER_LINE_RE
 from pipeline.core.schema import Post, Sentence, Unit
 from pipeline.core.stream import by_thread, shards
 from pipeline.core.tables import iter_records, open_sink, stage_file, storage_of
@@ -72,27 +73,35 @@ def segment_post(post: Post) -> tuple[list[Sentence], list[UnitSpan], dict[str, 
 # Reddit and most forums mark a quotation of another post with Markdown's ">" at the start
 # of a line, and the quotation runs on to the next blank line (Markdown's lazy
 # continuation: in DAST, 4 of the 6 lines that follow a ">" line without one of their own
-# go on quoting). No library marks this in plain text, and a full Markdown parser would
-# lose the character offsets. (What the stance models read, `examples.own_words`, drops
+# go on quoting). A forum export's quotation block opens with its header line ("Citat:",
+# "Ursprungligen postat av Kalle", "Kalle skrev:") and also runs to the next blank line.
+# No library marks this in plain text, and a full Markdown parser would lose the character
+# offsets. (What the stance models read, `examples.own_words`, drops
 # only the ">" lines themselves: their training texts were built that way.)
 QUOTE_START = re.compile(r" {0,3}>")
 
 
 # Cached: every unit of a field asks about the same text.
 @lru_cache(maxsize=256)
-def quoted_line_starts(text: str) -> frozenset[int]:
-    """Offsets of the lines of `text` that are inside a Markdown quotation."""
-    starts: set[int] = set()
-    offset, quoting = 0, False
+def quoted_line_starts(text: str) -> dict[int, str]:
+    """Offsets of the lines of `text` that are inside a quotation, each with its cue: ">" in
+    a Markdown quotation, "quotation block" after a forum's quotation header (the header
+    line itself says whose words follow, and its own rules type it)."""
+    starts: dict[int, str] = {}
+    offset, quoting = 0, None
     for line in text.split("\n"):
         if not line.strip():
-            quoting = False
+            quoting = None
         elif QUOTE_START.match(line):
-            quoting = True
-        if quoting:
-            starts.add(offset)
+            quoting = ">"
+        elif QUOTE_HEADER_LINE_RE.match(line):
+            quoting = "header"
+        elif quoting == "header":
+            quoting = "quotation block"
+        if quoting in (">", "quotation block"):
+            starts[offset] = quoting
         offset += len(line) + 1
-    return frozenset(starts)
+    return starts
 
 
 # A bot's boilerplate argues nothing, whatever its wording.
@@ -102,12 +111,13 @@ BOT_UNIT = RuleHit("none", "unit:bot-account", "written by an automated account"
 def quote_rule(text: str, start: int, cfg: Config) -> RuleHit | None:
     """The quotation rule for a unit starting at `start` of its field `text` (units never
     cross a line: sentences end at line breaks)."""
-    if ">" not in text:
+    if ">" not in text and not QUOTE_HEADER_LINE_RE.search(text):
         return None
     line_start = text.rfind("\n", 0, start) + 1
-    if line_start not in quoted_line_starts(text):
+    cue = quoted_line_starts(text).get(line_start)
+    if cue is None:
         return None
-    return RuleHit("none", QUOTE_RULE, ">", precision=cfg.classify.quote_precision)
+    return RuleHit("none", QUOTE_RULE, cue, precision=cfg.classify.quote_precision)
 
 
 def type_units(
