@@ -154,6 +154,13 @@ def test_segment_splits_a_claim_from_its_reason_clause(cfg):
     assert units[1].unit_type.label == "premise" and units[1].unit_type.rule == "unit:premise-connective"
 
 
+def _typed_comment(text: str, lang: str, cfg) -> list:
+    """The typed units of one comment with `text`, by the committed unit model and the rules."""
+    post = Post(id="p", thread_id="p", kind="comment", position=1, parent_id="r", title="", lang=lang,
+                lang_confidence=1.0, lang_source="given", source="test", text=text)  # fmt: skip
+    return segment_posts([post], load_model(MODELS_DIR / "unit_type"), cfg)[1]
+
+
 def test_segment_text_quoted_with_markdown_is_not_the_authors_argument(cfg):
     text = (
         "> Ulve er farlige for mennesker. Det viser alle tal.\n"
@@ -165,9 +172,7 @@ def test_segment_text_quoted_with_markdown_is_not_the_authors_argument(cfg):
         "\n"
         "Jeg har selv set en ulv i Thy."
     )
-    post = Post(id="p", thread_id="p", kind="comment", position=1, parent_id="r", title="", lang="da",
-                lang_confidence=1.0, lang_source="given", source="test", text=text)  # fmt: skip
-    _, units = segment_posts([post], load_model(MODELS_DIR / "unit_type"), cfg)
+    units = _typed_comment(text, "da", cfg)
     quoted = {u.text for u in units if u.unit_type.rule == "unit:markdown-quote"}
     # The quotation runs on to the blank line (Markdown's lazy continuation), and starts
     # anywhere a line does.
@@ -196,9 +201,7 @@ def test_segment_a_forums_quotation_block_is_not_the_authors_argument(cfg):
         "\n"
         "Det håller jag inte med om, arbetsmiljön är värre."
     )
-    post = Post(id="p", thread_id="p", kind="comment", position=1, parent_id="r", title="", lang="sv",
-                lang_confidence=1.0, lang_source="given", source="test", text=text)  # fmt: skip
-    _, units = segment_posts([post], load_model(MODELS_DIR / "unit_type"), cfg)
+    units = _typed_comment(text, "sv", cfg)
     rules = {u.text: (u.unit_type.rule, u.unit_type.cue) for u in units}
     assert rules["Lönerna är det enda problemet i socialtjänsten."] == ("unit:markdown-quote", "quotation block")
     assert rules["Höj dem nu."] == ("unit:markdown-quote", "quotation block")
