@@ -111,10 +111,13 @@ BOT_UNIT = RuleHit("none", "unit:bot-account", "written by an automated account"
 def quote_rule(text: str, start: int, cfg: Config) -> RuleHit | None:
     """The quotation rule for a unit starting at `start` of its field `text` (units never
     cross a line: sentences end at line breaks)."""
-    if ">" not in text and not QUOTE_HEADER_LINE_RE.search(text):
+    # Each field's lines are read once (cached), not once per unit: a post of 9,000 units
+    # would otherwise be read 9,000 times.
+    starts = quoted_line_starts(text)
+    if not starts:
         return None
     line_start = text.rfind("\n", 0, start) + 1
-    cue = quoted_line_starts(text).get(line_start)
+    cue = starts.get(line_start)
     if cue is None:
         return None
     return RuleHit("none", QUOTE_RULE, cue, precision=cfg.classify.quote_precision)
