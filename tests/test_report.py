@@ -50,6 +50,7 @@ def test_report_thread_sizes(data, outputs):
         "silent": 0,  # comments without text: none in the seeds
         "participants": 22,
         "bots": 0,  # automated accounts: none in the seeds
+        "deleted": 0,  # participants of posts by deleted authors: none in the seeds
         "units": len(units),
         "relations": len(outputs[2].relations),
     }

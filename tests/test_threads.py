@@ -416,7 +416,7 @@ def test_threads_bad_input_names_file_and_line(tmp_path, cfg):
     assert "reply cycle" in str(err) and "a (line 2)" in str(err) and "b (line 3)" in str(err)
     err = _error(tmp_path, cfg, "label.jsonl", '{"id": "a", "thread_id": "a", "reply_stance": "agree"}\n')
     assert err.line == 1 and "unknown label 'agree'" in str(err)
-    err = _error(tmp_path, cfg, "date.jsonl", '{"id": "a", "thread_id": "a", "created": "16.09.13"}\n')
+    err = _error(tmp_path, cfg, "date.jsonl", '{"id": "a", "thread_id": "a", "created": "i går kl. 14.03"}\n')
     assert "not a date this pipeline reads" in str(err) and "04-12-2024" in str(err)
 
 
@@ -772,8 +772,14 @@ def test_threads_a_comment_with_no_text_or_by_a_bot_gets_the_labels_of_saying_no
     summary = (d["reports"] / "t.md").read_text(encoding="utf-8")
     assert "5 posts (4 comments; 3 of them without a person's text (deleted, a deletion mark, or a bot's)" in summary
     central = summary.split("## Most central participants", 1)[1].split("\n## ", 1)[0]
-    assert "2 automated accounts are left out of this table and the figure" in central
+    # The article and the "[removed]" comment have no author: each is its own participant,
+    # no one person to rank, and left out like the bots.
+    assert (
+        "2 automated accounts and 2 posts by deleted authors (each its own participant, no one person) are left "
+        "out of this table and the figure" in central
+    )
     assert "| Talbot |" in central and "AutoModerator" not in central and "timezone_bot" not in central
+    assert "deleted" not in central.split("| participant |", 1)[1]
     out = tmp_path / "review"
     assert run_cli("review", "export", "--task", "reply_stance", "--out", str(out), *stage_args(d)) == 0
     (batch,) = out.glob("reply_stance-*/items.jsonl")

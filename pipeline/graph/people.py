@@ -153,6 +153,14 @@ class People(SpillDatabase):
         )
         return np.fromiter((r[0] for r in rows), dtype=np.int64)
 
+    def deleted_numbers(self) -> np.ndarray:
+        """The node numbers (from `reply_matrix`) of deleted authors' participants: each is
+        one post whose author is unknown, no person to rank."""
+        rows = self.db.execute(
+            "SELECT n.i - 1 FROM nodes n JOIN people p ON p.id = n.id WHERE json_extract(p.participant, '$.deleted')"
+        )
+        return np.fromiter((r[0] for r in rows), dtype=np.int64)
+
     def top_pairs(self, stance: str, k: int) -> list[tuple[str, str, int, int]]:
         """(replier, replied to, replies of `stance`, replies in all) for the `k` pairs with
         the most replies of `stance`, then the most in all, then by ids; replies to oneself

@@ -430,6 +430,7 @@ class _Parts:
             "silent": self.totals["silent"],
             "participants": summary.n_participants,
             "bots": summary.n_bots,
+            "deleted": summary.n_deleted,
             "units": self.totals["units"],
             "relations": self.totals["relations"],
         }

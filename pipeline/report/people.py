@@ -27,6 +27,8 @@ class ParticipantSummary:
     figure: nx.DiGraph
     # Automated accounts, left out of `central` and `figure` (they stay in the graph files).
     n_bots: int = 0
+    # Deleted authors' participants (one post each), left out the same way.
+    n_deleted: int = 0
 
 
 def pagerank(
@@ -81,9 +83,12 @@ def participant_summary(people: People, top: int = 10, figure_nodes: int = 60) -
     others = src != dst
     received = np.bincount(dst[others], weight[others], minlength=n)
     sent = np.bincount(src[others], weight[others], minlength=n)
-    # A bot (AutoModerator answers in every thread) would head both lists without arguing.
+    # A bot (AutoModerator answers in every thread) would head both lists without arguing;
+    # a deleted author is one post by no known person (Reddit threads hold hundreds).
     person = np.ones(n, dtype=bool)
-    person[people.bot_numbers()] = False
+    bots, deleted = people.bot_numbers(), people.deleted_numbers()
+    person[bots] = False
+    person[deleted] = False
     central_top = _top(people, (-received, -rank), ((received > 0) | (sent > 0)) & person, top)
     # Weighted degree as networkx counts it (a self-reply adds to both directions).
     degree = np.bincount(src, weight, minlength=n) + np.bincount(dst, weight, minlength=n)
@@ -111,7 +116,7 @@ def participant_summary(people: People, top: int = 10, figure_nodes: int = 60) -
         g.add_node(pid, **records.get(pid, ({}, []))[0])
     for pid in figure_ids:
         g.add_edges_from((pid, dst_id, attrs) for dst_id, attrs in records.get(pid, ({}, []))[1] if dst_id in keep)
-    return ParticipantSummary(n, central, g, int((~person).sum()))
+    return ParticipantSummary(n, central, g, len(bots), len(deleted))
 
 
 def pair_rows(people: People, stance: str, k: int) -> list[dict]:

@@ -75,7 +75,25 @@ def _env():
         keep_trailing_newline=True,
     )
     env.filters["md"] = md_text
+    env.globals["left_out"] = left_out
     return env
+
+
+def left_out(totals: dict) -> str:
+    """Who the most-central table and the participant figure leave out, and why (no
+    input-derived text: safe in HTML and Markdown alike)."""
+    parts = []
+    if totals.get("bots"):
+        n = totals["bots"]
+        parts.append(f"{n} automated {'account' if n == 1 else 'accounts'}")
+    if totals.get("deleted"):
+        n = totals["deleted"]
+        parts.append(
+            f"{n} {'post' if n == 1 else 'posts'} by deleted authors (each its own participant, no one person)"
+        )
+    n = totals.get("bots", 0) + totals.get("deleted", 0)
+    verb = "is" if n == 1 else "are"
+    return f"{' and '.join(parts)} {verb} left out of this table and the figure (they stay in the graph files)."
 
 
 def write_report(
