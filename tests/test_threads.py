@@ -1525,3 +1525,23 @@ def test_threads_control_characters_are_removed_from_what_posts_say_and_reported
     assert row["d"].text == "Ren tekst.\nNy linje."
     (note,) = [n for n in notes if "control characters" in n.message]
     assert note.kind == "repaired" and note.where.endswith("debris.jsonl:1") and note.message.startswith("2 post(s)")
+
+
+def test_threads_a_flat_thread_listed_newest_first_without_dates_is_read_oldest_first(tmp_path, cfg):
+    """News sites list comments newest first; an export without dates keeps that order.
+    The comments that address someone then address people listed below them, so the thread
+    is read in reverse (and says so), and each reply answers the comment it addresses."""
+    newest_first = [
+        ("Lise", "Hej Per, det er jo netop pointen: uden løn ingen ansøgere."),
+        ("Per", "Svar til Mette: Nej, lønnen er ikke problemet. Det er sagstallet."),
+        ("Anders", "Helt enig med Mette."),
+        ("Mette", "Højere løn er den eneste vej frem, hvis vi skal fastholde folk."),
+    ]
+    posts = _flat_thread(tmp_path, cfg, newest_first)
+    assert {p.id: p.parent_id for p in posts.values()} == {"a": None, "e": "a", "d": "e", "c": "e", "b": "c"}
+    assert [p.id for p in sorted(posts.values(), key=lambda p: p.position)] == ["a", "e", "d", "c", "b"]
+    # Listed oldest first, the same comments are read as listed.
+    oldest_first = _flat_thread(tmp_path, cfg, newest_first[::-1], name="oldest.jsonl")
+    assert {p.id: p.parent_id for p in oldest_first.values()} == {"a": None, "b": "a", "c": "b", "d": "b", "e": "d"}
+    corpus = ingest_thread_files([tmp_path / "flat.jsonl"], cfg, ReadOptions(infer_replies=True))
+    assert any("listed newest first" in n.message and "read in reverse" in n.message for n in corpus.notes)

@@ -29,7 +29,7 @@ from pipeline.ingest import langid
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
 from pipeline.ingest.options import ReadOptions
 from pipeline.ingest.people import author_rows, finish_corpus, participants_from
-from pipeline.ingest.replies import infer_parents
+from pipeline.ingest.replies import infer_parents, page_order_votes
 from pipeline.ingest.seeds import ingest_seeds
 from pipeline.ingest.spill import AuthorSpill, RowStore
 from pipeline.ingest.targets import choose_target
@@ -112,7 +112,16 @@ def build_thread(
     absent = next((lr.row.id for lr in roots if _absent(lr)), None)
     flat: set[str] = set()
     if infer_replies and (len(roots) > 1 or absent):
-        order = _oldest_first(located)
+        order, reversed_by = _oldest_first(located, cfg.replies.address_min_score)
+        if reversed_by:
+            notes.append(
+                Note(
+                    where=order[0].where,
+                    kind="inferred",
+                    message=f"thread {thread_id!r}: its posts have no dates and are listed newest first ({reversed_by} "
+                    "more of them address someone listed below them than above): read in reverse",
+                )
+            )
         # Posts without a parent, and those that answer the left-out post: in a flat
         # export both are comments whose parent only their words can tell.
         flat = {lr.row.id for lr in located if lr.row.parent_id is None or lr.row.parent_id == absent}
@@ -207,15 +216,27 @@ def _answering_absent(post: Post) -> Post:
     return post.model_copy(update={"parent_evidence": (evidence,)})
 
 
-def _oldest_first(located: list[LocatedRow]) -> list[LocatedRow]:
+def _oldest_first(located: list[LocatedRow], address_min_score: float) -> tuple[list[LocatedRow], int]:
     """A flat thread's rows oldest first, as `infer_parents` wants them, the first root
     first: by date where every post has one (an empty root made for a left-out post has
     none, and opens the thread), else in the order the file lists them (a forum export's
-    page order)."""
+    page order), reversed where its comments say it lists the newest first, as news sites
+    show them (more comments address someone listed below them than above: an answer comes
+    after what it answers). Also that margin of votes when the comments were reversed, else 0."""
     dated = all(lr.row.created for lr in located if not _absent(lr))
     order = sorted(located, key=lambda lr: (lr.row.created or "" if dated else "", str(lr.path), lr.line))
     opening = next(lr for lr in order if lr.row.parent_id is None)
-    return [opening, *(lr for lr in order if lr is not opening)]
+    comments = [lr for lr in order if lr is not opening]
+    votes = (
+        0
+        if dated
+        else page_order_votes(
+            [lr.row.author for lr in comments], [_row_text(lr.row) for lr in comments], address_min_score
+        )
+    )
+    if votes < 0:
+        comments.reverse()
+    return [opening, *comments], max(0, -votes)
 
 
 def _given_target(located: list[LocatedRow], notes: list[Note]) -> tuple[str, str] | None:
