@@ -410,3 +410,30 @@ def test_report_says_how_the_data_was_read_grouping_ingests_notes(data, pipeline
     assert any(r["kind"] == "removed" and r["what"].startswith("opinion-disclaimer") for r in data.data_notes)
     md = (pipeline_run["reports"] / "seeds.md").read_text(encoding="utf-8")
     assert "## How the data was read" in md and "opinion-disclaimer" in md
+
+
+def test_report_of_articles_without_comments_says_there_are_no_replies(tmp_path):
+    """A corpus of articles alone (a news archive without its comments): no empty tables,
+    but what is missing and why."""
+    rows = [
+        {
+            "id": f"a{i}",
+            "thread_id": f"a{i}",
+            "author": "Redaktionen",
+            "title": title,
+            "text": "Kommunerne mangler hænder.",
+        }
+        for i, title in enumerate(["Socialrådgivere skal have højere løn", "Sagstallet skal ned"])
+    ]
+    path = tmp_path / "articles.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    d = run_pipeline(tmp_path / "out", "--threads", str(path), name="articles")
+    summary = (d["reports"] / "articles.md").read_text(encoding="utf-8")
+    central = summary.split("## Most central participants", 1)[1].split("\n## ", 1)[0]
+    assert (
+        "No participant replies to another: centrality needs replies." in central and "| participant |" not in central
+    )
+    whom = summary.split("## Who argues against whom", 1)[1].split("\n### ", 1)[0]
+    assert "No comment with a person's text replies to another post." in whom and "| replier's role |" not in whom
+    html = (d["reports"] / "articles.html").read_text(encoding="utf-8")
+    assert "<p>No participant replies to another: centrality needs replies.</p>" in html
