@@ -611,8 +611,15 @@ def test_reply_examples_of_a_comment_outside_the_posts_given_treat_it_as_its_own
         ("Tack för inlägget, klokt skrivet.", "support"),
         ("Jeg er helt enig.", "support"),
         ("Socialtjänsten behöver fler socionomer.", None),
+        # Norwegian, whose forms differ from the Danish ("tar feil", "har rett", "takk").
+        ("Det er ikke riktig at det bare handler om bemanning.", "deny"),
+        ("Du tar helt feil, Ola.", "deny"),
+        ("Det stemmer ikke.", "deny"),
+        ("Du har helt rett.", "support"),
+        ("Takk for et godt innlegg.", "support"),
+        ("Jeg vet ikke riktig hva jeg skal mene om det.", None),  # "not really": no denial
     ],
 )
-def test_reply_cues_read_swedish_agreement_and_denial(text, label):
+def test_reply_cues_read_swedish_and_norwegian_agreement_and_denial(text, label):
     hit = reply_rule(text)
     assert (hit.label if hit else None) == label
