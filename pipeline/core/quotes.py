@@ -27,9 +27,12 @@ _HEADER = (
     r"(?:ursprungligen postat av|ursprungligen skrivet av|oprindeligt skrevet af|oprindelig skrevet af|"
     r"opprinnelig skrevet av|originally posted by|citat från|sitat fra|citat fra|quote from)"
 )
+# The label some forums print before the header ("Citat:", "Quote:").
+_LABEL = r"(?:citat|sitat|quote)\s*:\s*"
+# "Kalle skrev:", "Kalle wrote:": the writer's name, then the verb and a colon.
+_WRITER = r"(?P<writer>[^\n:»«\"]{1,40}?)\s+(?:skrev|skriver|skrev følgende|wrote|writes)\s*:"
 QUOTED_AUTHOR_RE = re.compile(
-    _HEADER + r"\s+(?P<name>[^\n:»«\"]{1,60}?)\s*(?::|\n|$)"
-    r"|^\s*(?P<writer>[^\n:»«\"]{1,40}?)\s+(?:skrev|skriver|skrev følgende|wrote|writes)\s*:",
+    _HEADER + r"\s+(?P<name>[^\n:»«\"]{1,60}?)\s*(?::|\n|$)|^\s*" + _WRITER,
     re.IGNORECASE | re.MULTILINE,
 )
 # A header whose export lost the line break after the name ("Ursprungligen postat av Mia83
@@ -37,17 +40,9 @@ QUOTED_AUTHOR_RE = re.compile(
 QUOTED_AUTHOR_RUN_ON_RE = re.compile(_HEADER + r"\s+(?P<words>[^\s:»«\"]+(?:\s+[^\s:»«\"]+){0,2})", re.IGNORECASE)
 # Where a forum quotation starts, whether or not the export kept the line break after the
 # quoted author's name ("Citat: Ursprungligen postat av Mia83 Jag jobbar ...").
-_QUOTE_START_RE = re.compile(
-    r"(?:(?:citat|sitat|quote)\s*:\s*)?" + _HEADER + r"\b"
-    r"|^\s*[^\n:»«\"]{1,40}?\s+(?:skrev|skriver|skrev følgende|wrote|writes)\s*:",
-    re.IGNORECASE | re.MULTILINE,
-)
+_QUOTE_START_RE = re.compile(f"(?:{_LABEL})?{_HEADER}\\b|^\\s*{_WRITER}", re.IGNORECASE | re.MULTILINE)
 # A line that opens a forum quotation block: a bare "Citat:" line, a header, "Kalle skrev:".
-QUOTE_HEADER_LINE_RE = re.compile(
-    r"\s*(?:(?:citat|sitat|quote)\s*:\s*$|(?:(?:citat|sitat|quote)\s*:\s*)?" + _HEADER + r"\b"
-    r"|[^\n:»«\"]{1,40}?\s+(?:skrev|skriver|skrev følgende|wrote|writes)\s*:)",
-    re.IGNORECASE,
-)
+QUOTE_HEADER_LINE_RE = re.compile(f"\\s*(?:{_LABEL}$|(?:{_LABEL})?{_HEADER}\\b|{_WRITER})", re.IGNORECASE)
 # Where a forum quotation ends: an export keeps the quoted block apart from the reply by a
 # blank line, if by anything. Without one, where it ends cannot be told, and the rest of
 # the post counts as quoted: better to miss the quoter's own words than to take another

@@ -151,11 +151,6 @@ DAY_FIRST_RE = re.compile(
     r"(?:(?:\s+|T|,\s*)(?:kl\.?\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
 )
 
-# Day first with a two-digit year and dots, as Danish and Norwegian sites print a comment's
-# date ("04.12.24", the seeds' "16.09.13"): this century's. Not with dashes: Swedish writes
-# "24-12-04" year first.
-TWO_DIGIT_YEAR_RE = re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{2})")
-
 # Slashes, with the order a researcher names (`--slash-dates`): "02/01/2024 10:15". Year
 # first ("2024/01/02") is never ambiguous and is always read.
 SLASH_RE = re.compile(
@@ -260,7 +255,10 @@ def read_date(value: str, slash_order: str | None = None) -> tuple[str, str | No
     found = find_named_date(dated)
     if found and found[1].group(0).strip() == dated.rstrip(".").strip():
         return found[0], "month name"
-    if (m := TWO_DIGIT_YEAR_RE.fullmatch(dated)) and (iso := _iso(m["year"], int(m["month"]), int(m["day"]))):
+    # Day first with dots and a two-digit year, as Danish and Norwegian sites print a
+    # comment's date ("04.12.24"; pages are read the same way): this century's. Not with
+    # dashes: Swedish writes "24-12-04" year first.
+    if iso := parse_numeric_date(dated):
         return iso, "day first"
     if (m := ZONE_NAMED_RE.fullmatch(value)) and (iso := normalize_iso(m["iso"].replace(" ", "T"))):
         return datetime.fromisoformat(iso).replace(tzinfo=UTC).isoformat(), "zone named"
