@@ -1545,3 +1545,6 @@ def test_threads_a_flat_thread_listed_newest_first_without_dates_is_read_oldest_
     assert {p.id: p.parent_id for p in oldest_first.values()} == {"a": None, "b": "a", "c": "b", "d": "b", "e": "d"}
     corpus = ingest_thread_files([tmp_path / "flat.jsonl"], cfg, ReadOptions(infer_replies=True))
     assert any("listed newest first" in n.message and "read in reverse" in n.message for n in corpus.notes)
+    # One comment addressing someone listed below it is not enough to read a file backwards.
+    one = _flat_thread(tmp_path, cfg, [("Per", "Svar til Mette: Nej."), ("Mette", "Højere løn nu.")], name="one.jsonl")
+    assert [p.id for p in sorted(one.values(), key=lambda p: p.position)] == ["a", "b", "c"]

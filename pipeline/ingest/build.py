@@ -216,27 +216,38 @@ def _answering_absent(post: Post) -> Post:
     return post.model_copy(update={"parent_evidence": (evidence,)})
 
 
+MIN_REVERSE_VOTES = 2
+
+
 def _oldest_first(located: list[LocatedRow], address_min_score: float) -> tuple[list[LocatedRow], int]:
     """A flat thread's rows oldest first, as `infer_parents` wants them, the first root
     first: by date where every post has one (an empty root made for a left-out post has
     none, and opens the thread), else in the order the file lists them (a forum export's
     page order), reversed where its comments say it lists the newest first, as news sites
     show them (more comments address someone listed below them than above: an answer comes
-    after what it answers). Also that margin of votes when the comments were reversed, else 0."""
+    after what it answers; `MIN_REVERSE_VOTES` more than the other way). Also that margin
+    of votes when the comments were reversed, else 0."""
     dated = all(lr.row.created for lr in located if not _absent(lr))
     order = sorted(located, key=lambda lr: (lr.row.created or "" if dated else "", str(lr.path), lr.line))
     opening = next(lr for lr in order if lr.row.parent_id is None)
     comments = [lr for lr in order if lr is not opening]
+    # The opening post counts as listed first (its text casts no vote): a comment that
+    # addresses the article's author addresses someone above it, whatever they wrote later.
     votes = (
         0
         if dated
         else page_order_votes(
-            [lr.row.author for lr in comments], [_row_text(lr.row) for lr in comments], address_min_score
+            [opening.row.author, *(lr.row.author for lr in comments)],
+            ["", *(_row_text(lr.row) for lr in comments)],
+            address_min_score,
         )
     )
-    if votes < 0:
+    # Reversed only on two or more votes: read backwards, a file listed oldest first would
+    # have every inferred parent wrong, where the listed order only misses some.
+    if votes <= -MIN_REVERSE_VOTES:
         comments.reverse()
-    return [opening, *comments], max(0, -votes)
+        return [opening, *comments], -votes
+    return [opening, *comments], 0
 
 
 def _given_target(located: list[LocatedRow], notes: list[Note]) -> tuple[str, str] | None:
