@@ -231,16 +231,14 @@ def _oldest_first(located: list[LocatedRow], address_min_score: float) -> tuple[
     order = sorted(located, key=lambda lr: (lr.row.created or "" if dated else "", str(lr.path), lr.line))
     opening = next(lr for lr in order if lr.row.parent_id is None)
     comments = [lr for lr in order if lr is not opening]
+    if dated:
+        return [opening, *comments], 0
     # The opening post counts as listed first (its text casts no vote): a comment that
     # addresses the article's author addresses someone above it, whatever they wrote later.
-    votes = (
-        0
-        if dated
-        else page_order_votes(
-            [opening.row.author, *(lr.row.author for lr in comments)],
-            ["", *(_row_text(lr.row) for lr in comments)],
-            address_min_score,
-        )
+    votes = page_order_votes(
+        [opening.row.author, *(lr.row.author for lr in comments)],
+        ["", *(_row_text(lr.row) for lr in comments)],
+        address_min_score,
     )
     # Reversed only on two or more votes: read backwards, a file listed oldest first would
     # have every inferred parent wrong, where the listed order only misses some.
