@@ -425,8 +425,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--threads-from-parents",
         action="store_true",
-        help="thread files without thread ids whose posts name their parents (Mastodon statuses, a scraper's "
-        "id and reply-to columns): each post joins the thread its reply chain starts",
+        help="thread files without thread ids whose posts name their parents (a scraper's id and reply-to "
+        "columns): each post joins the thread its reply chain starts (Mastodon statuses are read so without it)",
     )
     s.add_argument(
         "--comments-only",

@@ -1363,36 +1363,36 @@ def test_threads_a_flat_comment_section_without_its_article_gets_inferred_parent
     assert [e.rule for e in posts["k2"].parent_evidence if e.decided] == ["default"]
 
 
-def status(sid: str, parent: str | None, acct: str, text: str, minute: int) -> dict:
-    """A Mastodon status as its API returns it (the fields these tests read)."""
-    created = f"2024-03-01T10:{minute:02d}:00.000Z"
+def scraped(sid: str, parent: str | None, user: str, text: str, minute: int) -> dict:
+    """A post as a scraper of a forum without thread ids saves it: its id, the id it replies
+    to, nested user fields, HTML."""
     return {
-        "id": sid,
-        "in_reply_to_id": parent,
-        "account": {"acct": acct},
-        "content": f"<p>{text}</p>",
-        "created_at": created,
+        "post_id": sid,
+        "reply_to": parent,
+        "user": {"name": user},
+        "html": f"<p>{text}</p>",
+        "posted": f"2024-03-01T10:{minute:02d}:00Z",
     }
 
 
-MASTODON = [
-    status("110", None, "anna@mastodon.social", "Socialrådgiverne drukner i sager.", 0),
-    status("111", "110", "bo@fosstodon.org", "Enig, det er for mange.", 5),
-    status("112", "111", "anna@mastodon.social", "Tak, Bo.", 7),
-    status("120", "999", "sara@mastodon.online", "Nej.", 30),
-    status("130", None, "eva@mastodon.social", "En anden tråd.", 45),
+SCRAPED = [
+    scraped("110", None, "anna", "Socialrådgiverne drukner i sager.", 0),
+    scraped("111", "110", "bo", "Enig, det er for mange.", 5),
+    scraped("112", "111", "anna", "Tak, Bo.", 7),
+    scraped("120", "999", "sara", "Nej.", 30),
+    scraped("130", None, "eva", "En anden tråd.", 45),
 ]
-MASTODON_OPTS = ["--columns", "parent_id=in_reply_to_id", "author=account.acct", "text=content", "created=created_at"]
+SCRAPED_OPTS = ["--columns", "id=post_id", "parent_id=reply_to", "author=user.name", "text=html", "created=posted"]
 
 
 def test_threads_of_posts_that_name_only_their_parents_are_their_reply_chains(tmp_path, cfg):
-    """Mastodon statuses (and many scrapers' exports) carry an id and the id they reply to, no
-    thread id: each post joins the thread its reply chain starts; a chain that starts at a
-    post not in the file opens with that post, an empty root where missing parents are
-    repaired."""
-    path = write_jsonl(tmp_path / "statuses.jsonl", MASTODON)
+    """Many scrapers' exports carry an id and the id they reply to, no thread id (as
+    Mastodon's statuses, which ingest reads so without options): each post joins the
+    thread its reply chain starts; a chain that starts at a post not in the file opens with
+    that post, an empty root where missing parents are repaired."""
+    path = write_jsonl(tmp_path / "posts.jsonl", SCRAPED)
     opts = ReadOptions(
-        columns=parse_columns(MASTODON_OPTS[1:]),
+        columns=parse_columns(SCRAPED_OPTS[1:]),
         html=True,
         threads_from_parents=True,
         repair_missing_parents=True,
@@ -1415,9 +1415,9 @@ def test_threads_of_posts_that_name_only_their_parents_are_their_reply_chains(tm
 
 
 def test_threads_from_parents_on_the_command_line_and_a_reply_cycle_is_named(tmp_path, cfg):
-    path = write_jsonl(tmp_path / "statuses.jsonl", MASTODON[:3])
+    path = write_jsonl(tmp_path / "posts.jsonl", SCRAPED[:3])
     args = ["ingest", "--threads", str(path), "--threads-from-parents", "--html", "--ignore-columns"]
-    assert run_cli(*args, *MASTODON_OPTS, "--out", str(tmp_path / "corpus")) == 0
+    assert run_cli(*args, *SCRAPED_OPTS, "--out", str(tmp_path / "corpus")) == 0
     cycle = write_jsonl(
         tmp_path / "cycle.jsonl",
         [

@@ -75,9 +75,16 @@ def html_text(value: str) -> str:
             elif tag in BLOCKS:
                 stack[-1].append("\n\n")
             elif tag == "a":
-                # A link's address is part of what was said (a source, evidence).
+                # A link's address is part of what was said (a source, evidence); a
+                # mention's or hashtag's ("@mette", "#dkpol": Mastodon, WordPress) is the
+                # profile or tag page, which says nothing.
                 href = (el.get("href") or "").strip()
-                if href.startswith(("http://", "https://")) and href not in el.text_content():
+                shown = el.text_content()
+                if (
+                    href.startswith(("http://", "https://"))
+                    and href not in shown
+                    and not shown.lstrip().startswith(("@", "#"))
+                ):
                     stack[-1].append(f" ({href})")
         if el is not root and el.tail and not skipping:
             stack[-1].append(_SPACE_RE.sub(" ", el.tail))

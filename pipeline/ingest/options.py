@@ -29,7 +29,7 @@ class ReadOptions:
     # A file without thread ids holds one thread, named after the file (a video's or a
     # post's comments exported one file each).
     thread_per_file: bool = False
-    # Files without thread ids whose posts name their parents (Mastodon statuses, a scraper's
+    # Files without thread ids whose posts name their parents (a scraper's
     # id and reply-to columns): a post's thread is its reply chain's first post
     # (`RowStore.derive_threads`).
     threads_from_parents: bool = False

@@ -33,6 +33,7 @@ from pipeline.formats.dast import thread_fields as dast_fields
 from pipeline.formats.dast import unread_columns as dast_unread
 from pipeline.formats.disqus import looks_like_disqus, read_disqus
 from pipeline.formats.fourcat import is_4cat_header
+from pipeline.formats.mastodon import is_mastodon_record, read_mastodon
 from pipeline.formats.reddit import is_reddit_dump, is_reddit_thread, read_reddit, read_reddit_thread
 from pipeline.formats.telegram import looks_like_telegram, read_telegram
 from pipeline.formats.twitter import is_twitter_record, read_twitter
@@ -156,11 +157,12 @@ def _file_export(path: Path) -> tuple | None:
 JSON_EXPORTS = (
     (is_twitter_record, read_twitter, "tweets (Twitter/X API v2 as twarc2 writes them, or API v1.1)"),
     (is_bluesky_record, read_bluesky, "Bluesky posts (AT Protocol)"),
+    (is_mastodon_record, read_mastodon, "Mastodon statuses (Mastodon API)"),
     (is_youtube_comment, read_youtube, "YouTube comments (youtube-comment-downloader), one video"),
 )
 
 
-def _json_export(path: Path) -> tuple[tuple, dict | None] | None:
+def _json_export(path: Path) -> tuple[tuple, dict | list | None] | None:
     """Which of `JSON_EXPORTS` wrote `path`, and the file's one JSON document where it is not
     JSON lines (an API response saved indented, as a browser or `jq .` saves it)."""
     record, document = first_json_record(path), None  # read once for every test
@@ -170,15 +172,15 @@ def _json_export(path: Path) -> tuple[tuple, dict | None] | None:
     return (export, document) if export is not None else None
 
 
-def _json_document(path: Path) -> dict | None:
-    """A `.json` file as one JSON object; None when it is not one (the thread-file reader
-    then says what is wrong, naming the line)."""
+def _json_document(path: Path) -> dict | list | None:
+    """A `.json` file as one JSON object or array (an API's timeline); None when it is
+    neither (the thread-file reader then says what is wrong, naming the line)."""
     try:
         with open_text(path, None) as fh:
             document = json.load(fh)
     except (InputError, ValueError, RecursionError):
         return None
-    return document if isinstance(document, dict) else None
+    return document if isinstance(document, dict | list) else None
 
 
 def _dast_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[Path, int, dict, str]]:
