@@ -74,6 +74,8 @@ def test_a_timeline_saved_as_one_json_array_is_read_as_threads_by_following_repl
     assert posts["100"].author_description == "Mette Lund: Socialrådgiver i Aarhus Kommune. Skriver om børnesager."
     assert posts["103"].title == "politik", "a content warning is what a reader sees first"
     assert posts["102"].created == "2025-03-10T08:07:00+00:00" and posts["102"].lang == "da"
+    lines = [int(posts[i].source.rsplit(":", 1)[1]) for i in ("103", "102", "101", "100")]
+    assert lines[0] == 2 and lines == sorted(set(lines)), "each status is named by the line it starts on"
 
 
 def test_the_bio_gives_a_role_and_the_reply_cue_reads_the_status_text(tmp_path):

@@ -124,7 +124,8 @@ def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator
             yield from ((path, line, raw, "export") for line, raw in whole[1](path, opt, notes))
         elif (found := _json_export(path)) is not None:
             export, document = found
-            if document is None:
+            if document is None or isinstance(document, list):
+                # A JSON array (a timeline) is read record by record, each with its line.
                 records = ((line, raw) for line, raw, _ in jsonl_rows(path, opt.encoding, notes))
             else:
                 records = iter([(1, document)])
