@@ -77,6 +77,9 @@ def test_schema_a_researchers_config_holds_only_what_it_changes(tmp_path):
     # a label set is replaced whole, not merged with the default's labels
     assert cfg.labels_for("reply_stance") == ("agree", "disagree")
     assert cfg.labels_for("role") == default.labels_for("role")
+    # other schemes' spellings of labels the set no longer has name nothing
+    assert cfg.label_spelt("reply_stance", "Supporting") is None
+    assert default.label_spelt("reply_stance", "Supporting") == "support"
 
 
 def test_schema_a_misspelt_or_mistyped_setting_names_its_file_and_line(tmp_path):

@@ -335,9 +335,21 @@ def test_threads_gold_labels_in_another_case_are_read_and_reported(tmp_path, cfg
         ("deny", "against"),
     ]
     assert [n.message for n in notes if n.kind == "repaired"] == [
-        "2 gold label(s) in another case or with spaces, e.g. 'FAVOR' as favor"
+        "2 gold label(s) in another case, with spaces or in another scheme's spelling ([label_synonyms]), "
+        "e.g. 'FAVOR' as favor"
     ]
-    # A label that is no known label in any case stays an error.
+    # Other schemes' spellings: SDQC as RumourEval and DAST write it, SemEval-2016's NONE.
+    path.write_text(
+        "id,thread_id,parent_id,text,reply_stance,target_stance\n"
+        "1,T,,Rod,,\n2,T,1,Enig,Supporting,NONE\n3,T,1,Hvorfor?,Querying,Favour\n",
+        encoding="utf-8",
+    )
+    rows, _ = read_thread_files([path], cfg)
+    assert [(r.row.reply_stance, r.row.target_stance) for r in rows][1:] == [
+        ("support", "neutral"),
+        ("query", "favor"),
+    ]
+    # A label that is no known label in any case or scheme stays an error.
     path.write_text("id,thread_id,parent_id,text,reply_stance\n1,T,,Rod,\n2,T,1,Enig,agree\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"gold\.csv:3: reply_stance: unknown label 'agree'"):
         read_thread_files([path], cfg)

@@ -111,6 +111,8 @@ class Config(_Frozen):
     seed: int
     languages: LanguageConfig
     labels: dict[str, tuple[str, ...]]
+    # Other annotation schemes' spellings of the labels (task -> spelling -> label).
+    label_synonyms: dict[str, dict[str, str]] = {}
     replies: ReplyConfig
     classify: ClassifyConfig
     key_points: KeyPointsConfig
@@ -126,9 +128,15 @@ class Config(_Frozen):
 
     def label_spelt(self, task: str, value: str) -> str | None:
         """The label of `task` that `value` spells, case and surrounding spaces aside
-        ("Support", " DENY"), as people type labels into sheets by hand; None if none."""
+        ("Support", " DENY"), as people type labels into sheets by hand, or in another
+        annotation scheme's spelling (`[label_synonyms]`: SDQC's "Supporting"); None if none."""
         wanted = value.strip().lower()
-        return next((label for label in self.labels_for(task) if label.lower() == wanted), None)
+        found = next((label for label in self.labels_for(task) if label.lower() == wanted), None)
+        if found is None:
+            # A synonym of a label the researcher's label set dropped names nothing.
+            synonyms = {k.lower(): v for k, v in self.label_synonyms.get(task, {}).items()}
+            found = synonyms.get(wanted) if synonyms.get(wanted) in self.labels_for(task) else None
+        return found
 
 
 def _read_toml(path: Path) -> dict:

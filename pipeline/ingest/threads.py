@@ -174,14 +174,24 @@ def _json_export(path: Path) -> tuple[tuple, dict | list | None] | None:
 
 
 def _json_document(path: Path) -> dict | list | None:
-    """A `.json` file as one JSON object or array (an API's timeline); None when it is
-    neither (the thread-file reader then says what is wrong, naming the line)."""
+    """A `.json` file as one JSON object, or for an array (an API's timeline, a scraper's
+    posts) its first record in a list, enough to tell who wrote it: an array is then read
+    record by record, never loaded whole as Python objects. None when the file is neither
+    (the thread-file reader then says what is wrong, naming the line)."""
     try:
         with open_text(path, None) as fh:
-            document = json.load(fh)
+            text = fh.read()
+        body = text.lstrip()
+        if body.startswith("["):
+            rest = body[1:].lstrip()
+            if rest.startswith("]"):
+                return []
+            first, _ = json.JSONDecoder().raw_decode(rest)
+            return [first]
+        document = json.loads(text)
     except (InputError, ValueError, RecursionError):
         return None
-    return document if isinstance(document, dict | list) else None
+    return document if isinstance(document, dict) else None
 
 
 def _dast_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[Path, int, dict, str]]:
@@ -410,7 +420,12 @@ def spill_thread_files(
         for (where, form), n in sorted(forms.items())
     )
     notes.extend(
-        Note(where=where, kind="repaired", message=f"{n} gold label(s) in another case or with spaces, e.g. {example}")
+        Note(
+            where=where,
+            kind="repaired",
+            message=f"{n} gold label(s) in another case, with spaces or in another scheme's spelling "
+            f"([label_synonyms]), e.g. {example}",
+        )
         for where, (n, example) in sorted(relabelled.items())
     )
     notes.extend(
