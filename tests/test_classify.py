@@ -86,8 +86,8 @@ def test_classify_committed_models_hold_no_dast_text():
 
 
 def test_classify_default_profile_reads_replies_with_the_encoder_and_sklearn_profile_without(fresh_run, tmp_path):
-    # The default profile: n-grams plus the e5 embeddings of comment and parent (0.528
-    # against 0.511 leave-one-topic-out, each model's card); --no-encoder: n-grams only.
+    # The default profile: n-grams plus the e5 embeddings of comment and parent (0.525
+    # against 0.512 leave-one-topic-out, each model's card); --no-encoder: n-grams only.
     used = json.loads((fresh_run / "provenance.json").read_text(encoding="utf-8"))["models"]["reply_stance"]
     assert used["name"] == "reply_stance_e5"
     c, s = fresh_run.parent / "corpus", fresh_run.parent / "segments"
@@ -205,6 +205,10 @@ def test_classify_main_claims_are_quotable(pipeline_run):
         # Agreement with a statement states it.
         ("Jeg er enig i at kommunerne svigter børnene.", True),
         ("Det er forkert at skære i normeringerne.", True),
+        # The handles a Mastodon, Bluesky or X reply opens with are not its words.
+        ("@mette Det er jeg uenig i.", False),
+        ("@anna@mastodon.social @bo Jeg er fuldstændigt enig.", False),
+        ("@mette Det er forkert at skære i normeringerne.", True),
     ],
 )
 def test_classify_a_quotable_claim_says_something_about_the_matter(text, expected):
@@ -325,6 +329,43 @@ def test_word_memo_hashing_gives_scikit_learns_char_ngram_matrix_exactly(seed_co
 def test_reply_denial_cue_reports_the_words_that_deny(text, cue):
     hit = reply_rule(text)
     assert hit is not None and hit.label == "deny" and hit.rule == "reply:denial" and hit.cue == cue
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Jeg er dybt uenig med dig.", "deny"),
+        ("Det er jeg uenig i.", "deny"),
+        ("Uenig. Tallene siger noget andet.", "deny"),
+        ("Jeg må erklære mig uenig.", "deny"),
+        ("Det er jo ikke rigtigt.", "deny"),
+        ("Jag är helt oenig.", "deny"),
+        # Someone else's disagreement, a description or the adverb "not really": no cue.
+        ("Du kan godt være uenig, men argumentet står.", None),
+        ("Ikke fordi jeg er uenig med dig, men argumentet klinger hult.", None),
+        ("Vi er uenige om meget, men ikke om det her.", None),
+        ("Man slanker sig ikke rigtigt af ti hop om året.", None),
+        # The double negation agrees, in the first person.
+        ("Det kan jeg ikke være uenig i.", "support"),
+        ("Jeg er ikke uenig.", "support"),
+    ],
+)
+def test_reply_disagreement_cue_is_the_writers_own(text, label):
+    hit = reply_rule(text)
+    assert (hit.label if hit else None) == label
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "rule"),
+    [
+        ("@mette Nej, det passer ikke.", "deny", "reply:denial"),
+        ("@anna@mastodon.social @ole, Uenig.", "deny", "reply:negated-agreement"),
+        ("@mette Hvor har du det fra?", "query", "reply:question"),
+    ],
+)
+def test_reply_cues_read_a_reply_after_the_handles_it_opens_with(text, label, rule):
+    hit = reply_rule(text)
+    assert hit is not None and (hit.label, hit.rule) == (label, rule)
 
 
 @pytest.mark.parametrize(
@@ -520,6 +561,25 @@ def test_role_cues_read_a_participants_own_words_not_what_they_quote(text, role)
     }
     hit = role_cue(Participant(id="participant:bo", name="Bo", post_ids=["c"], thread_ids=["t"]), posts)
     assert (hit.label if hit else None) == role
+
+
+def test_the_role_model_reads_what_a_participant_wrote_not_the_lines_they_quote():
+    """The role model's text leaves out quoted lines and forum blocks, as the cues do; a
+    passage in quotation marks stays (mostly the article's words inside the author's own
+    argument; the model lost by dropping them)."""
+    from conftest import make_post
+
+    from pipeline.core.schema import Participant
+    from pipeline.models.examples import role_examples
+
+    text = (
+        "> Jeg er selv socialrådgiver i Aarhus.\n\nMia83 skrev:\nJag jobbar som socialsekreterare.\n\n"
+        'Det tror jeg ikke på, "spillet fallit" er for meget.'
+    )
+    posts = {"r": make_post("r", 0, title="Mangel"), "c": make_post("c", 1, parent_id="r", text=text)}
+    (ex,) = role_examples([Participant(id="participant:bo", name="Bo", post_ids=["c"], thread_ids=["t"])], posts)
+    assert "socialrådgiver" not in ex.text and "socialsekreterare" not in ex.text
+    assert ex.text.endswith('Det tror jeg ikke på, "spillet fallit" er for meget.')
 
 
 def test_role_cue_gates_skip_only_texts_that_cannot_match(seed_corpus, monkeypatch):

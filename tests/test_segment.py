@@ -209,6 +209,25 @@ def test_segment_a_forums_quotation_block_is_not_the_authors_argument(cfg):
     assert rules["Det håller jag inte med om, arbetsmiljön är värre."][0] != "unit:markdown-quote"
 
 
+def test_segment_a_quotation_run_on_after_its_header_is_quoted_from_the_header_line(cfg):
+    """Where an export ran the quoted post on after its header, the quotation starts on the
+    header's line; where it ends there cannot be told, so the whole line and the lines up
+    to the next blank one are quoted (better to miss a few of the author's words than to
+    give them another's claims)."""
+    text = (
+        "Citat: Ursprungligen postat av Mia83 Lönerna är det enda problemet. Höj dem nu.\n"
+        "Resten av citatet.\n"
+        "\n"
+        "Det håller jag inte med om, arbetsmiljön är värre."
+    )
+    units = _typed_comment(text, "sv", cfg)
+    rules = {u.text: (u.unit_type.rule, u.unit_type.cue) for u in units}
+    assert rules["Höj dem nu."] == ("unit:markdown-quote", "quotation block")
+    assert rules["Resten av citatet."] == ("unit:markdown-quote", "quotation block")
+    assert rules["Det håller jag inte med om, arbetsmiljön är värre."][0] != "unit:markdown-quote"
+    assert {u.unit_type.label for u in units if u.text.startswith("Citat")} == {"none"}
+
+
 def test_segment_headlines_are_units_of_their_own(thread, cfg):
     root, comments = thread
     _, units = segment_posts([root, comments[12]], None, cfg)
@@ -229,6 +248,10 @@ def test_segment_headlines_are_units_of_their_own(thread, cfg):
         # A smiley is not a lead-in, and a link inside a sentence belongs to the sentence.
         ("Det ligner en fejl alle mennesker laver, det ser bare dumt ud :)", None),
         ("Nu er han sigtet for drab (http://www.bt.dk/krimi/sigtet)", None),
+        # A reply's opening handles are not its words: the verdict after them is read.
+        ("@mette Helt enig!", "unit:verdict"),
+        ("@mette", "unit:fragment"),
+        ("@mette Vi burde skrotte hele systemet og starte forfra.", None),
     ],
 )
 def test_segment_links_and_lead_ins_are_none_by_the_guidelines_rules(unit, rule):

@@ -7,7 +7,7 @@ from pipeline.classify.modelset import Models, model_name, predict
 from pipeline.core.config import Config
 from pipeline.core.corpus import Corpus
 from pipeline.core.schema import Unit, UnitLabels
-from pipeline.models.cues import WORD_RE, load_cues, reply_rule, stopwords
+from pipeline.models.cues import WORD_RE, load_cues, reply_rule, stopwords, without_leading_mentions
 from pipeline.models.examples import Example
 from pipeline.models.labeling import combine
 
@@ -49,8 +49,9 @@ def quotable(unit: Unit) -> bool:
     follows ("Og så er vi her i argumentationen:"), and not a bare verdict ("Jeg er
     fuldstændigt enig med dig.", "Det er jo ikke rigtigt.", "Det er en super fin og
     tankevækkende artikel.": cues.toml [quotable]) that says nothing about the matter. A
-    short denial of something stays: "Nej vi har ikke spillet fallit" is a position."""
-    text = unit.text.strip()
+    short denial of something stays: "Nej vi har ikke spillet fallit" is a position. The
+    handles a reply opens with ("@mette Enig.") are not its words."""
+    text = without_leading_mentions(unit.text.strip())
     if len(text.split()) < MIN_QUOTABLE_WORDS or text.endswith(("?", ":")):
         return False
     content = content_words(text, load_cues().verdict_words)

@@ -16,7 +16,7 @@ from pipeline.core.spill import BATCH, SpillDatabase
 from pipeline.core.stream import shards
 from pipeline.executors.local import ordered_map, shard_size
 from pipeline.models.cues import RuleHit
-from pipeline.models.examples import role_cue, role_examples, role_text
+from pipeline.models.examples import role_cue, role_examples, role_words
 from pipeline.models.labeling import combine
 
 
@@ -55,13 +55,15 @@ def _participant_shard(
     """Roles of a shard's participants (but the deleted, no one person, and bots: no role)."""
     shard, posts = item
     people = [p for p in shard if not (p.deleted or p.bot)]
-    cues = [role_cue(p, posts) for p in people]
-    examples = role_examples(people, posts, cues)
+    words = [role_words(p, posts) for p in people]
+    cues = [role_cue(p, posts, w) for p, w in zip(people, words, strict=True)]
+    examples = role_examples(people, posts, cues, words)
     shard_seen = seen.shard()
     shard_seen.add("role", models.role, examples)
     out = []
-    for part, pred, hit in zip(people, predict(models.role, examples) if people else [], cues, strict=True):
-        n_words = sum(len(t.split()) for t in role_text(part, posts)[1])
+    preds = predict(models.role, examples) if people else []
+    for pred, hit, (_, texts) in zip(preds, cues, words, strict=True):
+        n_words = sum(len(t.split()) for t in texts)
         out.append(participant_role(pred, model_name(models.role), hit, n_words, cfg))
     return out, shard_seen.tallies()
 

@@ -50,12 +50,15 @@ QUOTE_HEADER_LINE_RE = re.compile(f"\\s*(?:{_LABEL}$|(?:{_LABEL})?{_HEADER}\\b|{
 _BLOCK_END_RE = re.compile(r"\n\s*\n")
 
 
-def unquoted(text: str) -> str:
-    """`text` without what it quotes from others (see the module's docstring)."""
+def unquoted(text: str, marks: bool = True) -> str:
+    """`text` without what it quotes from others (see the module's docstring); `marks`:
+    passages in quotation marks too, which are the likeliest to be the author's own words
+    after all (a phrase of the article they argue with, in their sentence)."""
     text = QUOTE_LINE_RE.sub("", text)
     while m := _QUOTE_START_RE.search(text):
         end = _BLOCK_END_RE.search(text, m.end())
         text = text[: m.start()] + (text[end.end() :] if end else "")
-    for pattern in QUOTE_MARK_RES:
-        text = pattern.sub(" ", text)
+    if marks:
+        for pattern in QUOTE_MARK_RES:
+            text = pattern.sub(" ", text)
     return text

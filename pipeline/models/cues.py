@@ -18,6 +18,17 @@ from pipeline.models.needles import contains_any, required_literals
 CUES_FILE = Path(__file__).resolve().parent / "cues.toml"
 # A word: letters only (no digits or underscores), in any script.
 WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+# A reply on Mastodon, Bluesky, X or YouTube opens with the handles it answers ("@mette
+# @ole@mastodon.social Nej, ..."): the rules that read how a text starts ("Nej ...", a
+# bare verdict) read it after them.
+LEADING_MENTIONS_RE = re.compile(r"^\s*(?:[@\uff20][\w.\-]+(?:@[\w\-]+(?:\.[\w\-]+)+)?[\s,:;]*)+")
+
+
+def without_leading_mentions(text: str) -> str:
+    """`text` without the @handles it opens with."""
+    return LEADING_MENTIONS_RE.sub("", text, count=1)
+
+
 STOPWORD_LANGS = {"da": ("da",), "sv": ("sv",), "nb": ("nb",), "nn": ("nb",)}
 # The structural unit rule: a unit inside a Markdown quotation (`pipeline.segment.units`).
 QUOTE_RULE = "unit:markdown-quote"
@@ -147,12 +158,15 @@ def unit_split_points(sentence: str) -> list[int]:
 
 
 def unit_rule(text: str, field: str = "text") -> RuleHit | None:
+    text = text.strip()
+    # A unit that is only a mention is read as it is (a fragment).
+    text = without_leading_mentions(text) or text
     for rule in load_cues().unit_rules:
         if field not in rule.fields:
             continue
-        m = rule.pattern.search(text.strip())
+        m = rule.pattern.search(text)
         if m:
-            return RuleHit(rule.label, f"unit:{rule.name}", m.group(0).strip() or text.strip(), rule.precision)
+            return RuleHit(rule.label, f"unit:{rule.name}", m.group(0).strip() or text, rule.precision)
     return None
 
 
@@ -161,6 +175,7 @@ def unit_rule(text: str, field: str = "text") -> RuleHit | None:
 def reply_rule(text: str) -> RuleHit | None:
     """The reply-stance cue in a comment (headline and body), if one is clear."""
     cues = load_cues()
+    text = without_leading_mentions(text)
     n_words = len(text.split())
     for rule in cues.reply_rules:
         if rule.max_words is not None and n_words > rule.max_words:

@@ -220,25 +220,41 @@ def role_text(participant: Participant, posts: dict[str, Post]) -> tuple[list[st
     return descriptions, texts
 
 
-def role_cue(part: Participant, posts: dict[str, Post]) -> RuleHit | None:
+def role_words(participant: Participant, posts: dict[str, Post]) -> tuple[list[str], list[str]]:
+    """(self-descriptions, texts) of a participant without the lines and forum blocks they
+    quote from others ("> Jeg er socialrådgiver", "Citat: Kalle skrev: ..."): someone
+    else's words, for the role model as for the cues. Passages in quotation marks stay
+    here: mostly the article's phrases inside the author's own argument, and the role model
+    lost by dropping them (seed gold, the card's folds: macro-F1 0.389 -> 0.355)."""
+    descriptions, texts = role_text(participant, posts)
+    return descriptions, [unquoted(t, marks=False) for t in texts]
+
+
+def role_cue(
+    part: Participant, posts: dict[str, Post], words: tuple[list[str], list[str]] | None = None
+) -> RuleHit | None:
     """The role cue rule's answer for a participant (a deleted author's name is no cue), read
-    from their own words: what they quote from others ("> Jeg er socialrådgiver", a forum's
-    quoted post) is someone else's self-description."""
-    descriptions, texts = role_text(part, posts)
+    from their own words (`role_words`, when already known), without passages in quotation
+    marks either: a quoted "jeg er socialrådgiver" is no self-description."""
+    descriptions, texts = words if words is not None else role_words(part, posts)
     return role_rule(None if part.deleted else part.name, descriptions, [unquoted(t) for t in texts])
 
 
 def role_examples(
-    participants: list[Participant], posts: dict[str, Post], cues: list[RuleHit | None] | None = None
+    participants: list[Participant],
+    posts: dict[str, Post],
+    cues: list[RuleHit | None] | None = None,
+    words: list[tuple[list[str], list[str]]] | None = None,
 ) -> list[Example]:
-    """One example per participant; `cues`: their `role_cue` answers when already known."""
+    """One example per participant, from their own words; `cues` and `words`: their
+    `role_cue` and `role_words` answers when already known."""
     out = []
     for i, part in enumerate(participants):
-        descriptions, texts = role_text(part, posts)
+        descriptions, texts = words[i] if words is not None else role_words(part, posts)
         body = "\n".join(texts)[:6000]
         feats = _counts(body)
         feats["n_posts_log"] = math.log1p(len(texts))
-        hit = cues[i] if cues is not None else role_cue(part, posts)
+        hit = cues[i] if cues is not None else role_cue(part, posts, (descriptions, texts))
         if hit:
             feats[f"rule_{hit.label}"] = 1.0
         head = "\n".join([part.name, *descriptions])

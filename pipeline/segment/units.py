@@ -79,6 +79,9 @@ def segment_post(post: Post) -> tuple[list[Sentence], list[UnitSpan], dict[str, 
 # offsets. (What the stance models read, `examples.own_words`, drops
 # only the ">" lines themselves: their training texts were built that way.)
 QUOTE_START = re.compile(r" {0,3}>")
+# A forum quotation header names its author in at most this many words ("Mia83", "Anna
+# Karin Ek"); more on the header's line is the quoted text run on after the name.
+RUN_ON_NAME_WORDS = 3
 
 
 # Cached: every unit of a field asks about the same text.
@@ -94,8 +97,12 @@ def quoted_line_starts(text: str) -> dict[int, str]:
             quoting = None
         elif QUOTE_START.match(line):
             quoting = ">"
-        elif QUOTE_HEADER_LINE_RE.match(line):
-            quoting = "header"
+        elif m := QUOTE_HEADER_LINE_RE.match(line):
+            # An export that ran the quoted text on after the header ("Kalle skrev: Jag
+            # jobbar ...", "Citat: Ursprungligen postat av Mia83 Jag jobbar ...") quotes
+            # from this line on: where the quotation ends on it cannot be told.
+            after = len(line[m.end() :].split())
+            quoting = "quotation block" if after > (0 if m.group("writer") else RUN_ON_NAME_WORDS) else "header"
         elif quoting == "header":
             quoting = "quotation block"
         if quoting in (">", "quotation block"):
