@@ -60,11 +60,10 @@ def is_status(obj: object) -> bool:
 
 
 def _listed_statuses(obj: object) -> list | None:
-    """The statuses of a timeline (a JSON array), a search response or a context response;
-    None for anything else. An empty list is a response that found nothing."""
-    if isinstance(obj, list):
-        statuses = obj
-    elif isinstance(obj, dict) and isinstance(obj.get("statuses"), list) and "accounts" in obj:
+    """The statuses of a search response or a context response; None for anything else.
+    (A timeline, a JSON array, is read status by status.) An empty list is a response that
+    found nothing."""
+    if isinstance(obj, dict) and isinstance(obj.get("statuses"), list) and "accounts" in obj:
         statuses = obj["statuses"]
     elif isinstance(obj, dict) and isinstance(obj.get("ancestors"), list) and isinstance(obj.get("descendants"), list):
         statuses = obj["ancestors"] + obj["descendants"]
@@ -74,12 +73,8 @@ def _listed_statuses(obj: object) -> list | None:
 
 
 def is_mastodon_record(obj: object) -> bool:
-    """A status, or a timeline, search or context response whose statuses are all Mastodon's."""
-    if is_status(obj):
-        return True
-    statuses = _listed_statuses(obj)
-    # An empty array says nothing of who wrote it; an empty search or context response does.
-    return statuses is not None and (bool(statuses) or isinstance(obj, dict))
+    """A status, or a search or context response whose statuses are all Mastodon's."""
+    return is_status(obj) or _listed_statuses(obj) is not None
 
 
 def _lang(value: object) -> str | None:

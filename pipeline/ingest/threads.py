@@ -40,6 +40,7 @@ from pipeline.formats.twitter import is_twitter_record, read_twitter
 from pipeline.formats.wordpress import looks_like_wordpress, read_wordpress
 from pipeline.formats.youtube import is_comment as is_youtube_comment
 from pipeline.formats.youtube import read_youtube
+from pipeline.formats.youtube_api import is_youtube_api_record, read_youtube_api
 from pipeline.ingest.columns import suggested_options
 from pipeline.ingest.dates import DATE_FORMS, SLASH_RE, read_date
 from pipeline.ingest.markup import html_text, looks_like_html
@@ -160,6 +161,7 @@ JSON_EXPORTS = (
     (is_bluesky_record, read_bluesky, "Bluesky posts (AT Protocol)"),
     (is_mastodon_record, read_mastodon, "Mastodon statuses (Mastodon API)"),
     (is_youtube_comment, read_youtube, "YouTube comments (youtube-comment-downloader), one video"),
+    (is_youtube_api_record, read_youtube_api, "YouTube comments (YouTube Data API v3)"),
 )
 
 
@@ -169,6 +171,10 @@ def _json_export(path: Path) -> tuple[tuple, dict | list | None] | None:
     record, document = first_json_record(path), None  # read once for every test
     if record is None and Path(path).suffix.lower() == ".json":
         record = document = _json_document(path)
+    if isinstance(record, list):
+        # An array (a timeline, a script's saved items) is told by its first record.
+        document = document if document is not None else record
+        record = record[0] if record else None
     export = next((e for e in JSON_EXPORTS if e[0](record)), None) if record is not None else None
     return (export, document) if export is not None else None
 
