@@ -58,7 +58,11 @@ def unquoted(text: str, marks: bool = True) -> str:
     while m := _QUOTE_START_RE.search(text):
         end = _BLOCK_END_RE.search(text, m.end())
         text = text[: m.start()] + (text[end.end() :] if end else "")
-    if marks:
-        for pattern in QUOTE_MARK_RES:
-            text = pattern.sub(" ", text)
+    return without_quote_marks(text) if marks else text
+
+
+def without_quote_marks(text: str) -> str:
+    """`text` without its passages in quotation marks (the last step of `unquoted`)."""
+    for pattern in QUOTE_MARK_RES:
+        text = pattern.sub(" ", text)
     return text

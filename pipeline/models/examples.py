@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from pipeline.core.corpus import reply_depths
-from pipeline.core.quotes import QUOTE_LINE_RE, unquoted
+from pipeline.core.quotes import QUOTE_LINE_RE, unquoted, without_quote_marks
 from pipeline.core.schema import Participant, Post, Thread
 from pipeline.models.cues import CUES_FILE, WORD_RE, RuleHit, reply_rule, role_rule, unit_rule
 
@@ -237,7 +237,7 @@ def role_cue(
     from their own words (`role_words`, when already known), without passages in quotation
     marks either: a quoted "jeg er socialrådgiver" is no self-description."""
     descriptions, texts = words if words is not None else role_words(part, posts)
-    return role_rule(None if part.deleted else part.name, descriptions, [unquoted(t) for t in texts])
+    return role_rule(None if part.deleted else part.name, descriptions, [without_quote_marks(t) for t in texts])
 
 
 def role_examples(
