@@ -661,6 +661,21 @@ def test_reply_examples_of_a_comment_outside_the_posts_given_treat_it_as_its_own
     assert ex.pair == "" and ex.features["depth_log"] == 0.0 and ex.features["parent_is_root"] == 0.0
 
 
+def test_reply_examples_read_a_reply_without_the_handles_it_opens_with():
+    """A Mastodon or YouTube reply opens with whom it answers ("@mette"): the models read
+    its words, and how they open ("Nej, ..."), after the handles."""
+    from conftest import make_post
+
+    from pipeline.models.examples import reply_examples
+
+    posts = {
+        "r": make_post("r", 0, text="Socialrådgiverne har for mange sager."),
+        "c": make_post("c", 1, parent_id="r", text="@mette @ole@mastodon.social Nej, det passer ikke."),
+    }
+    (ex,) = reply_examples([posts["c"]], posts)
+    assert ex.text == "Nej, det passer ikke." and ex.features["opens_negation"] == 1.0
+
+
 @pytest.mark.parametrize(
     ("text", "label"),
     [

@@ -20,7 +20,15 @@ from functools import lru_cache
 from pipeline.core.corpus import reply_depths
 from pipeline.core.quotes import QUOTE_LINE_RE, unquoted, without_quote_marks
 from pipeline.core.schema import Participant, Post, Thread
-from pipeline.models.cues import CUES_FILE, WORD_RE, RuleHit, reply_rule, role_rule, unit_rule
+from pipeline.models.cues import (
+    CUES_FILE,
+    WORD_RE,
+    RuleHit,
+    reply_rule,
+    role_rule,
+    unit_rule,
+    without_leading_mentions,
+)
 
 PAIR_CHARS = 2000
 
@@ -126,8 +134,11 @@ OPENER_RE = re.compile(r"^\W*(\w+)")
 
 
 def own_words(post: Post) -> str:
-    """Headline and body without lines quoted from others ("> ..."), which repeat the parent."""
-    text = QUOTE_LINE_RE.sub("", post.text).strip()
+    """Headline and body without lines quoted from others ("> ..."), which repeat the parent,
+    and without the @handles a Mastodon, Bluesky, X or YouTube reply opens with: names the
+    models never saw in training, which say whom, not what (the features that read how a
+    reply opens, "Nej, ...", read its first word after them)."""
+    text = without_leading_mentions(QUOTE_LINE_RE.sub("", post.text).strip())
     return f"{post.title}\n{text}".strip() if post.title else text
 
 
