@@ -52,3 +52,13 @@ def test_one_videos_comments_are_a_thread_under_an_empty_root_with_replies_by_ci
     messages = " | ".join(n.message for n in corpus.notes)
     assert "4 YouTube comment(s) read as thread 'dr-debat-socialraadgivere'" in messages
     assert "parent UgzGONE of UgzGONE.9zD4 is not in the export" in messages
+
+
+def test_a_reply_naming_an_earlier_replier_answers_that_reply(tmp_path, cfg):
+    """youtube-comment-downloader files replies to replies under the comment too."""
+    answer = comment("UgzA1.9zB3", "@bo-larsen Jo, det gør det.", "@mette_dk", 1709291800, reply=True)
+    path = tmp_path / "video.json"
+    path.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in [*COMMENTS, answer]), encoding="utf-8")
+    posts = ingest_thread_files([path], cfg).posts_by_id()
+    assert posts["UgzA1.9zB3"].parent_id == "UgzA1.9zB2" and posts["UgzA1.9zB2"].parent_id == "UgzA1"
+    assert posts["UgzA1.9zB3"].parent_rule == "address"

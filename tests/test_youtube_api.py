@@ -71,7 +71,7 @@ def test_comment_thread_pages_are_one_thread_per_video_with_replies_under_their_
     posts = corpus.posts_by_id()
     assert [t.id for t in corpus.threads] == [VIDEO]
     assert {p.id: p.parent_id for p in corpus.posts} == {
-        VIDEO: None, "UgA": VIDEO, "UgA.r1": "UgA", "UgA.r2": "UgA", "UgB": VIDEO
+        VIDEO: None, "UgA": VIDEO, "UgA.r1": "UgA", "UgA.r2": "UgA.r1", "UgB": VIDEO
     }  # fmt: skip
     assert posts[VIDEO].text == "", "the video itself is not in the API's comments: an empty root stands for it"
     assert posts["UgA.r1"].author == "@jonas" and posts["UgA.r1"].text == "@mette Nej, det passer ikke."
@@ -95,7 +95,7 @@ def test_replies_from_comments_list_join_their_comments_video_and_html_text_is_r
     corpus = ingest_thread_files([threads, replies], cfg)
     posts = corpus.posts_by_id()
     assert {p.thread_id for p in corpus.posts} == {VIDEO}
-    assert posts["UgA.r2"].parent_id == "UgA"
+    assert posts["UgA.r1"].parent_id == "UgA" and posts["UgA.r2"].parent_id == "UgA.r1", "@jonas answers Jonas"
     assert posts["UgA"].text == "Alt for mange sager.\nVi drukner & går ned."
 
 
@@ -104,3 +104,20 @@ def test_a_record_that_is_no_comment_thread_is_refused_naming_file_and_line(tmp_
     with pytest.raises(InputError) as err:
         ingest_thread_files([path], cfg)
     assert err.value.line == 2 and "no youtube#commentThread or youtube#comment" in str(err.value)
+
+
+def test_a_reply_to_a_reply_answers_the_reply_its_handle_names_with_the_evidence(tmp_path, cfg):
+    """YouTube files a reply to a reply under the comment: "@jonas Jo, ..." answers Jonas's
+    reply, not Mette's comment, and says so; a reply naming the comment's own author, or no
+    one, keeps the comment."""
+    a3 = comment("UgA.r3", "@lis", "@mette Tak for at sige det.", 8, parent="UgA")
+    path = write_lines(tmp_path / "threads.jsonl", [page([thread(A, [A1, A2, a3])])])
+    corpus = ingest_thread_files([path], cfg)
+    posts = corpus.posts_by_id()
+    assert {p.id: p.parent_id for p in corpus.posts if p.id.startswith("UgA.")} == {
+        "UgA.r1": "UgA", "UgA.r2": "UgA.r1", "UgA.r3": "UgA"
+    }  # fmt: skip
+    rules = {e.rule: (e.target_id, e.decided) for e in posts["UgA.r2"].parent_evidence}
+    assert rules == {"given": ("UgA", False), "address": ("UgA.r1", True)}
+    assert [e.rule for e in posts["UgA.r1"].parent_evidence] == ["given"]
+    assert any("1 repl(ies) filed under a comment answer the earlier reply" in n.message for n in corpus.notes)

@@ -29,7 +29,7 @@ from pipeline.ingest import langid
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
 from pipeline.ingest.options import ReadOptions
 from pipeline.ingest.people import author_rows, finish_corpus, participants_from
-from pipeline.ingest.replies import infer_parents, page_order_votes
+from pipeline.ingest.replies import ReplyDecision, addressed_in_section, infer_parents, page_order_votes
 from pipeline.ingest.seeds import ingest_seeds
 from pipeline.ingest.spill import AuthorSpill, RowStore
 from pipeline.ingest.targets import choose_target
@@ -65,7 +65,9 @@ def thread_parts(store: RowStore, cfg: Config, workers: int = 1, infer_replies: 
         (shard, {r.id: missing[r.id] for thread in shard for r, _, _ in thread if r.id in missing} if missing else {})
         for shard in shards(store.threads(), cfg.scale.shard_posts)
     )
-    fn = partial(_thread_shard, cfg=cfg, infer_replies=infer_replies)
+    fn = partial(
+        _thread_shard, cfg=cfg, infer_replies=infer_replies, flat_reply_paths=frozenset(store.flat_reply_paths)
+    )
     for _, parts in ordered_map(fn, work, workers, "ingest"):
         yield from parts
 
@@ -74,6 +76,7 @@ def _thread_shard(
     work: tuple[list[list[tuple[ThreadRow, Path, int]]], dict[str, tuple[str, str]]],
     cfg: Config,
     infer_replies: bool = False,
+    flat_reply_paths: frozenset[str] = frozenset(),
 ) -> list[ThreadPart]:
     threads, missing = work
     located = [[LocatedRow(*r) for r in thread] for thread in threads]
@@ -81,7 +84,12 @@ def _thread_shard(
     unknown = [lr for thread in located for lr in thread if not lr.row.lang]
     found = langid.detect_many([_row_text(lr.row) for lr in unknown], cfg.languages)
     detected = {id(lr): d for lr, d in zip(unknown, found, strict=True)}
-    return [build_thread(thread, detected, cfg, infer_replies, missing) for thread in located]
+    return [
+        build_thread(
+            thread, detected, cfg, infer_replies, missing, any(str(lr.path) in flat_reply_paths for lr in thread)
+        )
+        for thread in located
+    ]
 
 
 def build_thread(
@@ -90,6 +98,7 @@ def build_thread(
     cfg: Config,
     infer_replies: bool = False,
     missing: dict[str, tuple[str, str]] | None = None,
+    flat_replies: bool = False,
 ) -> ThreadPart:
     """One thread's rows (validated, parents checked) to its `Thread` and `Post`s.
 
@@ -104,7 +113,11 @@ def build_thread(
     the rows whose parent `RowStore.check` or `attach_orphans` repaired. A researcher's own
     row ("input") gets the parent its words point to, as a flat forum's posts do (a reply
     that says "Svar til Ole" answers Ole, not the article); a dump's row keeps the root
-    it was attached to. Either way its evidence says that the named parent is missing."""
+    it was attached to. Either way its evidence says that the named parent is missing.
+
+    `flat_replies`: the thread comes from a platform that files replies to replies under
+    the comment (YouTube); a reply there that opens with "@handle" naming an earlier
+    replier answers that reply (`replies.addressed_in_section`), with its evidence."""
     notes: list[Note] = []
     thread_id = located[0].row.thread_id
     roots = [lr for lr in located if lr.row.parent_id is None]
@@ -159,6 +172,8 @@ def build_thread(
             _answering_absent(p) if p.parent_id == absent and p.id not in inferred and p.id not in missing else p
             for p in posts
         ]
+    if flat_replies:
+        posts = _section_parents(posts, cfg, notes)
     root = posts[0]
     n_roots = sum(lr.row.id not in flat for lr in roots)
     target, target_source = _given_target(located, notes) or choose_target(root.title, root.text)
@@ -271,17 +286,45 @@ def _inferred_parents(root: Post, comments: list[Post], flat: set[str], cfg: Con
     out = []
     for c in comments:
         if c.id in flat:
-            d = decisions[c.id]
-            c = c.model_copy(
-                update={
-                    "kind": "comment",
-                    "parent_id": d.parent_id,
-                    "parent_confidence": d.confidence,
-                    "parent_evidence": d.evidence,
-                }
-            )
+            c = _answering(c.model_copy(update={"kind": "comment"}), decisions[c.id])
         out.append(c)
     return out
+
+
+def _section_parents(posts: list[Post], cfg: Config, notes: list[Note]) -> list[Post]:
+    """`posts` (root first, oldest first), replies to replies that their platform filed
+    under the comment answering the reply their "@handle" names."""
+    by_id = {p.id: p for p in posts}
+    sections: dict[str, list[Post]] = {}
+    for p in posts[1:]:
+        if p.parent_id and p.parent_id != posts[0].id and p.parent_id in by_id:
+            sections.setdefault(p.parent_id, []).append(p)
+    decided: dict[str, ReplyDecision] = {}
+    for top_id, replies in sections.items():
+        if len(replies) > 1:
+            decided.update(addressed_in_section(by_id[top_id], replies, cfg.replies))
+    if not decided:
+        return posts
+    notes.append(
+        Note(
+            where=posts[0].source,
+            kind="inferred",
+            message=f"thread {posts[0].thread_id!r}: {len(decided)} repl(ies) filed under a comment answer the "
+            "earlier reply their @handle names",
+        )
+    )
+    return [_answering(p, d) if (d := decided.get(p.id)) else p for p in posts]
+
+
+def _answering(post: Post, decision: ReplyDecision) -> Post:
+    """`post` answering the parent `decision` found, with its confidence and evidence."""
+    return post.model_copy(
+        update={
+            "parent_id": decision.parent_id,
+            "parent_confidence": decision.confidence,
+            "parent_evidence": decision.evidence,
+        }
+    )
 
 
 def _row_text(row) -> str:

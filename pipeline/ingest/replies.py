@@ -394,6 +394,39 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
     return decisions
 
 
+def addressed_in_section(top: Post, replies: list[Post], cfg: ReplyConfig) -> dict[str, ReplyDecision]:
+    """Whom the replies filed under one comment answer, on a platform that lists them flat
+    under it (YouTube). `replies` oldest first. A reply that opens with "@handle" naming the
+    author of an earlier reply in the section (not the comment's own author) answers that
+    author's latest reply before it, with the given parent and the address as evidence;
+    the decisions are for those replies only, the others keep the comment."""
+    # YouTube writes authors as "@handle", which the mention names without its "@".
+    top_names = [top.author.lstrip("@")] if top.author else []
+    plain = [r.model_copy(update={"author": (r.author or "").lstrip("@") or None}) for r in replies]
+    given = Evidence(
+        rule="given",
+        cue="filed under this comment by a platform that lists replies to replies there too",
+        target_id=top.id,
+        score=1.0,
+        decided=False,
+    )
+    out: dict[str, ReplyDecision] = {}
+    for i, reply in enumerate(replies):
+        first = reply.text.strip().split("\n", 1)[0] if reply.text.strip() else ""
+        readings = [(cue, name) for cue, name in addressees(first) if cue.startswith("@")]
+        if not readings or i == 0:
+            continue
+        earlier = plain[max(0, i - cfg.candidate_window) : i]
+        tries = [(*_address_target(name, top, top_names, earlier, cfg), len(name), cue) for cue, name in readings]
+        target, score, _, cue = max(tries, key=lambda t: (t[0] is not None, t[1], t[2]))
+        if target is None or target == top.id:
+            continue
+        address = Evidence(rule="address", cue=cue, target_id=target, score=round(score, 4), decided=False)
+        decision = _decide([address], top.id, cfg)
+        out[reply.id] = ReplyDecision(decision.parent_id, decision.confidence, (given, *decision.evidence))
+    return out
+
+
 def _asked(
     comment: Post,
     decision: ReplyDecision,

@@ -41,6 +41,9 @@ class RowStore(SpillDatabase):
         # parent named, where it is missing: "input" for a researcher's own file, whose
         # rows then get a parent inferred from their words; else the extract's kind).
         self.missing_parents: dict[str, tuple[str, str]] = {}
+        # Inputs from platforms that list replies flat under the comment they were posted to
+        # (YouTube): whom such a reply answers among them, its words tell (`build_thread`).
+        self.flat_reply_paths: set[str] = set()
 
     def add(self, rows: Iterable[tuple[ThreadRow, Path, int, str | None]]) -> None:
         """Store rows in input order. A row that repeats an earlier one field for field is

@@ -106,10 +106,13 @@ def _clean(raw: dict) -> dict:
     return out
 
 
-def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[Path, int, dict, str | None]]:
+def _sources(
+    paths: list[Path], opt: ReadOptions, notes: list[Note], flat_replies: set[str] | None = None
+) -> Iterator[tuple[Path, int, dict, str | None]]:
     """(file, line, raw row, extract kind) of every input, file by file; notes on what
     readers repaired. The extract kind ("dump") marks rows whose missing parents and roots
-    the row store repairs (`RowStore.attach_orphans`)."""
+    the row store repairs (`RowStore.attach_orphans`). `flat_replies` gathers the inputs
+    whose platform lists replies flat under the comment they were posted to."""
     dumps = [Path(p) for p in paths if is_reddit_dump(Path(p))]
     if dumps:
         # Reddit dumps are read together: comments and submissions come in separate files.
@@ -125,6 +128,8 @@ def _sources(paths: list[Path], opt: ReadOptions, notes: list[Note]) -> Iterator
             yield from ((path, line, raw, "export") for line, raw in whole[1](path, opt, notes))
         elif (found := _json_export(path)) is not None:
             export, document = found
+            if flat_replies is not None and export[1] in FLAT_REPLY_READERS:
+                flat_replies.add(str(path))
             if document is None or isinstance(document, list):
                 # A JSON array (a timeline) is read record by record, each with its line.
                 records = ((line, raw) for line, raw, _ in jsonl_rows(path, opt.encoding, notes))
@@ -163,6 +168,11 @@ JSON_EXPORTS = (
     (is_youtube_comment, read_youtube, "YouTube comments (youtube-comment-downloader), one video"),
     (is_youtube_api_record, read_youtube_api, "YouTube comments (YouTube Data API v3)"),
 )
+
+
+# YouTube files a reply to a reply under the comment: the replies to a comment are one flat
+# list, whose "@jonas ..." openings say whom they answer.
+FLAT_REPLY_READERS = (read_youtube, read_youtube_api)
 
 
 def _json_export(path: Path) -> tuple[tuple, dict | list | None] | None:
@@ -380,7 +390,7 @@ def spill_thread_files(
     relabelled: dict[str, list] = {}
 
     def rows() -> Iterator[tuple[ThreadRow, Path, int, str | None]]:
-        for path, line, raw, extract in _sources(paths, opt, notes):
+        for path, line, raw, extract in _sources(paths, opt, notes, store.flat_reply_paths):
             if not str(raw.get("thread_id") or "").strip():
                 if opt.thread_per_file:
                     raw = {**raw, "thread_id": path.stem}
