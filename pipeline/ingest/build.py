@@ -307,7 +307,7 @@ def _section_parents(posts: list[Post], cfg: Config, notes: list[Note]) -> list[
         return posts
     notes.append(
         Note(
-            where=posts[0].source,
+            where=next(p.source for p in posts if p.id in decided),
             kind="inferred",
             message=f"thread {posts[0].thread_id!r}: {len(decided)} repl(ies) filed under a comment answer the "
             "earlier reply their @handle names",
