@@ -111,6 +111,26 @@ def test_report_pools_the_replies_of_a_long_chain_below_depth_ten(tmp_path):
     assert sum(int(c) for c in pooled.strip(" |").split("|")[1:]) == 21
 
 
+def test_report_quotes_a_claim_without_the_handles_its_reply_opens_with(tmp_path):
+    """A Mastodon or YouTube reply opens with whom it answers: the report quotes what it
+    says ("Kommunerne skal ...", not "@mette Kommunerne skal ..."); units.jsonl keeps the
+    unit's exact text."""
+    rows = [
+        {"id": "r", "thread_id": "t", "author": "mette", "text": "Socialrådgiverne har alt for mange sager i dag."},
+        {"id": "a", "thread_id": "t", "parent_id": "r", "author": "ole",
+         "text": "@mette Kommunerne skal ansætte flere socialrådgivere med det samme, ellers svigter de børnene."},
+        {"id": "b", "thread_id": "t", "parent_id": "r", "author": "lis",
+         "text": "@mette @ole Sagstallet er ikke problemet, ledelsen af forvaltningerne er problemet."},
+    ]  # fmt: skip
+    src = tmp_path / "statuses.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    d = run_pipeline(tmp_path, "--threads", str(src), name="handles")
+    md = (d["reports"] / "handles.md").read_text(encoding="utf-8")
+    quoted = re.findall(r"“([^”]*)”", md)
+    assert quoted and not [q for q in quoted if q.startswith("@")]
+    assert any(q.startswith("Kommunerne skal ansætte flere socialrådgivere") for q in quoted)
+
+
 def test_report_says_who_argues_against_whom_by_role_and_by_participant(data, outputs):
     """Reply stance between roles counts every comment by its author's role and the role of
     the author it answers (Nick Allentoft, the editorial's author, for 16 of them); the pair

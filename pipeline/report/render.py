@@ -23,6 +23,7 @@ from pipeline.core.corpus import Corpus
 from pipeline.core.lineage import write_manifest
 from pipeline.core.schema import Post, Unit
 from pipeline.executors.local import alongside
+from pipeline.models.cues import without_leading_mentions
 from pipeline.report.data import REPLY_STANCES, STANCES, ReportData, build_report_data, report_data_from_files
 from pipeline.report.figures import (
     STANCE_COLORS,
@@ -75,6 +76,9 @@ def _env():
         keep_trailing_newline=True,
     )
     env.filters["md"] = md_text
+    # A quoted claim reads as what was said: "@mette Vi mangler hænder." quotes "Vi mangler
+    # hænder." (the unit's exact text, handle included, stays in units.jsonl).
+    env.filters["said"] = lambda text: without_leading_mentions(text) or text
     env.globals["left_out"] = left_out
     return env
 
