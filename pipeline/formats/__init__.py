@@ -9,3 +9,13 @@ def profile_description(name: str | None, bio: str | None) -> str | None:
     Name: bio" (either alone where the other is empty), None when both are."""
     parts = [x.strip() for x in (name or "", bio or "") if x and x.strip()]
     return ": ".join(parts) or None
+
+
+def language_code(value: object) -> str | None:
+    """A platform's language tag as an ISO 639-1 code ("sv", "sv-SE" -> "sv"); None for
+    anything that names no language that way (X's `und`, `zxx` and private `q..` codes, a
+    three-letter code), which language ID then decides."""
+    if isinstance(value, str):
+        code = value.split("-")[0]
+        return code.lower() if len(code) == 2 and code.isalpha() else None
+    return None

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from pipeline.core.errors import InputError
 from pipeline.core.schema import Note
-from pipeline.formats import profile_description
+from pipeline.formats import language_code, profile_description
 
 POST_TYPE = "app.bsky.feed.post"
 
@@ -74,11 +74,8 @@ def is_bluesky_record(obj: object) -> bool:
     )
 
 
-def _lang(langs: object) -> str | None:
-    if isinstance(langs, list) and langs and isinstance(langs[0], str):
-        code = langs[0].split("-")[0]
-        return code.lower() if len(code) == 2 and code.isalpha() else None
-    return None
+def _first_language(langs: object) -> str | None:
+    return language_code(langs[0]) if isinstance(langs, list) and langs else None
 
 
 def _ref(reply: dict, key: str) -> str | None:
@@ -100,7 +97,7 @@ def post_row(view: dict) -> dict:
         "author_description": profile_description(author.get("displayName"), author.get("description")),
         "created": record.get("createdAt"),
         "text": record.get("text") or "",
-        "lang": _lang(record.get("langs")),
+        "lang": _first_language(record.get("langs")),
     }
 
 

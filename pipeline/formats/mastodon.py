@@ -42,7 +42,7 @@ from pathlib import Path
 
 from pipeline.core.errors import InputError
 from pipeline.core.schema import PENDING_THREAD, Note
-from pipeline.formats import profile_description
+from pipeline.formats import language_code, profile_description
 from pipeline.ingest.markup import html_text
 
 
@@ -77,13 +77,6 @@ def is_mastodon_record(obj: object) -> bool:
     return is_status(obj) or _listed_statuses(obj) is not None
 
 
-def _lang(value: object) -> str | None:
-    if isinstance(value, str):
-        code = value.split("-")[0]
-        return code.lower() if len(code) == 2 and code.isalpha() else None
-    return None
-
-
 def status_row(status: dict) -> dict:
     """One status as generic thread-row fields; its thread is its reply chain's, found when
     every input is read."""
@@ -101,7 +94,7 @@ def status_row(status: dict) -> dict:
         "created": status.get("created_at"),
         "title": (status.get("spoiler_text") or "").strip() or None,
         "text": html_text(status.get("content") or "").strip(),
-        "lang": _lang(status.get("language")),
+        "lang": language_code(status.get("language")),
     }
 
 

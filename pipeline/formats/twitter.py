@@ -37,7 +37,7 @@ from pathlib import Path
 
 from pipeline.core.errors import InputError
 from pipeline.core.schema import PENDING_THREAD, Note
-from pipeline.formats import profile_description
+from pipeline.formats import language_code, profile_description
 
 
 def is_tweet(obj: object) -> bool:
@@ -66,14 +66,6 @@ def is_twitter_record(obj: object) -> bool:
         return True
     data = obj.get("data") if isinstance(obj, dict) else None
     return isinstance(data, list) and bool(data) and is_tweet(data[0])
-
-
-def _lang(value: object) -> str | None:
-    # X writes `und` (undetermined), `zxx` (no text) and private `q..` codes (qme: media
-    # only, qht: hashtags only): none names a language, so language ID decides instead.
-    if isinstance(value, str) and len(value) == 2 and value.isalpha():
-        return value.lower()
-    return None
 
 
 def _parent(tweet: dict) -> str | None:
@@ -109,7 +101,7 @@ def tweet_row(tweet: dict, author: dict | None) -> dict:
         "author_description": html.unescape(description) if description else None,
         "created": tweet.get("created_at"),
         "text": html.unescape(text),
-        "lang": _lang(tweet.get("lang")),
+        "lang": language_code(tweet.get("lang")),
     }
 
 
@@ -138,7 +130,7 @@ def v1_tweet_row(tweet: dict) -> dict:
         "author_description": html.unescape(description) if description else None,
         "created": created,
         "text": html.unescape(text),
-        "lang": _lang(tweet.get("lang")),
+        "lang": language_code(tweet.get("lang")),
     }
 
 
