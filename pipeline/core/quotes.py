@@ -50,15 +50,16 @@ QUOTE_HEADER_LINE_RE = re.compile(f"\\s*(?:{_LABEL}$|(?:{_LABEL})?{_HEADER}\\b|{
 _BLOCK_END_RE = re.compile(r"\n\s*\n")
 
 
-def unquoted(text: str, marks: bool = True) -> str:
-    """`text` without what it quotes from others (see the module's docstring); `marks`:
-    passages in quotation marks too, which are the likeliest to be the author's own words
-    after all (a phrase of the article they argue with, in their sentence)."""
+def unquoted(text: str) -> str:
+    """`text` without the lines and forum blocks it quotes from others (see the module's
+    docstring); passages in quotation marks stay (`without_quote_marks`): they are the
+    likeliest to be the author's own words after all (a phrase of the article they argue
+    with, inside their sentence)."""
     text = QUOTE_LINE_RE.sub("", text)
     while m := _QUOTE_START_RE.search(text):
         end = _BLOCK_END_RE.search(text, m.end())
         text = text[: m.start()] + (text[end.end() :] if end else "")
-    return without_quote_marks(text) if marks else text
+    return text
 
 
 def without_quote_marks(text: str) -> str:

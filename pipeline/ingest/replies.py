@@ -400,6 +400,13 @@ def addressed_in_section(top: Post, replies: list[Post], cfg: ReplyConfig) -> di
     author of an earlier reply in the section (not the comment's own author) answers that
     author's latest reply before it, with the given parent and the address as evidence;
     the decisions are for those replies only, the others keep the comment."""
+    opened = {
+        i: readings
+        for i, reply in enumerate(replies)
+        if i and (readings := [(cue, name) for cue, name in addressees(reply.text) if cue.startswith("@")])
+    }
+    if not opened:
+        return {}
     # YouTube writes authors as "@handle", which the mention names without its "@".
     top_names = [top.author.lstrip("@")] if top.author else []
     plain = [r.model_copy(update={"author": (r.author or "").lstrip("@") or None}) for r in replies]
@@ -411,11 +418,8 @@ def addressed_in_section(top: Post, replies: list[Post], cfg: ReplyConfig) -> di
         decided=False,
     )
     out: dict[str, ReplyDecision] = {}
-    for i, reply in enumerate(replies):
-        first = reply.text.strip().split("\n", 1)[0] if reply.text.strip() else ""
-        readings = [(cue, name) for cue, name in addressees(first) if cue.startswith("@")]
-        if not readings or i == 0:
-            continue
+    for i, readings in opened.items():
+        reply = replies[i]
         earlier = plain[max(0, i - cfg.candidate_window) : i]
         tries = [(*_address_target(name, top, top_names, earlier, cfg), len(name), cue) for cue, name in readings]
         target, score, _, cue = max(tries, key=lambda t: (t[0] is not None, t[1], t[2]))
