@@ -276,3 +276,24 @@ def test_fourcat_export_is_described_as_one_for_ingest_check(tmp_path):
     plain = tmp_path / "mine.csv"
     plain.write_text("id\tthread_id\ttext\na\ta\thej\n", encoding="utf-8")
     assert describe_input(plain, ReadOptions()) == "a thread file (CSV, delimiter '\\t')"
+
+
+def test_arctic_shift_api_responses_are_read_as_a_dump(tmp_path, cfg):
+    """The Arctic Shift (and old Pushshift) API answers {"data": [...]}: saved one per line
+    as a collector pages through them, or one response as an indented .json."""
+    posts = tmp_path / "posts.json"
+    posts.write_text(json.dumps({"data": SUBMISSIONS[:1]}, ensure_ascii=False, indent=2), encoding="utf-8")
+    pages = tmp_path / "comments.jsonl"
+    pages.write_text(
+        "".join(json.dumps({"data": COMMENTS[i : i + 2]}, ensure_ascii=False) + "\n" for i in (0, 2)),
+        encoding="utf-8",
+    )
+    assert is_reddit_dump(posts) and is_reddit_dump(pages)
+    corpus = ingest_thread_files([posts, pages], cfg)
+    ids = {p.id: p.parent_id for p in corpus.posts}
+    assert ids["t3_abc1"] is None and ids["t1_c1"] == "t3_abc1" and ids["t1_c2"] == "t1_c1"
+    assert corpus.posts_by_id()["t1_c3"].source == f"{pages}:2", "a page's records are named by its line"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"data": [SUBMISSIONS[0], "x"]}), encoding="utf-8")
+    with pytest.raises(InputError, match="expected a Reddit record, found str"):
+        ingest_thread_files([bad], cfg)

@@ -24,7 +24,7 @@ import io
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,22 +34,45 @@ from pipeline.core.schema import Note
 from pipeline.ingest.deleted import deleted_text
 
 
+def _is_reddit_record(obj: object) -> bool:
+    return isinstance(obj, dict) and "subreddit" in obj and ("link_id" in obj or "title" in obj)
+
+
+def _api_records(obj: object) -> list | None:
+    """The records of an Arctic Shift or Pushshift API response (`{"data": [...]}`), or of
+    a JSON array of records; None for anything else."""
+    records = obj.get("data") if isinstance(obj, dict) else obj
+    return records if isinstance(records, list) else None
+
+
 def is_reddit_dump(path: Path) -> bool:
-    """A `.zst` file, or JSON lines whose first record has Reddit's fields."""
+    """A `.zst` file, or JSON lines whose first record has Reddit's fields or is an API
+    response (`{"data": [...]}`) of such records; or a `.json` file holding one API
+    response or an array of records, indented or not."""
     path = Path(path)
     if path.suffix.lower() == ".zst":
         return True
     if path.suffix.lower() not in (".jsonl", ".ndjson", ".json"):
         return False
     with open(path, encoding="utf-8-sig", errors="replace") as fh:
-        for line in fh:
-            if line.strip():
-                try:
-                    first = json.loads(line)
-                except (json.JSONDecodeError, RecursionError):
-                    return False  # not a dump; the thread-file reader says what is wrong
-                return isinstance(first, dict) and "subreddit" in first and ("link_id" in first or "title" in first)
-    return False
+        first_line = next((line for line in fh if line.strip()), "")
+    try:
+        first = json.loads(first_line)
+    except (json.JSONDecodeError, RecursionError):
+        if path.suffix.lower() != ".json":
+            return False  # not a dump; the thread-file reader says what is wrong
+        first = _json_sample(path)
+    records = _api_records(first)
+    return _is_reddit_record(first) or bool(records) and _is_reddit_record(records[0])
+
+
+def _json_sample(path: Path) -> object:
+    """An indented `.json` file's document; None when it is not JSON."""
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            return json.load(fh)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None
 
 
 def _lines(path: Path) -> Iterator[str]:
@@ -66,6 +89,32 @@ def _lines(path: Path) -> Iterator[str]:
     else:
         with open(path, encoding="utf-8-sig") as fh:
             yield from fh
+
+
+def _records(path: Path) -> Iterator[tuple[int, dict]]:
+    """(line, record) of a dump; an API response's records (`{"data": [...]}`, one per
+    line as a collector pages through them, or one `.json` document, or an array)."""
+    if path.suffix.lower() == ".json" and (doc := _json_sample(path)) is not None:
+        # One JSON document has no lines of its own to name: a record's "line" is its
+        # place in the file, as for a saved thread page.
+        records = [doc] if _is_reddit_record(doc) else _api_records(doc)
+        if records is None:
+            raise InputError(path, 1, 'not a Reddit API response ({"data": [...]}) nor an array of records')
+        yield from _checked(path, enumerate(records, start=1))
+        return
+    for line, text in enumerate(_lines(path), start=1):
+        if not text.strip():
+            continue
+        rec = json_object(path, line, text)
+        records = _api_records(rec) if "data" in rec and "id" not in rec else None
+        yield from _checked(path, ((line, r) for r in records) if records is not None else [(line, rec)])
+
+
+def _checked(path: Path, records: Iterable[tuple[int, object]]) -> Iterator[tuple[int, dict]]:
+    for line, record in records:
+        if not isinstance(record, dict):
+            raise InputError(path, line, f"expected a Reddit record, found {type(record).__name__}")
+        yield line, record
 
 
 def _epoch(value: object, path: Path, line: int) -> datetime:
@@ -107,10 +156,7 @@ def read_reddit(
     for path in paths:
         path = Path(path)
         try:
-            for line, text in enumerate(_lines(path), start=1):
-                if not text.strip():
-                    continue
-                rec = json_object(path, line, text)
+            for line, rec in _records(path):
                 if "id" not in rec:
                     raise InputError(path, line, "not a Reddit record (no 'id')")
                 sub = str(rec.get("subreddit") or "")
