@@ -93,6 +93,7 @@ def cmd_ingest(args, cfg) -> None:
             comments_only=args.comments_only,
             slash_dates=args.slash_dates,
             ids_per_thread=args.ids_per_thread,
+            flat_replies=args.flat_replies,
         )
     if not args.manifest and not args.threads:
         raise PipelineError("nothing to ingest: give --manifest and/or --threads")
@@ -433,6 +434,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="thread files of comments without the post they comment on (a video, a Facebook post, an article): "
         "each thread gets an empty root, which comments without a parent answer; give its statement in `target`",
+    )
+    s.add_argument(
+        "--flat-replies",
+        action="store_true",
+        help="the platform files replies to replies under the comment (Facebook, Instagram): a reply that opens by "
+        "naming an earlier replier ('@Mette', 'Mette Lund ...') answers that reply, with its evidence (YouTube "
+        "exports are read so without it)",
     )
     ids_per_thread_option(s)
     s.add_argument("--subreddit", nargs="+", help="Reddit dumps: keep only these subreddits")

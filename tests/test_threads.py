@@ -1443,6 +1443,32 @@ def test_threads_from_parents_on_the_command_line_and_a_reply_cycle_is_named(tmp
     assert "reply cycle" in str(err.value) and "b (line 2)" in str(err.value) and "c (line 3)" in str(err.value)
 
 
+def test_flat_replies_a_facebook_reply_that_tags_an_earlier_replier_answers_that_reply(tmp_path, cfg):
+    """Facebook files a reply to a reply under the comment and renders the tag as the
+    person's name: with --flat-replies, "Ole Berg det passer ikke" answers Ole Berg's reply;
+    a reply tagging no one, or a one-word name ("Per se ..."), keeps the comment."""
+    rows = (
+        "id;thread_id;parent_id;author;created;text\n"
+        "p;p;;Socialrådgiverforeningen;2024-03-01T10:00;Vi mangler 1.000 socialrådgivere.\n"
+        "c1;p;p;Mette Lund;2024-03-01T10:05;Helt rigtigt, vi drukner i sager.\n"
+        "r1;p;c1;Ole Berg;2024-03-01T10:07;Det er ledelsen, ikke antallet.\n"
+        "r2;p;c1;Per;2024-03-01T10:08;Enig med Mette.\n"
+        "r3;p;c1;Anna Holm;2024-03-01T10:09;Ole Berg det passer ikke, vi har tallene.\n"
+        "r4;p;c1;Lis Ek;2024-03-01T10:10;Per se er det et problem.\n"
+    )
+    path = tmp_path / "fb-comments.csv"
+    path.write_text(rows, encoding="utf-8")
+    plain = ingest_thread_files([path], cfg).posts_by_id()
+    assert plain["r3"].parent_id == "c1", "without the option the given parent stands"
+    corpus = ingest_thread_files([path], cfg, ReadOptions(flat_replies=True))
+    posts = corpus.posts_by_id()
+    assert {i: posts[i].parent_id for i in ("r1", "r2", "r3", "r4")} == {"r1": "c1", "r2": "c1", "r3": "r1", "r4": "c1"}
+    assert posts["r3"].parent_rule == "address"
+    assert run_cli("ingest", "--threads", str(path), "--flat-replies", "--out", str(tmp_path / "corpus")) == 0
+    written = [json.loads(x) for x in (tmp_path / "corpus" / "posts.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {p["id"]: p["parent_id"] for p in written}["r3"] == "r1"
+
+
 def test_threads_ids_numbered_within_each_thread_are_refused_with_the_option_that_reads_them(tmp_path, cfg):
     """A news site's archive numbers comments 1, 2, 3 under each article: the same id in two
     threads. Read as it is, that is a duplicate id, and the error says which option reads

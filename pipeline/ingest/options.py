@@ -43,6 +43,10 @@ class ReadOptions:
     # article, as news sites' archives and per-article scrapes number them): each id and
     # parent id is read as `<thread id>/<id>` (`scoped_id`).
     ids_per_thread: bool = False
+    # The platform files replies to replies under the comment (Facebook, Instagram; YouTube
+    # exports are known without it): a reply that opens by naming an earlier replier answers
+    # that reply (`replies.addressed_in_section`).
+    flat_replies: bool = False
 
 
 def scoped_id(thread_id: str, post_id: str | None) -> str | None:

@@ -396,14 +396,16 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
 
 def addressed_in_section(top: Post, replies: list[Post], cfg: ReplyConfig) -> dict[str, ReplyDecision]:
     """Whom the replies filed under one comment answer, on a platform that lists them flat
-    under it (YouTube). `replies` oldest first. A reply that opens with "@handle" naming the
-    author of an earlier reply in the section (not the comment's own author) answers that
-    author's latest reply before it, with the given parent and the address as evidence;
-    the decisions are for those replies only, the others keep the comment."""
+    under it (YouTube, Facebook). `replies` oldest first. A reply that opens by naming the
+    author of an earlier reply in the section (`_section_readings`; not the comment's own
+    author) answers that author's latest reply before it, with the given parent and the
+    address as evidence; the decisions are for those replies only, the others keep the
+    comment."""
+    window = cfg.candidate_window
     opened = {
         i: readings
         for i, reply in enumerate(replies)
-        if i and (readings := [(cue, name) for cue, name in addressees(reply.text) if cue.startswith("@")])
+        if i and (readings := _section_readings(reply, replies[max(0, i - window) : i]))
     }
     if not opened:
         return {}
@@ -420,7 +422,7 @@ def addressed_in_section(top: Post, replies: list[Post], cfg: ReplyConfig) -> di
     out: dict[str, ReplyDecision] = {}
     for i, readings in opened.items():
         reply = replies[i]
-        earlier = plain[max(0, i - cfg.candidate_window) : i]
+        earlier = plain[max(0, i - window) : i]
         tries = [(*_address_target(name, top, top_names, earlier, cfg), len(name), cue) for cue, name in readings]
         target, score, _, cue = max(tries, key=lambda t: (t[0] is not None, t[1], t[2]))
         if target is None or target == top.id:
@@ -429,6 +431,20 @@ def addressed_in_section(top: Post, replies: list[Post], cfg: ReplyConfig) -> di
         decision = _decide([address], top.id, cfg)
         out[reply.id] = ReplyDecision(decision.parent_id, decision.confidence, (given, *decision.evidence))
     return out
+
+
+def _section_readings(reply: Post, earlier: list[Post]) -> list[tuple[str, str]]:
+    """Whom a reply in a flat reply section opens by naming: "@handle" (YouTube, X), or the
+    exact display name of an earlier replier of two words or more, as Facebook renders a
+    tag ("Mette Lund det er ikke rigtigt"). A one-word name is too often a word of the
+    sentence ("Per se ...") to count without an "@"."""
+    text = reply.text.lstrip()
+    mentions = [(cue, name) for cue, name in addressees(text) if cue.startswith("@")]
+    if mentions:
+        return mentions
+    names = sorted({e.author for e in earlier if e.author and len(e.author.split()) > 1}, key=len, reverse=True)
+    tagged = next((n for n in names if text.startswith(n) and not text[len(n) : len(n) + 1].isalnum()), None)
+    return [(tagged, tagged)] if tagged else []
 
 
 def _asked(

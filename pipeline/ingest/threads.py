@@ -384,6 +384,8 @@ def spill_thread_files(
     opt = options or ReadOptions()
     notes: list[Note] = []
     paths = expand_folders(paths, notes)
+    if opt.flat_replies:
+        store.flat_reply_paths.update(str(p) for p in paths)
     forms: Counter = Counter()
     markup: Counter = Counter()
     controls: dict[str, tuple[int, int]] = {}  # file -> (posts repaired, the first one's line)
