@@ -1,5 +1,6 @@
 """Other tools' formats read (and written): Reddit dumps, 4CAT, ConvoKit, DAST, tweets, Bluesky,
-Mastodon statuses, YouTube comments (downloader, Data API), Telegram chats, Disqus and WordPress exports."""
+Mastodon statuses, YouTube comments (downloader, Data API),
+Instagram comments (Instaloader), Telegram chats, Disqus and WordPress exports."""
 
 from __future__ import annotations
 

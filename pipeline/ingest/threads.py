@@ -33,6 +33,12 @@ from pipeline.formats.dast import thread_fields as dast_fields
 from pipeline.formats.dast import unread_columns as dast_unread
 from pipeline.formats.disqus import looks_like_disqus, read_disqus
 from pipeline.formats.fourcat import is_4cat_header
+from pipeline.formats.instaloader import (
+    is_instaloader_comment,
+    is_instaloader_post,
+    read_instaloader,
+    read_instaloader_post,
+)
 from pipeline.formats.mastodon import is_mastodon_record, read_mastodon
 from pipeline.formats.reddit import is_reddit_dump, is_reddit_thread, read_reddit, read_reddit_thread
 from pipeline.formats.telegram import looks_like_telegram, read_telegram
@@ -167,12 +173,14 @@ JSON_EXPORTS = (
     (is_mastodon_record, read_mastodon, "Mastodon statuses (Mastodon API)"),
     (is_youtube_comment, read_youtube, "YouTube comments (youtube-comment-downloader), one video"),
     (is_youtube_api_record, read_youtube_api, "YouTube comments (YouTube Data API v3)"),
+    (is_instaloader_comment, read_instaloader, "Instagram comments (Instaloader), one post"),
+    (is_instaloader_post, read_instaloader_post, "an Instagram post's metadata (Instaloader)"),
 )
 
 
-# YouTube files a reply to a reply under the comment: the replies to a comment are one flat
-# list, whose "@jonas ..." openings say whom they answer.
-FLAT_REPLY_READERS = (read_youtube, read_youtube_api)
+# YouTube and Instagram file a reply to a reply under the comment: the replies to a comment
+# are one flat list, whose "@jonas ..." openings say whom they answer.
+FLAT_REPLY_READERS = (read_youtube, read_youtube_api, read_instaloader)
 
 
 def _json_export(path: Path) -> tuple[tuple, dict | list | None] | None:
