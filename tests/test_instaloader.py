@@ -4,6 +4,7 @@ array, newest first, each comment's replies under `answers`."""
 from __future__ import annotations
 
 import json
+import lzma
 
 import pytest
 
@@ -63,8 +64,9 @@ def test_a_folder_of_posts_reads_each_posts_metadata_as_the_opening_post(tmp_pat
     folder = tmp_path / "dr_nyheder"
     folder.mkdir()
     (folder / f"{POST}_comments.json").write_text(json.dumps(COMMENTS, ensure_ascii=False), encoding="utf-8")
+    caption = {"edges": [{"node": {"text": "Kommunerne mangler 1.000 socialrådgivere."}}]}
     meta = {"node": {"shortcode": "C4abc", "taken_at_timestamp": 1709287200, "owner": {"id": "1", "username": "dr"},
-                     "edge_media_to_caption": {"edges": [{"node": {"text": "Kommunerne mangler 1.000 socialrådgivere."}}]}},
+                     "edge_media_to_caption": caption},
             "instaloader": {"version": "4.13", "node_type": "Post"}}  # fmt: skip
     (folder / f"{POST}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     (folder / f"{POST}.txt").write_text("Kommunerne mangler 1.000 socialrådgivere.", encoding="utf-8")
@@ -75,3 +77,19 @@ def test_a_folder_of_posts_reads_each_posts_metadata_as_the_opening_post(tmp_pat
     assert posts[POST].text == "Kommunerne mangler 1.000 socialrådgivere." and posts[POST].author == "dr"
     assert corpus.threads[0].target == "Kommunerne mangler 1.000 socialrådgivere."
     assert posts["18001"].parent_id == POST and not any("empty root" in n.message for n in corpus.notes)
+
+
+def test_the_compressed_metadata_instaloader_saves_by_default_opens_the_thread_too(tmp_path, cfg):
+    folder = tmp_path / "dr_nyheder"
+    folder.mkdir()
+    (folder / f"{POST}_comments.json").write_text(json.dumps(COMMENTS, ensure_ascii=False), encoding="utf-8")
+    meta = {"node": {"taken_at_timestamp": 1709287200, "owner": {"username": "dr"},
+                     "edge_media_to_caption": {"edges": [{"node": {"text": "Mangler kommunerne socialrådgivere?"}}]}},
+            "instaloader": {"node_type": "Post"}}  # fmt: skip
+    with lzma.open(folder / f"{POST}.json.xz", "wt", encoding="utf-8") as fh:
+        json.dump(meta, fh)
+    assert describe_input(folder / f"{POST}.json.xz", ReadOptions()) == (
+        "an Instagram post's metadata (Instaloader, compressed)"
+    )
+    posts = ingest_thread_files([folder], cfg).posts_by_id()
+    assert posts[POST].text == "Mangler kommunerne socialrådgivere?" and posts["18001"].parent_id == POST

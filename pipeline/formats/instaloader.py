@@ -17,14 +17,17 @@ Mapping (docs/input-formats.md):
   text                  text
   likes_count, owner's other fields   dropped
 
-With `--no-compress-json`, Instaloader also saves each post's metadata beside it as
-`<date>_UTC.json` (`{"node": ..., "instaloader": {"node_type": "Post"}}`): read as the
-thread's opening post (its caption the text, its owner the author), with the id its
-comments' thread has, so that they answer it instead of an empty root.
+Instaloader also saves each post's metadata beside it, `<date>_UTC.json.xz` (xz-compressed,
+its default) or `<date>_UTC.json` (`--no-compress-json`): `{"node": ..., "instaloader":
+{"node_type": "Post"}}`, read as the thread's opening post (its caption the text, its
+owner the author), with the id its comments' thread has, so that they answer it instead
+of an empty root.
 """
 
 from __future__ import annotations
 
+import json
+import lzma
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,8 +51,14 @@ def is_instaloader_comment(obj: object) -> bool:
     return _is_comment(obj) and isinstance(obj.get("answers"), list)
 
 
+COMPRESSED = ".json.xz"
+
+
 def thread_of(path: Path) -> str:
-    return Path(path).stem.removesuffix("_comments")
+    """The thread a file of one post belongs to: its name without `_comments` and suffixes."""
+    name = Path(path).name
+    name = name[: -len(COMPRESSED)] if name.lower().endswith(COMPRESSED) else Path(name).stem
+    return name.removesuffix("_comments")
 
 
 def _row(comment: dict, thread: str, parent: str) -> dict:
@@ -89,7 +98,7 @@ def read_instaloader_post(
         if not is_instaloader_post(record):
             raise InputError(path, line, "not an Instaloader post ({'node': ..., 'instaloader': ...})")
         node = record["node"]
-        thread = Path(path).stem
+        thread = thread_of(path)
         yield (
             line,
             {
@@ -113,3 +122,24 @@ def read_instaloader(path: Path, lines: Iterator[tuple[int, dict]], notes: list[
             if not _is_comment(answer):
                 raise InputError(path, line, "an answer that is no Instaloader comment (id, created_at, text, owner)")
             yield line, _row(answer, thread, str(record["id"]))
+
+
+def compressed_post(path: Path) -> dict | None:
+    """The post metadata in an xz-compressed `.json.xz` file Instaloader saved; None for any
+    other file (a `.json.xz` of something else is not read)."""
+    path = Path(path)
+    if not path.name.lower().endswith(COMPRESSED) or not path.is_file():
+        return None
+    try:
+        with lzma.open(path, "rt", encoding="utf-8") as fh:
+            record = json.load(fh)
+    except (OSError, lzma.LZMAError, UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    return record if is_instaloader_post(record) else None
+
+
+def read_compressed_post(path: Path, notes: list[Note]) -> Iterator[tuple[int, dict]]:
+    record = compressed_post(path)
+    if record is None:
+        raise InputError(path, 0, "not an Instaloader post's compressed metadata")
+    yield from read_instaloader_post(path, iter([(1, record)]), notes)

@@ -34,8 +34,11 @@ from pipeline.formats.dast import unread_columns as dast_unread
 from pipeline.formats.disqus import looks_like_disqus, read_disqus
 from pipeline.formats.fourcat import is_4cat_header
 from pipeline.formats.instaloader import (
+    COMPRESSED,
+    compressed_post,
     is_instaloader_comment,
     is_instaloader_post,
+    read_compressed_post,
     read_instaloader,
     read_instaloader_post,
 )
@@ -158,6 +161,11 @@ FILE_EXPORTS = (
     (is_reddit_thread, lambda path, opt, notes: read_reddit_thread(path, notes), "a Reddit thread page's JSON"),
     (looks_like_disqus, lambda path, opt, notes: read_disqus(path, notes), "a Disqus comment export (XML)"),
     (looks_like_wordpress, lambda path, opt, notes: read_wordpress(path, notes), "a WordPress export (WXR)"),
+    (
+        lambda path: compressed_post(path) is not None,
+        lambda path, opt, notes: read_compressed_post(path, notes),
+        "an Instagram post's metadata (Instaloader, compressed)",
+    ),
 )
 
 
@@ -361,7 +369,11 @@ def expand_folders(paths: list[Path], notes: list[Note]) -> list[Path]:
         if not path.is_dir() or is_convokit_corpus(path):
             out.append(path)
             continue
-        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in THREAD_FILE_SUFFIXES)
+        files = sorted(
+            p
+            for p in path.iterdir()
+            if p.is_file() and (p.suffix.lower() in THREAD_FILE_SUFFIXES or p.name.lower().endswith(COMPRESSED))
+        )
         if not files:
             manifest = path / "manifest.toml"
             hint = (
