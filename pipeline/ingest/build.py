@@ -183,7 +183,8 @@ def build_thread(
                 where=order[0].where,
                 kind="missing",
                 message=f"thread {thread_id!r} has no target: its opening post has no words (give what the thread "
-                "debates in a `target` column); target stance is read against nothing",
+                f"debates in a `target` column, for an export in a one-row thread file of your own: id and thread_id "
+                f"{thread_id!r}, target); target stance is read against nothing",
             )
         )
     thread = Thread(
