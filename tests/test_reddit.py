@@ -297,3 +297,19 @@ def test_arctic_shift_api_responses_are_read_as_a_dump(tmp_path, cfg):
     bad.write_text(json.dumps({"data": [SUBMISSIONS[0], "x"]}), encoding="utf-8")
     with pytest.raises(InputError, match="expected a Reddit record, found str"):
         ingest_thread_files([bad], cfg)
+
+
+def test_a_json_array_of_reddit_records_is_read_one_record_at_a_time(tmp_path, cfg, monkeypatch):
+    """A script's dump of Reddit records as one indented .json array: recognised from its
+    first record and read record by record, each named by the line it starts on; never
+    loaded whole with json.load (a large array would be built as Python objects)."""
+    path = tmp_path / "praw-comments.json"
+    path.write_text(json.dumps(SUBMISSIONS[:1] + COMMENTS[:2], ensure_ascii=False, indent=2), encoding="utf-8")
+
+    def refused(*args, **kwargs):
+        raise AssertionError("json.load of a whole file")
+
+    monkeypatch.setattr(json, "load", refused)
+    assert is_reddit_dump(path)
+    posts = ingest_thread_files([path], cfg).posts_by_id()
+    assert posts["t1_c2"].parent_id == "t1_c1" and posts["t3_abc1"].source == f"{path}:2"

@@ -28,10 +28,11 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipeline.core.artifacts import json_object
+from pipeline.core.artifacts import json_object, json_sample
 from pipeline.core.errors import InputError
 from pipeline.core.schema import Note
 from pipeline.ingest.deleted import deleted_text
+from pipeline.ingest.rows import jsonl_rows
 
 
 def _is_reddit_record(obj: object) -> bool:
@@ -61,18 +62,9 @@ def is_reddit_dump(path: Path) -> bool:
     except (json.JSONDecodeError, RecursionError):
         if path.suffix.lower() != ".json":
             return False  # not a dump; the thread-file reader says what is wrong
-        first = _json_sample(path)
+        first = json_sample(path)
     records = _api_records(first)
     return _is_reddit_record(first) or bool(records) and _is_reddit_record(records[0])
-
-
-def _json_sample(path: Path) -> object:
-    """An indented `.json` file's document; None when it is not JSON."""
-    try:
-        with open(path, encoding="utf-8-sig") as fh:
-            return json.load(fh)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        return None
 
 
 def _lines(path: Path) -> Iterator[str]:
@@ -94,9 +86,13 @@ def _lines(path: Path) -> Iterator[str]:
 def _records(path: Path) -> Iterator[tuple[int, dict]]:
     """(line, record) of a dump; an API response's records (`{"data": [...]}`, one per
     line as a collector pages through them, or one `.json` document, or an array)."""
-    if path.suffix.lower() == ".json" and (doc := _json_sample(path)) is not None:
-        # One JSON document has no lines of its own to name: a record's "line" is its
-        # place in the file, as for a saved thread page.
+    if path.suffix.lower() == ".json" and (doc := json_sample(path)) is not None:
+        if isinstance(doc, list):
+            # An array of records, read one at a time with the line each starts on.
+            yield from _checked(path, ((line, rec) for line, rec, _ in jsonl_rows(path)))
+            return
+        # One API response (small: a page) has no lines of its own to name: a record's
+        # "line" is its place in the file, as for a saved thread page.
         records = [doc] if _is_reddit_record(doc) else _api_records(doc)
         if records is None:
             raise InputError(path, 1, 'not a Reddit API response ({"data": [...]}) nor an array of records')

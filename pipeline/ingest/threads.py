@@ -12,7 +12,6 @@ the file and line.
 from __future__ import annotations
 
 import csv
-import json
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from pipeline.core.artifacts import atomic_path, dumps, first_json_record, open_text
+from pipeline.core.artifacts import atomic_path, dumps, first_json_record, json_sample, open_text
 from pipeline.core.cells import xlsx_rows
 from pipeline.core.config import Config
 from pipeline.core.errors import InputError, validation_message
@@ -196,34 +195,13 @@ def _json_export(path: Path) -> tuple[tuple, dict | list | None] | None:
     JSON lines (an API response saved indented, as a browser or `jq .` saves it)."""
     record, document = first_json_record(path), None  # read once for every test
     if record is None and Path(path).suffix.lower() == ".json":
-        record = document = _json_document(path)
+        record = document = json_sample(path)
     if isinstance(record, list):
         # An array (a timeline, a script's saved items) is told by its first record.
         document = document if document is not None else record
         record = record[0] if record else None
     export = next((e for e in JSON_EXPORTS if e[0](record)), None) if record is not None else None
     return (export, document) if export is not None else None
-
-
-def _json_document(path: Path) -> dict | list | None:
-    """A `.json` file as one JSON object, or for an array (an API's timeline, a scraper's
-    posts) its first record in a list, enough to tell who wrote it: an array is then read
-    record by record, never loaded whole as Python objects. None when the file is neither
-    (the thread-file reader then says what is wrong, naming the line)."""
-    try:
-        with open_text(path, None) as fh:
-            text = fh.read()
-        body = text.lstrip()
-        if body.startswith("["):
-            rest = body[1:].lstrip()
-            if rest.startswith("]"):
-                return []
-            first, _ = json.JSONDecoder().raw_decode(rest)
-            return [first]
-        document = json.loads(text)
-    except (InputError, ValueError, RecursionError):
-        return None
-    return document if isinstance(document, dict) else None
 
 
 def _dast_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[Path, int, dict, str]]:
