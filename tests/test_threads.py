@@ -252,12 +252,12 @@ def _error(tmp_path, cfg, name: str, content: bytes | str, **kw) -> InputError:
 
 
 def test_threads_a_json_file_of_json_lines_is_streamed_not_read_whole(tmp_path, cfg, monkeypatch):
-    import pipeline.ingest.rows as rows_module
+    import pipeline.core.jsondoc as jsondoc
 
     def whole(*_):
         raise AssertionError("a JSON-lines file was read whole")
 
-    monkeypatch.setattr(rows_module, "read_text_utf8", whole)
+    monkeypatch.setattr(jsondoc, "read_text_utf8", whole)
     path = write_jsonl(tmp_path / "posts.json", ROWS)
     assert sorted(p.id for p in ingest_thread_files([path], cfg).posts) == sorted(r["id"] for r in ROWS)
 

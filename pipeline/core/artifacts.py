@@ -183,48 +183,6 @@ def atomic_dir(path: Path) -> Iterator[Path]:
             shutil.rmtree(tmp)
 
 
-JSON_LINES_SUFFIXES = (".jsonl", ".ndjson", ".json")
-
-
-def first_json_record(path: Path) -> Any | None:
-    """The first record of a JSON-lines file, to tell which tool wrote it; None when the
-    file is no JSON-lines file or its first line is not JSON (the reader then says why)."""
-    path = Path(path)
-    if path.suffix.lower() not in JSON_LINES_SUFFIXES or not path.is_file():
-        return None
-    with open(path, encoding="utf-8-sig", errors="replace") as fh:
-        for line in fh:
-            if line.strip():
-                try:
-                    return json.loads(line)
-                except (ValueError, RecursionError):
-                    return None
-    return None
-
-
-def json_sample(path: Path) -> dict | list | None:
-    """A `.json` file as one JSON object, or for an array (an API's timeline, a scraper's
-    posts) its first record in a list, enough to tell who wrote it: an array is then read
-    record by record, never loaded whole as Python objects. None when the file is neither
-    (the thread-file reader then says what is wrong, naming the line). Each reader that
-    tells a `.json` file's maker asks this, not `json.load`: a large array of posts would
-    otherwise be built whole as Python objects just to be recognised."""
-    try:
-        with open_text(path, None) as fh:
-            text = fh.read()
-        body = text.lstrip()
-        if body.startswith("["):
-            rest = body[1:].lstrip()
-            if rest.startswith("]"):
-                return []
-            first, _ = json.JSONDecoder().raw_decode(rest)
-            return [first]
-        document = json.loads(text)
-    except (InputError, ValueError, RecursionError):
-        return None
-    return document if isinstance(document, dict) else None
-
-
 def write_text(path: Path, text: str) -> None:
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8", newline="\n")

@@ -16,8 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.core.artifacts import first_json_record, read_json_lines
+from pipeline.core.artifacts import read_json_lines
 from pipeline.core.errors import InputError
+from pipeline.core.jsondoc import first_json_record
 from pipeline.core.schema import Note, ThreadRow
 
 ATTRIBUTION = (

@@ -28,11 +28,11 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipeline.core.artifacts import json_object, json_sample
+from pipeline.core.artifacts import json_object
 from pipeline.core.errors import InputError
+from pipeline.core.jsondoc import first_line, json_records, json_sample
 from pipeline.core.schema import Note
 from pipeline.ingest.deleted import deleted_text
-from pipeline.ingest.rows import jsonl_rows
 
 
 def _is_reddit_record(obj: object) -> bool:
@@ -55,11 +55,12 @@ def is_reddit_dump(path: Path) -> bool:
         return True
     if path.suffix.lower() not in (".jsonl", ".ndjson", ".json"):
         return False
-    with open(path, encoding="utf-8-sig", errors="replace") as fh:
-        first_line = next((line for line in fh if line.strip()), "")
+    line = first_line(path)  # None where it is too long to sample: a minified array
     try:
-        first = json.loads(first_line)
-    except (json.JSONDecodeError, RecursionError):
+        first = json.loads(line) if line is not None else None
+    except (ValueError, RecursionError):
+        first = None
+    if first is None:
         if path.suffix.lower() != ".json":
             return False  # not a dump; the thread-file reader says what is wrong
         first = json_sample(path)
@@ -88,8 +89,9 @@ def _records(path: Path) -> Iterator[tuple[int, dict]]:
     line as a collector pages through them, or one `.json` document, or an array)."""
     if path.suffix.lower() == ".json" and (doc := json_sample(path)) is not None:
         if isinstance(doc, list):
-            # An array of records, read one at a time with the line each starts on.
-            yield from _checked(path, ((line, rec) for line, rec, _ in jsonl_rows(path)))
+            # An array of records, or {"data": [...]} responses, read a record at a time
+            # with the line each starts on.
+            yield from _checked(path, json_records(path))
             return
         # One API response (small: a page) has no lines of its own to name: a record's
         # "line" is its place in the file, as for a saved thread page.

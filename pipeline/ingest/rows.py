@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import csv
 import itertools
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.core.artifacts import json_object, open_text, read_text_utf8
+from pipeline.core.artifacts import json_object, open_text
 from pipeline.core.cells import xlsx_rows, xlsx_sheets
 from pipeline.core.errors import InputError, PipelineError
+from pipeline.core.jsondoc import json_layout, json_records
 from pipeline.core.schema import Note, ThreadRow
 from pipeline.formats.fourcat import is_4cat_header, rows_from_4cat
 from pipeline.ingest.columns import suggested_options
@@ -309,12 +309,14 @@ def jsonl_rows(
 ) -> Iterator[tuple[int, dict, None]]:
     """A JSON-lines file's records with their lines; a `.json` file may instead hold one
     JSON array of them, or one object whose only member is that array (`{"data": [...]}`),
-    as scrapers and `pandas.to_json(orient="records")` save them."""
-    if Path(path).suffix.lower() == ".json" and (text := json_document(path, encoding)) is not None:
-        start = array_start(text)
-        if start is not None:
-            yield from _array_records(path, text, start)
-            return
+    as scrapers and `pandas.to_json(orient="records")` save them, read a record at a time
+    (`core.jsondoc`), never whole."""
+    if Path(path).suffix.lower() == ".json" and json_layout(path, encoding) in ("array", "wrapped"):
+        for line, record in json_records(path, encoding):
+            if not isinstance(record, dict):
+                raise InputError(path, line, f"expected a JSON object in the array, found {type(record).__name__}")
+            yield line, record, None
+        return
     n = 0
     repaired: list[int] = []
     with open_text(path, encoding) as fh:
@@ -334,77 +336,6 @@ def jsonl_rows(
                 "read as U+FFFD",
             )
         )
-
-
-def json_document(path: Path, encoding: str | None) -> str | None:
-    """The whole text of a `.json` file that may hold one JSON document (its first line is
-    no JSON object on its own, or is an array or an object whose only member is a list);
-    None for JSON lines, which are streamed, never read whole."""
-    with open_text(path, encoding) as fh:
-        first = next((line for line in _lines(fh) if line.strip()), "")
-    try:
-        value = json.loads(first)
-    except (ValueError, RecursionError):
-        value = None
-    if isinstance(value, dict) and not _only_a_list(value):
-        return None
-    return read_text_utf8(path, encoding)
-
-
-def _only_a_list(value: dict) -> bool:
-    return len(value) == 1 and isinstance(next(iter(value.values())), list)
-
-
-def array_start(text: str) -> int | None:
-    """Where the array of records opens in a JSON document that is one array, or one
-    object with an array as its only member; None for anything else (JSON lines)."""
-    body = text.lstrip()
-    if body.startswith("["):
-        return len(text) - len(body)
-    if not body.startswith("{"):
-        return None
-    try:
-        document = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    if not (isinstance(document, dict) and _only_a_list(document)):
-        return None
-    return text.index("[", text.index(json.dumps(next(iter(document)), ensure_ascii=False)[1:-1]))
-
-
-def _array_records(path: Path, text: str, start: int) -> Iterator[tuple[int, dict, None]]:
-    """The objects of the JSON array that opens at `start`, each with the line it starts
-    on; an error names the line where the array stops being readable."""
-    decoder = json.JSONDecoder()
-    pos, line, counted = start + 1, 1, 0
-    n = 0
-
-    def at(offset: int) -> int:
-        nonlocal line, counted
-        line += text.count("\n", counted, offset)
-        counted = offset
-        return line
-
-    while True:
-        while pos < len(text) and text[pos] in " \t\r\n,":
-            pos += 1
-        if pos >= len(text):
-            raise InputError(path, at(len(text)), "not valid JSON: the array of records is never closed")
-        if text[pos] == "]":
-            break
-        try:
-            record, end = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as exc:
-            raise InputError(path, at(exc.pos), f"not valid JSON: {exc.msg}") from None
-        except RecursionError:
-            raise InputError(path, at(pos), "JSON nested too deeply to read") from None
-        if not isinstance(record, dict):
-            raise InputError(path, at(pos), f"expected a JSON object in the array, found {type(record).__name__}")
-        n += 1
-        yield at(pos), record, None
-        pos = end
-    if not n:
-        raise InputError(path, at(pos), "empty array: no records")
 
 
 def _lines(fh) -> Iterator[str]:

@@ -20,10 +20,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from pipeline.core.artifacts import atomic_path, dumps, first_json_record, json_sample, open_text
+from pipeline.core.artifacts import atomic_path, dumps, open_text
 from pipeline.core.cells import xlsx_rows
 from pipeline.core.config import Config
 from pipeline.core.errors import InputError, validation_message
+from pipeline.core.jsondoc import first_json_record, json_layout, json_sample
 from pipeline.core.schema import PENDING_THREAD, Note, ThreadRow, check_id
 from pipeline.formats.bluesky import is_bluesky_record, read_bluesky
 from pipeline.formats.convokit import is_convokit_corpus, read_convokit
@@ -56,12 +57,10 @@ from pipeline.ingest.options import ReadOptions, scoped_id
 from pipeline.ingest.rows import (
     FIELDS,
     REQUIRED,
-    array_start,
     data_sheet,
     delimiter_of,
     format_of,
     header_names,
-    json_document,
     jsonl_rows,
     raw_rows,
 )
@@ -235,11 +234,7 @@ def describe_input(path: Path, opt: ReadOptions) -> str:
         return found[0][2]
     fmt = format_of(path)
     if fmt == "jsonl":
-        if (
-            path.suffix.lower() == ".json"
-            and (text := json_document(path, opt.encoding))
-            and array_start(text) is not None
-        ):
+        if path.suffix.lower() == ".json" and json_layout(path, opt.encoding) in ("array", "wrapped"):
             return "a thread file (one JSON array of posts)"
         return "a thread file (JSONL)"
     try:
