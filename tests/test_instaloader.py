@@ -89,7 +89,7 @@ def test_the_compressed_metadata_instaloader_saves_by_default_opens_the_thread_t
     with lzma.open(folder / f"{POST}.json.xz", "wt", encoding="utf-8") as fh:
         json.dump(meta, fh)
     assert describe_input(folder / f"{POST}.json.xz", ReadOptions()) == (
-        "an Instagram post's metadata (Instaloader, compressed)"
+        "an Instagram post's metadata (Instaloader), xz-compressed"
     )
     posts = ingest_thread_files([folder], cfg).posts_by_id()
     assert posts[POST].text == "Mangler kommunerne socialrådgivere?" and posts["18001"].parent_id == POST

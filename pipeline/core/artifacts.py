@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import hashlib
+import io
 import json
 import logging
 import os
@@ -18,10 +19,11 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from pipeline.core.compressed import compression_of, damaged, open_binary, read_errors
 from pipeline.core.errors import InputError, validation_message
 from pipeline.core.paths import PROJ_ROOT
 
@@ -210,56 +212,122 @@ def read_text_utf8(path: Path, encoding: str | None = None) -> str:
     path = Path(path)
     if not path.exists():
         raise InputError(path, 0, "file not found")
-    data = path.read_bytes()
-    if encoding:
-        try:
-            return data.decode(encoding)
-        except LookupError:
-            raise InputError(path, 0, f"unknown encoding {encoding!r} (try utf-8, cp1252 or latin-1)") from None
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise InputError(path, line, f"not valid {encoding} (byte 0x{data[exc.start]:02x})") from None
-    if data.startswith(UTF16_BOMS):
-        raise InputError(
-            path,
-            0,
-            "the file is UTF-16 (it starts with a UTF-16 byte-order mark); "
-            "re-save it as UTF-8, or pass --encoding utf-16",
-        )
+    data = read_bytes(path)
+    if not encoding and data.startswith(UTF16_BOMS):
+        raise _utf16(path)
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode(encoding or "utf-8-sig")
+    except LookupError:
+        raise InputError(path, 0, f"unknown encoding {encoding!r} (try utf-8, cp1252 or latin-1)") from None
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(
-            path,
-            line,
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "a Danish or Swedish Excel saves Windows-1252: pass --encoding cp1252, or re-save the file as UTF-8",
-        ) from None
-    return text
+        raise _undecodable(path, encoding, data[exc.start], exc.start, line) from None
+
+
+def _utf16(path: Path) -> InputError:
+    return InputError(
+        path,
+        0,
+        "the file is UTF-16 (it starts with a UTF-16 byte-order mark); re-save it as UTF-8, or pass --encoding utf-16",
+    )
+
+
+def _undecodable(path: Path, encoding: str | None, byte: int, offset: int, line: int) -> InputError:
+    if encoding:
+        return InputError(path, line, f"not valid {encoding} (byte 0x{byte:02x})")
+    return InputError(
+        path,
+        line,
+        f"not valid UTF-8 (byte 0x{byte:02x} at offset {offset}); "
+        "a Danish or Swedish Excel saves Windows-1252: pass --encoding cp1252, or re-save the file as UTF-8",
+    )
+
+
+def _decoding_error(path: Path, encoding: str | None) -> InputError | None:
+    """The first byte the file's encoding cannot read, named by its line, as
+    `read_text_utf8` names it; found a megabyte at a time, so that a multi-gigabyte dump is
+    never held whole to find it. None where the whole file decodes."""
+    rest, base, line = b"", 0, 1
+    with open_binary(path) as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            data = rest + chunk
+            try:
+                data.decode(encoding or "utf-8-sig")
+            except UnicodeDecodeError as exc:
+                if not (chunk and exc.end == len(data) and "end of data" in exc.reason):
+                    line += data[: exc.start].count(b"\n")
+                    return _undecodable(path, encoding, data[exc.start], base + exc.start, line)
+                # A character cut by the chunk's end: read it again with the next chunk.
+                data, rest = data[: exc.start], data[exc.start :]
+            else:
+                rest = b""
+            line += data.count(b"\n")
+            base += len(data)
+            if not chunk:
+                return None
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, decompressed where its name says it is compressed (`.gz`, `.xz`, ...)."""
+    path = Path(path)
+    if compression_of(path) is None:
+        return path.read_bytes()
+    try:
+        with open_binary(path) as fh:
+            return fh.read()
+    except read_errors() as exc:
+        raise InputError(path, 0, damaged(path, exc)) from None
+
+
+def text_stream(path: Path, encoding: str, errors: str = "strict") -> IO[str]:
+    """A file opened as text for streaming, decompressed as it is read where it is
+    compressed; lines are not translated (newline="")."""
+    if compression_of(path) is None:
+        return open(path, encoding=encoding, errors=errors, newline="")
+    raw = open_binary(path)
+    try:
+        return io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")
+    except LookupError:
+        raw.close()
+        raise
 
 
 @contextlib.contextmanager
 def open_text(path: Path, encoding: str | None = None) -> Iterator[Any]:
-    """A text file opened for streaming (UTF-8 with or without BOM, or `encoding`). A
-    decoding error met while reading is reported as `read_text_utf8` reports it (file,
-    line, what to do), found by reading the file once more in full."""
+    """A text file opened for streaming (UTF-8 with or without BOM, or `encoding`; gzip,
+    bzip2, xz or Zstandard compressed where its name ends so). A decoding error met while
+    reading is reported as `read_text_utf8` reports it (file, line, what to do), found by
+    reading the file once more a megabyte at a time; a damaged compressed file is named as
+    such."""
     path = Path(path)
     if not path.exists():
         raise InputError(path, 0, "file not found")
+    compressed = compression_of(path) is not None
     if not encoding:
-        with open(path, "rb") as fh:
-            if fh.read(2) in UTF16_BOMS:
-                read_text_utf8(path)  # raises the UTF-16 message
+        try:
+            with open_binary(path) as fh:
+                head = fh.read(2)
+        except read_errors() as exc:
+            if not compressed:
+                raise
+            raise InputError(path, 0, damaged(path, exc)) from None
+        if head in UTF16_BOMS:
+            raise _utf16(path)
     try:
-        fh = open(path, encoding=encoding or "utf-8-sig", newline="")
+        fh = text_stream(path, encoding or "utf-8-sig")
     except LookupError:
         raise InputError(path, 0, f"unknown encoding {encoding!r} (try utf-8, cp1252 or latin-1)") from None
     try:
         yield fh
     except UnicodeDecodeError:
-        read_text_utf8(path, encoding)
+        if (error := _decoding_error(path, encoding)) is not None:
+            raise error from None
         raise
+    except read_errors() as exc:
+        if not compressed:
+            raise
+        raise InputError(path, 0, damaged(path, exc)) from None
     finally:
         fh.close()
 

@@ -21,7 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from pipeline.core.artifacts import open_text, read_text_utf8
+from pipeline.core.artifacts import open_text, read_text_utf8, text_stream
+from pipeline.core.compressed import compression_of, inner_suffix, read_errors
 from pipeline.core.errors import InputError
 
 # A first line longer than this is not read to recognise a file (a minified array of
@@ -39,14 +40,17 @@ def first_line(path: Path, encoding: str | None = None, limit: int | None = None
     or it is longer than `limit` characters (then it is not read further)."""
     limit = LINE_LIMIT if limit is None else limit
     rest = ""
-    with open(path, encoding=encoding or "utf-8-sig", errors="replace", newline="") as fh:
-        while chunk := fh.read(1 << 16):
-            rest = (rest + chunk).lstrip(_WHITESPACE)
-            end = rest.find("\n")
-            if end >= 0:
-                return rest[:end]
-            if len(rest) > limit:
-                return None
+    try:
+        with text_stream(path, encoding or "utf-8-sig", errors="replace") as fh:
+            while chunk := fh.read(1 << 16):
+                rest = (rest + chunk).lstrip(_WHITESPACE)
+                end = rest.find("\n")
+                if end >= 0:
+                    return rest[:end]
+                if len(rest) > limit:
+                    return None
+    except read_errors():
+        return None  # a damaged compressed file: its reader says so
     return rest or None
 
 
@@ -58,7 +62,7 @@ def first_json_record(path: Path) -> Any | None:
     file is no JSON-lines file, its first line is not JSON (the reader then says why) or
     is longer than `LINE_LIMIT` (a minified array: `json_sample` reads its first record)."""
     path = Path(path)
-    if path.suffix.lower() not in JSON_LINES_SUFFIXES or not path.is_file():
+    if inner_suffix(path) not in JSON_LINES_SUFFIXES or not path.is_file():
         return None
     line = first_line(path)
     try:
@@ -68,16 +72,22 @@ def first_json_record(path: Path) -> Any | None:
 
 
 def _head(path: Path, encoding: str | None, size: int = 1 << 16) -> str:
-    with open(path, encoding=encoding or "utf-8-sig", errors="replace", newline="") as fh:
-        return fh.read(size).lstrip(_WHITESPACE)
+    try:
+        with text_stream(path, encoding or "utf-8-sig", errors="replace") as fh:
+            return fh.read(size).lstrip(_WHITESPACE)
+    except read_errors():
+        return ""
 
 
-def _tail(path: Path, size: int = 4096) -> bytes:
-    """The file's last bytes (brackets and whitespace are the same bytes in every encoding
-    ingest reads, UTF-16 aside, which it refuses)."""
+def _ends_as_wrapper(path: Path, size: int = 4096) -> bool:
+    """The file ends as an object around an array ("]}"), from its last bytes (brackets and
+    whitespace are the same bytes in every encoding ingest reads, UTF-16 aside, which it
+    refuses). A compressed file has no end to seek to: True, `_array_only` decides."""
+    if compression_of(path):
+        return True
     with open(path, "rb") as fh:
         fh.seek(max(0, os.fstat(fh.fileno()).st_size - size))
-        return fh.read()
+        return re.search(rb"\]\s*\}\s*$", fh.read()) is not None
 
 
 def _only_a_list(value: object) -> bool:
@@ -107,7 +117,7 @@ def json_layout(path: Path, encoding: str | None = None) -> Layout | None:
     # An indented or over-long document: an array its only member if it opens as one and
     # the file ends as one ("]}"), and nothing follows the array (read through once, a
     # record at a time); an object with more members is read whole.
-    if _WRAPPER_HEAD_RE.match(head) and re.search(rb"\]\s*\}\s*$", _tail(path)) and _array_only(path, encoding):
+    if _WRAPPER_HEAD_RE.match(head) and _ends_as_wrapper(path) and _array_only(path, encoding):
         return "wrapped"
     return "document"
 

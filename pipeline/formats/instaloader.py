@@ -26,11 +26,10 @@ of an empty root.
 
 from __future__ import annotations
 
-import json
-import lzma
 from collections.abc import Iterator
 from pathlib import Path
 
+from pipeline.core.compressed import plain_stem
 from pipeline.core.errors import InputError
 from pipeline.core.schema import Note
 
@@ -51,14 +50,9 @@ def is_instaloader_comment(obj: object) -> bool:
     return _is_comment(obj) and isinstance(obj.get("answers"), list)
 
 
-COMPRESSED = ".json.xz"
-
-
 def thread_of(path: Path) -> str:
     """The thread a file of one post belongs to: its name without `_comments` and suffixes."""
-    name = Path(path).name
-    name = name[: -len(COMPRESSED)] if name.lower().endswith(COMPRESSED) else Path(name).stem
-    return name.removesuffix("_comments")
+    return plain_stem(path).removesuffix("_comments")
 
 
 def _row(comment: dict, thread: str, parent: str) -> dict:
@@ -122,24 +116,3 @@ def read_instaloader(path: Path, lines: Iterator[tuple[int, dict]], notes: list[
             if not _is_comment(answer):
                 raise InputError(path, line, "an answer that is no Instaloader comment (id, created_at, text, owner)")
             yield line, _row(answer, thread, str(record["id"]))
-
-
-def compressed_post(path: Path) -> dict | None:
-    """The post metadata in an xz-compressed `.json.xz` file Instaloader saved; None for any
-    other file (a `.json.xz` of something else is not read)."""
-    path = Path(path)
-    if not path.name.lower().endswith(COMPRESSED) or not path.is_file():
-        return None
-    try:
-        with lzma.open(path, "rt", encoding="utf-8") as fh:
-            record = json.load(fh)
-    except (OSError, lzma.LZMAError, UnicodeDecodeError, ValueError, RecursionError):
-        return None
-    return record if is_instaloader_post(record) else None
-
-
-def read_compressed_post(path: Path, notes: list[Note]) -> Iterator[tuple[int, dict]]:
-    record = compressed_post(path)
-    if record is None:
-        raise InputError(path, 0, "not an Instaloader post's compressed metadata")
-    yield from read_instaloader_post(path, iter([(1, record)]), notes)

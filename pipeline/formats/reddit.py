@@ -20,7 +20,6 @@ empty text (the post stays in its thread) and counted.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from collections import Counter
@@ -28,9 +27,10 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipeline.core.artifacts import json_object
+from pipeline.core.artifacts import json_object, open_text
+from pipeline.core.compressed import compression_of, inner_suffix, open_binary, read_errors
 from pipeline.core.errors import InputError
-from pipeline.core.jsondoc import first_line, json_records, json_sample
+from pipeline.core.jsondoc import JSON_LINES_SUFFIXES, first_line, json_records, json_sample
 from pipeline.core.schema import Note
 from pipeline.ingest.deleted import deleted_text
 
@@ -51,17 +51,18 @@ def is_reddit_dump(path: Path) -> bool:
     response (`{"data": [...]}`) of such records; or a `.json` file holding one API
     response or an array of records, indented or not."""
     path = Path(path)
-    if path.suffix.lower() == ".zst":
-        return True
-    if path.suffix.lower() not in (".jsonl", ".ndjson", ".json"):
-        return False
+    suffix = inner_suffix(path)
+    if suffix not in JSON_LINES_SUFFIXES:
+        # As the dumps are named (RC_2023-01.zst, Denmark_comments.zst): a Zstandard file
+        # that says it is nothing else.
+        return compression_of(path) == "Zstandard" and suffix not in (".csv", ".tsv", ".xml", ".xlsx")
     line = first_line(path)  # None where it is too long to sample: a minified array
     try:
         first = json.loads(line) if line is not None else None
     except (ValueError, RecursionError):
         first = None
     if first is None:
-        if path.suffix.lower() != ".json":
+        if suffix != ".json":
             return False  # not a dump; the thread-file reader says what is wrong
         first = json_sample(path)
     records = _api_records(first)
@@ -69,25 +70,14 @@ def is_reddit_dump(path: Path) -> bool:
 
 
 def _lines(path: Path) -> Iterator[str]:
-    if path.suffix.lower() == ".zst":
-        import zstandard
-
-        with open(path, "rb") as raw:
-            # The dumps are compressed with a long window; the default limit refuses them.
-            reader = zstandard.ZstdDecompressor(max_window_size=2**31).stream_reader(raw)
-            try:
-                yield from io.TextIOWrapper(reader, encoding="utf-8", errors="strict")
-            except zstandard.ZstdError as exc:
-                raise OSError(f"not a readable Zstandard file ({exc})") from None
-    else:
-        with open(path, encoding="utf-8-sig") as fh:
-            yield from fh
+    with open_text(path) as fh:
+        yield from fh
 
 
 def _records(path: Path) -> Iterator[tuple[int, dict]]:
     """(line, record) of a dump; an API response's records (`{"data": [...]}`, one per
     line as a collector pages through them, or one `.json` document, or an array)."""
-    if path.suffix.lower() == ".json" and (doc := json_sample(path)) is not None:
+    if inner_suffix(path) == ".json" and (doc := json_sample(path)) is not None:
         if isinstance(doc, list):
             # An array of records, or {"data": [...]} responses, read a record at a time
             # with the line each starts on.
@@ -212,10 +202,13 @@ THREAD_HEAD_RE = re.compile(rb'^\s*\[\s*\{\s*"kind"\s*:\s*"Listing"')
 def is_reddit_thread(path: Path) -> bool:
     """A `.json` file that opens as a Reddit thread page's JSON."""
     path = Path(path)
-    if path.suffix.lower() != ".json" or not path.is_file():
+    if inner_suffix(path) != ".json" or not path.is_file():
         return False
-    with open(path, "rb") as fh:
-        return bool(THREAD_HEAD_RE.match(fh.read(256).removeprefix(b"\xef\xbb\xbf")))
+    try:
+        with open_binary(path) as fh:
+            return bool(THREAD_HEAD_RE.match(fh.read(256).removeprefix(b"\xef\xbb\xbf")))
+    except read_errors():
+        return False
 
 
 def read_reddit_thread(path: Path, notes: list[Note]) -> Iterator[tuple[int, dict]]:
@@ -224,7 +217,7 @@ def read_reddit_thread(path: Path, notes: list[Note]) -> Iterator[tuple[int, dic
     as one JSON document has no lines of its own to name. Comments the page did not load
     ("load more comments") are not in the file: counted in a note."""
     try:
-        with open(path, encoding="utf-8-sig") as fh:
+        with open_text(path) as fh:
             listings = json.load(fh)
     except json.JSONDecodeError as exc:
         raise InputError(path, exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})") from None

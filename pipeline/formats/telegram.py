@@ -29,7 +29,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.core.artifacts import open_text
+from pipeline.core.artifacts import open_text, text_stream
+from pipeline.core.compressed import inner_suffix, plain_stem, read_errors
 from pipeline.core.errors import InputError
 from pipeline.core.schema import Note
 
@@ -50,10 +51,13 @@ HEAD_RE = re.compile(r'^\s*\{\s*"name"\s*:.*?"type"\s*:\s*"(?:' + "|".join(CHAT_
 def looks_like_telegram(path: Path) -> bool:
     """True for a `.json` file that opens as a Telegram Desktop chat export."""
     path = Path(path)
-    if path.suffix.lower() != ".json" or not path.is_file():
+    if inner_suffix(path) != ".json" or not path.is_file():
         return False
-    with open(path, encoding="utf-8-sig", errors="replace") as fh:
-        head = fh.read(4096)
+    try:
+        with text_stream(path, "utf-8-sig", errors="replace") as fh:
+            head = fh.read(4096)
+    except read_errors():
+        return False
     return bool(HEAD_RE.match(head)) and '"messages"' in head
 
 
@@ -79,7 +83,7 @@ def read_telegram(path: Path, encoding: str | None, notes: list[Note]) -> Iterat
     messages = chat.get("messages") if isinstance(chat, dict) else None
     if not isinstance(messages, list):
         raise InputError(path, 1, "a Telegram export without a list of messages")
-    chat_id = str(chat.get("id", Path(path).stem))
+    chat_id = str(chat.get("id", plain_stem(path)))
     topic = chat.get("name") or None
     said = [(i, m) for i, m in enumerate(messages, start=1) if isinstance(m, dict) and m.get("type") == "message"]
     parent_of = {str(m.get("id")): str(m["reply_to_message_id"]) for _, m in said if m.get("reply_to_message_id")}

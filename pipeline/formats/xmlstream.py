@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
 
+from pipeline.core.compressed import inner_suffix, open_binary, read_errors
 from pipeline.core.errors import InputError
 
 CHUNK = 1 << 16
@@ -71,7 +72,7 @@ def xml_records(path: Path, wanted: Callable[[tuple[str, ...]], bool]) -> Iterat
     parser.EndElementHandler = end
     parser.CharacterDataHandler = text
     parser.buffer_text = True
-    with open(path, "rb") as fh:
+    with open_binary(path) as fh:
         while True:
             chunk = fh.read(CHUNK)
             try:
@@ -88,7 +89,10 @@ def xml_head(path: Path, suffixes: tuple[str, ...] = (".xml",), size: int = 4096
     """The first bytes of a file with one of `suffixes` (b"" for any other path), to tell
     which tool wrote it."""
     path = Path(path)
-    if path.suffix.lower() not in suffixes or not path.is_file():
+    if inner_suffix(path) not in suffixes or not path.is_file():
         return b""
-    with open(path, "rb") as fh:
-        return fh.read(size)
+    try:
+        with open_binary(path) as fh:
+            return fh.read(size)
+    except read_errors():
+        return b""

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from pipeline.core.compressed import plain_stem
 from pipeline.core.errors import InputError
 from pipeline.core.schema import Note
 
@@ -37,7 +38,7 @@ def is_comment(obj: object) -> bool:
 
 def read_youtube(path: Path, lines: Iterator[tuple[int, dict]], notes: list[Note]) -> Iterator[tuple[int, dict]]:
     """Thread-row dicts (with their lines) for one video's comments, as they are read."""
-    video = Path(path).stem
+    video = plain_stem(path)
     n = 0
     for line, record in lines:
         if not is_comment(record):

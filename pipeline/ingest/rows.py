@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pipeline.core.artifacts import json_object, open_text
 from pipeline.core.cells import xlsx_rows, xlsx_sheets
+from pipeline.core.compressed import compression_of, inner_suffix
 from pipeline.core.errors import InputError, PipelineError
 from pipeline.core.jsondoc import json_layout, json_records
 from pipeline.core.schema import Note, ThreadRow
@@ -28,14 +29,18 @@ REQUIRED = ("id", "thread_id")
 
 
 def format_of(path: Path) -> str:
-    suffix = path.suffix.lower()
+    """ "jsonl", "csv" or "xlsx", from the suffix under any compression (`posts.csv.gz`)."""
+    suffix = inner_suffix(path)
     if suffix in (".jsonl", ".ndjson", ".json"):
         return "jsonl"
     if suffix in (".csv", ".tsv"):
         return "csv"
     if suffix == ".xlsx":
+        if compression_of(path):
+            raise InputError(path, 0, "an .xlsx workbook is a zip archive already: give it uncompressed")
         return "xlsx"
-    raise InputError(path, 0, f"unknown thread file type {suffix!r}: {what_to_do(path)}")
+    shown = "".join(Path(path).suffixes[-2:]).lower() if compression_of(path) else suffix
+    raise InputError(path, 0, f"unknown thread file type {shown!r}: {what_to_do(path)}")
 
 
 # Raw pages and manifests are read through --manifest, not --threads: what a file given to
@@ -43,12 +48,13 @@ def format_of(path: Path) -> str:
 PAGE_SUFFIXES = (".txt", ".html", ".htm")
 THREAD_FILE_HINT = (
     "use .jsonl, .csv, .xlsx, a Reddit dump (.zst), a Disqus or WordPress export (.xml) or a ConvoKit corpus folder"
+    " (any but .xlsx may be compressed: .gz, .bz2, .xz, .zst)"
 )
 
 
 def what_to_do(path: Path) -> str:
     """How to read a file that is no thread file (a saved page, a manifest), or which files are."""
-    suffix = Path(path).suffix.lower()
+    suffix = inner_suffix(path)
     if suffix == ".toml":
         return "a manifest of raw pages is read with --manifest (make run MANIFEST=...), not --threads"
     if suffix in PAGE_SUFFIXES:
@@ -79,7 +85,7 @@ def delimiter_of(path: Path, sample: str, given: str | None) -> str:
     """The delimiter given, else a .tsv file's tab, else the one sniffed from `sample`."""
     if given is not None:
         return given
-    return "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(sample, path)
+    return "\t" if inner_suffix(path) == ".tsv" else sniff_delimiter(sample, path)
 
 
 # Python's csv module refuses a field over 128 KiB, and a long op-ed or a comment thread
@@ -91,11 +97,14 @@ def _csv_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple
     # Streamed: the file's text is never held whole, only the row being read.
     csv.field_size_limit(CSV_FIELD_LIMIT)
     with open_text(path, opt.encoding) as fh:
-        sample = "".join(line for _, line in zip(range(20), fh, strict=False))
+        head = list(itertools.islice(fh, 20))
+        sample = "".join(head)
         if not sample.strip():
             raise InputError(path, 0, "empty file: expected a header line and at least one row")
-        fh.seek(0)
-        reader = csv.reader(fh, delimiter=delimiter_of(path, sample, opt.delimiter), strict=True)
+        # The sample is read again from memory, not by seeking back: a compressed stream
+        # cannot seek.
+        lines = itertools.chain(head, fh)
+        reader = csv.reader(lines, delimiter=delimiter_of(path, sample, opt.delimiter), strict=True)
         try:
             first = next(reader)
             found = _header_below(path, ((reader.line_num, row) for row in reader), first, opt, notes)
@@ -311,7 +320,7 @@ def jsonl_rows(
     JSON array of them, or one object whose only member is that array (`{"data": [...]}`),
     as scrapers and `pandas.to_json(orient="records")` save them, read a record at a time
     (`core.jsondoc`), never whole."""
-    if Path(path).suffix.lower() == ".json" and json_layout(path, encoding) in ("array", "wrapped"):
+    if inner_suffix(path) == ".json" and json_layout(path, encoding) in ("array", "wrapped"):
         for line, record in json_records(path, encoding):
             if not isinstance(record, dict):
                 raise InputError(path, line, f"expected a JSON object in the array, found {type(record).__name__}")

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from pipeline.core.artifacts import atomic_path, dumps, open_text
 from pipeline.core.cells import xlsx_rows
+from pipeline.core.compressed import compression_of, inner_suffix
 from pipeline.core.config import Config
 from pipeline.core.errors import InputError, validation_message
 from pipeline.core.jsondoc import first_json_record, json_layout, json_sample
@@ -34,11 +35,8 @@ from pipeline.formats.dast import unread_columns as dast_unread
 from pipeline.formats.disqus import looks_like_disqus, read_disqus
 from pipeline.formats.fourcat import is_4cat_header
 from pipeline.formats.instaloader import (
-    COMPRESSED,
-    compressed_post,
     is_instaloader_comment,
     is_instaloader_post,
-    read_compressed_post,
     read_instaloader,
     read_instaloader_post,
 )
@@ -159,11 +157,6 @@ FILE_EXPORTS = (
     (is_reddit_thread, lambda path, opt, notes: read_reddit_thread(path, notes), "a Reddit thread page's JSON"),
     (looks_like_disqus, lambda path, opt, notes: read_disqus(path, notes), "a Disqus comment export (XML)"),
     (looks_like_wordpress, lambda path, opt, notes: read_wordpress(path, notes), "a WordPress export (WXR)"),
-    (
-        lambda path: compressed_post(path) is not None,
-        lambda path, opt, notes: read_compressed_post(path, notes),
-        "an Instagram post's metadata (Instaloader, compressed)",
-    ),
 )
 
 
@@ -193,7 +186,7 @@ def _json_export(path: Path) -> tuple[tuple, dict | list | None] | None:
     """Which of `JSON_EXPORTS` wrote `path`, and the file's one JSON document where it is not
     JSON lines (an API response saved indented, as a browser or `jq .` saves it)."""
     record, document = first_json_record(path), None  # read once for every test
-    if record is None and Path(path).suffix.lower() == ".json":
+    if record is None and inner_suffix(path) == ".json":
         record = document = json_sample(path)
     if isinstance(record, list):
         # An array (a timeline, a script's saved items) is told by its first record.
@@ -219,9 +212,15 @@ def _dast_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tupl
 
 
 def describe_input(path: Path, opt: ReadOptions) -> str:
-    """How ingest reads `path` (which reader, and for CSV the delimiter), as `_sources`
-    chooses; for `ingest --check`. A file that cannot be read says so when it is read."""
-    path = Path(path)
+    """How ingest reads `path` (which reader, for CSV the delimiter, and the compression it
+    is read through), as `_sources` chooses; for `ingest --check`. A file that cannot be
+    read says so when it is read."""
+    kind = _reader_of(Path(path), opt)
+    compression = compression_of(path)
+    return f"{kind}, {compression}-compressed" if compression else kind
+
+
+def _reader_of(path: Path, opt: ReadOptions) -> str:
     if is_convokit_corpus(path):
         return "a ConvoKit corpus"
     if is_reddit_dump(path):
@@ -234,7 +233,7 @@ def describe_input(path: Path, opt: ReadOptions) -> str:
         return found[0][2]
     fmt = format_of(path)
     if fmt == "jsonl":
-        if path.suffix.lower() == ".json" and json_layout(path, opt.encoding) in ("array", "wrapped"):
+        if inner_suffix(path) == ".json" and json_layout(path, opt.encoding) in ("array", "wrapped"):
             return "a thread file (one JSON array of posts)"
         return "a thread file (JSONL)"
     try:
@@ -345,7 +344,7 @@ def expand_folders(paths: list[Path], notes: list[Note]) -> list[Path]:
         files = sorted(
             p
             for p in path.iterdir()
-            if p.is_file() and (p.suffix.lower() in THREAD_FILE_SUFFIXES or p.name.lower().endswith(COMPRESSED))
+            if p.is_file() and (inner_suffix(p) in THREAD_FILE_SUFFIXES or p.suffix.lower() == ".zst")
         )
         if not files:
             manifest = path / "manifest.toml"
