@@ -101,3 +101,26 @@ def test_a_large_array_is_read_in_memory_far_below_its_size(tmp_path):
     # text, held twice while it moves on), whatever the file's size; the whole file as
     # one string would be twice its size.
     assert size > 12_000_000 and peak < 8_000_000, (size, peak)
+
+
+def test_an_objects_members_come_whole_but_the_streamed_array_an_element_at_a_time(tmp_path, monkeypatch):
+    """A Telegram export: the chat's name and id, then its messages one at a time, each
+    with its line; a member that follows the array still comes."""
+    from pipeline.core.jsondoc import object_members
+
+    monkeypatch.setattr(jsondoc, "CHUNK", 8)
+    chat = {"name": "Socialrådgivere", "id": 17, "messages": POSTS[:3], "after": [1, 2]}
+    path = _write(tmp_path / "result.json", json.dumps(chat, ensure_ascii=False, indent=1))
+    got = list(object_members(path, "messages"))
+    assert [(k, v) for k, _, v in got] == [
+        ("name", "Socialrådgivere"),
+        ("id", 17),
+        *[("messages", p) for p in POSTS[:3]],
+        ("after", [1, 2]),
+    ]
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert all(lines[line - 1].strip().startswith(("{", '"name"', '"id"', '"after"')) for _, line, _ in got)
+    with pytest.raises(InputError, match="an array of messages"):
+        list(object_members(_write(tmp_path / "x.json", '{"messages": 3}'), "messages"))
+    with pytest.raises(InputError, match="more after the object"):
+        list(object_members(_write(tmp_path / "y.json", '{"messages": []} {}'), "messages"))

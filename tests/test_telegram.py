@@ -61,6 +61,9 @@ def test_a_chat_export_is_read_as_its_reply_chains(tmp_path, cfg):
     assert posts[c + "5"].text == "" and posts[c + "6"].parent_id == c + "5", "a photo keeps the replies to it"
     assert posts[c + "99"].text == "" and posts[c + "7"].parent_id == c + "99", "a deleted message: an empty root"
     assert posts[c + "3"].author == "Bo" and posts[c + "3"].created == "2024-05-02T20:02:00"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[int(posts[c + "3"].source.rsplit(":", 1)[1]) - 1] == "  {", "each post names the line it starts on"
+    assert '"id": 3,' in lines[int(posts[c + "3"].source.rsplit(":", 1)[1])]
     assert corpus.threads[0].topic == "Socialrådgivere i Danmark"
     messages = " | ".join(n.message for n in corpus.notes)
     assert "1 service message(s) (joins, pins, title changes) left out; 6 message(s)" in messages

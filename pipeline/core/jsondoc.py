@@ -179,6 +179,29 @@ class _Window:
             self.pos = end
             return value
 
+    def key(self) -> str:
+        """An object member's name, and the ":" after it."""
+        self.peek()
+        key = self.value()
+        if not isinstance(key, str):
+            raise InputError(self.path, self.line_at(self.pos), "not valid JSON: an object's key is not a string")
+        self.expect(":", '":"')
+        return key
+
+    def elements(self) -> Iterator[tuple[int, Any]]:
+        """After an array's "[": (line it starts on, value) of each element, one at a time,
+        up to and past the array's "]"."""
+        while (c := self.peek()) != "]":
+            if c == "":
+                raise InputError(self.path, self.line_at(self.pos), "not valid JSON: the array is never closed")
+            line = self.line_at(self.pos)
+            yield line, self.value()
+            if (c := self.peek()) == ",":
+                self.pos += 1
+            elif c not in ("]", ""):
+                raise InputError(self.path, self.line_at(self.pos), "not valid JSON: expected ',' or ']' in an array")
+        self.pos += 1
+
 
 def _array_only(path: Path, encoding: str | None) -> bool:
     """The object that opens the file has its array as its only member (Mastodon's context
@@ -187,15 +210,10 @@ def _array_only(path: Path, encoding: str | None) -> bool:
         with open_text(path, encoding) as fh:
             w = _Window(Path(path), fh)
             w.expect("{", "an object")
-            w.peek()
-            w.value()
-            w.expect(":", '":"')
+            w.key()
             w.expect("[", "an array")
-            while w.peek() not in ("]", ""):
-                w.value()
-                if w.peek() == ",":
-                    w.pos += 1
-            w.pos += 1
+            for _ in w.elements():
+                pass
             return w.peek() == "}"
     except InputError:
         return False
@@ -210,29 +228,46 @@ def json_records(path: Path, encoding: str | None = None) -> Iterator[tuple[int,
         n = 0
         while (opening := w.peek()) != "":
             if opening == "{":
-                # {"key": [ ... ]}: the key is read to reach the array.
                 w.pos += 1
-                w.peek()
-                key = w.value()
-                if not isinstance(key, str):
-                    raise InputError(w.path, w.line_at(w.pos), "not valid JSON: an object's key is not a string")
-                w.expect(":", '":"')
+                w.key()  # {"data": [ ... ]}: read to reach the array
             w.expect("[", "an array of records")
-            while (c := w.peek()) != "]":
-                if c == "":
-                    raise InputError(w.path, w.line_at(w.pos), "not valid JSON: the array of records is never closed")
-                line = w.line_at(w.pos)
+            for line, value in w.elements():
                 n += 1
-                yield line, w.value()
-                if (c := w.peek()) == ",":
-                    w.pos += 1
-                elif c not in ("]", ""):
-                    raise InputError(w.path, w.line_at(w.pos), "not valid JSON: expected ',' or ']' between records")
-            w.pos += 1
+                yield line, value
             if opening == "{":
                 w.expect("}", "the end of an object whose only member is the array")
         if not n:
             raise InputError(w.path, w.line_at(w.pos), "empty array: no records")
+
+
+def object_members(path: Path, stream: str, encoding: str | None = None) -> Iterator[tuple[str, int, Any]]:
+    """(member, line it starts on, value) of the one JSON object a file holds, in the file's
+    order, each value whole but the array under `stream`, which comes an element at a time
+    as (`stream`, line, element): a chat export of a million messages is never held whole.
+    An error names the line where the file stops being readable."""
+    with open_text(path, encoding) as fh:
+        w = _Window(Path(path), fh)
+        w.expect("{", "an object")
+        while w.peek() != "}":
+            key = w.key()
+            if key == stream:
+                w.expect("[", f"an array of {stream}")
+                for line, value in w.elements():
+                    yield key, line, value
+            else:
+                w.peek()
+                line = w.line_at(w.pos)
+                yield key, line, w.value()
+            if w.peek() == ",":
+                w.pos += 1
+            elif w.peek() != "}":
+                found = w.peek()
+                raise InputError(
+                    w.path, w.line_at(w.pos), f"not valid JSON: expected ',' or '}}' between members, found {found!r}"
+                )
+        w.pos += 1
+        if w.peek() != "":
+            raise InputError(w.path, w.line_at(w.pos), "not valid JSON: more after the object's end")
 
 
 def json_sample(path: Path, encoding: str | None = None) -> dict | list | None:

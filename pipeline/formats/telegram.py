@@ -1,8 +1,9 @@
 """Telegram Desktop's chat export (`result.json`, "Export chat history" as JSON) as thread rows.
 
 One file holds one chat (a group, a channel, a channel's discussion group): `{"name",
-"type", "id", "messages": [...]}`, written as one indented JSON document, so it is read
-whole (its memory is a few times the file's size). A chat is one long stream; the debate
+"type", "id", "messages": [...]}`, written as one indented JSON document, read a message
+at a time (`core.jsondoc.object_members`), so that a channel's years of messages fit in
+memory. A chat is one long stream; the debate
 in it is its reply chains. Mapping (docs/input-formats.md):
 
   id                     id, as "<chat id>:<message id>" (message ids count per chat)
@@ -24,14 +25,14 @@ reply to them.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.core.artifacts import open_text, text_stream
+from pipeline.core.artifacts import text_stream
 from pipeline.core.compressed import inner_suffix, plain_stem, read_errors
 from pipeline.core.errors import InputError
+from pipeline.core.jsondoc import object_members
 from pipeline.core.schema import Note
 
 CHAT_TYPES = (
@@ -70,23 +71,34 @@ def _text(value: object) -> str:
 
 
 def read_telegram(path: Path, encoding: str | None, notes: list[Note]) -> Iterator[tuple[int, dict]]:
-    """Thread-row dicts for a chat export's messages, in the export's order; the line is the
-    message's place in the export (1 for the first), as a whole-file JSON has no lines of
-    its own to name."""
-    with open_text(path, encoding) as fh:
-        try:
-            chat = json.load(fh)
-        except json.JSONDecodeError as exc:
-            raise InputError(path, exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})") from None
-        except RecursionError:
-            raise InputError(path, 1, "JSON nested too deeply to read (arrays or objects inside each other)") from None
-    messages = chat.get("messages") if isinstance(chat, dict) else None
-    if not isinstance(messages, list):
+    """Thread-row dicts for a chat export's messages, in the export's order, each with the
+    line it starts on. The file is read twice, a message at a time: first for who replies
+    to whom (a reply's thread is the message its chain starts from, which may come later
+    in a chain's order than the reply itself), then for the rows; only message ids are
+    held, never the chat."""
+    chat: dict = {}
+    parent_of: dict[str, str] = {}
+    said = service = 0
+    found = False
+    for key, line, m in object_members(path, "messages", encoding):
+        if key != "messages":
+            chat[key] = m
+            continue
+        found = True
+        if not isinstance(m, dict):
+            continue
+        if m.get("type") != "message":
+            service += 1
+            continue
+        said += 1
+        if m.get("id") is None:
+            raise InputError(path, line, "a message of the export without an id")
+        if m.get("reply_to_message_id"):
+            parent_of[str(m["id"])] = str(m["reply_to_message_id"])
+    if not found:
         raise InputError(path, 1, "a Telegram export without a list of messages")
     chat_id = str(chat.get("id", plain_stem(path)))
     topic = chat.get("name") or None
-    said = [(i, m) for i, m in enumerate(messages, start=1) if isinstance(m, dict) and m.get("type") == "message"]
-    parent_of = {str(m.get("id")): str(m["reply_to_message_id"]) for _, m in said if m.get("reply_to_message_id")}
     root_of: dict[str, str] = {}
 
     def root(mid: str) -> str:
@@ -100,13 +112,13 @@ def read_telegram(path: Path, encoding: str | None, notes: list[Note]) -> Iterat
             root_of[m] = top
         return top
 
-    for place, m in said:
-        if m.get("id") is None:
-            raise InputError(path, place, f"message {place} of the export has no id")
+    for key, line, m in object_members(path, "messages", encoding):
+        if key != "messages" or not isinstance(m, dict) or m.get("type") != "message":
+            continue
         mid = str(m["id"])
         parent = parent_of.get(mid)
         yield (
-            place,
+            line,
             {
                 "id": f"{chat_id}:{mid}",
                 "thread_id": f"{chat_id}:{root(mid)}",
@@ -117,13 +129,12 @@ def read_telegram(path: Path, encoding: str | None, notes: list[Note]) -> Iterat
                 "topic": topic,
             },
         )
-    service = len([m for m in messages if isinstance(m, dict)]) - len(said)
     if service:
         notes.append(
             Note(
                 where=str(path),
                 kind="note",
                 message=f"{service} service message(s) (joins, pins, title changes) left out; "
-                f"{len(said)} message(s) of chat {topic or chat_id!r} read",
+                f"{said} message(s) of chat {topic or chat_id!r} read",
             )
         )
