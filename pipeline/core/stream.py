@@ -32,9 +32,28 @@ def iter_jsonl(path: Path, model: type[M]) -> Iterator[M]:
             if not line.strip():
                 continue
             try:
-                yield model.model_validate(json_object(path, lineno, line))
+                yield slim(model.model_validate(json_object(path, lineno, line)))
             except ValidationError as exc:
                 raise InputError(path, lineno, validation_message(exc)) from None
+
+
+_ALL_FIELDS: dict[type, set[str]] = {}
+
+
+def slim(record: M) -> M:
+    """`record` sharing one set of its model's field names with every other record that
+    gives them all. Pydantic keeps, per instance, the set of fields its input gave: 728
+    bytes for a unit's eleven, a fifth of its memory, and stage files give every field.
+    A huge thread is held whole in classify and graph, so this is a fifth less there.
+    (Stage records are frozen; where a model is not, setting a field adds its name to the
+    set: to one that holds it already.)"""
+    fields = record.__pydantic_fields_set__
+    full = _ALL_FIELDS.get(type(record))
+    if full is None:
+        full = _ALL_FIELDS[type(record)] = set(type(record).model_fields)
+    if fields is not full and fields == full:
+        object.__setattr__(record, "__pydantic_fields_set__", full)
+    return record
 
 
 def count_lines(path: Path) -> int:

@@ -28,7 +28,7 @@ from typing import Any, Protocol, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from pipeline.core.errors import InputError, validation_message
-from pipeline.core.stream import JsonlSink, count_lines, iter_jsonl
+from pipeline.core.stream import JsonlSink, count_lines, iter_jsonl, slim
 
 # pyarrow is imported where a Parquet table is read or written: a JSONL run, and
 # `python -m pipeline --help`, never load it.
@@ -157,7 +157,7 @@ def _iter_parquet(path: Path, model: type[M]) -> Iterator[M]:
         for values in zip(*columns, strict=True):
             row += 1
             try:
-                yield model.model_validate(dict(zip(names, values, strict=True)))
+                yield slim(model.model_validate(dict(zip(names, values, strict=True))))
             except ValidationError as exc:
                 raise InputError(path, row, validation_message(exc)) from None
 

@@ -1,0 +1,35 @@
+"""Stage records read back from disk: the same values, in less memory."""
+
+from __future__ import annotations
+
+import json
+import tracemalloc
+
+from pipeline.core.schema import Unit
+from pipeline.core.stream import iter_jsonl
+from pipeline.core.tables import stage_file
+
+
+def test_records_read_from_a_stage_file_share_one_set_of_field_names(pipeline_run):
+    """Pydantic keeps, per record, the set of fields its input gave; every unit of a stage
+    file gives all, so the units share one set, and are what pydantic read all the same."""
+    path = stage_file(pipeline_run["segments"], "units")
+    units = list(iter_jsonl(path, Unit))
+    assert len(units) > 400 and len({id(u.__pydantic_fields_set__) for u in units}) == 1
+    assert units[0].__pydantic_fields_set__ == set(Unit.model_fields)
+    fresh = [Unit.model_validate(u.model_dump()) for u in units]
+    assert fresh == units and [u.model_dump(exclude_unset=True) for u in units] == [u.model_dump() for u in fresh]
+
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        held = list(iter_jsonl(path, Unit))
+        slim = tracemalloc.get_traced_memory()[0] - base
+        del held
+        base = tracemalloc.get_traced_memory()[0]
+        held = [Unit.model_validate(json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines()]
+        own = tracemalloc.get_traced_memory()[0] - base
+        del held
+    finally:
+        tracemalloc.stop()
+    assert slim < 0.85 * own, (slim, own)
