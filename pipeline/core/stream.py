@@ -41,18 +41,25 @@ _ALL_FIELDS: dict[type, set[str]] = {}
 
 
 def slim(record: M) -> M:
-    """`record` sharing one set of its model's field names with every other record that
-    gives them all. Pydantic keeps, per instance, the set of fields its input gave: 728
-    bytes for a unit's eleven, a fifth of its memory, and stage files give every field.
-    A huge thread is held whole in classify and graph, so this is a fifth less there.
-    (Stage records are frozen; where a model is not, setting a field adds its name to the
-    set: to one that holds it already.)"""
+    """`record`, and the records nested in it (a unit's `unit_type` prediction, a post's
+    authors and evidence), sharing one set of their model's field names with every other
+    record that gives them all. Pydantic keeps, per instance, the set of fields its input
+    gave: 728 bytes for a unit's eleven, a fifth of its memory, as much again for its
+    prediction; stage files give every field. A huge thread is held whole in classify and
+    graph, so this is that much less there. (Stage records are frozen; where a model is
+    not, setting a field adds its name to the set: to one that holds it already.)"""
     fields = record.__pydantic_fields_set__
     full = _ALL_FIELDS.get(type(record))
     if full is None:
         full = _ALL_FIELDS[type(record)] = set(type(record).model_fields)
     if fields is not full and fields == full:
         object.__setattr__(record, "__pydantic_fields_set__", full)
+    for value in record.__dict__.values():
+        if isinstance(value, BaseModel):
+            slim(value)
+        elif isinstance(value, tuple | list) and value and isinstance(value[0], BaseModel):
+            for item in value:
+                slim(item)
     return record
 
 
