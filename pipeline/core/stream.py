@@ -10,6 +10,7 @@ the files are the same whatever the number of workers (`pipeline.executors.local
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +38,7 @@ def iter_jsonl(path: Path, model: type[M]) -> Iterator[M]:
                 raise InputError(path, lineno, validation_message(exc)) from None
 
 
-_ALL_FIELDS: dict[type, set[str]] = {}
+_SHAPES: dict[type, tuple[set[str], tuple[str, ...]]] = {}
 
 
 def slim(record: M) -> M:
@@ -49,18 +50,34 @@ def slim(record: M) -> M:
     graph, so this is that much less there. (Stage records are frozen; where a model is
     not, setting a field adds its name to the set: to one that holds it already.)"""
     fields = record.__pydantic_fields_set__
-    full = _ALL_FIELDS.get(type(record))
-    if full is None:
-        full = _ALL_FIELDS[type(record)] = set(type(record).model_fields)
+    known = _SHAPES.get(type(record))
+    if known is None:
+        known = _SHAPES[type(record)] = _shape(type(record))
+    full, nested = known
     if fields is not full and fields == full:
         object.__setattr__(record, "__pydantic_fields_set__", full)
-    for value in record.__dict__.values():
+    for name in nested:
+        value = record.__dict__.get(name)
         if isinstance(value, BaseModel):
             slim(value)
-        elif isinstance(value, tuple | list) and value and isinstance(value[0], BaseModel):
+        elif isinstance(value, tuple | list):
             for item in value:
-                slim(item)
+                if isinstance(item, BaseModel):
+                    slim(item)
     return record
+
+
+def _shape(model: type[BaseModel]) -> tuple[set[str], tuple[str, ...]]:
+    """A model's field names, and those whose type names a model (looked up once a model,
+    so that a record's other fields are not visited)."""
+
+    def names_a_model(annotation: object) -> bool:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return True
+        return any(names_a_model(arg) for arg in typing.get_args(annotation))
+
+    nested = tuple(name for name, f in model.model_fields.items() if names_a_model(f.annotation))
+    return set(model.model_fields), nested
 
 
 def count_lines(path: Path) -> int:
