@@ -23,7 +23,7 @@ from typing import IO, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from pipeline.core.compressed import compression_of, damaged, open_binary, read_errors
+from pipeline.core.compressed import compression_of, open_binary, readable
 from pipeline.core.errors import InputError, validation_message
 from pipeline.core.paths import PROJ_ROOT
 
@@ -273,11 +273,8 @@ def read_bytes(path: Path) -> bytes:
     path = Path(path)
     if compression_of(path) is None:
         return path.read_bytes()
-    try:
-        with open_binary(path) as fh:
-            return fh.read()
-    except read_errors() as exc:
-        raise InputError(path, 0, damaged(path, exc)) from None
+    with readable(path), open_binary(path) as fh:
+        return fh.read()
 
 
 def text_stream(path: Path, encoding: str, errors: str = "strict") -> IO[str]:
@@ -303,31 +300,23 @@ def open_text(path: Path, encoding: str | None = None) -> Iterator[Any]:
     path = Path(path)
     if not path.exists():
         raise InputError(path, 0, "file not found")
-    compressed = compression_of(path) is not None
     if not encoding:
-        try:
-            with open_binary(path) as fh:
-                head = fh.read(2)
-        except read_errors() as exc:
-            if not compressed:
-                raise
-            raise InputError(path, 0, damaged(path, exc)) from None
-        if head in UTF16_BOMS:
-            raise _utf16(path)
+        with readable(path), open_binary(path) as fh:
+            if fh.read(2) in UTF16_BOMS:
+                raise _utf16(path)
     try:
         fh = text_stream(path, encoding or "utf-8-sig")
     except LookupError:
         raise InputError(path, 0, f"unknown encoding {encoding!r} (try utf-8, cp1252 or latin-1)") from None
     try:
-        yield fh
+        with readable(path):
+            yield fh
     except UnicodeDecodeError:
-        if (error := _decoding_error(path, encoding)) is not None:
+        with readable(path):
+            error = _decoding_error(path, encoding)
+        if error is not None:
             raise error from None
         raise
-    except read_errors() as exc:
-        if not compressed:
-            raise
-        raise InputError(path, 0, damaged(path, exc)) from None
     finally:
         fh.close()
 

@@ -8,10 +8,14 @@ Zstandard is the `zstandard` package's (already needed for Reddit's dumps).
 from __future__ import annotations
 
 import bz2
+import contextlib
 import gzip
 import lzma
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
+
+from pipeline.core.errors import InputError
 
 COMPRESSIONS = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz", ".zst": "Zstandard"}
 
@@ -68,9 +72,18 @@ def read_errors() -> tuple[type[BaseException], ...]:
     return errors
 
 
-def damaged(path: Path, exc: BaseException) -> str:
-    """What to tell a researcher whose compressed file cannot be read to its end."""
-    return (
-        f"not a readable {compression_of(path)} file ({exc or type(exc).__name__}): "
-        "it may be damaged or cut short (an interrupted download); compress it again, or give it uncompressed"
-    )
+@contextlib.contextmanager
+def readable(path: Path) -> Iterator[None]:
+    """Reading a compressed file that is damaged or cut short (an interrupted download)
+    fails with an error naming the file and what to do; a plain file's errors pass."""
+    try:
+        yield
+    except read_errors() as exc:
+        if compression_of(path) is None:
+            raise
+        raise InputError(
+            path,
+            0,
+            f"not a readable {compression_of(path)} file ({str(exc) or type(exc).__name__}): it may be damaged "
+            "or cut short (an interrupted download); compress it again, or give it uncompressed",
+        ) from None
