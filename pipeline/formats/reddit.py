@@ -30,7 +30,7 @@ from pathlib import Path
 from pipeline.core.artifacts import json_object, open_text
 from pipeline.core.compressed import compression_of, inner_suffix, open_binary, read_errors
 from pipeline.core.errors import InputError
-from pipeline.core.jsondoc import JSON_LINES_SUFFIXES, first_line, json_records, json_sample
+from pipeline.core.jsondoc import JSON_LINES_SUFFIXES, first_json_record, json_records, json_sample
 from pipeline.core.schema import Note
 from pipeline.ingest.deleted import deleted_text
 
@@ -56,11 +56,7 @@ def is_reddit_dump(path: Path) -> bool:
         # As the dumps are named (RC_2023-01.zst, Denmark_comments.zst): a Zstandard file
         # that says it is nothing else.
         return compression_of(path) == "Zstandard" and suffix not in (".csv", ".tsv", ".xml", ".xlsx")
-    line = first_line(path)  # None where it is too long to sample: a minified array
-    try:
-        first = json.loads(line) if line is not None else None
-    except (ValueError, RecursionError):
-        first = None
+    first = first_json_record(path)  # None too where a minified array is one long line
     if first is None:
         if suffix != ".json":
             return False  # not a dump; the thread-file reader says what is wrong
