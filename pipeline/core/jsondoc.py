@@ -71,7 +71,9 @@ def first_json_record(path: Path) -> Any | None:
         return None
 
 
-def _head(path: Path, encoding: str | None, size: int = 1 << 16) -> str:
+def text_head(path: Path, encoding: str | None = None, size: int = 1 << 16) -> str:
+    """The file's first `size` characters after leading whitespace (decompressed; "" where
+    a compressed file cannot be read), to tell which tool wrote it."""
     try:
         with text_stream(path, encoding or "utf-8-sig", errors="replace") as fh:
             return fh.read(size).lstrip(_WHITESPACE)
@@ -109,7 +111,7 @@ def json_layout(path: Path, encoding: str | None = None) -> Layout | None:
             return "array"
         if isinstance(value, dict):
             return "wrapped" if _only_a_list(value) else "lines"
-    head = _head(path, encoding)
+    head = text_head(path, encoding)
     if head.startswith("["):
         return "array"
     if not head.startswith("{"):

@@ -29,10 +29,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.core.artifacts import text_stream
-from pipeline.core.compressed import inner_suffix, plain_stem, read_errors
+from pipeline.core.compressed import inner_suffix, plain_stem
 from pipeline.core.errors import InputError
-from pipeline.core.jsondoc import object_members
+from pipeline.core.jsondoc import object_members, text_head
 from pipeline.core.schema import Note
 
 CHAT_TYPES = (
@@ -54,11 +53,7 @@ def looks_like_telegram(path: Path) -> bool:
     path = Path(path)
     if inner_suffix(path) != ".json" or not path.is_file():
         return False
-    try:
-        with text_stream(path, "utf-8-sig", errors="replace") as fh:
-            head = fh.read(4096)
-    except read_errors():
-        return False
+    head = text_head(path, size=4096)
     return bool(HEAD_RE.match(head)) and '"messages"' in head
 
 
