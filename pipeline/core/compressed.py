@@ -25,22 +25,22 @@ def compression_of(path: Path) -> str | None:
     return COMPRESSIONS.get(Path(path).suffix.lower())
 
 
+def _uncompressed_name(path: Path) -> Path:
+    """The name the file would have uncompressed (`posts.jsonl.gz` -> `posts.jsonl`)."""
+    path = Path(path)
+    return path.with_suffix("") if compression_of(path) else path
+
+
 def inner_suffix(path: Path) -> str:
     """The suffix that says what the file holds: `.jsonl` for `posts.jsonl.gz` as for
     `posts.jsonl` (lower case; "" for a compressed file named without one, as Reddit's
     `RC_2023-01.zst`)."""
-    path = Path(path)
-    if compression_of(path):
-        path = path.with_suffix("")
-    return path.suffix.lower()
+    return _uncompressed_name(path).suffix.lower()
 
 
 def plain_stem(path: Path) -> str:
     """The file's name without its compression and format suffixes (`abc.json.gz` -> `abc`)."""
-    path = Path(path)
-    if compression_of(path):
-        path = path.with_suffix("")
-    return path.stem
+    return _uncompressed_name(path).stem
 
 
 def open_binary(path: Path) -> IO[bytes]:
