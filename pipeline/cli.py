@@ -350,6 +350,21 @@ def _workers_option(s, what: str = "worker processes over thread shards") -> Non
     )
 
 
+def missing_parents_option(s) -> None:
+    s.add_argument(
+        "--refuse-missing-parents",
+        dest="repair_missing_parents",
+        action="store_false",
+        help="refuse a reply whose parent is not in the input (default: it answers the post its words point to, "
+        "else its thread's root, an empty one where the thread has none, and the ingest report says so)",
+    )
+    # The default since 2026-12-05; kept so that scripts that pass it still run.
+    s.add_argument(
+        "--repair-missing-parents", dest="repair_missing_parents", action="store_true", help=argparse.SUPPRESS
+    )
+    s.set_defaults(repair_missing_parents=True)
+
+
 def ids_per_thread_option(s) -> None:
     s.add_argument(
         "--ids-per-thread",
@@ -381,11 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="+",
         help="thread files (.jsonl/.csv/.xlsx), Reddit dumps (.zst or NDJSON), 4CAT CSV, DAST JSONL, ConvoKit folders",
     )
-    s.add_argument(
-        "--repair-missing-parents",
-        action="store_true",
-        help="attach replies whose parent is absent to their thread root (and report it)",
-    )
+    missing_parents_option(s)
     s.add_argument(
         "--encoding", help="encoding of CSV/JSONL thread files (default: UTF-8, with or without BOM); e.g. cp1252"
     )

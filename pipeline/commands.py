@@ -6,7 +6,7 @@ import argparse
 import logging
 from pathlib import Path
 
-from pipeline.cli import at_least, file_name, ids_per_thread_option
+from pipeline.cli import at_least, file_name, ids_per_thread_option, missing_parents_option
 from pipeline.core.config import ANNOTATIONS_DIR, DAST_DEFAULT, DATA_DIR, E5_DIR, INTERIM_DIR, PROCESSED_DIR, TASKS
 from pipeline.report import DEFAULT_NAME as REPORT_NAME
 
@@ -409,11 +409,7 @@ def _data_args(s) -> None:
         "files with whatever options they needed (e.g. data/interim/corpus) (default: data/annotations)",
     )
     s.add_argument("--corpus", type=Path, default=CORPUS, help="the corpus that annotation folders label")
-    s.add_argument(
-        "--repair-missing-parents",
-        action="store_true",
-        help="thread files: attach replies whose parent is absent to their thread root",
-    )
+    missing_parents_option(s)
     ids_per_thread_option(s)
     s.add_argument(
         "--group-by",

@@ -416,8 +416,9 @@ def test_threads_bad_input_names_file_and_line(tmp_path, cfg):
         cfg,
         "orphan.jsonl",
         '{"id": "a", "thread_id": "a"}\n{"id": "b", "thread_id": "a", "parent_id": "zz"}\n',
+        repair_missing_parents=False,
     )
-    assert err.line == 2 and "'zz'" in str(err) and "--repair-missing-parents" in str(err)
+    assert err.line == 2 and "'zz'" in str(err) and "--refuse-missing-parents" in str(err)
     err = _error(
         tmp_path,
         cfg,
@@ -535,7 +536,9 @@ def test_threads_rows_repeated_field_for_field_are_dropped_once_and_reported_per
     assert repeats[0].message.startswith("2 row(s)") and f"{path}:3" in repeats[0].message
 
 
-def test_threads_missing_parent_can_be_repaired_and_is_reported(tmp_path, cfg):
+def test_threads_a_missing_parent_is_repaired_by_default_and_reported(tmp_path, cfg):
+    """A deleted or uncollected parent is ordinary in real data: the reply is kept, and the
+    report says where and what it named."""
     path = write_jsonl(
         tmp_path / "orphan.jsonl",
         [
@@ -543,9 +546,24 @@ def test_threads_missing_parent_can_be_repaired_and_is_reported(tmp_path, cfg):
             {"id": "b", "thread_id": "a", "parent_id": "gone", "text": "x"},
         ],
     )
-    rows, notes = read_thread_files([path], cfg, ReadOptions(repair_missing_parents=True))
+    rows, notes = read_thread_files([path], cfg)
     assert {lr.row.id: lr.row.parent_id for lr in rows} == {"a": None, "b": "a"}
-    assert notes[0].kind == "repaired" and notes[0].where.endswith("orphan.jsonl:2")
+    assert notes[0].kind == "repaired" and notes[0].where.endswith("orphan.jsonl:2") and "'gone'" in notes[0].message
+    assert not [n for n in notes if n.kind == "warning"]  # one missing parent is no sign of a misread file
+
+
+def test_threads_most_parents_missing_warns_of_ids_numbered_per_thread(tmp_path, cfg):
+    """Comments numbered 1, 2, 3 under each article, read without --ids-per-thread: the
+    second article's replies name parents that are not in it. The warning says what to pass."""
+    rows = []
+    for t in ("a1", "a2"):
+        rows.append({"id": t, "thread_id": t, "title": "Artikel"})
+        rows += [{"id": f"{t}-{i}", "thread_id": t, "parent_id": str(i - 1), "text": "Enig."} for i in range(2, 6)]
+    path = write_jsonl(tmp_path / "numbered.jsonl", rows)
+    _, notes = read_thread_files([path], cfg)
+    (warning,) = [n for n in notes if n.kind == "warning"]
+    assert warning.where.endswith("numbered.jsonl:2") and warning.message.startswith("8 of 8 replies")
+    assert "--ids-per-thread" in warning.message
 
 
 def test_threads_a_repaired_reply_answers_whom_its_words_address_and_says_its_parent_is_missing(tmp_path, cfg):
@@ -562,7 +580,7 @@ def test_threads_a_repaired_reply_answers_whom_its_words_address_and_says_its_pa
         "8,t1,9,Per,Det handler om penge.\n",
         encoding="utf-8",
     )
-    corpus = ingest_thread_files([path], cfg, ReadOptions(repair_missing_parents=True))
+    corpus = ingest_thread_files([path], cfg, ReadOptions())
     posts = corpus.posts_by_id()
     assert (posts["6"].parent_id, posts["6"].parent_rule) == ("3", "address")
     assert (posts["8"].parent_id, posts["8"].parent_rule) == ("1", "default")
@@ -577,8 +595,8 @@ def test_threads_a_repaired_reply_answers_whom_its_words_address_and_says_its_pa
 
 def test_threads_comments_exported_without_their_article_get_an_empty_root_when_repairing(tmp_path, cfg):
     """A news site's or a Facebook post's comments exported without the article: the
-    top-level comments name it as their parent. Without the option that is an error that
-    says what to pass; with it the thread gets an empty root, as a Reddit dump's does."""
+    top-level comments name it as their parent: the thread gets an empty root, as a Reddit
+    dump's does. With --refuse-missing-parents that is an error that says why."""
     path = tmp_path / "comments.csv"
     path.write_text(
         "id,thread_id,parent_id,author,text\n"
@@ -588,9 +606,9 @@ def test_threads_comments_exported_without_their_article_get_an_empty_root_when_
         encoding="utf-8",
     )
     with pytest.raises(InputError) as info:
-        read_thread_files([path], cfg)
-    assert info.value.line == 2 and "--repair-missing-parents" in str(info.value) and "empty one" in str(info.value)
-    corpus = ingest_thread_files([path], cfg, ReadOptions(repair_missing_parents=True))
+        read_thread_files([path], cfg, ReadOptions(repair_missing_parents=False))
+    assert info.value.line == 2 and "--refuse-missing-parents" in str(info.value) and "empty one" in str(info.value)
+    corpus = ingest_thread_files([path], cfg)
     posts = corpus.posts_by_id()
     assert posts["art9"].parent_id is None and (posts["art9"].title, posts["art9"].text) == ("", "")
     assert [posts[c].parent_id for c in ("c1", "c2", "c3")] == ["art9", "art9", "c1"]
@@ -1106,7 +1124,7 @@ def test_threads_a_given_target_is_the_statement_target_stance_is_measured_again
         "d2,art8,d1,Nej.,Skatten skal op\n",
         encoding="utf-8",
     )
-    corpus = ingest_thread_files([path], cfg, ReadOptions(repair_missing_parents=True))
+    corpus = ingest_thread_files([path], cfg, ReadOptions())
     threads = {t.id: t for t in corpus.threads}
     assert (threads["art9"].target, threads["art9"].target_source) == (
         "Socialrådgivere bør have højst 25 sager",
@@ -1586,3 +1604,27 @@ def test_threads_a_flat_thread_listed_newest_first_without_dates_is_read_oldest_
     # One comment addressing someone listed below it is not enough to read a file backwards.
     one = _flat_thread(tmp_path, cfg, [("Per", "Svar til Mette: Nej."), ("Mette", "Højere løn nu.")], name="one.jsonl")
     assert [p.id for p in sorted(one.values(), key=lambda p: p.position)] == ["a", "b", "c"]
+
+
+def test_threads_an_undated_post_keeps_the_files_order_instead_of_opening_the_thread(tmp_path, cfg):
+    """Posts are ordered by date only where every post has one: a reply whose date the
+    export lost is not sorted before the comments it answers."""
+    path = write_jsonl(
+        tmp_path / "undated.jsonl",
+        [
+            {"id": "t", "thread_id": "t", "title": "Artikel", "created": "2024-03-01T10:00:00"},
+            {"id": "c2", "thread_id": "t", "parent_id": "t", "text": "Nej.", "created": "2024-03-01T12:00:00"},
+            {"id": "c1", "thread_id": "t", "parent_id": "t", "text": "Enig.", "created": "2024-03-01T11:00:00"},
+            {"id": "c3", "thread_id": "t", "parent_id": "c1", "text": "Hvorfor?"},
+        ],
+    )
+    corpus = ingest_thread_files([path], cfg)
+    assert [p.id for p in corpus.posts] == ["t", "c2", "c1", "c3"]
+    dated = write_jsonl(
+        tmp_path / "dated.jsonl",
+        [
+            {**r, "created": r.get("created") or "2024-03-01T13:00:00"}
+            for r in map(json.loads, path.read_text().splitlines())
+        ],
+    )
+    assert [p.id for p in ingest_thread_files([dated], cfg).posts] == ["t", "c1", "c2", "c3"]

@@ -156,8 +156,12 @@ def build_thread(
                     message=f"thread {thread_id!r} has {len(roots)} roots; each is a document",
                 )
             )
+        # By date only where every post has one: an undated reply sorted by "" would stand
+        # before the article it answers. Otherwise in the order the files list them.
+        dated = _all_dated(located)
         order = sorted(
-            located, key=lambda lr: (lr.row.parent_id is not None, lr.row.created or "", str(lr.path), lr.line)
+            located,
+            key=lambda lr: (lr.row.parent_id is not None, lr.row.created or "" if dated else "", str(lr.path), lr.line),
         )
     thread_lang = _thread_language(located, detected, cfg)
     posts = [_row_post(lr, pos, thread_lang, detected.get(id(lr)), cfg, notes) for pos, lr in enumerate(order)]
@@ -203,6 +207,12 @@ def build_thread(
     return thread, posts, notes
 
 
+def _all_dated(located: list[LocatedRow]) -> bool:
+    """Whether every post of a thread has a date (the empty root made for a left-out post
+    has none and needs none: it opens the thread)."""
+    return all(lr.row.created for lr in located if not _absent(lr))
+
+
 def _absent(lr: LocatedRow) -> bool:
     """Whether a row is the empty root the row store made for a post the input left out:
     it stands at line 0 and holds nothing."""
@@ -243,7 +253,7 @@ def _oldest_first(located: list[LocatedRow], address_min_score: float) -> tuple[
     show them (more comments address someone listed below them than above: an answer comes
     after what it answers; `MIN_REVERSE_VOTES` more than the other way). Also that margin
     of votes when the comments were reversed, else 0."""
-    dated = all(lr.row.created for lr in located if not _absent(lr))
+    dated = _all_dated(located)
     order = sorted(located, key=lambda lr: (lr.row.created or "" if dated else "", str(lr.path), lr.line))
     opening = next(lr for lr in order if lr.row.parent_id is None)
     comments = [lr for lr in order if lr is not opening]

@@ -12,7 +12,11 @@ class ReadOptions:
     """How to read researchers' files: repair missing parents, the text encoding and CSV
     delimiter (detected when None), and the filters applied to Reddit dumps."""
 
-    repair_missing_parents: bool = False
+    # A reply whose parent is not in the input answers the post its words point to, else
+    # its thread's root (an empty one where the thread has none), and a note says so: a
+    # deleted or uncollected parent is ordinary in real data (`--refuse-missing-parents`
+    # turns it into an error, for files that must be complete).
+    repair_missing_parents: bool = True
     encoding: str | None = None
     delimiter: str | None = None
     subreddits: frozenset[str] | None = None

@@ -12,6 +12,7 @@ rows: the checks are joins, and the rows come back thread by thread in one index
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -19,6 +20,12 @@ from pathlib import Path
 from pipeline.core.errors import InputError
 from pipeline.core.schema import PENDING_THREAD, Note, ThreadRow
 from pipeline.core.spill import BATCH, SpillDatabase
+
+log = logging.getLogger(__name__)
+
+# Fewer replies than this without their parent are a few deleted posts, not a sign that the
+# file's ids were read wrong.
+MOSTLY_MISSING_MIN = 5
 
 
 class RowStore(SpillDatabase):
@@ -159,8 +166,8 @@ class RowStore(SpillDatabase):
                     hint = (
                         ""
                         if repair_missing_parents
-                        else " (pass --repair-missing-parents to attach it to the thread root, an empty one where the "
-                        "thread has none)"
+                        else " (refused as --refuse-missing-parents asks; without it the reply answers the post its "
+                        "words point to, else the thread root, an empty one where the thread has none)"
                     )
                     raise InputError(Path(path), line, f"parent_id {parent!r} of post {pid_!r} does not exist{hint}")
                 notes.append(
@@ -173,6 +180,8 @@ class RowStore(SpillDatabase):
                 )
                 self._reparent(seq, root)
                 self.missing_parents[pid_] = (parent, "input")
+        if orphans and (note := self._mostly_missing(len(orphans), f"{orphans[0][4]}:{orphans[0][5]}")) is not None:
+            notes.append(note)
         crossing = self.db.execute(
             "SELECT r.path, r.line, r.parent_id, r.thread_id, p.thread_id FROM rows r "
             "JOIN rows p ON p.id = r.parent_id WHERE p.thread_id != r.thread_id ORDER BY r.seq LIMIT 1"
@@ -188,12 +197,27 @@ class RowStore(SpillDatabase):
             raise InputError(rows[0][1], rows[0][2], f"thread {thread_id!r} has no root (a post with empty parent_id)")
         return notes
 
+    def _mostly_missing(self, n_orphans: int, first: str) -> Note | None:
+        """A warning where most replies name a parent that is not in the input: then the ids
+        rarely are missing posts, more often ids numbered per thread or the wrong column
+        (`first`: where the first such reply is)."""
+        (replies,) = self.db.execute("SELECT COUNT(*) FROM rows WHERE parent_id IS NOT NULL").fetchone()
+        if n_orphans < MOSTLY_MISSING_MIN or n_orphans * 2 <= replies:
+            return None
+        message = (
+            f"{n_orphans} of {replies} replies name a parent that is not in the input and were attached by their "
+            "words or to their thread's root: if post ids are numbered within each thread, read with "
+            "--ids-per-thread; if another column holds the parent, name it with --columns parent_id=COLUMN"
+        )
+        log.warning("ingest: %s", message)
+        return Note(where=first, kind="warning", message=message)
+
     def attach_orphans(self, every_row: bool = False) -> list[Note]:
         """Dumps and exports are cut by date, type and filters, so a reply's parent or a
         thread's opening post is often not in them. For rows read from such an extract, a
         thread without its opening post gets an empty root (placed at the thread's first
         row, line 0), and a reply without its parent answers that root; a note says so.
-        `every_row` (`--repair-missing-parents`): a researcher's own file too, e.g. the
+        `every_row` (missing parents repaired, the default): a researcher's own file too, e.g. the
         comments of a news article or a Facebook post exported without the article, whose
         top-level comments name it as their parent."""
         notes: list[Note] = []
