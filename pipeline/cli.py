@@ -123,13 +123,19 @@ def _check_ingest(args, cfg, options) -> None:
 
     from pipeline.core.corpus import notes_summary, read_notes
     from pipeline.core.schema import Post
+    from pipeline.ingest.archives import unpack_archives, unpacked_dir
     from pipeline.ingest.build import write_ingest
     from pipeline.ingest.options import ReadOptions
     from pipeline.ingest.threads import describe_input, expand_folders
 
-    inputs = expand_folders(args.threads or [], []) if args.threads else []
     with tempfile.TemporaryDirectory(prefix="ingest-check-") as tmp:
         out = Path(tmp) / "corpus"
+        # Archives are unpacked into the temporary folder too, and named as archive/member.
+        unpacked = unpack_archives(args.threads, unpacked_dir(out), []) if args.threads else []
+        inputs = [
+            (str(path).replace(f"{unpacked_dir(out)}/", ""), describe_input(path, options or ReadOptions()))
+            for path in expand_folders(unpacked, [])
+        ]
         written = write_ingest(out, cfg, args.manifest, args.threads, options, resolve_workers(args.workers))
         notes = read_notes(out)
         first: list[Post] = []
@@ -141,7 +147,7 @@ def _check_ingest(args, cfg, options) -> None:
             if (rule := _deciding_rule(p)) is not None:
                 decided_by[rule] += 1
     counts = written["counts"]
-    lines = [f"{path}: read as {describe_input(path, options or ReadOptions())}" for path in inputs]
+    lines = [f"{path}: read as {how}" for path, how in inputs]
     lines += [
         f"would write {counts['threads']} threads, {counts['posts']} posts ({counts['comments']} comments), "
         f"{counts['participants']} participants (nothing written: --check)",
@@ -161,7 +167,8 @@ def _check_ingest(args, cfg, options) -> None:
             f"  {p.id} thread={p.thread_id} parent={p.parent_id}{how} author={p.author} created={p.created} "
             f"lang={p.lang}: {text[:70]!r}"
         )
-    print("\n".join(lines))
+    # The temporary folder's archives are named as archive/member.
+    print("\n".join(lines).replace(f"{unpacked_dir(out)}/", ""))
 
 
 def _deciding_rule(post) -> str | None:
@@ -394,7 +401,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--threads",
         type=Path,
         nargs="+",
-        help="thread files (.jsonl/.csv/.xlsx), Reddit dumps (.zst or NDJSON), 4CAT CSV, DAST JSONL, ConvoKit folders",
+        help="thread files (.jsonl/.csv/.xlsx), Reddit dumps (.zst or NDJSON), 4CAT CSV, DAST JSONL, ConvoKit "
+        "folders; folders of these, and zip archives of these (unpacked beside --out)",
     )
     missing_parents_option(s)
     s.add_argument(

@@ -26,6 +26,7 @@ from pipeline.core.stream import shards
 from pipeline.core.tables import open_sink
 from pipeline.executors.local import ordered_map
 from pipeline.ingest import langid
+from pipeline.ingest.archives import unpack_archives, unpacked_dir
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
 from pipeline.ingest.options import ReadOptions
 from pipeline.ingest.people import author_rows, finish_corpus, participants_from
@@ -430,9 +431,12 @@ def write_ingest(
 ) -> dict:
     """Ingest seed pages and/or thread files into the corpus folder `out_dir` (atomically),
     holding a shard of threads at a time: rows and authors wait on disk (pipeline.ingest.spill).
-    What was written: counts, and notes by kind."""
+    Zip archives among `paths` are unpacked beside it first (`unpacked_dir`). What was
+    written: counts, and notes by kind."""
     seeds = ingest_seeds(manifest, cfg) if manifest else None
     notes: list[Note] = list(seeds.notes) if seeds else []
+    if paths:
+        paths = unpack_archives(paths, unpacked_dir(out_dir), notes)
     with RowStore() as store, AuthorSpill() as authors:
         parts: Iterable[ThreadPart] = ()
         if paths:

@@ -48,6 +48,8 @@ from pipeline.formats.wordpress import looks_like_wordpress, read_wordpress
 from pipeline.formats.youtube import is_comment as is_youtube_comment
 from pipeline.formats.youtube import read_youtube
 from pipeline.formats.youtube_api import is_youtube_api_record, read_youtube_api
+from pipeline.ingest.archives import STAMP as ARCHIVE_STAMP
+from pipeline.ingest.archives import is_archive
 from pipeline.ingest.columns import suggested_options
 from pipeline.ingest.dates import DATE_FORMS, SLASH_RE, read_date
 from pipeline.ingest.markup import html_text, looks_like_html
@@ -333,19 +335,42 @@ def _date_message(value: str, slash_dates: str | None) -> str:
 THREAD_FILE_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".xlsx", ".zst", ".xml")
 
 
+def _thread_file(path: Path) -> bool:
+    return path.is_file() and (inner_suffix(path) in THREAD_FILE_SUFFIXES or path.suffix.lower() == ".zst")
+
+
+def _archive_inputs(folder: Path) -> list[Path]:
+    """The thread files and ConvoKit corpora anywhere in an unpacked archive, in name order
+    (an archive keeps a dataset's own layout: `export/threads/a.csv`)."""
+    found: list[Path] = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if path.is_dir():
+            found.extend([path] if is_convokit_corpus(path) else _archive_inputs(path))
+        elif _thread_file(path):
+            found.append(path)
+    return found
+
+
 def expand_folders(paths: list[Path], notes: list[Note]) -> list[Path]:
     """`paths` with each folder that is no ConvoKit corpus replaced by the thread files in
-    it (by name; not its subfolders): a folder of exports, one file per video or thread."""
+    it (by name; not its subfolders): a folder of exports, one file per video or thread.
+    A folder an archive was unpacked to (`pipeline.ingest.archives`) gives its thread files
+    and corpora at any depth. A zip archive itself is refused: `write_ingest` unpacks it."""
     out: list[Path] = []
     for path in map(Path, paths):
+        if is_archive(path):
+            raise InputError(
+                path,
+                0,
+                "a zip archive: ingest unpacks it (ingest --threads ARCHIVE --out FOLDER); give that folder here",
+            )
         if not path.is_dir() or is_convokit_corpus(path):
             out.append(path)
             continue
-        files = sorted(
-            p
-            for p in path.iterdir()
-            if p.is_file() and (inner_suffix(p) in THREAD_FILE_SUFFIXES or p.suffix.lower() == ".zst")
-        )
+        unpacked = (path / ARCHIVE_STAMP).is_file()
+        files = _archive_inputs(path) if unpacked else sorted(p for p in path.iterdir() if _thread_file(p))
         if not files:
             manifest = path / "manifest.toml"
             hint = (
@@ -358,7 +383,14 @@ def expand_folders(paths: list[Path], notes: list[Note]) -> list[Path]:
                 0,
                 f"a folder with no thread files ({', '.join(THREAD_FILE_SUFFIXES)}) and no ConvoKit corpus{hint}",
             )
-        others = sorted(p.name for p in path.iterdir() if not p.name.startswith(".") and p not in files)
+        others = sorted(
+            str(p.relative_to(path))
+            for p in (path.rglob("*") if unpacked else path.iterdir())
+            if not p.name.startswith(".")
+            and p not in files
+            and not (p.is_dir() and unpacked)
+            and not any(q in files for q in p.parents)
+        )
         left = f"; left out: {', '.join(others[:5])}{' ...' if len(others) > 5 else ''}" if others else ""
         notes.append(
             Note(where=str(path), kind="note", message=f"folder read as its {len(files)} thread file(s){left}")
