@@ -446,7 +446,11 @@ def _add_review(sub) -> None:
     s.set_defaults(func=cmd_review_export)
 
     s = rsub.add_parser("import", help="a filled CSV/XLSX or Label Studio export -> new gold batch (all or nothing)")
-    s.add_argument("file", type=Path, help="batch.csv or batch.xlsx as filled in, or a Label Studio JSON export")
+    s.add_argument(
+        "file",
+        type=Path,
+        help="batch.csv or batch.xlsx as filled in (or saved as .ods or .xls), or a Label Studio JSON export",
+    )
     s.add_argument("--annotator", required=True, help="who labelled the file (kept with every label)")
     s.add_argument("--batch", help="batch id, when the file does not carry it")
     s.add_argument("--corpus", type=Path, default=CORPUS)

@@ -146,3 +146,51 @@ def tiny_encoder(tmp_path_factory):
     BertForSequenceClassification(config).save_pretrained(folder)
     fast.save_pretrained(folder)
     return folder
+
+
+def write_ods(path: Path, sheets: list[tuple[str, list[list[object]]]]) -> Path:
+    """An OpenDocument spreadsheet as LibreOffice saves one: cells typed as strings, floats
+    or dates (`datetime.date`/`datetime`), None an empty cell, and each sheet ending in the
+    block of a million repeated empty rows LibreOffice writes after the data."""
+    import datetime as dt
+    import zipfile
+    from xml.sax.saxutils import escape, quoteattr
+
+    def cell(value: object) -> str:
+        if value is None:
+            return "<table:table-cell/>"
+        if isinstance(value, (dt.date, dt.datetime)):
+            attrs = f'office:value-type="date" office:date-value={quoteattr(value.isoformat())}'
+        elif isinstance(value, (int, float)):
+            attrs = f'office:value-type="float" office:value="{value}"'
+        else:
+            attrs = 'office:value-type="string"'
+        return f"<table:table-cell {attrs}><text:p>{escape(str(value))}</text:p></table:table-cell>"
+
+    tables = "".join(
+        f"<table:table table:name={quoteattr(name)}>"
+        + "".join("<table:table-row>" + "".join(map(cell, row)) + "</table:table-row>" for row in rows)
+        + '<table:table-row table:number-rows-repeated="1048000"><table:table-cell '
+        'table:number-columns-repeated="1024"/></table:table-row></table:table>'
+        for name, rows in sheets
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.'
+        'spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        # The first member, stored: how a reader tells an OpenDocument file.
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        zf.writestr("META-INF/manifest.xml", manifest)
+        zf.writestr("content.xml", content)
+    return path

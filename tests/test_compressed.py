@@ -109,7 +109,7 @@ def test_a_damaged_or_misnamed_compressed_file_is_refused_naming_it(tmp_path, cf
     plain.write_text(CSV, encoding="utf-8")  # named .gz, not compressed
     with pytest.raises(InputError, match="not a readable gzip file"):
         ingest_thread_files([plain], cfg)
-    with pytest.raises(InputError, match="zip archive already"):
+    with pytest.raises(InputError, match="workbook is compressed already"):
         ingest_thread_files([_write(tmp_path / "book.xlsx.gz", "x")], cfg)
     with pytest.raises(InputError, match=r"unknown thread file type '\.txt\.gz'"):
         ingest_thread_files([_write(tmp_path / "page.txt.gz", "x")], cfg)

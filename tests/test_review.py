@@ -184,6 +184,23 @@ def test_review_xlsx_round_trip(pipeline_run, tmp_path, inputs, cfg):
     assert gold_labels(gold, "role") == wanted
 
 
+def test_review_a_batch_saved_by_libreoffice_as_ods_is_imported(pipeline_run, tmp_path, inputs, cfg):
+    """An annotator who fills batch.xlsx in LibreOffice and saves it in its own format."""
+    from conftest import write_ods
+    from openpyxl import load_workbook
+
+    folder, items, gold = export(pipeline_run, tmp_path, "role")
+    rows = [list(r) for r in load_workbook(folder / "batch.xlsx").active.iter_rows(values_only=True)]
+    col_label, col_item = rows[0].index("label"), rows[0].index("item_id")
+    wanted = {}
+    for row in rows[1:4]:
+        row[col_label] = "citizen"
+        wanted[row[col_item]] = "citizen"
+    filled = write_ods(tmp_path / "filled.ods", [("batch", rows)])
+    import_labels(filled, "Cecilie", folder.parent, gold, inputs[0], cfg)
+    assert gold_labels(gold, "role") == wanted
+
+
 def test_review_labelstudio_round_trip_for_choices_and_spans(pipeline_run, tmp_path, inputs, cfg):
     folder, items, gold = export(pipeline_run, tmp_path, "unit_type", size=3)
     tasks = json.loads((folder / "labelstudio_tasks.json").read_text(encoding="utf-8"))

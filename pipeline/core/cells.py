@@ -13,12 +13,9 @@ their text needs no change at all.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-
-from pipeline.core.errors import InputError
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
@@ -74,81 +71,3 @@ def write_csv(
             return
         for row in rows:
             w.writerow([protect(v) for v in row])
-
-
-def xlsx_cell_text(value: object) -> str:
-    """A cell's value as the text it shows: dates as ISO 8601 (a date alone when the time is
-    midnight), whole numbers without ".0" (an id typed as 12345), booleans as true/false."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-EMPTY_ROWS_ABOVE_HEADER = 10
-
-
-def xlsx_sheets(path: Path, peek: int = EMPTY_ROWS_ABOVE_HEADER) -> list[tuple[str, list[list[str]]]]:
-    """Each sheet of a workbook by name, with the cell texts of its first `peek` rows: to
-    tell which sheet holds the data."""
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-        try:
-            return [
-                (ws.title, [[xlsx_cell_text(v) for v in row] for row in ws.iter_rows(max_row=peek, values_only=True)])
-                for ws in wb.worksheets
-            ]
-        finally:
-            wb.close()
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise InputError(path, 0, f"not a readable .xlsx file: {exc}") from None
-
-
-def xlsx_rows(path: Path, sheet: int = 0) -> tuple[list[str], Iterable[tuple[int, list[str]]], int]:
-    """A sheet of a workbook (the first unless `sheet` says): its header row (the first
-    with a value), then (row number, cell texts) for every row with a value, streamed, and
-    the header's row number. Formulas are never evaluated: a cell reads the value the file
-    stored for it (empty when none was stored)."""
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-        rows = wb.worksheets[sheet].iter_rows(values_only=True)
-        # Sheets made by hand often start below an empty row or two: the header is the
-        # first row with a value, and rows keep the sheet's numbers.
-        start, first = 1, next(rows, None)
-        while (
-            first is not None
-            and start < EMPTY_ROWS_ABOVE_HEADER
-            and all(xlsx_cell_text(v).strip() == "" for v in first)
-        ):
-            start, first = start + 1, next(rows, None)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise InputError(path, 0, f"not a readable .xlsx file: {exc}") from None
-    if first is None or all(xlsx_cell_text(v).strip() == "" for v in first):
-        raise InputError(path, 1, "empty workbook: expected a header row")
-    header = [xlsx_cell_text(v).strip() for v in first]
-    while header and not header[-1]:
-        header.pop()
-
-    def body() -> Iterable[tuple[int, list[str]]]:
-        try:
-            for n, values in enumerate(rows, start=start + 1):
-                texts = [xlsx_cell_text(v) for v in values]
-                if any(t.strip() for t in texts):
-                    yield n, texts
-        except Exception as exc:
-            raise InputError(path, 0, f"not a readable .xlsx file: {exc}") from None
-        finally:
-            wb.close()
-
-    return header, body(), start

@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.core.artifacts import json_object, open_text
-from pipeline.core.cells import xlsx_rows, xlsx_sheets
 from pipeline.core.compressed import compression_of, inner_suffix
 from pipeline.core.errors import InputError, PipelineError
 from pipeline.core.jsondoc import json_layout, json_records
 from pipeline.core.schema import Note, ThreadRow
+from pipeline.core.workbooks import WORKBOOK_SUFFIXES, workbook_rows, workbook_sheets
 from pipeline.formats.fourcat import is_4cat_header, rows_from_4cat
 from pipeline.ingest.columns import suggested_options
 from pipeline.ingest.options import ReadOptions
@@ -29,15 +29,16 @@ REQUIRED = ("id", "thread_id")
 
 
 def format_of(path: Path) -> str:
-    """ "jsonl", "csv" or "xlsx", from the suffix under any compression (`posts.csv.gz`)."""
+    """ "jsonl", "csv" or "xlsx" (any workbook: .xlsx, .xls, .ods), from the suffix under any
+    compression (`posts.csv.gz`)."""
     suffix = inner_suffix(path)
     if suffix in (".jsonl", ".ndjson", ".json"):
         return "jsonl"
     if suffix in (".csv", ".tsv"):
         return "csv"
-    if suffix == ".xlsx":
+    if suffix in WORKBOOK_SUFFIXES:
         if compression_of(path):
-            raise InputError(path, 0, "an .xlsx workbook is a zip archive already: give it uncompressed")
+            raise InputError(path, 0, f"a {suffix} workbook is compressed already: give it uncompressed")
         return "xlsx"
     shown = "".join(Path(path).suffixes[-2:]).lower() if compression_of(path) else suffix
     raise InputError(path, 0, f"unknown thread file type {shown!r}: {what_to_do(path)}")
@@ -47,8 +48,9 @@ def format_of(path: Path) -> str:
 # the wrong option probably is, and how to read it.
 PAGE_SUFFIXES = (".txt", ".html", ".htm")
 THREAD_FILE_HINT = (
-    "use .jsonl, .csv, .xlsx, a Reddit dump (.zst), a Disqus or WordPress export (.xml) or a ConvoKit corpus folder"
-    " (any but .xlsx may be compressed: .gz, .bz2, .xz, .zst)"
+    "use .jsonl, .csv, a workbook (.xlsx, .xls, .ods), a Reddit dump (.zst), a Disqus or WordPress export (.xml) "
+    "or a ConvoKit corpus folder (any but a workbook may be compressed: .gz, .bz2, .xz, .zst), or a zip archive of "
+    "these"
 )
 
 
@@ -278,7 +280,7 @@ def data_sheet(path: Path, opt: ReadOptions, notes: list[Note]) -> int:
     """The sheet that holds the posts: the first whose first rows name an id and a thread
     column (a workbook made by hand may open with a sheet of explanations); the first
     sheet when none does (its header error then says what is missing)."""
-    sheets = xlsx_sheets(path, HEADER_SEARCH_ROWS)
+    sheets = workbook_sheets(path, HEADER_SEARCH_ROWS)
     for index, (name, rows) in enumerate(sheets):
         if any(_names_a_thread(row, opt) for row in rows):
             if index:
@@ -296,9 +298,9 @@ def data_sheet(path: Path, opt: ReadOptions, notes: list[Note]) -> int:
 
 
 def _xlsx_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[int, dict, str | None]]:
-    """The sheet of an Excel workbook that holds the posts (`data_sheet`), read like a CSV
-    file (row numbers as lines)."""
-    raw_header, rows, line = xlsx_rows(path, data_sheet(path, opt, notes))
+    """The sheet of a workbook (Excel, LibreOffice) that holds the posts (`data_sheet`),
+    read like a CSV file (row numbers as lines)."""
+    raw_header, rows, line = workbook_rows(path, data_sheet(path, opt, notes))
     raw_header = _header_below(path, iter(rows), raw_header, opt, notes) or raw_header
     header = header_names(raw_header, opt.columns)
     fourcat = _check_header(path, header, opt, raw_header, line)

@@ -21,12 +21,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from pipeline.core.artifacts import atomic_path, dumps, open_text
-from pipeline.core.cells import xlsx_rows
 from pipeline.core.compressed import compression_of, inner_suffix
 from pipeline.core.config import Config
 from pipeline.core.errors import InputError, validation_message
 from pipeline.core.jsondoc import first_json_record, json_layout, json_sample
 from pipeline.core.schema import PENDING_THREAD, Note, ThreadRow, check_id
+from pipeline.core.workbooks import WORKBOOK_SUFFIXES, workbook_rows
 from pipeline.formats.bluesky import is_bluesky_record, read_bluesky
 from pipeline.formats.convokit import is_convokit_corpus, read_convokit
 from pipeline.formats.dast import looks_like_dast
@@ -241,8 +241,9 @@ def _reader_of(path: Path, opt: ReadOptions) -> str:
     try:
         if fmt == "xlsx":
             sheet = data_sheet(path, opt, [])
-            header, _, _ = xlsx_rows(path, sheet)
-            kind = "Excel" if not sheet else f"Excel, sheet {sheet + 1}"
+            header, _, _ = workbook_rows(path, sheet)
+            book = {".xls": "Excel 97-2003", ".ods": "OpenDocument"}.get(inner_suffix(path), "Excel")
+            kind = book if not sheet else f"{book}, sheet {sheet + 1}"
         else:
             with open_text(path, opt.encoding) as fh:
                 sample = "".join(line for _, line in zip(range(20), fh, strict=False))
@@ -332,7 +333,7 @@ def _date_message(value: str, slash_dates: str | None) -> str:
     )
 
 
-THREAD_FILE_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".xlsx", ".zst", ".xml")
+THREAD_FILE_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", *WORKBOOK_SUFFIXES, ".zst", ".xml")
 
 
 def _thread_file(path: Path) -> bool:

@@ -27,6 +27,7 @@ from pipeline.core.corpus import Corpus, read_corpus, read_corpus_about
 from pipeline.core.errors import InputError, Problem
 from pipeline.core.schema import Annotation, ReviewItem
 from pipeline.core.tables import stage_file
+from pipeline.core.workbooks import WORKBOOK_SUFFIXES, workbook_rows
 from pipeline.models.examples import field_text
 from pipeline.review.export import item_texts
 from pipeline.review.gold import (
@@ -116,8 +117,8 @@ def read_sheet_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dic
     return rows
 
 
-def _read_xlsx(path: Path) -> list[tuple[int, dict[str, str]]]:
-    header, rows, _ = cells.xlsx_rows(path)
+def _read_workbook(path: Path) -> list[tuple[int, dict[str, str]]]:
+    header, rows, _ = workbook_rows(path)
     missing = [c for c in ("item_id", "label") if c not in header]
     if missing:
         raise InputError(path, 1, f"header lacks the columns {missing}; is this a review batch file?")
@@ -125,14 +126,17 @@ def _read_xlsx(path: Path) -> list[tuple[int, dict[str, str]]]:
 
 
 def read_filled(path: Path) -> list[Filled]:
-    """Labels from a filled CSV/XLSX batch or a Label Studio JSON export (blank rows skipped)."""
+    """Labels from a filled CSV or workbook batch (saved by Excel or LibreOffice: .xlsx, .xls,
+    .ods) or a Label Studio JSON export (blank rows skipped)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".json":
         return _read_labelstudio(path)
-    if suffix not in (".csv", ".xlsx"):
-        raise InputError(path, 0, "unknown file type: expected .csv, .xlsx or a Label Studio .json export")
-    rows = read_sheet_csv(path, ("item_id", "label")) if suffix == ".csv" else _read_xlsx(path)
+    if suffix not in (".csv", *WORKBOOK_SUFFIXES):
+        raise InputError(
+            path, 0, "unknown file type: expected .csv, a workbook (.xlsx, .xls, .ods) or a Label Studio .json export"
+        )
+    rows = read_sheet_csv(path, ("item_id", "label")) if suffix == ".csv" else _read_workbook(path)
     out = []
     for line, row in rows:
         label = (row.get("label") or "").strip()

@@ -1,0 +1,79 @@
+"""Workbooks besides Excel's .xlsx: LibreOffice's OpenDocument (.ods) and the older Excel
+97-2003 (.xls), read as the same thread file, with the sheet's own row numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from conftest import write_ods
+
+from pipeline.core.errors import InputError
+from pipeline.ingest.build import ingest_thread_files
+from pipeline.ingest.options import ReadOptions
+from pipeline.ingest.threads import describe_input
+
+# tests/workbooks/debat.xls holds these rows (made by tests/workbooks/make_xls.py): a first
+# sheet of explanations, then the posts below an empty first row and with an empty row
+# among them; ids typed as numbers, dates as Excel dates, a text that looks like a formula.
+HEADER = ["id", "thread_id", "parent_id", "author", "created", "title", "text"]
+ROWS = [
+    [1, "t", None, "Redaktionen", dt.datetime(2024, 3, 1, 8, 0), "Flere socialrådgivere nu", None],
+    [2, "t", 1, "Mette Ø", dt.date(2024, 3, 1), None, "=SUM(A1) Det er jeg uenig i."],
+    [],
+    [3, "t", 2, "Åsa", dt.datetime(2024, 3, 2, 9, 30), None, "Jag håller med, det saknas pengar."],
+]
+XLS = Path(__file__).parent / "workbooks" / "debat.xls"
+
+
+def _as_jsonl(path: Path) -> Path:
+    def text(v: object) -> str | None:
+        return None if v is None else v.isoformat() if isinstance(v, dt.date) else str(v)
+
+    lines = [json.dumps(dict(zip(HEADER, map(text, row), strict=False))) for row in ROWS if row]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _book(tmp_path: Path) -> Path:
+    return write_ods(tmp_path / "debat.ods", [("Forklaring", [["Denne fane forklarer kolonnerne"]]),
+                                             ("Data", [[], HEADER, *ROWS])])  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", [".ods", ".xls"])
+def test_a_libreoffice_or_old_excel_workbook_reads_as_the_same_thread_file(tmp_path, cfg, kind):
+    book = _book(tmp_path) if kind == ".ods" else XLS
+    from_book = ingest_thread_files([book], cfg)
+    from_jsonl = ingest_thread_files([_as_jsonl(tmp_path / "t.jsonl")], cfg)
+    assert [p.model_dump(exclude={"source"}) for p in from_book.posts] == [
+        p.model_dump(exclude={"source"}) for p in from_jsonl.posts
+    ]
+    posts = from_book.posts_by_id()
+    assert (posts["1"].created, posts["2"].created) == ("2024-03-01T08:00:00", "2024-03-01")
+    assert posts["2"].text == "=SUM(A1) Det er jeg uenig i."  # text, never a formula evaluated
+    # The sheet's own row numbers: the empty first row and the empty row among the posts count.
+    assert [p.source.rsplit(":", 1)[1] for p in from_book.posts] == ["3", "4", "6"]
+    assert any("read sheet 'Data'" in n.message for n in from_book.notes)
+    name = {".ods": "OpenDocument", ".xls": "Excel 97-2003"}[kind]
+    assert describe_input(book, ReadOptions()) == f"a thread file ({name}, sheet 2)"
+
+
+@pytest.mark.parametrize("kind", [".ods", ".xls"])
+def test_a_damaged_workbook_is_refused_naming_it(tmp_path, cfg, kind):
+    whole = (_book(tmp_path) if kind == ".ods" else XLS).read_bytes()
+    cut = tmp_path / f"cut{kind}"
+    cut.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(InputError) as info:
+        ingest_thread_files([cut], cfg)
+    assert info.value.path == cut and f"not a readable {kind} file" in str(info.value)
+
+
+def test_a_compressed_workbook_is_refused_as_compressed_already(tmp_path, cfg):
+    import gzip
+
+    packed = tmp_path / "debat.ods.gz"
+    packed.write_bytes(gzip.compress(_book(tmp_path).read_bytes()))
+    with pytest.raises(InputError, match="compressed already"):
+        ingest_thread_files([packed], cfg)
