@@ -141,7 +141,7 @@ FORCE:
 help: ## List every target with what it does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@printf '%s\n' '' 'Choices (make run VAR=value; README.md says more):' \
-		'  THREADS="a.csv b.jsonl"  your thread files or exports instead of the seeds, plain, compressed (.gz, .xz, .bz2, .zst) or zipped;' \
+		'  THREADS="a.csv b.jsonl"  your thread files or exports instead of the seeds, plain, compressed (.gz, .xz, .bz2, .zst) or in a zip or tar archive;' \
 		'                           (INGEST_OPTS, ENCODING for how to read them)' \
 		'  MANIFEST=pages/manifest.toml  your own raw pages' \
 		'  CONFIG=my.toml           your settings over pipeline/core/config.toml (only what you change)' \

@@ -402,7 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         nargs="+",
         help="thread files (.jsonl/.csv/.xlsx/.xls/.ods), Reddit dumps (.zst or NDJSON), 4CAT CSV, DAST JSONL, "
-        "ConvoKit folders; folders of these, and zip archives of these (unpacked beside --out)",
+        "ConvoKit folders; folders of these, and zip or tar archives of these (unpacked beside --out)",
     )
     missing_parents_option(s)
     s.add_argument(

@@ -1,10 +1,12 @@
-"""Zip archives of thread files: read as the files they hold, unpacked beside the corpus,
-and never a way to write outside it."""
+"""Zip and tar archives of thread files: read as the files they hold, unpacked beside the
+corpus, and never a way to write outside it."""
 
 from __future__ import annotations
 
 import gzip
+import io
 import json
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -28,10 +30,19 @@ JSONL = [
 
 
 def _archive(path: Path, members: dict[str, bytes | str]) -> Path:
+    """A .zip, or a .tar.gz by its name, holding `members` by name."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+    if path.suffix == ".zip":
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, data in members.items():
+                zf.writestr(name, data)
+        return path
+    with tarfile.open(path, "w:gz") as tar:
         for name, data in members.items():
-            zf.writestr(name, data)
+            raw = data.encode() if isinstance(data, str) else data
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime = len(raw), 0
+            tar.addfile(info, io.BytesIO(raw))
     return path
 
 
@@ -57,18 +68,20 @@ def _posts(corpus: Path) -> dict:
     return {p.id: p for p in iter_records(stage_file(corpus, "posts"), Post)}
 
 
-def test_a_zip_archive_is_read_as_the_thread_files_it_holds_at_any_depth(tmp_path, cfg):
-    archive = _dataset(tmp_path / "in" / "debat.zip")
+@pytest.mark.parametrize("name", ["debat.zip", "debat.tar.gz"])
+def test_an_archive_is_read_as_the_thread_files_it_holds_at_any_depth(tmp_path, cfg, name):
+    archive = _dataset(tmp_path / "in" / name)
     corpus = tmp_path / "data" / "interim" / "corpus"
     written = write_ingest(corpus, cfg, paths=[archive])
     posts = _posts(corpus)
     assert set(posts) == {"a1", "a2", "f1", "f2"} and written["counts"]["threads"] == 2
     # Every post names a file a researcher can open at that line: the unpacked member.
-    unpacked = tmp_path / "data" / "interim" / "unpacked" / "debat.zip"
+    unpacked = tmp_path / "data" / "interim" / "unpacked" / name
     assert posts["a2"].source == f"{unpacked}/debat/kommuner/kommentarer.csv:3"
     assert posts["f2"].source == f"{unpacked}/debat/forum/posts.jsonl.gz:2"
     notes = json.loads((corpus / "ingest_report.json").read_text())["notes"]
-    assert {"kind": "note", "message": f"zip archive unpacked to {unpacked}", "where": str(archive)} in notes
+    kind = name.split(".")[1]
+    assert {"kind": "note", "message": f"{kind} archive unpacked to {unpacked}", "where": str(archive)} in notes
     (left,) = [n["message"] for n in notes if n["message"].startswith("folder read as")]
     assert left == "folder read as its 2 thread file(s); left out: debat/billeder/forside.png"
     assert not (unpacked / "__MACOSX").exists() and not (unpacked / "debat" / ".DS_Store").exists()
@@ -90,11 +103,12 @@ def test_an_archive_that_changed_is_unpacked_again(tmp_path, cfg):
     assert not (tmp_path / "out" / "unpacked" / "debat.zip" / "a.csv").exists()
 
 
-def test_a_hostile_archive_writes_nothing_outside_its_folder(tmp_path, cfg):
+@pytest.mark.parametrize("name", ["debat.zip", "debat.tar.gz"])
+def test_a_hostile_archive_writes_nothing_outside_its_folder(tmp_path, cfg, name):
     """Members named to climb out of the folder ("zip slip") or to land at an absolute path
     are left out, and the ingest report lists them."""
     archive = _dataset(
-        tmp_path / "in" / "debat.zip",
+        tmp_path / "in" / name,
         **{
             "../../escaped.jsonl": '{"id": "x", "thread_id": "x", "text": "ud"}\n',
             f"{tmp_path}/absolute.jsonl": '{"id": "y", "thread_id": "y", "text": "ud"}\n',
@@ -109,6 +123,33 @@ def test_a_hostile_archive_writes_nothing_outside_its_folder(tmp_path, cfg):
     notes = json.loads((corpus / "ingest_report.json").read_text())["notes"]
     (removed,) = [n for n in notes if n["kind"] == "removed"]
     assert removed["where"] == str(archive) and removed["message"].startswith("3 member(s) whose names point outside")
+
+
+def test_links_in_an_archive_are_left_out_so_nothing_is_written_through_them(tmp_path, cfg):
+    """A tar may hold a link to a file outside (`/etc/passwd`, a researcher's notes) and then a
+    member of the link's name, to be written through it: links are never unpacked."""
+    outside = tmp_path / "notes.txt"
+    outside.write_text("mine\n")
+    archive = tmp_path / "debat.tar"
+    with tarfile.open(archive, "w") as tar:
+        for kind, target in ((tarfile.SYMTYPE, str(outside)), (tarfile.LNKTYPE, "debat/a.csv")):
+            link = tarfile.TarInfo("debat/b.csv" if kind == tarfile.SYMTYPE else "debat/c.csv")
+            link.type, link.linkname = kind, target
+            tar.addfile(link)
+        for member in ("debat/a.csv", "debat/b.csv"):
+            info = tarfile.TarInfo(member)
+            text = CSV.replace("a1", "b1").replace("a2", "b2").replace("art", "brt") if "b." in member else CSV
+            raw = text.encode()
+            info.size = len(raw)
+            tar.addfile(info, io.BytesIO(raw))
+    corpus = tmp_path / "out" / "corpus"
+    write_ingest(corpus, cfg, paths=[archive])
+    assert outside.read_text() == "mine\n"
+    unpacked = tmp_path / "out" / "unpacked" / "debat.tar"
+    assert not [p for p in unpacked.rglob("*") if p.is_symlink()]
+    notes = json.loads((corpus / "ingest_report.json").read_text())["notes"]
+    (links,) = [n["message"] for n in notes if n["kind"] == "removed"]
+    assert links == "2 member(s) that are links left out: 'debat/b.csv', 'debat/c.csv'"
 
 
 @pytest.mark.parametrize("damage", ["not a zip", "cut short", "bad member", "encrypted", "no room"])
@@ -145,7 +186,7 @@ def test_an_unreadable_archive_is_refused_naming_it_and_nothing_is_written(tmp_p
     said = {
         "not a zip": "not a readable zip archive",
         "cut short": "not a readable zip archive",
-        "bad member": "cannot be unpacked",
+        "bad member": "not a readable zip archive",
         "encrypted": "is encrypted",
         "no room": "more than the 0.0 GB free",
     }[damage]

@@ -1,6 +1,6 @@
-"""Zip archives of thread files, as datasets are shared (Zenodo, OSF, Kaggle, a ConvoKit
-corpus, a colleague's folder of exports): unpacked beside the corpus, then read as the
-files they hold.
+"""Zip and tar archives of thread files, as datasets are shared (Zenodo, OSF, Kaggle, a
+ConvoKit corpus, a colleague's folder of exports): unpacked beside the corpus, then read
+as the files they hold.
 
 An archive's members are unpacked, once per archive content, into
 `<corpus folder's parent>/unpacked/<archive name>/` (for `make run`:
@@ -8,15 +8,18 @@ An archive's members are unpacked, once per archive content, into
 file a researcher can open at that line. The members read are those a folder would give
 (thread files and exports of every format, plain or compressed) at any depth, and the
 folders that are ConvoKit corpora; the rest (pictures, `__MACOSX/`, hidden files) are left
-out and counted in a note.
+out and counted in a note. Archives: `.zip`, and `.tar` plain or compressed (`.tar.gz`,
+`.tgz`, `.tar.bz2`, `.tbz2`, `.tar.xz`, `.txz`), a tar read in one pass as a stream.
 
 A hostile archive writes nothing outside its folder: a member whose name is absolute or
-climbs out with `..` is left out with a note, a symbolic link is unpacked as the text of
-its target, never as a link; members are unpacked with the sizes the archive declares, and
-an archive that declares more than the disk has free is refused before anything is
-written. Encrypted or damaged archives are refused, naming the archive and the member.
-Written by hand on the standard library's `zipfile`: only unpacking itself is left to it
-(`shutil`'s `unpack_archive` checks none of this, and would follow the names as given).
+climbs out with `..` is left out with a note, and so is every link (symbolic or hard) and
+device, so that no later write can follow one. An archive whose members declare more bytes
+than the disk has free is refused before anything is written, and unpacking stops at the
+disk's free space whatever the archive declares. Encrypted members and damaged archives
+are refused, naming the archive. Written by hand on the standard library's `zipfile` and
+`tarfile`: `shutil.unpack_archive` checks none of this for zip files, and tarfile's own
+safety filter (`filter="data"`) refuses a whole archive over one bad member where a
+researcher's archive needs only that member left out.
 """
 
 from __future__ import annotations
@@ -25,27 +28,35 @@ import hashlib
 import json
 import lzma
 import shutil
+import stat
+import tarfile
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from pipeline.core.artifacts import atomic_dir
 from pipeline.core.errors import InputError
 from pipeline.core.schema import Note
 
-ARCHIVE_SUFFIXES = (".zip",)
+ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
 # Written into each unpacked folder: the archive it holds, so an unchanged archive is not
 # unpacked again on the next run.
 STAMP = ".archive.json"
 CHUNK = 1 << 20
 
 
+def _suffix(path: Path) -> str:
+    name = Path(path).name.lower()
+    return next((s for s in sorted(ARCHIVE_SUFFIXES, key=len, reverse=True) if name.endswith(s)), "")
+
+
 def is_archive(path: Path) -> bool:
-    """Whether `path` is a zip archive to unpack (by its name; its content is checked when
-    it is unpacked)."""
-    path = Path(path)
-    return path.suffix.lower() in ARCHIVE_SUFFIXES and path.is_file()
+    """Whether `path` is a zip or tar archive to unpack (by its name; its content is
+    checked when it is unpacked)."""
+    return bool(_suffix(path)) and Path(path).is_file()
 
 
 def _digest(path: Path) -> str:
@@ -71,47 +82,78 @@ def _skipped(path: PurePosixPath) -> bool:
     return path.parts[0] == "__MACOSX" or any(p.startswith(".") for p in path.parts)
 
 
+# What reading a damaged archive or member raises, besides the archive modules' own errors.
+READ_ERRORS = (OSError, EOFError, NotImplementedError, zlib.error, lzma.LZMAError, zipfile.BadZipFile, tarfile.TarError)
+
+# A member: its name in the archive, and how to open its bytes (None where it is no plain
+# file: a symbolic or hard link, a device).
+Member = tuple[str, Callable[[], IO[bytes]] | None]
+
+
+def _zip_members(archive: Path, zf: zipfile.ZipFile, room: int) -> Iterator[Member]:
+    members = [m for m in zf.infolist() if not m.is_dir()]
+    declared = sum(m.file_size for m in members)
+    if declared > room:
+        raise _no_room(archive, declared, room)
+    for m in members:
+        if m.flag_bits & 0x1:
+            raise InputError(archive, 0, f"member {m.filename!r} is encrypted: unpack it with its password first")
+        is_link = stat.S_ISLNK(m.external_attr >> 16)
+        yield m.filename, None if is_link else (lambda m=m: zf.open(m))
+
+
+def _tar_members(tar: tarfile.TarFile) -> Iterator[Member]:
+    # Read as a stream ("r|*"): one pass over a compressed tar, each member's bytes taken
+    # before the next header is read.
+    for m in tar:
+        if not m.isdir():
+            yield m.name, (lambda m=m: tar.extractfile(m)) if m.isfile() else None
+
+
+def _no_room(archive: Path, size: int, room: int) -> InputError:
+    return InputError(
+        archive,
+        0,
+        f"its members unpack to more than {size / 1e9:.1f} GB, more than the {room / 1e9:.1f} GB free where it is "
+        "unpacked: unpack it yourself where there is room and give that folder",
+    )
+
+
 def _unpack(archive: Path, folder: Path, digest: str) -> None:
+    kind = "zip" if _suffix(archive) == ".zip" else "tar"
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    room = shutil.disk_usage(folder.parent).free
+    outside: list[str] = []
+    links: list[str] = []
+    written = 0
     try:
-        zf = zipfile.ZipFile(archive)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(archive, 0, f"not a readable zip archive ({exc}): it may be damaged or cut short") from None
-    with zf:
-        members = [m for m in zf.infolist() if not m.is_dir()]
-        declared = sum(m.file_size for m in members)
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        free = shutil.disk_usage(folder.parent).free
-        if declared > free:
-            raise InputError(
-                archive,
-                0,
-                f"its members unpack to {declared / 1e9:.1f} GB, more than the {free / 1e9:.1f} GB free beside "
-                f"{folder.parent}: unpack it yourself where there is room and give that folder",
-            )
-        outside: list[str] = []
-        with atomic_dir(folder) as tmp:
-            for member in members:
-                name = _safe_name(member.filename)
+        with (
+            zipfile.ZipFile(archive) if kind == "zip" else tarfile.open(archive, mode="r|*") as book,
+            atomic_dir(folder) as tmp,
+        ):
+            members = _zip_members(archive, book, room) if kind == "zip" else _tar_members(book)
+            for raw, opener in members:
+                name = _safe_name(raw)
                 if name is None:
-                    outside.append(member.filename)
+                    outside.append(raw)
                     continue
                 if _skipped(name):
                     continue
-                if member.flag_bits & 0x1:
-                    raise InputError(
-                        archive, 0, f"member {member.filename!r} is encrypted: unpack it with its password first"
-                    )
+                if opener is None:
+                    links.append(raw)
+                    continue
                 target = tmp.joinpath(*name.parts)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    with zf.open(member) as src, open(target, "wb") as dst:
-                        shutil.copyfileobj(src, dst, CHUNK)
-                except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, zlib.error, lzma.LZMAError) as exc:
-                    raise InputError(
-                        archive, 0, f"member {member.filename!r} cannot be unpacked ({exc}): the archive may be damaged"
-                    ) from None
-            stamp = {"archive": str(archive), "outside": outside, "sha256": digest}
+                with opener() as src, open(target, "wb") as dst:
+                    while chunk := src.read(CHUNK):
+                        written += len(chunk)
+                        if written > room:
+                            raise _no_room(archive, written, room)
+                        dst.write(chunk)
+            stamp = {"archive": str(archive), "links": links, "outside": outside, "sha256": digest}
             (tmp / STAMP).write_text(json.dumps(stamp, sort_keys=True) + "\n", encoding="utf-8")
+    except READ_ERRORS as exc:
+        raise InputError(archive, 0, f"not a readable {kind} archive ({exc}): it may be damaged or cut short") from None
 
 
 def _stamp(folder: Path) -> dict:
@@ -129,7 +171,7 @@ def unpacked_dir(corpus_dir: Path) -> Path:
 
 
 def unpack_archives(paths: list[Path], into: Path, notes: list[Note]) -> list[Path]:
-    """`paths` with each zip archive replaced by the folder it is unpacked to, under `into`
+    """`paths` with each zip or tar archive replaced by the folder it is unpacked to, under `into`
     (`into/<archive name>`, `-2`, `-3` after it where two archives share a name); an
     archive unchanged since it was last unpacked there is not unpacked again."""
     out: list[Path] = []
@@ -144,16 +186,15 @@ def unpack_archives(paths: list[Path], into: Path, notes: list[Note]) -> list[Pa
         digest = _digest(path)
         if _stamp(folder).get("sha256") != digest:
             _unpack(path, folder, digest)
-        notes.append(Note(where=str(path), kind="note", message=f"zip archive unpacked to {folder}"))
+        kind = "zip" if _suffix(path) == ".zip" else "tar"
+        notes.append(Note(where=str(path), kind="note", message=f"{kind} archive unpacked to {folder}"))
         # Said on every run, not only the one that unpacked the archive.
-        if outside := _stamp(folder).get("outside"):
-            shown = ", ".join(repr(n) for n in outside[:3]) + (" ..." if len(outside) > 3 else "")
-            notes.append(
-                Note(
-                    where=str(path),
-                    kind="removed",
-                    message=f"{len(outside)} member(s) whose names point outside the archive left out: {shown}",
+        stamp = _stamp(folder)
+        for key, what in (("outside", "whose names point outside the archive"), ("links", "that are links")):
+            if left := stamp.get(key):
+                shown = ", ".join(repr(n) for n in left[:3]) + (" ..." if len(left) > 3 else "")
+                notes.append(
+                    Note(where=str(path), kind="removed", message=f"{len(left)} member(s) {what} left out: {shown}")
                 )
-            )
         out.append(folder)
     return out

@@ -49,8 +49,8 @@ def format_of(path: Path) -> str:
 PAGE_SUFFIXES = (".txt", ".html", ".htm")
 THREAD_FILE_HINT = (
     "use .jsonl, .csv, a workbook (.xlsx, .xls, .ods), a Reddit dump (.zst), a Disqus or WordPress export (.xml) "
-    "or a ConvoKit corpus folder (any but a workbook may be compressed: .gz, .bz2, .xz, .zst), or a zip archive of "
-    "these"
+    "or a ConvoKit corpus folder (any but a workbook may be compressed: .gz, .bz2, .xz, .zst), "
+    "or a zip or tar archive of these"
 )
 
 

@@ -358,14 +358,14 @@ def expand_folders(paths: list[Path], notes: list[Note]) -> list[Path]:
     """`paths` with each folder that is no ConvoKit corpus replaced by the thread files in
     it (by name; not its subfolders): a folder of exports, one file per video or thread.
     A folder an archive was unpacked to (`pipeline.ingest.archives`) gives its thread files
-    and corpora at any depth. A zip archive itself is refused: `write_ingest` unpacks it."""
+    and corpora at any depth. An archive itself is refused: `write_ingest` unpacks it."""
     out: list[Path] = []
     for path in map(Path, paths):
         if is_archive(path):
             raise InputError(
                 path,
                 0,
-                "a zip archive: ingest unpacks it (ingest --threads ARCHIVE --out FOLDER); give that folder here",
+                "an archive: ingest unpacks it (ingest --threads ARCHIVE --out FOLDER); give that folder here",
             )
         if not path.is_dir() or is_convokit_corpus(path):
             out.append(path)
