@@ -698,3 +698,45 @@ def test_reply_examples_read_a_reply_without_the_handles_it_opens_with():
 def test_reply_cues_read_swedish_and_norwegian_agreement_and_denial(text, label):
     hit = reply_rule(text)
     assert (hit.label if hit else None) == label
+
+
+TOWARD_TARGET = {"support": "favor", "deny": "against", "query": "neutral", "comment": "neutral"}
+
+
+def test_classify_a_direct_replys_target_stance_is_its_stance_toward_the_opening_post(fresh_run):
+    """Toward the post that states the target, reply stance and target stance are one
+    stance: a comment on the opening post takes its target stance from its reply stance,
+    with that label's confidence, and the target model's own answer stays in the record."""
+    from pipeline.classify.predictions import read_predictions
+
+    pred = {p.post_id: p for p in read_predictions(fresh_run).posts}
+    for pid in ("r1a", "r1b", "r2a"):
+        target, reply = pred[pid].target_stance, pred[pid].reply_stance
+        assert (target.source, target.rule) == ("rule", "target:direct-reply")
+        assert (target.label, target.confidence) == (TOWARD_TARGET[reply.label], reply.confidence)
+        assert target.model == "target_stance" and target.model_label in TOWARD_TARGET.values()
+    # Deeper replies answer another comment: their target stance is the target model's.
+    for pid in ("r1c", "r2b"):
+        assert pred[pid].target_stance.rule != "target:direct-reply"
+
+
+def test_classify_a_reply_to_an_empty_root_takes_no_target_stance_from_it(tmp_path, cfg):
+    """Comments exported without their article answer an empty root, which states nothing:
+    their stance toward it says nothing of the target."""
+    from pipeline.classify.insample import InSample
+    from pipeline.classify.modelset import Models
+    from pipeline.classify.posts import classify_posts
+    from pipeline.ingest.build import ingest_thread_files
+
+    rows = [
+        {"id": "a", "thread_id": "a", "title": "Kommunerne skal ansætte flere socialrådgivere"},
+        {"id": "a1", "thread_id": "a", "parent_id": "a", "text": "Nej, det passer ikke."},
+        {"id": "b1", "thread_id": "b", "parent_id": "b", "text": "Nej, det passer ikke."},
+    ]
+    path = tmp_path / "t.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    corpus = ingest_thread_files([path], cfg)
+    labels = {p.post_id: p for p in classify_posts(corpus, Models(), cfg, InSample())}
+    assert labels["a1"].reply_stance.label == "deny" and labels["a1"].target_stance.label == "against"
+    assert labels["a1"].target_stance.rule == "target:direct-reply"
+    assert labels["b1"].reply_stance.label == "deny" and labels["b1"].target_stance.rule != "target:direct-reply"
