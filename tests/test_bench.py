@@ -30,3 +30,29 @@ def test_bench_times_the_default_profile_with_an_empty_embedding_cache_and_on_a_
         assert db.execute("SELECT COUNT(*) FROM emb").fetchone()[0] > 25
     table = pipeline_markdown(result)
     assert "| seeds | scikit-learn | 25 | 469 |" in table and "| seeds | default | 25 | 469 |" in table
+
+
+def test_bench_dast_scores_toward_the_submission_as_classify_decides_direct_replies():
+    """The bench's "as classify decides" rows: a comment on the source post gets the reply
+    model's label toward its parent, fitted on the fold's comments toward their parents;
+    every other comment the target model's."""
+    from collections import Counter
+
+    from pipeline.bench.runs import DirectReplies
+    from pipeline.models.examples import Example
+
+    class Majority:
+        def fit(self, X, y):
+            self.label = Counter(y).most_common(1)[0][0]
+            return self
+
+        def predict(self, X):
+            return [self.label] * len(X)
+
+    ids = ["a", "b", "c", "d"]
+    toward_parent = {i: Example(i, "t", f"svar {i}", "forælder", {}, "deny") for i in ids}
+    toward_source = [Example(i, "t", f"svar {i}", "kilde", {}, None) for i in ids]
+    model = DirectReplies(Majority, Majority, toward_parent, direct={"a", "c"})
+    model.fit(toward_source, ["comment", "comment", "support", "comment"])
+    assert model.reply_.label == "deny" and model.target_.label == "comment"
+    assert model.predict(toward_source) == ["deny", "comment", "deny", "comment"]

@@ -45,9 +45,12 @@ def replace_section(doc: Path, name: str, body: str) -> None:
     write_text(doc, text)
 
 
-def dast_examples(dast_path: Path, cfg: Config, work_dir: Path) -> tuple[dict[str, list[Example]], dict[str, str]]:
+def dast_examples(
+    dast_path: Path, cfg: Config, work_dir: Path
+) -> tuple[dict[str, list[Example]], dict[str, str], set[str]]:
     """Examples for sdqc_parent (stance toward the parent) and sdqc_submission (toward the
-    thread's source post), and the topic of every thread."""
+    thread's source post), the topic of every thread, and the ids of the comments that
+    answer their thread's source post directly."""
     posts, notes = read_dast(dast_path)
     for n in notes:
         log.info("DAST import: %s", n.message)
@@ -65,7 +68,29 @@ def dast_examples(dast_path: Path, cfg: Config, work_dir: Path) -> tuple[dict[st
     for e in reply_examples([c for c in comments if c.id in sub_label], by_id):
         root = roots[by_id[e.id].thread_id]
         sub_ex.append(Example(e.id, e.group, e.text, root.full_text[:2000], e.features, sub_label[e.id]))
-    return {"sdqc_parent": parent_ex, "sdqc_submission": sub_ex}, topics
+    direct = {c.id for c in comments if by_id[c.parent_id].parent_id is None}
+    return {"sdqc_parent": parent_ex, "sdqc_submission": sub_ex}, topics, direct
+
+
+class DirectReplies:
+    """Stance toward the submission as classify decides target stance: a comment on the
+    source post takes the reply-stance model's label toward it (rule `target:direct-reply`),
+    every other comment the target-stance model's. Fitted on a fold's comments, the reply
+    model learns from the same comments' stance toward their parents (`parent_ex`)."""
+
+    def __init__(self, reply: Callable, target: Callable, parent_ex: dict[str, Example], direct: set[str]):
+        self.reply, self.target, self.parent_ex, self.direct = reply, target, parent_ex, direct
+
+    def fit(self, X: list[Example], y: list[str]) -> DirectReplies:
+        toward_parent = [self.parent_ex[x.id] for x in X]
+        self.reply_ = self.reply().fit(toward_parent, [e.label for e in toward_parent])
+        self.target_ = self.target().fit(X, y)
+        return self
+
+    def predict(self, X: list[Example]) -> list[str]:
+        from_target = self.target_.predict(X)
+        from_reply = self.reply_.predict([self.parent_ex[x.id] for x in X])
+        return [r if x.id in self.direct else t for x, t, r in zip(X, from_target, from_reply, strict=True)]
 
 
 def _random_split(models: dict[str, Callable], examples: list[Example], seed: int) -> dict:
@@ -87,6 +112,8 @@ def _random_split(models: dict[str, Callable], examples: list[Example], seed: in
 
 OURS = "ours (text + parent + thread features)"
 OURS_E5 = "ours + multilingual-e5-small embeddings (the default profile's reply model)"
+AS_CLASSIFY = "as classify decides, scikit-learn profile (a comment on the source post: its reply stance)"
+AS_CLASSIFY_E5 = "as classify decides, default profile (the same, the reply model with e5)"
 # Short on purpose: these runs are on CPU (the GPU recipe, hf.DEFAULTS, takes ~10x longer).
 ENCODER_SETTINGS = {"epochs": 2.0, "max_length": 96, "batch_size": 16, "lr": 5e-5, "warmup": 0.0}
 
@@ -105,20 +132,32 @@ def _per_1000(model, examples: list[Example]) -> float:
 
 
 def dast_benchmark(dast_path: Path, cfg: Config, work_dir: Path, encoder: str | None = None) -> dict:
-    examples, topics = dast_examples(dast_path, cfg, work_dir)
+    examples, topics, direct = dast_examples(dast_path, cfg, work_dir)
     from pipeline.core.config import E5_DIR
+
+    e5 = display_path(E5_DIR) if (E5_DIR / "config.json").exists() else None
+
+    def recipe(project_task: str, encoder_dir: str | None = None) -> Callable:
+        params = dict(cfg.train.sklearn.get(project_task, {}))
+        return lambda: TextPairClassifier(random_state=cfg.seed, encoder=encoder_dir, **params)
 
     def models_for(project_task: str) -> dict[str, Callable]:
         """The project's recipe for the task a DAST label stands for (its settings in
-        config.toml), beside the baselines."""
-        params = dict(cfg.train.sklearn.get(project_task, {}))
+        config.toml), beside the baselines; toward the submission also the labels as
+        classify decides them, in both profiles."""
         models: dict[str, Callable] = {
-            OURS: lambda: TextPairClassifier(random_state=cfg.seed, **params),
+            OURS: recipe(project_task),
             "char n-gram logistic regression": lambda: CharNgramBaseline(random_state=cfg.seed),
         }
-        if (E5_DIR / "config.json").exists():
-            e5 = display_path(E5_DIR)
-            models[OURS_E5] = lambda: TextPairClassifier(random_state=cfg.seed, encoder=e5, **params)
+        if e5:
+            models[OURS_E5] = recipe(project_task, e5)
+        if project_task == "target_stance":
+            parent_ex = {e.id: e for e in examples["sdqc_parent"]}
+            profiles = {AS_CLASSIFY: recipe("reply_stance")}
+            if e5:
+                profiles[AS_CLASSIFY_E5] = recipe("reply_stance", e5)
+            for name, reply in profiles.items():
+                models[name] = lambda reply=reply: DirectReplies(reply, recipe("target_stance"), parent_ex, direct)
         if encoder:
             name, make = _encoder_factory(encoder, "reply_stance", cfg)
             models[name] = make
@@ -266,6 +305,10 @@ def _dast_reading(result: dict) -> list[str]:
         if OURS_E5 in res:
             joined = res[OURS_E5]["macro_f1_mean"]
             parts.append(f"ours with the e5 embeddings {joined:.3f} ({joined - ours:+.3f})")
+        for name, profile in ((AS_CLASSIFY, "scikit-learn"), (AS_CLASSIFY_E5, "default")):
+            if name in res:
+                decided = res[name]["macro_f1_mean"]
+                parts.append(f"as classify decides in the {profile} profile {decided:.3f} ({decided - ours:+.3f})")
         for name, v in res.items():
             if "transformers" in name:
                 enc = v["macro_f1_mean"]
