@@ -57,8 +57,10 @@ for g in sorted(set(groups)):
 labels = ["support", "deny", "query", "comment"]
 for name, p in preds.items():
     per = f1_score(y, p.astype(str), labels=labels, average=None)
-    print(f"{name}: macro-F1 {f1_score(y, p.astype(str), average='macro'):.3f}",
-          {lab: round(float(f), 3) for lab, f in zip(labels, per, strict=True)})
+    print(
+        f"{name}: macro-F1 {f1_score(y, p.astype(str), average='macro'):.3f}",
+        {lab: round(float(f), 3) for lab, f in zip(labels, per, strict=True)},
+    )
 print(f"direct replies: {int(direct.sum())} of {len(sub)}")
 
 # The same on the pipeline's own target-stance labels: SDQC toward the submission mapped
@@ -80,5 +82,7 @@ for g in sorted(set(groups)):
     p3["hybrid"][te] = np.where(direct[te], from_reply, from_target)
 for name, p in p3.items():
     per = f1_score(y3, p.astype(str), labels=["favor", "against", "neutral"], average=None)
-    print(f"target stance, {name}: macro-F1 {f1_score(y3, p.astype(str), average='macro'):.3f}",
-          dict(zip(["favor", "against", "neutral"], np.round(per, 3).tolist(), strict=True)))
+    print(
+        f"target stance, {name}: macro-F1 {f1_score(y3, p.astype(str), average='macro'):.3f}",
+        dict(zip(["favor", "against", "neutral"], np.round(per, 3).tolist(), strict=True)),
+    )
