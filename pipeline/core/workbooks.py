@@ -46,8 +46,9 @@ class _Book:
     rows of values from the sheet's first row (A1) on."""
 
     def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        if _kind(path) == ".xlsx":
+        # openpyxl streams an .xlsx; calamine reads the others.
+        self._xlsx = _kind(path) == ".xlsx"
+        if self._xlsx:
             from openpyxl import load_workbook
 
             self._wb = load_workbook(path, read_only=True, data_only=True)
@@ -59,7 +60,7 @@ class _Book:
             self.names = list(self._wb.sheet_names)
 
     def rows(self, sheet: int, max_row: int | None = None) -> Iterator[Iterable[object]]:
-        if _kind(self.path) == ".xlsx":
+        if self._xlsx:
             return self._wb.worksheets[sheet].iter_rows(max_row=max_row, values_only=True)
         rows = self._wb.get_sheet_by_index(sheet).iter_rows()
         return rows if max_row is None else (row for _, row in zip(range(max_row), rows, strict=False))

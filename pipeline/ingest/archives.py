@@ -24,7 +24,6 @@ researcher's archive needs only that member left out.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import lzma
 import shutil
@@ -37,7 +36,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from pipeline.core.artifacts import atomic_dir
+from pipeline.core.artifacts import atomic_dir, sha256_file
 from pipeline.core.errors import InputError
 from pipeline.core.schema import Note
 
@@ -53,18 +52,14 @@ def _suffix(path: Path) -> str:
     return next((s for s in sorted(ARCHIVE_SUFFIXES, key=len, reverse=True) if name.endswith(s)), "")
 
 
+def _kind(path: Path) -> str:
+    return "zip" if _suffix(path) == ".zip" else "tar"
+
+
 def is_archive(path: Path) -> bool:
     """Whether `path` is a zip or tar archive to unpack (by its name; its content is
     checked when it is unpacked)."""
     return bool(_suffix(path)) and Path(path).is_file()
-
-
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(CHUNK), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _safe_name(name: str) -> PurePosixPath | None:
@@ -120,7 +115,7 @@ def _no_room(archive: Path, size: int, room: int) -> InputError:
 
 
 def _unpack(archive: Path, folder: Path, digest: str) -> None:
-    kind = "zip" if _suffix(archive) == ".zip" else "tar"
+    kind = _kind(archive)
     folder.parent.mkdir(parents=True, exist_ok=True)
     room = shutil.disk_usage(folder.parent).free
     outside: list[str] = []
@@ -183,16 +178,16 @@ def unpack_archives(paths: list[Path], into: Path, notes: list[Note]) -> list[Pa
         names[path.name] += 1
         n = names[path.name]
         folder = Path(into) / (path.name if n == 1 else f"{path.name}-{n}")
-        digest = _digest(path)
-        if _stamp(folder).get("sha256") != digest:
-            _unpack(path, folder, digest)
-        kind = "zip" if _suffix(path) == ".zip" else "tar"
-        notes.append(Note(where=str(path), kind="note", message=f"{kind} archive unpacked to {folder}"))
-        # Said on every run, not only the one that unpacked the archive.
+        digest = sha256_file(path)
         stamp = _stamp(folder)
+        if stamp.get("sha256") != digest:
+            _unpack(path, folder, digest)
+            stamp = _stamp(folder)
+        notes.append(Note(where=str(path), kind="note", message=f"{_kind(path)} archive unpacked to {folder}"))
+        # Said on every run, not only the one that unpacked the archive.
         for key, what in (("outside", "whose names point outside the archive"), ("links", "that are links")):
             if left := stamp.get(key):
-                shown = ", ".join(repr(n) for n in left[:3]) + (" ..." if len(left) > 3 else "")
+                shown = ", ".join(repr(name) for name in left[:3]) + (" ..." if len(left) > 3 else "")
                 notes.append(
                     Note(where=str(path), kind="removed", message=f"{len(left)} member(s) {what} left out: {shown}")
                 )

@@ -431,7 +431,7 @@ def write_ingest(
 ) -> dict:
     """Ingest seed pages and/or thread files into the corpus folder `out_dir` (atomically),
     holding a shard of threads at a time: rows and authors wait on disk (pipeline.ingest.spill).
-    Zip archives among `paths` are unpacked beside it first (`unpacked_dir`). What was
+    Zip and tar archives among `paths` are unpacked beside it first (`unpacked_dir`). What was
     written: counts, and notes by kind."""
     seeds = ingest_seeds(manifest, cfg) if manifest else None
     notes: list[Note] = list(seeds.notes) if seeds else []

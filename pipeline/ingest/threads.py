@@ -384,13 +384,14 @@ def expand_folders(paths: list[Path], notes: list[Note]) -> list[Path]:
                 0,
                 f"a folder with no thread files ({', '.join(THREAD_FILE_SUFFIXES)}) and no ConvoKit corpus{hint}",
             )
+        read = set(files)
         others = sorted(
             str(p.relative_to(path))
             for p in (path.rglob("*") if unpacked else path.iterdir())
             if not p.name.startswith(".")
-            and p not in files
+            and p not in read
             and not (p.is_dir() and unpacked)
-            and not any(q in files for q in p.parents)
+            and not read.intersection(p.parents)
         )
         left = f"; left out: {', '.join(others[:5])}{' ...' if len(others) > 5 else ''}" if others else ""
         notes.append(
