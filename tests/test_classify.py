@@ -740,3 +740,20 @@ def test_classify_a_reply_to_an_empty_root_takes_no_target_stance_from_it(tmp_pa
     assert labels["a1"].reply_stance.label == "deny" and labels["a1"].target_stance.label == "against"
     assert labels["a1"].target_stance.rule == "target:direct-reply"
     assert labels["b1"].reply_stance.label == "deny" and labels["b1"].target_stance.rule != "target:direct-reply"
+
+
+def test_classify_direct_reply_rule_reads_only_sdqc_reply_labels():
+    """A researcher's config may name its own reply stances: the rule then stays silent."""
+    from conftest import make_post
+
+    from pipeline.classify.posts import _direct_reply
+    from pipeline.core.schema import Prediction
+
+    root = make_post("t", 0, title="Kommunerne skal ansætte flere socialrådgivere")
+    reply = make_post("c", 1, parent_id="t", text="Enig, og det haster.")
+    posts = {"t": root, "c": reply}
+    said = Prediction(label="support", confidence=0.7, source="model")
+    hit = _direct_reply(reply, said, posts)
+    assert (hit.label, hit.rule, hit.precision) == ("favor", "target:direct-reply", 0.7)
+    assert _direct_reply(reply, said.model_copy(update={"label": "agree"}), posts) is None
+    assert _direct_reply(reply, said.model_copy(update={"source": "default"}), posts) is None

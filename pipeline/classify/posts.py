@@ -94,12 +94,17 @@ def classify_posts(corpus: Corpus, models: Models, cfg: Config, seen: InSample) 
 def _direct_reply(post: Post, reply: Prediction, posts: dict[str, Post]) -> RuleHit | None:
     """A comment on the root: its reply stance, as a stance toward the target, decided with
     the reply label's own confidence. Not where the root says nothing (an empty root made
-    for a post the input left out) or no model or cue gave the reply stance."""
+    for a post the input left out), no model or cue gave the reply stance, or the reply
+    label is none of SDQC's."""
     parent = posts.get(post.parent_id or "")
     if parent is None or parent.parent_id is not None or not parent.has_voice or reply.source == "default":
         return None
+    # A label set of a researcher's own config may name reply stances this rule cannot read.
+    label = TOWARD_TARGET.get(reply.label)
+    if label is None:
+        return None
     return RuleHit(
-        TOWARD_TARGET[reply.label],
+        label,
         "target:direct-reply",
         f"{reply.label} of the opening post {parent.id}",
         precision=reply.confidence,
