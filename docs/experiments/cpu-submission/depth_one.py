@@ -37,17 +37,22 @@ def model(task: str) -> TextPairClassifier:
     return TextPairClassifier(random_state=cfg.seed, encoder=e5, **dict(cfg.train.sklearn.get(task, {})))
 
 
+def folds():
+    """Per held-out topic: the training and test rows, the test comments, and the reply
+    model's labels for them (trained on the other topics' replies toward their parents)."""
+    for g in sorted(set(groups)):
+        tr, te = np.flatnonzero(groups != g), np.flatnonzero(groups == g)
+        reply_train = [par[sub[i].id] for i in tr]
+        reply = model("reply_stance").fit(reply_train, [e.label for e in reply_train])
+        test = [sub[i] for i in te]
+        yield g, tr, te, test, np.array(reply.predict([par[e.id] for e in test]), dtype=object)
+
+
 preds = {name: np.empty(len(sub), dtype=object) for name in ("submission model", "hybrid", "hybrid, deeper-only")}
-for g in sorted(set(groups)):
-    tr, te = np.flatnonzero(groups != g), np.flatnonzero(groups == g)
-    train_topics = {topics[e.group] for e in (sub[i] for i in tr)}
-    reply_train = [e for e in examples["sdqc_parent"] if topics[e.group] in train_topics]
-    reply = model("reply_stance").fit(reply_train, [e.label for e in reply_train])
+for g, tr, te, test, from_reply in folds():
     whole = model("target_stance").fit([sub[i] for i in tr], y[tr])
     deep_tr = [i for i in tr if not direct[i]]
     deep = model("target_stance").fit([sub[i] for i in deep_tr], y[deep_tr])
-    test = [sub[i] for i in te]
-    from_reply = np.array(reply.predict([par[e.id] for e in test]), dtype=object)
     from_whole = np.array(whole.predict(test), dtype=object)
     from_deep = np.array(deep.predict(test), dtype=object)
     preds["submission model"][te] = from_whole
@@ -69,14 +74,9 @@ print(f"direct replies: {int(direct.sum())} of {len(sub)}")
 TO_TARGET = {"support": "favor", "deny": "against", "query": "neutral", "comment": "neutral"}
 y3 = np.array([TO_TARGET[v] for v in y])
 p3 = {name: np.empty(len(sub), dtype=object) for name in ("target model", "hybrid")}
-for g in sorted(set(groups)):
-    tr, te = np.flatnonzero(groups != g), np.flatnonzero(groups == g)
-    train_topics = {topics[e.group] for e in (sub[i] for i in tr)}
-    reply_train = [e for e in examples["sdqc_parent"] if topics[e.group] in train_topics]
-    reply = model("reply_stance").fit(reply_train, [e.label for e in reply_train])
+for _, tr, te, test, reply_labels in folds():
     target = model("target_stance").fit([sub[i] for i in tr], y3[tr])
-    test = [sub[i] for i in te]
-    from_reply = np.array([TO_TARGET[v] for v in reply.predict([par[e.id] for e in test])], dtype=object)
+    from_reply = np.array([TO_TARGET[v] for v in reply_labels], dtype=object)
     from_target = np.array(target.predict(test), dtype=object)
     p3["target model"][te] = from_target
     p3["hybrid"][te] = np.where(direct[te], from_reply, from_target)
