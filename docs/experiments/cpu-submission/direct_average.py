@@ -35,6 +35,7 @@ T3 = ["favor", "against", "neutral"]
 out = {k: np.empty(len(sub), dtype=object) for k in ("target model", "reply label", "average", "reply: average")}
 for w in (0.25, 0.5, 0.75):
     out[f"average w={w}"] = np.empty(len(sub), dtype=object)
+reply_own = np.empty(len(sub), dtype=object)
 for g in sorted(set(groups)):
     tr, te = np.flatnonzero(groups != g), np.flatnonzero(groups == g)
     reply = model("reply_stance").fit([par[sub[i].id] for i in tr], yr[tr])
@@ -44,7 +45,8 @@ for g in sorted(set(groups)):
     pt = target.predict_proba(test)
     rc, tc = list(reply.classes_), list(target.classes_)
     # The reply model's probabilities as target stance: support -> favor, deny -> against.
-    pr3 = np.stack([pr[:, rc.index("support")], pr[:, rc.index("deny")], pr[:, rc.index("query")] + pr[:, rc.index("comment")]], 1)
+    neutral = pr[:, rc.index("query")] + pr[:, rc.index("comment")]
+    pr3 = np.stack([pr[:, rc.index("support")], pr[:, rc.index("deny")], neutral], 1)
     pt3 = np.stack([pt[:, tc.index(c)] for c in T3], 1)
     t_label = np.array(T3, dtype=object)[pt3.argmax(1)]
     r_label = np.array(T3, dtype=object)[pr3.argmax(1)]
@@ -62,11 +64,10 @@ for g in sorted(set(groups)):
     r_mix = np.array(R, dtype=object)[(0.5 * prr + 0.5 * ptr).argmax(1)]
     r_own = np.array(R, dtype=object)[prr.argmax(1)]
     out["reply: average"][te] = np.where(direct[te], r_mix, r_own)
-    if g == sorted(set(groups))[0]:
-        reply_own = np.empty(len(sub), dtype=object)
     reply_own[te] = r_own
 for name, p in out.items():
     if name.startswith("reply:"):
-        print(f"reply stance, own {f1_score(yr, reply_own.astype(str), average='macro'):.3f}, {name} {f1_score(yr, p.astype(str), average='macro'):.3f}")
+        own, mixed = (f1_score(yr, v.astype(str), average="macro") for v in (reply_own, p))
+        print(f"reply stance, own {own:.3f}, {name} {mixed:.3f}")
     else:
         print(f"target stance, {name}: {f1_score(y3, p.astype(str), average='macro'):.3f}")
