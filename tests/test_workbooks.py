@@ -77,3 +77,37 @@ def test_a_compressed_workbook_is_refused_as_compressed_already(tmp_path, cfg):
     packed.write_bytes(gzip.compress(_book(tmp_path).read_bytes()))
     with pytest.raises(InputError, match="compressed already"):
         ingest_thread_files([packed], cfg)
+
+
+def test_an_ods_that_asks_for_a_billion_cells_is_refused_before_it_is_read(tmp_path, cfg):
+    """A few hundred bytes of OpenDocument can repeat one filled cell a million times across
+    and a thousand times down: counted from content.xml first, it is refused instead of
+    built (some 125 GB). LibreOffice's own block of empty repeated rows is not counted."""
+    import zipfile
+
+    from pipeline.core.workbooks import ods_filled_cells
+
+    header = "".join(
+        f'<table:table-cell office:value-type="string"><text:p>{name}</text:p></table:table-cell>'
+        for name in ("id", "thread_id")
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+        f'<table:table table:name="A"><table:table-row>{header}</table:table-row>'
+        '<table:table-row table:number-rows-repeated="1000000"><table:table-cell office:value-type="string" '
+        'table:number-columns-repeated="1000"><text:p>x</text:p></table:table-cell></table:table-row>'
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    bomb = tmp_path / "bomb.ods"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        zf.writestr("content.xml", content)
+    assert bomb.stat().st_size < 1000
+    with pytest.raises(InputError) as info:
+        ingest_thread_files([bomb], cfg)
+    assert info.value.path == bomb and "more than 30,000,000 filled cells" in str(info.value)
+    # The test workbook: its posts and header, not its million empty rows of 1,024 cells.
+    assert ods_filled_cells(_book(tmp_path)) == 1 + 7 + 5 + 6 + 6
