@@ -111,3 +111,26 @@ def test_an_ods_that_asks_for_a_billion_cells_is_refused_before_it_is_read(tmp_p
     assert info.value.path == bomb and "more than 30,000,000 filled cells" in str(info.value)
     # The test workbook: its posts and header, not its million empty rows of 1,024 cells.
     assert ods_filled_cells(_book(tmp_path)) == 1 + 7 + 5 + 6 + 6
+
+
+@pytest.mark.parametrize("kind", [".ods", ".xlsx"])
+def test_a_workbook_whose_parts_inflate_past_the_limit_is_refused_before_reading(tmp_path, cfg, monkeypatch, kind):
+    """An .xlsx or .ods is a zip archive: one that would inflate past what a workbook may
+    (a zip bomb; here the limit lowered below the test workbook's size) is refused."""
+    import pipeline.core.workbooks as workbooks
+
+    if kind == ".ods":
+        book = _book(tmp_path)
+    else:
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        for row in [HEADER, *ROWS]:
+            wb.active.append(row)
+        book = tmp_path / "debat.xlsx"
+        wb.save(book)
+    assert len(ingest_thread_files([book], cfg).posts) == 3
+    monkeypatch.setattr(workbooks, "MAX_WORKBOOK_BYTES", 1000)
+    with pytest.raises(InputError) as info:
+        ingest_thread_files([book], cfg)
+    assert info.value.path == book and "its parts inflate to" in str(info.value)

@@ -15,7 +15,9 @@ streamed through expat (which fetches no external entity and refuses nested enti
 expansion), and a workbook with more filled cells than `MAX_ODS_CELLS` is refused before
 calamine reads it. (Empty repeated cells, the block of a million rows LibreOffice writes
 after the data, cost nothing and are not counted. An `.xls` repeats nothing and holds at
-most 65,536 x 256 cells.)
+most 65,536 x 256 cells.) An `.xlsx` or `.ods` is a zip archive whose parts the readers
+inflate (openpyxl holds an `.xlsx`'s shared strings whole): one whose parts declare more
+than `MAX_WORKBOOK_BYTES` is refused too, as a zip bomb would be.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ EMPTY_ROWS_ABOVE_HEADER = 10
 # About 125 bytes a cell in calamine: 30 million filled cells take some 4 GB, more than a
 # sheet of a million posts in twenty columns needs.
 MAX_ODS_CELLS = 30_000_000
+# What an .xlsx or .ods may inflate to: a sheet of a million posts takes under 1 GB.
+MAX_WORKBOOK_BYTES = 2_000_000_000
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0 "
 _VALUE_TYPE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0 value-type"
 
@@ -98,6 +102,20 @@ def _kind(path: Path) -> str:
     return Path(path).suffix.lower()
 
 
+def _check_inflated_size(path: Path) -> None:
+    """Refuse an .xlsx or .ods whose parts declare more than `MAX_WORKBOOK_BYTES` (zipfile
+    reads no member past its declared size, so the declaration bounds what is read)."""
+    with zipfile.ZipFile(path) as zf:
+        size = sum(info.file_size for info in zf.infolist())
+    if size > MAX_WORKBOOK_BYTES:
+        raise InputError(
+            path,
+            0,
+            f"its parts inflate to {size / 1e9:.1f} GB, more than the {MAX_WORKBOOK_BYTES / 1e9:.0f} GB a workbook "
+            "may: refused before reading; save the sheet as CSV",
+        )
+
+
 class _Book:
     """One open workbook, whichever library reads it: its sheets' names, and each sheet's
     rows of values from the sheet's first row (A1) on."""
@@ -105,6 +123,8 @@ class _Book:
     def __init__(self, path: Path) -> None:
         # openpyxl streams an .xlsx; calamine reads the others.
         self._xlsx = _kind(path) == ".xlsx"
+        if _kind(path) != ".xls":
+            _check_inflated_size(path)
         if self._xlsx:
             from openpyxl import load_workbook
 
