@@ -134,3 +134,31 @@ def test_a_workbook_whose_parts_inflate_past_the_limit_is_refused_before_reading
     with pytest.raises(InputError) as info:
         ingest_thread_files([book], cfg)
     assert info.value.path == book and "its parts inflate to" in str(info.value)
+
+
+def test_an_xlsx_whose_xml_nests_entities_is_refused_not_expanded(tmp_path, cfg):
+    """A "billion laughs" sheet (entities of entities, a few hundred bytes growing to
+    gigabytes): the XML parser refuses the expansion, and ingest names the file."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["id", "thread_id", "text"])
+    wb.active.append(["a", "a", "hej"])
+    plain = tmp_path / "plain.xlsx"
+    wb.save(plain)
+    entities = '<!ENTITY lol "lololololololololololololololololol">' + "".join(
+        f'<!ENTITY lol{i} "{("&lol;" if i == 1 else f"&lol{i - 1};") * 10}">' for i in range(1, 10)
+    )
+    bomb = tmp_path / "laughs.xlsx"
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                sheet = data.decode().replace("hej", "&lol9;")
+                data = f'<?xml version="1.0"?><!DOCTYPE worksheet [{entities}]>{sheet}'.encode()
+            zout.writestr(item, data)
+    with pytest.raises(InputError) as info:
+        ingest_thread_files([bomb], cfg)
+    assert info.value.path == bomb and "not a readable .xlsx file" in str(info.value)
