@@ -121,9 +121,10 @@ class _Book:
     rows of values from the sheet's first row (A1) on."""
 
     def __init__(self, path: Path) -> None:
+        kind = _kind(path)
         # openpyxl streams an .xlsx; calamine reads the others.
-        self._xlsx = _kind(path) == ".xlsx"
-        if _kind(path) != ".xls":
+        self._xlsx = kind == ".xlsx"
+        if kind != ".xls":
             _check_inflated_size(path)
         if self._xlsx:
             from openpyxl import load_workbook
@@ -133,7 +134,7 @@ class _Book:
         else:
             from python_calamine import CalamineWorkbook
 
-            if _kind(path) == ".ods":
+            if kind == ".ods":
                 ods_filled_cells(path)
             self._wb = CalamineWorkbook.from_path(str(path))
             self.names = list(self._wb.sheet_names)
