@@ -56,3 +56,8 @@ def test_bench_dast_scores_toward_the_submission_as_classify_decides_direct_repl
     model.fit(toward_source, ["comment", "comment", "support", "comment"])
     assert model.reply_.label == "deny" and model.target_.label == "comment"
     assert model.predict(toward_source) == ["deny", "comment", "deny", "comment"]
+    # One author's comments in one thread keep one side: "a" denies the source where the
+    # author's two other comments support it.
+    model = DirectReplies(Majority, Majority, toward_parent, direct={"a"}, authors=[["a", "b", "c"], ["d"]])
+    model.fit(toward_source, ["support", "support", "comment", "support"])
+    assert model.predict(toward_source) == ["support", "support", "support", "support"]

@@ -742,6 +742,54 @@ def test_classify_a_reply_to_an_empty_root_takes_no_target_stance_from_it(tmp_pa
     assert labels["b1"].reply_stance.label == "deny" and labels["b1"].target_stance.rule != "target:direct-reply"
 
 
+def test_classify_one_author_keeps_one_side_of_the_target_within_a_thread(tmp_path, cfg):
+    """On DAST, a commenter who favours or opposes the submission in one comment does the
+    same in all but 2 of 231 others: a comment labelled with the side fewer of its author's
+    comments in the thread take is given the side most of them take, by a rule that says
+    so and keeps the labels it overrode. A tie, a neutral comment, and comments by deleted
+    authors (no one person) are left as they are."""
+    from pipeline.classify.insample import InSample
+    from pipeline.classify.modelset import Models
+    from pipeline.classify.posts import classify_posts
+    from pipeline.ingest.build import ingest_thread_files
+
+    rows = [{"id": "t", "thread_id": "t", "title": "Kommunerne skal ansætte flere socialrådgivere"}]
+    said = {
+        "ole1": ("Ole", "Nej, det passer ikke."),
+        "ole2": ("Ole", "Nej, det er forkert."),
+        "ole3": ("Ole", "Helt enig."),
+        "ole4": ("Ole", "Hvad koster det?"),
+        "per1": ("Per", "Helt enig."),
+        "per2": ("Per", "Nej, det passer ikke."),
+        "del1": ("[deleted]", "Nej, det passer ikke."),
+        "del2": ("[deleted]", "Helt enig."),
+    }
+    rows += [{"id": i, "thread_id": "t", "parent_id": "t", "author": a, "text": x} for i, (a, x) in said.items()]
+    path = tmp_path / "t.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    corpus = ingest_thread_files([path], cfg)
+    labels = {p.post_id: p.target_stance for p in classify_posts(corpus, Models(), cfg, InSample())}
+    assert [labels[i].label for i in said] == [
+        "against", "against", "against", "neutral", "favor", "against", "against", "favor"
+    ]  # fmt: skip
+    changed = labels["ole3"]
+    assert (changed.source, changed.rule, changed.rule_label) == ("rule", "target:author-consistency", "against")
+    assert changed.confidence == cfg.classify.author_consistency_precision
+    assert "2 of the author's other comments" in changed.cue and "this one: favor" in changed.cue
+    assert {labels[i].rule for i in said if i != "ole3"} == {"target:direct-reply"}
+    off = cfg.model_copy(update={"classify": cfg.classify.model_copy(update={"author_consistency_precision": 0.0})})
+    kept = {p.post_id: p.target_stance for p in classify_posts(corpus, Models(), off, InSample())}
+    assert kept["ole3"].label == "favor" and kept["ole3"].rule == "target:direct-reply"
+
+
+def test_author_sides_counts_each_group_as_labelled():
+    from pipeline.classify.posts import OPPOSITE, author_sides
+
+    labels = {"a": "favor", "b": "against", "c": "against", "d": "neutral", "e": "favor", "f": "against"}
+    assert author_sides([["a", "b", "c", "d"], ["e", "f"]], labels, OPPOSITE) == {"a": "against"}
+    assert author_sides([["a"], ["b", "c"]], labels, OPPOSITE) == {}
+
+
 def test_classify_direct_reply_rule_reads_only_sdqc_reply_labels():
     """A researcher's config may name its own reply stances: the rule then stays silent."""
     from conftest import make_post

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import StratifiedShuffleSplit
 
+from pipeline.classify.posts import author_groups, author_sides
 from pipeline.core.artifacts import display_path, sha256_file, write_json, write_text
 from pipeline.core.config import PROJ_ROOT, Config
 from pipeline.estimators import CharNgramBaseline, TextPairClassifier
@@ -47,10 +48,10 @@ def replace_section(doc: Path, name: str, body: str) -> None:
 
 def dast_examples(
     dast_path: Path, cfg: Config, work_dir: Path
-) -> tuple[dict[str, list[Example]], dict[str, str], set[str]]:
+) -> tuple[dict[str, list[Example]], dict[str, str], set[str], list[list[str]]]:
     """Examples for sdqc_parent (stance toward the parent) and sdqc_submission (toward the
-    thread's source post), the topic of every thread, and the ids of the comments that
-    answer their thread's source post directly."""
+    thread's source post), the topic of every thread, the ids of the comments that answer
+    their thread's source post directly, and each author's comments in each thread."""
     posts, notes = read_dast(dast_path)
     for n in notes:
         log.info("DAST import: %s", n.message)
@@ -69,17 +70,28 @@ def dast_examples(
         root = roots[by_id[e.id].thread_id]
         sub_ex.append(Example(e.id, e.group, e.text, root.full_text[:2000], e.features, sub_label[e.id]))
     direct = {c.id for c in comments if by_id[c.parent_id].parent_id is None}
-    return {"sdqc_parent": parent_ex, "sdqc_submission": sub_ex}, topics, direct
+    return {"sdqc_parent": parent_ex, "sdqc_submission": sub_ex}, topics, direct, author_groups(corpus.posts)
 
 
 class DirectReplies:
     """Stance toward the submission as classify decides target stance: a comment on the
     source post takes the reply-stance model's label toward it (rule `target:direct-reply`),
-    every other comment the target-stance model's. Fitted on a fold's comments, the reply
-    model learns from the same comments' stance toward their parents (`parent_ex`)."""
+    every other comment the target-stance model's; then a comment supporting (denying) the
+    submission where more of its author's comments in the thread deny (support) it takes
+    their side (rule `target:author-consistency`; `authors`: each author's comments in each
+    thread). Fitted on a fold's comments, the reply model learns from the same comments'
+    stance toward their parents (`parent_ex`)."""
 
-    def __init__(self, reply: Callable, target: Callable, parent_ex: dict[str, Example], direct: set[str]):
+    def __init__(
+        self,
+        reply: Callable,
+        target: Callable,
+        parent_ex: dict[str, Example],
+        direct: set[str],
+        authors: list[list[str]] = (),
+    ):
         self.reply, self.target, self.parent_ex, self.direct = reply, target, parent_ex, direct
+        self.authors = authors
 
     def fit(self, X: list[Example], y: list[str]) -> DirectReplies:
         toward_parent = [self.parent_ex[x.id] for x in X]
@@ -90,7 +102,12 @@ class DirectReplies:
     def predict(self, X: list[Example]) -> list[str]:
         from_target = self.target_.predict(X)
         from_reply = self.reply_.predict([self.parent_ex[x.id] for x in X])
-        return [r if x.id in self.direct else t for x, t, r in zip(X, from_target, from_reply, strict=True)]
+        labels = {
+            x.id: str(r if x.id in self.direct else t) for x, t, r in zip(X, from_target, from_reply, strict=True)
+        }
+        groups = [[i for i in ids if i in labels] for ids in self.authors]
+        labels.update(author_sides(groups, labels, {"support": "deny", "deny": "support"}))
+        return [labels[x.id] for x in X]
 
 
 def _random_split(models: dict[str, Callable], examples: list[Example], seed: int) -> dict:
@@ -132,7 +149,7 @@ def _per_1000(model, examples: list[Example]) -> float:
 
 
 def dast_benchmark(dast_path: Path, cfg: Config, work_dir: Path, encoder: str | None = None) -> dict:
-    examples, topics, direct = dast_examples(dast_path, cfg, work_dir)
+    examples, topics, direct, authors = dast_examples(dast_path, cfg, work_dir)
     from pipeline.core.config import E5_DIR
 
     e5 = display_path(E5_DIR) if (E5_DIR / "config.json").exists() else None
@@ -157,7 +174,9 @@ def dast_benchmark(dast_path: Path, cfg: Config, work_dir: Path, encoder: str | 
             if e5:
                 profiles[AS_CLASSIFY_E5] = recipe("reply_stance", e5)
             for name, reply in profiles.items():
-                models[name] = lambda reply=reply: DirectReplies(reply, recipe("target_stance"), parent_ex, direct)
+                models[name] = lambda reply=reply: DirectReplies(
+                    reply, recipe("target_stance"), parent_ex, direct, authors
+                )
         if encoder:
             name, make = _encoder_factory(encoder, "reply_stance", cfg)
             models[name] = make

@@ -77,6 +77,7 @@ class ClassifyConfig(_Frozen):
     default_target_from: str
     role_model_min_confidence: float
     role_min_words: int
+    author_consistency_precision: float
 
 
 class TrainConfig(_Frozen):

@@ -22,7 +22,7 @@ from pipeline.formats.dast import read_dast
 
 cfg = load_config()
 e5 = str(E5_DIR) if "--e5" in sys.argv else None
-examples, topics, _ = dast_examples(DAST_DEFAULT, cfg, Path(tempfile.mkdtemp()))
+examples, topics, _, _ = dast_examples(DAST_DEFAULT, cfg, Path(tempfile.mkdtemp()))
 par = {e.id: e for e in examples["sdqc_parent"]}
 sub = examples["sdqc_submission"]
 posts, _ = read_dast(DAST_DEFAULT)

@@ -17,7 +17,7 @@ from pipeline.core.config import DAST_DEFAULT, load_config
 from pipeline.estimators import TextPairClassifier
 
 cfg = load_config()
-examples, topics, direct_ids = dast_examples(DAST_DEFAULT, cfg, Path(tempfile.mkdtemp()))
+examples, topics, direct_ids, _ = dast_examples(DAST_DEFAULT, cfg, Path(tempfile.mkdtemp()))
 par = {e.id: e for e in examples["sdqc_parent"]}
 sub = examples["sdqc_submission"]
 direct = np.array([e.id in direct_ids for e in sub])

@@ -20,7 +20,7 @@ DAST, OUT = Path(sys.argv[1]), Path(sys.argv[2])
 OUT.mkdir(parents=True, exist_ok=True)
 cfg = load_config()
 tmp = Path(tempfile.mkdtemp())
-ex, topics, _ = dast_examples(DAST, cfg, tmp)
+ex, topics, _, _ = dast_examples(DAST, cfg, tmp)
 par, sub = ex["sdqc_parent"], ex["sdqc_submission"]
 assert [e.id for e in par] == [e.id for e in sub]
 units = load_dataset("unit_type", [Path("data/annotations")], cfg, corpus_dir=Path("data/interim/corpus"))
