@@ -61,3 +61,34 @@ def test_bench_dast_scores_toward_the_submission_as_classify_decides_direct_repl
     model = DirectReplies(Majority, Majority, toward_parent, direct={"a"}, authors=[["a", "b", "c"], ["d"]])
     model.fit(toward_source, ["support", "support", "comment", "support"])
     assert model.predict(toward_source) == ["support", "support", "support", "support"]
+
+
+def test_dast_section_reads_the_same_from_a_run_and_from_its_saved_numbers():
+    """`bench-dast --render-only` rewrites the section from the saved JSON, whose keys are
+    sorted: rows and label counts keep one order either way, so a rerender is no diff."""
+    import json
+
+    from pipeline.bench.runs import AS_CLASSIFY, OURS, OURS_E5, dast_markdown
+
+    def res(f1: float) -> dict:
+        per_class = dict.fromkeys(("support", "deny", "query", "comment"), f1)
+        return {"macro_f1_mean": f1, "accuracy_mean": f1, "f1_per_class_mean": per_class}
+
+    names = [OURS, "char n-gram logistic regression", OURS_E5, AS_CLASSIFY, "baseline_majority", "baseline_stratified"]
+    task = {
+        "n": 10,
+        "label_counts": {"support": 1, "deny": 2, "query": 3, "comment": 4},
+        "leave_one_topic_out": {"results": {n: res(0.1 * (i + 1)) for i, n in enumerate(names)}},
+        "random_80_20": {},
+    }
+    result = {
+        "data": {"sha256": "0" * 64},
+        "tasks": {"sdqc_parent": task},
+        "machine": {"cpu": "x86_64", "cores": 2, "python": "3.11"},
+        "seconds_per_1000_comments": {OURS: 0.4, "char n-gram logistic regression": 0.3},
+    }
+    run = dast_markdown(result)
+    assert dast_markdown(json.loads(json.dumps(result, sort_keys=True))) == run
+    table = [line.split(" | ")[0] for line in run.splitlines() if line.startswith("| ") and "LOTO" not in line]
+    assert table[:3] == ["| majority class", "| stratified random", "| char n-gram logistic regression"]
+    assert "support 1, deny 2, query 3, comment 4" in run

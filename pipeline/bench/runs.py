@@ -229,6 +229,24 @@ def _machine() -> dict:
     return info
 
 
+# Rows in this order, whichever order the numbers were saved in (a saved JSON's keys are
+# sorted): a run and `--render-only` then write the same section.
+ROW_ORDER = [
+    "baseline_majority",
+    "baseline_stratified",
+    "char n-gram logistic regression",
+    OURS,
+    OURS_E5,
+    AS_CLASSIFY,
+    AS_CLASSIFY_E5,
+]
+
+
+def _rows(named: dict) -> list[tuple[str, object]]:
+    rank = {name: i for i, name in enumerate(ROW_ORDER)}
+    return sorted(named.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
+
+
 def dast_markdown(result: dict) -> str:
     lines = [
         "## Reply stance on real Danish data (DAST)",
@@ -239,7 +257,12 @@ def dast_markdown(result: dict) -> str:
         "Produced by `make bench-dast`.",
         "",
         "- **sdqc_parent**: stance of a reply toward the post it answers (our `reply_stance`).",
-        "- **sdqc_submission**: stance toward the thread's source post (the same comment, paired with the source).",
+        "- **sdqc_submission**: stance toward the thread's source post (the same comment, paired with the source). "
+        "The rows *as classify decides* give it as classify gives target stance: a comment on the source post "
+        "takes the reply-stance model's label toward it (rule `target:direct-reply`), any other the "
+        "target-stance recipe's; then a comment that supports (denies) the source where more of its author's "
+        "comments in the thread deny (support) it takes their side (rule `target:author-consistency`, since "
+        "2026-12-05).",
         "",
         "**Main protocol: leave-one-topic-out** (every fold holds out all threads of one topic, so no topic is in "
         "both train and test). The random 80/20 split (stratified, seed 0) is reported only to compare with the "
@@ -266,7 +289,7 @@ def dast_markdown(result: dict) -> str:
     ]
     for task, r in result["tasks"].items():
         cv = r["leave_one_topic_out"]["results"]
-        counts = ", ".join(f"{k} {v}" for k, v in r["label_counts"].items())
+        counts = ", ".join(f"{k} {r['label_counts'][k]}" for k in SDQC if k in r["label_counts"])
         lines += [
             f"### {task} ({r['n']} replies: {counts})",
             "",
@@ -274,7 +297,7 @@ def dast_markdown(result: dict) -> str:
             "| random 80/20 macro-F1 |",
             "|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
-        for name, res in cv.items():
+        for name, res in _rows(cv):
             f1 = res["f1_per_class_mean"]
             rnd = r["random_80_20"].get(name, {}).get("macro_f1")
             rnd_s = f"{rnd:.3f}" if rnd is not None else "–"
@@ -291,7 +314,7 @@ def dast_markdown(result: dict) -> str:
         f"machine's CPU ({m['cpu']}, {m.get('cores')} cores, Python {m['python']}, no GPU):",
         "",
     ]
-    lines += [f"- {name}: {sec:.2f} s" for name, sec in result["seconds_per_1000_comments"].items()]
+    lines += [f"- {name}: {sec:.2f} s" for name, sec in _rows(result["seconds_per_1000_comments"])]
     if OURS_E5 in result["seconds_per_1000_comments"]:
         lines += [
             "",
