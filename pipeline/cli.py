@@ -97,6 +97,8 @@ def cmd_ingest(args, cfg) -> None:
         )
     if not args.manifest and not args.threads:
         raise PipelineError("nothing to ingest: give --manifest and/or --threads")
+    if args.parents_by_meaning:
+        cfg = _with_meaning_encoder(cfg)
     if args.check:
         return _check_ingest(args, cfg, options)
     storage = args.storage or cfg.scale.storage
@@ -113,6 +115,19 @@ def cmd_ingest(args, cfg) -> None:
         args.out,
         written["notes_by_kind"] or "none",
     )
+
+
+def _with_meaning_encoder(cfg):
+    """`cfg` with `[replies] meaning_encoder` naming the project's multilingual-e5-small
+    folder, unless the config names another."""
+    from pipeline.core.config import E5_DIR
+
+    folder = Path(cfg.replies.meaning_encoder) if cfg.replies.meaning_encoder else E5_DIR
+    if not (folder / "config.json").exists():
+        raise PipelineError(
+            f"--parents-by-meaning needs the encoder folder {folder}, which is not built: run `make setup`"
+        )
+    return cfg.model_copy(update={"replies": cfg.replies.model_copy(update={"meaning_encoder": str(folder)})})
 
 
 def _check_ingest(args, cfg, options) -> None:
@@ -430,6 +445,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="thread files of flat forums or comment lists: a thread's first post opens it, and the parent of every "
         "other post without one is inferred from quotations and forms of address, with the evidence",
+    )
+    s.add_argument(
+        "--parents-by-meaning",
+        action="store_true",
+        help="flat comment lists (raw pages, --infer-replies): a comment no cue links answers the earlier comment "
+        "closest to it in meaning (multilingual-e5-small), where it is clearly closer than the article; slower, "
+        "it encodes every comment ([replies] in config.toml)",
     )
     s.add_argument(
         "--slash-dates",

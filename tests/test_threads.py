@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import make_post, run_cli, run_pipeline, stage_args
 
+from pipeline.core.config import E5_DIR
 from pipeline.core.errors import InputError, PipelineError
 from pipeline.core.schema import ThreadRow
 from pipeline.ingest.build import ingest_thread_files
@@ -1110,6 +1111,91 @@ def test_threads_inferred_parents_look_back_only_a_window_of_comments(cfg):
     near = infer_parents(root, comments, cfg.replies)
     far = infer_parents(root, comments, cfg.replies.model_copy(update={"candidate_window": 3}))
     assert near["c6"].parent_id == "c1" and far["c6"].parent_id == "c0"
+
+
+def test_threads_closest_in_meaning_is_a_comment_clearly_closer_than_the_rest():
+    """The meaning rule's candidate: the earlier comment whose embedding is closest, where
+    it is not the article and leads the next closest post by the margin."""
+    import numpy as np
+
+    from pipeline.ingest.replies import _closest_in_meaning
+
+    def unit(*v: float) -> np.ndarray:
+        a = np.array(v, dtype=np.float32)
+        return a / np.linalg.norm(a)
+
+    # Rows: the root, then comments 0..3.
+    vectors = np.stack([unit(1, 0, 0), unit(0, 1, 0), unit(0, 0, 1), unit(0, 1, 0.1), unit(1, 1, 0)])
+    k, cosine, runner_up = _closest_in_meaning(vectors, 2, 0, 0.02)
+    assert k == 0 and cosine > 0.99 and runner_up < 0.1
+    assert _closest_in_meaning(vectors, 0, 0, 0.02) is None, "the first comment can answer only the article"
+    assert _closest_in_meaning(vectors, 3, 0, 0.02) is None, "the article and comment 0 are equally close"
+    assert _closest_in_meaning(vectors, 2, 0, 0.95) is None, "it must lead by the margin"
+    assert _closest_in_meaning(vectors, 2, 1, 0.02)[0] == 1, "comment 0 is outside the window"
+
+
+def test_threads_parents_by_meaning_decide_only_where_no_cue_points(cfg, monkeypatch):
+    """With `[replies] meaning_encoder` set, a comment no cue links answers the comment its
+    embedding is closest to, with the rule, the cosines and the rule's measured confidence
+    as evidence; a comment whose words point somewhere keeps that link."""
+    import numpy as np
+
+    from pipeline.core.schema import Author, Post
+    from pipeline.ingest import replies
+
+    def post(i: int, author: str, text: str) -> Post:
+        return make_post(f"c{i}", i, authors=(Author(name=author),), text=text)
+
+    root = post(0, "Redaktionen", "Socialrådgiverne har for mange sager.")
+    comments = [
+        post(1, "Mette Lund", "Dyrlægen til katte er alt for dyr i Jylland."),
+        post(2, "Ole Berg", "Ja, og dyrlæger til hunde koster også for meget."),
+        post(3, "Per Holm", "Kære Mette Lund, katte er ikke emnet her."),
+    ]
+    # The article, then the comments: comments 1 and 2 are close, 3 is like comment 1 too.
+    vectors = np.array([[1, 0, 0], [0, 1, 0], [0, 0.96, 0.28], [0, 0.96, 0.28]], dtype=np.float32)
+    off = replies.infer_parents(root, comments, cfg.replies)
+    assert [off[c.id].parent_id for c in comments] == ["c0", "c0", "c1"]
+    monkeypatch.setattr(replies, "_meaning_vectors", lambda root, comments, rcfg: vectors)
+    on = replies.infer_parents(root, comments, cfg.replies.model_copy(update={"meaning_encoder": "e5"}))
+    assert [on[c.id].parent_id for c in comments] == ["c0", "c1", "c1"]
+    decided = [e for e in on["c2"].evidence if e.decided]
+    assert [e.rule for e in decided] == ["meaning"] and "cosine 0.960" in decided[0].cue
+    assert on["c2"].confidence == cfg.replies.meaning
+    assert {e.rule for e in on["c3"].evidence} == {"address"}, "a form of address decides, not meaning"
+
+
+@pytest.mark.skipif(not (E5_DIR / "config.json").exists(), reason="the e5 folder is built by make setup")
+def test_threads_ingest_parents_by_meaning_with_the_real_encoder(tmp_path):
+    """`ingest --infer-replies --parents-by-meaning` on a flat list: a comment that takes up
+    an earlier comment's side topic, naming no one, answers that comment."""
+    rows = [
+        {"id": "a", "thread_id": "a", "title": "Socialrådgivere skal have færre sager", "text": ""},
+        {"id": "c1", "thread_id": "a", "author": "Mette", "text": "Min kat er syg, og dyrlægen er alt for dyr."},
+        {"id": "c2", "thread_id": "a", "author": "Ole", "text": "Dyrlæger til katte koster alt for meget nu."},
+    ]
+    path = tmp_path / "flat.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    base = ["ingest", "--threads", str(path), "--infer-replies"]
+    assert run_cli(*base, "--out", str(tmp_path / "plain")) == 0
+    assert run_cli(*base, "--parents-by-meaning", "--out", str(tmp_path / "meaning")) == 0
+
+    def parents(folder: str) -> dict[str, str]:
+        lines = (tmp_path / folder / "posts.jsonl").read_text(encoding="utf-8").splitlines()
+        return {p["id"]: p["parent_id"] for p in map(json.loads, lines)}
+
+    assert parents("plain") == {"a": None, "c1": "a", "c2": "a"}
+    assert parents("meaning") == {"a": None, "c1": "a", "c2": "c1"}
+
+
+def test_threads_parents_by_meaning_needs_a_built_encoder(tmp_path, capsys):
+    config = tmp_path / "my.toml"
+    config.write_text(f'[replies]\nmeaning_encoder = "{tmp_path / "no-such-model"}"\n', encoding="utf-8")
+    path = tmp_path / "flat.jsonl"
+    path.write_text('{"id": "a", "thread_id": "a", "text": "Hej"}\n', encoding="utf-8")
+    code = run_cli("--config", str(config), "ingest", "--threads", str(path), "--parents-by-meaning")
+    err = capsys.readouterr().err
+    assert code != 0 and "no-such-model" in err and "make setup" in err
 
 
 def test_threads_a_given_target_is_the_statement_target_stance_is_measured_against(tmp_path, cfg):

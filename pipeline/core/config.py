@@ -56,6 +56,11 @@ class ReplyConfig(_Frozen):
     # Added 2026-12-05, likewise.
     answered_question: float = 0.6
     article_reference: float
+    # Added 2026-12-05 (a config copied before then still loads): off unless an encoder
+    # folder is named (`ingest --parents-by-meaning`).
+    meaning: float = 0.42
+    meaning_encoder: str = ""
+    meaning_min_margin: float = 0.02
     default: float
     quotation_min_words: int
     quotation_min_score: float
