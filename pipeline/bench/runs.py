@@ -12,7 +12,7 @@ import platform
 import re
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -88,7 +88,7 @@ class DirectReplies:
         target: Callable,
         parent_ex: dict[str, Example],
         direct: set[str],
-        authors: list[list[str]] = (),
+        authors: Sequence[list[str]] = (),
     ):
         self.reply, self.target, self.parent_ex, self.direct = reply, target, parent_ex, direct
         self.authors = authors

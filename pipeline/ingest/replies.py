@@ -37,6 +37,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import snowballstemmer
@@ -485,8 +486,6 @@ def _meaning_vectors(root: Post, comments: list[Post], cfg: ReplyConfig) -> np.n
     `cfg.meaning_encoder` is unset. Imported here: only this rule needs torch in ingest."""
     if not cfg.meaning_encoder:
         return None
-    from pathlib import Path
-
     from pipeline.models.embed import shared_embedder
 
     texts = [p.full_text[:MEANING_CHARS] or " " for p in [root, *comments]]
