@@ -136,6 +136,25 @@ def test_a_workbook_whose_parts_inflate_past_the_limit_is_refused_before_reading
     assert info.value.path == book and "its parts inflate to" in str(info.value)
 
 
+def test_a_workbooks_guards_run_once_per_version_of_the_file(tmp_path, cfg, monkeypatch):
+    """Ingest opens a workbook twice (to find the sheet with the posts, then to read it):
+    its guards read it once, and again only when the file changes."""
+    import os
+
+    import pipeline.core.workbooks as workbooks
+
+    calls = []
+    check = workbooks._check_inflated_size
+    monkeypatch.setattr(workbooks, "_check_inflated_size", lambda path: calls.append(path) or check(path))
+    book = _book(tmp_path)
+    assert len(ingest_thread_files([book], cfg).posts) == 3
+    assert len(ingest_thread_files([book], cfg).posts) == 3
+    assert calls == [book]
+    os.utime(book, ns=(book.stat().st_atime_ns, book.stat().st_mtime_ns + 1_000_000))
+    assert len(ingest_thread_files([book], cfg).posts) == 3
+    assert calls == [book, book]
+
+
 def test_an_xlsx_whose_xml_nests_entities_is_refused_not_expanded(tmp_path, cfg):
     """A "billion laughs" sheet (entities of entities, a few hundred bytes growing to
     gigabytes): the XML parser refuses the expansion, and ingest names the file."""

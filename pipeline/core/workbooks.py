@@ -116,6 +116,26 @@ def _check_inflated_size(path: Path) -> None:
         )
 
 
+# Workbooks whose guards passed, by file, size, modification time and the limit: ingest
+# opens a workbook twice (to find the sheet with the posts, then to read it), and an .ods's
+# guard is a pass over its content.xml.
+_GUARDED: set[tuple[str, int, int, int]] = set()
+
+
+def _guard(path: Path, kind: str) -> None:
+    """Refuse a workbook that would inflate past what may be read (`_check_inflated_size`;
+    an .ods's filled cells, `ods_filled_cells`), once per version of the file."""
+    st = Path(path).stat()
+    key = (str(Path(path).resolve()), st.st_size, st.st_mtime_ns, MAX_WORKBOOK_BYTES)
+    if key in _GUARDED:
+        return
+    if kind != ".xls":
+        _check_inflated_size(path)
+    if kind == ".ods":
+        ods_filled_cells(path)
+    _GUARDED.add(key)
+
+
 class _Book:
     """One open workbook, whichever library reads it: its sheets' names, and each sheet's
     rows of values from the sheet's first row (A1) on."""
@@ -124,8 +144,7 @@ class _Book:
         kind = _kind(path)
         # openpyxl streams an .xlsx; calamine reads the others.
         self._xlsx = kind == ".xlsx"
-        if kind != ".xls":
-            _check_inflated_size(path)
+        _guard(path, kind)
         if self._xlsx:
             from openpyxl import load_workbook
 
@@ -134,8 +153,6 @@ class _Book:
         else:
             from python_calamine import CalamineWorkbook
 
-            if kind == ".ods":
-                ods_filled_cells(path)
             self._wb = CalamineWorkbook.from_path(str(path))
             self.names = list(self._wb.sheet_names)
 
