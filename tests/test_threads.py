@@ -1186,6 +1186,9 @@ def test_threads_ingest_parents_by_meaning_with_the_real_encoder(tmp_path):
 
     assert parents("plain") == {"a": None, "c1": "a", "c2": "a"}
     assert parents("meaning") == {"a": None, "c1": "a", "c2": "c1"}
+    report = json.loads((tmp_path / "meaning" / "ingest_report.json").read_text(encoding="utf-8"))
+    said = [n for n in report["notes"] if "chosen by meaning" in n["message"]]
+    assert [n["message"].split(":")[1].strip()[:1] for n in said] == ["1"] and said[0]["where"].endswith(":3")
 
 
 def test_threads_parents_by_meaning_needs_a_built_encoder(tmp_path, capsys):

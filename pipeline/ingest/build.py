@@ -170,6 +170,16 @@ def build_thread(
     inferred = flat | {i for i, (_, where) in missing.items() if where == "input" and i != posts[0].id}
     if inferred:
         posts = [posts[0], *_inferred_parents(posts[0], posts[1:], inferred, cfg)]
+        by_meaning = [p for p in posts if p.parent_rule == "meaning"]
+        if by_meaning:
+            notes.append(
+                Note(
+                    where=by_meaning[0].source,
+                    kind="inferred",
+                    message=f"thread {thread_id!r}: {len(by_meaning)} of its inferred parents chosen by meaning "
+                    "(--parents-by-meaning): no cue pointed anywhere, and one earlier comment was clearly the closest",
+                )
+            )
     if missing:
         posts = [_missing_parent(p, *missing[p.id], inferred=p.id in inferred) if p.id in missing else p for p in posts]
     if absent:
