@@ -1113,6 +1113,34 @@ def test_threads_inferred_parents_look_back_only_a_window_of_comments(cfg):
     assert near["c6"].parent_id == "c1" and far["c6"].parent_id == "c0"
 
 
+def test_threads_a_short_markdown_quote_links_to_the_one_post_that_says_it(cfg):
+    """ "> ..." is how a forum or Reddit reply quotes what it answers: from three words on,
+    such a quote found word for word in one earlier post alone links to it. A few words in
+    quotation marks (a title, a scare quote) do not, nor a phrase two posts say."""
+    from pipeline.core.schema import Author, Post
+    from pipeline.ingest.replies import infer_parents
+
+    def post(i: int, text: str) -> Post:
+        return make_post(f"c{i}", i, authors=(Author(name=f"user{i}"),), text=text)
+
+    root = post(0, "5G-netværket bør stoppes, siger en gruppe borgere.")
+    comments = [
+        post(1, "Jeg synes, det er en interessant artikel om netværk."),
+        post(2, "Svartiderne bliver bedre, det er hele pointen."),
+        post(3, "Tja, næppe.\n\n> det er en interessant artikel\n\nDet er et læserbrev."),
+        post(4, 'Hvad er "en interessant artikel" egentlig?'),
+        post(5, "> det er\n\nNej."),
+        post(6, "Det er hele pointen med 5G."),
+        post(7, "Hmm.\n\n> det er hele pointen\n\nHvilken pointe?"),
+    ]
+    decided = infer_parents(root, comments, cfg.replies)
+    assert decided["c3"].parent_id == "c1"
+    assert [e.rule for e in decided["c3"].evidence] == ["quotation"]
+    assert decided["c4"].parent_id == "c0", "a few words in quotation marks are no quotation"
+    assert decided["c5"].parent_id == "c0", "two words are too few"
+    assert decided["c7"].parent_id == "c0", "c2 and c6 both say it"
+
+
 def test_threads_closest_in_meaning_is_a_comment_clearly_closer_than_the_rest():
     """The meaning rule's candidate: the earlier comment whose embedding is closest, where
     it is not the article and leads the next closest post by the margin."""

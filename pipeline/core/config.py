@@ -63,6 +63,8 @@ class ReplyConfig(_Frozen):
     meaning_min_margin: float = 0.02
     default: float
     quotation_min_words: int
+    # Added 2026-12-06 (a config copied before then still loads).
+    markdown_quote_min_words: int = 3
     quotation_min_score: float
     address_min_score: float
     title_echo_min_similarity: float

@@ -9,7 +9,9 @@ elsewhere. Candidates are the root and comments posted before the comment itself
 
 Rules (priors in config.toml [replies]):
   own-earlier-post   "mit nedestående indlæg", "mitt tidigare inlägg" -> the author's last comment
-  quotation          a quoted passage found (fuzzily) in the article or an earlier comment
+  quotation          a quoted passage found (fuzzily) in the article or an earlier comment;
+                     a Markdown quote ("> ...") of three to five words only word for word,
+                     and only where one post alone says it
   address            "Kære Nick Alentoft", "Til Lars Brandt", "@Name", "Anna, ..." (a bare
                      name before a comma or colon, when it names someone) -> that person's
                      post; the article's author means the article
@@ -80,7 +82,8 @@ ARTICLE_REF_RE = re.compile(
     r"artikel som ovenstående|ovenstående artikel)\b",
     re.IGNORECASE,
 )
-QUOTE_RES = (*QUOTE_MARK_RES, re.compile(r"^\s*>\s?(.+)$", re.MULTILINE))
+MARKDOWN_QUOTE_RE = re.compile(r"^\s*>\s?(.+)$", re.MULTILINE)
+QUOTE_RES = (*QUOTE_MARK_RES, MARKDOWN_QUOTE_RE)
 STEMMERS = {"da": "danish", "sv": "swedish", "nb": "norwegian", "nn": "norwegian", "en": "english"}
 
 
@@ -292,10 +295,22 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
                 )
             )
 
-        for quote in _quotes(c.text):
-            if len(quote.split()) < cfg.quotation_min_words:
+        for quote, markdown in _quotes(c.text):
+            words = len(quote.split())
+            # A short quotation counts only where it is a Markdown quote ("> ..." is how a
+            # forum or Reddit reply quotes what it answers; a few words in quotation marks are
+            # as often a title or a scare quote) found word for word in one earlier post alone.
+            short = words < cfg.quotation_min_words
+            if short and not (markdown and words >= cfg.markdown_quote_min_words):
                 continue
             q = _norm(quote)
+            if short:
+                holders = [cand.id for cand in [root, *earlier] if q in normalized[cand.id]]
+                if len(holders) == 1:
+                    evidence.append(
+                        Evidence(rule="quotation", cue=_clip(quote), target_id=holders[0], score=1.0, decided=False)
+                    )
+                continue
             q_words = {w for w in WORD_RE.findall(q) if len(w) >= 5}
             best: tuple[float, str] | None = None
             for cand in [root, *earlier]:
@@ -566,12 +581,13 @@ def _commenter_mention(text: str, own: str | None, earlier: list[tuple[str, str]
     return (found[1], found[2]) if found else None
 
 
-def _quotes(text: str) -> list[str]:
-    found: list[str] = []
+def _quotes(text: str) -> list[tuple[str, bool]]:
+    """The text's quotations, each once, and whether it is a Markdown quote ("> ...")."""
+    found: list[tuple[str, bool]] = []
     for pat in QUOTE_RES:
-        found.extend(m.group(1).strip() for m in pat.finditer(text))
+        found.extend((m.group(1).strip(), pat is MARKDOWN_QUOTE_RE) for m in pat.finditer(text))
     seen: set[str] = set()
-    return [q for q in found if not (q in seen or seen.add(q))]
+    return [(q, md) for q, md in found if not (q in seen or seen.add(q))]
 
 
 def _clip(text: str, n: int = 160) -> str:
