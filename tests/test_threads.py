@@ -222,6 +222,36 @@ def test_threads_deleted_author_is_its_own_participant_and_reported(tmp_path, cf
     assert any("read as deleted" in n.message and n.where.endswith(":3") for n in corpus.notes)
 
 
+def test_threads_posters_named_anonymous_are_each_their_own_participant(tmp_path, cfg):
+    """4chan (and 4CAT's exports of it) sign nearly every post "Anonymous", news sites a
+    guest's "Anonym" or "Gæst": every such post may be another person's. Merged, they would
+    make one participant who answers themself all thread long, the graph's largest hub; so
+    each post is its own participant under the name as written, and a reply between two of
+    them is not a reply to oneself."""
+    from pipeline.models.examples import reply_examples
+
+    rows = [
+        {"id": "t", "thread_id": "t", "author": "Redaktionen", "title": "Skal socialrådgivere autoriseres?"},
+        {"id": "a1", "thread_id": "t", "parent_id": "t", "author": "Anonymous", "text": "Ja, det er på tide."},
+        {"id": "a2", "thread_id": "t", "parent_id": "a1", "author": "Anonymous", "text": "Nej, det hjælper ikke."},
+        {"id": "g1", "thread_id": "t", "parent_id": "a2", "author": "Gæst", "text": "Hvad koster det?"},
+        {"id": "o1", "thread_id": "t", "parent_id": "g1", "author": "Ole", "text": "Ikke meget."},
+        {"id": "o2", "thread_id": "t", "parent_id": "o1", "author": "ole", "text": "Og det betaler sig."},
+    ]
+    corpus = ingest_thread_files([write_jsonl(tmp_path / "t.jsonl", rows)], cfg)
+    people = {p.id: p.name for p in corpus.participants}
+    assert people == {
+        "participant:anonymous:a1": "Anonymous",
+        "participant:anonymous:a2": "Anonymous",
+        "participant:anonymous:g1": "Gæst",
+        "participant:ole": "Ole",
+        "participant:redaktionen": "Redaktionen",
+    }
+    posts = corpus.posts_by_id()
+    same = {e.id: e.features["same_author_as_parent"] for e in reply_examples(corpus.posts[1:], posts)}
+    assert same == {"a1": 0.0, "a2": 0.0, "g1": 0.0, "o1": 0.0, "o2": 1.0}
+
+
 @pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
 def test_threads_generic_format_round_trips(tmp_path, cfg, suffix):
     src = write_jsonl(tmp_path / "in.jsonl", ROWS)

@@ -71,10 +71,21 @@ def reply_depths(posts: Mapping[str, Post]) -> dict[str, tuple[int, str]]:
     return out
 
 
+# The names platforms print where a poster gave none (4chan's and 4CAT's "Anonymous", a
+# news site's "Anonym" or "Gæst"): every post under such a name may be another person's.
+ANONYMOUS_NAMES = frozenset(
+    {"anonymous", "anonym", "anon", "anonymous coward", "gæst", "gäst", "guest", "ukendt", "okänd", "unknown"}
+)
+
+
 def participant_id(name: str | None, post_id: str) -> str:
     if name is None:
         # Deleted authors are not one person: merging them would invent a hub.
         return f"participant:deleted:{post_id}"
+    if name.strip().lower() in ANONYMOUS_NAMES:
+        # Nor are the posters a platform names "Anonymous": each post is its own
+        # participant, under the name as written.
+        return f"participant:anonymous:{post_id}"
     return _named_participant(name)
 
 
@@ -90,6 +101,13 @@ def author_ids(post: Post) -> list[str]:
     """Participant ids of a post's authors (a deleted author is a participant of its own;
     an article whose author is unknown has none)."""
     return [participant_id(a.name, post.id) for a in post.authors]
+
+
+def same_person(a: Post, b: Post) -> bool:
+    """Whether the same participants wrote both posts: never where the author is unknown,
+    deleted or anonymous (two posts signed "Anonymous" may be two people)."""
+    ids = author_ids(a)
+    return bool(ids) and ids == author_ids(b)
 
 
 def write_corpus(corpus: Corpus, out_dir: Path, storage: str = "jsonl") -> None:

@@ -46,6 +46,7 @@ import snowballstemmer
 from rapidfuzz import fuzz
 
 from pipeline.core.config import ReplyConfig
+from pipeline.core.corpus import same_person
 from pipeline.core.quotes import QUOTE_LINE_RE, QUOTE_MARK_RES, QUOTED_AUTHOR_RE, QUOTED_AUTHOR_RUN_ON_RE
 from pipeline.core.schema import Author, Evidence, Post
 from pipeline.models.cues import WORD_RE, stopwords
@@ -284,7 +285,7 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
 
         m = OWN_POST_RE.search(c.text)
         if m:
-            own = [e for e in earlier if e.author and e.author == c.author]
+            own = [e for e in earlier if same_person(e, c)]
             evidence.append(
                 Evidence(
                     rule="own-earlier-post",

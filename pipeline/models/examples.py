@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from pipeline.core.corpus import reply_depths
+from pipeline.core.corpus import reply_depths, same_person
 from pipeline.core.quotes import QUOTE_LINE_RE, unquoted, without_quote_marks
 from pipeline.core.schema import Participant, Post, Thread
 from pipeline.models.cues import (
@@ -169,10 +169,8 @@ def _reply_features(
     # comments into `support` (macro-F1 0.23 with it, 0.31 without; docs/benchmarks.md).
     feats["depth_log"] = math.log1p(depth)
     feats["parent_is_root"] = float(parent is not None and parent.parent_id is None)
-    feats["same_author_as_parent"] = float(
-        parent is not None and post.author is not None and post.author == parent.author
-    )
-    feats["author_is_submitter"] = float(post.author is not None and post.author == root.author)
+    feats["same_author_as_parent"] = float(parent is not None and same_person(post, parent))
+    feats["author_is_submitter"] = float(same_person(post, root))
     if parent is not None:
         feats["parent_ends_question"] = float(parent.full_text.rstrip().endswith("?"))
         feats["parent_n_questions"] = min(parent.full_text.count("?"), 5) / 5
