@@ -82,18 +82,20 @@ def participant_id(name: str | None, post_id: str) -> str:
     if name is None:
         # Deleted authors are not one person: merging them would invent a hub.
         return f"participant:deleted:{post_id}"
-    if name.strip().lower() in ANONYMOUS_NAMES:
-        # Nor are the posters a platform names "Anonymous": each post is its own
-        # participant, under the name as written.
-        return f"participant:anonymous:{post_id}"
-    return _named_participant(name)
+    # Nor are the posters a platform names "Anonymous": each post is its own participant,
+    # under the name as written.
+    return _named_participant(name) or f"participant:anonymous:{post_id}"
 
 
 # Cached: the graph stage asks for every post's authors several times, and a corpus has far
 # fewer names than posts.
 @lru_cache(maxsize=1 << 16)
-def _named_participant(name: str) -> str:
-    slug = NON_WORD_RE.sub("-", name.strip().lower()).strip("-")
+def _named_participant(name: str) -> str | None:
+    """The participant id a name stands for; None for a name that stands for no one."""
+    key = name.strip().lower()
+    if key in ANONYMOUS_NAMES:
+        return None
+    slug = NON_WORD_RE.sub("-", key).strip("-")
     return f"participant:{slug or 'unnamed'}"
 
 
