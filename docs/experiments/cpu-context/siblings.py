@@ -7,7 +7,7 @@ held-out topic; the siblings' mean probabilities and their largest deny probabil
 the default recipe's features (scikit-learn profile). Run from the project root (about 5
 minutes): PYTHONPATH=. python docs/experiments/cpu-context/siblings.py"""
 
-import tempfile
+import sys
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
@@ -15,26 +15,13 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import f1_score
 
-from pipeline.core.config import DAST_DEFAULT, load_config
-from pipeline.estimators import TextPairClassifier
-from pipeline.formats.dast import read_dast
-from pipeline.ingest.build import ingest_thread_files
-from pipeline.ingest.threads import write_thread_file
-from pipeline.models.examples import reply_examples
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from dast_loto import R_ex as ex  # noqa: E402
+from dast_loto import cfg, comments, groups  # noqa: E402
+from dast_loto import yR as y  # noqa: E402
 
-cfg = load_config()
-raw, _ = read_dast(DAST_DEFAULT)
-tf = Path(tempfile.mkdtemp()) / "t.jsonl"
-write_thread_file(tf, [p.row for p in raw])
-corpus = ingest_thread_files([tf], cfg)
-by_id = corpus.posts_by_id()
-topic = {t.id: t.topic for t in corpus.threads}
-comments = sorted(
-    (p for p in corpus.posts if p.parent_id and p.gold and p.gold.reply_stance), key=lambda p: (p.thread_id, p.position)
-)
-ex = reply_examples(comments, by_id)
-y = np.array([c.gold.reply_stance for c in comments])
-groups = np.array([topic[c.thread_id] for c in comments])
+from pipeline.estimators import TextPairClassifier  # noqa: E402
+
 L = ["comment", "deny", "query", "support"]
 params = cfg.train.sklearn["reply_stance"]
 kids = defaultdict(list)
