@@ -377,7 +377,8 @@ def missing_parents_option(s) -> None:
         "--refuse-missing-parents",
         dest="repair_missing_parents",
         action="store_false",
-        help="refuse a reply whose parent is not in the input (default: it answers the post its words point to, "
+        help="refuse a reply whose parent is not in the input, or that names itself as its parent "
+        "(default: it answers the post its words point to, "
         "else its thread's root, an empty one where the thread has none, and the ingest report says so)",
     )
     # The default since 2026-12-05; kept so that scripts that pass it still run.

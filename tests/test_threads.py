@@ -624,6 +624,45 @@ def test_threads_a_repaired_reply_answers_whom_its_words_address_and_says_its_pa
     assert "inferred from its words (else the root '1')" in notes[0].message
 
 
+def test_threads_a_post_naming_itself_as_its_parent_is_a_comment_or_its_threads_opening_post(tmp_path, cfg):
+    """Some exports mark a top-level comment, or a thread's opening post, by naming the post
+    itself as its parent. Read as a comment on the thread's opening post (or on whom its words
+    address, as a missing parent is), or as the opening post where the thread has no other;
+    each repair reported with its line. With --refuse-missing-parents it is an error naming
+    the line, as before."""
+    path = tmp_path / "self.csv"
+    path.write_text(
+        "id,thread_id,parent_id,author,text\n"
+        "c1,t1,c1,Anna,Det er helt galt med sagsmængden.\n"
+        "a1,t1,,Redaktionen,Kommunerne skal ansætte flere socialrådgivere.\n"
+        "c2,t1,c2,Bo,Svar til Anna: du tager fejl.\n"
+        "s1,t2,s1,Carl,Socialrådgivere er vigtige for velfærden.\n"
+        "s2,t2,s1,Dorte,Helt enig.\n"
+        "s3,t2,s3,Erik,Det er jeg ikke enig i.\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as info:
+        read_thread_files([path], cfg, ReadOptions(repair_missing_parents=False))
+    assert info.value.line == 2 and "names itself as its parent" in str(info.value)
+    corpus = ingest_thread_files([path], cfg)
+    posts = corpus.posts_by_id()
+    assert {p: posts[p].parent_id for p in ("a1", "c1", "c2", "s1", "s2", "s3")} == {
+        "a1": None,
+        "c1": "a1",
+        "c2": "c1",
+        "s1": None,
+        "s2": "s1",
+        "s3": "s1",
+    }
+    assert posts["c2"].parent_rule == "address"
+    first = posts["c1"].parent_evidence[0]
+    assert (first.rule, first.decided) == ("missing-parent", False) and "the post itself" in first.cue
+    assert {t.id: t.root_id for t in corpus.threads} == {"t1": "a1", "t2": "s1"}
+    notes = sorted((n.where.rsplit(":", 1)[1], n.message) for n in corpus.notes if "names itself" in n.message)
+    assert [line for line, _ in notes] == ["2", "4", "5", "7"]
+    assert "read as the opening post of thread 't2'" in notes[2][1] and "else the root 'a1'" in notes[0][1]
+
+
 def test_threads_comments_exported_without_their_article_get_an_empty_root_when_repairing(tmp_path, cfg):
     """A news site's or a Facebook post's comments exported without the article: the
     top-level comments name it as their parent: the thread gets an empty root, as a Reddit

@@ -235,9 +235,12 @@ def _missing_parent(post: Post, named: str, where: str, inferred: bool) -> Post:
     """A repaired post's evidence starts with the parent its row named, which is missing
     from `where`: an `inferred` parent keeps the evidence that chose it; otherwise the post
     answers the root it was attached to, and this evidence decides."""
-    cue = f"the parent {named!r} that the {where} names is not in it" + (
-        "" if inferred else "; the thread's root stands in for it"
+    named_as = (
+        f"the {where} names the post itself as its parent"
+        if named == post.id
+        else f"the parent {named!r} that the {where} names is not in it"
     )
+    cue = named_as + ("" if inferred else "; the thread's root stands in for it")
     if inferred:
         evidence = (Evidence(rule="missing-parent", cue=cue, target_id=None, score=1.0, decided=False),)
         return post.model_copy(update={"parent_evidence": evidence + post.parent_evidence})

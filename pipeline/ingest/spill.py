@@ -48,6 +48,8 @@ class RowStore(SpillDatabase):
         # parent named, where it is missing: "input" for a researcher's own file, whose
         # rows then get a parent inferred from their words; else the extract's kind).
         self.missing_parents: dict[str, tuple[str, str]] = {}
+        # Rows that named themselves as their parent, stored without one (`check` repairs them).
+        self.self_parents: list[str] = []
         # Inputs from platforms that list replies flat under the comment they were posted to
         # (YouTube): whom such a reply answers among them, its words tell (`build_thread`).
         self.flat_reply_paths: set[str] = set()
@@ -153,6 +155,7 @@ class RowStore(SpillDatabase):
         Reply cycles are checked a thread at a time by `threads`."""
         self.db.execute("CREATE INDEX rows_thread ON rows (thread_id, seq)")
         notes = self.attach_orphans(every_row=empty_roots)
+        notes += self._repair_self_parents()
         roots = self._roots()
         orphans = self.db.execute(
             "SELECT r.seq, r.id, r.thread_id, r.parent_id, r.path, r.line FROM rows r "
@@ -195,6 +198,49 @@ class RowStore(SpillDatabase):
             rows = self._thread(thread_id)
             check_cycles(rows)  # every post has a parent in its thread, so there is a cycle to name
             raise InputError(rows[0][1], rows[0][2], f"thread {thread_id!r} has no root (a post with empty parent_id)")
+        return notes
+
+    def _repair_self_parents(self) -> list[Note]:
+        """A row that named itself as its parent (stored without one) is a comment whose
+        parent its words tell, else its thread's first root that did not name itself; where
+        the thread has no such root, the first of them opens it. Exports mark either way: a
+        thread's opening post, or every top-level comment."""
+        if not self.self_parents:
+            return []
+        flagged = set(self.self_parents)
+        rows = sorted(
+            self.select_in(
+                "SELECT seq, id, thread_id, path, line, source FROM rows WHERE parent_id IS NULL AND id IN ({ids})",
+                self.self_parents,
+            )
+        )
+        roots = self.select_in(
+            "SELECT seq, thread_id, id FROM rows WHERE parent_id IS NULL AND thread_id IN ({ids})",
+            sorted({r[2] for r in rows}),
+        )
+        opening: dict[str, str] = {}
+        for _, thread_id, row_id in sorted(roots):
+            if row_id not in flagged:
+                opening.setdefault(thread_id, row_id)
+        notes = []
+        with self.db:
+            for seq, row_id, thread_id, path, line, source in rows:
+                root = opening.get(thread_id)
+                if root is None:
+                    opening[thread_id] = row_id
+                    message = (
+                        f"post {row_id!r} names itself as its parent: read as the opening post of thread {thread_id!r}"
+                    )
+                else:
+                    self._reparent(seq, root)
+                    # As for a missing parent: a researcher's own row's words tell its parent.
+                    self.missing_parents[row_id] = (row_id, source or "input")
+                    message = f"post {row_id!r} names itself as its parent: " + (
+                        f"attached to {root!r}"
+                        if source
+                        else f"its parent is inferred from its words (else the root {root!r})"
+                    )
+                notes.append(Note(where=f"{path}:{line}", kind="repaired", message=message))
         return notes
 
     def _mostly_missing(self, n_orphans: int, first: str) -> Note | None:

@@ -301,8 +301,6 @@ def validate_row(
         if relabelled is not None:
             seen = relabelled.setdefault(str(path), [0, f"{value!r} as {spelt}"])
             seen[0] += 1
-    if row.parent_id == row.id:
-        raise InputError(path, line, f"post {row.id!r} replies to itself")
     return row
 
 
@@ -401,6 +399,12 @@ def expand_folders(paths: list[Path], notes: list[Note]) -> list[Path]:
     return out
 
 
+SELF_PARENT_REFUSED = (
+    " (refused as --refuse-missing-parents asks; without it the post answers the post its words point to, else "
+    "its thread's opening post, and opens the thread where it has no other)"
+)
+
+
 def spill_thread_files(
     paths: list[Path], cfg: Config, store: RowStore, options: ReadOptions | None = None
 ) -> list[Note]:
@@ -427,6 +431,13 @@ def spill_thread_files(
             row = validate_row(path, line, raw, cfg, forms, opt.slash_dates, relabelled)
             if opt.ids_per_thread:
                 row = _scope_ids(path, line, row)
+            if row.parent_id == row.id:
+                if not opt.repair_missing_parents:
+                    raise InputError(path, line, f"post {row.id!r} names itself as its parent{SELF_PARENT_REFUSED}")
+                # Some exports mark a thread's opening post, or every top-level comment, so:
+                # read as no parent here, and `RowStore.check` tells which it is.
+                row = row.model_copy(update={"parent_id": None})
+                store.self_parents.append(row.id)
             if opt.comments_only and row.parent_id is None and row.id != row.thread_id:
                 # A comment on the post the export left out: that post is the thread's
                 # (empty) root, made by `RowStore.check`.
