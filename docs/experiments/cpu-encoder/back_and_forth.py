@@ -27,7 +27,9 @@ def remember(comments, posts, targets=None):
 def with_back(post, parent, root, depth, children):
     feats = plain(post, parent, root, depth, children)
     grand = posts_seen.get(parent.parent_id or "") if parent is not None else None
-    back = float(grand is not None and grand.parent_id is not None and post.author is not None and grand.author == post.author)
+    back = float(
+        grand is not None and grand.parent_id is not None and post.author is not None and grand.author == post.author
+    )
     feats["back_and_forth"] = back
     if back:
         hit = reply_rule(parent.full_text)
