@@ -624,6 +624,26 @@ def test_threads_a_repaired_reply_answers_whom_its_words_address_and_says_its_pa
     assert "inferred from its words (else the root '1')" in notes[0].message
 
 
+def test_threads_every_bad_row_is_named_in_one_run_and_nothing_is_written(tmp_path, cfg):
+    """A researcher fixing an export's dates or label spellings sees every bad row at once
+    (the first as the error's file and line, up to 20 listed, then how many in all), not one
+    per run; the corpus folder is not written."""
+    path = tmp_path / "bad.csv"
+    rows = ["id,thread_id,parent_id,created,text,reply_stance", "1,t1,,2024-03-01,Socialrådgivere mangler.,"]
+    rows += [f"{i},t1,1,32.13.2024,Nej.," for i in range(2, 25)]
+    rows += ["25,t1,1,2024-03-02,Tja.,disagree"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_thread_files([path], cfg)
+    err = info.value
+    assert (err.line, len(err.problems)) == (3, 20) and "'32.13.2024' is not a date" in err.message
+    assert [p.where for p in err.problems[:2]] == [f"{path}:4", f"{path}:5"]
+    assert str(err.problems[-1]) == "in all: 24 rows refused (4 more not listed); nothing was written"
+    out = tmp_path / "corpus"
+    assert run_cli("ingest", "--threads", str(path), "--out", str(out)) == 2
+    assert not out.exists()
+
+
 def test_threads_a_post_naming_itself_as_its_parent_is_a_comment_or_its_threads_opening_post(tmp_path, cfg):
     """Some exports mark a top-level comment, or a thread's opening post, by naming the post
     itself as its parent. Read as a comment on the thread's opening post (or on whom its words
