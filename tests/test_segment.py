@@ -190,6 +190,18 @@ def test_segment_text_quoted_with_markdown_is_not_the_authors_argument(cfg):
     assert set(own) == {"Det passer ikke, for ulve undgår mennesker.", "Du skrev:", "Jeg har selv set en ulv i Thy."}
 
 
+def test_segment_a_spacer_line_that_shows_nothing_is_no_sentence_and_no_unit(cfg):
+    """Reddit's editor writes an empty paragraph as "&#x200B;" (a zero-width space), others
+    "&nbsp;": a reader sees a blank line, so no sentence or unit is made of it; the offsets
+    of what follows stay exact."""
+    text = "Ulve er ikke farlige.\n\n&#x200B;\n\n&nbsp;\n\u200b\nDe undgår mennesker. Tag &nbsp; det roligt."
+    spans = split_sentences(text, "da")
+    assert [text[s:e] for s, e in spans] == ["Ulve er ikke farlige.", "De undgår mennesker.", "Tag &nbsp; det roligt."]
+    units = _typed_comment(text, "da", cfg)
+    assert [u.text for u in units] == ["Ulve er ikke farlige.", "De undgår mennesker.", "Tag &nbsp; det roligt."]
+    assert all(text[u.start : u.end] == u.text for u in units)
+
+
 def test_segment_a_forums_quotation_block_is_not_the_authors_argument(cfg):
     """A forum export's quotation runs from the line after its header ("Citat:", "Ursprungligen
     postat av Kalle") to the next blank line; the header keeps its own rule."""

@@ -113,13 +113,21 @@ def _line_sentences(line: str, lang: str) -> list[tuple[int, int]]:
     return spans
 
 
+# A line that shows nothing: Reddit's editor writes a spacer paragraph as the entity
+# "&#x200B;" (a zero-width space; 28 DAST posts have one), other editors "&nbsp;". Left in,
+# each became a sentence and a unit of its own that annotators were asked to type.
+BLANK_LINE_RE = re.compile(
+    r"(?:\s|[\u200b-\u200d\u2060\ufeff]|&(?:#x200[bcd]|#820[345]|#160|nbsp|zwsp|zwj|zwnj);)*", re.I
+)
+
+
 def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
     """(start, end) character offsets of every sentence in `text`; `text[start:end]` is it."""
     spans: list[tuple[int, int]] = []
     offset = 0
     for line in text.split("\n"):
         stripped = line.strip()
-        if stripped:
+        if stripped and not BLANK_LINE_RE.fullmatch(stripped):
             for s, e in _line_sentences(line, lang):
                 spans.append((offset + s, offset + e))
         offset += len(line) + 1
