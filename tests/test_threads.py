@@ -952,13 +952,25 @@ def _without_source(jsonl: str) -> list[dict]:
 
 
 def test_threads_cross_file_checks_name_the_file_and_line(tmp_path, cfg):
+    """A reply whose parent is in another thread is refused, each such reply named in one
+    run, the first with what usually causes it."""
     a = write_jsonl(tmp_path / "a.jsonl", [{"id": "r", "thread_id": "r"}, {"id": "x", "thread_id": "s"}])
     b = write_jsonl(
-        tmp_path / "b.jsonl", [{"id": "s", "thread_id": "s"}, {"id": "c", "thread_id": "r", "parent_id": "x"}]
+        tmp_path / "b.jsonl",
+        [
+            {"id": "s", "thread_id": "s"},
+            {"id": "c", "thread_id": "r", "parent_id": "x"},
+            {"id": "d", "thread_id": "r", "parent_id": "s"},
+        ],
     )
     with pytest.raises(InputError) as info:
         read_thread_files([a, b], cfg)
     assert str(info.value).startswith(f"{b}:2:") and "parent 'x' is in thread 's', not 'r'" in str(info.value)
+    assert "one conversation under two thread ids" in info.value.message
+    assert [str(p) for p in info.value.problems] == [
+        f"{b}:3: parent 's' is in thread 's', not 'r'",
+        "in all: 2 rows refused; nothing was written",
+    ]
     c = write_jsonl(tmp_path / "c.jsonl", [{"id": "s", "thread_id": "t"}])
     with pytest.raises(InputError) as info:
         read_thread_files([b, c], cfg)

@@ -53,6 +53,39 @@ class InputError(PipelineError):
         return head + "\n" + "\n".join(f"  {p}" for p in self.problems)
 
 
+class Refusals:
+    """Bad rows collected while a file is read on, so that one run names every one (the
+    first as the error's file and line, `LISTED` in all, then how many there were) instead
+    of one per run: a researcher fixing an export's date column or label spellings sees them
+    all at once."""
+
+    LISTED = 20
+
+    def __init__(self) -> None:
+        self.first: InputError | None = None
+        self.problems: list[Problem] = []
+        self.count = 0
+
+    def add(self, exc: InputError) -> None:
+        self.count += 1
+        if self.first is None:
+            self.first = exc
+        elif len(self.problems) < self.LISTED - 1:
+            where = f"{exc.path}:{exc.line}" if exc.line else str(exc.path)
+            self.problems.append(Problem(where, exc.message))
+
+    def raise_any(self) -> None:
+        """Raise the first refusal, with the others listed, if there was any."""
+        if self.first is None:
+            return
+        if self.count == 1:
+            raise self.first
+        listed = len(self.problems) + 1
+        more = f" ({self.count - listed} more not listed)" if self.count > listed else ""
+        total = Problem("in all", f"{self.count} rows refused{more}; nothing was written")
+        raise InputError(self.first.path, self.first.line, self.first.message, [*self.problems, total])
+
+
 class ModelError(PipelineError):
     """A model folder that is missing, unreadable, or does not fit the data."""
 

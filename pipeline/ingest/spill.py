@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from pipeline.core.errors import InputError
+from pipeline.core.errors import InputError, Refusals
 from pipeline.core.schema import PENDING_THREAD, Note, ThreadRow
 from pipeline.core.spill import BATCH, SpillDatabase
 
@@ -185,13 +185,21 @@ class RowStore(SpillDatabase):
                 self.missing_parents[pid_] = (parent, "input")
         if orphans and (note := self._mostly_missing(len(orphans), f"{orphans[0][4]}:{orphans[0][5]}")) is not None:
             notes.append(note)
-        crossing = self.db.execute(
+        crossing = Refusals()
+        for path, line, parent, thread_id, other in self.db.execute(
             "SELECT r.path, r.line, r.parent_id, r.thread_id, p.thread_id FROM rows r "
-            "JOIN rows p ON p.id = r.parent_id WHERE p.thread_id != r.thread_id ORDER BY r.seq LIMIT 1"
-        ).fetchone()
-        if crossing:
-            path, line, parent, thread_id, other = crossing
-            raise InputError(Path(path), line, f"parent {parent!r} is in thread {other!r}, not {thread_id!r}")
+            "JOIN rows p ON p.id = r.parent_id WHERE p.thread_id != r.thread_id ORDER BY r.seq"
+        ):
+            hint = (
+                ""
+                if crossing.first
+                else " (one conversation under two thread ids, such as an article's address with and without a "
+                "query string: give its rows one thread id)"
+            )
+            crossing.add(
+                InputError(Path(path), line, f"parent {parent!r} is in thread {other!r}, not {thread_id!r}{hint}")
+            )
+        crossing.raise_any()
         for (thread_id,) in self.db.execute(
             "SELECT thread_id FROM rows GROUP BY thread_id HAVING COUNT(parent_id) = COUNT(*) ORDER BY thread_id"
         ).fetchall():

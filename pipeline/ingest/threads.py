@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from pipeline.core.artifacts import atomic_path, dumps, open_text
 from pipeline.core.compressed import compression_of, inner_suffix
 from pipeline.core.config import Config
-from pipeline.core.errors import InputError, Problem, validation_message
+from pipeline.core.errors import InputError, Refusals, validation_message
 from pipeline.core.jsondoc import first_json_record, json_layout, json_sample
 from pipeline.core.schema import PENDING_THREAD, Note, ThreadRow, check_id
 from pipeline.core.workbooks import WORKBOOK_SUFFIXES, workbook_rows
@@ -399,37 +399,6 @@ def expand_folders(paths: list[Path], notes: list[Note]) -> list[Path]:
     return out
 
 
-class RefusedRows:
-    """Rows that fail validation, collected while the files are read on, so one run names
-    every bad row (up to `LISTED` of them) instead of one per run: a researcher fixing an
-    export's date column or label spellings sees them all. Nothing is written either way."""
-
-    LISTED = 20
-
-    def __init__(self) -> None:
-        self.first: InputError | None = None
-        self.problems: list[Problem] = []
-        self.count = 0
-
-    def add(self, exc: InputError) -> None:
-        self.count += 1
-        if self.first is None:
-            self.first = exc
-        elif len(self.problems) < self.LISTED - 1:
-            where = f"{exc.path}:{exc.line}" if exc.line else str(exc.path)
-            self.problems.append(Problem(where, exc.message))
-
-    def raise_any(self) -> None:
-        if self.first is None:
-            return
-        if self.count == 1:
-            raise self.first
-        listed = len(self.problems) + 1
-        more = f" ({self.count - listed} more not listed)" if self.count > listed else ""
-        total = Problem("in all", f"{self.count} rows refused{more}; nothing was written")
-        raise InputError(self.first.path, self.first.line, self.first.message, [*self.problems, total])
-
-
 SELF_PARENT_REFUSED = (
     " (refused as --refuse-missing-parents asks; without it the post answers the post its words point to, else "
     "its thread's opening post, and opens the thread where it has no other)"
@@ -491,7 +460,7 @@ def spill_thread_files(
                     row = row.model_copy(update={k: html_text(v) for k, v in fields.items()})
             yield row, path, line, extract
 
-    refused = RefusedRows()
+    refused = Refusals()
     try:
         store.add(rows())
     except InputError as exc:
