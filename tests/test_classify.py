@@ -626,9 +626,20 @@ def test_role_cue_gates_skip_only_texts_that_cannot_match(seed_corpus, monkeypat
     ],
 )
 def test_required_literals_are_what_every_match_contains(pattern, needles):
-    from pipeline.models.needles import required_literals
+    from pipeline.core.needles import required_literals
 
     assert required_literals(pattern) == needles
+
+
+def test_a_quotation_start_holds_one_of_the_literals_that_screen_for_it():
+    """`unquoted` runs its search for forum quotation headers only on texts that hold one of
+    the literals every header contains: the screen must never skip a header, whatever its
+    case or language."""
+    from pipeline.core.quotes import _QUOTE_START_NEEDLES, unquoted
+
+    assert _QUOTE_START_NEEDLES and "skrev" in _QUOTE_START_NEEDLES
+    for header in ("CITAT: Ursprungligen Postat Av Mia83", "Oprindeligt skrevet af Ole", "Kalle SKREV:", "Bo wrote:"):
+        assert unquoted(f"Hej.\n{header}\nJeg er socialrådgiver.\n\nDet passer ikke.") == "Hej.\nDet passer ikke."
 
 
 def test_role_cue_literals_are_in_every_text_their_cue_matches(seed_corpus):
@@ -636,7 +647,7 @@ def test_role_cue_literals_are_in_every_text_their_cue_matches(seed_corpus):
     seed sentence and comment that a first-person cue matches holds one of its literals."""
     import re
 
-    from pipeline.models.needles import contains_any
+    from pipeline.core.needles import contains_any
 
     texts = [p.full_text for p in seed_corpus.posts]
     texts += [s for t in texts for s in re.split(r"(?<=[.!?])\s+", t)]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from pipeline.core.needles import contains_any, required_literals
+
 # Markdown and e-mail quotation: a line starting with ">" (Reddit, many forums' exports).
 QUOTE_LINE_RE = re.compile(r"^\s*>.*$\n?", re.MULTILINE)
 # Passages in quotation marks, as commenters quote the article or one another (at least 10
@@ -41,6 +43,10 @@ QUOTED_AUTHOR_RUN_ON_RE = re.compile(_HEADER + r"\s+(?P<words>[^\s:»«\"]+(?:\s
 # Where a forum quotation starts, whether or not the export kept the line break after the
 # quoted author's name ("Citat: Ursprungligen postat av Mia83 Jag jobbar ...").
 _QUOTE_START_RE = re.compile(f"(?:{_LABEL})?{_HEADER}\\b|^\\s*{_WRITER}", re.IGNORECASE | re.MULTILINE)
+# Literals one of which every quotation start holds: most posts hold none, and the search
+# above tries its alternation of headers at every character (a third of the role cues'
+# reading time on 10,000 posts).
+_QUOTE_START_NEEDLES = required_literals(_QUOTE_START_RE.pattern, _QUOTE_START_RE.flags)
 # A line that opens a forum quotation block: a bare "Citat:" line, a header, "Kalle skrev:".
 QUOTE_HEADER_LINE_RE = re.compile(f"\\s*(?:{_LABEL}$|(?:{_LABEL})?{_HEADER}\\b|{_WRITER})", re.IGNORECASE)
 # Where a forum quotation ends: an export keeps the quoted block apart from the reply by a
@@ -55,7 +61,10 @@ def unquoted(text: str) -> str:
     docstring); passages in quotation marks stay (`without_quote_marks`): they are the
     likeliest to be the author's own words after all (a phrase of the article they argue
     with, inside their sentence)."""
-    text = QUOTE_LINE_RE.sub("", text)
+    if ">" in text:
+        text = QUOTE_LINE_RE.sub("", text)
+    if not contains_any(text.lower(), _QUOTE_START_NEEDLES):
+        return text
     while m := _QUOTE_START_RE.search(text):
         end = _BLOCK_END_RE.search(text, m.end())
         text = text[: m.start()] + (text[end.end() :] if end else "")

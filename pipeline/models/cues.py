@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.models.needles import contains_any, required_literals
+from pipeline.core.needles import contains_any, required_literals
 
 CUES_FILE = Path(__file__).resolve().parent / "cues.toml"
 # A word: letters only (no digits or underscores), in any script.
@@ -78,7 +78,7 @@ class _Rule:
     fields: tuple[str, ...] = ("title", "text")
     # A cheaper pattern that matches wherever `pattern` does: a text it misses is skipped.
     gate: re.Pattern[str] | None = None
-    # Lower-cased literals one of which every match of `gate` contains (`pipeline.models.needles`):
+    # Lower-cased literals one of which every match of `gate` contains (`pipeline.core.needles`):
     # a text holding none of them is skipped before any regular expression runs.
     needles: tuple[str, ...] | None = None
     # A rule with a precision of its own decides whatever the model's confidence.

@@ -2,7 +2,8 @@
 
 The role cues are long alternations of Danish, Swedish and Norwegian job titles, many
 behind a leading `\\w*` ("\\w*konsulent", "\\w*handläggare"), which makes Python's engine try
-every word start of every post. Python's `re` does no literal prefiltering of its own (the
+every word start of every post (and the forum quotation headers of `core.quotes` every
+character). Python's `re` does no literal prefiltering of its own (the
 `regex` package neither), so the rules are screened here: a text that contains none of a
 rule's required literals (a plain, C-speed substring test on the lower-cased text) cannot
 match it, and its regular expressions are not run. The literals are read from the pattern's
