@@ -131,6 +131,24 @@ def test_report_quotes_a_claim_without_the_handles_its_reply_opens_with(tmp_path
     assert any(q.startswith("Kommunerne skal ansætte flere socialrådgivere") for q in quoted)
 
 
+@pytest.mark.parametrize(
+    "unit, quoted",
+    [
+        ("*Det vil de jo være helt fri for.*", "Det vil de jo være helt fri for."),
+        ("**Vigtigt**: det er ~~ikke~~ sådan.", "Vigtigt: det er ikke sådan."),
+        ("@mette Vi mangler *hænder*.", "Vi mangler hænder."),
+        ("2*3*4 er ikke snake_case_navne.", "2*3*4 er ikke snake_case_navne."),  # no paired markers at word edges
+        ("En * alene og _x.", "En * alene og _x."),
+    ],
+)
+def test_report_quotes_a_claim_as_a_reader_saw_it_without_emphasis_markers(unit, quoted):
+    """Reddit and forum comments mark emphasis with *, ** and ~~: a quoted claim shows the
+    words, not the markers (units.jsonl keeps the unit's exact text)."""
+    from pipeline.report.render import said
+
+    assert said(unit) == quoted
+
+
 def test_report_says_who_argues_against_whom_by_role_and_by_participant(data, outputs):
     """Reply stance between roles counts every comment by its author's role and the role of
     the author it answers (Nick Allentoft, the editorial's author, for 16 of them); the pair

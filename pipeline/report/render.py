@@ -46,6 +46,18 @@ MD_LINK_RE = re.compile(r"\[([^\]]*)\]\(\s*((?:[^()\s]|\([^()]*\))*)[^)]*\)")
 MD_SPECIAL_RE = re.compile(r"([\\`*\[\]|#!~])")
 
 
+# Inline emphasis as Reddit and most forums write it (*kursiv*, **fed**, ~~overstreget~~):
+# a quoted claim shows the words a reader saw, not the markers. Only paired markers at word
+# edges, so "2*3*4" and snake_case stay as they are.
+MD_EMPHASIS_RE = re.compile(r"(?<![\w*_~\\])(\*{1,3}|_{1,3}|~~)(?=\S)(.+?)(?<=\S)\1(?![\w*_~])")
+
+
+def said(text: str) -> str:
+    """A quoted claim as what was said: "@mette Vi mangler *hænder*." quotes "Vi mangler
+    hænder." (the unit's exact text, handle and markers included, stays in units.jsonl)."""
+    return MD_EMPHASIS_RE.sub(r"\2", without_leading_mentions(text) or text)
+
+
 def md_text(value: object) -> str:
     """Input text as inert Markdown on one line: images (remote or not) become their alt
     text, links their text (an http(s) target is kept as plain text, `javascript:` and any
@@ -76,9 +88,7 @@ def _env():
         keep_trailing_newline=True,
     )
     env.filters["md"] = md_text
-    # A quoted claim reads as what was said: "@mette Vi mangler hænder." quotes "Vi mangler
-    # hænder." (the unit's exact text, handle included, stays in units.jsonl).
-    env.filters["said"] = lambda text: without_leading_mentions(text) or text
+    env.filters["said"] = said
     env.globals["left_out"] = left_out
     return env
 
