@@ -642,6 +642,16 @@ def test_threads_every_bad_row_is_named_in_one_run_and_nothing_is_written(tmp_pa
     out = tmp_path / "corpus"
     assert run_cli("ingest", "--threads", str(path), "--out", str(out)) == 2
     assert not out.exists()
+    # An id that an earlier row has, with other content, is one more bad row: the reading goes on.
+    dup = tmp_path / "dup.csv"
+    dup.write_text(
+        "id,thread_id,parent_id,created,text\n1,t1,,2024-03-01,A.\n1,t1,,2024-03-01,B.\n2,t1,1,32.13.2024,C.\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as info:
+        read_thread_files([dup], cfg)
+    assert info.value.line == 3 and "duplicate id '1'" in info.value.message
+    assert [p.where for p in info.value.problems] == [f"{dup}:4", "in all"]
 
 
 def test_threads_a_post_naming_itself_as_its_parent_is_a_comment_or_its_threads_opening_post(tmp_path, cfg):
@@ -1725,7 +1735,9 @@ def test_threads_ids_numbered_within_each_thread_are_refused_with_the_option_tha
         read_thread_files([path], cfg)
     assert info.value.line == 5 and "duplicate id '1' (first at" in str(info.value)
     assert "the first is in thread 'art1', this one in 'art2'" in str(info.value)
-    assert str(info.value).endswith("pass --ids-per-thread")
+    assert info.value.message.endswith("pass --ids-per-thread")
+    # The archive's other repeated number is named in the same run.
+    assert [p.where for p in info.value.problems] == [f"{path}:6", "in all"]
 
     rows, _ = read_thread_files([path], cfg, ReadOptions(ids_per_thread=True))
     assert [(lr.row.id, lr.row.parent_id) for lr in rows] == [

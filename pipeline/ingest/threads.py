@@ -462,10 +462,10 @@ def spill_thread_files(
 
     refused = Refusals()
     try:
-        store.add(rows())
+        store.add(rows(), refused)
     except InputError as exc:
-        # What stops the reading (a line that does not parse, a duplicate id) comes after
-        # the rows refused before it.
+        # What stops the reading (a line that does not parse) comes after the rows refused
+        # before it.
         refused.add(exc)
     refused.raise_any()
     notes.extend(
