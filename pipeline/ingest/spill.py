@@ -54,12 +54,12 @@ class RowStore(SpillDatabase):
         # (YouTube): whom such a reply answers among them, its words tell (`build_thread`).
         self.flat_reply_paths: set[str] = set()
 
-    def add(self, rows: Iterable[tuple[ThreadRow, Path, int, str | None]], refused: Refusals | None = None) -> None:
+    def add(self, rows: Iterable[tuple[ThreadRow, Path, int, str | None]], refused: Refusals) -> None:
         """Store rows in input order. A row that repeats an earlier one field for field is
         dropped (scrapers that page through a site save some rows twice; `repeat_notes`
-        says how many); another row with an id already read is an error at its second
-        occurrence (collected in `refused` where given, and the reading goes on, so that
-        one run names every such row). A row's `source` ("dump", "export") marks it as read from a partial
+        says how many); another row with an id already read is refused at its second
+        occurrence, into `refused`, and the reading goes on, so that one run names every
+        such row. A row's `source` ("dump", "export") marks it as read from a partial
         extract: see `attach_orphans`. None: a researcher's own file, where a missing parent
         is an error."""
         insert = "INSERT INTO rows (id, thread_id, parent_id, path, line, row, source) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -82,15 +82,14 @@ class RowStore(SpillDatabase):
                         if first_thread != row.thread_id and PENDING_THREAD not in first_thread + row.thread_id
                         else ""
                     )
-                    duplicate = InputError(
-                        path,
-                        line,
-                        f"duplicate id {row.id!r} (first at {first_path}:{first_line}), with other content; "
-                        f"an exact repeat of a row would be dropped{other_thread}",
+                    refused.add(
+                        InputError(
+                            path,
+                            line,
+                            f"duplicate id {row.id!r} (first at {first_path}:{first_line}), with other content; "
+                            f"an exact repeat of a row would be dropped{other_thread}",
+                        )
                     )
-                    if refused is None:
-                        raise duplicate from None
-                    refused.add(duplicate)
                     continue
                 self.count += 1
                 self.pending += row.thread_id.startswith(PENDING_THREAD)

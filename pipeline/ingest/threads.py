@@ -432,16 +432,16 @@ def spill_thread_files(
                 row = validate_row(path, line, raw, cfg, forms, opt.slash_dates, relabelled)
                 if opt.ids_per_thread:
                     row = _scope_ids(path, line, row)
-                if row.parent_id == row.id and not opt.repair_missing_parents:
-                    raise InputError(path, line, f"post {row.id!r} names itself as its parent{SELF_PARENT_REFUSED}")
+                if row.parent_id == row.id:
+                    if not opt.repair_missing_parents:
+                        raise InputError(path, line, f"post {row.id!r} names itself as its parent{SELF_PARENT_REFUSED}")
+                    # Some exports mark a thread's opening post, or every top-level comment,
+                    # so: read as no parent here, and `RowStore.check` tells which it is.
+                    row = row.model_copy(update={"parent_id": None})
+                    store.self_parents.append(row.id)
             except InputError as exc:
                 refused.add(exc)
                 continue
-            if row.parent_id == row.id:
-                # Some exports mark a thread's opening post, or every top-level comment, so:
-                # read as no parent here, and `RowStore.check` tells which it is.
-                row = row.model_copy(update={"parent_id": None})
-                store.self_parents.append(row.id)
             if opt.comments_only and row.parent_id is None and row.id != row.thread_id:
                 # A comment on the post the export left out: that post is the thread's
                 # (empty) root, made by `RowStore.check`.
