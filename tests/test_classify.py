@@ -631,6 +631,56 @@ def test_required_literals_are_what_every_match_contains(pattern, needles):
     assert required_literals(pattern) == needles
 
 
+def test_a_rule_is_screened_by_its_own_words_rather_than_a_function_word():
+    """Each literal of a sequence is required, so the screen may take any: a function word
+    ("har ", "det ") is in nearly every post and would skip none, so the rarer word is
+    taken, and a function word only where the pattern requires nothing else."""
+    from pipeline.core.needles import required_literals
+
+    common = frozenset({"har", "det", "er", "jeg"})
+    assert required_literals(r"har (?:helt )?ret\b", common=common) == ("ret",)
+    assert required_literals(r"det (?:er|var) (?:jeg )?uenig", common=common) == ("uenig",)
+    assert required_literals(r"\bjeg er\b", common=common) == ("jeg er",)
+    assert required_literals(r"har (?:helt )?ret\b") == ("har ",)
+
+
+def test_reply_cues_screened_by_their_literals_answer_as_the_rules_do(seed_corpus, monkeypatch):
+    """A reply cue rule runs only on texts that hold one of its literals: the answers
+    (label, rule and cue text) are those of the rules run on every text, for every seed
+    post and for replies made for this test, each of which fires a rule."""
+    from pipeline.models.cues import reply_rule
+
+    made = [
+        "Nej, det passer ikke.",
+        "Du tager fejl, det er noget vrøvl.",
+        "Det er jeg dybt uenig i.",
+        "Helt enig, godt sagt!",
+        "Du har fuldstændig ret.",
+        "Jag håller inte med om det.",
+        "Bra skrivet, tack för inlägget.",
+        "Hvor har du det fra?",
+        "Det kan jeg ikke være uenig i.",
+    ]
+    # Agreement followed by a contrast: the agreement rule matches, then abstains.
+    contrast = "Du har fuldstændig ret, men det koster."
+    texts = [p.full_text for p in seed_corpus.posts] + made + [contrast]
+    reply_rule.cache_clear()
+    screened = [reply_rule(t) for t in texts]
+    assert all(h is not None for h in screened[-len(made) - 1 : -1]) and screened[-1] is None
+    plain = load_cues()
+    monkeypatch.setattr(
+        "pipeline.models.cues.load_cues",
+        lambda path=None: dataclasses.replace(
+            plain, reply_rules=tuple(dataclasses.replace(r, needles=None) for r in plain.reply_rules)
+        ),
+    )
+    reply_rule.cache_clear()
+    try:
+        assert [reply_rule(t) for t in texts] == screened
+    finally:
+        reply_rule.cache_clear()
+
+
 def test_a_quotation_start_holds_one_of_the_literals_that_screen_for_it():
     """`unquoted` runs its search for forum quotation headers only on texts that hold one of
     the literals every header contains: the screen must never skip a header, whatever its

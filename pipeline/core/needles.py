@@ -9,6 +9,10 @@ rule's required literals (a plain, C-speed substring test on the lower-cased tex
 match it, and its regular expressions are not run. The literals are read from the pattern's
 parse tree, so the screen cannot drift from the rule: it only ever skips texts that the
 pattern would not match.
+
+Which literal a sequence is screened by is free (each one is required); a function word
+("det ", "har ", "ikke ") is in nearly every post and would screen nothing, so the caller
+may name such `common` words, and a literal of the pattern's own words is preferred.
 """
 
 from __future__ import annotations
@@ -25,13 +29,14 @@ Needles = tuple[str, ...] | None
 """Lower-cased literals, one of which every match contains; None: no such set is known."""
 
 
-def required_literals(pattern: str, flags: int = re.IGNORECASE) -> Needles:
+def required_literals(pattern: str, flags: int = re.IGNORECASE, common: frozenset[str] = frozenset()) -> Needles:
     """Literals (lower-cased) of which every match of `pattern` contains at least one, or
     None where the pattern allows a match without any (an optional part, a character class
-    alone). Only for case-insensitive patterns: the test is made on lower-cased text."""
+    alone). Only for case-insensitive patterns: the test is made on lower-cased text.
+    `common`: lower-cased words to screen by only where the pattern requires nothing else."""
     if not flags & re.IGNORECASE:
         raise ValueError("required_literals reads case-insensitive patterns only")
-    return _sequence(sre_parse.parse(pattern, flags))
+    return _Reader(common).sequence(sre_parse.parse(pattern, flags))
 
 
 def contains_any(lowered: str, needles: Needles) -> bool:
@@ -39,45 +44,52 @@ def contains_any(lowered: str, needles: Needles) -> bool:
     return needles is None or any(n in lowered for n in needles)
 
 
-def _better(a: Needles, b: Needles) -> Needles:
-    """The more selective of two requirements: longer shortest literal, then fewer literals."""
-    if a is None or b is None:
-        return a if b is None else b
-    return max((a, b), key=lambda n: (min(map(len, n)), -len(n)))
+class _Reader:
+    def __init__(self, common: frozenset[str]) -> None:
+        self.common = common
 
+    def _rank(self, needles: tuple[str, ...]) -> tuple[bool, int, int]:
+        weak = any(not n.strip() or n.strip() in self.common for n in needles)
+        return (not weak, min(map(len, needles)), -len(needles))
 
-def _sequence(items: Any) -> Needles:
-    # A sequence must match item by item, so any one item's requirement holds for all of
-    # it; adjacent literal characters make one longer literal.
-    best: Needles = None
-    run: list[str] = []
-    for op, av in list(items) + [(None, None)]:
-        if op is sre_c.LITERAL:
-            run.append(chr(av).lower())
-            continue
-        if run:
-            best = _better(best, ("".join(run),))
-            run = []
-        if op is None:
-            break
-        best = _better(best, _item(op, av))
-    return best
+    def better(self, a: Needles, b: Needles) -> Needles:
+        """The more selective of two requirements: none of them a common word, then the
+        longer shortest literal, then fewer literals."""
+        if a is None or b is None:
+            return a if b is None else b
+        return max((a, b), key=self._rank)
 
+    def sequence(self, items: Any) -> Needles:
+        # A sequence must match item by item, so any one item's requirement holds for all
+        # of it; adjacent literal characters make one longer literal.
+        best: Needles = None
+        run: list[str] = []
+        for op, av in list(items) + [(None, None)]:
+            if op is sre_c.LITERAL:
+                run.append(chr(av).lower())
+                continue
+            if run:
+                best = self.better(best, ("".join(run),))
+                run = []
+            if op is None:
+                break
+            best = self.better(best, self.item(op, av))
+        return best
 
-def _item(op: Any, av: Any) -> Needles:
-    if op is sre_c.SUBPATTERN:
-        return _sequence(av[-1])
-    if op is sre_c.BRANCH:
-        out: list[str] = []
-        for branch in av[1]:
-            need = _sequence(branch)
-            if need is None:
-                return None
-            out.extend(need)
-        return tuple(dict.fromkeys(out))
-    if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT) and av[0] >= 1:
-        return _sequence(av[2])
-    if op is sre_c.IN and len(av) == 1 and av[0][0] is sre_c.LITERAL:
-        return (chr(av[0][1]).lower(),)
-    # Anchors, lookarounds, character classes, optional parts: no requirement.
-    return None
+    def item(self, op: Any, av: Any) -> Needles:
+        if op is sre_c.SUBPATTERN:
+            return self.sequence(av[-1])
+        if op is sre_c.BRANCH:
+            out: list[str] = []
+            for branch in av[1]:
+                need = self.sequence(branch)
+                if need is None:
+                    return None
+                out.extend(need)
+            return tuple(dict.fromkeys(out))
+        if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT) and av[0] >= 1:
+            return self.sequence(av[2])
+        if op is sre_c.IN and len(av) == 1 and av[0][0] is sre_c.LITERAL:
+            return (chr(av[0][1]).lower(),)
+        # Anchors, lookarounds, character classes, optional parts: no requirement.
+        return None

@@ -78,8 +78,9 @@ class _Rule:
     fields: tuple[str, ...] = ("title", "text")
     # A cheaper pattern that matches wherever `pattern` does: a text it misses is skipped.
     gate: re.Pattern[str] | None = None
-    # Lower-cased literals one of which every match of `gate` contains (`pipeline.core.needles`):
-    # a text holding none of them is skipped before any regular expression runs.
+    # Lower-cased literals one of which every match of `gate` (or of `pattern`, where there
+    # is no gate) contains (`pipeline.core.needles`): a text holding none of them is skipped
+    # before any regular expression runs. None for case-sensitive patterns.
     needles: tuple[str, ...] | None = None
     # A rule with a precision of its own decides whatever the model's confidence.
     precision: float | None = None
@@ -96,7 +97,18 @@ class Cues:
     verdict_words: frozenset[str] = frozenset()
 
 
-def _compile(d: dict, default_name: str) -> _Rule:
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    # Literals a rule is never screened by where it requires anything else: the function
+    # words of every language the cues are written in.
+    return stopwords(None) | stopwords("nb")
+
+
+def _needles(pattern: str, flags: int) -> tuple[str, ...] | None:
+    return required_literals(pattern, flags, _common_words()) if flags & re.IGNORECASE else None
+
+
+def _compile(d: dict, default_name: str, screen: bool = True) -> _Rule:
     flags = 0 if d.get("case_sensitive") else re.IGNORECASE
     return _Rule(
         label=d["label"],
@@ -105,6 +117,7 @@ def _compile(d: dict, default_name: str) -> _Rule:
         zones=tuple(d.get("zone", ())),
         max_words=d.get("max_words"),
         fields=tuple(d.get("fields", ("title", "text"))),
+        needles=_needles(d["pattern"], flags) if screen else None,
         precision=d.get("precision"),
     )
 
@@ -116,7 +129,10 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
     return Cues(
         unit_split=re.compile(units["split_before"], re.IGNORECASE),
         unit_min_words=int(units["min_words"]),
-        unit_rules=tuple(_compile(d, d["label"]) for d in units["rule"]),
+        # Not screened by their literals: most are anchored at the unit's start and fail at
+        # once, and a unit is a sentence, so lower-casing it cost more than the screen saved
+        # (37,713 seed, DAST and synthetic sentences: 1.05 s screened, 0.74 s not).
+        unit_rules=tuple(_compile(d, d["label"], screen=False) for d in units["rule"]),
         reply_rules=tuple(_compile(d, d["label"]) for d in reply["rule"]),
         reply_contrast=re.compile(reply["contrast"], re.IGNORECASE),
         role_rules=tuple(_role_rules(role)),
@@ -128,19 +144,27 @@ def _role_rules(role: dict) -> list[_Rule]:
     rules = []
     for d in role["rule"]:
         rule = _compile(d, d["label"])
-        rules.append(_Rule(rule.label, rule.name, rule.pattern, tuple(z for z in rule.zones if z != "first_person")))
+        zones = tuple(z for z in rule.zones if z != "first_person")
+        rules.append(_Rule(rule.label, rule.name, rule.pattern, zones, needles=rule.needles))
         if "first_person" in rule.zones:
             if d.get("raw"):
-                fp = rule.pattern
-            else:
-                body = "|".join(f"(?:{t.replace('{cue}', '(?:' + d['pattern'] + ')')})" for t in role["templates"])
-                fp = re.compile(body, re.IGNORECASE)
+                rules.append(_Rule(rule.label, rule.name, rule.pattern, ("first_person",), needles=rule.needles))
+                continue
+            body = "|".join(f"(?:{t.replace('{cue}', '(?:' + d['pattern'] + ')')})" for t in role["templates"])
             # The templates wrap the bare cue, so a text without the cue cannot match one
             # of them: searching for the cue first skips seven template searches per text.
             # (Compiled as the templates are, whatever the rule's own case setting.)
-            gate = None if d.get("raw") else re.compile(d["pattern"], re.IGNORECASE)
-            needles = required_literals(d["pattern"]) if gate is not None else None
-            rules.append(_Rule(rule.label, rule.name, fp, ("first_person",), gate=gate, needles=needles))
+            gate = re.compile(d["pattern"], re.IGNORECASE)
+            rules.append(
+                _Rule(
+                    rule.label,
+                    rule.name,
+                    re.compile(body, re.IGNORECASE),
+                    ("first_person",),
+                    gate=gate,
+                    needles=_needles(d["pattern"], re.IGNORECASE),
+                )
+            )
     return rules
 
 
@@ -177,8 +201,11 @@ def reply_rule(text: str) -> RuleHit | None:
     cues = load_cues()
     text = without_leading_mentions(text)
     n_words = len(text.split())
+    lowered = text.lower()
     for rule in cues.reply_rules:
         if rule.max_words is not None and n_words > rule.max_words:
+            continue
+        if not contains_any(lowered, rule.needles):
             continue
         m = rule.pattern.search(text)
         if not m:
@@ -197,13 +224,13 @@ def role_rule(name: str | None, descriptions: list[str], first_person_texts: lis
         ("description", [d for d in descriptions if d]),
         ("first_person", [t for t in first_person_texts if t]),
     )
-    lowered = {zone: [t.lower() for t in texts] for zone, texts in zones if zone == "first_person"}
+    lowered = {zone: [t.lower() for t in texts] for zone, texts in zones}
     for zone, texts in zones:
         for rule in cues.role_rules:
             if zone not in rule.zones:
                 continue
             for i, text in enumerate(texts):
-                if rule.needles is not None and not contains_any(lowered[zone][i], rule.needles):
+                if not contains_any(lowered[zone][i], rule.needles):
                     continue
                 if rule.gate is not None and not rule.gate.search(text):
                     continue
