@@ -599,6 +599,7 @@ def test_role_cue_gates_skip_only_texts_that_cannot_match(seed_corpus, monkeypat
             "Hilsen fra en gammel journalist",
             "Vi socionomer måste säga ifrån.",
             "Min kollega, som socialrådgiver, siger det samme.",
+            "Jeg er ſocialrådgiver (with the long s, which lower() keeps).",
         )
     ]
     gated = [role_rule(*p) for p in people]
@@ -660,6 +661,8 @@ def test_reply_cues_screened_by_their_literals_answer_as_the_rules_do(seed_corpu
         "Bra skrivet, tack för inlägget.",
         "Hvor har du det fra?",
         "Det kan jeg ikke være uenig i.",
+        # Python's case-insensitive "s" matches the long s, which lower() keeps.
+        "Det er det rene nonſens.",
     ]
     # Agreement followed by a contrast: the agreement rule matches, then abstains.
     contrast = "Du har fuldstændig ret, men det koster."

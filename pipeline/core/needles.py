@@ -39,8 +39,17 @@ def required_literals(pattern: str, flags: int = re.IGNORECASE, common: frozense
     return _Reader(common).sequence(sre_parse.parse(pattern, flags))
 
 
+def lowered(text: str) -> str:
+    """`text` as the screen reads it: lower-cased, and the long s as "s". Python's
+    case-insensitive matching takes "ſ" for "s" (and the Kelvin sign for "k", which
+    `lower()` already maps), so a pattern's "s" matches it while `"ſ".lower()` stays "ſ"."""
+    low = text.lower()
+    return low.replace("ſ", "s") if "ſ" in low else low
+
+
 def contains_any(lowered: str, needles: Needles) -> bool:
-    """Whether a lower-cased text holds one of `needles` (None: cannot tell, so True)."""
+    """Whether a text, as `lowered` gives it, holds one of `needles` (None: cannot tell,
+    so True)."""
     return needles is None or any(n in lowered for n in needles)
 
 

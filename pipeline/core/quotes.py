@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.core.needles import contains_any, required_literals
+from pipeline.core.needles import contains_any, lowered, required_literals
 
 # Markdown and e-mail quotation: a line starting with ">" (Reddit, many forums' exports).
 QUOTE_LINE_RE = re.compile(r"^\s*>.*$\n?", re.MULTILINE)
@@ -63,7 +63,7 @@ def unquoted(text: str) -> str:
     with, inside their sentence)."""
     if ">" in text:
         text = QUOTE_LINE_RE.sub("", text)
-    if not contains_any(text.lower(), _QUOTE_START_NEEDLES):
+    if not contains_any(lowered(text), _QUOTE_START_NEEDLES):
         return text
     while m := _QUOTE_START_RE.search(text):
         end = _BLOCK_END_RE.search(text, m.end())

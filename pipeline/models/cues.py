@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.core.needles import contains_any, required_literals
+from pipeline.core.needles import contains_any, lowered, required_literals
 
 CUES_FILE = Path(__file__).resolve().parent / "cues.toml"
 # A word: letters only (no digits or underscores), in any script.
@@ -201,11 +201,11 @@ def reply_rule(text: str) -> RuleHit | None:
     cues = load_cues()
     text = without_leading_mentions(text)
     n_words = len(text.split())
-    lowered = text.lower()
+    screened = lowered(text)
     for rule in cues.reply_rules:
         if rule.max_words is not None and n_words > rule.max_words:
             continue
-        if not contains_any(lowered, rule.needles):
+        if not contains_any(screened, rule.needles):
             continue
         m = rule.pattern.search(text)
         if not m:
@@ -224,13 +224,13 @@ def role_rule(name: str | None, descriptions: list[str], first_person_texts: lis
         ("description", [d for d in descriptions if d]),
         ("first_person", [t for t in first_person_texts if t]),
     )
-    lowered = {zone: [t.lower() for t in texts] for zone, texts in zones}
+    screened = {zone: [lowered(t) for t in texts] for zone, texts in zones}
     for zone, texts in zones:
         for rule in cues.role_rules:
             if zone not in rule.zones:
                 continue
             for i, text in enumerate(texts):
-                if not contains_any(lowered[zone][i], rule.needles):
+                if not contains_any(screened[zone][i], rule.needles):
                     continue
                 if rule.gate is not None and not rule.gate.search(text):
                     continue
