@@ -35,3 +35,38 @@ def test_records_read_from_a_stage_file_share_one_set_of_field_names(pipeline_ru
     finally:
         tracemalloc.stop()
     assert slim < 0.75 * own, (slim, own)
+
+
+def test_a_stage_file_reads_the_same_records_whichever_reader_takes_a_line(pipeline_run, tmp_path):
+    """Lines are read by pydantic's JSON reader, and the few it refuses by json.loads then
+    validation: the records are those json.loads gives for every seed stage file; a lone
+    surrogate escape (which pydantic's reader refuses) is read as U+FFFD, and a line that
+    is not JSON or not a record is an error naming the file and line."""
+    import pytest
+
+    from pipeline.core.errors import InputError
+    from pipeline.core.schema import Post, PostLabels, UnitLabels
+
+    for folder, name, model in (
+        ("corpus", "posts", Post),
+        ("segments", "units", Unit),
+        ("predictions", "posts", PostLabels),
+        ("predictions", "units", UnitLabels),
+    ):
+        path = stage_file(pipeline_run[folder], name)
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        assert list(iter_jsonl(path, model)) == [model.model_validate(json.loads(line)) for line in lines]
+
+    path = stage_file(pipeline_run["segments"], "units")
+    first = json.loads(path.read_text(encoding="utf-8").splitlines()[0])
+    odd = tmp_path / "units.jsonl"
+    line = json.dumps({**first, "text": "x"}).replace('"text": "x"', '"text": "a\\ud800b"')
+    odd.write_text(line + "\n", encoding="utf-8")
+    assert [u.text for u in iter_jsonl(odd, Unit)] == ["a\ufffdb"]
+
+    odd.write_text(json.dumps(first) + "\n" + '{"id": "u1", \n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"units\.jsonl:2: not valid JSON"):
+        list(iter_jsonl(odd, Unit))
+    odd.write_text(json.dumps({**first, "start": "soon"}) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"units\.jsonl:1: .*start"):
+        list(iter_jsonl(odd, Unit))

@@ -32,10 +32,23 @@ def iter_jsonl(path: Path, model: type[M]) -> Iterator[M]:
         for lineno, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
-            try:
-                yield slim(model.model_validate(json_object(path, lineno, line)))
-            except ValidationError as exc:
-                raise InputError(path, lineno, validation_message(exc)) from None
+            yield slim(_record(model, path, lineno, line))
+
+
+def _record(model: type[M], path: Path, lineno: int, line: str) -> M:
+    # Parsed and validated in one pass by pydantic's own JSON reader: the stages read every
+    # record of the corpus this way (1.3 million lines in the graph stage at 100,000 posts),
+    # and it is a third faster than json.loads then validation, with the same records.
+    # A line it refuses (a lone surrogate escape, which `json_object` reads as U+FFFD; a
+    # record that does not validate) is read the slower way, whose errors say what is wrong.
+    try:
+        return model.model_validate_json(line)
+    except ValidationError:
+        pass
+    try:
+        return model.model_validate(json_object(path, lineno, line))
+    except ValidationError as exc:
+        raise InputError(path, lineno, validation_message(exc)) from None
 
 
 _SHAPES: dict[type, tuple[set[str], tuple[str, ...]]] = {}
