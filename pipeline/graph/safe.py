@@ -54,20 +54,27 @@ def xml_text(value: str) -> str:
     return XML_INVALID_RE.sub("\ufffd", value)
 
 
-def _cast(key: str, value):
-    if value is None:
-        return None
-    if key in FLOAT_KEYS:
-        return float(value)
-    if key in INT_KEYS:
-        return int(value)
-    if isinstance(value, (list, tuple, set, dict)):
-        raise TypeError(f"attribute {key!r} is a {type(value).__name__}; flatten it before export")
-    return xml_text(str(value))
-
-
-def _safe_attrs(data: dict) -> dict:
-    return {k: _cast(k, v) for k, v in data.items() if v is not None}
+def _safe_attrs(data: dict, _invalid=XML_INVALID_RE.search) -> dict:
+    """`data` with every value of its declared type, None values dropped. One loop without
+    a call per value: it runs for every attribute of every node and edge (13.7 million
+    values at 100,000 posts), and nearly every string holds nothing XML cannot."""
+    out = {}
+    for key, value in data.items():
+        if value is None:
+            continue
+        if key in FLOAT_KEYS:
+            value = float(value)
+        elif key in INT_KEYS:
+            value = int(value)
+        elif isinstance(value, (list, tuple, set, dict)):
+            raise TypeError(f"attribute {key!r} is a {type(value).__name__}; flatten it before export")
+        else:
+            if type(value) is not str:
+                value = str(value)
+            if _invalid(value):
+                value = xml_text(value)
+        out[key] = value
+    return out
 
 
 def _ids_safe(g: nx.Graph) -> bool:
