@@ -120,6 +120,9 @@ def _centre(vectors: np.ndarray) -> tuple[int, float]:
     """The member closest to all the others (highest mean similarity) and the group's mean
     pairwise similarity (its cohesion; 1 for one claim)."""
     n = len(vectors)
+    if n == 1:
+        # Most groups (every one without an encoder): no arithmetic to do.
+        return 0, 1.0
     if n <= MAX_LINKAGE:
         sims = vectors @ vectors.T
         cohesion = 1.0 if n == 1 else float((sims.sum() - np.trace(sims)) / (n * (n - 1)))
