@@ -125,7 +125,7 @@ def _centre(vectors: np.ndarray) -> tuple[int, float]:
         return 0, 1.0
     if n <= MAX_LINKAGE:
         sims = vectors @ vectors.T
-        cohesion = 1.0 if n == 1 else float((sims.sum() - np.trace(sims)) / (n * (n - 1)))
+        cohesion = float((sims.sum() - np.trace(sims)) / (n * (n - 1)))
         return int(np.argmax(sims.mean(axis=1))), cohesion
     # The same sums without the n x n matrix: row i of it sums to v_i . (v_1 + ... + v_n).
     total = vectors.sum(axis=0)
