@@ -292,6 +292,44 @@ def test_segment_a_bare_verdict_or_thanks_is_no_claim_whatever_the_model_says(cf
     assert decided["Det er dumt."][1] != "unit:verdict" and decided["Skrot socialrådgiverne."][1] != "unit:verdict"
 
 
+def test_segment_thanks_and_requests_for_a_source_are_no_claims_but_questions_that_argue_are(cfg):
+    """Courtesy and genuine questions that ask for information are `none` by the guidelines;
+    the unit model, which learnt from news comments full of rhetorical questions, calls them
+    claims. Thanks that go on to say something, and questions that assert or challenge,
+    stay the model's."""
+    from pipeline.models.cues import unit_rule
+
+    none = {
+        "Tak for hjælpen ;)": "unit:thanks",
+        "Tak for de søde ord :)": "unit:thanks",
+        "Tack för svaret!": "unit:thanks",
+        "Hvor har du det fra?": "unit:information-request",
+        "Har du nogle kilder på det?": "unit:information-request",
+        "Og hvad mener du med det?": "unit:information-request",
+        "Har du någon källa på det?": "unit:information-request",
+        "Kan du utveckla?": "unit:information-request",
+    }
+    for text, rule in none.items():
+        hit = unit_rule(text)
+        assert hit is not None and (hit.label, hit.rule, hit.precision) == ("none", rule, 0.9), text
+    for text in (
+        "Tak for artiklen, det er helt sindssygt at vi lever i et samfund hvor ingen griber ind.",
+        "Tak for invitationen - ikke til kamp forhåbentlig, men til dialog og samarbejde",
+        "Tror du virkelig folk er i stand til det?",
+        "Har du kigget på hans link?",
+        "Kan du forklare mig, hvorfor det er forkert at spise kød?",
+        "Hvorfor finder standen sig i det?",
+    ):
+        assert unit_rule(text) is None, text
+    text = "Hvor har du det fra?\n\nTak for hjælpen ;)\n\nHvorfor finder standen sig i det?"
+    post = Post(id="p", thread_id="p", kind="comment", position=1, parent_id="r", lang="da", lang_confidence=1.0,
+                lang_source="given", source="test", text=text)  # fmt: skip
+    _, units = segment_posts([post], load_model(MODELS_DIR / "unit_type"), cfg)
+    decided = {u.text: (u.unit_type.label, u.unit_type.source) for u in units}
+    assert decided["Hvor har du det fra?"] == decided["Tak for hjælpen ;)"] == ("none", "rule")
+    assert decided["Hvorfor finder standen sig i det?"] == ("claim", "model")
+
+
 def test_a_model_predicts_in_batches_with_the_labels_it_gives_all_at_once(seed_corpus, cfg, monkeypatch):
     """Predictions go `PREDICT_BATCH` examples at a time, so that one huge thread's units
     never build their n-gram matrices at once; a unit's label and probabilities do not
