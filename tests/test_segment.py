@@ -278,13 +278,17 @@ def test_segment_a_bare_verdict_or_thanks_is_no_claim_whatever_the_model_says(cf
     standpoint on the matter, so they are `none` (rule `unit:verdict`), even where the unit
     model, which learnt from news comments, is sure they are claims. A short sentence with
     content stays the model's ("Det er dumt.", "Skrot socialrådgiverne.")."""
-    text = "Enig.\n\nNej, slet ikke.\n\nMange tak!\n\nDet er dumt.\n\nSkrot socialrådgiverne."
+    text = (
+        "Enig.\n\nNej, slet ikke.\n\nMange tak!\n\nJeg er fuldstændig enig.\n\nJo, det er det.\n\n:-)\n\n"
+        "Det er dumt.\n\nSkrot socialrådgiverne."
+    )
     post = Post(id="p", thread_id="p", kind="comment", position=1, parent_id="r", title="God artikel", lang="da",
                 lang_confidence=1.0, lang_source="given", source="test", text=text)  # fmt: skip
     _, units = segment_posts([post], load_model(MODELS_DIR / "unit_type"), cfg)
     decided = {u.text: (u.unit_type.label, u.unit_type.rule, u.unit_type.source) for u in units}
-    for verdict in ("Enig.", "Nej, slet ikke.", "Mange tak!"):
+    for verdict in ("Enig.", "Nej, slet ikke.", "Mange tak!", "Jeg er fuldstændig enig.", "Jo, det er det."):
         assert decided[verdict] == ("none", "unit:verdict", "rule"), verdict
+    assert decided[":-)"] == ("none", "unit:no-words", "rule")
     # The model's answer is kept beside the rule's: here it calls "Enig." a claim.
     assert [u.unit_type.model_label for u in units if u.text == "Enig."] == ["claim"]
     # A headline is not read so: "God artikel" over a comment states its position.
