@@ -19,11 +19,36 @@ PAGES = Path(__file__).parent / "pages"
 
 
 def ingest_page(tmp_path, name: str, cfg, kind: str = "thread", lang: str = "da"):
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / name).write_text((PAGES / name).read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "manifest.toml").write_text(
         f'[[document]]\nfile = "{name}"\nkind = "{kind}"\nlang = "{lang}"\n', encoding="utf-8"
     )
     return ingest_seeds(tmp_path / "manifest.toml", cfg)
+
+
+def test_pages_a_page_saved_in_decomposed_unicode_reads_as_the_composed_page(tmp_path, cfg):
+    """A page whose "ä" is "a" and a combining diaeresis (saved by a macOS tool) is read as
+    the same page written composed: the same posts, authors and replies, with a note."""
+    import unicodedata
+
+    name = "sv_debatt_kommentarer.txt"
+    composed = ingest_page(tmp_path / "nfc", name, cfg, lang="sv")
+    (tmp_path / "nfd").mkdir()
+    text = unicodedata.normalize("NFD", (PAGES / name).read_text(encoding="utf-8"))
+    assert text != (PAGES / name).read_text(encoding="utf-8")
+    (tmp_path / "nfd" / name).write_text(text, encoding="utf-8")
+    (tmp_path / "nfd" / "manifest.toml").write_text(
+        f'[[document]]\nfile = "{name}"\nkind = "thread"\nlang = "sv"\n', encoding="utf-8"
+    )
+    decomposed = ingest_seeds(tmp_path / "nfd" / "manifest.toml", cfg)
+
+    def view(corpus):
+        return [(p.title, p.text, p.parent_id, [a.name for a in p.authors], p.lang) for p in corpus.posts]
+
+    assert view(decomposed) == view(composed) and len(decomposed.posts) > 1
+    assert [n.kind for n in decomposed.notes if "decomposed Unicode" in n.message] == ["repaired"]
+    assert not [n for n in composed.notes if "decomposed Unicode" in n.message]
 
 
 def test_pages_swedish_debate_page_with_name_and_date_comments(tmp_path, cfg):

@@ -1813,6 +1813,33 @@ def test_threads_control_characters_are_removed_from_what_posts_say_and_reported
     assert note.kind == "repaired" and note.where.endswith("debris.jsonl:1") and note.message.startswith("2 post(s)")
 
 
+def test_threads_text_in_decomposed_unicode_is_composed_so_the_cues_and_models_read_it(tmp_path, cfg):
+    """An export that writes "å" as "a" and a combining ring (macOS tools, some databases)
+    looks the same, but the rules and models would read "håller" as "ha" and "ller": the
+    posts are composed (NFC), canonically the same text, and the note says how many."""
+    import unicodedata
+
+    from pipeline.models.cues import reply_rule, role_rule
+
+    rows = [
+        {"id": "t", "thread_id": "t", "title": "Socialsekreterarna lämnar yrket", "author": "Åsa Öberg"},
+        {"id": "c", "thread_id": "t", "parent_id": "t", "text": "Jag håller med om varenda rad.", "author": "Jörgen"},
+        {"id": "d", "thread_id": "t", "parent_id": "c", "text": "Jeg er socialrådgiver i Århus.", "author": "Mette"},
+        {"id": "e", "thread_id": "t", "parent_id": "c", "text": "Plain ASCII only."},
+    ]
+    nfd = [{k: unicodedata.normalize("NFD", v) for k, v in r.items()} for r in rows]
+    assert nfd[1]["text"] != rows[1]["text"] and reply_rule(nfd[1]["text"]) is None
+    read, notes = read_thread_files([write_jsonl(tmp_path / "nfd.jsonl", nfd)], cfg)
+    plain, plain_notes = read_thread_files([write_jsonl(tmp_path / "nfc.jsonl", rows)], cfg)
+    assert [lr.row.model_dump(exclude={"id"}) for lr in read] == [lr.row.model_dump(exclude={"id"}) for lr in plain]
+    by_id = {lr.row.id: lr.row for lr in read}
+    assert by_id["t"].author == "Åsa Öberg" and reply_rule(by_id["c"].text).label == "support"
+    assert role_rule(None, [], [by_id["d"].text]).label == "social_worker"
+    (note,) = [n for n in notes if "decomposed Unicode" in n.message]
+    assert note.kind == "repaired" and note.where.endswith("nfd.jsonl:1") and note.message.startswith("3 post(s)")
+    assert not [n for n in plain_notes if "decomposed Unicode" in n.message]
+
+
 def test_threads_a_flat_thread_listed_newest_first_without_dates_is_read_oldest_first(tmp_path, cfg):
     """News sites list comments newest first; an export without dates keeps that order.
     The comments that address someone then address people listed below them, so the thread

@@ -21,7 +21,7 @@ from pipeline.ingest.comments import find_comments_header, find_signature, parse
 from pipeline.ingest.dates import normalize_iso
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
 from pipeline.ingest.manifest import ManifestEntry, manifest_file, read_manifest
-from pipeline.ingest.markup import html_text
+from pipeline.ingest.markup import DECOMPOSED_NOTE, composed, html_text
 from pipeline.ingest.pages import RawComment, parse_article
 from pipeline.ingest.people import finish_corpus
 from pipeline.ingest.replies import ReplyDecision, claimed_author, infer_parents, page_order_votes
@@ -35,7 +35,8 @@ HTML_PAGE_RE = re.compile(r"\s*(?:<!doctype html|<html\b)", re.IGNORECASE)
 def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, list[Post], list[Note]]:
     """One raw page (article, optionally with its comment list) to a thread."""
     rel = display_path(path)
-    text = read_text_utf8(path)
+    raw = read_text_utf8(path)
+    text = composed(raw)
     if not text.strip():
         raise InputError(path, 0, "empty page")
     as_html = Path(path).suffix.lower() in (".html", ".htm") or HTML_PAGE_RE.match(text) is not None
@@ -58,6 +59,8 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
     article_lines = lines[:header] if header is not None else lines
     parts = parse_article(article_lines, entry.lang, rel)
     notes = list(parts.notes)
+    if text != raw:
+        notes.append(Note(where=rel, kind="repaired", message=DECOMPOSED_NOTE.format(what="the page's text")))
 
     # Where the page shows no headline or date that the parser finds, the researcher's
     # reading in the manifest stands in for it (where it finds one, the two are compared).

@@ -52,7 +52,7 @@ from pipeline.ingest.archives import STAMP as ARCHIVE_STAMP
 from pipeline.ingest.archives import is_archive
 from pipeline.ingest.columns import suggested_options
 from pipeline.ingest.dates import DATE_FORMS, SLASH_RE, read_date
-from pipeline.ingest.markup import html_text, looks_like_html
+from pipeline.ingest.markup import DECOMPOSED_NOTE, composed, html_text, looks_like_html
 from pipeline.ingest.options import ReadOptions, scoped_id
 from pipeline.ingest.rows import (
     FIELDS,
@@ -419,6 +419,7 @@ def spill_thread_files(
     forms: Counter = Counter()
     markup: Counter = Counter()
     controls: dict[str, tuple[int, int]] = {}  # file -> (posts repaired, the first one's line)
+    decomposed: dict[str, tuple[int, int]] = {}  # the same, for text composed to NFC
     relabelled: dict[str, list] = {}
 
     def rows() -> Iterator[tuple[ThreadRow, Path, int, str | None]]:
@@ -458,6 +459,12 @@ def spill_thread_files(
                 markup[str(path)] += 1
                 if opt.html:
                     row = row.model_copy(update={k: html_text(v) for k, v in fields.items()})
+            # After the HTML is read: an entity may spell the combining mark ("a&#778;").
+            nfc = {k: c for k in SHOWN_FIELDS if (v := getattr(row, k)) and (c := composed(v)) != v}
+            if nfc:
+                n, first = decomposed.get(str(path), (0, line))
+                decomposed[str(path)] = (n + 1, first)
+                row = row.model_copy(update=nfc)
             yield row, path, line, extract
 
     refused = Refusals()
@@ -502,6 +509,14 @@ def spill_thread_files(
             "removed (a vertical tab or form feed read as a line break)",
         )
         for where, (n, first) in sorted(controls.items())
+    )
+    notes.extend(
+        Note(
+            where=f"{where}:{first}",
+            kind="repaired",
+            message=DECOMPOSED_NOTE.format(what=f"{n} post(s) with text or names"),
+        )
+        for where, (n, first) in sorted(decomposed.items())
     )
     notes.extend(store.repeat_notes())
     if store.pending:  # `--threads-from-parents`, or a reader of a format without thread ids
