@@ -130,6 +130,45 @@ def test_safety_protect_arrow_is_protect_over_a_column():
     assert protect_arrow(numbers) is numbers
 
 
+def test_safety_arrow_csv_lines_are_the_bytes_pythons_csv_writer_writes():
+    """The graph's node and edge tables are written column by column in Arrow: byte for byte
+    what `csv.writer` writes of the protected cells, for text that needs quoting (commas,
+    quotes, line breaks), formula starts, empty and missing cells, and numbers of every
+    form Python prints (1.0, 1e-05, 1e+16, nan, booleans)."""
+    import io
+
+    import pyarrow as pa
+
+    from pipeline.core.cells import arrow_csv_lines, protect_arrow
+
+    texts = ["plain", 'a "quoted" word', "a, b", "two\nlines", "cr\ronly", "=1+1", "'=x", "", None, "æøå ☃", "-"]
+    n = len(texts)
+    floats = [1.0, 0.1857, 1e-05, 1e16, 123456789.0, float("nan"), None, -0.0, 2.5e-07, 0.5, 0.0]
+    table = pa.table(
+        {
+            "Id": [f"post:{i}" for i in range(n)],
+            "text": texts,
+            "confidence": floats,
+            "n": [3, None, -1, 0, 10**12, 7, 7, 7, 7, 7, 7],
+            "flag": [True, False, None, True, True, True, True, True, True, True, True],
+            "empty": pa.nulls(n),
+        }
+    )
+
+    def written(t: pa.Table) -> bytes:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(
+            zip(*(protect_arrow(c).to_pylist() for c in t.columns), strict=True)
+        )
+        return out.getvalue().encode("utf-8")
+
+    assert arrow_csv_lines(table) == written(table)
+    # A slice (an offset into the Arrow buffers), and a table whose columns need no quoting.
+    assert arrow_csv_lines(table.slice(3, 5)) == written(table.slice(3, 5))
+    assert arrow_csv_lines(table.select(["Id", "n"])) == written(table.select(["Id", "n"]))
+    assert arrow_csv_lines(table.slice(0, 0)) == b""
+
+
 def test_safety_report_renders_dollar_names_and_inert_markdown(hostile_run):
     _, _, paths = hostile_run
     md = (paths["reports"] / "hostile.md").read_text(encoding="utf-8")
