@@ -307,6 +307,8 @@ def test_segment_thanks_and_requests_for_a_source_are_no_claims_but_questions_th
         "Tak for hjælpen ;)": "unit:thanks",
         "Tak for de søde ord :)": "unit:thanks",
         "Tack för svaret!": "unit:thanks",
+        "Tack så mycket!": "unit:thanks",
+        "Tak skal du have for svaret :)": "unit:thanks",
         "Hvor har du det fra?": "unit:information-request",
         "Har du nogle kilder på det?": "unit:information-request",
         "Og hvad mener du med det?": "unit:information-request",
