@@ -81,10 +81,11 @@ def arrow_csv_lines(table) -> bytes:
     """The rows of an Arrow table as `csv.writer` writes them (excel dialect, "\\n" line
     ends), every string cell through `protect`: the same bytes, made column by column in
     Arrow. The graph tables are millions of cells (611,096 node rows of 45 columns at
-    100,000 posts); a Python object and a writer call per cell made writing them most of
-    the graph stage's last, single-threaded minute. Numbers are written as Python writes
-    them: integers as Arrow does (the same digits), floats and other values by `str` over
-    the column's distinct values (a handful of confidences, not a call per cell)."""
+    100,000 posts); a Python object and a writer call per cell made the CSV most of each
+    table merge's time, in the graph stage's tail after its shards. Numbers are written as
+    Python writes them: integers as Arrow does (the same digits), floats and other values
+    by `str` over the column's distinct values (a handful of confidences, not a call per
+    cell)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
