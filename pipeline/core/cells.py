@@ -92,11 +92,7 @@ def arrow_csv_lines(table) -> bytes:
 
     if table.num_columns < 2:
         # csv writes a lone empty cell as '""': not worth emulating, no table has one column.
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\n").writerows(
-            zip(*(protect_arrow(c).to_pylist() for c in table.columns), strict=True)
-        )
-        return out.getvalue().encode("utf-8")
+        return csv_text(zip(*(c.to_pylist() for c in table.columns), strict=True)).encode("utf-8")
     if table.num_rows == 0:
         return b""
     special = "[" + "".join("\\n" if c == "\n" else "\\r" if c == "\r" else c for c in _QUOTED) + "]"
