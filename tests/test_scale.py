@@ -168,6 +168,26 @@ def test_a_worker_killed_for_memory_stops_the_stage_with_an_error_instead_of_a_w
         list(ordered_map(_killed_on_shard_three, range(8), workers=2, desc="t"))
 
 
+def _killed_on_shard_zero(item: int) -> int:
+    return _killed_on_shard_three(item + 3)
+
+
+def test_a_worker_killed_before_the_next_shard_is_handed_out_gives_the_same_error():
+    """The pool refuses new shards once a worker died: reading the next shard took longer
+    than the first shard's work (a big thread), so the death is met at hand-out."""
+    import time
+
+    from pipeline.core.errors import PipelineError
+
+    def slow_items():
+        yield from (0, 1)
+        time.sleep(1.5)
+        yield from range(2, 8)
+
+    with pytest.raises(PipelineError, match="worker process died"):
+        list(ordered_map(_killed_on_shard_zero, slow_items(), workers=2, desc="t"))
+
+
 def test_a_ray_worker_loads_the_stage_function_once_for_all_its_tasks():
     """A Ray task gets the stage function boxed, by reference: the worker fetches and
     unpickles it (with its models) for its first task only, and again for a new one."""

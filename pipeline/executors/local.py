@@ -126,7 +126,7 @@ def ordered_map(
         pending: deque = deque()
         with _closing(pool):
             for item in items:
-                pending.append((item, pool.submit(_run, item)))
+                pending.append((item, _submit(pool, item)))
                 if len(pending) >= 2 * workers:
                     done, result = pending.popleft()
                     yield done, _result(result)
@@ -176,10 +176,23 @@ def _result(future: Future) -> Any:
     try:
         return future.result()
     except BrokenProcessPool as exc:
-        raise PipelineError(
-            "a worker process died while working on a shard (out of memory? a large thread "
-            "takes several GB; try fewer workers with -j, or a smaller [scale] shard_posts)"
-        ) from exc
+        raise _died() from exc
+
+
+def _submit(pool: ProcessPoolExecutor, item: Any) -> Future:
+    """`item` handed to a worker; the same clear error where one died before (the pool
+    refuses new work then: a shard that failed while this one was read)."""
+    try:
+        return pool.submit(_run, item)
+    except BrokenProcessPool as exc:
+        raise _died() from exc
+
+
+def _died() -> PipelineError:
+    return PipelineError(
+        "a worker process died while working on a shard (out of memory? a large thread "
+        "takes several GB; try fewer workers with -j, or a smaller [scale] shard_posts)"
+    )
 
 
 @contextlib.contextmanager
