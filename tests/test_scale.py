@@ -298,6 +298,54 @@ def test_report_from_stage_files_is_the_in_memory_report_whatever_the_workers(ru
         assert [k for k in whole if whole[k] != streamed[k]] == [], workers
 
 
+def _dumped(threads) -> list:
+    return [[[r.model_dump() for r in table] for table in thread] for thread in threads]
+
+
+@pytest.mark.parametrize("shard_posts", [3, 500])
+def test_shards_read_as_lines_are_the_records_read_whole(runs, shard_posts):
+    """What the graph stage hands its workers (each shard's JSONL lines, cut into threads
+    without parsing them) parses to the very records `thread_records` reads, shard after
+    shard; the reading process gets each shard's posts."""
+    from pipeline.classify.records import ShardLines, shard_records, thread_records, thread_shards
+
+    folders = [runs["one"] / k for k in ("corpus", "segments", "predictions")]
+    whole = list(thread_records(*folders))
+    shards = list(thread_shards(*folders, shard_posts))
+    assert all(isinstance(shard, ShardLines) for _, shard in shards)
+    assert len(shards) > 1 if shard_posts == 3 else len(shards) == 1
+    read = [t for _, shard in shards for t in shard_records(shard)]
+    assert _dumped(read) == _dumped(whole)
+    assert [p.id for posts, _ in shards for p in posts] == [p.id for t in whole for p in t[0]]
+
+
+def test_shards_read_as_lines_take_escapes_other_spacing_and_blank_lines(runs, tmp_path, monkeypatch):
+    """A table edited by hand or by another JSON writer still cuts into the right threads:
+    a thread id written with an escape, a line without spaces, a blank line; and blocks
+    that end inside a thread."""
+    import shutil
+
+    from pipeline.classify import records
+    from pipeline.classify.records import shard_records, thread_records, thread_shards
+
+    run = tmp_path / "run"
+    shutil.copytree(runs["one"], run)
+    folders = [run / k for k in ("corpus", "segments", "predictions")]
+    whole = list(thread_records(*folders))
+    units = run / "segments" / "units.jsonl"
+    lines = units.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = json.loads(lines[0])
+    escaped = json.dumps(first["thread_id"], ensure_ascii=False)[1:-1]
+    lines[0] = lines[0].replace(f'"thread_id": "{escaped}"', f'"thread_id": "\\u{ord(escaped[0]):04x}{escaped[1:]}"')
+    assert lines[0] != units.read_text(encoding="utf-8").splitlines(keepends=True)[0]
+    lines[1] = json.dumps(json.loads(lines[1]), ensure_ascii=False, separators=(",", ":")) + "\n"
+    lines.insert(2, "\n")
+    units.write_text("".join(lines), encoding="utf-8")
+    monkeypatch.setattr(records, "BLOCK", 500)
+    read = [t for _, shard in thread_shards(*folders, 3) for t in shard_records(shard)]
+    assert _dumped(read) == _dumped(whole)
+
+
 @pytest.mark.parametrize(
     ("file", "damage", "expected"),
     [

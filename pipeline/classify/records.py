@@ -4,41 +4,190 @@ stream over, so that none of them holds a corpus."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import itertools
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 from pathlib import Path
+from typing import Any
 
+from pydantic import BaseModel
+
+from pipeline.core.artifacts import open_text
 from pipeline.core.schema import KeyPoint, Post, PostLabels, Relation, Unit, UnitLabels
-from pipeline.core.stream import ThreadCursor, by_thread, handed_over
+from pipeline.core.stream import ThreadCursor, by_thread, handed_over, parse_line
 from pipeline.core.tables import iter_records, stage_file
 from pipeline.segment.ids import parse_unit_id
 
+BLOCK = 1 << 20  # characters of a JSONL table read at once to cut it into threads
 ThreadRecord = tuple[list[Post], list[Unit], list[PostLabels], list[UnitLabels], list[Relation], list[KeyPoint]]
+_POST_KEY = attrgetter("thread_id", "id")
+
+# The tables after the posts, with the field that tells a record's thread: its own
+# thread id, or the post it names (units' labels and relations name no thread).
+_TABLES: tuple[tuple[str, str, type[BaseModel], str], ...] = (
+    ("segments", "units", Unit, "thread_id"),
+    ("predictions", "posts", PostLabels, "thread_id"),
+    ("predictions", "units", UnitLabels, "post_id"),
+    ("predictions", "relations", Relation, "source_id"),
+    ("predictions", "key_points", KeyPoint, "thread_id"),
+)
 
 
-def thread_records(corpus_dir: Path, segments_dir: Path, pred_dir: Path) -> Iterator[ThreadRecord]:
-    """(posts, units, post labels, unit labels, relations, key points) of every thread."""
-    corpus_dir, segments_dir, pred_dir = Path(corpus_dir), Path(segments_dir), Path(pred_dir)
-    posts_file = stage_file(corpus_dir, "posts")
+def _post_of(field: str, value: str) -> str:
+    return parse_unit_id(value)[0] if field == "source_id" else value
+
+
+def _grouped(
+    posts: Iterable[Any],
+    posts_file: Path,
+    post_key: Callable[[Any], tuple[str, str]],
+    tables: list[tuple[Iterator[Any], Callable[[Any], str], str, Path]],
+) -> Iterator[tuple[list, ...]]:
+    """Each thread's posts with its records of every table. `post_key` gives a post's
+    (thread id, post id); a table's key function gives the field `_TABLES` names."""
     # Unit labels and relations name a post, not a thread: the current thread's posts are
     # all that is needed to tell where its records end (a later thread's posts are unknown).
     thread_of: dict[str, str] = {}
 
-    def stream(name: str, model: type, thread: Callable) -> ThreadCursor:
-        path = stage_file(pred_dir, name)
-        return ThreadCursor(iter_records(path, model), thread, path)
+    def thread(key: Callable[[Any], str], field: str) -> Callable[[Any], str | None]:
+        if field == "thread_id":
+            return key
+        return lambda record: thread_of.get(_post_of(field, key(record)))
 
-    units_file = stage_file(segments_dir, "units")
-    units = ThreadCursor(iter_records(units_file, Unit), lambda u: u.thread_id, units_file)
-    cursors = [
-        stream("posts", PostLabels, lambda x: x.thread_id),
-        stream("units", UnitLabels, lambda x: thread_of.get(x.post_id)),
-        stream("relations", Relation, lambda r: thread_of.get(parse_unit_id(r.source_id)[0])),
-        stream("key_points", KeyPoint, lambda k: k.thread_id),
-    ]
-    for tposts in by_thread(iter_records(posts_file, Post), posts_file):
-        tid = tposts[0].thread_id
+    cursors = [ThreadCursor(records, thread(key, field), path) for records, key, field, path in tables]
+    for tposts in by_thread(posts, posts_file, lambda p: post_key(p)[0]):
+        tid = post_key(tposts[0])[0]
         thread_of.clear()
-        thread_of.update((p.id, tid) for p in tposts)
-        yield (handed_over(tposts), units.take(tid), *(c.take(tid) for c in cursors))
-    for c in (units, *cursors):
+        thread_of.update((post_key(p)[1], tid) for p in tposts)
+        yield (handed_over(tposts), *(c.take(tid) for c in cursors))
+    for c in cursors:
         c.check_done()
+
+
+def _files(corpus_dir: Path, segments_dir: Path, pred_dir: Path) -> tuple[Path, ...]:
+    folders = {"segments": Path(segments_dir), "predictions": Path(pred_dir)}
+    return (stage_file(corpus_dir, "posts"), *(stage_file(folders[f], name) for f, name, _, _ in _TABLES))
+
+
+def thread_records(corpus_dir: Path, segments_dir: Path, pred_dir: Path) -> Iterator[ThreadRecord]:
+    """(posts, units, post labels, unit labels, relations, key points) of every thread."""
+    files = _files(corpus_dir, segments_dir, pred_dir)
+    tables = [
+        (iter_records(path, model), attrgetter(field), field, path)
+        for path, (_, _, model, field) in zip(files[1:], _TABLES, strict=True)
+    ]
+    posts = iter_records(files[0], Post)
+    yield from _grouped(posts, files[0], _POST_KEY, tables)
+
+
+# Consecutive lines of a JSONL table that give one key: (the key, the first line's
+# number, the lines).
+Run = tuple[str, int, list[str]]
+
+
+@dataclass
+class ShardLines:
+    """A thread shard's records as the JSONL lines they were read from: per thread, the
+    runs of lines of each table in `thread_records`' order. `records` parses them where
+    they are used."""
+
+    files: tuple[Path, ...]
+    threads: list[tuple[list[Run], ...]]
+
+    def records(self) -> list[ThreadRecord]:
+        """The shard's threads, parsed (errors name file and line, as `iter_records`'),
+        and grouped again from the parsed records: lines a reader put in the wrong thread
+        are an error here, not a wrong graph."""
+        models = (Post, *(model for _, _, model, _ in _TABLES))
+        parsed = [
+            [
+                parse_line(model, path, first + i, line)
+                for thread in self.threads
+                for _, first, lines in thread[k]
+                for i, line in enumerate(lines)
+            ]
+            for k, (model, path) in enumerate(zip(models, self.files, strict=True))
+        ]
+        tables = [
+            (iter(records), attrgetter(field), field, path)
+            for records, path, (_, _, _, field) in zip(parsed[1:], self.files[1:], _TABLES, strict=True)
+        ]
+        return list(_grouped(iter(parsed[0]), self.files[0], _POST_KEY, tables))
+
+
+Shard = ShardLines | list[ThreadRecord]
+
+
+def shard_records(shard: Shard) -> list[ThreadRecord]:
+    """A shard from `thread_shards`, as records."""
+    return shard.records() if isinstance(shard, ShardLines) else shard
+
+
+def thread_shards(
+    corpus_dir: Path, segments_dir: Path, pred_dir: Path, shard_posts: int
+) -> Iterator[tuple[list[Post], Shard]]:
+    """Whole threads in shards of about `shard_posts` posts: each shard's posts, for the
+    reading process, and its records, for a worker to take with `shard_records`. Read from
+    JSONL, the records go as their lines, which the worker parses: parsing and pickling
+    them was most of what the reading process did for the graph stage (35 of 41 CPU
+    seconds at 100,000 posts), while the workers waited for it."""
+    from pipeline.core.stream import shards
+
+    files = _files(corpus_dir, segments_dir, pred_dir)
+    if any(path.suffix == ".parquet" for path in files):
+        for shard in shards(thread_records(corpus_dir, segments_dir, pred_dir), shard_posts, lambda t: len(t[0])):
+            yield [p for t in shard for p in t[0]], shard
+        return
+    tables = [
+        (_runs(path, field, model), itemgetter(0), field, path)
+        for path, (_, _, model, field) in zip(files[1:], _TABLES, strict=True)
+    ]
+    threads = _grouped(_posts_with_lines(files[0]), files[0], lambda p: (p[0].thread_id, p[0].id), tables)
+    for shard in shards(threads, shard_posts, lambda t: len(t[0])):
+        runs = [([(post.id, n, [line]) for post, n, line in t[0]], *t[1:]) for t in shard]
+        yield [post for t in shard for post, _, _ in t[0]], ShardLines(files, runs)
+
+
+def _posts_with_lines(path: Path) -> Iterator[tuple[Post, int, str]]:
+    with open_text(path) as fh:
+        for n, line in enumerate(fh, start=1):
+            if line.strip():
+                yield parse_line(Post, path, n, line), n, line
+
+
+def _runs(path: Path, field: str, model: type[BaseModel]) -> Iterator[Run]:
+    """The runs of lines of a JSONL table with one `field` (a string), found without
+    parsing the lines: the reading process only cuts the tables into threads, and a
+    Python step per line was most of its time (the workers parse). In a JSON line an
+    unescaped quote only delimits a string, so `"field": "` cannot be inside a text. A
+    block of lines where the field is not found once a line (a blank line, other
+    spacing) is read a line at a time, and a line without it is parsed, with the error a
+    bad line gets anywhere."""
+    pattern = re.compile(rf'"{field}":\s*"((?:[^"\\]|\\.)*)"')
+
+    def unescaped(value: str) -> str:
+        return json.loads(f'"{value}"') if "\\" in value else value
+
+    first = 1
+    with open_text(path) as fh:
+        while block := fh.readlines(BLOCK):
+            keys = pattern.findall("".join(block))
+            if len(keys) == len(block):
+                keys = [unescaped(k) for k in keys]
+                cuts = [0, *(i for i in range(1, len(keys)) if keys[i] != keys[i - 1]), len(keys)]
+                for start, end in itertools.pairwise(cuts):
+                    yield keys[start], first + start, block[start:end]
+            else:
+                for i, line in enumerate(block):
+                    if line.strip():
+                        found = pattern.search(line)
+                        key = (
+                            unescaped(found.group(1))
+                            if found
+                            else getattr(parse_line(model, path, first + i, line), field)
+                        )
+                        yield key, first + i, [line]
+            first += len(block)

@@ -32,7 +32,12 @@ def iter_jsonl(path: Path, model: type[M]) -> Iterator[M]:
         for lineno, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
-            yield slim(_record(model, path, lineno, line))
+            yield parse_line(model, path, lineno, line)
+
+
+def parse_line(model: type[M], path: Path, lineno: int, line: str) -> M:
+    """Line `lineno` of JSONL artifact `path` as a record of `model` (errors name the line)."""
+    return slim(_record(model, path, lineno, line))
 
 
 def _record(model: type[M], path: Path, lineno: int, line: str) -> M:

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.classify.predictions import Predictions
-from pipeline.classify.records import thread_records
+from pipeline.classify.records import Shard, shard_records, thread_shards
 from pipeline.core.artifacts import atomic_dir, write_text
 from pipeline.core.cells import arrow_csv_lines, csv_text
 from pipeline.core.corpus import Corpus, author_ids
@@ -36,7 +36,6 @@ from pipeline.core.schema import (
     Post,
     Thread,
 )
-from pipeline.core.stream import shards
 from pipeline.core.tables import count_records, iter_records, stage_file
 from pipeline.executors.local import alongside, ordered_map
 from pipeline.graph.build import CORPUS_GRAPH, GraphInputs, ParticipantCounts, build_graph, thread_members
@@ -70,7 +69,7 @@ def corpus_nodes(corpus_dir: Path, segments_dir: Path, predictions_dir: Path) ->
 
 
 def _shard(
-    item: tuple[int, list[tuple], tuple[list[Participant], list[ParticipantLabels], dict[str, str]]],
+    item: tuple[int, Shard, tuple[list[Participant], list[ParticipantLabels], dict[str, str]]],
     *,
     threads: dict[str, Thread],
     folder: Path,
@@ -79,7 +78,8 @@ def _shard(
     """Build a shard's graph (its threads' records, with the people who wrote in them, their
     roles and first post dates); write its threads' GraphML files and its table parts.
     With `keep_graph`, the shard's `gephi_safe` graph comes back for the corpus files."""
-    index, thread_items, (people, roles, first_post) = item
+    index, shard, (people, roles, first_post) = item
+    thread_items = shard_records(shard)
     posts = [p for t in thread_items for p in t[0]]
     units = [u for t in thread_items for u in t[1]]
     post_labels, unit_labels, rels, points = ([x for t in thread_items for x in t[k]] for k in range(2, 6))
@@ -90,7 +90,7 @@ def _shard(
     counts = ParticipantCounts().add(posts, {p.post_id: p for p in post_labels})
     # The graph now holds what the files need. The records are about half a shard's memory
     # (a thread of 20,000 posts: 0.7 of 1.4 GB), so they go before the files are written
-    # (the shard's list is this worker's copy, or one the caller is done with).
+    # (the shard is this worker's copy, or one the caller is done with).
     del corpus, pred, posts, units, post_labels, unit_labels, rels, points
     thread_items.clear()
     members = {tid: nodes for tid, nodes in thread_members(g).items() if tid in own}
@@ -314,9 +314,9 @@ def write_graph_files(
         (tmp / "parts").mkdir()
 
         def items() -> Iterator[tuple]:
-            records = thread_records(corpus_dir, segments_dir, predictions_dir)
-            for i, shard in enumerate(shards(records, shard_posts, lambda t: len(t[0]))):
-                yield i, shard, people.lookup(pid for t in shard for p in t[0] for pid in author_ids(p))
+            read = thread_shards(corpus_dir, segments_dir, predictions_dir, shard_posts)
+            for i, (posts, shard) in enumerate(read):
+                yield i, shard, people.lookup(pid for p in posts for pid in author_ids(p))
 
         # Under the node limit the shards' graphs are kept to write the corpus files: a
         # graph of that size fits in memory, the stage files read as Python objects would
