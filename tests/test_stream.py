@@ -70,3 +70,24 @@ def test_a_stage_file_reads_the_same_records_whichever_reader_takes_a_line(pipel
     odd.write_text(json.dumps({**first, "start": "soon"}) + "\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"units\.jsonl:1: .*start"):
         list(iter_jsonl(odd, Unit))
+
+
+def test_records_a_worker_dumped_are_written_as_the_records_themselves(pipeline_run, tmp_path):
+    """A worker may send its records as JSON lines (`Dumped`): the stage file is the same,
+    byte for byte, and counts them the same."""
+    import pickle
+
+    from pipeline.core.stream import Dumped, JsonlSink
+
+    units = list(iter_jsonl(stage_file(pipeline_run["segments"], "units"), Unit))
+    dumped = pickle.loads(pickle.dumps(Dumped.of(units)))
+    assert isinstance(dumped, Dumped) and len(dumped) == len(units)
+    parts = {"records": (units[:10], units[10:]), "dumped": (Dumped(dumped.lines[:10]), Dumped(dumped.lines[10:]))}
+    for name, (first, rest) in parts.items():
+        with JsonlSink(tmp_path / f"{name}.jsonl") as sink:
+            sink.write(first)
+            sink.write(rest)
+        assert sink.count == len(units)
+    written = (tmp_path / "dumped.jsonl").read_bytes()
+    assert written == (tmp_path / "records.jsonl").read_bytes()
+    assert written == stage_file(pipeline_run["segments"], "units").read_bytes()

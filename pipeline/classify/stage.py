@@ -41,7 +41,7 @@ from pipeline.core.corpus import Corpus
 from pipeline.core.lineage import write_manifest
 from pipeline.core.schema import Participant, Post, PostLabels, Prediction, Relation, Thread, Unit, UnitLabels
 from pipeline.core.spill import BATCH
-from pipeline.core.stream import ThreadCursor, by_thread, shards
+from pipeline.core.stream import Dumped, JsonlSink, ThreadCursor, by_thread, shards
 from pipeline.core.tables import count_records, iter_records, open_sink, stage_file, storage_of
 from pipeline.executors.local import engine, ordered_map
 from pipeline.models.examples import Example
@@ -51,20 +51,35 @@ log = logging.getLogger(__name__)
 
 
 def _classify_shard(
-    item: tuple[list[Post], list[Unit]], *, threads: dict[str, Thread], models: Models, cfg: Config, seen: InSample
-) -> tuple[list[PostLabels], list[UnitLabels], list[Relation], Tallies]:
+    item: tuple[list[Post], list[Unit]],
+    *,
+    threads: dict[str, Thread],
+    models: Models,
+    cfg: Config,
+    seen: InSample,
+    unit_model: LoadedModel | None = None,
+    dumped: bool = False,
+) -> tuple[list[PostLabels], list[UnitLabels] | Dumped, list[Relation] | Dumped, Counter, Tallies]:
     """Post and unit labels and relations of whole threads (`item`: their posts and units):
     everything that needs a parent or sibling, and nothing that needs another thread.
-    Relations come thread by thread, by id within a thread."""
+    Relations come thread by thread, by id within a thread, with a count by origin.
+    `dumped`: unit labels and relations come back as JSON lines, which only the sink
+    reads (at 100,000 posts, 390,000 records the reading process no longer encodes or
+    unpickles)."""
     posts, units = item
     sub = Corpus(threads=[threads[t] for t in dict.fromkeys(p.thread_id for p in posts)], posts=posts, participants=[])
     shard_seen = seen.shard()
     post_labels = classify_posts(sub, models, cfg, shard_seen)
+    shard_seen.add("unit_type", unit_model, [Example(id=u.id, group=u.thread_id, text=u.text) for u in units])
     rank = {t.id: i for i, t in enumerate(sub.threads)}
     thread_of = {p.id: p.thread_id for p in posts}
     unit_thread = {u.id: rank[thread_of[u.post_id]] for u in units}
     rels = sorted(relations(units, sub, post_labels), key=lambda r: (unit_thread[r.source_id], r.id))
-    return post_labels, classify_units(units, sub, models, cfg), rels, shard_seen.tallies()
+    origins = Counter(r.origin for r in rels)
+    unit_labels = classify_units(units, sub, models, cfg)
+    if dumped:
+        return post_labels, Dumped.of(unit_labels), Dumped.of(rels), origins, shard_seen.tallies()
+    return post_labels, unit_labels, rels, origins, shard_seen.tallies()
 
 
 def thread_items(
@@ -137,10 +152,17 @@ def classify_stream(
         workers = 1
     seen = InSample()
     # Read every model's training hashes before the workers fork, so they share them.
-    for task, model in (("reply_stance", models.reply_stance), ("target_stance", models.target_stance)):
+    for task, model in (
+        ("reply_stance", models.reply_stance),
+        ("target_stance", models.target_stance),
+        ("unit_type", unit_model),
+    ):
         if model is not None:
             seen.known(task, model)
-    shard_fn = partial(_classify_shard, threads=threads, models=models, cfg=cfg, seen=seen)
+    dumped = all(isinstance(sinks[name], JsonlSink) for name in ("units", "relations"))
+    shard_fn = partial(
+        _classify_shard, threads=threads, models=models, cfg=cfg, seen=seen, unit_model=unit_model, dumped=dumped
+    )
 
     def shard_items() -> Iterator[tuple[list[Post], list[Unit]]]:
         for shard in shards(items, cfg.scale.shard_posts, size_of=lambda item: len(item[0])):
@@ -149,15 +171,14 @@ def classify_stream(
     decided = {task: Counter() for task in ("unit_type", "target_stance", "reply_stance", "role")}
     origins: Counter = Counter()
     n_points = n_claims = 0
-    for (posts, units), (p_labels, u_labels, rels, tallies) in ordered_map(
+    for (posts, units), (p_labels, u_labels, rels, rel_origins, tallies) in ordered_map(
         shard_fn, shard_items(), workers, "classify", gpu=bool(on_torch(models.target_stance, models.reply_stance))
     ):
         seen.merge(tallies)
-        seen.add("unit_type", unit_model, [Example(id=u.id, group=u.thread_id, text=u.text) for u in units])
         _sources(decided["unit_type"], (u.unit_type for u in units))
         _sources(decided["target_stance"], (p.target_stance for p in p_labels))
         _sources(decided["reply_stance"], (p.reply_stance for p in p_labels if p.reply_stance))
-        origins.update(r.origin for r in rels)
+        origins.update(rel_origins)
         # Written before the key points, which do not read them: one huge thread's unit
         # labels and relations need not sit beside its claims' clustering.
         sinks["units"].write(u_labels)
