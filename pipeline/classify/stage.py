@@ -64,8 +64,8 @@ def _classify_shard(
     everything that needs a parent or sibling, and nothing that needs another thread.
     Relations come thread by thread, by id within a thread, with a count by origin.
     `dumped`: unit labels and relations come back as JSON lines, which only the sink
-    reads (at 100,000 posts, 390,000 records the reading process no longer encodes or
-    unpickles)."""
+    reads (at 100,000 synthetic posts, 445,000 records the reading process no longer
+    encodes or unpickles)."""
     posts, units = item
     sub = Corpus(threads=[threads[t] for t in dict.fromkeys(p.thread_id for p in posts)], posts=posts, participants=[])
     shard_seen = seen.shard()

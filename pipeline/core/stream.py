@@ -212,7 +212,7 @@ class JsonlSink:
         self._fh: IO[str] = open(self.path, "w", encoding="utf-8", newline="\n")
         self.count = 0
 
-    def write(self, records: Iterable[Any]) -> None:
+    def write(self, records: Iterable[Any] | Dumped) -> None:
         if isinstance(records, Dumped):
             self._fh.writelines(line + "\n" for line in records.lines)
             self.count += len(records)
