@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from pipeline.core.artifacts import open_text
 from pipeline.core.schema import KeyPoint, Post, PostLabels, Relation, Unit, UnitLabels
-from pipeline.core.stream import ThreadCursor, by_thread, handed_over, parse_line
+from pipeline.core.stream import ThreadCursor, by_thread, handed_over, parse_line, shards
 from pipeline.core.tables import iter_records, stage_file
 from pipeline.segment.ids import parse_unit_id
 
@@ -134,8 +134,6 @@ def thread_shards(
     JSONL, the records go as their lines, which the worker parses: parsing and pickling
     them was most of what the reading process did for the graph stage (35 of 41 CPU
     seconds at 100,000 posts), while the workers waited for it."""
-    from pipeline.core.stream import shards
-
     files = _files(corpus_dir, segments_dir, pred_dir)
     if any(path.suffix == ".parquet" for path in files):
         for shard in shards(thread_records(corpus_dir, segments_dir, pred_dir), shard_posts, lambda t: len(t[0])):
@@ -145,7 +143,7 @@ def thread_shards(
         (_runs(path, field, model), itemgetter(0), field, path)
         for path, (_, _, model, field) in zip(files[1:], _TABLES, strict=True)
     ]
-    threads = _grouped(_posts_with_lines(files[0]), files[0], lambda p: (p[0].thread_id, p[0].id), tables)
+    threads = _grouped(_posts_with_lines(files[0]), files[0], lambda p: _POST_KEY(p[0]), tables)
     for shard in shards(threads, shard_posts, lambda t: len(t[0])):
         runs = [([(post.id, n, [line]) for post, n, line in t[0]], *t[1:]) for t in shard]
         yield [post for t in shard for post, _, _ in t[0]], ShardLines(files, runs)
