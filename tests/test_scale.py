@@ -188,6 +188,25 @@ def test_a_worker_killed_before_the_next_shard_is_handed_out_gives_the_same_erro
         list(ordered_map(_killed_on_shard_zero, slow_items(), workers=2, desc="t"))
 
 
+class _SlowToList(list):
+    """Jobs whose second one is reached only after the first had time to run."""
+
+    def __iter__(self):
+        import time
+
+        yield self[0]
+        time.sleep(1.5)
+        yield from self[1:]
+
+
+def test_a_job_beside_the_stage_whose_worker_dies_before_the_next_is_handed_out_gives_the_same_error():
+    from pipeline.core.errors import PipelineError
+
+    jobs = _SlowToList([partial(_killed_on_shard_three, 3), partial(_killed_on_shard_three, 1)])
+    with pytest.raises(PipelineError, match="worker process died"), alongside(jobs, workers=2):
+        pass
+
+
 def test_a_ray_worker_loads_the_stage_function_once_for_all_its_tasks():
     """A Ray task gets the stage function boxed, by reference: the worker fetches and
     unpickles it (with its models) for its first task only, and again for a new one."""

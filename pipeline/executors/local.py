@@ -126,7 +126,7 @@ def ordered_map(
         pending: deque = deque()
         with _closing(pool):
             for item in items:
-                pending.append((item, _submit(pool, item)))
+                pending.append((item, _submit(pool, _run, item)))
                 if len(pending) >= 2 * workers:
                     done, result = pending.popleft()
                     yield done, _result(result)
@@ -158,7 +158,7 @@ def alongside(jobs: Sequence[Callable[[], Any]], workers: int) -> Iterator[None]
     try:
         pool = ProcessPoolExecutor(min(workers, len(jobs)), mp_context=mp.get_context("fork"))
         with _closing(pool):
-            pending = [pool.submit(_call, job) for job in jobs]
+            pending = [_submit(pool, _call, job) for job in jobs]
             yield
             for future in pending:
                 _result(future)
@@ -179,11 +179,11 @@ def _result(future: Future) -> Any:
         raise _died() from exc
 
 
-def _submit(pool: ProcessPoolExecutor, item: Any) -> Future:
-    """`item` handed to a worker; the same clear error where one died before (the pool
+def _submit(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], item: Any) -> Future:
+    """`fn(item)` handed to a worker; the same clear error where one died before (the pool
     refuses new work then: a shard that failed while this one was read)."""
     try:
-        return pool.submit(_run, item)
+        return pool.submit(fn, item)
     except BrokenProcessPool as exc:
         raise _died() from exc
 
