@@ -336,6 +336,10 @@ def test_shards_read_as_lines_are_the_records_read_whole(runs, shard_posts):
     read = [t for _, shard in shards for t in shard_records(shard)]
     assert _dumped(read) == _dumped(whole)
     assert [p.id for posts, _ in shards for p in posts] == [p.id for t in whole for p in t[0]]
+    # Without workers to hand them to, the shards are records already.
+    as_records = list(thread_shards(*folders, shard_posts, as_lines=False))
+    assert all(isinstance(shard, list) for _, shard in as_records)
+    assert _dumped([t for _, shard in as_records for t in shard]) == _dumped(whole)
 
 
 def test_shards_read_as_lines_take_escapes_other_spacing_and_blank_lines(runs, tmp_path, monkeypatch):

@@ -100,7 +100,8 @@ class ShardLines:
     def records(self) -> list[ThreadRecord]:
         """The shard's threads, parsed (errors name file and line, as `iter_records`'),
         and grouped again from the parsed records: lines a reader put in the wrong thread
-        are an error here, not a wrong graph."""
+        are an error here, not a wrong graph. The lines are let go once parsed: a huge
+        thread's (about 5 KB a post) need not sit beside its records."""
         models = (Post, *(model for _, _, model, _ in _TABLES))
         parsed = [
             [
@@ -111,6 +112,7 @@ class ShardLines:
             ]
             for k, (model, path) in enumerate(zip(models, self.files, strict=True))
         ]
+        self.threads = []
         tables = [
             (iter(records), attrgetter(field), field, path)
             for records, path, (_, _, _, field) in zip(parsed[1:], self.files[1:], _TABLES, strict=True)
@@ -127,15 +129,17 @@ def shard_records(shard: Shard) -> list[ThreadRecord]:
 
 
 def thread_shards(
-    corpus_dir: Path, segments_dir: Path, pred_dir: Path, shard_posts: int
+    corpus_dir: Path, segments_dir: Path, pred_dir: Path, shard_posts: int, as_lines: bool = True
 ) -> Iterator[tuple[list[Post], Shard]]:
     """Whole threads in shards of about `shard_posts` posts: each shard's posts, for the
     reading process, and its records, for a worker to take with `shard_records`. Read from
-    JSONL, the records go as their lines, which the worker parses: parsing and pickling
-    them was most of what the reading process did for the graph stage (35 of 41 CPU
-    seconds at 100,000 posts), while the workers waited for it."""
+    JSONL with `as_lines`, the records go as their lines, which the worker parses: parsing
+    and pickling them was most of what the reading process did for the graph stage (35 of
+    41 CPU seconds at 100,000 posts), while the workers waited for it. Without workers
+    that gains nothing, and the lines, freed once parsed, stay in the process's heap: one
+    thread of 20,000 posts took 990 MB against 902 MB read as records."""
     files = _files(corpus_dir, segments_dir, pred_dir)
-    if any(path.suffix == ".parquet" for path in files):
+    if not as_lines or any(path.suffix == ".parquet" for path in files):
         for shard in shards(thread_records(corpus_dir, segments_dir, pred_dir), shard_posts, lambda t: len(t[0])):
             yield [p for t in shard for p in t[0]], shard
         return
@@ -145,8 +149,12 @@ def thread_shards(
     ]
     threads = _grouped(_posts_with_lines(files[0]), files[0], lambda p: _POST_KEY(p[0]), tables)
     for shard in shards(threads, shard_posts, lambda t: len(t[0])):
-        runs = [([(post.id, n, [line]) for post, n, line in t[0]], *t[1:]) for t in shard]
-        yield [post for t in shard for post, _, _ in t[0]], ShardLines(files, runs)
+        posts = [post for t in shard for post, _, _ in t[0]]
+        lines = ShardLines(files, [([(post.id, n, [line]) for post, n, line in t[0]], *t[1:]) for t in shard])
+        # Nothing of the shard stays in this frame while the caller works on it (a huge
+        # thread's posts and lines would): the lines go once parsed, the posts with the caller.
+        shard.clear()
+        yield handed_over(posts), lines
 
 
 def _posts_with_lines(path: Path) -> Iterator[tuple[Post, int, str]]:

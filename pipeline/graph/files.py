@@ -37,7 +37,7 @@ from pipeline.core.schema import (
     Thread,
 )
 from pipeline.core.tables import count_records, iter_records, stage_file
-from pipeline.executors.local import alongside, ordered_map
+from pipeline.executors.local import alongside, engine, ordered_map
 from pipeline.graph.build import CORPUS_GRAPH, GraphInputs, ParticipantCounts, build_graph, thread_members
 from pipeline.graph.export import parquet_bytes, tables, write_gephi_files, write_thread_files
 from pipeline.graph.people import People, graph_of, participant_graph
@@ -302,6 +302,7 @@ def write_graph_files(
             yield post
 
     index = [("file", "thread_id")]
+    ray = engine() == "ray"
     with People() as people, atomic_dir(Path(out_dir)) as tmp:
         # One pass for first post dates: a participant's node says when they first wrote.
         people.load(
@@ -314,9 +315,12 @@ def write_graph_files(
         (tmp / "parts").mkdir()
 
         def items() -> Iterator[tuple]:
-            read = thread_shards(corpus_dir, segments_dir, predictions_dir, shard_posts)
+            # Lines only where shards go to other processes (`thread_shards`).
+            read = thread_shards(corpus_dir, segments_dir, predictions_dir, shard_posts, workers > 1 or ray)
             for i, (posts, shard) in enumerate(read):
-                yield i, shard, people.lookup(pid for p in posts for pid in author_ids(p))
+                authors = people.lookup(pid for p in posts for pid in author_ids(p))
+                del posts  # not kept in this frame while the shard is with a worker
+                yield i, shard, authors
 
         # Under the node limit the shards' graphs are kept to write the corpus files: a
         # graph of that size fits in memory, the stage files read as Python objects would
