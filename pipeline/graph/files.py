@@ -315,8 +315,10 @@ def write_graph_files(
         (tmp / "parts").mkdir()
 
         def items() -> Iterator[tuple]:
-            # Lines only where shards go to other processes (`thread_shards`).
-            read = thread_shards(corpus_dir, segments_dir, predictions_dir, shard_posts, workers > 1 or ray)
+            # Lines only where shards go to other processes (`thread_shards`): one thread is
+            # one shard, which `ordered_map` works on in this process.
+            as_lines = ray or (workers > 1 and len(threads) > 1)
+            read = thread_shards(corpus_dir, segments_dir, predictions_dir, shard_posts, as_lines)
             for i, (posts, shard) in enumerate(read):
                 authors = people.lookup(pid for p in posts for pid in author_ids(p))
                 del posts  # not kept in this frame while the shard is with a worker
