@@ -302,7 +302,6 @@ def write_graph_files(
             yield post
 
     index = [("file", "thread_id")]
-    ray = engine() == "ray"
     with People() as people, atomic_dir(Path(out_dir)) as tmp:
         # One pass for first post dates: a participant's node says when they first wrote.
         people.load(
@@ -317,7 +316,7 @@ def write_graph_files(
         def items() -> Iterator[tuple]:
             # Lines only where shards go to other processes (`thread_shards`): one thread is
             # one shard, which `ordered_map` works on in this process.
-            as_lines = ray or (workers > 1 and len(threads) > 1)
+            as_lines = engine() == "ray" or (workers > 1 and len(threads) > 1)
             read = thread_shards(corpus_dir, segments_dir, predictions_dir, shard_posts, as_lines)
             for i, (posts, shard) in enumerate(read):
                 authors = people.lookup(pid for p in posts for pid in author_ids(p))
