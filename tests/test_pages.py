@@ -51,6 +51,35 @@ def test_pages_a_page_saved_in_decomposed_unicode_reads_as_the_composed_page(tmp
     assert not [n for n in composed.notes if "decomposed Unicode" in n.message]
 
 
+def test_pages_an_html_page_reads_its_entities_without_a_false_note_and_without_soft_hyphens(tmp_path, cfg):
+    """A page saved as HTML is not called decomposed Unicode because its markup was read
+    (every HTML page was, before); an entity that spells a combining mark is composed, and
+    the soft hyphens news sites put in long compounds ("&shy;") are removed, with a note."""
+    (tmp_path / "manifest.toml").write_text(
+        '[[document]]\nfile = "plain.html"\nkind = "article"\nlang = "da"\n'
+        '[[document]]\nfile = "shy.html"\nkind = "article"\nlang = "da"\n',
+        encoding="utf-8",
+    )
+    body = (
+        "<p>Kommunerne mangler erfarne {w} over hele landet, og sagsbunkerne vokser hver eneste måned.</p>"
+        "<p>Derfor må politikerne nu finde pengene til flere {w} i den kommunale forvaltning.</p>"
+    )
+    page = "<html><head><title>x</title></head><body><h1>Krisen i {t}</h1>{b}</body></html>"
+    plain = page.format(t="socialforvaltningen", b=body.format(w="socialrådgivere"))
+    shy = page.format(t="social&shy;forvaltningen", b=body.format(w="social&shy;ra&#778;dgivere"))
+    (tmp_path / "plain.html").write_text(plain, encoding="utf-8")
+    (tmp_path / "shy.html").write_text(shy, encoding="utf-8")
+    corpus = ingest_seeds(tmp_path / "manifest.toml", cfg)
+    by_thread = {p.thread_id: p for p in corpus.posts if p.kind == "document"}
+    assert by_thread["shy"].title == by_thread["plain"].title == "Krisen i socialforvaltningen"
+    assert by_thread["shy"].text == by_thread["plain"].text and "socialrådgivere" in by_thread["plain"].text
+    repaired = sorted((n.where.rsplit("/", 1)[-1], n.message[:40]) for n in corpus.notes if n.kind == "repaired")
+    assert repaired == [
+        ("shy.html", "the page's text held characters a reader"),
+        ("shy.html", "the page's text in decomposed Unicode (a"),
+    ]
+
+
 def test_pages_swedish_debate_page_with_name_and_date_comments(tmp_path, cfg):
     corpus = ingest_page(tmp_path, "sv_debatt_kommentarer.txt", cfg, lang="sv")
     root, *comments = corpus.posts

@@ -1840,6 +1840,33 @@ def test_threads_text_in_decomposed_unicode_is_composed_so_the_cues_and_models_r
     assert not [n for n in plain_notes if "decomposed Unicode" in n.message]
 
 
+def test_threads_soft_hyphens_and_zero_width_spaces_inside_words_are_removed_so_words_read_whole(tmp_path, cfg):
+    """An article pasted into a comment brings the news site's soft hyphens along
+    ("social\u00adrådgiver"), and editors leave zero-width spaces: invisible to a reader,
+    but the rules, models and word counts would read two words. They are removed, with a
+    note naming the file, the first such post's line and how many posts; zero-width
+    joiners, which shape emoji, stay."""
+    from pipeline.models.cues import reply_rule, role_rule
+
+    rows = [
+        {"id": "t", "thread_id": "t", "title": "Social\u00adrådgiverne løber stor\u00adstuen over ende"},
+        {"id": "c", "thread_id": "t", "parent_id": "t", "text": "Jeg er social\u00adrådgiver i Århus."},
+        {"id": "d", "thread_id": "t", "parent_id": "c", "text": "Du har fuld\u200bstændig ret.", "author": "Bo\u2060"},
+        {"id": "e", "thread_id": "t", "parent_id": "c", "text": "Familie: \U0001f468\u200d\U0001f469\u200d\U0001f467"},
+    ]
+    assert role_rule(None, [], [rows[1]["text"]]) is None
+    read, notes = read_thread_files([write_jsonl(tmp_path / "pasted.jsonl", rows)], cfg)
+    by_id = {lr.row.id: lr.row for lr in read}
+    assert by_id["t"].title == "Socialrådgiverne løber storstuen over ende"
+    assert by_id["c"].text == "Jeg er socialrådgiver i Århus."
+    assert role_rule(None, [], [by_id["c"].text]).label == "social_worker"
+    assert by_id["d"].text == "Du har fuldstændig ret." and by_id["d"].author == "Bo"
+    assert reply_rule(by_id["d"].text).label == "support"
+    assert by_id["e"].text == rows[3]["text"]
+    (note,) = [n for n in notes if "does not see" in n.message]
+    assert note.kind == "repaired" and note.where.endswith("pasted.jsonl:1") and note.message.startswith("3 post(s)")
+
+
 def test_threads_a_flat_thread_listed_newest_first_without_dates_is_read_oldest_first(tmp_path, cfg):
     """News sites list comments newest first; an export without dates keeps that order.
     The comments that address someone then address people listed below them, so the thread

@@ -469,9 +469,14 @@ def test_ingest_of_the_real_dast_file_gives_the_importers_threads_and_gold(cfg):
         pytest.skip("DAST is not beside the project")
     imported, _ = read_dast(DAST_DEFAULT)
     corpus = ingest_thread_files([DAST_DEFAULT], cfg)
-    repaired = Counter("deletion mark" in n.message for n in corpus.notes if n.kind == "repaired")
-    # Five replies whose parent is missing; four comments a privacy script overwrote (Shreddit).
-    assert len(corpus.threads) == 19 and repaired == {False: 5, True: 4}
+    repaired = Counter(
+        "deletion" if "deletion mark" in n.message else "invisible" if "does not see" in n.message else "other"
+        for n in corpus.notes
+        if n.kind == "repaired"
+    )
+    # Five replies whose parent is missing; four comments a privacy script overwrote
+    # (Shreddit); soft hyphens in two replies that quote a news article, in one note.
+    assert len(corpus.threads) == 19 and repaired == {"other": 5, "deletion": 4, "invisible": 1}
     assert {p.id: (p.parent_id, p.gold.reply_stance if p.gold else None) for p in corpus.posts} == {
         d.row.id: (d.row.parent_id, d.row.reply_stance) for d in imported
     }

@@ -36,6 +36,27 @@ def composed(value: str) -> str:
     return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
 
 
+# Characters that show nothing and join what is on either side: soft hyphens (news sites
+# put them in long compounds, "social\u00adrådgiver", and they come along when an article
+# is pasted into a comment), zero-width spaces, word joiners and zero-width no-break
+# spaces. Left in, `\w` stops at them, so the cue rules, the n-gram models and the word
+# counts read one word as two. Zero-width (non-)joiners stay: they shape emoji sequences
+# and other scripts' letters.
+_INVISIBLE_RE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+
+
+def without_invisibles(value: str) -> str:
+    """`value` without the characters a reader does not see that split words (`_INVISIBLE_RE`)."""
+    return _INVISIBLE_RE.sub("", value) if _INVISIBLE_RE.search(value) else value
+
+
+# What ingest's note says, after what was cleaned of them ("3 post(s)", "the page's text").
+INVISIBLE_NOTE = (
+    "{what} held characters a reader does not see inside words (soft hyphens, zero-width spaces): "
+    "removed, so the words they split read whole for the cue rules, models and word counts"
+)
+
+
 # What ingest's note says, after what was composed ("3 post(s) with text or names", "the page's text").
 DECOMPOSED_NOTE = (
     "{what} in decomposed Unicode (a letter and a combining mark, such as 'a' and a ring for 'å'): "

@@ -21,7 +21,7 @@ from pipeline.ingest.comments import find_comments_header, find_signature, parse
 from pipeline.ingest.dates import normalize_iso
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
 from pipeline.ingest.manifest import ManifestEntry, manifest_file, read_manifest
-from pipeline.ingest.markup import DECOMPOSED_NOTE, composed, html_text
+from pipeline.ingest.markup import DECOMPOSED_NOTE, INVISIBLE_NOTE, composed, html_text, without_invisibles
 from pipeline.ingest.pages import RawComment, parse_article
 from pipeline.ingest.people import finish_corpus
 from pipeline.ingest.replies import ReplyDecision, claimed_author, infer_parents, page_order_votes
@@ -37,15 +37,22 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
     rel = display_path(path)
     raw = read_text_utf8(path)
     text = composed(raw)
+    was_decomposed = text != raw
     if not text.strip():
         raise InputError(path, 0, "empty page")
     as_html = Path(path).suffix.lower() in (".html", ".htm") or HTML_PAGE_RE.match(text) is not None
     if as_html:
         # A page saved as HTML is read as the text a browser shows (blocks on lines of their
-        # own), which the page parser then reads like a page saved as text.
-        text = html_text(text)
+        # own), which the page parser then reads like a page saved as text. An entity may
+        # spell a combining mark ("a&#778;") or a soft hyphen ("&shy;").
+        shown = html_text(text)
+        text = composed(shown)
+        was_decomposed = was_decomposed or text != shown
         if not text.strip():
             raise InputError(path, 0, "empty page (no text in its HTML)")
+    visible = without_invisibles(text)
+    n_invisible = len(text) - len(visible)
+    text = visible
     lines = text.split("\n")
     thread_id = Path(path).stem
     header = find_comments_header(lines)
@@ -59,8 +66,10 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
     article_lines = lines[:header] if header is not None else lines
     parts = parse_article(article_lines, entry.lang, rel)
     notes = list(parts.notes)
-    if text != raw:
+    if was_decomposed:
         notes.append(Note(where=rel, kind="repaired", message=DECOMPOSED_NOTE.format(what="the page's text")))
+    if n_invisible:
+        notes.append(Note(where=rel, kind="repaired", message=INVISIBLE_NOTE.format(what="the page's text")))
 
     # Where the page shows no headline or date that the parser finds, the researcher's
     # reading in the manifest stands in for it (where it finds one, the two are compared).

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,7 +52,14 @@ from pipeline.ingest.archives import STAMP as ARCHIVE_STAMP
 from pipeline.ingest.archives import is_archive
 from pipeline.ingest.columns import suggested_options
 from pipeline.ingest.dates import DATE_FORMS, SLASH_RE, read_date
-from pipeline.ingest.markup import DECOMPOSED_NOTE, composed, html_text, looks_like_html
+from pipeline.ingest.markup import (
+    DECOMPOSED_NOTE,
+    INVISIBLE_NOTE,
+    composed,
+    html_text,
+    looks_like_html,
+    without_invisibles,
+)
 from pipeline.ingest.options import ReadOptions, scoped_id
 from pipeline.ingest.rows import (
     FIELDS,
@@ -77,6 +84,8 @@ _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _without_controls(value: str) -> str:
+    if not _CONTROL_RE.search(value):
+        return value
     return _CONTROL_RE.sub(lambda m: "\n" if m.group() in "\x0b\x0c" else "", value)
 
 
@@ -418,8 +427,17 @@ def spill_thread_files(
         store.flat_reply_paths.update(str(p) for p in paths)
     forms: Counter = Counter()
     markup: Counter = Counter()
-    controls: dict[str, tuple[int, int]] = {}  # file -> (posts repaired, the first one's line)
-    decomposed: dict[str, tuple[int, int]] = {}  # the same, for text composed to NFC
+    # What was repaired in the posts' shown fields: kind -> file -> (posts, the first one's line).
+    repaired: dict[str, dict[str, tuple[int, int]]] = {"controls": {}, "decomposed": {}, "invisible": {}}
+
+    def repair(row: ThreadRow, kind: str, fix: Callable[[str], str], path: Path, line: int) -> ThreadRow:
+        changed = {k: c for k in SHOWN_FIELDS if (v := getattr(row, k)) and (c := fix(v)) != v}
+        if not changed:
+            return row
+        n, first = repaired[kind].get(str(path), (0, line))
+        repaired[kind][str(path)] = (n + 1, first)
+        return row.model_copy(update=changed)
+
     relabelled: dict[str, list] = {}
 
     def rows() -> Iterator[tuple[ThreadRow, Path, int, str | None]]:
@@ -447,24 +465,15 @@ def spill_thread_files(
                 # A comment on the post the export left out: that post is the thread's
                 # (empty) root, made by `RowStore.check`.
                 row = row.model_copy(update={"parent_id": row.thread_id})
-            controlled = {
-                k: _without_controls(v) for k in SHOWN_FIELDS if (v := getattr(row, k)) and _CONTROL_RE.search(v)
-            }
-            if controlled:
-                n, first = controls.get(str(path), (0, line))
-                controls[str(path)] = (n + 1, first)
-                row = row.model_copy(update=controlled)
+            row = repair(row, "controls", _without_controls, path, line)
             fields = {k: v for k in HTML_FIELDS if (v := getattr(row, k))}
             if any(looks_like_html(v) for v in fields.values()):
                 markup[str(path)] += 1
                 if opt.html:
                     row = row.model_copy(update={k: html_text(v) for k, v in fields.items()})
             # After the HTML is read: an entity may spell the combining mark ("a&#778;").
-            nfc = {k: c for k in SHOWN_FIELDS if (v := getattr(row, k)) and (c := composed(v)) != v}
-            if nfc:
-                n, first = decomposed.get(str(path), (0, line))
-                decomposed[str(path)] = (n + 1, first)
-                row = row.model_copy(update=nfc)
+            row = repair(row, "decomposed", composed, path, line)
+            row = repair(row, "invisible", without_invisibles, path, line)
             yield row, path, line, extract
 
     refused = Refusals()
@@ -508,7 +517,7 @@ def spill_thread_files(
             message=f"{n} post(s) with control characters (NUL, escape and the like) in their text or names: "
             "removed (a vertical tab or form feed read as a line break)",
         )
-        for where, (n, first) in sorted(controls.items())
+        for where, (n, first) in sorted(repaired["controls"].items())
     )
     notes.extend(
         Note(
@@ -516,7 +525,11 @@ def spill_thread_files(
             kind="repaired",
             message=DECOMPOSED_NOTE.format(what=f"{n} post(s) with text or names"),
         )
-        for where, (n, first) in sorted(decomposed.items())
+        for where, (n, first) in sorted(repaired["decomposed"].items())
+    )
+    notes.extend(
+        Note(where=f"{where}:{first}", kind="repaired", message=INVISIBLE_NOTE.format(what=f"{n} post(s)"))
+        for where, (n, first) in sorted(repaired["invisible"].items())
     )
     notes.extend(store.repeat_notes())
     if store.pending:  # `--threads-from-parents`, or a reader of a format without thread ids
