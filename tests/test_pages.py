@@ -162,6 +162,72 @@ def test_pages_a_page_saved_as_html_reads_as_the_text_a_browser_shows(tmp_path, 
     assert "read as HTML: line numbers count the lines of the page's text" in {n.message for n in corpus.notes}
 
 
+def test_pages_an_html_page_whose_byline_carries_a_description_and_a_date(tmp_path, cfg):
+    """ "Af Karen Holm, journalist · 14. marts 2024 kl. 08.30" is one line: the author, what
+    she is and when the article came out. The headline is the page's <h1> (which its
+    <title> repeats before the site's name), not the longer standfirst under the byline,
+    which has no full stop either, and the footer's
+    "© Avisen 2024 · ..." ends the comment list instead of joining the last comment."""
+    corpus = ingest_page(tmp_path, "da_avis_byline_med_dato.html", cfg)
+    root, *comments = corpus.posts
+    assert root.title == "Kommunerne mangler socialrådgivere"
+    assert [(a.name, a.description) for a in root.authors] == [("Karen Holm", "journalist")]
+    assert root.created == "2024-03-14T08:30"
+    assert root.text.startswith("Flere kommuner kan ikke besætte") and root.text.endswith("frem for flere penge.")
+    assert [(c.authors[0].name, c.created) for c in comments] == [
+        ("Lars Jensen", "2024-03-14T09:12"),
+        ("Mette Sørensen", "2024-03-14T09:40"),
+        ("Peter Nielsen", "2024-03-14T10:05"),
+    ]
+    assert comments[2].text == "@Mette Sørensen Helt enig. Men uden flere hænder hjælper bedre ledelse ikke meget."
+    assert comments[2].parent_id == comments[1].id
+    assert "end of comment list at: © Avisen 2024 · Kontakt · Cookiepolitik" in {n.message for n in corpus.notes}
+
+
+def test_pages_an_html_page_that_prints_no_byline_or_date_takes_them_from_its_head(tmp_path, cfg):
+    """A page that prints neither author nor date states them in its head, for search engines:
+    the authors from its JSON-LD (article:author is an address, which names no one), the date
+    from article:published_time, the site from og:site_name, each with a note saying where
+    it came from. A broken JSON-LD block is passed over."""
+    corpus = ingest_page(tmp_path, "sv_avis_metadata.html", cfg, kind="article", lang="sv")
+    (root,) = corpus.posts
+    (thread,) = corpus.threads
+    assert root.title == "Socialsekreterarna lämnar – så ska kommunen behålla dem"
+    assert [a.name for a in root.authors] == ["Anna Berg", "Olof Lind"]
+    assert root.author_evidence == "page metadata (JSON-LD author)"
+    assert root.created == "2024-04-09T06:00:00+02:00" and thread.site == "Länstidningen"
+    assert root.text.startswith("Var tredje socialsekreterare") and "Copyright" not in root.text
+    metadata = sorted(n.message for n in corpus.notes if "page's metadata" in n.message)
+    assert metadata == [
+        "author from the page's metadata (JSON-LD author): Anna Berg, Olof Lind",
+        "publication date from the page's metadata (meta article:published_time)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "names", "description", "date"),
+    [
+        ("Af Karen Holm", ["Karen Holm"], None, None),
+        ("Af Karen Holm og Jens Bo, journalister", ["Karen Holm", "Jens Bo"], "journalister", None),
+        ("Av Anna Berg · 14 mars 2024 kl. 08.30", ["Anna Berg"], None, "2024-03-14T08:30"),
+        ("Af Karen Holm, 14. marts 2024", ["Karen Holm"], None, "2024-03-14"),
+        ("Af Karen Holm - fredag 14. marts 2024", ["Karen Holm"], None, "2024-03-14"),
+        ("Af Karen Holm, journalist, 14. marts 2024", ["Karen Holm"], "journalist", "2024-03-14"),
+        ("Af Karen Holm · Politik", ["Karen Holm"], "Politik", None),
+        ("Af hensyn til borgerne", None, None, None),
+        ("Af Karen Holm, der skrev det, og mange andre", None, None, None),
+    ],
+)
+def test_pages_bylines_name_their_authors_and_may_carry_a_description_and_a_date(line, names, description, date):
+    from pipeline.ingest.pages import Block, _match_byline, load_furniture
+
+    found = _match_byline(Block([line], 1), load_furniture(), kinds=("author",))
+    if names is None:
+        assert found is None
+    else:
+        assert (list(found.names), found.description, found.date) == (names, description, date)
+
+
 def test_pages_replies_indented_under_what_they_answer(tmp_path, cfg):
     """A threaded list saved with its layout: a comment indented under another answers it
     (rule `indentation`, decided), whatever its text says; top-level comments are ordered

@@ -19,11 +19,13 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import justext
 
 from pipeline.core.schema import Author, Note
 from pipeline.ingest.dates import find_named_date, line_date
+from pipeline.ingest.metadata import names_headline
 
 FURNITURE_FILE = Path(__file__).resolve().parent / "furniture.toml"
 
@@ -181,8 +183,11 @@ def _is_body_paragraph(block: Block) -> bool:
     return len(text.split()) >= 12 and text.rstrip()[-1:] in '.!?:"”»)'
 
 
-def parse_article(lines: list[str], lang: str, source: str, first_line: int = 1) -> ArticleParts:
-    """Extract title, bylines, date, keywords and clean body from an article's lines."""
+def parse_article(
+    lines: list[str], lang: str, source: str, first_line: int = 1, headlines: tuple[str, ...] = ()
+) -> ArticleParts:
+    """Extract title, bylines, date, keywords and clean body from an article's lines;
+    `headlines`: what an HTML page's head calls its headline (`metadata.page_metadata`)."""
     furn = load_furniture()
     parts = ArticleParts()
     blocks = []
@@ -240,13 +245,14 @@ def parse_article(lines: list[str], lang: str, source: str, first_line: int = 1)
             continue
         byline = _match_byline(block, furn, kinds=("author", "publisher"), before_body=k < first_body)
         if byline:
-            kind, name, desc, pattern_name = byline
-            if kind == "author":
-                parts.authors.append(Author(name=name, description=desc))
-                parts.author_source = f"byline ({pattern_name}) at {where}"
+            if byline.kind == "author":
+                parts.authors.extend(Author(name=name, description=byline.description) for name in byline.names)
+                parts.author_source = f"byline ({byline.pattern}) at {where}"
             else:
-                parts.publisher = name
-            removed[k] = f"byline:{pattern_name}"
+                parts.publisher = byline.names[0]
+            if byline.date and parts.created is None:
+                parts.created = byline.date
+            removed[k] = f"byline:{byline.pattern}"
             continue
         furniture = _furniture_name(block, furn)
         if furniture:
@@ -264,8 +270,11 @@ def parse_article(lines: list[str], lang: str, source: str, first_line: int = 1)
 
     if title_candidates:
         # The headline is the longest single-line block above the first paragraph; section
-        # labels ("Faglighed og kvalitet") and navigation words are shorter.
-        k, block = max(title_candidates, key=lambda kb: (len(kb[1].lines[0].split()), -kb[0]))
+        # labels ("Faglighed og kvalitet") and navigation words are shorter. Where the page's
+        # head names its headline, only lines that are it compete: a long teaser or byline
+        # the patterns miss is longer.
+        named = [(k, b) for k, b in title_candidates if names_headline(b.lines[0], headlines)]
+        k, block = max(named or title_candidates, key=lambda kb: (len(kb[1].lines[0].split()), -kb[0]))
         parts.title = block.lines[0]
         for k2, _ in title_candidates:
             if k2 != k:
@@ -292,8 +301,8 @@ def parse_article(lines: list[str], lang: str, source: str, first_line: int = 1)
             if b.first_line > last_good_line:
                 closing = _match_byline(b, furn, kinds=("closing",))
                 if closing:
-                    _, name, desc, pattern_name = closing
-                    parts.authors.append(Author(name=name, description=desc))
+                    name, pattern_name = closing.names[0], closing.pattern
+                    parts.authors.append(Author(name=name, description=closing.description))
                     parts.author_source = f"closing signature at {source}:{b.first_line}"
                     parts.notes.append(
                         Note(
@@ -344,9 +353,24 @@ def preview(text: str, n: int = 70) -> str:
     return flat if len(flat) <= n else flat[: n - 1] + "…"
 
 
-def _match_byline(
-    block: Block, furn: Furniture, kinds: tuple[str, ...], before_body: bool = False
-) -> tuple[str, str, str | None, str] | None:
+class Byline(NamedTuple):
+    kind: str  # "author", "publisher" or "closing"
+    names: tuple[str, ...]
+    description: str | None
+    pattern: str
+    date: str | None = None
+
+
+# Between the names of a byline's several authors ("Karen Holm og Jens Bo").
+_JOINED_NAMES_RE = re.compile(r"\s+(?:og|och|and|&)\s+")
+
+
+def _date_in(text: str) -> str | None:
+    found = line_date(text) or find_named_date(text)
+    return found[0] if isinstance(found, tuple) else found
+
+
+def _match_byline(block: Block, furn: Furniture, kinds: tuple[str, ...], before_body: bool = False) -> Byline | None:
     for name, kind, pat in furn.bylines:
         if kind not in kinds:
             continue
@@ -362,10 +386,25 @@ def _match_byline(
             and not any(furniture_line(line, furn) for line in block.lines)
         ):
             continue
-        desc = m.groupdict().get("description")
+        groups = m.groupdict()
+        desc = groups.get("description")
         if kind == "author" and desc is None and len(block.lines) > 1:
             desc = block.lines[1]
         if kind == "closing" and len(block.lines) > 1:
             continue
-        return kind, m.group("name").strip(), (desc.strip() if desc else None), name
+        desc = desc.strip() if desc else None
+        # A byline's date follows its names, or stands where a description would ("Af Karen
+        # Holm, 14. marts 2024"); what follows a separator and is no date describes the author.
+        date = _date_in(desc) if desc else None
+        if date:
+            desc = None
+        if dateline := (groups.get("dateline") or "").strip():
+            if found := _date_in(dateline):
+                date = date or found
+            elif (groups.get("sep") or "").strip() == ",":
+                continue
+            else:
+                desc = f"{desc}, {dateline}" if desc else dateline
+        names = tuple(n.strip() for n in _JOINED_NAMES_RE.split(m.group("name").strip()))
+        return Byline(kind, names, desc, name, date)
     return None

@@ -22,7 +22,8 @@ from pipeline.ingest.dates import normalize_iso
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
 from pipeline.ingest.manifest import ManifestEntry, manifest_file, read_manifest
 from pipeline.ingest.markup import DECOMPOSED_NOTE, INVISIBLE_NOTE, composed, html_text, without_invisibles
-from pipeline.ingest.pages import RawComment, parse_article
+from pipeline.ingest.metadata import PageMetadata, page_metadata
+from pipeline.ingest.pages import ArticleParts, RawComment, parse_article
 from pipeline.ingest.people import finish_corpus
 from pipeline.ingest.replies import ReplyDecision, claimed_author, infer_parents, page_order_votes
 from pipeline.ingest.targets import choose_target
@@ -41,10 +42,12 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
     if not text.strip():
         raise InputError(path, 0, "empty page")
     as_html = Path(path).suffix.lower() in (".html", ".htm") or HTML_PAGE_RE.match(text) is not None
+    meta = PageMetadata()
     if as_html:
         # A page saved as HTML is read as the text a browser shows (blocks on lines of their
         # own), which the page parser then reads like a page saved as text. An entity may
         # spell a combining mark ("a&#778;") or a soft hyphen ("&shy;").
+        meta = page_metadata(text)
         shown = html_text(text)
         text = composed(shown)
         was_decomposed = was_decomposed or text != shown
@@ -64,8 +67,9 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
             "'• DD.MM.YY Name' items, or by comments that open with a name and a date; docs/input-formats.md)",
         )
     article_lines = lines[:header] if header is not None else lines
-    parts = parse_article(article_lines, entry.lang, rel)
+    parts = parse_article(article_lines, entry.lang, rel, headlines=meta.headlines)
     notes = list(parts.notes)
+    notes.extend(_from_metadata(parts, meta, rel))
     if was_decomposed:
         notes.append(Note(where=rel, kind="repaired", message=DECOMPOSED_NOTE.format(what="the page's text")))
     if n_invisible:
@@ -167,7 +171,7 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
         target=target,
         target_source=target_source,
         root_id=root.id,
-        site=entry.site or None,
+        site=entry.site or (meta.site[0] if meta.site else None),
         publisher=parts.publisher,
         lang=root.lang,
         created=root.created,
@@ -175,6 +179,26 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
         n_comments=len(comments),
     )
     return thread, [root, *comments], notes
+
+
+def _from_metadata(parts: ArticleParts, meta: PageMetadata, rel: str) -> list[Note]:
+    """Fill what the printed page did not show (headline, author, date) from what its HTML
+    head states, saying where each came from."""
+    notes = []
+    if not parts.title and meta.headline:
+        parts.title, where = meta.headline
+        notes.append(Note(where=rel, kind="metadata", message=f"title from the page's metadata ({where})"))
+    if not parts.authors and meta.authors:
+        names, where = meta.authors
+        parts.authors = [Author(name=name) for name in names]
+        parts.author_source = f"page metadata ({where})"
+        notes.append(
+            Note(where=rel, kind="metadata", message=f"author from the page's metadata ({where}): {', '.join(names)}")
+        )
+    if parts.created is None and meta.published:
+        parts.created, where = meta.published
+        notes.append(Note(where=rel, kind="metadata", message=f"publication date from the page's metadata ({where})"))
+    return notes
 
 
 def oldest_first(comments: list[RawComment], address_min_score: float = 85) -> list[RawComment]:
