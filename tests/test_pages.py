@@ -204,6 +204,24 @@ def test_pages_an_html_page_that_prints_no_byline_or_date_takes_them_from_its_he
     ]
 
 
+def test_pages_a_fact_dense_paragraph_is_text_and_a_photo_caption_is_not(tmp_path, cfg):
+    """jusText judges a paragraph by its share of stopwords; news prose full of names and
+    figures has few ("Ifølge rapporten har en socialrådgiver ... 35 sager, mens foreningen
+    anbefaler højst 20 sager per medarbejder.": 26%) and was dropped as boilerplate. It is
+    the article's text; the picture's caption with its credit, the "Læs også" link and the
+    "Mest læste" list are not, each removed with a note naming why."""
+    corpus = ingest_page(tmp_path, "da_artikel_tal_og_billedtekst.html", cfg, kind="article")
+    (root,) = corpus.posts
+    assert root.title == "Socialrådgivere flygter fra børneområdet"
+    assert ([a.name for a in root.authors], root.created) == (["Mads Kjær"], "2024-09-03")
+    paragraphs = root.text.split("\n\n")
+    assert paragraphs[0].startswith("Hver fjerde socialrådgiver") and paragraphs[-1].startswith("KL oplyser")
+    assert any(p.startswith("Ifølge rapporten har en socialrådgiver") for p in paragraphs)
+    assert not any(word in root.text for word in ("Foto:", "Læs også", "Mest læste", "Aarhus", "©"))
+    removed = {n.message.split(":", 1)[0] for n in corpus.notes if n.kind == "removed"}
+    assert {"photo-credit", "read-more", "site-sections", "copyright"} <= removed
+
+
 @pytest.mark.parametrize(
     ("line", "names", "description", "date"),
     [
