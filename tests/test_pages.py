@@ -222,6 +222,35 @@ def test_pages_a_fact_dense_paragraph_is_text_and_a_photo_caption_is_not(tmp_pat
     assert {"photo-credit", "read-more", "site-sections", "copyright"} <= removed
 
 
+def test_pages_a_blog_saved_as_html_with_threaded_comments(tmp_path, cfg):
+    """A WordPress blog's page: "Publicerad 12 februari 2024 av Karin Ek" gives the date and
+    the author, "3 svar på ”...”" opens the comments, each "Name skriver:" with its date on
+    the next line, and a reply nested in its comment's list (as the page indents it)
+    answers that comment (rule `indentation`), though its text only says "Tack Erik!"."""
+    corpus = ingest_page(tmp_path, "sv_blogg_trådade_svar.html", cfg, lang="sv")
+    root, *comments = corpus.posts
+    assert (root.title, [a.name for a in root.authors], root.created) == (
+        "Varför lämnar socialsekreterarna?",
+        ["Karin Ek"],
+        "2024-02-12",
+    )
+    assert [(c.authors[0].name, c.created, c.text[:16]) for c in comments] == [
+        ("Erik Nilsson", "2024-02-12T14:05", "Så sant. Jag slu"),
+        ("Karin Ek", "2024-02-12T15:30", "Tack Erik! Vad g"),
+        ("Maria Holm", "2024-02-13T08:12", "Jag håller inte "),
+    ]
+    assert [c.parent_id for c in comments] == [root.id, comments[0].id, root.id]
+    assert [e.rule for e in comments[1].parent_evidence if e.decided] == ["indentation"]
+
+
+def test_pages_html_lists_nested_in_lists_are_indented_only_where_asked():
+    from pipeline.ingest.markup import html_text
+
+    nested = "<ol><li>Erik<ul><li>Karin<br>svarar</li></ul></li><li>Maria</li></ol><p>Slut</p>"
+    assert html_text(nested, indent_lists=True) == "Erik\n\n  Karin\n  svarar\n\nMaria\n\nSlut"
+    assert html_text(nested) == "Erik\n\nKarin\nsvarar\n\nMaria\n\nSlut"
+
+
 @pytest.mark.parametrize(
     ("line", "names", "description", "date"),
     [

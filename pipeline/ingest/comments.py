@@ -163,6 +163,9 @@ def _plausible_name(text: str, furn: Furniture) -> bool:
     words = head.split()
     if not 1 <= len(words) <= 5 or len(head) > 50 or not any(ch.isalpha() for ch in head):
         return False
+    # A date on a line of its own is when, not who ("12 februari 2024 kl. 14:05").
+    if (tail := _trailing_date(text, furn)) is not None and tail[0] == 0:
+        return False
     if head[-1] in "!?:;" or (head[-1] == "." and len(words[-1]) > 2):
         return False
     return not (
@@ -172,7 +175,8 @@ def _plausible_name(text: str, furn: Furniture) -> bool:
 
 def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
     """The comment that opens at `lines[i]` with its author and date: "Name · date" on one
-    line, or the name alone with the date on the next non-blank line."""
+    line, or the name alone (perhaps "Name skriver:") with the date on the next non-blank
+    line."""
     line = lines[i].strip()
     if not line:
         return None
@@ -189,6 +193,7 @@ def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
         if (separated or named) and who and _plausible_name(who, furn):
             return _Start(1, who, iso, raw)
         return None
+    line = furn.says.sub("", line)
     if not _plausible_name(line, furn):
         return None
     for j in range(i + 1, min(i + 3, len(lines))):

@@ -73,17 +73,35 @@ def _quoted(text: str) -> str:
     return "\n".join(f"> {line}" if line else ">" for line in lines)
 
 
-def html_text(value: str) -> str:
+# Marks a line's indentation while the text is built, since collapsing whitespace would
+# strip spaces (a private-use character, removed from the input first).
+_INDENT = "\ue000"
+_LISTS = frozenset(("ul", "ol"))
+_BLANK_INDENT_RE = re.compile(_INDENT + r"+(?=[ \t]*(?:\n|$))")
+_LINE_INDENT_RE = re.compile("^(" + _INDENT + r"+)[ \t]*", re.MULTILINE)
+
+
+def html_text(value: str, indent_lists: bool = False) -> str:
     """The text of an HTML fragment: tags removed, entities decoded, whitespace collapsed
-    as a browser does, line breaks for `<br>` and paragraphs, blockquotes as "> " lines."""
+    as a browser does, line breaks for `<br>` and paragraphs, blockquotes as "> " lines.
+    `indent_lists`: lines inside a list nested in another are indented two spaces a level,
+    as a browser shows them (a blog's threaded comments are such lists: the page parser
+    reads who answers whom from the indentation)."""
     if "<" not in value and "&" not in value:
         return value
+    if indent_lists:
+        value = value.replace(_INDENT, "")
     # libxml2 drops a whole fragment with a lone surrogate in it (JSON can carry one).
     root = lxml_html.fragment_fromstring(_SURROGATE_RE.sub("\ufffd", value), create_parent="div")
     # One list of pieces per open blockquote (the outermost is the whole text); walked
     # with events rather than recursion, so deeply nested markup cannot exhaust the stack.
     stack: list[list[str]] = [[]]
     skipping = 0
+    lists = 0  # lists open around the element (counted only with `indent_lists`)
+
+    def indent() -> str:
+        return _INDENT * (lists - 1) if lists > 1 else ""
+
     for event, el in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
         tag = el.tag if isinstance(el.tag, str) else ""
         if event in ("comment", "pi"):
@@ -96,11 +114,12 @@ def html_text(value: str) -> str:
             elif skipping:
                 continue
             elif tag == "br":
-                stack[-1].append("\n")
+                stack[-1].append("\n" + indent())
             elif tag == "blockquote":
                 stack.append([])
             elif tag in BLOCKS:
-                stack[-1].append("\n\n")
+                lists += indent_lists and tag in _LISTS
+                stack[-1].append("\n\n" + indent())
             if not skipping and el.text and tag != "br":
                 stack[-1].append(_SPACE_RE.sub(" ", el.text) if tag != "pre" else el.text)
             continue
@@ -111,7 +130,8 @@ def html_text(value: str) -> str:
                 inner = _collapse("".join(stack.pop()))
                 stack[-1].append(f"\n\n{_quoted(inner)}\n\n" if inner else "")
             elif tag in BLOCKS:
-                stack[-1].append("\n\n")
+                lists -= indent_lists and tag in _LISTS
+                stack[-1].append("\n\n" + indent())
             elif tag == "a":
                 # A link's address is part of what was said (a source, evidence); a
                 # mention's or hashtag's ("@mette", "#dkpol": Mastodon, WordPress) is the
@@ -126,7 +146,11 @@ def html_text(value: str) -> str:
                     stack[-1].append(f" ({href})")
         if el is not root and el.tail and not skipping:
             stack[-1].append(_SPACE_RE.sub(" ", el.tail))
-    return _collapse("".join(stack[0]))
+    text = "".join(stack[0])
+    if not indent_lists:
+        return _collapse(text)
+    text = _collapse(_BLANK_INDENT_RE.sub("", text))
+    return _LINE_INDENT_RE.sub(lambda m: "  " * len(m.group(1)), text).replace(_INDENT, "")
 
 
 def _collapse(text: str) -> str:

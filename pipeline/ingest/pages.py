@@ -92,6 +92,8 @@ class Furniture:
     comments_header: re.Pattern[str]
     comment_action: re.Pattern[str]
     relative_date: re.Pattern[str]
+    # What follows a commenter's name on a line of its own ("Karin Ek skriver:").
+    says: re.Pattern[str]
 
 
 @lru_cache(maxsize=2)
@@ -108,6 +110,7 @@ def load_furniture(path: Path = FURNITURE_FILE) -> Furniture:
         comments_header=re.compile(raw["comments"]["header"]),
         comment_action=re.compile(raw["comments"]["action"]),
         relative_date=re.compile(raw["comments"]["relative_date"]),
+        says=re.compile(raw["comments"]["says"]),
     )
 
 
