@@ -222,6 +222,27 @@ def test_pages_a_fact_dense_paragraph_is_text_and_a_photo_caption_is_not(tmp_pat
     assert {"photo-credit", "read-more", "site-sections", "copyright"} <= removed
 
 
+def test_pages_a_page_whose_text_shows_no_headline_takes_its_heads(tmp_path, cfg):
+    """No line of the page's text reads as a headline (it opens with its paragraphs), but
+    its head states one: that is the title, with a note, and no "no headline" note."""
+    (tmp_path / "manifest.toml").write_text(
+        '[[document]]\nfile = "kris.html"\nkind = "article"\nlang = "sv"\n', encoding="utf-8"
+    )
+    (tmp_path / "kris.html").write_text(
+        '<html><head><meta property="og:title" content="Socialtjänsten i kris"></head><body>'
+        "<p>Socialtjänsten i kommunen har förlorat hälften av sina erfarna handläggare på två år, och de "
+        "som är kvar har fler ärenden än någonsin tidigare.</p><p>Nämnden vill nu anställa fler, men "
+        "budgeten räcker inte till mer än två nya tjänster under nästa år.</p></body></html>",
+        encoding="utf-8",
+    )
+    corpus = ingest_seeds(tmp_path / "manifest.toml", cfg)
+    (root,) = corpus.posts
+    assert root.title == "Socialtjänsten i kris" and root.text.startswith("Socialtjänsten i kommunen")
+    messages = {n.message for n in corpus.notes}
+    assert "title from the page's metadata (meta og:title)" in messages
+    assert not [m for m in messages if "no headline" in m]
+
+
 def test_pages_a_blog_saved_as_html_with_threaded_comments(tmp_path, cfg):
     """A WordPress blog's page: "Publicerad 12 februari 2024 av Karin Ek" gives the date and
     the author, "3 svar på ”...”" opens the comments, each "Name skriver:" with its date on

@@ -145,6 +145,7 @@ def _furniture_name(block: Block, furn: Furniture) -> str | None:
 # write one or two sentences a paragraph: a page with no paragraph that long is classified
 # again with this bound instead (jusText's own lower bound for "short").
 SHORT_PARAGRAPHS_LENGTH_HIGH = 70
+NO_HEADLINE = "no headline found in the page's text"
 # jusText calls a paragraph boilerplate outright when under 30% of its words are on the
 # language's stoplist (a bound set for English and Czech). Danish and Swedish news prose
 # dense with names and figures falls below it: "Ifølge rapporten har en socialrådgiver på
@@ -293,7 +294,7 @@ def parse_article(
             if k2 != k:
                 removed[k2] = "pre-title-label" if k2 < k else "section-label"
     else:
-        parts.notes.append(Note(where=source, kind="missing", message="no headline found"))
+        parts.notes.append(Note(where=source, kind="missing", message=NO_HEADLINE))
 
     classes = _justext_classes(kept, lang)
     if kept and "good" not in classes:

@@ -23,7 +23,7 @@ from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
 from pipeline.ingest.manifest import ManifestEntry, manifest_file, read_manifest
 from pipeline.ingest.markup import DECOMPOSED_NOTE, INVISIBLE_NOTE, composed, html_text, without_invisibles
 from pipeline.ingest.metadata import PageMetadata, page_metadata
-from pipeline.ingest.pages import ArticleParts, RawComment, parse_article
+from pipeline.ingest.pages import NO_HEADLINE, ArticleParts, RawComment, parse_article
 from pipeline.ingest.people import finish_corpus
 from pipeline.ingest.replies import ReplyDecision, claimed_author, infer_parents, page_order_votes
 from pipeline.ingest.targets import choose_target
@@ -68,8 +68,8 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
         )
     article_lines = lines[:header] if header is not None else lines
     parts = parse_article(article_lines, entry.lang, rel, headlines=meta.headlines)
-    notes = list(parts.notes)
-    notes.extend(_from_metadata(parts, meta, rel))
+    from_head = _from_metadata(parts, meta, rel)
+    notes = [*parts.notes, *from_head]
     if was_decomposed:
         notes.append(Note(where=rel, kind="repaired", message=DECOMPOSED_NOTE.format(what="the page's text")))
     if n_invisible:
@@ -187,6 +187,7 @@ def _from_metadata(parts: ArticleParts, meta: PageMetadata, rel: str) -> list[No
     notes = []
     if not parts.title and meta.headline:
         parts.title, where = meta.headline
+        parts.notes = [n for n in parts.notes if n.message != NO_HEADLINE]
         notes.append(Note(where=rel, kind="metadata", message=f"title from the page's metadata ({where})"))
     if not parts.authors and meta.authors:
         names, where = meta.authors
