@@ -273,6 +273,26 @@ def test_pages_html_lists_nested_in_lists_are_indented_only_where_asked():
 
 
 @pytest.mark.parametrize(
+    ("line", "date"),
+    [
+        ("4. december 2024 kl. 10.15", "2024-12-04T10:15"),
+        ("Publiceret 3. sept. 2024", "2024-09-03"),
+        ("3. sep. 2024 kl. 06.00", "2024-09-03T06:00"),
+        ("03.09.2024 kl. 06:00", "2024-09-03T06:00"),
+        ("Publiceret 03.09.2024 kl. 06.00", "2024-09-03T06:00"),
+        ("16.09.13", "2013-09-16"),
+        ("2.000", None),
+        ("1.2.3", None),
+        ("Det skete 3. sept. 2024.", None),
+    ],
+)
+def test_pages_a_line_that_is_a_date_as_nordic_sites_print_it(line, date):
+    from pipeline.ingest.dates import line_date
+
+    assert line_date(line) == date
+
+
+@pytest.mark.parametrize(
     ("line", "names", "description", "date"),
     [
         ("Af Karen Holm", ["Karen Holm"], None, None),

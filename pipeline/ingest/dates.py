@@ -24,6 +24,8 @@ def _month_lookup() -> dict[str, int]:
         for width in ("wide", "abbreviated"):
             for num, name in get_month_names(width, locale=loc).items():
                 names[name.lower().rstrip(".")] = num
+    # CLDR abbreviates September "sep."; Danish and Norwegian sites also print "sept.".
+    names.setdefault("sept", 9)
     return names
 
 
@@ -107,8 +109,10 @@ def line_date(line: str) -> str | None:
     value = re.sub(rf"^\s*{STAMP_LABEL}\s*:?\s*", "", line).strip()
     if NUMERIC_DATE_RE.fullmatch(value):
         return parse_numeric_date(value)
-    # ISO 8601 and what databases print ("2024-03-14 06:00"); a bare number is no date here.
-    read = read_date(value) if value[:4].isdigit() and "-" in value else None
+    # ISO 8601 and what databases print ("2024-03-14 06:00"), and a day-first date with its
+    # time ("03.09.2024 kl. 06:00"); a bare number is no date here.
+    iso_like = value[:4].isdigit() and "-" in value
+    read = read_date(value) if iso_like or NUMERIC_DATE_RE.match(value) else None
     return read[0] if read and read[1] not in NUMBER_FORMS else None
 
 
