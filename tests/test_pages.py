@@ -243,6 +243,26 @@ def test_pages_a_page_whose_text_shows_no_headline_takes_its_heads(tmp_path, cfg
     assert not [m for m in messages if "no headline" in m]
 
 
+def test_pages_relative_comment_dates_are_read_from_their_time_element(tmp_path, cfg):
+    """A comment list that prints "for 5 timer siden" states the time itself in its <time
+    datetime="...">: that is the comment's date, with a note saying so. A <time> without
+    the attribute stays a relative date, left empty with the note it always had."""
+    corpus = ingest_page(tmp_path, "da_relative_datoer.html", cfg)
+    root, *comments = corpus.posts
+    assert [(c.authors[0].name, c.created) for c in comments] == [
+        ("Susanne Bech", "2024-10-07T08:10:00+02:00"),
+        ("Henrik Lund", "2024-10-07T11:45:00+02:00"),
+        ("Ole Krogh", None),
+    ]
+    assert comments[1].parent_id == comments[0].id
+    messages = [n.message for n in corpus.notes]
+    assert (
+        "2 date(s) printed relative to when the page was saved (e.g. 'for 5 timer siden') read from the "
+        "page's <time datetime=...>" in messages
+    )
+    assert "comment date 'for 1 time siden' is relative to when the page was saved: left empty" in messages
+
+
 def test_pages_a_blog_saved_as_html_with_threaded_comments(tmp_path, cfg):
     """A WordPress blog's page: "Publicerad 12 februari 2024 av Karin Ek" gives the date and
     the author, "3 svar på ”...”" opens the comments, each "Name skriver:" with its date on

@@ -17,6 +17,8 @@ import unicodedata
 from lxml import etree
 from lxml import html as lxml_html
 
+from pipeline.ingest.dates import normalize_iso
+
 # Elements a browser shows on lines of their own.
 BLOCKS = frozenset("p div li ul ol dl dt dd h1 h2 h3 h4 h5 h6 tr table pre section article header footer aside".split())
 SKIPPED = frozenset(("script", "style", "template", "head", "title"))
@@ -81,12 +83,19 @@ _BLANK_INDENT_RE = re.compile(_INDENT + r"+(?=[ \t]*(?:\n|$))")
 _LINE_INDENT_RE = re.compile("^(" + _INDENT + r"+)[ \t]*", re.MULTILINE)
 
 
-def html_text(value: str, indent_lists: bool = False) -> str:
+def html_text(
+    value: str,
+    indent_lists: bool = False,
+    relative_times: re.Pattern[str] | None = None,
+    dated: list[str] | None = None,
+) -> str:
     """The text of an HTML fragment: tags removed, entities decoded, whitespace collapsed
     as a browser does, line breaks for `<br>` and paragraphs, blockquotes as "> " lines.
     `indent_lists`: lines inside a list nested in another are indented two spaces a level,
     as a browser shows them (a blog's threaded comments are such lists: the page parser
-    reads who answers whom from the indentation)."""
+    reads who answers whom from the indentation). `relative_times`: a `<time>` whose text
+    is a date relative to when the page was saved ("3 timer siden") is read as its
+    `datetime` attribute, when that is ISO 8601; each text so read is added to `dated`."""
     if "<" not in value and "&" not in value:
         return value
     if indent_lists:
@@ -121,7 +130,14 @@ def html_text(value: str, indent_lists: bool = False) -> str:
                 lists += indent_lists and tag in _LISTS
                 stack[-1].append("\n\n" + indent())
             if not skipping and el.text and tag != "br":
-                stack[-1].append(_SPACE_RE.sub(" ", el.text) if tag != "pre" else el.text)
+                shown = el.text
+                if tag == "time" and relative_times is not None and len(el) == 0:
+                    stamp = normalize_iso(el.get("datetime") or "")
+                    if stamp and relative_times.fullmatch(shown.strip()):
+                        if dated is not None:
+                            dated.append(shown.strip())
+                        shown = stamp
+                stack[-1].append(_SPACE_RE.sub(" ", shown) if tag != "pre" else shown)
             continue
         if tag in SKIPPED:
             skipping -= 1

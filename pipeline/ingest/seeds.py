@@ -23,7 +23,7 @@ from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
 from pipeline.ingest.manifest import ManifestEntry, manifest_file, read_manifest
 from pipeline.ingest.markup import DECOMPOSED_NOTE, INVISIBLE_NOTE, composed, html_text, without_invisibles
 from pipeline.ingest.metadata import PageMetadata, page_metadata
-from pipeline.ingest.pages import NO_HEADLINE, ArticleParts, RawComment, parse_article
+from pipeline.ingest.pages import NO_HEADLINE, ArticleParts, RawComment, load_furniture, parse_article
 from pipeline.ingest.people import finish_corpus
 from pipeline.ingest.replies import ReplyDecision, claimed_author, infer_parents, page_order_votes
 from pipeline.ingest.targets import choose_target
@@ -43,12 +43,13 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
         raise InputError(path, 0, "empty page")
     as_html = Path(path).suffix.lower() in (".html", ".htm") or HTML_PAGE_RE.match(text) is not None
     meta = PageMetadata()
+    dated: list[str] = []  # relative dates ("3 timer siden") read from <time datetime="...">
     if as_html:
         # A page saved as HTML is read as the text a browser shows (blocks on lines of their
         # own), which the page parser then reads like a page saved as text. An entity may
         # spell a combining mark ("a&#778;") or a soft hyphen ("&shy;").
         meta = page_metadata(text)
-        shown = html_text(text, indent_lists=True)
+        shown = html_text(text, indent_lists=True, relative_times=load_furniture().relative_date, dated=dated)
         text = composed(shown)
         was_decomposed = was_decomposed or text != shown
         if not text.strip():
@@ -74,6 +75,15 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
         notes.append(Note(where=rel, kind="repaired", message=DECOMPOSED_NOTE.format(what="the page's text")))
     if n_invisible:
         notes.append(Note(where=rel, kind="repaired", message=INVISIBLE_NOTE.format(what="the page's text")))
+    if dated:
+        notes.append(
+            Note(
+                where=rel,
+                kind="metadata",
+                message=f"{len(dated)} date(s) printed relative to when the page was saved "
+                f"(e.g. {dated[0]!r}) read from the page's <time datetime=...>",
+            )
+        )
 
     # Where the page shows no headline or date that the parser finds, the researcher's
     # reading in the manifest stands in for it (where it finds one, the two are compared).
