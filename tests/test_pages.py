@@ -246,9 +246,11 @@ def test_pages_a_page_whose_text_shows_no_headline_takes_its_heads(tmp_path, cfg
 def test_pages_relative_comment_dates_are_read_from_their_time_element(tmp_path, cfg):
     """A comment list that prints "for 5 timer siden" states the time itself in its <time
     datetime="...">: that is the comment's date, with a note saying so. A <time> without
-    the attribute stays a relative date, left empty with the note it always had."""
+    the attribute stays a relative date, left empty with the note it always had. Names
+    that link to their profile pages read as the names shown, without the address."""
     corpus = ingest_page(tmp_path, "da_relative_datoer.html", cfg)
     root, *comments = corpus.posts
+    assert [a.name for a in root.authors] == ["Trine Juul"]
     assert [(c.authors[0].name, c.created) for c in comments] == [
         ("Susanne Bech", "2024-10-07T08:10:00+02:00"),
         ("Henrik Lund", "2024-10-07T11:45:00+02:00"),

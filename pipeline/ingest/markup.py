@@ -88,6 +88,7 @@ def html_text(
     indent_lists: bool = False,
     relative_times: re.Pattern[str] | None = None,
     dated: list[str] | None = None,
+    link_addresses: bool = True,
 ) -> str:
     """The text of an HTML fragment: tags removed, entities decoded, whitespace collapsed
     as a browser does, line breaks for `<br>` and paragraphs, blockquotes as "> " lines.
@@ -95,7 +96,10 @@ def html_text(
     as a browser shows them (a blog's threaded comments are such lists: the page parser
     reads who answers whom from the indentation). `relative_times`: a `<time>` whose text
     is a date relative to when the page was saved ("3 timer siden") is read as its
-    `datetime` attribute, when that is ISO 8601; each text so read is added to `dated`."""
+    `datetime` attribute, when that is ISO 8601; each text so read is added to `dated`.
+    `link_addresses`: a link's web address follows its text, in parentheses (in a post,
+    where it names a source); a saved page's links (authors' profiles, navigation) are
+    read as shown, without them."""
     if "<" not in value and "&" not in value:
         return value
     if indent_lists:
@@ -148,7 +152,7 @@ def html_text(
             elif tag in BLOCKS:
                 lists -= indent_lists and tag in _LISTS
                 stack[-1].append("\n\n" + indent())
-            elif tag == "a":
+            elif tag == "a" and link_addresses:
                 # A link's address is part of what was said (a source, evidence); a
                 # mention's or hashtag's ("@mette", "#dkpol": Mastodon, WordPress) is the
                 # profile or tag page, which says nothing.

@@ -49,7 +49,9 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
         # own), which the page parser then reads like a page saved as text. An entity may
         # spell a combining mark ("a&#778;") or a soft hyphen ("&shy;").
         meta = page_metadata(text)
-        shown = html_text(text, indent_lists=True, relative_times=load_furniture().relative_date, dated=dated)
+        shown = html_text(
+            text, indent_lists=True, relative_times=load_furniture().relative_date, dated=dated, link_addresses=False
+        )
         text = composed(shown)
         was_decomposed = was_decomposed or text != shown
         if not text.strip():
