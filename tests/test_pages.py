@@ -265,6 +265,24 @@ def test_pages_relative_comment_dates_are_read_from_their_time_element(tmp_path,
     assert "comment date 'for 1 time siden' is relative to when the page was saved: left empty" in messages
 
 
+def test_pages_a_page_a_web_clipper_saved_as_markdown(tmp_path, cfg):
+    """ "# Headline", a byline whose name links to the author's page, an image, bold names
+    over the comments: read as the page it was, not as Markdown's marks."""
+    corpus = ingest_page(tmp_path, "da_avis_markdown.md", cfg)
+    root, *comments = corpus.posts
+    assert root.title == "Kommunerne mangler socialrådgivere"
+    assert ([(a.name, a.description) for a in root.authors], root.created) == (
+        [("Karen Holm", "journalist")],
+        "2024-03-14T08:30",
+    )
+    assert "**" not in root.text and "](" not in root.text and "Dansk Socialrådgiverforening." in root.text
+    assert [(c.authors[0].name, c.created) for c in comments] == [
+        ("Lars Jensen", "2024-03-14T09:12"),
+        ("Mette Sørensen", "2024-03-14T09:40"),
+    ]
+    assert "read as Markdown: line numbers count the lines of the page's text" in {n.message for n in corpus.notes}
+
+
 def test_pages_a_blog_saved_as_html_with_threaded_comments(tmp_path, cfg):
     """A WordPress blog's page: "Publicerad 12 februari 2024 av Karin Ek" gives the date and
     the author, "3 svar på ”...”" opens the comments, each "Name skriver:" with its date on

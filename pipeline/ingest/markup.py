@@ -66,6 +66,16 @@ DECOMPOSED_NOTE = (
 )
 
 
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def markdown_html(text: str) -> str:
+    """Markdown (CommonMark, as web clippers save pages) rendered as HTML."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").render(text)
+
+
 def looks_like_html(text: str) -> bool:
     return bool(LOOKS_LIKE_HTML_RE.search(text))
 

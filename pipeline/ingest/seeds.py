@@ -21,7 +21,15 @@ from pipeline.ingest.comments import find_comments_header, find_signature, parse
 from pipeline.ingest.dates import normalize_iso
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
 from pipeline.ingest.manifest import ManifestEntry, manifest_file, read_manifest
-from pipeline.ingest.markup import DECOMPOSED_NOTE, INVISIBLE_NOTE, composed, html_text, without_invisibles
+from pipeline.ingest.markup import (
+    DECOMPOSED_NOTE,
+    INVISIBLE_NOTE,
+    MARKDOWN_SUFFIXES,
+    composed,
+    html_text,
+    markdown_html,
+    without_invisibles,
+)
 from pipeline.ingest.metadata import PageMetadata, page_metadata
 from pipeline.ingest.pages import NO_HEADLINE, ArticleParts, RawComment, load_furniture, parse_article
 from pipeline.ingest.people import finish_corpus
@@ -41,9 +49,15 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
     was_decomposed = text != raw
     if not text.strip():
         raise InputError(path, 0, "empty page")
-    as_html = Path(path).suffix.lower() in (".html", ".htm") or HTML_PAGE_RE.match(text) is not None
+    suffix = Path(path).suffix.lower()
+    as_markdown = suffix in MARKDOWN_SUFFIXES
+    as_html = as_markdown or suffix in (".html", ".htm") or HTML_PAGE_RE.match(text) is not None
     meta = PageMetadata()
     dated: list[str] = []  # relative dates ("3 timer siden") read from <time datetime="...">
+    if as_markdown:
+        # A page a clipper saved as Markdown ("# Headline", "**Name** · date", "[Karen
+        # Holm](https://...)") is rendered as HTML, then read as a page saved as HTML is.
+        text = markdown_html(text)
     if as_html:
         # A page saved as HTML is read as the text a browser shows (blocks on lines of their
         # own), which the page parser then reads like a page saved as text. An entity may
@@ -172,7 +186,12 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
 
     if as_html:
         notes.append(
-            Note(where=rel, kind="metadata", message="read as HTML: line numbers count the lines of the page's text")
+            Note(
+                where=rel,
+                kind="metadata",
+                message=f"read as {'Markdown' if as_markdown else 'HTML'}: line numbers count the lines of the "
+                "page's text",
+            )
         )
     notes.extend(_check_manifest(entry, root, rel))
     target, target_source = (entry.target, "manifest") if entry.target else choose_target(root.title, root.text)
