@@ -26,11 +26,13 @@ DAST ?= ../shared/data/dast/dast_train.jsonl
 INPUTS_GIVEN := $(filter-out undefined,$(origin THREADS) $(origin MANIFEST))
 MANIFEST_GIVEN := $(filter command line,$(origin MANIFEST))
 # Raw pages: the seeds, or your own pages listed in a manifest of the same form
-# (make run MANIFEST=pages/manifest.toml; docs/input-formats.md section 1).
+# (make run MANIFEST=pages/manifest.toml; docs/input-formats.md section 1), or a folder
+# of pages without one (MANIFEST=pages: each page's kind and language read from it).
 MANIFEST ?= seeds/manifest.toml
 # A folder of pages stands for its manifest.toml (MANIFEST=pages/ reads pages/manifest.toml).
 override MANIFEST := $(if $(wildcard $(MANIFEST:%/=%)/manifest.toml),$(MANIFEST:%/=%)/manifest.toml,$(MANIFEST))
-SEEDS := $(MANIFEST) $(filter-out $(MANIFEST),$(wildcard $(dir $(MANIFEST))*))
+SEEDS := $(if $(wildcard $(MANIFEST:%/=%)/.),$(MANIFEST) $(wildcard $(MANIFEST:%/=%)/*),\
+	$(MANIFEST) $(filter-out $(MANIFEST),$(wildcard $(dir $(MANIFEST))*)))
 # Your own thread files instead of the seeds: make run THREADS="a.csv b.jsonl c.xlsx"
 THREADS ?=
 # A folder (of exports, or a ConvoKit corpus) stands for itself and the files in it, so an

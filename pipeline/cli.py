@@ -412,7 +412,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("ingest", help="raw pages and thread files -> clean corpus")
-    s.add_argument("--manifest", type=Path, help=f"seed manifest (e.g. {SEEDS_DIR.name}/manifest.toml)")
+    s.add_argument(
+        "--manifest",
+        type=Path,
+        help=f"seed manifest (e.g. {SEEDS_DIR.name}/manifest.toml), or a folder of pages without one "
+        "(each page's kind and language read from it)",
+    )
     s.add_argument(
         "--threads",
         type=Path,

@@ -283,6 +283,42 @@ def test_pages_a_page_a_web_clipper_saved_as_markdown(tmp_path, cfg):
     assert "read as Markdown: line numbers count the lines of the page's text" in {n.message for n in corpus.notes}
 
 
+def test_pages_a_folder_of_pages_without_a_manifest_reads_as_the_seeds_manifest_does(tmp_path, cfg, seed_corpus):
+    """The seed pages copied to a folder without their manifest: each page's kind (a comment
+    list or none) and language are read from the page, with notes saying so, and every
+    post is what the manifest gives. Only what the manifest alone says differs: the sites
+    and the claim that seed 002's target names."""
+    import shutil
+
+    from conftest import SEEDS
+
+    for page in SEEDS.glob("*.txt"):
+        shutil.copy(page, tmp_path / page.name)
+    (tmp_path / ".notes.txt").write_text("not a page", encoding="utf-8")
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8")
+    corpus = ingest_seeds(tmp_path, cfg)
+
+    def view(c):
+        return [(p.id, p.kind, p.lang, p.parent_id, p.title, p.text, [a.name for a in p.authors]) for p in c.posts]
+
+    assert view(corpus) == view(seed_corpus)
+    listed = {t.id: t for t in seed_corpus.threads}
+    assert [(t.kind, t.lang) for t in corpus.threads] == [
+        (listed[t.id].kind, listed[t.id].lang) for t in corpus.threads
+    ]
+    assert [t.id for t in corpus.threads if t.target != listed[t.id].target] == ["002_bf87ce656931ef12"]
+    messages = [n.message for n in corpus.notes if n.where.endswith("002_bf87ce656931ef12.txt")]
+    assert "language detected from the page's text: da" in messages
+    assert "read as a thread (a comment list was found)" in messages
+    assert not [n for n in corpus.notes if n.kind == "manifest-mismatch"]
+
+
+def test_pages_a_folder_without_a_manifest_or_pages_is_refused_naming_it(tmp_path, cfg):
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8")
+    with pytest.raises(InputError, match="no manifest.toml and no pages"):
+        ingest_seeds(tmp_path, cfg)
+
+
 def test_pages_a_blog_saved_as_html_with_threaded_comments(tmp_path, cfg):
     """A WordPress blog's page: "Publicerad 12 februari 2024 av Karin Ek" gives the date and
     the author, "3 svar på ”...”" opens the comments, each "Name skriver:" with its date on

@@ -12,11 +12,16 @@ from pipeline.core.errors import InputError, validation_message
 from pipeline.core.schema import Frozen
 from pipeline.ingest.dates import normalize_iso
 
+# What a folder without a manifest reads as pages (saved as text, HTML or Markdown).
+PAGE_SUFFIXES = (".txt", ".html", ".htm", ".md", ".markdown")
+
 
 class ManifestEntry(Frozen):
     file: str
-    kind: Literal["thread", "article"]
-    lang: str
+    # "auto": a thread where the page has a comment list, else an article.
+    kind: Literal["thread", "article", "auto"] = "auto"
+    # ISO 639-1 as a person reads the page; "" to detect it from the page's text.
+    lang: str = ""
     site: str = ""
     title: str = ""
     date: str = ""
@@ -35,18 +40,38 @@ def _entry_line(text: str, index: int) -> int:
 
 
 def manifest_file(path: Path) -> Path:
-    """The manifest `path` names: the file itself, or a folder of pages' manifest.toml."""
+    """The manifest `path` names: the file itself, a folder of pages' manifest.toml, or a
+    folder without one (whose pages `read_manifest` lists itself)."""
     path = Path(path)
-    if not path.is_dir():
-        return path
-    if not (path / "manifest.toml").is_file():
-        raise InputError(path, 0, "a folder without a manifest.toml: give the manifest file that lists the pages")
-    return path / "manifest.toml"
+    if path.is_dir() and (path / "manifest.toml").is_file():
+        return path / "manifest.toml"
+    return path
+
+
+def folder_entries(folder: Path) -> list[ManifestEntry]:
+    """Every page in a folder without a manifest (by name, hidden files left out), each to
+    be read with its kind and language detected from the page itself."""
+    names = sorted(
+        f.name
+        for f in Path(folder).iterdir()
+        if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in PAGE_SUFFIXES
+    )
+    if not names:
+        raise InputError(
+            folder,
+            0,
+            f"no manifest.toml and no pages ({', '.join(PAGE_SUFFIXES)}) in this folder: save the pages there, "
+            "or give the manifest file that lists them",
+        )
+    return [ManifestEntry(file=name) for name in names]
 
 
 def read_manifest(path: Path) -> list[ManifestEntry]:
-    """Read and validate a manifest; every listed file must exist beside it."""
+    """Read and validate a manifest; every listed file must exist beside it. A folder
+    without a manifest lists its pages (`folder_entries`)."""
     path = manifest_file(path)
+    if path.is_dir():
+        return folder_entries(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

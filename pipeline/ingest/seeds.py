@@ -41,8 +41,12 @@ log = logging.getLogger(__name__)
 HTML_PAGE_RE = re.compile(r"\s*(?:<!doctype html|<html\b)", re.IGNORECASE)
 
 
-def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, list[Post], list[Note]]:
-    """One raw page (article, optionally with its comment list) to a thread."""
+def ingest_page(
+    path: Path, entry: ManifestEntry, cfg: Config, listed: bool = True
+) -> tuple[Thread, list[Post], list[Note]]:
+    """One raw page (article, optionally with its comment list) to a thread. `listed`: the
+    entry is a manifest's, whose readings (title, date, language) are checked against the
+    page's; False for a page found in a folder without one."""
     rel = display_path(path)
     raw = read_text_utf8(path)
     text = composed(raw)
@@ -76,6 +80,14 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
     lines = text.split("\n")
     thread_id = Path(path).stem
     header = find_comments_header(lines)
+    found: list[Note] = []
+    lang = entry.lang
+    if not lang:
+        lang = _page_language(text, cfg)
+        found.append(Note(where=rel, kind="metadata", message=f"language detected from the page's text: {lang}"))
+    if entry.kind == "auto":
+        what = "a thread (a comment list was found)" if header is not None else "an article (no comment list was found)"
+        found.append(Note(where=rel, kind="metadata", message=f"read as {what}"))
     if entry.kind == "thread" and header is None:
         raise InputError(
             path,
@@ -84,9 +96,9 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
             "'• DD.MM.YY Name' items, or by comments that open with a name and a date; docs/input-formats.md)",
         )
     article_lines = lines[:header] if header is not None else lines
-    parts = parse_article(article_lines, entry.lang, rel, headlines=meta.headlines)
+    parts = parse_article(article_lines, lang, rel, headlines=meta.headlines)
     from_head = _from_metadata(parts, meta, rel)
-    notes = [*parts.notes, *from_head]
+    notes = [*found, *parts.notes, *from_head]
     if was_decomposed:
         notes.append(Note(where=rel, kind="repaired", message=DECOMPOSED_NOTE.format(what="the page's text")))
     if n_invisible:
@@ -109,7 +121,7 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
     if parts.created is None and entry.date:
         parts.created = normalize_iso(entry.date)
         notes.append(Note(where=rel, kind="metadata", message="publication date taken from the manifest"))
-    body_lang, body_conf, _ = langid.resolve(parts.body or parts.title, entry.lang, cfg.languages)
+    body_lang, body_conf, _ = langid.resolve(parts.body or parts.title, lang, cfg.languages)
     root = Post(
         id=thread_id,
         thread_id=thread_id,
@@ -193,7 +205,8 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config) -> tuple[Thread, 
                 "page's text",
             )
         )
-    notes.extend(_check_manifest(entry, root, rel))
+    if listed:
+        notes.extend(_check_manifest(entry, root, rel))
     target, target_source = (entry.target, "manifest") if entry.target else choose_target(root.title, root.text)
     thread = Thread(
         id=thread_id,
@@ -316,7 +329,7 @@ def _check_manifest(entry: ManifestEntry, root: Post, rel: str) -> list[Note]:
                 message=f"date: extracted {root.created!r}, manifest {entry.date!r}",
             )
         )
-    if entry.lang != root.lang:
+    if entry.lang and entry.lang != root.lang:
         notes.append(
             Note(
                 where=rel,
@@ -327,16 +340,25 @@ def _check_manifest(entry: ManifestEntry, root: Post, rel: str) -> list[Note]:
     return notes
 
 
+def _page_language(text: str, cfg: Config) -> str:
+    """The language of a page's text (boilerplate and all), among the configured ones; the
+    first of them where the text is too short to tell."""
+    lang, _ = langid.detect(text, cfg.languages)
+    return lang or cfg.languages.candidates[0]
+
+
 def ingest_seeds(manifest_path: Path, cfg: Config) -> Corpus:
-    """Every page in a seed manifest to one corpus."""
+    """Every page in a seed manifest, or in a folder without one, to one corpus."""
     manifest_path = manifest_file(manifest_path)
+    listed = not manifest_path.is_dir()
+    folder = manifest_path.parent if listed else manifest_path
     threads: list[Thread] = []
     posts: list[Post] = []
     notes: list[Note] = []
     entries = read_manifest(manifest_path)
     for entry in entries:
         log.info("ingest %s (%s)", entry.file, entry.kind)
-        thread, tposts, tnotes = ingest_page(manifest_path.parent / entry.file, entry, cfg)
+        thread, tposts, tnotes = ingest_page(folder / entry.file, entry, cfg, listed)
         threads.append(thread)
         posts.extend(tposts)
         notes.extend(tnotes)
