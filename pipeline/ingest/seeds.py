@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.core.artifacts import display_path, read_text_utf8
@@ -41,28 +42,40 @@ log = logging.getLogger(__name__)
 HTML_PAGE_RE = re.compile(r"\s*(?:<!doctype html|<html\b)", re.IGNORECASE)
 
 
-def ingest_page(
-    path: Path, entry: ManifestEntry, cfg: Config, listed: bool = True
-) -> tuple[Thread, list[Post], list[Note]]:
-    """One raw page (article, optionally with its comment list) to a thread. `listed`: the
-    entry is a manifest's, whose readings (title, date, language) are checked against the
-    page's; False for a page found in a folder without one."""
-    rel = display_path(path)
+@dataclass(frozen=True)
+class PageText:
+    """A raw page as the page parser reads it, and what reading it changed."""
+
+    text: str
+    markup: str | None = None  # "HTML" or "Markdown": what the text was read from
+    meta: PageMetadata = PageMetadata()
+    decomposed: bool = False  # composed to NFC
+    invisible: int = 0  # soft hyphens and zero-width spaces removed
+    dated: tuple[str, ...] = ()  # relative dates ("3 timer siden") read from <time datetime>
+
+
+def read_page(path: Path) -> PageText:
+    """The text of a page saved as text, HTML or Markdown, as a reader saw it."""
     raw = read_text_utf8(path)
     text = composed(raw)
-    was_decomposed = text != raw
+    decomposed = text != raw
     if not text.strip():
         raise InputError(path, 0, "empty page")
     suffix = Path(path).suffix.lower()
-    as_markdown = suffix in MARKDOWN_SUFFIXES
-    as_html = as_markdown or suffix in (".html", ".htm") or HTML_PAGE_RE.match(text) is not None
+    markup = (
+        "Markdown"
+        if suffix in MARKDOWN_SUFFIXES
+        else "HTML"
+        if suffix in (".html", ".htm") or HTML_PAGE_RE.match(text)
+        else None
+    )
     meta = PageMetadata()
-    dated: list[str] = []  # relative dates ("3 timer siden") read from <time datetime="...">
-    if as_markdown:
+    dated: list[str] = []
+    if markup == "Markdown":
         # A page a clipper saved as Markdown ("# Headline", "**Name** · date", "[Karen
         # Holm](https://...)") is rendered as HTML, then read as a page saved as HTML is.
         text = markdown_html(text)
-    if as_html:
+    if markup:
         # A page saved as HTML is read as the text a browser shows (blocks on lines of their
         # own), which the page parser then reads like a page saved as text. An entity may
         # spell a combining mark ("a&#778;") or a soft hyphen ("&shy;").
@@ -71,12 +84,22 @@ def ingest_page(
             text, indent_lists=True, relative_times=load_furniture().relative_date, dated=dated, link_addresses=False
         )
         text = composed(shown)
-        was_decomposed = was_decomposed or text != shown
+        decomposed = decomposed or text != shown
         if not text.strip():
-            raise InputError(path, 0, "empty page (no text in its HTML)")
+            raise InputError(path, 0, f"empty page (no text in its {markup})")
     visible = without_invisibles(text)
-    n_invisible = len(text) - len(visible)
-    text = visible
+    return PageText(visible, markup, meta, decomposed, len(text) - len(visible), tuple(dated))
+
+
+def ingest_page(
+    path: Path, entry: ManifestEntry, cfg: Config, listed: bool = True
+) -> tuple[Thread, list[Post], list[Note]]:
+    """One raw page (article, optionally with its comment list) to a thread. `listed`: the
+    entry is a manifest's, whose readings (title, date, language) are checked against the
+    page's; False for a page found in a folder without one."""
+    rel = display_path(path)
+    page = read_page(path)
+    text = page.text
     lines = text.split("\n")
     thread_id = Path(path).stem
     header = find_comments_header(lines)
@@ -96,20 +119,20 @@ def ingest_page(
             "'• DD.MM.YY Name' items, or by comments that open with a name and a date; docs/input-formats.md)",
         )
     article_lines = lines[:header] if header is not None else lines
-    parts = parse_article(article_lines, lang, rel, headlines=meta.headlines)
-    from_head = _from_metadata(parts, meta, rel)
+    parts = parse_article(article_lines, lang, rel, headlines=page.meta.headlines)
+    from_head = _from_metadata(parts, page.meta, rel)
     notes = [*found, *parts.notes, *from_head]
-    if was_decomposed:
+    if page.decomposed:
         notes.append(Note(where=rel, kind="repaired", message=DECOMPOSED_NOTE.format(what="the page's text")))
-    if n_invisible:
+    if page.invisible:
         notes.append(Note(where=rel, kind="repaired", message=INVISIBLE_NOTE.format(what="the page's text")))
-    if dated:
+    if page.dated:
         notes.append(
             Note(
                 where=rel,
                 kind="metadata",
-                message=f"{len(dated)} date(s) printed relative to when the page was saved "
-                f"(e.g. {dated[0]!r}) read from the page's <time datetime=...>",
+                message=f"{len(page.dated)} date(s) printed relative to when the page was saved "
+                f"(e.g. {page.dated[0]!r}) read from the page's <time datetime=...>",
             )
         )
 
@@ -196,13 +219,12 @@ def ingest_page(
             for c in comments
         ]
 
-    if as_html:
+    if page.markup:
         notes.append(
             Note(
                 where=rel,
                 kind="metadata",
-                message=f"read as {'Markdown' if as_markdown else 'HTML'}: line numbers count the lines of the "
-                "page's text",
+                message=f"read as {page.markup}: line numbers count the lines of the page's text",
             )
         )
     if listed:
@@ -215,7 +237,7 @@ def ingest_page(
         target=target,
         target_source=target_source,
         root_id=root.id,
-        site=entry.site or (meta.site[0] if meta.site else None),
+        site=entry.site or (page.meta.site[0] if page.meta.site else None),
         publisher=parts.publisher,
         lang=root.lang,
         created=root.created,
