@@ -319,6 +319,32 @@ def test_pages_a_folder_without_a_manifest_or_pages_is_refused_naming_it(tmp_pat
         ingest_seeds(tmp_path, cfg)
 
 
+def test_pages_in_an_older_encoding_are_read_as_declared_or_as_the_manifest_says(tmp_path, cfg):
+    """Older Danish and Swedish sites serve Latin-1, and a browser saves the page so: an HTML
+    page that declares its charset is read in it, with a note. A text page says nothing of
+    its encoding: without one in the manifest it is refused, naming the file, the line and
+    what to write; with `encoding = "cp1252"` it reads."""
+    body = "Kommunerne mangler erfarne socialrådgivere over hele landet, og sagsbunkerne vokser hver måned."
+    html = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"></head>'
+        f"<body><h1>Socialrådgivere løber stærkt</h1><p>{body}</p></body></html>"
+    )
+    (tmp_path / "latin.html").write_bytes(html.encode("latin-1"))
+    (tmp_path / "latin.txt").write_bytes(f"Socialrådgivere løber stærkt\n\n{body}\n".encode("cp1252"))
+    entry = '[[document]]\nfile = "{}"\nkind = "article"\nlang = "da"\n{}'
+    (tmp_path / "manifest.toml").write_text(entry.format("latin.html", ""), encoding="utf-8")
+    corpus = ingest_seeds(tmp_path / "manifest.toml", cfg)
+    assert (corpus.posts[0].title, corpus.posts[0].text) == ("Socialrådgivere løber stærkt", body)
+    assert "read in iso-8859-1 (as its <meta charset> declares), not UTF-8" in {n.message for n in corpus.notes}
+
+    (tmp_path / "manifest.toml").write_text(entry.format("latin.txt", ""), encoding="utf-8")
+    with pytest.raises(InputError, match='latin.txt:1: not valid UTF-8 .*encoding = "cp1252"'):
+        ingest_seeds(tmp_path / "manifest.toml", cfg)
+    (tmp_path / "manifest.toml").write_text(entry.format("latin.txt", 'encoding = "cp1252"\n'), encoding="utf-8")
+    corpus = ingest_seeds(tmp_path / "manifest.toml", cfg)
+    assert (corpus.posts[0].title, corpus.posts[0].text) == ("Socialrådgivere løber stærkt", body)
+
+
 def test_pages_a_blog_saved_as_html_with_threaded_comments(tmp_path, cfg):
     """A WordPress blog's page: "Publicerad 12 februari 2024 av Karin Ek" gives the date and
     the author, "3 svar på ”...”" opens the comments, each "Name skriver:" with its date on

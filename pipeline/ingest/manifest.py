@@ -22,6 +22,9 @@ class ManifestEntry(Frozen):
     kind: Literal["thread", "article", "auto"] = "auto"
     # ISO 639-1 as a person reads the page; "" to detect it from the page's text.
     lang: str = ""
+    # The page's encoding where it is not UTF-8 ("cp1252", "iso-8859-1"); a page saved as
+    # HTML that declares its charset needs none.
+    encoding: str = ""
     site: str = ""
     title: str = ""
     date: str = ""

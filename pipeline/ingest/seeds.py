@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.core.artifacts import display_path, read_text_utf8
+from pipeline.core.artifacts import display_path, read_bytes, read_text_utf8
 from pipeline.core.config import Config
 from pipeline.core.corpus import Corpus
 from pipeline.core.errors import InputError
@@ -52,11 +52,38 @@ class PageText:
     decomposed: bool = False  # composed to NFC
     invisible: int = 0  # soft hyphens and zero-width spaces removed
     dated: tuple[str, ...] = ()  # relative dates ("3 timer siden") read from <time datetime>
+    encoding: str | None = None  # where not UTF-8
 
 
-def read_page(path: Path) -> PageText:
-    """The text of a page saved as text, HTML or Markdown, as a reader saw it."""
-    raw = read_text_utf8(path)
+# An HTML page's declared encoding: <meta charset="iso-8859-1">, or the http-equiv form
+# "text/html; charset=windows-1252". Browsers save a page in the encoding it was served in.
+_CHARSET_RE = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
+
+
+def _page_source(path: Path, encoding: str = "") -> tuple[str, str | None]:
+    """A page's text, and the encoding it was read in when not UTF-8: the manifest's, else
+    the charset an HTML page declares where its bytes are not UTF-8."""
+    if encoding:
+        return read_text_utf8(path, encoding), encoding
+    try:
+        return read_text_utf8(path), None
+    except InputError as exc:
+        declared = _CHARSET_RE.search(read_bytes(path)[:4096])
+        name = declared.group(1).decode("ascii").lower() if declared else ""
+        if not name or name.replace("-", "").replace("_", "") == "utf8":
+            raise InputError(
+                path,
+                exc.line,
+                f"{exc.message.split(';')[0]}; give the page's encoding in its [[document]] of the manifest "
+                '(encoding = "cp1252"), or re-save it as UTF-8',
+            ) from None
+        return read_text_utf8(path, name), name
+
+
+def read_page(path: Path, encoding: str = "") -> PageText:
+    """The text of a page saved as text, HTML or Markdown, as a reader saw it; `encoding`:
+    the manifest's, where the page is not UTF-8."""
+    raw, read_as = _page_source(path, encoding)
     text = composed(raw)
     decomposed = text != raw
     if not text.strip():
@@ -88,7 +115,7 @@ def read_page(path: Path) -> PageText:
         if not text.strip():
             raise InputError(path, 0, f"empty page (no text in its {markup})")
     visible = without_invisibles(text)
-    return PageText(visible, markup, meta, decomposed, len(text) - len(visible), tuple(dated))
+    return PageText(visible, markup, meta, decomposed, len(text) - len(visible), tuple(dated), read_as)
 
 
 def ingest_page(
@@ -98,7 +125,7 @@ def ingest_page(
     entry is a manifest's, whose readings (title, date, language) are checked against the
     page's; False for a page found in a folder without one."""
     rel = display_path(path)
-    page = read_page(path)
+    page = read_page(path, entry.encoding)
     text = page.text
     lines = text.split("\n")
     thread_id = Path(path).stem
@@ -122,6 +149,9 @@ def ingest_page(
     parts = parse_article(article_lines, lang, rel, headlines=page.meta.headlines)
     from_head = _from_metadata(parts, page.meta, rel)
     notes = [*found, *parts.notes, *from_head]
+    if page.encoding:
+        why = "the manifest's encoding" if entry.encoding else "as its <meta charset> declares"
+        notes.append(Note(where=rel, kind="metadata", message=f"read in {page.encoding} ({why}), not UTF-8"))
     if page.decomposed:
         notes.append(Note(where=rel, kind="repaired", message=DECOMPOSED_NOTE.format(what="the page's text")))
     if page.invisible:
