@@ -141,7 +141,8 @@ def html_text(
             elif tag == "blockquote":
                 stack.append([])
             elif tag in BLOCKS:
-                lists += indent_lists and tag in _LISTS
+                if indent_lists and tag in _LISTS:
+                    lists += 1
                 stack[-1].append("\n\n" + indent())
             if not skipping and el.text and tag != "br":
                 shown = el.text
@@ -160,7 +161,8 @@ def html_text(
                 inner = _collapse("".join(stack.pop()))
                 stack[-1].append(f"\n\n{_quoted(inner)}\n\n" if inner else "")
             elif tag in BLOCKS:
-                lists -= indent_lists and tag in _LISTS
+                if indent_lists and tag in _LISTS:
+                    lists -= 1
                 stack[-1].append("\n\n" + indent())
             elif tag == "a" and link_addresses:
                 # A link's address is part of what was said (a source, evidence); a

@@ -145,7 +145,6 @@ def _furniture_name(block: Block, furn: Furniture) -> str | None:
 # write one or two sentences a paragraph: a page with no paragraph that long is classified
 # again with this bound instead (jusText's own lower bound for "short").
 SHORT_PARAGRAPHS_LENGTH_HIGH = 70
-NO_HEADLINE = "no headline found in the page's text"
 # jusText calls a paragraph boilerplate outright when under 30% of its words are on the
 # language's stoplist (a bound set for English and Czech). Danish and Swedish news prose
 # dense with names and figures falls below it: "Ifølge rapporten har en socialrådgiver på
@@ -195,6 +194,9 @@ def _is_header_block(block: Block) -> bool:
 def _is_body_paragraph(block: Block) -> bool:
     text = " ".join(block.lines)
     return len(text.split()) >= 12 and text.rstrip()[-1:] in '.!?:"”»)'
+
+
+NO_HEADLINE = "no headline found in the page's text"
 
 
 def parse_article(
@@ -380,8 +382,11 @@ _JOINED_NAMES_RE = re.compile(r"\s+(?:og|och|and|&)\s+")
 
 
 def _date_in(text: str) -> str | None:
-    found = line_date(text) or find_named_date(text)
-    return found[0] if isinstance(found, tuple) else found
+    """The date `text` is, or the first date named in it."""
+    if iso := line_date(text):
+        return iso
+    found = find_named_date(text)
+    return found[0] if found else None
 
 
 def _match_byline(block: Block, furn: Furniture, kinds: tuple[str, ...], before_body: bool = False) -> Byline | None:
