@@ -516,6 +516,27 @@ def test_safety_json_nested_past_pythons_recursion_limit_is_an_error_with_its_li
     assert not out.exists()
 
 
+def test_safety_a_pages_json_ld_nested_past_the_recursion_limit_is_passed_over(tmp_path, cfg):
+    """A saved page's head is the site's code: JSON-LD nested deeper than Python recurses,
+    and an author given as lists within lists, are no reason to refuse the page; its
+    printed text is read, and no author is made of them."""
+    from pipeline.ingest.seeds import ingest_seeds
+
+    deep = "[" * 5000 + "]" * 5000
+    author = "[" * 900 + '"Karen Holm"' + "]" * 900
+    (tmp_path / "dyb.html").write_text(
+        f'<html><head><script type="application/ld+json">{deep}</script>'
+        f'<script type="application/ld+json">{{"@type": "NewsArticle", "author": {author}}}</script></head>'
+        "<body><h1>Kommunerne mangler socialrådgivere</h1><p>Flere kommuner kan ikke besætte stillinger som "
+        "socialrådgiver, og sagsbunkerne vokser måned for måned i hele landet.</p></body></html>",
+        encoding="utf-8",
+    )
+    (tmp_path / "manifest.toml").write_text('[[document]]\nfile = "dyb.html"\nlang = "da"\n', encoding="utf-8")
+    (root,) = ingest_seeds(tmp_path / "manifest.toml", cfg).posts
+    assert (root.title, root.authors) == ("Kommunerne mangler socialrådgivere", ())
+    assert root.text.startswith("Flere kommuner kan ikke besætte")
+
+
 def test_safety_a_sheet_without_rows_is_noted_and_no_post_at_all_is_an_error(tmp_path, capsys):
     # A video without comments exports a header alone: the other files are read, and the
     # report says which file gave nothing; when no input holds a post, nothing is written.

@@ -77,7 +77,7 @@ def _ld_objects(root) -> Iterator[dict]:
             continue
         try:
             data = json.loads(script.text)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         stack = data if isinstance(data, list) else [data]
         while stack:
@@ -91,14 +91,14 @@ def _ld_objects(root) -> Iterator[dict]:
 
 def _names(value) -> tuple[str, ...]:
     """The people a JSON-LD author or a meta tag names: a name, an object with a name, or a
-    list of them. An address (article:author is often the author's page) names no one."""
-    if isinstance(value, list):
-        return tuple(dict.fromkeys(n for v in value for n in _names(v)))
-    if isinstance(value, dict):
-        value = value.get("name")
-    if isinstance(value, str) and _flat(value) and not value.strip().lower().startswith(("http://", "https://")):
-        return (_flat(value),)
-    return ()
+    list of them (not lists of lists: a page's JSON may nest as deep as it likes). An
+    address (article:author is often the author's page) names no one."""
+    names = []
+    for item in value if isinstance(value, list) else [value]:
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, str) and _flat(name) and not name.strip().lower().startswith(("http://", "https://")):
+            names.append(_flat(name))
+    return tuple(dict.fromkeys(names))
 
 
 def _is_article(obj: dict) -> bool:
