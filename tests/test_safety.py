@@ -537,6 +537,15 @@ def test_safety_a_pages_json_ld_nested_past_the_recursion_limit_is_passed_over(t
     assert root.text.startswith("Flere kommuner kan ikke besætte")
 
 
+def test_safety_lists_nested_thousands_deep_indent_a_page_at_most_64_spaces():
+    from pipeline.ingest.markup import MAX_INDENT, html_text
+
+    page = "<ul>" + "".join(f"<li>svar {i}<ul>" for i in range(3000)) + "</ul></li>" * 3000 + "</ul>"
+    lines = html_text(page, indent_lists=True).split("\n")
+    assert max(len(line) - len(line.lstrip(" ")) for line in lines) == 2 * MAX_INDENT == 64
+    assert lines[0] == "svar 0" and lines[2] == "  svar 1"
+
+
 def test_safety_a_sheet_without_rows_is_noted_and_no_post_at_all_is_an_error(tmp_path, capsys):
     # A video without comments exports a header alone: the other files are read, and the
     # report says which file gave nothing; when no input holds a post, nothing is written.

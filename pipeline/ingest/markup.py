@@ -89,6 +89,7 @@ def _quoted(text: str) -> str:
 # strip spaces (a private-use character, removed from the input first).
 _INDENT = "\ue000"
 _LISTS = frozenset(("ul", "ol"))
+MAX_INDENT = 32
 _BLANK_INDENT_RE = re.compile(_INDENT + r"+(?=[ \t]*(?:\n|$))")
 _LINE_INDENT_RE = re.compile("^(" + _INDENT + r"+)[ \t]*", re.MULTILINE)
 
@@ -123,7 +124,9 @@ def html_text(
     lists = 0  # lists open around the element (counted only with `indent_lists`)
 
     def indent() -> str:
-        return _INDENT * (lists - 1) if lists > 1 else ""
+        # Capped: a page of lists nested thousands deep would otherwise indent each line by
+        # thousands of spaces (quadratic text); no reply thread on a page is that deep.
+        return _INDENT * min(lists - 1, MAX_INDENT) if lists > 1 else ""
 
     for event, el in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
         tag = el.tag if isinstance(el.tag, str) else ""
