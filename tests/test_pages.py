@@ -313,6 +313,21 @@ def test_pages_a_folder_of_pages_without_a_manifest_reads_as_the_seeds_manifest_
     assert not [n for n in corpus.notes if n.kind == "manifest-mismatch"]
 
 
+def test_pages_a_manifest_that_gives_only_the_file_checks_nothing_it_did_not_say(tmp_path, cfg):
+    """`date = ""` says the page prints no date, and a page that prints one is then a
+    mismatch; an entry that leaves the date out says nothing, so nothing is checked."""
+    from conftest import SEEDS
+
+    page = "000_a2146541c2e9de0f.txt"
+    (tmp_path / page).write_text((SEEDS / page).read_text(encoding="utf-8"), encoding="utf-8")
+    for date_line, mismatches in (("", []), ('date = ""\n', ["date"])):
+        (tmp_path / "manifest.toml").write_text(f'[[document]]\nfile = "{page}"\n{date_line}', encoding="utf-8")
+        corpus = ingest_seeds(tmp_path / "manifest.toml", cfg)
+        assert corpus.posts[0].created == "2023-01-20"
+        notes = [n.message.split(":")[0] for n in corpus.notes if n.kind == "manifest-mismatch"]
+        assert notes == mismatches
+
+
 def test_pages_a_folder_without_a_manifest_or_pages_is_refused_naming_it(tmp_path, cfg):
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8")
     with pytest.raises(InputError, match="no manifest.toml and no pages"):

@@ -27,7 +27,8 @@ class ManifestEntry(Frozen):
     encoding: str = ""
     site: str = ""
     title: str = ""
-    date: str = ""
+    # "" says the page prints no date (checked against the page); left out, nothing is said.
+    date: str | None = None
     target: str = ""
 
 

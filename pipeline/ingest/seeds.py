@@ -373,7 +373,11 @@ def _check_manifest(entry: ManifestEntry, root: Post, rel: str) -> list[Note]:
             )
         )
     # A manifest may give the day of a page that prints the time as well.
-    if (entry.date or None) != root.created and not (entry.date and (root.created or "").startswith(entry.date + "T")):
+    if (
+        entry.date is not None
+        and (entry.date or None) != root.created
+        and not (entry.date and (root.created or "").startswith(entry.date + "T"))
+    ):
         notes.append(
             Note(
                 where=rel,
