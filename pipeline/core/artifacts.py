@@ -206,40 +206,47 @@ def write_jsonl(path: Path, records: Iterable[Any]) -> int:
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
-def read_text_utf8(path: Path, encoding: str | None = None) -> str:
+def read_text_utf8(path: Path, encoding: str | None = None, advice: str | None = None) -> str:
     """Read a UTF-8 file (a BOM is accepted), or one in the `encoding` given; a wrong
-    encoding names the first bad line, and what to do about it."""
+    encoding names the first bad line, and what to do about it (`advice`, where the
+    command's --encoding is not the way: a manifest's page)."""
     path = Path(path)
     if not path.exists():
         raise InputError(path, 0, "file not found")
     data = read_bytes(path)
     if not encoding and data.startswith(UTF16_BOMS):
-        raise _utf16(path)
+        raise _utf16(path, advice)
     try:
         return data.decode(encoding or "utf-8-sig")
     except LookupError:
         raise InputError(path, 0, f"unknown encoding {encoding!r} (try utf-8, cp1252 or latin-1)") from None
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise _undecodable(path, encoding, data[exc.start], exc.start, line) from None
+        raise _undecodable(path, encoding, data[exc.start], exc.start, line, advice) from None
 
 
-def _utf16(path: Path) -> InputError:
+def _utf16(path: Path, advice: str | None = None) -> InputError:
     return InputError(
         path,
         0,
-        "the file is UTF-16 (it starts with a UTF-16 byte-order mark); re-save it as UTF-8, or pass --encoding utf-16",
+        "the file is UTF-16 (it starts with a UTF-16 byte-order mark); "
+        + (advice or "re-save it as UTF-8, or pass --encoding utf-16"),
     )
 
 
-def _undecodable(path: Path, encoding: str | None, byte: int, offset: int, line: int) -> InputError:
+def _undecodable(
+    path: Path, encoding: str | None, byte: int, offset: int, line: int, advice: str | None = None
+) -> InputError:
     if encoding:
         return InputError(path, line, f"not valid {encoding} (byte 0x{byte:02x})")
     return InputError(
         path,
         line,
         f"not valid UTF-8 (byte 0x{byte:02x} at offset {offset}); "
-        "a Danish or Swedish Excel saves Windows-1252: pass --encoding cp1252, or re-save the file as UTF-8",
+        + (
+            advice
+            or "a Danish or Swedish Excel saves Windows-1252: pass --encoding cp1252, or re-save the file as UTF-8"
+        ),
     )
 
 

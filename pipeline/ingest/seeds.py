@@ -60,23 +60,25 @@ class PageText:
 _CHARSET_RE = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
 
 
+# What a page that is not UTF-8 needs: its manifest entry names the encoding (ingest's
+# --encoding is for thread files).
+_PAGE_ENCODING_ADVICE = (
+    'give the page\'s encoding in its [[document]] of the manifest (encoding = "cp1252"), or re-save it as UTF-8'
+)
+
+
 def _page_source(path: Path, encoding: str = "") -> tuple[str, str | None]:
     """A page's text, and the encoding it was read in when not UTF-8: the manifest's, else
     the charset an HTML page declares where its bytes are not UTF-8."""
     if encoding:
         return read_text_utf8(path, encoding), encoding
     try:
-        return read_text_utf8(path), None
-    except InputError as exc:
-        declared = _CHARSET_RE.search(read_bytes(path)[:4096])
+        return read_text_utf8(path, advice=_PAGE_ENCODING_ADVICE), None
+    except InputError:
+        declared = _CHARSET_RE.search(read_bytes(path)[:4096]) if Path(path).is_file() else None
         name = declared.group(1).decode("ascii").lower() if declared else ""
         if not name or name.replace("-", "").replace("_", "") == "utf8":
-            raise InputError(
-                path,
-                exc.line,
-                f"{exc.message.split(';')[0]}; give the page's encoding in its [[document]] of the manifest "
-                '(encoding = "cp1252"), or re-save it as UTF-8',
-            ) from None
+            raise
         return read_text_utf8(path, name), name
 
 
