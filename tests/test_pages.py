@@ -381,6 +381,54 @@ def test_pages_a_blog_saved_as_html_with_threaded_comments(tmp_path, cfg):
     assert [e.rule for e in comments[1].parent_evidence if e.decided] == ["indentation"]
 
 
+def test_pages_a_news_site_that_nests_replies_in_divs_threads_them(tmp_path, cfg):
+    """A comment widget that nests each reply in its comment's "comment-replies" <div>
+    (indented on screen only by CSS): the reply answers the comment it is nested in, and a
+    reply to the reply answers that one (rule `indentation`), though neither names whom it
+    answers; a comment after the nested ones is top-level again."""
+    corpus = ingest_page(tmp_path, "da_debat_svar_i_div.html", cfg)
+    root, *comments = corpus.posts
+    assert [(c.authors[0].name, c.created) for c in comments] == [
+        ("Lars Madsen", "2024-03-14T09:12"),
+        ("Birgitte Holm", "2024-03-14T10:40"),
+        ("Lars Madsen", "2024-03-14T11:05"),
+        ("Anders Kjær", "2024-03-14T12:20"),
+    ]
+    assert [c.parent_id for c in comments] == [root.id, comments[0].id, comments[1].id, root.id]
+    assert [[e.rule for e in c.parent_evidence if e.decided] for c in comments[1:3]] == [["indentation"]] * 2
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        # Old Reddit: a comment's replies sit in its "child" <div>, in a listing <div>.
+        (
+            '<div class="thing"><p>Erik</p><div class="child"><div class="sitetable">'
+            '<div class="thing"><p>Karin</p></div></div></div></div><div class="thing"><p>Maria</p></div>',
+            "Erik\n\n  Karin\n\nMaria",
+        ),
+        # A reply container holding a list is one level, not two.
+        (
+            '<ul class="comments"><li>Erik<div class="replies"><ul><li>Karin</li></ul></div></li><li>Maria</li></ul>',
+            "Erik\n\n  Karin\n\nMaria",
+        ),
+        # "has-replies" marks a comment with replies, not their container.
+        (
+            '<div class="comment has-replies"><p>Erik</p><div class="comment-replies">'
+            '<div class="comment"><p>Karin</p></div></div></div><div class="comment"><p>Maria</p></div>',
+            "Erik\n\n  Karin\n\nMaria",
+        ),
+        # A class that merely contains the word is not a reply container.
+        ('<div class="child-theme"><p>Erik</p><div class="childhood"><p>Karin</p></div></div>', "Erik\n\nKarin"),
+    ],
+)
+def test_pages_reply_containers_named_by_their_class_indent_their_comments(html, text):
+    from pipeline.ingest.markup import html_text
+
+    assert html_text(html, indent_lists=True) == text
+    assert html_text(html) == text.replace("  ", "")
+
+
 def test_pages_html_lists_nested_in_lists_are_indented_only_where_asked():
     from pipeline.ingest.markup import html_text
 

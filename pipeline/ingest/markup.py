@@ -90,6 +90,17 @@ def _quoted(text: str) -> str:
 _INDENT = "\ue000"
 _LISTS = frozenset(("ul", "ol"))
 MAX_INDENT = 32
+# A comment system that nests replies in <div>s rather than lists names the container of a
+# comment's replies ("comment-replies", "children", old Reddit's "child"); a browser
+# indents it only through CSS, which a saved page's text does not carry. "has-replies" and
+# the like mark a comment that has replies (not their container) and are left out.
+_NESTING_TAGS = frozenset(("div", "section", "ul", "ol"))
+_REPLIES_RE = re.compile(
+    r"(?<![\w-])(?!(?:has|no|with|without)[-_])(?:[\w-]*[-_])?"
+    r"(?:children|child|replies|reply-list|replies-list|answers|subcomments|sub-comments|nested-comments)"
+    r"(?![\w-])",
+    re.IGNORECASE,
+)
 _BLANK_INDENT_RE = re.compile(_INDENT + r"+(?=[ \t]*(?:\n|$))")
 _LINE_INDENT_RE = re.compile("^(" + _INDENT + r"+)[ \t]*", re.MULTILINE)
 
@@ -103,9 +114,10 @@ def html_text(
 ) -> str:
     """The text of an HTML fragment: tags removed, entities decoded, whitespace collapsed
     as a browser does, line breaks for `<br>` and paragraphs, blockquotes as "> " lines.
-    `indent_lists`: lines inside a list nested in another are indented two spaces a level,
-    as a browser shows them (a blog's threaded comments are such lists: the page parser
-    reads who answers whom from the indentation). `relative_times`: a `<time>` whose text
+    `indent_lists`: lines inside a list nested in another, or inside a container its class
+    names as a comment's replies, are indented two spaces a level, as a browser shows them
+    (a blog's threaded comments are such lists, a comment widget's such containers: the
+    page parser reads who answers whom from the indentation). `relative_times`: a `<time>` whose text
     is a date relative to when the page was saved ("3 timer siden") is read as its
     `datetime` attribute, when that is ISO 8601; each text so read is added to `dated`.
     `link_addresses`: a link's web address follows its text, in parentheses (in a post,
@@ -121,18 +133,52 @@ def html_text(
     # with events rather than recursion, so deeply nested markup cannot exhaust the stack.
     stack: list[list[str]] = [[]]
     skipping = 0
-    lists = 0  # lists open around the element (counted only with `indent_lists`)
+    # With `indent_lists`: per nesting element open around the element (lists, reply
+    # containers), (its element, the levels it indents by, whether it is a list, how many
+    # texts had been shown when it opened).
+    levels: list[tuple[etree._Element, int, bool, int]] = []
+    depth = 0
+    texts = 0
 
     def indent() -> str:
         # Capped: a page of lists nested thousands deep would otherwise indent each line by
         # thousands of spaces (quadratic text); no reply thread on a page is that deep.
-        return _INDENT * min(lists - 1, MAX_INDENT) if lists > 1 else ""
+        return _INDENT * min(depth, MAX_INDENT)
+
+    def open_level(el: etree._Element, tag: str) -> None:
+        nonlocal depth
+        is_list = tag in _LISTS
+        named = _REPLIES_RE.search(f"{el.get('class') or ''} {el.get('id') or ''}") is not None
+        if not (is_list or named):
+            return
+        if levels and levels[-1][3] == texts:
+            # Opened before anything was shown in the one around it (a reply container
+            # holding a list, a list in a list item with no text): the same level.
+            by = 0
+        elif named:
+            by = 1
+        else:
+            # The outermost list (a page's comment list) is not indented, as before.
+            by = 1 if any(is_a_list for _, _, is_a_list, _ in levels) else 0
+        levels.append((el, by, is_list, texts))
+        depth += by
+
+    def close_level(el: etree._Element) -> None:
+        nonlocal depth
+        if levels and levels[-1][0] is el:
+            depth -= levels.pop()[1]
+
+    def counted(piece: str) -> str:
+        nonlocal texts
+        if piece.strip():
+            texts += 1
+        return piece
 
     for event, el in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
         tag = el.tag if isinstance(el.tag, str) else ""
         if event in ("comment", "pi"):
             if el.tail and not skipping:
-                stack[-1].append(_SPACE_RE.sub(" ", el.tail))
+                stack[-1].append(counted(_SPACE_RE.sub(" ", el.tail)))
             continue
         if event == "start":
             if tag in SKIPPED:
@@ -144,8 +190,8 @@ def html_text(
             elif tag == "blockquote":
                 stack.append([])
             elif tag in BLOCKS:
-                if indent_lists and tag in _LISTS:
-                    lists += 1
+                if indent_lists and tag in _NESTING_TAGS:
+                    open_level(el, tag)
                 stack[-1].append("\n\n" + indent())
             if not skipping and el.text and tag != "br":
                 shown = el.text
@@ -155,7 +201,7 @@ def html_text(
                         if dated is not None:
                             dated.append(shown.strip())
                         shown = stamp
-                stack[-1].append(_SPACE_RE.sub(" ", shown) if tag != "pre" else shown)
+                stack[-1].append(counted(_SPACE_RE.sub(" ", shown) if tag != "pre" else shown))
             continue
         if tag in SKIPPED:
             skipping -= 1
@@ -164,8 +210,8 @@ def html_text(
                 inner = _collapse("".join(stack.pop()))
                 stack[-1].append(f"\n\n{_quoted(inner)}\n\n" if inner else "")
             elif tag in BLOCKS:
-                if indent_lists and tag in _LISTS:
-                    lists -= 1
+                if indent_lists and tag in _NESTING_TAGS:
+                    close_level(el)
                 stack[-1].append("\n\n" + indent())
             elif tag == "a" and link_addresses:
                 # A link's address is part of what was said (a source, evidence); a
@@ -180,7 +226,7 @@ def html_text(
                 ):
                     stack[-1].append(f" ({href})")
         if el is not root and el.tail and not skipping:
-            stack[-1].append(_SPACE_RE.sub(" ", el.tail))
+            stack[-1].append(counted(_SPACE_RE.sub(" ", el.tail)))
     text = "".join(stack[0])
     if not indent_lists:
         return _collapse(text)
