@@ -429,6 +429,79 @@ def test_pages_reply_containers_named_by_their_class_indent_their_comments(html,
     assert html_text(html) == text.replace("  ", "")
 
 
+def test_pages_a_flashback_thread_saved_as_html_opens_with_post_1_and_threads_by_quotation(tmp_path, cfg):
+    """A forum thread (Flashback, vBulletin) has no comment list: numbered posts, each headed
+    by its date and number, then the poster's name and member details. Post #1 is the
+    opening post (its author and date are the thread's, the <h1> its title); a post that
+    quotes "Ursprungligen postat av Mia83" answers Mia83's post (rule `quoted-author`); the
+    member details and the footer's links are not text."""
+    corpus = ingest_page(tmp_path, "sv_flashback_trad.html", cfg, lang="sv")
+    root, mia, sven = corpus.posts
+    assert (root.title, [a.name for a in root.authors], root.created, root.text[:22]) == (
+        "Varför slutar alla socialsekreterare?",
+        ["Kalle_B"],
+        "2024-03-14T09:12",
+        "Min fru jobbar som soc",
+    )
+    assert [(p.authors[0].name, p.created) for p in (mia, sven)] == [
+        ("Mia83", "2024-03-14T09:40"),
+        ("Sven_Svensson", "2024-03-14T10:05"),
+    ]
+    assert (mia.parent_id, sven.parent_id) == (root.id, mia.id)
+    assert [e.rule for e in sven.parent_evidence if e.decided] == ["quoted-author"]
+    assert sven.text.endswith("Det är ledarskapet som är problemet.")
+    assert not any("Inlägg" in p.text or "Flashback" in p.text for p in corpus.posts)
+    messages = {n.message for n in corpus.notes}
+    assert "3 line(s) of forum member details (status, posts)" in messages
+    assert "end of the forum thread at: Flashback Forum · Om Flashback · Regler · Kontakt" in messages
+    assert corpus.threads[0].kind == "thread" and corpus.threads[0].n_comments == 2
+
+
+def test_pages_page_2_of_a_forum_thread_saved_as_text_keeps_an_empty_opening_post(tmp_path, cfg):
+    """Page 2 of a Danish forum thread, copied as text: posts #21-#23 are all answers, under
+    an empty opening post titled by the line above the first post (not the longer site line
+    above it), with a note that post #1 is on another page. "I går, 21:40" is relative to
+    when the page was saved: left empty, with a note. Button rows ("Citer Svar") are dropped."""
+    corpus = ingest_page(tmp_path, "da_forum_side_2.txt", cfg)
+    root, *posts = corpus.posts
+    assert (root.title, root.text, root.authors, root.created) == ("Socialrådgivere i kommunerne", "", (), None)
+    assert [(p.authors[0].name, p.created) for p in posts] == [
+        ("Jette K", "2024-03-14T20:15"),
+        ("Bo_Nielsen", None),
+        ("Jette K", "2024-03-15T08:05"),
+    ]
+    assert posts[2].parent_id == posts[1].id
+    assert [p.text.split("\n")[-1] for p in posts] == [
+        "Jeg har selv været socialrådgiver i 15 år. Sagstallet er steget hvert eneste år, og ingen lytter.",
+        "Det passer simpelthen ikke. Kommunen har ansat flere folk de sidste to år.",
+        "De nye stillinger er vikarer, ikke faste folk.",
+    ]
+    messages = {n.message for n in corpus.notes}
+    assert "the page starts at the forum's post #21: the opening post (#1) is on another page" in messages
+    assert "post date 'I går, 21:40' is relative to when the page was saved: left empty" in messages
+    assert "3 row(s) of post buttons (quote, reply)" in messages
+    assert "no author found for the article" not in messages
+
+
+@pytest.mark.parametrize(
+    ("lines", "found"),
+    [
+        (["2024-03-14, 09:12 #1", "Kalle", "Hej", "2024-03-14, 09:40 #2", "Mia", "Hej"], [0, 3]),
+        (["Inlägg #7 · 14 mars 2024 kl. 10.05", "Mia", "Hej", "Inlägg #8 · igår, 10:05", "Bo", "Nej"], [0, 3]),
+        # A ranking in an article: numbers without dates.
+        (["#1", "Løn", "#2", "Sagstal"], []),
+        # Numbers that do not rise down the page are no forum's posts.
+        (["14.03.2024 #2", "Mia", "14.03.2024 #1", "Bo"], []),
+        # One numbered post is not a thread.
+        (["14.03.2024 #1", "Mia", "Hej"], []),
+    ],
+)
+def test_pages_a_forum_thread_is_numbered_posts_each_with_a_date(lines, found):
+    from pipeline.ingest.forum import find_forum_posts
+
+    assert find_forum_posts(lines) == found
+
+
 def test_pages_html_lists_nested_in_lists_are_indented_only_where_asked():
     from pipeline.ingest.markup import html_text
 
@@ -448,6 +521,7 @@ def test_pages_html_lists_nested_in_lists_are_indented_only_where_asked():
         ("16.09.13", "2013-09-16"),
         ("2.000", None),
         ("1.2.3", None),
+        ("2024-03-14, 09:12", "2024-03-14T09:12"),
         ("Det skete 3. sept. 2024.", None),
     ],
 )

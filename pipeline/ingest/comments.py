@@ -80,7 +80,7 @@ def _parse_bullet_comments(lines: list[str], first_line: int, source: str) -> tu
         content.append(line)
     flush()
     if end < len(lines):
-        notes.append(_end_note(source, first_line + end, lines[end]))
+        notes.append(end_note(source, first_line + end, lines[end]))
     return comments, notes
 
 
@@ -100,7 +100,7 @@ def _nest_by_indent(comments: list[RawComment], indents: list[int]) -> list[RawC
     return out
 
 
-def _end_note(source: str, lineno: int, line: str) -> Note:
+def end_note(source: str, lineno: int, line: str) -> Note:
     return Note(where=f"{source}:{lineno}", kind="removed", message=f"end of comment list at: {preview(line)}")
 
 
@@ -116,7 +116,7 @@ class _Start:
     date_raw: str
 
 
-def _trailing_date(line: str, furn: Furniture) -> tuple[int, str | None, str] | None:
+def trailing_date(line: str, furn: Furniture) -> tuple[int, str | None, str] | None:
     """Where a date that ends `line` starts, the date as ISO 8601 (None when it is
     relative to when the page was saved: "3 år siden") and the date as printed."""
     # A date is short ("12. september 2023 kl. 10.15"): only a line's end is searched, so a
@@ -145,26 +145,26 @@ def _trailing_date(line: str, furn: Furniture) -> tuple[int, str | None, str] | 
     return found
 
 
-def _button_row(line: str, furn: Furniture) -> tuple[str | None, str] | None:
+def button_row(line: str, furn: Furniture) -> tuple[str | None, str] | None:
     """A row of a comment's buttons ("Svara · Gilla"), perhaps ending with the comment's
     date ("Svara · Gilla · 14 mars 2024", as sites that print the date below the text
     do): (the date as ISO 8601 or None, the date as printed or ""); None for other lines."""
     if furn.comment_action.fullmatch(line):
         return None, ""
-    tail = _trailing_date(line, furn)
+    tail = trailing_date(line, furn)
     if tail is not None and tail[0] > 0 and furn.comment_action.fullmatch(line[: tail[0]].strip()):
         return tail[1], tail[2]
     return None
 
 
-def _plausible_name(text: str, furn: Furniture) -> bool:
+def plausible_name(text: str, furn: Furniture) -> bool:
     """A commenter's name, handle or "Name, description": short, no sentence."""
     head = text.partition(", ")[0].strip()
     words = head.split()
     if not 1 <= len(words) <= 5 or len(head) > 50 or not any(ch.isalpha() for ch in head):
         return False
     # A date on a line of its own is when, not who ("12 februari 2024 kl. 14:05").
-    if (tail := _trailing_date(text, furn)) is not None and tail[0] == 0:
+    if (tail := trailing_date(text, furn)) is not None and tail[0] == 0:
         return False
     if head[-1] in "!?:;" or (head[-1] == "." and len(words[-1]) > 2):
         return False
@@ -180,7 +180,7 @@ def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
     line = lines[i].strip()
     if not line:
         return None
-    tail = _trailing_date(line, furn)
+    tail = trailing_date(line, furn)
     if tail is not None:
         at, iso, raw = tail
         head = line[:at].rstrip()
@@ -190,17 +190,17 @@ def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
         # ends with a date is no header.
         separated = head[-1:] in ("·", "•", "|", "–", "—", "-", ",")
         named = iso is not None and 2 <= len(who.split()) <= 4 and all(w[:1].isupper() for w in who.split())
-        if (separated or named) and who and _plausible_name(who, furn):
+        if (separated or named) and who and plausible_name(who, furn):
             return _Start(1, who, iso, raw)
         return None
     line = furn.says.sub("", line)
-    if not _plausible_name(line, furn):
+    if not plausible_name(line, furn):
         return None
     for j in range(i + 1, min(i + 3, len(lines))):
         nxt = lines[j].strip()
         if not nxt:
             continue
-        tail = _trailing_date(nxt, furn)
+        tail = trailing_date(nxt, furn)
         if tail is not None and tail[0] == 0:
             return _Start(j - i + 1, line, tail[1], tail[2])
         return None
@@ -211,13 +211,13 @@ def _dateless_start(lines: list[str], i: int, furn: Furniture) -> bool:
     """A comment that opens with its author's name alone, on a site that prints no dates:
     the name, at least one line of text, then a row of the comment's buttons before any
     other comment opens (the buttons are what tells a name from a short line of text)."""
-    if not _plausible_name(lines[i].strip(), furn):
+    if not plausible_name(lines[i].strip(), furn):
         return False
     following = islice((j for j in range(i + 1, len(lines)) if lines[j].strip()), 12)
     text_lines = 0
     for j in following:
         nxt = lines[j].strip()
-        if _button_row(nxt, furn) is not None:
+        if button_row(nxt, furn) is not None:
             return text_lines > 0
         if _named_start(lines, j, furn) or furniture_line(nxt, furn):
             return False
@@ -289,7 +289,7 @@ def _parse_named_comments(lines: list[str], first_line: int, source: str) -> tup
             continue
         if not line:
             body.append("")
-        elif (row := _button_row(line, furn)) is not None:
+        elif (row := button_row(line, furn)) is not None:
             buttons += 1
             closed = current is not None
             if current is not None and not current.date_raw and row[1]:
@@ -324,7 +324,7 @@ def _parse_named_comments(lines: list[str], first_line: int, source: str) -> tup
             )
         )
     if end < len(lines):
-        notes.append(_end_note(source, first_line + end, lines[end]))
+        notes.append(end_note(source, first_line + end, lines[end]))
     return comments, notes
 
 

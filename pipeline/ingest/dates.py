@@ -165,6 +165,12 @@ YEAR_FIRST_SLASH_RE = re.compile(
     r"(?P<year>\d{4})/(?P<month>\d{1,2})/(?P<day>\d{1,2})"
     r"(?:(?:\s+|T|,\s*)(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
 )
+# ISO 8601's date with the time after a comma, as Flashback and other vBulletin boards print
+# a post's date ("2024-03-14, 09:12"): not ISO 8601 itself.
+YEAR_FIRST_COMMA_RE = re.compile(
+    r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2}),\s*(?:kl\.?\s*)?"
+    r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+)
 SLASH_ORDERS = ("day-first", "month-first")
 # Database and spreadsheet exports spell the zone out: "2024-03-01 10:00:00 UTC".
 ZONE_NAMED_RE = re.compile(r"(?P<iso>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:UTC|GMT|Z)")
@@ -187,6 +193,7 @@ DATE_FORMS = {
     "slashes, day first": "dates with slashes, day first as --slash-dates said (02/01/2024: 2 January)",
     "slashes, month first": "dates with slashes, month first as --slash-dates said (01/02/2024: 2 January)",
     "slashes, year first": "dates with slashes, year first (2024/01/02)",
+    "year first, comma": "year-first dates with the time after a comma (2024-03-14, 09:12)",
     "zone named": "date-times with the zone written out (2024-03-01 10:00:00 UTC)",
     "rfc 2822": "RFC 2822 date-times (Fri, 01 Mar 2024 10:00:00 GMT)",
     "english month name": "dates with an English month name (March 1, 2024; 1 March 2024)",
@@ -248,6 +255,8 @@ def read_date(value: str, slash_order: str | None = None) -> tuple[str, str | No
             return _numeric(m, int(m["year"]), int(m["month"]), int(m["day"])), "day first"
         if m := YEAR_FIRST_SLASH_RE.fullmatch(value):
             return _numeric(m, int(m["year"]), int(m["month"]), int(m["day"])), "slashes, year first"
+        if m := YEAR_FIRST_COMMA_RE.fullmatch(value):
+            return _numeric(m, int(m["year"]), int(m["month"]), int(m["day"])), "year first, comma"
         if slash_order in SLASH_ORDERS and (m := SLASH_RE.fullmatch(value)):
             a, b = int(m["a"]), int(m["b"])
             day, month = (a, b) if slash_order == "day-first" else (b, a)

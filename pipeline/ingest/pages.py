@@ -94,6 +94,8 @@ class Furniture:
     relative_date: re.Pattern[str]
     # What follows a commenter's name on a line of its own ("Karin Ek skriver:").
     says: re.Pattern[str]
+    # A forum post's member details under its author's name ("Reg: Jan 2010 · Inlägg: 12").
+    forum_member: re.Pattern[str]
 
 
 @lru_cache(maxsize=2)
@@ -111,6 +113,7 @@ def load_furniture(path: Path = FURNITURE_FILE) -> Furniture:
         comment_action=re.compile(raw["comments"]["action"]),
         relative_date=re.compile(raw["comments"]["relative_date"]),
         says=re.compile(raw["comments"]["says"]),
+        forum_member=re.compile(raw["forum"]["member"]),
     )
 
 
