@@ -477,10 +477,64 @@ def test_pages_page_2_of_a_forum_thread_saved_as_text_keeps_an_empty_opening_pos
         "De nye stillinger er vikarer, ikke faste folk.",
     ]
     messages = {n.message for n in corpus.notes}
-    assert "the page starts at the forum's post #21: the opening post (#1) is on another page" in messages
+    assert "the page starts at post #21: the thread's opening post is on another page" in messages
     assert "post date 'I går, 21:40' is relative to when the page was saved: left empty" in messages
     assert "3 row(s) of post buttons (quote, reply)" in messages
     assert "no author found for the article" not in messages
+
+
+def test_pages_a_phpbb_thread_reads_each_post_under_its_author_line(tmp_path, cfg):
+    """A phpBB board prints each post's profile (name, rank, "Indlæg: 128") and title above
+    the line "Indlæg af Mogens » 14. mar 2024, 21:02": the profile and the "Re:" title
+    belong to the post below, not to the message above them. The first post, titled
+    without "Re:", opens the thread; a quotation headed by <cite>Mogens skrev:</cite>
+    answers Mogens (rule `quoted-author`); the action bar and the software credit end the
+    thread."""
+    corpus = ingest_page(tmp_path, "da_phpbb_traad.html", cfg, kind="auto", lang="")
+    root, mogens, hanne = corpus.posts
+    assert (root.title, [a.name for a in root.authors], root.created, root.text) == (
+        "Hvorfor siger socialrådgiverne op?",
+        ["Hanne_R"],
+        "2024-03-14T20:15",
+        "I vores kommune har fire ud af ti socialrådgivere sagt op på et år. Er det lønnen, sagstallet eller ledelsen?",
+    )
+    assert mogens.text == "Det er sagstallet. Ingen kan nå at gøre arbejdet ordentligt med 40 sager."
+    assert hanne.text == "> Mogens skrev:\n> Det er sagstallet.\n\nEnig, men lønnen betyder også noget."
+    assert [(p.authors[0].name, p.created, p.title) for p in (mogens, hanne)] == [
+        ("Mogens", "2024-03-14T21:02", ""),
+        ("Hanne_R", "2024-03-15T07:45", ""),
+    ]
+    assert (mogens.parent_id, hanne.parent_id) == (root.id, mogens.id)
+    assert "quoted-author" in [e.rule for e in hanne.parent_evidence]
+    messages = {n.message for n in corpus.notes}
+    assert {
+        "read as a forum thread (3 posts were found)",
+        "8 line(s) of forum member details (status, posts)",
+    } <= messages
+
+
+def test_pages_a_later_page_of_a_phpbb_thread_has_no_opening_post():
+    """On page 2 of a phpBB thread every post is titled "Re: ...": none opens the thread."""
+    from pipeline.ingest.forum import find_forum_posts, parse_forum_posts
+
+    lines = [
+        "Mogens",
+        "Indlæg: 2045",
+        "Re: Hvorfor siger socialrådgiverne op?",
+        "av Mogens » tor 21. mar 2024 10:00",
+        "Det er sagstallet.",
+        "",
+        "Hanne_R",
+        "Re: Hvorfor siger socialrådgiverne op?",
+        "av Hanne_R » fre 22. mar 2024 08:00",
+        "Nej, det er lønnen.",
+    ]
+    thread = parse_forum_posts(lines, find_forum_posts(lines), "side2.txt")
+    assert thread.opening is None and thread.start == 0
+    assert [(p.author, p.date, p.body) for p in thread.posts] == [
+        ("Mogens", "2024-03-21T10:00", "Det er sagstallet."),
+        ("Hanne_R", "2024-03-22T08:00", "Nej, det er lønnen."),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -488,6 +542,10 @@ def test_pages_page_2_of_a_forum_thread_saved_as_text_keeps_an_empty_opening_pos
     [
         (["2024-03-14, 09:12 #1", "Kalle", "Hej", "2024-03-14, 09:40 #2", "Mia", "Hej"], [0, 3]),
         (["Inlägg #7 · 14 mars 2024 kl. 10.05", "Mia", "Hej", "Inlägg #8 · igår, 10:05", "Bo", "Nej"], [0, 3]),
+        (["av Kalle » tor 14 mar 2024 09:12", "Hej", "av Mia » 14 mar 2024 10:00", "Hej"], [0, 2]),
+        # A sentence with a guillemet is no author line, nor is a name that is a sentence.
+        (["Det sagde af » dem « 14. mar 2024", "Hej", "af Mia » 14. mar 2024", "Hej"], []),
+        (["af Mia » 14. mar 2024", "Hej", "af det der skete i går! » 14. mar 2024", "Hej"], []),
         # A ranking in an article: numbers without dates.
         (["#1", "Løn", "#2", "Sagstal"], []),
         # Numbers that do not rise down the page are no forum's posts.

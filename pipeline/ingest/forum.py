@@ -1,10 +1,15 @@
-"""A forum thread saved as a page (Flashback, vBulletin and the boards built like them):
-numbered posts, each headed by its date and number ("2024-03-14, 09:12 #2"), then its
-author's name and member details ("Medlem · Reg: Jan 2010 · Inlägg: 1 234"), then the
-message. Post #1 opens the thread; the others answer it or, through their quotations
-("Citat: Ursprungligen postat av Mia83"), one another, which reply inference reads.
+"""A forum thread saved as a page, in the two layouts boards print:
 
-Pure functions over a page's lines, like `comments`: no file access.
+- numbered (Flashback, vBulletin and the boards built like them): each post headed by its
+  date and number ("2024-03-14, 09:12 #2"), then its author's name and member details
+  ("Medlem · Reg: Jan 2010 · Inlägg: 1 234"), then the message;
+- phpBB: each post's member profile (name, "Indlæg: 128", "Tilmeldt: ...") and title
+  ("Re: ...") above a line that names its author and date ("Indlæg af Mogens » 14. mar
+  2024, 21:02"), then the message.
+
+The first post opens the thread; the others answer it or, through their quotations
+("Citat: Ursprungligen postat av Mia83", "Mogens skrev:"), one another, which reply
+inference reads. Pure functions over a page's lines, like `comments`: no file access.
 """
 
 from __future__ import annotations
@@ -20,6 +25,15 @@ from pipeline.ingest.pages import Furniture, RawComment, furniture_line, load_fu
 POST_NUMBER_RE = re.compile(
     r"(?P<before>.*?)\s*(?:(?i:inlägg|indlæg|innlegg|post)\s*)?#(?P<number>\d{1,6})\s*(?P<after>.*)"
 )
+# phpBB's line under a post's title: "Indlæg af Mogens » 14. mar 2024, 21:02", "av Kalle »
+# tor 14 mar 2024 09:12", "Post by Anna » ...".
+AUTHOR_LINE_RE = re.compile(
+    r"(?:(?i:indlæg|inlägg|innlegg|post)\s+)?(?i:af|av|by)\s+(?P<name>[^»]{1,50}?)\s*»\s*(?P<date>.{4,60})"
+)
+# A weekday before phpBB's date ("tor 14. mar 2024 21:02").
+_WEEKDAY_RE = re.compile(r"\w{2,8}\.?,?\s+(?=\d)")
+# A reply's title on a board that titles every post ("Re: Hvorfor ...", "SV: ...").
+REPLY_TITLE_RE = re.compile(r"(?i)(?:re|sv|vs|aw)\s*:\s*\S.*")
 # A row of links in a site's footer ("Flashback Forum · Om Flashback · Regler · Kontakt"):
 # after the last post, where nothing else marks the end of the thread.
 LINK_ROW_RE = re.compile(r"(?:[^.!?·|•\n]{1,30}[·|•]\s*){2,}[^.!?·|•\n]{1,30}")
@@ -27,58 +41,94 @@ LINK_ROW_RE = re.compile(r"(?:[^.!?·|•\n]{1,30}[·|•]\s*){2,}[^.!?·|•\n]
 
 @dataclass(frozen=True)
 class PostHeader:
-    number: int
+    number: int | None  # the forum's number for the post; None on boards that print none
     date: str | None  # ISO 8601; None where the page prints it relative to when it was saved
     date_raw: str
+    author: str | None = None  # where the header names it (phpBB)
+
+
+@dataclass
+class ForumPosts:
+    posts: list[RawComment]
+    opening: RawComment | None  # post #1, where the page shows it
+    first_number: int | None  # the first post's number, where the board numbers them
+    start: int  # index of the first post's first line (its profile, on phpBB)
+    notes: list[Note]
+
+
+def _full_date(text: str, furn: Furniture) -> tuple[str | None, str] | None:
+    tail = trailing_date(text, furn)
+    return (tail[1], text) if tail is not None and tail[0] == 0 else None
 
 
 def post_header(line: str, furn: Furniture) -> PostHeader | None:
-    """The number and date of the line that heads a forum post, None for other lines. The
-    date is required: a "#1" alone is as likely a ranking in an article."""
-    if "#" not in line:
+    """The number, date (and author, where printed) of a line that heads a forum post; None
+    for other lines. The date is required: a "#1" alone is as likely an article's ranking."""
+    line = line.strip()
+    if "»" in line and (m := AUTHOR_LINE_RE.fullmatch(line)):
+        raw = m["date"].strip()
+        found = _full_date(raw, furn) or _full_date(_WEEKDAY_RE.sub("", raw, count=1), furn)
+        if found is None or not plausible_name(m["name"], furn):
+            return None
+        return PostHeader(None, found[0], raw, m["name"].strip())
+    if "#" not in line or (m := POST_NUMBER_RE.fullmatch(line)) is None:
         return None
-    m = POST_NUMBER_RE.fullmatch(line.strip())
-    if m is None:
-        return None
-    parts = [part.strip(" ,·|•–—-") for part in (m["before"], m["after"])]
-    dates = [part for part in parts if part]
-    if len(dates) != 1:
-        return None
-    tail = trailing_date(dates[0], furn)
-    if tail is None or tail[0] != 0:
-        return None
-    return PostHeader(int(m["number"]), tail[1], dates[0])
+    dates = [part for part in (p.strip(" ,·|•–—-") for p in (m["before"], m["after"])) if part]
+    found = _full_date(dates[0], furn) if len(dates) == 1 else None
+    return PostHeader(int(m["number"]), found[0], dates[0]) if found else None
 
 
 def find_forum_posts(lines: list[str]) -> list[int]:
     """Indices of the lines that head a forum thread's posts, in page order; empty where
-    the page is no forum thread: fewer than two such lines, or numbers that do not rise
-    down the page as a forum numbers its posts."""
+    the page is no forum thread: fewer than two such lines in one layout, or numbers that
+    do not rise down the page as a forum numbers its posts."""
     furn = load_furniture()
     found = [(i, h) for i, line in enumerate(lines) if (h := post_header(line, furn)) is not None]
-    numbers = [h.number for _, h in found]
-    if len(found) < 2 or any(b <= a for a, b in zip(numbers, numbers[1:], strict=False)):
-        return []
-    return [i for i, _ in found]
+    numbered = [(i, h.number) for i, h in found if h.number is not None]
+    if len(numbered) >= 2:
+        numbers = [n for _, n in numbered]
+        return [] if any(b <= a for a, b in zip(numbers, numbers[1:], strict=False)) else [i for i, _ in numbered]
+    named = [i for i, h in found if h.author is not None]
+    return named if len(named) >= 2 else []
 
 
-def parse_forum_posts(
-    lines: list[str], headers: list[int], source: str, first_line: int = 1
-) -> tuple[list[tuple[int, RawComment]], list[Note]]:
-    """The posts headed at `headers` (`find_forum_posts`), as (number, post) in page order.
-    Member details and button rows ("Citera", "Svara") are dropped with a count; the last
-    post ends at a furniture line or a footer's row of links."""
+def parse_forum_posts(lines: list[str], headers: list[int], source: str, first_line: int = 1) -> ForumPosts:
+    """The posts headed at `headers` (`find_forum_posts`), in page order, post #1 apart.
+    Member details, titles and button rows ("Citera", "Svara") are dropped with a count;
+    the last post ends at a furniture line or a footer's row of links."""
     furn = load_furniture()
-    posts: list[tuple[int, RawComment]] = []
+    heads = [post_header(lines[at], furn) for at in headers]
+    # Where each post's lines start: phpBB prints a post's profile and title above its
+    # author line, so they are cut off the end of the post before.
+    leads = [
+        _lead_start(lines, at, head, furn) if head and head.author else at
+        for at, head in zip(headers, heads, strict=True)
+    ]
+    posts: list[RawComment] = []
     notes: list[Note] = []
     members = buttons = 0
-    for k, at in enumerate(headers):
-        header = post_header(lines[at], furn)
-        assert header is not None  # `headers` are such lines
-        stop = headers[k + 1] if k + 1 < len(headers) else len(lines)
+    reply_titled: list[bool] = []
+    for k, (at, head) in enumerate(zip(headers, heads, strict=True)):
+        assert head is not None  # `headers` are such lines
+        stop = leads[k + 1] if k + 1 < len(headers) else len(lines)
+        lead = [ln.strip() for ln in lines[leads[k] : at] if ln.strip()]
+        members += sum(bool(furn.forum_member.fullmatch(ln)) for ln in lead)
+        reply_titled.append(any(REPLY_TITLE_RE.fullmatch(ln) for ln in lead))
+        # A post's own title: the line of its lead that is no name, details, button or "Re:".
+        title = next(
+            (
+                ln
+                for ln in lead
+                if ln != head.author
+                and not furn.forum_member.fullmatch(ln)
+                and not REPLY_TITLE_RE.fullmatch(ln)
+                and button_row(ln, furn) is None
+            ),
+            "",
+        )
         i = next((j for j in range(at + 1, stop) if lines[j].strip()), stop)
-        author = None
-        if i < stop and plausible_name(lines[i].strip(), furn):
+        author = head.author
+        if author is None and i < stop and plausible_name(lines[i].strip(), furn):
             author = lines[i].strip()
             i += 1
         while i < stop and (not lines[i].strip() or furn.forum_member.fullmatch(lines[i].strip())):
@@ -100,25 +150,50 @@ def parse_forum_posts(
                 )
                 break
             body.append(line)
-        text = re.sub(r"\n{3,}", "\n\n", "\n".join(body)).strip()
         where = first_line + at
+        label = f"#{head.number}" if head.number is not None else f"{k + 1} on the page"
         if author is None:
-            notes.append(
-                Note(where=f"{source}:{where}", kind="missing", message=f"forum post #{header.number}: no name")
-            )
-        if header.date is None:
+            notes.append(Note(where=f"{source}:{where}", kind="missing", message=f"forum post {label}: no name"))
+        if head.date is None:
             notes.append(
                 Note(
                     where=f"{source}:{where}",
                     kind="missing",
-                    message=f"post date {header.date_raw!r} is relative to when the page was saved: left empty",
+                    message=f"post date {head.date_raw!r} is relative to when the page was saved: left empty",
                 )
             )
-        posts.append((header.number, RawComment(where, header.date, header.date_raw, author, None, "", text)))
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(body)).strip()
+        posts.append(RawComment(where, head.date, head.date_raw, author, None, title, text))
     if members:
         notes.append(
             Note(where=source, kind="removed", message=f"{members} line(s) of forum member details (status, posts)")
         )
     if buttons:
         notes.append(Note(where=source, kind="removed", message=f"{buttons} row(s) of post buttons (quote, reply)"))
-    return posts, notes
+    first = heads[0]
+    assert first is not None
+    # Post #1 by its number; on a board that numbers nothing, the first post unless its
+    # title marks it a reply ("Re: ..."), as every post on a thread's later pages is.
+    opens = first.number == 1 if first.number is not None else not reply_titled[0]
+    return ForumPosts(posts[1:] if opens else posts, posts[0] if opens else None, first.number, leads[0], notes)
+
+
+def _lead_start(lines: list[str], at: int, head: PostHeader, furn: Furniture) -> int:
+    """The first line of what a phpBB page prints above a post's author line: its author's
+    name and member details, its title, its buttons (blank lines between)."""
+    start = at
+    pending = None  # a line none of those, kept only if the author's name or details are above it
+    for j in range(at - 1, -1, -1):
+        line = lines[j].strip()
+        if not line or REPLY_TITLE_RE.fullmatch(line) or button_row(line, furn) is not None:
+            start = j if pending is None else start
+            continue
+        if line == head.author or furn.forum_member.fullmatch(line):
+            start, pending = j, None
+            continue
+        if pending is not None:
+            break
+        # The opening post's title is the thread's, no "Re:" marks it: one such line is
+        # part of the post where its author's profile stands above it.
+        pending = j
+    return start

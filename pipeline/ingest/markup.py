@@ -213,6 +213,10 @@ def html_text(
                 if indent_lists and tag in _NESTING_TAGS:
                     close_level(el)
                 stack[-1].append("\n\n" + indent())
+            elif tag == "cite" and _heads_quotation(el):
+                # A forum's quotation opens with its author on a line of its own ("Mogens
+                # skrev:", phpBB's <cite>, shown as a block), which reply inference reads.
+                stack[-1].append("\n")
             elif tag == "a" and link_addresses:
                 # A link's address is part of what was said (a source, evidence); a
                 # mention's or hashtag's ("@mette", "#dkpol": Mastodon, WordPress) is the
@@ -232,6 +236,18 @@ def html_text(
         return _collapse(text)
     text = _collapse(_BLANK_INDENT_RE.sub("", text))
     return _LINE_INDENT_RE.sub(lambda m: "  " * len(m.group(1)), text).replace(_INDENT, "")
+
+
+def _heads_quotation(el: etree._Element) -> bool:
+    """Whether `el` is what a blockquote opens with (directly, or in its first <div>)."""
+    parent = el.getparent()
+    for _ in range(2):
+        if parent is None or parent[0] is not el or (parent.text or "").strip():
+            return False
+        if parent.tag == "blockquote":
+            return True
+        el, parent = parent, parent.getparent()
+    return False
 
 
 def _collapse(text: str) -> str:

@@ -21,7 +21,7 @@ from pipeline.ingest import langid
 from pipeline.ingest.comments import find_comments_header, find_signature, parse_comments
 from pipeline.ingest.dates import normalize_iso
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
-from pipeline.ingest.forum import find_forum_posts, parse_forum_posts
+from pipeline.ingest.forum import ForumPosts, find_forum_posts, parse_forum_posts
 from pipeline.ingest.manifest import ManifestEntry, manifest_file, read_manifest
 from pipeline.ingest.markup import (
     DECOMPOSED_NOTE,
@@ -133,8 +133,9 @@ def ingest_page(
     lines = text.split("\n")
     thread_id = Path(path).stem
     header = find_comments_header(lines)
-    # A forum thread's numbered posts, where the page has no comment list.
+    # A forum thread's posts, where the page has no comment list.
     forum = find_forum_posts(lines) if header is None else []
+    thread_posts = parse_forum_posts(lines, forum, display_path(path)) if forum else None
     found: list[Note] = []
     lang = entry.lang
     if not lang:
@@ -144,7 +145,7 @@ def ingest_page(
         what = (
             "a thread (a comment list was found)"
             if header is not None
-            else f"a forum thread ({len(forum)} numbered posts were found)"
+            else f"a forum thread ({len(forum)} posts were found)"
             if forum
             else "an article (no comment list was found)"
         )
@@ -155,23 +156,22 @@ def ingest_page(
             0,
             "manifest says 'thread' but no comment list was found (a 'Kommentarer' line followed by "
             "'• DD.MM.YY Name' items, or by comments that open with a name and a date, or a forum's "
-            "posts headed by their date and number; docs/input-formats.md)",
+            "posts headed by their date and number or author; docs/input-formats.md)",
         )
-    end = header if header is not None else forum[0] if forum else len(lines)
+    end = header if header is not None else thread_posts.start if thread_posts else len(lines)
     headlines = page.meta.headlines
-    if forum and not headlines:
-        # A forum prints the thread's title right above its first post, under the site's
-        # name and sections, which may be longer.
-        headlines = tuple(line.strip() for line in lines[:end] if line.strip())[-1:]
+    if thread_posts and not headlines:
+        # A forum prints the thread's title as the opening post's, or right above the first
+        # post, under the site's name and sections, which may be longer.
+        opening = thread_posts.opening
+        above = tuple(line.strip() for line in lines[:end] if line.strip())[-1:]
+        headlines = (opening.title,) if opening and opening.title else above
     parts = parse_article(lines[:end], lang, rel, headlines=headlines)
-    forum_posts: list[tuple[int, RawComment]] = []
     # A page that starts later in a forum thread: its opening post's author and date are on
     # another page, which a note says.
-    elsewhere = False
-    if forum:
-        forum_posts, fnotes = parse_forum_posts(lines, forum, rel)
-        parts.notes = [*parts.notes, *fnotes]
-        elsewhere = not _open_with_first_post(parts, forum_posts, rel)
+    elsewhere = thread_posts is not None and thread_posts.opening is None
+    if thread_posts:
+        _open_with_first_post(parts, thread_posts, rel)
     from_head = _from_metadata(parts, page.meta, rel)
     notes = [*found, *parts.notes, *from_head]
     if page.encoding:
@@ -234,9 +234,9 @@ def ingest_page(
             for rc in raw_comments
             if rc.indented_under is not None
         }
-    elif forum_posts:
-        # A forum numbers its posts oldest first: page order is the thread's order.
-        for pos, (_, rc) in enumerate(forum_posts, start=1):
+    elif thread_posts:
+        # A forum lists its posts oldest first: page order is the thread's order.
+        for pos, rc in enumerate(thread_posts.posts, start=1):
             comments.append(_comment_post(rc, pos, thread_id, rel, root.lang, cfg, notes))
     if comments and not root.authors and not forum:
         claim = claimed_author(comments)
@@ -306,32 +306,32 @@ def ingest_page(
     return thread, [root, *comments], notes
 
 
-def _open_with_first_post(parts: ArticleParts, posts: list[tuple[int, RawComment]], rel: str) -> bool:
+def _open_with_first_post(parts: ArticleParts, thread: ForumPosts, rel: str) -> None:
     """A forum thread's post #1 is its opening post: its text, author and date are the
-    thread's (what stands above it on the page gives only the title), and it is taken out
-    of `posts`. A page that starts later in the thread (page 2 of a long one) keeps an
-    empty opening post, titled, with a note. Whether post #1 is on the page."""
-    if posts and posts[0][0] == 1:
-        first = posts.pop(0)[1]
+    thread's (what stands above it on the page gives only the title). A page that starts
+    later in the thread (page 2 of a long one) keeps an empty opening post, titled, with a
+    note."""
+    parts.notes = [*parts.notes, *thread.notes]
+    first = thread.opening
+    if first is not None:
+        parts.title = parts.title or first.title
         parts.body = first.body
         parts.authors = [Author(name=first.author)] if first.author else []
-        parts.author_source = "the forum's post #1" if first.author else None
+        parts.author_source = "the forum thread's first post" if first.author else None
         parts.created = first.date
         # What the article parser said of the lines above the posts' body (paragraph
         # lengths) is about site furniture, not about the opening post.
         parts.notes = [n for n in parts.notes if n.kind != "metadata" or "paragraph" not in n.message]
-        return True
-    first = posts[0][0] if posts else 0
+        return
     parts.body, parts.authors, parts.author_source, parts.created = "", [], None, None
-    parts.notes = [
-        *parts.notes,
+    where = f"post #{thread.first_number}" if thread.first_number is not None else "a reply"
+    parts.notes.append(
         Note(
             where=rel,
             kind="missing",
-            message=f"the page starts at the forum's post #{first}: the opening post (#1) is on another page",
-        ),
-    ]
-    return False
+            message=f"the page starts at {where}: the thread's opening post is on another page",
+        )
+    )
 
 
 def _from_metadata(parts: ArticleParts, meta: PageMetadata, rel: str) -> list[Note]:
