@@ -347,6 +347,16 @@ def test_threads_an_unknown_header_error_suggests_the_mapping_its_names_mean(tmp
     # ... and where an id is given, "Indlæg" is the post's words.
     err = _error(tmp_path, cfg, "dk.csv", "id;tråd;indlæg\n1;T;Hej\n")
     assert str(err).endswith("--columns 'thread_id=tråd' 'text=indlæg'")
+    # Facepager's export of a Facebook page: posts name their parents, not their thread.
+    err = _error(
+        tmp_path,
+        cfg,
+        "facepager.csv",
+        "level;id;parent_id;object_id;message;created_time;from.name\n0;1;;4711_1;Hej;2024-03-14T08:30:00+0000;Avisen\n",
+    )
+    assert str(err).endswith(
+        "--columns author=from.name created=created_time text=message --ignore-columns --threads-from-parents"
+    )
     # Names that suggest nothing get no suggestion.
     err = _error(tmp_path, cfg, "header.csv", "id;thread_id;txet\nx;x;hej\n")
     assert "look like" not in str(err)

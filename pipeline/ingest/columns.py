@@ -78,6 +78,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "screen_name",
         "author_name",
         "commenter",
+        # Facebook's Graph API as Facepager exports it ("from.name").
+        "from_name",
         "name",
         "forfatter",
         "författare",
@@ -89,6 +91,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "created": (
         "created_at",
         "created_utc",
+        # Facebook's Graph API (Facepager) and Meta's Content Library.
+        "created_time",
+        "creation_time",
         "timestamp",
         "date",
         "datetime",
@@ -137,7 +142,15 @@ def suggested_options(header: list[str], fields: tuple[str, ...], ignoring: bool
     specs, rest = suggested_columns(header, fields)
     if not specs:
         return None
-    return f"--columns {' '.join(specs)}" + (" --ignore-columns" if rest and not ignoring else "")
+    # An export of posts that name their parents but not their thread (Facepager's
+    # "parent_id" without a thread column): each tree of replies is a thread.
+    mapped = {_key(h) for h in header if _key(h) in fields} | {spec.strip("'").split("=", 1)[0] for spec in specs}
+    from_parents = "thread_id" in fields and "thread_id" not in mapped and "parent_id" in mapped
+    return (
+        f"--columns {' '.join(specs)}"
+        + (" --ignore-columns" if rest and not ignoring else "")
+        + (" --threads-from-parents" if from_parents else "")
+    )
 
 
 def suggested_columns(header: list[str], fields: tuple[str, ...]) -> tuple[list[str], list[str]]:
