@@ -347,7 +347,7 @@ def test_threads_an_unknown_header_error_suggests_the_mapping_its_names_mean(tmp
     # ... and where an id is given, "Indlæg" is the post's words.
     err = _error(tmp_path, cfg, "dk.csv", "id;tråd;indlæg\n1;T;Hej\n")
     assert str(err).endswith("--columns 'thread_id=tråd' 'text=indlæg'")
-    # Facepager's export of a Facebook page: posts name their parents, not their thread.
+    # Facepager's export: posts name their parents, not their thread.
     err = _error(
         tmp_path,
         cfg,
