@@ -37,7 +37,7 @@ def with_children(post, parent, root, depth, children):
     lists = examples._word_lists()
     n = len(kids)
     opens = {"negation": 0, "agreement": 0}
-    questions = rules = own = 0
+    questions = own = 0
     labels: dict[str, int] = {}
     for k in kids:
         words = examples.own_words(k)
