@@ -512,6 +512,20 @@ def test_pages_a_phpbb_thread_reads_each_post_under_its_author_line(tmp_path, cf
         "8 line(s) of forum member details (status, posts)",
     } <= messages
 
+    # The same page copied as text (no head to name the headline) reads the same.
+    from pipeline.ingest.seeds import read_page
+
+    copied = tmp_path / "copied"
+    copied.mkdir()
+    (copied / "traad.txt").write_text(read_page(PAGES / "da_phpbb_traad.html", None).text, encoding="utf-8")
+    (copied / "manifest.toml").write_text('[[document]]\nfile = "traad.txt"\nkind = "thread"\nlang = "da"\n')
+    as_text = ingest_seeds(copied / "manifest.toml", cfg)
+
+    def view(c):
+        return [(p.title, p.text, [a.name for a in p.authors], p.created) for p in c.posts]
+
+    assert view(as_text) == view(corpus)
+
 
 def test_pages_a_later_page_of_a_phpbb_thread_has_no_opening_post():
     """On page 2 of a phpBB thread every post is titled "Re: ...": none opens the thread."""

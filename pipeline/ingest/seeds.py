@@ -135,7 +135,7 @@ def ingest_page(
     header = find_comments_header(lines)
     # A forum thread's posts, where the page has no comment list.
     forum = find_forum_posts(lines) if header is None else []
-    thread_posts = parse_forum_posts(lines, forum, display_path(path)) if forum else None
+    thread_posts = parse_forum_posts(lines, forum, rel) if forum else None
     found: list[Note] = []
     lang = entry.lang
     if not lang:
@@ -167,6 +167,9 @@ def ingest_page(
         above = tuple(line.strip() for line in lines[:end] if line.strip())[-1:]
         headlines = (opening.title,) if opening and opening.title else above
     parts = parse_article(lines[:end], lang, rel, headlines=headlines)
+    if thread_posts and thread_posts.opening and thread_posts.opening.title and not page.meta.headlines:
+        # phpBB titles the opening post with the thread's title, below the lines above.
+        parts.title = thread_posts.opening.title
     # A page that starts later in a forum thread: its opening post's author and date are on
     # another page, which a note says.
     elsewhere = thread_posts is not None and thread_posts.opening is None
