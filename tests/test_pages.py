@@ -418,6 +418,12 @@ def test_pages_a_news_site_that_nests_replies_in_divs_threads_them(tmp_path, cfg
             '<div class="comment"><p>Karin</p></div></div></div><div class="comment"><p>Maria</p></div>',
             "Erik\n\n  Karin\n\nMaria",
         ),
+        # HTML's own way: a comment on a comment is an <article> in its <article>.
+        (
+            "<article><p>Story</p><section><article><p>Erik</p><article><p>Karin</p></article></article>"
+            "<article><p>Maria</p></article></section></article>",
+            "Story\n\n  Erik\n\n    Karin\n\n  Maria",
+        ),
         # A class that merely contains the word is not a reply container.
         ('<div class="child-theme"><p>Erik</p><div class="childhood"><p>Karin</p></div></div>', "Erik\n\nKarin"),
     ],

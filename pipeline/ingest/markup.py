@@ -93,8 +93,9 @@ MAX_INDENT = 32
 # A comment system that nests replies in <div>s rather than lists names the container of a
 # comment's replies ("comment-replies", "children", old Reddit's "child"); a browser
 # indents it only through CSS, which a saved page's text does not carry. "has-replies" and
-# the like mark a comment that has replies (not their container) and are left out.
-_NESTING_TAGS = frozenset(("div", "section", "ul", "ol"))
+# the like mark a comment that has replies (not their container) and are left out. An
+# <article> in an <article> is, as HTML defines it, a comment on the outer one.
+_NESTING_TAGS = frozenset(("div", "section", "ul", "ol", "article"))
 _REPLIES_RE = re.compile(
     r"(?<![\w-])(?!(?:has|no|with|without)[-_])(?:[\w-]*[-_])?"
     r"(?:children|child|replies|reply-list|replies-list|answers|subcomments|sub-comments|nested-comments)"
@@ -114,8 +115,9 @@ def html_text(
 ) -> str:
     """The text of an HTML fragment: tags removed, entities decoded, whitespace collapsed
     as a browser does, line breaks for `<br>` and paragraphs, blockquotes as "> " lines.
-    `indent_lists`: lines inside a list nested in another, or inside a container its class
-    names as a comment's replies, are indented two spaces a level, as a browser shows them
+    `indent_lists`: lines inside a list nested in another, inside a container its class
+    names as a comment's replies, or inside an <article> in an <article>, are indented two
+    spaces a level, as a browser shows them
     (a blog's threaded comments are such lists, a comment widget's such containers: the
     page parser reads who answers whom from the indentation). `relative_times`: a `<time>` whose text
     is a date relative to when the page was saved ("3 timer siden") is read as its
@@ -148,8 +150,8 @@ def html_text(
     def open_level(el: etree._Element, tag: str) -> None:
         nonlocal depth
         is_list = tag in _LISTS
-        named = _REPLIES_RE.search(f"{el.get('class') or ''} {el.get('id') or ''}") is not None
-        if not (is_list or named):
+        named = tag != "article" and _REPLIES_RE.search(f"{el.get('class') or ''} {el.get('id') or ''}") is not None
+        if not (is_list or named or tag == "article"):
             return
         if levels and levels[-1][3] == texts:
             # Opened before anything was shown in the one around it (a reply container
@@ -157,6 +159,9 @@ def html_text(
             by = 0
         elif named:
             by = 1
+        elif tag == "article":
+            # The outermost article (the story, or a comment) is not indented.
+            by = 1 if any(level[0].tag == "article" for level in levels) else 0
         else:
             # The outermost list (a page's comment list) is not indented, as before.
             by = 1 if any(is_a_list for _, _, is_a_list, _ in levels) else 0
