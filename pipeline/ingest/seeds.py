@@ -318,6 +318,8 @@ def _open_with_first_post(parts: ArticleParts, thread: ForumPosts, rel: str) -> 
     first = thread.opening
     if first is not None:
         parts.title = parts.title or first.title
+        if parts.title:
+            parts.notes = [n for n in parts.notes if n.message != NO_HEADLINE]
         parts.body = first.body
         parts.authors = [Author(name=first.author)] if first.author else []
         parts.author_source = "the forum thread's first post" if first.author else None
