@@ -533,6 +533,68 @@ def test_pages_a_phpbb_thread_reads_each_post_under_its_author_line(tmp_path, cf
     assert view(as_text) == view(corpus)
 
 
+def _pages(tmp_path, names: dict[str, str], cfg):
+    """The test pages `names` (file in tests/pages -> name saved as), listed in a manifest
+    in that order, ingested."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for source, saved in names.items():
+        (tmp_path / saved).write_text((PAGES / source).read_text(encoding="utf-8"), encoding="utf-8")
+        entries.append(f'[[document]]\nfile = "{saved}"\nkind = "thread"\nlang = "sv"\n')
+    (tmp_path / "manifest.toml").write_text("".join(entries), encoding="utf-8")
+    return ingest_seeds(tmp_path / "manifest.toml", cfg)
+
+
+def test_pages_the_pages_of_one_forum_thread_are_read_as_one_thread(tmp_path, cfg):
+    """A long Flashback thread saved one file per page: pages with one title on one site are
+    one thread, in the forum's post order whatever the manifest's (page 2 listed first),
+    under page 1's id and opening post. Replies are numbered anew across the pages, and a
+    post on page 2 that quotes Sven_Svensson answers his post on page 1 (`quoted-author`)."""
+    corpus = _pages(
+        tmp_path, {"sv_flashback_trad_sida2.html": "sida2.html", "sv_flashback_trad.html": "sida1.html"}, cfg
+    )
+    (thread,) = corpus.threads
+    root, *replies = corpus.posts
+    assert (thread.id, thread.n_comments, root.authors[0].name) == ("sida1", 4, "Kalle_B")
+    assert [(p.id, p.authors[0].name, p.source.rsplit("/", 1)[-1]) for p in replies] == [
+        ("sida1/c01", "Mia83", "sida1.html:15"),
+        ("sida1/c02", "Sven_Svensson", "sida1.html:23"),
+        ("sida1/c03", "Kalle_B", "sida2.html:3"),
+        ("sida1/c04", "Mia83", "sida2.html:15"),
+    ]
+    assert replies[2].parent_id == replies[1].id
+    assert "quoted-author" in [e.rule for e in replies[2].parent_evidence if e.decided]
+    messages = [n.message for n in corpus.notes]
+    assert any(
+        m.startswith("2 pages of one forum thread (") and m.endswith("posts #1-#5) read as one thread")
+        for m in messages
+    )
+    assert not any(m.startswith("the page starts at") for m in messages)
+
+
+def test_pages_a_forum_page_saved_twice_is_not_joined_to_itself(tmp_path, cfg):
+    """Two files with the same posts are not pages of one thread: kept apart, with a note
+    saying why, rather than doubling every post in one thread. Page 1 twice: each opens a
+    thread; page 2 twice: their posts overlap."""
+    corpus = _pages(tmp_path / "1", {"sv_flashback_trad.html": "a.html", "da_forum_side_2.txt": "x.txt"}, cfg)
+    assert len(corpus.threads) == 2  # another thread's page is not joined
+    for pair, why in (
+        (("a.html", "copy.html"), "share a title but each opens a thread: read as separate threads"),
+        (("b.html", "b2.html"), "share a title but their posts overlap (#4 again): read as separate threads"),
+    ):
+        folder = tmp_path / pair[0]
+        folder.mkdir()
+        source = "sv_flashback_trad.html" if pair[0] == "a.html" else "sv_flashback_trad_sida2.html"
+        for name in pair:
+            (folder / name).write_text((PAGES / source).read_text(encoding="utf-8"), encoding="utf-8")
+        (folder / "manifest.toml").write_text(
+            "".join(f'[[document]]\nfile = "{name}"\nkind = "thread"\nlang = "sv"\n' for name in pair)
+        )
+        corpus = ingest_seeds(folder / "manifest.toml", cfg)
+        assert len(corpus.threads) == 2 and len({p.id for p in corpus.posts}) == len(corpus.posts)
+        assert any(why in n.message for n in corpus.notes), why
+
+
 def test_pages_a_later_page_of_a_phpbb_thread_has_no_opening_post():
     """On page 2 of a phpBB thread every post is titled "Re: ...": none opens the thread."""
     from pipeline.ingest.forum import find_forum_posts, parse_forum_posts

@@ -52,6 +52,7 @@ class ForumPosts:
     posts: list[RawComment]
     opening: RawComment | None  # post #1, where the page shows it
     first_number: int | None  # the first post's number, where the board numbers them
+    last_number: int | None  # the last post's
     start: int  # index of the first post's first line (its profile, on phpBB)
     notes: list[Note]
 
@@ -175,7 +176,11 @@ def parse_forum_posts(lines: list[str], headers: list[int], source: str, first_l
     # Post #1 by its number; on a board that numbers nothing, the first post unless its
     # title marks it a reply ("Re: ..."), as every post on a thread's later pages is.
     opens = first.number == 1 if first.number is not None else not reply_titled[0]
-    return ForumPosts(posts[1:] if opens else posts, posts[0] if opens else None, first.number, leads[0], notes)
+    last = heads[-1]
+    assert last is not None
+    return ForumPosts(
+        posts[1:] if opens else posts, posts[0] if opens else None, first.number, last.number, leads[0], notes
+    )
 
 
 def _lead_start(lines: list[str], at: int, head: PostHeader, furn: Furniture) -> int:

@@ -34,6 +34,7 @@ from pipeline.ingest.markup import (
 )
 from pipeline.ingest.metadata import PageMetadata, page_metadata
 from pipeline.ingest.pages import NO_HEADLINE, ArticleParts, RawComment, load_furniture, parse_article
+from pipeline.ingest.pagination import LATER_PAGE_NOTE, PageThread, join_pages
 from pipeline.ingest.people import finish_corpus
 from pipeline.ingest.replies import ReplyDecision, claimed_author, infer_parents, page_order_votes
 from pipeline.ingest.targets import choose_target
@@ -121,9 +122,7 @@ def read_page(path: Path, encoding: str = "") -> PageText:
     return PageText(visible, markup, meta, decomposed, len(text) - len(visible), tuple(dated), read_as)
 
 
-def ingest_page(
-    path: Path, entry: ManifestEntry, cfg: Config, listed: bool = True
-) -> tuple[Thread, list[Post], list[Note]]:
+def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = True) -> PageThread:
     """One raw page (article, optionally with its comment list) to a thread. `listed`: the
     entry is a manifest's, whose readings (title, date, language) are checked against the
     page's; False for a page found in a folder without one."""
@@ -253,33 +252,7 @@ def ingest_page(
         notes.append(Note(where=f"{rel}:1", kind="missing", message="the page prints no publication date"))
 
     if comments:
-        decisions = infer_parents(root, comments, cfg.replies)
-        for cid, parent in indented.items():
-            # The page's layout shows what a reply answers: that decides, and the text's cues
-            # stay as evidence.
-            shown = Evidence(
-                rule="indentation",
-                cue=f"indented under {parent.authors[0].name or 'a deleted author'}'s comment ({parent.source})",
-                target_id=parent.id,
-                score=1.0,
-                decided=True,
-            )
-            cues = tuple(
-                e.model_copy(update={"decided": e.target_id == parent.id})
-                for e in decisions[cid].evidence
-                if e.rule != "default"
-            )
-            decisions[cid] = ReplyDecision(parent.id, 1.0, (shown, *cues))
-        comments = [
-            c.model_copy(
-                update={
-                    "parent_id": decisions[c.id].parent_id,
-                    "parent_confidence": decisions[c.id].confidence,
-                    "parent_evidence": decisions[c.id].evidence,
-                }
-            )
-            for c in comments
-        ]
+        comments = with_parents(root, comments, cfg, indented)
 
     if page.markup:
         notes.append(
@@ -306,7 +279,39 @@ def ingest_page(
         source=rel,
         n_comments=len(comments),
     )
-    return thread, [root, *comments], notes
+    return PageThread(thread, [root, *comments], notes, thread_posts)
+
+
+def with_parents(root: Post, comments: list[Post], cfg: Config, indented: dict[str, Post] | None = None) -> list[Post]:
+    """`comments` with the parent each answers, inferred from their words (forms of
+    address, quotations), or shown by the page's layout where `indented` (comment id -> the
+    comment the page indents it under) says so: that decides, and the words' cues stay as
+    evidence."""
+    decisions = infer_parents(root, comments, cfg.replies)
+    for cid, parent in (indented or {}).items():
+        shown = Evidence(
+            rule="indentation",
+            cue=f"indented under {parent.authors[0].name or 'a deleted author'}'s comment ({parent.source})",
+            target_id=parent.id,
+            score=1.0,
+            decided=True,
+        )
+        cues = tuple(
+            e.model_copy(update={"decided": e.target_id == parent.id})
+            for e in decisions[cid].evidence
+            if e.rule != "default"
+        )
+        decisions[cid] = ReplyDecision(parent.id, 1.0, (shown, *cues))
+    return [
+        c.model_copy(
+            update={
+                "parent_id": decisions[c.id].parent_id,
+                "parent_confidence": decisions[c.id].confidence,
+                "parent_evidence": decisions[c.id].evidence,
+            }
+        )
+        for c in comments
+    ]
 
 
 def _open_with_first_post(parts: ArticleParts, thread: ForumPosts, rel: str) -> None:
@@ -334,7 +339,7 @@ def _open_with_first_post(parts: ArticleParts, thread: ForumPosts, rel: str) -> 
         Note(
             where=rel,
             kind="missing",
-            message=f"the page starts at {where}: the thread's opening post is on another page",
+            message=LATER_PAGE_NOTE.format(where=where),
         )
     )
 
@@ -474,10 +479,12 @@ def ingest_seeds(manifest_path: Path, cfg: Config) -> Corpus:
     posts: list[Post] = []
     notes: list[Note] = []
     entries = read_manifest(manifest_path)
+    pages = []
     for entry in entries:
         log.info("ingest %s (%s)", entry.file, entry.kind)
-        thread, tposts, tnotes = ingest_page(folder / entry.file, entry, cfg, listed)
-        threads.append(thread)
-        posts.extend(tposts)
-        notes.extend(tnotes)
+        pages.append(ingest_page(folder / entry.file, entry, cfg, listed))
+    for page in join_pages(pages, lambda root, comments: with_parents(root, comments, cfg)):
+        threads.append(page.thread)
+        posts.extend(page.posts)
+        notes.extend(page.notes)
     return finish_corpus(threads, posts, notes)

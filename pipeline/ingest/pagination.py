@@ -1,0 +1,117 @@
+"""A forum thread saved one file per page (Flashback shows a dozen posts a page, phpBB ten
+to twenty-five; a long thread runs to hundreds of pages): the pages, read as one thread.
+
+Forum pages are one thread's when they carry the same title (a reply's "Re: " aside) on
+the same site. Their posts are put in the thread's order: by the forum's post numbers
+where it numbers them, else the page with the opening post first and the others by their
+first post's date. Pages whose numbered posts overlap (a page saved twice, or two threads
+that share a title) are kept apart, with a note. The joined thread keeps the first page's
+id and opening post; its replies are numbered anew from 1 and who answers whom is
+inferred again over all its posts, so a quotation of a post on an earlier page finds it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import NamedTuple
+
+from pipeline.core.schema import Note, Post, Thread
+from pipeline.ingest.forum import ForumPosts
+
+# The note a page gets where it starts later in the thread; a joined thread has its start.
+LATER_PAGE_NOTE = "the page starts at {where}: the thread's opening post is on another page"
+_REPLY_PREFIX_RE = re.compile(r"(?i)^(?:re|sv|vs|aw)\s*:\s*")
+
+
+class PageThread(NamedTuple):
+    """A page read as a thread: the thread, its posts (the root first), the notes, and its
+    forum posts where it is a forum thread's page."""
+
+    thread: Thread
+    posts: list[Post]
+    notes: list[Note]
+    forum: ForumPosts | None = None
+
+
+def _key(page: PageThread) -> tuple[str, str]:
+    title = _REPLY_PREFIX_RE.sub("", " ".join(page.thread.title.split())).casefold()
+    return title, page.thread.site or ""
+
+
+def _order(page: PageThread, index: int) -> tuple:
+    forum = page.forum
+    assert forum is not None
+    first = next((p.created for p in page.posts[1:] if p.created), "")
+    return (forum.opening is None, forum.first_number or 0, first, index)
+
+
+def join_pages(pages: list[PageThread], relink: Callable[[Post, list[Post]], list[Post]]) -> list[PageThread]:
+    """`pages` with the pages of each forum thread joined into one, in the place of its
+    first page; other pages as they are. `relink(root, comments)` gives the comments with
+    the parents inferred from their words."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, page in enumerate(pages):
+        if page.forum is not None and page.thread.title:
+            groups.setdefault(_key(page), []).append(i)
+    joined: dict[int, PageThread] = {}
+    dropped: set[int] = set()
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        ordered = sorted(members, key=lambda i: _order(pages[i], i))
+        clash = _clash([pages[i] for i in ordered])
+        if clash:
+            first = pages[ordered[0]]
+            where = first.thread.source or first.thread.id
+            joined[ordered[0]] = first._replace(notes=[*first.notes, Note(where=where, kind="note", message=clash)])
+            continue
+        joined[min(members)] = _join([pages[i] for i in ordered], relink)
+        dropped.update(m for m in members if m != min(members))
+    return [joined.get(i, page) for i, page in enumerate(pages) if i not in dropped]
+
+
+def _clash(pages: list[PageThread]) -> str | None:
+    """Why pages with one title cannot be one thread's, or None."""
+    names = ", ".join(p.thread.source or p.thread.id for p in pages)
+    if sum(p.forum is not None and p.forum.opening is not None for p in pages) > 1:
+        return f"pages {names} share a title but each opens a thread: read as separate threads"
+    spans = [
+        (p.forum.first_number, p.forum.last_number)
+        for p in pages
+        if p.forum is not None and p.forum.first_number is not None and p.forum.last_number is not None
+    ]
+    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+        if start <= end:
+            return f"pages {names} share a title but their posts overlap (#{start} again): read as separate threads"
+    return None
+
+
+def _join(pages: list[PageThread], relink: Callable[[Post, list[Post]], list[Post]]) -> PageThread:
+    head = pages[0]
+    root = head.posts[0]
+    tid = head.thread.id
+    comments = [
+        c.model_copy(update={"id": f"{tid}/c{pos:02d}", "thread_id": tid, "position": pos})
+        for pos, c in enumerate((c for page in pages for c in page.posts[1:]), start=1)
+    ]
+    comments = relink(root, comments)
+    later = {p.thread.source for p in pages[1:]}
+    notes = [n for page in pages for n in page.notes if not (n.where in later and _is_later_page_note(n))]
+    numbers = [p.forum.first_number for p in pages if p.forum is not None and p.forum.first_number is not None]
+    span = f", posts #{numbers[0]}-#{pages[-1].forum.last_number}" if numbers and pages[-1].forum else ""
+    names = ", ".join(p.thread.source or p.thread.id for p in pages)
+    notes.append(
+        Note(
+            where=head.thread.source or tid,
+            kind="inferred",
+            message=f"{len(pages)} pages of one forum thread ({names}{span}) read as one thread",
+        )
+    )
+    thread = head.thread.model_copy(update={"kind": "thread", "n_comments": len(comments)})
+    return PageThread(thread, [root, *comments], notes, head.forum)
+
+
+def _is_later_page_note(note: Note) -> bool:
+    head, _, tail = LATER_PAGE_NOTE.partition("{where}")
+    return note.message.startswith(head) and note.message.endswith(tail)
