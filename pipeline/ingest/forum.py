@@ -173,9 +173,9 @@ def parse_forum_posts(lines: list[str], headers: list[int], source: str, first_l
         notes.append(Note(where=source, kind="removed", message=f"{buttons} row(s) of post buttons (quote, reply)"))
     first = heads[0]
     assert first is not None
-    # Post #1 by its number; on a board that numbers nothing, the first post unless its
-    # title marks it a reply ("Re: ..."), as every post on a thread's later pages is.
-    opens = first.number == 1 if first.number is not None else not reply_titled[0]
+    # Post #1 by its number; on a board that numbers nothing, the first post where it is
+    # titled and not as a reply ("Re: ..."), as every post on a thread's later pages is.
+    opens = first.number == 1 if first.number is not None else bool(posts[0].title) and not reply_titled[0]
     last = heads[-1]
     assert last is not None
     return ForumPosts(
