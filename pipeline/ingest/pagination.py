@@ -73,7 +73,7 @@ def join_pages(pages: list[PageThread], relink: Callable[[Post, list[Post]], lis
 
 def _clash(pages: list[PageThread]) -> str | None:
     """Why pages with one title cannot be one thread's, or None."""
-    names = ", ".join(p.thread.source or p.thread.id for p in pages)
+    names = _listed([p.thread.source or p.thread.id for p in pages])
     if sum(p.forum is not None and p.forum.opening is not None for p in pages) > 1:
         return f"pages {names} share a title but each opens a thread: read as separate threads"
     spans = [
@@ -100,7 +100,7 @@ def _join(pages: list[PageThread], relink: Callable[[Post, list[Post]], list[Pos
     notes = [n for page in pages for n in page.notes if not (n.where in later and _is_later_page_note(n))]
     numbers = [p.forum.first_number for p in pages if p.forum is not None and p.forum.first_number is not None]
     span = f", posts #{numbers[0]}-#{pages[-1].forum.last_number}" if numbers and pages[-1].forum else ""
-    names = ", ".join(p.thread.source or p.thread.id for p in pages)
+    names = _listed([p.thread.source or p.thread.id for p in pages])
     notes.append(
         Note(
             where=head.thread.source or tid,
@@ -115,3 +115,8 @@ def _join(pages: list[PageThread], relink: Callable[[Post, list[Post]], list[Pos
 def _is_later_page_note(note: Note) -> bool:
     head, _, tail = LATER_PAGE_NOTE.partition("{where}")
     return note.message.startswith(head) and note.message.endswith(tail)
+
+
+def _listed(names: list[str]) -> str:
+    """Names for a note: all of a few, the first and last of many (a thread of 300 pages)."""
+    return ", ".join(names) if len(names) <= 4 else f"{names[0]}, {names[1]}, ... {names[-1]}"
