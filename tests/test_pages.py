@@ -548,8 +548,11 @@ def _pages(tmp_path, names: dict[str, str], cfg):
 def test_pages_the_pages_of_one_forum_thread_are_read_as_one_thread(tmp_path, cfg):
     """A long Flashback thread saved one file per page: pages with one title on one site are
     one thread, in the forum's post order whatever the manifest's (page 2 listed first),
-    under page 1's id and opening post. Replies are numbered anew across the pages, and a
-    post on page 2 that quotes Sven_Svensson answers his post on page 1 (`quoted-author`)."""
+    under page 1's id and opening post. Post #n is reply n - 1 (its id the same whether
+    page 1 is there or not), and a post on page 2 that quotes Sven_Svensson answers his
+    post on page 1 (`quoted-author`)."""
+    alone = _pages(tmp_path / "alone", {"sv_flashback_trad_sida2.html": "sida1.html"}, cfg)
+    assert [p.id for p in alone.posts] == ["sida1", "sida1/c03", "sida1/c04"]
     corpus = _pages(
         tmp_path, {"sv_flashback_trad_sida2.html": "sida2.html", "sv_flashback_trad.html": "sida1.html"}, cfg
     )

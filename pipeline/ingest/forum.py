@@ -55,6 +55,7 @@ class ForumPosts:
     last_number: int | None  # the last post's
     start: int  # index of the first post's first line (its profile, on phpBB)
     notes: list[Note]
+    numbers: list[int | None]  # each of `posts`' number, where the board numbers them
 
 
 def _full_date(text: str, furn: Furniture) -> tuple[str | None, str] | None:
@@ -178,8 +179,15 @@ def parse_forum_posts(lines: list[str], headers: list[int], source: str, first_l
     opens = first.number == 1 if first.number is not None else bool(posts[0].title) and not reply_titled[0]
     last = heads[-1]
     assert last is not None
+    numbers = [h.number if h else None for h in heads]
     return ForumPosts(
-        posts[1:] if opens else posts, posts[0] if opens else None, first.number, last.number, leads[0], notes
+        posts[1:] if opens else posts,
+        posts[0] if opens else None,
+        first.number,
+        last.number,
+        leads[0],
+        notes,
+        numbers[1:] if opens else numbers,
     )
 
 

@@ -6,8 +6,9 @@ the same site. Their posts are put in the thread's order: by the forum's post nu
 where it numbers them, else the page with the opening post first and the others by their
 first post's date. Pages whose numbered posts overlap (a page saved twice, or two threads
 that share a title) are kept apart, with a note. The joined thread keeps the first page's
-id and opening post; its replies are numbered anew from 1 and who answers whom is
-inferred again over all its posts, so a quotation of a post on an earlier page finds it.
+id and opening post; its replies keep the forum's numbers (post #n is reply n - 1), or
+are numbered anew from 1 where it prints none, and who answers whom is inferred again
+over all its posts, so a quotation of a post on an earlier page finds it.
 """
 
 from __future__ import annotations
@@ -91,9 +92,13 @@ def _join(pages: list[PageThread], relink: Callable[[Post, list[Post]], list[Pos
     head = pages[0]
     root = head.posts[0]
     tid = head.thread.id
+    replies = [c for page in pages for c in page.posts[1:]]
+    # A numbered forum's reply keeps its position, the post's number less one (so its id
+    # stays when a missing page is added); others are numbered in the joined order.
+    numbered = head.forum is not None and head.forum.first_number is not None
     comments = [
         c.model_copy(update={"id": f"{tid}/c{pos:02d}", "thread_id": tid, "position": pos})
-        for pos, c in enumerate((c for page in pages for c in page.posts[1:]), start=1)
+        for pos, c in ((c.position if numbered else k, c) for k, c in enumerate(replies, start=1))
     ]
     comments = relink(root, comments)
     later = {p.thread.source for p in pages[1:]}

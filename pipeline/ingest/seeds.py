@@ -237,8 +237,11 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
             if rc.indented_under is not None
         }
     elif thread_posts:
-        # A forum lists its posts oldest first: page order is the thread's order.
-        for pos, rc in enumerate(thread_posts.posts, start=1):
+        # A forum lists its posts oldest first: page order is the thread's order. Where it
+        # numbers them, post #n is reply n - 1, so an id stays the post's when pages of the
+        # thread are added later (`pagination`).
+        for k, (rc, number) in enumerate(zip(thread_posts.posts, thread_posts.numbers, strict=True), start=1):
+            pos = number - 1 if number is not None else k
             comments.append(_comment_post(rc, pos, thread_id, rel, root.lang, cfg, notes))
     if comments and not root.authors and not forum:
         claim = claimed_author(comments)
