@@ -33,7 +33,9 @@ AUTHOR_LINE_RE = re.compile(
 # A weekday before phpBB's date ("tor 14. mar 2024 21:02").
 _WEEKDAY_RE = re.compile(r"\w{2,8}\.?,?\s+(?=\d)")
 # A reply's title on a board that titles every post ("Re: Hvorfor ...", "SV: ...").
-REPLY_TITLE_RE = re.compile(r"(?i)(?:re|sv|vs|aw)\s*:\s*\S.*")
+_REPLY_PREFIX = r"(?:re|sv|vs|aw)\s*:\s*"
+REPLY_TITLE_RE = re.compile(rf"(?i){_REPLY_PREFIX}\S.*")
+REPLY_PREFIX_RE = re.compile(rf"(?i)^{_REPLY_PREFIX}")
 # A row of links in a site's footer ("Flashback Forum · Om Flashback · Regler · Kontakt"):
 # after the last post, where nothing else marks the end of the thread.
 LINK_ROW_RE = re.compile(r"(?:[^.!?·|•\n]{1,30}[·|•]\s*){2,}[^.!?·|•\n]{1,30}")
@@ -58,9 +60,10 @@ class ForumPosts:
     numbers: list[int | None]  # each of `posts`' number, where the board numbers them
 
 
-def _full_date(text: str, furn: Furniture) -> tuple[str | None, str] | None:
+def _full_date(text: str, furn: Furniture) -> tuple[int, str | None, str] | None:
+    """`trailing_date`'s reading where the whole text is the date."""
     tail = trailing_date(text, furn)
-    return (tail[1], text) if tail is not None and tail[0] == 0 else None
+    return tail if tail is not None and tail[0] == 0 else None
 
 
 def post_header(line: str, furn: Furniture) -> PostHeader | None:
@@ -72,12 +75,12 @@ def post_header(line: str, furn: Furniture) -> PostHeader | None:
         found = _full_date(raw, furn) or _full_date(_WEEKDAY_RE.sub("", raw, count=1), furn)
         if found is None or not plausible_name(m["name"], furn):
             return None
-        return PostHeader(None, found[0], raw, m["name"].strip())
+        return PostHeader(None, found[1], raw, m["name"].strip())
     if "#" not in line or (m := POST_NUMBER_RE.fullmatch(line)) is None:
         return None
     dates = [part for part in (p.strip(" ,·|•–—-") for p in (m["before"], m["after"])) if part]
     found = _full_date(dates[0], furn) if len(dates) == 1 else None
-    return PostHeader(int(m["number"]), found[0], dates[0]) if found else None
+    return PostHeader(int(m["number"]), found[1], dates[0]) if found else None
 
 
 def find_forum_posts(lines: list[str]) -> list[int]:

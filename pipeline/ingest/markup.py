@@ -117,11 +117,11 @@ def html_text(
     as a browser does, line breaks for `<br>` and paragraphs, blockquotes as "> " lines.
     `indent_lists`: lines inside a list nested in another, inside a container its class
     names as a comment's replies, or inside an <article> in an <article>, are indented two
-    spaces a level, as a browser shows them
-    (a blog's threaded comments are such lists, a comment widget's such containers: the
-    page parser reads who answers whom from the indentation). `relative_times`: a `<time>` whose text
-    is a date relative to when the page was saved ("3 timer siden") is read as its
-    `datetime` attribute, when that is ISO 8601; each text so read is added to `dated`.
+    spaces a level, as a browser shows them (a blog's threaded comments are such lists, a
+    comment widget's such containers: the page parser reads who answers whom from the
+    indentation). `relative_times`: a `<time>` whose text is a date relative to when the
+    page was saved ("3 timer siden") is read as its `datetime` attribute, when that is
+    ISO 8601; each text so read is added to `dated`.
     `link_addresses`: a link's web address follows its text, in parentheses (in a post,
     where it names a source); a saved page's links (authors' profiles, navigation) are
     read as shown, without them."""
@@ -136,9 +136,9 @@ def html_text(
     stack: list[list[str]] = [[]]
     skipping = 0
     # With `indent_lists`: per nesting element open around the element (lists, reply
-    # containers), (its element, the levels it indents by, whether it is a list, how many
+    # containers, articles), (its element, the levels it indents by, its tag, how many
     # texts had been shown when it opened).
-    levels: list[tuple[etree._Element, int, bool, int]] = []
+    levels: list[tuple[etree._Element, int, str, int]] = []
     depth = 0
     texts = 0
 
@@ -149,9 +149,8 @@ def html_text(
 
     def open_level(el: etree._Element, tag: str) -> None:
         nonlocal depth
-        is_list = tag in _LISTS
         named = tag != "article" and _REPLIES_RE.search(f"{el.get('class') or ''} {el.get('id') or ''}") is not None
-        if not (is_list or named or tag == "article"):
+        if not (tag in _LISTS or named or tag == "article"):
             return
         if levels and levels[-1][3] == texts:
             # Opened before anything was shown in the one around it (a reply container
@@ -159,13 +158,12 @@ def html_text(
             by = 0
         elif named:
             by = 1
-        elif tag == "article":
-            # The outermost article (the story, or a comment) is not indented.
-            by = 1 if any(level[0].tag == "article" for level in levels) else 0
         else:
-            # The outermost list (a page's comment list) is not indented, as before.
-            by = 1 if any(is_a_list for _, _, is_a_list, _ in levels) else 0
-        levels.append((el, by, is_list, texts))
+            # The outermost list (a page's comment list) and the outermost article (the
+            # story, or a comment) are not indented.
+            kinds = ("article",) if tag == "article" else _LISTS
+            by = 1 if any(opened in kinds for _, _, opened, _ in levels) else 0
+        levels.append((el, by, tag, texts))
         depth += by
 
     def close_level(el: etree._Element) -> None:

@@ -13,16 +13,14 @@ over all its posts, so a quotation of a post on an earlier page finds it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import NamedTuple
 
 from pipeline.core.schema import Note, Post, Thread
-from pipeline.ingest.forum import ForumPosts
+from pipeline.ingest.forum import REPLY_PREFIX_RE, ForumPosts
 
 # The note a page gets where it starts later in the thread; a joined thread has its start.
 LATER_PAGE_NOTE = "the page starts at {where}: the thread's opening post is on another page"
-_REPLY_PREFIX_RE = re.compile(r"(?i)^(?:re|sv|vs|aw)\s*:\s*")
 
 
 class PageThread(NamedTuple):
@@ -36,7 +34,7 @@ class PageThread(NamedTuple):
 
 
 def _key(page: PageThread) -> tuple[str, str]:
-    title = _REPLY_PREFIX_RE.sub("", " ".join(page.thread.title.split())).casefold()
+    title = REPLY_PREFIX_RE.sub("", " ".join(page.thread.title.split())).casefold()
     return title, page.thread.site or ""
 
 
