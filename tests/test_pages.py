@@ -598,6 +598,49 @@ def test_pages_a_forum_page_saved_twice_is_not_joined_to_itself(tmp_path, cfg):
         assert any(why in n.message for n in corpus.notes), why
 
 
+def test_pages_a_xenforo_thread_reads_the_name_and_details_above_each_posts_date(tmp_path, cfg):
+    """XenForo prints each post's poster and details first ("Aktivt medlem", "Tilmeldt" /
+    "3 Jan 2019" as a label and its value), then the date, then the post's number alone
+    ("#2"), then the message and its buttons. The name above the details is the author,
+    the details are dropped, and a date printed relative to the saving ("I dag kl. 07:45")
+    is read from its <time datetime>."""
+    corpus = ingest_page(tmp_path, "da_xenforo_traad.html", cfg, kind="auto", lang="")
+    root, mogens, hanne = corpus.posts
+    assert (root.title, [a.name for a in root.authors], root.created, root.text) == (
+        "Socialrådgivere flygter fra kommunerne",
+        ["Hanne_R"],
+        "2024-03-14",
+        "I vores kommune har fire ud af ti socialrådgivere sagt op på et år. Er det lønnen, sagstallet eller ledelsen?",
+    )
+    assert [(p.authors[0].name, p.created, p.text) for p in (mogens, hanne)] == [
+        ("Mogens", "2024-03-14", "Det er sagstallet. Ingen kan nå at gøre arbejdet ordentligt med 40 sager."),
+        (
+            "Hanne_R",
+            "2024-03-15T07:45:00+01:00",
+            "> Mogens sagde:\n>\n> Det er sagstallet.\n\nEnig, men lønnen betyder også noget.",
+        ),
+    ]
+    assert (mogens.parent_id, hanne.parent_id) == (root.id, mogens.id)
+    messages = {n.message for n in corpus.notes}
+    assert {"read as a forum thread (3 posts were found)", "10 line(s) of forum member details (status, posts)"} <= (
+        messages
+    )
+
+
+def test_pages_label_value_pairs_share_a_line_and_quotes_keep_their_replys_indentation():
+    """On a page, a <dt> with its one <dd> is "label: value" (a term with several <dd>s,
+    phpBB's profile, is a heading over them); a quotation inside an indented reply is
+    indented with it, with no empty quoted lines from the indentation."""
+    from pipeline.ingest.markup import html_text
+
+    pairs = "<dl><dt>Tilmeldt</dt><dd>3 Jan 2019</dd><dt>Indlæg</dt><dd>128</dd></dl>"
+    assert html_text(pairs, indent_lists=True) == "Tilmeldt: 3 Jan 2019\n\nIndlæg: 128"
+    profile = "<dl><dt>Mogens</dt><dd>Medlem</dd><dd>Indlæg: 2045</dd></dl>"
+    assert html_text(profile, indent_lists=True) == "Mogens\n\nMedlem\n\nIndlæg: 2045"
+    nested = "<ul><li>Erik<ul><li><blockquote><p>Det er lønnen.</p><p>Ja.</p></blockquote>Nej.</li></ul></li></ul>"
+    assert html_text(nested, indent_lists=True) == "Erik\n\n  > Det er lønnen.\n  >\n  > Ja.\n\n  Nej."
+
+
 def test_pages_a_later_page_of_a_phpbb_thread_has_no_opening_post():
     """On page 2 of a phpBB thread every post is titled "Re: ...": none opens the thread."""
     from pipeline.ingest.forum import find_forum_posts, parse_forum_posts
@@ -631,6 +674,7 @@ def test_pages_a_later_page_of_a_phpbb_thread_has_no_opening_post():
         # A sentence with a guillemet is no author line, nor is a name that is a sentence.
         (["Det sagde af » dem « 14. mar 2024", "Hej", "af Mia » 14. mar 2024", "Hej"], []),
         (["af Mia » 14. mar 2024", "Hej", "af det der skete i går! » 14. mar 2024", "Hej"], []),
+        (["Mia", "14 mar 2024", "#1", "Hej", "Bo", "I går kl. 10:00", "", "#2", "Nej"], [2, 7]),
         # A ranking in an article: numbers without dates.
         (["#1", "Løn", "#2", "Sagstal"], []),
         # Numbers that do not rise down the page are no forum's posts.

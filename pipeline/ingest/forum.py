@@ -5,7 +5,9 @@
   ("Medlem · Reg: Jan 2010 · Inlägg: 1 234"), then the message;
 - phpBB: each post's member profile (name, "Indlæg: 128", "Tilmeldt: ...") and title
   ("Re: ...") above a line that names its author and date ("Indlæg af Mogens » 14. mar
-  2024, 21:02"), then the message.
+  2024, 21:02"), then the message;
+- XenForo: the poster's name and details ("Aktivt medlem", "Tilmeldt: 3 Jan 2019"), the
+  date, the number alone on the next line ("#2"), then the message.
 
 The first post opens the thread; the others answer it or, through their quotations
 ("Citat: Ursprungligen postat av Mia83", "Mogens skrev:"), one another, which reply
@@ -47,6 +49,9 @@ class PostHeader:
     date: str | None  # ISO 8601; None where the page prints it relative to when it was saved
     date_raw: str
     author: str | None = None  # where the header names it (phpBB)
+    # Lines above the number's line where the date stands (XenForo prints the date, then
+    # the number on a line of its own); 0 where they share a line.
+    above: int = 0
 
 
 @dataclass
@@ -83,12 +88,27 @@ def post_header(line: str, furn: Furniture) -> PostHeader | None:
     return PostHeader(int(m["number"]), found[1], dates[0]) if found else None
 
 
+def _header_at(lines: list[str], i: int, furn: Furniture) -> PostHeader | None:
+    """`post_header` of line `i`, or, where it is the post's number alone ("#2"), the
+    number with the date on the line above (blank lines between)."""
+    head = post_header(lines[i], furn)
+    if head is not None or not lines[i].strip().startswith("#") or not lines[i].strip()[1:].isdigit():
+        return head
+    j = next((j for j in range(i - 1, max(-1, i - 4), -1) if lines[j].strip()), None)
+    found = _full_date(lines[j].strip(), furn) if j is not None else None
+    if found is None:
+        return None
+    return PostHeader(int(lines[i].strip()[1:]), found[1], lines[j].strip(), None, i - j)
+
+
 def find_forum_posts(lines: list[str]) -> list[int]:
     """Indices of the lines that head a forum thread's posts, in page order; empty where
     the page is no forum thread: fewer than two such lines in one layout, or numbers that
     do not rise down the page as a forum numbers its posts."""
     furn = load_furniture()
-    found = [(i, h) for i, line in enumerate(lines) if (h := post_header(line, furn)) is not None]
+    # Every header holds a "#" or a "»": other lines are not parsed.
+    marked = (i for i, line in enumerate(lines) if "#" in line or "»" in line)
+    found = [(i, h) for i in marked if (h := _header_at(lines, i, furn)) is not None]
     numbered = [(i, h.number) for i, h in found if h.number is not None]
     if len(numbered) >= 2:
         numbers = [n for _, n in numbered]
@@ -102,11 +122,16 @@ def parse_forum_posts(lines: list[str], headers: list[int], source: str, first_l
     Member details, titles and button rows ("Citera", "Svara") are dropped with a count;
     the last post ends at a furniture line or a footer's row of links."""
     furn = load_furniture()
-    heads = [post_header(lines[at], furn) for at in headers]
+    heads = [_header_at(lines, at, furn) for at in headers]
     # Where each post's lines start: phpBB prints a post's profile and title above its
-    # author line, so they are cut off the end of the post before.
+    # author line, XenForo its poster's name and details above its date, so they are cut
+    # off the end of the post before.
     leads = [
-        _lead_start(lines, at, head, furn) if head and head.author else at
+        _lead_start(lines, at, head, furn)
+        if head and head.author
+        else _profile_start(lines, at - head.above, furn)
+        if head and head.above
+        else at
         for at, head in zip(headers, heads, strict=True)
     ]
     posts: list[RawComment] = []
@@ -119,20 +144,24 @@ def parse_forum_posts(lines: list[str], headers: list[int], source: str, first_l
         lead = [ln.strip() for ln in lines[leads[k] : at] if ln.strip()]
         members += sum(bool(furn.forum_member.fullmatch(ln)) for ln in lead)
         reply_titled.append(any(REPLY_TITLE_RE.fullmatch(ln) for ln in lead))
-        # A post's own title: the line of its lead that is no name, details, button or "Re:".
+        author = head.author
+        if head.above and leads[k] < at - head.above:
+            author = lines[leads[k]].strip()  # the name `_profile_start` found
+        # A post's own title: the line of its lead that is no name, details, date, button
+        # or "Re:".
         title = next(
             (
                 ln
                 for ln in lead
-                if ln != head.author
+                if ln != author
                 and not furn.forum_member.fullmatch(ln)
                 and not REPLY_TITLE_RE.fullmatch(ln)
                 and button_row(ln, furn) is None
+                and _full_date(ln, furn) is None
             ),
             "",
         )
         i = next((j for j in range(at + 1, stop) if lines[j].strip()), stop)
-        author = head.author
         if author is None and i < stop and plausible_name(lines[i].strip(), furn):
             author = lines[i].strip()
             i += 1
@@ -192,6 +221,16 @@ def parse_forum_posts(lines: list[str], headers: list[int], source: str, first_l
         notes,
         numbers[1:] if opens else numbers,
     )
+
+
+def _profile_start(lines: list[str], date_at: int, furn: Furniture) -> int:
+    """The line of the poster's name above a post's date line (XenForo shows the poster's
+    name and details first): member details and blank lines are passed over to it. The
+    date's line where no name stands there."""
+    j = date_at - 1
+    while j >= 0 and (not lines[j].strip() or furn.forum_member.fullmatch(lines[j].strip())):
+        j -= 1
+    return j if j >= 0 and plausible_name(lines[j].strip(), furn) else date_at
 
 
 def _lead_start(lines: list[str], at: int, head: PostHeader, furn: Furniture) -> int:

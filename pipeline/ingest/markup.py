@@ -192,6 +192,8 @@ def html_text(
                 stack[-1].append("\n" + indent())
             elif tag == "blockquote":
                 stack.append([])
+            elif indent_lists and tag == "dd" and _follows_term(el):
+                pass  # on the term's line (see "dt" below)
             elif tag in BLOCKS:
                 if indent_lists and tag in _NESTING_TAGS:
                     open_level(el, tag)
@@ -210,8 +212,17 @@ def html_text(
             skipping -= 1
         elif not skipping:
             if tag == "blockquote":
-                inner = _collapse("".join(stack.pop()))
-                stack[-1].append(f"\n\n{_quoted(inner)}\n\n" if inner else "")
+                # A quotation inside indented replies carries their indentation marks on
+                # its blank lines, which would otherwise stay as empty quoted lines.
+                inner = _collapse(_BLANK_INDENT_RE.sub("", "".join(stack.pop())))
+                if inner:
+                    # Indented as the reply it is in, like the reply's own lines.
+                    quoted = "\n".join(indent() + line for line in _quoted(inner).split("\n"))
+                    stack[-1].append(f"\n\n{quoted}\n\n{indent()}")
+            elif indent_lists and tag == "dt" and (after := el.getnext()) is not None and _follows_term(after):
+                # A page's label and value ("Tilmeldt" / "3 Jan 2019": a forum member's
+                # details, an article's fact box) read as one line, as such pairs are shown.
+                stack[-1].append(": ")
             elif tag in BLOCKS:
                 if indent_lists and tag in _NESTING_TAGS:
                     close_level(el)
@@ -239,6 +250,19 @@ def html_text(
         return _collapse(text)
     text = _collapse(_BLANK_INDENT_RE.sub("", text))
     return _LINE_INDENT_RE.sub(lambda m: "  " * len(m.group(1)), text).replace(_INDENT, "")
+
+
+def _follows_term(el: etree._Element) -> bool:
+    """Whether `el` is the one <dd> of the <dt> right before it: a label and its value. A
+    term with several (phpBB's profile: the name, then rank, posts, joined) is a heading."""
+    before, after = el.getprevious(), el.getnext()
+    return (
+        el.tag == "dd"
+        and before is not None
+        and before.tag == "dt"
+        and not (before.tail or "").strip()
+        and (after is None or after.tag != "dd")
+    )
 
 
 def _heads_quotation(el: etree._Element) -> bool:
