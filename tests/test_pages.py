@@ -675,6 +675,8 @@ def test_pages_a_later_page_of_a_phpbb_thread_has_no_opening_post():
         (["Det sagde af » dem « 14. mar 2024", "Hej", "af Mia » 14. mar 2024", "Hej"], []),
         (["af Mia » 14. mar 2024", "Hej", "af det der skete i går! » 14. mar 2024", "Hej"], []),
         (["Mia", "14 mar 2024", "#1", "Hej", "Bo", "I går kl. 10:00", "", "#2", "Nej"], [2, 7]),
+        # A superscript is a digit to str.isdigit, not a number.
+        (["14 mar 2024", "#²", "Hej", "14 mar 2024", "#3", "Nej"], []),
         # A ranking in an article: numbers without dates.
         (["#1", "Løn", "#2", "Sagstal"], []),
         # Numbers that do not rise down the page are no forum's posts.

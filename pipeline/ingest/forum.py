@@ -27,6 +27,8 @@ from pipeline.ingest.pages import Furniture, RawComment, furniture_line, load_fu
 POST_NUMBER_RE = re.compile(
     r"(?P<before>.*?)\s*(?:(?i:inlägg|indlæg|innlegg|post)\s*)?#(?P<number>\d{1,6})\s*(?P<after>.*)"
 )
+# XenForo's number on a line of its own, under the post's date.
+NUMBER_ALONE_RE = re.compile(r"#(\d{1,6})")
 # phpBB's line under a post's title: "Indlæg af Mogens » 14. mar 2024, 21:02", "av Kalle »
 # tor 14 mar 2024 09:12", "Post by Anna » ...".
 AUTHOR_LINE_RE = re.compile(
@@ -60,7 +62,7 @@ class ForumPosts:
     opening: RawComment | None  # post #1, where the page shows it
     first_number: int | None  # the first post's number, where the board numbers them
     last_number: int | None  # the last post's
-    start: int  # index of the first post's first line (its profile, on phpBB)
+    start: int  # index of the first post's first line (its profile, on phpBB and XenForo)
     notes: list[Note]
     numbers: list[int | None]  # each of `posts`' number, where the board numbers them
 
@@ -92,13 +94,14 @@ def _header_at(lines: list[str], i: int, furn: Furniture) -> PostHeader | None:
     """`post_header` of line `i`, or, where it is the post's number alone ("#2"), the
     number with the date on the line above (blank lines between)."""
     head = post_header(lines[i], furn)
-    if head is not None or not lines[i].strip().startswith("#") or not lines[i].strip()[1:].isdigit():
+    alone = NUMBER_ALONE_RE.fullmatch(lines[i].strip()) if head is None else None
+    if alone is None:
         return head
     j = next((j for j in range(i - 1, max(-1, i - 4), -1) if lines[j].strip()), None)
     found = _full_date(lines[j].strip(), furn) if j is not None else None
     if found is None:
         return None
-    return PostHeader(int(lines[i].strip()[1:]), found[1], lines[j].strip(), None, i - j)
+    return PostHeader(int(alone[1]), found[1], lines[j].strip(), None, i - j)
 
 
 def find_forum_posts(lines: list[str]) -> list[int]:
