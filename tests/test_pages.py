@@ -467,7 +467,8 @@ def test_pages_page_2_of_a_forum_thread_saved_as_text_keeps_an_empty_opening_pos
     """Page 2 of a Danish forum thread, copied as text: posts #21-#23 are all answers, under
     an empty opening post titled by the line above the first post (not the longer site line
     above it), with a note that post #1 is on another page. "I går, 21:40" is relative to
-    when the page was saved: left empty, with a note. Button rows ("Citer Svar") are dropped."""
+    when the page was saved: left empty, with a note. Button rows ("Citer Svar") are dropped,
+    and a signature under a rule of underscores is its author's self-description."""
     corpus = ingest_page(tmp_path, "da_forum_side_2.txt", cfg)
     root, *posts = corpus.posts
     assert (root.title, root.text, root.authors, root.created) == ("Socialrådgivere i kommunerne", "", (), None)
@@ -482,7 +483,17 @@ def test_pages_page_2_of_a_forum_thread_saved_as_text_keeps_an_empty_opening_pos
         "Det passer simpelthen ikke. Kommunen har ansat flere folk de sidste to år.",
         "De nye stillinger er vikarer, ikke faste folk.",
     ]
+    # Jette K's vBulletin signature, under its rule of underscores, is her self-description.
+    assert [p.authors[0].description for p in posts] == [
+        "Socialrådgiver i Odense Kommune",
+        None,
+        "Socialrådgiver i Odense Kommune",
+    ]
     messages = {n.message for n in corpus.notes}
+    assert (
+        "2 forum signature(s) under a rule of underscores taken out of the posts' text, as their authors' "
+        "self-descriptions" in messages
+    )
     assert "the page starts at post #21: the thread's opening post is on another page" in messages
     assert "post date 'I går, 21:40' is relative to when the page was saved: left empty" in messages
     assert "3 row(s) of post buttons (quote, reply)" in messages

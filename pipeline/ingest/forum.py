@@ -27,6 +27,11 @@ from pipeline.ingest.pages import Furniture, RawComment, furniture_line, load_fu
 POST_NUMBER_RE = re.compile(
     r"(?P<before>.*?)\s*(?:(?i:inlägg|indlæg|innlegg|post)\s*)?#(?P<number>\d{1,6})\s*(?P<after>.*)"
 )
+# vBulletin sets a member's signature under the message, below a rule of underscores: the
+# same lines under every post they write, often who they are ("Socialrådgiver i Odense
+# Kommune"). It is their self-description, not what the post says.
+SIGNATURE_RULE_RE = re.compile(r"_{5,}")
+SIGNATURE_CHARS = 200
 # XenForo's number on a line of its own, under the post's date.
 NUMBER_ALONE_RE = re.compile(r"#(\d{1,6})")
 # phpBB's line under a post's title: "Indlæg af Mogens » 14. mar 2024, 21:02", "av Kalle »
@@ -139,7 +144,7 @@ def parse_forum_posts(lines: list[str], headers: list[int], source: str, first_l
     ]
     posts: list[RawComment] = []
     notes: list[Note] = []
-    members = buttons = 0
+    members = buttons = signatures = 0
     reply_titled: list[bool] = []
     for k, (at, head) in enumerate(zip(headers, heads, strict=True)):
         assert head is not None  # `headers` are such lines
@@ -199,14 +204,27 @@ def parse_forum_posts(lines: list[str], headers: list[int], source: str, first_l
                     message=f"post date {head.date_raw!r} is relative to when the page was saved: left empty",
                 )
             )
+        cut = next((n for n, line in enumerate(body) if SIGNATURE_RULE_RE.fullmatch(line)), None)
+        signature = " ".join(ln for ln in body[cut + 1 :] if ln)[:SIGNATURE_CHARS] if cut is not None else ""
+        if cut is not None:
+            body, signatures = body[:cut], signatures + 1
         text = re.sub(r"\n{3,}", "\n\n", "\n".join(body)).strip()
-        posts.append(RawComment(where, head.date, head.date_raw, author, None, title, text))
+        posts.append(RawComment(where, head.date, head.date_raw, author, signature or None, title, text))
     if members:
         notes.append(
             Note(where=source, kind="removed", message=f"{members} line(s) of forum member details (status, posts)")
         )
     if buttons:
         notes.append(Note(where=source, kind="removed", message=f"{buttons} row(s) of post buttons (quote, reply)"))
+    if signatures:
+        notes.append(
+            Note(
+                where=source,
+                kind="metadata",
+                message=f"{signatures} forum signature(s) under a rule of underscores taken out of the posts' "
+                "text, as their authors' self-descriptions",
+            )
+        )
     first = heads[0]
     assert first is not None
     # Post #1 by its number; on a board that numbers nothing, the first post where it is
