@@ -101,8 +101,8 @@ def _join(pages: list[PageThread], relink: Callable[[Post, list[Post]], list[Pos
     comments = relink(root, comments)
     later = {p.thread.source for p in pages[1:]}
     notes = [n for page in pages for n in page.notes if not (n.where in later and _is_later_page_note(n))]
-    numbers = [p.forum.first_number for p in pages if p.forum is not None and p.forum.first_number is not None]
-    span = f", posts #{numbers[0]}-#{pages[-1].forum.last_number}" if numbers and pages[-1].forum else ""
+    last = pages[-1].forum
+    span = f", posts #{head.forum.first_number}-#{last.last_number}" if numbered and head.forum and last else ""
     names = _listed([p.thread.source or p.thread.id for p in pages])
     notes.append(
         Note(
