@@ -965,3 +965,95 @@ def test_pages_a_row_of_comment_buttons_in_each_language(line, buttons):
     from pipeline.ingest.pages import load_furniture
 
     assert bool(load_furniture().comment_action.fullmatch(line)) is buttons
+
+
+def test_pages_a_discourse_thread_is_read_from_the_microdata_it_states(tmp_path, cfg):
+    """A Discourse board's saved page states its posts in schema.org microdata (a
+    DiscussionForumPosting, each reply an itemprop="comment" with its author, datePublished,
+    position and text): they are read from there, not guessed from the printed layout. The
+    opening post's author and date are the thread's; a reply's number is its id (post #5 is
+    c04); a withdrawn post (creativeWorkStatus Deleted) keeps its author and loses its text;
+    an "@birgitte" mention names birgitte's post, though a lowercase handle alone would not."""
+    corpus = ingest_page(tmp_path, "da_discourse_traad.html", cfg, kind="auto")
+    root, lars, birgitte, withdrawn, mette = corpus.posts
+    assert (root.title, [a.name for a in root.authors], root.created) == (
+        "Hvorfor siger så mange socialrådgivere op?",
+        ["mette_k"],
+        "2024-03-14T07:34:10+00:00",
+    )
+    assert root.text.startswith("Jeg har været socialrådgiver i seks år") and root.text.endswith(
+        "før kommunerne reagerer?"
+    )
+    assert "\n\n" in root.text and "synes godt om" not in root.text
+    assert [(p.id.split("/")[1], p.authors[0].name, p.created) for p in corpus.posts[1:]] == [
+        ("c01", "lars.h", "2024-03-14T08:02:44+00:00"),
+        ("c02", "birgitte", "2024-03-14T10:15:00+00:00"),
+        ("c03", "jens_p", "2024-03-14T12:40:00+00:00"),
+        ("c04", "mette_k", "2024-03-14T19:05:31+00:00"),
+    ]
+    assert (withdrawn.text, withdrawn.parent_id) == ("", root.id)
+    assert (birgitte.parent_id, mette.parent_id, lars.parent_id) == (lars.id, birgitte.id, root.id)
+    assert [e.rule for e in mette.parent_evidence if e.decided] == ["commenter-mention"]
+    # Each post points at the line of the page's text that shows it.
+    lines = corpus.posts[0].source.rsplit(":", 1)[0]
+    assert lines.endswith("da_discourse_traad.html")
+    assert [int(p.source.rsplit(":", 1)[1]) for p in corpus.posts[1:]] == sorted(
+        int(p.source.rsplit(":", 1)[1]) for p in corpus.posts[1:]
+    )
+    messages = {n.message for n in corpus.notes}
+    assert "read as a thread (4 comments stated in its microdata)" in messages
+    assert (
+        "4 comment(s) read from the page's microdata (schema.org DiscussionForumPosting): "
+        "authors, dates and nesting as the site states them"
+    ) in messages
+    assert "1 comment(s) the page states as deleted (creativeWorkStatus) read with empty text" in messages
+    assert corpus.threads[0].site == "Fagfællesskabet"
+
+
+def test_pages_a_thread_stated_in_json_ld_keeps_its_nesting_and_its_link_post(tmp_path, cfg):
+    """A forum that states the thread in a JSON-LD script (Google's DiscussionForumPosting,
+    replies nested in the `comment` of what they answer) while the printed page shows no
+    dates: the nesting decides the parents (rule `structured-data`); top-level comments are
+    read from their words as on a flat list; HTML in a stated text keeps its paragraphs; a
+    deleted author is no one; the opening post is a link post, a title and no text, which a
+    note says, with the address it shares."""
+    corpus = ingest_page(tmp_path, "sv_forum_jsonld.html", cfg, kind="auto", lang="sv")
+    root, anders, sofia, anders_again, deleted, vision = corpus.posts
+    assert (root.title, root.text, [a.name for a in root.authors], root.created) == (
+        "Socialsekreterare lämnar yrket – ny rapport från Vision",
+        "",
+        ["Karin_L"],
+        "2024-03-14T09:12:00+01:00",
+    )
+    assert (sofia.parent_id, anders_again.parent_id) == (anders.id, sofia.id)
+    assert [e for e in anders_again.parent_evidence if e.decided][0].model_dump(include={"rule", "cue"}) == {
+        "rule": "structured-data",
+        "cue": "nested in Sofia87's comment in the page's JSON-LD",
+    }
+    assert (anders.parent_id, vision.parent_id, deleted.parent_id) == (root.id, root.id, root.id)
+    assert sofia.text == (
+        "Men är det verkligen lönen? Hos oss är det arbetsbelastningen som får folk att gå."
+        "\n\nLönen kommer först i andra hand."
+    )
+    assert (deleted.authors[0].name, deleted.text) == (None, "")
+    assert [p.created[11:16] for p in corpus.posts[1:]] == ["10:03", "11:20", "12:45", "13:05", "15:30"]
+    messages = {n.message for n in corpus.notes}
+    assert (
+        "the opening post states a title and no text (a link post: it shares "
+        "https://vision.se/rapporter/socialsekreterare-2024)"
+    ) in messages
+    assert corpus.threads[0].n_comments == 5 and corpus.threads[0].target == root.title
+
+
+def test_pages_structured_data_without_comments_leaves_the_page_to_the_printed_readers(tmp_path, cfg):
+    """An article whose JSON-LD states only itself (a news page's usual head) is read from
+    its printed comment list as before; the stated data is read only where it states
+    comments with words in them."""
+    from pipeline.ingest.structured import stated_thread
+
+    assert stated_thread((PAGES / "sv_avis_metadata.html").read_text(encoding="utf-8")) is None
+    page = (
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": "H", '
+        '"comment": [{"@type": "Comment", "author": "A"}]}</script></head><body><p>x</p></body></html>'
+    )
+    assert stated_thread(page) is None

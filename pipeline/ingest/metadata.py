@@ -69,7 +69,7 @@ def _metas(root) -> dict[str, str]:
     return out
 
 
-def _ld_objects(root) -> Iterator[dict]:
+def ld_objects(root) -> Iterator[dict]:
     """Every JSON-LD object of the page, `@graph` members included; unreadable blocks are skipped
     (a page's broken script is no reason to refuse the page)."""
     for script in root.iter("script"):
@@ -101,10 +101,14 @@ def _names(value) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def _is_article(obj: dict) -> bool:
+def schema_types(obj: dict) -> list[str]:
+    """The schema.org types a JSON-LD object (or a microdata item read as one) states."""
     kinds = obj.get("@type")
-    kinds = kinds if isinstance(kinds, list) else [kinds]
-    return any(isinstance(k, str) and _ARTICLE_TYPES.search(k) for k in kinds)
+    return [k for k in (kinds if isinstance(kinds, list) else [kinds]) if isinstance(k, str)]
+
+
+def _is_article(obj: dict) -> bool:
+    return any(_ARTICLE_TYPES.search(k) for k in schema_types(obj))
 
 
 def page_metadata(page: str) -> PageMetadata:
@@ -116,7 +120,7 @@ def page_metadata(page: str) -> PageMetadata:
         # No element at all (a page of whitespace or comments): nothing to read.
         return PageMetadata()
     metas = _metas(root)
-    articles = [o for o in _ld_objects(root) if _is_article(o)]
+    articles = [o for o in ld_objects(root) if _is_article(o)]
     named = [(metas[k], f"meta {k}") for k in _TITLE_META if k in metas]
     named += [(_flat(h), "JSON-LD headline") for o in articles if isinstance(h := o.get("headline"), str) and _flat(h)]
     named += [(t, "<h1>") for el in root.iter("h1") if (t := _flat(el.text_content()))]

@@ -20,7 +20,8 @@ Rules (priors in config.toml [replies]):
   title-echo         the headline or opening sentence nearly repeats an earlier headline
   headline-word-echo a rare word of one earlier comment's headline, absent from the article
   author-mention     the article's author named in the text ("Nicks leder rammer plet")
-  commenter-mention  an earlier commenter named in the text ("Håller med Sofia87, ...")
+  commenter-mention  an earlier commenter named in the text ("Håller med Sofia87, ...";
+                     a lowercase handle only after an "@": "@birgitte")
                      -> that commenter's latest post
   article-reference  "artiklen", "din leder", "journalisten" -> the article
   answered-question  the first comment of someone a question was addressed to ("Anna, hur
@@ -253,11 +254,11 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
     meaning = _meaning_vectors(root, comments, cfg)
     normalized = {p.id: _norm(p.full_text) for p in [root, *comments]}
     # Who may be named in a later comment, read once per thread (`Post.author` joins the
-    # names anew on every call): (name, post) for a commenter other than the article's
-    # author whose name is distinctive enough.
+    # names anew on every call): (name, post, whether the name alone names them) for a
+    # commenter other than the article's author.
     authors = [c.author for c in comments]
     nameable = [
-        (a, c.id) if a and a not in root_names and _mentionable(a) else None
+        (a, c.id, _mentionable(a)) if a and a not in root_names else None
         for a, c in zip(authors, comments, strict=True)
     ]
     cand_words = {pid: set(WORD_RE.findall(text)) for pid, text in normalized.items()}
@@ -561,22 +562,27 @@ def _mentionable(name: str) -> bool:
     return len(name) >= 4 and any(ch.isupper() or ch.isdigit() for ch in name)
 
 
-def _commenter_mention(text: str, own: str | None, earlier: list[tuple[str, str] | None]) -> tuple[str, str] | None:
-    """The first earlier commenter (not the comment's own author `own`; `earlier` holds the
-    nameable ones, not the article's author, whose mention is `author-mention`) that the
-    comment's `text` names, as written (case and word boundaries kept), with that
-    commenter's latest post before it."""
-    latest: dict[str, str] = {}
+def _commenter_mention(
+    text: str, own: str | None, earlier: list[tuple[str, str, bool] | None]
+) -> tuple[str, str] | None:
+    """The first earlier commenter (not the comment's own author `own`; `earlier` holds
+    them, not the article's author, whose mention is `author-mention`, each with whether
+    the name alone names them) that the comment's `text` names, as written (case and word
+    boundaries kept), with that commenter's latest post before it. A name that reads as an
+    ordinary word (a lowercase handle, "birgitte", "anonym") names its commenter only after
+    an "@", as boards that link mentions write it."""
+    latest: dict[str, tuple[str, bool]] = {}
     for entry in earlier:
         if entry is not None and entry[0] != own:
-            latest[entry[0]] = entry[1]
+            latest[entry[0]] = entry[1:]
     found: tuple[tuple[int, int], str, str] | None = None  # ((start, -length), cue, post)
-    for name, post_id in latest.items():
+    for name, (post_id, alone) in latest.items():
         # A plain substring test first: a long flat forum asks this of up to
         # `candidate_window` names per comment, and most names are not in the text at all.
         if name not in text:
             continue
-        m = re.search(rf"(?<![\w@.-])@?{re.escape(name)}(?![\w-])", text)
+        at = "@?" if alone else "@"
+        m = re.search(rf"(?<![\w@.-]){at}{re.escape(name)}(?![\w-])", text)
         # The earliest mention; at one place, the longest name ("Anna Holm" over "Anna").
         if m and (found is None or (m.start(), -len(name)) < found[0]):
             found = ((m.start(), -len(name)), m.group(0), post_id)

@@ -37,6 +37,8 @@ from pipeline.ingest.pages import NO_HEADLINE, ArticleParts, RawComment, load_fu
 from pipeline.ingest.pagination import LATER_PAGE_NOTE, PageThread, join_pages
 from pipeline.ingest.people import finish_corpus
 from pipeline.ingest.replies import ReplyDecision, claimed_author, infer_parents, page_order_votes
+from pipeline.ingest.structured import POSTING_TYPES, StatedThread, comments_start, stated_thread
+from pipeline.ingest.structured import raw_comments as stated_comments
 from pipeline.ingest.targets import choose_target
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,7 @@ class PageText:
     invisible: int = 0  # soft hyphens and zero-width spaces removed
     dated: tuple[str, ...] = ()  # relative dates ("3 timer siden") read from <time datetime>
     encoding: str | None = None  # where not UTF-8
+    stated: StatedThread | None = None  # a discussion its structured data states
 
 
 # An HTML page's declared encoding: <meta charset="iso-8859-1">, or the http-equiv form
@@ -101,6 +104,7 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         else None
     )
     meta = PageMetadata()
+    stated = None
     dated: list[str] = []
     if markup == "Markdown":
         # A page a clipper saved as Markdown ("# Headline", "**Name** · date", "[Karen
@@ -111,6 +115,8 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         # own), which the page parser then reads like a page saved as text. An entity may
         # spell a combining mark ("a&#778;") or a soft hyphen ("&shy;").
         meta = page_metadata(text)
+        if markup == "HTML" and ("itemscope" in text or "ld+json" in text):
+            stated = stated_thread(text)
         shown = html_text(
             text, indent_lists=True, relative_times=load_furniture().relative_date, dated=dated, link_addresses=False
         )
@@ -119,7 +125,7 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         if not text.strip():
             raise InputError(path, 0, f"empty page (no text in its {markup})")
     visible = without_invisibles(text)
-    return PageText(visible, markup, meta, decomposed, len(text) - len(visible), tuple(dated), read_as)
+    return PageText(visible, markup, meta, decomposed, len(text) - len(visible), tuple(dated), read_as, stated)
 
 
 def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = True) -> PageThread:
@@ -131,9 +137,11 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
     text = page.text
     lines = text.split("\n")
     thread_id = Path(path).stem
-    header = find_comments_header(lines)
-    # A forum thread's posts, where the page has no comment list.
-    forum = find_forum_posts(lines) if header is None else []
+    # A discussion the page states in structured data is read from there; else a comment
+    # list, else a forum thread's posts, from the printed page.
+    stated = page.stated
+    header = find_comments_header(lines) if stated is None else None
+    forum = find_forum_posts(lines) if header is None and stated is None else []
     thread_posts = parse_forum_posts(lines, forum, rel) if forum else None
     found: list[Note] = []
     lang = entry.lang
@@ -144,12 +152,14 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         what = (
             "a thread (a comment list was found)"
             if header is not None
+            else f"a thread ({len(stated.comments)} comments stated in its {stated.source})"
+            if stated
             else f"a forum thread ({len(forum)} posts were found)"
             if forum
             else "an article (no comment list was found)"
         )
         found.append(Note(where=rel, kind="metadata", message=f"read as {what}"))
-    if entry.kind == "thread" and header is None and not forum:
+    if entry.kind == "thread" and header is None and not forum and stated is None:
         raise InputError(
             path,
             0,
@@ -157,7 +167,15 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
             "'• DD.MM.YY Name' items, or by comments that open with a name and a date, or a forum's "
             "posts headed by their date and number or author; docs/input-formats.md)",
         )
-    end = header if header is not None else thread_posts.start if thread_posts else len(lines)
+    end = (
+        header
+        if header is not None
+        else thread_posts.start
+        if thread_posts
+        else comments_start(lines, stated)
+        if stated
+        else len(lines)
+    )
     headlines = page.meta.headlines
     if thread_posts and not headlines:
         # A forum prints the thread's title as the opening post's, or right above the first
@@ -174,6 +192,8 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
     elsewhere = thread_posts is not None and thread_posts.opening is None
     if thread_posts:
         _open_with_first_post(parts, thread_posts, rel)
+    if stated:
+        _open_with_stated(parts, stated, rel)
     from_head = _from_metadata(parts, page.meta, rel)
     notes = [*found, *parts.notes, *from_head]
     if page.encoding:
@@ -222,13 +242,24 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
 
     comments: list[Post] = []
     indented: dict[str, Post] = {}  # comment id -> the comment the page indents it under
+    raw_comments: list[RawComment] | None = None
+    numbers: list[int] | None = None
     if header is not None:
         raw_comments, cnotes = parse_comments(lines[header + 1 :], header + 2, rel)
         notes.extend(cnotes)
+    elif stated:
+        raw_comments, numbers, snotes = stated_comments(lines, stated, root.title, rel)
+        notes.extend(snotes)
+    if raw_comments is not None:
         # Positions count from the oldest so that a re-scrape with new comments on top keeps
-        # every existing id.
-        ordered = oldest_first(raw_comments, cfg.replies.address_min_score)
-        for pos, rc in enumerate(ordered, start=1):
+        # every existing id; a forum's post numbers, where it states them, are its order.
+        if numbers is not None:
+            ordered = [rc for _, rc in sorted(zip(numbers, raw_comments, strict=True), key=lambda p: p[0])]
+            places = sorted(numbers)
+        else:
+            ordered = oldest_first(raw_comments, cfg.replies.address_min_score)
+            places = list(range(1, len(ordered) + 1))
+        for pos, rc in zip(places, ordered, strict=True):
             comments.append(_comment_post(rc, pos, thread_id, rel, root.lang, cfg, notes))
         post_of = {id(rc): post for rc, post in zip(ordered, comments, strict=True)}
         indented = {
@@ -243,7 +274,7 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         for k, (rc, number) in enumerate(zip(thread_posts.posts, thread_posts.numbers, strict=True), start=1):
             pos = number - 1 if number is not None else k
             comments.append(_comment_post(rc, pos, thread_id, rel, root.lang, cfg, notes))
-    if comments and not root.authors and not forum:
+    if comments and not root.authors and not forum and stated is None:
         claim = claimed_author(comments)
         if claim:
             author, why = claim
@@ -255,7 +286,7 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         notes.append(Note(where=f"{rel}:1", kind="missing", message="the page prints no publication date"))
 
     if comments:
-        comments = with_parents(root, comments, cfg, indented)
+        comments = with_parents(root, comments, cfg, indented, stated.source if stated else None)
 
     if page.markup:
         notes.append(
@@ -285,16 +316,25 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
     return PageThread(thread, [root, *comments], notes, thread_posts)
 
 
-def with_parents(root: Post, comments: list[Post], cfg: Config, indented: dict[str, Post] | None = None) -> list[Post]:
+def with_parents(
+    root: Post,
+    comments: list[Post],
+    cfg: Config,
+    indented: dict[str, Post] | None = None,
+    stated_in: str | None = None,
+) -> list[Post]:
     """`comments` with the parent each answers, inferred from their words (forms of
-    address, quotations), or shown by the page's layout where `indented` (comment id -> the
-    comment the page indents it under) says so: that decides, and the words' cues stay as
-    evidence."""
+    address, quotations), or shown by the page where `indented` (comment id -> the comment
+    the page indents it under, or nests it in where its structured data states it:
+    `stated_in` names where) says so: that decides, and the words' cues stay as evidence."""
     decisions = infer_parents(root, comments, cfg.replies)
     for cid, parent in (indented or {}).items():
+        whose = parent.authors[0].name or "a deleted author"
         shown = Evidence(
-            rule="indentation",
-            cue=f"indented under {parent.authors[0].name or 'a deleted author'}'s comment ({parent.source})",
+            rule="structured-data" if stated_in else "indentation",
+            cue=f"nested in {whose}'s comment in the page's {stated_in}"
+            if stated_in
+            else f"indented under {whose}'s comment ({parent.source})",
             target_id=parent.id,
             score=1.0,
             decided=True,
@@ -345,6 +385,32 @@ def _open_with_first_post(parts: ArticleParts, thread: ForumPosts, rel: str) -> 
             message=LATER_PAGE_NOTE.format(where=where),
         )
     )
+
+
+def _open_with_stated(parts: ArticleParts, thread: StatedThread, rel: str) -> None:
+    """What the page's structured data states of the opening post stands for what the
+    printed page showed: its author and date, and its text where it states one or is a
+    forum's post (an article's data often leaves the text to the page)."""
+    first = thread.opening
+    parts.title = parts.title or first.title
+    if parts.title:
+        parts.notes = [n for n in parts.notes if n.message != NO_HEADLINE]
+    if first.text or thread.kind in POSTING_TYPES:
+        parts.body = first.text
+        parts.notes = [n for n in parts.notes if n.kind != "metadata" or "paragraph" not in n.message]
+        if not first.text:
+            shares = f": it shares {first.shared}" if first.shared else ""
+            parts.notes.append(
+                Note(
+                    where=rel,
+                    kind="missing",
+                    message=f"the opening post states a title and no text (a link post{shares})",
+                )
+            )
+    if first.author:
+        parts.authors = [Author(name=first.author)]
+        parts.author_source = f"the page's {thread.source} ({thread.kind} author)"
+    parts.created = first.created or parts.created
 
 
 def _from_metadata(parts: ArticleParts, meta: PageMetadata, rel: str) -> list[Note]:
