@@ -435,6 +435,76 @@ def test_pages_reply_containers_named_by_their_class_indent_their_comments(html,
     assert html_text(html) == text.replace("  ", "")
 
 
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        # A flat list whose comments state their depth in a class (WordPress's depth-N).
+        (
+            '<div class="comment depth-1"><p>Erik</p></div><div class="comment depth-2"><p>Karin</p></div>'
+            '<div class="comment depth-3"><p>Per</p></div><div class="comment depth-1"><p>Maria</p></div>',
+            "Erik\n\n  Karin\n\n    Per\n\nMaria",
+        ),
+        # ... where its replies are also nested in a reply container: one level, not two.
+        (
+            '<ol class="commentlist"><li class="comment depth-1">Erik<ol class="children">'
+            '<li class="comment depth-2">Karin</li></ol></li><li class="comment depth-1">Maria</li></ol>',
+            "Erik\n\n  Karin\n\nMaria",
+        ),
+        # Coral counts from 0; ARIA's aria-level from 1; a page may start deeper than 1.
+        (
+            '<div class="coral-comment coral-indent-0"><p>Erik</p></div>'
+            '<div class="coral-comment coral-indent-1"><p>Karin</p></div>'
+            '<div class="coral-comment coral-indent-0"><p>Maria</p></div>',
+            "Erik\n\n  Karin\n\nMaria",
+        ),
+        (
+            '<div role="treeitem" aria-level="2"><p>Erik</p></div><div role="treeitem" aria-level="3">'
+            '<p>Karin</p></div><div role="heading" aria-level="2"><p>Maria</p></div>',
+            "Erik\n\n  Karin\n\nMaria",
+        ),
+        # An inline margin states a comment's depth, ranked among the page's margins (none is
+        # 0); a layout's padding on what is not a comment does not.
+        (
+            '<div style="padding-left: 12px"><div class="kommentar" style="margin-left: 25px">Karin</div>'
+            '<div class="kommentar">Erik</div><div class="kommentar" style="margin-left:3em">Per</div></div>',
+            "  Karin\n\nErik\n\n    Per",
+        ),
+        # A menu's levels are not a comment's.
+        ('<nav><div class="level-1">Nyheter</div><div class="level-2">Malmö</div></nav>', "Nyheter\n\nMalmö"),
+        ('<div class="menu-level-1">Nyheter</div><div class="menu-level-2">Malmö</div>', "Nyheter\n\nMalmö"),
+    ],
+)
+def test_pages_comments_that_state_their_depth_are_indented_by_it(html, text):
+    from pipeline.ingest.markup import html_text
+
+    assert html_text(html, indent_lists=True) == text
+    assert html_text(html) == text.replace("  ", "")
+
+
+@pytest.mark.parametrize(
+    ("name", "lang", "parents"),
+    [
+        # Coral's widget: every comment side by side, its depth in "coral-indent-N".
+        ("sv_kommentarer_djup.html", "sv", [None, 1, 2, 1, None]),
+        # An old site's list: each reply's depth only in its inline margin.
+        ("da_kommentarer_margin.html", "da", [None, 1, 2, None]),
+    ],
+)
+def test_pages_a_flat_comment_list_that_states_each_depth_threads_by_it(tmp_path, cfg, name, lang, parents):
+    """A comment widget that lists its comments flat and indents them only through CSS,
+    from the depth each states: a reply answers the nearest comment above it that is less
+    deep (evidence `indentation`), a top-level comment the article."""
+    corpus = ingest_page(tmp_path, name, cfg, kind="auto", lang=lang)
+    root, *comments = corpus.posts
+    index = {c.id: k for k, c in enumerate(comments, start=1)}
+    assert [index.get(c.parent_id) for c in comments] == parents
+    assert all(
+        [e.rule for e in c.parent_evidence if e.decided] == (["indentation"] if p else ["default"])
+        for c, p in zip(comments, parents, strict=True)
+    )
+    assert [c.created for c in comments] == sorted(c.created for c in comments)
+
+
 def test_pages_a_flashback_thread_saved_as_html_opens_with_post_1_and_threads_by_quotation(tmp_path, cfg):
     """A forum thread (Flashback, vBulletin) has no comment list: numbered posts, each headed
     by its date and number, then the poster's name and member details. Post #1 is the

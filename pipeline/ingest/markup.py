@@ -102,6 +102,22 @@ _REPLIES_RE = re.compile(
     r"(?![\w-])",
     re.IGNORECASE,
 )
+# Comment widgets that list every comment flat, side by side, and state each one's depth:
+# in a class (WordPress's "depth-2", Coral's "coral-indent-1", "comment-level-3"), in an
+# attribute (`data-depth`, `data-level`, ARIA's `aria-level`), or only in an inline margin
+# (`style="margin-left: 40px"` on each reply). A browser indents them through CSS. A
+# menu's or a heading's level is not a comment's.
+_DEPTH_CLASS_RE = re.compile(
+    r"(?<![\w-])(?!(?:menu|nav|sub-menu|submenu|toc|heading|title|h)[-_])(?:[\w]+[-_])*?"
+    r"(?:depth|level|indent|nesting|lvl)[-_]?(\d{1,2})(?![\w-])",
+    re.IGNORECASE,
+)
+_DEPTH_ATTRS = ("data-depth", "data-level", "data-indent", "aria-level")
+_MARGIN_RE = re.compile(
+    r"(?:^|;)\s*(?:margin|padding)-left\s*:\s*(\d+(?:\.\d+)?)\s*(px|em|rem)\s*(?:!important\s*)?(?:;|$)"
+)
+# An inline margin says a comment's depth only on a comment: a layout's padding is not one.
+_COMMENTISH_RE = re.compile(r"(?i)comment|kommentar|reply|svar|answer|post|indl(?:æ|ae)g|inl(?:ä|a)gg")
 _BLANK_INDENT_RE = re.compile(_INDENT + r"+(?=[ \t]*(?:\n|$))")
 _LINE_INDENT_RE = re.compile("^(" + _INDENT + r"+)[ \t]*", re.MULTILINE)
 
@@ -141,6 +157,10 @@ def html_text(
     levels: list[tuple[etree._Element, int, str, int]] = []
     depth = 0
     texts = 0
+    # With `indent_lists`: each element whose depth the page states, that depth; where the
+    # first of them opens, the indentation its depth then stands for.
+    stated, least = _stated_depths(root) if indent_lists else ({}, 0)
+    anchor: int | None = None
 
     def indent() -> str:
         # Capped: a page of lists nested thousands deep would otherwise indent each line by
@@ -148,7 +168,16 @@ def html_text(
         return _INDENT * min(depth, MAX_INDENT)
 
     def open_level(el: etree._Element, tag: str) -> None:
-        nonlocal depth
+        nonlocal depth, anchor
+        if el in stated:
+            # A flat list's comment indents as deep as its stated depth, over the depth the
+            # first such comment opened at; a reply container around it may already have.
+            anchor = depth if anchor is None else anchor
+            levels.append((el, max(0, anchor + stated[el] - least - depth), tag, texts))
+            depth += levels[-1][1]
+            return
+        if tag == "li":
+            return
         named = tag != "article" and _REPLIES_RE.search(f"{el.get('class') or ''} {el.get('id') or ''}") is not None
         if not (tag in _LISTS or named or tag == "article"):
             return
@@ -195,7 +224,7 @@ def html_text(
             elif indent_lists and tag == "dd" and _follows_term(el):
                 pass  # on the term's line (see "dt" below)
             elif tag in BLOCKS:
-                if indent_lists and tag in _NESTING_TAGS:
+                if indent_lists and (tag in _NESTING_TAGS or tag == "li"):
                     open_level(el, tag)
                 stack[-1].append("\n\n" + indent())
             if not skipping and el.text and tag != "br":
@@ -224,7 +253,7 @@ def html_text(
                 # details, an article's fact box) read as one line, as such pairs are shown.
                 stack[-1].append(": ")
             elif tag in BLOCKS:
-                if indent_lists and tag in _NESTING_TAGS:
+                if indent_lists and (tag in _NESTING_TAGS or tag == "li"):
                     close_level(el)
                 stack[-1].append("\n\n" + indent())
             elif tag == "cite" and _heads_quotation(el):
@@ -250,6 +279,33 @@ def html_text(
         return _collapse(text)
     text = _collapse(_BLANK_INDENT_RE.sub("", text))
     return _LINE_INDENT_RE.sub(lambda m: "  " * len(m.group(1)), text).replace(_INDENT, "")
+
+
+def _stated_depths(root: etree._Element) -> tuple[dict[etree._Element, int], int]:
+    """The depth each comment of a flat list states (its class or attribute, else its inline
+    margin, ranked among the page's margins with none as 0), for block elements that may
+    hold a comment, and the depth of a top-level comment (the least stated; 0 for margins,
+    as a top-level comment may state none)."""
+    by_class: dict[etree._Element, int] = {}
+    margins: dict[etree._Element, float] = {}
+    for el in root.iter(*_NESTING_TAGS, "li"):
+        found = next((v for a in _DEPTH_ATTRS if (v := (el.get(a) or "").strip()).isdigit() and v.isascii()), None)
+        if found is not None and el.get("role") == "heading":
+            found = None
+        if found is None and (m := _DEPTH_CLASS_RE.search(el.get("class") or "")):
+            found = m.group(1)
+        if found is not None:
+            if not any(True for _ in el.iterancestors("nav")):
+                by_class[el] = int(found)
+            continue
+        style = el.get("style")
+        if style and (m := _MARGIN_RE.search(style.lower())):
+            if _COMMENTISH_RE.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+                margins[el] = float(m.group(1)) * (16 if m.group(2) != "px" else 1)
+    if by_class:
+        return by_class, min(by_class.values())
+    rank = {v: k for k, v in enumerate(sorted({0.0, *margins.values()}))}
+    return {el: rank[v] for el, v in margins.items()}, 0
 
 
 def _follows_term(el: etree._Element) -> bool:
