@@ -1127,3 +1127,41 @@ def test_pages_structured_data_without_comments_leaves_the_page_to_the_printed_r
         '"comment": [{"@type": "Comment", "author": "A"}]}</script></head><body><p>x</p></body></html>'
     )
     assert stated_thread(page) is None
+
+
+def test_pages_an_op_eds_short_closing_sentence_is_its_text_not_boilerplate(tmp_path, cfg):
+    """jusText judges a short paragraph by its neighbours and counts the text's end as
+    boilerplate, so an op-ed's closing line, often its claim, was dropped. A short sentence
+    of prose right after the last text paragraph ends the text; one after a removed box
+    (a newsletter's heading) does not. A byline's date on a line of its own under the
+    author's name and description is the publication date."""
+    corpus = ingest_page(tmp_path / "a", "da_kommentarer_margin.html", cfg, kind="auto")
+    root = corpus.posts[0]
+    assert root.text.endswith("har over fyrre sager hver.\n\nByrådet må finde pengene nu, før endnu flere går.")
+    assert (root.authors[0].name, root.authors[0].description, root.created) == (
+        "Karen Holm",
+        "formand for lokalafdelingen",
+        "2024-03-14",
+    )
+    boxed = ingest_page(tmp_path / "b", "da_avis_byline_med_dato.html", cfg, kind="auto").posts[0]
+    assert boxed.text.endswith("bedre arbejdsgange frem for flere penge.")
+    assert "indbakke" not in boxed.text
+
+
+def test_pages_a_short_sentence_after_removed_furniture_does_not_end_the_text():
+    """The closing-sentence rule reads only what follows the text directly: a short line
+    after a removed "Læs også" link is the next item's teaser, not the article's end."""
+    from pipeline.ingest.pages import parse_article
+
+    body = (
+        "Hver femte socialrådgiver i de fynske kommuner har sagt op inden for det seneste år, viser en "
+        "rundspørge, som avisen har lavet blandt alle kommunerne på Fyn og øerne omkring den i denne uge. "
+        "Dansk Socialrådgiverforening peger på for mange sager per medarbejder og kræver et loft."
+    )
+    closing = "Byrådet må finde pengene nu, før endnu flere går."
+    direct = parse_article(["Overskrift her", "", body, "", closing], "da", "x.txt")
+    assert direct.body.endswith(closing)
+    after_link = parse_article(
+        ["Overskrift her", "", body, "", "Læs også: Flere børnesager i Odense", "", closing], "da", "x.txt"
+    )
+    assert after_link.body == body

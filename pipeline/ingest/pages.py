@@ -158,8 +158,14 @@ SHORT_PARAGRAPHS_LENGTH_HIGH = 70
 STOPWORDS_LOW = 0.2
 
 
-def _justext_classes(blocks: list[Block], lang: str, length_high: int = justext.core.LENGTH_HIGH_DEFAULT) -> list[str]:
-    """jusText's final class ('good', 'bad', ...) for each block, in order."""
+def _justext_classes(
+    blocks: list[Block],
+    lang: str,
+    length_high: int = justext.core.LENGTH_HIGH_DEFAULT,
+    after: list[bool] | None = None,
+) -> list[str]:
+    """jusText's final class ('good', 'bad', ...) for each block, in order; `after`: whether
+    each block follows the one before it on the page with nothing removed between."""
     if not blocks:
         return []
     body = "".join(f"<p>{html.escape(' '.join(b.lines))}</p>" for b in blocks)
@@ -169,7 +175,28 @@ def _justext_classes(blocks: list[Block], lang: str, length_high: int = justext.
     )
     if len(paragraphs) != len(blocks):
         raise RuntimeError(f"jusText returned {len(paragraphs)} paragraphs for {len(blocks)} blocks")
-    return [p.class_type for p in paragraphs]
+    classes = [p.class_type for p in paragraphs]
+    # jusText judges a short paragraph by its neighbours, and the end of the text counts as
+    # boilerplate: an op-ed's closing line ("Byrådet må finde pengene nu, før endnu flere
+    # går."), often its main claim, would be dropped. Short sentences right after the last
+    # text paragraph, of prose (stopwords, no links), with nothing removed between, are the
+    # text's end.
+    last = max((k for k, c in enumerate(classes) if c == "good"), default=None)
+    for k in range(len(classes) if last is None else last + 1, len(classes)):
+        p = paragraphs[k]
+        words = p.text.split()
+        if not (
+            (after is None or after[k])
+            and getattr(p, "cf_class", "") in ("short", "near-good")
+            and len(words) >= 4
+            and words[0][:1].isupper()
+            and p.text.rstrip()[-1:] in ".!?"
+            and p.stopwords_density(stoplist) >= STOPWORDS_LOW
+            and p.links_density() == 0
+        ):
+            break
+        classes[k] = "good"
+    return classes
 
 
 def _split_keywords(raw: str) -> list[str]:
@@ -223,6 +250,7 @@ def parse_article(
         else:
             blocks.append(block)
     kept: list[Block] = []
+    kept_at: list[int] = []  # each kept block's index in `blocks`
     removed: dict[int, str] = {}
 
     # Promo boxes span several blocks, so they go first.
@@ -286,6 +314,7 @@ def parse_article(
             title_candidates.append((k, block))
             continue
         kept.append(block)
+        kept_at.append(k)
 
     if title_candidates:
         # The headline is the longest single-line block above the first paragraph; section
@@ -301,9 +330,12 @@ def parse_article(
     else:
         parts.notes.append(Note(where=source, kind="missing", message=NO_HEADLINE))
 
-    classes = _justext_classes(kept, lang)
+    # A kept block right after the one before it, nothing removed between (a newsletter box's
+    # heading removed above its line ends the text).
+    after = [k > 0 and at == kept_at[k - 1] + 1 for k, at in enumerate(kept_at)]
+    classes = _justext_classes(kept, lang, after=after)
     if kept and "good" not in classes:
-        classes = _justext_classes(kept, lang, SHORT_PARAGRAPHS_LENGTH_HIGH)
+        classes = _justext_classes(kept, lang, SHORT_PARAGRAPHS_LENGTH_HIGH, after)
         if "good" in classes:
             parts.notes.append(
                 Note(
@@ -427,6 +459,9 @@ def _match_byline(block: Block, furn: Furniture, kinds: tuple[str, ...], before_
                 continue
             else:
                 desc = f"{desc}, {dateline}" if desc else dateline
+        if date is None and kind != "closing":
+            # "Af Karen Holm, formand for lokalafdelingen" over a line of its own with the date.
+            date = next((iso for line in block.lines[1:] if (iso := line_date(line))), None)
         names = tuple(n.strip() for n in _JOINED_NAMES_RE.split(m.group("name").strip()))
         return Byline(kind, names, desc, name, date)
     return None
