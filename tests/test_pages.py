@@ -1165,3 +1165,31 @@ def test_pages_a_short_sentence_after_removed_furniture_does_not_end_the_text():
         ["Overskrift her", "", body, "", "Læs også: Flere børnesager i Odense", "", closing], "da", "x.txt"
     )
     assert after_link.body == body
+
+
+def test_pages_the_pages_of_a_thread_stated_in_json_ld_join_and_keep_their_nesting(tmp_path, cfg):
+    """Pages of one forum thread whose posts state their `position` (post #n) join as a
+    printed forum's do, whatever the manifest's order: page 2 alone starts at post #7 with
+    an empty opening post; joined, its replies are c06-c08, an "@Vision Stockholm" on page 2
+    answers that commenter's post on page 1, and the replies page 2 nests stay nested."""
+    alone = _pages(tmp_path / "alone", {"sv_forum_jsonld_sida2.html": "sida2.html"}, cfg)
+    root = alone.posts[0]
+    assert (root.text, root.authors, root.created) == ("", (), None)
+    assert [p.id for p in alone.posts[1:]] == ["sida2/c06", "sida2/c07", "sida2/c08"]
+    assert "the page starts at post #7: the thread's opening post is on another page" in {
+        n.message for n in alone.notes
+    }
+
+    both = _pages(
+        tmp_path / "both", {"sv_forum_jsonld_sida2.html": "sida2.html", "sv_forum_jsonld.html": "sida1.html"}, cfg
+    )
+    assert len(both.threads) == 1 and both.threads[0].n_comments == 8
+    posts = both.posts_by_id()
+    assert [p.authors[0].name for p in both.posts[6:]] == ["Karin_L", "Mia83", "Karin_L"]
+    assert posts["sida1/c06"].parent_id == "sida1/c05" and posts["sida1/c05"].authors[0].name == "Vision Stockholm"
+    assert [(posts[c].parent_id, posts[c].parent_rule) for c in ("sida1/c07", "sida1/c08", "sida1/c02")] == [
+        ("sida1/c06", "structured-data"),
+        ("sida1/c07", "structured-data"),
+        ("sida1/c01", "structured-data"),
+    ]
+    assert not any("starts at post" in n.message for n in both.notes)

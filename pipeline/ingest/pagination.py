@@ -98,7 +98,9 @@ def _join(pages: list[PageThread], relink: Callable[[Post, list[Post]], list[Pos
         c.model_copy(update={"id": f"{tid}/c{pos:02d}", "thread_id": tid, "position": pos})
         for pos, c in ((c.position if numbered else k, c) for k, c in enumerate(replies, start=1))
     ]
-    comments = relink(root, comments)
+    renamed = {old.id: new.id for old, new in zip(replies, comments, strict=True)}
+    renamed.update((page.posts[0].id, root.id) for page in pages)
+    comments = _keep_shown_parents(replies, relink(root, comments), renamed)
     later = {p.thread.source for p in pages[1:]}
     notes = [n for page in pages for n in page.notes if not (n.where in later and _is_later_page_note(n))]
     last = pages[-1].forum
@@ -113,6 +115,31 @@ def _join(pages: list[PageThread], relink: Callable[[Post, list[Post]], list[Pos
     )
     thread = head.thread.model_copy(update={"kind": "thread", "n_comments": len(comments)})
     return PageThread(thread, [root, *comments], notes, head.forum)
+
+
+# Links a page shows (a reply nested in another in its structured data, or indented under
+# it), which the words inferred over the joined pages must not undo.
+_SHOWN = ("structured-data", "indentation")
+
+
+def _keep_shown_parents(replies: list[Post], comments: list[Post], renamed: dict[str, str]) -> list[Post]:
+    """`comments` (the joined `replies`, relinked from their words) with the parents their
+    page showed, as decided there, under the joined thread's ids."""
+    out = []
+    for old, new in zip(replies, comments, strict=True):
+        if old.parent_rule in _SHOWN and old.parent_id in renamed:
+            evidence = tuple(
+                e.model_copy(update={"target_id": renamed.get(e.target_id, e.target_id)}) for e in old.parent_evidence
+            )
+            new = new.model_copy(
+                update={
+                    "parent_id": renamed[old.parent_id],
+                    "parent_confidence": old.parent_confidence,
+                    "parent_evidence": evidence,
+                }
+            )
+        out.append(new)
+    return out
 
 
 def _is_later_page_note(note: Note) -> bool:

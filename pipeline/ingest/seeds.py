@@ -37,7 +37,7 @@ from pipeline.ingest.pages import NO_HEADLINE, ArticleParts, RawComment, load_fu
 from pipeline.ingest.pagination import LATER_PAGE_NOTE, PageThread, join_pages
 from pipeline.ingest.people import finish_corpus
 from pipeline.ingest.replies import ReplyDecision, claimed_author, infer_parents, page_order_votes
-from pipeline.ingest.structured import POSTING_TYPES, StatedThread, comments_start, stated_thread
+from pipeline.ingest.structured import POSTING_TYPES, StatedThread, comments_start, later_page, stated_thread
 from pipeline.ingest.structured import raw_comments as stated_comments
 from pipeline.ingest.targets import choose_target
 
@@ -189,11 +189,12 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         parts.title = thread_posts.opening.title
     # A page that starts later in a forum thread: its opening post's author and date are on
     # another page, which a note says.
-    elsewhere = thread_posts is not None and thread_posts.opening is None
+    later = later_page(stated) if stated else None
+    elsewhere = (thread_posts is not None and thread_posts.opening is None) or later is not None
     if thread_posts:
         _open_with_first_post(parts, thread_posts, rel)
     if stated:
-        _open_with_stated(parts, stated, rel)
+        _open_with_stated(parts, stated, rel, later)
     from_head = _from_metadata(parts, page.meta, rel)
     notes = [*found, *parts.notes, *from_head]
     if page.encoding:
@@ -313,6 +314,12 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         source=rel,
         n_comments=len(comments),
     )
+    if stated and numbers is not None and raw_comments:
+        # Numbered posts stated in structured data join with the thread's other pages as a
+        # printed forum's do.
+        opening = None if later is not None else RawComment(1, root.created, "", None, None, root.title, root.text)
+        first = min(numbers) + 1 if later is not None else 1
+        thread_posts = ForumPosts(raw_comments, opening, first, max(numbers) + 1, end, [], [n + 1 for n in numbers])
     return PageThread(thread, [root, *comments], notes, thread_posts)
 
 
@@ -387,14 +394,19 @@ def _open_with_first_post(parts: ArticleParts, thread: ForumPosts, rel: str) -> 
     )
 
 
-def _open_with_stated(parts: ArticleParts, thread: StatedThread, rel: str) -> None:
+def _open_with_stated(parts: ArticleParts, thread: StatedThread, rel: str, later: int | None) -> None:
     """What the page's structured data states of the opening post stands for what the
     printed page showed: its author and date, and its text where it states one or is a
-    forum's post (an article's data often leaves the text to the page)."""
+    forum's post (an article's data often leaves the text to the page). A later page of
+    the thread (`later`: its first post's number) keeps an empty opening post, titled."""
     first = thread.opening
     parts.title = parts.title or first.title
     if parts.title:
         parts.notes = [n for n in parts.notes if n.message != NO_HEADLINE]
+    if later is not None:
+        parts.body, parts.authors, parts.author_source, parts.created = "", [], None, None
+        parts.notes.append(Note(where=rel, kind="missing", message=LATER_PAGE_NOTE.format(where=f"post #{later}")))
+        return
     if first.text or thread.kind in POSTING_TYPES:
         parts.body = first.text
         parts.notes = [n for n in parts.notes if n.kind != "metadata" or "paragraph" not in n.message]

@@ -232,6 +232,17 @@ def comments_start(lines: list[str], thread: StatedThread) -> int:
     return at
 
 
+def later_page(thread: StatedThread) -> int | None:
+    """The position of the first comment where the page is a later page of a forum thread
+    (its comments start after #2 and the opening post states no author, date or text: it
+    is on the first page); None otherwise."""
+    first = thread.opening
+    positions = [c.position for c in thread.comments if c.position is not None]
+    if first.author or first.created or first.text or not positions or min(positions) <= 2:
+        return None
+    return min(positions)
+
+
 def raw_comments(
     lines: list[str], thread: StatedThread, title: str, source: str, first_line: int = 1
 ) -> tuple[list[RawComment], list[int] | None, list[Note]]:
