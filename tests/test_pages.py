@@ -1074,7 +1074,7 @@ def test_pages_a_discourse_thread_is_read_from_the_microdata_it_states(tmp_path,
     assert "read as a thread (4 comments stated in its microdata)" in messages
     assert (
         "4 comment(s) read from the page's microdata (schema.org DiscussionForumPosting): "
-        "authors, dates and nesting as the site states them"
+        "authors, dates and texts as the site states them"
     ) in messages
     assert "1 comment(s) the page states as deleted (creativeWorkStatus) read with empty text" in messages
     assert corpus.threads[0].site == "Fagfællesskabet"
@@ -1193,3 +1193,27 @@ def test_pages_the_pages_of_a_thread_stated_in_json_ld_join_and_keep_their_nesti
         ("sida1/c01", "structured-data"),
     ]
     assert not any("starts at post" in n.message for n in both.notes)
+
+
+def test_pages_a_blog_that_marks_up_each_comment_threads_by_its_lists(tmp_path, cfg):
+    """A WordPress theme marks up the post (BlogPosting: headline, author, datePublished,
+    articleBody) and each comment on its own (a Comment item, no thread around them): the
+    comments are read from the microdata, and a reply the data does not nest answers the
+    comment whose list it is nested in, as the page shows it (evidence `indentation`)."""
+    corpus = ingest_page(tmp_path, "da_blog_wordpress_microdata.html", cfg, kind="auto")
+    root, jonas, sanne, lise = corpus.posts
+    assert (root.title, [a.name for a in root.authors], root.created) == (
+        "Derfor forlader vi faget",
+        ["Sanne Krogh"],
+        "2024-02-20T19:30:00+01:00",
+    )
+    assert root.text.endswith("Ellers står der snart ingen tilbage.") and "siger:" not in root.text
+    assert [(c.authors[0].name, c.created) for c in (jonas, sanne, lise)] == [
+        ("Jonas Vestergaard", "2024-02-20T21:04:00+01:00"),
+        ("Sanne Krogh", "2024-02-21T07:45:00+01:00"),
+        ("Lise Dam", "2024-02-21T12:10:00+01:00"),
+    ]
+    assert (jonas.parent_id, sanne.parent_id, lise.parent_id) == (root.id, jonas.id, root.id)
+    assert sanne.parent_rule == "indentation"
+    assert sanne.text == "Enig, men loftet er det, der kan holde på dem, vi har. Så kommer de nye også."
+    assert "read as a thread (3 comments stated in its microdata)" in {n.message for n in corpus.notes}

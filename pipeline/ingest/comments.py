@@ -84,7 +84,7 @@ def _parse_bullet_comments(lines: list[str], first_line: int, source: str) -> tu
     return comments, notes
 
 
-def _nest_by_indent(comments: list[RawComment], indents: list[int]) -> list[RawComment]:
+def nest_by_indent(comments: list[RawComment], indents: list[int]) -> list[RawComment]:
     """Where comment headers are indented by different amounts (a threaded comment list
     saved with its layout), each comment answers the nearest comment above it that is
     indented less."""
@@ -314,7 +314,7 @@ def _parse_named_comments(lines: list[str], first_line: int, source: str) -> tup
             body.append(line)
         i += 1
     flush()
-    comments = _nest_by_indent(comments, indents)
+    comments = nest_by_indent(comments, indents)
     if buttons:
         notes.append(
             Note(

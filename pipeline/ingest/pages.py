@@ -79,6 +79,9 @@ class RawComment:
     # Page-order index of the comment this one is indented under, where the page shows
     # replies by indentation (None: a top-level comment, or no indentation to read).
     indented_under: int | None = None
+    # Where `indented_under` is what the page's structured data states rather than what its
+    # layout shows: that data's form ("JSON-LD", "microdata").
+    stated_in: str | None = None
 
 
 @dataclass(frozen=True)

@@ -243,6 +243,7 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
 
     comments: list[Post] = []
     indented: dict[str, Post] = {}  # comment id -> the comment the page indents it under
+    stated_ids: dict[str, str] = {}  # comment id -> the structured data that nests it so
     raw_comments: list[RawComment] | None = None
     numbers: list[int] | None = None
     if header is not None:
@@ -263,6 +264,9 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         for pos, rc in zip(places, ordered, strict=True):
             comments.append(_comment_post(rc, pos, thread_id, rel, root.lang, cfg, notes))
         post_of = {id(rc): post for rc, post in zip(ordered, comments, strict=True)}
+        stated_ids = {
+            post_of[id(rc)].id: rc.stated_in for rc in ordered if rc.stated_in and rc.indented_under is not None
+        }
         indented = {
             post_of[id(rc)].id: post_of[id(raw_comments[rc.indented_under])]
             for rc in raw_comments
@@ -287,7 +291,7 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         notes.append(Note(where=f"{rel}:1", kind="missing", message="the page prints no publication date"))
 
     if comments:
-        comments = with_parents(root, comments, cfg, indented, stated.source if stated else None)
+        comments = with_parents(root, comments, cfg, indented, stated_ids)
 
     if page.markup:
         notes.append(
@@ -328,15 +332,17 @@ def with_parents(
     comments: list[Post],
     cfg: Config,
     indented: dict[str, Post] | None = None,
-    stated_in: str | None = None,
+    stated: dict[str, str] | None = None,
 ) -> list[Post]:
     """`comments` with the parent each answers, inferred from their words (forms of
     address, quotations), or shown by the page where `indented` (comment id -> the comment
-    the page indents it under, or nests it in where its structured data states it:
-    `stated_in` names where) says so: that decides, and the words' cues stay as evidence."""
+    the page indents it under, or nests it in where its structured data states it: `stated`,
+    comment id -> that data's form) says so: that decides, and the words' cues stay as
+    evidence."""
     decisions = infer_parents(root, comments, cfg.replies)
     for cid, parent in (indented or {}).items():
         whose = parent.authors[0].name or "a deleted author"
+        stated_in = (stated or {}).get(cid)
         shown = Evidence(
             rule="structured-data" if stated_in else "indentation",
             cue=f"nested in {whose}'s comment in the page's {stated_in}"

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lxml import etree
 from lxml import html as lxml_html
 
 from pipeline.core.schema import Note
+from pipeline.ingest.comments import nest_by_indent
 from pipeline.ingest.dates import normalize_iso
 from pipeline.ingest.forum import REPLY_PREFIX_RE
 from pipeline.ingest.markup import html_text, looks_like_html
@@ -108,11 +109,12 @@ def _microdata_item(el: etree._Element, depth: int = 0) -> dict:
     return item
 
 
-def _microdata_items(root: etree._Element) -> Iterator[dict]:
-    """The page's top-level microdata items (those that are no other item's property)."""
+def _microdata_items(root: etree._Element) -> Iterator[tuple[etree._Element, dict]]:
+    """The page's top-level microdata items (those that are no other item's property), each
+    with its element."""
     for el in root.iter():
         if isinstance(el.tag, str) and el.get("itemscope") is not None and el.get("itemprop") is None:
-            yield _microdata_item(el)
+            yield el, _microdata_item(el)
 
 
 def _all(obj: dict, *names: str) -> list:
@@ -192,18 +194,51 @@ def stated_thread(page: str) -> StatedThread | None:
         root = lxml_html.document_fromstring(page)
     except (etree.ParserError, ValueError):
         return None
+    microdata = list(_microdata_items(root))
+    found = [(o, "JSON-LD") for o in ld_objects(root)] + [(item, "microdata") for _, item in microdata]
+    openings = [(o, source) for o, source in found if any(_OPENING_TYPES.search(k) for k in schema_types(o))]
+    candidates = [StatedThread(_post(o), tuple(_comments(o)), source, _kind(o)) for o, source in openings]
+    orphans = _orphan_comments(microdata)
+    if orphans:
+        # Comments marked up on their own, not as an item's property (many blog themes):
+        # the page's comments, under its opening item where it has one.
+        opening, kind = (
+            (_post(openings[0][0]), _kind(openings[0][0])) if openings else (StatedPost(None, None, "", ""), "")
+        )
+        candidates.append(StatedThread(opening, tuple(orphans), "microdata", kind))
     best: StatedThread | None = None
-    for source, items in (("JSON-LD", ld_objects(root)), ("microdata", _microdata_items(root))):
-        for item in items:
-            kinds = schema_types(item)
-            if not any(_OPENING_TYPES.search(k) for k in kinds):
-                continue
-            comments = _comments(item)
-            said = sum(1 for c in comments if c.text or c.deleted)
-            if said and (best is None or said > sum(1 for c in best.comments if c.text or c.deleted)):
-                kind = next(k for k in kinds if _OPENING_TYPES.search(k))
-                best = StatedThread(_post(item), tuple(comments), source, kind)
+    for thread in candidates:
+        said = _said(thread)
+        if said and (best is None or said > _said(best)):
+            best = thread
     return best
+
+
+def _kind(obj: dict) -> str:
+    return next(k for k in schema_types(obj) if _OPENING_TYPES.search(k))
+
+
+def _said(thread: StatedThread) -> int:
+    """How many of the thread's comments have words in them (or are stated as deleted)."""
+    return sum(1 for c in thread.comments if c.text or c.deleted)
+
+
+def _orphan_comments(items: list[tuple[etree._Element, dict]]) -> list[StatedPost]:
+    """The page's top-level microdata `Comment`s in page order, each nested in the comment
+    whose element holds its own (a theme that marks up each comment but no thread)."""
+    at: dict[etree._Element, int] = {}  # a comment's element -> its index in `out`
+    out: list[StatedPost] = []
+    for el, item in items:
+        if "Comment" not in schema_types(item):
+            continue
+        parent = next((at[a] for a in el.iterancestors() if a in at), None)
+        at[el] = here = len(out)
+        out.append(_post(item, parent))
+        # A Comment's own nested replies (its `comment` property), right after it.
+        nested = _comments(item)
+        base = len(out)
+        out.extend(replace(c, parent=here if c.parent is None else c.parent + base) for c in nested)
+    return out
 
 
 def _line_of(lines: list[str], text: str, start: int) -> int | None:
@@ -243,6 +278,21 @@ def later_page(thread: StatedThread) -> int | None:
     return min(positions)
 
 
+def _indented_where_not_stated(
+    comments: list[RawComment], lines: list[str], shown: list[int | None]
+) -> list[RawComment]:
+    """`comments` with those the data does not nest under another answering the nearest
+    comment above them that the printed page indents less, where it indents them by
+    different amounts (a blog theme marks up each comment, and threads them only by the
+    lists it nests them in). Read only where every comment's text was found, in order."""
+    found = [i for i in shown if i is not None]
+    if len(found) < len(comments) or found != sorted(set(found)):
+        return comments
+    indents = [len(lines[i]) - len(lines[i].lstrip()) for i in found]
+    by_layout = nest_by_indent(comments, indents)
+    return [c if c.indented_under is not None else laid for c, laid in zip(comments, by_layout, strict=True)]
+
+
 def raw_comments(
     lines: list[str], thread: StatedThread, title: str, source: str, first_line: int = 1
 ) -> tuple[list[RawComment], list[int] | None, list[Note]]:
@@ -255,9 +305,11 @@ def raw_comments(
     at = 0 if at >= len(lines) else at
     same = REPLY_PREFIX_RE.sub("", " ".join(title.split())).casefold()
     deleted = 0
+    shown: list[int | None] = []  # the line each comment's text is on
     for c in thread.comments:
-        shown = _line_of(lines, c.text, at)
-        at = at if shown is None else shown
+        found = _line_of(lines, c.text, at)
+        shown.append(found)
+        at = at if found is None else found
         own_title = c.title if REPLY_PREFIX_RE.sub("", c.title).casefold() != same else ""
         if c.deleted:
             deleted += 1
@@ -271,8 +323,10 @@ def raw_comments(
                 title=own_title,
                 body="" if c.deleted else c.text,
                 indented_under=c.parent,
+                stated_in=thread.source if c.parent is not None else None,
             )
         )
+    out = _indented_where_not_stated(out, lines, shown)
     positions = [c.position for c in thread.comments]
     numbers = None
     if all(p is not None and p >= 1 for p in positions) and len(set(positions)) == len(positions):
@@ -286,7 +340,7 @@ def raw_comments(
             where=source,
             kind="metadata",
             message=f"{len(out)} comment(s) read from the page's {thread.source} "
-            f"(schema.org {thread.kind}): authors, dates and nesting as the site states them",
+            f"(schema.org {thread.kind or 'Comment'}): authors, dates and texts as the site states them",
         )
     )
     if deleted:
