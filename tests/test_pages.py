@@ -1217,3 +1217,33 @@ def test_pages_a_blog_that_marks_up_each_comment_threads_by_its_lists(tmp_path, 
     assert sanne.parent_rule == "indentation"
     assert sanne.text == "Enig, men loftet er det, der kan holde på dem, vi har. Så kommer de nye også."
     assert "read as a thread (3 comments stated in its microdata)" in {n.message for n in corpus.notes}
+
+
+def test_pages_a_flat_json_ld_thread_names_each_replys_parent_item():
+    """A site that lists its comments flat in JSON-LD may name each reply's parent by its
+    `parentItem` (an earlier comment's `@id` or `url`): that nests it. A reference to
+    itself, to a later comment or to nothing on the page nests nothing."""
+    import json
+
+    from pipeline.ingest.structured import stated_thread
+
+    comments = [
+        {"@type": "Comment", "@id": "#c1", "text": "Et loft er vejen frem.", "author": {"name": "Lars"}},
+        {"@type": "Comment", "@id": "#c2", "text": "Nej.", "author": "Birgitte", "parentItem": {"@id": "#c1"}},
+        {"@type": "Comment", "url": "https://x.dk/t/1#c3", "text": "Hm.", "author": "Ole", "parentItem": "#c4"},
+        {"@type": "Comment", "@id": "#c4", "text": "Jo.", "author": "Mette", "parentItem": "https://x.dk/t/1#c3"},
+        {"@type": "Comment", "text": "Tja.", "author": "Per", "parentItem": {"@id": "#c4"}},
+        {"@type": "Comment", "@id": "#c6", "text": "Selv.", "author": "Ida", "parentItem": "#c6"},
+    ]
+    data = {"@type": "DiscussionForumPosting", "headline": "Loft over sagstal?", "text": "Ja?", "comment": comments}
+    page = f'<html><head><script type="application/ld+json">{json.dumps(data)}</script></head><body></body></html>'
+    thread = stated_thread(page)
+    assert thread is not None and thread.source == "JSON-LD"
+    assert [(c.author, c.parent) for c in thread.comments] == [
+        ("Lars", None),
+        ("Birgitte", 0),
+        ("Ole", None),
+        ("Mette", 2),
+        ("Per", 3),
+        ("Ida", None),
+    ]

@@ -175,13 +175,22 @@ def _post(obj: dict, parent: int | None = None) -> StatedPost:
 
 def _comments(opening: dict) -> list[StatedPost]:
     """The comments under `opening`, each nested reply right after the comment it answers
-    (walked with a stack, so a deep thread cannot exhaust Python's)."""
+    (walked with a stack, so a deep thread cannot exhaust Python's). A site that lists its
+    comments flat may name each one's parent instead (`parentItem`: an earlier comment's
+    `@id` or `url`)."""
     out: list[StatedPost] = []
+    named: dict[str, int] = {}  # a comment's @id or url -> its index
     stack = [(c, None) for c in reversed(_all(opening, "comment")) if isinstance(c, dict)]
     while stack:
         obj, parent = stack.pop()
+        if parent is None:
+            refs = (r.get("@id") or r.get("url") if isinstance(r, dict) else r for r in _all(obj, "parentItem"))
+            parent = next((named[r] for r in refs if isinstance(r, str) and r in named), None)
+        here = len(out)
         out.append(_post(obj, parent))
-        here = len(out) - 1
+        for key in ("@id", "url"):
+            if isinstance(ref := obj.get(key), str) and ref:
+                named.setdefault(ref, here)
         stack.extend((c, here) for c in reversed(_all(obj, "comment")) if isinstance(c, dict))
     return out
 
