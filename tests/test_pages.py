@@ -1071,7 +1071,7 @@ def test_pages_a_discourse_thread_is_read_from_the_microdata_it_states(tmp_path,
         int(p.source.rsplit(":", 1)[1]) for p in corpus.posts[1:]
     )
     messages = {n.message for n in corpus.notes}
-    assert "read as a thread (4 comments stated in its microdata)" in messages
+    assert "read as a thread (stated in its microdata)" in messages
     assert (
         "4 comment(s) read from the page's microdata (schema.org DiscussionForumPosting): "
         "authors, dates and texts as the site states them"
@@ -1216,7 +1216,7 @@ def test_pages_a_blog_that_marks_up_each_comment_threads_by_its_lists(tmp_path, 
     assert (jonas.parent_id, sanne.parent_id, lise.parent_id) == (root.id, jonas.id, root.id)
     assert sanne.parent_rule == "indentation"
     assert sanne.text == "Enig, men loftet er det, der kan holde på dem, vi har. Så kommer de nye også."
-    assert "read as a thread (3 comments stated in its microdata)" in {n.message for n in corpus.notes}
+    assert "read as a thread (stated in its microdata)" in {n.message for n in corpus.notes}
 
 
 def test_pages_a_flat_json_ld_thread_names_each_replys_parent_item():
@@ -1247,3 +1247,27 @@ def test_pages_a_flat_json_ld_thread_names_each_replys_parent_item():
         ("Per", 3),
         ("Ida", None),
     ]
+
+
+def test_pages_an_invision_thread_marks_up_every_post_and_the_first_opens_it(tmp_path, cfg):
+    """An Invision board marks up every post of a topic as a microdata `Comment` (author,
+    dateCreated, text), the topic starter's too, with nothing printed above them but the
+    site's furniture and the title: the first post is the opening post, with a note. Its
+    quotation ("TR_Aalborg skrev:", Invision's citation) answers TR_Aalborg."""
+    corpus = ingest_page(tmp_path, "da_invision_traad.html", cfg, kind="auto")
+    root, tr, jesper = corpus.posts
+    assert (root.title, [a.name for a in root.authors], root.created) == (
+        "Sagstal i børnefamilieafdelingen",
+        ["PernilleH"],
+        "2024-03-14T08:12:44+00:00",
+    )
+    assert root.text.endswith("Jeg overvejer at sige op.") and "indlæg" not in root.text
+    assert [p.id.split("/")[1] for p in (tr, jesper)] == ["c01", "c02"]
+    assert (tr.parent_id, jesper.parent_id) == (root.id, tr.id)
+    assert jesper.text.endswith("Vi skal have et lovkrav.")
+    messages = {n.message for n in corpus.notes}
+    assert (
+        "the page marks up every post as a comment and prints no text above them: the first, by PernilleH, "
+        "is read as the opening post"
+    ) in messages
+    assert not any(n.kind == "missing" for n in corpus.notes)

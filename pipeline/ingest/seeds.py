@@ -37,7 +37,14 @@ from pipeline.ingest.pages import NO_HEADLINE, ArticleParts, RawComment, load_fu
 from pipeline.ingest.pagination import LATER_PAGE_NOTE, PageThread, join_pages
 from pipeline.ingest.people import finish_corpus
 from pipeline.ingest.replies import ReplyDecision, claimed_author, infer_parents, page_order_votes
-from pipeline.ingest.structured import POSTING_TYPES, StatedThread, comments_start, later_page, stated_thread
+from pipeline.ingest.structured import (
+    POSTING_TYPES,
+    StatedThread,
+    comments_start,
+    first_as_opening,
+    later_page,
+    stated_thread,
+)
 from pipeline.ingest.structured import raw_comments as stated_comments
 from pipeline.ingest.targets import choose_target
 
@@ -152,7 +159,7 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         what = (
             "a thread (a comment list was found)"
             if header is not None
-            else f"a thread ({len(stated.comments)} comments stated in its {stated.source})"
+            else f"a thread (stated in its {stated.source})"
             if stated
             else f"a forum thread ({len(forum)} posts were found)"
             if forum
@@ -189,6 +196,17 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         parts.title = thread_posts.opening.title
     # A page that starts later in a forum thread: its opening post's author and date are on
     # another page, which a note says.
+    if stated and not stated.kind and not parts.body and len(stated.comments) > 1:
+        # Every post marked up as a comment, nothing printed above them: the first opens.
+        stated = first_as_opening(stated)
+        found.append(
+            Note(
+                where=rel,
+                kind="inferred",
+                message=f"the page marks up every post as a comment and prints no text above them: the "
+                f"first, by {stated.opening.author or 'a deleted author'}, is read as the opening post",
+            )
+        )
     later = later_page(stated) if stated else None
     elsewhere = (thread_posts is not None and thread_posts.opening is None) or later is not None
     if thread_posts:

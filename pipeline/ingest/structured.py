@@ -250,6 +250,19 @@ def _orphan_comments(items: list[tuple[etree._Element, dict]]) -> list[StatedPos
     return out
 
 
+def first_as_opening(thread: StatedThread) -> StatedThread:
+    """`thread` with its first comment as the opening post and the others as its comments:
+    for a forum that marks up every post as a `Comment` (Invision), whose first post opens
+    the thread, where the page holds no post around them and prints no text above them."""
+    first, *rest = thread.comments
+
+    def shifted(parent: int | None) -> int | None:
+        return None if parent is None or parent == 0 else parent - 1
+
+    comments = tuple(replace(c, parent=shifted(c.parent)) for c in rest)
+    return replace(thread, opening=replace(first, title=first.title or thread.opening.title), comments=comments)
+
+
 def _line_of(lines: list[str], text: str, start: int) -> int | None:
     """The index of the first line at or after `start` that shows the start of `text`
     (None where the printed page does not show it: a script's data only)."""
