@@ -1076,7 +1076,7 @@ def test_pages_a_discourse_thread_is_read_from_the_microdata_it_states(tmp_path,
         "4 comment(s) read from the page's microdata (schema.org DiscussionForumPosting): "
         "authors, dates and texts as the site states them"
     ) in messages
-    assert "1 comment(s) the page states as deleted (creativeWorkStatus) read with empty text" in messages
+    assert "1 comment(s) the page states as deleted read with empty text" in messages
     assert corpus.threads[0].site == "Fagfællesskabet"
 
 
@@ -1271,3 +1271,48 @@ def test_pages_an_invision_thread_marks_up_every_post_and_the_first_opens_it(tmp
         "is read as the opening post"
     ) in messages
     assert not any(n.kind == "missing" for n in corpus.notes)
+
+
+def test_pages_a_reddit_thread_saved_from_the_browser_keeps_its_exact_tree(tmp_path, cfg):
+    """A Reddit thread saved as HTML is built of Reddit's own elements: the post's title,
+    author and time are its <shreddit-post>'s attributes, each comment's its
+    <shreddit-comment>'s, and `parentid` names what it answers. So every parent is decided
+    (rule `structured-data`), a top-level comment's too (it answers the post); a deleted
+    comment keeps its place with no author and no text; a comment whose parent is behind a
+    "continue this thread" link is read from its words ("@socialraadgiver_aarhus"), with a
+    note."""
+    corpus = ingest_page(tmp_path, "da_reddit_traad.html", cfg, kind="auto")
+    root, kvist, nordlys, kvist_again, deleted, aarhus, gammel = corpus.posts
+    assert (root.title, [a.name for a in root.authors], root.created) == (
+        "Socialrådgivere flygter fra kommunerne – hvad skal der til?",
+        ["hyggelig_hanne"],
+        "2024-03-14T07:41:09.512000+00:00",
+    )
+    assert root.text == (
+        "Min kommune har nu 11 ubesatte stillinger i børne- og familieafdelingen. Dem der er tilbage har 40+ "
+        "sager.\n\nHvad skal der til for at folk bliver? Løn, færre sager eller noget helt tredje?"
+    )
+    parents = [(p.parent_id, p.parent_rule) for p in (kvist, nordlys, kvist_again, deleted, aarhus)]
+    assert parents == [
+        (root.id, "structured-data"),
+        (kvist.id, "structured-data"),
+        (nordlys.id, "structured-data"),
+        (root.id, "structured-data"),
+        (root.id, "structured-data"),
+    ]
+    assert [e.cue for e in kvist.parent_evidence if e.decided] == [
+        "a comment on the opening post in the page's Reddit markup"
+    ]
+    assert (deleted.authors[0].name, deleted.text) == (None, "")
+    assert (gammel.parent_id, gammel.parent_rule) == (aarhus.id, "address")
+    assert (
+        kvist_again.text
+        == "Enig i at det hænger sammen. Men en lønstigning uden loft over sagerne holder ikke på nogen."
+    )
+    assert "Svar" not in kvist.text and "8 t. siden" not in kvist.text
+    messages = {n.message for n in corpus.notes}
+    assert (
+        "1 comment(s) answer a comment that is not on the saved page (behind a 'continue this thread' link): "
+        "their parents are read from their words"
+    ) in messages
+    assert corpus.threads[0].n_comments == 6

@@ -37,15 +37,15 @@ from pipeline.ingest.pages import NO_HEADLINE, ArticleParts, RawComment, load_fu
 from pipeline.ingest.pagination import LATER_PAGE_NOTE, PageThread, join_pages
 from pipeline.ingest.people import finish_corpus
 from pipeline.ingest.replies import ReplyDecision, claimed_author, infer_parents, page_order_votes
-from pipeline.ingest.structured import (
+from pipeline.ingest.stated import (
     POSTING_TYPES,
     StatedThread,
     comments_start,
     first_as_opening,
     later_page,
-    stated_thread,
 )
-from pipeline.ingest.structured import raw_comments as stated_comments
+from pipeline.ingest.stated import raw_comments as stated_comments
+from pipeline.ingest.structured import stated_thread
 from pipeline.ingest.targets import choose_target
 
 log = logging.getLogger(__name__)
@@ -122,7 +122,7 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         # own), which the page parser then reads like a page saved as text. An entity may
         # spell a combining mark ("a&#778;") or a soft hyphen ("&shy;").
         meta = page_metadata(text)
-        if markup == "HTML" and ("itemscope" in text or "ld+json" in text):
+        if markup == "HTML" and ("itemscope" in text or "ld+json" in text or "shreddit-comment" in text):
             stated = stated_thread(text)
         shown = html_text(
             text, indent_lists=True, relative_times=load_furniture().relative_date, dated=dated, link_addresses=False
@@ -282,14 +282,14 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         for pos, rc in zip(places, ordered, strict=True):
             comments.append(_comment_post(rc, pos, thread_id, rel, root.lang, cfg, notes))
         post_of = {id(rc): post for rc, post in zip(ordered, comments, strict=True)}
-        stated_ids = {
-            post_of[id(rc)].id: rc.stated_in for rc in ordered if rc.stated_in and rc.indented_under is not None
-        }
+        stated_ids = {post_of[id(rc)].id: rc.stated_in for rc in ordered if rc.stated_in}
         indented = {
             post_of[id(rc)].id: post_of[id(raw_comments[rc.indented_under])]
             for rc in raw_comments
             if rc.indented_under is not None
         }
+        # A comment the data states is on the opening post itself answers it.
+        indented.update((post_of[id(rc)].id, root) for rc in ordered if rc.stated_in and rc.indented_under is None)
     elif thread_posts:
         # A forum lists its posts oldest first: page order is the thread's order. Where it
         # numbers them, post #n is reply n - 1, so an id stays the post's when pages of the
@@ -359,13 +359,17 @@ def with_parents(
     evidence."""
     decisions = infer_parents(root, comments, cfg.replies)
     for cid, parent in (indented or {}).items():
-        whose = parent.authors[0].name or "a deleted author"
+        whose = (parent.authors[0].name if parent.authors else None) or "a deleted author"
         stated_in = (stated or {}).get(cid)
+        if stated_in and parent.id == root.id:
+            cue = f"a comment on the opening post in the page's {stated_in}"
+        elif stated_in:
+            cue = f"nested in {whose}'s comment in the page's {stated_in}"
+        else:
+            cue = f"indented under {whose}'s comment ({parent.source})"
         shown = Evidence(
             rule="structured-data" if stated_in else "indentation",
-            cue=f"nested in {whose}'s comment in the page's {stated_in}"
-            if stated_in
-            else f"indented under {whose}'s comment ({parent.source})",
+            cue=cue,
             target_id=parent.id,
             score=1.0,
             decided=True,

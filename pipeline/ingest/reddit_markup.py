@@ -1,0 +1,88 @@
+"""A Reddit thread saved from the browser as HTML: its posts as Reddit's page elements state them.
+
+Reddit's pages (since 2023) are built of its own elements: the post a `<shreddit-post>`
+whose attributes give its title, author, time and linked address, its text in the
+`text-body` slot; each comment a `<shreddit-comment>` with its author, time, `thingid`, and
+the `parentid` of what it answers, its text in the `comment` slot, replies nested inside it.
+A researcher who saves a thread from the browser gets these, and with them the thread's
+exact tree, which the printed text (Reddit's elements are not blocks, so comments run
+together) does not show. Written by hand: no library reads Reddit's saved pages, and its
+JSON (`formats.reddit`) is what a page saved as HTML does not carry.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from pipeline.ingest.dates import normalize_iso
+from pipeline.ingest.markup import html_text
+from pipeline.ingest.stated import StatedPost, StatedThread, post_words
+
+SOURCE = "Reddit markup"
+_POST, _COMMENT = "shreddit-post", "shreddit-comment"
+
+
+def _owner(el: etree._Element) -> etree._Element | None:
+    return next(el.iterancestors(_POST, _COMMENT), None)
+
+
+def _slot_text(el: etree._Element, slot: str, fallback_id: str) -> str:
+    """The text of `el`'s own `slot` (not a nested comment's), else of the element Reddit
+    ids after it (`t1_abc-comment-rtjson-content`)."""
+    for d in el.iter():
+        if isinstance(d.tag, str) and (d.get("slot") == slot or d.get("id") == fallback_id) and _owner(d) is el:
+            return post_words(html_text(etree.tostring(d, encoding="unicode", with_tail=False)))
+    return ""
+
+
+def reddit_thread(root: etree._Element) -> StatedThread | None:
+    """The thread a saved Reddit page states in its elements, or None where it has no
+    comment element. A comment whose parent is the post (or, where it names none, at depth
+    0) answers the post; one whose parent is not on the page (a "continue this thread"
+    page) is read from its words."""
+    elements = [el for el in root.iter(_COMMENT)]
+    if not elements:
+        return None
+    post_el = next(root.iter(_POST), None)
+    post_id = (post_el.get("id") or "") if post_el is not None else ""
+    if post_el is None:
+        opening = StatedPost(None, None, "", "")
+    else:
+        shared = (post_el.get("content-href") or "").strip()
+        opening = StatedPost(
+            author=(post_el.get("author") or "").strip() or None,
+            created=normalize_iso(post_el.get("created-timestamp") or ""),
+            title=" ".join((post_el.get("post-title") or "").split()),
+            text=_slot_text(post_el, "text-body", f"{post_id}-post-rtjson-content"),
+            shared=shared if shared and (post_el.get("post-type") or "") not in ("text", "") else None,
+        )
+    at = {el.get("thingid"): k for k, el in enumerate(elements) if el.get("thingid")}
+    comments = []
+    elsewhere = 0
+    for el in elements:
+        thing = el.get("thingid") or ""
+        parent_id = (el.get("parentid") or "").strip()
+        parent = at.get(parent_id)
+        on_post = parent is None and (parent_id == post_id if parent_id else (el.get("depth") or "0") == "0")
+        elsewhere += parent is None and not on_post
+        comments.append(
+            StatedPost(
+                author=(el.get("author") or "").strip() or None,
+                created=normalize_iso(el.get("created") or ""),
+                title="",
+                text=_slot_text(el, "comment", f"{thing}-comment-rtjson-content"),
+                deleted=(el.get("is-comment-deleted") or "").lower() == "true",
+                # A parent after its reply on the page would make a cycle of the order.
+                parent=parent if parent is not None and parent < len(comments) else None,
+                answers_opening=on_post and post_el is not None,
+            )
+        )
+    remarks = (
+        (
+            f"{elsewhere} comment(s) answer a comment that is not on the saved page (behind a "
+            "'continue this thread' link): their parents are read from their words",
+        )
+        if elsewhere
+        else ()
+    )
+    return StatedThread(opening, tuple(comments), SOURCE, "SocialMediaPosting", remarks)
