@@ -1316,3 +1316,42 @@ def test_pages_a_reddit_thread_saved_from_the_browser_keeps_its_exact_tree(tmp_p
         "their parents are read from their words"
     ) in messages
     assert corpus.threads[0].n_comments == 6
+
+
+def test_pages_comments_that_print_no_date_or_buttons_are_found_by_their_class_names(tmp_path, cfg):
+    """A comment widget whose buttons are icons and whose dates are tooltips prints a name
+    over a paragraph, which reads as an article's text; its elements still name a comment,
+    its author and its text by their classes. Those are read (before: an article with no
+    comments): a reply nested in a comment's element answers it (evidence `indentation`),
+    and a date in a tooltip over "3 t." is the comment's."""
+    corpus = ingest_page(tmp_path, "da_kommentarer_uden_dato.html", cfg, kind="auto")
+    root, *comments = corpus.posts
+    assert root.text.endswith("et lovfæstet loft over antallet af sager per rådgiver.")
+    assert "Mona Riis" not in root.text
+    by_name = {c.authors[0].name: c for c in comments}
+    assert set(by_name) == {"Mona Riis", "Erik Lund", "Hanne Bach"}
+    mona, erik, hanne = by_name["Mona Riis"], by_name["Erik Lund"], by_name["Hanne Bach"]
+    assert (mona.parent_id, erik.parent_id, hanne.parent_id) == (root.id, mona.id, root.id)
+    assert erik.parent_rule == "indentation"
+    assert (mona.created, erik.created) == ("2024-03-14T09:02", None)
+    assert erik.text == "Et loft betyder bare, at børnene kommer på venteliste. Det løser intet."
+    assert "read as a thread (comments named by the page's classes)" in {n.message for n in corpus.notes}
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # One comment alone may be anything.
+        '<div class="comment"><span class="author">Mona</span><div class="text"><p>Hej.</p></div></div>',
+        # Named comments with no author of their own (a teaser list's comment counts).
+        '<div class="comment"><div class="text">12 kommentarer</div></div>'
+        '<div class="comment"><div class="text">3 kommentarer</div></div>',
+        # The list around comments and its parts are not comments.
+        '<div class="comments"><span class="comment-author">Mona</span><div class="comment-text">Hej.</div>'
+        '<span class="comment-author">Erik</span><div class="comment-text">Nej.</div></div>',
+    ],
+)
+def test_pages_class_names_that_are_no_comment_list_are_not_read_as_one(html):
+    from pipeline.ingest.comment_markup import marked_thread
+
+    assert marked_thread(f"<html><body>{html}</body></html>") is None

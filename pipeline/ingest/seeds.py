@@ -18,6 +18,7 @@ from pipeline.core.corpus import Corpus
 from pipeline.core.errors import InputError
 from pipeline.core.schema import Author, Evidence, Note, Post, Span, Thread
 from pipeline.ingest import langid
+from pipeline.ingest.comment_markup import marked_thread
 from pipeline.ingest.comments import find_comments_header, find_signature, parse_comments
 from pipeline.ingest.dates import normalize_iso
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
@@ -38,6 +39,7 @@ from pipeline.ingest.pagination import LATER_PAGE_NOTE, PageThread, join_pages
 from pipeline.ingest.people import finish_corpus
 from pipeline.ingest.replies import ReplyDecision, claimed_author, infer_parents, page_order_votes
 from pipeline.ingest.stated import (
+    LAYOUT,
     POSTING_TYPES,
     StatedThread,
     comments_start,
@@ -50,6 +52,8 @@ from pipeline.ingest.targets import choose_target
 
 log = logging.getLogger(__name__)
 
+# A class that may name a comment (`comment_markup`): pages with none are not parsed again.
+_COMMENTISH_RE = re.compile(r"(?i)class=[\"'][^\"']*(?:comment|kommentar|reply|svar|answer|response)")
 HTML_PAGE_RE = re.compile(r"\s*(?:<!doctype html|<html\b)", re.IGNORECASE)
 
 
@@ -65,6 +69,7 @@ class PageText:
     dated: tuple[str, ...] = ()  # relative dates ("3 timer siden") read from <time datetime>
     encoding: str | None = None  # where not UTF-8
     stated: StatedThread | None = None  # a discussion its structured data states
+    marked: StatedThread | None = None  # comments its HTML names by their classes
 
 
 # An HTML page's declared encoding: <meta charset="iso-8859-1">, or the http-equiv form
@@ -111,7 +116,7 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         else None
     )
     meta = PageMetadata()
-    stated = None
+    stated = marked = None
     dated: list[str] = []
     if markup == "Markdown":
         # A page a clipper saved as Markdown ("# Headline", "**Name** · date", "[Karen
@@ -124,6 +129,8 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         meta = page_metadata(text)
         if markup == "HTML" and ("itemscope" in text or "ld+json" in text or "shreddit-comment" in text):
             stated = stated_thread(text)
+        if markup == "HTML" and stated is None and _COMMENTISH_RE.search(text):
+            marked = marked_thread(text)
         shown = html_text(
             text, indent_lists=True, relative_times=load_furniture().relative_date, dated=dated, link_addresses=False
         )
@@ -132,7 +139,7 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         if not text.strip():
             raise InputError(path, 0, f"empty page (no text in its {markup})")
     visible = without_invisibles(text)
-    return PageText(visible, markup, meta, decomposed, len(text) - len(visible), tuple(dated), read_as, stated)
+    return PageText(visible, markup, meta, decomposed, len(text) - len(visible), tuple(dated), read_as, stated, marked)
 
 
 def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = True) -> PageThread:
@@ -149,6 +156,9 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
     stated = page.stated
     header = find_comments_header(lines) if stated is None else None
     forum = find_forum_posts(lines) if header is None and stated is None else []
+    if stated is None and header is None and not forum:
+        # Comments that print no date nor buttons, named by their classes.
+        stated = page.marked
     thread_posts = parse_forum_posts(lines, forum, rel) if forum else None
     found: list[Note] = []
     lang = entry.lang
@@ -160,6 +170,8 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
             "a thread (a comment list was found)"
             if header is not None
             else f"a thread (stated in its {stated.source})"
+            if stated and stated.source != LAYOUT
+            else "a thread (comments named by the page's classes)"
             if stated
             else f"a forum thread ({len(forum)} posts were found)"
             if forum

@@ -19,6 +19,9 @@ from pipeline.ingest.pages import RawComment
 # post that states none is a link post (a title and a shared address), not a post whose
 # text the printed page holds, as an article's data may leave it to.
 POSTING_TYPES = frozenset(("DiscussionForumPosting", "SocialMediaPosting"))
+# Where comments are read from the page's class names (`comment_markup`): its nesting is
+# the page's layout, not data.
+LAYOUT = "class names"
 
 
 @dataclass(frozen=True)
@@ -157,7 +160,10 @@ def raw_comments(
                 title=own_title,
                 body="" if c.deleted else c.text,
                 indented_under=c.parent,
-                stated_in=thread.source if c.parent is not None or c.answers_opening else None,
+                # Elements nested by class names are what the page shows, as an indented list.
+                stated_in=thread.source
+                if (c.parent is not None or c.answers_opening) and thread.source != LAYOUT
+                else None,
             )
         )
     out = _indented_where_not_stated(out, lines, shown)
@@ -175,7 +181,10 @@ def raw_comments(
             where=source,
             kind="metadata",
             message=f"{len(out)} comment(s) read from the page's {thread.source}{schema}: "
-            "authors, dates and texts as the site states them",
+            "authors, dates and texts as the site states them"
+            if thread.source != LAYOUT
+            else f"{len(out)} comment(s) read from the elements the page's classes name (a comment, its "
+            "author, its text): the page prints no date or buttons the comment list could be found by",
         )
     )
     if deleted:
