@@ -1355,3 +1355,25 @@ def test_pages_class_names_that_are_no_comment_list_are_not_read_as_one(html):
     from pipeline.ingest.comment_markup import marked_thread
 
     assert marked_thread(f"<html><body>{html}</body></html>") is None
+
+
+def test_pages_structured_data_that_states_fewer_comments_than_printed_leaves_them_to_the_page(tmp_path, cfg):
+    """A news page whose JSON-LD states only its top comment while it prints four: the
+    printed list is read (all four, threaded as printed), with a note saying why."""
+    page = (PAGES / "da_debat_svar_i_div.html").read_text(encoding="utf-8")
+    data = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Kommunerne kan ikke holde på '
+        'socialrådgiverne", "comment": [{"@type": "Comment", "author": {"name": "Lars Madsen"}, '
+        '"text": "Et loft over sagstallet er den eneste vej frem. Ellers fortsætter flugten."}]}</script>'
+    )
+    (tmp_path / "top.html").write_text(page.replace("</head>", f"{data}</head>"), encoding="utf-8")
+    (tmp_path / "manifest.toml").write_text('[[document]]\nfile = "top.html"\nkind = "thread"\n', encoding="utf-8")
+    corpus = ingest_seeds(tmp_path / "manifest.toml", cfg)
+    plain = ingest_page(tmp_path / "plain", "da_debat_svar_i_div.html", cfg)
+    assert [(p.authors[0].name, p.parent_rule) for p in corpus.posts[1:]] == [
+        (p.authors[0].name, p.parent_rule) for p in plain.posts[1:]
+    ]
+    assert len(corpus.posts) == 5
+    assert "the page's JSON-LD states 1 comment(s) of the 4 it prints: read from the printed page" in {
+        n.message for n in corpus.notes
+    }

@@ -153,14 +153,29 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
     thread_id = Path(path).stem
     # A discussion the page states in structured data is read from there; else a comment
     # list, else a forum thread's posts, from the printed page.
+    header = find_comments_header(lines)
+    forum = find_forum_posts(lines) if header is None else []
+    found: list[Note] = []
     stated = page.stated
-    header = find_comments_header(lines) if stated is None else None
-    forum = find_forum_posts(lines) if header is None and stated is None else []
+    if stated is not None and (header is not None or forum):
+        # Some sites state only a few comments (the top ones) of the many they print.
+        printed = len(parse_comments(lines[header + 1 :], header + 2, rel)[0]) if header is not None else len(forum) - 1
+        if printed > len(stated.comments):
+            found.append(
+                Note(
+                    where=rel,
+                    kind="metadata",
+                    message=f"the page's {stated.source} states {len(stated.comments)} comment(s) of the "
+                    f"{printed} it prints: read from the printed page",
+                )
+            )
+            stated = None
+        else:
+            header, forum = None, []
     if stated is None and header is None and not forum:
         # Comments that print no date nor buttons, named by their classes.
         stated = page.marked
     thread_posts = parse_forum_posts(lines, forum, rel) if forum else None
-    found: list[Note] = []
     lang = entry.lang
     if not lang:
         lang = _page_language(text, cfg)
