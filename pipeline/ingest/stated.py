@@ -127,7 +127,10 @@ def _indented_where_not_stated(
         return comments
     indents = [len(lines[i]) - len(lines[i].lstrip()) for i in found]
     by_layout = nest_by_indent(comments, indents)
-    return [c if c.indented_under is not None else laid for c, laid in zip(comments, by_layout, strict=True)]
+    # A comment the data states is on the opening post (`stated_in` without a parent) keeps it.
+    return [
+        c if c.indented_under is not None or c.stated_in else laid for c, laid in zip(comments, by_layout, strict=True)
+    ]
 
 
 def raw_comments(
