@@ -53,7 +53,7 @@ from pipeline.ingest.targets import choose_target
 log = logging.getLogger(__name__)
 
 # A class that may name a comment (`comment_markup`): pages with none are not parsed again.
-_COMMENTISH_RE = re.compile(r"(?i)class=[\"'][^\"']*(?:comment|kommentar|reply|svar|answer|response)")
+_COMMENTISH_RE = re.compile(r"(?i)class\s*=\s*[\"']?[^\"'>]*(?:comment|kommentar|reply|svar|answer|response)")
 HTML_PAGE_RE = re.compile(r"\s*(?:<!doctype html|<html\b)", re.IGNORECASE)
 
 
