@@ -1377,3 +1377,49 @@ def test_pages_structured_data_that_states_fewer_comments_than_printed_leaves_th
     assert "the page's JSON-LD states 1 comment(s) of the 4 it prints: read from the printed page" in {
         n.message for n in corpus.notes
     }
+
+
+def test_pages_json_ld_comments_given_as_references_to_graph_nodes_are_read_once():
+    """A JSON-LD `@graph` may give each comment as a reference (`{"@id": "#c1"}`) to a node
+    of its own: the references are followed, and each node is read once, so references
+    that loop (a comment listing itself, or the opening post) end."""
+    import json
+
+    from pipeline.ingest.structured import stated_thread
+
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {
+                "@type": "DiscussionForumPosting",
+                "@id": "#t",
+                "headline": "Loft over sagstal?",
+                "text": "Skal der være et loft?",
+                "author": {"name": "Mette"},
+                "comment": [{"@id": "#c1"}, {"@id": "#c2"}],
+            },
+            {"@type": "Comment", "@id": "#c1", "text": "Ja.", "author": {"name": "Lars"}, "comment": [{"@id": "#c3"}]},
+            {
+                "@type": "Comment",
+                "@id": "#c2",
+                "text": "Nej.",
+                "author": {"name": "Ole"},
+                "comment": [{"@id": "#c2"}, {"@id": "#t"}],
+            },
+            {
+                "@type": "Comment",
+                "@id": "#c3",
+                "text": "Hvorfor?",
+                "author": {"name": "Ida"},
+                "comment": [{"@id": "#c1"}],
+            },
+        ],
+    }
+    page = f'<html><head><script type="application/ld+json">{json.dumps(graph)}</script></head></html>'
+    thread = stated_thread(page)
+    assert thread is not None and thread.opening.author == "Mette"
+    assert [(c.author, c.text, c.parent) for c in thread.comments] == [
+        ("Lars", "Ja.", None),
+        ("Ida", "Hvorfor?", 0),
+        ("Ole", "Nej.", None),
+    ]

@@ -132,16 +132,32 @@ def _post(obj: dict, parent: int | None = None) -> StatedPost:
     )
 
 
-def _comments(opening: dict) -> list[StatedPost]:
+def _comments(opening: dict, nodes: dict[str, dict] | None = None) -> list[StatedPost]:
     """The comments under `opening`, each nested reply right after the comment it answers
     (walked with a stack, so a deep thread cannot exhaust Python's). A site that lists its
     comments flat may name each one's parent instead (`parentItem`: an earlier comment's
-    `@id` or `url`)."""
+    `@id` or `url`). A JSON-LD `@graph` may give a comment as a reference (`{"@id": ...}`)
+    to a node of its own (`nodes`, by @id); each node is read once, so references that
+    loop end."""
+    nodes = nodes or {}
     out: list[StatedPost] = []
     named: dict[str, int] = {}  # a comment's @id or url -> its index
-    stack = [(c, None) for c in reversed(_all(opening, "comment")) if isinstance(c, dict)]
+    seen: set[int] = {id(opening)}
+
+    def under(obj: dict) -> list[dict]:
+        found = [
+            nodes.get(c.get("@id"), c) if isinstance(c.get("@id"), str) else c
+            for c in _all(obj, "comment")
+            if isinstance(c, dict)
+        ]
+        return [c for c in found if id(c) not in seen]
+
+    stack = [(c, None) for c in reversed(under(opening))]
     while stack:
         obj, parent = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
         if parent is None:
             refs = (r.get("@id") or r.get("url") if isinstance(r, dict) else r for r in _all(obj, "parentItem"))
             parent = next((named[r] for r in refs if isinstance(r, str) and r in named), None)
@@ -150,7 +166,7 @@ def _comments(opening: dict) -> list[StatedPost]:
         for key in ("@id", "url"):
             if isinstance(ref := obj.get(key), str) and ref:
                 named.setdefault(ref, here)
-        stack.extend((c, here) for c in reversed(_all(obj, "comment")) if isinstance(c, dict))
+        stack.extend((c, here) for c in reversed(under(obj)))
     return out
 
 
@@ -163,9 +179,15 @@ def stated_thread(page: str) -> StatedThread | None:
     except (etree.ParserError, ValueError):
         return None
     microdata = list(_microdata_items(root))
-    found = [(o, "JSON-LD") for o in ld_objects(root)] + [(item, "microdata") for _, item in microdata]
+    linked = list(ld_objects(root))
+    # A node that states more than its @id is what a bare reference to that @id means.
+    nodes = {o["@id"]: o for o in linked if isinstance(o.get("@id"), str) and len(o) > 1}
+    found = [(o, "JSON-LD") for o in linked] + [(item, "microdata") for _, item in microdata]
     openings = [(o, source) for o, source in found if any(_OPENING_TYPES.search(k) for k in schema_types(o))]
-    candidates = [StatedThread(_post(o), tuple(_comments(o)), source, _kind(o)) for o, source in openings]
+    candidates = [
+        StatedThread(_post(o), tuple(_comments(o, nodes if source == "JSON-LD" else None)), source, _kind(o))
+        for o, source in openings
+    ]
     reddit = reddit_thread(root) if "shreddit-comment" in page else None
     if reddit is not None:
         # Reddit's own elements state the exact tree: first among readings that state as
