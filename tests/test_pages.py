@@ -1064,6 +1064,10 @@ def test_pages_a_discourse_thread_is_read_from_the_microdata_it_states(tmp_path,
     assert (withdrawn.text, withdrawn.parent_id) == ("", root.id)
     assert (birgitte.parent_id, mette.parent_id, lars.parent_id) == (lars.id, birgitte.id, root.id)
     assert [e.rule for e in mette.parent_evidence if e.decided] == ["commenter-mention"]
+    assert (root.author_evidence, lars.author_evidence) == (
+        "the page's microdata (DiscussionForumPosting author)",
+        "the page's microdata",
+    )
     # Each post points at the line of the page's text that shows it.
     lines = corpus.posts[0].source.rsplit(":", 1)[0]
     assert lines.endswith("da_discourse_traad.html")

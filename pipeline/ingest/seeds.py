@@ -306,8 +306,9 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         else:
             ordered = oldest_first(raw_comments, cfg.replies.address_min_score)
             places = list(range(1, len(ordered) + 1))
+        author_from = f"the page's {stated.source}" if stated else "comment header"
         for pos, rc in zip(places, ordered, strict=True):
-            comments.append(_comment_post(rc, pos, thread_id, rel, root.lang, cfg, notes))
+            comments.append(_comment_post(rc, pos, thread_id, rel, root.lang, cfg, notes, author_from))
         post_of = {id(rc): post for rc, post in zip(ordered, comments, strict=True)}
         stated_ids = {post_of[id(rc)].id: rc.stated_in for rc in ordered if rc.stated_in}
         indented = {
@@ -529,7 +530,16 @@ def oldest_first(comments: list[RawComment], address_min_score: float = 85) -> l
     return list(comments) if votes > 0 else list(reversed(comments))
 
 
-def _comment_post(rc, pos: int, thread_id: str, rel: str, thread_lang: str, cfg: Config, notes: list[Note]) -> Post:
+def _comment_post(
+    rc,
+    pos: int,
+    thread_id: str,
+    rel: str,
+    thread_lang: str,
+    cfg: Config,
+    notes: list[Note],
+    author_from: str = "comment header",
+) -> Post:
     name = rc.author if rc.author and rc.author.strip().lower() not in DELETED_NAMES else None
     descriptions = [rc.description] if rc.description else []
     body = rc.body
@@ -553,7 +563,7 @@ def _comment_post(rc, pos: int, thread_id: str, rel: str, thread_lang: str, cfg:
         position=pos,
         parent_id=None,
         authors=(Author(name=name, description="; ".join(descriptions) or None),),
-        author_evidence="comment header" if name else None,
+        author_evidence=author_from if name else None,
         created=rc.date,
         title=rc.title,
         text=body,
