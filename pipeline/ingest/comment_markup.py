@@ -35,6 +35,8 @@ _AUTHOR_RE = re.compile(
     r"(?i)^(?:[a-z0-9]+[-_])*(?:author|username|user-name|name|nick|nickname|who|fn|navn|namn|forfatter|skribent)$"
 )
 _TEXT_RE = re.compile(r"(?i)^(?:[a-z0-9]+[-_])*(?:body|content|text|message|msg|tekst|indhold|innehall|innehåll)$")
+# A page with no class attribute that may name a comment is not parsed again (most are not).
+_MAY_NAME_RE = re.compile(r"(?i)class\s*=\s*[\"']?[^\"'>]*(?:comment|kommentar|reply|svar|answer|response)")
 _DATE_RE = re.compile(r"(?i)^(?:[a-z0-9]+[-_])*(?:date|time|timestamp|dato|datum|tid)$")
 
 
@@ -87,6 +89,8 @@ def _reading(el: etree._Element, comments: set[etree._Element]) -> tuple[str, st
 def marked_thread(page: str) -> StatedThread | None:
     """The comments an HTML page (the whole document as text) names by their classes, each
     nested reply under the comment whose element holds it; None where fewer than two."""
+    if not _MAY_NAME_RE.search(page):
+        return None
     try:
         root = lxml_html.document_fromstring(page)
     except (etree.ParserError, ValueError):

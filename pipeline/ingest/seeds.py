@@ -52,8 +52,6 @@ from pipeline.ingest.targets import choose_target
 
 log = logging.getLogger(__name__)
 
-# A class that may name a comment (`comment_markup`): pages with none are not parsed again.
-_COMMENTISH_RE = re.compile(r"(?i)class\s*=\s*[\"']?[^\"'>]*(?:comment|kommentar|reply|svar|answer|response)")
 HTML_PAGE_RE = re.compile(r"\s*(?:<!doctype html|<html\b)", re.IGNORECASE)
 
 
@@ -129,7 +127,7 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         meta = page_metadata(text)
         if markup == "HTML" and ("itemscope" in text or "ld+json" in text or "shreddit-comment" in text):
             stated = stated_thread(text)
-        if markup == "HTML" and stated is None and _COMMENTISH_RE.search(text):
+        if markup == "HTML" and stated is None:
             marked = marked_thread(text)
         shown = html_text(
             text, indent_lists=True, relative_times=load_furniture().relative_date, dated=dated, link_addresses=False
