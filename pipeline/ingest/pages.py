@@ -79,8 +79,9 @@ class RawComment:
     # Page-order index of the comment this one is indented under, where the page shows
     # replies by indentation (None: a top-level comment, or no indentation to read).
     indented_under: int | None = None
-    # Where `indented_under` is what the page's structured data states rather than what its
-    # layout shows: that data's form ("JSON-LD", "microdata").
+    # Where the page's data states what this comment answers rather than its layout showing
+    # it (`indented_under`, or the opening post where that is None): the data's form
+    # ("JSON-LD", "microdata", "Reddit markup").
     stated_in: str | None = None
 
 
