@@ -1427,3 +1427,24 @@ def test_pages_json_ld_comments_given_as_references_to_graph_nodes_are_read_once
         ("Ida", "Hvorfor?", 0),
         ("Ole", "Nej.", None),
     ]
+
+
+def test_pages_a_comment_section_saved_alone_keeps_an_empty_article(tmp_path, cfg):
+    """A page that is only a comment section, its comments named by their classes: the
+    first comment is a comment like the others, under an empty article (unlike a board that
+    marks up every post as a schema.org Comment, whose first post opens the thread)."""
+    body = "".join(
+        f'<div class="comment"><span class="comment-author">{name}</span>'
+        f'<div class="comment-text"><p>{text}</p></div></div>'
+        for name, text in [("Mona Riis", "Loftet er nødvendigt."), ("Erik Lund", "Det løser intet.")]
+    )
+    (tmp_path / "kommentarer.html").write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
+    (tmp_path / "manifest.toml").write_text(
+        '[[document]]\nfile = "kommentarer.html"\nkind = "thread"\nlang = "da"\ntitle = "Loft over sagstal"\n',
+        encoding="utf-8",
+    )
+    corpus = ingest_seeds(tmp_path / "manifest.toml", cfg)
+    root, *comments = corpus.posts
+    assert (root.text, root.authors, root.title) == ("", (), "Loft over sagstal")
+    assert sorted(c.authors[0].name for c in comments) == ["Erik Lund", "Mona Riis"]
+    assert not any("read as the opening post" in n.message for n in corpus.notes)

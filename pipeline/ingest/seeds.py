@@ -221,8 +221,9 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         parts.title = thread_posts.opening.title
     # A page that starts later in a forum thread: its opening post's author and date are on
     # another page, which a note says.
-    if stated and not stated.kind and not parts.body and len(stated.comments) > 1:
-        # Every post marked up as a comment, nothing printed above them: the first opens.
+    if stated and stated.source != LAYOUT and not stated.kind and not parts.body and len(stated.comments) > 1:
+        # Every post marked up as a comment, nothing printed above them: the first opens (a
+        # page of comments named only by their classes may be a comment section saved alone).
         stated = first_as_opening(stated)
         found.append(
             Note(
