@@ -1111,6 +1111,8 @@ def test_pages_a_thread_stated_in_json_ld_keeps_its_nesting_and_its_link_post(tm
     )
     assert (deleted.authors[0].name, deleted.text) == (None, "")
     assert [p.created[11:16] for p in corpus.posts[1:]] == ["10:03", "11:20", "12:45", "13:05", "15:30"]
+    # A Person's job title and affiliation are what the role rules read as a self-description.
+    assert (anders.authors[0].description, sofia.authors[0].description) == ("Socialsekreterare; Malmö stad", None)
     messages = {n.message for n in corpus.notes}
     assert (
         "the opening post states a title and no text (a link post: it shares "

@@ -475,7 +475,7 @@ def _open_with_stated(parts: ArticleParts, thread: StatedThread, rel: str, later
                 )
             )
     if first.author:
-        parts.authors = [Author(name=first.author)]
+        parts.authors = [Author(name=first.author, description=first.description)]
         parts.author_source = f"the page's {thread.source} ({thread.kind} author)"
     parts.created = first.created or parts.created
 

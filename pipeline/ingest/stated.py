@@ -40,6 +40,7 @@ class StatedPost:
     deleted: bool = False
     parent: int | None = None
     shared: str | None = None  # the address a link post shares
+    description: str | None = None  # what the data says the author is (a job title)
     answers_opening: bool = False
 
 
@@ -159,7 +160,7 @@ def raw_comments(
                 date=c.created,
                 date_raw=c.created or "",
                 author=c.author,
-                description=None,
+                description=c.description,
                 title=own_title,
                 body="" if c.deleted else c.text,
                 indented_under=c.parent,

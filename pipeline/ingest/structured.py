@@ -105,21 +105,31 @@ def _first_text(obj: dict, *names: str) -> str:
     return ""
 
 
-def _author(obj: dict) -> str | None:
+def _author(obj: dict) -> tuple[str | None, str | None]:
+    """The post's author's name, and what the data says they are (a Person's `jobTitle`,
+    `description`, or the name of their `affiliation`: "Socialrådgiver", "Dansk
+    Socialrådgiverforening"), which the role rules read as a self-description."""
     for value in _all(obj, "author", "creator"):
         name = _first_text(value, "name", "alternateName") if isinstance(value, dict) else value
         if isinstance(name, str) and name.strip() and not name.strip().lower().startswith(("http://", "https://")):
-            return " ".join(name.split())
-    return None
+            said = []
+            if isinstance(value, dict):
+                said = [_first_text(value, "jobTitle"), _first_text(value, "description")]
+                said += [_first_text(a, "name") if isinstance(a, dict) else a for a in _all(value, "affiliation")]
+            described = "; ".join(dict.fromkeys(" ".join(d.split()) for d in said if isinstance(d, str) and d.strip()))
+            return " ".join(name.split()), described or None
+    return None, None
 
 
 def _post(obj: dict, parent: int | None = None) -> StatedPost:
+    author, description = _author(obj)
     status = " ".join(str(v) for v in _all(obj, "creativeWorkStatus")).lower()
     position = _first_text(obj, "position")
     if not position:
         position = next((str(v) for v in _all(obj, "position") if isinstance(v, int)), "")
     return StatedPost(
-        author=_author(obj),
+        author=author,
+        description=description,
         created=normalize_iso(_first_text(obj, "datePublished", "dateCreated", "uploadDate")),
         title=" ".join(_first_text(obj, "headline", "name").split()),
         text=post_words(_first_text(obj, "text", "articleBody")),
