@@ -518,6 +518,12 @@ def test_role_cues_read_nordic_titles_in_self_descriptions(description, role):
         # "Som <role>, <verb> jeg": the verbs people open an opinion with.
         ("Som enhetschef i en mellanstor kommun håller jag inte med.", "employer"),
         ("Som socialrådgiver tror jeg ikke på det.", "social_worker"),
+        # ... or a colon, as a comment opens with who speaks; "har selv været" as "har været".
+        ("Som socialrådgiver i Aarhus: det er dokumentationskravene.", "social_worker"),
+        ("Det er svært. Som socialsekreterare i Malmö: vi orkar inte.", "social_worker"),
+        ("Som borger: nej tak.", None),
+        ("Jeg har selv været socialrådgiver i 20 år.", "social_worker"),
+        ("Jeg har også været hos en socialrådgiver.", None),
         # Norwegian: its words for the profession, its workplaces, its union and councils.
         ("Jeg er selv sosionom og kjenner meg igjen.", "social_worker"),
         ("Jeg arbeider i barnevernet i Bergen.", "social_worker"),
