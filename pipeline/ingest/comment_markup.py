@@ -17,10 +17,10 @@ from __future__ import annotations
 import re
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from pipeline.ingest.dates import line_date, normalize_iso
 from pipeline.ingest.markup import html_text
+from pipeline.ingest.metadata import parse_document
 from pipeline.ingest.stated import LAYOUT, StatedPost, StatedThread, post_words
 
 SOURCE = LAYOUT
@@ -86,14 +86,14 @@ def _reading(el: etree._Element, comments: set[etree._Element]) -> tuple[str, st
     return author, text, date
 
 
-def marked_thread(page: str) -> StatedThread | None:
-    """The comments an HTML page (the whole document as text) names by their classes, each
-    nested reply under the comment whose element holds it; None where fewer than two."""
-    if not _MAY_NAME_RE.search(page):
+def marked_thread(page: str | etree._Element) -> StatedThread | None:
+    """The comments an HTML page (the whole document as text, or `parse_document`'s tree)
+    names by their classes, each nested reply under the comment whose element holds it;
+    None where fewer than two."""
+    if isinstance(page, str) and not _MAY_NAME_RE.search(page):
         return None
-    try:
-        root = lxml_html.document_fromstring(page)
-    except (etree.ParserError, ValueError):
+    root = parse_document(page)
+    if root is None:
         return None
     named = [el for el in root.iter(*_BLOCKS) if _named(el, _COMMENT_RE)]
     candidates = set(named)

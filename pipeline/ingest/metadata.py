@@ -111,13 +111,23 @@ def _is_article(obj: dict) -> bool:
     return any(_ARTICLE_TYPES.search(k) for k in schema_types(obj))
 
 
-def page_metadata(page: str) -> PageMetadata:
-    """The head's headline candidates, author, publication date (ISO 8601) and site name of an
-    HTML page (the whole document as text)."""
+def parse_document(page: str | etree._Element) -> etree._Element | None:
+    """An HTML page (the whole document as text) as an element tree, which each reader of a
+    saved page reads (it is passed on as it is); None where it has no element at all (a page
+    of whitespace or comments)."""
+    if not isinstance(page, str):
+        return page
     try:
-        root = lxml_html.document_fromstring(page)
+        return lxml_html.document_fromstring(page)
     except (etree.ParserError, ValueError):
-        # No element at all (a page of whitespace or comments): nothing to read.
+        return None
+
+
+def page_metadata(page: str | etree._Element) -> PageMetadata:
+    """The head's headline candidates, author, publication date (ISO 8601) and site name of an
+    HTML page (the whole document as text, or `parse_document`'s tree)."""
+    root = parse_document(page)
+    if root is None:
         return PageMetadata()
     metas = _metas(root)
     articles = [o for o in ld_objects(root) if _is_article(o)]

@@ -33,7 +33,7 @@ from pipeline.ingest.markup import (
     markdown_html,
     without_invisibles,
 )
-from pipeline.ingest.metadata import PageMetadata, page_metadata
+from pipeline.ingest.metadata import PageMetadata, page_metadata, parse_document
 from pipeline.ingest.pages import NO_HEADLINE, ArticleParts, RawComment, load_furniture, parse_article
 from pipeline.ingest.pagination import LATER_PAGE_NOTE, PageThread, join_pages
 from pipeline.ingest.people import finish_corpus
@@ -124,11 +124,12 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         # A page saved as HTML is read as the text a browser shows (blocks on lines of their
         # own), which the page parser then reads like a page saved as text. An entity may
         # spell a combining mark ("a&#778;") or a soft hyphen ("&shy;").
-        meta = page_metadata(text)
-        if markup == "HTML" and ("itemscope" in text or "ld+json" in text or "shreddit-comment" in text):
-            stated = stated_thread(text)
-        if markup == "HTML" and stated is None:
-            marked = marked_thread(text)
+        # One tree for the readers of what the page states (its head, its data, its classes).
+        document = parse_document(text)
+        meta = page_metadata(document) if document is not None else meta
+        if markup == "HTML" and document is not None:
+            stated = stated_thread(document)
+            marked = marked_thread(document) if stated is None else None
         shown = html_text(
             text, indent_lists=True, relative_times=load_furniture().relative_date, dated=dated, link_addresses=False
         )

@@ -21,11 +21,10 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from pipeline.ingest.dates import normalize_iso
 from pipeline.ingest.markup import html_text
-from pipeline.ingest.metadata import ld_objects, schema_types
+from pipeline.ingest.metadata import ld_objects, parse_document, schema_types
 from pipeline.ingest.reddit_markup import reddit_thread
 from pipeline.ingest.stated import StatedPost, StatedThread, post_words
 
@@ -180,13 +179,13 @@ def _comments(opening: dict, nodes: dict[str, dict] | None = None) -> list[State
     return out
 
 
-def stated_thread(page: str) -> StatedThread | None:
-    """The discussion an HTML page (the whole document as text) states in schema.org
-    structured data: the opening item that states the most comments with words in them
-    (JSON-LD before microdata where they state as many), or None where none does."""
-    try:
-        root = lxml_html.document_fromstring(page)
-    except (etree.ParserError, ValueError):
+def stated_thread(page: str | etree._Element) -> StatedThread | None:
+    """The discussion an HTML page (the whole document as text, or `parse_document`'s tree)
+    states in schema.org structured data: the opening item that states the most comments
+    with words in them (JSON-LD before microdata where they state as many), or None where
+    none does."""
+    root = parse_document(page)
+    if root is None:
         return None
     microdata = list(_microdata_items(root))
     linked = list(ld_objects(root))
@@ -198,7 +197,7 @@ def stated_thread(page: str) -> StatedThread | None:
         StatedThread(_post(o), tuple(_comments(o, nodes if source == "JSON-LD" else None)), source, _kind(o))
         for o, source in openings
     ]
-    reddit = reddit_thread(root) if "shreddit-comment" in page else None
+    reddit = reddit_thread(root)
     if reddit is not None:
         # Reddit's own elements state the exact tree: first among readings that state as
         # many comments.
