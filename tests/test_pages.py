@@ -1450,3 +1450,51 @@ def test_pages_a_comment_section_saved_alone_keeps_an_empty_article(tmp_path, cf
     assert (root.text, root.authors, root.title) == ("", (), "Loft over sagstal")
     assert sorted(c.authors[0].name for c in comments) == ["Erik Lund", "Mona Riis"]
     assert not any("read as the opening post" in n.message for n in corpus.notes)
+
+
+def test_pages_an_old_reddit_thread_is_read_from_its_things(tmp_path, cfg):
+    """Old Reddit states its thread in attributes: each post and comment a `div.thing` with
+    its `data-author`, its time in the tagline's <time datetime>, its text in its
+    `usertext-body`, replies in its `child` block. So every parent is decided (`structured-
+    data`; a top-level comment answers the post). Before, the page's "all 5 comments" was
+    read as a comment list of one comment by "all 5 comments"."""
+    corpus = ingest_page(tmp_path, "sv_old_reddit_trad.html", cfg, kind="auto", lang="sv")
+    root, first, nisse, again, deleted, ombud = corpus.posts
+    assert (root.title, [a.name for a in root.authors], root.created) == (
+        "Varför slutar socialsekreterarna?",
+        ["tant_gredelin"],
+        "2024-03-14T07:41:09+00:00",
+    )
+    assert root.text == "Min kommun har tappat halva barn- och ungdomsenheten på två år. Vad är det som händer?"
+    assert [(c.authors[0].name, c.parent_id, c.parent_rule) for c in (first, nisse, again, ombud)] == [
+        ("gammal_soc", root.id, "structured-data"),
+        ("Nisse_i_Norrland", first.id, "structured-data"),
+        ("gammal_soc", nisse.id, "structured-data"),
+        ("SSR_ombud", root.id, "structured-data"),
+    ]
+    assert (deleted.authors[0].name, deleted.text) == (None, "")
+    assert nisse.text == "Men med högre lön kunde man anställa fler, och då sjunker ärendemängden."
+    assert not any("permalink" in c.text or "points" in c.text for c in corpus.posts)
+
+
+def test_pages_an_old_reddit_permalink_page_reads_its_top_comment_from_its_words():
+    """A page that shows a single comment's thread (a permalink): its top comment may answer
+    another comment, not the post, so the page does not decide its parent, and says so."""
+    from pipeline.ingest.structured import stated_thread
+
+    page = (
+        '<html><body><div class="infobar">you are viewing a single comment\'s thread.</div>'
+        '<div class="thing link" data-type="link" data-author="op"><a class="title">T</a></div>'
+        '<div class="thing comment" data-type="comment" data-author="a"><div class="usertext-body">'
+        '<div class="md"><p>Ja.</p></div></div><div class="child"><div class="thing comment" '
+        'data-type="comment" data-author="b"><div class="usertext-body"><div class="md"><p>Nej.</p>'
+        "</div></div></div></div></div></body></html>"
+    )
+    thread = stated_thread(page)
+    assert [(c.author, c.text, c.parent, c.answers_opening) for c in thread.comments] == [
+        ("a", "Ja.", None, False),
+        ("b", "Nej.", 0, False),
+    ]
+    assert thread.remarks == (
+        "the page shows a single comment's thread (a permalink): its top comment is read from its words",
+    )

@@ -6,8 +6,11 @@ whose attributes give its title, author, time and linked address, its text in th
 the `parentid` of what it answers, its text in the `comment` slot, replies nested inside it.
 A researcher who saves a thread from the browser gets these, and with them the thread's
 exact tree, which the printed text (Reddit's elements are not blocks, so comments run
-together) does not show. Written by hand: no library reads Reddit's saved pages, and its
-JSON (`formats.reddit`) is what a page saved as HTML does not carry.
+together) does not show. Old Reddit (old.reddit.com), still what many researchers save,
+states the same in attributes: each post and comment a `div.thing` with its `data-author`,
+its time in the tagline's `<time datetime>`, its text in its `usertext-body`, replies in
+its `child` block. Written by hand: no library reads Reddit's saved pages, and its JSON
+(`formats.reddit`) is what a page saved as HTML does not carry.
 """
 
 from __future__ import annotations
@@ -83,6 +86,93 @@ def reddit_thread(root: etree._Element) -> StatedThread | None:
             "'continue this thread' link): their parents are read from their words",
         )
         if elsewhere
+        else ()
+    )
+    return StatedThread(opening, tuple(comments), SOURCE, "SocialMediaPosting", remarks)
+
+
+def _classes(el: etree._Element) -> set[str]:
+    return set((el.get("class") or "").split())
+
+
+def _own_first(el: etree._Element, things: set[etree._Element], test) -> etree._Element | None:
+    """The first element inside `el` that `test` accepts and that is `el`'s own, not a
+    nested comment's."""
+    for d in el.iterdescendants():
+        if isinstance(d.tag, str) and test(d) and next((a for a in d.iterancestors() if a in things), None) is el:
+            return d
+    return None
+
+
+def old_reddit_thread(root: etree._Element) -> StatedThread | None:
+    """The thread a saved old Reddit page states in its `div.thing` elements, or None where
+    it has no comment among them. A comment nested in another's `child` block answers it;
+    a top-level one answers the post, except on a page that shows a single comment's
+    thread (a permalink), whose top comment is read from its words."""
+    things = [
+        el
+        for el in root.iter("div")
+        if "thing" in _classes(el) and (el.get("data-type") in ("comment", "link") or el.get("data-fullname"))
+    ]
+    comments_el = [
+        el for el in things if el.get("data-type") == "comment" or (el.get("data-fullname") or "").startswith("t1_")
+    ]
+    if not comments_el:
+        return None
+    thing_set = set(things)
+    post_el = next((el for el in things if el not in comments_el), None)
+
+    def text_of(el: etree._Element) -> str:
+        body = _own_first(el, thing_set, lambda d: "usertext-body" in _classes(d))
+        return (
+            post_words(html_text(etree.tostring(body, encoding="unicode", with_tail=False))) if body is not None else ""
+        )
+
+    def time_of(el: etree._Element) -> str | None:
+        stamp = _own_first(el, thing_set, lambda d: d.tag == "time" and d.get("datetime"))
+        return normalize_iso(stamp.get("datetime") or "") if stamp is not None else None
+
+    def author_of(el: etree._Element) -> str | None:
+        name = (el.get("data-author") or "").strip()
+        if not name:
+            shown = _own_first(el, thing_set, lambda d: "author" in _classes(d))
+            name = " ".join(shown.text_content().split()) if shown is not None else ""
+        return name or None
+
+    opening = StatedPost(None, None, "", "")
+    if post_el is not None:
+        title = _own_first(post_el, thing_set, lambda d: d.tag == "a" and "title" in _classes(d))
+        shared = (post_el.get("data-url") or "").strip()
+        opening = StatedPost(
+            author=author_of(post_el),
+            created=time_of(post_el),
+            title=" ".join(title.text_content().split()) if title is not None else "",
+            text=text_of(post_el),
+            shared=shared if shared.startswith(("http://", "https://")) else None,
+        )
+    single = any(
+        "single comment" in " ".join(el.text_content().split()).lower()
+        for el in root.iter("div")
+        if "infobar" in _classes(el)
+    )
+    at = {el: k for k, el in enumerate(comments_el)}
+    comments = []
+    for el in comments_el:
+        parent = next((at[a] for a in el.iterancestors() if a in at), None)
+        comments.append(
+            StatedPost(
+                author=author_of(el),
+                created=time_of(el),
+                title="",
+                text=text_of(el),
+                deleted="deleted" in _classes(el),
+                parent=parent,
+                answers_opening=parent is None and post_el is not None and not single,
+            )
+        )
+    remarks = (
+        ("the page shows a single comment's thread (a permalink): its top comment is read from its words",)
+        if single
         else ()
     )
     return StatedThread(opening, tuple(comments), SOURCE, "SocialMediaPosting", remarks)

@@ -25,7 +25,7 @@ from lxml import etree
 from pipeline.ingest.dates import normalize_iso
 from pipeline.ingest.markup import html_text
 from pipeline.ingest.metadata import ld_objects, parse_document, schema_types
-from pipeline.ingest.reddit_markup import reddit_thread
+from pipeline.ingest.reddit_markup import old_reddit_thread, reddit_thread
 from pipeline.ingest.stated import StatedPost, StatedThread, post_words
 
 # The types that open a discussion: a forum's or a social network's post, or an article,
@@ -197,7 +197,7 @@ def stated_thread(page: str | etree._Element) -> StatedThread | None:
         StatedThread(_post(o), tuple(_comments(o, nodes if source == "JSON-LD" else None)), source, _kind(o))
         for o, source in openings
     ]
-    reddit = reddit_thread(root)
+    reddit = reddit_thread(root) or old_reddit_thread(root)
     if reddit is not None:
         # Reddit's own elements state the exact tree: first among readings that state as
         # many comments.
