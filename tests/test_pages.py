@@ -1498,3 +1498,25 @@ def test_pages_an_old_reddit_permalink_page_reads_its_top_comment_from_its_words
     assert thread.remarks == (
         "the page shows a single comment's thread (a permalink): its top comment is read from its words",
     )
+
+
+def test_pages_a_reddit_thread_saved_in_another_order_keeps_its_ids(tmp_path, cfg):
+    """Reddit sorts comments by "best", which changes between two saves of one thread: the
+    comments are numbered by their stated time, so both saves give every comment the same
+    id and parent."""
+    page = (PAGES / "da_reddit_traad.html").read_text(encoding="utf-8")
+    first = page.index('  <shreddit-comment thingid="t1_kuv01a1"')
+    second = page.index('  <shreddit-comment thingid="t1_kuv1c04"')
+    last = page.index('  <shreddit-comment thingid="t1_kuv2d55"')
+    # The first top-level comment (with its replies) moved below the third.
+    resorted = page[:first] + page[second:last] + page[first:second] + page[last:]
+    assert resorted != page and len(resorted) == len(page)
+    saves = {}
+    for name, text in (("a", page), ("b", resorted)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "traad.html").write_text(text, encoding="utf-8")
+        (tmp_path / name / "manifest.toml").write_text('[[document]]\nfile = "traad.html"\n', encoding="utf-8")
+        corpus = ingest_seeds(tmp_path / name / "manifest.toml", cfg)
+        saves[name] = [(p.id, p.authors[0].name if p.authors else None, p.parent_id, p.text) for p in corpus.posts]
+    assert saves["a"] == saves["b"]
+    assert [author for _, author, _, _ in saves["a"][1:4]] == ["Kvist_DK", "nordlys_", "Kvist_DK"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from pipeline.core.artifacts import display_path, read_bytes, read_text_utf8
@@ -300,11 +301,14 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
     if raw_comments is not None:
         # Positions count from the oldest so that a re-scrape with new comments on top keeps
         # every existing id; a forum's post numbers, where it states them, are its order.
+        # Data that dates every comment orders them by time whatever order the page shows
+        # them in (Reddit's "best" changes between two saves of one thread).
+        by_time = _chronological(raw_comments) if stated and stated.source != LAYOUT else None
         if numbers is not None:
             ordered = [rc for _, rc in sorted(zip(numbers, raw_comments, strict=True), key=lambda p: p[0])]
             places = sorted(numbers)
         else:
-            ordered = oldest_first(raw_comments, cfg.replies.address_min_score)
+            ordered = by_time or oldest_first(raw_comments, cfg.replies.address_min_score)
             places = list(range(1, len(ordered) + 1))
         author_from = f"the page's {stated.source}" if stated else "comment header"
         for pos, rc in zip(places, ordered, strict=True):
@@ -500,6 +504,18 @@ def _from_metadata(parts: ArticleParts, meta: PageMetadata, rel: str) -> list[No
         parts.created, where = meta.published
         notes.append(Note(where=rel, kind="metadata", message=f"publication date from the page's metadata ({where})"))
     return notes
+
+
+def _chronological(comments: list[RawComment]) -> list[RawComment] | None:
+    """`comments` by their time (ties in page order), where every one states an ISO 8601
+    time that can be compared with the others (all with an offset, or all without)."""
+    try:
+        stamps = [datetime.fromisoformat(c.date) for c in comments if c.date]
+        if len(stamps) < len(comments) or len({s.tzinfo is None for s in stamps}) > 1:
+            return None
+    except ValueError:
+        return None
+    return [c for _, _, c in sorted(zip(stamps, range(len(comments)), comments, strict=True), key=lambda t: t[:2])]
 
 
 def oldest_first(comments: list[RawComment], address_min_score: float = 85) -> list[RawComment]:
