@@ -1520,3 +1520,30 @@ def test_pages_a_reddit_thread_saved_in_another_order_keeps_its_ids(tmp_path, cf
         saves[name] = [(p.id, p.authors[0].name if p.authors else None, p.parent_id, p.text) for p in corpus.posts]
     assert saves["a"] == saves["b"]
     assert [author for _, author, _, _ in saves["a"][1:4]] == ["Kvist_DK", "nordlys_", "Kvist_DK"]
+
+
+def test_pages_microdata_dates_printed_as_the_page_prints_them_are_read():
+    """schema.org asks for ISO 8601, but a microdata <time> without a datetime attribute
+    gives its text: a Danish date as the page prints it is read as such."""
+    from pipeline.ingest.structured import stated_thread
+
+    def comment(name: str, when: str, text: str) -> str:
+        return (
+            '<div itemprop="comment" itemscope itemtype="http://schema.org/Comment">'
+            f'<span itemprop="author">{name}</span><time itemprop="datePublished">{when}</time>'
+            f'<div itemprop="text">{text}</div></div>'
+        )
+
+    page = (
+        '<html><body><div itemscope itemtype="http://schema.org/DiscussionForumPosting">'
+        '<meta itemprop="headline" content="Loft over sagstal?"><div itemprop="text">Ja?</div>'
+        + comment("Ole", "14.03.2024 09:12", "Ja.")
+        + comment("Ida", "14. marts 2024 kl. 10.05", "Nej.")
+        + comment("Per", "for længe siden", "Hm.")
+        + "</div></body></html>"
+    )
+    assert [(c.author, c.created) for c in stated_thread(page).comments] == [
+        ("Ole", "2024-03-14T09:12"),
+        ("Ida", "2024-03-14T10:05"),
+        ("Per", None),
+    ]

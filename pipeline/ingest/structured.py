@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from lxml import etree
 
-from pipeline.ingest.dates import normalize_iso
+from pipeline.ingest.dates import line_date, normalize_iso
 from pipeline.ingest.markup import html_text
 from pipeline.ingest.metadata import ld_objects, parse_document, schema_types
 from pipeline.ingest.reddit_markup import old_reddit_thread, reddit_thread
@@ -122,6 +122,9 @@ def _author(obj: dict) -> tuple[str | None, str | None]:
 
 def _post(obj: dict, parent: int | None = None) -> StatedPost:
     author, description = _author(obj)
+    # ISO 8601 as schema.org asks, else a date as the page prints it ("14.03.2024 09:12": a
+    # microdata <time> with no datetime attribute gives its text).
+    stamp = _first_text(obj, "datePublished", "dateCreated", "uploadDate").strip()
     status = " ".join(str(v) for v in _all(obj, "creativeWorkStatus")).lower()
     position = _first_text(obj, "position")
     if not position:
@@ -129,7 +132,7 @@ def _post(obj: dict, parent: int | None = None) -> StatedPost:
     return StatedPost(
         author=author,
         description=description,
-        created=normalize_iso(_first_text(obj, "datePublished", "dateCreated", "uploadDate")),
+        created=normalize_iso(stamp) or line_date(stamp),
         title=" ".join(_first_text(obj, "headline", "name").split()),
         text=post_words(_first_text(obj, "text", "articleBody")),
         position=int(position) if position.strip().isdecimal() and position.strip().isascii() else None,
