@@ -1547,3 +1547,58 @@ def test_pages_microdata_dates_printed_as_the_page_prints_them_are_read():
         ("Ida", "2024-03-14T10:05"),
         ("Per", None),
     ]
+
+
+def _mhtml(html: str, location: str) -> bytes:
+    """A page as Chrome's "Webpage, Single File" saves it: a MIME archive whose first part is
+    the HTML, quoted-printable, then the page's style sheet and an image."""
+    import base64
+    import quopri
+
+    boundary = "----MultipartBoundary--Xq8mD2pLkR3vT7----"
+    page = quopri.encodestring(html.encode("utf-8")).decode("ascii")
+    image = base64.encodebytes(b"\x89PNG\r\n\x1a\n" + bytes(64)).decode("ascii")
+    parts = [
+        "From: <Saved by Blink>\r\n"
+        f"Snapshot-Content-Location: {location}\r\n"
+        "Subject: saved page\r\nDate: Thu, 14 Mar 2024 16:02:11 -0000\r\nMIME-Version: 1.0\r\n"
+        f'Content-Type: multipart/related;\r\n\ttype="text/html";\r\n\tboundary="{boundary}"\r\n\r\n\r\n',
+        f"--{boundary}\r\nContent-Type: text/html\r\nContent-ID: <frame-1@mhtml.blink>\r\n"
+        f"Content-Transfer-Encoding: quoted-printable\r\nContent-Location: {location}\r\n\r\n{page}\r\n",
+        f"--{boundary}\r\nContent-Type: text/css\r\nContent-Transfer-Encoding: quoted-printable\r\n"
+        "Content-Location: cid:css-1@mhtml.blink\r\n\r\n.comment { margin-left: 0; }\r\n",
+        f"--{boundary}\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n"
+        f"Content-Location: https://x.dk/a.png\r\n\r\n{image}\r\n",
+        f"--{boundary}--\r\n",
+    ]
+    return "".join(parts).encode("ascii")
+
+
+def test_pages_a_page_saved_as_one_mhtml_file_reads_as_the_html_page(tmp_path, cfg):
+    """Chrome and Edge save "Webpage, Single File" as MHTML: the page's HTML, quoted-
+    printable, in a MIME archive with its styles and images. It is read as the HTML page is
+    (the same posts, parents and texts), by its name or, under another name, by its head; a
+    folder without a manifest lists it. An archive with no HTML part is refused, by name."""
+    html = (PAGES / "da_reddit_traad.html").read_text(encoding="utf-8")
+    archive = _mhtml(html, "https://www.reddit.com/r/Denmark/comments/1bf2xk9/")
+    as_html = ingest_page(tmp_path / "html", "da_reddit_traad.html", cfg, kind="auto")
+
+    def view(corpus):
+        return [
+            (p.id.removeprefix(p.thread_id), p.authors[0].name if p.authors else None, p.parent_id is None, p.text)
+            for p in corpus.posts
+        ]
+
+    for name in ("traad.mhtml", "traad.txt"):
+        folder = tmp_path / name.replace(".", "_")
+        folder.mkdir()
+        (folder / name).write_bytes(archive)
+        corpus = ingest_seeds(folder, cfg)
+        assert view(corpus) == view(as_html)
+        assert len(corpus.posts) == 7 and corpus.threads[0].title.startswith("Socialrådgivere flygter")
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "side.mhtml").write_bytes(archive.replace(b"Content-Type: text/html", b"Content-Type: text/plain"))
+    with pytest.raises(InputError, match=r"side\.mhtml.*no HTML page in it"):
+        ingest_seeds(broken, cfg)

@@ -35,6 +35,7 @@ from pipeline.ingest.markup import (
     without_invisibles,
 )
 from pipeline.ingest.metadata import PageMetadata, page_metadata, parse_document
+from pipeline.ingest.mhtml import is_mhtml, mhtml_html
 from pipeline.ingest.pages import NO_HEADLINE, ArticleParts, RawComment, load_furniture, parse_article
 from pipeline.ingest.pagination import LATER_PAGE_NOTE, PageThread, join_pages
 from pipeline.ingest.people import finish_corpus
@@ -99,9 +100,10 @@ def _page_source(path: Path, encoding: str = "") -> tuple[str, str | None]:
 
 
 def read_page(path: Path, encoding: str = "") -> PageText:
-    """The text of a page saved as text, HTML or Markdown, as a reader saw it; `encoding`:
-    the manifest's, where the page is not UTF-8."""
-    raw, read_as = _page_source(path, encoding)
+    """The text of a page saved as text, HTML (or an MHTML archive of it) or Markdown, as a
+    reader saw it; `encoding`: the manifest's, where the page is not UTF-8."""
+    archived = Path(path).is_file() and is_mhtml(path)
+    raw, read_as = (mhtml_html(path), None) if archived else _page_source(path, encoding)
     text = composed(raw)
     decomposed = text != raw
     if not text.strip():
@@ -111,7 +113,7 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         "Markdown"
         if suffix in MARKDOWN_SUFFIXES
         else "HTML"
-        if suffix in (".html", ".htm") or HTML_PAGE_RE.match(text)
+        if archived or suffix in (".html", ".htm") or HTML_PAGE_RE.match(text)
         else None
     )
     meta = PageMetadata()
