@@ -22,6 +22,7 @@ from pipeline.core.schema import Note, ThreadRow
 from pipeline.core.workbooks import WORKBOOK_SUFFIXES, workbook_rows, workbook_sheets
 from pipeline.formats.fourcat import is_4cat_header, rows_from_4cat
 from pipeline.ingest.columns import suggested_options
+from pipeline.ingest.manifest import PAGE_SUFFIXES
 from pipeline.ingest.options import ReadOptions
 
 FIELDS = tuple(ThreadRow.model_fields)
@@ -45,8 +46,8 @@ def format_of(path: Path) -> str:
 
 
 # Raw pages and manifests are read through --manifest, not --threads: what a file given to
-# the wrong option probably is, and how to read it.
-PAGE_SUFFIXES = (".txt", ".html", ".htm")
+# the wrong option probably is, and how to read it (`PAGE_SUFFIXES`: what a folder of pages
+# lists).
 THREAD_FILE_HINT = (
     "use .jsonl, .csv, a workbook (.xlsx, .xls, .ods), a Reddit dump (.zst), a Disqus or WordPress export (.xml) "
     "or a ConvoKit corpus folder (any but a workbook may be compressed: .gz, .bz2, .xz, .zst), "
