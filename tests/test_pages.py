@@ -1602,3 +1602,50 @@ def test_pages_a_page_saved_as_one_mhtml_file_reads_as_the_html_page(tmp_path, c
     (broken / "side.mhtml").write_bytes(archive.replace(b"Content-Type: text/html", b"Content-Type: text/plain"))
     with pytest.raises(InputError, match=r"side\.mhtml.*no HTML page in it"):
         ingest_seeds(broken, cfg)
+
+
+_WAYBACK_TOOLBAR = """<!-- BEGIN WAYBACK TOOLBAR INSERT -->
+<div id="wm-ipp-base" lang="en" style="display:none;direction:ltr;"><div id="wm-ipp"><div id="wm-ipp-inside">
+<div id="wm-logo"><a href="/web/" title="Wayback Machine home page">Wayback Machine</a></div>
+<form target="_top" method="get" action="/web/submit" name="wmtb" id="wmtb"><input type="text" name="url"
+ id="wmtbURL" value="https://www.fyens.dk/debat/kommunerne-kan-ikke-holde-paa-socialraadgiverne"></form>
+<table><tr class="m"><td><a title="01 Mar 2024">FEB</a></td><td>MAR</td><td><a title="02 Apr 2024">APR</a></td></tr>
+<tr class="d"><td>13</td><td>14</td><td>15</td></tr><tr class="y"><td>2023</td><td>2024</td><td>2025</td></tr></table>
+<div id="wm-nav-captures"><a class="t" title="See a list of every capture for this URL">12 captures</a>
+<div class="r" title="Timespan for captures of this URL">02 Feb 2024 - 19 Nov 2024</div></div>
+<div id="wm-btns"><a href="#close" title="Close the toolbar">Close</a><a title="Get some help">Help</a></div>
+<a href="#" id="wm-expand"><span>About this capture</span></a>
+<div id="wm-capinfo"><div>COLLECTED BY</div>Organization: <a href="https://archive.org/details/webwidecrawl">Internet
+Archive</a><div>The Internet Archive discovers and captures web pages through many different web crawls.</div></div>
+</div></div></div>
+<!-- END WAYBACK TOOLBAR INSERT -->
+"""
+
+
+def test_pages_a_page_saved_from_the_wayback_machine_is_read_without_its_toolbar(tmp_path, cfg):
+    """An archived page saved from web.archive.org carries the Wayback Machine's toolbar
+    (capture dates, "12 captures", "About this capture") at its top; read as the page, its
+    "02 Feb 2024 - 19 Nov 2024" was the headline. It is removed, with a note naming the
+    page it archived, and the page reads as the live page does."""
+    page = (PAGES / "da_debat_svar_i_div.html").read_text(encoding="utf-8")
+    (tmp_path / "arkiv").mkdir()
+    (tmp_path / "arkiv" / "side.html").write_text(
+        page.replace("<body>", "<body>\n" + _WAYBACK_TOOLBAR, 1), encoding="utf-8"
+    )
+    archived = ingest_seeds(tmp_path / "arkiv", cfg)
+    live = ingest_page(tmp_path / "live", "da_debat_svar_i_div.html", cfg, kind="auto")
+
+    def view(corpus):
+        return [(p.title, p.text, [a.name for a in p.authors], p.created, p.parent_rule) for p in corpus.posts]
+
+    assert view(archived) == view(live)
+    assert archived.posts[0].title == "Kommunerne kan ikke holde på socialrådgiverne"
+    messages = {n.message for n in archived.notes}
+    assert (
+        "the Wayback Machine's toolbar (a capture of "
+        "https://www.fyens.dk/debat/kommunerne-kan-ikke-holde-paa-socialraadgiverne)"
+    ) in messages
+    assert "read as a thread (a comment list was found)" in messages
+    assert not any(
+        "captures" in n.message for n in archived.notes if n.kind == "removed" and "Wayback" not in n.message
+    )

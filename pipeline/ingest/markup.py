@@ -52,6 +52,26 @@ def without_invisibles(value: str) -> str:
     return _INVISIBLE_RE.sub("", value) if _INVISIBLE_RE.search(value) else value
 
 
+# The Wayback Machine puts its toolbar (capture dates, "12 captures", "About this capture")
+# at the top of every archived page, between these comments; read as the page, its dates
+# and labels would be taken for the headline and byline.
+_WAYBACK_TOOLBAR_RE = re.compile(
+    r"<!--\s*BEGIN WAYBACK TOOLBAR INSERT\s*-->.*?<!--\s*END WAYBACK TOOLBAR INSERT\s*-->", re.DOTALL
+)
+_WAYBACK_URL_RE = re.compile(r'id="wmtbURL"[^>]*?value="([^"]+)"|value="([^"]+)"[^>]*?id="wmtbURL"')
+
+
+def without_wayback_toolbar(page: str) -> tuple[str, str | None]:
+    """An archived page (saved from web.archive.org) without the Wayback Machine's toolbar,
+    and the address of the page it archived ("" where the toolbar does not say; None where
+    the page has no toolbar)."""
+    m = _WAYBACK_TOOLBAR_RE.search(page)
+    if m is None:
+        return page, None
+    url = _WAYBACK_URL_RE.search(m.group(0))
+    return page[: m.start()] + page[m.end() :], (url.group(1) or url.group(2)) if url else ""
+
+
 # What ingest's note says, after what was cleaned of them ("3 post(s)", "the page's text").
 INVISIBLE_NOTE = (
     "{what} held characters a reader does not see inside words (soft hyphens, zero-width spaces): "

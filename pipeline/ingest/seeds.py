@@ -33,6 +33,7 @@ from pipeline.ingest.markup import (
     html_text,
     markdown_html,
     without_invisibles,
+    without_wayback_toolbar,
 )
 from pipeline.ingest.metadata import PageMetadata, page_metadata, parse_document
 from pipeline.ingest.mhtml import is_mhtml, mhtml_html
@@ -70,6 +71,7 @@ class PageText:
     encoding: str | None = None  # where not UTF-8
     stated: StatedThread | None = None  # a discussion its structured data states
     marked: StatedThread | None = None  # comments its HTML names by their classes
+    archived_from: str | None = None  # the address a Wayback Machine capture archived ("": not shown)
 
 
 # An HTML page's declared encoding: <meta charset="iso-8859-1">, or the http-equiv form
@@ -123,6 +125,9 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         # A page a clipper saved as Markdown ("# Headline", "**Name** · date", "[Karen
         # Holm](https://...)") is rendered as HTML, then read as a page saved as HTML is.
         text = markdown_html(text)
+    archived_from = None
+    if markup == "HTML":
+        text, archived_from = without_wayback_toolbar(text)
     if markup:
         # A page saved as HTML is read as the text a browser shows (blocks on lines of their
         # own), which the page parser then reads like a page saved as text. An entity may
@@ -141,7 +146,18 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         if not text.strip():
             raise InputError(path, 0, f"empty page (no text in its {markup})")
     visible = without_invisibles(text)
-    return PageText(visible, markup, meta, decomposed, len(text) - len(visible), tuple(dated), read_as, stated, marked)
+    return PageText(
+        visible,
+        markup,
+        meta,
+        decomposed,
+        invisible=len(text) - len(visible),
+        dated=tuple(dated),
+        encoding=read_as,
+        stated=stated,
+        marked=marked,
+        archived_from=archived_from,
+    )
 
 
 def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = True) -> PageThread:
@@ -248,6 +264,9 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
     if page.encoding:
         why = "the manifest's encoding" if entry.encoding else "as its <meta charset> declares"
         notes.append(Note(where=rel, kind="metadata", message=f"read in {page.encoding} ({why}), not UTF-8"))
+    if page.archived_from is not None:
+        of = f" of {page.archived_from}" if page.archived_from else ""
+        notes.append(Note(where=rel, kind="removed", message=f"the Wayback Machine's toolbar (a capture{of})"))
     if page.decomposed:
         notes.append(Note(where=rel, kind="repaired", message=DECOMPOSED_NOTE.format(what="the page's text")))
     if page.invisible:
