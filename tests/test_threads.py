@@ -1194,8 +1194,8 @@ def test_threads_a_flat_forum_thread_gets_inferred_parents_with_their_evidence(t
 def test_threads_a_commenter_named_in_the_text_is_the_one_answered(tmp_path, cfg):
     """ "Håller med Sofia87" answers Sofia87's latest post, as written (case and word
     boundaries kept). A lowercase handle reads as an ordinary word too often and names no
-    one, unless written as a board links a mention ("@anonym"); nor does one's own name,
-    and the article author's name is `author-mention`."""
+    one, unless written as a board links a mention ("@anonym", Reddit's "/u/anonym"); nor
+    does one's own name, and the article author's name is `author-mention`."""
     path = tmp_path / "forum.csv"
     path.write_text(
         "id,thread_id,author,created,title,text\n"
@@ -1206,7 +1206,8 @@ def test_threads_a_commenter_named_in_the_text_is_the_one_answered(tmp_path, cfg
         'p5,fb2,Bo,2024-03-01T10:12,,"Håller med Sofia87, politikerna måste prioritera socialtjänsten."\n'
         "p6,fb2,Eva,2024-03-01T10:15,,Jag vill vara anonym men kan berätta att vi också saknar folk.\n"
         "p7,fb2,Sofia87,2024-03-01T10:20,,Sofia87 här igen: Kalle_A har rätt i sak.\n"
-        "p8,fb2,Eva,2024-03-01T10:25,,Tack Kalle_A för tråden. Och @anonym har en poäng om lönen.\n",
+        "p8,fb2,Eva,2024-03-01T10:25,,Tack Kalle_A för tråden. Och @anonym har en poäng om lönen.\n"
+        "p9,fb2,Bo,2024-03-01T10:30,,Godt sagt av /u/anonym om lönen.\n",
         encoding="utf-8",
     )
     posts = ingest_thread_files([path], cfg, ReadOptions(infer_replies=True)).posts_by_id()
@@ -1218,6 +1219,7 @@ def test_threads_a_commenter_named_in_the_text_is_the_one_answered(tmp_path, cfg
     assert posts["p7"].parent_id == "p1" and {e.rule for e in posts["p7"].parent_evidence} == {"author-mention"}
     assert posts["p8"].parent_id == "p3", "'@anonym' is the handle"
     assert ("commenter-mention", "@anonym") in [(e.rule, e.cue) for e in posts["p8"].parent_evidence if e.decided]
+    assert ("commenter-mention", "/u/anonym") in [(e.rule, e.cue) for e in posts["p9"].parent_evidence if e.decided]
 
 
 def test_threads_inferred_parents_look_back_only_a_window_of_comments(cfg):

@@ -21,7 +21,7 @@ Rules (priors in config.toml [replies]):
   headline-word-echo a rare word of one earlier comment's headline, absent from the article
   author-mention     the article's author named in the text ("Nicks leder rammer plet")
   commenter-mention  an earlier commenter named in the text ("Håller med Sofia87, ...";
-                     a lowercase handle only after an "@": "@birgitte")
+                     a lowercase handle only after "@" or Reddit's "u/": "@birgitte")
                      -> that commenter's latest post
   article-reference  "artiklen", "din leder", "journalisten" -> the article
   answered-question  the first comment of someone a question was addressed to ("Anna, hur
@@ -570,7 +570,7 @@ def _commenter_mention(
     the name alone names them) that the comment's `text` names, as written (case and word
     boundaries kept), with that commenter's latest post before it. A name that reads as an
     ordinary word (a lowercase handle, "birgitte", "anonym") names its commenter only after
-    an "@", as boards that link mentions write it."""
+    an "@", as boards that link mentions write it, or after Reddit's "u/"."""
     latest: dict[str, tuple[str, bool]] = {}
     for entry in earlier:
         if entry is not None and entry[0] != own:
@@ -581,7 +581,7 @@ def _commenter_mention(
         # `candidate_window` names per comment, and most names are not in the text at all.
         if name not in text:
             continue
-        at = "@?" if alone else "@"
+        at = "@?" if alone else "(?:@|/?u/)"
         m = re.search(rf"(?<![\w@.-]){at}{re.escape(name)}(?![\w-])", text)
         # The earliest mention; at one place, the longest name ("Anna Holm" over "Anna").
         if m and (found is None or (m.start(), -len(name)) < found[0]):
