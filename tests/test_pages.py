@@ -1649,3 +1649,56 @@ def test_pages_a_page_saved_from_the_wayback_machine_is_read_without_its_toolbar
     assert not any(
         "captures" in n.message for n in archived.notes if n.kind == "removed" and "Wayback" not in n.message
     )
+
+
+# Which reader reads each test page, and how many posts it gives (the opening post
+# included), read together as a folder without a manifest: a change that sends a page to
+# another reader (as a dataclass field once did, sending a comment list to the class-name
+# reader with the same parents) shows here.
+_READINGS = [
+    ("da_artikel_tal_og_billedtekst.html", "an article (no comment list was found)", 1),
+    ("da_avis.html", "a thread (a comment list was found)", 3),
+    ("da_avis_byline_med_dato.html", "a thread (a comment list was found)", 4),
+    ("da_avis_markdown.md", "a thread (a comment list was found)", 3),
+    ("da_blog_wordpress_microdata.html", "a thread (stated in its microdata)", 4),
+    ("da_debat_svar_i_div.html", "a thread (a comment list was found)", 5),
+    ("da_discourse_traad.html", "a thread (stated in its microdata)", 5),
+    ("da_disqus_kommentarer.txt", "a thread (a comment list was found)", 4),
+    ("da_facebook_kommentarer.txt", "a thread (a comment list was found)", 4),
+    ("da_forum_side_2.txt", "a forum thread (3 posts were found)", 4),
+    ("da_indrykkede_svar.txt", "a thread (a comment list was found)", 6),
+    ("da_invision_traad.html", "a thread (stated in its microdata)", 3),
+    ("da_kommentarer_margin.html", "a thread (a comment list was found)", 5),
+    ("da_kommentarer_uden_dato.html", "a thread (comments named by the page's classes)", 4),
+    ("da_phpbb_traad.html", "a forum thread (3 posts were found)", 3),
+    ("da_reddit_traad.html", "a thread (stated in its Reddit markup)", 7),
+    ("da_relative_datoer.html", "a thread (a comment list was found)", 4),
+    ("da_uden_datoer.txt", "a thread (a comment list was found)", 3),
+    ("da_xenforo_traad.html", "a forum thread (3 posts were found)", 3),
+    ("sv_avis_metadata.html", "an article (no comment list was found)", 1),
+    ("sv_blogg_trådade_svar.html", "a thread (a comment list was found)", 4),
+    ("sv_datum_under_kommentaren.txt", "a thread (a comment list was found)", 7),
+    ("sv_debatt_kommentarer.txt", "a thread (a comment list was found)", 5),
+    ("sv_flashback_trad.html", "a forum thread (3 posts were found)", 5),
+    # Joined with its page 2 (sv_forum_jsonld_sida2.html), by title and site.
+    ("sv_forum_jsonld.html", "a thread (stated in its JSON-LD)", 9),
+    ("sv_kommentarer_djup.html", "a thread (a comment list was found)", 6),
+    ("sv_old_reddit_trad.html", "a thread (stated in its Reddit markup)", 6),
+]
+
+
+def test_pages_each_test_page_is_read_by_its_reader(tmp_path, cfg):
+    """Every page in tests/pages, read as a folder without a manifest: the reader each page
+    goes to (the ingest report's "read as" note) and the posts it gives."""
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for page in PAGES.iterdir():
+        (folder / page.name).write_bytes(page.read_bytes())
+    corpus = ingest_seeds(folder, cfg)
+    read_as = {n.where.rsplit("/", 1)[-1]: n.message for n in corpus.notes if n.message.startswith("read as a")}
+    sizes = {t.source.rsplit("/", 1)[-1]: t.n_comments + 1 for t in corpus.threads}
+    assert sorted((name, read_as.get(name, "")[len("read as ") :], sizes[name]) for name in sizes) == sorted(_READINGS)
+    assert {page.name for page in PAGES.iterdir()} == {name for name, _, _ in _READINGS} | {
+        "sv_forum_jsonld_sida2.html",
+        "sv_flashback_trad_sida2.html",
+    }
