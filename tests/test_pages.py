@@ -658,19 +658,25 @@ def test_pages_the_pages_of_one_forum_thread_are_read_as_one_thread(tmp_path, cf
 
 def test_pages_a_forum_page_saved_twice_is_not_joined_to_itself(tmp_path, cfg):
     """Two files with the same posts are not pages of one thread: kept apart, with a note
-    saying why, rather than doubling every post in one thread. Page 1 twice: each opens a
-    thread; page 2 twice: their posts overlap."""
+    saying why, rather than doubling every post in one thread. Page 1 twice, or page 2
+    twice: their posts overlap. Two threads with one title, each with its own opening
+    post: each opens a thread (the same opening post on two pages, as a site's data may
+    repeat it, is one thread's)."""
     corpus = _pages(tmp_path / "1", {"sv_flashback_trad.html": "a.html", "da_forum_side_2.txt": "x.txt"}, cfg)
     assert len(corpus.threads) == 2  # another thread's page is not joined
+    other = "Min bror jobbar som socialsekreterare i Lund"
     for pair, why in (
-        (("a.html", "copy.html"), "share a title but each opens a thread: read as separate threads"),
+        (("a.html", "copy.html"), "share a title but their posts overlap (#1 again): read as separate threads"),
         (("b.html", "b2.html"), "share a title but their posts overlap (#4 again): read as separate threads"),
+        (("c.html", "other.html"), "share a title but each opens a thread: read as separate threads"),
     ):
         folder = tmp_path / pair[0]
         folder.mkdir()
-        source = "sv_flashback_trad.html" if pair[0] == "a.html" else "sv_flashback_trad_sida2.html"
+        source = "sv_flashback_trad_sida2.html" if pair[0] == "b.html" else "sv_flashback_trad.html"
         for name in pair:
-            (folder / name).write_text((PAGES / source).read_text(encoding="utf-8"), encoding="utf-8")
+            text = (PAGES / source).read_text(encoding="utf-8")
+            text = text.replace("Min fru jobbar som socialsekreterare i Malmö", other) if name == "other.html" else text
+            (folder / name).write_text(text, encoding="utf-8")
         (folder / "manifest.toml").write_text(
             "".join(f'[[document]]\nfile = "{name}"\nkind = "thread"\nlang = "sv"\n' for name in pair)
         )
@@ -1702,3 +1708,25 @@ def test_pages_each_test_page_is_read_by_its_reader(tmp_path, cfg):
         "sv_forum_jsonld_sida2.html",
         "sv_flashback_trad_sida2.html",
     }
+
+
+def test_pages_a_later_page_that_states_the_opening_post_again_joins_its_thread(tmp_path, cfg):
+    """Search engines ask a forum to state the opening post on every page of a thread: a
+    page 2 whose data repeats it (its author, date and shared link) still starts at post #7
+    and joins page 1, as the page that does not repeat it does."""
+    page2 = (PAGES / "sv_forum_jsonld_sida2.html").read_text(encoding="utf-8")
+    repeated = page2.replace(
+        '"url": "https://socialforum.se/t/8812?sida=2",',
+        '"url": "https://socialforum.se/t/8812?sida=2", "author": {"@type": "Person", "name": "Karin_L"}, '
+        '"datePublished": "2024-03-14T09:12:00+01:00", "sharedContent": {"@type": "WebPage", '
+        '"url": "https://vision.se/rapporter/socialsekreterare-2024"}, "position": 1,',
+    )
+    assert repeated != page2
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "sida1.html").write_text((PAGES / "sv_forum_jsonld.html").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "sida2.html").write_text(repeated, encoding="utf-8")
+    corpus = ingest_seeds(folder, cfg)
+    assert len(corpus.threads) == 1 and corpus.threads[0].n_comments == 8
+    assert [p.id for p in corpus.posts[-3:]] == ["sida1/c06", "sida1/c07", "sida1/c08"]
+    assert any(m.message.startswith("2 pages of one forum thread (") for m in corpus.notes)

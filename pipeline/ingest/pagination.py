@@ -73,7 +73,10 @@ def join_pages(pages: list[PageThread], relink: Callable[[Post, list[Post]], lis
 def _clash(pages: list[PageThread]) -> str | None:
     """Why pages with one title cannot be one thread's, or None."""
     names = _listed([p.thread.source or p.thread.id for p in pages])
-    if sum(p.forum is not None and p.forum.opening is not None for p in pages) > 1:
+    # Pages that state the same opening post (its author, date and text) are one thread's:
+    # a site's data may repeat it on every page.
+    openings = {_opening(p) for p in pages if p.forum is not None and p.forum.opening is not None}
+    if len(openings) > 1:
         return f"pages {names} share a title but each opens a thread: read as separate threads"
     spans = [
         (p.forum.first_number, p.forum.last_number)
@@ -84,6 +87,11 @@ def _clash(pages: list[PageThread]) -> str | None:
         if start <= end:
             return f"pages {names} share a title but their posts overlap (#{start} again): read as separate threads"
     return None
+
+
+def _opening(page: PageThread) -> tuple:
+    root = page.posts[0]
+    return tuple(a.name for a in root.authors), root.created, root.text
 
 
 def _join(pages: list[PageThread], relink: Callable[[Post, list[Post]], list[Post]]) -> PageThread:

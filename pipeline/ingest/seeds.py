@@ -393,7 +393,9 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         # Numbered posts stated in structured data join with the thread's other pages as a
         # printed forum's do.
         opening = None if later is not None else RawComment(1, root.created, "", None, None, root.title, root.text)
-        first = min(numbers) + 1 if later is not None else 1
+        # A later page may state the opening post again (as search engines ask each page to):
+        # its first post's number, not #1, says where it starts.
+        first = 1 if min(numbers) == 1 else min(numbers) + 1
         thread_posts = ForumPosts(raw_comments, opening, first, max(numbers) + 1, end, [], [n + 1 for n in numbers])
     return PageThread(thread, [root, *comments], notes, thread_posts)
 
