@@ -469,6 +469,15 @@ def test_pages_reply_containers_named_by_their_class_indent_their_comments(html,
             '<div class="kommentar">Erik</div><div class="kommentar" style="margin-left:3em">Per</div></div>',
             "  Karin\n\nErik\n\n    Per",
         ),
+        # A comment's element inside another's: a reply to it, as an <article> in an <article>
+        # is; a wrapper opened before any text is the same level, and a comment's parts
+        # ("comment-body") and the list around them ("comments") are no comments.
+        (
+            '<div class="comments"><div class="comment"><p>Mona</p><div class="comment-wrap">'
+            '<div class="comment"><div class="comment-body"><p>Erik</p></div></div></div></div>'
+            '<div class="comment"><p>Hanne</p></div></div>',
+            "Mona\n\n  Erik\n\nHanne",
+        ),
         # A menu's levels are not a comment's.
         ('<nav><div class="level-1">Nyheter</div><div class="level-2">Malmö</div></nav>', "Nyheter\n\nMalmö"),
         ('<div class="menu-level-1">Nyheter</div><div class="menu-level-2">Malmö</div>', "Nyheter\n\nMalmö"),
@@ -1730,3 +1739,42 @@ def test_pages_a_later_page_that_states_the_opening_post_again_joins_its_thread(
     assert len(corpus.threads) == 1 and corpus.threads[0].n_comments == 8
     assert [p.id for p in corpus.posts[-3:]] == ["sida1/c06", "sida1/c07", "sida1/c08"]
     assert any(m.message.startswith("2 pages of one forum thread (") for m in corpus.notes)
+
+
+def test_pages_a_comment_list_whose_replies_sit_in_their_comments_elements_threads_by_them(tmp_path, cfg):
+    """A widget that prints names, dates and buttons (read as a comment list) and nests
+    each reply's element inside the comment it answers, with no reply container: the reply
+    answers that comment (evidence `indentation`), not whoever its words point to."""
+    comment = (
+        '<div class="comment"><div class="comment-head">{name} · {when}</div>'
+        '<div class="comment-text"><p>{text}</p></div>'
+        '<div class="comment-tools">Svar · Synes godt om</div>{inner}</div>'
+    )
+    erik = comment.format(
+        name="Erik Lund", when="14. marts 2024 kl. 09.40", text="Hanne Bach har ret, men det løser intet.", inner=""
+    )
+    mona = comment.format(
+        name="Mona Riis",
+        when="14. marts 2024 kl. 09.02",
+        text="Loftet er nødvendigt, ellers brænder de unge ud.",
+        inner=erik,
+    )
+    hanne = comment.format(
+        name="Hanne Bach", when="14. marts 2024 kl. 08.15", text="Hvorfor spørger man ikke borgerne?", inner=""
+    )
+    page = (
+        "<html><body><article><h1>Hver tredje socialrådgiver overvejer at sige op</h1><p>Af Peter Due</p>"
+        "<p>Hver tredje socialrådgiver i kommunerne overvejer at forlade faget inden for to år, viser en ny "
+        "rapport fra Dansk Socialrådgiverforening, som bygger på svar fra over 2.000 medlemmer.</p></article>"
+        f'<section class="comments"><h2>Kommentarer (3)</h2>{hanne}{mona}</section></body></html>'
+    )
+    (tmp_path / "side.html").write_text(page, encoding="utf-8")
+    (tmp_path / "manifest.toml").write_text('[[document]]\nfile = "side.html"\nlang = "da"\n', encoding="utf-8")
+    corpus = ingest_seeds(tmp_path / "manifest.toml", cfg)
+    by_name = {p.authors[0].name: p for p in corpus.posts[1:]}
+    assert set(by_name) == {"Hanne Bach", "Mona Riis", "Erik Lund"}
+    assert (by_name["Erik Lund"].parent_id, by_name["Erik Lund"].parent_rule) == (
+        by_name["Mona Riis"].id,
+        "indentation",
+    )
+    assert "read as a thread (a comment list was found)" in {n.message for n in corpus.notes}

@@ -138,6 +138,11 @@ _MARGIN_RE = re.compile(
 )
 # An inline margin says a comment's depth only on a comment: a layout's padding is not one.
 _COMMENTISH_RE = re.compile(r"(?i)comment|kommentar|reply|svar|answer|post|indl(?:æ|ae)g|inl(?:ä|a)gg")
+# A comment itself, by its class ("comment", "c-comment", "comment-item", "kommentar"), not
+# the list around comments ("comments") nor a comment's parts ("comment-body").
+_COMMENT_CLASS_RE = re.compile(
+    r"(?i)(?:[a-z0-9]+[-_])*(?:comment|kommentar)(?:[-_](?:item|entry|wrap|wrapper|container|box|card|block|node))?"
+)
 _BLANK_INDENT_RE = re.compile(_INDENT + r"+(?=[ \t]*(?:\n|$))")
 _LINE_INDENT_RE = re.compile("^(" + _INDENT + r"+)[ \t]*", re.MULTILINE)
 
@@ -196,10 +201,16 @@ def html_text(
             levels.append((el, max(0, anchor + stated[el] - least - depth), tag, texts))
             depth += levels[-1][1]
             return
-        if tag == "li":
-            return
         named = tag != "article" and _REPLIES_RE.search(f"{el.get('class') or ''} {el.get('id') or ''}") is not None
-        if not (tag in _LISTS or named or tag == "article"):
+        # An element whose class names a comment, inside another's, is a reply to it, as an
+        # <article> in an <article> is (a widget that nests its comments' elements).
+        if (
+            tag != "article"
+            and not named
+            and any(_COMMENT_CLASS_RE.fullmatch(t) for t in (el.get("class") or "").split())
+        ):
+            tag = "comment"
+        if tag == "li" or not (tag in _LISTS or named or tag in ("article", "comment")):
             return
         if levels and levels[-1][3] == texts:
             # Opened before anything was shown in the one around it (a reply container
@@ -208,9 +219,9 @@ def html_text(
         elif named:
             by = 1
         else:
-            # The outermost list (a page's comment list) and the outermost article (the
-            # story, or a comment) are not indented.
-            kinds = ("article",) if tag == "article" else _LISTS
+            # The outermost list (a page's comment list) and the outermost article or
+            # comment (the story, or a comment) are not indented.
+            kinds = (tag,) if tag in ("article", "comment") else _LISTS
             by = 1 if any(opened in kinds for _, _, opened, _ in levels) else 0
         levels.append((el, by, tag, texts))
         depth += by
