@@ -19,9 +19,8 @@ import re
 from lxml import etree
 
 from pipeline.ingest.dates import line_date, normalize_iso
-from pipeline.ingest.markup import html_text
 from pipeline.ingest.metadata import parse_document
-from pipeline.ingest.stated import LAYOUT, StatedPost, StatedThread, post_words
+from pipeline.ingest.stated import LAYOUT, StatedPost, StatedThread, element_words, own_elements
 
 SOURCE = LAYOUT
 _BLOCKS = ("div", "li", "article", "section")
@@ -44,23 +43,10 @@ def _named(el: etree._Element, pattern: re.Pattern[str]) -> bool:
     return any(pattern.match(token) for token in (el.get("class") or "").split())
 
 
-def _own(el: etree._Element, comments: set[etree._Element]) -> list[etree._Element]:
-    """The elements inside `el` that belong to it, not to a comment nested in it."""
-    out = []
-    stack = list(reversed(el))
-    while stack:
-        d = stack.pop()
-        if not isinstance(d.tag, str) or d in comments:
-            continue
-        out.append(d)
-        stack.extend(reversed(d))
-    return out
-
-
 def _reading(el: etree._Element, comments: set[etree._Element]) -> tuple[str, str, str | None] | None:
     """A comment's author, text and date (ISO 8601, where it states one), or None where
     `el` holds no author and text of its own."""
-    own = _own(el, comments)
+    own = list(own_elements(el, comments))
     authors = [d for d in own if _named(d, _AUTHOR_RE)]
     # The innermost names the author alone ("Jonas", not "Jonas siger:").
     author_el = next((a for a in authors if not any(_named(x, _AUTHOR_RE) for x in a.iterdescendants())), None)
@@ -70,7 +56,7 @@ def _reading(el: etree._Element, comments: set[etree._Element]) -> tuple[str, st
     if not texts:
         return None
     author = " ".join(author_el.text_content().split())
-    text = post_words(html_text(etree.tostring(texts[0], encoding="unicode", with_tail=False)))
+    text = element_words(texts[0])
     if not author or not text or len(author) > 80:
         return None
     date = None

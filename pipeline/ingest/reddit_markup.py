@@ -18,24 +18,17 @@ from __future__ import annotations
 from lxml import etree
 
 from pipeline.ingest.dates import normalize_iso
-from pipeline.ingest.markup import html_text
-from pipeline.ingest.stated import StatedPost, StatedThread, post_words
+from pipeline.ingest.stated import StatedPost, StatedThread, element_words, own_elements
 
 SOURCE = "Reddit markup"
 _POST, _COMMENT = "shreddit-post", "shreddit-comment"
 
 
-def _owner(el: etree._Element) -> etree._Element | None:
-    return next(el.iterancestors(_POST, _COMMENT), None)
-
-
-def _slot_text(el: etree._Element, slot: str, fallback_id: str) -> str:
+def _slot_text(el: etree._Element, owners: set[etree._Element], slot: str, fallback_id: str) -> str:
     """The text of `el`'s own `slot` (not a nested comment's), else of the element Reddit
     ids after it (`t1_abc-comment-rtjson-content`)."""
-    for d in el.iter():
-        if isinstance(d.tag, str) and (d.get("slot") == slot or d.get("id") == fallback_id) and _owner(d) is el:
-            return post_words(html_text(etree.tostring(d, encoding="unicode", with_tail=False)))
-    return ""
+    body = _own_first(el, owners, lambda d: d.get("slot") == slot or d.get("id") == fallback_id)
+    return element_words(body) if body is not None else ""
 
 
 def reddit_thread(root: etree._Element) -> StatedThread | None:
@@ -47,6 +40,7 @@ def reddit_thread(root: etree._Element) -> StatedThread | None:
     if not elements:
         return None
     post_el = next(root.iter(_POST), None)
+    owners = set(root.iter(_POST, _COMMENT))
     post_id = (post_el.get("id") or "") if post_el is not None else ""
     if post_el is None:
         opening = StatedPost(None, None, "", "")
@@ -56,7 +50,7 @@ def reddit_thread(root: etree._Element) -> StatedThread | None:
             author=(post_el.get("author") or "").strip() or None,
             created=normalize_iso(post_el.get("created-timestamp") or ""),
             title=" ".join((post_el.get("post-title") or "").split()),
-            text=_slot_text(post_el, "text-body", f"{post_id}-post-rtjson-content"),
+            text=_slot_text(post_el, owners, "text-body", f"{post_id}-post-rtjson-content"),
             shared=shared if shared and (post_el.get("post-type") or "") not in ("text", "") else None,
         )
     at = {el.get("thingid"): k for k, el in enumerate(elements) if el.get("thingid")}
@@ -73,7 +67,7 @@ def reddit_thread(root: etree._Element) -> StatedThread | None:
                 author=(el.get("author") or "").strip() or None,
                 created=normalize_iso(el.get("created") or ""),
                 title="",
-                text=_slot_text(el, "comment", f"{thing}-comment-rtjson-content"),
+                text=_slot_text(el, owners, "comment", f"{thing}-comment-rtjson-content"),
                 deleted=(el.get("is-comment-deleted") or "").lower() == "true",
                 # A parent after its reply on the page would make a cycle of the order.
                 parent=parent if parent is not None and parent < len(comments) else None,
@@ -98,10 +92,7 @@ def _classes(el: etree._Element) -> set[str]:
 def _own_first(el: etree._Element, things: set[etree._Element], test) -> etree._Element | None:
     """The first element inside `el` that `test` accepts and that is `el`'s own, not a
     nested comment's."""
-    for d in el.iterdescendants():
-        if isinstance(d.tag, str) and test(d) and next((a for a in d.iterancestors() if a in things), None) is el:
-            return d
-    return None
+    return next((d for d in own_elements(el, things) if test(d)), None)
 
 
 def old_reddit_thread(root: etree._Element) -> StatedThread | None:
@@ -124,9 +115,7 @@ def old_reddit_thread(root: etree._Element) -> StatedThread | None:
 
     def text_of(el: etree._Element) -> str:
         body = _own_first(el, thing_set, lambda d: "usertext-body" in _classes(d))
-        return (
-            post_words(html_text(etree.tostring(body, encoding="unicode", with_tail=False))) if body is not None else ""
-        )
+        return element_words(body) if body is not None else ""
 
     def time_of(el: etree._Element) -> str | None:
         stamp = _own_first(el, thing_set, lambda d: d.tag == "time" and d.get("datetime"))

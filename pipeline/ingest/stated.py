@@ -7,7 +7,10 @@ printed page that show them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
+
+from lxml import etree
 
 from pipeline.core.schema import Note
 from pipeline.ingest.comments import nest_by_indent
@@ -64,6 +67,24 @@ def post_words(value: str) -> str:
         value = html_text(value)
     lines = [" ".join(line.split()) for line in value.replace("\r\n", "\n").split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def element_words(el: etree._Element) -> str:
+    """An element's text as a post's: paragraphs and quotations as a browser shows them,
+    spaces collapsed."""
+    return post_words(html_text(etree.tostring(el, encoding="unicode", with_tail=False)))
+
+
+def own_elements(el: etree._Element, owners: set[etree._Element]) -> Iterator[etree._Element]:
+    """The elements inside `el`, in page order, that are its own: not inside (nor) a post or
+    comment nested in it (any of `owners`), whose author, text and date are its own."""
+    stack = list(reversed(el))
+    while stack:
+        d = stack.pop()
+        if not isinstance(d.tag, str) or d in owners:
+            continue
+        yield d
+        stack.extend(reversed(d))
 
 
 def first_as_opening(thread: StatedThread) -> StatedThread:

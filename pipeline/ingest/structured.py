@@ -23,10 +23,9 @@ from dataclasses import replace
 from lxml import etree
 
 from pipeline.ingest.dates import line_date, normalize_iso
-from pipeline.ingest.markup import html_text
 from pipeline.ingest.metadata import ld_objects, parse_document, schema_types
 from pipeline.ingest.reddit_markup import old_reddit_thread, reddit_thread
-from pipeline.ingest.stated import StatedPost, StatedThread, post_words
+from pipeline.ingest.stated import StatedPost, StatedThread, element_words, post_words
 
 # The types that open a discussion: a forum's or a social network's post, or an article,
 # a blog post, a review, a question. Comments hang under any of them.
@@ -51,7 +50,7 @@ def _microdata_value(el: etree._Element, name: str) -> str:
         if (tags is None or tag in tags) and el.get(attr) is not None:
             return el.get(attr) or ""
     if name in _TEXT_PROPS:
-        return html_text(etree.tostring(el, encoding="unicode", with_tail=False))
+        return element_words(el)
     return " ".join(el.text_content().split())
 
 
