@@ -6,6 +6,7 @@ sites and Facebook's comment plugin print when a page is saved as text."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -1678,6 +1679,7 @@ _READINGS = [
     ("da_blog_wordpress_microdata.html", "a thread (stated in its microdata)", 4),
     ("da_debat_svar_i_div.html", "a thread (a comment list was found)", 5),
     ("da_discourse_traad.html", "a thread (stated in its microdata)", 5),
+    ("da_drupal_traad.html", "a thread (a comment list was found)", 6),
     ("da_disqus_kommentarer.txt", "a thread (a comment list was found)", 4),
     ("da_facebook_kommentarer.txt", "a thread (a comment list was found)", 4),
     ("da_forum_side_2.txt", "a forum thread (3 posts were found)", 4),
@@ -1694,6 +1696,7 @@ _READINGS = [
     ("sv_blogg_trådade_svar.html", "a thread (a comment list was found)", 4),
     ("sv_datum_under_kommentaren.txt", "a thread (a comment list was found)", 7),
     ("sv_debatt_kommentarer.txt", "a thread (a comment list was found)", 5),
+    ("sv_drupal_traad.html", "a thread (a comment list was found)", 5),
     ("sv_flashback_trad.html", "a forum thread (3 posts were found)", 5),
     # Joined with its page 2 (sv_forum_jsonld_sida2.html), by title and site.
     ("sv_forum_jsonld.html", "a thread (stated in its JSON-LD)", 9),
@@ -1778,3 +1781,103 @@ def test_pages_a_comment_list_whose_replies_sit_in_their_comments_elements_threa
         "indentation",
     )
     assert "read as a thread (a comment list was found)" in {n.message for n in corpus.notes}
+
+
+def _thread_rows(corpus):
+    """Each post as (author, created, index of its parent, deciding rules, text's start)."""
+    index = {p.id: i for i, p in enumerate(corpus.posts)}
+    return [
+        (
+            [a.name for a in p.authors],
+            p.created,
+            index.get(p.parent_id),
+            [e.rule for e in p.parent_evidence if e.decided],
+            p.text[:30],
+        )
+        for p in corpus.posts
+    ]
+
+
+def test_pages_a_drupal_7_thread_reads_its_indented_replies_rdfa_dates_and_byline(tmp_path, cfg):
+    """Drupal 7 (Bartik, Danish): each comment's replies sit in the <div class="indented">
+    after it; its date prints with slashes ("man, 11/03/2024 - 10:14": day or month
+    first?) beside an RDFa stamp, which is read; "Permalink" under the date and the
+    subject Drupal makes from a comment's first words are no text; a guest's "(ikke
+    verificeret)" is no part of the name; the article's byline ("Indsendt af ...") names
+    its author and the RDFa states its date."""
+    corpus = ingest_page(tmp_path, "da_drupal_traad.html", cfg)
+    assert _thread_rows(corpus) == [
+        (["Line Thomsen"], "2024-03-10T08:00:00+01:00", None, [], "Hver femte socialrådgiver i de"),
+        (["Henrik Vestergaard"], "2024-03-11T10:14:00+01:00", 0, ["default"], "Kommunerne må tage ansvaret fo"),
+        (["Maja Krogh"], "2024-03-11T11:02:00+01:00", 1, ["indentation"], "Det er for nemt at skyde på ko"),
+        (["Henrik Vestergaard"], "2024-03-11T11:40:00+01:00", 2, ["indentation"], "Enig i at staten har et ansvar"),
+        (["Sofie Lund"], "2024-03-11T13:25:00+01:00", 0, ["default"], "Som nyuddannet socialrådgiver "),
+        (["Anonym"], "2024-03-11T14:03:00+01:00", 4, ["indentation"], "Hvorfor bliver I så?\n\nHvorfor "),
+    ]
+    assert not any("Permalink" in p.text for p in corpus.posts)
+    # A guest named "Anonym" may be anyone: a participant of one post.
+    assert [p.id for p in corpus.participants if p.name == "Anonym"] == ["participant:anonymous:da_drupal_traad/c05"]
+    messages = [n.message for n in corpus.notes]
+    assert any(
+        m.startswith("5 date(s) printed in a form read two ways") and "'man, 11/03/2024 - 10:14'" in m for m in messages
+    )
+    assert "publication date from the page's metadata (RDFa dc:created)" in messages
+
+
+def test_pages_a_drupal_10_thread_reads_replies_after_article_comments_and_its_slash_order(tmp_path, cfg):
+    """Drupal 10 (Olivero, Swedish, the default date format kept): comments are <article>s
+    in the article, replies in the <div class="indented"> after theirs; no date states a
+    stamp, but "03/13/2024" can only be month first, so every date on the page is read so
+    (a note says which date told); the screen-reader line "Som svar på ... av ..." is no
+    text; "Av Lena Holm ons, 03/13/2024 - 20:14" is the article's byline."""
+    corpus = ingest_page(tmp_path, "sv_drupal_traad.html", cfg, lang="sv")
+    assert _thread_rows(corpus) == [
+        (["Lena Holm"], "2024-03-13T20:14", None, [], "Enligt Akademikerförbundet SSR"),
+        (["Karin Ek"], "2024-03-14T10:32", 0, ["default"], "Vem ska göra jobbet?\n\nVem ska "),
+        (["Erik Svensson"], "2024-03-14T11:05", 1, ["indentation"], "Det handlar om pengar. Utan me"),
+        (["Karin Ek"], "2024-03-14T12:40", 2, ["indentation"], "Pengar finns, men de går till "),
+        (["Maria"], "2024-03-15T08:15", 0, ["default"], "Jag slutade själv förra året e"),
+    ]
+    assert not any("Som svar på" in p.text or "Svara" in p.text for p in corpus.posts)
+    assert "dates with slashes read month first, as the page's '03/13/2024' can only be read" in [
+        n.message for n in corpus.notes
+    ]
+    # The same page with the dates written day first reads the same dates.
+    page = (PAGES / "sv_drupal_traad.html").read_text(encoding="utf-8")
+    swapped = re.sub(r"(\d{2})/(\d{2})/(\d{4})", r"\2/\1/\3", page)
+    assert swapped != page
+    (tmp_path / "dag_först").mkdir()
+    (tmp_path / "dag_först" / "sida.html").write_text(swapped, encoding="utf-8")
+    again = ingest_seeds(tmp_path / "dag_först", cfg)
+    assert [p.created for p in again.posts] == [p.created for p in corpus.posts]
+
+
+@pytest.mark.parametrize(
+    ("text", "order"),
+    [
+        ("tors, 14/03/2024 - 10:32 ... fre, 01/03/2024", ("day-first", "14/03/2024")),
+        ("03/14/2024 och 03/01/2024", ("month-first", "03/14/2024")),
+        # Every date reads both ways: nothing tells.
+        ("11/03/2024 och 12/03/2024", None),
+        # A page that writes both ways (or prints something else with slashes) tells nothing.
+        ("14/03/2024 och 03/14/2024", None),
+        ("version 13/14/2024", None),
+        ("ingen dato", None),
+    ],
+)
+def test_pages_a_page_s_dates_with_slashes_are_read_in_the_order_one_of_them_can_only_be(text, order):
+    from pipeline.ingest.dates import page_slash_order
+
+    assert page_slash_order(text) == order
+
+
+def test_pages_text_for_screen_readers_only_is_not_the_page_s_text():
+    """What a sighted reader never sees (Drupal's "visually-hidden", Bootstrap's "sr-only",
+    WordPress's "screen-reader-text") is left out, as a browser shows the page."""
+    from pipeline.ingest.markup import html_text
+
+    html = (
+        '<h2 class="visually-hidden">Hovedmenu</h2><p>Synligt <span class="sr-only">(ekstern)</span>'
+        'link</p><p class="screen-reader-text">Som svar på X av Y</p><p class="hidden-xs">Vist</p>'
+    )
+    assert html_text(html) == "Synligt link\n\nVist"

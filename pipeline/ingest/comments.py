@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from itertools import islice
 
 from pipeline.core.schema import Note
-from pipeline.ingest.dates import NUMBER_FORMS, find_named_date, parse_numeric_date, read_date
+from pipeline.ingest.dates import NUMBER_FORMS, find_named_date, parse_numeric_date, read_date, weekday_lead
 from pipeline.ingest.pages import Furniture, RawComment, furniture_line, load_furniture, preview
 
 COMMENT_ITEM_RE = re.compile(r"\s*•\s+(?P<date>\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2}))\s+(?P<who>\S.*?)\s*")
@@ -23,13 +23,19 @@ CLOSING_FORMULA_RE = re.compile(
     r"hälsningar|med vennlig hilsen|vennlig hilsen)(?=[\s,.:]|$)"
 )
 URL_RE = re.compile(r"https?://\S+|www\.\S+")
+# Drupal prints a guest's name with "(not verified)" after it, translated: the name is what
+# the guest typed, the mark no part of it.
+UNVERIFIED_RE = re.compile(
+    r"(?i)\s*\((?:not verified|ikke verificeret|ikke bekræftet|ej verifierad|inte verifierad|ikke verifisert)\)"
+)
 
 
-def find_comments_header(lines: list[str]) -> int | None:
+def find_comments_header(lines: list[str], furn: Furniture | None = None) -> int | None:
     """Index of the line that opens the comment list, or None if the page has none: a
     header line followed by a bullet item, or by a comment that opens with a name and a
-    date (blank lines and a few lines of prompts between them allowed)."""
-    furn = load_furniture()
+    date (blank lines and a few lines of prompts between them allowed). `furn`: the
+    furniture with the page's slash order, if any."""
+    furn = furn or load_furniture()
     for i, line in enumerate(lines):
         if not furn.comments_header.fullmatch(line.strip()):
             continue
@@ -41,13 +47,15 @@ def find_comments_header(lines: list[str]) -> int | None:
     return None
 
 
-def parse_comments(lines: list[str], first_line: int, source: str) -> tuple[list[RawComment], list[Note]]:
+def parse_comments(
+    lines: list[str], first_line: int, source: str, furn: Furniture | None = None
+) -> tuple[list[RawComment], list[Note]]:
     """Parse the comment list that starts at `lines[0]`, in either layout
     (`find_comments_header`), in page order."""
     first = next((ln for ln in lines if ln.strip()), "")
     if COMMENT_ITEM_RE.fullmatch(first):
         return _parse_bullet_comments(lines, first_line, source)
-    return _parse_named_comments(lines, first_line, source)
+    return _parse_named_comments(lines, first_line, source, furn or load_furniture())
 
 
 def _parse_bullet_comments(lines: list[str], first_line: int, source: str) -> tuple[list[RawComment], list[Note]]:
@@ -133,14 +141,17 @@ def trailing_date(line: str, furn: Furniture) -> tuple[int, str | None, str] | N
         if iso is None:
             # ISO 8601 and day-first dates with a time ("2023-03-12 08:14", "12-03-2023
             # 08:14"); a number is no date here, even one that reads as epoch seconds.
-            read = read_date(rest)
+            read = read_date(rest, furn.slash_order)
             iso = read[0] if read and read[1] not in NUMBER_FORMS else None
         if iso is None:
             named = find_named_date(rest)
             if named and named[1].start() == 0 and not rest[named[1].end() :].strip():
                 iso = named[0]
         if iso is not None:
-            found = (m.start(), iso, rest)
+            # A weekday before the date is part of it ("tors, 14/03/2024 - 10:32",
+            # "onsdag den 4. december 2024"), not a name.
+            start = 0 if weekday_lead(line) == m.start() else m.start()
+            found = (start, iso, line[start:].strip())
             break
     return found
 
@@ -225,14 +236,15 @@ def _dateless_start(lines: list[str], i: int, furn: Furniture) -> bool:
     return False
 
 
-def _parse_named_comments(lines: list[str], first_line: int, source: str) -> tuple[list[RawComment], list[Note]]:
+def _parse_named_comments(
+    lines: list[str], first_line: int, source: str, furn: Furniture
+) -> tuple[list[RawComment], list[Note]]:
     """Comments that each open with a name and a date (`_named_start`), or with a name
     alone where the site prints no dates (`_dateless_start`).
 
     A comment's text runs to the next comment. Button rows are dropped; after them, a line
     that opens no new comment ends the list, as does a furniture line: what follows a
     comment section ("Läs också", "Mest læste") is not a comment."""
-    furn = load_furniture()
     comments: list[RawComment] = []
     notes: list[Note] = []
     current: _Start | None = None
@@ -248,8 +260,8 @@ def _parse_named_comments(lines: list[str], first_line: int, source: str) -> tup
             body.pop()
         while body and not body[0].strip():
             body.pop(0)
-        text = re.sub(r"\n{3,}", "\n\n", "\n".join(ln.strip() for ln in body))
-        who, _, description = current.who.partition(", ")
+        text = _without_subject(re.sub(r"\n{3,}", "\n\n", "\n".join(ln.strip() for ln in body)))
+        who, _, description = UNVERIFIED_RE.sub("", current.who).partition(", ")
         if current.date is None and current.date_raw:
             notes.append(
                 Note(
@@ -291,7 +303,10 @@ def _parse_named_comments(lines: list[str], first_line: int, source: str) -> tup
             body.append("")
         elif (row := button_row(line, furn)) is not None:
             buttons += 1
-            closed = current is not None
+            # Buttons between a dated comment's header and its text (Drupal's "Permalink"
+            # under the date) close nothing: the text is still to come.
+            opened_only = current is not None and bool(current.date_raw) and not any(b.strip() for b in body)
+            closed = current is not None and not opened_only
             if current is not None and not current.date_raw and row[1]:
                 # The site prints the date under the text, in the buttons' row.
                 current = replace(current, date=row[0], date_raw=row[1])
@@ -326,6 +341,17 @@ def _parse_named_comments(lines: list[str], first_line: int, source: str) -> tup
     if end < len(lines):
         notes.append(end_note(source, first_line + end, lines[end]))
     return comments, notes
+
+
+def _without_subject(text: str) -> str:
+    """A comment's text without the subject line a CMS made from its first words (Drupal
+    titles a comment with its first 29 characters unless the commenter gives one): a first
+    line that the next paragraph opens with says nothing twice."""
+    first, sep, rest = text.partition("\n\n")
+    subject = first.strip().rstrip(".…").rstrip()
+    if sep and subject and "\n" not in first and rest.startswith(subject) and len(subject) < len(rest):
+        return rest
+    return text
 
 
 def _make_comment(lineno: int, m: re.Match[str], content: list[str], source: str, notes: list[Note]) -> RawComment:

@@ -55,6 +55,13 @@ def _weekday_re() -> re.Pattern[str]:
     return re.compile(rf"^\s*(?:(?:{alt})\.?,?\s+)?(?:den\s+)?(?=\d)", re.IGNORECASE)
 
 
+def weekday_lead(line: str) -> int:
+    """Where the date starts in a line that opens with a weekday ("tors, 14/03/2024",
+    "onsdag den 4. december 2024"): the length of the weekday and "den" (0 for none)."""
+    m = _weekday_re().match(line)
+    return m.end() if m else 0
+
+
 NUMERIC_DATE_RE = re.compile(r"\b(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{2}|\d{4})\b")
 
 
@@ -159,7 +166,7 @@ DAY_FIRST_RE = re.compile(
 # first ("2024/01/02") is never ambiguous and is always read.
 SLASH_RE = re.compile(
     r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4})"
-    r"(?:(?:\s+|T|,\s*)(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+    r"(?:(?:\s+-\s+|\s+|T|,\s*)(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
 )
 YEAR_FIRST_SLASH_RE = re.compile(
     r"(?P<year>\d{4})/(?P<month>\d{1,2})/(?P<day>\d{1,2})"
@@ -172,6 +179,27 @@ YEAR_FIRST_COMMA_RE = re.compile(
     r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?"
 )
 SLASH_ORDERS = ("day-first", "month-first")
+# A date with slashes anywhere in a page's text ("tors, 14/03/2024 - 10:32").
+SLASHED_DATE_RE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
+
+
+def page_slash_order(text: str) -> tuple[str, str] | None:
+    """The order a page's dates with slashes are written in, where its dates tell, and one
+    date that tells it: a page that prints "14/03/2024" writes day first, one that prints
+    "03/14/2024" month first (Drupal's default format, which Nordic sites keep as often as
+    not). None where every date reads both ways or the page mixes the two."""
+    seen = [(int(m[1]), int(m[2]), m[0]) for m in SLASHED_DATE_RE.finditer(text)]
+    if not seen or any(not (1 <= a <= 31 and 1 <= b <= 31) or min(a, b) > 12 for a, b, _ in seen):
+        return None
+    days = [raw for a, b, raw in seen if a > 12]
+    months = [raw for a, b, raw in seen if b > 12]
+    if days and not months:
+        return "day-first", days[0]
+    if months and not days:
+        return "month-first", months[0]
+    return None
+
+
 # Database and spreadsheet exports spell the zone out: "2024-03-01 10:00:00 UTC".
 ZONE_NAMED_RE = re.compile(r"(?P<iso>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:UTC|GMT|Z)")
 # RFC 2822, as e-mail, RSS feeds and many APIs write dates: "Fri, 01 Mar 2024 10:00:00 GMT".

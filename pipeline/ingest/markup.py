@@ -17,7 +17,7 @@ import unicodedata
 from lxml import etree
 from lxml import html as lxml_html
 
-from pipeline.ingest.dates import normalize_iso
+from pipeline.ingest.dates import SLASHED_DATE_RE, line_date, normalize_iso, read_date
 
 # Elements a browser shows on lines of their own.
 BLOCKS = frozenset("p div li ul ol dl dt dd h1 h2 h3 h4 h5 h6 tr table pre section article header footer aside".split())
@@ -109,16 +109,29 @@ def _quoted(text: str) -> str:
 # strip spaces (a private-use character, removed from the input first).
 _INDENT = "\ue000"
 _LISTS = frozenset(("ul", "ol"))
+# Text for screen readers only, which a sighted reader never sees: Drupal's "In reply to
+# ... by ..." and "Main menu" headings, Bootstrap's and WordPress's labels.
+_UNSEEN_CLASSES = frozenset(
+    ("visually-hidden", "sr-only", "screen-reader-text", "element-invisible", "screenreader-only", "a11y-hidden")
+)
+
+
+def _unseen(el: etree._Element) -> bool:
+    classes = el.get("class")
+    return bool(classes) and not _UNSEEN_CLASSES.isdisjoint(classes.split())
+
+
 MAX_INDENT = 32
 # A comment system that nests replies in <div>s rather than lists names the container of a
 # comment's replies ("comment-replies", "children", old Reddit's "child"); a browser
 # indents it only through CSS, which a saved page's text does not carry. "has-replies" and
-# the like mark a comment that has replies (not their container) and are left out. An
+# the like mark a comment that has replies (not their container) and are left out. Drupal
+# (every version) puts a comment's replies in a <div class="indented"> right after it. An
 # <article> in an <article> is, as HTML defines it, a comment on the outer one.
 _NESTING_TAGS = frozenset(("div", "section", "ul", "ol", "article"))
 _REPLIES_RE = re.compile(
     r"(?<![\w-])(?!(?:has|no|with|without)[-_])(?:[\w-]*[-_])?"
-    r"(?:children|child|replies|reply-list|replies-list|answers|subcomments|sub-comments|nested-comments)"
+    r"(?:children|child|replies|reply-list|replies-list|answers|subcomments|sub-comments|nested-comments|indented)"
     r"(?![\w-])",
     re.IGNORECASE,
 )
@@ -143,6 +156,23 @@ _COMMENTISH_RE = re.compile(r"(?i)comment|kommentar|reply|svar|answer|post|indl(
 _COMMENT_CLASS_RE = re.compile(
     r"(?i)(?:[a-z0-9]+[-_])*(?:comment|kommentar)(?:[-_](?:item|entry|wrap|wrapper|container|box|card|block|node))?"
 )
+# The list of comments, even where its class names one ("comment-wrapper" is Drupal's list):
+# named in the plural, or headed ("Kommentarer") as a list is and a comment is not.
+_COMMENT_LIST_RE = re.compile(r"(?i)(?<![\w-])(?:comments|kommentarer)(?![\w-])")
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+
+
+def _names_a_comment(el: etree._Element) -> bool:
+    """Whether an element's class names it a comment (`_COMMENT_CLASS_RE`) and it is no list."""
+    classes = el.get("class") or ""
+    if not any(_COMMENT_CLASS_RE.fullmatch(t) for t in classes.split()):
+        return False
+    if _COMMENT_LIST_RE.search(f"{classes} {el.get('id') or ''}"):
+        return False
+    first = next((c for c in el if isinstance(c.tag, str)), None)
+    return first is None or first.tag not in _HEADINGS
+
+
 _BLANK_INDENT_RE = re.compile(_INDENT + r"+(?=[ \t]*(?:\n|$))")
 _LINE_INDENT_RE = re.compile("^(" + _INDENT + r"+)[ \t]*", re.MULTILINE)
 
@@ -153,6 +183,7 @@ def html_text(
     relative_times: re.Pattern[str] | None = None,
     dated: list[str] | None = None,
     link_addresses: bool = True,
+    stamped: list[str] | None = None,
 ) -> str:
     """The text of an HTML fragment: tags removed, entities decoded, whitespace collapsed
     as a browser does, line breaks for `<br>` and paragraphs, blockquotes as "> " lines.
@@ -162,7 +193,10 @@ def html_text(
     comment widget's such containers: the page parser reads who answers whom from the
     indentation). `relative_times`: a `<time>` whose text is a date relative to when the
     page was saved ("3 timer siden") is read as its `datetime` attribute, when that is
-    ISO 8601; each text so read is added to `dated`.
+    ISO 8601; each text so read is added to `dated`. With it, a date printed in a form
+    the page parser does not read, or reads two ways ("man, 11/03/2024 - 14:03": day or
+    month first?), is read as the ISO 8601 stamp its element states beside it (`<time
+    datetime>`, RDFa's or microdata's `content`); each such text is added to `stamped`.
     `link_addresses`: a link's web address follows its text, in parentheses (in a post,
     where it names a source); a saved page's links (authors' profiles, navigation) are
     read as shown, without them."""
@@ -186,6 +220,8 @@ def html_text(
     # first of them opens, the indentation its depth then stands for.
     stated, least = _stated_depths(root) if indent_lists else ({}, 0)
     anchor: int | None = None
+    # Each comment or article closed, the depth its own lines were shown at.
+    inside: dict[etree._Element, int] = {}
 
     def indent() -> str:
         # Capped: a page of lists nested thousands deep would otherwise indent each line by
@@ -204,11 +240,7 @@ def html_text(
         named = tag != "article" and _REPLIES_RE.search(f"{el.get('class') or ''} {el.get('id') or ''}") is not None
         # An element whose class names a comment, inside another's, is a reply to it, as an
         # <article> in an <article> is (a widget that nests its comments' elements).
-        if (
-            tag != "article"
-            and not named
-            and any(_COMMENT_CLASS_RE.fullmatch(t) for t in (el.get("class") or "").split())
-        ):
+        if tag != "article" and not named and _names_a_comment(el):
             tag = "comment"
         if tag == "li" or not (tag in _LISTS or named or tag in ("article", "comment")):
             return
@@ -217,7 +249,10 @@ def html_text(
             # holding a list, a list in a list item with no text): the same level.
             by = 0
         elif named:
-            by = 1
+            # Drupal's replies follow their comment, in a container of their own: one level
+            # below what the comment's own lines were (an <article> may already indent it).
+            before = _previous_element(el)
+            by = inside[before] + 1 - depth if before is not None and before in inside else 1
         else:
             # The outermost list (a page's comment list) and the outermost article or
             # comment (the story, or a comment) are not indented.
@@ -229,6 +264,8 @@ def html_text(
     def close_level(el: etree._Element) -> None:
         nonlocal depth
         if levels and levels[-1][0] is el:
+            if levels[-1][2] in ("article", "comment"):
+                inside[el] = depth
             depth -= levels.pop()[1]
 
     def counted(piece: str) -> str:
@@ -244,7 +281,7 @@ def html_text(
                 stack[-1].append(counted(_SPACE_RE.sub(" ", el.tail)))
             continue
         if event == "start":
-            if tag in SKIPPED:
+            if tag in SKIPPED or _unseen(el):
                 skipping += 1
             elif skipping:
                 continue
@@ -260,15 +297,18 @@ def html_text(
                 stack[-1].append("\n\n" + indent())
             if not skipping and el.text and tag != "br":
                 shown = el.text
-                if tag == "time" and relative_times is not None and len(el) == 0:
-                    stamp = normalize_iso(el.get("datetime") or "")
-                    if stamp and relative_times.fullmatch(shown.strip()):
+                if relative_times is not None and len(el) == 0 and (stamp := _stated_stamp(el, tag)):
+                    if tag == "time" and relative_times.fullmatch(shown.strip()):
                         if dated is not None:
                             dated.append(shown.strip())
                         shown = stamp
+                    elif _unread_date(shown):
+                        if stamped is not None:
+                            stamped.append(shown.strip())
+                        shown = stamp
                 stack[-1].append(counted(_SPACE_RE.sub(" ", shown) if tag != "pre" else shown))
             continue
-        if tag in SKIPPED:
+        if tag in SKIPPED or _unseen(el):
             skipping -= 1
         elif not skipping:
             if tag == "blockquote":
@@ -312,6 +352,29 @@ def html_text(
     return _LINE_INDENT_RE.sub(lambda m: "  " * len(m.group(1)), text).replace(_INDENT, "")
 
 
+# RDFa (Drupal's `property="dc:date dc:created"`) and microdata (`itemprop="dateCreated"`)
+# state a printed date's ISO 8601 form in `content`; a modification date is not a post's.
+_STAMP_PROPERTY_RE = re.compile(r"(?i)(?:date|created|published|issued)(?![\w-]*modified)")
+
+
+def _stated_stamp(el: etree._Element, tag: str) -> str | None:
+    """The ISO 8601 date-time an element states for the date it prints, if any."""
+    if tag == "time":
+        return normalize_iso(el.get("datetime") or "")
+    named = f"{el.get('property') or ''} {el.get('itemprop') or ''}"
+    content = el.get("content")
+    return normalize_iso(content) if content and _STAMP_PROPERTY_RE.search(named) else None
+
+
+def _unread_date(shown: str) -> bool:
+    """Whether `shown` is a date that a line of its own would not be read as: with slashes,
+    or in a form only a researcher's file is read in (an English month name)."""
+    value = shown.strip()
+    if not value or len(value) > 48 or line_date(value) is not None:
+        return False
+    return SLASHED_DATE_RE.search(value) is not None or read_date(value) is not None
+
+
 def _stated_depths(root: etree._Element) -> tuple[dict[etree._Element, int], int]:
     """The depth each comment of a flat list states (its class or attribute, else its inline
     margin, ranked among the page's margins with none as 0), for block elements that may
@@ -337,6 +400,17 @@ def _stated_depths(root: etree._Element) -> tuple[dict[etree._Element, int], int
         return by_class, min(by_class.values())
     rank = {v: k for k, v in enumerate(sorted({0.0, *margins.values()}))}
     return {el: rank[v] for el, v in margins.items()}, 0
+
+
+def _previous_element(el: etree._Element) -> etree._Element | None:
+    """The element before `el` among its siblings, past anchors (`<a id="comment-7">`) and
+    markup comments."""
+    before = el.getprevious()
+    while before is not None and (
+        not isinstance(before.tag, str) or (before.tag == "a" and not len(before) and not (before.text or "").strip())
+    ):
+        before = before.getprevious()
+    return before
 
 
 def _follows_term(el: etree._Element) -> bool:

@@ -153,8 +153,33 @@ def page_metadata(page: str | etree._Element) -> PageMetadata:
             ),
             None,
         )
+    if authors is None or published is None:
+        rdfa_authors, rdfa_date = _rdfa_document(root)
+        authors = authors or rdfa_authors
+        published = published or rdfa_date
     site = (metas["og:site_name"], "meta og:site_name") if "og:site_name" in metas else None
     return PageMetadata(tuple(dict.fromkeys(headlines)), named[0] if named else None, authors, published, site)
+
+
+def _rdfa_document(root: etree._Element) -> tuple[tuple[tuple[str, ...], str] | None, tuple[str, str] | None]:
+    """The author and date a page's RDFa states for the page itself (Drupal 7 marks up its
+    byline so: `rel="sioc:has_creator"` around the author's `property="foaf:name"`, the date
+    in `property="dc:created" content=...`), not for a comment (`sioct:Comment`)."""
+    authors = published = None
+    for el in root.xpath("//*[@property or @rel]"):
+        if any("comment" in (a.get("typeof") or "").lower() for a in el.iterancestors()):
+            continue
+        named = f" {el.get('property') or ''} ".lower()
+        if published is None and (" dc:created " in named or " dc:date " in named):
+            if iso := normalize_iso(el.get("content") or ""):
+                published = (iso, "RDFa dc:created")
+        if authors is None and "sioc:has_creator" in (el.get("rel") or "").lower():
+            found = el.xpath(".//*[contains(concat(' ', @property, ' '), ' foaf:name ')]")
+            if found and (name := _flat(found[0].text_content())):
+                authors = ((name,), "RDFa sioc:has_creator")
+        if authors is not None and published is not None:
+            break
+    return authors, published
 
 
 # What sites put between a headline and their name in <title> ("Krisen | Avisen", "Krisen - DR").

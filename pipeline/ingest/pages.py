@@ -24,7 +24,7 @@ from typing import NamedTuple
 import justext
 
 from pipeline.core.schema import Author, Note
-from pipeline.ingest.dates import find_named_date, line_date
+from pipeline.ingest.dates import NUMBER_FORMS, SLASHED_DATE_RE, find_named_date, line_date, read_date, weekday_lead
 from pipeline.ingest.metadata import names_headline
 
 FURNITURE_FILE = Path(__file__).resolve().parent / "furniture.toml"
@@ -100,6 +100,9 @@ class Furniture:
     says: re.Pattern[str]
     # A forum post's member details under its author's name ("Reg: Jan 2010 · Inlägg: 12").
     forum_member: re.Pattern[str]
+    # The order a page's dates with slashes are read in, where its dates tell
+    # (`dates.page_slash_order`); None: such dates are not read.
+    slash_order: str | None = None
 
 
 @lru_cache(maxsize=2)
@@ -234,11 +237,17 @@ NO_HEADLINE = "no headline found in the page's text"
 
 
 def parse_article(
-    lines: list[str], lang: str, source: str, first_line: int = 1, headlines: tuple[str, ...] = ()
+    lines: list[str],
+    lang: str,
+    source: str,
+    first_line: int = 1,
+    headlines: tuple[str, ...] = (),
+    furn: Furniture | None = None,
 ) -> ArticleParts:
     """Extract title, bylines, date, keywords and clean body from an article's lines;
-    `headlines`: what an HTML page's head calls its headline (`metadata.page_metadata`)."""
-    furn = load_furniture()
+    `headlines`: what an HTML page's head calls its headline (`metadata.page_metadata`);
+    `furn`: the furniture with the page's slash order, if any."""
+    furn = furn or load_furniture()
     parts = ArticleParts()
     blocks = []
     for block in split_blocks(lines, first_line):
@@ -420,10 +429,13 @@ class Byline(NamedTuple):
 _JOINED_NAMES_RE = re.compile(r"\s+(?:og|och|and|&)\s+")
 
 
-def _date_in(text: str) -> str | None:
-    """The date `text` is, or the first date named in it."""
+def _date_in(text: str, slash_order: str | None = None) -> str | None:
+    """The date `text` is (dates with slashes in `slash_order`, a weekday before any date
+    allowed), or the first date named in it."""
     if iso := line_date(text):
         return iso
+    if slash_order and (read := read_date(text[weekday_lead(text) :], slash_order)) and read[1] not in NUMBER_FORMS:
+        return read[0]
     found = find_named_date(text)
     return found[0] if found else None
 
@@ -453,13 +465,16 @@ def _match_byline(block: Block, furn: Furniture, kinds: tuple[str, ...], before_
         desc = desc.strip() if desc else None
         # A byline's date follows its names, or stands where a description would ("Af Karen
         # Holm, 14. marts 2024"); what follows a separator and is no date describes the author.
-        date = _date_in(desc) if desc else None
+        date = _date_in(desc, furn.slash_order) if desc else None
         if date:
             desc = None
         if dateline := (groups.get("dateline") or "").strip():
-            if found := _date_in(dateline):
+            if found := _date_in(dateline, furn.slash_order):
                 date = date or found
-            elif (groups.get("sep") or "").strip() == ",":
+            elif (sep := (groups.get("sep") or "").strip()) == "" and SLASHED_DATE_RE.search(dateline):
+                pass  # a date with slashes that reads two ways: the names stand, the date is unread
+            elif sep in (",", ""):
+                # After a comma or a space ("Af Karen Holm søn, 10/03/2024"), only a date.
                 continue
             else:
                 desc = f"{desc}, {dateline}" if desc else dateline

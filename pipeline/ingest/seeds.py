@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from pipeline.core.schema import Author, Evidence, Note, Post, Span, Thread
 from pipeline.ingest import langid
 from pipeline.ingest.comment_markup import marked_thread
 from pipeline.ingest.comments import find_comments_header, find_signature, parse_comments
-from pipeline.ingest.dates import normalize_iso
+from pipeline.ingest.dates import normalize_iso, page_slash_order
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
 from pipeline.ingest.forum import ForumPosts, find_forum_posts, parse_forum_posts
 from pipeline.ingest.manifest import ManifestEntry, manifest_file, read_manifest
@@ -68,6 +68,7 @@ class PageText:
     decomposed: bool = False  # composed to NFC
     invisible: int = 0  # soft hyphens and zero-width spaces removed
     dated: tuple[str, ...] = ()  # relative dates ("3 timer siden") read from <time datetime>
+    stamped: tuple[str, ...] = ()  # dates printed with slashes, read from their stated ISO stamp
     encoding: str | None = None  # where not UTF-8
     stated: StatedThread | None = None  # a discussion its structured data states
     marked: StatedThread | None = None  # comments its HTML names by their classes
@@ -121,6 +122,7 @@ def read_page(path: Path, encoding: str = "") -> PageText:
     meta = PageMetadata()
     stated = marked = None
     dated: list[str] = []
+    stamped: list[str] = []
     if markup == "Markdown":
         # A page a clipper saved as Markdown ("# Headline", "**Name** · date", "[Karen
         # Holm](https://...)") is rendered as HTML, then read as a page saved as HTML is.
@@ -139,7 +141,12 @@ def read_page(path: Path, encoding: str = "") -> PageText:
             stated = stated_thread(document)
             marked = marked_thread(document) if stated is None else None
         shown = html_text(
-            text, indent_lists=True, relative_times=load_furniture().relative_date, dated=dated, link_addresses=False
+            text,
+            indent_lists=True,
+            relative_times=load_furniture().relative_date,
+            dated=dated,
+            link_addresses=False,
+            stamped=stamped,
         )
         text = composed(shown)
         decomposed = decomposed or text != shown
@@ -153,6 +160,7 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         decomposed,
         invisible=len(text) - len(visible),
         dated=tuple(dated),
+        stamped=tuple(stamped),
         encoding=read_as,
         stated=stated,
         marked=marked,
@@ -171,13 +179,19 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
     thread_id = Path(path).stem
     # A discussion the page states in structured data is read from there; else a comment
     # list, else a forum thread's posts, from the printed page.
-    header = find_comments_header(lines)
+    furn = load_furniture()
+    slashes = page_slash_order(text)
+    if slashes:
+        furn = replace(furn, slash_order=slashes[0])
+    header = find_comments_header(lines, furn)
     forum = find_forum_posts(lines) if header is None else []
     found: list[Note] = []
     stated = page.stated
     if stated is not None and (header is not None or forum):
         # Some sites state only a few comments (the top ones) of the many they print.
-        printed = len(parse_comments(lines[header + 1 :], header + 2, rel)[0]) if header is not None else len(forum) - 1
+        printed = (
+            len(parse_comments(lines[header + 1 :], header + 2, rel, furn)[0]) if header is not None else len(forum) - 1
+        )
         if printed > len(stated.comments):
             found.append(
                 Note(
@@ -235,7 +249,7 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         opening = thread_posts.opening
         above = tuple(line.strip() for line in lines[:end] if line.strip())[-1:]
         headlines = (opening.title,) if opening and opening.title else above
-    parts = parse_article(lines[:end], lang, rel, headlines=headlines)
+    parts = parse_article(lines[:end], lang, rel, headlines=headlines, furn=furn)
     if thread_posts and thread_posts.opening and thread_posts.opening.title and not page.meta.headlines:
         # phpBB titles the opening post with the thread's title, below the lines above.
         parts.title = thread_posts.opening.title
@@ -280,6 +294,16 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
                 f"(e.g. {page.dated[0]!r}) read from the page's <time datetime=...>",
             )
         )
+    if page.stamped:
+        notes.append(
+            Note(
+                where=rel,
+                kind="metadata",
+                message=f"{len(page.stamped)} date(s) printed in a form read two ways or not at all "
+                f"(e.g. {page.stamped[0]!r}) read from the ISO 8601 stamp the page states beside each "
+                "(<time datetime=...>, content=...)",
+            )
+        )
 
     # Where the page shows no headline or date that the parser finds, the researcher's
     # reading in the manifest stands in for it (where it finds one, the two are compared).
@@ -314,8 +338,17 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
     raw_comments: list[RawComment] | None = None
     numbers: list[int] | None = None
     if header is not None:
-        raw_comments, cnotes = parse_comments(lines[header + 1 :], header + 2, rel)
+        raw_comments, cnotes = parse_comments(lines[header + 1 :], header + 2, rel, furn)
         notes.extend(cnotes)
+        if slashes:
+            notes.append(
+                Note(
+                    where=rel,
+                    kind="metadata",
+                    message=f"dates with slashes read {slashes[0].replace('-', ' ')}, as the page's "
+                    f"{slashes[1]!r} can only be read",
+                )
+            )
     elif stated:
         raw_comments, numbers, snotes = stated_comments(lines, stated, root.title, rel)
         notes.extend(snotes)
