@@ -530,6 +530,12 @@ def test_role_cues_read_nordic_titles_in_self_descriptions(description, role):
         ("Jeg er tillitsvalgt i FO.", "union"),
         ("Jeg er bystyremedlem for Høyre.", "politician"),
         ("Jeg har ventet på NAV i månedsvis.", None),
+        # Years in a position, the writer's own; not someone's the writer knows.
+        ("Jag slutade själv förra året efter tolv år som socialsekreterare.", "social_worker"),
+        ("Jeg har 15 års erfaring som socialrådgiver.", "social_worker"),
+        ("I mine 20 år som journalist har jeg aldrig set det.", "journalist"),
+        ("Jeg kender en, der efter ti år som socialrådgiver sagde op.", None),
+        ("Jag tror min kollega efter tio år som socionom är slut.", None),
     ],
 )
 def test_first_person_role_cues_need_the_author_to_hold_the_position(statement, role):
