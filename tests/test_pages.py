@@ -1565,9 +1565,10 @@ def test_pages_microdata_dates_printed_as_the_page_prints_them_are_read():
     ]
 
 
-def _mhtml(html: str, location: str) -> bytes:
+def _mhtml(html: str, location: str, frames: dict[str, str] | None = None) -> bytes:
     """A page as Chrome's "Webpage, Single File" saves it: a MIME archive whose first part is
-    the HTML, quoted-printable, then the page's style sheet and an image."""
+    the HTML, quoted-printable, then the page's style sheet and an image, and the document
+    of each of its `frames` (by Content-ID), as Chrome writes a frame."""
     import base64
     import quopri
 
@@ -1585,6 +1586,12 @@ def _mhtml(html: str, location: str) -> bytes:
         "Content-Location: cid:css-1@mhtml.blink\r\n\r\n.comment { margin-left: 0; }\r\n",
         f"--{boundary}\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n"
         f"Content-Location: https://x.dk/a.png\r\n\r\n{image}\r\n",
+        *(
+            f"--{boundary}\r\nContent-Type: text/html\r\nContent-ID: <{cid}>\r\n"
+            f"Content-Transfer-Encoding: quoted-printable\r\nContent-Location: https://widget.example/{k}\r\n\r\n"
+            f"{quopri.encodestring(doc.encode('utf-8')).decode('ascii')}\r\n"
+            for k, (cid, doc) in enumerate((frames or {}).items())
+        ),
         f"--{boundary}--\r\n",
     ]
     return "".join(parts).encode("ascii")
@@ -1618,6 +1625,65 @@ def test_pages_a_page_saved_as_one_mhtml_file_reads_as_the_html_page(tmp_path, c
     (broken / "side.mhtml").write_bytes(archive.replace(b"Content-Type: text/html", b"Content-Type: text/plain"))
     with pytest.raises(InputError, match=r"side\.mhtml.*no HTML page in it"):
         ingest_seeds(broken, cfg)
+
+
+_FRAME_COMMENT = (
+    '<li class="post"><div class="post-content"><header class="comment__header"><span class="author">{name}</span> '
+    '<span class="post-meta">· <a class="time-ago" title="{when}">{when}</a></span></header>'
+    '<div class="post-message"><p>{text}</p></div><footer><menu><li class="reply"><a>Svar</a></li>'
+    "</menu></footer></div>{replies}</li>"
+)
+
+
+def test_pages_an_mhtml_page_s_comment_widget_frame_is_read_where_it_stands(tmp_path, cfg):
+    """A news page whose comments live in a widget's frame (Disqus, Facebook's comments
+    plugin): saved as one MHTML file, the frame's document is a part of its own, which the
+    page's <iframe src="cid:..."> names. Its body is read where the <iframe> stands, so the
+    comments are the page's, threaded as the widget nests them; without the frame's part
+    the page is the article alone."""
+    article = (
+        "<!DOCTYPE html><html lang='da'><head><title>Socialrådgivere flygter fra kommunerne | Avisen</title></head>"
+        "<body><h1>Socialrådgivere flygter fra kommunerne</h1><p>Af Karen Holm · 14. marts 2024</p>"
+        "<p>Hver femte socialrådgiver har forladt sit job inden for det seneste år, viser en ny undersøgelse "
+        "fra Dansk Socialrådgiverforening.</p><p>Kommunerne peger på økonomien og et stigende antal sager per "
+        "rådgiver som de vigtigste årsager til, at så mange forlader faget.</p>"
+        '<div id="comments"><iframe id="dsq-app1" src="cid:frame-7F3A@mhtml.blink" title="Disqus"></iframe></div>'
+        "<footer><p>© Avisen 2024</p></footer></body></html>"
+    )
+    reply = _FRAME_COMMENT.format(
+        name="Ole Berg", when="14. marts 2024 11:02", text="Det er for nemt at skyde på kommunerne alene.", replies=""
+    )
+    widget = (
+        '<!DOCTYPE html><html><head><script>var thread = {"posts": 3};</script></head><body>'
+        '<div id="disqus_thread"><span class="comment-count">3 kommentarer</span><ul id="post-list">'
+        + _FRAME_COMMENT.format(
+            name="Mette Kjær",
+            when="14. marts 2024 10:14",
+            text="Kommunerne må tage ansvaret for arbejdsmiljøet.",
+            replies=f'<ul class="children">{reply}</ul>',
+        )
+        + _FRAME_COMMENT.format(
+            name="Jens Lund", when="14. marts 2024 12:40", text="Jeg har selv været socialrådgiver i ti år.", replies=""
+        )
+        + "</ul></div></body></html>"
+    )
+    framed = tmp_path / "framed"
+    framed.mkdir()
+    (framed / "artikel.mhtml").write_bytes(
+        _mhtml(article, "https://avisen.example/artikel", {"frame-7F3A@mhtml.blink": widget})
+    )
+    corpus = ingest_seeds(framed, cfg)
+    assert [(p.authors[0].name if p.authors else None, p.created, p.parent_id, p.text) for p in corpus.posts] == [
+        ("Karen Holm", "2024-03-14", None, corpus.posts[0].text),
+        ("Mette Kjær", "2024-03-14T10:14", "artikel", "Kommunerne må tage ansvaret for arbejdsmiljøet."),
+        ("Ole Berg", "2024-03-14T11:02", "artikel/c01", "Det er for nemt at skyde på kommunerne alene."),
+        ("Jens Lund", "2024-03-14T12:40", "artikel", "Jeg har selv været socialrådgiver i ti år."),
+    ]
+    assert corpus.posts[0].text.startswith("Hver femte socialrådgiver")
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    (alone / "artikel.mhtml").write_bytes(_mhtml(article, "https://avisen.example/artikel"))
+    assert len(ingest_seeds(alone, cfg).posts) == 1
 
 
 _WAYBACK_TOOLBAR = """<!-- BEGIN WAYBACK TOOLBAR INSERT -->
