@@ -1638,9 +1638,10 @@ _FRAME_COMMENT = (
 def test_pages_an_mhtml_page_s_comment_widget_frame_is_read_where_it_stands(tmp_path, cfg):
     """A news page whose comments live in a widget's frame (Disqus, Facebook's comments
     plugin): saved as one MHTML file, the frame's document is a part of its own, which the
-    page's <iframe src="cid:..."> names. Its body is read where the <iframe> stands, so the
-    comments are the page's, threaded as the widget nests them; without the frame's part
-    the page is the article alone."""
+    page's <iframe src="cid:..."> names; saved as "Webpage, Complete", a file in the page's
+    folder of resources. Its body is read where the <iframe> stands, so the comments are
+    the page's, threaded as the widget nests them; without the frame the page is the
+    article alone."""
     article = (
         "<!DOCTYPE html><html lang='da'><head><title>Socialrådgivere flygter fra kommunerne | Avisen</title></head>"
         "<body><h1>Socialrådgivere flygter fra kommunerne</h1><p>Af Karen Holm · 14. marts 2024</p>"
@@ -1680,10 +1681,29 @@ def test_pages_an_mhtml_page_s_comment_widget_frame_is_read_where_it_stands(tmp_
         ("Jens Lund", "2024-03-14T12:40", "artikel", "Jeg har selv været socialrådgiver i ti år."),
     ]
     assert corpus.posts[0].text.startswith("Hver femte socialrådgiver")
+    assert (
+        "1 frame(s) of the page (a comment widget's, an embedded post) read where they stand, as a browser "
+        "shows them" in [n.message for n in corpus.notes]
+    )
     alone = tmp_path / "alone"
     alone.mkdir()
     (alone / "artikel.mhtml").write_bytes(_mhtml(article, "https://avisen.example/artikel"))
     assert len(ingest_seeds(alone, cfg).posts) == 1
+
+    # "Webpage, Complete" keeps the frame as a file in the page's folder of resources; the
+    # same posts. A frame outside that folder, or at an address, is not read.
+    complete = tmp_path / "complete"
+    (complete / "artikel_files").mkdir(parents=True)
+    (complete / "artikel_files" / "saved_resource.html").write_text(widget, encoding="utf-8")
+    (complete / "artikel.html").write_text(
+        article.replace("cid:frame-7F3A@mhtml.blink", "./artikel_files/saved_resource.html"), encoding="utf-8"
+    )
+    saved = ingest_seeds(complete, cfg)
+    assert [(p.text, p.parent_id) for p in saved.posts] == [(p.text, p.parent_id) for p in corpus.posts]
+    (tmp_path / "outside.html").write_text(widget, encoding="utf-8")
+    for src in ("../outside.html", str(tmp_path / "outside.html"), "https://disqus.com/embed/comments/"):
+        (complete / "artikel.html").write_text(article.replace("cid:frame-7F3A@mhtml.blink", src), encoding="utf-8")
+        assert len(ingest_seeds(complete, cfg).posts) == 1, src
 
 
 _WAYBACK_TOOLBAR = """<!-- BEGIN WAYBACK TOOLBAR INSERT -->

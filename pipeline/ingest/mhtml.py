@@ -4,23 +4,22 @@
 The archive is a multipart/related message whose first text/html part is the page,
 encoded quoted-printable or base64 in the charset its part names; its images and styles
 are not read. Each frame of the page is a text/html part of its own, which the page's
-`<iframe src="cid:frame-...@mhtml.blink">` names: comment widgets (Disqus, Facebook's
-comments plugin) live in such frames, so each frame's body is read where its `<iframe>`
-stands, as a browser shows it. Python's `email` package reads the archive; what is
-written here is the choice of part and where its frames go.
+`<iframe src="cid:frame-...@mhtml.blink">` names, read where it stands
+(`pipeline.ingest.frames`). Python's `email` package reads the archive; what is written
+here is the choice of part.
 """
 
 from __future__ import annotations
 
 import email
 import email.policy
-import re
 from email.message import Message
 from pathlib import Path
 
 from pipeline.core.artifacts import read_bytes
 from pipeline.core.compressed import compression_of
 from pipeline.core.errors import InputError
+from pipeline.ingest.frames import inline_frames
 
 MHTML_SUFFIXES = (".mhtml", ".mht")
 
@@ -38,16 +37,6 @@ def is_mhtml(path: Path) -> bool:
     return start.startswith((b"from: <saved by blink>", b"mime-version:")) and b"multipart/related" in start
 
 
-# A frame's <iframe> in the saved page, naming the part that holds the frame's document.
-_IFRAME_RE = re.compile(
-    r"""<iframe\b[^>]*?\bsrc\s*=\s*["']cid:(?://)?(?P<cid>[^"'>\s]+)["'][^>]*>(?:[^<]*</iframe\s*>)?""",
-    re.IGNORECASE | re.DOTALL,
-)
-_BODY_RE = re.compile(r"<body\b[^>]*>(?P<body>.*?)(?:</body\s*>|\Z)", re.IGNORECASE | re.DOTALL)
-# Frames in frames are read as deep as a page could sensibly nest them, and each once.
-_MAX_FRAME_DEPTH = 4
-
-
 def _decoded(part: Message, path: Path, what: str) -> str | None:
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
@@ -63,9 +52,9 @@ def _decoded(part: Message, path: Path, what: str) -> str | None:
         ) from None
 
 
-def mhtml_html(path: Path) -> str:
+def mhtml_html(path: Path) -> tuple[str, int]:
     """The HTML of the page an MHTML archive at `path` holds, each of its frames' bodies in
-    place of the frame's `<iframe>`."""
+    place of the frame's `<iframe>`; and how many frames were so read."""
     message = email.message_from_bytes(read_bytes(path), policy=email.policy.compat32)
     page: str | None = None
     frames: dict[str, Message] = {}
@@ -81,19 +70,13 @@ def mhtml_html(path: Path) -> str:
     if page is None:
         raise InputError(path, 0, "an MHTML archive with no HTML page in it (no text/html part)")
     if not frames:
-        return page
-    used: set[str] = set()
+        return page, 0
+    return inline_frames(page, lambda src: _frame(frames, src, path))
 
-    def inline(html: str, depth: int) -> str:
-        def frame(m: re.Match[str]) -> str:
-            cid = m.group("cid")
-            if cid not in frames or cid in used or depth >= _MAX_FRAME_DEPTH:
-                return m.group(0)
-            used.add(cid)
-            doc = _decoded(frames[cid], path, "frame") or ""
-            body = _BODY_RE.search(doc)
-            return f'<div class="mhtml-frame">{inline(body.group("body") if body else doc, depth + 1)}</div>'
 
-        return _IFRAME_RE.sub(frame, html)
-
-    return inline(page, 0)
+def _frame(frames: dict[str, Message], src: str, path: Path) -> str | None:
+    """The document of the frame an `<iframe src="cid:...">` names, if the archive holds it."""
+    if not src.lower().startswith("cid:"):
+        return None
+    part = frames.get(src[4:].lstrip("/"))
+    return _decoded(part, path, "frame") or "" if part is not None else None

@@ -24,6 +24,7 @@ from pipeline.ingest.comments import find_comments_header, find_signature, parse
 from pipeline.ingest.dates import normalize_iso, page_slash_order
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
 from pipeline.ingest.forum import ForumPosts, find_forum_posts, parse_forum_posts
+from pipeline.ingest.frames import frame_file, inline_frames
 from pipeline.ingest.manifest import ManifestEntry, manifest_file, read_manifest
 from pipeline.ingest.markup import (
     DECOMPOSED_NOTE,
@@ -69,6 +70,7 @@ class PageText:
     invisible: int = 0  # soft hyphens and zero-width spaces removed
     dated: tuple[str, ...] = ()  # relative dates ("3 timer siden") read from <time datetime>
     stamped: tuple[str, ...] = ()  # dates printed with slashes, read from their stated ISO stamp
+    frames: int = 0  # frames (a comment widget's) read where they stand
     encoding: str | None = None  # where not UTF-8
     stated: StatedThread | None = None  # a discussion its structured data states
     marked: StatedThread | None = None  # comments its HTML names by their classes
@@ -102,11 +104,28 @@ def _page_source(path: Path, encoding: str = "") -> tuple[str, str | None]:
         return read_text_utf8(path, name), name
 
 
+def _frame_document(page: Path, src: str, encoding: str) -> str | None:
+    """A frame's document that a page saved as "Webpage, Complete" keeps in its folder of
+    resources, in the page's encoding (or its own where it declares one); None where there
+    is none to read."""
+    found = frame_file(page, src)
+    if found is None:
+        return None
+    try:
+        return _page_source(found, encoding)[0]
+    except InputError:
+        return None
+
+
 def read_page(path: Path, encoding: str = "") -> PageText:
     """The text of a page saved as text, HTML (or an MHTML archive of it) or Markdown, as a
     reader saw it; `encoding`: the manifest's, where the page is not UTF-8."""
     archived = Path(path).is_file() and is_mhtml(path)
-    raw, read_as = (mhtml_html(path), None) if archived else _page_source(path, encoding)
+    frames = 0
+    if archived:
+        (raw, frames), read_as = mhtml_html(path), None
+    else:
+        raw, read_as = _page_source(path, encoding)
     text = composed(raw)
     decomposed = text != raw
     if not text.strip():
@@ -130,6 +149,8 @@ def read_page(path: Path, encoding: str = "") -> PageText:
     archived_from = None
     if markup == "HTML":
         text, archived_from = without_wayback_toolbar(text)
+        if not archived:
+            text, frames = inline_frames(text, lambda src: _frame_document(path, src, read_as or encoding))
     if markup:
         # A page saved as HTML is read as the text a browser shows (blocks on lines of their
         # own), which the page parser then reads like a page saved as text. An entity may
@@ -161,6 +182,7 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         invisible=len(text) - len(visible),
         dated=tuple(dated),
         stamped=tuple(stamped),
+        frames=frames,
         encoding=read_as,
         stated=stated,
         marked=marked,
@@ -292,6 +314,15 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
                 kind="metadata",
                 message=f"{len(page.dated)} date(s) printed relative to when the page was saved "
                 f"(e.g. {page.dated[0]!r}) read from the page's <time datetime=...>",
+            )
+        )
+    if page.frames:
+        notes.append(
+            Note(
+                where=rel,
+                kind="metadata",
+                message=f"{page.frames} frame(s) of the page (a comment widget's, an embedded post) read where "
+                "they stand, as a browser shows them",
             )
         )
     if page.stamped:
