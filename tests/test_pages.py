@@ -1967,3 +1967,63 @@ def test_pages_text_for_screen_readers_only_is_not_the_page_s_text():
         'link</p><p class="screen-reader-text">Som svar på X av Y</p><p class="hidden-xs">Vist</p>'
     )
     assert html_text(html) == "Synligt link\n\nVist"
+
+
+_COLLAPSED = """Socialrådgivere flygter fra kommunerne
+
+Af Karen Holm · 14. marts 2024
+
+Hver femte socialrådgiver har forladt sit job inden for det seneste år, viser en ny undersøgelse fra Dansk
+Socialrådgiverforening. Kommunerne peger på økonomien.
+
+Kommentarer (5)
+
+Mette Kjær · 14. marts 2024 10:14
+Kommunerne må tage ansvaret for arbejdsmiljøet.
+Svar · Synes godt om · 3
+{first}
+
+Ole Berg · 14. marts 2024 11:02
+Det er for nemt at skyde på kommunerne alene.
+Svar · Synes godt om
+{second}
+
+Jens Lund · 14. marts 2024 12:40
+Jeg har selv været socialrådgiver i ti år.
+Svar · Synes godt om
+
+{last}
+
+Mest læste
+Ny aftale om ældreplejen
+"""
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "last"),
+    [
+        ("Vis 2 svar", "Se flere svar", "Indlæs flere kommentarer"),
+        ("Visa 2 svar", "Dölj svar", "Visa fler kommentarer"),
+        ("View 3 replies", "2 svar", "Load more comments"),
+    ],
+)
+def test_pages_collapsed_replies_and_unloaded_comments_neither_end_the_list_nor_become_text(
+    tmp_path, cfg, first, second, last
+):
+    """A widget prints "Vis 2 svar" where a comment's replies are collapsed and "Indlæs
+    flere kommentarer" where comments are not loaded yet: the saved page lacks them. Such a
+    line is no comment's text and ends no list (it had ended it after the first comment,
+    losing the rest); a note says how many such gaps the page has, and how to fill them."""
+    (tmp_path / "side.txt").write_text(_COLLAPSED.format(first=first, second=second, last=last), encoding="utf-8")
+    corpus = ingest_seeds(tmp_path, cfg)
+    assert [(p.authors[0].name, p.text) for p in corpus.posts[1:]] == [
+        ("Mette Kjær", "Kommunerne må tage ansvaret for arbejdsmiljøet."),
+        ("Ole Berg", "Det er for nemt at skyde på kommunerne alene."),
+        ("Jens Lund", "Jeg har selv været socialrådgiver i ti år."),
+    ]
+    assert any(
+        n.kind == "missing"
+        and n.message.startswith("3 place(s) where the comment list shows replies")
+        and repr(first) in n.message
+        for n in corpus.notes
+    )

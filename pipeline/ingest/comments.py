@@ -252,6 +252,7 @@ def _parse_named_comments(
     body: list[str] = []
     closed = False
     buttons = 0
+    hidden: list[str] = []
 
     def flush() -> None:
         if current is None:
@@ -301,6 +302,9 @@ def _parse_named_comments(
             continue
         if not line:
             body.append("")
+        elif current is not None and furn.comment_more.fullmatch(line):
+            # Collapsed replies or comments not loaded: a gap in the saved page, not text.
+            hidden.append(line)
         elif (row := button_row(line, furn)) is not None:
             buttons += 1
             # Buttons between a dated comment's header and its text (Drupal's "Permalink"
@@ -336,6 +340,15 @@ def _parse_named_comments(
                 where=f"{source}:{first_line}",
                 kind="removed",
                 message=f"{buttons} row(s) of comment buttons (reply, like)",
+            )
+        )
+    if hidden:
+        notes.append(
+            Note(
+                where=f"{source}:{first_line}",
+                kind="missing",
+                message=f"{len(hidden)} place(s) where the comment list shows replies or comments the saved page "
+                f"does not hold (e.g. {hidden[0]!r}): open them before saving the page to read them",
             )
         )
     if end < len(lines):

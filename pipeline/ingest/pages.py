@@ -95,6 +95,8 @@ class Furniture:
     keywords: re.Pattern[str]
     comments_header: re.Pattern[str]
     comment_action: re.Pattern[str]
+    # A widget's stand-in for replies or comments the saved page does not show ("Vis 2 svar").
+    comment_more: re.Pattern[str]
     relative_date: re.Pattern[str]
     # What follows a commenter's name on a line of its own ("Karin Ek skriver:").
     says: re.Pattern[str]
@@ -118,6 +120,7 @@ def load_furniture(path: Path = FURNITURE_FILE) -> Furniture:
         keywords=re.compile(raw["keywords"]["pattern"]),
         comments_header=re.compile(raw["comments"]["header"]),
         comment_action=re.compile(raw["comments"]["action"]),
+        comment_more=re.compile(raw["comments"]["more"]),
         relative_date=re.compile(raw["comments"]["relative_date"]),
         says=re.compile(raw["comments"]["says"]),
         forum_member=re.compile(raw["forum"]["member"]),
