@@ -142,7 +142,11 @@ def test_pages_disqus_comments_in_page_order_when_an_answer_follows_what_it_answ
     assert [c.parent_id for c in comments] == [root.id, comments[0].id, root.id]
     assert comments[1].parent_evidence[0].rule == "address"
     assert all(c.created is None for c in comments)
-    assert "end of comment list at: Vis flere kommentarer" in {n.message for n in corpus.notes}
+    # Comments not loaded when the page was saved: a gap the note names, not the list's end.
+    assert (
+        "1 place(s) where the comment list shows replies or comments the saved page does not hold "
+        "(e.g. 'Vis flere kommentarer'): open them before saving the page to read them"
+    ) in {n.message for n in corpus.notes}
 
 
 def test_pages_a_page_saved_as_html_reads_as_the_text_a_browser_shows(tmp_path, cfg):
@@ -2027,3 +2031,56 @@ def test_pages_collapsed_replies_and_unloaded_comments_neither_end_the_list_nor_
         and repr(first) in n.message
         for n in corpus.notes
     )
+
+
+def test_pages_a_widget_s_avatars_badges_reactions_and_edit_marks_are_no_comment_s_words(tmp_path, cfg):
+    """What a comment widget prints around a comment, saved as text: the avatar's initials
+    above the name ("MK"), a badge after it ("Forfatter": the commenter's description, so
+    the article's author answering is the article's author), "· Redigeret" or "(redigeret)"
+    after the date, a row of reactions ("👍 3"), and a sort control above the list. Each
+    had cut the list short or become a commenter."""
+    (tmp_path / "side.txt").write_text(
+        _COLLAPSED.split("Kommentarer (5)")[0]
+        + """Kommentarer (4)
+
+Sortér efter: Nyeste
+
+MK
+Mette Kjær · 14. marts 2024 10:14 · Redigeret
+Kommunerne må tage ansvaret for arbejdsmiljøet.
+Svar · Synes godt om · 3
+
+OB
+Ole Berg · 14. marts 2024 11:02
+Det er for nemt at skyde på kommunerne alene.
+👍 3 ❤️ 1
+Svar · Synes godt om
+
+KH
+Karen Holm Forfatter · 14. marts 2024 11:30
+Tak for kommentaren. Tallene kommer fra foreningens egen undersøgelse.
+Svar · Synes godt om
+
+JL
+Jens Lund · 14. marts 2024 12:40 (redigeret)
+Jeg har selv været socialrådgiver i ti år.
+Svar · Synes godt om
+
+Mest læste
+""",
+        encoding="utf-8",
+    )
+    corpus = ingest_seeds(tmp_path, cfg)
+    assert [(p.authors[0].name, p.authors[0].description, p.created, p.text) for p in corpus.posts[1:]] == [
+        ("Mette Kjær", None, "2024-03-14T10:14", "Kommunerne må tage ansvaret for arbejdsmiljøet."),
+        ("Ole Berg", None, "2024-03-14T11:02", "Det er for nemt at skyde på kommunerne alene."),
+        (
+            "Karen Holm",
+            "Forfatter",
+            "2024-03-14T11:30",
+            "Tak for kommentaren. Tallene kommer fra foreningens egen undersøgelse.",
+        ),
+        ("Jens Lund", None, "2024-03-14T12:40", "Jeg har selv været socialrådgiver i ti år."),
+    ]
+    assert [p.name for p in corpus.participants if len(p.post_ids) == 2] == ["Karen Holm"]
+    assert "before the first comment: Sortér efter: Nyeste" in {n.message for n in corpus.notes}

@@ -184,11 +184,26 @@ def plausible_name(text: str, furn: Furniture) -> bool:
     )
 
 
+# A comment's mark that it was edited, after its date ("· Redigeret", "(redigerad)", "edited").
+_EDITED_RE = re.compile(
+    r"(?i)\s*(?:[·•|–—-]\s*)?\(?(?:redigeret|redigerad|redigert|ændret|ändrad|endret|edited)\)?\s*$"
+)
+# What a widget prints after a commenter's name to mark who they are on the site (the
+# article's author, a moderator, a subscriber): not part of the name, but said of them.
+_BADGE_RE = re.compile(
+    r"(?i)\s+[·•|-]?\s*(?P<badge>forfatter|författare|artikelforfatter|skribent|moderator|redaktionen|"
+    r"redaktør|redaktör|admin|administrator|author|abonnent|prenumerant|subscriber|top-?kommentator|"
+    r"verificeret|verifierad|verified)$"
+)
+# Initials a widget draws as an avatar, on a line of their own above the name ("MK").
+_INITIALS_RE = re.compile(r"[A-ZÆØÅÄÖ]{1,3}")
+
+
 def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
     """The comment that opens at `lines[i]` with its author and date: "Name · date" on one
     line, or the name alone (perhaps "Name skriver:") with the date on the next non-blank
-    line."""
-    line = lines[i].strip()
+    line. A mark that the comment was edited, after the date, is left out."""
+    line = _EDITED_RE.sub("", lines[i].strip())
     if not line:
         return None
     tail = trailing_date(line, furn)
@@ -211,7 +226,7 @@ def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
         nxt = lines[j].strip()
         if not nxt:
             continue
-        tail = trailing_date(nxt, furn)
+        tail = trailing_date(_EDITED_RE.sub("", nxt), furn)
         if tail is not None and tail[0] == 0:
             return _Start(j - i + 1, line, tail[1], tail[2])
         return None
@@ -263,6 +278,8 @@ def _parse_named_comments(
             body.pop(0)
         text = _without_subject(re.sub(r"\n{3,}", "\n\n", "\n".join(ln.strip() for ln in body)))
         who, _, description = UNVERIFIED_RE.sub("", current.who).partition(", ")
+        if (badge := _BADGE_RE.search(who)) and badge.start() > 0:
+            who, description = who[: badge.start()], ", ".join(filter(None, (badge["badge"], description)))
         if current.date is None and current.date_raw:
             notes.append(
                 Note(
@@ -302,6 +319,11 @@ def _parse_named_comments(
             continue
         if not line:
             body.append("")
+        elif _INITIALS_RE.fullmatch(line) and (
+            (nxt := next((j for j in range(i + 1, min(i + 3, len(lines))) if lines[j].strip()), None)) is not None
+            and _named_start(lines, nxt, furn) is not None
+        ):
+            pass  # an avatar's initials above the commenter's name
         elif current is not None and furn.comment_more.fullmatch(line):
             # Collapsed replies or comments not loaded: a gap in the saved page, not text.
             hidden.append(line)
