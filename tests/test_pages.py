@@ -369,7 +369,8 @@ def test_pages_a_blog_saved_as_html_with_threaded_comments(tmp_path, cfg):
     """A WordPress blog's page: "Publicerad 12 februari 2024 av Karin Ek" gives the date and
     the author, "3 svar på ”...”" opens the comments, each "Name skriver:" with its date on
     the next line, and a reply nested in its comment's list (as the page indents it)
-    answers that comment (rule `indentation`), though its text only says "Tack Erik!"."""
+    answers that comment (rule `indentation`); its "Tack Erik!" names Erik Nilsson by his
+    first name, which no other commenter has (rule `commenter-mention`, agreeing)."""
     corpus = ingest_page(tmp_path, "sv_blogg_trådade_svar.html", cfg, lang="sv")
     root, *comments = corpus.posts
     assert (root.title, [a.name for a in root.authors], root.created) == (
@@ -383,7 +384,7 @@ def test_pages_a_blog_saved_as_html_with_threaded_comments(tmp_path, cfg):
         ("Maria Holm", "2024-02-13T08:12", "Jag håller inte "),
     ]
     assert [c.parent_id for c in comments] == [root.id, comments[0].id, root.id]
-    assert [e.rule for e in comments[1].parent_evidence if e.decided] == ["indentation"]
+    assert [e.rule for e in comments[1].parent_evidence if e.decided] == ["indentation", "commenter-mention"]
 
 
 def test_pages_a_news_site_that_nests_replies_in_divs_threads_them(tmp_path, cfg):
@@ -2084,3 +2085,55 @@ Mest læste
     ]
     assert [p.name for p in corpus.participants if len(p.post_ids) == 2] == ["Karen Holm"]
     assert "before the first comment: Sortér efter: Nyeste" in {n.message for n in corpus.notes}
+
+
+def test_pages_a_comment_shown_cut_short_keeps_the_list_and_a_first_name_names_its_commenter(tmp_path, cfg):
+    """A Swedish widget shows long comments cut short, with "Läs mer" or "Visa hela
+    kommentaren" under them: the saved page holds only their start, which is read, and a
+    note says so (the line had ended the list, as "Läs också" after it still does). "Håller
+    med Karin" names Karin E by the first name no other commenter has: it answers her, and
+    being below her says the page lists the oldest first (the dates, two of them relative,
+    cannot tell)."""
+    (tmp_path / "sida.txt").write_text(
+        """Socialsekreterare lämnar yrket i rekordfart
+
+Av Anna Berg · 14 mars 2024
+
+Var tredje socialsekreterare har bytt arbetsplats det senaste året, enligt en ny rapport från
+Akademikerförbundet SSR. Kommunerna pekar på ekonomin.
+
+Kommentarer (3)
+
+Karin E, Malmö · 14 mars 2024 kl 10.14
+Jag har jobbat i tio år och aldrig sett det så här illa. Ärendena blir fler och tyngre varje år.
+Läs mer
+Svara · Gilla · Anmäl
+
+Per Olsson · igår 21:40
+Visa hela kommentaren
+Svara · Gilla · 4
+
+Lena · för 3 timmar sedan
+Håller med Karin. Lönen är inte problemet, det är arbetsbelastningen.
+Svara · Gilla
+
+Läs också
+Ny satsning på socialtjänsten
+""",
+        encoding="utf-8",
+    )
+    corpus = ingest_seeds(tmp_path, cfg)
+    root, *comments = corpus.posts
+    assert [(c.authors[0].name, c.text[:20]) for c in comments] == [
+        ("Karin E", "Jag har jobbat i tio"),
+        ("Per Olsson", ""),
+        ("Lena", "Håller med Karin. Lö"),
+    ]
+    assert comments[2].parent_id == comments[0].id
+    assert [(e.rule, e.cue) for e in comments[2].parent_evidence if e.decided] == [("commenter-mention", "Karin")]
+    notes = {n.message for n in corpus.notes}
+    assert (
+        "2 comment(s) shown cut short on the saved page (e.g. 'Läs mer'): only their start is read; open them "
+        "before saving the page to read them whole"
+    ) in notes
+    assert "end of comment list at: Läs också" in notes

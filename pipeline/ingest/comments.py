@@ -268,6 +268,7 @@ def _parse_named_comments(
     closed = False
     buttons = 0
     hidden: list[str] = []
+    cut: list[str] = []
 
     def flush() -> None:
         if current is None:
@@ -327,6 +328,9 @@ def _parse_named_comments(
         elif current is not None and furn.comment_more.fullmatch(line):
             # Collapsed replies or comments not loaded: a gap in the saved page, not text.
             hidden.append(line)
+        elif current is not None and not closed and furn.comment_expand.fullmatch(line):
+            # A comment shown cut short: only its start was saved.
+            cut.append(line)
         elif (row := button_row(line, furn)) is not None:
             buttons += 1
             # Buttons between a dated comment's header and its text (Drupal's "Permalink"
@@ -371,6 +375,15 @@ def _parse_named_comments(
                 kind="missing",
                 message=f"{len(hidden)} place(s) where the comment list shows replies or comments the saved page "
                 f"does not hold (e.g. {hidden[0]!r}): open them before saving the page to read them",
+            )
+        )
+    if cut:
+        notes.append(
+            Note(
+                where=f"{source}:{first_line}",
+                kind="missing",
+                message=f"{len(cut)} comment(s) shown cut short on the saved page (e.g. {cut[0]!r}): only their "
+                "start is read; open them before saving the page to read them whole",
             )
         )
     if end < len(lines):

@@ -97,6 +97,8 @@ class Furniture:
     comment_action: re.Pattern[str]
     # A widget's stand-in for replies or comments the saved page does not show ("Vis 2 svar").
     comment_more: re.Pattern[str]
+    # A control under a comment shown cut short ("Läs mer").
+    comment_expand: re.Pattern[str]
     relative_date: re.Pattern[str]
     # What follows a commenter's name on a line of its own ("Karin Ek skriver:").
     says: re.Pattern[str]
@@ -121,6 +123,7 @@ def load_furniture(path: Path = FURNITURE_FILE) -> Furniture:
         comments_header=re.compile(raw["comments"]["header"]),
         comment_action=re.compile(raw["comments"]["action"]),
         comment_more=re.compile(raw["comments"]["more"]),
+        comment_expand=re.compile(raw["comments"]["expand"]),
         relative_date=re.compile(raw["comments"]["relative_date"]),
         says=re.compile(raw["comments"]["says"]),
         forum_member=re.compile(raw["forum"]["member"]),

@@ -21,7 +21,8 @@ Rules (priors in config.toml [replies]):
   headline-word-echo a rare word of one earlier comment's headline, absent from the article
   author-mention     the article's author named in the text ("Nicks leder rammer plet")
   commenter-mention  an earlier commenter named in the text ("Håller med Sofia87, ...";
-                     a lowercase handle only after "@" or Reddit's "u/": "@birgitte")
+                     a lowercase handle only after "@" or Reddit's "u/": "@birgitte"; a
+                     first name alone where no other commenter has it: "Karin" for Karin E)
                      -> that commenter's latest post
   article-reference  "artiklen", "din leder", "journalisten" -> the article
   answered-question  the first comment of someone a question was addressed to ("Anna, hur
@@ -37,6 +38,7 @@ Rules (priors in config.toml [replies]):
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -187,14 +189,22 @@ def _authors_of(post_id: str | None, root: Post, root_names: list[str], earlier:
 
 
 def page_order_votes(authors: list[str | None], texts: list[str], min_score: float) -> int:
-    """How many comments address a commenter listed above them, minus those that address
-    one listed below: positive when the page lists the oldest first (an answer comes after
-    what it answers)."""
+    """How many comments address (or, addressing no one, mention) a commenter listed above
+    them, minus those that address one listed below: positive when the page lists the
+    oldest first (an answer comes after what it answers)."""
     where: dict[str, list[int]] = {}
     for j, a in enumerate(authors):
         if a:
             where.setdefault(a, []).append(j)
     named: dict[str, list[str]] = {}  # addressee -> the authors it names (each name scored once)
+    # The names by which a comment may mention a commenter ("Håller med Karin"), as the
+    # commenter-mention rule reads them: names that name someone, and unshared first names.
+    firsts = Counter(a.split()[0] for a in where if " " in a.strip())
+    mentions = {a: a for a in where if _mentionable(a)}
+    for a in where:
+        first = a.split()[0] if " " in a.strip() else ""
+        if len(first) >= 4 and firsts[first] == 1 and first not in where and _mentionable(first):
+            mentions[first] = a
     votes = 0
     for i, text in enumerate(texts):
         names = [name for _, name in addressees(text) or vocatives(text)]
@@ -202,6 +212,14 @@ def page_order_votes(authors: list[str | None], texts: list[str], min_score: flo
             if n not in named:
                 named[n] = [a for a in where if _name_score(n, a) >= min_score / 100]
         hits = [j for n in names for a in named[n] if a != authors[i] for j in where[a] if j != i]
+        if not names:
+            hits = [
+                j
+                for said, a in mentions.items()
+                if a != authors[i] and said in text and re.search(rf"(?<![\w@.-])@?{re.escape(said)}(?![\w-])", text)
+                for j in where[a]
+                if j != i
+            ]
         if hits and all(j < i for j in hits):
             votes += 1
         elif hits and all(j > i for j in hits):
@@ -575,6 +593,14 @@ def _commenter_mention(
     for entry in earlier:
         if entry is not None and entry[0] != own:
             latest[entry[0]] = entry[1:]
+    # A commenter named by their first name alone ("Håller med Karin" for Karin E), where no
+    # other earlier commenter has that first name or is called so.
+    # The comment's own author counts: a signature's first name is their own ("Peter Hansen").
+    firsts = Counter(name.split()[0] for name in [*latest, own or ""] if " " in name.strip())
+    for name, (post_id, alone) in list(latest.items()):
+        first = name.split()[0] if " " in name.strip() else ""
+        if alone and len(first) >= 4 and firsts[first] == 1 and first not in latest and first != own:
+            latest[first] = (post_id, _mentionable(first))
     found: tuple[tuple[int, int], str, str] | None = None  # ((start, -length), cue, post)
     for name, (post_id, alone) in latest.items():
         # A plain substring test first: a long flat forum asks this of up to
