@@ -222,6 +222,19 @@ def test_threads_deleted_author_is_its_own_participant_and_reported(tmp_path, cf
     assert any("read as deleted" in n.message and n.where.endswith(":3") for n in corpus.notes)
 
 
+@pytest.mark.parametrize("name", ["Slettet bruger", "Borttagen användare", "Deleted user", "[slettet]"])
+def test_threads_what_sites_print_for_a_deleted_account_is_a_deleted_author(tmp_path, cfg, name):
+    """Danish and Swedish boards print "Slettet bruger" or "Borttagen användare" where an
+    account was deleted: two such posts are two unknown people, not one participant."""
+    rows = [dict(r) for r in ROWS]
+    rows[1]["author"] = rows[2]["author"] = name
+    corpus = ingest_thread_files([write_jsonl(tmp_path / "t.jsonl", rows)], cfg)
+    assert sorted(p.id for p in corpus.participants if p.deleted) == [
+        "participant:deleted:t1-a",
+        "participant:deleted:t1-b",
+    ]
+
+
 def test_threads_posters_named_anonymous_are_each_their_own_participant(tmp_path, cfg):
     """4chan (and 4CAT's exports of it) sign nearly every post "Anonymous", news sites a
     guest's "Anonym" or "Gæst": every such post may be another person's. Merged, they would

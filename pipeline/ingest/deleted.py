@@ -15,7 +15,29 @@ from __future__ import annotations
 
 import re
 
-DELETED_NAMES = {"", "[deleted]", "[removed]", "[slettet]", "[fjernet]", "[borttagen]", "[raderad]", "deleted"}
+# What sites print in place of a deleted account's name ("Slettet bruger" on Danish
+# boards, "Borttagen användare" on Swedish ones, Discourse's and Flarum's "[deleted]").
+DELETED_NAMES = {
+    "",
+    "[deleted]",
+    "[removed]",
+    "[slettet]",
+    "[fjernet]",
+    "[borttagen]",
+    "[raderad]",
+    "deleted",
+    "deleted user",
+    "[deleted user]",
+    "slettet bruger",
+    "bruger slettet",
+    "slettet profil",
+    "tidligere bruger",
+    "borttagen användare",
+    "raderad användare",
+    "borttaget konto",
+    "tidigare användare",
+    "slettet bruker",
+}
 
 _DELETED_TEXT = re.compile(
     r"""\A\s*(?:
