@@ -1786,6 +1786,7 @@ _READINGS = [
     ("sv_avis_metadata.html", "an article (no comment list was found)", 1),
     ("sv_blogg_trådade_svar.html", "a thread (a comment list was found)", 4),
     ("sv_datum_under_kommentaren.txt", "a thread (a comment list was found)", 7),
+    ("sv_debattartikel_undertecknare.txt", "an article (no comment list was found)", 1),
     ("sv_debatt_kommentarer.txt", "a thread (a comment list was found)", 5),
     ("sv_drupal_traad.html", "a thread (a comment list was found)", 5),
     ("sv_flashback_trad.html", "a forum thread (3 posts were found)", 5),
@@ -2137,3 +2138,22 @@ Ny satsning på socialtjänsten
         "before saving the page to read them whole"
     ) in notes
     assert "end of comment list at: Läs också" in notes
+
+
+def test_pages_an_op_ed_signed_by_two_under_its_section_label(tmp_path, cfg):
+    """A Swedish op-ed saved as text: "DEBATT" printed on the line above the headline (one
+    block: the label is no headline), the site's disclaimer ("Detta är en debattartikel.
+    ...") no part of the argument, and two signatories, one "Name, title" line each under
+    the text: both are its authors, each with their title (which the role rules read)."""
+    corpus = ingest_page(tmp_path, "sv_debattartikel_undertecknare.txt", cfg, kind="article", lang="sv")
+    (root,) = corpus.posts
+    assert root.title == "Socialsekreterarna behöver en nationell bemanningsnorm"
+    assert root.created == "2024-03-12T06:00"
+    assert [(a.name, a.description) for a in root.authors] == [
+        ("Heike Erkers", "förbundsordförande Akademikerförbundet SSR"),
+        ("Lisa Berg", "förbundsjurist Akademikerförbundet SSR"),
+    ]
+    assert root.text.startswith("Ingen annan yrkesgrupp") and "debattartikel" not in root.text
+    assert root.text.endswith("Kommunerna kan inte lösa detta på egen hand.")
+    notes = {n.message for n in corpus.notes}
+    assert {"pre-title-label: DEBATT", "author from closing-signature: Lisa Berg"} <= notes

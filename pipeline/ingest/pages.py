@@ -222,13 +222,19 @@ def _split_keywords(raw: str) -> list[str]:
     return [i.strip() for i in items if i.strip()]
 
 
+# A section's label as opinion pages print it above the headline ("DEBATT", "KRONIK",
+# "LEDER"): one to three words in capitals.
+_KICKER_RE = re.compile(r"[A-ZÆØÅÄÖÉ][A-ZÆØÅÄÖÉ&\-]+(?:\s+[A-ZÆØÅÄÖÉ&\-]+){0,2}")
+
+
 def _is_header_block(block: Block) -> bool:
-    """Short lines, none a sentence, one of them the publication date: a section label,
-    headline and dateline run together (a byline with its date is left to the bylines)."""
+    """Short lines, none a sentence, one of them the publication date, or the first a
+    section's label in capitals: a section label, headline and dateline run together (a
+    byline with its date is left to the bylines)."""
     lines = block.lines
     return (
         2 <= len(lines) <= 4
-        and any(line_date(line) for line in lines)
+        and (any(line_date(line) for line in lines) or (len(lines) == 2 and _KICKER_RE.fullmatch(lines[0].strip())))
         and all(len(line.split()) <= 20 and line.rstrip()[-1:] != "." for line in lines)
         and not re.match(r"(?:Af|Av|By)\s", lines[0])
     )
@@ -369,18 +375,20 @@ def parse_article(
     for b, c in zip(kept, classes, strict=True):
         if c != "good":
             if b.first_line > last_good_line:
-                closing = _match_byline(b, furn, kinds=("closing",))
-                if closing:
-                    name, pattern_name = closing.names[0], closing.pattern
-                    parts.authors.append(Author(name=name, description=closing.description))
-                    parts.author_source = f"closing signature at {source}:{b.first_line}"
-                    parts.notes.append(
-                        Note(
-                            where=f"{source}:{b.first_line}",
-                            kind="metadata",
-                            message=f"author from {pattern_name}: {name}",
+                # An op-ed signed by several, one "Name, title" line each.
+                closings = [_match_byline(Block([line], b.first_line), furn, kinds=("closing",)) for line in b.lines]
+                if closings and all(closings):
+                    for closing in closings:
+                        name, pattern_name = closing.names[0], closing.pattern
+                        parts.authors.append(Author(name=name, description=closing.description))
+                        parts.notes.append(
+                            Note(
+                                where=f"{source}:{b.first_line}",
+                                kind="metadata",
+                                message=f"author from {pattern_name}: {name}",
+                            )
                         )
-                    )
+                    parts.author_source = f"closing signature at {source}:{b.first_line}"
                     continue
             parts.notes.append(
                 Note(
