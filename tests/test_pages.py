@@ -1778,6 +1778,7 @@ _READINGS = [
     ("da_invision_traad.html", "a thread (stated in its microdata)", 3),
     ("da_kommentarer_margin.html", "a thread (a comment list was found)", 5),
     ("da_kommentarer_uden_dato.html", "a thread (comments named by the page's classes)", 4),
+    ("da_kronik_forfatterlinje.txt", "an article (no comment list was found)", 1),
     ("da_phpbb_traad.html", "a forum thread (3 posts were found)", 3),
     ("da_reddit_traad.html", "a thread (stated in its Reddit markup)", 7),
     ("da_relative_datoer.html", "a thread (a comment list was found)", 4),
@@ -2157,3 +2158,35 @@ def test_pages_an_op_ed_signed_by_two_under_its_section_label(tmp_path, cfg):
     assert root.text.endswith("Kommunerna kan inte lösa detta på egen hand.")
     notes = {n.message for n in corpus.notes}
     assert {"pre-title-label: DEBATT", "author from closing-signature: Lisa Berg"} <= notes
+
+
+def test_pages_the_line_under_an_op_ed_that_says_who_wrote_it_is_its_author(tmp_path, cfg):
+    """Danish and Swedish op-eds end with who wrote them, as a sentence ("Mads Bilstrup er
+    formand for Dansk Socialrådgiverforening."): its author and their title (which the
+    role rules read), not the piece's last argument."""
+    corpus = ingest_page(tmp_path, "da_kronik_forfatterlinje.txt", cfg, kind="article")
+    (root,) = corpus.posts
+    assert (root.title, root.created) == ("Socialrådgivere skal have en autorisation", "2024-03-14T05:00")
+    assert [(a.name, a.description) for a in root.authors] == [
+        ("Mads Bilstrup", "formand for Dansk Socialrådgiverforening")
+    ]
+    assert root.text.endswith("Og den vil give faget den anerkendelse, det fortjener.")
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        (
+            "Anna Berg och Lisa Holm är socionomer i Malmö stad.",
+            (("Anna Berg", "Lisa Holm"), "socionomer i Malmö stad"),
+        ),
+        # How someone is, or what they did, is no title: a news story's last line.
+        ("Pernille Rosenkrantz-Theil er ikke vendt tilbage på henvendelser.", None),
+        ("Karen Holm er enig.", None),
+        ("Det er svært at se en løsning.", None),
+    ],
+)
+def test_pages_a_closing_author_line_says_what_its_people_are(line, found):
+    from pipeline.ingest.pages import Block, _author_line
+
+    assert _author_line(Block([line], 1)) == found

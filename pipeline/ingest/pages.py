@@ -371,6 +371,28 @@ def parse_article(
                 )
             )
     good = [b for b, c in zip(kept, classes, strict=True) if c == "good"]
+    about = _author_line(good[-1]) if good else None
+    known = {a.name: n for n, a in enumerate(parts.authors)}
+    if about and (not known or any(name in known for name in about[0])):
+        # "Mads Bilstrup er formand for Dansk Socialrådgiverforening." under an op-ed: who
+        # wrote it (the byline's author, or the only one named), not its last argument.
+        names, description = about
+        for name in names:
+            if name in known:
+                held = parts.authors[known[name]]
+                parts.authors[known[name]] = Author(name=name, description=held.description or description)
+            elif not known:
+                parts.authors.append(Author(name=name, description=description))
+        if not known:
+            parts.author_source = f"closing author line at {source}:{good[-1].first_line}"
+        parts.notes.append(
+            Note(
+                where=f"{source}:{good[-1].first_line}",
+                kind="metadata",
+                message=f"author from closing author line: {' og '.join(names)}",
+            )
+        )
+        good = good[:-1]
     last_good_line = max((b.first_line for b in good), default=0)
     for b, c in zip(kept, classes, strict=True):
         if c != "good":
@@ -419,6 +441,29 @@ def parse_article(
     parts.body = "\n\n".join(paragraphs)
     parts.notes.sort(key=lambda n: (_line_of(n.where), n.kind, n.message))
     return parts
+
+
+# The line under an op-ed that says who wrote it: "Mads Bilstrup er formand for Dansk
+# Socialrådgiverforening.", "Anna Berg och Lisa Holm är socionomer i Malmö stad."
+_NAME = r"[A-ZÆØÅÄÖÉ][a-zæøåäöéü\-]+(?:\s+[A-ZÆØÅÄÖÉ][a-zæøåäöéü\-]+){1,3}"
+_AUTHOR_LINE_RE = re.compile(
+    rf"(?P<names>{_NAME}(?:(?:,\s+|\s+(?:og|och|and)\s+){_NAME})*)\s+(?:er|är|var|is)\s+"
+    # What a person is, not how they are or what they did ("... er ikke vendt tilbage").
+    r"(?!(?:ikke|inte|ej|not|enig|enige|uenig|uenige|glad|glade|ked|vred|bekymret|orolig|overrasket|förvånad|"
+    r"klar|sikker|säker|også|också|nu|fortsat|fortfarande|stadig|blevet|blivit|gået|gått|kommet|vendt)\b)"
+    r"(?P<description>[^.!?]{3,160}?)\.?"
+)
+
+
+def _author_line(block: Block) -> tuple[tuple[str, ...], str] | None:
+    """The names and the description a closing author line gives, if `block` is one."""
+    if len(block.lines) != 1 or len(block.lines[0].split()) > 30:
+        return None
+    m = _AUTHOR_LINE_RE.fullmatch(block.lines[0].strip())
+    if m is None:
+        return None
+    names = tuple(n.strip() for n in re.split(r",\s+|\s+(?:og|och|and)\s+", m["names"]))
+    return names, m["description"].strip()
 
 
 def _line_of(where: str) -> int:
