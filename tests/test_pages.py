@@ -1779,6 +1779,7 @@ _READINGS = [
     ("da_kommentarer_margin.html", "a thread (a comment list was found)", 5),
     ("da_kommentarer_uden_dato.html", "a thread (comments named by the page's classes)", 4),
     ("da_kronik_forfatterlinje.txt", "an article (no comment list was found)", 1),
+    ("da_laeserbrev_underskrift.txt", "an article (no comment list was found)", 1),
     ("da_phpbb_traad.html", "a forum thread (3 posts were found)", 3),
     ("da_reddit_traad.html", "a thread (stated in its Reddit markup)", 7),
     ("da_relative_datoer.html", "a thread (a comment list was found)", 4),
@@ -2190,3 +2191,15 @@ def test_pages_a_closing_author_line_says_what_its_people_are(line, found):
     from pipeline.ingest.pages import Block, _author_line
 
     assert _author_line(Block([line], 1)) == found
+
+
+def test_pages_a_readers_letter_signed_with_name_title_and_town(tmp_path, cfg):
+    """A local paper's reader's letter ends with its signature a line each: the name, the
+    writer's title, the town. The writer is its author, described by the other two lines
+    (the title is what the role rules read); "Læserbrev:" before the headline is the
+    section's name, not part of the claim."""
+    corpus = ingest_page(tmp_path, "da_laeserbrev_underskrift.txt", cfg, kind="article")
+    (root,) = corpus.posts
+    assert [(a.name, a.description) for a in root.authors] == [("Karen Holm", "Socialrådgiver, Viby J")]
+    assert corpus.threads[0].target == "Giv socialrådgiverne tid til borgerne"
+    assert root.text.endswith("Ellers mister vi de dygtige kolleger, vi har tilbage.")

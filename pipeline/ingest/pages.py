@@ -399,6 +399,9 @@ def parse_article(
             if b.first_line > last_good_line:
                 # An op-ed signed by several, one "Name, title" line each.
                 closings = [_match_byline(Block([line], b.first_line), furn, kinds=("closing",)) for line in b.lines]
+                if not all(closings) and (signed := _signed_block(b)):
+                    # A letter's signature: the name, then its title and town a line each.
+                    closings = [signed]
                 if closings and all(closings):
                     for closing in closings:
                         name, pattern_name = closing.names[0], closing.pattern
@@ -453,6 +456,18 @@ _AUTHOR_LINE_RE = re.compile(
     r"klar|sikker|säker|også|också|nu|fortsat|fortfarande|stadig|blevet|blivit|gået|gått|kommet|vendt)\b)"
     r"(?P<description>[^.!?]{3,160}?)\.?"
 )
+
+
+def _signed_block(block: Block) -> Byline | None:
+    """A reader's letter's signature under its text: a name of two to four capitalised
+    words, then one or two short lines that say who they are ("Socialrådgiver", "Viby J")."""
+    lines = [line.strip() for line in block.lines]
+    if not 2 <= len(lines) <= 3 or not re.fullmatch(_NAME, lines[0]):
+        return None
+    rest = lines[1:]
+    if any(len(line.split()) > 6 or line[-1:] in ".!?:" or not line[:1].isalpha() for line in rest):
+        return None
+    return Byline("closing", (lines[0],), ", ".join(rest), "closing-signature")
 
 
 def _author_line(block: Block) -> tuple[tuple[str, ...], str] | None:
