@@ -2203,3 +2203,24 @@ def test_pages_a_readers_letter_signed_with_name_title_and_town(tmp_path, cfg):
     assert [(a.name, a.description) for a in root.authors] == [("Karen Holm", "Socialrådgiver, Viby J")]
     assert corpus.threads[0].target == "Giv socialrådgiverne tid til borgerne"
     assert root.text.endswith("Ellers mister vi de dygtige kolleger, vi har tilbage.")
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Debat (2)", "Diskussion (2)", "Kommentarer til artiklen", "Vis kommentarer (2)", "Skriv en kommentar"],
+)
+def test_pages_a_comment_list_opens_under_the_headers_nordic_sites_give_it(tmp_path, cfg, header):
+    """ "Debat (2)", "Kommentarer til artiklen", a prompt above the list: each opens the
+    comment list (before, the comments were read as the article's last paragraphs)."""
+    base = _COLLAPSED.split("Kommentarer (5)")[0]
+    (tmp_path / "side.txt").write_text(
+        base + f"{header}\n\nMette Kjær · 14. marts 2024 10:14\nKommunerne må tage ansvaret.\nSvar · Synes godt om\n\n"
+        "Ole Berg · 14. marts 2024 11:02\nDet er for nemt at skyde på kommunerne.\nSvar · Synes godt om\n",
+        encoding="utf-8",
+    )
+    corpus = ingest_seeds(tmp_path, cfg)
+    assert [(p.authors[0].name, p.text) for p in corpus.posts[1:]] == [
+        ("Mette Kjær", "Kommunerne må tage ansvaret."),
+        ("Ole Berg", "Det er for nemt at skyde på kommunerne."),
+    ]
+    assert corpus.posts[0].text.endswith("Kommunerne peger på økonomien.")
