@@ -2224,3 +2224,22 @@ def test_pages_a_comment_list_opens_under_the_headers_nordic_sites_give_it(tmp_p
         ("Ole Berg", "Det er for nemt at skyde på kommunerne."),
     ]
     assert corpus.posts[0].text.endswith("Kommunerne peger på økonomien.")
+
+
+def test_pages_a_comment_s_number_before_its_author_is_no_part_of_the_name(tmp_path, cfg):
+    """Sites that count their comments print the number before the name ("#2 Ole Berg ·
+    14.03.2024 kl. 11:02"): the commenter is Ole Berg, and his "Svar til Mette Kjær"
+    answers her."""
+    base = _COLLAPSED.split("Kommentarer (5)")[0]
+    (tmp_path / "side.txt").write_text(
+        base
+        + "Kommentarer (2)\n\n#1 Mette Kjær · 14.03.2024 kl. 10:14\nKommunerne må tage ansvaret.\nSvar · Anmeld\n\n"
+        "#2 Ole Berg · 14.03.2024 kl. 11:02\nSvar til Mette Kjær\nDet er for nemt.\nSvar · Anmeld\n",
+        encoding="utf-8",
+    )
+    corpus = ingest_seeds(tmp_path, cfg)
+    assert [(p.authors[0].name, p.created) for p in corpus.posts[1:]] == [
+        ("Mette Kjær", "2024-03-14T10:14"),
+        ("Ole Berg", "2024-03-14T11:02"),
+    ]
+    assert corpus.posts[2].parent_id == corpus.posts[1].id

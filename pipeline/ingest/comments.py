@@ -195,6 +195,9 @@ _BADGE_RE = re.compile(
     r"redaktør|redaktör|admin|administrator|author|abonnent|prenumerant|subscriber|top-?kommentator|"
     r"verificeret|verifierad|verified)$"
 )
+# A comment's number before its author's name, as some sites count their comments ("#2
+# Ole Berg · 14.03.2024").
+_NUMBERED_RE = re.compile(r"^#\d{1,5}\s+(?=\S)")
 # Initials a widget draws as an avatar, on a line of their own above the name ("MK").
 _INITIALS_RE = re.compile(r"[A-ZÆØÅÄÖ]{1,3}")
 
@@ -210,7 +213,7 @@ def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
     if tail is not None:
         at, iso, raw = tail
         head = line[:at].rstrip()
-        who = head.rstrip(" ·•|–—-,")
+        who = _NUMBERED_RE.sub("", head.rstrip(" ·•|–—-,"))
         # A separator between name and date, or a name of capitalised words and a full date
         # (as a page saved as HTML runs its author and <time> together): a sentence that
         # ends with a date is no header.
@@ -219,7 +222,7 @@ def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
         if (separated or named) and who and plausible_name(who, furn):
             return _Start(1, who, iso, raw)
         return None
-    line = furn.says.sub("", line)
+    line = _NUMBERED_RE.sub("", furn.says.sub("", line))
     if not plausible_name(line, furn):
         return None
     for j in range(i + 1, min(i + 3, len(lines))):
