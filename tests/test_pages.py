@@ -2243,3 +2243,14 @@ def test_pages_a_comment_s_number_before_its_author_is_no_part_of_the_name(tmp_p
         ("Ole Berg", "2024-03-14T11:02"),
     ]
     assert corpus.posts[2].parent_id == corpus.posts[1].id
+
+
+def test_pages_a_danish_date_with_one_slash_and_the_year_after_a_dash_is_read_day_first(tmp_path, cfg):
+    """ "14/3-2024 kl. 10.14" is how Danish writes 14 March: a comment's date so printed is read."""
+    base = _COLLAPSED.split("Kommentarer (5)")[0]
+    (tmp_path / "side.txt").write_text(
+        base + "Kommentarer (1)\n\nMette Kjær · 14/3-2024 kl. 10.14\nKommunerne må tage ansvaret.\nSvar\n",
+        encoding="utf-8",
+    )
+    corpus = ingest_seeds(tmp_path, cfg)
+    assert [(p.authors[0].name, p.created) for p in corpus.posts[1:]] == [("Mette Kjær", "2024-03-14T10:14")]

@@ -517,6 +517,10 @@ def test_threads_bad_input_names_file_and_line(tmp_path, cfg):
         ("Ons. 4. dec. 2024", "2024-12-04"),
         ("onsdag 4 december 2024 kl. 10:15", "2024-12-04T10:15"),  # Swedish
         ("04.12.24", "2024-12-04"),  # a comment's date on a Danish site, two-digit year
+        # Danish with one slash and the year after a dash: day first, no other order writes it so.
+        ("4/12-2024", "2024-12-04"),
+        ("4/12-2024 kl. 10.15", "2024-12-04T10:15"),
+        ("4/12 24", "2024-12-04"),
     ],
 )
 def test_threads_dates_in_researchers_formats_are_read_as_iso_and_reported(tmp_path, cfg, created, iso):

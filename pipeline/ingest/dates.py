@@ -119,7 +119,7 @@ def line_date(line: str) -> str | None:
     # ISO 8601 and what databases print ("2024-03-14 06:00"), and a day-first date with its
     # time ("03.09.2024 kl. 06:00"); a bare number is no date here.
     iso_like = value[:4].isdigit() and "-" in value
-    read = read_date(value) if iso_like or NUMERIC_DATE_RE.match(value) else None
+    read = read_date(value) if iso_like or NUMERIC_DATE_RE.match(value) or DAY_SLASH_YEAR_RE.match(value) else None
     return read[0] if read and read[1] not in NUMBER_FORMS else None
 
 
@@ -160,6 +160,13 @@ NUMBER_FORMS = ("epoch seconds", "epoch milliseconds", "excel serial")
 DAY_FIRST_RE = re.compile(
     r"(?P<day>\d{1,2})(?P<sep>[.-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4})"
     r"(?:(?:\s+|T|,\s*)(?:kl\.?\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+)
+
+# Danish writes a date with one slash and the year after a dash or a space, day first
+# always ("14/3-2024", "14/3 2024 kl. 10.14", "14/3-24"): no other order writes it so.
+DAY_SLASH_YEAR_RE = re.compile(
+    r"(?P<day>\d{1,2})/(?P<month>\d{1,2})[-\s](?P<year>\d{4}|\d{2})"
+    r"(?:(?:\s+|,\s*)(?:kl\.?\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
 )
 
 # Slashes, with the order a researcher names (`--slash-dates`): "02/01/2024 10:15". Year
@@ -216,7 +223,7 @@ CTIME_RE = re.compile(r"[A-Za-z]{3}\s+[A-Za-z]{3}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(
 DATE_FORMS = {
     "epoch seconds": "Unix epoch seconds (UTC)",
     "epoch milliseconds": "Unix epoch milliseconds (UTC)",
-    "day first": "day-first numeric dates (04-12-2024, 04.12.2024, 04.12.24)",
+    "day first": "day-first numeric dates (04-12-2024, 04.12.2024, 04.12.24, 4/12-2024)",
     "month name": "dates with a Danish, Swedish or Norwegian month name (4. december 2024, onsdag den 4. dec. 2024)",
     "slashes, day first": "dates with slashes, day first as --slash-dates said (02/01/2024: 2 January)",
     "slashes, month first": "dates with slashes, month first as --slash-dates said (01/02/2024: 2 January)",
@@ -281,6 +288,9 @@ def read_date(value: str, slash_order: str | None = None) -> tuple[str, str | No
     try:
         if m := DAY_FIRST_RE.fullmatch(value):
             return _numeric(m, int(m["year"]), int(m["month"]), int(m["day"])), "day first"
+        if m := DAY_SLASH_YEAR_RE.fullmatch(value):
+            year = int(m["year"]) + (2000 if len(m["year"]) == 2 else 0)
+            return _numeric(m, year, int(m["month"]), int(m["day"])), "day first"
         if m := YEAR_FIRST_SLASH_RE.fullmatch(value):
             return _numeric(m, int(m["year"]), int(m["month"]), int(m["day"])), "slashes, year first"
         if m := YEAR_FIRST_COMMA_RE.fullmatch(value):
