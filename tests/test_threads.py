@@ -506,6 +506,8 @@ def test_threads_bad_input_names_file_and_line(tmp_path, cfg):
         ("04 Dec 2024 10:15:00 +0100", "2024-12-04T10:15:00+01:00"),
         ("December 4, 2024", "2024-12-04"),
         ("Dec 4, 2024 10:15", "2024-12-04T10:15"),
+        ("December 4, 2024 at 10:15 pm", "2024-12-04T22:15"),  # WordPress's English default
+        ("Dec 4, 2024, 12:05 AM", "2024-12-04T00:05"),
         ("4 December 2024", "2024-12-04"),
         ("Wed Dec 04 10:15:00 +0000 2024", "2024-12-04T10:15:00+00:00"),  # Twitter's API v1.1
         # A spreadsheet's date cell that lost its format shows Excel's serial day number.

@@ -231,7 +231,7 @@ DATE_FORMS = {
     "year first, comma": "year-first dates with the time after a comma (2024-03-14, 09:12)",
     "zone named": "date-times with the zone written out (2024-03-01 10:00:00 UTC)",
     "rfc 2822": "RFC 2822 date-times (Fri, 01 Mar 2024 10:00:00 GMT)",
-    "english month name": "dates with an English month name (March 1, 2024; 1 March 2024)",
+    "english month name": "dates with an English month name (March 1, 2024; 1 March 2024; March 1, 2024 at 10:14 pm)",
     "twitter": "date-times as Twitter's API v1.1 writes them (Fri Mar 01 10:15:00 +0000 2024)",
     "excel serial": "Excel serial day numbers, a date cell without its date format (45291.4375: 2023-12-31 10:30)",
 }
@@ -248,7 +248,10 @@ def _english_date_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
     English month names from CLDR; only ever matched against a whole value (a page's text
     is searched for Nordic names alone)."""
     alt = "|".join(re.escape(m) for m in sorted(_english_months(), key=len, reverse=True))
-    clock = r"(?:,?\s+(?:at\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+    clock = (
+        r"(?:,?\s+(?:at\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+        r"(?:\s*(?P<ampm>[ap])\.?m\.?)?)?"
+    )
     return (
         re.compile(rf"(?P<month>{alt})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}}){clock}", re.IGNORECASE),
         re.compile(rf"(?P<day>\d{{1,2}})\.?\s+(?P<month>{alt})\.?,?\s+(?P<year>\d{{4}}){clock}", re.IGNORECASE),
@@ -256,11 +259,15 @@ def _english_date_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 def _numeric(m: re.Match, year: int, month: int, day: int) -> str:
-    """A matched numeric date (with its optional clock) as ISO 8601; ValueError when the
-    day or month does not exist."""
+    """A matched numeric date (with its optional clock, perhaps "10:14 pm") as ISO 8601;
+    ValueError when the day, month or hour does not exist."""
     if m.group("hour") is None:
         return date(year, month, day).isoformat()
     clock = [int(m.group(k) or 0) for k in ("hour", "minute", "second")]
+    if (half := (m.groupdict().get("ampm") or "").lower()) and not 1 <= clock[0] <= 12:
+        raise ValueError("no such hour on a 12-hour clock")
+    if half:
+        clock[0] = clock[0] % 12 + (12 if half == "p" else 0)
     spec = "seconds" if m.group("second") else "minutes"
     return datetime(year, month, day, *clock).isoformat(timespec=spec)
 
