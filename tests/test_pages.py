@@ -1773,6 +1773,7 @@ _READINGS = [
     ("da_drupal_traad.html", "a thread (a comment list was found)", 6),
     ("da_disqus_kommentarer.txt", "a thread (a comment list was found)", 4),
     ("da_facebook_kommentarer.txt", "a thread (a comment list was found)", 4),
+    ("da_facebook_opslag.txt", "a thread (a comment list was found)", 4),
     ("da_forum_side_2.txt", "a forum thread (3 posts were found)", 4),
     ("da_indrykkede_svar.txt", "a thread (a comment list was found)", 6),
     ("da_invision_traad.html", "a thread (stated in its microdata)", 3),
@@ -2254,3 +2255,25 @@ def test_pages_a_danish_date_with_one_slash_and_the_year_after_a_dash_is_read_da
     )
     corpus = ingest_seeds(tmp_path, cfg)
     assert [(p.authors[0].name, p.created) for p in corpus.posts[1:]] == [("Mette Kjær", "2024-03-14T10:14")]
+
+
+def test_pages_a_facebook_post_copied_as_text_with_its_comments(tmp_path, cfg):
+    """A page's Facebook post and its comments, selected and copied as text: the post's
+    author and time ("14. marts kl. 10:14 ·", no year: unread, with a note) over its text,
+    the buttons and counts under it dropped; "Mest relevante" (the sort) no commenter; each
+    comment's time printed under its text ("3 t") and over its buttons, not read as the
+    next comment's author and date (the text above it had been taken for a name)."""
+    corpus = ingest_page(tmp_path, "da_facebook_opslag.txt", cfg, kind="auto")
+    root, *comments = corpus.posts
+    assert [a.name for a in root.authors] == ["Dansk Socialrådgiverforening"] and root.created is None
+    assert root.text.startswith("Hver femte socialrådgiver") and root.text.endswith("Skriv din mening i kommentarerne.")
+    assert [(c.authors[0].name, c.text[:30]) for c in comments] == [
+        ("Mette Kjær", "Flere hænder og færre sager pe"),
+        ("Ole Berg", "Mette Kjær det koster penge, s"),
+        ("Jens Lund", "Jeg har selv været socialrådgi"),
+    ]
+    assert comments[1].parent_id == comments[0].id
+    assert corpus.threads[0].target == "Hver femte socialrådgiver har forladt sit job inden for det seneste år."
+    notes = {n.message for n in corpus.notes}
+    assert "comment date '3 t' is relative to when the page was saved: left empty" in notes
+    assert any(m.startswith("the post's date '14. marts kl. 10:14' is printed without its year") for m in notes)

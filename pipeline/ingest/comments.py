@@ -231,6 +231,12 @@ def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
             continue
         tail = trailing_date(_EDITED_RE.sub("", nxt), furn)
         if tail is not None and tail[0] == 0:
+            # A date with the comment's buttons right under it ends a comment (Facebook
+            # prints the time under the text, "3 t", then "Synes godt om", "Svar"): the
+            # line above it is that comment's text, not a name.
+            after = next((lines[k].strip() for k in range(j + 1, len(lines)) if lines[k].strip()), "")
+            if after and button_row(after, furn) is not None:
+                return None
             return _Start(j - i + 1, line, tail[1], tail[2])
         return None
     return None
@@ -331,6 +337,15 @@ def _parse_named_comments(
         elif current is not None and furn.comment_more.fullmatch(line):
             # Collapsed replies or comments not loaded: a gap in the saved page, not text.
             hidden.append(line)
+        elif (
+            current is not None
+            and not current.date_raw
+            and (when := trailing_date(line, furn)) is not None
+            and when[0] == 0
+            and button_row(next((ln.strip() for ln in lines[i + 1 :] if ln.strip()), ""), furn) is not None
+        ):
+            # The comment's date under its text, over its buttons (Facebook: "3 t").
+            current = replace(current, date=when[1], date_raw=when[2])
         elif current is not None and not closed and furn.comment_expand.fullmatch(line):
             # A comment shown cut short: only its start was saved.
             cut.append(line)

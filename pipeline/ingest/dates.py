@@ -86,6 +86,21 @@ def _iso(year: str, month: int, day: int, hour: str | None = None, minute: str |
         return None
 
 
+@lru_cache(maxsize=1)
+def _yearless_re() -> re.Pattern[str]:
+    months = "|".join(re.escape(m) for m in sorted(_month_lookup(), key=len, reverse=True))
+    return re.compile(
+        rf"(?:\w+\.?,?\s+(?:den\s+)?)?\d{{1,2}}\.?\s+(?:{months})\.?(?:\s+(?:kl\.?\s*)?\d{{1,2}}[:.]\d{{2}})?",
+        re.IGNORECASE,
+    )
+
+
+def yearless_date(text: str) -> bool:
+    """Whether `text` is a date printed without its year ("14. marts kl. 10:14", "tors 14
+    mars"), as Facebook prints this year's dates: a date, but not one that can be read."""
+    return _yearless_re().fullmatch(text.strip()) is not None
+
+
 def find_named_date(text: str) -> tuple[str, re.Match[str]] | None:
     """The first date with a month name in `text`, as ISO 8601, with its match."""
     for m in _named_date_re().finditer(text):

@@ -24,7 +24,15 @@ from typing import NamedTuple
 import justext
 
 from pipeline.core.schema import Author, Note
-from pipeline.ingest.dates import NUMBER_FORMS, SLASHED_DATE_RE, find_named_date, line_date, read_date, weekday_lead
+from pipeline.ingest.dates import (
+    NUMBER_FORMS,
+    SLASHED_DATE_RE,
+    find_named_date,
+    line_date,
+    read_date,
+    weekday_lead,
+    yearless_date,
+)
 from pipeline.ingest.metadata import names_headline
 
 FURNITURE_FILE = Path(__file__).resolve().parent / "furniture.toml"
@@ -263,6 +271,24 @@ def parse_article(
     parts = ArticleParts()
     blocks = []
     for block in split_blocks(lines, first_line):
+        if not blocks and (post := _post_header(block, furn)):
+            # A social media post copied as text: its author and time over its text.
+            name, when, raw, rest = post
+            parts.authors.append(Author(name=name))
+            parts.author_source = f"post header at {source}:{block.first_line}"
+            parts.created = parts.created or when
+            if when is None:
+                parts.notes.append(
+                    Note(
+                        where=f"{source}:{block.first_line + 1}",
+                        kind="missing",
+                        message=f"the post's date {raw!r} is printed without its year (or relative to when the "
+                        "page was saved): left empty",
+                    )
+                )
+            if rest:
+                blocks.append(Block(rest, block.first_line + 2))
+            continue
         kw = furn.keywords.fullmatch(block.lines[0])
         if kw and kw.group("list").strip() and len(block.lines) > 1:
             # A one-line keyword list may run straight into the author box below it.
@@ -456,6 +482,34 @@ _AUTHOR_LINE_RE = re.compile(
     r"klar|sikker|säker|også|också|nu|fortsat|fortfarande|stadig|blevet|blivit|gået|gått|kommet|vendt)\b)"
     r"(?P<description>[^.!?]{3,160}?)\.?"
 )
+
+
+# What Facebook prints after a post's time: "·" and the audience's icon (a picture).
+_POST_TIME_RE = re.compile(r"(?P<when>.+?)\s*·\s*")
+# A post's counts under its text and buttons ("23", "5 kommentarer", "2 delinger").
+_POST_COUNT_RE = re.compile(
+    r"(?i)\d+(?:\s+(?:kommentarer|kommentar|delinger|deling|delningar|delning|comments|shares))?"
+)
+
+
+def _post_header(block: Block, furn: Furniture) -> tuple[str, str | None, str, list[str]] | None:
+    """A social media post copied as text, as its page's first block: the author's name,
+    the time followed by "·" (Facebook's; a date without its year, or relative, is
+    unread), then the post's text; the buttons and counts under the text are dropped.
+    (name, the time as ISO 8601 or None, the time as printed, the text's lines), or None."""
+    lines = [line.strip() for line in block.lines]
+    if len(lines) < 3 or not (m := _POST_TIME_RE.fullmatch(lines[1])):
+        return None
+    name, when = lines[0], m["when"].strip()
+    if not 1 <= len(name.split()) <= 6 or name[-1:] in ".!?:" or not name[:1].isupper():
+        return None
+    iso = _date_in(when, furn.slash_order) if not furn.relative_date.fullmatch(when) else None
+    if iso is None and not (yearless_date(when) or furn.relative_date.fullmatch(when)):
+        return None
+    rest = lines[2:]
+    while rest and (furn.comment_action.fullmatch(rest[-1]) or _POST_COUNT_RE.fullmatch(rest[-1])):
+        rest.pop()
+    return name, iso, when, rest
 
 
 def _signed_block(block: Block) -> Byline | None:
