@@ -2277,3 +2277,17 @@ def test_pages_a_facebook_post_copied_as_text_with_its_comments(tmp_path, cfg):
     notes = {n.message for n in corpus.notes}
     assert "comment date '3 t' is relative to when the page was saved: left empty" in notes
     assert any(m.startswith("the post's date '14. marts kl. 10:14' is printed without its year") for m in notes)
+    # Swedish Facebook: "Gilla", "Svara", "3 tim", "Mest relevanta".
+    swedish = (PAGES / "da_facebook_opslag.txt").read_text(encoding="utf-8")
+    for da, sv in (
+        ("Synes godt om", "Gilla"),
+        ("\nSvar\n", "\nSvara\n"),
+        (" t\n", " tim\n"),
+        ("relevante", "relevanta"),
+    ):
+        swedish = swedish.replace(da, sv)
+    (tmp_path / "sv").mkdir()
+    (tmp_path / "sv" / "inlagg.txt").write_text(swedish, encoding="utf-8")
+    again = ingest_seeds(tmp_path / "sv", cfg)
+    assert [(c.authors[0].name, c.text) for c in again.posts[1:]] == [(c.authors[0].name, c.text) for c in comments]
+    assert "comment date '3 tim' is relative to when the page was saved: left empty" in {n.message for n in again.notes}
