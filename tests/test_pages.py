@@ -2291,3 +2291,24 @@ def test_pages_a_facebook_post_copied_as_text_with_its_comments(tmp_path, cfg):
     again = ingest_seeds(tmp_path / "sv", cfg)
     assert [(c.authors[0].name, c.text) for c in again.posts[1:]] == [(c.authors[0].name, c.text) for c in comments]
     assert "comment date '3 tim' is relative to when the page was saved: left empty" in {n.message for n in again.notes}
+
+
+@pytest.mark.parametrize(
+    ("stamps", "oldest"),
+    [(("for 3 timer siden", "for 2 timer siden", "for 40 minutter siden"), "Mette Kjær"),
+     (("i dag kl. 09:12", "i går kl. 21:40", "for 3 dage siden"), "Jens Lund")],
+)  # fmt: skip
+def test_pages_dates_relative_to_the_saving_tell_which_comment_is_oldest(tmp_path, cfg, stamps, oldest):
+    """No comment has an absolute date and none answers another: the ages the relative dates
+    say (3 hours, 2 hours, 40 minutes ago) fall down a page that lists the oldest first and
+    rise down one that lists the newest first; comments are numbered from the oldest."""
+    base = _COLLAPSED.split("Kommentarer (5)")[0]
+    names = ("Mette Kjær", "Ole Berg", "Jens Lund")
+    listing = "".join(
+        f"{n} · {s}\nEn kommentar nummer {k}.\nSvar · Synes godt om\n\n"
+        for k, (n, s) in enumerate(zip(names, stamps, strict=True))
+    )
+    (tmp_path / "side.txt").write_text(base + "Kommentarer (3)\n\n" + listing, encoding="utf-8")
+    corpus = ingest_seeds(tmp_path, cfg)
+    assert corpus.posts[1].authors[0].name == oldest
+    assert all(p.created is None for p in corpus.posts[1:])

@@ -101,6 +101,50 @@ def yearless_date(text: str) -> bool:
     return _yearless_re().fullmatch(text.strip()) is not None
 
 
+# How long ago a date relative to the page's saving says, in seconds, by its unit's first
+# letters: only the order of two such dates is read from it, never a date.
+_AGE_UNITS = (
+    ("sek", 1),
+    ("sec", 1),
+    ("min", 60),
+    ("mån", 30 * 86400),
+    ("måned", 30 * 86400),
+    ("md", 30 * 86400),
+    ("month", 30 * 86400),
+    ("t", 3600),
+    ("h", 3600),
+    ("d", 86400),
+    ("u", 7 * 86400),
+    ("v", 7 * 86400),
+    ("w", 7 * 86400),
+    ("å", 365 * 86400),
+    ("y", 365 * 86400),
+)
+_AGE_RE = re.compile(
+    r"(?i)(?:for\s+|för\s+)?(?P<n>\d+|en|et|ett|one|a|an|få|nogle|några)\s*(?P<unit>[a-zæøåäö]+)\.?"
+    r"(?:\s+(?:siden|sedan|ago))?"
+)
+_FEW = {"en": 1, "et": 1, "ett": 1, "one": 1, "a": 1, "an": 1, "få": 3, "nogle": 3, "några": 3}
+
+
+def relative_age(text: str) -> float | None:
+    """How long before the page was saved a relative date says a post was made, in seconds
+    ("3 t", "2 tim", "for 5 timer siden", "för 2 dagar sedan", "i går kl. 21:40"); None for
+    any other text. Months and years are taken as 30 and 365 days."""
+    value = text.strip().lower()
+    if re.fullmatch(r"(?:i\s*går|igår|yesterday)(?:,?\s*(?:kl\.?\s*)?\d{1,2}[:.]\d{2})?", value):
+        return 86400.0
+    if re.fullmatch(r"(?:i\s*dag|idag|today|nu|just nu|lige nu|now)(?:,?\s*(?:kl\.?\s*)?\d{1,2}[:.]\d{2})?", value):
+        return 0.0
+    m = _AGE_RE.fullmatch(value)
+    if m is None:
+        return None
+    n = _FEW.get(m["n"]) or (int(m["n"]) if m["n"].isdigit() else None)
+    unit = m["unit"]
+    seconds = next((s for prefix, s in _AGE_UNITS if unit.startswith(prefix)), None)
+    return None if n is None or seconds is None else float(n * seconds)
+
+
 def find_named_date(text: str) -> tuple[str, re.Match[str]] | None:
     """The first date with a month name in `text`, as ISO 8601, with its match."""
     for m in _named_date_re().finditer(text):

@@ -21,7 +21,7 @@ from pipeline.core.schema import Author, Evidence, Note, Post, Span, Thread
 from pipeline.ingest import langid
 from pipeline.ingest.comment_markup import marked_thread
 from pipeline.ingest.comments import find_comments_header, find_signature, parse_comments
-from pipeline.ingest.dates import normalize_iso, page_slash_order
+from pipeline.ingest.dates import normalize_iso, page_slash_order, relative_age
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
 from pipeline.ingest.forum import ForumPosts, find_forum_posts, parse_forum_posts
 from pipeline.ingest.frames import frame_file, inline_frames
@@ -606,7 +606,8 @@ def _chronological(comments: list[RawComment]) -> list[RawComment] | None:
 
 
 def oldest_first(comments: list[RawComment], address_min_score: float = 85) -> list[RawComment]:
-    """Comments from the oldest. Dates decide where they rise or fall down the page; else
+    """Comments from the oldest. Dates decide where they rise or fall down the page (dates
+    relative to the page's saving, where no comment has another, by the ages they say); else
     answers do (a comment that addresses someone comes after that person's comment); else
     the page is taken to list the newest first, as most comment lists (DenOffentlige's
     among them) do. Where replies are indented under what they answer, the top-level
@@ -626,6 +627,14 @@ def oldest_first(comments: list[RawComment], address_min_score: float = 85) -> l
         if dates == sorted(dates):
             return list(comments)
         if dates == sorted(dates, reverse=True):
+            return list(reversed(comments))
+    # Dates relative to the page's saving ("3 t", "2 t", "1 t") order the comments too,
+    # where no comment has an absolute one: the ages fall down a page that lists the oldest first.
+    ages = [relative_age(c.date_raw) for c in comments if c.date_raw and not c.date]
+    if not dates and len(ages) >= 2 and None not in ages and ages[0] != ages[-1]:
+        if ages == sorted(ages, reverse=True):
+            return list(comments)
+        if ages == sorted(ages):
             return list(reversed(comments))
     votes = page_order_votes(
         [c.author for c in comments], [f"{c.title}\n{c.body}".strip() for c in comments], address_min_score
