@@ -2312,3 +2312,33 @@ def test_pages_dates_relative_to_the_saving_tell_which_comment_is_oldest(tmp_pat
     corpus = ingest_seeds(tmp_path, cfg)
     assert corpus.posts[1].authors[0].name == oldest
     assert all(p.created is None for p in corpus.posts[1:])
+
+
+@pytest.mark.parametrize(
+    ("header", "description"),
+    [
+        ("{name} skriver 14. marts 2024 kl. {time}", None),
+        ("{name} skrev d. 14. marts 2024 kl. {time}:", None),
+        ("Skrevet af {name} den 14.03.2024 kl. {time}", None),
+        ("Indsendt af {name} den 14.03.2024 - {time}", None),
+        ("Af {name}, 14. marts 2024 kl. {time}", None),
+        ("{name} (socialrådgiver) · 14. marts 2024 kl. {time}", "socialrådgiver"),
+    ],
+)
+def test_pages_comment_headers_that_say_who_wrote_when_in_words(tmp_path, cfg, header, description):
+    """Older Danish debate sites print a comment's header in words ("Skrevet af Mette Kjær den
+    14.03.2024 kl. 10:14", "Mette Kjær skrev d. ...:"), or the commenter's title in
+    parentheses: each opens a comment by that name, at that time (before, the first four
+    found no comment list at all)."""
+    base = _COLLAPSED.split("Kommentarer (5)")[0]
+    first = header.format(name="Mette Kjær", time="10:14")
+    second = header.format(name="Ole Berg", time="11:02")
+    (tmp_path / "side.txt").write_text(
+        base + f"Kommentarer (2)\n\n{first}\nKommunerne må tage ansvaret.\nSvar\n\n{second}\nDet er for nemt.\nSvar\n",
+        encoding="utf-8",
+    )
+    corpus = ingest_seeds(tmp_path, cfg)
+    assert [(p.authors[0].name, p.authors[0].description, p.created, p.text) for p in corpus.posts[1:]] == [
+        ("Mette Kjær", description, "2024-03-14T10:14", "Kommunerne må tage ansvaret."),
+        ("Ole Berg", description, "2024-03-14T11:02", "Det er for nemt."),
+    ]

@@ -195,6 +195,18 @@ _BADGE_RE = re.compile(
     r"redaktør|redaktör|admin|administrator|author|abonnent|prenumerant|subscriber|top-?kommentator|"
     r"verificeret|verifierad|verified)$"
 )
+# Before a commenter's name: "Skrevet af", "Indsendt af", "Af", "Skrivet av", "Posted by".
+_SAID_BY_RE = re.compile(
+    r"^(?:(?:skrevet|indsendt|skrivet|insänt|postet|posted|written)\s+(?:af|av|by)|af|av|by)\s+(?=\S)", re.I
+)
+# After it, before the date: "skriver", "skrev d.", "den", "siger", "wrote on".
+_SAYS_AT_RE = re.compile(
+    r"\s+(?:(?:skriver|skrev|skriv|siger|sagde|säger|sade|says|said|wrote|writes)(?:\s+(?:d\.|den|on|på|kl\.))?"
+    r"|den|d\.|on)\s*:?$",
+    re.I,
+)
+# A name with its description in parentheses: "Mette Kjær (socialrådgiver)".
+_PARENTHESISED_RE = re.compile(r"(?P<name>[^()]+?)\s*\((?P<description>[^()]{2,60})\)")
 # A comment's number before its author's name, as some sites count their comments ("#2
 # Ole Berg · 14.03.2024").
 _NUMBERED_RE = re.compile(r"^#\d{1,5}\s+(?=\S)")
@@ -209,15 +221,21 @@ def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
     line = _EDITED_RE.sub("", lines[i].strip())
     if not line:
         return None
-    tail = trailing_date(line, furn)
+    # "Mette Kjær skrev d. 14. marts 2024 kl. 10:14:" ends with the colon before the text.
+    tail = trailing_date(line.rstrip(":").rstrip(), furn)
     if tail is not None:
         at, iso, raw = tail
         head = line[:at].rstrip()
-        who = _NUMBERED_RE.sub("", head.rstrip(" ·•|–—-,"))
+        # What a site prints around the name ("Skrevet af Mette Kjær den", "Ole Berg skrev
+        # d.") says who, as a separator would.
+        said = _SAID_BY_RE.sub("", _SAYS_AT_RE.sub("", head))
+        who = _NUMBERED_RE.sub("", said.rstrip(" ·•|–—-,"))
+        if m := _PARENTHESISED_RE.fullmatch(who):
+            who = f"{m['name']}, {m['description']}"
         # A separator between name and date, or a name of capitalised words and a full date
         # (as a page saved as HTML runs its author and <time> together): a sentence that
         # ends with a date is no header.
-        separated = head[-1:] in ("·", "•", "|", "–", "—", "-", ",")
+        separated = head[-1:] in ("·", "•", "|", "–", "—", "-", ",") or said != head
         named = iso is not None and 2 <= len(who.split()) <= 4 and all(w[:1].isupper() for w in who.split())
         if (separated or named) and who and plausible_name(who, furn):
             return _Start(1, who, iso, raw)

@@ -218,7 +218,7 @@ NUMBER_FORMS = ("epoch seconds", "epoch milliseconds", "excel serial")
 # American exports and day first in British ones, and no one value can tell.
 DAY_FIRST_RE = re.compile(
     r"(?P<day>\d{1,2})(?P<sep>[.-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4})"
-    r"(?:(?:\s+|T|,\s*)(?:kl\.?\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+    r"(?:(?:\s+-\s+|\s+|T|,\s*)(?:kl\.?\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
 )
 
 # Danish writes a date with one slash and the year after a dash or a space, day first
