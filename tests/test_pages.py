@@ -1774,6 +1774,7 @@ _READINGS = [
     ("da_disqus_kommentarer.txt", "a thread (a comment list was found)", 4),
     ("da_facebook_kommentarer.txt", "a thread (a comment list was found)", 4),
     ("da_facebook_opslag.txt", "a thread (a comment list was found)", 4),
+    ("da_flarum_traad.html", "a thread (stated in its Flarum markup)", 5),
     ("da_forum_side_2.txt", "a forum thread (3 posts were found)", 4),
     ("da_indrykkede_svar.txt", "a thread (a comment list was found)", 6),
     ("da_invision_traad.html", "a thread (stated in its microdata)", 3),
@@ -2342,3 +2343,33 @@ def test_pages_comment_headers_that_say_who_wrote_when_in_words(tmp_path, cfg, h
         ("Mette Kjær", description, "2024-03-14T10:14", "Kommunerne må tage ansvaret."),
         ("Ole Berg", description, "2024-03-14T11:02", "Det er for nemt."),
     ]
+
+
+def test_pages_a_flarum_discussion_reads_its_post_stream_and_mentions(tmp_path, cfg):
+    """Flarum builds its discussion in the browser: each post a PostStream-item with its
+    number, time and id, its author's name beside an avatar that prints the name's initial
+    ("KKarin_S" as text), its text in Post-body. A reply made with the reply button opens
+    with a mention naming the post it answers ("@Mogens", data-id 102): it answers that
+    post (evidence `structured-data`). A deleted account's post keeps its place with no
+    author; an event (the discussion stickied) is no post; the copy in <noscript> for search
+    engines is not read twice."""
+    corpus = ingest_page(tmp_path, "da_flarum_traad.html", cfg, kind="auto")
+    root, *comments = corpus.posts
+    assert (root.title, [a.name for a in root.authors], root.created) == (
+        "Loft over børnesager – realistisk?",
+        ["Karin_S"],
+        "2024-03-14T08:12:00+00:00",
+    )
+    assert root.text.startswith("Kommunen vil indføre et loft på 25 børnesager")
+    assert [
+        (c.id.rsplit("/", 1)[-1], c.authors[0].name if c.authors and c.authors[0].name else None) for c in comments
+    ] == [
+        ("c01", "Mogens"),
+        ("c02", "Lars_H"),
+        ("c03", None),
+        ("c04", "Mogens"),
+    ]
+    parents = [c.parent_id.rsplit("/", 1)[-1] if "/" in c.parent_id else "root" for c in comments]
+    assert parents == ["root", "c01", "root", "c02"]
+    assert [e.rule for e in comments[1].parent_evidence if e.decided][0] == "structured-data"
+    assert comments[1].text.startswith("@Mogens Og hvem skal så tage de sager")

@@ -23,6 +23,7 @@ from dataclasses import replace
 from lxml import etree
 
 from pipeline.ingest.dates import line_date, normalize_iso
+from pipeline.ingest.flarum_markup import flarum_thread
 from pipeline.ingest.metadata import ld_objects, parse_document, schema_types
 from pipeline.ingest.reddit_markup import old_reddit_thread, reddit_thread
 from pipeline.ingest.stated import StatedPost, StatedThread, element_words, post_words
@@ -199,10 +200,10 @@ def stated_thread(page: str | etree._Element) -> StatedThread | None:
         StatedThread(_post(o), tuple(_comments(o, nodes if source == "JSON-LD" else None)), source, _kind(o))
         for o, source in openings
     ]
-    reddit = reddit_thread(root) or old_reddit_thread(root)
+    reddit = reddit_thread(root) or old_reddit_thread(root) or flarum_thread(root)
     if reddit is not None:
-        # Reddit's own elements state the exact tree: first among readings that state as
-        # many comments.
+        # Reddit's (or Flarum's) own elements state the exact tree: first among readings
+        # that state as many comments.
         candidates.insert(0, reddit)
     orphans = _orphan_comments(microdata)
     if orphans:
