@@ -2373,3 +2373,33 @@ def test_pages_a_flarum_discussion_reads_its_post_stream_and_mentions(tmp_path, 
     assert parents == ["root", "c01", "root", "c02"]
     assert [e.rule for e in comments[1].parent_evidence if e.decided][0] == "structured-data"
     assert comments[1].text.startswith("@Mogens Og hvem skal så tage de sager")
+
+
+def test_pages_a_comment_list_laid_out_in_a_table_reads_cell_by_cell(tmp_path, cfg):
+    """An older site lays its comments out as table rows, name and date in one cell, the
+    text in the next: cells are read apart, as a browser shows them (they had run together,
+    "14.03.2024 10:14Kommunerne må ...", and no comment was found)."""
+    from pipeline.ingest.markup import html_text
+
+    assert html_text("<table><tr><th>Navn</th><th>Tekst</th></tr><tr><td>Ole</td><td>Hej</td></tr></table>") == (
+        "Navn\n\nTekst\n\nOle\n\nHej"
+    )
+    rows = "".join(
+        f'<tr><td class="navn"><b>{name}</b><br>{when}</td><td class="tekst">{text}</td></tr>'
+        for name, when, text in (
+            ("Mette Kjær", "14.03.2024 10:14", "Kommunerne må tage ansvaret for arbejdsmiljøet."),
+            ("Ole Berg", "14.03.2024 11:02", "Det er for nemt at skyde på kommunerne alene."),
+        )
+    )
+    (tmp_path / "side.html").write_text(
+        "<!DOCTYPE html><html lang='da'><head><title>Socialrådgivere flygter | Avisen</title></head><body>"
+        "<h1>Socialrådgivere flygter</h1><p>Af Karen Holm · 14. marts 2024</p><p>Hver femte socialrådgiver har "
+        "forladt sit job inden for det seneste år, viser en ny undersøgelse fra Dansk Socialrådgiverforening.</p>"
+        f"<h2>Kommentarer (2)</h2><table>{rows}</table><p>© Avisen 2024</p></body></html>",
+        encoding="utf-8",
+    )
+    corpus = ingest_seeds(tmp_path, cfg)
+    assert [(p.authors[0].name, p.created, p.text) for p in corpus.posts[1:]] == [
+        ("Mette Kjær", "2024-03-14T10:14", "Kommunerne må tage ansvaret for arbejdsmiljøet."),
+        ("Ole Berg", "2024-03-14T11:02", "Det er for nemt at skyde på kommunerne alene."),
+    ]
