@@ -20,7 +20,9 @@ from lxml import html as lxml_html
 from pipeline.ingest.dates import SLASHED_DATE_RE, line_date, normalize_iso, read_date
 
 # Elements a browser shows on lines of their own.
-BLOCKS = frozenset("p div li ul ol dl dt dd h1 h2 h3 h4 h5 h6 tr td th table pre section article header footer aside".split())
+BLOCKS = frozenset(
+    "p div li ul ol dl dt dd h1 h2 h3 h4 h5 h6 tr td th table pre section article header footer aside".split()
+)
 SKIPPED = frozenset(("script", "style", "template", "head", "title"))
 # A tag or an entity: what tells HTML from text that merely holds a "<" or an "&".
 LOOKS_LIKE_HTML_RE = re.compile(r"<(?:p|br|div|a|span|em|strong|b|i|blockquote|ul|ol|li)\b[^>]*>|&(?:[a-z]+|#\d+);")

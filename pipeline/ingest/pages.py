@@ -73,6 +73,8 @@ class ArticleParts:
     keywords: list[str] = field(default_factory=list)
     body: str = ""
     notes: list[Note] = field(default_factory=list)
+    # The date a post prints without its year (or relative to the saving): printed, unread.
+    created_unread: str | None = None
 
 
 @dataclass
@@ -278,6 +280,7 @@ def parse_article(
             parts.author_source = f"post header at {source}:{block.first_line}"
             parts.created = parts.created or when
             if when is None:
+                parts.created_unread = raw
                 parts.notes.append(
                     Note(
                         where=f"{source}:{block.first_line + 1}",

@@ -422,7 +422,7 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
             notes.append(Note(where=f"{rel}:1", kind="inferred", message=f"article author {author.name}: {why}"))
     if not root.authors and not elsewhere:
         notes.append(Note(where=f"{rel}:1", kind="missing", message="no author found for the article"))
-    if root.created is None and not elsewhere:
+    if root.created is None and not elsewhere and parts.created_unread is None:
         notes.append(Note(where=f"{rel}:1", kind="missing", message="the page prints no publication date"))
 
     if comments:
