@@ -2403,3 +2403,20 @@ def test_pages_a_comment_list_laid_out_in_a_table_reads_cell_by_cell(tmp_path, c
         ("Mette Kjær", "2024-03-14T10:14", "Kommunerne må tage ansvaret for arbejdsmiljøet."),
         ("Ole Berg", "2024-03-14T11:02", "Det er for nemt at skyde på kommunerne alene."),
     ]
+
+
+def test_pages_a_comment_s_date_printed_above_its_author(tmp_path, cfg):
+    """Some widgets print a comment's date on the line above its author's name ("14. marts
+    2024 kl. 10:14" / "Mette Kjær"): each such pair opens a comment (before, only the first
+    comment was found, without its date)."""
+    base = _COLLAPSED.split("Kommentarer (5)")[0]
+    (tmp_path / "side.txt").write_text(
+        base + "Kommentarer (2)\n\n14. marts 2024 kl. 10:14\nMette Kjær\nKommunerne må tage ansvaret.\nSvar\n\n"
+        "14. marts 2024 kl. 11:02\nOle Berg\nDet er for nemt.\nSvar\n",
+        encoding="utf-8",
+    )
+    corpus = ingest_seeds(tmp_path, cfg)
+    assert [(p.authors[0].name, p.created, p.text) for p in corpus.posts[1:]] == [
+        ("Mette Kjær", "2024-03-14T10:14", "Kommunerne må tage ansvaret."),
+        ("Ole Berg", "2024-03-14T11:02", "Det er for nemt."),
+    ]

@@ -42,7 +42,10 @@ def find_comments_header(lines: list[str], furn: Furniture | None = None) -> int
         if any(COMMENT_ITEM_RE.fullmatch(nxt) for nxt in lines[i + 1 : i + 3]):
             return i
         after = islice((j for j in range(i + 1, len(lines)) if lines[j].strip()), 6)
-        if any(_named_start(lines, j, furn) or _dateless_start(lines, j, furn) for j in after):
+        if any(
+            _named_start(lines, j, furn) or _date_over_name(lines, j, furn) or _dateless_start(lines, j, furn)
+            for j in after
+        ):
             return i
     return None
 
@@ -260,6 +263,24 @@ def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
     return None
 
 
+def _date_over_name(lines: list[str], i: int, furn: Furniture) -> _Start | None:
+    """A comment that opens with its date on a line of its own and its author's name on the
+    next ("14. marts 2024 kl. 10:14" / "Mette Kjær"), as some widgets print it: a full
+    date, then a name, then a line that is no date (the text)."""
+    tail = trailing_date(lines[i].strip(), furn)
+    if tail is None or tail[0] != 0 or tail[1] is None:
+        return None
+    following = [j for j in range(i + 1, min(i + 4, len(lines))) if lines[j].strip()]
+    if len(following) < 2:
+        return None
+    name, after = lines[following[0]].strip(), lines[following[1]].strip()
+    if not plausible_name(name, furn) or button_row(name, furn) is not None:
+        return None
+    if trailing_date(after, furn) is not None or button_row(after, furn) is not None:
+        return None
+    return _Start(following[0] - i + 1, name, tail[1], tail[2])
+
+
 def _dateless_start(lines: list[str], i: int, furn: Furniture) -> bool:
     """A comment that opens with its author's name alone, on a site that prints no dates:
     the name, at least one line of text, then a row of the comment's buttons before any
@@ -376,6 +397,10 @@ def _parse_named_comments(
             if current is not None and not current.date_raw and row[1]:
                 # The site prints the date under the text, in the buttons' row.
                 current = replace(current, date=row[0], date_raw=row[1])
+        elif (current is None or closed) and (dated := _date_over_name(lines, i, furn)) is not None:
+            open_comment(dated, i)
+            i += dated.lines
+            continue
         elif (current is None or closed) and _dateless_start(lines, i, furn):
             # A site that prints no dates: a name, text, then the comment's buttons.
             open_comment(_Start(1, line, None, ""), i)
