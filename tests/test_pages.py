@@ -2420,3 +2420,32 @@ def test_pages_a_comment_s_date_printed_above_its_author(tmp_path, cfg):
         ("Mette Kjær", "2024-03-14T10:14", "Kommunerne må tage ansvaret."),
         ("Ole Berg", "2024-03-14T11:02", "Det er for nemt."),
     ]
+
+
+def test_pages_comments_named_by_camel_case_or_bem_classes(tmp_path, cfg):
+    """Widgets name their parts in camelCase (Facebook's comments plugin: "UFIComment",
+    "UFICommentActorName", "UFICommentBody", the time as epoch seconds in "data-utime") or
+    BEM ("comment__author", "comment__body"): read as the dashed words they are."""
+    from pipeline.ingest.comment_markup import marked_thread
+
+    facebook = "".join(
+        f'<div class="UFIComment UFIRow"><div class="UFICommentContent"><a class="UFICommentActorName" href="#">{name}'
+        f'</a> <span class="UFICommentBody"><span>{text}</span></span></div><div class="UFICommentActions">'
+        f'<a class="UFILikeLink">Synes godt om</a> <abbr class="UFISutroCommentTimestamp livetimestamp" '
+        f'data-utime="{utime}" title="for 2 år siden">2 år</abbr></div></div>'
+        for name, text, utime in (
+            ("Mette Kjær", "Kommunerne må tage ansvaret.", 1710411240),
+            ("Ole Berg", "Nej.", 1710414120),
+        )
+    )
+    bem = "".join(
+        f'<li class="comment"><span class="comment__author">{name}</span>'
+        f'<div class="comment__body"><p>{text}</p></div></li>'
+        for name, text in (("Mette Kjær", "Kommunerne må tage ansvaret."), ("Ole Berg", "Nej."))
+    )
+    for page, dates in ((facebook, ["2024-03-14T10:14:00", "2024-03-14T11:02:00"]), (bem, [None, None])):
+        thread = marked_thread(f"<html><body><div>{page}</div></body></html>")
+        assert [(c.author, c.text, c.created) for c in thread.comments] == [
+            ("Mette Kjær", "Kommunerne må tage ansvaret.", dates[0]),
+            ("Ole Berg", "Nej.", dates[1]),
+        ]

@@ -3,10 +3,11 @@ print neither a date nor a row of buttons the page parser could find (the date a
 the buttons icons), so that their printed text is a name over a paragraph, like any byline.
 
 The elements still say what they are: a comment is an element whose class names a comment
-(`comment`, `kommentar`, `c-comment`, `reply`, `svar`) and that holds, as its own and not a
-nested reply's, an element whose class names its author (`comment-author`, `fn`,
-`username`, `navn`) and one whose class names its text (`comment-content`, `comment-text`,
-`tekst`, `body`). A reply nested in another's element answers it, as the page shows it.
+(`comment`, `kommentar`, `c-comment`, `reply`, `svar`; in camelCase or BEM too,
+`UFIComment`, `comment__item`) and that holds, as its own and not a nested reply's, an
+element whose class names its author (`comment-author`, `fn`, `username`, `navn`,
+`UFICommentActorName`) and one whose class names its text (`comment-content`,
+`comment-text`, `tekst`, `body`, `comment__body`). A reply nested in another's element answers it, as the page shows it.
 Read only where the page parser finds no comment list and no forum posts, and only where
 two comments at least are so named. Written by hand: readability-style extractors keep the
 main text and drop exactly these parts.
@@ -18,7 +19,7 @@ import re
 
 from lxml import etree
 
-from pipeline.ingest.dates import line_date, normalize_iso
+from pipeline.ingest.dates import EPOCH_SECONDS_RE, epoch_iso, line_date, normalize_iso
 from pipeline.ingest.metadata import parse_document
 from pipeline.ingest.stated import LAYOUT, StatedPost, StatedThread, element_words, own_elements
 
@@ -39,8 +40,18 @@ _MAY_NAME_RE = re.compile(r"(?i)class\s*=\s*[\"']?[^\"'>]*(?:comment|kommentar|r
 _DATE_RE = re.compile(r"(?i)^(?:[a-z0-9]+[-_])*(?:date|time|timestamp|dato|datum|tid)$")
 
 
+# Class names written in camelCase ("UFICommentBody", "commentText") or BEM ("comment__author",
+# "c-comment--reply") are read as the dashed words they are ("ufi-comment-body").
+_CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_SEPARATORS_RE = re.compile(r"[-_]+")
+
+
+def _canonical(token: str) -> str:
+    return _SEPARATORS_RE.sub("-", _CAMEL_RE.sub("-", token)).strip("-").lower()
+
+
 def _named(el: etree._Element, pattern: re.Pattern[str]) -> bool:
-    return any(pattern.match(token) for token in (el.get("class") or "").split())
+    return any(pattern.match(_canonical(token)) for token in (el.get("class") or "").split())
 
 
 def _reading(el: etree._Element, comments: set[etree._Element]) -> tuple[str, str, str | None] | None:
@@ -63,6 +74,11 @@ def _reading(el: etree._Element, comments: set[etree._Element]) -> tuple[str, st
     for d in own:
         if d.tag == "time" and (iso := normalize_iso(d.get("datetime") or "")):
             date = iso
+            break
+        # Facebook's comments plugin states the time as epoch seconds ("data-utime").
+        stamp = (d.get("data-utime") or "").strip()
+        if _named(d, _DATE_RE) and EPOCH_SECONDS_RE.fullmatch(stamp):
+            date = epoch_iso(stamp)
             break
         # The date may be printed, or only in the tooltip over a relative one ("3 t.").
         shown = (" ".join(d.text_content().split()), (d.get("title") or "").strip())
