@@ -2449,3 +2449,22 @@ def test_pages_comments_named_by_camel_case_or_bem_classes(tmp_path, cfg):
             ("Mette Kjær", "Kommunerne må tage ansvaret.", dates[0]),
             ("Ole Berg", "Nej.", dates[1]),
         ]
+
+
+@pytest.mark.parametrize(
+    "buttons", ["Svar ↓", "↳ Svar", "Svar (3) · Synes godt om (4)", "Anmeld kommentar", "Anmäl inlägg"]
+)
+def test_pages_button_rows_with_arrows_counts_in_parentheses_and_report_links(tmp_path, cfg, buttons):
+    """A blog theme's "Svar ↓", a count in parentheses, a "report" link in words: a row of
+    buttons, not the comment's text (after it, the next comment opens)."""
+    base = _COLLAPSED.split("Kommentarer (5)")[0]
+    (tmp_path / "side.txt").write_text(
+        base + f"Kommentarer (2)\n\nMette Kjær · 14. marts 2024 10:14\nKommunerne må tage ansvaret.\n{buttons}\n\n"
+        f"Ole Berg · 14. marts 2024 11:02\nDet er for nemt.\n{buttons}\n",
+        encoding="utf-8",
+    )
+    corpus = ingest_seeds(tmp_path, cfg)
+    assert [(p.authors[0].name, p.text) for p in corpus.posts[1:]] == [
+        ("Mette Kjær", "Kommunerne må tage ansvaret."),
+        ("Ole Berg", "Det er for nemt."),
+    ]
