@@ -381,7 +381,8 @@ def _parse_named_comments(
             and not current.date_raw
             and (when := trailing_date(line, furn)) is not None
             and when[0] == 0
-            and button_row(next((ln.strip() for ln in lines[i + 1 :] if ln.strip()), ""), furn) is not None
+            and button_row(next((lines[k].strip() for k in range(i + 1, len(lines)) if lines[k].strip()), ""), furn)
+            is not None
         ):
             # The comment's date under its text, over its buttons (Facebook: "3 t").
             current = replace(current, date=when[1], date_raw=when[2])
