@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -199,12 +199,8 @@ def page_order_votes(authors: list[str | None], texts: list[str], min_score: flo
     named: dict[str, list[str]] = {}  # addressee -> the authors it names (each name scored once)
     # The names by which a comment may mention a commenter ("Håller med Karin"), as the
     # commenter-mention rule reads them: names that name someone, and unshared first names.
-    firsts = Counter(a.split()[0] for a in where if " " in a.strip())
     mentions = {a: a for a in where if _mentionable(a)}
-    for a in where:
-        first = a.split()[0] if " " in a.strip() else ""
-        if len(first) >= 4 and firsts[first] == 1 and first not in where and _mentionable(first):
-            mentions[first] = a
+    mentions.update({first: a for first, a in _unshared_first_names(where).items() if _mentionable(first)})
     votes = 0
     for i, text in enumerate(texts):
         names = [name for _, name in addressees(text) or vocatives(text)]
@@ -580,6 +576,22 @@ def _mentionable(name: str) -> bool:
     return len(name) >= 4 and any(ch.isupper() or ch.isdigit() for ch in name)
 
 
+def _unshared_first_names(names: Iterable[str], own: str = "") -> dict[str, str]:
+    """The first names that name one of `names` alone ("Karin" for Karin E): of four
+    letters or more, of a name of two words or more, that no other of `names` (nor `own`)
+    starts with, and that is no one's whole name."""
+    names = list(names)
+    everyone = [*names, own]
+    whole = {n.strip() for n in everyone}
+    firsts = Counter(n.split()[0] for n in everyone if " " in n.strip())
+    found: dict[str, str] = {}
+    for name in names:
+        first = name.split()[0] if " " in name.strip() else ""
+        if len(first) >= 4 and firsts[first] == 1 and first not in whole:
+            found[first] = name
+    return found
+
+
 def _commenter_mention(
     text: str, own: str | None, earlier: list[tuple[str, str, bool] | None]
 ) -> tuple[str, str] | None:
@@ -593,13 +605,11 @@ def _commenter_mention(
     for entry in earlier:
         if entry is not None and entry[0] != own:
             latest[entry[0]] = entry[1:]
-    # A commenter named by their first name alone ("Håller med Karin" for Karin E), where no
-    # other earlier commenter has that first name or is called so.
-    # The comment's own author counts: a signature's first name is their own ("Peter Hansen").
-    firsts = Counter(name.split()[0] for name in [*latest, own or ""] if " " in name.strip())
-    for name, (post_id, alone) in list(latest.items()):
-        first = name.split()[0] if " " in name.strip() else ""
-        if alone and len(first) >= 4 and firsts[first] == 1 and first not in latest and first != own:
+    # A commenter named by their first name alone ("Håller med Karin" for Karin E). The
+    # comment's own author counts: a signature's first name is their own ("Peter Hansen").
+    for first, name in _unshared_first_names(latest, own or "").items():
+        post_id, alone = latest[name]
+        if alone:
             latest[first] = (post_id, _mentionable(first))
     found: tuple[tuple[int, int], str, str] | None = None  # ((start, -length), cue, post)
     for name, (post_id, alone) in latest.items():
