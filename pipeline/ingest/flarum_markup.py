@@ -17,17 +17,13 @@ from __future__ import annotations
 from lxml import etree
 
 from pipeline.ingest.dates import normalize_iso
-from pipeline.ingest.stated import StatedPost, StatedThread, element_words
+from pipeline.ingest.stated import StatedPost, StatedThread, class_names, element_words
 
 SOURCE = "Flarum markup"
 
 
-def _classes(el: etree._Element) -> set[str]:
-    return set((el.get("class") or "").split())
-
-
 def _first(el: etree._Element, name: str) -> etree._Element | None:
-    return next((d for d in el.iter() if isinstance(d.tag, str) and name in _classes(d)), None)
+    return next((d for d in el.iter() if isinstance(d.tag, str) and name in class_names(d)), None)
 
 
 def flarum_thread(root: etree._Element) -> StatedThread | None:
@@ -37,7 +33,7 @@ def flarum_thread(root: etree._Element) -> StatedThread | None:
     items = [
         el
         for el in root.iter("div")
-        if "PostStream-item" in _classes(el)
+        if "PostStream-item" in class_names(el)
         and (el.get("data-number") or "").isdigit()
         and (el.get("data-type") or "comment") == "comment"
     ]
@@ -53,7 +49,8 @@ def flarum_thread(root: etree._Element) -> StatedThread | None:
         author = " ".join(user.text_content().split()) if user is not None else ""
         body = _first(el, "Post-body")
         mention = next(
-            (m.get("data-id") for m in (body.iter() if body is not None else ()) if "PostMention" in _classes(m)), None
+            (m.get("data-id") for m in (body.iter() if body is not None else ()) if "PostMention" in class_names(m)),
+            None,
         )
         parent = at.get(mention or "")
         post = StatedPost(

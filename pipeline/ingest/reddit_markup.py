@@ -18,7 +18,7 @@ from __future__ import annotations
 from lxml import etree
 
 from pipeline.ingest.dates import normalize_iso
-from pipeline.ingest.stated import StatedPost, StatedThread, element_words, own_elements
+from pipeline.ingest.stated import StatedPost, StatedThread, class_names, element_words, own_elements
 
 SOURCE = "Reddit markup"
 _POST, _COMMENT = "shreddit-post", "shreddit-comment"
@@ -85,10 +85,6 @@ def reddit_thread(root: etree._Element) -> StatedThread | None:
     return StatedThread(opening, tuple(comments), SOURCE, "SocialMediaPosting", remarks)
 
 
-def _classes(el: etree._Element) -> set[str]:
-    return set((el.get("class") or "").split())
-
-
 def _own_first(el: etree._Element, things: set[etree._Element], test) -> etree._Element | None:
     """The first element inside `el` that `test` accepts and that is `el`'s own, not a
     nested comment's."""
@@ -103,7 +99,7 @@ def old_reddit_thread(root: etree._Element) -> StatedThread | None:
     things = [
         el
         for el in root.iter("div")
-        if "thing" in _classes(el) and (el.get("data-type") in ("comment", "link") or el.get("data-fullname"))
+        if "thing" in class_names(el) and (el.get("data-type") in ("comment", "link") or el.get("data-fullname"))
     ]
     comments_el = [
         el for el in things if el.get("data-type") == "comment" or (el.get("data-fullname") or "").startswith("t1_")
@@ -114,7 +110,7 @@ def old_reddit_thread(root: etree._Element) -> StatedThread | None:
     post_el = next((el for el in things if el not in comments_el), None)
 
     def text_of(el: etree._Element) -> str:
-        body = _own_first(el, thing_set, lambda d: "usertext-body" in _classes(d))
+        body = _own_first(el, thing_set, lambda d: "usertext-body" in class_names(d))
         return element_words(body) if body is not None else ""
 
     def time_of(el: etree._Element) -> str | None:
@@ -124,13 +120,13 @@ def old_reddit_thread(root: etree._Element) -> StatedThread | None:
     def author_of(el: etree._Element) -> str | None:
         name = (el.get("data-author") or "").strip()
         if not name:
-            shown = _own_first(el, thing_set, lambda d: "author" in _classes(d))
+            shown = _own_first(el, thing_set, lambda d: "author" in class_names(d))
             name = " ".join(shown.text_content().split()) if shown is not None else ""
         return name or None
 
     opening = StatedPost(None, None, "", "")
     if post_el is not None:
-        title = _own_first(post_el, thing_set, lambda d: d.tag == "a" and "title" in _classes(d))
+        title = _own_first(post_el, thing_set, lambda d: d.tag == "a" and "title" in class_names(d))
         shared = (post_el.get("data-url") or "").strip()
         opening = StatedPost(
             author=author_of(post_el),
@@ -142,7 +138,7 @@ def old_reddit_thread(root: etree._Element) -> StatedThread | None:
     single = any(
         "single comment" in " ".join(el.text_content().split()).lower()
         for el in root.iter("div")
-        if "infobar" in _classes(el)
+        if "infobar" in class_names(el)
     )
     at = {el: k for k, el in enumerate(comments_el)}
     comments = []
@@ -154,7 +150,7 @@ def old_reddit_thread(root: etree._Element) -> StatedThread | None:
                 created=time_of(el),
                 title="",
                 text=text_of(el),
-                deleted="deleted" in _classes(el),
+                deleted="deleted" in class_names(el),
                 parent=parent,
                 answers_opening=parent is None and post_el is not None and not single,
             )

@@ -61,6 +61,11 @@ class StatedThread:
     remarks: tuple[str, ...] = ()
 
 
+def class_names(el: etree._Element) -> set[str]:
+    """The class names an element states."""
+    return set((el.get("class") or "").split())
+
+
 def post_words(value: str) -> str:
     """A post's text: JSON-LD may carry it as HTML; paragraphs kept, spaces collapsed."""
     if looks_like_html(value):
