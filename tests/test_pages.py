@@ -2468,3 +2468,14 @@ def test_pages_button_rows_with_arrows_counts_in_parentheses_and_report_links(tm
         ("Mette Kjær", "Kommunerne må tage ansvaret."),
         ("Ole Berg", "Det er for nemt."),
     ]
+
+
+def test_pages_a_first_name_that_is_also_a_function_word_names_no_one():
+    """ "Hans argument holder ikke" opens with "hans" (his), not with Hans Jensen's name; "Tak
+    Karin" names Karin Ek, the only Karin."""
+    from pipeline.ingest.replies import _commenter_mention
+
+    earlier = [("Hans Jensen", "t/c01", True), ("Karin Ek", "t/c02", True)]
+    assert _commenter_mention("Hans argument holder ikke.", "Ole Berg", earlier) is None
+    assert _commenter_mention("Tak Karin, enig.", "Ole Berg", earlier) == ("Karin", "t/c02")
+    assert _commenter_mention("Enig med Hans Jensen.", "Ole Berg", earlier) == ("Hans Jensen", "t/c01")

@@ -579,15 +579,17 @@ def _mentionable(name: str) -> bool:
 def _unshared_first_names(names: Iterable[str], own: str = "") -> dict[str, str]:
     """The first names that name one of `names` alone ("Karin" for Karin E): of four
     letters or more, of a name of two words or more, that no other of `names` (nor `own`)
-    starts with, and that is no one's whole name."""
+    starts with, that is no one's whole name, and that is no function word ("Hans Jensen"'s
+    "Hans" is also "his", which opens many a sentence)."""
     names = list(names)
     everyone = [*names, own]
     whole = {n.strip() for n in everyone}
     firsts = Counter(n.split()[0] for n in everyone if " " in n.strip())
+    common = stopwords()
     found: dict[str, str] = {}
     for name in names:
         first = name.split()[0] if " " in name.strip() else ""
-        if len(first) >= 4 and firsts[first] == 1 and first not in whole:
+        if len(first) >= 4 and firsts[first] == 1 and first not in whole and first.lower() not in common:
             found[first] = name
     return found
 
