@@ -2479,3 +2479,27 @@ def test_pages_a_first_name_that_is_also_a_function_word_names_no_one():
     assert _commenter_mention("Hans argument holder ikke.", "Ole Berg", earlier) is None
     assert _commenter_mention("Tak Karin, enig.", "Ole Berg", earlier) == ("Karin", "t/c02")
     assert _commenter_mention("Enig med Hans Jensen.", "Ole Berg", earlier) == ("Hans Jensen", "t/c01")
+
+
+def test_pages_comment_dates_that_read_two_ways_still_open_and_order_comments(tmp_path, cfg):
+    """The Drupal page saved as text: its dates print with slashes and no stamp, and every
+    one reads both ways ("man, 11/03/2024 - 10:14": 11 March or 3 November?). Each still
+    opens its comment, dated by neither reading (a note says why), and as both readings
+    rise down the page the oldest is on top. Before, the list fell apart (a subject line
+    read as a commenter, dates as texts)."""
+    from pipeline.ingest.markup import html_text
+
+    (tmp_path / "side.txt").write_text(
+        html_text((PAGES / "da_drupal_traad.html").read_text(encoding="utf-8")), encoding="utf-8"
+    )
+    corpus = ingest_seeds(tmp_path, cfg)
+    assert [(p.authors[0].name, p.created, p.text[:20]) for p in corpus.posts[1:]] == [
+        ("Henrik Vestergaard", None, "Kommunerne må tage a"),
+        ("Maja Krogh", None, "Det er for nemt at s"),
+        ("Henrik Vestergaard", None, "Enig i at staten har"),
+        ("Sofie Lund", None, "Som nyuddannet socia"),
+        ("Anonym", None, "Hvorfor bliver I så?"),
+    ]
+    assert "comment date 'man, 11/03/2024 - 10:14' reads two ways (day or month first?): left empty" in {
+        n.message for n in corpus.notes
+    }

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from itertools import islice
 
 from pipeline.core.schema import Note
-from pipeline.ingest.dates import NUMBER_FORMS, find_named_date, parse_numeric_date, read_date, weekday_lead
+from pipeline.ingest.dates import NUMBER_FORMS, SLASH_RE, find_named_date, parse_numeric_date, read_date, weekday_lead
 from pipeline.ingest.pages import Furniture, RawComment, furniture_line, load_furniture, preview
 
 COMMENT_ITEM_RE = re.compile(r"\s*•\s+(?P<date>\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2}))\s+(?P<who>\S.*?)\s*")
@@ -150,7 +150,9 @@ def trailing_date(line: str, furn: Furniture) -> tuple[int, str | None, str] | N
             named = find_named_date(rest)
             if named and named[1].start() == 0 and not rest[named[1].end() :].strip():
                 iso = named[0]
-        if iso is not None:
+        # A date with slashes in no order the page tells ("11/03/2024 - 10:14": 11 March
+        # or 3 November?) is still the comment's date, left unread.
+        if iso is not None or SLASH_RE.fullmatch(rest):
             # A weekday before the date is part of it ("tors, 14/03/2024 - 10:32",
             # "onsdag den 4. december 2024"), not a name.
             start = 0 if weekday_lead(line) == m.start() else m.start()
@@ -334,7 +336,9 @@ def _parse_named_comments(
                 Note(
                     where=f"{source}:{start_line}",
                     kind="missing",
-                    message=f"comment date {current.date_raw!r} is relative to when the page was saved: left empty",
+                    message=f"comment date {current.date_raw!r} is relative to when the page was saved: left empty"
+                    if furn.relative_date.search(current.date_raw)
+                    else f"comment date {current.date_raw!r} reads two ways (day or month first?): left empty",
                 )
             )
         comments.append(

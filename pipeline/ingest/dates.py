@@ -249,6 +249,13 @@ SLASH_ORDERS = ("day-first", "month-first")
 SLASHED_DATE_RE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
 
 
+def slash_readings(text: str) -> tuple[str | None, ...]:
+    """A printed date with slashes (perhaps after a weekday) as ISO 8601 read day first and
+    read month first (None where it is no date so read)."""
+    value = text[weekday_lead(text) :].strip()
+    return tuple((read[0] if (read := read_date(value, order)) else None) for order in SLASH_ORDERS)
+
+
 def page_slash_order(text: str) -> tuple[str, str] | None:
     """The order a page's dates with slashes are written in, where its dates tell, and one
     date that tells it: a page that prints "14/03/2024" writes day first, one that prints

@@ -21,7 +21,7 @@ from pipeline.core.schema import Author, Evidence, Note, Post, Span, Thread
 from pipeline.ingest import langid
 from pipeline.ingest.comment_markup import marked_thread
 from pipeline.ingest.comments import find_comments_header, find_signature, parse_comments
-from pipeline.ingest.dates import normalize_iso, page_slash_order, relative_age
+from pipeline.ingest.dates import normalize_iso, page_slash_order, relative_age, slash_readings
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
 from pipeline.ingest.forum import ForumPosts, find_forum_posts, parse_forum_posts
 from pipeline.ingest.frames import frame_file, inline_frames
@@ -628,6 +628,18 @@ def oldest_first(comments: list[RawComment], address_min_score: float = 85) -> l
             return list(comments)
         if dates == sorted(dates, reverse=True):
             return list(reversed(comments))
+    # Dates with slashes that read two ways still order the comments where both readings
+    # put them in one order ("11/03/2024 - 10:14", "11/03/2024 - 11:02": the same day).
+    if not dates and all(c.date_raw for c in comments) and len(comments) >= 2:
+        readings = [list(seq) for seq in zip(*(slash_readings(c.date_raw) for c in comments), strict=True)]
+        if all(None not in seq and seq[0] != seq[-1] for seq in readings):
+            ways = {
+                "up" if seq == sorted(seq) else "down" if seq == sorted(seq, reverse=True) else None for seq in readings
+            }
+            if ways == {"up"}:
+                return list(comments)
+            if ways == {"down"}:
+                return list(reversed(comments))
     # Dates relative to the page's saving ("3 t", "2 t", "1 t") order the comments too,
     # where no comment has an absolute one: the ages fall down a page that lists the oldest first.
     ages = [relative_age(c.date_raw) for c in comments if c.date_raw and not c.date]
