@@ -2324,6 +2324,11 @@ def test_pages_dates_relative_to_the_saving_tell_which_comment_is_oldest(tmp_pat
         ("Indsendt af {name} den 14.03.2024 - {time}", None),
         ("Af {name}, 14. marts 2024 kl. {time}", None),
         ("{name} (socialrådgiver) · 14. marts 2024 kl. {time}", "socialrådgiver"),
+        # Swedish blogs and comment systems.
+        ("Postat av: {name} · 14 mars 2024 kl {time}", None),
+        ("Kommentar av {name} den 14 mars 2024 kl {time}", None),
+        ("{name} svarade 14 mars 2024 kl {time}", None),
+        ("Svar från {name} · 14 mars 2024 kl {time}", None),
     ],
 )
 def test_pages_comment_headers_that_say_who_wrote_when_in_words(tmp_path, cfg, header, description):

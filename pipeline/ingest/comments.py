@@ -200,14 +200,18 @@ _BADGE_RE = re.compile(
     r"redaktør|redaktör|admin|administrator|author|abonnent|prenumerant|subscriber|top-?kommentator|"
     r"verificeret|verifierad|verified)$"
 )
-# Before a commenter's name: "Skrevet af", "Indsendt af", "Af", "Skrivet av", "Posted by".
+# Before a commenter's name: "Skrevet af", "Indsendt af", "Af", "Postat av:", "Kommentar
+# från", "Svar fra", "Posted by".
 _SAID_BY_RE = re.compile(
-    r"^(?:(?:skrevet|indsendt|skrivet|insänt|postet|posted|written)\s+(?:af|av|by)|af|av|by)\s+(?=\S)", re.I
+    r"^(?:(?:skrevet|indsendt|skrivet|insänt|postet|postat|posted|written|kommentar|kommentaren|indlæg|inlägg|"
+    r"innlegg|svar)\s+(?:af|av|by|fra|från|frå)\s*:?|af|av|by)\s+(?=\S)",
+    re.I,
 )
-# After it, before the date: "skriver", "skrev d.", "den", "siger", "wrote on".
+# After it, before the date: "skriver", "skrev d.", "den", "siger", "svarade", "wrote on".
 _SAYS_AT_RE = re.compile(
-    r"\s+(?:(?:skriver|skrev|skriv|siger|sagde|säger|sade|says|said|wrote|writes)(?:\s+(?:d\.|den|on|på|kl\.))?"
-    r"|den|d\.|on)\s*:?$",
+    r"\s+(?:(?:skriver|skrev|skriv|siger|sagde|säger|sade|says|said|wrote|writes|svarede|svarade|svarte|svarer|"
+    r"svarar|kommenterede|kommenterade|kommenterte|kommenterer|kommenterar|replied|commented|answered)"
+    r"(?:\s+(?:d\.|den|on|på|kl\.))?|den|d\.|on)\s*:?$",
     re.I,
 )
 # A name with its description in parentheses: "Mette Kjær (socialrådgiver)".
