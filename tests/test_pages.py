@@ -2508,3 +2508,20 @@ def test_pages_comment_dates_that_read_two_ways_still_open_and_order_comments(tm
     assert "comment date 'man, 11/03/2024 - 10:14' reads two ways (day or month first?): left empty" in {
         n.message for n in corpus.notes
     }
+
+
+def test_pages_buttons_printed_at_the_end_of_a_comment_s_header(tmp_path, cfg):
+    """A widget that prints the buttons on the header's line ("Mette Kjær · 14. marts 2024
+    10:14 · Svar · Anmeld"): the header still opens the comment (no comment list had been
+    found)."""
+    base = _COLLAPSED.split("Kommentarer (5)")[0]
+    (tmp_path / "side.txt").write_text(
+        base + "Kommentarer (2)\n\nMette Kjær · 14. marts 2024 10:14 · Svar · Anmeld\nKommunerne må tage ansvaret.\n\n"
+        "Ole Berg · 14. marts 2024 11:02 · Svar · Anmeld\nDet er for nemt.\n",
+        encoding="utf-8",
+    )
+    corpus = ingest_seeds(tmp_path, cfg)
+    assert [(p.authors[0].name, p.created, p.text) for p in corpus.posts[1:]] == [
+        ("Mette Kjær", "2024-03-14T10:14", "Kommunerne må tage ansvaret."),
+        ("Ole Berg", "2024-03-14T11:02", "Det er for nemt."),
+    ]

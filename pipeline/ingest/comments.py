@@ -223,11 +223,22 @@ _NUMBERED_RE = re.compile(r"^#\d{1,5}\s+(?=\S)")
 _INITIALS_RE = re.compile(r"[A-ZÆØÅÄÖ]{1,3}")
 
 
+_LAST_PART_RE = re.compile(r"\s*[·•|]\s*(?P<part>[^·•|]+)$")
+
+
+def _without_buttons(line: str, furn: Furniture) -> str:
+    """A comment's header without the buttons some widgets print at its end ("Mette Kjær ·
+    14. marts 2024 10:14 · Svar · Anmeld")."""
+    while (m := _LAST_PART_RE.search(line)) and m.start() > 0 and furn.comment_action.fullmatch(m["part"].strip()):
+        line = line[: m.start()].rstrip()
+    return line
+
+
 def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
     """The comment that opens at `lines[i]` with its author and date: "Name · date" on one
     line, or the name alone (perhaps "Name skriver:") with the date on the next non-blank
     line. A mark that the comment was edited, after the date, is left out."""
-    line = _EDITED_RE.sub("", lines[i].strip())
+    line = _without_buttons(_EDITED_RE.sub("", lines[i].strip()), furn)
     if not line:
         return None
     # "Mette Kjær skrev d. 14. marts 2024 kl. 10:14:" ends with the colon before the text.
