@@ -2457,11 +2457,22 @@ def test_pages_comments_named_by_camel_case_or_bem_classes(tmp_path, cfg):
 
 
 @pytest.mark.parametrize(
-    "buttons", ["Svar ↓", "↳ Svar", "Svar (3) · Synes godt om (4)", "Anmeld kommentar", "Anmäl inlägg"]
+    "buttons",
+    [
+        "Svar ↓",
+        "↳ Svar",
+        "Svar (3) · Synes godt om (4)",
+        "Anmeld kommentar",
+        "Anmäl inlägg",
+        # Who reacted, on a line of its own.
+        "Lone Berg og 2 andre synes godt om dette",
+        "5 personer gillar detta",
+    ],
 )
 def test_pages_button_rows_with_arrows_counts_in_parentheses_and_report_links(tmp_path, cfg, buttons):
-    """A blog theme's "Svar ↓", a count in parentheses, a "report" link in words: a row of
-    buttons, not the comment's text (after it, the next comment opens)."""
+    """A blog theme's "Svar ↓", a count in parentheses, a "report" link in words, a line of
+    who reacted: a row of buttons, not the comment's text (after it, the next comment
+    opens)."""
     base = _COLLAPSED.split("Kommentarer (5)")[0]
     (tmp_path / "side.txt").write_text(
         base + f"Kommentarer (2)\n\nMette Kjær · 14. marts 2024 10:14\nKommunerne må tage ansvaret.\n{buttons}\n\n"

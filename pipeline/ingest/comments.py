@@ -165,7 +165,7 @@ def button_row(line: str, furn: Furniture) -> tuple[str | None, str] | None:
     """A row of a comment's buttons ("Svara · Gilla"), perhaps ending with the comment's
     date ("Svara · Gilla · 14 mars 2024", as sites that print the date below the text
     do): (the date as ISO 8601 or None, the date as printed or ""); None for other lines."""
-    if furn.comment_action.fullmatch(line):
+    if furn.comment_action.fullmatch(line) or furn.comment_reactions.fullmatch(line):
         return None, ""
     tail = trailing_date(line, furn)
     if tail is not None and tail[0] > 0 and furn.comment_action.fullmatch(line[: tail[0]].strip()):

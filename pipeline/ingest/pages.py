@@ -105,6 +105,8 @@ class Furniture:
     keywords: re.Pattern[str]
     comments_header: re.Pattern[str]
     comment_action: re.Pattern[str]
+    # Who reacted to a comment ("3 synes godt om dette"), read as its buttons.
+    comment_reactions: re.Pattern[str]
     # A widget's stand-in for replies or comments the saved page does not show ("Vis 2 svar").
     comment_more: re.Pattern[str]
     # A control under a comment shown cut short ("Läs mer").
@@ -132,6 +134,7 @@ def load_furniture(path: Path = FURNITURE_FILE) -> Furniture:
         keywords=re.compile(raw["keywords"]["pattern"]),
         comments_header=re.compile(raw["comments"]["header"]),
         comment_action=re.compile(raw["comments"]["action"]),
+        comment_reactions=re.compile(raw["comments"]["reactions"]),
         comment_more=re.compile(raw["comments"]["more"]),
         comment_expand=re.compile(raw["comments"]["expand"]),
         relative_date=re.compile(raw["comments"]["relative_date"]),
