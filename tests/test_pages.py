@@ -838,6 +838,9 @@ def test_pages_a_line_that_is_a_date_as_nordic_sites_print_it(line, date):
         ("Tekst: vi skal have flere hænder", None, None, None),
         ("Af hensyn til borgerne", None, None, None),
         ("Af Karen Holm, der skrev det, og mange andre", None, None, None),
+        # Blogs' and Drupal's stamps: "Postat av", "Indsendt af", with a weekday before the date.
+        ("Postat av Karin Ek · 14 mars 2024", ["Karin Ek"], None, "2024-03-14"),
+        ("Indsendt af Line Thomsen søn, 10/03/2024 - 08:00", ["Line Thomsen"], None, None),
     ],
 )
 def test_pages_bylines_name_their_authors_and_may_carry_a_description_and_a_date(line, names, description, date):
