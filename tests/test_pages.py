@@ -2539,3 +2539,18 @@ def test_pages_buttons_printed_at_the_end_of_a_comment_s_header(tmp_path, cfg):
         ("Mette Kjær", "2024-03-14T10:14", "Kommunerne må tage ansvaret."),
         ("Ole Berg", "2024-03-14T11:02", "Det er for nemt."),
     ]
+
+
+def test_pages_a_news_story_s_last_sentence_about_someone_is_no_author_line(tmp_path, cfg):
+    """Only an opinion piece (a section label such as "KRONIK", a headline such as
+    "Læserbrev: ...", an opinion page's disclaimer) ends by saying who wrote it: a news
+    story's last "X er Y." is about someone in it, and stays its text."""
+    page = (PAGES / "da_kronik_forfatterlinje.txt").read_text(encoding="utf-8")
+    news = page.replace("KRONIK\n", "").replace(
+        "Mads Bilstrup er formand for Dansk Socialrådgiverforening.", "Pernille Rosenkrantz-Theil er socialminister."
+    )
+    assert news != page
+    (tmp_path / "nyhed.txt").write_text(news, encoding="utf-8")
+    (root,) = ingest_seeds(tmp_path, cfg).posts
+    assert root.authors == ()
+    assert root.text.endswith("Pernille Rosenkrantz-Theil er socialminister.")

@@ -405,7 +405,12 @@ def parse_article(
     good = [b for b, c in zip(kept, classes, strict=True) if c == "good"]
     about = _author_line(good[-1]) if good else None
     known = {a.name: n for n, a in enumerate(parts.authors)}
-    if about and (not known or any(name in known for name in about[0])):
+    # Only an opinion piece ends by saying who wrote it: a news story's last "X er Y." is
+    # about someone in it.
+    opinion = _OPINION_RE.match(parts.title) is not None or any(
+        reason == "opinion-disclaimer" or _OPINION_RE.match(blocks[k].text.strip()) for k, reason in removed.items()
+    )
+    if about and opinion and (not known or any(name in known for name in about[0])):
         # "Mads Bilstrup er formand for Dansk Socialrådgiverforening." under an op-ed: who
         # wrote it (the byline's author, or the only one named), not its last argument.
         names, description = about
@@ -478,6 +483,12 @@ def parse_article(
     return parts
 
 
+# What marks a page as an opinion piece: its section's label ("KRONIK", "Debat") or a
+# headline that names it ("Læserbrev: ...").
+_OPINION_RE = re.compile(
+    r"(?i)(?:debat|debatt|kronik|krönika|leder|ledare|kommentar|klumme|kolumn|debatindlæg|debattinlägg|"
+    r"læserbrev|insändare|opinion|synspunkt|replik|analyse|analys|essay|essä)\b"
+)
 # The line under an op-ed that says who wrote it: "Mads Bilstrup er formand for Dansk
 # Socialrådgiverforening.", "Anna Berg och Lisa Holm är socionomer i Malmö stad."
 _NAME = r"[A-ZÆØÅÄÖÉ][a-zæøåäöéü\-]+(?:\s+[A-ZÆØÅÄÖÉ][a-zæøåäöéü\-]+){1,3}"
