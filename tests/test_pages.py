@@ -2547,10 +2547,16 @@ def test_pages_a_news_story_s_last_sentence_about_someone_is_no_author_line(tmp_
     story's last "X er Y." is about someone in it, and stays its text."""
     page = (PAGES / "da_kronik_forfatterlinje.txt").read_text(encoding="utf-8")
     news = page.replace("KRONIK\n", "").replace(
-        "Mads Bilstrup er formand for Dansk Socialrådgiverforening.", "Pernille Rosenkrantz-Theil er socialminister."
+        "Mads Bilstrup er formand for Dansk Socialrådgiverforening.", "Mette Frederiksen er statsminister."
     )
     assert news != page
     (tmp_path / "nyhed.txt").write_text(news, encoding="utf-8")
     (root,) = ingest_seeds(tmp_path, cfg).posts
     assert root.authors == ()
-    assert root.text.endswith("Pernille Rosenkrantz-Theil er socialminister.")
+    assert root.text.endswith("Mette Frederiksen er statsminister.")
+    # A menu's "Debat" elsewhere on the page is no section label of this story.
+    menu = news.replace("Gå til indhold\nNyheder\nDebat\n", "Gå til indhold\n\nDebat\n\nNyheder\n")
+    assert menu != news
+    (tmp_path / "nyhed.txt").write_text(menu, encoding="utf-8")
+    (root,) = ingest_seeds(tmp_path, cfg).posts
+    assert root.authors == () and root.text.endswith("er statsminister.")

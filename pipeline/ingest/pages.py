@@ -308,6 +308,7 @@ def parse_article(
             blocks.append(block)
     kept: list[Block] = []
     kept_at: list[int] = []  # each kept block's index in `blocks`
+    title_at: int | None = None  # the headline's index in `blocks`
     removed: dict[int, str] = {}
 
     # Promo boxes span several blocks, so they go first.
@@ -381,6 +382,7 @@ def parse_article(
         named = [(k, b) for k, b in title_candidates if names_headline(b.lines[0], headlines)]
         k, block = max(named or title_candidates, key=lambda kb: (len(kb[1].lines[0].split()), -kb[0]))
         parts.title = block.lines[0]
+        title_at = k
         for k2, _ in title_candidates:
             if k2 != k:
                 removed[k2] = "pre-title-label" if k2 < k else "section-label"
@@ -406,9 +408,13 @@ def parse_article(
     about = _author_line(good[-1]) if good else None
     known = {a.name: n for n, a in enumerate(parts.authors)}
     # Only an opinion piece ends by saying who wrote it: a news story's last "X er Y." is
-    # about someone in it.
-    opinion = _OPINION_RE.match(parts.title) is not None or any(
-        reason == "opinion-disclaimer" or _OPINION_RE.match(blocks[k].text.strip()) for k, reason in removed.items()
+    # about someone in it. The section's label right above the headline says so, not a
+    # menu's "Debat" elsewhere on the page.
+    kicker = blocks[title_at - 1].text.strip() if title_at and (title_at - 1) in removed else ""
+    opinion = (
+        _OPINION_RE.match(parts.title) is not None
+        or (len(kicker.split()) <= 3 and _OPINION_RE.match(kicker) is not None)
+        or "opinion-disclaimer" in removed.values()
     )
     if about and opinion and (not known or any(name in known for name in about[0])):
         # "Mads Bilstrup er formand for Dansk Socialrådgiverforening." under an op-ed: who
