@@ -1783,7 +1783,10 @@ _READINGS = [
     ("da_invision_traad.html", "a thread (stated in its microdata)", 3),
     ("da_kommentarer_margin.html", "a thread (a comment list was found)", 5),
     ("da_kommentarer_uden_dato.html", "a thread (comments named by the page's classes)", 4),
+    ("da_kommune_nyhed.txt", "an article (no comment list was found)", 1),
     ("da_kronik_forfatterlinje.txt", "an article (no comment list was found)", 1),
+    ("da_kronik_med_kommentarer.txt", "a thread (a comment list was found)", 4),
+    ("da_nyhed_uden_luft.txt", "an article (no comment list was found)", 1),
     ("da_laeserbrev_underskrift.txt", "an article (no comment list was found)", 1),
     ("da_phpbb_traad.html", "a forum thread (3 posts were found)", 3),
     ("da_reddit_traad.html", "a thread (stated in its Reddit markup)", 7),
@@ -1793,6 +1796,7 @@ _READINGS = [
     ("sv_avis_metadata.html", "an article (no comment list was found)", 1),
     ("sv_blogg_trådade_svar.html", "a thread (a comment list was found)", 4),
     ("sv_datum_under_kommentaren.txt", "a thread (a comment list was found)", 7),
+    ("sv_debattartikel_kopierad.txt", "an article (no comment list was found)", 1),
     ("sv_debattartikel_undertecknare.txt", "an article (no comment list was found)", 1),
     ("sv_debatt_kommentarer.txt", "a thread (a comment list was found)", 5),
     ("sv_drupal_traad.html", "a thread (a comment list was found)", 5),
@@ -2179,6 +2183,69 @@ def test_pages_the_line_under_an_op_ed_that_says_who_wrote_it_is_its_author(tmp_
     assert root.text.endswith("Og den vil give faget den anerkendelse, det fortjener.")
 
 
+def test_pages_a_page_top_copied_without_blank_lines_gives_its_headline_date_author_and_first_paragraph(tmp_path, cfg):
+    """A browser's copy puts menu, headline, lead, byline, date and share buttons on lines
+    of their own with no blank line between, run on into the first paragraph: each is read
+    as what it is. The block had been one paragraph of navigation, and the headline, the
+    date, the author and the first paragraph went with it."""
+    corpus = ingest_page(tmp_path, "da_nyhed_uden_luft.txt", cfg, kind="article")
+    (root,) = corpus.posts
+    assert (root.title, root.created) == (
+        "Hver fjerde socialrådgiver på børneområdet overvejer at sige op",
+        "2024-03-12",
+    )
+    assert [(a.name, a.description) for a in root.authors] == [("Susanne Bloch Poulsen", None)]
+    paragraphs = root.text.split("\n\n")
+    assert paragraphs[0].startswith("Ny undersøgelse fra Dansk Socialrådgiverforening viser")
+    assert paragraphs[1].startswith("Hver fjerde socialrådgiver på børne- og ungeområdet har inden for det seneste år")
+    # The last paragraph ran on into "Læs også" (which heads the links below it, not the
+    # sentence above); the share buttons ("Facebook", "Mail") are no paragraphs.
+    assert paragraphs[-1] == "Foreningen foreslår et loft over antallet af sager per socialrådgiver."
+    assert len(paragraphs) == 5 and not {"Facebook", "LinkedIn", "Mail", "Del artikel"} & set(paragraphs)
+    assert corpus.threads[0].target_source == "root_title"
+
+
+def test_pages_a_paragraph_run_on_into_the_footer_stays_text(tmp_path, cfg):
+    """ "Planen behandles i byrådet den 20. marts." over "Kontakt" and "Sidst opdateret: ..."
+    with no blank line between: the sentence is the text's last, the rest furniture (the
+    whole block had gone as navigation)."""
+    corpus = ingest_page(tmp_path, "da_kommune_nyhed.txt", cfg, kind="article")
+    (root,) = corpus.posts
+    assert (root.title, root.created, root.authors) == ("Ny plan skal holde på socialrådgiverne", "2024-03-05", ())
+    assert root.text.startswith("Aarhus Kommune vil med en ny fastholdelsesplan")
+    assert root.text.endswith("\n\nPlanen behandles i byrådet den 20. marts.")
+    assert "Presseansvarlig" not in root.text and "Kontakt" not in root.text
+
+
+def test_pages_a_name_over_a_title_under_the_lead_beside_the_date_is_the_author(tmp_path, cfg):
+    """ "Heike Erkers" / "ordförande Akademikerförbundet SSR" / "Publicerad: ..." under the
+    lead is the byline; the same name signing the end is the same author, not a second."""
+    corpus = ingest_page(tmp_path, "sv_debattartikel_kopierad.txt", cfg, kind="article", lang="sv")
+    (root,) = corpus.posts
+    assert (root.title, root.created) == (
+        "Socialsekreterarna lämnar – nu måste arbetsgivarna agera",
+        "2024-03-14T06:00",
+    )
+    assert [(a.name, a.description) for a in root.authors] == [("Heike Erkers", "ordförande Akademikerförbundet SSR")]
+    assert root.text.startswith("Personalomsättningen inom socialtjänsten är ohållbar.")
+    assert root.text.endswith("betalar för erfarenhet.")
+
+
+def test_pages_a_name_and_its_title_on_lines_apart_above_the_date_give_the_author(tmp_path, cfg):
+    """Each line of the page's top a paragraph of its own (blank lines between): the name,
+    then "Socialrådgiver og ph.d.-studerende" (an abbreviation's dots are no sentence's),
+    then the date. The closing line that says the same ("... er socialrådgiver og
+    ph.d.-studerende ved Aalborg Universitet.") is no argument of the kronik."""
+    corpus = ingest_page(tmp_path, "da_kronik_med_kommentarer.txt", cfg)
+    root = corpus.posts[0]
+    assert (root.title, root.created) == ("Socialrådgivere er ikke robotter", "2024-03-07")
+    assert [(a.name, a.description) for a in root.authors] == [
+        ("Anne Marie Jensen", "Socialrådgiver og ph.d.-studerende")
+    ]
+    assert root.text.endswith("belønne de afdelinger, der holder på deres medarbejdere.")
+    assert [a.name for p in corpus.posts[1:] for a in p.authors] == ["Jens Hansen", "Karsten Aaen", "Birgitte Olsen"]
+
+
 @pytest.mark.parametrize(
     ("line", "found"),
     [
@@ -2189,6 +2256,10 @@ def test_pages_the_line_under_an_op_ed_that_says_who_wrote_it_is_its_author(tmp_
         # How someone is, or what they did, is no title: a news story's last line.
         ("Pernille Rosenkrantz-Theil er ikke vendt tilbage på henvendelser.", None),
         ("Karen Holm er enig.", None),
+        (
+            "Anne Marie Jensen er socialrådgiver og ph.d.-studerende ved Aalborg Universitet.",
+            (("Anne Marie Jensen",), "socialrådgiver og ph.d.-studerende ved Aalborg Universitet"),
+        ),
         ("Det er svært at se en løsning.", None),
     ],
 )

@@ -253,6 +253,116 @@ def _is_header_block(block: Block) -> bool:
     )
 
 
+def _byline_line(line: str, furn: Furniture) -> bool:
+    """A byline that stands alone on its line ("Af Karen Holm", "Tekst: Karen Holm")."""
+    return any(
+        kind == "author" and pat.fullmatch(line)
+        for name, kind, pat in furn.bylines
+        if name not in furn.byline_next_line
+    )
+
+
+def _marker_line(line: str, furn: Furniture) -> bool:
+    """A line that is a page's furniture, a date or a byline: what a masthead is made of."""
+    return furniture_line(line, furn) is not None or line_date(line) is not None or _byline_line(line, furn)
+
+
+def _prose_line(line: str) -> bool:
+    return len(line.split()) >= 6 and line.rstrip()[-1:] in '.!?"”»)'
+
+
+def _is_masthead(block: Block, furn: Furniture) -> bool:
+    """A page's top copied with single line breaks only (a browser's copy of headings and
+    divs): menu words, the headline, the lead, a byline, the date and share buttons in one
+    block, sometimes run on into the first paragraph. Read as it stands, the block was one
+    paragraph of boilerplate and the headline, date and author went with it. Two lines of
+    furniture and a headline's worth of words, or a byline, tell it from a list in the text."""
+    lines = block.lines
+    if len(lines) < 3:
+        return False
+    markers = [_marker_line(line, furn) for line in lines]
+    if sum(markers) < 2:
+        return False
+    return any(
+        not marked and not _prose_line(line) and 4 <= len(line.split()) <= 20 and line.rstrip()[-1:] != "."
+        for line, marked in zip(lines, markers, strict=True)
+    ) or any(_byline_line(line, furn) for line in lines)
+
+
+def _masthead_blocks(block: Block) -> list[Block]:
+    """A masthead's lines a block each, but consecutive lines of prose (the lead, a first
+    paragraph run on) kept together as one paragraph."""
+    out: list[Block] = []
+    for n, line in enumerate(block.lines):
+        if out and _prose_line(line) and _prose_line(out[-1].lines[-1]):
+            out[-1] = Block((*out[-1].lines, line), out[-1].first_line)
+        else:
+            out.append(Block((line,), block.first_line + n))
+    return out
+
+
+def _tail_blocks(block: Block, furn: Furniture) -> list[Block] | None:
+    """A paragraph run on into the page's furniture below it ("... den 20. marts." /
+    "Kontakt" / "Sidst opdateret: 6. marts 2024"; "Dela" / "Relaterat"): the paragraph, then
+    the rest a line each, so the furniture goes and the paragraph stays."""
+    lines = block.lines
+    if len(lines) < 2 or not _prose_line(lines[0]):
+        return None
+    first = next((line for line in lines[1:] if _marker_line(line, furn)), None)
+    # "Læs mere her", "Bliv abonnent", a newsletter's sign-up: the sentence above is the
+    # link's teaser, furniture with it; "Læs også" heads the links below it.
+    if first is None or (furniture_line(first, furn) in _TEASER_LINKS and not _RELATED_HEADING_RE.fullmatch(first)):
+        return None
+    return _masthead_blocks(block)
+
+
+_TEASER_LINKS = frozenset({"read-more", "subscription", "newsletter"})
+_RELATED_HEADING_RE = re.compile(r"(?i)(?:læs også|läs också|les også|se også|se även|read also|see also)\s*:?")
+
+
+def _date_block(blocks: list[Block], k: int) -> bool:
+    return 0 <= k < len(blocks) and len(blocks[k].lines) == 1 and line_date(blocks[k].lines[0]) is not None
+
+
+def _pair_name_over_title(blocks: list[Block], furn: Furniture) -> list[Block]:
+    """Above the text (or under its lead), a name alone on its line over a short title alone
+    on its line, next to the date ("Anne Marie Jensen" / "Socialrådgiver og ph.d.-studerende"
+    / "7. marts 2024"), is the author's byline split by the copy: joined back into one
+    block. The date beside it keeps a menu ("Aarhus Kommune" / "Borger") from reading as a
+    name over a title."""
+    name_pat = next((pat for name, kind, pat in furn.bylines if name in furn.byline_next_line), None)
+    if name_pat is None:
+        return blocks
+    second = next(iter(furn.byline_next_line.values()))
+    out: list[Block] = []
+    k = bodies = 0
+    while k < len(blocks):
+        b = blocks[k]
+        if _is_body_paragraph(b):
+            bodies += 1
+            if bodies == 2:
+                out.extend(blocks[k:])
+                break
+        nxt = blocks[k + 1] if k + 1 < len(blocks) else None
+        if (
+            nxt is not None
+            and len(b.lines) == 1
+            and len(nxt.lines) == 1
+            and (_date_block(blocks, k + 2) or _date_block(blocks, k - 1))
+            and name_pat.fullmatch(b.lines[0])
+            and second.fullmatch(nxt.lines[0])
+            and len(nxt.lines[0].split()) <= 10
+            and not _marker_line(b.lines[0], furn)
+            and not _marker_line(nxt.lines[0], furn)
+        ):
+            out.append(Block((b.lines[0], nxt.lines[0]), b.first_line))
+            k += 2
+            continue
+        out.append(b)
+        k += 1
+    return out
+
+
 def _is_body_paragraph(block: Block) -> bool:
     text = " ".join(block.lines)
     return len(text.split()) >= 12 and text.rstrip()[-1:] in '.!?:"”»)'
@@ -304,8 +414,14 @@ def parse_article(
             # A page's header printed without blank lines ("DEBATT" / the headline /
             # "Publicerad 14 mars 2024"): each line is read as a block of its own.
             blocks.extend(Block([line], block.first_line + n) for n, line in enumerate(block.lines))
+        elif sum(map(_is_body_paragraph, blocks)) <= 1 and _is_masthead(block, furn):
+            # Above the text, or under its lead.
+            blocks.extend(_masthead_blocks(block))
+        elif tail := _tail_blocks(block, furn):
+            blocks.extend(tail)
         else:
             blocks.append(block)
+    blocks = _pair_name_over_title(blocks, furn)
     kept: list[Block] = []
     kept_at: list[int] = []  # each kept block's index in `blocks`
     title_at: int | None = None  # the headline's index in `blocks`
@@ -323,7 +439,8 @@ def parse_article(
                         break
         i += 1
 
-    first_body = next((k for k, b in enumerate(blocks) if k not in removed and _is_body_paragraph(b)), len(blocks))
+    bodies = [k for k, b in enumerate(blocks) if k not in removed and _is_body_paragraph(b)]
+    first_body, second_body = (bodies + [len(blocks), len(blocks)])[:2]
     pending_keywords = False
     title_candidates: list[tuple[int, Block]] = []
     for k, block in enumerate(blocks):
@@ -348,7 +465,9 @@ def parse_article(
                 parts.created = iso
             removed[k] = "date-line"
             continue
-        byline = _match_byline(block, furn, kinds=("author", "publisher"), before_body=k < first_body)
+        # A name over a title stands above the text, or under the lead beside the date.
+        above = k < first_body or (k < second_body and (_date_block(blocks, k + 1) or _date_block(blocks, k - 1)))
+        byline = _match_byline(block, furn, kinds=("author", "publisher"), before_body=above)
         if byline:
             if byline.kind == "author":
                 parts.authors.extend(Author(name=name, description=byline.description) for name in byline.names)
@@ -446,9 +565,17 @@ def parse_article(
                     # A letter's signature: the name, then its title and town a line each.
                     closings = [signed]
                 if closings and all(closings):
+                    bylined = {a.name: n for n, a in enumerate(parts.authors)}
                     for closing in closings:
                         name, pattern_name = closing.names[0], closing.pattern
-                        parts.authors.append(Author(name=name, description=closing.description))
+                        if name in bylined:
+                            # Signed at the end as in the byline: one author.
+                            held = parts.authors[bylined[name]]
+                            parts.authors[bylined[name]] = Author(
+                                name=name, description=held.description or closing.description
+                            )
+                        else:
+                            parts.authors.append(Author(name=name, description=closing.description))
                         parts.notes.append(
                             Note(
                                 where=f"{source}:{b.first_line}",
@@ -456,7 +583,8 @@ def parse_article(
                                 message=f"author from {pattern_name}: {name}",
                             )
                         )
-                    parts.author_source = f"closing signature at {source}:{b.first_line}"
+                    if not bylined:
+                        parts.author_source = f"closing signature at {source}:{b.first_line}"
                     continue
             parts.notes.append(
                 Note(
@@ -503,7 +631,8 @@ _AUTHOR_LINE_RE = re.compile(
     # What a person is, not how they are or what they did ("... er ikke vendt tilbage").
     r"(?!(?:ikke|inte|ej|not|enig|enige|uenig|uenige|glad|glade|ked|vred|bekymret|orolig|overrasket|förvånad|"
     r"klar|sikker|säker|også|också|nu|fortsat|fortfarande|stadig|blevet|blivit|gået|gått|kommet|vendt)\b)"
-    r"(?P<description>[^.!?]{3,160}?)\.?"
+    # An abbreviation's dots ("ph.d.-studerende") are no sentence's end.
+    r"(?P<description>(?:[^.!?]|\.(?=[\w-])){3,160}?)\.?"
 )
 
 
@@ -609,7 +738,8 @@ def _match_byline(block: Block, furn: Furniture, kinds: tuple[str, ...], before_
             continue
         groups = m.groupdict()
         desc = groups.get("description")
-        if kind == "author" and desc is None and len(block.lines) > 1:
+        if kind == "author" and desc is None and len(block.lines) > 1 and not _marker_line(block.lines[1], furn):
+            # The line under the name is its title, unless it is furniture ("Foto: Colourbox").
             desc = block.lines[1]
         if kind == "closing" and len(block.lines) > 1:
             continue
