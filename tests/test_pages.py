@@ -1786,7 +1786,9 @@ _READINGS = [
     ("da_kommune_nyhed.txt", "an article (no comment list was found)", 1),
     ("da_kronik_forfatterlinje.txt", "an article (no comment list was found)", 1),
     ("da_kronik_med_kommentarer.txt", "a thread (a comment list was found)", 4),
+    ("da_nyhed_byline_titel.txt", "an article (no comment list was found)", 1),
     ("da_nyhed_uden_luft.txt", "an article (no comment list was found)", 1),
+    ("da_laeserbrev_kommentarer.txt", "a thread (a comment list was found)", 3),
     ("da_laeserbrev_underskrift.txt", "an article (no comment list was found)", 1),
     ("da_phpbb_traad.html", "a forum thread (3 posts were found)", 3),
     ("da_reddit_traad.html", "a thread (stated in its Reddit markup)", 7),
@@ -1804,6 +1806,7 @@ _READINGS = [
     # Joined with its page 2 (sv_forum_jsonld_sida2.html), by title and site.
     ("sv_forum_jsonld.html", "a thread (stated in its JSON-LD)", 9),
     ("sv_kommentarer_djup.html", "a thread (a comment list was found)", 6),
+    ("sv_nyhet_kopierad.txt", "an article (no comment list was found)", 1),
     ("sv_old_reddit_trad.html", "a thread (stated in its Reddit markup)", 6),
 ]
 
@@ -2203,6 +2206,52 @@ def test_pages_a_page_top_copied_without_blank_lines_gives_its_headline_date_aut
     assert paragraphs[-1] == "Foreningen foreslår et loft over antallet af sager per socialrådgiver."
     assert len(paragraphs) == 5 and not {"Facebook", "LinkedIn", "Mail", "Del artikel"} & set(paragraphs)
     assert corpus.threads[0].target_source == "root_title"
+
+
+def test_pages_a_byline_over_its_title_in_a_copied_page_top_keeps_its_title_and_the_tools_go(tmp_path, cfg):
+    """ "Af Karen Holm" / "Journalist" / the date, then "Del", "Gem", "Lyt til artiklen",
+    all between the lead and the first paragraph with no blank line: the author with her
+    title; the page's tools are no paragraphs of the article."""
+    corpus = ingest_page(tmp_path, "da_nyhed_byline_titel.txt", cfg, kind="article")
+    (root,) = corpus.posts
+    assert (root.title, root.created) == (
+        "Socialrådgivere i Odense får løft efter flugt fra jobcentret",
+        "2024-03-14T05:00",
+    )
+    assert [(a.name, a.description) for a in root.authors] == [("Karen Holm", "Journalist")]
+    paragraphs = root.text.split("\n\n")
+    assert paragraphs[0].startswith("Efter et år med massive opsigelser") and len(paragraphs) == 4
+    assert paragraphs[1].startswith("Det bekræfter Odense Kommune over for avisen.")
+    assert not {"Journalist", "Gem", "Lyt til artiklen"} & set(paragraphs)
+    assert "Artiklen er opdateret" not in root.text
+
+
+def test_pages_a_credit_at_the_end_over_an_ad_label_is_the_bylines_author_once(tmp_path, cfg):
+    """ "Text: Anna Berg" over "Annons" at the end of a story whose byline named her: one
+    author, and the advertisement's label describes no one; a photo's caption with its
+    credit is no paragraph."""
+    corpus = ingest_page(tmp_path, "sv_nyhet_kopierad.txt", cfg, kind="article", lang="sv")
+    (root,) = corpus.posts
+    assert (root.title, root.created) == ("Socialtjänsten i Malmö tappar var femte handläggare", "2024-03-14T06:00")
+    assert [(a.name, a.description) for a in root.authors] == [("Anna Berg", None)]
+    assert root.text.startswith("Var femte socialsekreterare i Malmö slutade förra året.")
+    assert root.text.endswith("nya rekryteringar är på gång.") and "Bild:" not in root.text
+
+
+def test_pages_a_readers_letter_byline_with_title_and_town_over_a_two_sentence_lead(tmp_path, cfg):
+    """The headline is "Læserbrev: Lyt til socialrådgiverne", not the lead under it, which
+    is longer but two sentences ("... på hjælp. Hvorfor lytter ingen?"); "Af Jonna Madsen,
+    pensioneret socialrådgiver, Viborg" names the writer, her title and her town."""
+    corpus = ingest_page(tmp_path, "da_laeserbrev_kommentarer.txt", cfg)
+    root = corpus.posts[0]
+    assert root.title == "Læserbrev: Lyt til socialrådgiverne"
+    assert corpus.threads[0].target == "Lyt til socialrådgiverne"
+    assert [(a.name, a.description) for a in root.authors] == [("Jonna Madsen", "pensioneret socialrådgiver, Viborg")]
+    assert root.text.startswith("Jeg har arbejdet som socialrådgiver i 35 år")
+    assert [(a.name, p.created) for p in corpus.posts[1:] for a in p.authors] == [
+        ("Peter Lund", "2024-03-12T14:03"),
+        ("Lone Berg", "2024-03-13T08:40"),
+    ]
 
 
 def test_pages_a_paragraph_run_on_into_the_footer_stays_text(tmp_path, cfg):

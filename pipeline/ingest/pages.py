@@ -253,6 +253,17 @@ def _is_header_block(block: Block) -> bool:
     )
 
 
+def _add_author(authors: list[Author], name: str, description: str | None) -> bool:
+    """Add an author, or complete the one of that name already read (a byline's author who
+    also signs the end is one author); True if the name was new."""
+    for n, held in enumerate(authors):
+        if held.name == name:
+            authors[n] = Author(name=name, description=held.description or description)
+            return False
+    authors.append(Author(name=name, description=description))
+    return True
+
+
 def _byline_line(line: str, furn: Furniture) -> bool:
     """A byline that stands alone on its line ("Af Karen Holm", "Tekst: Karen Holm")."""
     return any(
@@ -289,13 +300,26 @@ def _is_masthead(block: Block, furn: Furniture) -> bool:
     ) or any(_byline_line(line, furn) for line in lines)
 
 
-def _masthead_blocks(block: Block) -> list[Block]:
+def _masthead_blocks(block: Block, furn: Furniture) -> list[Block]:
     """A masthead's lines a block each, but consecutive lines of prose (the lead, a first
-    paragraph run on) kept together as one paragraph."""
+    paragraph run on) kept together as one paragraph, and a byline with the title on the
+    line under it ("Af Karen Holm" / "Journalist") as one byline."""
     out: list[Block] = []
+    second = next(iter(furn.byline_next_line.values()), None)
     for n, line in enumerate(block.lines):
-        if out and _prose_line(line) and _prose_line(out[-1].lines[-1]):
-            out[-1] = Block((*out[-1].lines, line), out[-1].first_line)
+        last = out[-1].lines if out else ()
+        if last and _prose_line(line) and _prose_line(last[-1]):
+            out[-1] = Block((*last, line), out[-1].first_line)
+        elif (
+            len(last) == 1
+            and _byline_line(last[0], furn)
+            and "," not in last[0]
+            and second is not None
+            and second.fullmatch(line)
+            and len(line.split()) <= 10
+            and not _marker_line(line, furn)
+        ):
+            out[-1] = Block((*last, line), out[-1].first_line)
         else:
             out.append(Block((line,), block.first_line + n))
     return out
@@ -313,9 +337,10 @@ def _tail_blocks(block: Block, furn: Furniture) -> list[Block] | None:
     # link's teaser, furniture with it; "Læs også" heads the links below it.
     if first is None or (furniture_line(first, furn) in _TEASER_LINKS and not _RELATED_HEADING_RE.fullmatch(first)):
         return None
-    return _masthead_blocks(block)
+    return _masthead_blocks(block, furn)
 
 
+_SENTENCE_BREAK_RE = re.compile(r"\w[.!?]\s+[A-ZÆØÅÄÖÉ]")
 _TEASER_LINKS = frozenset({"read-more", "subscription", "newsletter"})
 _RELATED_HEADING_RE = re.compile(r"(?i)(?:læs også|läs också|les også|se også|se även|read also|see also)\s*:?")
 
@@ -385,6 +410,9 @@ def parse_article(
     furn = furn or load_furniture()
     parts = ArticleParts()
     blocks = []
+    # Lines of a masthead read a line at a time that are no prose: what no pattern names
+    # of them ("Gem", "Lyt til artiklen") is the page's, not the text's.
+    masthead_lines: set[int] = set()
     for block in split_blocks(lines, first_line):
         if not blocks and (post := _post_header(block, furn)):
             # A social media post copied as text: its author and time over its text.
@@ -416,7 +444,9 @@ def parse_article(
             blocks.extend(Block([line], block.first_line + n) for n, line in enumerate(block.lines))
         elif sum(map(_is_body_paragraph, blocks)) <= 1 and _is_masthead(block, furn):
             # Above the text, or under its lead.
-            blocks.extend(_masthead_blocks(block))
+            split = _masthead_blocks(block, furn)
+            masthead_lines.update(b.first_line for b in split if len(b.lines) == 1 and not _prose_line(b.lines[0]))
+            blocks.extend(split)
         elif tail := _tail_blocks(block, furn):
             blocks.extend(tail)
         else:
@@ -470,7 +500,8 @@ def parse_article(
         byline = _match_byline(block, furn, kinds=("author", "publisher"), before_body=above)
         if byline:
             if byline.kind == "author":
-                parts.authors.extend(Author(name=name, description=byline.description) for name in byline.names)
+                for name in byline.names:
+                    _add_author(parts.authors, name, byline.description)
                 parts.author_source = f"byline ({byline.pattern}) at {where}"
             else:
                 parts.publisher = byline.names[0]
@@ -486,9 +517,18 @@ def parse_article(
                     parts.created = found[0]
             removed[k] = furniture
             continue
-        # A headline may ask ("Skal socialrådgivere autoriseres?"); a sentence ends with a full stop.
-        if k < first_body and len(block.lines) == 1 and block.lines[0][-1:] != ".":
+        # A headline may ask ("Skal socialrådgivere autoriseres?"); a sentence ends with a full
+        # stop, and a lead of two sentences ("Vi har ... hjælp. Hvorfor lytter ingen?") is none.
+        if (
+            k < first_body
+            and len(block.lines) == 1
+            and block.lines[0][-1:] != "."
+            and not _SENTENCE_BREAK_RE.search(block.lines[0])
+        ):
             title_candidates.append((k, block))
+            continue
+        if len(block.lines) == 1 and block.first_line in masthead_lines:
+            removed[k] = "masthead"
             continue
         kept.append(block)
         kept_at.append(k)
@@ -540,11 +580,8 @@ def parse_article(
         # wrote it (the byline's author, or the only one named), not its last argument.
         names, description = about
         for name in names:
-            if name in known:
-                held = parts.authors[known[name]]
-                parts.authors[known[name]] = Author(name=name, description=held.description or description)
-            elif not known:
-                parts.authors.append(Author(name=name, description=description))
+            if name in known or not known:
+                _add_author(parts.authors, name, description)
         if not known:
             parts.author_source = f"closing author line at {source}:{good[-1].first_line}"
         parts.notes.append(
@@ -565,17 +602,10 @@ def parse_article(
                     # A letter's signature: the name, then its title and town a line each.
                     closings = [signed]
                 if closings and all(closings):
-                    bylined = {a.name: n for n, a in enumerate(parts.authors)}
+                    bylined = bool(parts.authors)
                     for closing in closings:
                         name, pattern_name = closing.names[0], closing.pattern
-                        if name in bylined:
-                            # Signed at the end as in the byline: one author.
-                            held = parts.authors[bylined[name]]
-                            parts.authors[bylined[name]] = Author(
-                                name=name, description=held.description or closing.description
-                            )
-                        else:
-                            parts.authors.append(Author(name=name, description=closing.description))
+                        _add_author(parts.authors, name, closing.description)
                         parts.notes.append(
                             Note(
                                 where=f"{source}:{b.first_line}",
@@ -720,6 +750,10 @@ def _date_in(text: str, slash_order: str | None = None) -> str | None:
     return found[0] if found else None
 
 
+# A town after a byline's title: one or two capitalised words ("Viborg", "Viby J").
+_TOWN_RE = re.compile(r"[A-ZÆØÅÄÖÉ][\wæøåäöé-]+(?:\s+[A-ZÆØÅÄÖÉ][\wæøåäöé-]*\.?)?")
+
+
 def _match_byline(block: Block, furn: Furniture, kinds: tuple[str, ...], before_body: bool = False) -> Byline | None:
     for name, kind, pat in furn.bylines:
         if kind not in kinds:
@@ -754,6 +788,9 @@ def _match_byline(block: Block, furn: Furniture, kinds: tuple[str, ...], before_
                 date = date or found
             elif (sep := (groups.get("sep") or "").strip()) == "" and SLASHED_DATE_RE.search(dateline):
                 pass  # a date with slashes that reads two ways: the names stand, the date is unread
+            elif sep == "," and desc and _TOWN_RE.fullmatch(dateline):
+                # "Af Jonna Madsen, pensioneret socialrådgiver, Viborg": title and town.
+                desc = f"{desc}, {dateline}"
             elif sep in (",", ""):
                 # After a comma or a space ("Af Karen Holm søn, 10/03/2024"), only a date.
                 continue
