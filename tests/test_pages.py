@@ -814,6 +814,11 @@ def test_pages_html_lists_nested_in_lists_are_indented_only_where_asked():
         ("1.2.3", None),
         ("2024-03-14, 09:12", "2024-03-14T09:12"),
         ("Det skete 3. sept. 2024.", None),
+        # A weekday before it; the update stamp after it (the first date is the line's).
+        ("Torsdag 14. marts 2024", "2024-03-14"),
+        ("Publicerad 14 mars 2024 kl. 06.00 · Uppdaterad 14 mars 2024 kl. 08.12", "2024-03-14T06:00"),
+        ("Publiceret 14.03.2024 | Opdateret 15.03.2024", "2024-03-14"),
+        ("14. marts 2024 · 3 min læsetid", None),
     ],
 )
 def test_pages_a_line_that_is_a_date_as_nordic_sites_print_it(line, date):
@@ -2252,6 +2257,56 @@ def test_pages_a_readers_letter_byline_with_title_and_town_over_a_two_sentence_l
         ("Peter Lund", "2024-03-12T14:03"),
         ("Lone Berg", "2024-03-13T08:40"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("page", "lang", "read"),
+    [
+        # The page's first block holds one date and no other furniture it knows ("Nyheter").
+        (
+            "Nyheter\nSverige\nSocialsekreterare slutar i rekordtakt\nAnna Berg\nReporter\n"
+            "Publicerad 14 mars 2024 kl. 06.00 · Uppdaterad 14 mars 2024 kl. 08.12\n"
+            "Allt fler socialsekreterare lämnar yrket inom två år, visar en ny rapport från SSR.\n\n"
+            "Rapporten bygger på svar från 2 000 medlemmar och visar att arbetsbelastningen är störst.",
+            "sv",
+            ("Socialsekreterare slutar i rekordtakt", "2024-03-14T06:00", [("Anna Berg", "Reporter")], "Allt fler"),
+        ),
+        # The date above the name and its title.
+        (
+            "KRONIK\nSocialrådgivere skal have tid til børnene\n14. marts 2024\nMette Hansen\n"
+            "Socialrådgiver i Aarhus Kommune\nJeg har 42 sager. Det betyder, at jeg ser hvert barn mindre end "
+            "en gang om måneden.\n\nVi skal have et loft over sagstallet, og det skal være lovfæstet.",
+            "da",
+            (
+                "Socialrådgivere skal have tid til børnene",
+                "2024-03-14",
+                [("Mette Hansen", "Socialrådgiver i Aarhus Kommune")],
+                "Jeg har 42 sager.",
+            ),
+        ),
+        # A weekday before the date.
+        (
+            "Menu\nSøg\nDebat\nHvorfor forlader socialrådgiverne kommunerne?\n"
+            "Af Mads Bilstrup, formand for Dansk Socialrådgiverforening\nTorsdag 14. marts 2024\n"
+            "Del på Facebook\nHvert år forlader mange socialrådgivere kommunerne for at arbejde i staten.\n\n"
+            "Det er på tide, at kommunerne tager problemet alvorligt.",
+            "da",
+            (
+                "Hvorfor forlader socialrådgiverne kommunerne?",
+                "2024-03-14",
+                [("Mads Bilstrup", "formand for Dansk Socialrådgiverforening")],
+                "Hvert år forlader",
+            ),
+        ),
+    ],
+)
+def test_pages_a_copied_page_top_gives_headline_date_and_author(page, lang, read):
+    from pipeline.ingest.pages import parse_article
+
+    parts = parse_article(page.split("\n"), lang, "side.txt")
+    title, created, authors, opening = read
+    assert (parts.title, parts.created, [(a.name, a.description) for a in parts.authors]) == (title, created, authors)
+    assert parts.body.startswith(opening) and len(parts.body.split("\n\n")) == 2
 
 
 def test_pages_a_paragraph_run_on_into_the_footer_stays_text(tmp_path, cfg):

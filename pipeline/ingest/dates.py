@@ -156,6 +156,8 @@ def find_named_date(text: str) -> tuple[str, re.Match[str]] | None:
 
 
 STAMP_LABEL = r"(?i:publicer\w*|opdateret|uppdaterad|senast uppdaterad)"
+# Between a page's publication and update stamps on one line.
+_STAMP_SEPARATOR_RE = re.compile(r"\s+[·|•]\s+")
 
 
 def is_date_line(line: str) -> bool:
@@ -166,7 +168,15 @@ def is_date_line(line: str) -> bool:
 def line_date(line: str) -> str | None:
     """The date of a line that is nothing but a date, perhaps labelled ("Publiceret 4.
     december 2024 kl. 10.15", "16.09.13", "Publicerad 2024-03-14 06:00"), as ISO 8601;
-    None for any other line."""
+    None for any other line. A weekday may open it ("Torsdag 14. marts 2024"), and the
+    date it was updated may follow ("Publicerad 14 mars 2024 kl. 06.00 · Uppdaterad 14
+    mars 2024 kl. 08.12": the first date is the line's)."""
+    stamps = _STAMP_SEPARATOR_RE.split(line.strip())
+    if len(stamps) > 1:
+        dates = [line_date(stamp) for stamp in stamps]
+        return dates[0] if all(dates) else None
+    if lead := weekday_lead(line):
+        line = line[lead:]
     found = find_named_date(line)
     if found:
         iso, m = found

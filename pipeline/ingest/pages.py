@@ -282,17 +282,18 @@ def _prose_line(line: str) -> bool:
     return len(line.split()) >= 6 and line.rstrip()[-1:] in '.!?"”»)'
 
 
-def _is_masthead(block: Block, furn: Furniture) -> bool:
+def _is_masthead(block: Block, furn: Furniture, first: bool = False) -> bool:
     """A page's top copied with single line breaks only (a browser's copy of headings and
     divs): menu words, the headline, the lead, a byline, the date and share buttons in one
     block, sometimes run on into the first paragraph. Read as it stands, the block was one
     paragraph of boilerplate and the headline, date and author went with it. Two lines of
-    furniture and a headline's worth of words, or a byline, tell it from a list in the text."""
+    furniture (one, in the page's first block) and a headline's worth of words, or a
+    byline, tell it from a list in the text."""
     lines = block.lines
     if len(lines) < 3:
         return False
     markers = [_marker_line(line, furn) for line in lines]
-    if sum(markers) < 2:
+    if sum(markers) < (1 if first else 2):
         return False
     return any(
         not marked and not _prose_line(line) and 4 <= len(line.split()) <= 20 and line.rstrip()[-1:] != "."
@@ -442,7 +443,7 @@ def parse_article(
             # A page's header printed without blank lines ("DEBATT" / the headline /
             # "Publicerad 14 mars 2024"): each line is read as a block of its own.
             blocks.extend(Block([line], block.first_line + n) for n, line in enumerate(block.lines))
-        elif sum(map(_is_body_paragraph, blocks)) <= 1 and _is_masthead(block, furn):
+        elif sum(map(_is_body_paragraph, blocks)) <= 1 and _is_masthead(block, furn, first=not blocks):
             # Above the text, or under its lead.
             split = _masthead_blocks(block, furn)
             masthead_lines.update(b.first_line for b in split if len(b.lines) == 1 and not _prose_line(b.lines[0]))
