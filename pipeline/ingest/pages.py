@@ -528,7 +528,7 @@ def parse_article(
         ):
             title_candidates.append((k, block))
             continue
-        if len(block.lines) == 1 and block.first_line in masthead_lines:
+        if len(block.lines) == 1 and block.first_line in masthead_lines and k < second_body:
             removed[k] = "masthead"
             continue
         kept.append(block)
