@@ -2228,6 +2228,8 @@ def test_pages_a_byline_over_its_title_in_a_copied_page_top_keeps_its_title_and_
     assert paragraphs[0].startswith("Efter et år med massive opsigelser") and len(paragraphs) == 4
     assert paragraphs[1].startswith("Det bekræfter Odense Kommune over for avisen.")
     assert not {"Journalist", "Gem", "Lyt til artiklen"} & set(paragraphs)
+    # Danish news's quotation dash stays a dash (it had become a list's bullet).
+    assert paragraphs[2].startswith("- Vi har mistet for mange dygtige folk, siger rådmand")
     assert "Artiklen er opdateret" not in root.text
 
 
@@ -2307,6 +2309,22 @@ def test_pages_a_copied_page_top_gives_headline_date_and_author(page, lang, read
     title, created, authors, opening = read
     assert (parts.title, parts.created, [(a.name, a.description) for a in parts.authors]) == (title, created, authors)
     assert parts.body.startswith(opening) and len(parts.body.split("\n\n")) == 2
+
+
+def test_pages_a_hyphen_list_becomes_bullets_and_a_quotation_dash_stays():
+    from pipeline.ingest.pages import parse_article
+
+    page = (
+        "Nye krav til kommunerne\n\n"
+        "Foreningen foreslår tre ting, som kommunerne skal gøre for at holde på socialrådgiverne:\n\n"
+        "- et loft over antallet af sager per socialrådgiver\n- mere tid til supervision og sparring\n\n"
+        "- Det er ikke nok at tale om det, siger formanden for Dansk Socialrådgiverforening."
+    )
+    paragraphs = parse_article(page.split("\n"), "da", "side.txt").body.split("\n\n")
+    assert paragraphs[1:] == [
+        "• et loft over antallet af sager per socialrådgiver\n• mere tid til supervision og sparring",
+        "- Det er ikke nok at tale om det, siger formanden for Dansk Socialrådgiverforening.",
+    ]
 
 
 def test_pages_a_paragraph_run_on_into_the_footer_stays_text(tmp_path, cfg):

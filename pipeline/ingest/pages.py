@@ -635,7 +635,13 @@ def parse_article(
 
     paragraphs = []
     for b in good:
-        text = "\n".join(BULLET_RE.sub("• ", line) for line in b.lines)
+        # A hyphen opening a paragraph's line is a list's bullet only in a list (two lines
+        # or more that open so): alone it is the dash Danish news prints before a quotation
+        # ("- Vi har mistet for mange dygtige folk, siger rådmanden."), kept as printed.
+        listed = sum(bool(BULLET_RE.match(line)) for line in b.lines) >= 2
+        text = "\n".join(
+            BULLET_RE.sub("• ", line) if listed or not line.lstrip().startswith("-") else line for line in b.lines
+        )
         if text.endswith("\\"):
             # A trailing backslash is a hard line break left over from Markdown export.
             text = text[:-1].rstrip()
