@@ -2311,6 +2311,51 @@ def test_pages_a_copied_page_top_gives_headline_date_and_author(page, lang, read
     assert parts.body.startswith(opening) and len(parts.body.split("\n\n")) == 2
 
 
+@pytest.mark.parametrize(
+    ("byline", "author"),
+    [
+        ("Av: Anna Berg\n14 mars 2024", ("Anna Berg", None)),
+        ("AV ANNA BERG\n14 mars 2024", ("Anna Berg", None)),
+        ("av Anna Berg\n14.3.2024", ("Anna Berg", None)),
+        ("Av Anna Berg (S), kommunalråd i Malmö\n14 mars 2024", ("Anna Berg", "kommunalråd i Malmö (S)")),
+        # No "Av": the name and its title over the date line, or the name and the date.
+        ("Anna Berg, socionom och forskare\n14 mars 2024", ("Anna Berg", "socionom och forskare")),
+        ("Anna Berg · 14 mars 2024", ("Anna Berg", None)),
+    ],
+)
+def test_pages_bylines_as_swedish_and_danish_sites_print_them(byline, author):
+    """Each is the byline, never the headline (a byline longer than the headline had been
+    taken for it)."""
+    from pipeline.ingest.pages import parse_article
+
+    page = (
+        f"Socialtjänsten behöver erfarna socionomer\n{byline}\n\n"
+        "Var tredje socialsekreterare har arbetat kortare tid än två år i yrket, visar vår undersökning.\n\n"
+        "Det är inte rimligt att de nyutbildade får ta de svåraste ärendena utan stöd från erfarna kolleger."
+    )
+    parts = parse_article(page.split("\n"), "sv", "sida.txt")
+    assert (parts.title, parts.created) == ("Socialtjänsten behöver erfarna socionomer", "2024-03-14")
+    assert [(a.name, a.description) for a in parts.authors] == [author]
+    assert parts.body.startswith("Var tredje socialsekreterare")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # A headline of the same shape has no date line beside it.
+        "Mette Frederiksen, nu må du handle",
+        # A breadcrumb names no date.
+        "Dansk Socialrådgiverforening · Nyheder",
+    ],
+)
+def test_pages_a_name_shaped_line_without_its_date_is_no_byline(line):
+    from pipeline.ingest.pages import parse_article
+
+    page = f"{line}\n\nKommunerne mangler socialrådgivere, og politikerne har ikke gjort nok for at holde på dem."
+    parts = parse_article(page.split("\n"), "da", "side.txt")
+    assert parts.authors == []
+
+
 def test_pages_a_hyphen_list_becomes_bullets_and_a_quotation_dash_stays():
     from pipeline.ingest.pages import parse_article
 

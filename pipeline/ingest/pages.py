@@ -119,6 +119,9 @@ class Furniture:
     # The order a page's dates with slashes are read in, where its dates tell
     # (`dates.page_slash_order`); None: such dates are not read.
     slash_order: str | None = None
+    # Bylines read only with a date in them (`date_required`) or above the text beside a
+    # date line (`beside_date`): without it their shape is a headline's or a breadcrumb's.
+    byline_needs: dict[str, str] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=2)
@@ -131,6 +134,7 @@ def load_furniture(path: Path = FURNITURE_FILE) -> Furniture:
         ),
         bylines=tuple((d["name"], d["kind"], re.compile(d["pattern"])) for d in raw.get("byline", [])),
         byline_next_line={d["name"]: re.compile(d["next_line"]) for d in raw.get("byline", []) if d.get("before_body")},
+        byline_needs={d["name"]: d["needs"] for d in raw.get("byline", []) if d.get("needs")},
         keywords=re.compile(raw["keywords"]["pattern"]),
         comments_header=re.compile(raw["comments"]["header"]),
         comment_action=re.compile(raw["comments"]["action"]),
@@ -240,14 +244,23 @@ def _split_keywords(raw: str) -> list[str]:
 _KICKER_RE = re.compile(r"[A-ZÆØÅÄÖÉ][A-ZÆØÅÄÖÉ&\-]+(?:\s+[A-ZÆØÅÄÖÉ&\-]+){0,2}")
 
 
-def _is_header_block(block: Block) -> bool:
+def _dated_byline(line: str, furn: Furniture) -> bool:
+    """A byline with its date on one line ("Anna Berg · 14 mars 2024")."""
+    byline = _match_byline(Block((line,), 0), furn, kinds=("author",), before_body=True)
+    return byline is not None and byline.date is not None
+
+
+def _is_header_block(block: Block, furn: Furniture) -> bool:
     """Short lines, none a sentence, one of them the publication date, or the first a
     section's label in capitals: a section label, headline and dateline run together (a
     byline with its date is left to the bylines)."""
     lines = block.lines
     return (
         2 <= len(lines) <= 4
-        and (any(line_date(line) for line in lines) or (len(lines) == 2 and _KICKER_RE.fullmatch(lines[0].strip())))
+        and (
+            any(line_date(line) or _dated_byline(line, furn) for line in lines)
+            or (len(lines) == 2 and _KICKER_RE.fullmatch(lines[0].strip()))
+        )
         and all(len(line.split()) <= 20 and line.rstrip()[-1:] != "." for line in lines)
         and not re.match(r"(?:Af|Av|By)\s", lines[0])
     )
@@ -269,7 +282,7 @@ def _byline_line(line: str, furn: Furniture) -> bool:
     return any(
         kind == "author" and pat.fullmatch(line)
         for name, kind, pat in furn.bylines
-        if name not in furn.byline_next_line
+        if name not in furn.byline_next_line and name not in furn.byline_needs
     )
 
 
@@ -439,7 +452,7 @@ def parse_article(
             # A one-line keyword list may run straight into the author box below it.
             blocks.append(Block(block.lines[:1], block.first_line))
             blocks.append(Block(block.lines[1:], block.first_line + 1))
-        elif _is_header_block(block):
+        elif _is_header_block(block, furn):
             # A page's header printed without blank lines ("DEBATT" / the headline /
             # "Publicerad 14 mars 2024"): each line is read as a block of its own.
             blocks.extend(Block([line], block.first_line + n) for n, line in enumerate(block.lines))
@@ -497,8 +510,9 @@ def parse_article(
             removed[k] = "date-line"
             continue
         # A name over a title stands above the text, or under the lead beside the date.
-        above = k < first_body or (k < second_body and (_date_block(blocks, k + 1) or _date_block(blocks, k - 1)))
-        byline = _match_byline(block, furn, kinds=("author", "publisher"), before_body=above)
+        dated = _date_block(blocks, k + 1) or _date_block(blocks, k - 1)
+        above = k < first_body or (k < second_body and dated)
+        byline = _match_byline(block, furn, kinds=("author", "publisher"), before_body=above, beside_date=dated)
         if byline:
             if byline.kind == "author":
                 for name in byline.names:
@@ -757,13 +771,23 @@ def _date_in(text: str, slash_order: str | None = None) -> str | None:
     return found[0] if found else None
 
 
+def _as_printed_name(name: str) -> str:
+    """A name a byline prints in capitals ("AV ANNA BERG") as it is written: "Anna Berg"."""
+    return name.title() if name.isupper() and len(name) > 3 else name
+
+
 # A town after a byline's title: one or two capitalised words ("Viborg", "Viby J").
 _TOWN_RE = re.compile(r"[A-ZÆØÅÄÖÉ][\wæøåäöé-]+(?:\s+[A-ZÆØÅÄÖÉ][\wæøåäöé-]*\.?)?")
 
 
-def _match_byline(block: Block, furn: Furniture, kinds: tuple[str, ...], before_body: bool = False) -> Byline | None:
+def _match_byline(
+    block: Block, furn: Furniture, kinds: tuple[str, ...], before_body: bool = False, beside_date: bool = False
+) -> Byline | None:
     for name, kind, pat in furn.bylines:
         if kind not in kinds:
+            continue
+        needs = furn.byline_needs.get(name)
+        if needs == "beside_date" and not (before_body and beside_date and len(block.lines) == 1):
             continue
         m = pat.fullmatch(block.lines[0])
         if not m:
@@ -806,6 +830,12 @@ def _match_byline(block: Block, furn: Furniture, kinds: tuple[str, ...], before_
         if date is None and kind != "closing":
             # "Af Karen Holm, formand for lokalafdelingen" over a line of its own with the date.
             date = next((iso for line in block.lines[1:] if (iso := line_date(line))), None)
-        names = tuple(n.strip() for n in _JOINED_NAMES_RE.split(m.group("name").strip()))
+        # A name and a date below the text is a comment's header, not the article's byline.
+        if needs == "date_required" and (date is None or not before_body):
+            continue
+        if party := (groups.get("party") or "").strip():
+            # "Av Anna Berg (S), kommunalråd i Malmö": the party describes her too.
+            desc = f"{desc} {party}" if desc else party
+        names = tuple(_as_printed_name(n.strip()) for n in _JOINED_NAMES_RE.split(m.group("name").strip()))
         return Byline(kind, names, desc, name, date)
     return None
