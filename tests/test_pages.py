@@ -2356,6 +2356,33 @@ def test_pages_a_name_shaped_line_without_its_date_is_no_byline(line):
     assert parts.authors == []
 
 
+def test_pages_a_scrapers_first_line_with_headline_and_site_names_the_site(tmp_path, cfg):
+    """A scraper prints the page's <title> first ("<headline> | <site>"), then the page with
+    its headline: the headline is the line without the site's name, and the site is the
+    thread's where the manifest names none. A headline with a dash of its own, on no other
+    line, stays whole."""
+    body = (
+        "\n\nHver fjerde socialrådgiver på børne- og ungeområdet har overvejet at finde et andet job, viser en "
+        "ny undersøgelse.\n\nDen vigtigste grund er for mange sager, fortæller mange af de adspurgte i "
+        "undersøgelsen."
+    )
+    (tmp_path / "titel.txt").write_text(
+        "Hver fjerde socialrådgiver overvejer at sige op | Dansk Socialrådgiverforening\n\nMenu\n\n"
+        "Hver fjerde socialrådgiver overvejer at sige op\n\n12. marts 2024" + body,
+        encoding="utf-8",
+    )
+    (tmp_path / "streg.txt").write_text(
+        "Socialrådgivere i Odense - nu må kommunen handle\n\n12. marts 2024" + body, encoding="utf-8"
+    )
+    corpus = ingest_seeds(tmp_path, cfg)
+    threads = {t.id: t for t in corpus.threads}
+    assert (threads["titel"].title, threads["titel"].site) == (
+        "Hver fjerde socialrådgiver overvejer at sige op",
+        "Dansk Socialrådgiverforening",
+    )
+    assert (threads["streg"].title, threads["streg"].site) == ("Socialrådgivere i Odense - nu må kommunen handle", None)
+
+
 def test_pages_a_hyphen_list_becomes_bullets_and_a_quotation_dash_stays():
     from pipeline.ingest.pages import parse_article
 

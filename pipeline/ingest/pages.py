@@ -75,6 +75,8 @@ class ArticleParts:
     notes: list[Note] = field(default_factory=list)
     # The date a post prints without its year (or relative to the saving): printed, unread.
     created_unread: str | None = None
+    # The site's name, where the page's own title line names it ("<headline> | <site>").
+    site: str | None = None
 
 
 @dataclass
@@ -354,6 +356,17 @@ def _tail_blocks(block: Block, furn: Furniture) -> list[Block] | None:
     return _masthead_blocks(block, furn)
 
 
+def _site_after_headline(line: str, headlines: set[str]) -> str | None:
+    """The site's name in "<headline> | <site>" (or "-", "–", "·"), the title a browser
+    shows for the page, where the headline is one of `headlines`; else None."""
+    for m in _TITLE_SEPARATOR_RE.finditer(line):
+        site = line[m.end() :].strip()
+        if line[: m.start()] in headlines and 2 <= len(site) <= 60:
+            return site
+    return None
+
+
+_TITLE_SEPARATOR_RE = re.compile(r"\s+[|·–—-]\s+")
 _SENTENCE_BREAK_RE = re.compile(r"\w[.!?]\s+[A-ZÆØÅÄÖÉ]")
 _TEASER_LINKS = frozenset({"read-more", "subscription", "newsletter"})
 _RELATED_HEADING_RE = re.compile(r"(?i)(?:læs også|läs också|les også|se også|se även|read also|see also)\s*:?")
@@ -549,6 +562,15 @@ def parse_article(
         kept_at.append(k)
 
     if title_candidates:
+        # A scraper often prints the page's <title> first: the headline and the site's name
+        # ("Hver fjerde ... sige op | Dansk Socialrådgiverforening"). Where the headline
+        # stands on a line of its own too, that line is the page's title, and names the site.
+        lines = {b.lines[0] for _, b in title_candidates}
+        for k2, b in list(title_candidates):
+            if site := _site_after_headline(b.lines[0], lines):
+                parts.site = parts.site or site
+                removed[k2] = "page-title"
+                title_candidates.remove((k2, b))
         # The headline is the longest single-line block above the first paragraph; section
         # labels ("Faglighed og kvalitet") and navigation words are shorter. Where the page's
         # head names its headline, only lines that are it compete: a long teaser or byline
