@@ -2648,6 +2648,20 @@ def test_pages_a_flarum_discussion_reads_its_post_stream_and_mentions(tmp_path, 
     assert comments[1].text.startswith("@Mogens Og hvem skal så tage de sager")
 
 
+def test_pages_a_flarum_page_that_starts_at_post_2_lacks_only_its_opening_post(tmp_path, cfg):
+    """Flarum numbers the opening post #1: a page saved from post #2 is a later page of the
+    discussion (its opening post elsewhere), not a link post with a title and no text whose
+    author and date the page does not print."""
+    page = (PAGES / "da_flarum_traad.html").read_text(encoding="utf-8")
+    first, second = (page.index(f'<div class="PostStream-item" data-index="{i}"') for i in (0, 1))
+    (tmp_path / "side2.html").write_text(page[:first] + page[second:], encoding="utf-8")
+    corpus = ingest_seeds(tmp_path, cfg)
+    assert [n.message for n in corpus.notes if n.kind == "missing"] == [
+        "the page starts at post #2: the thread's opening post is on another page"
+    ]
+    assert [a.name for p in corpus.posts[1:] for a in p.authors if a.name] == ["Mogens", "Lars_H", "Mogens"]
+
+
 def test_pages_a_comment_list_laid_out_in_a_table_reads_cell_by_cell(tmp_path, cfg):
     """An older site lays its comments out as table rows, name and date in one cell, the
     text in the next: cells are read apart, as a browser shows them (they had run together,

@@ -73,4 +73,4 @@ def flarum_thread(root: etree._Element) -> StatedThread | None:
         opening = StatedPost(None, None, title, "")
     else:
         opening = StatedPost(opening.author, opening.created, title, opening.text, position=1)
-    return StatedThread(opening, tuple(posts), SOURCE, "DiscussionForumPosting")
+    return StatedThread(opening, tuple(posts), SOURCE, "DiscussionForumPosting", numbered_from_opening=True)

@@ -59,6 +59,9 @@ class StatedThread:
     kind: str
     # What the reader found worth a note (comments whose parent is not on the page).
     remarks: tuple[str, ...] = ()
+    # Whether the opening post is #1 of the numbers the comments count on from (a Flarum
+    # discussion's): then a page whose first comment is #2 lacks only the opening post.
+    numbered_from_opening: bool = False
 
 
 def class_names(el: etree._Element) -> set[str]:
@@ -133,11 +136,13 @@ def comments_start(lines: list[str], thread: StatedThread) -> int:
 
 def later_page(thread: StatedThread) -> int | None:
     """The position of the first comment where the page is a later page of a forum thread
-    (its comments start after #2 and the opening post states no author, date or text: it
-    is on the first page); None otherwise."""
+    (its comments start after #2, or after #1 where the opening post is #1, and the
+    opening post states no author, date or text: it is on the first page); None otherwise."""
     first = thread.opening
     positions = [c.position for c in thread.comments if c.position is not None]
-    if first.author or first.created or first.text or not positions or min(positions) <= 2:
+    if first.author or first.created or first.text or not positions:
+        return None
+    if min(positions) <= (1 if thread.numbered_from_opening else 2):
         return None
     return min(positions)
 
