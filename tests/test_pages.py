@@ -2321,6 +2321,13 @@ def test_pages_a_copied_page_top_gives_headline_date_and_author(page, lang, read
         # No "Av": the name and its title over the date line, or the name and the date.
         ("Anna Berg, socionom och forskare\n14 mars 2024", ("Anna Berg", "socionom och forskare")),
         ("Anna Berg · 14 mars 2024", ("Anna Berg", None)),
+        # A reader's letter's address, a party's local branch.
+        ("Av Anna Berg, Storgatan 4, 211 34 Malmö\n14 mars 2024", ("Anna Berg", "Storgatan 4, 211 34 Malmö")),
+        ("Anna Berg, Storgatan 4, 211 34 Malmö\n14 mars 2024", ("Anna Berg", "Storgatan 4, 211 34 Malmö")),
+        (
+            "Av Anna Berg, ordförande, Socialdemokraterna i Malmö\n14 mars 2024",
+            ("Anna Berg", "ordförande, Socialdemokraterna i Malmö"),
+        ),
     ],
 )
 def test_pages_bylines_as_swedish_and_danish_sites_print_them(byline, author):

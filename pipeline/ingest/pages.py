@@ -798,8 +798,10 @@ def _as_printed_name(name: str) -> str:
     return name.title() if name.isupper() and len(name) > 3 else name
 
 
-# A town after a byline's title: one or two capitalised words ("Viborg", "Viby J").
-_TOWN_RE = re.compile(r"[A-ZÆØÅÄÖÉ][\wæøåäöé-]+(?:\s+[A-ZÆØÅÄÖÉ][\wæøåäöé-]*\.?)?")
+# What may follow a byline's title after a comma: a town or an address ("Viborg", "8000
+# Aarhus C", "Socialdemokratiet i Viborg"), a few words opening with a capital or a postcode;
+# a clause ("Af Karen Holm, der skrev det, og ...") opens in lower case.
+_TOWN_RE = re.compile(r"(?:\d{3}\s?\d{0,2}\s+)?[A-ZÆØÅÄÖÉ][\wæøåäöé.-]*(?:\s+[\wæøåäöé.-]+){0,5}")
 
 
 def _match_byline(
@@ -842,7 +844,8 @@ def _match_byline(
             elif (sep := (groups.get("sep") or "").strip()) == "" and SLASHED_DATE_RE.search(dateline):
                 pass  # a date with slashes that reads two ways: the names stand, the date is unread
             elif sep == "," and desc and _TOWN_RE.fullmatch(dateline):
-                # "Af Jonna Madsen, pensioneret socialrådgiver, Viborg": title and town.
+                # "Af Jonna Madsen, pensioneret socialrådgiver, Viborg": title and town; "Af
+                # Jens Hansen, Skolevej 4, 8000 Aarhus C": a reader's letter's address.
                 desc = f"{desc}, {dateline}"
             elif sep in (",", ""):
                 # After a comma or a space ("Af Karen Holm søn, 10/03/2024"), only a date.
