@@ -1792,6 +1792,7 @@ _READINGS = [
     ("da_kronik_forfatterlinje.txt", "an article (no comment list was found)", 1),
     ("da_kronik_med_kommentarer.txt", "a thread (a comment list was found)", 4),
     ("da_nyhed_byline_titel.txt", "an article (no comment list was found)", 1),
+    ("da_nyhed_spans.html", "an article (no comment list was found)", 1),
     ("da_nyhed_uden_luft.txt", "an article (no comment list was found)", 1),
     ("da_laeserbrev_kommentarer.txt", "a thread (a comment list was found)", 3),
     ("da_laeserbrev_underskrift.txt", "an article (no comment list was found)", 1),
@@ -2388,6 +2389,52 @@ def test_pages_a_scrapers_first_line_with_headline_and_site_names_the_site(tmp_p
         "Dansk Socialrådgiverforening",
     )
     assert (threads["streg"].title, threads["streg"].site) == ("Socialrådgivere i Odense - nu må kommunen handle", None)
+
+
+def test_pages_inline_elements_side_by_side_stand_apart_in_a_saved_page(tmp_path, cfg):
+    """A byline's name and title in spans with nothing between ("Karen Holm" and
+    "Journalist"), share buttons side by side ("Del", "Gem"): apart, as the page's
+    stylesheet lays them out (they had run together, "Karen HolmJournalist", one author
+    named so); a word split over elements in lower case stays whole."""
+    from pipeline.ingest.markup import html_text
+
+    assert html_text("<div><span>Karen Holm</span><span>Journalist</span></div>") == "Karen Holm Journalist"
+    assert html_text("<p>social<b>rådgiver</b>ne og <i>Dansk</i> Socialrådgiverforening</p>") == (
+        "socialrådgiverne og Dansk Socialrådgiverforening"
+    )
+    corpus = ingest_page(tmp_path, "da_nyhed_spans.html", cfg, kind="article")
+    (root,) = corpus.posts
+    assert [(a.name, a.description) for a in root.authors] == [("Karen Holm", "Journalist")]
+    assert (root.title, root.created, corpus.threads[0].site) == (
+        "Socialrådgivere får løft i Odense",
+        "2024-03-14T05:00",
+        "Fyens.dk",
+    )
+    assert root.text.startswith("Efter et år med mange opsigelser") and "Gem" not in root.text
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("Af Karen Holm", [("Karen Holm", None)]),
+        ("Af Karen Holm\nJournalist", [("Karen Holm", "Journalist")]),
+        ("Af Karen Holm Journalist", [("Karen Holm", "Journalist")]),
+        ("Af Karen Holm og Jens Bo Journalister", [("Karen Holm", "Journalister"), ("Jens Bo", "Journalister")]),
+        ("Av Anna Berg och Per Lind Reportrar", [("Anna Berg", "Reportrar"), ("Per Lind", "Reportrar")]),
+    ],
+)
+def test_pages_a_byline_right_under_the_headline_with_no_blank_line(byline, authors):
+    """The headline and the byline in one block, no date beside them: read apart (the two
+    lines had been kept as the text's first paragraph); a newsroom title run on into the
+    name ("Karen Holm Journalist") is the title."""
+    from pipeline.ingest.pages import parse_article
+
+    lines = ["Lønløft til socialrådgiverne i Odense", *byline.split("\n"), ""]
+    lines.append("Det bekræfter Odense Kommune over for avisen, og lønløftet gælder fra 1. april for alle.")
+    parts = parse_article(lines, "da", "side.txt")
+    assert parts.title == "Lønløft til socialrådgiverne i Odense"
+    assert [(a.name, a.description) for a in parts.authors] == authors
+    assert parts.body.startswith("Det bekræfter Odense Kommune")
 
 
 def test_pages_a_hyphen_list_becomes_bullets_and_a_quotation_dash_stays():

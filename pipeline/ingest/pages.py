@@ -262,6 +262,7 @@ def _is_header_block(block: Block, furn: Furniture) -> bool:
         and (
             any(line_date(line) or _dated_byline(line, furn) for line in lines)
             or (len(lines) == 2 and _KICKER_RE.fullmatch(lines[0].strip()))
+            or any(_byline_line(line, furn) for line in lines[1:])
         )
         and all(len(line.split()) <= 20 and line.rstrip()[-1:] != "." for line in lines)
         and not re.match(r"(?:Af|Av|By)\s", lines[0])
@@ -467,8 +468,9 @@ def parse_article(
             blocks.append(Block(block.lines[1:], block.first_line + 1))
         elif _is_header_block(block, furn):
             # A page's header printed without blank lines ("DEBATT" / the headline /
-            # "Publicerad 14 mars 2024"): each line is read as a block of its own.
-            blocks.extend(Block([line], block.first_line + n) for n, line in enumerate(block.lines))
+            # "Publicerad 14 mars 2024"): each line is read as a block of its own (a byline
+            # with its title under it as one).
+            blocks.extend(_masthead_blocks(block, furn))
         elif sum(map(_is_body_paragraph, blocks)) <= 1 and _is_masthead(block, furn, first=not blocks):
             # Above the text, or under its lead.
             split = _masthead_blocks(block, furn)
@@ -793,6 +795,12 @@ def _date_in(text: str, slash_order: str | None = None) -> str | None:
     return found[0] if found else None
 
 
+_TRAILING_TITLE_RE = re.compile(
+    r"\s\w*(?:[Jj]ournalist|[Rr]edaktør|[Rr]edaktör|[Rr]eport(?:er|rar|rarna)|[Kk]orrespondent|[Ff]otograf|[Ss]kribent|[Kk]ommentator|"
+    r"[Aa]nalytiker|[Kk]rönikör|[Kk]lummeskribent|[Pp]raktikant)(?:er|e|ar|na|erne)?\Z"
+)
+
+
 def _as_printed_name(name: str) -> str:
     """A name a byline prints in capitals ("AV ANNA BERG") as it is written: "Anna Berg"."""
     return name.title() if name.isupper() and len(name) > 3 else name
@@ -862,5 +870,9 @@ def _match_byline(
             # "Av Anna Berg (S), kommunalråd i Malmö": the party describes her too.
             desc = f"{desc} {party}" if desc else party
         names = tuple(_as_printed_name(n.strip()) for n in _JOINED_NAMES_RE.split(m.group("name").strip()))
+        if (title := _TRAILING_TITLE_RE.search(names[-1])) and title.start() > 0 and desc is None:
+            # "Af Karen Holm Journalist": the byline's spans run together in a saved page;
+            # a newsroom's title is no part of a name.
+            names, desc = (*names[:-1], names[-1][: title.start()].strip()), title.group(0).strip()
         return Byline(kind, names, desc, name, date)
     return None
