@@ -1050,6 +1050,36 @@ def test_pages_a_comment_opens_with_its_author_and_a_date_in_the_forms_sites_pri
 
 
 @pytest.mark.parametrize(
+    ("lines", "who", "date"),
+    [
+        # The date first, then who.
+        (["14.03.2024 10:12 - Mette Jensen"], "Mette Jensen", "2024-03-14T10:12"),
+        (["14. marts 2024 · Mette Jensen"], "Mette Jensen", "2024-03-14"),
+        # A name over its title over the date.
+        (
+            ["Mette Jensen", "socialrådgiver", "14. marts 2024 kl. 10.12"],
+            "Mette Jensen, socialrådgiver",
+            "2024-03-14T10:12",
+        ),
+        (
+            ["Mette Jensen", "Socialrådgiver i Odense", "14.03.2024"],
+            "Mette Jensen, Socialrådgiver i Odense",
+            "2024-03-14",
+        ),
+        # A comment's last words over the next commenter's name and date open nothing.
+        (["Helt enig", "Peter Lund", "14.03.2024"], None, None),
+        (["14. marts 2024 - Det var dagen, hvor reformen blev vedtaget"], None, None),
+    ],
+)
+def test_pages_comment_headers_with_the_date_first_or_a_title_under_the_name(lines, who, date):
+    from pipeline.ingest.comments import _named_start
+    from pipeline.ingest.pages import load_furniture
+
+    start = _named_start(lines, 0, load_furniture())
+    assert (start.who, start.date) == (who, date) if who else start is None
+
+
+@pytest.mark.parametrize(
     ("line", "buttons"),
     [
         ("Svara Gilla", True),  # sv

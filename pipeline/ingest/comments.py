@@ -260,10 +260,16 @@ def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
         if (separated or named) and who and plausible_name(who, furn):
             return _Start(1, who, iso, raw)
         return None
+    if (lead := _DATE_FIRST_RE.fullmatch(line)) and _name_like(lead["who"]) and plausible_name(lead["who"], furn):
+        # "14.03.2024 10:12 - Mette Jensen": the date, then who.
+        tail = trailing_date(lead["date"], furn)
+        if tail is not None and tail[0] == 0 and tail[1] is not None:
+            return _Start(1, lead["who"], tail[1], tail[2])
     line = _NUMBERED_RE.sub("", furn.says.sub("", line))
     if not plausible_name(line, furn):
         return None
-    for j in range(i + 1, min(i + 3, len(lines))):
+    described: str | None = None
+    for j in range(i + 1, min(i + 4, len(lines))):
         nxt = lines[j].strip()
         if not nxt:
             continue
@@ -275,9 +281,37 @@ def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
             after = next((lines[k].strip() for k in range(j + 1, len(lines)) if lines[k].strip()), "")
             if after and button_row(after, furn) is not None:
                 return None
-            return _Start(j - i + 1, line, tail[1], tail[2])
+            who = f"{line}, {described}" if described else line
+            return _Start(j - i + 1, who, tail[1], tail[2])
+        if described is None and _name_like(line) and _describes(nxt, furn):
+            # "Mette Jensen" / "socialrådgiver" / the date: a name over its title.
+            described = nxt
+            continue
         return None
     return None
+
+
+# "14.03.2024 10:12 - Mette Jensen": a comment's date before its author's name.
+_DATE_FIRST_RE = re.compile(r"(?P<date>.{6,40}?)\s+[-–—·•|]\s+(?P<who>[^·•|]{2,50})")
+
+
+def _name_like(text: str) -> bool:
+    """One to four capitalised words: a person's name, not a sentence's start ("Helt enig")."""
+    words = text.split()
+    return 1 <= len(words) <= 4 and all(w[:1].isupper() for w in words)
+
+
+def _describes(text: str, furn: Furniture) -> bool:
+    """A short title under a commenter's name ("socialrådgiver", "Socialrådgiver i Odense"):
+    a few words, no sentence, not a name of capitalised words (the next commenter's)."""
+    words = text.split()
+    return (
+        1 <= len(words) <= 6
+        and text[-1:] not in ".!?:"
+        and not (len(words) >= 2 and _name_like(text))
+        and button_row(text, furn) is None
+        and furniture_line(text, furn) is None
+    )
 
 
 def _date_over_name(lines: list[str], i: int, furn: Furniture) -> _Start | None:
