@@ -819,6 +819,11 @@ def test_pages_html_lists_nested_in_lists_are_indented_only_where_asked():
         ("Publicerad 14 mars 2024 kl. 06.00 · Uppdaterad 14 mars 2024 kl. 08.12", "2024-03-14T06:00"),
         ("Publiceret 14.03.2024 | Opdateret 15.03.2024", "2024-03-14"),
         ("14. marts 2024 · 3 min læsetid", None),
+        # Swedish sites' ISO date with "kl.", stamps without a separator, a dash before the time.
+        ("2024-03-14 kl. 06:00", "2024-03-14T06:00:00"),
+        ("Uppdaterad 2024-03-14 08:12 Publicerad 2024-03-14 06:00", "2024-03-14T06:00:00"),
+        ("Publiceret 14. marts 2024 - 06:00", "2024-03-14T06:00"),
+        ("14. marts 2024 - Det var dagen", None),
     ],
 )
 def test_pages_a_line_that_is_a_date_as_nordic_sites_print_it(line, date):

@@ -35,7 +35,7 @@ def _named_date_re() -> re.Pattern[str]:
     alt = "|".join(re.escape(m) for m in months)
     return re.compile(
         rf"\b(?P<day>\d{{1,2}})\.?\s+(?P<month>{alt})\.?\s+(?P<year>\d{{4}})"
-        r"(?:,?\s+(?:kl\.?\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2}))?",
+        r"(?:(?:,|\s+[-–])?\s+(?:kl\.?\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2}))?",
         re.IGNORECASE,
     )
 
@@ -158,6 +158,16 @@ def find_named_date(text: str) -> tuple[str, re.Match[str]] | None:
 STAMP_LABEL = r"(?i:publicer\w*|opdateret|uppdaterad|senast uppdaterad)"
 # Between a page's publication and update stamps on one line.
 _STAMP_SEPARATOR_RE = re.compile(r"\s+[·|•]\s+")
+# Each stamp's label, where they follow each other with no separator.
+_LABELLED_STAMP_RE = re.compile(rf"({STAMP_LABEL}\s*:?)")
+_PUBLISHED_RE = re.compile(r"(?i)\s*publicer")
+
+
+def _unpublished(stamp: str) -> bool:
+    return _PUBLISHED_RE.match(stamp) is None
+
+
+_KL_RE = re.compile(r"\s+kl\.?\s*")
 
 
 def is_date_line(line: str) -> bool:
@@ -172,6 +182,12 @@ def line_date(line: str) -> str | None:
     date it was updated may follow ("Publicerad 14 mars 2024 kl. 06.00 · Uppdaterad 14
     mars 2024 kl. 08.12": the first date is the line's)."""
     stamps = _STAMP_SEPARATOR_RE.split(line.strip())
+    labels = list(_LABELLED_STAMP_RE.finditer(line)) if len(stamps) == 1 else []
+    if len(labels) > 1 and not line[: labels[0].start()].strip():
+        # "Uppdaterad 2024-03-14 08:12 Publicerad 2024-03-14 06:00": a stamp each label,
+        # the publication's first.
+        ends = [m.start() for m in labels[1:]] + [len(line)]
+        stamps = sorted((line[m.start() : end] for m, end in zip(labels, ends, strict=True)), key=_unpublished)
     if len(stamps) > 1:
         dates = [line_date(stamp) for stamp in stamps]
         return dates[0] if all(dates) else None
@@ -188,6 +204,9 @@ def line_date(line: str) -> str | None:
     # ISO 8601 and what databases print ("2024-03-14 06:00"), and a day-first date with its
     # time ("03.09.2024 kl. 06:00"); a bare number is no date here.
     iso_like = value[:4].isdigit() and "-" in value
+    if iso_like:
+        # "2024-03-14 kl. 06:00", as Swedish sites print it.
+        value = _KL_RE.sub(" ", value)
     read = read_date(value) if iso_like or NUMERIC_DATE_RE.match(value) or DAY_SLASH_YEAR_RE.match(value) else None
     return read[0] if read and read[1] not in NUMBER_FORMS else None
 
