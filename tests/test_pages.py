@@ -2472,6 +2472,28 @@ def test_pages_a_byline_right_under_the_headline_with_no_blank_line(byline, auth
     assert parts.body.startswith("Det bekræfter Odense Kommune")
 
 
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("Mette Jensen har været socialrådgiver i 20 år. (Foto: Ida Odgaard)", "photo-credit"),
+        ("FOTO: IDA ODGAARD", "photo-credit"),
+        ("Foto af Ida Odgaard", "photo-credit"),
+        ("Mette Jensen. (Arkivfoto)", "photo-credit"),
+        ("Arkivbild", "photo-credit"),
+        ("Han tog et foto af kontoret.", None),
+        ("Del · Print", "share"),
+        ("Gem", "share"),
+        ("Annons", "advertisement"),
+        ("Relaterade artiklar", "site-sections"),
+        ("Delvis enig", None),
+    ],
+)
+def test_pages_furniture_lines_of_copied_news_pages(line, name):
+    from pipeline.ingest.pages import furniture_line, load_furniture
+
+    assert furniture_line(line, load_furniture()) == name
+
+
 def test_pages_a_hyphen_list_becomes_bullets_and_a_quotation_dash_stays():
     from pipeline.ingest.pages import parse_article
 
