@@ -253,9 +253,10 @@ def _dated_byline(line: str, furn: Furniture) -> bool:
 
 
 def _is_header_block(block: Block, furn: Furniture) -> bool:
-    """Short lines, none a sentence, one of them the publication date, or the first a
-    section's label in capitals: a section label, headline and dateline run together (a
-    byline with its date is left to the bylines)."""
+    """Short lines, none a sentence, one of them the publication date (perhaps in a
+    byline), or a byline under the first, or the first a section's label in capitals: a
+    section label, headline, byline and dateline run together (a block that opens with a
+    byline is left to the bylines)."""
     lines = block.lines
     return (
         2 <= len(lines) <= 4
@@ -269,15 +270,14 @@ def _is_header_block(block: Block, furn: Furniture) -> bool:
     )
 
 
-def _add_author(authors: list[Author], name: str, description: str | None) -> bool:
+def _add_author(authors: list[Author], name: str, description: str | None) -> None:
     """Add an author, or complete the one of that name already read (a byline's author who
-    also signs the end is one author); True if the name was new."""
+    also signs the end is one author)."""
     for n, held in enumerate(authors):
         if held.name == name:
             authors[n] = Author(name=name, description=held.description or description)
-            return False
+            return
     authors.append(Author(name=name, description=description))
-    return True
 
 
 def _byline_line(line: str, furn: Furniture) -> bool:
