@@ -2494,6 +2494,22 @@ def test_pages_furniture_lines_of_copied_news_pages(line, name):
     assert furniture_line(line, load_furniture()) == name
 
 
+def test_pages_an_advertisement_label_between_comments_neither_ends_the_list_nor_is_text(tmp_path, cfg):
+    page = (
+        "Socialsekreterarna i Växjö får lönelyft\n\nAv Lars Ek\n\n14 mars 2024\n\n"
+        "Höjningen är 2 500 kronor i månaden och gäller från den 1 april, skriver kommunen i ett pressmeddelande.\n\n"
+        "Kommentarer (2)\n\nKarin Ström · 14 mars 2024 kl. 08.12\nÄntligen! Jag har jobbat här i nio år.\n\n"
+        "Annons\n\nPer Olsson · 14 mars 2024 kl. 09.40\nPengar hjälper inte om ärendemängden är densamma.\n"
+    )
+    (tmp_path / "annons.txt").write_text(page, encoding="utf-8")
+    corpus = ingest_seeds(tmp_path, cfg)
+    assert [(p.authors[0].name, p.text) for p in corpus.posts[1:]] == [
+        ("Karin Ström", "Äntligen! Jag har jobbat här i nio år."),
+        ("Per Olsson", "Pengar hjälper inte om ärendemängden är densamma."),
+    ]
+    assert "advertisement: Annons" in {n.message for n in corpus.notes}
+
+
 def test_pages_a_hyphen_list_becomes_bullets_and_a_quotation_dash_stays():
     from pipeline.ingest.pages import parse_article
 

@@ -467,6 +467,9 @@ def _parse_named_comments(
                     message=f"before the first comment: {preview(line)}",
                 )
             )
+        elif furniture_line(line, furn) == "advertisement":
+            # An advertisement's label between comments ("Annons"): the list goes on below it.
+            notes.append(Note(where=f"{source}:{first_line + i}", kind="removed", message=f"advertisement: {line}"))
         elif closed or furniture_line(line, furn):
             end = i
             break
