@@ -2486,6 +2486,12 @@ def test_pages_a_byline_right_under_the_headline_with_no_blank_line(byline, auth
         ("Annons", "advertisement"),
         ("Relaterade artiklar", "site-sections"),
         ("Delvis enig", None),
+        # A paywall's and an ad slot's words inside the text.
+        ("Artiklen fortsætter efter annoncen", "paywall"),
+        ("Logga in för att läsa vidare", "paywall"),
+        ("Redan prenumerant? Logga in", "paywall"),
+        ("Kommentarsfunktionen är stängd", "paywall"),
+        ("Kommunen har tegnet et abonnement på rådgivning, som koster 2 mio. kr. om året.", None),
     ],
 )
 def test_pages_furniture_lines_of_copied_news_pages(line, name):
