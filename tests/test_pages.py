@@ -2516,6 +2516,25 @@ def test_pages_an_advertisement_label_between_comments_neither_ends_the_list_nor
     assert "advertisement: Annons" in {n.message for n in corpus.notes}
 
 
+def test_pages_an_ad_slots_words_between_paragraphs_with_no_blank_line_take_no_paragraph_with_them():
+    from pipeline.ingest.pages import parse_article
+
+    page = (
+        "Socialrådgivere får løft i Odense\n\nAf Karen Holm\n\n14. marts 2024\n\n"
+        "Det bekræfter Odense Kommune over for avisen. Lønløftet gælder fra 1. april for alle.\n"
+        "Artiklen fortsætter efter annoncen\n"
+        "Dansk Socialrådgiverforening kalder lønløftet et skridt i den rigtige retning, men ikke nok.\n\n"
+        "Artiklen fortsætter efter annoncen\n"
+        "- Vi har mistet for mange dygtige folk, siger rådmand Susanne Crawley Larsen (R)."
+    )
+    parts = parse_article(page.split("\n"), "da", "side.txt")
+    assert parts.body.split("\n\n") == [
+        "Det bekræfter Odense Kommune over for avisen. Lønløftet gælder fra 1. april for alle.",
+        "Dansk Socialrådgiverforening kalder lønløftet et skridt i den rigtige retning, men ikke nok.",
+        "- Vi har mistet for mange dygtige folk, siger rådmand Susanne Crawley Larsen (R).",
+    ]
+
+
 def test_pages_a_hyphen_list_becomes_bullets_and_a_quotation_dash_stays():
     from pipeline.ingest.pages import parse_article
 

@@ -343,16 +343,23 @@ def _masthead_blocks(block: Block, furn: Furniture) -> list[Block]:
 
 
 def _tail_blocks(block: Block, furn: Furniture) -> list[Block] | None:
-    """A paragraph run on into the page's furniture below it ("... den 20. marts." /
-    "Kontakt" / "Sidst opdateret: 6. marts 2024"; "Dela" / "Relaterat"): the paragraph, then
-    the rest a line each, so the furniture goes and the paragraph stays."""
+    """A paragraph run on into furniture ("... den 20. marts." / "Kontakt" / "Sidst
+    opdateret: 6. marts 2024"; "Dela" / "Relaterat"; "Artiklen fortsætter efter annoncen"
+    between two paragraphs): the paragraphs, and the rest a line each, so the furniture goes
+    and the paragraphs stay (the whole block had gone as furniture)."""
     lines = block.lines
-    if len(lines) < 2 or not _prose_line(lines[0]):
+    if len(lines) < 2 or not any(map(_prose_line, lines)):
         return None
-    first = next((line for line in lines[1:] if _marker_line(line, furn)), None)
-    # "Læs mere her", "Bliv abonnent", a newsletter's sign-up: the sentence above is the
-    # link's teaser, furniture with it; "Læs også" heads the links below it.
-    if first is None or (furniture_line(first, furn) in _TEASER_LINKS and not _RELATED_HEADING_RE.fullmatch(first)):
+    marks = [n for n, line in enumerate(lines) if _marker_line(line, furn)]
+    # "Læs mere her", "Bliv abonnent", a newsletter's sign-up right under a sentence: the
+    # sentence is the link's teaser, furniture with it; "Læs også" heads the links below it.
+    if not marks or any(
+        n > 0
+        and _prose_line(lines[n - 1])
+        and furniture_line(lines[n], furn) in _TEASER_LINKS
+        and not _RELATED_HEADING_RE.fullmatch(lines[n])
+        for n in marks
+    ):
         return None
     return _masthead_blocks(block, furn)
 
