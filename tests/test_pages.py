@@ -2535,6 +2535,33 @@ def test_pages_an_ad_slots_words_between_paragraphs_with_no_blank_line_take_no_p
     ]
 
 
+@pytest.mark.parametrize(
+    ("ending", "author"),
+    [
+        (
+            "Om skribenten\nAnna Berg är socionom och krönikör i tidningen.",
+            ("Anna Berg", "socionom och krönikör i tidningen"),
+        ),
+        ("ANNA BERG\nsocionom och krönikör", ("Anna Berg", "socionom och krönikör")),
+        ("/Anna Berg, socionom", ("Anna Berg", "socionom")),
+        ("– Anna Berg, socionom", ("Anna Berg", "socionom")),
+    ],
+)
+def test_pages_how_columns_and_letters_say_who_wrote_them_at_the_end(ending, author):
+    """Under "Om skribenten", in capitals over the title, after a slash or a dash: the
+    author, not the column's last paragraph."""
+    from pipeline.ingest.pages import parse_article
+
+    page = (
+        "KRÖNIKA\nSocialtjänsten måste våga prioritera\n14 mars 2024\n\n"
+        "Var tredje socialsekreterare har arbetat kortare tid än två år i yrket, och det märks varje dag.\n\n"
+        f"Det är inte rimligt att de nyutbildade får ta de svåraste ärendena utan stöd.\n\n{ending}"
+    )
+    parts = parse_article(page.split("\n"), "sv", "sida.txt")
+    assert [(a.name, a.description) for a in parts.authors] == [author]
+    assert parts.body.endswith("utan stöd.") and "Berg" not in parts.body
+
+
 def test_pages_a_hyphen_list_becomes_bullets_and_a_quotation_dash_stays():
     from pipeline.ingest.pages import parse_article
 

@@ -262,7 +262,9 @@ def _is_header_block(block: Block, furn: Furniture) -> bool:
         2 <= len(lines) <= 4
         and (
             any(line_date(line) or _dated_byline(line, furn) for line in lines)
-            or (len(lines) == 2 and _KICKER_RE.fullmatch(lines[0].strip()))
+            # A headline under its section's label opens in capitals; "ANNA BERG" over
+            # "socionom och krönikör" is a signature.
+            or (len(lines) == 2 and _KICKER_RE.fullmatch(lines[0].strip()) and lines[1][:1].isupper())
             or any(_byline_line(line, furn) for line in lines[1:])
         )
         and all(len(line.split()) <= 20 and line.rstrip()[-1:] != "." for line in lines)
@@ -546,6 +548,14 @@ def parse_article(
                 parts.created = byline.date
             removed[k] = f"byline:{byline.pattern}"
             continue
+        if removed.get(k - 1) == "about-the-author" and (said := _author_line(block) or _signed_block(block)):
+            # Under "Om skribenten": who wrote the piece, on any page.
+            names, description = (said.names, said.description) if isinstance(said, Byline) else said
+            for name in names:
+                _add_author(parts.authors, name, description)
+            parts.author_source = parts.author_source or f"about the author at {where}"
+            removed[k] = "about-the-author"
+            continue
         furniture = _furniture_name(block, furn)
         if furniture:
             if furniture == "publication-stamp":
@@ -750,12 +760,17 @@ def _signed_block(block: Block) -> Byline | None:
     """A reader's letter's signature under its text: a name of two to four capitalised
     words, then one or two short lines that say who they are ("Socialrådgiver", "Viby J")."""
     lines = [line.strip() for line in block.lines]
-    if not 2 <= len(lines) <= 3 or not re.fullmatch(_NAME, lines[0]):
+    # "/Anna Berg", "– Anna Berg", "ANNA BERG": as letters and columns sign.
+    name = _as_printed_name(_SIGNATURE_MARK_RE.sub("", lines[0]))
+    if not 2 <= len(lines) <= 3 or not re.fullmatch(_NAME, name):
         return None
     rest = lines[1:]
     if any(len(line.split()) > 6 or line[-1:] in ".!?:" or not line[:1].isalpha() for line in rest):
         return None
-    return Byline("closing", (lines[0],), ", ".join(rest), "closing-signature")
+    return Byline("closing", (name,), ", ".join(rest), "closing-signature")
+
+
+_SIGNATURE_MARK_RE = re.compile(r"^[/–—-]\s*")
 
 
 def _author_line(block: Block) -> tuple[tuple[str, ...], str] | None:
