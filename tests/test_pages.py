@@ -2562,6 +2562,42 @@ def test_pages_how_columns_and_letters_say_who_wrote_them_at_the_end(ending, aut
     assert parts.body.endswith("utan stöd.") and "Berg" not in parts.body
 
 
+def test_pages_each_text_page_copied_without_blank_lines_reads_as_with_them(tmp_path, cfg):
+    """A browser's copy puts headings, menus, bylines and buttons on lines of their own with
+    no blank line between (only a paragraph gets one): every text page in tests/pages so
+    copied gives the same headline, date, authors and comments as the page itself."""
+
+    def glued(text: str) -> str:
+        out: list[str] = []
+        for line in text.split("\n"):
+            if not line.strip():
+                continue
+            if len(line.strip()) > 90 and out and out[-1] != "":
+                out.append("")
+            out.append(line)
+        return "\n".join(out) + "\n"
+
+    pages = sorted(PAGES.glob("*.txt"))
+    for folder, shape in (("as_saved", lambda t: t), ("glued", glued)):
+        (tmp_path / folder).mkdir()
+        for page in pages:
+            (tmp_path / folder / page.name).write_text(shape(page.read_text(encoding="utf-8")), encoding="utf-8")
+
+    def reading(folder: str) -> dict:
+        corpus = ingest_seeds(tmp_path / folder, cfg)
+        posts: dict[str, list] = {}
+        for p in corpus.posts:
+            posts.setdefault(p.thread_id, []).append(p)
+        return {
+            t.id: (t.title, t.created, [[(a.name, a.description) for a in p.authors] for p in posts[t.id]])
+            for t in corpus.threads
+        }
+
+    as_saved, copied = reading("as_saved"), reading("glued")
+    assert len(as_saved) == len(pages)
+    assert {k: v for k, v in copied.items() if v != as_saved[k]} == {}
+
+
 def test_pages_a_hyphen_list_becomes_bullets_and_a_quotation_dash_stays():
     from pipeline.ingest.pages import parse_article
 

@@ -306,10 +306,13 @@ def _is_masthead(block: Block, furn: Furniture, first: bool = False) -> bool:
     block, sometimes run on into the first paragraph. Read as it stands, the block was one
     paragraph of boilerplate and the headline, date and author went with it. Two lines of
     furniture (one, in the page's first block) and a headline's worth of words, or a
-    byline, tell it from a list in the text."""
+    byline, tell it from a list in the text; so does standing first on the page, all of it
+    short lines (menu words over the headline: "Nyheter" / "Sport" / ... / the headline)."""
     lines = block.lines
     if len(lines) < 3:
         return False
+    if first and all(len(line.split()) <= 15 and line.rstrip()[-1:] not in ".!?" for line in lines):
+        return True
     markers = [_marker_line(line, furn) for line in lines]
     if sum(markers) < (1 if first else 2):
         return False
@@ -322,13 +325,31 @@ def _is_masthead(block: Block, furn: Furniture, first: bool = False) -> bool:
 def _masthead_blocks(block: Block, furn: Furniture) -> list[Block]:
     """A masthead's lines a block each, but consecutive lines of prose (the lead, a first
     paragraph run on) kept together as one paragraph, and a byline with the title on the
-    line under it ("Af Karen Holm" / "Journalist") as one byline."""
+    line under it ("Af Karen Holm" / "Journalist") as one byline. Under the last prose, the
+    line that says who wrote it ("Mads Bilstrup er formand for ...") stands alone, and a
+    signature (the name, then its title and town a line each) stays one block."""
     out: list[Block] = []
     second = next(iter(furn.byline_next_line.values()), None)
-    for n, line in enumerate(block.lines):
+    lines = block.lines
+    last_prose = max((n for n, line in enumerate(lines) if _prose_line(line)), default=-1)
+    signed: set[int] = set()
+    for n, line in enumerate(lines):
         last = out[-1].lines if out else ()
-        if last and _prose_line(line) and _prose_line(last[-1]):
+        if n == last_prose and last and _AUTHOR_LINE_RE.fullmatch(line.strip()):
+            out.append(Block((line,), block.first_line + n))
+        elif last and _prose_line(line) and _prose_line(last[-1]):
             out[-1] = Block((*last, line), out[-1].first_line)
+        elif (
+            last_prose >= 0
+            and last
+            and out[-1].first_line > block.first_line + last_prose
+            and len(last) <= 2
+            and not _marker_line(line, furn)
+            and _signed_block(Block((*last, line), 0)) is not None
+        ):
+            # "Karen Holm" / "Socialrådgiver" / "Viby J" under the letter's last paragraph.
+            out[-1] = Block((*last, line), out[-1].first_line)
+            signed.add(len(out) - 1)
         elif (
             len(last) == 1
             and _byline_line(last[0], furn)
@@ -341,6 +362,13 @@ def _masthead_blocks(block: Block, furn: Furniture) -> list[Block]:
             out[-1] = Block((*last, line), out[-1].first_line)
         else:
             out.append(Block((line,), block.first_line + n))
+    for k in sorted(signed, reverse=True):
+        # A signature ends the text: furniture or nothing follows it ("Dansk
+        # Socialrådgiverforening" / "Toldbodgade 19B" / "1253 København K" / "Tlf. ..." is a
+        # footer's address).
+        after = out[k + 1].lines[0] if k + 1 < len(out) else None
+        if after is not None and not _marker_line(after, furn):
+            out[k : k + 1] = [Block((line,), out[k].first_line + n) for n, line in enumerate(out[k].lines)]
     return out
 
 
@@ -626,6 +654,10 @@ def parse_article(
     # about someone in it. The section's label right above the headline says so, not a
     # menu's "Debat" elsewhere on the page.
     kicker = blocks[title_at - 1].text.strip() if title_at and (title_at - 1) in removed else ""
+    if kicker and blocks[title_at - 1].first_line in masthead_lines and not _KICKER_RE.fullmatch(kicker):
+        # In a page top copied without blank lines, a menu's last item ("Debat") may stand
+        # right above the headline: only a label in capitals ("KRONIK") is the section's.
+        kicker = ""
     opinion = (
         _OPINION_RE.match(parts.title) is not None
         or (len(kicker.split()) <= 3 and _OPINION_RE.match(kicker) is not None)
@@ -739,10 +771,12 @@ _POST_COUNT_RE = re.compile(
 def _post_header(block: Block, furn: Furniture) -> tuple[str, str | None, str, list[str]] | None:
     """A social media post copied as text, as its page's first block: the author's name,
     the time followed by "·" (Facebook's; a date without its year, or relative, is
-    unread), then the post's text; the buttons and counts under the text are dropped.
+    unread), then the post's text (in the block or the next); the buttons and counts under
+    the text are dropped.
     (name, the time as ISO 8601 or None, the time as printed, the text's lines), or None."""
     lines = [line.strip() for line in block.lines]
-    if len(lines) < 3 or not (m := _POST_TIME_RE.fullmatch(lines[1])):
+    # The text may follow in the same block or, after a blank line, in the next.
+    if len(lines) < 2 or not (m := _POST_TIME_RE.fullmatch(lines[1])):
         return None
     name, when = lines[0], m["when"].strip()
     if not 1 <= len(name.split()) <= 6 or name[-1:] in ".!?:" or not name[:1].isupper():
