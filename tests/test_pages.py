@@ -2437,6 +2437,10 @@ def test_pages_inline_elements_side_by_side_stand_apart_in_a_saved_page(tmp_path
     assert html_text("<p>social<b>rådgiver</b>ne og <i>Dansk</i> Socialrådgiverforening</p>") == (
         "socialrådgiverne og Dansk Socialrådgiverforening"
     )
+    # Two elements the site's classes name are two things, whatever their case.
+    assert html_text('<div><span class="name">Anna Berg</span><span class="title">reporter</span></div>') == (
+        "Anna Berg reporter"
+    )
     corpus = ingest_page(tmp_path, "da_nyhed_spans.html", cfg, kind="article")
     (root,) = corpus.posts
     assert [(a.name, a.description) for a in root.authors] == [("Karen Holm", "Journalist")]

@@ -276,13 +276,20 @@ def html_text(
             texts += 1
         return piece
 
-    def apart(piece: str) -> str:
+    def apart(piece: str, el: etree._Element | None = None) -> str:
         # Inline elements side by side with nothing between ("Karen Holm" and "Journalist"
         # in a byline's spans, the buttons "Del" and "Gem") stand apart on the page, where
         # its stylesheet lays them out: a lower-case letter running into a capital joins no
-        # Danish or Swedish word.
-        if piece[:1].isupper() and next((p for p in reversed(stack[-1]) if p), "")[-1:].islower():
+        # Danish or Swedish word, and two elements a site's classes name ("Anna Berg" and
+        # "reporter") are two things, where markup inside a word ("social<b>rådgiver</b>")
+        # names none.
+        last = next((p for p in reversed(stack[-1]) if p), "")[-1:]
+        if piece[:1].isupper() and last.islower():
             return " " + piece
+        if el is not None and piece[:1].isalnum() and last.isalnum() and el.get("class"):
+            before = el.getprevious()
+            if before is not None and before.get("class") and not before.tail:
+                return " " + piece
         return piece
 
     for event, el in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
@@ -318,7 +325,7 @@ def html_text(
                             stamped.append(shown.strip())
                         shown = stamp
                 shown = _SPACE_RE.sub(" ", shown) if tag != "pre" else shown
-                stack[-1].append(counted(shown if tag in BLOCKS else apart(shown)))
+                stack[-1].append(counted(shown if tag in BLOCKS else apart(shown, el)))
             continue
         if tag in SKIPPED or _unseen(el):
             skipping -= 1
