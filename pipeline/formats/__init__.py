@@ -1,6 +1,7 @@
 """Other tools' formats read (and written): Reddit dumps, 4CAT, ConvoKit, DAST, tweets, Bluesky,
 Mastodon statuses, YouTube comments (downloader, Data API),
-Instagram comments (Instaloader), Telegram chats, Disqus and WordPress exports."""
+Instagram comments (Instaloader), Telegram chats, Disqus and WordPress exports, Språkbanken's
+forum corpora."""
 
 from __future__ import annotations
 

@@ -72,6 +72,13 @@ def xml_records(path: Path, wanted: Callable[[tuple[str, ...]], bool]) -> Iterat
     parser.EndElementHandler = end
     parser.CharacterDataHandler = text
     parser.buffer_text = True
+    yield from parse_stream(path, parser, done)
+
+
+def parse_stream(path: Path, parser: expat.XMLParserType, done: list) -> Iterator:
+    """Feed `path` (compressed or not) to `parser` a chunk at a time, yielding what its
+    handlers put in `done` after each chunk. A file that is no well-formed XML is an error
+    naming the line."""
     with open_binary(path) as fh:
         while True:
             chunk = fh.read(CHUNK)

@@ -67,7 +67,11 @@ def thread_parts(store: RowStore, cfg: Config, workers: int = 1, infer_replies: 
         for shard in shards(store.threads(), cfg.scale.shard_posts)
     )
     fn = partial(
-        _thread_shard, cfg=cfg, infer_replies=infer_replies, flat_reply_paths=frozenset(store.flat_reply_paths)
+        _thread_shard,
+        cfg=cfg,
+        infer_replies=infer_replies,
+        flat_reply_paths=frozenset(store.flat_reply_paths),
+        flat_forum_paths=frozenset(store.flat_forum_paths),
     )
     for _, parts in ordered_map(fn, work, workers, "ingest"):
         yield from parts
@@ -78,6 +82,7 @@ def _thread_shard(
     cfg: Config,
     infer_replies: bool = False,
     flat_reply_paths: frozenset[str] = frozenset(),
+    flat_forum_paths: frozenset[str] = frozenset(),
 ) -> list[ThreadPart]:
     threads, missing = work
     located = [[LocatedRow(*r) for r in thread] for thread in threads]
@@ -87,7 +92,12 @@ def _thread_shard(
     detected = {id(lr): d for lr, d in zip(unknown, found, strict=True)}
     return [
         build_thread(
-            thread, detected, cfg, infer_replies, missing, any(str(lr.path) in flat_reply_paths for lr in thread)
+            thread,
+            detected,
+            cfg,
+            infer_replies or any(str(lr.path) in flat_forum_paths for lr in thread),
+            missing,
+            any(str(lr.path) in flat_reply_paths for lr in thread),
         )
         for thread in located
     ]
@@ -144,7 +154,7 @@ def build_thread(
             Note(
                 where=order[0].where,
                 kind="inferred",
-                message=f"thread {thread_id!r}: parents of {len(flat)} post(s) inferred (--infer-replies); "
+                message=f"thread {thread_id!r}: parents of {len(flat)} post(s) inferred from their words; "
                 f"{order[0].row.id!r} opens it",
             )
         )

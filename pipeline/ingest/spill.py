@@ -53,6 +53,9 @@ class RowStore(SpillDatabase):
         # Inputs from platforms that list replies flat under the comment they were posted to
         # (YouTube): whom such a reply answers among them, its words tell (`build_thread`).
         self.flat_reply_paths: set[str] = set()
+        # Inputs from forums that name no parents (Språkbanken's corpora): their threads'
+        # parents are inferred from the words, as with --infer-replies (`build_thread`).
+        self.flat_forum_paths: set[str] = set()
 
     def add(self, rows: Iterable[tuple[ThreadRow, Path, int, str | None]], refused: Refusals) -> None:
         """Store rows in input order. A row that repeats an earlier one field for field is

@@ -42,6 +42,7 @@ from pipeline.formats.instaloader import (
 )
 from pipeline.formats.mastodon import is_mastodon_record, read_mastodon
 from pipeline.formats.reddit import is_reddit_dump, is_reddit_thread, read_reddit, read_reddit_thread
+from pipeline.formats.sprakbanken import looks_like_sprakbanken, read_sprakbanken
 from pipeline.formats.telegram import looks_like_telegram, read_telegram
 from pipeline.formats.twitter import is_twitter_record, read_twitter
 from pipeline.formats.wordpress import looks_like_wordpress, read_wordpress
@@ -123,12 +124,17 @@ def _clean(raw: dict) -> dict:
 
 
 def _sources(
-    paths: list[Path], opt: ReadOptions, notes: list[Note], flat_replies: set[str] | None = None
+    paths: list[Path],
+    opt: ReadOptions,
+    notes: list[Note],
+    flat_replies: set[str] | None = None,
+    flat_forums: set[str] | None = None,
 ) -> Iterator[tuple[Path, int, dict, str | None]]:
     """(file, line, raw row, extract kind) of every input, file by file; notes on what
     readers repaired. The extract kind ("dump") marks rows whose missing parents and roots
     the row store repairs (`RowStore.attach_orphans`). `flat_replies` gathers the inputs
-    whose platform lists replies flat under the comment they were posted to."""
+    whose platform lists replies flat under the comment they were posted to, `flat_forums`
+    those of forums that name no parents at all (their parents are inferred)."""
     dumps = [Path(p) for p in paths if is_reddit_dump(Path(p))]
     if dumps:
         # Reddit dumps are read together: comments and submissions come in separate files.
@@ -141,6 +147,8 @@ def _sources(
         elif looks_like_dast(path):
             yield from _dast_rows(path, opt, notes)
         elif (whole := _file_export(path)) is not None:
+            if flat_forums is not None and whole[0] in FLAT_FORUM_EXPORTS:
+                flat_forums.add(str(path))
             yield from ((path, line, raw, "export") for line, raw in whole[1](path, opt, notes))
         elif (found := _json_export(path)) is not None:
             export, document = found
@@ -168,7 +176,14 @@ FILE_EXPORTS = (
     (is_reddit_thread, lambda path, opt, notes: read_reddit_thread(path, notes), "a Reddit thread page's JSON"),
     (looks_like_disqus, lambda path, opt, notes: read_disqus(path, notes), "a Disqus comment export (XML)"),
     (looks_like_wordpress, lambda path, opt, notes: read_wordpress(path, notes), "a WordPress export (WXR)"),
+    (
+        looks_like_sprakbanken,
+        lambda path, opt, notes: read_sprakbanken(path, notes),
+        "a Språkbanken forum corpus (Flashback, Familjeliv; XML)",
+    ),
 )
+# Of those, the forums that name no parents: who answers whom is inferred from the words.
+FLAT_FORUM_EXPORTS = (looks_like_sprakbanken,)
 
 
 def _file_export(path: Path) -> tuple | None:
@@ -441,7 +456,7 @@ def spill_thread_files(
     relabelled: dict[str, list] = {}
 
     def rows() -> Iterator[tuple[ThreadRow, Path, int, str | None]]:
-        for path, line, raw, extract in _sources(paths, opt, notes, store.flat_reply_paths):
+        for path, line, raw, extract in _sources(paths, opt, notes, store.flat_reply_paths, store.flat_forum_paths):
             if not str(raw.get("thread_id") or "").strip():
                 if opt.thread_per_file:
                     raw = {**raw, "thread_id": path.stem}
