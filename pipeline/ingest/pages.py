@@ -296,6 +296,18 @@ def _marker_line(line: str, furn: Furniture) -> bool:
     return furniture_line(line, furn) is not None or line_date(line) is not None or _byline_line(line, furn)
 
 
+def _title_under_name(line: str, furn: Furniture) -> bool:
+    """A short title a name stands over ("Journalist", "Socialrådgiver og ph.d.-studerende"),
+    as the name-over-title byline's second line reads it."""
+    second = next(iter(furn.byline_next_line.values()), None)
+    return (
+        second is not None
+        and second.fullmatch(line) is not None
+        and len(line.split()) <= 10
+        and not _marker_line(line, furn)
+    )
+
+
 def _prose_line(line: str) -> bool:
     return len(line.split()) >= 6 and line.rstrip()[-1:] in '.!?"”»)'
 
@@ -329,7 +341,6 @@ def _masthead_blocks(block: Block, furn: Furniture) -> list[Block]:
     line that says who wrote it ("Mads Bilstrup er formand for ...") stands alone, and a
     signature (the name, then its title and town a line each) stays one block."""
     out: list[Block] = []
-    second = next(iter(furn.byline_next_line.values()), None)
     lines = block.lines
     last_prose = max((n for n, line in enumerate(lines) if _prose_line(line)), default=-1)
     signed: set[int] = set()
@@ -350,15 +361,7 @@ def _masthead_blocks(block: Block, furn: Furniture) -> list[Block]:
             # "Karen Holm" / "Socialrådgiver" / "Viby J" under the letter's last paragraph.
             out[-1] = Block((*last, line), out[-1].first_line)
             signed.add(len(out) - 1)
-        elif (
-            len(last) == 1
-            and _byline_line(last[0], furn)
-            and "," not in last[0]
-            and second is not None
-            and second.fullmatch(line)
-            and len(line.split()) <= 10
-            and not _marker_line(line, furn)
-        ):
+        elif len(last) == 1 and _byline_line(last[0], furn) and "," not in last[0] and _title_under_name(line, furn):
             out[-1] = Block((*last, line), out[-1].first_line)
         else:
             out.append(Block((line,), block.first_line + n))
@@ -423,7 +426,6 @@ def _pair_name_over_title(blocks: list[Block], furn: Furniture) -> list[Block]:
     name_pat = next((pat for name, kind, pat in furn.bylines if name in furn.byline_next_line), None)
     if name_pat is None:
         return blocks
-    second = next(iter(furn.byline_next_line.values()))
     out: list[Block] = []
     k = bodies = 0
     while k < len(blocks):
@@ -440,10 +442,8 @@ def _pair_name_over_title(blocks: list[Block], furn: Furniture) -> list[Block]:
             and len(nxt.lines) == 1
             and (_date_block(blocks, k + 2) or _date_block(blocks, k - 1))
             and name_pat.fullmatch(b.lines[0])
-            and second.fullmatch(nxt.lines[0])
-            and len(nxt.lines[0].split()) <= 10
             and not _marker_line(b.lines[0], furn)
-            and not _marker_line(nxt.lines[0], furn)
+            and _title_under_name(nxt.lines[0], furn)
         ):
             out.append(Block((b.lines[0], nxt.lines[0]), b.first_line))
             k += 2
@@ -478,7 +478,11 @@ def parse_article(
     # Lines of a masthead read a line at a time that are no prose: what no pattern names
     # of them ("Gem", "Lyt til artiklen") is the page's, not the text's.
     masthead_lines: set[int] = set()
+    # Body paragraphs among the blocks so far (counted once each: a long page stays linear).
+    paragraphs_so_far = counted = 0
     for block in split_blocks(lines, first_line):
+        paragraphs_so_far += sum(map(_is_body_paragraph, blocks[counted:]))
+        counted = len(blocks)
         if not blocks and (post := _post_header(block, furn)):
             # A social media post copied as text: its author and time over its text.
             name, when, raw, rest = post
@@ -508,7 +512,7 @@ def parse_article(
             # "Publicerad 14 mars 2024"): each line is read as a block of its own (a byline
             # with its title under it as one).
             blocks.extend(_masthead_blocks(block, furn))
-        elif sum(map(_is_body_paragraph, blocks)) <= 1 and _is_masthead(block, furn, first=not blocks):
+        elif paragraphs_so_far <= 1 and _is_masthead(block, furn, first=not blocks):
             # Above the text, or under its lead.
             split = _masthead_blocks(block, furn)
             masthead_lines.update(b.first_line for b in split if len(b.lines) == 1 and not _prose_line(b.lines[0]))
