@@ -2602,6 +2602,36 @@ def test_pages_each_text_page_copied_without_blank_lines_reads_as_with_them(tmp_
     assert {k: v for k, v in copied.items() if v != as_saved[k]} == {}
 
 
+def test_pages_each_html_page_saved_minified_reads_as_written_out(tmp_path, cfg):
+    """Pages a script builds in the browser are saved with no whitespace between their
+    elements: every HTML page in tests/pages so saved gives the same headline, date,
+    authors, texts and parents as the page itself (Drupal's author and date had run
+    together into "Lena Holmons")."""
+    pages = sorted(PAGES.glob("*.html"))
+    for folder, shape in (("as_saved", lambda t: t), ("minified", lambda t: re.sub(r">\s+<", "><", t))):
+        (tmp_path / folder).mkdir()
+        for page in pages:
+            (tmp_path / folder / page.name).write_text(shape(page.read_text(encoding="utf-8")), encoding="utf-8")
+
+    def reading(folder: str) -> dict:
+        corpus = ingest_seeds(tmp_path / folder, cfg)
+        posts: dict[str, list] = {}
+        for p in corpus.posts:
+            posts.setdefault(p.thread_id, []).append(p)
+        return {
+            t.id: (
+                t.title,
+                t.created,
+                [([(a.name, a.description) for a in p.authors], p.text, p.parent_id) for p in posts[t.id]],
+            )
+            for t in corpus.threads
+        }
+
+    as_saved, minified = reading("as_saved"), reading("minified")
+    assert len(as_saved) >= len(pages) - 2  # two pages are later pages of a thread, joined
+    assert {k: v for k, v in minified.items() if v != as_saved[k]} == {}
+
+
 def test_pages_a_hyphen_list_becomes_bullets_and_a_quotation_dash_stays():
     from pipeline.ingest.pages import parse_article
 

@@ -280,15 +280,15 @@ def html_text(
         # Inline elements side by side with nothing between ("Karen Holm" and "Journalist"
         # in a byline's spans, the buttons "Del" and "Gem") stand apart on the page, where
         # its stylesheet lays them out: a lower-case letter running into a capital joins no
-        # Danish or Swedish word, and two elements a site's classes name ("Anna Berg" and
-        # "reporter") are two things, where markup inside a word ("social<b>rådgiver</b>")
-        # names none.
+        # Danish or Swedish word, and an element a site's class names after another
+        # ("Anna Berg" and "reporter", Drupal's author and "ons, 03/13/2024") is a thing of
+        # its own, where markup inside a word ("social<b>rådgiver</b>") names none.
         last = next((p for p in reversed(stack[-1]) if p), "")[-1:]
         if piece[:1].isupper() and last.islower():
             return " " + piece
         if el is not None and piece[:1].isalnum() and last.isalnum() and el.get("class"):
             before = el.getprevious()
-            if before is not None and before.get("class") and not before.tail:
+            if before is not None and not before.tail:
                 return " " + piece
         return piece
 
