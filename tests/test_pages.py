@@ -2602,6 +2602,56 @@ def test_pages_each_text_page_copied_without_blank_lines_reads_as_with_them(tmp_
     assert {k: v for k, v in copied.items() if v != as_saved[k]} == {}
 
 
+@pytest.mark.parametrize("width", [72, 78])
+def test_pages_each_text_page_wrapped_by_a_text_dump_reads_as_unwrapped(tmp_path, cfg, width):
+    """html2text wraps its text at 78 characters, other dumps at 72 to 80: every text page
+    in tests/pages and the seeds so wrapped gives the same headline, date, authors, texts
+    and parents as the page itself (wrapped, a paragraph's lines had been taken for
+    headlines and names), with a note saying the lines were rejoined."""
+    import textwrap
+
+    from pipeline.ingest.unwrap import unwrapped
+
+    def wrapped(text: str) -> str:
+        out: list[str] = []
+        for line in text.split("\n"):
+            indent = line[: len(line) - len(line.lstrip())]
+            out.extend(
+                textwrap.wrap(line, width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
+                if len(line) > width
+                else [line]
+            )
+        return "\n".join(out)
+
+    pages = sorted(PAGES.glob("*.txt")) + sorted(Path("seeds").glob("*.txt"))
+    for folder, shape in (("as_saved", lambda t: t), ("wrapped", wrapped)):
+        (tmp_path / folder).mkdir()
+        for page in pages:
+            (tmp_path / folder / page.name).write_text(shape(page.read_text(encoding="utf-8")), encoding="utf-8")
+    # Pages that were not wrapped are read as they are.
+    assert all(unwrapped(page.read_text(encoding="utf-8"))[1] is None for page in pages)
+
+    def reading(folder: str) -> tuple[dict, list]:
+        corpus = ingest_seeds(tmp_path / folder, cfg)
+        posts: dict[str, list] = {}
+        for p in corpus.posts:
+            posts.setdefault(p.thread_id, []).append(p)
+        notes = [n.message for n in corpus.notes if "were wrapped" in n.message]
+        return {
+            t.id: (
+                t.title,
+                t.created,
+                [([a.name for a in p.authors], " ".join(p.text.split()), p.parent_id) for p in posts[t.id]],
+            )
+            for t in corpus.threads
+        }, notes
+
+    (as_saved, none), (rejoined, notes) = reading("as_saved"), reading("wrapped")
+    assert {k: v for k, v in rejoined.items() if v != as_saved[k]} == {}
+    assert none == [] and len(notes) >= len(pages) // 2
+    assert all(int(re.search(r"none longer than (\d+)", n)[1]) <= width for n in notes)
+
+
 def test_pages_each_html_page_saved_minified_reads_as_written_out(tmp_path, cfg):
     """Pages a script builds in the browser are saved with no whitespace between their
     elements: every HTML page in tests/pages so saved gives the same headline, date,

@@ -53,6 +53,7 @@ from pipeline.ingest.stated import (
 from pipeline.ingest.stated import raw_comments as stated_comments
 from pipeline.ingest.structured import stated_thread
 from pipeline.ingest.targets import choose_target
+from pipeline.ingest.unwrap import unwrapped
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ class PageText:
     stated: StatedThread | None = None  # a discussion its structured data states
     marked: StatedThread | None = None  # comments its HTML names by their classes
     archived_from: str | None = None  # the address a Wayback Machine capture archived ("": not shown)
+    wrapped: int | None = None  # the width a text dump wrapped its lines at (rejoined)
 
 
 # An HTML page's declared encoding: <meta charset="iso-8859-1">, or the http-equiv form
@@ -173,6 +175,9 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         decomposed = decomposed or text != shown
         if not text.strip():
             raise InputError(path, 0, f"empty page (no text in its {markup})")
+    wrapped = None
+    if markup is None:
+        text, wrapped = unwrapped(text)
     visible = without_invisibles(text)
     return PageText(
         visible,
@@ -187,6 +192,7 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         stated=stated,
         marked=marked,
         archived_from=archived_from,
+        wrapped=wrapped,
     )
 
 
@@ -434,6 +440,15 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
                 where=rel,
                 kind="metadata",
                 message=f"read as {page.markup}: line numbers count the lines of the page's text",
+            )
+        )
+    if page.wrapped:
+        notes.append(
+            Note(
+                where=rel,
+                kind="repaired",
+                message=f"the page's lines were wrapped, none longer than {page.wrapped} characters (a text dump's): "
+                "rejoined where the wrapper broke them; line numbers count the rejoined lines",
             )
         )
     if listed:
