@@ -2602,6 +2602,19 @@ def test_pages_each_text_page_copied_without_blank_lines_reads_as_with_them(tmp_
     assert {k: v for k, v in copied.items() if v != as_saved[k]} == {}
 
 
+def test_pages_a_comment_list_of_whole_sentences_a_line_each_is_not_taken_for_wrapped_text():
+    from pipeline.ingest.unwrap import unwrapped
+
+    comments = [
+        "Det er jo ikke rigtigt at det kun handler om penge for kommunerne i Danmark i dag.",
+        "Jeg er helt enig med Mette i at ledelsen også har et ansvar for hele situationen.",
+        "Socialrådgiverne har for mange sager og for lidt tid til borgerne i kommunerne.",
+        "Det handler om prioriteringer i byrådet og ikke om flere penge til kommunerne nu.",
+    ]
+    page = "Kommentarer\n" + "".join(f"Navn {n} · 14. marts 2024\n{c}\nSvar\n" for n, c in enumerate(comments))
+    assert unwrapped(page) == (page, None)
+
+
 @pytest.mark.parametrize("width", [72, 78])
 def test_pages_each_text_page_wrapped_by_a_text_dump_reads_as_unwrapped(tmp_path, cfg, width):
     """html2text wraps its text at 78 characters, other dumps at 72 to 80: every text page

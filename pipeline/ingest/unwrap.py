@@ -14,8 +14,9 @@ from __future__ import annotations
 # was not wrapped (or not so that it can be undone).
 MIN_WIDTH, MAX_WIDTH = 64, 100
 # A wrapped page fills its lines, and a full line runs on into the next (its paragraph's
-# rest): at least MIN_FULL lines end within SLACK characters of the width, and this share of
-# them goes on on the next line. A page of paragraphs a line each, however long, does not.
+# rest): at least MIN_FULL lines end within SLACK characters of the width, this share of
+# them goes on on the next line, and half of those end mid-sentence. A page of paragraphs
+# a line each, however long, does not.
 SLACK, MIN_FULL, RUN_ON_SHARE = 12, 3, 0.75
 # Lines that open a list item or a comment are never joined to the line above.
 ITEM_MARKS = ("•", "* ", "- ", "– ", "> ")
@@ -30,8 +31,13 @@ def wrap_width(lines: list[str]) -> int | None:
     if not MIN_WIDTH <= width <= MAX_WIDTH:
         return None
     full = [n for n in worded if len(lines[n].rstrip()) >= width - SLACK]
-    run_on = sum(n + 1 < len(lines) and bool(lines[n + 1].strip()) and not _opens_item(lines[n + 1]) for n in full)
-    return width if len(full) >= MIN_FULL and run_on >= RUN_ON_SHARE * len(full) else None
+    run_on = [n for n in full if n + 1 < len(lines) and lines[n + 1].strip() and not _opens_item(lines[n + 1])]
+    # A wrapper breaks lines mid-sentence; a page of whole sentences a line each (comments
+    # over their buttons) ends its long lines with full stops.
+    mid_sentence = sum(lines[n].rstrip()[-1:] not in ".!?:" for n in run_on)
+    if len(full) < MIN_FULL or len(run_on) < RUN_ON_SHARE * len(full) or mid_sentence < len(run_on) / 2:
+        return None
+    return width
 
 
 def _label_after_sentence(before: str, line: str) -> bool:
