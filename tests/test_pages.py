@@ -288,6 +288,30 @@ def test_pages_a_page_a_web_clipper_saved_as_markdown(tmp_path, cfg):
     assert "read as Markdown: line numbers count the lines of the page's text" in {n.message for n in corpus.notes}
 
 
+def test_pages_a_markdown_page_pasted_without_blank_lines_reads_as_the_clipped_page(tmp_path, cfg):
+    """Pasted into a .md file with no blank lines, Markdown would run the byline, picture,
+    paragraphs, commenters' names and comments into one paragraph (the comment list was
+    lost): such a page keeps its lines, and reads as the clipped page does, with a note."""
+    page = (PAGES / "da_avis_markdown.md").read_text(encoding="utf-8")
+    (tmp_path / "glued").mkdir()
+    (tmp_path / "glued" / "da_avis_markdown.md").write_text(
+        "\n".join(line for line in page.split("\n") if line.strip()) + "\n", encoding="utf-8"
+    )
+
+    def reading(corpus) -> list:
+        # Paragraphs may stand a line apart rather than a blank line: the words are compared.
+        return [
+            (p.title, p.created, [(a.name, a.description) for a in p.authors], p.text.split()) for p in corpus.posts
+        ]
+
+    clipped = ingest_page(tmp_path / "clipped", "da_avis_markdown.md", cfg)
+    glued = ingest_seeds(tmp_path / "glued", cfg)
+    assert len(clipped.posts) == 3
+    assert reading(glued) == reading(clipped)
+    assert any("sets its blocks apart by no blank lines" in n.message for n in glued.notes)
+    assert not any("sets its blocks apart by no blank lines" in n.message for n in clipped.notes)
+
+
 def test_pages_a_folder_of_pages_without_a_manifest_reads_as_the_seeds_manifest_does(tmp_path, cfg, seed_corpus):
     """The seed pages copied to a folder without their manifest: each page's kind (a comment
     list or none) and language are read from the page, with notes saying so, and every

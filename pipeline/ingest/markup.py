@@ -91,11 +91,27 @@ DECOMPOSED_NOTE = (
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
-def markdown_html(text: str) -> str:
-    """Markdown (CommonMark, as web clippers save pages) rendered as HTML."""
+# A Markdown page sets its blocks apart by blank lines; one copied without them (pasted
+# from a browser into a .md file) has at most this share of its lines blank.
+GLUED_BLANK_SHARE = 0.05
+
+
+def markdown_lines_glued(text: str) -> bool:
+    """True where a Markdown page's blocks stand on lines of their own with no blank line
+    between them: CommonMark would join a byline, a picture, a commenter's name and the
+    paragraphs under them into one paragraph, so its lines are to be kept as lines."""
+    lines = text.strip().split("\n")
+    filled = sum(1 for line in lines if line.strip())
+    return filled >= 4 and (len(lines) - filled) <= GLUED_BLANK_SHARE * filled
+
+
+def markdown_html(text: str, keep_lines: bool = False) -> str:
+    """Markdown (CommonMark, as web clippers save pages) rendered as HTML; with `keep_lines`,
+    a line break inside a paragraph stays a line break (<br>), as on a page copied without
+    blank lines (`markdown_lines_glued`)."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").render(text)
+    return MarkdownIt("commonmark", {"breaks": keep_lines}).render(text)
 
 
 def looks_like_html(text: str) -> bool:

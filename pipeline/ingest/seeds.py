@@ -33,6 +33,7 @@ from pipeline.ingest.markup import (
     composed,
     html_text,
     markdown_html,
+    markdown_lines_glued,
     without_invisibles,
     without_wayback_toolbar,
 )
@@ -77,6 +78,7 @@ class PageText:
     marked: StatedThread | None = None  # comments its HTML names by their classes
     archived_from: str | None = None  # the address a Wayback Machine capture archived ("": not shown)
     wrapped: int | None = None  # the width a text dump wrapped its lines at (rejoined)
+    lines_kept: bool = False  # Markdown without blank lines: its line breaks kept
 
 
 # An HTML page's declared encoding: <meta charset="iso-8859-1">, or the http-equiv form
@@ -141,13 +143,15 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         else None
     )
     meta = PageMetadata()
+    glued_lines = False
     stated = marked = None
     dated: list[str] = []
     stamped: list[str] = []
     if markup == "Markdown":
         # A page a clipper saved as Markdown ("# Headline", "**Name** · date", "[Karen
         # Holm](https://...)") is rendered as HTML, then read as a page saved as HTML is.
-        text = markdown_html(text)
+        glued_lines = markdown_lines_glued(text)
+        text = markdown_html(text, keep_lines=glued_lines)
     archived_from = None
     if markup == "HTML":
         text, archived_from = without_wayback_toolbar(text)
@@ -176,7 +180,9 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         if not text.strip():
             raise InputError(path, 0, f"empty page (no text in its {markup})")
     wrapped = None
-    if markup is None:
+    if markup is None or glued_lines:
+        # A glued Markdown page's lines are kept as lines, and may be a wrapper's (html2text
+        # writes Markdown wrapped at 78 characters).
         text, wrapped = unwrapped(text)
     visible = without_invisibles(text)
     return PageText(
@@ -193,6 +199,7 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         marked=marked,
         archived_from=archived_from,
         wrapped=wrapped,
+        lines_kept=glued_lines,
     )
 
 
@@ -440,6 +447,15 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
                 where=rel,
                 kind="metadata",
                 message=f"read as {page.markup}: line numbers count the lines of the page's text",
+            )
+        )
+    if page.lines_kept:
+        notes.append(
+            Note(
+                where=rel,
+                kind="repaired",
+                message="the Markdown sets its blocks apart by no blank lines (a copied page's): each line "
+                "read as a line of its own, where Markdown would run them into one paragraph",
             )
         )
     if page.wrapped:
