@@ -596,6 +596,37 @@ def test_threads_rows_repeated_field_for_field_are_dropped_once_and_reported_per
     assert repeats[0].message.startswith("2 row(s)") and f"{path}:3" in repeats[0].message
 
 
+def test_threads_a_row_repeated_with_fields_the_first_left_empty_completes_it_and_a_clash_is_refused(tmp_path, cfg):
+    """The same post saved twice, once without its author or date (as the post a comment
+    carries): one row with every field either gave, and a note. Two rows that fill one
+    field differently are still refused: only the researcher can tell which is right."""
+    path = write_jsonl(
+        tmp_path / "saved.jsonl",
+        [
+            {"id": "r", "thread_id": "r", "title": "Mangel på socialrådgivere", "author": None},
+            {"id": "a", "thread_id": "r", "parent_id": "r", "text": "Enig."},
+            {
+                "id": "r",
+                "thread_id": "r",
+                "title": "Mangel på socialrådgivere",
+                "author": "Anna",
+                "created": "2024-03-14",
+            },
+        ],
+    )
+    rows, notes = read_thread_files([path], cfg)
+    root = next(lr.row for lr in rows if lr.row.id == "r")
+    assert (len(rows), root.author, root.created, root.title) == (2, "Anna", "2024-03-14", "Mangel på socialrådgivere")
+    assert any(n.message.startswith("1 row(s) repeating an earlier row with fields it lacked") for n in notes)
+    clash = write_jsonl(
+        tmp_path / "clash.jsonl",
+        [{"id": "r", "thread_id": "r", "author": "Anna"}, {"id": "r", "thread_id": "r", "author": "Bo"}],
+    )
+    with pytest.raises(InputError) as err:
+        read_thread_files([clash], cfg)
+    assert err.value.line == 2 and "duplicate id 'r'" in str(err.value)
+
+
 def test_threads_a_missing_parent_is_repaired_by_default_and_reported(tmp_path, cfg):
     """A deleted or uncollected parent is ordinary in real data: the reply is kept, and the
     report says where and what it named."""

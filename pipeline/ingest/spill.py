@@ -44,6 +44,9 @@ class RowStore(SpillDatabase):
         # Rows dropped as exact repeats, per file: (how many, the first one's line, and the
         # place of the row it repeats).
         self.repeats: dict[str, tuple[int, int, str]] = {}
+        # Rows that repeated an earlier one with fields it lacked, merged into it, per file:
+        # (how many, the first one's line, and the place of the row it completed).
+        self.completions: dict[str, tuple[int, int, str]] = {}
         # Rows whose parent the input named but does not hold, repaired: row id -> (the
         # parent named, where it is missing: "input" for a researcher's own file, whose
         # rows then get a parent inferred from their words; else the extract's kind).
@@ -60,7 +63,9 @@ class RowStore(SpillDatabase):
     def add(self, rows: Iterable[tuple[ThreadRow, Path, int, str | None]], refused: Refusals) -> None:
         """Store rows in input order. A row that repeats an earlier one field for field is
         dropped (scrapers that page through a site save some rows twice; `repeat_notes`
-        says how many); another row with an id already read is refused at its second
+        says how many); one that differs only by fields the earlier one left empty (None)
+        completes it (a post saved once from its own page, once as the post a comment
+        carries, without its author); another row with an id already read is refused at its second
         occurrence, into `refused`, and the reading goes on, so that one run names every
         such row. A row's `source` ("dump", "export") marks it as read from a partial
         extract: see `attach_orphans`. None: a researcher's own file, where a missing parent
@@ -78,6 +83,13 @@ class RowStore(SpillDatabase):
                     if first_data == data:
                         n, at, of = self.repeats.get(str(path), (0, line, f"{first_path}:{first_line}"))
                         self.repeats[str(path)] = (n + 1, at, of)
+                        continue
+                    merged = _completed(first_data, data)
+                    if merged is not None:
+                        if merged != first_data:
+                            self.db.execute("UPDATE rows SET row = ? WHERE id = ?", (merged, row.id))
+                        n, at, of = self.completions.get(str(path), (0, line, f"{first_path}:{first_line}"))
+                        self.completions[str(path)] = (n + 1, at, of)
                         continue
                     other_thread = (
                         f"; the first is in thread {first_thread!r}, this one in {row.thread_id!r}: if ids are unique "
@@ -145,7 +157,8 @@ class RowStore(SpillDatabase):
         )
 
     def repeat_notes(self) -> list[Note]:
-        """One note per file on the rows `add` dropped as exact repeats."""
+        """One note per file on the rows `add` dropped as exact repeats, and one on those
+        merged into the row they complete."""
         return [
             Note(
                 where=f"{path}:{line}",
@@ -153,6 +166,14 @@ class RowStore(SpillDatabase):
                 message=f"{n} row(s) repeating an earlier row field for field dropped (the first repeats {of})",
             )
             for path, (n, line, of) in sorted(self.repeats.items())
+        ] + [
+            Note(
+                where=f"{path}:{line}",
+                kind="repaired",
+                message=f"{n} row(s) repeating an earlier row with fields it lacked (an author, a date) merged "
+                f"into it (the first completes {of})",
+            )
+            for path, (n, line, of) in sorted(self.completions.items())
         ]
 
     def check(self, repair_missing_parents: bool, empty_roots: bool) -> list[Note]:
@@ -427,3 +448,12 @@ class AuthorSpill(SpillDatabase):
         while batch := cur.fetchmany(BATCH):
             for pid, post_id, thread_id, name, description, deleted in batch:
                 yield pid, post_id, thread_id, name, description, bool(deleted)
+
+
+def _completed(first: str, second: str) -> str | None:
+    """Two serialised rows with one id merged, where every field either agrees or is empty
+    (None) in one of them; None where they disagree on a field both fill."""
+    a, b = json.loads(first), json.loads(second)
+    if a.keys() != b.keys() or any(a[k] != b[k] and a[k] is not None and b[k] is not None for k in a):
+        return None
+    return json.dumps({k: a[k] if a[k] is not None else b[k] for k in a}, ensure_ascii=False, separators=(",", ":"))

@@ -40,6 +40,7 @@ from pipeline.formats.instaloader import (
     read_instaloader,
     read_instaloader_post,
 )
+from pipeline.formats.lemmy import is_lemmy_record, read_lemmy
 from pipeline.formats.mastodon import is_mastodon_record, read_mastodon
 from pipeline.formats.reddit import is_reddit_dump, is_reddit_thread, read_reddit, read_reddit_thread
 from pipeline.formats.sprakbanken import looks_like_sprakbanken, read_sprakbanken
@@ -196,6 +197,7 @@ JSON_EXPORTS = (
     (is_twitter_record, read_twitter, "tweets (Twitter/X API v2 as twarc2 writes them, or API v1.1)"),
     (is_bluesky_record, read_bluesky, "Bluesky posts (AT Protocol)"),
     (is_mastodon_record, read_mastodon, "Mastodon statuses (Mastodon API)"),
+    (is_lemmy_record, read_lemmy, "Lemmy posts and comments (Lemmy API)"),
     (is_youtube_comment, read_youtube, "YouTube comments (youtube-comment-downloader), one video"),
     (is_youtube_api_record, read_youtube_api, "YouTube comments (YouTube Data API v3)"),
     (is_instaloader_comment, read_instaloader, "Instagram comments (Instaloader), one post"),
