@@ -1,7 +1,7 @@
 """Other tools' formats read (and written): Reddit dumps, 4CAT, ConvoKit, DAST, tweets, Bluesky,
 Mastodon statuses, Lemmy posts and comments, YouTube comments (downloader, Data API),
 Instagram comments (Instaloader), Telegram chats, Disqus and WordPress exports, Språkbanken's
-forum corpora."""
+forum corpora, Kialo discussions."""
 
 from __future__ import annotations
 

@@ -49,7 +49,8 @@ def format_of(path: Path) -> str:
 # the wrong option probably is, and how to read it (`PAGE_SUFFIXES`: what a folder of pages
 # lists).
 THREAD_FILE_HINT = (
-    "use .jsonl, .csv, a workbook (.xlsx, .xls, .ods), a Reddit dump (.zst), a Disqus or WordPress export (.xml) "
+    "use .jsonl, .csv, a workbook (.xlsx, .xls, .ods), a Reddit dump (.zst), a Disqus or WordPress export (.xml), "
+    "a Kialo discussion export (.txt) "
     "or a ConvoKit corpus folder (any but a workbook may be compressed: .gz, .bz2, .xz, .zst), "
     "or a zip or tar archive of these"
 )

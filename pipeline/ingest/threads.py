@@ -40,6 +40,7 @@ from pipeline.formats.instaloader import (
     read_instaloader,
     read_instaloader_post,
 )
+from pipeline.formats.kialo import looks_like_kialo, read_kialo
 from pipeline.formats.lemmy import is_lemmy_record, read_lemmy
 from pipeline.formats.mastodon import is_mastodon_record, read_mastodon
 from pipeline.formats.reddit import is_reddit_dump, is_reddit_thread, read_reddit, read_reddit_thread
@@ -176,6 +177,11 @@ FILE_EXPORTS = (
     ),
     (is_reddit_thread, lambda path, opt, notes: read_reddit_thread(path, notes), "a Reddit thread page's JSON"),
     (looks_like_disqus, lambda path, opt, notes: read_disqus(path, notes), "a Disqus comment export (XML)"),
+    (
+        looks_like_kialo,
+        lambda path, opt, notes: read_kialo(path, opt.encoding, notes),
+        "a Kialo discussion export (text)",
+    ),
     (looks_like_wordpress, lambda path, opt, notes: read_wordpress(path, notes), "a WordPress export (WXR)"),
     (
         looks_like_sprakbanken,
@@ -361,7 +367,9 @@ THREAD_FILE_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", *WORKBOOK_
 
 
 def _thread_file(path: Path) -> bool:
-    return path.is_file() and (inner_suffix(path) in THREAD_FILE_SUFFIXES or path.suffix.lower() == ".zst")
+    return path.is_file() and (
+        inner_suffix(path) in THREAD_FILE_SUFFIXES or path.suffix.lower() == ".zst" or looks_like_kialo(path)
+    )
 
 
 def _archive_inputs(folder: Path) -> list[Path]:
