@@ -63,7 +63,7 @@ class RowStore(SpillDatabase):
     def add(self, rows: Iterable[tuple[ThreadRow, Path, int, str | None]], refused: Refusals) -> None:
         """Store rows in input order. A row that repeats an earlier one field for field is
         dropped (scrapers that page through a site save some rows twice; `repeat_notes`
-        says how many); one that differs only by fields the earlier one left empty (None)
+        says how many); one that differs only by fields one of them left empty (None; a title "")
         completes it (a post saved once from its own page, once as the post a comment
         carries, without its author); another row with an id already read is refused at its second
         occurrence, into `refused`, and the reading goes on, so that one run names every
@@ -452,8 +452,14 @@ class AuthorSpill(SpillDatabase):
 
 def _completed(first: str, second: str) -> str | None:
     """Two serialised rows with one id merged, where every field either agrees or is empty
-    (None) in one of them; None where they disagree on a field both fill."""
+    in one of them (None; a title also ""); None where they disagree on a field both fill.
+    An empty text against a text stays a clash: two posts given one id look so."""
     a, b = json.loads(first), json.loads(second)
-    if a.keys() != b.keys() or any(a[k] != b[k] and a[k] is not None and b[k] is not None for k in a):
+
+    def empty(key: str, value: object) -> bool:
+        # A listing saves a forum's opening post without its topic's title ("" as read).
+        return value is None or (key == "title" and value == "")
+
+    if a.keys() != b.keys() or any(a[k] != b[k] and not empty(k, a[k]) and not empty(k, b[k]) for k in a):
         return None
-    return json.dumps({k: a[k] if a[k] is not None else b[k] for k in a}, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps({k: b[k] if empty(k, a[k]) else a[k] for k in a}, ensure_ascii=False, separators=(",", ":"))
