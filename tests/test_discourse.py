@@ -112,3 +112,21 @@ def test_a_post_without_its_number_is_refused_naming_file_and_line(tmp_path, cfg
     with pytest.raises(InputError) as err:
         ingest_thread_files([path], cfg)
     assert err.value.line == 2 and "post_number" in str(err.value)
+
+
+def test_numbers_quoted_by_a_script_that_resaved_the_posts_are_read_as_numbers(tmp_path, cfg):
+    quoted = [
+        dict(
+            p,
+            post_number=str(p["post_number"]),
+            reply_to_post_number=p["reply_to_post_number"] and str(p["reply_to_post_number"]),
+        )
+        for p in (P1, P2, P4)
+    ]
+    path = write(tmp_path / "resaved.json", {"post_stream": {"posts": quoted}, "id": 321})
+    corpus = ingest_thread_files([path], cfg)
+    assert corpus.posts_by_id()["topic-321-4"].parent_id == "topic-321-2"
+    path = write(tmp_path / "broken.json", {"post_stream": {"posts": [P1, dict(P4, reply_to_post_number="to")]}})
+    with pytest.raises(InputError) as err:
+        ingest_thread_files([path], cfg)
+    assert "reply_to_post_number 'to' is no post number" in str(err.value)

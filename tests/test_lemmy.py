@@ -149,3 +149,14 @@ def test_a_comment_whose_path_does_not_end_in_its_id_is_refused_naming_file_and_
     with pytest.raises(InputError) as err:
         ingest_thread_files([path], cfg)
     assert err.value.line == 2 and "does not end in its id" in str(err.value)
+
+
+def test_a_comment_without_its_post_is_refused_naming_it_and_one_without_its_creator_is_anonymous(tmp_path, cfg):
+    orphan = dict(C1, comment={k: v for k, v in C1["comment"].items() if k != "post_id"})
+    path = tmp_path / "comments.jsonl"
+    path.write_text(json.dumps(orphan) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        ingest_thread_files([path], cfg)
+    assert err.value.line == 1 and "Lemmy comment 601 without its post_id" in str(err.value)
+    path = write(tmp_path / "anonymous.json", {"comments": [dict(C1, creator=None)]})
+    assert ingest_thread_files([path], cfg).posts_by_id()["comment-601"].author is None

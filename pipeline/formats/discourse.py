@@ -67,20 +67,29 @@ def is_discourse_record(obj: object) -> bool:
     return _is_post(obj) or _listed(obj) is not None
 
 
+def _number(value: object) -> int | None:
+    # Discourse writes numbers; a file re-saved through a spreadsheet or script may quote them.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return int(value) if isinstance(value, str) and value.strip().isdigit() else None
+
+
 def _row(post: dict, topic: dict, path: Path, line: int, gone: list[int]) -> dict:
     topic_id = post.get("topic_id", topic.get("id"))
-    number = post.get("post_number")
-    if topic_id is None or not isinstance(number, int):
+    number = _number(post.get("post_number"))
+    if topic_id is None or number is None:
         raise InputError(path, line, "a Discourse post without its topic_id or post_number")
     thread = f"topic-{topic_id}"
-    answered = post.get("reply_to_post_number")
+    answered = _number(post.get("reply_to_post_number"))
+    if post.get("reply_to_post_number") not in (None, "") and answered is None:
+        raise InputError(path, line, f"reply_to_post_number {post['reply_to_post_number']!r} is no post number")
     deleted = bool(post.get("deleted_at") or post.get("user_deleted"))
     gone[0] += deleted
     name = post.get("name") or None
     return {
         "id": f"{thread}-{number}",
         "thread_id": thread,
-        "parent_id": None if number == 1 else f"{thread}-{answered if isinstance(answered, int) else 1}",
+        "parent_id": None if number == 1 else f"{thread}-{answered or 1}",
         "author": post.get("username"),
         "author_description": profile_description(
             name if name != post.get("username") else None, post.get("user_title") or None

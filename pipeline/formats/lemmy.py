@@ -61,13 +61,7 @@ def is_post_view(obj: object) -> bool:
 def is_comment_view(obj: object) -> bool:
     """A CommentView: a comment (with the path only Lemmy's comments carry), its creator and post."""
     comment = obj.get("comment") if isinstance(obj, dict) else None
-    return (
-        isinstance(comment, dict)
-        and "path" in comment
-        and "post_id" in comment
-        and "content" in comment
-        and isinstance(obj.get("creator"), dict)
-    )
+    return isinstance(comment, dict) and "path" in comment and "content" in comment and "creator" in obj
 
 
 def _views(obj: object) -> list | None:
@@ -95,7 +89,9 @@ def is_lemmy_record(obj: object) -> bool:
     return _views(obj) is not None
 
 
-def _author(person: dict) -> str | None:
+def _author(person: object) -> str | None:
+    if not isinstance(person, dict):
+        return None
     name = person.get("name")
     if not name:
         return None
@@ -134,10 +130,13 @@ def _post_row(post: dict, creator: dict | None, community: dict | None, gone: li
 
 
 def _comment_row(view: dict, path: Path, line: int, gone: list[int]) -> dict:
-    comment, creator = view["comment"], view["creator"]
+    comment = view["comment"]
+    creator = view["creator"] if isinstance(view["creator"], dict) else {}
     steps = str(comment.get("path") or "").split(".")
     if comment.get("id") is None or len(steps) < 2 or steps[0] != "0" or steps[-1] != str(comment["id"]):
         raise InputError(path, line, f"a Lemmy comment whose path {comment.get('path')!r} does not end in its id")
+    if comment.get("post_id") is None:
+        raise InputError(path, line, f"Lemmy comment {comment['id']} without its post_id")
     thread = f"post-{comment['post_id']}"
     return {
         "id": f"comment-{comment['id']}",
