@@ -3175,3 +3175,60 @@ def test_pages_a_news_story_s_last_sentence_about_someone_is_no_author_line(tmp_
     (tmp_path / "nyhed.txt").write_text(menu, encoding="utf-8")
     (root,) = ingest_seeds(tmp_path, cfg).posts
     assert root.authors == () and root.text.endswith("er statsminister.")
+
+
+def _page_corpus(tmp_path, text: str, cfg, name: str = "side.txt"):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "manifest.toml").write_text(
+        f'[[document]]\nfile = "{name}"\nkind = "thread"\nlang = "da"\n', encoding="utf-8"
+    )
+    return ingest_seeds(tmp_path / "manifest.toml", cfg)
+
+
+YEARLESS_PAGE = (
+    "Debat\n\nVi mangler socialrådgivere i hele landet\n\n{published}\n\nAf Karen Holm\n\n"
+    "Der er i dag over 500 ubesatte stillinger som socialrådgiver i landets kommuner, og tallet stiger år for "
+    "år. Det betyder, at udsatte børn og familier venter for længe på hjælp.\n\n"
+    "3 kommentarer\n\nSorter efter: Nyeste\n\n"
+    "Jens Madsen · 2. januar kl. 10.02\nDet er helt rigtigt. Min kone er socialrådgiver.\nSynes godt om · Svar\n\n"
+    "Birgitte Sørensen · 31. december kl. 08.15\nDet handler om ledelse, ikke om flere hænder.\n"
+    "Synes godt om · Svar\n\n"
+    "Henrik Olsen · 30. december kl. 22.40\nHvem skal betale for det?\nSynes godt om · Svar\n\n"
+    "Facebook-kommentarplugin\n"
+)
+
+
+def test_pages_comments_dated_without_their_year_are_kept_and_dated_from_the_article(tmp_path, cfg):
+    """Facebook's comments plugin prints this year's dates without the year ("2. januar
+    kl. 10.02"): such comments had been lost (read as text before the list, or as its
+    end). Each is kept, dated in the year that puts it on or after the article's day (a
+    comment of 2 January under an article of 30 December is the next year's), and ordered
+    by those dates, with a note."""
+    corpus = _page_corpus(tmp_path, YEARLESS_PAGE.format(published="30. december 2023"), cfg)
+    comments = [p for p in corpus.posts if p.kind == "comment"]
+    assert [(c.authors[0].name, c.created) for c in comments] == [
+        ("Henrik Olsen", "2023-12-30T22:40"),
+        ("Birgitte Sørensen", "2023-12-31T08:15"),
+        ("Jens Madsen", "2024-01-02T10:02"),
+    ]
+    assert any(
+        n.message.startswith("3 comment date(s) printed without their year") and "2023-12-30" in n.message
+        for n in corpus.notes
+    )
+
+
+def test_pages_comments_dated_without_their_year_under_an_undated_article_are_kept_undated(tmp_path, cfg):
+    corpus = _page_corpus(tmp_path, YEARLESS_PAGE.replace("{published}\n\n", ""), cfg)
+    comments = [p for p in corpus.posts if p.kind == "comment"]
+    assert len(comments) == 3 and all(c.created is None for c in comments)
+    assert sum("printed without its year" in n.message for n in corpus.notes) == 3
+
+
+def test_dates_a_date_without_its_year_is_read_in_the_first_year_on_or_after_a_given_day():
+    from pipeline.ingest.dates import yearless_iso
+
+    assert yearless_iso("15. februar kl. 09.12", "2024-02-14") == "2024-02-15T09:12"
+    assert yearless_iso("14 mars", "2024-03-14T08:00") == "2024-03-14"
+    assert yearless_iso("tors 2 jan.", "2023-12-30") == "2024-01-02"
+    assert yearless_iso("30. februar", "2024-01-01") is None
+    assert yearless_iso("15. februar 2024", "2024-01-01") is None, "a date with its year is read as such"

@@ -13,7 +13,15 @@ from dataclasses import dataclass, replace
 from itertools import islice
 
 from pipeline.core.schema import Note
-from pipeline.ingest.dates import NUMBER_FORMS, SLASH_RE, find_named_date, parse_numeric_date, read_date, weekday_lead
+from pipeline.ingest.dates import (
+    NUMBER_FORMS,
+    SLASH_RE,
+    find_named_date,
+    parse_numeric_date,
+    read_date,
+    weekday_lead,
+    yearless_date,
+)
 from pipeline.ingest.pages import Furniture, RawComment, furniture_line, load_furniture, preview
 
 COMMENT_ITEM_RE = re.compile(r"\s*•\s+(?P<date>\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2}))\s+(?P<who>\S.*?)\s*")
@@ -151,8 +159,9 @@ def trailing_date(line: str, furn: Furniture) -> tuple[int, str | None, str] | N
             if named and named[1].start() == 0 and not rest[named[1].end() :].strip():
                 iso = named[0]
         # A date with slashes in no order the page tells ("11/03/2024 - 10:14": 11 March
-        # or 3 November?) is still the comment's date, left unread.
-        if iso is not None or SLASH_RE.fullmatch(rest):
+        # or 3 November?), or without its year ("15. februar kl. 09.12", this year's date
+        # as Facebook prints it), is still the comment's date, left unread here.
+        if iso is not None or SLASH_RE.fullmatch(rest) or yearless_date(rest):
             # A weekday before the date is part of it ("tors, 14/03/2024 - 10:32",
             # "onsdag den 4. december 2024"), not a name.
             start = 0 if weekday_lead(line) == m.start() else m.start()
@@ -380,7 +389,8 @@ def _parse_named_comments(
         who, _, description = UNVERIFIED_RE.sub("", current.who).partition(", ")
         if (badge := _BADGE_RE.search(who)) and badge.start() > 0:
             who, description = who[: badge.start()], ", ".join(filter(None, (badge["badge"], description)))
-        if current.date is None and current.date_raw:
+        if current.date is None and current.date_raw and not yearless_date(current.date_raw):
+            # A date without its year is dated from the article's (`dated_from_article`).
             notes.append(
                 Note(
                     where=f"{source}:{start_line}",

@@ -90,15 +90,29 @@ def _iso(year: str, month: int, day: int, hour: str | None = None, minute: str |
 def _yearless_re() -> re.Pattern[str]:
     months = "|".join(re.escape(m) for m in sorted(_month_lookup(), key=len, reverse=True))
     return re.compile(
-        rf"(?:\w+\.?,?\s+(?:den\s+)?)?\d{{1,2}}\.?\s+(?:{months})\.?(?:\s+(?:kl\.?\s*)?\d{{1,2}}[:.]\d{{2}})?",
+        rf"(?:\w+\.?,?\s+(?:den\s+)?)?(?P<day>\d{{1,2}})\.?\s+(?P<month>{months})\.?"
+        r"(?:\s+(?:kl\.?\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2}))?",
         re.IGNORECASE,
     )
 
 
 def yearless_date(text: str) -> bool:
     """Whether `text` is a date printed without its year ("14. marts kl. 10:14", "tors 14
-    mars"), as Facebook prints this year's dates: a date, but not one that can be read."""
+    mars"), as Facebook and comment widgets print this year's dates: a date, but not one
+    that can be read alone."""
     return _yearless_re().fullmatch(text.strip()) is not None
+
+
+def yearless_iso(text: str, since: str) -> str | None:
+    """A date printed without its year, as ISO 8601, in the first year that puts it on or
+    after the day `since` (an ISO 8601 date: the article's, under which the comment was
+    written); None where `text` is no such date or names no day that exists."""
+    m = _yearless_re().fullmatch(text.strip())
+    if m is None or not re.match(r"\d{4}-\d{2}-\d{2}", since):
+        return None
+    month, day = _month_lookup()[m["month"].lower().rstrip(".")], int(m["day"])
+    year = int(since[:4]) + ((month, day) < (int(since[5:7]), int(since[8:10])))
+    return _iso(str(year), month, day, m["hour"], m["minute"])
 
 
 # How long ago a date relative to the page's saving says, in seconds, by its unit's first

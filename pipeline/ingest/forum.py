@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from pipeline.core.schema import Note
 from pipeline.ingest.comments import button_row, plausible_name, trailing_date
+from pipeline.ingest.dates import yearless_date
 from pipeline.ingest.pages import Furniture, RawComment, furniture_line, load_furniture, preview
 
 # The post's number, perhaps labelled ("Inlägg #3"), with its date before or after it.
@@ -201,7 +202,9 @@ def parse_forum_posts(lines: list[str], headers: list[int], source: str, first_l
                 Note(
                     where=f"{source}:{where}",
                     kind="missing",
-                    message=f"post date {head.date_raw!r} is relative to when the page was saved: left empty",
+                    message=f"post date {head.date_raw!r} is printed without its year: left empty"
+                    if yearless_date(head.date_raw)
+                    else f"post date {head.date_raw!r} is relative to when the page was saved: left empty",
                 )
             )
         cut = next((n for n, line in enumerate(body) if SIGNATURE_RULE_RE.fullmatch(line)), None)

@@ -21,7 +21,14 @@ from pipeline.core.schema import Author, Evidence, Note, Post, Span, Thread
 from pipeline.ingest import langid
 from pipeline.ingest.comment_markup import marked_thread
 from pipeline.ingest.comments import find_comments_header, find_signature, parse_comments
-from pipeline.ingest.dates import normalize_iso, page_slash_order, relative_age, slash_readings
+from pipeline.ingest.dates import (
+    normalize_iso,
+    page_slash_order,
+    relative_age,
+    slash_readings,
+    yearless_date,
+    yearless_iso,
+)
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
 from pipeline.ingest.forum import ForumPosts, find_forum_posts, parse_forum_posts
 from pipeline.ingest.frames import frame_file, inline_frames
@@ -384,6 +391,7 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
     if header is not None:
         raw_comments, cnotes = parse_comments(lines[header + 1 :], header + 2, rel, furn)
         notes.extend(cnotes)
+        raw_comments = dated_from_article(raw_comments, root.created, rel, notes)
         if slashes:
             notes.append(
                 Note(
@@ -622,6 +630,42 @@ def _from_metadata(parts: ArticleParts, meta: PageMetadata, rel: str) -> list[No
         parts.created, where = meta.published
         notes.append(Note(where=rel, kind="metadata", message=f"publication date from the page's metadata ({where})"))
     return notes
+
+
+def dated_from_article(
+    comments: list[RawComment], published: str | None, rel: str, notes: list[Note]
+) -> list[RawComment]:
+    """`comments` with the dates they print without a year ("15. februar kl. 09.12": this
+    year's, as Facebook's comments plugin and other widgets print them) read in the year
+    that puts each on or after the article's publication day, which they answer; one note
+    says how many. Without the article's date they stay unread, each with a note."""
+    out, dated = [], []
+    for c in comments:
+        if c.date is None and c.date_raw and yearless_date(c.date_raw):
+            iso = yearless_iso(c.date_raw, published) if published else None
+            if iso is None:
+                notes.append(
+                    Note(
+                        where=f"{rel}:{c.line}",
+                        kind="missing",
+                        message=f"comment date {c.date_raw!r} is printed without its year, and the page prints "
+                        "no publication date to count from: left empty",
+                    )
+                )
+            else:
+                dated.append(c)
+                c = replace(c, date=iso)
+        out.append(c)
+    if dated:
+        notes.append(
+            Note(
+                where=f"{rel}:{dated[0].line}",
+                kind="repaired",
+                message=f"{len(dated)} comment date(s) printed without their year (e.g. {dated[0].date_raw!r}) "
+                f"read in the year that puts each on or after the article's date, {published}",
+            )
+        )
+    return out
 
 
 def _chronological(comments: list[RawComment]) -> list[RawComment] | None:
