@@ -3232,3 +3232,60 @@ def test_dates_a_date_without_its_year_is_read_in_the_first_year_on_or_after_a_g
     assert yearless_iso("tors 2 jan.", "2023-12-30") == "2024-01-02"
     assert yearless_iso("30. februar", "2024-01-01") is None
     assert yearless_iso("15. februar 2024", "2024-01-01") is None, "a date with its year is read as such"
+
+
+@pytest.mark.parametrize(
+    "dates, created",
+    [
+        # Yearless, as widgets print this year's dates: read from the article's year.
+        (("14.3. kl. 10:12", "14.3. kl. 11:40", "15.3. kl. 08:02"), ("2024-03-14T10:12", "2024-03-15T08:02")),
+        (("14.03. 10:12", "14.03. 11:40", "15.03. 08:02"), ("2024-03-14T10:12", "2024-03-15T08:02")),
+        (("14/3 kl. 10.12", "14/3 kl. 11.40", "15/3 kl. 08.02"), ("2024-03-14T10:12", "2024-03-15T08:02")),
+        (("ons 14 mar 10:12", "ons 14 mar 11:40", "tors 15 mar 08:02"), ("2024-03-14T10:12", "2024-03-15T08:02")),
+        # Swedish: ISO's date with "kl." or a time written with dots.
+        (
+            ("2024-03-14 kl. 10.12", "2024-03-14 kl. 11.40", "2024-03-15 kl. 08.02"),
+            ("2024-03-14T10:12", "2024-03-15T08:02"),
+        ),
+        # WordPress in English, and a US date with AM/PM (month first, as 3/15 can only be read).
+        (
+            ("March 14, 2024 at 10:12 am", "March 14, 2024 at 11:40 am", "March 15, 2024 at 8:02 am"),
+            ("2024-03-14T10:12", "2024-03-15T08:02"),
+        ),
+        (("3/14/2024 10:12 AM", "3/14/2024 11:40 AM", "3/15/2024 8:02 AM"), ("2024-03-14T10:12", "2024-03-15T08:02")),
+        # A bare time is today's, relative to when the page was saved: unread, the comments kept.
+        (("10:12", "11:40", "08:02"), (None, None)),
+    ],
+)
+def test_pages_comment_headers_dated_as_widgets_print_them_keep_every_comment_and_read_its_date(
+    tmp_path, cfg, dates, created
+):
+    """Each of these date forms after "Name · " had lost the comments (taken for text) or
+    put the date into the commenter's name ("Ole Berg · March 15")."""
+    names = ["Lars Jensen", "Mette Sørensen", "Ole Berg"]
+    texts = [
+        "Jeg er selv socialrådgiver, og jeg kan bekræfte hvert ord. Vi drukner i sager.",
+        "Det er jo ikke rigtigt, at det kun handler om penge. Ledelsen har også et ansvar.",
+        "Hvem skal betale for flere socialrådgivere i kommunerne, når budgetterne er skåret?",
+    ]
+    page = (
+        "Debat\n\nKommunerne mangler socialrådgivere\n\n13. marts 2024\n\nAf Karen Holm, journalist\n\n"
+        "Flere kommuner kan ikke besætte stillinger som socialrådgiver, og sagsbunkerne vokser. Det viser en ny "
+        "opgørelse fra Dansk Socialrådgiverforening, som har spurgt alle landets kommuner.\n\n3 kommentarer\n\n"
+        + "".join(f"{n} · {d}\n{t}\nSvar\n\n" for n, d, t in zip(names, dates, texts, strict=True))
+    )
+    corpus = _page_corpus(tmp_path, page, cfg)
+    comments = {p.authors[0].name: p for p in corpus.posts if p.kind == "comment"}
+    assert sorted(comments) == sorted(names)
+    assert (comments["Lars Jensen"].created, comments["Ole Berg"].created) == created
+    assert all(c.text in texts for c in comments.values())
+
+
+def test_dates_an_iso_date_with_a_time_written_with_dots_is_not_read_as_fractions_of_an_hour():
+    """Python reads "2024-03-14 10.12" as 10:00:00.12; Swedish writes 10:12 so (a thread
+    file's date column too)."""
+    from pipeline.ingest.dates import read_date
+
+    assert read_date("2024-03-14 10.12") == ("2024-03-14T10:12", "year first, clock")
+    assert read_date("2024-03-14 kl. 10:12") == ("2024-03-14T10:12", "year first, clock")
+    assert read_date("2024-03-14 10:12") == ("2024-03-14T10:12:00", None)

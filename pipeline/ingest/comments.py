@@ -19,7 +19,8 @@ from pipeline.ingest.dates import (
     find_named_date,
     parse_numeric_date,
     read_date,
-    weekday_lead,
+    starts_english_date,
+    weekday_before,
     yearless_date,
 )
 from pipeline.ingest.pages import Furniture, RawComment, furniture_line, load_furniture, preview
@@ -124,7 +125,9 @@ def end_note(source: str, lineno: int, line: str) -> Note:
 
 
 DATE_TAIL_CHARS = 48
-DIGIT_RE = re.compile(r"\d")
+# Where a date may start: a digit, or a word (an English month's name).
+_DATE_START_RE = re.compile(r"\d|\b[A-Za-z]")
+_TIME_ONLY_RE = re.compile(r"(?i)(?<![\w.:/-])(?:kl\.?\s*\d{1,2}[:.]\d{2}|\d{1,2}:\d{2})(?:\s*[ap]\.?m\.?)?")
 
 
 @dataclass(frozen=True)
@@ -145,8 +148,10 @@ def trailing_date(line: str, furn: Furniture) -> tuple[int, str | None, str] | N
         if not line[m.end() :].strip():
             return m.start(), None, m.group(0)
     found = None
-    for m in DIGIT_RE.finditer(line, offset):
-        # The first digit from which the rest of the line is one date.
+    for m in _DATE_START_RE.finditer(line, offset):
+        if not m.group(0)[0].isdigit() and not starts_english_date(line[m.start() :]):
+            continue
+        # The first digit (or English month) from which the rest of the line is one date.
         rest = line[m.start() :].strip()
         iso = parse_numeric_date(rest)
         if iso is None:
@@ -163,10 +168,15 @@ def trailing_date(line: str, furn: Furniture) -> tuple[int, str | None, str] | N
         # as Facebook prints it), is still the comment's date, left unread here.
         if iso is not None or SLASH_RE.fullmatch(rest) or yearless_date(rest):
             # A weekday before the date is part of it ("tors, 14/03/2024 - 10:32",
-            # "onsdag den 4. december 2024"), not a name.
-            start = 0 if weekday_lead(line) == m.start() else m.start()
+            # "Ole Berg · ons 14 mar 10:12"), not a name.
+            start = weekday_before(line, m.start())
             found = (start, iso, line[start:].strip())
             break
+    if found is None:
+        # A bare time ("10:12", "kl. 10.12") is today's, relative to when the page was saved.
+        for m in _TIME_ONLY_RE.finditer(line, offset):
+            if not line[m.end() :].strip():
+                return m.start(), None, m.group(0)
     return found
 
 

@@ -62,6 +62,16 @@ def weekday_lead(line: str) -> int:
     return m.end() if m else 0
 
 
+def weekday_before(line: str, at: int) -> int:
+    """Where a weekday (perhaps with "den") right before `line[at:]` starts ("Ole Berg · ons
+    14 mar": the "ons"), or `at` where none stands there ("den" alone is not one)."""
+    for m in re.finditer(r"(?:^|(?<=\s))\S", line[:at]):
+        k = m.start()
+        if weekday_lead(line[k:]) == at - k and line[k:at].split()[0].lower() != "den":
+            return k
+    return at
+
+
 NUMERIC_DATE_RE = re.compile(r"\b(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{2}|\d{4})\b")
 
 
@@ -88,10 +98,13 @@ def _iso(year: str, month: int, day: int, hour: str | None = None, minute: str |
 
 @lru_cache(maxsize=1)
 def _yearless_re() -> re.Pattern[str]:
+    # A month's name ("14. marts", "14 mars"), or its number after a dot ("14.3.", "14.03.",
+    # as Norwegian and Danish widgets print this year's dates) or a slash ("14/3", Danish).
     months = "|".join(re.escape(m) for m in sorted(_month_lookup(), key=len, reverse=True))
     return re.compile(
-        rf"(?:\w+\.?,?\s+(?:den\s+)?)?(?P<day>\d{{1,2}})\.?\s+(?P<month>{months})\.?"
-        r"(?:\s+(?:kl\.?\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2}))?",
+        rf"(?:\w+\.?,?\s+(?:den\s+)?)?(?P<day>\d{{1,2}})"
+        rf"(?:\.?\s+(?P<month>{months})\.?|\.(?P<dotted>\d{{1,2}})\.|/(?P<slashed>\d{{1,2}}))"
+        r"(?:,?\s+(?:kl\.?\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2}))?",
         re.IGNORECASE,
     )
 
@@ -110,7 +123,8 @@ def yearless_iso(text: str, since: str) -> str | None:
     m = _yearless_re().fullmatch(text.strip())
     if m is None or not re.match(r"\d{4}-\d{2}-\d{2}", since):
         return None
-    month, day = _month_lookup()[m["month"].lower().rstrip(".")], int(m["day"])
+    day = int(m["day"])
+    month = _month_lookup()[m["month"].lower().rstrip(".")] if m["month"] else int(m["dotted"] or m["slashed"])
     year = int(since[:4]) + ((month, day) < (int(since[5:7]), int(since[8:10])))
     return _iso(str(year), month, day, m["hour"], m["minute"])
 
@@ -157,6 +171,13 @@ def relative_age(text: str) -> float | None:
     unit = m["unit"]
     seconds = next((s for prefix, s in _AGE_UNITS if unit.startswith(prefix)), None)
     return None if n is None or seconds is None else float(n * seconds)
+
+
+def starts_english_date(text: str) -> bool:
+    """Whether `text` opens with an English month's name ("March 14, 2024 at 10:12 am", as
+    WordPress prints a comment's date in English), where a date may start."""
+    word = re.match(r"[A-Za-z]+", text)
+    return word is not None and word.group(0).lower() in _english_months()
 
 
 def find_named_date(text: str) -> tuple[str, re.Match[str]] | None:
@@ -230,12 +251,19 @@ def normalize_iso(value: str) -> str | None:
     value = value.strip()
     if not value:
         return None
+    if DOTTED_CLOCK_RE.match(value):
+        # Python reads "2024-03-14 10.12" as 10:00:00.12; Swedish writes 10:12 so.
+        return None
     try:
         if len(value) == 10:
             return date.fromisoformat(value).isoformat()
         return datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat()
     except ValueError:
         return None
+
+
+# An ISO 8601 date with its time written with dots, as Swedish writes a time ("10.12").
+DOTTED_CLOCK_RE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}\.\d")
 
 
 def epoch_iso(seconds: float | str) -> str:
@@ -275,7 +303,8 @@ DAY_SLASH_YEAR_RE = re.compile(
 # first ("2024/01/02") is never ambiguous and is always read.
 SLASH_RE = re.compile(
     r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4})"
-    r"(?:(?:\s+-\s+|\s+|T|,\s*)(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+    r"(?:(?:\s+-\s+|\s+|T|,\s*)(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+    r"(?:\s*(?P<ampm>[AaPp])\.?[Mm]\.?)?)?"
 )
 YEAR_FIRST_SLASH_RE = re.compile(
     r"(?P<year>\d{4})/(?P<month>\d{1,2})/(?P<day>\d{1,2})"
@@ -286,6 +315,12 @@ YEAR_FIRST_SLASH_RE = re.compile(
 YEAR_FIRST_COMMA_RE = re.compile(
     r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2}),\s*(?:kl\.?\s*)?"
     r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+)
+# ISO 8601's date with the time after "kl." or written with dots ("2024-03-14 kl. 10.12",
+# "2024-03-14 10.12"), as Swedish sites print a comment's date: not ISO 8601 itself.
+YEAR_FIRST_CLOCK_RE = re.compile(
+    r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\s+(?:kl\.?\s*)?"
+    r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?"
 )
 SLASH_ORDERS = ("day-first", "month-first")
 # A date with slashes anywhere in a page's text ("tors, 14/03/2024 - 10:32").
@@ -338,6 +373,7 @@ DATE_FORMS = {
     "slashes, month first": "dates with slashes, month first as --slash-dates said (01/02/2024: 2 January)",
     "slashes, year first": "dates with slashes, year first (2024/01/02)",
     "year first, comma": "year-first dates with the time after a comma (2024-03-14, 09:12)",
+    "year first, clock": "year-first dates with the time after 'kl.' or written with dots (2024-03-14 kl. 10.12)",
     "zone named": "date-times with the zone written out (2024-03-01 10:00:00 UTC)",
     "rfc 2822": "RFC 2822 date-times (Fri, 01 Mar 2024 10:00:00 GMT)",
     "english month name": "dates with an English month name (March 1, 2024; 1 March 2024; March 1, 2024 at 10:14 pm)",
@@ -411,6 +447,8 @@ def read_date(value: str, slash_order: str | None = None) -> tuple[str, str | No
             return _numeric(m, int(m["year"]), int(m["month"]), int(m["day"])), "slashes, year first"
         if m := YEAR_FIRST_COMMA_RE.fullmatch(value):
             return _numeric(m, int(m["year"]), int(m["month"]), int(m["day"])), "year first, comma"
+        if m := YEAR_FIRST_CLOCK_RE.fullmatch(value):
+            return _numeric(m, int(m["year"]), int(m["month"]), int(m["day"])), "year first, clock"
         if slash_order in SLASH_ORDERS and (m := SLASH_RE.fullmatch(value)):
             a, b = int(m["a"]), int(m["b"])
             day, month = (a, b) if slash_order == "day-first" else (b, a)
