@@ -3289,3 +3289,30 @@ def test_dates_an_iso_date_with_a_time_written_with_dots_is_not_read_as_fraction
     assert read_date("2024-03-14 10.12") == ("2024-03-14T10:12", "year first, clock")
     assert read_date("2024-03-14 kl. 10:12") == ("2024-03-14T10:12", "year first, clock")
     assert read_date("2024-03-14 10:12") == ("2024-03-14T10:12:00", None)
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["{n} ({d})", "{n} [{d}]", "{n}: {d}", "{n} · {d} · 3 synes godt om", "{n} · {d} · 2 likes"],
+)
+def test_pages_a_comment_header_with_its_date_in_brackets_after_a_colon_or_before_reaction_counts(
+    tmp_path, cfg, header
+):
+    """Such headers had opened no comment: the list was lost."""
+    names = ["Lars Jensen", "Mette Sørensen", "Ole Berg"]
+    dates = ["14. marts 2024 kl. 10:12", "14. marts 2024 kl. 11:40", "15. marts 2024 kl. 08:02"]
+    page = (
+        "Debat\n\nKommunerne mangler socialrådgivere\n\n13. marts 2024\n\nAf Karen Holm, journalist\n\n"
+        "Flere kommuner kan ikke besætte stillinger som socialrådgiver, og sagsbunkerne vokser. Det viser en ny "
+        "opgørelse fra Dansk Socialrådgiverforening, som har spurgt alle landets kommuner.\n\n3 kommentarer\n\n"
+        + "".join(
+            header.format(n=n, d=d) + f"\nJeg er {n.split()[0]}, og jeg mener noget om sagen.\nSvar\n\n"
+            for n, d in zip(names, dates, strict=True)
+        )
+    )
+    corpus = _page_corpus(tmp_path, page, cfg)
+    assert sorted((p.authors[0].name, p.created) for p in corpus.posts if p.kind == "comment") == [
+        ("Lars Jensen", "2024-03-14T10:12"),
+        ("Mette Sørensen", "2024-03-14T11:40"),
+        ("Ole Berg", "2024-03-15T08:02"),
+    ]

@@ -246,9 +246,13 @@ _LAST_PART_RE = re.compile(r"\s*[·•|]\s*(?P<part>[^·•|]+)$")
 
 
 def _without_buttons(line: str, furn: Furniture) -> str:
-    """A comment's header without the buttons some widgets print at its end ("Mette Kjær ·
-    14. marts 2024 10:14 · Svar · Anmeld")."""
-    while (m := _LAST_PART_RE.search(line)) and m.start() > 0 and furn.comment_action.fullmatch(m["part"].strip()):
+    """A comment's header without the buttons and reaction counts some widgets print at its
+    end ("Mette Kjær · 14. marts 2024 10:14 · Svar · Anmeld", "... · 3 synes godt om")."""
+    while (
+        (m := _LAST_PART_RE.search(line))
+        and m.start() > 0
+        and (furn.comment_action.fullmatch(part := m["part"].strip()) or furn.comment_reactions.fullmatch(part))
+    ):
         line = line[: m.start()].rstrip()
     return line
 
@@ -260,6 +264,10 @@ def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
     line = _without_buttons(_EDITED_RE.sub("", lines[i].strip()), furn)
     if not line:
         return None
+    # "Mette Kjær (14. marts 2024 kl. 10:14)", "Mette Kjær [14.03.2024]": the date in
+    # brackets after the name, as a separator would stand.
+    if (bracketed := _BRACKETED_DATE_RE.fullmatch(line)) and trailing_date(bracketed["date"], furn):
+        line = f"{bracketed['who']} · {bracketed['date']}"
     # "Mette Kjær skrev d. 14. marts 2024 kl. 10:14:" ends with the colon before the text.
     tail = trailing_date(line.rstrip(":").rstrip(), furn)
     if tail is not None:
@@ -268,13 +276,18 @@ def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
         # What a site prints around the name ("Skrevet af Mette Kjær den", "Ole Berg skrev
         # d.") says who, as a separator would.
         said = _SAID_BY_RE.sub("", _SAYS_AT_RE.sub("", head))
-        who = _NUMBERED_RE.sub("", said.rstrip(" ·•|–—-,"))
+        who = _NUMBERED_RE.sub("", said.rstrip(" ·•|–—-,:"))
         if m := _PARENTHESISED_RE.fullmatch(who):
             who = f"{m['name']}, {m['description']}"
         # A separator between name and date, or a name of capitalised words and a full date
         # (as a page saved as HTML runs its author and <time> together): a sentence that
         # ends with a date is no header.
-        separated = head[-1:] in ("·", "•", "|", "–", "—", "-", ",") or said != head
+        separated = (
+            head[-1:] in ("·", "•", "|", "–", "—", "-", ",")
+            or said != head
+            # "Mette Kjær: 14. marts 2024": a colon after a name of capitalised words.
+            or (head[-1:] == ":" and _name_like(head[:-1]))
+        )
         named = iso is not None and 2 <= len(who.split()) <= 4 and all(w[:1].isupper() for w in who.split())
         if (separated or named) and who and plausible_name(who, furn):
             return _Start(1, who, iso, raw)
@@ -310,6 +323,7 @@ def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
     return None
 
 
+_BRACKETED_DATE_RE = re.compile(r"(?P<who>[^()\[\]]{2,60}?)\s*[(\[](?P<date>[^()\[\]]{4,40})[)\]]")
 # "14.03.2024 10:12 - Mette Jensen": a comment's date before its author's name.
 _DATE_FIRST_RE = re.compile(r"(?P<date>.{6,40}?)\s+[-–—·•|]\s+(?P<who>[^·•|]{2,50})")
 
