@@ -3185,6 +3185,21 @@ def _page_corpus(tmp_path, text: str, cfg, name: str = "side.txt"):
     return ingest_seeds(tmp_path / "manifest.toml", cfg)
 
 
+# An article over a list of three comments, for the tests of how comment lists are printed.
+COMMENTED_ARTICLE = (
+    "Debat\n\nKommunerne mangler socialrådgivere\n\n13. marts 2024\n\nAf Karen Holm, journalist\n\n"
+    "Flere kommuner kan ikke besætte stillinger som socialrådgiver, og sagsbunkerne vokser. Det viser en ny "
+    "opgørelse fra Dansk Socialrådgiverforening, som har spurgt alle landets kommuner.\n\n3 kommentarer\n\n"
+)
+COMMENTERS = ["Lars Jensen", "Mette Sørensen", "Ole Berg"]
+COMMENT_DATES = ["14. marts 2024 kl. 10:12", "14. marts 2024 kl. 11:40", "15. marts 2024 kl. 08:02"]
+COMMENT_TEXTS = [
+    "Jeg er selv socialrådgiver, og jeg kan bekræfte hvert ord. Vi drukner i sager.",
+    "Det er jo ikke rigtigt, at det kun handler om penge. Ledelsen har også et ansvar.",
+    "Hvem skal betale for flere socialrådgivere i kommunerne, når budgetterne er skåret?",
+]
+
+
 YEARLESS_PAGE = (
     "Debat\n\nVi mangler socialrådgivere i hele landet\n\n{published}\n\nAf Karen Holm\n\n"
     "Der er i dag over 500 ubesatte stillinger som socialrådgiver i landets kommuner, og tallet stiger år for "
@@ -3262,18 +3277,9 @@ def test_pages_comment_headers_dated_as_widgets_print_them_keep_every_comment_an
 ):
     """Each of these date forms after "Name · " had lost the comments (taken for text) or
     put the date into the commenter's name ("Ole Berg · March 15")."""
-    names = ["Lars Jensen", "Mette Sørensen", "Ole Berg"]
-    texts = [
-        "Jeg er selv socialrådgiver, og jeg kan bekræfte hvert ord. Vi drukner i sager.",
-        "Det er jo ikke rigtigt, at det kun handler om penge. Ledelsen har også et ansvar.",
-        "Hvem skal betale for flere socialrådgivere i kommunerne, når budgetterne er skåret?",
-    ]
-    page = (
-        "Debat\n\nKommunerne mangler socialrådgivere\n\n13. marts 2024\n\nAf Karen Holm, journalist\n\n"
-        "Flere kommuner kan ikke besætte stillinger som socialrådgiver, og sagsbunkerne vokser. Det viser en ny "
-        "opgørelse fra Dansk Socialrådgiverforening, som har spurgt alle landets kommuner.\n\n3 kommentarer\n\n"
-        + "".join(f"{n} · {d}\n{t}\nSvar\n\n" for n, d, t in zip(names, dates, texts, strict=True))
-    )
+    names = COMMENTERS
+    texts = COMMENT_TEXTS
+    page = COMMENTED_ARTICLE + "".join(f"{n} · {d}\n{t}\nSvar\n\n" for n, d, t in zip(names, dates, texts, strict=True))
     corpus = _page_corpus(tmp_path, page, cfg)
     comments = {p.authors[0].name: p for p in corpus.posts if p.kind == "comment"}
     assert sorted(comments) == sorted(names)
@@ -3299,16 +3305,11 @@ def test_pages_a_comment_header_with_its_date_in_brackets_after_a_colon_or_befor
     tmp_path, cfg, header
 ):
     """Such headers had opened no comment: the list was lost."""
-    names = ["Lars Jensen", "Mette Sørensen", "Ole Berg"]
-    dates = ["14. marts 2024 kl. 10:12", "14. marts 2024 kl. 11:40", "15. marts 2024 kl. 08:02"]
-    page = (
-        "Debat\n\nKommunerne mangler socialrådgivere\n\n13. marts 2024\n\nAf Karen Holm, journalist\n\n"
-        "Flere kommuner kan ikke besætte stillinger som socialrådgiver, og sagsbunkerne vokser. Det viser en ny "
-        "opgørelse fra Dansk Socialrådgiverforening, som har spurgt alle landets kommuner.\n\n3 kommentarer\n\n"
-        + "".join(
-            header.format(n=n, d=d) + f"\nJeg er {n.split()[0]}, og jeg mener noget om sagen.\nSvar\n\n"
-            for n, d in zip(names, dates, strict=True)
-        )
+    names = COMMENTERS
+    dates = COMMENT_DATES
+    page = COMMENTED_ARTICLE + "".join(
+        header.format(n=n, d=d) + f"\nJeg er {n.split()[0]}, og jeg mener noget om sagen.\nSvar\n\n"
+        for n, d in zip(names, dates, strict=True)
     )
     corpus = _page_corpus(tmp_path, page, cfg)
     assert sorted((p.authors[0].name, p.created) for p in corpus.posts if p.kind == "comment") == [
@@ -3316,3 +3317,30 @@ def test_pages_a_comment_header_with_its_date_in_brackets_after_a_colon_or_befor
         ("Mette Sørensen", "2024-03-14T11:40"),
         ("Ole Berg", "2024-03-15T08:02"),
     ]
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "{n}\n{t}\n{d} · Svar\n\n",  # the date under the text, before its buttons
+        "{n}\n{t}\n{d}\n\n",  # the date under the text, and nothing under it
+        "{t}\n– {n}, {d}\n\n",  # signed under the text, as letters pages print it
+    ],
+)
+def test_pages_comments_dated_or_signed_under_their_text_each_keep_their_own_words(tmp_path, cfg, shape):
+    """These shapes had lost their comments, or given each commenter the next one's words
+    ("Jeg er selv socialrådgiver, og jeg kan ..." had been taken for a name over a date)."""
+    names = COMMENTERS
+    dates = COMMENT_DATES
+    texts = COMMENT_TEXTS
+    page = COMMENTED_ARTICLE + "".join(shape.format(n=n, d=d, t=t) for n, d, t in zip(names, dates, texts, strict=True))
+    corpus = _page_corpus(tmp_path, page, cfg)
+    comments = sorted((p for p in corpus.posts if p.kind == "comment"), key=lambda p: p.created)
+    assert [(c.authors[0].name, c.created[-5:], c.text) for c in comments] == [
+        (n, d[-5:], t) for n, d, t in zip(names, dates, texts, strict=True)
+    ]
+    if shape.startswith("{t}"):
+        lines = page.split("\n")
+        assert [int(c.source.rsplit(":", 1)[1]) for c in comments] == [
+            lines.index(f"– {n}, {d}") + 1 for n, d in zip(names, dates, strict=True)
+        ], "each comment is named by its signature's line on the page"

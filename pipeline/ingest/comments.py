@@ -67,7 +67,57 @@ def parse_comments(
     first = next((ln for ln in lines if ln.strip()), "")
     if COMMENT_ITEM_RE.fullmatch(first):
         return _parse_bullet_comments(lines, first_line, source)
-    return _parse_named_comments(lines, first_line, source, furn or load_furniture())
+    furn = furn or load_furniture()
+    signed = _signed_after(lines, furn)
+    if signed is None:
+        return _parse_named_comments(lines, first_line, source, furn)
+    moved, origin = signed
+    comments, notes = _parse_named_comments(moved, first_line, source, furn)
+
+    def on_page(line: int) -> int:
+        return first_line + origin[line - first_line] if 0 <= line - first_line < len(origin) else line
+
+    comments = [replace(c, line=on_page(c.line)) for c in comments]
+    notes = [replace(n, where=_LINE_AT_END_RE.sub(lambda m: f":{on_page(int(m[1]))}", n.where)) for n in notes]
+    notes.append(
+        Note(
+            where=f"{source}:{first_line}",
+            kind="metadata",
+            message="comments signed under their text ('– Jens Hansen, 14. marts 2024'): each read with the "
+            "text above its signature",
+        )
+    )
+    return comments, notes
+
+
+# A signature's mark before a name, as letters and comments signed under their text print it.
+_SIGN_MARK_RE = re.compile(r"^(?:[–—-]\s+|/\s*)(?=\w)")
+_LINE_AT_END_RE = re.compile(r":(\d+)$")
+
+
+def _signed_after(lines: list[str], furn: Furniture) -> tuple[list[str], list[int]] | None:
+    """A list of comments each signed under its text ("text" / "– Jens Hansen, 14. marts
+    2024"), as letters pages print them: its lines with each signature moved above the
+    text it closes (without its mark), and for each the index it had; None for any other
+    list. Two signatures at least, every comment header one, and text above the first."""
+    signatures = [
+        i
+        for i, line in enumerate(lines)
+        if _SIGN_MARK_RE.match(line.strip()) and _named_start([_SIGN_MARK_RE.sub("", line.strip())], 0, furn)
+    ]
+    if len(signatures) < 2 or not any(line.strip() for line in lines[: signatures[0]]):
+        return None
+    if any(_named_start(lines, i, furn) for i in range(len(lines)) if i not in signatures):
+        return None
+    order: list[int] = []
+    above = 0
+    for sig in signatures:
+        order.append(sig)
+        order.extend(range(above, sig))
+        above = sig + 1
+    order.extend(range(above, len(lines)))
+    moved = [_SIGN_MARK_RE.sub("", lines[i].strip()) if i in signatures else lines[i] for i in order]
+    return moved, order
 
 
 def _parse_bullet_comments(lines: list[str], first_line: int, source: str) -> tuple[list[RawComment], list[Note]]:
@@ -183,11 +233,16 @@ def trailing_date(line: str, furn: Furniture) -> tuple[int, str | None, str] | N
 def button_row(line: str, furn: Furniture) -> tuple[str | None, str] | None:
     """A row of a comment's buttons ("Svara · Gilla"), perhaps ending with the comment's
     date ("Svara · Gilla · 14 mars 2024", as sites that print the date below the text
-    do): (the date as ISO 8601 or None, the date as printed or ""); None for other lines."""
+    do), or with the date first ("14. marts 2024 · Svar"): (the date as ISO 8601 or None,
+    the date as printed or ""); None for other lines."""
     if furn.comment_action.fullmatch(line) or furn.comment_reactions.fullmatch(line):
         return None, ""
     tail = trailing_date(line, furn)
     if tail is not None and tail[0] > 0 and furn.comment_action.fullmatch(line[: tail[0]].strip()):
+        return tail[1], tail[2]
+    # The date first, then the buttons ("14. marts 2024 kl. 10:12 · Svar").
+    bare = _without_buttons(line, furn)
+    if bare != line and (tail := trailing_date(bare, furn)) is not None and tail[0] == 0:
         return tail[1], tail[2]
     return None
 
@@ -203,11 +258,18 @@ def plausible_name(text: str, furn: Furniture) -> bool:
         return False
     if head[-1] in "!?:;" or (head[-1] == "." and len(words[-1]) > 2):
         return False
+    # "Name, description" describes in a few words; a sentence's first clause before its
+    # comma is no name ("Jeg er selv socialrådgiver, og jeg kan bekræfte hvert ord.").
+    description = text.partition(", ")[2].strip()
+    if len(description.split()) > 8 or _SENTENCE_BREAK_RE.search(description):
+        return False
     return not (
         furn.comment_action.fullmatch(text) or furn.comments_header.fullmatch(text) or furniture_line(text, furn)
     )
 
 
+# A sentence's end with more words after it: no self-description holds one.
+_SENTENCE_BREAK_RE = re.compile(r"[.!?]\s+\S")
 # A comment's mark that it was edited, after its date ("· Redigeret", "(redigerad)", "edited").
 _EDITED_RE = re.compile(
     r"(?i)\s*(?:[·•|–—-]\s*)?\(?(?:redigeret|redigerad|redigert|ændret|ändrad|endret|edited)\)?\s*$"
@@ -375,12 +437,22 @@ def _dateless_start(lines: list[str], i: int, furn: Furniture) -> bool:
     text_lines = 0
     for j in following:
         nxt = lines[j].strip()
-        if button_row(nxt, furn) is not None:
+        if button_row(nxt, furn) is not None or (text_lines > 0 and _closing_date(lines, j, furn) is not None):
             return text_lines > 0
         if _named_start(lines, j, furn) or furniture_line(nxt, furn):
             return False
         text_lines += 1
     return False
+
+
+def _closing_date(lines: list[str], i: int, furn: Furniture) -> tuple[int, str | None, str] | None:
+    """A date alone on its line that ends a comment (`trailing_date`'s reading): a blank
+    line or the list's end after it, as sites that print the date under the text without
+    buttons show it ("Lars Jensen" / text / "14. marts 2024 kl. 10:12")."""
+    tail = trailing_date(lines[i].strip(), furn)
+    if tail is None or tail[0] != 0 or (i + 1 < len(lines) and lines[i + 1].strip()):
+        return None
+    return tail
 
 
 def _parse_named_comments(
@@ -473,6 +545,14 @@ def _parse_named_comments(
         ):
             # The comment's date under its text, over its buttons (Facebook: "3 t").
             current = replace(current, date=when[1], date_raw=when[2])
+        elif (
+            current is not None
+            and not current.date_raw
+            and any(b.strip() for b in body)
+            and (when := _closing_date(lines, i, furn)) is not None
+        ):
+            # The comment's date under its text, and nothing under it: it ends the comment.
+            current, closed = replace(current, date=when[1], date_raw=when[2]), True
         elif current is not None and not closed and furn.comment_expand.fullmatch(line):
             # A comment shown cut short: only its start was saved.
             cut.append(line)
