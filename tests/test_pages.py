@@ -3344,3 +3344,27 @@ def test_pages_comments_dated_or_signed_under_their_text_each_keep_their_own_wor
         assert [int(c.source.rsplit(":", 1)[1]) for c in comments] == [
             lines.index(f"– {n}, {d}") + 1 for n, d in zip(names, dates, strict=True)
         ], "each comment is named by its signature's line on the page"
+
+
+def test_pages_an_html_comment_widget_printing_dates_without_years_names_only_the_commenter(tmp_path, cfg):
+    """The commenter's name and a yearless date in two spans read as one line, "Lars Jensen
+    14.3. kl. 10:12": the date had become part of the name."""
+    comments = "".join(
+        f'<div class="comment"><span class="comment-author">{n}</span> <span class="comment-date">{d}</span>'
+        f'<p class="comment-text">{t}</p><a href="#">Svar</a></div>'
+        for n, d, t in zip(COMMENTERS, ["14.3. kl. 10:12", "14.3. kl. 11:40", "15.3. kl. 08:02"], COMMENT_TEXTS)
+    )
+    page = (
+        '<html lang="da"><head><title>Kommunerne mangler socialrådgivere</title></head><body><article>'
+        "<h1>Kommunerne mangler socialrådgivere</h1><p>Af Karen Holm, journalist</p>"
+        '<time datetime="2024-03-13T08:00">13. marts 2024</time><p>Flere kommuner kan ikke besætte stillinger som '
+        "socialrådgiver, og sagsbunkerne vokser. Det viser en ny opgørelse fra Dansk Socialrådgiverforening, som "
+        f'har spurgt alle landets kommuner.</p></article><section class="comments"><h2>3 kommentarer</h2>{comments}'
+        "</section></body></html>"
+    )
+    corpus = _page_corpus(tmp_path, page, cfg, name="side.html")
+    assert sorted((p.authors[0].name, p.created) for p in corpus.posts if p.kind == "comment") == [
+        ("Lars Jensen", "2024-03-14T10:12"),
+        ("Mette Sørensen", "2024-03-14T11:40"),
+        ("Ole Berg", "2024-03-15T08:02"),
+    ]

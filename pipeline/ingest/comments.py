@@ -350,7 +350,11 @@ def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
             # "Mette Kjær: 14. marts 2024": a colon after a name of capitalised words.
             or (head[-1:] == ":" and _name_like(head[:-1]))
         )
-        named = iso is not None and 2 <= len(who.split()) <= 4 and all(w[:1].isupper() for w in who.split())
+        named = (
+            (iso is not None or yearless_date(raw))
+            and 2 <= len(who.split()) <= 4
+            and all(w[:1].isupper() for w in who.split())
+        )
         if (separated or named) and who and plausible_name(who, furn):
             return _Start(1, who, iso, raw)
         return None
