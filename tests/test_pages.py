@@ -3299,12 +3299,21 @@ def test_dates_an_iso_date_with_a_time_written_with_dots_is_not_read_as_fraction
 
 @pytest.mark.parametrize(
     "header",
-    ["{n} ({d})", "{n} [{d}]", "{n}: {d}", "{n} · {d} · 3 synes godt om", "{n} · {d} · 2 likes"],
+    [
+        "{n} ({d})",
+        "{n} [{d}]",
+        "{n}: {d}",
+        "{n} · {d} · 3 synes godt om",
+        "{n} · {d} · 2 likes",
+        "{n} · Publiceret {d}",
+        "{n}\nPubliceret: {d}",
+    ],
 )
 def test_pages_a_comment_header_with_its_date_in_brackets_after_a_colon_or_before_reaction_counts(
     tmp_path, cfg, header
 ):
-    """Such headers had opened no comment: the list was lost."""
+    """Such headers had opened no comment: the list was lost (with "Publiceret", the label
+    had become part of the name)."""
     names = COMMENTERS
     dates = COMMENT_DATES
     page = COMMENTED_ARTICLE + "".join(

@@ -295,6 +295,12 @@ _SAYS_AT_RE = re.compile(
     r"(?:\s+(?:d\.|den|on|på|kl\.))?|den|d\.|on)\s*:?$",
     re.I,
 )
+# A label before a comment's date ("Publiceret 14. marts 2024", "Posted: ...").
+_DATE_LABEL = (
+    r"(?:publiceret|publicerad|publisert|postet|postat|posted|skrevet|skrivet|skrevs|indsendt|insänt|innsendt)"
+)
+_DATE_LABEL_START_RE = re.compile(rf"(?i)^{_DATE_LABEL}\s*:?\s+(?=\S)")
+_DATE_LABEL_END_RE = re.compile(rf"(?i)(?<=\S)\s+(?:[·•|–—-]\s+)?{_DATE_LABEL}\s*:?$")
 # A name with its description in parentheses: "Mette Kjær (socialrådgiver)".
 _PARENTHESISED_RE = re.compile(r"(?P<name>[^()]+?)\s*\((?P<description>[^()]{2,60})\)")
 # A comment's number before its author's name, as some sites count their comments ("#2
@@ -337,7 +343,7 @@ def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
         head = line[:at].rstrip()
         # What a site prints around the name ("Skrevet af Mette Kjær den", "Ole Berg skrev
         # d.") says who, as a separator would.
-        said = _SAID_BY_RE.sub("", _SAYS_AT_RE.sub("", head))
+        said = _SAID_BY_RE.sub("", _SAYS_AT_RE.sub("", _DATE_LABEL_END_RE.sub("", head)))
         who = _NUMBERED_RE.sub("", said.rstrip(" ·•|–—-,:"))
         if m := _PARENTHESISED_RE.fullmatch(who):
             who = f"{m['name']}, {m['description']}"
@@ -371,7 +377,7 @@ def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
         nxt = lines[j].strip()
         if not nxt:
             continue
-        tail = trailing_date(_EDITED_RE.sub("", nxt), furn)
+        tail = trailing_date(_DATE_LABEL_START_RE.sub("", _EDITED_RE.sub("", nxt)), furn)
         if tail is not None and tail[0] == 0:
             # A date with the comment's buttons right under it ends a comment (Facebook
             # prints the time under the text, "3 t", then "Synes godt om", "Svar"): the
