@@ -3342,8 +3342,15 @@ def test_pages_comments_dated_or_signed_under_their_text_each_keep_their_own_wor
     names = COMMENTERS
     dates = COMMENT_DATES
     texts = COMMENT_TEXTS
-    page = COMMENTED_ARTICLE + "".join(shape.format(n=n, d=d, t=t) for n, d, t in zip(names, dates, texts, strict=True))
+    # A sort control above the list, whose note names its line on the page.
+    page = (
+        COMMENTED_ARTICLE
+        + "Sorter efter: Nyeste\n\n"
+        + "".join(shape.format(n=n, d=d, t=t) for n, d, t in zip(names, dates, texts, strict=True))
+    )
     corpus = _page_corpus(tmp_path, page, cfg)
+    sort_line = page.split("\n").index("Sorter efter: Nyeste") + 1
+    assert any(n.where.endswith(f":{sort_line}") and "Sorter efter" in n.message for n in corpus.notes)
     comments = sorted((p for p in corpus.posts if p.kind == "comment"), key=lambda p: p.created)
     assert [(c.authors[0].name, c.created[-5:], c.text) for c in comments] == [
         (n, d[-5:], t) for n, d, t in zip(names, dates, texts, strict=True)

@@ -78,7 +78,9 @@ def parse_comments(
         return first_line + origin[line - first_line] if 0 <= line - first_line < len(origin) else line
 
     comments = [replace(c, line=on_page(c.line)) for c in comments]
-    notes = [replace(n, where=_LINE_AT_END_RE.sub(lambda m: f":{on_page(int(m[1]))}", n.where)) for n in notes]
+    notes = [
+        n.model_copy(update={"where": _LINE_AT_END_RE.sub(lambda m: f":{on_page(int(m[1]))}", n.where)}) for n in notes
+    ]
     notes.append(
         Note(
             where=f"{source}:{first_line}",
@@ -110,7 +112,12 @@ def _signed_after(lines: list[str], furn: Furniture) -> tuple[list[str], list[in
     if any(_named_start(lines, i, furn) for i in range(len(lines)) if i not in signatures):
         return None
     order: list[int] = []
+    # What stands above the first comment's text and is the list's furniture (its sort
+    # control) stays above it, read as before the first comment.
     above = 0
+    while above < signatures[0] and (not lines[above].strip() or furniture_line(lines[above].strip(), furn)):
+        above += 1
+    order.extend(range(above))
     for sig in signatures:
         order.append(sig)
         order.extend(range(above, sig))
