@@ -288,6 +288,33 @@ def test_pages_a_page_a_web_clipper_saved_as_markdown(tmp_path, cfg):
     assert "read as Markdown: line numbers count the lines of the page's text" in {n.message for n in corpus.notes}
 
 
+def test_pages_a_markdown_page_under_a_clippers_front_matter_takes_its_title_author_date_and_site(tmp_path, cfg):
+    """Obsidian's Web Clipper writes the page's title, source, authors ("[[Karen Holm]]")
+    and publication date as YAML above the Markdown, and leaves the headline out of the
+    body: they had been read as the page's first lines (the title "title: ...")."""
+    corpus = ingest_page(tmp_path, "da_obsidian_klip.md", cfg)
+    root, *comments = corpus.posts
+    thread = corpus.threads[0]
+    assert (root.title, [a.name for a in root.authors], root.created, thread.site) == (
+        "Kommunerne mangler socialrådgivere",
+        ["Karen Holm"],
+        "2024-03-14",
+        "avisen.example",
+    )
+    assert root.text.startswith("Flere kommuner") and "clippings" not in root.text
+    assert [c.authors[0].name for c in comments] == ["Lars Jensen", "Mette Sørensen"]
+    assert "title from the page's metadata (front matter title)" in {n.message for n in corpus.notes}
+
+
+def test_pages_a_markdown_page_opening_with_a_rule_or_a_block_that_is_no_yaml_mapping_is_read_as_markdown():
+    from pipeline.ingest.frontmatter import split_front_matter
+
+    for page in ("---\n\nTekst under en streg.\n", "---\nBare en linje\n---\n\nTekst.\n", "---\n: [\n---\nTekst\n"):
+        assert split_front_matter(page) == (None, page, 0)
+    fields, rest, lines = split_front_matter("---\ntitle: Overskrift\n---\nTekst.\n")
+    assert (fields, rest, lines) == ({"title": "Overskrift"}, "Tekst.\n", 3)
+
+
 def test_pages_a_markdown_page_pasted_without_blank_lines_reads_as_the_clipped_page(tmp_path, cfg):
     """Pasted into a .md file with no blank lines, Markdown would run the byline, picture,
     paragraphs, commenters' names and comments into one paragraph (the comment list was
@@ -1855,6 +1882,7 @@ _READINGS = [
     ("da_nyhed_uden_luft.txt", "an article (no comment list was found)", 1),
     ("da_laeserbrev_kommentarer.txt", "a thread (a comment list was found)", 3),
     ("da_laeserbrev_underskrift.txt", "an article (no comment list was found)", 1),
+    ("da_obsidian_klip.md", "a thread (a comment list was found)", 3),
     ("da_phpbb_traad.html", "a forum thread (3 posts were found)", 3),
     ("da_reddit_traad.html", "a thread (stated in its Reddit markup)", 7),
     ("da_relative_datoer.html", "a thread (a comment list was found)", 4),

@@ -32,6 +32,7 @@ from pipeline.ingest.dates import (
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
 from pipeline.ingest.forum import ForumPosts, find_forum_posts, parse_forum_posts
 from pipeline.ingest.frames import frame_file, inline_frames
+from pipeline.ingest.frontmatter import front_matter_metadata, split_front_matter
 from pipeline.ingest.manifest import ManifestEntry, manifest_file, read_manifest
 from pipeline.ingest.markup import (
     DECOMPOSED_NOTE,
@@ -151,12 +152,15 @@ def read_page(path: Path, encoding: str = "") -> PageText:
     )
     meta = PageMetadata()
     glued_lines = False
+    front: PageMetadata | None = None
     stated = marked = None
     dated: list[str] = []
     stamped: list[str] = []
     if markup == "Markdown":
         # A page a clipper saved as Markdown ("# Headline", "**Name** · date", "[Karen
         # Holm](https://...)") is rendered as HTML, then read as a page saved as HTML is.
+        fields, text, _ = split_front_matter(text)
+        front = front_matter_metadata(fields) if fields is not None else None
         glued_lines = markdown_lines_glued(text)
         text = markdown_html(text, keep_lines=glued_lines)
     archived_from = None
@@ -171,6 +175,16 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         # One tree for the readers of what the page states (its head, its data, its classes).
         document = parse_document(text)
         meta = page_metadata(document) if document is not None else meta
+        if front is not None:
+            # What the clipper's front matter states comes before what the rendered
+            # Markdown's HTML might (it has no head).
+            meta = PageMetadata(
+                headlines=front.headlines or meta.headlines,
+                headline=front.headline or meta.headline,
+                authors=front.authors or meta.authors,
+                published=front.published or meta.published,
+                site=front.site or meta.site,
+            )
         if markup == "HTML" and document is not None:
             stated = stated_thread(document)
             marked = marked_thread(document) if stated is None else None

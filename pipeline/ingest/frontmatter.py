@@ -1,0 +1,95 @@
+"""The YAML front matter a web clipper writes above a page it saves as Markdown.
+
+Obsidian's Web Clipper (and MarkDownload, Joplin and others with a template) saves a page
+as Markdown under a block of YAML between `---` lines: the page's title, its address, its
+authors (often as `[[Karen Holm]]` links), when it was published and when clipped. The
+body under it often leaves the headline out. Markdown itself has no front matter: rendered
+as it is, the block became the page's first lines (its title "title: ..."). It is read with
+PyYAML and stated as the page's metadata, which ingest takes where the page's text says
+nothing, as a page saved as HTML states its head.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import urlsplit
+
+import yaml
+
+from pipeline.ingest.dates import read_date
+from pipeline.ingest.metadata import PageMetadata
+
+# The block: `---` on the first line, the YAML, then `---` (or YAML's `...`) on a line of its own.
+_FRONT_MATTER_RE = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+# An Obsidian link around a name: "[[Karen Holm]]", "[[Karen Holm|Karen]]".
+_WIKILINK_RE = re.compile(r"^\[\[(?:[^|\]]*\|)?(?P<name>[^\]]+)\]\]$")
+_TITLE_KEYS = ("title", "headline")
+_AUTHOR_KEYS = ("author", "authors", "byline", "creator")
+_DATE_KEYS = ("published", "date", "datePublished", "published_time", "pubdate")
+_SOURCE_KEYS = ("source", "url", "link", "original_url")
+
+
+def split_front_matter(text: str) -> tuple[dict | None, str, int]:
+    """(the front matter's fields, the Markdown under it, how many lines the block took);
+    (None, `text`, 0) where the page opens with no front matter, or with a block that is no
+    YAML mapping (a Markdown page that opens with a rule is left as it is)."""
+    m = _FRONT_MATTER_RE.match(text)
+    if m is None:
+        return None, text, 0
+    try:
+        fields = yaml.safe_load(m["yaml"])
+    except yaml.YAMLError:
+        return None, text, 0
+    if not isinstance(fields, dict):
+        return None, text, 0
+    return fields, text[m.end() :], m.group(0).count("\n")
+
+
+def _first(fields: dict, keys: tuple[str, ...]) -> tuple[str, object] | None:
+    lowered = {str(k).lower(): (k, v) for k, v in fields.items()}
+    for key in keys:
+        if key.lower() in lowered and lowered[key.lower()][1] not in (None, "", []):
+            return lowered[key.lower()]
+    return None
+
+
+def _names(value: object) -> tuple[str, ...]:
+    values = value if isinstance(value, list) else [value]
+    names = []
+    for v in values:
+        name = " ".join(str(v).split()) if isinstance(v, str | int) else ""
+        if m := _WIKILINK_RE.match(name):
+            name = m["name"].strip()
+        if name and name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+def _date(value: object) -> str | None:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    read = read_date(str(value)) if isinstance(value, str) else None
+    return read[0] if read else None
+
+
+def front_matter_metadata(fields: dict) -> PageMetadata:
+    """The headline, authors, publication date and site (the source address's host) the
+    front matter states, each with the key it came from."""
+    title = _first(fields, _TITLE_KEYS)
+    headline = " ".join(str(title[1]).split()) if title and isinstance(title[1], str | int) else ""
+    author = _first(fields, _AUTHOR_KEYS)
+    names = _names(author[1]) if author else ()
+    when = _first(fields, _DATE_KEYS)
+    published = _date(when[1]) if when else None
+    source = _first(fields, _SOURCE_KEYS)
+    host = urlsplit(str(source[1])).hostname if source and isinstance(source[1], str) else None
+    return PageMetadata(
+        headlines=(headline,) if headline else (),
+        headline=(headline, f"front matter {title[0]}") if headline and title else None,
+        authors=(names, f"front matter {author[0]}") if names and author else None,
+        published=(published, f"front matter {when[0]}") if published and when else None,
+        site=(host.removeprefix("www."), f"front matter {source[0]}") if host and source else None,
+    )
