@@ -306,6 +306,30 @@ def test_pages_a_markdown_page_under_a_clippers_front_matter_takes_its_title_aut
     assert "title from the page's metadata (front matter title)" in {n.message for n in corpus.notes}
 
 
+def test_pages_markdownloads_template_gives_its_headline_and_byline_without_the_excerpt_quotation(tmp_path, cfg):
+    """MarkDownload's default template: front matter whose `created` is the day the page was
+    clipped (not read as a date), the headline, then the page's description as a quotation
+    headed "Excerpt" and a rule: the quotation had become the text's first paragraph."""
+    page = (
+        "---\ncreated: 2024-03-15T10:02:11 (UTC +01:00)\ntags: []\n"
+        "source: https://avisen.example/indland/kommunerne-mangler-socialraadgivere\nauthor: Karen Holm\n---\n\n"
+        "# Kommunerne mangler socialrådgivere\n\n> ## Excerpt\n> Flere kommuner kan ikke besætte stillinger.\n\n"
+        "---\nAf Karen Holm, journalist · 14. marts 2024 kl. 08.30\n\n"
+        "Flere kommuner kan ikke besætte stillinger som socialrådgiver, og sagsbunkerne vokser. Det viser en ny "
+        "opgørelse fra Dansk Socialrådgiverforening.\n"
+    )
+    corpus = _page_corpus(tmp_path, page, cfg, name="klip.md", kind="article")
+    root = corpus.posts[0]
+    assert (root.title, root.created, corpus.threads[0].site) == (
+        "Kommunerne mangler socialrådgivere",
+        "2024-03-14T08:30",
+        "avisen.example",
+    )
+    assert root.text.startswith("Flere kommuner kan ikke besætte stillinger som socialrådgiver, og")
+    assert "Excerpt" not in root.text
+    assert any("'Excerpt' quotation" in n.message for n in corpus.notes)
+
+
 def test_pages_a_markdown_page_opening_with_a_rule_or_a_block_that_is_no_yaml_mapping_is_read_as_markdown():
     from pipeline.ingest.frontmatter import split_front_matter
 
@@ -3205,10 +3229,10 @@ def test_pages_a_news_story_s_last_sentence_about_someone_is_no_author_line(tmp_
     assert root.authors == () and root.text.endswith("er statsminister.")
 
 
-def _page_corpus(tmp_path, text: str, cfg, name: str = "side.txt"):
+def _page_corpus(tmp_path, text: str, cfg, name: str = "side.txt", kind: str = "thread"):
     (tmp_path / name).write_text(text, encoding="utf-8")
     (tmp_path / "manifest.toml").write_text(
-        f'[[document]]\nfile = "{name}"\nkind = "thread"\nlang = "da"\n', encoding="utf-8"
+        f'[[document]]\nfile = "{name}"\nkind = "{kind}"\nlang = "da"\n', encoding="utf-8"
     )
     return ingest_seeds(tmp_path / "manifest.toml", cfg)
 

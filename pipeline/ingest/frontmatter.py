@@ -93,3 +93,19 @@ def front_matter_metadata(fields: dict) -> PageMetadata:
         published=(published, f"front matter {when[0]}") if published and when else None,
         site=(host.removeprefix("www."), f"front matter {source[0]}") if host and source else None,
     )
+
+
+# MarkDownload's default template puts the page's description under the headline as a
+# quotation headed "Excerpt" ("> ## Excerpt" / "> Flere kommuner ..."), then a rule: the
+# lead again, or a summary no one wrote in the text.
+_EXCERPT_RE = re.compile(r"^>[ \t]*#{1,6}[ \t]*Excerpt[ \t]*\r?\n(?:>.*(?:\r?\n|\Z))*", re.MULTILINE)
+EXCERPT_LINES = 40
+
+
+def without_excerpt(text: str) -> tuple[str, bool]:
+    """`text` without the "Excerpt" quotation MarkDownload writes near the top (in its
+    first `EXCERPT_LINES` lines), and whether there was one."""
+    m = _EXCERPT_RE.search(text)
+    if m is None or text.count("\n", 0, m.start()) >= EXCERPT_LINES:
+        return text, False
+    return text[: m.start()] + text[m.end() :], True

@@ -32,7 +32,7 @@ from pipeline.ingest.dates import (
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
 from pipeline.ingest.forum import ForumPosts, find_forum_posts, parse_forum_posts
 from pipeline.ingest.frames import frame_file, inline_frames
-from pipeline.ingest.frontmatter import front_matter_metadata, split_front_matter
+from pipeline.ingest.frontmatter import front_matter_metadata, split_front_matter, without_excerpt
 from pipeline.ingest.manifest import ManifestEntry, manifest_file, read_manifest
 from pipeline.ingest.markup import (
     DECOMPOSED_NOTE,
@@ -87,6 +87,7 @@ class PageText:
     archived_from: str | None = None  # the address a Wayback Machine capture archived ("": not shown)
     wrapped: int | None = None  # the width a text dump wrapped its lines at (rejoined)
     lines_kept: bool = False  # Markdown without blank lines: its line breaks kept
+    excerpt: bool = False  # MarkDownload's "Excerpt" quotation under the headline left out
 
 
 # An HTML page's declared encoding: <meta charset="iso-8859-1">, or the http-equiv form
@@ -151,7 +152,7 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         else None
     )
     meta = PageMetadata()
-    glued_lines = False
+    glued_lines = excerpt = False
     front: PageMetadata | None = None
     stated = marked = None
     dated: list[str] = []
@@ -161,6 +162,7 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         # Holm](https://...)") is rendered as HTML, then read as a page saved as HTML is.
         fields, text, _ = split_front_matter(text)
         front = front_matter_metadata(fields) if fields is not None else None
+        text, excerpt = without_excerpt(text)
         glued_lines = markdown_lines_glued(text)
         text = markdown_html(text, keep_lines=glued_lines)
     archived_from = None
@@ -221,6 +223,7 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         archived_from=archived_from,
         wrapped=wrapped,
         lines_kept=glued_lines,
+        excerpt=excerpt,
     )
 
 
@@ -469,6 +472,15 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
                 where=rel,
                 kind="metadata",
                 message=f"read as {page.markup}: line numbers count the lines of the page's text",
+            )
+        )
+    if page.excerpt:
+        notes.append(
+            Note(
+                where=rel,
+                kind="removed",
+                message="the clipper's 'Excerpt' quotation under the headline (MarkDownload's: the page's "
+                "description, not its text)",
             )
         )
     if page.lines_kept:
