@@ -330,6 +330,29 @@ def test_pages_markdownloads_template_gives_its_headline_and_byline_without_the_
     assert any("'Excerpt' quotation" in n.message for n in corpus.notes)
 
 
+def test_pages_a_page_fetched_through_jina_reader_is_read_as_its_markdown_with_its_stated_date_and_site(tmp_path, cfg):
+    """Jina's Reader (r.jina.ai) writes "Title:", "URL Source:", "Published Time:" and
+    "Markdown Content:" above the page as Markdown, saved as .txt or .md: the Markdown is
+    read as Markdown (its "=====" and link marks had been read as text), the header as
+    the page's metadata."""
+    as_md = ingest_page(tmp_path / "md", "da_jina_reader.md", cfg)
+    (tmp_path / "txt").mkdir()
+    corpus = _page_corpus(tmp_path / "txt", (PAGES / "da_jina_reader.md").read_text(encoding="utf-8"), cfg)
+    assert [(p.title, p.text) for p in corpus.posts] == [(p.title, p.text) for p in as_md.posts], ".txt as .md"
+    root, *comments = corpus.posts
+    assert (root.title, root.created, corpus.threads[0].site) == (
+        "Kommunerne mangler socialrådgivere",
+        "2024-03-14T08:30:00+01:00",
+        "avisen.example",
+    )
+    assert [(a.name, a.description) for a in root.authors] == [("Karen Holm", "journalist")]
+    assert "===" not in root.text and "](" not in root.text and "URL Source" not in root.text
+    assert [c.authors[0].name for c in comments] == ["Lars Jensen", "Mette Sørensen"]
+    assert "publication date from the page's metadata (Jina Reader's Published Time)" in {
+        n.message for n in corpus.notes
+    }
+
+
 def test_pages_a_markdown_page_opening_with_a_rule_or_a_block_that_is_no_yaml_mapping_is_read_as_markdown():
     from pipeline.ingest.frontmatter import split_front_matter
 
@@ -1898,6 +1921,7 @@ _READINGS = [
     ("da_invision_traad.html", "a thread (stated in its microdata)", 3),
     ("da_kommentarer_margin.html", "a thread (a comment list was found)", 5),
     ("da_kommentarer_uden_dato.html", "a thread (comments named by the page's classes)", 4),
+    ("da_jina_reader.md", "a thread (a comment list was found)", 3),
     ("da_kommune_nyhed.txt", "an article (no comment list was found)", 1),
     ("da_kronik_forfatterlinje.txt", "an article (no comment list was found)", 1),
     ("da_kronik_med_kommentarer.txt", "a thread (a comment list was found)", 4),

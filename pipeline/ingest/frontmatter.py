@@ -26,8 +26,8 @@ _FRONT_MATTER_RE = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n(?:---|
 _WIKILINK_RE = re.compile(r"^\[\[(?:[^|\]]*\|)?(?P<name>[^\]]+)\]\]$")
 _TITLE_KEYS = ("title", "headline")
 _AUTHOR_KEYS = ("author", "authors", "byline", "creator")
-_DATE_KEYS = ("published", "date", "datePublished", "published_time", "pubdate")
-_SOURCE_KEYS = ("source", "url", "link", "original_url")
+_DATE_KEYS = ("published", "date", "datePublished", "published_time", "pubdate", "Published Time")
+_SOURCE_KEYS = ("source", "url", "link", "original_url", "URL Source")
 
 
 def split_front_matter(text: str) -> tuple[dict | None, str, int]:
@@ -44,6 +44,28 @@ def split_front_matter(text: str) -> tuple[dict | None, str, int]:
     if not isinstance(fields, dict):
         return None, text, 0
     return fields, text[m.end() :], m.group(0).count("\n")
+
+
+# Jina's Reader (r.jina.ai), which researchers use to fetch pages as Markdown, writes a
+# header of its own: "Title: ...", "URL Source: ...", "Published Time: ...", then
+# "Markdown Content:" and the page.
+_READER_HEAD_RE = re.compile(
+    r"\A\ufeff?Title:[ \t]*(?P<title>[^\n]*)\r?\n(?:[ \t]*\r?\n)*URL Source:[ \t]*(?P<source>[^\n]*)\r?\n"
+    r"(?P<more>(?:[ \t]*\r?\n|[A-Z][\w ]{1,40}:[^\n]*\r?\n)*?)Markdown Content:[ \t]*\r?\n"
+)
+_READER_FIELD_RE = re.compile(r"^(?P<key>[A-Z][\w ]{1,40}):[ \t]*(?P<value>.*?)[ \t]*$", re.MULTILINE)
+
+
+def split_reader_header(text: str) -> tuple[dict | None, str]:
+    """(the fields of Jina Reader's header by their names, "Title", "URL Source", "Published
+    Time"; the Markdown under it); (None, `text`) for any other page."""
+    m = _READER_HEAD_RE.match(text)
+    if m is None:
+        return None, text
+    fields: dict[str, object] = {"Title": m["title"].strip(), "URL Source": m["source"].strip()}
+    for f in _READER_FIELD_RE.finditer(m["more"]):
+        fields[f["key"]] = f["value"]
+    return fields, text[m.end() :]
 
 
 def _first(fields: dict, keys: tuple[str, ...]) -> tuple[str, object] | None:
@@ -75,9 +97,9 @@ def _date(value: object) -> str | None:
     return read[0] if read else None
 
 
-def front_matter_metadata(fields: dict) -> PageMetadata:
+def front_matter_metadata(fields: dict, where: str = "front matter") -> PageMetadata:
     """The headline, authors, publication date and site (the source address's host) the
-    front matter states, each with the key it came from."""
+    front matter (or Jina Reader's header, `where`) states, each with the key it came from."""
     title = _first(fields, _TITLE_KEYS)
     headline = " ".join(str(title[1]).split()) if title and isinstance(title[1], str | int) else ""
     author = _first(fields, _AUTHOR_KEYS)
@@ -88,10 +110,10 @@ def front_matter_metadata(fields: dict) -> PageMetadata:
     host = urlsplit(str(source[1])).hostname if source and isinstance(source[1], str) else None
     return PageMetadata(
         headlines=(headline,) if headline else (),
-        headline=(headline, f"front matter {title[0]}") if headline and title else None,
-        authors=(names, f"front matter {author[0]}") if names and author else None,
-        published=(published, f"front matter {when[0]}") if published and when else None,
-        site=(host.removeprefix("www."), f"front matter {source[0]}") if host and source else None,
+        headline=(headline, f"{where} {title[0]}") if headline and title else None,
+        authors=(names, f"{where} {author[0]}") if names and author else None,
+        published=(published, f"{where} {when[0]}") if published and when else None,
+        site=(host.removeprefix("www."), f"{where} {source[0]}") if host and source else None,
     )
 
 

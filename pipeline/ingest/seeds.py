@@ -32,7 +32,12 @@ from pipeline.ingest.dates import (
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
 from pipeline.ingest.forum import ForumPosts, find_forum_posts, parse_forum_posts
 from pipeline.ingest.frames import frame_file, inline_frames
-from pipeline.ingest.frontmatter import front_matter_metadata, split_front_matter, without_excerpt
+from pipeline.ingest.frontmatter import (
+    front_matter_metadata,
+    split_front_matter,
+    split_reader_header,
+    without_excerpt,
+)
 from pipeline.ingest.manifest import ManifestEntry, manifest_file, read_manifest
 from pipeline.ingest.markup import (
     DECOMPOSED_NOTE,
@@ -144,9 +149,10 @@ def read_page(path: Path, encoding: str = "") -> PageText:
     if not text.strip():
         raise InputError(path, 0, "empty page")
     suffix = Path(path).suffix.lower()
+    reader_fields, reader_text = split_reader_header(text)
     markup = (
         "Markdown"
-        if suffix in MARKDOWN_SUFFIXES
+        if suffix in MARKDOWN_SUFFIXES or reader_fields is not None
         else "HTML"
         if archived or suffix in (".html", ".htm") or HTML_PAGE_RE.match(text)
         else None
@@ -160,8 +166,12 @@ def read_page(path: Path, encoding: str = "") -> PageText:
     if markup == "Markdown":
         # A page a clipper saved as Markdown ("# Headline", "**Name** · date", "[Karen
         # Holm](https://...)") is rendered as HTML, then read as a page saved as HTML is.
-        fields, text, _ = split_front_matter(text)
-        front = front_matter_metadata(fields) if fields is not None else None
+        # Jina Reader's header, else a clipper's front matter, states the page's metadata.
+        if reader_fields is not None:
+            text, front = reader_text, front_matter_metadata(reader_fields, "Jina Reader's")
+        else:
+            fields, text, _ = split_front_matter(text)
+            front = front_matter_metadata(fields) if fields is not None else None
         text, excerpt = without_excerpt(text)
         glued_lines = markdown_lines_glued(text)
         text = markdown_html(text, keep_lines=glued_lines)
