@@ -353,10 +353,36 @@ def test_pages_a_page_fetched_through_jina_reader_is_read_as_its_markdown_with_i
     }
 
 
+def test_pages_a_text_page_under_an_extractors_front_matter_takes_its_title_author_date_and_site(tmp_path, cfg):
+    """trafilatura's --with-metadata writes YAML front matter above the text it extracts
+    (title, author, url, sitename, date): the page's metadata, not its first lines."""
+    page = (
+        "---\ntitle: Socialtjänsten måste våga prioritera\nauthor: Lena Holm\n"
+        "url: https://www.tidningen.example/debatt/socialtjansten\nhostname: tidningen.example\n"
+        "sitename: Tidningen\ndate: 2024-03-13\ncategories: []\nfingerprint: 5ba2c7e1d0f3a9b2\nid: None\n---\n"
+        "Var tredje socialsekreterare har arbetat kortare tid än två år i yrket, och det märks varje dag i kommunerna.\n"
+        "Det är inte rimligt att de nyutexaminerade får ta de svåraste ärendena utan stöd och handledning.\n"
+    )
+    corpus = _page_corpus(tmp_path, page, cfg, name="artikel.txt", kind="article")
+    root = corpus.posts[0]
+    assert (root.title, [a.name for a in root.authors], root.created, corpus.threads[0].site) == (
+        "Socialtjänsten måste våga prioritera",
+        ["Lena Holm"],
+        "2024-03-13",
+        "Tidningen",
+    )
+    assert root.text.startswith("Var tredje") and "fingerprint" not in root.text
+
+
 def test_pages_a_markdown_page_opening_with_a_rule_or_a_block_that_is_no_yaml_mapping_is_read_as_markdown():
     from pipeline.ingest.frontmatter import split_front_matter
 
-    for page in ("---\n\nTekst under en streg.\n", "---\nBare en linje\n---\n\nTekst.\n", "---\n: [\n---\nTekst\n"):
+    for page in (
+        "---\n\nTekst under en streg.\n",
+        "---\nBare en linje\n---\n\nTekst.\n",
+        "---\n: [\n---\nTekst\n",
+        "---\nKommentar: Jeg er enig\n---\nTekst\n",
+    ):
         assert split_front_matter(page) == (None, page, 0)
     fields, rest, lines = split_front_matter("---\ntitle: Overskrift\n---\nTekst.\n")
     assert (fields, rest, lines) == ({"title": "Overskrift"}, "Tekst.\n", 3)

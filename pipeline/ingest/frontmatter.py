@@ -31,9 +31,10 @@ _SOURCE_KEYS = ("source", "url", "link", "original_url", "URL Source")
 
 
 def split_front_matter(text: str) -> tuple[dict | None, str, int]:
-    """(the front matter's fields, the Markdown under it, how many lines the block took);
+    """(the front matter's fields, the page under it, how many lines the block took);
     (None, `text`, 0) where the page opens with no front matter, or with a block that is no
-    YAML mapping (a Markdown page that opens with a rule is left as it is)."""
+    YAML mapping naming a title, author, date or address (a page that opens with a rule
+    is left as it is)."""
     m = _FRONT_MATTER_RE.match(text)
     if m is None:
         return None, text, 0
@@ -41,7 +42,10 @@ def split_front_matter(text: str) -> tuple[dict | None, str, int]:
         fields = yaml.safe_load(m["yaml"])
     except yaml.YAMLError:
         return None, text, 0
-    if not isinstance(fields, dict):
+    # A mapping that names none of a page's fields is some other block set off by rules.
+    if not isinstance(fields, dict) or not any(
+        _first(fields, keys) for keys in (_TITLE_KEYS, _AUTHOR_KEYS, _DATE_KEYS, _SOURCE_KEYS)
+    ):
         return None, text, 0
     return fields, text[m.end() :], m.group(0).count("\n")
 
@@ -108,12 +112,18 @@ def front_matter_metadata(fields: dict, where: str = "front matter") -> PageMeta
     published = _date(when[1]) if when else None
     source = _first(fields, _SOURCE_KEYS)
     host = urlsplit(str(source[1])).hostname if source and isinstance(source[1], str) else None
+    named = _first(fields, ("sitename", "site_name", "site"))
+    if named and isinstance(named[1], str) and named[1].strip():
+        # The site's own name (trafilatura's sitename) before its address's host.
+        source, host = named, named[1].strip()
     return PageMetadata(
         headlines=(headline,) if headline else (),
         headline=(headline, f"{where} {title[0]}") if headline and title else None,
         authors=(names, f"{where} {author[0]}") if names and author else None,
         published=(published, f"{where} {when[0]}") if published and when else None,
-        site=(host.removeprefix("www."), f"{where} {source[0]}") if host and source else None,
+        site=(host.removeprefix("www.") if host.startswith("www.") else host, f"{where} {source[0]}")
+        if host and source
+        else None,
     )
 
 

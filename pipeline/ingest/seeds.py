@@ -212,6 +212,12 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         decomposed = decomposed or text != shown
         if not text.strip():
             raise InputError(path, 0, f"empty page (no text in its {markup})")
+    if markup is None:
+        # A text extractor's metadata above a page saved as text (trafilatura's
+        # --with-metadata writes YAML front matter: title, author, url, sitename, date).
+        fields, text, _ = split_front_matter(text)
+        if fields is not None:
+            meta = front_matter_metadata(fields)
     wrapped = None
     if markup is None or glued_lines:
         # A glued Markdown page's lines are kept as lines, and may be a wrapper's (html2text
