@@ -160,3 +160,17 @@ def test_a_comment_without_its_post_is_refused_naming_it_and_one_without_its_cre
     assert err.value.line == 1 and "Lemmy comment 601 without its post_id" in str(err.value)
     path = write(tmp_path / "anonymous.json", {"comments": [dict(C1, creator=None)]})
     assert ingest_thread_files([path], cfg).posts_by_id()["comment-601"].author is None
+
+
+def test_a_view_whose_fields_are_of_other_types_is_refused_naming_its_line_not_with_a_traceback(tmp_path, cfg):
+    """A file re-saved by a script can put a list where Lemmy writes a name: refused as such,
+    at the line the view starts on (a traceback had escaped)."""
+    odd = dict(C2, creator={"name": ["mette"], "display_name": {"a": 1}})
+    path = tmp_path / "comments.json"
+    path.write_text(json.dumps({"comments": [C1, odd]}, indent=2), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        ingest_thread_files([path], cfg)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[err.value.line - 1].strip() == "{" and lines[err.value.line].strip() == '"comment": {'
+    assert err.value.line > 10, "the second view's line, not the file's first"
+    assert "read as Lemmy posts and comments (Lemmy API), but a field is not of the type" in str(err.value)

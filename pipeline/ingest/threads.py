@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from pipeline.core.artifacts import atomic_path, dumps, open_text
 from pipeline.core.compressed import compression_of, inner_suffix
 from pipeline.core.config import Config
-from pipeline.core.errors import InputError, Refusals, validation_message
+from pipeline.core.errors import InputError, PipelineError, Refusals, validation_message
 from pipeline.core.jsondoc import first_json_record, json_layout, json_sample
 from pipeline.core.schema import PENDING_THREAD, Note, ThreadRow, check_id
 from pipeline.core.workbooks import WORKBOOK_SUFFIXES, workbook_rows
@@ -162,7 +162,8 @@ def _sources(
                 records = ((line, raw) for line, raw, _ in jsonl_rows(path, opt.encoding, notes))
             else:
                 records = iter([(1, document)])
-            yield from ((path, line, raw, "export") for line, raw in export[1](path, records, notes))
+            rows = _typed_rows(path, export, records, notes)
+            yield from ((path, line, raw, "export") for line, raw in rows)
         elif path not in dumps:
             yield from ((path, line, raw, extract) for line, raw, extract in raw_rows(path, opt, notes))
 
@@ -216,6 +217,30 @@ JSON_EXPORTS = (
 # YouTube and Instagram file a reply to a reply under the comment: the replies to a comment
 # are one flat list, whose "@jonas ..." openings say whom they answer.
 FLAT_REPLY_READERS = (read_youtube, read_youtube_api, read_instaloader)
+
+
+def _typed_rows(
+    path: Path, export: tuple, records: Iterator[tuple[int, object]], notes: list[Note]
+) -> Iterator[tuple[int, dict]]:
+    """`export`'s reader over `records`, with a record whose fields are not of the types its
+    tool writes (a name that is a list, a thread that is a number: a file edited by hand or
+    re-saved by a script) refused as such, naming its line, instead of a traceback."""
+    line = 0
+
+    def tracked() -> Iterator[tuple[int, object]]:
+        nonlocal line
+        for item in records:
+            line = item[0]
+            yield item
+
+    try:
+        yield from export[1](path, tracked(), notes)
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+        if isinstance(exc, PipelineError):
+            raise
+        raise InputError(
+            path, line, f"read as {export[2]}, but a field is not of the type that format has ({exc})"
+        ) from None
 
 
 def _json_export(path: Path) -> tuple[tuple, dict | list | None] | None:
