@@ -360,7 +360,7 @@ def test_pages_a_text_page_under_an_extractors_front_matter_takes_its_title_auth
         "---\ntitle: Socialtjänsten måste våga prioritera\nauthor: Lena Holm\n"
         "url: https://www.tidningen.example/debatt/socialtjansten\nhostname: tidningen.example\n"
         "sitename: Tidningen\ndate: 2024-03-13\ncategories: []\nfingerprint: 5ba2c7e1d0f3a9b2\nid: None\n---\n"
-        "Var tredje socialsekreterare har arbetat kortare tid än två år i yrket, och det märks varje dag i kommunerna.\n"
+        "Var tredje socialsekreterare har arbetat kortare tid än två år i yrket, och det märks varje dag.\n"
         "Det är inte rimligt att de nyutexaminerade får ta de svåraste ärendena utan stöd och handledning.\n"
     )
     corpus = _page_corpus(tmp_path, page, cfg, name="artikel.txt", kind="article")
@@ -3470,7 +3470,9 @@ def test_pages_an_html_comment_widget_printing_dates_without_years_names_only_th
     comments = "".join(
         f'<div class="comment"><span class="comment-author">{n}</span> <span class="comment-date">{d}</span>'
         f'<p class="comment-text">{t}</p><a href="#">Svar</a></div>'
-        for n, d, t in zip(COMMENTERS, ["14.3. kl. 10:12", "14.3. kl. 11:40", "15.3. kl. 08:02"], COMMENT_TEXTS)
+        for n, d, t in zip(
+            COMMENTERS, ["14.3. kl. 10:12", "14.3. kl. 11:40", "15.3. kl. 08:02"], COMMENT_TEXTS, strict=True
+        )
     )
     page = (
         '<html lang="da"><head><title>Kommunerne mangler socialrådgivere</title></head><body><article>'

@@ -1,5 +1,5 @@
 """Other tools' formats read (and written): Reddit dumps, 4CAT, ConvoKit, DAST, tweets, Bluesky,
-Mastodon statuses, Lemmy posts and comments, Discourse topics, YouTube comments (downloader, Data API),
+Mastodon statuses, Lemmy posts and comments, Discourse topics, Flarum discussions, YouTube comments (downloader, Data API),
 Instagram comments (Instaloader), Telegram chats, Disqus and WordPress exports, Språkbanken's
 forum corpora, Kialo discussions."""
 
