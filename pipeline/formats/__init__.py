@@ -1,7 +1,8 @@
 """Other tools' formats read (and written): Reddit dumps, 4CAT, ConvoKit, DAST, tweets, Bluesky,
-Mastodon statuses, Lemmy posts and comments, Discourse topics, Flarum discussions, YouTube comments (downloader, Data API),
-Instagram comments (Instaloader), Telegram chats, Disqus and WordPress exports, Språkbanken's
-forum corpora, Kialo discussions."""
+Mastodon statuses, Lemmy posts and comments, Discourse topics, Flarum discussions, Facebook
+posts and comments (Graph API), YouTube comments (downloader, Data API), Instagram comments
+(Instaloader), Telegram chats, Disqus and WordPress exports, Språkbanken's forum corpora,
+Kialo discussions."""
 
 from __future__ import annotations
 

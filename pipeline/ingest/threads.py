@@ -34,6 +34,7 @@ from pipeline.formats.dast import thread_fields as dast_fields
 from pipeline.formats.dast import unread_columns as dast_unread
 from pipeline.formats.discourse import is_discourse_record, read_discourse
 from pipeline.formats.disqus import looks_like_disqus, read_disqus
+from pipeline.formats.facebook import is_facebook_record, read_facebook
 from pipeline.formats.flarum import is_flarum_record, read_flarum
 from pipeline.formats.fourcat import is_4cat_header
 from pipeline.formats.instaloader import (
@@ -209,6 +210,7 @@ JSON_EXPORTS = (
     (is_lemmy_record, read_lemmy, "Lemmy posts and comments (Lemmy API)"),
     (is_discourse_record, read_discourse, "Discourse posts (a Discourse forum's JSON)"),
     (is_flarum_record, read_flarum, "Flarum posts (a Flarum forum's JSON API)"),
+    (is_facebook_record, read_facebook, "Facebook posts and comments (Graph API)"),
     (is_youtube_comment, read_youtube, "YouTube comments (youtube-comment-downloader), one video"),
     (is_youtube_api_record, read_youtube_api, "YouTube comments (YouTube Data API v3)"),
     (is_instaloader_comment, read_instaloader, "Instagram comments (Instaloader), one post"),
