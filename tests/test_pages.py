@@ -374,6 +374,28 @@ def test_pages_a_text_page_under_an_extractors_front_matter_takes_its_title_auth
     assert root.text.startswith("Var tredje") and "fingerprint" not in root.text
 
 
+def test_pages_a_conversation_saved_from_x_gives_each_post_its_handle_time_and_words(tmp_path, cfg):
+    """X's page prints name, handle, time and counts run together; its elements
+    (`data-testid` "tweet", "User-Name", "tweetText", `<time datetime>`) say which is which.
+    The first post opens the thread, without a headline (the page's first line is its
+    author's name); a reply that opens with "@mettekjaer" answers hers."""
+    corpus = ingest_page(tmp_path, "da_x_samtale.html", cfg)
+    root, *replies = corpus.posts
+    assert (root.title, root.authors[0].name, root.authors[0].description, root.created) == (
+        "",
+        "socialraadgiver",
+        "Dansk Socialrådgiverforening",
+        "2024-03-14T08:00:00+00:00",
+    )
+    assert root.text.startswith("Hver femte socialrådgiver") and "431" not in root.text
+    assert [(r.authors[0].name, r.created[11:16], r.parent_id.rsplit("/", 1)[-1]) for r in replies] == [
+        ("mettekjaer", "08:12", "da_x_samtale"),
+        ("oleberg", "08:31", "c01"),
+        ("jenslund", "09:05", "da_x_samtale"),
+    ]
+    assert replies[1].text == "@mettekjaer det koster penge, som kommunerne ikke har."
+
+
 def test_pages_a_markdown_page_opening_with_a_rule_or_a_block_that_is_no_yaml_mapping_is_read_as_markdown():
     from pipeline.ingest.frontmatter import split_front_matter
 
@@ -1962,6 +1984,7 @@ _READINGS = [
     ("da_relative_datoer.html", "a thread (a comment list was found)", 4),
     ("da_uden_datoer.txt", "a thread (a comment list was found)", 3),
     ("da_xenforo_traad.html", "a forum thread (3 posts were found)", 3),
+    ("da_x_samtale.html", "a thread (stated in its X markup)", 4),
     ("sv_avis_metadata.html", "an article (no comment list was found)", 1),
     ("sv_blogg_trådade_svar.html", "a thread (a comment list was found)", 4),
     ("sv_datum_under_kommentaren.txt", "a thread (a comment list was found)", 7),

@@ -68,6 +68,7 @@ from pipeline.ingest.stated import raw_comments as stated_comments
 from pipeline.ingest.structured import stated_thread
 from pipeline.ingest.targets import choose_target
 from pipeline.ingest.unwrap import unwrapped
+from pipeline.ingest.x_markup import SOURCE as X_SOURCE
 
 log = logging.getLogger(__name__)
 
@@ -628,7 +629,8 @@ def _open_with_stated(parts: ArticleParts, thread: StatedThread, rel: str, later
     forum's post (an article's data often leaves the text to the page). A later page of
     the thread (`later`: its first post's number) keeps an empty opening post, titled."""
     first = thread.opening
-    parts.title = parts.title or first.title
+    # A post on X has no headline: what the page prints first is its author's name.
+    parts.title = first.title if thread.source == X_SOURCE else parts.title or first.title
     if parts.title:
         parts.notes = [n for n in parts.notes if n.message != NO_HEADLINE]
     if later is not None:
