@@ -2715,6 +2715,23 @@ def test_pages_how_columns_and_letters_say_who_wrote_them_at_the_end(ending, aut
     assert parts.body.endswith("utan stöd.") and "Berg" not in parts.body
 
 
+def _read_shaped(tmp_path, cfg, pages: list[Path], shape, name: str):
+    """The pages as saved, and as `shape` rewrites each (a browser's copy, a text dump, a
+    minifier), each read as a folder of pages: (corpus as saved, corpus reshaped), and the
+    posts of each by thread."""
+    corpora = []
+    for folder, change in (("as_saved", lambda t: t), (name, shape)):
+        (tmp_path / folder).mkdir()
+        for page in pages:
+            (tmp_path / folder / page.name).write_text(change(page.read_text(encoding="utf-8")), encoding="utf-8")
+        corpus = ingest_seeds(tmp_path / folder, cfg)
+        posts: dict[str, list] = {}
+        for p in corpus.posts:
+            posts.setdefault(p.thread_id, []).append(p)
+        corpora.append((corpus, posts))
+    return corpora
+
+
 def test_pages_each_text_page_copied_without_blank_lines_reads_as_with_them(tmp_path, cfg):
     """A browser's copy puts headings, menus, bylines and buttons on lines of their own with
     no blank line between (only a paragraph gets one): every text page in tests/pages so
@@ -2731,22 +2748,14 @@ def test_pages_each_text_page_copied_without_blank_lines_reads_as_with_them(tmp_
         return "\n".join(out) + "\n"
 
     pages = sorted(PAGES.glob("*.txt"))
-    for folder, shape in (("as_saved", lambda t: t), ("glued", glued)):
-        (tmp_path / folder).mkdir()
-        for page in pages:
-            (tmp_path / folder / page.name).write_text(shape(page.read_text(encoding="utf-8")), encoding="utf-8")
 
-    def reading(folder: str) -> dict:
-        corpus = ingest_seeds(tmp_path / folder, cfg)
-        posts: dict[str, list] = {}
-        for p in corpus.posts:
-            posts.setdefault(p.thread_id, []).append(p)
+    def reading(corpus, posts: dict) -> dict:
         return {
             t.id: (t.title, t.created, [[(a.name, a.description) for a in p.authors] for p in posts[t.id]])
             for t in corpus.threads
         }
 
-    as_saved, copied = reading("as_saved"), reading("glued")
+    as_saved, copied = (reading(*read) for read in _read_shaped(tmp_path, cfg, pages, glued, "glued"))
     assert len(as_saved) == len(pages)
     assert {k: v for k, v in copied.items() if v != as_saved[k]} == {}
 
@@ -2786,18 +2795,10 @@ def test_pages_each_text_page_wrapped_by_a_text_dump_reads_as_unwrapped(tmp_path
         return "\n".join(out)
 
     pages = sorted(PAGES.glob("*.txt")) + sorted(Path("seeds").glob("*.txt"))
-    for folder, shape in (("as_saved", lambda t: t), ("wrapped", wrapped)):
-        (tmp_path / folder).mkdir()
-        for page in pages:
-            (tmp_path / folder / page.name).write_text(shape(page.read_text(encoding="utf-8")), encoding="utf-8")
     # Pages that were not wrapped are read as they are.
     assert all(unwrapped(page.read_text(encoding="utf-8"))[1] is None for page in pages)
 
-    def reading(folder: str) -> tuple[dict, list]:
-        corpus = ingest_seeds(tmp_path / folder, cfg)
-        posts: dict[str, list] = {}
-        for p in corpus.posts:
-            posts.setdefault(p.thread_id, []).append(p)
+    def reading(corpus, posts: dict) -> tuple[dict, list]:
         notes = [n.message for n in corpus.notes if "were wrapped" in n.message]
         return {
             t.id: (
@@ -2808,7 +2809,9 @@ def test_pages_each_text_page_wrapped_by_a_text_dump_reads_as_unwrapped(tmp_path
             for t in corpus.threads
         }, notes
 
-    (as_saved, none), (rejoined, notes) = reading("as_saved"), reading("wrapped")
+    (as_saved, none), (rejoined, notes) = (
+        reading(*read) for read in _read_shaped(tmp_path, cfg, pages, wrapped, "wrapped")
+    )
     assert {k: v for k, v in rejoined.items() if v != as_saved[k]} == {}
     assert none == [] and len(notes) >= len(pages) // 2
     assert all(int(re.search(r"none longer than (\d+)", n)[1]) <= width for n in notes)
@@ -2820,16 +2823,8 @@ def test_pages_each_html_page_saved_minified_reads_as_written_out(tmp_path, cfg)
     authors, texts and parents as the page itself (Drupal's author and date had run
     together into "Lena Holmons")."""
     pages = sorted(PAGES.glob("*.html"))
-    for folder, shape in (("as_saved", lambda t: t), ("minified", lambda t: re.sub(r">\s+<", "><", t))):
-        (tmp_path / folder).mkdir()
-        for page in pages:
-            (tmp_path / folder / page.name).write_text(shape(page.read_text(encoding="utf-8")), encoding="utf-8")
 
-    def reading(folder: str) -> dict:
-        corpus = ingest_seeds(tmp_path / folder, cfg)
-        posts: dict[str, list] = {}
-        for p in corpus.posts:
-            posts.setdefault(p.thread_id, []).append(p)
+    def reading(corpus, posts: dict) -> dict:
         return {
             t.id: (
                 t.title,
@@ -2839,7 +2834,10 @@ def test_pages_each_html_page_saved_minified_reads_as_written_out(tmp_path, cfg)
             for t in corpus.threads
         }
 
-    as_saved, minified = reading("as_saved"), reading("minified")
+    def minify(page: str) -> str:
+        return re.sub(r">\s+<", "><", page)
+
+    as_saved, minified = (reading(*read) for read in _read_shaped(tmp_path, cfg, pages, minify, "minified"))
     assert len(as_saved) >= len(pages) - 2  # two pages are later pages of a thread, joined
     assert {k: v for k, v in minified.items() if v != as_saved[k]} == {}
 
