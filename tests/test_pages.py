@@ -396,6 +396,26 @@ def test_pages_a_conversation_saved_from_x_gives_each_post_its_handle_time_and_w
     assert replies[1].text == "@mettekjaer det koster penge, som kommunerne ikke har."
 
 
+def test_pages_a_thread_saved_from_bluesky_gives_each_post_its_handle_name_date_and_words(tmp_path, cfg):
+    """bsky.app names each post `postThreadItem-by-<handle>` and its words `postText`; a
+    reply's time is printed relative ("3t"), its date in the link's tooltip. The printed
+    page runs names, handles, times and counts together."""
+    corpus = ingest_page(tmp_path, "sv_bluesky_trad.html", cfg, lang="sv")
+    root, *replies = corpus.posts
+    assert (root.title, root.authors[0].name, root.authors[0].description, root.created) == (
+        "",
+        "annaberg.bsky.social",
+        "Anna Berg",
+        "2024-03-14T09:00",
+    )
+    assert [(r.authors[0].name, r.authors[0].description, r.created) for r in replies] == [
+        ("bo.bsky.social", "Bo Lind (S)", "2024-03-14T09:14"),
+        ("sara.bsky.social", "Sara", "2024-03-14T09:40"),
+    ]
+    assert replies[1].parent_id == replies[0].id, "an opening @handle names the reply it answers"
+    assert "31" not in root.text and replies[0].text == "Vi har budgeterat för fler tjänster i år."
+
+
 def test_pages_a_markdown_page_opening_with_a_rule_or_a_block_that_is_no_yaml_mapping_is_read_as_markdown():
     from pipeline.ingest.frontmatter import split_front_matter
 
@@ -1987,6 +2007,7 @@ _READINGS = [
     ("da_x_samtale.html", "a thread (stated in its X markup)", 4),
     ("sv_avis_metadata.html", "an article (no comment list was found)", 1),
     ("sv_blogg_trådade_svar.html", "a thread (a comment list was found)", 4),
+    ("sv_bluesky_trad.html", "a thread (stated in its Bluesky markup)", 3),
     ("sv_datum_under_kommentaren.txt", "a thread (a comment list was found)", 7),
     ("sv_debattartikel_kopierad.txt", "an article (no comment list was found)", 1),
     ("sv_debattartikel_undertecknare.txt", "an article (no comment list was found)", 1),

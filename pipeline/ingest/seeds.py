@@ -19,6 +19,7 @@ from pipeline.core.corpus import Corpus
 from pipeline.core.errors import InputError
 from pipeline.core.schema import Author, Evidence, Note, Post, Span, Thread
 from pipeline.ingest import langid
+from pipeline.ingest.bsky_markup import SOURCE as BSKY_SOURCE
 from pipeline.ingest.comment_markup import marked_thread
 from pipeline.ingest.comments import find_comments_header, find_signature, parse_comments
 from pipeline.ingest.dates import (
@@ -629,8 +630,8 @@ def _open_with_stated(parts: ArticleParts, thread: StatedThread, rel: str, later
     forum's post (an article's data often leaves the text to the page). A later page of
     the thread (`later`: its first post's number) keeps an empty opening post, titled."""
     first = thread.opening
-    # A post on X has no headline: what the page prints first is its author's name.
-    parts.title = first.title if thread.source == X_SOURCE else parts.title or first.title
+    # A post on X or Bluesky has no headline: what the page prints first is its author's name.
+    parts.title = first.title if thread.source in (X_SOURCE, BSKY_SOURCE) else parts.title or first.title
     if parts.title:
         parts.notes = [n for n in parts.notes if n.message != NO_HEADLINE]
     if later is not None:

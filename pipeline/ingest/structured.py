@@ -22,6 +22,7 @@ from dataclasses import replace
 
 from lxml import etree
 
+from pipeline.ingest.bsky_markup import bsky_thread
 from pipeline.ingest.dates import line_date, normalize_iso
 from pipeline.ingest.flarum_markup import flarum_thread
 from pipeline.ingest.metadata import ld_objects, parse_document, schema_types
@@ -201,10 +202,12 @@ def stated_thread(page: str | etree._Element) -> StatedThread | None:
         StatedThread(_post(o), tuple(_comments(o, nodes if source == "JSON-LD" else None)), source, _kind(o))
         for o, source in openings
     ]
-    reddit = reddit_thread(root) or old_reddit_thread(root) or flarum_thread(root) or x_thread(root)
+    reddit = (
+        reddit_thread(root) or old_reddit_thread(root) or flarum_thread(root) or x_thread(root) or bsky_thread(root)
+    )
     if reddit is not None:
-        # Reddit's (or Flarum's, or X's) own elements state the posts exactly: first among
-        # readings that state as many comments.
+        # Reddit's (or Flarum's, X's, Bluesky's) own elements state the posts exactly:
+        # first among readings that state as many comments.
         candidates.insert(0, reddit)
     orphans = _orphan_comments(microdata)
     if orphans:
