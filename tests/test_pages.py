@@ -416,6 +416,27 @@ def test_pages_a_thread_saved_from_bluesky_gives_each_post_its_handle_name_date_
     assert "31" not in root.text and replies[0].text == "Vi har budgeterat för fler tjänster i år."
 
 
+def test_pages_a_youtube_video_saved_with_its_comments_open_gives_the_video_and_its_comment_threads(tmp_path, cfg):
+    """YouTube's watch page: the video's title, channel, date and description open the
+    thread; each comment thread's comment answers the video, its replies the comment they
+    are filed under, or an earlier replier where they open with that "@handle"."""
+    corpus = ingest_page(tmp_path, "da_youtube_video.html", cfg)
+    root, *comments = corpus.posts
+    assert (root.title, root.authors[0].name, root.created) == (
+        "Socialrådgivere i krise: hvorfor siger de op?",
+        "DebatKanalen",
+        "2024-03-14",
+    )
+    assert root.text.startswith("Hver femte socialrådgiver")
+    by = {c.authors[0].name: c for c in comments}
+    assert sorted(by) == ["jenslund", "karinek", "mettekjaer", "oleberg"]
+    assert by["mettekjaer"].parent_id == root.id and by["karinek"].parent_id == root.id
+    assert by["oleberg"].parent_id == by["mettekjaer"].id and by["jenslund"].parent_id == by["oleberg"].id
+    assert (
+        by["mettekjaer"].text == "Jeg er selv socialrådgiver, og sagstallet er det største problem. Vi drukner i sager."
+    )
+
+
 def test_pages_a_markdown_page_opening_with_a_rule_or_a_block_that_is_no_yaml_mapping_is_read_as_markdown():
     from pipeline.ingest.frontmatter import split_front_matter
 
@@ -2005,6 +2026,7 @@ _READINGS = [
     ("da_uden_datoer.txt", "a thread (a comment list was found)", 3),
     ("da_xenforo_traad.html", "a forum thread (3 posts were found)", 3),
     ("da_x_samtale.html", "a thread (stated in its X markup)", 4),
+    ("da_youtube_video.html", "a thread (stated in its YouTube markup)", 5),
     ("sv_avis_metadata.html", "an article (no comment list was found)", 1),
     ("sv_blogg_trådade_svar.html", "a thread (a comment list was found)", 4),
     ("sv_bluesky_trad.html", "a thread (stated in its Bluesky markup)", 3),

@@ -29,6 +29,7 @@ from pipeline.ingest.metadata import ld_objects, parse_document, schema_types
 from pipeline.ingest.reddit_markup import old_reddit_thread, reddit_thread
 from pipeline.ingest.stated import StatedPost, StatedThread, element_words, post_words
 from pipeline.ingest.x_markup import x_thread
+from pipeline.ingest.youtube_markup import youtube_thread
 
 # The types that open a discussion: a forum's or a social network's post, or an article,
 # a blog post, a review, a question. Comments hang under any of them.
@@ -203,10 +204,15 @@ def stated_thread(page: str | etree._Element) -> StatedThread | None:
         for o, source in openings
     ]
     reddit = (
-        reddit_thread(root) or old_reddit_thread(root) or flarum_thread(root) or x_thread(root) or bsky_thread(root)
+        reddit_thread(root)
+        or old_reddit_thread(root)
+        or flarum_thread(root)
+        or x_thread(root)
+        or bsky_thread(root)
+        or youtube_thread(root)
     )
     if reddit is not None:
-        # Reddit's (or Flarum's, X's, Bluesky's) own elements state the posts exactly:
+        # Reddit's (or Flarum's, X's, Bluesky's, YouTube's) own elements state the posts exactly:
         # first among readings that state as many comments.
         candidates.insert(0, reddit)
     orphans = _orphan_comments(microdata)
