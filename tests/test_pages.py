@@ -437,6 +437,27 @@ def test_pages_a_youtube_video_saved_with_its_comments_open_gives_the_video_and_
     )
 
 
+def test_pages_a_conversation_saved_from_a_mastodon_instance_gives_each_post_its_account_date_and_words(tmp_path, cfg):
+    """Mastodon's web app: `display-name__account`, `<time datetime>` (printed "3t") and
+    `status__content` per post; replies open with the accounts they answer."""
+    corpus = ingest_page(tmp_path, "sv_mastodon_trad.html", cfg, lang="sv")
+    root, *replies = corpus.posts
+    assert (root.title, root.authors[0].name, root.authors[0].description, root.created) == (
+        "",
+        "anna",
+        "Anna Berg",
+        "2024-03-14T09:00:00+00:00",
+    )
+    assert (
+        root.text == "Socialtjänsten i Malmö tappar erfarna socialsekreterare varje månad.\n\nVad gör kommunen åt det?"
+    )
+    assert [(r.authors[0].name, r.created[11:16], r.text) for r in replies] == [
+        ("bo", "09:14", "@anna Vi har budgeterat för fler tjänster i år."),
+        ("sara@other.example", "09:40", "@bo Budgeterat räcker inte, lönen är frågan."),
+    ]
+    assert replies[1].parent_id == replies[0].id
+
+
 def test_pages_a_markdown_page_opening_with_a_rule_or_a_block_that_is_no_yaml_mapping_is_read_as_markdown():
     from pipeline.ingest.frontmatter import split_front_matter
 
@@ -2040,6 +2061,7 @@ _READINGS = [
     ("sv_forum_jsonld.html", "a thread (stated in its JSON-LD)", 9),
     ("sv_kommentarer_djup.html", "a thread (a comment list was found)", 6),
     ("sv_nyhet_kopierad.txt", "an article (no comment list was found)", 1),
+    ("sv_mastodon_trad.html", "a thread (stated in its Mastodon markup)", 3),
     ("sv_old_reddit_trad.html", "a thread (stated in its Reddit markup)", 6),
 ]
 

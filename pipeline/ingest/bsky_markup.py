@@ -18,7 +18,7 @@ from __future__ import annotations
 from lxml import etree
 
 from pipeline.ingest.dates import find_named_date, read_date
-from pipeline.ingest.stated import StatedPost, StatedThread, element_words
+from pipeline.ingest.stated import StatedPost, StatedThread, element_words, outermost
 
 SOURCE = "Bluesky markup"
 _ITEM = "postThreadItem-by-"
@@ -66,9 +66,7 @@ def bsky_thread(root: etree._Element) -> StatedThread | None:
     """The thread a saved Bluesky page states in its post elements, or None where it holds
     fewer than two posts. The first post opens the thread."""
     items = [el for el in root.iter() if isinstance(el.tag, str) and (el.get("data-testid") or "").startswith(_ITEM)]
-    # A post's element does not hold another's; where one would, the outer is kept.
-    found = set(items)
-    outer = [el for el in items if not any(a in found for a in el.iterancestors())]
+    outer = outermost(items)
     if len(outer) < 2:
         return None
     opening, *replies = (_post(el) for el in outer)

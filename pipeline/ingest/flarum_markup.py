@@ -17,13 +17,9 @@ from __future__ import annotations
 from lxml import etree
 
 from pipeline.ingest.dates import normalize_iso
-from pipeline.ingest.stated import StatedPost, StatedThread, class_names, element_words
+from pipeline.ingest.stated import StatedPost, StatedThread, class_names, element_words, first_of_class
 
 SOURCE = "Flarum markup"
-
-
-def _first(el: etree._Element, name: str) -> etree._Element | None:
-    return next((d for d in el.iter() if isinstance(d.tag, str) and name in class_names(d)), None)
 
 
 def flarum_thread(root: etree._Element) -> StatedThread | None:
@@ -44,10 +40,10 @@ def flarum_thread(root: etree._Element) -> StatedThread | None:
     opening: StatedPost | None = None
     for el in items:
         number = int(el.get("data-number") or 0)
-        name_el = _first(el, "PostUser-name")
-        user = _first(name_el, "username") if name_el is not None else None
+        name_el = first_of_class(el, "PostUser-name")
+        user = first_of_class(name_el, "username") if name_el is not None else None
         author = " ".join(user.text_content().split()) if user is not None else ""
-        body = _first(el, "Post-body")
+        body = first_of_class(el, "Post-body")
         mention = next(
             (m.get("data-id") for m in (body.iter() if body is not None else ()) if "PostMention" in class_names(m)),
             None,
@@ -66,7 +62,7 @@ def flarum_thread(root: etree._Element) -> StatedThread | None:
             continue
         at[el.get("data-id") or f"#{number}"] = len(posts)
         posts.append(post)
-    hero = _first(root, "DiscussionHero-title")
+    hero = first_of_class(root, "DiscussionHero-title")
     title = " ".join(hero.text_content().split()) if hero is not None else ""
     if opening is None:
         # A later stretch of the discussion: its opening post is on another page.

@@ -51,6 +51,7 @@ from pipeline.ingest.markup import (
     without_invisibles,
     without_wayback_toolbar,
 )
+from pipeline.ingest.mastodon_markup import SOURCE as MASTODON_SOURCE
 from pipeline.ingest.metadata import PageMetadata, page_metadata, parse_document
 from pipeline.ingest.mhtml import is_mhtml, mhtml_html
 from pipeline.ingest.pages import NO_HEADLINE, ArticleParts, RawComment, load_furniture, parse_article
@@ -624,14 +625,18 @@ def _open_with_first_post(parts: ArticleParts, thread: ForumPosts, rel: str) -> 
     )
 
 
+# Readers of social posts, which have no headline.
+POST_SOURCES = (X_SOURCE, BSKY_SOURCE, MASTODON_SOURCE)
+
+
 def _open_with_stated(parts: ArticleParts, thread: StatedThread, rel: str, later: int | None) -> None:
     """What the page's structured data states of the opening post stands for what the
     printed page showed: its author and date, and its text where it states one or is a
     forum's post (an article's data often leaves the text to the page). A later page of
     the thread (`later`: its first post's number) keeps an empty opening post, titled."""
     first = thread.opening
-    # A post on X or Bluesky has no headline: what the page prints first is its author's name.
-    parts.title = first.title if thread.source in (X_SOURCE, BSKY_SOURCE) else parts.title or first.title
+    # A post on X, Bluesky or Mastodon has no headline: the page prints its author's name first.
+    parts.title = first.title if thread.source in POST_SOURCES else parts.title or first.title
     if parts.title:
         parts.notes = [n for n in parts.notes if n.message != NO_HEADLINE]
     if later is not None:

@@ -69,6 +69,17 @@ def class_names(el: etree._Element) -> set[str]:
     return set((el.get("class") or "").split())
 
 
+def outermost(elements: list[etree._Element]) -> list[etree._Element]:
+    """`elements` less those inside another of them (a post quoted or boosted in a post)."""
+    found = set(elements)
+    return [el for el in elements if not any(a in found for a in el.iterancestors())]
+
+
+def first_of_class(el: etree._Element, name: str) -> etree._Element | None:
+    """The first element in `el` (or `el` itself) whose classes include `name`."""
+    return next((d for d in el.iter() if isinstance(d.tag, str) and name in class_names(d)), None)
+
+
 def post_words(value: str) -> str:
     """A post's text: JSON-LD may carry it as HTML; paragraphs kept, spaces collapsed."""
     if looks_like_html(value):

@@ -25,6 +25,7 @@ from lxml import etree
 from pipeline.ingest.bsky_markup import bsky_thread
 from pipeline.ingest.dates import line_date, normalize_iso
 from pipeline.ingest.flarum_markup import flarum_thread
+from pipeline.ingest.mastodon_markup import mastodon_thread
 from pipeline.ingest.metadata import ld_objects, parse_document, schema_types
 from pipeline.ingest.reddit_markup import old_reddit_thread, reddit_thread
 from pipeline.ingest.stated import StatedPost, StatedThread, element_words, post_words
@@ -209,10 +210,11 @@ def stated_thread(page: str | etree._Element) -> StatedThread | None:
         or flarum_thread(root)
         or x_thread(root)
         or bsky_thread(root)
+        or mastodon_thread(root)
         or youtube_thread(root)
     )
     if reddit is not None:
-        # Reddit's (or Flarum's, X's, Bluesky's, YouTube's) own elements state the posts exactly:
+        # Reddit's (or Flarum's, X's, Bluesky's, Mastodon's, YouTube's) own elements state the posts exactly:
         # first among readings that state as many comments.
         candidates.insert(0, reddit)
     orphans = _orphan_comments(microdata)

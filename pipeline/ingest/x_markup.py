@@ -21,7 +21,7 @@ import re
 from lxml import etree
 
 from pipeline.ingest.dates import normalize_iso
-from pipeline.ingest.stated import StatedPost, StatedThread, element_words
+from pipeline.ingest.stated import StatedPost, StatedThread, element_words, outermost
 
 SOURCE = "X markup"
 _STATUS_RE = re.compile(r"/(?P<handle>\w{1,15})/status/(?P<id>\d+)")
@@ -57,8 +57,7 @@ def x_thread(root: etree._Element) -> StatedThread | None:
     fewer than two posts. The first post opens the thread; a post X shows twice (a quoted
     post inside another) counts once, as the outer one."""
     articles = [el for el in root.iter("article") if el.get("data-testid") == "tweet"]
-    outer = [a for a in articles if not any(p.get("data-testid") == "tweet" for p in a.iterancestors("article"))]
-    posts = [p for p in (_post(a) for a in outer) if p is not None]
+    posts = [p for p in (_post(a) for a in outermost(articles)) if p is not None]
     if len(posts) < 2:
         return None
     opening, *replies = posts
