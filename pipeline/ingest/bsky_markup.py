@@ -18,7 +18,7 @@ from __future__ import annotations
 from lxml import etree
 
 from pipeline.ingest.dates import find_named_date, read_date
-from pipeline.ingest.stated import StatedPost, StatedThread, element_words, outermost
+from pipeline.ingest.stated import StatedPost, StatedThread, element_words, first_with, outermost
 
 SOURCE = "Bluesky markup"
 _ITEM = "postThreadItem-by-"
@@ -45,7 +45,7 @@ def _date(item: etree._Element) -> str | None:
 
 def _post(item: etree._Element) -> StatedPost:
     handle = (item.get("data-testid") or "")[len(_ITEM) :] or None
-    body = next((d for d in item.iter() if isinstance(d.tag, str) and d.get("data-testid") == "postText"), None)
+    body = first_with(item, "data-testid", "postText")
     profile = f"/profile/{handle}"
     names = [
         " ".join(a.text_content().split())

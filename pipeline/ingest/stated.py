@@ -75,6 +75,12 @@ def outermost(elements: list[etree._Element]) -> list[etree._Element]:
     return [el for el in elements if not any(a in found for a in el.iterancestors())]
 
 
+def first_with(el: etree._Element, attribute: str, value: str) -> etree._Element | None:
+    """The first element in `el` (or `el` itself) whose `attribute` is `value` (an app's
+    `data-testid`, an `id` its template repeats in every comment)."""
+    return next((d for d in el.iter() if isinstance(d.tag, str) and d.get(attribute) == value), None)
+
+
 def first_of_class(el: etree._Element, name: str) -> etree._Element | None:
     """The first element in `el` (or `el` itself) whose classes include `name`."""
     return next((d for d in el.iter() if isinstance(d.tag, str) and name in class_names(d)), None)

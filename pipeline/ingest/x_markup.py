@@ -21,19 +21,15 @@ import re
 from lxml import etree
 
 from pipeline.ingest.dates import normalize_iso
-from pipeline.ingest.stated import StatedPost, StatedThread, element_words, outermost
+from pipeline.ingest.stated import StatedPost, StatedThread, element_words, first_with, outermost
 
 SOURCE = "X markup"
 _STATUS_RE = re.compile(r"/(?P<handle>\w{1,15})/status/(?P<id>\d+)")
 
 
-def _testid(el: etree._Element, name: str) -> etree._Element | None:
-    return next((d for d in el.iter() if isinstance(d.tag, str) and d.get("data-testid") == name), None)
-
-
 def _post(article: etree._Element) -> StatedPost | None:
-    body = _testid(article, "tweetText")
-    who = _testid(article, "User-Name")
+    body = first_with(article, "data-testid", "tweetText")
+    who = first_with(article, "data-testid", "User-Name")
     if who is None:
         return None
     words = [w for w in (" ".join(t.split()) for t in who.itertext()) if w]

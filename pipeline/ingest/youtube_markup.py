@@ -18,14 +18,10 @@ from __future__ import annotations
 from lxml import etree
 
 from pipeline.ingest.dates import find_named_date
-from pipeline.ingest.stated import StatedPost, StatedThread, element_words
+from pipeline.ingest.stated import StatedPost, StatedThread, element_words, first_with
 
 SOURCE = "YouTube markup"
 _COMMENTS = ("ytd-comment-view-model", "ytd-comment-renderer")
-
-
-def _by_id(el: etree._Element, ident: str) -> etree._Element | None:
-    return next((d for d in el.iter() if isinstance(d.tag, str) and d.get("id") == ident), None)
 
 
 def _words(el: etree._Element | None) -> str:
@@ -34,8 +30,8 @@ def _words(el: etree._Element | None) -> str:
 
 
 def _comment(el: etree._Element, parent: int | None) -> StatedPost:
-    author = _words(_by_id(el, "author-text")).removeprefix("@") or None
-    body = _by_id(el, "content-text")
+    author = _words(first_with(el, "id", "author-text")).removeprefix("@") or None
+    body = first_with(el, "id", "content-text")
     return StatedPost(
         author=author,
         created=None,
@@ -76,9 +72,9 @@ def youtube_thread(root: etree._Element) -> StatedThread | None:
     meta = next(root.iter("ytd-watch-metadata"), None)
     heading = next((meta.iter("h1")), None) if meta is not None else None
     channel = next(root.iter("ytd-channel-name"), None)
-    description = _by_id(root, "description-inline-expander")
+    description = first_with(root, "id", "description-inline-expander")
     # The upload date among the views and dates over the description ("14. mar. 2024").
-    dated = find_named_date(_words(_by_id(meta, "info"))) if meta is not None else None
+    dated = find_named_date(_words(first_with(meta, "id", "info"))) if meta is not None else None
     opening = StatedPost(
         author=_words(next(channel.iter("a"), channel)) if channel is not None else None,
         created=dated[0] if dated else None,
