@@ -472,6 +472,33 @@ def test_pages_a_markdown_page_opening_with_a_rule_or_a_block_that_is_no_yaml_ma
     assert (fields, rest, lines) == ({"title": "Overskrift"}, "Tekst.\n", 3)
 
 
+@pytest.mark.parametrize(
+    "field, published",
+    [
+        # YAML's own reading of these had raised through ingest (a traceback, no corpus).
+        ("date: 2024-02-30", None),
+        ("date: 2024-13-01", None),
+        ("title2: " + "1" * 5000, "2024-03-14"),
+        ("tags: " + "[" * 3000 + "]" * 3000, None),
+        ("date: null", None),
+        ("date: 2024-03-14", "2024-03-14"),
+        ("date: 2024-03-14T10:12:00+01:00", "2024-03-14T10:12:00+01:00"),
+    ],
+)
+def test_pages_a_clipped_page_whose_front_matter_yaml_cannot_read_as_dates_or_numbers_still_reads(
+    tmp_path, cfg, field, published
+):
+    """Front matter is a person's typing: an impossible date, a number too long for Python
+    or a block nested thousands deep leaves the date unread (or the block unread), never
+    the page."""
+    date = "" if field.startswith("date") else "date: 2024-03-14\n"
+    page = f"---\ntitle: Overskrift\nauthor: Karen Holm\n{date}{field}\n---\n" + COMMENT_TEXTS[0] * 3
+    (root,) = _page_corpus(tmp_path, page, cfg, name="klip.md", kind="article").posts
+    assert root.created == published
+    if not field.startswith("tags"):
+        assert (root.title, root.authors[0].name) == ("Overskrift", "Karen Holm")
+
+
 def test_pages_a_markdown_page_pasted_without_blank_lines_reads_as_the_clipped_page(tmp_path, cfg):
     """Pasted into a .md file with no blank lines, Markdown would run the byline, picture,
     paragraphs, commenters' names and comments into one paragraph (the comment list was
@@ -494,6 +521,62 @@ def test_pages_a_markdown_page_pasted_without_blank_lines_reads_as_the_clipped_p
     assert reading(glued) == reading(clipped)
     assert any("sets its blocks apart by no blank lines" in n.message for n in glued.notes)
     assert not any("sets its blocks apart by no blank lines" in n.message for n in clipped.notes)
+
+
+def _markdown_comments(header: str, quoted: bool = False) -> str:
+    """The commented article as a clipped Markdown page whose comments print `header`
+    ("{name}", "{date}") over their text; the list quoted whole with `quoted`."""
+    body = COMMENTED_ARTICLE.replace("3 kommentarer", "## 3 kommentarer")
+    for who, when, said in zip(COMMENTERS, COMMENT_DATES, COMMENT_TEXTS, strict=True):
+        comment = header.format(name=who, date=when) + said
+        body += ("> " + comment.replace("\n", "\n> ") if quoted else comment) + "\n\n"
+    return "---\ntitle: Kommunerne mangler socialrådgivere\nauthor: Karen Holm\n---\n" + body
+
+
+@pytest.mark.parametrize(
+    "header, quoted",
+    [
+        # The header on the line over the text, no blank line between: CommonMark joins them
+        # into one paragraph, "Lars Jensen 14. marts 2024 kl. 10:12 Jeg er selv ...".
+        ("{name} {date}\n", False),
+        ("**{name}** · {date}\n", False),
+        ("**{name}**\n{date}\n", False),
+        # The date opening a line after a heading: CommonMark read "14." as an ordered list's
+        # number, and the day was lost.
+        ("### {name}\n{date}\n\n", False),
+        # The list quoted whole, as notes keep comments: the names had kept the quotation mark.
+        ("**{name}** skrev {date}:\n", True),
+    ],
+)
+def test_pages_a_markdown_comment_list_reads_its_comments_whichever_way_its_headers_stand(
+    tmp_path, cfg, header, quoted
+):
+    corpus = _page_corpus(tmp_path, _markdown_comments(header, quoted), cfg, name="klip.md")
+    comments = [p for p in corpus.posts if p.kind == "comment"]
+    assert [(c.authors[0].name, c.created, c.text) for c in comments] == [
+        ("Lars Jensen", "2024-03-14T10:12", COMMENT_TEXTS[0]),
+        ("Mette Sørensen", "2024-03-14T11:40", COMMENT_TEXTS[1]),
+        ("Ole Berg", "2024-03-15T08:02", COMMENT_TEXTS[2]),
+    ]
+
+
+def test_pages_markdown_keeps_a_paragraph_whole_and_a_numbered_list_a_list():
+    """What the comment headers change in Markdown leaves prose alone: a line of a wrapped
+    paragraph that ends with a date stays in its paragraph, and "1. Flere hænder" stays a
+    list item; only a date that opens a line keeps its day."""
+    from pipeline.ingest.comments import header_line
+    from pipeline.ingest.markup import markdown_html
+    from pipeline.ingest.pages import load_furniture
+
+    furn = load_furniture()
+
+    def html(text: str) -> str:
+        return markdown_html(text, break_after=lambda line: header_line(line, furn))
+
+    prose = "Forslaget blev vedtaget af et flertal i byrådet den\n14. marts 2024, og det træder i kraft straks.\n"
+    assert "<br" not in html(prose) and "14. marts 2024, og" in html(prose)
+    assert "<ol>" in html("Vi mangler:\n\n1. Flere hænder\n2. Bedre ledelse\n")
+    assert "<br />\nJeg er enig." in html("Lars Jensen 14. marts 2024 kl. 10:12\nJeg er enig.\n")
 
 
 def test_pages_a_folder_of_pages_without_a_manifest_reads_as_the_seeds_manifest_does(tmp_path, cfg, seed_corpus):

@@ -64,6 +64,7 @@ def parse_comments(
 ) -> tuple[list[RawComment], list[Note]]:
     """Parse the comment list that starts at `lines[0]`, in either layout
     (`find_comments_header`), in page order."""
+    lines = _unquoted_list(lines)
     first = next((ln for ln in lines if ln.strip()), "")
     if COMMENT_ITEM_RE.fullmatch(first):
         return _parse_bullet_comments(lines, first_line, source)
@@ -90,6 +91,21 @@ def parse_comments(
         )
     )
     return comments, notes
+
+
+_QUOTE_MARK_RE = re.compile(r"^\s*>\s?")
+
+
+def _unquoted_list(lines: list[str]) -> list[str]:
+    """The comment list without the quotation marks of a list quoted whole, as notes quote
+    the comments they keep ("> Ole Hansen skrev 14. marts 2024:" / "> Enig."): its lines
+    up to the last quoted one all quoted, none after. Else `lines` as they are (a comment
+    that quotes another keeps its quotation)."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    quoted = [i for i in filled if _QUOTE_MARK_RE.match(lines[i])]
+    if not quoted or quoted[0] != filled[0] or len(quoted) != filled.index(quoted[-1]) + 1:
+        return lines
+    return [_QUOTE_MARK_RE.sub("", line, count=1) if i <= quoted[-1] else line for i, line in enumerate(lines)]
 
 
 # A signature's mark before a name, as letters and comments signed under their text print it.
@@ -400,6 +416,15 @@ def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
             continue
         return None
     return None
+
+
+def header_line(line: str, furn: Furniture) -> bool:
+    """A line that opens a comment above its text: its author and date ("Ole Hansen 14.
+    marts 2024 kl. 10.12", "Mette Kjær skrev d. 14.03.2024:"), or its date alone."""
+    if _named_start([line], 0, furn) is not None:
+        return True
+    tail = trailing_date(line.strip().rstrip(":"), furn)
+    return tail is not None and tail[0] == 0
 
 
 _BRACKETED_DATE_RE = re.compile(r"(?P<who>[^()\[\]]{2,60}?)\s*[(\[](?P<date>[^()\[\]]{4,40})[)\]]")

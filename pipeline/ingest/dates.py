@@ -30,6 +30,14 @@ def _month_lookup() -> dict[str, int]:
 
 
 @lru_cache(maxsize=1)
+def day_month_re() -> re.Pattern[str]:
+    """A day and a month's name at the start of a text ("14. marts", "1. maj 2024", "3.
+    feb."): how a Danish or Norwegian date opens."""
+    alt = "|".join(re.escape(m) for m in sorted(_month_lookup(), key=len, reverse=True))
+    return re.compile(rf"(?P<day>\d{{1,2}})\.\s+(?:{alt})\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
 def _named_date_re() -> re.Pattern[str]:
     months = sorted(_month_lookup(), key=len, reverse=True)
     alt = "|".join(re.escape(m) for m in months)

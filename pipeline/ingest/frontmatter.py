@@ -11,7 +11,6 @@ nothing, as a page saved as HTML states its head.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from urllib.parse import urlsplit
 
@@ -39,8 +38,12 @@ def split_front_matter(text: str) -> tuple[dict | None, str, int]:
     if m is None:
         return None, text, 0
     try:
-        fields = yaml.safe_load(m["yaml"])
-    except yaml.YAMLError:
+        # BaseLoader keeps every scalar a string: YAML's own reading of dates, numbers and
+        # nulls raised on a clipped page's "date: 2024-02-30" or a 5,000-digit title, and
+        # the dates are read below as any page's are.
+        fields = yaml.load(m["yaml"], Loader=yaml.BaseLoader)
+    except (yaml.YAMLError, RecursionError):
+        # RecursionError: a block nested thousands deep ("[[[[...").
         return None, text, 0
     # A mapping that names none of a page's fields is some other block set off by rules.
     if not isinstance(fields, dict) or not any(
@@ -72,11 +75,17 @@ def split_reader_header(text: str) -> tuple[dict | None, str]:
     return fields, text[m.end() :]
 
 
+# YAML's words for nothing, which BaseLoader leaves as strings.
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
 def _first(fields: dict, keys: tuple[str, ...]) -> tuple[str, object] | None:
     lowered = {str(k).lower(): (k, v) for k, v in fields.items()}
     for key in keys:
-        if key.lower() in lowered and lowered[key.lower()][1] not in (None, "", []):
-            return lowered[key.lower()]
+        value = lowered.get(key.lower(), (None, None))[1]
+        if value is None or value == [] or (isinstance(value, str) and value.strip() in _NULLS):
+            continue
+        return lowered[key.lower()]
     return None
 
 
@@ -93,10 +102,6 @@ def _names(value: object) -> tuple[str, ...]:
 
 
 def _date(value: object) -> str | None:
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
     read = read_date(str(value)) if isinstance(value, str) else None
     return read[0] if read else None
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from lxml import etree
 from lxml import html as lxml_html
 
-from pipeline.ingest.dates import SLASHED_DATE_RE, line_date, normalize_iso, read_date
+from pipeline.ingest.dates import SLASHED_DATE_RE, day_month_re, line_date, normalize_iso, read_date
 
 # Elements a browser shows on lines of their own.
 BLOCKS = frozenset(
@@ -105,13 +106,47 @@ def markdown_lines_glued(text: str) -> bool:
     return filled >= 4 and (len(lines) - filled) <= GLUED_BLANK_SHARE * filled
 
 
-def markdown_html(text: str, keep_lines: bool = False) -> str:
+def markdown_html(text: str, keep_lines: bool = False, break_after: Callable[[str], bool] | None = None) -> str:
     """Markdown (CommonMark, as web clippers save pages) rendered as HTML; with `keep_lines`,
     a line break inside a paragraph stays a line break (<br>), as on a page copied without
-    blank lines (`markdown_lines_glued`)."""
+    blank lines (`markdown_lines_glued`); else one stays after each line `break_after` holds
+    true of (a comment's header over its text: "Ole Hansen 14. marts 2024 kl. 10.12"), which
+    CommonMark would join to the text as one line."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"breaks": keep_lines}).render(text)
+    md = MarkdownIt("commonmark", {"breaks": keep_lines})
+    tokens = md.parse(_day_first_dates_escaped(text))
+    if break_after is not None and not keep_lines:
+        for token in tokens:
+            line: list[str] = []
+            for child in token.children or ():
+                if child.type == "softbreak":
+                    if break_after("".join(line).strip()):
+                        child.type, child.tag = "hardbreak", "br"
+                    line = []
+                elif child.type in ("text", "code_inline"):
+                    line.append(child.content)
+    return md.renderer.render(tokens, md.options, {})
+
+
+# Where a line of Markdown opens with a Danish or Norwegian date ("14. marts 2024 kl.
+# 10.12" under a commenter's name), CommonMark reads "14." as an ordered list's number: the
+# list item shows "marts 2024 kl. 10.12" and the day is lost.
+_BLOCK_LEAD_RE = re.compile(r"(?m)^(?P<lead>[ \t]{0,3}(?:>[ \t]?)*)(?=\d{1,2}\.[ \t])")
+
+
+def _day_first_dates_escaped(text: str) -> str:
+    """`text` with the full stop after a day that opens a line and a date escaped ("14\\.
+    marts"), so the date stays text."""
+    out, last = [], 0
+    for m in _BLOCK_LEAD_RE.finditer(text):
+        day = day_month_re().match(text, m.end())
+        if day is not None:
+            stop = m.end() + len(day["day"])
+            out += [text[last:stop], "\\."]
+            last = stop + 1
+    out.append(text[last:])
+    return "".join(out)
 
 
 def looks_like_html(text: str) -> bool:

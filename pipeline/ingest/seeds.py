@@ -21,7 +21,7 @@ from pipeline.core.schema import Author, Evidence, Note, Post, Span, Thread
 from pipeline.ingest import langid
 from pipeline.ingest.bsky_markup import SOURCE as BSKY_SOURCE
 from pipeline.ingest.comment_markup import marked_thread
-from pipeline.ingest.comments import find_comments_header, find_signature, parse_comments
+from pipeline.ingest.comments import find_comments_header, find_signature, header_line, parse_comments
 from pipeline.ingest.dates import (
     normalize_iso,
     page_slash_order,
@@ -177,7 +177,8 @@ def read_page(path: Path, encoding: str = "") -> PageText:
             front = front_matter_metadata(fields) if fields is not None else None
         text, excerpt = without_excerpt(text)
         glued_lines = markdown_lines_glued(text)
-        text = markdown_html(text, keep_lines=glued_lines)
+        furn = load_furniture()
+        text = markdown_html(text, keep_lines=glued_lines, break_after=lambda line: header_line(line, furn))
     archived_from = None
     if markup == "HTML":
         text, archived_from = without_wayback_toolbar(text)
