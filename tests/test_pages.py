@@ -523,6 +523,45 @@ def test_pages_a_markdown_page_pasted_without_blank_lines_reads_as_the_clipped_p
     assert not any("sets its blocks apart by no blank lines" in n.message for n in clipped.notes)
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        "{name} ({date}): ",
+        "{name}, {date}: ",
+        "{name} skrev {date}: ",
+        "[{date}] {name}: ",
+        "{name} · {date} · ",
+    ],
+)
+def test_pages_comments_whose_author_and_date_open_the_line_of_their_text_are_read(tmp_path, cfg, header):
+    """Notes, transcripts and chat logs print a comment on one line, its author and date
+    before its words: such lists had been lost (the page read as an article)."""
+    body = "".join(
+        header.format(name=who, date=when) + said + "\n\n"
+        for who, when, said in zip(COMMENTERS, COMMENT_DATES, COMMENT_TEXTS, strict=True)
+    )
+    corpus = _page_corpus(tmp_path, COMMENTED_ARTICLE + body, cfg)
+    comments = [p for p in corpus.posts if p.kind == "comment"]
+    assert [(c.authors[0].name, c.created, c.text) for c in comments] == [
+        ("Lars Jensen", "2024-03-14T10:12", COMMENT_TEXTS[0]),
+        ("Mette Sørensen", "2024-03-14T11:40", COMMENT_TEXTS[1]),
+        ("Ole Berg", "2024-03-15T08:02", COMMENT_TEXTS[2]),
+    ]
+
+
+def test_pages_a_comment_quoting_what_someone_said_on_a_day_stays_one_comment(tmp_path, cfg):
+    """A line of a comment's text that opens with a name and a date is no new comment when
+    the name said something then ("sagde 14. marts 2024: ...")."""
+    quoting = "Statsministeren sagde 14. marts 2024 kl. 10:00: Vi ansætter flere."
+    body = "".join(
+        f"{who} · {when}\n{said}\n" + (quoting + "\n" if who == "Lars Jensen" else "") + "\n"
+        for who, when, said in zip(COMMENTERS, COMMENT_DATES, COMMENT_TEXTS, strict=True)
+    )
+    comments = [p for p in _page_corpus(tmp_path, COMMENTED_ARTICLE + body, cfg).posts if p.kind == "comment"]
+    assert [c.authors[0].name for c in comments] == COMMENTERS
+    assert comments[0].text == COMMENT_TEXTS[0] + "\n" + quoting
+
+
 def _markdown_comments(header: str, quoted: bool = False) -> str:
     """The commented article as a clipped Markdown page whose comments print `header`
     ("{name}", "{date}") over their text; the list quoted whole with `quoted`."""
@@ -546,6 +585,8 @@ def _markdown_comments(header: str, quoted: bool = False) -> str:
         ("### {name}\n{date}\n\n", False),
         # The list quoted whole, as notes keep comments: the names had kept the quotation mark.
         ("**{name}** skrev {date}:\n", True),
+        # A list of one-line comments, as a researcher's notes write them.
+        ("- **{name}** ({date}): ", False),
     ],
 )
 def test_pages_a_markdown_comment_list_reads_its_comments_whichever_way_its_headers_stand(

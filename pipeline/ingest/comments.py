@@ -209,6 +209,7 @@ class _Start:
     who: str
     date: str | None
     date_raw: str
+    rest: str = ""  # the comment's first words, on its header's line ("Ole Berg (14.03.2024): Enig.")
 
 
 def trailing_date(line: str, furn: Furniture) -> tuple[int, str | None, str] | None:
@@ -351,7 +352,44 @@ def _without_buttons(line: str, furn: Furniture) -> str:
 def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
     """The comment that opens at `lines[i]` with its author and date: "Name · date" on one
     line, or the name alone (perhaps "Name skriver:") with the date on the next non-blank
-    line. A mark that the comment was edited, after the date, is left out."""
+    line, or name and date before the text on one line (`_inline_start`)."""
+    return _header_start(lines, i, furn) or _inline_start(lines[i], furn)
+
+
+# Where a header stops and its comment's text goes on, on one line: after a colon, a
+# chat log's bracketed date, or a separator ("Ole Berg · 14.03.2024 · Enig.").
+_INLINE_SEP_RE = re.compile(r"(?<=\S):\s+|(?<=\])\s*|\s+[·•|–—-]\s+")
+_INLINE_HEAD_CHARS = 100
+# "Statsministeren sagde 14. marts 2024: ..." quotes speech in a comment's text; a header
+# says who wrote.
+_SPEECH_RE = re.compile(r"(?i)\b(?:siger|sagde|säger|sade|sier|sa|says|said)\b")
+# A chat log's "[14.03.2024 10:12] Ole Berg": the date first, in brackets.
+_CHAT_HEAD_RE = re.compile(r"\[(?P<date>[^\[\]]{4,40})\]\s*(?P<who>[^\[\]]+)")
+
+
+def _inline_start(line: str, furn: Furniture) -> _Start | None:
+    """A comment whose author and full date open the line its text starts on, as notes,
+    transcripts and chat logs print them: "Ole Berg (14. marts 2024 kl. 10:12): Enig.",
+    "Ole Berg, 14.03.2024 10:12: Enig.", "Ole Berg skrev 14.03.2024: Enig.", "[14.03.2024
+    10:12] Ole Berg: Enig.", "Ole Berg · 14.03.2024 · Enig."."""
+    line = line.strip()
+    for m in _INLINE_SEP_RE.finditer(line, 0, _INLINE_HEAD_CHARS):
+        head, rest = line[: m.start()].rstrip(), line[m.end() :].strip()
+        if not rest or not head:
+            continue
+        if _SPEECH_RE.search(head):
+            return None
+        if chat := _CHAT_HEAD_RE.fullmatch(head):
+            head = f"{chat['date']} - {chat['who']}"
+        start = _header_start([head], 0, furn)
+        if start is not None and start.date is not None:
+            return replace(start, rest=rest)
+    return None
+
+
+def _header_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
+    """`_named_start`'s header on a line (or two) of its own. A mark that the comment was
+    edited, after the date, is left out."""
     line = _without_buttons(_EDITED_RE.sub("", lines[i].strip()), furn)
     if not line:
         return None
@@ -421,7 +459,7 @@ def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
 def header_line(line: str, furn: Furniture) -> bool:
     """A line that opens a comment above its text: its author and date ("Ole Hansen 14.
     marts 2024 kl. 10.12", "Mette Kjær skrev d. 14.03.2024:"), or its date alone."""
-    if _named_start([line], 0, furn) is not None:
+    if _header_start([line], 0, furn) is not None:
         return True
     tail = trailing_date(line.strip().rstrip(":"), furn)
     return tail is not None and tail[0] == 0
@@ -565,6 +603,8 @@ def _parse_named_comments(
         start = _named_start(lines, i, furn)
         if start is not None:
             open_comment(start, i)
+            if start.rest:
+                body.append(start.rest)
             i += start.lines
             continue
         if not line:
