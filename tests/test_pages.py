@@ -21,7 +21,7 @@ PAGES = Path(__file__).parent / "pages"
 
 def ingest_page(tmp_path, name: str, cfg, kind: str = "thread", lang: str = "da"):
     tmp_path.mkdir(parents=True, exist_ok=True)
-    (tmp_path / name).write_text((PAGES / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / name).write_bytes((PAGES / name).read_bytes())
     (tmp_path / "manifest.toml").write_text(
         f'[[document]]\nfile = "{name}"\nkind = "{kind}"\nlang = "{lang}"\n', encoding="utf-8"
     )
@@ -560,6 +560,76 @@ def test_pages_a_comment_quoting_what_someone_said_on_a_day_stays_one_comment(tm
     comments = [p for p in _page_corpus(tmp_path, COMMENTED_ARTICLE + body, cfg).posts if p.kind == "comment"]
     assert [c.authors[0].name for c in comments] == COMMENTERS
     assert comments[0].text == COMMENT_TEXTS[0] + "\n" + quoting
+
+
+def test_pages_a_page_printed_to_pdf_reads_as_the_page_without_what_the_printer_added(tmp_path, cfg):
+    """A debate page a browser printed to PDF (tests/tools/printed_pdf.py): two sheets, each
+    headed by the time printed and the page's title and footed by its address and "1/2";
+    paragraphs broken into lines at the sheet's width, one of them across the sheets; two
+    replies set in. Read as the page: the article, six comments with their authors and
+    dates, the replies under what they answer, each paragraph whole, the margins left out
+    (with a note) and the address giving the site."""
+    corpus = ingest_page(tmp_path, "da_printet_side.pdf", cfg)
+    root, *comments = corpus.posts
+    assert (root.title, root.authors[0].name, root.created) == (
+        "Kommunerne mangler socialrådgivere",
+        "Karen Holm",
+        "2024-03-13",
+    )
+    assert root.text.startswith(
+        "Flere kommuner kan ikke besætte stillinger som socialrådgiver, og sagsbunkerne vokser. Det viser en ny "
+        "opgørelse fra Dansk Socialrådgiverforening, som har spurgt alle landets kommuner om ubesatte stillinger.\n\n"
+    )
+    assert "16.02" not in root.text and "avisen.example" not in root.text
+    by_name = {c.authors[0].name: c for c in comments}
+    assert [(c.authors[0].name, c.created) for c in comments] == [
+        ("Lars Jensen", "2024-03-14T10:12"),
+        ("Mette Sørensen", "2024-03-14T11:40"),
+        ("Ole Berg", "2024-03-15T08:02"),
+        ("Anne Holm", "2024-03-15T09:30"),
+        ("Peter Nielsen", "2024-03-15T12:45"),
+        ("Karin Ek", "2024-03-16T07:58"),
+    ]
+    # The paragraph the first sheet's end broke reads whole.
+    assert by_name["Anne Holm"].text == (
+        "Staten må tage et ansvar. Kommunerne kan ikke løfte det alene, og borgerne betaler prisen, når sagerne "
+        "hober sig op på skrivebordene."
+    )
+    assert by_name["Mette Sørensen"].parent_id == by_name["Lars Jensen"].id
+    assert by_name["Karin Ek"].parent_id == by_name["Peter Nielsen"].id
+    assert by_name["Ole Berg"].parent_id == root.id
+    assert corpus.threads[0].site == "avisen.example"
+    messages = [n.message for n in corpus.notes]
+    assert any(m.startswith("read from a PDF of 2 page(s)") for m in messages)
+    assert any(m.startswith("8 line(s) printed in the PDF pages' margins") for m in messages)
+
+
+def test_pages_a_pdf_that_cannot_be_read_is_refused_naming_it_and_why(tmp_path, cfg, monkeypatch):
+    """A damaged PDF, one that prints no text (a scan), one whose streams unpack past the
+    limit (a "PDF bomb"): each refused with the file named and what to do, nothing read."""
+    import zlib
+
+    from pipeline.ingest import pdf
+
+    printed = (PAGES / "da_printet_side.pdf").read_bytes()
+    blank = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    blank += b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    bomb = printed.replace(b"%%EOF", b"")
+    bomb += (
+        b"9 0 obj<</Filter/FlateDecode>>stream\n" + zlib.compress(b"\0" * 3_000_000) + b"\nendstream\nendobj\n%%EOF\n"
+    )
+    monkeypatch.setattr(pdf, "MAX_UNPACKED_BYTES", 2_000_000)
+    for name, data, says in (
+        ("skadet.pdf", printed[: len(printed) // 3], "not a readable PDF"),
+        ("scannet.pdf", blank, "the PDF prints no text (a scan?"),
+        ("bombe.pdf", bomb, "the PDF's streams unpack to more than 1 MB"),
+    ):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / name).write_bytes(data)
+        with pytest.raises(InputError, match=re.escape(says)) as caught:
+            ingest_seeds(folder, cfg)
+        assert name in str(caught.value)
 
 
 def _markdown_comments(header: str, quoted: bool = False) -> str:
@@ -2166,6 +2236,7 @@ _READINGS = [
     ("da_laeserbrev_underskrift.txt", "an article (no comment list was found)", 1),
     ("da_obsidian_klip.md", "a thread (a comment list was found)", 3),
     ("da_phpbb_traad.html", "a forum thread (3 posts were found)", 3),
+    ("da_printet_side.pdf", "a thread (a comment list was found)", 7),
     ("da_reddit_traad.html", "a thread (stated in its Reddit markup)", 7),
     ("da_relative_datoer.html", "a thread (a comment list was found)", 4),
     ("da_uden_datoer.txt", "a thread (a comment list was found)", 3),

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pipeline.core.artifacts import display_path, read_bytes, read_text_utf8
 from pipeline.core.config import Config
@@ -54,8 +55,9 @@ from pipeline.ingest.markup import (
 from pipeline.ingest.mastodon_markup import SOURCE as MASTODON_SOURCE
 from pipeline.ingest.metadata import PageMetadata, page_metadata, parse_document
 from pipeline.ingest.mhtml import is_mhtml, mhtml_html
-from pipeline.ingest.pages import NO_HEADLINE, ArticleParts, RawComment, load_furniture, parse_article
+from pipeline.ingest.pages import NO_HEADLINE, ArticleParts, RawComment, load_furniture, parse_article, preview
 from pipeline.ingest.pagination import LATER_PAGE_NOTE, PageThread, join_pages
+from pipeline.ingest.pdf import PdfText, is_pdf, pdf_text
 from pipeline.ingest.people import finish_corpus
 from pipeline.ingest.replies import ReplyDecision, claimed_author, infer_parents, page_order_votes
 from pipeline.ingest.stated import (
@@ -96,6 +98,7 @@ class PageText:
     wrapped: int | None = None  # the width a text dump wrapped its lines at (rejoined)
     lines_kept: bool = False  # Markdown without blank lines: its line breaks kept
     excerpt: bool = False  # MarkDownload's "Excerpt" quotation under the headline left out
+    printed: PdfText | None = None  # a page printed to PDF: what its sheets' margins held
 
 
 # An HTML page's declared encoding: <meta charset="iso-8859-1">, or the http-equiv form
@@ -143,8 +146,12 @@ def read_page(path: Path, encoding: str = "") -> PageText:
     reader saw it; `encoding`: the manifest's, where the page is not UTF-8."""
     archived = Path(path).is_file() and is_mhtml(path)
     frames = 0
+    printed = None
     if archived:
         (raw, frames), read_as = mhtml_html(path), None
+    elif Path(path).is_file() and is_pdf(path):
+        printed = pdf_text(path)
+        raw, read_as = printed.text, None
     else:
         raw, read_as = _page_source(path, encoding)
     text = composed(raw)
@@ -222,6 +229,13 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         fields, text, _ = split_front_matter(text)
         if fields is not None:
             meta = front_matter_metadata(fields)
+    if printed is not None:
+        # What a browser printed in the sheets' margins: the page's title and address.
+        host = urlsplit(printed.address).hostname if printed.address else None
+        meta = PageMetadata(
+            headlines=(printed.title,) if printed.title else (),
+            site=(host.removeprefix("www."), "the address printed under the PDF's pages") if host else None,
+        )
     wrapped = None
     if markup is None or glued_lines:
         # A glued Markdown page's lines are kept as lines, and may be a wrapper's (html2text
@@ -244,6 +258,7 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         wrapped=wrapped,
         lines_kept=glued_lines,
         excerpt=excerpt,
+        printed=printed,
     )
 
 
@@ -494,6 +509,24 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
                 message=f"read as {page.markup}: line numbers count the lines of the page's text",
             )
         )
+    if page.printed is not None:
+        notes.append(
+            Note(
+                where=rel,
+                kind="metadata",
+                message=f"read from a PDF of {page.printed.sheets} page(s): line numbers count the lines of its text, "
+                "a paragraph's lines joined where they ran full",
+            )
+        )
+        if page.printed.margins:
+            notes.append(
+                Note(
+                    where=rel,
+                    kind="removed",
+                    message=f"{len(page.printed.margins)} line(s) printed in the PDF pages' margins (the time printed, "
+                    f"the page's title and address, page numbers), e.g. {preview(page.printed.margins[0])}",
+                )
+            )
     if page.excerpt:
         notes.append(
             Note(

@@ -1,0 +1,230 @@
+"""A page printed to PDF (a browser's "Save as PDF", a media archive's article PDF) read
+as the text it prints.
+
+pdfminer.six lays the page's text out in boxes (paragraphs, headings, a comment's header)
+from where each character stands; what no library does is read a *printed web page* back:
+a browser prints the date and the page's title over every sheet and its address and "1/3"
+under it, and breaks each paragraph into lines at the sheet's width. Those running heads
+and feet are left out here (with a note), and a paragraph's lines are joined where a line
+ran full, as a greedy line breaker broke it; a short line (a name over its comment, the
+paragraph's end) keeps its break. What comes out is read as a page saved as text is.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pipeline.core.artifacts import read_bytes
+from pipeline.core.errors import InputError
+
+PDF_SUFFIXES = (".pdf",)
+# A PDF's compressed streams may unpack to this many bytes in all: a "PDF bomb" (a
+# gigabyte of zeros in a megabyte) is refused before the layout reads it, as a workbook
+# bomb is (pipeline/core/workbooks.py).
+MAX_UNPACKED_BYTES = 512 * 2**20
+# Running heads and feet stand within this share of the sheet's height from its edge.
+MARGIN_SHARE = 0.05
+# A line whose right end lies within this share of its paragraph's width of the
+# paragraph's right edge ran full: the breaker moved the next word down.
+FULL_SHARE = 0.12
+# Points per space of indentation: a reply set in by 20 pt reads as indented by 4.
+POINTS_PER_SPACE = 5.0
+MAX_INDENT_POINTS = 120.0
+
+# What a browser prints in a sheet's margins: the time it printed ("14.03.2024 16.02",
+# "3/14/24, 4:02 PM"), the page's address, and the sheet's number ("1/3", "Side 1 af 3").
+_STAMP_RE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4},?\s+\d{1,2}[.:]\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?$")
+_ADDRESS_RE = re.compile(r"^(?:https?|file)://\S+$|^about:blank$")
+_SHEET_RE = re.compile(r"(?i)^(?:(?:side|sida|page|sivu)\s+)?\d{1,4}\s*(?:/|af|av|of|\()\s*\d{1,4}\)?$")
+
+
+@dataclass
+class PdfText:
+    """A PDF's text as a page's, and what reading it left out or found in its margins."""
+
+    text: str
+    sheets: int
+    margins: list[str] = field(default_factory=list)  # the running heads and feet left out
+    address: str | None = None  # the page's address, printed in a sheet's foot
+    title: str | None = None  # the page's title, printed in a sheet's head
+
+
+def is_pdf(path: Path) -> bool:
+    """Whether `path` is a PDF: by its name, or by its first bytes ("%PDF-")."""
+    path = Path(path)
+    if path.suffix.lower() in PDF_SUFFIXES:
+        return True
+    if not path.is_file():
+        return False
+    with open(path, "rb") as fh:
+        return fh.read(1024).lstrip().startswith(b"%PDF-")
+
+
+@dataclass
+class _Box:
+    sheet: int
+    top: float  # the share of the sheet's height above the box
+    bottom: float
+    x0: float
+    lines: list[tuple[float, float, str]]  # each line's left and right ends and its text
+
+    @property
+    def text(self) -> str:
+        return " ".join(t for _, _, t in self.lines)
+
+
+_STREAM_RE = re.compile(rb"(?<!end)stream\r?\n")
+
+
+def _unpacked_bytes(data: bytes) -> int:
+    """How many bytes the PDF's Flate streams unpack to, counted up to MAX_UNPACKED_BYTES
+    (and one more), never holding more than a chunk of them."""
+    total = 0
+    for m in _STREAM_RE.finditer(data):
+        end = data.find(b"endstream", m.end())
+        if end < 0:
+            break
+        inflater = zlib.decompressobj()
+        chunk = data[m.end() : end]
+        try:
+            while chunk and total <= MAX_UNPACKED_BYTES:
+                out = inflater.decompress(chunk, 2**20)
+                total += len(out)
+                chunk = inflater.unconsumed_tail
+                if not out:
+                    break
+        except zlib.error:
+            continue  # not Flate, or encrypted: pdfminer reads it, unmeasured
+        if total > MAX_UNPACKED_BYTES:
+            break
+    return total
+
+
+def _boxes(path: Path) -> tuple[list[_Box], int]:
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LAParams, LTTextBox, LTTextLine
+
+    boxes: list[_Box] = []
+    sheets = 0
+    for sheet, layout in enumerate(extract_pages(path, laparams=LAParams())):
+        sheets += 1
+        height = layout.height or 1.0
+        for el in layout:
+            if not isinstance(el, LTTextBox):
+                continue
+            lines = [
+                (line.x0, line.x1, " ".join(line.get_text().split()))
+                for line in el
+                if isinstance(line, LTTextLine) and line.get_text().strip()
+            ]
+            if lines:
+                top, bottom = (height - el.y1) / height, (height - el.y0) / height
+                boxes.append(_Box(sheet, top, bottom, el.x0, lines))
+    return boxes, sheets
+
+
+def _margin_boxes(boxes: list[_Box], sheets: int) -> set[int]:
+    """The boxes in a sheet's margins that a printer put there: a stamp, an address or a
+    sheet number, and what stands beside them; or, on two sheets or more, a text every
+    sheet repeats there (digits aside)."""
+    margin = [i for i, b in enumerate(boxes) if b.bottom <= MARGIN_SHARE or b.top >= 1 - MARGIN_SHARE]
+    printed = {
+        i
+        for i in margin
+        if _STAMP_RE.match(boxes[i].text) or _ADDRESS_RE.match(boxes[i].text) or _SHEET_RE.match(boxes[i].text)
+    }
+    # A browser's head is the stamp and the page's title on one line: the title goes too.
+    out = printed | {
+        i
+        for i in margin
+        for j in printed
+        if boxes[i].sheet == boxes[j].sheet and boxes[j].top <= (boxes[i].top + boxes[i].bottom) / 2 <= boxes[j].bottom
+    }
+    if sheets >= 2:
+        seen: dict[str, set[int]] = {}
+        for i in margin:
+            seen.setdefault(re.sub(r"\d+", "#", boxes[i].text), set()).add(boxes[i].sheet)
+        out |= {i for i in margin if len(seen[re.sub(r"\d+", "#", boxes[i].text)]) >= 2}
+    return out
+
+
+def _paragraph(box: _Box, left: float) -> list[str]:
+    """The box's lines with those a line breaker broke joined again, each indented as far
+    as the box stands in from the text's left edge."""
+    right = max(x1 for _, x1, _ in box.lines)
+    width = max(right - min(x0 for x0, _, _ in box.lines), 1.0)
+    joined: list[str] = []
+    ran_full = False
+    for _, x1, text in box.lines:
+        if ran_full and joined:
+            joined[-1] = f"{joined[-1]} {text}"
+        else:
+            joined.append(text)
+        ran_full = right - x1 <= FULL_SHARE * width and len(box.lines) > 1
+    dx = box.x0 - left
+    indent = " " * round(dx / POINTS_PER_SPACE) if 0 < dx <= MAX_INDENT_POINTS else ""
+    return [indent + line for line in joined]
+
+
+def pdf_text(path: Path) -> PdfText:
+    """The text a PDF prints, its paragraphs apart by blank lines, without the running
+    heads and feet a browser printed in its margins."""
+    data = read_bytes(path)
+    if _unpacked_bytes(data) > MAX_UNPACKED_BYTES:
+        raise InputError(
+            path,
+            0,
+            f"the PDF's streams unpack to more than {MAX_UNPACKED_BYTES // 2**20} MB (a PDF bomb?): not read",
+        )
+    try:
+        boxes, sheets = _boxes(path)
+    except Exception as e:  # noqa: BLE001 (pdfminer raises many types on a damaged file)
+        if type(e).__name__ == "PDFPasswordIncorrect":
+            raise InputError(path, 0, "the PDF is locked with a password: save an unlocked copy") from e
+        raise InputError(path, 0, f"not a readable PDF ({type(e).__name__}: {e})") from e
+    margins = _margin_boxes(boxes, sheets)
+    body = [b for i, b in enumerate(boxes) if i not in margins]
+    if not body:
+        raise InputError(
+            path, 0, "the PDF prints no text (a scan? run OCR on it first, or save the page as HTML or text)"
+        )
+    left = min(b.x0 for b in body)
+    right = max(x1 for b in body for _, x1, _ in b.lines)
+    merged: list[_Box] = []
+    for box in body:
+        before = merged[-1] if merged else None
+        if (
+            before is not None
+            and box.sheet != before.sheet
+            and abs(box.x0 - before.x0) < 1.0
+            and right - before.lines[-1][1] <= FULL_SHARE * (right - left)
+        ):
+            # A paragraph the sheet's end broke: its last line there ran full.
+            merged[-1] = _Box(before.sheet, before.top, before.bottom, before.x0, before.lines + box.lines)
+        else:
+            merged.append(box)
+    text = "\n\n".join("\n".join(_paragraph(b, left)) for b in merged) + "\n"
+    kept = sorted(margins)
+    address = next((boxes[i].text for i in kept if _ADDRESS_RE.match(boxes[i].text)), None)
+    title = next(
+        (
+            boxes[i].text
+            for i in kept
+            if boxes[i].bottom <= MARGIN_SHARE
+            and not (
+                _STAMP_RE.match(boxes[i].text) or _ADDRESS_RE.match(boxes[i].text) or _SHEET_RE.match(boxes[i].text)
+            )
+        ),
+        None,
+    )
+    return PdfText(
+        text=text,
+        sheets=sheets,
+        margins=[boxes[i].text for i in kept],
+        address=address if address and urlsplit(address).hostname else None,
+        title=title,
+    )

@@ -1,0 +1,116 @@
+"""Writes tests/pages/da_printet_side.pdf: a debate page as a browser prints it to PDF.
+
+Made with fpdf2 (not a dependency of the project; `pip install fpdf2==2.8.9`) and the
+DejaVu Sans font, embedded as Chrome embeds a page's fonts, with the margins a browser
+prints: the time printed and the page's title over each sheet, its address and "1/2"
+under it. The page's words are this project's own test text, nothing copied.
+
+    python tests/tools/printed_pdf.py tests/pages/da_printet_side.pdf
+"""
+
+import sys
+
+from fpdf import FPDF
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+URL = "https://www.avisen.example/debat/kommunerne-mangler-socialraadgivere"
+TITLE = "Kommunerne mangler socialrådgivere | Avisen"
+
+ARTICLE = [
+    "Flere kommuner kan ikke besætte stillinger som socialrådgiver, og sagsbunkerne vokser. Det viser en ny "
+    "opgørelse fra Dansk Socialrådgiverforening, som har spurgt alle landets kommuner om ubesatte stillinger.",
+    "Ifølge foreningen har hver tredje kommune haft ubesatte stillinger i mere end et halvt år. Det går ud over "
+    "udsatte børn og familier, som venter længere på hjælp, og over de socialrådgivere, der bliver tilbage.",
+    "Kommunernes Landsforening erkender problemet, men peger på, at der uddannes flere socialrådgivere end "
+    "nogensinde, og at rekrutteringen tager tid.",
+]
+# (name, date, text, indented: a reply)
+COMMENTS = [
+    (
+        "Lars Jensen",
+        "14. marts 2024 kl. 10:12",
+        "Jeg er selv socialrådgiver, og jeg kan bekræfte hvert ord. Vi "
+        "drukner i sager, og de nye kolleger bliver ikke længe, fordi de ikke kan nå at gøre arbejdet ordentligt.",
+        False,
+    ),
+    (
+        "Mette Sørensen",
+        "14. marts 2024 kl. 11:40",
+        "Det er jo ikke rigtigt, at det kun handler om penge. Ledelsen har også et ansvar for, at folk bliver.",
+        True,
+    ),
+    (
+        "Ole Berg",
+        "15. marts 2024 kl. 08:02",
+        "Hvem skal betale for flere socialrådgivere i kommunerne, når budgetterne er skåret ind til benet?",
+        False,
+    ),
+    (
+        "Anne Holm",
+        "15. marts 2024 kl. 09:30",
+        "Staten må tage et ansvar. Kommunerne kan ikke løfte det alene, og "
+        "borgerne betaler prisen, når sagerne hober sig op på skrivebordene.",
+        False,
+    ),
+    (
+        "Peter Nielsen",
+        "15. marts 2024 kl. 12:45",
+        "Man burde se på, hvor meget tid der går med dokumentation. "
+        "Det er dér, tiden forsvinder, ikke i mødet med borgerne.",
+        False,
+    ),
+    ("Karin Ek", "16. marts 2024 kl. 07:58", "Helt enig med Peter. Dokumentationskravene er vokset år for år.", True),
+]
+
+
+class PrintedPage(FPDF):
+    def header(self):
+        self.set_font("dv", size=8)
+        self.set_xy(10, 5)
+        self.cell(60, 5, "14.03.2024 16.02")
+        self.set_xy(70, 5)
+        self.cell(100, 5, TITLE, align="C")
+        self.set_y(14)
+
+    def footer(self):
+        self.set_font("dv", size=8)
+        self.set_xy(10, -10)
+        self.cell(150, 5, URL)
+        self.set_xy(170, -10)
+        self.cell(30, 5, f"{self.page_no()}/{{nb}}", align="R")
+
+
+def main(out: str) -> None:
+    pdf = PrintedPage(format="A4")
+    pdf.add_font("dv", "", FONT)
+    pdf.add_font("dv", "B", BOLD)
+    pdf.set_auto_page_break(True, margin=18)
+    pdf.add_page()
+
+    def block(text: str, size: float = 11, style: str = "", indent: float = 0, gap: float = 4) -> None:
+        pdf.set_font("dv", style, size)
+        pdf.set_x(15 + indent)
+        # Left-aligned, as a browser sets a page's text.
+        pdf.multi_cell(180 - indent, size * 0.5, text, align="L")
+        pdf.ln(gap)
+
+    block("Nyheder   Debat   Kultur   Sport", size=9)
+    block("Debat", size=9, style="B")
+    block("Kommunerne mangler socialrådgivere", size=20, style="B")
+    block("Af Karen Holm, journalist", size=9)
+    block("13. marts 2024", size=9)
+    for paragraph in ARTICLE * 2:
+        block(paragraph)
+    block("6 kommentarer", size=13, style="B")
+    for name, date, text, reply in COMMENTS:
+        indent = 8 if reply else 0
+        block(f"{name} · {date}", size=10, style="B", indent=indent, gap=1)
+        block(text, indent=indent, gap=1)
+        block("Svar · Synes godt om", size=8, indent=indent, gap=5)
+    block("Læs også: Socialrådgivere forlader faget", size=9)
+    pdf.output(out)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
