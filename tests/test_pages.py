@@ -619,17 +619,95 @@ def test_pages_a_pdf_that_cannot_be_read_is_refused_naming_it_and_why(tmp_path, 
         b"9 0 obj<</Filter/FlateDecode>>stream\n" + zlib.compress(b"\0" * 3_000_000) + b"\nendstream\nendobj\n%%EOF\n"
     )
     monkeypatch.setattr(pdf, "MAX_UNPACKED_BYTES", 2_000_000)
-    for name, data, says in (
-        ("skadet.pdf", printed[: len(printed) // 3], "not a readable PDF"),
-        ("scannet.pdf", blank, "the PDF prints no text (a scan?"),
-        ("bombe.pdf", bomb, "the PDF's streams unpack to more than 1 MB"),
-    ):
+    _refused_each(
+        tmp_path,
+        cfg,
+        [
+            ("skadet.pdf", printed[: len(printed) // 3], "not a readable PDF"),
+            ("scannet.pdf", blank, "the PDF prints no text (a scan?"),
+            ("bombe.pdf", bomb, "the PDF's streams unpack to more than 1 MB"),
+        ],
+    )
+
+
+def _refused_each(tmp_path, cfg, cases: list[tuple[str, bytes, str]]) -> None:
+    """Each file (name, bytes), alone in a folder of pages, refused saying what is given."""
+    for name, data, says in cases:
         folder = tmp_path / name
         folder.mkdir()
         (folder / name).write_bytes(data)
         with pytest.raises(InputError, match=re.escape(says)) as caught:
             ingest_seeds(folder, cfg)
         assert name in str(caught.value)
+
+
+def _word_page(path: Path, comments_as: str) -> None:
+    """The commented article as a Word document: a heading, paragraphs, then its comments as
+    paragraphs (a header paragraph over a text paragraph, the second comment a reply set
+    in), as one paragraph with a line break (Shift+Enter), or as a table's rows."""
+    from docx import Document
+    from docx.shared import Pt
+
+    doc = Document()
+    doc.add_paragraph("Debat")
+    doc.add_heading("Kommunerne mangler socialrådgivere", level=1)
+    for line in ("13. marts 2024", "Af Karen Holm, journalist", COMMENTED_ARTICLE.split("\n\n")[4], "3 kommentarer"):
+        doc.add_paragraph(line)
+    if comments_as == "table":
+        table = doc.add_table(rows=3, cols=3)
+        for i, cells in enumerate(zip(COMMENTERS, COMMENT_DATES, COMMENT_TEXTS, strict=True)):
+            for j, value in enumerate(cells):
+                table.cell(i, j).text = value
+    for i, (who, when, said) in enumerate(zip(COMMENTERS, COMMENT_DATES, COMMENT_TEXTS, strict=True)):
+        if comments_as == "table":
+            break
+        header = doc.add_paragraph(f"{who} · {when}")
+        if comments_as == "line break":
+            header.add_run().add_break()
+            header.add_run(said)
+            continue
+        text = doc.add_paragraph(said)
+        if i == 1:
+            header.paragraph_format.left_indent = text.paragraph_format.left_indent = Pt(20)
+    doc.save(str(path))
+
+
+@pytest.mark.parametrize("comments_as", ["paragraphs", "line break", "table"])
+def test_pages_a_page_kept_as_a_word_document_reads_as_the_page(tmp_path, cfg, comments_as):
+    """An op-ed and its comments pasted into Word (or typed there): read as the page saved
+    as text would be, the heading the headline, a reply set in under what it answers."""
+    _word_page(tmp_path / "indlaeg.docx", comments_as)
+    corpus = ingest_seeds(tmp_path, cfg)
+    root, *comments = corpus.posts
+    assert (root.title, root.authors[0].name, root.created) == (
+        "Kommunerne mangler socialrådgivere",
+        "Karen Holm",
+        "2024-03-13",
+    )
+    assert root.text == COMMENTED_ARTICLE.split("\n\n")[4]
+    assert [(c.authors[0].name, c.created, c.text) for c in comments] == [
+        ("Lars Jensen", "2024-03-14T10:12", COMMENT_TEXTS[0]),
+        ("Mette Sørensen", "2024-03-14T11:40", COMMENT_TEXTS[1]),
+        ("Ole Berg", "2024-03-15T08:02", COMMENT_TEXTS[2]),
+    ]
+    if comments_as == "paragraphs":
+        assert comments[1].parent_id == comments[0].id and comments[2].parent_id == root.id
+    assert any(n.message.startswith("read from a Word document") for n in corpus.notes)
+
+
+def test_pages_a_word_document_that_cannot_be_read_is_refused_naming_it(tmp_path, cfg, monkeypatch):
+    from pipeline.ingest import word
+
+    _word_page(tmp_path / "ok.docx", "paragraphs")
+    monkeypatch.setattr(word, "MAX_DOCUMENT_BYTES", 1000)
+    _refused_each(
+        tmp_path,
+        cfg,
+        [
+            ("tekst.docx", b"Bare tekst, ikke et Word-dokument.", "not a readable Word document"),
+            ("bombe.docx", (tmp_path / "ok.docx").read_bytes(), "more than the 0 MB a document may (a zip bomb?)"),
+        ],
+    )
 
 
 def _markdown_comments(header: str, quoted: bool = False) -> str:

@@ -13,7 +13,7 @@ from pipeline.core.schema import Frozen
 from pipeline.ingest.dates import normalize_iso
 
 # What a folder without a manifest reads as pages (saved as text, HTML or Markdown).
-PAGE_SUFFIXES = (".txt", ".html", ".htm", ".mhtml", ".mht", ".md", ".markdown", ".pdf")
+PAGE_SUFFIXES = (".txt", ".html", ".htm", ".mhtml", ".mht", ".md", ".markdown", ".pdf", ".docx")
 
 
 class ManifestEntry(Frozen):

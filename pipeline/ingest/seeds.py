@@ -72,6 +72,7 @@ from pipeline.ingest.stated import raw_comments as stated_comments
 from pipeline.ingest.structured import stated_thread
 from pipeline.ingest.targets import choose_target
 from pipeline.ingest.unwrap import unwrapped
+from pipeline.ingest.word import is_word, word_text
 from pipeline.ingest.x_markup import SOURCE as X_SOURCE
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,7 @@ class PageText:
     lines_kept: bool = False  # Markdown without blank lines: its line breaks kept
     excerpt: bool = False  # MarkDownload's "Excerpt" quotation under the headline left out
     printed: PdfText | None = None  # a page printed to PDF: what its sheets' margins held
+    word: bool = False  # read from a Word document
 
 
 # An HTML page's declared encoding: <meta charset="iso-8859-1">, or the http-equiv form
@@ -147,11 +149,15 @@ def read_page(path: Path, encoding: str = "") -> PageText:
     archived = Path(path).is_file() and is_mhtml(path)
     frames = 0
     printed = None
+    heading: str | None = None
     if archived:
         (raw, frames), read_as = mhtml_html(path), None
     elif Path(path).is_file() and is_pdf(path):
         printed = pdf_text(path)
         raw, read_as = printed.text, None
+    elif is_word(path):
+        raw, heading = word_text(path)
+        read_as = None
     else:
         raw, read_as = _page_source(path, encoding)
     text = composed(raw)
@@ -229,6 +235,9 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         fields, text, _ = split_front_matter(text)
         if fields is not None:
             meta = front_matter_metadata(fields)
+    if heading is not None:
+        # The Word document's title or top heading: the page's headline, as a <title> is.
+        meta = PageMetadata(headlines=(heading,))
     if printed is not None:
         # What a browser printed in the sheets' margins: the page's title and address.
         host = urlsplit(printed.address).hostname if printed.address else None
@@ -259,6 +268,7 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         lines_kept=glued_lines,
         excerpt=excerpt,
         printed=printed,
+        word=is_word(path),
     )
 
 
@@ -507,6 +517,15 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
                 where=rel,
                 kind="metadata",
                 message=f"read as {page.markup}: line numbers count the lines of the page's text",
+            )
+        )
+    if page.word:
+        notes.append(
+            Note(
+                where=rel,
+                kind="metadata",
+                message="read from a Word document: line numbers count the lines of its text, its paragraphs a "
+                "blank line apart",
             )
         )
     if page.printed is not None:
