@@ -12,6 +12,7 @@ paragraph's end) keeps its break. What comes out is read as a page saved as text
 
 from __future__ import annotations
 
+import logging
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -108,6 +109,9 @@ def _boxes(path: Path) -> tuple[list[_Box], int]:
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTTextBox, LTTextLine
 
+    # pdfminer warns of each quirk it reads past ("MediaBox missing", "Data-loss while
+    # decompressing"): nothing a researcher can act on; what it cannot read raises.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     boxes: list[_Box] = []
     sheets = 0
     for sheet, layout in enumerate(extract_pages(path, laparams=LAParams())):
