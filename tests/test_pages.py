@@ -710,6 +710,55 @@ def test_pages_a_word_document_that_cannot_be_read_is_refused_naming_it(tmp_path
     )
 
 
+def _comment_list(header: str | None, between: str = "") -> str:
+    """The commented article with its comments ("Name · date" over the text) under `header`
+    instead of "3 kommentarer" (None: no line over them), `between` the article and them."""
+    body = "".join(
+        f"{who} · {when}\n{said}\n\n" for who, when, said in zip(COMMENTERS, COMMENT_DATES, COMMENT_TEXTS, strict=True)
+    )
+    over = f"{header}\n\n" if header is not None else ""
+    return COMMENTED_ARTICLE.replace("3 kommentarer\n\n", between + over) + body
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        None,
+        "Kommentarer:",
+        "Kommentarer · 3",
+        "Kommentarer 3",
+        "Læsernes kommentarer",
+        "Kommentarer fra læserne",
+        "Kommentarfeltet",
+        "Skriv kommentar",
+    ],
+)
+def test_pages_a_comment_list_under_another_heading_or_none_is_read_as_comments(tmp_path, cfg, header):
+    """A comment list under a heading in another form, or with none (the widget's heading
+    not saved): its comments had been read as the article's last paragraphs, headers and
+    all. Without a heading, at least two comments, each a name and a date over a sentence,
+    under the article's text, open the list, with a note."""
+    corpus = _page_corpus(tmp_path, _comment_list(header), cfg)
+    root, *comments = corpus.posts
+    assert root.text.endswith("som har spurgt alle landets kommuner.")
+    assert [(c.authors[0].name, c.text) for c in comments] == list(zip(COMMENTERS, COMMENT_TEXTS, strict=True))
+    inferred = [n for n in corpus.notes if n.message.startswith("the comment list has no line over it")]
+    assert len(inferred) == (header is None)
+
+
+def test_pages_teasers_of_other_articles_under_an_article_are_no_comments(tmp_path, cfg):
+    """Under an article, other articles' teasers print an author and a date over a headline,
+    as comments print a name and a date over their text: without a comment list's heading,
+    such lines, or lines under a "Læs også", or a page the manifest calls an article, give
+    no comments."""
+    teasers = "Karen Holm · 12. marts 2024\nSocialrådgivere forlader faget\n\nOle Berg · 11. marts 2024\nNy aftale\n\n"
+    page = COMMENTED_ARTICLE.replace("3 kommentarer\n\n", "") + teasers
+    assert [p.kind for p in _page_corpus(tmp_path / "a", page, cfg, kind="auto").posts] == ["document"]
+    for between, kind in (("Læs også\n\n", "auto"), ("", "article")):
+        page = _comment_list(None, between)
+        assert [p.kind for p in _page_corpus(tmp_path / kind, page, cfg, kind=kind).posts] == ["document"]
+
+
 def _markdown_comments(header: str, quoted: bool = False) -> str:
     """The commented article as a clipped Markdown page whose comments print `header`
     ("{name}", "{date}") over their text; the list quoted whole with `quoted`."""
@@ -3639,6 +3688,7 @@ def test_pages_a_news_story_s_last_sentence_about_someone_is_no_author_line(tmp_
 
 
 def _page_corpus(tmp_path, text: str, cfg, name: str = "side.txt", kind: str = "thread"):
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / name).write_text(text, encoding="utf-8")
     (tmp_path / "manifest.toml").write_text(
         f'[[document]]\nfile = "{name}"\nkind = "{kind}"\nlang = "da"\n', encoding="utf-8"

@@ -59,6 +59,68 @@ def find_comments_header(lines: list[str], furn: Furniture | None = None) -> int
     return None
 
 
+# A comment list printed with no line over it (the widget's heading not saved, or a page
+# copied from its first comment on) opens after the article's text, one paragraph of it
+# at least this long, and holds at least HEADERLESS_MIN_COMMENTS comments that each open
+# with a name and a date, the next within HEADERLESS_GAP lines of the one before.
+HEADERLESS_AFTER_CHARS = 150
+HEADERLESS_MIN_COMMENTS = 2
+HEADERLESS_GAP = 40
+
+
+def find_headerless_comments(lines: list[str], furn: Furniture | None = None) -> int | None:
+    """Index of the blank line over a comment list that no header line opens, or None: the
+    first of at least two comments that open with a name and a date, under the article's
+    text with no furniture between ("Læs også": teasers of other articles print an author
+    and a date too), each with a sentence of text under its header."""
+    furn = furn or load_furniture()
+    seen_text = False
+    for i in range(1, len(lines)):
+        above = lines[i - 1].strip()
+        if len(above) >= HEADERLESS_AFTER_CHARS:
+            seen_text = True
+        elif above and furniture_line(above, furn):
+            seen_text = False
+        if seen_text and not above and _dated_start(lines, i, furn) is not None and _starts_a_list(lines, i, furn):
+            return i - 1
+    return None
+
+
+# A comment's text, not a teaser's headline: a sentence's end, or a dozen words.
+_SAYS_SOMETHING_RE = re.compile(r"[.!?…\"»”)]$|(?:\S+\s+){11}\S")
+
+
+def _dated_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
+    start = _named_start(lines, i, furn)
+    return start if start is not None and start.date_raw else None
+
+
+def _starts_a_list(lines: list[str], i: int, furn: Furniture) -> bool:
+    """Whether the comment opening at `lines[i]` is followed by text and, within
+    HEADERLESS_GAP lines, by the next, HEADERLESS_MIN_COMMENTS in all."""
+    found, at = 0, i
+    while at is not None and found < HEADERLESS_MIN_COMMENTS:
+        start = _dated_start(lines, at, furn)
+        if start is None:
+            return False
+        found += 1
+        after = at + start.lines
+        has_text = bool(_SAYS_SOMETHING_RE.search(start.rest))
+        nxt = None
+        for j in range(after, min(len(lines), after + HEADERLESS_GAP)):
+            line = lines[j].strip()
+            if not line:
+                continue
+            if _dated_start(lines, j, furn) is not None:
+                nxt = j
+                break
+            has_text = has_text or (button_row(line, furn) is None and bool(_SAYS_SOMETHING_RE.search(line)))
+        if not has_text:
+            return False
+        at = nxt
+    return found >= HEADERLESS_MIN_COMMENTS
+
+
 def parse_comments(
     lines: list[str], first_line: int, source: str, furn: Furniture | None = None
 ) -> tuple[list[RawComment], list[Note]]:

@@ -22,7 +22,13 @@ from pipeline.core.schema import Author, Evidence, Note, Post, Span, Thread
 from pipeline.ingest import langid
 from pipeline.ingest.bsky_markup import SOURCE as BSKY_SOURCE
 from pipeline.ingest.comment_markup import marked_thread
-from pipeline.ingest.comments import find_comments_header, find_signature, header_line, parse_comments
+from pipeline.ingest.comments import (
+    find_comments_header,
+    find_headerless_comments,
+    find_signature,
+    header_line,
+    parse_comments,
+)
 from pipeline.ingest.dates import (
     normalize_iso,
     page_slash_order,
@@ -289,6 +295,9 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         furn = replace(furn, slash_order=slashes[0])
     header = find_comments_header(lines, furn)
     forum = find_forum_posts(lines) if header is None else []
+    headerless = None
+    if header is None and not forum and page.stated is None and page.marked is None and entry.kind != "article":
+        header = headerless = find_headerless_comments(lines, furn)
     found: list[Note] = []
     stated = page.stated
     if stated is not None and (header is not None or forum):
@@ -316,6 +325,15 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
     if not lang:
         lang = _page_language(text, cfg)
         found.append(Note(where=rel, kind="metadata", message=f"language detected from the page's text: {lang}"))
+    if headerless is not None:
+        found.append(
+            Note(
+                where=f"{rel}:{headerless + 2}",
+                kind="inferred",
+                message="the comment list has no line over it ('Kommentarer'): it opens at the first of the "
+                "comments under the article's text that open with a name and a date",
+            )
+        )
     if entry.kind == "auto":
         what = (
             "a thread (a comment list was found)"
