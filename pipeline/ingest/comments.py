@@ -558,7 +558,9 @@ def _date_over_name(lines: list[str], i: int, furn: Furniture) -> _Start | None:
     tail = trailing_date(lines[i].strip(), furn)
     if tail is None or tail[0] != 0 or tail[1] is None:
         return None
-    following = [j for j in range(i + 1, min(i + 4, len(lines))) if lines[j].strip()]
+    # Blank lines may stand between date, name and text (a page copied as text sets each
+    # element apart).
+    following = [j for j in range(i + 1, min(i + 6, len(lines))) if lines[j].strip()][:2]
     if len(following) < 2:
         return None
     name, after = lines[following[0]].strip(), lines[following[1]].strip()
@@ -652,6 +654,7 @@ def _parse_named_comments(
 
     end = len(lines)
     indents: list[int] = []
+    date_first = False
 
     def open_comment(start: _Start, i: int) -> None:
         nonlocal current, start_line, body, closed
@@ -709,8 +712,11 @@ def _parse_named_comments(
             if current is not None and not current.date_raw and row[1]:
                 # The site prints the date under the text, in the buttons' row.
                 current = replace(current, date=row[0], date_raw=row[1])
-        elif (current is None or closed) and (dated := _date_over_name(lines, i, furn)) is not None:
+        elif (current is None or closed or date_first) and (dated := _date_over_name(lines, i, furn)) is not None:
+            # A list whose comments open with the date over the name: the next date over a
+            # name opens the next comment, whether or not buttons closed this one.
             open_comment(dated, i)
+            date_first = True
             i += dated.lines
             continue
         elif (current is None or closed) and _dateless_start(lines, i, furn):
