@@ -746,17 +746,19 @@ def test_pages_a_comment_list_under_another_heading_or_none_is_read_as_comments(
     assert len(inferred) == (header is None)
 
 
-@pytest.mark.parametrize("apart", ["\n", "\n\n"])
-def test_pages_comments_printed_date_over_name_over_text_keep_their_own_dates(tmp_path, cfg, apart):
+@pytest.mark.parametrize("apart, header", [("\n", True), ("\n\n", True), ("\n\n", False)])
+def test_pages_comments_printed_date_over_name_over_text_keep_their_own_dates(tmp_path, cfg, apart, header):
     """A widget that prints each comment's date over its author's name over its text, the
-    three a line or a blank line apart (as a page copied as text sets each element apart):
-    with blank lines between, the date had been read as the date *under* the comment above
-    (each comment got the next one's date, and the first was lost)."""
+    three a line or a blank line apart (as a page copied as text sets each element apart),
+    under a heading or none: with blank lines between, the date had been read as the date
+    *under* the comment above (each comment got the next one's date, and the first was
+    lost)."""
     body = "".join(
         apart.join((when, who, said)) + "\n\n"
         for who, when, said in zip(COMMENTERS, COMMENT_DATES, COMMENT_TEXTS, strict=True)
     )
-    comments = [p for p in _page_corpus(tmp_path, COMMENTED_ARTICLE + body, cfg).posts if p.kind == "comment"]
+    article = COMMENTED_ARTICLE if header else COMMENTED_ARTICLE.replace("3 kommentarer\n\n", "")
+    comments = [p for p in _page_corpus(tmp_path, article + body, cfg).posts if p.kind == "comment"]
     assert [(c.authors[0].name, c.created, c.text) for c in comments] == [
         ("Lars Jensen", "2024-03-14T10:12", COMMENT_TEXTS[0]),
         ("Mette Sørensen", "2024-03-14T11:40", COMMENT_TEXTS[1]),

@@ -91,7 +91,7 @@ _SAYS_SOMETHING_RE = re.compile(r"[.!?…\"»”)]$|(?:\S+\s+){11}\S")
 
 
 def _dated_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
-    start = _named_start(lines, i, furn)
+    start = _named_start(lines, i, furn) or _date_over_name(lines, i, furn)
     return start if start is not None and start.date_raw else None
 
 
