@@ -774,9 +774,9 @@ def test_pages_teasers_of_other_articles_under_an_article_are_no_comments(tmp_pa
     teasers = "Karen Holm · 12. marts 2024\nSocialrådgivere forlader faget\n\nOle Berg · 11. marts 2024\nNy aftale\n\n"
     page = COMMENTED_ARTICLE.replace("3 kommentarer\n\n", "") + teasers
     assert [p.kind for p in _page_corpus(tmp_path / "a", page, cfg, kind="auto").posts] == ["document"]
-    for between, kind in (("Læs også\n\n", "auto"), ("", "article")):
+    for n, (between, kind) in enumerate((("Læs også\n\n", "auto"), ("Mere om emnet\n\n", "auto"), ("", "article"))):
         page = _comment_list(None, between)
-        assert [p.kind for p in _page_corpus(tmp_path / kind, page, cfg, kind=kind).posts] == ["document"]
+        assert [p.kind for p in _page_corpus(tmp_path / str(n), page, cfg, kind=kind).posts] == ["document"]
 
 
 def _markdown_comments(header: str, quoted: bool = False) -> str:

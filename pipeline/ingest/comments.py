@@ -79,15 +79,21 @@ def find_headerless_comments(lines: list[str], furn: Furniture | None = None) ->
         above = lines[i - 1].strip()
         if len(above) >= HEADERLESS_AFTER_CHARS:
             seen_text = True
-        elif above and furniture_line(above, furn):
+        elif above and (furniture_line(above, furn) or not _SENTENCE_END_RE.search(above)):
+            # A heading between the text and the list ("Mere om emnet", "Seneste nyt") heads
+            # something else: teasers, which print an author and a date too.
             seen_text = False
         if seen_text and not above and _dated_start(lines, i, furn) is not None and _starts_a_list(lines, i, furn):
             return i - 1
     return None
 
 
-# A comment's text, not a teaser's headline: a sentence's end, or a dozen words.
-_SAYS_SOMETHING_RE = re.compile(r"[.!?…\"»”)]$|(?:\S+\s+){11}\S")
+_SENTENCE_END_RE = re.compile(r"[.!?…\"»”)]$")
+
+
+def _says_something(line: str) -> bool:
+    """A comment's text, not a teaser's headline: a sentence's end, or a dozen words."""
+    return bool(_SENTENCE_END_RE.search(line)) or len(line.split()) >= 12
 
 
 def _dated_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
@@ -105,7 +111,7 @@ def _starts_a_list(lines: list[str], i: int, furn: Furniture) -> bool:
             return False
         found += 1
         after = at + start.lines
-        has_text = bool(_SAYS_SOMETHING_RE.search(start.rest))
+        has_text = _says_something(start.rest)
         nxt = None
         for j in range(after, min(len(lines), after + HEADERLESS_GAP)):
             line = lines[j].strip()
@@ -114,7 +120,7 @@ def _starts_a_list(lines: list[str], i: int, furn: Furniture) -> bool:
             if _dated_start(lines, j, furn) is not None:
                 nxt = j
                 break
-            has_text = has_text or (button_row(line, furn) is None and bool(_SAYS_SOMETHING_RE.search(line)))
+            has_text = has_text or (button_row(line, furn) is None and _says_something(line))
         if not has_text:
             return False
         at = nxt
