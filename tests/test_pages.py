@@ -2920,6 +2920,11 @@ def test_pages_a_copied_page_top_gives_headline_date_and_author(page, lang, read
             "Av Anna Berg, ordförande, Socialdemokraterna i Malmö\n14 mars 2024",
             ("Anna Berg", "ordförande, Socialdemokraterna i Malmö"),
         ),
+        # The genre first: these had been the headline, and named no author.
+        ("Debattartikel av Anna Berg, socionom\n14 mars 2024", ("Anna Berg", "socionom")),
+        ("Krönika av Anna Berg\n14 mars 2024", ("Anna Berg", None)),
+        ("Debatindlæg af Anna Berg, socialrådgiver\n14 mars 2024", ("Anna Berg", "socialrådgiver")),
+        ("Kronik af Anna Berg\n14 mars 2024", ("Anna Berg", None)),
     ],
 )
 def test_pages_bylines_as_swedish_and_danish_sites_print_them(byline, author):
