@@ -3775,6 +3775,34 @@ def test_pages_comments_dated_without_their_year_under_an_undated_article_are_ke
     assert sum("printed without its year" in n.message for n in corpus.notes) == 3
 
 
+@pytest.mark.parametrize(
+    "dateline, created",
+    [
+        # How long the story takes to read, beside its date: the line had been taken for
+        # the headline, and no date read.
+        ("13. marts 2024 kl. 10.12 · 4 min. læsning", "2024-03-13T10:12"),
+        ("Læsetid: 4 min · 13. marts 2024", "2024-03-13"),
+        # Labels and forms that had left the date unread.
+        ("Udgivet 13-03-2024", "2024-03-13"),
+        ("Mar 13, 2024", "2024-03-13"),
+        # 13 can only be the day: the page's own dates say it writes slashes day first.
+        ("13/03/2024", "2024-03-13"),
+        # The publication's stamp, wherever the update's stands.
+        ("Opdateret 14. marts 2024 · Publiceret 13. marts 2024", "2024-03-13"),
+        ("Opdateret 14. marts 2024\n\nPubliceret 13. marts 2024", "2024-03-13"),
+        ("Publiceret 13. marts 2024\n\nSidst opdateret 14. marts 2024", "2024-03-13"),
+    ],
+)
+def test_pages_an_articles_date_line_as_news_sites_print_it(tmp_path, cfg, dateline, created):
+    page = COMMENTED_ARTICLE.replace("13. marts 2024\n\n", dateline + "\n\n").replace("3 kommentarer\n\n", "")
+    (root,) = _page_corpus(tmp_path, page, cfg, kind="article").posts
+    assert (root.title, root.created, root.authors[0].name) == (
+        "Kommunerne mangler socialrådgivere",
+        created,
+        "Karen Holm",
+    )
+
+
 def test_dates_a_date_without_its_year_is_read_in_the_first_year_on_or_after_a_given_day():
     from pipeline.ingest.dates import yearless_iso
 

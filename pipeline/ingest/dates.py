@@ -198,16 +198,37 @@ def find_named_date(text: str) -> tuple[str, re.Match[str]] | None:
     return None
 
 
-STAMP_LABEL = r"(?i:publicer\w*|opdateret|uppdaterad|senast uppdaterad)"
+# The labels of a page's publication stamp ("Publiceret", "Udgivet", "Publisert",
+# "Published") and update stamp ("Opdateret", "Uppdaterad", "Oppdatert", "Updated").
+_PUBLISHED_LABEL = r"publicer\w*|udgivet|utgiven|utgivet|publisert|published|posted"
+STAMP_LABEL = (
+    rf"(?i:{_PUBLISHED_LABEL}|(?:(?:senest|sidst|senast|sist|last)\s+)?"
+    r"(?:opdateret|uppdaterad|oppdatert|updated))"
+)
 # Between a page's publication and update stamps on one line.
 _STAMP_SEPARATOR_RE = re.compile(r"\s+[·|•]\s+")
 # Each stamp's label, where they follow each other with no separator.
 _LABELLED_STAMP_RE = re.compile(rf"({STAMP_LABEL}\s*:?)")
-_PUBLISHED_RE = re.compile(r"(?i)\s*publicer")
+_PUBLISHED_RE = re.compile(rf"(?i)\s*(?:{_PUBLISHED_LABEL})")
+# How long the page takes to read, printed beside its date ("4 min. læsning", "Lästid: 4
+# min", "4 min read"): no part of the date.
+_READING_TIME_RE = re.compile(
+    r"(?i)(?:(?:læsetid|lästid|lesetid|reading time)\s*:?\s*)?\d{1,3}\s*(?:min\.?|minutter|minuter|minutes?)"
+    r"(?:\s+(?:læsning|läsning|lesning|read|at læse|att läsa|å lese|læsetid|lästid|lesetid))?"
+)
 
 
 def _unpublished(stamp: str) -> bool:
     return _PUBLISHED_RE.match(stamp) is None
+
+
+_UPDATED_RE = re.compile(r"(?i)\s*(?:(?:senest|sidst|senast|sist|last)\s+)?(?:opdateret|uppdaterad|oppdatert|updated)")
+
+
+def update_stamp(line: str) -> bool:
+    """Whether a date line says when the page was updated ("Opdateret 14. marts 2024"), not
+    when it was published."""
+    return _UPDATED_RE.match(line) is not None
 
 
 _KL_RE = re.compile(r"\s+kl\.?\s*")
@@ -218,13 +239,21 @@ def is_date_line(line: str) -> bool:
     return line_date(line) is not None
 
 
-def line_date(line: str) -> str | None:
+def line_date(line: str, slash_order: str | None = None) -> str | None:
     """The date of a line that is nothing but a date, perhaps labelled ("Publiceret 4.
-    december 2024 kl. 10.15", "16.09.13", "Publicerad 2024-03-14 06:00"), as ISO 8601;
-    None for any other line. A weekday may open it ("Torsdag 14. marts 2024"), and the
-    date it was updated may follow ("Publicerad 14 mars 2024 kl. 06.00 · Uppdaterad 14
-    mars 2024 kl. 08.12": the first date is the line's)."""
-    stamps = _STAMP_SEPARATOR_RE.split(line.strip())
+    december 2024 kl. 10.15", "16.09.13", "Publicerad 2024-03-14 06:00", "Udgivet
+    13-03-2024", "Mar 13, 2024"), as ISO 8601; None for any other line. A weekday may open
+    it ("Torsdag 14. marts 2024"), the date it was updated may follow ("Publicerad 14 mars
+    2024 kl. 06.00 · Uppdaterad 14 mars 2024 kl. 08.12": the publication's is the line's),
+    and so may how long the page takes to read ("· 4 min. læsning"). Dates with slashes are
+    read in `slash_order` (the page's, `page_slash_order`), where it is given."""
+    stamps = [s for s in _STAMP_SEPARATOR_RE.split(line.strip()) if not _READING_TIME_RE.fullmatch(s.strip())]
+    if not stamps:
+        return None
+    if len(stamps) > 1:
+        # The publication's stamp first, wherever the page prints it.
+        stamps = sorted(stamps, key=_unpublished)
+    line = stamps[0] if len(stamps) == 1 else line
     labels = list(_LABELLED_STAMP_RE.finditer(line)) if len(stamps) == 1 else []
     if len(labels) > 1 and not line[: labels[0].start()].strip():
         # "Uppdaterad 2024-03-14 08:12 Publicerad 2024-03-14 06:00": a stamp each label,
@@ -232,7 +261,7 @@ def line_date(line: str) -> str | None:
         ends = [m.start() for m in labels[1:]] + [len(line)]
         stamps = sorted((line[m.start() : end] for m, end in zip(labels, ends, strict=True)), key=_unpublished)
     if len(stamps) > 1:
-        dates = [line_date(stamp) for stamp in stamps]
+        dates = [line_date(stamp, slash_order) for stamp in stamps]
         return dates[0] if all(dates) else None
     if lead := weekday_lead(line):
         line = line[lead:]
@@ -250,7 +279,9 @@ def line_date(line: str) -> str | None:
     if iso_like:
         # "2024-03-14 kl. 06:00", as Swedish sites print it.
         value = _KL_RE.sub(" ", value)
-    read = read_date(value) if iso_like or NUMERIC_DATE_RE.match(value) or DAY_SLASH_YEAR_RE.match(value) else None
+    # A number is no date here (epoch seconds, an Excel serial): what a page prints as its
+    # date is one of read_date's written forms, read whole.
+    read = read_date(value, slash_order)
     return read[0] if read and read[1] not in NUMBER_FORMS else None
 
 

@@ -30,6 +30,7 @@ from pipeline.ingest.dates import (
     find_named_date,
     line_date,
     read_date,
+    update_stamp,
     weekday_lead,
     yearless_date,
 )
@@ -542,6 +543,7 @@ def parse_article(
     bodies = [k for k, b in enumerate(blocks) if k not in removed and _is_body_paragraph(b)]
     first_body, second_body = (bodies + [len(blocks), len(blocks)])[:2]
     pending_keywords = False
+    created_updated = False
     title_candidates: list[tuple[int, Block]] = []
     for k, block in enumerate(blocks):
         where = f"{source}:{block.first_line}"
@@ -560,9 +562,11 @@ def parse_article(
                 pending_keywords = True
             removed[k] = "keywords"
             continue
-        if len(block.lines) == 1 and (iso := line_date(block.lines[0])) is not None:
-            if parts.created is None:
+        if len(block.lines) == 1 and (iso := line_date(block.lines[0], furn.slash_order)) is not None:
+            # The publication's stamp over the update's, whichever the page prints first.
+            if parts.created is None or (created_updated and not update_stamp(block.lines[0])):
                 parts.created = iso
+                created_updated = update_stamp(block.lines[0])
             removed[k] = "date-line"
             continue
         # A name over a title stands above the text, or under the lead beside the date.
@@ -847,7 +851,7 @@ _JOINED_NAMES_RE = re.compile(r"\s+(?:og|och|and|&)\s+")
 def _date_in(text: str, slash_order: str | None = None) -> str | None:
     """The date `text` is (dates with slashes in `slash_order`, a weekday before any date
     allowed), or the first date named in it."""
-    if iso := line_date(text):
+    if iso := line_date(text, slash_order):
         return iso
     if slash_order and (read := read_date(text[weekday_lead(text) :], slash_order)) and read[1] not in NUMBER_FORMS:
         return read[0]
@@ -922,7 +926,7 @@ def _match_byline(
                 desc = f"{desc}, {dateline}" if desc else dateline
         if date is None and kind != "closing":
             # "Af Karen Holm, formand for lokalafdelingen" over a line of its own with the date.
-            date = next((iso for line in block.lines[1:] if (iso := line_date(line))), None)
+            date = next((iso for line in block.lines[1:] if (iso := line_date(line, furn.slash_order))), None)
         # A name and a date below the text is a comment's header, not the article's byline.
         if needs == "date_required" and (date is None or not before_body):
             continue
