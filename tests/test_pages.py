@@ -3803,6 +3803,19 @@ def test_pages_an_articles_date_line_as_news_sites_print_it(tmp_path, cfg, datel
     )
 
 
+@pytest.mark.parametrize(
+    "crumbs", ["Forside › Nyheder › Debat", "Du er her: Forside > Debat", "Hjem / Nyheder / Debat"]
+)
+def test_pages_a_breadcrumb_trail_a_block_above_the_headline_is_no_headline(tmp_path, cfg, crumbs):
+    """A breadcrumb trail set apart from the headline by a blank line had been taken for
+    the headline (and the headline dropped)."""
+    page = COMMENTED_ARTICLE.replace("Debat\n\n", crumbs + "\n\n", 1).replace("3 kommentarer\n\n", "")
+    (root,) = _page_corpus(tmp_path, page, cfg, kind="article").posts
+    assert root.title == "Kommunerne mangler socialrådgivere"
+    assert crumbs not in root.text
+    assert any(n.message == f"breadcrumbs: {crumbs}" for n in _page_corpus(tmp_path, page, cfg, kind="article").notes)
+
+
 def test_dates_a_date_without_its_year_is_read_in_the_first_year_on_or_after_a_given_day():
     from pipeline.ingest.dates import yearless_iso
 
