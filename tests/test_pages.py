@@ -1367,7 +1367,10 @@ def test_pages_html_lists_nested_in_lists_are_indented_only_where_asked():
         ("Torsdag 14. marts 2024", "2024-03-14"),
         ("Publicerad 14 mars 2024 kl. 06.00 · Uppdaterad 14 mars 2024 kl. 08.12", "2024-03-14T06:00"),
         ("Publiceret 14.03.2024 | Opdateret 15.03.2024", "2024-03-14"),
-        ("14. marts 2024 · 3 min læsetid", None),
+        # How long the page takes to read is no part of its date (the line had read as no
+        # date, and became the headline).
+        ("14. marts 2024 · 3 min læsetid", "2024-03-14"),
+        ("14. marts 2024 · Det var dagen", None),
         # Swedish sites' ISO date with "kl.", stamps without a separator, a dash before the time.
         ("2024-03-14 kl. 06:00", "2024-03-14T06:00:00"),
         ("Uppdaterad 2024-03-14 08:12 Publicerad 2024-03-14 06:00", "2024-03-14T06:00:00"),
