@@ -766,6 +766,33 @@ def test_pages_comments_printed_date_over_name_over_text_keep_their_own_dates(tm
     ]
 
 
+@pytest.mark.parametrize("answers", ["svarer", "→"])
+def test_pages_a_comment_header_naming_whom_it_answers_links_the_reply(tmp_path, cfg, answers):
+    """ "Ole Berg svarer Lars Jensen · date": the writer is Ole Berg, and the comment answers
+    Lars Jensen's latest earlier comment (the header had been read as the author's name,
+    "Ole Berg svarer Lars Jensen", and the reply left to its words). A header naming someone
+    with no earlier comment on the page leaves the parent to the words, with a note."""
+    heads = ["Lars Jensen", "Mette Sørensen", f"Ole Berg {answers} Lars Jensen", f"Anna Holm {answers} Bo Ek"]
+    texts = [*COMMENT_TEXTS, "Det er jeg ikke enig i."]
+    dates = [*COMMENT_DATES, "15. marts 2024 kl. 09:00"]
+    body = "".join(f"{head} · {when}\n{said}\n\n" for head, when, said in zip(heads, dates, texts, strict=True))
+    corpus = _page_corpus(tmp_path, COMMENTED_ARTICLE + body, cfg)
+    root, lars, mette, ole, anna = corpus.posts
+    assert [c.authors[0].name for c in (lars, mette, ole, anna)] == [
+        "Lars Jensen",
+        "Mette Sørensen",
+        "Ole Berg",
+        "Anna Holm",
+    ]
+    assert (ole.parent_id, ole.parent_rule, ole.parent_evidence[0].cue) == (
+        lars.id,
+        "header",
+        "its header says it answers Lars Jensen",
+    )
+    assert anna.parent_rule != "header"
+    assert any("says it answers Bo Ek, who has no earlier comment" in n.message for n in corpus.notes)
+
+
 def test_pages_teasers_of_other_articles_under_an_article_are_no_comments(tmp_path, cfg):
     """Under an article, other articles' teasers print an author and a date over a headline,
     as comments print a name and a date over their text: without a comment list's heading,

@@ -278,6 +278,7 @@ class _Start:
     date: str | None
     date_raw: str
     rest: str = ""  # the comment's first words, on its header's line ("Ole Berg (14.03.2024): Enig.")
+    answers: str = ""  # whom the header says the comment answers ("Ole Berg svarer Mette Kjær")
 
 
 def trailing_date(line: str, furn: Furniture) -> tuple[int, str | None, str] | None:
@@ -474,6 +475,10 @@ def _header_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
         # d.") says who, as a separator would.
         said = _SAID_BY_RE.sub("", _SAYS_AT_RE.sub("", _DATE_LABEL_END_RE.sub("", head)))
         who = _NUMBERED_RE.sub("", said.rstrip(" ·•|–—-,:"))
+        answers = ""
+        if (replying := _ANSWERS_RE.fullmatch(who)) and _name_like(replying["whom"]):
+            # "Erik Johansson svarar Anna Lind": who wrote, and whom it answers.
+            who, answers = replying["who"], replying["whom"]
         if m := _PARENTHESISED_RE.fullmatch(who):
             who = f"{m['name']}, {m['description']}"
         # A separator between name and date, or a name of capitalised words and a full date
@@ -491,7 +496,7 @@ def _header_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
             and all(w[:1].isupper() for w in who.split())
         )
         if (separated or named) and who and plausible_name(who, furn):
-            return _Start(1, who, iso, raw)
+            return _Start(1, who, iso, raw, answers=answers)
         return None
     if (lead := _DATE_FIRST_RE.fullmatch(line)) and _name_like(lead["who"]) and plausible_name(lead["who"], furn):
         # "14.03.2024 10:12 - Mette Jensen": the date, then who.
@@ -533,6 +538,13 @@ def header_line(line: str, furn: Furniture) -> bool:
     return tail is not None and tail[0] == 0
 
 
+# A header that names whom the comment answers, between the writer's name and the date:
+# "Erik Johansson svarar Anna Lind", "Ole Berg svarer Mette Kjær", "Ann replied to Bo",
+# "Erik Johansson → Anna Lind".
+_ANSWERS_RE = re.compile(
+    r"(?P<who>.+?)\s+(?:(?i:svarer|svarede|svarar|svarade|svarte|svarer på|svarar på|replied to|replies to|in reply to)"
+    r"|[→➔►▸>])\s+(?P<whom>[^\s·•|,].{0,60}?)"
+)
 _BRACKETED_DATE_RE = re.compile(r"(?P<who>[^()\[\]]{2,60}?)\s*[(\[](?P<date>[^()\[\]]{4,40})[)\]]")
 # "14.03.2024 10:12 - Mette Jensen": a comment's date before its author's name.
 _DATE_FIRST_RE = re.compile(r"(?P<date>.{6,40}?)\s+[-–—·•|]\s+(?P<who>[^·•|]{2,50})")
@@ -655,6 +667,7 @@ def _parse_named_comments(
                 description=description.strip() or None,
                 title="",
                 body=text,
+                answers=current.answers or None,
             )
         )
 

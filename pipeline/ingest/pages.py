@@ -96,6 +96,8 @@ class RawComment:
     # it (`indented_under`, or the opening post where that is None): the data's form
     # ("JSON-LD", "microdata", "Reddit markup").
     stated_in: str | None = None
+    # Whom the comment's header says it answers ("Erik Johansson svarar Anna Lind · ...").
+    answers: str | None = None
 
 
 @dataclass(frozen=True)

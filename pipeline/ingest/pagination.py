@@ -126,8 +126,8 @@ def _join(pages: list[PageThread], relink: Callable[[Post, list[Post]], list[Pos
 
 
 # Links a page shows (a reply nested in another in its structured data, or indented under
-# it), which the words inferred over the joined pages must not undo.
-_SHOWN = ("structured-data", "indentation")
+# it, or named in its header), which the words inferred over the joined pages must not undo.
+_SHOWN = ("structured-data", "indentation", "header")
 
 
 def _keep_shown_parents(replies: list[Post], comments: list[Post], renamed: dict[str, str]) -> list[Post]:

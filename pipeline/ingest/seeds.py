@@ -465,6 +465,7 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
 
     comments: list[Post] = []
     indented: dict[str, Post] = {}  # comment id -> the comment the page indents it under
+    named: dict[str, tuple[Post, str]] = {}  # comment id -> the comment its header names, and the name
     stated_ids: dict[str, str] = {}  # comment id -> the structured data that nests it so
     raw_comments: list[RawComment] | None = None
     numbers: list[int] | None = None
@@ -508,6 +509,7 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         }
         # A comment the data states is on the opening post itself answers it.
         indented.update((post_of[id(rc)].id, root) for rc in ordered if rc.stated_in and rc.indented_under is None)
+        named = _answered_by_name(ordered, post_of, rel, notes)
     elif thread_posts:
         # A forum lists its posts oldest first: page order is the thread's order. Where it
         # numbers them, post #n is reply n - 1, so an id stays the post's when pages of the
@@ -527,7 +529,7 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         notes.append(Note(where=f"{rel}:1", kind="missing", message="the page prints no publication date"))
 
     if comments:
-        comments = with_parents(root, comments, cfg, indented, stated_ids)
+        comments = with_parents(root, comments, cfg, indented, stated_ids, named)
 
     if page.markup:
         notes.append(
@@ -625,13 +627,27 @@ def with_parents(
     cfg: Config,
     indented: dict[str, Post] | None = None,
     stated: dict[str, str] | None = None,
+    named: dict[str, tuple[Post, str]] | None = None,
 ) -> list[Post]:
     """`comments` with the parent each answers, inferred from their words (forms of
     address, quotations), or shown by the page where `indented` (comment id -> the comment
     the page indents it under, or nests it in where its structured data states it: `stated`,
-    comment id -> that data's form) says so: that decides, and the words' cues stay as
-    evidence."""
+    comment id -> that data's form) says so, or said by its header where `named` (comment id
+    -> the comment of the one its header says it answers, and the name) says so: that
+    decides, and the words' cues stay as evidence."""
     decisions = infer_parents(root, comments, cfg.replies)
+    for cid, (parent, name) in (named or {}).items():
+        if cid in (indented or {}):
+            continue  # what the page shows decides
+        said = Evidence(
+            rule="header",
+            cue=f"its header says it answers {name}",
+            target_id=parent.id,
+            score=1.0,
+            decided=True,
+        )
+        cues = tuple(e.model_copy(update={"decided": False}) for e in decisions[cid].evidence if e.rule != "default")
+        decisions[cid] = ReplyDecision(parent.id, 1.0, (said, *cues))
     for cid, parent in (indented or {}).items():
         whose = (parent.authors[0].name if parent.authors else None) or "a deleted author"
         stated_in = (stated or {}).get(cid)
@@ -664,6 +680,33 @@ def with_parents(
         )
         for c in comments
     ]
+
+
+def _answered_by_name(
+    ordered: list[RawComment], post_of: dict[int, Post], rel: str, notes: list[Note]
+) -> dict[str, tuple[Post, str]]:
+    """Comment id -> the latest earlier comment by the one its header says it answers
+    ("Erik Johansson svarar Anna Lind"), and that name; a note for each whose named
+    comment the page does not hold."""
+    named: dict[str, tuple[Post, str]] = {}
+    latest: dict[str, RawComment] = {}
+    for rc in ordered:
+        if rc.answers:
+            target = latest.get(rc.answers.casefold())
+            if target is not None:
+                named[post_of[id(rc)].id] = (post_of[id(target)], rc.answers)
+            else:
+                notes.append(
+                    Note(
+                        where=f"{rel}:{rc.line}",
+                        kind="missing",
+                        message=f"the comment's header says it answers {rc.answers}, who has no earlier comment on "
+                        "the page: its parent is read from its words",
+                    )
+                )
+        if rc.author:
+            latest[rc.author.casefold()] = rc
+    return named
 
 
 def _open_with_first_post(parts: ArticleParts, thread: ForumPosts, rel: str) -> None:
