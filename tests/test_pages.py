@@ -3397,15 +3397,17 @@ def test_pages_a_comment_list_opens_under_the_headers_nordic_sites_give_it(tmp_p
     assert corpus.posts[0].text.endswith("Kommunerne peger på økonomien.")
 
 
-def test_pages_a_comment_s_number_before_its_author_is_no_part_of_the_name(tmp_path, cfg):
+@pytest.mark.parametrize("number", ["#{n}", "{n}.", "{n})", "Kommentar #{n}:"])
+def test_pages_a_comment_s_number_before_its_author_is_no_part_of_the_name(tmp_path, cfg, number):
     """Sites that count their comments print the number before the name ("#2 Ole Berg ·
-    14.03.2024 kl. 11:02"): the commenter is Ole Berg, and his "Svar til Mette Kjær"
-    answers her."""
+    14.03.2024 kl. 11:02", "2. Ole Berg", "Kommentar #2: Ole Berg"): the commenter is Ole
+    Berg, and his "Svar til Mette Kjær" answers her."""
     base = _COLLAPSED.split("Kommentarer (5)")[0]
+    first, second = number.format(n=1), number.format(n=2)
     (tmp_path / "side.txt").write_text(
-        base
-        + "Kommentarer (2)\n\n#1 Mette Kjær · 14.03.2024 kl. 10:14\nKommunerne må tage ansvaret.\nSvar · Anmeld\n\n"
-        "#2 Ole Berg · 14.03.2024 kl. 11:02\nSvar til Mette Kjær\nDet er for nemt.\nSvar · Anmeld\n",
+        base + f"Kommentarer (2)\n\n{first} Mette Kjær · 14.03.2024 kl. 10:14\nKommunerne må tage ansvaret.\n"
+        "Svar · Anmeld\n\n"
+        f"{second} Ole Berg · 14.03.2024 kl. 11:02\nSvar til Mette Kjær\nDet er for nemt.\nSvar · Anmeld\n",
         encoding="utf-8",
     )
     corpus = ingest_seeds(tmp_path, cfg)

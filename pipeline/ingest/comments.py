@@ -397,8 +397,11 @@ _DATE_LABEL_END_RE = re.compile(rf"(?i)(?<=\S)\s+(?:[·•|–—-]\s+)?{_DATE_L
 # A name with its description in parentheses: "Mette Kjær (socialrådgiver)".
 _PARENTHESISED_RE = re.compile(r"(?P<name>[^()]+?)\s*\((?P<description>[^()]{2,60})\)")
 # A comment's number before its author's name, as some sites count their comments ("#2
-# Ole Berg · 14.03.2024").
-_NUMBERED_RE = re.compile(r"^#\d{1,5}\s+(?=\S)")
+# Ole Berg · 14.03.2024", "2. Ole Berg", "2) Ole Berg", "Kommentar #2: Ole Berg").
+_NUMBERED_RE = re.compile(
+    r"^(?:#\d{1,5}|\d{1,5}[.)]|(?i:kommentar|kommentaren|comment|indlæg|inlägg|innlegg|svar)\s*(?:#|nr\.?\s*)?\d{1,5}\s*:?)"
+    r"\s+(?=\S)"
+)
 # Initials a widget draws as an avatar, on a line of their own above the name ("MK").
 _INITIALS_RE = re.compile(r"[A-ZÆØÅÄÖ]{1,3}")
 
