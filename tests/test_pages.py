@@ -793,6 +793,29 @@ def test_pages_a_comment_header_naming_whom_it_answers_links_the_reply(tmp_path,
     assert any("says it answers Bo Ek, who has no earlier comment" in n.message for n in corpus.notes)
 
 
+@pytest.mark.parametrize(
+    "reply, rule",
+    [
+        # The arrow flat lists print before a reply: it answers the comment above with none.
+        ("↳ Mette Sørensen", "indentation"),
+        ("└─ Mette Sørensen", "indentation"),
+        # Whom it answers in parentheses after the name, where a title would stand.
+        ("Mette Sørensen (svar til Lars Jensen)", "header"),
+    ],
+)
+def test_pages_a_reply_marked_in_its_header_answers_the_comment_it_marks(tmp_path, cfg, reply, rule):
+    """The mark had been read as part of the commenter's name or her title, and the reply
+    left to its words (which answered the article)."""
+    heads = ["Lars Jensen", reply, "Ole Berg"]
+    body = "".join(
+        f"{head} · {when}\n{said}\n\n" for head, when, said in zip(heads, COMMENT_DATES, COMMENT_TEXTS, strict=True)
+    )
+    root, lars, mette, ole = _page_corpus(tmp_path, COMMENTED_ARTICLE + body, cfg).posts
+    assert [(a.name, a.description) for a in mette.authors] == [("Mette Sørensen", None)]
+    assert (mette.parent_id, mette.parent_rule) == (lars.id, rule)
+    assert ole.parent_id == root.id
+
+
 def test_pages_teasers_of_other_articles_under_an_article_are_no_comments(tmp_path, cfg):
     """Under an article, other articles' teasers print an author and a date over a headline,
     as comments print a name and a date over their text: without a comment list's heading,

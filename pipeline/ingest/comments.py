@@ -396,6 +396,10 @@ _DATE_LABEL_START_RE = re.compile(rf"(?i)^{_DATE_LABEL}\s*:?\s+(?=\S)")
 _DATE_LABEL_END_RE = re.compile(rf"(?i)(?<=\S)\s+(?:[·•|–—-]\s+)?{_DATE_LABEL}\s*:?$")
 # A name with its description in parentheses: "Mette Kjær (socialrådgiver)".
 _PARENTHESISED_RE = re.compile(r"(?P<name>[^()]+?)\s*\((?P<description>[^()]{2,60})\)")
+# The arrows flat comment lists print before a reply's header ("↳ Mette Kjær · 14.03.2024"):
+# a reply to the comment above that prints none.
+_REPLY_ARROW_RE = re.compile(r"(?:[↳↪⤷└╰][─—-]*\s*)*")
+REPLY_ARROW_INDENT = 4
 # A comment's number before its author's name, as some sites count their comments ("#2
 # Ole Berg · 14.03.2024", "2. Ole Berg", "2) Ole Berg", "Kommentar #2: Ole Berg").
 _NUMBERED_RE = re.compile(
@@ -462,7 +466,7 @@ def _inline_start(line: str, furn: Furniture) -> _Start | None:
 def _header_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
     """`_named_start`'s header on a line (or two) of its own. A mark that the comment was
     edited, after the date, is left out."""
-    line = _without_buttons(_EDITED_RE.sub("", lines[i].strip()), furn)
+    line = _without_buttons(_EDITED_RE.sub("", _REPLY_ARROW_RE.sub("", lines[i].strip(), count=1)), furn)
     if not line:
         return None
     # "Mette Kjær (14. marts 2024 kl. 10:14)", "Mette Kjær [14.03.2024]": the date in
@@ -483,7 +487,11 @@ def _header_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
             # "Erik Johansson svarar Anna Lind": who wrote, and whom it answers.
             who, answers = replying["who"], replying["whom"]
         if m := _PARENTHESISED_RE.fullmatch(who):
-            who = f"{m['name']}, {m['description']}"
+            if (to := _ANSWERING_RE.fullmatch(m["description"])) and _name_like(to["whom"]):
+                # "Mette Kjær (svar til Lars Jensen)": whom it answers, not who she is.
+                who, answers = m["name"], to["whom"]
+            else:
+                who = f"{m['name']}, {m['description']}"
         # A separator between name and date, or a name of capitalised words and a full date
         # (as a page saved as HTML runs its author and <time> together): a sentence that
         # ends with a date is no header.
@@ -548,6 +556,8 @@ _ANSWERS_RE = re.compile(
     r"(?P<who>.+?)\s+(?:(?i:svarer|svarede|svarar|svarade|svarte|svarer på|svarar på|replied to|replies to|in reply to)"
     r"|[→➔►▸>])\s+(?P<whom>[^\s·•|,].{0,60}?)"
 )
+# "(svar til Lars Jensen)", "(reply to Bo Ek)" after a commenter's name.
+_ANSWERING_RE = re.compile(r"(?i:svar til|svar till|svar på|svar|reply to|replying to|in reply to)\s+(?P<whom>.+)")
 _BRACKETED_DATE_RE = re.compile(r"(?P<who>[^()\[\]]{2,60}?)\s*[(\[](?P<date>[^()\[\]]{4,40})[)\]]")
 # "14.03.2024 10:12 - Mette Jensen": a comment's date before its author's name.
 _DATE_FIRST_RE = re.compile(r"(?P<date>.{6,40}?)\s+[-–—·•|]\s+(?P<who>[^·•|]{2,50})")
@@ -682,7 +692,11 @@ def _parse_named_comments(
         nonlocal current, start_line, body, closed
         flush()
         current, start_line, body, closed = start, first_line + i, [], False
-        indents.append(len(lines[i]) - len(lines[i].lstrip()))
+        lead = len(lines[i]) - len(lines[i].lstrip())
+        # A reply's arrow before its header ("↳ Mette Kjær · ...") sets it in as a step of
+        # indentation would.
+        arrows = _REPLY_ARROW_RE.match(lines[i].lstrip())[0]
+        indents.append(lead + REPLY_ARROW_INDENT * sum(ch in "↳↪⤷└╰" for ch in arrows))
 
     i = 0
     while i < len(lines):
