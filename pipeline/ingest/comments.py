@@ -398,7 +398,8 @@ _DATE_LABEL_END_RE = re.compile(rf"(?i)(?<=\S)\s+(?:[·•|–—-]\s+)?{_DATE_L
 _PARENTHESISED_RE = re.compile(r"(?P<name>[^()]+?)\s*\((?P<description>[^()]{2,60})\)")
 # The arrows flat comment lists print before a reply's header ("↳ Mette Kjær · 14.03.2024"):
 # a reply to the comment above that prints none.
-_REPLY_ARROW_RE = re.compile(r"(?:[↳↪⤷└╰][─—-]*\s*)*")
+_REPLY_ARROWS = "↳↪⤷└╰"
+_REPLY_ARROW_RE = re.compile(rf"(?:[{_REPLY_ARROWS}][─—-]*\s*)*")
 REPLY_ARROW_INDENT = 4
 # A comment's number before its author's name, as some sites count their comments ("#2
 # Ole Berg · 14.03.2024", "2. Ole Berg", "2) Ole Berg", "Kommentar #2: Ole Berg").
@@ -696,7 +697,7 @@ def _parse_named_comments(
         # A reply's arrow before its header ("↳ Mette Kjær · ...") sets it in as a step of
         # indentation would.
         arrows = _REPLY_ARROW_RE.match(lines[i].lstrip())[0]
-        indents.append(lead + REPLY_ARROW_INDENT * sum(ch in "↳↪⤷└╰" for ch in arrows))
+        indents.append(lead + REPLY_ARROW_INDENT * sum(ch in _REPLY_ARROWS for ch in arrows))
 
     i = 0
     while i < len(lines):
