@@ -829,6 +829,24 @@ def test_pages_teasers_of_other_articles_under_an_article_are_no_comments(tmp_pa
         assert [p.kind for p in _page_corpus(tmp_path / str(n), page, cfg, kind=kind).posts] == ["document"]
 
 
+def test_pages_a_linkedin_post_copied_as_text_gives_its_author_her_title_and_the_comments(tmp_path, cfg):
+    """LinkedIn prints who the author is under her name and the time with "•" ("1 d. •
+    Redigeret •"), its counts over the comments ("42 reaktioner · 12 kommentarer") and each
+    commenter's title under the name: the post had been an article titled "1 d. •
+    Redigeret •" with no author, and its comments lost."""
+    corpus = ingest_page(tmp_path, "da_linkedin_opslag.txt", cfg)
+    root, *comments = corpus.posts
+    assert [(a.name, a.description) for a in root.authors] == [("Karen Holm", "Socialrådgiver hos Aarhus Kommune")]
+    assert root.text.startswith("Vi mister erfarne socialrådgivere") and "Redigeret" not in root.title
+    assert [(c.authors[0].name, c.authors[0].description) for c in comments] == [
+        ("Lars Jensen", "Socialrådgiver"),
+        ("Mette Sørensen", "Teamleder hos Odense Kommune"),
+        ("Ole Berg", "Sagsbehandler"),
+    ]
+    assert comments[0].text == "Jeg kan genkende hvert ord. Vi drukner i sager."
+    assert comments[2].parent_id == comments[0].id, "a reply opens with the name of whom it answers"
+
+
 def _markdown_comments(header: str, quoted: bool = False) -> str:
     """The commented article as a clipped Markdown page whose comments print `header`
     ("{name}", "{date}") over their text; the list quoted whole with `quoted`."""
@@ -2434,6 +2452,7 @@ _READINGS = [
     ("da_nyhed_uden_luft.txt", "an article (no comment list was found)", 1),
     ("da_laeserbrev_kommentarer.txt", "a thread (a comment list was found)", 3),
     ("da_laeserbrev_underskrift.txt", "an article (no comment list was found)", 1),
+    ("da_linkedin_opslag.txt", "a thread (a comment list was found)", 4),
     ("da_obsidian_klip.md", "a thread (a comment list was found)", 3),
     ("da_phpbb_traad.html", "a forum thread (3 posts were found)", 3),
     ("da_printet_side.pdf", "a thread (a comment list was found)", 7),

@@ -488,8 +488,8 @@ def parse_article(
         counted = len(blocks)
         if not blocks and (post := _post_header(block, furn)):
             # A social media post copied as text: its author and time over its text.
-            name, when, raw, rest = post
-            parts.authors.append(Author(name=name))
+            name, when, raw, rest = post.name, post.iso, post.printed, post.text
+            parts.authors.append(Author(name=name, description=post.description))
             parts.author_source = f"post header at {source}:{block.first_line}"
             parts.created = parts.created or when
             if when is None:
@@ -503,7 +503,7 @@ def parse_article(
                     )
                 )
             if rest:
-                blocks.append(Block(rest, block.first_line + 2))
+                blocks.append(Block(rest, block.first_line + post.text_at))
             continue
         kw = furn.keywords.fullmatch(block.lines[0])
         if kw and kw.group("list").strip() and len(block.lines) > 1:
@@ -771,33 +771,51 @@ _AUTHOR_LINE_RE = re.compile(
 
 
 # What Facebook prints after a post's time: "·" and the audience's icon (a picture).
-_POST_TIME_RE = re.compile(r"(?P<when>.+?)\s*·\s*")
+class _PostHeader(NamedTuple):
+    name: str
+    iso: str | None  # the time as ISO 8601, where it reads as one
+    printed: str  # the time as printed
+    text: list[str]  # the text's lines in the header's block
+    description: str | None  # who the author is, as LinkedIn prints it under the name
+    text_at: int  # the block's line the text starts on
+
+
+# Facebook's "14. marts kl. 10:14 · "; LinkedIn's "1 d. • Redigeret • 🌐".
+_POST_TIME_RE = re.compile(
+    r"(?P<when>[^·•]+?)\s*[·•]\s*(?:(?i:redigeret|redigerad|redigert|edited)\s*[·•]?\s*)?(?:[🌐🌍🌎🌏]\uFE0F?\s*)?"
+)
 # A post's counts under its text and buttons ("23", "5 kommentarer", "2 delinger").
 _POST_COUNT_RE = re.compile(
     r"(?i)\d+(?:\s+(?:kommentarer|kommentar|delinger|deling|delningar|delning|comments|shares))?"
 )
 
 
-def _post_header(block: Block, furn: Furniture) -> tuple[str, str | None, str, list[str]] | None:
+def _post_header(block: Block, furn: Furniture) -> _PostHeader | None:
     """A social media post copied as text, as its page's first block: the author's name,
-    the time followed by "·" (Facebook's; a date without its year, or relative, is
-    unread), then the post's text (in the block or the next); the buttons and counts under
-    the text are dropped.
-    (name, the time as ISO 8601 or None, the time as printed, the text's lines), or None."""
+    on LinkedIn a line that says who they are, the time followed by "·" or "•" (a date
+    without its year, or relative, is unread), then the post's text (in the block or the
+    next); the buttons and counts under the text are dropped.
+    None for any other block."""
     lines = [line.strip() for line in block.lines]
     # The text may follow in the same block or, after a blank line, in the next.
-    if len(lines) < 2 or not (m := _POST_TIME_RE.fullmatch(lines[1])):
+    at = 1 if len(lines) >= 2 and _POST_TIME_RE.fullmatch(lines[1]) else 2
+    if len(lines) <= at or not (m := _POST_TIME_RE.fullmatch(lines[at])):
         return None
     name, when = lines[0], m["when"].strip()
+    description = lines[1] if at == 2 else None
     if not 1 <= len(name.split()) <= 6 or name[-1:] in ".!?:" or not name[:1].isupper():
         return None
-    iso = _date_in(when, furn.slash_order) if not furn.relative_date.fullmatch(when) else None
-    if iso is None and not (yearless_date(when) or furn.relative_date.fullmatch(when)):
+    if description is not None and (len(description.split()) > 12 or description[-1:] in ".!?"):
         return None
-    rest = lines[2:]
+    # LinkedIn abbreviates with a full stop: "1 d.", "20 t.".
+    relative = furn.relative_date.fullmatch(when) or furn.relative_date.fullmatch(when.rstrip("."))
+    iso = _date_in(when, furn.slash_order) if not relative else None
+    if iso is None and not (yearless_date(when) or relative):
+        return None
+    rest = lines[at + 1 :]
     while rest and (furn.comment_action.fullmatch(rest[-1]) or _POST_COUNT_RE.fullmatch(rest[-1])):
         rest.pop()
-    return name, iso, when, rest
+    return _PostHeader(name, iso, when, rest, description, at + 1)
 
 
 def _signed_block(block: Block) -> Byline | None:
