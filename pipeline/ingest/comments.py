@@ -437,6 +437,8 @@ def _named_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
 # chat log's bracketed date, or a separator ("Ole Berg · 14.03.2024 · Enig.").
 _INLINE_SEP_RE = re.compile(r"(?<=\S):\s+|(?<=\])\s*|\s+[·•|–—-]\s+")
 _INLINE_HEAD_CHARS = 100
+# What stands before a header's date: a name, a title, "skrev d." (never a paragraph).
+_HEAD_CHARS = 200
 # "Statsministeren sagde 14. marts 2024: ..." quotes speech in a comment's text; a header
 # says who wrote.
 _SPEECH_RE = re.compile(r"(?i)\b(?:siger|sagde|säger|sade|sier|sa|says|said)\b")
@@ -479,6 +481,8 @@ def _header_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
     if tail is not None:
         at, iso, raw = tail
         head = line[:at].rstrip()
+        if len(head) > _HEAD_CHARS:
+            return None  # a paragraph that ends with a date, not a name and its verbs
         # What a site prints around the name ("Skrevet af Mette Kjær den", "Ole Berg skrev
         # d.") says who, as a separator would.
         said = _SAID_BY_RE.sub("", _SAYS_AT_RE.sub("", _DATE_LABEL_END_RE.sub("", head)))

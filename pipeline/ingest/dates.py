@@ -70,12 +70,19 @@ def weekday_lead(line: str) -> int:
     return m.end() if m else 0
 
 
+WEEKDAY_CHARS = 24
+_WORD_START_RE = re.compile(r"(?:^|(?<=\s))\S")
+
+
 def weekday_before(line: str, at: int) -> int:
     """Where a weekday (perhaps with "den") right before `line[at:]` starts ("Ole Berg · ons
     14 mar": the "ons"), or `at` where none stands there ("den" alone is not one)."""
-    for m in re.finditer(r"(?:^|(?<=\s))\S", line[:at]):
+    # A weekday and "den" take a few words at most ("onsdag den", "Wednesday,"): only the
+    # line's last characters before the date are tried, so a long line costs no more.
+    start = max(0, at - WEEKDAY_CHARS)
+    for m in _WORD_START_RE.finditer(line, start, at):
         k = m.start()
-        if weekday_lead(line[k:]) == at - k and line[k:at].split()[0].lower() != "den":
+        if weekday_lead(line[k : at + 1]) == at - k and line[k:at].split()[0].lower() != "den":
             return k
     return at
 
