@@ -604,6 +604,26 @@ def test_pages_a_page_printed_to_pdf_reads_as_the_page_without_what_the_printer_
     assert any(m.startswith("8 line(s) printed in the PDF pages' margins") for m in messages)
 
 
+@pytest.mark.parametrize(
+    "line, rest, joined",
+    [
+        # A word a typesetter hyphenated at the line's end.
+        ("Der mangler social-", "rådgivere i hele landet", "Der mangler socialrådgivere i hele landet"),
+        # A compound's shared half keeps its hyphen and space.
+        ("inden for social-", "og sundhedsområdet", "inden for social- og sundhedsområdet"),
+        ("för-", "och nackdelar", "för- och nackdelar"),
+        # A name or span broken at its own hyphen keeps it.
+        ("det er Aarhus-", "Kommune", "det er Aarhus-Kommune"),
+        ("fra 2020-", "2024", "fra 2020-2024"),
+        ("et ord", "mere", "et ord mere"),
+    ],
+)
+def test_pages_a_printed_paragraphs_lines_join_across_a_hyphen_as_the_words_were(line, rest, joined):
+    from pipeline.ingest.pdf import _rejoined
+
+    assert _rejoined(line, rest) == joined
+
+
 def test_pages_a_pdf_that_cannot_be_read_is_refused_naming_it_and_why(tmp_path, cfg, monkeypatch):
     """A damaged PDF, one that prints no text (a scan), one whose streams unpack past the
     limit (a "PDF bomb"): each refused with the file named and what to do, nothing read."""

@@ -156,6 +156,24 @@ def _margin_boxes(boxes: list[_Box], sheets: int) -> set[int]:
     return out
 
 
+# A line that ends with a hyphen after a word or number: a word a typesetter hyphenated
+# ("social-" / "rådgiver"), a hyphenated name or span broken at its hyphen ("Aarhus-" /
+# "Kommune", "2020-" / "2024"), or a compound's shared half ("social- og sundhedsområdet",
+# "för- och nackdelar"), which keeps its space.
+_HYPHEN_END_RE = re.compile(r"(?<=\w)-$")
+_SHARED_HALF_NEXT = frozenset({"og", "eller", "samt", "och", "men", "and", "or", "til", "till", "i"})
+
+
+def _rejoined(line: str, text: str) -> str:
+    """`line` and the line a line breaker broke from it, joined again."""
+    first = text.split(" ", 1)[0]
+    if not _HYPHEN_END_RE.search(line) or first.rstrip(".,;:!?") in _SHARED_HALF_NEXT:
+        return f"{line} {text}"
+    # A lower-case letter after the hyphen continues a hyphenated word; anything else a
+    # name or span written with its hyphen.
+    return line[:-1] + text if first[:1].islower() and line[-2:-1].isalpha() else line + text
+
+
 def _paragraph(box: _Box, left: float) -> list[str]:
     """The box's lines with those a line breaker broke joined again, each indented as far
     as the box stands in from the text's left edge."""
@@ -165,7 +183,7 @@ def _paragraph(box: _Box, left: float) -> list[str]:
     ran_full = False
     for _, x1, text in box.lines:
         if ran_full and joined:
-            joined[-1] = f"{joined[-1]} {text}"
+            joined[-1] = _rejoined(joined[-1], text)
         else:
             joined.append(text)
         ran_full = right - x1 <= FULL_SHARE * width and len(box.lines) > 1
