@@ -624,6 +624,26 @@ def test_pages_a_printed_paragraphs_lines_join_across_a_hyphen_as_the_words_were
     assert _rejoined(line, rest) == joined
 
 
+def test_pages_an_article_pdf_in_two_columns_reads_down_each_column_in_turn(tmp_path, cfg):
+    """A newspaper article set in two columns under a headline that spans them, the right
+    column shorter (tests/tools/printed_pdf.py --columns): pdfminer's own order had read
+    the right column between the headline and the byline. Read: headline, byline, date,
+    the left column's paragraphs, then the right's, each paragraph whole."""
+    (root,) = ingest_page(tmp_path, "da_avisartikel_spalter.pdf", cfg, kind="article").posts
+    assert (root.title, root.authors[0].name, root.created) == (
+        "Kommunerne mangler socialrådgivere",
+        "Karen Holm",
+        "2024-03-13",
+    )
+    paragraphs = root.text.split("\n\n")
+    assert [p.split()[0] for p in paragraphs] == ["Flere", "Ifølge", "Det", "Kommunernes", "Foreningen"]
+    assert all("\n" not in p for p in paragraphs)
+    assert paragraphs[3] == (
+        "Kommunernes Landsforening erkender problemet, men peger på, at der uddannes flere socialrådgivere end "
+        "nogensinde, og at rekrutteringen tager tid."
+    )
+
+
 def test_pages_a_pdf_that_cannot_be_read_is_refused_naming_it_and_why(tmp_path, cfg, monkeypatch):
     """A damaged PDF, one that prints no text (a scan), one whose streams unpack past the
     limit (a "PDF bomb"): each refused with the file named and what to do, nothing read."""
@@ -2450,6 +2470,7 @@ _READINGS = [
     ("da_avis.html", "a thread (a comment list was found)", 3),
     ("da_avis_byline_med_dato.html", "a thread (a comment list was found)", 4),
     ("da_avis_markdown.md", "a thread (a comment list was found)", 3),
+    ("da_avisartikel_spalter.pdf", "an article (no comment list was found)", 1),
     ("da_blog_wordpress_microdata.html", "a thread (stated in its microdata)", 4),
     ("da_debat_svar_i_div.html", "a thread (a comment list was found)", 5),
     ("da_discourse_traad.html", "a thread (stated in its microdata)", 5),

@@ -17,6 +17,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from pipeline.core.artifacts import read_bytes
@@ -29,9 +30,15 @@ PDF_SUFFIXES = (".pdf",)
 MAX_UNPACKED_BYTES = 512 * 2**20
 # Running heads and feet stand within this share of the sheet's height from its edge.
 MARGIN_SHARE = 0.05
-# A line whose right end lies within this share of its paragraph's width of the
-# paragraph's right edge ran full: the breaker moved the next word down.
-FULL_SHARE = 0.12
+# A line ran full where the next line's first word (and a space) would not have fitted
+# between its end and its column's right edge, give or take this many points: the line
+# breaker moved that word down. The column's edge is where most of the column's lines end
+# (this share of them end before it), so a headline wider than the column is no measure.
+FIT_SLACK_POINTS = 2.0
+COLUMN_EDGE_SHARE = 0.9
+# Lines whose heights (type sizes) differ by more than this share are no one paragraph's:
+# a headline over its byline.
+SIZE_SHARE = 0.15
 # Points per space of indentation: a reply set in by 20 pt reads as indented by 4.
 POINTS_PER_SPACE = 5.0
 MAX_INDENT_POINTS = 120.0
@@ -65,17 +72,29 @@ def is_pdf(path: Path) -> bool:
         return fh.read(1024).lstrip().startswith(b"%PDF-")
 
 
+class _Line(NamedTuple):
+    x0: float  # left end, in points
+    x1: float  # right end
+    height: float  # the line's height: its type's size
+    text: str
+
+
 @dataclass
 class _Box:
     sheet: int
     top: float  # the share of the sheet's height above the box
     bottom: float
     x0: float
-    lines: list[tuple[float, float, str]]  # each line's left and right ends and its text
+    lines: list[_Line]
+    y: float = 0.0  # points from the sheet's top to the box's top
 
     @property
     def text(self) -> str:
-        return " ".join(t for _, _, t in self.lines)
+        return " ".join(line.text for line in self.lines)
+
+    @property
+    def x1(self) -> float:
+        return max(line.x1 for line in self.lines)
 
 
 _STREAM_RE = re.compile(rb"(?<!end)stream\r?\n")
@@ -117,18 +136,65 @@ def _boxes(path: Path) -> tuple[list[_Box], int]:
     for sheet, layout in enumerate(extract_pages(path, laparams=LAParams())):
         sheets += 1
         height = layout.height or 1.0
+        placed: list[_Box] = []
         for el in layout:
             if not isinstance(el, LTTextBox):
                 continue
             lines = [
-                (line.x0, line.x1, " ".join(line.get_text().split()))
+                _Line(line.x0, line.x1, line.height, " ".join(line.get_text().split()))
                 for line in el
                 if isinstance(line, LTTextLine) and line.get_text().strip()
             ]
             if lines:
                 top, bottom = (height - el.y1) / height, (height - el.y0) / height
-                boxes.append(_Box(sheet, top, bottom, el.x0, lines))
+                placed.append(_Box(sheet, top, bottom, el.x0, lines, height - el.y1))
+        boxes.extend(_reading_order(placed))
     return boxes, sheets
+
+
+# Columns stand at least this many points apart; a box wider than this share of the text
+# spans them (a headline over two columns, a footer under them).
+GUTTER_POINTS = 4.0
+SPANNING_SHARE = 0.6
+# Boxes whose tops lie within this many points of each other stand on one line.
+SAME_LINE_POINTS = 3.0
+
+
+def _reading_order(boxes: list[_Box]) -> list[_Box]:
+    """A sheet's boxes in reading order. pdfminer orders a page's boxes by a weighing of
+    their places that interleaves two columns' paragraphs; a printed page is read down each
+    column in turn (left to right), the lines that span the columns (a headline, a footer)
+    where they stand between them, and a page of one column top to bottom."""
+    if len(boxes) <= 1:
+        return boxes
+    if cut := _columns(boxes):
+        return [b for column in cut for b in _reading_order(column)]
+    width = max(b.x1 for b in boxes) - min(b.x0 for b in boxes)
+    spanning = sorted((b for b in boxes if b.x1 - b.x0 > SPANNING_SHARE * width), key=lambda b: b.y)
+    narrow = [b for b in boxes if b.x1 - b.x0 <= SPANNING_SHARE * width]
+    if spanning and narrow and _columns(narrow):
+        # Columns under or between spanning lines: each band's columns, then the line.
+        ordered: list[_Box] = []
+        for line in [*spanning, None]:
+            band = [b for b in narrow if line is None or b.y < line.y]
+            narrow = [b for b in narrow if b not in band]
+            ordered += _reading_order(band)
+            if line is not None:
+                ordered.append(line)
+        return ordered
+    return sorted(boxes, key=lambda b: (round(b.y / SAME_LINE_POINTS), b.x0))
+
+
+def _columns(boxes: list[_Box]) -> list[list[_Box]] | None:
+    """The boxes split at the first gutter no box crosses (left of it, right of it), or
+    None where every box overlaps the next one across."""
+    by_left = sorted(boxes, key=lambda b: b.x0)
+    reach = by_left[0].x1
+    for k in range(1, len(by_left)):
+        if by_left[k].x0 >= reach + GUTTER_POINTS:
+            return [by_left[:k], by_left[k:]]
+        reach = max(reach, by_left[k].x1)
+    return None
 
 
 def _margin_boxes(boxes: list[_Box], sheets: int) -> set[int]:
@@ -174,19 +240,34 @@ def _rejoined(line: str, text: str) -> str:
     return line[:-1] + text if first[:1].islower() and line[-2:-1].isalpha() else line + text
 
 
-def _paragraph(box: _Box, left: float) -> list[str]:
+def _ran_full(line: _Line, nxt: _Line, edge: float) -> bool:
+    """Whether a line breaker broke `nxt` from `line`: the same type size, and `nxt`'s first
+    word would not have fitted on `line` before the column's `edge`."""
+    if abs(line.height - nxt.height) > SIZE_SHARE * max(line.height, nxt.height, 1.0):
+        return False
+    per_char = (nxt.x1 - nxt.x0) / max(1, len(nxt.text))
+    first = len(nxt.text.split(" ", 1)[0]) + 1
+    return edge - line.x1 < first * per_char + FIT_SLACK_POINTS
+
+
+def _column_edges(body: list[_Box]) -> dict[int, float]:
+    """The right edge of the column each left edge (to 2 points) starts: where most of the
+    lines of the boxes that start there end."""
+    ends: dict[int, list[float]] = {}
+    for box in body:
+        ends.setdefault(round(box.x0 / 2), []).extend(line.x1 for line in box.lines)
+    return {k: sorted(v)[int(COLUMN_EDGE_SHARE * (len(v) - 1))] for k, v in ends.items()}
+
+
+def _paragraph(box: _Box, left: float, edge: float) -> list[str]:
     """The box's lines with those a line breaker broke joined again, each indented as far
     as the box stands in from the text's left edge."""
-    right = max(x1 for _, x1, _ in box.lines)
-    width = max(right - min(x0 for x0, _, _ in box.lines), 1.0)
     joined: list[str] = []
-    ran_full = False
-    for _, x1, text in box.lines:
-        if ran_full and joined:
-            joined[-1] = _rejoined(joined[-1], text)
+    for k, line in enumerate(box.lines):
+        if k and _ran_full(box.lines[k - 1], line, edge):
+            joined[-1] = _rejoined(joined[-1], line.text)
         else:
-            joined.append(text)
-        ran_full = right - x1 <= FULL_SHARE * width and len(box.lines) > 1
+            joined.append(line.text)
     dx = box.x0 - left
     indent = " " * round(dx / POINTS_PER_SPACE) if 0 < dx <= MAX_INDENT_POINTS else ""
     return [indent + line for line in joined]
@@ -215,7 +296,11 @@ def pdf_text(path: Path) -> PdfText:
             path, 0, "the PDF prints no text (a scan? run OCR on it first, or save the page as HTML or text)"
         )
     left = min(b.x0 for b in body)
-    right = max(x1 for b in body for _, x1, _ in b.lines)
+    edges = _column_edges(body)
+
+    def edge(box: _Box) -> float:
+        return edges[round(box.x0 / 2)]
+
     merged: list[_Box] = []
     for box in body:
         before = merged[-1] if merged else None
@@ -223,13 +308,13 @@ def pdf_text(path: Path) -> PdfText:
             before is not None
             and box.sheet != before.sheet
             and abs(box.x0 - before.x0) < 1.0
-            and right - before.lines[-1][1] <= FULL_SHARE * (right - left)
+            and _ran_full(before.lines[-1], box.lines[0], edge(before))
         ):
             # A paragraph the sheet's end broke: its last line there ran full.
-            merged[-1] = _Box(before.sheet, before.top, before.bottom, before.x0, before.lines + box.lines)
+            merged[-1] = _Box(before.sheet, before.top, before.bottom, before.x0, before.lines + box.lines, before.y)
         else:
             merged.append(box)
-    text = "\n\n".join("\n".join(_paragraph(b, left)) for b in merged) + "\n"
+    text = "\n\n".join("\n".join(_paragraph(b, left, edge(b))) for b in merged) + "\n"
     kept = sorted(margins)
     address = next((boxes[i].text for i in kept if _ADDRESS_RE.match(boxes[i].text)), None)
     title = next(

@@ -1,4 +1,6 @@
-"""Writes tests/pages/da_printet_side.pdf: a debate page as a browser prints it to PDF.
+"""Writes tests/pages/da_printet_side.pdf: a debate page as a browser prints it to PDF;
+with `--columns`, tests/pages/da_avisartikel_spalter.pdf: a newspaper article set in two
+columns under a headline that spans them, as an archive's article PDF prints it.
 
 Made with fpdf2 (not a dependency of the project; `pip install fpdf2==2.8.9`) and the
 DejaVu Sans font, embedded as Chrome embeds a page's fonts, with the margins a browser
@@ -6,6 +8,7 @@ prints: the time printed and the page's title over each sheet, its address and "
 under it. The page's words are this project's own test text, nothing copied.
 
     python tests/tools/printed_pdf.py tests/pages/da_printet_side.pdf
+    python tests/tools/printed_pdf.py --columns tests/pages/da_avisartikel_spalter.pdf
 """
 
 import sys
@@ -112,5 +115,51 @@ def main(out: str) -> None:
     pdf.output(out)
 
 
+# Each column's paragraphs, the right column shorter, as an article's last column is (laid
+# out so, pdfminer's own order reads the right column before the byline).
+LEFT_COLUMN = [
+    "Flere kommuner kan ikke besætte stillinger som socialrådgiver, og sagsbunkerne vokser. Det viser en ny "
+    "opgørelse fra Dansk Socialrådgiverforening, som har spurgt alle landets kommuner om deres ubesatte "
+    "stillinger, om ventetiderne for borgerne og om, hvor mange sager den enkelte medarbejder har.",
+    "Ifølge foreningen har hver tredje kommune haft ubesatte stillinger i mere end et halvt år, og i flere af "
+    "dem har stillingerne været slået op tre gange uden en eneste kvalificeret ansøger. Især de små kommuner "
+    "langt fra uddannelsesbyerne har svært ved at tiltrække erfarne folk.",
+    "Det går ud over udsatte børn og familier, som venter længere på hjælp, og over de socialrådgivere, der "
+    "bliver tilbage og skal løfte flere sager end før. Mange af dem fortæller, at de overvejer at skifte job.",
+]
+RIGHT_COLUMN = [
+    "Kommunernes Landsforening erkender problemet, men peger på, at der uddannes flere socialrådgivere end "
+    "nogensinde, og at rekrutteringen tager tid.",
+    "Foreningen vil nu have et loft over, hvor mange sager den enkelte socialrådgiver må have.",
+]
+
+
+def columns(out: str) -> None:
+    pdf = FPDF(format="A4")
+    pdf.add_font("dv", "", FONT)
+    pdf.add_font("dv", "B", BOLD)
+    pdf.add_page()
+    pdf.set_font("dv", "B", 20)
+    pdf.set_xy(15, 20)
+    pdf.multi_cell(180, 9, "Kommunerne mangler socialrådgivere", align="L")
+    pdf.set_font("dv", size=9)
+    for line in ("Af Karen Holm", "13. marts 2024"):
+        pdf.set_x(15)
+        pdf.cell(0, 6, line)
+        pdf.ln(8)
+    top = pdf.get_y() + 2
+    pdf.set_font("dv", size=10)
+    for x, paragraphs, gap in ((15, LEFT_COLUMN, 3), (110, RIGHT_COLUMN, 7)):
+        pdf.set_xy(x, top)
+        for paragraph in paragraphs:
+            pdf.set_x(x)
+            pdf.multi_cell(85, 5, paragraph, align="L")
+            pdf.ln(gap)
+    pdf.output(out)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--columns":
+        columns(sys.argv[2])
+    else:
+        main(sys.argv[1])
