@@ -626,9 +626,10 @@ def test_pages_a_printed_paragraphs_lines_join_across_a_hyphen_as_the_words_were
 
 def test_pages_an_article_pdf_in_two_columns_reads_down_each_column_in_turn(tmp_path, cfg):
     """A newspaper article set in two columns under a headline that spans them, the right
-    column shorter (tests/tools/printed_pdf.py --columns): pdfminer's own order had read
-    the right column between the headline and the byline. Read: headline, byline, date,
-    the left column's paragraphs, then the right's, each paragraph whole."""
+    column shorter, under an archive's source line in small type (tests/tools/printed_pdf.py
+    --columns): pdfminer's own order had read the right column between the headline and the
+    byline, and the source line had been the headline. Read: the headline in the largest
+    type, byline, date, the left column's paragraphs, then the right's, each paragraph whole."""
     (root,) = ingest_page(tmp_path, "da_avisartikel_spalter.pdf", cfg, kind="article").posts
     assert (root.title, root.authors[0].name, root.created) == (
         "Kommunerne mangler socialrådgivere",

@@ -59,6 +59,7 @@ class PdfText:
     margins: list[str] = field(default_factory=list)  # the running heads and feet left out
     address: str | None = None  # the page's address, printed in a sheet's foot
     title: str | None = None  # the page's title, printed in a sheet's head
+    headline: str | None = None  # the first sheet's text in the largest type, well above the text's
 
 
 def is_pdf(path: Path) -> bool:
@@ -334,4 +335,22 @@ def pdf_text(path: Path) -> PdfText:
         margins=[boxes[i].text for i in kept],
         address=address if address and urlsplit(address).hostname else None,
         title=title,
+        headline=_largest_type(body),
     )
+
+
+# A headline is set in type at least this much larger than the text's.
+HEADLINE_SIZE = 1.3
+
+
+def _largest_type(body: list[_Box]) -> str | None:
+    """The first sheet's box in the largest type, where that type is HEADLINE_SIZE times the
+    text's (its lines' median height) or more: a printed page's headline, which a source
+    line above it ("Politiken - 14. marts 2024 - 1. sektion") does not outrank."""
+    heights = sorted(line.height for box in body for line in box.lines)
+    first = [box for box in body if box.sheet == body[0].sheet]
+    largest = max(first, key=lambda box: max(line.height for line in box.lines))
+    size = max(line.height for line in largest.lines)
+    if size < HEADLINE_SIZE * heights[len(heights) // 2] or len(largest.text) > 300:
+        return None
+    return " ".join(line.text for line in largest.lines if line.height >= size / HEADLINE_SIZE)

@@ -248,7 +248,7 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         # What a browser printed in the sheets' margins: the page's title and address.
         host = urlsplit(printed.address).hostname if printed.address else None
         meta = PageMetadata(
-            headlines=(printed.title,) if printed.title else (),
+            headlines=tuple(h for h in (printed.headline, printed.title) if h),
             site=(host.removeprefix("www."), "the address printed under the PDF's pages") if host else None,
         )
     wrapped = None

@@ -1,6 +1,7 @@
 """Writes tests/pages/da_printet_side.pdf: a debate page as a browser prints it to PDF;
 with `--columns`, tests/pages/da_avisartikel_spalter.pdf: a newspaper article set in two
-columns under a headline that spans them, as an archive's article PDF prints it.
+columns under a headline that spans them, under a source line in small type, as a media
+archive's article PDF prints it.
 
 Made with fpdf2 (not a dependency of the project; `pip install fpdf2==2.8.9`) and the
 DejaVu Sans font, embedded as Chrome embeds a page's fonts, with the margins a browser
@@ -139,6 +140,10 @@ def columns(out: str) -> None:
     pdf.add_font("dv", "", FONT)
     pdf.add_font("dv", "B", BOLD)
     pdf.add_page()
+    # An archive's source line over the article, in small type.
+    pdf.set_font("dv", size=8)
+    pdf.set_xy(15, 12)
+    pdf.cell(0, 5, "Avisen - 13.03.2024 - 1. sektion - Side 6 - 412 ord")
     pdf.set_font("dv", "B", 20)
     pdf.set_xy(15, 20)
     pdf.multi_cell(180, 9, "Kommunerne mangler socialrådgivere", align="L")
