@@ -187,15 +187,18 @@ def _reading_order(boxes: list[_Box]) -> list[_Box]:
 
 
 def _columns(boxes: list[_Box]) -> list[list[_Box]] | None:
-    """The boxes split at the first gutter no box crosses (left of it, right of it), or
-    None where every box overlaps the next one across."""
+    """The boxes split at every gutter no box crosses, left to right (all at once, so a page
+    of many columns recurses no deeper than one of two), or None where every box overlaps
+    the next one across."""
     by_left = sorted(boxes, key=lambda b: b.x0)
+    columns = [[by_left[0]]]
     reach = by_left[0].x1
-    for k in range(1, len(by_left)):
-        if by_left[k].x0 >= reach + GUTTER_POINTS:
-            return [by_left[:k], by_left[k:]]
-        reach = max(reach, by_left[k].x1)
-    return None
+    for box in by_left[1:]:
+        if box.x0 >= reach + GUTTER_POINTS:
+            columns.append([])
+        columns[-1].append(box)
+        reach = max(reach, box.x1)
+    return columns if len(columns) > 1 else None
 
 
 def _margin_boxes(boxes: list[_Box], sheets: int) -> set[int]:
