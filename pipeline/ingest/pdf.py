@@ -2,12 +2,14 @@
 as the text it prints.
 
 pdfminer.six lays the page's text out in boxes (paragraphs, headings, a comment's header)
-from where each character stands; what no library does is read a *printed web page* back:
-a browser prints the date and the page's title over every sheet and its address and "1/3"
-under it, and breaks each paragraph into lines at the sheet's width. Those running heads
-and feet are left out here (with a note), and a paragraph's lines are joined where a line
-ran full, as a greedy line breaker broke it; a short line (a name over its comment, the
-paragraph's end) keeps its break. What comes out is read as a page saved as text is.
+from where each character stands; what no library does is read a *printed page* back: a
+browser prints the date and the page's title over every sheet and its address and "1/3"
+under it, breaks each paragraph into lines at the sheet's width (a newspaper's typesetter
+hyphenates them), and an article may stand in columns. Those running heads and feet are
+left out here (with a note), the boxes are read down each column in turn, and a
+paragraph's lines are joined where a line ran full, as a greedy line breaker broke it; a
+short line (a name over its comment, the paragraph's end) keeps its break. What comes out
+is read as a page saved as text is, the largest type on the first sheet its headline.
 """
 
 from __future__ import annotations
