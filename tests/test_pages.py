@@ -3549,6 +3549,22 @@ def test_pages_a_facebook_post_copied_as_text_with_its_comments(tmp_path, cfg):
     assert "comment date '3 tim' is relative to when the page was saved: left empty" in {n.message for n in again.notes}
 
 
+def test_pages_facebook_badges_over_and_under_a_name_are_no_name_and_no_text(tmp_path, cfg):
+    """Facebook prints "Topfan" over a commenter's name and "Forfatter" under it: the badge
+    had been the commenter (Mette Kjær's name the first line of her text) or the first line
+    of the text. A badge under the name is the commenter's description."""
+    page = (PAGES / "da_facebook_opslag.txt").read_text(encoding="utf-8")
+    page = page.replace("Mette Kjær\nFlere", "Topfan\nMette Kjær\nFlere").replace(
+        "Ole Berg\nMette", "Ole Berg\nForfatter\nMette"
+    )
+    root, mette, ole, jens = _page_corpus(tmp_path, page, cfg, name="opslag.txt", kind="auto").posts
+    assert [(a.name, a.description) for c in (mette, ole) for a in c.authors] == [
+        ("Mette Kjær", None),
+        ("Ole Berg", "Forfatter"),
+    ]
+    assert mette.text.startswith("Flere hænder") and ole.text.startswith("Mette Kjær det koster")
+
+
 @pytest.mark.parametrize(
     ("stamps", "oldest"),
     [(("for 3 timer siden", "for 2 timer siden", "for 40 minutter siden"), "Mette Kjær"),

@@ -369,11 +369,15 @@ _EDITED_RE = re.compile(
 )
 # What a widget prints after a commenter's name to mark who they are on the site (the
 # article's author, a moderator, a subscriber): not part of the name, but said of them.
-_BADGE_RE = re.compile(
-    r"(?i)\s+[·•|-]?\s*(?P<badge>forfatter|författare|artikelforfatter|skribent|moderator|redaktionen|"
-    r"redaktør|redaktör|admin|administrator|author|abonnent|prenumerant|subscriber|top-?kommentator|"
-    r"verificeret|verifierad|verified)$"
+_BADGES = (
+    r"forfatter|författare|artikelforfatter|skribent|moderator|redaktionen|redaktør|redaktör|admin|administrator|"
+    r"author|abonnent|prenumerant|subscriber|top-?kommentator|verificeret|verifierad|verified|top-? ?fan|superfan|"
+    r"toppfan|top contributor|topbidragyder|fremtrædende bidragyder"
 )
+_BADGE_RE = re.compile(rf"(?i)\s+[·•|-]?\s*(?P<badge>{_BADGES})$")
+# A badge on a line of its own, as Facebook prints "Topfan" over a name and "Forfatter"
+# under it.
+_BADGE_LINE_RE = re.compile(rf"(?i)(?:{_BADGES})")
 # Before a commenter's name: "Skrevet af", "Indsendt af", "Af", "Postat av:", "Kommentar
 # från", "Svar fra", "Posted by".
 _SAID_BY_RE = re.compile(
@@ -715,11 +719,14 @@ def _parse_named_comments(
             continue
         if not line:
             body.append("")
-        elif _INITIALS_RE.fullmatch(line) and (
+        elif current is not None and not any(b.strip() for b in body) and _BADGE_LINE_RE.fullmatch(line):
+            # A badge under the commenter's name ("Forfatter"): said of them, as after it.
+            current = replace(current, who=f"{current.who} {line}")
+        elif (_INITIALS_RE.fullmatch(line) or _BADGE_LINE_RE.fullmatch(line)) and (
             (nxt := next((j for j in range(i + 1, min(i + 3, len(lines))) if lines[j].strip()), None)) is not None
-            and _named_start(lines, nxt, furn) is not None
+            and (_named_start(lines, nxt, furn) is not None or _dateless_start(lines, nxt, furn))
         ):
-            pass  # an avatar's initials above the commenter's name
+            pass  # an avatar's initials, or a badge ("Topfan"), above the commenter's name
         elif current is not None and furn.comment_more.fullmatch(line):
             # Collapsed replies or comments not loaded: a gap in the saved page, not text.
             hidden.append(line)
