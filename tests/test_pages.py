@@ -3914,6 +3914,7 @@ def test_pages_comments_dated_without_their_year_under_an_undated_article_are_ke
         # the headline, and no date read.
         ("13. marts 2024 kl. 10.12 · 4 min. læsning", "2024-03-13T10:12"),
         ("Læsetid: 4 min · 13. marts 2024", "2024-03-13"),
+        ("13 mars 2024 · Läsningstid: 3 min", "2024-03-13"),
         # Labels and forms that had left the date unread.
         ("Udgivet 13-03-2024", "2024-03-13"),
         ("Mar 13, 2024", "2024-03-13"),
