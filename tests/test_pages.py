@@ -3949,6 +3949,19 @@ def test_pages_a_breadcrumb_trail_a_block_above_the_headline_is_no_headline(tmp_
     assert any(n.message == f"breadcrumbs: {crumbs}" for n in _page_corpus(tmp_path, page, cfg, kind="article").notes)
 
 
+@pytest.mark.parametrize("line", ["Han sagde »nej«", "Løn > sager", "Ja / nej", "Kommunen → staten"])
+def test_pages_a_comment_line_shaped_like_a_breadcrumb_is_the_comments_words(tmp_path, cfg, line):
+    """Danish quotes with »...«, and a ">" or "/" between two words, are a comment's words:
+    read as a breadcrumb trail (furniture), such a line would end the comment list."""
+    body = "".join(
+        f"{who} · {when}\n{said}\n" + (f"{line}\n" if k == 0 else "") + "\n"
+        for k, (who, when, said) in enumerate(zip(COMMENTERS, COMMENT_DATES, COMMENT_TEXTS, strict=True))
+    )
+    comments = [p for p in _page_corpus(tmp_path, COMMENTED_ARTICLE + body, cfg).posts if p.kind == "comment"]
+    assert [c.authors[0].name for c in comments] == COMMENTERS
+    assert comments[0].text == f"{COMMENT_TEXTS[0]}\n{line}"
+
+
 def test_dates_a_date_without_its_year_is_read_in_the_first_year_on_or_after_a_given_day():
     from pipeline.ingest.dates import yearless_iso
 
