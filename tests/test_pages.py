@@ -857,6 +857,16 @@ def test_pages_a_reply_marked_in_its_header_answers_the_comment_it_marks(tmp_pat
     assert ole.parent_id == root.id
 
 
+def test_pages_a_dateless_comment_whose_name_says_it_writes_opens_with_that_name(tmp_path, cfg):
+    """ "Anna Lind skriver:" over the text and the buttons, on a site that prints no dates:
+    the list had not been found (the colon made the line no name)."""
+    body = "".join(
+        f"{who} skriver:\n{said}\nSvar · Synes godt om\n\n" for who, said in zip(COMMENTERS, COMMENT_TEXTS, strict=True)
+    )
+    comments = [p for p in _page_corpus(tmp_path, COMMENTED_ARTICLE + body, cfg).posts if p.kind == "comment"]
+    assert sorted((c.authors[0].name, c.text) for c in comments) == sorted(zip(COMMENTERS, COMMENT_TEXTS, strict=True))
+
+
 def test_pages_teasers_of_other_articles_under_an_article_are_no_comments(tmp_path, cfg):
     """Under an article, other articles' teasers print an author and a date over a headline,
     as comments print a name and a date over their text: without a comment list's heading,

@@ -611,11 +611,18 @@ def _date_over_name(lines: list[str], i: int, furn: Furniture) -> _Start | None:
     return _Start(following[0] - i + 1, name, tail[1], tail[2])
 
 
+def _dateless_name(line: str, furn: Furniture) -> str:
+    """A dateless comment's opening line as its author's name: without "skriver:" after it
+    or a number before it."""
+    return _NUMBERED_RE.sub("", furn.says.sub("", line.strip())).strip()
+
+
 def _dateless_start(lines: list[str], i: int, furn: Furniture) -> bool:
     """A comment that opens with its author's name alone, on a site that prints no dates:
     the name, at least one line of text, then a row of the comment's buttons before any
-    other comment opens (the buttons are what tells a name from a short line of text)."""
-    if not plausible_name(lines[i].strip(), furn):
+    other comment opens (the buttons are what tells a name from a short line of text). The
+    name may say so ("Anna Lind skriver:")."""
+    if not plausible_name(_dateless_name(lines[i], furn), furn):
         return False
     following = islice((j for j in range(i + 1, len(lines)) if lines[j].strip()), 12)
     text_lines = 0
@@ -769,7 +776,7 @@ def _parse_named_comments(
             continue
         elif (current is None or closed) and _dateless_start(lines, i, furn):
             # A site that prints no dates: a name, text, then the comment's buttons.
-            open_comment(_Start(1, line, None, ""), i)
+            open_comment(_Start(1, _dateless_name(line, furn), None, ""), i)
         elif current is None:
             # Prompts between the header and the first comment ("Skriv en kommentar").
             notes.append(

@@ -220,7 +220,8 @@ _PUBLISHED_RE = re.compile(rf"(?i)\s*(?:{_PUBLISHED_LABEL})")
 # How long the page takes to read, printed beside its date ("4 min. læsning", "Lästid: 4
 # min", "4 min read"): no part of the date.
 _READING_TIME_RE = re.compile(
-    r"(?i)(?:(?:læsetid|lästid|läsningstid|lesetid|reading time)\s*:?\s*)?\d{1,3}\s*(?:min\.?|minutter|minuter|minutes?)"
+    r"(?i)(?:(?:læsetid|lästid|läsningstid|lesetid|reading time)\s*:?\s*)?"
+    r"\d{1,3}\s*(?:min\.?|minutter|minuter|minutes?)"
     r"(?:\s+(?:læsning|läsning|lesning|read|at læse|att läsa|å lese|læsetid|lästid|lesetid))?"
 )
 
