@@ -923,6 +923,8 @@ def _markdown_comments(header: str, quoted: bool = False) -> str:
         ("**{name}** skrev {date}:\n", True),
         # A list of one-line comments, as a researcher's notes write them.
         ("- **{name}** ({date}): ", False),
+        # Date over name over text, and name over text over date, no blank line between.
+        ("{date}\n{name}\n", False),
     ],
 )
 def test_pages_a_markdown_comment_list_reads_its_comments_whichever_way_its_headers_stand(
@@ -941,17 +943,19 @@ def test_pages_markdown_keeps_a_paragraph_whole_and_a_numbered_list_a_list():
     """What the comment headers change in Markdown leaves prose alone: a line of a wrapped
     paragraph that ends with a date stays in its paragraph, and "1. Flere hænder" stays a
     list item; only a date that opens a line keeps its day."""
-    from pipeline.ingest.comments import header_line
+    from functools import partial
+
+    from pipeline.ingest.comments import line_break_kept
     from pipeline.ingest.markup import markdown_html
     from pipeline.ingest.pages import load_furniture
 
-    furn = load_furniture()
-
     def html(text: str) -> str:
-        return markdown_html(text, break_after=lambda line: header_line(line, furn))
+        return markdown_html(text, break_between=partial(line_break_kept, furn=load_furniture()))
 
     prose = "Forslaget blev vedtaget af et flertal i byrådet den\n14. marts 2024, og det træder i kraft straks.\n"
     assert "<br" not in html(prose) and "14. marts 2024, og" in html(prose)
+    wrapped = "Det blev besluttet, at sagen skal\nbehandles igen, når der er nyt.\nKommunen svarer senere.\n"
+    assert "<br" not in html(wrapped)
     assert "<ol>" in html("Vi mangler:\n\n1. Flere hænder\n2. Bedre ledelse\n")
     assert "<br />\nJeg er enig." in html("Lars Jensen 14. marts 2024 kl. 10:12\nJeg er enig.\n")
 

@@ -554,8 +554,25 @@ def header_line(line: str, furn: Furniture) -> bool:
     marts 2024 kl. 10.12", "Mette Kjær skrev d. 14.03.2024:"), or its date alone."""
     if _header_start([line], 0, furn) is not None:
         return True
+    return _date_alone(line, furn)
+
+
+def _date_alone(line: str, furn: Furniture) -> bool:
     tail = trailing_date(line.strip().rstrip(":"), furn)
     return tail is not None and tail[0] == 0
+
+
+def line_break_kept(before: str, line: str, after: str, furn: Furniture) -> bool:
+    """Whether a comment list's line ends where its page breaks it, though Markdown would
+    run it into the next: a comment's header over its text, a name under its date
+    ("14. marts 2024 kl. 10:12" / "Lars Jensen" / the text), or a comment's last line over
+    its date and buttons ("14. marts 2024 · Svar")."""
+    return (
+        header_line(line, furn)
+        or (_date_alone(before, furn) and plausible_name(line, furn))
+        or _date_alone(after, furn)
+        or button_row(after, furn) is not None
+    )
 
 
 # A header that names whom the comment answers, between the writer's name and the date:

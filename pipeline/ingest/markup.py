@@ -106,26 +106,34 @@ def markdown_lines_glued(text: str) -> bool:
     return filled >= 4 and (len(lines) - filled) <= GLUED_BLANK_SHARE * filled
 
 
-def markdown_html(text: str, keep_lines: bool = False, break_after: Callable[[str], bool] | None = None) -> str:
+def markdown_html(
+    text: str, keep_lines: bool = False, break_between: Callable[[str, str, str], bool] | None = None
+) -> str:
     """Markdown (CommonMark, as web clippers save pages) rendered as HTML; with `keep_lines`,
     a line break inside a paragraph stays a line break (<br>), as on a page copied without
-    blank lines (`markdown_lines_glued`); else one stays after each line `break_after` holds
-    true of (a comment's header over its text: "Ole Hansen 14. marts 2024 kl. 10.12"), which
-    CommonMark would join to the text as one line."""
+    blank lines (`markdown_lines_glued`); else one stays where `break_between(the line
+    before it, the line, the line after)` holds true of the line it ends (a comment's header
+    over its text: "Ole Hansen 14. marts 2024 kl. 10.12"), which CommonMark would join to
+    the text as one line."""
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"breaks": keep_lines})
     tokens = md.parse(_day_first_dates_escaped(text))
-    if break_after is not None and not keep_lines:
+    if break_between is not None and not keep_lines:
         for token in tokens:
-            line: list[str] = []
+            # The paragraph's lines, and the soft break after each but the last.
+            lines, breaks, line = [], [], []
             for child in token.children or ():
                 if child.type == "softbreak":
-                    if break_after("".join(line).strip()):
-                        child.type, child.tag = "hardbreak", "br"
+                    lines.append("".join(line).strip())
+                    breaks.append(child)
                     line = []
                 elif child.type in ("text", "code_inline"):
                     line.append(child.content)
+            lines.append("".join(line).strip())
+            for k, child in enumerate(breaks):
+                if break_between(lines[k - 1] if k else "", lines[k], lines[k + 1]):
+                    child.type, child.tag = "hardbreak", "br"
     return md.renderer.render(tokens, md.options, {})
 
 

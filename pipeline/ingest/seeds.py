@@ -11,6 +11,7 @@ import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,7 +27,7 @@ from pipeline.ingest.comments import (
     find_comments_header,
     find_headerless_comments,
     find_signature,
-    header_line,
+    line_break_kept,
     parse_comments,
 )
 from pipeline.ingest.dates import (
@@ -197,7 +198,7 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         text, excerpt = without_excerpt(text)
         glued_lines = markdown_lines_glued(text)
         furn = load_furniture()
-        text = markdown_html(text, keep_lines=glued_lines, break_after=lambda line: header_line(line, furn))
+        text = markdown_html(text, keep_lines=glued_lines, break_between=partial(line_break_kept, furn=furn))
     archived_from = None
     if markup == "HTML":
         text, archived_from = without_wayback_toolbar(text)
