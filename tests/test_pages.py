@@ -28,6 +28,27 @@ def ingest_page(tmp_path, name: str, cfg, kind: str = "thread", lang: str = "da"
     return ingest_seeds(tmp_path / "manifest.toml", cfg)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_pages_a_text_page_saved_as_utf16_with_its_byte_order_mark_reads_as_the_utf8_page(tmp_path, cfg, encoding):
+    """Windows Notepad saves "Unicode" as UTF-16 with a byte-order mark, and Windows line
+    ends: the page had been refused; the mark says the encoding, and the page reads as
+    saved in UTF-8, with a note."""
+    page = COMMENTED_ARTICLE + "".join(
+        f"{who} · {when}\n{said}\n\n" for who, when, said in zip(COMMENTERS, COMMENT_DATES, COMMENT_TEXTS, strict=True)
+    )
+    (tmp_path / "utf8").mkdir()
+    (tmp_path / "utf8" / "side.txt").write_text(page, encoding="utf-8")
+    (tmp_path / "utf16").mkdir()
+    data = page.replace("\n", "\r\n").encode(encoding)
+    (tmp_path / "utf16" / "side.txt").write_bytes(data if encoding == "utf-16" else b"\xfe\xff" + data)
+    utf8, utf16 = ingest_seeds(tmp_path / "utf8", cfg), ingest_seeds(tmp_path / "utf16", cfg)
+    assert [(p.authors, p.created, p.title, p.text) for p in utf16.posts] == [
+        (p.authors, p.created, p.title, p.text) for p in utf8.posts
+    ]
+    assert len(utf16.posts) == 4
+    assert "read in utf-16 (as its byte-order mark says), not UTF-8" in {n.message for n in utf16.notes}
+
+
 def test_pages_a_page_saved_in_decomposed_unicode_reads_as_the_composed_page(tmp_path, cfg):
     """A page whose "ä" is "a" and a combining diaeresis (saved by a macOS tool) is read as
     the same page written composed: the same posts, authors and replies, with a note."""

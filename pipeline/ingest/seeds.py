@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pipeline.core.artifacts import display_path, read_bytes, read_text_utf8
+from pipeline.core.artifacts import UTF16_BOMS, display_path, read_bytes, read_text_utf8
 from pipeline.core.config import Config
 from pipeline.core.corpus import Corpus
 from pipeline.core.errors import InputError
@@ -127,6 +127,10 @@ def _page_source(path: Path, encoding: str = "") -> tuple[str, str | None]:
     the charset an HTML page declares where its bytes are not UTF-8."""
     if encoding:
         return read_text_utf8(path, encoding), encoding
+    if Path(path).is_file() and _starts_utf16(path):
+        # A page Windows Notepad saved as "Unicode": its byte-order mark says UTF-16, and
+        # which byte order; the page is read whole, so nothing streams it as UTF-8.
+        return read_text_utf8(path, "utf-16"), "utf-16"
     try:
         return read_text_utf8(path, advice=_PAGE_ENCODING_ADVICE), None
     except InputError:
@@ -135,6 +139,11 @@ def _page_source(path: Path, encoding: str = "") -> tuple[str, str | None]:
         if not name or name.replace("-", "").replace("_", "") == "utf8":
             raise
         return read_text_utf8(path, name), name
+
+
+def _starts_utf16(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(2) in UTF16_BOMS
 
 
 def _frame_document(page: Path, src: str, encoding: str) -> str | None:
@@ -399,7 +408,13 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
     from_head = _from_metadata(parts, page.meta, rel)
     notes = [*found, *parts.notes, *from_head]
     if page.encoding:
-        why = "the manifest's encoding" if entry.encoding else "as its <meta charset> declares"
+        why = (
+            "the manifest's encoding"
+            if entry.encoding
+            else "as its byte-order mark says"
+            if page.encoding == "utf-16"
+            else "as its <meta charset> declares"
+        )
         notes.append(Note(where=rel, kind="metadata", message=f"read in {page.encoding} ({why}), not UTF-8"))
     if page.archived_from is not None:
         of = f" of {page.archived_from}" if page.archived_from else ""
