@@ -888,6 +888,26 @@ def test_pages_a_dateless_comment_whose_name_says_it_writes_opens_with_that_name
     assert sorted((c.authors[0].name, c.text) for c in comments) == sorted(zip(COMMENTERS, COMMENT_TEXTS, strict=True))
 
 
+@pytest.mark.parametrize(
+    "header, author",
+    [
+        # A party's letters after the name: the commenter's description, as in a byline.
+        ("Lars Jensen (S)", ("Lars Jensen", "(S)")),
+        # A platform's verified mark is no part of the name.
+        ("Lars Jensen ✔", ("Lars Jensen", None)),
+        ("Lars Jensen ✅", ("Lars Jensen", None)),
+    ],
+)
+def test_pages_what_a_comment_header_prints_beside_a_name_is_no_part_of_it(tmp_path, cfg, header, author):
+    heads = [header, *COMMENTERS[1:]]
+    body = "".join(
+        f"{head} · {when}\n{said}\nSvar\n\n"
+        for head, when, said in zip(heads, COMMENT_DATES, COMMENT_TEXTS, strict=True)
+    )
+    comments = [p for p in _page_corpus(tmp_path, COMMENTED_ARTICLE + body, cfg).posts if p.kind == "comment"]
+    assert [(a.name, a.description) for a in comments[0].authors] == [author]
+
+
 def test_pages_teasers_of_other_articles_under_an_article_are_no_comments(tmp_path, cfg):
     """Under an article, other articles' teasers print an author and a date over a headline,
     as comments print a name and a date over their text: without a comment list's heading,

@@ -399,7 +399,11 @@ _DATE_LABEL = (
 _DATE_LABEL_START_RE = re.compile(rf"(?i)^{_DATE_LABEL}\s*:?\s+(?=\S)")
 _DATE_LABEL_END_RE = re.compile(rf"(?i)(?<=\S)\s+(?:[·•|–—-]\s+)?{_DATE_LABEL}\s*:?$")
 # A name with its description in parentheses: "Mette Kjær (socialrådgiver)".
-_PARENTHESISED_RE = re.compile(r"(?P<name>[^()]+?)\s*\((?P<description>[^()]{2,60})\)")
+_PARENTHESISED_RE = re.compile(r"(?P<name>[^()]+?)\s*\((?P<description>[^()]{2,60}|[A-ZÆØÅÄÖ]{1,4})\)")
+# A party's letters in parentheses ("Lars Jensen (S)"), kept with them in the description.
+_PARTY_RE = re.compile(r"[A-ZÆØÅÄÖ]{1,4}")
+# A platform's mark that an account is verified, after its name ("Lars Jensen ✔").
+_VERIFIED_MARK_RE = re.compile(r"\s*[✔✓☑✅]\uFE0F?\s*$")
 # The arrows flat comment lists print before a reply's header ("↳ Mette Kjær · 14.03.2024"):
 # a reply to the comment above that prints none.
 _REPLY_ARROWS = "↳↪⤷└╰"
@@ -499,6 +503,8 @@ def _header_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
             if (to := _ANSWERING_RE.fullmatch(m["description"])) and _name_like(to["whom"]):
                 # "Mette Kjær (svar til Lars Jensen)": whom it answers, not who she is.
                 who, answers = m["name"], to["whom"]
+            elif _PARTY_RE.fullmatch(m["description"]):
+                who = f"{m['name']}, ({m['description']})"
             else:
                 who = f"{m['name']}, {m['description']}"
         # A separator between name and date, or a name of capitalised words and a full date
@@ -690,7 +696,7 @@ def _parse_named_comments(
         while body and not body[0].strip():
             body.pop(0)
         text = _without_subject(re.sub(r"\n{3,}", "\n\n", "\n".join(ln.strip() for ln in body)))
-        who, _, description = UNVERIFIED_RE.sub("", current.who).partition(", ")
+        who, _, description = _VERIFIED_MARK_RE.sub("", UNVERIFIED_RE.sub("", current.who)).partition(", ")
         if (badge := _BADGE_RE.search(who)) and badge.start() > 0:
             who, description = who[: badge.start()], ", ".join(filter(None, (badge["badge"], description)))
         if current.date is None and current.date_raw and not yearless_date(current.date_raw):
