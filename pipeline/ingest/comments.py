@@ -83,7 +83,12 @@ def find_headerless_comments(lines: list[str], furn: Furniture | None = None) ->
             # A heading between the text and the list ("Mere om emnet", "Seneste nyt") heads
             # something else: teasers, which print an author and a date too.
             seen_text = False
-        if seen_text and not above and _dated_start(lines, i, furn) is not None and _starts_a_list(lines, i, furn):
+        if (
+            seen_text
+            and not above
+            and (start := _dated_start(lines, i, furn))
+            and _starts_a_list(lines, i, start, furn)
+        ):
             return i - 1
     return None
 
@@ -101,30 +106,34 @@ def _dated_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
     return start if start is not None and start.date_raw else None
 
 
-def _starts_a_list(lines: list[str], i: int, furn: Furniture) -> bool:
-    """Whether the comment opening at `lines[i]` is followed by text and, within
+def _starts_a_list(lines: list[str], i: int, start: _Start, furn: Furniture) -> bool:
+    """Whether the comment `start` opening at `lines[i]` is followed by text and, within
     HEADERLESS_GAP lines, by the next, HEADERLESS_MIN_COMMENTS in all."""
-    found, at = 0, i
-    while at is not None and found < HEADERLESS_MIN_COMMENTS:
-        start = _dated_start(lines, at, furn)
-        if start is None:
-            return False
-        found += 1
-        after = at + start.lines
-        has_text = _says_something(start.rest)
-        nxt = None
-        for j in range(after, min(len(lines), after + HEADERLESS_GAP)):
-            line = lines[j].strip()
-            if not line:
-                continue
-            if _dated_start(lines, j, furn) is not None:
-                nxt = j
-                break
-            has_text = has_text or (button_row(line, furn) is None and _says_something(line))
+    found = 1
+    while True:
+        has_text, nxt = _text_then_next(lines, i, start, furn)
         if not has_text:
             return False
-        at = nxt
-    return found >= HEADERLESS_MIN_COMMENTS
+        if found >= HEADERLESS_MIN_COMMENTS:
+            return True
+        if nxt is None:
+            return False
+        (i, start), found = nxt, found + 1
+
+
+def _text_then_next(lines: list[str], i: int, start: _Start, furn: Furniture) -> tuple[bool, tuple[int, _Start] | None]:
+    """Whether the comment `start` at `lines[i]` has a sentence of text, and where the next
+    dated comment within HEADERLESS_GAP lines opens (with its start), if one does."""
+    after = i + start.lines
+    has_text = _says_something(start.rest)
+    for j in range(after, min(len(lines), after + HEADERLESS_GAP)):
+        line = lines[j].strip()
+        if not line:
+            continue
+        if (nxt := _dated_start(lines, j, furn)) is not None:
+            return has_text, (j, nxt)
+        has_text = has_text or (button_row(line, furn) is None and _says_something(line))
+    return has_text, None
 
 
 def parse_comments(

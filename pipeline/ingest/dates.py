@@ -208,10 +208,8 @@ def find_named_date(text: str) -> tuple[str, re.Match[str]] | None:
 # The labels of a page's publication stamp ("Publiceret", "Udgivet", "Publisert",
 # "Published") and update stamp ("Opdateret", "Uppdaterad", "Oppdatert", "Updated").
 _PUBLISHED_LABEL = r"publicer\w*|udgivet|utgiven|utgivet|publisert|published|posted"
-STAMP_LABEL = (
-    rf"(?i:{_PUBLISHED_LABEL}|(?:(?:senest|sidst|senast|sist|last)\s+)?"
-    r"(?:opdateret|uppdaterad|oppdatert|updated))"
-)
+_UPDATED_LABEL = r"(?:(?:senest|sidst|senast|sist|last)\s+)?(?:opdateret|uppdaterad|oppdatert|updated)"
+STAMP_LABEL = rf"(?i:{_PUBLISHED_LABEL}|{_UPDATED_LABEL})"
 # Between a page's publication and update stamps on one line.
 _STAMP_SEPARATOR_RE = re.compile(r"\s+[·|•]\s+")
 # Each stamp's label, where they follow each other with no separator.
@@ -230,7 +228,7 @@ def _unpublished(stamp: str) -> bool:
     return _PUBLISHED_RE.match(stamp) is None
 
 
-_UPDATED_RE = re.compile(r"(?i)\s*(?:(?:senest|sidst|senast|sist|last)\s+)?(?:opdateret|uppdaterad|oppdatert|updated)")
+_UPDATED_RE = re.compile(rf"(?i)\s*{_UPDATED_LABEL}")
 
 
 def update_stamp(line: str) -> bool:

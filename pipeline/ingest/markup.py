@@ -140,7 +140,7 @@ def markdown_html(
 # Where a line of Markdown opens with a Danish or Norwegian date ("14. marts 2024 kl.
 # 10.12" under a commenter's name), CommonMark reads "14." as an ordered list's number: the
 # list item shows "marts 2024 kl. 10.12" and the day is lost.
-_BLOCK_LEAD_RE = re.compile(r"(?m)^(?P<lead>[ \t]{0,3}(?:>[ \t]?)*)(?=\d{1,2}\.[ \t])")
+_BLOCK_LEAD_RE = re.compile(r"(?m)^[ \t]{0,3}(?:>[ \t]?)*(?=\d{1,2}\.[ \t])")
 
 
 def _day_first_dates_escaped(text: str) -> str:

@@ -203,16 +203,17 @@ def _columns(boxes: list[_Box]) -> list[list[_Box]] | None:
     return columns if len(columns) > 1 else None
 
 
+def _printer_mark(text: str) -> bool:
+    """What a browser prints in a margin by itself: the time, the address, the sheet's number."""
+    return bool(_STAMP_RE.match(text) or _ADDRESS_RE.match(text) or _SHEET_RE.match(text))
+
+
 def _margin_boxes(boxes: list[_Box], sheets: int) -> set[int]:
     """The boxes in a sheet's margins that a printer put there: a stamp, an address or a
     sheet number, and what stands beside them; or, on two sheets or more, a text every
     sheet repeats there (digits aside)."""
     margin = [i for i, b in enumerate(boxes) if b.bottom <= MARGIN_SHARE or b.top >= 1 - MARGIN_SHARE]
-    printed = {
-        i
-        for i in margin
-        if _STAMP_RE.match(boxes[i].text) or _ADDRESS_RE.match(boxes[i].text) or _SHEET_RE.match(boxes[i].text)
-    }
+    printed = {i for i in margin if _printer_mark(boxes[i].text)}
     # A browser's head is the stamp and the page's title on one line: the title goes too.
     out = printed | {
         i
@@ -324,14 +325,7 @@ def pdf_text(path: Path) -> PdfText:
     kept = sorted(margins)
     address = next((boxes[i].text for i in kept if _ADDRESS_RE.match(boxes[i].text)), None)
     title = next(
-        (
-            boxes[i].text
-            for i in kept
-            if boxes[i].bottom <= MARGIN_SHARE
-            and not (
-                _STAMP_RE.match(boxes[i].text) or _ADDRESS_RE.match(boxes[i].text) or _SHEET_RE.match(boxes[i].text)
-            )
-        ),
+        (boxes[i].text for i in kept if boxes[i].bottom <= MARGIN_SHARE and not _printer_mark(boxes[i].text)),
         None,
     )
     return PdfText(
