@@ -437,6 +437,118 @@ def test_pages_a_thread_saved_from_bluesky_gives_each_post_its_handle_name_date_
     assert "31" not in root.text and replies[0].text == "Vi har budgeterat för fler tjänster i år."
 
 
+def _no_furniture(posts) -> None:
+    for p in posts:
+        assert not re.search(r"(?m)^(?:Upvote|Downvote|Reply|Share|permalink|Replying to|Views|\d+)$", p.text), p.text
+
+
+def test_pages_a_reddit_thread_copied_as_text_gives_each_comment_its_author_and_words(tmp_path, cfg):
+    """Copying a Reddit thread from the browser prints each comment's name, `•` and age on
+    lines of their own, then its words and a row of buttons: each comment is read from its
+    header (it had all been the article's boilerplate). The post's title, author and words
+    come from the lines under `r/Denmark` / `•` / `5 hr. ago` (its flair "Politik" left
+    out); comments are ordered by the ages they print; a deleted comment keeps its place
+    with no author or words; badges ("OP", "Top 1% Commenter") are not words. The copy
+    shows no nesting, so parents are read from the words."""
+    corpus = ingest_page(tmp_path, "da_reddit_kopieret.txt", cfg)
+    root, *comments = corpus.posts
+    assert (root.title, root.authors[0].name, root.created) == (
+        "Hver tredje nye socialrådgiver forlader kommunen",
+        "Nordisk_bruger42",
+        None,
+    )
+    assert root.text.startswith("Jeg læste i dag i Altinget") and root.text.endswith("uden flere penge?")
+    assert "Politik" not in root.text and "\n\n" in root.text
+    assert [(c.authors[0].name, c.text[:30]) for c in comments] == [
+        ("Hyggelig_Bruger", "Jeg er selv socialrådgiver i e"),
+        ("Nordisk_bruger42", "Tak for svaret. Hvor mange sag"),
+        (None, ""),
+        ("Tredje_Person", "Det er noget vrøvl. Kommunerne"),
+    ]
+    assert comments[0].text.endswith("\n\nDet er ikke lønnen, det er sagstallet.")
+    _no_furniture(corpus.posts)
+    assert any(n.message.startswith("the opening post's date '5 hr. ago' is printed relative") for n in corpus.notes)
+
+
+def test_pages_an_old_reddit_thread_copied_as_text_nests_replies_by_their_parent_button(tmp_path, cfg):
+    """Old Reddit heads each comment `[–]name flair 42 points 1 day ago` and prints
+    `parent` among a reply's buttons only: a comment without it answers the post, a reply
+    right under such a comment answers it (evidence `copied-text`, deciding), and a reply
+    under a reply answers one of the comments above it in its tree: the words choose, else
+    the one right above (confidence 0.5, with a note). The flair is what the member says
+    they are (the author's description); `[S]` marks the poster."""
+    corpus = ingest_page(tmp_path, "sv_gamla_reddit_kopierad.txt", cfg, lang="sv")
+    root, *comments = corpus.posts
+    assert (root.title, root.authors[0].name) == ("Socialsekreterare lämnar kommunerna i rekordtakt", "Karin_L")
+    assert root.text == "Vision skriver att var tredje socialsekreterare funderar på att sluta. Hur ser det ut hos er?"
+    rows = [
+        (
+            c.authors[0].name,
+            c.authors[0].description,
+            c.parent_id.rsplit("/", 1)[-1],
+            c.parent_evidence[0].rule,
+            c.parent_confidence,
+        )
+        for c in comments
+    ]
+    assert rows == [
+        ("Socionomen_Erik", "Socialsekreterare", "sv_gamla_reddit_kopierad", "copied-text", 1.0),
+        ("Karin_L", None, "c01", "copied-text", 1.0),
+        ("Socionomen_Erik", "Socialsekreterare", "c02", "copied-text", 0.5),
+        (None, None, "c03", "copied-text", 0.5),
+        ("Skattebetalaren", None, "sv_gamla_reddit_kopierad", "copied-text", 1.0),
+    ]
+    assert comments[0].text == (
+        "Jag jobbar på barn och unga i Malmö. Vi har 40 ärenden var och cheferna lyssnar inte.\n\n"
+        "Det är därför folk slutar."
+    )
+    assert comments[3].text == ""
+    _no_furniture(corpus.posts)
+    assert any(n.message.startswith("2 repl(ies) under another reply") for n in corpus.notes)
+
+
+def test_pages_a_conversation_copied_from_x_reads_handles_dates_and_whom_each_reply_answers(tmp_path, cfg):
+    """X's copied text prints each poster's name over their `@handle`, a day (`Mar 14`) over
+    a reply and the full time under the post asked for, an optional `Replying to @a and @b`
+    (@a's post is the one answered), then counts. The first post opens the thread; the
+    post it quotes (Lars Berg's) is not a reply; `Mar 13` is in the year of the full time;
+    what follows "Discover more" is not the conversation."""
+    corpus = ingest_page(tmp_path, "da_x_kopieret.txt", cfg)
+    root, *replies = corpus.posts
+    assert (root.title, root.authors[0].name, root.authors[0].description, root.created) == (
+        "",
+        "mette_holm",
+        "Mette Holm",
+        "2024-03-13",
+    )
+    assert root.text == "Kommunerne kan ikke rekruttere socialrådgivere. Hvad gør vi?"
+    rows = [(r.authors[0].name, r.created, r.parent_id.rsplit("/", 1)[-1], r.parent_evidence[0].rule) for r in replies]
+    assert rows == [
+        ("annalind_dk", "2024-03-14T10:12:00", "da_x_kopieret", "default"),
+        ("oleberg", "2024-03-14", "c01", "copied-text"),
+        ("mette_holm", "2024-03-14", "c02", "copied-text"),
+        ("peterdahl", "2024-03-15", "da_x_kopieret", "default"),
+    ]
+    assert replies[0].text == (
+        "Svaret er enkelt: færre sager per rådgiver.\n\nDet koster penge, men det er billigere end at lade "
+        "børnene i stikken."
+    )
+    assert not any("Lars" in a.name or "lars" in (a.name or "") for p in corpus.posts for a in p.authors)
+    assert "fodbold" not in " ".join(p.text for p in corpus.posts)
+    _no_furniture(corpus.posts)
+
+
+def test_pages_a_comment_list_is_not_taken_for_a_copied_platform_page():
+    """The copied-page readers need their platform's own headers: a news site's comment
+    list with `Navn · 4 t. siden` headers, or a name over an @handle once, is not one."""
+    from pipeline.ingest.copied import copied_thread
+
+    news = "Kommentarer\nOle Berg · 4 t. siden\nEnig.\nSvar\nMette Holm · 3 t. siden\nUenig.\nSvar\n"
+    once = "Kommentarer\nOle Berg\n@oleberg\nEnig i det hele.\nMette Holm · 14. marts 2024\nUenig.\n"
+    assert copied_thread(news.split("\n")) is None
+    assert copied_thread(once.split("\n")) is None
+
+
 def test_pages_a_youtube_video_saved_with_its_comments_open_gives_the_video_and_its_comment_threads(tmp_path, cfg):
     """YouTube's watch page: the video's title, channel, date and description open the
     thread; each comment thread's comment answers the video, its replies the comment they
@@ -2558,6 +2670,9 @@ _READINGS = [
     ("da_uden_datoer.txt", "a thread (a comment list was found)", 3),
     ("da_xenforo_traad.html", "a forum thread (3 posts were found)", 3),
     ("da_x_samtale.html", "a thread (stated in its X markup)", 4),
+    ("da_reddit_kopieret.txt", "a thread (a Reddit thread copied as text)", 5),
+    ("da_x_kopieret.txt", "a thread (a conversation on X copied as text)", 5),
+    ("sv_gamla_reddit_kopierad.txt", "a thread (a thread on old Reddit copied as text)", 6),
     ("da_youtube_video.html", "a thread (stated in its YouTube markup)", 5),
     ("sv_avis_metadata.html", "an article (no comment list was found)", 1),
     ("sv_blogg_trådade_svar.html", "a thread (a comment list was found)", 4),

@@ -98,6 +98,9 @@ class RawComment:
     stated_in: str | None = None
     # Whom the comment's header says it answers ("Erik Johansson svarar Anna Lind · ...").
     answers: str | None = None
+    # A reply the page shows answers one of the comments from this page-order index down to
+    # the one right above it, without showing which (old Reddit copied as text).
+    within: int | None = None
 
 
 @dataclass(frozen=True)

@@ -127,7 +127,7 @@ def _join(pages: list[PageThread], relink: Callable[[Post, list[Post]], list[Pos
 
 # Links a page shows (a reply nested in another in its structured data, or indented under
 # it, or named in its header), which the words inferred over the joined pages must not undo.
-_SHOWN = ("structured-data", "indentation", "header")
+_SHOWN = ("structured-data", "indentation", "header", "copied-text")
 
 
 def _keep_shown_parents(replies: list[Post], comments: list[Post], renamed: dict[str, str]) -> list[Post]:

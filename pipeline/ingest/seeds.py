@@ -30,6 +30,9 @@ from pipeline.ingest.comments import (
     line_break_kept,
     parse_comments,
 )
+from pipeline.ingest.copied import CUES as COPIED_CUES
+from pipeline.ingest.copied import SOURCES as COPIED_SOURCES
+from pipeline.ingest.copied import copied_thread
 from pipeline.ingest.dates import (
     normalize_iso,
     page_slash_order,
@@ -267,6 +270,9 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         # writes Markdown wrapped at 78 characters).
         text, wrapped = unwrapped(text)
     visible = without_invisibles(text)
+    if markup is None and printed is None and not is_word(path):
+        # A Reddit or X thread copied from the browser: its lines head each post.
+        stated = copied_thread(visible.split("\n"))
     return PageText(
         visible,
         markup,
@@ -348,6 +354,8 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         what = (
             "a thread (a comment list was found)"
             if header is not None
+            else f"a thread (a {stated.source})"
+            if stated and stated.copied
             else f"a thread (stated in its {stated.source})"
             if stated and stated.source != LAYOUT
             else "a thread (comments named by the page's classes)"
@@ -482,6 +490,7 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
     comments: list[Post] = []
     indented: dict[str, Post] = {}  # comment id -> the comment the page indents it under
     named: dict[str, tuple[Post, str]] = {}  # comment id -> the comment its header names, and the name
+    within: dict[str, list[Post]] = {}  # comment id -> the comments above it, one of which it answers
     stated_ids: dict[str, str] = {}  # comment id -> the structured data that nests it so
     raw_comments: list[RawComment] | None = None
     numbers: list[int] | None = None
@@ -506,7 +515,7 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         # every existing id; a forum's post numbers, where it states them, are its order.
         # Data that dates every comment orders them by time whatever order the page shows
         # them in (Reddit's "best" changes between two saves of one thread).
-        by_time = _chronological(raw_comments) if stated and stated.source != LAYOUT else None
+        by_time = _chronological(raw_comments) or _by_age(raw_comments) if stated and stated.source != LAYOUT else None
         if numbers is not None:
             ordered = [rc for _, rc in sorted(zip(numbers, raw_comments, strict=True), key=lambda p: p[0])]
             places = sorted(numbers)
@@ -526,6 +535,11 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         # A comment the data states is on the opening post itself answers it.
         indented.update((post_of[id(rc)].id, root) for rc in ordered if rc.stated_in and rc.indented_under is None)
         named = _answered_by_name(ordered, post_of, rel, notes)
+        within = {
+            post_of[id(rc)].id: [post_of[id(c)] for c in raw_comments[rc.within : k]]
+            for k, rc in enumerate(raw_comments)
+            if rc.within is not None and rc.within < k
+        }
     elif thread_posts:
         # A forum lists its posts oldest first: page order is the thread's order. Where it
         # numbers them, post #n is reply n - 1, so an id stays the post's when pages of the
@@ -545,7 +559,7 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         notes.append(Note(where=f"{rel}:1", kind="missing", message="the page prints no publication date"))
 
     if comments:
-        comments = with_parents(root, comments, cfg, indented, stated_ids, named)
+        comments = with_parents(root, comments, cfg, indented, stated_ids, named, within)
 
     if page.markup:
         notes.append(
@@ -644,14 +658,32 @@ def with_parents(
     indented: dict[str, Post] | None = None,
     stated: dict[str, str] | None = None,
     named: dict[str, tuple[Post, str]] | None = None,
+    within: dict[str, list[Post]] | None = None,
 ) -> list[Post]:
     """`comments` with the parent each answers, inferred from their words (forms of
     address, quotations), or shown by the page where `indented` (comment id -> the comment
     the page indents it under, or nests it in where its structured data states it: `stated`,
     comment id -> that data's form) says so, or said by its header where `named` (comment id
     -> the comment of the one its header says it answers, and the name) says so: that
-    decides, and the words' cues stay as evidence."""
+    decides, and the words' cues stay as evidence. `within` (comment id -> the comments
+    above it in its tree, in page order): a reply the page shows answers one of them
+    without showing which; the words choose among them, else the one right above it."""
     decisions = infer_parents(root, comments, cfg.replies)
+    for cid, above in (within or {}).items():
+        if decisions[cid].parent_id in {c.id for c in above}:
+            continue
+        nearest = above[-1]
+        whose = (nearest.authors[0].name if nearest.authors else None) or "a deleted author"
+        guess = Evidence(
+            rule="copied-text",
+            cue=f"a reply under a reply in a {COPIED_SOURCES[1]}, whose words name none of the comments above "
+            f"it in its tree: {whose}'s, right above it",
+            target_id=nearest.id,
+            score=0.5,
+            decided=True,
+        )
+        cues = tuple(e.model_copy(update={"decided": False}) for e in decisions[cid].evidence if e.rule != "default")
+        decisions[cid] = ReplyDecision(nearest.id, 0.5, (guess, *cues))
     for cid, (parent, name) in (named or {}).items():
         if cid in (indented or {}):
             continue  # what the page shows decides
@@ -667,14 +699,18 @@ def with_parents(
     for cid, parent in (indented or {}).items():
         whose = (parent.authors[0].name if parent.authors else None) or "a deleted author"
         stated_in = (stated or {}).get(cid)
-        if stated_in and parent.id == root.id:
+        copied = stated_in in COPIED_SOURCES
+        if copied:
+            on = "the opening post" if parent.id == root.id else f"{whose}'s comment"
+            cue = f"answers {on}, as the {stated_in} shows it ({COPIED_CUES[stated_in]})"
+        elif stated_in and parent.id == root.id:
             cue = f"a comment on the opening post in the page's {stated_in}"
         elif stated_in:
             cue = f"nested in {whose}'s comment in the page's {stated_in}"
         else:
             cue = f"indented under {whose}'s comment ({parent.source})"
         shown = Evidence(
-            rule="structured-data" if stated_in else "indentation",
+            rule="copied-text" if copied else "structured-data" if stated_in else "indentation",
             cue=cue,
             target_id=parent.id,
             score=1.0,
@@ -756,7 +792,7 @@ def _open_with_first_post(parts: ArticleParts, thread: ForumPosts, rel: str) -> 
 
 
 # Readers of social posts, which have no headline.
-POST_SOURCES = (X_SOURCE, BSKY_SOURCE, MASTODON_SOURCE)
+POST_SOURCES = (X_SOURCE, BSKY_SOURCE, MASTODON_SOURCE, *COPIED_SOURCES)
 
 
 def _open_with_stated(parts: ArticleParts, thread: StatedThread, rel: str, later: int | None) -> None:
@@ -786,9 +822,21 @@ def _open_with_stated(parts: ArticleParts, thread: StatedThread, rel: str, later
                 )
             )
     if first.author:
+        # The printed page's guess at the author (a line its parser took for a signature) gives way.
+        parts.notes = [n for n in parts.notes if not n.message.startswith("author from")]
         parts.authors = [Author(name=first.author, description=first.description)]
         parts.author_source = f"the page's {thread.source} ({thread.kind} author)"
     parts.created = first.created or parts.created
+    if parts.created is None and first.age:
+        parts.created_unread = first.age
+        parts.notes.append(
+            Note(
+                where=rel,
+                kind="missing",
+                message=f"the opening post's date {first.age!r} is printed relative to when the page was saved: "
+                "left empty",
+            )
+        )
 
 
 def _from_metadata(parts: ArticleParts, meta: PageMetadata, rel: str) -> list[Note]:
@@ -850,14 +898,27 @@ def dated_from_article(
 
 def _chronological(comments: list[RawComment]) -> list[RawComment] | None:
     """`comments` by their time (ties in page order), where every one states an ISO 8601
-    time that can be compared with the others (all with an offset, or all without)."""
+    time that can be compared with the others (all with an offset, or all without); by
+    their day where some state only the day (X prints a reply's day, the post's time)."""
+    days = any(c.date and "T" not in c.date for c in comments)
     try:
-        stamps = [datetime.fromisoformat(c.date) for c in comments if c.date]
+        stamps = [datetime.fromisoformat(c.date[:10] if days else c.date) for c in comments if c.date]
         if len(stamps) < len(comments) or len({s.tzinfo is None for s in stamps}) > 1:
             return None
     except ValueError:
         return None
     return [c for _, _, c in sorted(zip(stamps, range(len(comments)), comments, strict=True), key=lambda t: t[:2])]
+
+
+def _by_age(comments: list[RawComment]) -> list[RawComment] | None:
+    """`comments` from the oldest by the ages they print (`4h ago`; ties in page order),
+    where every one prints one and none a date (a Reddit thread copied as text)."""
+    ages = [relative_age(c.date_raw) if not c.date else None for c in comments]
+    if not comments or None in ages:
+        return None
+    return [
+        c for _, _, c in sorted(zip(ages, range(len(comments)), comments, strict=True), key=lambda t: (-t[0], t[1]))
+    ]
 
 
 def oldest_first(comments: list[RawComment], address_min_score: float = 85) -> list[RawComment]:

@@ -45,6 +45,11 @@ class StatedPost:
     shared: str | None = None  # the address a link post shares
     description: str | None = None  # what the data says the author is (a job title)
     answers_opening: bool = False
+    # A date relative to the page's saving as printed (`4h ago`): no date, but an order.
+    age: str = ""
+    # A reply that answers one of the comments from this index down to the one right above
+    # it, the page not showing which (`parent` None).
+    within: int | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,8 @@ class StatedThread:
     # Whether the opening post is #1 of the numbers the comments count on from (a Flarum
     # discussion's): then a page whose first comment is #2 lacks only the opening post.
     numbered_from_opening: bool = False
+    # Read from the lines a browser's copy of the page prints (`copied`), not its elements.
+    copied: bool = False
 
 
 def class_names(el: etree._Element) -> set[str]:
@@ -206,12 +213,13 @@ def raw_comments(
             RawComment(
                 line=first_line + at,
                 date=c.created,
-                date_raw=c.created or "",
+                date_raw=c.created or c.age,
                 author=c.author,
                 description=c.description,
                 title=own_title,
                 body="" if c.deleted else c.text,
                 indented_under=c.parent,
+                within=c.within,
                 # Elements nested by class names are what the page shows, as an indented list.
                 stated_in=thread.source
                 if (c.parent is not None or c.answers_opening) and thread.source != LAYOUT
@@ -234,7 +242,10 @@ def raw_comments(
             kind="metadata",
             message=f"{len(out)} comment(s) read from the page's {thread.source}{schema}: "
             "authors, dates and texts as the site states them"
-            if thread.source != LAYOUT
+            if thread.source != LAYOUT and not thread.copied
+            else f"{len(out)} comment(s) read as a {thread.source}: each headed by its author and time "
+            "as the platform prints them"
+            if thread.copied
             else f"{len(out)} comment(s) read from the elements the page's classes name (a comment, its "
             "author, its text): the page prints no date or buttons the comment list could be found by",
         )
