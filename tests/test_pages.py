@@ -538,15 +538,43 @@ def test_pages_a_conversation_copied_from_x_reads_handles_dates_and_whom_each_re
     _no_furniture(corpus.posts)
 
 
+def test_pages_a_youtube_video_copied_as_text_gives_the_channel_date_and_comments_without_their_likes(tmp_path, cfg):
+    """A YouTube page copied as text (Danish interface): the channel's name over its
+    subscriber count is the author (it had been left out as a section label), the date
+    after the views is the video's, and each comment's likes ("42" over "Svar") are a
+    count, not its last line; a reply that opens with a commenter's @handle answers them.
+    It is no X conversation, though each comment's @handle stands under a line."""
+    corpus = ingest_page(tmp_path, "da_youtube_kopieret.txt", cfg)
+    root, *comments = corpus.posts
+    assert (root.title, [a.name for a in root.authors], root.created) == (
+        "Socialrådgivere i krise: hvorfor siger de op?",
+        ["DR Nyheder"],
+        "2024-03-14",
+    )
+    assert root.text == (
+        "Hver tredje socialrådgiver overvejer at sige op. Vi har talt med tre af dem om sagstal, løn og "
+        "ledelse i kommunerne."
+    )
+    assert [(c.authors[0].name, c.text.rsplit(" ", 1)[-1], c.parent_id.rsplit("/", 1)[-1]) for c in comments] == [
+        ("@mettehansen1234", "år.", "da_youtube_kopieret"),
+        ("@olesen_dk", "kommunerne?", "c01"),
+        ("@kritiskborger", "sygeplejerskerne.", "da_youtube_kopieret"),
+    ]
+    assert not any("copied as text" in n.message for n in corpus.notes)
+
+
 def test_pages_a_comment_list_is_not_taken_for_a_copied_platform_page():
     """The copied-page readers need their platform's own headers: a news site's comment
-    list with `Navn · 4 t. siden` headers, or a name over an @handle once, is not one."""
+    list with `Navn · 4 t. siden` headers, a name over an @handle once, or YouTube's
+    comments (an @handle under the line above, over its age) is not one."""
     from pipeline.ingest.copied import copied_thread
 
     news = "Kommentarer\nOle Berg · 4 t. siden\nEnig.\nSvar\nMette Holm · 3 t. siden\nUenig.\nSvar\n"
     once = "Kommentarer\nOle Berg\n@oleberg\nEnig i det hele.\nMette Holm · 14. marts 2024\nUenig.\n"
     assert copied_thread(news.split("\n")) is None
     assert copied_thread(once.split("\n")) is None
+    youtube = (PAGES / "da_youtube_kopieret.txt").read_text(encoding="utf-8")
+    assert copied_thread(youtube.split("\n")) is None, "YouTube's @handles over ages are no X posts"
 
 
 def test_pages_a_youtube_video_saved_with_its_comments_open_gives_the_video_and_its_comment_threads(tmp_path, cfg):
@@ -2672,6 +2700,7 @@ _READINGS = [
     ("da_x_samtale.html", "a thread (stated in its X markup)", 4),
     ("da_reddit_kopieret.txt", "a thread (a Reddit thread copied as text)", 5),
     ("da_x_kopieret.txt", "a thread (a conversation on X copied as text)", 5),
+    ("da_youtube_kopieret.txt", "a thread (a comment list was found)", 4),
     ("sv_gamla_reddit_kopierad.txt", "a thread (a thread on old Reddit copied as text)", 6),
     ("da_youtube_video.html", "a thread (stated in its YouTube markup)", 5),
     ("sv_avis_metadata.html", "an article (no comment list was found)", 1),

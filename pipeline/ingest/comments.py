@@ -370,6 +370,8 @@ def plausible_name(text: str, furn: Furniture) -> bool:
     )
 
 
+# A count of likes as a widget prints it ("42", "1.2K", "1,2 k"): the number alone.
+_LIKE_COUNT_RE = re.compile(r"\d{1,3}(?:[.,]\d{1,3})?\s?[KkMm]?|\d{1,9}")
 # A sentence's end with more words after it: no self-description holds one.
 _SENTENCE_BREAK_RE = re.compile(r"[.!?]\s+\S")
 # A comment's mark that it was edited, after its date ("· Redigeret", "(redigerad)", "edited").
@@ -787,6 +789,14 @@ def _parse_named_comments(
         ):
             # The comment's date under its text, and nothing under it: it ends the comment.
             current, closed = replace(current, date=when[1], date_raw=when[2]), True
+        elif (
+            current is not None
+            and _LIKE_COUNT_RE.fullmatch(line)
+            and button_row(next((lines[k].strip() for k in range(i + 1, len(lines)) if lines[k].strip()), ""), furn)
+            is not None
+        ):
+            # The comment's likes over its buttons (YouTube: "42" over "Reply"): a count, not text.
+            buttons += 1
         elif current is not None and not closed and furn.comment_expand.fullmatch(line):
             # A comment shown cut short: only its start was saved.
             cut.append(line)

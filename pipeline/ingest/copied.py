@@ -386,7 +386,10 @@ def _quoted(lines: list[str], heads: list[int], end: int) -> set[int]:
 def _x(lines: list[str]) -> StatedThread | None:
     end = next((i for i, line in enumerate(lines) if _X_END_RE.fullmatch(line)), len(lines))
     heads = [i for i in _x_heads(lines) if i < end]
-    if len(heads) < 2:
+    # X's own marks: a `·` under a reply's handle, the full time under the post asked for
+    # (a YouTube comment's `@handle` over its age is no post on X).
+    dotted = sum(lines[k] == "·" for h in heads if (k := _nonblank(lines, h + 2)) < len(lines))
+    if len(heads) < 2 or dotted + any(_x_stamp(line) for line in lines[:end]) < 2:
         return None
     quoted = _quoted(lines, heads, end)
     # A post's words end where the next post, quoted or not, starts.

@@ -459,6 +459,33 @@ def _pair_name_over_title(blocks: list[Block], furn: Furniture) -> list[Block]:
     return out
 
 
+# A video channel's subscriber count as YouTube prints it under the channel's name, in
+# English, Danish, Swedish and Norwegian ("412K subscribers", "412.000 abonnenter").
+_SUBSCRIBERS_RE = re.compile(
+    r"(?i)[\d.,]+\s?(?:[KkMm]|mio\.?|mn|tn|t\.)?\s+(?:subscribers|abonnenter|abonnentar|prenumeranter)"
+)
+
+
+# A video's views as YouTube prints them over its description, before its date.
+_VIEWS_RE = re.compile(r"(?i)[\d.,]+\s?(?:[KkMm]|mio\.?|mn|tn|t\.)?\s+(?:views|visninger|visningar)\b\s*")
+
+
+def _channel(blocks: list[Block], k: int) -> str | None:
+    """The channel's name where block `k` is a short name over its subscriber count (on
+    its own line under it, or in the next block)."""
+    block = blocks[k]
+    if len(block.lines) == 2:
+        name, count = block.lines
+    elif len(block.lines) == 1 and k + 1 < len(blocks) and len(blocks[k + 1].lines) == 1:
+        name, count = block.lines[0], blocks[k + 1].lines[0]
+    else:
+        return None
+    name = name.strip()
+    if not _SUBSCRIBERS_RE.fullmatch(count.strip()) or len(name) > 60 or len(name.split()) > 6:
+        return None
+    return name if name[-1:] not in ".!?:" else None
+
+
 def _is_body_paragraph(block: Block) -> bool:
     text = " ".join(block.lines)
     return len(text.split()) >= 12 and text.rstrip()[-1:] in '.!?:"”»)'
@@ -509,7 +536,11 @@ def parse_article(
                 blocks.append(Block(rest, block.first_line + post.text_at))
             continue
         kw = furn.keywords.fullmatch(block.lines[0])
-        if kw and kw.group("list").strip() and len(block.lines) > 1:
+        if len(block.lines) > 1 and _VIEWS_RE.match(block.lines[0]):
+            # A video's views and date over its description, with no blank line between.
+            blocks.append(Block(block.lines[:1], block.first_line))
+            blocks.append(Block(block.lines[1:], block.first_line + 1))
+        elif kw and kw.group("list").strip() and len(block.lines) > 1:
             # A one-line keyword list may run straight into the author box below it.
             blocks.append(Block(block.lines[:1], block.first_line))
             blocks.append(Block(block.lines[1:], block.first_line + 1))
@@ -567,6 +598,11 @@ def parse_article(
                 pending_keywords = True
             removed[k] = "keywords"
             continue
+        if len(block.lines) == 1 and (views := _VIEWS_RE.match(block.lines[0])):
+            # "23.456 visninger  14. mar. 2024": the video's date, where it is not relative.
+            parts.created = parts.created or line_date(block.lines[0][views.end() :], furn.slash_order)
+            removed[k] = "views"
+            continue
         if len(block.lines) == 1 and (iso := line_date(block.lines[0], furn.slash_order)) is not None:
             # The publication's stamp over the update's, whichever the page prints first.
             if parts.created is None or (created_updated and not update_stamp(block.lines[0])):
@@ -588,6 +624,14 @@ def parse_article(
             if byline.date and parts.created is None:
                 parts.created = byline.date
             removed[k] = f"byline:{byline.pattern}"
+            continue
+        if (channel := _channel(blocks, k)) is not None:
+            # A video page copied as text: the channel's name over its subscriber count.
+            _add_author(parts.authors, channel, None)
+            parts.author_source = parts.author_source or f"the channel over its subscriber count at {where}"
+            removed[k] = "channel"
+            if len(block.lines) == 1:
+                removed[k + 1] = "subscribers"
             continue
         if removed.get(k - 1) == "about-the-author" and (said := _author_line(block) or _signed_block(block)):
             # Under "Om skribenten": who wrote the piece, on any page.
