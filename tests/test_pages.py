@@ -563,6 +563,31 @@ def test_pages_a_youtube_video_copied_as_text_gives_the_channel_date_and_comment
     assert not any("copied as text" in n.message for n in corpus.notes)
 
 
+def test_pages_an_instagram_post_copied_as_text_gives_the_caption_and_each_comment(tmp_path, cfg):
+    """Instagram's copied text (Swedish interface) prints each username over its words,
+    then the age (`2 v`), the likes and `Svara`: the first is the post's caption, by the
+    username repeated over it (less `Verifierad` and `Följ`), dated by the date under the
+    comments; each comment keeps its words whole ("Visa översättning", the likes and the
+    collapsed replies are no words); a reply opening with a commenter's @username answers them."""
+    corpus = ingest_page(tmp_path, "sv_instagram_kopierad.txt", cfg, lang="sv")
+    root, *comments = corpus.posts
+    assert (root.title, [a.name for a in root.authors], root.created) == ("", ["visionfacket"], "2024-03-14")
+    assert root.text.startswith("Var tredje socialsekreterare") and root.text.endswith("via länken i bion.")
+    assert [(c.authors[0].name, c.text, c.parent_id.rsplit("/", 1)[-1]) for c in comments] == [
+        (
+            "malin.socionom",
+            "Jag slutade själv förra året. 40 ärenden och ingen handledning, det håller inte.",
+            "sv_instagram_kopierad",
+        ),
+        ("erik_j", "@malin.socionom samma här, men lönen var inte problemet för mig.", "c01"),
+        (
+            "skattebetalare77",
+            "Kommunerna har aldrig haft så mycket pengar. Det handlar om prioriteringar.",
+            "sv_instagram_kopierad",
+        ),
+    ]
+
+
 def test_pages_a_comment_list_is_not_taken_for_a_copied_platform_page():
     """The copied-page readers need their platform's own headers: a news site's comment
     list with `Navn · 4 t. siden` headers, a name over an @handle once, or YouTube's
@@ -2701,6 +2726,7 @@ _READINGS = [
     ("da_reddit_kopieret.txt", "a thread (a Reddit thread copied as text)", 5),
     ("da_x_kopieret.txt", "a thread (a conversation on X copied as text)", 5),
     ("da_youtube_kopieret.txt", "a thread (a comment list was found)", 4),
+    ("sv_instagram_kopierad.txt", "a thread (a post on Instagram copied as text)", 4),
     ("sv_gamla_reddit_kopierad.txt", "a thread (a thread on old Reddit copied as text)", 6),
     ("da_youtube_video.html", "a thread (stated in its YouTube markup)", 5),
     ("sv_avis_metadata.html", "an article (no comment list was found)", 1),

@@ -1,5 +1,6 @@
-"""A Reddit or X thread copied from the browser as text (select all, copy, paste into a
-.txt file): its posts, read from the lines each platform prints around them.
+"""A Reddit thread, an X conversation or an Instagram post copied from the browser as
+text (select all, copy, paste into a .txt file): its posts, read from the lines each
+platform prints around them.
 
 A researcher who cannot save a thread's page often copies what the browser shows. The
 text keeps every post's author, time and words, but as lines a comment-list parser reads
@@ -8,7 +9,8 @@ as prose: Reddit prints each comment's author, a `•` and its age on lines of t
 its score, `Downvote`, `Reply`, `Share`); old Reddit heads each comment `[–]name 42
 points 4 hours ago` and ends it `permalink embed save parent report reply`; X prints the
 poster's name over their `@handle`, the time, an optional `Replying to @handle`, the
-words, then its counts. Where these lines head the posts, they say which line is which
+words, then its counts; Instagram each username over its words, its age (`2w`), its
+likes and `Reply`. Where these lines head the posts, they say which line is which
 and are read here as the saved page's elements are (`reddit_markup`, `x_markup`).
 
 What the copied text shows of the tree: old Reddit prints `parent` among a reply's
@@ -33,12 +35,14 @@ from pipeline.ingest.stated import StatedPost, StatedThread
 REDDIT_SOURCE = "Reddit thread copied as text"
 OLD_REDDIT_SOURCE = "thread on old Reddit copied as text"
 X_SOURCE = "conversation on X copied as text"
-SOURCES = (REDDIT_SOURCE, OLD_REDDIT_SOURCE, X_SOURCE)
+INSTAGRAM_SOURCE = "post on Instagram copied as text"
+SOURCES = (REDDIT_SOURCE, OLD_REDDIT_SOURCE, X_SOURCE, INSTAGRAM_SOURCE)
 # What in each copy shows a comment's place (evidence `copied-text`).
 CUES = {
     REDDIT_SOURCE: "the order of its comments",
     OLD_REDDIT_SOURCE: "a reply prints 'parent' among its buttons and follows what it answers; a top comment does not",
     X_SOURCE: "'Replying to @handle' over the reply",
+    INSTAGRAM_SOURCE: "the order of its comments",
 }
 
 # An age as Reddit prints it, in English or as its Danish and Swedish interfaces do.
@@ -108,10 +112,10 @@ _ENGLISH_DAY_RE = re.compile(r"(?P<month>[A-Z][a-z]{2}) (?P<day>\d{1,2})")
 
 
 def copied_thread(lines: list[str]) -> StatedThread | None:
-    """The thread a page saved as text shows as a copied Reddit or X page, or None where
+    """The thread a page saved as text shows as a copied Reddit, X or Instagram page, or None where
     its lines are not such a page's (two or more posts headed as the platform heads them)."""
     stripped = [line.strip() for line in lines]
-    return _old_reddit(stripped) or _new_reddit(stripped) or _x(stripped)
+    return _old_reddit(stripped) or _new_reddit(stripped) or _x(stripped) or _instagram(stripped)
 
 
 def _author(name: str) -> str | None:
@@ -426,3 +430,82 @@ def _x(lines: list[str]) -> StatedThread | None:
         latest[post.author] = len(out)
         out.append(replace(post, created=created, parent=parent, answers_opening=on_opening))
     return StatedThread(opening, tuple(out), X_SOURCE, "SocialMediaPosting", copied=True)
+
+
+# -- Instagram --------------------------------------------------------------------------
+
+# A username as Instagram allows them: letters, digits, `.` and `_`, no spaces.
+_USERNAME_RE = re.compile(r"[A-Za-z0-9._]{1,30}")
+# A post's or comment's age under its words, in English, Danish, Swedish and Norwegian.
+_IG_AGE_RE = re.compile(r"(?i)\d{1,3}\s?(?:s|m|h|d|w|y|t|u|v|å)\.?")
+_IG_REPLY_RE = re.compile(r"(?i)Reply|Svar|Svara|Svare")
+_IG_AFTER_RE = re.compile(
+    r"(?i)\d[\d.,]*\s+(?:likes?|synes godt om|gilla-markeringar|gilla-markering|liker)|"
+    r"See translation|Se oversættelse|Visa översättning|Se oversettelse|"
+    r"[—–-]*\s*(?:View|Vis|Se|Visa|Hide|Skjul|Dölj)\s+(?:all\s+|alle\s+|alla\s+)?(?:replies|svar)(?:\s*\(\d+\))?|"
+    r"Reply|Svar|Svara|Svare|Edited|Redigeret|Redigerad|Redigert"
+)
+# Under a username: a badge, the follow button, the dot between them.
+_IG_BADGE_RE = re.compile(
+    r"(?i)Verified|Bekræftet|Verifierad|Verifisert|Follow|Følg|Följ|•|·|Author|Forfatter|Författare|Original audio"
+)
+
+
+def _ig_post(lines: list[str], i: int, next_age: list[int]) -> tuple[str, list[str], int] | None:
+    """The post or comment whose username is on line `i`: (the username, its words, the
+    index of the line after its age and the counts and buttons under it), or None where
+    no words and age follow the name. `next_age[k]`: the first age line at or after `k`."""
+    name = lines[i]
+    k = i + 1
+    while k < min(i + 12, len(lines)) and (not lines[k] or _IG_BADGE_RE.fullmatch(lines[k]) or lines[k] == name):
+        k += 1  # the header repeats the name over the caption
+    age = next_age[k] if k < len(lines) else len(lines)
+    words = lines[k:age]
+    if age >= len(lines) or not any(words) or len(words) > 200 or any(_ig_after(w) for w in words):
+        return None
+    k = age + 1
+    while k < len(lines) and (not lines[k] or _ig_after(lines[k])):
+        k += 1
+    return name, words, k
+
+
+def _ig_after(line: str) -> bool:
+    """Whether `line` is a count or button Instagram prints under a comment's age."""
+    return len(line) <= _HEADER_MAX and _IG_AFTER_RE.fullmatch(line) is not None
+
+
+def _instagram(lines: list[str]) -> StatedThread | None:
+    if sum(1 for line in lines if _IG_REPLY_RE.fullmatch(line)) < 2:
+        return None
+    next_age = [len(lines)] * (len(lines) + 1)
+    for k in range(len(lines) - 1, -1, -1):
+        next_age[k] = k if len(lines[k]) <= 12 and _IG_AGE_RE.fullmatch(lines[k]) else next_age[k + 1]
+    posts: list[tuple[str, list[str]]] = []
+    replies = 0
+    i = 0
+    while i < len(lines):
+        found = (
+            _ig_post(lines, i, next_age)
+            if _USERNAME_RE.fullmatch(lines[i]) and not _IG_BADGE_RE.fullmatch(lines[i])
+            else None
+        )
+        if found is None:
+            i += 1
+            continue
+        name, words, after = found
+        replies += any(_IG_REPLY_RE.fullmatch(line) for line in lines[i:after])
+        posts.append((name, words))
+        i = after
+    # Instagram's mark: comments with a reply button under their age (the caption has none).
+    if len(posts) < 3 or replies < 2:
+        return None
+    (name, words), comments = posts[0], posts[1:]
+    dated = next((d for line in reversed(lines) if len(line) <= _HEADER_MAX and (d := read_date(line))), None)
+    opening = StatedPost(_author(name), dated[0] if dated else None, "", _paragraphs(words))
+    return StatedThread(
+        opening,
+        tuple(StatedPost(_author(n), None, "", _paragraphs(w)) for n, w in comments),
+        INSTAGRAM_SOURCE,
+        "SocialMediaPosting",
+        copied=True,
+    )

@@ -803,7 +803,8 @@ def _open_with_stated(parts: ArticleParts, thread: StatedThread, rel: str, later
     first = thread.opening
     # A post on X, Bluesky or Mastodon has no headline: the page prints its author's name first.
     parts.title = first.title if thread.source in POST_SOURCES else parts.title or first.title
-    if parts.title:
+    if parts.title or thread.copied:
+        # A post copied from a social network has no headline to find.
         parts.notes = [n for n in parts.notes if n.message != NO_HEADLINE]
     if later is not None:
         parts.body, parts.authors, parts.author_source, parts.created = "", [], None, None
