@@ -1104,39 +1104,43 @@ def test_pages_a_linkedin_post_copied_as_text_gives_its_author_her_title_and_the
     assert comments[2].parent_id == comments[0].id, "a reply opens with the name of whom it answers"
 
 
-def _markdown_comments(header: str, quoted: bool = False) -> str:
+def _markdown_comments(header: str, quoted: bool = False, apart: str = "\n\n") -> str:
     """The commented article as a clipped Markdown page whose comments print `header`
-    ("{name}", "{date}") over their text; the list quoted whole with `quoted`."""
+    ("{name}", "{date}") over their text, `apart` after each; the list quoted whole with `quoted`."""
     body = COMMENTED_ARTICLE.replace("3 kommentarer", "## 3 kommentarer")
     for who, when, said in zip(COMMENTERS, COMMENT_DATES, COMMENT_TEXTS, strict=True):
         comment = header.format(name=who, date=when) + said
-        body += ("> " + comment.replace("\n", "\n> ") if quoted else comment) + "\n\n"
+        body += ("> " + comment.replace("\n", "\n> ") if quoted else comment) + apart
     return "---\ntitle: Kommunerne mangler socialrådgivere\nauthor: Karen Holm\n---\n" + body
 
 
 @pytest.mark.parametrize(
-    "header, quoted",
+    "header, quoted, apart",
     [
         # The header on the line over the text, no blank line between: CommonMark joins them
         # into one paragraph, "Lars Jensen 14. marts 2024 kl. 10:12 Jeg er selv ...".
-        ("{name} {date}\n", False),
-        ("**{name}** · {date}\n", False),
-        ("**{name}**\n{date}\n", False),
+        ("{name} {date}\n", False, "\n\n"),
+        ("**{name}** · {date}\n", False, "\n\n"),
+        ("**{name}**\n{date}\n", False, "\n\n"),
         # The date opening a line after a heading: CommonMark read "14." as an ordered list's
         # number, and the day was lost.
-        ("### {name}\n{date}\n\n", False),
+        ("### {name}\n{date}\n\n", False, "\n\n"),
         # The list quoted whole, as notes keep comments: the names had kept the quotation mark.
-        ("**{name}** skrev {date}:\n", True),
+        ("**{name}** skrev {date}:\n", True, "\n\n"),
         # A list of one-line comments, as a researcher's notes write them.
-        ("- **{name}** ({date}): ", False),
+        ("- **{name}** ({date}): ", False, "\n\n"),
         # Date over name over text, and name over text over date, no blank line between.
-        ("{date}\n{name}\n", False),
+        ("{date}\n{name}\n", False, "\n\n"),
+        # Name alone over date over text, and no blank line between comments either: the
+        # next comment's name had run on into the text above it.
+        ("{name}\n{date}\n", False, "\n"),
+        ("**{name}**\n{date}\n", False, "\n"),
     ],
 )
 def test_pages_a_markdown_comment_list_reads_its_comments_whichever_way_its_headers_stand(
-    tmp_path, cfg, header, quoted
+    tmp_path, cfg, header, quoted, apart
 ):
-    corpus = _page_corpus(tmp_path, _markdown_comments(header, quoted), cfg, name="klip.md")
+    corpus = _page_corpus(tmp_path, _markdown_comments(header, quoted, apart), cfg, name="klip.md")
     comments = [p for p in corpus.posts if p.kind == "comment"]
     assert [(c.authors[0].name, c.created, c.text) for c in comments] == [
         ("Lars Jensen", "2024-03-14T10:12", COMMENT_TEXTS[0]),

@@ -579,16 +579,18 @@ def _date_alone(line: str, furn: Furniture) -> bool:
     return tail is not None and tail[0] == 0
 
 
-def line_break_kept(before: str, line: str, after: str, furn: Furniture) -> bool:
+def line_break_kept(before: str, line: str, after: str, beyond: str, furn: Furniture) -> bool:
     """Whether a comment list's line ends where its page breaks it, though Markdown would
     run it into the next: a comment's header over its text, a name under its date
-    ("14. marts 2024 kl. 10:12" / "Lars Jensen" / the text), or a comment's last line over
-    its date and buttons ("14. marts 2024 · Svar")."""
+    ("14. marts 2024 kl. 10:12" / "Lars Jensen" / the text), a comment's last line over
+    its date and buttons ("14. marts 2024 · Svar"), or over the next commenter's name
+    over its date (`beyond`: the line after `after`; "Bo Frandsen" / "2. maj 2024 kl. 11:40")."""
     return (
         header_line(line, furn)
         or (_date_alone(before, furn) and plausible_name(line, furn))
         or _date_alone(after, furn)
         or button_row(after, furn) is not None
+        or (_date_alone(beyond, furn) and _name_like(after) and plausible_name(after, furn))
     )
 
 

@@ -107,12 +107,12 @@ def markdown_lines_glued(text: str) -> bool:
 
 
 def markdown_html(
-    text: str, keep_lines: bool = False, break_between: Callable[[str, str, str], bool] | None = None
+    text: str, keep_lines: bool = False, break_between: Callable[[str, str, str, str], bool] | None = None
 ) -> str:
     """Markdown (CommonMark, as web clippers save pages) rendered as HTML; with `keep_lines`,
     a line break inside a paragraph stays a line break (<br>), as on a page copied without
     blank lines (`markdown_lines_glued`); else one stays where `break_between(the line
-    before it, the line, the line after)` holds true of the line it ends (a comment's header
+    before it, the line, the line after, the line after that)` holds true of the line it ends (a comment's header
     over its text: "Ole Hansen 14. marts 2024 kl. 10.12"), which CommonMark would join to
     the text as one line."""
     from markdown_it import MarkdownIt
@@ -132,7 +132,8 @@ def markdown_html(
                     line.append(child.content)
             lines.append("".join(line).strip())
             for k, child in enumerate(breaks):
-                if break_between(lines[k - 1] if k else "", lines[k], lines[k + 1]):
+                beyond = lines[k + 2] if k + 2 < len(lines) else ""
+                if break_between(lines[k - 1] if k else "", lines[k], lines[k + 1], beyond):
                     child.type, child.tag = "hardbreak", "br"
     return md.renderer.render(tokens, md.options, {})
 
