@@ -973,6 +973,25 @@ def test_pages_a_comment_list_under_another_heading_or_none_is_read_as_comments(
     assert len(inferred) == (header is None)
 
 
+@pytest.mark.parametrize("buttons", ["Svar", "Svar · Synes godt om", "Svara"])
+def test_pages_undated_comments_with_no_heading_over_them_are_read_by_their_buttons(tmp_path, cfg, buttons):
+    """A site that prints neither a heading over its comments nor their dates: each a name
+    over its text over the comment's buttons. Two such under the article's text open the
+    list (they had been the article's last paragraphs, names and "Svar" and all); one
+    name over a line and a share button under an article (an author box) is no list."""
+    body = "".join(f"{who}\n{said}\n{buttons}\n\n" for who, said in zip(COMMENTERS, COMMENT_TEXTS, strict=True))
+    article = COMMENTED_ARTICLE.replace("3 kommentarer\n\n", "")
+    root, *comments = _page_corpus(tmp_path, article + body, cfg).posts
+    assert root.text.endswith("som har spurgt alle landets kommuner.")
+    # Undated, and no comment answers another by name: the list is taken as newest first.
+    assert [(c.authors[0].name, c.created, c.text) for c in reversed(comments)] == [
+        (who, None, said) for who, said in zip(COMMENTERS, COMMENT_TEXTS, strict=True)
+    ]
+    boxed = article + "Karen Holm\nJournalist på Avisen, skriver om velfærd og arbejdsmarked.\nDel\n"
+    only = _page_corpus(tmp_path / "box", boxed, cfg, kind="auto").posts
+    assert len(only) == 1
+
+
 @pytest.mark.parametrize("apart, header", [("\n", True), ("\n\n", True), ("\n\n", False)])
 def test_pages_comments_printed_date_over_name_over_text_keep_their_own_dates(tmp_path, cfg, apart, header):
     """A widget that prints each comment's date over its author's name over its text, the

@@ -72,7 +72,8 @@ def find_headerless_comments(lines: list[str], furn: Furniture | None = None) ->
     """Index of the blank line over a comment list that no header line opens, or None: the
     first of at least two comments that open with a name and a date, under the article's
     text with no furniture between ("Læs også": teasers of other articles print an author
-    and a date too), each with a sentence of text under its header."""
+    and a date too), each with a sentence of text under its header; or, on a site that
+    prints no dates, of at least two that are each a name over a sentence over buttons."""
     furn = furn or load_furniture()
     seen_text = False
     for i in range(1, len(lines)):
@@ -83,14 +84,30 @@ def find_headerless_comments(lines: list[str], furn: Furniture | None = None) ->
             # A heading between the text and the list ("Mere om emnet", "Seneste nyt") heads
             # something else: teasers, which print an author and a date too.
             seen_text = False
-        if (
-            seen_text
-            and not above
-            and (start := _dated_start(lines, i, furn))
-            and _starts_a_list(lines, i, start, furn)
-        ):
-            return i - 1
+        if seen_text and not above:
+            start = _dated_start(lines, i, furn)
+            if (start and _starts_a_list(lines, i, start, furn)) or (start is None and _dateless_list(lines, i, furn)):
+                return i - 1
     return None
+
+
+def _dateless_list(lines: list[str], i: int, furn: Furniture) -> bool:
+    """Whether HEADERLESS_MIN_COMMENTS comments open at `lines[i]`, one right after the
+    other, each a name alone over a sentence of text over its buttons (`_dateless_start`:
+    a site that prints no dates; the buttons are what tells them from paragraphs)."""
+    for _ in range(HEADERLESS_MIN_COMMENTS):
+        if i >= len(lines) or not _dateless_start(lines, i, furn):
+            return False
+        j, said = i + 1, False
+        while j < len(lines) and button_row(lines[j].strip(), furn) is None:
+            said = said or _says_something(lines[j].strip())
+            j += 1
+        if not said:
+            return False
+        while j < len(lines) and (not lines[j].strip() or button_row(lines[j].strip(), furn) is not None):
+            j += 1
+        i = j
+    return True
 
 
 _SENTENCE_END_RE = re.compile(r"[.!?…\"»”)]$")

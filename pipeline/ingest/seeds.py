@@ -347,7 +347,8 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
                 where=f"{rel}:{headerless + 2}",
                 kind="inferred",
                 message="the comment list has no line over it ('Kommentarer'): it opens at the first of the "
-                "comments under the article's text that open with a name and a date",
+                "comments under the article's text that open with a name and a date (or, where none is dated, "
+                "that are a name over text over the comment's buttons)",
             )
         )
     if entry.kind == "auto":
