@@ -99,11 +99,13 @@ def _dateless_list(lines: list[str], i: int, furn: Furniture) -> bool:
         if i >= len(lines) or not _dateless_start(lines, i, furn):
             return False
         j, said = i + 1, False
-        while j < len(lines) and button_row(lines[j].strip(), furn) is None:
+        while j < min(len(lines), i + HEADERLESS_GAP) and button_row(lines[j].strip(), furn) is None:
             said = said or _says_something(lines[j].strip())
             j += 1
         if not said:
             return False
+        if j >= min(len(lines), i + HEADERLESS_GAP):
+            return False  # ended by a date, not buttons: the dated search's to find
         while j < len(lines) and (not lines[j].strip() or button_row(lines[j].strip(), furn) is not None):
             j += 1
         i = j
