@@ -470,14 +470,31 @@ def test_pages_a_reddit_thread_copied_as_text_gives_each_comment_its_author_and_
     assert any(n.message.startswith("the opening post's date '5 hr. ago' is printed relative") for n in corpus.notes)
 
 
-def test_pages_an_old_reddit_thread_copied_as_text_nests_replies_by_their_parent_button(tmp_path, cfg):
+@pytest.mark.parametrize("buttons", ["run together", "spaced", "a line each"])
+def test_pages_an_old_reddit_thread_copied_as_text_nests_replies_by_their_parent_button(tmp_path, cfg, buttons):
     """Old Reddit heads each comment `[–]name flair 42 points 1 day ago` and prints
     `parent` among a reply's buttons only: a comment without it answers the post, a reply
     right under such a comment answers it (evidence `copied-text`, deciding), and a reply
     under a reply answers one of the comments above it in its tree: the words choose, else
     the one right above (confidence 0.5, with a note). The flair is what the member says
-    they are (the author's description); `[S]` marks the poster."""
-    corpus = ingest_page(tmp_path, "sv_gamla_reddit_kopierad.txt", cfg, lang="sv")
+    they are (the author's description); `[S]` marks the poster. The buttons read the same
+    however the browser copied them."""
+    page = (PAGES / "sv_gamla_reddit_kopierad.txt").read_text(encoding="utf-8")
+    words = ("permalink", "embed", "save", "parent", "report", "give award", "reply")
+    for row in ("".join(words), "".join(w for w in words if w != "parent")):
+        page = page.replace(
+            row,
+            {
+                "run together": row,
+                "spaced": " ".join(w for w in words if w in row),
+                "a line each": "\n".join(w for w in words if w in row),
+            }[buttons],
+        )
+    (tmp_path / "sv_gamla_reddit_kopierad.txt").write_text(page, encoding="utf-8")
+    (tmp_path / "manifest.toml").write_text(
+        '[[document]]\nfile = "sv_gamla_reddit_kopierad.txt"\nkind = "thread"\nlang = "sv"\n', encoding="utf-8"
+    )
+    corpus = ingest_seeds(tmp_path / "manifest.toml", cfg)
     root, *comments = corpus.posts
     assert (root.title, root.authors[0].name) == ("Socialsekreterare lämnar kommunerna i rekordtakt", "Karin_L")
     assert root.text == "Vision skriver att var tredje socialsekreterare funderar på att sluta. Hur ser det ut hos er?"
