@@ -1079,11 +1079,14 @@ def test_pages_a_reply_marked_in_its_header_answers_the_comment_it_marks(tmp_pat
     assert ole.parent_id == root.id
 
 
-def test_pages_a_dateless_comment_whose_name_says_it_writes_opens_with_that_name(tmp_path, cfg):
+@pytest.mark.parametrize("verb", ["skriver", "svarer", "kommenterer", "writes"])
+def test_pages_a_dateless_comment_whose_name_says_it_writes_opens_with_that_name(tmp_path, cfg, verb):
     """ "Anna Lind skriver:" over the text and the buttons, on a site that prints no dates:
-    the list had not been found (the colon made the line no name)."""
+    the list had not been found (the colon made the line no name). One list of verbs
+    (`[comments] say_verbs`) serves here and between a name and its date ("svarer" and
+    "writes" had been known only there)."""
     body = "".join(
-        f"{who} skriver:\n{said}\nSvar · Synes godt om\n\n" for who, said in zip(COMMENTERS, COMMENT_TEXTS, strict=True)
+        f"{who} {verb}:\n{said}\nSvar · Synes godt om\n\n" for who, said in zip(COMMENTERS, COMMENT_TEXTS, strict=True)
     )
     comments = [p for p in _page_corpus(tmp_path, COMMENTED_ARTICLE + body, cfg).posts if p.kind == "comment"]
     assert sorted((c.authors[0].name, c.text) for c in comments) == sorted(zip(COMMENTERS, COMMENT_TEXTS, strict=True))

@@ -415,13 +415,6 @@ _SAID_BY_RE = re.compile(
     r"innlegg|svar)\s+(?:af|av|by|fra|från|frå)\s*:?|af|av|by)\s+(?=\S)",
     re.I,
 )
-# After it, before the date: "skriver", "skrev d.", "den", "siger", "svarade", "wrote on".
-_SAYS_AT_RE = re.compile(
-    r"\s+(?:(?:skriver|skrev|skriv|siger|sagde|säger|sade|says|said|wrote|writes|svarede|svarade|svarte|svarer|"
-    r"svarar|kommenterede|kommenterade|kommenterte|kommenterer|kommenterar|replied|commented|answered)"
-    r"(?:\s+(?:d\.|den|on|på|kl\.))?|den|d\.|on)\s*:?$",
-    re.I,
-)
 # A label before a comment's date ("Publiceret 14. marts 2024", "Posted: ...").
 _DATE_LABEL = (
     r"(?:publiceret|publicerad|publisert|postet|postat|posted|skrevet|skrivet|skrevs|indsendt|insänt|innsendt)"
@@ -523,7 +516,7 @@ def _header_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
             return None  # a paragraph that ends with a date, not a name and its verbs
         # What a site prints around the name ("Skrevet af Mette Kjær den", "Ole Berg skrev
         # d.") says who, as a separator would.
-        said = _SAID_BY_RE.sub("", _SAYS_AT_RE.sub("", _DATE_LABEL_END_RE.sub("", head)))
+        said = _SAID_BY_RE.sub("", furn.says_at.sub("", _DATE_LABEL_END_RE.sub("", head)))
         who = _NUMBERED_RE.sub("", said.rstrip(" ·•|–—-,:"))
         answers = ""
         if (replying := _ANSWERS_RE.fullmatch(who)) and _name_like(replying["whom"]):

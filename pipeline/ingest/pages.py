@@ -122,6 +122,8 @@ class Furniture:
     relative_date: re.Pattern[str]
     # What follows a commenter's name on a line of its own ("Karin Ek skriver:").
     says: re.Pattern[str]
+    # The same verbs between a commenter's name and the date ("skrev den", "wrote on").
+    says_at: re.Pattern[str]
     # A forum post's member details under its author's name ("Reg: Jan 2010 · Inlägg: 12").
     forum_member: re.Pattern[str]
     # The order a page's dates with slashes are read in, where its dates tell
@@ -150,7 +152,10 @@ def load_furniture(path: Path = FURNITURE_FILE) -> Furniture:
         comment_more=re.compile(raw["comments"]["more"]),
         comment_expand=re.compile(raw["comments"]["expand"]),
         relative_date=re.compile(raw["comments"]["relative_date"]),
-        says=re.compile(raw["comments"]["says"]),
+        says=re.compile(rf"\s+(?:{raw['comments']['say_verbs']})\s*:\s*$"),
+        says_at=re.compile(
+            rf"(?i)\s+(?:(?:{raw['comments']['say_verbs']})(?:\s+(?:d\.|den|on|på|kl\.))?|den|d\.|on)\s*:?$"
+        ),
         forum_member=re.compile(raw["forum"]["member"]),
     )
 
