@@ -555,6 +555,61 @@ def test_pages_a_conversation_copied_from_x_reads_handles_dates_and_whom_each_re
     _no_furniture(corpus.posts)
 
 
+X_DANISH_COPY = """Opslag
+
+Se nye opslag
+Samtale
+Anna Lind
+@annalind_dk
+Hver tredje socialrådgiver forlader kommunen inden for to år. Det er en skandale, og ministeren gør intet.
+10.12 AM · 14. mar. 2024
+·
+12,4 t.
+ Visninger
+45
+210
+1,2 t.
+38
+Relevante
+Se citater
+Ole Berg
+@oleberg
+·
+14. mar.
+Svarer
+@annalind_dk
+Enig. Sagstallet skal ned, ellers sker der ingenting.
+3
+1
+24
+Mette Holm
+@mette_holm
+·
+15. mar.
+Det er ikke ministerens ansvar. Kommunerne bestemmer selv.
+12
+5
+80
+Find mere
+"""
+
+
+def test_pages_a_conversation_copied_from_x_in_danish_reads_its_counts_days_and_replies(tmp_path, cfg):
+    """X in Danish: counts such as `12,4 t.` over `Visninger` (they had ended the opening
+    post's text), `Svarer @handle`, and a reply's day without its year (`14. mar.`: the
+    year of the post shown in full)."""
+    root, *replies = _page_corpus(tmp_path, X_DANISH_COPY, cfg).posts
+    assert (root.authors[0].name, root.created, root.text) == (
+        "annalind_dk",
+        "2024-03-14T10:12:00",
+        "Hver tredje socialrådgiver forlader kommunen inden for to år. Det er en skandale, og ministeren gør intet.",
+    )
+    assert [(r.authors[0].name, r.created, r.parent_id, r.parent_evidence[0].rule) for r in replies] == [
+        ("oleberg", "2024-03-14", root.id, "copied-text"),
+        ("mette_holm", "2024-03-15", root.id, "default"),
+    ]
+
+
 def test_pages_a_youtube_video_copied_as_text_gives_the_channel_date_and_comments_without_their_likes(tmp_path, cfg):
     """A YouTube page copied as text (Danish interface): the channel's name over its
     subscriber count is the author (it had been left out as a section label), the date

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pipeline.ingest.dates import read_date
+from pipeline.ingest.dates import read_date, yearless_iso
 from pipeline.ingest.deleted import DELETED_NAMES
 from pipeline.ingest.stated import StatedPost, StatedThread
 
@@ -89,9 +89,18 @@ _OLD_END_RE = re.compile(
 )
 # X: `@handle` on a line of its own under the poster's name.
 _HANDLE_RE = re.compile(r"@(?P<handle>\w{1,15})")
-_COUNT_RE = re.compile(r"(?i)\d+(?:[.,]\d+)?\s?[KkMm]?(?:\s+(?:Views|Reposts|Quotes|Likes|Bookmarks))?|Views")
+# A count under a post, as X prints it in English, Danish and Swedish ("12.4K", "12,4 t.",
+# "1,2 mio.", "12.4K Views", "Visninger").
+_X_COUNT_WORDS = (
+    r"Views|Reposts|Quotes|Likes|Bookmarks|Visninger|Visningar|Genopslag|Reposter|Citater|Citat|"
+    r"Synes godt om|Likes|Gillamarkeringar|Bogmærker|Bokmärken"
+)
+_COUNT_RE = re.compile(
+    rf"(?i)\d+(?:[.,]\d+)?\s?(?:[KkMm]|t\.|tn|mio\.?|mn)?(?:\s+(?:{_X_COUNT_WORDS}))?|{_X_COUNT_WORDS}"
+)
 _X_TIME_RE = re.compile(
-    r"(?i)(?P<clock>\d{1,2}[:.]\d{2})(?:\s*(?P<half>AM|PM))?\s*·\s*(?P<date>.+?)(?:\s*·\s*[\d.,]+\s?[KkMm]?\s+Views)?"
+    r"(?i)(?P<clock>\d{1,2}[:.]\d{2})(?:\s*(?P<half>AM|PM))?\s*·\s*(?P<date>.+?)"
+    r"(?:\s*·\s*[\d.,]+\s?(?:[KkMm]|t\.|tn|mio\.?|mn)?\s+(?:Views|Visninger|Visningar))?"
 )
 _X_SHORT_TIME_RE = re.compile(
     r"(?i)\d+\s?[smhd]|[A-Z][a-z]{2} \d{1,2}(?:, \d{4})?|\d{1,2}\.? [a-zæøå]{3}\.?(?: \d{4})?"
@@ -99,9 +108,16 @@ _X_SHORT_TIME_RE = re.compile(
 _X_FURNITURE_RE = re.compile(
     r"(?i)Post|See new posts|Conversation|Relevant|View quotes|Show more replies|Show replies|Show more|"
     r"Show translation|Translate post|Quote|Follow|Subscribe|Show probable spam|Replying to|and|"
-    r"\d+ others?|Who can reply\?.*|Read \d+ repl(?:y|ies)|Promoted|Ad|Verified account|Views"
+    r"\d+ others?|Who can reply\?.*|Read \d+ repl(?:y|ies)|Promoted|Ad|Verified account|Views|"
+    # Danish and Swedish.
+    r"Opslag|Inlägg|Se nye opslag|Visa nya inlägg|Samtale|Konversation|Relevante|Relevanta|Se citater|"
+    r"Visa citat|Vis flere svar|Visa fler svar|Vis mere|Visa mer|Vis oversættelse|Visa översättning|"
+    r"Oversæt opslag|Översätt inlägg|Følg|Följ|Abonner|Prenumerera|Reklame|Annons|og|och"
 )
-_X_END_RE = re.compile(r"(?i)Discover more|Sourced from across X|More posts|Who to follow|Trending now|Relevant people")
+_X_END_RE = re.compile(
+    r"(?i)Discover more|Sourced from across X|More posts|Who to follow|Trending now|Relevant people|"
+    r"Find mere|Opdag mere|Upptäck mer|Flere opslag|Fler inlägg|Hvem skal du følge|Vem du kan följa"
+)
 # Over a reply, in English, Danish, Swedish and Norwegian.
 _REPLYING_RE = re.compile(r"(?i)(?:Replying to|Svarer(?: til)?|Svarar(?: till?)?|Som svar til|Svar til)\b")
 _AND_RE = re.compile(r"(?i)and|og|och|\d+ (?:others?|andre|andra)")
@@ -320,8 +336,9 @@ def _x_stamp(line: str) -> re.Match[str] | None:
 
 
 def _x_date(line: str, year: str | None) -> str | None:
-    """A date X prints: `10:12 AM · Mar 14, 2024` under the post asked for, `Mar 14` (this
-    year's: `year`, the opening post's) or `Mar 14, 2023` over a reply; None for an age (`3h`)."""
+    """A date X prints: `10:12 AM · Mar 14, 2024` under the post asked for, `Mar 14` or
+    `14. mar.` (this year's: `year`, the opening post's) or `Mar 14, 2023` over a reply;
+    None for an age (`3h`)."""
     if m := _x_stamp(line):
         day = read_date(m["date"])
         if day is None:
@@ -334,6 +351,8 @@ def _x_date(line: str, year: str | None) -> str | None:
         return found[0]
     if year and (m := _ENGLISH_DAY_RE.fullmatch(line)) and (found := read_date(f"{line}, {year}")) is not None:
         return found[0]
+    if year and len(line) <= _HEADER_MAX:
+        return yearless_iso(line, f"{year}-01-01")  # `14. mar.`, as X prints it in Danish
     return None
 
 
