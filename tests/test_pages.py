@@ -439,18 +439,45 @@ def test_pages_a_thread_saved_from_bluesky_gives_each_post_its_handle_name_date_
 
 def _no_furniture(posts) -> None:
     for p in posts:
-        assert not re.search(r"(?m)^(?:Upvote|Downvote|Reply|Share|permalink|Replying to|Views|\d+)$", p.text), p.text
+        assert not re.search(
+            r"(?m)^(?:Upvote|Downvote|Reply|Share|permalink|Replying to|Views|Stem op|Stem ned|Svar|Del|Visninger|\d+)$",
+            p.text,
+        ), p.text
 
 
-def test_pages_a_reddit_thread_copied_as_text_gives_each_comment_its_author_and_words(tmp_path, cfg):
+# Reddit's English interface words and the Danish interface's.
+_REDDIT_IN_DANISH = [
+    ("Upvote", "Stem op"),
+    ("Downvote", "Stem ned"),
+    ("Reply", "Svar"),
+    ("reply", "svar"),
+    ("Share", "Del"),
+    ("Award", "Pris"),
+    ("4h ago", "for 4 t. siden"),
+    ("3h ago", "for 3 t. siden"),
+    ("2h ago", "for 2 t. siden"),
+    ("5 hr. ago", "for 5 t. siden"),
+    ("Comment deleted by user", "Kommentar slettet af brugeren"),
+    ("More replies", "Flere svar"),
+    ("Sort by:", "Sortér efter:"),
+    ("Search Comments", "Søg i kommentarer"),
+]
+
+
+@pytest.mark.parametrize("interface", ["English", "Danish"])
+def test_pages_a_reddit_thread_copied_as_text_gives_each_comment_its_author_and_words(tmp_path, cfg, interface):
     """Copying a Reddit thread from the browser prints each comment's name, `•` and age on
     lines of their own, then its words and a row of buttons: each comment is read from its
     header (it had all been the article's boilerplate). The post's title, author and words
     come from the lines under `r/Denmark` / `•` / `5 hr. ago` (its flair "Politik" left
     out); comments are ordered by the ages they print; a deleted comment keeps its place
     with no author or words; badges ("OP", "Top 1% Commenter") are not words. The copy
-    shows no nesting, so parents are read from the words."""
-    corpus = ingest_page(tmp_path, "da_reddit_kopieret.txt", cfg)
+    shows no nesting, so parents are read from the words. Reddit's Danish interface reads
+    the same."""
+    page = (PAGES / "da_reddit_kopieret.txt").read_text(encoding="utf-8")
+    for english, danish in _REDDIT_IN_DANISH if interface == "Danish" else []:
+        page = page.replace(english, danish)
+    corpus = _page_corpus(tmp_path, page, cfg)
     root, *comments = corpus.posts
     assert (root.title, root.authors[0].name, root.created) == (
         "Hver tredje nye socialrådgiver forlader kommunen",
@@ -467,7 +494,8 @@ def test_pages_a_reddit_thread_copied_as_text_gives_each_comment_its_author_and_
     ]
     assert comments[0].text.endswith("\n\nDet er ikke lønnen, det er sagstallet.")
     _no_furniture(corpus.posts)
-    assert any(n.message.startswith("the opening post's date '5 hr. ago' is printed relative") for n in corpus.notes)
+    age = "5 hr. ago" if interface == "English" else "for 5 t. siden"
+    assert any(n.message.startswith(f"the opening post's date {age!r} is printed relative") for n in corpus.notes)
 
 
 @pytest.mark.parametrize("buttons", ["run together", "spaced", "a line each"])

@@ -67,9 +67,18 @@ _REDDIT_BUTTON_RE = re.compile(
     r"(?i)Upvote|Downvote|Vote|Reply|Award|Share|Report|Save|Follow|More replies|\d+ more repl(?:y|ies)|"
     r"Continue this thread|View more comments|Load more comments|Sort by:?|Search Comments|"
     r"Expand comment search|Comments Section|Add a Comment|Join the conversation|Go to comments|"
-    r"-?\d+(?:[.,]\d+)?k?"
+    r"-?\d+(?:[.,]\d+)?\s?(?:k|t\.|tn)?|"
+    # Reddit's Danish and Swedish interfaces.
+    r"Stem op|Stem ned|Svar|Del|Tildel|Pris|Rapportér|Gem|Flere svar|\d+ svar mere|Fortsæt denne tråd|"
+    r"Sortér efter:?|Søg i kommentarer|Tilføj en kommentar|Rösta upp|Rösta ned|Svara|Dela|Rapportera|Spara|"
+    r"Fler svar|\d+ svar till|Fortsätt tråden|Sortera efter:?|Sök i kommentarer|Lägg till en kommentar"
 )
-_REDDIT_DELETED_RE = re.compile(r"(?i)Comment (?:deleted by user|removed by moderator)|\[deleted\]|\[removed\]")
+_VOTES = ("Upvote", "Downvote", "Stem op", "Stem ned", "Rösta upp", "Rösta ned")
+_REDDIT_DELETED_RE = re.compile(
+    r"(?i)Comment (?:deleted by user|removed by moderator)|\[deleted\]|\[removed\]|"
+    r"Kommentar slettet af bruger(?:en)?|Kommentar fjernet af moderator|Kommentaren raderades av användaren|"
+    r"Kommentaren togs bort av en moderator"
+)
 # Old Reddit: `[–]name [S] flair 42 points 4 hours ago (2 children)`, `[+]` where collapsed.
 _OLD_HEADER_RE = re.compile(
     rf"\[[–+-]\](?P<name>{_NAME})(?:\s*\[[SM]\])*(?:\s+(?P<flair>.*?))??\s+"
@@ -187,7 +196,7 @@ def _reddit_words(lines: list[str], i: int, stop: int) -> list[str]:
 
 def _new_reddit(lines: list[str]) -> StatedThread | None:
     headers = [(i, h) for i in range(len(lines)) if (h := _reddit_header(lines, i)) is not None]
-    marked = any(_SUBREDDIT_RE.fullmatch(line) or line in ("Upvote", "Downvote") for line in lines)
+    marked = any(_SUBREDDIT_RE.fullmatch(line) or line in _VOTES for line in lines)
     if len(headers) < 2 or not marked:
         return None
     opening = _reddit_opening(lines, headers[0][0])
