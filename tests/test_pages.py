@@ -440,7 +440,8 @@ def test_pages_a_thread_saved_from_bluesky_gives_each_post_its_handle_name_date_
 def _no_furniture(posts) -> None:
     for p in posts:
         assert not re.search(
-            r"(?m)^(?:Upvote|Downvote|Reply|Share|permalink|Replying to|Views|Stem op|Stem ned|Svar|Del|Visninger|\d+)$",
+            r"(?m)^(?:Upvote|Downvote|Reply|Share|permalink|Replying to|Views|"
+            r"Stem op|Stem ned|Svar|Del|Visninger|\d+)$",
             p.text,
         ), p.text
 

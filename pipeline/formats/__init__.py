@@ -2,7 +2,7 @@
 Mastodon statuses, Lemmy posts and comments, Discourse topics, Flarum discussions, Facebook
 posts and comments (Graph API), YouTube comments (downloader, Data API), Instagram comments
 (Instaloader), Telegram chats, Disqus and WordPress exports, Språkbanken's forum corpora,
-Kialo discussions."""
+Kialo discussions, and what Zeeschuimer collects (TikTok videos and comments, posts on X)."""
 
 from __future__ import annotations
 

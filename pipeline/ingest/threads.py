@@ -54,6 +54,7 @@ from pipeline.formats.wordpress import looks_like_wordpress, read_wordpress
 from pipeline.formats.youtube import is_comment as is_youtube_comment
 from pipeline.formats.youtube import read_youtube
 from pipeline.formats.youtube_api import is_youtube_api_record, read_youtube_api
+from pipeline.formats.zeeschuimer import is_zeeschuimer_record, read_zeeschuimer
 from pipeline.ingest.archives import STAMP as ARCHIVE_STAMP
 from pipeline.ingest.archives import is_archive
 from pipeline.ingest.columns import suggested_options
@@ -204,6 +205,11 @@ def _file_export(path: Path) -> tuple | None:
 # JSON-lines files that other tools write, told apart by their first record: (test of a
 # record, reader of (line, record) pairs, what `ingest --check` calls it).
 JSON_EXPORTS = (
+    (
+        is_zeeschuimer_record,
+        read_zeeschuimer,
+        "items Zeeschuimer collected (TikTok videos and comments, posts on X), or 4CAT's NDJSON of them",
+    ),
     (is_twitter_record, read_twitter, "tweets (Twitter/X API v2 as twarc2 writes them, or API v1.1)"),
     (is_bluesky_record, read_bluesky, "Bluesky posts (AT Protocol)"),
     (is_mastodon_record, read_mastodon, "Mastodon statuses (Mastodon API)"),
