@@ -127,14 +127,16 @@ def x_post(pid: str, text: str, handle: str, conversation: str, replying: str | 
 def test_posts_on_x_collected_by_zeeschuimer_thread_by_conversation_and_reply(tmp_path, cfg):
     """X's posts (`twitter.com`): the conversation is the thread, a reply answers the post
     it names; a long post's whole text (`note_tweet`) over its cut `full_text`, entities
-    unescaped; the handle read where X now keeps it too; a repost left out."""
+    unescaped; the handle read where X now keeps it too; a repost, and a post X shows as
+    deleted (a tombstone), left out."""
     opening = x_post("100", "Socialrådgivere &amp; sagstal: hvad nu?", "annalind", "100", None)
     reply = x_post("101", "Enig, men…", "oleberg", "100", "100", moved=True)
     reply["note_tweet"] = {"note_tweet_results": {"result": {"text": "Enig, men lønnen betyder også noget."}}}
     repost = x_post("102", "RT @annalind: ...", "bo", "102", None)
     repost["legacy"]["retweeted_status_result"] = {"result": opening}
+    gone = {"__typename": "TweetTombstone", "tombstone": {"text": {"text": "This Post was deleted."}}, "rest_id": "103"}
     path = tmp_path / "x.ndjson"
-    write(path, [envelope("twitter.com", p, n) for n, p in enumerate([opening, reply, repost])])
+    write(path, [envelope("twitter.com", p, n) for n, p in enumerate([opening, reply, repost, gone])])
     corpus = ingest_thread_files([path], cfg)
     posts = corpus.posts_by_id()
     assert [t.id for t in corpus.threads] == ["100"]
@@ -149,7 +151,8 @@ def test_posts_on_x_collected_by_zeeschuimer_thread_by_conversation_and_reply(tm
         "Enig, men lønnen betyder også noget.",
     )
     assert posts["101"].authors[0].description == "Anna: Socialrådgiver i Aarhus"
-    assert "102" not in posts and any("1 repost(s) on X left out" in n.message for n in corpus.notes)
+    assert "102" not in posts and "103" not in posts
+    assert any("2 repost(s) or unavailable post(s) on X left out" in n.message for n in corpus.notes)
 
 
 def test_fourcats_ndjson_of_a_zeeschuimer_dataset_reads_as_the_export(tmp_path, cfg):

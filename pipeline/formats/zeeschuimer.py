@@ -107,9 +107,12 @@ def _x_user(post: dict) -> dict:
 
 
 def _x_post(post: dict) -> dict | None:
-    """A post as X's pages load it; None for a repost."""
+    """A post as X's pages load it; None for a repost, or a post X shows as unavailable
+    (deleted, withheld: a `TweetTombstone`)."""
     if post.get("__typename") == "TweetWithVisibilityResults" and isinstance(post.get("tweet"), dict):
         post = post["tweet"]
+    if post.get("__typename") in ("TweetTombstone", "TweetUnavailable") and "legacy" not in post:
+        return None
     legacy = post["legacy"]
     if legacy.get("retweeted_status_result"):
         return None
@@ -139,7 +142,7 @@ def read_zeeschuimer(path: Path, lines: Iterator[tuple[int, dict]], notes: list[
     videos: set[str] = set()
     quoted: dict[str, tuple[int, str]] = {}  # a video only comments were collected on -> (line, caption)
     left: dict[str, int] = {}
-    reposts = 0
+    skipped = 0  # reposts, and posts X shows as unavailable
     seen: set[str] = set()
     for line, record in lines:
         found = _envelope(record)
@@ -155,7 +158,7 @@ def read_zeeschuimer(path: Path, lines: Iterator[tuple[int, dict]], notes: list[
             videos.add(row["id"])
         elif platform in X_PLATFORMS:
             row = _x_post(data)
-            reposts += row is None
+            skipped += row is None
         else:
             left[platform] = left.get(platform, 0) + 1
             continue
@@ -176,8 +179,10 @@ def read_zeeschuimer(path: Path, lines: Iterator[tuple[int, dict]], notes: list[
                 "its thread with the caption its comments quote and no author",
             )
         )
-    if reposts:
-        notes.append(Note(where=str(path), kind="note", message=f"{reposts} repost(s) on X left out"))
+    if skipped:
+        notes.append(
+            Note(where=str(path), kind="note", message=f"{skipped} repost(s) or unavailable post(s) on X left out")
+        )
     if left:
         counts = ", ".join(f"{n} from {p}" for p, n in sorted(left.items()))
         notes.append(
