@@ -689,6 +689,61 @@ def test_pages_an_instagram_post_copied_as_text_gives_the_caption_and_each_comme
     ]
 
 
+FACEBOOK_COPY = "\n".join(
+    [
+        "Dansk Socialrådgiverforening",
+        "14. marts kl. 10:14  · ",
+        "Hver tredje socialrådgiver overvejer at sige op. Nu skal politikerne handle og "
+        "indføre et loft over sagstallet, før det er for sent.",
+        "Alle reaktioner:",
+        "234",
+        "45 kommentarer",
+        "12 delinger",
+        "Synes godt om",
+        "Kommenter",
+        "Del",
+        "Mest relevante",
+        "",
+        "Mette Hansen",
+        "Det er helt rigtigt, vi drukner i sager.",
+        "3 t",
+        "Synes godt om",
+        "Svar",
+        "12",
+        "Ole Berg",
+        "Forfatter",
+        "Tak for din kommentar Mette. Vi arbejder på det.",
+        "2 t",
+        "Synes godt om",
+        "Svar",
+        "Se alle 5 svar",
+        "Karen Holm",
+        "Hvem skal betale for det?",
+        "1 t",
+        "Synes godt om",
+        "Svar",
+        "Skriv en kommentar …",
+        "",
+    ]
+)
+
+
+def test_pages_a_facebook_post_copied_with_reaction_counts_after_each_comments_buttons_keeps_every_comment(
+    tmp_path, cfg
+):
+    """Facebook prints a comment's reactions counted after its buttons ("Svar" / "12"):
+    a count, not the list's end (the comments after it had been lost). Its comments are no
+    Instagram post's, though each is a name over its words over its age over "Svar": the
+    count "234" and the button "Svar" had been taken for usernames."""
+    root, *comments = _page_corpus(tmp_path, FACEBOOK_COPY, cfg).posts
+    assert root.authors[0].name == "Dansk Socialrådgiverforening"
+    assert [(c.authors[0].name, c.text) for c in comments] == [
+        ("Mette Hansen", "Det er helt rigtigt, vi drukner i sager."),
+        ("Ole Berg", "Tak for din kommentar Mette. Vi arbejder på det."),
+        ("Karen Holm", "Hvem skal betale for det?"),
+    ]
+
+
 def test_pages_a_comment_list_is_not_taken_for_a_copied_platform_page():
     """The copied-page readers need their platform's own headers: a news site's comment
     list with `Navn · 4 t. siden` headers, a name over an @handle once, or YouTube's
@@ -701,6 +756,9 @@ def test_pages_a_comment_list_is_not_taken_for_a_copied_platform_page():
     assert copied_thread(once.split("\n")) is None
     youtube = (PAGES / "da_youtube_kopieret.txt").read_text(encoding="utf-8")
     assert copied_thread(youtube.split("\n")) is None, "YouTube's @handles over ages are no X posts"
+    assert copied_thread(FACEBOOK_COPY.split("\n")) is None, "Facebook's comments are no Instagram post's"
+    facebook = (PAGES / "da_facebook_opslag.txt").read_text(encoding="utf-8")
+    assert copied_thread(facebook.split("\n")) is None
 
 
 def test_pages_a_youtube_video_saved_with_its_comments_open_gives_the_video_and_its_comment_threads(tmp_path, cfg):

@@ -811,6 +811,10 @@ def _parse_named_comments(
         ):
             # The comment's likes over its buttons (YouTube: "42" over "Reply"): a count, not text.
             buttons += 1
+        elif current is not None and closed and _LIKE_COUNT_RE.fullmatch(line):
+            # Its reactions counted after its buttons (Facebook: "Svar" / "12"): a count, not
+            # the list's end.
+            buttons += 1
         elif current is not None and not closed and furn.comment_expand.fullmatch(line):
             # A comment shown cut short: only its start was saved.
             cut.append(line)

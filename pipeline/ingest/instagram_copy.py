@@ -12,8 +12,15 @@ from pipeline.ingest.stated import StatedPost, StatedThread
 
 INSTAGRAM_SOURCE = "post on Instagram copied as text"
 
-# A username as Instagram allows them: letters, digits, `.` and `_`, no spaces.
-_USERNAME_RE = re.compile(r"[A-Za-z0-9._]{1,30}")
+# A username as Instagram allows them: letters, digits, `.` and `_`, no spaces; with a
+# letter (a count such as "234" is none).
+_USERNAME_RE = re.compile(r"(?=[\w.]*[A-Za-z])[A-Za-z0-9._]{1,30}")
+# Instagram's own marks, one of which a copied post shows: a comment's likes counted in
+# words ("12 likes"; Facebook prints the count alone), or the poster's badge or button.
+_IG_MARK_RE = re.compile(
+    r"(?i)\d[\d.,  ]*\s+(?:likes?|synes godt om|gilla-markeringar|gilla-markering|liker)|"
+    r"Verified|Bekræftet|Verifierad|Verifisert"
+)
 # A post's or comment's age under its words, in English, Danish, Swedish and Norwegian.
 _IG_AGE_RE = re.compile(r"(?i)\d{1,3}\s?(?:s|m|h|d|w|y|t|u|v|å)\.?")
 _IG_REPLY_RE = re.compile(r"(?i)Reply|Svar|Svara|Svare")
@@ -62,9 +69,10 @@ def instagram_thread(lines: list[str]) -> StatedThread | None:
     replies = 0
     i = 0
     while i < len(lines):
+        name = lines[i]
         found = (
             _ig_post(lines, i, next_age)
-            if _USERNAME_RE.fullmatch(lines[i]) and not _IG_BADGE_RE.fullmatch(lines[i])
+            if _USERNAME_RE.fullmatch(name) and not _IG_BADGE_RE.fullmatch(name) and not _IG_AFTER_RE.fullmatch(name)
             else None
         )
         if found is None:
@@ -74,8 +82,9 @@ def instagram_thread(lines: list[str]) -> StatedThread | None:
         replies += any(_IG_REPLY_RE.fullmatch(line) for line in lines[i:after])
         posts.append((name, words))
         i = after
-    # Instagram's mark: comments with a reply button under their age (the caption has none).
-    if len(posts) < 3 or replies < 2:
+    # Comments with a reply button under their age (the caption has none), and one of
+    # Instagram's own marks (a Facebook post copied prints its comments alike).
+    if len(posts) < 3 or replies < 2 or not any(len(ln) <= HEADER_MAX and _IG_MARK_RE.fullmatch(ln) for ln in lines):
         return None
     (name, words), comments = posts[0], posts[1:]
     dated = next((d for line in reversed(lines) if len(line) <= HEADER_MAX and (d := read_date(line))), None)
