@@ -55,6 +55,8 @@ COMMENTS = [
     tiktok_comment("7003", "Kommunerne, selvfølgelig.", "mette.sr", 1710400300, reply_id="7001", reply_to="7002"),
     tiktok_comment("7004", "Godt indslag.", "anna_k", 1710400400),
 ]
+# A re-saved file may hold the ids as numbers: 0 still names no reply.
+COMMENTS[3]["reply_id"] = COMMENTS[3]["reply_to_reply_id"] = 0
 
 
 def write(path, items) -> None:
@@ -82,6 +84,7 @@ def test_tiktok_comments_collected_alone_thread_under_their_video_by_reply_ids(t
     }
     assert posts["7001"].created == "2024-03-14T07:08:20" and posts["7001"].lang == "da"
     assert len(corpus.posts) == 5
+    assert not any("parent 0 " in n.message for n in corpus.notes), "a reply id 0 names no parent"
     assert any("1 TikTok video(s) whose comments were collected without the video" in n.message for n in corpus.notes)
 
 

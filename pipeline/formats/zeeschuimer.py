@@ -41,7 +41,7 @@ from pipeline.formats import language_code, profile_description
 
 TIKTOK_COMMENTS, TIKTOK, X_PLATFORMS = "tiktok-comments", "tiktok.com", ("twitter.com", "x.com")
 READ = (TIKTOK_COMMENTS, TIKTOK, *X_PLATFORMS)
-_NONE = ("", "0", None)
+_NONE = ("", "0")  # TikTok's "no reply id"
 
 
 def _envelope(obj: object) -> tuple[str, dict] | None:
@@ -65,7 +65,11 @@ def is_zeeschuimer_record(obj: object) -> bool:
 def _tiktok_comment(c: dict) -> dict:
     user = c.get("user") if isinstance(c.get("user"), dict) else {}
     video = str(c["aweme_id"])
-    answered = next((str(x) for x in (c.get("reply_to_reply_id"), c.get("reply_id")) if x not in _NONE), video)
+    # The ids are strings in TikTok's responses; a script's re-save may make them numbers.
+    answered = next(
+        (str(x) for x in (c.get("reply_to_reply_id"), c.get("reply_id")) if x is not None and str(x) not in _NONE),
+        video,
+    )
     return {
         "id": str(c["cid"]),
         "thread_id": video,
