@@ -689,6 +689,23 @@ def test_pages_an_instagram_post_copied_as_text_gives_the_caption_and_each_comme
     ]
 
 
+def test_pages_a_youtube_video_copied_in_swedish_and_a_paragraph_opening_with_views_read_as_printed(tmp_path, cfg):
+    """Swedish YouTube groups thousands with a space ("23 456 visningar", "412 tn
+    prenumeranter"); a paragraph that opens with a count of views is the article's text,
+    not a video's views line."""
+    page = (PAGES / "da_youtube_kopieret.txt").read_text(encoding="utf-8")
+    swedish = page.replace("412.000 abonnenter", "412 tn prenumeranter").replace(
+        "23.456 visninger  14. mar. 2024", "23\u00a0456 visningar  14 mars 2024"
+    )
+    root = _page_corpus(tmp_path / "sv", swedish, cfg).posts[0]
+    assert ([a.name for a in root.authors], root.created) == (["DR Nyheder"], "2024-03-14")
+    article = COMMENTED_ARTICLE.replace(
+        "Flere kommuner", "1.200 visninger på en uge fik videoen om sagerne, og flere kommuner"
+    ).replace("3 kommentarer\n\n", "")
+    root = _page_corpus(tmp_path / "da", article, cfg, kind="article").posts[0]
+    assert root.text.startswith("1.200 visninger på en uge fik videoen")
+
+
 FACEBOOK_COPY = "\n".join(
     [
         "Dansk Socialrådgiverforening",

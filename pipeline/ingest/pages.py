@@ -467,12 +467,24 @@ def _pair_name_over_title(blocks: list[Block], furn: Furniture) -> list[Block]:
 # A video channel's subscriber count as YouTube prints it under the channel's name, in
 # English, Danish, Swedish and Norwegian ("412K subscribers", "412.000 abonnenter").
 _SUBSCRIBERS_RE = re.compile(
-    r"(?i)[\d.,]+\s?(?:[KkMm]|mio\.?|mn|tn|t\.)?\s+(?:subscribers|abonnenter|abonnentar|prenumeranter)"
+    r"(?i)\d[\d.,\u00a0\u202f ]*\s?(?:[KkMm]|mio\.?|mn|tn|t\.)?\s+(?:subscribers|abonnenter|abonnentar|prenumeranter)"
 )
 
 
 # A video's views as YouTube prints them over its description, before its date.
-_VIEWS_RE = re.compile(r"(?i)[\d.,]+\s?(?:[KkMm]|mio\.?|mn|tn|t\.)?\s+(?:views|visninger|visningar)\b\s*")
+_VIEWS_RE = re.compile(
+    r"(?i)\d[\d.,\u00a0\u202f ]*\s?(?:[KkMm]|mio\.?|mn|tn|t\.)?\s+(?:views|visninger|visningar)\b\s*"
+)
+
+
+def _views_line(line: str, furn: Furniture) -> bool:
+    """A video's views alone on a line, or followed by its date or age ("23K views  2 weeks
+    ago"); not a paragraph that opens with a count of views ("1.200 visninger på en uge")."""
+    views = _VIEWS_RE.match(line)
+    if views is None:
+        return False
+    rest = line[views.end() :].strip()
+    return not rest or line_date(rest, furn.slash_order) is not None or furn.relative_date.fullmatch(rest) is not None
 
 
 def _channel(blocks: list[Block], k: int) -> str | None:
@@ -541,7 +553,7 @@ def parse_article(
                 blocks.append(Block(rest, block.first_line + post.text_at))
             continue
         kw = furn.keywords.fullmatch(block.lines[0])
-        if len(block.lines) > 1 and _VIEWS_RE.match(block.lines[0]):
+        if len(block.lines) > 1 and _views_line(block.lines[0], furn):
             # A video's views and date over its description, with no blank line between.
             blocks.append(Block(block.lines[:1], block.first_line))
             blocks.append(Block(block.lines[1:], block.first_line + 1))
@@ -603,8 +615,10 @@ def parse_article(
                 pending_keywords = True
             removed[k] = "keywords"
             continue
-        if len(block.lines) == 1 and (views := _VIEWS_RE.match(block.lines[0])):
+        if len(block.lines) == 1 and _views_line(block.lines[0], furn):
             # "23.456 visninger  14. mar. 2024": the video's date, where it is not relative.
+            views = _VIEWS_RE.match(block.lines[0])
+            assert views is not None
             parts.created = parts.created or line_date(block.lines[0][views.end() :], furn.slash_order)
             removed[k] = "views"
             continue
