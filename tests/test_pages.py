@@ -1284,12 +1284,21 @@ def test_pages_teasers_of_other_articles_under_an_article_are_no_comments(tmp_pa
         assert [p.kind for p in _page_corpus(tmp_path / str(n), page, cfg, kind=kind).posts] == ["document"]
 
 
-def test_pages_a_linkedin_post_copied_as_text_gives_its_author_her_title_and_the_comments(tmp_path, cfg):
+@pytest.mark.parametrize("copy", ["as saved", "glued, with connection degrees and counts"])
+def test_pages_a_linkedin_post_copied_as_text_gives_its_author_her_title_and_the_comments(tmp_path, cfg, copy):
     """LinkedIn prints who the author is under her name and the time with "•" ("1 d. •
     Redigeret •"), its counts over the comments ("42 reaktioner · 12 kommentarer") and each
     commenter's title under the name: the post had been an article titled "1 d. •
-    Redigeret •" with no author, and its comments lost."""
-    corpus = ingest_page(tmp_path, "da_linkedin_opslag.txt", cfg)
+    Redigeret •" with no author, and its comments lost. Copied as a browser copies it, with
+    no blank lines, each commenter's connection degree under the name (" • 2.") and a
+    reaction count between the buttons: the same (the degree had hidden every comment, and
+    the post's text had gone with the buttons under it)."""
+    page = (PAGES / "da_linkedin_opslag.txt").read_text(encoding="utf-8")
+    if copy != "as saved":
+        for name, degree in (("Lars Jensen", "2."), ("Mette Sørensen", "3.+"), ("Ole Berg", "1.")):
+            page = page.replace(f"\n{name}\n", f"\n{name}\n • {degree}\n")
+        page = page.replace("Synes godt om\nSvar", "Synes godt om\n3\nSvar").replace("\n\n", "\n")
+    corpus = _page_corpus(tmp_path, page, cfg)
     root, *comments = corpus.posts
     assert [(a.name, a.description) for a in root.authors] == [("Karen Holm", "Socialrådgiver hos Aarhus Kommune")]
     assert root.text.startswith("Vi mister erfarne socialrådgivere") and "Redigeret" not in root.title

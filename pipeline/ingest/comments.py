@@ -399,6 +399,9 @@ _EDITED_RE = re.compile(
 )
 # What a widget prints after a commenter's name to mark who they are on the site (the
 # article's author, a moderator, a subscriber): not part of the name, but said of them.
+# LinkedIn's mark of how far a commenter is from the reader, on a line of its own under the
+# name: "• 2nd", "• 3rd+", "• 2.", "• 3.+", "• 2:a", "• Du", "• You".
+_DEGREE_RE = re.compile(r"(?i)[·•]\s*(?:1st|2nd|3rd\+?|[123]\.\+?|[12]:a|3:e\+?|du|dig|you|author|forfatter)")
 _BADGES = (
     r"forfatter|författare|artikelforfatter|skribent|moderator|redaktionen|redaktør|redaktör|admin|administrator|"
     r"author|abonnent|prenumerant|subscriber|top-?kommentator|verificeret|verifierad|verified|top-? ?fan|superfan|"
@@ -556,9 +559,13 @@ def _header_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
     if not plausible_name(line, furn):
         return None
     described: str | None = None
-    for j in range(i + 1, min(i + 4, len(lines))):
+    degree = 0  # LinkedIn's connection degree under the name ("• 2.", "• 3rd+")
+    for j in range(i + 1, min(i + 4 + degree, len(lines))):
         nxt = lines[j].strip()
         if not nxt:
+            continue
+        if not degree and not described and _DEGREE_RE.fullmatch(nxt):
+            degree = 1
             continue
         tail = trailing_date(_DATE_LABEL_START_RE.sub("", _EDITED_RE.sub("", nxt)), furn)
         if tail is not None and tail[0] == 0:
