@@ -68,3 +68,40 @@ def test_dast_threads_are_flattened_and_their_parents_inferred_again(cfg, tmp_pa
     assert list((tmp_path / "work").iterdir()) == [], "the flattened copy of DAST's texts is not kept"
     text = replies_markdown({"sets": {"DAST flattened": s}})
     assert f"| quotation | 1 | 1 | 1.000 | {quotation['mean_confidence']:.3f} |" in text
+
+
+def test_dast_threads_copied_as_new_reddit_pages_are_read_back_and_their_links_scored(cfg, tmp_path):
+    """Each thread written as new Reddit's page copied as text: depth first, a comment's
+    replies right under it, no nesting, ages in hours. Read back as a raw page, a comment
+    whose words name nothing answers the comment right above it unless its age says it is
+    the older (rule `copied-text`): c3 answers c1 (right), c2 answers c3 (wrong: both
+    answer c1, which the copy cannot show), and c4, older than c2 above it, falls back to
+    the opening post (right), as the first comment does."""
+    rows = [
+        {"post_id": "s", "parent_id": None, "is_source": True, "title": "Skal ulven skydes?", "t": "09:00"},
+        {"post_id": "c1", "parent_id": "s", "text": "Ulven hører til i den danske natur, punktum.", "t": "10:00"},
+        {"post_id": "c3", "parent_id": "c1", "text": "Det synes jeg nu ikke, fårene betaler prisen.", "t": "11:00"},
+        {"post_id": "c2", "parent_id": "c1", "text": "Enig, den var her før os.", "t": "13:30"},
+        {"post_id": "c4", "parent_id": "s", "text": "Hvorfor ikke bare hegn omkring fårene?", "t": "12:00"},
+    ]
+    for i, r in enumerate(rows):
+        r.update(thread_id="x", created=f"2019-03-04T{r.pop('t')}:00", user_id=f"u{i}", text=r.get("text", ""))
+    dast = tmp_path / "dast.jsonl"
+    dast.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+    from pipeline.bench.replies import copied_reddit_links, copied_reddit_page
+    from pipeline.ingest.build import ingest_thread_files
+
+    posts = ingest_thread_files([dast], cfg).posts
+    page, order = copied_reddit_page(posts[0], posts[1:])
+    # Depth first, replies oldest first under what they answer: c3 (11:00) before c2 (13:30).
+    assert order == ["c1", "c3", "c2", "c4"]
+    assert "Comments Section" in page and page.count(" ago") == 5
+    s = copied_reddit_links(cfg, dast, tmp_path / "work")
+    assert s["comments"] == 4
+    listed = s["rules"]["copied-text"]
+    # c3 answers c1 (right above): right; c2 answers c3 (right above, younger): wrong;
+    # c4 (older than c2) answers the opening post by default: right.
+    assert (listed["decided"], listed["right"]) == (2, 1)
+    assert s["rules"]["default"]["decided"] == 2 and s["accuracy"] == 0.75
+    assert list((tmp_path / "work").iterdir()) == [], "the copies of DAST's texts are not kept"

@@ -473,7 +473,9 @@ def test_pages_a_reddit_thread_copied_as_text_gives_each_comment_its_author_and_
     come from the lines under `r/Denmark` / `•` / `5 hr. ago` (its flair "Politik" left
     out); comments are ordered by the ages they print; a deleted comment keeps its place
     with no author or words; badges ("OP", "Top 1% Commenter") are not words. The copy
-    shows no nesting, so parents are read from the words. Reddit's Danish interface reads
+    shows no nesting, but Reddit lists each reply right under what it answers: a comment
+    whose words name nothing else answers the comment right above it (rule `copied-text`,
+    at the configured `listed_under`), the first the post. Reddit's Danish interface reads
     the same."""
     page = (PAGES / "da_reddit_kopieret.txt").read_text(encoding="utf-8")
     for english, danish in _REDDIT_IN_DANISH if interface == "Danish" else []:
@@ -494,9 +496,38 @@ def test_pages_a_reddit_thread_copied_as_text_gives_each_comment_its_author_and_
         ("Tredje_Person", "Det er noget vrøvl. Kommunerne"),
     ]
     assert comments[0].text.endswith("\n\nDet er ikke lønnen, det er sagstallet.")
+    assert comments[0].parent_id == root.id, "the first comment answers the post"
+    assert [(c.parent_id, c.parent_rule) for c in comments[1:]] == [(a.id, "copied-text") for a in comments[:-1]]
+    assert comments[1].parent_confidence == cfg.replies.listed_under
     _no_furniture(corpus.posts)
     age = "5 hr. ago" if interface == "English" else "for 5 t. siden"
     assert any(n.message.startswith(f"the opening post's date {age!r} is printed relative") for n in corpus.notes)
+
+
+def test_pages_a_reddit_comment_copied_as_text_that_is_older_than_the_one_above_does_not_answer_it(tmp_path, cfg):
+    """A reply is younger than what it answers: a comment whose printed age is greater than
+    the age of the comment right above it (4h against 1h) cannot answer that one, and is
+    left to its words (here none: the post)."""
+    page = "\n".join(
+        [
+            "r/Denmark", "•", "6h ago", "Nordisk_bruger42", "", "Skal sagstallet ned?", "",
+            "Hvad mener I om et loft over sagstallet for socialrådgivere i kommunerne?", "",
+            "Upvote", "12", "Downvote", "Comments Section",
+            "Anna_K", "•", "5h ago", "", "Ja, et loft er den eneste vej frem for faget.", "",
+            "Upvote", "3", "Downvote", "Reply",
+            "Bo_L", "•", "1h ago", "", "Men hvem skal betale for flere stillinger?", "",
+            "Upvote", "1", "Downvote", "Reply",
+            "Carl_M", "•", "4h ago", "", "Det er et spørgsmål om ledelse, ikke om loftet.", "",
+            "Upvote", "2", "Downvote", "Reply",
+        ]
+    )  # fmt: skip
+    root, *comments = _page_corpus(tmp_path, page, cfg).posts
+    parents = {c.authors[0].name: (c.parent_id, c.parent_rule) for c in comments}
+    assert parents == {
+        "Anna_K": (root.id, "default"),
+        "Bo_L": (comments[0].id, "copied-text"),  # younger than Anna_K's, right under it
+        "Carl_M": (root.id, "default"),  # older than Bo_L's above it: not its answer
+    }
 
 
 @pytest.mark.parametrize("buttons", ["run together", "spaced", "a line each"])

@@ -2,7 +2,7 @@
 
 Raw pages and flat forums name no parents: ingest infers them (`pipeline.ingest.replies`)
 and records the rule that decided each link with a confidence set by hand. This benchmark
-scores those links against known parents on two sets:
+scores those links against known parents on three sets:
 
 - the seed gold's `parent` labels (a flat news comment list, read from the raw page as
   `make run` reads it);
@@ -10,7 +10,9 @@ scores those links against known parents on two sets:
   `--infer-replies`, and the inferred parents compared with Reddit's. Reddit shows its
   tree, so its commenters seldom quote or address the comment they answer: this is the
   hard case for the rules (a lower bound on how many links they find), while each rule's
-  precision says how far a link it makes can be trusted.
+  precision says how far a link it makes can be trusted;
+- DAST's threads written as new Reddit's page copied as text (depth first, no nesting) and
+  read as raw pages: the case of a researcher who copies a thread from the browser.
 
 Beside the rules, two baselines computed on the same comments: every comment answers the
 opening post, and every comment answers the comment just before it.
@@ -157,6 +159,94 @@ def flattened_dast_links(cfg: Config, dast_path: Path, work_dir: Path) -> dict:
     return result
 
 
+def copied_reddit_page(root: Post, replies: list[Post]) -> tuple[str, list[str]]:
+    """A thread as new Reddit's page copied as text shows it (`ingest/reddit_copy.py`): the
+    post under `r/Denmark` / `•` / its age / its author, then every comment depth first, a
+    comment's replies right under it (oldest first), each its author, `•`, its age in hours
+    before the thread's last post, its words and its buttons; no nesting. Also the comments'
+    ids in the order the page lists them."""
+    kids: dict[str | None, list[Post]] = defaultdict(list)
+    ids = {p.id for p in replies}
+    for p in replies:
+        kids[p.parent_id if p.parent_id in ids else root.id].append(p)
+    times = [t for t in (_stamp(p) for p in (root, *replies)) if t is not None]
+    last = max(times) if times else None
+
+    def age(p: Post) -> str:
+        t = _stamp(p)
+        return f"{int((last - t).total_seconds() // 3600) + 1}h ago" if t is not None and last is not None else ""
+
+    lines = ["r/Denmark", "•", age(root), root.author or "[deleted]", "", root.title or "", "", root.text, ""]
+    lines += ["Upvote", "1", "Downvote", "Share", "Sort by:", "Old", "Comments Section"]
+    order: list[str] = []
+    stack = list(reversed(sorted(kids[root.id], key=_order)))
+    while stack:
+        p = stack.pop()
+        order.append(p.id)
+        text = p.text.strip() or "[removed]"
+        lines += [p.author or "[deleted]", "•", age(p), "", text, "", "Upvote", "1", "Downvote", "Reply", "Share", ""]
+        stack.extend(reversed(sorted(kids[p.id], key=_order)))
+    return "\n".join(lines) + "\n", order
+
+
+def _stamp(p: Post):
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(p.created[:19]) if p.created else None
+    except ValueError:
+        return None
+
+
+def _order(p: Post) -> tuple[str, str]:
+    return (p.created or "", p.id)
+
+
+def copied_reddit_links(cfg: Config, dast_path: Path, work_dir: Path) -> dict:
+    """DAST's threads as new Reddit's pages copied as text (`copied_reddit_page`), read back
+    as raw pages, against Reddit's own parents: the case of a researcher who copies a
+    thread from the browser, whose copy shows no nesting."""
+    from pipeline.ingest.build import ingest_thread_files
+    from pipeline.ingest.seeds import ingest_seeds
+
+    truth_corpus = ingest_thread_files([dast_path], cfg)
+    by_thread: dict[str, list[Post]] = defaultdict(list)
+    for p in truth_corpus.posts:
+        by_thread[p.thread_id].append(p)
+    roots = {t.id: t.root_id for t in truth_corpus.threads}
+    listed: dict[str, list[str]] = {}
+    work_dir.mkdir(parents=True, exist_ok=True)
+    # The pages hold DAST's texts: a throwaway folder, removed when done.
+    with tempfile.TemporaryDirectory(dir=work_dir) as tmp:
+        for tid, posts in sorted(by_thread.items()):
+            root = next(p for p in posts if p.id == roots[tid])
+            page, listed[tid] = copied_reddit_page(root, [p for p in posts if p.id != root.id])
+            (Path(tmp) / f"{tid}.txt").write_text(page, encoding="utf-8")
+        read = ingest_seeds(Path(tmp), cfg)
+    truth_parent = {p.id: p.parent_id for p in truth_corpus.posts}
+    page_posts: list[Post] = []
+    truth: dict[str, str] = {}
+    page_roots: dict[str, str] = {}
+    for thread in read.threads:
+        comments = sorted(
+            (p for p in read.posts if p.thread_id == thread.id and p.id != thread.root_id),
+            key=lambda p: int(p.source.rsplit(":", 1)[1]),
+        )
+        if len(comments) != len(listed[thread.id]):
+            raise ValueError(f"{thread.id}: {len(comments)} comments read from the copy of {len(listed[thread.id])}")
+        page_id = {dast: p.id for dast, p in zip(listed[thread.id], comments, strict=True)}
+        page_id[roots[thread.id]] = thread.root_id
+        truth.update((page_id[d], page_id.get(truth_parent[d], thread.root_id)) for d in listed[thread.id])
+        page_roots[thread.id] = thread.root_id
+        page_posts += [p for p in read.posts if p.thread_id == thread.id]
+    result = score_links(page_posts, truth, page_roots)
+    result["source"] = (
+        f"`{dast_path.name}`: {len(read.threads)} Reddit threads, each written as new Reddit's page copied as text "
+        "(depth first, replies oldest first under what they answer, ages in hours, no nesting) and read as a raw page"
+    )
+    return result
+
+
 def _flat_rows(corpus: Corpus):
     for p in corpus.posts:
         yield {
@@ -177,6 +267,7 @@ def reply_benchmark(cfg: Config, gold_dir: Path, corpus_dir: Path, dast_path: Pa
         result["sets"]["seed gold"] = seeds
     if dast_path is not None and Path(dast_path).exists():
         result["sets"]["DAST flattened"] = flattened_dast_links(cfg, Path(dast_path), work_dir)
+        result["sets"]["DAST as new Reddit copied as text"] = copied_reddit_links(cfg, Path(dast_path), work_dir)
         from pipeline.core.config import E5_DIR
 
         if (E5_DIR / "config.json").exists() and not cfg.replies.meaning_encoder:

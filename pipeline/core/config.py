@@ -59,6 +59,7 @@ class ReplyConfig(_Frozen):
     # Added 2026-12-05 (a config copied before then still loads): off unless an encoder
     # folder is named (`ingest --parents-by-meaning`).
     meaning: float = 0.42
+    listed_under: float = 0.6
     meaning_encoder: str = ""
     meaning_min_margin: float = 0.02
     default: float

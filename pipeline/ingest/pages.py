@@ -101,6 +101,9 @@ class RawComment:
     # A reply the page shows answers one of the comments from this page-order index down to
     # the one right above it, without showing which (old Reddit copied as text).
     within: int | None = None
+    # Where its words name nothing else, it answers the comment right above it (a page that
+    # lists replies right under what they answer, and shows no nesting: new Reddit copied).
+    follows: bool = False
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from pipeline.ingest.copied_lines import HEADER_MAX, author_of, nonblank, paragraphs
+from pipeline.ingest.dates import relative_age
 from pipeline.ingest.stated import StatedPost, StatedThread
 
 REDDIT_SOURCE = "Reddit thread copied as text"
@@ -102,7 +103,7 @@ def new_reddit_thread(lines: list[str]) -> StatedThread | None:
     if len(headers) < 2 or not marked:
         return None
     opening = _reddit_opening(lines, headers[0][0])
-    comments = []
+    comments: list[StatedPost] = []
     for n, (i, (name, after)) in enumerate(headers):
         stop = headers[n + 1][0] if n + 1 < len(headers) else len(lines)
         words = _reddit_words(lines, after, stop)
@@ -115,10 +116,18 @@ def new_reddit_thread(lines: list[str]) -> StatedThread | None:
                 title="",
                 text="" if gone else text,
                 deleted=gone,
-                age=next((m[0] for k in range(i, after) if (m := _AGE_RE.search(lines[k]))), ""),
+                age=(age := next((m[0] for k in range(i, after) if (m := _AGE_RE.search(lines[k]))), "")),
+                follows=bool(comments) and not _older(age, comments[-1].age),
             )
         )
     return StatedThread(opening, tuple(comments), REDDIT_SOURCE, "DiscussionForumPosting", copied=True)
+
+
+def _older(age: str, than: str) -> bool:
+    """Whether a comment of printed age `age` is older than one of age `than` (`4h ago`
+    against `2h ago`): then it cannot answer that one. False where either age is unread."""
+    mine, theirs = relative_age(age), relative_age(than)
+    return mine is not None and theirs is not None and mine > theirs
 
 
 def _reddit_opening(lines: list[str], first_comment: int) -> StatedPost:

@@ -492,6 +492,7 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
     indented: dict[str, Post] = {}  # comment id -> the comment the page indents it under
     named: dict[str, tuple[Post, str]] = {}  # comment id -> the comment its header names, and the name
     within: dict[str, list[Post]] = {}  # comment id -> the comments above it, one of which it answers
+    above: dict[str, Post] = {}  # comment id -> the comment right above it, which it answers unless words say
     stated_ids: dict[str, str] = {}  # comment id -> the structured data that nests it so
     raw_comments: list[RawComment] | None = None
     numbers: list[int] | None = None
@@ -541,6 +542,11 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
             for k, rc in enumerate(raw_comments)
             if rc.within is not None and rc.within < k
         }
+        above = {
+            post_of[id(rc)].id: post_of[id(raw_comments[k - 1])]
+            for k, rc in enumerate(raw_comments)
+            if k and rc.follows
+        }
     elif thread_posts:
         # A forum lists its posts oldest first: page order is the thread's order. Where it
         # numbers them, post #n is reply n - 1, so an id stays the post's when pages of the
@@ -560,7 +566,7 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         notes.append(Note(where=f"{rel}:1", kind="missing", message="the page prints no publication date"))
 
     if comments:
-        comments = with_parents(root, comments, cfg, indented, stated_ids, named, within)
+        comments = with_parents(root, comments, cfg, indented, stated_ids, named, within, above)
 
     if page.markup:
         notes.append(
@@ -660,6 +666,7 @@ def with_parents(
     stated: dict[str, str] | None = None,
     named: dict[str, tuple[Post, str]] | None = None,
     within: dict[str, list[Post]] | None = None,
+    above: dict[str, Post] | None = None,
 ) -> list[Post]:
     """`comments` with the parent each answers, inferred from their words (forms of
     address, quotations), or shown by the page where `indented` (comment id -> the comment
@@ -668,8 +675,27 @@ def with_parents(
     -> the comment of the one its header says it answers, and the name) says so: that
     decides, and the words' cues stay as evidence. `within` (comment id -> the comments
     above it in its tree, in page order): a reply the page shows answers one of them
-    without showing which; the words choose among them, else the one right above it."""
+    without showing which; the words choose among them, else the one right above it.
+    `above` (comment id -> the comment right above it): a page that lists each reply right
+    under what it answers and shows no nesting (new Reddit copied as text); where only the
+    words' weak cues (none, or an echo of the article) point to the opening post, the
+    comment answers the one above."""
     decisions = infer_parents(root, comments, cfg.replies)
+    for cid, nearest in (above or {}).items():
+        deciding = next((e.rule for e in decisions[cid].evidence if e.decided), "default")
+        if deciding not in _WEAK_RULES:
+            continue
+        whose = (nearest.authors[0].name if nearest.authors else None) or "a deleted author"
+        listed = Evidence(
+            rule="copied-text",
+            cue=f"the {COPIED_SOURCES[0]} lists each reply right under what it answers and shows no nesting; "
+            f"its words name nothing else: {whose}'s comment, right above it",
+            target_id=nearest.id,
+            score=cfg.replies.listed_under,
+            decided=True,
+        )
+        cues = tuple(e.model_copy(update={"decided": False}) for e in decisions[cid].evidence if e.rule != "default")
+        decisions[cid] = ReplyDecision(nearest.id, cfg.replies.listed_under, (listed, *cues))
     for cid, above in (within or {}).items():
         if decisions[cid].parent_id in {c.id for c in above}:
             continue
@@ -733,6 +759,12 @@ def with_parents(
         )
         for c in comments
     ]
+
+
+# The words' cues that point to the opening post only weakly (none; an echo of the article
+# or its headline): on a page that lists each reply under what it answers, the comment
+# right above outweighs them (docs/benchmarks.md, "Reply links inferred on flat comment lists").
+_WEAK_RULES = ("default", "article-reference", "title-echo", "headline-word-echo")
 
 
 def _answered_by_name(

@@ -50,6 +50,9 @@ class StatedPost:
     # A reply that answers one of the comments from this index down to the one right above
     # it, the page not showing which (`parent` None).
     within: int | None = None
+    # New Reddit lists a comment's replies right under it, and a copy of the page shows no
+    # nesting: where the words name nothing else, it answers the comment right above.
+    follows: bool = False
 
 
 @dataclass(frozen=True)
@@ -220,6 +223,7 @@ def raw_comments(
                 body="" if c.deleted else c.text,
                 indented_under=c.parent,
                 within=c.within,
+                follows=c.follows,
                 # Elements nested by class names are what the page shows, as an indented list.
                 stated_in=thread.source
                 if (c.parent is not None or c.answers_opening) and thread.source != LAYOUT
