@@ -683,34 +683,28 @@ def with_parents(
     decisions = infer_parents(root, comments, cfg.replies)
     for cid, nearest in (above or {}).items():
         deciding = next((e.rule for e in decisions[cid].evidence if e.decided), "default")
-        if deciding not in _WEAK_RULES:
-            continue
-        whose = (nearest.authors[0].name if nearest.authors else None) or "a deleted author"
-        listed = Evidence(
-            rule="copied-text",
-            cue=f"the {COPIED_SOURCES[0]} lists each reply right under what it answers and shows no nesting; "
-            f"its words name nothing else: {whose}'s comment, right above it",
-            target_id=nearest.id,
-            score=cfg.replies.listed_under,
-            decided=True,
-        )
-        cues = tuple(e.model_copy(update={"decided": False}) for e in decisions[cid].evidence if e.rule != "default")
-        decisions[cid] = ReplyDecision(nearest.id, cfg.replies.listed_under, (listed, *cues))
-    for cid, above in (within or {}).items():
-        if decisions[cid].parent_id in {c.id for c in above}:
-            continue
-        nearest = above[-1]
-        whose = (nearest.authors[0].name if nearest.authors else None) or "a deleted author"
-        guess = Evidence(
-            rule="copied-text",
-            cue=f"a reply under a reply in a {COPIED_SOURCES[1]}, whose words name none of the comments above "
-            f"it in its tree: {whose}'s, right above it",
-            target_id=nearest.id,
-            score=0.5,
-            decided=True,
-        )
-        cues = tuple(e.model_copy(update={"decided": False}) for e in decisions[cid].evidence if e.rule != "default")
-        decisions[cid] = ReplyDecision(nearest.id, 0.5, (guess, *cues))
+        if deciding in _WEAK_RULES:
+            listed = Evidence(
+                rule="copied-text",
+                cue=f"the {COPIED_SOURCES[0]} lists each reply right under what it answers and shows no nesting; "
+                f"its words name nothing else: {_whose(nearest)}'s comment, right above it",
+                target_id=nearest.id,
+                score=cfg.replies.listed_under,
+                decided=True,
+            )
+            decisions[cid] = _overruled(decisions[cid], listed)
+    for cid, candidates in (within or {}).items():
+        if decisions[cid].parent_id not in {c.id for c in candidates}:
+            nearest = candidates[-1]
+            guess = Evidence(
+                rule="copied-text",
+                cue=f"a reply under a reply in a {COPIED_SOURCES[1]}, whose words name none of the comments above "
+                f"it in its tree: {_whose(nearest)}'s, right above it",
+                target_id=nearest.id,
+                score=0.5,
+                decided=True,
+            )
+            decisions[cid] = _overruled(decisions[cid], guess)
     for cid, (parent, name) in (named or {}).items():
         if cid in (indented or {}):
             continue  # what the page shows decides
@@ -721,10 +715,9 @@ def with_parents(
             score=1.0,
             decided=True,
         )
-        cues = tuple(e.model_copy(update={"decided": False}) for e in decisions[cid].evidence if e.rule != "default")
-        decisions[cid] = ReplyDecision(parent.id, 1.0, (said, *cues))
+        decisions[cid] = _overruled(decisions[cid], said)
     for cid, parent in (indented or {}).items():
-        whose = (parent.authors[0].name if parent.authors else None) or "a deleted author"
+        whose = _whose(parent)
         stated_in = (stated or {}).get(cid)
         copied = stated_in in COPIED_SOURCES
         if copied:
@@ -759,6 +752,18 @@ def with_parents(
         )
         for c in comments
     ]
+
+
+def _whose(post: Post) -> str:
+    return (post.authors[0].name if post.authors else None) or "a deleted author"
+
+
+def _overruled(decision: ReplyDecision, shown: Evidence) -> ReplyDecision:
+    """`decision` with `shown` (what the page shows or says of a comment's parent) deciding
+    instead, at its score; the words' cues stay as evidence, deciding nothing."""
+    cues = tuple(e.model_copy(update={"decided": False}) for e in decision.evidence if e.rule != "default")
+    assert shown.target_id is not None
+    return ReplyDecision(shown.target_id, shown.score, (shown, *cues))
 
 
 # The words' cues that point to the opening post only weakly (none; an echo of the article
