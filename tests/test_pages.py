@@ -507,7 +507,9 @@ def test_pages_a_reddit_thread_copied_as_text_gives_each_comment_its_author_and_
 def test_pages_a_reddit_comment_copied_as_text_that_is_older_than_the_one_above_does_not_answer_it(tmp_path, cfg):
     """A reply is younger than what it answers: a comment whose printed age is greater than
     the age of the comment right above it (4h against 1h) cannot answer that one, and is
-    left to its words (here none: the post)."""
+    left to its words (here none: the post). Nor does a comment listed after Reddit's link
+    to hidden replies ("2 more replies") answer the one above that link: it is past that
+    comment's replies."""
     page = "\n".join(
         [
             "r/Denmark", "•", "6h ago", "Nordisk_bruger42", "", "Skal sagstallet ned?", "",
@@ -518,6 +520,8 @@ def test_pages_a_reddit_comment_copied_as_text_that_is_older_than_the_one_above_
             "Bo_L", "•", "1h ago", "", "Men hvem skal betale for flere stillinger?", "",
             "Upvote", "1", "Downvote", "Reply",
             "Carl_M", "•", "4h ago", "", "Det er et spørgsmål om ledelse, ikke om loftet.", "",
+            "Upvote", "2", "Downvote", "Reply", "2 more replies",
+            "Dorte_S", "•", "2h ago", "", "Kommunerne har pengene, de bruger dem bare forkert.", "",
             "Upvote", "2", "Downvote", "Reply",
         ]
     )  # fmt: skip
@@ -527,6 +531,7 @@ def test_pages_a_reddit_comment_copied_as_text_that_is_older_than_the_one_above_
         "Anna_K": (root.id, "default"),
         "Bo_L": (comments[0].id, "copied-text"),  # younger than Anna_K's, right under it
         "Carl_M": (root.id, "default"),  # older than Bo_L's above it: not its answer
+        "Dorte_S": (root.id, "default"),  # past Carl_M's hidden replies: not his answer
     }
 
 

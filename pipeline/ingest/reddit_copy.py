@@ -117,10 +117,27 @@ def new_reddit_thread(lines: list[str]) -> StatedThread | None:
                 text="" if gone else text,
                 deleted=gone,
                 age=(age := next((m[0] for k in range(i, after) if (m := _AGE_RE.search(lines[k]))), "")),
-                follows=bool(comments) and not _older(age, comments[-1].age),
+                follows=bool(comments)
+                and not _older(age, comments[-1].age)
+                and not _more_between(lines, headers[n - 1][0], i),
             )
         )
     return StatedThread(opening, tuple(comments), REDDIT_SOURCE, "DiscussionForumPosting", copied=True)
+
+
+# Where Reddit hides a comment's further replies ("2 more replies", "Continue this thread"):
+# the comment listed next is past that comment's replies, so answers none of those above it
+# down to there.
+_MORE_RE = re.compile(
+    r"(?i)More replies|\d+ more repl(?:y|ies)|Continue this thread|Flere svar|\d+ svar mere|"
+    r"Fortsæt denne tråd|Fler svar|\d+ svar till|Fortsätt tråden"
+)
+
+
+def _more_between(lines: list[str], previous: int, here: int) -> bool:
+    """Whether Reddit's link to hidden replies stands between the header at `previous` and
+    the one at `here`."""
+    return any(_MORE_RE.fullmatch(line) for line in lines[previous:here])
 
 
 def _older(age: str, than: str) -> bool:
