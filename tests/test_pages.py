@@ -541,7 +541,7 @@ def test_pages_an_old_reddit_thread_copied_as_text_nests_replies_by_their_parent
     `parent` among a reply's buttons only: a comment without it answers the post, a reply
     right under such a comment answers it (evidence `copied-text`, deciding), and a reply
     under a reply answers one of the comments above it in its tree: the words choose, else
-    the one right above (confidence 0.5, with a note). The flair is what the member says
+    the one right above (at `listed_under`, with a note). The flair is what the member says
     they are (the author's description); `[S]` marks the poster. The buttons read the same
     however the browser copied them."""
     page = (PAGES / "sv_gamla_reddit_kopierad.txt").read_text(encoding="utf-8")
@@ -576,8 +576,8 @@ def test_pages_an_old_reddit_thread_copied_as_text_nests_replies_by_their_parent
     assert rows == [
         ("Socionomen_Erik", "Socialsekreterare", "sv_gamla_reddit_kopierad", "copied-text", 1.0),
         ("Karin_L", None, "c01", "copied-text", 1.0),
-        ("Socionomen_Erik", "Socialsekreterare", "c02", "copied-text", 0.5),
-        (None, None, "c03", "copied-text", 0.5),
+        ("Socionomen_Erik", "Socialsekreterare", "c02", "copied-text", cfg.replies.listed_under),
+        (None, None, "c03", "copied-text", cfg.replies.listed_under),
         ("Skattebetalaren", None, "sv_gamla_reddit_kopierad", "copied-text", 1.0),
     ]
     assert comments[0].text == (

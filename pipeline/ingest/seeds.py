@@ -701,7 +701,7 @@ def with_parents(
                 cue=f"a reply under a reply in a {COPIED_SOURCES[1]}, whose words name none of the comments above "
                 f"it in its tree: {_whose(nearest)}'s, right above it",
                 target_id=nearest.id,
-                score=0.5,
+                score=cfg.replies.listed_under,
                 decided=True,
             )
             decisions[cid] = _overruled(decisions[cid], guess)
