@@ -65,7 +65,7 @@ def instagram_thread(lines: list[str]) -> StatedThread | None:
     next_age = [len(lines)] * (len(lines) + 1)
     for k in range(len(lines) - 1, -1, -1):
         next_age[k] = k if len(lines[k]) <= 12 and _IG_AGE_RE.fullmatch(lines[k]) else next_age[k + 1]
-    posts: list[tuple[str, list[str]]] = []
+    posts: list[tuple[str, list[str], int]] = []
     replies = 0
     i = 0
     while i < len(lines):
@@ -80,18 +80,18 @@ def instagram_thread(lines: list[str]) -> StatedThread | None:
             continue
         name, words, after = found
         replies += any(_IG_REPLY_RE.fullmatch(line) for line in lines[i:after])
-        posts.append((name, words))
+        posts.append((name, words, i))
         i = after
     # Comments with a reply button under their age (the caption has none), and one of
     # Instagram's own marks (a Facebook post copied prints its comments alike).
     if len(posts) < 3 or replies < 2 or not any(len(ln) <= HEADER_MAX and _IG_MARK_RE.fullmatch(ln) for ln in lines):
         return None
-    (name, words), comments = posts[0], posts[1:]
+    (name, words, _), comments = posts[0], posts[1:]
     dated = next((d for line in reversed(lines) if len(line) <= HEADER_MAX and (d := read_date(line))), None)
     opening = StatedPost(author_of(name), dated[0] if dated else None, "", paragraphs(words))
     return StatedThread(
         opening,
-        tuple(StatedPost(author_of(n), None, "", paragraphs(w)) for n, w in comments),
+        tuple(StatedPost(author_of(n), None, "", paragraphs(w), line=at) for n, w, at in comments),
         INSTAGRAM_SOURCE,
         "SocialMediaPosting",
         copied=True,

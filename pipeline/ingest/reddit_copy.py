@@ -117,6 +117,7 @@ def new_reddit_thread(lines: list[str]) -> StatedThread | None:
                 text="" if gone else text,
                 deleted=gone,
                 age=(age := next((m[0] for k in range(i, after) if (m := _AGE_RE.search(lines[k]))), "")),
+                line=i,
                 follows=bool(comments)
                 and not _older(age, comments[-1].age)
                 and not _more_between(lines, headers[n - 1][0], i),
@@ -214,6 +215,7 @@ def old_reddit_thread(lines: list[str]) -> StatedThread | None:
                 parent=parent,
                 answers_opening=not reply,
                 within=top if reply and parent is None and comments else None,
+                line=i,
             )
         )
     remarks = (

@@ -53,6 +53,9 @@ class StatedPost:
     # New Reddit lists a comment's replies right under it, and a copy of the page shows no
     # nesting: where the words name nothing else, it answers the comment right above.
     follows: bool = False
+    # The index of the printed line its header stands on, where a reader of the printed
+    # text knows it (a page copied as text): else the line its text is found on.
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -206,7 +209,7 @@ def raw_comments(
     deleted = 0
     shown: list[int | None] = []  # the line each comment's text is on
     for c in thread.comments:
-        found = _line_of(lines, c.text, at)
+        found = c.line if c.line is not None else _line_of(lines, c.text, at)
         shown.append(found)
         at = at if found is None else found
         own_title = c.title if REPLY_PREFIX_RE.sub("", c.title).casefold() != same else ""

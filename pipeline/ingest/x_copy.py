@@ -119,6 +119,7 @@ def _x_post(lines: list[str], i: int, stop: int) -> tuple[StatedPost, list[str],
             words.append(line)
     shown = lines[i]
     post = StatedPost(
+        line=i,
         author=handle,
         created=_x_date(printed, None),
         title="",
