@@ -2,8 +2,8 @@
 `[–]name 3 points N hours ago`, its words, its buttons with `parent` on a reply), read back
 as raw pages and scored as `make bench-replies` scores its sets. Exploratory (2026-12-07),
 not run by any target: `python docs/experiments/copied-reddit/old_reddit.py` with DAST at
-../shared/data/dast/dast_train.jsonl. Printed then: 0.758 of the parents right; of the links to
-the comment right above in its tree (1,425), 0.681."""
+../shared/data/dast/dast_train.jsonl. Printed then: 0.762 of the parents right; of the links to
+the comment right above in its tree (1,425), 0.683."""
 
 import collections
 import tempfile
