@@ -502,6 +502,9 @@ def test_pages_a_reddit_thread_copied_as_text_gives_each_comment_its_author_and_
     _no_furniture(corpus.posts)
     age = "5 hr. ago" if interface == "English" else "for 5 t. siden"
     assert any(n.message.startswith(f"the opening post's date {age!r} is printed relative") for n in corpus.notes)
+    more = "More replies" if interface == "English" else "Flere svar"
+    assert any(n.message.startswith(f"1 place(s) where the thread shows replies the copy does not hold (e.g. {more!r})")
+               for n in corpus.notes)  # fmt: skip
 
 
 def test_pages_a_reddit_comment_copied_as_text_that_is_older_than_the_one_above_does_not_answer_it(tmp_path, cfg):
@@ -587,6 +590,7 @@ def test_pages_an_old_reddit_thread_copied_as_text_nests_replies_by_their_parent
     assert comments[3].text == ""
     _no_furniture(corpus.posts)
     assert any(n.message.startswith("2 repl(ies) under another reply") for n in corpus.notes)
+    assert any("'load more comments (3 replies)'" in n.message for n in corpus.notes), "hidden replies are noted"
 
 
 def test_pages_a_conversation_copied_from_x_reads_handles_dates_and_whom_each_reply_answers(tmp_path, cfg):

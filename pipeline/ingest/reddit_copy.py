@@ -66,9 +66,12 @@ _OLD_BUTTONS_RE = re.compile(
 _OLD_SUBMITTED_RE = re.compile(
     rf"(?i)submitted\s+(?P<age>.+?)\s+(?:\*\s*\(last edited .*?\)\s+)?by\s+(?P<name>{_NAME})"
 )
+# Old Reddit's links to comments and replies the page does not show.
+_OLD_MORE = r"(?:load|show) more comments.*|continue this thread.*"
+_OLD_MORE_RE = re.compile(rf"(?i){_OLD_MORE}")
 _OLD_END_RE = re.compile(
     r"(?i)\d+ comments?|(?:all|top) \d+ comments?|sorted by:.*|share|save|hide|report|crosspost|"
-    r"\d+ points? \(\d+% upvoted\)|(?:load|show) more comments.*|continue this thread.*"
+    rf"\d+ points? \(\d+% upvoted\)|{_OLD_MORE}"
 )
 
 
@@ -123,7 +126,8 @@ def new_reddit_thread(lines: list[str]) -> StatedThread | None:
                 and not _more_between(lines, headers[n - 1][0], i),
             )
         )
-    return StatedThread(opening, tuple(comments), REDDIT_SOURCE, "DiscussionForumPosting", copied=True)
+    hidden = _hidden_replies(lines[headers[0][0] :])
+    return StatedThread(opening, tuple(comments), REDDIT_SOURCE, "DiscussionForumPosting", remarks=hidden, copied=True)
 
 
 # Where Reddit hides a comment's further replies ("2 more replies", "Continue this thread"):
@@ -133,6 +137,17 @@ _MORE_RE = re.compile(
     r"(?i)More replies|\d+ more repl(?:y|ies)|Continue this thread|Flere svar|\d+ svar mere|"
     r"Fortsæt denne tråd|Fler svar|\d+ svar till|Fortsätt tråden"
 )
+
+
+def _hidden_replies(lines: list[str]) -> tuple[str, ...]:
+    """A remark on the places where the copy shows replies it does not hold, if any."""
+    hidden = [line for line in lines if _MORE_RE.fullmatch(line) or _OLD_MORE_RE.fullmatch(line)]
+    if not hidden:
+        return ()
+    return (
+        f"{len(hidden)} place(s) where the thread shows replies the copy does not hold (e.g. {hidden[0]!r}): "
+        "open them before copying the page to read them",
+    )
 
 
 def _more_between(lines: list[str], previous: int, here: int) -> bool:
@@ -225,7 +240,7 @@ def old_reddit_thread(lines: list[str]) -> StatedThread | None:
         )
         if unplaced
         else ()
-    )
+    ) + _hidden_replies(lines[heads[0][0] :])
     return StatedThread(
         opening, tuple(comments), OLD_REDDIT_SOURCE, "DiscussionForumPosting", remarks=remarks, copied=True
     )
