@@ -4585,3 +4585,13 @@ def test_pages_an_html_comment_widget_printing_dates_without_years_names_only_th
         ("Mette Sørensen", "2024-03-14T11:40"),
         ("Ole Berg", "2024-03-15T08:02"),
     ]
+
+
+def test_pages_an_impossible_clock_under_a_post_copied_from_x_keeps_its_day():
+    """`25:99 PM · Mar 14, 2024` (a damaged copy) is no time: the post keeps its day, not an
+    impossible ISO time that a later stage would refuse."""
+    from pipeline.ingest.x_copy import _x_date
+
+    assert _x_date("10:12 PM · Mar 14, 2024", None) == "2024-03-14T22:12:00"
+    assert _x_date("25:99 PM · Mar 14, 2024", None) == "2024-03-14"
+    assert _x_date("14. mar.", "2024") == "2024-03-14" and _x_date("3h", "2024") is None

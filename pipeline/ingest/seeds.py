@@ -271,7 +271,7 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         text, wrapped = unwrapped(text)
     visible = without_invisibles(text)
     if markup is None and printed is None and not is_word(path):
-        # A Reddit or X thread copied from the browser: its lines head each post.
+        # A Reddit, X or Instagram page copied from the browser: its lines head each post.
         stated = copied_thread(visible.split("\n"))
     return PageText(
         visible,

@@ -48,7 +48,7 @@ _X_END_RE = re.compile(
 # Over a reply, in English, Danish, Swedish and Norwegian.
 _REPLYING_RE = re.compile(r"(?i)(?:Replying to|Svarer(?: til)?|Svarar(?: till?)?|Som svar til|Svar til)\b")
 _AND_RE = re.compile(r"(?i)and|og|och|\d+ (?:others?|andre|andra)")
-_ENGLISH_DAY_RE = re.compile(r"(?P<month>[A-Z][a-z]{2}) (?P<day>\d{1,2})")
+_ENGLISH_DAY_RE = re.compile(r"[A-Z][a-z]{2} \d{1,2}")  # `Mar 14`: this year's
 
 
 def _x_heads(lines: list[str]) -> list[int]:
@@ -81,10 +81,10 @@ def _x_date(line: str, year: str | None) -> str | None:
         hour, minute = (int(x) for x in re.split(r"[:.]", m["clock"]))
         if m["half"]:
             hour = hour % 12 + (12 if m["half"].upper() == "PM" else 0)
-        return f"{day[0][:10]}T{hour:02d}:{minute:02d}:00"
+        return f"{day[0][:10]}T{hour:02d}:{minute:02d}:00" if hour < 24 and minute < 60 else day[0][:10]
     if (found := read_date(line)) is not None:
         return found[0]
-    if year and (m := _ENGLISH_DAY_RE.fullmatch(line)) and (found := read_date(f"{line}, {year}")) is not None:
+    if year and _ENGLISH_DAY_RE.fullmatch(line) and (found := read_date(f"{line}, {year}")) is not None:
         return found[0]
     if year and len(line) <= HEADER_MAX:
         return yearless_iso(line, f"{year}-01-01")  # `14. mar.`, as X prints it in Danish
