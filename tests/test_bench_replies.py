@@ -89,7 +89,7 @@ def test_dast_threads_copied_as_new_reddit_pages_are_read_back_and_their_links_s
     dast = tmp_path / "dast.jsonl"
     dast.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 
-    from pipeline.bench.replies import copied_reddit_links, copied_reddit_page
+    from pipeline.bench.replies import copied_old_reddit_page, copied_reddit_links, copied_reddit_page
     from pipeline.ingest.build import ingest_thread_files
 
     posts = ingest_thread_files([dast], cfg).posts
@@ -105,3 +105,14 @@ def test_dast_threads_copied_as_new_reddit_pages_are_read_back_and_their_links_s
     assert (listed["decided"], listed["right"]) == (2, 1)
     assert s["rules"]["default"]["decided"] == 2 and s["accuracy"] == 0.75
     assert list((tmp_path / "work").iterdir()) == [], "the copies of DAST's texts are not kept"
+    # As old Reddit's copy: its `parent` buttons say which comments answer a comment; c1 and
+    # c4 answer the post, c3 (right under c1) answers c1, and c2, a reply under a reply, the
+    # comment right above it in its tree, c3 (wrong: it answers c1).
+    page, order = copied_old_reddit_page(posts[0], posts[1:])
+    assert order == ["c1", "c3", "c2", "c4"] and page.count("parent") == 2
+    old = copied_reddit_links(cfg, dast, tmp_path / "work", old=True)
+    assert (old["accuracy"], old["rules"]["copied-text"]["decided"]) == (0.75, 4)
+    assert [(b["links"], b["accuracy"]) for b in old["confidence_bins"]] == [(1, 0.0), (3, 1.0)]
+    assert "By the confidence given: 0.55-0.75: 1 links, 0.000 right; 0.95-1.00: 3 links, 1.000 right." in (
+        replies_markdown({"sets": {"old": old}})
+    )

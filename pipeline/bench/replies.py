@@ -2,7 +2,7 @@
 
 Raw pages and flat forums name no parents: ingest infers them (`pipeline.ingest.replies`)
 and records the rule that decided each link with a confidence set by hand. This benchmark
-scores those links against known parents on three sets:
+scores those links against known parents on four sets:
 
 - the seed gold's `parent` labels (a flat news comment list, read from the raw page as
   `make run` reads it);
@@ -11,8 +11,9 @@ scores those links against known parents on three sets:
   tree, so its commenters seldom quote or address the comment they answer: this is the
   hard case for the rules (a lower bound on how many links they find), while each rule's
   precision says how far a link it makes can be trusted;
-- DAST's threads written as new Reddit's page copied as text (depth first, no nesting) and
-  read as raw pages: the case of a researcher who copies a thread from the browser.
+- DAST's threads written as new (and as old) Reddit's page copied as text (depth first,
+  no nesting) and read as raw pages: the case of a researcher who copies a thread from the
+  browser.
 
 Beside the rules, two baselines computed on the same comments: every comment answers the
 opening post, and every comment answers the comment just before it.
@@ -159,33 +160,72 @@ def flattened_dast_links(cfg: Config, dast_path: Path, work_dir: Path) -> dict:
     return result
 
 
+def _depth_first(root: Post, replies: list[Post]) -> list[tuple[Post, bool]]:
+    """`replies` depth first, each comment's replies right under it, oldest first, as
+    Reddit lists a thread; each with whether it answers another comment (not the post)."""
+    kids: dict[str | None, list[Post]] = defaultdict(list)
+    ids = {p.id for p in replies}
+    for p in replies:
+        kids[p.parent_id if p.parent_id in ids else root.id].append(p)
+    out: list[tuple[Post, bool]] = []
+    stack = [(p, False) for p in reversed(sorted(kids[root.id], key=_order))]
+    while stack:
+        p, reply = stack.pop()
+        out.append((p, reply))
+        stack.extend((c, True) for c in reversed(sorted(kids[p.id], key=_order)))
+    return out
+
+
+def _hours_before_last(posts: list[Post]):
+    """Each post's age as Reddit prints it, in hours before the thread's last post."""
+    times = [t for t in (_stamp(p) for p in posts) if t is not None]
+    last = max(times) if times else None
+
+    def hours(p: Post) -> int | None:
+        t = _stamp(p)
+        return int((last - t).total_seconds() // 3600) + 1 if t is not None and last is not None else None
+
+    return hours
+
+
 def copied_reddit_page(root: Post, replies: list[Post]) -> tuple[str, list[str]]:
     """A thread as new Reddit's page copied as text shows it (`ingest/reddit_copy.py`): the
     post under `r/Denmark` / `•` / its age / its author, then every comment depth first, a
     comment's replies right under it (oldest first), each its author, `•`, its age in hours
     before the thread's last post, its words and its buttons; no nesting. Also the comments'
     ids in the order the page lists them."""
-    kids: dict[str | None, list[Post]] = defaultdict(list)
-    ids = {p.id for p in replies}
-    for p in replies:
-        kids[p.parent_id if p.parent_id in ids else root.id].append(p)
-    times = [t for t in (_stamp(p) for p in (root, *replies)) if t is not None]
-    last = max(times) if times else None
+    hours = _hours_before_last([root, *replies])
 
     def age(p: Post) -> str:
-        t = _stamp(p)
-        return f"{int((last - t).total_seconds() // 3600) + 1}h ago" if t is not None and last is not None else ""
+        return f"{hours(p)}h ago" if hours(p) is not None else ""
 
     lines = ["r/Denmark", "•", age(root), root.author or "[deleted]", "", root.title or "", "", root.text, ""]
     lines += ["Upvote", "1", "Downvote", "Share", "Sort by:", "Old", "Comments Section"]
     order: list[str] = []
-    stack = list(reversed(sorted(kids[root.id], key=_order)))
-    while stack:
-        p = stack.pop()
+    for p, _ in _depth_first(root, replies):
         order.append(p.id)
         text = p.text.strip() or "[removed]"
         lines += [p.author or "[deleted]", "•", age(p), "", text, "", "Upvote", "1", "Downvote", "Reply", "Share", ""]
-        stack.extend(reversed(sorted(kids[p.id], key=_order)))
+    return "\n".join(lines) + "\n", order
+
+
+def copied_old_reddit_page(root: Post, replies: list[Post]) -> tuple[str, list[str]]:
+    """A thread as old Reddit's page copied as text shows it: the title over `submitted N
+    hours ago by name` and the post's words, then every comment depth first, each headed
+    `[–]name 1 point N hours ago`, its words, its buttons (`parent` among a reply's); no
+    nesting. Also the comments' ids in the order the page lists them."""
+    hours = _hours_before_last([root, *replies])
+
+    def age(p: Post) -> str:
+        return f"{hours(p)} hours ago" if hours(p) is not None else "just now"
+
+    lines = [f"{root.title or ''} (self.Denmark)", f"submitted {age(root)} by {root.author or '[deleted]'}", root.text]
+    lines += ["45 comments", "share", "save", "hide", "report", "all 45 comments", "sorted by: old"]
+    order: list[str] = []
+    for p, reply in _depth_first(root, replies):
+        order.append(p.id)
+        buttons = "permalinkembedsave" + ("parent" if reply else "") + "reportreply"
+        lines += [f"[–]{p.author or '[deleted]'} 1 point {age(p)}", p.text.strip() or "[removed]", buttons]
     return "\n".join(lines) + "\n", order
 
 
@@ -202,10 +242,12 @@ def _order(p: Post) -> tuple[str, str]:
     return (p.created or "", p.id)
 
 
-def copied_reddit_links(cfg: Config, dast_path: Path, work_dir: Path) -> dict:
-    """DAST's threads as new Reddit's pages copied as text (`copied_reddit_page`), read back
-    as raw pages, against Reddit's own parents: the case of a researcher who copies a
-    thread from the browser, whose copy shows no nesting."""
+def copied_reddit_links(cfg: Config, dast_path: Path, work_dir: Path, old: bool = False) -> dict:
+    """DAST's threads as new Reddit's pages copied as text (`copied_reddit_page`; old
+    Reddit's with `old`, `copied_old_reddit_page`), read back as raw pages, against Reddit's
+    own parents: the case of a researcher who copies a thread from the browser, whose copy
+    shows no nesting."""
+    render = copied_old_reddit_page if old else copied_reddit_page
     from pipeline.ingest.build import ingest_thread_files
     from pipeline.ingest.seeds import ingest_seeds
 
@@ -220,7 +262,7 @@ def copied_reddit_links(cfg: Config, dast_path: Path, work_dir: Path) -> dict:
     with tempfile.TemporaryDirectory(dir=work_dir) as tmp:
         for tid, posts in sorted(by_thread.items()):
             root = next(p for p in posts if p.id == roots[tid])
-            page, listed[tid] = copied_reddit_page(root, [p for p in posts if p.id != root.id])
+            page, listed[tid] = render(root, [p for p in posts if p.id != root.id])
             (Path(tmp) / f"{tid}.txt").write_text(page, encoding="utf-8")
         read = ingest_seeds(Path(tmp), cfg)
     truth_parent = {p.id: p.parent_id for p in truth_corpus.posts}
@@ -240,8 +282,9 @@ def copied_reddit_links(cfg: Config, dast_path: Path, work_dir: Path) -> dict:
         page_roots[thread.id] = thread.root_id
         page_posts += [p for p in read.posts if p.thread_id == thread.id]
     result = score_links(page_posts, truth, page_roots)
+    which = "old Reddit's page (a reply's buttons naming its `parent`)" if old else "new Reddit's page"
     result["source"] = (
-        f"`{dast_path.name}`: {len(read.threads)} Reddit threads, each written as new Reddit's page copied as text "
+        f"`{dast_path.name}`: {len(read.threads)} Reddit threads, each written as {which} copied as text "
         "(depth first, replies oldest first under what they answer, ages in hours, no nesting) and read as a raw page"
     )
     return result
@@ -268,6 +311,9 @@ def reply_benchmark(cfg: Config, gold_dir: Path, corpus_dir: Path, dast_path: Pa
     if dast_path is not None and Path(dast_path).exists():
         result["sets"]["DAST flattened"] = flattened_dast_links(cfg, Path(dast_path), work_dir)
         result["sets"]["DAST as new Reddit copied as text"] = copied_reddit_links(cfg, Path(dast_path), work_dir)
+        result["sets"]["DAST as old Reddit copied as text"] = copied_reddit_links(
+            cfg, Path(dast_path), work_dir, old=True
+        )
         from pipeline.core.config import E5_DIR
 
         if (E5_DIR / "config.json").exists() and not cfg.replies.meaning_encoder:
@@ -321,6 +367,11 @@ def replies_markdown(result: dict) -> str:
             f"| {rule} | {r['decided']} | {r['right']} | {_f(r['precision'])} | {_f(r['mean_confidence'])} |"
             for rule, r in s["rules"].items()
         ]
+        bins = "; ".join(
+            f"{b['from']:.2f}-{b['to']:.2f}: {b['links']} links, {_f(b['accuracy'])} right"
+            for b in s.get("confidence_bins", [])
+        )
+        lines += ["", f"By the confidence given: {bins}."] if bins else []
         lines.append("")
     return "\n".join(lines)
 
