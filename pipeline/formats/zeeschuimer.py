@@ -143,7 +143,6 @@ def _x_post(post: dict) -> dict | None:
 
 def read_zeeschuimer(path: Path, lines: Iterator[tuple[int, dict]], notes: list[Note]) -> Iterator[tuple[int, dict]]:
     """Thread-row dicts (with their lines) for a Zeeschuimer export's items, as they are read."""
-    videos: set[str] = set()
     quoted: dict[str, tuple[int, str]] = {}  # a video only comments were collected on -> (line, caption)
     left: dict[str, int] = {}
     skipped = 0  # reposts, and posts X shows as unavailable
@@ -159,7 +158,6 @@ def read_zeeschuimer(path: Path, lines: Iterator[tuple[int, dict]], notes: list[
             quoted.setdefault(row["thread_id"], (line, str(share.get("title") or "")))
         elif platform == TIKTOK:
             row = _tiktok_video(data)
-            videos.add(row["id"])
         elif platform in X_PLATFORMS:
             row = _x_post(data)
             skipped += row is None
@@ -170,16 +168,17 @@ def read_zeeschuimer(path: Path, lines: Iterator[tuple[int, dict]], notes: list[
         if row is not None and row["id"] not in seen:
             seen.add(row["id"])
             yield line, row
-    for video, (line, caption) in quoted.items():
-        if video not in videos and video not in seen:
-            yield line, {"id": video, "thread_id": video, "parent_id": None, "author": None, "text": caption}
-    missing = sum(1 for video in quoted if video not in videos)
+    # A video whose own item was read is among the rows read; the others open their threads here.
+    missing = [video for video in quoted if video not in seen]
+    for video in missing:
+        line, caption = quoted[video]
+        yield line, {"id": video, "thread_id": video, "parent_id": None, "author": None, "text": caption}
     if missing:
         notes.append(
             Note(
                 where=str(path),
                 kind="note",
-                message=f"{missing} TikTok video(s) whose comments were collected without the video: each opens "
+                message=f"{len(missing)} TikTok video(s) whose comments were collected without the video: each opens "
                 "its thread with the caption its comments quote and no author",
             )
         )
