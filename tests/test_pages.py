@@ -679,6 +679,101 @@ def test_pages_a_conversation_copied_from_x_in_danish_reads_its_counts_days_and_
     ]
 
 
+def test_pages_a_thread_copied_from_bluesky_reads_handles_the_full_time_and_replies_listed_under_their_parents(
+    tmp_path, cfg
+):
+    """Bluesky's copied text (Danish interface) prints each display name over its `@handle`
+    (a domain name), a `·` and the age (`5t`) over a reply, the time in full under the post
+    asked for, then counts. Bluesky lists each reply right under what it answers and draws
+    the nesting with lines the copy drops: the first reply answers the post; a reply
+    answers the one right above unless its age makes it the older (Peter Dahl's, 5t, is
+    older than Mette Holm's, 2t) or Bluesky's link to hidden replies stands between
+    (Karin Ek's)."""
+    corpus = ingest_page(tmp_path, "da_bluesky_kopieret.txt", cfg)
+    root, *replies = corpus.posts
+    assert (root.authors[0].name, root.authors[0].description, root.created) == (
+        "mettehholm.bsky.social",
+        "Mette Holm",
+        "2024-03-14T10:12:00",
+    )
+    assert root.text == (
+        "Kommunerne kan ikke rekruttere socialrådgivere. Hver tredje vil skifte job inden for to år, viser en ny "
+        "rapport fra Dansk Socialrådgiverforening.\n\nHvad gør vi?"
+    )
+    rows = [(r.authors[0].name, r.parent_id.rsplit("/", 1)[-1], r.parent_evidence[0].rule) for r in replies]
+    assert rows == [
+        ("annalind.bsky.social", "da_bluesky_kopieret", "copied-text"),
+        ("peterdahl.bsky.social", "da_bluesky_kopieret", "default"),
+        ("oleberg.dk", "c01", "copied-text"),
+        ("mettehholm.bsky.social", "c03", "copied-text"),
+        ("karinek.bsky.social", "da_bluesky_kopieret", "default"),
+    ]
+    assert [r.parent_confidence for r in replies[2:4]] == [cfg.replies.listed_under] * 2
+    assert replies[2].text == "Enig. Men hvem skal betale? Kommunerne har ikke pengene."
+    assert "Bluesky copied as text lists each reply right under" in replies[2].parent_evidence[0].cue
+    _no_furniture(corpus.posts)
+    assert all("delinger" not in p.text and "Alle kan svare" not in p.text for p in corpus.posts)
+    assert any("'Læs 2 flere svar'" in n.message for n in corpus.notes), "hidden replies are noted"
+
+
+BLUESKY_ENGLISH_COPY = """Post
+Anna Lind
+@annalind.bsky.social
+· 3d
+Social workers in Malmö carry 40 cases each. The city says it has budgeted for more posts.
+5
+Bo Lind
+@bo.bsky.social
+· 2d
+Budgeted is not hired. Nobody applies at these wages.
+2
+Sara Ek @sara.bsky.social · 20h
+Replying to a thread about Malmö: Bo is right, I left last year.
+Karin Holm
+@karinholm.se
++ Follow
+@annalind.bsky.social The cases are the problem, not the wages.
+Mette Holm
+@mettehholm.bsky.social
+· 1mo
+Caseloads of 40 are twice what the union recommends.
+10:12 AM · Mar 14, 2024
+Everybody can reply
+2 reposts
+9 likes
+1
+2
+9
+Ole Berg
+@oleberg.bsky.social
+· 5m
+@bo.bsky.social Then raise them.
+"""
+
+
+def test_pages_a_reply_copied_from_bluesky_with_the_posts_above_it_answers_down_the_chain(tmp_path, cfg):
+    """The page of a reply (English interface) lists the chain of posts it answers above
+    it, each under the one it answers (a header copied on one line: `Sara Ek
+    @sara.bsky.social · 20h`), and its replies under it: the chain decides over the words'
+    `@handle`s. The post asked for is dated in full, under the post it quotes, which is no
+    reply."""
+    root, *replies = _page_corpus(tmp_path, BLUESKY_ENGLISH_COPY, cfg).posts
+    assert (root.authors[0].name, root.text) == (
+        "annalind.bsky.social",
+        "Social workers in Malmö carry 40 cases each. The city says it has budgeted for more posts.",
+    )
+    rows = [(r.authors[0].name, r.authors[0].description, r.created, r.parent_id.rsplit("/", 1)[-1]) for r in replies]
+    assert rows == [
+        ("bo.bsky.social", "Bo Lind", None, "side"),
+        ("sara.bsky.social", "Sara Ek", None, "c01"),
+        ("karinholm.se", "Karin Holm", "2024-03-14T10:12:00", "c02"),
+        ("oleberg.bsky.social", "Ole Berg", None, "c03"),
+    ]
+    assert [r.parent_evidence[0].rule for r in replies] == ["copied-text"] * 4
+    assert replies[2].text == "@annalind.bsky.social The cases are the problem, not the wages."
+    assert not any("twice what the union" in p.text for p in [root, *replies]), "the quoted post is no post"
+
+
 def test_pages_a_youtube_video_copied_as_text_gives_the_channel_date_and_comments_without_their_likes(tmp_path, cfg):
     """A YouTube page copied as text (Danish interface): the channel's name over its
     subscriber count is the author (it had been left out as a section label), the date
@@ -2976,6 +3071,7 @@ _READINGS = [
     ("da_x_samtale.html", "a thread (stated in its X markup)", 4),
     ("da_reddit_kopieret.txt", "a thread (a Reddit thread copied as text)", 5),
     ("da_x_kopieret.txt", "a thread (a conversation on X copied as text)", 5),
+    ("da_bluesky_kopieret.txt", "a thread (a thread on Bluesky copied as text)", 6),
     ("da_youtube_kopieret.txt", "a thread (a comment list was found)", 4),
     ("sv_instagram_kopierad.txt", "a thread (a post on Instagram copied as text)", 4),
     ("sv_gamla_reddit_kopierad.txt", "a thread (a thread on old Reddit copied as text)", 6),

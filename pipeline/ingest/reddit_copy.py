@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.ingest.copied_lines import HEADER_MAX, author_of, nonblank, paragraphs
+from pipeline.ingest.copied_lines import HEADER_MAX, author_of, hidden_replies, nonblank, paragraphs
 from pipeline.ingest.dates import relative_age
 from pipeline.ingest.stated import StatedPost, StatedThread
 
@@ -141,13 +141,7 @@ _MORE_RE = re.compile(
 
 def _hidden_replies(lines: list[str]) -> tuple[str, ...]:
     """A remark on the places where the copy shows replies it does not hold, if any."""
-    hidden = [line for line in lines if _MORE_RE.fullmatch(line) or _OLD_MORE_RE.fullmatch(line)]
-    if not hidden:
-        return ()
-    return (
-        f"{len(hidden)} place(s) where the thread shows replies the copy does not hold (e.g. {hidden[0]!r}): "
-        "open them before copying the page to read them",
-    )
+    return hidden_replies([line for line in lines if _MORE_RE.fullmatch(line) or _OLD_MORE_RE.fullmatch(line)])
 
 
 def _more_between(lines: list[str], previous: int, here: int) -> bool:

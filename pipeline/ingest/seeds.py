@@ -271,7 +271,7 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         text, wrapped = unwrapped(text)
     visible = without_invisibles(text)
     if markup is None and printed is None and not is_word(path):
-        # A Reddit, X or Instagram page copied from the browser: its lines head each post.
+        # A Reddit, X, Bluesky or Instagram page copied from the browser: its lines head each post.
         stated = copied_thread(visible.split("\n"))
     return PageText(
         visible,
@@ -566,7 +566,8 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         notes.append(Note(where=f"{rel}:1", kind="missing", message="the page prints no publication date"))
 
     if comments:
-        comments = with_parents(root, comments, cfg, indented, stated_ids, named, within, above)
+        listed_in = stated.source if stated and above else None
+        comments = with_parents(root, comments, cfg, indented, stated_ids, named, within, above, listed_in)
 
     if page.markup:
         notes.append(
@@ -667,6 +668,7 @@ def with_parents(
     named: dict[str, tuple[Post, str]] | None = None,
     within: dict[str, list[Post]] | None = None,
     above: dict[str, Post] | None = None,
+    listed_in: str | None = None,
 ) -> list[Post]:
     """`comments` with the parent each answers, inferred from their words (forms of
     address, quotations), or shown by the page where `indented` (comment id -> the comment
@@ -677,16 +679,17 @@ def with_parents(
     above it in its tree, in page order): a reply the page shows answers one of them
     without showing which; the words choose among them, else the one right above it.
     `above` (comment id -> the comment right above it): a page that lists each reply right
-    under what it answers and shows no nesting (new Reddit copied as text); where only the
-    words' weak cues (none, or an echo of the article) point to the opening post, the
-    comment answers the one above."""
+    under what it answers and shows no nesting (`listed_in`: new Reddit or Bluesky copied as
+    text); where only the words' weak cues (none, or an echo of the article) point to the
+    opening post, the comment answers the one above."""
     decisions = infer_parents(root, comments, cfg.replies)
     for cid, nearest in (above or {}).items():
         deciding = next((e.rule for e in decisions[cid].evidence if e.decided), "default")
         if deciding in _WEAK_RULES:
             listed = Evidence(
                 rule="copied-text",
-                cue=f"the {COPIED_SOURCES[0]} lists each reply right under what it answers and shows no nesting; "
+                cue=f"the {listed_in or COPIED_SOURCES[0]} lists each reply right under what it answers and "
+                "shows no nesting; "
                 f"its words name nothing else: {_whose(nearest)}'s comment, right above it",
                 target_id=nearest.id,
                 score=cfg.replies.listed_under,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pipeline.ingest.copied_lines import HEADER_MAX, nonblank, paragraphs
+from pipeline.ingest.copied_lines import HEADER_MAX, clock_date, clock_stamp, nonblank, paragraphs
 from pipeline.ingest.dates import read_date, yearless_iso
 from pipeline.ingest.stated import StatedPost, StatedThread
 
@@ -24,10 +24,6 @@ _X_COUNT_WORDS = (
 )
 _COUNT_RE = re.compile(
     rf"(?i)\d+(?:[.,]\d+)?\s?(?:[KkMm]|t\.|tn|mio\.?|mn)?(?:\s+(?:{_X_COUNT_WORDS}))?|{_X_COUNT_WORDS}"
-)
-_X_TIME_RE = re.compile(
-    r"(?i)(?P<clock>\d{1,2}[:.]\d{2})(?:\s*(?P<half>AM|PM))?\s*·\s*(?P<date>.+?)"
-    r"(?:\s*·\s*[\d.,]+\s?(?:[KkMm]|t\.|tn|mio\.?|mn)?\s+(?:Views|Visninger|Visningar))?"
 )
 _X_SHORT_TIME_RE = re.compile(
     r"(?i)\d+\s?[smhd]|[A-Z][a-z]{2} \d{1,2}(?:, \d{4})?|\d{1,2}\.? [a-zæøå]{3}\.?(?: \d{4})?"
@@ -65,23 +61,12 @@ def _x_heads(lines: list[str]) -> list[int]:
     ]
 
 
-def _x_stamp(line: str) -> re.Match[str] | None:
-    """The full time X prints under the post asked for (`10:12 AM · Mar 14, 2024`)."""
-    return _X_TIME_RE.fullmatch(line) if len(line) <= HEADER_MAX else None
-
-
 def _x_date(line: str, year: str | None) -> str | None:
     """A date X prints: `10:12 AM · Mar 14, 2024` under the post asked for, `Mar 14` or
     `14. mar.` (this year's: `year`, the opening post's) or `Mar 14, 2023` over a reply;
     None for an age (`3h`)."""
-    if m := _x_stamp(line):
-        day = read_date(m["date"])
-        if day is None:
-            return None
-        hour, minute = (int(x) for x in re.split(r"[:.]", m["clock"]))
-        if m["half"]:
-            hour = hour % 12 + (12 if m["half"].upper() == "PM" else 0)
-        return f"{day[0][:10]}T{hour:02d}:{minute:02d}:00" if hour < 24 and minute < 60 else day[0][:10]
+    if m := clock_stamp(line):
+        return clock_date(m)
     if (found := read_date(line)) is not None:
         return found[0]
     if year and _ENGLISH_DAY_RE.fullmatch(line) and (found := read_date(f"{line}, {year}")) is not None:
@@ -109,7 +94,7 @@ def _x_post(lines: list[str], i: int, stop: int) -> tuple[StatedPost, list[str],
             words += [""] if words else []
         elif line == "·" or (not words and _X_SHORT_TIME_RE.fullmatch(line)):
             printed = printed or (line if line != "·" else "")
-        elif _x_stamp(line):
+        elif clock_stamp(line):
             printed = line
         elif _COUNT_RE.fullmatch(line) or _X_FURNITURE_RE.fullmatch(line):
             if words and _COUNT_RE.fullmatch(line):
@@ -133,7 +118,7 @@ def _quoted(lines: list[str], heads: list[int], end: int) -> set[int]:
     """The heads of posts quoted inside the post X shows in full (the one dated with its
     clock, `10:12 AM · Mar 14, 2024`): those between its head and its date that, as a
     quoted post does, print a short time under their handle."""
-    stamp = next((k for k in range(heads[0] + 1, end) if _x_stamp(lines[k])), None)
+    stamp = next((k for k in range(heads[0] + 1, end) if clock_stamp(lines[k])), None)
     if stamp is None:
         return set()
     before = [h for h in heads if h < stamp]
@@ -148,7 +133,7 @@ def x_thread(lines: list[str]) -> StatedThread | None:
     # X's own marks: a `·` under a reply's handle, the full time under the post asked for
     # (a YouTube comment's `@handle` over its age is no post on X).
     dotted = sum(lines[k] == "·" for h in heads if (k := nonblank(lines, h + 2)) < len(lines))
-    if len(heads) < 2 or dotted + any(_x_stamp(line) for line in lines[:end]) < 2:
+    if len(heads) < 2 or dotted + any(clock_stamp(line) for line in lines[:end]) < 2:
         return None
     quoted = _quoted(lines, heads, end)
     # A post's words end where the next post, quoted or not, starts.
@@ -159,14 +144,14 @@ def x_thread(lines: list[str]) -> StatedThread | None:
         post, answering, printed = _x_post(lines, i, stop_of[i])
         if not printed:
             # The post X shows in full prints its date under the post it quotes.
-            printed = next((ln for ln in lines[i:after] if _x_stamp(ln)), "")
+            printed = next((ln for ln in lines[i:after] if clock_stamp(ln)), "")
             post = replace(post, created=_x_date(printed, None))
         posts.append((post, answering, printed))
     if len(posts) < 2:
         return None
     (opening, _, _), replies = posts[0], posts[1:]
     # `Mar 14` is this year's: the year of the post X shows in full, dated with its clock.
-    stamp = next((ln for ln in lines[:end] if _x_stamp(ln)), "")
+    stamp = next((ln for ln in lines[:end] if clock_stamp(ln)), "")
     full = _x_date(stamp, None) or opening.created
     year = full[:4] if full else None
     opening = replace(opening, created=opening.created or _x_date(posts[0][2], year))
