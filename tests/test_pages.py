@@ -4686,8 +4686,9 @@ def test_pages_an_html_comment_widget_printing_dates_without_years_names_only_th
 def test_pages_an_impossible_clock_under_a_post_copied_from_x_keeps_its_day():
     """`25:99 PM · Mar 14, 2024` (a damaged copy) is no time: the post keeps its day, not an
     impossible ISO time that a later stage would refuse."""
-    from pipeline.ingest.x_copy import _x_date
+    from pipeline.ingest.copied_lines import printed_date
 
-    assert _x_date("10:12 PM · Mar 14, 2024", None) == "2024-03-14T22:12:00"
-    assert _x_date("25:99 PM · Mar 14, 2024", None) == "2024-03-14"
-    assert _x_date("14. mar.", "2024") == "2024-03-14" and _x_date("3h", "2024") is None
+    assert printed_date("10:12 PM · Mar 14, 2024", None) == "2024-03-14T22:12:00"
+    assert printed_date("25:99 PM · Mar 14, 2024", None) == "2024-03-14"
+    assert printed_date("14. mar.", "2024") == "2024-03-14" and printed_date("3h", "2024") is None
+    assert printed_date("kl. 10.12 · 14. mar. 2024", None) == "2024-03-14T10:12:00", "Bluesky in Danish"

@@ -15,9 +15,16 @@ hand: no library reads a platform's copied text."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
-from pipeline.ingest.copied_lines import HEADER_MAX, clock_date, clock_stamp, hidden_replies, nonblank, paragraphs
+from pipeline.ingest.copied_lines import (
+    HEADER_MAX,
+    clock_date,
+    clock_stamp,
+    hidden_replies,
+    listed_replies,
+    nonblank,
+    paragraphs,
+)
 from pipeline.ingest.dates import read_date, relative_age
 from pipeline.ingest.stated import StatedPost, StatedThread
 
@@ -146,21 +153,15 @@ def bluesky_thread(lines: list[str]) -> StatedThread | None:
         )
         asked = asked or (len(posts) if stamped else 0)
         posts.append((post, age))
-    (opening, _), rest = posts[0], posts[1:]
-    # The post asked for (dated in full): the posts above it are the chain it answers, each
-    # listed right under the one it answers, and the first post under it answers it.
-    comments: list[StatedPost] = []
-    for n, (post, age) in enumerate(rest):
-        if n < asked:
-            comments.append(replace(post, parent=n - 1 if n else None, answers_opening=not n))
-            continue
-        above_age = posts[n][1]
-        mine, theirs = _seconds(age), _seconds(above_age)
-        older = mine is not None and theirs is not None and mine > theirs
-        hidden = any(_MORE_RE.fullmatch(line) for line in lines[posts[n][0].line or 0 : post.line])
-        if n == asked and not hidden:
-            comments.append(replace(post, parent=n - 1 if n else None, answers_opening=not n))
-        else:
-            comments.append(replace(post, follows=not older and not hidden))
+    ages = [age for _, age in posts]
+
+    def older(k: int) -> bool:
+        mine, theirs = _seconds(ages[k]), _seconds(ages[k - 1])
+        return mine is not None and theirs is not None and mine > theirs
+
+    def hidden(k: int) -> bool:
+        return any(_MORE_RE.fullmatch(line) for line in lines[posts[k - 1][0].line or 0 : posts[k][0].line])
+
+    comments = listed_replies([p for p, _ in posts], asked, older, hidden)
     remarks = hidden_replies([line for line in lines if len(line) <= HEADER_MAX and _MORE_RE.fullmatch(line)])
-    return StatedThread(opening, tuple(comments), BLUESKY_SOURCE, "SocialMediaPosting", remarks=remarks, copied=True)
+    return StatedThread(posts[0][0], comments, BLUESKY_SOURCE, "SocialMediaPosting", remarks=remarks, copied=True)

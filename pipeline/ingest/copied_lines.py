@@ -4,9 +4,12 @@ words from its lines, its author, and how long a header line may be."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import replace
 
-from pipeline.ingest.dates import read_date
+from pipeline.ingest.dates import read_date, yearless_iso
 from pipeline.ingest.deleted import DELETED_NAMES
+from pipeline.ingest.stated import StatedPost
 
 # A header line is short: longer lines are words, and are not matched against the
 # header patterns (whose lazy parts would take time on a long line).
@@ -43,6 +46,9 @@ def nonblank(lines: list[str], i: int) -> int:
     return i
 
 
+_ENGLISH_DAY_RE = re.compile(r"[A-Z][a-z]{2} \d{1,2}")  # `Mar 14`: this year's
+
+
 def clock_stamp(line: str) -> re.Match[str] | None:
     """The time in full as X and Bluesky print it under the post asked for, matched."""
     return _CLOCK_STAMP_RE.fullmatch(line) if len(line) <= HEADER_MAX else None
@@ -69,3 +75,41 @@ def hidden_replies(shown: list[str]) -> tuple[str, ...]:
         f"{len(shown)} place(s) where the thread shows replies the copy does not hold (e.g. {shown[0]!r}): "
         "open them before copying the page to read them",
     )
+
+
+def printed_date(line: str, year: str | None) -> str | None:
+    """A date a platform prints over or under a post: the time in full (`10:12 AM · Mar 14,
+    2024`), a day in full (`Mar 14, 2023`), or a day of this year (`Mar 14`, `14. mar.`,
+    `14 mars`: `year`'s, that of the post shown in full) as ISO 8601; None for an age
+    (`3h`)."""
+    if m := clock_stamp(line):
+        return clock_date(m)
+    if (found := read_date(line)) is not None:
+        return found[0]
+    if year and _ENGLISH_DAY_RE.fullmatch(line) and (found := read_date(f"{line}, {year}")) is not None:
+        return found[0]
+    if year and len(line) <= HEADER_MAX:
+        return yearless_iso(line, f"{year}-01-01")
+    return None
+
+
+def listed_replies(
+    posts: list[StatedPost], asked: int, older: Callable[[int], bool], hidden: Callable[[int], bool]
+) -> tuple[StatedPost, ...]:
+    """The replies (`posts` after the first, which opens the thread) of a thread its page
+    lists as Bluesky and Mastodon do: the chain of posts the one asked for (`posts[asked]`)
+    answers above it, each right under the post it answers, then its replies, each reply's
+    own replies before the next. So each post above the one asked for answers the post
+    right above it, and the first under it answers it (as `parent`: the page shows it);
+    a later post answers the post right above it where its words name nothing else
+    (`follows`), unless it is the older (`older(k)`: `posts[k]` older than `posts[k - 1]`)
+    or a link to hidden replies stands between them (`hidden(k)`)."""
+    out: list[StatedPost] = []
+    for k in range(1, len(posts)):
+        n = k - 1  # its index among the replies
+        shown = k <= asked or (k == asked + 1 and not hidden(k))
+        if shown:
+            out.append(replace(posts[k], parent=n - 1 if n else None, answers_opening=not n))
+        else:
+            out.append(replace(posts[k], follows=not older(k) and not hidden(k)))
+    return tuple(out)

@@ -8,8 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pipeline.ingest.copied_lines import HEADER_MAX, clock_date, clock_stamp, nonblank, paragraphs
-from pipeline.ingest.dates import read_date, yearless_iso
+from pipeline.ingest.copied_lines import clock_stamp, nonblank, paragraphs, printed_date
 from pipeline.ingest.stated import StatedPost, StatedThread
 
 X_SOURCE = "conversation on X copied as text"
@@ -44,7 +43,6 @@ _X_END_RE = re.compile(
 # Over a reply, in English, Danish, Swedish and Norwegian.
 _REPLYING_RE = re.compile(r"(?i)(?:Replying to|Svarer(?: til)?|Svarar(?: till?)?|Som svar til|Svar til)\b")
 _AND_RE = re.compile(r"(?i)and|og|och|\d+ (?:others?|andre|andra)")
-_ENGLISH_DAY_RE = re.compile(r"[A-Z][a-z]{2} \d{1,2}")  # `Mar 14`: this year's
 
 
 def _x_heads(lines: list[str]) -> list[int]:
@@ -59,21 +57,6 @@ def _x_heads(lines: list[str]) -> list[int]:
         and not _AND_RE.fullmatch(lines[i])
         and _HANDLE_RE.fullmatch(lines[i + 1])
     ]
-
-
-def _x_date(line: str, year: str | None) -> str | None:
-    """A date X prints: `10:12 AM · Mar 14, 2024` under the post asked for, `Mar 14` or
-    `14. mar.` (this year's: `year`, the opening post's) or `Mar 14, 2023` over a reply;
-    None for an age (`3h`)."""
-    if m := clock_stamp(line):
-        return clock_date(m)
-    if (found := read_date(line)) is not None:
-        return found[0]
-    if year and _ENGLISH_DAY_RE.fullmatch(line) and (found := read_date(f"{line}, {year}")) is not None:
-        return found[0]
-    if year and len(line) <= HEADER_MAX:
-        return yearless_iso(line, f"{year}-01-01")  # `14. mar.`, as X prints it in Danish
-    return None
 
 
 def _x_post(lines: list[str], i: int, stop: int) -> tuple[StatedPost, list[str], str]:
@@ -106,7 +89,7 @@ def _x_post(lines: list[str], i: int, stop: int) -> tuple[StatedPost, list[str],
     post = StatedPost(
         line=i,
         author=handle,
-        created=_x_date(printed, None),
+        created=printed_date(printed, None),
         title="",
         text=paragraphs(words),
         description=shown if shown != handle else None,
@@ -145,20 +128,20 @@ def x_thread(lines: list[str]) -> StatedThread | None:
         if not printed:
             # The post X shows in full prints its date under the post it quotes.
             printed = next((ln for ln in lines[i:after] if clock_stamp(ln)), "")
-            post = replace(post, created=_x_date(printed, None))
+            post = replace(post, created=printed_date(printed, None))
         posts.append((post, answering, printed))
     if len(posts) < 2:
         return None
     (opening, _, _), replies = posts[0], posts[1:]
     # `Mar 14` is this year's: the year of the post X shows in full, dated with its clock.
     stamp = next((ln for ln in lines[:end] if clock_stamp(ln)), "")
-    full = _x_date(stamp, None) or opening.created
+    full = printed_date(stamp, None) or opening.created
     year = full[:4] if full else None
-    opening = replace(opening, created=opening.created or _x_date(posts[0][2], year))
+    opening = replace(opening, created=opening.created or printed_date(posts[0][2], year))
     out: list[StatedPost] = []
     latest: dict[str | None, int] = {}  # a handle -> the index of its latest reply so far
     for post, answering, printed in replies:
-        created = post.created or _x_date(printed, year)
+        created = post.created or printed_date(printed, year)
         parent = None
         on_opening = False
         if answering:
