@@ -774,6 +774,86 @@ def test_pages_a_reply_copied_from_bluesky_with_the_posts_above_it_answers_down_
     assert not any("twice what the union" in p.text for p in [root, *replies]), "the quoted post is no post"
 
 
+def test_pages_a_thread_copied_from_mastodon_reads_accounts_ages_and_replies_listed_under_their_parents(tmp_path, cfg):
+    """Mastodon's copied text (a Swedish instance) prints each post's age (`2t`) over its
+    display name over its account (`@bo`, `@sara@mastodon.social`), and the time in full
+    under the post asked for, then its app and counts (`· Webb`, `3 boostar`): none of
+    them words. Mastodon lists each reply right under what it answers: the first answers
+    the post; Sara Ek's `@bo` names whom she answers; Karin Holm's, whose words name no
+    one, answers the post right above; Per Nord's (3t) is older than that one (45m), so
+    it is read from its words alone."""
+    corpus = ingest_page(tmp_path, "sv_mastodon_kopierad.txt", cfg, lang="sv")
+    root, *replies = corpus.posts
+    assert (root.authors[0].name, root.authors[0].description, root.created) == (
+        "annaberg@mastodon.nu",
+        "Anna Berg",
+        "2024-03-14T10:12",
+    )
+    assert root.text == (
+        "Socialtjänsten i Malmö tappar erfarna socialsekreterare varje månad. Vad gör kommunen åt det?\n\n"
+        "Vision har räknat: var tredje funderar på att sluta."
+    )
+    rows = [(r.authors[0].name, r.parent_id.rsplit("/", 1)[-1], r.parent_evidence[0].rule) for r in replies]
+    assert rows == [
+        ("bo", "sv_mastodon_kopierad", "copied-text"),
+        ("sara@mastodon.social", "c01", "address"),
+        ("karin@sigmoid.social", "c02", "copied-text"),
+        ("pernord", "sv_mastodon_kopierad", "default"),
+    ]
+    assert replies[2].parent_confidence == cfg.replies.listed_under
+    assert replies[3].text == "Regionen borde ta ett större ansvar för rekryteringen."
+    words = " ".join(p.text for p in corpus.posts)
+    assert not any(w in words for w in ("boostar", "favoriter", "Webb", "Översätt", "1+"))
+
+
+MASTODON_ENGLISH_COPY = """Post
+Mar 8
+Anna Lind
+@anna@mastodon.social
+Social workers in Malmö carry 40 cases each.
+Mar 10
+Bo Lind @bo
+@anna Budgeted is not hired.
+1+
+Sara Ek
+@sara@mastodon.nu
+Nobody applies at these wages.
+Mar 14, 2024, 10:12 AM
+· Web
+2 boosts
+·
+9 favorites
+5m
+Ole Berg
+@ole@sigmoid.social
+Then raise them.
+2h
+Karin Holm
+@karinholm@mastodon.nu
+Caseloads of 40 are twice what the union recommends.
+"""
+
+
+def test_pages_a_reply_copied_from_mastodon_with_the_posts_above_it_answers_down_the_chain(tmp_path, cfg):
+    """The page of a reply (English interface) lists the chain of posts it answers above it
+    (a header copied on one line: `Bo Lind @bo`; days past a week in the year of the post
+    asked for), then its replies: the chain and the first reply decide; a later reply
+    older than the one above it (2h against 5m) is read from its words."""
+    root, *replies = _page_corpus(tmp_path, MASTODON_ENGLISH_COPY, cfg).posts
+    assert (root.authors[0].name, root.created, root.text) == (
+        "anna@mastodon.social",
+        "2024-03-08",
+        "Social workers in Malmö carry 40 cases each.",
+    )
+    rows = [(r.authors[0].name, r.created, r.parent_id.rsplit("/", 1)[-1], r.parent_evidence[0].rule) for r in replies]
+    assert rows == [
+        ("bo", "2024-03-10", "side", "copied-text"),
+        ("sara@mastodon.nu", "2024-03-14T10:12", "c01", "copied-text"),
+        ("ole@sigmoid.social", None, "c02", "copied-text"),
+        ("karinholm@mastodon.nu", None, "side", "default"),
+    ]
+
+
 def test_pages_a_youtube_video_copied_as_text_gives_the_channel_date_and_comments_without_their_likes(tmp_path, cfg):
     """A YouTube page copied as text (Danish interface): the channel's name over its
     subscriber count is the author (it had been left out as a section label), the date
@@ -3072,6 +3152,7 @@ _READINGS = [
     ("da_reddit_kopieret.txt", "a thread (a Reddit thread copied as text)", 5),
     ("da_x_kopieret.txt", "a thread (a conversation on X copied as text)", 5),
     ("da_bluesky_kopieret.txt", "a thread (a thread on Bluesky copied as text)", 6),
+    ("sv_mastodon_kopierad.txt", "a thread (a thread on Mastodon copied as text)", 5),
     ("da_youtube_kopieret.txt", "a thread (a comment list was found)", 4),
     ("sv_instagram_kopierad.txt", "a thread (a post on Instagram copied as text)", 4),
     ("sv_gamla_reddit_kopierad.txt", "a thread (a thread on old Reddit copied as text)", 6),

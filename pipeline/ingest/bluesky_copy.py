@@ -18,12 +18,14 @@ import re
 
 from pipeline.ingest.copied_lines import (
     HEADER_MAX,
+    MORE_REPLIES_RE,
     clock_date,
     clock_stamp,
     hidden_replies,
     listed_replies,
     nonblank,
     paragraphs,
+    words_until,
 )
 from pipeline.ingest.dates import read_date, relative_age
 from pipeline.ingest.stated import StatedPost, StatedThread
@@ -51,13 +53,6 @@ _FURNITURE_RE = re.compile(
     r"Translate|Oversæt|Översätt|Everybody can reply|Alle kan svare|Alla kan svara|"
     r"Replies disabled|Write your reply|Skriv dit svar|Skriv ditt svar|Sort replies|"
     r"Show more|Vis mere|Visa mer|Edited|Redigeret|Redigerad|·"
-)
-# Where Bluesky holds back replies the copy then lacks ("Read 2 more replies", "Show
-# more replies", "Show hidden replies"): the post listed next answers none above it.
-_MORE_RE = re.compile(
-    r"(?i)(?:Read|Show|See|View)\s+(?:\d+\s+)?(?:more|other|hidden|further)\s+repl(?:y|ies)|"
-    r"(?:Læs|Vis|Se)\s+(?:\d+\s+)?(?:flere|andre|skjulte)\s+svar|(?:Læs|Vis)\s+\d+\s+svar mere|"
-    r"(?:Läs|Visa)\s+(?:\d+\s+)?(?:fler|andra|dolda)\s+svar|(?:Läs|Visa)\s+\d+\s+svar till"
 )
 
 
@@ -97,17 +92,9 @@ def _words(lines: list[str], start: int, stop: int, handle: str, age: str) -> tu
         or (not words and _FURNITURE_RE.fullmatch(lines[k]))
     ):
         k += 1
-    for line in lines[k:stop]:
-        if (stamp := clock_stamp(line)) is not None:
-            return words, clock_date(stamp), True
-        if len(line) <= HEADER_MAX and (_COUNT_RE.fullmatch(line) or _MORE_RE.fullmatch(line)):
-            if words:
-                break
-        elif not line:
-            words += [""] if words else []
-        elif not (len(line) <= HEADER_MAX and _FURNITURE_RE.fullmatch(line)):
-            words.append(line)
-    return words, None, False
+    words, dating = words_until(lines, k, stop, lambda ln: clock_stamp(ln) is not None, _COUNT_RE, _FURNITURE_RE)
+    stamp = clock_stamp(dating) if dating else None
+    return words, clock_date(stamp) if stamp else None, stamp is not None
 
 
 def _seconds(age: str) -> float | None:
@@ -160,8 +147,8 @@ def bluesky_thread(lines: list[str]) -> StatedThread | None:
         return mine is not None and theirs is not None and mine > theirs
 
     def hidden(k: int) -> bool:
-        return any(_MORE_RE.fullmatch(line) for line in lines[posts[k - 1][0].line or 0 : posts[k][0].line])
+        return any(MORE_REPLIES_RE.fullmatch(line) for line in lines[posts[k - 1][0].line or 0 : posts[k][0].line])
 
     comments = listed_replies([p for p, _ in posts], asked, older, hidden)
-    remarks = hidden_replies([line for line in lines if len(line) <= HEADER_MAX and _MORE_RE.fullmatch(line)])
+    remarks = hidden_replies([line for line in lines if len(line) <= HEADER_MAX and MORE_REPLIES_RE.fullmatch(line)])
     return StatedThread(posts[0][0], comments, BLUESKY_SOURCE, "SocialMediaPosting", remarks=remarks, copied=True)

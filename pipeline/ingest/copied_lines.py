@@ -46,6 +46,15 @@ def nonblank(lines: list[str], i: int) -> int:
     return i
 
 
+# Where Bluesky or Mastodon holds back replies the copy then lacks ("Read 2 more replies", "Show
+# more replies", "Show hidden replies"): the post listed next answers none above it.
+MORE_REPLIES_RE = re.compile(
+    r"(?i)(?:Read|Show|See|View)\s+(?:\d+\s+)?(?:more|other|hidden|further)\s+repl(?:y|ies)|"
+    r"(?:Læs|Vis|Se)\s+(?:\d+\s+)?(?:flere|andre|skjulte)\s+svar|(?:Læs|Vis)\s+\d+\s+svar mere|"
+    r"(?:Läs|Visa)\s+(?:\d+\s+)?(?:fler|andra|dolda)\s+svar|(?:Läs|Visa)\s+\d+\s+svar till"
+)
+
+
 _ENGLISH_DAY_RE = re.compile(r"[A-Z][a-z]{2} \d{1,2}")  # `Mar 14`: this year's
 
 
@@ -113,3 +122,30 @@ def listed_replies(
         else:
             out.append(replace(posts[k], follows=not older(k) and not hidden(k)))
     return tuple(out)
+
+
+def words_until(
+    lines: list[str],
+    start: int,
+    stop: int,
+    dated: Callable[[str], bool],
+    counts: re.Pattern[str],
+    furniture: re.Pattern[str],
+) -> tuple[list[str], str | None]:
+    """A post's words from line `start` up to `stop`, as Bluesky and Mastodon print them:
+    up to the line that dates it in full (the post asked for: `dated`), returned too, or
+    to the first count or link to hidden replies under its words; `furniture` (buttons)
+    is no words."""
+    words: list[str] = []
+    for line in lines[start:stop]:
+        if dated(line):
+            return words, line
+        short = len(line) <= HEADER_MAX
+        if short and (counts.fullmatch(line) or MORE_REPLIES_RE.fullmatch(line)):
+            if words:
+                break
+        elif not line:
+            words += [""] if words else []
+        elif not (short and furniture.fullmatch(line)):
+            words.append(line)
+    return words, None

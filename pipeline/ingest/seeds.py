@@ -271,7 +271,8 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         text, wrapped = unwrapped(text)
     visible = without_invisibles(text)
     if markup is None and printed is None and not is_word(path):
-        # A Reddit, X, Bluesky or Instagram page copied from the browser: its lines head each post.
+        # A Reddit, X, Bluesky, Mastodon or Instagram page copied from the browser: its lines
+        # head each post.
         stated = copied_thread(visible.split("\n"))
     return PageText(
         visible,
@@ -517,7 +518,13 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         # every existing id; a forum's post numbers, where it states them, are its order.
         # Data that dates every comment orders them by time whatever order the page shows
         # them in (Reddit's "best" changes between two saves of one thread).
-        by_time = _chronological(raw_comments) or _by_age(raw_comments) if stated and stated.source != LAYOUT else None
+        # A thread copied as text whose posts print ages and dates both (a post older than a
+        # week prints its day on Mastodon) lists them in the thread's order, as the platform does.
+        by_time = (
+            _chronological(raw_comments) or _by_age(raw_comments) or (list(raw_comments) if stated.copied else None)
+            if stated and stated.source != LAYOUT
+            else None
+        )
         if numbers is not None:
             ordered = [rc for _, rc in sorted(zip(numbers, raw_comments, strict=True), key=lambda p: p[0])]
             places = sorted(numbers)
@@ -679,8 +686,8 @@ def with_parents(
     above it in its tree, in page order): a reply the page shows answers one of them
     without showing which; the words choose among them, else the one right above it.
     `above` (comment id -> the comment right above it): a page that lists each reply right
-    under what it answers and shows no nesting (`listed_in`: new Reddit or Bluesky copied as
-    text); where only the words' weak cues (none, or an echo of the article) point to the
+    under what it answers and shows no nesting (`listed_in`: new Reddit, Bluesky or Mastodon
+    copied as text); where only the words' weak cues (none, or an echo of the article) point to the
     opening post, the comment answers the one above."""
     decisions = infer_parents(root, comments, cfg.replies)
     for cid, nearest in (above or {}).items():
