@@ -1035,6 +1035,47 @@ def test_pages_a_conversation_saved_from_a_mastodon_instance_gives_each_post_its
     assert replies[1].parent_id == replies[0].id
 
 
+def _mastodon_status(acct: str, name: str, when: str, words: str, detailed: bool = False) -> str:
+    kind = "detailed-status" if detailed else "status status-public status-reply"
+    return (
+        f'<div class="{kind}"><div class="status__info"><time datetime="{when}">{when[11:16]}</time>'
+        f'<span class="display-name"><strong class="display-name__html">{name}</strong> '
+        f'<span class="display-name__account">@{acct}</span></span></div>'
+        f'<div class="status__content"><div class="status__content__text"><p>{words}</p></div></div></div>\n'
+    )
+
+
+def test_pages_a_mastodon_reply_saved_with_the_posts_above_it_answers_down_the_chain(tmp_path, cfg):
+    """Mastodon's page of a reply shows the chain of posts it answers above the post asked
+    for (`detailed-status`) and its replies under it, each reply's own replies before the
+    next: the chain and the first reply are read as the page shows them, whatever their
+    words name; a later reply whose words name no one answers the one right above it,
+    unless it is the older (Per's, written before Karin's)."""
+    posts = [
+        ("anna", "Anna Berg", "2024-03-14T09:00:00.000Z", "Socialtjänsten tappar erfarna socialsekreterare.", False),
+        ("bo", "Bo Lind", "2024-03-14T09:14:00.000Z", "Vi har budgeterat för fler tjänster i år.", False),
+        ("sara@other.example", "Sara", "2024-03-14T09:40:00.000Z", "Budgeterat räcker inte, Anna.", True),
+        ("karin", "Karin Holm", "2024-03-14T10:05:00.000Z", "Lönen är frågan, inte budgeten.", False),
+        ("ole", "Ole Nord", "2024-03-14T10:30:00.000Z", "Precis, och arbetsmiljön.", False),
+        ("per", "Per Nord", "2024-03-14T10:00:00.000Z", "Regionen borde ta ansvar.", False),
+    ]
+    page = "<html><body>" + "".join(_mastodon_status(*p) for p in posts) + "</body></html>"
+    (tmp_path / "sida.html").write_text(page, encoding="utf-8")
+    corpus = ingest_seeds(tmp_path, cfg)
+    by = {p.authors[0].name: p for p in corpus.posts}
+    whose = {p.id: p.authors[0].name for p in corpus.posts}
+    assert {a: whose.get(by[a].parent_id) for a in by} == {
+        "anna": None,
+        "bo": "anna",
+        "sara@other.example": "bo",
+        "karin": "sara@other.example",
+        "ole": "karin",
+        "per": "anna",
+    }
+    assert by["karin"].parent_confidence == 1.0 and by["ole"].parent_confidence == cfg.replies.listed_under
+    assert by["sara@other.example"].parent_evidence[0].rule == "structured-data", "the chain decides, not 'Anna'"
+
+
 def test_pages_a_markdown_page_opening_with_a_rule_or_a_block_that_is_no_yaml_mapping_is_read_as_markdown():
     from pipeline.ingest.frontmatter import split_front_matter
 

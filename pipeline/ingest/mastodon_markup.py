@@ -6,15 +6,19 @@ Mastodon's web app shows a conversation as the posts it answers, the post asked 
 display name (`display-name__html`) and account (`display-name__account`, `@anna` or
 `@anna@other.social`), its time in a `<time datetime>` and its words in `status__content`.
 Its text alone runs name, account, time and buttons together. Which reply answers which
-the page draws with lines it does not keep: a reply opens with the accounts it answers
-("@anna"), which ingest's reply rules read. Written by hand: no library reads Mastodon's
-saved pages; the API's JSON (`formats.mastodon`) is what a saved page does not carry.
+the page draws with lines it does not keep, but it orders them as the instance orders the
+conversation: the chain of posts the one asked for answers above it, its replies under
+it, each reply's own replies before the next (`copied_lines.listed_replies`); a reply
+opens with the accounts it answers ("@anna"), which ingest's reply rules read. Written by
+hand: no library reads Mastodon's saved pages; the API's JSON (`formats.mastodon`) is
+what a saved page does not carry.
 """
 
 from __future__ import annotations
 
 from lxml import etree
 
+from pipeline.ingest.copied_lines import listed_replies
 from pipeline.ingest.dates import normalize_iso
 from pipeline.ingest.stated import StatedPost, StatedThread, class_names, element_words, first_of_class, outermost
 
@@ -46,8 +50,22 @@ def mastodon_thread(root: etree._Element) -> StatedThread | None:
     holds fewer than two posts. The first post opens the thread; a post shown inside
     another (a quoted or boosted one) is part of it."""
     elements = [el for el in root.iter("div", "article") if not class_names(el).isdisjoint(_POSTS)]
-    posts = [p for p in (_post(el) for el in outermost(elements)) if p is not None]
-    if len(posts) < 2:
+    read = [(el, p) for el in outermost(elements) if (p := _post(el)) is not None]
+    if len(read) < 2:
         return None
-    opening, *replies = posts
-    return StatedThread(opening, tuple(replies), SOURCE, "SocialMediaPosting")
+    posts = [p for _, p in read]
+    # The post asked for (`detailed-status`) stands under the chain of posts it answers and
+    # over its replies, each reply's own replies before the next, as the instance orders
+    # the conversation: the chain and its first reply are shown; a later reply answers the
+    # one above where its words name no one and it is the younger.
+    asked = next((k for k, (el, _) in enumerate(read) if "detailed-status" in class_names(el)), None)
+    if asked is None:
+        opening, *replies = posts
+        return StatedThread(opening, tuple(replies), SOURCE, "SocialMediaPosting")
+
+    def older(k: int) -> bool:
+        mine, theirs = posts[k].created, posts[k - 1].created
+        return bool(mine and theirs and len(mine) == len(theirs) and mine < theirs)
+
+    comments = listed_replies(posts, asked, older, lambda _: False)
+    return StatedThread(posts[0], comments, SOURCE, "SocialMediaPosting")
