@@ -1076,6 +1076,43 @@ def test_pages_a_mastodon_reply_saved_with_the_posts_above_it_answers_down_the_c
     assert by["sara@other.example"].parent_evidence[0].rule == "structured-data", "the chain decides, not 'Anna'"
 
 
+def _bluesky_item(handle: str, name: str, when: str, words: str, asked: bool = False) -> str:
+    link = (
+        f'<a href="/profile/{handle}/post/x{len(words)}" data-tooltip="{when}"><div>{"" if asked else "2t"}</div></a>'
+    )
+    return (
+        f'<div data-testid="postThreadItem-by-{handle}"><div><a href="/profile/{handle}"><div>{name}</div></a>'
+        f'<a href="/profile/{handle}"><div>@{handle}</div></a>{"" if asked else link}</div>'
+        f'<div data-testid="postText"><div>{words}</div></div>'
+        f"{f'<div>{when}</div>' if asked else ''}</div>\n"
+    )
+
+
+def test_pages_a_bluesky_reply_saved_with_the_posts_above_it_answers_down_the_chain(tmp_path, cfg):
+    """bsky.app's page of a reply: the post asked for prints its time in full under its
+    words, every other post links its age over its words; the chain above the post asked
+    for and its first reply are read as the page shows them, a later reply whose words name
+    no one answers the post right above it."""
+    posts = [
+        ("anna.bsky.social", "Anna Berg", "14 mars 2024 kl. 09:00", "Socialtjänsten tappar folk.", False),
+        ("bo.bsky.social", "Bo Lind", "14 mars 2024 kl. 09:14", "Vi har budgeterat för fler tjänster.", False),
+        ("sara.bsky.social", "Sara", "14 mars 2024 kl. 09:40", "Budgeterat räcker inte, Anna.", True),
+        ("karin.bsky.social", "Karin Holm", "14 mars 2024 kl. 10:05", "Lönen är frågan.", False),
+        ("ole.bsky.social", "Ole Nord", "14 mars 2024 kl. 10:30", "Precis, och arbetsmiljön.", False),
+    ]
+    page = "<html><body>" + "".join(_bluesky_item(*p) for p in posts) + "</body></html>"
+    (tmp_path / "sida.html").write_text(page, encoding="utf-8")
+    corpus = ingest_seeds(tmp_path, cfg)
+    whose = {p.id: p.authors[0].name for p in corpus.posts}
+    assert [(p.authors[0].name, whose.get(p.parent_id), p.parent_confidence) for p in corpus.posts] == [
+        ("anna.bsky.social", None, None),
+        ("bo.bsky.social", "anna.bsky.social", 1.0),
+        ("sara.bsky.social", "bo.bsky.social", 1.0),
+        ("karin.bsky.social", "sara.bsky.social", 1.0),
+        ("ole.bsky.social", "karin.bsky.social", cfg.replies.listed_under),
+    ]
+
+
 def test_pages_a_markdown_page_opening_with_a_rule_or_a_block_that_is_no_yaml_mapping_is_read_as_markdown():
     from pipeline.ingest.frontmatter import split_front_matter
 

@@ -7,8 +7,11 @@ post's words `data-testid="postText"`; the author's display name is the text of 
 to their profile. The printed page runs name, handle, relative time and counts together;
 these elements say which is which. A post's time is printed relative ("3t") with the date
 in the link's tooltip or label where the page kept one. Which reply answers which the page
-draws with lines it does not keep: a reply that opens with an earlier replier's "@handle"
-answers that reply, the others the first post, as the words say. Written by hand: no
+draws with lines it does not keep, but it lists the chain of posts the one asked for
+answers above it and its replies under it, each reply's own replies before the next:
+the chain and the first reply are so shown; a later reply that opens with an earlier
+replier's "@handle" answers that reply, else the post right above it unless written
+before that one. Written by hand: no
 library reads Bluesky's saved pages, and the API's JSON (`formats.bluesky`) is what a
 saved page does not carry.
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from pipeline.ingest.copied_lines import listed_replies
 from pipeline.ingest.dates import find_named_date, read_date
 from pipeline.ingest.stated import StatedPost, StatedThread, element_words, first_with, outermost
 
@@ -69,5 +73,31 @@ def bsky_thread(root: etree._Element) -> StatedThread | None:
     outer = outermost(items)
     if len(outer) < 2:
         return None
-    opening, *replies = (_post(el) for el in outer)
-    return StatedThread(opening, tuple(replies), SOURCE, "SocialMediaPosting")
+    posts = [_post(el) for el in outer]
+    # The post asked for prints its time in full under its words; every other post links
+    # its age to itself in its header, over its words. Bluesky shows the chain of posts the
+    # one asked for answers above it and its replies under it, each reply's own replies
+    # before the next (`copied_lines.listed_replies`).
+    asked = [k for k, el in enumerate(outer) if not _linked_over_words(el)]
+    if len(asked) != 1:
+        opening, *replies = posts
+        return StatedThread(opening, tuple(replies), SOURCE, "SocialMediaPosting")
+
+    def older(k: int) -> bool:
+        mine, theirs = posts[k].created, posts[k - 1].created
+        return bool(mine and theirs and len(mine) == len(theirs) and mine < theirs)
+
+    comments = listed_replies(posts, asked[0], older, lambda _: False)
+    return StatedThread(posts[0], comments, SOURCE, "SocialMediaPosting")
+
+
+def _linked_over_words(item: etree._Element) -> bool:
+    """Whether a post's header links to the post itself (its age) before its words."""
+    for d in item.iter():
+        if not isinstance(d.tag, str):
+            continue
+        if d.get("data-testid") == "postText":
+            return False
+        if d.tag == "a" and "/post/" in (d.get("href") or ""):
+            return True
+    return False
