@@ -89,7 +89,12 @@ def test_dast_threads_copied_as_new_reddit_pages_are_read_back_and_their_links_s
     dast = tmp_path / "dast.jsonl"
     dast.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 
-    from pipeline.bench.replies import copied_old_reddit_page, copied_reddit_links, copied_reddit_page
+    from pipeline.bench.replies import (
+        copied_bluesky_page,
+        copied_old_reddit_page,
+        copied_reddit_links,
+        copied_reddit_page,
+    )
     from pipeline.ingest.build import ingest_thread_files
 
     posts = ingest_thread_files([dast], cfg).posts
@@ -110,9 +115,17 @@ def test_dast_threads_copied_as_new_reddit_pages_are_read_back_and_their_links_s
     # comment right above it in its tree, c3 (wrong: it answers c1).
     page, order = copied_old_reddit_page(posts[0], posts[1:])
     assert order == ["c1", "c3", "c2", "c4"] and page.count("parent") == 2
-    old = copied_reddit_links(cfg, dast, tmp_path / "work", old=True)
+    old = copied_reddit_links(cfg, dast, tmp_path / "work", "old Reddit")
     assert (old["accuracy"], old["rules"]["copied-text"]["decided"]) == (0.75, 4)
     assert [(b["links"], b["accuracy"]) for b in old["confidence_bins"]] == [(1, 0.0), (3, 1.0)]
     assert "By the confidence given: 0.55-0.75: 1 links, 0.000 right; 0.95-1.00: 3 links, 1.000 right." in (
         replies_markdown({"sets": {"old": old}})
     )
+    # As Bluesky's page of the post: the first reply (c1) is shown answering it; c3 answers
+    # the reply right above (c1, right), c2 the one right above it (c3, wrong: its age, 1h
+    # after c3's, allows it), c4 (older than c2) the post by default (right).
+    page, order = copied_bluesky_page(posts[0], posts[1:])
+    assert order == ["c1", "c3", "c2", "c4"] and "· 4h" in page and "@u0.bsky.social" in page
+    bsky = copied_reddit_links(cfg, dast, tmp_path / "work", "Bluesky")
+    assert bsky["accuracy"] == 0.75 and bsky["rules"]["copied-text"]["decided"] == 3
+    assert list((tmp_path / "work").iterdir()) == []

@@ -229,6 +229,33 @@ def copied_old_reddit_page(root: Post, replies: list[Post]) -> tuple[str, list[s
     return "\n".join(lines) + "\n", order
 
 
+def copied_bluesky_page(root: Post, replies: list[Post]) -> tuple[str, list[str]]:
+    """A thread as Bluesky's page of its opening post copied as text shows it
+    (`ingest/bluesky_copy.py`): the post's author over `@handle`, its words, its time in
+    full, then every reply depth first, a reply's replies right under it (oldest first),
+    each its author over `@handle`, `·` and its age before the thread's last post as
+    Bluesky prints it (`5h`, `3d`, `2mo`), its words and its counts; no nesting. Also the
+    replies' ids in the order the page lists them."""
+    hours = _hours_before_last([root, *replies])
+
+    def age(p: Post) -> str:
+        h = hours(p)
+        return "now" if h is None else f"{h}h" if h < 24 else f"{h // 24}d" if h < 24 * 30 else f"{h // (24 * 30)}mo"
+
+    def handle(p: Post) -> str:
+        return f"{(p.author or 'deleted').lower().replace('_', '-')}.bsky.social"
+
+    stamp = _stamp(root)
+    full = stamp.strftime("%-I:%M %p · %b %-d, %Y") if stamp else "10:00 AM · Jan 1, 2020"
+    lines = ["Post", root.author or "deleted", f"@{handle(root)}", root.text or root.title or "", full]
+    lines += ["Everybody can reply", "3 reposts", "12 likes", "4", "3", "12"]
+    order: list[str] = []
+    for p, _ in _depth_first(root, replies):
+        order.append(p.id)
+        lines += [p.author or "deleted", f"@{handle(p)}", f"· {age(p)}", p.text.strip() or "[removed]", "2", "1", "5"]
+    return "\n".join(lines) + "\n", order
+
+
 def _stamp(p: Post):
     from datetime import datetime
 
@@ -242,12 +269,19 @@ def _order(p: Post) -> tuple[str, str]:
     return (p.created or "", p.id)
 
 
-def copied_reddit_links(cfg: Config, dast_path: Path, work_dir: Path, old: bool = False) -> dict:
-    """DAST's threads as new Reddit's pages copied as text (`copied_reddit_page`; old
-    Reddit's with `old`, `copied_old_reddit_page`), read back as raw pages, against Reddit's
-    own parents: the case of a researcher who copies a thread from the browser, whose copy
-    shows no nesting."""
-    render = copied_old_reddit_page if old else copied_reddit_page
+_COPIES = {
+    "new Reddit": (copied_reddit_page, "new Reddit's page"),
+    "old Reddit": (copied_old_reddit_page, "old Reddit's page (a reply's buttons naming its `parent`)"),
+    "Bluesky": (copied_bluesky_page, "Bluesky's page of its opening post"),
+}
+
+
+def copied_reddit_links(cfg: Config, dast_path: Path, work_dir: Path, layout: str = "new Reddit") -> dict:
+    """DAST's threads as a platform's pages copied as text (`layout`: new Reddit's,
+    `copied_reddit_page`; old Reddit's, `copied_old_reddit_page`; Bluesky's,
+    `copied_bluesky_page`), read back as raw pages, against Reddit's own parents: the case
+    of a researcher who copies a thread from the browser, whose copy shows no nesting."""
+    render, which = _COPIES[layout]
     from pipeline.ingest.build import ingest_thread_files
     from pipeline.ingest.seeds import ingest_seeds
 
@@ -282,10 +316,10 @@ def copied_reddit_links(cfg: Config, dast_path: Path, work_dir: Path, old: bool 
         page_roots[thread.id] = thread.root_id
         page_posts += [p for p in read.posts if p.thread_id == thread.id]
     result = score_links(page_posts, truth, page_roots)
-    which = "old Reddit's page (a reply's buttons naming its `parent`)" if old else "new Reddit's page"
     result["source"] = (
         f"`{dast_path.name}`: {len(read.threads)} Reddit threads, each written as {which} copied as text "
-        "(depth first, replies oldest first under what they answer, ages in hours, no nesting) and read as a raw page"
+        "(depth first, replies oldest first under what they answer, ages before the thread's last post, no nesting) "
+        "and read as a raw page"
     )
     return result
 
@@ -312,7 +346,10 @@ def reply_benchmark(cfg: Config, gold_dir: Path, corpus_dir: Path, dast_path: Pa
         result["sets"]["DAST flattened"] = flattened_dast_links(cfg, Path(dast_path), work_dir)
         result["sets"]["DAST as new Reddit copied as text"] = copied_reddit_links(cfg, Path(dast_path), work_dir)
         result["sets"]["DAST as old Reddit copied as text"] = copied_reddit_links(
-            cfg, Path(dast_path), work_dir, old=True
+            cfg, Path(dast_path), work_dir, "old Reddit"
+        )
+        result["sets"]["DAST as Bluesky copied as text"] = copied_reddit_links(
+            cfg, Path(dast_path), work_dir, "Bluesky"
         )
         from pipeline.core.config import E5_DIR
 
