@@ -1113,6 +1113,78 @@ def test_pages_a_bluesky_reply_saved_with_the_posts_above_it_answers_down_the_ch
     ]
 
 
+def test_pages_a_facebook_post_saved_from_the_browser_reads_its_comments_from_their_labels_and_links(tmp_path, cfg):
+    """Facebook's saved page (Danish interface; generated class names): each comment an
+    element of `role="article"` labelled `Kommentar fra <name> ...`, a reply `Svar fra
+    <name> til <name>s kommentar ...`, nested in the comment that opened the exchange. A
+    reply to a reply (Karin Ek's, filed under Mette Kjær's comment) answers the one its
+    label names. The post is the page's message block under the page's name; buttons,
+    counts and the age links are no words; the sort that hides comments and the replies
+    not opened are noted."""
+    corpus = ingest_page(tmp_path, "da_facebook_side.html", cfg)
+    root, *comments = corpus.posts
+    assert (root.title, [a.name for a in root.authors]) == ("", ["Dansk Socialrådgiverforening"])
+    assert root.text == (
+        "Hver tredje socialrådgiver overvejer at skifte job inden for to år, viser vores nye undersøgelse.\n\n"
+        "Sagstallet er for højt. Hvad skal der til, for at I bliver?"
+    )
+    whose = {p.id: p.authors[0].name for p in corpus.posts}
+    assert [(c.authors[0].name, whose[c.parent_id], c.parent_evidence[0].rule) for c in comments] == [
+        ("Mette Kjær", "Dansk Socialrådgiverforening", "structured-data"),
+        ("Ole Berg", "Mette Kjær", "structured-data"),
+        ("Karin Ek", "Ole Berg", "structured-data"),
+        ("Peter Dahl", "Dansk Socialrådgiverforening", "structured-data"),
+    ]
+    assert comments[3].text == (
+        "Det er ikke ministerens ansvar. Kommunerne bestemmer selv, hvordan de bruger pengene.\n\n"
+        "Stop med at klage og prioritér."
+    )
+    assert not any(w in c.text for c in comments for w in ("Synes godt om", "Svar", "2 d", "Redigeret", "38"))
+    notes = " ".join(n.message for n in corpus.notes)
+    assert "'Vis 4 flere svar'" in notes and "sorted 'Mest relevante'" in notes
+
+
+def test_pages_facebook_replies_listed_after_their_comment_answer_the_comment_their_link_names(tmp_path, cfg):
+    """Replies listed flat after the comments (English labels): a reply's link to itself
+    names the comment it is filed under (`comment_id=1&reply_comment_id=3`), which its
+    label confirms; the post's date in full is read from its link."""
+
+    def comment(label: str, name: str, link: str, words: str) -> str:
+        return (
+            f'<div role="article" aria-label="{label}"><a href="https://www.facebook.com/{name.lower()}">'
+            f'<span dir="auto">{name}</span></a><div dir="auto">{words}</div>'
+            f'<a href="https://www.facebook.com/dr/posts/9?{link}">3h</a><div role="button">Like</div></div>'
+        )
+
+    page = (
+        '<html><body><h2><a href="https://www.facebook.com/dr"><strong>DR Nyheder</strong></a></h2>'
+        '<a href="https://www.facebook.com/dr/posts/9">March 14, 2024 at 10:12 AM</a>'
+        '<div data-ad-preview="message"><div dir="auto">Kommunerne mangler socialrådgivere.</div></div>'
+        + comment("Comment by Anna Berg 3 hours ago", "Anna Berg", "comment_id=1", "Det er lønnen.")
+        + comment("Comment by Bo Lind 3 hours ago", "Bo Lind", "comment_id=2", "Det er sagstallet.")
+        + comment(
+            "Reply by Sara Holm to Anna Berg's comment 2 hours ago",
+            "Sara Holm",
+            "comment_id=1&amp;reply_comment_id=3",
+            "Enig, og arbejdsmiljøet.",
+        )
+        + "</body></html>"
+    )
+    corpus = _page_corpus(tmp_path, page, cfg, name="side.html")
+    root, *comments = corpus.posts
+    assert (root.authors[0].name, root.created, root.text) == (
+        "DR Nyheder",
+        "2024-03-14T10:12",
+        "Kommunerne mangler socialrådgivere.",
+    )
+    whose = {p.id: p.authors[0].name for p in corpus.posts}
+    assert sorted((c.authors[0].name, whose[c.parent_id]) for c in comments) == [
+        ("Anna Berg", "DR Nyheder"),
+        ("Bo Lind", "DR Nyheder"),
+        ("Sara Holm", "Anna Berg"),
+    ]
+
+
 def test_pages_a_markdown_page_opening_with_a_rule_or_a_block_that_is_no_yaml_mapping_is_read_as_markdown():
     from pipeline.ingest.frontmatter import split_front_matter
 
@@ -3230,6 +3302,7 @@ _READINGS = [
     ("da_reddit_kopieret.txt", "a thread (a Reddit thread copied as text)", 5),
     ("da_x_kopieret.txt", "a thread (a conversation on X copied as text)", 5),
     ("da_bluesky_kopieret.txt", "a thread (a thread on Bluesky copied as text)", 6),
+    ("da_facebook_side.html", "a thread (stated in its Facebook markup)", 5),
     ("sv_mastodon_kopierad.txt", "a thread (a thread on Mastodon copied as text)", 5),
     ("da_youtube_kopieret.txt", "a thread (a comment list was found)", 4),
     ("sv_instagram_kopierad.txt", "a thread (a post on Instagram copied as text)", 4),

@@ -42,6 +42,7 @@ from pipeline.ingest.dates import (
     yearless_iso,
 )
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
+from pipeline.ingest.facebook_markup import SOURCE as FACEBOOK_SOURCE
 from pipeline.ingest.forum import ForumPosts, find_forum_posts, parse_forum_posts
 from pipeline.ingest.frames import frame_file, inline_frames
 from pipeline.ingest.frontmatter import (
@@ -840,7 +841,7 @@ def _open_with_first_post(parts: ArticleParts, thread: ForumPosts, rel: str) -> 
 
 
 # Readers of social posts, which have no headline.
-POST_SOURCES = (X_SOURCE, BSKY_SOURCE, MASTODON_SOURCE, *COPIED_SOURCES)
+POST_SOURCES = (X_SOURCE, BSKY_SOURCE, MASTODON_SOURCE, FACEBOOK_SOURCE, *COPIED_SOURCES)
 
 
 def _open_with_stated(parts: ArticleParts, thread: StatedThread, rel: str, later: int | None) -> None:
@@ -849,7 +850,7 @@ def _open_with_stated(parts: ArticleParts, thread: StatedThread, rel: str, later
     forum's post (an article's data often leaves the text to the page). A later page of
     the thread (`later`: its first post's number) keeps an empty opening post, titled."""
     first = thread.opening
-    # A post on X, Bluesky or Mastodon has no headline: the page prints its author's name first.
+    # A post on X, Bluesky, Mastodon or Facebook has no headline: the page prints its author's name first.
     parts.title = first.title if thread.source in POST_SOURCES else parts.title or first.title
     if parts.title or thread.copied:
         # A post copied from a social network has no headline to find.
