@@ -1185,6 +1185,82 @@ def test_pages_facebook_replies_listed_after_their_comment_answer_the_comment_th
     ]
 
 
+def test_pages_a_linkedin_post_saved_from_the_browser_gives_headlines_exact_times_and_replies(tmp_path, cfg):
+    """LinkedIn's saved page (Danish interface): the post and each comment with its
+    author's headline (what the role cues read), dated to the second from its id (the
+    page prints only `1 d`), its words without a mention's profile address; a reply nested
+    under the comment that opened the exchange answers the reply it names (Ole Berg's
+    answers Lars Jensen's). The button to more comments and the sort are noted."""
+    corpus = ingest_page(tmp_path, "da_linkedin_side.html", cfg)
+    root, *comments = corpus.posts
+    assert (root.title, root.authors[0].name, root.authors[0].description, root.created) == (
+        "",
+        "Mette Holm",
+        "Socialrådgiver og tillidsrepræsentant i Aarhus Kommune",
+        "2024-03-14T15:50:49+00:00",
+    )
+    assert root.text == (
+        "Kommunerne kan ikke rekruttere socialrådgivere. Hver tredje af os overvejer at skifte job.\n\n"
+        "Sagstallet skal ned, ellers sker der ingenting."
+    )
+    whose = {p.id: p.authors[0].name for p in corpus.posts}
+    rows = [(c.authors[0].name, c.authors[0].description, c.created, whose[c.parent_id]) for c in comments]
+    assert rows == [
+        ("Ole Berg", "Forhandlingsleder i Dansk Socialrådgiverforening", "2024-03-14T18:14:02+00:00", "Mette Holm"),
+        ("Lars Jensen", "Byrådsmedlem (V) i Randers", "2024-03-14T19:58:01+00:00", "Ole Berg"),
+        ("Ole Berg", "Forhandlingsleder i Dansk Socialrådgiverforening", "2024-03-14T21:10:58+00:00", "Lars Jensen"),
+        ("Sara Ek", "Studerende ved Professionshøjskolen Absalon", "2024-03-14T22:31:09+00:00", "Mette Holm"),
+    ]
+    assert comments[2].text == "Lars Jensen ledelse hjælper ikke, når der er 60 sager per rådgiver."
+    notes = " ".join(n.message for n in corpus.notes)
+    assert "'Indlæs flere kommentarer'" in notes and "sorted 'Mest relevante'" in notes
+
+
+def test_pages_a_linkedin_page_saved_before_2024_reads_its_older_comment_elements(tmp_path, cfg):
+    """LinkedIn's comment elements before 2024 (`comments-comment-item`, the name in
+    `comments-post-meta__name-text` written twice, once hidden from the eye, the headline
+    in `comments-post-meta__headline`, replies in the comment's nested items); an id that
+    is no LinkedIn id dates nothing."""
+
+    def comment(cid: str, name: str, headline: str, words: str, nested: str = "") -> str:
+        return (
+            f'<article class="comments-comment-item" data-id="urn:li:comment:(activity:1,{cid})">'
+            f'<span class="comments-post-meta__name-text"><span aria-hidden="true">{name}</span>'
+            f'<span class="visually-hidden">{name}</span></span>'
+            f'<span class="comments-post-meta__headline">{headline}</span>'
+            f'<span class="comments-comment-item__main-content">{words}</span>'
+            f'<div class="comments-comment-item__nested-items">{nested}</div></article>'
+        )
+
+    page = (
+        '<html><body><div class="feed-shared-update-v2" data-urn="urn:li:activity:12">'
+        '<span class="feed-shared-actor__name">Karin Holm</span>'
+        '<div class="feed-shared-text">Kommunerne mangler socialrådgivere.</div>'
+        + comment(
+            "7174105512367644672",
+            "Bo Lind",
+            "Journalist på Politiken",
+            "Hvad siger KL?",
+            comment("7174131680219258880", "Karin Holm", "Chef i Socialforvaltningen", "De siger intet."),
+        )
+        + comment("99", "Sara Ek", "Socialrådgiver", "Vi mangler hænder.")
+        + "</div></body></html>"
+    )
+    corpus = _page_corpus(tmp_path, page, cfg, name="side.html")
+    root, *comments = corpus.posts
+    assert (root.authors[0].name, root.created, root.text) == (
+        "Karin Holm",
+        None,
+        "Kommunerne mangler socialrådgivere.",
+    )
+    whose = {p.id: p.authors[0].name for p in corpus.posts}
+    assert sorted((c.authors[0].name, c.authors[0].description, whose[c.parent_id], c.created) for c in comments) == [
+        ("Bo Lind", "Journalist på Politiken", "Karin Holm", "2024-03-14T18:14:02+00:00"),
+        ("Karin Holm", "Chef i Socialforvaltningen", "Bo Lind", "2024-03-14T19:58:01+00:00"),
+        ("Sara Ek", "Socialrådgiver", "Karin Holm", None),
+    ]
+
+
 def test_pages_a_markdown_page_opening_with_a_rule_or_a_block_that_is_no_yaml_mapping_is_read_as_markdown():
     from pipeline.ingest.frontmatter import split_front_matter
 
@@ -3303,6 +3379,7 @@ _READINGS = [
     ("da_x_kopieret.txt", "a thread (a conversation on X copied as text)", 5),
     ("da_bluesky_kopieret.txt", "a thread (a thread on Bluesky copied as text)", 6),
     ("da_facebook_side.html", "a thread (stated in its Facebook markup)", 5),
+    ("da_linkedin_side.html", "a thread (stated in its LinkedIn markup)", 5),
     ("sv_mastodon_kopierad.txt", "a thread (a thread on Mastodon copied as text)", 5),
     ("da_youtube_kopieret.txt", "a thread (a comment list was found)", 4),
     ("sv_instagram_kopierad.txt", "a thread (a post on Instagram copied as text)", 4),

@@ -51,6 +51,7 @@ from pipeline.ingest.frontmatter import (
     split_reader_header,
     without_excerpt,
 )
+from pipeline.ingest.linkedin_markup import SOURCE as LINKEDIN_SOURCE
 from pipeline.ingest.manifest import ManifestEntry, manifest_file, read_manifest
 from pipeline.ingest.markup import (
     DECOMPOSED_NOTE,
@@ -841,7 +842,7 @@ def _open_with_first_post(parts: ArticleParts, thread: ForumPosts, rel: str) -> 
 
 
 # Readers of social posts, which have no headline.
-POST_SOURCES = (X_SOURCE, BSKY_SOURCE, MASTODON_SOURCE, FACEBOOK_SOURCE, *COPIED_SOURCES)
+POST_SOURCES = (X_SOURCE, BSKY_SOURCE, MASTODON_SOURCE, FACEBOOK_SOURCE, LINKEDIN_SOURCE, *COPIED_SOURCES)
 
 
 def _open_with_stated(parts: ArticleParts, thread: StatedThread, rel: str, later: int | None) -> None:
@@ -850,7 +851,7 @@ def _open_with_stated(parts: ArticleParts, thread: StatedThread, rel: str, later
     forum's post (an article's data often leaves the text to the page). A later page of
     the thread (`later`: its first post's number) keeps an empty opening post, titled."""
     first = thread.opening
-    # A post on X, Bluesky, Mastodon or Facebook has no headline: the page prints its author's name first.
+    # A post on X, Bluesky, Mastodon, Facebook or LinkedIn has no headline: the page prints its author's name first.
     parts.title = first.title if thread.source in POST_SOURCES else parts.title or first.title
     if parts.title or thread.copied:
         # A post copied from a social network has no headline to find.

@@ -26,6 +26,7 @@ from pipeline.ingest.bsky_markup import bsky_thread
 from pipeline.ingest.dates import line_date, normalize_iso
 from pipeline.ingest.facebook_markup import facebook_thread
 from pipeline.ingest.flarum_markup import flarum_thread
+from pipeline.ingest.linkedin_markup import linkedin_thread
 from pipeline.ingest.mastodon_markup import mastodon_thread
 from pipeline.ingest.metadata import ld_objects, parse_document, schema_types
 from pipeline.ingest.reddit_markup import old_reddit_thread, reddit_thread
@@ -214,10 +215,11 @@ def stated_thread(page: str | etree._Element) -> StatedThread | None:
         or mastodon_thread(root)
         or youtube_thread(root)
         or facebook_thread(root)
+        or linkedin_thread(root)
     )
     if reddit is not None:
-        # Reddit's (or Flarum's, X's, Bluesky's, Mastodon's, YouTube's, Facebook's) own elements state the
-        # posts exactly:
+        # Reddit's (or Flarum's, X's, Bluesky's, Mastodon's, YouTube's, Facebook's, LinkedIn's) own elements
+        # state the posts exactly:
         # first among readings that state as many comments.
         candidates.insert(0, reddit)
     orphans = _orphan_comments(microdata)
