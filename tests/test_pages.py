@@ -1185,6 +1185,22 @@ def test_pages_facebook_replies_listed_after_their_comment_answer_the_comment_th
     ]
 
 
+def test_pages_an_aria_label_longer_than_a_name_and_an_age_labels_no_facebook_comment():
+    """A comment's label is a name and an age: one of 200,000 characters that keeps nearly
+    saying "Reply by ... to ...'s comment" (which a pattern would scan over and over) is no
+    comment's, so the page is no Facebook thread."""
+    from pipeline.ingest.facebook_markup import facebook_thread
+    from pipeline.ingest.metadata import parse_document
+
+    label = "Reply by " + "a to b " * 30000
+    page = (
+        "<html><body>"
+        + f'<div role="article" aria-label="{label}"><div dir="auto">x</div></div>' * 3
+        + "</body></html>"
+    )
+    assert facebook_thread(parse_document(page)) is None
+
+
 def test_pages_a_linkedin_post_saved_from_the_browser_gives_headlines_exact_times_and_replies(tmp_path, cfg):
     """LinkedIn's saved page (Danish interface): the post and each comment with its
     author's headline (what the role cues read), dated to the second from its id (the

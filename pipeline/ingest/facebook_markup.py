@@ -38,6 +38,7 @@ _REPLY_LABEL_RE = re.compile(
     r"(?i)(?:Reply by|Svar fra|Svar från|Svar av)\s+(?P<rest>.+?)\s+(?:to|til|till|på)\s+"
     r"(?P<whose>.+?)(?:'s|’s|s|')?\s+(?:comment|kommentar)\b"
 )
+_LABEL_MAX = 400
 _POST_MESSAGE = (("data-ad-preview", "message"), ("data-ad-comet-preview", "message"))
 _POST_ROLES = ("story_message", "description")
 _HEADINGS = ("h2", "h3", "h4", "strong")
@@ -60,6 +61,8 @@ def _label(el: etree._Element) -> tuple[str, str | None] | None:
     """What a comment's label says: the words after `Comment by` (name and age), and, for a
     reply, whose comment it answers; None for an element no comment label names."""
     label = " ".join((el.get("aria-label") or "").split())
+    if len(label) > _LABEL_MAX:
+        return None  # a name and an age: no label of a comment runs longer
     if m := _REPLY_LABEL_RE.match(label):
         return m["rest"], m["whose"]
     if m := _COMMENT_LABEL_RE.match(label):
