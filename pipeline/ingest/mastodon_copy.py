@@ -42,12 +42,16 @@ _ONE_LINE_RE = re.compile(rf"(?P<name>\S.*?)\s+@(?P<acct>{_ACCT})")
 _RELATIVE_RE = re.compile(r"(?i)(?:now|nu|just now|lige nu|just nu|\d{1,2}\s?(?:s|m|h|t|d))(?:\s*\*)?")
 _DAY_RE = re.compile(r"(?i)(?:[A-Z][a-z]{2} \d{1,2}(?:, \d{4})?|\d{1,2}\.? [a-zæøåäö]{3,9}\.?(?: \d{4})?)(?:\s*\*)?")
 # The time in full under the post asked for, then its visibility and app (`· Web`).
-_FULL_TIME_RE = re.compile(r"(?P<time>.*?\d{4}.*?\d{1,2}[:.]\d{2}(?:\s*[AP]M)?)(?:\s*·.*)?")
+_FULL_TIME_RE = re.compile(r"(?P<time>[^·]{6,40}?[ ,]\d{1,2}[:.]\d{2}(?:\s*[AP]M)?)(?:\s*·.*)?")
+_YEAR_RE = re.compile(r"\b\d{4}\b")
 # Its counts in words, and every post's reply counter (`1+`).
-_COUNT_RE = re.compile(
-    r"(?i)(?:\d[\d.,]*\+?(?:\s*(?:boosts?|boostar|fremhævelser|fremhævelse|favorites?|favourites?|favoritter|"
-    r"favoriter|favorit|quotes?|citater|citat))?(?:\s*·\s*)?)+|·"
+_COUNT = (
+    r"\d[\d.,]*\+?(?:\s*(?:boosts?|boostar|fremhævelser|fremhævelse|favorites?|favourites?|favoritter|"
+    r"favoriter|favorit|quotes?|citater|citat))?"
 )
+# Counts `·` apart: each count starts after a `·` (a pattern letting one count run into the
+# next would try every split of a long number).
+_COUNT_RE = re.compile(rf"(?i){_COUNT}(?:\s*·\s*{_COUNT})*(?:\s*·)?|·")
 _X_WORDS_RE = re.compile(r"(?i)Replying to|Svarer(?: til)?|Svarar(?: till?)?|and|og|och|.*\bothers?")
 _FURNITURE_RE = re.compile(
     r"(?i)Translate|Oversæt|Översätt|Show more|Show less|Vis mere|Vis mindre|Visa mer|Visa mindre|"
@@ -61,7 +65,7 @@ def _age(line: str) -> bool:
 
 def _full_time(line: str) -> str | None:
     """The date and time in full a line under the post asked for prints, as ISO 8601."""
-    if len(line) > HEADER_MAX or not (m := _FULL_TIME_RE.fullmatch(line)):
+    if len(line) > HEADER_MAX or not (m := _FULL_TIME_RE.fullmatch(line)) or not _YEAR_RE.search(m["time"]):
         return None
     found = read_date(m["time"])
     return found[0] if found and "T" in found[0] else None
