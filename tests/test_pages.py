@@ -1277,6 +1277,36 @@ def test_pages_a_linkedin_page_saved_before_2024_reads_its_older_comment_element
     ]
 
 
+def test_pages_a_tiktok_video_saved_with_its_comments_reads_them_from_their_data_e2e_attributes(tmp_path, cfg):
+    """TikTok's saved page (Swedish interface; generated class names): the caption, its
+    author's handle and display name and the video's day from `browse-*` attributes; each
+    comment's words `comment-level-1`, a reply's `comment-level-2`, filed under the comment
+    that opened the exchange, each headed by its author line (`comment-username-*`: the
+    handle from the profile link, the display name its description). Karin H's reply names
+    whom it answers after `▸` (Ahmed Y). A comment's day with its year is its date; a day
+    of the year the page was saved (`3-16`) stays unread; the link to more replies is
+    noted."""
+    corpus = ingest_page(tmp_path, "sv_tiktok_video.html", cfg, lang="sv")
+    root, *comments = corpus.posts
+    assert (root.title, root.authors[0].name, root.authors[0].description, root.created) == (
+        "",
+        "socionomsara",
+        "Sara | socionom",
+        "2024-03-14",
+    )
+    assert root.text.startswith("Därför slutade jag som socialsekreterare efter två år.")
+    whose = {p.id: p.authors[0].name for p in corpus.posts}
+    rows = sorted((c.authors[0].name, c.authors[0].description, c.created, whose[c.parent_id]) for c in comments)
+    assert rows == [
+        ("ahmed.y", "Ahmed Y", None, "socionomsara"),
+        ("karinh", "Karin H", None, "ahmed.y"),
+        ("kommunpolitikern", "Lars Berg (M)", "2024-12-01", "socionomsara"),
+        ("socionomsara", "Sara | socionom", None, "ahmed.y"),
+    ]
+    assert not any(w in c.text for c in comments for w in ("Svara", "214", "Skapare"))
+    assert any("'Visa 3 svar till'" in n.message for n in corpus.notes)
+
+
 def test_pages_a_markdown_page_opening_with_a_rule_or_a_block_that_is_no_yaml_mapping_is_read_as_markdown():
     from pipeline.ingest.frontmatter import split_front_matter
 
@@ -3396,6 +3426,7 @@ _READINGS = [
     ("da_bluesky_kopieret.txt", "a thread (a thread on Bluesky copied as text)", 6),
     ("da_facebook_side.html", "a thread (stated in its Facebook markup)", 5),
     ("da_linkedin_side.html", "a thread (stated in its LinkedIn markup)", 5),
+    ("sv_tiktok_video.html", "a thread (stated in its TikTok markup)", 5),
     ("sv_mastodon_kopierad.txt", "a thread (a thread on Mastodon copied as text)", 5),
     ("da_youtube_kopieret.txt", "a thread (a comment list was found)", 4),
     ("sv_instagram_kopierad.txt", "a thread (a post on Instagram copied as text)", 4),

@@ -83,6 +83,7 @@ from pipeline.ingest.stated import (
 from pipeline.ingest.stated import raw_comments as stated_comments
 from pipeline.ingest.structured import stated_thread
 from pipeline.ingest.targets import choose_target
+from pipeline.ingest.tiktok_markup import SOURCE as TIKTOK_SOURCE
 from pipeline.ingest.unwrap import unwrapped
 from pipeline.ingest.word import is_word, word_text
 from pipeline.ingest.x_markup import SOURCE as X_SOURCE
@@ -842,7 +843,15 @@ def _open_with_first_post(parts: ArticleParts, thread: ForumPosts, rel: str) -> 
 
 
 # Readers of social posts, which have no headline.
-POST_SOURCES = (X_SOURCE, BSKY_SOURCE, MASTODON_SOURCE, FACEBOOK_SOURCE, LINKEDIN_SOURCE, *COPIED_SOURCES)
+POST_SOURCES = (
+    X_SOURCE,
+    BSKY_SOURCE,
+    MASTODON_SOURCE,
+    FACEBOOK_SOURCE,
+    LINKEDIN_SOURCE,
+    TIKTOK_SOURCE,
+    *COPIED_SOURCES,
+)
 
 
 def _open_with_stated(parts: ArticleParts, thread: StatedThread, rel: str, later: int | None) -> None:
@@ -851,7 +860,8 @@ def _open_with_stated(parts: ArticleParts, thread: StatedThread, rel: str, later
     forum's post (an article's data often leaves the text to the page). A later page of
     the thread (`later`: its first post's number) keeps an empty opening post, titled."""
     first = thread.opening
-    # A post on X, Bluesky, Mastodon, Facebook or LinkedIn has no headline: the page prints its author's name first.
+    # A post on X, Bluesky, Mastodon, Facebook, LinkedIn or TikTok has no headline: the page
+    # prints its author's name first.
     parts.title = first.title if thread.source in POST_SOURCES else parts.title or first.title
     if parts.title or thread.copied:
         # A post copied from a social network has no headline to find.

@@ -31,6 +31,7 @@ from pipeline.ingest.mastodon_markup import mastodon_thread
 from pipeline.ingest.metadata import ld_objects, parse_document, schema_types
 from pipeline.ingest.reddit_markup import old_reddit_thread, reddit_thread
 from pipeline.ingest.stated import StatedPost, StatedThread, element_words, post_words
+from pipeline.ingest.tiktok_markup import tiktok_thread
 from pipeline.ingest.x_markup import x_thread
 from pipeline.ingest.youtube_markup import youtube_thread
 
@@ -216,10 +217,11 @@ def stated_thread(page: str | etree._Element) -> StatedThread | None:
         or youtube_thread(root)
         or facebook_thread(root)
         or linkedin_thread(root)
+        or tiktok_thread(root)
     )
     if reddit is not None:
-        # Reddit's (or Flarum's, X's, Bluesky's, Mastodon's, YouTube's, Facebook's, LinkedIn's) own elements
-        # state the posts exactly:
+        # Reddit's (or Flarum's, X's, Bluesky's, Mastodon's, YouTube's, Facebook's, LinkedIn's, TikTok's) own
+        # elements state the posts exactly:
         # first among readings that state as many comments.
         candidates.insert(0, reddit)
     orphans = _orphan_comments(microdata)
