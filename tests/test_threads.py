@@ -237,7 +237,8 @@ def test_threads_what_sites_print_for_a_deleted_account_is_a_deleted_author(tmp_
 
 def test_threads_posters_named_anonymous_are_each_their_own_participant(tmp_path, cfg):
     """4chan (and 4CAT's exports of it) sign nearly every post "Anonymous", news sites a
-    guest's "Anonym" or "Gæst": every such post may be another person's. Merged, they would
+    guest's "Anonym" or "Gæst", LinkedIn anyone outside the viewer's network "LinkedIn
+    Member" ("LinkedIn-medlem"): every such post may be another person's. Merged, they would
     make one participant who answers themself all thread long, the graph's largest hub; so
     each post is its own participant under the name as written, and a reply between two of
     them is not a reply to oneself."""
@@ -250,6 +251,8 @@ def test_threads_posters_named_anonymous_are_each_their_own_participant(tmp_path
         {"id": "g1", "thread_id": "t", "parent_id": "a2", "author": "Gæst", "text": "Hvad koster det?"},
         {"id": "o1", "thread_id": "t", "parent_id": "g1", "author": "Ole", "text": "Ikke meget."},
         {"id": "o2", "thread_id": "t", "parent_id": "o1", "author": "ole", "text": "Og det betaler sig."},
+        {"id": "l1", "thread_id": "t", "parent_id": "t", "author": "LinkedIn-medlem", "text": "Enig."},
+        {"id": "l2", "thread_id": "t", "parent_id": "l1", "author": "LinkedIn Member", "text": "Uenig."},
     ]
     corpus = ingest_thread_files([write_jsonl(tmp_path / "t.jsonl", rows)], cfg)
     people = {p.id: p.name for p in corpus.participants}
@@ -257,12 +260,14 @@ def test_threads_posters_named_anonymous_are_each_their_own_participant(tmp_path
         "participant:anonymous:a1": "Anonymous",
         "participant:anonymous:a2": "Anonymous",
         "participant:anonymous:g1": "Gæst",
+        "participant:anonymous:l1": "LinkedIn-medlem",
+        "participant:anonymous:l2": "LinkedIn Member",
         "participant:ole": "Ole",
         "participant:redaktionen": "Redaktionen",
     }
     posts = corpus.posts_by_id()
     same = {e.id: e.features["same_author_as_parent"] for e in reply_examples(corpus.posts[1:], posts)}
-    assert same == {"a1": 0.0, "a2": 0.0, "g1": 0.0, "o1": 0.0, "o2": 1.0}
+    assert same == {"a1": 0.0, "a2": 0.0, "g1": 0.0, "o1": 0.0, "o2": 1.0, "l1": 0.0, "l2": 0.0}
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".csv"])

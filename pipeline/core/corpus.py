@@ -72,9 +72,30 @@ def reply_depths(posts: Mapping[str, Post]) -> dict[str, tuple[int, str]]:
 
 
 # The names platforms print where a poster gave none (4chan's and 4CAT's "Anonymous", a
-# news site's "Anonym" or "Gæst"): every post under such a name may be another person's.
+# news site's "Anonym" or "Gæst") or that they print for anyone the viewer may not see
+# (LinkedIn's "LinkedIn Member" out of one's network, Facebook's "Facebook User" for a
+# closed account): every post under such a name may be another person's.
 ANONYMOUS_NAMES = frozenset(
-    {"anonymous", "anonym", "anon", "anonymous coward", "gæst", "gäst", "guest", "ukendt", "okänd", "unknown"}
+    {
+        "anonymous",
+        "anonym",
+        "anon",
+        "anonymous coward",
+        "gæst",
+        "gäst",
+        "guest",
+        "ukendt",
+        "okänd",
+        "unknown",
+        "linkedin member",
+        "linkedin-medlem",
+        "linkedin-medlemmer",
+        "facebook user",
+        "facebook-bruger",
+        "facebook-bruker",
+        "facebookanvändare",
+        "facebook-användare",
+    }
 )
 
 
