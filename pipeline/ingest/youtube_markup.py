@@ -7,20 +7,23 @@ inline expander; each comment thread a `ytd-comment-thread-renderer` holding its
 (`ytd-comment-view-model`, or `ytd-comment-renderer` on older pages) and, under
 `ytd-comment-replies-renderer`, the replies to it. A comment's author is its `#author-text`
 (the `@handle`), its words `#content-text`, its time `#published-time-text` (relative to
-when the page was saved: "for 3 år siden", left unread). YouTube files a reply to a reply
-under the comment too, the reply opening with the `@handle` it answers. Written by hand:
-no library reads YouTube's saved pages, and the API's JSON (`formats.youtube_api`) is what
-a saved page does not carry.
+when the page was saved: "for 3 år siden", an age that orders the comments but dates
+none). YouTube files a reply to a reply under the comment too, the reply opening with the
+`@handle` it answers. Written by hand: no library reads YouTube's saved pages, and the
+API's JSON (`formats.youtube_api`) is what a saved page does not carry.
 """
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
-from pipeline.ingest.dates import find_named_date
+from pipeline.ingest.dates import find_named_date, relative_age
 from pipeline.ingest.stated import StatedPost, StatedThread, element_words, first_with
 
 SOURCE = "YouTube markup"
+_EDITED_RE = re.compile(r"(?i)\s*\((?:edited|redigeret|redigerad|redigert|bearbeitet)\)\s*$")
 _COMMENTS = ("ytd-comment-view-model", "ytd-comment-renderer")
 
 
@@ -32,6 +35,8 @@ def _words(el: etree._Element | None) -> str:
 def _comment(el: etree._Element, parent: int | None) -> StatedPost:
     author = _words(first_with(el, "id", "author-text")).removeprefix("@") or None
     body = first_with(el, "id", "content-text")
+    # "for 2 måneder siden (redigeret)": an age, which orders the comments but dates none.
+    printed = _EDITED_RE.sub("", _words(first_with(el, "id", "published-time-text")))
     return StatedPost(
         author=author,
         created=None,
@@ -39,6 +44,7 @@ def _comment(el: etree._Element, parent: int | None) -> StatedPost:
         text=element_words(body) if body is not None else "",
         parent=parent,
         answers_opening=parent is None,
+        age=printed if relative_age(printed) is not None else "",
     )
 
 
