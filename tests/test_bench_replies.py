@@ -91,6 +91,7 @@ def test_dast_threads_copied_as_new_reddit_pages_are_read_back_and_their_links_s
 
     from pipeline.bench.replies import (
         copied_bluesky_page,
+        copied_mastodon_page,
         copied_old_reddit_page,
         copied_reddit_links,
         copied_reddit_page,
@@ -128,4 +129,10 @@ def test_dast_threads_copied_as_new_reddit_pages_are_read_back_and_their_links_s
     assert order == ["c1", "c3", "c2", "c4"] and "· 4h" in page and "@u0.bsky.social" in page
     bsky = copied_reddit_links(cfg, dast, tmp_path / "work", "Bluesky")
     assert bsky["accuracy"] == 0.75 and bsky["rules"]["copied-text"]["decided"] == 3
+    # As a Mastodon instance's page: each reply's age over its author and account, the same
+    # listing, the same links.
+    page, order = copied_mastodon_page(posts[0], posts[1:])
+    assert order == ["c1", "c3", "c2", "c4"] and "\n4h\n" in page and "@u0@mastodon.social" in page
+    masto = copied_reddit_links(cfg, dast, tmp_path / "work", "Mastodon")
+    assert masto["accuracy"] == 0.75 and masto["rules"]["copied-text"]["decided"] == 3
     assert list((tmp_path / "work").iterdir()) == []

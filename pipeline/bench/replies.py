@@ -256,6 +256,38 @@ def copied_bluesky_page(root: Post, replies: list[Post]) -> tuple[str, list[str]
     return "\n".join(lines) + "\n", order
 
 
+def copied_mastodon_page(root: Post, replies: list[Post]) -> tuple[str, list[str]]:
+    """A thread as a Mastodon instance's page of its opening post copied as text shows it
+    (`ingest/mastodon_copy.py`): the post's author over `@account`, its words, its time in
+    full, then every reply depth first, a reply's replies right under it (oldest first),
+    each its age before the thread's last post as Mastodon prints it (`5h`, `3d`; past a
+    week its day), its author over `@account`, its words and its reply counter; no
+    nesting. Also the replies' ids in the order the page lists them."""
+    hours = _hours_before_last([root, *replies])
+
+    def age(p: Post) -> str:
+        h = hours(p)
+        if h is None:
+            return "now"
+        if h < 24 * 7:
+            return f"{h}h" if h < 24 else f"{h // 24}d"
+        stamp = _stamp(p)
+        return stamp.strftime("%b %-d, %Y") if stamp else "now"
+
+    def account(p: Post) -> str:
+        return f"@{(p.author or 'deleted').replace('-', '_')}@mastodon.social"
+
+    stamp = _stamp(root)
+    full = stamp.strftime("%b %-d, %Y, %-I:%M %p") if stamp else "Jan 1, 2020, 10:00 AM"
+    lines = ["Post", root.author or "deleted", account(root), root.text or root.title or "", full, "· Web"]
+    lines += ["3 boosts · 12 favorites"]
+    order: list[str] = []
+    for p, _ in _depth_first(root, replies):
+        order.append(p.id)
+        lines += [age(p), p.author or "deleted", account(p), p.text.strip() or "[removed]", "1+"]
+    return "\n".join(lines) + "\n", order
+
+
 def _stamp(p: Post):
     from datetime import datetime
 
@@ -273,6 +305,7 @@ _COPIES = {
     "new Reddit": (copied_reddit_page, "new Reddit's page"),
     "old Reddit": (copied_old_reddit_page, "old Reddit's page (a reply's buttons naming its `parent`)"),
     "Bluesky": (copied_bluesky_page, "Bluesky's page of its opening post"),
+    "Mastodon": (copied_mastodon_page, "a Mastodon instance's page of its opening post"),
 }
 
 
@@ -348,9 +381,10 @@ def reply_benchmark(cfg: Config, gold_dir: Path, corpus_dir: Path, dast_path: Pa
         result["sets"]["DAST as old Reddit copied as text"] = copied_reddit_links(
             cfg, Path(dast_path), work_dir, "old Reddit"
         )
-        result["sets"]["DAST as Bluesky copied as text"] = copied_reddit_links(
-            cfg, Path(dast_path), work_dir, "Bluesky"
-        )
+        for layout in ("Bluesky", "Mastodon"):
+            result["sets"][f"DAST as {layout} copied as text"] = copied_reddit_links(
+                cfg, Path(dast_path), work_dir, layout
+            )
         from pipeline.core.config import E5_DIR
 
         if (E5_DIR / "config.json").exists() and not cfg.replies.meaning_encoder:
