@@ -38,7 +38,6 @@ _HANDLE_RE = re.compile(rf"@(?P<handle>{_HANDLE})")
 # An age as Bluesky prints it over a post, in English, Danish and Swedish (`now`, `42s`,
 # `5m`, `2h`, `3t`, `4d`, `2mo`, `2md`, `2må`); past a year, the day (`11/23/2025`).
 _AGE = r"now|nu|\d{1,2}\s?(?:s|m|h|t|d|mo|md|mdr|må)|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"
-_AGE_RE = re.compile(rf"(?i){_AGE}")
 _DOT_AGE_RE = re.compile(rf"(?i)·\s*(?P<age>{_AGE})")
 # The header on one line, as some browsers copy it: `Anna Lind @anna.bsky.social · 2h`.
 _ONE_LINE_RE = re.compile(rf"(?i)(?P<name>\S.*?)\s+@(?P<handle>{_HANDLE})(?:\s*·\s*(?P<age>{_AGE}))?")

@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 from lxml import etree
 
 from pipeline.ingest.dates import read_date
-from pipeline.ingest.stated import StatedPost, StatedThread, element_words, own_elements
+from pipeline.ingest.stated import StatedPost, StatedThread, element_words, left_out, own_elements
 
 SOURCE = "Facebook markup"
 
@@ -192,16 +192,5 @@ def _remarks(root: etree._Element) -> tuple[str, ...]:
         for d in root.iter()
         if isinstance(d.tag, str) and d.get("role") == "button" and len(d.text_content()) <= 80
     ]
-    more = [b for b in shown if _MORE_RE.fullmatch(b)]
     filtered = [b for b in shown if _FILTERED_RE.fullmatch(b)]
-    out = []
-    if more:
-        out.append(
-            f"{len(more)} place(s) where the page shows comments or replies it does not hold (e.g. {more[0]!r}): "
-            "open them before saving the page to read them"
-        )
-    if filtered:
-        out.append(
-            f"the comments are sorted {filtered[0]!r}, which hides some: choose all comments before saving the page"
-        )
-    return tuple(out)
+    return left_out([b for b in shown if _MORE_RE.fullmatch(b)], filtered[0] if filtered else None)

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
-from pipeline.ingest.stated import StatedPost, StatedThread, class_names, element_words, own_elements
+from pipeline.ingest.stated import StatedPost, StatedThread, class_names, element_words, left_out, own_elements
 
 SOURCE = "LinkedIn markup"
 
@@ -154,12 +154,4 @@ def _remarks(root: etree._Element) -> tuple[str, ...]:
         for el in root.iter()
         if isinstance(el.tag, str) and "comments-sort-order-toggle" in class_names(el)
     ]
-    out = []
-    if more:
-        out.append(
-            f"{len(more)} place(s) where the page shows comments or replies it does not hold (e.g. {more[0]!r}): "
-            "open them before saving the page to read them"
-        )
-    if sorts and _RELEVANT_RE.search(sorts[0]):
-        out.append(f"the comments are sorted {sorts[0]!r}, which hides some: choose the newest before saving the page")
-    return tuple(out)
+    return left_out(more, sorts[0] if sorts and _RELEVANT_RE.search(sorts[0]) else None, "the newest")

@@ -77,6 +77,23 @@ class StatedThread:
     copied: bool = False
 
 
+def left_out(more: list[str], sorted_by: str | None = None, sort_instead: str = "all comments") -> tuple[str, ...]:
+    """Remarks on what a saved page shows it does not hold: its buttons to comments or
+    replies not opened (`more`), and a sort that hides some (`sorted_by`: "Most relevant";
+    `sort_instead`, the sort to choose)."""
+    out = []
+    if more:
+        out.append(
+            f"{len(more)} place(s) where the page shows comments or replies it does not hold (e.g. {more[0]!r}): "
+            "open them before saving the page to read them"
+        )
+    if sorted_by:
+        out.append(
+            f"the comments are sorted {sorted_by!r}, which hides some: choose {sort_instead} before saving the page"
+        )
+    return tuple(out)
+
+
 def class_names(el: etree._Element) -> set[str]:
     """The class names an element states."""
     return set((el.get("class") or "").split())

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from pipeline.ingest.dates import relative_age
-from pipeline.ingest.stated import StatedPost, StatedThread, element_words
+from pipeline.ingest.stated import StatedPost, StatedThread, element_words, left_out
 
 SOURCE = "TikTok markup"
 
@@ -122,12 +122,4 @@ def tiktok_thread(root: etree._Element) -> StatedThread | None:
             )
         )
     opening = StatedPost(author, day, "", caption or "", description=shown if shown != author else None)
-    remarks = (
-        (
-            f"{len(hidden)} place(s) where the page shows replies it does not hold (e.g. {hidden[0]!r}): open them "
-            "before saving the page to read them",
-        )
-        if hidden
-        else ()
-    )
-    return StatedThread(opening, tuple(comments), SOURCE, "VideoObject", remarks=remarks)
+    return StatedThread(opening, tuple(comments), SOURCE, "VideoObject", remarks=left_out(hidden))
