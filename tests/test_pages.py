@@ -806,6 +806,26 @@ def test_pages_a_thread_copied_from_mastodon_reads_accounts_ages_and_replies_lis
     assert not any(w in words for w in ("boostar", "favoriter", "Webb", "Översätt", "1+"))
 
 
+def test_pages_a_mastodon_reply_mentioning_an_account_of_another_instance_by_its_user_name_answers_it(tmp_path, cfg):
+    """Mastodon shows a mention by the user name alone (`@bo`) though the account is on
+    another instance (`@bo@mastodon.social`): Karin Holm's `@bo`, listed under Sara Ek's
+    post, answers Bo Lind's."""
+    page = (
+        "Post\nAnna Berg\n@annaberg@mastodon.nu\nSocialtjänsten i Malmö tappar socialsekreterare.\n"
+        "14 mars 2024 10:12\n2t\nBo Lind\n@bo@mastodon.social\nVi har budgeterat för fler tjänster i år.\n"
+        "1t\nSara Ek\n@sara@mastodon.social\nLönen är frågan.\n45m\nKarin Holm\n@karin@sigmoid.social\n"
+        "@bo Budgeterat räcker inte.\n"
+    )
+    corpus = _page_corpus(tmp_path, page, cfg)
+    whose = {p.id: p.authors[0].name for p in corpus.posts}
+    karin = next(p for p in corpus.posts if p.authors[0].name == "karin@sigmoid.social")
+    assert (whose[karin.parent_id], karin.parent_evidence[0].rule, karin.parent_evidence[0].cue) == (
+        "bo@mastodon.social",
+        "address",
+        "@bo",
+    )
+
+
 MASTODON_ENGLISH_COPY = """Post
 Mar 8
 Anna Lind

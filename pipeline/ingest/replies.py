@@ -237,6 +237,10 @@ def _name_score(addressee: str, name: str) -> float:
     score = fuzz.ratio(a, n)
     if " " not in a and " " in n:
         score = max(score, fuzz.ratio(a, n.split()[0]))
+    if "@" in n and "@" not in a:
+        # A Mastodon account on another instance (`sara@mastodon.social`) is mentioned by its
+        # user name alone (`@sara`), as Mastodon shows mentions.
+        score = max(score, fuzz.ratio(a, n.split("@", 1)[0]))
     return score / 100.0
 
 
