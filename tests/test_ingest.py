@@ -244,6 +244,34 @@ def test_ingest_bad_manifest_names_file_and_line(tmp_path, cfg, entry, message, 
     assert str(tmp_path / "manifest.toml") in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("page", "why"),
+    [
+        ("<html><head><title>Socialrådgivere</title></head></html>", ""),
+        ("<!DOCTYPE html>", ""),
+        (
+            "<!DOCTYPE html><html><head><title>Anna på Bluesky<div>x</div><body><p>Hej med dig.</p></body></html>",
+            ": its <title> is never closed, so a browser shows the rest of the page as the title",
+        ),
+    ],
+)
+def test_ingest_an_html_page_with_no_body_is_refused_as_empty_naming_the_file(tmp_path, cfg, page, why):
+    """A saved page with a head and no body, a doctype alone, or a <title> never closed
+    (which takes in the rest of the page as its text, as a browser does) had crashed the
+    HTML reader with an assertion from lxml; it is an empty page, said so, with the reason
+    where one shows. A text field of a thread file holding such markup is no text."""
+    from pipeline.core.errors import InputError
+    from pipeline.ingest.markup import html_text
+    from pipeline.ingest.seeds import ingest_seeds
+
+    (tmp_path / "side.html").write_text(page, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        ingest_seeds(tmp_path, cfg)
+    assert str(info.value).endswith(f"empty page (no text in its HTML{why})")
+    assert str(tmp_path / "side.html") in str(info.value)
+    assert html_text(page) == ""
+
+
 def test_ingest_empty_page_or_thread_without_comments_is_refused(tmp_path, cfg):
     from pipeline.core.errors import InputError
     from pipeline.ingest.seeds import ingest_seeds

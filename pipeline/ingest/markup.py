@@ -267,7 +267,12 @@ def html_text(
     if indent_lists:
         value = value.replace(_INDENT, "")
     # libxml2 drops a whole fragment with a lone surrogate in it (JSON can carry one).
-    root = lxml_html.fragment_fromstring(_SURROGATE_RE.sub("\ufffd", value), create_parent="div")
+    try:
+        root = lxml_html.fragment_fromstring(_SURROGATE_RE.sub("\ufffd", value), create_parent="div")
+    except (AssertionError, etree.ParserError):
+        # lxml finds no body in a document that has none (a head alone, a doctype alone) or
+        # whose unclosed <title> takes in the rest as its text: a browser shows no text either.
+        return ""
     # One list of pieces per open blockquote (the outermost is the whole text); walked
     # with events rather than recursion, so deeply nested markup cannot exhaust the stack.
     stack: list[list[str]] = [[]]

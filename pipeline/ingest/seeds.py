@@ -247,10 +247,17 @@ def read_page(path: Path, encoding: str = "") -> PageText:
             link_addresses=False,
             stamped=stamped,
         )
-        text = composed(shown)
+        visible_text = composed(shown)
+        if not visible_text.strip():
+            unclosed = markup == "HTML" and re.search(r"(?i)<title\b", text) and not re.search(r"(?i)</title", text)
+            why = (
+                ": its <title> is never closed, so a browser shows the rest of the page as the title"
+                if unclosed
+                else ""
+            )
+            raise InputError(path, 0, f"empty page (no text in its {markup}{why})")
+        text = visible_text
         decomposed = decomposed or text != shown
-        if not text.strip():
-            raise InputError(path, 0, f"empty page (no text in its {markup})")
     if markup is None:
         # A text extractor's metadata above a page saved as text (trafilatura's
         # --with-metadata writes YAML front matter: title, author, url, sitename, date).
