@@ -272,6 +272,16 @@ def test_ingest_an_html_page_with_no_body_is_refused_as_empty_naming_the_file(tm
     assert html_text(page) == ""
 
 
+def test_ingest_what_a_page_puts_after_its_body_end_tag_is_read_as_a_browser_shows_it():
+    """A browser shows text that a sloppy template puts after `</body>` or `</html>` in the
+    body, as if the end tag were not there; it had been dropped (a page whose comments all
+    came after a stray `</body>` read as empty)."""
+    from pipeline.ingest.markup import html_text
+
+    page = "<html><body><h1>Overskrift</h1></body><p>Første afsnit.</p></html><p>Andet afsnit.</p>"
+    assert html_text(page) == "Overskrift\n\nFørste afsnit.\n\nAndet afsnit."
+
+
 def test_ingest_empty_page_or_thread_without_comments_is_refused(tmp_path, cfg):
     from pipeline.core.errors import InputError
     from pipeline.ingest.seeds import ingest_seeds

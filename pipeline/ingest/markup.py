@@ -29,6 +29,7 @@ SKIPPED = frozenset(("script", "style", "template", "head", "title"))
 LOOKS_LIKE_HTML_RE = re.compile(r"<(?:p|br|div|a|span|em|strong|b|i|blockquote|ul|ol|li)\b[^>]*>|&(?:[a-z]+|#\d+);")
 _SPACE_RE = re.compile(r"[ \t\r\n\f\v]+")
 _BREAKS_RE = re.compile(r"\s*\n\s*\n\s*")
+_BODY_END_RE = re.compile(r"(?i)</(?:body|html)\s*>")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
@@ -266,6 +267,9 @@ def html_text(
         return value
     if indent_lists:
         value = value.replace(_INDENT, "")
+    # A browser shows what a page puts after its `</body>` (or `</html>`) in the body, as
+    # if the end tag were not there; lxml would leave it out of the body it returns.
+    value = _BODY_END_RE.sub("", value)
     # libxml2 drops a whole fragment with a lone surrogate in it (JSON can carry one).
     try:
         root = lxml_html.fragment_fromstring(_SURROGATE_RE.sub("\ufffd", value), create_parent="div")
