@@ -249,7 +249,8 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         )
         visible_text = composed(shown)
         if not visible_text.strip():
-            unclosed = markup == "HTML" and re.search(r"(?i)<title\b", text) and not re.search(r"(?i)</title", text)
+            lowered = text.lower()
+            unclosed = markup == "HTML" and lowered.rfind("<title") > lowered.rfind("</title")
             why = (
                 ": its <title> is never closed, so a browser shows the rest of the page as the title"
                 if unclosed
