@@ -280,6 +280,9 @@ def test_ingest_what_a_page_puts_after_its_body_end_tag_is_read_as_a_browser_sho
 
     page = "<html><body><h1>Overskrift</h1></body><p>Første afsnit.</p></html><p>Andet afsnit.</p>"
     assert html_text(page) == "Overskrift\n\nFørste afsnit.\n\nAndet afsnit."
+    # A page of two bodies (pasted together by a template) is shown as one.
+    page = "<html><body><p>Første afsnit.</p></body><body><p>Andet afsnit.</p></body></html>"
+    assert html_text(page) == "Første afsnit.\n\nAndet afsnit."
 
 
 def test_ingest_empty_page_or_thread_without_comments_is_refused(tmp_path, cfg):

@@ -271,11 +271,13 @@ def html_text(
     # if the end tag were not there; lxml would leave it out of the body it returns.
     value = _BODY_END_RE.sub("", value)
     # libxml2 drops a whole fragment with a lone surrogate in it (JSON can carry one).
+    value = _SURROGATE_RE.sub("\ufffd", value)
     try:
-        root = lxml_html.fragment_fromstring(_SURROGATE_RE.sub("\ufffd", value), create_parent="div")
+        root = lxml_html.fragment_fromstring(value, create_parent="div")
     except (AssertionError, etree.ParserError):
-        # lxml finds no body in a document that has none (a head alone, a doctype alone) or
-        # whose unclosed <title> takes in the rest as its text: a browser shows no text either.
+        # lxml finds no body in a document that has none (a head or a doctype alone, a
+        # frameset, an unclosed <title> that takes in the rest as its text): a browser shows
+        # no text of it either.
         return ""
     # One list of pieces per open blockquote (the outermost is the whole text); walked
     # with events rather than recursion, so deeply nested markup cannot exhaust the stack.
