@@ -251,7 +251,11 @@ def test_ingest_bad_manifest_names_file_and_line(tmp_path, cfg, entry, message, 
         ("<!DOCTYPE html>", ""),
         (
             "<!DOCTYPE html><html><head><title>Anna på Bluesky<div>x</div><body><p>Hej med dig.</p></body></html>",
-            ": its <title> is never closed, so a browser shows the rest of the page as the title",
+            ": its <title> is never closed, so a browser shows none of the page after it",
+        ),
+        (
+            "<html><head><title>t</title><script>var x = 1;</p></head><body><p>Hej med dig.</p></body></html>",
+            ": its <script> is never closed, so a browser shows none of the page after it",
         ),
     ],
 )
@@ -259,7 +263,8 @@ def test_ingest_an_html_page_with_no_body_is_refused_as_empty_naming_the_file(tm
     """A saved page with a head and no body, a doctype alone, or a <title> never closed
     (which takes in the rest of the page as its text, as a browser does) had crashed the
     HTML reader with an assertion from lxml; it is an empty page, said so, with the reason
-    where one shows. A text field of a thread file holding such markup is no text."""
+    where one shows (a <script> never closed hides the rest too). A text field of a thread
+    file holding such markup is no text."""
     from pipeline.core.errors import InputError
     from pipeline.ingest.markup import html_text
     from pipeline.ingest.seeds import ingest_seeds

@@ -165,6 +165,9 @@ def _frame_document(page: Path, src: str, encoding: str) -> str | None:
         return None
 
 
+_RAW_TEXT_TAGS = ("title", "script", "style", "textarea")
+
+
 def read_page(path: Path, encoding: str = "") -> PageText:
     """The text of a page saved as text, HTML (or an MHTML archive of it) or Markdown, as a
     reader saw it; `encoding`: the manifest's, where the page is not UTF-8."""
@@ -250,11 +253,18 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         visible_text = composed(shown)
         if not visible_text.strip():
             lowered = text.lower()
-            unclosed = markup == "HTML" and lowered.rfind("<title") > lowered.rfind("</title")
+            # An element whose content is text, not markup, takes in the rest of a page when
+            # it is never closed.
+            unclosed = next(
+                (
+                    tag
+                    for tag in _RAW_TEXT_TAGS
+                    if markup == "HTML" and lowered.rfind(f"<{tag}") > lowered.rfind(f"</{tag}")
+                ),
+                None,
+            )
             why = (
-                ": its <title> is never closed, so a browser shows the rest of the page as the title"
-                if unclosed
-                else ""
+                f": its <{unclosed}> is never closed, so a browser shows none of the page after it" if unclosed else ""
             )
             raise InputError(path, 0, f"empty page (no text in its {markup}{why})")
         text = visible_text
