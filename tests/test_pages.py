@@ -1207,6 +1207,44 @@ def test_pages_facebook_replies_listed_after_their_comment_answer_the_comment_th
     ]
 
 
+def test_pages_facebook_comments_labelled_in_a_language_not_read_are_found_by_their_links_to_themselves(tmp_path, cfg):
+    """Facebook labels comments in the viewer's language; where the label is not one read
+    here (German, or a Danish wording not foreseen), a `role="article"` whose own link
+    points at a comment (`?comment_id=`) is one: its author the first link that is no age,
+    a reply the comment its link names (`reply_comment_id`), a comment on the post the one
+    whose link names none."""
+
+    def comment(label: str, name: str, link: str, words: str, nested: str = "") -> str:
+        return (
+            f'<div role="article" aria-label="{label}"><a href="https://www.facebook.com/{name.split()[0].lower()}">'
+            f'<span dir="auto">{name}</span></a><div dir="auto">{words}</div>'
+            f'<a href="https://www.facebook.com/dr/posts/9?{link}">2 Std.</a>{nested}</div>'
+        )
+
+    page = (
+        '<html><body><h2><a href="https://www.facebook.com/dr"><strong>DR Nyheder</strong></a></h2>'
+        '<div data-ad-preview="message"><div dir="auto">Kommunerne mangler socialrådgivere.</div></div>'
+        + comment(
+            "Kommentar von Anna Berg vor 2 Stunden",
+            "Anna Berg",
+            "comment_id=1",
+            "Det er lønnen.",
+            comment("Antwort von Bo Lind", "Bo Lind", "comment_id=1&amp;reply_comment_id=2", "Nej, sagstallet."),
+        )
+        + comment("Kommentar von Sara Holm", "Sara Holm", "comment_id=3", "Begge dele.")
+        + "</body></html>"
+    )
+    corpus = _page_corpus(tmp_path, page, cfg, name="side.html")
+    root, *comments = corpus.posts
+    whose = {p.id: p.authors[0].name for p in corpus.posts}
+    assert sorted((c.authors[0].name, whose[c.parent_id], c.parent_evidence[0].rule) for c in comments) == [
+        ("Anna Berg", "DR Nyheder", "structured-data"),
+        ("Bo Lind", "Anna Berg", "structured-data"),
+        ("Sara Holm", "DR Nyheder", "structured-data"),
+    ]
+    assert sorted(c.text for c in comments) == ["Begge dele.", "Det er lønnen.", "Nej, sagstallet."]
+
+
 def test_pages_an_aria_label_longer_than_a_name_and_an_age_labels_no_facebook_comment():
     """A comment's label is a name and an age: one of 200,000 characters that keeps nearly
     saying "Reply by ... to ...'s comment" (which a pattern would scan over and over) is no

@@ -32,10 +32,13 @@ from pipeline.ingest.stated import StatedPost, StatedThread, element_words, left
 
 SOURCE = "Facebook markup"
 
-# A comment's label, in English, Danish, Norwegian and Swedish.
-_COMMENT_LABEL_RE = re.compile(r"(?i)(?:Comment by|Kommentar fra|Kommentar från|Kommentar av)\s+(?P<rest>.+)")
+# A comment's label, in English, Danish, Norwegian and Swedish (a label in another
+# language: the comment's link to itself says it is one).
+_COMMENT_LABEL_RE = re.compile(
+    r"(?i)(?:Comment by|Kommentar fra|Kommentar af|Kommentar från|Kommentar av)\s+(?P<rest>.+)"
+)
 _REPLY_LABEL_RE = re.compile(
-    r"(?i)(?:Reply by|Svar fra|Svar från|Svar av)\s+(?P<rest>.+?)\s+(?:to|til|till|på)\s+"
+    r"(?i)(?:Reply by|Svar fra|Svar af|Svar från|Svar av)\s+(?P<rest>.+?)\s+(?:to|til|till|på)\s+"
     r"(?P<whose>.+?)(?:'s|’s|s|')?\s+(?:comment|kommentar)\b"
 )
 _LABEL_MAX = 400
@@ -72,11 +75,18 @@ def _label(el: etree._Element) -> tuple[str, str | None] | None:
 
 def _author(el: etree._Element, owners: set[etree._Element], label: str) -> etree._Element | None:
     """The link to the comment's author: its first link whose text its label starts with
-    (the label runs name and age together; a profile link may carry `comment_id` too)."""
+    (the label runs name and age together; a profile link may carry `comment_id` too), or,
+    with no label read, its first link whose text is no age (`2 d`): the name comes first."""
     for d in own_elements(el, owners):
-        if d.tag == "a" and (name := " ".join(d.text_content().split())) and label.startswith(name):
-            return d
+        if d.tag == "a" and (name := " ".join(d.text_content().split())):
+            if label.startswith(name) if label else not name[0].isdigit():
+                return d
     return None
+
+
+def _links_to_itself(el: etree._Element, owners: set[etree._Element]) -> bool:
+    """Whether an element links to a comment (`?comment_id=`) as its own, not a nested one's."""
+    return any(d.tag == "a" and "comment_id=" in (d.get("href") or "") for d in own_elements(el, owners))
 
 
 def _comment_link(
@@ -141,12 +151,17 @@ def _opening(root: etree._Element, items: set[etree._Element]) -> StatedPost:
 
 def facebook_thread(root: etree._Element) -> StatedThread | None:
     """The post and comments a saved Facebook page states in its comments' labels and
-    links, or None where it labels fewer than two comments."""
-    labelled = [
-        (el, said)
-        for el in root.iter()
-        if isinstance(el.tag, str) and el.get("role") == "article" and (said := _label(el)) is not None
-    ]
+    links, or None where it shows fewer than two comments."""
+    articles = [el for el in root.iter() if isinstance(el.tag, str) and el.get("role") == "article"]
+    everyone = set(articles)
+    labelled = []
+    for el in articles:
+        said = _label(el)
+        if said is None and _links_to_itself(el, everyone):
+            # A label in a language not read here: the comment's link to itself says it is one.
+            said = ("", None)
+        if said is not None:
+            labelled.append((el, said))
     if len(labelled) < 2:
         return None
     items = {el for el, _ in labelled}
@@ -155,7 +170,7 @@ def facebook_thread(root: etree._Element) -> StatedThread | None:
     latest: dict[str, int] = {}  # an author -> their latest comment so far
     comments: list[StatedPost] = []
     for k, (el, (rest, whose)) in enumerate(labelled):
-        owners = items - {el}
+        owners = items  # its own elements stop at the comments nested in it
         link = _author(el, owners, rest)
         author = " ".join(link.text_content().split()) if link is not None else None
         own, parent_id, age = _comment_link(el, owners, link)
@@ -177,7 +192,9 @@ def facebook_thread(root: etree._Element) -> StatedThread | None:
                 title="",
                 text=_words(el, owners, author),
                 parent=parent,
-                answers_opening=parent is None and whose is None,
+                # A comment's label, or its link to itself naming no parent comment, says it
+                # is one on the post.
+                answers_opening=parent is None and whose is None and (bool(rest) or own is not None),
                 age=age,
             )
         )
