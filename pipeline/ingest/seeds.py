@@ -255,13 +255,10 @@ def read_page(path: Path, encoding: str = "") -> PageText:
             lowered = text.lower()
             # An element whose content is text, not markup, takes in the rest of a page when
             # it is never closed.
-            unclosed = next(
-                (
-                    tag
-                    for tag in _RAW_TEXT_TAGS
-                    if markup == "HTML" and lowered.rfind(f"<{tag}") > lowered.rfind(f"</{tag}")
-                ),
-                None,
+            unclosed = (
+                next((t for t in _RAW_TEXT_TAGS if lowered.rfind(f"<{t}") > lowered.rfind(f"</{t}")), None)
+                if markup == "HTML"
+                else None
             )
             why = (
                 f": its <{unclosed}> is never closed, so a browser shows none of the page after it" if unclosed else ""
