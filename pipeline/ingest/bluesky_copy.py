@@ -18,16 +18,17 @@ import re
 
 from pipeline.ingest.copied_lines import (
     HEADER_MAX,
-    MORE_REPLIES_RE,
+    app_age_seconds,
     clock_date,
     clock_stamp,
-    hidden_replies,
+    hidden_between,
     listed_replies,
+    more_replies_remark,
     nonblank,
     paragraphs,
     words_until,
 )
-from pipeline.ingest.dates import read_date, relative_age
+from pipeline.ingest.dates import read_date
 from pipeline.ingest.stated import StatedPost, StatedThread
 
 BLUESKY_SOURCE = "thread on Bluesky copied as text"
@@ -96,15 +97,6 @@ def _words(lines: list[str], start: int, stop: int, handle: str, age: str) -> tu
     return words, clock_date(stamp) if stamp else None, stamp is not None
 
 
-def _seconds(age: str) -> float | None:
-    """How long ago an age says (`5m` is five minutes on Bluesky, not months)."""
-    if re.fullmatch(r"\d+\s?m", age):
-        return relative_age(f"{age.rstrip('m').strip()} min")
-    if re.fullmatch(r"\d+\s?må", age):
-        return relative_age(f"{age[:-2].strip()} md")
-    return relative_age(age)
-
-
 def bluesky_thread(lines: list[str]) -> StatedThread | None:
     heads = _heads(lines)
     # Bluesky's own marks: an age after the `·` under a handle, or the time in full.
@@ -142,12 +134,10 @@ def bluesky_thread(lines: list[str]) -> StatedThread | None:
     ages = [age for _, age in posts]
 
     def older(k: int) -> bool:
-        mine, theirs = _seconds(ages[k]), _seconds(ages[k - 1])
+        mine, theirs = app_age_seconds(ages[k]), app_age_seconds(ages[k - 1])
         return mine is not None and theirs is not None and mine > theirs
 
-    def hidden(k: int) -> bool:
-        return any(MORE_REPLIES_RE.fullmatch(line) for line in lines[posts[k - 1][0].line or 0 : posts[k][0].line])
-
-    comments = listed_replies([p for p, _ in posts], asked, older, hidden)
-    remarks = hidden_replies([line for line in lines if len(line) <= HEADER_MAX and MORE_REPLIES_RE.fullmatch(line)])
-    return StatedThread(posts[0][0], comments, BLUESKY_SOURCE, "SocialMediaPosting", remarks=remarks, copied=True)
+    read = [p for p, _ in posts]
+    comments = listed_replies(read, asked, older, hidden_between(lines, read))
+    remarks = more_replies_remark(lines)
+    return StatedThread(read[0], comments, BLUESKY_SOURCE, "SocialMediaPosting", remarks=remarks, copied=True)

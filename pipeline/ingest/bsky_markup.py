@@ -83,11 +83,7 @@ def bsky_thread(root: etree._Element) -> StatedThread | None:
         opening, *replies = posts
         return StatedThread(opening, tuple(replies), SOURCE, "SocialMediaPosting")
 
-    def older(k: int) -> bool:
-        mine, theirs = posts[k].created, posts[k - 1].created
-        return bool(mine and theirs and len(mine) == len(theirs) and mine < theirs)
-
-    comments = listed_replies(posts, asked[0], older, lambda _: False)
+    comments = listed_replies(posts, asked[0])
     return StatedThread(posts[0], comments, SOURCE, "SocialMediaPosting")
 
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from pipeline.ingest.dates import read_date, yearless_iso
+from pipeline.ingest.dates import read_date, relative_age, yearless_iso
 from pipeline.ingest.deleted import DELETED_NAMES
 from pipeline.ingest.stated import StatedPost
 
@@ -102,8 +102,21 @@ def printed_date(line: str, year: str | None) -> str | None:
     return None
 
 
+def _older_by_time(posts: list[StatedPost]) -> Callable[[int], bool]:
+    """Whether `posts[k]` states a time before that of `posts[k - 1]` (both in one form)."""
+
+    def older(k: int) -> bool:
+        mine, theirs = posts[k].created, posts[k - 1].created
+        return bool(mine and theirs and len(mine) == len(theirs) and mine < theirs)
+
+    return older
+
+
 def listed_replies(
-    posts: list[StatedPost], asked: int, older: Callable[[int], bool], hidden: Callable[[int], bool]
+    posts: list[StatedPost],
+    asked: int,
+    older: Callable[[int], bool] | None = None,
+    hidden: Callable[[int], bool] = lambda _: False,
 ) -> tuple[StatedPost, ...]:
     """The replies (`posts` after the first, which opens the thread) of a thread its page
     lists as Bluesky and Mastodon do: the chain of posts the one asked for (`posts[asked]`)
@@ -112,7 +125,9 @@ def listed_replies(
     right above it, and the first under it answers it (as `parent`: the page shows it);
     a later post answers the post right above it where its words name nothing else
     (`follows`), unless it is the older (`older(k)`: `posts[k]` older than `posts[k - 1]`)
-    or a link to hidden replies stands between them (`hidden(k)`)."""
+    or a link to hidden replies stands between them (`hidden(k)`). Without `older`, the
+    times the posts state say which is the older."""
+    older = older or _older_by_time(posts)
     out: list[StatedPost] = []
     for k in range(1, len(posts)):
         n = k - 1  # its index among the replies
@@ -149,3 +164,28 @@ def words_until(
         elif not (short and furniture.fullmatch(line)):
             words.append(line)
     return words, None
+
+
+def app_age_seconds(age: str) -> float | None:
+    """How long ago an age as Bluesky and Mastodon print it says (`5m` is five minutes
+    there, not months; Swedish `2må` two months)."""
+    if re.fullmatch(r"\d+\s?m", age):
+        return relative_age(f"{age.rstrip('m').strip()} min")
+    if re.fullmatch(r"\d+\s?må", age):
+        return relative_age(f"{age[:-2].strip()} md")
+    return relative_age(age)
+
+
+def hidden_between(lines: list[str], posts: list[StatedPost]) -> Callable[[int], bool]:
+    """Whether a link to hidden replies (`Read 2 more replies`) stands between the header
+    lines of `posts[k - 1]` and `posts[k]`."""
+
+    def hidden(k: int) -> bool:
+        return any(MORE_REPLIES_RE.fullmatch(line) for line in lines[posts[k - 1].line or 0 : posts[k].line])
+
+    return hidden
+
+
+def more_replies_remark(lines: list[str]) -> tuple[str, ...]:
+    """The remark on the links to hidden replies a copied Bluesky or Mastodon thread shows."""
+    return hidden_replies([line for line in lines if len(line) <= HEADER_MAX and MORE_REPLIES_RE.fullmatch(line)])

@@ -19,15 +19,16 @@ from dataclasses import replace
 
 from pipeline.ingest.copied_lines import (
     HEADER_MAX,
-    MORE_REPLIES_RE,
-    hidden_replies,
+    app_age_seconds,
+    hidden_between,
     listed_replies,
+    more_replies_remark,
     nonblank,
     paragraphs,
     printed_date,
     words_until,
 )
-from pipeline.ingest.dates import read_date, relative_age
+from pipeline.ingest.dates import read_date
 from pipeline.ingest.stated import StatedPost, StatedThread
 
 MASTODON_SOURCE = "thread on Mastodon copied as text"
@@ -102,7 +103,7 @@ def _ago(age: str, year: str | None) -> tuple[int, float] | None:
     """An age's place in time, to compare two: (0, seconds ago) for an age under a week,
     (1, -days since the year 1) for a day; None where unread."""
     if _RELATIVE_RE.fullmatch(age):
-        seconds = relative_age(f"{age[:-1]} min" if re.fullmatch(r"\d+\s?m", age) else age)
+        seconds = app_age_seconds(age)
         return (0, seconds) if seconds is not None else None
     day = printed_date(age, year)
     return (1, -float(day[:10].replace("-", ""))) if day else None
@@ -148,9 +149,7 @@ def mastodon_thread(lines: list[str]) -> StatedThread | None:
         mine, theirs = places[k], places[k - 1]
         return mine is not None and theirs is not None and mine > theirs
 
-    def hidden(k: int) -> bool:
-        return any(MORE_REPLIES_RE.fullmatch(line) for line in lines[posts[k - 1].line or 0 : posts[k].line])
-
-    comments = listed_replies(posts, asked, older, hidden)
-    remarks = hidden_replies([line for line in lines if len(line) <= HEADER_MAX and MORE_REPLIES_RE.fullmatch(line)])
-    return StatedThread(posts[0], comments, MASTODON_SOURCE, "SocialMediaPosting", remarks=remarks, copied=True)
+    comments = listed_replies(posts, asked, older, hidden_between(lines, posts))
+    return StatedThread(
+        posts[0], comments, MASTODON_SOURCE, "SocialMediaPosting", remarks=more_replies_remark(lines), copied=True
+    )

@@ -63,9 +63,5 @@ def mastodon_thread(root: etree._Element) -> StatedThread | None:
         opening, *replies = posts
         return StatedThread(opening, tuple(replies), SOURCE, "SocialMediaPosting")
 
-    def older(k: int) -> bool:
-        mine, theirs = posts[k].created, posts[k - 1].created
-        return bool(mine and theirs and len(mine) == len(theirs) and mine < theirs)
-
-    comments = listed_replies(posts, asked, older, lambda _: False)
+    comments = listed_replies(posts, asked)
     return StatedThread(posts[0], comments, SOURCE, "SocialMediaPosting")
