@@ -444,6 +444,26 @@ def test_role_cues_read_nordic_titles_in_self_descriptions(description, role):
 
 
 @pytest.mark.parametrize(
+    ("name", "display", "role"),
+    [
+        # Bluesky lets anyone make a domain they own their handle: a person's own domain
+        # spells their display name and says nothing of a role...
+        ("oleberg.dk", "Ole Berg", None),
+        ("mette-frederiksen.dk", "Mette Frederiksen", None),
+        # ...an organisation's does not spell a person's name.
+        ("dsr.dk", "Dansk Socialrådgiverforening", "organization"),
+        ("politiken.dk", "Politiken", "organization"),
+        ("dr.dk", "DR Nyheder", "organization"),
+        # A domain one word of the name is in is no proof either way: kept as before.
+        ("berg.dk", "Ole Berg", "organization"),
+    ],
+)
+def test_a_domain_handle_is_an_organisation_only_where_it_does_not_spell_a_person(name, display, role):
+    hit = role_rule(name, [display], [])
+    assert (hit.label if hit else None) == role
+
+
+@pytest.mark.parametrize(
     ("statement", "role"),
     [
         ("Jeg er selv socialrådgiver og kender det.", "social_worker"),

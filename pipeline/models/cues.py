@@ -216,9 +216,32 @@ def reply_rule(text: str) -> RuleHit | None:
     return None
 
 
+# A handle that is a web domain ("oleberg.dk" on Bluesky, where any domain one owns can be
+# the handle). Organisations use their domains, but so do journalists and politicians: the
+# domain names an organisation only when it does not spell the person's display name.
+DOMAIN_HANDLE_RE = re.compile(r"^@?([^\W_][\w\-]*)(?:\.[\w\-]+)*\.[a-z]{2,}$", re.IGNORECASE)
+
+
+def personal_domain(name: str | None, descriptions: list[str]) -> bool:
+    """Whether a domain-shaped name spells a display name of two or more words ("oleberg.dk"
+    of "Ole Berg", "mette-frederiksen.dk" of "Mette Frederiksen"): a person's own domain."""
+    m = DOMAIN_HANDLE_RE.match(name.strip()) if name else None
+    if not m:
+        return False
+    label = m.group(1).casefold().replace("-", "")
+    for display in descriptions[:1]:
+        words = [w.casefold() for w in WORD_RE.findall(display)]
+        if len(words) >= 2 and sum(len(w) >= 2 and w in label for w in words) >= 2:
+            return True
+    return False
+
+
 def role_rule(name: str | None, descriptions: list[str], first_person_texts: list[str]) -> RuleHit | None:
-    """The respondent role a name, self-description or first-person statement shows."""
+    """The respondent role a name, self-description or first-person statement shows (a
+    person's own web domain as their name is no organisation's)."""
     cues = load_cues()
+    if personal_domain(name, descriptions):
+        name = None
     zones = (
         ("name", [name] if name else []),
         ("description", [d for d in descriptions if d]),
