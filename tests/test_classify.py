@@ -475,6 +475,22 @@ def test_a_domain_handle_is_an_organisation_only_where_it_does_not_spell_a_perso
         ("Jeg læser til socialrådgiver på Metropol.", "student"),
         ("Jag pluggar till socionom i Lund.", "student"),
         ("Jeg er leder af en familieafdeling.", "employer"),
+        # A subject one studies, or a school one goes to now, makes a student (a pupil too)...
+        ("Jeg studerer jura på AU.", "student"),
+        ("Jeg læser statskundskab.", "student"),
+        ("Jag studerar juridik i Lund.", "student"),
+        ("Jag läser socionomprogrammet.", "student"),
+        ("Jeg er gymnasieelev, og skal til terminsprøve i morgen.", "student"),
+        ("Jeg går i gymnasiet.", "student"),
+        # ...not reading a paper or a story, nor a school gone to long ago.
+        ("Jeg læser avisen hver dag.", None),
+        ("Jag läser historia om det.", None),
+        ("Jeg gik i gymnasiet i 90erne.", None),
+        ("Jeg er lærer for en elev med ADHD.", None),
+        # Placed in care as a child: the client's experience, a citizen's.
+        ("Jeg var selv anbragt som barn.", "citizen"),
+        ("Jag var familjehemsplacerad som barn.", "citizen"),
+        ("Jeg var med til at få ham anbragt.", None),
         # Has worked as one (the guidelines' social_worker), in the words people use for it.
         ("Jag har själv jobbat som socialsekreterare i tio år.", "social_worker"),
         ("Jeg har tidligere arbejdet som socialrådgiver i Odense.", "social_worker"),
