@@ -491,6 +491,22 @@ def test_a_domain_handle_is_an_organisation_only_where_it_does_not_spell_a_perso
         ("Jeg var selv anbragt som barn.", "citizen"),
         ("Jag var familjehemsplacerad som barn.", "citizen"),
         ("Jeg var med til at få ham anbragt.", None),
+        # A parent of a child in care is a relative; a neighbour's child makes nobody one.
+        ("Min søn er anbragt.", "citizen"),
+        ("Jeg har selv en datter, der er anbragt.", "citizen"),
+        ("Jag har själv barn som är placerade.", "citizen"),
+        ("Min nabos søn er anbragt.", None),
+        ("Jeg er førtidspensionist.", "citizen"),
+        # Compounds of the professions, and research said in Swedish.
+        ("Jeg er skolesocialrådgiver.", "social_worker"),
+        ("Jag är familjebehandlare.", "social_worker"),
+        ("Jag forskar om socialtjänsten.", "researcher"),
+        ("Jeg har forsket lidt i det.", None),
+        # In English, as some write: the writer's own work, not someone else's.
+        ("I work as a social worker in Oslo.", "social_worker"),
+        ("As a social worker, I see this daily.", "social_worker"),
+        ("She works as a social worker who cares.", None),
+        ("I am not a social worker.", None),
         # Has worked as one (the guidelines' social_worker), in the words people use for it.
         ("Jag har själv jobbat som socialsekreterare i tio år.", "social_worker"),
         ("Jeg har tidligere arbejdet som socialrådgiver i Odense.", "social_worker"),
