@@ -434,6 +434,8 @@ def test_reply_denial_cue_needs_whole_words(text):
         ("Head of Children and Family Services, Aarhus Municipality", "employer"),
         ("Chair of the Nordic Social Workers union", "union"),
         ("Film lover, dad of two", "citizen"),
+        ("Kommunalsjef, Bergen kommune", "employer"),
+        ("Fosterforeldre", "citizen"),
         ("Video editor and gamer", None),
         ("Tweets about football", None),
     ],
@@ -507,6 +509,18 @@ def test_a_domain_handle_is_an_organisation_only_where_it_does_not_spell_a_perso
         ("As a social worker, I see this daily.", "social_worker"),
         ("She works as a social worker who cares.", None),
         ("I am not a social worker.", None),
+        # Norwegian: councils, managers, pensioners, NAV and the child welfare service.
+        ("Jeg sitter i bystyret for Ap.", "politician"),
+        ("Jeg er kommunalsjef for helse og omsorg.", "employer"),
+        ("Jeg er leder i barnevernet.", "employer"),
+        ("Han er leder i barnevernet.", None),
+        ("Jeg er pensjonist.", "citizen"),
+        ("Jeg har selv vært i kontakt med NAV.", "citizen"),
+        ("Jeg har vært barnevernsbarn.", "citizen"),
+        ("Jeg studerer sosialt arbeid.", "student"),
+        # Foster parents speak from the system's side of a family: relatives, citizens.
+        ("Jeg er plejemor.", "citizen"),
+        ("Jag är familjehemsförälder.", "citizen"),
         # Has worked as one (the guidelines' social_worker), in the words people use for it.
         ("Jag har själv jobbat som socialsekreterare i tio år.", "social_worker"),
         ("Jeg har tidligere arbejdet som socialrådgiver i Odense.", "social_worker"),
