@@ -521,6 +521,15 @@ def test_a_domain_handle_is_an_organisation_only_where_it_does_not_spell_a_perso
         # Foster parents speak from the system's side of a family: relatives, citizens.
         ("Jeg er plejemor.", "citizen"),
         ("Jag är familjehemsförälder.", "citizen"),
+        # Swedish: a hyphenated caseworker, a committee's chair, teaching on a programme, a
+        # child placed, a client's contact, an institution's head.
+        ("Jag är LSS-handläggare.", "social_worker"),
+        ("Jag är socialnämndens ordförande.", "politician"),
+        ("Jag undervisar på socionomprogrammet.", "researcher"),
+        ("Jag har själv varit placerad.", "citizen"),
+        ("Jag har haft kontakt med socialtjänsten.", "citizen"),
+        ("Jag är föreståndare på ett HVB.", "employer"),
+        ("Min handläggare är LSS-handläggare.", None),
         # Has worked as one (the guidelines' social_worker), in the words people use for it.
         ("Jag har själv jobbat som socialsekreterare i tio år.", "social_worker"),
         ("Jeg har tidligere arbejdet som socialrådgiver i Odense.", "social_worker"),
