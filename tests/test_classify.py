@@ -530,6 +530,14 @@ def test_a_domain_handle_is_an_organisation_only_where_it_does_not_spell_a_perso
         ("Jag har haft kontakt med socialtjänsten.", "citizen"),
         ("Jag är föreståndare på ett HVB.", "employer"),
         ("Min handläggare är LSS-handläggare.", None),
+        # Negated, conditional, or done for someone else: no position of the writer's.
+        ("Min søn er ikke anbragt.", None),
+        ("Hvis min datter var anbragt, ville jeg klage.", None),
+        ("Jeg er ikke pensionist.", None),
+        ("Jeg har aldrig haft kontakt med kommunen.", None),
+        ("Jag har inte haft kontakt med socialtjänsten.", None),
+        ("Jeg har haft kontakt med kommunen på vegne af min klient.", None),
+        ("Jeg er elev-orienteret i min undervisning.", None),
         # Has worked as one (the guidelines' social_worker), in the words people use for it.
         ("Jag har själv jobbat som socialsekreterare i tio år.", "social_worker"),
         ("Jeg har tidligere arbejdet som socialrådgiver i Odense.", "social_worker"),
