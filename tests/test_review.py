@@ -62,7 +62,12 @@ def export(pipeline_run, tmp_path, task: str, size: int = 6, strategy: str = "ma
 
 
 def fill_csv(
-    folder, labels: dict[str, str], delimiter: str = ",", comment: str = "", encoding: str = "utf-8-sig"
+    folder,
+    labels: dict[str, str],
+    delimiter: str = ",",
+    comment: str = "",
+    encoding: str = "utf-8-sig",
+    suffix: str = ".csv",
 ) -> str:
     text = (folder / "batch.csv").read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
@@ -73,7 +78,7 @@ def fill_csv(
         r["label"] = labels.get(r["item_id"], "")
         r["comment"] = comment if r["item_id"] in labels else ""
         w.writerow(r)
-    path = folder.parent / f"filled{'-semicolon' if delimiter == ';' else ''}.csv"
+    path = folder.parent / f"filled{'-semicolon' if delimiter == ';' else ''}{suffix}"
     path.write_text(out.getvalue(), encoding=encoding)
     return path
 
@@ -152,6 +157,27 @@ def test_review_semicolon_csv_from_nordic_excel_imports(pipeline_run, tmp_path, 
     import_labels(path, "Bo", folder.parent, gold, inputs[0], cfg)
     assert gold_labels(gold, "reply_stance") == {items[0].item_id: "query"}
     assert [e.note for e in read_events(gold)] == ["spørgsmål"]
+
+
+def test_review_excel_unicode_text_imports(pipeline_run, tmp_path, inputs, cfg):
+    """Excel's "Unicode Text" (and LibreOffice's UTF-16 CSV) is UTF-16 with a byte-order mark
+    and tabs between cells, saved as .txt: read as it is, æøå intact."""
+    folder, items, gold = export(pipeline_run, tmp_path, "reply_stance")
+    path = fill_csv(
+        folder, {items[0].item_id: "deny"}, delimiter="\t", comment="afvisning", encoding="utf-16", suffix=".txt"
+    )
+    assert Path(path).read_bytes()[:2] in (b"\xff\xfe", b"\xfe\xff")
+    import_labels(path, "Bo", folder.parent, gold, inputs[0], cfg)
+    assert gold_labels(gold, "reply_stance") == {items[0].item_id: "deny"}
+    assert [e.note for e in read_events(gold)] == ["afvisning"]
+
+
+def test_review_sheet_that_is_no_batch_says_so(tmp_path, inputs, cfg):
+    path = tmp_path / "notes.txt"
+    path.write_text("Husk at tjekke tråd 3\n", encoding="utf-8")
+    with pytest.raises(InputError, match="is this a review batch file"):
+        import_labels(path, "Bo", tmp_path, tmp_path / "gold", inputs[0], cfg)
+    assert not (tmp_path / "gold").exists()
 
 
 def test_review_changed_labels_become_a_new_revision_and_keep_the_old(pipeline_run, tmp_path, inputs, cfg):

@@ -8,6 +8,7 @@ batch, or nothing: the error lists every bad row.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -85,10 +86,9 @@ def span_offsets(text: str, start: int, end: int, shown: str | None) -> tuple[in
     return None
 
 
-def read_sheet_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    """Rows of a CSV sheet with the line each starts on; "," or ";" as Excel saved it."""
+def _utf8_else_cp1252(path: Path) -> str:
     try:
-        text = read_text_utf8(path)
+        return read_text_utf8(path)
     except InputError as exc:
         # The sheet went out as UTF-8; one that comes back otherwise was re-saved as plain
         # "CSV" by an Excel in a Danish or Swedish locale, which writes Windows-1252. A
@@ -99,15 +99,36 @@ def read_sheet_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dic
         except UnicodeDecodeError:
             raise exc from None
         log.warning("%s: not UTF-8; read as Windows-1252, as Excel saves plain CSV in Nordic locales", path)
+        return text
+
+
+# Sheets saved as text: CSV, and Excel's "Unicode Text" (UTF-16, tab-separated, .txt) or a
+# tab-separated file as LibreOffice or a script writes it.
+SHEET_TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+def read_sheet_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a CSV sheet with the line each starts on; ",", ";" or a tab as Excel or
+    LibreOffice saved it, in UTF-8, UTF-16 (with its byte-order mark) or Windows-1252."""
+    raw = path.read_bytes()
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode Text" and LibreOffice's UTF-16 CSV; no other encoding starts so.
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(path, 0, f"starts as UTF-16 but is not: {exc.reason} at byte {exc.start}") from None
+    else:
+        text = _utf8_else_cp1252(path)
     if not text.strip():
         raise InputError(path, 0, "empty file")
     first = text.split("\n", 1)[0]
-    # Excel in Danish and Swedish locales saves "CSV" with semicolons.
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    # Excel in Danish and Swedish locales saves "CSV" with semicolons, "Unicode Text" with
+    # tabs; the header's column names hold none of the three.
+    delimiter = max(("\t", ";", ","), key=first.count) if any(d in first for d in "\t;") else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     missing = [c for c in required if c not in (reader.fieldnames or [])]
     if missing:
-        raise InputError(path, 1, f"header lacks the columns {missing}")
+        raise InputError(path, 1, f"header lacks the columns {missing}; is this a review batch file?")
     rows = []
     start = 2
     for row in reader:
@@ -132,11 +153,14 @@ def read_filled(path: Path) -> list[Filled]:
     suffix = path.suffix.lower()
     if suffix == ".json":
         return _read_labelstudio(path)
-    if suffix not in (".csv", *WORKBOOK_SUFFIXES):
+    if suffix not in (*SHEET_TEXT_SUFFIXES, *WORKBOOK_SUFFIXES):
         raise InputError(
-            path, 0, "unknown file type: expected .csv, a workbook (.xlsx, .xls, .ods) or a Label Studio .json export"
+            path,
+            0,
+            "unknown file type: expected .csv (or Excel's Unicode Text .txt, a .tsv), a workbook (.xlsx, .xls, .ods)"
+            " or a Label Studio .json export",
         )
-    rows = read_sheet_csv(path, ("item_id", "label")) if suffix == ".csv" else _read_workbook(path)
+    rows = read_sheet_csv(path, ("item_id", "label")) if suffix in SHEET_TEXT_SUFFIXES else _read_workbook(path)
     out = []
     for line, row in rows:
         label = (row.get("label") or "").strip()
