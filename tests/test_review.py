@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -291,6 +292,34 @@ def test_review_labelstudio_span_out_of_range_is_refused(pipeline_run, tmp_path,
     path = tmp_path / "ls.json"
     path.write_text(json.dumps(tasks), encoding="utf-8")
     with pytest.raises(InputError, match="out of range"):
+        import_labels(path, "Eva", folder.parent, gold, inputs[0], cfg)
+    assert list(gold.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("break_it", "message"),
+    [
+        (lambda t: t.update(annotations={"result": []}), "annotations is dict, not list"),
+        (lambda t: t["annotations"][0].update(result=["deny"]), "a result is str, not dict"),
+        (lambda t: t["annotations"][0]["result"][0].update(value="deny"), "a result's value is str, not dict"),
+        (lambda t: t["annotations"][0]["result"][0]["value"].update(choices=[["deny"]]), "an item of a result's"),
+        (lambda t: t.update(data=["text"]), "data is list, not dict"),
+    ],
+)
+def test_review_labelstudio_export_edited_out_of_shape_is_refused_by_task(
+    pipeline_run, tmp_path, inputs, cfg, break_it, message
+):
+    """A Label Studio export edited by hand or by a script, out of the shapes Label Studio
+    writes, is refused with the task named (it had crashed the import with a traceback)."""
+    folder, _, gold = export(pipeline_run, tmp_path, "reply_stance", size=2)
+    tasks = json.loads((folder / "labelstudio_tasks.json").read_text(encoding="utf-8"))
+    for t in tasks:
+        t["annotations"] = [{"id": 1, "result": [dict(t["predictions"][0]["result"][0])]}]
+        t["annotations"][0]["result"][0]["value"] = {"choices": ["deny"]}
+    break_it(tasks[1])
+    path = tmp_path / "ls.json"
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    with pytest.raises(InputError, match=f"task {tasks[1].get('id', 2)}: {re.escape(message)}"):
         import_labels(path, "Eva", folder.parent, gold, inputs[0], cfg)
     assert list(gold.iterdir()) == []
 

@@ -15,6 +15,7 @@ import io
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pipeline.core import cells
 from pipeline.core.artifacts import (
@@ -179,34 +180,80 @@ def read_filled(path: Path) -> list[Filled]:
     return out
 
 
+class _Shapes:
+    """Checks that a Label Studio export has the shapes Label Studio writes: a file edited by
+    hand or by a script may not, and is refused naming the task, not read half-way."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def of(self, value: object, kind: type | tuple[type, ...], where: str, what: str) -> Any:
+        if not isinstance(value, kind):
+            names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+            shown = type(value).__name__ if value is not None else "null"
+            raise InputError(self.path, 0, f"{where}: {what} is {shown}, not {names}, as Label Studio writes it")
+        return value
+
+    def strings(self, value: object, where: str, what: str) -> list[str]:
+        """A list of strings (a lone string as a one-item list, as in a textarea's text)."""
+        if isinstance(value, str):
+            return [value]
+        items = self.of(value, list, where, what)
+        return [self.of(v, str, where, f"an item of {what}") for v in items]
+
+    def text(self, d: dict, key: str, where: str) -> str:
+        value = d.get(key)
+        return "" if value is None else str(self.of(value, (str, int), where, f"data.{key}"))
+
+    def optional(self, d: dict, key: str, where: str) -> str | None:
+        value = d.get(key)
+        return None if value is None else self.of(value, str, where, f"data.{key}")
+
+
 def _read_labelstudio(path: Path) -> list[Filled]:
     data = read_json(path)
     if not isinstance(data, list):
         raise InputError(path, 0, "a Label Studio export is a JSON list of tasks")
+    shapes = _Shapes(path)
     out: list[Filled] = []
     for k, task in enumerate(data):
         if not isinstance(task, dict) or "data" not in task:
             raise InputError(path, 0, f"task #{k + 1} has no 'data': not a Label Studio export")
-        d = task["data"]
-        where = f"{path}: task {task.get('id', k + 1)}"
-        anns = [a for a in task.get("annotations", []) if not a.get("was_cancelled")]
+        tid = task.get("id", k + 1)
+        where = f"{path}: task {tid if isinstance(tid, (str, int)) else k + 1}"
+        here = f"task {tid if isinstance(tid, (str, int)) else k + 1}"
+        d = shapes.of(task["data"], dict, here, "data")
+        annotations = shapes.of(task.get("annotations") or [], list, here, "annotations")
+        anns = [a for a in annotations if not shapes.of(a, dict, here, "an annotation").get("was_cancelled")]
         if not anns:
             continue
-        result = anns[-1].get("result", [])
-        comment = next((" ".join(r["value"].get("text", [])) for r in result if r.get("type") == "textarea"), None)
+        result = [
+            shapes.of(r, dict, here, "a result") for r in shapes.of(anns[-1].get("result") or [], list, here, "result")
+        ]
+        values = [(r.get("type"), shapes.of(r.get("value") or {}, dict, here, "a result's value")) for r in result]
+        comment = next(
+            (
+                " ".join(shapes.strings(v.get("text") or [], here, "a textarea's text"))
+                for t, v in values
+                if t == "textarea"
+            ),
+            None,
+        )
+        batch_id, sha = shapes.optional(d, "batch_id", here), shapes.optional(d, "text_sha256", here)
         if d.get("task") == "unit_type":
-            for r in result:
-                if r.get("type") != "labels":
+            post_id, field = shapes.text(d, "post_id", here), shapes.text(d, "field", here)
+            task_text = shapes.text(d, "text", here)
+            for kind, v in values:
+                if kind != "labels":
                     continue
-                v = r.get("value", {})
-                labels = v.get("labels") or []
+                labels = shapes.strings(v.get("labels") or [], here, "a span's labels")
                 try:
                     start, end = int(v["start"]), int(v["end"])
-                except (KeyError, TypeError, ValueError):
-                    out.append(Filled(where, "", "", None, None, d.get("batch_id"), problem="span without start/end"))
+                except (KeyError, TypeError, ValueError, OverflowError):
+                    out.append(Filled(where, "", "", None, None, batch_id, problem="span without start/end"))
                     continue
-                task_text = str(d.get("text", ""))
-                fixed = span_offsets(task_text, start, end, v.get("text"))
+                shown = v.get("text")
+                fixed = span_offsets(task_text, start, end, shown if isinstance(shown, str) else None)
                 problem = None
                 # UTF-16 offsets (Label Studio's, for text beyond the BMP) run at least as far
                 # as characters: past that length, the span is out of range in either reading.
@@ -214,7 +261,7 @@ def _read_labelstudio(path: Path) -> list[Filled]:
                     problem = f"span {start}-{end} out of range (the task text has {len(task_text)} characters)"
                 elif fixed is None:
                     problem = (
-                        f"span {start}-{end}: its text {v.get('text')!r} is not the task text at those offsets "
+                        f"span {start}-{end}: its text {shown!r} is not the task text at those offsets "
                         "(neither as characters nor as UTF-16 code units)"
                     )
                 else:
@@ -222,23 +269,26 @@ def _read_labelstudio(path: Path) -> list[Filled]:
                 out.append(
                     Filled(
                         where,
-                        unit_id(d.get("post_id", ""), d.get("field", ""), start, end),
+                        unit_id(post_id, field, start, end),
                         labels[0] if len(labels) == 1 else "|".join(labels),
                         comment,
-                        d.get("text_sha256"),
-                        d.get("batch_id"),
-                        (d.get("post_id", ""), d.get("field", ""), start, end),
+                        sha,
+                        batch_id,
+                        (post_id, field, start, end),
                         problem,
                     )
                 )
         else:
-            choice = next((r["value"].get("choices", []) for r in result if r.get("type") == "choices"), [])
+            choice = next(
+                (
+                    shapes.strings(v.get("choices") or [], here, "a result's choices")
+                    for t, v in values
+                    if t == "choices"
+                ),
+                [],
+            )
             if choice:
-                out.append(
-                    Filled(
-                        where, d.get("item_id", ""), "|".join(choice), comment, d.get("text_sha256"), d.get("batch_id")
-                    )
-                )
+                out.append(Filled(where, shapes.text(d, "item_id", here), "|".join(choice), comment, sha, batch_id))
     return out
 
 
