@@ -18,6 +18,9 @@ import pytest
 from conftest import run_cli
 
 pytestmark = pytest.mark.slow
+# Pinned: Label Studio 1.23.2 asks for any sentry-sdk, and sentry-sdk 3.0 (2026) no longer
+# takes the options it starts with, so the newest of both fails before it serves a page.
+LABEL_STUDIO = ("label-studio==1.23.2", "sentry-sdk<3")
 
 VALIDATE = r"""
 import json, sys
@@ -42,7 +45,7 @@ def venv(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("labelstudio") / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
     pip = subprocess.run(
-        [str(path / "bin" / "pip"), "install", "-q", "label-studio"], capture_output=True, text=True, timeout=1800
+        [str(path / "bin" / "pip"), "install", "-q", *LABEL_STUDIO], capture_output=True, text=True, timeout=1800
     )
     if pip.returncode != 0:
         pytest.skip(f"label-studio could not be installed here: {pip.stderr[-300:]}")
