@@ -109,6 +109,30 @@ def test_schema_a_misspelt_or_mistyped_setting_names_its_file_and_line(tmp_path)
     assert err.value.line == 4 and err.value.message == "grpah: Extra inputs are not permitted"
 
 
+@pytest.mark.parametrize(
+    ("setting", "where", "message"),
+    [
+        ("[replies]\ndefault = 5.0\n", 2, "replies.default: Input should be less than or equal to 1"),
+        ("[report]\nmax_trees = -1\n", 2, "report.max_trees: Input should be greater than or equal to 0"),
+        ("[scale]\nshard_posts = 0\n", 2, "scale.shard_posts: Input should be greater than or equal to 1"),
+        ("[train]\nfolds = 1\n", 2, "train.folds: Input should be greater than or equal to 2"),
+        ("[labels]\nreply_stance = []\n", 1, "the label set of reply_stance is empty"),
+        ("[labels]\nrole = ['union', 'union']\n", 1, "the label set of role names ['union'] twice"),
+    ],
+)
+def test_schema_a_setting_out_of_its_range_names_its_file_and_line(tmp_path, setting, where, message):
+    """A confidence above 1, a negative count, an empty label set: refused where the config
+    is read (they had crashed a later stage, or given confidences of 5)."""
+    from pipeline.core.config import load_config
+    from pipeline.core.errors import InputError
+
+    mine = tmp_path / "mine.toml"
+    mine.write_text(setting)
+    with pytest.raises(InputError) as err:
+        load_config(mine)
+    assert err.value.line == where and message in err.value.message
+
+
 def test_schema_cli_help_imports_no_stage_and_no_model_library():
     import subprocess
     import sys

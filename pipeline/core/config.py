@@ -6,9 +6,9 @@ from __future__ import annotations
 import tomllib
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pipeline.core.errors import InputError, validation_message
 from pipeline.core.paths import (  # noqa: F401 - re-exported: stages read paths from config
@@ -37,42 +37,52 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+# A researcher's own config is checked where it is read, so that a confidence of 5 or a
+# shard of 0 posts is an error naming the setting, not a crash (or silent nonsense) stages
+# later.
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+Count = Annotated[int, Field(ge=0)]
+Positive = Annotated[int, Field(ge=1)]
+Percent = Annotated[float, Field(ge=0.0, le=100.0)]
+Channel = Annotated[int, Field(ge=0, le=255)]
+
+
 class LanguageConfig(_Frozen):
-    candidates: tuple[str, ...]
-    min_confidence: float
-    min_chars: int
+    candidates: tuple[str, ...] = Field(min_length=1)
+    min_confidence: Probability
+    min_chars: Count
 
 
 class ReplyConfig(_Frozen):
-    own_earlier_post: float
-    quotation: float
-    address: float
-    quoted_author: float
-    title_echo: float
-    headline_word_echo: float
-    author_mention: float
+    own_earlier_post: Probability
+    quotation: Probability
+    address: Probability
+    quoted_author: Probability
+    title_echo: Probability
+    headline_word_echo: Probability
+    author_mention: Probability
     # Added 2026-12-04: a config copied before then still loads, with the shipped prior.
-    commenter_mention: float = 0.7
+    commenter_mention: Probability = 0.7
     # Added 2026-12-05, likewise.
-    answered_question: float = 0.6
-    article_reference: float
+    answered_question: Probability = 0.6
+    article_reference: Probability
     # Added 2026-12-05 (a config copied before then still loads): off unless an encoder
     # folder is named (`ingest --parents-by-meaning`).
-    meaning: float = 0.42
-    listed_under: float = 0.6
+    meaning: Probability = 0.42
+    listed_under: Probability = 0.6
     meaning_encoder: str = ""
-    meaning_min_margin: float = 0.02
-    default: float
-    quotation_min_words: int
+    meaning_min_margin: Probability = 0.02
+    default: Probability
+    quotation_min_words: Positive
     # Added 2026-12-06 (a config copied before then still loads).
-    markdown_quote_min_words: int = 3
-    quotation_min_score: float
-    address_min_score: float
-    title_echo_min_similarity: float
-    title_echo_min_margin: float
-    echo_word_min_len: int
-    echo_word_max_df: int
-    candidate_window: int
+    markdown_quote_min_words: Positive = 3
+    quotation_min_score: Percent
+    address_min_score: Percent
+    title_echo_min_similarity: Probability
+    title_echo_min_margin: Probability
+    echo_word_min_len: Positive
+    echo_word_max_df: Positive
+    candidate_window: Positive
 
     def prior(self, rule: str) -> float:
         """The configured confidence of a reply rule ('own-earlier-post' -> own_earlier_post)."""
@@ -80,39 +90,39 @@ class ReplyConfig(_Frozen):
 
 
 class ClassifyConfig(_Frozen):
-    rule_precision: dict[str, float]
-    quote_precision: float = 0.95
+    rule_precision: dict[str, Probability]
+    quote_precision: Probability = 0.95
     default_target_from: str
-    role_model_min_confidence: float
-    role_min_words: int
-    author_consistency_precision: float
+    role_model_min_confidence: Probability
+    role_min_words: Count
+    author_consistency_precision: Probability
 
 
 class TrainConfig(_Frozen):
-    folds: int
-    repeats: int
+    folds: Annotated[int, Field(ge=2)]
+    repeats: Positive
     sklearn: dict[str, dict[str, float | int | bool | str]]
     choice: dict[str, str] = {}
 
 
 class KeyPointsConfig(_Frozen):
-    max_distance: float
+    max_distance: Annotated[float, Field(ge=0.0, le=2.0)]  # a cosine distance
     encoder: str
 
 
 class GraphConfig(_Frozen):
-    max_corpus_nodes: int
-    colors: dict[str, tuple[int, int, int]]
+    max_corpus_nodes: Count
+    colors: dict[str, tuple[Channel, Channel, Channel]]
 
 
 class ReportConfig(_Frozen):
-    max_trees: int
-    max_participants: int
-    max_thread_rows: int
+    max_trees: Count
+    max_participants: Count
+    max_thread_rows: Count
 
 
 class ScaleConfig(_Frozen):
-    shard_posts: int
+    shard_posts: Positive
     storage: Literal["jsonl", "parquet"] = "jsonl"
 
 
@@ -129,6 +139,17 @@ class Config(_Frozen):
     report: ReportConfig
     scale: ScaleConfig
     train: TrainConfig
+
+    @field_validator("labels")
+    @classmethod
+    def _label_sets(cls, labels: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for task, names in labels.items():
+            if not names:
+                raise ValueError(f"the label set of {task} is empty")
+            twice = sorted({n for n in names if names.count(n) > 1})
+            if twice:
+                raise ValueError(f"the label set of {task} names {twice} twice")
+        return labels
 
     def labels_for(self, task: str) -> tuple[str, ...]:
         if task not in self.labels:
