@@ -317,6 +317,23 @@ def test_safety_labelstudio_span_text_mismatch_is_refused_with_its_task(pipeline
     assert list(gold.glob("*.jsonl")) == []
 
 
+@pytest.mark.parametrize("listed", ["../secret.txt", "ABSOLUTE", "link.txt"])
+def test_safety_a_manifest_reads_no_file_outside_its_folder(tmp_path, capsys, listed):
+    """A pages folder from someone else may list `../../.ssh/id_rsa`, an absolute path, or a
+    link that leads out: ingest refuses it (it had read the file into the corpus)."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Min private nøgle, ikke en debat.\n", encoding="utf-8")
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "link.txt").symlink_to(secret)
+    name = str(secret) if listed == "ABSOLUTE" else listed
+    (pages / "manifest.toml").write_text(f'[[document]]\nfile = "{name}"\n', encoding="utf-8")
+    code = run_cli("ingest", "--manifest", str(pages), "--out", str(tmp_path / "corpus"))
+    err = capsys.readouterr().err
+    assert code == 2 and "is outside the manifest's folder" in err and "manifest.toml:1:" in err
+    assert not (tmp_path / "corpus").exists()
+
+
 def test_safety_a_changed_or_broken_model_file_is_refused(tmp_path, capsys):
     import shutil
 

@@ -110,7 +110,20 @@ def read_manifest(path: Path) -> list[ManifestEntry]:
         if entry.date and normalize_iso(entry.date) is None:
             raise InputError(path, line, f"date {entry.date!r} is no ISO 8601 date (2024-03-14 or 2024-03-14T06:00)")
         seen.add(entry.file)
-        if not (path.parent / entry.file).is_file():
+        listed = path.parent / entry.file
+        # A pages folder may come from someone else (a shared dataset, an unpacked archive):
+        # its manifest may name only what lies in it, so that ingest never reads a file from
+        # elsewhere on the machine (`../../.ssh/id_rsa`, or a link that leads there) into a
+        # corpus that is then shared.
+        if not listed.resolve().is_relative_to(path.parent.resolve()):
+            raise InputError(
+                path,
+                line,
+                f"listed file {entry.file!r} is outside the manifest's folder {path.parent}"
+                + (" (it is a link that leads there)" if listed.is_symlink() else "")
+                + ": a manifest lists the pages beside it; copy the page into that folder",
+            )
+        if not listed.is_file():
             raise InputError(path, line, f"listed file {entry.file!r} does not exist")
         entries.append(entry)
     return sorted(entries, key=lambda e: e.file)
