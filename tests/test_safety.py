@@ -332,6 +332,11 @@ def test_safety_a_manifest_reads_no_file_outside_its_folder(tmp_path, capsys, li
     err = capsys.readouterr().err
     assert code == 2 and "is outside the manifest's folder" in err and "manifest.toml:1:" in err
     assert not (tmp_path / "corpus").exists()
+    # A folder without a manifest, whose pages are what it holds, holds no link that leads out.
+    (pages / "manifest.toml").unlink()
+    code = run_cli("ingest", "--manifest", str(pages), "--out", str(tmp_path / "corpus"))
+    assert code == 2 and "link.txt: a link to a file outside the pages folder" in capsys.readouterr().err
+    assert not (tmp_path / "corpus").exists()
 
 
 def test_safety_a_changed_or_broken_model_file_is_refused(tmp_path, capsys):

@@ -67,6 +67,13 @@ def folder_entries(folder: Path) -> list[ManifestEntry]:
             f"no manifest.toml and no pages ({', '.join(PAGE_SUFFIXES)}) in this folder: save the pages there, "
             "or give the manifest file that lists them",
         )
+    inside = Path(folder).resolve()
+    for name in names:
+        # As in a manifest (`read_manifest`): no page read from outside the folder.
+        if not (Path(folder) / name).resolve().is_relative_to(inside):
+            raise InputError(
+                Path(folder) / name, 0, "a link to a file outside the pages folder: copy the page into the folder"
+            )
     return [ManifestEntry(file=name) for name in names]
 
 
