@@ -339,6 +339,18 @@ def test_safety_a_manifest_reads_no_file_outside_its_folder(tmp_path, capsys, li
     assert not (tmp_path / "corpus").exists()
 
 
+def test_safety_a_thread_folder_reads_no_file_through_a_link_leading_out(tmp_path, capsys):
+    secret = tmp_path / "secret.jsonl"
+    secret.write_text('{"id": "x", "thread_id": "x", "text": "privat"}\n', encoding="utf-8")
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text('{"id": "a", "thread_id": "a", "title": "Løn til socialrådgivere"}\n')
+    (folder / "b.jsonl").symlink_to(secret)
+    code = run_cli("ingest", "--threads", str(folder), "--out", str(tmp_path / "corpus"))
+    assert code == 2 and "b.jsonl: a link to a file outside the folder given" in capsys.readouterr().err
+    assert not (tmp_path / "corpus").exists()
+
+
 def test_safety_a_changed_or_broken_model_file_is_refused(tmp_path, capsys):
     import shutil
 

@@ -441,6 +441,12 @@ def expand_folders(paths: list[Path], notes: list[Note]) -> list[Path]:
             continue
         unpacked = (path / ARCHIVE_STAMP).is_file()
         files = _archive_inputs(path) if unpacked else sorted(p for p in path.iterdir() if _thread_file(p))
+        inside = path.resolve()
+        for f in files:
+            # A folder may come from someone else: as in a pages folder (`ingest.manifest`),
+            # none of its files is read from elsewhere on the machine through a link.
+            if not f.resolve().is_relative_to(inside):
+                raise InputError(f, 0, "a link to a file outside the folder given: copy the file into the folder")
         if not files:
             manifest = path / "manifest.toml"
             hint = (
