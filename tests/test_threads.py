@@ -648,6 +648,22 @@ def test_threads_a_missing_parent_is_repaired_by_default_and_reported(tmp_path, 
     assert not [n for n in notes if n.kind == "warning"]  # one missing parent is no sign of a misread file
 
 
+def test_threads_a_thread_deleted_whole_with_its_parents_missing_is_read(tmp_path, cfg):
+    """A dump's thread whose every post was deleted or removed, replies naming parents not
+    collected: the replies answer the opening post (nothing they say points elsewhere). It
+    had stopped ingest with scikit-learn's "empty vocabulary"."""
+    path = write_jsonl(
+        tmp_path / "deleted.jsonl",
+        [
+            {"id": "r", "thread_id": "t", "author": "[deleted]", "text": "[deleted]"},
+            {"id": "a", "thread_id": "t", "parent_id": "gone", "author": "Bo", "text": "[removed]"},
+            {"id": "b", "thread_id": "t", "parent_id": "gone2", "author": "Cy", "text": "\u200b"},
+        ],
+    )
+    corpus = ingest_thread_files([path], cfg)
+    assert {p.id: (p.parent_id, p.text) for p in corpus.posts} == {"r": (None, ""), "a": ("r", ""), "b": ("r", "")}
+
+
 def test_threads_most_parents_missing_warns_of_ids_numbered_per_thread(tmp_path, cfg):
     """Comments numbered 1, 2, 3 under each article, read without --ids-per-thread: the
     second article's replies name parents that are not in it. The warning says what to pass."""

@@ -261,7 +261,14 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
     openings = [_opening(root)] + [_opening(c) for c in comments]
     texts = [root.full_text] + [c.full_text for c in comments] + openings
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-    vectors = vectorizer.fit_transform(texts)[len(texts) - len(openings) :]
+    if any(t.strip() for t in texts):
+        vectors = vectorizer.fit_transform(texts)[len(texts) - len(openings) :]
+    else:
+        # No post of the thread has a word (link posts without a body, deleted comments):
+        # nothing echoes anything, and scikit-learn refuses an empty vocabulary.
+        import scipy.sparse as sp
+
+        vectors = sp.csr_matrix((len(openings), 1))
     echo_sims = _window_similarities(vectors, cfg.candidate_window)
     window = cfg.candidate_window
     min_len = cfg.echo_word_min_len
