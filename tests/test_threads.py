@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -449,6 +450,23 @@ def test_threads_a_title_above_the_header_is_left_out_and_said(tmp_path, cfg):
         read_thread_files([path], cfg)
 
 
+def test_threads_a_table_in_utf16_reads_as_its_byte_order_mark_says(tmp_path, cfg):
+    """Excel's "Unicode Text" and LibreOffice's UTF-16 CSV start with a byte-order mark: the
+    table is read as it says, tabs or commas, plain or compressed (it had been refused)."""
+    text = "id\tthread_id\tauthor\ttext\nr\tr\tAnna\tSkal socialrådgivere autoriseres?\nc\tr\tBø\tJa og før i dag.\n"
+    for name, data in (
+        ("unicode.tsv", text.encode("utf-16")),
+        ("le.csv", text.replace("\t", ",").encode("utf-16-le").join([b"\xff\xfe", b""])),
+        ("be.csv.gz", gzip.compress(text.replace("\t", ";").encode("utf-16"))),
+    ):
+        (tmp_path / name).write_bytes(data)
+        posts = ingest_thread_files([tmp_path / name], cfg).posts
+        assert [(p.id, p.author, p.text) for p in posts] == [
+            ("r", "Anna", "Skal socialrådgivere autoriseres?"),
+            ("c", "Bø", "Ja og før i dag."),
+        ], name
+
+
 def test_threads_bad_input_names_file_and_line(tmp_path, cfg):
     err = _error(tmp_path, cfg, "empty.jsonl", "")
     assert err.line == 0 and "empty file" in str(err) and "empty.jsonl" in str(err)
@@ -459,8 +477,9 @@ def test_threads_bad_input_names_file_and_line(tmp_path, cfg):
     assert "--encoding cp1252" in str(err)  # what a Danish Excel saves, and how to read it
     err = _error(tmp_path, cfg, "header.csv", "id;thread_id;txet\nx;x;hej\n")
     assert err.line == 1 and "header does not parse" in str(err) and "unknown columns ['txet']" in str(err)
-    err = _error(tmp_path, cfg, "utf16.csv", "id,thread_id\nx,x\n".encode("utf-16"))
-    assert "UTF-16" in str(err) and "utf16.csv" in str(err)
+    # A JSON file in UTF-16 is refused (no tool writes one); a table is read (next test).
+    err = _error(tmp_path, cfg, "utf16.jsonl", '{"id": "x", "thread_id": "x"}\n'.encode("utf-16"))
+    assert "UTF-16" in str(err) and "utf16.jsonl" in str(err)
     for bad_id, why in (("a\x00b", "U+0000"), ("a\nb", "U+000A"), ("x" * 201, "at most 200")):
         err = _error(tmp_path, cfg, "ids.jsonl", json.dumps({"id": bad_id, "thread_id": "t"}) + "\n")
         assert err.line == 1 and why in str(err) and "ids.jsonl" in str(err)

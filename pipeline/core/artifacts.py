@@ -225,6 +225,16 @@ def read_text_utf8(path: Path, encoding: str | None = None, advice: str | None =
         raise _undecodable(path, encoding, data[exc.start], exc.start, line, advice) from None
 
 
+def table_encoding(path: Path, encoding: str | None = None) -> str | None:
+    """The encoding to read a CSV or TSV table in: the one given, else UTF-16 where its
+    byte-order mark says so (Excel's "Unicode Text", LibreOffice's UTF-16 CSV: a sheet's
+    own encoding, where JSON and pages are UTF-8 or name theirs), else None (UTF-8)."""
+    if encoding or not Path(path).is_file():
+        return encoding or None  # a missing file: `open_text` says so
+    with readable(path), open_binary(path) as fh:
+        return "utf-16" if fh.read(2) in UTF16_BOMS else None
+
+
 def _utf16(path: Path, advice: str | None = None) -> InputError:
     return InputError(
         path,

@@ -14,7 +14,7 @@ import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.core.artifacts import json_object, open_text
+from pipeline.core.artifacts import json_object, open_text, table_encoding
 from pipeline.core.compressed import compression_of, inner_suffix
 from pipeline.core.errors import InputError, PipelineError
 from pipeline.core.jsondoc import json_layout, json_records
@@ -100,7 +100,7 @@ CSV_FIELD_LIMIT = 1 << 30
 def _csv_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[int, dict, str | None]]:
     # Streamed: the file's text is never held whole, only the row being read.
     csv.field_size_limit(CSV_FIELD_LIMIT)
-    with open_text(path, opt.encoding) as fh:
+    with open_text(path, table_encoding(path, opt.encoding)) as fh:
         head = list(itertools.islice(fh, 20))
         sample = "".join(head)
         if not sample.strip():
