@@ -586,6 +586,25 @@ def test_training_on_a_few_labels_warns_in_the_log_and_the_card(tmp_path, cfg, c
     assert not any(n.startswith("Warning: ") for n in committed), "DAST and the seed gold are enough to learn from"
 
 
+def test_training_with_a_label_of_one_item_cross_validates_and_says_what_that_cost(tmp_path, cfg):
+    """Ten agreeing replies and one denial: the fold that holds the denial out trains on one
+    label, which scikit-learn refuses to fit (it had stopped `train` with a traceback). That
+    fold answers the one label, and the card says how many fits were so."""
+    rows = [{"id": "r", "thread_id": "r", "title": "Kommunerne skal ansætte flere socialrådgivere"}]
+    rows += [
+        {"id": f"c{i}", "thread_id": "r", "parent_id": "r", "text": f"Helt enig, punkt {i}.", "reply_stance": "support"}
+        for i in range(10)
+    ]
+    rows.append(
+        {"id": "d", "thread_id": "r", "parent_id": "r", "text": "Nej, det passer ikke.", "reply_stance": "deny"}
+    )
+    path = tmp_path / "skewed.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    card = train(load_dataset("reply_stance", [path], cfg), tmp_path / "m", cfg, repeats=2)
+    assert card["cv"]["one_label_folds"] == 2  # one fold a repeat holds the denial out
+    assert any("in 2 of the cross-validation's fits every training item had one label" in n for n in card["notes"])
+
+
 def test_training_model_cards_are_hugging_face_model_cards(cfg):
     from huggingface_hub import ModelCard
 

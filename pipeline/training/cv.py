@@ -142,6 +142,7 @@ def cross_validate(
     # carries over to that topic or thread (a news comment thread is not a Reddit one).
     by_group = description.startswith("leave-one-group-out")
     results: dict[str, dict] = {}
+    one_label_fits = 0
     per_group: dict[str, dict[str, dict]] = {}
     oof: dict[str, list[str]] = {}
     X = np.array(examples, dtype=object)
@@ -157,8 +158,13 @@ def cross_validate(
                 bar.update(1)
                 if progress:
                     progress(f"{name}: repeat {r + 1}/{len(repeats)}, fold {k + 1}")
-                model = factory(r)
-                model.fit(list(X[fold.train]), list(y_arr[fold.train]))
+                train_y = list(y_arr[fold.train])
+                # A label with one or two items may be all in the held-out part: trained on
+                # one label, a recipe can only answer it (scikit-learn refuses to fit one).
+                one = len(set(train_y)) < 2
+                one_label_fits += one and not name.startswith("baseline_")
+                model = DummyClassifier(strategy="most_frequent") if one else factory(r)
+                model.fit(list(X[fold.train]), train_y)
                 pred[fold.test] = model.predict(list(X[fold.test]))
                 if by_group:
                     s = scores(list(y_arr[fold.test]), [str(p) for p in pred[fold.test]], labels)
@@ -177,6 +183,8 @@ def cross_validate(
         "seed": seed,
         "results": results,
     }
+    if one_label_fits:
+        out["one_label_folds"] = one_label_fits
     if per_group:
         out["per_group"] = dict(sorted(per_group.items()))
     if keep_oof:

@@ -223,7 +223,14 @@ def train(
             res["baseline_stratified"]["macro_f1_mean"],
             cv["folds"],
         )
-        for warning in _weak_data_warnings(dataset, res):
+        weak = _weak_data_warnings(dataset, res)
+        if cv.get("one_label_folds"):
+            weak.append(
+                f"in {cv['one_label_folds']} of the cross-validation's fits every training item had one label (the "
+                "other labels' few items were all held out): those folds answer that label, as a recipe shown "
+                "one label can"
+            )
+        for warning in weak:
             log.warning("%s: %s", task, warning)
             notes.append(warning_note(warning))
     else:
