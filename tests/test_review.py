@@ -324,6 +324,24 @@ def test_review_labelstudio_export_edited_out_of_shape_is_refused_by_task(
     assert list(gold.iterdir()) == []
 
 
+def test_review_adjudication_reads_labels_as_typed_and_rows_cut_short(tmp_path, cfg):
+    """A final label typed by hand ("Support") is the label, as in a review sheet; a row cut
+    short (a sheet re-saved with its columns moved) is named, not a traceback."""
+    from pipeline.review.gold import write_batch
+
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    write_batch(gold, "b", [_ev("x", "deny", "A"), _ev("x", "support", "B")])
+    sheet = tmp_path / "adj.csv"
+    sheet.write_text("final_label,task,item_id\n Support ,reply_stance,x\n", encoding="utf-8")
+    import_adjudication(sheet, "Frida", gold, cfg)
+    assert resolve(read_events(gold), "reply_stance")[0]["x"].label == "support"
+    sheet.write_text("final_label,task,item_id\ndeny\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        import_adjudication(sheet, "Frida", gold, cfg)
+    assert err.value.problems[0].where.endswith("adj.csv:2") and "unknown task ''" in err.value.problems[0].message
+
+
 def _ev(item, label, who, task="reply_stance", origin="review"):
     return Annotation(
         id=f"{item}-{who}-{label}",

@@ -144,6 +144,7 @@ def import_adjudication(
     """Final labels for disagreements, as adjudication events (all rows valid, or nothing)."""
     sheet = read_sheet_csv(path, ("task", "item_id", "final_label"))
     events = read_events(gold_dir)
+    labelled = {(e.task, e.item_id) for e in events}
     problems: list[Problem] = []
     rows = []
     for line, row in sheet:
@@ -151,15 +152,18 @@ def import_adjudication(
         label = (row.get("final_label") or "").strip()
         if not label:
             continue
-        task, item = row["task"].strip(), row["item_id"].strip()
+        # A row cut short (fewer cells than the header) has no value for the cells it lacks.
+        task, item = (row.get("task") or "").strip(), (row.get("item_id") or "").strip()
         if task not in cfg.labels:
             problems.append(Problem(where, f"unknown task {task!r}"))
             continue
-        if label not in cfg.labels_for(task):
+        # Typed by hand as in a review sheet: "Deny" and " DENY" are deny.
+        spelt = cfg.label_spelt(task, label)
+        if spelt is None:
             problems.append(Problem(where, f"unknown label {label!r} for {task}"))
-        if not any(e.task == task and e.item_id == item for e in events):
+        if (task, item) not in labelled:
             problems.append(Problem(where, f"item {item!r} has no {task} labels to adjudicate"))
-        rows.append((task, item, label, (row.get("comment") or "").strip() or None))
+        rows.append((task, item, spelt or label, (row.get("comment") or "").strip() or None))
     if problems:
         raise InputError(path, 0, f"{len(problems)} bad row(s); nothing was imported", problems)
     if not rows:
