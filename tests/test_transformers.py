@@ -188,6 +188,19 @@ def test_transformers_a_folder_that_is_not_a_model_is_refused(tmp_path):
         resolve_model(str(tmp_path))
 
 
+def test_transformers_a_model_folder_without_weights_or_tokenizer_is_refused_naming_it(tmp_path):
+    """A half-copied folder (config.json alone): fine-tuning from it and encoding with it
+    are refused naming the folder (both had stopped with transformers' traceback)."""
+    from pipeline.models.embed import Embedder
+    from pipeline.models.hf import TransformerClassifier
+
+    (tmp_path / "config.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(ModelError, match=f"{tmp_path}: not a transformers encoder this can fine-tune"):
+        TransformerClassifier(model=str(tmp_path)).fit([], [])
+    with pytest.raises(ModelError, match=f"encoder folder {tmp_path} cannot be loaded"):
+        Embedder(tmp_path, cache_dir=None).encode(["Socialrådgivere mangler."])
+
+
 def test_transformers_packaged_minilm_is_a_local_model():
     from pipeline.models.hf import resolve_model
 

@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.core.config import INTERIM_DIR
+from pipeline.core.errors import ModelError
 
 log = logging.getLogger(__name__)
 
@@ -121,8 +122,18 @@ class Embedder:
             hf_logging.set_verbosity_error()
             hf_logging.disable_progress_bar()
             self.device = self.device or ("cuda" if torch.cuda.is_available() else "cpu")
-            self._tok = AutoTokenizer.from_pretrained(self.model_dir)
-            self._model = AutoModel.from_pretrained(self.model_dir, use_safetensors=True).to(self.device).eval()
+            try:
+                self._tok = AutoTokenizer.from_pretrained(self.model_dir)
+                model = AutoModel.from_pretrained(self.model_dir, use_safetensors=True)
+            except Exception as exc:  # noqa: BLE001 - any reason a folder cannot be loaded
+                # transformers says what it missed in many ways (OSError, ValueError, a
+                # tokenizer it cannot convert); the researcher needs the folder and the fix.
+                raise ModelError(
+                    f"encoder folder {self.model_dir} cannot be loaded ({type(exc).__name__}: "
+                    f"{str(exc).strip().splitlines()[0] if str(exc).strip() else 'no detail'}): rebuild it with "
+                    "`make setup`, or name a transformers model folder with its tokenizer"
+                ) from None
+            self._model = model.to(self.device).eval()
         return self._model
 
     def _cache(self) -> sqlite3.Connection | None:

@@ -164,13 +164,20 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         path = resolve_model(self.model)
         labels = list(self.labels) or sorted(set(y))
         label2id = {lab: i for i, lab in enumerate(labels)}
-        self.tokenizer_ = AutoTokenizer.from_pretrained(path)
-        config = AutoConfig.from_pretrained(
-            path, num_labels=len(labels), id2label=dict(enumerate(labels)), label2id=label2id
-        )
-        self.model_ = AutoModelForSequenceClassification.from_pretrained(
-            path, config=config, ignore_mismatched_sizes=True
-        )
+        try:
+            self.tokenizer_ = AutoTokenizer.from_pretrained(path)
+            config = AutoConfig.from_pretrained(
+                path, num_labels=len(labels), id2label=dict(enumerate(labels)), label2id=label2id
+            )
+            self.model_ = AutoModelForSequenceClassification.from_pretrained(
+                path, config=config, ignore_mismatched_sizes=True
+            )
+        except Exception as exc:  # noqa: BLE001 - any reason the folder cannot be loaded
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else "no detail"
+            raise ModelError(
+                f"{path}: not a transformers encoder this can fine-tune ({type(exc).__name__}: {detail}); name a "
+                "folder with config.json, its weights and its tokenizer"
+            ) from None
         enc = self._encode(X)
         data = Dataset.from_dict({**enc, "labels": [label2id[v] for v in y]})
         counts = np.bincount([label2id[v] for v in y], minlength=len(labels)).astype(float)
