@@ -113,6 +113,18 @@ def test_a_stage_can_free_a_shard_it_is_done_with_while_the_stream_waits():
     assert next(stream, None) is None
 
 
+def test_more_workers_than_cores_run_one_per_core_and_say_so(caplog):
+    """`--workers 100000` had forked thousands of processes, each with the models, and run
+    the machine out of memory: on this machine a stage runs at most one worker per core."""
+    from pipeline.executors.local import available_cores, resolve_workers
+
+    cores = available_cores()
+    assert resolve_workers(0) == resolve_workers(None) == cores and resolve_workers(1) == 1
+    with caplog.at_level("WARNING"):
+        assert resolve_workers(cores + 99_999) == cores
+    assert f"--workers {cores + 99_999}: this machine has {cores} core(s)" in caplog.text
+
+
 def test_worker_processes_give_the_results_of_one_process():
     shards = [list(range(i, i + 5)) for i in range(0, 50, 5)]
     parent = os.getpid()

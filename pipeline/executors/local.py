@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import itertools
+import logging
 import multiprocessing as mp
 import os
 from collections import deque
@@ -28,6 +29,7 @@ from pipeline.core.stream import shards
 
 T = TypeVar("T")
 R = TypeVar("R")
+log = logging.getLogger(__name__)
 
 ENGINES = ("local", "ray")
 ENGINE = "local"
@@ -53,10 +55,27 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+_WARNED: set[int] = set()
+
+
 def resolve_workers(workers: int | None) -> int:
-    """--workers N: N processes; 0 or None: one per available core."""
+    """--workers N: N processes; 0 or None: one per available core. On this machine (the
+    local engine) at most one per core: the stages are CPU-bound, so more processes only
+    share the cores, each with its own copy of the models (`--workers 100000` forked
+    thousands and ran the machine out of memory). A Ray cluster takes any number."""
+    cores = available_cores()
     if workers is None or workers <= 0:
-        return available_cores()
+        return cores
+    if ENGINE == "local" and workers > cores:
+        if workers not in _WARNED:
+            _WARNED.add(workers)
+            log.warning(
+                "--workers %d: this machine has %d core(s) for this run; using %d worker process(es)",
+                workers,
+                cores,
+                cores,
+            )
+        return cores
     return workers
 
 
