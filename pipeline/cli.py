@@ -334,6 +334,18 @@ def cmd_graph(args, cfg) -> None:
 # --- parser ----------------------------------------------------------------------------
 
 
+def positive_number(text: str) -> float:
+    """An argparse type: a number above 0 (a regularisation strength, a learning rate, a
+    number of epochs), a usage error otherwise rather than a library's traceback."""
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not x > 0 or x == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number above 0, not {text}")
+    return x
+
+
 def at_least(minimum: int):
     """An argparse type: a whole number of at least `minimum` (a clear usage error, exit 2,
     rather than a negative batch size that silently selects nothing)."""

@@ -6,7 +6,7 @@ import argparse
 import logging
 from pathlib import Path
 
-from pipeline.cli import at_least, file_name, ids_per_thread_option, missing_parents_option
+from pipeline.cli import at_least, file_name, ids_per_thread_option, missing_parents_option, positive_number
 from pipeline.core.config import ANNOTATIONS_DIR, DAST_DEFAULT, DATA_DIR, E5_DIR, INTERIM_DIR, PROCESSED_DIR, TASKS
 from pipeline.report import DEFAULT_NAME as REPORT_NAME
 
@@ -524,16 +524,16 @@ def add_commands(sub) -> None:
         "--repeats", type=at_least(1), help="reshuffled repeats of the folds (default: [train] repeats in config)"
     )
     s.add_argument("--no-cv", action="store_true", help="skip cross-validation (the card then claims no score)")
-    s.add_argument("--C", type=float, help="sklearn: inverse regularisation strength")
+    s.add_argument("--C", type=positive_number, help="sklearn: inverse regularisation strength")
     s.add_argument(
         "--encoder-features",
         metavar="FOLDER",
         help="sklearn: add this encoder's embeddings of the text and its pair to the n-grams "
         "(e.g. models/local/multilingual-e5-small; cached in data/interim/embeddings)",
     )
-    s.add_argument("--epochs", type=float, help="transformers: passes over the data (default: 8)")
+    s.add_argument("--epochs", type=positive_number, help="transformers: passes over the data (default: 8)")
     s.add_argument("--batch-size", type=at_least(1), help="transformers: items per step (default: 16)")
-    s.add_argument("--lr", type=float, help="transformers: peak learning rate (default: 3e-5)")
+    s.add_argument("--lr", type=positive_number, help="transformers: peak learning rate (default: 3e-5)")
     s.add_argument(
         "--max-length", type=at_least(8), help="transformers: tokens per input, pair included (default: 256)"
     )

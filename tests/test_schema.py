@@ -118,6 +118,7 @@ def test_schema_a_misspelt_or_mistyped_setting_names_its_file_and_line(tmp_path)
         ("[train]\nfolds = 1\n", 2, "train.folds: Input should be greater than or equal to 2"),
         ("[labels]\nreply_stance = []\n", 1, "the label set of reply_stance is empty"),
         ("[labels]\nrole = ['union', 'union']\n", 1, "the label set of role names ['union'] twice"),
+        ("[train.sklearn]\nrole = { C = 0.0 }\n", 1, "role.C must be a number above 0, not 0.0"),
     ],
 )
 def test_schema_a_setting_out_of_its_range_names_its_file_and_line(tmp_path, setting, where, message):

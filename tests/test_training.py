@@ -605,6 +605,16 @@ def test_training_with_a_label_of_one_item_cross_validates_and_says_what_that_co
     assert any("in 2 of the cross-validation's fits every training item had one label" in n for n in card["notes"])
 
 
+@pytest.mark.parametrize("option", [["--C", "0"], ["--C", "-1"], ["--lr", "nan"], ["--epochs", "0"]])
+def test_training_options_out_of_range_are_usage_errors(tmp_path, option, capsys):
+    """A regularisation strength, learning rate or epoch count of 0 or below is refused by
+    the command line (a C of -1 had reached scikit-learn and stopped with its traceback)."""
+    with pytest.raises(SystemExit) as code:
+        run_cli("train", "--task", "reply_stance", *option, "--out", str(tmp_path / "m"))
+    assert code.value.code == 2 and f"argument {option[0]}: must be a number above 0" in capsys.readouterr().err
+    assert not (tmp_path / "m").exists()
+
+
 def test_training_model_cards_are_hugging_face_model_cards(cfg):
     from huggingface_hub import ModelCard
 

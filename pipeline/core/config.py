@@ -104,6 +104,15 @@ class TrainConfig(_Frozen):
     sklearn: dict[str, dict[str, float | int | bool | str]]
     choice: dict[str, str] = {}
 
+    @field_validator("sklearn")
+    @classmethod
+    def _positive_c(cls, recipes: dict[str, dict]) -> dict[str, dict]:
+        for task, params in recipes.items():
+            c = params.get("C")
+            if c is not None and (isinstance(c, (bool, str)) or not 0 < c < float("inf")):
+                raise ValueError(f"{task}.C must be a number above 0, not {c!r}")
+        return recipes
+
 
 class KeyPointsConfig(_Frozen):
     max_distance: Annotated[float, Field(ge=0.0, le=2.0)]  # a cosine distance
