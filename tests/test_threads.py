@@ -467,6 +467,37 @@ def test_threads_a_table_in_utf16_reads_as_its_byte_order_mark_says(tmp_path, cf
         ], name
 
 
+def test_threads_options_that_do_not_apply_to_an_input_are_named_as_unused(tmp_path, cfg, caplog):
+    """--columns on a tool's own export, --subreddit with no Reddit dump: the corpus is read
+    as it would be without them, and a warning (log and report) says they did nothing, so
+    that a mapping or filter that did not apply is not believed to have."""
+    telegram = tmp_path / "result.json"
+    telegram.write_text(
+        json.dumps(
+            {
+                "name": "Socialrådgivere",
+                "type": "public_supergroup",
+                "id": 7,
+                "messages": [
+                    {"id": 1, "type": "message", "date": "2024-03-14T10:00:00", "from": "Anna", "text": "Hej"}
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    options = ReadOptions(columns=(("text", "body"),), subreddits=frozenset({"denmark"}))
+    with caplog.at_level("WARNING"):
+        rows, notes = read_thread_files([telegram], cfg, options)
+    assert [lr.row.text for lr in rows] == ["Hej"]
+    warnings = sorted(n.message for n in notes if n.kind == "warning")
+    assert warnings == [
+        "no input is a Reddit dump: --subreddit not used (they apply to Reddit dumps (Pushshift, Arctic Shift))",
+        "read as a Telegram chat export (Telegram Desktop, JSON): --columns not used (they apply to generic thread "
+        "files: CSV, JSONL, JSON, Excel)",
+    ]
+    assert "--columns not used" in caplog.text
+
+
 def test_threads_bad_input_names_file_and_line(tmp_path, cfg):
     err = _error(tmp_path, cfg, "empty.jsonl", "")
     assert err.line == 0 and "empty file" in str(err) and "empty.jsonl" in str(err)

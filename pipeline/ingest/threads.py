@@ -12,6 +12,7 @@ the file and line.
 from __future__ import annotations
 
 import csv
+import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -80,6 +81,8 @@ from pipeline.ingest.rows import (
 )
 from pipeline.ingest.spill import RowStore
 
+log = logging.getLogger(__name__)
+
 GOLD_FIELDS = ("target_stance", "reply_stance", "role")
 HTML_FIELDS = ("title", "text", "author_description")
 # Fields that are shown as text. Control characters in them (NUL, escape, bell: a binary
@@ -142,22 +145,33 @@ def _sources(
     whose platform lists replies flat under the comment they were posted to, `flat_forums`
     those of forums that name no parents at all (their parents are inferred)."""
     dumps = [Path(p) for p in paths if is_reddit_dump(Path(p))]
+    dump_flags = [
+        f for f, on in (("--subreddit", opt.subreddits), ("--since", opt.since), ("--until", opt.until)) if on
+    ]
+    if dump_flags and not dumps:
+        _unused(notes, "--threads", "no input is a Reddit dump", dump_flags)
     if dumps:
         # Reddit dumps are read together: comments and submissions come in separate files.
         rows = read_reddit(dumps, notes, opt.subreddits, opt.since, opt.until)
         yield from ((path, line, raw, "dump") for path, line, raw in rows)
     for path in paths:
         path = Path(path)
+        # --columns maps a generic thread file's columns; a tool's own export has its fields.
+        table_flags = [f for f, on in (("--columns", opt.columns), ("--ignore-columns", opt.ignore_columns)) if on]
         if is_convokit_corpus(path):
+            _unused(notes, str(path), "read as a ConvoKit corpus", table_flags)
             yield from ((p, line, raw, "corpus") for p, line, raw in read_convokit(path))
         elif looks_like_dast(path):
+            _unused(notes, str(path), "read as DAST", table_flags)
             yield from _dast_rows(path, opt, notes)
         elif (whole := _file_export(path)) is not None:
+            _unused(notes, str(path), f"read as {whole[2]}", table_flags)
             if flat_forums is not None and whole[0] in FLAT_FORUM_EXPORTS:
                 flat_forums.add(str(path))
             yield from ((path, line, raw, "export") for line, raw in whole[1](path, opt, notes))
         elif (found := _json_export(path)) is not None:
             export, document = found
+            _unused(notes, str(path), "read as a tool's own export", table_flags)
             if flat_replies is not None and export[1] in FLAT_REPLY_READERS:
                 flat_replies.add(str(path))
             if document is None or isinstance(document, list):
@@ -169,6 +183,24 @@ def _sources(
             yield from ((path, line, raw, "export") for line, raw in rows)
         elif path not in dumps:
             yield from ((path, line, raw, extract) for line, raw, extract in raw_rows(path, opt, notes))
+
+
+def _unused(notes: list[Note], where: str, why: str, flags: list[str]) -> None:
+    """A warning that options the researcher gave did nothing here, so that a mapping or a
+    filter that did not apply is not believed to have."""
+    if flags:
+        message = f"{why}: {', '.join(flags)} not used (they apply to {_FLAG_SCOPE[flags[0]]})"
+        log.warning("ingest: %s: %s", where, message)
+        notes.append(Note(where=where, kind="warning", message=message))
+
+
+_FLAG_SCOPE = {
+    "--columns": "generic thread files: CSV, JSONL, JSON, Excel",
+    "--ignore-columns": "generic thread files: CSV, JSONL, JSON, Excel",
+    "--subreddit": "Reddit dumps (Pushshift, Arctic Shift)",
+    "--since": "Reddit dumps (Pushshift, Arctic Shift)",
+    "--until": "Reddit dumps (Pushshift, Arctic Shift)",
+}
 
 
 # Exports that are one document (a chat, a saved thread page, a site's comments), told
