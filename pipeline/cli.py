@@ -77,13 +77,16 @@ def cmd_ingest(args, cfg) -> None:
         from pipeline.ingest.options import ReadOptions
         from pipeline.ingest.rows import parse_columns
 
+        since, until = _day(args.since, "--since"), _day(args.until, "--until")
+        if since and until and since >= until:
+            raise PipelineError(f"--since {args.since} is not before --until {args.until}: no post could be kept")
         options = ReadOptions(
             repair_missing_parents=args.repair_missing_parents,
             encoding=args.encoding,
             delimiter=args.delimiter,
             subreddits=frozenset(args.subreddit) if args.subreddit else None,
-            since=_day(args.since, "--since"),
-            until=_day(args.until, "--until"),
+            since=since,
+            until=until,
             columns=parse_columns(args.columns),
             ignore_columns=args.ignore_columns,
             html=args.html,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 import zstandard
-from conftest import run_pipeline
+from conftest import run_cli, run_pipeline
 
 from pipeline.core.errors import InputError
 from pipeline.formats.reddit import is_reddit_dump, read_reddit
@@ -313,3 +313,18 @@ def test_a_json_array_of_reddit_records_is_read_one_record_at_a_time(tmp_path, c
     assert is_reddit_dump(path)
     posts = ingest_thread_files([path], cfg).posts_by_id()
     assert posts["t1_c2"].parent_id == "t1_c1" and posts["t3_abc1"].source == f"{path}:2"
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "message"),
+    [
+        ("yesterday", None, "--since 'yesterday' is not an ISO 8601 date"),
+        ("2025-01-01", "2024-01-01", "--since 2025-01-01 is not before --until 2024-01-01"),
+    ],
+)
+def test_reddit_a_date_window_that_cannot_keep_a_post_is_refused(tmp_path, capsys, since, until, message):
+    dump = tmp_path / "RC_2023-11.jsonl"
+    dump.write_text("", encoding="utf-8")
+    args = ["--since", since] + (["--until", until] if until else [])
+    assert run_cli("ingest", "--threads", str(dump), *args, "--out", str(tmp_path / "corpus")) == 2
+    assert message in capsys.readouterr().err and not (tmp_path / "corpus").exists()
