@@ -224,7 +224,11 @@ def cmd_review_export(args, cfg) -> None:
                 )
         if not chosen:
             # Not "every item has gold": with nothing to review at all, say what is missing.
-            what = "comments with a person's text" if task in ("reply_stance", "target_stance") else "items"
+            what = {
+                "reply_stance": "comments with a person's text",
+                "target_stance": "comments with a person's text",
+                "role": "participants who wrote something or describe themselves",
+            }.get(task, "items")
             where = f" in thread {args.thread!r}" if args.thread else ""
             log.info("review export %s: no items: the corpus has no %s%s", task, what, where)
             continue

@@ -442,6 +442,26 @@ def test_review_evaluate_shows_what_the_newest_batch_changed(tmp_path, cfg, pipe
     assert unchanged == {"newest_batch": "later", "changed": False}
 
 
+def test_review_role_offers_no_participant_with_nothing_to_judge(tmp_path):
+    """A participant whose every post is deleted or empty, with no self-description and no
+    name that says a role, is not an annotator's item (as comments without text are not
+    offered for the stances); one who wrote something is."""
+    rows = [
+        {"id": "r", "thread_id": "t", "author": "Redaktionen", "title": "Skal socialrådgivere autoriseres?"},
+        {"id": "a", "thread_id": "t", "parent_id": "r", "author": "Bo", "text": "[removed]"},
+        {"id": "b", "thread_id": "t", "parent_id": "r", "author": "Cy", "text": "Ja, det bør de."},
+    ]
+    path = tmp_path / "t.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    c, s, p = (str(tmp_path / k) for k in ("corpus", "segments", "predictions"))
+    assert run_cli("ingest", "--threads", str(path), "--out", c) == 0
+    assert run_cli("segment", "--corpus", c, "--out", s) == 0
+    assert run_cli("classify", "--corpus", c, "--segments", s, "--no-encoder", "--out", p) == 0
+    pred = read_predictions(Path(p))
+    offered = {x.item_id for x in candidates("role", read_corpus(Path(c)), [], pred.posts, pred.participants)}
+    assert "participant:cy" in offered and "participant:bo" not in offered
+
+
 def test_review_role_label_for_a_renamed_participant_is_refused(pipeline_run, tmp_path, inputs, cfg):
     from dataclasses import replace
 

@@ -145,6 +145,11 @@ def candidates(
             if part.deleted or part.bot:
                 continue
             descriptions, texts = role_text(part, posts)
+            if not any(t.strip() for t in texts) and not descriptions and preds[part.id].source != "rule":
+                # Nothing written and no self-description (only deleted or empty posts), and
+                # no name that says a role: nothing an annotator could decide from, as
+                # comments without text are not offered for the stances.
+                continue
             out.append(
                 Candidate(
                     task,
