@@ -435,6 +435,12 @@ def test_reply_denial_cue_needs_whole_words(text):
         ("Chair of the Nordic Social Workers union", "union"),
         ("Film lover, dad of two", "citizen"),
         ("Kommunalsjef, Bergen kommune", "employer"),
+        # A municipality's department by its name; a student by the Danish abbreviations;
+        # the Norwegian social workers' union's leader.
+        ("Leder af Børn og Familie, Odense Kommune", "employer"),
+        ("Stud.soc.", "student"),
+        ("stud. scient. soc.", "student"),
+        ("Leder i FO", "union"),
         ("Fosterforeldre", "citizen"),
         ("Video editor and gamer", None),
         ("Tweets about football", None),
@@ -498,6 +504,7 @@ def test_a_domain_handle_is_an_organisation_only_where_it_does_not_spell_a_perso
         ("Jeg har selv en datter, der er anbragt.", "citizen"),
         ("Jag har själv barn som är placerade.", "citizen"),
         ("Min nabos søn er anbragt.", None),
+        ("Jeg er leder af familien.", None),
         ("Jeg er førtidspensionist.", "citizen"),
         # Compounds of the professions, and research said in Swedish.
         ("Jeg er skolesocialrådgiver.", "social_worker"),
