@@ -452,6 +452,26 @@ def test_role_cues_read_nordic_titles_in_self_descriptions(description, role):
 
 
 @pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        # A union posting under its own name is the union signing as such...
+        ("Dansk Socialrådgiverforening", "union"),
+        ("Akademikerförbundet SSR Malmö", "union"),
+        ("Socialpædagogernes Landsforbund", "union"),
+        # ...an association or foundation is an organisation...
+        ("Grundejerforeningen Vest", "organization"),
+        ("Børnefonden", "organization"),
+        # ...and a person's name that happens to hold such a word is neither.
+        ("Mette Vision", None),
+        ("Visionær", None),
+    ],
+)
+def test_role_cues_read_unions_and_associations_by_their_names(name, role):
+    hit = role_rule(name, [], [])
+    assert (hit.label if hit else None) == role
+
+
+@pytest.mark.parametrize(
     ("name", "display", "role"),
     [
         # Bluesky lets anyone make a domain they own their handle: a person's own domain
