@@ -351,6 +351,28 @@ def test_safety_a_thread_folder_reads_no_file_through_a_link_leading_out(tmp_pat
     assert not (tmp_path / "corpus").exists()
 
 
+def test_safety_an_output_never_replaces_a_researchers_file_or_folder(tmp_path, capsys):
+    """Outputs are folders swapped in whole: `--out` naming an existing file, or a folder of
+    the researcher's own files (`--out .`, `--out ~/thesis`), is refused and left as it
+    was. (Before 2026-12-07 the file became the output folder, and the folder's files were
+    deleted with the old output.) A folder an earlier run wrote is replaced, as always."""
+    threads = tmp_path / "t.jsonl"
+    threads.write_text('{"id": "a", "thread_id": "a", "title": "Løn til socialrådgivere"}\n', encoding="utf-8")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Mine noter\n", encoding="utf-8")
+    thesis = tmp_path / "thesis"
+    thesis.mkdir()
+    (thesis / "kapitel1.md").write_text("# Kapitel 1\n", encoding="utf-8")
+    for out, why in ((notes, "is a file, not a folder"), (thesis, "holds files no run of this pipeline wrote")):
+        assert run_cli("ingest", "--threads", str(threads), "--out", str(out)) == 2
+        assert why in capsys.readouterr().err
+    assert notes.read_text(encoding="utf-8") == "Mine noter\n"
+    assert [p.name for p in thesis.iterdir()] == ["kapitel1.md"]
+    corpus = tmp_path / "corpus"
+    assert run_cli("ingest", "--threads", str(threads), "--out", str(corpus)) == 0
+    assert run_cli("ingest", "--threads", str(threads), "--out", str(corpus)) == 0
+
+
 def test_safety_a_changed_or_broken_model_file_is_refused(tmp_path, capsys):
     import shutil
 

@@ -66,6 +66,36 @@ def _fsync_tree(root: Path) -> None:
         fsync_dir(d)
 
 
+# A file that every folder of some output kind holds (a stage's manifest, a corpus's report
+# and posts, a model's card, the encoder's build record, an unpacked archive's stamp, a
+# review batch's items, a ConvoKit corpus's utterances): a folder with one of them is an
+# earlier run's output, which a rerun replaces.
+OUTPUT_SIGNATURES = (
+    "manifest.json",
+    "ingest_report.json",
+    "posts.jsonl",
+    "posts.parquet",
+    "metrics.json",
+    "build.json",
+    ".archive.json",
+    "items.jsonl",
+    "utterances.jsonl",
+)
+
+
+def replaceable(folder: Path) -> bool:
+    """Whether an output may replace `folder` whole: it is empty, or an earlier output."""
+    folder = Path(folder)
+    return not any(folder.iterdir()) or any((folder / name).exists() for name in OUTPUT_SIGNATURES)
+
+
+def _make_parent(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise InputError(path, 0, "cannot be written: a part of its path is a file, not a folder") from None
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside `path`; it replaces `path` only if the block succeeds.
@@ -73,7 +103,9 @@ def atomic_path(path: Path) -> Iterator[Path]:
     The data is fsynced before the rename and the folder after it, so after a crash the
     file is either the old one or the complete new one."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise InputError(path, 0, "is a folder: the output here is a file; name the file to write")
+    _make_parent(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp_path = Path(tmp)
@@ -95,7 +127,9 @@ def create_exclusive(path: Path, text: str) -> None:
     it exists: a hard link of a finished temporary file is both atomic and exclusive,
     where a rename would silently replace what another process just wrote."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise InputError(path, 0, "is a folder: the output here is a file; name the file to write")
+    _make_parent(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
@@ -161,7 +195,21 @@ def atomic_dir(path: Path) -> Iterator[Path]:
     (`recover_dir`): either the old or the new output, never none.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() and not path.is_dir():
+        # Swapping a folder in would replace the researcher's file with it (a mistyped --out).
+        raise InputError(path, 0, "is a file, not a folder: name a folder for this output (it is written whole)")
+    if path.is_dir() and not replaceable(path):
+        # An output folder is swapped in whole: a mistyped `--out .` or `--out ~/thesis`
+        # would otherwise delete every file there.
+        names = sorted(p.name for p in path.iterdir())
+        shown = ", ".join(names[:4]) + (" ..." if len(names) > 4 else "")
+        raise InputError(
+            path,
+            0,
+            f"holds files no run of this pipeline wrote ({shown}): an output folder is replaced whole, so "
+            "name a new or empty folder, or one an earlier run wrote",
+        )
+    _make_parent(path)
     for msg in recover_dir(path):
         log.warning("%s", msg)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
