@@ -414,19 +414,19 @@ def test_safety_stages_of_different_corpora_do_not_mix(pipeline_run, hostile_run
 def test_safety_a_killed_run_leaves_the_old_or_the_new_output(tmp_path):
     out = tmp_path / "stage"
     with atomic_dir(out) as tmp:
-        (tmp / "f.txt").write_text("old")
+        (tmp / "manifest.json").write_text("old")
     # A run killed between parking the old output and moving the new one in:
     os.replace(out, tmp_path / ".stage.old")
     (tmp_path / ".stage.x1.tmp").mkdir()
     assert not out.exists()
     done = recover_dir(out)
-    assert (out / "f.txt").read_text() == "old" and len(done) == 2
+    assert (out / "manifest.json").read_text() == "old" and len(done) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["stage"]
     with pytest.raises(RuntimeError):
         with atomic_dir(out) as tmp:
-            (tmp / "f.txt").write_text("half")
+            (tmp / "manifest.json").write_text("half")
             raise RuntimeError("killed")
-    assert (out / "f.txt").read_text() == "old" and sorted(p.name for p in tmp_path.iterdir()) == ["stage"]
+    assert (out / "manifest.json").read_text() == "old" and sorted(p.name for p in tmp_path.iterdir()) == ["stage"]
 
 
 def _random_text(rng: random.Random) -> str:
