@@ -265,7 +265,7 @@ def cmd_review_agreement(args, cfg) -> None:
     for task in args.task:
         report = agreement(events, task)
         write_json(Path(args.out) / f"agreement-{task}.json", report)
-        pending = write_adjudication_sheet(Path(args.out) / f"adjudication-{task}.csv", report)
+        pending = write_adjudication_sheet(Path(args.out) / f"adjudication-{task}.csv", report, events, cfg)
         alpha = report["krippendorff_alpha"]
         print(
             f"{task}: {report['items_shared']} items labelled by 2+ annotators; Krippendorff's alpha "

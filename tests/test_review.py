@@ -324,6 +324,30 @@ def test_review_labelstudio_export_edited_out_of_shape_is_refused_by_task(
     assert list(gold.iterdir()) == []
 
 
+def test_review_agreement_never_erases_an_adjudication_sheet_in_progress(tmp_path, cfg, caplog):
+    """The adjudicator fills final labels in adjudication-<task>.csv; running `review
+    agreement` again before importing them had overwritten the sheet with a blank one. It
+    is now left as it is (with a warning) until its labels are imported."""
+    from pipeline.review.gold import write_batch
+
+    gold, out = tmp_path / "gold", tmp_path / "review"
+    gold.mkdir()
+    write_batch(gold, "b", [_ev("x", "deny", "A"), _ev("x", "support", "B")])
+    args = ("review", "agreement", "--task", "reply_stance", "--gold", str(gold), "--out", str(out))
+    assert run_cli(*args) == 0
+    sheet = out / "adjudication-reply_stance.csv"
+    filled = sheet.read_text(encoding="utf-8-sig").replace(",deny; B: support,", ",deny; B: support,Support")
+    filled = filled.replace("A: deny; B: support,,", "A: deny; B: support,Support,")
+    sheet.write_text(filled, encoding="utf-8")
+    assert "Support" in filled
+    with caplog.at_level("WARNING"):
+        assert run_cli(*args) == 0
+    assert sheet.read_text(encoding="utf-8") == filled and "not imported yet" in caplog.text
+    import_adjudication(sheet, "Frida", gold, cfg)
+    assert run_cli(*args) == 0  # imported: the sheet is written anew, the item adjudicated
+    assert "Support" not in sheet.read_text(encoding="utf-8-sig")
+
+
 def test_review_adjudication_reads_labels_as_typed_and_rows_cut_short(tmp_path, cfg):
     """A final label typed by hand ("Support") is the label, as in a review sheet; a row cut
     short (a sheet re-saved with its columns moved) is named, not a traceback."""

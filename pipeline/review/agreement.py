@@ -8,6 +8,7 @@ Krippendorff's alpha (nominal) over all annotators, with missing labels allowed.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 from collections import Counter
 from itertools import combinations
@@ -35,6 +36,8 @@ from pipeline.review.gold import (
     utc_now,
     write_batch,
 )
+
+log = logging.getLogger(__name__)
 
 
 def _num(x: float) -> float | None:
@@ -184,6 +187,41 @@ def import_adjudication(
     return batch, len(new)
 
 
-def write_adjudication_sheet(out: Path, report: dict) -> int:
-    write_text(out, adjudication_sheet(report))
+def write_adjudication_sheet(
+    out: Path, report: dict, events: list[Annotation] | None = None, cfg: Config | None = None
+) -> int:
+    """Write the sheet of disagreements to adjudicate; the number still open. A sheet at
+    `out` whose final labels are not all imported yet (the adjudicator's work in progress)
+    is left as it is, with a warning: a rerun of `review agreement` must not erase it."""
+    unimported = _unimported_final_labels(out, events or [], cfg) if Path(out).exists() else 0
+    if unimported:
+        log.warning(
+            "%s holds %d final label(s) not imported yet: left as it is; import it first "
+            "(python -m pipeline review adjudicate %s --annotator NAME), then run review agreement again",
+            out,
+            unimported,
+            out,
+        )
+    else:
+        write_text(out, adjudication_sheet(report))
     return sum(d["adjudicated"] is None for d in report["disagreements"])
+
+
+def _unimported_final_labels(path: Path, events: list[Annotation], cfg: Config | None) -> int:
+    """How many filled final labels of an adjudication sheet the gold does not hold as the
+    current adjudication (any, where the sheet cannot be read: it is kept then too)."""
+    try:
+        sheet = read_sheet_csv(path, ("task", "item_id", "final_label"))
+    except InputError:
+        return 1
+    current = {
+        (e.task, e.item_id): e.label for e in sorted((e for e in events if e.origin == "adjudication"), key=order)
+    }
+    n = 0
+    for _, row in sheet:
+        label, task = (row.get("final_label") or "").strip(), (row.get("task") or "").strip()
+        if not label:
+            continue
+        spelt = cfg.label_spelt(task, label) if cfg is not None and task in cfg.labels else None
+        n += current.get((task, (row.get("item_id") or "").strip())) != (spelt or label)
+    return n
