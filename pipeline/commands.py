@@ -233,6 +233,17 @@ def cmd_review_export(args, cfg) -> None:
             log.info("review export %s: no items: the corpus has no %s%s", task, what, where)
             continue
         batch = batch_id_for(task, args.strategy, chosen, date)
+        if (Path(args.out) / batch).is_dir():
+            # The same items exported the same day: its sheets may be being filled in, and
+            # an annotator's labels are never written over.
+            log.warning(
+                "review export %s: batch %s exists already in %s (its sheets may hold labels): left as it is; "
+                "delete that folder to export it anew",
+                task,
+                batch,
+                args.out,
+            )
+            continue
         corpus, units = export_inputs(chosen, args.corpus, args.segments)
         folder = write_batch_folder(args.out, review_items(batch, chosen, cfg, corpus), cfg, corpus, units)
         log.info(

@@ -324,6 +324,18 @@ def test_review_labelstudio_export_edited_out_of_shape_is_refused_by_task(
     assert list(gold.iterdir()) == []
 
 
+def test_review_export_again_the_same_day_leaves_a_sheet_being_filled(pipeline_run, tmp_path, caplog):
+    """The same items exported twice the same day make the same batch: the second export
+    had replaced the folder, and with it the sheet the annotator was filling in."""
+    folder, items, _ = export(pipeline_run, tmp_path, "reply_stance")
+    filled = folder / "batch.csv"
+    Path(fill_csv(folder, {items[0].item_id: "query"})).replace(filled)  # typed into the sheet itself
+    labels = filled.read_bytes()
+    with caplog.at_level("WARNING"):
+        export(pipeline_run, tmp_path, "reply_stance")
+    assert filled.read_bytes() == labels and b"query" in labels and "exists already" in caplog.text
+
+
 def test_review_agreement_never_erases_an_adjudication_sheet_in_progress(tmp_path, cfg, caplog):
     """The adjudicator fills final labels in adjudication-<task>.csv; running `review
     agreement` again before importing them had overwritten the sheet with a blank one. It
