@@ -23,6 +23,7 @@ from pipeline.core.paths import (  # noqa: F401 - re-exported: stages read paths
     REPORTS_DIR,
     SEEDS_DIR,
 )
+from pipeline.core.tomlfile import read_toml_text
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "config.toml"
 
@@ -179,16 +180,9 @@ class Config(_Frozen):
 
 
 def _read_toml(path: Path) -> dict:
+    text = read_toml_text(path, "config file")
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(path, 0, "config file not found") from None
-    except IsADirectoryError:
-        raise InputError(path, 0, "a folder, not a config file (a .toml with the settings you change)") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            path, 0, f"not a text file in UTF-8 (byte 0x{exc.object[exc.start]:02x}): is it a config?"
-        ) from None
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(path, getattr(exc, "lineno", 0) or 0, f"not valid TOML: {exc}") from None
 

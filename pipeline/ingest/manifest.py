@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from pipeline.core.errors import InputError, validation_message
 from pipeline.core.schema import Frozen
+from pipeline.core.tomlfile import read_toml_text
 from pipeline.ingest.dates import normalize_iso
 
 # What a folder without a manifest reads as pages (saved as text, HTML or Markdown).
@@ -83,14 +84,7 @@ def read_manifest(path: Path) -> list[ManifestEntry]:
     path = manifest_file(path)
     if path.is_dir():
         return folder_entries(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(path, 0, "manifest not found") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            path, 0, f"not a text file in UTF-8 (byte 0x{exc.object[exc.start]:02x}): is it a manifest?"
-        ) from None
+    text = read_toml_text(path, "manifest")
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
