@@ -19,3 +19,9 @@ MODELS_DIR = PROJ_ROOT / "models"
 DAST_DEFAULT = PROJ_ROOT.parent / "shared" / "data" / "dast" / "dast_train.jsonl"
 # Built by `make setup` (pipeline/models/e5.py); git-ignored like every models/local/ folder.
 E5_DIR = MODELS_DIR / "local" / "multilingual-e5-small"
+
+
+def within(path: Path, folder: Path) -> bool:
+    """Whether `path`, links followed, lies inside `folder`: an input folder may come from
+    someone else, and none of its entries may read a file from elsewhere on the machine."""
+    return Path(path).resolve().is_relative_to(Path(folder).resolve())

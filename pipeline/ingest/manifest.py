@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import ValidationError
 
 from pipeline.core.errors import InputError, validation_message
+from pipeline.core.paths import within
 from pipeline.core.schema import Frozen
 from pipeline.core.tomlfile import read_toml_text
 from pipeline.ingest.dates import normalize_iso
@@ -68,10 +69,9 @@ def folder_entries(folder: Path) -> list[ManifestEntry]:
             f"no manifest.toml and no pages ({', '.join(PAGE_SUFFIXES)}) in this folder: save the pages there, "
             "or give the manifest file that lists them",
         )
-    inside = Path(folder).resolve()
     for name in names:
         # As in a manifest (`read_manifest`): no page read from outside the folder.
-        if not (Path(folder) / name).resolve().is_relative_to(inside):
+        if not within(Path(folder) / name, folder):
             raise InputError(
                 Path(folder) / name, 0, "a link to a file outside the pages folder: copy the page into the folder"
             )
@@ -116,7 +116,7 @@ def read_manifest(path: Path) -> list[ManifestEntry]:
         # its manifest may name only what lies in it, so that ingest never reads a file from
         # elsewhere on the machine (`../../.ssh/id_rsa`, or a link that leads there) into a
         # corpus that is then shared.
-        if not listed.resolve().is_relative_to(path.parent.resolve()):
+        if not within(listed, path.parent):
             raise InputError(
                 path,
                 line,

@@ -26,6 +26,7 @@ from pipeline.core.compressed import compression_of, inner_suffix
 from pipeline.core.config import Config
 from pipeline.core.errors import InputError, PipelineError, Refusals, validation_message
 from pipeline.core.jsondoc import first_json_record, json_layout, json_sample
+from pipeline.core.paths import within
 from pipeline.core.schema import PENDING_THREAD, Note, ThreadRow, check_id
 from pipeline.core.workbooks import WORKBOOK_SUFFIXES, workbook_rows
 from pipeline.formats.bluesky import is_bluesky_record, read_bluesky
@@ -473,11 +474,9 @@ def expand_folders(paths: list[Path], notes: list[Note]) -> list[Path]:
             continue
         unpacked = (path / ARCHIVE_STAMP).is_file()
         files = _archive_inputs(path) if unpacked else sorted(p for p in path.iterdir() if _thread_file(p))
-        inside = path.resolve()
         for f in files:
-            # A folder may come from someone else: as in a pages folder (`ingest.manifest`),
-            # none of its files is read from elsewhere on the machine through a link.
-            if not f.resolve().is_relative_to(inside):
+            # As in a pages folder (`ingest.manifest`): no file read through a link leading out.
+            if not within(f, path):
                 raise InputError(f, 0, "a link to a file outside the folder given: copy the file into the folder")
         if not files:
             manifest = path / "manifest.toml"

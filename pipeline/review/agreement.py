@@ -11,6 +11,7 @@ import hashlib
 import logging
 import math
 from collections import Counter
+from collections.abc import Iterable
 from itertools import combinations
 from pathlib import Path
 
@@ -173,7 +174,7 @@ def import_adjudication(
         raise InputError(path, 0, "no final labels found (the final_label column is empty everywhere)")
     with locked(gold_dir):
         adjudications = [e for e in read_events(gold_dir) if e.origin == "adjudication"]
-        current = {(e.task, e.item_id): (e.label, e.note) for e in sorted(adjudications, key=order)}
+        current = {key: (e.label, e.note) for key, e in _current_adjudications(adjudications).items()}
         if all(current.get((t, i)) == (lab, note) for t, i, lab, note in rows):
             # Every final label is already the current one: a true repeat changes nothing.
             return None, len(rows)
@@ -207,6 +208,11 @@ def write_adjudication_sheet(
     return sum(d["adjudicated"] is None for d in report["disagreements"])
 
 
+def _current_adjudications(events: Iterable[Annotation]) -> dict[tuple[str, str], Annotation]:
+    """(task, item) -> the latest adjudication event of that item."""
+    return {(e.task, e.item_id): e for e in sorted((e for e in events if e.origin == "adjudication"), key=order)}
+
+
 def _unimported_final_labels(path: Path, events: list[Annotation], cfg: Config | None) -> int:
     """How many filled final labels of an adjudication sheet the gold does not hold as the
     current adjudication (any, where the sheet cannot be read: it is kept then too)."""
@@ -214,9 +220,7 @@ def _unimported_final_labels(path: Path, events: list[Annotation], cfg: Config |
         sheet = read_sheet_csv(path, ("task", "item_id", "final_label"))
     except InputError:
         return 1
-    current = {
-        (e.task, e.item_id): e.label for e in sorted((e for e in events if e.origin == "adjudication"), key=order)
-    }
+    current = {key: e.label for key, e in _current_adjudications(events).items()}
     n = 0
     for _, row in sheet:
         label, task = (row.get("final_label") or "").strip(), (row.get("task") or "").strip()

@@ -8,7 +8,6 @@ batch, or nothing: the error lists every bad row.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import io
@@ -23,6 +22,7 @@ from pipeline.core.artifacts import (
     read_json,
     read_jsonl,
     read_text_utf8,
+    table_encoding,
 )
 from pipeline.core.config import Config
 from pipeline.core.corpus import Corpus, read_corpus, read_corpus_about
@@ -111,15 +111,9 @@ SHEET_TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 def read_sheet_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """Rows of a CSV sheet with the line each starts on; ",", ";" or a tab as Excel or
     LibreOffice saved it, in UTF-8, UTF-16 (with its byte-order mark) or Windows-1252."""
-    raw = path.read_bytes()
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # Excel's "Unicode Text" and LibreOffice's UTF-16 CSV; no other encoding starts so.
-        try:
-            text = raw.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise InputError(path, 0, f"starts as UTF-16 but is not: {exc.reason} at byte {exc.start}") from None
-    else:
-        text = _utf8_else_cp1252(path)
+    # Excel's "Unicode Text" and LibreOffice's UTF-16 CSV say so by their byte-order mark.
+    encoding = table_encoding(path)
+    text = read_text_utf8(path, encoding) if encoding else _utf8_else_cp1252(path)
     if not text.strip():
         raise InputError(path, 0, "empty file")
     first = text.split("\n", 1)[0]
