@@ -646,6 +646,27 @@ def test_a_domain_handle_is_an_organisation_only_where_it_does_not_spell_a_perso
         ("I mine 20 år som journalist har jeg aldrig set det.", "journalist"),
         ("Jeg kender en, der efter ti år som socialrådgiver sagde op.", None),
         ("Jag tror min kollega efter tio år som socionom är slut.", None),
+        # "The undersigned", a clause opened by "selv"/"nu", a position left ("sagde op som").
+        ("Undertegnede er socialrådgiver i Vejle Kommune.", "social_worker"),
+        ("Själv är jag socialsekreterare sedan 2015.", "social_worker"),
+        ("Selv er jeg ikke socialrådgiver.", None),
+        ("Nu er jeg træt af socialrådgivere.", None),
+        ("Jeg sagde op som socialrådgiver sidste år.", "social_worker"),
+        ("Jag slutade som socionom efter åtta år.", "social_worker"),
+        ("Hun sagde op som socialrådgiver.", None),
+        ("Jag slutade gå till socialsekreteraren.", None),
+        # Municipal titles of the profession, Swedish and Norwegian "social worker".
+        ("Jeg er familierådgiver i en kommune.", "social_worker"),
+        ("Jag är socialarbetare i Göteborg.", "social_worker"),
+        ("Jeg arbejder på et jobcenter.", "social_worker"),
+        ("Min familierådgiver ringede aldrig.", None),
+        # Living on benefits is a client's experience; not where denied or supposed.
+        ("Jeg er kontanthjælpsmodtager.", "citizen"),
+        ("Jag får försörjningsstöd sedan i våras.", "citizen"),
+        ("Jeg har modtaget sygedagpenge i et år.", "citizen"),
+        ("Jag är en vanlig medborgare.", "citizen"),
+        ("Jeg får ikke kontanthjælp.", None),
+        ("Hvis jeg får kontanthjælp, er det fordi systemet svigter.", None),
     ],
 )
 def test_first_person_role_cues_need_the_author_to_hold_the_position(statement, role):
