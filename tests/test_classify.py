@@ -442,6 +442,10 @@ def test_reply_denial_cue_needs_whole_words(text):
         ("stud. scient. soc.", "student"),
         ("Leder i FO", "union"),
         ("Fosterforeldre", "citizen"),
+        # A mayor by portfolio (Copenhagen's "Socialborgmester"); municipal social-work titles.
+        ("Socialborgmester, København", "politician"),
+        ("Familierådgiver", "social_worker"),
+        ("Socialarbetare", "social_worker"),
         ("Video editor and gamer", None),
         ("Tweets about football", None),
     ],
