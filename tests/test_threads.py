@@ -467,6 +467,32 @@ def test_threads_a_table_in_utf16_reads_as_its_byte_order_mark_says(tmp_path, cf
         ], name
 
 
+def test_threads_excel_text_tables_saved_under_their_default_txt_name_are_read(tmp_path, cfg):
+    """Excel names its "Unicode Text" and "Text (Tab delimited)" files `.txt`: a `.txt` whose
+    first line is a tab-separated header is a table (it had been refused as a saved page),
+    read in UTF-16 by its byte-order mark or in the encoding given; in a folder it is read
+    beside the other thread files, while a page saved as text is left out."""
+    text = "id\tthread_id\tauthor\ttext\nr\tr\tAnna\tSkal socialrådgivere autoriseres?\nc\tr\tBø\tJa og før i dag.\n"
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "unicode.txt").write_bytes(text.encode("utf-16"))
+    (tmp_path / "ansi.txt").write_bytes(
+        text.replace("\nr\tr\t", "\ns\ts\t").replace("\tr\tBø", "\ts\tBø").encode("cp1252")
+    )
+    (folder / "side.txt").write_bytes("Socialrådgivernes fallit\n\nAf Anna\tHansen\n".encode("utf-16"))
+    expected = [("r", "Anna", "Skal socialrådgivere autoriseres?"), ("c", "Bø", "Ja og før i dag.")]
+    assert [(p.id, p.author, p.text) for p in ingest_thread_files([folder / "unicode.txt"], cfg).posts] == expected
+    with pytest.raises(InputError, match=r"ansi\.txt:2: not valid UTF-8.*--encoding cp1252"):
+        read_thread_files([tmp_path / "ansi.txt"], cfg)
+    rows, notes = read_thread_files([tmp_path / "ansi.txt"], cfg, ReadOptions(encoding="cp1252"))
+    assert [(lr.row.id, lr.row.author) for lr in rows] == [("s", "Anna"), ("c", "Bø")]
+    rows, notes = read_thread_files([folder], cfg)
+    assert [lr.row.id for lr in rows] == ["r", "c"]
+    assert "left out: side.txt" in " ".join(n.message for n in notes)
+    err = _error(tmp_path, cfg, "side.txt", "Socialrådgivernes fallit\n\nEn side.\n".encode("utf-16"))
+    assert "a saved page is read through a manifest" in str(err)
+
+
 def test_threads_options_that_do_not_apply_to_an_input_are_named_as_unused(tmp_path, cfg, caplog):
     """--columns on a tool's own export, --subreddit with no Reddit dump: the corpus is read
     as it would be without them, and a warning (log and report) says they did nothing, so
@@ -508,7 +534,8 @@ def test_threads_bad_input_names_file_and_line(tmp_path, cfg):
     assert "--encoding cp1252" in str(err)  # what a Danish Excel saves, and how to read it
     err = _error(tmp_path, cfg, "header.csv", "id;thread_id;txet\nx;x;hej\n")
     assert err.line == 1 and "header does not parse" in str(err) and "unknown columns ['txet']" in str(err)
-    # A JSON file in UTF-16 is refused (no tool writes one); a table is read (next test).
+    # A JSON file in UTF-16 (as Windows PowerShell's Out-File writes it) is read with
+    # --encoding utf-16 only; a table is read as its byte-order mark says (next test).
     err = _error(tmp_path, cfg, "utf16.jsonl", '{"id": "x", "thread_id": "x"}\n'.encode("utf-16"))
     assert "UTF-16" in str(err) and "utf16.jsonl" in str(err)
     for bad_id, why in (("a\x00b", "U+0000"), ("a\nb", "U+000A"), ("x" * 201, "at most 200")):

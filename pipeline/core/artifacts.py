@@ -23,7 +23,7 @@ from typing import IO, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from pipeline.core.compressed import compression_of, open_binary, readable
+from pipeline.core.compressed import compression_of, inner_suffix, open_binary, readable
 from pipeline.core.errors import InputError, validation_message
 from pipeline.core.paths import PROJ_ROOT
 
@@ -281,6 +281,20 @@ def table_encoding(path: Path, encoding: str | None = None) -> str | None:
         return encoding or None  # a missing file: `open_text` says so
     with readable(path), open_binary(path) as fh:
         return "utf-16" if fh.read(2) in UTF16_BOMS else None
+
+
+def is_text_table(path: Path) -> bool:
+    """A `.txt` table as Excel saves one under its default name: "Unicode Text" (UTF-16 with
+    its byte-order mark) or "Text (Tab delimited)" (the Windows code page), tab-separated
+    with its header on the first line. A page saved as text (Notepad's "Unicode" is UTF-16
+    too) has no tab in its first line."""
+    path = Path(path)
+    if inner_suffix(path) != ".txt" or not path.is_file():
+        return False
+    with readable(path), open_binary(path) as fh:
+        head = fh.read(4096)
+    text = head.decode("utf-16" if head[:2] in UTF16_BOMS else "utf-8", errors="replace")
+    return "\t" in text.split("\n", 1)[0]
 
 
 def _utf16(path: Path, advice: str | None = None) -> InputError:

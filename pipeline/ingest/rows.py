@@ -14,7 +14,7 @@ import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.core.artifacts import json_object, open_text, table_encoding
+from pipeline.core.artifacts import is_text_table, json_object, open_text, table_encoding
 from pipeline.core.compressed import compression_of, inner_suffix
 from pipeline.core.errors import InputError, PipelineError
 from pipeline.core.jsondoc import json_layout, json_records
@@ -31,11 +31,11 @@ REQUIRED = ("id", "thread_id")
 
 def format_of(path: Path) -> str:
     """ "jsonl", "csv" or "xlsx" (any workbook: .xlsx, .xls, .ods), from the suffix under any
-    compression (`posts.csv.gz`)."""
+    compression (`posts.csv.gz`); "csv" too for Excel's "Unicode Text" (`.txt`)."""
     suffix = inner_suffix(path)
     if suffix in (".jsonl", ".ndjson", ".json"):
         return "jsonl"
-    if suffix in (".csv", ".tsv"):
+    if suffix in (".csv", ".tsv") or is_text_table(path):
         return "csv"
     if suffix in WORKBOOK_SUFFIXES:
         if compression_of(path):
@@ -50,7 +50,7 @@ def format_of(path: Path) -> str:
 # lists).
 THREAD_FILE_HINT = (
     "use .jsonl, .csv, a workbook (.xlsx, .xls, .ods), a Reddit dump (.zst), a Disqus or WordPress export (.xml), "
-    "a Kialo discussion export (.txt) "
+    "a Kialo discussion export (.txt), a tab-separated .txt table with its header on the first line "
     "or a ConvoKit corpus folder (any but a workbook may be compressed: .gz, .bz2, .xz, .zst), "
     "or a zip or tar archive of these"
 )
@@ -89,7 +89,7 @@ def delimiter_of(path: Path, sample: str, given: str | None) -> str:
     """The delimiter given, else a .tsv file's tab, else the one sniffed from `sample`."""
     if given is not None:
         return given
-    return "\t" if inner_suffix(path) == ".tsv" else sniff_delimiter(sample, path)
+    return "\t" if inner_suffix(path) == ".tsv" or is_text_table(path) else sniff_delimiter(sample, path)
 
 
 # Python's csv module refuses a field over 128 KiB, and a long op-ed or a comment thread

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from pipeline.core.artifacts import atomic_path, dumps, open_text, table_encoding
+from pipeline.core.artifacts import atomic_path, dumps, is_text_table, open_text, table_encoding
 from pipeline.core.compressed import compression_of, inner_suffix
 from pipeline.core.config import Config
 from pipeline.core.errors import InputError, PipelineError, Refusals, validation_message
@@ -438,7 +438,10 @@ THREAD_FILE_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", *WORKBOOK_
 
 def _thread_file(path: Path) -> bool:
     return path.is_file() and (
-        inner_suffix(path) in THREAD_FILE_SUFFIXES or path.suffix.lower() == ".zst" or looks_like_kialo(path)
+        inner_suffix(path) in THREAD_FILE_SUFFIXES
+        or path.suffix.lower() == ".zst"
+        or looks_like_kialo(path)
+        or is_text_table(path)
     )
 
 
