@@ -13,7 +13,7 @@ from conftest import THREAD_ID, run_cli
 from pipeline.classify.claims import quotable
 from pipeline.classify.roles import DELETED_ROLE, participant_role
 from pipeline.core.config import DAST_DEFAULT, MODELS_DIR
-from pipeline.models.cues import RuleHit, load_cues, reply_rule, role_rule
+from pipeline.models.cues import RuleHit, load_cues, reply_rule, reply_verdict, role_rule
 from pipeline.models.examples import role_text
 from pipeline.models.store import load_model
 from pipeline.report.data import in_sample_note
@@ -43,16 +43,21 @@ FRESH = [
 ]
 
 
-@pytest.fixture(scope="module")
-def fresh_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("fresh")
-    path = out / "fresh.jsonl"
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in FRESH), encoding="utf-8")
+def classified(rows: list[dict], out: Path) -> Path:
+    """The predictions folder of `rows` (a thread file's records) run through ingest,
+    segment and classify with the committed default models."""
+    path = out / "threads.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     c, s, p = out / "corpus", out / "segments", out / "predictions"
     assert run_cli("ingest", "--threads", str(path), "--out", str(c)) == 0
     assert run_cli("segment", "--corpus", str(c), "--out", str(s)) == 0
     assert run_cli("classify", "--corpus", str(c), "--segments", str(s), "--out", str(p)) == 0
     return p
+
+
+@pytest.fixture(scope="module")
+def fresh_run(tmp_path_factory):
+    return classified(FRESH, tmp_path_factory.mktemp("fresh"))
 
 
 def _roles(pred_dir: Path) -> dict:
@@ -991,6 +996,79 @@ def test_classify_one_author_keeps_one_side_of_the_target_within_a_thread(tmp_pa
     off = cfg.model_copy(update={"classify": cfg.classify.model_copy(update={"author_consistency_precision": 0.0})})
     kept = {p.post_id: p.target_stance for p in classify_posts(corpus, Models(), off, InSample())}
     assert kept["ole3"].label == "favor" and kept["ole3"].rule == "target:direct-reply"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Du tager fejl.", "deny"),
+        ("Du tager fejl, Ole. Kommunen har ansat flere folk.", "deny"),
+        ("Det er noget vrøvl du skriver. Kommunerne har fået flere penge.", "deny"),
+        ("Jeg er ikke enig i, at det er kommunernes skyld.", "deny"),
+        ("Arh det er ikke helt korrekt. Størstedelen var 15 år.", "deny"),
+        ("Sikke noget pladder.", "deny"),
+        ("Tværtimod!", "deny"),
+        ("Det där stämmer inte alls.", "deny"),
+        ("Jag håller inte med dig.", "deny"),
+        ("Det köper jag inte.", "deny"),
+        # An answer, a claim about something else, or a denial past the first sentence: none.
+        ("Nej.", None),
+        ("Nej, det tror jeg ikke.", None),
+        ("Det er forkert at generalisere.", None),
+        ("Det er ikke forkert.", None),
+        ("Det passer ikke kun på København, men på hele landet.", None),
+        ("Kommunen har ansat flere. Det passer ikke, at de sparer.", None),
+        # Bare agreement likewise, unless a contrast follows; "Præcis." answers as often.
+        ("Det har du ret i.", "support"),
+        ("Jamen du har helt ret! Det er det samme her.", "support"),
+        ("Hear hear!", "support"),
+        ("Instämmer helt.", "support"),
+        ("Du har ret. Men det er ikke hele historien.", None),
+        ("Enig, men man skal huske økonomien.", None),
+        ("Præcis.", None),
+        ("Jeg er ikke enig.", "deny"),
+    ],
+)
+def test_reply_verdict_is_a_bare_denial_or_agreement_as_the_replys_first_sentence(text, label):
+    hit = reply_verdict(text)
+    assert (hit.label if hit else None) == label
+    if hit:
+        rule = {"deny": "reply:bare-denial", "support": "reply:bare-agreement"}[label]
+        assert hit.rule == rule and hit.precision == 0.8 and text.startswith(hit.cue)
+
+
+def test_classify_a_reply_opening_with_a_bare_verdict_takes_it_unless_it_answers_a_question(tmp_path):
+    """The reply model learnt from DAST, where short replies mostly answer questions, and
+    called "Du tager fejl." a comment: a bare denial or agreement as a reply's first
+    sentence overrules a model that disagrees (at the rule's own precision, the model's
+    answer kept beside), a model that agrees more surely keeps its confidence, and under a
+    question the verdict is an answer. Quoted lines before it do not hide it."""
+    rows = [
+        {"id": "t", "thread_id": "t", "author": "Redaktionen", "title": "Socialrådgiverne har for mange sager"},
+        {"id": "a", "thread_id": "t", "parent_id": "t", "author": "Ole", "text": "De holder for mange møder."},
+        {"id": "b", "thread_id": "t", "parent_id": "a", "author": "Per", "text": "Du tager fejl. De har travlt."},
+        {"id": "c", "thread_id": "t", "parent_id": "a", "author": "Eva", "text": "> mange møder\n\nDet er vrøvl."},
+        {"id": "q", "thread_id": "t", "parent_id": "t", "author": "Kim", "text": "Er sagstallet virkelig steget?"},
+        {"id": "d", "thread_id": "t", "parent_id": "q", "author": "Per", "text": "Det passer ikke."},
+        {"id": "e", "thread_id": "t", "parent_id": "a", "author": "Kim", "text": "Hear hear!"},
+        {"id": "f", "thread_id": "t", "parent_id": "a", "author": "Ida", "text": "Helt enig."},
+    ]  # fmt: skip
+    lines = (classified(rows, tmp_path) / "posts.jsonl").read_text(encoding="utf-8").splitlines()
+    reply = {r["post_id"]: r["reply_stance"] for r in map(json.loads, lines) if r["reply_stance"]}
+    for pid, cue in (("b", "Du tager fejl."), ("c", "Det er vrøvl.")):
+        assert (reply[pid]["label"], reply[pid]["source"], reply[pid]["confidence"]) == ("deny", "rule", 0.8)
+        assert (reply[pid]["rule"], reply[pid]["cue"]) == ("reply:bare-denial", cue)
+        assert reply[pid]["model_label"] in ("support", "deny", "query", "comment")
+    assert reply["d"]["rule"] != "reply:bare-denial"
+    assert (reply["e"]["label"], reply["e"]["rule"], reply["e"]["source"]) == (
+        "support",
+        "reply:bare-agreement",
+        "rule",
+    )
+    assert reply["e"]["model_label"] != "support"  # what the verdict overruled
+    sure = reply["f"]
+    assert (sure["label"], sure["rule"], sure["source"]) == ("support", "reply:bare-agreement", "model")
+    assert sure["confidence"] == sure["model_confidence"] > 0.8
 
 
 def test_author_sides_counts_each_group_as_labelled():

@@ -29,8 +29,8 @@ from pipeline.classify.modelset import Models, model_name, predict
 from pipeline.core.config import Config
 from pipeline.core.corpus import Corpus, author_ids
 from pipeline.core.schema import Post, PostLabels, Prediction
-from pipeline.models.cues import RuleHit, reply_rule
-from pipeline.models.examples import reply_examples, target_examples
+from pipeline.models.cues import RuleHit, reply_rule, reply_verdict
+from pipeline.models.examples import own_words, reply_examples, target_examples
 from pipeline.models.labeling import combine
 
 OPPOSITE = {"favor": "against", "against": "favor"}
@@ -78,10 +78,17 @@ def classify_posts(corpus: Corpus, models: Models, cfg: Config, seen: InSample) 
             "reply_stance",
             reply_out[post.id] if written else None,
             model_name(models.reply_stance),
-            reply_rule(post.full_text) if written else None,
+            reply_cue(post, posts.get(post.parent_id)) if written else None,
             cfg,
             default_label="comment",
         )
+        if (
+            reply.source == "rule"
+            and reply.model_label == reply.label
+            and (reply.model_confidence or 0) > reply.confidence
+        ):
+            # A verdict the model agrees with, more surely: the model's confidence stands.
+            reply = reply.model_copy(update={"confidence": reply.model_confidence, "source": "model"})
         hit = (_direct_reply(post, reply, posts) or _composition(post, reply, labels)) if written else None
         target = combine(
             "target_stance",
@@ -103,6 +110,17 @@ def classify_posts(corpus: Corpus, models: Models, cfg: Config, seen: InSample) 
             if gold:
                 seen.tally_gold(task, in_training[task][post.id], gold, getattr(labels[post.id], task).label)
     return [labels[p.id] for p in corpus.posts]
+
+
+def reply_cue(post: Post, parent: Post | None) -> RuleHit | None:
+    """The cue rule that speaks for a reply's stance toward its parent: a bare verdict its
+    first sentence states (which decides), unless the parent asks a question (then it is
+    an answer); else the reply rules that the models also read as features."""
+    if parent is None or not own_words(parent).rstrip().endswith("?"):
+        verdict = reply_verdict(own_words(post))
+        if verdict is not None:
+            return verdict
+    return reply_rule(post.full_text)
 
 
 def author_sides(groups: Iterable[list[str]], labels: dict[str, str], opposite: dict[str, str]) -> dict[str, str]:

@@ -92,6 +92,7 @@ class Cues:
     unit_min_words: int
     unit_rules: tuple[_Rule, ...]
     reply_rules: tuple[_Rule, ...]
+    reply_verdicts: tuple[_Rule, ...]
     reply_contrast: re.Pattern[str]
     role_rules: tuple[_Rule, ...]
     verdict_words: frozenset[str] = frozenset()
@@ -134,6 +135,7 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
         # (37,713 seed, DAST and synthetic sentences: 1.05 s screened, 0.74 s not).
         unit_rules=tuple(_compile(d, d["label"], screen=False) for d in units["rule"]),
         reply_rules=tuple(_compile(d, d["label"]) for d in reply["rule"]),
+        reply_verdicts=tuple(_compile(d, d["label"], screen=False) for d in reply.get("verdict", ())),
         reply_contrast=re.compile(reply["contrast"], re.IGNORECASE),
         role_rules=tuple(_role_rules(role)),
         verdict_words=frozenset(w.lower() for w in raw.get("quotable", {}).get("verdict_words", ())),
@@ -213,6 +215,26 @@ def reply_rule(text: str) -> RuleHit | None:
         if rule.label == "support" and cues.reply_contrast.search(text[m.end() :]):
             return None
         return RuleHit(rule.label, f"reply:{rule.name}", m.group(0).strip())
+    return None
+
+
+# A text's first sentence: up to its first sentence mark (a run of them) or line end.
+FIRST_SENTENCE_RE = re.compile(r"[^.!?\n]*[.!?]*")
+
+
+def reply_verdict(own_words: str) -> RuleHit | None:
+    """The stance a reply's first sentence states as a bare verdict ("Du tager fejl.", "Helt
+    enig."), from the reply's own words (no quoted lines, no leading handles), with the
+    rule's own precision: it overrules a model that disagrees. Not a model feature."""
+    cues = load_cues()
+    text = own_words.strip()
+    first = FIRST_SENTENCE_RE.match(text)
+    sentence = first.group(0) if first else ""
+    for rule in cues.reply_verdicts:
+        if rule.pattern.match(sentence):
+            if rule.label == "support" and cues.reply_contrast.search(text, len(sentence)):
+                return None  # "Du har ret. Men ...": agreement that goes on to differ
+            return RuleHit(rule.label, f"reply:{rule.name}", sentence.strip(), rule.precision)
     return None
 
 

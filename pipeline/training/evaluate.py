@@ -148,7 +148,8 @@ def rule_precision(gold_dir: Path, corpus_dir: Path) -> dict[str, list[dict]]:
     """
     from collections import defaultdict
 
-    from pipeline.models.cues import reply_rule, unit_rule
+    from pipeline.classify.posts import reply_cue
+    from pipeline.models.cues import unit_rule
     from pipeline.models.examples import field_text, role_cue
     from pipeline.review.gold import read_events, resolve
     from pipeline.review.snapshots import gold_corpus
@@ -171,7 +172,8 @@ def rule_precision(gold_dir: Path, corpus_dir: Path) -> dict[str, list[dict]]:
             if hit:
                 count("unit_type", hit.rule, hit.label == r.label)
     for item_id, r in resolve(events, "reply_stance")[0].items():
-        if item_id in posts and (hit := reply_rule(posts[item_id].full_text)):
+        post = posts.get(item_id)
+        if post is not None and (hit := reply_cue(post, posts.get(post.parent_id or ""))):
             count("reply_stance", hit.rule, hit.label == r.label)
     for item_id, r in resolve(events, "role")[0].items():
         if item_id in parts and (hit := role_cue(parts[item_id], posts)):
