@@ -451,6 +451,8 @@ def test_reply_denial_cue_needs_whole_words(text):
         ("Socialborgmester, København", "politician"),
         ("Familierådgiver", "social_worker"),
         ("Socialarbetare", "social_worker"),
+        # A term of a programme is a student's, whatever the programme is named after.
+        ("3. semester på socialrådgiveruddannelsen", "student"),
         ("Video editor and gamer", None),
         ("Tweets about football", None),
     ],

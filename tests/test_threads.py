@@ -493,6 +493,43 @@ def test_threads_excel_text_tables_saved_under_their_default_txt_name_are_read(t
     assert "a saved page is read through a manifest" in str(err)
 
 
+def test_threads_a_post_signed_at_its_end_describes_its_author_as_a_pages_comment_does(tmp_path, cfg):
+    """Researchers' exports keep a comment's sign-off in its text ("Mvh Karen, socialrådgiver
+    i Aarhus"): it is read as on a saved page, so the author's self-description (and with it
+    the role cue) is not lost; the span is the post's signature, and the report says how
+    many posts were read so. A post without one, and a deleted author, get none."""
+    from pipeline.models.cues import role_rule
+
+    signed = {
+        "c1": ("Karen", "Sagstallet er alt for højt.\n\nMvh Karen, socialrådgiver i Aarhus", "socialrådgiver i Aarhus"),
+        "c2": ("Ole Hansen", "Det er ikke rigtigt.\n\nOle Hansen\nByrådsmedlem (V), Vejle", "Byrådsmedlem (V), Vejle"),
+        "c3": ("Anna", "Vi orkar inte mer.\n\n/Anna, socionom", "socionom"),
+        "c4": ("Bo", "Lad os få flere hænder.\n\n-- \nBo Nielsen, afdelingsleder", "afdelingsleder"),
+        "c5": ("Eva", "Det er vigtigt at lytte.\n\nEva Berg (pensionist)", "pensionist"),
+        "c6": ("Lise", "Hvorfor?\n\nLise, 5. semester på socionomprogrammet", "5. semester på socionomprogrammet"),
+        "c7": ("Kim", "Helt enig med artiklen, Karen.", None),
+        "c8": ("[deleted]", "Forkert.\n\nMvh Jens, socialrådgiver", None),
+    }  # fmt: skip
+    rows = [{"id": "t", "thread_id": "t", "author": "Red", "title": "Socialrådgiverne har for mange sager"}]
+    rows += [{"id": i, "thread_id": "t", "parent_id": "t", "author": a, "text": x} for i, (a, x, _) in signed.items()]
+    path = tmp_path / "t.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    corpus = ingest_thread_files([path], cfg)
+    posts = {p.id: p for p in corpus.posts}
+    for pid, (_, text, description) in signed.items():
+        assert posts[pid].authors[0].description == description, pid
+        sig = posts[pid].signature
+        assert (sig is not None) == (description is not None), pid
+        if sig is not None:
+            assert description in text[sig.start : sig.end] and text[sig.end :].strip() == ""
+    roles = {pid: role_rule(None, [d], []) for pid, (_, _, d) in signed.items() if d}
+    assert {pid: hit.label for pid, hit in roles.items()} == {
+        "c1": "social_worker", "c2": "politician", "c3": "social_worker",
+        "c4": "employer", "c5": "citizen", "c6": "student",
+    }  # fmt: skip
+    assert "6 post(s) end in a sign-off" in " ".join(n.message for n in corpus.notes)
+
+
 def test_threads_options_that_do_not_apply_to_an_input_are_named_as_unused(tmp_path, cfg, caplog):
     """--columns on a tool's own export, --subreddit with no Reddit dump: the corpus is read
     as it would be without them, and a warning (log and report) says they did nothing, so

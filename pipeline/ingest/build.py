@@ -21,12 +21,13 @@ from pipeline.core.artifacts import atomic_dir
 from pipeline.core.config import Config
 from pipeline.core.corpus import Corpus, write_ingest_report
 from pipeline.core.errors import PipelineError
-from pipeline.core.schema import Author, Evidence, GoldLabels, Note, Participant, Post, Thread, ThreadRow
+from pipeline.core.schema import Author, Evidence, GoldLabels, Note, Participant, Post, Span, Thread, ThreadRow
 from pipeline.core.stream import shards
 from pipeline.core.tables import open_sink
 from pipeline.executors.local import ordered_map
 from pipeline.ingest import langid
 from pipeline.ingest.archives import unpack_archives, unpacked_dir
+from pipeline.ingest.comments import find_signature
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
 from pipeline.ingest.options import ReadOptions
 from pipeline.ingest.people import author_rows, finish_corpus, participants_from
@@ -176,6 +177,16 @@ def build_thread(
         )
     thread_lang = _thread_language(located, detected, cfg)
     posts = [_row_post(lr, pos, thread_lang, detected.get(id(lr)), cfg, notes) for pos, lr in enumerate(order)]
+    signed = [p for p in posts if p.signature is not None]
+    if signed:
+        notes.append(
+            Note(
+                where=signed[0].source,
+                kind="inferred",
+                message=f"thread {thread_id!r}: {len(signed)} post(s) end in a sign-off; the self-descriptions in "
+                "it are read as their authors' (as for a page's comments)",
+            )
+        )
     missing = missing or {}
     inferred = flat | {i for i, (_, where) in missing.items() if where == "input" and i != posts[0].id}
     if inferred:
@@ -404,6 +415,13 @@ def _row_post(
     if deleted_text(text):
         notes.append(Note(where=lr.where, kind="repaired", message=deletion_note(text)))
         text = ""
+    # A post signed at its end ("Mvh Karen, socialrådgiver i Aarhus", "-- \nBo Nielsen,
+    # afdelingsleder") describes its author there, as a page's comment does: read the same way.
+    signature = None
+    if name and text and (sig := find_signature(text, name)) is not None:
+        start, end, signed = sig
+        signature = Span(start=start, end=end)
+        described = "; ".join(dict.fromkeys(d for d in ([described] if described else []) + signed)) or None
     if not text.strip() and not row.title.strip() and not absent:
         notes.append(Note(where=lr.where, kind="note", message=f"post {row.id!r} has neither title nor text"))
     if row.lang:
@@ -432,6 +450,7 @@ def _row_post(
         lang=lang,
         lang_confidence=conf,
         lang_source=source,
+        signature=signature,
         source=lr.where,
         gold=gold if gold != GoldLabels() else None,
     )

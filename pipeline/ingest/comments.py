@@ -941,16 +941,47 @@ def _make_comment(lineno: int, m: re.Match[str], content: list[str], source: str
     )
 
 
+# The line e-mail and Usenet put above a signature ("-- "); some commenters keep it.
+SIG_DELIMITER_RE = re.compile(r"^--\s*$")
+# What closes a sign-off line's name: a comma, a dash or colon between spaces, or brackets
+# round the rest ("Karen, socialrådgiver i Aarhus", "Eva Berg (pensionist)").
+_NAME_REST_RE = re.compile(r"^[^,()]*?(?:\(([^()]{2,80})\)\s*$|(?:,|\s[-–—:]\s)\s*(.+)$)")
+# A sign mark before a name on a closing line ("/Anna", "– Anna", "~Anna").
+_SIGN_PREFIX = r"[-–—/~*\s]*"
+
+
+def _name_line_description(line: str, name_norm: str) -> str | None:
+    """The self-description a sign-off line gives after the name ("Karen, socialrådgiver i
+    Aarhus" -> "socialrådgiver i Aarhus"), reading from the name where it is known."""
+    rest = line.strip()
+    at = rest.lower().find(name_norm) if name_norm else -1
+    if at >= 0:
+        rest = rest[at + len(name_norm) :]
+    m = _NAME_REST_RE.match(rest)
+    found = (m.group(1) or m.group(2)).strip(" .") if m else ""
+    return found if found and len(found.split()) <= 8 and not URL_RE.search(found) else None
+
+
 def find_signature(text: str, author: str | None) -> tuple[int, int, list[str]] | None:
     """Where a comment's sign-off is (start, end) and the self-descriptions in it.
 
     A sign-off is a closing formula ("Mvh.", "Med venlig hilsen", "Med vänlig hälsning")
-    in the last lines, or the author's own name on one of the last two lines. The lines
-    right after the name ("Formand for Dansk Socialrådgiverforening", "socialrådgiver")
-    are self-descriptions; URLs and attachments after them are not. A formula inside a
-    line ("... mulighederne. Mange hilsner fra en socialrådgiver, der ...") signs off only
-    to the end of its sentence: what follows is argument again.
+    in the last lines, the signature line "-- " over the last lines, or the author's own
+    name on one of the last two lines (after a sign mark: "/Anna"). The lines right after
+    the name ("Formand for Dansk Socialrådgiverforening", "socialrådgiver") are
+    self-descriptions, and so is what follows the name on its own line after a comma or in
+    brackets ("Mvh Karen, socialrådgiver i Aarhus", "Eva Berg (pensionist)"); URLs and
+    attachments after them are not. A formula inside a line ("... mulighederne. Mange
+    hilsner fra en socialrådgiver, der ...") signs off only to the end of its sentence:
+    what follows is argument again.
     """
+    name_norm = (author or "").strip().lower()
+    if len(name_norm) < 3:
+        # A one- or two-letter pseudonym ("S") matches the start of too many lines.
+        name_norm = ""
+    # Most posts have no sign-off: one scan of the text tells, before any line is split.
+    if not (CLOSING_FORMULA_RE.search(text) or "--" in text or (name_norm and name_norm in text[-600:].lower())):
+        return None
     lines = text.split("\n")
     offsets = []
     pos = 0
@@ -959,34 +990,46 @@ def find_signature(text: str, author: str | None) -> tuple[int, int, list[str]] 
         pos += len(ln) + 1
     start_line: int | None = None
     start_char = end_char = len(text)
+    formula_end = 0
     for i in range(max(0, len(lines) - 20), len(lines)):
         m = CLOSING_FORMULA_RE.search(lines[i])
         if m and (m.start() == 0 or lines[i][: m.start()].rstrip().endswith((".", "!", "?"))):
             start_line, start_char = i, offsets[i] + m.start()
+            # A formula opening its line may have the name and a description after it.
+            formula_end = m.end() if m.start() == 0 else 0
             if m.start() > 0:
                 stop = re.search(r"[.!?]\s+(?=[A-ZÆØÅÄÖ])", lines[i][m.end() :])
                 end_char = offsets[i] + m.end() + stop.end() if stop else offsets[i] + len(lines[i])
                 end_char = len(text[:end_char].rstrip())
             break
-    name_norm = (author or "").strip().lower()
-    if len(name_norm) < 3:
-        # A one- or two-letter pseudonym ("S") matches the start of too many lines.
-        name_norm = ""
+    delimited = False
+    if start_line is None:
+        tail = [i for i in range(max(0, len(lines) - 6), len(lines)) if SIG_DELIMITER_RE.match(lines[i])]
+        after = [ln for ln in lines[tail[-1] + 1 :] if ln.strip()] if tail else []
+        if after and len(after) <= 3 and all(len(ln.split()) <= 8 for ln in after):
+            start_line, start_char, delimited = tail[-1], offsets[tail[-1]], True
     if start_line is None and name_norm:
         for i in range(max(0, len(lines) - 2), len(lines)):
-            if re.match(rf"{re.escape(name_norm)}\b", lines[i].strip().lower()):
+            if re.match(rf"{_SIGN_PREFIX}{re.escape(name_norm)}\b", lines[i].strip().lower()):
                 start_line, start_char = i, offsets[i]
                 break
     if start_line is None:
         return None
     descriptions: list[str] = []
     after_name = False
-    for ln in lines[start_line:]:
+    for n, ln in enumerate(lines[start_line:]):
         stripped = ln.strip()
-        if not stripped:
+        if not stripped or (delimited and n == 0):
             continue
-        if name_norm and name_norm in stripped.lower():
-            after_name = True
+        # The name's line: after "-- ", the first line; else one holding the author's name,
+        # or the closing formula's own line where a name and more follow it ("Mvh Karen, ...").
+        formula_line = n == 0 and formula_end > 0
+        if (name_norm and name_norm in stripped.lower()) or (delimited and not after_name) or formula_line:
+            rest = ln[formula_end:] if formula_line else ln
+            described = _name_line_description(rest.strip().lstrip(",:"), "" if formula_line else name_norm)
+            if described and described not in descriptions:
+                descriptions.append(described)
+            after_name = after_name or not formula_line or bool(name_norm and name_norm in stripped.lower())
             continue
         if URL_RE.search(stripped) or len(stripped.split()) > 8:
             break

@@ -3,8 +3,9 @@
 Policy: the rule decides only when its configured precision (config.toml
 [classify].rule_precision) is at least the model's confidence; otherwise the model
 decides. A rule with its own precision (a Markdown quotation, a reply's bare verdict)
-always decides here (classify lets a model that agrees more surely keep its confidence). Either way both answers stay in the record, so a researcher can always see
-when, and by which cue, a rule overrode a model.
+always decides here (classify lets a model that agrees more surely keep its confidence).
+Either way both answers stay in the record, so a researcher can always see when, and by
+which cue, a rule overrode a model.
 """
 
 from __future__ import annotations
