@@ -678,6 +678,20 @@ def test_a_domain_handle_is_an_organisation_only_where_it_does_not_spell_a_perso
         ("Jag är en vanlig medborgare.", "citizen"),
         ("Jeg får ikke kontanthjælp.", None),
         ("Hvis jeg får kontanthjælp, er det fordi systemet svigter.", None),
+        # Years in the trade before "jeg"; "vi er mange ..."; "det ved jeg som ...".
+        ("Efter 20 år i faget har jeg aldrig set det værre.", "social_worker"),
+        ("Efter 15 år som socialrådgiver har jeg sagt op.", "social_worker"),
+        ("Efter 20 år som socialrådgiver sagde min kollega op, og jeg forstår hende.", None),
+        ("Vi er mange socialrådgivere, der har det sådan.", "social_worker"),
+        ("Vi er mange, der mener at socialrådgivere gør det godt.", None),
+        ("Det vet jag som socionom.", "social_worker"),
+        ("Hvad synes du som socialrådgiver?", None),
+        ("Det ved jeg som borger i kommunen.", "citizen"),
+        ("Jeg ser dig som borger i kommunen.", None),
+        ("Som mor til et barn med ADHD har jeg mødt mange sagsbehandlere.", "citizen"),
+        ("Jeg forsker selv i socialt arbejde.", "researcher"),
+        ("Jag doktorerar i socialt arbete.", "researcher"),
+        ("Jeg forsker ikke i det.", None),
     ],
 )
 def test_first_person_role_cues_need_the_author_to_hold_the_position(statement, role):
