@@ -192,6 +192,11 @@ def test_classify_main_claims_are_quotable(pipeline_run):
         ("Øh jo, der er.", False),
         ("Eller nej, det er det ikke,", False),
         ("Nej, det är det inte.", False),
+        # ... with discourse particles that stop lists leave out; a statement keeps them.
+        ("Det er det altså ikke.", False),
+        ("Selvfølgelig er der det.", False),
+        ("Så det passer bare ikke.", False),
+        ("Kommunerne skal bare ansætte flere socialrådgivere.", True),
         # A lead-in to what follows, and a question.
         ("Og så er vi her i argumentationen:", False),
         ("Hvor har du det tal fra?", False),
