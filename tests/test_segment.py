@@ -77,6 +77,12 @@ def test_segment_swedish_abbreviations_do_not_split():
         "Vi ses kl. 10.",
         "Enl. SKR är det så.",
     ]
+    # References to bills, reports and pages, as policy debate cites them.
+    assert sentences("Enligt prop. 2019/20:1 s. 12 ska det ändras. Det tror jag inte på.", "sv") == [
+        "Enligt prop. 2019/20:1 s. 12 ska det ändras.",
+        "Det tror jag inte på.",
+    ]
+    assert sentences("Se bek. nr. 1234 om det. Den er klar.") == ["Se bek. nr. 1234 om det.", "Den er klar."]
 
 
 def test_segment_offsets_round_trip_on_every_seed_unit(seed_corpus, cfg):
