@@ -197,6 +197,11 @@ def test_classify_main_claims_are_quotable(pipeline_run):
         ("Selvfølgelig er der det.", False),
         ("Så det passer bare ikke.", False),
         ("Kommunerne skal bare ansætte flere socialrådgivere.", True),
+        # A verdict of fairness or regret says nothing of what it judges; with an object it does.
+        ("Det er da ikke rimeligt.", False),
+        ("Det er en skam.", False),
+        ("Det är inte okej.", False),
+        ("Det er en skam, at kommunerne sparer på børnene.", True),
         # A lead-in to what follows, and a question.
         ("Og så er vi her i argumentationen:", False),
         ("Hvor har du det tal fra?", False),
