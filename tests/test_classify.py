@@ -183,7 +183,6 @@ def test_classify_main_claims_are_quotable(pipeline_run):
     "text, expected",
     [
         ("Nej vi har ikke spillet fallit", True),
-        ("Det er da ikke rimeligt.", True),
         ("Jeg er ikke veganer.", True),
         ("Det handler om penge og ikke om antallet af hænder.", True),
         # Retorts of function words alone: they only make sense beside the post they answer.
