@@ -1052,6 +1052,11 @@ def test_classify_one_author_keeps_one_side_of_the_target_within_a_thread(tmp_pa
         ("Enig, men man skal huske økonomien.", None),
         ("Præcis.", None),
         ("Jeg er ikke enig.", "deny"),
+        # In English too, as some Nordic commenters write.
+        ("You're wrong.", "deny"),
+        ("That's not true. Look it up.", "deny"),
+        ("Agreed.", "support"),
+        ("I agree, but it is more complicated.", None),
     ],
 )
 def test_reply_verdict_is_a_bare_denial_or_agreement_as_the_replys_first_sentence(text, label):
