@@ -481,9 +481,23 @@ def test_role_cues_read_nordic_titles_in_self_descriptions(description, role):
         # ...an association or foundation is an organisation...
         ("Grundejerforeningen Vest", "organization"),
         ("Børnefonden", "organization"),
+        # ...a municipality, its administration or the employers' organisation is the employer...
+        ("Aarhus Kommune", "employer"),
+        ("Göteborgs Stad", "employer"),
+        ("Socialförvaltningen", "employer"),
+        ("KL", "employer"),
+        # ...an authority, an NGO of the field or a news outlet is an organisation...
+        ("Socialstyrelsen", "organization"),
+        ("Børns Vilkår", "organization"),
+        ("Rädda Barnen", "organization"),
+        ("DR Nyheder", "organization"),
+        ("Aftonbladet", "organization"),
         # ...and a person's name that happens to hold such a word is neither.
         ("Mette Vision", None),
         ("Visionær", None),
+        ("Anna Stad", None),
+        ("Ole Kommunesen", None),
+        ("Bo Dr", None),
     ],
 )
 def test_role_cues_read_unions_and_associations_by_their_names(name, role):
