@@ -486,6 +486,8 @@ def test_role_cues_read_nordic_titles_in_self_descriptions(description, role):
         ("Göteborgs Stad", "employer"),
         ("Socialförvaltningen", "employer"),
         ("KL", "employer"),
+        ("Region Hovedstaden", "employer"),
+        ("Västra Götalandsregionen", "employer"),
         # ...an authority, an NGO of the field or a news outlet is an organisation...
         ("Socialstyrelsen", "organization"),
         ("Børns Vilkår", "organization"),
