@@ -1052,6 +1052,9 @@ def test_classify_one_author_keeps_one_side_of_the_target_within_a_thread(tmp_pa
         ("Det där stämmer inte alls.", "deny"),
         ("Jag håller inte med dig.", "deny"),
         ("Det köper jag inte.", "deny"),
+        ("Nej, så är det inte alls.", "deny"),
+        ("Helt fel.", "deny"),
+        ("Så er det ikke så slemt.", None),
         # An answer, a claim about something else, or a denial past the first sentence: none.
         ("Nej.", None),
         ("Nej, det tror jeg ikke.", None),
