@@ -31,6 +31,8 @@ CLOSING_FORMULA_RE = re.compile(
     r"mange hilsner|kærlig hilsen|hilsen|med vänlig hälsning|vänliga hälsningar|"
     r"hälsningar|med vennlig hilsen|vennlig hilsen)(?=[\s,.:]|$)"
 )
+# A word every closing formula above holds: a text without any has none.
+FORMULA_WORDS = ("mvh", "hilsen", "hilsner", "hälsning")
 URL_RE = re.compile(r"https?://\S+|www\.\S+")
 # Drupal prints a guest's name with "(not verified)" after it, translated: the name is what
 # the guest typed, the mark no part of it.
@@ -979,8 +981,10 @@ def find_signature(text: str, author: str | None) -> tuple[int, int, list[str]] 
     if len(name_norm) < 3:
         # A one- or two-letter pseudonym ("S") matches the start of too many lines.
         name_norm = ""
-    # Most posts have no sign-off: one scan of the text tells, before any line is split.
-    if not (CLOSING_FORMULA_RE.search(text) or "--" in text or (name_norm and name_norm in text[-600:].lower())):
+    # Most posts have no sign-off: substring tests on the lower-cased text tell (every
+    # closing formula holds one of `FORMULA_WORDS`), before any line is split or searched.
+    low = text.lower()
+    if not (any(w in low for w in FORMULA_WORDS) or "--" in text or (name_norm and name_norm in low[-600:])):
         return None
     lines = text.split("\n")
     offsets = []
