@@ -220,6 +220,16 @@ def reply_rule(text: str) -> RuleHit | None:
 
 # A text's first sentence: up to its first sentence mark (a run of them) or line end.
 FIRST_SENTENCE_RE = re.compile(r"[^.!?\n]*[.!?]*")
+# What a news comment opens with before its point: a greeting sentence or line ("Kære Nick
+# Allentoft.", "Hej Anna!"), or the name it addresses, capitalised, before a comma or colon
+# ("Ole, du tager fejl.", "Ole Hansen: Det passer ikke.").
+GREETING_RE = re.compile(
+    r"^\W*(?:kære|kæreste|kära|hej|hejsa|hei|hallå|dear|hi)\b[^.!?\n]{0,40}[.!?:\n]+\s*", re.IGNORECASE
+)
+VOCATIVE_RE = re.compile(
+    r"^(?!(?:Nej|Nei|Ja|Jo|Jamen|Jep|Nope|Næ|Nä|Nee|Yes|No|Okay|Ok|Okej|Enig|Uenig|Helt|Tja|Hmm)\b)"
+    r"[A-ZÆØÅÄÖ][\w.\-]*(?:\s+[A-ZÆØÅÄÖ][\w.\-]*){0,2}\s*[,:]\s+"
+)
 
 
 def reply_verdict(own_words: str) -> RuleHit | None:
@@ -228,6 +238,8 @@ def reply_verdict(own_words: str) -> RuleHit | None:
     rule's own precision: it overrules a model that disagrees. Not a model feature."""
     cues = load_cues()
     text = own_words.strip()
+    text = text[GREETING_RE.match(text).end() :] if GREETING_RE.match(text) else text
+    text = text[VOCATIVE_RE.match(text).end() :] if VOCATIVE_RE.match(text) else text
     first = FIRST_SENTENCE_RE.match(text)
     sentence = first.group(0) if first else ""
     for rule in cues.reply_verdicts:
