@@ -13,7 +13,7 @@ from conftest import THREAD_ID, run_cli
 from pipeline.classify.claims import quotable
 from pipeline.classify.roles import DELETED_ROLE, participant_role
 from pipeline.core.config import DAST_DEFAULT, MODELS_DIR
-from pipeline.models.cues import RuleHit, load_cues, reply_rule, reply_verdict, role_rule
+from pipeline.models.cues import RuleHit, load_cues, reply_rule, reply_verdict, role_rule, target_position
 from pipeline.models.examples import role_text
 from pipeline.models.store import load_model
 from pipeline.report.data import in_sample_note
@@ -1125,6 +1125,59 @@ def test_classify_a_reply_opening_with_a_bare_verdict_takes_it_unless_it_answers
     sure = reply["f"]
     assert (sure["label"], sure["rule"], sure["source"]) == ("support", "reply:bare-agreement", "model")
     assert sure["confidence"] == sure["model_confidence"] > 0.8
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "label"),
+    [
+        ("Jeg er imod autorisation af socialrådgivere.", "Socialrådgivere bør autoriseres", "against"),
+        ("Jeg støtter fuldt ud en autorisation.", "Socialrådgivere bør autoriseres", "favor"),
+        ("Vi siger nej til flere sager pr. rådgiver.", "Flere sager pr. rådgiver er nødvendigt", "against"),
+        ("Jag är för legitimation av socionomer.", "Socionomer ska ha legitimation", "favor"),
+        ("Jag stöder förslaget om legitimation.", "Socionomer ska ha legitimation", "favor"),
+        # What the writer is for or against must be what the thread debates...
+        ("Jeg er imod mere bureaukrati.", "Socialrådgivere bør autoriseres", None),
+        ("Jeg er for træt til det her.", "Socialrådgivere bør autoriseres", None),
+        # ...said, not negated, supposed or asked...
+        ("Jeg er ikke imod autorisation.", "Socialrådgivere bør autoriseres", None),
+        ("Hvis jeg er imod autorisation, er jeg så imod faglighed?", "Socialrådgivere bør autoriseres", None),
+        ("Er du imod autorisation?", "Socialrådgivere bør autoriseres", None),
+        ("Jeg er imod at man ikke autoriserer dem.", "Socialrådgivere bør autoriseres", None),
+        # ...and the target must state its claim without a negation, whose polarity no word test reads.
+        ("Jeg er imod autorisation.", "Socialrådgivere skal ikke autoriseres", None),
+        ("Jeg er imod autorisation.", "", None),
+    ],
+)
+def test_target_position_is_the_writers_explicit_stance_on_what_the_thread_debates(text, target, label):
+    hit = target_position(text, target)
+    assert (hit.label if hit else None) == label
+    if hit:
+        assert hit.rule == "target:explicit-position" and hit.precision == 0.75 and hit.cue in text
+
+
+def test_classify_an_explicit_position_on_the_target_decides_target_stance_and_a_direct_replys_stance(tmp_path):
+    """The models, which learnt from DAST's Reddit threads, called "Jeg er imod autorisation
+    af socialrådgivere." under an article for autorisation a `support` and `favor`: an
+    explicit position on what the thread debates decides its target stance at any depth,
+    and a comment on the opening post (which states the target) denies or supports it."""
+    rows = [
+        {"id": "t", "thread_id": "t", "author": "Red", "title": "Socialrådgivere bør autoriseres",
+         "text": "Socialrådgivere træffer indgribende beslutninger. Derfor bør de have en autorisation."},
+        {"id": "h", "thread_id": "t", "parent_id": "t", "author": "Ole", "text": "Jeg er imod autorisation af dem."},
+        {"id": "i", "thread_id": "t", "parent_id": "t", "author": "Per", "text": "Jeg støtter en autorisation."},
+        {"id": "k", "thread_id": "t", "parent_id": "h", "author": "Eva", "text": "Vi er klart imod en autorisation."},
+    ]  # fmt: skip
+    lines = (classified(rows, tmp_path) / "posts.jsonl").read_text(encoding="utf-8").splitlines()
+    labels = {r["post_id"]: r for r in map(json.loads, lines)}
+    for pid, target, reply in (("h", "against", "deny"), ("i", "favor", "support"), ("k", "against", None)):
+        stance = labels[pid]["target_stance"]
+        assert (stance["label"], stance["rule"], stance["confidence"]) == (target, "target:explicit-position", 0.75)
+        if reply:
+            assert (labels[pid]["reply_stance"]["label"], labels[pid]["reply_stance"]["rule"]) == (
+                reply,
+                "reply:explicit-position",
+            )
+    assert labels["k"]["reply_stance"]["rule"] != "reply:explicit-position"  # it answers a comment
 
 
 def test_author_sides_counts_each_group_as_labelled():

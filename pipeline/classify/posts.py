@@ -29,7 +29,7 @@ from pipeline.classify.modelset import Models, model_name, predict
 from pipeline.core.config import Config
 from pipeline.core.corpus import Corpus, author_ids
 from pipeline.core.schema import Post, PostLabels, Prediction
-from pipeline.models.cues import RuleHit, reply_rule, reply_verdict
+from pipeline.models.cues import RuleHit, reply_rule, reply_verdict, target_position
 from pipeline.models.examples import own_words, reply_examples, target_examples
 from pipeline.models.labeling import combine
 
@@ -74,11 +74,12 @@ def classify_posts(corpus: Corpus, models: Models, cfg: Config, seen: InSample) 
         # could read, and a bot's says nothing of a person's: it gets the labels of saying
         # nothing, as the default, at confidence 0.
         written = post.has_voice
+        position = target_position(own_words(post), threads[post.thread_id].target) if written else None
         reply = combine(
             "reply_stance",
             reply_out[post.id] if written else None,
             model_name(models.reply_stance),
-            reply_cue(post, posts.get(post.parent_id)) if written else None,
+            reply_cue(post, posts.get(post.parent_id), position) if written else None,
             cfg,
             default_label="comment",
         )
@@ -89,7 +90,7 @@ def classify_posts(corpus: Corpus, models: Models, cfg: Config, seen: InSample) 
         ):
             # A verdict the model agrees with, more surely: the model's confidence stands.
             reply = reply.model_copy(update={"confidence": reply.model_confidence, "source": "model"})
-        hit = (_direct_reply(post, reply, posts) or _composition(post, reply, labels)) if written else None
+        hit = (position or _direct_reply(post, reply, posts) or _composition(post, reply, labels)) if written else None
         target = combine(
             "target_stance",
             target_out[post.id] if written else None,
@@ -112,14 +113,19 @@ def classify_posts(corpus: Corpus, models: Models, cfg: Config, seen: InSample) 
     return [labels[p.id] for p in corpus.posts]
 
 
-def reply_cue(post: Post, parent: Post | None) -> RuleHit | None:
+def reply_cue(post: Post, parent: Post | None, position: RuleHit | None = None) -> RuleHit | None:
     """The cue rule that speaks for a reply's stance toward its parent: a bare verdict its
     first sentence states (which decides), unless the parent asks a question (then it is
-    an answer); else the reply rules that the models also read as features."""
+    an answer); for a comment on the opening post, which states the target, the writer's
+    explicit `position` on the target (`target_position`: against it denies the post, for
+    it supports it); else the reply rules that the models also read as features."""
     if parent is None or not own_words(parent).rstrip().endswith("?"):
         verdict = reply_verdict(own_words(post))
         if verdict is not None:
             return verdict
+    if position is not None and parent is not None and parent.parent_id is None and parent.has_voice:
+        label = {"favor": "support", "against": "deny"}[position.label]
+        return RuleHit(label, "reply:explicit-position", position.cue, position.precision)
     return reply_rule(post.full_text)
 
 

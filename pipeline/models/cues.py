@@ -96,6 +96,8 @@ class Cues:
     reply_contrast: re.Pattern[str]
     role_rules: tuple[_Rule, ...]
     verdict_words: frozenset[str] = frozenset()
+    target_positions: tuple[_Rule, ...] = ()
+    target_negation: re.Pattern[str] | None = None
 
 
 @lru_cache(maxsize=1)
@@ -139,6 +141,11 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
         reply_contrast=re.compile(reply["contrast"], re.IGNORECASE),
         role_rules=tuple(_role_rules(role)),
         verdict_words=frozenset(w.lower() for w in raw.get("quotable", {}).get("verdict_words", ())),
+        target_positions=tuple(
+            _compile({**d, "precision": raw["target"]["position_precision"]}, d["label"], screen=False)
+            for d in raw.get("target", {}).get("position", ())
+        ),
+        target_negation=re.compile(raw["target"]["negation"], re.IGNORECASE) if "target" in raw else None,
     )
 
 
@@ -247,6 +254,34 @@ def reply_verdict(own_words: str) -> RuleHit | None:
             if rule.label == "support" and cues.reply_contrast.search(text, len(sentence)):
                 return None  # "Du har ret. Men ...": agreement that goes on to differ
             return RuleHit(rule.label, f"reply:{rule.name}", sentence.strip(), rule.precision)
+    return None
+
+
+# Words of at least this many letters share a content word when they start alike this far
+# ("autorisation" ~ "autoriseres", "socialrådgivere" ~ "socialrådgiverne").
+STEM_LETTERS = 5
+
+
+def _stems(text: str) -> set[str]:
+    stop = stopwords()
+    return {w[:STEM_LETTERS] for w in WORD_RE.findall(text.lower()) if len(w) >= STEM_LETTERS and w not in stop}
+
+
+def target_position(own_words: str, target: str) -> RuleHit | None:
+    """A first-person position on the thread's subject ("Jeg er imod autorisation af
+    socialrådgivere"): `against` or `favor` the target where what the writer is for or
+    against shares a content word with it and neither holds a negation; with the rule's
+    own precision. Not a model feature."""
+    cues = load_cues()
+    if not target.strip() or cues.target_negation is None or cues.target_negation.search(target):
+        return None
+    target_stems = _stems(target)
+    for rule in cues.target_positions:
+        for m in rule.pattern.finditer(own_words):
+            obj = m.group("object")
+            if cues.target_negation.search(obj) or not (_stems(obj) & target_stems):
+                continue
+            return RuleHit(rule.label, "target:explicit-position", m.group(0).strip(), rule.precision)
     return None
 
 
