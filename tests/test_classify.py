@@ -1138,6 +1138,10 @@ def test_classify_a_reply_opening_with_a_bare_verdict_takes_it_unless_it_answers
         # What the writer is for or against must be what the thread debates...
         ("Jeg er imod mere bureaukrati.", "Socialrådgivere bør autoriseres", None),
         ("Jeg er for træt til det her.", "Socialrådgivere bør autoriseres", None),
+        # "for" is "too" before an adjective: no position.
+        ("Vi er for få socialrådgivere.", "Socialrådgiverne har for mange sager", None),
+        ("Vi er for presset som socialrådgivere.", "Socialrådgiverne har for mange sager", None),
+        ("Jeg er for flere socialrådgivere.", "Kommunerne skal ansætte flere socialrådgivere", "favor"),
         # ...said, not negated, supposed or asked...
         ("Jeg er ikke imod autorisation.", "Socialrådgivere bør autoriseres", None),
         ("Hvis jeg er imod autorisation, er jeg så imod faglighed?", "Socialrådgivere bør autoriseres", None),
