@@ -1078,6 +1078,9 @@ def test_classify_one_author_keeps_one_side_of_the_target_within_a_thread(tmp_pa
         ("Enig, men man skal huske økonomien.", None),
         ("Præcis.", None),
         ("Jeg er ikke enig.", "deny"),
+        # Norwegian.
+        ("Du tar feil.", "deny"),
+        ("Helt enig med deg!", "support"),
         # In English too, as some Nordic commenters write.
         ("You're wrong.", "deny"),
         ("That's not true. Look it up.", "deny"),
