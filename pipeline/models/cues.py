@@ -142,7 +142,7 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
         role_rules=tuple(_role_rules(role)),
         verdict_words=frozenset(w.lower() for w in raw.get("quotable", {}).get("verdict_words", ())),
         target_positions=tuple(
-            _compile({**d, "precision": raw["target"]["position_precision"]}, d["label"], screen=False)
+            _compile({**d, "precision": raw["target"]["position_precision"]}, d["label"])
             for d in raw.get("target", {}).get("position", ())
         ),
         target_negation=re.compile(raw["target"]["negation"], re.IGNORECASE) if "target" in raw else None,
@@ -267,16 +267,31 @@ def _stems(text: str) -> set[str]:
     return {w[:STEM_LETTERS] for w in WORD_RE.findall(text.lower()) if len(w) >= STEM_LETTERS and w not in stop}
 
 
+@lru_cache(maxsize=256)
+def _target_stems(target: str) -> frozenset[str]:
+    """The content-word stems of a target that states its claim without a negation; empty
+    for any other (and for no target)."""
+    negation = load_cues().target_negation
+    if not target.strip() or negation is None or negation.search(target):
+        return frozenset()
+    return frozenset(_stems(target))
+
+
 def target_position(own_words: str, target: str) -> RuleHit | None:
     """A first-person position on the thread's subject ("Jeg er imod autorisation af
     socialrådgivere"): `against` or `favor` the target where what the writer is for or
     against shares a content word with it and neither holds a negation; with the rule's
     own precision. Not a model feature."""
-    cues = load_cues()
-    if not target.strip() or cues.target_negation is None or cues.target_negation.search(target):
+    target_stems = _target_stems(target)
+    low = own_words.lower()
+    # A text that holds none of the target's words states no position on it: most do not,
+    # and a substring test is far cheaper than the patterns.
+    if not target_stems or not any(stem in low for stem in target_stems):
         return None
-    target_stems = _stems(target)
+    cues = load_cues()
     for rule in cues.target_positions:
+        if not contains_any(low, rule.needles):
+            continue
         for m in rule.pattern.finditer(own_words):
             obj = m.group("object")
             if cues.target_negation.search(obj) or not (_stems(obj) & target_stems):
