@@ -376,6 +376,17 @@ def test_threads_an_unknown_header_error_suggests_the_mapping_its_names_mean(tmp
     assert str(err).endswith(
         "--columns author=from.name created=created_time text=message --ignore-columns --threads-from-parents"
     )
+    # A news site's comment export: when it was posted, and the commenter's title.
+    err = _error(
+        tmp_path,
+        cfg,
+        "news.csv",
+        "comment_id;article_id;parent_comment_id;user_name;user_title;posted_at;body\n1;A;;Ole;Socialrådgiver;2024;Hej\n",
+    )
+    assert str(err).endswith(
+        "--columns id=comment_id thread_id=article_id parent_id=parent_comment_id author=user_name "
+        "created=posted_at text=body author_description=user_title"
+    )
     # Names that suggest nothing get no suggestion.
     err = _error(tmp_path, cfg, "header.csv", "id;thread_id;txet\nx;x;hej\n")
     assert "look like" not in str(err)
