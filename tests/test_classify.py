@@ -1173,6 +1173,8 @@ def test_classify_an_explicit_position_on_the_target_decides_target_stance_and_a
         {"id": "h", "thread_id": "t", "parent_id": "t", "author": "Ole", "text": "Jeg er imod autorisation af dem."},
         {"id": "i", "thread_id": "t", "parent_id": "t", "author": "Per", "text": "Jeg støtter en autorisation."},
         {"id": "k", "thread_id": "t", "parent_id": "h", "author": "Eva", "text": "Vi er klart imod en autorisation."},
+        {"id": "q", "thread_id": "t", "parent_id": "t", "author": "Bo",
+         "text": 'Ministeren sagde: "Vi er imod en autorisation af socialrådgivere." Hun har ret.'},
     ]  # fmt: skip
     lines = (classified(rows, tmp_path) / "posts.jsonl").read_text(encoding="utf-8").splitlines()
     labels = {r["post_id"]: r for r in map(json.loads, lines)}
@@ -1185,6 +1187,7 @@ def test_classify_an_explicit_position_on_the_target_decides_target_stance_and_a
                 "reply:explicit-position",
             )
     assert labels["k"]["reply_stance"]["rule"] != "reply:explicit-position"  # it answers a comment
+    assert labels["q"]["target_stance"]["rule"] != "target:explicit-position"  # the minister's words
 
 
 def test_author_sides_counts_each_group_as_labelled():

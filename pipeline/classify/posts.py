@@ -28,6 +28,7 @@ from pipeline.classify.insample import InSample
 from pipeline.classify.modelset import Models, model_name, predict
 from pipeline.core.config import Config
 from pipeline.core.corpus import Corpus, author_ids
+from pipeline.core.quotes import without_quote_marks
 from pipeline.core.schema import Post, PostLabels, Prediction
 from pipeline.models.cues import RuleHit, reply_rule, reply_verdict, target_position
 from pipeline.models.examples import own_words, reply_examples, target_examples
@@ -74,7 +75,10 @@ def classify_posts(corpus: Corpus, models: Models, cfg: Config, seen: InSample) 
         # could read, and a bot's says nothing of a person's: it gets the labels of saying
         # nothing, as the default, at confidence 0.
         written = post.has_voice
-        position = target_position(own_words(post), threads[post.thread_id].target) if written else None
+        # Words in quotation marks are someone else's position ('Ministeren: "Vi er imod ..."').
+        position = (
+            target_position(without_quote_marks(own_words(post)), threads[post.thread_id].target) if written else None
+        )
         reply = combine(
             "reply_stance",
             reply_out[post.id] if written else None,
