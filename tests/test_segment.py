@@ -270,6 +270,12 @@ def test_segment_headlines_are_units_of_their_own(thread, cfg):
         ("@mette Helt enig!", "unit:verdict"),
         ("@mette", "unit:fragment"),
         ("@mette Vi burde skrotte hele systemet og starte forfra.", None),
+        # Up to three words without a finite verb are a fragment; with one, a sentence.
+        ("Bilag.", "unit:fragment"),
+        ("Statsautoriserede socialrådgivere.", "unit:fragment"),
+        ("Socialrådgivere bør autoriseres.", None),
+        ("Banditterne findes da.", None),
+        ("Pengene mangler.", None),
     ],
 )
 def test_segment_links_and_lead_ins_are_none_by_the_guidelines_rules(unit, rule):
