@@ -478,6 +478,10 @@ def test_role_cues_read_nordic_titles_in_self_descriptions(description, role):
         ("Dansk Socialrådgiverforening", "union"),
         ("Akademikerförbundet SSR Malmö", "union"),
         ("Socialpædagogernes Landsforbund", "union"),
+        ("Vision Stockholm", "union"),
+        ("FOA Aarhus", "union"),
+        ("DS i Aarhus", "union"),
+        ("Vision zero", None),
         # ...an association or foundation is an organisation...
         ("Grundejerforeningen Vest", "organization"),
         ("Børnefonden", "organization"),
