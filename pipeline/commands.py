@@ -354,16 +354,25 @@ def cmd_export_tables(args, cfg) -> None:
 
 def cmd_rules(args, cfg) -> None:
     from pipeline.core.artifacts import write_json
+    from pipeline.models.cues import load_cues
     from pipeline.training.evaluate import rule_precision
 
     report = rule_precision(args.gold, args.corpus)
     configured = dict(cfg.classify.rule_precision)
+    # Rules with a precision of their own (cues.toml) decide at it, not at the task's.
+    cues = load_cues()
+    own = {f"unit:{r.name}": r.precision for r in cues.unit_rules if r.precision is not None}
+    own |= {f"reply:{r.name}": r.precision for r in cues.reply_verdicts}
     print("Cue rules on the gold (written by people who read the seed thread: optimistic on seed gold)")
     for task, rows in report.items():
         conf = configured.get(task)
         print(f"== {task}" + (f" (configured precision {conf:.2f})" if conf is not None else ""))
         for r in rows:
-            print(f"   {r['rule']:<40} fired {r['fired']:>4}   right {r['right']:>4}   precision {r['precision']:.3f}")
+            set_at = f"   (its own precision {own[r['rule']]:.2f})" if r["rule"] in own else ""
+            print(
+                f"   {r['rule']:<40} fired {r['fired']:>4}   right {r['right']:>4}   precision {r['precision']:.3f}"
+                + set_at
+            )
     if args.out:
         write_json(args.out, report)
 

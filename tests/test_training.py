@@ -740,3 +740,20 @@ def test_training_reads_the_gold_of_a_corpus_ingest_wrote_with_a_researchers_rea
     ds = load_dataset("target_stance", [tmp_path / "corpus"], cfg)
     assert sorted((e.id, e.label) for e in ds.examples) == sorted((r[0], r[4]) for r in rows[1:])
     assert [(s.kind, s.items) for s in ds.sources] == [("corpus", 6)]
+
+
+def test_rules_reports_each_cue_rules_precision_on_the_gold_and_the_precision_it_decides_at(
+    tmp_path, corpus_dir, capsys
+):
+    """`make evaluate` ends with every cue rule's precision on the gold; a rule that decides
+    at a precision of its own (a bare verdict, cues.toml) says which, since the task's
+    configured precision does not apply to it."""
+    out = tmp_path / "rules.json"
+    assert run_cli("rules", "--corpus", str(corpus_dir), "--out", str(out)) == 0
+    printed = capsys.readouterr().out
+    verdict = next(line for line in printed.splitlines() if "unit:verdict" in line)
+    assert "its own precision 0.90" in verdict
+    fragment = next(line for line in printed.splitlines() if "unit:fragment" in line)
+    assert "its own precision" not in fragment and "== unit_type (configured precision 0.70)" in printed
+    rows = {r["rule"]: r for r in json.loads(out.read_text(encoding="utf-8"))["unit_type"]}
+    assert rows["unit:verdict"]["fired"] >= 1 and 0 <= rows["unit:fragment"]["precision"] <= 1
