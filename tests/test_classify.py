@@ -1100,6 +1100,14 @@ def test_reply_verdict_is_a_bare_denial_or_agreement_as_the_replys_first_sentenc
         assert hit.rule == rule and hit.precision == 0.8 and hit.cue in text
 
 
+def test_reply_verdict_reads_past_the_name_facebook_puts_first():
+    """Facebook's replies open with the tagged name of the author they answer, no comma."""
+    assert reply_verdict("Ole Hansen du tager fejl.", "Ole Hansen").label == "deny"
+    assert reply_verdict("Ole helt enig", "Ole Hansen").label == "support"
+    assert reply_verdict("Olesen du tager fejl.", "Ole") is None  # another name
+    assert reply_verdict("Ole Hansen du tager fejl.", None) is None
+
+
 def test_classify_a_reply_opening_with_a_bare_verdict_takes_it_unless_it_answers_a_question(tmp_path):
     """The reply model learnt from DAST, where short replies mostly answer questions, and
     called "Du tager fejl." a comment: a bare denial or agreement as a reply's first

@@ -124,7 +124,7 @@ def reply_cue(post: Post, parent: Post | None, position: RuleHit | None = None) 
     explicit `position` on the target (`target_position`: against it denies the post, for
     it supports it); else the reply rules that the models also read as features."""
     if parent is None or not own_words(parent).rstrip().endswith("?"):
-        verdict = reply_verdict(own_words(post))
+        verdict = reply_verdict(own_words(post), parent.author if parent is not None else None)
         if verdict is not None:
             return verdict
     if position is not None and parent is not None and parent.parent_id is None and parent.has_voice:

@@ -239,14 +239,20 @@ VOCATIVE_RE = re.compile(
 )
 
 
-def reply_verdict(own_words: str) -> RuleHit | None:
+def reply_verdict(own_words: str, addressed: str | None = None) -> RuleHit | None:
     """The stance a reply's first sentence states as a bare verdict ("Du tager fejl.", "Helt
     enig."), from the reply's own words (no quoted lines, no leading handles), with the
-    rule's own precision: it overrules a model that disagrees. Not a model feature."""
+    rule's own precision: it overrules a model that disagrees. Not a model feature.
+    `addressed`: the name of the author it answers, which Facebook puts first without a
+    comma ("Ole Hansen du tager fejl."), the whole name or its first word."""
     cues = load_cues()
     text = own_words.strip()
     text = text[GREETING_RE.match(text).end() :] if GREETING_RE.match(text) else text
     text = text[VOCATIVE_RE.match(text).end() :] if VOCATIVE_RE.match(text) else text
+    for name in (addressed, (addressed or "").split(" ")[0]) if addressed and len(addressed) >= 3 else ():
+        if len(name) >= 3 and text.lower().startswith(name.lower() + " "):
+            text = text[len(name) :].lstrip()
+            break
     first = FIRST_SENTENCE_RE.match(text)
     sentence = first.group(0) if first else ""
     for rule in cues.reply_verdicts:
