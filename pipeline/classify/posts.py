@@ -37,6 +37,8 @@ from pipeline.models.labeling import combine
 OPPOSITE = {"favor": "against", "against": "favor"}
 # A direct reply's stance toward the root, read as its stance toward the root's target.
 TOWARD_TARGET = {"support": "favor", "deny": "against", "query": "neutral", "comment": "neutral"}
+# ... and back: a side taken on the target, as a stance toward the post that states it.
+TOWARD_ROOT = {"favor": "support", "against": "deny"}
 
 
 def classify_posts(corpus: Corpus, models: Models, cfg: Config, seen: InSample) -> list[PostLabels]:
@@ -128,8 +130,7 @@ def reply_cue(post: Post, parent: Post | None, position: RuleHit | None = None) 
         if verdict is not None:
             return verdict
     if position is not None and parent is not None and parent.parent_id is None and parent.has_voice:
-        label = {"favor": "support", "against": "deny"}[position.label]
-        return RuleHit(label, "reply:explicit-position", position.cue, position.precision)
+        return RuleHit(TOWARD_ROOT[position.label], "reply:explicit-position", position.cue, position.precision)
     return reply_rule(post.full_text)
 
 
