@@ -541,6 +541,29 @@ def test_threads_a_post_signed_at_its_end_describes_its_author_as_a_pages_commen
     assert "6 post(s) end in a sign-off" in " ".join(n.message for n in corpus.notes)
 
 
+def test_threads_a_post_with_no_author_given_is_by_the_name_its_sign_off_signs(tmp_path, cfg):
+    """A letters page's export has the text only, signed at its end: the sign-off's name of
+    two to four capitalised words is the author ("sign-off in the text"), with the
+    self-description after it. A deleted author stays deleted, a first name alone names no
+    one, and the report says how many posts were named so."""
+    rows = [
+        {"id": "t", "thread_id": "t", "title": "Læserbreve om socialrådgivere"},
+        {"id": "a", "thread_id": "t", "parent_id": "t", "text": "Højt.\n\nMvh Karen Holm, socialrådgiver i Aarhus"},
+        {"id": "b", "thread_id": "t", "parent_id": "t", "text": "Nej.\n\nHilsen\nOle Hansen\nByrådsmedlem (V)"},
+        {"id": "c", "thread_id": "t", "parent_id": "t", "author": "[deleted]", "text": "Nej.\n\nMvh Jens Berg"},
+        {"id": "d", "thread_id": "t", "parent_id": "t", "text": "Ja.\n\nMvh Karen"},
+    ]  # fmt: skip
+    path = tmp_path / "letters.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    corpus = ingest_thread_files([path], cfg)
+    posts = {p.id: p for p in corpus.posts}
+    read = {pid: (p.authors[0].name, p.authors[0].description, p.author_evidence) for pid, p in posts.items()}
+    assert read["a"] == ("Karen Holm", "socialrådgiver i Aarhus", "sign-off in the text")
+    assert read["b"] == ("Ole Hansen", "Byrådsmedlem (V)", "sign-off in the text")
+    assert read["c"] == (None, None, None) and read["d"] == (None, None, None)
+    assert "2 post(s) with no author given are by the name it signs" in " ".join(n.message for n in corpus.notes)
+
+
 def test_threads_options_that_do_not_apply_to_an_input_are_named_as_unused(tmp_path, cfg, caplog):
     """--columns on a tool's own export, --subreddit with no Reddit dump: the corpus is read
     as it would be without them, and a warning (log and report) says they did nothing, so

@@ -27,7 +27,7 @@ from pipeline.core.tables import open_sink
 from pipeline.executors.local import ordered_map
 from pipeline.ingest import langid
 from pipeline.ingest.archives import unpack_archives, unpacked_dir
-from pipeline.ingest.comments import find_signature
+from pipeline.ingest.comments import find_signature, signed_name
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
 from pipeline.ingest.options import ReadOptions
 from pipeline.ingest.people import author_rows, finish_corpus, participants_from
@@ -179,12 +179,14 @@ def build_thread(
     posts = [_row_post(lr, pos, thread_lang, detected.get(id(lr)), cfg, notes) for pos, lr in enumerate(order)]
     signed = [p for p in posts if p.signature is not None]
     if signed:
+        named = sum(p.author_evidence == "sign-off in the text" for p in signed)
         notes.append(
             Note(
                 where=signed[0].source,
                 kind="inferred",
                 message=f"thread {thread_id!r}: {len(signed)} post(s) end in a sign-off; the self-descriptions in "
-                "it are read as their authors' (as for a page's comments)",
+                "it are read as their authors' (as for a page's comments)"
+                + (f", and {named} post(s) with no author given are by the name it signs" if named else ""),
             )
         )
     missing = missing or {}
@@ -418,6 +420,11 @@ def _row_post(
     # A post signed at its end ("Mvh Karen, socialrådgiver i Aarhus", "-- \nBo Nielsen,
     # afdelingsleder") describes its author there, as a page's comment does: read the same way.
     signature = None
+    author_from = "input file" if name else None
+    if not row.author and not absent and text and (unnamed := find_signature(text, None)) is not None:
+        # No author given (a letters page's export): the sign-off's name is the author's.
+        name = signed_name(text, unnamed[0])
+        author_from = "sign-off in the text" if name else None
     if name and text and (sig := find_signature(text, name)) is not None:
         start, end, signed = sig
         signature = Span(start=start, end=end)
@@ -443,7 +450,7 @@ def _row_post(
         parent_confidence=1.0 if row.parent_id else None,
         parent_evidence=given,
         authors=() if absent else (Author(name=name, description=described),),
-        author_evidence="input file" if name else None,
+        author_evidence=author_from,
         created=row.created,
         title=row.title,
         text=text,

@@ -964,6 +964,27 @@ def _name_line_description(line: str, name_norm: str) -> str | None:
     return found if found and len(found.split()) <= 8 and not URL_RE.search(found) else None
 
 
+# A signing name: two to four capitalised words ("Karen Holm", "Anna-Lena Berg"); one word
+# signs too often as a first name only to tell a person from a place or a title.
+_NAME_WORD = r"[A-ZÆØÅÄÖÉ][a-zæøåäöéü]+(?:-[A-ZÆØÅÄÖÉ]?[a-zæøåäöéü]+)*"
+SIGNED_NAME_RE = re.compile(rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}}")
+
+
+def signed_name(text: str, start: int) -> str | None:
+    """The name a sign-off that starts at `start` (`find_signature`) signs with: after its
+    closing formula on the same line ("Mvh Karen Holm, socialrådgiver") or on the next
+    line with words ("Med venlig hilsen" / "Karen Holm"), or the first line after "-- ";
+    None where that is no name of two to four capitalised words."""
+    lines = [ln.strip() for ln in text[start:].split("\n")]
+    head = lines[0]
+    m = CLOSING_FORMULA_RE.match(head)
+    rest = head[m.end() :].strip(" ,:.") if m else ""
+    following = next((ln for ln in lines[1:] if ln), "")
+    candidate = rest or (following if m or SIG_DELIMITER_RE.match(head) else "")
+    name = re.sub(r"^[-–—/~*\s]+", "", re.split(r"\s*[,(]|\s[-–—:]\s", candidate, maxsplit=1)[0]).strip()
+    return name if SIGNED_NAME_RE.fullmatch(name) else None
+
+
 def find_signature(text: str, author: str | None) -> tuple[int, int, list[str]] | None:
     """Where a comment's sign-off is (start, end) and the self-descriptions in it.
 
