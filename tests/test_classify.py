@@ -471,6 +471,12 @@ def test_role_cues_read_nordic_titles_in_self_descriptions(description, role):
     assert (hit.label if hit else None) == role
 
 
+def test_a_user_name_that_is_a_title_gives_way_to_a_self_description():
+    """The account "socialraadgiver" described as "Dansk Socialrådgiverforening" is the union's."""
+    assert role_rule("socialraadgiver", ["Dansk Socialrådgiverforening"], []).label == "union"
+    assert role_rule("socialraadgiver", [], []).rule == "role:user_name:user-name-title"
+
+
 @pytest.mark.parametrize(
     ("name", "role"),
     [
@@ -482,6 +488,14 @@ def test_role_cues_read_nordic_titles_in_self_descriptions(description, role):
         ("FOA Aarhus", "union"),
         ("DS i Aarhus", "union"),
         ("Vision zero", None),
+        # A user name that is a title, with at most a place or a number, describes its writer;
+        # a word that merely holds the title does not.
+        ("socialraadgiver_aarhus", "social_worker"),
+        ("TR_Aalborg", "union"),
+        ("Skattebetalaren", "citizen"),
+        ("pensionist62", "citizen"),
+        ("Socialrådgiverhader", None),
+        ("Trine", None),
         # ...an association or foundation is an organisation...
         ("Grundejerforeningen Vest", "organization"),
         ("Børnefonden", "organization"),

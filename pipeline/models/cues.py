@@ -335,6 +335,7 @@ def role_rule(name: str | None, descriptions: list[str], first_person_texts: lis
     zones = (
         ("name", [name] if name else []),
         ("description", [d for d in descriptions if d]),
+        ("user_name", [name] if name else []),
         ("first_person", [t for t in first_person_texts if t]),
     )
     screened = {zone: [lowered(t) for t in texts] for zone, texts in zones}
