@@ -981,7 +981,7 @@ def signed_name(text: str, start: int) -> str | None:
     rest = head[m.end() :].strip(" ,:.") if m else ""
     following = next((ln for ln in lines[1:] if ln), "")
     candidate = rest or (following if m or SIG_DELIMITER_RE.match(head) else "")
-    name = re.sub(r"^[-–—/~*\s]+", "", re.split(r"\s*[,(]|\s[-–—:]\s", candidate, maxsplit=1)[0]).strip()
+    name = re.sub(f"^{_SIGN_PREFIX}", "", re.split(r"\s*[,(]|\s[-–—:]\s", candidate, maxsplit=1)[0]).strip()
     return name if SIGNED_NAME_RE.fullmatch(name) else None
 
 

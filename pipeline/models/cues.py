@@ -247,8 +247,9 @@ def reply_verdict(own_words: str, addressed: str | None = None) -> RuleHit | Non
     comma ("Ole Hansen du tager fejl."), the whole name or its first word."""
     cues = load_cues()
     text = own_words.strip()
-    text = text[GREETING_RE.match(text).end() :] if GREETING_RE.match(text) else text
-    text = text[VOCATIVE_RE.match(text).end() :] if VOCATIVE_RE.match(text) else text
+    for opening in (GREETING_RE, VOCATIVE_RE):
+        m = opening.match(text)
+        text = text[m.end() :] if m else text
     for name in (addressed, (addressed or "").split(" ")[0]) if addressed and len(addressed) >= 3 else ():
         if len(name) >= 3 and text.lower().startswith(name.lower() + " "):
             text = text[len(name) :].lstrip()
