@@ -523,9 +523,7 @@ def test_threads_a_post_signed_at_its_end_describes_its_author_as_a_pages_commen
     }  # fmt: skip
     rows = [{"id": "t", "thread_id": "t", "author": "Red", "title": "Socialrådgiverne har for mange sager"}]
     rows += [{"id": i, "thread_id": "t", "parent_id": "t", "author": a, "text": x} for i, (a, x, _) in signed.items()]
-    path = tmp_path / "t.jsonl"
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    corpus = ingest_thread_files([path], cfg)
+    corpus = ingest_thread_files([write_jsonl(tmp_path / "t.jsonl", rows)], cfg)
     posts = {p.id: p for p in corpus.posts}
     for pid, (_, text, description) in signed.items():
         assert posts[pid].authors[0].description == description, pid
@@ -553,9 +551,7 @@ def test_threads_a_post_with_no_author_given_is_by_the_name_its_sign_off_signs(t
         {"id": "c", "thread_id": "t", "parent_id": "t", "author": "[deleted]", "text": "Nej.\n\nMvh Jens Berg"},
         {"id": "d", "thread_id": "t", "parent_id": "t", "text": "Ja.\n\nMvh Karen"},
     ]  # fmt: skip
-    path = tmp_path / "letters.jsonl"
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    corpus = ingest_thread_files([path], cfg)
+    corpus = ingest_thread_files([write_jsonl(tmp_path / "letters.jsonl", rows)], cfg)
     posts = {p.id: p for p in corpus.posts}
     read = {pid: (p.authors[0].name, p.authors[0].description, p.author_evidence) for pid, p in posts.items()}
     assert read["a"] == ("Karen Holm", "socialrådgiver i Aarhus", "sign-off in the text")
