@@ -16,7 +16,7 @@ from pipeline.ingest.build import ingest_thread_files
 from pipeline.ingest.dates import DATE_FORMS
 from pipeline.ingest.options import ReadOptions
 from pipeline.ingest.rows import FIELDS, parse_columns
-from pipeline.ingest.threads import read_thread_files, write_thread_file
+from pipeline.ingest.threads import describe_input, read_thread_files, write_thread_file
 
 ROWS = [
     {
@@ -461,6 +461,29 @@ def test_threads_a_title_above_the_header_is_left_out_and_said(tmp_path, cfg):
         read_thread_files([path], cfg)
 
 
+def test_threads_json_in_utf16_reads_as_its_byte_order_mark_says(tmp_path, cfg):
+    """Windows PowerShell's `ConvertTo-Json | Out-File` (and `>`) writes UTF-16 with a
+    byte-order mark and Windows line ends: an indented array, or lines, is read as it is
+    (it had been refused until --encoding utf-16 was given), with the --columns given."""
+    rows = [
+        {"ID": "r", "Tråd": "r", "author": "Anna", "text": "Skal socialrådgivere autoriseres?"},
+        {"ID": "c", "Tråd": "r", "parent_id": "r", "author": "Bø", "text": "Ja og før i dag."},
+    ]
+    array = json.dumps(rows, indent=4, ensure_ascii=False).replace("\n", "\r\n")
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\r\n" for r in rows)
+    columns = parse_columns(["id=ID", "thread_id=Tråd"])
+    for name, data in (("array.json", array.encode("utf-16")), ("lines.jsonl", lines.encode("utf-16-be"))):
+        path = tmp_path / name
+        path.write_bytes(data if name.endswith(".json") else b"\xfe\xff" + data)
+        posts = ingest_thread_files([path], cfg, ReadOptions(columns=columns)).posts
+        assert [(p.id, p.parent_id, p.author, p.text) for p in posts] == [
+            ("r", None, "Anna", "Skal socialrådgivere autoriseres?"),
+            ("c", "r", "Bø", "Ja og før i dag."),
+        ], name
+        kind = "one JSON array of posts" if name.endswith(".json") else "JSONL"
+        assert describe_input(path, ReadOptions()) == f"a thread file ({kind})"
+
+
 def test_threads_a_table_in_utf16_reads_as_its_byte_order_mark_says(tmp_path, cfg):
     """Excel's "Unicode Text" and LibreOffice's UTF-16 CSV start with a byte-order mark: the
     table is read as it says, tabs or commas, plain or compressed (it had been refused)."""
@@ -601,10 +624,6 @@ def test_threads_bad_input_names_file_and_line(tmp_path, cfg):
     assert "--encoding cp1252" in str(err)  # what a Danish Excel saves, and how to read it
     err = _error(tmp_path, cfg, "header.csv", "id;thread_id;txet\nx;x;hej\n")
     assert err.line == 1 and "header does not parse" in str(err) and "unknown columns ['txet']" in str(err)
-    # A JSON file in UTF-16 (as Windows PowerShell's Out-File writes it) is read with
-    # --encoding utf-16 only; a table is read as its byte-order mark says (next test).
-    err = _error(tmp_path, cfg, "utf16.jsonl", '{"id": "x", "thread_id": "x"}\n'.encode("utf-16"))
-    assert "UTF-16" in str(err) and "utf16.jsonl" in str(err)
     for bad_id, why in (("a\x00b", "U+0000"), ("a\nb", "U+000A"), ("x" * 201, "at most 200")):
         err = _error(tmp_path, cfg, "ids.jsonl", json.dumps({"id": bad_id, "thread_id": "t"}) + "\n")
         assert err.line == 1 and why in str(err) and "ids.jsonl" in str(err)

@@ -273,10 +273,11 @@ def read_text_utf8(path: Path, encoding: str | None = None, advice: str | None =
         raise _undecodable(path, encoding, data[exc.start], exc.start, line, advice) from None
 
 
-def table_encoding(path: Path, encoding: str | None = None) -> str | None:
-    """The encoding to read a CSV or TSV table in: the one given, else UTF-16 where its
-    byte-order mark says so (Excel's "Unicode Text", LibreOffice's UTF-16 CSV: a sheet's
-    own encoding, where JSON and pages are UTF-8 or name theirs), else None (UTF-8)."""
+def encoding_of(path: Path, encoding: str | None = None) -> str | None:
+    """The encoding to read a thread file (a table, JSON) in: the one given, else UTF-16
+    where its byte-order mark says so (Excel's "Unicode Text", LibreOffice's UTF-16 CSV,
+    Windows PowerShell's `Out-File` and `>`: no UTF-8 file can start with those bytes),
+    else None (UTF-8)."""
     if encoding or not Path(path).is_file():
         return encoding or None  # a missing file: `open_text` says so
     with readable(path), open_binary(path) as fh:

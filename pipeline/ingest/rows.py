@@ -14,7 +14,7 @@ import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.core.artifacts import is_text_table, json_object, open_text, table_encoding
+from pipeline.core.artifacts import encoding_of, is_text_table, json_object, open_text
 from pipeline.core.compressed import compression_of, inner_suffix
 from pipeline.core.errors import InputError, PipelineError
 from pipeline.core.jsondoc import json_layout, json_records
@@ -100,7 +100,7 @@ CSV_FIELD_LIMIT = 1 << 30
 def _csv_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[int, dict, str | None]]:
     # Streamed: the file's text is never held whole, only the row being read.
     csv.field_size_limit(CSV_FIELD_LIMIT)
-    with open_text(path, table_encoding(path, opt.encoding)) as fh:
+    with open_text(path, encoding_of(path, opt.encoding)) as fh:
         head = list(itertools.islice(fh, 20))
         sample = "".join(head)
         if not sample.strip():
@@ -379,13 +379,14 @@ def _jsonl_records(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[
     `--ignore-columns`, keys that are no field left out (one note for the file). A column
     with dots that is no key of a record is a path into its nested objects: API exports
     (YouTube's `snippet.textDisplay`, Facebook's `from.name`) nest what a post says."""
+    encoding = encoding_of(path, opt.encoding)
     if not opt.columns and not opt.ignore_columns:
-        yield from jsonl_rows(path, opt.encoding, notes)
+        yield from jsonl_rows(path, encoding, notes)
         return
     mapped = _renames(opt.columns)
     nested = [(field, column.split(".")) for field, column in opt.columns if "." in column]
     left_out: set[str] = set()
-    for line, raw, extract in jsonl_rows(path, opt.encoding, notes):
+    for line, raw, extract in jsonl_rows(path, encoding, notes):
         keys = {k.strip().lower() for k in raw}
         record = {mapped.get(k.strip().lower(), k): v for k, v in raw.items()}
         for field, steps in nested:

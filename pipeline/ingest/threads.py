@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from pipeline.core.artifacts import atomic_path, dumps, is_text_table, open_text, table_encoding
+from pipeline.core.artifacts import atomic_path, dumps, encoding_of, is_text_table, open_text
 from pipeline.core.compressed import compression_of, inner_suffix
 from pipeline.core.config import Config
 from pipeline.core.errors import InputError, PipelineError, Refusals, validation_message
@@ -337,7 +337,7 @@ def _reader_of(path: Path, opt: ReadOptions) -> str:
         return found[0][2]
     fmt = format_of(path)
     if fmt == "jsonl":
-        if inner_suffix(path) == ".json" and json_layout(path, opt.encoding) in ("array", "wrapped"):
+        if inner_suffix(path) == ".json" and json_layout(path, encoding_of(path, opt.encoding)) in ("array", "wrapped"):
             return "a thread file (one JSON array of posts)"
         return "a thread file (JSONL)"
     try:
@@ -347,7 +347,7 @@ def _reader_of(path: Path, opt: ReadOptions) -> str:
             book = {".xls": "Excel 97-2003", ".ods": "OpenDocument"}.get(inner_suffix(path), "Excel")
             kind = book if not sheet else f"{book}, sheet {sheet + 1}"
         else:
-            with open_text(path, table_encoding(path, opt.encoding)) as fh:
+            with open_text(path, encoding_of(path, opt.encoding)) as fh:
                 sample = "".join(line for _, line in zip(range(20), fh, strict=False))
             delimiter = delimiter_of(path, sample, opt.delimiter)
             header = next(csv.reader([sample.split("\n", 1)[0]], delimiter=delimiter), [])

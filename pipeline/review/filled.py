@@ -19,10 +19,10 @@ from typing import Any
 from pipeline.core import cells
 from pipeline.core.artifacts import (
     check_safe_id,
+    encoding_of,
     read_json,
     read_jsonl,
     read_text_utf8,
-    table_encoding,
 )
 from pipeline.core.config import Config
 from pipeline.core.corpus import Corpus, read_corpus, read_corpus_about
@@ -112,7 +112,7 @@ def read_sheet_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dic
     """Rows of a CSV sheet with the line each starts on; ",", ";" or a tab as Excel or
     LibreOffice saved it, in UTF-8, UTF-16 (with its byte-order mark) or Windows-1252."""
     # Excel's "Unicode Text" and LibreOffice's UTF-16 CSV say so by their byte-order mark.
-    encoding = table_encoding(path)
+    encoding = encoding_of(path)
     text = read_text_utf8(path, encoding) if encoding else _utf8_else_cp1252(path)
     if not text.strip():
         raise InputError(path, 0, "empty file")
