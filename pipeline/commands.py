@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import logging
 from pathlib import Path
 
@@ -601,7 +600,9 @@ def add_commands(sub) -> None:
     s.add_argument("--storage", choices=("jsonl", "parquet"), default="jsonl", help="how the stages keep their tables")
     s.set_defaults(func=cmd_bench_scale)
 
-    s = sub.add_parser("scale-floor", help=argparse.SUPPRESS)
+    # bench-scale's own step: a parser added without `help` is left out of the command list
+    # (argparse prints "==SUPPRESS==" there for help=SUPPRESS).
+    s = sub.add_parser("scale-floor")
     s.add_argument("threads", type=Path)
     s.add_argument("out", type=Path)
     s.set_defaults(func=cmd_scale_floor)

@@ -458,6 +458,9 @@ def test_help_does_not_load_a_stage():
     assert out.returncode == 0
     loaded = {line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines() if "|" in line}
     assert not loaded & {"torch", "sklearn", "spacy", "networkx", "transformers"}
+    # Every listed command has its line of help; bench-scale's internal step is not listed.
+    assert "SUPPRESS" not in out.stdout and "scale-floor" not in out.stdout
+    assert "bench-scale         every stage on synthetic corpora" in out.stdout
 
 
 def test_scale_benchmark_table_reports_the_floor_and_growth(tmp_path):
