@@ -2184,6 +2184,51 @@ def test_pages_a_flashback_thread_saved_as_html_opens_with_post_1_and_threads_by
     assert corpus.threads[0].kind == "thread" and corpus.threads[0].n_comments == 2
 
 
+def test_pages_a_flashback_thread_copied_as_text_is_titled_over_its_action_bar(tmp_path, cfg):
+    """Flashback copied as text: the thread's title, then its action bar ("Svara", "Sidan 1
+    av 1"), then each post's date over its number, the poster and member details, the text
+    and "Citera". The title is the line over the action bar (the page count had been taken
+    for the title and the opening post's author), and the action bar under the last post
+    ends it (it had been the end of that post's text)."""
+    corpus = ingest_page(tmp_path, "sv_flashback_kopierad.txt", cfg, lang="sv")
+    root, tomas, gammal, rolle = corpus.posts
+    assert (root.title, [a.name for a in root.authors], root.created, root.text[:20]) == (
+        "Socialsekreterare slutar i rekordtakt – vad beror det på?",
+        ["Mia83"],
+        "2024-03-04T21:14",
+        "Läste i SvD att var ",
+    )
+    assert [(p.authors[0].name, p.created) for p in (tomas, gammal, rolle)] == [
+        ("Tomas_G", "2024-03-04T21:40"),
+        ("gammal_socionom", "2024-03-05T07:02"),
+        ("Rolle75", "2024-03-05T08:30"),
+    ]
+    assert rolle.text == "Vilka källor har du på att det är värre nu än på 90-talet?"
+    assert corpus.threads[0].target.startswith("Socialsekreterare slutar i rekordtakt")
+    assert not any("Sidan" in p.text or "Reg:" in p.text or "Citera" in p.text for p in corpus.posts)
+
+
+@pytest.mark.parametrize(
+    "action_bar",
+    [
+        "Sidan 1 av 12 < 1 2 3 ... 12 >",
+        "Sidan 1 av 3 1 2 3 Nästa ›",
+        "Side 1 af 3 • 1, 2, 3 • Næste",
+        "Svara\nSidan 2 av 2 ‹ Föregående 1 2",
+        "Svara",
+    ],
+)
+def test_pages_a_forums_page_count_with_its_page_links_is_furniture(tmp_path, cfg, action_bar):
+    """The page count with the links to the thread's pages after it, and a reply button
+    alone, are neither the thread's title nor a post's text."""
+    page = (PAGES / "sv_flashback_kopierad.txt").read_text(encoding="utf-8")
+    (tmp_path / "t.txt").write_text(page.replace("Svara\nSidan 1 av 1\n", action_bar + "\n"), encoding="utf-8")
+    (tmp_path / "manifest.toml").write_text('[[document]]\nfile = "t.txt"\nlang = "sv"\n', encoding="utf-8")
+    corpus = ingest_seeds(tmp_path / "manifest.toml", cfg)
+    assert corpus.posts[0].title == "Socialsekreterare slutar i rekordtakt – vad beror det på?"
+    assert [a.name for a in corpus.posts[0].authors] == ["Mia83"]
+
+
 def test_pages_page_2_of_a_forum_thread_saved_as_text_keeps_an_empty_opening_post(tmp_path, cfg):
     """Page 2 of a Danish forum thread, copied as text: posts #21-#23 are all answers, under
     an empty opening post titled by the line above the first post (not the longer site line
@@ -3500,6 +3545,7 @@ _READINGS = [
     ("sv_debattartikel_undertecknare.txt", "an article (no comment list was found)", 1),
     ("sv_debatt_kommentarer.txt", "a thread (a comment list was found)", 5),
     ("sv_drupal_traad.html", "a thread (a comment list was found)", 5),
+    ("sv_flashback_kopierad.txt", "a forum thread (4 posts were found)", 4),
     ("sv_flashback_trad.html", "a forum thread (3 posts were found)", 5),
     # Joined with its page 2 (sv_forum_jsonld_sida2.html), by title and site.
     ("sv_forum_jsonld.html", "a thread (stated in its JSON-LD)", 9),

@@ -24,6 +24,7 @@ from pipeline.ingest import langid
 from pipeline.ingest.bsky_markup import SOURCE as BSKY_SOURCE
 from pipeline.ingest.comment_markup import marked_thread
 from pipeline.ingest.comments import (
+    button_row,
     find_comments_header,
     find_headerless_comments,
     find_signature,
@@ -67,7 +68,15 @@ from pipeline.ingest.markup import (
 from pipeline.ingest.mastodon_markup import SOURCE as MASTODON_SOURCE
 from pipeline.ingest.metadata import PageMetadata, page_metadata, parse_document
 from pipeline.ingest.mhtml import is_mhtml, mhtml_html
-from pipeline.ingest.pages import NO_HEADLINE, ArticleParts, RawComment, load_furniture, parse_article, preview
+from pipeline.ingest.pages import (
+    NO_HEADLINE,
+    ArticleParts,
+    RawComment,
+    furniture_line,
+    load_furniture,
+    parse_article,
+    preview,
+)
 from pipeline.ingest.pagination import LATER_PAGE_NOTE, PageThread, join_pages
 from pipeline.ingest.pdf import PdfText, is_pdf, pdf_text
 from pipeline.ingest.people import finish_corpus
@@ -405,9 +414,14 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
     headlines = page.meta.headlines
     if thread_posts and not headlines:
         # A forum prints the thread's title as the opening post's, or right above the first
-        # post, under the site's name and sections, which may be longer.
+        # post, under the site's name and sections, which may be longer, and over its
+        # action bar (Flashback's "Svara" and "Sidan 1 av 3", copied as text).
         opening = thread_posts.opening
-        above = tuple(line.strip() for line in lines[:end] if line.strip())[-1:]
+        above = tuple(
+            ln
+            for line in lines[:end]
+            if (ln := line.strip()) and furniture_line(ln, furn) is None and button_row(ln, furn) is None
+        )[-1:]
         headlines = (opening.title,) if opening and opening.title else above
     parts = parse_article(lines[:end], lang, rel, headlines=headlines, furn=furn)
     if thread_posts and thread_posts.opening and thread_posts.opening.title and not page.meta.headlines:
