@@ -2208,6 +2208,54 @@ def test_pages_a_flashback_thread_copied_as_text_is_titled_over_its_action_bar(t
     assert not any("Sidan" in p.text or "Reg:" in p.text or "Citera" in p.text for p in corpus.posts)
 
 
+def test_pages_an_unnumbered_forum_copied_as_text_opens_with_its_first_post(tmp_path, cfg):
+    """Familjeliv copied as text numbers no posts: each is its poster's name over its date,
+    the text and its buttons ("Citera", "Svara"), from right under the thread's title. The
+    first post opens the thread (the page had been read as an article, every post run
+    into one text with no author); a name signed in parentheses stays the poster's name,
+    which the quotations use ("Anonym (Socialsekreterare) skrev:"), and is their
+    self-description too; "Trådstartare" is a label, not the title."""
+    corpus = ingest_page(tmp_path, "sv_familjeliv_kopierad.txt", cfg, lang="sv")
+    root, worker, kattis = corpus.posts
+    assert (root.title, root.created, root.text[:21]) == (
+        "Socialtjänsten hinner inte med våra barn",
+        "2024-03-04T21:14",
+        "Mitt barnbarn har haf",
+    )
+    assert [(a.name, a.description) for p in corpus.posts for a in p.authors] == [
+        ("Anonym (Orolig farmor)", "Orolig farmor"),
+        ("Anonym (Socialsekreterare)", "Socialsekreterare"),
+        ("Kattis78", None),
+    ]
+    assert [(p.created, p.parent_id) for p in (worker, kattis)] == [
+        ("2024-03-04T21:40", root.id),
+        ("2024-03-05T07:12", worker.id),
+    ]
+    assert [e.rule for e in kattis.parent_evidence if e.decided] == ["quoted-author"]
+    assert kattis.text.endswith("Ni får säga ifrån till era chefer.")
+    assert not any(w in p.text for p in corpus.posts for w in ("Citera", "Svara", "Sidan", "Trådstartare"))
+
+
+def test_pages_name_over_date_posts_under_an_articles_text_stay_its_comments(tmp_path, cfg):
+    """The same posts under an article's paragraph are the article's comments, and a list
+    whose dates fall down the page (newest first) is no forum thread."""
+    page = (PAGES / "sv_familjeliv_kopierad.txt").read_text(encoding="utf-8").replace("Trådstartare\n", "")
+    lines = page.split("\n")
+    title = lines.index("Socialtjänsten hinner inte med våra barn")
+    article = "Av Eva Lund\n\n" + "Socialtjänsten i Malmö har fått kritik för långa handläggningstider. " * 3 + "\n"
+    (tmp_path / "a.txt").write_text("\n".join([*lines[: title + 1], article, *lines[title + 1 :]]), encoding="utf-8")
+    (tmp_path / "manifest.toml").write_text('[[document]]\nfile = "a.txt"\nlang = "sv"\n', encoding="utf-8")
+    corpus = ingest_seeds(tmp_path / "manifest.toml", cfg)
+    root, *comments = corpus.posts
+    assert [a.name for a in root.authors] == ["Eva Lund"] and root.text.startswith("Socialtjänsten i Malmö har")
+    assert [p.authors[0].name for p in comments] == ["Anonym (Orolig farmor)", "Anonym (Socialsekreterare)", "Kattis78"]
+    assert "read as a thread (a comment list was found)" in {n.message for n in corpus.notes}
+    from pipeline.ingest.forum import find_forum_posts
+
+    newest_first = page.replace("4 mars 2024, 21:14", "6 mars 2024, 21:14")
+    assert find_forum_posts(page.split("\n")) and not find_forum_posts(newest_first.split("\n"))
+
+
 @pytest.mark.parametrize(
     "action_bar",
     [
@@ -3545,6 +3593,7 @@ _READINGS = [
     ("sv_debattartikel_undertecknare.txt", "an article (no comment list was found)", 1),
     ("sv_debatt_kommentarer.txt", "a thread (a comment list was found)", 5),
     ("sv_drupal_traad.html", "a thread (a comment list was found)", 5),
+    ("sv_familjeliv_kopierad.txt", "a forum thread (3 posts were found)", 3),
     ("sv_flashback_kopierad.txt", "a forum thread (4 posts were found)", 4),
     ("sv_flashback_trad.html", "a forum thread (3 posts were found)", 5),
     # Joined with its page 2 (sv_forum_jsonld_sida2.html), by title and site.

@@ -7,7 +7,11 @@
   ("Re: ...") above a line that names its author and date ("Indlæg af Mogens » 14. mar
   2024, 21:02"), then the message;
 - XenForo: the poster's name and details ("Aktivt medlem", "Tilmeldt: 3 Jan 2019"), the
-  date, the number alone on the next line ("#2"), then the message.
+  date, the number alone on the next line ("#2"), then the message;
+- unnumbered (Familjeliv, and small boards copied as text): the poster's name over the
+  post's date, the message, then the post's buttons ("Citera", "Svara"), from the top
+  of the page (nothing but its title and labels above the first post: under an
+  article's text, such posts are its comment list).
 
 The first post opens the thread; the others answer it or, through their quotations
 ("Citat: Ursprungligen postat av Mia83", "Mogens skrev:"), one another, which reply
@@ -20,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.core.schema import Note
-from pipeline.ingest.comments import button_row, plausible_name, trailing_date
+from pipeline.ingest.comments import HEADERLESS_AFTER_CHARS, button_row, plausible_name, trailing_date
 from pipeline.ingest.dates import yearless_date
 from pipeline.ingest.pages import Furniture, RawComment, furniture_line, load_furniture, preview
 
@@ -60,6 +64,9 @@ class PostHeader:
     # Lines above the number's line where the date stands (XenForo prints the date, then
     # the number on a line of its own); 0 where they share a line.
     above: int = 0
+    # Lines below the name's line where the date stands (an unnumbered board prints the
+    # name over the date); 0 where they share a line.
+    below: int = 0
 
 
 @dataclass
@@ -102,7 +109,7 @@ def _header_at(lines: list[str], i: int, furn: Furniture) -> PostHeader | None:
     head = post_header(lines[i], furn)
     alone = NUMBER_ALONE_RE.fullmatch(lines[i].strip()) if head is None else None
     if alone is None:
-        return head
+        return head or _name_over_date(lines, i, furn)
     j = next((j for j in range(i - 1, max(-1, i - 4), -1) if lines[j].strip()), None)
     found = _full_date(lines[j].strip(), furn) if j is not None else None
     if found is None:
@@ -123,7 +130,51 @@ def find_forum_posts(lines: list[str]) -> list[int]:
         numbers = [n for _, n in numbered]
         return [] if any(b <= a for a, b in zip(numbers, numbers[1:], strict=False)) else [i for i, _ in numbered]
     named = [i for i, h in found if h.author is not None]
-    return named if len(named) >= 2 else []
+    return named if len(named) >= 2 else _unnumbered_posts(lines, furn)
+
+
+_SIGNED_IN_PARENTHESES_RE = re.compile(r"[^()]+?\s*\((?P<description>[^()]{2,60})\)")
+# An unnumbered board's posts are told from an article's bylines and a comment list by
+# their buttons under each post's text, by their dates rising down the page, and by no
+# paragraph of an article above the first.
+UNNUMBERED_MIN_POSTS = 2
+UNNUMBERED_GAP = 40
+
+
+def _name_over_date(lines: list[str], i: int, furn: Furniture) -> PostHeader | None:
+    """An unnumbered board's post header at line `i`: a name alone over a line that is the
+    post's date alone (blank lines between)."""
+    name = lines[i].strip()
+    if not name or len(name) > 50 or not plausible_name(name, furn):
+        return None
+    j = next((j for j in range(i + 1, min(len(lines), i + 3)) if lines[j].strip()), None)
+    found = _full_date(lines[j].strip(), furn) if j is not None else None
+    if found is None:
+        return None
+    return PostHeader(None, found[1], lines[j].strip(), name, below=j - i)
+
+
+def _unnumbered_posts(lines: list[str], furn: Furniture) -> list[int]:
+    headers: list[int] = []
+    for i in range(len(lines)):
+        line = lines[i].strip()
+        if len(line) >= HEADERLESS_AFTER_CHARS and not headers:
+            return []  # an article's text above: its comments are a comment list's
+        if _name_over_date(lines, i, furn) is None:
+            continue
+        if headers and (
+            i - headers[-1] > UNNUMBERED_GAP
+            or not any(button_row(ln.strip(), furn) is not None for ln in lines[headers[-1] + 1 : i])
+        ):
+            break
+        headers.append(i)
+    if len(headers) < UNNUMBERED_MIN_POSTS:
+        return []
+    last = next((j for j in range(headers[-1] + 1, len(lines)) if button_row(lines[j].strip(), furn) is not None), None)
+    if last is None:
+        return []
+    dates = [h.date for i in headers if (h := _name_over_date(lines, i, furn)) and h.date]
+    return [] if any(b < a for a, b in zip(dates, dates[1:], strict=False)) else headers
 
 
 def parse_forum_posts(lines: list[str], headers: list[int], source: str, first_line: int = 1) -> ForumPosts:
@@ -170,7 +221,7 @@ def parse_forum_posts(lines: list[str], headers: list[int], source: str, first_l
             ),
             "",
         )
-        i = next((j for j in range(at + 1, stop) if lines[j].strip()), stop)
+        i = next((j for j in range(at + head.below + 1, stop) if lines[j].strip()), stop)
         if author is None and i < stop and plausible_name(lines[i].strip(), furn):
             author = lines[i].strip()
             i += 1
@@ -212,7 +263,11 @@ def parse_forum_posts(lines: list[str], headers: list[int], source: str, first_l
         if cut is not None:
             body, signatures = body[:cut], signatures + 1
         text = re.sub(r"\n{3,}", "\n\n", "\n".join(body)).strip()
-        posts.append(RawComment(where, head.date, head.date_raw, author, signature or None, title, text))
+        # Familjeliv's anonymous posters sign in parentheses ("Anonym (Socialsekreterare)"), a
+        # name the thread's quotations use whole and a self-description as well.
+        chosen = _SIGNED_IN_PARENTHESES_RE.fullmatch(author or "") if head.below else None
+        described = "; ".join(d for d in (chosen["description"] if chosen else "", signature) if d)
+        posts.append(RawComment(where, head.date, head.date_raw, author, described or None, title, text))
     if members:
         notes.append(
             Note(where=source, kind="removed", message=f"{members} line(s) of forum member details (status, posts)")
@@ -232,7 +287,12 @@ def parse_forum_posts(lines: list[str], headers: list[int], source: str, first_l
     assert first is not None
     # Post #1 by its number; on a board that numbers nothing, the first post where it is
     # titled and not as a reply ("Re: ..."), as every post on a thread's later pages is.
-    opens = first.number == 1 if first.number is not None else bool(posts[0].title) and not reply_titled[0]
+    # An unnumbered board's first post opens the thread: nothing of an article stands above it.
+    opens = (
+        first.number == 1
+        if first.number is not None
+        else first.below > 0 or (bool(posts[0].title) and not reply_titled[0])
+    )
     last = heads[-1]
     assert last is not None
     numbers = [h.number if h else None for h in heads]

@@ -415,12 +415,16 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
     if thread_posts and not headlines:
         # A forum prints the thread's title as the opening post's, or right above the first
         # post, under the site's name and sections, which may be longer, and over its
-        # action bar (Flashback's "Svara" and "Sidan 1 av 3", copied as text).
+        # action bar (Flashback's "Svara" and "Sidan 1 av 3", copied as text) and the first
+        # post's label ("Trådstartare").
         opening = thread_posts.opening
         above = tuple(
             ln
             for line in lines[:end]
-            if (ln := line.strip()) and furniture_line(ln, furn) is None and button_row(ln, furn) is None
+            if (ln := line.strip())
+            and furniture_line(ln, furn) is None
+            and button_row(ln, furn) is None
+            and not furn.forum_member.fullmatch(ln)
         )[-1:]
         headlines = (opening.title,) if opening and opening.title else above
     parts = parse_article(lines[:end], lang, rel, headlines=headlines, furn=furn)
@@ -853,7 +857,7 @@ def _open_with_first_post(parts: ArticleParts, thread: ForumPosts, rel: str) -> 
         if parts.title:
             parts.notes = [n for n in parts.notes if n.message != NO_HEADLINE]
         parts.body = first.body
-        parts.authors = [Author(name=first.author)] if first.author else []
+        parts.authors = [Author(name=first.author, description=first.description)] if first.author else []
         parts.author_source = "the forum thread's first post" if first.author else None
         parts.created = first.date
         # What the article parser said of the lines above the posts' body (paragraph
