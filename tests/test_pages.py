@@ -2803,6 +2803,13 @@ def test_pages_a_comment_opens_with_its_author_and_a_date_in_the_forms_sites_pri
             "Mette Jensen, Socialrådgiver i Odense",
             "2024-03-14",
         ),
+        # A title and its workplace, both capitalised (Altinget's comments): the comma tells
+        # them from a name (they had been the author's name and description).
+        (
+            ["Karen Holm", "Socialrådgiver, Aarhus Kommune", "14. marts 2024 kl. 08:12"],
+            "Karen Holm, Socialrådgiver, Aarhus Kommune",
+            "2024-03-14T08:12",
+        ),
         # A comment's last words over the next commenter's name and date open nothing.
         (["Helt enig", "Peter Lund", "14.03.2024"], None, None),
         (["14. marts 2024 - Det var dagen, hvor reformen blev vedtaget"], None, None),

@@ -636,13 +636,15 @@ def _name_like(text: str) -> bool:
 
 
 def _describes(text: str, furn: Furniture) -> bool:
-    """A short title under a commenter's name ("socialrådgiver", "Socialrådgiver i Odense"):
-    a few words, no sentence, not a name of capitalised words (the next commenter's)."""
+    """A short title under a commenter's name ("socialrådgiver", "Socialrådgiver i Odense",
+    "Socialrådgiver, Aarhus Kommune"): a few words, no sentence, not a name of capitalised
+    words (the next commenter's; a title and its workplace, capitalised too, are told from
+    one by the comma between them)."""
     words = text.split()
     return (
         1 <= len(words) <= 6
         and text[-1:] not in ".!?:"
-        and not (len(words) >= 2 and _name_like(text))
+        and not (len(words) >= 2 and _name_like(text) and "," not in text)
         and button_row(text, furn) is None
         and furniture_line(text, furn) is None
     )
