@@ -5216,3 +5216,27 @@ def test_pages_an_impossible_clock_under_a_post_copied_from_x_keeps_its_day():
     assert printed_date("25:99 PM · Mar 14, 2024", None) == "2024-03-14"
     assert printed_date("14. mar.", "2024") == "2024-03-14" and printed_date("3h", "2024") is None
     assert printed_date("kl. 10.12 · 14. mar. 2024", None) == "2024-03-14T10:12:00", "Bluesky in Danish"
+
+
+@pytest.mark.parametrize(("opening", "closing"), [('"', '"'), ("”", "”"), ("“", "”"), ("»", "«")])
+@pytest.mark.parametrize("blank_lines", [False, True])
+def test_pages_a_debate_headline_in_quotation_marks_is_the_headline(tmp_path, cfg, opening, closing, blank_lines):
+    """Swedish and Danish debate pages quote their writer in the headline ("”Socialtjänsten
+    behöver fler socionomer – inte fler chefer”"): a line wholly in quotation marks with no
+    full stop inside is the headline, short or long, copied with or without blank lines
+    (it had been read as the first paragraph and the site's name as the headline). A quoted
+    sentence that ends with its full stop stays the text's."""
+    short = "Socialtjänsten behöver fler socionomer – inte fler chefer"
+    long = "Regeringen måste agera nu för att rädda socialtjänsten i landets alla kommuner och regioner"
+    body = (
+        "Det råder en akut brist på erfarna socialsekreterare i Göteborg. Samtidigt har antalet chefer "
+        "ökat med 30 procent på fem år."
+    )
+    quote = f"{opening}Vi har inte råd att vänta längre på politikerna i den här frågan.{closing}"
+    for headline in (short, long):
+        lines = ["Göteborgs-Posten", "Debatt", f"{opening}{headline}{closing}", "Publicerad 4 mars 2024 kl 06.00"]
+        page = ("\n\n" if blank_lines else "\n").join(lines) + "\n\n" + "\n\n".join([body, quote, body]) + "\n"
+        corpus = _page_corpus(tmp_path / headline[:5], page, cfg, kind="article")
+        root = corpus.posts[0]
+        assert root.title == f"{opening}{headline}{closing}"
+        assert root.text == "\n\n".join([body, quote, body])

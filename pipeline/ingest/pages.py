@@ -323,7 +323,19 @@ def _title_under_name(line: str, furn: Furniture) -> bool:
 
 
 def _prose_line(line: str) -> bool:
-    return len(line.split()) >= 6 and line.rstrip()[-1:] in '.!?"”»)'
+    return len(line.split()) >= 6 and line.rstrip()[-1:] in '.!?"”»)' and not quoted_headline(line)
+
+
+# A debate page's headline is often its writer's words in quotation marks ("”Socialtjänsten
+# behöver fler socionomer”"): one line wholly quoted, no full stop inside, is a headline,
+# though it ends as a quotation in a paragraph does.
+_QUOTED_LINE_RE = re.compile(r'["“”„»«](?P<inner>[^"“”„»«\n]+)["“”»«]')
+
+
+def quoted_headline(line: str) -> bool:
+    """A line wholly in quotation marks that holds no sentence's end: a quoted headline."""
+    m = _QUOTED_LINE_RE.fullmatch(line.strip())
+    return bool(m) and m["inner"].rstrip()[-1:] not in ".!…" and not _SENTENCE_BREAK_RE.search(m["inner"])
 
 
 def _is_masthead(block: Block, furn: Furniture, first: bool = False) -> bool:
@@ -508,7 +520,11 @@ def _channel(blocks: list[Block], k: int) -> str | None:
 
 def _is_body_paragraph(block: Block) -> bool:
     text = " ".join(block.lines)
-    return len(text.split()) >= 12 and text.rstrip()[-1:] in '.!?:"”»)'
+    return (
+        len(text.split()) >= 12
+        and text.rstrip()[-1:] in '.!?:"”»)'
+        and not (len(block.lines) == 1 and quoted_headline(text))
+    )
 
 
 NO_HEADLINE = "no headline found in the page's text"
