@@ -5240,3 +5240,27 @@ def test_pages_a_debate_headline_in_quotation_marks_is_the_headline(tmp_path, cf
         root = corpus.posts[0]
         assert root.title == f"{opening}{headline}{closing}"
         assert root.text == "\n\n".join([body, quote, body])
+
+
+@pytest.mark.parametrize("order", ["Ældste", "Nyeste", "Mest relevante"])
+def test_pages_facebooks_comment_plugin_copied_as_text_skips_its_sort_order_and_comment_box(tmp_path, cfg, order):
+    """Facebook's comment plugin copied as text prints its sort control as two lines
+    ("Sortér efter" over the order chosen) and its box ("Tilføj en kommentar...") above the
+    first comment: neither is a comment (the order had been the first commenter's name, the
+    box and the real name the start of her text), so a reply that tags her ("Karen Holm
+    hvad ...") answers her."""
+    page = (
+        "Fyens.dk\nSocialrådgivere flygter fra Odense Kommune\nAf Jens Bo Nielsen\n5. marts 2024 kl. 06:00\n"
+        "Hver femte socialrådgiver i Odense Kommunes børneområde har sagt op inden for det seneste år, viser en "
+        "opgørelse. Fagforeningen kalder situationen alvorlig.\n\n"
+        f"2 kommentarer\nSortér efter\n{order}\nTilføj en kommentar...\n"
+        "Karen Holm\nDet undrer mig ikke. Jeg sagde selv op sidste år efter 12 år i faget.\n"
+        "Synes godt om · Svar · 1 d\n"
+        "Ole Hansen\nKaren Holm hvad laver du så nu?\nSynes godt om · Svar · 1 d\nFacebook-kommentarplugin\n"
+    )
+    root, karen, ole = _page_corpus(tmp_path, page, cfg).posts
+    assert [(p.authors[0].name, p.text) for p in (karen, ole)] == [
+        ("Karen Holm", "Det undrer mig ikke. Jeg sagde selv op sidste år efter 12 år i faget."),
+        ("Ole Hansen", "Karen Holm hvad laver du så nu?"),
+    ]
+    assert (karen.parent_id, ole.parent_id) == (root.id, karen.id)
