@@ -4135,6 +4135,12 @@ def test_pages_a_copied_page_top_gives_headline_date_and_author(page, lang, read
         ("Krönika av Anna Berg\n14 mars 2024", ("Anna Berg", None)),
         ("Debatindlæg af Anna Berg, socialrådgiver\n14 mars 2024", ("Anna Berg", "socialrådgiver")),
         ("Kronik af Anna Berg\n14 mars 2024", ("Anna Berg", None)),
+        # A colon after "Skrevet af", the reading time after the date, the date first:
+        # these had named no author, and the last two had been the headline.
+        ("Skrevet af: Anna Berg, journalist\n14. marts 2024", ("Anna Berg", "journalist")),
+        ("Anna Berg · 14 mars 2024 · 3 min. läsning", ("Anna Berg", None)),
+        ("14 mars 2024 | Anna Berg", ("Anna Berg", None)),
+        ("14.03.2024 · Anna Berg\nLästid: 4 min", ("Anna Berg", None)),
     ],
 )
 def test_pages_bylines_as_swedish_and_danish_sites_print_them(byline, author):
@@ -4160,6 +4166,7 @@ def test_pages_bylines_as_swedish_and_danish_sites_print_them(byline, author):
         "Mette Frederiksen, nu må du handle",
         # A breadcrumb names no date.
         "Dansk Socialrådgiverforening · Nyheder",
+        "Nyheder · Dansk Socialrådgiverforening",
     ],
 )
 def test_pages_a_name_shaped_line_without_its_date_is_no_byline(line):
