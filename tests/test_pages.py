@@ -2776,6 +2776,11 @@ def test_pages_without_dates_answers_tell_the_page_order(oldest_on_top):
         ("Ole Hansen · for 3 dage siden", "Ole Hansen", None),
         ("Ole Hansen · 1700000000", None, None),  # a number, not a date
         ("Reformen blev vedtaget 12. marts 2023", None, None),  # a sentence that ends with a date
+        # A forum's lower-case user name, before a date with its time; a word is no name.
+        ("karen_h 14.03.2024 10:12", "karen_h", "2024-03-14T10:12"),
+        ("kh1975 14.03.2024 10:12", "kh1975", "2024-03-14T10:12"),
+        ("fristen 14.03.2024 10:12", None, None),
+        ("Kommenteret af Karen Holm den 14. marts 2024", "Karen Holm", "2024-03-14"),
     ],
 )
 def test_pages_a_comment_opens_with_its_author_and_a_date_in_the_forms_sites_print(line, who, date):
@@ -2792,6 +2797,8 @@ def test_pages_a_comment_opens_with_its_author_and_a_date_in_the_forms_sites_pri
         # The date first, then who.
         (["14.03.2024 10:12 - Mette Jensen"], "Mette Jensen", "2024-03-14T10:12"),
         (["14. marts 2024 · Mette Jensen"], "Mette Jensen", "2024-03-14"),
+        (["14.03.2024 kl. 10.12 af Mette Jensen"], "Mette Jensen", "2024-03-14T10:12"),
+        (["Skrevet 14.03.2024 af Mette Jensen"], "Mette Jensen", "2024-03-14"),
         # A name over its title over the date.
         (
             ["Mette Jensen", "socialrådgiver", "14. marts 2024 kl. 10.12"],

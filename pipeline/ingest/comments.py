@@ -417,7 +417,7 @@ _BADGE_LINE_RE = re.compile(rf"(?i)(?:{_BADGES})")
 # från", "Svar fra", "Posted by".
 _SAID_BY_RE = re.compile(
     r"^(?:(?:skrevet|indsendt|skrivet|insänt|postet|postat|posted|written|kommentar|kommentaren|indlæg|inlägg|"
-    r"innlegg|svar)\s+(?:af|av|by|fra|från|frå)\s*:?|af|av|by)\s+(?=\S)",
+    r"innlegg|svar|kommenteret|kommenterad|kommentert|commented)\s+(?:af|av|by|fra|från|frå)\s*:?|af|av|by)\s+(?=\S)",
     re.I,
 )
 # A label before a comment's date ("Publiceret 14. marts 2024", "Posted: ...").
@@ -548,11 +548,12 @@ def _header_start(lines: list[str], i: int, furn: Furniture) -> _Start | None:
             (iso is not None or yearless_date(raw))
             and 2 <= len(who.split()) <= 4
             and all(w[:1].isupper() for w in who.split())
-        )
+        ) or (iso is not None and "T" in iso and _HANDLE_RE.fullmatch(who) is not None)
         if (separated or named) and who and plausible_name(who, furn):
             return _Start(1, who, iso, raw, answers=answers)
         return None
-    if (lead := _DATE_FIRST_RE.fullmatch(line)) and _name_like(lead["who"]) and plausible_name(lead["who"], furn):
+    lead = _DATE_FIRST_RE.fullmatch(_DATE_LABEL_START_RE.sub("", line))
+    if lead and _name_like(lead["who"]) and plausible_name(lead["who"], furn):
         # "14.03.2024 10:12 - Mette Jensen": the date, then who.
         tail = trailing_date(lead["date"], furn)
         if tail is not None and tail[0] == 0 and tail[1] is not None:
@@ -625,8 +626,14 @@ _ANSWERS_RE = re.compile(
 # "(svar til Lars Jensen)", "(reply to Bo Ek)" after a commenter's name.
 _ANSWERING_RE = re.compile(r"(?i:svar til|svar till|svar på|svar|reply to|replying to|in reply to)\s+(?P<whom>.+)")
 _BRACKETED_DATE_RE = re.compile(r"(?P<who>[^()\[\]]{2,60}?)\s*[(\[](?P<date>[^()\[\]]{4,40})[)\]]")
-# "14.03.2024 10:12 - Mette Jensen": a comment's date before its author's name.
-_DATE_FIRST_RE = re.compile(r"(?P<date>.{6,40}?)\s+[-–—·•|]\s+(?P<who>[^·•|]{2,50})")
+# "14.03.2024 10:12 - Mette Jensen", "14.03.2024 kl. 10.12 af Mette Jensen" (after a date
+# label, "Skrevet 14.03.2024 af ..."): a comment's date before its author's name.
+_DATE_FIRST_RE = re.compile(r"(?P<date>.{6,40}?)\s+(?:[-–—·•|]|(?i:af|av|by))\s+(?P<who>[^·•|]{2,50})")
+
+
+# A user name as forums and comment systems print it, lower case allowed ("karen_h",
+# "kh1975"): one word with a digit or an underscore in it, before a date with its time.
+_HANDLE_RE = re.compile(r"(?=[\w.\-]*[_\d])(?=[\w.\-]*[^\W\d_])[\w.\-]{2,30}")
 
 
 def _name_like(text: str) -> bool:
