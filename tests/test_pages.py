@@ -2556,6 +2556,10 @@ def test_pages_html_lists_nested_in_lists_are_indented_only_where_asked():
         ("Uppdaterad 2024-03-14 08:12 Publicerad 2024-03-14 06:00", "2024-03-14T06:00:00"),
         ("Publiceret 14. marts 2024 - 06:00", "2024-03-14T06:00"),
         ("14. marts 2024 - Det var dagen", None),
+        # The time apart from its date, between separators (the line had read as no date).
+        ("14. marts 2024 · 10:12", "2024-03-14T10:12"),
+        ("Publicerad 14 mars 2024 · kl. 06.00 · Uppdaterad 14 mars 2024 · 08.12", "2024-03-14T06:00"),
+        ("10:12 · Det var dagen", None),
     ],
 )
 def test_pages_a_line_that_is_a_date_as_nordic_sites_print_it(line, date):

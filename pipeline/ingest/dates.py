@@ -239,6 +239,7 @@ def update_stamp(line: str) -> bool:
 
 
 _KL_RE = re.compile(r"\s+kl\.?\s*")
+_TIME_ALONE_RE = re.compile(r"(?i)(?:kl\.?\s*)?\d{1,2}[:.]\d{2}")
 
 
 def is_date_line(line: str) -> bool:
@@ -252,9 +253,18 @@ def line_date(line: str, slash_order: str | None = None) -> str | None:
     13-03-2024", "Mar 13, 2024"), as ISO 8601; None for any other line. A weekday may open
     it ("Torsdag 14. marts 2024"), the date it was updated may follow ("Publicerad 14 mars
     2024 kl. 06.00 · Uppdaterad 14 mars 2024 kl. 08.12": the publication's is the line's),
-    and so may how long the page takes to read ("· 4 min. læsning"). Dates with slashes are
+    and so may how long the page takes to read ("· 4 min. læsning"); the time may stand
+    apart from its date ("14. marts 2024 · 10:12"). Dates with slashes are
     read in `slash_order` (the page's, `page_slash_order`), where it is given."""
-    stamps = [s for s in _STAMP_SEPARATOR_RE.split(line.strip()) if not _READING_TIME_RE.fullmatch(s.strip())]
+    stamps = []
+    for s in _STAMP_SEPARATOR_RE.split(line.strip()):
+        if _READING_TIME_RE.fullmatch(s.strip()):
+            continue
+        if stamps and _TIME_ALONE_RE.fullmatch(s.strip()):
+            # "14. marts 2024 · 10:12": the time of the date before it, not a stamp of its own.
+            stamps[-1] = f"{stamps[-1]} {s.strip()}"
+            continue
+        stamps.append(s)
     if not stamps:
         return None
     if len(stamps) > 1:
