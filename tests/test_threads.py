@@ -2162,3 +2162,28 @@ def test_threads_an_undated_post_keeps_the_files_order_instead_of_opening_the_th
         ],
     )
     assert [p.id for p in ingest_thread_files([dated], cfg).posts] == ["t", "c1", "c2", "c3"]
+
+
+def test_threads_reddit_fullnames_as_parent_ids_name_the_posts_without_their_prefix(tmp_path, cfg):
+    """Comments collected with Reddit's API (PRAW and the tools built on it) name their parent
+    by its fullname, the type before the id ("t1_abc1", "t3_xyz"), where their own id has
+    none: the parent is that post (the tree had been lost, every reply attached by its words
+    or to the root), with one note for the file. A parent missing either way stays missing."""
+    path = tmp_path / "praw.csv"
+    path.write_text(
+        "comment_id,parent_id,link_id,author,body\n"
+        "abc1,t3_xyz,t3_xyz,user_a,Socialrådgivere har alt for mange sager.\n"
+        "abc2,t1_abc1,t3_xyz,user_b,Enig. Det er et kæmpe problem.\n"
+        "abc3,t1_abc2,t3_xyz,user_c,Hvorfor det?\n"
+        "abc4,t1_gone,t3_xyz,user_d,Det passer ikke.\n",
+        encoding="utf-8",
+    )
+    columns = parse_columns(["id=comment_id", "thread_id=link_id", "text=body"])
+    corpus = ingest_thread_files([path], cfg, ReadOptions(columns=columns))
+    parents = {p.id: p.parent_id for p in corpus.posts}
+    assert parents == {"t3_xyz": None, "abc1": "t3_xyz", "abc2": "abc1", "abc3": "abc2", "abc4": "t3_xyz"}
+    messages = [n.message for n in corpus.notes]
+    assert "2 parent id(s) written with Reddit's type prefix read as the post they name (e.g. 't1_abc1' as 'abc1')" in (
+        messages
+    )
+    assert any("parent 't1_gone' of 'abc4' is missing" in m for m in messages)

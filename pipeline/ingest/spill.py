@@ -184,6 +184,7 @@ class RowStore(SpillDatabase):
         self.db.execute("CREATE INDEX rows_thread ON rows (thread_id, seq)")
         notes = self.attach_orphans(every_row=empty_roots)
         notes += self._repair_self_parents()
+        notes += self._repair_type_prefixes()
         roots = self._roots()
         orphans = self.db.execute(
             "SELECT r.seq, r.id, r.thread_id, r.parent_id, r.path, r.line FROM rows r "
@@ -235,6 +236,31 @@ class RowStore(SpillDatabase):
             check_cycles(rows)  # every post has a parent in its thread, so there is a cycle to name
             raise InputError(rows[0][1], rows[0][2], f"thread {thread_id!r} has no root (a post with empty parent_id)")
         return notes
+
+    def _repair_type_prefixes(self) -> list[Note]:
+        """Reddit's API (PRAW, and the tools built on it) names a comment's parent by its
+        "fullname", its id with the type before it ("t1_abc1" a comment, "t3_xyz" a
+        submission), where the comment's own id column has none ("abc1"): a parent that is
+        not in the input, but is without its prefix, is that post. One note per file."""
+        found = self.db.execute(
+            "SELECT r.seq, r.parent_id, p.id, r.path, r.line FROM rows r JOIN rows p ON p.id = substr(r.parent_id, 4) "
+            "WHERE r.parent_id GLOB 't[1-6]_?*' AND NOT EXISTS (SELECT 1 FROM rows q WHERE q.id = r.parent_id) "
+            "ORDER BY r.seq"
+        ).fetchall()
+        per_file: dict[str, list] = {}
+        with self.db:
+            for seq, fullname, parent, path, line in found:
+                self._reparent(seq, parent)
+                per_file.setdefault(path, [0, line, fullname, parent])[0] += 1
+        return [
+            Note(
+                where=f"{path}:{line}",
+                kind="repaired",
+                message=f"{n} parent id(s) written with Reddit's type prefix read as the post they name "
+                f"(e.g. {fullname!r} as {parent!r})",
+            )
+            for path, (n, line, fullname, parent) in sorted(per_file.items())
+        ]
 
     def _repair_self_parents(self) -> list[Note]:
         """A row that named itself as its parent (stored without one) is a comment whose
