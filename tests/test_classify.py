@@ -735,6 +735,15 @@ def test_a_domain_handle_is_an_organisation_only_where_it_does_not_spell_a_perso
         ("Jeg forsker selv i socialt arbejde.", "researcher"),
         ("Jag doktorerar i socialt arbete.", "researcher"),
         ("Jeg forsker ikke i det.", None),
+        # Work in the past tense, and with the verb before "jeg"/"jag" after an opening
+        # adverbial, as Danish and Swedish put it (these had given no role).
+        ("Jag jobbade som socialsekreterare i sju år.", "social_worker"),
+        ("Tidligere arbejdede jeg som socialrådgiver i Odense.", "social_worker"),
+        ("Själv jobbade jag som socialsekreterare innan jag gick in i väggen.", "social_worker"),
+        ("I tio år arbetade jag som socionom på socialtjänsten.", "social_worker"),
+        ("Själv jobbade jag aldrig som socialsekreterare.", None),
+        ("Min mamma jobbade som socialsekreterare.", None),
+        ("Själv jobbade jag med socialsekreterare.", None),
     ],
 )
 def test_first_person_role_cues_need_the_author_to_hold_the_position(statement, role):
