@@ -744,6 +744,10 @@ def test_a_domain_handle_is_an_organisation_only_where_it_does_not_spell_a_perso
         ("Själv jobbade jag aldrig som socialsekreterare.", None),
         ("Min mamma jobbade som socialsekreterare.", None),
         ("Själv jobbade jag med socialsekreterare.", None),
+        ("Tidligere var jeg socialrådgiver i Aarhus.", "social_worker"),
+        ("I 20 år var jag socialsekreterare.", "social_worker"),
+        ("Tidligere var min mor socialrådgiver.", None),
+        ("Jeg arbejdede i Børne- og Familieafdelingen.", "social_worker"),
     ],
 )
 def test_first_person_role_cues_need_the_author_to_hold_the_position(statement, role):
