@@ -432,6 +432,11 @@ def test_reply_denial_cue_needs_whole_words(text):
         ("Mor til tre", "citizen"),
         ("Pensionär i Umeå", "citizen"),
         ("Socialrådgiver og mor til tre", "social_worker"),
+        # Familjeliv's anonymous signatures: a parent or grandparent (these had given no role).
+        ("Orolig farmor", "citizen"),
+        ("Trött mamma", "citizen"),
+        ("Socialsekreterare och mamma", "social_worker"),
+        ("Far Away Consulting", None),
         # A council committee's member or a candidate is a politician; parents are citizens.
         ("Medlem af Børne- og Ungeudvalget (V)", "politician"),
         ("Kandidat til byrådet for SF", "politician"),
