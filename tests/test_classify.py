@@ -1257,3 +1257,31 @@ def test_classify_direct_reply_rule_reads_only_sdqc_reply_labels():
     assert (hit.label, hit.rule, hit.precision) == ("favor", "target:direct-reply", 0.7)
     assert _direct_reply(reply, said.model_copy(update={"label": "agree"}), posts) is None
     assert _direct_reply(reply, said.model_copy(update={"source": "default"}), posts) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "earlier", "ended"),
+    [
+        # The quoted line is a copy of the post above; the next line is not: a blank line there.
+        (
+            "Citat:\nUrsprungligen postat av Mia83\nDet handlar om ärendemängderna.\nFast politikerna bestämmer.",
+            "Jag har jobbat i sju år. Det handlar om ärendemängderna.",
+            "Citat:\nUrsprungligen postat av Mia83\nDet handlar om ärendemängderna.\n\nFast politikerna bestämmer.",
+        ),
+        (
+            "Kalle skrev:\nLönen är för låg.\nNej.",
+            "Lönen är för låg. Det är problemet.",
+            "Kalle skrev:\nLönen är för låg.\n\nNej.",
+        ),
+        # A block already ended by a blank line, or whose lines copy nothing above, stays.
+        ("Kalle skrev:\nLönen är för låg.\n\nNej.", "Lönen är för låg.", "Kalle skrev:\nLönen är för låg.\n\nNej."),
+        ("Kalle skrev:\nLönen är för låg.\nNej.", "Något annat.", "Kalle skrev:\nLönen är för låg.\nNej."),
+        # A quotation at the end, and a post with none.
+        ("Kalle skrev:\nLönen är för låg.", "Lönen är för låg.", "Kalle skrev:\nLönen är för låg."),
+        ("Lönen är för låg.\nNej.", "Lönen är för låg.", "Lönen är för låg.\nNej."),
+    ],
+)
+def test_a_forum_quotation_ends_where_its_copy_of_the_posts_above_ends(text, earlier, ended):
+    from pipeline.core.quotes import end_copied_quotes
+
+    assert end_copied_quotes(text, earlier) == ended

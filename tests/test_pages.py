@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.core.errors import InputError
+from pipeline.core.quotes import unquoted
 from pipeline.ingest.comments import find_comments_header, parse_comments
 from pipeline.ingest.pages import RawComment
 from pipeline.ingest.seeds import ingest_seeds, oldest_first
@@ -2205,6 +2206,21 @@ def test_pages_a_flashback_thread_copied_as_text_is_titled_over_its_action_bar(t
     ]
     assert rolle.text == "Vilka källor har du på att det är värre nu än på 90-talet?"
     assert corpus.threads[0].target.startswith("Socialsekreterare slutar i rekordtakt")
+    # Tomas quotes Mia's last sentence and answers on the next line, with no blank line
+    # between: the quotation ends where its copy of her post does (his own words had been
+    # read as quoted, and typed `none`).
+    assert tomas.text == (
+        "Citat:\nUrsprungligen postat av Mia83\nDet handlar inte bara om lönen utan om omöjliga ärendemängder.\n\n"
+        "Fast det är ju politikerna som bestämmer budgeten. Kommunerna prioriterar annat."
+    )
+    assert (
+        unquoted(tomas.text).strip()
+        == "Fast det är ju politikerna som bestämmer budgeten. Kommunerna prioriterar annat."
+    )
+    assert (
+        "1 comment(s) quote a post above them with no blank line before their own words: the quotation ends where "
+        "its copy of that post does (a blank line put there)"
+    ) in {n.message for n in corpus.notes}
     assert not any("Sidan" in p.text or "Reg:" in p.text or "Citera" in p.text for p in corpus.posts)
 
 

@@ -71,6 +71,34 @@ def unquoted(text: str) -> str:
     return text
 
 
+def end_copied_quotes(text: str, earlier: str) -> str:
+    """`text` with a blank line after each forum quotation block that runs straight on into
+    the quoter's own words, where the block ends: after the last of its lines that is a copy
+    of `earlier` (the thread's posts above, joined). A page copied as text keeps no blank line
+    between a quotation box and the reply under it; the quoted lines are the quoted post's
+    own, word for word, so where the copy stops the quoter's words begin. A block none of
+    whose lines is such a copy is left as it is (`unquoted` then takes the rest as quoted)."""
+    if not contains_any(lowered(text), _QUOTE_START_NEEDLES):
+        return text
+    lines = text.split("\n")
+    seen = " ".join(earlier.split())
+    i = 0
+    while i < len(lines):
+        if not QUOTE_HEADER_LINE_RE.match(lines[i]):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(lines) and QUOTE_HEADER_LINE_RE.match(lines[j]):
+            j += 1  # "Citat:" over "Ursprungligen postat av Mia83"
+        start = j
+        while j < len(lines) and lines[j].strip() and " ".join(lines[j].split()) in seen:
+            j += 1
+        if start < j < len(lines) and lines[j].strip():
+            lines.insert(j, "")
+        i = j
+    return "\n".join(lines)
+
+
 def without_quote_marks(text: str) -> str:
     """`text` without its passages in quotation marks (the last step of `unquoted`)."""
     for pattern in QUOTE_MARK_RES:

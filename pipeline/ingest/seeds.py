@@ -19,6 +19,7 @@ from pipeline.core.artifacts import UTF16_BOMS, display_path, read_bytes, read_t
 from pipeline.core.config import Config
 from pipeline.core.corpus import Corpus
 from pipeline.core.errors import InputError
+from pipeline.core.quotes import end_copied_quotes
 from pipeline.core.schema import Author, Evidence, Note, Post, Span, Thread
 from pipeline.ingest import langid
 from pipeline.ingest.bsky_markup import SOURCE as BSKY_SOURCE
@@ -570,6 +571,7 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         author_from = f"the page's {stated.source}" if stated else "comment header"
         for pos, rc in zip(places, ordered, strict=True):
             comments.append(_comment_post(rc, pos, thread_id, rel, root.lang, cfg, notes, author_from))
+        comments = _quotes_ended(root, comments, rel, notes)
         post_of = {id(rc): post for rc, post in zip(ordered, comments, strict=True)}
         stated_ids = {post_of[id(rc)].id: rc.stated_in for rc in ordered if rc.stated_in}
         indented = {
@@ -597,6 +599,7 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         for k, (rc, number) in enumerate(zip(thread_posts.posts, thread_posts.numbers, strict=True), start=1):
             pos = number - 1 if number is not None else k
             comments.append(_comment_post(rc, pos, thread_id, rel, root.lang, cfg, notes))
+        comments = _quotes_ended(root, comments, rel, notes)
     if comments and not root.authors and not forum and stated is None:
         claim = claimed_author(comments)
         if claim:
@@ -843,6 +846,31 @@ def _answered_by_name(
         if rc.author:
             latest[rc.author.casefold()] = rc
     return named
+
+
+def _quotes_ended(root: Post, comments: list[Post], rel: str, notes: list[Note]) -> list[Post]:
+    """`comments` (oldest first) with a blank line where each forum quotation that runs on
+    into the quoter's words ends (`quotes.end_copied_quotes`: where its copy of the posts
+    above stops), before anything reads whose words are whose; one note for the page."""
+    earlier = f"{root.title}\n{root.text}"
+    out, ended = [], 0
+    for post in comments:
+        text = end_copied_quotes(post.text, earlier) if post.text else post.text
+        if text != post.text:
+            ended += 1
+            post = post.model_copy(update={"text": text})
+        out.append(post)
+        earlier += f"\n{post.text}"
+    if ended:
+        notes.append(
+            Note(
+                where=rel,
+                kind="repaired",
+                message=f"{ended} comment(s) quote a post above them with no blank line before their own words: the "
+                "quotation ends where its copy of that post does (a blank line put there)",
+            )
+        )
+    return out
 
 
 def _open_with_first_post(parts: ArticleParts, thread: ForumPosts, rel: str) -> None:
