@@ -92,6 +92,7 @@ def cmd_ingest(args, cfg) -> None:
             html=args.html,
             infer_replies=args.infer_replies,
             thread_per_file=args.thread_per_file,
+            row_ids=args.row_ids,
             threads_from_parents=args.threads_from_parents,
             comments_only=args.comments_only,
             slash_dates=args.slash_dates,
@@ -484,6 +485,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--thread-per-file",
         action="store_true",
         help="thread files without thread ids: each file is one thread, named after the file",
+    )
+    s.add_argument(
+        "--row-ids",
+        action="store_true",
+        help="thread files without post ids (a table copied from a page or a browser scraper): a row without an "
+        "id is named by its file and line ('kommentarer:7')",
     )
     s.add_argument(
         "--threads-from-parents",

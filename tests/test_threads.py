@@ -2187,3 +2187,38 @@ def test_threads_reddit_fullnames_as_parent_ids_name_the_posts_without_their_pre
         messages
     )
     assert any("parent 't1_gone' of 'abc4' is missing" in m for m in messages)
+
+
+def test_threads_a_table_without_ids_reads_with_row_ids_and_the_error_says_so(tmp_path, cfg, capsys):
+    """A table copied from a page or a browser scraper (Instant Data Scraper's
+    "comment-author", "comment-text") numbers nothing: the header error says which options
+    derive an id and a thread (it had only named them missing), and with --row-ids a row
+    without an id is named by its file and line; a row that has one keeps it."""
+    path = tmp_path / "kommentarer.csv"
+    path.write_text(
+        "comment-author,comment-text,reply-count\n"
+        "Karen Holm,Socialrådgivere fortjener mere i løn.,3\n"
+        "Ole Hansen,Hvem skal betale?,0\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        ingest_thread_files([path], cfg)
+    assert "your columns look like: --columns author=comment-author text=comment-text --ignore-columns" in str(
+        err.value
+    )
+    assert str(err.value).endswith(
+        "a table with no such column reads with --row-ids (each row named by its file and line) and --thread-per-file"
+    )
+    columns = parse_columns(["author=comment-author", "text=comment-text"])
+    opt = ReadOptions(columns=columns, ignore_columns=True, row_ids=True, thread_per_file=True, comments_only=True)
+    corpus = ingest_thread_files([path], cfg, opt)
+    assert [(p.id, p.parent_id, p.author) for p in corpus.posts] == [
+        ("kommentarer", None, None),
+        ("kommentarer:2", "kommentarer", "Karen Holm"),
+        ("kommentarer:3", "kommentarer", "Ole Hansen"),
+    ]
+    # The same from the command line; a row with its own id keeps it.
+    path.write_text("id,text\n,Første.\nc9,Anden.\n", encoding="utf-8")
+    assert run_cli("ingest", "--threads", str(path), "--check", "--row-ids", "--thread-per-file") == 0
+    out = capsys.readouterr().out
+    assert "kommentarer:2 thread=kommentarer" in out and "c9 thread=kommentarer" in out

@@ -77,6 +77,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "user_name",
         "screen_name",
         "author_name",
+        "comment_author",
         "commenter",
         # Facebook's Graph API as Facepager exports it ("from.name").
         "from_name",
@@ -105,6 +106,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "post_date",
         "date_posted",
         "comment_date",
+        "comment_time",
         "created_date",
         "dato",
         "datum",

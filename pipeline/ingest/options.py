@@ -33,6 +33,9 @@ class ReadOptions:
     # A file without thread ids holds one thread, named after the file (a video's or a
     # post's comments exported one file each).
     thread_per_file: bool = False
+    # A row without an id is named by its file and line ("kommentarer:7"): tables copied from
+    # a page or a browser scraper (Instant Data Scraper, Web Scraper) number nothing.
+    row_ids: bool = False
     # Files without thread ids whose posts name their parents (a scraper's
     # id and reply-to columns): a post's thread is its reply chain's first post
     # (`RowStore.derive_threads`).

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import shlex
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -127,9 +128,10 @@ HEADER_SEARCH_ROWS = 10
 
 
 def _required(opt: ReadOptions) -> tuple[str, ...]:
-    """The columns a header must have: the id, and the thread id unless the options derive it."""
+    """The columns a header must have: the id and the thread id, unless the options derive
+    them."""
     derived = opt.thread_per_file or opt.threads_from_parents
-    return tuple(f for f in REQUIRED if not (f == "thread_id" and derived))
+    return tuple(f for f in REQUIRED if not (f == "thread_id" and derived) and not (f == "id" and opt.row_ids))
 
 
 def _names_a_thread(row: list[str], opt: ReadOptions) -> bool:
@@ -254,6 +256,14 @@ def _check_header(path: Path, header: list[str], opt: ReadOptions, raw: list[str
         suggested = None if fourcat else suggested_options(header, FIELDS, opt.ignore_columns)
         if suggested:
             problems.append(f"your columns look like: {suggested}")
+        # A table with no column for them at all: the options that derive them.
+        derive = {"id": "--row-ids (each row named by its file and line)", "thread_id": "--thread-per-file"}
+        mapped = {token.split("=", 1)[0] for token in shlex.split(suggested or "")}
+        if mapped & {"--threads-from-parents", "--thread-per-file"}:
+            mapped.add("thread_id")
+        unmapped = [derive[f] for f in missing if f in derive and f not in mapped]
+        if unmapped and not fourcat:
+            problems.append(f"a table with no such column reads with {' and '.join(unmapped)}")
         raise InputError(path, line, "header does not parse: " + "; ".join(problems))
     return fourcat
 

@@ -544,6 +544,8 @@ def spill_thread_files(
 
     def rows() -> Iterator[tuple[ThreadRow, Path, int, str | None]]:
         for path, line, raw, extract in _sources(paths, opt, notes, store.flat_reply_paths, store.flat_forum_paths):
+            if opt.row_ids and not str(raw.get("id") or "").strip():
+                raw = {**raw, "id": f"{path.stem}:{line}"}
             if not str(raw.get("thread_id") or "").strip():
                 if opt.thread_per_file:
                     raw = {**raw, "thread_id": path.stem}
