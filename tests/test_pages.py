@@ -5298,3 +5298,37 @@ def test_pages_facebooks_comment_plugin_copied_as_text_skips_its_sort_order_and_
         ("Ole Hansen", "Karen Holm hvad laver du så nu?"),
     ]
     assert (karen.parent_id, ole.parent_id) == (root.id, karen.id)
+
+
+def test_pages_a_debate_page_keeps_its_lead_beside_the_disclaimer_and_reads_its_signers(tmp_path, cfg):
+    """DN Debatt copied as text: the quoted headline, the lead, the opinion disclaimer and
+    the date with no blank line between, then the text, then the writers' signatures, one
+    "Name, title" line each, as a paragraph of their own. The lead is the text's first
+    paragraph (it had gone with the disclaimer, whose block was furniture), and the
+    signers are the authors (they had been the text's last paragraph and the page had no
+    author)."""
+    lead = (
+        "DN DEBATT 4/3. Socialsekreterare i Stockholm larmar om en ohållbar situation. Vi har i genomsnitt 45 "
+        "ärenden var och hinner inte träffa barnen vi ansvarar för."
+    )
+    body = (
+        "Socialtjänsten i Stockholm står inför en kris. Under det senaste året har var tredje socialsekreterare "
+        "inom barn och unga slutat, och de som är kvar har fått ta över deras ärenden.\n"
+        "Vi kräver att kommunen inför ett tak på 20 ärenden per socialsekreterare och att lönerna höjs så att "
+        "erfarna kolleger stannar."
+    )
+    page = (
+        f"DN Debatt\n”Vi kan inte längre garantera barnens säkerhet”\n{lead}\n"
+        "Detta är en debattartikel. Åsikterna i texten är skribentens egna.\nPublicerad 2024-03-04 06:00\n"
+        f"{body}\n\nAnna Lindqvist, socialsekreterare och skyddsombud, Akademikerförbundet SSR\n"
+        "Erik Berg, socialsekreterare, Vision\n"
+    )
+    (tmp_path / "dn.txt").write_text(page, encoding="utf-8")
+    (tmp_path / "manifest.toml").write_text('[[document]]\nfile = "dn.txt"\nlang = "sv"\n', encoding="utf-8")
+    root = ingest_seeds(tmp_path / "manifest.toml", cfg).posts[0]
+    assert root.title == "”Vi kan inte längre garantera barnens säkerhet”"
+    assert root.text.startswith(lead) and root.text.endswith("erfarna kolleger stannar.")
+    assert [(a.name, a.description) for a in root.authors] == [
+        ("Anna Lindqvist", "socialsekreterare och skyddsombud, Akademikerförbundet SSR"),
+        ("Erik Berg", "socialsekreterare, Vision"),
+    ]

@@ -374,7 +374,15 @@ def _masthead_blocks(block: Block, furn: Furniture) -> list[Block]:
         last = out[-1].lines if out else ()
         if n == last_prose and last and _AUTHOR_LINE_RE.fullmatch(line.strip()):
             out.append(Block((line,), block.first_line + n))
-        elif last and _prose_line(line) and _prose_line(last[-1]):
+        elif (
+            last
+            and _prose_line(line)
+            and _prose_line(last[-1])
+            # A sentence that is furniture ("Detta är en debattartikel. Åsikterna ...") goes
+            # alone, or the lead above it would go with it.
+            and not furniture_line(line.strip(), furn)
+            and not furniture_line(last[-1].strip(), furn)
+        ):
             out[-1] = Block((*last, line), out[-1].first_line)
         elif (
             last_prose >= 0
@@ -775,6 +783,11 @@ def parse_article(
             )
         )
         good = good[:-1]
+    if len(good) > 1 and (signature := _signature_paragraph(good[-1], furn, opinion)):
+        # An op-ed's signers, one "Name, title" line each, that jusText kept as the last
+        # paragraph (DN Debatt prints them so): read below as the signature they are.
+        classes[next(k for k, b in enumerate(kept) if b is signature)] = "signature"
+        good = good[:-1]
     last_good_line = max((b.first_line for b in good), default=0)
     for b, c in zip(kept, classes, strict=True):
         if c != "good":
@@ -918,6 +931,15 @@ def _signed_block(block: Block) -> Byline | None:
 
 
 _SIGNATURE_MARK_RE = re.compile(r"^[/–—-]\s*")
+
+
+def _signature_paragraph(block: Block, furn: Furniture, opinion: bool) -> Block | None:
+    """`block` where each of its lines is a closing signature ("Anna Lindqvist,
+    socialsekreterare, Vision"): two lines or more, or one on an opinion page."""
+    if not (len(block.lines) >= 2 or opinion):
+        return None
+    lines = [Block([line], block.first_line) for line in block.lines]
+    return block if all(_match_byline(b, furn, kinds=("closing",)) for b in lines) else None
 
 
 def _author_line(block: Block) -> tuple[tuple[str, ...], str] | None:
