@@ -2270,6 +2270,10 @@ def test_pages_name_over_date_posts_under_an_articles_text_stay_its_comments(tmp
 
     newest_first = page.replace("4 mars 2024, 21:14", "6 mars 2024, 21:14")
     assert find_forum_posts(page.split("\n")) and not find_forum_posts(newest_first.split("\n"))
+    # An article of short paragraphs above them is an article too: a sentence of six words
+    # or more ends with its full stop, a thread's title does not.
+    short = ["Socialtjänsten hinner inte med", "Av Eva Lund", "Var tredje socialsekreterare har slutat i år."]
+    assert not find_forum_posts([*short, *lines[title + 1 :]])
 
 
 @pytest.mark.parametrize(

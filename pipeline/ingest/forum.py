@@ -138,6 +138,7 @@ _SIGNED_IN_PARENTHESES_RE = re.compile(r"[^()]+?\s*\((?P<description>[^()]{2,60}
 # their buttons under each post's text, by their dates rising down the page, and by no
 # paragraph of an article above the first.
 UNNUMBERED_MIN_POSTS = 2
+_PARAGRAPH_RE = re.compile(r"\S+(?:\s+\S+){5,}[.!][\"”»)]?")
 UNNUMBERED_GAP = 40
 
 
@@ -158,8 +159,10 @@ def _unnumbered_posts(lines: list[str], furn: Furniture) -> list[int]:
     headers: list[int] = []
     for i in range(len(lines)):
         line = lines[i].strip()
-        if len(line) >= HEADERLESS_AFTER_CHARS and not headers:
-            return []  # an article's text above: its comments are a comment list's
+        if not headers and (len(line) >= HEADERLESS_AFTER_CHARS or _PARAGRAPH_RE.fullmatch(line)):
+            # An article's text above (a long line, or a sentence of six words or more: a
+            # thread's title ends with no full stop): its comments are a comment list's.
+            return []
         if _name_over_date(lines, i, furn) is None:
             continue
         if headers and (
