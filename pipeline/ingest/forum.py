@@ -133,13 +133,13 @@ def find_forum_posts(lines: list[str]) -> list[int]:
     return named if len(named) >= 2 else _unnumbered_posts(lines, furn)
 
 
-_SIGNED_IN_PARENTHESES_RE = re.compile(r"[^()]+?\s*\((?P<description>[^()]{2,60})\)")
 # An unnumbered board's posts are told from an article's bylines and a comment list by
 # their buttons under each post's text, by their dates rising down the page, and by no
 # paragraph of an article above the first.
 UNNUMBERED_MIN_POSTS = 2
-_PARAGRAPH_RE = re.compile(r"\S+(?:\s+\S+){5,}[.!][\"”»)]?")
 UNNUMBERED_GAP = 40
+_PARAGRAPH_RE = re.compile(r"\S+(?:\s+\S+){5,}[.!][\"”»)]?")
+_SIGNED_IN_PARENTHESES_RE = re.compile(r"[^()]+?\s*\((?P<description>[^()]{2,60})\)")
 
 
 def _name_over_date(lines: list[str], i: int, furn: Furniture) -> PostHeader | None:
@@ -157,27 +157,26 @@ def _name_over_date(lines: list[str], i: int, furn: Furniture) -> PostHeader | N
 
 def _unnumbered_posts(lines: list[str], furn: Furniture) -> list[int]:
     headers: list[int] = []
+    dates: list[str] = []
     for i in range(len(lines)):
         line = lines[i].strip()
         if not headers and (len(line) >= HEADERLESS_AFTER_CHARS or _PARAGRAPH_RE.fullmatch(line)):
             # An article's text above (a long line, or a sentence of six words or more: a
             # thread's title ends with no full stop): its comments are a comment list's.
             return []
-        if _name_over_date(lines, i, furn) is None:
+        if (head := _name_over_date(lines, i, furn)) is None:
             continue
-        if headers and (
-            i - headers[-1] > UNNUMBERED_GAP
-            or not any(button_row(ln.strip(), furn) is not None for ln in lines[headers[-1] + 1 : i])
-        ):
+        if headers and (i - headers[-1] > UNNUMBERED_GAP or not _buttons_in(lines[headers[-1] + 1 : i], furn)):
             break
         headers.append(i)
-    if len(headers) < UNNUMBERED_MIN_POSTS:
+        dates += [head.date] if head.date else []
+    if len(headers) < UNNUMBERED_MIN_POSTS or not _buttons_in(lines[headers[-1] + 1 :], furn):
         return []
-    last = next((j for j in range(headers[-1] + 1, len(lines)) if button_row(lines[j].strip(), furn) is not None), None)
-    if last is None:
-        return []
-    dates = [h.date for i in headers if (h := _name_over_date(lines, i, furn)) and h.date]
     return [] if any(b < a for a, b in zip(dates, dates[1:], strict=False)) else headers
+
+
+def _buttons_in(lines: list[str], furn: Furniture) -> bool:
+    return any(button_row(line.strip(), furn) is not None for line in lines)
 
 
 def parse_forum_posts(lines: list[str], headers: list[int], source: str, first_line: int = 1) -> ForumPosts:
