@@ -419,14 +419,18 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         # action bar (Flashback's "Svara" and "Sidan 1 av 3", copied as text) and the first
         # post's label ("Trådstartare").
         opening = thread_posts.opening
-        above = tuple(
-            ln
-            for line in lines[:end]
-            if (ln := line.strip())
-            and furniture_line(ln, furn) is None
-            and button_row(ln, furn) is None
-            and not furn.forum_member.fullmatch(ln)
-        )[-1:]
+        title_line = next(
+            (
+                ln
+                for line in reversed(lines[:end])
+                if (ln := line.strip())
+                and furniture_line(ln, furn) is None
+                and button_row(ln, furn) is None
+                and not furn.forum_member.fullmatch(ln)
+            ),
+            None,
+        )
+        above = (title_line,) if title_line else ()
         headlines = (opening.title,) if opening and opening.title else above
     parts = parse_article(lines[:end], lang, rel, headlines=headlines, furn=furn)
     if thread_posts and thread_posts.opening and thread_posts.opening.title and not page.meta.headlines:
