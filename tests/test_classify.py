@@ -432,6 +432,11 @@ def test_reply_denial_cue_needs_whole_words(text):
         ("Mor til tre", "citizen"),
         ("Pensionär i Umeå", "citizen"),
         ("Socialrådgiver og mor til tre", "social_worker"),
+        # A workplace's letters run on after a title are no union ("Verksamhetschef IFO" had
+        # read as "chef i FO"); a council's "rådmand" in a compound.
+        ("Verksamhetschef IFO", "employer"),
+        ("Chef i Vision", "union"),
+        ("Børne- og ungerådmand", "politician"),
         # Familjeliv's anonymous signatures: a parent or grandparent (these had given no role).
         ("Orolig farmor", "citizen"),
         ("Trött mamma", "citizen"),
