@@ -71,17 +71,23 @@ def unquoted(text: str) -> str:
     return text
 
 
+def spaced(text: str) -> str:
+    """`text` with each run of whitespace (line breaks too) one space, trimmed."""
+    return " ".join(text.split())
+
+
 def end_copied_quotes(text: str, earlier: str) -> str:
     """`text` with a blank line after each forum quotation block that runs straight on into
     the quoter's own words, where the block ends: after the last of its lines that is a copy
-    of `earlier` (the thread's posts above, joined). A page copied as text keeps no blank line
-    between a quotation box and the reply under it; the quoted lines are the quoted post's
-    own, word for word, so where the copy stops the quoter's words begin. A block none of
-    whose lines is such a copy is left as it is (`unquoted` then takes the rest as quoted)."""
+    of `earlier` (the thread's posts above, joined, each run of whitespace one space:
+    `spaced`, which the caller keeps as it goes, so a long page is not joined again for
+    every quoting post). A page copied as text keeps no blank line between a quotation box
+    and the reply under it; the quoted lines are the quoted post's own, word for word, so
+    where the copy stops the quoter's words begin. A block none of whose lines is such a
+    copy is left as it is (`unquoted` then takes the rest as quoted)."""
     if not contains_any(lowered(text), _QUOTE_START_NEEDLES):
         return text
     lines = text.split("\n")
-    seen = " ".join(earlier.split())
     i = 0
     while i < len(lines):
         if not QUOTE_HEADER_LINE_RE.match(lines[i]):
@@ -91,7 +97,7 @@ def end_copied_quotes(text: str, earlier: str) -> str:
         while j < len(lines) and QUOTE_HEADER_LINE_RE.match(lines[j]):
             j += 1  # "Citat:" over "Ursprungligen postat av Mia83"
         start = j
-        while j < len(lines) and lines[j].strip() and " ".join(lines[j].split()) in seen:
+        while j < len(lines) and lines[j].strip() and spaced(lines[j]) in earlier:
             j += 1
         if start < j < len(lines) and lines[j].strip():
             lines.insert(j, "")

@@ -19,7 +19,7 @@ from pipeline.core.artifacts import UTF16_BOMS, display_path, read_bytes, read_t
 from pipeline.core.config import Config
 from pipeline.core.corpus import Corpus
 from pipeline.core.errors import InputError
-from pipeline.core.quotes import end_copied_quotes
+from pipeline.core.quotes import end_copied_quotes, spaced
 from pipeline.core.schema import Author, Evidence, Note, Post, Span, Thread
 from pipeline.ingest import langid
 from pipeline.ingest.bsky_markup import SOURCE as BSKY_SOURCE
@@ -856,7 +856,7 @@ def _quotes_ended(root: Post, comments: list[Post], rel: str, notes: list[Note])
     """`comments` (oldest first) with a blank line where each forum quotation that runs on
     into the quoter's words ends (`quotes.end_copied_quotes`: where its copy of the posts
     above stops), before anything reads whose words are whose; one note for the page."""
-    earlier = f"{root.title}\n{root.text}"
+    earlier = spaced(f"{root.title}\n{root.text}")
     out, ended = [], 0
     for post in comments:
         text = end_copied_quotes(post.text, earlier) if post.text else post.text
@@ -864,7 +864,7 @@ def _quotes_ended(root: Post, comments: list[Post], rel: str, notes: list[Note])
             ended += 1
             post = post.model_copy(update={"text": text})
         out.append(post)
-        earlier += f"\n{post.text}"
+        earlier += " " + spaced(post.text)
     if ended:
         notes.append(
             Note(
