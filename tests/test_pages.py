@@ -5070,6 +5070,26 @@ def test_pages_an_articles_date_line_as_news_sites_print_it(tmp_path, cfg, datel
     )
 
 
+@pytest.mark.parametrize("reading_time", ["Læsetid: 4 min.", "Läsningstid: 3 min", "4 min att läsa", "5 min. at læse"])
+def test_pages_how_long_an_article_takes_to_read_on_a_line_of_its_own_is_furniture_in_every_spelling_of_the_dates(
+    tmp_path, cfg, reading_time
+):
+    # One spelling serves the furniture and the date reader: "Läsningstid" and "att läsa",
+    # read beside a date, had been the article's first paragraph on a line of their own.
+    page = COMMENTED_ARTICLE.replace("13. marts 2024\n\n", f"13. marts 2024\n\n{reading_time}\n\n").replace(
+        "3 kommentarer\n\n", ""
+    )
+    corpus = _page_corpus(tmp_path, page, cfg, kind="article")
+    (root,) = corpus.posts
+    assert (root.title, root.created, root.authors[0].name) == (
+        "Kommunerne mangler socialrådgivere",
+        "2024-03-13",
+        "Karen Holm",
+    )
+    assert reading_time not in root.text and "min" not in root.text.split("\n")[0]
+    assert f"reading-time: {reading_time}" in [n.message for n in corpus.notes]
+
+
 @pytest.mark.parametrize(
     "crumbs", ["Forside › Nyheder › Debat", "Du er her: Forside > Debat", "Hjem / Nyheder / Debat"]
 )

@@ -216,13 +216,17 @@ _STAMP_SEPARATOR_RE = re.compile(r"\s+[·|•]\s+")
 # Each stamp's label, where they follow each other with no separator.
 _LABELLED_STAMP_RE = re.compile(rf"({STAMP_LABEL}\s*:?)")
 _PUBLISHED_RE = re.compile(rf"(?i)\s*(?:{_PUBLISHED_LABEL})")
-# How long the page takes to read, printed beside its date ("4 min. læsning", "Lästid: 4
-# min", "4 min read"): no part of the date.
-_READING_TIME_RE = re.compile(
-    r"(?i)(?:(?:læsetid|lästid|läsningstid|lesetid|reading time)\s*:?\s*)?"
-    r"\d{1,3}\s*(?:min\.?|minutter|minuter|minutes?)"
-    r"(?:\s+(?:læsning|läsning|lesning|read|at læse|att läsa|å lese|læsetid|lästid|lesetid))?"
+# How long the page takes to read ("Læsetid: 3 min.", "3 min. læsning", "Lästid 4 min", "5 min
+# read"): labelled or worded, it is furniture on a line of its own (`furniture.toml` writes it
+# as %(reading_time)s); beside a date ("4. marts 2024 · 4 min") the bare minutes are no part
+# of the date either.
+_READING_AMOUNT = r"\d{1,3}\s*(?:min\.?|minutter|minuter|minutes?)"
+_READING_WORD = r"(?:læsning|läsning|lesning|read|at læse|att läsa|å lese|læsetid|lästid|lesetid)"
+READING_TIME = (
+    rf"(?i:(?:læsetid|lästid|läsningstid|lesetid|reading time)\s*:?\s*(?:ca\.?\s*)?{_READING_AMOUNT}"
+    rf"(?:\s*{_READING_WORD})?|{_READING_AMOUNT}\s*{_READING_WORD})"
 )
+_READING_TIME_RE = re.compile(rf"{READING_TIME}|{_READING_AMOUNT}", re.IGNORECASE)
 
 
 def _unpublished(stamp: str) -> bool:

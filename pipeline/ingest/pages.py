@@ -26,6 +26,7 @@ import justext
 from pipeline.core.schema import Author, Note
 from pipeline.ingest.dates import (
     NUMBER_FORMS,
+    READING_TIME,
     SLASHED_DATE_RE,
     find_named_date,
     line_date,
@@ -137,29 +138,39 @@ class Furniture:
     byline_needs: dict[str, str] = field(default_factory=dict)
 
 
+# Sub-patterns that `furniture.toml` shares with the date reader, written there as
+# %(name)s: one spelling of each, so a word added to one is read by both.
+_SHARED_PATTERNS = {"reading_time": READING_TIME}
+_SHARED_RE = re.compile(r"%\((\w+)\)s")
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(_SHARED_RE.sub(lambda m: _SHARED_PATTERNS[m[1]], pattern))
+
+
 @lru_cache(maxsize=2)
 def load_furniture(path: Path = FURNITURE_FILE) -> Furniture:
     raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     return Furniture(
-        lines=tuple((d["name"], re.compile(d["pattern"])) for d in raw.get("line", [])),
+        lines=tuple((d["name"], _compile(d["pattern"])) for d in raw.get("line", [])),
         boxes=tuple(
-            (d["name"], re.compile(d["start"]), re.compile(d["end"]), int(d["max_blocks"])) for d in raw.get("box", [])
+            (d["name"], _compile(d["start"]), _compile(d["end"]), int(d["max_blocks"])) for d in raw.get("box", [])
         ),
-        bylines=tuple((d["name"], d["kind"], re.compile(d["pattern"])) for d in raw.get("byline", [])),
-        byline_next_line={d["name"]: re.compile(d["next_line"]) for d in raw.get("byline", []) if d.get("before_body")},
+        bylines=tuple((d["name"], d["kind"], _compile(d["pattern"])) for d in raw.get("byline", [])),
+        byline_next_line={d["name"]: _compile(d["next_line"]) for d in raw.get("byline", []) if d.get("before_body")},
         byline_needs={d["name"]: d["needs"] for d in raw.get("byline", []) if d.get("needs")},
-        keywords=re.compile(raw["keywords"]["pattern"]),
-        comments_header=re.compile(raw["comments"]["header"]),
-        comment_action=re.compile(raw["comments"]["action"]),
-        comment_reactions=re.compile(raw["comments"]["reactions"]),
-        comment_more=re.compile(raw["comments"]["more"]),
-        comment_expand=re.compile(raw["comments"]["expand"]),
-        relative_date=re.compile(raw["comments"]["relative_date"]),
+        keywords=_compile(raw["keywords"]["pattern"]),
+        comments_header=_compile(raw["comments"]["header"]),
+        comment_action=_compile(raw["comments"]["action"]),
+        comment_reactions=_compile(raw["comments"]["reactions"]),
+        comment_more=_compile(raw["comments"]["more"]),
+        comment_expand=_compile(raw["comments"]["expand"]),
+        relative_date=_compile(raw["comments"]["relative_date"]),
         says=re.compile(rf"\s+(?:{raw['comments']['say_verbs']})\s*:\s*$"),
         says_at=re.compile(
             rf"(?i)\s+(?:(?:{raw['comments']['say_verbs']})(?:\s+(?:d\.|den|on|på|kl\.))?|den|d\.|on)\s*:?$"
         ),
-        forum_member=re.compile(raw["forum"]["member"]),
+        forum_member=_compile(raw["forum"]["member"]),
     )
 
 
