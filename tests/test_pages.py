@@ -4190,6 +4190,63 @@ def test_pages_bylines_as_swedish_and_danish_sites_print_them(byline, author):
     assert parts.body.startswith("Var tredje socialsekreterare")
 
 
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+@pytest.mark.parametrize(
+    ("byline", "author"),
+    [
+        # Under the name and title: no author had been read, and the name was the headline
+        # where a blank line stood above it.
+        ("Anna Berg\nJournalist\nanna.berg@avisen.dk\n14 mars 2024", ("Anna Berg", "Journalist")),
+        ("Anna Berg\nJournalist\nE-post: anna.berg@avisen.dk\n14 mars 2024", ("Anna Berg", "Journalist")),
+        # The address had been her title.
+        ("Anna Berg\nanna.berg@avisen.dk\n14 mars 2024", ("Anna Berg", None)),
+        ("Av Anna Berg | anbe@avisen.dk\n14 mars 2024", ("Anna Berg", None)),
+        ("Av Anna Berg, reporter | anbe@avisen.dk\n14 mars 2024", ("Anna Berg", "reporter")),
+    ],
+)
+def test_pages_a_bylines_e_mail_address_is_the_writers_contact_neither_title_nor_text(
+    tmp_path, cfg, byline, author, gap
+):
+    page = (
+        f"Socialtjänsten behöver erfarna socionomer{gap}{byline}\n\n"
+        "Var tredje socialsekreterare har arbetat kortare tid än två år i yrket, visar vår undersökning.\n\n"
+        "Det är inte rimligt att de nyutbildade får ta de svåraste ärendena utan stöd från erfarna kolleger."
+    )
+    corpus = _page_corpus(tmp_path, page, cfg, kind="article")
+    (root,) = corpus.posts
+    assert (root.title, root.created) == ("Socialtjänsten behöver erfarna socionomer", "2024-03-14")
+    assert [(a.name, a.description) for a in root.authors] == [author]
+    assert root.text.startswith("Var tredje socialsekreterare") and "@" not in root.text
+
+
+@pytest.mark.parametrize("label", ["Avisen", "GP Debatt", "Sociala frågor"])
+def test_pages_the_sites_or_sections_name_over_the_headline_opening_the_page_leaves_the_headline(tmp_path, cfg, label):
+    # One block, no blank line between: it had gone as boilerplate, and the page had no
+    # headline.
+    page = (
+        f"{label}\nSocialtjänsten behöver erfarna socionomer\n\n14 mars 2024\n\n"
+        "Var tredje socialsekreterare har arbetat kortare tid än två år i yrket, visar vår undersökning.\n\n"
+        "Det är inte rimligt att de nyutbildade får ta de svåraste ärendena utan stöd från erfarna kolleger."
+    )
+    corpus = _page_corpus(tmp_path, page, cfg, kind="article")
+    (root,) = corpus.posts
+    assert (root.title, root.created) == ("Socialtjänsten behöver erfarna socionomer", "2024-03-14")
+    assert root.text.startswith("Var tredje socialsekreterare") and label not in root.text
+    assert f"pre-title-label: {label}" in [n.message for n in corpus.notes]
+
+
+def test_pages_a_greeting_over_a_first_line_opening_the_page_is_no_site_over_a_headline():
+    from pipeline.ingest.pages import Block, _is_header_block, load_furniture
+
+    furn = load_furniture()
+    assert _is_header_block(Block(("Avisen", "Socialtjänsten behöver erfarna socionomer"), 1), furn, first=True)
+    assert not _is_header_block(
+        Block(("Hej alle,", "Jeg undrer mig over hvorfor kommunen venter"), 1), furn, first=True
+    )
+    # Below the page's first block, two such lines are left to jusText.
+    assert not _is_header_block(Block(("Avisen", "Socialtjänsten behöver erfarna socionomer"), 9), furn)
+
+
 @pytest.mark.parametrize(
     "line",
     [

@@ -277,11 +277,12 @@ def _dated_byline(line: str, furn: Furniture) -> bool:
     return byline is not None and byline.date is not None
 
 
-def _is_header_block(block: Block, furn: Furniture) -> bool:
+def _is_header_block(block: Block, furn: Furniture, first: bool = False) -> bool:
     """Short lines, none a sentence, one of them the publication date (perhaps in a
-    byline), or a byline under the first, or the first a section's label in capitals: a
-    section label, headline, byline and dateline run together (a block that opens with a
-    byline is left to the bylines)."""
+    byline), or a byline under the first, or the first a section's label in capitals (or,
+    opening the page, the site's or section's name in a few words): a section label,
+    headline, byline and dateline run together (a block that opens with a byline is left
+    to the bylines)."""
     lines = block.lines
     return (
         2 <= len(lines) <= 4
@@ -290,6 +291,17 @@ def _is_header_block(block: Block, furn: Furniture) -> bool:
             # A headline under its section's label opens in capitals; "ANNA BERG" over
             # "socionom och krönikör" is a signature.
             or (len(lines) == 2 and _KICKER_RE.fullmatch(lines[0].strip()) and lines[1][:1].isupper())
+            # "Avisen" / "Socialsekreterare lämnar yrket i rekordtakt" over the text: the
+            # block had gone as boilerplate, and the page had no headline. A greeting over
+            # a first line ("Hej alle," / ...) ends with its comma.
+            or (
+                first
+                and len(lines) == 2
+                and len(lines[0].split()) <= 3
+                and lines[0].rstrip()[-1:] not in ",:;!?"
+                and len(lines[1].split()) >= 3
+                and lines[1][:1].isupper()
+            )
             or any(_byline_line(line, furn) for line in lines[1:])
         )
         and all(len(line.split()) <= 20 and line.rstrip()[-1:] != "." for line in lines)
@@ -462,6 +474,15 @@ def _date_block(blocks: list[Block], k: int) -> bool:
     return 0 <= k < len(blocks) and len(blocks[k].lines) == 1 and line_date(blocks[k].lines[0]) is not None
 
 
+# A byline's e-mail address on a line of its own ("anna.berg@avisen.dk", "E-mail:
+# kh@avisen.dk"), under the name and title: the writer's contact, no part of the text.
+_CONTACT_RE = re.compile(r"(?i:(?:e-?mail|mail|e-?post|kontakt)\s*:?\s*)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _contact_block(blocks: list[Block], k: int) -> bool:
+    return 0 <= k < len(blocks) and len(blocks[k].lines) == 1 and _CONTACT_RE.fullmatch(blocks[k].lines[0]) is not None
+
+
 def _pair_name_over_title(blocks: list[Block], furn: Furniture) -> list[Block]:
     """Above the text (or under its lead), a name alone on its line over a short title alone
     on its line, next to the date ("Anne Marie Jensen" / "Socialrådgiver og ph.d.-studerende"
@@ -485,7 +506,11 @@ def _pair_name_over_title(blocks: list[Block], furn: Furniture) -> list[Block]:
             nxt is not None
             and len(b.lines) == 1
             and len(nxt.lines) == 1
-            and (_date_block(blocks, k + 2) or _date_block(blocks, k - 1))
+            and (
+                _date_block(blocks, k + 2)
+                or _date_block(blocks, k - 1)
+                or (_contact_block(blocks, k + 2) and _date_block(blocks, k + 3))
+            )
             and name_pat.fullmatch(b.lines[0])
             and not _marker_line(b.lines[0], furn)
             and _title_under_name(nxt.lines[0], furn)
@@ -599,7 +624,7 @@ def parse_article(
             # A one-line keyword list may run straight into the author box below it.
             blocks.append(Block(block.lines[:1], block.first_line))
             blocks.append(Block(block.lines[1:], block.first_line + 1))
-        elif _is_header_block(block, furn):
+        elif _is_header_block(block, furn, first=not blocks):
             # A page's header printed without blank lines ("DEBATT" / the headline /
             # "Publicerad 14 mars 2024"): each line is read as a block of its own (a byline
             # with its title under it as one).
@@ -697,6 +722,9 @@ def parse_article(
                 _add_author(parts.authors, name, description)
             parts.author_source = parts.author_source or f"about the author at {where}"
             removed[k] = "about-the-author"
+            continue
+        if k < first_body and removed.get(k - 1, "").startswith("byline:") and _contact_block(blocks, k):
+            removed[k] = "author-contact"
             continue
         furniture = _furniture_name(block, furn)
         if furniture:
@@ -1037,8 +1065,15 @@ def _match_byline(
             continue
         groups = m.groupdict()
         desc = groups.get("description")
-        if kind == "author" and desc is None and len(block.lines) > 1 and not _marker_line(block.lines[1], furn):
-            # The line under the name is its title, unless it is furniture ("Foto: Colourbox").
+        if (
+            kind == "author"
+            and desc is None
+            and len(block.lines) > 1
+            and not _marker_line(block.lines[1], furn)
+            and not _CONTACT_RE.fullmatch(block.lines[1])
+        ):
+            # The line under the name is its title, unless it is furniture ("Foto: Colourbox")
+            # or the writer's e-mail address.
             desc = block.lines[1]
         if kind == "closing" and len(block.lines) > 1:
             continue
@@ -1048,7 +1083,9 @@ def _match_byline(
         date = _date_in(desc, furn.slash_order) if desc else None
         if date:
             desc = None
-        if dateline := (groups.get("dateline") or "").strip():
+        if (dateline := (groups.get("dateline") or "").strip()) and _CONTACT_RE.fullmatch(dateline):
+            pass  # "Af Anna Berg | anbe@avisen.dk": her e-mail address, not what she is
+        elif dateline:
             if found := _date_in(dateline, furn.slash_order):
                 date = date or found
             elif (sep := (groups.get("sep") or "").strip()) == "" and SLASHED_DATE_RE.search(dateline):
