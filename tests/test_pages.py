@@ -4144,6 +4144,13 @@ def test_pages_a_copied_page_top_gives_headline_date_and_author(page, lang, read
     assert parts.body.startswith(opening) and len(parts.body.split("\n\n")) == 2
 
 
+# A Swedish debate piece's two paragraphs, under each test's headline and byline.
+SV_BODY = (
+    "Var tredje socialsekreterare har arbetat kortare tid än två år i yrket, visar vår undersökning.\n\n"
+    "Det är inte rimligt att de nyutbildade får ta de svåraste ärendena utan stöd från erfarna kolleger."
+)
+
+
 @pytest.mark.parametrize(
     ("byline", "author"),
     [
@@ -4179,11 +4186,7 @@ def test_pages_bylines_as_swedish_and_danish_sites_print_them(byline, author):
     taken for it)."""
     from pipeline.ingest.pages import parse_article
 
-    page = (
-        f"Socialtjänsten behöver erfarna socionomer\n{byline}\n\n"
-        "Var tredje socialsekreterare har arbetat kortare tid än två år i yrket, visar vår undersökning.\n\n"
-        "Det är inte rimligt att de nyutbildade får ta de svåraste ärendena utan stöd från erfarna kolleger."
-    )
+    page = f"Socialtjänsten behöver erfarna socionomer\n{byline}\n\n" + SV_BODY
     parts = parse_article(page.split("\n"), "sv", "sida.txt")
     assert (parts.title, parts.created) == ("Socialtjänsten behöver erfarna socionomer", "2024-03-14")
     assert [(a.name, a.description) for a in parts.authors] == [author]
@@ -4207,11 +4210,7 @@ def test_pages_bylines_as_swedish_and_danish_sites_print_them(byline, author):
 def test_pages_a_bylines_e_mail_address_is_the_writers_contact_neither_title_nor_text(
     tmp_path, cfg, byline, author, gap
 ):
-    page = (
-        f"Socialtjänsten behöver erfarna socionomer{gap}{byline}\n\n"
-        "Var tredje socialsekreterare har arbetat kortare tid än två år i yrket, visar vår undersökning.\n\n"
-        "Det är inte rimligt att de nyutbildade får ta de svåraste ärendena utan stöd från erfarna kolleger."
-    )
+    page = f"Socialtjänsten behöver erfarna socionomer{gap}{byline}\n\n" + SV_BODY
     corpus = _page_corpus(tmp_path, page, cfg, kind="article")
     (root,) = corpus.posts
     assert (root.title, root.created) == ("Socialtjänsten behöver erfarna socionomer", "2024-03-14")
@@ -4223,11 +4222,7 @@ def test_pages_a_bylines_e_mail_address_is_the_writers_contact_neither_title_nor
 def test_pages_the_sites_or_sections_name_over_the_headline_opening_the_page_leaves_the_headline(tmp_path, cfg, label):
     # One block, no blank line between: it had gone as boilerplate, and the page had no
     # headline.
-    page = (
-        f"{label}\nSocialtjänsten behöver erfarna socionomer\n\n14 mars 2024\n\n"
-        "Var tredje socialsekreterare har arbetat kortare tid än två år i yrket, visar vår undersökning.\n\n"
-        "Det är inte rimligt att de nyutbildade får ta de svåraste ärendena utan stöd från erfarna kolleger."
-    )
+    page = f"{label}\nSocialtjänsten behöver erfarna socionomer\n\n14 mars 2024\n\n" + SV_BODY
     corpus = _page_corpus(tmp_path, page, cfg, kind="article")
     (root,) = corpus.posts
     assert (root.title, root.created) == ("Socialtjänsten behöver erfarna socionomer", "2024-03-14")
