@@ -4634,6 +4634,47 @@ def test_pages_a_closing_author_line_says_what_its_people_are(line, found):
     assert _author_line(Block([line], 1)) == found
 
 
+PRESENTING = "Anna Svensson är socionom och arbetar i Göteborg."
+
+
+@pytest.mark.parametrize(
+    "top",
+    [
+        f"DEBATT\n\nSocialtjänsten behöver erfarna socionomer\n\n14 mars 2024\n\n{PRESENTING}",
+        f"DEBATT\n\nSocialtjänsten behöver erfarna socionomer\n\n{PRESENTING}\n\n14 mars 2024",
+        f"Debatt\nSocialtjänsten behöver erfarna socionomer\n14 mars 2024\n\n{PRESENTING}",
+        # Long enough for jusText to keep it as the text's first paragraph.
+        "DEBATT\n\nSocialtjänsten behöver erfarna socionomer\n\n14 mars 2024\n\nAnna Svensson är socionom och har "
+        "arbetat med barn och unga i Göteborgs stad i tjugo år, senast som enhetschef i Angered.",
+    ],
+)
+def test_pages_an_op_eds_presenting_line_above_its_text_names_its_author(tmp_path, cfg, top):
+    """The line debate pages put between the headline and the text ("Anna Svensson är
+    socionom ...") says who wrote the piece: it had gone as boilerplate (or opened the text)
+    and the page had no author."""
+    corpus = _page_corpus(tmp_path, f"{top}\n\n{SV_BODY}", cfg, kind="article")
+    (root,) = corpus.posts
+    assert [a.name for a in root.authors] == ["Anna Svensson"]
+    assert root.authors[0].description.startswith("socionom och ")
+    assert root.text == SV_BODY and corpus.threads[0].title == "Socialtjänsten behöver erfarna socionomer"
+    assert "author from presenting line: Anna Svensson" in [n.message for n in corpus.notes]
+
+
+@pytest.mark.parametrize(
+    "top",
+    [
+        # A news story (no section says opinion): the line is about someone in it.
+        f"Socialtjänsten behöver erfarna socionomer\n\n14 mars 2024\n\n{PRESENTING}",
+        # The byline names another writer: the line presents no author of the piece.
+        f"DEBATT\n\nSocialtjänsten behöver erfarna socionomer\n\n14 mars 2024\n\nAv Lisa Holm\n\n{PRESENTING}",
+    ],
+)
+def test_pages_a_presenting_line_names_no_author_of_a_news_story_or_beside_anothers_byline(tmp_path, cfg, top):
+    corpus = _page_corpus(tmp_path, f"{top}\n\n{SV_BODY}", cfg, kind="article")
+    (root,) = corpus.posts
+    assert "Anna Svensson" not in [a.name for a in root.authors]
+
+
 def test_pages_a_readers_letter_signed_with_name_title_and_town(tmp_path, cfg):
     """A local paper's reader's letter ends with its signature a line each: the name, the
     writer's title, the town. The writer is its author, described by the other two lines

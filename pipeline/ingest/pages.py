@@ -808,20 +808,19 @@ def parse_article(
     if about and opinion and (not known or any(name in known for name in about[0])):
         # "Mads Bilstrup er formand for Dansk Socialrådgiverforening." under an op-ed: who
         # wrote it (the byline's author, or the only one named), not its last argument.
-        names, description = about
-        for name in names:
-            if name in known or not known:
-                _add_author(parts.authors, name, description)
-        if not known:
-            parts.author_source = f"closing author line at {source}:{good[-1].first_line}"
-        parts.notes.append(
-            Note(
-                where=f"{source}:{good[-1].first_line}",
-                kind="metadata",
-                message=f"author from closing author line: {' og '.join(names)}",
-            )
-        )
+        _add_author_line(parts, about, known, f"{source}:{good[-1].first_line}", "closing author line")
         good = good[:-1]
+    elif opinion and (presenting := _presenting_line(kept, good)):
+        # "Anna Svensson är socionom och arbetar i Göteborg." between an op-ed's headline and
+        # its text, as debate pages present the writer: who wrote it (the line had gone as
+        # boilerplate, or opened the text, and the page had no author).
+        block, said = presenting
+        if not known or any(name in known for name in said[0]):
+            _add_author_line(parts, said, known, f"{source}:{block.first_line}", "presenting line")
+            if block in good:
+                good = good[1:]
+            else:
+                classes[next(k for k, b in enumerate(kept) if b is block)] = "presenting"
     if len(good) > 1 and (signature := _signature_paragraph(good[-1], furn, opinion)):
         # An op-ed's signers, one "Name, title" line each, that jusText kept as the last
         # paragraph (DN Debatt prints them so): read below as the signature they are.
@@ -829,7 +828,7 @@ def parse_article(
         good = good[:-1]
     last_good_line = max((b.first_line for b in good), default=0)
     for b, c in zip(kept, classes, strict=True):
-        if c != "good":
+        if c not in ("good", "presenting"):
             if b.first_line > last_good_line:
                 # An op-ed signed by several, one "Name, title" line each.
                 closings = [_match_byline(Block([line], b.first_line), furn, kinds=("closing",)) for line in b.lines]
@@ -979,6 +978,30 @@ def _signature_paragraph(block: Block, furn: Furniture, opinion: bool) -> Block 
         return None
     lines = [Block([line], block.first_line) for line in block.lines]
     return block if all(_match_byline(b, furn, kinds=("closing",)) for b in lines) else None
+
+
+def _add_author_line(
+    parts: ArticleParts, said: tuple[tuple[str, ...], str], known: dict[str, int], where: str, what: str
+) -> None:
+    """The authors an op-ed's line about its writer names (the byline's, where it named
+    any), with the line's description."""
+    names, description = said
+    for name in names:
+        if name in known or not known:
+            _add_author(parts.authors, name, description)
+    if not known:
+        parts.author_source = f"{what} at {where}"
+    parts.notes.append(Note(where=where, kind="metadata", message=f"author from {what}: {' og '.join(names)}"))
+
+
+def _presenting_line(kept: list[Block], good: list[Block]) -> tuple[Block, tuple[tuple[str, ...], str]] | None:
+    """The line above an op-ed's text that says who wrote it, where it is the first kept
+    block (before the text, or the text's first paragraph with more text under it)."""
+    if len(good) < 2 or not kept:
+        return None
+    first = kept[0]
+    said = _author_line(first)
+    return (first, said) if said is not None and (first is good[0] or first not in good) else None
 
 
 def _author_line(block: Block) -> tuple[tuple[str, ...], str] | None:
