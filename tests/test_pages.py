@@ -1697,6 +1697,55 @@ def test_pages_a_comment_list_under_another_heading_or_none_is_read_as_comments(
     assert len(inferred) == (header is None)
 
 
+# A tabloid's story: one short sentence a paragraph, none of 70 characters.
+TABLOID_STORY = (
+    "Socialrådgivere flygter fra kommunen\n\n14. marts 2024\n\nAf Karen Holm\n\n"
+    "Hver fjerde socialrådgiver i Odense har sagt op i år.\n\n"
+    "Det viser nye tal fra kommunen, som avisen har fået indsigt i.\n\n"
+    "- Vi kan ikke holde til det længere, siger en socialrådgiver.\n\n"
+    "Rådmanden vil nu se på arbejdsforholdene.\n\n"
+)
+
+
+@pytest.mark.parametrize("header", [None, "Kommentarer"])
+def test_pages_a_tabloids_one_sentence_paragraphs_are_its_text_over_comments_with_or_without_a_heading(
+    tmp_path, cfg, header
+):
+    """No paragraph of 70 characters: the story had been boilerplate whole (an empty
+    text), and with no heading over the comments they were not found at all (the page was
+    refused as a thread without comments)."""
+    comments = "".join(
+        f"{who} · {when}\n{said}\n\n" for who, when, said in zip(COMMENTERS, COMMENT_DATES, COMMENT_TEXTS, strict=True)
+    )
+    page = TABLOID_STORY + (f"{header}\n\n" if header else "") + comments
+    corpus = _page_corpus(tmp_path, page, cfg)
+    root, *replies = corpus.posts
+    assert root.text.split("\n\n") == [
+        "Hver fjerde socialrådgiver i Odense har sagt op i år.",
+        "Det viser nye tal fra kommunen, som avisen har fået indsigt i.",
+        "- Vi kan ikke holde til det længere, siger en socialrådgiver.",
+        "Rådmanden vil nu se på arbejdsforholdene.",
+    ]
+    assert (root.title, root.authors[0].name) == ("Socialrådgivere flygter fra kommunen", "Karen Holm")
+    assert [(c.authors[0].name, c.text) for c in replies] == list(zip(COMMENTERS, COMMENT_TEXTS, strict=True))
+    assert "no paragraph of 70+ characters: paragraphs of 40+ characters with enough stopwords taken as text" in [
+        n.message for n in corpus.notes
+    ]
+
+
+def test_pages_comments_with_no_heading_open_only_under_sentences_of_200_characters_since_the_last_heading():
+    from pipeline.ingest.comments import find_headerless_comments
+
+    comments = ["", "Mette Kjær · 14. marts 2024 10:14", "Det er helt forventeligt.", ""]
+    comments += ["Ole Berg · 14. marts 2024 11:02", "Kommunen må tage ansvaret nu.", ""]
+    story = TABLOID_STORY.split("\n\n")[3:7]  # the four sentences, 216 characters
+    assert find_headerless_comments([*story, *comments]) == len(story)  # the blank line over the list
+    # Three sentences (175 characters) are too little text to tell a story from teasers...
+    assert find_headerless_comments([*story[1:], *comments]) is None
+    # ...and so are four under a heading of their own ("Mest læste"): the count starts over.
+    assert find_headerless_comments([*story[:2], "Mest læste", *story[2:], *comments]) is None
+
+
 @pytest.mark.parametrize("buttons", ["Svar", "Svar · Synes godt om", "Svara"])
 def test_pages_undated_comments_with_no_heading_over_them_are_read_by_their_buttons(tmp_path, cfg, buttons):
     """A site that prints neither a heading over its comments nor their dates: each a name

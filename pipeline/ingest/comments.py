@@ -63,9 +63,12 @@ def find_comments_header(lines: list[str], furn: Furniture | None = None) -> int
 
 # A comment list printed with no line over it (the widget's heading not saved, or a page
 # copied from its first comment on) opens after the article's text, one paragraph of it
-# at least this long, and holds at least HEADERLESS_MIN_COMMENTS comments that each open
-# with a name and a date, the next within HEADERLESS_GAP lines of the one before.
+# at least this long (or sentences of HEADERLESS_AFTER_PROSE characters in all, as a
+# tabloid's one-sentence paragraphs are), and holds at least HEADERLESS_MIN_COMMENTS
+# comments that each open with a name and a date, the next within HEADERLESS_GAP lines of
+# the one before.
 HEADERLESS_AFTER_CHARS = 150
+HEADERLESS_AFTER_PROSE = 200
 HEADERLESS_MIN_COMMENTS = 2
 HEADERLESS_GAP = 40
 
@@ -78,6 +81,7 @@ def find_headerless_comments(lines: list[str], furn: Furniture | None = None) ->
     prints no dates, of at least two that are each a name over a sentence over buttons."""
     furn = furn or load_furniture()
     seen_text = False
+    prose = 0  # characters of sentences since the last heading
     for i in range(1, len(lines)):
         above = lines[i - 1].strip()
         if len(above) >= HEADERLESS_AFTER_CHARS:
@@ -86,6 +90,10 @@ def find_headerless_comments(lines: list[str], furn: Furniture | None = None) ->
             # A heading between the text and the list ("Mere om emnet", "Seneste nyt") heads
             # something else: teasers, which print an author and a date too.
             seen_text = False
+            prose = 0
+        elif above and len(above.split()) >= 6:
+            prose += len(above)
+            seen_text = seen_text or prose >= HEADERLESS_AFTER_PROSE
         if seen_text and not above:
             start = _dated_start(lines, i, furn)
             if (start and _starts_a_list(lines, i, start, furn)) or (start is None and _dateless_list(lines, i, furn)):

@@ -205,6 +205,15 @@ def _furniture_name(block: Block, furn: Furniture) -> str | None:
 # write one or two sentences a paragraph: a page with no paragraph that long is classified
 # again with this bound instead (jusText's own lower bound for "short").
 SHORT_PARAGRAPHS_LENGTH_HIGH = 70
+# A tabloid's story may hold no paragraph of 70 characters ("Hver fjerde socialrådgiver i
+# Odense har sagt op i år."): then paragraphs of a sentence's length, 40 characters, are
+# text where their stopwords say prose (the story had been read as boilerplate whole). The
+# (length_low, length_high) bounds tried in turn, each only where the one before found no
+# paragraph of text.
+SHORTER_PARAGRAPHS = (
+    (justext.core.LENGTH_LOW_DEFAULT, SHORT_PARAGRAPHS_LENGTH_HIGH),
+    (30, 40),
+)
 # jusText calls a paragraph boilerplate outright when under 30% of its words are on the
 # language's stoplist (a bound set for English and Czech). Danish and Swedish news prose
 # dense with names and figures falls below it: "Ifølge rapporten har en socialrådgiver på
@@ -220,6 +229,7 @@ def _justext_classes(
     lang: str,
     length_high: int = justext.core.LENGTH_HIGH_DEFAULT,
     after: list[bool] | None = None,
+    length_low: int = justext.core.LENGTH_LOW_DEFAULT,
 ) -> list[str]:
     """jusText's final class ('good', 'bad', ...) for each block, in order; `after`: whether
     each block follows the one before it on the page with nothing removed between."""
@@ -228,7 +238,11 @@ def _justext_classes(
     body = "".join(f"<p>{html.escape(' '.join(b.lines))}</p>" for b in blocks)
     stoplist = justext.get_stoplist(JUSTEXT_STOPLISTS.get(lang, "Danish"))
     paragraphs = justext.justext(
-        f"<html><body>{body}</body></html>", stoplist, length_high=length_high, stopwords_low=STOPWORDS_LOW
+        f"<html><body>{body}</body></html>",
+        stoplist,
+        length_low=length_low,
+        length_high=length_high,
+        stopwords_low=STOPWORDS_LOW,
     )
     if len(paragraphs) != len(blocks):
         raise RuntimeError(f"jusText returned {len(paragraphs)} paragraphs for {len(blocks)} blocks")
@@ -778,17 +792,21 @@ def parse_article(
     # heading removed above its line ends the text).
     after = [k > 0 and at == kept_at[k - 1] + 1 for k, at in enumerate(kept_at)]
     classes = _justext_classes(kept, lang, after=after)
-    if kept and "good" not in classes:
-        classes = _justext_classes(kept, lang, SHORT_PARAGRAPHS_LENGTH_HIGH, after)
+    bound = justext.core.LENGTH_HIGH_DEFAULT
+    for length_low, length_high in SHORTER_PARAGRAPHS:
+        if not kept or "good" in classes:
+            break
+        classes = _justext_classes(kept, lang, length_high, after, length_low)
         if "good" in classes:
             parts.notes.append(
                 Note(
                     where=source,
                     kind="metadata",
-                    message=f"no paragraph of {justext.core.LENGTH_HIGH_DEFAULT}+ characters: paragraphs of "
-                    f"{SHORT_PARAGRAPHS_LENGTH_HIGH}+ characters with enough stopwords taken as text",
+                    message=f"no paragraph of {bound}+ characters: paragraphs of "
+                    f"{length_high}+ characters with enough stopwords taken as text",
                 )
             )
+        bound = length_high
     good = [b for b, c in zip(kept, classes, strict=True) if c == "good"]
     about = _author_line(good[-1]) if good else None
     known = {a.name: n for n, a in enumerate(parts.authors)}
