@@ -85,6 +85,26 @@ def test_segment_swedish_abbreviations_do_not_split():
     assert sentences("Se bek. nr. 1234 om det. Den er klar.") == ["Se bek. nr. 1234 om det.", "Den er klar."]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # DAST's commenters end sentences with a smiley: the two had been one sentence.
+        (
+            "Jeg har ikke sagt noget af det du skriver :) Jeg gav dig bare en reference.",
+            ["Jeg har ikke sagt noget af det du skriver :)", "Jeg gav dig bare en reference."],
+        ),
+        ("Det hedder Teamviewer :-( De her personer snyder.", ["Det hedder Teamviewer :-(", "De her personer snyder."]),
+        ("Edit: typos ;)Hm.", ["Edit: typos ;)", "Hm."]),
+        ("Jeg elsker jer <3 Tak for alt.", ["Jeg elsker jer <3", "Tak for alt."]),
+        # Inside a sentence, before a lower-case word, or a list's "2)", it ends none.
+        ("Jeg er enig :) og det er du også.", ["Jeg er enig :) og det er du også."]),
+        ("Vi mangler 1) folk 2) Penge.", ["Vi mangler 1) folk 2) Penge."]),
+    ],
+)
+def test_segment_a_smiley_before_a_capital_ends_its_sentence(text, expected):
+    assert sentences(text) == expected
+
+
 def test_segment_offsets_round_trip_on_every_seed_unit(seed_corpus, cfg):
     posts = {p.id: p for p in seed_corpus.posts}
     sents, units = segment_posts(seed_corpus.posts, None, cfg)

@@ -39,6 +39,10 @@ TERMINAL_RE = re.compile(r"^[.!?…]+$")
 CLOSERS = set("\"”’'»)]")
 OPENERS = set("\"“„«»'(•–-")
 ORDINAL_RE = re.compile(r"^\d{1,3}\.$")
+# A smiley ends a comment's sentence as a full stop would ("Jeg har ikke sagt noget af det
+# du skriver :) Jeg gav dig bare en reference", DAST): where a capital follows it, a new
+# sentence begins, and the smiley stays with the sentence it closes.
+EMOTICON_RE = re.compile(r"[:;=][-'^o]?[)(\]\[DPp/\\|3*]+|<3|[xX]D")
 
 
 @lru_cache(maxsize=1)
@@ -104,6 +108,8 @@ def _line_sentences(line: str, lang: str) -> list[tuple[int, int]]:
                     split_after = i
             elif tok.text in may_end and nxt[0].isupper():
                 split_after = i
+        elif i > 0 and EMOTICON_RE.fullmatch(tok.text) and toks[i + 1].text[0].isupper():
+            split_after = i
         if split_after is not None:
             spans.append((toks[start_tok].idx, toks[split_after].idx + len(toks[split_after].text)))
             start_tok = split_after + 1
