@@ -5200,6 +5200,13 @@ def test_pages_comments_dated_without_their_year_under_an_undated_article_are_ke
         ("Opdateret 14. marts 2024 · Publiceret 13. marts 2024", "2024-03-13"),
         ("Opdateret 14. marts 2024\n\nPubliceret 13. marts 2024", "2024-03-13"),
         ("Publiceret 13. marts 2024\n\nSidst opdateret 14. marts 2024", "2024-03-13"),
+        # Labels, the clock's word and the time first, which had left the date unread (and
+        # the line taken for the headline).
+        ("Oprettet 13.03.2024 · Senest ændret 14.03.2024", "2024-03-13"),
+        ("Skrevet 13. marts 2024", "2024-03-13"),
+        ("13. marts 2024 klokken 10.12", "2024-03-13T10:12"),
+        ("kl. 10:12, 13. marts 2024", "2024-03-13T10:12"),
+        ("10:12 PM · Mar 13, 2024", "2024-03-13T22:12"),
     ],
 )
 def test_pages_an_articles_date_line_as_news_sites_print_it(tmp_path, cfg, dateline, created):

@@ -208,8 +208,14 @@ def find_named_date(text: str) -> tuple[str, re.Match[str]] | None:
 
 # The labels of a page's publication stamp ("Publiceret", "Udgivet", "Publisert",
 # "Published") and update stamp ("Opdateret", "Uppdaterad", "Oppdatert", "Updated").
-_PUBLISHED_LABEL = r"publicer\w*|udgivet|utgiven|utgivet|publisert|published|posted"
-_UPDATED_LABEL = r"(?:(?:senest|sidst|senast|sist|last)\s+)?(?:opdateret|uppdaterad|oppdatert|updated)"
+_PUBLISHED_LABEL = (
+    r"publicer\w*|udgivet|utgiven|utgivet|publisert|published|posted|oprettet|skapad|skapat|opprettet|created"
+    r"|skrevet|skrivet|indsendt|insänt|innsendt"
+)
+_UPDATED_LABEL = (
+    r"(?:(?:senest|sidst|senast|sist|last)\s+)?"
+    r"(?:opdateret|uppdaterad|oppdatert|updated|ændret|ändrad|endret|redigeret|redigerad|redigert|edited|modified)"
+)
 STAMP_LABEL = rf"(?i:{_PUBLISHED_LABEL}|{_UPDATED_LABEL})"
 # Between a page's publication and update stamps on one line.
 _STAMP_SEPARATOR_RE = re.compile(r"\s+[·|•]\s+")
@@ -243,6 +249,13 @@ def update_stamp(line: str) -> bool:
 
 
 _KL_RE = re.compile(r"\s+kl\.?\s*")
+# "14. marts 2024 klokken 10.12": the word written out where the dates read "kl.".
+_CLOCK_WORD_RE = re.compile(r"(?i)\b(?:klokken|klockan|klokka)\b")
+# The time before its date, as X prints a post's ("10:12 AM · Mar 14, 2024") and some
+# comment widgets a comment's ("kl. 10:12, 14. marts 2024"): read as the date, then the time.
+_TIME_FIRST_RE = re.compile(
+    r"(?i)(?:kl\.?\s*)?(?P<time>\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?)\s*(?:[·,|•–—-]\s*|\s+)(?P<date>.*\d{4}.*)"
+)
 _TIME_ALONE_RE = re.compile(r"(?i)(?:kl\.?\s*)?\d{1,2}[:.]\d{2}")
 
 
@@ -261,6 +274,9 @@ def line_date(line: str, slash_order: str | None = None) -> str | None:
     apart from its date ("14. marts 2024 · 10:12"). Dates with slashes are
     read in `slash_order` (the page's, `page_slash_order`), where it is given."""
     stamps = []
+    line = _CLOCK_WORD_RE.sub("kl.", line)
+    if first := _TIME_FIRST_RE.fullmatch(line.strip()):
+        line = f"{first['date']} {first['time']}"
     for s in _STAMP_SEPARATOR_RE.split(line.strip()):
         if _READING_TIME_RE.fullmatch(s.strip()):
             continue
