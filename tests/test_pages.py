@@ -2890,6 +2890,12 @@ def test_pages_a_comment_opens_with_its_author_and_a_date_in_the_forms_sites_pri
             "Karen Holm, Socialrådgiver, Aarhus Kommune",
             "2024-03-14T08:12",
         ),
+        # The clock's word written out, the time before the date: the date had been unread
+        # (no comment opened), or the time taken for the end of the name.
+        (["Mette Jensen · 14. marts 2024 klokken 10.12"], "Mette Jensen", "2024-03-14T10:12"),
+        (["Karin Ek 14 mars 2024 klockan 10:12"], "Karin Ek", "2024-03-14T10:12"),
+        (["Mette Jensen · 10:12 · 14. marts 2024"], "Mette Jensen", "2024-03-14T10:12"),
+        (["Mette Jensen", "kl. 10:12, 14. marts 2024"], "Mette Jensen", "2024-03-14T10:12"),
         # A comment's last words over the next commenter's name and date open nothing.
         (["Helt enig", "Peter Lund", "14.03.2024"], None, None),
         (["14. marts 2024 - Det var dagen, hvor reformen blev vedtaget"], None, None),

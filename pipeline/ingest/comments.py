@@ -306,6 +306,10 @@ def end_note(source: str, lineno: int, line: str) -> Note:
 DATE_TAIL_CHARS = 48
 # Where a date may start: a digit, or a word (an English month's name).
 _DATE_START_RE = re.compile(r"\d|\b[A-Za-z]")
+# A time right before a date, with its separator: "· 10:12 ·", "kl. 10:12,".
+_TIME_BEFORE_RE = re.compile(
+    r"(?i)(?<![\w.:/-])(?P<time>(?:kl\.?\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2}))\s*(?:[·•|,–—-]\s*|\s+)$"
+)
 _TIME_ONLY_RE = re.compile(r"(?i)(?<![\w.:/-])(?:kl\.?\s*\d{1,2}[:.]\d{2}|\d{1,2}:\d{2})(?:\s*[ap]\.?m\.?)?")
 
 
@@ -351,6 +355,12 @@ def trailing_date(line: str, furn: Furniture) -> tuple[int, str | None, str] | N
             # A weekday before the date is part of it ("tors, 14/03/2024 - 10:32",
             # "Ole Berg · ons 14 mar 10:12"), not a name.
             start = weekday_before(line, m.start())
+            if before := _TIME_BEFORE_RE.search(line, 0, start):
+                # "Ole Berg · 10:12 · 14. marts 2024": the time printed before its date is
+                # the date's, not the end of the name.
+                start = before.start("time")
+                if iso is not None and "T" not in iso:
+                    iso = f"{iso}T{int(before['hour']):02d}:{before['minute']}"
             found = (start, iso, line[start:].strip())
             break
     if found is None:

@@ -43,7 +43,7 @@ def _named_date_re() -> re.Pattern[str]:
     alt = "|".join(re.escape(m) for m in months)
     return re.compile(
         rf"\b(?P<day>\d{{1,2}})\.?\s+(?P<month>{alt})\.?\s+(?P<year>\d{{4}})"
-        r"(?:(?:,|\s+[-–])?\s+(?:kl\.?\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2}))?",
+        r"(?:(?:,|\s+[-–])?\s+(?:(?:kl\.?|klokken|klockan|klokka)\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2}))?",
         re.IGNORECASE,
     )
 
@@ -119,7 +119,7 @@ def _yearless_re() -> re.Pattern[str]:
     return re.compile(
         rf"(?:\w+\.?,?\s+(?:den\s+)?)?(?P<day>\d{{1,2}})"
         rf"(?:\.?\s+(?P<month>{months})\.?|\.(?P<dotted>\d{{1,2}})\.|/(?P<slashed>\d{{1,2}}))"
-        r"(?:,?\s+(?:kl\.?\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2}))?",
+        r"(?:,?\s+(?:(?:kl\.?|klokken|klockan|klokka)\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2}))?",
         re.IGNORECASE,
     )
 
