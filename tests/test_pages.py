@@ -4133,6 +4133,28 @@ def test_pages_a_credit_at_the_end_over_an_ad_label_is_the_bylines_author_once(t
     assert root.text.endswith("nya rekryteringar är på gång.") and "Bild:" not in root.text
 
 
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Socialrådgiverne løber bort fra kommunerne. Det er politikernes ansvar",
+        "Nej. Det er ikke socialrådgivernes skyld",
+    ],
+)
+def test_pages_a_debate_headline_of_two_sentences_without_a_final_stop_is_the_headline(tmp_path, cfg, headline):
+    # As Politiken prints a kronik: the headline had lost to the site's name ("Politiken"),
+    # and the target was the text's first sentence.
+    page = (
+        f"Politiken\nDebat\n{headline}\nKronik\nAf Karen Holm, socialrådgiver\n14. mar. 2024 kl. 05.00\nGem\nDel\n\n"
+        "Hver dag møder jeg kolleger, der overvejer at sige op. Sagstallet er for højt, og vi når ikke at se de "
+        "børn, vi har ansvaret for.\n\nJeg opfordrer derfor politikerne til at indføre et loft over sagstallet."
+    )
+    corpus = _page_corpus(tmp_path, page, cfg, kind="article")
+    (root,) = corpus.posts
+    assert (root.title, corpus.threads[0].target) == (headline, headline)
+    assert (root.created, root.authors[0].name) == ("2024-03-14T05:00", "Karen Holm")
+    assert root.text.startswith("Hver dag møder jeg kolleger")
+
+
 def test_pages_a_readers_letter_byline_with_title_and_town_over_a_two_sentence_lead(tmp_path, cfg):
     """The headline is "Læserbrev: Lyt til socialrådgiverne", not the lead under it, which
     is longer but two sentences ("... på hjælp. Hvorfor lytter ingen?"); "Af Jonna Madsen,

@@ -750,11 +750,14 @@ def parse_article(
             continue
         # A headline may ask ("Skal socialrådgivere autoriseres?"); a sentence ends with a full
         # stop, and a lead of two sentences ("Vi har ... hjælp. Hvorfor lytter ingen?") is none.
+        # A debate headline of two that ends with neither ("Socialrådgiverne løber bort. Det er
+        # politikernes ansvar") is one: it had lost to the site's name.
+        line = block.lines[0]
         if (
             k < first_body
             and len(block.lines) == 1
-            and block.lines[0][-1:] != "."
-            and not _SENTENCE_BREAK_RE.search(block.lines[0])
+            and line[-1:] != "."
+            and (not _SENTENCE_BREAK_RE.search(line) or (line[-1:] not in "!?…" and len(line.split()) <= 20))
         ):
             title_candidates.append((k, block))
             continue
