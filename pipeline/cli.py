@@ -443,7 +443,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     missing_parents_option(s)
     s.add_argument(
-        "--encoding", help="encoding of CSV/JSONL thread files (default: UTF-8, with or without BOM); e.g. cp1252"
+        "--encoding",
+        help="encoding of CSV/JSONL thread files, e.g. cp1252 (default: UTF-8, with or without BOM; a CSV with "
+        "no UTF-8 in it is read as cp1252, with a note)",
     )
     s.add_argument("--delimiter", choices=(",", ";", "\t"), help="CSV delimiter (default: detected among , ; and tab)")
     s.add_argument(

@@ -516,10 +516,9 @@ def test_threads_excel_text_tables_saved_under_their_default_txt_name_are_read(t
     (folder / "side.txt").write_bytes("Socialrådgivernes fallit\n\nAf Anna\tHansen\n".encode("utf-16"))
     expected = [("r", "Anna", "Skal socialrådgivere autoriseres?"), ("c", "Bø", "Ja og før i dag.")]
     assert [(p.id, p.author, p.text) for p in ingest_thread_files([folder / "unicode.txt"], cfg).posts] == expected
-    with pytest.raises(InputError, match=r"ansi\.txt:2: not valid UTF-8.*--encoding cp1252"):
-        read_thread_files([tmp_path / "ansi.txt"], cfg)
-    rows, notes = read_thread_files([tmp_path / "ansi.txt"], cfg, ReadOptions(encoding="cp1252"))
-    assert [(lr.row.id, lr.row.author) for lr in rows] == [("s", "Anna"), ("c", "Bø")]
+    for opt in (ReadOptions(), ReadOptions(encoding="cp1252")):
+        rows, notes = read_thread_files([tmp_path / "ansi.txt"], cfg, opt)
+        assert [(lr.row.id, lr.row.author) for lr in rows] == [("s", "Anna"), ("c", "Bø")]
     rows, notes = read_thread_files([folder], cfg)
     assert [lr.row.id for lr in rows] == ["r", "c"]
     assert "left out: side.txt" in " ".join(n.message for n in notes)
@@ -619,7 +618,10 @@ def test_threads_bad_input_names_file_and_line(tmp_path, cfg):
     assert err.line == 0 and "empty file" in str(err) and "empty.jsonl" in str(err)
     err = _error(tmp_path, cfg, "empty.csv", "\n")
     assert "empty file" in str(err)
-    err = _error(tmp_path, cfg, "latin1.csv", "id,thread_id,text\nx,x,ok\ny,x,s\xf8ster\n".encode("latin-1"))
+    # UTF-8 letters, then a byte no UTF-8 text holds: a damaged file, not one to read in
+    # another encoding whole.
+    damaged = "id,thread_id,text\nx,x,Søren\n".encode() + "y,x,s\xf8ster\n".encode("latin-1")
+    err = _error(tmp_path, cfg, "latin1.csv", damaged)
     assert err.line == 3 and "not valid UTF-8" in str(err)
     assert "--encoding cp1252" in str(err)  # what a Danish Excel saves, and how to read it
     err = _error(tmp_path, cfg, "header.csv", "id;thread_id;txet\nx;x;hej\n")
@@ -1056,10 +1058,16 @@ def test_threads_excel_csv_with_semicolons_in_windows_1252_is_read(tmp_path, cfg
     rows = "id;thread_id;parent_id;author;text\nt;t;;Søren;Kære alle\nt-a;t;t;Åsa;Jeg er uenig, så det så.\n"
     path = tmp_path / "excel.csv"
     path.write_bytes(rows.encode("cp1252"))
-    corpus = ingest_thread_files([path], cfg, ReadOptions(encoding="cp1252"))
-    posts = corpus.posts_by_id()
-    assert posts["t-a"].author == "Åsa" and posts["t-a"].text == "Jeg er uenig, så det så."
-    assert posts["t-a"].parent_id == "t"
+    for opt in (ReadOptions(encoding="cp1252"), ReadOptions()):
+        corpus = ingest_thread_files([path], cfg, opt)
+        posts = corpus.posts_by_id()
+        assert posts["t-a"].author == "Åsa" and posts["t-a"].text == "Jeg er uenig, så det så."
+        assert posts["t-a"].parent_id == "t"
+    # Without --encoding it is read so where no byte of it is UTF-8's, and the report says so
+    # (it had been refused until --encoding cp1252).
+    assert [n.message for n in corpus.notes if "Windows-1252" in n.message] == [
+        "not UTF-8: read as Windows-1252, as a Danish or Swedish Excel saves CSV (--encoding says otherwise)"
+    ]
     bom = tmp_path / "bom.csv"
     bom.write_bytes("\ufeff".encode() + rows.encode("utf-8"))  # UTF-8 with BOM, as Excel's "CSV UTF-8"
     assert ingest_thread_files([bom], cfg).posts_by_id()["t"].author == "Søren"

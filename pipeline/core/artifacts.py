@@ -284,6 +284,28 @@ def encoding_of(path: Path, encoding: str | None = None) -> str | None:
         return "utf-16" if fh.read(2) in UTF16_BOMS else None
 
 
+def code_page_table(path: Path) -> bool:
+    """Whether a table with no encoding given is in Windows-1252, as an Excel in a Danish or
+    Swedish locale saves "CSV": its first MiB holds a byte no UTF-8 text can, with none of
+    UTF-8's multi-byte letters before it (a UTF-8 file damaged in one place has them, and
+    is refused at its bad byte, not misread whole), and reads as Windows-1252."""
+    with readable(path), open_binary(path) as fh:
+        head = fh.read(1 << 20)
+    try:
+        head.decode("utf-8")
+        return False
+    except UnicodeDecodeError as exc:
+        if exc.end == len(head) and "end of data" in exc.reason:
+            return False  # a letter cut by the MiB's end: UTF-8 so far
+        if not head[: exc.start].isascii():
+            return False
+    try:
+        head.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def is_text_table(path: Path) -> bool:
     """A `.txt` table as Excel saves one under its default name: "Unicode Text" (UTF-16 with
     its byte-order mark) or "Text (Tab delimited)" (the Windows code page), tab-separated

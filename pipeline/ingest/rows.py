@@ -15,7 +15,7 @@ import shlex
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.core.artifacts import encoding_of, is_text_table, json_object, open_text
+from pipeline.core.artifacts import code_page_table, encoding_of, is_text_table, json_object, open_text
 from pipeline.core.compressed import compression_of, inner_suffix
 from pipeline.core.errors import InputError, PipelineError
 from pipeline.core.jsondoc import json_layout, json_records
@@ -98,10 +98,29 @@ def delimiter_of(path: Path, sample: str, given: str | None) -> str:
 CSV_FIELD_LIMIT = 1 << 30
 
 
+def table_encoding(path: Path, opt: ReadOptions, notes: list[Note] | None = None) -> str | None:
+    """The encoding to read a CSV or tab-separated table in: the one given, UTF-16 by its
+    byte-order mark, Windows-1252 where the file holds no UTF-8 and reads so (with a note;
+    it had been refused until --encoding cp1252), else None (UTF-8)."""
+    encoding = encoding_of(path, opt.encoding)
+    if encoding is None and Path(path).is_file() and code_page_table(path):
+        if notes is not None:
+            notes.append(
+                Note(
+                    where=str(path),
+                    kind="repaired",
+                    message="not UTF-8: read as Windows-1252, as a Danish or Swedish Excel saves CSV "
+                    "(--encoding says otherwise)",
+                )
+            )
+        return "cp1252"
+    return encoding
+
+
 def _csv_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple[int, dict, str | None]]:
     # Streamed: the file's text is never held whole, only the row being read.
     csv.field_size_limit(CSV_FIELD_LIMIT)
-    with open_text(path, encoding_of(path, opt.encoding)) as fh:
+    with open_text(path, table_encoding(path, opt, notes)) as fh:
         head = list(itertools.islice(fh, 20))
         sample = "".join(head)
         if not sample.strip():

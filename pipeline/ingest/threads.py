@@ -79,6 +79,7 @@ from pipeline.ingest.rows import (
     header_names,
     jsonl_rows,
     raw_rows,
+    table_encoding,
 )
 from pipeline.ingest.spill import RowStore
 
@@ -347,7 +348,7 @@ def _reader_of(path: Path, opt: ReadOptions) -> str:
             book = {".xls": "Excel 97-2003", ".ods": "OpenDocument"}.get(inner_suffix(path), "Excel")
             kind = book if not sheet else f"{book}, sheet {sheet + 1}"
         else:
-            with open_text(path, encoding_of(path, opt.encoding)) as fh:
+            with open_text(path, table_encoding(path, opt)) as fh:
                 sample = "".join(line for _, line in zip(range(20), fh, strict=False))
             delimiter = delimiter_of(path, sample, opt.delimiter)
             header = next(csv.reader([sample.split("\n", 1)[0]], delimiter=delimiter), [])
