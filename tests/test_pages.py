@@ -2028,8 +2028,9 @@ def test_pages_a_folder_without_a_manifest_or_pages_is_refused_naming_it(tmp_pat
 def test_pages_in_an_older_encoding_are_read_as_declared_or_as_the_manifest_says(tmp_path, cfg):
     """Older Danish and Swedish sites serve Latin-1, and a browser saves the page so: an HTML
     page that declares its charset is read in it, with a note. A text page says nothing of
-    its encoding: without one in the manifest it is refused, naming the file, the line and
-    what to write; with `encoding = "cp1252"` it reads."""
+    its encoding: with no UTF-8 in it, it is read in Windows' code page (Notepad's "ANSI";
+    it had been refused), with a note; a UTF-8 page damaged in one place is refused, naming
+    the file, the line and what to write; with `encoding = "cp1252"` it reads."""
     body = "Kommunerne mangler erfarne socialrådgivere over hele landet, og sagsbunkerne vokser hver måned."
     html = (
         '<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"></head>'
@@ -2044,8 +2045,15 @@ def test_pages_in_an_older_encoding_are_read_as_declared_or_as_the_manifest_says
     assert "read in iso-8859-1 (as its <meta charset> declares), not UTF-8" in {n.message for n in corpus.notes}
 
     (tmp_path / "manifest.toml").write_text(entry.format("latin.txt", ""), encoding="utf-8")
-    with pytest.raises(InputError, match='latin.txt:1: not valid UTF-8 .*encoding = "cp1252"'):
+    corpus = ingest_seeds(tmp_path / "manifest.toml", cfg)
+    assert (corpus.posts[0].title, corpus.posts[0].text) == ("Socialrådgivere løber stærkt", body)
+    assert any(n.message.startswith("read in cp1252 (it holds no UTF-8") for n in corpus.notes)
+    (tmp_path / "latin.txt").write_bytes(
+        f"Socialrådgivere løber stærkt\n\n{body}\n".encode() + "Søster".encode("cp1252")
+    )
+    with pytest.raises(InputError, match='latin.txt:4: not valid UTF-8 .*encoding = "cp1252"'):
         ingest_seeds(tmp_path / "manifest.toml", cfg)
+    (tmp_path / "latin.txt").write_bytes(f"Socialrådgivere løber stærkt\n\n{body}\n".encode("cp1252"))
     (tmp_path / "manifest.toml").write_text(entry.format("latin.txt", 'encoding = "cp1252"\n'), encoding="utf-8")
     corpus = ingest_seeds(tmp_path / "manifest.toml", cfg)
     assert (corpus.posts[0].title, corpus.posts[0].text) == ("Socialrådgivere løber stærkt", body)

@@ -284,11 +284,12 @@ def encoding_of(path: Path, encoding: str | None = None) -> str | None:
         return "utf-16" if fh.read(2) in UTF16_BOMS else None
 
 
-def code_page_table(path: Path) -> bool:
-    """Whether a table with no encoding given is in Windows-1252, as an Excel in a Danish or
-    Swedish locale saves "CSV": its first MiB holds a byte no UTF-8 text can, with none of
-    UTF-8's multi-byte letters before it (a UTF-8 file damaged in one place has them, and
-    is refused at its bad byte, not misread whole), and reads as Windows-1252."""
+def code_page_text(path: Path) -> bool:
+    """Whether a file with no encoding given is in Windows-1252, as an Excel in a Danish or
+    Swedish locale saves "CSV" and Windows Notepad "ANSI" text: its first MiB holds a byte
+    no UTF-8 text can, with none of UTF-8's multi-byte letters before it (a UTF-8 file
+    damaged in one place has them, and is refused at its bad byte, not misread whole), and
+    reads as Windows-1252."""
     with readable(path), open_binary(path) as fh:
         head = fh.read(1 << 20)
     try:

@@ -15,7 +15,7 @@ import shlex
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.core.artifacts import code_page_table, encoding_of, is_text_table, json_object, open_text
+from pipeline.core.artifacts import code_page_text, encoding_of, is_text_table, json_object, open_text
 from pipeline.core.compressed import compression_of, inner_suffix
 from pipeline.core.errors import InputError, PipelineError
 from pipeline.core.jsondoc import json_layout, json_records
@@ -103,7 +103,7 @@ def table_encoding(path: Path, opt: ReadOptions, notes: list[Note] | None = None
     byte-order mark, Windows-1252 where the file holds no UTF-8 and reads so (with a note;
     it had been refused until --encoding cp1252), else None (UTF-8)."""
     encoding = encoding_of(path, opt.encoding)
-    if encoding is None and Path(path).is_file() and code_page_table(path):
+    if encoding is None and Path(path).is_file() and code_page_text(path):
         if notes is not None:
             notes.append(
                 Note(

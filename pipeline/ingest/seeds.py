@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pipeline.core.artifacts import UTF16_BOMS, display_path, read_bytes, read_text_utf8
+from pipeline.core.artifacts import UTF16_BOMS, code_page_text, display_path, read_bytes, read_text_utf8
 from pipeline.core.config import Config
 from pipeline.core.corpus import Corpus
 from pipeline.core.errors import InputError
@@ -131,6 +131,10 @@ class PageText:
 _CHARSET_RE = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
 
 
+# The encoding a page that declares none is read in where it holds no UTF-8 (named so, and
+# no declared charset is spelled so: HTML declares "windows-1252").
+GUESSED_ENCODING = "cp1252"
+
 # What a page that is not UTF-8 needs: its manifest entry names the encoding (ingest's
 # --encoding is for thread files).
 _PAGE_ENCODING_ADVICE = (
@@ -152,6 +156,9 @@ def _page_source(path: Path, encoding: str = "") -> tuple[str, str | None]:
     except InputError:
         declared = _CHARSET_RE.search(read_bytes(path)[:4096]) if Path(path).is_file() else None
         name = declared.group(1).decode("ascii").lower() if declared else ""
+        if not name and code_page_text(path):
+            # No UTF-8 in it at all: Windows Notepad's "ANSI", Windows-1252 in Nordic locales.
+            return read_text_utf8(path, GUESSED_ENCODING), GUESSED_ENCODING
         if not name or name.replace("-", "").replace("_", "") == "utf8":
             raise
         return read_text_utf8(path, name), name
@@ -464,6 +471,8 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
             if entry.encoding
             else "as its byte-order mark says"
             if page.encoding == "utf-16"
+            else "it holds no UTF-8: Windows' code page in Danish and Swedish, as Notepad saves 'ANSI'"
+            if page.encoding == GUESSED_ENCODING
             else "as its <meta charset> declares"
         )
         notes.append(Note(where=rel, kind="metadata", message=f"read in {page.encoding} ({why}), not UTF-8"))
