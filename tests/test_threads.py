@@ -2071,6 +2071,30 @@ def test_threads_control_characters_are_removed_from_what_posts_say_and_reported
     assert note.kind == "repaired" and note.where.endswith("debris.jsonl:1") and note.message.startswith("2 post(s)")
 
 
+def test_threads_text_decoded_twice_is_decoded_once_and_reported(tmp_path, cfg):
+    """UTF-8 read as Windows-1252 and saved again, as an Excel round trip leaves a Danish
+    export ("SocialrÃ¥dgiver"): the words the rules and models read, and the names, are
+    restored (they had been kept mangled); text that is right, Ã and all, is left as it is."""
+    from pipeline.models.cues import role_rule
+
+    right = ["Socialrådgivere mangler – igen", "Søren Ærø", "Jeg er socialrådgiver i Århus.", "João, 5 Ã 3"]
+    mangled = [t.encode().decode("cp1252") for t in right[:3]]
+    path = write_jsonl(
+        tmp_path / "excel.jsonl",
+        [
+            {"id": "t", "thread_id": "t", "title": mangled[0], "author": "Redaktionen"},
+            {"id": "c", "thread_id": "t", "parent_id": "t", "text": mangled[2], "author": mangled[1]},
+            {"id": "d", "thread_id": "t", "parent_id": "t", "text": right[3], "author": "Ana"},
+        ],
+    )
+    rows, notes = read_thread_files([path], cfg)
+    row = {lr.row.id: lr.row for lr in rows}
+    assert (row["t"].title, row["c"].author, row["c"].text, row["d"].text) == tuple(right)
+    assert role_rule(None, [], [row["c"].text]).label == "social_worker"
+    (note,) = [n for n in notes if "decoded twice" in n.message]
+    assert note.kind == "repaired" and note.where.endswith("excel.jsonl:1") and note.message.startswith("2 post(s)")
+
+
 def test_threads_text_in_decomposed_unicode_is_composed_so_the_cues_and_models_read_it(tmp_path, cfg):
     """An export that writes "å" as "a" and a combining ring (macOS tools, some databases)
     looks the same, but the rules and models would read "håller" as "ha" and "ller": the
