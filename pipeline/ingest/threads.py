@@ -636,35 +636,23 @@ def spill_thread_files(
         )
         for where, (n, example) in sorted(relabelled.items())
     )
+    # What each repair says, with how many posts of a file it changed.
+    said = {
+        "controls": lambda n: (
+            f"{n} post(s) with control characters (NUL, escape and the like) in their text or "
+            "names: removed (a vertical tab or form feed read as a line break)"
+        ),
+        "mojibake": lambda n: (
+            f"{n} post(s) whose text or names had been decoded twice (UTF-8 read as "
+            "Windows-1252: 'SocialrÃ¥dgiver' for 'Socialrådgiver'): decoded once (ftfy)"
+        ),
+        "decomposed": lambda n: DECOMPOSED_NOTE.format(what=f"{n} post(s) with text or names"),
+        "invisible": lambda n: INVISIBLE_NOTE.format(what=f"{n} post(s)"),
+    }
     notes.extend(
-        Note(
-            where=f"{where}:{first}",
-            kind="repaired",
-            message=f"{n} post(s) with control characters (NUL, escape and the like) in their text or names: "
-            "removed (a vertical tab or form feed read as a line break)",
-        )
-        for where, (n, first) in sorted(repaired["controls"].items())
-    )
-    notes.extend(
-        Note(
-            where=f"{where}:{first}",
-            kind="repaired",
-            message=DECOMPOSED_NOTE.format(what=f"{n} post(s) with text or names"),
-        )
-        for where, (n, first) in sorted(repaired["decomposed"].items())
-    )
-    notes.extend(
-        Note(where=f"{where}:{first}", kind="repaired", message=INVISIBLE_NOTE.format(what=f"{n} post(s)"))
-        for where, (n, first) in sorted(repaired["invisible"].items())
-    )
-    notes.extend(
-        Note(
-            where=f"{where}:{first}",
-            kind="repaired",
-            message=f"{n} post(s) whose text or names had been decoded twice (UTF-8 read as Windows-1252: "
-            "'SocialrÃ¥dgiver' for 'Socialrådgiver'): decoded once (ftfy)",
-        )
-        for where, (n, first) in sorted(repaired["mojibake"].items())
+        Note(where=f"{where}:{first}", kind="repaired", message=said[kind](n))
+        for kind in ("controls", "decomposed", "invisible", "mojibake")
+        for where, (n, first) in sorted(repaired[kind].items())
     )
     notes.extend(store.repeat_notes())
     if store.pending:  # `--threads-from-parents`, or a reader of a format without thread ids
