@@ -1733,6 +1733,29 @@ def test_pages_a_tabloids_one_sentence_paragraphs_are_its_text_over_comments_wit
     ]
 
 
+def test_pages_a_story_dense_with_names_and_figures_is_its_text_and_a_page_decoded_twice_is_decoded_once(tmp_path, cfg):
+    """A story whose one paragraph has 27% stopwords (under jusText's 32%, for text of any
+    length) had no text at all; the same page saved after a wrong decoding ("SocialrÃ¥dgivere")
+    reads as the page, with a note for each."""
+    page = (
+        "Socialrådgivere løber stærkt\n\nAf Karen Holm\n\n14. marts 2024\n\n"
+        "Kommunerne mangler erfarne socialrådgivere over hele landet, og sagsbunkerne vokser hver måned – "
+        "siger foreningen.\n"
+    )
+    for name, text in (("ren", page), ("dobbelt", page.encode().decode("cp1252"))):
+        corpus = _page_corpus(tmp_path / name, text, cfg, kind="article")
+        (root,) = corpus.posts
+        assert (root.title, root.authors[0].name, root.created) == (
+            "Socialrådgivere løber stærkt",
+            "Karen Holm",
+            "2024-03-14",
+        )
+        assert root.text == page.rsplit("\n\n", 1)[1].strip()
+        messages = [n.message for n in corpus.notes]
+        assert "no paragraph of 40+ characters with 32% stopwords: paragraphs with 20% taken as text" in messages
+        assert any("decoded twice" in m for m in messages) == (name == "dobbelt")
+
+
 def test_pages_comments_with_no_heading_open_only_under_sentences_of_200_characters_since_the_last_heading():
     from pipeline.ingest.comments import find_headerless_comments
 

@@ -59,7 +59,9 @@ from pipeline.ingest.markup import (
     DECOMPOSED_NOTE,
     INVISIBLE_NOTE,
     MARKDOWN_SUFFIXES,
+    MOJIBAKE_NOTE,
     composed,
+    decoded_once,
     html_text,
     markdown_html,
     markdown_lines_glued,
@@ -111,6 +113,7 @@ class PageText:
     markup: str | None = None  # "HTML" or "Markdown": what the text was read from
     meta: PageMetadata = PageMetadata()
     decomposed: bool = False  # composed to NFC
+    mangled: bool = False  # decoded twice, and decoded once here
     invisible: int = 0  # soft hyphens and zero-width spaces removed
     dated: tuple[str, ...] = ()  # relative dates ("3 timer siden") read from <time datetime>
     stamped: tuple[str, ...] = ()  # dates printed with slashes, read from their stated ISO stamp
@@ -204,6 +207,8 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         raw, read_as = _page_source(path, encoding)
     text = composed(raw)
     decomposed = text != raw
+    mangled, text = text, decoded_once(text)
+    mangled = mangled != text
     if not text.strip():
         raise InputError(path, 0, "empty page")
     suffix = Path(path).suffix.lower()
@@ -319,6 +324,7 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         stamped=tuple(stamped),
         frames=frames,
         encoding=read_as,
+        mangled=mangled,
         stated=stated,
         marked=marked,
         archived_from=archived_from,
@@ -481,6 +487,8 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         notes.append(Note(where=rel, kind="removed", message=f"the Wayback Machine's toolbar (a capture{of})"))
     if page.decomposed:
         notes.append(Note(where=rel, kind="repaired", message=DECOMPOSED_NOTE.format(what="the page's text")))
+    if page.mangled:
+        notes.append(Note(where=rel, kind="repaired", message=MOJIBAKE_NOTE.format(what="the page's text")))
     if page.invisible:
         notes.append(Note(where=rel, kind="repaired", message=INVISIBLE_NOTE.format(what="the page's text")))
     if page.dated:

@@ -64,7 +64,9 @@ from pipeline.ingest.dates import DATE_FORMS, SLASH_RE, read_date
 from pipeline.ingest.markup import (
     DECOMPOSED_NOTE,
     INVISIBLE_NOTE,
+    MOJIBAKE_NOTE,
     composed,
+    decoded_once,
     html_text,
     looks_like_html,
     without_invisibles,
@@ -93,21 +95,6 @@ HTML_FIELDS = ("title", "text", "author_description")
 # for a line break.
 SHOWN_FIELDS = ("title", "text", "author", "author_description", "target", "topic")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-# UTF-8 read as Windows-1252 and saved again ("SocialrÃ¥dgiver", "Ã¦Ã¸Ã¥", "â€“"), as an
-# Excel round trip or a scraper that guessed the page's encoding leaves Danish and Swedish
-# text. ftfy undoes it only where its measure of such damage says the text holds it (on
-# DAST's and the seeds' 4,361 texts it changes none); the marks keep its cost off clean text.
-_MOJIBAKE_MARKS_RE = re.compile("[ÃÂ]|â€")
-
-
-def _unmangled(value: str) -> str:
-    if not _MOJIBAKE_MARKS_RE.search(value):
-        return value
-    import ftfy
-
-    return ftfy.fix_encoding(value)
 
 
 def _without_controls(value: str) -> str:
@@ -591,7 +578,7 @@ def spill_thread_files(
                 # (empty) root, made by `RowStore.check`.
                 row = row.model_copy(update={"parent_id": row.thread_id})
             row = repair(row, "controls", _without_controls, path, line)
-            row = repair(row, "mojibake", _unmangled, path, line)
+            row = repair(row, "mojibake", decoded_once, path, line)
             fields = {k: v for k in HTML_FIELDS if (v := getattr(row, k))}
             if any(looks_like_html(v) for v in fields.values()):
                 markup[str(path)] += 1
@@ -642,10 +629,7 @@ def spill_thread_files(
             f"{n} post(s) with control characters (NUL, escape and the like) in their text or "
             "names: removed (a vertical tab or form feed read as a line break)"
         ),
-        "mojibake": lambda n: (
-            f"{n} post(s) whose text or names had been decoded twice (UTF-8 read as "
-            "Windows-1252: 'SocialrÃ¥dgiver' for 'Socialrådgiver'): decoded once (ftfy)"
-        ),
+        "mojibake": lambda n: MOJIBAKE_NOTE.format(what=f"{n} post(s) whose text or names"),
         "decomposed": lambda n: DECOMPOSED_NOTE.format(what=f"{n} post(s) with text or names"),
         "invisible": lambda n: INVISIBLE_NOTE.format(what=f"{n} post(s)"),
     }
