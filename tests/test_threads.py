@@ -387,6 +387,18 @@ def test_threads_an_unknown_header_error_suggests_the_mapping_its_names_mean(tmp
         "--columns id=comment_id thread_id=article_id parent_id=parent_comment_id author=user_name "
         "created=posted_at text=body author_description=user_title"
     )
+    # A scraper's camelCase names (Apify's Facebook comments): they had suggested only the
+    # date. The post's title, on every comment's row, is no comment's title.
+    err = _error(
+        tmp_path,
+        cfg,
+        "apify.json",
+        '[{"facebookUrl": "https://facebook.com/p/1", "id": "c2", "replyToCommentId": "c1", "date": "2024-03-14", '
+        '"profileName": "Ole", "text": "Enig.", "postTitle": "Socialrådgivere flygter", "parentId": "x"}]',
+    )
+    assert str(err).endswith(
+        "--columns thread_id=facebookUrl parent_id=parentId author=profileName created=date --ignore-columns"
+    )
     # Names that suggest nothing get no suggestion.
     err = _error(tmp_path, cfg, "header.csv", "id;thread_id;txet\nx;x;hej\n")
     assert "look like" not in str(err)

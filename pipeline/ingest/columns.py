@@ -49,6 +49,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "video_id",
         "topic_id",
         "post_id",
+        # The post a scraper was given, by its address (Apify's Facebook comments).
+        "facebook_url",
+        "post_url",
+        "input_url",
         "tråd_id",
         "artikel_id",
         "tråd",
@@ -61,6 +65,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "in_reply_to_id",
         "in_reply_to_status_id",
         "parent_comment_id",
+        "reply_to_comment_id",
         "replied_to",
         "reply_to_id",
         "svar_til",
@@ -77,6 +82,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "user_name",
         "screen_name",
         "author_name",
+        "profile_name",
+        "owner_username",
+        "display_name",
         "comment_author",
         "commenter",
         # Facebook's Graph API as Facepager exports it ("from.name").
@@ -113,7 +121,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "tidspunkt",
         "tidpunkt",
     ),
-    "title": ("headline", "subject", "post_title", "overskrift", "rubrik"),
+    # Not "post_title": a comment export repeats its post's title on every row (Apify's
+    # "postTitle"), which as the comments' own would make each a headline.
+    "title": ("headline", "subject", "overskrift", "rubrik"),
     "text": (
         "body",
         "comment",
@@ -158,6 +168,12 @@ def _key(name: str) -> str:
     return re.sub(r"[\s\-.]+", "_", name.strip().lower())
 
 
+def _spelt(name: str) -> str:
+    """A column's name as the synonyms spell it: scrapers' camelCase ("profileName",
+    "replyToCommentId", Apify's) in words ("profile_name", "reply_to_comment_id")."""
+    return _key(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name.strip()))
+
+
 def suggested_options(header: list[str], fields: tuple[str, ...], ignoring: bool = False) -> str | None:
     """The ingest options the header's names suggest ("--columns id=comment_id ...", with
     "--ignore-columns" where other unknown columns remain and `ignoring` is not already
@@ -180,12 +196,13 @@ def suggested_columns(header: list[str], fields: tuple[str, ...]) -> tuple[list[
     """(`--columns` specs, shell-quoted, for the fields the header lacks that its names
     suggest; the columns still unknown after them). `header` as the file spells it."""
     known = {_key(h) for h in header if _key(h) in fields}
-    free = {_key(h): h for h in header if _key(h) not in fields}
+    free = {_spelt(h): h for h in header if _key(h) not in fields}
     specs = []
     for field, names in SYNONYMS.items():
         if field in known:
             continue
-        name = next((n for n in names if n in free), None)
+        # "parentId" is the field's own name in camelCase, which the reader does not take.
+        name = next((n for n in (field, *names) if n in free), None)
         if name is not None:
             specs.append(shlex.quote(f"{field}={free.pop(name)}"))
     return specs, sorted(free.values())
