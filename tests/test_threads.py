@@ -1777,6 +1777,20 @@ def test_threads_one_files_comments_on_a_post_it_leaves_out_read_as_one_thread(t
     columns = parse_columns(["author=authorName", "created=publishedAt", "parent_id=isReplyTo"])
     err = _error(tmp_path, cfg, "video_ab12.csv", path.read_text(encoding="utf-8"), columns=columns)
     assert "missing required columns ['thread_id']" in str(err)
+    # Read without --comments-only, the two top-level comments are two documents: the note
+    # says what to pass (it had only said so many roots), as it does not where one of the
+    # roots is the thread's own post.
+    hint = "(if they are comments on a post the file leaves out, pass --comments-only)"
+    alone = ingest_thread_files([path], cfg, ReadOptions(columns=columns, thread_per_file=True))
+    assert [n.message for n in alone.notes if "roots" in n.message] == [
+        f"thread 'video_ab12' has 2 roots; each is a document {hint}"
+    ]
+    own = path.with_name("Ugx1.csv")
+    own.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    rooted = ingest_thread_files([own], cfg, ReadOptions(columns=columns, thread_per_file=True))
+    assert [n.message for n in rooted.notes if "roots" in n.message] == [
+        "thread 'Ugx1' has 2 roots; each is a document"
+    ]
     options = ReadOptions(columns=columns, thread_per_file=True, comments_only=True)
     corpus = ingest_thread_files([path], cfg, options)
     posts = corpus.posts_by_id()

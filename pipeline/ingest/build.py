@@ -165,7 +165,13 @@ def build_thread(
                 Note(
                     where=roots[1].where,
                     kind="note",
-                    message=f"thread {thread_id!r} has {len(roots)} roots; each is a document",
+                    message=f"thread {thread_id!r} has {len(roots)} roots; each is a document"
+                    # None of them the thread's own post: a comment export that leaves the post out.
+                    + (
+                        ""
+                        if any(r.row.id == thread_id for r in roots)
+                        else " (if they are comments on a post the file leaves out, pass --comments-only)"
+                    ),
                 )
             )
         # By date only where every post has one: an undated reply sorted by "" would stand
