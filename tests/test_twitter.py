@@ -104,6 +104,56 @@ def test_twarc2_flattened_tweets_with_a_conversation_missing_its_first_tweet(tmp
     assert posts["103"].author_description == "Mette H.: Socialrådgiver i Aarhus Kommune"
 
 
+def _twarc_csv_row(t: dict, user: dict) -> dict:
+    """A tweet as twarc-csv (`twarc2 csv`) flattens it: the API's paths joined by dots."""
+    refs = {r["type"]: r["id"] for r in t.get("referenced_tweets", ())}
+    return {
+        "id": t["id"],
+        "conversation_id": t["conversation_id"],
+        "referenced_tweets.replied_to.id": refs.get("replied_to", ""),
+        "referenced_tweets.retweeted.id": refs.get("retweeted", ""),
+        "author_id": t["author_id"],
+        "created_at": t["created_at"],
+        "text": t["text"],
+        "lang": t["lang"],
+        "note_tweet.text": (t.get("note_tweet") or {}).get("text", ""),
+        "public_metrics.like_count": "3",
+        **{f"author.{k}": user[k] for k in ("id", "username", "name", "description")},
+    }
+
+
+def test_twarc_csv_tables_read_as_the_tweets_they_flatten(tmp_path, cfg):
+    """`twarc2 csv`, as most researchers keep tweets: read as the tweets it flattens, in
+    conversations with parents, authors' bios, long texts and retweets left out (the header
+    had been refused, its mapping suggested only in part)."""
+    import csv
+
+    authors = {u["id"]: u for u in USERS}
+    tweets = (ROOT, REPLY, MIDDLE, DEEP, LONG, RETWEET)
+    path = tmp_path / "dkpol.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        rows = [_twarc_csv_row(t, authors[t["author_id"]]) for t in tweets]
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert describe_input(path, ReadOptions()) == "a twarc-csv export (CSV, delimiter ',')"
+    from_csv = ingest_thread_files([path], cfg)
+    flat = write(tmp_path / "flat.jsonl", [{**t, "author": authors[t["author_id"]]} for t in tweets])
+    from_json = ingest_thread_files([flat], cfg)
+    assert [p.model_dump(exclude={"source"}) for p in from_csv.posts] == [
+        p.model_dump(exclude={"source"}) for p in from_json.posts
+    ]
+    posts = from_csv.posts_by_id()
+    assert {p: posts[p].parent_id for p in ("101", "102", "103", "104")} == {
+        "101": "100",
+        "102": "101",
+        "103": "102",
+        "104": "100",
+    }
+    assert posts["101"].author_description == "Bo Larsen: Byrådsmedlem (V) & far til 3"
+    assert "105" not in posts and any(n.message.startswith("1 retweet(s) left out") for n in from_csv.notes)
+
+
 def test_twarc2_file_runs_through_ingest_from_the_command_line(tmp_path):
     path = write(tmp_path / "svpol.jsonl", [response([ROOT, REPLY])])
     assert run_cli("ingest", "--threads", str(path), "--out", str(tmp_path / "corpus")) == 0

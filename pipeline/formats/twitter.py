@@ -16,6 +16,9 @@ one API response per line: `{"data": [tweets], "includes": {"users": [...], "twe
                           escapes &, < and > in texts, which are unescaped
   lang                    lang, when it names a language (not `und`, `zxx` or `qme`-style codes)
 
+twarc-csv's tables (`twarc2 csv`: a tweet a row, columns named by the API's paths,
+`referenced_tweets.replied_to.id`, `author.username`) are read with the same mapping.
+
 Tweets of the v1.1 API (twarc 1, the streaming API, the archives collected before 2023:
 `id_str`, `full_text` or `extended_tweet.full_text`, `in_reply_to_status_id_str`, `user`,
 `created_at` as "Wed Oct 10 20:19:24 +0000 2018") name the tweet replied to but no
@@ -134,6 +137,51 @@ def v1_tweet_row(tweet: dict) -> dict:
     }
 
 
+# twarc-csv (`twarc2 csv`) flattens each tweet to a row whose columns are the API's paths
+# joined by dots; these say a table is one.
+TWARC_CSV_COLUMNS = frozenset({"id", "conversation_id", "text", "referenced_tweets.replied_to.id"})
+
+
+def is_twarc_csv_header(header: list[str]) -> bool:
+    """A header as twarc-csv writes it (`twarc2 csv`: `id`, `conversation_id`,
+    `referenced_tweets.replied_to.id`, `author.username`, ...), no `thread_id` of the
+    generic format."""
+    return TWARC_CSV_COLUMNS <= set(header) and "thread_id" not in header
+
+
+def rows_from_twarc_csv(
+    path: Path, header: list[str], rows: Iterator[tuple[int, dict[str, str]]], notes: list[Note]
+) -> Iterator[tuple[int, dict]]:
+    """A twarc-csv table's rows as thread rows, mapped as a flattened tweet is (a row is
+    rebuilt as the tweet it flattens); retweets left out and counted."""
+    retweets = first_retweet = 0
+    for line, raw in rows:
+        if (raw.get("referenced_tweets.retweeted.id") or "").strip():
+            retweets += 1
+            first_retweet = first_retweet or line
+            continue
+        tweet: dict = {k: raw.get(k) or None for k in ("id", "conversation_id", "created_at", "lang", "author_id")}
+        tweet["text"] = raw.get("text") or ""
+        if replied := (raw.get("referenced_tweets.replied_to.id") or "").strip():
+            tweet["referenced_tweets"] = [{"type": "replied_to", "id": replied}]
+        if long := raw.get("note_tweet.text"):
+            tweet["note_tweet"] = {"text": long}
+        author = {k: raw.get(f"author.{k}") or None for k in ("username", "name", "description")}
+        yield line, tweet_row(tweet, author)
+    _retweets_note(path, retweets, first_retweet, notes)
+
+
+def _retweets_note(path: Path, retweets: int, first: int, notes: list[Note]) -> None:
+    if retweets:
+        notes.append(
+            Note(
+                where=f"{path}:{first}",
+                kind="note",
+                message=f"{retweets} retweet(s) left out: a retweet repeats a tweet and answers none",
+            )
+        )
+
+
 def read_twitter(path: Path, lines: Iterator[tuple[int, dict]], notes: list[Note]) -> Iterator[tuple[int, dict]]:
     """Thread-row dicts (with their lines) for a twarc2 file's records, as they are read."""
     retweets = 0
@@ -166,11 +214,4 @@ def read_twitter(path: Path, lines: Iterator[tuple[int, dict]], notes: list[Note
                 continue
             author = tweet.get("author") if isinstance(tweet.get("author"), dict) else None
             yield line, tweet_row(tweet, author or users.get(str(tweet.get("author_id"))))
-    if retweets:
-        notes.append(
-            Note(
-                where=f"{path}:{first_retweet}",
-                kind="note",
-                message=f"{retweets} retweet(s) left out: a retweet repeats a tweet and answers none",
-            )
-        )
+    _retweets_note(path, retweets, first_retweet, notes)

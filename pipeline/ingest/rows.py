@@ -22,6 +22,7 @@ from pipeline.core.jsondoc import json_layout, json_records
 from pipeline.core.schema import Note, ThreadRow
 from pipeline.core.workbooks import WORKBOOK_SUFFIXES, workbook_rows, workbook_sheets
 from pipeline.formats.fourcat import is_4cat_header, rows_from_4cat
+from pipeline.formats.twitter import is_twarc_csv_header, rows_from_twarc_csv
 from pipeline.ingest.columns import suggested_options
 from pipeline.ingest.manifest import PAGE_SUFFIXES
 from pipeline.ingest.options import ReadOptions
@@ -136,9 +137,9 @@ def _csv_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tuple
             raise InputError(path, reader.line_num, f"header does not parse as CSV: {exc}") from None
         raw_header = found or first
         header = header_names(raw_header, opt.columns)
-        fourcat = _check_header(path, header, opt, raw_header)
+        export = _check_header(path, header, opt, raw_header)
         body = _csv_body(path, reader, header, start=reader.line_num + 1 if found else 2)
-        yield from _tagged(path, header, body, fourcat, notes)
+        yield from _tagged(path, header, body, export, notes)
 
 
 # Exports made for people (a comment tool's spreadsheet, a saved report) put a title, the
@@ -155,7 +156,17 @@ def _required(opt: ReadOptions) -> tuple[str, ...]:
 
 def _names_a_thread(row: list[str], opt: ReadOptions) -> bool:
     names = header_names([c.strip() for c in row], opt.columns)
-    return is_4cat_header(names) or all(f in names for f in _required(opt))
+    return export_of(names) is not None or all(f in names for f in _required(opt))
+
+
+def export_of(header: list[str]) -> str | None:
+    """The tool whose table `header` is (its names as `header_names` gives them), where the
+    table is read by that tool's mapping and not as the generic format: "4CAT", "twarc-csv"."""
+    if is_4cat_header(header):
+        return "4CAT"
+    if is_twarc_csv_header(header):
+        return "twarc-csv"
+    return None
 
 
 def _header_below(
@@ -186,15 +197,19 @@ def _header_below(
 
 
 def _tagged(
-    path: Path, header: list[str], rows: Iterator[tuple[int, dict[str, str]]], fourcat: bool, notes: list[Note]
+    path: Path, header: list[str], rows: Iterator[tuple[int, dict[str, str]]], export: str | None, notes: list[Note]
 ) -> Iterator[tuple[int, dict, str | None]]:
-    """A sheet's rows, a 4CAT export's converted and marked as read from an export (its
-    orphans are repaired); columns that are no field left out (only `--ignore-columns`
-    lets a header have them). A sheet with a header and no rows (a video without
-    comments) is noted: a run that read nothing from it would otherwise look complete."""
+    """A sheet's rows, a tool's export (`export_of`) converted and marked as read from an
+    export (its orphans are repaired); columns that are no field left out (only
+    `--ignore-columns` lets a header have them). A sheet with a header and no rows (a video
+    without comments) is noted: a run that read nothing from it would otherwise look
+    complete."""
     n = 0
-    if fourcat:
-        for line, raw in rows_from_4cat(path, header, rows):
+    if export is not None:
+        converted = (
+            rows_from_4cat(path, header, rows) if export == "4CAT" else rows_from_twarc_csv(path, header, rows, notes)
+        )
+        for line, raw in converted:
             n += 1
             yield line, raw, "export"
     else:
@@ -249,11 +264,12 @@ def header_names(header: list[str], columns: tuple[tuple[str, str], ...] = ()) -
     return out
 
 
-def _check_header(path: Path, header: list[str], opt: ReadOptions, raw: list[str], line: int = 1) -> bool:
-    """Whether the header (`raw`, as read; `header`, renamed) is a 4CAT export's; an error
-    unless it is that or the generic format's (unknown columns allowed with
+def _check_header(path: Path, header: list[str], opt: ReadOptions, raw: list[str], line: int = 1) -> str | None:
+    """The tool whose export the header (`raw`, as read; `header`, renamed) is (`export_of`);
+    an error unless it is one or the generic format's (unknown columns allowed with
     `ignore_columns`)."""
-    fourcat = is_4cat_header(header)
+    export = export_of(header)
+    exported = export is not None
     problems = []
     present = {h.strip().lower() for h in raw}
     absent = [column for _, column in opt.columns if column.lower() not in present]
@@ -263,16 +279,16 @@ def _check_header(path: Path, header: list[str], opt: ReadOptions, raw: list[str
         dup = sorted({h for h in header if header.count(h) > 1})
         problems.append(f"duplicate columns {dup}")
     unknown = [h for h in header if h not in FIELDS]
-    if unknown and not fourcat and not opt.ignore_columns:
+    if unknown and not exported and not opt.ignore_columns:
         problems.append(
             f"unknown columns {unknown} (allowed: {', '.join(FIELDS)}; map yours with --columns FIELD=COLUMN, "
             "or leave the others out with --ignore-columns)"
         )
     missing = [f for f in _required(opt) if f not in header]
-    if missing and not fourcat:
+    if missing and not exported:
         problems.append(f"missing required columns {missing}")
     if problems:
-        suggested = None if fourcat else suggested_options(header, FIELDS, opt.ignore_columns)
+        suggested = None if exported else suggested_options(header, FIELDS, opt.ignore_columns)
         if suggested:
             problems.append(f"your columns look like: {suggested}")
         # A table with no column for them at all: the options that derive them.
@@ -281,10 +297,10 @@ def _check_header(path: Path, header: list[str], opt: ReadOptions, raw: list[str
         if mapped & {"--threads-from-parents", "--thread-per-file"}:
             mapped.add("thread_id")
         unmapped = [derive[f] for f in missing if f in derive and f not in mapped]
-        if unmapped and not fourcat:
+        if unmapped and not exported:
             problems.append(f"a table with no such column reads with {' and '.join(unmapped)}")
         raise InputError(path, line, "header does not parse: " + "; ".join(problems))
-    return fourcat
+    return export
 
 
 def _ignored_note(path: Path, unknown: list[str] | set[str]) -> Note:
@@ -334,7 +350,7 @@ def _xlsx_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tupl
     raw_header, rows, line = workbook_rows(path, data_sheet(path, opt, notes))
     raw_header = _header_below(path, iter(rows), raw_header, opt, notes) or raw_header
     header = header_names(raw_header, opt.columns)
-    fourcat = _check_header(path, header, opt, raw_header, line)
+    export = _check_header(path, header, opt, raw_header, line)
 
     def body() -> Iterator[tuple[int, dict[str, str]]]:
         for line, values in rows:
@@ -343,7 +359,7 @@ def _xlsx_rows(path: Path, opt: ReadOptions, notes: list[Note]) -> Iterator[tupl
                 raise InputError(path, line, f"a value beyond the header's {len(header)} columns: {extra[0][:40]!r}")
             yield line, dict(zip(header, values + [""] * (len(header) - len(values)), strict=False))
 
-    yield from _tagged(path, header, body(), fourcat, notes)
+    yield from _tagged(path, header, body(), export, notes)
 
 
 def jsonl_rows(

@@ -38,7 +38,6 @@ from pipeline.formats.discourse import is_discourse_record, read_discourse
 from pipeline.formats.disqus import looks_like_disqus, read_disqus
 from pipeline.formats.facebook import is_facebook_record, read_facebook
 from pipeline.formats.flarum import is_flarum_record, read_flarum
-from pipeline.formats.fourcat import is_4cat_header
 from pipeline.formats.instaloader import (
     is_instaloader_comment,
     is_instaloader_post,
@@ -77,6 +76,7 @@ from pipeline.ingest.rows import (
     REQUIRED,
     data_sheet,
     delimiter_of,
+    export_of,
     format_of,
     header_names,
     jsonl_rows,
@@ -357,8 +357,8 @@ def _reader_of(path: Path, opt: ReadOptions) -> str:
             kind = f"CSV, delimiter {delimiter!r}"
     except (InputError, OSError, csv.Error, StopIteration):
         return "a thread file"
-    if is_4cat_header(header_names(header, opt.columns)):
-        return f"a 4CAT export ({kind})"
+    if export := export_of(header_names(header, opt.columns)):
+        return f"a {export} export ({kind})"
     return f"a thread file ({kind})"
 
 
