@@ -114,7 +114,8 @@ def _twarc_csv_row(t: dict, user: dict) -> dict:
         "referenced_tweets.retweeted.id": refs.get("retweeted", ""),
         "author_id": t["author_id"],
         "created_at": t["created_at"],
-        "text": t["text"],
+        # twarc-csv writes a line break as the two characters "\n", so that no row breaks.
+        "text": t["text"].replace("\n", "\\n"),
         "lang": t["lang"],
         "note_tweet.text": (t.get("note_tweet") or {}).get("text", ""),
         "public_metrics.like_count": "3",
@@ -129,7 +130,7 @@ def test_twarc_csv_tables_read_as_the_tweets_they_flatten(tmp_path, cfg):
     import csv
 
     authors = {u["id"]: u for u in USERS}
-    tweets = (ROOT, REPLY, MIDDLE, DEEP, LONG, RETWEET)
+    tweets = (ROOT, {**REPLY, "text": REPLY["text"] + "\nTo linjer."}, MIDDLE, DEEP, LONG, RETWEET)
     path = tmp_path / "dkpol.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
         rows = [_twarc_csv_row(t, authors[t["author_id"]]) for t in tweets]
@@ -151,6 +152,7 @@ def test_twarc_csv_tables_read_as_the_tweets_they_flatten(tmp_path, cfg):
         "104": "100",
     }
     assert posts["101"].author_description == "Bo Larsen: Byrådsmedlem (V) & far til 3"
+    assert posts["101"].text.endswith("<3\nTo linjer.")
     assert "105" not in posts and any(n.message.startswith("1 retweet(s) left out") for n in from_csv.notes)
 
 

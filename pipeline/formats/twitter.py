@@ -161,14 +161,20 @@ def rows_from_twarc_csv(
             first_retweet = first_retweet or line
             continue
         tweet: dict = {k: raw.get(k) or None for k in ("id", "conversation_id", "created_at", "lang", "author_id")}
-        tweet["text"] = raw.get("text") or ""
+        tweet["text"] = _line_breaks(raw.get("text") or "")
         if replied := (raw.get("referenced_tweets.replied_to.id") or "").strip():
             tweet["referenced_tweets"] = [{"type": "replied_to", "id": replied}]
         if long := raw.get("note_tweet.text"):
-            tweet["note_tweet"] = {"text": long}
-        author = {k: raw.get(f"author.{k}") or None for k in ("username", "name", "description")}
+            tweet["note_tweet"] = {"text": _line_breaks(long)}
+        author = {k: _line_breaks(raw.get(f"author.{k}") or "") or None for k in ("username", "name", "description")}
         yield line, tweet_row(tweet, author)
     _retweets_note(path, retweets, first_retweet, notes)
+
+
+def _line_breaks(value: str) -> str:
+    """A twarc-csv cell's text with its line breaks: twarc-csv writes each as the two
+    characters `\\n` so that no row breaks (unless --json-encode-text, rarely used)."""
+    return value.replace("\\n", "\n")
 
 
 def _retweets_note(path: Path, retweets: int, first: int, notes: list[Note]) -> None:
