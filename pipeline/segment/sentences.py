@@ -43,6 +43,7 @@ ORDINAL_RE = re.compile(r"^\d{1,3}\.$")
 # du skriver :) Jeg gav dig bare en reference", DAST): where a capital follows it, a new
 # sentence begins, and the smiley stays with the sentence it closes.
 EMOTICON_RE = re.compile(r"[:;=][-'^o]?[)(\]\[DPp/\\|3*]+|<3|[xX]D")
+EMOTICON_FIRST = frozenset(":;=<xX")  # what a smiley opens with: most tokens are ruled out without the pattern
 
 
 @lru_cache(maxsize=1)
@@ -108,7 +109,12 @@ def _line_sentences(line: str, lang: str) -> list[tuple[int, int]]:
                     split_after = i
             elif tok.text in may_end and nxt[0].isupper():
                 split_after = i
-        elif i > 0 and EMOTICON_RE.fullmatch(tok.text) and toks[i + 1].text[0].isupper():
+        elif (
+            i > 0
+            and tok.text[0] in EMOTICON_FIRST
+            and EMOTICON_RE.fullmatch(tok.text)
+            and toks[i + 1].text[0].isupper()
+        ):
             split_after = i
         if split_after is not None:
             spans.append((toks[start_tok].idx, toks[split_after].idx + len(toks[split_after].text)))
