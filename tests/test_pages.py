@@ -4287,6 +4287,14 @@ SV_BODY = (
         ("Anna Berg · 14 mars 2024 · 3 min. läsning", ("Anna Berg", None)),
         ("14 mars 2024 | Anna Berg", ("Anna Berg", None)),
         ("14.03.2024 · Anna Berg\nLästid: 4 min", ("Anna Berg", None)),
+        # A double surname: these had named no author (the patterns stopped at its second
+        # capital), and the two on one line had been the headline.
+        ("Anna Berg-Holm\nReporter\n14 mars 2024", ("Anna Berg-Holm", "Reporter")),
+        ("Anna Berg-Holm · 14 mars 2024", ("Anna Berg-Holm", None)),
+        ("14 mars 2024 | Anna Berg-Holm", ("Anna Berg-Holm", None)),
+        ("Anna Berg-Holm, socionom och forskare\n14 mars 2024", ("Anna Berg-Holm", "socionom och forskare")),
+        # A name in capitals over a newsroom's title (it had named no author).
+        ("ANNA BERG\nReporter\n14 mars 2024", ("Anna Berg", "Reporter")),
     ],
 )
 def test_pages_bylines_as_swedish_and_danish_sites_print_them(byline, author):
@@ -4366,6 +4374,16 @@ def test_pages_a_name_shaped_line_without_its_date_is_no_byline(line):
     page = f"{line}\n\nKommunerne mangler socialrådgivere, og politikerne har ikke gjort nok for at holde på dem."
     parts = parse_article(page.split("\n"), "da", "side.txt")
     assert parts.authors == []
+
+
+@pytest.mark.parametrize("label", ["BARN OCH UNGA", "SOCIALT ARBEJDE"])
+def test_pages_a_sections_label_in_capitals_over_the_headline_is_no_author(label):
+    # Only a newsroom's title under it ("Reporter") makes a line in capitals a name.
+    from pipeline.ingest.pages import parse_article
+
+    page = f"{label}\nSocialtjänsten behöver erfarna socionomer\n14 mars 2024\n\n" + SV_BODY
+    parts = parse_article(page.split("\n"), "sv", "sida.txt")
+    assert parts.authors == [] and parts.title == "Socialtjänsten behöver erfarna socionomer"
 
 
 def test_pages_a_scrapers_first_line_with_headline_and_site_names_the_site(tmp_path, cfg):

@@ -23,7 +23,7 @@ from pipeline.ingest.dates import (
     weekday_before,
     yearless_date,
 )
-from pipeline.ingest.pages import Furniture, RawComment, furniture_line, load_furniture, preview
+from pipeline.ingest.pages import NAME_WORD, Furniture, RawComment, furniture_line, load_furniture, preview
 
 COMMENT_ITEM_RE = re.compile(r"\s*•\s+(?P<date>\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2}))\s+(?P<who>\S.*?)\s*")
 CLOSING_FORMULA_RE = re.compile(
@@ -993,8 +993,7 @@ def _name_line_description(line: str, name_norm: str) -> str | None:
 
 # A signing name: two to four capitalised words ("Karen Holm", "Anna-Lena Berg"); one word
 # signs too often as a first name only to tell a person from a place or a title.
-_NAME_WORD = r"[A-ZÆØÅÄÖÉ][a-zæøåäöéü]+(?:-[A-ZÆØÅÄÖÉ]?[a-zæøåäöéü]+)*"
-SIGNED_NAME_RE = re.compile(rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}}")
+SIGNED_NAME_RE = re.compile(rf"{NAME_WORD}(?:\s+{NAME_WORD}){{1,3}}")
 
 
 def signed_name(text: str, start: int) -> str | None:

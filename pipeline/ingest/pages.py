@@ -138,9 +138,13 @@ class Furniture:
     byline_needs: dict[str, str] = field(default_factory=dict)
 
 
+# A word of a person's name, a double surname's two parts included ("Berg-Hansen",
+# "Rosenkrantz-Theil": the byline patterns had stopped at the second capital).
+NAME_WORD = r"[A-ZÆØÅÄÖÉ][a-zæøåäöéü]+(?:-[A-ZÆØÅÄÖÉ]?[a-zæøåäöéü]+)*"
+
 # Sub-patterns that `furniture.toml` shares with the date reader, written there as
 # %(name)s: one spelling of each, so a word added to one is read by both.
-_SHARED_PATTERNS = {"reading_time": READING_TIME}
+_SHARED_PATTERNS = {"reading_time": READING_TIME, "name_word": NAME_WORD}
 _SHARED_RE = re.compile(r"%\((\w+)\)s")
 
 
@@ -504,6 +508,25 @@ def _contact_block(blocks: list[Block], k: int) -> bool:
     return 0 <= k < len(blocks) and len(blocks[k].lines) == 1 and _CONTACT_RE.fullmatch(blocks[k].lines[0]) is not None
 
 
+# A name in capitals ("ANNA BERG"), as some sites print the byline: two to four words, no
+# conjunction or preposition, which a section's label in capitals has ("BØRN OG UNGE").
+_CAPITALS_NAME_RE = re.compile(r"[A-ZÆØÅÄÖÉ]{2,}(?:-[A-ZÆØÅÄÖÉ]{2,})?(?:\s+[A-ZÆØÅÄÖÉ]{2,}(?:-[A-ZÆØÅÄÖÉ]{2,})?){1,3}")
+_NOT_IN_NAMES = frozenset(
+    {"OG", "OCH", "OCK", "I", "PÅ", "AF", "AV", "TIL", "TILL", "FOR", "FÖR", "MED", "OM", "DEN", "DET", "DE"}
+)
+
+
+def _capitals_over_newsroom_title(line: str, under: str) -> bool:
+    """A name in capitals over a newsroom's title ("ANNA BERG" / "Journalist"): only such a
+    title tells it from a section's label in capitals over a headline."""
+    return (
+        _CAPITALS_NAME_RE.fullmatch(line.strip()) is not None
+        and not set(line.split()) & _NOT_IN_NAMES
+        and _TRAILING_TITLE_RE.search(" " + under.strip()) is not None
+        and len(under.split()) <= 3
+    )
+
+
 def _pair_name_over_title(blocks: list[Block], furn: Furniture) -> list[Block]:
     """Above the text (or under its lead), a name alone on its line over a short title alone
     on its line, next to the date ("Anne Marie Jensen" / "Socialrådgiver og ph.d.-studerende"
@@ -532,11 +555,11 @@ def _pair_name_over_title(blocks: list[Block], furn: Furniture) -> list[Block]:
                 or _date_block(blocks, k - 1)
                 or (_contact_block(blocks, k + 2) and _date_block(blocks, k + 3))
             )
-            and name_pat.fullmatch(b.lines[0])
+            and (name_pat.fullmatch(b.lines[0]) or _capitals_over_newsroom_title(b.lines[0], nxt.lines[0]))
             and not _marker_line(b.lines[0], furn)
             and _title_under_name(nxt.lines[0], furn)
         ):
-            out.append(Block((b.lines[0], nxt.lines[0]), b.first_line))
+            out.append(Block((_as_printed_name(b.lines[0]), nxt.lines[0]), b.first_line))
             k += 2
             continue
         out.append(b)
@@ -927,7 +950,7 @@ _OPINION_RE = re.compile(
 )
 # The line under an op-ed that says who wrote it: "Mads Bilstrup er formand for Dansk
 # Socialrådgiverforening.", "Anna Berg och Lisa Holm är socionomer i Malmö stad."
-_NAME = r"[A-ZÆØÅÄÖÉ][a-zæøåäöéü\-]+(?:\s+[A-ZÆØÅÄÖÉ][a-zæøåäöéü\-]+){1,3}"
+_NAME = rf"{NAME_WORD}(?:\s+{NAME_WORD}){{1,3}}"
 _AUTHOR_LINE_RE = re.compile(
     rf"(?P<names>{_NAME}(?:(?:,\s+|\s+(?:og|och|and)\s+){_NAME})*)\s+(?:er|är|var|is)\s+"
     # What a person is, not how they are or what they did ("... er ikke vendt tilbage").
