@@ -4377,13 +4377,16 @@ def test_pages_a_name_shaped_line_without_its_date_is_no_byline(line):
 
 
 @pytest.mark.parametrize("label", ["BARN OCH UNGA", "SOCIALT ARBEJDE"])
-def test_pages_a_sections_label_in_capitals_over_the_headline_is_no_author(label):
-    # Only a newsroom's title under it ("Reporter") makes a line in capitals a name.
+@pytest.mark.parametrize("headline", ["Socialtjänsten behöver erfarna socionomer", "Socionomer slutar"])
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_pages_a_sections_label_in_capitals_over_the_headline_is_neither_author_nor_headline(label, headline, gap):
+    # Only a newsroom's title under it ("Reporter") makes a line in capitals a name; a
+    # label of as many words as the headline had been taken for the headline.
     from pipeline.ingest.pages import parse_article
 
-    page = f"{label}\nSocialtjänsten behöver erfarna socionomer\n14 mars 2024\n\n" + SV_BODY
+    page = f"{label}{gap}{headline}{gap}14 mars 2024\n\n" + SV_BODY
     parts = parse_article(page.split("\n"), "sv", "sida.txt")
-    assert parts.authors == [] and parts.title == "Socialtjänsten behöver erfarna socionomer"
+    assert parts.authors == [] and parts.title == headline
 
 
 def test_pages_a_scrapers_first_line_with_headline_and_site_names_the_site(tmp_path, cfg):

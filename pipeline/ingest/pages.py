@@ -302,6 +302,12 @@ def _dated_byline(line: str, furn: Furniture) -> bool:
     return byline is not None and byline.date is not None
 
 
+def _headline_words(line: str) -> int:
+    """How many words a title candidate counts as: a label in capitals of up to three words
+    (`_KICKER_RE`) as one."""
+    return 1 if _KICKER_RE.fullmatch(line.strip()) else len(line.split())
+
+
 def _is_header_block(block: Block, furn: Furniture, first: bool = False) -> bool:
     """Short lines, none a sentence, one of them the publication date (perhaps in a
     byline), or a byline under the first, or the first a section's label in capitals (or,
@@ -812,7 +818,9 @@ def parse_article(
         # head names its headline, only lines that are it compete: a long teaser or byline
         # the patterns miss is longer.
         named = [(k, b) for k, b in title_candidates if names_headline(b.lines[0], headlines)]
-        k, block = max(named or title_candidates, key=lambda kb: (len(kb[1].lines[0].split()), -kb[0]))
+        # A section's label in capitals ("SOCIALT ARBEJDE", "BARN OCH UNGA") counts as one
+        # word: a short headline under it ("Socionomer slutar") had lost to it.
+        k, block = max(named or title_candidates, key=lambda kb: (_headline_words(kb[1].lines[0]), -kb[0]))
         parts.title = block.lines[0]
         title_at = k
         for k2, _ in title_candidates:
