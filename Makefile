@@ -50,7 +50,8 @@ endif
 ifneq ($(MISSING_INPUTS),)
 $(error no such file or folder: $(MISSING_INPUTS) (THREADS, MANIFEST and CONFIG name files to read$(if $(word 2,$(THREADS)),; make splits THREADS at spaces: link a name with a space in it under one without)))
 endif
-# ENCODING=cp1252 for CSV files saved by a Danish or Swedish Excel (default: UTF-8);
+# ENCODING=cp1252 for CSV files saved by a Danish or Swedish Excel (default: UTF-8, and a
+# CSV that holds no UTF-8 is read as cp1252 with a note);
 # INGEST_OPTS for anything else ingest takes, e.g. "--subreddit Denmark --since 2023-01-01".
 ENCODING ?=
 INGEST_OPTS ?=
