@@ -37,13 +37,18 @@ def day_month_re() -> re.Pattern[str]:
     return re.compile(rf"(?P<day>\d{{1,2}})\.\s+(?:{alt})\b", re.IGNORECASE)
 
 
+# What stands before a date's time: "kl." or the word written out ("klokken", "klockan").
+_CLOCK_WORDS = "klokken|klockan|klokka"
+CLOCK = rf"(?:kl\.?|{_CLOCK_WORDS})"
+
+
 @lru_cache(maxsize=1)
 def _named_date_re() -> re.Pattern[str]:
     months = sorted(_month_lookup(), key=len, reverse=True)
     alt = "|".join(re.escape(m) for m in months)
     return re.compile(
         rf"\b(?P<day>\d{{1,2}})\.?\s+(?P<month>{alt})\.?\s+(?P<year>\d{{4}})"
-        r"(?:(?:,|\s+[-–])?\s+(?:(?:kl\.?|klokken|klockan|klokka)\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2}))?",
+        rf"(?:(?:,|\s+[-–])?\s+(?:{CLOCK}\s*)?(?P<hour>\d{{1,2}})[:.](?P<minute>\d{{2}}))?",
         re.IGNORECASE,
     )
 
@@ -119,7 +124,7 @@ def _yearless_re() -> re.Pattern[str]:
     return re.compile(
         rf"(?:\w+\.?,?\s+(?:den\s+)?)?(?P<day>\d{{1,2}})"
         rf"(?:\.?\s+(?P<month>{months})\.?|\.(?P<dotted>\d{{1,2}})\.|/(?P<slashed>\d{{1,2}}))"
-        r"(?:,?\s+(?:(?:kl\.?|klokken|klockan|klokka)\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2}))?",
+        rf"(?:,?\s+(?:{CLOCK}\s*)?(?P<hour>\d{{1,2}})[:.](?P<minute>\d{{2}}))?",
         re.IGNORECASE,
     )
 
@@ -249,8 +254,8 @@ def update_stamp(line: str) -> bool:
 
 
 _KL_RE = re.compile(r"\s+kl\.?\s*")
-# "14. marts 2024 klokken 10.12": the word written out where the dates read "kl.".
-_CLOCK_WORD_RE = re.compile(r"(?i)\b(?:klokken|klockan|klokka)\b")
+# "14. marts 2024 klokken 10.12": the word written out where the dates read "kl." (`CLOCK`).
+_CLOCK_WORD_RE = re.compile(rf"(?i)\b(?:{_CLOCK_WORDS})\b")
 # The time before its date, as X prints a post's ("10:12 AM · Mar 14, 2024") and some
 # comment widgets a comment's ("kl. 10:12, 14. marts 2024"): read as the date, then the time.
 _TIME_FIRST_RE = re.compile(
