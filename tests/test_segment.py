@@ -96,12 +96,19 @@ def test_segment_swedish_abbreviations_do_not_split():
         ("Det hedder Teamviewer :-( De her personer snyder.", ["Det hedder Teamviewer :-(", "De her personer snyder."]),
         ("Edit: typos ;)Hm.", ["Edit: typos ;)", "Hm."]),
         ("Jeg elsker jer <3 Tak for alt.", ["Jeg elsker jer <3", "Tak for alt."]),
+        # An emoji, its skin tone and a repeat of it, before a word that opens sentences.
+        ("Helt enig 👍 Det er på tide.", ["Helt enig 👍", "Det er på tide."]),
+        ("Tak 🙏🏽 Det hjalp.", ["Tak 🙏🏽", "Det hjalp."]),
+        ("Super 😂😂 Men seriøst.", ["Super 😂😂", "Men seriøst."]),
+        # ... not before a name, which may follow an emoji inside a sentence.
+        ("Jeg ❤️ København.", ["Jeg ❤️ København."]),
+        ("Hej 👋 Anna, tak.", ["Hej 👋 Anna, tak."]),
         # Inside a sentence, before a lower-case word, or a list's "2)", it ends none.
         ("Jeg er enig :) og det er du også.", ["Jeg er enig :) og det er du også."]),
         ("Vi mangler 1) folk 2) Penge.", ["Vi mangler 1) folk 2) Penge."]),
     ],
 )
-def test_segment_a_smiley_before_a_capital_ends_its_sentence(text, expected):
+def test_segment_a_smiley_or_emoji_before_a_capital_ends_its_sentence(text, expected):
     assert sentences(text) == expected
 
 

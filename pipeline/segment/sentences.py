@@ -44,6 +44,11 @@ ORDINAL_RE = re.compile(r"^\d{1,3}\.$")
 # sentence begins, and the smiley stays with the sentence it closes.
 EMOTICON_RE = re.compile(r"[:;=][-'^o]?[)(\]\[DPp/\\|3*]+|<3|[xX]D")
 EMOTICON_FIRST = frozenset(":;=<xX")  # what a smiley opens with: most tokens are ruled out without the pattern
+# An emoji ends a sentence too ("Helt enig 👍 Det er på tide."), but a capital after it may be
+# a name ("Jeg ❤️ København"): it ends one only before a capitalised function word, which
+# opens sentences ("Det", "Men", "Jag"), never names. spaCy cuts an emoji's skin tone and
+# variation selector into tokens of their own: each is an emoji token here.
+EMOJI_RE = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d]+")
 
 
 @lru_cache(maxsize=1)
@@ -64,6 +69,12 @@ def tokenizer(lang: str):
         for word in sorted(extra | {w[0].upper() + w[1:] for w in extra}):
             nlp.tokenizer.add_special_case(word, [{ORTH: word}])
     return nlp.tokenizer
+
+
+@lru_cache(maxsize=16)
+def _stop_words(lang: str) -> frozenset[str]:
+    """spaCy's stop words of `lang` (Danish for unknown languages): the function words."""
+    return frozenset(spacy.util.get_lang_class(SPACY_LANGS.get(lang, "da")).Defaults.stop_words)
 
 
 def _starts_sentence(text: str) -> bool:
@@ -114,6 +125,14 @@ def _line_sentences(line: str, lang: str) -> list[tuple[int, int]]:
             and tok.text[0] in EMOTICON_FIRST
             and EMOTICON_RE.fullmatch(tok.text)
             and toks[i + 1].text[0].isupper()
+        ):
+            split_after = i
+        elif (
+            i > 0
+            and ord(tok.text[0]) >= 0x2600
+            and EMOJI_RE.fullmatch(tok.text)
+            and toks[i + 1].text[0].isupper()
+            and toks[i + 1].text.lower() in _stop_words(lang)
         ):
             split_after = i
         if split_after is not None:
