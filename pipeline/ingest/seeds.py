@@ -207,8 +207,8 @@ def read_page(path: Path, encoding: str = "") -> PageText:
         raw, read_as = _page_source(path, encoding)
     text = composed(raw)
     decomposed = text != raw
-    mangled, text = text, decoded_once(text)
-    mangled = mangled != text
+    once = decoded_once(text)
+    mangled, text = once != text, once
     if not text.strip():
         raise InputError(path, 0, "empty page")
     suffix = Path(path).suffix.lower()

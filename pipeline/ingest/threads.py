@@ -97,6 +97,19 @@ SHOWN_FIELDS = ("title", "text", "author", "author_description", "target", "topi
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# What each repair of a post's shown fields says in the ingest report, with how many posts of
+# a file it changed, in the report's order.
+_REPAIR_NOTES: dict[str, Callable[[int], str]] = {
+    "controls": lambda n: (
+        f"{n} post(s) with control characters (NUL, escape and the like) in their text or "
+        "names: removed (a vertical tab or form feed read as a line break)"
+    ),
+    "decomposed": lambda n: DECOMPOSED_NOTE.format(what=f"{n} post(s) with text or names"),
+    "invisible": lambda n: INVISIBLE_NOTE.format(what=f"{n} post(s)"),
+    "mojibake": lambda n: MOJIBAKE_NOTE.format(what=f"{n} post(s) whose text or names"),
+}
+
+
 def _without_controls(value: str) -> str:
     if not _CONTROL_RE.search(value):
         return value
@@ -533,12 +546,7 @@ def spill_thread_files(
     forms: Counter = Counter()
     markup: Counter = Counter()
     # What was repaired in the posts' shown fields: kind -> file -> (posts, the first one's line).
-    repaired: dict[str, dict[str, tuple[int, int]]] = {
-        "controls": {},
-        "mojibake": {},
-        "decomposed": {},
-        "invisible": {},
-    }
+    repaired: dict[str, dict[str, tuple[int, int]]] = {kind: {} for kind in _REPAIR_NOTES}
 
     def repair(row: ThreadRow, kind: str, fix: Callable[[str], str], path: Path, line: int) -> ThreadRow:
         changed = {k: c for k in SHOWN_FIELDS if (v := getattr(row, k)) and (c := fix(v)) != v}
@@ -623,19 +631,9 @@ def spill_thread_files(
         )
         for where, (n, example) in sorted(relabelled.items())
     )
-    # What each repair says, with how many posts of a file it changed.
-    said = {
-        "controls": lambda n: (
-            f"{n} post(s) with control characters (NUL, escape and the like) in their text or "
-            "names: removed (a vertical tab or form feed read as a line break)"
-        ),
-        "mojibake": lambda n: MOJIBAKE_NOTE.format(what=f"{n} post(s) whose text or names"),
-        "decomposed": lambda n: DECOMPOSED_NOTE.format(what=f"{n} post(s) with text or names"),
-        "invisible": lambda n: INVISIBLE_NOTE.format(what=f"{n} post(s)"),
-    }
     notes.extend(
-        Note(where=f"{where}:{first}", kind="repaired", message=said[kind](n))
-        for kind in ("controls", "decomposed", "invisible", "mojibake")
+        Note(where=f"{where}:{first}", kind="repaired", message=said(n))
+        for kind, said in _REPAIR_NOTES.items()
         for where, (n, first) in sorted(repaired[kind].items())
     )
     notes.extend(store.repeat_notes())
