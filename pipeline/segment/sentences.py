@@ -77,6 +77,14 @@ def _stop_words(lang: str) -> frozenset[str]:
     return frozenset(spacy.util.get_lang_class(SPACY_LANGS.get(lang, "da")).Defaults.stop_words)
 
 
+def _face_ends(face: str, capital: str, lang: str) -> bool:
+    """Whether a smiley or an emoji (`face`) ends its sentence before `capital`, a word
+    that opens with a capital: a smiley always, an emoji before a function word."""
+    if face[0] in EMOTICON_FIRST:
+        return EMOTICON_RE.fullmatch(face) is not None
+    return ord(face[0]) >= 0x2600 and EMOJI_RE.fullmatch(face) is not None and capital.lower() in _stop_words(lang)
+
+
 def _starts_sentence(text: str) -> bool:
     ch = text[0]
     return ch.isupper() or ch.isdigit() or ch in OPENERS or ch == "§"
@@ -120,20 +128,7 @@ def _line_sentences(line: str, lang: str) -> list[tuple[int, int]]:
                     split_after = i
             elif tok.text in may_end and nxt[0].isupper():
                 split_after = i
-        elif (
-            i > 0
-            and tok.text[0] in EMOTICON_FIRST
-            and EMOTICON_RE.fullmatch(tok.text)
-            and toks[i + 1].text[0].isupper()
-        ):
-            split_after = i
-        elif (
-            i > 0
-            and ord(tok.text[0]) >= 0x2600
-            and EMOJI_RE.fullmatch(tok.text)
-            and toks[i + 1].text[0].isupper()
-            and toks[i + 1].text.lower() in _stop_words(lang)
-        ):
+        elif i > 0 and toks[i + 1].text[0].isupper() and _face_ends(tok.text, toks[i + 1].text, lang):
             split_after = i
         if split_after is not None:
             spans.append((toks[start_tok].idx, toks[split_after].idx + len(toks[split_after].text)))
