@@ -399,6 +399,48 @@ def test_graph_gexf_elements_are_the_ones_networkx_writes_on_hostile_and_odd_dat
     assert checked > 400
 
 
+def test_a_graph_built_from_records_handed_over_is_the_graph_built_from_a_copy(pipeline_run):
+    """The graph stage hands a shard's records to `build_graph` (in_place), which frees each
+    once it is a node or an edge: a huge thread's records and its graph are then not held
+    whole at once. The graph is the one the pure call makes (nodes, attributes, every
+    node's edges in the same order, so the same GraphML), and the record lists are emptied.
+    A reply whose parent comes later by id (`c9` after `c10`) keeps its edge and its parent
+    its attributes."""
+    from pipeline.classify.predictions import read_predictions, read_units
+    from pipeline.core.corpus import read_corpus
+    from pipeline.graph.build import GraphInputs, build_graph
+
+    def inputs() -> GraphInputs:
+        corpus = read_corpus(pipeline_run["corpus"])
+        last = max((p for p in corpus.posts if p.kind == "comment"), key=lambda p: p.id)
+        later = last.model_copy(update={"id": last.id + "~later", "parent_id": None, "position": last.position + 1})
+        earlier = last.model_copy(update={"id": last.thread_id + "/!reply", "parent_id": later.id})
+        corpus.posts += [later, earlier]
+        return GraphInputs(corpus, read_units(pipeline_run["segments"]), read_predictions(pipeline_run["predictions"]))
+
+    copy = build_graph(inputs())
+    handed = inputs()
+    lists = (handed.corpus.posts, handed.units, handed.predictions.posts, handed.predictions.units)
+    lists += (handed.predictions.relations, handed.predictions.key_points)
+    assert all(lists)
+    graph = build_graph(handed, in_place=True)
+    assert not any(lists) and handed.corpus.participants and handed.predictions.participants
+    assert sorted(graph.nodes(data=True)) == sorted(copy.nodes(data=True)) and len(graph) > 500
+    for n in copy:
+        assert list(graph.edges(n, keys=True, data=True)) == list(copy.edges(n, keys=True, data=True)), n
+    later = next(n for n in copy if n.endswith("~later"))
+    assert graph.nodes[later]["kind"] == "comment" and graph.has_edge(
+        next(n for n in copy if n.endswith("/!reply")), later
+    )
+    assert graphml_bytes(ordered(graph)) == graphml_bytes(ordered(copy))
+
+
+def ordered(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    from pipeline.graph.graphml import ordered_subgraph
+
+    return ordered_subgraph(g, sorted(g))
+
+
 def test_a_graph_made_gephi_safe_in_place_is_the_copy_the_files_were_written_from(pipeline_run):
     """The graph stage converts a shard's graph in place (a huge thread's graph is then not
     held twice): the same nodes, edges, attributes and order as the copy, and so the same

@@ -552,6 +552,30 @@ def test_table_parts_merge_in_rounds_into_one_sorted_table(tmp_path, monkeypatch
     assert table.column("score").to_pylist() == [None, None, None, 0.5, None]
 
 
+def test_a_huge_shards_tables_are_written_in_parts_that_merge_into_the_same_files(tmp_path, runs, cfg, monkeypatch):
+    """A shard's node and edge tables go to disk as parts of at most PART_ROWS rows (one
+    thread of 50,000 posts makes 305,000 node rows, which Arrow had converted at once): cut
+    into parts of five rows, the seeds' one-shard run gives the same tables, byte for byte."""
+    from pipeline.graph import files
+
+    run = runs["whole"]
+    args = (run / "corpus", run / "segments", run / "predictions")
+    made = []
+    real = files.parquet_bytes
+
+    def counted(rows: list[list], **kw) -> bytes:
+        made.append(len(rows) - 1)
+        return real(rows, **kw)
+
+    monkeypatch.setattr(files, "PART_ROWS", 5)
+    monkeypatch.setattr(files, "parquet_bytes", counted)
+    files.write_graph_files(*args, tmp_path / "g", cfg.graph.colors, cfg.graph.max_corpus_nodes, 500, workers=1)
+    assert max(made) == 5 and len(made) > 200
+    for name in ("nodes", "edges", "participant_nodes", "participant_edges"):
+        for ext in ("csv", "parquet"):
+            assert (tmp_path / "g" / f"{name}.{ext}").read_bytes() == (run / "graphs" / f"{name}.{ext}").read_bytes()
+
+
 def _rows(path: Path) -> tuple[str, set[str]]:
     head, *rows = path.read_text(encoding="utf-8").splitlines()
     return head, set(rows)

@@ -21,7 +21,7 @@ of replies, with counts per reply stance.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -69,13 +69,36 @@ def _evidence_text(post: Post) -> str:
     return " | ".join(f"{'*' if e.decided else ''}{e.rule}: {e.cue}" for e in post.parent_evidence)
 
 
-def build_graph(inputs: GraphInputs, first_post: dict[str, str] | None = None) -> nx.MultiDiGraph:
+def _in_id_order(records: list, in_place: bool) -> Iterator:
+    """`records` by id; `in_place`: taken out of the list as they come, so that each is freed
+    once used (the list is sorted in place from last to first and popped)."""
+    if not in_place:
+        yield from sorted(records, key=lambda r: r.id)
+        return
+    records.sort(key=lambda r: r.id, reverse=True)
+    while records:
+        yield records.pop()
+
+
+def build_graph(
+    inputs: GraphInputs, first_post: dict[str, str] | None = None, *, in_place: bool = False
+) -> nx.MultiDiGraph:
     """The reply/argument graph of a corpus (or of some of its threads: `first_post` then
-    gives every participant's first post date in the whole corpus)."""
+    gives every participant's first post date in the whole corpus). With `in_place` the
+    caller hands the records over: the lists of posts, units, their labels, key points and
+    relations are emptied as their records become nodes and edges, so that each record's
+    memory goes to the graph made from it. A huge thread is one shard of the graph stage,
+    and its records (800 MB for one of 50,000 posts) had all been held beside its whole
+    graph (600 MB more)."""
     corpus, units, pred = inputs.corpus, inputs.units, inputs.predictions
     g = nx.MultiDiGraph(name=CORPUS_GRAPH)
     post_labels = {p.post_id: p for p in pred.posts}
     unit_labels = {u.unit_id: u for u in pred.units}
+    if in_place:
+        pred.posts.clear()
+        pred.units.clear()
+    take = post_labels.pop if in_place else post_labels.get
+    take_unit = unit_labels.pop if in_place else unit_labels.get
     roles = {p.participant_id: p.role for p in pred.participants}
     first_post = first_post if first_post is not None else first_posts(corpus.posts)
 
@@ -92,8 +115,10 @@ def build_graph(inputs: GraphInputs, first_post: dict[str, str] | None = None) -
         attrs.update(_pred_attrs("role", roles.get(part.id)))
         g.add_node(part.id, **attrs)
 
-    posts = sorted(corpus.posts, key=lambda p: p.id)
-    for post in posts:
+    # A post's node and its edges in one pass: each node's out-edges come in the same order
+    # as from a pass for nodes and then one for edges (a reply's parent that comes later by
+    # id is added bare by its edge and given its attributes when its turn comes).
+    for post in _in_id_order(corpus.posts, in_place):
         author_pid = next(iter(author_ids(post)), None)
         attrs = {
             "kind": post.kind,
@@ -109,13 +134,32 @@ def build_graph(inputs: GraphInputs, first_post: dict[str, str] | None = None) -
         }
         if author_pid in roles:
             attrs.update(_pred_attrs("role", roles[author_pid]))
-        labels = post_labels.get(post.id)
+        labels = take(post.id, None)
         if labels:
             attrs.update(_pred_attrs("target_stance", labels.target_stance))
             attrs.update(_pred_attrs("reply_stance", labels.reply_stance))
         g.add_node(post.id, **attrs)
+        for pid in author_ids(post):
+            if pid in g:
+                g.add_edge(
+                    pid, post.id, key=f"authored:{pid}->{post.id}", kind="authored", label="authored", confidence=1.0
+                )
+        if post.parent_id:
+            reply = labels.reply_stance if labels else None
+            g.add_edge(
+                post.id,
+                post.parent_id,
+                key=f"reply:{post.id}->{post.parent_id}",
+                kind="reply",
+                label=reply.label if reply else "reply",
+                reply_stance=reply.label if reply else "",
+                confidence=reply.confidence if reply else 0.0,
+                parent_confidence=post.parent_confidence or 0.0,
+                evidence_rule=post.parent_rule or "",
+                evidence=_evidence_text(post),
+            )
 
-    for unit in sorted(units, key=lambda u: u.id):
+    for unit in _in_id_order(units, in_place):
         attrs = {
             "kind": "unit",
             "label": _short(unit.text, 40),
@@ -127,36 +171,11 @@ def build_graph(inputs: GraphInputs, first_post: dict[str, str] | None = None) -
             "end": unit.end,
         }
         attrs.update(_pred_attrs("unit_type", unit.unit_type))
-        attrs.update(
-            _pred_attrs("target_stance", unit_labels[unit.id].target_stance if unit.id in unit_labels else None)
-        )
+        labels = take_unit(unit.id, None)
+        attrs.update(_pred_attrs("target_stance", labels.target_stance if labels else None))
         g.add_node(unit.id, **attrs)
-
-    for post in posts:
-        for pid in author_ids(post):
-            if pid in g:
-                g.add_edge(
-                    pid, post.id, key=f"authored:{pid}->{post.id}", kind="authored", label="authored", confidence=1.0
-                )
-        if post.parent_id:
-            labels = post_labels.get(post.id)
-            reply = labels.reply_stance if labels else None
-            decided = post.parent_rule or ""
-            g.add_edge(
-                post.id,
-                post.parent_id,
-                key=f"reply:{post.id}->{post.parent_id}",
-                kind="reply",
-                label=reply.label if reply else "reply",
-                reply_stance=reply.label if reply else "",
-                confidence=reply.confidence if reply else 0.0,
-                parent_confidence=post.parent_confidence or 0.0,
-                evidence_rule=decided,
-                evidence=_evidence_text(post),
-            )
-    for unit in sorted(units, key=lambda u: u.id):
         g.add_edge(unit.post_id, unit.id, key=f"contains:{unit.id}", kind="contains", label="contains", confidence=1.0)
-    for kp in sorted(pred.key_points, key=lambda k: k.id):
+    for kp in _in_id_order(pred.key_points, in_place):
         g.add_node(
             kp.id,
             kind="key_point",
@@ -175,7 +194,7 @@ def build_graph(inputs: GraphInputs, first_post: dict[str, str] | None = None) -
         )
         for uid in kp.unit_ids:
             g.add_edge(uid, kp.id, key=f"states:{uid}->{kp.id}", kind="states", label="states", confidence=1.0)
-    for rel in sorted(pred.relations, key=lambda r: r.id):
+    for rel in _in_id_order(pred.relations, in_place):
         g.add_edge(
             rel.source_id,
             rel.target_id,

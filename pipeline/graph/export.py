@@ -33,13 +33,23 @@ def tables(g: nx.Graph, safe: bool = False) -> tuple[list[list], list[list]]:
     Target, ...) and then one column per attribute, sorted. `safe`: `g` is already
     `gephi_safe`."""
     g = g if safe else gephi_safe(g)
-    node_keys = sorted({k for _, d in g.nodes(data=True) for k in d} - {"label"})
+    return node_table(g), edge_table(g)
+
+
+def node_table(safe: nx.Graph) -> list[list]:
+    """A `gephi_safe` graph's nodes as rows (see `tables`)."""
+    node_keys = sorted({k for _, d in safe.nodes(data=True) for k in d} - {"label"})
     nodes: list[list] = [["Id", "Label", *node_keys]]
-    nodes += [[n, d.get("label", n), *[d.get(k) for k in node_keys]] for n, d in g.nodes(data=True)]
+    nodes += [[n, d.get("label", n), *[d.get(k) for k in node_keys]] for n, d in safe.nodes(data=True)]
+    return nodes
+
+
+def edge_table(safe: nx.Graph) -> list[list]:
+    """A `gephi_safe` graph's edges as rows (see `tables`)."""
     edge_rows = (
-        [(u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True)]
-        if g.is_multigraph()
-        else [(u, v, f"{u}->{v}", d) for u, v, d in g.edges(data=True)]
+        [(u, v, k, d) for u, v, k, d in safe.edges(keys=True, data=True)]
+        if safe.is_multigraph()
+        else [(u, v, f"{u}->{v}", d) for u, v, d in safe.edges(data=True)]
     )
     edge_keys = sorted({k for *_, d in edge_rows for k in d} - {"label", "weight"})
     edges: list[list] = [["Source", "Target", "Type", "Id", "Label", "Weight", *edge_keys]]
@@ -47,7 +57,7 @@ def tables(g: nx.Graph, safe: bool = False) -> tuple[list[list], list[list]]:
         [u, v, "Directed", key, d.get("label", d.get("kind", "")), d.get("weight", 1.0)] + [d.get(k) for k in edge_keys]
         for u, v, key, d in edge_rows
     ]
-    return nodes, edges
+    return edges
 
 
 def parquet_bytes(rows: list[list], row_group_size: int | None = None) -> bytes:
