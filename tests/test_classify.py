@@ -1290,3 +1290,23 @@ def test_a_forum_quotation_ends_where_its_copy_of_the_posts_above_ends(text, ear
     from pipeline.core.quotes import end_copied_quotes
 
     assert end_copied_quotes(text, earlier) == ended
+
+
+def test_claims_are_labelled_a_batch_at_a_time_with_the_labels_of_one_batch(pipeline_run, cfg, monkeypatch):
+    """Claims and premises get their target stance `PREDICT_BATCH` at a time (one thread of
+    50,000 posts has 130,000 of them, whose examples and probabilities had been held at
+    once): cut into batches of seven, the seeds' unit labels are the same, in the same order."""
+    from pipeline.classify import claims
+    from pipeline.classify.modelset import Models
+    from pipeline.classify.predictions import read_units
+    from pipeline.core.corpus import read_corpus
+    from pipeline.core.paths import MODELS_DIR
+    from pipeline.models.store import load_model
+
+    corpus = read_corpus(pipeline_run["corpus"])
+    units = read_units(pipeline_run["segments"])
+    models = Models(target_stance=load_model(MODELS_DIR / "target_stance"))
+    whole = claims.classify_units(units, corpus, models, cfg)
+    monkeypatch.setattr(claims, "PREDICT_BATCH", 7)
+    assert claims.classify_units(units, corpus, models, cfg) == whole
+    assert len(whole) > 7 * 10 and len({u.target_stance.confidence for u in whole}) > 50

@@ -576,6 +576,33 @@ def test_a_huge_shards_tables_are_written_in_parts_that_merge_into_the_same_file
             assert (tmp_path / "g" / f"{name}.{ext}").read_bytes() == (run / "graphs" / f"{name}.{ext}").read_bytes()
 
 
+@pytest.mark.parametrize("limit", [100000, 20])
+def test_a_shards_graph_holds_nothing_once_its_files_are_written(tmp_path, runs, cfg, monkeypatch, limit):
+    """A networkx graph refers to itself (its cached edge view holds it), so it is freed by
+    the cycle collector, whenever that runs, and not when the stage lets it go: a huge
+    thread's graph (0.7 GB of 50,000 posts) had outlived its shard, and the merge workers
+    forked after it had started with it. Whether the corpus files are written or not,
+    every shard's graph is emptied once used."""
+    from pipeline.graph import files
+    from pipeline.graph.build import CORPUS_GRAPH
+
+    made = []
+    real = files.gephi_safe
+
+    def kept(g, **kw):
+        safe = real(g, **kw)
+        if g.graph.get("name") == CORPUS_GRAPH:
+            made.append((safe, len(safe)))
+        return safe
+
+    monkeypatch.setattr(files, "gephi_safe", kept)
+    run = runs["whole"]
+    args = (run / "corpus", run / "segments", run / "predictions")
+    done = files.write_graph_files(*args, tmp_path / "g", cfg.graph.colors, limit, 3, workers=1)
+    assert done["whole"] == (limit > 20) and len(made) > 3
+    assert all(n > 0 for _, n in made) and all(len(g) == 0 and g.number_of_edges() == 0 for g, _ in made)
+
+
 def _rows(path: Path) -> tuple[str, set[str]]:
     head, *rows = path.read_text(encoding="utf-8").splitlines()
     return head, set(rows)

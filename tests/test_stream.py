@@ -82,6 +82,8 @@ def test_records_a_worker_dumped_are_written_as_the_records_themselves(pipeline_
     units = list(iter_jsonl(stage_file(pipeline_run["segments"], "units"), Unit))
     dumped = pickle.loads(pickle.dumps(Dumped.of(units)))
     assert isinstance(dumped, Dumped) and len(dumped) == len(units)
+    handed = list(units)
+    assert Dumped.taken(handed).lines == dumped.lines and handed == []  # each freed once dumped
     parts = {"records": (units[:10], units[10:]), "dumped": (Dumped(dumped.lines[:10]), Dumped(dumped.lines[10:]))}
     for name, (first, rest) in parts.items():
         with JsonlSink(tmp_path / f"{name}.jsonl") as sink:

@@ -10,25 +10,30 @@ from pipeline.core.schema import Unit, UnitLabels
 from pipeline.models.cues import WORD_RE, load_cues, reply_rule, stopwords, without_leading_mentions
 from pipeline.models.examples import Example
 from pipeline.models.labeling import combine
+from pipeline.models.store import PREDICT_BATCH
 
 
 def classify_units(units: list[Unit], corpus: Corpus, models: Models, cfg: Config) -> list[UnitLabels]:
     threads = {t.id: t for t in corpus.threads}
     argumentative = [u for u in units if u.unit_type.label in ("claim", "premise")]
-    examples = [
-        Example(id=u.id, group=u.thread_id, text=u.text, pair=threads[u.thread_id].target) for u in argumentative
-    ]
-    preds = predict(models.target_stance, examples)
-    return [
-        UnitLabels(
-            unit_id=u.id,
-            post_id=u.post_id,
-            target_stance=combine(
-                "target_stance", p, model_name(models.target_stance), None, cfg, default_label="neutral"
-            ),
+    out: list[UnitLabels] = []
+    # A batch's examples and predictions at a time (the model predicts PREDICT_BATCH at a
+    # time anyway, so the labels are the same): one thread of 50,000 posts has 130,000
+    # claims and premises, whose examples and probabilities had been held all at once.
+    for start in range(0, len(argumentative), PREDICT_BATCH):
+        batch = argumentative[start : start + PREDICT_BATCH]
+        examples = [Example(id=u.id, group=u.thread_id, text=u.text, pair=threads[u.thread_id].target) for u in batch]
+        out += (
+            UnitLabels(
+                unit_id=u.id,
+                post_id=u.post_id,
+                target_stance=combine(
+                    "target_stance", p, model_name(models.target_stance), None, cfg, default_label="neutral"
+                ),
+            )
+            for u, p in zip(batch, predict(models.target_stance, examples), strict=True)
         )
-        for u, p in zip(argumentative, preds, strict=True)
-    ]
+    return out
 
 
 MIN_QUOTABLE_WORDS = 4

@@ -78,7 +78,7 @@ def _classify_shard(
     origins = Counter(r.origin for r in rels)
     unit_labels = classify_units(units, sub, models, cfg)
     if dumped:
-        return post_labels, Dumped.of(unit_labels), Dumped.of(rels), origins, shard_seen.tallies()
+        return post_labels, Dumped.taken(unit_labels), Dumped.taken(rels), origins, shard_seen.tallies()
     return post_labels, unit_labels, rels, origins, shard_seen.tallies()
 
 

@@ -200,6 +200,17 @@ class Dumped:
     def of(cls, records: Iterable[Any]) -> Dumped:
         return cls([dumps(r) for r in records])
 
+    @classmethod
+    def taken(cls, records: list[Any]) -> Dumped:
+        """`of` records handed over: the list is emptied as they are dumped, so each record
+        is freed once it is a line (one thread of 50,000 posts has 130,000 unit labels,
+        1.1 KB each as records and a third of that as lines)."""
+        records.reverse()
+        lines = []
+        while records:
+            lines.append(dumps(records.pop()))
+        return cls(lines)
+
     def __len__(self) -> int:
         return len(self.lines)
 

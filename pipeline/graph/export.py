@@ -18,6 +18,7 @@ Output (data/processed/graphs/):
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -36,28 +37,51 @@ def tables(g: nx.Graph, safe: bool = False) -> tuple[list[list], list[list]]:
     return node_table(g), edge_table(g)
 
 
-def node_table(safe: nx.Graph) -> list[list]:
-    """A `gephi_safe` graph's nodes as rows (see `tables`)."""
-    node_keys = sorted({k for _, d in safe.nodes(data=True) for k in d} - {"label"})
-    nodes: list[list] = [["Id", "Label", *node_keys]]
-    nodes += [[n, d.get("label", n), *[d.get(k) for k in node_keys]] for n, d in safe.nodes(data=True)]
-    return nodes
+def node_table(safe: nx.Graph, ids: Iterable | None = None, keys: list[str] | None = None) -> list[list]:
+    """A `gephi_safe` graph's nodes as rows (see `tables`); `ids`: only these, in this
+    order; `keys`: the attribute columns (by default every attribute a node has)."""
+    keys = node_keys(safe) if keys is None else keys
+    data = safe.nodes
+    rows: list[list] = [["Id", "Label", *keys]]
+    for n in safe.nodes if ids is None else ids:
+        d = data[n]
+        rows.append([n, d.get("label", n), *[d.get(k) for k in keys]])
+    return rows
 
 
-def edge_table(safe: nx.Graph) -> list[list]:
-    """A `gephi_safe` graph's edges as rows (see `tables`)."""
-    edge_rows = (
-        [(u, v, k, d) for u, v, k, d in safe.edges(keys=True, data=True)]
-        if safe.is_multigraph()
-        else [(u, v, f"{u}->{v}", d) for u, v, d in safe.edges(data=True)]
-    )
-    edge_keys = sorted({k for *_, d in edge_rows for k in d} - {"label", "weight"})
-    edges: list[list] = [["Source", "Target", "Type", "Id", "Label", "Weight", *edge_keys]]
-    edges += [
-        [u, v, "Directed", key, d.get("label", d.get("kind", "")), d.get("weight", 1.0)] + [d.get(k) for k in edge_keys]
-        for u, v, key, d in edge_rows
-    ]
-    return edges
+def node_keys(safe: nx.Graph) -> list[str]:
+    """The node table's attribute columns: every attribute a node has, but its label."""
+    return sorted({k for _, d in safe.nodes(data=True) for k in d} - {"label"})
+
+
+def edge_keys(safe: nx.Graph) -> list[str]:
+    """The edge table's attribute columns: every attribute an edge has, but its label and weight."""
+    return sorted({k for *_, d in safe.edges(data=True) for k in d} - {"label", "weight"})
+
+
+def edge_ids(safe: nx.Graph) -> Iterator[tuple[str, object, object]]:
+    """(id, source, target) of every edge, in the graph's order: a multigraph's key, else
+    `source->target`."""
+    if safe.is_multigraph():
+        return ((k, u, v) for u, v, k in safe.edges(keys=True))
+    return ((f"{u}->{v}", u, v) for u, v in safe.edges())
+
+
+def edge_table(
+    safe: nx.Graph, ids: Iterable[tuple[str, object, object]] | None = None, keys: list[str] | None = None
+) -> list[list]:
+    """A `gephi_safe` graph's edges as rows (see `tables`); `ids`: only these (from
+    `edge_ids`), in this order; `keys`: the attribute columns (by default every attribute
+    an edge has)."""
+    keys = edge_keys(safe) if keys is None else keys
+    multi = safe.is_multigraph()
+    rows: list[list] = [["Source", "Target", "Type", "Id", "Label", "Weight", *keys]]
+    for key, u, v in edge_ids(safe) if ids is None else ids:
+        d = safe.edges[u, v, key] if multi else safe.edges[u, v]
+        rows.append(
+            [u, v, "Directed", key, d.get("label", d.get("kind", "")), d.get("weight", 1.0), *[d.get(k) for k in keys]]
+        )
+    return rows
 
 
 def parquet_bytes(rows: list[list], row_group_size: int | None = None) -> bytes:
