@@ -84,6 +84,14 @@ def fill_csv(
     return path
 
 
+def decoded_twice(path) -> str:
+    """A filled sheet as Excel leaves it when it opened the UTF-8 file as Windows-1252 and
+    saved it again as UTF-8 ("spørgsmål" as "spÃ¸rgsmÃ¥l")."""
+    text = Path(path).read_text(encoding="utf-8-sig")
+    Path(path).write_text(text.encode("utf-8").decode("cp1252", errors="replace"), encoding="utf-8")
+    return Path(path).read_text(encoding="utf-8")
+
+
 def gold_labels(gold, task):
     resolved, _ = resolve(read_events(gold), task)
     return {k: v.label for k, v in resolved.items()}
@@ -158,6 +166,29 @@ def test_review_semicolon_csv_from_nordic_excel_imports(pipeline_run, tmp_path, 
     import_labels(path, "Bo", folder.parent, gold, inputs[0], cfg)
     assert gold_labels(gold, "reply_stance") == {items[0].item_id: "query"}
     assert [e.note for e in read_events(gold)] == ["spørgsmål"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_review_sheet_decoded_twice_imports_the_annotators_words(pipeline_run, tmp_path, inputs, cfg, caplog, suffix):
+    """A sheet Excel opened as Windows-1252 and saved again (as CSV in UTF-8, or as a
+    workbook) holds the annotator's note decoded twice: it is decoded once, with a warning,
+    as ingest does for thread files."""
+    import openpyxl
+
+    folder, items, gold = export(pipeline_run, tmp_path, "reply_stance")
+    path = fill_csv(folder, {items[0].item_id: "query"}, comment="spørgsmål – måske")
+    assert "spÃ¸rgsmÃ¥l â€“ mÃ¥ske" in decoded_twice(path)
+    if suffix == ".xlsx":
+        wb = openpyxl.Workbook()
+        for row in csv.reader(io.StringIO(Path(path).read_text(encoding="utf-8"), newline="")):
+            wb.active.append(row)
+        path = Path(path).with_suffix(".xlsx")
+        wb.save(path)
+    with caplog.at_level("WARNING"):
+        import_labels(path, "Bo", folder.parent, gold, inputs[0], cfg)
+    assert gold_labels(gold, "reply_stance") == {items[0].item_id: "query"}
+    assert [e.note for e in read_events(gold)] == ["spørgsmål – måske"]
+    assert "had been decoded twice" in caplog.text and str(path) in caplog.text
 
 
 def test_review_excel_unicode_text_imports(pipeline_run, tmp_path, inputs, cfg):

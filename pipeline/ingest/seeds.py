@@ -19,6 +19,7 @@ from pipeline.core.artifacts import UTF16_BOMS, code_page_text, display_path, re
 from pipeline.core.config import Config
 from pipeline.core.corpus import Corpus
 from pipeline.core.errors import InputError
+from pipeline.core.mojibake import MOJIBAKE_NOTE, decoded_once
 from pipeline.core.quotes import end_copied_quotes, spaced
 from pipeline.core.schema import Author, Evidence, Note, Post, Span, Thread
 from pipeline.ingest import langid
@@ -59,9 +60,7 @@ from pipeline.ingest.markup import (
     DECOMPOSED_NOTE,
     INVISIBLE_NOTE,
     MARKDOWN_SUFFIXES,
-    MOJIBAKE_NOTE,
     composed,
-    decoded_once,
     html_text,
     markdown_html,
     markdown_lines_glued,

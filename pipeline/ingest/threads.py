@@ -26,6 +26,7 @@ from pipeline.core.compressed import compression_of, inner_suffix
 from pipeline.core.config import Config
 from pipeline.core.errors import InputError, PipelineError, Refusals, validation_message
 from pipeline.core.jsondoc import first_json_record, json_layout, json_sample
+from pipeline.core.mojibake import MOJIBAKE_NOTE, decoded_once
 from pipeline.core.paths import within
 from pipeline.core.schema import PENDING_THREAD, Note, ThreadRow, check_id
 from pipeline.core.workbooks import WORKBOOK_SUFFIXES, workbook_rows
@@ -63,9 +64,7 @@ from pipeline.ingest.dates import DATE_FORMS, SLASH_RE, read_date
 from pipeline.ingest.markup import (
     DECOMPOSED_NOTE,
     INVISIBLE_NOTE,
-    MOJIBAKE_NOTE,
     composed,
-    decoded_once,
     html_text,
     looks_like_html,
     without_invisibles,

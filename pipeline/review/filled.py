@@ -27,6 +27,7 @@ from pipeline.core.artifacts import (
 from pipeline.core.config import Config
 from pipeline.core.corpus import Corpus, read_corpus, read_corpus_about
 from pipeline.core.errors import InputError, Problem
+from pipeline.core.mojibake import MOJIBAKE_NOTE, decoded_once
 from pipeline.core.schema import Annotation, ReviewItem
 from pipeline.core.tables import stage_file
 from pipeline.core.workbooks import WORKBOOK_SUFFIXES, workbook_rows
@@ -130,7 +131,7 @@ def read_sheet_csv(path: Path, required: tuple[str, ...]) -> list[tuple[int, dic
         # Texts span several lines; a row is reported at the line where it starts.
         rows.append((start, {k: cells.unprotect(v) if isinstance(v, str) else v for k, v in row.items()}))
         start = reader.line_num + 1
-    return rows
+    return _decoded_once(path, rows)
 
 
 def _read_workbook(path: Path) -> list[tuple[int, dict[str, str]]]:
@@ -138,7 +139,23 @@ def _read_workbook(path: Path) -> list[tuple[int, dict[str, str]]]:
     missing = [c for c in ("item_id", "label") if c not in header]
     if missing:
         raise InputError(path, 1, f"header lacks the columns {missing}; is this a review batch file?")
-    return [(n, dict(zip(header, values, strict=False))) for n, values in rows]
+    return _decoded_once(path, [(n, dict(zip(header, values, strict=False))) for n, values in rows])
+
+
+def _decoded_once(path: Path, rows: list[tuple[int, dict]]) -> list[tuple[int, dict]]:
+    """A sheet's cells with text decoded twice decoded once, with a warning: a sheet opened
+    in Excel as Windows-1252 and saved again as UTF-8 (or as a workbook) turns an
+    annotator's note into 'SvÃ¦rt at afgÃ¸re' and an item id with a Danish letter into one
+    no corpus holds."""
+    n = 0
+    for _, row in rows:
+        for k, v in row.items():
+            if isinstance(v, str) and (once := decoded_once(v)) != v:
+                row[k] = once
+                n += 1
+    if n:
+        log.warning("%s: %s", path, MOJIBAKE_NOTE.format(what=f"{n} cell(s)"))
+    return rows
 
 
 def read_filled(path: Path) -> list[Filled]:
