@@ -68,6 +68,18 @@ def test_layouts(tmp_path):
     two = _write(tmp_path / "d.json", json.dumps(context, indent=2))
     assert json_layout(two) == "document" and json_sample(two) == context
     assert json_layout(_write(tmp_path / "e.json", "hej\n")) is None and json_sample(tmp_path / "e.json") is None
+    # Saved by Windows PowerShell 5.1 (UTF-16 with its byte-order mark, Windows line ends):
+    # the same layouts, the wrapper's end told from its last bytes all the same.
+    for name, text, layout in (
+        ("f.json", json.dumps({"data": POSTS[:3]}, indent=2), "wrapped"),
+        ("g.json", json.dumps(POSTS[:3], indent=2), "array"),
+        ("h.json", json.dumps(context, indent=2), "document"),
+    ):
+        path = tmp_path / name
+        path.write_bytes(text.replace("\n", "\r\n").encode("utf-16"))
+        assert json_layout(path) == layout, name
+        if layout != "document":
+            assert [r["id"] for _, r in json_records(path)] == ["0", "1", "2"]
 
 
 def test_a_broken_file_names_the_line_where_it_stops_being_readable(tmp_path, monkeypatch):

@@ -113,6 +113,28 @@ def test_a_context_response_joins_the_status_asked_about_saved_beside_it(tmp_pat
     assert alone.posts_by_id()["101"].text == ""
 
 
+@pytest.mark.parametrize("layout", ["array", "context", "lines"])
+def test_an_api_response_windows_powershell_saved_in_utf16_is_read_as_the_tools(tmp_path, cfg, layout):
+    """Windows PowerShell 5.1 saves what `curl ... > context.json` or `Out-File` writes as
+    UTF-16 with a byte-order mark and Windows line ends: a tool's response so saved is read
+    as that tool's (it had been taken for a generic thread file and refused field by
+    field), as a timeline's array, a context document or JSON lines."""
+    if layout == "array":
+        text, name = json.dumps([R3, R2, R1, ROOT], ensure_ascii=False, indent=2), "timeline.json"
+    elif layout == "context":
+        text, name = json.dumps({"ancestors": [ROOT], "descendants": [R1, R2, R3]}, ensure_ascii=False), "ctx.json"
+    else:
+        text, name = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in (ROOT, R1, R2, R3)), "lines.jsonl"
+    path = tmp_path / name
+    path.write_bytes(text.replace("\n", "\r\n").encode("utf-16"))
+    assert path.read_bytes()[:2] in (b"\xff\xfe", b"\xfe\xff")
+    assert describe_input(path, ReadOptions()) == "Mastodon statuses (Mastodon API)"
+    posts = ingest_thread_files([path], cfg).posts_by_id()
+    assert {i: p.parent_id for i, p in posts.items()} == {"100": None, "101": "100", "102": "101", "103": "100"}
+    assert posts["100"].text == "Vi mangler socialrådgivere.\n\nSagstallet er for højt."
+    assert posts["101"].author == "jonas@mastodon.social"
+
+
 def test_boosts_are_read_as_the_status_they_boost_and_direct_messages_left_out(tmp_path, cfg):
     boost = status("200", "karin", "", reblog=R1)
     dm = status("201", "jonas", "<p>@mette privat: ring mig</p>", "100", 20, visibility="direct")

@@ -150,9 +150,12 @@ def _comment(cid: str, parent: str, author: str, body: str, minute: int, replies
     return {"kind": "t1", "data": data}
 
 
-def test_a_saved_reddit_thread_page_is_read_as_its_comment_tree(tmp_path, cfg):
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_a_saved_reddit_thread_page_is_read_as_its_comment_tree(tmp_path, cfg, encoding):
     """A thread saved as Reddit serves it (its address with ".json"): the submission, then
-    the comments with their replies nested; "load more comments" stubs are counted."""
+    the comments with their replies nested; "load more comments" stubs are counted. Saved
+    by Windows PowerShell 5.1 (`curl ... > thread.json`), it is UTF-16 with a byte-order
+    mark: read the same (it had been taken for a generic thread file)."""
     from pipeline.ingest.threads import describe_input
 
     submission = {"kind": "t3", "data": {"id": "abc", "name": "t3_abc", "title": "Socialrådgivere løber skrigende bort",
@@ -170,7 +173,7 @@ def test_a_saved_reddit_thread_page_is_read_as_its_comment_tree(tmp_path, cfg):
         {"kind": "Listing", "data": {"children": tree}},
     ]
     path = tmp_path / "socialraadgivere.json"
-    path.write_text(json.dumps(page, ensure_ascii=False, indent=1), encoding="utf-8")
+    path.write_text(json.dumps(page, ensure_ascii=False, indent=1), encoding=encoding)
     assert describe_input(path, ReadOptions()) == "a Reddit thread page's JSON"
     corpus = ingest_thread_files([path], cfg)
     posts = corpus.posts_by_id()

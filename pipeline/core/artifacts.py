@@ -255,7 +255,7 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def read_text_utf8(path: Path, encoding: str | None = None, advice: str | None = None) -> str:
-    """Read a UTF-8 file (a BOM is accepted), or one in the `encoding` given; a wrong
+    """Read a UTF-8 file (a BOM is accepted; UTF-16 by its byte-order mark), or one in the `encoding` given; a wrong
     encoding names the first bad line, and what to do about it (`advice`, where the
     command's --encoding is not the way: a manifest's page)."""
     path = Path(path)
@@ -263,7 +263,7 @@ def read_text_utf8(path: Path, encoding: str | None = None, advice: str | None =
         raise InputError(path, 0, "file not found")
     data = read_bytes(path)
     if not encoding and data.startswith(UTF16_BOMS):
-        raise _utf16(path, advice)
+        encoding = "utf-16"  # no UTF-8 text starts with these bytes (see `encoding_of`)
     try:
         return data.decode(encoding or "utf-8-sig")
     except LookupError:
@@ -319,15 +319,6 @@ def is_text_table(path: Path) -> bool:
         head = fh.read(4096)
     text = head.decode("utf-16" if head[:2] in UTF16_BOMS else "utf-8", errors="replace")
     return "\t" in text.split("\n", 1)[0]
-
-
-def _utf16(path: Path, advice: str | None = None) -> InputError:
-    return InputError(
-        path,
-        0,
-        "the file is UTF-16 (it starts with a UTF-16 byte-order mark); "
-        + (advice or "re-save it as UTF-8, or pass --encoding utf-16"),
-    )
 
 
 def _undecodable(
@@ -395,7 +386,8 @@ def text_stream(path: Path, encoding: str, errors: str = "strict") -> IO[str]:
 
 @contextlib.contextmanager
 def open_text(path: Path, encoding: str | None = None) -> Iterator[Any]:
-    """A text file opened for streaming (UTF-8 with or without BOM, or `encoding`; gzip,
+    """A text file opened for streaming (UTF-8 with or without BOM, UTF-16 by its byte-order
+    mark, or `encoding`; gzip,
     bzip2, xz or Zstandard compressed where its name ends so). A decoding error met while
     reading is reported as `read_text_utf8` reports it (file, line, what to do), found by
     reading the file once more a megabyte at a time; a damaged compressed file is named as
@@ -403,10 +395,10 @@ def open_text(path: Path, encoding: str | None = None) -> Iterator[Any]:
     path = Path(path)
     if not path.exists():
         raise InputError(path, 0, "file not found")
-    if not encoding:
-        with readable(path), open_binary(path) as fh:
-            if fh.read(2) in UTF16_BOMS:
-                raise _utf16(path)
+    # UTF-16 where the byte-order mark says so, whoever reads the file: Windows PowerShell
+    # 5.1 saves what `>` and `Out-File` write so (an API response saved with `curl ... >
+    # context.json`), and a tool's export so saved had been taken for a generic thread file.
+    encoding = encoding_of(path, encoding)
     try:
         fh = text_stream(path, encoding or "utf-8-sig")
     except LookupError:

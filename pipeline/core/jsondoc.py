@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from pipeline.core.artifacts import open_text, read_text_utf8, text_stream
+from pipeline.core.artifacts import encoding_of, open_text, read_text_utf8, text_stream
 from pipeline.core.compressed import compression_of, inner_suffix, read_errors
 from pipeline.core.errors import InputError
 
@@ -41,7 +41,7 @@ def first_line(path: Path, encoding: str | None = None, limit: int | None = None
     limit = LINE_LIMIT if limit is None else limit
     rest = ""
     try:
-        with text_stream(path, encoding or "utf-8-sig", errors="replace") as fh:
+        with text_stream(path, encoding_of(path, encoding) or "utf-8-sig", errors="replace") as fh:
             while chunk := fh.read(1 << 16):
                 rest = (rest + chunk).lstrip(_WHITESPACE)
                 end = rest.find("\n")
@@ -75,7 +75,7 @@ def text_head(path: Path, encoding: str | None = None, size: int = 1 << 16) -> s
     """The file's first `size` characters after leading whitespace (decompressed; "" where
     a compressed file cannot be read), to tell which tool wrote it."""
     try:
-        with text_stream(path, encoding or "utf-8-sig", errors="replace") as fh:
+        with text_stream(path, encoding_of(path, encoding) or "utf-8-sig", errors="replace") as fh:
             return fh.read(size).lstrip(_WHITESPACE)
     except read_errors():
         return ""
@@ -83,13 +83,14 @@ def text_head(path: Path, encoding: str | None = None, size: int = 1 << 16) -> s
 
 def _ends_as_wrapper(path: Path, size: int = 4096) -> bool:
     """The file ends as an object around an array ("]}"), from its last bytes (brackets and
-    whitespace are the same bytes in every encoding ingest reads, UTF-16 aside, which it
-    refuses). A compressed file has no end to seek to: True, `_array_only` decides."""
+    whitespace are the same bytes in every encoding ingest reads, in UTF-16 beside a zero
+    byte, which is dropped: no JSON text holds one). A compressed file has no end to seek
+    to: True, `_array_only` decides."""
     if compression_of(path):
         return True
     with open(path, "rb") as fh:
         fh.seek(max(0, os.fstat(fh.fileno()).st_size - size))
-        return re.search(rb"\]\s*\}\s*$", fh.read()) is not None
+        return re.search(rb"\]\s*\}\s*$", fh.read().replace(b"\x00", b"")) is not None
 
 
 def _only_a_list(value: object) -> bool:

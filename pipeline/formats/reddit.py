@@ -28,9 +28,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.core.artifacts import json_object, open_text
-from pipeline.core.compressed import compression_of, inner_suffix, open_binary, read_errors
+from pipeline.core.compressed import compression_of, inner_suffix
 from pipeline.core.errors import InputError
-from pipeline.core.jsondoc import JSON_LINES_SUFFIXES, first_json_record, json_records, json_sample
+from pipeline.core.jsondoc import JSON_LINES_SUFFIXES, first_json_record, json_records, json_sample, text_head
 from pipeline.core.schema import Note
 from pipeline.ingest.deleted import deleted_text
 
@@ -192,19 +192,16 @@ def _gone_notes(gone: Counter, where: Path, notes: list[Note]) -> None:
 # A thread as Reddit serves it (the page's address with ".json" appended, as researchers
 # save single threads): a JSON array of two Listings, the submission, then its comment
 # tree with each comment's replies nested inside it.
-THREAD_HEAD_RE = re.compile(rb'^\s*\[\s*\{\s*"kind"\s*:\s*"Listing"')
+THREAD_HEAD_RE = re.compile(r'^\[\s*\{\s*"kind"\s*:\s*"Listing"')
 
 
 def is_reddit_thread(path: Path) -> bool:
-    """A `.json` file that opens as a Reddit thread page's JSON."""
+    """A `.json` file that opens as a Reddit thread page's JSON (in UTF-8, or UTF-16 as
+    Windows PowerShell 5.1 saves what `curl ... > thread.json` writes)."""
     path = Path(path)
     if inner_suffix(path) != ".json" or not path.is_file():
         return False
-    try:
-        with open_binary(path) as fh:
-            return bool(THREAD_HEAD_RE.match(fh.read(256).removeprefix(b"\xef\xbb\xbf")))
-    except read_errors():
-        return False
+    return bool(THREAD_HEAD_RE.match(text_head(path, size=256)))
 
 
 def read_reddit_thread(path: Path, notes: list[Note]) -> Iterator[tuple[int, dict]]:
