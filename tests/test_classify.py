@@ -1310,3 +1310,34 @@ def test_claims_are_labelled_a_batch_at_a_time_with_the_labels_of_one_batch(pipe
     monkeypatch.setattr(claims, "PREDICT_BATCH", 7)
     assert claims.classify_units(units, corpus, models, cfg) == whole
     assert len(whole) > 7 * 10 and len({u.target_stance.confidence for u in whole}) > 50
+
+
+def test_a_shard_sent_as_lines_holds_the_lines_of_its_records(pipeline_run, cfg, monkeypatch):
+    """A classify worker sends unit labels and relations as JSON lines (`Dumped`), each made
+    a line as soon as it is made (a thread of 60,000 posts had held 200,000 relations and
+    160,000 unit labels as records at once): the lines are those of the records the shard
+    gives otherwise, in the same order, batch after batch."""
+    from pipeline.classify import claims
+    from pipeline.classify.insample import InSample
+    from pipeline.classify.modelset import Models
+    from pipeline.classify.predictions import read_units
+    from pipeline.classify.stage import _classify_shard
+    from pipeline.core.artifacts import dumps
+    from pipeline.core.corpus import read_corpus
+    from pipeline.core.paths import MODELS_DIR
+    from pipeline.models.store import load_model
+
+    corpus = read_corpus(pipeline_run["corpus"])
+    units = read_units(pipeline_run["segments"])
+    models = Models(*(load_model(MODELS_DIR / name) for name in ("target_stance", "reply_stance", "role")))
+    threads = {t.id: t for t in corpus.threads}
+    monkeypatch.setattr(claims, "PREDICT_BATCH", 7)
+
+    def shard(dumped: bool) -> tuple:
+        return _classify_shard((corpus.posts, units), threads=threads, models=models, cfg=cfg, seen=InSample(),
+                               dumped=dumped)  # fmt: skip
+
+    records, lines = shard(False), shard(True)
+    assert lines[0] == records[0] and lines[3] == records[3]
+    assert lines[1].lines == [dumps(r) for r in records[1]] and len(records[1]) > 7 * 10
+    assert lines[2].lines == [dumps(r) for r in records[2]] and len(records[2]) > 100

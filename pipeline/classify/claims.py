@@ -3,6 +3,8 @@ researcher could quote (a comment's main claim, the key points)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from pipeline.classify.modelset import Models, model_name, predict
 from pipeline.core.config import Config
 from pipeline.core.corpus import Corpus
@@ -14,16 +16,20 @@ from pipeline.models.store import PREDICT_BATCH
 
 
 def classify_units(units: list[Unit], corpus: Corpus, models: Models, cfg: Config) -> list[UnitLabels]:
+    return [labels for batch in unit_label_batches(units, corpus, models, cfg) for labels in batch]
+
+
+def unit_label_batches(units: list[Unit], corpus: Corpus, models: Models, cfg: Config) -> Iterator[list[UnitLabels]]:
+    """The target stance of claims and premises, `PREDICT_BATCH` at a time (the model
+    predicts that many at a time anyway, so the labels are the same): one thread of 50,000
+    posts has 130,000 claims and premises, whose examples and probabilities had been held
+    all at once; a caller that writes each batch holds no more than one."""
     threads = {t.id: t for t in corpus.threads}
     argumentative = [u for u in units if u.unit_type.label in ("claim", "premise")]
-    out: list[UnitLabels] = []
-    # A batch's examples and predictions at a time (the model predicts PREDICT_BATCH at a
-    # time anyway, so the labels are the same): one thread of 50,000 posts has 130,000
-    # claims and premises, whose examples and probabilities had been held all at once.
     for start in range(0, len(argumentative), PREDICT_BATCH):
         batch = argumentative[start : start + PREDICT_BATCH]
         examples = [Example(id=u.id, group=u.thread_id, text=u.text, pair=threads[u.thread_id].target) for u in batch]
-        out += (
+        yield [
             UnitLabels(
                 unit_id=u.id,
                 post_id=u.post_id,
@@ -32,8 +38,7 @@ def classify_units(units: list[Unit], corpus: Corpus, models: Models, cfg: Confi
                 ),
             )
             for u, p in zip(batch, predict(models.target_stance, examples), strict=True)
-        )
-    return out
+        ]
 
 
 MIN_QUOTABLE_WORDS = 4

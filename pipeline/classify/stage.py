@@ -27,7 +27,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from pipeline.classify.claims import classify_units
+from pipeline.classify.claims import classify_units, unit_label_batches
 from pipeline.classify.insample import InSample, Tallies
 from pipeline.classify.keypoints import Embed, key_points
 from pipeline.classify.modelset import Models, card_summary, on_torch
@@ -76,10 +76,15 @@ def _classify_shard(
     unit_thread = {u.id: rank[thread_of[u.post_id]] for u in units}
     rels = sorted(relations(units, sub, post_labels), key=lambda r: (unit_thread[r.source_id], r.id))
     origins = Counter(r.origin for r in rels)
-    unit_labels = classify_units(units, sub, models, cfg)
-    if dumped:
-        return post_labels, Dumped.taken(unit_labels), Dumped.taken(rels), origins, shard_seen.tallies()
-    return post_labels, unit_labels, rels, origins, shard_seen.tallies()
+    if not dumped:
+        return post_labels, classify_units(units, sub, models, cfg), rels, origins, shard_seen.tallies()
+    # Each record made a line as soon as it is made: a thread of 60,000 posts has 200,000
+    # relations and 160,000 unit labels, which had all been held as records at once.
+    rel_lines = Dumped.taken(rels)
+    unit_lines: list[str] = []
+    for batch in unit_label_batches(units, sub, models, cfg):
+        unit_lines += Dumped.taken(batch).lines
+    return post_labels, Dumped(unit_lines), rel_lines, origins, shard_seen.tallies()
 
 
 def thread_items(
