@@ -390,7 +390,7 @@ def cmd_bench_scale(args, cfg) -> None:
         benchscale.render(args.out, args.section)
         return
     result = benchscale.run_scale(
-        args.posts, args.work, args.workers, args.out, args.section, args.floor_up_to, args.storage
+        args.posts, args.work, args.workers, args.out, args.section, args.floor_up_to, args.storage, args.one_thread
     )
     for r in result["runs"]:
         log.info(
@@ -592,12 +592,19 @@ def add_commands(sub) -> None:
     s.add_argument("--out", type=Path, default=DATA_DIR / "benchmarks" / "scale.json")
     s.add_argument("--render-only", action="store_true", help="rewrite docs/benchmarks.md from the saved JSON")
     s.add_argument(
-        "--section", default="scale", help="the section of docs/benchmarks.md to write (scale, scale-1m, scale-parquet)"
+        "--section",
+        default="scale",
+        help="the section of docs/benchmarks.md to write (scale, scale-1m, scale-parquet, scale-huge)",
     )
     s.add_argument(
         "--floor-up-to", type=int, default=None, help="measure the floor only at sizes up to this (default: all)"
     )
     s.add_argument("--storage", choices=("jsonl", "parquet"), default="jsonl", help="how the stages keep their tables")
+    s.add_argument(
+        "--one-thread",
+        action="store_true",
+        help="each corpus one thread of all its posts (the stages after segment hold a thread whole)",
+    )
     s.set_defaults(func=cmd_bench_scale)
 
     # bench-scale's own step: a parser added without `help` is left out of the command list

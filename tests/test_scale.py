@@ -676,3 +676,18 @@ def test_jobs_alongside_run_in_other_processes_and_their_errors_reach_the_caller
         pass
     with alongside([partial(_write_pid, tmp_path / "one")], workers=1):
         assert int((tmp_path / "one").read_text()) == os.getpid()  # one worker: done here, first
+
+
+def test_the_huge_thread_benchmark_makes_one_thread_of_all_the_posts_and_says_so():
+    """`make bench-huge` (bench-scale --one-thread) measures the stages that hold a thread
+    whole on one thread of all the posts, and its table says so."""
+    from pipeline.bench.scale import scale_markdown, summary
+    from pipeline.bench.synth import synthetic_posts
+
+    posts = list(synthetic_posts(1500, thread_sizes=(1500, 1500)))
+    assert len(posts) == 1500 and len({p["thread_id"] for p in posts}) == 1
+    assert sum(p["parent_id"] is None for p in posts) == 1
+    huge, usual = summary([], 2, one_thread=True), summary([], 2)
+    assert huge["threads"] == "one thread of all the posts" and usual["threads"] == "threads of 20-500 posts"
+    text = scale_markdown({**huge, "workers": 2}, "Scale: one huge thread")
+    assert text.startswith("## Scale: one huge thread") and "synth`: one thread of all the posts, one author" in text

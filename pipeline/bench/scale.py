@@ -31,6 +31,7 @@ from pipeline.core.paths import MODELS_DIR
 log = logging.getLogger(__name__)
 
 STAGES = ("ingest", "segment", "classify", "graph", "report")
+THREAD_SIZES = (20, 500)  # posts a synthetic thread has, drawn uniformly
 MODELS = MODELS_DIR
 
 
@@ -98,17 +99,20 @@ def scale_benchmark(
     floor_up_to: int | None = None,
     on_size: Callable[[dict], None] | None = None,
     storage: str = "jsonl",
+    one_thread: bool = False,
 ) -> dict:
     """Every stage at each size in `sizes`, and the floor at those up to `floor_up_to`
     (all when None): the floor holds the whole corpus in memory, so a 1M-post run skips it.
-    `on_size` gets the result so far after each size (a long run keeps what it measured)."""
+    `on_size` gets the result so far after each size (a long run keeps what it measured).
+    `one_thread`: each corpus is one thread of all its posts (the stages after segment
+    hold a thread whole), not threads of 20-500."""
     base = [sys.executable, "-m", "pipeline", "-q"] + (["--config", str(config)] if config else [])
     runs: list[dict] = []
     result: dict = {}
     for n in sorted(sizes):
         work = Path(work_dir) / f"n{n}"
         threads = work / "posts.jsonl"
-        write_synthetic(threads, n)
+        write_synthetic(threads, n, thread_sizes=(n, n) if one_thread else THREAD_SIZES)
         stages = {}
         for stage in STAGES:
             stages[stage] = measure(base + _stage_args(stage, work, threads, workers, storage))
@@ -120,7 +124,7 @@ def scale_benchmark(
             )
             log.info("bench-scale %d posts, floor: %s", n, floor)
         runs.append(size_run(n, stages, floor, work, threads))
-        result = summary(runs, workers, storage)
+        result = summary(runs, workers, storage, one_thread)
         if on_size is not None:
             on_size(result)
     return result
@@ -147,7 +151,7 @@ def size_run(n: int, stages: dict[str, dict], floor: dict | None, work: Path, th
     }
 
 
-def summary(runs: list[dict], workers: int, storage: str = "jsonl") -> dict:
+def summary(runs: list[dict], workers: int, storage: str = "jsonl", one_thread: bool = False) -> dict:
     """The benchmark's result: its runs and the growth exponent of each stage between
     consecutive sizes."""
     from pipeline.executors.local import resolve_workers
@@ -166,6 +170,7 @@ def summary(runs: list[dict], workers: int, storage: str = "jsonl") -> dict:
         "machine": {"cpu": platform.machine(), "python": platform.python_version()},
         "profile": "scikit-learn (classify --no-encoder)",
         "storage": storage,
+        "threads": "one thread of all the posts" if one_thread else "threads of {}-{} posts".format(*THREAD_SIZES),
         "runs": runs,
         "exponents": exponents,
     }
@@ -181,14 +186,17 @@ def _floor_cells(run: dict) -> str:
     return f"{run['floor']['wall_s']:.1f} | {run['x_floor']:.2f}"
 
 
-def scale_markdown(result: dict, title: str = "Scale (synthetic Danish threads)") -> str:
+def scale_markdown(
+    result: dict, title: str = "Scale (synthetic Danish threads)", command: str = "make bench-scale"
+) -> str:
     lines = [
         f"## {title}",
         "",
-        f"Produced by `make bench-scale` on {result['cores']} cores ({result['machine']['cpu']}, Python "
+        f"Produced by `{command}` on {result['cores']} cores ({result['machine']['cpu']}, Python "
         f"{result['machine']['python']}), {result['workers']} workers, the {result['profile']} profile, "
         f"stage tables kept as {result.get('storage', 'jsonl')}. "
-        "Corpora from `pipeline.bench.synth`: threads of 20-500 posts, one author per five posts, about 300 "
+        f"Corpora from `pipeline.bench.synth`: {result.get('threads', 'threads of 20-500 posts')}, one author "
+        "per five posts, about 300 "
         "characters a post, sentences drawn from the seeds. Each stage runs as its own process (start-up "
         "included); CPU is user + sys; memory is the stage's peak resident set. **Floor**: in one process, "
         "read the posts' JSON, split sentences, build the features and predict the four scikit-learn "
@@ -240,7 +248,18 @@ SECTIONS = {
     "scale": "Scale (synthetic Danish threads)",
     "scale-1m": "Scale: one million posts",
     "scale-parquet": "Scale with Parquet stage tables",
+    "scale-huge": "Scale: one huge thread",
 }
+# The make target that writes each section.
+COMMANDS = {
+    "scale-1m": "make bench-scale-1m",
+    "scale-parquet": "make bench-scale STORAGE=parquet",
+    "scale-huge": "make bench-huge",
+}
+
+
+def section_markdown(result: dict, section: str) -> str:
+    return scale_markdown(result, SECTIONS.get(section, section), COMMANDS.get(section, "make bench-scale"))
 
 
 def run_scale(
@@ -251,17 +270,20 @@ def run_scale(
     section: str = "scale",
     floor_up_to: int | None = None,
     storage: str = "jsonl",
+    one_thread: bool = False,
 ) -> dict:
     def save(result: dict) -> None:
         write_json(out_json, result)
-        replace_section(BENCH_DOC, section, scale_markdown(result, SECTIONS.get(section, section)))
+        replace_section(BENCH_DOC, section, section_markdown(result, section))
 
-    return scale_benchmark(sizes, work_dir, workers, floor_up_to=floor_up_to, on_size=save, storage=storage)
+    return scale_benchmark(
+        sizes, work_dir, workers, floor_up_to=floor_up_to, on_size=save, storage=storage, one_thread=one_thread
+    )
 
 
 def render(out_json: Path, section: str = "scale") -> None:
     result = json.loads(Path(out_json).read_text(encoding="utf-8"))
-    replace_section(BENCH_DOC, section, scale_markdown(result, SECTIONS.get(section, section)))
+    replace_section(BENCH_DOC, section, section_markdown(result, section))
 
 
 def floor(threads_file: Path, out_file: Path) -> int:
