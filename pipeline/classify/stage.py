@@ -78,7 +78,7 @@ def _classify_shard(
     origins = Counter(r.origin for r in rels)
     if not dumped:
         return post_labels, classify_units(units, sub, models, cfg), rels, origins, shard_seen.tallies()
-    # Each record made a line as soon as it is made: a thread of 60,000 posts has 200,000
+    # Each record made a line as soon as it is made: a thread of 60,000 posts has 106,000
     # relations and 160,000 unit labels, which had all been held as records at once.
     rel_lines = Dumped.taken(rels)
     unit_lines: list[str] = []

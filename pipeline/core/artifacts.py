@@ -255,9 +255,9 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def read_text_utf8(path: Path, encoding: str | None = None, advice: str | None = None) -> str:
-    """Read a UTF-8 file (a BOM is accepted; UTF-16 by its byte-order mark), or one in the `encoding` given; a wrong
-    encoding names the first bad line, and what to do about it (`advice`, where the
-    command's --encoding is not the way: a manifest's page)."""
+    """Read a UTF-8 file (a BOM is accepted; UTF-16 by its byte-order mark), or one in the
+    `encoding` given; a wrong encoding names the first bad line, and what to do about it
+    (`advice`, where the command's --encoding is not the way: a manifest's page)."""
     path = Path(path)
     if not path.exists():
         raise InputError(path, 0, "file not found")
@@ -387,11 +387,10 @@ def text_stream(path: Path, encoding: str, errors: str = "strict") -> IO[str]:
 @contextlib.contextmanager
 def open_text(path: Path, encoding: str | None = None) -> Iterator[Any]:
     """A text file opened for streaming (UTF-8 with or without BOM, UTF-16 by its byte-order
-    mark, or `encoding`; gzip,
-    bzip2, xz or Zstandard compressed where its name ends so). A decoding error met while
-    reading is reported as `read_text_utf8` reports it (file, line, what to do), found by
-    reading the file once more a megabyte at a time; a damaged compressed file is named as
-    such."""
+    mark, or `encoding`; gzip, bzip2, xz or Zstandard compressed where its name ends so).
+    A decoding error met while reading is reported as `read_text_utf8` reports it (file,
+    line, what to do), found by reading the file once more a megabyte at a time; a damaged
+    compressed file is named as such."""
     path = Path(path)
     if not path.exists():
         raise InputError(path, 0, "file not found")
