@@ -69,7 +69,7 @@ def _evidence_text(post: Post) -> str:
     return " | ".join(f"{'*' if e.decided else ''}{e.rule}: {e.cue}" for e in post.parent_evidence)
 
 
-def _in_id_order(records: list, in_place: bool) -> Iterator:
+def _by_id(records: list, in_place: bool) -> Iterator:
     """`records` by id; `in_place`: taken out of the list as they come, so that each is freed
     once used (the list is sorted in place from last to first and popped)."""
     if not in_place:
@@ -118,7 +118,7 @@ def build_graph(
     # A post's node and its edges in one pass: each node's out-edges come in the same order
     # as from a pass for nodes and then one for edges (a reply's parent that comes later by
     # id is added bare by its edge and given its attributes when its turn comes).
-    for post in _in_id_order(corpus.posts, in_place):
+    for post in _by_id(corpus.posts, in_place):
         author_pid = next(iter(author_ids(post)), None)
         attrs = {
             "kind": post.kind,
@@ -159,7 +159,7 @@ def build_graph(
                 evidence=_evidence_text(post),
             )
 
-    for unit in _in_id_order(units, in_place):
+    for unit in _by_id(units, in_place):
         attrs = {
             "kind": "unit",
             "label": _short(unit.text, 40),
@@ -175,7 +175,7 @@ def build_graph(
         attrs.update(_pred_attrs("target_stance", labels.target_stance if labels else None))
         g.add_node(unit.id, **attrs)
         g.add_edge(unit.post_id, unit.id, key=f"contains:{unit.id}", kind="contains", label="contains", confidence=1.0)
-    for kp in _in_id_order(pred.key_points, in_place):
+    for kp in _by_id(pred.key_points, in_place):
         g.add_node(
             kp.id,
             kind="key_point",
@@ -194,7 +194,7 @@ def build_graph(
         )
         for uid in kp.unit_ids:
             g.add_edge(uid, kp.id, key=f"states:{uid}->{kp.id}", kind="states", label="states", confidence=1.0)
-    for rel in _in_id_order(pred.relations, in_place):
+    for rel in _by_id(pred.relations, in_place):
         g.add_edge(
             rel.source_id,
             rel.target_id,
