@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from pipeline.core.artifacts import atomic_path, dumps, encoding_of, is_text_table, open_text
+from pipeline.core.artifacts import atomic_path, dumps, is_text_table, open_text
 from pipeline.core.compressed import compression_of, inner_suffix
 from pipeline.core.config import Config
 from pipeline.core.errors import InputError, PipelineError, Refusals, validation_message
@@ -352,7 +352,7 @@ def _reader_of(path: Path, opt: ReadOptions) -> str:
         return found[0][2]
     fmt = format_of(path)
     if fmt == "jsonl":
-        if inner_suffix(path) == ".json" and json_layout(path, encoding_of(path, opt.encoding)) in ("array", "wrapped"):
+        if inner_suffix(path) == ".json" and json_layout(path, opt.encoding) in ("array", "wrapped"):
             return "a thread file (one JSON array of posts)"
         return "a thread file (JSONL)"
     try:
