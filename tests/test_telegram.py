@@ -94,3 +94,25 @@ def test_an_export_nested_too_deeply_is_refused_not_a_crash(tmp_path, cfg):
     with pytest.raises(InputError) as err:
         ingest_thread_files([path], cfg)
     assert "nested too deeply" in str(err.value)
+
+
+def test_a_reply_listed_before_the_message_it_answers_joins_that_chain(tmp_path, cfg):
+    # An export merged from two date ranges lists a chain's later part first.
+    chat = {**CHAT, "messages": [msg(8, "Bo", "Ja, det gør vi.", 9, reply_to=7), msg(7, "Eva", "Mangler I folk?", 7)]}
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(chat, ensure_ascii=False, indent=1), encoding="utf-8")
+    posts = ingest_thread_files([path], cfg).posts_by_id()
+    assert posts["1790001234:8"].thread_id == posts["1790001234:7"].thread_id == "1790001234:7"
+
+
+def test_a_reply_cycle_of_a_hand_edited_export_is_refused_naming_both_lines(tmp_path, cfg):
+    import pytest
+
+    from pipeline.core.errors import InputError
+
+    chat = {**CHAT, "messages": [msg(2, "Anna", "Hej", 0, reply_to=3), msg(3, "Bo", "Nej", 1, reply_to=2)]}
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(chat, ensure_ascii=False, indent=1), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        ingest_thread_files([path], cfg)
+    assert "reply cycle: 1790001234:2 (line 6), 1790001234:3 (line 17)" in str(err.value)

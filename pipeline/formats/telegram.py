@@ -32,7 +32,7 @@ from pathlib import Path
 from pipeline.core.compressed import inner_suffix, plain_stem
 from pipeline.core.errors import InputError
 from pipeline.core.jsondoc import object_members, text_head
-from pipeline.core.schema import Note
+from pipeline.core.schema import PENDING_THREAD, Note
 
 CHAT_TYPES = (
     "personal_chat",
@@ -67,19 +67,23 @@ def _text(value: object) -> str:
 
 def read_telegram(path: Path, encoding: str | None, notes: list[Note]) -> Iterator[tuple[int, dict]]:
     """Thread-row dicts for a chat export's messages, in the export's order, each with the
-    line it starts on. The file is read twice, a message at a time: first for who replies
-    to whom (a reply's thread is the message its chain starts from, which may come later
-    in a chain's order than the reply itself), then for the rows; only message ids are
-    held, never the chat."""
+    line it starts on; read once, a message at a time, so only the row store holds the
+    chat. A reply's thread is the message its chain starts from, which may come later in
+    the export than the reply itself: the rows leave it for ingest's row store to find
+    (`RowStore.derive_threads`), which also names a reply cycle of a hand-edited export."""
     chat: dict = {}
-    parent_of: dict[str, str] = {}
+    chat_id = topic = None
     said = service = 0
     found = False
     for key, line, m in object_members(path, "messages", encoding):
         if key != "messages":
             chat[key] = m
             continue
-        found = True
+        if not found:
+            # Telegram Desktop writes the chat's name, type and id before its messages.
+            found = True
+            chat_id = str(chat.get("id", plain_stem(path)))
+            topic = chat.get("name") or None
         if not isinstance(m, dict):
             continue
         if m.get("type") != "message":
@@ -88,35 +92,13 @@ def read_telegram(path: Path, encoding: str | None, notes: list[Note]) -> Iterat
         said += 1
         if m.get("id") is None:
             raise InputError(path, line, "a message of the export without an id")
-        if m.get("reply_to_message_id"):
-            parent_of[str(m["id"])] = str(m["reply_to_message_id"])
-    if not found:
-        raise InputError(path, 1, "a Telegram export without a list of messages")
-    chat_id = str(chat.get("id", plain_stem(path)))
-    topic = chat.get("name") or None
-    root_of: dict[str, str] = {}
-
-    def root(mid: str) -> str:
-        # Iterative with path compression: a chain of thousands of replies is no recursion.
-        chain = []
-        while mid in parent_of and mid not in root_of:
-            chain.append(mid)
-            mid = parent_of[mid]
-        top = root_of.get(mid, mid)
-        for m in chain:
-            root_of[m] = top
-        return top
-
-    for key, line, m in object_members(path, "messages", encoding):
-        if key != "messages" or not isinstance(m, dict) or m.get("type") != "message":
-            continue
-        mid = str(m["id"])
-        parent = parent_of.get(mid)
+        mid = f"{chat_id}:{m['id']}"
+        parent = m.get("reply_to_message_id")
         yield (
             line,
             {
-                "id": f"{chat_id}:{mid}",
-                "thread_id": f"{chat_id}:{root(mid)}",
+                "id": mid,
+                "thread_id": PENDING_THREAD + mid,
                 "parent_id": f"{chat_id}:{parent}" if parent else None,
                 "author": m.get("from") or m.get("from_id"),
                 "created": m.get("date"),
@@ -124,6 +106,8 @@ def read_telegram(path: Path, encoding: str | None, notes: list[Note]) -> Iterat
                 "topic": topic,
             },
         )
+    if not found:
+        raise InputError(path, 1, "a Telegram export without a list of messages")
     if service:
         notes.append(
             Note(
