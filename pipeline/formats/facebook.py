@@ -25,6 +25,7 @@ store notes it), as a YouTube video's comments are read.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -102,11 +103,13 @@ def read_facebook(path: Path, lines: Iterator[tuple[int, dict]], notes: list[Not
                 yield line, _row(node, thread, None, True)
             else:
                 thread = stem
-            stack = [(c, str(node["id"]) if is_post else None) for c in _edge(node)]
+            # Breadth first; a deque, since a post's tens of thousands of comments made
+            # list.pop(0) quadratic.
+            stack = deque((c, str(node["id"]) if is_post else None) for c in _edge(node))
             if not is_post:
                 stack.append((node, None))
             while stack:
-                comment, above = stack.pop(0)
+                comment, above = stack.popleft()
                 parent = comment.get("parent") if isinstance(comment.get("parent"), dict) else None
                 answers = str(parent["id"]) if parent and "id" in parent else above or thread
                 row = _row(comment, thread, answers, False)
