@@ -56,6 +56,12 @@ QUOTE_HEADER_LINE_RE = re.compile(f"\\s*(?:{_LABEL}$|(?:{_LABEL})?{_HEADER}\\b|{
 _BLOCK_END_RE = re.compile(r"\n\s*\n")
 
 
+def may_quote(text: str) -> bool:
+    """Whether `text` holds a literal that every forum quotation start holds: false for
+    most posts, which then need no search for one."""
+    return contains_any(lowered(text), _QUOTE_START_NEEDLES)
+
+
 def unquoted(text: str) -> str:
     """`text` without the lines and forum blocks it quotes from others (see the module's
     docstring); passages in quotation marks stay (`without_quote_marks`): they are the
@@ -63,7 +69,7 @@ def unquoted(text: str) -> str:
     with, inside their sentence)."""
     if ">" in text:
         text = QUOTE_LINE_RE.sub("", text)
-    if not contains_any(lowered(text), _QUOTE_START_NEEDLES):
+    if not may_quote(text):
         return text
     while m := _QUOTE_START_RE.search(text):
         end = _BLOCK_END_RE.search(text, m.end())
@@ -85,7 +91,7 @@ def end_copied_quotes(text: str, earlier: str) -> str:
     and the reply under it; the quoted lines are the quoted post's own, word for word, so
     where the copy stops the quoter's words begin. A block none of whose lines is such a
     copy is left as it is (`unquoted` then takes the rest as quoted)."""
-    if not contains_any(lowered(text), _QUOTE_START_NEEDLES):
+    if not may_quote(text):
         return text
     lines = text.split("\n")
     i = 0

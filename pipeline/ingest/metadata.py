@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -79,9 +80,10 @@ def ld_objects(root) -> Iterator[dict]:
             data = json.loads(script.text)
         except (ValueError, RecursionError):
             continue
-        stack = data if isinstance(data, list) else [data]
+        # A deque: a forum page's @graph may list thousands of posts, and list.pop(0) is linear.
+        stack = deque(data if isinstance(data, list) else [data])
         while stack:
-            item = stack.pop(0)
+            item = stack.popleft()
             if isinstance(item, dict):
                 yield item
                 graph = item.get("@graph")

@@ -20,7 +20,7 @@ from pipeline.core.config import Config
 from pipeline.core.corpus import Corpus
 from pipeline.core.errors import InputError
 from pipeline.core.mojibake import MOJIBAKE_NOTE, decoded_once
-from pipeline.core.quotes import end_copied_quotes, spaced
+from pipeline.core.quotes import end_copied_quotes, may_quote, spaced
 from pipeline.core.schema import Author, Evidence, Note, Post, Span, Thread
 from pipeline.ingest import langid
 from pipeline.ingest.bsky_markup import SOURCE as BSKY_SOURCE
@@ -872,15 +872,19 @@ def _quotes_ended(root: Post, comments: list[Post], rel: str, notes: list[Note])
     """`comments` (oldest first) with a blank line where each forum quotation that runs on
     into the quoter's words ends (`quotes.end_copied_quotes`: where its copy of the posts
     above stops), before anything reads whose words are whose; one note for the page."""
-    earlier = spaced(f"{root.title}\n{root.text}")
+    # The posts above, spaced, as parts joined only for a post that may quote: adding each
+    # post to one string copied the whole page at every post (16,000 comments: 2.1 s).
+    earlier = [spaced(f"{root.title}\n{root.text}")]
     out, ended = [], 0
     for post in comments:
-        text = end_copied_quotes(post.text, earlier) if post.text else post.text
-        if text != post.text:
-            ended += 1
-            post = post.model_copy(update={"text": text})
+        if post.text and may_quote(post.text):
+            earlier[:] = [" ".join(earlier)]
+            text = end_copied_quotes(post.text, earlier[0])
+            if text != post.text:
+                ended += 1
+                post = post.model_copy(update={"text": text})
         out.append(post)
-        earlier += " " + spaced(post.text)
+        earlier.append(spaced(post.text))
     if ended:
         notes.append(
             Note(
