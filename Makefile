@@ -139,7 +139,7 @@ $(CONFIG_CHOICE): FORCE
 	$(call stamp,config $(CONFIG))
 FORCE:
 
-.PHONY: FORCE help setup run test test-all lint clean clean-data train evaluate bench bench-replies bench-dast bench-encoder bench-scale bench-scale-1m bench-huge review review-status report convokit parquet jsonl
+.PHONY: FORCE help setup run test test-all lint clean clean-data train evaluate bench bench-replies bench-dast bench-encoder bench-scale bench-scale-1m bench-huge bench-pages review review-status report convokit parquet jsonl
 
 help: ## List every target with what it does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -262,6 +262,12 @@ N_HUGE ?= 50000 60000
 bench-huge: $(SETUP) ## Every stage on one synthetic thread of N_HUGE posts, beside the floor -> docs/benchmarks.md
 	$(PY) -m pipeline bench-scale --posts $(N_HUGE) --one-thread --workers $(WORKERS) --section scale-huge \
 		--work data/interim/scale-huge --out data/benchmarks/scale-huge.json
+
+# Comments on the one long page of bench-pages.
+N_PAGES ?= 2000 8000
+
+bench-pages: $(SETUP) ## Ingest of one long flat comment page (text, HTML, forum copy) of N_PAGES comments -> docs/benchmarks.md
+	$(PY) -m pipeline bench-pages --posts $(N_PAGES)
 
 bench-scale-1m: $(SETUP) ## Every stage on one million synthetic posts (about 50 min on 2 cores, 20 GB of disk; no floor)
 	$(PY) -m pipeline bench-scale --posts 1000000 --workers $(WORKERS) --section scale-1m --floor-up-to 100000 \

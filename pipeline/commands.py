@@ -403,6 +403,18 @@ def cmd_bench_scale(args, cfg) -> None:
     log.info("bench-scale: numbers in %s and docs/benchmarks.md", args.out)
 
 
+def cmd_bench_pages(args, cfg) -> None:
+    from pipeline.bench import pages
+
+    if args.render_only:
+        pages.render(args.out)
+        return
+    result = pages.run_pages(args.posts, args.work, args.out)
+    for shape, exponent in result["exponents"].items():
+        log.info("bench-pages %s: growth exponent %s", shape, exponent)
+    log.info("bench-pages: numbers in %s and docs/benchmarks.md", args.out)
+
+
 def cmd_scale_floor(args, cfg) -> None:
     from pipeline.bench.scale import floor
 
@@ -606,6 +618,15 @@ def add_commands(sub) -> None:
         help="each corpus one thread of all its posts (the stages after segment hold a thread whole)",
     )
     s.set_defaults(func=cmd_bench_scale)
+
+    s = sub.add_parser(
+        "bench-pages", help="ingest of one long flat page of comments at N comments, beside a thread file"
+    )
+    s.add_argument("--posts", type=at_least(2), nargs="+", default=[2000, 8000], help="comments per page")
+    s.add_argument("--work", type=Path, default=INTERIM_DIR / "bench-pages")
+    s.add_argument("--out", type=Path, default=DATA_DIR / "benchmarks" / "pages.json")
+    s.add_argument("--render-only", action="store_true", help="rewrite docs/benchmarks.md from the saved JSON")
+    s.set_defaults(func=cmd_bench_pages)
 
     # bench-scale's own step: a parser added without `help` is left out of the command list
     # (argparse prints "==SUPPRESS==" there for help=SUPPRESS).

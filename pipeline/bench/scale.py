@@ -84,7 +84,8 @@ def measure(cmd: list[str]) -> dict:
     }
 
 
-def _exponent(small: tuple[int, float], large: tuple[int, float]) -> float | None:
+def growth_exponent(small: tuple[int, float], large: tuple[int, float]) -> float | None:
+    """The slope of log(time) over log(size) from (size, time) `small` to `large`."""
     (n1, t1), (n2, t2) = small, large
     if n2 <= n1 or t1 <= 0 or t2 <= 0:
         return None
@@ -162,7 +163,7 @@ def summary(runs: list[dict], workers: int, storage: str = "jsonl", one_thread: 
         for stage in (*STAGES, "total"):
             ta = a["total_wall_s"] if stage == "total" else a["stages"][stage]["wall_s"]
             tb = b["total_wall_s"] if stage == "total" else b["stages"][stage]["wall_s"]
-            pair[stage] = _exponent((a["posts"], ta), (b["posts"], tb))
+            pair[stage] = growth_exponent((a["posts"], ta), (b["posts"], tb))
         exponents[f"{a['posts']}-{b['posts']}"] = pair
     return {
         "workers": resolve_workers(workers),
