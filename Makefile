@@ -266,7 +266,7 @@ bench-huge: $(SETUP) ## Every stage on one synthetic thread of N_HUGE posts, bes
 # Comments on the one long page of bench-pages.
 N_PAGES ?= 2000 8000
 
-bench-pages: $(SETUP) ## Ingest of one long flat comment page (text, HTML, forum copy) of N_PAGES comments -> docs/benchmarks.md
+bench-pages: $(SETUP) ## Ingest of one long flat comment page (text, undated, HTML, forum copy) of N_PAGES comments -> docs/benchmarks.md
 	$(PY) -m pipeline bench-pages --posts $(N_PAGES)
 
 bench-scale-1m: $(SETUP) ## Every stage on one million synthetic posts (about 50 min on 2 cores, 20 GB of disk; no floor)
