@@ -190,6 +190,20 @@ def test_a_saved_reddit_thread_page_is_read_as_its_comment_tree(tmp_path, cfg, e
     assert "1 post(s) with body '[removed]' read as empty" in messages
 
 
+@pytest.mark.parametrize("count", [[3], "3", 2.5, None, -4])
+def test_a_load_more_stub_whose_count_is_no_whole_number_counts_nothing(tmp_path, cfg, count):
+    # A hand-edited or another tool's page: it had stopped ingest with a raw TypeError.
+    submission = {"kind": "t3", "data": {"id": "abc", "title": "Socialrådgivere", "author": "journo",
+                  "created_utc": 1709283600, "subreddit": "Denmark"}}  # fmt: skip
+    tree = [_comment("c1", "t3_abc", "anna", "Enig.", 1), {"kind": "more", "data": {"count": count}}]
+    page = [{"kind": "Listing", "data": {"children": [submission]}}, {"kind": "Listing", "data": {"children": tree}}]
+    path = tmp_path / "thread.json"
+    path.write_text(json.dumps(page), encoding="utf-8")
+    corpus = ingest_thread_files([path], cfg)
+    assert [p.id for p in corpus.posts] == ["t3_abc", "t1_c1"]
+    assert not [n for n in corpus.notes if "had not loaded" in n.message]
+
+
 def test_fourcat_csv_export_is_read_with_its_own_columns(tmp_path, cfg):
     path = tmp_path / "4cat-reddit-dataset.csv"
     path.write_text(FOURCAT, encoding="utf-8")

@@ -231,7 +231,9 @@ def read_reddit_thread(path: Path, notes: list[Note]) -> Iterator[tuple[int, dic
         if not isinstance(data, dict):
             continue
         if kind == "more":
-            unloaded += int(data.get("count") or 0)
+            count = data.get("count")
+            # Reddit writes a whole number; anything else counts no unloaded reply.
+            unloaded += count if type(count) is int and count > 0 else 0
             continue
         if kind not in ("t1", "t3") or "id" not in data:
             continue
