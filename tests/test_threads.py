@@ -636,6 +636,11 @@ def test_threads_bad_input_names_file_and_line(tmp_path, cfg):
     err = _error(tmp_path, cfg, "latin1.csv", damaged)
     assert err.line == 3 and "not valid UTF-8" in str(err)
     assert "--encoding cp1252" in str(err)  # what a Danish Excel saves, and how to read it
+    # The same file saved with a byte-order mark (Excel's "CSV UTF-8"): the bad byte is
+    # named as it is, where it is (it had been named three bytes early).
+    err = _error(tmp_path, cfg, "bom.csv", b"\xef\xbb\xbf" + damaged)
+    bad = (b"\xef\xbb\xbf" + damaged).index(b"\xf8")
+    assert err.line == 3 and f"(byte 0xf8 at offset {bad})" in str(err)
     err = _error(tmp_path, cfg, "header.csv", "id;thread_id;txet\nx;x;hej\n")
     assert err.line == 1 and "header does not parse" in str(err) and "unknown columns ['txet']" in str(err)
     for bad_id, why in (("a\x00b", "U+0000"), ("a\nb", "U+000A"), ("x" * 201, "at most 200")):

@@ -269,8 +269,17 @@ def read_text_utf8(path: Path, encoding: str | None = None, advice: str | None =
     except LookupError:
         raise InputError(path, 0, f"unknown encoding {encoding!r} (try utf-8, cp1252 or latin-1)") from None
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise _undecodable(path, encoding, data[exc.start], exc.start, line, advice) from None
+        at = _bad_byte_at(data, exc)
+        line = data[:at].count(b"\n") + 1
+        raise _undecodable(path, encoding, data[at], at, line, advice) from None
+
+
+def _bad_byte_at(data: bytes, exc: UnicodeDecodeError) -> int:
+    """Where in `data` the byte `exc` names is: utf-8-sig counts its positions in the bytes
+    after a byte-order mark (a sheet Excel saved as "CSV UTF-8" had its bad byte named
+    three bytes early: the wrong byte, at the wrong offset, now and then on the line
+    above)."""
+    return exc.start + len(data) - len(exc.object)
 
 
 def encoding_of(path: Path, encoding: str | None = None) -> str | None:
@@ -349,11 +358,12 @@ def _decoding_error(path: Path, encoding: str | None) -> InputError | None:
             try:
                 data.decode(encoding or "utf-8-sig")
             except UnicodeDecodeError as exc:
-                if not (chunk and exc.end == len(data) and "end of data" in exc.reason):
-                    line += data[: exc.start].count(b"\n")
-                    return _undecodable(path, encoding, data[exc.start], base + exc.start, line)
+                at = _bad_byte_at(data, exc)
+                if not (chunk and at + exc.end - exc.start == len(data) and "end of data" in exc.reason):
+                    line += data[:at].count(b"\n")
+                    return _undecodable(path, encoding, data[at], base + at, line)
                 # A character cut by the chunk's end: read it again with the next chunk.
-                data, rest = data[: exc.start], data[exc.start :]
+                data, rest = data[:at], data[at:]
             else:
                 rest = b""
             line += data.count(b"\n")
