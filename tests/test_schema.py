@@ -119,6 +119,14 @@ def test_schema_a_misspelt_or_mistyped_setting_names_its_file_and_line(tmp_path)
         ("[labels]\nreply_stance = []\n", 1, "the label set of reply_stance is empty"),
         ("[labels]\nrole = ['union', 'union']\n", 1, "the label set of role names ['union'] twice"),
         ("[train.sklearn]\nrole = { C = 0.0 }\n", 1, "role.C must be a number above 0, not 0.0"),
+        # A misspelt recipe setting had reached the estimator as a raw TypeError at `make
+        # train`; a weight of nan trained on weights of nan; a misspelt task was ignored.
+        ("[train.sklearn]\nreply_stance = { grup_weight = 0.5 }\n", 1, "reply_stance.grup_weight is no setting"),
+        ("[train.sklearn]\nreply_stance = { group_weight = nan }\n", 1, "must be a number of 0 or more, not nan"),
+        ("[train.sklearn]\nrole = { use_pair = 'ja' }\n", 1, "role.use_pair must be true or false, not 'ja'"),
+        ("[train.sklearn]\nreply_stnace = { C = 2.0 }\n", 1, "'reply_stnace' is no task"),
+        # A setting nothing read (the thread's target comes from ingest's target rules).
+        ("[classify]\ndefault_target_from = 'root_title'\n", 2, "Extra inputs are not permitted"),
     ],
 )
 def test_schema_a_setting_out_of_its_range_names_its_file_and_line(tmp_path, setting, where, message):
@@ -132,6 +140,17 @@ def test_schema_a_setting_out_of_its_range_names_its_file_and_line(tmp_path, set
     with pytest.raises(InputError) as err:
         load_config(mine)
     assert err.value.line == where and message in err.value.message
+
+
+def test_schema_a_recipe_setting_is_one_the_estimator_takes():
+    import inspect
+
+    from pipeline.core.config import RECIPE_SETTINGS
+    from pipeline.estimators import TextPairClassifier
+
+    taken = set(inspect.signature(TextPairClassifier.__init__).parameters) - {"self"}
+    # The n-gram ranges are pairs, which a TOML recipe of numbers, flags and names cannot hold.
+    assert set(RECIPE_SETTINGS) == taken - {"word_ngram_range", "char_ngram_range"}
 
 
 def test_schema_cli_help_imports_no_stage_and_no_model_library():

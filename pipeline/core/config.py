@@ -4,6 +4,7 @@ project paths, from `pipeline.core.paths`)."""
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -93,10 +94,29 @@ class ReplyConfig(_Frozen):
 class ClassifyConfig(_Frozen):
     rule_precision: dict[str, Probability]
     quote_precision: Probability = 0.95
-    default_target_from: str
     role_model_min_confidence: Probability
     role_min_words: Count
     author_consistency_precision: Probability
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
+
+
+# What each setting of a task's scikit-learn recipe (`[train.sklearn]`, the parameters of
+# `estimators.TextPairClassifier`, which tests/test_schema.py holds these to) must be, checked
+# here: a misspelt name had reached the estimator as a raw TypeError at `make train`, and a
+# group weight of nan trained on weights of nan.
+RECIPE_SETTINGS: dict[str, tuple[Callable[[object], bool], str]] = {
+    "C": (lambda v: _number(v) and 0 < v < float("inf"), "a number above 0"),
+    "group_weight": (lambda v: _number(v) and 0 <= v < float("inf"), "a number of 0 or more"),
+    "n_features": (lambda v: type(v) is int and v > 0, "a whole number above 0"),
+    "k_best": (lambda v: type(v) is int and v > 0, "a whole number above 0"),
+    "random_state": (lambda v: type(v) is int, "a whole number"),
+    "class_weight": (lambda v: v == "balanced", '"balanced"'),
+    "encoder": (lambda v: isinstance(v, str) and bool(v.strip()), "an encoder folder or hub id"),
+    **{flag: (lambda v: isinstance(v, bool), "true or false") for flag in ("use_char", "use_pair", "use_features")},
+}
 
 
 class TrainConfig(_Frozen):
@@ -105,13 +125,18 @@ class TrainConfig(_Frozen):
     sklearn: dict[str, dict[str, float | int | bool | str]]
     choice: dict[str, str] = {}
 
-    @field_validator("sklearn")
+    @field_validator("sklearn", mode="before")
     @classmethod
-    def _positive_c(cls, recipes: dict[str, dict]) -> dict[str, dict]:
-        for task, params in recipes.items():
-            c = params.get("C")
-            if c is not None and (isinstance(c, (bool, str)) or not 0 < c < float("inf")):
-                raise ValueError(f"{task}.C must be a number above 0, not {c!r}")
+    def _recipes(cls, recipes: object) -> object:
+        for task, params in recipes.items() if isinstance(recipes, dict) else ():
+            if task not in TASKS:
+                raise ValueError(f"{task!r} is no task (known: {', '.join(TASKS)})")
+            for name, value in params.items() if isinstance(params, dict) else ():
+                if name not in RECIPE_SETTINGS:
+                    raise ValueError(f"{task}.{name} is no setting of the recipe (known: {', '.join(RECIPE_SETTINGS)})")
+                ok, what = RECIPE_SETTINGS[name]
+                if not ok(value):
+                    raise ValueError(f"{task}.{name} must be {what}, not {value!r}")
         return recipes
 
 
