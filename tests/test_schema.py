@@ -125,6 +125,7 @@ def test_schema_a_misspelt_or_mistyped_setting_names_its_file_and_line(tmp_path)
         ("[train.sklearn]\nreply_stance = { group_weight = nan }\n", 1, "must be a number of 0 or more, not nan"),
         ("[train.sklearn]\nrole = { use_pair = 'ja' }\n", 1, "role.use_pair must be true or false, not 'ja'"),
         ("[train.sklearn]\nreply_stnace = { C = 2.0 }\n", 1, "'reply_stnace' is no task"),
+        ("[languages]\ncandidates = ['da', 'xx']\n", 2, "['xx'] are no ISO 639-1 codes"),
         # A setting nothing read (the thread's target comes from ingest's target rules).
         ("[classify]\ndefault_target_from = 'root_title'\n", 2, "Extra inputs are not permitted"),
     ],

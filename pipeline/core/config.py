@@ -54,6 +54,18 @@ class LanguageConfig(_Frozen):
     min_confidence: Probability
     min_chars: Count
 
+    @field_validator("candidates")
+    @classmethod
+    def _known_codes(cls, codes: tuple[str, ...]) -> tuple[str, ...]:
+        # The language identifier's own codes: another had stopped ingest with lingua's raw
+        # "Matching enum member not found". Imported here, and in a millisecond.
+        from lingua import IsoCode639_1
+
+        unknown = [c for c in codes if not hasattr(IsoCode639_1, c.upper()) or c != c.strip().lower()]
+        if unknown:
+            raise ValueError(f"{unknown} are no ISO 639-1 codes the language identifier (lingua) knows")
+        return codes
+
 
 class ReplyConfig(_Frozen):
     own_earlier_post: Probability
