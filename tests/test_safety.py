@@ -317,6 +317,18 @@ def test_safety_labelstudio_span_text_mismatch_is_refused_with_its_task(pipeline
     assert list(gold.glob("*.jsonl")) == []
 
 
+def test_safety_a_manifest_naming_a_file_with_a_control_character_is_refused_naming_its_line(tmp_path, capsys):
+    # A NUL in a listed name had stopped ingest with Python's raw "embedded null byte".
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "side.txt").write_text("Socialrådgivere mangler.\n", encoding="utf-8")
+    (pages / "manifest.toml").write_text('[[document]]\nfile = "side.txt"\n\n[[document]]\nfile = "si\\u0000de.txt"\n')
+    code = run_cli("ingest", "--manifest", str(pages), "--out", str(tmp_path / "corpus"))
+    err = capsys.readouterr().err
+    assert code == 2 and "manifest.toml:4: file: Value error, contains control characters (U+0000)" in err
+    assert not (tmp_path / "corpus").exists()
+
+
 @pytest.mark.parametrize("listed", ["../secret.txt", "ABSOLUTE", "link.txt"])
 def test_safety_a_manifest_reads_no_file_outside_its_folder(tmp_path, capsys, listed):
     """A pages folder from someone else may list `../../.ssh/id_rsa`, an absolute path, or a

@@ -6,11 +6,11 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import ValidationError
+from pydantic import ValidationError, field_validator
 
 from pipeline.core.errors import InputError, validation_message
 from pipeline.core.paths import within
-from pipeline.core.schema import Frozen
+from pipeline.core.schema import Frozen, check_id
 from pipeline.core.tomlfile import read_toml_text
 from pipeline.ingest.dates import normalize_iso
 
@@ -32,6 +32,13 @@ class ManifestEntry(Frozen):
     # "" says the page prints no date (checked against the page); left out, nothing is said.
     date: str | None = None
     target: str = ""
+
+    @field_validator("file")
+    @classmethod
+    def _storable_name(cls, name: str) -> str:
+        # The name becomes the document's id; a NUL in it had stopped ingest with Python's
+        # raw "embedded null byte".
+        return check_id(name)
 
 
 def _entry_line(text: str, index: int) -> int:
