@@ -196,6 +196,19 @@ def cmd_bench_replies(args, cfg) -> None:
     log.info("bench-replies: numbers in %s and docs/benchmarks.md", args.out)
 
 
+def _check_thread(corpus_dir: Path, thread: str) -> None:
+    """A mistyped `--thread` is an error naming the corpus's threads: it had read as a thread
+    with nothing to review."""
+    from pipeline.core.errors import InputError
+    from pipeline.core.schema import Thread
+    from pipeline.core.tables import iter_records, stage_file
+
+    ids = sorted(t.id for t in iter_records(stage_file(corpus_dir, "threads"), Thread))
+    if thread not in ids:
+        shown = ", ".join(repr(t) for t in ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+        raise InputError("--thread", 0, f"{thread!r} is no thread of the corpus {corpus_dir} (its threads: {shown})")
+
+
 def cmd_review_export(args, cfg) -> None:
     from functools import partial
 
@@ -205,6 +218,8 @@ def cmd_review_export(args, cfg) -> None:
     from pipeline.training.train import training_date
 
     checked_inputs("review", args)
+    if args.thread:
+        _check_thread(args.corpus, args.thread)
     date = training_date().replace("-", "")
     for task in args.task:
         # The pool is read as a stream (twice for a random sample): a corpus of any size.

@@ -127,6 +127,17 @@ def test_review_export_with_nothing_to_review_says_what_is_missing(pipeline_run,
     assert not (tmp_path / "review").exists() or not list((tmp_path / "review").iterdir())
 
 
+def test_review_export_of_a_mistyped_thread_names_the_corpus_threads(pipeline_run, tmp_path, capsys):
+    # It had read as a thread with nothing to review, and exported nothing, with exit 0.
+    stages = ["--corpus", str(pipeline_run["corpus"]), "--segments", str(pipeline_run["segments"])]
+    stages += ["--predictions", str(pipeline_run["predictions"]), "--gold", str(tmp_path / "gold")]
+    code = run_cli(
+        "review", "export", "--task", "reply_stance", "--thread", "002_bf87", *stages, "--out", str(tmp_path)
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "'002_bf87' is no thread of the corpus" in err and f"'{THREAD_ID}'" in err
+
+
 def test_review_export_shows_what_a_human_needs(pipeline_run, tmp_path):
     folder, items, _ = export(pipeline_run, tmp_path, "reply_stance", size=20)
     nick = next(i for i in items if i.item_id == f"{THREAD_ID}/c10")
