@@ -473,3 +473,23 @@ def test_a_graph_made_gephi_safe_in_place_is_the_copy_the_files_were_written_fro
         and list(safe.edges(keys=True)) == [("a\ufffd", "b", "k\ufffd")]
     )
     assert graphml_bytes(safe) == graphml_bytes(gephi_safe(odd))
+
+
+def test_graph_a_relation_whose_source_is_no_unit_id_is_an_error_naming_the_file(pipeline_run, tmp_path, capsys):
+    """A predictions file changed by hand (or cut): it had stopped the graph stage with a raw
+    ValueError from the unit-id parser."""
+    import shutil
+
+    from conftest import run_cli
+
+    pred = tmp_path / "predictions"
+    shutil.copytree(pipeline_run["predictions"], pred)
+    lines = (pred / "relations.jsonl").read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    lines[0] = json.dumps({**first, "source_id": "x"})
+    (pred / "relations.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    stages = ["--corpus", str(pipeline_run["corpus"]), "--segments", str(pipeline_run["segments"])]
+    code = run_cli("graph", *stages, "--predictions", str(pred), "--out", str(tmp_path / "graphs"))
+    err = capsys.readouterr().err
+    assert code == 2 and "relations.jsonl: source_id 'x' is no unit id" in err
+    assert not (tmp_path / "graphs").exists()

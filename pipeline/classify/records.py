@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from pipeline.core.artifacts import open_text
+from pipeline.core.errors import InputError
 from pipeline.core.schema import KeyPoint, Post, PostLabels, Relation, Unit, UnitLabels
 from pipeline.core.stream import ThreadCursor, by_thread, handed_over, parse_line, shards
 from pipeline.core.tables import iter_records, stage_file
@@ -52,12 +53,22 @@ def _grouped(
     # all that is needed to tell where its records end (a later thread's posts are unknown).
     thread_of: dict[str, str] = {}
 
-    def thread(key: Callable[[Any], str], field: str) -> Callable[[Any], str | None]:
+    def thread(key: Callable[[Any], str], field: str, path: Path) -> Callable[[Any], str | None]:
         if field == "thread_id":
             return key
-        return lambda record: thread_of.get(_post_of(field, key(record)))
 
-    cursors = [ThreadCursor(records, thread(key, field), path) for records, key, field, path in tables]
+        def of(record: Any) -> str | None:
+            try:
+                return thread_of.get(_post_of(field, key(record)))
+            except ValueError:
+                # A stage file changed by hand or cut: it had stopped the stage with a raw ValueError.
+                raise InputError(
+                    path, 0, f"{field} {key(record)!r} is no unit id (<post>#u.<field>.<start>-<end>); rerun classify"
+                ) from None
+
+        return of
+
+    cursors = [ThreadCursor(records, thread(key, field, path), path) for records, key, field, path in tables]
     for tposts in by_thread(posts, posts_file, lambda p: post_key(p)[0]):
         tid = post_key(tposts[0])[0]
         thread_of.clear()
