@@ -475,21 +475,40 @@ def test_a_graph_made_gephi_safe_in_place_is_the_copy_the_files_were_written_fro
     assert graphml_bytes(safe) == graphml_bytes(gephi_safe(odd))
 
 
-def test_graph_a_relation_whose_source_is_no_unit_id_is_an_error_naming_the_file(pipeline_run, tmp_path, capsys):
-    """A predictions file changed by hand (or cut): it had stopped the graph stage with a raw
-    ValueError from the unit-id parser."""
+def _graph_of_changed_predictions(pipeline_run, tmp_path, capsys, table: str, change: dict) -> tuple[int, str]:
+    """The graph stage's exit code and error on predictions whose `table`'s first record
+    was changed by hand as `change` says; nothing is written."""
     import shutil
 
     from conftest import run_cli
 
     pred = tmp_path / "predictions"
     shutil.copytree(pipeline_run["predictions"], pred)
-    lines = (pred / "relations.jsonl").read_text(encoding="utf-8").splitlines()
-    first = json.loads(lines[0])
-    lines[0] = json.dumps({**first, "source_id": "x"})
-    (pred / "relations.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines = (pred / f"{table}.jsonl").read_text(encoding="utf-8").splitlines()
+    lines[0] = json.dumps({**json.loads(lines[0]), **change})
+    (pred / f"{table}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     stages = ["--corpus", str(pipeline_run["corpus"]), "--segments", str(pipeline_run["segments"])]
     code = run_cli("graph", *stages, "--predictions", str(pred), "--out", str(tmp_path / "graphs"))
-    err = capsys.readouterr().err
-    assert code == 2 and "relations.jsonl: source_id 'x' is no unit id" in err
     assert not (tmp_path / "graphs").exists()
+    return code, capsys.readouterr().err
+
+
+def test_graph_a_relation_whose_source_is_no_unit_id_is_an_error_naming_the_file(pipeline_run, tmp_path, capsys):
+    """A predictions file changed by hand (or cut): it had stopped the graph stage with a raw
+    ValueError from the unit-id parser."""
+    code, err = _graph_of_changed_predictions(pipeline_run, tmp_path, capsys, "relations", {"source_id": "x"})
+    assert code == 2 and "relations.jsonl: source_id 'x' is no unit id" in err
+
+
+def test_graph_a_count_past_64_bits_is_an_error_naming_the_column(pipeline_run, tmp_path, capsys):
+    # It had stopped the stage with pyarrow's raw OverflowError.
+    code, err = _graph_of_changed_predictions(pipeline_run, tmp_path, capsys, "key_points", {"n_participants": 10**30})
+    assert code == 2 and "n_participants: this graph table column holds what no table column can" in err
+    # The same record made a Parquet table (`make parquet`, or a STORAGE=parquet run).
+    from conftest import run_cli
+
+    stages = ["--corpus", str(pipeline_run["corpus"]), "--segments", str(pipeline_run["segments"])]
+    code = run_cli(
+        "export-parquet", *stages, "--predictions", str(tmp_path / "predictions"), "--out", str(tmp_path / "pq")
+    )
+    assert code == 2 and "key_points.parquet: a record holds what no Parquet column can" in capsys.readouterr().err

@@ -218,7 +218,12 @@ class ParquetSink:
     def _flush(self) -> None:
         import pyarrow as pa
 
-        self._writer.write_table(pa.Table.from_pylist(self._rows, schema=self.schema))
+        try:
+            table = pa.Table.from_pylist(self._rows, schema=self.schema)
+        except (OverflowError, pa.ArrowException) as exc:
+            # A count past 64 bits comes only from a stage file changed by hand.
+            raise InputError(self.path.name, 0, f"a record holds what no Parquet column can ({exc})") from None
+        self._writer.write_table(table)
         self._rows, self._written = [], True
 
     def write(self, records: Iterable[BaseModel]) -> None:
