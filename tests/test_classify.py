@@ -129,6 +129,23 @@ def test_classify_refuses_a_model_that_needs_the_encoder_when_told_to_use_none(f
     assert not (tmp_path / "p").exists()
 
 
+def test_classify_refuses_units_of_posts_its_corpus_does_not_hold(fresh_run, tmp_path, capsys):
+    """Segments of another corpus or an earlier ingest (stages rerun by hand, not by make):
+    a unit naming a post its thread does not hold had stopped classify with a raw KeyError."""
+    import shutil
+
+    c, s = fresh_run.parent / "corpus", tmp_path / "segments"
+    shutil.copytree(fresh_run.parent / "segments", s)
+    lines = (s / "units.jsonl").read_text(encoding="utf-8").splitlines()
+    lines[-1] = json.dumps({**json.loads(lines[-1]), "post_id": "an-earlier-post"})
+    (s / "units.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = ("classify", "--corpus", str(c), "--segments", str(s), "--out", str(tmp_path / "p"), "--no-encoder")
+    assert run_cli(*args) == 2
+    err = capsys.readouterr().err
+    assert "units.jsonl: a record of post 'an-earlier-post' in thread" in err and "rerun the stages" in err
+    assert not (tmp_path / "p").exists()
+
+
 def test_classify_role_abstains_without_a_cue_and_never_names_a_deleted_author(fresh_run):
     roles = _roles(fresh_run)
     deleted = [r for pid, r in roles.items() if pid.startswith("participant:deleted:")]

@@ -500,6 +500,12 @@ def test_graph_a_relation_whose_source_is_no_unit_id_is_an_error_naming_the_file
     assert code == 2 and "relations.jsonl: source_id 'x' is no unit id" in err
 
 
+def test_graph_a_post_label_of_a_post_the_corpus_does_not_hold_is_an_error(pipeline_run, tmp_path, capsys):
+    # Predictions of an earlier ingest: it had stopped the graph stage with a raw KeyError.
+    code, err = _graph_of_changed_predictions(pipeline_run, tmp_path, capsys, "posts", {"post_id": "an-earlier-post"})
+    assert code == 2 and "posts.jsonl: a record of post 'an-earlier-post' in thread" in err
+
+
 def test_graph_a_count_past_64_bits_is_an_error_naming_the_column(pipeline_run, tmp_path, capsys):
     # It had stopped the stage with pyarrow's raw OverflowError.
     code, err = _graph_of_changed_predictions(pipeline_run, tmp_path, capsys, "key_points", {"n_participants": 10**30})

@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -73,9 +73,28 @@ def _grouped(
         tid = post_key(tposts[0])[0]
         thread_of.clear()
         thread_of.update((post_key(p)[1], tid) for p in tposts)
-        yield (handed_over(tposts), *(c.take(tid) for c in cursors))
+        taken = [c.take(tid) for c in cursors]
+        for records, (_, _, field, path) in zip(taken, tables, strict=True):
+            if field == "thread_id":
+                check_thread_posts(records, thread_of, tid, path)
+        yield (handed_over(tposts), *handed_over(taken))
     for c in cursors:
         c.check_done()
+
+
+def check_thread_posts(records: list[Any], thread_posts: Container[str], thread: str, path: Path) -> None:
+    """Refuse a record filed under `thread` that names a post the thread does not hold: a
+    stage file of another corpus or an earlier ingest (rerun by hand, not by make) had
+    stopped classify, graph and report with a raw KeyError."""
+    for record in records:
+        post = getattr(record, "post_id", None)  # parsed records; the reading process's runs have none
+        if post is not None and post not in thread_posts:
+            raise InputError(
+                path,
+                0,
+                f"a record of post {post!r} in thread {thread!r}, which the corpus does not hold there: "
+                "the file is of another corpus or an earlier run; rerun the stages after ingest",
+            )
 
 
 def _files(corpus_dir: Path, segments_dir: Path, pred_dir: Path) -> tuple[Path, ...]:

@@ -33,6 +33,7 @@ from pipeline.classify.keypoints import Embed, key_points
 from pipeline.classify.modelset import Models, card_summary, on_torch
 from pipeline.classify.posts import classify_posts
 from pipeline.classify.predictions import PREDICTION_TABLES, Predictions
+from pipeline.classify.records import check_thread_posts
 from pipeline.classify.relations import relations
 from pipeline.classify.roles import PostTexts, classify_participants
 from pipeline.core.artifacts import atomic_dir, write_json
@@ -41,7 +42,7 @@ from pipeline.core.corpus import Corpus
 from pipeline.core.lineage import write_manifest
 from pipeline.core.schema import Participant, Post, PostLabels, Prediction, Relation, Thread, Unit, UnitLabels
 from pipeline.core.spill import BATCH
-from pipeline.core.stream import Dumped, JsonlSink, ThreadCursor, by_thread, shards
+from pipeline.core.stream import Dumped, JsonlSink, ThreadCursor, by_thread, handed_over, shards
 from pipeline.core.tables import count_records, iter_records, open_sink, stage_file, storage_of
 from pipeline.executors.local import engine, ordered_map
 from pipeline.models.examples import Example
@@ -94,7 +95,9 @@ def thread_items(
     same thread order (as ingest and segment write them)."""
     cursor = ThreadCursor(iter(units), lambda u: u.thread_id, where)
     for tposts in by_thread(posts, where):
-        yield tposts, cursor.take(tposts[0].thread_id)
+        tunits = cursor.take(tposts[0].thread_id)
+        check_thread_posts(tunits, {p.id for p in tposts}, tposts[0].thread_id, where)
+        yield tposts, handed_over(tunits)
     cursor.check_done()
 
 
