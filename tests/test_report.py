@@ -475,3 +475,22 @@ def test_report_of_articles_without_comments_says_there_are_no_replies(tmp_path)
     assert "No comment with a person's text replies to another post." in whom and "| replier's role |" not in whom
     html = (d["reports"] / "articles.html").read_text(encoding="utf-8")
     assert "<p>No participant replies to another: centrality needs replies.</p>" in html
+
+
+def test_report_draws_a_reply_label_outside_sdqc_as_one_of_a_researchers_own_label_set(pipeline_run, tmp_path):
+    """A researcher's own reply label set ([labels] in the config, a model trained on it):
+    a label the report has no colour for had stopped it with a raw KeyError."""
+    import shutil
+
+    from conftest import run_cli
+
+    pred = tmp_path / "predictions"
+    shutil.copytree(pipeline_run["predictions"], pred)
+    rows = [json.loads(line) for line in (pred / "posts.jsonl").read_text(encoding="utf-8").splitlines()]
+    replies = [r for r in rows if r.get("reply_stance") and r["post_id"].startswith(THREAD_ID)]
+    replies[0]["reply_stance"]["label"] = "irony"
+    (pred / "posts.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    stages = ["--corpus", str(pipeline_run["corpus"]), "--segments", str(pipeline_run["segments"])]
+    out = tmp_path / "r"
+    assert run_cli("-q", "report", *stages, "--predictions", str(pred), "--out", str(out), "-j", "1") == 0
+    assert (out / "report.html").exists()

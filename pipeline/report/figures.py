@@ -159,7 +159,8 @@ def fig_reply_tree(pred: Predictions, thread_id: str, posts: list[Post], path: P
         if p.parent_id:
             (x0, y0), (x1, y1) = pos[p.parent_id], pos[p.id]
             stance = labels[p.id].reply_stance.label if labels[p.id].reply_stance else "comment"
-            ax.plot([x0, x0, x1], [y0, y1, y1], color=REPLY_COLORS[stance], lw=1.6, zorder=1)
+            # A label of a researcher's own label set ([labels] in the config) is drawn grey.
+            ax.plot([x0, x0, x1], [y0, y1, y1], color=REPLY_COLORS.get(stance, "#969696"), lw=1.6, zorder=1)
     for p in posts:
         x, y = pos[p.id]
         role = post_role(p, roles)
