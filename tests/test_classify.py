@@ -1358,3 +1358,20 @@ def test_a_shard_sent_as_lines_holds_the_lines_of_its_records(pipeline_run, cfg,
     assert lines[0] == records[0] and lines[3] == records[3]
     assert lines[1].lines == [dumps(r) for r in records[1]] and len(records[1]) > 7 * 10
     assert lines[2].lines == [dumps(r) for r in records[2]] and len(records[2]) > 100
+
+
+def test_classify_refuses_posts_of_a_thread_the_corpus_does_not_list(fresh_run, tmp_path, capsys):
+    """A corpus folder holding files of two ingests: a post of a thread threads.jsonl does
+    not list had stopped classify (and graph and report) with a raw KeyError."""
+    import shutil
+
+    c = tmp_path / "corpus"
+    shutil.copytree(fresh_run.parent / "corpus", c)
+    lines = (c / "threads.jsonl").read_text(encoding="utf-8").splitlines()
+    (c / "threads.jsonl").write_text("\n".join(lines[1:]) + "\n", encoding="utf-8")
+    gone = json.loads(lines[0])["id"]
+    args = ("classify", "--corpus", str(c), "--segments", str(fresh_run.parent / "segments"), "--no-encoder")
+    assert run_cli(*args, "--out", str(tmp_path / "p")) == 2
+    err = capsys.readouterr().err
+    assert f"threads.jsonl: posts.jsonl has posts of thread {gone!r}, which this file does not list" in err
+    assert not (tmp_path / "p").exists()

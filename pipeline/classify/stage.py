@@ -38,7 +38,7 @@ from pipeline.classify.relations import relations
 from pipeline.classify.roles import PostTexts, classify_participants
 from pipeline.core.artifacts import atomic_dir, write_json
 from pipeline.core.config import Config
-from pipeline.core.corpus import Corpus
+from pipeline.core.corpus import Corpus, threads_by_id
 from pipeline.core.lineage import write_manifest
 from pipeline.core.schema import Participant, Post, PostLabels, Prediction, Relation, Thread, Unit, UnitLabels
 from pipeline.core.spill import BATCH
@@ -264,7 +264,7 @@ def classify_files(
     time (memory grows with the shard size, not with the corpus: post texts wait for the
     roles in a spill); the provenance."""
     corpus_dir, segments_dir = Path(corpus_dir), Path(segments_dir)
-    threads = {t.id: t for t in iter_records(stage_file(corpus_dir, "threads"), Thread)}
+    threads = threads_by_id(corpus_dir)
     participants_file = stage_file(corpus_dir, "participants")
     storage = storage_of(corpus_dir)
     post_texts = PostTexts()

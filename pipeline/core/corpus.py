@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.core.artifacts import atomic_dir, read_json, write_json
+from pipeline.core.errors import InputError
 from pipeline.core.schema import Note, Participant, Post, Thread
 from pipeline.core.tables import iter_records, read_records, stage_file, write_records
 
@@ -195,6 +196,29 @@ def notes_summary(notes: list[Note], limit: int = 12) -> list[dict]:
         }
         for (kind, what), (count, first) in rows[:limit]
     ]
+
+
+class ThreadsById(dict):
+    """A corpus's threads by id, as the stages that stream its posts hold them. A post of a
+    thread threads.jsonl does not list (a corpus folder changed by hand, or its files of two
+    ingests) is an error naming the file: it had stopped classify, graph and report with a
+    raw KeyError."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__((t.id, t) for t in iter_records(path, Thread))
+        self.path = path
+
+    def __missing__(self, thread_id: str) -> Thread:
+        raise InputError(
+            self.path,
+            0,
+            f"posts.jsonl has posts of thread {thread_id!r}, which this file does not list: the corpus folder "
+            "holds files of two ingests or was changed by hand; rerun ingest",
+        )
+
+
+def threads_by_id(corpus_dir: Path) -> ThreadsById:
+    return ThreadsById(stage_file(Path(corpus_dir), "threads"))
 
 
 def read_corpus(corpus_dir: Path) -> Corpus:

@@ -177,11 +177,12 @@ def write_convokit(
     sorted by id, so memory does not grow with the corpus."""
     from pipeline.classify.records import thread_records
     from pipeline.core.artifacts import atomic_dir, dumps, write_text
-    from pipeline.core.schema import Participant, ParticipantLabels, Thread
+    from pipeline.core.corpus import threads_by_id
+    from pipeline.core.schema import Participant, ParticipantLabels
     from pipeline.core.spill import SpillDatabase
 
     corpus_dir, predictions_dir = Path(corpus_dir), Path(predictions_dir)
-    threads = {t.id: t for t in iter_records(stage_file(corpus_dir, "threads"), Thread)}
+    threads = threads_by_id(corpus_dir)
     root_of = {tid: t.root_id or tid for tid, t in threads.items()}
     index = {kind: _Index() for kind in ("utterances", "speakers", "conversations")}
     key_points_of: dict[str, list[str]] = {}

@@ -28,7 +28,7 @@ from pipeline.classify.predictions import Predictions
 from pipeline.classify.records import Shard, shard_records, thread_shards
 from pipeline.core.artifacts import atomic_dir, write_text
 from pipeline.core.cells import arrow_csv_lines, csv_text
-from pipeline.core.corpus import Corpus, author_ids
+from pipeline.core.corpus import Corpus, author_ids, threads_by_id
 from pipeline.core.lineage import write_manifest
 from pipeline.core.schema import (
     Participant,
@@ -318,7 +318,7 @@ def write_graph_files(
     corpus_dir, segments_dir, predictions_dir = Path(corpus_dir), Path(segments_dir), Path(predictions_dir)
     n_nodes = corpus_nodes(corpus_dir, segments_dir, predictions_dir)
     whole = n_nodes <= max_corpus_nodes
-    threads = {t.id: t for t in iter_records(stage_file(corpus_dir, "threads"), Thread)}
+    threads = threads_by_id(corpus_dir)
     last_day = ""
 
     def dated_posts() -> Iterator[Post]:

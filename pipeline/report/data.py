@@ -18,8 +18,8 @@ from pipeline.classify.insample import InSample
 from pipeline.classify.predictions import Predictions
 from pipeline.core.artifacts import read_json
 from pipeline.core.config import ReportConfig, load_config
-from pipeline.core.corpus import Corpus, author_ids, notes_summary, read_notes, reply_depths
-from pipeline.core.schema import KeyPoint, Note, Participant, ParticipantLabels, Post, PostLabels, Thread, Unit
+from pipeline.core.corpus import Corpus, author_ids, notes_summary, read_notes, reply_depths, threads_by_id
+from pipeline.core.schema import KeyPoint, Note, Participant, ParticipantLabels, Post, PostLabels, Unit
 from pipeline.core.tables import iter_records, stage_file
 from pipeline.graph.build import ParticipantCounts
 from pipeline.graph.people import People
@@ -484,7 +484,7 @@ def report_data_from_files(
     from pipeline.core.stream import shards
 
     corpus_dir, predictions_dir = Path(corpus_dir), Path(predictions_dir)
-    threads = {t.id: t for t in iter_records(stage_file(corpus_dir, "threads"), Thread)}
+    threads = threads_by_id(corpus_dir)
     provenance_file = predictions_dir / "provenance.json"
     provenance = read_json(provenance_file) if provenance_file.exists() else {}
 

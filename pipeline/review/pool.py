@@ -19,9 +19,9 @@ from pipeline.classify.records import thread_records
 from pipeline.classify.roles import PostTexts
 from pipeline.core.config import REVIEW_STRATEGIES as STRATEGIES
 from pipeline.core.config import REVIEW_TASKS
-from pipeline.core.corpus import Corpus, read_corpus_about
+from pipeline.core.corpus import Corpus, read_corpus_about, threads_by_id
 from pipeline.core.errors import InputError
-from pipeline.core.schema import Participant, ParticipantLabels, Post, Thread, Unit
+from pipeline.core.schema import Participant, ParticipantLabels, Post, Unit
 from pipeline.core.spill import SpillDatabase
 from pipeline.core.stream import shards
 from pipeline.core.tables import iter_records, stage_file
@@ -36,7 +36,7 @@ def stream_candidates(task: str, corpus_dir: Path, segments_dir: Path, predictio
         raise InputError("--task", 0, f"cannot review task {task!r}; choose from {REVIEW_TASKS}")
     corpus_dir, predictions_dir = Path(corpus_dir), Path(predictions_dir)
     if task != "role":
-        threads = {t.id: t for t in iter_records(stage_file(corpus_dir, "threads"), Thread)}
+        threads = threads_by_id(corpus_dir)
         for posts, units, post_labels, *_ in thread_records(corpus_dir, segments_dir, predictions_dir):
             thread = Corpus(threads=[threads[posts[0].thread_id]], posts=posts, participants=[])
             yield from candidates(task, thread, units, post_labels, [])
