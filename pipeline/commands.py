@@ -199,11 +199,10 @@ def cmd_bench_replies(args, cfg) -> None:
 def _check_thread(corpus_dir: Path, thread: str) -> None:
     """A mistyped `--thread` is an error naming the corpus's threads: it had read as a thread
     with nothing to review."""
+    from pipeline.core.corpus import threads_by_id
     from pipeline.core.errors import InputError
-    from pipeline.core.schema import Thread
-    from pipeline.core.tables import iter_records, stage_file
 
-    ids = sorted(t.id for t in iter_records(stage_file(corpus_dir, "threads"), Thread))
+    ids = sorted(threads_by_id(corpus_dir))
     if thread not in ids:
         shown = ", ".join(repr(t) for t in ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
         raise InputError("--thread", 0, f"{thread!r} is no thread of the corpus {corpus_dir} (its threads: {shown})")
