@@ -46,3 +46,21 @@ def test_the_names_a_comment_may_mention_are_found_by_its_words_as_a_scan_of_eve
         scanned = {s for s in mentions if s in text and re.search(pattern.format(re.escape(s)), text)}
         indexed = {s for s, _ in _named_in(text, index) if re.search(pattern.format(re.escape(s)), text)}
         assert indexed == scanned, text
+
+
+def test_a_stem_matches_a_set_that_holds_it_or_a_compound_of_it_as_a_scan_of_the_set_finds():
+    from pipeline.ingest.replies import _StemMatches
+
+    rng = random.Random(5)
+    letters = "aeiknorstæø"
+    vocabulary = {"".join(rng.choice(letters) for _ in range(rng.randint(3, 12))) for _ in range(300)}
+    vocabulary |= {"socialrådgiv", "statsautoris", "socialråd", "rådgiv", "råd"}
+    matches = _StemMatches(vocabulary)
+    sets = [set(rng.sample(sorted(vocabulary), 8)) for _ in range(60)] + [{"socialrådgiv"}, {"råd", "rådgiv"}]
+    stems = [*rng.sample(sorted(vocabulary), 60), "socialrådgiver", "rådgiv", "råd", "xyzxyz"]
+    for stem in stems:
+        for s in sets:
+            scanned = any(stem in t or t in stem for t in s if len(t) >= 5)
+            assert matches.in_(stem, s) == scanned, (stem, s)
+    assert matches.in_("socialrådgiver", {"socialrådgiv"}) and matches.in_("råd", {"rådgiv"})
+    assert not matches.in_("rådgiv", {"råd"}), "a stem under five letters matches nothing inside it"

@@ -131,10 +131,35 @@ def _stems(text: str, lang: str, min_len: int = 5) -> set[str]:
     return {_stem(lang, w) for w in WORD_RE.findall(text.lower()) if len(w) >= min_len and w not in stop}
 
 
-def _contains_stem(stem: str, stems: set[str]) -> bool:
-    # Danish and Swedish compound freely ("statsautoriserede"), so a stem inside a longer
-    # stem counts as the same word.
-    return any(stem in s or s in stem for s in stems if len(s) >= 5)
+class _StemMatches:
+    """Whether a set of a thread's stems holds a stem, where Danish and Swedish compound
+    freely ("statsautoriserede"): a stem of five letters or more inside the other, either
+    way, counts as the same word. Each stem's matches among the thread's `vocabulary` are
+    found once, through the five-letter pieces of the vocabulary, and a set is then asked
+    only whether it holds one of them: testing every stem of every post in the window
+    against each stem of a comment's opening was most of reading a long flat page (16,000
+    comments: 13.8 s of 20)."""
+
+    def __init__(self, vocabulary: set[str]) -> None:
+        self.long = {s for s in vocabulary if len(s) >= 5}
+        self.by_piece: dict[str, list[str]] = {}
+        for s in self.long:
+            for piece in {s[k : k + 5] for k in range(len(s) - 4)}:
+                self.by_piece.setdefault(piece, []).append(s)
+        self.matches: dict[str, frozenset[str]] = {}
+
+    def _matches(self, stem: str) -> frozenset[str]:
+        found = self.matches.get(stem)
+        if found is None:
+            n = len(stem)
+            inside = {stem[a:b] for a in range(n) for b in range(a + 5, n + 1)} & self.long
+            holders = self.by_piece.get(stem[:5], ()) if n >= 5 else self.long
+            found = self.matches[stem] = frozenset(inside.union(s for s in holders if stem in s))
+        return found
+
+    def in_(self, stem: str, stems: set[str]) -> bool:
+        """Whether `stems` (of the vocabulary) holds `stem` or a compound of it, either way."""
+        return not self._matches(stem).isdisjoint(stems)
 
 
 def addressees(text: str) -> list[tuple[str, str]]:
@@ -300,6 +325,7 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
     root_stems = _stems(root.full_text, lang, min_len)
     headline_stems = [_stems(c.title, lang, min_len) for c in comments]
     doc_stems = [_stems(c.full_text, lang, min_len) for c in comments]
+    stem_matches = _StemMatches(root_stems.union(*headline_stems, *doc_stems))
 
     meaning = _meaning_vectors(root, comments, cfg)
     normalized = {p.id: _norm(p.full_text) for p in [root, *comments]}
@@ -440,7 +466,9 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
                     )
                 )
 
-        evidence.extend(_headline_word_echo(c, i, lo, comments, headline_stems, doc_stems, root_stems, lang, cfg))
+        evidence.extend(
+            _headline_word_echo(c, i, lo, comments, headline_stems, doc_stems, root_stems, stem_matches, lang, cfg)
+        )
 
         for name in root_names:
             first = name.split()[0]
@@ -719,19 +747,20 @@ def _headline_word_echo(
     headline_stems: list[set[str]],
     doc_stems: list[set[str]],
     root_stems: set[str],
+    matches: _StemMatches,
     lang: str,
     cfg: ReplyConfig,
 ) -> list[Evidence]:
     out: list[Evidence] = []
     opening = _stems(_opening(c), lang, cfg.echo_word_min_len)
     for stem in sorted(opening):
-        if _contains_stem(stem, root_stems):
+        if matches.in_(stem, root_stems):
             continue
-        holders = [j for j in range(lo, i) if headline_stems[j] and _contains_stem(stem, headline_stems[j])]
+        holders = [j for j in range(lo, i) if headline_stems[j] and matches.in_(stem, headline_stems[j])]
         if len(holders) != 1:
             continue
         # The thread, or the window's reach either side of the comment in a long one.
-        thread_df = sum(1 for s in doc_stems[lo : i + cfg.candidate_window + 1] if _contains_stem(stem, s))
+        thread_df = sum(1 for s in doc_stems[lo : i + cfg.candidate_window + 1] if matches.in_(stem, s))
         # Distinctive: in exactly one earlier headline, and rare in the whole thread.
         if thread_df <= cfg.echo_word_max_df:
             target = comments[holders[0]]
