@@ -22,6 +22,7 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -162,6 +163,18 @@ def _iter_parquet(path: Path, model: type[M]) -> Iterator[M]:
                 raise InputError(path, row, validation_message(exc)) from None
 
 
+@contextmanager
+def arrow_refusals(where: str, what: str) -> Iterator[None]:
+    """Arrow's refusal of a value, as an error naming `where`: a count past 64 bits comes
+    only from a stage file changed by hand, and had ended in pyarrow's raw OverflowError."""
+    import pyarrow as pa
+
+    try:
+        yield
+    except (OverflowError, pa.ArrowException) as exc:
+        raise InputError(where, 0, f"{what} ({exc})") from None
+
+
 def iter_records(path: Path, model: type[M]) -> Iterator[M]:
     """The records of a stage table, validated one at a time (errors name the JSONL line
     or the Parquet row)."""
@@ -218,11 +231,8 @@ class ParquetSink:
     def _flush(self) -> None:
         import pyarrow as pa
 
-        try:
+        with arrow_refusals(self.path.name, "a record holds what no Parquet column can"):
             table = pa.Table.from_pylist(self._rows, schema=self.schema)
-        except (OverflowError, pa.ArrowException) as exc:
-            # A count past 64 bits comes only from a stage file changed by hand.
-            raise InputError(self.path.name, 0, f"a record holds what no Parquet column can ({exc})") from None
         self._writer.write_table(table)
         self._rows, self._written = [], True
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import networkx as nx
 
 from pipeline.core.artifacts import safe_filename
-from pipeline.core.errors import InputError
+from pipeline.core.tables import arrow_refusals
 from pipeline.graph.gexf import write_gexf
 from pipeline.graph.graphml import write_graphml
 from pipeline.graph.safe import gephi_safe, xml_text
@@ -94,11 +94,8 @@ def parquet_bytes(rows: list[list], row_group_size: int | None = None) -> bytes:
     header, body = rows[0], rows[1:]
     columns = {}
     for i, name in enumerate(header):
-        try:
+        with arrow_refusals(name, "this graph table column holds what no table column can"):
             columns[name] = pa.array([row[i] for row in body])
-        except (OverflowError, pa.ArrowException) as exc:
-            # A count past 64 bits comes only from a stage file changed by hand.
-            raise InputError(name, 0, f"this graph table column holds what no table column can ({exc})") from None
     buf = io.BytesIO()
     pq.write_table(pa.table(columns), buf, compression="zstd", row_group_size=row_group_size)
     return buf.getvalue()

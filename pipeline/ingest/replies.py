@@ -346,6 +346,7 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
     for i, c in enumerate(comments):
         lo = max(0, i - window)
         earlier = comments[lo:i]
+        earlier_authors = authors[lo:i]
         evidence: list[Evidence] = []
 
         question = asked.pop(authors[i], None) if authors[i] else None
@@ -417,7 +418,7 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
         if quoted_by:
             # The longest reading that names someone, as for a mention.
             tries = [
-                (*_address_target(name, root, root_names, earlier, cfg, authors[lo:i]), len(name), cue)
+                (*_address_target(name, root, root_names, earlier, cfg, earlier_authors), len(name), cue)
                 for cue, name in quoted_by
             ]
             target, score, _, cue = max(tries, key=lambda t: (t[0] is not None, t[1], t[2]))
@@ -439,7 +440,7 @@ def infer_parents(root: Post, comments: list[Post], cfg: ReplyConfig) -> dict[st
                 continue
             # The longest reading that names someone ("@Per Nilsson", not "@Per Nilsson För").
             tries = [
-                (*_address_target(name, root, root_names, earlier, cfg, authors[lo:i]), len(name), cue)
+                (*_address_target(name, root, root_names, earlier, cfg, earlier_authors), len(name), cue)
                 for cue, name in readings
             ]
             target, score, _, cue = max(tries, key=lambda t: (t[0] is not None, t[1], t[2]))
