@@ -52,7 +52,8 @@ def format_of(path: Path) -> str:
 # lists).
 THREAD_FILE_HINT = (
     "use .jsonl, .csv, a workbook (.xlsx, .xls, .ods), a Reddit dump (.zst), a Disqus or WordPress export (.xml), "
-    "a Kialo discussion export (.txt), a tab-separated .txt table with its header on the first line "
+    "a Kialo discussion export (.txt), a mailing list's mbox archive (.mbox, .txt) or saved e-mails (.eml), "
+    "a tab-separated .txt table with its header on the first line "
     "or a ConvoKit corpus folder (any but a workbook may be compressed: .gz, .bz2, .xz, .zst), "
     "or a zip or tar archive of these"
 )
@@ -63,6 +64,11 @@ def what_to_do(path: Path) -> str:
     suffix = inner_suffix(path)
     if suffix == ".toml":
         return "a manifest of raw pages is read with --manifest (make run MANIFEST=...), not --threads"
+    if suffix in (".mbox", ".mbx", ".eml"):
+        return (
+            "read as e-mail, it must open with mbox's separator line (From <sender> <asctime date>) or, "
+            "a saved message, with its headers (From:, Date:, Subject:)"
+        )
     if suffix in PAGE_SUFFIXES:
         return (
             "a saved page is read through a manifest that lists it ([[document]] file = ..., kind, lang; "

@@ -47,6 +47,7 @@ from pipeline.formats.instaloader import (
 )
 from pipeline.formats.kialo import looks_like_kialo, read_kialo
 from pipeline.formats.lemmy import is_lemmy_record, read_lemmy
+from pipeline.formats.mail import looks_like_mail, read_mail
 from pipeline.formats.mastodon import is_mastodon_record, read_mastodon
 from pipeline.formats.reddit import is_reddit_dump, is_reddit_thread, read_reddit, read_reddit_thread
 from pipeline.formats.sprakbanken import looks_like_sprakbanken, read_sprakbanken
@@ -236,6 +237,11 @@ FILE_EXPORTS = (
         "a Kialo discussion export (text)",
     ),
     (looks_like_wordpress, lambda path, opt, notes: read_wordpress(path, notes), "a WordPress export (WXR)"),
+    (
+        looks_like_mail,
+        lambda path, opt, notes: read_mail(path, notes),
+        "e-mail: a mailing list's archive (mbox) or a saved message (.eml)",
+    ),
     (
         looks_like_sprakbanken,
         lambda path, opt, notes: read_sprakbanken(path, notes),
@@ -448,7 +454,10 @@ def _date_message(value: str, slash_dates: str | None) -> str:
     )
 
 
-THREAD_FILE_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", *WORKBOOK_SUFFIXES, ".zst", ".xml")
+THREAD_FILE_SUFFIXES = (
+    *(".jsonl", ".ndjson", ".json", ".csv", ".tsv", *WORKBOOK_SUFFIXES, ".zst", ".xml"),
+    *(".mbox", ".eml"),
+)
 
 
 def _thread_file(path: Path) -> bool:
@@ -456,6 +465,7 @@ def _thread_file(path: Path) -> bool:
         inner_suffix(path) in THREAD_FILE_SUFFIXES
         or path.suffix.lower() == ".zst"
         or looks_like_kialo(path)
+        or looks_like_mail(path)
         or is_text_table(path)
     )
 

@@ -1,0 +1,315 @@
+"""E-mail debates: a mailing list's archive (an mbox file, as Mailman's Pipermail and
+HyperKitty, Thunderbird, Apple Mail and Google Takeout export it) or single messages saved
+as `.eml`, as thread rows.
+
+Unions, associations and networks of the field debate on mailing lists, and their archives
+are mbox files: every message after a `From ` separator line, its headers, a blank line,
+its body. A message names the one it answers in `In-Reply-To` (else the last of its
+`References`), so who answers whom is stated, not inferred. Mapping
+(docs/input-formats.md):
+
+  Message-ID               id (without the angle brackets)
+  In-Reply-To, References  parent_id: In-Reply-To's message, else the last of References
+  the chain's first message
+                           thread_id: a message that answers none opens a thread; a reply
+                           belongs to the thread its chain starts (ingest's row store)
+  From                     author: the display name, else the address (a Pipermail
+                           archive's "jens at example.dk" read as jens@example.dk)
+  Date                     created (with its offset from UTC)
+  Subject                  title, without "Re:", "SV:", "VS:", "AW:", "Fwd:" and the list's
+                           "[tag]"; left out of a reply whose subject is its parent's
+  the body                 text: the plain-text part (else the HTML part read as text)
+  the signature            author_description: what follows the "-- " line, where people
+                           write who they are ("Socialrådgiver, Aarhus Kommune"), which the
+                           respondent roles read
+  List-Id                  topic: the list's name
+
+What a body holds of other people's words is kept as quotation, which every stage already
+reads as someone else's: lines quoted with ">" stay so, and a top-posted reply's copy of
+the message below it (Outlook's "-----Oprindelig meddelelse-----", or a "Fra: ... Sendt:
+..." header block) becomes ">" lines too, so that the quoted writer's words are neither
+the replier's own (their role, their stance) nor lost. A mailing list's footer (a line of
+underscores over the list's name and address) is dropped. A reply to a message that is
+not in the archive (an earlier month's file) gets that message as the empty root of its
+chain, and a note says so. The archive is read a message at a time.
+
+No library reads a whole mbox as a stream of (line, message) with Pipermail's separators
+and its obfuscated addresses; each message is parsed by the standard library's `email`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from email import policy
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import parseaddr, parsedate_to_datetime
+from pathlib import Path
+from typing import IO
+
+from pipeline.core.compressed import inner_suffix, open_binary, plain_stem, read_errors, readable
+from pipeline.core.errors import InputError
+from pipeline.core.schema import PENDING_THREAD, Note
+from pipeline.ingest.markup import html_text
+
+MAIL_SUFFIXES = (".mbox", ".mbx", ".eml", ".txt", "")
+# mbox's separator: "From " with the sender and the date as asctime writes it ("From
+# jens at example.dk  Mon Mar  4 10:15:02 2024", "From MAILER-DAEMON Fri Jan  5 ...").
+SEPARATOR_RE = re.compile(
+    rb"^From \S.{0,200}?\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+    rb"[ \d]?\d \d?\d:\d\d(?::\d\d)?(?: [+-]\d{4})? \d{4}"
+)
+# mboxrd escapes a body line that starts with "From " (after any ">") with one more ">".
+ESCAPED_FROM_RE = re.compile(rb"^>(>*From )")
+HEADER_RE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):[ \t]", re.MULTILINE)
+MESSAGE_ID_RE = re.compile(r"<([^<>\s]+)>")
+# A Pipermail archive hides addresses as "jens at example.dk" (with the name after, in
+# parentheses), which `parseaddr` reads as the user name alone.
+OBFUSCATED_RE = re.compile(r"^\s*([^\s@()]+) at ([^\s@()]+\.[^\s@()]+)\s*(?:\((.*)\))?\s*$")
+# Reply and forward prefixes in the languages of the lists read here, repeated ("SV: Re:"),
+# and a list's subject tag ("[debat]").
+SUBJECT_PREFIX_RE = re.compile(
+    r"^\s*(?:(?:re|sv|vs|aw|wg|fw|fwd|vb|vl|antw|odp)\s*(?:\[\d+\])?\s*:\s*|\[[^\]]{1,40}\]\s*)+", re.IGNORECASE
+)
+# Where a top-posted reply's copy of the message it answers starts.
+ORIGINAL_RE = re.compile(
+    r"^\s*-{2,}\s*(?:original message|oprindelig (?:meddelelse|besked|mail)|original meddelelse|"
+    r"ursprungligt meddelande|ursprungligt mejl|opprinnelig melding|forwarded message|"
+    r"videresendt (?:meddelelse|besked|melding)|vidarebefordrat meddelande)\s*-{2,}\s*$",
+    re.IGNORECASE,
+)
+ORIGINAL_FROM_RE = re.compile(r"^\s*\*?(?:fra|from|från)\s*:\*?\s+\S", re.IGNORECASE)
+ORIGINAL_SENT_RE = re.compile(r"^\s*\*?(?:sendt|sent|skickat|dato|date|datum)\s*:\*?\s+\S", re.IGNORECASE)
+# Mailman's footer: a line of underscores over the list's name, address or web page.
+FOOTER_RE = re.compile(r"^_{20,}\s*$")
+FOOTER_NAME_RE = re.compile(r"mailing ?list|mailliste|postliste|e-?postlista|sändlista|listinfo|mailman", re.IGNORECASE)
+SIGNATURE = "-- "
+
+
+def _head(path: Path, size: int = 8192) -> bytes:
+    try:
+        with readable(path), open_binary(path) as fh:
+            return fh.read(size)
+    except (InputError, *read_errors()):
+        return b""
+
+
+def _header_block(head: bytes) -> set[str]:
+    """The header names of a message's first lines (up to its first blank line)."""
+    text = head.decode("latin-1").replace("\r\n", "\n")
+    block = text.split("\n\n", 1)[0]
+    if not block.strip() or not HEADER_RE.match(block):
+        return set()
+    return {m.group(1).lower() for m in HEADER_RE.finditer(block)}
+
+
+def looks_like_mail(path: Path) -> bool:
+    """True for an mbox (a first line that is mbox's separator, headers under it) and for a
+    saved message (`.eml`, or a text file that opens with a message's headers: From, Date,
+    and a Subject or Message-ID)."""
+    path = Path(path)
+    suffix = inner_suffix(path)
+    if suffix not in MAIL_SUFFIXES or not path.is_file():
+        return False
+    head = _head(path).lstrip(b"\r\n")
+    first, _, rest = head.partition(b"\n")
+    if first.startswith(b"From ") and SEPARATOR_RE.match(first):
+        return bool(_header_block(rest) & {"from", "message-id", "date", "subject"})
+    names = _header_block(head)
+    if suffix == ".eml":
+        return "from" in names
+    return {"from", "date"} <= names and bool(names & {"subject", "message-id"})
+
+
+def _messages(fh: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    """(line, bytes) of each message of an mbox (or of the one message of a saved
+    message), the line being the separator's (or 1). A "From " line is a separator at the
+    start of the file or after a blank line, and only in mbox's date form: archives that
+    did not escape a body's "From " lines are still read right."""
+    lines: list[bytes] = []
+    start, blank, n = 1, True, 0
+    for n, raw in enumerate(fh, start=1):
+        if raw.startswith(b"From ") and blank and SEPARATOR_RE.match(raw):
+            if lines:
+                yield start, b"".join(lines)
+            lines, start, blank = [], n, False
+            continue
+        blank = not raw.strip()
+        lines.append(ESCAPED_FROM_RE.sub(rb"\1", raw))
+    if lines and any(line.strip() for line in lines):
+        yield start, b"".join(lines)
+
+
+def _header(msg: EmailMessage, name: str, address: bool = False) -> str:
+    """A header's decoded value ("" where it is absent or cannot be decoded). A header
+    written in 8-bit bytes instead of MIME's encoded words (as many mail programs did) is
+    read as UTF-8, else in the body's character set, else as Windows-1252. `address`: an
+    address header, decoded as written (the parsed form turns Pipermail's "anna at
+    example.dk (Anna Holm)" into a quoted string without the name)."""
+    value = ""
+    if not address:
+        try:
+            value = str(msg.get(name) or "")
+        except (ValueError, LookupError, IndexError, TypeError):
+            value = ""
+    if address or "\ufffd" in value or not value:
+        raw = next((v for k, v in msg.raw_items() if k.lower() == name.lower()), None)
+        if isinstance(raw, str):
+            raw_bytes = raw.encode("ascii", "surrogateescape")
+            value = _eight_bit(raw_bytes, msg.get_content_charset())
+            if "=?" in value:
+                try:
+                    value = str(make_header(decode_header(value)))
+                except (ValueError, LookupError, UnicodeError, HeaderParseError):
+                    pass
+    return " ".join(value.split())
+
+
+def _eight_bit(raw: bytes, charset: str | None) -> str:
+    for encoding in ("utf-8", charset, "cp1252"):
+        if encoding:
+            try:
+                return raw.decode(encoding)
+            except (UnicodeDecodeError, LookupError):
+                continue
+    return raw.decode("latin-1")
+
+
+def _author(value: str) -> str | None:
+    m = OBFUSCATED_RE.match(value)
+    if m:
+        return (m.group(3) or "").strip() or f"{m.group(1)}@{m.group(2)}"
+    name, address = parseaddr(value)
+    return name.strip() or address.strip() or value.strip() or None
+
+
+def _list_name(list_id: str) -> str | None:
+    """A List-Id's name ("Debatlisten <debat.lists.example.dk>"), else its address."""
+    name, address = parseaddr(list_id)
+    return name.strip() or address.strip() or None
+
+
+def _body(msg: EmailMessage) -> tuple[str, bool]:
+    """The body as text (the plain part, else the HTML part as read), and whether a part
+    could not be decoded as its headers said (then read with replacement characters)."""
+    try:
+        part = msg.get_body(preferencelist=("plain", "html"))
+    except (KeyError, ValueError, LookupError, AttributeError):
+        part = None
+    if part is None:
+        return "", False
+    try:
+        text, damaged = part.get_content(), False
+    except (LookupError, ValueError, UnicodeError, AssertionError, KeyError, AttributeError):
+        payload = part.get_payload(decode=True) or b""
+        text, damaged = payload.decode("utf-8", errors="replace"), True
+    if not isinstance(text, str):
+        text = bytes(text).decode("utf-8", errors="replace")
+    if part.get_content_type() == "text/html":
+        text = html_text(text)
+    return text.replace("\r\n", "\n").replace("\r", "\n"), damaged
+
+
+def split_body(text: str) -> tuple[str, str | None, bool]:
+    """(text, signature, whether a copy of an earlier message was marked as quoted): the
+    body without its list footer and its signature (after a "-- " line), and with a
+    top-posted copy of the message below it quoted line by line."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if FOOTER_RE.match(line) and any(FOOTER_NAME_RE.search(x) for x in lines[i + 1 : i + 4]):
+            lines = lines[:i]
+            break
+    signature = None
+    quoted = False
+    for i, line in enumerate(lines):
+        if ORIGINAL_RE.match(line) or (
+            ORIGINAL_FROM_RE.match(line) and any(ORIGINAL_SENT_RE.match(x) for x in lines[i + 1 : i + 4])
+        ):
+            lines = lines[:i] + [f"> {x}".rstrip() for x in lines[i:]]
+            quoted = True
+            break
+    if SIGNATURE in lines:
+        # The last "-- " line outside the quoted copy: the writer's own signature.
+        cut = max(i for i, line in enumerate(lines) if line == SIGNATURE)
+        signature = " ".join(x.strip() for x in lines[cut + 1 :] if x.strip() and not x.startswith(">")) or None
+        lines = lines[:cut] + [x for x in lines[cut + 1 :] if x.startswith(">")]
+    return "\n".join(lines).strip(), signature, quoted
+
+
+def subject_of(value: str) -> str:
+    """A subject without its reply and forward prefixes and its list tag."""
+    return SUBJECT_PREFIX_RE.sub("", value).strip()
+
+
+def read_mail(path: Path, notes: list[Note]) -> Iterator[tuple[int, dict]]:
+    """Thread-row dicts for an mbox's messages (or a saved message), in the file's order,
+    each with the line its message starts on. A reply's thread is the message its chain
+    starts from, which ingest's row store finds (`RowStore.derive_threads`)."""
+    parser = BytesParser(policy=policy.default)
+    stem = plain_stem(path)
+    subjects: dict[str, str] = {}
+    read = no_id = quoted = damaged = undated = signed = 0
+    with readable(path), open_binary(path) as fh:
+        for line, raw in _messages(fh):
+            msg = parser.parsebytes(raw)
+            if msg.defects and not HEADER_RE.match(raw.decode("latin-1")):
+                raise InputError(path, line, "not an e-mail message: no headers where the message starts")
+            read += 1
+            ids = MESSAGE_ID_RE.findall(_header(msg, "Message-ID"))
+            if ids:
+                mid = ids[0]
+            else:
+                no_id += 1
+                mid = f"{stem}:{line}"
+            answers = (
+                MESSAGE_ID_RE.findall(_header(msg, "In-Reply-To"))
+                or MESSAGE_ID_RE.findall(_header(msg, "References"))[-1:]
+            )
+            parent = answers[0] if answers and answers[0] != mid else None
+            created = None
+            if date := _header(msg, "Date"):
+                try:
+                    created = parsedate_to_datetime(date).isoformat()
+                except (TypeError, ValueError, IndexError, OverflowError):
+                    undated += 1
+            body, bad = _body(msg)
+            damaged += bad
+            text, signature, was_quoted = split_body(body)
+            quoted += was_quoted
+            signed += signature is not None
+            subject = subject_of(_header(msg, "Subject"))
+            subjects[mid] = subject
+            same = parent is not None and subjects.get(parent) == subject
+            list_id = _header(msg, "List-Id", address=True)
+            yield (
+                line,
+                {
+                    "id": mid,
+                    "thread_id": PENDING_THREAD + mid,
+                    "parent_id": parent,
+                    "author": _author(_header(msg, "From", address=True)),
+                    "author_description": signature,
+                    "created": created,
+                    "title": None if same else subject or None,
+                    "text": text,
+                    "topic": _list_name(list_id),
+                },
+            )
+    if not read:
+        raise InputError(path, 1, "an mbox without messages")
+    said = [f"{read} message(s) read"]
+    if quoted:
+        said.append(f"{quoted} top-posted reply(ies) whose copy of the message below was marked as quoted")
+    if signed:
+        said.append(f"{signed} signature(s) read as their writer's self-description")
+    if no_id:
+        said.append(f"{no_id} message(s) without a Message-ID given '<file>:<line>' as id")
+    if undated:
+        said.append(f"{undated} Date header(s) that are no date left out")
+    if damaged:
+        said.append(f"{damaged} body(ies) not in the character set their headers name, read with replacements")
+    if len(said) > 1 or read > 1:  # a folder of saved messages: no note per message that says nothing
+        notes.append(Note(where=str(path), kind="note", message="e-mail: " + "; ".join(said)))

@@ -1,0 +1,232 @@
+"""E-mail debates: a mailing list's mbox archive (Pipermail's, with its obfuscated
+addresses and footer) and single saved messages, read as threads by their reply headers."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+
+from pipeline.core.errors import InputError
+from pipeline.formats.mail import looks_like_mail, split_body, subject_of
+from pipeline.ingest.build import ingest_thread_files
+from pipeline.ingest.options import ReadOptions
+from pipeline.ingest.threads import describe_input
+from pipeline.models.cues import role_rule
+
+FOOTER = (
+    "_______________________________________________\n"
+    "Debat mailing list\n"
+    "Debat@lists.example.dk\n"
+    "https://lists.example.dk/mailman/listinfo/debat\n"
+)
+
+
+def message(sep: str, headers: dict[str, str], body: str, charset: str = "utf-8", ctype: str = "text/plain") -> bytes:
+    head = "".join(f"{k}: {v}\n" for k, v in headers.items())
+    mime = f"MIME-Version: 1.0\nContent-Type: {ctype}; charset={charset}\nContent-Transfer-Encoding: 8bit\n"
+    return f"From {sep}\n".encode("ascii") + (head + mime + "\n" + body.rstrip("\n") + "\n\n").encode(charset)
+
+
+LIST = {"List-Id": "Debatlisten <debat.lists.example.dk>"}
+ARCHIVE = b"".join(
+    [
+        message(
+            "anna at example.dk  Mon Mar  4 10:15:02 2024",
+            {
+                "From": "anna at example.dk (Anna Holm)",
+                "Date": "Mon, 4 Mar 2024 10:15:02 +0100",
+                "Subject": "[Debat] Socialrådgivernes arbejdspres",
+                "Message-ID": "<1@example.dk>",
+                **LIST,
+            },
+            "Vi har over 40 sager hver. Det holder ikke.\n\n-- \nAnna Holm\nSocialrådgiver, Aarhus Kommune\n\n"
+            + FOOTER,
+        ),
+        message(
+            "bo at example.dk  Mon Mar  4 11:00:00 2024",
+            {
+                "From": "bo at example.dk (Bo Berg)",
+                "Date": "Mon, 4 Mar 2024 11:00:00 +0100",
+                "Subject": "SV: [Debat] Socialrådgivernes arbejdspres",
+                "Message-ID": "<2@example.dk>",
+                "In-Reply-To": "<1@example.dk>",
+                "References": "<1@example.dk>",
+                **LIST,
+            },
+            "Den 4. mar. 2024 kl. 10.15 skrev Anna Holm:\n> Vi har over 40 sager hver.\n\n"
+            "Det er for mange. Jeg er enig i, at kommunerne må ansætte flere.\n"
+            ">From now on we count.\n\n" + FOOTER,
+            charset="iso-8859-1",
+        ),
+        message(
+            "carl at example.dk  Mon Mar  4 12:00:00 2024",
+            {
+                "From": "Carl Dahl <carl@example.dk>",
+                "Date": "Mon, 4 Mar 2024 12:00:00 +0100",
+                "Subject": "SV: SV: [Debat] Socialrådgivernes arbejdspres",
+                "Message-ID": "<3@example.dk>",
+                "In-Reply-To": "<2@example.dk>",
+                **LIST,
+            },
+            "Helt enig.\n\n-----Oprindelig meddelelse-----\nFra: Bo Berg\nSendt: 4. marts 2024 11:00\n"
+            "Emne: SV: Socialrådgivernes arbejdspres\n\nJeg er socialrådgiver og har 45 sager.\n\n" + FOOTER,
+        ),
+        message(
+            "dorte at example.dk  Mon Mar  4 13:00:00 2024",
+            {
+                "From": "dorte@example.dk",
+                "Date": "Mon, 4 Mar 2024 13:00:00 +0100",
+                "Subject": "Re: Socialrådgivernes arbejdspres (var: løn)",
+                "Message-ID": "<4@example.dk>",
+                "References": "<0@example.dk> <1@example.dk>",
+                **LIST,
+            },
+            "Lønnen er problemet, ikke antallet af sager.\n",
+        ),
+        message(
+            "eva at example.se  Mon Mar  4 14:00:00 2024",
+            {
+                "From": "Eva Ek <eva@example.se>",
+                "Date": "Mon, 4 Mar 2024 14:00:00 +0100",
+                "Subject": "SV: Socialsekreterarnas löner",
+                "Message-ID": "<5@example.se>",
+                "In-Reply-To": "<99@example.dk>",
+                **LIST,
+            },
+            "<html><body><p>Samma sak i Sverige.</p><p>Vi <b>saknar</b> folk.</p></body></html>",
+            ctype="text/html",
+        ),
+        message(
+            "MAILER-DAEMON Tue Mar  5 09:00:00 2024",
+            {
+                "From": "Frede <frede@example.dk>",
+                "Date": "not a date",
+                "Subject": "Ny tråd: autorisation",
+                **LIST,
+            },
+            "Skal socialrådgivere autoriseres?\n",
+        ),
+    ]
+)
+
+
+def test_a_mailing_list_archive_is_read_as_its_reply_chains(tmp_path, cfg):
+    path = tmp_path / "2024-March.txt"
+    path.write_bytes(ARCHIVE)
+    assert looks_like_mail(path)
+    assert describe_input(path, ReadOptions()) == "e-mail: a mailing list's archive (mbox) or a saved message (.eml)"
+    corpus = ingest_thread_files([path], cfg)
+    posts = corpus.posts_by_id()
+    lines = ARCHIVE.decode("latin-1").split("\n")
+    daemon = next(i for i, line in enumerate(lines, start=1) if line.startswith("From MAILER-DAEMON"))
+    assert sorted(t.id for t in corpus.threads) == ["1@example.dk", f"2024-March:{daemon}", "99@example.dk"]
+    assert {p: (posts[p].parent_id, posts[p].thread_id) for p in ("2@example.dk", "3@example.dk", "4@example.dk")} == {
+        "2@example.dk": ("1@example.dk", "1@example.dk"),
+        "3@example.dk": ("2@example.dk", "1@example.dk"),
+        "4@example.dk": ("1@example.dk", "1@example.dk"),  # References' last message it has
+    }
+    root = posts["1@example.dk"]
+    assert root.title == "Socialrådgivernes arbejdspres", "the list's [tag] is not the subject"
+    assert root.author == "Anna Holm", "a Pipermail address's name in parentheses"
+    assert root.text == "Vi har over 40 sager hver. Det holder ikke.", "signature and list footer are not the text"
+    assert root.created == "2024-03-04T10:15:02+01:00"
+    assert corpus.threads[0].topic == "Debatlisten"
+    anna = next(p for p in corpus.participants if p.name == "Anna Holm")
+    assert anna.descriptions == ("Anna Holm Socialrådgiver, Aarhus Kommune",), "the signature describes its writer"
+
+    bo = posts["2@example.dk"]
+    assert bo.title == "", "a reply under its parent's subject has no headline of its own"
+    assert bo.text.startswith("Den 4. mar. 2024 kl. 10.15 skrev Anna Holm:\n> Vi har over 40 sager hver.")
+    assert "From now on we count." in bo.text and ">From" not in bo.text, "mboxrd's escaped From line"
+    assert "Jeg er enig i, at kommunerne må ansætte flere." in bo.text, "Latin-1 body decoded"
+    carl = posts["3@example.dk"]
+    assert carl.text.split("\n")[0] == "Helt enig."
+    assert "> Jeg er socialrådgiver og har 45 sager." in carl.text, "Outlook's copy of the message below is quoted"
+    assert posts["4@example.dk"].title == "Socialrådgivernes arbejdspres (var: løn)", "a changed subject stays"
+    assert posts["4@example.dk"].author == "dorte@example.dk", "no name: the address"
+    eva = posts["5@example.se"]
+    assert eva.text == "Samma sak i Sverige.\n\nVi saknar folk." and eva.lang == "sv"
+    assert posts["99@example.dk"].text == "" and eva.parent_id == "99@example.dk", "a message not in the archive"
+    new = posts[f"2024-March:{daemon}"]  # no Message-ID: named by the line it starts on
+    assert new.parent_id is None and new.title == "Ny tråd: autorisation" and new.created is None
+    messages = " | ".join(n.message for n in corpus.notes)
+    assert "e-mail: 6 message(s) read; 1 top-posted reply(ies)" in messages
+    assert "1 message(s) without a Message-ID" in messages and "1 Date header(s) that are no date" in messages
+
+
+def test_saved_messages_and_compressed_archives_are_read(tmp_path, cfg):
+    one = tmp_path / "svar.eml"
+    one.write_bytes(ARCHIVE.split(b"\n", 1)[1].split(b"From bo at")[0])
+    gz = tmp_path / "debat.mbox.gz"
+    gz.write_bytes(gzip.compress(ARCHIVE))
+    assert looks_like_mail(one) and looks_like_mail(gz)
+    assert describe_input(gz, ReadOptions()).endswith("(.eml), gzip-compressed")
+    corpus = ingest_thread_files([one], cfg)
+    assert [p.id for p in corpus.posts] == ["1@example.dk"]
+    assert len(ingest_thread_files([gz], cfg).posts) == 7
+
+
+def test_a_folder_of_saved_messages_is_one_archive(tmp_path, cfg):
+    folder = tmp_path / "indbakke"
+    folder.mkdir()
+    for i, part in enumerate(ARCHIVE.split(b"\nFrom ")):
+        (folder / f"{i:02d}.eml").write_bytes(part.split(b"\n", 1)[1])
+    (folder / "noter.txt").write_text("Husk at svare Anna.\n", encoding="utf-8")
+    corpus = ingest_thread_files([folder], cfg)
+    posts = corpus.posts_by_id()
+    assert len(corpus.posts) == 7 and posts["3@example.dk"].thread_id == "1@example.dk", "chains across files"
+    assert posts["3@example.dk"].source.endswith("02.eml:1")
+    assert not any(n.message == "e-mail: 1 message(s) read" for n in corpus.notes), "no note per plain message"
+    assert any("noter.txt" in n.message for n in corpus.notes), "a file not read is named"
+
+
+def test_an_address_as_the_writers_name_is_no_organisation():
+    assert role_rule("dorte@example.dk", [], []) is None
+    assert role_rule("Anna", ["Kontakt: anna@aarhus.dk"], []) is None
+    assert role_rule("HandicapBarn.dk", [], []).label == "organization", "a domain as a name still is one"
+
+
+def test_a_body_line_that_looks_like_a_separator_is_not_one(tmp_path, cfg):
+    body = "Se her:\nFrom this we learn nothing.\nFrom jens Mon Mar  4 10:15:02 2024 skrev han.\n"
+    text = message("a at b.dk  Mon Mar  4 10:15:02 2024", {"From": "A <a@b.dk>", "Message-ID": "<x@b>"}, body)
+    path = tmp_path / "a.mbox"
+    path.write_bytes(text)
+    corpus = ingest_thread_files([path], cfg)
+    assert len(corpus.posts) == 1 and "skrev han." in corpus.posts[0].text, "no blank line before: not a separator"
+
+
+def test_other_text_files_are_not_mail(tmp_path):
+    page = tmp_path / "side.txt"
+    page.write_text("From the editor\n\nSocialrådgivernes fallit\nDet er underligt ...\n", encoding="utf-8")
+    memo = tmp_path / "notat.txt"
+    memo.write_text("Emne: møde\nFra: Anna\n\nTekst\n", encoding="utf-8")
+    assert not looks_like_mail(page) and not looks_like_mail(memo)
+
+
+def test_an_mbox_whose_message_has_no_headers_is_refused_naming_the_line(tmp_path, cfg):
+    path = tmp_path / "bad.mbox"
+    path.write_bytes(ARCHIVE + b"\nFrom x at y.dk  Wed Mar  6 10:00:00 2024\nthis is no header\n\nbody\n")
+    with pytest.raises(InputError) as err:
+        ingest_thread_files([path], cfg)
+    assert "bad.mbox:" in str(err.value) and "no headers" in str(err.value)
+
+
+def test_bodies_keep_the_writers_words_apart_from_others():
+    text, signature, quoted = split_body(
+        "Enig.\n\nFra: Bo Berg <bo@x.dk>\nSendt: 4. marts 2024\nTil: debat\n\nJeg er socialrådgiver.\n-- \nBo"
+    )
+    assert text.split("\n") == [
+        "Enig.",
+        "",
+        "> Fra: Bo Berg <bo@x.dk>",
+        "> Sendt: 4. marts 2024",
+        "> Til: debat",
+        ">",
+        "> Jeg er socialrådgiver.",
+        "> --",
+        "> Bo",
+    ]
+    assert signature is None and quoted, "the quoted copy's signature is not the replier's"
+    assert split_body("Tak.\n-- \nMette\nTR, FOA\n") == ("Tak.", "Mette TR, FOA", False)
+    assert subject_of("SV: Re: [debat] VS: Løn") == "Løn" and subject_of("Svar på tiltale") == "Svar på tiltale"
