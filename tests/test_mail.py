@@ -82,7 +82,8 @@ ARCHIVE = b"".join(
                 "References": "<0@example.dk> <1@example.dk>",
                 **LIST,
             },
-            "Lønnen er problemet, ikke antallet af sager.\n",
+            "Lønnen er problemet, ikke antallet af sager.\n-------------- next part --------------\n"
+            "En vedhæftet HTML-fil er blevet fjernet...\nURL: <https://lists.example.dk/pipermail/attachment.html>\n",
         ),
         message(
             "eva at example.se  Mon Mar  4 14:00:00 2024",
@@ -145,6 +146,7 @@ def test_a_mailing_list_archive_is_read_as_its_reply_chains(tmp_path, cfg):
     assert "> Jeg er socialrådgiver og har 45 sager." in carl.text, "Outlook's copy of the message below is quoted"
     assert posts["4@example.dk"].title == "Socialrådgivernes arbejdspres (var: løn)", "a changed subject stays"
     assert posts["4@example.dk"].author == "dorte@example.dk", "no name: the address"
+    assert posts["4@example.dk"].text == "Lønnen er problemet, ikke antallet af sager.", "Mailman's attachment notice"
     eva = posts["5@example.se"]
     assert eva.text == "Samma sak i Sverige.\n\nVi saknar folk." and eva.lang == "sv"
     assert posts["99@example.dk"].text == "" and eva.parent_id == "99@example.dk", "a message not in the archive"

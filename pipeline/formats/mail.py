@@ -29,9 +29,10 @@ reads as someone else's: lines quoted with ">" stay so, and a top-posted reply's
 the message below it (Outlook's "-----Oprindelig meddelelse-----", or a "Fra: ... Sendt:
 ..." header block) becomes ">" lines too, so that the quoted writer's words are neither
 the replier's own (their role, their stance) nor lost. A mailing list's footer (a line of
-underscores over the list's name and address) is dropped. A reply to a message that is
-not in the archive (an earlier month's file) gets that message as the empty root of its
-chain, and a note says so. The archive is read a message at a time.
+underscores over the list's name and address) is dropped, and so is the notice of an
+attachment Mailman removed ("-------------- next part --------------"). A reply to a
+message that is not in the archive (an earlier month's file) gets that message as the
+empty root of its chain, and a note says so. The archive is read a message at a time.
 
 No library reads a whole mbox as a stream of (line, message) with Pipermail's separators
 and its obfuscated addresses; each message is parsed by the standard library's `email`.
@@ -85,6 +86,10 @@ ORIGINAL_FROM_RE = re.compile(r"^\s*\*?(?:fra|from|från)\s*:\*?\s+\S", re.IGNOR
 ORIGINAL_SENT_RE = re.compile(r"^\s*\*?(?:sendt|sent|skickat|dato|date|datum)\s*:\*?\s+\S", re.IGNORECASE)
 # Mailman's footer: a line of underscores over the list's name, address or web page.
 FOOTER_RE = re.compile(r"^_{20,}\s*$")
+# Mailman's scrubber puts a notice where it removed an attachment (a file, the HTML copy of
+# the message): "-------------- next part --------------", in Danish "næste del", in
+# Swedish "nästa del".
+NEXT_PART_RE = re.compile(r"^-{5,}\s*(?:next part|næste del|nästa del|neste del)\s*-{5,}\s*$", re.IGNORECASE)
 FOOTER_NAME_RE = re.compile(r"mailing ?list|mailliste|postliste|e-?postlista|sändlista|listinfo|mailman", re.IGNORECASE)
 SIGNATURE = "-- "
 
@@ -215,11 +220,13 @@ def _body(msg: EmailMessage) -> tuple[str, bool]:
 
 def split_body(text: str) -> tuple[str, str | None, bool]:
     """(text, signature, whether a copy of an earlier message was marked as quoted): the
-    body without its list footer and its signature (after a "-- " line), and with a
-    top-posted copy of the message below it quoted line by line."""
+    body without its list footer, the notice Mailman's scrubber left of an attachment and
+    its signature (after a "-- " line), and with a top-posted copy of the message below it
+    quoted line by line."""
     lines = text.split("\n")
     for i, line in enumerate(lines):
-        if FOOTER_RE.match(line) and any(FOOTER_NAME_RE.search(x) for x in lines[i + 1 : i + 4]):
+        footer = FOOTER_RE.match(line) and any(FOOTER_NAME_RE.search(x) for x in lines[i + 1 : i + 4])
+        if footer or NEXT_PART_RE.match(line):
             lines = lines[:i]
             break
     signature = None
