@@ -198,6 +198,18 @@ def test_a_body_line_that_looks_like_a_separator_is_not_one(tmp_path, cfg):
     assert len(corpus.posts) == 1 and "skrev han." in corpus.posts[0].text, "no blank line before: not a separator"
 
 
+def test_a_body_in_another_character_set_than_it_names_is_read_and_noted(tmp_path, cfg):
+    wrong = message("a at b.dk  Mon Mar  4 10:15:02 2024", {"From": "A <a@b.dk>", "Message-ID": "<w@b>"}, "Én løn")
+    wrong = wrong.replace("Én løn".encode(), "Én løn".encode("cp1252"))  # says UTF-8, is Windows-1252
+    unnamed = b"From: B <b@b.dk>\nMessage-ID: <u@b>\nIn-Reply-To: <w@b>\n\nFor lidt l\xf8n.\n"
+    path = tmp_path / "a.mbox"
+    path.write_bytes(wrong + b"From b at b.dk  Mon Mar  4 11:15:02 2024\n" + unnamed)
+    posts = ingest_thread_files([path], cfg).posts_by_id()
+    assert posts["w@b"].text == "Én løn" and posts["u@b"].text == "For lidt løn.", "8-bit mail without a charset"
+    notes = " | ".join(n.message for n in ingest_thread_files([path], cfg).notes)
+    assert "1 body(ies) not in the character set their headers name" in notes
+
+
 def test_other_text_files_are_not_mail(tmp_path):
     page = tmp_path / "side.txt"
     page.write_text("From the editor\n\nSocialrådgivernes fallit\nDet er underligt ...\n", encoding="utf-8")
