@@ -134,7 +134,7 @@ def test_a_mailing_list_archive_is_read_as_its_reply_chains(tmp_path, cfg):
     assert root.created == "2024-03-04T10:15:02+01:00"
     assert corpus.threads[0].topic == "Debatlisten"
     anna = next(p for p in corpus.participants if p.name == "Anna Holm")
-    assert anna.descriptions == ("Anna Holm Socialrådgiver, Aarhus Kommune",), "the signature describes its writer"
+    assert anna.descriptions == ("Anna Holm; Socialrådgiver, Aarhus Kommune",), "the signature describes its writer"
 
     bo = posts["2@example.dk"]
     assert bo.title == "", "a reply under its parent's subject has no headline of its own"
@@ -167,6 +167,16 @@ def test_saved_messages_and_compressed_archives_are_read(tmp_path, cfg):
     corpus = ingest_thread_files([one], cfg)
     assert [p.id for p in corpus.posts] == ["1@example.dk"]
     assert len(ingest_thread_files([gz], cfg).posts) == 7
+
+
+def test_a_sign_off_in_the_body_describes_its_writer_as_in_any_thread_file(tmp_path, cfg):
+    body = "Vi mangler folk.\n\nMed venlig hilsen\nKaren Lund\nSocialrådgiver, Odense Kommune\n"
+    path = tmp_path / "k.eml"
+    path.write_bytes(
+        message("x", {"From": "Karen Lund <kl@odense.dk>", "Message-ID": "<k@o>"}, body).split(b"\n", 1)[1]
+    )
+    corpus = ingest_thread_files([path], cfg)
+    assert corpus.participants[0].descriptions == ("Socialrådgiver, Odense Kommune",)
 
 
 def test_a_folder_of_saved_messages_is_one_archive(tmp_path, cfg):
@@ -242,5 +252,5 @@ def test_bodies_keep_the_writers_words_apart_from_others():
         "> Bo",
     ]
     assert signature is None and quoted, "the quoted copy's signature is not the replier's"
-    assert split_body("Tak.\n-- \nMette\nTR, FOA\n") == ("Tak.", "Mette TR, FOA", False)
+    assert split_body("Tak.\n-- \nMette\nTR, FOA\n") == ("Tak.", "Mette; TR, FOA", False)
     assert subject_of("SV: Re: [debat] VS: Løn") == "Løn" and subject_of("Svar på tiltale") == "Svar på tiltale"

@@ -92,6 +92,8 @@ FOOTER_RE = re.compile(r"^_{20,}\s*$")
 NEXT_PART_RE = re.compile(r"^-{5,}\s*(?:next part|næste del|nästa del|neste del)\s*-{5,}\s*$", re.IGNORECASE)
 FOOTER_NAME_RE = re.compile(r"mailing ?list|mailliste|postliste|e-?postlista|sändlista|listinfo|mailman", re.IGNORECASE)
 SIGNATURE = "-- "
+SIGNATURE_LINES = 6
+SIGNATURE_CHARS = 300
 
 
 def _head(path: Path, size: int = 8192) -> bytes:
@@ -250,7 +252,10 @@ def split_body(text: str) -> tuple[str, str | None, bool]:
     if SIGNATURE in lines:
         # The last "-- " line outside the quoted copy: the writer's own signature.
         cut = max(i for i, line in enumerate(lines) if line == SIGNATURE)
-        signature = " ".join(x.strip() for x in lines[cut + 1 :] if x.strip() and not x.startswith(">")) or None
+        # Netiquette keeps a signature to four lines; a company's disclaimer under it is
+        # no self-description.
+        own = [x.strip() for x in lines[cut + 1 :] if x.strip() and not x.startswith(">")]
+        signature = "; ".join(own[:SIGNATURE_LINES])[:SIGNATURE_CHARS] or None
         lines = lines[:cut] + [x for x in lines[cut + 1 :] if x.startswith(">")]
     return "\n".join(lines).strip(), signature, quoted
 
