@@ -91,7 +91,7 @@ CONVOKIT := data/processed/convokit/utterances.jsonl
 PARQUET := data/processed/parquet/posts.parquet
 REPORT := data/reports/$(REPORT_NAME).html
 
-INGEST_SRC := $(call src,ingest formats)
+INGEST_SRC := $(call src,ingest ingest/files ingest/pages ingest/pages/saved ingest/pages/copied formats)
 # What graph, report and export-convokit use to read classify's outputs back (the report also
 # picks each comment's main claim and says which labels were in-sample).
 READ_BACK := $(addprefix pipeline/classify/,predictions.py records.py claims.py insample.py) pipeline/segment/units.py

@@ -74,8 +74,8 @@ def cmd_ingest(args, cfg) -> None:
 
     options = None
     if args.threads:
+        from pipeline.ingest.files.rows import parse_columns
         from pipeline.ingest.options import ReadOptions
-        from pipeline.ingest.rows import parse_columns
 
         since, until = _day(args.since, "--since"), _day(args.until, "--until")
         if since and until and since >= until:
@@ -142,10 +142,10 @@ def _check_ingest(args, cfg, options) -> None:
 
     from pipeline.core.corpus import notes_summary, read_notes
     from pipeline.core.schema import Post
-    from pipeline.ingest.archives import unpack_archives, unpacked_dir
     from pipeline.ingest.build import write_ingest
+    from pipeline.ingest.files.archives import unpack_archives, unpacked_dir
+    from pipeline.ingest.files.threads import describe_input, expand_folders
     from pipeline.ingest.options import ReadOptions
-    from pipeline.ingest.threads import describe_input, expand_folders
 
     with tempfile.TemporaryDirectory(prefix="ingest-check-") as tmp:
         out = Path(tmp) / "corpus"

@@ -131,7 +131,7 @@ def _format_before_after(ba: dict) -> str:
 
 def cmd_dast_import(args, cfg) -> None:
     from pipeline.formats.dast import read_dast
-    from pipeline.ingest.threads import write_thread_file
+    from pipeline.ingest.files.threads import write_thread_file
 
     if not Path(args.dast).exists():
         log.warning("DAST file %s is absent: nothing imported", args.dast)

@@ -61,7 +61,7 @@ def cfg():
 
 @pytest.fixture(scope="session")
 def seed_corpus(cfg):
-    from pipeline.ingest.seeds import ingest_seeds
+    from pipeline.ingest.pages.seeds import ingest_seeds
 
     return ingest_seeds(SEEDS / "manifest.toml", cfg)
 

@@ -16,7 +16,7 @@ from conftest import run_cli
 from pipeline.core.errors import InputError
 from pipeline.core.tables import iter_records, stage_file
 from pipeline.ingest.build import write_ingest
-from pipeline.ingest.threads import expand_folders
+from pipeline.ingest.files.threads import expand_folders
 
 CSV = (
     "id;thread_id;parent_id;author;created;title;text\n"

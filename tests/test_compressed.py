@@ -15,8 +15,8 @@ import zstandard
 
 from pipeline.core.errors import InputError
 from pipeline.ingest.build import ingest_thread_files
+from pipeline.ingest.files.threads import describe_input, expand_folders
 from pipeline.ingest.options import ReadOptions
-from pipeline.ingest.threads import describe_input, expand_folders
 from tests.conftest import run_cli
 from tests.test_disqus import EXPORT as DISQUS_EXPORT
 from tests.test_youtube import COMMENTS as YOUTUBE_COMMENTS

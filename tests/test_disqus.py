@@ -7,8 +7,8 @@ import pytest
 
 from pipeline.core.errors import InputError
 from pipeline.ingest.build import ingest_thread_files
+from pipeline.ingest.files.threads import describe_input
 from pipeline.ingest.options import ReadOptions
-from pipeline.ingest.threads import describe_input
 
 EXPORT = """<?xml version="1.0" encoding="utf-8"?>
 <disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 from pipeline.ingest.build import ingest_thread_files
+from pipeline.ingest.files.threads import describe_input
 from pipeline.ingest.options import ReadOptions
-from pipeline.ingest.threads import describe_input
 
 
 def comment(cid, name, message, minute, parent=None, replies=()):

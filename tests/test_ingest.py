@@ -230,7 +230,7 @@ def test_ingest_never_writes_to_the_raw_seeds(tmp_path):
 )
 def test_ingest_bad_manifest_names_file_and_line(tmp_path, cfg, entry, message, line):
     from pipeline.core.errors import InputError
-    from pipeline.ingest.seeds import ingest_seeds
+    from pipeline.ingest.pages.seeds import ingest_seeds
 
     (tmp_path / "a.txt").write_text(
         "Overskrift\n\nEn lang nok brødtekst om socialrådgivere og deres arbejde i kommunerne, "
@@ -267,7 +267,7 @@ def test_ingest_an_html_page_with_no_body_is_refused_as_empty_naming_the_file(tm
     file holding such markup is no text."""
     from pipeline.core.errors import InputError
     from pipeline.ingest.markup import html_text
-    from pipeline.ingest.seeds import ingest_seeds
+    from pipeline.ingest.pages.seeds import ingest_seeds
 
     (tmp_path / "side.html").write_text(page, encoding="utf-8")
     with pytest.raises(InputError) as info:
@@ -292,7 +292,7 @@ def test_ingest_what_a_page_puts_after_its_body_end_tag_is_read_as_a_browser_sho
 
 def test_ingest_empty_page_or_thread_without_comments_is_refused(tmp_path, cfg):
     from pipeline.core.errors import InputError
-    from pipeline.ingest.seeds import ingest_seeds
+    from pipeline.ingest.pages.seeds import ingest_seeds
 
     (tmp_path / "empty.txt").write_text("\n\n", encoding="utf-8")
     (tmp_path / "manifest.toml").write_text(

@@ -11,8 +11,8 @@ from conftest import run_cli
 
 from pipeline.core.errors import InputError
 from pipeline.ingest.build import ingest_thread_files
+from pipeline.ingest.files.threads import describe_input
 from pipeline.ingest.options import ReadOptions
-from pipeline.ingest.threads import describe_input
 
 EXPORT = """Discussion Title: Skal socialrådgivere have en autorisation?
 

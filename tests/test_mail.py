@@ -10,8 +10,8 @@ import pytest
 from pipeline.core.errors import InputError
 from pipeline.formats.mail import looks_like_mail, split_body, subject_of
 from pipeline.ingest.build import ingest_thread_files
+from pipeline.ingest.files.threads import describe_input
 from pipeline.ingest.options import ReadOptions
-from pipeline.ingest.threads import describe_input
 from pipeline.models.cues import role_rule
 
 FOOTER = (

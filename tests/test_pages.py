@@ -13,9 +13,9 @@ import pytest
 
 from pipeline.core.errors import InputError
 from pipeline.core.quotes import unquoted
-from pipeline.ingest.comments import find_comments_header, parse_comments
-from pipeline.ingest.pages import RawComment
-from pipeline.ingest.seeds import ingest_seeds, oldest_first
+from pipeline.ingest.pages.article import RawComment
+from pipeline.ingest.pages.comments import find_comments_header, parse_comments
+from pipeline.ingest.pages.seeds import ingest_seeds, oldest_first
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -1001,7 +1001,7 @@ def test_pages_a_comment_list_is_not_taken_for_a_copied_platform_page():
     """The copied-page readers need their platform's own headers: a news site's comment
     list with `Navn · 4 t. siden` headers, a name over an @handle once, or YouTube's
     comments (an @handle under the line above, over its age) is not one."""
-    from pipeline.ingest.copied import copied_thread
+    from pipeline.ingest.pages.copied.read import copied_thread
 
     news = "Kommentarer\nOle Berg · 4 t. siden\nEnig.\nSvar\nMette Holm · 3 t. siden\nUenig.\nSvar\n"
     once = "Kommentarer\nOle Berg\n@oleberg\nEnig i det hele.\nMette Holm · 14. marts 2024\nUenig.\n"
@@ -1250,8 +1250,8 @@ def test_pages_an_aria_label_longer_than_a_name_and_an_age_labels_no_facebook_co
     """A comment's label is a name and an age: one of 200,000 characters that keeps nearly
     saying "Reply by ... to ...'s comment" (which a pattern would scan over and over) is no
     comment's, so the page is no Facebook thread."""
-    from pipeline.ingest.facebook_markup import facebook_thread
-    from pipeline.ingest.metadata import parse_document
+    from pipeline.ingest.pages.metadata import parse_document
+    from pipeline.ingest.pages.saved.facebook import facebook_thread
 
     label = "Reply by " + "a to b " * 30000
     page = (
@@ -1369,7 +1369,7 @@ def test_pages_a_tiktok_video_saved_with_its_comments_reads_them_from_their_data
 
 
 def test_pages_a_markdown_page_opening_with_a_rule_or_a_block_that_is_no_yaml_mapping_is_read_as_markdown():
-    from pipeline.ingest.frontmatter import split_front_matter
+    from pipeline.ingest.pages.frontmatter import split_front_matter
 
     for page in (
         "---\n\nTekst under en streg.\n",
@@ -1529,7 +1529,7 @@ def test_pages_a_page_printed_to_pdf_reads_as_the_page_without_what_the_printer_
     ],
 )
 def test_pages_a_printed_paragraphs_lines_join_across_a_hyphen_as_the_words_were(line, rest, joined):
-    from pipeline.ingest.pdf import _rejoined
+    from pipeline.ingest.pages.pdf import _rejoined
 
     assert _rejoined(line, rest) == joined
 
@@ -1560,7 +1560,7 @@ def test_pages_a_pdf_that_cannot_be_read_is_refused_naming_it_and_why(tmp_path, 
     limit (a "PDF bomb"): each refused with the file named and what to do, nothing read."""
     import zlib
 
-    from pipeline.ingest import pdf
+    from pipeline.ingest.pages import pdf
 
     printed = (PAGES / "da_printet_side.pdf").read_bytes()
     blank = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
@@ -1647,7 +1647,7 @@ def test_pages_a_page_kept_as_a_word_document_reads_as_the_page(tmp_path, cfg, c
 
 
 def test_pages_a_word_document_that_cannot_be_read_is_refused_naming_it(tmp_path, cfg, monkeypatch):
-    from pipeline.ingest import word
+    from pipeline.ingest.pages import word
 
     _word_page(tmp_path / "ok.docx", "paragraphs")
     monkeypatch.setattr(word, "MAX_DOCUMENT_BYTES", 1000)
@@ -1757,7 +1757,7 @@ def test_pages_a_story_dense_with_names_and_figures_is_its_text_and_a_page_decod
 
 
 def test_pages_comments_with_no_heading_open_only_under_sentences_of_200_characters_since_the_last_heading():
-    from pipeline.ingest.comments import find_headerless_comments
+    from pipeline.ingest.pages.comments import find_headerless_comments
 
     comments = ["", "Mette Kjær · 14. marts 2024 10:14", "Det er helt forventeligt.", ""]
     comments += ["Ole Berg · 14. marts 2024 11:02", "Kommunen må tage ansvaret nu.", ""]
@@ -1982,9 +1982,9 @@ def test_pages_markdown_keeps_a_paragraph_whole_and_a_numbered_list_a_list():
     list item; only a date that opens a line keeps its day."""
     from functools import partial
 
-    from pipeline.ingest.comments import line_break_kept
     from pipeline.ingest.markup import markdown_html
-    from pipeline.ingest.pages import load_furniture
+    from pipeline.ingest.pages.article import load_furniture
+    from pipeline.ingest.pages.comments import line_break_kept
 
     def html(text: str) -> str:
         return markdown_html(text, break_between=partial(line_break_kept, furn=load_furniture()))
@@ -2346,7 +2346,7 @@ def test_pages_name_over_date_posts_under_an_articles_text_stay_its_comments(tmp
     assert [a.name for a in root.authors] == ["Eva Lund"] and root.text.startswith("Socialtjänsten i Malmö har")
     assert [p.authors[0].name for p in comments] == ["Anonym (Orolig farmor)", "Anonym (Socialsekreterare)", "Kattis78"]
     assert "read as a thread (a comment list was found)" in {n.message for n in corpus.notes}
-    from pipeline.ingest.forum import find_forum_posts
+    from pipeline.ingest.pages.forum import find_forum_posts
 
     newest_first = page.replace("4 mars 2024, 21:14", "6 mars 2024, 21:14")
     assert find_forum_posts(page.split("\n")) and not find_forum_posts(newest_first.split("\n"))
@@ -2444,7 +2444,7 @@ def test_pages_a_phpbb_thread_reads_each_post_under_its_author_line(tmp_path, cf
     } <= messages
 
     # The same page copied as text (no head to name the headline) reads the same.
-    from pipeline.ingest.seeds import read_page
+    from pipeline.ingest.pages.seeds import read_page
 
     copied = tmp_path / "copied"
     copied.mkdir()
@@ -2574,7 +2574,7 @@ def test_pages_label_value_pairs_share_a_line_and_quotes_keep_their_replys_inden
 
 def test_pages_a_later_page_of_a_phpbb_thread_has_no_opening_post():
     """On page 2 of a phpBB thread every post is titled "Re: ...": none opens the thread."""
-    from pipeline.ingest.forum import find_forum_posts, parse_forum_posts
+    from pipeline.ingest.pages.forum import find_forum_posts, parse_forum_posts
 
     lines = [
         "Mogens",
@@ -2617,7 +2617,7 @@ def test_pages_a_later_page_of_a_phpbb_thread_has_no_opening_post():
     ],
 )
 def test_pages_a_forum_thread_is_numbered_posts_each_with_a_date(lines, found):
-    from pipeline.ingest.forum import find_forum_posts
+    from pipeline.ingest.pages.forum import find_forum_posts
 
     assert find_forum_posts(lines) == found
 
@@ -2690,7 +2690,7 @@ def test_pages_a_line_that_is_a_date_as_nordic_sites_print_it(line, date):
     ],
 )
 def test_pages_bylines_name_their_authors_and_may_carry_a_description_and_a_date(line, names, description, date):
-    from pipeline.ingest.pages import Block, _match_byline, load_furniture
+    from pipeline.ingest.pages.article import Block, _match_byline, load_furniture
 
     found = _match_byline(Block([line], 1), load_furniture(), kinds=("author",))
     if names is None:
@@ -2785,8 +2785,8 @@ def test_pages_the_manifest_gives_what_the_page_does_not_show(tmp_path, cfg):
 def test_pages_given_to_the_wrong_option_say_how_to_read_them(tmp_path, cfg):
     """A saved page or a manifest given as a thread file, and a folder of pages, say what
     to do; a folder given as the manifest stands for its manifest.toml."""
+    from pipeline.ingest.files.threads import read_thread_files
     from pipeline.ingest.options import ReadOptions
-    from pipeline.ingest.threads import read_thread_files
 
     ingest_page(tmp_path, "sv_datum_under_kommentaren.txt", cfg, lang="sv")
     for name, says in (
@@ -2888,8 +2888,8 @@ def test_pages_without_dates_answers_tell_the_page_order(oldest_on_top):
     ],
 )
 def test_pages_a_comment_opens_with_its_author_and_a_date_in_the_forms_sites_print(line, who, date):
-    from pipeline.ingest.comments import _named_start
-    from pipeline.ingest.pages import load_furniture
+    from pipeline.ingest.pages.article import load_furniture
+    from pipeline.ingest.pages.comments import _named_start
 
     start = _named_start([line], 0, load_furniture())
     assert (start.who, start.date) == (who, date) if who else start is None
@@ -2933,8 +2933,8 @@ def test_pages_a_comment_opens_with_its_author_and_a_date_in_the_forms_sites_pri
     ],
 )
 def test_pages_comment_headers_with_the_date_first_or_a_title_under_the_name(lines, who, date):
-    from pipeline.ingest.comments import _named_start
-    from pipeline.ingest.pages import load_furniture
+    from pipeline.ingest.pages.article import load_furniture
+    from pipeline.ingest.pages.comments import _named_start
 
     start = _named_start(lines, 0, load_furniture())
     assert (start.who, start.date) == (who, date) if who else start is None
@@ -2957,8 +2957,8 @@ def test_pages_comment_headers_with_the_date_first_or_a_title_under_the_name(lin
     ],
 )
 def test_pages_a_row_of_comment_buttons_in_each_language(line, buttons):
-    from pipeline.ingest.comments import button_row
-    from pipeline.ingest.pages import load_furniture
+    from pipeline.ingest.pages.article import load_furniture
+    from pipeline.ingest.pages.comments import button_row
 
     assert (button_row(line, load_furniture()) is not None) is buttons
 
@@ -3051,7 +3051,7 @@ def test_pages_structured_data_without_comments_leaves_the_page_to_the_printed_r
     """An article whose JSON-LD states only itself (a news page's usual head) is read from
     its printed comment list as before; the stated data is read only where it states
     comments with words in them."""
-    from pipeline.ingest.structured import stated_thread
+    from pipeline.ingest.pages.structured import stated_thread
 
     assert stated_thread((PAGES / "sv_avis_metadata.html").read_text(encoding="utf-8")) is None
     page = (
@@ -3083,7 +3083,7 @@ def test_pages_an_op_eds_short_closing_sentence_is_its_text_not_boilerplate(tmp_
 def test_pages_a_short_sentence_after_removed_furniture_does_not_end_the_text():
     """The closing-sentence rule reads only what follows the text directly: a short line
     after a removed "Læs også" link is the next item's teaser, not the article's end."""
-    from pipeline.ingest.pages import parse_article
+    from pipeline.ingest.pages.article import parse_article
 
     body = (
         "Hver femte socialrådgiver i de fynske kommuner har sagt op inden for det seneste år, viser en "
@@ -3157,7 +3157,7 @@ def test_pages_a_flat_json_ld_thread_names_each_replys_parent_item():
     itself, to a later comment or to nothing on the page nests nothing."""
     import json
 
-    from pipeline.ingest.structured import stated_thread
+    from pipeline.ingest.pages.structured import stated_thread
 
     comments = [
         {"@type": "Comment", "@id": "#c1", "text": "Et loft er vejen frem.", "author": {"name": "Lars"}},
@@ -3284,7 +3284,7 @@ def test_pages_comments_that_print_no_date_or_buttons_are_found_by_their_class_n
     ],
 )
 def test_pages_class_names_that_are_no_comment_list_are_not_read_as_one(html):
-    from pipeline.ingest.comment_markup import marked_thread
+    from pipeline.ingest.pages.comment_markup import marked_thread
 
     assert marked_thread(f"<html><body>{html}</body></html>") is None
 
@@ -3317,7 +3317,7 @@ def test_pages_json_ld_comments_given_as_references_to_graph_nodes_are_read_once
     that loop (a comment listing itself, or the opening post) end."""
     import json
 
-    from pipeline.ingest.structured import stated_thread
+    from pipeline.ingest.pages.structured import stated_thread
 
     graph = {
         "@context": "https://schema.org",
@@ -3406,7 +3406,7 @@ def test_pages_an_old_reddit_thread_is_read_from_its_things(tmp_path, cfg):
 def test_pages_an_old_reddit_permalink_page_reads_its_top_comment_from_its_words():
     """A page that shows a single comment's thread (a permalink): its top comment may answer
     another comment, not the post, so the page does not decide its parent, and says so."""
-    from pipeline.ingest.structured import stated_thread
+    from pipeline.ingest.pages.structured import stated_thread
 
     page = (
         '<html><body><div class="infobar">you are viewing a single comment\'s thread.</div>'
@@ -3451,7 +3451,7 @@ def test_pages_a_reddit_thread_saved_in_another_order_keeps_its_ids(tmp_path, cf
 def test_pages_microdata_dates_printed_as_the_page_prints_them_are_read():
     """schema.org asks for ISO 8601, but a microdata <time> without a datetime attribute
     gives its text: a Danish date as the page prints it is read as such."""
-    from pipeline.ingest.structured import stated_thread
+    from pipeline.ingest.pages.structured import stated_thread
 
     def comment(name: str, when: str, text: str) -> str:
         return (
@@ -4244,7 +4244,7 @@ def test_pages_a_readers_letter_byline_with_title_and_town_over_a_two_sentence_l
     ],
 )
 def test_pages_a_copied_page_top_gives_headline_date_and_author(page, lang, read):
-    from pipeline.ingest.pages import parse_article
+    from pipeline.ingest.pages.article import parse_article
 
     parts = parse_article(page.split("\n"), lang, "side.txt")
     title, created, authors, opening = read
@@ -4300,7 +4300,7 @@ SV_BODY = (
 def test_pages_bylines_as_swedish_and_danish_sites_print_them(byline, author):
     """Each is the byline, never the headline (a byline longer than the headline had been
     taken for it)."""
-    from pipeline.ingest.pages import parse_article
+    from pipeline.ingest.pages.article import parse_article
 
     page = f"Socialtjänsten behöver erfarna socionomer\n{byline}\n\n" + SV_BODY
     parts = parse_article(page.split("\n"), "sv", "sida.txt")
@@ -4347,7 +4347,7 @@ def test_pages_the_sites_or_sections_name_over_the_headline_opening_the_page_lea
 
 
 def test_pages_a_greeting_over_a_first_line_opening_the_page_is_no_site_over_a_headline():
-    from pipeline.ingest.pages import Block, _is_header_block, load_furniture
+    from pipeline.ingest.pages.article import Block, _is_header_block, load_furniture
 
     furn = load_furniture()
     assert _is_header_block(Block(("Avisen", "Socialtjänsten behöver erfarna socionomer"), 1), furn, first=True)
@@ -4369,7 +4369,7 @@ def test_pages_a_greeting_over_a_first_line_opening_the_page_is_no_site_over_a_h
     ],
 )
 def test_pages_a_name_shaped_line_without_its_date_is_no_byline(line):
-    from pipeline.ingest.pages import parse_article
+    from pipeline.ingest.pages.article import parse_article
 
     page = f"{line}\n\nKommunerne mangler socialrådgivere, og politikerne har ikke gjort nok for at holde på dem."
     parts = parse_article(page.split("\n"), "da", "side.txt")
@@ -4382,7 +4382,7 @@ def test_pages_a_name_shaped_line_without_its_date_is_no_byline(line):
 def test_pages_a_sections_label_in_capitals_over_the_headline_is_neither_author_nor_headline(label, headline, gap):
     # Only a newsroom's title under it ("Reporter") makes a line in capitals a name; a
     # label of as many words as the headline had been taken for the headline.
-    from pipeline.ingest.pages import parse_article
+    from pipeline.ingest.pages.article import parse_article
 
     page = f"{label}{gap}{headline}{gap}14 mars 2024\n\n" + SV_BODY
     parts = parse_article(page.split("\n"), "sv", "sida.txt")
@@ -4456,7 +4456,7 @@ def test_pages_a_byline_right_under_the_headline_with_no_blank_line(byline, auth
     """The headline and the byline in one block, no date beside them: read apart (the two
     lines had been kept as the text's first paragraph); a newsroom title run on into the
     name ("Karen Holm Journalist") is the title."""
-    from pipeline.ingest.pages import parse_article
+    from pipeline.ingest.pages.article import parse_article
 
     lines = ["Lønløft til socialrådgiverne i Odense", *byline.split("\n"), ""]
     lines.append("Det bekræfter Odense Kommune over for avisen, og lønløftet gælder fra 1. april for alle.")
@@ -4489,7 +4489,7 @@ def test_pages_a_byline_right_under_the_headline_with_no_blank_line(byline, auth
     ],
 )
 def test_pages_furniture_lines_of_copied_news_pages(line, name):
-    from pipeline.ingest.pages import furniture_line, load_furniture
+    from pipeline.ingest.pages.article import furniture_line, load_furniture
 
     assert furniture_line(line, load_furniture()) == name
 
@@ -4511,7 +4511,7 @@ def test_pages_an_advertisement_label_between_comments_neither_ends_the_list_nor
 
 
 def test_pages_an_ad_slots_words_between_paragraphs_with_no_blank_line_take_no_paragraph_with_them():
-    from pipeline.ingest.pages import parse_article
+    from pipeline.ingest.pages.article import parse_article
 
     page = (
         "Socialrådgivere får løft i Odense\n\nAf Karen Holm\n\n14. marts 2024\n\n"
@@ -4544,7 +4544,7 @@ def test_pages_an_ad_slots_words_between_paragraphs_with_no_blank_line_take_no_p
 def test_pages_how_columns_and_letters_say_who_wrote_them_at_the_end(ending, author):
     """Under "Om skribenten", in capitals over the title, after a slash or a dash: the
     author, not the column's last paragraph."""
-    from pipeline.ingest.pages import parse_article
+    from pipeline.ingest.pages.article import parse_article
 
     page = (
         "KRÖNIKA\nSocialtjänsten måste våga prioritera\n14 mars 2024\n\n"
@@ -4602,7 +4602,7 @@ def test_pages_each_text_page_copied_without_blank_lines_reads_as_with_them(tmp_
 
 
 def test_pages_a_comment_list_of_whole_sentences_a_line_each_is_not_taken_for_wrapped_text():
-    from pipeline.ingest.unwrap import unwrapped
+    from pipeline.ingest.pages.unwrap import unwrapped
 
     comments = [
         "Det er jo ikke rigtigt at det kun handler om penge for kommunerne i Danmark i dag.",
@@ -4622,7 +4622,7 @@ def test_pages_each_text_page_wrapped_by_a_text_dump_reads_as_unwrapped(tmp_path
     headlines and names), with a note saying the lines were rejoined."""
     import textwrap
 
-    from pipeline.ingest.unwrap import unwrapped
+    from pipeline.ingest.pages.unwrap import unwrapped
 
     def wrapped(text: str) -> str:
         out: list[str] = []
@@ -4684,7 +4684,7 @@ def test_pages_each_html_page_saved_minified_reads_as_written_out(tmp_path, cfg)
 
 
 def test_pages_a_hyphen_list_becomes_bullets_and_a_quotation_dash_stays():
-    from pipeline.ingest.pages import parse_article
+    from pipeline.ingest.pages.article import parse_article
 
     page = (
         "Nye krav til kommunerne\n\n"
@@ -4758,7 +4758,7 @@ def test_pages_a_name_and_its_title_on_lines_apart_above_the_date_give_the_autho
     ],
 )
 def test_pages_a_closing_author_line_says_what_its_people_are(line, found):
-    from pipeline.ingest.pages import Block, _author_line
+    from pipeline.ingest.pages.article import Block, _author_line
 
     assert _author_line(Block([line], 1)) == found
 
@@ -5072,7 +5072,7 @@ def test_pages_comments_named_by_camel_case_or_bem_classes(tmp_path, cfg):
     """Widgets name their parts in camelCase (Facebook's comments plugin: "UFIComment",
     "UFICommentActorName", "UFICommentBody", the time as epoch seconds in "data-utime") or
     BEM ("comment__author", "comment__body"): read as the dashed words they are."""
-    from pipeline.ingest.comment_markup import marked_thread
+    from pipeline.ingest.pages.comment_markup import marked_thread
 
     facebook = "".join(
         f'<div class="UFIComment UFIRow"><div class="UFICommentContent"><a class="UFICommentActorName" href="#">{name}'
@@ -5497,7 +5497,7 @@ def test_pages_an_html_comment_widget_printing_dates_without_years_names_only_th
 def test_pages_an_impossible_clock_under_a_post_copied_from_x_keeps_its_day():
     """`25:99 PM · Mar 14, 2024` (a damaged copy) is no time: the post keeps its day, not an
     impossible ISO time that a later stage would refuse."""
-    from pipeline.ingest.copied_lines import printed_date
+    from pipeline.ingest.pages.copied.lines import printed_date
 
     assert printed_date("10:12 PM · Mar 14, 2024", None) == "2024-03-14T22:12:00"
     assert printed_date("25:99 PM · Mar 14, 2024", None) == "2024-03-14"

@@ -12,8 +12,8 @@ from conftest import run_cli, run_pipeline
 from pipeline.core.errors import InputError
 from pipeline.formats.reddit import is_reddit_dump, read_reddit
 from pipeline.ingest.build import ingest_thread_files
+from pipeline.ingest.files.threads import read_thread_files
 from pipeline.ingest.options import ReadOptions
-from pipeline.ingest.threads import read_thread_files
 
 SUBMISSIONS = [
     {"id": "abc1", "name": "t3_abc1", "subreddit": "Denmark", "author": "ole_k", "created_utc": 1700000000,
@@ -156,7 +156,7 @@ def test_a_saved_reddit_thread_page_is_read_as_its_comment_tree(tmp_path, cfg, e
     the comments with their replies nested; "load more comments" stubs are counted. Saved
     by Windows PowerShell 5.1 (`curl ... > thread.json`), it is UTF-16 with a byte-order
     mark: read the same (it had been taken for a generic thread file)."""
-    from pipeline.ingest.threads import describe_input
+    from pipeline.ingest.files.threads import describe_input
 
     submission = {"kind": "t3", "data": {"id": "abc", "name": "t3_abc", "title": "Socialrådgivere løber skrigende bort",
                   "selftext": "", "author": "journo", "created_utc": 1709283600, "subreddit": "Denmark",
@@ -285,7 +285,7 @@ def test_fourcat_author_flair_is_the_authors_self_description(tmp_path, cfg):
 
 
 def test_fourcat_export_is_described_as_one_for_ingest_check(tmp_path):
-    from pipeline.ingest.threads import describe_input
+    from pipeline.ingest.files.threads import describe_input
 
     path = tmp_path / "4cat.csv"
     path.write_text(FOURCAT, encoding="utf-8")

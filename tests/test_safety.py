@@ -590,7 +590,7 @@ def test_safety_a_pages_json_ld_nested_past_the_recursion_limit_is_passed_over(t
     """A saved page's head is the site's code: JSON-LD nested deeper than Python recurses,
     and an author given as lists within lists, are no reason to refuse the page; its
     printed text is read, and no author is made of them."""
-    from pipeline.ingest.seeds import ingest_seeds
+    from pipeline.ingest.pages.seeds import ingest_seeds
 
     deep = "[" * 5000 + "]" * 5000
     author = "[" * 900 + '"Karen Holm"' + "]" * 900

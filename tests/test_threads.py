@@ -14,9 +14,9 @@ from pipeline.core.errors import InputError, PipelineError
 from pipeline.core.schema import ThreadRow
 from pipeline.ingest.build import ingest_thread_files
 from pipeline.ingest.dates import DATE_FORMS
+from pipeline.ingest.files.rows import FIELDS, parse_columns
+from pipeline.ingest.files.threads import describe_input, read_thread_files, write_thread_file
 from pipeline.ingest.options import ReadOptions
-from pipeline.ingest.rows import FIELDS, parse_columns
-from pipeline.ingest.threads import describe_input, read_thread_files, write_thread_file
 
 ROWS = [
     {
@@ -175,7 +175,7 @@ def test_threads_an_excel_workbook_is_read_from_the_sheet_that_holds_the_posts(t
     assert [n.message for n in corpus.notes if n.message.startswith("read sheet")] == [
         "read sheet 'Data': sheet(s) 'Kodebog' before it name no id and thread columns; row numbers are that sheet's"
     ]
-    from pipeline.ingest.threads import describe_input
+    from pipeline.ingest.files.threads import describe_input
 
     assert describe_input(tmp_path / "book.xlsx", ReadOptions()) == "a thread file (Excel, sheet 2)"
 

@@ -26,7 +26,7 @@ def corpus_dir(tmp_path_factory, cfg):
     from conftest import SEEDS
 
     from pipeline.core.corpus import write_corpus
-    from pipeline.ingest.seeds import ingest_seeds
+    from pipeline.ingest.pages.seeds import ingest_seeds
 
     out = tmp_path_factory.mktemp("corpus") / "corpus"
     write_corpus(ingest_seeds(SEEDS / "manifest.toml", cfg), out)
@@ -719,8 +719,8 @@ def test_training_reads_the_gold_of_a_corpus_ingest_wrote_with_a_researchers_rea
     train cannot be given --columns or --encoding, but it reads the corpus ingest made of
     it, with the same examples as the file in the generic format gives."""
     from pipeline.ingest.build import write_ingest
+    from pipeline.ingest.files.rows import parse_columns
     from pipeline.ingest.options import ReadOptions
-    from pipeline.ingest.rows import parse_columns
 
     rows = [("r", "r", "", "Kommunerne skal ansætte flere socialrådgivere", "")]
     texts = {"favor": "Helt enig, det er på tide", "against": "Nej, det er spild af penge", "neutral": "Hvem betaler?"}

@@ -12,8 +12,8 @@ from conftest import write_ods
 
 from pipeline.core.errors import InputError
 from pipeline.ingest.build import ingest_thread_files
+from pipeline.ingest.files.threads import describe_input
 from pipeline.ingest.options import ReadOptions
-from pipeline.ingest.threads import describe_input
 
 # tests/workbooks/debat.xls holds these rows (made by tests/workbooks/make_xls.py): a first
 # sheet of explanations, then the posts below an empty first row and with an empty row

@@ -9,8 +9,8 @@ import pytest
 
 from pipeline.core.errors import InputError
 from pipeline.ingest.build import ingest_thread_files
+from pipeline.ingest.files.threads import describe_input
 from pipeline.ingest.options import ReadOptions
-from pipeline.ingest.threads import describe_input
 
 VIDEO = "dQw4w9WgXcQ"
 

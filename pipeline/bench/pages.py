@@ -29,7 +29,7 @@ from pipeline.bench.runs import BENCH_DOC, replace_section
 from pipeline.bench.scale import growth_exponent, measure
 from pipeline.bench.synth import seed_sentences, synthetic_posts
 from pipeline.core.artifacts import write_json, write_text
-from pipeline.ingest.pages import furniture_line, load_furniture
+from pipeline.ingest.pages.article import furniture_line, load_furniture
 
 log = logging.getLogger(__name__)
 

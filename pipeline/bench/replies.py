@@ -189,7 +189,7 @@ def _hours_before_last(posts: list[Post]):
 
 
 def copied_reddit_page(root: Post, replies: list[Post]) -> tuple[str, list[str]]:
-    """A thread as new Reddit's page copied as text shows it (`ingest/reddit_copy.py`): the
+    """A thread as new Reddit's page copied as text shows it (`ingest/pages/copied/reddit.py`): the
     post under `r/Denmark` / `•` / its age / its author, then every comment depth first, a
     comment's replies right under it (oldest first), each its author, `•`, its age in hours
     before the thread's last post, its words and its buttons; no nesting. Also the comments'
@@ -231,7 +231,7 @@ def copied_old_reddit_page(root: Post, replies: list[Post]) -> tuple[str, list[s
 
 def copied_bluesky_page(root: Post, replies: list[Post]) -> tuple[str, list[str]]:
     """A thread as Bluesky's page of its opening post copied as text shows it
-    (`ingest/bluesky_copy.py`): the post's author over `@handle`, its words, its time in
+    (`ingest/pages/copied/bluesky.py`): the post's author over `@handle`, its words, its time in
     full, then every reply depth first, a reply's replies right under it (oldest first),
     each its author over `@handle`, `·` and its age before the thread's last post as
     Bluesky prints it (`5h`, `3d`, `2mo`), its words and its counts; no nesting. Also the
@@ -258,7 +258,7 @@ def copied_bluesky_page(root: Post, replies: list[Post]) -> tuple[str, list[str]
 
 def copied_mastodon_page(root: Post, replies: list[Post]) -> tuple[str, list[str]]:
     """A thread as a Mastodon instance's page of its opening post copied as text shows it
-    (`ingest/mastodon_copy.py`): the post's author over `@account`, its words, its time in
+    (`ingest/pages/copied/mastodon.py`): the post's author over `@account`, its words, its time in
     full, then every reply depth first, a reply's replies right under it (oldest first),
     each its age before the thread's last post as Mastodon prints it (`5h`, `3d`; past a
     week its day), its author over `@account`, its words and its reply counter; no
@@ -316,7 +316,7 @@ def copied_reddit_links(cfg: Config, dast_path: Path, work_dir: Path, layout: st
     of a researcher who copies a thread from the browser, whose copy shows no nesting."""
     render, which = _COPIES[layout]
     from pipeline.ingest.build import ingest_thread_files
-    from pipeline.ingest.seeds import ingest_seeds
+    from pipeline.ingest.pages.seeds import ingest_seeds
 
     truth_corpus = ingest_thread_files([dast_path], cfg)
     by_thread: dict[str, list[Post]] = defaultdict(list)

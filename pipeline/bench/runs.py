@@ -24,7 +24,7 @@ from pipeline.core.config import PROJ_ROOT, Config
 from pipeline.estimators import CharNgramBaseline, TextPairClassifier
 from pipeline.formats.dast import read_dast
 from pipeline.ingest.build import ingest_thread_files
-from pipeline.ingest.threads import write_thread_file
+from pipeline.ingest.files.threads import write_thread_file
 from pipeline.models.examples import Example, reply_examples
 from pipeline.training.cv import cross_validate, scores
 
@@ -392,7 +392,7 @@ def pipeline_benchmark(cfg: Config, work_dir: Path, dast_path: Path | None, repe
     from pipeline.classify.stage import classify
     from pipeline.core.config import E5_DIR
     from pipeline.graph.build import GraphInputs, build_graph, build_participant_graph
-    from pipeline.ingest.seeds import ingest_seeds
+    from pipeline.ingest.pages.seeds import ingest_seeds
     from pipeline.models import embed
     from pipeline.models.store import load_model
     from pipeline.segment.units import segment_posts
@@ -610,7 +610,7 @@ def encoder_benchmark(cfg: Config, n_texts: int = 400, repeats: int = 2) -> dict
     import torch
 
     from pipeline.core.config import E5_DIR
-    from pipeline.ingest.seeds import ingest_seeds
+    from pipeline.ingest.pages.seeds import ingest_seeds
     from pipeline.models.embed import Embedder, default_threads
     from pipeline.segment.sentences import split_sentences
 

@@ -26,16 +26,16 @@ from pipeline.core.stream import shards
 from pipeline.core.tables import open_sink
 from pipeline.executors.local import ordered_map
 from pipeline.ingest import langid
-from pipeline.ingest.archives import unpack_archives, unpacked_dir
-from pipeline.ingest.comments import find_signature, signed_name
 from pipeline.ingest.deleted import DELETED_NAMES, deleted_text, deletion_note
+from pipeline.ingest.files.archives import unpack_archives, unpacked_dir
+from pipeline.ingest.files.threads import LocatedRow, spill_thread_files
 from pipeline.ingest.options import ReadOptions
+from pipeline.ingest.pages.comments import find_signature, signed_name
+from pipeline.ingest.pages.seeds import ingest_seeds
 from pipeline.ingest.people import author_rows, finish_corpus, participants_from
 from pipeline.ingest.replies import ReplyDecision, addressed_in_section, infer_parents, page_order_votes
-from pipeline.ingest.seeds import ingest_seeds
 from pipeline.ingest.spill import AuthorSpill, RowStore
 from pipeline.ingest.targets import choose_target
-from pipeline.ingest.threads import LocatedRow, spill_thread_files
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from pipeline.core.config import load_config
 from pipeline.estimators import TextPairClassifier
 from pipeline.formats.dast import read_dast
 from pipeline.ingest.build import ingest_thread_files
-from pipeline.ingest.threads import write_thread_file
+from pipeline.ingest.files.threads import write_thread_file
 from pipeline.models.examples import own_words, reply_examples, target_examples
 
 af = Afinn(language="da")
