@@ -166,6 +166,9 @@ def test_saved_messages_and_compressed_archives_are_read(tmp_path, cfg):
     assert describe_input(gz, ReadOptions()).endswith("(.eml), gzip-compressed")
     corpus = ingest_thread_files([one], cfg)
     assert [p.id for p in corpus.posts] == ["1@example.dk"]
+    spaced = tmp_path / "spaced.mbox"
+    spaced.write_bytes(b"\n\n" + ARCHIVE)  # blank lines before the first separator
+    assert len(ingest_thread_files([spaced], cfg).posts) == 7
     assert len(ingest_thread_files([gz], cfg).posts) == 7
 
 

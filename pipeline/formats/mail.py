@@ -140,7 +140,7 @@ def _messages(fh: IO[bytes]) -> Iterator[tuple[int, bytes]]:
     start, blank, n = 1, True, 0
     for n, raw in enumerate(fh, start=1):
         if raw.startswith(b"From ") and blank and SEPARATOR_RE.match(raw):
-            if lines:
+            if any(line.strip() for line in lines):  # not the blank lines before the first
                 yield start, b"".join(lines)
             lines, start, blank = [], n, False
             continue
