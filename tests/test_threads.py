@@ -2285,3 +2285,42 @@ def test_threads_a_table_without_ids_reads_with_row_ids_and_the_error_says_so(tm
     assert run_cli("ingest", "--threads", str(path), "--check", "--row-ids", "--thread-per-file") == 0
     out = capsys.readouterr().out
     assert "kommentarer:2 thread=kommentarer" in out and "c9 thread=kommentarer" in out
+
+
+def test_threads_a_forum_quotation_running_into_the_reply_ends_where_its_copy_ends(tmp_path, cfg):
+    """A forum thread exported as text keeps a quotation box as a copied page does, with no
+    blank line before the quoter's own words: as on a raw page, the quotation ends where
+    its copy of the post above stops, so the quoter's words are theirs again (their role
+    here), and a quotation that copies nothing is left as it is."""
+    from pipeline.models.examples import role_cue
+
+    rows = [
+        {"id": "p1", "thread_id": "t", "author": "Mia83", "text": "Lönerna är för låga för socialsekreterare."},
+        {
+            "id": "p2",
+            "thread_id": "t",
+            "parent_id": "p1",
+            "author": "Kalle",
+            "text": "Citat: Ursprungligen postat av Mia83\nLönerna är för låga för socialsekreterare.\n"
+            "Jag är socialsekreterare själv och håller med.",
+        },
+        {
+            "id": "p3",
+            "thread_id": "t",
+            "parent_id": "p1",
+            "author": "Olle",
+            "text": "Kalle skrev:\nDet har ingen sagt här.\nMen jag håller inte med.",
+        },
+    ]
+    corpus = ingest_thread_files([write_jsonl(tmp_path / "flashback.jsonl", rows)], cfg)
+    posts = corpus.posts_by_id()
+    assert posts["p2"].text.split("\n") == [
+        "Citat: Ursprungligen postat av Mia83",
+        "Lönerna är för låga för socialsekreterare.",
+        "",
+        "Jag är socialsekreterare själv och håller med.",
+    ]
+    assert posts["p3"].text == rows[2]["text"], "a quotation that copies no post above stays as it is"
+    kalle = next(p for p in corpus.participants if p.name == "Kalle")
+    assert role_cue(kalle, posts).label == "social_worker"
+    assert any("thread 't': 1 comment(s) quote a post above them" in n.message for n in corpus.notes)

@@ -33,6 +33,7 @@ from pipeline.ingest.options import ReadOptions
 from pipeline.ingest.pages.comments import find_signature, signed_name
 from pipeline.ingest.pages.seeds import ingest_seeds
 from pipeline.ingest.people import author_rows, finish_corpus, participants_from
+from pipeline.ingest.quoted import quotes_ended
 from pipeline.ingest.replies import ReplyDecision, addressed_in_section, infer_parents, page_order_votes
 from pipeline.ingest.spill import AuthorSpill, RowStore
 from pipeline.ingest.targets import choose_target
@@ -183,6 +184,9 @@ def build_thread(
         )
     thread_lang = _thread_language(located, detected, cfg)
     posts = [_row_post(lr, pos, thread_lang, detected.get(id(lr)), cfg, notes) for pos, lr in enumerate(order)]
+    # A forum's posts exported as text keep its quotation boxes as a page copied as text
+    # does: ended the same way, before reply inference and the roles read them.
+    posts = [posts[0], *quotes_ended(posts[0], posts[1:], order[0].where, notes, thread_id)]
     signed = [p for p in posts if p.signature is not None]
     if signed:
         named = sum(p.author_evidence == "sign-off in the text" for p in signed)

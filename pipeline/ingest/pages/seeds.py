@@ -20,7 +20,6 @@ from pipeline.core.config import Config
 from pipeline.core.corpus import Corpus
 from pipeline.core.errors import InputError
 from pipeline.core.mojibake import MOJIBAKE_NOTE, decoded_once
-from pipeline.core.quotes import end_copied_quotes, may_quote, spaced
 from pipeline.core.schema import Author, Evidence, Note, Post, Span, Thread
 from pipeline.ingest import langid
 from pipeline.ingest.dates import (
@@ -96,6 +95,7 @@ from pipeline.ingest.pages.structured import stated_thread
 from pipeline.ingest.pages.unwrap import unwrapped
 from pipeline.ingest.pages.word import is_word, word_text
 from pipeline.ingest.people import finish_corpus
+from pipeline.ingest.quoted import quotes_ended
 from pipeline.ingest.replies import ReplyDecision, claimed_author, infer_parents, page_order_votes
 from pipeline.ingest.targets import choose_target
 
@@ -591,7 +591,7 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         author_from = f"the page's {stated.source}" if stated else "comment header"
         for pos, rc in zip(places, ordered, strict=True):
             comments.append(_comment_post(rc, pos, thread_id, rel, root.lang, cfg, notes, author_from))
-        comments = _quotes_ended(root, comments, rel, notes)
+        comments = quotes_ended(root, comments, rel, notes)
         post_of = {id(rc): post for rc, post in zip(ordered, comments, strict=True)}
         stated_ids = {post_of[id(rc)].id: rc.stated_in for rc in ordered if rc.stated_in}
         indented = {
@@ -619,7 +619,7 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         for k, (rc, number) in enumerate(zip(thread_posts.posts, thread_posts.numbers, strict=True), start=1):
             pos = number - 1 if number is not None else k
             comments.append(_comment_post(rc, pos, thread_id, rel, root.lang, cfg, notes))
-        comments = _quotes_ended(root, comments, rel, notes)
+        comments = quotes_ended(root, comments, rel, notes)
     if comments and not root.authors and not forum and stated is None:
         claim = claimed_author(comments)
         if claim:
@@ -866,35 +866,6 @@ def _answered_by_name(
         if rc.author:
             latest[rc.author.casefold()] = rc
     return named
-
-
-def _quotes_ended(root: Post, comments: list[Post], rel: str, notes: list[Note]) -> list[Post]:
-    """`comments` (oldest first) with a blank line where each forum quotation that runs on
-    into the quoter's words ends (`quotes.end_copied_quotes`: where its copy of the posts
-    above stops), before anything reads whose words are whose; one note for the page."""
-    # The posts above, spaced, as parts joined only for a post that may quote: adding each
-    # post to one string copied the whole page at every post (16,000 comments: 2.1 s).
-    earlier = [spaced(f"{root.title}\n{root.text}")]
-    out, ended = [], 0
-    for post in comments:
-        if post.text and may_quote(post.text):
-            earlier[:] = [" ".join(earlier)]
-            text = end_copied_quotes(post.text, earlier[0])
-            if text != post.text:
-                ended += 1
-                post = post.model_copy(update={"text": text})
-        out.append(post)
-        earlier.append(spaced(post.text))
-    if ended:
-        notes.append(
-            Note(
-                where=rel,
-                kind="repaired",
-                message=f"{ended} comment(s) quote a post above them with no blank line before their own words: the "
-                "quotation ends where its copy of that post does (a blank line put there)",
-            )
-        )
-    return out
 
 
 def _open_with_first_post(parts: ArticleParts, thread: ForumPosts, rel: str) -> None:

@@ -1,0 +1,41 @@
+"""Forum quotations that run on into the quoter's own words, ended where their copy of the
+posts above stops, before anything reads whose words are whose: a page copied as text, and
+a forum's posts exported as text (a scraper's table, a corpus), keep no blank line between
+a quotation box and the reply under it (`core.quotes.end_copied_quotes`)."""
+
+from __future__ import annotations
+
+from pipeline.core.quotes import end_copied_quotes, may_quote, spaced
+from pipeline.core.schema import Note, Post
+
+
+def quotes_ended(
+    root: Post, comments: list[Post], where: str, notes: list[Note], thread: str | None = None
+) -> list[Post]:
+    """`comments` (oldest first, under `root`) with a blank line where each forum quotation
+    that runs on into the quoter's words ends; one note (`where`; naming `thread` where
+    the note's place does not) for all of them."""
+    # The posts above, spaced, as parts joined only for a post that may quote: adding each
+    # post to one string copied the whole page at every post (16,000 comments: 2.1 s).
+    earlier = [spaced(f"{root.title}\n{root.text}")]
+    out, ended = [], 0
+    for post in comments:
+        if post.text and may_quote(post.text):
+            earlier[:] = [" ".join(earlier)]
+            text = end_copied_quotes(post.text, earlier[0])
+            if text != post.text:
+                ended += 1
+                post = post.model_copy(update={"text": text})
+        out.append(post)
+        earlier.append(spaced(post.text))
+    if ended:
+        notes.append(
+            Note(
+                where=where,
+                kind="repaired",
+                message=(f"thread {thread!r}: " if thread else "")
+                + f"{ended} comment(s) quote a post above them with no blank line before their own words: the "
+                "quotation ends where its copy of that post does (a blank line put there)",
+            )
+        )
+    return out
