@@ -132,7 +132,7 @@ def test_a_mailing_list_archive_is_read_as_its_reply_chains(tmp_path, cfg):
     assert root.author == "Anna Holm", "a Pipermail address's name in parentheses"
     assert root.text == "Vi har over 40 sager hver. Det holder ikke.", "signature and list footer are not the text"
     assert root.created == "2024-03-04T10:15:02+01:00"
-    assert corpus.threads[0].topic == "Debatlisten"
+    assert corpus.threads[0].topic is None, "a list's name is no message's: cross-posts stay one message"
     anna = next(p for p in corpus.participants if p.name == "Anna Holm")
     assert anna.descriptions == ("Anna Holm; Socialrådgiver, Aarhus Kommune",), "the signature describes its writer"
 
@@ -200,6 +200,24 @@ def test_an_address_as_the_writers_name_is_no_organisation():
     assert role_rule("dorte@example.dk", [], []) is None
     assert role_rule("Anna", ["Kontakt: anna@aarhus.dk"], []) is None
     assert role_rule("HandicapBarn.dk", [], []).label == "organization", "a domain as a name still is one"
+
+
+def test_a_message_cross_posted_to_two_lists_is_one_message(tmp_path, cfg):
+    """Two lists' archives hold a cross-posted message under one Message-ID, each with its
+    own footer, subject tag and (where the list rewrites senders) "via" name."""
+    other = (
+        ARCHIVE.split(b"\nFrom bo at")[0]
+        .replace(b"[Debat] ", b"[Socialpolitik] ")
+        .replace(b"Debat mailing list", b"Socialpolitik mailing list")
+        .replace(b"anna at example.dk (Anna Holm)", b"Anna Holm via Socialpolitik <socialpolitik@lists.example.dk>")
+        .replace(b"List-Id: Debatlisten", b"List-Id: Socialpolitik")
+    )
+    a, b = tmp_path / "debat.mbox", tmp_path / "socialpolitik.mbox"
+    a.write_bytes(ARCHIVE)
+    b.write_bytes(other + b"\n")
+    corpus = ingest_thread_files([a, b], cfg)
+    assert len(corpus.posts) == 7 and corpus.posts_by_id()["1@example.dk"].author == "Anna Holm"
+    assert sum(p.name == "Anna Holm" for p in corpus.participants) == 1
 
 
 def test_a_body_line_that_looks_like_a_separator_is_not_one(tmp_path, cfg):

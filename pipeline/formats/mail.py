@@ -22,7 +22,6 @@ its body. A message names the one it answers in `In-Reply-To` (else the last of 
   the signature            author_description: what follows the "-- " line, where people
                            write who they are ("Socialrådgiver, Aarhus Kommune"), which the
                            respondent roles read
-  List-Id                  topic: the list's name
 
 What a body holds of other people's words is kept as quotation, which every stage already
 reads as someone else's: lines quoted with ">" stay so, and a top-posted reply's copy of
@@ -33,6 +32,9 @@ underscores over the list's name and address) is dropped, and so is the notice o
 attachment Mailman removed ("-------------- next part --------------"). A reply to a
 message that is not in the archive (an earlier month's file) gets that message as the
 empty root of its chain, and a note says so. The archive is read a message at a time.
+No message takes the list's name as its topic: a message cross-posted to two lists is
+one message in both archives (the same Message-ID), which two topics would make a
+duplicate id.
 
 No library reads a whole mbox as a stream of (line, message) with Pipermail's separators
 and its obfuscated addresses; each message is parsed by the standard library's `email`.
@@ -91,6 +93,7 @@ FOOTER_RE = re.compile(r"^_{20,}\s*$")
 # Swedish "nästa del".
 NEXT_PART_RE = re.compile(r"^-{5,}\s*(?:next part|næste del|nästa del|neste del)\s*-{5,}\s*$", re.IGNORECASE)
 FOOTER_NAME_RE = re.compile(r"mailing ?list|mailliste|postliste|e-?postlista|sändlista|listinfo|mailman", re.IGNORECASE)
+VIA_RE = re.compile(r"['\"]?\s+via\s+[^<>]+$")
 SIGNATURE = "-- "
 SIGNATURE_LINES = 6
 SIGNATURE_CHARS = 300
@@ -186,13 +189,10 @@ def _author(value: str) -> str | None:
     if m:
         return (m.group(3) or "").strip() or f"{m.group(1)}@{m.group(2)}"
     name, address = parseaddr(value)
-    return name.strip() or address.strip() or value.strip() or None
-
-
-def _list_name(list_id: str) -> str | None:
-    """A List-Id's name ("Debatlisten <debat.lists.example.dk>"), else its address."""
-    name, address = parseaddr(list_id)
-    return name.strip() or address.strip() or None
+    # A list that rewrites its senders' addresses (DMARC) names them "Jens Hansen via Debat":
+    # one person, whichever list carried the message.
+    name = VIA_RE.sub("", name.strip()).strip("'\" ")
+    return name or address.strip() or value.strip() or None
 
 
 def _body(msg: Message) -> tuple[str, bool]:
@@ -304,7 +304,6 @@ def read_mail(path: Path, notes: list[Note]) -> Iterator[tuple[int, dict]]:
             subject = subject_of(_header(msg, "subject"))
             subjects[mid] = subject
             same = parent is not None and subjects.get(parent) == subject
-            list_id = _header(msg, "list-id")
             yield (
                 line,
                 {
@@ -316,7 +315,6 @@ def read_mail(path: Path, notes: list[Note]) -> Iterator[tuple[int, dict]]:
                     "created": created,
                     "title": None if same else subject or None,
                     "text": text,
-                    "topic": _list_name(list_id),
                 },
             )
     if not read:
