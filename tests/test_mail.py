@@ -241,6 +241,17 @@ def test_a_body_in_another_character_set_than_it_names_is_read_and_noted(tmp_pat
     assert "1 body(ies) not in the character set their headers name" in notes
 
 
+def test_an_email_listed_as_a_raw_page_is_pointed_to_threads(tmp_path, cfg):
+    from pipeline.ingest.pages.seeds import ingest_seeds
+
+    (tmp_path / "brev.eml").write_bytes(ARCHIVE.split(b"\n", 1)[1].split(b"From bo at")[0])
+    manifest = tmp_path / "manifest.toml"
+    manifest.write_text('[[document]]\nfile = "brev.eml"\nkind = "thread"\nlang = "da"\n', encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        ingest_seeds(manifest, cfg)
+    assert "brev.eml" in str(err.value) and "--threads" in str(err.value)
+
+
 def test_other_text_files_are_not_mail(tmp_path):
     page = tmp_path / "side.txt"
     page.write_text("From the editor\n\nSocialrådgivernes fallit\nDet er underligt ...\n", encoding="utf-8")
