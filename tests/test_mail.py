@@ -257,7 +257,13 @@ def test_other_text_files_are_not_mail(tmp_path):
     page.write_text("From the editor\n\nSocialrådgivernes fallit\nDet er underligt ...\n", encoding="utf-8")
     memo = tmp_path / "notat.txt"
     memo.write_text("Emne: møde\nFra: Anna\n\nTekst\n", encoding="utf-8")
+    saved = tmp_path / "side.txt.mhtml"
+    saved.write_bytes(
+        b"From: <Saved by Blink>\nSnapshot-Content-Location: https://x.dk/a\nSubject: Side\n"
+        b"Date: Mon, 4 Mar 2024 10:15:02 +0100\nMIME-Version: 1.0\n\n"
+    )
     assert not looks_like_mail(page) and not looks_like_mail(memo)
+    assert not looks_like_mail(saved.rename(tmp_path / "side2.txt")), "a page saved as MHTML is no e-mail"
 
 
 def test_an_mbox_whose_message_has_no_headers_is_refused_naming_the_line(tmp_path, cfg):

@@ -125,6 +125,9 @@ def looks_like_mail(path: Path) -> bool:
     if suffix not in MAIL_SUFFIXES or not path.is_file():
         return False
     head = _head(path).lstrip(b"\r\n")
+    low = head.lower()
+    if low.startswith(b"from: <saved by") or b"\nsnapshot-content-location:" in low:
+        return False  # a page a browser saved as MHTML: MIME too, but no message
     first, _, rest = head.partition(b"\n")
     if first.startswith(b"From ") and SEPARATOR_RE.match(first):
         return bool(_header_block(rest) & {"from", "message-id", "date", "subject"})

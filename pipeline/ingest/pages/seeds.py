@@ -191,13 +191,13 @@ _RAW_TEXT_TAGS = ("title", "script", "style", "textarea")
 def read_page(path: Path, encoding: str = "") -> PageText:
     """The text of a page saved as text, HTML (or an MHTML archive of it) or Markdown, as a
     reader saw it; `encoding`: the manifest's, where the page is not UTF-8."""
-    if Path(path).is_file() and looks_like_mail(path):
+    archived = Path(path).is_file() and is_mhtml(path)
+    if not archived and Path(path).is_file() and looks_like_mail(path):
         # An e-mail's headers name the messages it answers: read as a thread file, where
         # they are the reply links, not as a page whose comment list would be searched for.
         raise InputError(
             path, 0, "an e-mail (a mailing list's mbox or a saved .eml): read it with --threads (make run THREADS=...)"
         )
-    archived = Path(path).is_file() and is_mhtml(path)
     frames = 0
     printed = None
     heading: str | None = None
