@@ -139,7 +139,7 @@ $(CONFIG_CHOICE): FORCE
 	$(call stamp,config $(CONFIG))
 FORCE:
 
-.PHONY: FORCE help setup run test test-all lint clean clean-data train evaluate bench bench-replies bench-dast bench-encoder bench-scale bench-scale-1m bench-huge bench-pages review review-status report convokit parquet jsonl
+.PHONY: FORCE help setup run test test-all lint clean clean-data train evaluate bench bench-replies bench-dast bench-encoder bench-scale bench-scale-1m bench-huge bench-pages bench-mail review review-status report convokit parquet jsonl
 
 help: ## List every target with what it does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -268,6 +268,12 @@ N_PAGES ?= 2000 8000
 
 bench-pages: $(SETUP) ## Ingest of one long flat comment page (text, undated, HTML, forum copy) of N_PAGES comments -> docs/benchmarks.md
 	$(PY) -m pipeline bench-pages --posts $(N_PAGES)
+
+# Messages in the mailing list archive of bench-mail.
+N_MAIL ?= 10000 100000
+
+bench-mail: $(SETUP) ## Ingest of a mailing list's mbox archive of N_MAIL messages, beside the same posts as a thread file -> docs/benchmarks.md
+	$(PY) -m pipeline bench-mail --posts $(N_MAIL)
 
 bench-scale-1m: $(SETUP) ## Every stage on one million synthetic posts (about 50 min on 2 cores, 20 GB of disk; no floor)
 	$(PY) -m pipeline bench-scale --posts 1000000 --workers $(WORKERS) --section scale-1m --floor-up-to 100000 \

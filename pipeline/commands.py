@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.cli import at_least, file_name, ids_per_thread_option, missing_parents_option, positive_number
@@ -417,16 +418,27 @@ def cmd_bench_scale(args, cfg) -> None:
     log.info("bench-scale: numbers in %s and docs/benchmarks.md", args.out)
 
 
+def _sized_bench(name: str, render: Callable[[Path], None], run: Callable[..., dict], args) -> None:
+    """An ingest benchmark run size by size (bench-pages, bench-mail), or re-rendered."""
+    if args.render_only:
+        render(args.out)
+        return
+    result = run(args.posts, args.work, args.out)
+    for what, exponent in result["exponents"].items():
+        log.info("%s %s: growth exponent %s", name, what, exponent)
+    log.info("%s: numbers in %s and docs/benchmarks.md", name, args.out)
+
+
 def cmd_bench_pages(args, cfg) -> None:
     from pipeline.bench import pages
 
-    if args.render_only:
-        pages.render(args.out)
-        return
-    result = pages.run_pages(args.posts, args.work, args.out)
-    for shape, exponent in result["exponents"].items():
-        log.info("bench-pages %s: growth exponent %s", shape, exponent)
-    log.info("bench-pages: numbers in %s and docs/benchmarks.md", args.out)
+    _sized_bench("bench-pages", pages.render, pages.run_pages, args)
+
+
+def cmd_bench_mail(args, cfg) -> None:
+    from pipeline.bench import mail
+
+    _sized_bench("bench-mail", mail.render, mail.run_mail, args)
 
 
 def cmd_scale_floor(args, cfg) -> None:
@@ -641,6 +653,13 @@ def add_commands(sub) -> None:
     s.add_argument("--out", type=Path, default=DATA_DIR / "benchmarks" / "pages.json")
     s.add_argument("--render-only", action="store_true", help="rewrite docs/benchmarks.md from the saved JSON")
     s.set_defaults(func=cmd_bench_pages)
+
+    s = sub.add_parser("bench-mail", help="ingest of a mailing list's mbox archive of N messages, beside a thread file")
+    s.add_argument("--posts", type=at_least(2), nargs="+", default=[10000, 100000], help="messages in the archive")
+    s.add_argument("--work", type=Path, default=INTERIM_DIR / "bench-mail")
+    s.add_argument("--out", type=Path, default=DATA_DIR / "benchmarks" / "mail.json")
+    s.add_argument("--render-only", action="store_true", help="rewrite docs/benchmarks.md from the saved JSON")
+    s.set_defaults(func=cmd_bench_mail)
 
     # bench-scale's own step: a parser added without `help` is left out of the command list
     # (argparse prints "==SUPPRESS==" there for help=SUPPRESS).

@@ -25,10 +25,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.bench.runs import BENCH_DOC, replace_section
+from pipeline.bench.runs import render_section, section_saver
 from pipeline.bench.scale import growth_exponent, measure
 from pipeline.bench.synth import seed_sentences, synthetic_posts
-from pipeline.core.artifacts import write_json, write_text
+from pipeline.core.artifacts import write_text
 from pipeline.ingest.pages.article import furniture_line, load_furniture
 
 log = logging.getLogger(__name__)
@@ -226,19 +226,16 @@ def pages_markdown(result: dict) -> str:
             "",
             f"Growth exponent of wall time from {a:,} to {b:,} comments (1.0 = linear; start-up, about 3 s, "
             "counts at both sizes, so a linear stage reads below 1): "
-            + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in result["exponents"].items())
+            # In the table's order: the saved JSON has its keys sorted.
+            + ", ".join(f"{k.replace('_', ' ')} {result['exponents'][k]}" for k in ("thread_file", *SHAPES))
             + ".",
         ]
     return "\n".join(lines) + "\n"
 
 
 def run_pages(sizes: list[int], work_dir: Path, out_json: Path) -> dict:
-    def save(result: dict) -> None:
-        write_json(out_json, result)
-        replace_section(BENCH_DOC, "pages", pages_markdown(result))
-
-    return pages_benchmark(sizes, work_dir, on_size=save)
+    return pages_benchmark(sizes, work_dir, on_size=section_saver(out_json, "pages", pages_markdown))
 
 
 def render(out_json: Path) -> None:
-    replace_section(BENCH_DOC, "pages", pages_markdown(json.loads(Path(out_json).read_text(encoding="utf-8"))))
+    render_section(out_json, "pages", pages_markdown)

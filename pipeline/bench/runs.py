@@ -7,6 +7,7 @@ The DAST benchmark never writes anything read from DAST into the project: only s
 
 from __future__ import annotations
 
+import json
 import logging
 import platform
 import re
@@ -44,6 +45,23 @@ def replace_section(doc: Path, name: str, body: str) -> None:
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     write_text(doc, text)
+
+
+def section_saver(out_json: Path, section: str, markdown: Callable[[dict], str]) -> Callable[[dict], None]:
+    """What a benchmark run size by size calls after each size: its numbers saved to
+    `out_json` and its `section` of docs/benchmarks.md rewritten, so that a run stopped
+    part-way keeps the sizes it finished."""
+
+    def save(result: dict) -> None:
+        write_json(out_json, result)
+        replace_section(BENCH_DOC, section, markdown(result))
+
+    return save
+
+
+def render_section(out_json: Path, section: str, markdown: Callable[[dict], str]) -> None:
+    """`section` of docs/benchmarks.md rewritten from the numbers saved in `out_json`."""
+    replace_section(BENCH_DOC, section, markdown(json.loads(Path(out_json).read_text(encoding="utf-8"))))
 
 
 def dast_examples(
