@@ -125,7 +125,7 @@ def test_a_mailing_list_archive_is_read_as_its_reply_chains(tmp_path, cfg):
     assert {p: (posts[p].parent_id, posts[p].thread_id) for p in ("2@example.dk", "3@example.dk", "4@example.dk")} == {
         "2@example.dk": ("1@example.dk", "1@example.dk"),
         "3@example.dk": ("2@example.dk", "1@example.dk"),
-        "4@example.dk": ("1@example.dk", "1@example.dk"),  # References' last message it has
+        "4@example.dk": ("1@example.dk", "1@example.dk"),  # the last of References
     }
     root = posts["1@example.dk"]
     assert root.title == "Socialrådgivernes arbejdspres", "the list's [tag] is not the subject"
@@ -250,6 +250,21 @@ def test_an_email_listed_as_a_raw_page_is_pointed_to_threads(tmp_path, cfg):
     with pytest.raises(InputError) as err:
         ingest_seeds(manifest, cfg)
     assert "brev.eml" in str(err.value) and "--threads" in str(err.value)
+
+
+def test_a_message_id_no_post_id_may_be_stands_as_its_hash_in_the_reply_too(tmp_path, cfg):
+    long = "x" * 250 + "@spam.example"
+    first = message("a at b.dk  Mon Mar  4 10:15:02 2024", {"From": "A <a@b.dk>", "Message-ID": f"<{long}>"}, "Hej.")
+    reply = message(
+        "b at b.dk  Mon Mar  4 11:15:02 2024",
+        {"From": "B <b@b.dk>", "Message-ID": "<r@b>", "In-Reply-To": f"<{long}>"},
+        "Nej.",
+    )
+    path = tmp_path / "a.mbox"
+    path.write_bytes(first + reply)
+    posts = ingest_thread_files([path], cfg).posts_by_id()
+    (root,) = [p for p in posts if p != "r@b"]
+    assert root.startswith("message-id-") and posts["r@b"].parent_id == root
 
 
 def test_other_text_files_are_not_mail(tmp_path):

@@ -42,6 +42,7 @@ and its obfuscated addresses; each message is parsed by the standard library's `
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from email import policy
@@ -55,7 +56,7 @@ from typing import IO
 
 from pipeline.core.compressed import inner_suffix, open_binary, plain_stem, read_errors, readable
 from pipeline.core.errors import InputError
-from pipeline.core.schema import PENDING_THREAD, Note
+from pipeline.core.schema import PENDING_THREAD, Note, check_id
 from pipeline.ingest.markup import html_text
 
 MAIL_SUFFIXES = (".mbox", ".mbx", ".eml", ".txt", "")
@@ -263,6 +264,16 @@ def split_body(text: str) -> tuple[str, str | None, bool]:
     return "\n".join(lines).strip(), signature, quoted
 
 
+def message_id(value: str) -> str:
+    """A Message-ID as a post's id; one that no id may be (over `MAX_ID_CHARS` characters, or
+    with control characters: a spam tool's, a broken client's) stands as a hash of itself,
+    which a reply naming it hashes the same way, so the link holds."""
+    try:
+        return check_id(value) or value
+    except ValueError:
+        return "message-id-" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
 def subject_of(value: str) -> str:
     """A subject without its reply and forward prefixes and its list tag."""
     return SUBJECT_PREFIX_RE.sub("", value).strip()
@@ -284,7 +295,7 @@ def read_mail(path: Path, notes: list[Note]) -> Iterator[tuple[int, dict]]:
             read += 1
             ids = MESSAGE_ID_RE.findall(_header(msg, "message-id"))
             if ids:
-                mid = ids[0]
+                mid = message_id(ids[0])
             else:
                 no_id += 1
                 mid = f"{stem}:{line}"
@@ -292,7 +303,8 @@ def read_mail(path: Path, notes: list[Note]) -> Iterator[tuple[int, dict]]:
                 MESSAGE_ID_RE.findall(_header(msg, "in-reply-to"))
                 or MESSAGE_ID_RE.findall(_header(msg, "references"))[-1:]
             )
-            parent = answers[0] if answers and answers[0] != mid else None
+            parent = message_id(answers[0]) if answers else None
+            parent = parent if parent != mid else None
             created = None
             if date := _header(msg, "date"):
                 try:
