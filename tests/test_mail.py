@@ -267,6 +267,15 @@ def test_a_message_id_no_post_id_may_be_stands_as_its_hash_in_the_reply_too(tmp_
     assert root.startswith("message-id-") and posts["r@b"].parent_id == root
 
 
+def test_a_control_character_in_an_html_body_is_dropped_as_a_browser_shows_it(tmp_path, cfg):
+    body = "<p>Vi mangler\x00 folk.</p>"
+    path = tmp_path / "c.eml"
+    path.write_bytes(
+        message("x", {"From": "A <a@b.dk>", "Message-ID": "<c@b>"}, body, ctype="text/html").split(b"\n", 1)[1]
+    )
+    assert ingest_thread_files([path], cfg).posts[0].text == "Vi mangler folk."
+
+
 def test_other_text_files_are_not_mail(tmp_path):
     page = tmp_path / "side.txt"
     page.write_text("From the editor\n\nSocialrådgivernes fallit\nDet er underligt ...\n", encoding="utf-8")

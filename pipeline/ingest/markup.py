@@ -31,6 +31,7 @@ _SPACE_RE = re.compile(r"[ \t\r\n\f\v]+")
 _BREAKS_RE = re.compile(r"\s*\n\s*\n\s*")
 _BODY_END_RE = re.compile(r"(?i)</(?:body|html)\s*>")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_XML_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def composed(value: str) -> str:
@@ -272,6 +273,9 @@ def html_text(
     value = _BODY_END_RE.sub("", value)
     # libxml2 drops a whole fragment with a lone surrogate in it (JSON can carry one).
     value = _SURROGATE_RE.sub("\ufffd", value)
+    # lxml refuses a string with a NUL or another control character XML does not allow
+    # (an e-mail's or an export's debris), where a browser shows nothing for them.
+    value = _XML_CONTROL_RE.sub("", value)
     try:
         root = lxml_html.fragment_fromstring(value, create_parent="div")
     except (AssertionError, etree.ParserError):
