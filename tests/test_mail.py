@@ -268,7 +268,7 @@ def test_a_message_id_no_post_id_may_be_stands_as_its_hash_in_the_reply_too(tmp_
 
 
 def test_a_control_character_in_an_html_body_is_dropped_as_a_browser_shows_it(tmp_path, cfg):
-    body = "<p>Vi mangler\x00 folk.</p>"
+    body = "<p>Vi mangler\x01 folk.</p>"
     path = tmp_path / "c.eml"
     path.write_bytes(
         message("x", {"From": "A <a@b.dk>", "Message-ID": "<c@b>"}, body, ctype="text/html").split(b"\n", 1)[1]

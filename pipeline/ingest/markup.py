@@ -31,7 +31,7 @@ _SPACE_RE = re.compile(r"[ \t\r\n\f\v]+")
 _BREAKS_RE = re.compile(r"\s*\n\s*\n\s*")
 _BODY_END_RE = re.compile(r"(?i)</(?:body|html)\s*>")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
-_XML_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_XML_CONTROL_RE = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def composed(value: str) -> str:
@@ -273,8 +273,9 @@ def html_text(
     value = _BODY_END_RE.sub("", value)
     # libxml2 drops a whole fragment with a lone surrogate in it (JSON can carry one).
     value = _SURROGATE_RE.sub("\ufffd", value)
-    # lxml refuses a string with a NUL or another control character XML does not allow
-    # (an e-mail's or an export's debris), where a browser shows nothing for them.
+    # lxml refuses a string with a control character XML does not allow (an e-mail's or an
+    # export's debris), where a browser shows nothing for it; a NUL lxml reads as U+FFFD
+    # itself, as HTML's parsing rules do.
     value = _XML_CONTROL_RE.sub("", value)
     try:
         root = lxml_html.fragment_fromstring(value, create_parent="div")
