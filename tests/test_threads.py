@@ -2324,3 +2324,24 @@ def test_threads_a_forum_quotation_running_into_the_reply_ends_where_its_copy_en
     kalle = next(p for p in corpus.participants if p.name == "Kalle")
     assert role_cue(kalle, posts).label == "social_worker"
     assert any("thread 't': 1 comment(s) quote a post above them" in n.message for n in corpus.notes)
+
+
+def test_threads_a_quotation_is_ended_only_against_the_posts_a_reply_may_answer():
+    """The copy a quotation is checked against is the opening post and the window of posts
+    before the quoting one (`[replies] candidate_window`), the posts its parent is looked
+    for among: a long thread's quoting posts then cost its length, not its square."""
+    from pipeline.core.schema import Author
+    from pipeline.ingest.quoted import quotes_ended
+
+    def post(i: int, text: str):
+        return make_post(f"c{i}", i, authors=(Author(name=f"user{i}"),), text=text)
+
+    root = post(0, "Lönerna är för låga.")
+    quoting = "Kalle skrev:\nJag har fyrtio ärenden.\nDet har jag också."
+    comments = [post(1, "Jag har fyrtio ärenden."), post(2, "Ja."), post(3, "Nej."), post(4, quoting)]
+    notes: list = []
+    near = quotes_ended(root, comments, "x", notes, window=3)
+    far = quotes_ended(root, comments, "x", notes, window=2)
+    assert near[3].text == "Kalle skrev:\nJag har fyrtio ärenden.\n\nDet har jag också."
+    assert far[3].text == quoting, "the quoted post is three posts up, outside a window of two"
+    assert quotes_ended(post(0, "Jag har fyrtio ärenden."), comments[1:], "x", notes, window=1)[2].text == near[3].text

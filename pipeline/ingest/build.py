@@ -186,7 +186,10 @@ def build_thread(
     posts = [_row_post(lr, pos, thread_lang, detected.get(id(lr)), cfg, notes) for pos, lr in enumerate(order)]
     # A forum's posts exported as text keep its quotation boxes as a page copied as text
     # does: ended the same way, before reply inference and the roles read them.
-    posts = [posts[0], *quotes_ended(posts[0], posts[1:], order[0].where, notes, thread_id)]
+    posts = [
+        posts[0],
+        *quotes_ended(posts[0], posts[1:], order[0].where, notes, cfg.replies.candidate_window, thread_id),
+    ]
     signed = [p for p in posts if p.signature is not None]
     if signed:
         named = sum(p.author_evidence == "sign-off in the text" for p in signed)

@@ -598,7 +598,7 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         author_from = f"the page's {stated.source}" if stated else "comment header"
         for pos, rc in zip(places, ordered, strict=True):
             comments.append(_comment_post(rc, pos, thread_id, rel, root.lang, cfg, notes, author_from))
-        comments = quotes_ended(root, comments, rel, notes)
+        comments = quotes_ended(root, comments, rel, notes, cfg.replies.candidate_window)
         post_of = {id(rc): post for rc, post in zip(ordered, comments, strict=True)}
         stated_ids = {post_of[id(rc)].id: rc.stated_in for rc in ordered if rc.stated_in}
         indented = {
@@ -626,7 +626,7 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         for k, (rc, number) in enumerate(zip(thread_posts.posts, thread_posts.numbers, strict=True), start=1):
             pos = number - 1 if number is not None else k
             comments.append(_comment_post(rc, pos, thread_id, rel, root.lang, cfg, notes))
-        comments = quotes_ended(root, comments, rel, notes)
+        comments = quotes_ended(root, comments, rel, notes, cfg.replies.candidate_window)
     if comments and not root.authors and not forum and stated is None:
         claim = claimed_author(comments)
         if claim:
