@@ -23,17 +23,22 @@ def quotes_ended(
     # whole thread at each such post grew with the square of a long one (one synthetic
     # thread of 50,000 posts, 2,106 of which hold a word that may start a quotation: its
     # ingest took 42 s instead of 15).
+    # Each post is spaced once, and only where a post after it may quote (most threads
+    # have none): [text, spaced text or None].
     head = spaced(f"{root.title}\n{root.text}")
-    recent: deque[str] = deque(maxlen=window)
+    recent: deque[list] = deque(maxlen=window)
     out, ended = [], 0
     for post in comments:
         if post.text and may_quote(post.text):
-            text = end_copied_quotes(post.text, " ".join([head, *recent]))
+            for item in recent:
+                if item[1] is None:
+                    item[1] = spaced(item[0])
+            text = end_copied_quotes(post.text, " ".join([head, *(item[1] for item in recent)]))
             if text != post.text:
                 ended += 1
                 post = post.model_copy(update={"text": text})
         out.append(post)
-        recent.append(spaced(post.text))
+        recent.append([post.text, None])
     if ended:
         notes.append(
             Note(
