@@ -2305,6 +2305,14 @@ def test_threads_a_forum_quotation_running_into_the_reply_ends_where_its_copy_en
             "Jag är socialsekreterare själv och håller med.",
         },
         {
+            "id": "p4",
+            "thread_id": "t",
+            "parent_id": "p1",
+            "author": "Kalle",
+            "text": "Citat: Ursprungligen postat av Mia83\nLönerna är för låga för socialsekreterare.\n"
+            "Det stämmer.\n\nMvh Kalle, socialsekreterare",
+        },
+        {
             "id": "p3",
             "thread_id": "t",
             "parent_id": "p1",
@@ -2320,10 +2328,12 @@ def test_threads_a_forum_quotation_running_into_the_reply_ends_where_its_copy_en
         "",
         "Jag är socialsekreterare själv och håller med.",
     ]
-    assert posts["p3"].text == rows[2]["text"], "a quotation that copies no post above stays as it is"
+    assert posts["p3"].text == rows[3]["text"], "a quotation that copies no post above stays as it is"
+    sig = posts["p4"].signature
+    assert posts["p4"].text[sig.start : sig.end].startswith("Mvh Kalle"), "the sign-off moves with the blank line"
     kalle = next(p for p in corpus.participants if p.name == "Kalle")
     assert role_cue(kalle, posts).label == "social_worker"
-    assert any("thread 't': 1 comment(s) quote a post above them" in n.message for n in corpus.notes)
+    assert any("thread 't': 2 comment(s) quote a post above them" in n.message for n in corpus.notes)
 
 
 def test_threads_a_quotation_is_ended_only_against_the_posts_a_reply_may_answer():

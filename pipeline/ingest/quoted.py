@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import deque
 
 from pipeline.core.quotes import end_copied_quotes, may_quote, spaced
-from pipeline.core.schema import Note, Post
+from pipeline.core.schema import Note, Post, Span
 
 
 def quotes_ended(
@@ -36,7 +36,7 @@ def quotes_ended(
             text = end_copied_quotes(post.text, " ".join([head, *(item[1] for item in recent)]))
             if text != post.text:
                 ended += 1
-                post = post.model_copy(update={"text": text})
+                post = post.model_copy(update={"text": text, "signature": _moved(post, text)})
         out.append(post)
         recent.append([post.text, None])
     if ended:
@@ -50,3 +50,16 @@ def quotes_ended(
             )
         )
     return out
+
+
+def _moved(post: Post, text: str) -> Span | None:
+    """The post's sign-off in `text`, its words with blank lines put into them: the lines
+    go in after quotations, which come before a sign-off, so it moves by as many characters
+    as the text grew."""
+    sig = post.signature
+    if sig is None:
+        return None
+    shift = len(text) - len(post.text)
+    if text[sig.start + shift : sig.end + shift] == post.text[sig.start : sig.end]:
+        return Span(start=sig.start + shift, end=sig.end + shift)
+    return sig
