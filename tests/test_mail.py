@@ -315,4 +315,6 @@ def test_bodies_keep_the_writers_words_apart_from_others():
     ]
     assert signature is None and quoted, "the quoted copy's signature is not the replier's"
     assert split_body("Tak.\n-- \nMette\nTR, FOA\n") == ("Tak.", "Mette; TR, FOA", False)
+    forwarded = split_body("Læs den her.\n\nStart på videresendt besked:\n\nJeg er socialrådgiver.")
+    assert forwarded == ("Læs den her.\n\n> Start på videresendt besked:\n>\n> Jeg er socialrådgiver.", None, True)
     assert subject_of("SV: Re: [debat] VS: Løn") == "Løn" and subject_of("Svar på tiltale") == "Svar på tiltale"

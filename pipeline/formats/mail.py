@@ -85,6 +85,12 @@ ORIGINAL_RE = re.compile(
     r"videresendt (?:meddelelse|besked|melding)|vidarebefordrat meddelande)\s*-{2,}\s*$",
     re.IGNORECASE,
 )
+# Apple Mail heads a forwarded message with a line of its own, in the user's language.
+FORWARDED_RE = re.compile(
+    r"^\s*(?:begin forwarded message|start på videresendt (?:besked|meddelelse|e-mail)|"
+    r"början på vidarebefordrat (?:meddelande|mejl|brev)|start på videresendt melding)\s*:\s*$",
+    re.IGNORECASE,
+)
 ORIGINAL_FROM_RE = re.compile(r"^\s*\*?(?:fra|from|från)\s*:\*?\s+\S", re.IGNORECASE)
 ORIGINAL_SENT_RE = re.compile(r"^\s*\*?(?:sendt|sent|skickat|dato|date|datum)\s*:\*?\s+\S", re.IGNORECASE)
 # Mailman's footer: a line of underscores over the list's name, address or web page.
@@ -247,8 +253,10 @@ def split_body(text: str) -> tuple[str, str | None, bool]:
     signature = None
     quoted = False
     for i, line in enumerate(lines):
-        if ORIGINAL_RE.match(line) or (
-            ORIGINAL_FROM_RE.match(line) and any(ORIGINAL_SENT_RE.match(x) for x in lines[i + 1 : i + 4])
+        if (
+            ORIGINAL_RE.match(line)
+            or FORWARDED_RE.match(line)
+            or (ORIGINAL_FROM_RE.match(line) and any(ORIGINAL_SENT_RE.match(x) for x in lines[i + 1 : i + 4]))
         ):
             lines = lines[:i] + [f"> {x}".rstrip() for x in lines[i:]]
             quoted = True
