@@ -25,7 +25,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from pipeline.bench.runs import render_section, section_saver
-from pipeline.bench.scale import growth_exponent, measure
+from pipeline.bench.scale import measure, run_exponents
 from pipeline.bench.synth import seed_sentences
 from pipeline.core.artifacts import write_text
 
@@ -131,11 +131,7 @@ def mail_benchmark(sizes: list[int], work_dir: Path, on_size: Callable[[dict], N
         log.info("bench-mail %d messages: %s", n, run)
         runs.append(run)
         machine = {"cores": os.cpu_count(), "cpu": platform.machine(), "python": platform.python_version()}
-        exponents = {}
-        if len(runs) > 1:
-            a, b = runs[0], runs[-1]
-            exponents = {k: growth_exponent((a["posts"], a[k]["wall_s"]), (b["posts"], b[k]["wall_s"])) for k in INPUTS}
-        result = {"machine": machine, "runs": runs, "exponents": exponents}
+        result = {"machine": machine, "runs": runs, "exponents": run_exponents(runs, INPUTS)}
         if on_size is not None:
             on_size(result)
     return result

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.bench.runs import render_section, section_saver
-from pipeline.bench.scale import growth_exponent, measure
+from pipeline.bench.scale import measure, run_exponents
 from pipeline.bench.synth import seed_sentences, synthetic_posts
 from pipeline.core.artifacts import write_text
 from pipeline.ingest.pages.article import furniture_line, load_furniture
@@ -176,20 +176,10 @@ def pages_benchmark(sizes: list[int], work_dir: Path, on_size: Callable[[dict], 
             log.info("bench-pages %d comments, %s: %s", n, shape, run[shape])
         runs.append(run)
         machine = {"cores": os.cpu_count(), "cpu": platform.machine(), "python": platform.python_version()}
-        result = {"machine": machine, "runs": runs, "exponents": _exponents(runs)}
+        result = {"machine": machine, "runs": runs, "exponents": run_exponents(runs, ("thread_file", *SHAPES))}
         if on_size is not None:
             on_size(result)
     return result
-
-
-def _exponents(runs: list[dict]) -> dict[str, float]:
-    """Growth exponent of wall time from the smallest to the largest size, per shape."""
-    if len(runs) < 2:
-        return {}
-    a, b = runs[0], runs[-1]
-    return {
-        k: growth_exponent((a["posts"], a[k]["wall_s"]), (b["posts"], b[k]["wall_s"])) for k in ("thread_file", *SHAPES)
-    }
 
 
 def pages_markdown(result: dict) -> str:

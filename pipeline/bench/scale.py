@@ -92,6 +92,15 @@ def growth_exponent(small: tuple[int, float], large: tuple[int, float]) -> float
     return round(math.log(t2 / t1) / math.log(n2 / n1), 3)
 
 
+def run_exponents(runs: list[dict], keys: tuple[str, ...]) -> dict[str, float | None]:
+    """Growth exponent of wall time from the smallest run to the largest, per input in
+    `keys` (each run: {"posts": n, key: `measure`'s figures, ...}); none under two runs."""
+    if len(runs) < 2:
+        return {}
+    a, b = runs[0], runs[-1]
+    return {k: growth_exponent((a["posts"], a[k]["wall_s"]), (b["posts"], b[k]["wall_s"])) for k in keys}
+
+
 def scale_benchmark(
     sizes: list[int],
     work_dir: Path,

@@ -172,10 +172,7 @@ def _header(msg: Message, name: str) -> str:
     raw = next((v for k, v in msg.raw_items() if k.lower() == name), None)
     if not isinstance(raw, str):
         return ""
-    try:
-        value = raw.encode("ascii", "surrogateescape").decode("utf-8")
-    except UnicodeDecodeError:
-        value = _eight_bit(raw.encode("ascii", "surrogateescape"), msg.get_content_charset())
+    value = raw if raw.isascii() else _eight_bit(raw.encode("ascii", "surrogateescape"), msg)
     if "=?" in value:
         try:
             value = str(make_header(decode_header(value)))
@@ -184,8 +181,11 @@ def _header(msg: Message, name: str) -> str:
     return " ".join(value.split())
 
 
-def _eight_bit(raw: bytes, charset: str | None) -> str:
-    for encoding in ("utf-8", charset, "cp1252"):
+def _eight_bit(raw: bytes, msg: Message) -> str:
+    """A header's 8-bit bytes as text: UTF-8, else the body's character set (looked up only
+    then: it parses the Content-Type header), else Windows-1252, else Latin-1."""
+    for encoding in ("utf-8", None, "cp1252"):
+        encoding = encoding or msg.get_content_charset()
         if encoding:
             try:
                 return raw.decode(encoding)
