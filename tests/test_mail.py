@@ -150,6 +150,11 @@ def test_a_mailing_list_archive_is_read_as_its_reply_chains(tmp_path, cfg):
     eva = posts["5@example.se"]
     assert eva.text == "Samma sak i Sverige.\n\nVi saknar folk." and eva.lang == "sv"
     assert posts["99@example.dk"].text == "" and eva.parent_id == "99@example.dk", "a message not in the archive"
+    earlier = next(t for t in corpus.threads if t.id == "99@example.dk")
+    assert (earlier.target, earlier.target_source) == ("Socialsekreterarnas löner", "replies_title"), (
+        "a thread opened in an earlier month's file debates what its replies' subject names"
+    )
+    assert next(t for t in corpus.threads if t.id == "1@example.dk").target_source == "root_lead_sentence"
     new = posts[f"2024-March:{daemon}"]  # no Message-ID: named by the line it starts on
     assert new.parent_id is None and new.title == "Ny tråd: autorisation" and new.created is None
     messages = " | ".join(n.message for n in corpus.notes)

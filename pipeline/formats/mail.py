@@ -31,7 +31,8 @@ the replier's own (their role, their stance) nor lost. A mailing list's footer (
 underscores over the list's name and address) is dropped, and so is the notice of an
 attachment Mailman removed ("-------------- next part --------------"). A reply to a
 message that is not in the archive (an earlier month's file) gets that message as the
-empty root of its chain, and a note says so. The archive is read a message at a time.
+empty root of its chain, and a note says so; the thread's target is then the subject
+its replies carry (ingest's build). The archive is read a message at a time.
 No message takes the list's name as its topic: a message cross-posted to two lists is
 one message in both archives (the same Message-ID), which two topics would make a
 duplicate id.

@@ -228,6 +228,8 @@ def build_thread(
     root = posts[0]
     n_roots = sum(lr.row.id not in flat for lr in roots)
     target, target_source = _given_target(located, notes) or choose_target(root.title, root.text)
+    if not target.strip() and root.id == absent:
+        target, target_source = _replies_subject(posts[1:]) or (target, target_source)
     if not target.strip():
         notes.append(
             Note(
@@ -258,6 +260,17 @@ def _all_dated(located: list[LocatedRow]) -> bool:
     """Whether every post of a thread has a date (the empty root made for a left-out post
     has none and needs none: it opens the thread)."""
     return all(lr.row.created for lr in located if not _absent(lr))
+
+
+def _replies_subject(replies: list[Post]) -> tuple[str, str] | None:
+    """The subject the replies to a left-out opening post carry, as the thread's target.
+
+    A mailing list's month file holds replies to a message sent the month before, each
+    under its subject ("SV: Skal socialrådgivere autoriseres?"), which names what they
+    debate; the first reply that has one speaks for them (the readers drop a reply's
+    subject where it repeats its parent's)."""
+    title = next((p.title for p in replies if p.title.strip()), "")
+    return (choose_target(title, "")[0], "replies_title") if title else None
 
 
 def _absent(lr: LocatedRow) -> bool:
