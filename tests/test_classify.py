@@ -775,6 +775,17 @@ def test_a_domain_handle_is_an_organisation_only_where_it_does_not_spell_a_perso
         ("I 20 år var jag socialsekreterare.", "social_worker"),
         ("Tidligere var min mor socialrådgiver.", None),
         ("Jeg arbejdede i Børne- og Familieafdelingen.", "social_worker"),
+        # The "I" dropped before "har selv været"; a committee chair's and a social
+        # administrator's titles; working in a unit of income support or for children is
+        # no client's experience of it.
+        ("Har selv været socialrådgiver i 12 år, og det er værre end nogensinde.", "social_worker"),
+        ("Har også været hos en socialrådgiver.", None),
+        ("Jeg er socialudvalgsformand i Aarhus.", "politician"),
+        ("Jeg er socialformidler i Esbjerg Kommune.", "social_worker"),
+        ("Jag jobbar på försörjningsstöd i Malmö.", "social_worker"),
+        ("Jag arbetar på barn och unga sedan fem år.", "social_worker"),
+        ("Jag arbetar med människor på försörjningsstöd.", None),
+        ("Jag har levt på försörjningsstöd i två år.", "citizen"),
     ],
 )
 def test_first_person_role_cues_need_the_author_to_hold_the_position(statement, role):
