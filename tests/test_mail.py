@@ -3,12 +3,15 @@ addresses and footer) and single saved messages, read as threads by their reply 
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 
 import pytest
+from tools.outlook_msg import write_msg
 
 from pipeline.core.errors import InputError
 from pipeline.formats.mail import looks_like_mail, split_body, subject_of
+from pipeline.formats.outlook import looks_like_outlook
 from pipeline.ingest.build import ingest_thread_files
 from pipeline.ingest.files.threads import describe_input
 from pipeline.ingest.options import ReadOptions
@@ -116,7 +119,10 @@ def test_a_mailing_list_archive_is_read_as_its_reply_chains(tmp_path, cfg):
     path = tmp_path / "2024-March.txt"
     path.write_bytes(ARCHIVE)
     assert looks_like_mail(path)
-    assert describe_input(path, ReadOptions()) == "e-mail: a mailing list's archive (mbox) or a saved message (.eml)"
+    assert (
+        describe_input(path, ReadOptions())
+        == "e-mail: a mailing list's archive (mbox) or a saved message (.eml, Outlook's .msg)"
+    )
     corpus = ingest_thread_files([path], cfg)
     posts = corpus.posts_by_id()
     lines = ARCHIVE.decode("latin-1").split("\n")
@@ -168,13 +174,93 @@ def test_saved_messages_and_compressed_archives_are_read(tmp_path, cfg):
     gz = tmp_path / "debat.mbox.gz"
     gz.write_bytes(gzip.compress(ARCHIVE))
     assert looks_like_mail(one) and looks_like_mail(gz)
-    assert describe_input(gz, ReadOptions()).endswith("(.eml), gzip-compressed")
+    assert describe_input(gz, ReadOptions()).endswith("(.eml, Outlook's .msg), gzip-compressed")
     corpus = ingest_thread_files([one], cfg)
     assert [p.id for p in corpus.posts] == ["1@example.dk"]
     spaced = tmp_path / "spaced.mbox"
     spaced.write_bytes(b"\n\n" + ARCHIVE)  # blank lines before the first separator
     assert len(ingest_thread_files([spaced], cfg).posts) == 7
     assert len(ingest_thread_files([gz], cfg).posts) == 7
+
+
+def test_outlook_messages_are_read_as_the_emails_they_were(tmp_path, cfg):
+    folder = tmp_path / "udklip"
+    folder.mkdir()
+    cet = dt.timezone(dt.timedelta(hours=1))
+    # Sent from Outlook: no transport headers, each header a property of its own.
+    write_msg(
+        folder / "Sagstal i Aarhus.msg",
+        {
+            "0037": "Sagstal i Aarhus",
+            "0C1A": "Anna Holm",
+            "0C1F": "/O=EXCHANGELABS/OU=EXCHANGE ADMINISTRATIVE GROUP/CN=RECIPIENTS/CN=ANNA",
+            "5D01": "anna@aarhus.dk",
+            "1035": "<a1@aarhus.dk>",
+            "1000": "Vi har over 40 sager hver. Det holder ikke.\r\n\r\n-- \r\nAnna Holm\r\n"
+            "Socialrådgiver, Aarhus Kommune\r\n",
+        },
+        times={"0039": dt.datetime(2024, 3, 4, 9, 15, tzinfo=dt.UTC)},
+    )
+    # Received: its headers as they came, MIME ones describing a body no longer there.
+    write_msg(
+        folder / "SV Sagstal i Aarhus.msg",
+        {
+            "007D": "Received: from mx.example.dk\r\n by mail.aarhus.dk; Mon, 4 Mar 2024 11:00:02 +0100\r\n"
+            "From: Bo Berg <bo@example.dk>\r\nDate: Mon, 4 Mar 2024 11:00:00 +0100\r\n"
+            "Subject: SV: Sagstal i Aarhus\r\nMessage-ID: <b2@example.dk>\r\nIn-Reply-To: <a1@aarhus.dk>\r\n"
+            'MIME-Version: 1.0\r\nContent-Type: multipart/alternative;\r\n\tboundary="000_b2"\r\n'
+            "Content-Transfer-Encoding: base64\r\n\r\n",
+            "0037": "SV: Sagstal i Aarhus",
+            "0C1A": "Bo Berg",
+            "1000": "Helt enig.\r\n\r\nFra: Anna Holm <anna@aarhus.dk>\r\nSendt: 4. marts 2024 10:15\r\n"
+            "Emne: Sagstal i Aarhus\r\n\r\nJeg er socialrådgiver og har 45 sager.\r\n",
+        },
+    )
+    # An old Outlook's 8-bit properties in its code page, and an HTML body alone.
+    write_msg(
+        folder / "gammel.msg",
+        {"0037": "SV: Sagstal i Aarhus", "0C1A": "Carl Dahl", "1042": "<b2@example.dk>"},
+        times={"0E06": dt.datetime(2024, 3, 4, 12, 0, tzinfo=cet)},
+        binary={"1013": "<html><body><p>Ikke på Østerbro.</p></body></html>".encode("cp1252")},
+        longs={"3FFD": 1252},
+        unicode=False,
+    )
+    write_msg(folder / "rtf.msg", {"0037": "Kun RTF", "1035": "<r@example.dk>"}, binary={"1009": b"LZFu"})
+    assert looks_like_outlook(folder / "gammel.msg") and looks_like_mail(folder / "rtf.msg")
+    corpus = ingest_thread_files([folder], cfg)
+    posts = corpus.posts_by_id()
+    anna, bo, carl = posts["a1@aarhus.dk"], posts["b2@example.dk"], posts["gammel:1"]
+    assert (anna.parent_id, bo.parent_id, carl.parent_id) == (None, "a1@aarhus.dk", "b2@example.dk")
+    assert bo.thread_id == carl.thread_id == "a1@aarhus.dk"
+    assert (anna.author, bo.author, carl.author) == ("Anna Holm", "Bo Berg", "Carl Dahl")
+    assert (anna.created, bo.created, carl.created) == (
+        "2024-03-04T09:15:00+00:00",
+        "2024-03-04T11:00:00+01:00",
+        "2024-03-04T11:00:00+00:00",  # Outlook keeps times in UTC
+    )
+    assert anna.title == "Sagstal i Aarhus" and bo.title == "", "the reply keeps its parent's subject"
+    assert anna.text == "Vi har over 40 sager hver. Det holder ikke."
+    author = next(p for p in corpus.participants if p.name == "Anna Holm")
+    assert author.descriptions == ("Anna Holm; Socialrådgiver, Aarhus Kommune",)
+    assert bo.text.startswith("Helt enig.\n\n> Fra: Anna Holm") and "> Jeg er socialrådgiver" in bo.text, (
+        "Outlook's copy of the message below is someone else's words"
+    )
+    assert carl.text == "Ikke på Østerbro.", "8-bit HTML body in the message's code page"
+    assert posts["r@example.dk"].text == ""
+    said = " | ".join(n.message for n in corpus.notes)
+    assert "Outlook message rtf.msg: its body is kept only as RTF, which is not read" in said
+
+
+def test_a_msg_file_that_is_no_outlook_message_is_refused_naming_it(tmp_path, cfg):
+    fake = tmp_path / "svar.msg"
+    fake.write_text("Helt enig.\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"svar\.msg.*not one"):
+        ingest_thread_files([fake], cfg)
+    cut = tmp_path / "afbrudt.msg"
+    write_msg(cut, {"0037": "Sagstal", "1000": "Vi mangler folk. " * 400})
+    cut.write_bytes(cut.read_bytes()[:1536])
+    with pytest.raises(InputError, match=r"afbrudt\.msg.*not a readable Outlook message"):
+        ingest_thread_files([cut], cfg)
 
 
 def test_a_sign_off_in_the_body_describes_its_writer_as_in_any_thread_file(tmp_path, cfg):
@@ -197,6 +283,8 @@ def test_a_folder_of_saved_messages_is_one_archive(tmp_path, cfg):
     posts = corpus.posts_by_id()
     assert len(corpus.posts) == 7 and posts["3@example.dk"].thread_id == "1@example.dk", "chains across files"
     assert posts["3@example.dk"].source.endswith("02.eml:1")
+    assert posts["2@example.dk"].title == posts["3@example.dk"].title == "", "a reply under its parent's subject"
+    assert posts["4@example.dk"].title == "Socialrådgivernes arbejdspres (var: løn)", "a changed subject stays"
     assert not any(n.message == "e-mail: 1 message(s) read" for n in corpus.notes), "no note per plain message"
     assert any("noter.txt" in n.message for n in corpus.notes), "a file not read is named"
 

@@ -216,6 +216,21 @@ def test_threads_an_authors_self_description_is_read_for_their_role(tmp_path, cf
         assert role_cue(mette, posts).label == "union"  # the shop steward (FTR) cue in the description
 
 
+def test_threads_a_reply_that_repeats_its_parents_title_has_none_of_its_own(tmp_path, cfg):
+    rows = [
+        {"id": "r", "thread_id": "r", "title": "Skal socialrådgivere autoriseres?", "text": "Ja, mener vi."},
+        {"id": "a", "thread_id": "r", "parent_id": "r", "title": "Skal socialrådgivere autoriseres?", "text": "Nej."},
+        {"id": "b", "thread_id": "r", "parent_id": "a", "title": "skal socialrådgivere autoriseres?", "text": "Jo."},
+        {"id": "c", "thread_id": "r", "parent_id": "a", "title": "Lønnen er problemet", "text": "Helt enig."},
+    ]  # fmt: skip
+    corpus = ingest_thread_files([write_csv(tmp_path / "t.csv", rows)], cfg)
+    posts = corpus.posts_by_id()
+    assert [posts[i].title for i in "rabc"] == ["Skal socialrådgivere autoriseres?", "", "", "Lønnen er problemet"], (
+        "an export's thread title on every row is no reply's headline; a title of the reply's own stays"
+    )
+    assert any("2 reply(ies) repeat their parent's title" in n.message for n in corpus.notes)
+
+
 def test_threads_deleted_author_is_its_own_participant_and_reported(tmp_path, cfg):
     corpus = ingest_thread_files([write_jsonl(tmp_path / "t.jsonl", ROWS)], cfg)
     deleted = [p for p in corpus.participants if p.deleted]

@@ -1,6 +1,6 @@
 """E-mail debates: a mailing list's archive (an mbox file, as Mailman's Pipermail and
 HyperKitty, Thunderbird, Apple Mail and Google Takeout export it) or single messages saved
-as `.eml`, as thread rows.
+as `.eml` (or by Outlook as `.msg`: `pipeline.formats.outlook`), as thread rows.
 
 Unions, associations and networks of the field debate on mailing lists, and their archives
 are mbox files: every message after a `From ` separator line, its headers, a blank line,
@@ -58,6 +58,7 @@ from typing import IO
 from pipeline.core.compressed import inner_suffix, open_binary, plain_stem, read_errors, readable
 from pipeline.core.errors import InputError
 from pipeline.core.schema import PENDING_THREAD, Note, check_id
+from pipeline.formats.outlook import looks_like_outlook, outlook_message
 from pipeline.ingest.markup import html_text
 
 MAIL_SUFFIXES = (".mbox", ".mbx", ".eml", ".txt", "")
@@ -127,9 +128,11 @@ def _header_block(head: bytes) -> set[str]:
 def looks_like_mail(path: Path) -> bool:
     """True for an mbox (a first line that is mbox's separator, headers under it) and for a
     saved message (`.eml`, or a text file that opens with a message's headers: From, Date,
-    and a Subject or Message-ID)."""
+    and a Subject or Message-ID), and for Outlook's saved message (`.msg`)."""
     path = Path(path)
     suffix = inner_suffix(path)
+    if suffix == ".msg":
+        return looks_like_outlook(path)
     if suffix not in MAIL_SUFFIXES or not path.is_file():
         return False
     head = _head(path).lstrip(b"\r\n")
@@ -162,6 +165,20 @@ def _messages(fh: IO[bytes]) -> Iterator[tuple[int, bytes]]:
         lines.append(ESCAPED_FROM_RE.sub(rb"\1", raw))
     if lines and any(line.strip() for line in lines):
         yield start, b"".join(lines)
+
+
+def _file_messages(path: Path, unread: list[str]) -> Iterator[tuple[int, bytes]]:
+    """(line, bytes) of each message of a mail file: an mbox's, a saved message's, or an
+    Outlook message's as the e-mail it was (what of it could not be read added to
+    `unread`)."""
+    if looks_like_outlook(path):
+        raw, missing = outlook_message(path)
+        if missing:
+            unread.append(f"Outlook message {path.name}: {missing}")
+        yield 1, raw
+        return
+    with readable(path), open_binary(path) as fh:
+        yield from _messages(fh)
 
 
 def _header(msg: Message, name: str) -> str:
@@ -289,58 +306,57 @@ def subject_of(value: str) -> str:
 
 
 def read_mail(path: Path, notes: list[Note]) -> Iterator[tuple[int, dict]]:
-    """Thread-row dicts for an mbox's messages (or a saved message), in the file's order,
+    """Thread-row dicts for an mbox's messages (or a saved message, Outlook's too), in the file's order,
     each with the line its message starts on. A reply's thread is the message its chain
     starts from, which ingest's row store finds (`RowStore.derive_threads`)."""
     parser = BytesParser(policy=policy.compat32)
     stem = plain_stem(path)
     subjects: dict[str, str] = {}
     read = no_id = quoted = damaged = undated = signed = 0
-    with readable(path), open_binary(path) as fh:
-        for line, raw in _messages(fh):
-            msg = parser.parsebytes(raw)
-            if msg.defects and not HEADER_RE.match(raw.decode("latin-1")):
-                raise InputError(path, line, "not an e-mail message: no headers where the message starts")
-            read += 1
-            ids = MESSAGE_ID_RE.findall(_header(msg, "message-id"))
-            if ids:
-                mid = message_id(ids[0])
-            else:
-                no_id += 1
-                mid = f"{stem}:{line}"
-            answers = (
-                MESSAGE_ID_RE.findall(_header(msg, "in-reply-to"))
-                or MESSAGE_ID_RE.findall(_header(msg, "references"))[-1:]
-            )
-            parent = message_id(answers[0]) if answers else None
-            parent = parent if parent != mid else None
-            created = None
-            if date := _header(msg, "date"):
-                try:
-                    created = parsedate_to_datetime(date).isoformat()
-                except (TypeError, ValueError, IndexError, OverflowError):
-                    undated += 1
-            body, bad = _body(msg)
-            damaged += bad
-            text, signature, was_quoted = split_body(body)
-            quoted += was_quoted
-            signed += signature is not None
-            subject = subject_of(_header(msg, "subject"))
-            subjects[mid] = subject
-            same = parent is not None and subjects.get(parent) == subject
-            yield (
-                line,
-                {
-                    "id": mid,
-                    "thread_id": PENDING_THREAD + mid,
-                    "parent_id": parent,
-                    "author": _author(_header(msg, "from")),
-                    "author_description": signature,
-                    "created": created,
-                    "title": None if same else subject or None,
-                    "text": text,
-                },
-            )
+    unread: list[str] = []
+    for line, raw in _file_messages(path, unread):
+        msg = parser.parsebytes(raw)
+        if msg.defects and not HEADER_RE.match(raw.decode("latin-1")):
+            raise InputError(path, line, "not an e-mail message: no headers where the message starts")
+        read += 1
+        ids = MESSAGE_ID_RE.findall(_header(msg, "message-id"))
+        if ids:
+            mid = message_id(ids[0])
+        else:
+            no_id += 1
+            mid = f"{stem}:{line}"
+        answers = (
+            MESSAGE_ID_RE.findall(_header(msg, "in-reply-to")) or MESSAGE_ID_RE.findall(_header(msg, "references"))[-1:]
+        )
+        parent = message_id(answers[0]) if answers else None
+        parent = parent if parent != mid else None
+        created = None
+        if date := _header(msg, "date"):
+            try:
+                created = parsedate_to_datetime(date).isoformat()
+            except (TypeError, ValueError, IndexError, OverflowError):
+                undated += 1
+        body, bad = _body(msg)
+        damaged += bad
+        text, signature, was_quoted = split_body(body)
+        quoted += was_quoted
+        signed += signature is not None
+        subject = subject_of(_header(msg, "subject"))
+        subjects[mid] = subject
+        same = parent is not None and subjects.get(parent) == subject
+        yield (
+            line,
+            {
+                "id": mid,
+                "thread_id": PENDING_THREAD + mid,
+                "parent_id": parent,
+                "author": _author(_header(msg, "from")),
+                "author_description": signature,
+                "created": created,
+                "title": None if same else subject or None,
+                "text": text,
+            },
+        )
     if not read:
         raise InputError(path, 1, "an mbox without messages")
     said = [f"{read} message(s) read"]
@@ -354,5 +370,6 @@ def read_mail(path: Path, notes: list[Note]) -> Iterator[tuple[int, dict]]:
         said.append(f"{undated} Date header(s) that are no date left out")
     if damaged:
         said.append(f"{damaged} body(ies) not in the character set their headers name, read with replacements")
+    said += unread
     if len(said) > 1 or read > 1:  # a folder of saved messages: no note per message that says nothing
         notes.append(Note(where=str(path), kind="note", message="e-mail: " + "; ".join(said)))

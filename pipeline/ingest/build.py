@@ -184,6 +184,7 @@ def build_thread(
         )
     thread_lang = _thread_language(located, detected, cfg)
     posts = [_row_post(lr, pos, thread_lang, detected.get(id(lr)), cfg, notes) for pos, lr in enumerate(order)]
+    posts = _without_repeated_titles(posts, thread_id, order[0].where, notes)
     # A forum's posts exported as text keep its quotation boxes as a page copied as text
     # does: ended the same way, before reply inference and the roles read them.
     posts = [
@@ -260,6 +261,30 @@ def _all_dated(located: list[LocatedRow]) -> bool:
     """Whether every post of a thread has a date (the empty root made for a left-out post
     has none and needs none: it opens the thread)."""
     return all(lr.row.created for lr in located if not _absent(lr))
+
+
+def _without_repeated_titles(posts: list[Post], thread_id: str, where: str, notes: list[Note]) -> list[Post]:
+    """The posts, a reply that repeats its parent's title left without one.
+
+    A mail program heads a reply with its parent's subject ("SV: Sagstal"; a folder of
+    saved messages is read a file at a time, so the e-mail reader cannot compare them), and
+    many exports put the thread's title on every row: neither is the replier's headline,
+    and as one it would be a unit of theirs, the same claim in every reply."""
+    titles = {p.id: p.title.strip().casefold() for p in posts}
+    repeated = {
+        p.id for p in posts if p.parent_id and p.title.strip() and titles.get(p.parent_id) == p.title.strip().casefold()
+    }
+    if not repeated:
+        return posts
+    notes.append(
+        Note(
+            where=where,
+            kind="note",
+            message=f"thread {thread_id!r}: {len(repeated)} reply(ies) repeat their parent's title (a mail program's "
+            "'SV: ...', an export's thread title on every row): read without it",
+        )
+    )
+    return [p.model_copy(update={"title": ""}) if p.id in repeated else p for p in posts]
 
 
 def _replies_subject(replies: list[Post]) -> tuple[str, str] | None:

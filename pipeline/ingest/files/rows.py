@@ -52,7 +52,8 @@ def format_of(path: Path) -> str:
 # lists).
 THREAD_FILE_HINT = (
     "use .jsonl, .csv, a workbook (.xlsx, .xls, .ods), a Reddit dump (.zst), a Disqus or WordPress export (.xml), "
-    "a Kialo discussion export (.txt), a mailing list's mbox archive (.mbox, .txt) or saved e-mails (.eml), "
+    "a Kialo discussion export (.txt), a mailing list's mbox archive (.mbox, .txt) "
+    "or saved e-mails (.eml, Outlook's .msg), "
     "a tab-separated .txt table with its header on the first line "
     "or a ConvoKit corpus folder (any but a workbook may be compressed: .gz, .bz2, .xz, .zst), "
     "or a zip or tar archive of these"
@@ -69,6 +70,8 @@ def what_to_do(path: Path) -> str:
             "read as e-mail, it must open with mbox's separator line (From <sender> <asctime date>) or, "
             "a saved message, with its headers (From:, Date:, Subject:)"
         )
+    if suffix == ".msg":
+        return "an Outlook message (.msg) is read as Outlook saves it (a compound file); this file is not one"
     if suffix in PAGE_SUFFIXES:
         return (
             "a saved page is read through a manifest that lists it ([[document]] file = ..., kind, lang; "

@@ -240,7 +240,7 @@ FILE_EXPORTS = (
     (
         looks_like_mail,
         lambda path, opt, notes: read_mail(path, notes),
-        "e-mail: a mailing list's archive (mbox) or a saved message (.eml)",
+        "e-mail: a mailing list's archive (mbox) or a saved message (.eml, Outlook's .msg)",
     ),
     (
         looks_like_sprakbanken,
@@ -456,7 +456,7 @@ def _date_message(value: str, slash_dates: str | None) -> str:
 
 THREAD_FILE_SUFFIXES = (
     *(".jsonl", ".ndjson", ".json", ".csv", ".tsv", *WORKBOOK_SUFFIXES, ".zst", ".xml"),
-    *(".mbox", ".eml"),
+    *(".mbox", ".eml", ".msg"),
 )
 
 
