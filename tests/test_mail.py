@@ -263,6 +263,117 @@ def test_a_msg_file_that_is_no_outlook_message_is_refused_naming_it(tmp_path, cf
         ingest_thread_files([cut], cfg)
 
 
+PLAIN_DIGEST = """Send Debat mailing list submissions to
+\tdebat@lists.example.dk
+
+Today's Topics:
+
+   1. Sagstal (Anna Holm)
+   2. Re: Sagstal (Bo Berg)
+
+
+----------------------------------------------------------------------
+
+Message: 1
+Date: Mon, 4 Mar 2024 10:15:02 +0100
+From: Anna Holm <anna@example.dk>
+To: debat@lists.example.dk
+Subject: [Debat] Sagstal
+Message-ID: <d1@example.dk>
+Content-Type: text/plain; charset="iso-8859-1"
+
+Vi har over 40 sager hver.
+
+<signature>
+Anna Holm
+Socialrådgiver, Aarhus Kommune
+
+------------------------------
+
+Message: 2
+Date: Mon, 4 Mar 2024 11:00:00 +0100
+From: Bo Berg <bo@example.dk>
+Subject: Re: [Debat] Sagstal
+Message-ID: <d2@example.dk>
+
+Det er for mange. Kommunerne må ansætte flere.
+
+------------------------------
+
+Subject: Digest Footer
+
+_______________________________________________
+Debat mailing list
+Debat@lists.example.dk
+
+------------------------------
+
+End of Debat Digest, Vol 12, Issue 3
+************************************
+""".replace("<signature>", "-- ")  # the line that opens a signature ends in a space
+
+
+def test_a_lists_digests_are_read_as_the_messages_they_hold(tmp_path, cfg):
+    head = {"From": "debat-request@lists.example.dk", "Date": "Tue, 5 Mar 2024 12:00:00 +0100", **LIST}
+    plain = message(
+        "debat-request at lists.example.dk  Tue Mar  5 12:00:00 2024",
+        {**head, "Subject": "Debat Digest, Vol 12, Issue 3", "Message-ID": "<digest3@lists.example.dk>"},
+        PLAIN_DIGEST,
+    )
+    parts = [
+        message(
+            "x",
+            {
+                "From": "Carl Dahl <carl@example.dk>",
+                "Date": "Tue, 5 Mar 2024 09:00:00 +0100",
+                "Subject": "Re: [Debat] Sagstal",
+                "Message-ID": "<d3@example.dk>",
+                "In-Reply-To": "<d2@example.dk>",
+            },
+            "Helt enig.",
+        ).split(b"\n", 1)[1],
+        message(
+            "x",
+            {
+                "From": "Dorte <dorte@example.dk>",
+                "Date": "Tue, 5 Mar 2024 10:00:00 +0100",
+                "Subject": "Ny tråd",
+                "In-Reply-To": "<nowhere@example.dk>",
+            },
+            "Lønnen er problemet.",
+        ).split(b"\n", 1)[1],
+    ]
+    mime = (
+        b"From debat-request at lists.example.dk  Wed Mar  6 12:00:00 2024\n"
+        b"From: debat-request@lists.example.dk\nSubject: Debat Digest, Vol 12, Issue 4\n"
+        b"Message-ID: <digest4@lists.example.dk>\nMIME-Version: 1.0\n"
+        b'Content-Type: multipart/mixed; boundary="outer"\n\n--outer\nContent-Type: text/plain\n\n'
+        b"Today's Topics:\n\n   1. Re: Sagstal (Carl Dahl)\n\n--outer\n"
+        b'Content-Type: multipart/digest; boundary="inner"\n\n'
+        + b"".join(b"--inner\nContent-Type: message/rfc822\n\n" + p.rstrip(b"\n") + b"\n\n" for p in parts)
+        + b"--inner--\n\n--outer--\n\n"
+    )  # fmt: skip
+    path = tmp_path / "indbakke.mbox"
+    path.write_bytes(plain + mime)
+    corpus = ingest_thread_files([path], cfg)
+    posts = corpus.posts_by_id()
+    line = plain.count(b"\n") + 1
+    dorte = f"indbakke:{line}:2"  # no Message-ID: the digest's line, then its place in it
+    assert sorted(posts) == ["d1@example.dk", "d2@example.dk", "d3@example.dk", dorte, "nowhere@example.dk"]
+    anna, bo, carl = posts["d1@example.dk"], posts["d2@example.dk"], posts["d3@example.dk"]
+    assert (anna.author, anna.title, anna.text) == ("Anna Holm", "Sagstal", "Vi har over 40 sager hver.")
+    assert next(p for p in corpus.participants if p.name == "Anna Holm").descriptions == (
+        "Anna Holm; Socialrådgiver, Aarhus Kommune",
+    )
+    assert bo.text == "Det er for mange. Kommunerne må ansætte flere.", "the digest's footer is no one's words"
+    assert bo.parent_id is None, "a plain digest keeps no In-Reply-To"
+    assert (carl.parent_id, carl.thread_id, carl.text) == ("d2@example.dk", "d2@example.dk", "Helt enig.")
+    assert posts[dorte].parent_id == "nowhere@example.dk"
+    assert not any("Digest" in (p.title or "") or "Today" in p.text for p in corpus.posts)
+    said = " | ".join(n.message for n in corpus.notes)
+    assert "2 digest(s) read as the messages they hold (1 of them plain-text digests" in said
+
+
 def test_a_sign_off_in_the_body_describes_its_writer_as_in_any_thread_file(tmp_path, cfg):
     body = "Vi mangler folk.\n\nMed venlig hilsen\nKaren Lund\nSocialrådgiver, Odense Kommune\n"
     path = tmp_path / "k.eml"

@@ -32,10 +32,10 @@ underscores over the list's name and address) is dropped, and so is the notice o
 attachment Mailman removed ("-------------- next part --------------"). A reply to a
 message that is not in the archive (an earlier month's file) gets that message as the
 empty root of its chain, and a note says so; the thread's target is then the subject
-its replies carry (ingest's build). The archive is read a message at a time.
-No message takes the list's name as its topic: a message cross-posted to two lists is
-one message in both archives (the same Message-ID), which two topics would make a
-duplicate id.
+its replies carry (ingest's build). The archive is read a message at a time. A list's
+digest is read as the messages it holds (`digest_messages`). No message takes the
+list's name as its topic: a message cross-posted to two lists is one message in both
+archives (the same Message-ID), which two topics would make a duplicate id.
 
 No library reads a whole mbox as a stream of (line, message) with Pipermail's separators
 and its obfuscated addresses; each message is parsed by the standard library's `email`.
@@ -58,6 +58,7 @@ from typing import IO
 from pipeline.core.compressed import inner_suffix, open_binary, plain_stem, read_errors, readable
 from pipeline.core.errors import InputError
 from pipeline.core.schema import PENDING_THREAD, Note, check_id
+from pipeline.formats.mailtext import text_message, without_mime
 from pipeline.formats.outlook import looks_like_outlook, outlook_message
 from pipeline.ingest.markup import html_text
 
@@ -102,6 +103,18 @@ FOOTER_RE = re.compile(r"^_{20,}\s*$")
 # Swedish "nästa del".
 NEXT_PART_RE = re.compile(r"^-{5,}\s*(?:next part|næste del|nästa del|neste del)\s*-{5,}\s*$", re.IGNORECASE)
 FOOTER_NAME_RE = re.compile(r"mailing ?list|mailliste|postliste|e-?postlista|sändlista|listinfo|mailman", re.IGNORECASE)
+# A plain-text digest (RFC 1153; Mailman's, in the list's language): its table of
+# contents, and each message's start after a line of dashes; a message ends at the next
+# line of 30 dashes.
+DIGEST_TOPICS_RE = re.compile(
+    r"^\s*(?:today's topics|dagens emner|dagens ämnen|heutige themen)\s*:?\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+DIGEST_MESSAGE_RE = re.compile(
+    r"^-{20,}[ \t]*\n(?:[ \t]*\n)*(?:message|meddelelse|meddelande|melding|besked|nachricht):[ \t]*\d+[ \t]*\n",
+    re.IGNORECASE | re.MULTILINE,
+)
+DIGEST_PART_END_RE = re.compile(r"^-{30,}[ \t]*$", re.MULTILINE)
 VIA_RE = re.compile(r"['\"]?\s+via\s+[^<>]+$")
 SIGNATURE = "-- "
 SIGNATURE_LINES = 6
@@ -179,6 +192,41 @@ def _file_messages(path: Path, unread: list[str]) -> Iterator[tuple[int, bytes]]
         return
     with readable(path), open_binary(path) as fh:
         yield from _messages(fh)
+
+
+def digest_messages(msg: Message, parser: BytesParser) -> tuple[list[Message], bool] | None:
+    """The messages a list's digest holds, and whether it is a plain-text one; None for a
+    message that is no digest.
+
+    A list member who takes the digest has each day's messages in one message: a MIME
+    digest holds each whole (`multipart/digest` of `message/rfc822` parts, their reply
+    headers kept); a plain-text digest (RFC 1153, Mailman's default) lists them in its body
+    after "Today's Topics", each after a line of dashes and "Message: 3", under a few of its
+    headers (Mailman keeps no In-Reply-To there). Read as one message, a digest would be one
+    post by the list of everyone's words."""
+    inner = [
+        sub.get_payload()[0]
+        for part in msg.walk()
+        if part.get_content_type() == "multipart/digest"
+        for sub in part.get_payload()
+        if isinstance(sub, Message) and sub.get_content_type() == "message/rfc822" and sub.get_payload()
+    ]
+    if inner:
+        return [m for m in inner if isinstance(m, Message)], False
+    if msg.is_multipart() or msg.get_content_type() != "text/plain":
+        return None
+    body = _body(msg)[0]
+    starts = list(DIGEST_MESSAGE_RE.finditer(body)) if DIGEST_TOPICS_RE.search(body) else []
+    if not starts:
+        return None
+    messages = []
+    for i, m in enumerate(starts):
+        block = body[m.end() : starts[i + 1].start() if i + 1 < len(starts) else len(body)]
+        head, _, text = block.partition("\n\n")
+        # The digest's footer and end line follow its last message, after a line of dashes.
+        text = DIGEST_PART_END_RE.split(text, maxsplit=1)[0]
+        messages.append(parser.parsebytes(text_message(without_mime(head), text)))
+    return messages, True
 
 
 def _header(msg: Message, name: str) -> str:
@@ -312,54 +360,70 @@ def read_mail(path: Path, notes: list[Note]) -> Iterator[tuple[int, dict]]:
     parser = BytesParser(policy=policy.compat32)
     stem = plain_stem(path)
     subjects: dict[str, str] = {}
-    read = no_id = quoted = damaged = undated = signed = 0
+    read = no_id = quoted = damaged = undated = signed = digests = plain_digests = 0
     unread: list[str] = []
     for line, raw in _file_messages(path, unread):
         msg = parser.parsebytes(raw)
         if msg.defects and not HEADER_RE.match(raw.decode("latin-1")):
             raise InputError(path, line, "not an e-mail message: no headers where the message starts")
-        read += 1
-        ids = MESSAGE_ID_RE.findall(_header(msg, "message-id"))
-        if ids:
-            mid = message_id(ids[0])
-        else:
-            no_id += 1
-            mid = f"{stem}:{line}"
-        answers = (
-            MESSAGE_ID_RE.findall(_header(msg, "in-reply-to")) or MESSAGE_ID_RE.findall(_header(msg, "references"))[-1:]
-        )
-        parent = message_id(answers[0]) if answers else None
-        parent = parent if parent != mid else None
-        created = None
-        if date := _header(msg, "date"):
-            try:
-                created = parsedate_to_datetime(date).isoformat()
-            except (TypeError, ValueError, IndexError, OverflowError):
-                undated += 1
-        body, bad = _body(msg)
-        damaged += bad
-        text, signature, was_quoted = split_body(body)
-        quoted += was_quoted
-        signed += signature is not None
-        subject = subject_of(_header(msg, "subject"))
-        subjects[mid] = subject
-        same = parent is not None and subjects.get(parent) == subject
-        yield (
-            line,
-            {
-                "id": mid,
-                "thread_id": PENDING_THREAD + mid,
-                "parent_id": parent,
-                "author": _author(_header(msg, "from")),
-                "author_description": signature,
-                "created": created,
-                "title": None if same else subject or None,
-                "text": text,
-            },
-        )
+        digest = digest_messages(msg, parser)
+        if digest is not None:
+            digests += 1
+            plain_digests += digest[1]
+        for k, one in enumerate(digest[0] if digest is not None else [msg], start=1):
+            read += 1
+            ids = MESSAGE_ID_RE.findall(_header(one, "message-id"))
+            if ids:
+                mid = message_id(ids[0])
+            else:
+                no_id += 1
+                mid = f"{stem}:{line}" + (f":{k}" if digest is not None else "")
+            answers = (
+                MESSAGE_ID_RE.findall(_header(one, "in-reply-to"))
+                or MESSAGE_ID_RE.findall(_header(one, "references"))[-1:]
+            )
+            parent = message_id(answers[0]) if answers else None
+            parent = parent if parent != mid else None
+            created = None
+            if date := _header(one, "date"):
+                try:
+                    created = parsedate_to_datetime(date).isoformat()
+                except (TypeError, ValueError, IndexError, OverflowError):
+                    undated += 1
+            body, bad = _body(one)
+            damaged += bad
+            text, signature, was_quoted = split_body(body)
+            quoted += was_quoted
+            signed += signature is not None
+            subject = subject_of(_header(one, "subject"))
+            subjects[mid] = subject
+            same = parent is not None and subjects.get(parent) == subject
+            yield (
+                line,
+                {
+                    "id": mid,
+                    "thread_id": PENDING_THREAD + mid,
+                    "parent_id": parent,
+                    "author": _author(_header(one, "from")),
+                    "author_description": signature,
+                    "created": created,
+                    "title": None if same else subject or None,
+                    "text": text,
+                },
+            )
     if not read:
         raise InputError(path, 1, "an mbox without messages")
     said = [f"{read} message(s) read"]
+    if digests:
+        said.append(
+            f"{digests} digest(s) read as the messages they hold"
+            + (
+                f" ({plain_digests} of them plain-text digests, which keep no In-Reply-To: their messages are not "
+                "linked to what they answer; the list's archive or its MIME digests are)"
+                if plain_digests
+                else ""
+            )
+        )
     if quoted:
         said.append(f"{quoted} top-posted reply(ies) whose copy of the message below was marked as quoted")
     if signed:

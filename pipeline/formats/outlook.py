@@ -36,6 +36,7 @@ from pathlib import Path
 
 from pipeline.core.compressed import inner_suffix, open_binary, read_errors, readable
 from pipeline.core.errors import InputError
+from pipeline.formats.mailtext import text_message, without_mime
 
 MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 STRING, STRING8, BINARY, SYSTIME, LONG = 0x001F, 0x001E, 0x0102, 0x0040, 0x0003
@@ -45,9 +46,6 @@ SENT, DELIVERED = 0x0039, 0x0E06
 MESSAGE_ID, IN_REPLY_TO, REFERENCES = 0x1035, 0x1042, 0x1039
 HEADERS, BODY, HTML_BODY, RTF_BODY = 0x007D, 0x1000, 0x1013, 0x1009
 INTERNET_CODEPAGE, MESSAGE_CODEPAGE = 0x3FDE, 0x3FFD
-# The headers that describe the body as it travelled (multipart, base64): the body given
-# here is one text.
-MIME_HEADERS = ("content-type", "content-transfer-encoding", "mime-version", "content-disposition")
 # Windows code page numbers of the 8-bit properties (an old Outlook's, or a "Unicode off"
 # PST's) as Python names them.
 CODEPAGES = {1252: "cp1252", 28591: "latin-1", 28605: "iso8859-15", 65001: "utf-8", 20127: "ascii", 850: "cp850"}
@@ -129,22 +127,6 @@ def _fixed_properties(data: bytes) -> dict[int, bytes]:
     return out
 
 
-def _without_mime(headers: str) -> list[str]:
-    """A header block's lines without the MIME headers (and their folded lines)."""
-    lines, skipping = [], False
-    for line in headers.replace("\r\n", "\n").split("\n"):
-        if not line.strip():
-            continue
-        if line[:1] in (" ", "\t"):
-            if not skipping:
-                lines.append(line)
-            continue
-        skipping = line.split(":", 1)[0].strip().lower() in MIME_HEADERS
-        if not skipping:
-            lines.append(line)
-    return lines
-
-
 def _decoded(data: bytes, codepage: str) -> str:
     """An HTML body's bytes: UTF-8 where they read so, else the message's code page."""
     try:
@@ -182,7 +164,7 @@ def outlook_message(path: Path) -> tuple[bytes, str | None]:
 
 
 def _as_email(msg: _Message) -> tuple[bytes, str | None]:
-    headers = _without_mime(msg.text(HEADERS))
+    headers = without_mime(msg.text(HEADERS))
     named = {line.split(":", 1)[0].strip().lower() for line in headers if line[:1] not in (" ", "\t")}
     own = []
     if "from" not in named:
@@ -211,6 +193,4 @@ def _as_email(msg: _Message) -> tuple[bytes, str | None]:
             body, kind = msg.text(HTML_BODY), "html"
         elif (RTF_BODY, BINARY) in msg.streams:
             missing = "its body is kept only as RTF, which is not read: its text is empty"
-    mime = [f"Content-Type: text/{kind}; charset=utf-8", "Content-Transfer-Encoding: 8bit"]
-    head = "\n".join([*own, *headers, "MIME-Version: 1.0", *mime])
-    return (head + "\n\n" + body.replace("\r\n", "\n")).encode("utf-8"), missing
+    return text_message([*own, *headers], body, kind), missing
