@@ -194,7 +194,7 @@ def _file_messages(path: Path, unread: list[str]) -> Iterator[tuple[int, bytes]]
         yield from _messages(fh)
 
 
-def digest_messages(msg: Message, parser: BytesParser) -> tuple[list[Message], bool] | None:
+def digest_messages(msg: Message, parser: BytesParser, body: str | None = None) -> tuple[list[Message], bool] | None:
     """The messages a list's digest holds, and whether it is a plain-text one; None for a
     message that is no digest.
 
@@ -203,7 +203,8 @@ def digest_messages(msg: Message, parser: BytesParser) -> tuple[list[Message], b
     headers kept); a plain-text digest (RFC 1153, Mailman's default) lists them in its body
     after "Today's Topics", each after a line of dashes and "Message: 3", under a few of its
     headers (Mailman keeps no In-Reply-To there). Read as one message, a digest would be one
-    post by the list of everyone's words."""
+    post by the list of everyone's words. `body`: the message's body as text, where the
+    caller has read it already."""
     inner = [
         sub.get_payload()[0]
         for part in msg.walk()
@@ -215,7 +216,7 @@ def digest_messages(msg: Message, parser: BytesParser) -> tuple[list[Message], b
         return [m for m in inner if isinstance(m, Message)], False
     if msg.is_multipart() or msg.get_content_type() != "text/plain":
         return None
-    body = _body(msg)[0]
+    body = _body(msg)[0] if body is None else body
     starts = list(DIGEST_MESSAGE_RE.finditer(body)) if DIGEST_TOPICS_RE.search(body) else []
     if not starts:
         return None
@@ -366,7 +367,8 @@ def read_mail(path: Path, notes: list[Note]) -> Iterator[tuple[int, dict]]:
         msg = parser.parsebytes(raw)
         if msg.defects and not HEADER_RE.match(raw.decode("latin-1")):
             raise InputError(path, line, "not an e-mail message: no headers where the message starts")
-        digest = digest_messages(msg, parser)
+        whole = _body(msg)
+        digest = digest_messages(msg, parser, whole[0])
         if digest is not None:
             digests += 1
             plain_digests += digest[1]
@@ -390,7 +392,7 @@ def read_mail(path: Path, notes: list[Note]) -> Iterator[tuple[int, dict]]:
                     created = parsedate_to_datetime(date).isoformat()
                 except (TypeError, ValueError, IndexError, OverflowError):
                     undated += 1
-            body, bad = _body(one)
+            body, bad = _body(one) if digest is not None else whole
             damaged += bad
             text, signature, was_quoted = split_body(body)
             quoted += was_quoted
