@@ -489,6 +489,11 @@ def test_reply_denial_cue_needs_whole_words(text):
         ("Socialarbetare", "social_worker"),
         # A term of a programme is a student's, whatever the programme is named after.
         ("3. semester på socialrådgiveruddannelsen", "student"),
+        # An e-mail signature's lines: a committee chair, a council with the party's letter.
+        ("Formand, Socialudvalget", "politician"),
+        ("Per Holm; Odense Byråd (S)", "politician"),
+        ("Ordförande, socialnämnden i Örebro", "politician"),
+        ("Byrådet (ikke politisk)", None),
         ("Video editor and gamer", None),
         ("Tweets about football", None),
     ],
