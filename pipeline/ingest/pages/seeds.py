@@ -596,8 +596,9 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
             ordered = by_time or oldest_first(raw_comments, cfg.replies.address_min_score)
             places = list(range(1, len(ordered) + 1))
         author_from = f"the page's {stated.source}" if stated else "comment header"
-        for pos, rc in zip(places, ordered, strict=True):
-            comments.append(_comment_post(rc, pos, thread_id, rel, root.lang, cfg, notes, author_from))
+        found = _comment_languages(ordered, cfg)
+        for pos, rc, detected in zip(places, ordered, found, strict=True):
+            comments.append(_comment_post(rc, pos, thread_id, rel, root.lang, cfg, notes, author_from, detected))
         comments = quotes_ended(root, comments, rel, notes, cfg.replies.candidate_window)
         post_of = {id(rc): post for rc, post in zip(ordered, comments, strict=True)}
         stated_ids = {post_of[id(rc)].id: rc.stated_in for rc in ordered if rc.stated_in}
@@ -623,9 +624,10 @@ def ingest_page(path: Path, entry: ManifestEntry, cfg: Config, listed: bool = Tr
         # A forum lists its posts oldest first: page order is the thread's order. Where it
         # numbers them, post #n is reply n - 1, so an id stays the post's when pages of the
         # thread are added later (`pagination`).
+        found = _comment_languages(thread_posts.posts, cfg)
         for k, (rc, number) in enumerate(zip(thread_posts.posts, thread_posts.numbers, strict=True), start=1):
             pos = number - 1 if number is not None else k
-            comments.append(_comment_post(rc, pos, thread_id, rel, root.lang, cfg, notes))
+            comments.append(_comment_post(rc, pos, thread_id, rel, root.lang, cfg, notes, detected=found[k - 1]))
         comments = quotes_ended(root, comments, rel, notes, cfg.replies.candidate_window)
     if comments and not root.authors and not forum and stated is None:
         claim = claimed_author(comments)
@@ -1094,6 +1096,14 @@ def oldest_first(comments: list[RawComment], address_min_score: float = 85) -> l
     return list(comments) if votes > 0 else list(reversed(comments))
 
 
+def _comment_languages(raw_comments: list, cfg: Config) -> list[tuple[str | None, float]]:
+    """Each comment's detected language, all in one batch over lingua's thread pool (one at
+    a time, a page of 2,000 comments spent 2.8 s on it, on one core)."""
+    return langid.detect_many(
+        [f"{rc.title}\n{'' if deleted_text(rc.body) else rc.body}".strip() for rc in raw_comments], cfg.languages
+    )
+
+
 def _comment_post(
     rc,
     pos: int,
@@ -1103,7 +1113,10 @@ def _comment_post(
     cfg: Config,
     notes: list[Note],
     author_from: str = "comment header",
+    detected: tuple[str | None, float] | None = None,
 ) -> Post:
+    """A comment read off a page as a post; `detected`: its language, where detected already
+    (`_comment_languages`)."""
     name = rc.author if rc.author and rc.author.strip().lower() not in DELETED_NAMES else None
     descriptions = [rc.description] if rc.description else []
     body = rc.body
@@ -1117,7 +1130,7 @@ def _comment_post(
         signature = Span(start=start, end=end)
         descriptions.extend(d for d in sig_descs if d not in descriptions)
     full = f"{rc.title}\n{body}".strip()
-    lang, conf, lang_source = langid.resolve(full, thread_lang, cfg.languages)
+    lang, conf, lang_source = langid.resolve(full, thread_lang, cfg.languages, detected)
     if name is None:
         notes.append(Note(where=f"{rel}:{rc.line}", kind="repaired", message="deleted or empty author"))
     return Post(
