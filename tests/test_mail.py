@@ -251,6 +251,23 @@ def test_outlook_messages_are_read_as_the_emails_they_were(tmp_path, cfg):
     assert "Outlook message rtf.msg: its body is kept only as RTF, which is not read" in said
 
 
+def test_apple_mails_own_message_files_are_read(tmp_path, cfg):
+    folder = tmp_path / "Messages"
+    folder.mkdir()
+    plist = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        b'<plist version="1.0"><dict><key>flags</key><integer>8590195713</integer></dict></plist>\n'
+    )
+    for name, part in (("1234.emlx", 0), ("1235.partial.emlx", 1)):
+        raw = ARCHIVE.split(b"\nFrom ")[part].split(b"\n", 1)[1]
+        (folder / name).write_bytes(f"{len(raw)}      \n".encode() + raw + plist)
+    assert looks_like_mail(folder / "1234.emlx")
+    corpus = ingest_thread_files([folder], cfg)
+    posts = corpus.posts_by_id()
+    assert sorted(posts) == ["1@example.dk", "2@example.dk"] and posts["2@example.dk"].parent_id == "1@example.dk"
+    assert "plist" not in posts["2@example.dk"].text and posts["2@example.dk"].source.endswith("1235.partial.emlx:2")
+
+
 def test_a_msg_file_that_is_no_outlook_message_is_refused_naming_it(tmp_path, cfg):
     fake = tmp_path / "svar.msg"
     fake.write_text("Helt enig.\n", encoding="utf-8")

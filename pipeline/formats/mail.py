@@ -62,7 +62,10 @@ from pipeline.formats.mailtext import text_message, without_mime
 from pipeline.formats.outlook import looks_like_outlook, outlook_message
 from pipeline.ingest.markup import html_text
 
-MAIL_SUFFIXES = (".mbox", ".mbx", ".eml", ".txt", "")
+MAIL_SUFFIXES = (".mbox", ".mbx", ".eml", ".emlx", ".txt", "")
+# Apple Mail keeps each message as `.emlx` (`.partial.emlx` without its attachments): the
+# message's length in bytes on the first line, the message, then a property list of flags.
+EMLX_LENGTH_RE = re.compile(rb"^\s*(\d{1,12})\s*\r?\n")
 # mbox's separator: "From " with the sender and the date as asctime writes it ("From
 # jens at example.dk  Mon Mar  4 10:15:02 2024", "From MAILER-DAEMON Fri Jan  5 ...").
 SEPARATOR_RE = re.compile(
@@ -141,14 +144,18 @@ def _header_block(head: bytes) -> set[str]:
 def looks_like_mail(path: Path) -> bool:
     """True for an mbox (a first line that is mbox's separator, headers under it) and for a
     saved message (`.eml`, or a text file that opens with a message's headers: From, Date,
-    and a Subject or Message-ID), and for Outlook's saved message (`.msg`)."""
+    and a Subject or Message-ID), and for Outlook's (`.msg`) and Apple Mail's (`.emlx`)."""
     path = Path(path)
     suffix = inner_suffix(path)
     if suffix == ".msg":
         return looks_like_outlook(path)
     if suffix not in MAIL_SUFFIXES or not path.is_file():
         return False
-    head = _head(path).lstrip(b"\r\n")
+    head = _head(path)
+    if suffix == ".emlx":
+        m = EMLX_LENGTH_RE.match(head)
+        return m is not None and "from" in _header_block(head[m.end() :])
+    head = head.lstrip(b"\r\n")
     low = head.lower()
     if low.startswith(b"from: <saved by") or b"\nsnapshot-content-location:" in low:
         return False  # a page a browser saved as MHTML: MIME too, but no message
@@ -181,9 +188,9 @@ def _messages(fh: IO[bytes]) -> Iterator[tuple[int, bytes]]:
 
 
 def _file_messages(path: Path, unread: list[str]) -> Iterator[tuple[int, bytes]]:
-    """(line, bytes) of each message of a mail file: an mbox's, a saved message's, or an
-    Outlook message's as the e-mail it was (what of it could not be read added to
-    `unread`)."""
+    """(line, bytes) of each message of a mail file: an mbox's, a saved message's (Apple
+    Mail's after its length line), or an Outlook message's as the e-mail it was (what of
+    it could not be read added to `unread`)."""
     if looks_like_outlook(path):
         raw, missing = outlook_message(path)
         if missing:
@@ -191,6 +198,13 @@ def _file_messages(path: Path, unread: list[str]) -> Iterator[tuple[int, bytes]]
         yield 1, raw
         return
     with readable(path), open_binary(path) as fh:
+        if inner_suffix(path) == ".emlx":
+            data = fh.read()
+            m = EMLX_LENGTH_RE.match(data)
+            if m is None:
+                raise InputError(path, 1, "not an Apple Mail message (.emlx): no length on its first line")
+            yield 2, data[m.end() : m.end() + int(m.group(1))]
+            return
         yield from _messages(fh)
 
 

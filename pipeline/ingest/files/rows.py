@@ -65,7 +65,7 @@ def what_to_do(path: Path) -> str:
     suffix = inner_suffix(path)
     if suffix == ".toml":
         return "a manifest of raw pages is read with --manifest (make run MANIFEST=...), not --threads"
-    if suffix in (".mbox", ".mbx", ".eml"):
+    if suffix in (".mbox", ".mbx", ".eml", ".emlx"):
         return (
             "read as e-mail, it must open with mbox's separator line (From <sender> <asctime date>) or, "
             "a saved message, with its headers (From:, Date:, Subject:)"

@@ -456,7 +456,7 @@ def _date_message(value: str, slash_dates: str | None) -> str:
 
 THREAD_FILE_SUFFIXES = (
     *(".jsonl", ".ndjson", ".json", ".csv", ".tsv", *WORKBOOK_SUFFIXES, ".zst", ".xml"),
-    *(".mbox", ".eml", ".msg"),
+    *(".mbox", ".eml", ".emlx", ".msg"),
 )
 
 
