@@ -158,6 +158,51 @@ def test_posts_on_x_collected_by_zeeschuimer_thread_by_conversation_and_reply(tm
     assert any("2 repost(s) or unavailable post(s) on X left out" in n.message for n in corpus.notes)
 
 
+def linkedin_post(urn: str, name: str, headline: str, text: str) -> dict:
+    """A post as LinkedIn's feed loads it (Voyager's objects, the fields 4CAT reads)."""
+    return {
+        "updateMetadata": {"urn": urn, "trackingData": {"trackingId": "x"}},
+        "actor": {
+            "name": {"text": name, "attributes": []},
+            "description": {"text": headline},
+            "subDescription": {"text": "18 t • Redigeret • "},
+            "navigationContext": {"actionTarget": "https://www.linkedin.com/in/someone?trk=x"},
+        },
+        "commentary": {"text": {"text": text, "attributes": []}},
+        "content": None,
+        "*socialDetail": {"*totalSocialActivityCounts": {"numComments": 4, "numShares": 1, "numLikes": 20}},
+    }
+
+
+def test_linkedin_posts_collected_by_zeeschuimer_are_threads_of_one_post_with_their_headline(tmp_path, cfg):
+    mette = linkedin_post(
+        "urn:li:activity:7170000000000000001",
+        "Mette Kjær",
+        "Socialrådgiver hos Aarhus Kommune",
+        "Vi mangler hænder i børnefamilieafdelingen. Sagstallet er for højt.",
+    )
+    union = linkedin_post(
+        "urn:li:aggregate:(urn:li:activity:7170000000000000002,urn:li:activity:7170000000000000003)",
+        "Dansk Socialrådgiverforening",
+        "12.345 følgere",
+        "Vi kræver et loft over sagstallet.",
+    )
+    ad = {"updateMetadata": {"urn": "urn:li:sponsoredContentV2:123"}, "commentary": {"text": {"text": "Køb"}}}
+    items = [envelope("linkedin.com", d, n) for n, d in enumerate([mette, union, mette, ad])]
+    path = tmp_path / "zeeschuimer-linkedin.ndjson"
+    write(path, items)
+    corpus = ingest_thread_files([path], cfg)
+    posts = corpus.posts_by_id()
+    assert sorted(posts) == ["7170000000000000001", "7170000000000000002"], "read once; the ad left out"
+    post = posts["7170000000000000001"]
+    assert (post.thread_id, post.parent_id, post.created) == ("7170000000000000001", None, None)
+    assert post.text.startswith("Vi mangler hænder") and post.author == "Mette Kjær"
+    mette_k = next(p for p in corpus.participants if p.name == "Mette Kjær")
+    assert mette_k.descriptions == ("Socialrådgiver hos Aarhus Kommune",), "the headline says who speaks"
+    said = " | ".join(n.message for n in corpus.notes)
+    assert "2 LinkedIn post(s) read, each a thread of its own" in said and "1 item(s) with no author" in said
+
+
 def test_fourcats_ndjson_of_a_zeeschuimer_dataset_reads_as_the_export(tmp_path, cfg):
     """4CAT keeps each item's object with Zeeschuimer's envelope under `__import_meta`;
     items of platforms whose posts answer nothing are left out with a note."""

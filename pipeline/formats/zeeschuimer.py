@@ -20,17 +20,26 @@ item's object with that envelope under `__import_meta`; both are read. Which pla
                     parent, the user's `screen_name` author (`name`, `description` its
                     description), `legacy.created_at`, `note_tweet`'s text (a long post's
                     whole text) or `legacy.full_text`, `legacy.lang`; reposts left out
+  linkedin.com      a post in LinkedIn's feed (Voyager's objects): the activity number of
+                    `updateMetadata.urn` (else `preDashEntityUrn`) id and thread: each
+                    post is a thread of its own, as Zeeschuimer collects posts, not their
+                    comments; `actor.name.text` author, `actor.description.text` (the
+                    headline: "Socialrådgiver hos Aarhus Kommune") its description,
+                    `commentary.text.text` text; no date (LinkedIn prints only how long ago,
+                    "18 t", in the reader's language)
 
 A video whose comments were collected without the video itself is the thread's opening
 post with the text its comments quote (`share_info.title`, the video's caption), and no
-author. Items of platforms whose posts name nothing they answer (Instagram, LinkedIn,
-Threads, ...) are left out, counted in a note. Written by hand: no library reads
+author. Items of platforms whose posts name nothing they answer (Instagram, Threads,
+...) are left out, counted in a note; LinkedIn's are read, each a thread of one post,
+since its headline says who speaks. Written by hand: no library reads
 Zeeschuimer's files; the mapping follows 4CAT's importers of them.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -40,7 +49,9 @@ from pipeline.core.schema import Note
 from pipeline.formats import language_code, profile_description
 
 TIKTOK_COMMENTS, TIKTOK, X_PLATFORMS = "tiktok-comments", "tiktok.com", ("twitter.com", "x.com")
-READ = (TIKTOK_COMMENTS, TIKTOK, *X_PLATFORMS)
+LINKEDIN = "linkedin.com"
+READ = (TIKTOK_COMMENTS, TIKTOK, *X_PLATFORMS, LINKEDIN)
+ACTIVITY_RE = re.compile(r"urn:li:activity:(\d+)")
 _NONE = ("", "0")  # TikTok's "no reply id"
 
 
@@ -141,11 +152,38 @@ def _x_post(post: dict) -> dict | None:
     }
 
 
+def _text_of(obj: object) -> str:
+    """The `text` of one of LinkedIn's text objects (`{"text": ...}`), else ""."""
+    return str(obj.get("text") or "") if isinstance(obj, dict) else ""
+
+
+def _linkedin_post(item: dict) -> dict | None:
+    """A post in LinkedIn's feed; None for an item with no author or activity (an ad slot,
+    a suggestion)."""
+    actor = item.get("actor")
+    meta = item.get("updateMetadata") if isinstance(item.get("updateMetadata"), dict) else {}
+    # An aggregate names several activities for one post: the first is the post's.
+    found = ACTIVITY_RE.search(str(meta.get("urn") or item.get("preDashEntityUrn") or ""))
+    if not isinstance(actor, dict) or found is None:
+        return None
+    commentary = item.get("commentary") if isinstance(item.get("commentary"), dict) else {}
+    return {
+        "id": found.group(1),
+        "thread_id": found.group(1),
+        "parent_id": None,
+        "author": _text_of(actor.get("name")).strip() or None,
+        "author_description": _text_of(actor.get("description")).strip() or None,
+        "created": None,
+        "text": _text_of(commentary.get("text")),
+    }
+
+
 def read_zeeschuimer(path: Path, lines: Iterator[tuple[int, dict]], notes: list[Note]) -> Iterator[tuple[int, dict]]:
     """Thread-row dicts (with their lines) for a Zeeschuimer export's items, as they are read."""
     quoted: dict[str, tuple[int, str]] = {}  # a video only comments were collected on -> (line, caption)
     left: dict[str, int] = {}
     skipped = 0  # reposts, and posts X shows as unavailable
+    linkedin = skipped_linkedin = 0
     seen: set[str] = set()
     for line, record in lines:
         found = _envelope(record)
@@ -161,6 +199,10 @@ def read_zeeschuimer(path: Path, lines: Iterator[tuple[int, dict]], notes: list[
         elif platform in X_PLATFORMS:
             row = _x_post(data)
             skipped += row is None
+        elif platform == LINKEDIN:
+            row = _linkedin_post(data)
+            skipped_linkedin += row is None
+            linkedin += row is not None and row["id"] not in seen
         else:
             left[platform] = left.get(platform, 0) + 1
             continue
@@ -185,6 +227,20 @@ def read_zeeschuimer(path: Path, lines: Iterator[tuple[int, dict]], notes: list[
     if skipped:
         notes.append(
             Note(where=str(path), kind="note", message=f"{skipped} repost(s) or unavailable post(s) on X left out")
+        )
+    if linkedin or skipped_linkedin:
+        notes.append(
+            Note(
+                where=str(path),
+                kind="note",
+                message=f"{linkedin} LinkedIn post(s) read, each a thread of its own (Zeeschuimer collects posts, not "
+                "their comments) and without a date (LinkedIn prints only how long ago)"
+                + (
+                    f"; {skipped_linkedin} item(s) with no author or activity (ads, suggestions) left out"
+                    if skipped_linkedin
+                    else ""
+                ),
+            )
         )
     if left:
         counts = ", ".join(f"{n} from {p}" for p, n in sorted(left.items()))

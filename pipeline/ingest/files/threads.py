@@ -262,7 +262,8 @@ JSON_EXPORTS = (
     (
         is_zeeschuimer_record,
         read_zeeschuimer,
-        "items Zeeschuimer collected (TikTok videos and comments, posts on X), or 4CAT's NDJSON of them",
+        "items Zeeschuimer collected (TikTok videos and comments, posts on X, LinkedIn posts), "
+        "or 4CAT's NDJSON of them",
     ),
     (is_twitter_record, read_twitter, "tweets (Twitter/X API v2 as twarc2 writes them, or API v1.1)"),
     (is_bluesky_record, read_bluesky, "Bluesky posts (AT Protocol)"),
