@@ -20,7 +20,7 @@ so replies are linked by the headers, as for any e-mail. Mapping (docs/input-for
   1000 body, else 1013 HTML body    the body
 
 No library turns a .msg into an e-mail message without reading its attachments, RTF and
-recipients too (extract-msg needs six more packages for what is not used here), and the
+recipients too (extract-msg brings several more packages for what is not used here), and the
 properties read are few: the streams are read by hand over olefile. Outlook's conversation
 index (0071) is not read: a reply sent from another program starts a new index, where its
 In-Reply-To still names the message it answers.
