@@ -366,3 +366,32 @@ def test_echo_similarities_a_block_at_a_time_equal_those_row_by_row(monkeypatch)
             [(row @ vectors[0].T).toarray().ravel(), (row @ vectors[lo + 1 : i + 1].T).toarray().ravel()]
         )
         assert np.array_equal(sims, expected), i
+
+
+def _detect_in_child(cfg, out) -> None:
+    from pipeline.ingest import langid
+
+    out.put(langid.detect_many(["Socialrådgiverne har alt for mange sager i kommunerne."] * 4, cfg.languages))
+
+
+def test_language_id_in_a_worker_forked_after_the_main_process_ran_it_answers(cfg):
+    """Raw pages are read in the main process (their comments' languages in one batch on
+    lingua's thread pool), thread files' shards after them in forked workers: a worker
+    inherits the pool's state but not its threads, and a batch there had waited forever."""
+    import multiprocessing as mp
+
+    from pipeline.ingest import langid
+
+    assert (
+        langid.detect_many(["Vi mangler socialrådgivere i hele landet, og det er et problem."], cfg.languages)[0][0]
+        == "da"
+    )
+    ctx = mp.get_context("fork")
+    out = ctx.Queue()
+    child = ctx.Process(target=_detect_in_child, args=(cfg, out))
+    child.start()
+    child.join(timeout=60)
+    if child.is_alive():
+        child.kill()
+        pytest.fail("language ID in a forked worker never answered")
+    assert [lang for lang, _ in out.get(timeout=5)] == ["da"] * 4

@@ -6,6 +6,7 @@ Norwegian; rather than guess, such texts take the language of their thread and s
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 
@@ -33,12 +34,24 @@ def detect(text: str, cfg: LanguageConfig) -> tuple[str | None, float]:
     return best.language.iso_code_639_1.name.lower(), round(float(best.value), 4)
 
 
+# The process whose lingua thread pool has run: a process forked after it inherits the
+# pool's state but none of its threads, and a parallel call there waits for them forever.
+_POOL_PID: int | None = None
+
+
 def detect_many(texts: list[str], cfg: LanguageConfig) -> list[tuple[str | None, float]]:
-    """`detect` for many texts at once, on all cores (lingua's own thread pool)."""
+    """`detect` for many texts at once, on all cores (lingua's own thread pool); one at a
+    time in a worker forked after this process's pool had run (raw pages are read in the
+    main process, thread files' shards then in forked workers)."""
+    global _POOL_PID
     long_enough = [i for i, t in enumerate(texts) if len(_LETTERS.findall(t)) >= cfg.min_chars]
-    values = _detector(tuple(cfg.candidates)).compute_language_confidence_values_in_parallel(
-        [texts[i] for i in long_enough]
-    )
+    detector = _detector(tuple(cfg.candidates))
+    batch = [texts[i] for i in long_enough]
+    if _POOL_PID is None or _POOL_PID == os.getpid():
+        _POOL_PID = os.getpid()
+        values = detector.compute_language_confidence_values_in_parallel(batch)
+    else:
+        values = [detector.compute_language_confidence_values(t) for t in batch]
     out: list[tuple[str | None, float]] = [(None, 0.0)] * len(texts)
     for i, v in zip(long_enough, values, strict=True):
         if v:
