@@ -205,7 +205,8 @@ def test_outlook_messages_are_read_as_the_emails_they_were(tmp_path, cfg):
     write_msg(
         folder / "SV Sagstal i Aarhus.msg",
         {
-            "007D": "Received: from mx.example.dk\r\n by mail.aarhus.dk; Mon, 4 Mar 2024 11:00:02 +0100\r\n"
+            "007D": "Microsoft Mail Internet Headers Version 2.0\r\n"
+            "Received: from mx.example.dk\r\n by mail.aarhus.dk; Mon, 4 Mar 2024 11:00:02 +0100\r\n"
             "From: Bo Berg <bo@example.dk>\r\nDate: Mon, 4 Mar 2024 11:00:00 +0100\r\n"
             "Subject: SV: Sagstal i Aarhus\r\nMessage-ID: <b2@example.dk>\r\nIn-Reply-To: <a1@aarhus.dk>\r\n"
             'MIME-Version: 1.0\r\nContent-Type: multipart/alternative;\r\n\tboundary="000_b2"\r\n'

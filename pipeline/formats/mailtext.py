@@ -4,14 +4,21 @@ each message a plain-text digest holds."""
 
 from __future__ import annotations
 
+import re
+
 # The headers that describe a body as it travelled (multipart, base64, its character
 # set): the body given here is one text, sent on as UTF-8.
 MIME_HEADERS = ("content-type", "content-transfer-encoding", "mime-version", "content-disposition")
 
 
+HEADER_LINE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9-]*[ \t]*:")
+
+
 def without_mime(headers: str) -> list[str]:
-    """A header block's lines without the MIME headers (and their folded lines)."""
-    lines, skipping = [], False
+    """A header block's lines without the MIME headers (and their folded lines), and
+    without lines that are no header: Outlook heads the headers it kept with "Microsoft
+    Mail Internet Headers Version 2.0", which would end the block where it stands."""
+    lines, skipping = [], True
     for line in headers.replace("\r\n", "\n").split("\n"):
         if not line.strip():
             continue
@@ -19,7 +26,7 @@ def without_mime(headers: str) -> list[str]:
             if not skipping:
                 lines.append(line)
             continue
-        skipping = line.split(":", 1)[0].strip().lower() in MIME_HEADERS
+        skipping = not HEADER_LINE_RE.match(line) or line.split(":", 1)[0].strip().lower() in MIME_HEADERS
         if not skipping:
             lines.append(line)
     return lines
