@@ -21,6 +21,7 @@ from pipeline.core.errors import InputError, PipelineError
 from pipeline.core.jsondoc import json_layout, json_records
 from pipeline.core.schema import Note, ThreadRow
 from pipeline.core.workbooks import WORKBOOK_SUFFIXES, workbook_rows, workbook_sheets
+from pipeline.formats.facepager import is_facepager_header, rows_from_facepager
 from pipeline.formats.fourcat import is_4cat_header, rows_from_4cat
 from pipeline.formats.twitter import is_twarc_csv_header, rows_from_twarc_csv
 from pipeline.ingest.files.columns import suggested_options
@@ -170,11 +171,14 @@ def _names_a_thread(row: list[str], opt: ReadOptions) -> bool:
 
 def export_of(header: list[str]) -> str | None:
     """The tool whose table `header` is (its names as `header_names` gives them), where the
-    table is read by that tool's mapping and not as the generic format: "4CAT", "twarc-csv"."""
+    table is read by that tool's mapping and not as the generic format: "4CAT", "twarc-csv",
+    "Facepager"."""
     if is_4cat_header(header):
         return "4CAT"
     if is_twarc_csv_header(header):
         return "twarc-csv"
+    if is_facepager_header(header):
+        return "Facepager"
     return None
 
 
@@ -216,7 +220,11 @@ def _tagged(
     n = 0
     if export is not None:
         converted = (
-            rows_from_4cat(path, header, rows) if export == "4CAT" else rows_from_twarc_csv(path, header, rows, notes)
+            rows_from_4cat(path, header, rows)
+            if export == "4CAT"
+            else rows_from_facepager(path, header, rows, notes)
+            if export == "Facepager"
+            else rows_from_twarc_csv(path, header, rows, notes)
         )
         for line, raw in converted:
             n += 1
