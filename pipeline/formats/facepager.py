@@ -4,12 +4,15 @@ Facepager (Jünger and Keyling's tool for fetching data from public APIs: Facebo
 posts and comments, YouTube's comment threads, and others) keeps what it fetched as a tree
 of nodes and exports them as a table: eight columns of its own, then the columns the
 researcher chose from the API's answers (`message`, `created_time`, `from.name`, ...),
-semicolon-separated, every value quoted. Mapping (docs/input-formats.md):
+semicolon-separated, every value quoted (all nodes ordered as they were made, or the
+selected ones as its tree shows them, with its columns in another order). Mapping
+(docs/input-formats.md):
 
   object_id            id (the platform's own: "123_456"; Facepager's `id` where empty)
   parent_id            parent_id: the object of the node it was fetched from, where that
                        node is a post or comment; a post fetched from its page (a `seed`
-                       node) opens a thread
+                       node) opens a thread, comments fetched from a seed that is a post
+                       (the query names comments) answer it
   the chain's first    thread_id (ingest's row store follows the chain)
   post
   object_type          only `data` and `unpacked` nodes are posts: `seed` nodes are the
@@ -21,11 +24,12 @@ semicolon-separated, every value quoted. Mapping (docs/input-formats.md):
 
 Facepager replaces line breaks by spaces by default, so a post's paragraphs are one line.
 Written by hand: no library reads Facepager's tables; the columns are those its own
-export writes (`src/export.py` of strohne/Facepager).
+export writes (`src/export.py` and the tree model's `getRowHeader` of strohne/Facepager).
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -67,11 +71,16 @@ CREATED_COLUMNS = (
 TITLE_COLUMNS = ("title", "snippet.title")
 # A node without a parent, as Facepager writes it (Python's None as text, or nothing).
 NO_PARENT = ("", "None", "none", "NULL")
+# A query that fetched comments or replies ("Facebook:<post>/comments",
+# "YouTube:commentThreads"), where one that fetched a page's posts reads "<page>/posts".
+COMMENTS_QUERY_RE = re.compile(r"comment|repl", re.IGNORECASE)
 
 
 def is_facepager_header(header: list[str]) -> bool:
-    """A header as Facepager's export writes it: its own eight columns first."""
-    return tuple(header[: len(OWN_COLUMNS)]) == OWN_COLUMNS
+    """A header as Facepager's export writes it, with its own columns: all nodes in this
+    order, selected ones as the tree shows them (`id`, `parent_id`, `level`, ...), newer
+    versions with `object_key` too."""
+    return set(OWN_COLUMNS) <= set(header)
 
 
 def _first(header: list[str], names: tuple[str, ...]) -> str | None:
@@ -95,31 +104,30 @@ def rows_from_facepager(
     author_col, created_col = _first(header, AUTHOR_COLUMNS), _first(header, CREATED_COLUMNS)
     title_col = _first(header, TITLE_COLUMNS)
     objects: dict[str, str] = {}  # a post or comment node -> its object's id
-    others: set[str] = set()  # seed and offcut nodes
+    seeds: dict[str, str] = {}  # a seed node -> its object's id
+    others: set[str] = set()  # offcut nodes, and others that are no post
     left: Counter[str] = Counter()
     for line, row in rows:
         node = (row.get("id") or "").strip()
         kind = (row.get("object_type") or "").strip()
         if kind not in POST_TYPES:
-            others.add(node)
+            if kind == "seed":
+                seeds[node] = (row.get("object_id") or "").strip()
+            else:
+                others.add(node)
             left[kind or "untyped"] += 1
             continue
         oid = (row.get("object_id") or "").strip() or f"facepager-{node}"
         objects[node] = oid
-        above = (row.get("parent_id") or "").strip()
-        # A node fetched from a post or comment answers it; one fetched from a seed (the
-        # page, the channel) opens a thread; one whose node the export left out answers
-        # a post that is missing, which ingest repairs and reports.
-        parent = None if above in NO_PARENT or above in others else objects.get(above, f"facepager-{above}")
         yield (
             line,
             {
                 "id": oid,
                 "thread_id": PENDING_THREAD + oid,
-                "parent_id": parent,
-                "author": (row.get(author_col) or "").strip() or None if author_col else None,
-                "created": (row.get(created_col) or "").strip() or None if created_col else None,
-                "title": (row.get(title_col) or "").strip() if title_col else "",
+                "parent_id": _parent(row, objects, seeds, others),
+                "author": _cell(row, author_col) or None,
+                "created": _cell(row, created_col) or None,
+                "title": _cell(row, title_col),
                 "text": row.get(text_col) or "",
             },
         )
@@ -133,3 +141,26 @@ def rows_from_facepager(
                 f"({counts}: the queries' starting points and their answers' wrappers)",
             )
         )
+
+
+def _cell(row: dict[str, str], column: str | None) -> str:
+    return (row.get(column) or "").strip() if column else ""
+
+
+def _parent(row: dict[str, str], objects: dict[str, str], seeds: dict[str, str], others: set[str]) -> str | None:
+    """The post or comment a node answers: the one it was fetched from. A node fetched from
+    a seed answers it where the query fetched comments (the seed is a post or a video);
+    where it fetched a page's posts, it opens a thread. A node whose parent the export
+    left out answers a post that is missing, which ingest repairs and reports; at level 1
+    that parent was a seed."""
+    above = (row.get("parent_id") or "").strip()
+    if above in objects:
+        return objects[above]
+    if above in NO_PARENT or above in others:
+        return None
+    comments = COMMENTS_QUERY_RE.search(row.get("query_type") or "") is not None
+    if above in seeds:
+        return (seeds[above] or f"facepager-{above}") if comments else None
+    if (row.get("level") or "").strip() == "1" and not comments:
+        return None
+    return f"facepager-{above}"
